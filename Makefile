@@ -1,0 +1,42 @@
+# Two commands: `make run` (set up, then the main job) and `make test` (set up, then the tests).
+# Both create .venv when missing and install the project from pyproject.toml, with the exact
+# versions of requirements.lock as constraints. Re-installs happen only when those files change.
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+TEXT ?= 안녕하세요, 오늘 날씨가 정말 좋네요
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test test-all bench lock clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; seqlab needs Python 3.11 (make PYTHON=/path/to/python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	@touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(BIN)/seqlab explain "$(TEXT)"
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest
+
+test-all: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -m "not network"
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_tokenize.py
+
+# Refresh requirements.lock from the current environment (after changing pyproject.toml).
+lock: $(VENV)/.installed-dev
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^seqlab' > requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

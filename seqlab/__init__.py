@@ -1,0 +1,41 @@
+"""seqlab: Korean-first NLP pipeline with every number visible.
+
+text -> tokens -> ids -> vectors -> sequence models, each stage returning
+plain records that the CLI, the web app and your own code render or use.
+
+>>> import seqlab
+>>> seqlab.tokenize("안녕하세요", model="char").tokens
+['안', '녕', '하', '세', '요']
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from seqlab.errors import InputError, ModelUnavailable, SeqlabError
+from seqlab.ids.batch import Batch
+from seqlab.ids.vocab import Vocabulary
+from seqlab.models.registry import DEFAULT_MODEL
+from seqlab.tokens.loading import load_tokenizer
+from seqlab.tokens.record import TokenRecord
+
+
+def tokenize(text: str, model: str | None = None, **kwargs) -> TokenRecord:
+    """Tokenize and encode one text with ``model`` (default e5-small).
+
+    Keyword arguments go to :func:`load_tokenizer` (``vocab``, ``normalization``, ``prefix``).
+    """
+    return load_tokenizer(model, **kwargs).encode(text)
+
+
+def encode_batch(texts, model: str | None = None, padding: str = "longest", max_length: int | None = None,
+                 truncation: bool = True, **kwargs) -> Batch:
+    """Encode many texts into one padded :class:`Batch` (``.to_torch()`` for tensors)."""
+    return load_tokenizer(model, **kwargs).batch(texts, padding=padding, max_length=max_length,
+                                                 truncation=truncation)
+
+
+__all__ = [
+    "DEFAULT_MODEL", "Batch", "InputError", "ModelUnavailable", "SeqlabError", "TokenRecord", "Vocabulary",
+    "encode_batch", "load_tokenizer", "tokenize",
+]

@@ -1,0 +1,36 @@
+"""Errors a user can act on.
+
+Every failure the user can fix is raised as a :class:`SeqlabError`. The CLI and
+the web app print its message (and hint) without a traceback and use its exit
+code: 1 for bad input or an unavailable model, 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+
+class SeqlabError(Exception):
+    """A failure with a message that says what was expected, what came, and what to do."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n{self.hint}"
+
+
+class InputError(SeqlabError):
+    """The text, file or option value given cannot be used."""
+
+
+class ModelUnavailable(SeqlabError):
+    """A model name that is neither embedded, installed, cached nor reachable."""
+
+
+class UsageError(SeqlabError):
+    """The command line itself is wrong (exit code 2, like argparse and click)."""
+
+    exit_code = 2

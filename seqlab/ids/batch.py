@@ -1,0 +1,81 @@
+"""Batches: many texts as one rectangular array, with padding, truncation and what was cut."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from seqlab.errors import InputError
+
+PADDING = ("longest", "max_length", "none")
+
+
+@dataclass
+class Batch:
+    """Encoded texts, ready for a model.
+
+    ``input_ids`` is ``(B, L)`` when padded (numpy, or torch after
+    :meth:`to_torch`), else a list of lists. ``dropped[i]`` counts the tokens
+    truncation removed from text ``i``.
+    """
+
+    model: str
+    input_ids: np.ndarray | list[list[int]]
+    attention_mask: np.ndarray | list[list[int]]
+    lengths: np.ndarray  # tokens kept per text, specials included
+    dropped: np.ndarray  # tokens cut by truncation per text
+    token_type_ids: np.ndarray | list[list[int]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.input_ids)) if isinstance(self.input_ids, np.ndarray) else (len(self),)
+
+    def to_torch(self) -> dict:
+        """The model inputs as ``torch.long`` tensors (padding required)."""
+        import torch
+
+        if not isinstance(self.input_ids, np.ndarray):
+            raise InputError("only padded batches convert to tensors", "Use padding='longest' or 'max_length'.")
+        out = {"input_ids": torch.from_numpy(self.input_ids), "attention_mask": torch.from_numpy(self.attention_mask)}
+        if self.token_type_ids is not None:
+            out["token_type_ids"] = torch.from_numpy(self.token_type_ids)
+        return out
+
+
+def check_padding(padding: str, max_length: int | None) -> None:
+    if padding not in PADDING:
+        raise InputError(f"unknown padding {padding!r}", f"Use one of: {', '.join(PADDING)}.")
+    if padding == "max_length" and not max_length:
+        raise InputError("padding='max_length' needs max_length")
+    if max_length is not None and max_length < 1:
+        raise InputError(f"max_length must be positive, got {max_length}")
+
+
+def pad_sequences(model: str, sequences: list[list[int]], pad_id: int, padding: str = "longest",
+                  max_length: int | None = None, truncation: bool = True) -> Batch:
+    """Pad (and truncate) id lists into a :class:`Batch`.
+
+    >>> b = pad_sequences("char", [[5, 6, 7], [8]], pad_id=0, max_length=2)
+    >>> b.input_ids.tolist(), b.dropped.tolist()
+    ([[5, 6], [8, 0]], [1, 0])
+    """
+    check_padding(padding, max_length)
+    full = np.array([len(s) for s in sequences], dtype=np.int64)
+    if truncation and max_length is not None:
+        sequences = [s[:max_length] for s in sequences]
+    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
+    dropped = full - lengths
+    if padding == "none":
+        return Batch(model, sequences, [[1] * len(s) for s in sequences], lengths, dropped)
+    width = max_length if padding == "max_length" else int(lengths.max(initial=0))
+    width = max(width, int(lengths.max(initial=0)))
+    ids = np.full((len(sequences), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(sequences), width), dtype=np.int64)
+    for i, s in enumerate(sequences):
+        ids[i, : len(s)] = s
+        mask[i, : len(s)] = 1
+    return Batch(model, ids, mask, lengths, dropped)

@@ -1,0 +1,160 @@
+"""Integer vocabularies for word, morpheme and character tokenizers.
+
+Subword models carry their own vocabulary; the ``kiwi``, ``char`` and
+``whitespace`` tokenizers need one built from a corpus: count the tokens,
+keep those seen at least ``min_freq`` times (at most ``max_size``, most
+frequent first), and put the special tokens in front so that ``<pad>`` is 0
+and ``<unk>`` is 1.
+
+Without ``--vocab``, seqlab builds a default vocabulary once from the
+``wordfreq`` package's Korean and English frequency lists (offline, general
+domain) and caches it in ``$SEQLAB_HOME/vocab``.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from seqlab.errors import InputError
+from seqlab.storage import atomic_write_json, seqlab_home
+
+SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")
+FORMAT = "seqlab-vocab"
+_DEFAULT_VERSION = 1
+
+
+@dataclass
+class Vocabulary:
+    """Token <-> id tables. ``tokens[i]`` is the token with id ``i``.
+
+    >>> v = Vocabulary.build([["영화", "가", "좋다"], ["영화", "최고"]], min_freq=2)
+    >>> v.tokens, v.encode(["영화", "별로"])
+    (['<pad>', '<unk>', '<bos>', '<eos>', '영화'], [4, 1])
+    """
+
+    tokens: list[str]
+    counts: list[int]
+    specials: tuple[str, ...] = SPECIALS
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.stoi = {t: i for i, t in enumerate(self.tokens)}
+        if len(self.stoi) != len(self.tokens):
+            raise InputError("vocabulary has duplicate tokens")
+        missing = [s for s in ("<pad>", "<unk>") if s not in self.stoi]
+        if missing:
+            raise InputError(f"vocabulary lacks the special tokens {missing}")
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    pad_id = property(lambda self: self.stoi["<pad>"])
+    unk_id = property(lambda self: self.stoi["<unk>"])
+    bos_id = property(lambda self: self.stoi.get("<bos>"))
+    eos_id = property(lambda self: self.stoi.get("<eos>"))
+
+    def encode(self, tokens: Iterable[str]) -> list[int]:
+        unk, get = self.unk_id, self.stoi.get
+        return [get(t, unk) for t in tokens]
+
+    def decode(self, ids: Iterable[int]) -> list[str]:
+        n = len(self.tokens)
+        return [self.tokens[i] if 0 <= i < n else "<unk>" for i in ids]
+
+    @classmethod
+    def build(cls, token_lists: Iterable[Iterable[str]], min_freq: int = 1, max_size: int | None = None,
+              specials: tuple[str, ...] = SPECIALS, weights: Iterable[int] | None = None,
+              meta: dict | None = None) -> Vocabulary:
+        """Count tokens and keep the frequent ones, specials first.
+
+        Args:
+            token_lists: one token list per text.
+            min_freq: drop tokens seen fewer times.
+            max_size: the most tokens to keep, specials included.
+            specials: tokens placed first, in this order (``<pad>`` must be among them).
+            weights: an optional count per text (e.g. a word's corpus frequency).
+        """
+        if min_freq < 1:
+            raise InputError(f"min_freq must be at least 1, got {min_freq}")
+        counter: Counter[str] = Counter()
+        if weights is None:
+            for tokens in token_lists:
+                counter.update(tokens)
+        else:
+            for tokens, weight in zip(token_lists, weights, strict=True):
+                for t in tokens:
+                    counter[t] += weight
+        budget = None if max_size is None else max(0, max_size - len(specials))
+        kept = [(t, c) for t, c in counter.most_common() if c >= min_freq and t not in specials][:budget]
+        return cls(list(specials) + [t for t, _ in kept], [0] * len(specials) + [c for _, c in kept],
+                   tuple(specials), dict(meta or {}, min_freq=min_freq, max_size=max_size))
+
+    def save(self, path: str | Path) -> Path:
+        """Write the vocabulary as JSON (atomically)."""
+        return atomic_write_json(path, {"format": FORMAT, "version": 1, "specials": list(self.specials),
+                                        "meta": self.meta, "tokens": self.tokens, "counts": self.counts})
+
+    @classmethod
+    def load(cls, path: str | Path) -> Vocabulary:
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(f"vocabulary file not found: {path}", "Build one with: seqlab vocab build") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(f"cannot read vocabulary {path}: {exc}") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise InputError(f"{path} is not a seqlab vocabulary (no \"format\": \"{FORMAT}\")",
+                             "Build one with: seqlab vocab build")
+        return cls(data["tokens"], data.get("counts") or [0] * len(data["tokens"]),
+                   tuple(data.get("specials", SPECIALS)), data.get("meta", {}))
+
+
+def default_vocab_path(kind: str) -> Path:
+    return seqlab_home() / "vocab" / f"{kind}-wordfreq-v{_DEFAULT_VERSION}.json"
+
+
+def default_vocab(kind: str) -> Vocabulary:
+    """The cached default vocabulary of a ``kiwi``, ``char`` or ``whitespace`` tokenizer.
+
+    Built on first use from wordfreq's Korean (about 30k entries) and top 20k
+    English words, each counted with its frequency per billion words.
+    """
+    path = default_vocab_path(kind)
+    if path.exists():
+        return Vocabulary.load(path)
+    import wordfreq
+
+    from seqlab.tokens.loading import load_tokenizer
+
+    entries = list(wordfreq.get_frequency_dict("ko").items())
+    entries += list(wordfreq.get_frequency_dict("en").items())[:20_000]
+    words = [w for w, _ in entries]
+    weights = [max(1, round(f * 1e9)) for _, f in entries]
+    # wordfreq lists hold no punctuation; give common marks the weight of the 100th word
+    marks = list(string.punctuation) + ["…", "·", "ㅋㅋ", "ㅎㅎ", "ㅠㅠ", "ㅜㅜ", "...", "!!", "??", "^^"]
+    words += marks
+    weights += [sorted(weights, reverse=True)[100]] * len(marks)
+    tokenizer = load_tokenizer(kind, vocab=False)
+    if kind == "kiwi":  # a word without context has several analyses: count each of the best three
+        token_lists, spread = [], []
+        for candidates, weight in zip(tokenizer.split_candidates(words), weights):
+            token_lists += candidates
+            spread += [weight] * len(candidates)
+        weights = spread
+    else:
+        token_lists = tokenizer.split_many(words)
+    if kind == "char":  # running text has about one space per word, and spaces are tokens here
+        from seqlab.tokens.simple import SPACE
+
+        token_lists.append([SPACE])
+        weights.append(sum(weights))
+    vocab = Vocabulary.build(token_lists, weights=weights,
+                             max_size=50_000, meta={"tokenizer": kind, "source": "wordfreq ko + en top 20k"})
+    vocab.save(path)
+    return vocab

@@ -1,0 +1,1 @@
+"""Rendering: records in, text out (terminal, Markdown, JSON). No computation happens here."""

@@ -1,0 +1,110 @@
+"""Reading text from files and stdin: one text per line, UTF-8, never a traceback.
+
+Bad bytes are reported with the line number and the byte offset, binary files
+are refused before any work is done, and ``errors="replace"`` turns undecodable
+bytes into U+FFFD for users who would rather go on.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from seqlab.errors import InputError
+
+_BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\x7fELF", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff")
+_SNIFF_BYTES = 8192
+
+
+def _open(source: str | Path) -> tuple[BinaryIO, str]:
+    if str(source) == "-":
+        return sys.stdin.buffer, "<stdin>"
+    path = Path(source)
+    if not path.exists():
+        raise InputError(f"file not found: {path}", "Check the path, or use - to read from stdin.")
+    if path.is_dir():
+        raise InputError(f"{path} is a directory, not a text file", "Give a file with one text per line.")
+    try:
+        return path.open("rb"), str(path)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _refuse_binary(head: bytes, name: str) -> None:
+    if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
+        raise InputError(
+            f"{name} looks like a binary file, not text (it contains NUL bytes or a binary signature)",
+            "seqlab reads UTF-8 text with one text per line.",
+        )
+
+
+def iter_lines(source: str | Path, errors: str = "strict") -> Iterator[tuple[int, str]]:
+    """Yield ``(line_number, text)`` for each line of a UTF-8 file (``"-"`` is stdin).
+
+    Line endings (``\\n``, ``\\r\\n``) and a leading byte-order mark are removed.
+    The file is streamed, so any size works.
+
+    Args:
+        source: a path, or ``"-"`` for standard input.
+        errors: ``"strict"`` raises :class:`InputError` naming the line and byte
+            offset of the first invalid byte; ``"replace"`` substitutes U+FFFD.
+    """
+    if errors not in ("strict", "replace"):
+        raise InputError(f"unknown errors mode {errors!r}", "Use --errors strict or --errors replace.")
+    stream, name = _open(source)
+    try:
+        head = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if hasattr(stream, "peek") else b""
+        _refuse_binary(head, name)
+        offset = 0
+        for number, raw in enumerate(stream, start=1):
+            line = raw
+            if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+                line, offset = line[3:], 3
+            stripped = line.rstrip(b"\r\n")
+            try:
+                text = stripped.decode("utf-8", errors=errors)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{name}: line {number} is not valid UTF-8: byte 0x{stripped[exc.start]:02X} "
+                    f"at byte offset {offset + exc.start} of the file (column {exc.start + 1} of the line)",
+                    "Convert the file to UTF-8 (e.g. iconv -f CP949 -t UTF-8), or pass --errors replace.",
+                ) from None
+            offset += len(line)
+            yield number, text
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def read_lines(source: str | Path, errors: str = "strict") -> list[str]:
+    """All lines of ``source`` as a list (see :func:`iter_lines`)."""
+    return [text for _, text in iter_lines(source, errors)]
+
+
+def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "strict") -> Iterator[tuple[int, str]]:
+    """Texts of a plain file (one per line), or of one column of a TSV/CSV file with a header.
+
+    ``.csv`` files are parsed as CSV (quoted fields allowed); anything else with
+    ``text_col`` is read as tab-separated. Rows without that column are skipped.
+    """
+    if text_col is None:
+        yield from iter_lines(source, errors)
+        return
+    import csv
+
+    lines = iter_lines(source, errors)
+    is_csv = str(source).lower().endswith(".csv")
+    rows = csv.reader((t for _, t in lines), delimiter="," if is_csv else "\t",
+                      quoting=csv.QUOTE_MINIMAL if is_csv else csv.QUOTE_NONE)
+    header = next(rows, None)
+    if header is None:
+        return
+    if text_col not in header:
+        raise InputError(f"{source} has no column {text_col!r}; its header is {header}",
+                         "Pass --text-col with one of the header's names.")
+    col = header.index(text_col)
+    for number, row in enumerate(rows, start=2):
+        if col < len(row):
+            yield number, row[col]

@@ -1,0 +1,187 @@
+"""Unicode normalization that remembers where every character came from.
+
+macOS writes Hangul in NFD (``"한"`` as the three jamo ``ᄒ ᅡ ᆫ``), most other
+systems in NFC. Tokenizers see different strings and give different ids, so
+seqlab normalizes first, and keeps a map from each normalized character back
+to the span of the ORIGINAL string it came from, so that token offsets always
+point into what the user typed.
+
+Only the stretches that actually change are touched: a regex finds every
+character that can combine with the one before it (combining marks, Hangul
+vowel/final jamo, the second half of any canonical pair) or that changes on
+its own, and each such cluster is normalized separately. Text that is already
+normalized costs one C-level check. The whole pass is linear in the length.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+
+from seqlab.errors import InputError
+
+FORMS = ("NFC", "NFKC", "NFD", "NFKD", "none")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_MAX_DECOMPOSING = 0x30000  # no canonical decomposition lies above U+2FA1D
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """A normalized string plus the way back to the original.
+
+    ``starts[i]`` / ``ends[i]`` give the original span that normalized character
+    ``i`` came from; both are ``None`` when nothing changed (identity map).
+
+    >>> n = normalize("\u1112\u1161\u11ab\u1100\u1173\u11af", "NFC")  # NFD "한글"
+    >>> n.text, n.to_original(0, 1)
+    ('한글', (0, 3))
+    """
+
+    original: str
+    text: str
+    form: str
+    starts: np.ndarray | None = None
+    ends: np.ndarray | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.starts is not None
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` span of the normalized text to the original text."""
+        if self.starts is None:
+            return start, end
+        n = len(self.text)
+        if end <= start:  # an empty span: a point between characters
+            pos = int(self.starts[start]) if start < n else len(self.original)
+            return pos, pos
+        return int(self.starts[start]), int(self.ends[end - 1])
+
+
+@functools.cache
+def _cluster_regex(form: str) -> re.Pattern:
+    """A regex matching each stretch that normalization may change (built once, lazily)."""
+    combines_with_previous: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    changes_alone: set[int] = set()
+    for cp in range(_MAX_DECOMPOSING):
+        ch = chr(cp)
+        if unicodedata.combining(ch):
+            combines_with_previous.add(cp)
+        decomposition = unicodedata.decomposition(ch)
+        if not decomposition:
+            continue
+        if form in ("NFKC", "NFKD") or not decomposition.startswith("<"):
+            changes_alone.add(cp)
+            parts = decomposition.split()
+            if not parts[0].startswith("<") and len(parts) == 2:
+                combines_with_previous.add(int(parts[1], 16))
+    decompose = "NFKD" if form in ("NFKC", "NFKD") else "NFD"
+    for cp in list(changes_alone):
+        # e.g. halfwidth U+FF9E becomes a combining mark that joins the previous kana
+        if ord(unicodedata.normalize(decompose, chr(cp))[0]) in combines_with_previous:
+            combines_with_previous.add(cp)
+    changes_alone.update(range(0xAC00, 0xD7A4) if form in ("NFD", "NFKD") else ())
+
+    def char_class(cps: set[int]) -> str:
+        ranges, run = [], None
+        for cp in sorted(cps):
+            if 0xD800 <= cp <= 0xDFFF:
+                continue
+            if run and cp == run[1] + 1:
+                run[1] = cp
+            else:
+                run = [cp, cp]
+                ranges.append(run)
+        return "".join(
+            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+            for a, b in ranges
+        )
+
+    ns, ch = char_class(combines_with_previous), char_class(changes_alone)
+    return re.compile(f"[^{ns}]?[{ns}]+|[{ch}]", re.DOTALL)
+
+
+def normalize(text: str, form: str = "NFC") -> NormalizedText:
+    """Normalize ``text`` to ``form`` (NFC, NFKC, NFD, NFKD or ``none``), keeping offsets.
+
+    Args:
+        text: the original string (must not contain lone surrogates).
+        form: the Unicode normalization form; ``"none"`` leaves the text as is.
+
+    Returns:
+        A :class:`NormalizedText`; ``to_original`` maps spans back.
+
+    >>> normalize("안녕하세요").changed
+    False
+    """
+    if form not in FORMS:
+        raise InputError(f"unknown normalization form {form!r}", f"Use one of: {', '.join(FORMS)}.")
+    if form == "none" or unicodedata.is_normalized(form, text):
+        return NormalizedText(text, text, form)
+    pieces: list[str] = []
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
+    orig_pos = 0
+
+    def keep(upto: int) -> None:
+        # characters orig_pos..upto are unchanged: identity spans
+        if upto > orig_pos:
+            pieces.append(text[orig_pos:upto])
+            idx = np.arange(orig_pos, upto, dtype=np.int64)
+            starts.append(idx)
+            ends.append(idx + 1)
+
+    for match in _cluster_regex(form).finditer(text):
+        a, b = match.span()
+        new = unicodedata.normalize(form, match.group())
+        if new == match.group():
+            continue
+        keep(a)
+        pieces.append(new)
+        starts.append(np.full(len(new), a, dtype=np.int64))
+        ends.append(np.full(len(new), b, dtype=np.int64))
+        orig_pos = b
+    keep(len(text))
+    normalized = "".join(pieces)
+    if normalized == text:
+        return NormalizedText(text, text, form)
+    return NormalizedText(text, normalized, form, np.concatenate(starts), np.concatenate(ends))
+
+
+def has_surrogates(text: str) -> bool:
+    """True when ``text`` holds a lone surrogate (invalid Unicode)."""
+    return _SURROGATE.search(text) is not None
+
+
+def clean_surrogates(text: str, errors: str = "strict") -> str:
+    """Reject or replace lone surrogates, which are not valid Unicode.
+
+    They arrive through broken JSON escapes (``"\\ud83d"``) or, on the command
+    line, as bytes that are not UTF-8 (Python maps byte 0xFF to ``"\\udcff"``).
+
+    Args:
+        text: any Python string.
+        errors: ``"strict"`` raises :class:`InputError`; ``"replace"`` puts U+FFFD in their place.
+    """
+    match = _SURROGATE.search(text)
+    if match is None:
+        return text
+    if errors == "replace":
+        return _SURROGATE.sub("\ufffd", text)
+    if errors != "strict":
+        raise InputError(f"unknown errors mode {errors!r}", "Use --errors strict or --errors replace.")
+    cp = ord(match.group())
+    where = match.start()
+    if 0xDC80 <= cp <= 0xDCFF and sys.getfilesystemencoding() == "utf-8":
+        what = f"byte 0x{cp - 0xDC00:02X} at character {where} is not valid UTF-8"
+    else:
+        what = f"a lone surrogate U+{cp:04X} at character {where} is not valid Unicode"
+    raise InputError(
+        f"text cannot be used: {what}",
+        "Fix the input encoding (save it as UTF-8), or pass --errors replace to put U+FFFD in its place.",
+    )

@@ -1,0 +1,159 @@
+"""What every seqlab tokenizer offers, and the shared part of the vocabulary-based ones."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+import numpy as np
+
+from seqlab.errors import InputError
+from seqlab.ids.batch import Batch, pad_sequences
+from seqlab.ids.vocab import Vocabulary
+from seqlab.text.unicode import clean_surrogates, normalize
+from seqlab.tokens.record import TokenRecord, unknowns, word_ids_for
+
+
+def as_texts(texts: str | Sequence[str]) -> list[str]:
+    if isinstance(texts, str):
+        return [texts]
+    texts = list(texts)
+    bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
+    if bad:
+        raise InputError(f"text #{bad[0]} is a {type(texts[bad[0]]).__name__}, not a string")
+    return texts
+
+
+class Tokenizer(ABC):
+    """Text -> :class:`TokenRecord` (one text) or :class:`Batch` (many texts).
+
+    Every tokenizer first removes or rejects lone surrogates, then applies the
+    Unicode normalization ``normalization`` (NFC by default) with an offset map,
+    so offsets always point into the text the caller gave.
+    """
+
+    name: str
+    normalization: str = "NFC"
+    unk_token: str | None = None
+    has_token_type_ids: bool = False
+
+    @property
+    @abstractmethod
+    def vocab_size(self) -> int: ...
+
+    @abstractmethod
+    def encode(self, text: str, errors: str = "strict") -> TokenRecord:
+        """Tokenize and encode one text."""
+
+    def encode_many(self, texts: Sequence[str], errors: str = "strict") -> list[TokenRecord]:
+        """Records for many texts (subclasses use their library's batch call)."""
+        return [self.encode(t, errors) for t in as_texts(texts)]
+
+    @abstractmethod
+    def batch(self, texts: Sequence[str], padding: str = "longest", max_length: int | None = None,
+              truncation: bool = True, errors: str = "strict") -> Batch:
+        """Encode many texts into a padded, truncated :class:`Batch` (numpy arrays)."""
+
+    @abstractmethod
+    def decode(self, ids: Sequence[int], skip_special_tokens: bool = True) -> str:
+        """Ids back to text."""
+
+    @abstractmethod
+    def split_many(self, texts: Sequence[str]) -> list[list[str]]:
+        """Only the token strings, as fast as possible (vocabulary building, statistics)."""
+
+
+class VocabTokenizer(Tokenizer):
+    """A tokenizer that splits text itself and takes its ids from a :class:`Vocabulary`.
+
+    Subclasses implement :meth:`spans`: the tokens of a (normalized) text with
+    their ``[start, end)`` offsets and optional tags.
+    """
+
+    kind: str = ""
+    unk_token = "<unk>"
+
+    def __init__(self, vocab: Vocabulary | None, normalization: str = "NFC", add_special_tokens: bool = False):
+        self.vocab = vocab
+        self.normalization = normalization
+        self.add_special_tokens = add_special_tokens
+        self.name = self.kind
+
+    @property
+    def vocab_size(self) -> int:
+        return len(self.vocab) if self.vocab is not None else 0
+
+    def _require_vocab(self) -> Vocabulary:
+        if self.vocab is None:
+            raise InputError(f"the {self.name} tokenizer was loaded without a vocabulary, so it has no ids")
+        return self.vocab
+
+    @abstractmethod
+    def spans(self, text: str) -> list[tuple[str, int, int, str | None]]:
+        """``(token, start, end, tag)`` for each token of an already normalized text."""
+
+    def spans_many(self, texts: list[str]) -> list[list[tuple[str, int, int, str | None]]]:
+        return [self.spans(t) for t in texts]
+
+    def split_many(self, texts: Sequence[str]) -> list[list[str]]:
+        prepared = [normalize(clean_surrogates(t, "replace"), self.normalization).text for t in as_texts(texts)]
+        return [[tok for tok, *_ in s] for s in self.spans_many(prepared)]
+
+    def continuation(self, tokens: list[str], word_ids: list[int | None]) -> list[bool]:
+        """A token continues a word when the previous token belongs to the same word."""
+        return [i > 0 and w is not None and word_ids[i - 1] == w for i, w in enumerate(word_ids)]
+
+    def _record(self, original: str, spans: list[tuple[str, int, int, str | None]], norm) -> TokenRecord:
+        vocab = self._require_vocab()
+        tokens = [s[0] for s in spans]
+        offsets = [norm.to_original(s[1], s[2]) for s in spans]
+        tags = [s[3] for s in spans]
+        special = [0] * len(tokens)
+        if self.add_special_tokens:
+            tokens = ["<bos>", *tokens, "<eos>"]
+            offsets = [(0, 0), *offsets, (0, 0)]
+            tags = [None, *tags, None]
+            special = [1, *special, 1]
+        ids = vocab.encode(tokens)
+        word_ids = word_ids_for(original, offsets, special)
+        return TokenRecord(
+            model=self.name, text=original, normalized=norm.text, tokens=tokens, input_ids=ids,
+            attention_mask=[1] * len(ids), special_tokens_mask=special,
+            continuation=[c and not s for c, s in zip(self.continuation(tokens, word_ids), special)],
+            offsets=offsets, word_ids=word_ids, unk=unknowns(original, tokens, ids, offsets, vocab.unk_id),
+            tags=tags if any(t is not None for t in tags) else None, normalization=self.normalization,
+        )
+
+    def encode(self, text: str, errors: str = "strict") -> TokenRecord:
+        return self.encode_many([text], errors)[0]
+
+    def encode_many(self, texts: Sequence[str], errors: str = "strict") -> list[TokenRecord]:
+        originals = [clean_surrogates(t, errors) for t in as_texts(texts)]
+        norms = [normalize(t, self.normalization) for t in originals]
+        all_spans = self.spans_many([n.text for n in norms])
+        return [self._record(o, s, n) for o, s, n in zip(originals, all_spans, norms)]
+
+    def batch(self, texts: Sequence[str], padding: str = "longest", max_length: int | None = None,
+              truncation: bool = True, errors: str = "strict") -> Batch:
+        vocab = self._require_vocab()
+        prepared = [normalize(clean_surrogates(t, errors), self.normalization).text for t in as_texts(texts)]
+        sequences = []
+        for spans in self.spans_many(prepared):
+            ids = vocab.encode(s[0] for s in spans)
+            if self.add_special_tokens:
+                ids = [vocab.bos_id, *ids, vocab.eos_id]
+            sequences.append(ids)
+        return pad_sequences(self.name, sequences, vocab.pad_id, padding, max_length, truncation)
+
+    def decode(self, ids, skip_special_tokens: bool = True) -> str:
+        vocab = self._require_vocab()
+        ids = np.asarray(ids).tolist()
+        tokens = vocab.decode(ids)
+        if skip_special_tokens:
+            specials = set(vocab.specials) - {"<unk>"}
+            tokens = [t for t in tokens if t not in specials]
+        return self.join(tokens)
+
+    @abstractmethod
+    def join(self, tokens: list[str]) -> str:
+        """Tokens back to text."""

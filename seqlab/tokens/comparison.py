@@ -1,0 +1,63 @@
+"""Compare tokenizers on the same texts: how many pieces, how many unknowns, how long.
+
+Fertility is tokens per word (words = whitespace-separated 어절), counting
+content tokens only; sequence lengths count what the model is fed, specials
+included. A tokenizer that splits Korean into jamo has high fertility and long
+sequences; one with a small vocabulary has a high [UNK] rate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from seqlab.tokens.base import Tokenizer
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    model: str
+    vocab_size: int
+    texts: int
+    words: int
+    tokens: int  # content tokens (no specials)
+    fertility: float  # tokens per word
+    unk: int
+    unk_rate: float  # unknown tokens / content tokens
+    chars_per_token: float
+    length_p50: float  # sequence length fed to the model, specials included
+    length_p95: float
+    length_max: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def compare(texts: Sequence[str], tokenizers: Sequence[Tokenizer], batch_size: int = 2048) -> list[ComparisonRow]:
+    """One :class:`ComparisonRow` per tokenizer, over the same texts.
+
+    >>> from seqlab import load_tokenizer
+    >>> [r.tokens for r in compare(["좋은 날"], [load_tokenizer("char"), load_tokenizer("whitespace")])]
+    [4, 2]
+    """
+    texts = list(texts)
+    words = sum(len(t.split()) for t in texts)
+    chars = sum(len("".join(t.split())) for t in texts)
+    rows = []
+    for tok in tokenizers:
+        lengths, content, unk = [], 0, 0
+        for start in range(0, len(texts), batch_size):
+            for rec in tok.encode_many(texts[start : start + batch_size], errors="replace"):
+                lengths.append(len(rec.tokens))
+                content += len(rec.tokens) - sum(rec.special_tokens_mask)
+                unk += len(rec.unk)
+        arr = np.array(lengths or [0])
+        rows.append(ComparisonRow(
+            model=tok.name, vocab_size=tok.vocab_size, texts=len(texts), words=words, tokens=content,
+            fertility=content / words if words else 0.0, unk=unk, unk_rate=unk / content if content else 0.0,
+            chars_per_token=chars / content if content else 0.0, length_p50=float(np.percentile(arr, 50)),
+            length_p95=float(np.percentile(arr, 95)), length_max=int(arr.max()),
+        ))
+    return rows

@@ -1,0 +1,172 @@
+"""Hugging Face tokenizers (``AutoTokenizer``): WordPiece, unigram, BPE.
+
+seqlab loads the tokenizer exactly as a user would, with
+``AutoTokenizer.from_pretrained``, and then calls its Rust backend
+(``tokenizers.Tokenizer``) directly: ``encode_batch`` runs on every core, and
+one backend copy per padding/truncation setting keeps concurrent callers safe.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+
+from seqlab.ids.batch import Batch, check_padding
+from seqlab.text.unicode import clean_surrogates, has_surrogates, normalize
+from seqlab.tokens.base import Tokenizer, as_texts
+from seqlab.tokens.record import TokenRecord, unknowns, word_ids_for
+
+METASPACE = "▁"
+BYTELEVEL_SPACE = "Ġ"
+
+
+class HFTokenizer(Tokenizer):
+    """A ``transformers`` tokenizer behind the seqlab interface.
+
+    Args:
+        name: the registry name or path shown in records.
+        hf: the object ``AutoTokenizer.from_pretrained`` returned.
+        normalization: Unicode form applied before the model's own normalizer.
+        prefix: text put before every input (e5's ``"query: "`` / ``"passage: "``).
+    """
+
+    def __init__(self, name: str, hf, normalization: str = "NFC", prefix: str = ""):
+        from tokenizers import Tokenizer as Backend
+
+        self.name, self.hf, self.normalization, self.prefix = name, hf, normalization, prefix
+        self._json = hf.backend_tokenizer.to_str()
+        self._Backend = Backend
+        self._backend = self._fresh_backend()
+        self._configured: dict[tuple, object] = {}
+        self._lock = threading.Lock()
+        self.unk_token = hf.unk_token
+        self.unk_id = hf.unk_token_id
+        self.has_token_type_ids = "token_type_ids" in hf.model_input_names
+        model = self._backend.model
+        self.family = type(model).__name__  # WordPiece, Unigram, BPE, WordLevel
+        self.subword_prefix = getattr(model, "continuing_subword_prefix", None) if self.family == "WordPiece" else None
+        described = f"{self._backend.pre_tokenizer} {self._backend.decoder}"
+        self.space_marker = METASPACE if "Metaspace" in described else BYTELEVEL_SPACE if "ByteLevel" in described else None
+
+    def _fresh_backend(self):
+        backend = self._Backend.from_str(self._json)
+        backend.no_padding()
+        backend.no_truncation()
+        return backend
+
+    def with_prefix(self, prefix: str) -> HFTokenizer:
+        """The same tokenizer with another input prefix (shares the loaded model)."""
+        clone = object.__new__(HFTokenizer)
+        clone.__dict__.update(self.__dict__)
+        clone.prefix = prefix
+        return clone
+
+    @property
+    def vocab_size(self) -> int:
+        return self._backend.get_vocab_size(with_added_tokens=True)
+
+    @property
+    def model_max_length(self) -> int | None:
+        n = getattr(self.hf, "model_max_length", None)
+        return n if isinstance(n, int) and n < 1_000_000 else None
+
+    def _prepare(self, texts: list[str], errors: str) -> list[str]:
+        # one C-speed check over the whole batch; per-text work only when something needs it
+        joined = "\x00".join(texts)
+        if has_surrogates(joined):
+            texts = [clean_surrogates(t, errors) for t in texts]
+        if self.normalization != "none" and not unicodedata.is_normalized(self.normalization, joined):
+            texts = [normalize(t, self.normalization).text for t in texts]
+        if self.prefix:
+            texts = [self.prefix + t for t in texts]
+        return texts
+
+    def _continuation(self, tokens: list[str], special: list[int], word_ids: list[int | None]) -> list[bool]:
+        if self.subword_prefix:
+            return [not s and t.startswith(self.subword_prefix) for t, s in zip(tokens, special)]
+        if self.space_marker == METASPACE:
+            return [not s and not t.startswith(METASPACE) for t, s in zip(tokens, special)]
+        out, prev = [], None
+        for w, s in zip(word_ids, special):
+            out.append(not s and w is not None and w == prev)
+            prev = w if not s else prev
+        return out
+
+    def _record(self, original: str, norm, enc) -> TokenRecord:
+        special = list(enc.special_tokens_mask)
+        offsets = [(0, 0) if sp else norm.to_original(s, e) for (s, e), sp in zip(enc.offsets, special)]
+        tokens, ids = list(enc.tokens), list(enc.ids)
+        word_ids = word_ids_for(original, offsets, special)
+        normalizer = self._backend.normalizer
+        return TokenRecord(
+            model=self.name, text=original, normalized=norm.text, tokens=tokens, input_ids=ids,
+            attention_mask=list(enc.attention_mask), special_tokens_mask=special,
+            continuation=self._continuation(tokens, special, word_ids), offsets=offsets, word_ids=word_ids,
+            unk=unknowns(original, tokens, ids, offsets, self.unk_id),
+            token_type_ids=list(enc.type_ids) if self.has_token_type_ids else None,
+            model_normalized=normalizer.normalize_str(norm.text) if normalizer else norm.text,
+            normalization=self.normalization, extra={"prefix": self.prefix} if self.prefix else {},
+        )
+
+    def encode(self, text: str, errors: str = "strict") -> TokenRecord:
+        return self.encode_many([text], errors)[0]
+
+    def encode_many(self, texts: Sequence[str], errors: str = "strict") -> list[TokenRecord]:
+        originals = [self.prefix + clean_surrogates(t, errors) for t in as_texts(texts)]
+        norms = [normalize(t, self.normalization) for t in originals]
+        if len(norms) == 1:
+            encodings = [self._backend.encode(norms[0].text)]
+        else:
+            encodings = self._backend.encode_batch([n.text for n in norms])
+        return [self._record(o, n, e) for o, n, e in zip(originals, norms, encodings)]
+
+    def split_many(self, texts: Sequence[str]) -> list[list[str]]:
+        encodings = self._backend.encode_batch(self._prepare(as_texts(texts), "replace"), add_special_tokens=False)
+        return [e.tokens for e in encodings]
+
+    def _backend_for(self, padding: str, max_length: int | None, truncation: bool):
+        key = (padding, max_length if truncation or padding == "max_length" else None, truncation)
+        with self._lock:
+            backend = self._configured.get(key)
+            if backend is None:
+                backend = self._fresh_backend()
+                if truncation and max_length:
+                    backend.enable_truncation(max_length)
+                if padding != "none":
+                    pad_id = self.hf.pad_token_id if self.hf.pad_token_id is not None else 0
+                    pad_token = self.hf.pad_token or "[PAD]"
+                    length = max_length if padding == "max_length" else None
+                    backend.enable_padding(pad_id=pad_id, pad_token=pad_token, length=length)
+                self._configured[key] = backend
+        return backend
+
+    def batch(self, texts: Sequence[str], padding: str = "longest", max_length: int | None = None,
+              truncation: bool = True, errors: str = "strict") -> Batch:
+        check_padding(padding, max_length)
+        texts = as_texts(texts)
+        if truncation and max_length is None:
+            max_length = self.model_max_length
+        encodings = self._backend_for(padding, max_length, truncation).encode_batch(self._prepare(texts, errors))
+        if truncation and max_length:
+            dropped = np.array([sum(len(o.ids) - sum(o.special_tokens_mask) for o in e.overflowing)
+                                for e in encodings], dtype=np.int64)
+        else:
+            dropped = np.zeros(len(encodings), dtype=np.int64)
+        if padding == "none":
+            ids = [e.ids for e in encodings]
+            mask = [e.attention_mask for e in encodings]
+            types = [e.type_ids for e in encodings] if self.has_token_type_ids else None
+            lengths = np.array([len(i) for i in ids], dtype=np.int64)
+        else:
+            ids = np.array([e.ids for e in encodings], dtype=np.int64).reshape(len(encodings), -1)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64).reshape(len(encodings), -1)
+            types = (np.array([e.type_ids for e in encodings], dtype=np.int64).reshape(len(encodings), -1)
+                     if self.has_token_type_ids else None)
+            lengths = mask.sum(axis=1)
+        return Batch(self.name, ids, mask, lengths, dropped, types)
+
+    def decode(self, ids, skip_special_tokens: bool = True) -> str:
+        return self._backend.decode([int(i) for i in np.asarray(ids).ravel()], skip_special_tokens=skip_special_tokens)

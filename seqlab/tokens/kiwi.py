@@ -1,0 +1,51 @@
+"""Korean morphemes with Kiwi: ``안녕하세요`` -> ``안녕/NNG 하/XSA 세요/EF``.
+
+Tokens are ``form/TAG`` so that homographs with different roles (이/JKS the
+subject particle, 이/VCP the copula) get different ids. Many texts go through
+Kiwi's own thread pool (``Kiwi(num_workers=-1)`` uses every core).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from seqlab.tokens.base import VocabTokenizer
+
+
+@functools.cache
+def kiwi_instance():
+    """One shared, thread-pooled Kiwi analyzer (loading its model takes about a second)."""
+    from kiwipiepy import Kiwi
+
+    return Kiwi(num_workers=-1)
+
+
+class KiwiTokenizer(VocabTokenizer):
+    """Kiwi morphemes with POS tags, ids from a vocabulary.
+
+    >>> KiwiTokenizer(None).spans("좋네요")
+    [('좋/VA', 0, 1, 'VA'), ('네요/EF', 1, 3, 'EF')]
+    """
+
+    kind = "kiwi"
+
+    @staticmethod
+    def _convert(tokens) -> list[tuple[str, int, int, str]]:
+        return [(f"{t.form}/{t.tag}", t.start, t.end, t.tag) for t in tokens]
+
+    def spans(self, text: str):
+        return self._convert(kiwi_instance().tokenize(text))
+
+    def spans_many(self, texts: list[str]):
+        if len(texts) < 2:
+            return [self.spans(t) for t in texts]
+        return [self._convert(tokens) for tokens in kiwi_instance().tokenize(texts)]
+
+    def split_candidates(self, texts: list[str], top_n: int = 3) -> list[list[list[str]]]:
+        """The ``top_n`` best analyses of each text (a lone word is ambiguous: 오늘/NNG or 오늘/MAG)."""
+        results = kiwi_instance().analyze(texts, top_n=top_n)
+        return [[[f"{t.form}/{t.tag}" for t in tokens] for tokens, _score in result] for result in results]
+
+    def join(self, tokens: list[str]) -> str:
+        morphs = [tuple(t.rsplit("/", 1)) if "/" in t[1:] else (t, "NNG") for t in tokens]
+        return kiwi_instance().join(morphs) if morphs else ""

@@ -1,0 +1,120 @@
+"""The record every tokenizer returns for one text: tokens, ids, masks, offsets, unknowns."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import asdict, dataclass, field, replace
+
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class UnkToken:
+    """One unknown token and the original characters that produced it."""
+
+    index: int  # position in ``tokens``
+    chars: str  # text[start:end] of the ORIGINAL text
+    start: int
+    end: int
+
+
+@dataclass
+class TokenRecord:
+    """A text after tokenization and integer encoding.
+
+    Offsets are ``[start, end)`` character positions in the ORIGINAL ``text``
+    (special tokens get ``(0, 0)``). ``word_ids`` number the whitespace-separated
+    words (어절) of the original text, the same way for every tokenizer, so that
+    subword pieces and morphemes can be grouped back into words.
+
+    >>> from seqlab import tokenize
+    >>> r = tokenize("안녕하세요", model="char")
+    >>> r.tokens, r.offsets
+    (['안', '녕', '하', '세', '요'], [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)])
+    """
+
+    model: str
+    text: str  # the original text
+    normalized: str  # after seqlab's Unicode normalization (NFC by default)
+    tokens: list[str]
+    input_ids: list[int]
+    attention_mask: list[int]
+    special_tokens_mask: list[int]
+    continuation: list[bool]  # True for a piece that continues a word (## / no leading ▁)
+    offsets: list[tuple[int, int]]
+    word_ids: list[int | None]
+    unk: list[UnkToken]
+    token_type_ids: list[int] | None = None  # only for models that have them (BERT)
+    tags: list[str] | None = None  # POS tags (kiwi)
+    model_normalized: str | None = None  # what the model's own normalizer made of the text
+    normalization: str = "NFC"
+    dropped: int = 0  # content tokens removed by truncation
+    extra: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict (the ``seqlab tokenize --json`` contract)."""
+        out = asdict(self)
+        out["offsets"] = [list(o) for o in self.offsets]
+        out["unk"] = [{"index": u.index, "chars": u.chars, "start": u.start, "end": u.end} for u in self.unk]
+        for key in ("token_type_ids", "tags", "model_normalized"):
+            if out[key] is None:
+                del out[key]
+        if not out["extra"]:
+            del out["extra"]
+        return out
+
+
+def truncate(record: TokenRecord, max_length: int) -> TokenRecord:
+    """Keep at most ``max_length`` tokens: the leading and trailing specials stay, content is cut.
+
+    ``dropped`` counts the content tokens removed, as in ``[CLS] a b c [SEP]`` -> ``[CLS] a [SEP]``.
+    """
+    n = len(record.tokens)
+    if n <= max_length:
+        return record
+    special = record.special_tokens_mask
+    lead = next((i for i, s in enumerate(special) if not s), n)
+    trail = next((i for i, s in enumerate(reversed(special)) if not s), 0)
+    keep = max(0, max_length - lead - trail)
+    index = list(range(lead + keep)) + list(range(n - trail, n))
+    index = index[:max_length] if len(index) > max_length else index
+    pick = lambda values: None if values is None else [values[i] for i in index]  # noqa: E731
+    kept = set(index)
+    return replace(
+        record, tokens=pick(record.tokens), input_ids=pick(record.input_ids),
+        attention_mask=pick(record.attention_mask), special_tokens_mask=pick(record.special_tokens_mask),
+        continuation=pick(record.continuation), offsets=pick(record.offsets), word_ids=pick(record.word_ids),
+        token_type_ids=pick(record.token_type_ids), tags=pick(record.tags),
+        unk=[UnkToken(index.index(u.index), u.chars, u.start, u.end) for u in record.unk if u.index in kept],
+        dropped=record.dropped + n - len(index),
+    )
+
+
+def word_ids_for(text: str, offsets: list[tuple[int, int]], special: list[int]) -> list[int | None]:
+    """Index of the whitespace-separated word each token belongs to.
+
+    A token belongs to the word that contains the first non-space character at
+    or after its start; a piece that is only the space before a word (``▁``)
+    therefore belongs to the word it introduces. Specials get None.
+    """
+    words = [m.span() for m in _WORD.finditer(text)]
+    ends = [e for _, e in words]
+    out: list[int | None] = []
+    for (start, end), is_special in zip(offsets, special):
+        if is_special:
+            out.append(None)
+            continue
+        k = bisect.bisect_right(ends, start)  # first word ending after start
+        out.append(k if k < len(words) else None)
+    return out
+
+
+def unknowns(text: str, tokens: list[str], ids: list[int], offsets: list[tuple[int, int]],
+             unk_id: int | None) -> list[UnkToken]:
+    if unk_id is None:
+        return []
+    return [UnkToken(i, text[s:e], s, e) for i, (tid, (s, e)) in enumerate(zip(ids, offsets)) if tid == unk_id]

@@ -1,0 +1,134 @@
+"""Train a new WordPiece, BPE or Unigram tokenizer with the ``tokenizers`` library.
+
+KLUE built its vocabulary from morpheme-split text: training on ``안녕 하 세요``
+instead of ``안녕하세요`` makes pieces follow morpheme boundaries. With
+``pre_split="kiwi"`` the corpus is split by Kiwi before training; the saved
+tokenizer itself takes raw text, as KLUE's does.
+
+The result is a directory that ``AutoTokenizer.from_pretrained`` loads.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from seqlab.errors import InputError
+from seqlab.storage import atomic_directory, atomic_write_json
+from seqlab.text.reading import iter_lines
+
+KINDS = ("wordpiece", "bpe", "unigram")
+
+
+@dataclass(frozen=True)
+class TrainedTokenizer:
+    path: Path
+    kind: str
+    vocab_size: int
+    lines: int
+    pre_split: str | None
+    seconds: float
+
+
+def _specials(kind: str) -> dict[str, str]:
+    if kind == "wordpiece":
+        return {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]",
+                "mask_token": "[MASK]"}
+    return {"pad_token": "<pad>", "unk_token": "<unk>", "bos_token": "<s>", "eos_token": "</s>",
+            "mask_token": "<mask>", "cls_token": "<s>", "sep_token": "</s>"}
+
+
+def _build(kind: str, vocab_size: int, min_frequency: int, lowercase: bool):
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+
+    specials = _specials(kind)
+    ordered = list(dict.fromkeys(specials.values()))
+    norm = [normalizers.NFC()] + ([normalizers.Lowercase()] if lowercase else [])
+    if kind == "wordpiece":
+        tok = Tokenizer(models.WordPiece(unk_token="[UNK]", continuing_subword_prefix="##"))
+        tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+        tok.decoder = decoders.WordPiece(prefix="##")
+        trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, min_frequency=min_frequency,
+                                            special_tokens=ordered, continuing_subword_prefix="##")
+        cls, sep = "[CLS]", "[SEP]"
+    else:
+        tok = Tokenizer(models.BPE(unk_token="<unk>") if kind == "bpe" else models.Unigram())
+        tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+        tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+        if kind == "bpe":
+            trainer = trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=ordered)
+        else:
+            trainer = trainers.UnigramTrainer(vocab_size=vocab_size, special_tokens=ordered, unk_token="<unk>")
+        cls, sep = "<s>", "</s>"
+    tok.normalizer = normalizers.Sequence(norm)
+    return tok, trainer, cls, sep
+
+
+def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordpiece", vocab_size: int = 32000,
+                    min_frequency: int = 2, pre_split: str | None = None, lowercase: bool = False,
+                    errors: str = "strict") -> TrainedTokenizer:
+    """Train a tokenizer on text files (one text per line) and save it to ``out``.
+
+    Args:
+        files: UTF-8 text files.
+        out: the directory to create (replaced atomically if it exists).
+        kind: ``wordpiece`` (BERT/KLUE style), ``bpe`` or ``unigram`` (SentencePiece style).
+        vocab_size: the target vocabulary size, special tokens included.
+        min_frequency: ignore pairs/pieces seen fewer times (WordPiece, BPE).
+        pre_split: ``"kiwi"`` to split the corpus into morphemes first.
+        lowercase: lowercase before tokenizing (only sensible for English).
+    """
+    from tokenizers import processors
+
+    if kind not in KINDS:
+        raise InputError(f"unknown tokenizer type {kind!r}", f"Use one of: {', '.join(KINDS)}.")
+    if pre_split not in (None, "kiwi"):
+        raise InputError(f"unknown pre-split {pre_split!r}", "Use --pre-split kiwi, or leave it out.")
+    if vocab_size < 10:
+        raise InputError(f"vocab size {vocab_size} is too small")
+    start = time.perf_counter()
+    tok, trainer, cls, sep = _build(kind, vocab_size, min_frequency, lowercase)
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus.txt"
+        lines = 0
+        with corpus.open("w", encoding="utf-8") as f:
+            buffer: list[str] = []
+
+            def flush():
+                if pre_split == "kiwi":
+                    from seqlab.tokens.kiwi import kiwi_instance
+
+                    for tokens in kiwi_instance().tokenize(buffer):
+                        f.write(" ".join(t.form for t in tokens) + "\n")
+                else:
+                    f.writelines(t + "\n" for t in buffer)
+                buffer.clear()
+
+            for path in files:
+                for _, text in iter_lines(path, errors):
+                    if text.strip():
+                        buffer.append(text)
+                        lines += 1
+                    if len(buffer) >= 10_000:
+                        flush()
+            flush()
+        if lines == 0:
+            raise InputError("the training files contain no text")
+        tok.train([str(corpus)], trainer)
+    tok.post_processor = processors.TemplateProcessing(
+        single=f"{cls} $A {sep}", pair=f"{cls} $A {sep} $B:1 {sep}:1",
+        special_tokens=[(cls, tok.token_to_id(cls)), (sep, tok.token_to_id(sep))],
+    )
+    specials = _specials(kind)
+    with atomic_directory(out) as tmpdir:
+        tok.save(str(tmpdir / "tokenizer.json"))
+        atomic_write_json(tmpdir / "tokenizer_config.json", {
+            # PreTrainedTokenizerFast loads tokenizer.json exactly as trained (transformers 5.x)
+            "tokenizer_class": "PreTrainedTokenizerFast", **specials, "model_max_length": 512,
+            "clean_up_tokenization_spaces": False,
+            "seqlab": {"kind": kind, "pre_split": pre_split, "lowercase": lowercase, "lines": lines},
+        })
+        atomic_write_json(tmpdir / "special_tokens_map.json", specials)
+    return TrainedTokenizer(Path(out), kind, tok.get_vocab_size(), lines, pre_split, time.perf_counter() - start)
