@@ -10,7 +10,6 @@ import os
 import sys
 from pathlib import Path
 
-import click
 import typer
 
 from seqlab.errors import SeqlabError, UsageError
@@ -67,15 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     ensure_utf8_stdio()
     debug = os.environ.get("SEQLAB_DEBUG", "") not in ("", "0")
     try:
-        result = app(args=argv, prog_name="seqlab", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.exceptions.Abort:
-        console(stderr=True).print("aborted")
-        return 130
-    except click.ClickException as exc:  # usage errors: bad option, missing argument
-        exc.show()
-        return exc.exit_code
+        # standalone mode: typer/click print usage errors themselves and exit with 2
+        app(args=argv, prog_name="seqlab")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except SeqlabError as exc:
         if debug:
             raise
@@ -94,4 +88,4 @@ def main(argv: list[str] | None = None) -> int:
         _print_error(SeqlabError(f"internal error: {type(exc).__name__}: {exc}",
                                  "This is a bug in seqlab. Run again with SEQLAB_DEBUG=1 to see the traceback."))
         return 1
-    return result if isinstance(result, int) else 0
+    return 0

@@ -45,22 +45,27 @@ def _build(kind: str, vocab_size: int, min_frequency: int, lowercase: bool):
 
     specials = _specials(kind)
     ordered = list(dict.fromkeys(specials.values()))
+    # Korean has thousands of syllables: keep the most frequent characters, the rest become unknown
+    alphabet = max(100, vocab_size // 4)
     norm = [normalizers.NFC()] + ([normalizers.Lowercase()] if lowercase else [])
     if kind == "wordpiece":
         tok = Tokenizer(models.WordPiece(unk_token="[UNK]", continuing_subword_prefix="##"))
         tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
         tok.decoder = decoders.WordPiece(prefix="##")
         trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, min_frequency=min_frequency,
-                                            special_tokens=ordered, continuing_subword_prefix="##")
+                                            special_tokens=ordered, continuing_subword_prefix="##",
+                                            limit_alphabet=alphabet, show_progress=False)
         cls, sep = "[CLS]", "[SEP]"
     else:
         tok = Tokenizer(models.BPE(unk_token="<unk>") if kind == "bpe" else models.Unigram())
         tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
         tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
         if kind == "bpe":
-            trainer = trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=ordered)
+            trainer = trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=ordered,
+                                          limit_alphabet=alphabet, show_progress=False)
         else:
-            trainer = trainers.UnigramTrainer(vocab_size=vocab_size, special_tokens=ordered, unk_token="<unk>")
+            trainer = trainers.UnigramTrainer(vocab_size=vocab_size, special_tokens=ordered, unk_token="<unk>",
+                                              show_progress=False)
         cls, sep = "<s>", "</s>"
     tok.normalizer = normalizers.Sequence(norm)
     return tok, trainer, cls, sep
@@ -116,7 +121,14 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
             flush()
         if lines == 0:
             raise InputError("the training files contain no text")
-        tok.train([str(corpus)], trainer)
+        try:
+            tok.train([str(corpus)], trainer)
+        except Exception as exc:  # the Rust trainer raises plain Exceptions
+            if "not large enough" in str(exc):
+                raise InputError(f"--vocab-size {vocab_size} is too small: a {kind} vocabulary must hold every "
+                                 "character of the corpus", "Use a larger --vocab-size (Korean text has "
+                                 "thousands of distinct syllables), or wordpiece/bpe, which drop rare characters.") from None
+            raise
     tok.post_processor = processors.TemplateProcessing(
         single=f"{cls} $A {sep}", pair=f"{cls} $A {sep} $B:1 {sep}:1",
         special_tokens=[(cls, tok.token_to_id(cls)), (sep, tok.token_to_id(sep))],

@@ -1,0 +1,146 @@
+"""The command line as a user runs it: contracts, exit codes, no tracebacks."""
+
+import json
+
+import pytest
+
+from seqlab.cli import main
+from tests.conftest import KOREAN, run_cli
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_tokenize_json_contract(capsys):
+    code, out, _ = run(capsys, "tokenize", KOREAN, "--json")
+    assert code == 0
+    (line,) = out.strip().splitlines()
+    obj = json.loads(line)
+    for key in ("model", "text", "tokens", "input_ids", "offsets", "special_tokens_mask", "unk"):
+        assert key in obj
+    assert obj["model"] == "e5-small" and obj["text"] == KOREAN
+    assert "▁안녕하세요" in obj["tokens"] and obj["unk"] == []
+    assert all(isinstance(o, list) and len(o) == 2 for o in obj["offsets"])
+
+
+def test_tokenize_unk_list_names_chars(capsys):
+    code, out, _ = run(capsys, "tokenize", "hello 좋네요", "--model", "minilm", "--json")
+    obj = json.loads(out)
+    assert code == 0 and obj["unk"] == [{"index": obj["tokens"].index("[UNK]"), "chars": "좋네요", "start": 6, "end": 9}]
+
+
+def test_tokenize_file_and_stdin(tmp_path, capsys, monkeypatch):
+    f = tmp_path / "t.txt"
+    f.write_text("첫 문장\n둘째 문장\n", encoding="utf-8")
+    code, out, _ = run(capsys, "tokenize", "-f", str(f), "--json", "-m", "char")
+    assert code == 0 and [json.loads(x)["text"] for x in out.splitlines()] == ["첫 문장", "둘째 문장"]
+    proc = run_cli("tokenize", "-", "--json", "-m", "whitespace", input="하나 둘\n셋\n".encode())
+    assert proc.returncode == 0
+    assert [json.loads(x)["tokens"] for x in proc.stdout.decode().splitlines()] == [["하나", "둘"], ["셋"]]
+
+
+def test_tokenize_terminal_and_markdown(capsys):
+    code, out, _ = run(capsys, "tokenize", KOREAN)
+    assert code == 0 and "▁안녕하세요" in out and "word start" in out
+    code, out, _ = run(capsys, "tokenize", KOREAN, "--markdown", "-m", "kiwi")
+    assert code == 0 and "| 0 | `안녕/NNG`" in out
+
+
+def test_max_length_reports_dropped(capsys):
+    code, out, _ = run(capsys, "tokenize", "one two three four five", "-m", "minilm", "--max-length", "4", "--json")
+    obj = json.loads(out)
+    assert code == 0 and obj["tokens"] == ["[CLS]", "one", "two", "[SEP]"] and obj["dropped"] == 3
+
+
+def test_explain_all_formats(capsys):
+    code, out, _ = run(capsys, "explain", KOREAN)
+    assert code == 0 and "Unicode normalization" in out and "▁안녕하세요" in out and "attention_mask" in out
+    code, out, _ = run(capsys, "explain", KOREAN, "--json")
+    report = json.loads(out)
+    assert code == 0 and report["tokens"]["input_ids"][0] == 0 and report["normalization"]["form"] == "NFC"
+    code, out, _ = run(capsys, "explain", "\u1112\u1161\u11ab", "--markdown")
+    assert code == 0 and "U+1112 U+1161 U+11AB" in out and "U+D55C" in out
+
+
+def test_models_list_and_install(capsys):
+    code, out, _ = run(capsys, "models", "--json")
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert code == 0 and [r["name"] for r in rows] == ["e5-small", "minilm", "kiwi", "char", "whitespace"]
+    assert all({"name", "source", "path", "installed"} <= set(r) for r in rows)
+    assert next(r for r in rows if r["name"] == "minilm")["installed"]
+    code, out, _ = run(capsys, "models", "install", "e5-small", "--json")
+    assert code == 0 and json.loads(out)["path"].endswith("e5-small")
+    code, out, _ = run(capsys, "models")
+    assert code == 0 and "e5-small (default)" in out
+
+
+def test_compare_json(capsys, reviews, tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text("\n".join(reviews[:100]), encoding="utf-8")
+    code, out, _ = run(capsys, "compare", "-f", str(f), "--models", "e5-small,minilm,char", "--json")
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert code == 0 and [r["model"] for r in rows] == ["e5-small", "minilm", "char"]
+    assert {"fertility", "unk_rate", "vocab_size", "length_p50", "length_p95", "length_max"} <= set(rows[0])
+
+
+def test_vocab_build_and_use(capsys, tmp_path, nsmc_rows):
+    data = tmp_path / "d.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:300]) + "\n",
+                    encoding="utf-8")
+    out_path = tmp_path / "vocab.json"
+    code, out, _ = run(capsys, "vocab", "build", "-f", str(data), "--text-col", "document", "-o", str(out_path),
+                       "--min-freq", "2", "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["texts"] == 300 and out_path.exists()
+    code, out, _ = run(capsys, "tokenize", "영화", "-m", "kiwi", "--vocab", str(out_path), "--json")
+    assert code == 0 and json.loads(out)["input_ids"] == [4 + json.loads(out_path.read_text())["tokens"][4:].index("영화/NNG")]
+
+
+def test_tokenizer_train_cli(capsys, tmp_path, reviews):
+    f = tmp_path / "c.txt"
+    f.write_text("\n".join(reviews), encoding="utf-8")
+    code, out, _ = run(capsys, "tokenizer", "train", "-f", str(f), "--type", "wordpiece", "--vocab-size", "1000",
+                       "--pre-split", "kiwi", "-o", str(tmp_path / "tok"), "--json")
+    assert code == 0 and json.loads(out)["vocab_size"] <= 1000
+    code, out, _ = run(capsys, "tokenize", "영화 재밌다", "-m", str(tmp_path / "tok"), "--json")
+    assert code == 0 and json.loads(out)["tokens"][0] == "[CLS]"
+
+
+@pytest.mark.parametrize("args,code,needle", [
+    (["tokenize", "x", "--model", "klue/bert-base"], 1, "klue/bert-base"),
+    (["tokenize", "-f", "/no/such/file.txt"], 1, "file not found"),
+    (["tokenize"], 2, "no text given"),
+    (["tokenize", "x", "--no-such-option"], 2, "No such option"),
+    (["tokenize", "x", "--json", "--markdown"], 2, "choose one output format"),
+    (["tokenize", "x", "--normalization", "NFX"], 1, "unknown normalization"),
+    (["tokenize", "x", "-m", "kiwi", "--vocab", "/no/vocab.json"], 1, "vocabulary file not found"),
+])
+def test_errors_have_exit_codes_and_no_traceback(args, code, needle):
+    proc = run_cli(*args, env={"HF_HUB_OFFLINE": "1"})
+    err = proc.stderr.decode()
+    assert proc.returncode == code, err
+    assert needle in err and "Traceback" not in err
+
+
+def test_bad_bytes_on_the_command_line_and_in_files(tmp_path):
+    proc = run_cli("tokenize", b"caf\xff".decode("utf-8", "surrogateescape"), "-m", "char")
+    assert proc.returncode == 1 and b"0xFF" in proc.stderr and b"Traceback" not in proc.stderr
+    proc = run_cli("tokenize", b"caf\xff".decode("utf-8", "surrogateescape"), "-m", "char", "--errors", "replace",
+                   "--json")
+    assert proc.returncode == 0 and "\ufffd" in json.loads(proc.stdout)["text"]
+    binary = tmp_path / "x.bin"
+    binary.write_bytes(b"\x00\x01\x02binary")
+    proc = run_cli("tokenize", "-f", str(binary))
+    assert proc.returncode == 1 and b"binary" in proc.stderr
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"fine\nnot \xe9 utf8\n")
+    proc = run_cli("tokenize", "-f", str(bad), "-m", "char")
+    assert proc.returncode == 1 and b"line 2" in proc.stderr and b"byte offset 9" in proc.stderr
+
+
+def test_empty_text_is_a_valid_record(capsys):
+    code, out, _ = run(capsys, "tokenize", "", "--json")
+    assert code == 0 and json.loads(out)["tokens"] == ["<s>", "</s>"]

@@ -1,0 +1,45 @@
+"""Shared fixtures. Every test runs with its own SEQLAB_HOME, so nothing touches ~/.cache/seqlab."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED_NSMC = Path(__file__).resolve().parents[2] / "shared" / "data" / "nsmc" / "train.tsv"
+KOREAN = "안녕하세요, 오늘 날씨가 정말 좋네요"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def seqlab_home(tmp_path_factory) -> Path:
+    """One cache for the whole session (the e5 conversion and default vocabularies are built once)."""
+    home = Path(os.environ.get("SEQLAB_TEST_HOME") or tmp_path_factory.mktemp("seqlab_home"))
+    os.environ["SEQLAB_HOME"] = str(home)
+    os.environ["HF_HUB_OFFLINE"] = "1"  # tests never touch the network
+    return home
+
+
+@pytest.fixture(scope="session")
+def nsmc_rows() -> list[tuple[str, str, str]]:
+    """2,000 NSMC-format reviews (committed sample: emoji, ㅋㅋㅋ, full-width, mixed scripts included)."""
+    with open(FIXTURES / "nsmc_sample.tsv", encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [tuple(r) for r in rows[1:]]
+
+
+@pytest.fixture(scope="session")
+def reviews(nsmc_rows) -> list[str]:
+    return [r[1] for r in nsmc_rows]
+
+
+def run_cli(*args: str, input: bytes | None = None, env: dict | None = None, timeout: int = 300):
+    """Run the real ``seqlab`` console script in a subprocess (true exit codes, true stderr)."""
+    exe = Path(sys.executable).parent / "seqlab"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "seqlab"]
+    return subprocess.run([*cmd, *args], input=input, capture_output=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})

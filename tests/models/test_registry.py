@@ -1,0 +1,48 @@
+import time
+
+import pytest
+
+from seqlab.errors import ModelUnavailable
+from seqlab.models.registry import DEFAULT_MODEL, EMBEDDED, resolve
+from seqlab.tokens.loading import load_tokenizer
+
+
+def test_embedded_models_and_default():
+    assert list(EMBEDDED) == ["e5-small", "minilm", "kiwi", "char", "whitespace"]
+    assert DEFAULT_MODEL == "e5-small" and load_tokenizer().name == "e5-small"
+
+
+def test_local_directory_is_a_model(tmp_path):
+    from seqlab.models.registry import minilm_path
+
+    assert resolve(str(minilm_path())).kind == "hf"
+    assert load_tokenizer(str(minilm_path())).encode("hi").tokens == ["[CLS]", "hi", "[SEP]"]
+
+
+def test_offline_hub_id_fails_fast_with_a_clear_message(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    t0 = time.perf_counter()
+    with pytest.raises(ModelUnavailable) as info:
+        load_tokenizer("klue/bert-base")
+    msg = str(info.value)
+    assert time.perf_counter() - t0 < 20
+    assert "klue/bert-base" in msg and "--model /path/to/dir" in msg and "network" in msg
+    assert all(name in msg for name in EMBEDDED)
+
+
+def test_unreachable_hub_fails_fast(monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing listens on the discard port
+    t0 = time.perf_counter()
+    with pytest.raises(ModelUnavailable, match="unreachable"):
+        load_tokenizer("someone/missing-model")
+    assert time.perf_counter() - t0 < 20
+
+
+def test_nonsense_names_and_files(tmp_path):
+    with pytest.raises(ModelUnavailable, match="neither"):
+        resolve("./no/such/dir")
+    f = tmp_path / "file.txt"
+    f.write_text("x")
+    with pytest.raises(ModelUnavailable, match="is a file"):
+        resolve(str(f))

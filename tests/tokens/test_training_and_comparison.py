@@ -1,0 +1,59 @@
+import pytest
+
+from seqlab.errors import InputError
+from seqlab.tokens.comparison import compare
+from seqlab.tokens.loading import load_tokenizer
+from seqlab.tokens.training import train_tokenizer
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, reviews):
+    path = tmp_path_factory.mktemp("corpus") / "reviews.txt"
+    path.write_text("\n".join(reviews) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["wordpiece", "bpe", "unigram"])
+def test_trained_tokenizer_loads_with_autotokenizer(tmp_path, corpus, kind):
+    from transformers import AutoTokenizer
+
+    out = tmp_path / kind
+    size = 3000 if kind == "unigram" else 800  # unigram keeps every character
+    result = train_tokenizer([corpus], out, kind=kind, vocab_size=size)
+    assert result.lines == 2000 and 300 < result.vocab_size <= size
+    auto = AutoTokenizer.from_pretrained(out)
+    text = "영화가 정말 재밌어요"
+    ours = load_tokenizer(str(out)).encode(text)
+    assert ours.input_ids == auto(text)["input_ids"]
+    assert auto.decode(auto(text)["input_ids"], skip_special_tokens=True).replace(" ", "") == text.replace(" ", "")
+
+
+def test_kiwi_pre_split_changes_pieces_to_follow_morphemes(tmp_path, corpus):
+    plain = train_tokenizer([corpus], tmp_path / "plain", kind="wordpiece", vocab_size=1500)
+    split = train_tokenizer([corpus], tmp_path / "kiwi", kind="wordpiece", vocab_size=1500, pre_split="kiwi")
+    assert split.pre_split == "kiwi"
+    vocab_plain = load_tokenizer(str(plain.path)).hf.get_vocab()
+    vocab_split = load_tokenizer(str(split.path)).hf.get_vocab()
+    assert vocab_plain != vocab_split
+
+
+def test_training_rejects_bad_options(tmp_path, corpus):
+    with pytest.raises(InputError, match="too small"):
+        train_tokenizer([corpus], tmp_path / "u", kind="unigram", vocab_size=100)
+    with pytest.raises(InputError):
+        train_tokenizer([corpus], tmp_path / "x", kind="sentencepiece")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no text"):
+        train_tokenizer([empty], tmp_path / "y")
+    assert not (tmp_path / "y").exists()
+
+
+def test_compare_reports_fertility_unk_and_lengths(reviews):
+    rows = compare(reviews[:300], [load_tokenizer("e5-small"), load_tokenizer("minilm"), load_tokenizer("char")])
+    by = {r.model: r for r in rows}
+    assert by["minilm"].fertility > by["e5-small"].fertility  # jamo pieces
+    assert by["minilm"].unk_rate > by["e5-small"].unk_rate
+    assert by["e5-small"].vocab_size > 250_000
+    assert all(r.length_p50 <= r.length_p95 <= r.length_max for r in rows)
+    assert by["char"].tokens >= sum(len("".join(t.split())) for t in reviews[:300])
