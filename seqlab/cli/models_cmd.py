@@ -36,8 +36,13 @@ def models_list(ctx: typer.Context, json_out: bool = JsonOpt):
         table.add_column(col, overflow="fold")
     for r in rows:
         name = r["name"] + (" (default)" if r["default"] else "")
-        table.add_row(name, f"{r['source']}\n[dim]{r['description']}[/]",
-                      r["path"] or f"[yellow]not installed yet[/]: seqlab models install {r['name']}")
+        if r["path"]:
+            where = r["path"]
+        elif r["kind"] in ("char", "whitespace", "kiwi"):
+            where = "[dim]vocabulary built on first use[/]"
+        else:
+            where = f"[yellow]converted on first use[/] (or now: seqlab models install {r['name']})"
+        table.add_row(name, f"{r['source']}\n[dim]{r['description']}[/]", where)
     out = console()
     out.print(table)
     out.print("Any Hugging Face hub id (e.g. klue/bert-base, needs network once) or local directory "

@@ -34,23 +34,26 @@ def token_table(record: TokenRecord, max_rows: int = 200) -> Table:
     if record.token_type_ids is not None:
         table.add_column("type", justify="right")
     table.add_column("word", justify="right")
-    shown = record.tokens if len(record) <= max_rows else record.tokens[: max_rows - 1]
-    for i, tok in enumerate(shown):
+    def row(i: int) -> list[str]:
         kind = token_kind(record, i)
         s, e = record.offsets[i]
-        row = [str(i), f"[{_STYLE[kind]}]{escape(_visible(tok))}[/]", str(record.input_ids[i]), kind,
-               f"{s}–{e}" if not record.special_tokens_mask[i] else "", escape(_visible(record.text[s:e])),
-               str(record.attention_mask[i])]
+        cells = [str(i), f"[{_STYLE[kind]}]{escape(_visible(record.tokens[i]))}[/]", str(record.input_ids[i]), kind,
+                 f"{s}–{e}" if not record.special_tokens_mask[i] else "", escape(_visible(record.text[s:e])),
+                 str(record.attention_mask[i])]
         if record.token_type_ids is not None:
-            row.append(str(record.token_type_ids[i]))
+            cells.append(str(record.token_type_ids[i]))
         w = record.word_ids[i]
-        row.append("" if w is None else str(w))
-        table.add_row(*row)
-    if len(record) > max_rows:
-        table.add_row("…", f"{len(record) - len(shown) - 1} more", "", "", "", "", "")
-        i = len(record) - 1
-        table.add_row(str(i), escape(_visible(record.tokens[i])), str(record.input_ids[i]), token_kind(record, i),
-                      "", "", str(record.attention_mask[i]))
+        return cells + ["" if w is None else str(w)]
+
+    n = len(record)
+    if n <= max_rows:
+        for i in range(n):
+            table.add_row(*row(i))
+    else:
+        for i in range(max_rows - 1):
+            table.add_row(*row(i))
+        table.add_row("…", f"{n - max_rows} more", *[""] * (len(table.columns) - 2))
+        table.add_row(*row(n - 1))
     return table
 
 

@@ -8,6 +8,7 @@ one backend copy per padding/truncation setting keeps concurrent callers safe.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import unicodedata
 from collections.abc import Sequence
@@ -40,10 +41,11 @@ class HFTokenizer(Tokenizer):
         self._json = hf.backend_tokenizer.to_str()
         self._Backend = Backend
         self._backend = self._fresh_backend()
-        self._configured: dict[tuple, object] = {}
+        self._configured: dict[int | None, object] = {}
         self._lock = threading.Lock()
         self.unk_token = hf.unk_token
         self.unk_id = hf.unk_token_id
+        self.pad_id = hf.pad_token_id if hf.pad_token_id is not None else 0
         self.has_token_type_ids = "token_type_ids" in hf.model_input_names
         model = self._backend.model
         self.family = type(model).__name__  # WordPiece, Unigram, BPE, WordLevel
@@ -127,20 +129,15 @@ class HFTokenizer(Tokenizer):
         encodings = self._backend.encode_batch(self._prepare(as_texts(texts), "replace"), add_special_tokens=False)
         return [e.tokens for e in encodings]
 
-    def _backend_for(self, padding: str, max_length: int | None, truncation: bool):
-        key = (padding, max_length if truncation or padding == "max_length" else None, truncation)
+    def _backend_for(self, max_length: int | None):
+        """A backend copy that truncates to ``max_length`` (one per length, so callers never race)."""
         with self._lock:
-            backend = self._configured.get(key)
+            backend = self._configured.get(max_length)
             if backend is None:
                 backend = self._fresh_backend()
-                if truncation and max_length:
+                if max_length:
                     backend.enable_truncation(max_length)
-                if padding != "none":
-                    pad_id = self.hf.pad_token_id if self.hf.pad_token_id is not None else 0
-                    pad_token = self.hf.pad_token or "[PAD]"
-                    length = max_length if padding == "max_length" else None
-                    backend.enable_padding(pad_id=pad_id, pad_token=pad_token, length=length)
-                self._configured[key] = backend
+                self._configured[max_length] = backend
         return backend
 
     def batch(self, texts: Sequence[str], padding: str = "longest", max_length: int | None = None,
@@ -149,23 +146,32 @@ class HFTokenizer(Tokenizer):
         texts = as_texts(texts)
         if truncation and max_length is None:
             max_length = self.model_max_length
-        encodings = self._backend_for(padding, max_length, truncation).encode_batch(self._prepare(texts, errors))
-        if truncation and max_length:
-            dropped = np.array([sum(len(o.ids) - sum(o.special_tokens_mask) for o in e.overflowing)
-                                for e in encodings], dtype=np.int64)
-        else:
-            dropped = np.zeros(len(encodings), dtype=np.int64)
+        limit = max_length if truncation else None
+        encodings = self._backend_for(limit).encode_batch(self._prepare(texts, errors))
+        lengths = np.fromiter((len(e) for e in encodings), dtype=np.int64, count=len(encodings))
+        dropped = np.zeros(len(encodings), dtype=np.int64)
+        if limit:  # only a text that reached the limit can have been cut
+            for i in np.flatnonzero(lengths >= limit):
+                dropped[i] = sum(len(o.ids) - sum(o.special_tokens_mask) for o in encodings[i].overflowing)
         if padding == "none":
             ids = [e.ids for e in encodings]
-            mask = [e.attention_mask for e in encodings]
-            types = [e.type_ids for e in encodings] if self.has_token_type_ids else None
-            lengths = np.array([len(i) for i in ids], dtype=np.int64)
-        else:
-            ids = np.array([e.ids for e in encodings], dtype=np.int64).reshape(len(encodings), -1)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64).reshape(len(encodings), -1)
-            types = (np.array([e.type_ids for e in encodings], dtype=np.int64).reshape(len(encodings), -1)
-                     if self.has_token_type_ids else None)
-            lengths = mask.sum(axis=1)
+            return Batch(self.name, ids, [[1] * n for n in lengths.tolist()], lengths, dropped,
+                         [e.type_ids for e in encodings] if self.has_token_type_ids else None)
+        # pad in numpy: one pass over all ids, then a scatter into the (B, L) matrix
+        width = max(int(lengths.max(initial=0)), max_length if padding == "max_length" else 0)
+        flat = np.fromiter(itertools.chain.from_iterable(e.ids for e in encodings), dtype=np.int64,
+                           count=int(lengths.sum()))
+        rows = np.repeat(np.arange(len(encodings)), lengths)
+        cols = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        ids = np.full((len(encodings), width), self.pad_id, dtype=np.int64)
+        ids[rows, cols] = flat
+        mask = (np.arange(width)[None, :] < lengths[:, None]).astype(np.int64)
+        types = None
+        if self.has_token_type_ids:
+            flat_types = np.fromiter(itertools.chain.from_iterable(e.type_ids for e in encodings), dtype=np.int64,
+                                     count=len(flat))
+            types = np.zeros((len(encodings), width), dtype=np.int64)
+            types[rows, cols] = flat_types
         return Batch(self.name, ids, mask, lengths, dropped, types)
 
     def decode(self, ids, skip_special_tokens: bool = True) -> str:

@@ -80,6 +80,7 @@ def test_batch_padding_truncation_and_dropped(minilm, hf_minilm):
     ref = hf_minilm(texts, padding=True, truncation=True, max_length=8, return_tensors="np")
     np.testing.assert_array_equal(b.input_ids, ref["input_ids"])
     np.testing.assert_array_equal(b.attention_mask, ref["attention_mask"])
+    np.testing.assert_array_equal(b.token_type_ids, ref["token_type_ids"])
     full = [len(minilm.encode(t).tokens) - 2 for t in texts]
     assert b.dropped.tolist() == [max(0, n - 6) for n in full]
     assert b.lengths.tolist() == [3, 8]
