@@ -35,7 +35,35 @@ def encode_batch(texts, model: str | None = None, padding: str = "longest", max_
                                                  truncation=truncation)
 
 
+def embed(texts, model: str | None = None, *, pooling: str | None = None, normalize: bool = True,
+          prefix: str = "", layers: bool = False):
+    """``last_hidden_state`` records (one per text) from ``AutoModel``; ``pooling`` adds a sentence vector.
+
+    >>> seqlab.embed("안녕하세요").shape             # doctest: +SKIP
+    [1, 3, 384]
+    """
+    from seqlab.vectors.encoder import load_encoder
+
+    records = load_encoder(model).embed_many([texts] if isinstance(texts, str) else list(texts), prefix=prefix,
+                                             layers=layers, pooling=pooling, normalize=normalize)
+    return records[0] if isinstance(texts, str) else records
+
+
+def similarity(a: str, b: str, model: str | None = None, **kwargs):
+    """Cosine similarity of two sentences (see :func:`seqlab.vectors.similarity.similarity`)."""
+    from seqlab.vectors.similarity import similarity as run
+
+    return run(a, b, model, **kwargs)
+
+
+def read_embeddings(directory, mmap: bool = False):
+    """The (N, H) float32 output of ``seqlab embed -f FILE --out DIR``, rows in file order."""
+    from seqlab.vectors.corpus_job import read_embeddings as read
+
+    return read(directory, mmap)
+
+
 __all__ = [
     "DEFAULT_MODEL", "Batch", "InputError", "ModelUnavailable", "SeqlabError", "TokenRecord", "Vocabulary",
-    "encode_batch", "load_tokenizer", "tokenize",
+    "embed", "encode_batch", "load_tokenizer", "read_embeddings", "similarity", "tokenize",
 ]

@@ -95,8 +95,19 @@ def explain(text: str, model: str | None = None, *, normalization: str = "NFC", 
     >>> r.tokens.input_ids == r.tokens.input_ids and r.normalization.changes
     []
     """
+    from seqlab.models.registry import resolve
+
     text = clean_surrogates(text, errors)
     tokenizer = load_tokenizer(model, normalization=normalization, vocab=vocab)
     record = tokenizer.encode(text)
     step = normalization_step(text, normalization, record.model_normalized)
-    return ExplainReport(tokenizer.name, text, step, record)
+    report = ExplainReport(tokenizer.name, text, step, record)
+    if resolve(tokenizer.name).kind == "hf":  # tokenizer-only models (kiwi, char...) have no vectors
+        from seqlab.tokens.record import truncate
+        from seqlab.vectors.encoder import load_encoder
+
+        encoder = load_encoder(tokenizer.name)
+        limit = encoder.tokenizer.model_max_length or 512
+        (embedding,) = encoder.embed_records([truncate(record, limit)], pooling="mean", normalize=True)
+        report.stages["embedding"] = embedding
+    return report

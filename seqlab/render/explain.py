@@ -79,6 +79,20 @@ def render_markdown(report: ExplainReport) -> str:
     return "\n".join(out) + "\n"
 
 
+def _embedding_terminal(number, record, report, console) -> None:
+    from seqlab.render.vectors import render_embedding
+
+    console.print(f"[bold]{number}. Ids → vectors[/] (AutoModel → last_hidden_state)")
+    render_embedding(record, console)
+    console.print()
+
+
+def _embedding_markdown(number, record, report) -> str:
+    from seqlab.render.vectors import embedding_markdown
+
+    return f"## {number}. Ids → vectors (AutoModel → last_hidden_state)\n\n" + embedding_markdown(record)
+
+
 # later stages register their renderers here: name -> function
-STAGE_RENDERERS: dict = {}
-STAGE_MARKDOWN: dict = {}
+STAGE_RENDERERS: dict = {"embedding": _embedding_terminal}
+STAGE_MARKDOWN: dict = {"embedding": _embedding_markdown}

@@ -41,6 +41,13 @@ class KiwiTokenizer(VocabTokenizer):
             return [self.spans(t) for t in texts]
         return [self._convert(tokens) for tokens in kiwi_instance().tokenize(texts)]
 
+    def spans_of_original(self, text: str) -> list[tuple[str, int, int]]:
+        """``(form/TAG, start, end)`` with offsets into ``text`` itself (normalized internally)."""
+        from seqlab.text.unicode import normalize
+
+        norm = normalize(text, self.normalization)
+        return [(tok, *norm.to_original(s, e)) for tok, s, e, _ in self.spans(norm.text)]
+
     def split_candidates(self, texts: list[str], top_n: int = 3) -> list[list[list[str]]]:
         """The ``top_n`` best analyses of each text (a lone word is ambiguous: 오늘/NNG or 오늘/MAG)."""
         results = kiwi_instance().analyze(texts, top_n=top_n)

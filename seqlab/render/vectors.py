@@ -1,0 +1,99 @@
+"""Embedding-stage records as terminal tables and Markdown: shapes explained, vectors previewed."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from seqlab.render.console import elide
+from seqlab.render.tokens import _visible
+from seqlab.vectors.record import EmbeddingRecord
+
+
+def shape_lines(record: EmbeddingRecord, max_tokens: int = 16) -> list[str]:
+    """The course's explanation of ``[batch size, sequence length, hidden size]`` for THIS input."""
+    _, T, H = record.shape
+    toks = record.tokens.tokens
+    listed = " ".join(toks[:max_tokens]) + (" …" if len(toks) > max_tokens else "")
+    specials = sum(record.tokens.special_tokens_mask)
+    return [
+        f"last_hidden_state.shape = {record.shape}  =  [batch size, sequence length, hidden size]",
+        "  1   = batch size: one sentence was given",
+        f"  {T:<3} = sequence length: {T - specials} pieces + {specials} special tokens: {listed}",
+        f"  {H:<3} = hidden size: each token becomes {H} numbers",
+    ]
+
+
+def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40) -> Table:
+    table = Table(title=f"token vectors (first {preview} of {record.hidden.shape[1]} numbers, and the norm)",
+                  title_justify="left")
+    for col in ("#", "token", "id", "‖v‖"):
+        table.add_column(col, justify="left" if col == "token" else "right")
+    table.add_column(f"v[0:{preview}]", no_wrap=True, overflow="ellipsis")
+    norms = np.linalg.norm(record.hidden, axis=1)
+    n = len(record.tokens.tokens)
+    rows = list(range(n)) if n <= max_rows else [*range(max_rows - 1), n - 1]
+    for i in rows:
+        if i == n - 1 and n > max_rows:
+            table.add_row("…", f"{n - max_rows} more", "", "", "")
+        table.add_row(str(i), escape(_visible(record.tokens.tokens[i])), str(record.tokens.input_ids[i]),
+                      f"{norms[i]:.3f}", " ".join(f"{v:+.3f}" for v in record.hidden[i][:preview]) + " …")
+    return table
+
+
+def groups_table(kind: str, method: str, groups, preview: int = 6) -> Table:
+    """Words or morphemes with the pieces they were built from."""
+    table = Table(title=f"{kind}: {method} of their pieces", title_justify="left")
+    for col in (kind[:-1], "span", "pieces", f"v[0:{preview}]"):
+        table.add_column(col)
+    for g in groups:
+        table.add_row(escape(g.label), f"{g.start}–{g.end}", " ".join(map(str, g.token_indices)),
+                      " ".join(f"{v:+.3f}" for v in g.vector[:preview]) + " …")
+    return table
+
+
+def render_embedding(record: EmbeddingRecord, console: Console, preview: int = 6) -> None:
+    for line in shape_lines(record):
+        console.print(escape(line))
+    console.print(vector_table(record, preview))
+    if record.pooled is not None:
+        console.print(f"sentence vector ({record.pooling} pooling{', L2-normalized' if record.normalized else ''}, "
+                      f"{len(record.pooled)} numbers): {elide(record.pooled.tolist(), preview + 1, '{:+.4f}')}")
+    if record.layers is not None:
+        console.print(f"hidden states of every layer: shape {list(record.layers.shape)} "
+                      f"(embeddings output + {record.layers.shape[0] - 1} layers)")
+        norms = np.linalg.norm(record.layers, axis=2).mean(axis=1)
+        console.print("  mean token norm per layer: " + " ".join(f"{n:.2f}" for n in norms))
+
+
+def embedding_markdown(record: EmbeddingRecord, preview: int = 6) -> str:
+    lines = ["```", *shape_lines(record), "```", "", f"| # | token | id | norm | v[0:{preview}] |", "|---:|---|---:|---:|---|"]
+    norms = np.linalg.norm(record.hidden, axis=1)
+    for i, tok in enumerate(record.tokens.tokens):
+        vals = ", ".join(f"{v:+.4f}" for v in record.hidden[i][:preview])
+        lines.append(f"| {i} | `{_visible(tok)}` | {record.tokens.input_ids[i]} | {norms[i]:.3f} | {vals}, … |")
+    if record.pooled is not None:
+        lines += ["", f"Sentence vector ({record.pooling} pooling): "
+                      f"`{', '.join(f'{v:+.4f}' for v in record.pooled[:preview])}, …`"]
+    return "\n".join(lines)
+
+
+def neighbors_table(title: str, rows) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("word")
+    table.add_column("cosine", justify="right")
+    for i, n in enumerate(rows, start=1):
+        table.add_row(str(i), escape(n.word), f"{n.score:.4f}")
+    return table
+
+
+def search_table(result) -> Table:
+    table = Table(title=f"top {len(result.hits)} for {result.query!r} · {result.model}", title_justify="left")
+    for col in ("#", "cosine", "line", "text"):
+        table.add_column(col, justify="right" if col != "text" else "left", overflow="fold")
+    for h in result.hits:
+        table.add_row(str(h.rank), f"{h.score:.4f}", str(h.line), escape(_visible(h.text)))
+    return table

@@ -1,0 +1,1 @@
+"""Stage 3: ids -> vectors. Contextual token vectors, sentence vectors, similarity, word vectors."""

@@ -1,0 +1,105 @@
+"""Accuracy on an analogy question file in gensim's ``questions-words`` format.
+
+The format: ``: section`` lines, then one question per line, ``a b c d``,
+meaning a : b = c : d. A question counts when all four words are in the
+vocabulary; the answer is right when the top 3CosAdd word for ``b - a + c``
+(inputs excluded) is ``d``. This is gensim's ``evaluate_word_analogies``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from seqlab.errors import InputError
+from seqlab.text.reading import iter_lines
+from seqlab.vectors.wordvectors import WordVectors
+
+
+@dataclass
+class SectionScore:
+    name: str
+    correct: int = 0
+    total: int = 0  # questions with every word in the vocabulary
+    skipped: int = 0  # questions with a word missing
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+
+@dataclass
+class AnalogyEvaluation:
+    source: str
+    questions: str
+    sections: list[SectionScore] = field(default_factory=list)
+    examples: list[dict] = field(default_factory=list)  # a few wrong answers, to look at
+
+    @property
+    def correct(self) -> int:
+        return sum(s.correct for s in self.sections)
+
+    @property
+    def total(self) -> int:
+        return sum(s.total for s in self.sections)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "questions": self.questions, "accuracy": self.accuracy,
+                "correct": self.correct, "total": self.total,
+                "skipped": sum(s.skipped for s in self.sections),
+                "sections": [{"name": s.name, "accuracy": s.accuracy, "correct": s.correct, "total": s.total,
+                              "skipped": s.skipped} for s in self.sections],
+                "wrong_examples": self.examples}
+
+
+def read_questions(path: str | Path) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
+    sections: list[tuple[str, list]] = []
+    for number, line in iter_lines(path):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith(":"):
+            sections.append((line[1:].strip(), []))
+            continue
+        parts = line.split()
+        if len(parts) != 4:
+            raise InputError(f"{path}: line {number} is not 'a b c d': {line!r}",
+                             "Use gensim's questions-words format: ': section' lines, then four words per line.")
+        if not sections:
+            sections.append(("default", []))
+        sections[-1][1].append(tuple(parts))
+    return sections
+
+
+def evaluate(vectors: WordVectors, questions: str | Path, batch: int = 256) -> AnalogyEvaluation:
+    """Score every question of the file (vectorized: one matrix product per batch of questions)."""
+    result = AnalogyEvaluation(vectors.source, str(questions))
+    for name, items in read_questions(questions):
+        score = SectionScore(name)
+        known = [q for q in items if all(w in vectors.index for w in q)]
+        score.skipped = len(items) - len(known)
+        for start in range(0, len(known), batch):
+            chunk = known[start : start + batch]
+            idx = np.array([[vectors.index[w] for w in q] for q in chunk])  # (n, 4): a b c d
+            query = vectors.vectors[idx[:, 1]] - vectors.vectors[idx[:, 0]] + vectors.vectors[idx[:, 2]]
+            query /= np.maximum(np.linalg.norm(query, axis=1, keepdims=True), 1e-12)
+            scores = query @ vectors.vectors.T  # (n, V)
+            rows = np.arange(len(chunk))[:, None]
+            scores[rows, idx[:, :3]] = -np.inf
+            best = scores.argmax(axis=1)
+            for q, b, d in zip(chunk, best, idx[:, 3]):
+                if b == d:
+                    score.correct += 1
+                elif len(result.examples) < 10:
+                    result.examples.append({"question": " ".join(q), "answer": vectors.words[b]})
+            score.total += len(chunk)
+        result.sections.append(score)
+    if result.total == 0:
+        raise InputError(f"no question of {questions} has all four words in the vocabulary of {vectors.source}")
+    return result

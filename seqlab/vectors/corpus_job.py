@@ -1,0 +1,272 @@
+"""Embed a corpus file of any size into float32 ``.npy`` shards, resumably.
+
+``seqlab embed -f corpus.txt --out DIR`` reads the file as a stream of lines,
+cuts it into shards of ``shard_size`` lines, embeds each shard (texts sorted by
+length inside the shard, so batches carry little padding, and put back in file
+order), and writes ``shard-00000.npy``... atomically, then records the shard in
+``manifest.json`` (also written atomically). Memory holds one shard at a time.
+
+Killed at any moment and started again with the same command, the job reads
+the manifest, seeks to the byte where the last finished shard ended and goes
+on. A shard is computed from its own lines only, so the result is bit-for-bit
+what an uninterrupted run writes: no lost rows, no duplicates, same order.
+
+Every line becomes one row, so row ``i`` is line ``i + 1``. Lines that are not
+valid UTF-8 are embedded with U+FFFD in place of the bad bytes and listed in
+the manifest (``bad_lines``); empty lines are embedded as empty texts and counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from seqlab.errors import InputError
+from seqlab.storage import atomic_write_bytes, atomic_write_json
+
+MANIFEST = "manifest.json"
+FORMAT = "seqlab-embeddings"
+_BAD_LINES_KEPT = 100
+
+
+@dataclass(frozen=True)
+class CorpusJobConfig:
+    """Settings that define the output: a resumed run must use the same ones."""
+
+    model: str = "e5-small"  # transformer that embeds the lines
+    prefix: str | None = None  # None: the model's passage prefix ("passage: " for e5)
+    pooling: str = "mean"  # cls, mean or max over each line's tokens
+    normalize: bool = True  # L2-normalize each row
+    precision: str = "fp32"  # fp32 (equals the HF model) or bf16 (faster on AVX512-BF16/AMX CPUs and GPUs)
+    batch_size: int = 64  # texts per forward pass
+    shard_size: int = 10_000  # lines per .npy shard (memory holds one shard)
+
+
+@dataclass
+class CorpusResult:
+    out: Path
+    rows: int
+    shards: int
+    bad_lines: int
+    empty_lines: int
+    resumed_from: int  # rows already done when this run started
+    seconds: float
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "out": str(self.out)}
+
+
+@dataclass
+class _Shard:
+    index: int
+    first_line: int
+    byte_start: int
+    byte_end: int
+    texts: list[str] = field(default_factory=list)
+    bad: list[int] = field(default_factory=list)  # line numbers with invalid UTF-8
+    empty: int = 0
+
+
+def _source_identity(path: Path) -> dict:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            digest.update(chunk)
+    stat = path.stat()
+    return {"path": str(path.resolve()), "size": stat.st_size, "sha256": digest.hexdigest()}
+
+
+def count_lines(path: Path) -> int:
+    lines, last = 0, b"\n"
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n")
+
+
+def _shards(path: Path, start_byte: int, first_line: int, first_index: int, size: int) -> Iterator[_Shard]:
+    with path.open("rb") as f:
+        f.seek(start_byte)
+        pos, line_no = start_byte, first_line
+        shard = _Shard(first_index, line_no, pos, pos)
+        for raw in f:
+            pos += len(raw)
+            body = raw.rstrip(b"\r\n")
+            if line_no == 1 and body.startswith(b"\xef\xbb\xbf"):
+                body = body[3:]
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                text = body.decode("utf-8", errors="replace")
+                shard.bad.append(line_no)
+            shard.empty += not text.strip()
+            shard.texts.append(text)
+            shard.byte_end = pos
+            line_no += 1
+            if len(shard.texts) == size:
+                yield shard
+                shard = _Shard(shard.index + 1, line_no, pos, pos)
+        if shard.texts:
+            yield shard
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _check_source(source: Path) -> None:
+    if not source.exists():
+        raise InputError(f"file not found: {source}")
+    if source.is_dir():
+        raise InputError(f"{source} is a directory, not a text file")
+    with source.open("rb") as f:
+        head = f.read(8192)
+    if b"\x00" in head:
+        raise InputError(f"{source} looks like a binary file (it contains NUL bytes)",
+                         "The corpus job reads UTF-8 text, one text per line.")
+
+
+def load_manifest(out: Path) -> dict | None:
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{out / MANIFEST} is unreadable: {exc}", "Delete the folder and run the job again.") from None
+
+
+ShardEmbedder = Callable[[list[list[str]]], list[np.ndarray]]
+
+
+def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig = CorpusJobConfig(),
+                 engine: str = "local", workers: int | None = None, device: str = "auto",
+                 progress: Callable[[int], None] | None = None,
+                 on_start: Callable[[int, int], None] | None = None) -> CorpusResult:
+    """Run (or resume) the corpus job.
+
+    Args:
+        source: a UTF-8 text file, one text per line.
+        out: the output directory (created; must be empty or hold this very job).
+        config: what to compute; a resumed run must use the same settings.
+        engine: ``local`` or ``ray`` (Ray Data, one task per shard).
+        workers: Ray workers (default: every CPU).
+        progress: ``progress(lines)`` after every shard.
+        on_start: ``on_start(total_lines, lines_already_done)`` before the first shard.
+    """
+    from seqlab.vectors.encoder import load_encoder
+
+    source, out = Path(source), Path(out)
+    _check_source(source)
+    if engine not in ("local", "ray"):
+        raise InputError(f"unknown engine {engine!r}", "Use --engine local or --engine ray.")
+    started = time.perf_counter()
+    identity = _source_identity(source)
+    manifest = load_manifest(out)
+    settings = asdict(config)
+    if manifest is None:
+        if out.exists() and any(out.iterdir()):
+            raise InputError(f"{out} is not empty and holds no seqlab manifest",
+                             "Give a new or empty folder with --out; seqlab never overwrites other files.")
+        manifest = {"format": FORMAT, "version": 1, "complete": False, "source": identity, "config": settings,
+                    "rows": 0, "dim": None, "shards": [], "bad_lines": [], "bad_line_count": 0, "empty_lines": 0}
+    else:
+        if manifest.get("format") != FORMAT:
+            raise InputError(f"{out / MANIFEST} is not a seqlab embeddings manifest")
+        if manifest["source"]["sha256"] != identity["sha256"] or manifest["source"]["size"] != identity["size"]:
+            raise InputError(f"{out} holds embeddings of a different version of {source.name}",
+                             "The file changed since that run; use a new --out folder.")
+        if manifest["config"] != settings:
+            changed = sorted(k for k in settings if manifest["config"].get(k) != settings[k])
+            raise InputError(f"{out} was made with other settings ({', '.join(changed)})",
+                             "Run again with the same options to resume, or use a new --out folder.")
+    done_rows = manifest["rows"]
+    total = count_lines(source)
+    if on_start:
+        on_start(total, done_rows)
+    if manifest["complete"]:
+        return _result(out, manifest, done_rows, started)
+
+    encoder = load_encoder(config.model, device)
+    prefix = encoder.default_prefix("passage") if config.prefix is None else config.prefix
+    manifest["model"], manifest["prefix"] = encoder.name, prefix
+    manifest["dim"] = encoder.hidden_size
+
+    def embed_local(group: list[list[str]]) -> list[np.ndarray]:
+        return [encoder.sentence_vectors(texts, pooling=config.pooling, normalize=config.normalize, prefix=prefix,
+                                         batch_size=config.batch_size, precision=config.precision)
+                for texts in group]
+
+    if engine == "ray":
+        from seqlab.vectors.corpus_ray import ray_embedder
+
+        embed_group, group_size = ray_embedder(config, prefix, workers)
+    else:
+        embed_group, group_size = embed_local, 1
+
+    last = manifest["shards"][-1] if manifest["shards"] else None
+    stream = _shards(source, last["byte_end"] if last else 0, (last["first_line"] + last["rows"]) if last else 1,
+                     len(manifest["shards"]), config.shard_size)
+    while True:
+        group = [s for _, s in zip(range(group_size), stream)]
+        if not group:
+            break
+        arrays = embed_group([s.texts for s in group])
+        for shard, vectors in zip(group, arrays):
+            name = f"shard-{shard.index:05d}.npy"
+            atomic_write_bytes(out / name, _npy_bytes(vectors))
+            manifest["shards"].append({"file": name, "first_line": shard.first_line, "rows": len(shard.texts),
+                                       "byte_start": shard.byte_start, "byte_end": shard.byte_end,
+                                       "bad_lines": len(shard.bad), "empty_lines": shard.empty})
+            manifest["rows"] += len(shard.texts)
+            manifest["bad_line_count"] += len(shard.bad)
+            manifest["bad_lines"] = (manifest["bad_lines"] + shard.bad)[:_BAD_LINES_KEPT]
+            manifest["empty_lines"] += shard.empty
+            atomic_write_json(out / MANIFEST, manifest)  # the shard counts as done from here on
+            if progress:
+                progress(len(shard.texts))
+    manifest["complete"] = True
+    atomic_write_json(out / MANIFEST, manifest)
+    return _result(out, manifest, done_rows, started)
+
+
+def _result(out: Path, manifest: dict, resumed_from: int, started: float) -> CorpusResult:
+    return CorpusResult(out, manifest["rows"], len(manifest["shards"]), manifest["bad_line_count"],
+                        manifest["empty_lines"], resumed_from, time.perf_counter() - started)
+
+
+def read_embeddings(directory: str | Path, mmap: bool = False) -> np.ndarray:
+    """The corpus job's output as one (N, H) float32 array, row ``i`` = line ``i + 1``.
+
+    Args:
+        directory: the ``--out`` folder of ``seqlab embed -f FILE --out DIR``.
+        mmap: memory-map the shards instead of reading them (for corpora larger than memory,
+            this returns the concatenation, so prefer iterating shards yourself then).
+    """
+    directory = Path(directory)
+    manifest = load_manifest(directory)
+    if manifest is None or manifest.get("format") != FORMAT:
+        raise InputError(f"{directory} holds no seqlab embeddings (no {MANIFEST})",
+                         "Create them with: seqlab embed -f corpus.txt --out DIR")
+    if not manifest["complete"]:
+        raise InputError(f"{directory} is incomplete: {manifest['rows']} rows so far",
+                         "Run the same seqlab embed command again to resume it.")
+    parts = []
+    for shard in manifest["shards"]:
+        array = np.load(directory / shard["file"], mmap_mode="r" if mmap else None, allow_pickle=False)
+        if array.shape != (shard["rows"], manifest["dim"]):
+            raise InputError(f"{shard['file']} has shape {array.shape}, the manifest says "
+                             f"({shard['rows']}, {manifest['dim']})", "The folder was modified; embed again.")
+        parts.append(array)
+    if not parts:
+        return np.zeros((0, manifest["dim"] or 0), dtype=np.float32)
+    return np.concatenate(parts)

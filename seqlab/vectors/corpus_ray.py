@@ -1,0 +1,66 @@
+"""The corpus job on Ray Data: shards are embedded in parallel by actors, written in order by the driver.
+
+Each actor loads the model once and embeds one whole shard per call with the
+same code as the local engine (:meth:`Encoder.sentence_vectors`), so a shard's
+rows come out the same as locally; the driver keeps the manifest, the atomic
+shard writes and the resume logic. Needs the optional extra: ``pip install 'seqlab[ray]'``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from seqlab.errors import InputError
+
+
+class _ShardEmbedder:
+    """A Ray Data actor: one loaded model, one shard per call."""
+
+    def __init__(self, config: dict, prefix: str, threads: int):
+        import torch
+
+        from seqlab.vectors.encoder import load_encoder
+
+        torch.set_num_threads(threads)
+        self.config, self.prefix = config, prefix
+        self.encoder = load_encoder(config["model"], "cpu")
+
+    def __call__(self, batch: dict) -> dict:
+        vectors = []
+        for texts in batch["texts"]:
+            vectors.append(self.encoder.sentence_vectors(
+                list(texts), pooling=self.config["pooling"], normalize=self.config["normalize"], prefix=self.prefix,
+                batch_size=self.config["batch_size"], precision=self.config["precision"]))
+        return {"shard": batch["shard"], "vectors": np.array(vectors, dtype=object)}
+
+
+def ray_embedder(config, prefix: str, workers: int | None):
+    """A function embedding a group of shards on Ray, and the group size (one shard per worker)."""
+    try:
+        import ray
+        import ray.data
+    except ImportError:
+        raise InputError("--engine ray needs Ray", "Install it with: pip install 'seqlab[ray]'") from None
+    from dataclasses import asdict
+
+    if not ray.is_initialized():
+        ray.init(num_cpus=workers or os.cpu_count(), include_dashboard=False, log_to_driver=False,
+                 configure_logging=False)
+    cpus = int(ray.available_resources().get("CPU", 1))
+    workers = max(1, min(workers or cpus, cpus))
+    threads = max(1, cpus // workers)
+    settings = asdict(config)
+
+    def embed_group(group: list[list[str]]) -> list[np.ndarray]:
+        items = [{"shard": i, "texts": texts} for i, texts in enumerate(group)]
+        ds = ray.data.from_items(items).map_batches(
+            _ShardEmbedder, fn_constructor_args=(settings, prefix, threads), batch_size=1,
+            compute=ray.data.ActorPoolStrategy(size=min(workers, len(group))), num_cpus=threads)
+        out: list[np.ndarray | None] = [None] * len(group)
+        for row in ds.iter_rows():
+            out[int(row["shard"])] = np.asarray(row["vectors"], dtype=np.float32)
+        return out  # type: ignore[return-value]
+
+    return embed_group, workers

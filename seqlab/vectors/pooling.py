@@ -1,0 +1,38 @@
+"""Sentence vectors from token vectors: masked CLS / mean / max pooling and L2 normalization.
+
+Padding positions never count: the mask decides which rows take part.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from seqlab.errors import InputError
+
+METHODS = ("cls", "mean", "max")
+
+
+def pool(hidden: np.ndarray, mask: np.ndarray, method: str = "mean") -> np.ndarray:
+    """Pool ``hidden`` (B, T, H) over the tokens where ``mask`` (B, T) is 1.
+
+    >>> h = np.array([[[1.0, 2.0], [3.0, 4.0], [9.0, 9.0]]]); m = np.array([[1, 1, 0]])
+    >>> pool(h, m, "mean").tolist(), pool(h, m, "max").tolist(), pool(h, m, "cls").tolist()
+    ([[2.0, 3.0]], [[3.0, 4.0]], [[1.0, 2.0]])
+    """
+    if method not in METHODS:
+        raise InputError(f"unknown pooling {method!r}", f"Use one of: {', '.join(METHODS)}.")
+    if hidden.ndim != 3 or mask.shape != hidden.shape[:2]:
+        raise InputError(f"pooling needs hidden (B, T, H) and mask (B, T), got {hidden.shape} and {mask.shape}")
+    m = mask.astype(hidden.dtype)[..., None]  # (B, T, 1)
+    if method == "cls":
+        return hidden[:, 0, :].copy()
+    if method == "mean":
+        return (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1)
+    masked = np.where(m > 0, hidden, -np.inf)
+    return masked.max(axis=1)
+
+
+def l2_normalize(vectors: np.ndarray, eps: float = 1e-12) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero)."""
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.maximum(norms, eps)

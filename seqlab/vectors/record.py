@@ -1,0 +1,51 @@
+"""What the embedding stage returns for one text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from seqlab.tokens.record import TokenRecord
+
+
+@dataclass
+class EmbeddingRecord:
+    """``last_hidden_state`` of one text, with its tokens and optional pooled vector.
+
+    ``hidden`` is ``(T, H)``: the batch dimension of ``[batch size, sequence
+    length, hidden size]`` is 1 for one text and is kept in :attr:`shape`.
+    """
+
+    model: str
+    tokens: TokenRecord
+    hidden: np.ndarray  # (T, H) float32: last_hidden_state[0]
+    layers: np.ndarray | None = None  # (L + 1, T, H): embeddings output, then every layer
+    pooled: np.ndarray | None = None  # (H,)
+    pooling: str | None = None
+    normalized: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def shape(self) -> list[int]:
+        return [1, *self.hidden.shape]
+
+    def to_dict(self, full: bool = False, preview: int = 8) -> dict:
+        """JSON-ready: ``shape``, tokens, per-token previews and norms; ``full`` adds every number."""
+        out = {
+            "model": self.model, "text": self.tokens.text, "tokens": self.tokens.tokens,
+            "input_ids": self.tokens.input_ids, "shape": self.shape,
+            "preview": [[round(float(v), 6) for v in row[:preview]] for row in self.hidden],
+            "norms": [round(float(n), 6) for n in np.linalg.norm(self.hidden, axis=1)],
+        }
+        if self.pooled is not None:
+            out.update(pooled=[float(v) for v in self.pooled], pooling=self.pooling, normalized=self.normalized)
+        if full:
+            out["last_hidden_state"] = [[float(v) for v in row] for row in self.hidden]
+        if self.layers is not None:
+            out["layers"] = {"shape": list(self.layers.shape),
+                             "norms": [[round(float(n), 6) for n in np.linalg.norm(layer, axis=1)] for layer in self.layers]}
+            if full:
+                out["layers"]["hidden_states"] = self.layers.tolist()
+        out.update(self.extra)
+        return out

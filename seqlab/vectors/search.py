@@ -1,0 +1,94 @@
+"""Top-k semantic search over a corpus file; its index is built once, saved, and reused.
+
+The index is the corpus job's output (``seqlab.read_embeddings``) stored under
+``$SEQLAB_HOME/index/<sha256 of the file>-<model>``, so building it is resumable
+and a second search of the same file starts at once. e5 queries get
+``"query: "`` and corpus lines ``"passage: "``, as the model card prescribes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from seqlab.errors import InputError
+from seqlab.storage import seqlab_home
+from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus, load_manifest, read_embeddings
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    score: float  # cosine
+    line: int  # 1-based line number in the corpus file
+    text: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    model: str
+    corpus: str
+    index: str
+    built: bool  # False when an existing index was reused
+    hits: list[Hit]
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "model": self.model, "corpus": self.corpus, "index": self.index,
+                "index_built": self.built, "hits": [h.to_dict() for h in self.hits]}
+
+
+def index_dir(corpus: Path, model: str) -> Path:
+    digest = hashlib.sha256()
+    with corpus.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            digest.update(chunk)
+    slug = re.sub(r"[^\w.-]+", "_", model)
+    return seqlab_home() / "index" / f"{digest.hexdigest()[:20]}-{slug}"
+
+
+def _lines(corpus: Path, wanted: set[int]) -> dict[int, str]:
+    found = {}
+    with corpus.open("rb") as f:
+        for number, raw in enumerate(f, start=1):
+            if number in wanted:
+                found[number] = raw.rstrip(b"\r\n").decode("utf-8", errors="replace").lstrip("\ufeff")
+                if len(found) == len(wanted):
+                    break
+    return found
+
+
+def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10,
+           progress: Callable[[int], None] | None = None, on_start=None) -> SearchResult:
+    """The ``k`` corpus lines with the highest cosine to ``query``."""
+    from seqlab.vectors.encoder import load_encoder
+
+    if k < 1:
+        raise InputError("k must be at least 1")
+    corpus = Path(corpus)
+    enc = load_encoder(model)
+    where = index_dir(corpus, enc.name) if corpus.is_file() else None
+    if where is None:
+        raise InputError(f"corpus file not found: {corpus}")
+    manifest = load_manifest(where)
+    built = not (manifest and manifest.get("complete"))
+    embed_corpus(corpus, where, CorpusJobConfig(model=enc.name), progress=progress, on_start=on_start)
+    matrix = read_embeddings(where, mmap=True)
+    q = enc.sentence_vectors([query], prefix=enc.default_prefix("query"))[0]
+    scores = np.asarray(matrix @ q)
+    k = min(k, len(scores))
+    if k == 0:
+        return SearchResult(query, enc.name, str(corpus), str(where), built, [])
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    texts = _lines(corpus, {int(i) + 1 for i in top})
+    hits = [Hit(r + 1, float(scores[i]), int(i) + 1, texts.get(int(i) + 1, "")) for r, i in enumerate(top)]
+    return SearchResult(query, enc.name, str(corpus), str(where), built, hits)

@@ -1,0 +1,44 @@
+"""Cosine similarity between sentence vectors."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class SimilarityRecord:
+    model: str
+    a: str
+    b: str
+    cosine: float
+    pooling: str
+    prefix: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> float:
+    """cos(a, b) = a·b / (‖a‖‖b‖).
+
+    >>> round(cosine(np.array([1.0, 0.0]), np.array([1.0, 1.0])), 4)
+    0.7071
+    """
+    denom = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float(a @ b) / denom if denom else 0.0
+
+
+def similarity(a: str, b: str, model: str | None = None, pooling: str = "mean", prefix: str | None = None,
+               precision: str = "fp32") -> SimilarityRecord:
+    """Cosine of the sentence vectors of ``a`` and ``b``.
+
+    For e5 both get ``"query: "`` (the model card's advice for symmetric tasks) unless ``prefix`` is given.
+    """
+    from seqlab.vectors.encoder import load_encoder
+
+    enc = load_encoder(model)
+    prefix = enc.default_prefix("query") if prefix is None else prefix
+    va, vb = enc.sentence_vectors([a, b], pooling=pooling, normalize=True, prefix=prefix, precision=precision)
+    return SimilarityRecord(enc.name, a, b, cosine(va, vb), pooling, prefix)

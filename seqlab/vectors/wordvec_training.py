@@ -1,0 +1,110 @@
+"""Train Word2Vec or FastText with gensim on a corpus split into Kiwi morphemes (or words).
+
+Korean words glue particles and endings to stems (``영화가``, ``영화를``), so
+training on morphemes (``영화 가``) gives one vector per stem. The corpus is
+tokenized once into a temporary file with Kiwi's thread pool, then gensim
+streams it for every epoch (memory stays flat for any corpus size).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from seqlab.errors import InputError
+from seqlab.text.reading import iter_texts
+
+KINDS = ("word2vec", "fasttext")
+SPLITS = ("kiwi", "whitespace")
+
+
+@dataclass(frozen=True)
+class TrainedVectors:
+    path: Path
+    kind: str
+    vocab_size: int
+    dim: int
+    lines: int
+    tokens: int
+    seconds: float
+
+    def to_dict(self) -> dict:
+        return {"path": str(self.path), "kind": self.kind, "vocab_size": self.vocab_size, "dim": self.dim,
+                "lines": self.lines, "tokens": self.tokens, "seconds": round(self.seconds, 2)}
+
+
+def _write_corpus(files, out: Path, split: str, tags: bool, text_col: str | None, errors: str) -> tuple[int, int]:
+    from seqlab.tokens.kiwi import kiwi_instance
+
+    lines = tokens = 0
+    with out.open("w", encoding="utf-8") as f:
+        buffer: list[str] = []
+
+        def flush():
+            nonlocal tokens
+            if split == "kiwi":
+                for result in kiwi_instance().tokenize(buffer):
+                    words = [f"{t.form}/{t.tag}" if tags else t.form for t in result]
+                    tokens += len(words)
+                    f.write(" ".join(words) + "\n")
+            else:
+                for text in buffer:
+                    words = text.split()
+                    tokens += len(words)
+                    f.write(" ".join(words) + "\n")
+            buffer.clear()
+
+        for path in files:
+            for _, text in iter_texts(path, text_col=text_col, errors=errors):
+                if text.strip():
+                    buffer.append(text)
+                    lines += 1
+                if len(buffer) >= 20_000:
+                    flush()
+        flush()
+    return lines, tokens
+
+
+def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "word2vec", split: str = "kiwi",
+                       dim: int = 100, window: int = 5, min_count: int = 5, epochs: int = 5, sg: bool = True,
+                       workers: int = 2, seed: int = 1, tags: bool = False, text_col: str | None = None,
+                       errors: str = "strict") -> TrainedVectors:
+    """Train and save gensim vectors (``out`` is the full model; ``out.kv`` holds just the vectors).
+
+    Args:
+        files: corpus files, one text per line (or a TSV/CSV column with ``text_col``).
+        kind: ``word2vec`` or ``fasttext`` (FastText also embeds unseen words from character n-grams).
+        split: ``kiwi`` morphemes or ``whitespace`` words.
+        sg: skip-gram (True) or CBOW (False).
+        tags: keep POS tags in the tokens (``영화/NNG``).
+    """
+    from gensim.models import FastText, Word2Vec
+
+    if kind not in KINDS:
+        raise InputError(f"unknown vectors kind {kind!r}", f"Use one of: {', '.join(KINDS)}.")
+    if split not in SPLITS:
+        raise InputError(f"unknown split {split!r}", f"Use one of: {', '.join(SPLITS)}.")
+    if min(dim, window, min_count, epochs, workers) < 1:
+        raise InputError("dim, window, min_count, epochs and workers must all be at least 1")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus.txt"
+        lines, tokens = _write_corpus(files, corpus, split, tags, text_col, errors)
+        if lines == 0:
+            raise InputError("the corpus contains no text")
+        cls = Word2Vec if kind == "word2vec" else FastText
+        model = cls(corpus_file=str(corpus), vector_size=dim, window=window, min_count=min_count, epochs=epochs,
+                    sg=int(sg), workers=workers, seed=seed)
+    if len(model.wv) == 0:
+        raise InputError(f"no token reached --min-count {min_count}", "Lower --min-count or give more text.")
+    # gensim writes several files (arrays beside the pickle): build them aside, then move each into place
+    with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
+        model.save(str(Path(tmp) / out.name))
+        model.wv.save(str(Path(tmp) / (out.name + ".kv")))
+        for produced in Path(tmp).iterdir():
+            produced.replace(out.parent / produced.name)
+    return TrainedVectors(out, kind, len(model.wv), dim, lines, tokens, time.perf_counter() - start)

@@ -1,0 +1,210 @@
+"""Word vectors: neighbours and analogies (``왕 - 남자 + 여자 ≈ 여왕``).
+
+Two sources behind one interface:
+
+- **from the embedded model**: each word of a real vocabulary (wordfreq's
+  Korean list and top English words) is embedded by the transformer, with
+  e5's ``"query: "`` prefix and mean pooling; built once and cached;
+- **trained**: Word2Vec/FastText vectors saved by gensim (``--vectors PATH``).
+
+Analogies use 3CosAdd on unit vectors, as gensim's ``most_similar`` does:
+rank every word by cos(w, b - a + c) and leave the input words out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from seqlab.errors import InputError
+from seqlab.storage import atomic_write_bytes, seqlab_home
+from seqlab.vectors.pooling import l2_normalize
+
+_TERM = re.compile(r"\s*([+-])?\s*([^\s+\-][^+\-]*?)\s*(?=[+-]|$)")
+VOCAB_VERSION = 1
+KOREAN_WORDS, ENGLISH_WORDS = 30_000, 20_000
+
+
+@dataclass(frozen=True)
+class Neighbor:
+    word: str
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"word": self.word, "score": round(self.score, 6)}
+
+
+@dataclass
+class AnalogyResult:
+    expression: str
+    positive: list[str]
+    negative: list[str]
+    results: list[Neighbor]
+    source: str
+
+    def to_dict(self) -> dict:
+        return {"expression": self.expression, "positive": self.positive, "negative": self.negative,
+                "source": self.source, "results": [n.to_dict() for n in self.results]}
+
+
+def parse_expression(expression: str) -> tuple[list[str], list[str]]:
+    """``"왕 - 남자 + 여자"`` -> (["왕", "여자"], ["남자"]).
+
+    >>> parse_expression("king - man + woman")
+    (['king', 'woman'], ['man'])
+    """
+    text = expression.strip()
+    pos, neg, consumed = [], [], 0
+    for m in _TERM.finditer(text):
+        if not m.group(2).strip():
+            continue
+        (neg if m.group(1) == "-" else pos).append(m.group(2).strip())
+        consumed = m.end()
+    if not pos or consumed < len(text.rstrip()) or any(" " in w for w in pos + neg):
+        raise InputError(f"cannot read the analogy {expression!r}",
+                         'Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".')
+    return pos, neg
+
+
+@dataclass
+class WordVectors:
+    """A vocabulary and one unit vector per word."""
+
+    words: list[str]
+    vectors: np.ndarray  # (V, D) float32, rows L2-normalized
+    source: str
+    embed_missing: Callable[[list[str]], np.ndarray] | None = None  # e.g. a model that can embed any word
+    index: dict[str, int] = field(init=False)
+
+    def __post_init__(self):
+        self.index = {w: i for i, w in enumerate(self.words)}
+
+    def vector(self, word: str) -> np.ndarray:
+        i = self.index.get(word)
+        if i is not None:
+            return self.vectors[i]
+        if self.embed_missing is not None:
+            return l2_normalize(self.embed_missing([word]))[0]
+        raise InputError(f"{word!r} is not in the vocabulary of {self.source}",
+                         "Try another word, or vectors that can embed any word (FastText, or an embedded model).")
+
+    def _rank(self, query: np.ndarray, exclude: Sequence[str], k: int) -> list[Neighbor]:
+        scores = self.vectors @ (query / max(float(np.linalg.norm(query)), 1e-12))
+        for w in exclude:
+            if w in self.index:
+                scores[self.index[w]] = -np.inf
+        k = min(k, len(self.words))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [Neighbor(self.words[i], float(scores[i])) for i in top if np.isfinite(scores[i])]
+
+    def neighbors(self, word: str, k: int = 10) -> list[Neighbor]:
+        """The ``k`` words with the highest cosine to ``word`` (itself excluded)."""
+        return self._rank(self.vector(word), [word], k)
+
+    def analogy(self, positive: Sequence[str], negative: Sequence[str] = (), k: int = 10) -> list[Neighbor]:
+        """3CosAdd: words closest to sum(positive) - sum(negative), inputs excluded."""
+        query = sum(self.vector(w) for w in positive) - sum((self.vector(w) for w in negative), np.zeros(self.dim))
+        return self._rank(query, [*positive, *negative], k)
+
+    def solve(self, expression: str, k: int = 10) -> AnalogyResult:
+        pos, neg = parse_expression(expression)
+        return AnalogyResult(expression, pos, neg, self.analogy(pos, neg, k), self.source)
+
+    @property
+    def dim(self) -> int:
+        return self.vectors.shape[1]
+
+
+def _wordfreq_vocabulary() -> list[str]:
+    import wordfreq
+
+    def is_word(w: str) -> bool:
+        return any(c.isalpha() for c in w)
+
+    ko = [w for w in wordfreq.get_frequency_dict("ko") if is_word(w)][:KOREAN_WORDS]
+    en = [w for w in wordfreq.get_frequency_dict("en") if is_word(w) and w.isascii()][:ENGLISH_WORDS]
+    return list(dict.fromkeys(ko + en))
+
+
+def model_vectors_path(model: str) -> Path:
+    slug = re.sub(r"[^\w.-]+", "_", model)
+    return seqlab_home() / "wordvectors" / f"{slug}-wordfreq-v{VOCAB_VERSION}.npz"
+
+
+def from_model(model: str | None = None, progress: Callable[[int, int], None] | None = None) -> WordVectors:
+    """Word vectors of the embedded transformer over wordfreq's vocabulary (cached after the first build).
+
+    Args:
+        model: an HF model name (default e5-small).
+        progress: called as ``progress(done, total)`` while building.
+    """
+    from seqlab.vectors.encoder import load_encoder
+
+    enc = load_encoder(model)
+    prefix = enc.default_prefix("query")
+    path = model_vectors_path(enc.name)
+
+    def embed(words: list[str]) -> np.ndarray:
+        return enc.sentence_vectors(words, pooling="mean", normalize=True, prefix=prefix)
+
+    if path.exists():
+        with np.load(path, allow_pickle=False) as data:
+            return WordVectors(data["words"].tolist(), data["vectors"], f"{enc.name} (wordfreq vocabulary)", embed)
+    words = _wordfreq_vocabulary()
+    chunks, done = [], 0
+    for start in range(0, len(words), 2048):
+        chunks.append(embed(words[start : start + 2048]))
+        done += len(chunks[-1])
+        if progress:
+            progress(done, len(words))
+    vectors = np.concatenate(chunks).astype(np.float32)
+    import io
+
+    buffer = io.BytesIO()
+    np.savez(buffer, words=np.array(words), vectors=vectors)
+    atomic_write_bytes(path, buffer.getvalue())
+    return WordVectors(words, vectors, f"{enc.name} (wordfreq vocabulary)", embed)
+
+
+def from_gensim(path: str | Path) -> WordVectors:
+    """Vectors saved by gensim: a ``.model``/``.kv`` file (gensim's own format) or word2vec text/binary.
+
+    gensim's own format is a pickle: load only files you made or trust.
+    """
+    from gensim.models import KeyedVectors
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"vectors file not found: {path}", "Train some with: seqlab wordvec train")
+    try:
+        if path.suffix in (".txt", ".vec"):
+            kv = KeyedVectors.load_word2vec_format(str(path), binary=False)
+        elif path.suffix == ".bin":
+            kv = KeyedVectors.load_word2vec_format(str(path), binary=True)
+        else:
+            obj = KeyedVectors.load(str(path))
+            kv = obj if isinstance(obj, KeyedVectors) else getattr(obj, "wv", None)
+            if kv is None:
+                raise InputError(f"{path} holds a {type(obj).__name__}, not word vectors")
+    except InputError:
+        raise
+    except Exception as exc:  # gensim raises many kinds for a wrong file
+        raise InputError(f"cannot read word vectors from {path}: {type(exc).__name__}: {exc}",
+                         "Give a file saved by gensim (.model/.kv) or in word2vec format (.txt/.vec/.bin).") from None
+    vectors = l2_normalize(kv.vectors.astype(np.float32))
+    missing = None
+    if hasattr(kv, "buckets_word") or type(kv).__name__ == "FastTextKeyedVectors":
+        def missing(words: list[str]) -> np.ndarray:  # FastText builds vectors for unseen words from n-grams
+            return np.stack([kv.get_vector(w) for w in words]).astype(np.float32)
+    return WordVectors(list(kv.index_to_key), vectors, f"{path.name} ({type(kv).__name__})", missing)
+
+
+def load_word_vectors(vectors: str | Path | None = None, model: str | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> WordVectors:
+    """``--vectors PATH`` when given, else the embedded model's word vectors."""
+    return from_gensim(vectors) if vectors else from_model(model, progress)

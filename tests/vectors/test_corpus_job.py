@@ -1,0 +1,93 @@
+"""The corpus embedding job: order, shards, bad lines, resume after kill -9, Ray."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from seqlab.errors import InputError
+from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus, read_embeddings
+from seqlab.vectors.encoder import load_encoder
+
+CONFIG = CorpusJobConfig(model="minilm", shard_size=50, batch_size=16)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, reviews):
+    path = tmp_path_factory.mktemp("corpus") / "c.txt"
+    lines = reviews[:200]
+    lines[10] = ""
+    raw = "\n".join(lines).encode() + b"\n"
+    raw = raw.replace("\n".join(lines[20:21]).encode(), b"bad \xff byte", 1)
+    path.write_bytes(raw)
+    return path
+
+
+def test_rows_follow_the_file_and_equal_direct_vectors(corpus, tmp_path):
+    result = embed_corpus(corpus, tmp_path / "out", CONFIG)
+    assert (result.rows, result.shards, result.bad_lines, result.empty_lines) == (200, 4, 1, 1)
+    matrix = read_embeddings(tmp_path / "out")
+    lines = corpus.read_bytes().decode("utf-8", errors="replace").split("\n")[:200]
+    direct = load_encoder("minilm").sentence_vectors(lines[:50], batch_size=16)
+    np.testing.assert_array_equal(matrix[:50], direct)  # the same computation, bit for bit
+    assert matrix.shape == (200, 384) and matrix.dtype == np.float32
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["complete"] and manifest["bad_lines"] == [21]
+    again = embed_corpus(corpus, tmp_path / "out", CONFIG)  # complete: nothing to do
+    assert again.resumed_from == 200
+
+
+def test_refuses_foreign_folders_other_settings_and_changed_files(corpus, tmp_path):
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "notes.txt").write_text("mine")
+    with pytest.raises(InputError, match="not empty"):
+        embed_corpus(corpus, tmp_path / "busy", CONFIG)
+    embed_corpus(corpus, tmp_path / "o", CONFIG)
+    with pytest.raises(InputError, match="other settings"):
+        embed_corpus(corpus, tmp_path / "o", CorpusJobConfig(model="minilm", shard_size=60, batch_size=16))
+    changed = tmp_path / "changed.txt"
+    changed.write_bytes(corpus.read_bytes())
+    embed_corpus(changed, tmp_path / "o2", CONFIG)
+    changed.write_bytes(corpus.read_bytes() + b"one more line\n")
+    with pytest.raises(InputError, match="different version"):
+        embed_corpus(changed, tmp_path / "o2", CONFIG)
+    with pytest.raises(InputError, match="no seqlab embeddings"):
+        read_embeddings(tmp_path / "busy")
+
+
+def test_resume_after_kill_9_gives_identical_result(corpus, tmp_path):
+    full = tmp_path / "full"
+    embed_corpus(corpus, full, CONFIG)
+    part = tmp_path / "part"
+    code = ("from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus; "
+            f"embed_corpus({str(corpus)!r}, {str(part)!r}, CorpusJobConfig(model='minilm', shard_size=50, batch_size=16))")
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    deadline = time.time() + 120
+    while time.time() < deadline and not (part / "shard-00001.npy").exists():
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    manifest = json.loads((part / "manifest.json").read_text())
+    assert not manifest["complete"] and 0 < manifest["rows"] < 200
+    with pytest.raises(InputError, match="incomplete"):
+        read_embeddings(part)
+    result = embed_corpus(corpus, part, CONFIG)
+    assert result.resumed_from == manifest["rows"]
+    assert read_embeddings(part).tobytes() == read_embeddings(full).tobytes()
+    assert sorted(p.name for p in part.iterdir()) == sorted(p.name for p in full.iterdir())
+
+
+def test_ray_engine_gives_the_same_vectors(corpus, tmp_path):
+    pytest.importorskip("ray")
+    local = tmp_path / "local"
+    embed_corpus(corpus, local, CONFIG)
+    result = embed_corpus(corpus, tmp_path / "ray", CONFIG, engine="ray", workers=2)
+    assert result.rows == 200
+    np.testing.assert_allclose(read_embeddings(tmp_path / "ray"), read_embeddings(local), atol=1e-5)
+    import ray
+
+    ray.shutdown()

@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+
+from seqlab.errors import InputError, ModelUnavailable
+from seqlab.tokens.loading import load_tokenizer
+from seqlab.vectors.aggregate import aggregate_morphemes, aggregate_words
+from seqlab.vectors.encoder import load_encoder
+from seqlab.vectors.similarity import cosine, similarity
+from tests.conftest import KOREAN
+
+
+def test_shape_is_batch_seq_hidden_and_matches_tokenize():
+    rec = load_encoder("e5-small").embed(KOREAN)
+    assert rec.shape == [1, len(load_tokenizer("e5-small").encode(KOREAN).tokens), 384] == [1, 11, 384]
+    assert rec.hidden.dtype == np.float32
+
+
+def test_layers_end_with_last_hidden_state():
+    rec = load_encoder("minilm").embed("hello world", layers=True)
+    assert rec.layers.shape == (7, 4, 384)  # embeddings + 6 layers
+    np.testing.assert_allclose(rec.layers[-1], rec.hidden, atol=1e-6)
+
+
+def test_word_and_morpheme_aggregation_through_offsets():
+    rec = load_encoder("e5-small").embed(KOREAN)
+    words = aggregate_words(rec, "mean")
+    assert [w.label for w in words] == ["안녕하세요,", "오늘", "날씨가", "정말", "좋네요"]
+    nalssi = words[2]
+    assert [rec.tokens.tokens[i] for i in nalssi.token_indices] == ["▁날씨", "가"]
+    np.testing.assert_allclose(nalssi.vector, rec.hidden[nalssi.token_indices].mean(axis=0))
+    assert np.array_equal(aggregate_words(rec, "first")[2].vector, rec.hidden[nalssi.token_indices[0]])
+    morphs = {g.label: g for g in aggregate_morphemes(rec)}
+    assert morphs["가/JKS"].token_indices == [5] and morphs["날씨/NNG"].token_indices == [4]
+    assert morphs["하/XSA"].token_indices == [1]  # inside the single piece ▁안녕하세요
+    with pytest.raises(InputError):
+        aggregate_words(rec, "median")
+
+
+def test_similarity_ranks_paraphrase_above_unrelated():
+    close = similarity("이 영화 정말 재밌어요", "영화가 너무 재미있었어요")
+    far = similarity("이 영화 정말 재밌어요", "주식 시장이 크게 하락했다")
+    assert close.cosine > far.cosine and close.prefix == "query: "
+    assert cosine(np.ones(3), -np.ones(3)) == pytest.approx(-1.0)
+
+
+def test_tokenizer_only_models_have_no_vectors():
+    with pytest.raises(ModelUnavailable, match="tokenizer only"):
+        load_encoder("kiwi")
+
+
+def test_sentence_vectors_equal_sentence_transformers():
+    from sentence_transformers import SentenceTransformer
+
+    from seqlab.models.e5_convert import convert
+
+    texts = ["영화가 정말 재밌어요", "배우들의 연기가 훌륭하다", "The plot was predictable."]
+    st = SentenceTransformer(str(convert().path), device="cpu")
+    ref = st.encode(["passage: " + t for t in texts], normalize_embeddings=True)
+    ours = load_encoder("e5-small").sentence_vectors(texts, prefix="passage: ")
+    assert (ours * ref).sum(axis=1).min() >= 0.9999

@@ -1,0 +1,105 @@
+"""Word vectors: the embedded model's, and gensim's, with analogies checked against gensim itself."""
+
+import numpy as np
+import pytest
+
+from seqlab.errors import InputError
+from seqlab.vectors import wordvectors
+from seqlab.vectors.analogy_eval import evaluate
+from seqlab.vectors.wordvec_training import train_word_vectors
+from seqlab.vectors.wordvectors import from_gensim, from_model, parse_expression
+
+
+def test_parse_expression():
+    assert parse_expression("왕 - 남자 + 여자") == (["왕", "여자"], ["남자"])
+    assert parse_expression("  서울-한국+일본 ") == (["서울", "일본"], ["한국"])
+    for bad in ("", "- 남자", "왕 -", "two words + 여자"):
+        with pytest.raises(InputError):
+            parse_expression(bad)
+
+
+@pytest.fixture(scope="module")
+def small_model_vectors(tmp_path_factory):
+    """The embedded model's word vectors over a smaller wordfreq vocabulary (the full one takes a minute)."""
+    mp = pytest.MonkeyPatch()
+    mp.setattr(wordvectors, "KOREAN_WORDS", 4000)
+    mp.setattr(wordvectors, "ENGLISH_WORDS", 500)
+    mp.setattr(wordvectors, "model_vectors_path", lambda m: tmp_path_factory.mktemp("wv") / "small.npz")
+    yield from_model("e5-small")
+    mp.undo()
+
+
+def test_king_minus_man_plus_woman_is_queen(small_model_vectors):
+    result = small_model_vectors.solve("왕 - 남자 + 여자", k=10)
+    assert result.results[0].word == "여왕"
+    assert len(result.results) == 10 and not {"왕", "남자", "여자"} & {n.word for n in result.results}
+    scores = [n.score for n in result.results]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_neighbors_and_words_outside_the_vocabulary(small_model_vectors):
+    near = [n.word for n in small_model_vectors.neighbors("영화", 10)]
+    assert "영화" not in near and {"드라마", "작품", "배우", "감독", "영상", "film", "movie"} & set(near)
+    # a contextual model can embed a word it never listed
+    assert small_model_vectors.neighbors("블록버스터영화", 3)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, reviews):
+    corpus = tmp_path_factory.mktemp("w2v") / "reviews.txt"
+    corpus.write_text("\n".join(reviews * 3) + "\n", encoding="utf-8")
+    out = tmp_path_factory.mktemp("w2v") / "nsmc.model"
+    result = train_word_vectors([corpus], out, kind="word2vec", dim=32, min_count=3, epochs=3, workers=1, seed=3)
+    return result
+
+
+def test_trained_word2vec_saved_in_gensim_format_and_ranks_like_gensim(trained):
+    from gensim.models import KeyedVectors, Word2Vec
+
+    assert trained.vocab_size > 300 and trained.path.exists()
+    kv = KeyedVectors.load(str(trained.path) + ".kv")
+    assert len(Word2Vec.load(str(trained.path)).wv) == len(kv)
+    ours = from_gensim(trained.path)
+    for word in ("영화", "배우"):
+        theirs = kv.most_similar(word, topn=10)
+        mine = ours.neighbors(word, 10)
+        assert [w for w, _ in theirs] == [n.word for n in mine]
+        np.testing.assert_allclose([s for _, s in theirs], [n.score for n in mine], atol=1e-5)
+    theirs = kv.most_similar(positive=["영화", "좋"], negative=["별로"], topn=10)
+    mine = ours.analogy(["영화", "좋"], ["별로"], 10)
+    assert [w for w, _ in theirs] == [n.word for n in mine]
+
+
+def test_analogy_accuracy_equals_gensim(trained, tmp_path):
+    from gensim.models import KeyedVectors
+
+    kv = KeyedVectors.load(str(trained.path) + ".kv")
+    words = kv.index_to_key[:40]
+    lines = [": first"] + [f"{words[i]} {words[i + 1]} {words[i + 2]} {words[i + 3]}" for i in range(0, 36)]
+    lines += [": second"] + [f"{words[i]} {words[i + 5]} {words[i + 1]} {words[i + 6]}" for i in range(0, 30)]
+    lines += ["없는단어 영화 배우 감독"]
+    questions = tmp_path / "q.txt"
+    questions.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ours = evaluate(from_gensim(trained.path), questions)
+    score, sections = kv.evaluate_word_analogies(str(questions), case_insensitive=False, restrict_vocab=len(kv))
+    assert ours.accuracy == pytest.approx(score)
+    assert [s.correct for s in ours.sections] == [len(s["correct"]) for s in sections[:-1]]
+    assert ours.sections[1].skipped == 1
+
+
+def test_fasttext_embeds_unseen_words(tmp_path, reviews):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(reviews) + "\n", encoding="utf-8")
+    result = train_word_vectors([corpus], tmp_path / "ft.model", kind="fasttext", dim=16, min_count=3, epochs=1,
+                                workers=1)
+    vectors = from_gensim(result.path)
+    assert "영화영화영화" not in vectors.index and vectors.neighbors("영화영화영화", 3)
+
+
+def test_bad_vector_files(tmp_path):
+    with pytest.raises(InputError, match="not found"):
+        from_gensim(tmp_path / "none.kv")
+    junk = tmp_path / "junk.kv"
+    junk.write_bytes(b"not a pickle at all")
+    with pytest.raises(InputError, match="cannot read word vectors"):
+        from_gensim(junk)
