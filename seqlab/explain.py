@@ -14,6 +14,9 @@ from seqlab.tokens.loading import load_tokenizer
 from seqlab.tokens.record import TokenRecord
 
 
+EXPLAIN_LSTM_HIDDEN = 4  # small enough to read every gate of every step
+
+
 @dataclass
 class NormalizationChange:
     """One stretch of the original text that normalization rewrote."""
@@ -110,4 +113,8 @@ def explain(text: str, model: str | None = None, *, normalization: str = "NFC", 
         limit = encoder.tokenizer.model_max_length or 512
         (embedding,) = encoder.embed_records([truncate(record, limit)], pooling="mean", normalize=True)
         report.stages["embedding"] = embedding
+        from seqlab.scratch.tracing import run_trace
+
+        report.stages["lstm"] = run_trace("lstm", text, tokenizer.name, hidden=EXPLAIN_LSTM_HIDDEN, seed=0,
+                                          record=embedding.tokens)
     return report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
@@ -93,6 +94,36 @@ def _embedding_markdown(number, record, report) -> str:
     return f"## {number}. Ids → vectors (AutoModel → last_hidden_state)\n\n" + embedding_markdown(record)
 
 
+def _lstm_rows(report_lstm):
+    for step in report_lstm.steps:
+        yield (str(step["t"]), step["token"], *(f"{np.mean(step[k]):.2f}" for k in ("f", "i", "o")),
+               " ".join(f"{v:+.2f}" for v in step["c"]), " ".join(f"{v:+.2f}" for v in step["h"]))
+
+
+def _lstm_terminal(number, record, report, console) -> None:
+    from rich.table import Table
+
+    console.print(f"[bold]{number}. Vectors → LSTM[/] (from scratch, hidden {record.hidden}, seed {record.seed}; "
+                  f"inputs: {escape(record.input_source)})")
+    console.print("   c_t = f*c_{t-1} + i*g,  h_t = o*tanh(c_t);  f̄ ī ō = mean gate values "
+                  "(every number: seqlab trace lstm TEXT)")
+    table = Table(title_justify="left")
+    for col in ("t", "token", "f̄", "ī", "ō", "c_t", "h_t"):
+        table.add_column(col, no_wrap=True)
+    for row in _lstm_rows(record):
+        table.add_row(*[escape(c) for c in row])
+    console.print(table)
+    console.print(f"   final hidden state h_T = [{' '.join(f'{v:+.4f}' for v in record.final['h'])}]")
+
+
+def _lstm_markdown(number, record, report) -> str:
+    lines = [f"## {number}. Vectors → LSTM (hidden {record.hidden}, seed {record.seed})", "",
+             "| t | token | mean f | mean i | mean o | c_t | h_t |", "|---:|---|---:|---:|---:|---|---|"]
+    lines += ["| " + " | ".join(f"`{c}`" if j == 1 else c for j, c in enumerate(row)) + " |" for row in _lstm_rows(record)]
+    lines += ["", f"Final hidden state h_T = `{' '.join(f'{v:+.4f}' for v in record.final['h'])}`"]
+    return "\n".join(lines)
+
+
 # later stages register their renderers here: name -> function
-STAGE_RENDERERS: dict = {"embedding": _embedding_terminal}
-STAGE_MARKDOWN: dict = {"embedding": _embedding_markdown}
+STAGE_RENDERERS: dict = {"embedding": _embedding_terminal, "lstm": _lstm_terminal}
+STAGE_MARKDOWN: dict = {"embedding": _embedding_markdown, "lstm": _lstm_markdown}

@@ -2,14 +2,15 @@
 
 seqlab loads the tokenizer exactly as a user would, with
 ``AutoTokenizer.from_pretrained``, and then calls its Rust backend
-(``tokenizers.Tokenizer``) directly: ``encode_batch`` runs on every core, and
-one backend copy per padding/truncation setting keeps concurrent callers safe.
+(``tokenizers.Tokenizer``) directly: ``encode_batch`` runs on every core.
+The backend is never configured for padding or truncation (seqlab pads and
+truncates in numpy), so one instance serves concurrent callers; a copy per
+setting would cost about 300 MB each for e5's 250k-piece vocabulary.
 """
 
 from __future__ import annotations
 
 import itertools
-import threading
 import unicodedata
 from collections.abc import Sequence
 
@@ -35,14 +36,9 @@ class HFTokenizer(Tokenizer):
     """
 
     def __init__(self, name: str, hf, normalization: str = "NFC", prefix: str = ""):
-        from tokenizers import Tokenizer as Backend
-
         self.name, self.hf, self.normalization, self.prefix = name, hf, normalization, prefix
-        self._json = hf.backend_tokenizer.to_str()
-        self._Backend = Backend
-        self._backend = self._fresh_backend()
-        self._configured: dict[int | None, object] = {}
-        self._lock = threading.Lock()
+        self._backend = hf.backend_tokenizer
+        self._plain()
         self.unk_token = hf.unk_token
         self.unk_id = hf.unk_token_id
         self.pad_id = hf.pad_token_id if hf.pad_token_id is not None else 0
@@ -53,10 +49,13 @@ class HFTokenizer(Tokenizer):
         described = f"{self._backend.pre_tokenizer} {self._backend.decoder}"
         self.space_marker = METASPACE if "Metaspace" in described else BYTELEVEL_SPACE if "ByteLevel" in described else None
 
-    def _fresh_backend(self):
-        backend = self._Backend.from_str(self._json)
-        backend.no_padding()
-        backend.no_truncation()
+    def _plain(self):
+        """The backend without padding/truncation (transformers' own calls switch them on)."""
+        backend = self._backend
+        if backend.truncation is not None:
+            backend.no_truncation()
+        if backend.padding is not None:
+            backend.no_padding()
         return backend
 
     def with_prefix(self, prefix: str) -> HFTokenizer:
@@ -119,26 +118,16 @@ class HFTokenizer(Tokenizer):
     def encode_many(self, texts: Sequence[str], errors: str = "strict") -> list[TokenRecord]:
         originals = [self.prefix + clean_surrogates(t, errors) for t in as_texts(texts)]
         norms = [normalize(t, self.normalization) for t in originals]
+        backend = self._plain()
         if len(norms) == 1:
-            encodings = [self._backend.encode(norms[0].text)]
+            encodings = [backend.encode(norms[0].text)]
         else:
-            encodings = self._backend.encode_batch([n.text for n in norms])
+            encodings = backend.encode_batch([n.text for n in norms])
         return [self._record(o, n, e) for o, n, e in zip(originals, norms, encodings)]
 
     def split_many(self, texts: Sequence[str]) -> list[list[str]]:
-        encodings = self._backend.encode_batch(self._prepare(as_texts(texts), "replace"), add_special_tokens=False)
+        encodings = self._plain().encode_batch(self._prepare(as_texts(texts), "replace"), add_special_tokens=False)
         return [e.tokens for e in encodings]
-
-    def _backend_for(self, max_length: int | None):
-        """A backend copy that truncates to ``max_length`` (one per length, so callers never race)."""
-        with self._lock:
-            backend = self._configured.get(max_length)
-            if backend is None:
-                backend = self._fresh_backend()
-                if max_length:
-                    backend.enable_truncation(max_length)
-                self._configured[max_length] = backend
-        return backend
 
     def batch(self, texts: Sequence[str], padding: str = "longest", max_length: int | None = None,
               truncation: bool = True, errors: str = "strict") -> Batch:
@@ -147,20 +136,32 @@ class HFTokenizer(Tokenizer):
         if truncation and max_length is None:
             max_length = self.model_max_length
         limit = max_length if truncation else None
-        encodings = self._backend_for(limit).encode_batch(self._prepare(texts, errors))
-        lengths = np.fromiter((len(e) for e in encodings), dtype=np.int64, count=len(encodings))
+        encodings = self._plain().encode_batch(self._prepare(texts, errors))
+        full = np.fromiter((len(e) for e in encodings), dtype=np.int64, count=len(encodings))
+        ids_of = [None] * len(encodings)  # id lists replaced for the few texts that are cut
+        types_of = [None] * len(encodings)
         dropped = np.zeros(len(encodings), dtype=np.int64)
-        if limit:  # only a text that reached the limit can have been cut
-            for i in np.flatnonzero(lengths >= limit):
-                dropped[i] = sum(len(o.ids) - sum(o.special_tokens_mask) for o in encodings[i].overflowing)
+        if limit:
+            for i in np.flatnonzero(full > limit):
+                keep = _kept_positions(encodings[i].special_tokens_mask, limit)
+                ids, types = encodings[i].ids, encodings[i].type_ids
+                ids_of[i], types_of[i] = [ids[j] for j in keep], [types[j] for j in keep]
+                dropped[i] = full[i] - len(keep)
+        lengths = full - dropped
+
+        def id_lists():
+            return (e.ids if ids_of[i] is None else ids_of[i] for i, e in enumerate(encodings))
+
+        def type_lists():
+            return (e.type_ids if types_of[i] is None else types_of[i] for i, e in enumerate(encodings))
+
         if padding == "none":
-            ids = [e.ids for e in encodings]
+            ids = list(id_lists())
             return Batch(self.name, ids, [[1] * n for n in lengths.tolist()], lengths, dropped,
-                         [e.type_ids for e in encodings] if self.has_token_type_ids else None)
+                         list(type_lists()) if self.has_token_type_ids else None)
         # pad in numpy: one pass over all ids, then a scatter into the (B, L) matrix
         width = max(int(lengths.max(initial=0)), max_length if padding == "max_length" else 0)
-        flat = np.fromiter(itertools.chain.from_iterable(e.ids for e in encodings), dtype=np.int64,
-                           count=int(lengths.sum()))
+        flat = np.fromiter(itertools.chain.from_iterable(id_lists()), dtype=np.int64, count=int(lengths.sum()))
         rows = np.repeat(np.arange(len(encodings)), lengths)
         cols = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         ids = np.full((len(encodings), width), self.pad_id, dtype=np.int64)
@@ -168,11 +169,19 @@ class HFTokenizer(Tokenizer):
         mask = (np.arange(width)[None, :] < lengths[:, None]).astype(np.int64)
         types = None
         if self.has_token_type_ids:
-            flat_types = np.fromiter(itertools.chain.from_iterable(e.type_ids for e in encodings), dtype=np.int64,
-                                     count=len(flat))
+            flat_types = np.fromiter(itertools.chain.from_iterable(type_lists()), dtype=np.int64, count=len(flat))
             types = np.zeros((len(encodings), width), dtype=np.int64)
             types[rows, cols] = flat_types
         return Batch(self.name, ids, mask, lengths, dropped, types)
 
     def decode(self, ids, skip_special_tokens: bool = True) -> str:
         return self._backend.decode([int(i) for i in np.asarray(ids).ravel()], skip_special_tokens=skip_special_tokens)
+
+
+def _kept_positions(special: list[int], limit: int) -> list[int]:
+    """Positions kept when cutting to ``limit``: leading specials, content from the front, trailing specials."""
+    n = len(special)
+    lead = next((i for i, s in enumerate(special) if not s), n)
+    trail = next((i for i, s in enumerate(reversed(special)) if not s), 0)
+    keep = max(0, limit - lead - trail)
+    return (list(range(lead + keep)) + list(range(n - trail, n)))[:limit]

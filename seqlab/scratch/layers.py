@@ -1,0 +1,238 @@
+"""RNN, LSTM and GRU layers in NumPy: several layers, both directions, and backpropagation through time.
+
+The call contract mirrors ``torch.nn`` (batch-first)::
+
+    layer = LSTM.from_torch(torch_lstm)          # or LSTM(input_size, hidden_size, ...)
+    out, (h_n, c_n) = layer.forward(x)           # x (B, T, I) -> out (B, T, D*H)
+    d_x, grads = layer.backward(d_out, (dh_n, dc_n))
+    grads["weight_hh_l0"]                        # keyed by torch's parameter names
+
+Speed where it counts: the input projection ``W_ih·x_t`` of all steps is one
+GEMM before the loop, each step does one fused GEMM for all its gates, and
+backward collects the per-step gate gradients so that ``dW_ih``, ``dW_hh`` and
+``d_x`` are again single GEMMs after the loop.
+
+Weight sharing is visible: the same ``W_hh`` serves every step, so ``dW_hh`` is
+the sum over steps of ``dgates_t^T · h_{t-1}``; ``backward(..., keep_steps=True)``
+keeps each step's contribution (and ``dL/dh_t``, ``dL/dc_t``) for traces.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from seqlab.scratch import torch_layout
+from seqlab.scratch.cells import GRUCell, LSTMCell, RNNCell
+
+
+class _Recurrent:
+    kind = ""
+    cell_class: type = RNNCell
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bidirectional: bool = False,
+                 bias: bool = True, dtype=np.float64, nonlinearity: str = "tanh", seed: int | None = None,
+                 params: dict[str, np.ndarray] | None = None):
+        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
+        self.bidirectional, self.bias, self.dtype = bidirectional, bias, np.dtype(dtype)
+        self.nonlinearity = nonlinearity
+        self.directions = 2 if bidirectional else 1
+        shapes = torch_layout.expected_shapes(self.kind, input_size, hidden_size, num_layers, self.directions, bias)
+        if params is None:  # torch's default: U(-1/sqrt(H), 1/sqrt(H)) for every weight and bias
+            rng = np.random.default_rng(seed)
+            bound = 1.0 / math.sqrt(hidden_size)
+            params = {name: rng.uniform(-bound, bound, size=shape) for name, shape in shapes.items()}
+        for name, shape in shapes.items():
+            assert params[name].shape == shape, f"{name}: got {params[name].shape}, expected {shape}"
+        self.params = {name: np.asarray(params[name], dtype=self.dtype) for name in shapes}
+        self._cache: dict[tuple[int, int], dict] | None = None
+        self.backward_steps: dict[tuple[int, int], list[dict]] = {}
+
+    # -- construction ---------------------------------------------------------------------------
+    @classmethod
+    def from_torch(cls, module, dtype=np.float64):
+        """A scratch layer with the weights of an ``nn.RNN/LSTM/GRU(batch_first=True)``."""
+        cell, options, params = torch_layout.from_torch(module, dtype)
+        if cell != cls.kind:
+            raise TypeError(f"{cls.__name__}.from_torch needs an nn.{cls.__name__}, got {type(module).__name__}")
+        return cls(**options, dtype=dtype, params=params)
+
+    def to_torch(self):
+        options = {"input_size": self.input_size, "hidden_size": self.hidden_size, "num_layers": self.num_layers,
+                   "bidirectional": self.bidirectional, "bias": self.bias}
+        if self.kind == "rnn":
+            options["nonlinearity"] = self.nonlinearity
+        return torch_layout.to_torch(self.kind, options, self.params)
+
+    def parameter_count(self) -> int:
+        """Independent of the sequence length: the same matrices serve every step."""
+        return sum(p.size for p in self.params.values())
+
+    def cell(self, layer: int, direction: int = 0):
+        names = torch_layout.param_names(layer, direction, self.bias)
+        weights = [self.params[n] for n in names]
+        if self.kind == "rnn":
+            return RNNCell(*weights, nonlinearity=self.nonlinearity)
+        return self.cell_class(*weights)
+
+    # -- forward --------------------------------------------------------------------------------
+    def _initial(self, h0, B):
+        zeros = np.zeros((self.num_layers * self.directions, B, self.hidden_size), dtype=self.dtype)
+        if self.kind == "lstm":
+            if h0 is None:
+                return zeros, zeros.copy()
+            return np.asarray(h0[0], dtype=self.dtype), np.asarray(h0[1], dtype=self.dtype)
+        return zeros if h0 is None else np.asarray(h0, dtype=self.dtype)
+
+    def forward(self, x: np.ndarray, h0=None):
+        """x (B, T, I) -> out (B, T, D*H), and h_n (L*D, B, H), or (h_n, c_n) for the LSTM."""
+        x = np.asarray(x, dtype=self.dtype)
+        if x.ndim != 3 or x.shape[2] != self.input_size:
+            raise ValueError(f"expected input (B, T, {self.input_size}), got {x.shape}")
+        B, T, _ = x.shape
+        init = self._initial(h0, B)
+        h_n = np.zeros((self.num_layers * self.directions, B, self.hidden_size), dtype=self.dtype)
+        c_n = np.zeros_like(h_n) if self.kind == "lstm" else None
+        cache: dict[tuple[int, int], dict] = {}
+        layer_in = x.transpose(1, 0, 2)  # (T, B, I): time-major inside
+        for k in range(self.num_layers):
+            outputs = []
+            for d in range(self.directions):
+                cell = self.cell(k, d)
+                seq = layer_in[::-1] if d == 1 else layer_in  # the reverse direction reads backwards
+                x_proj = cell.project_inputs(np.ascontiguousarray(seq))  # (T, B, G*H), one GEMM
+                idx = k * self.directions + d
+                state = (init[0][idx], init[1][idx]) if self.kind == "lstm" else init[idx]
+                steps = []
+                for t in range(T):
+                    state, step = cell.forward(seq[t], state, x_proj[t])
+                    steps.append(step)
+                hs = np.stack([s.h for s in steps])  # (T, B, H) in reading order
+                outputs.append(hs[::-1] if d == 1 else hs)
+                if self.kind == "lstm":
+                    h_n[idx], c_n[idx] = state
+                else:
+                    h_n[idx] = state
+                cache[(k, d)] = {"input": seq, "steps": steps}
+            layer_in = np.concatenate(outputs, axis=2) if self.directions == 2 else outputs[0]
+        self._cache = cache
+        out = np.ascontiguousarray(layer_in.transpose(1, 0, 2))
+        return out, ((h_n, c_n) if self.kind == "lstm" else h_n)
+
+    def steps(self, layer: int = 0, direction: int = 0) -> list:
+        """The step records of the last forward pass, in reading order (what traces show)."""
+        if self._cache is None:
+            raise RuntimeError("call forward() first")
+        return self._cache[(layer, direction)]["steps"]
+
+    # -- backward -------------------------------------------------------------------------------
+    def backward(self, d_out: np.ndarray, d_state=None, keep_steps: bool = False):
+        """Backpropagation through time.
+
+        Args:
+            d_out: dL/d out, (B, T, D*H).
+            d_state: dL/d h_n (and dL/d c_n for the LSTM), or None.
+            keep_steps: keep each step's dL/dh_t, dL/dc_t and its contribution to dW_hh in
+                ``self.backward_steps[(layer, direction)]``.
+
+        Returns:
+            (dL/dx of shape (B, T, I), grads keyed by torch's parameter names). The gradients
+            with respect to the initial state are left in ``self.d_initial``.
+        """
+        if self._cache is None:
+            raise RuntimeError("call forward() before backward()")
+        H, D = self.hidden_size, self.directions
+        d_out = np.asarray(d_out, dtype=self.dtype)
+        B, T = d_out.shape[:2]
+        if d_state is None:
+            dh_n, dc_n = None, None
+        elif self.kind == "lstm":
+            dh_n, dc_n = (np.asarray(a, dtype=self.dtype) if a is not None else None for a in d_state)
+        else:
+            dh_n, dc_n = np.asarray(d_state, dtype=self.dtype), None
+        grads = {name: np.zeros_like(p) for name, p in self.params.items()}
+        d_h0 = np.zeros((self.num_layers * D, B, H), dtype=self.dtype)
+        d_c0 = np.zeros_like(d_h0) if self.kind == "lstm" else None
+        self.backward_steps = {}
+        d_layer_out = d_out.transpose(1, 0, 2)  # (T, B, D*H)
+        for k in reversed(range(self.num_layers)):
+            d_layer_in = None
+            for d in range(D):
+                cell, cache = self.cell(k, d), self._cache[(k, d)]
+                steps, seq = cache["steps"], cache["input"]
+                d_hs = d_layer_out[:, :, d * H : (d + 1) * H]
+                d_hs = d_hs[::-1] if d == 1 else d_hs  # into reading order
+                idx = k * D + d
+                dh_next = dh_n[idx].copy() if dh_n is not None else np.zeros((B, H), dtype=self.dtype)
+                dc_next = None
+                if self.kind == "lstm":
+                    dc_next = dc_n[idx].copy() if dc_n is not None else np.zeros((B, H), dtype=self.dtype)
+                d_x_side = np.empty((T, B, cell.W_ih.shape[0]), dtype=self.dtype)
+                # RNN and LSTM use one gradient for both sides; only the GRU's differ
+                d_h_side = np.empty_like(d_x_side) if self.kind == "gru" else d_x_side
+                kept = [None] * T
+                for t in reversed(range(T)):
+                    dh = d_hs[t] + dh_next  # dL/dh_t: from this step's output and from step t+1
+                    if self.kind == "lstm":
+                        if keep_steps:  # dL/dc_t: from the next step and through h_t = o*tanh(c_t)
+                            dc_total = dc_next + dh * steps[t].o * (1.0 - steps[t].tanh_c ** 2)
+                        d_x_side[t], _, dh_next, dc_next = cell.backward(steps[t], dh, dc_next)
+                    elif self.kind == "gru":
+                        d_x_side[t], d_h_side[t], dh_next = cell.backward(steps[t], dh)
+                    else:
+                        d_x_side[t], _, dh_next = cell.backward(steps[t], dh)
+                    if keep_steps:
+                        kept[t] = {"dh": dh, "dc": dc_total if self.kind == "lstm" else None,
+                                   "dW_hh": d_h_side[t].T @ steps[t].h_prev}
+                names = torch_layout.param_names(k, d, self.bias)
+                h_prev = np.stack([s.h_prev for s in steps])  # (T, B, H)
+                G = d_x_side.shape[2]
+                grads[names[0]] += d_x_side.reshape(T * B, G).T @ seq.reshape(T * B, -1)  # one GEMM
+                grads[names[1]] += d_h_side.reshape(T * B, G).T @ h_prev.reshape(T * B, H)  # sum over steps
+                if self.bias:
+                    grads[names[2]] += d_x_side.sum(axis=(0, 1))
+                    grads[names[3]] += d_h_side.sum(axis=(0, 1))
+                d_seq = (d_x_side.reshape(T * B, G) @ cell.W_ih).reshape(T, B, -1)
+                d_seq = d_seq[::-1] if d == 1 else d_seq
+                d_layer_in = d_seq if d_layer_in is None else d_layer_in + d_seq
+                d_h0[idx] = dh_next
+                if self.kind == "lstm":
+                    d_c0[idx] = dc_next
+                if keep_steps:
+                    self.backward_steps[(k, d)] = kept
+            d_layer_out = d_layer_in
+        self.d_initial = (d_h0, d_c0) if self.kind == "lstm" else d_h0
+        return np.ascontiguousarray(d_layer_out.transpose(1, 0, 2)), grads
+
+
+class RNN(_Recurrent):
+    """Elman RNN: ``h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)``."""
+
+    kind = "rnn"
+    cell_class = RNNCell
+
+
+class LSTM(_Recurrent):
+    """LSTM with torch's gate order ``i | f | g | o``."""
+
+    kind = "lstm"
+    cell_class = LSTMCell
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("nonlinearity", None)
+        super().__init__(*args, **kwargs)
+
+
+class GRU(_Recurrent):
+    """GRU with torch's gate order ``r | z | n``."""
+
+    kind = "gru"
+    cell_class = GRUCell
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("nonlinearity", None)
+        super().__init__(*args, **kwargs)
+
+
+LAYERS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}

@@ -1,0 +1,97 @@
+"""The one place that knows how torch packs recurrent weights (``torch/nn/modules/rnn.py``).
+
+For layer ``k`` and direction suffix ``""`` or ``"_reverse"``::
+
+    weight_ih_l{k}{sfx}  (G*H, I_k)   input-to-hidden, gates stacked along rows
+    weight_hh_l{k}{sfx}  (G*H, H)     hidden-to-hidden
+    bias_ih_l{k}{sfx}    (G*H,)       two biases: torch adds both
+    bias_hh_l{k}{sfx}    (G*H,)
+
+with G gates in this row order: RNN ``[h]`` (G=1), LSTM ``i | f | g | o`` (G=4),
+GRU ``r | z | n`` (G=3). ``I_0`` is the input size; deeper layers take the
+previous layer's output, ``D*H`` wide (D=2 when bidirectional).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+GATES = {"rnn": ("h",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
+
+
+def suffix(direction: int) -> str:
+    return "_reverse" if direction == 1 else ""
+
+
+def param_names(layer: int, direction: int, bias: bool) -> list[str]:
+    s = f"l{layer}{suffix(direction)}"
+    names = [f"weight_ih_{s}", f"weight_hh_{s}"]
+    return names + ([f"bias_ih_{s}", f"bias_hh_{s}"] if bias else [])
+
+
+def expected_shapes(cell: str, input_size: int, hidden: int, layers: int, directions: int,
+                    bias: bool) -> dict[str, tuple[int, ...]]:
+    """Every parameter name with its shape, in torch's order."""
+    g = len(GATES[cell]) * hidden
+    shapes: dict[str, tuple[int, ...]] = {}
+    for k in range(layers):
+        width = input_size if k == 0 else hidden * directions
+        for d in range(directions):
+            names = param_names(k, d, bias)
+            shapes[names[0]] = (g, width)
+            shapes[names[1]] = (g, hidden)
+            if bias:
+                shapes[names[2]] = (g,)
+                shapes[names[3]] = (g,)
+    return shapes
+
+
+def split_gates(matrix: np.ndarray, cell: str) -> dict[str, np.ndarray]:
+    """Rows of a packed matrix (or vector) per gate: ``{"i": ..., "f": ..., ...}``."""
+    names = GATES[cell]
+    h = matrix.shape[0] // len(names)
+    assert h * len(names) == matrix.shape[0], f"{matrix.shape[0]} rows do not split into {len(names)} gates"
+    return {name: matrix[k * h : (k + 1) * h] for k, name in enumerate(names)}
+
+
+def from_torch(module, dtype=np.float64) -> tuple[str, dict, dict[str, np.ndarray]]:
+    """(cell kind, options, parameters) of an ``nn.RNN`` / ``nn.LSTM`` / ``nn.GRU`` with ``batch_first=True``."""
+    import torch
+
+    kinds = {torch.nn.RNN: "rnn", torch.nn.LSTM: "lstm", torch.nn.GRU: "gru"}
+    cell = kinds.get(type(module))
+    if cell is None:
+        raise TypeError(f"expected nn.RNN, nn.LSTM or nn.GRU, got {type(module).__name__}")
+    if not module.batch_first:
+        raise ValueError("seqlab's scratch layers are batch-first: build the module with batch_first=True")
+    if getattr(module, "proj_size", 0):
+        raise ValueError("LSTM projections (proj_size) are not supported")
+    options = {"input_size": module.input_size, "hidden_size": module.hidden_size, "num_layers": module.num_layers,
+               "bidirectional": module.bidirectional, "bias": module.bias}
+    if cell == "rnn":
+        options["nonlinearity"] = module.nonlinearity
+    shapes = expected_shapes(cell, module.input_size, module.hidden_size, module.num_layers,
+                             2 if module.bidirectional else 1, module.bias)
+    state = {k: v.detach().cpu() for k, v in module.state_dict().items()}
+    params = {}
+    for name, shape in shapes.items():
+        value = state[name].numpy().astype(dtype)
+        assert value.shape == shape, f"{name}: torch has {value.shape}, expected {shape}"
+        params[name] = value
+    return cell, options, params
+
+
+def to_torch(cell: str, options: dict, params: dict[str, np.ndarray]):
+    """The equivalent torch module (batch_first=True), weights copied with shape checks."""
+    import torch
+
+    cls = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
+    kwargs = dict(options)
+    dtype = next(iter(params.values())).dtype
+    module = cls(batch_first=True, **kwargs).to(torch.float64 if dtype == np.float64 else torch.float32)
+    with torch.no_grad():
+        for name, p in module.named_parameters():
+            value = params[name]
+            assert tuple(p.shape) == value.shape, f"{name}: {value.shape} does not fit torch's {tuple(p.shape)}"
+            p.copy_(torch.from_numpy(np.ascontiguousarray(value)))
+    return module
