@@ -114,13 +114,17 @@ def _lstm_terminal(number, record, report, console) -> None:
         table.add_row(*[escape(c) for c in row])
     console.print(table)
     console.print(f"   final hidden state h_T = [{' '.join(f'{v:+.4f}' for v in record.final['h'])}]")
+    console.print("   why an LSTM and not a plain RNN: seqlab gradflow --plot grad.png (vanishing gradients), "
+                  "seqlab order-demo (word order)")
 
 
 def _lstm_markdown(number, record, report) -> str:
     lines = [f"## {number}. Vectors → LSTM (hidden {record.hidden}, seed {record.seed})", "",
              "| t | token | mean f | mean i | mean o | c_t | h_t |", "|---:|---|---:|---:|---:|---|---|"]
     lines += ["| " + " | ".join(f"`{c}`" if j == 1 else c for j, c in enumerate(row)) + " |" for row in _lstm_rows(record)]
-    lines += ["", f"Final hidden state h_T = `{' '.join(f'{v:+.4f}' for v in record.final['h'])}`"]
+    lines += ["", f"Final hidden state h_T = `{' '.join(f'{v:+.4f}' for v in record.final['h'])}`", "",
+              "Why an LSTM and not a plain RNN: `seqlab gradflow --plot grad.png` (vanishing gradients), "
+              "`seqlab order-demo` (word order)."]
     return "\n".join(lines)
 
 

@@ -90,3 +90,93 @@ def write_scatter(labels: list[str], points: np.ndarray, out: str | Path, title:
     if out.suffix.lower() in (".html", ".htm"):
         return scatter_html(labels, points, out, title, subtitle)
     raise InputError(f"cannot write a plot to {out.name}", "Use a .png or .html file name.")
+
+
+def _floor(values, floor):
+    return [max(v, floor) if v == v else floor for v in values]  # NaN-safe
+
+
+def lines_png(series: dict[str, list[float]], path: Path, title: str, xlabel: str, ylabel: str,
+              log_y: bool = False, floor: float = 1e-300, x: list[float] | None = None, subtitle: str = "") -> Path:
+    """Line chart PNG; with ``log_y``, zeros (gradients that underflowed) are drawn at ``floor``."""
+    plt = korean_matplotlib()
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for name, values in series.items():
+        xs = x or list(range(len(values)))
+        ax.plot(xs, _floor(values, floor) if log_y else values, label=name, linewidth=1.8)
+    if log_y:
+        from matplotlib.ticker import FuncFormatter, LogLocator
+
+        ax.set_yscale("log")
+        # plain "1e-05" labels: NanumGothic has no math-text minus sign for the default 10^-5 labels
+        ax.yaxis.set_major_locator(LogLocator(base=10, numticks=12))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}"))
+    ax.set_title(title + (f"\n{subtitle}" if subtitle else ""), fontsize=11)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    path = save_figure(fig, path)
+    plt.close(fig)
+    return path
+
+
+def lines_html(series: dict[str, list[float]], path: Path, title: str, xlabel: str, ylabel: str,
+               log_y: bool = False, floor: float = 1e-300, subtitle: str = "",
+               x: list[float] | None = None) -> Path:
+    """The same chart as one self-contained HTML page (inline SVG; hover a point for its value)."""
+    width, height, left, right, top, bottom = 860, 480, 80, 150, 20, 50
+    colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
+    ys_all = [v for vs in series.values() for v in (_floor(vs, floor) if log_y else vs)]
+    tf = (lambda v: np.log10(v)) if log_y else (lambda v: v)
+    lo, hi = tf(min(ys_all)), tf(max(ys_all))
+    hi = hi if hi > lo else lo + 1
+    n = max(len(v) for v in series.values())
+    xs_ref = x or list(range(n))
+    x_lo, x_hi = min(xs_ref), max(max(xs_ref), min(xs_ref) + 1)
+
+    def px(i, v, xs):
+        X = left + (xs[i] - x_lo) / (x_hi - x_lo) * (width - left - right)
+        Y = top + (1 - (tf(v) - lo) / (hi - lo)) * (height - top - bottom)
+        return X, Y
+
+    parts = []
+    for k, (name, values) in enumerate(series.items()):
+        vals = _floor(values, floor) if log_y else values
+        xs = x or list(range(len(vals)))
+        pts = [px(i, v, xs) for i, v in enumerate(vals)]
+        color = colors[k % len(colors)]
+        parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="'
+                     + " ".join(f"{a:.1f},{b:.1f}" for a, b in pts) + '"/>')
+        for i, ((a, b), raw) in enumerate(zip(pts, values)):
+            parts.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="2.5" fill="{color}"><title>'
+                         f'{html.escape(name)} · {xs[i]}: {raw:.3e}</title></circle>')
+        parts.append(f'<text x="{width - right + 10}" y="{top + 20 + 18 * k}" fill="{color}">{html.escape(name)}</text>')
+    ticks = []
+    for j in range(6):
+        v = lo + (hi - lo) * j / 5
+        y = top + (1 - j / 5) * (height - top - bottom)
+        label = f"1e{v:.0f}" if log_y else f"{v:.3g}"
+        ticks.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{label}</text>'
+                     f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eee"/>')
+    doc = f"""<!doctype html>
+<html lang="ko"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>body {{ font-family: "NanumGothic", "Noto Sans CJK KR", sans-serif; margin: 24px; }}
+text {{ font-size: 12px; fill: #333; }} svg {{ background: #fff; border: 1px solid #ccc; }}</style></head><body>
+<h2>{html.escape(title)}</h2><p>{html.escape(subtitle)}</p>
+<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}">{''.join(ticks)}{''.join(parts)}
+<text x="{(left + width - right) / 2}" y="{height - 12}" text-anchor="middle">{html.escape(xlabel)}</text>
+<text x="16" y="{height / 2}" transform="rotate(-90 16 {height / 2})" text-anchor="middle">{html.escape(ylabel)}</text>
+</svg></body></html>
+"""
+    return atomic_write_text(path, doc)
+
+
+def write_lines(series, out: str | Path, title: str, xlabel: str, ylabel: str, log_y: bool = False,
+                subtitle: str = "", x: list[float] | None = None) -> Path:
+    out = Path(out)
+    if out.suffix.lower() == ".png":
+        return lines_png(series, out, title, xlabel, ylabel, log_y, x=x, subtitle=subtitle)
+    if out.suffix.lower() in (".html", ".htm"):
+        return lines_html(series, out, title, xlabel, ylabel, log_y, subtitle=subtitle, x=x)
+    raise InputError(f"cannot write a plot to {out.name}", "Use a .png or .html file name.")
