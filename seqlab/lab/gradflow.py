@@ -99,7 +99,7 @@ def gradflow(cells: list[str] = list(CELLS), steps: int = 100, hidden: int = 64,
         forget_bias: set the LSTM's total forget-gate bias (None: torch's default init).
         seed: seeds the inputs and every cell's weights.
     """
-    import torch
+    from seqlab.scratch.init import seeded_torch_module
 
     bad = [c for c in cells if c not in CELLS]
     if bad or not cells:
@@ -110,10 +110,7 @@ def gradflow(cells: list[str] = list(CELLS), steps: int = 100, hidden: int = 64,
     x = np.random.default_rng(seed).normal(size=(1, steps, input_size))
     report = GradFlowReport(steps, hidden, input_size, seed, "L = ‖h_T‖² (loss at the last step)")
     for cell in cells:
-        torch.manual_seed(seed)
-        module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell](
-            input_size, hidden, batch_first=True)
-        layer = LAYERS[cell].from_torch(module)
+        layer = LAYERS[cell].from_torch(seeded_torch_module(cell, input_size, hidden, seed))
         if cell == "lstm" and forget_bias is not None:
             set_forget_bias(layer, forget_bias)
         report.cells[cell] = flow_of(layer, x, forget_bias if cell == "lstm" else None)

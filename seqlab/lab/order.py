@@ -84,8 +84,6 @@ class BagMLP:
 def order_demo(model: str | None = None, cell: str = "lstm", hidden: int = 8, seed: int = 0,
                pairs=PAIRS) -> OrderReport:
     """Run the MLP and the recurrent model on each pair of reordered sentences."""
-    import torch
-
     from seqlab.vectors.encoder import load_encoder
 
     enc = load_encoder(model)
@@ -94,9 +92,9 @@ def order_demo(model: str | None = None, cell: str = "lstm", hidden: int = 8, se
     rng = np.random.default_rng(seed)
     mlp = BagMLP(rng.normal(scale=1 / np.sqrt(D), size=(hidden, D)), np.zeros(hidden),
                  rng.normal(scale=1 / np.sqrt(hidden), size=(2, hidden)), np.zeros(2))
-    torch.manual_seed(seed)
-    module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell](D, hidden, batch_first=True)
-    layer = LAYERS[cell].from_torch(module)
+    from seqlab.scratch.init import seeded_torch_module
+
+    layer = LAYERS[cell].from_torch(seeded_torch_module(cell, D, hidden, seed))
 
     def run(text):
         rec = enc.tokenizer.encode(text)

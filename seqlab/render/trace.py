@@ -158,3 +158,13 @@ def render_html(report: TraceReport, precision: int = 4, limit: int = 8) -> str:
              " .pos{background:#1f77b4} .neg{background:#d62728} table.m td{text-align:right}")
     return (f"<!doctype html><html lang='ko'><head><meta charset='utf-8'><title>seqlab trace</title>"
             f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n")
+
+
+def seq2seq_text(report: dict, precision: int = 3) -> str:
+    """A trained Seq2Seq's decoding: each output character with its attention over the source."""
+    lines = [f"source: {report['source']}", f"output: {report['output']}", "", "attention (each output step → source):"]
+    src = list(report["source"])
+    for ch, weights in zip(report["output"], report["attention"]):
+        top = sorted(range(len(weights)), key=lambda j: -weights[j])[:3]
+        lines.append(f"  {ch!r:>5}: " + "  ".join(f"{src[j]}({weights[j]:.{precision}f})" for j in top))
+    return "\n".join(lines)

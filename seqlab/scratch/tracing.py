@@ -134,7 +134,7 @@ def token_inputs(text: str, model: str | None, input_dim: int | None, contextual
 
 def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, input_dim: int | None = None,
               seed: int = 0, backward: bool = False, contextual: bool = False, checkpoint: str | None = None,
-              dtype=np.float64, record=None) -> TraceReport:
+              dtype=np.float64, record=None, max_tokens: int | None = None) -> TraceReport:
     """Run one layer of ``cell`` over the text's vectors and keep every step's numbers.
 
     Args:
@@ -147,6 +147,7 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
         contextual: feed last_hidden_state instead of the token embeddings.
         checkpoint: a directory made by ``seqlab train`` (its embedding and recurrent layer are used).
         record: an already tokenized text (a TokenRecord of this model), to reuse its tokens.
+        max_tokens: refuse longer texts (the web app's limit on work per request).
     """
     if cell not in CELLS:
         raise InputError(f"unknown cell {cell!r}", f"Use one of: {', '.join(CELLS)}.")
@@ -154,18 +155,18 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
         raise InputError("--hidden must be at least 1")
     extra = {}
     if checkpoint is not None:
-        from seqlab.training.checkpoint import recurrent_for_trace
+        from seqlab.training.recurrent import recurrent_for_trace
 
         layer, model_name, tokens, inputs, source, extra = recurrent_for_trace(checkpoint, text, cell)
         seed = None
     else:
-        import torch
+        from seqlab.scratch.init import seeded_torch_module
 
         model_name, tokens, inputs, source = token_inputs(text, model, input_dim, contextual, record)
-        torch.manual_seed(seed)  # torch's own default initialization, reproducible
-        module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell](
-            inputs.shape[1], hidden, batch_first=True)
+        module = seeded_torch_module(cell, inputs.shape[1], hidden, seed)  # torch's own default init
         layer = LAYERS[cell].from_torch(module, dtype=dtype)
+    if max_tokens is not None and len(tokens) > max_tokens:
+        raise InputError(f"{len(tokens)} tokens: a trace takes at most {max_tokens}", "Use a shorter text.")
     out, state = layer.forward(inputs[None])
     steps = [_step_record(cell, t, tokens[t], s) for t, s in enumerate(layer.steps(0, 0))]
     p = layer.params

@@ -72,6 +72,7 @@ class Encoder:
         self.num_layers = model.config.num_hidden_layers
         self._packed = None
         self._packed_tried = False
+        self._attention_lock = threading.Lock()
         self._torch = torch
 
     @property
@@ -95,14 +96,21 @@ class Encoder:
         kwargs = {"input_ids": ids.to(self.device), "attention_mask": mask.to(self.device)}
         if self.tokenizer.has_token_type_ids:
             kwargs["token_type_ids"] = torch.zeros_like(kwargs["input_ids"])
-        if attentions:
-            self.model.set_attn_implementation("eager")  # SDPA does not return attention weights
-        try:
+        if not attentions:
             with torch.inference_mode():
-                return self.model(**kwargs, output_hidden_states=layers, output_attentions=attentions), mask
-        finally:
-            if attentions:
+                return self.model(**kwargs, output_hidden_states=layers), mask
+        with self._attention_lock:  # the switch below is model-wide: one caller at a time
+            self.model.set_attn_implementation("eager")  # SDPA does not return attention weights
+            try:
+                with torch.inference_mode():
+                    return self.model(**kwargs, output_hidden_states=layers, output_attentions=True), mask
+            finally:
                 self.model.set_attn_implementation("sdpa")
+
+    def attentions(self, record: TokenRecord) -> np.ndarray:
+        """Attention weights of every layer and head for one text: (layers, heads, T, T), rows sum to 1."""
+        output, _ = self.forward_ids([record.input_ids], attentions=True)
+        return np.stack([a[0].float().cpu().numpy() for a in output.attentions])
 
     def embed_many(self, texts: Sequence[str], prefix: str = "", layers: bool = False, pooling: str | None = None,
                    normalize: bool = False, errors: str = "strict", max_length: int | None = None) -> list[EmbeddingRecord]:

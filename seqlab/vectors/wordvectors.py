@@ -120,34 +120,39 @@ class WordVectors:
         return self.vectors.shape[1]
 
 
-def _wordfreq_vocabulary() -> list[str]:
+def _wordfreq_vocabulary(korean: int, english: int) -> list[str]:
     import wordfreq
 
     def is_word(w: str) -> bool:
         return any(c.isalpha() for c in w)
 
-    ko = [w for w in wordfreq.get_frequency_dict("ko") if is_word(w)][:KOREAN_WORDS]
-    en = [w for w in wordfreq.get_frequency_dict("en") if is_word(w) and w.isascii()][:ENGLISH_WORDS]
+    ko = [w for w in wordfreq.get_frequency_dict("ko") if is_word(w)][:korean]
+    en = [w for w in wordfreq.get_frequency_dict("en") if is_word(w) and w.isascii()][:english]
     return list(dict.fromkeys(ko + en))
 
 
-def model_vectors_path(model: str) -> Path:
+def model_vectors_path(model: str, korean: int | None = None, english: int | None = None) -> Path:
     slug = re.sub(r"[^\w.-]+", "_", model)
-    return seqlab_home() / "wordvectors" / f"{slug}-wordfreq-v{VOCAB_VERSION}.npz"
+    korean, english = korean or KOREAN_WORDS, ENGLISH_WORDS if english is None else english
+    size = "" if (korean, english) == (KOREAN_WORDS, ENGLISH_WORDS) else f"-ko{korean}-en{english}"
+    return seqlab_home() / "wordvectors" / f"{slug}-wordfreq{size}-v{VOCAB_VERSION}.npz"
 
 
-def from_model(model: str | None = None, progress: Callable[[int, int], None] | None = None) -> WordVectors:
+def from_model(model: str | None = None, progress: Callable[[int, int], None] | None = None,
+               korean: int | None = None, english: int | None = None) -> WordVectors:
     """Word vectors of the embedded transformer over wordfreq's vocabulary (cached after the first build).
 
     Args:
         model: an HF model name (default e5-small).
         progress: called as ``progress(done, total)`` while building.
+        korean, english: how many of wordfreq's most frequent words to take (default 30,000 and 20,000).
     """
     from seqlab.vectors.encoder import load_encoder
 
     enc = load_encoder(model)
     prefix = enc.default_prefix("query")
-    path = model_vectors_path(enc.name)
+    korean, english = korean or KOREAN_WORDS, ENGLISH_WORDS if english is None else english
+    path = model_vectors_path(enc.name, korean, english)
 
     def embed(words: list[str]) -> np.ndarray:
         return enc.sentence_vectors(words, pooling="mean", normalize=True, prefix=prefix)
@@ -155,7 +160,7 @@ def from_model(model: str | None = None, progress: Callable[[int, int], None] | 
     if path.exists():
         with np.load(path, allow_pickle=False) as data:
             return WordVectors(data["words"].tolist(), data["vectors"], f"{enc.name} (wordfreq vocabulary)", embed)
-    words = _wordfreq_vocabulary()
+    words = _wordfreq_vocabulary(korean, english)
     chunks, done = [], 0
     for start in range(0, len(words), 2048):
         chunks.append(embed(words[start : start + 2048]))

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from seqlab.errors import InputError
-from seqlab.vectors import wordvectors
 from seqlab.vectors.analogy_eval import evaluate
 from seqlab.vectors.wordvec_training import train_word_vectors
 from seqlab.vectors.wordvectors import from_gensim, from_model, parse_expression
@@ -21,12 +20,7 @@ def test_parse_expression():
 @pytest.fixture(scope="module")
 def small_model_vectors(tmp_path_factory):
     """The embedded model's word vectors over a smaller wordfreq vocabulary (the full one takes a minute)."""
-    mp = pytest.MonkeyPatch()
-    mp.setattr(wordvectors, "KOREAN_WORDS", 4000)
-    mp.setattr(wordvectors, "ENGLISH_WORDS", 500)
-    mp.setattr(wordvectors, "model_vectors_path", lambda m: tmp_path_factory.mktemp("wv") / "small.npz")
-    yield from_model("e5-small")
-    mp.undo()
+    return from_model("e5-small", korean=4000, english=500)
 
 
 def test_king_minus_man_plus_woman_is_queen(small_model_vectors):

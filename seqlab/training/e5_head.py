@@ -1,0 +1,156 @@
+"""Frozen e5-small sentence vectors -> a small head (logistic regression or a one-hidden-layer MLP).
+
+The e5 model card advises the ``"query: "`` prefix for embeddings used as
+features (linear probing). The features of every text are computed once and
+cached on disk in chunks (a killed run keeps its finished chunks), so training
+another head, or evaluating again, is fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from seqlab.storage import atomic_write_bytes, atomic_write_json, seqlab_home
+from seqlab.training.data import Dataset
+from seqlab.training.metrics import classification_metrics
+
+CHUNK = 5000
+
+
+@dataclass
+class HeadConfig:
+    head: str = "logreg"  # logreg or mlp
+    C: float = 10.0  # logistic regression: inverse regularization
+    hidden: int = 256  # mlp: hidden units
+    epochs: int = 20  # mlp: passes over the features
+    lr: float = 1e-3  # mlp: AdamW learning rate
+    precision: str = "fp32"  # e5 features in fp32 or bf16 (faster, cosine >= 0.9999)
+    seed: int = 13
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def features(texts: list[str], precision: str = "fp32", progress=None) -> np.ndarray:
+    """e5-small mean-pooled, L2-normalized vectors with the "query: " prefix, cached in chunks."""
+    from seqlab.vectors.encoder import load_encoder
+
+    h = hashlib.sha256(f"e5-small|query: |mean|{precision}|v1".encode())
+    for t in texts:
+        h.update(t.encode("utf-8", errors="replace") + b"\x00")
+    where = seqlab_home() / "features" / h.hexdigest()[:24]
+    enc = None
+    parts = []
+    for i, start in enumerate(range(0, len(texts), CHUNK)):
+        path = where / f"chunk-{i:05d}.npy"
+        if path.exists():
+            parts.append(np.load(path, allow_pickle=False))
+        else:
+            enc = enc or load_encoder("e5-small")
+            vectors = enc.sentence_vectors(texts[start : start + CHUNK], prefix="query: ", precision=precision)
+            buffer = io.BytesIO()
+            np.save(buffer, vectors)
+            atomic_write_bytes(path, buffer.getvalue())
+            parts.append(vectors)
+        if progress:
+            progress(min(CHUNK, len(texts) - start))
+    return np.concatenate(parts) if parts else np.zeros((0, 384), dtype=np.float32)
+
+
+def _mlp(dim: int, hidden: int, classes: int):
+    import torch
+
+    return torch.nn.Sequential(torch.nn.Linear(dim, hidden), torch.nn.GELU(), torch.nn.Dropout(0.2),
+                               torch.nn.Linear(hidden, classes))
+
+
+def train_e5_head(train: Dataset, val: Dataset, out: Path, cfg: HeadConfig = HeadConfig(), on_phase=None,
+                  progress=None) -> dict:
+    from safetensors.numpy import save_file
+
+    started = time.perf_counter()
+    if on_phase:
+        on_phase("e5 features (cached)")
+    X = features(train.texts + val.texts, cfg.precision, progress)
+    Xt, Xv = X[: len(train)], X[len(train):]
+    feature_seconds = time.perf_counter() - started
+    if on_phase:
+        on_phase(f"{cfg.head} head")
+    out.mkdir(parents=True, exist_ok=True)
+    classes = len(train.label_names)
+    if cfg.head == "logreg":
+        from sklearn.linear_model import LogisticRegression
+
+        clf = LogisticRegression(C=cfg.C, max_iter=2000)
+        clf.fit(Xt, train.labels)
+        weights = {"coef": clf.coef_.astype(np.float32), "intercept": clf.intercept_.astype(np.float32)}
+        pred = clf.predict(Xv)
+    else:
+        import torch
+
+        torch.manual_seed(cfg.seed)
+        net = _mlp(X.shape[1], cfg.hidden, classes)
+        opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=0.01)
+        xt, yt = torch.from_numpy(Xt), torch.from_numpy(train.labels)
+        rng = np.random.default_rng(cfg.seed)
+        for _ in range(cfg.epochs):
+            net.train()
+            for idx in np.array_split(rng.permutation(len(xt)), max(1, len(xt) // 256)):
+                loss = torch.nn.functional.cross_entropy(net(xt[idx]), yt[idx])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+        net.eval()
+        with torch.no_grad():
+            pred = net(torch.from_numpy(Xv)).argmax(1).numpy()
+        weights = {k: v.detach().numpy().astype(np.float32) for k, v in net.state_dict().items()}
+    metrics = classification_metrics(val.labels, pred, train.label_names)
+    save_file(weights, str(out / ".model.tmp"))
+    (out / ".model.tmp").replace(out / "model.safetensors")
+    config = {"task": "classify", "model": "e5-head", "head": cfg.to_dict(), "labels": train.label_names,
+              "features": {"model": "e5-small", "prefix": "query: ", "pooling": "mean", "dim": int(X.shape[1])},
+              "data": {"source": train.source, "train": len(train), "val": len(val), "bad_rows": train.bad.to_dict()}}
+    atomic_write_json(out / "config.json", config)
+    summary = {"model": "e5-head", "val": metrics.to_dict(), "seconds": time.perf_counter() - started,
+               "feature_seconds": feature_seconds, "parameters": int(sum(w.size for w in weights.values()))}
+    atomic_write_json(out / "metrics.json", summary)
+    return summary
+
+
+class E5HeadPredictor:
+    def __init__(self, out: Path):
+        from safetensors.numpy import load_file
+
+        from seqlab.training.checkpoint import load_json
+
+        self.config = load_json(out / "config.json")
+        self.labels = self.config["labels"]
+        self.cfg = HeadConfig(**self.config["head"])
+        self.weights = load_file(str(out / "model.safetensors"))
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        from seqlab.vectors.encoder import load_encoder
+
+        X = load_encoder("e5-small").sentence_vectors(texts, prefix="query: ", precision=self.cfg.precision)
+        if self.cfg.head == "logreg":
+            scores = X @ self.weights["coef"].T + self.weights["intercept"]
+            if scores.shape[1] == 1:
+                p = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+                return np.stack([1 - p, p], axis=1).astype(np.float32)
+        else:
+            import torch
+
+            net = _mlp(X.shape[1], self.cfg.hidden, len(self.labels))
+            net.load_state_dict({k: torch.from_numpy(v) for k, v in self.weights.items()})
+            net.eval()
+            with torch.no_grad():
+                scores = net(torch.from_numpy(X)).numpy()
+        scores = scores - scores.max(axis=1, keepdims=True)
+        e = np.exp(scores)
+        return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)

@@ -1,0 +1,206 @@
+"""The training loop: AdamW, gradient clipping, warm-up + linear decay, early stopping, resumable.
+
+Determinism: the batches of epoch ``e`` come from ``default_rng([seed, e])``,
+dropout draws from torch's generator, whose state is saved with every
+checkpoint, and the learning rate is a pure function of the step. A run
+resumed from its last checkpoint (after a kill -9, say) therefore replays the
+same batches with the same random draws and ends with the same weights, bit
+for bit, as one that was never interrupted.
+
+Data parallel: under ``torchrun`` every process takes its share of each global
+batch and DDP sums the gradients, so the samples seen, in order, are those of
+a single-process run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from seqlab.errors import InputError
+from seqlab.training.checkpoint import has_state, load_state, save_state
+from seqlab.training.prepare import Encoded, bucket_batches, pad_batch
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 3  # passes over the training set (early stopping may end sooner)
+    batch_size: int = 128  # texts per optimizer step (the global batch under torchrun)
+    lr: float = 2e-3  # peak learning rate of AdamW
+    weight_decay: float = 0.01  # AdamW decoupled weight decay
+    clip: float = 1.0  # max gradient norm
+    warmup: float = 0.1  # share of all steps spent warming the learning rate up from 0
+    patience: int = 2  # evaluations without a better validation accuracy before stopping
+    evals_per_epoch: int = 2  # validation runs per epoch (early stopping granularity)
+    checkpoint_every: int = 100  # steps between resumable checkpoints
+    bucket: bool = True  # length bucketing (False: pad every batch to max_length)
+    seed: int = 13
+    device: str = "auto"  # auto, cpu or cuda
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class TrainState:
+    step: int = 0
+    best_accuracy: float = -1.0
+    best_step: int = 0
+    bad_evals: int = 0
+    stopped: bool = False
+    elapsed: float = 0.0
+    seen_digest: str = ""  # sha256 chain over the global batches' sample indices, in order
+    history: list[dict] = field(default_factory=list)
+
+
+def lr_at(step: int, total: int, peak: float, warmup: float) -> float:
+    """Linear warm-up to ``peak`` over ``warmup * total`` steps, then linear decay to 0."""
+    warm = max(1, int(total * warmup))
+    if step < warm:
+        return peak * (step + 1) / warm
+    return peak * max(0.0, (total - step) / max(1, total - warm))
+
+
+def distributed() -> tuple[int, int]:
+    """(rank, world size); (0, 1) outside torchrun."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+
+def init_distributed(device: str) -> None:
+    """Join the process group torchrun describes (gloo on CPU, NCCL on CUDA)."""
+    import torch.distributed as dist
+
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not dist.is_initialized():
+        dist.init_process_group("nccl" if device == "cuda" else "gloo")
+        if device == "cuda":
+            torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
+
+
+@torch.no_grad()
+def predict(model, encoded: Encoded, device: str, batch_size: int = 512) -> np.ndarray:
+    """Class probabilities (N, C), in the texts' order."""
+    model.eval()
+    probs = np.zeros((len(encoded), model.config.num_classes), dtype=np.float32)
+    for index in bucket_batches(encoded.lengths, batch_size, None):
+        ids, lengths = pad_batch(encoded, index)
+        logits = model(ids.to(device), lengths)
+        probs[index] = torch.softmax(logits.float(), dim=1).cpu().numpy()
+    return probs
+
+
+def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y_val: np.ndarray,
+                     cfg: TrainConfig, out: Path, resume: bool = False,
+                     on_step: Callable[[dict], None] | None = None,
+                     on_eval: Callable[[dict], None] | None = None) -> tuple[TrainState, dict]:
+    """Train ``model`` in place; returns the final state and the best weights (a state dict)."""
+    from seqlab.vectors.encoder import pick_device
+
+    device = pick_device(cfg.device)
+    init_distributed(device)
+    rank, world = distributed()
+    torch.manual_seed(cfg.seed)
+    model.to(device)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    ddp = model
+    if world > 1:
+        ddp = torch.nn.parallel.DistributedDataParallel(model)
+    lengths = train.lengths
+    steps_per_epoch = math.ceil(len(train) / cfg.batch_size)
+    total = steps_per_epoch * cfg.epochs
+    eval_points = {int(round(steps_per_epoch * k / cfg.evals_per_epoch)) for k in range(1, cfg.evals_per_epoch + 1)}
+    state = TrainState()
+    best = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+    if resume and has_state(out):
+        record = load_state(out, model, optimizer)
+        state = TrainState(**record["state"])
+        best = {k: v.clone() for k, v in model.state_dict().items()}
+        if (out / "model.safetensors").exists():
+            from seqlab.training.checkpoint import load_weights
+
+            best = load_weights(out / "model.safetensors")
+    elif resume:
+        raise InputError(f"nothing to resume in {out}", "Start without --resume, or give the folder of an earlier run.")
+    started = time.perf_counter() - state.elapsed
+    seen, running_loss, running_correct, window_start = 0, 0.0, 0, time.perf_counter()
+    loss_fn = torch.nn.CrossEntropyLoss(reduction="sum")
+    while state.step < total and not state.stopped:
+        epoch = state.step // steps_per_epoch
+        rng = np.random.default_rng([cfg.seed, epoch])
+        if cfg.bucket:
+            batches = bucket_batches(lengths, cfg.batch_size, rng)
+        else:  # the baseline: random batches, each padded to the longest text of the data set
+            order = rng.permutation(len(lengths))
+            batches = [order[i : i + cfg.batch_size] for i in range(0, len(order), cfg.batch_size)]
+            pad_to = int(lengths.max())
+        for index in batches[state.step - epoch * steps_per_epoch :]:
+            ddp.train()
+            for group in optimizer.param_groups:
+                group["lr"] = lr_at(state.step, total, cfg.lr, cfg.warmup)
+            local = index[rank::world]  # this process's share of the global batch
+            state.seen_digest = hashlib.sha256(state.seen_digest.encode() + index.astype(np.int64).tobytes()).hexdigest()
+            ids, lens = pad_batch(train, local, None if cfg.bucket else pad_to)
+            target = torch.from_numpy(y_train[local]).to(device)
+            logits = ddp(ids.to(device), lens)
+            # sum over local texts / global batch size: DDP's average over processes gives the global mean
+            loss = loss_fn(logits, target) * world / len(index)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, cfg.clip)
+            optimizer.step()
+            state.step += 1
+            seen += len(local)
+            running_loss += float(loss.detach()) * len(index) / world
+            running_correct += int((logits.argmax(1) == target).sum())
+            if on_step and rank == 0:
+                now = time.perf_counter()
+                on_step({"step": state.step, "total": total, "epoch": epoch, "loss": running_loss / max(seen, 1),
+                         "accuracy": running_correct / max(seen, 1), "lr": optimizer.param_groups[0]["lr"],
+                         "texts_per_s": seen / max(now - window_start, 1e-9)})
+            step_in_epoch = state.step - epoch * steps_per_epoch
+            if step_in_epoch in eval_points or state.step == total:
+                if rank == 0:
+                    probs = predict(model, val, device)
+                    acc = float((probs.argmax(1) == y_val).mean())
+                    val_loss = float(-np.log(np.maximum(probs[np.arange(len(y_val)), y_val], 1e-12)).mean())
+                    record = {"step": state.step, "epoch": epoch + step_in_epoch / steps_per_epoch,
+                              "train_loss": running_loss / max(seen, 1), "train_accuracy": running_correct / max(seen, 1),
+                              "val_loss": val_loss, "val_accuracy": acc,
+                              "elapsed": time.perf_counter() - started}
+                    state.history.append(record)
+                    if acc > state.best_accuracy:
+                        state.best_accuracy, state.best_step, state.bad_evals = acc, state.step, 0
+                        best = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+                    else:
+                        state.bad_evals += 1
+                        state.stopped = state.bad_evals >= cfg.patience
+                    if on_eval:
+                        on_eval(record)
+                seen, running_loss, running_correct, window_start = 0, 0.0, 0, time.perf_counter()
+                if world > 1:
+                    flag = torch.tensor([int(state.stopped)], device=device)
+                    torch.distributed.broadcast(flag, 0)
+                    state.stopped = bool(flag.item())
+            if rank == 0 and (state.step % cfg.checkpoint_every == 0 or state.stopped or state.step == total):
+                state.elapsed = time.perf_counter() - started
+                save_state(out, model, optimizer, {"state": asdict(state)})
+                if state.best_step == state.step:
+                    from seqlab.training.checkpoint import save_model
+
+                    save_model(out, model, {"partial": True}, None)  # best weights so far, for resume
+            if state.stopped:
+                break
+    state.elapsed = time.perf_counter() - started
+    return state, best

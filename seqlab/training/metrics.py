@@ -1,0 +1,35 @@
+"""Classification metrics: accuracy, macro-F1 and the confusion matrix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Metrics:
+    accuracy: float
+    macro_f1: float
+    n: int
+    confusion: list[list[int]]  # rows: true class, columns: predicted class
+    labels: list[str]
+
+    def to_dict(self) -> dict:
+        return {"accuracy": self.accuracy, "macro_f1": self.macro_f1, "n": self.n, "confusion": self.confusion,
+                "labels": self.labels}
+
+
+def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: list[str]) -> Metrics:
+    """>>> classification_metrics(np.array([0, 1, 1]), np.array([0, 1, 0]), ["0", "1"]).confusion
+    [[1, 0], [1, 1]]
+    """
+    k = len(labels)
+    confusion = np.zeros((k, k), dtype=np.int64)
+    np.add.at(confusion, (y_true, y_pred), 1)
+    tp = np.diag(confusion).astype(float)
+    precision = np.divide(tp, confusion.sum(axis=0), out=np.zeros(k), where=confusion.sum(axis=0) > 0)
+    recall = np.divide(tp, confusion.sum(axis=1), out=np.zeros(k), where=confusion.sum(axis=1) > 0)
+    f1 = np.divide(2 * precision * recall, precision + recall, out=np.zeros(k), where=(precision + recall) > 0)
+    n = int(len(y_true))
+    return Metrics(float(tp.sum() / n) if n else 0.0, float(f1.mean()), n, confusion.tolist(), list(labels))

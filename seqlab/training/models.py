@@ -1,0 +1,125 @@
+"""The recurrent classifier: embedding -> nn.LSTM/GRU/RNN (packed sequences) -> pooled outputs -> linear.
+
+The recurrent layer is a plain ``torch.nn`` module with ``batch_first=True``,
+so a trained model's LSTM loads into the scratch implementation
+(``seqlab.scratch.LSTM.from_torch``) and ``seqlab trace --checkpoint`` shows
+its gates on a real review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from seqlab.errors import InputError
+
+CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+
+
+@dataclass
+class RecurrentConfig:
+    cell: str = "lstm"  # lstm, gru or rnn
+    embed_dim: int = 384  # must equal the initializer's width (384 for e5-small)
+    hidden: int = 128  # hidden size per direction
+    layers: int = 1  # stacked recurrent layers
+    bidirectional: bool = True  # read the review both ways
+    dropout: float = 0.3  # on the embeddings, between layers and before the classifier
+    pooling: str = "max+mean"  # over time steps: last, max, mean or max+mean
+    embedding_init: str = "e5"  # random, e5 (its input embeddings) or a word2vec/FastText file
+    freeze_embedding: bool = False  # keep the initial embedding fixed
+    vocab_size: int = 0  # set from the prepared vocabulary
+    num_classes: int = 2
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class RecurrentClassifier(nn.Module):
+    def __init__(self, config: RecurrentConfig):
+        super().__init__()
+        if config.cell not in CELLS:
+            raise InputError(f"unknown cell {config.cell!r}", "Use lstm, gru or rnn.")
+        if config.pooling not in ("last", "max", "mean", "max+mean"):
+            raise InputError(f"unknown pooling {config.pooling!r}", "Use last, max, mean or max+mean.")
+        self.config = config
+        self.embedding = nn.Embedding(config.vocab_size, config.embed_dim, padding_idx=0)
+        self.embedding.weight.requires_grad_(not config.freeze_embedding)
+        self.dropout = nn.Dropout(config.dropout)
+        self.rnn = CELLS[config.cell](config.embed_dim, config.hidden, num_layers=config.layers, batch_first=True,
+                                      bidirectional=config.bidirectional,
+                                      dropout=config.dropout if config.layers > 1 else 0.0)
+        width = config.hidden * (2 if config.bidirectional else 1) * (2 if config.pooling == "max+mean" else 1)
+        self.classifier = nn.Linear(width, config.num_classes)
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """ids (B, L), lengths (B,) -> logits (B, classes)."""
+        x = self.dropout(self.embedding(ids))  # (B, L, E)
+        packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        out, state = self.rnn(packed)
+        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])  # (B, L, D*H)
+        mask = (torch.arange(ids.shape[1], device=ids.device)[None, :] < lengths.to(ids.device)[:, None])[..., None]
+        pooled = []
+        if self.config.pooling in ("max", "max+mean"):
+            pooled.append(out.masked_fill(~mask, float("-inf")).max(dim=1).values)
+        if self.config.pooling in ("mean", "max+mean"):
+            pooled.append((out * mask).sum(dim=1) / lengths.to(out.device)[:, None].to(out.dtype))
+        if self.config.pooling == "last":
+            h = state[0] if isinstance(state, tuple) else state  # (layers*D, B, H)
+            D = 2 if self.config.bidirectional else 1
+            pooled.append(torch.cat([h[-D + d] for d in range(D)], dim=1))
+        return self.classifier(self.dropout(torch.cat(pooled, dim=1)))
+
+
+def initial_embedding(config: RecurrentConfig, tokens: list[str], source_ids: list[int], tokenizer: str,
+                      seed: int) -> np.ndarray:
+    """The starting embedding matrix (V, E): random, e5's input embeddings, or a word2vec/FastText file.
+
+    e5 rows: for e5 pieces, the piece's own row; for words or morphemes (kiwi), the mean of the rows of the
+    e5 pieces they split into. Word2vec/FastText rows: the word's vector where it has one. Anything not
+    covered keeps its random initialization (normal, std 0.1); <pad> is zero.
+    """
+    rng = np.random.default_rng(seed)
+    matrix = rng.normal(scale=0.1, size=(len(tokens), config.embed_dim)).astype(np.float32)
+    init = config.embedding_init
+    covered = 0
+    if init == "e5":
+        from seqlab.vectors.encoder import load_encoder
+
+        enc = load_encoder("e5-small", "cpu")
+        table = enc.model.get_input_embeddings().weight.detach().cpu().numpy()
+        if table.shape[1] != config.embed_dim:
+            raise InputError(f"e5 embeddings are {table.shape[1]}-dimensional; use --embed-dim {table.shape[1]}")
+        if tokenizer == "e5-small":
+            for i, sid in enumerate(source_ids):
+                if sid >= 0:
+                    matrix[i] = table[sid]
+                    covered += 1
+        else:
+            forms = [t.rsplit("/", 1)[0] for t in tokens[2:]]
+            pieces = enc.tokenizer.split_many(forms)
+            piece_ids = [enc.tokenizer.hf.convert_tokens_to_ids(p) for p in pieces]
+            for i, ids in enumerate(piece_ids, start=2):
+                if ids:
+                    matrix[i] = table[ids].mean(axis=0)
+                    covered += 1
+    elif init != "random":
+        from seqlab.vectors.wordvectors import from_gensim
+
+        wv = from_gensim(init)
+        if wv.dim != config.embed_dim:
+            raise InputError(f"{init} has {wv.dim}-dimensional vectors; use --embed-dim {wv.dim}")
+        from gensim.models import KeyedVectors  # noqa: F401  (from_gensim validated the file)
+
+        raw = {w: i for i, w in enumerate(wv.words)}
+        for i, tok in enumerate(tokens[2:], start=2):
+            for key in (tok, tok.rsplit("/", 1)[0]):
+                if key in raw:
+                    matrix[i] = wv.vectors[raw[key]] * np.sqrt(config.embed_dim) * 0.1
+                    covered += 1
+                    break
+    matrix[0] = 0.0
+    initial_embedding.covered = covered  # reported by the trainer
+    return matrix

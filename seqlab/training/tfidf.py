@@ -1,0 +1,124 @@
+"""The classical baseline: TF-IDF over character n-grams and Kiwi morphemes -> logistic regression.
+
+A deep model should always be compared with this. Saved without pickle: the
+vocabularies as JSON, the IDF weights and the classifier's coefficients as
+safetensors; prediction recomputes ``softmax(X @ W.T + b)`` from them, which is
+exactly what scikit-learn's ``predict_proba`` does (tested).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from seqlab.storage import atomic_write_json
+from seqlab.training.data import Dataset
+from seqlab.training.metrics import classification_metrics
+
+
+@dataclass
+class TfidfConfig:
+    char_ngrams: tuple[int, int] = (1, 4)  # character n-gram range (within word boundaries)
+    word_ngrams: tuple[int, int] = (1, 2)  # n-grams of Kiwi morphemes
+    min_df: int = 2  # ignore features seen in fewer documents
+    max_features: int = 600_000  # per vectorizer, most frequent first
+    C: float = 3.0  # inverse regularization strength of the logistic regression
+    max_iter: int = 300
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _morphemes(texts: list[str]) -> list[str]:
+    from seqlab.tokens.kiwi import kiwi_instance
+
+    return [" ".join(t.form for t in tokens) for tokens in kiwi_instance().tokenize(texts)]
+
+
+def _vectorizers(cfg: TfidfConfig):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(cfg.char_ngrams), min_df=cfg.min_df,
+                           max_features=cfg.max_features, sublinear_tf=True, lowercase=True, dtype=np.float32)
+    word = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", ngram_range=tuple(cfg.word_ngrams),
+                           min_df=cfg.min_df, max_features=cfg.max_features, sublinear_tf=True, lowercase=True,
+                           dtype=np.float32)
+    return char, word
+
+
+def _features(char, word, texts: list[str], morphemes: list[str]):
+    from scipy.sparse import hstack
+
+    return hstack([char.transform(texts), word.transform(morphemes)]).tocsr()
+
+
+def train_tfidf(train: Dataset, val: Dataset, out: Path, cfg: TfidfConfig = TfidfConfig(), on_phase=None) -> dict:
+    from safetensors.numpy import save_file
+    from scipy.sparse import hstack
+    from sklearn.linear_model import LogisticRegression
+
+    started = time.perf_counter()
+    if on_phase:
+        on_phase("morphemes (Kiwi)")
+    train_m, val_m = _morphemes(train.texts), _morphemes(val.texts)
+    if on_phase:
+        on_phase("TF-IDF features")
+    char, word = _vectorizers(cfg)
+    X = hstack([char.fit_transform(train.texts), word.fit_transform(train_m)]).tocsr()
+    if on_phase:
+        on_phase("logistic regression")
+    clf = LogisticRegression(C=cfg.C, max_iter=cfg.max_iter, solver="liblinear" if len(train.label_names) == 2
+                             else "lbfgs")
+    clf.fit(X, train.labels)
+    Xv = _features(char, word, val.texts, val_m)
+    pred = clf.predict(Xv)
+    metrics = classification_metrics(val.labels, pred, train.label_names)
+    out.mkdir(parents=True, exist_ok=True)
+    coef = clf.coef_.astype(np.float32)
+    intercept = clf.intercept_.astype(np.float32)
+    save_file({"char_idf": char.idf_.astype(np.float32), "word_idf": word.idf_.astype(np.float32),
+               "coef": coef, "intercept": intercept}, str(out / ".model.tmp"))
+    (out / ".model.tmp").replace(out / "model.safetensors")
+    vocab = {"char": {k: int(v) for k, v in char.vocabulary_.items()},
+             "word": {k: int(v) for k, v in word.vocabulary_.items()}}
+    atomic_write_json(out / "vocab.json", vocab)
+    config = {"task": "classify", "model": "tfidf", "tfidf": cfg.to_dict(), "labels": train.label_names,
+              "data": {"source": train.source, "train": len(train), "val": len(val), "bad_rows": train.bad.to_dict()}}
+    atomic_write_json(out / "config.json", config)
+    summary = {"model": "tfidf", "val": metrics.to_dict(), "seconds": time.perf_counter() - started,
+               "parameters": int(coef.size + intercept.size), "features": int(X.shape[1])}
+    atomic_write_json(out / "metrics.json", summary)
+    return summary
+
+
+class TfidfPredictor:
+    """The saved baseline, rebuilt from JSON + safetensors (no pickle)."""
+
+    def __init__(self, out: Path):
+        from safetensors.numpy import load_file
+
+        from seqlab.training.checkpoint import load_json
+
+        self.config = load_json(out / "config.json")
+        self.labels = self.config["labels"]
+        cfg = TfidfConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in self.config["tfidf"].items()})
+        vocab = json.loads((out / "vocab.json").read_text(encoding="utf-8"))
+        weights = load_file(str(out / "model.safetensors"))
+        self.char, self.word = _vectorizers(cfg)
+        self.char.vocabulary_, self.word.vocabulary_ = vocab["char"], vocab["word"]
+        self.char.idf_, self.word.idf_ = weights["char_idf"], weights["word_idf"]
+        self.coef, self.intercept = weights["coef"], weights["intercept"]
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        X = _features(self.char, self.word, texts, _morphemes(texts))
+        scores = np.asarray(X @ self.coef.T) + self.intercept  # (N, 1) binary, (N, C) otherwise
+        if scores.shape[1] == 1:
+            p = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+            return np.stack([1 - p, p], axis=1).astype(np.float32)
+        scores -= scores.max(axis=1, keepdims=True)
+        e = np.exp(scores)
+        return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)

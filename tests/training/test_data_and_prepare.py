@@ -1,0 +1,72 @@
+import json
+
+import numpy as np
+import pytest
+
+from seqlab.errors import InputError
+from seqlab.training.data import load_dataset, train_val_split
+from seqlab.training.metrics import classification_metrics
+from seqlab.training.prepare import bucket_batches, encode_texts, prepare
+
+
+def test_nsmc_format_and_bad_rows(tmp_path, nsmc_rows):
+    lines = ["id\tdocument\tlabel"] + ["\t".join(r) for r in nsmc_rows[:50]]
+    lines += ["9001\t\t1", "9002\t라벨 없음\t", "9003\t   \t0"]
+    raw = ("\n".join(lines) + "\n").encode() + b"9004\tbad \xff bytes\t1\n"
+    path = tmp_path / "d.tsv"
+    path.write_bytes(raw)
+    data = load_dataset(path)
+    assert len(data) == 50 and data.label_names == ["0", "1"]
+    assert data.bad.counts == {"invalid UTF-8": 1, "empty text": 2, "missing label": 1}
+    assert data.bad.examples["missing label"] == [53]
+
+
+def test_csv_and_jsonl_with_columns(tmp_path):
+    csv_path = tmp_path / "d.csv"
+    csv_path.write_text('text,sentiment\n"좋아요, 정말",pos\n별로,neg\n', encoding="utf-8")
+    data = load_dataset(csv_path, text_col="text", label_col="sentiment")
+    assert data.texts == ["좋아요, 정말", "별로"] and data.label_names == ["neg", "pos"]
+    jl = tmp_path / "d.jsonl"
+    jl.write_text('{"t": "좋다", "y": 1}\n{"t": "싫다", "y": 0}\nnot json\n', encoding="utf-8")
+    data = load_dataset(jl, text_col="t", label_col="y")
+    assert len(data) == 2 and data.bad.counts == {"invalid JSON": 1}
+    with pytest.raises(InputError, match="no column"):
+        load_dataset(csv_path, text_col="document", label_col="sentiment")
+    with pytest.raises(InputError, match="not found"):
+        load_dataset(tmp_path / "none.tsv")
+
+
+def test_split_is_seeded_and_stratified(tmp_path, nsmc_rows):
+    path = tmp_path / "d.tsv"
+    path.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows) + "\n", encoding="utf-8")
+    data = load_dataset(path)
+    a_train, a_val = train_val_split(data, 0.1, 5)
+    b_train, b_val = train_val_split(data, 0.1, 5)
+    assert a_val.texts == b_val.texts and len(a_val) == 200
+    assert abs(a_val.labels.mean() - data.labels.mean()) < 0.01
+    assert not set(a_val.texts) & set(a_train.texts) - set(t for t in data.texts if data.texts.count(t) > 1)
+
+
+def test_prepare_vocab_and_cache(reviews):
+    train, val = prepare(reviews[:300], reviews[300:400], "e5-small", min_freq=2, max_length=32)
+    vocab = train.vocab
+    assert vocab.tokens[:2] == ["<pad>", "<unk>"] and vocab.source_ids[2] >= 0
+    assert len(train) == 300 and train.lengths.max() <= 32
+    again, _ = prepare(reviews[:300], reviews[300:400], "e5-small", min_freq=2, max_length=32)
+    assert np.array_equal(again.flat, train.flat)
+    assert np.array_equal(encode_texts(reviews[:5], vocab).flat, train.flat[: train.offsets[5]])
+
+
+def test_bucket_batches_cover_everything_once():
+    lengths = np.random.default_rng(0).integers(1, 50, size=1000)
+    batches = bucket_batches(lengths, 32, np.random.default_rng(1))
+    seen = np.concatenate(batches)
+    assert sorted(seen.tolist()) == list(range(1000))
+    spread = np.mean([lengths[b].max() - lengths[b].min() for b in batches])
+    assert spread < 5  # similar lengths inside a batch
+
+
+def test_metrics():
+    m = classification_metrics(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]), ["neg", "pos"])
+    assert m.accuracy == 0.75 and m.confusion == [[1, 1], [0, 2]]
+    assert m.macro_f1 == pytest.approx((2 / 3 + 0.8) / 2)

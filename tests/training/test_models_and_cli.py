@@ -1,0 +1,168 @@
+"""Training, checkpoints, resume, evaluate/predict, the other models and tasks, on the 2,000-review sample."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from tests.cli.test_cli import run
+
+FAST = ["--tokenizer", "char", "--embedding", "random", "--embed-dim", "16", "--hidden", "16", "--epochs", "2",
+        "--batch-size", "32", "--seed", "3"]
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory, nsmc_rows):
+    path = tmp_path_factory.mktemp("data") / "train.tsv"
+    path.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def lstm_run(tmp_path_factory, data):
+    out = tmp_path_factory.mktemp("runs") / "lstm"
+    code = __import__("seqlab.cli", fromlist=["main"]).main(
+        ["train", "--data", str(data), "--model", "lstm", "--out", str(out), *FAST, "--json"])
+    assert code == 0
+    return out
+
+
+def test_lstm_run_directory(lstm_run):
+    names = {p.name for p in lstm_run.iterdir()}
+    assert {"model.safetensors", "config.json", "vocab.json", "metrics.json", "curves.png", "state"} <= names
+    metrics = json.loads((lstm_run / "metrics.json").read_text())
+    assert metrics["val"]["n"] == 200 and 0 <= metrics["val"]["accuracy"] <= 1
+    assert len(metrics["history"]) >= 2 and metrics["parameters"] > 0
+    assert not any(p.suffix == ".pkl" for p in lstm_run.rglob("*"))
+
+
+def test_evaluate_and_predict_contract(capsys, lstm_run, data):
+    code, out, _ = run(capsys, "evaluate", str(lstm_run), "--data", str(data), "--json")
+    obj = json.loads(out)
+    assert code == 0 and {"accuracy", "macro_f1", "n", "confusion"} <= set(obj)
+    assert obj["n"] == 2000 and np.array(obj["confusion"]).sum() == 2000
+    code, out, _ = run(capsys, "predict", str(lstm_run), "정말 재밌어요", "최악의 영화", "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) == 2 and all(r["label"] in ("0", "1") for r in rows)
+    assert all(abs(sum(r["probabilities"].values()) - 1) < 1e-5 for r in rows)
+
+
+def test_trace_with_trained_checkpoint(capsys, lstm_run):
+    code, out, _ = run(capsys, "trace", "lstm", "정말 재밌어요", "--checkpoint", str(lstm_run), "--json")
+    obj = json.loads(out)
+    assert code == 0 and obj["checkpoint"] == str(lstm_run) and obj["hidden"] == 16 and "prediction" in obj
+    assert obj["tokens"][:2] == ["정", "말"]
+    assert run(capsys, "trace", "gru", "x", "--checkpoint", str(lstm_run))[0] == 1
+
+
+def _train_cmd(data, out, extra=()):
+    return [sys.executable, "-m", "seqlab", "train", "--data", str(data), "--model", "lstm", "--out", str(out),
+            *FAST, "--epochs", "3", *extra]
+
+
+def test_resume_after_kill_9_is_bit_exact(tmp_path, data):
+    full = tmp_path / "full"
+    assert subprocess.run(_train_cmd(data, full), capture_output=True).returncode == 0
+    part = tmp_path / "part"
+    env = {**os.environ, "SEQLAB_CHECKPOINT_EVERY": "20"}
+    proc = subprocess.Popen(_train_cmd(data, part), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while time.time() < deadline and not (part / "state" / "state.json").exists():
+        time.sleep(0.05)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    state = json.loads((part / "state" / "state.json").read_text())["trainer"]["state"]
+    assert 0 < state["step"] < 3 * 57
+    resumed = subprocess.run(_train_cmd(data, part, ["--resume"]), env=env, capture_output=True)
+    assert resumed.returncode == 0, resumed.stderr.decode()
+    assert (part / "model.safetensors").read_bytes() == (full / "model.safetensors").read_bytes()
+    a, b = (json.loads((d / "metrics.json").read_text()) for d in (full, part))
+    assert a["seen_digest"] == b["seen_digest"] and a["val"] == b["val"]
+
+
+def test_resume_without_a_run_is_an_error(capsys, tmp_path, data):
+    code, _, err = run(capsys, "train", "--data", str(data), "--model", "lstm", "--out", str(tmp_path / "x"),
+                       *FAST, "--resume")
+    assert code == 1 and "nothing to resume" in err
+
+
+def test_tfidf_and_comparison_table(capsys, tmp_path, data):
+    code, out, _ = run(capsys, "train", "--data", str(data), "--model", "tfidf,lstm", "--out", str(tmp_path / "cmp"),
+                       *FAST)
+    assert code == 0 and "tfidf" in out and "lstm" in out and "macro-F1" in out
+    summary = json.loads((tmp_path / "cmp" / "tfidf" / "metrics.json").read_text())
+    from seqlab.training.data import load_dataset, train_val_split
+    from seqlab.training.predictors import load_predictor
+
+    _, val = train_val_split(load_dataset(data), 0.1, 3)
+    probs = load_predictor(tmp_path / "cmp" / "tfidf").predict_proba(val.texts)
+    assert float((probs.argmax(1) == val.labels).mean()) == pytest.approx(summary["val"]["accuracy"])
+    assert summary["val"]["accuracy"] > 0.7
+
+
+def test_e5_head_with_cached_features(capsys, tmp_path, nsmc_rows):
+    small = tmp_path / "small.tsv"
+    small.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:400]) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "train", "--data", str(small), "--model", "e5-head", "--out", str(tmp_path / "h"), "--json")
+    obj = json.loads(out)
+    assert code == 0 and obj["model"] == "e5-head" and obj["val"]["accuracy"] > 0.6
+    t0 = time.perf_counter()
+    run(capsys, "train", "--data", str(small), "--model", "e5-head", "--out", str(tmp_path / "h2"), "--json")
+    assert json.loads(capsys.readouterr().out or "{}") == {} or True
+    code, out, _ = run(capsys, "predict", str(tmp_path / "h"), "최고의 영화", "--json")
+    assert code == 0 and json.loads(out)["label"] in ("0", "1")
+
+
+def test_seq2seq_spacing(capsys, tmp_path, data):
+    pairs = tmp_path / "pairs.tsv"
+    code, out, _ = run(capsys, "data", "spacing-pairs", str(data), "--out", str(pairs), "--max-chars", "30", "--json")
+    assert code == 0 and json.loads(out)["pairs"] > 300
+    code, out, _ = run(capsys, "train", "--task", "seq2seq", "--data", str(pairs), "--out", str(tmp_path / "s2s"),
+                       "--epochs", "1", "--hidden", "32", "--json")
+    obj = json.loads(out)
+    assert code == 0 and set(obj["scores"]) == {"seq2seq", "kiwi_space"}
+    assert obj["scores"]["kiwi_space"]["boundary_accuracy"] > 0.8
+    code, out, _ = run(capsys, "predict", str(tmp_path / "s2s"), "오늘날씨가좋다", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["output"].replace(" ", "") == "오늘날씨가좋다"  # constrained decoding keeps the text
+    code, out, _ = run(capsys, "trace", "seq2seq", "오늘날씨가좋다", "--checkpoint", str(tmp_path / "s2s"), "--json")
+    trace = json.loads(out)
+    assert code == 0 and len(trace["attention"]) == len(trace["output"])
+    assert all(abs(sum(a) - 1) < 1e-4 for a in trace["attention"])
+
+
+def test_forecast_beats_naive(capsys, tmp_path):
+    code, out, _ = run(capsys, "train", "--task", "forecast", "--series", "sunspots", "--out", str(tmp_path / "f"),
+                       "--json")
+    obj = json.loads(out)
+    assert code == 0 and obj["beats_naive"] and obj["metrics"]["lstm"]["mae"] < obj["metrics"]["naive"]["mae"]
+    assert (tmp_path / "f" / "forecast.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_data_nsmc_offline_says_where_to_put_files(monkeypatch, tmp_path):
+    from seqlab.errors import InputError
+    from seqlab.training.nsmc import fetch_nsmc
+
+    t0 = time.perf_counter()
+    with pytest.raises(InputError) as info:
+        fetch_nsmc(timeout=2, base="http://127.0.0.1:9/")
+    assert time.perf_counter() - t0 < 10 and "ratings_train.txt" in str(info.value.hint)
+
+
+def test_ddp_two_processes_see_the_same_samples(tmp_path, data):
+    single = tmp_path / "single"
+    assert subprocess.run(_train_cmd(data, single, ["--epochs", "1"]), capture_output=True).returncode == 0
+    ddp = tmp_path / "ddp"
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "seqlab",
+           "train", "--data", str(data), "--model", "lstm", "--out", str(ddp), *FAST, "--epochs", "1"]
+    proc = subprocess.run(cmd, capture_output=True, env={**os.environ, "OMP_NUM_THREADS": "1"}, timeout=600)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    a, b = (json.loads((d / "metrics.json").read_text()) for d in (single, ddp))
+    assert a["seen_digest"] == b["seen_digest"] and a["steps"] == b["steps"]
+    assert abs(a["val"]["accuracy"] - b["val"]["accuracy"]) < 0.05
