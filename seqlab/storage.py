@@ -73,6 +73,23 @@ def atomic_write_json(path: str | os.PathLike, obj: Any) -> Path:
     return atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
+def _owner_alive(name: str) -> bool:
+    """Whether the process that made a ``.NAME.tmp-PID-...`` folder still runs."""
+    try:
+        pid = int(name.rsplit(".tmp-", 1)[1].split("-")[0])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 @contextlib.contextmanager
 def atomic_directory(target: str | os.PathLike) -> Iterator[Path]:
     """Build a directory under a temporary name and move it into place at the end.
@@ -86,15 +103,16 @@ def atomic_directory(target: str | os.PathLike) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     for stale in target.parent.glob(f".{target.name}.tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+        if not _owner_alive(stale.name):  # left by a killed process; another live writer keeps its own
+            shutil.rmtree(stale, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
     os.chmod(tmp, 0o777 & ~_UMASK)
     try:
         yield tmp
         _fsync_dir(tmp)
         old = None
         if target.exists():
-            old = target.parent / f".{target.name}.tmp-old-{os.getpid()}"
+            old = target.parent / f".{target.name}.tmp-{os.getpid()}-old"
             os.replace(target, old)
         os.replace(tmp, target)
         _fsync_dir(target.parent)

@@ -155,6 +155,9 @@ def _model_size(summary: dict, out: Path | None = None) -> str:
 
 
 def _print_summary(summaries: list[dict], json_out: bool) -> None:
+    summaries = [s for s in summaries if s]  # under torchrun only rank 0 reports
+    if not summaries:
+        return
     if json_out:
         for s in summaries:
             print(json_line({k: v for k, v in s.items() if k != "history"}))

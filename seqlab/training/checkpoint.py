@@ -31,7 +31,7 @@ def save_model(out: Path, model: torch.nn.Module, config: dict, vocab: dict | No
     out.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     tmp = out / ".model.safetensors.tmp"
-    save_file(tensors, str(tmp), metadata={"format": "pt", "seqlab": "model"})
+    save_file(tensors, str(tmp), metadata={"format": "pt"})  # one key: the header's bytes are reproducible
     tmp.replace(out / "model.safetensors")
     atomic_write_json(out / "config.json", config)
     if vocab is not None:
@@ -79,7 +79,7 @@ def save_state(out: Path, model: torch.nn.Module, optimizer: torch.optim.Optimiz
                                                "scalars": {str(i): {k: v for k, v in s.items() if not torch.is_tensor(v)}
                                                            for i, s in opt_state["state"].items()}}}
     with atomic_directory(out / STATE) as tmp:
-        save_file(tensors, str(tmp / "tensors.safetensors"), metadata={"format": "pt", "seqlab": "trainer state"})
+        save_file(tensors, str(tmp / "tensors.safetensors"), metadata={"format": "pt"})
         (tmp / "state.json").write_text(json.dumps(meta), encoding="utf-8")
 
 

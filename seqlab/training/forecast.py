@@ -107,7 +107,7 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig = ForecastConfig(
         opt.zero_grad()
         loss.backward()
         opt.step()
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
     with torch.no_grad():
         pred = model(torch.tensor(X_test, dtype=torch.float32)).numpy() * std + mean
     actual = y[test_start:]

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from seqlab.errors import InputError
-from seqlab.training.checkpoint import has_state, load_state, save_state
+from seqlab.training.checkpoint import has_state, load_state, save_model, save_state
 from seqlab.training.prepare import Encoded, bucket_batches, pad_batch
 
 
@@ -183,9 +183,12 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
                     if acc > state.best_accuracy:
                         state.best_accuracy, state.best_step, state.bad_evals = acc, state.step, 0
                         best = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+                        save_model(out, model, {"partial": True}, None)  # the best weights so far, for a resume
                     else:
                         state.bad_evals += 1
                         state.stopped = state.bad_evals >= cfg.patience
+                    state.elapsed = time.perf_counter() - started
+                    save_state(out, model, optimizer, {"state": asdict(state)})  # consistent with the best weights
                     if on_eval:
                         on_eval(record)
                 seen, running_loss, running_correct, window_start = 0, 0.0, 0, time.perf_counter()
@@ -193,13 +196,9 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
                     flag = torch.tensor([int(state.stopped)], device=device)
                     torch.distributed.broadcast(flag, 0)
                     state.stopped = bool(flag.item())
-            if rank == 0 and (state.step % cfg.checkpoint_every == 0 or state.stopped or state.step == total):
+            if rank == 0 and state.step % cfg.checkpoint_every == 0:
                 state.elapsed = time.perf_counter() - started
                 save_state(out, model, optimizer, {"state": asdict(state)})
-                if state.best_step == state.step:
-                    from seqlab.training.checkpoint import save_model
-
-                    save_model(out, model, {"partial": True}, None)  # best weights so far, for resume
             if state.stopped:
                 break
     state.elapsed = time.perf_counter() - started

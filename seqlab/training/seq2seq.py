@@ -32,7 +32,7 @@ SPECIALS = ["<pad>", "<bos>", "<eos>", "<unk>"]
 
 @dataclass
 class Seq2SeqConfig:
-    cell: str = "gru"  # gru or lstm
+    cell: str = "lstm"  # lstm or gru
     embed: int = 64
     hidden: int = 128
     epochs: int = 6
@@ -40,7 +40,7 @@ class Seq2SeqConfig:
     lr: float = 2e-3
     max_chars: int = 60  # longer pairs are skipped
     max_pairs: int = 30_000  # training pairs used (after the validation split)
-    val_pairs: int = 1000
+    val_pairs: int = 1000  # held out for the scores (at most a tenth of the pairs)
     seed: int = 13
     device: str = "auto"
 
@@ -228,8 +228,11 @@ def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig = Seq2SeqConfig(), r
     pairs, skipped = read_pairs(Path(data), cfg.max_chars)
     rng = np.random.default_rng(cfg.seed)
     order = rng.permutation(len(pairs))
-    val = [pairs[i] for i in order[: cfg.val_pairs]]
-    train = [pairs[i] for i in order[cfg.val_pairs : cfg.val_pairs + cfg.max_pairs]]
+    n_val = min(cfg.val_pairs, max(1, len(pairs) // 10))
+    val = [pairs[i] for i in order[:n_val]]
+    train = [pairs[i] for i in order[n_val : n_val + cfg.max_pairs]]
+    if not train:
+        raise InputError(f"{data} has too few pairs ({len(pairs)}) to train on")
     src_vocab = CharVocab(sorted({c for s, _ in train for c in s}))
     tgt_vocab = CharVocab(sorted({c for _, t in train for c in t}))
     torch.manual_seed(cfg.seed)

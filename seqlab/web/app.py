@@ -10,6 +10,7 @@ file path ever arrives from the browser, and nothing is fetched per request.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -59,7 +60,17 @@ def create_app(config: ServeConfig | None = None, warm: bool = True) -> FastAPI:
     """The app; ``warm`` starts building the word vectors in the background at start-up."""
     config = config or ServeConfig()
     service = Service(config)
-    app = FastAPI(title="seqlab", version=__version__,
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        # load the default models before the first request: concurrent first imports of transformers
+        # in worker threads are not safe, and the first visitor should not wait for them
+        await run_in_threadpool(service.preload)
+        if warm:
+            service.start_wordvectors()
+        yield
+
+    app = FastAPI(title="seqlab", version=__version__, lifespan=lifespan,
                   description="Every number of the NLP pipeline: tokens, ids, vectors, RNN/LSTM/GRU steps, gradients.")
     app.state.service = service
     errors.install(app)
@@ -152,13 +163,5 @@ def create_app(config: ServeConfig | None = None, warm: bool = True) -> FastAPI:
         return Response(status_code=204)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-
-    @app.on_event("startup")
-    async def start_up():
-        # load the default models before the first request: concurrent first imports of transformers
-        # in worker threads are not safe, and the first visitor should not wait for them
-        await run_in_threadpool(service.preload)
-        if warm:
-            service.start_wordvectors()
 
     return app
