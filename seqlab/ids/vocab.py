@@ -119,15 +119,23 @@ def default_vocab_path(kind: str) -> Path:
     return seqlab_home() / "vocab" / f"{kind}-wordfreq-v{_DEFAULT_VERSION}.json"
 
 
+_loaded: dict[tuple[str, str], Vocabulary] = {}
+
+
 def default_vocab(kind: str) -> Vocabulary:
     """The cached default vocabulary of a ``kiwi``, ``char`` or ``whitespace`` tokenizer.
 
     Built on first use from wordfreq's Korean (about 30k entries) and top 20k
-    English words, each counted with its frequency per billion words.
+    English words, each counted with its frequency per billion words; read from
+    disk once per process.
     """
     path = default_vocab_path(kind)
+    key = (kind, str(path))
+    if key in _loaded:
+        return _loaded[key]
     if path.exists():
-        return Vocabulary.load(path)
+        _loaded[key] = Vocabulary.load(path)
+        return _loaded[key]
     import wordfreq
 
     from seqlab.tokens.loading import load_tokenizer
@@ -157,4 +165,5 @@ def default_vocab(kind: str) -> Vocabulary:
     vocab = Vocabulary.build(token_lists, weights=weights,
                              max_size=50_000, meta={"tokenizer": kind, "source": "wordfreq ko + en top 20k"})
     vocab.save(path)
+    _loaded[key] = vocab
     return vocab

@@ -8,6 +8,7 @@ own random state is left as it was.
 
 from __future__ import annotations
 
+import functools
 import threading
 
 _lock = threading.Lock()
@@ -21,3 +22,17 @@ def seeded_torch_module(cell: str, input_size: int, hidden: int, seed: int, **kw
     with _lock, torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return cls(input_size, hidden, batch_first=True, **kwargs)
+
+
+@functools.lru_cache(maxsize=64)
+def seeded_scratch_params(cell: str, input_size: int, hidden: int, seed: int):
+    """The same initialization as NumPy float64 arrays, computed once per (cell, sizes, seed).
+
+    Callers get read-only arrays: a layer built on them must not update them in place.
+    """
+    from seqlab.scratch import torch_layout
+
+    _, _, params = torch_layout.from_torch(seeded_torch_module(cell, input_size, hidden, seed))
+    for value in params.values():
+        value.flags.writeable = False
+    return params

@@ -49,20 +49,30 @@ class TraceReport:
     checkpoint: str | None = None
     extra: dict = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
+    def to_dict(self, decimals: int | None = None, full_weights: bool = True) -> dict:
+        """JSON-ready. ``decimals`` rounds every number (the API's display precision);
+        ``full_weights=False`` gives matrices of more than 64 numbers as their shape only."""
+
         def conv(v):
             if isinstance(v, np.ndarray):
-                return v.tolist()
+                return (np.round(v, decimals) if decimals is not None else v).tolist()
             return v
+
+        def weight(v):
+            if full_weights or np.size(v) <= 64:
+                return conv(v)
+            return {"shape": list(np.shape(v)), "omitted": "ask with full=true for every number"}
 
         out = {"cell": self.cell, "model": self.model, "text": self.text, "tokens": self.tokens,
                "input_source": self.input_source, "input_dim": self.input_dim, "hidden": self.hidden,
                "seed": self.seed, "checkpoint": self.checkpoint,
-               "weights": {k: conv(v) for k, v in self.weights.items()},
+               "weights": {k: weight(v) for k, v in self.weights.items()},
                "steps": [{k: conv(v) for k, v in s.items()} for s in self.steps],
                "final": {k: conv(v) for k, v in self.final.items()}}
         if self.backward is not None:
-            out["backward"] = {k: ([{kk: conv(vv) for kk, vv in s.items()} for s in v] if k == "steps" else conv(v))
+            out["backward"] = {k: ([{kk: (weight(vv) if kk == "dW_hh" else conv(vv)) for kk, vv in s.items()} for s in v]
+                                   if k == "steps"
+                                   else weight(v) if isinstance(v, np.ndarray) else v)
                                for k, v in self.backward.items()}
         out.update(self.extra)
         return out
@@ -160,11 +170,11 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
         layer, model_name, tokens, inputs, source, extra = recurrent_for_trace(checkpoint, text, cell)
         seed = None
     else:
-        from seqlab.scratch.init import seeded_torch_module
+        from seqlab.scratch.init import seeded_scratch_params
 
         model_name, tokens, inputs, source = token_inputs(text, model, input_dim, contextual, record)
-        module = seeded_torch_module(cell, inputs.shape[1], hidden, seed)  # torch's own default init
-        layer = LAYERS[cell].from_torch(module, dtype=dtype)
+        params = seeded_scratch_params(cell, inputs.shape[1], hidden, seed)  # torch's own default init
+        layer = LAYERS[cell](inputs.shape[1], hidden, dtype=dtype, params=params)
     if max_tokens is not None and len(tokens) > max_tokens:
         raise InputError(f"{len(tokens)} tokens: a trace takes at most {max_tokens}", "Use a shorter text.")
     out, state = layer.forward(inputs[None])
@@ -186,7 +196,7 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
         back_steps = []
         for t, k in enumerate(kept):
             rec = {"t": t, "token": tokens[t], "dh": k["dh"][0], "dh_norm": float(np.linalg.norm(k["dh"][0])),
-                   "dW_hh": k["dW_hh"]}
+                   "dW_hh": k["dW_hh"], "dW_hh_norm": float(np.linalg.norm(k["dW_hh"]))}
             if cell == "lstm":
                 rec["dc"] = k["dc"][0]
             back_steps.append(rec)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from seqlab.errors import InputError
 from seqlab.storage import atomic_directory, atomic_write_json
-from seqlab.text.reading import iter_lines
+from seqlab.tokens.corpus import write_split_corpus
 
 KINDS = ("wordpiece", "bpe", "unigram")
 
@@ -97,28 +97,7 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
     tok, trainer, cls, sep = _build(kind, vocab_size, min_frequency, lowercase)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.txt"
-        lines = 0
-        with corpus.open("w", encoding="utf-8") as f:
-            buffer: list[str] = []
-
-            def flush():
-                if pre_split == "kiwi":
-                    from seqlab.tokens.kiwi import kiwi_instance
-
-                    for tokens in kiwi_instance().tokenize(buffer):
-                        f.write(" ".join(t.form for t in tokens) + "\n")
-                else:
-                    f.writelines(t + "\n" for t in buffer)
-                buffer.clear()
-
-            for path in files:
-                for _, text in iter_lines(path, errors):
-                    if text.strip():
-                        buffer.append(text)
-                        lines += 1
-                    if len(buffer) >= 10_000:
-                        flush()
-            flush()
+        lines, _ = write_split_corpus(files, corpus, pre_split, errors=errors)
         if lines == 0:
             raise InputError("the training files contain no text")
         try:

@@ -139,18 +139,13 @@ class E5HeadPredictor:
 
         X = load_encoder("e5-small").sentence_vectors(texts, prefix="query: ", precision=self.cfg.precision)
         if self.cfg.head == "logreg":
-            scores = X @ self.weights["coef"].T + self.weights["intercept"]
-            if scores.shape[1] == 1:
-                p = 1.0 / (1.0 + np.exp(-scores[:, 0]))
-                return np.stack([1 - p, p], axis=1).astype(np.float32)
-        else:
-            import torch
+            from seqlab.training.linear import linear_probabilities
 
-            net = _mlp(X.shape[1], self.cfg.hidden, len(self.labels))
-            net.load_state_dict({k: torch.from_numpy(v) for k, v in self.weights.items()})
-            net.eval()
-            with torch.no_grad():
-                scores = net(torch.from_numpy(X)).numpy()
-        scores = scores - scores.max(axis=1, keepdims=True)
-        e = np.exp(scores)
-        return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+            return linear_probabilities(X, self.weights["coef"], self.weights["intercept"])
+        import torch
+
+        net = _mlp(X.shape[1], self.cfg.hidden, len(self.labels))
+        net.load_state_dict({k: torch.from_numpy(v) for k, v in self.weights.items()})
+        net.eval()
+        with torch.no_grad():
+            return torch.softmax(net(torch.from_numpy(X)), dim=1).numpy().astype(np.float32)

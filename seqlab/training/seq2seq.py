@@ -262,7 +262,7 @@ def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig = Seq2SeqConfig(), r
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             step += 1
-            epoch_loss += float(loss) * len(chunk)
+            epoch_loss += float(loss.detach()) * len(chunk)
             seen += len(chunk)
             if on_step:
                 on_step({"step": step, "total": total, "epoch": epoch, "loss": epoch_loss / seen, "accuracy": 0.0,

@@ -114,11 +114,6 @@ class TfidfPredictor:
         self.coef, self.intercept = weights["coef"], weights["intercept"]
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        X = _features(self.char, self.word, texts, _morphemes(texts))
-        scores = np.asarray(X @ self.coef.T) + self.intercept  # (N, 1) binary, (N, C) otherwise
-        if scores.shape[1] == 1:
-            p = 1.0 / (1.0 + np.exp(-scores[:, 0]))
-            return np.stack([1 - p, p], axis=1).astype(np.float32)
-        scores -= scores.max(axis=1, keepdims=True)
-        e = np.exp(scores)
-        return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+        from seqlab.training.linear import linear_probabilities
+
+        return linear_probabilities(_features(self.char, self.word, texts, _morphemes(texts)), self.coef, self.intercept)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seqlab.errors import InputError
-from seqlab.text.reading import iter_texts
+from seqlab.tokens.corpus import write_split_corpus
 
 KINDS = ("word2vec", "fasttext")
 SPLITS = ("kiwi", "whitespace")
@@ -33,38 +33,6 @@ class TrainedVectors:
     def to_dict(self) -> dict:
         return {"path": str(self.path), "kind": self.kind, "vocab_size": self.vocab_size, "dim": self.dim,
                 "lines": self.lines, "tokens": self.tokens, "seconds": round(self.seconds, 2)}
-
-
-def _write_corpus(files, out: Path, split: str, tags: bool, text_col: str | None, errors: str) -> tuple[int, int]:
-    from seqlab.tokens.kiwi import kiwi_instance
-
-    lines = tokens = 0
-    with out.open("w", encoding="utf-8") as f:
-        buffer: list[str] = []
-
-        def flush():
-            nonlocal tokens
-            if split == "kiwi":
-                for result in kiwi_instance().tokenize(buffer):
-                    words = [f"{t.form}/{t.tag}" if tags else t.form for t in result]
-                    tokens += len(words)
-                    f.write(" ".join(words) + "\n")
-            else:
-                for text in buffer:
-                    words = text.split()
-                    tokens += len(words)
-                    f.write(" ".join(words) + "\n")
-            buffer.clear()
-
-        for path in files:
-            for _, text in iter_texts(path, text_col=text_col, errors=errors):
-                if text.strip():
-                    buffer.append(text)
-                    lines += 1
-                if len(buffer) >= 20_000:
-                    flush()
-        flush()
-    return lines, tokens
 
 
 def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "word2vec", split: str = "kiwi",
@@ -93,7 +61,7 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.txt"
-        lines, tokens = _write_corpus(files, corpus, split, tags, text_col, errors)
+        lines, tokens = write_split_corpus(files, corpus, split, tags, text_col, errors)
         if lines == 0:
             raise InputError("the corpus contains no text")
         cls = Word2Vec if kind == "word2vec" else FastText

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 from pathlib import Path
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -91,7 +92,10 @@ def create_app(config: ServeConfig | None = None, warm: bool = True) -> FastAPI:
 
     async def run(fn, *args):
         try:
-            return await asyncio.wait_for(run_in_threadpool(fn, *args), timeout=config.timeout_s)
+            result = await asyncio.wait_for(run_in_threadpool(fn, *args), timeout=config.timeout_s)
+            # the records are plain JSON types already: skip FastAPI's element-by-element jsonable_encoder;
+            # orjson writes the many floats of a trace about ten times faster than json
+            return Response(orjson.dumps(result), media_type="application/json")
         except TimeoutError:
             return JSONResponse({"error": f"the request took longer than {config.timeout_s:g} s",
                                  "hint": "Use a shorter text or smaller sizes."}, status_code=408)

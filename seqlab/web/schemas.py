@@ -50,6 +50,8 @@ class TraceBody(TextBody):
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     backward: bool = False
     checkpoint: bool = Field(default=False, description="use the trained model the server was started with")
+    full: bool = Field(default=False, description="every number at full precision, large matrices included "
+                                                   "(default: 6 decimals, matrices over 64 numbers as shapes)")
 
 
 class GradflowBody(_Body):

@@ -162,7 +162,7 @@ class Service:
             self.model(body.model, vectors=True)
         report = run_trace(body.cell, text, body.model, hidden=body.hidden, input_dim=body.input_dim,
                            seed=body.seed, backward=body.backward, checkpoint=checkpoint, max_tokens=MAX_TRACE_TOKENS)
-        return report.to_dict()
+        return report.to_dict() if body.full else report.to_dict(decimals=6, full_weights=False)
 
     def gradflow(self, body) -> dict:
         from seqlab.lab.gradflow import gradflow
@@ -183,5 +183,5 @@ class Service:
         if kind in ("lstm", "gru", "rnn"):
             from seqlab.scratch.tracing import run_trace
 
-            cell = run_trace(kind, result["text"], checkpoint=self.config.checkpoint).to_dict()
+            cell = run_trace(kind, result["text"], checkpoint=self.config.checkpoint).to_dict(6, full_weights=False)
         return {**result, "trace": cell}

@@ -129,14 +129,15 @@ function renderStep() {
 function renderTrace(tr) {
   state.trace = tr; state.data.trace = tr; setupExport("panel-steps", "trace");
   $("slider").max = tr.steps.length - 1; $("slider").value = 0;
-  const small = Object.values(tr.weights).every((m) => (Array.isArray(m[0]) ? m.length * m[0].length : m.length) <= 64);
+  const shapeOf = (m) => m.shape ? m.shape : [m.length, Array.isArray(m[0]) ? m[0].length : 1];
+  const small = Object.values(tr.weights).every((m) => !m.shape);
   $("matrices").innerHTML = small ? `<div class="row">${Object.entries(tr.weights).map(([k, m]) => matrixTable(k, m)).join("")}</div>`
-    : `<div class="note">weights: ${Object.entries(tr.weights).map(([k, m]) => `${k} [${m.length}×${Array.isArray(m[0]) ? m[0].length : 1}]`).join(", ")} (tick "by hand" to print them)</div>`;
+    : `<div class="note">weights: ${Object.entries(tr.weights).map(([k, m]) => `${k} [${shapeOf(m).join("×")}]`).join(", ")} (tick "by hand" to print them)</div>`;
   renderStep();
   if (tr.backward) {
     $("dwtable").innerHTML = `<tr><th>t</th><th>token</th><th>‖dL/dh_t‖</th><th>‖dW_hh(t)‖</th></tr>` +
       tr.backward.steps.map((s) => `<tr><td>${s.t}</td><th>${esc(s.token)}</th><td>${s.dh_norm.toExponential(3)}</td>` +
-        `<td>${Math.hypot(...s.dW_hh.flat()).toExponential(3)}</td></tr>`).join("");
+        `<td>${s.dW_hh_norm.toExponential(3)}</td></tr>`).join("");
   }
 }
 

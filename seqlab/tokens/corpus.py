@@ -1,0 +1,52 @@
+"""Streaming a corpus into a training file: one text per line, split into morphemes or words on the way.
+
+Tokenizer training and word-vector training both read the user's files once,
+split every text (Kiwi morphemes through Kiwi's thread pool, or whitespace
+words), and write the result for a trainer that streams it from disk.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from seqlab.text.reading import iter_texts
+
+SPLITS = ("kiwi", "whitespace", None)
+
+
+def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool = False, text_col: str | None = None,
+                       errors: str = "strict", chunk: int = 10_000) -> tuple[int, int]:
+    """Write ``out`` and return (non-empty texts, tokens written).
+
+    Args:
+        split: ``kiwi`` (morpheme forms, ``form/TAG`` with ``tags``), ``whitespace``, or None (texts as they are).
+    """
+    lines = tokens = 0
+    buffer: list[str] = []
+    with Path(out).open("w", encoding="utf-8") as f:
+
+        def flush():
+            nonlocal tokens
+            if split == "kiwi":
+                from seqlab.tokens.kiwi import kiwi_instance
+
+                split_texts = [[f"{t.form}/{t.tag}" if tags else t.form for t in result]
+                               for result in kiwi_instance().tokenize(buffer)]
+            elif split == "whitespace":
+                split_texts = [text.split() for text in buffer]
+            else:
+                split_texts = [[text] for text in buffer]
+            for words in split_texts:
+                tokens += len(words) if split else len(words[0].split())
+                f.write(" ".join(words) + "\n")
+            buffer.clear()
+
+        for path in files:
+            for _, text in iter_texts(path, text_col=text_col, errors=errors):
+                if text.strip():
+                    buffer.append(text)
+                    lines += 1
+                if len(buffer) >= chunk:
+                    flush()
+        flush()
+    return lines, tokens
