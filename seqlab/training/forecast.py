@@ -1,7 +1,10 @@
 """Time series: an LSTM forecaster on a real series that statsmodels ships, against naive baselines.
 
-The series is scaled with the training part's mean and standard deviation; the
-model reads a window of past values and predicts the next one. The last
+The model works on changes: it reads the last ``window`` first differences
+(``y_t - y_{t-1}``, scaled with the training part's mean and standard
+deviation) and predicts the next change, so the forecast is the last value plus
+that change. A trend (CO2) then needs no extrapolation beyond the values seen
+in training, and "no change" (the naive forecast) is where an untrained model starts. The last
 ``test_fraction`` of the series is forecast one step ahead from the true past
 (as each baseline is): naive ``ŷ_t = y_{t-1}`` and seasonal-naive
 ``ŷ_t = y_{t-m}`` (m = 11 years for sunspots, 12 months for CO2).
@@ -82,10 +85,12 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig = ForecastConfig(
     test_start = int(n * (1 - cfg.test_fraction))
     if test_start <= cfg.window + m or n - test_start < 2:
         raise InputError(f"the series has {n} values: too short for window {cfg.window}")
-    mean, std = y[:test_start].mean(), y[:test_start].std() or 1.0
-    z = (y - mean) / std
-    X_train, Y_train = _windows(z, cfg.window, range(cfg.window, test_start))
-    X_test, _ = _windows(z, cfg.window, range(test_start, n))
+    d = np.diff(y)  # d[j] = y[j+1] - y[j]; the change that produces y_t is d[t-1]
+    mean, std = d[: test_start - 1].mean(), d[: test_start - 1].std() or 1.0
+    z = (d - mean) / std
+    # a target y_t is predicted from the changes d[t-1-window .. t-2], i.e. from z index t-1 backwards
+    X_train, Y_train = _windows(z, cfg.window, range(cfg.window, test_start - 1))
+    X_test, _ = _windows(z, cfg.window, range(test_start - 1, n - 1))
     torch.manual_seed(cfg.seed)
 
     class Forecaster(torch.nn.Module):
@@ -109,7 +114,8 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig = ForecastConfig(
         opt.step()
         losses.append(float(loss.detach()))
     with torch.no_grad():
-        pred = model(torch.tensor(X_test, dtype=torch.float32)).numpy() * std + mean
+        change = model(torch.tensor(X_test, dtype=torch.float32)).numpy() * std + mean
+    pred = y[test_start - 1 : n - 1] + change  # last value + the predicted change
     actual = y[test_start:]
     naive = y[test_start - 1 : n - 1]
     seasonal = y[test_start - m : n - m]
@@ -124,7 +130,8 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig = ForecastConfig(
     save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(tmp))
     tmp.replace(out / "model.safetensors")
     config = {"task": "forecast", "model": "lstm", "series": series, "description": description,
-              "forecast": cfg.to_dict(), "scale": {"mean": mean, "std": std}, "season": m}
+              "forecast": cfg.to_dict(), "scale": {"mean": float(mean), "std": float(std)}, "target": "first difference",
+              "season": m}
     atomic_write_json(out / "config.json", config)
     summary = {"model": "lstm forecaster", "series": series, "description": description, "n": n,
                "test_points": int(n - test_start), "test_from": labels[test_start], "season": m,
