@@ -28,6 +28,7 @@ def train(
     val_fraction: float = typer.Option(0.1, "--val-fraction"), seed: int = typer.Option(13, "--seed"),
     epochs: int = typer.Option(None, "--epochs"), batch_size: int = typer.Option(None, "--batch-size"),
     lr: float = typer.Option(None, "--lr"), hidden: int = typer.Option(None, "--hidden"),
+    patience: int = typer.Option(None, "--patience", help="Evaluations without improvement before stopping early."),
     layers: int = typer.Option(None, "--layers"), dropout: float = typer.Option(None, "--dropout"),
     bidirectional: bool = typer.Option(None, "--bidirectional/--unidirectional"),
     embedding: str = typer.Option(None, "--embedding", help="random, e5, or a word2vec/FastText file."),
@@ -123,7 +124,8 @@ def _train_one(name, train_set, val_set, run_dir, opts, on_step, on_phase):
     if os.environ.get("SEQLAB_CHECKPOINT_EVERY"):  # tests and very long runs
         train_cfg = replace(train_cfg, checkpoint_every=int(os.environ["SEQLAB_CHECKPOINT_EVERY"]))
     train_cfg = replace(train_cfg, **{k: v for k, v in {"epochs": opts["epochs"], "batch_size": opts["batch_size"],
-                                                       "lr": opts["lr"]}.items() if v is not None})
+                                                       "lr": opts["lr"], "patience": opts["patience"]}.items()
+                                      if v is not None})
     return train_recurrent(train_set, val_set, run_dir, model_cfg, train_cfg, tokenizer=opts["tokenizer"],
                            max_length=opts["max_length"], resume=opts["resume"], on_step=on_step, on_phase=on_phase)
 
