@@ -38,6 +38,7 @@ def train(
                                   "char, whitespace, or a model name."),
     max_length: int = typer.Option(128, "--max-length"),
     head: str = typer.Option("logreg", "--head", help="e5-head: logreg or mlp."),
+    precision: str = typer.Option("fp32", "--precision", help="e5-head features: fp32 or bf16 (faster)."),
     no_bucket: bool = typer.Option(False, "--no-bucket", help="Pad every batch to the longest text (slower)."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     resume: bool = typer.Option(False, "--resume", help="Continue the run in --out from its last checkpoint."),
@@ -94,7 +95,10 @@ def train(
     for name in models:
         run_dir = out / name if len(models) > 1 else out
         with _progress(name) as (on_step, on_phase):
-            summaries.append(_train_one(name, train_set, val_set, run_dir, locals(), on_step, on_phase))
+            summary = _train_one(name, train_set, val_set, run_dir, locals(), on_step, on_phase)
+        if summary:
+            summary["disk_mb"] = round(_disk_mb(run_dir), 2)
+        summaries.append(summary)
     _print_summary(summaries, json_out)
 
 
@@ -106,8 +110,8 @@ def _train_one(name, train_set, val_set, run_dir, opts, on_step, on_phase):
     if name == "e5-head":
         from seqlab.training.e5_head import HeadConfig, train_e5_head
 
-        return train_e5_head(train_set, val_set, run_dir, HeadConfig(head=opts["head"], seed=opts["seed"]),
-                             on_phase=on_phase)
+        return train_e5_head(train_set, val_set, run_dir, HeadConfig(head=opts["head"], seed=opts["seed"],
+                                                                     precision=opts["precision"]), on_phase=on_phase)
     from seqlab.training.loop import TrainConfig
     from seqlab.training.models import RecurrentConfig
     from seqlab.training.recurrent import train_recurrent
@@ -151,9 +155,16 @@ def _progress(name: str):
         yield on_step, on_phase
 
 
-def _model_size(summary: dict, out: Path | None = None) -> str:
+def _disk_mb(run_dir: Path) -> float:
+    """Size of the trained model's files (the resumable training state excluded)."""
+    return sum(p.stat().st_size for p in run_dir.rglob("*") if p.is_file() and "state" not in p.parts) / 1e6
+
+
+def _model_size(summary: dict) -> str:
     params = summary.get("parameters")
-    return f"{params / 1e6:.2f} M" if params else ""
+    if not params:
+        return ""
+    return f"{params / 1e6:.2f} M" if params >= 100_000 else f"{params:,}"
 
 
 def _print_summary(summaries: list[dict], json_out: bool) -> None:
@@ -167,12 +178,13 @@ def _print_summary(summaries: list[dict], json_out: bool) -> None:
     from rich.table import Table
 
     table = Table(title="validation results", title_justify="left")
-    for col in ("model", "accuracy", "macro-F1", "n", "train time", "parameters"):
+    for col in ("model", "accuracy", "macro-F1", "n", "train time", "parameters", "on disk"):
         table.add_column(col, justify="left" if col == "model" else "right")
     for s in summaries:
         val = s.get("val", {})
         table.add_row(s["model"], f"{val.get('accuracy', 0):.2%}" if val else "", f"{val.get('macro_f1', 0):.4f}"
-                      if val else "", str(val.get("n", "")), f"{s.get('seconds', 0):.0f} s", _model_size(s))
+                      if val else "", str(val.get("n", "")), f"{s.get('seconds', 0):.0f} s", _model_size(s),
+                      f"{s['disk_mb']:.1f} MB" if "disk_mb" in s else "")
     console().print(table)
 
 
