@@ -10,7 +10,7 @@ import typer
 from seqlab.cli.app import ErrorsOpt, FileOpt, JsonOpt, MarkdownOpt, ModelOpt, app, exclusive, gather_texts
 from seqlab.cli.tokens_cmd import PREFIXES, _prefix
 from seqlab.errors import UsageError
-from seqlab.render.console import console, json_line, print_json_lines
+from seqlab.render.console import console, json_line
 
 VectorsOpt = typer.Option(None, "--vectors", help="gensim vectors (.model/.kv or word2vec .txt/.bin) instead of "
                           "the embedded model's word vectors.")

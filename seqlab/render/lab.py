@@ -28,7 +28,7 @@ def gradflow_terminal(report: GradFlowReport, console: Console) -> None:
     for k in _sample_steps(report.steps):
         table.add_row(str(k), *[f"{flow.grad_norms[k]:.2e}" for flow in report.cells.values()])
     console.print(table)
-    for name, flow in report.cells.items():
+    for flow in report.cells.values():
         if flow.spectral_radius is not None:
             console.print(f"rnn: spectral radius of W_hh = {flow.spectral_radius:.3f}; per-step factor "
                           f"‖diag(1-h_t²)·W_hh‖₂: mean {np.mean(flow.factor_norms):.3f} "

@@ -104,7 +104,7 @@ def word_ids_for(text: str, offsets: list[tuple[int, int]], special: list[int]) 
     words = [m.span() for m in _WORD.finditer(text)]
     ends = [e for _, e in words]
     out: list[int | None] = []
-    for (start, end), is_special in zip(offsets, special):
+    for (start, _end), is_special in zip(offsets, special):
         if is_special:
             out.append(None)
             continue

@@ -41,7 +41,7 @@ def _specials(kind: str) -> dict[str, str]:
 
 
 def _build(kind: str, vocab_size: int, min_frequency: int, lowercase: bool):
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
 
     specials = _specials(kind)
     ordered = list(dict.fromkeys(specials.values()))

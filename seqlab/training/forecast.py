@@ -60,7 +60,7 @@ def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
         rows = [r for r in csv.reader(f)]
     if len(rows) < 3:
         raise InputError(f"{path} has too few rows for a series")
-    header, body = rows[0], rows[1:]
+    body = rows[1:]  # the first row is the header
     values, labels = [], []
     for r in body:
         try:

@@ -17,7 +17,6 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import numpy as np
 

@@ -5,7 +5,6 @@ import json
 import numpy as np
 import pytest
 
-from seqlab.cli import main
 from tests.cli.test_cli import run
 from tests.conftest import KOREAN
 

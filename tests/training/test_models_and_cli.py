@@ -116,9 +116,15 @@ def test_e5_head_with_cached_features(capsys, tmp_path, nsmc_rows):
     code, out, _ = run(capsys, "train", "--data", str(small), "--model", "e5-head", "--out", str(tmp_path / "h"), "--json")
     obj = json.loads(out)
     assert code == 0 and obj["model"] == "e5-head" and obj["val"]["accuracy"] > 0.6
-    t0 = time.perf_counter()
-    run(capsys, "train", "--data", str(small), "--model", "e5-head", "--out", str(tmp_path / "h2"), "--json")
-    assert json.loads(capsys.readouterr().out or "{}") == {} or True
+    from seqlab.storage import seqlab_home
+
+    chunks = {p: p.stat().st_mtime_ns for p in (seqlab_home() / "features").rglob("chunk-*.npy")}
+    assert chunks  # the features were cached on disk
+    code, out, _ = run(capsys, "train", "--data", str(small), "--model", "e5-head", "--head", "mlp", "--out",
+                       str(tmp_path / "h2"), "--json")
+    assert code == 0 and json.loads(out)["val"]["n"] == obj["val"]["n"]
+    # a second head on the same texts reuses the cached features: no chunk was written again
+    assert {p: p.stat().st_mtime_ns for p in (seqlab_home() / "features").rglob("chunk-*.npy")} == chunks
     code, out, _ = run(capsys, "predict", str(tmp_path / "h"), "최고의 영화", "--json")
     assert code == 0 and json.loads(out)["label"] in ("0", "1")
 

@@ -1,7 +1,6 @@
 """The JSON API: every route, every bad-input class (4xx with a message, never a 500), concurrency."""
 
 import concurrent.futures
-import json
 
 import pytest
 from fastapi.testclient import TestClient
