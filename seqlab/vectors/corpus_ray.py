@@ -13,6 +13,7 @@ import os
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.vectors.corpus_job import CorpusJobConfig, embed_shard
 
 
 class _ShardEmbedder:
@@ -24,15 +25,11 @@ class _ShardEmbedder:
         from seqlab.vectors.encoder import load_encoder
 
         torch.set_num_threads(threads)
-        self.config, self.prefix = config, prefix
-        self.encoder = load_encoder(config["model"], "cpu")
+        self.config, self.prefix = CorpusJobConfig(**config), prefix
+        self.encoder = load_encoder(self.config.model, "cpu")
 
     def __call__(self, batch: dict) -> dict:
-        vectors = []
-        for texts in batch["texts"]:
-            vectors.append(self.encoder.sentence_vectors(
-                list(texts), pooling=self.config["pooling"], normalize=self.config["normalize"], prefix=self.prefix,
-                batch_size=self.config["batch_size"], precision=self.config["precision"]))
+        vectors = [embed_shard(self.encoder, list(texts), self.config, self.prefix) for texts in batch["texts"]]
         return {"shard": batch["shard"], "vectors": np.array(vectors, dtype=object)}
 
 

@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 
 SUPPORTED = ("bert", "roberta", "xlm-roberta")
+ROW_MULTIPLE = 64  # pad the token matrix to a multiple of this many rows
 
 
 class PackedEncoder(torch.nn.Module):
@@ -58,29 +59,41 @@ class PackedEncoder(torch.nn.Module):
     def _ln(self, x, params):
         return F.layer_norm(x, x.shape[-1:], params[0], params[1], self.eps)
 
-    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        """``ids`` (N,) are the texts' ids back to back, ``lengths`` (B,) their lengths; returns (N, H)."""
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor, row_multiple: int = ROW_MULTIPLE) -> torch.Tensor:
+        """``ids`` (N,) are the texts' ids back to back, ``lengths`` (B,) their lengths; returns (N, H).
+
+        The token matrix is padded with throw-away rows up to a multiple of
+        ``row_multiple``, so a long job meets a few dozen GEMM shapes instead of
+        thousands (oneDNN caches one kernel per shape in bf16; a cache that keeps
+        growing is memory that keeps growing). Padded rows never reach a real row.
+        """
         B, T, N = len(lengths), int(lengths.max()), len(ids)
         starts = torch.cumsum(lengths, 0) - lengths  # (B,)
         row = torch.repeat_interleave(torch.arange(B), lengths)  # (N,) text of each token
         col = torch.arange(N) - starts[row]  # (N,) position of each token in its text
         key_mask = torch.arange(T)[None, :] < lengths[:, None]  # (B, T)
+        extra = -N % max(row_multiple, 1)
+        # padded rows read the first token's slot back from attention; their values are discarded
+        row_all = torch.cat([row, row.new_zeros(extra)])
+        col_all = torch.cat([col, col.new_zeros(extra)])
 
         x = self.word[ids] + self.position[col + self.position_offset] + self.token_type  # (N, H)
         x = self._ln(x, self.emb_ln)
+        if extra:
+            x = torch.cat([x, x.new_zeros(extra, x.shape[1])])  # (N + extra, H)
         H = x.shape[1]
         hd = H // self.heads
         for p in self.layers:
-            qkv = torch.addmm(p["b_qkv"], x, p["w_qkv"].t())  # (N, 3H)
+            qkv = torch.addmm(p["b_qkv"], x, p["w_qkv"].t())  # (N + extra, 3H)
             padded = qkv.new_zeros(B, T, 3 * H)
-            padded[row, col] = qkv
+            padded[row, col] = qkv[:N]
             q, k, v = padded.view(B, T, 3, self.heads, hd).permute(2, 0, 3, 1, 4)  # each (B, nh, T, hd)
             ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=key_mask[:, None, None, :])  # (B, nh, T, hd)
-            ctx = ctx.transpose(1, 2).reshape(B, T, H)[row, col]  # (N, H)
+            ctx = ctx.transpose(1, 2).reshape(B, T, H)[row_all, col_all]  # (N + extra, H)
             x = self._ln(x + torch.addmm(p["b_o"], ctx, p["w_o"].t()), p["ln1"])
-            inner = F.gelu(torch.addmm(p["b_in"], x, p["w_in"].t()))  # (N, FF)
+            inner = F.gelu(torch.addmm(p["b_in"], x, p["w_in"].t()))  # (N + extra, FF)
             x = self._ln(x + torch.addmm(p["b_out"], inner, p["w_out"].t()), p["ln2"])
-        return x
+        return x[:N]
 
 
 def segment_mean(hidden: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
