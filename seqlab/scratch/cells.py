@@ -128,11 +128,14 @@ class LSTMCell(_Cell):
         h = o * tanh_c
         return (h, c), LSTMStep(x, x_proj, h_prev, h_proj, bias, pre, i, f, g, o, c_prev, c, tanh_c, h)
 
-    def backward(self, s: LSTMStep, dh, dc):
-        """-> (d gate pre-activations (B, 4H), the same for W_hh, dh_prev, dc_prev)."""
+    def backward(self, s: LSTMStep, dh, dc, out: np.ndarray | None = None):
+        """-> (d gate pre-activations (B, 4H), the same for W_hh, dh_prev, dc_prev).
+
+        ``out`` (B, 4H), when given, receives the gate gradients (the layer passes its
+        per-step slot, which saves a copy per step)."""
         H = self.hidden_size
         dc = dc + dh * s.o * (1.0 - s.tanh_c**2)  # through h_t = o*tanh(c_t), plus from c_{t+1}
-        dpre = np.empty_like(s.pre)  # gate pre-activations, written block by block (no temporaries)
+        dpre = np.empty_like(s.pre) if out is None else out  # written block by block (no temporaries)
         di, df, dg, do = (dpre[:, k * H : (k + 1) * H] for k in range(4))
         np.multiply(dc, s.g, out=di)  # dL/di = dc * g
         di *= s.i * (1.0 - s.i)  # σ'

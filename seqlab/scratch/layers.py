@@ -177,7 +177,7 @@ class _Recurrent:
                     if self.kind == "lstm":
                         if keep_steps:  # dL/dc_t: from the next step and through h_t = o*tanh(c_t)
                             dc_total = dc_next + dh * steps[t].o * (1.0 - steps[t].tanh_c ** 2)
-                        d_x_side[t], _, dh_next, dc_next = cell.backward(steps[t], dh, dc_next)
+                        _, _, dh_next, dc_next = cell.backward(steps[t], dh, dc_next, out=d_x_side[t])
                     elif self.kind == "gru":
                         d_x_side[t], d_h_side[t], dh_next = cell.backward(steps[t], dh)
                     else:
@@ -191,8 +191,9 @@ class _Recurrent:
                 grads[names[0]] += d_x_side.reshape(T * B, G).T @ seq.reshape(T * B, -1)  # one GEMM
                 grads[names[1]] += d_h_side.reshape(T * B, G).T @ h_prev.reshape(T * B, H)  # sum over steps
                 if self.bias:
-                    grads[names[2]] += d_x_side.sum(axis=(0, 1))
-                    grads[names[3]] += d_h_side.sum(axis=(0, 1))
+                    d_bias = d_x_side.reshape(T * B, G).sum(axis=0)
+                    grads[names[2]] += d_bias
+                    grads[names[3]] += d_h_side.reshape(T * B, G).sum(axis=0) if d_h_side is not d_x_side else d_bias
                 d_seq = (d_x_side.reshape(T * B, G) @ cell.W_ih).reshape(T, B, -1)
                 d_seq = d_seq[::-1] if d == 1 else d_seq
                 d_layer_in = d_seq if d_layer_in is None else d_layer_in + d_seq
