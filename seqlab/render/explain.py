@@ -108,8 +108,13 @@ def _lstm_terminal(number, record, report, console) -> None:
     console.print("   c_t = f*c_{t-1} + i*g,  h_t = o*tanh(c_t);  f̄ ī ō = mean gate values "
                   "(every number: seqlab trace lstm TEXT)")
     table = Table(title_justify="left")
-    for col in ("t", "token", "f̄", "ī", "ō", "c_t", "h_t"):
-        table.add_column(col, no_wrap=True)
+    # short columns keep their width; on a narrow terminal the vectors wrap between numbers
+    table.add_column("t", no_wrap=True, min_width=2, justify="right")
+    table.add_column("token", no_wrap=True, max_width=12)
+    for col in ("f̄", "ī", "ō"):
+        table.add_column(col, no_wrap=True, min_width=4)
+    for col in ("c_t", "h_t"):
+        table.add_column(col, overflow="fold")
     for row in _lstm_rows(record):
         table.add_row(*[escape(c) for c in row])
     console.print(table)
