@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -29,8 +30,11 @@ def shape_lines(record: EmbeddingRecord, max_tokens: int = 16) -> list[str]:
 def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40) -> Table:
     table = Table(title=f"token vectors (first {preview} of {record.hidden.shape[1]} numbers, and the norm)",
                   title_justify="left")
+    # the first columns keep their width on a narrow terminal; the number preview gives way
+    widths = {"#": len(str(len(record.tokens.tokens))), "id": max(map(len, map(str, record.tokens.input_ids)), default=2),
+              "token": min(14, max(map(cell_len, record.tokens.tokens), default=5)), "‖v‖": 6}
     for col in ("#", "token", "id", "‖v‖"):
-        table.add_column(col, justify="left" if col == "token" else "right")
+        table.add_column(col, justify="left" if col == "token" else "right", no_wrap=True, min_width=widths[col])
     table.add_column(f"v[0:{preview}]", no_wrap=True, overflow="ellipsis")
     norms = np.linalg.norm(record.hidden, axis=1)
     n = len(record.tokens.tokens)
