@@ -63,8 +63,10 @@ def test_resume_after_kill_9_gives_identical_result(corpus, tmp_path):
     full = tmp_path / "full"
     embed_corpus(corpus, full, CONFIG)
     part = tmp_path / "part"
-    code = ("from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus; "
-            f"embed_corpus({str(corpus)!r}, {str(part)!r}, CorpusJobConfig(model='minilm', shard_size=50, batch_size=16))")
+    # the child pauses 2 s after each shard, so a loaded machine cannot let it finish before the kill lands
+    code = ("import time; from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus; "
+            f"embed_corpus({str(corpus)!r}, {str(part)!r}, CorpusJobConfig(model='minilm', shard_size=50, batch_size=16), "
+            "progress=lambda lines: time.sleep(2))")
     proc = subprocess.Popen([sys.executable, "-c", code])
     deadline = time.time() + 120
     while time.time() < deadline and not (part / "shard-00001.npy").exists():
