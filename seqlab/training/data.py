@@ -167,3 +167,8 @@ def train_val_split(data: Dataset, val_fraction: float = 0.1, seed: int = 13) ->
     val_mask = np.zeros(len(data), dtype=bool)
     val_mask[val] = True
     return data.subset(np.flatnonzero(~val_mask)), data.subset(np.flatnonzero(val_mask))
+
+
+def split_record(train: Dataset, val: Dataset) -> dict:
+    """What a saved run records about its data: source, split sizes and the rows skipped."""
+    return {"source": train.source, "train": len(train), "val": len(val), "bad_rows": train.bad.to_dict()}

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.storage import atomic_write_bytes, atomic_write_json, seqlab_home
-from seqlab.training.data import Dataset
+from seqlab.training.data import Dataset, split_record
 from seqlab.training.metrics import classification_metrics
 
 CHUNK = 5000
@@ -115,7 +115,7 @@ def train_e5_head(train: Dataset, val: Dataset, out: Path, cfg: HeadConfig = Hea
     (out / ".model.tmp").replace(out / "model.safetensors")
     config = {"task": "classify", "model": "e5-head", "head": cfg.to_dict(), "labels": train.label_names,
               "features": {"model": "e5-small", "prefix": "query: ", "pooling": "mean", "dim": int(X.shape[1])},
-              "data": {"source": train.source, "train": len(train), "val": len(val), "bad_rows": train.bad.to_dict()}}
+              "data": split_record(train, val)}
     atomic_write_json(out / "config.json", config)
     summary = {"model": "e5-head", "val": metrics.to_dict(), "seconds": time.perf_counter() - started,
                "feature_seconds": feature_seconds, "parameters": int(sum(w.size for w in weights.values()))}

@@ -11,7 +11,7 @@ import torch
 
 from seqlab.errors import InputError
 from seqlab.training.checkpoint import load_json, load_weights, save_model
-from seqlab.training.data import Dataset
+from seqlab.training.data import Dataset, split_record
 from seqlab.training.loop import TrainConfig, predict, train_classifier
 from seqlab.training.models import RecurrentClassifier, RecurrentConfig, initial_embedding
 from seqlab.training.prepare import TokenVocab, encode_texts, prepare
@@ -49,7 +49,7 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
     metrics = classification_metrics(val.labels, probs.argmax(1), train.label_names)
     config = {"task": "classify", "model": model.cell, "recurrent": model.to_dict(), "train": cfg.to_dict(),
               "tokenizer": tokenizer, "min_freq": min_freq, "max_length": max_length, "labels": train.label_names,
-              "data": {"source": train.source, "train": len(train), "val": len(val), "bad_rows": train.bad.to_dict()}}
+              "data": split_record(train, val)}
     summary = {"model": model.cell, "val": metrics.to_dict(), "best_step": state.best_step, "steps": state.step,
                "stopped_early": state.stopped, "train_seconds": state.elapsed, "tokenize_seconds": tokenize_seconds,
                "seen_digest": state.seen_digest,

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.storage import atomic_write_json
-from seqlab.training.data import Dataset
+from seqlab.training.data import Dataset, split_record
 from seqlab.training.metrics import classification_metrics
 
 
@@ -87,7 +87,7 @@ def train_tfidf(train: Dataset, val: Dataset, out: Path, cfg: TfidfConfig = Tfid
              "word": {k: int(v) for k, v in word.vocabulary_.items()}}
     atomic_write_json(out / "vocab.json", vocab)
     config = {"task": "classify", "model": "tfidf", "tfidf": cfg.to_dict(), "labels": train.label_names,
-              "data": {"source": train.source, "train": len(train), "val": len(val), "bad_rows": train.bad.to_dict()}}
+              "data": split_record(train, val)}
     atomic_write_json(out / "config.json", config)
     summary = {"model": "tfidf", "val": metrics.to_dict(), "seconds": time.perf_counter() - started,
                "parameters": int(coef.size + intercept.size), "features": int(X.shape[1])}
