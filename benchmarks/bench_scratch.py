@@ -4,8 +4,13 @@
 
 Both in float32 on the CPU. The scratch LSTM does the input projection of all
 steps as one GEMM and one fused gate GEMM per step; backward collects the gate
-gradients and finishes dW_ih, dW_hh and dx as single GEMMs. Also reported:
-the cost of tracing (keeping every step's dW_hh contribution and dL/dh_t).
+gradients and finishes dW_ih, dW_hh and dx as single GEMMs.
+
+Untraced is ``forward(x, trace=False)`` + ``backward(d_out)``: the training path
+(records hold only what backward needs, buffers reused from call to call).
+Traced is ``forward(x)`` + ``backward(d_out, keep_steps=True)``: every number of
+every step kept in new arrays, plus each step's dL/dh_t, dL/dc_t and dW_hh
+contribution, as ``seqlab trace`` uses it. Both are timed in the same run.
 """
 
 from __future__ import annotations
@@ -49,15 +54,15 @@ def main() -> None:
         out, _ = module(xt)
         out.backward(dt)
 
-    def scratch_step(keep=False):
-        layer.forward(x)
-        layer.backward(d_out, keep_steps=keep)
+    def scratch_step(traced=False):
+        layer.forward(x, trace=traced)
+        layer.backward(d_out, keep_steps=traced)
 
     t_torch, m_torch = best(torch_step, args.repeat)
     t_np, m_np = best(scratch_step, args.repeat)
     t_traced, m_traced = best(lambda: scratch_step(True), args.repeat)
     # correctness in the same run: gradients agree in float32
-    scratch_step()
+    layer.forward(x, trace=False)
     _, grads = layer.backward(d_out)
     torch_step()
     err = max(float(np.abs(grads[n] - p.grad.numpy()).max() / (np.abs(p.grad.numpy()).max() + 1e-12))

@@ -12,6 +12,16 @@ GEMM before the loop, each step does one fused GEMM for all its gates, and
 backward collects the per-step gate gradients so that ``dW_ih``, ``dW_hh`` and
 ``d_x`` are again single GEMMs after the loop.
 
+Two ways to run it. ``forward(x)`` (traced, the default) keeps every number of
+every step in records of their own, for traces and teaching. ``forward(x,
+trace=False)`` is the training path: the records keep only what backward needs,
+in buffers the layer reuses from call to call (fresh memory costs page faults),
+and the LSTM takes its bias and the ½ of ``σ(x) = ½ + ½·tanh(x/2)`` from the
+input GEMM (a column of ones; halving is exact). Its backward then writes each
+step's gate gradients over that step's gates, so a second backward needs a new
+forward, as in torch without ``retain_graph``. Both paths are tested against
+torch to 1e-9 in float64.
+
 Weight sharing is visible: the same ``W_hh`` serves every step, so ``dW_hh`` is
 the sum over steps of ``dgates_t^T · h_{t-1}``; ``backward(..., keep_steps=True)``
 keeps each step's contribution (and ``dL/dh_t``, ``dL/dc_t``) for traces.
@@ -20,6 +30,7 @@ keeps each step's contribution (and ``dL/dh_t``, ``dL/dc_t``) for traces.
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 
@@ -47,6 +58,8 @@ class _Recurrent:
             assert params[name].shape == shape, f"{name}: got {params[name].shape}, expected {shape}"
         self.params = {name: np.asarray(params[name], dtype=self.dtype) for name in shapes}
         self._cache: dict[tuple[int, int], dict] | None = None
+        self._spent = False  # True after the backward of an untraced LSTM forward (see backward)
+        self._buffers: dict[tuple, np.ndarray] = {}
         self.backward_steps: dict[tuple[int, int], list[dict]] = {}
 
     # -- construction ---------------------------------------------------------------------------
@@ -85,8 +98,15 @@ class _Recurrent:
             return np.asarray(h0[0], dtype=self.dtype), np.asarray(h0[1], dtype=self.dtype)
         return zeros if h0 is None else np.asarray(h0, dtype=self.dtype)
 
-    def forward(self, x: np.ndarray, h0=None):
-        """x (B, T, I) -> out (B, T, D*H), and h_n (L*D, B, H), or (h_n, c_n) for the LSTM."""
+    def forward(self, x: np.ndarray, h0=None, trace: bool = True):
+        """x (B, T, I) -> out (B, T, D*H), and h_n (L*D, B, H), or (h_n, c_n) for the LSTM.
+
+        ``trace=True`` (the default) keeps every number of every step in records of their own
+        (:meth:`steps`). ``trace=False`` is the fast path for training and benchmarks: the
+        records hold only what backward needs (``h_proj`` and ``pre`` are ``None``) and live in
+        buffers that the next forward of the same shape reuses, so they are valid until then.
+        ``out`` and the final state are always new arrays.
+        """
         x = np.asarray(x, dtype=self.dtype)
         if x.ndim != 3 or x.shape[2] != self.input_size:
             raise ValueError(f"expected input (B, T, {self.input_size}), got {x.shape}")
@@ -100,30 +120,71 @@ class _Recurrent:
             outputs = []
             for d in range(self.directions):
                 cell = self.cell(k, d)
+                alloc = self._allocator(trace, k, d)
                 seq = layer_in[::-1] if d == 1 else layer_in  # the reverse direction reads backwards
-                x_proj = cell.project_inputs(np.ascontiguousarray(seq))  # (T, B, G*H), one GEMM
+                x_proj_shape = (T, B, cell.W_ih.shape[0])
+                folded = cell.folds_bias and not trace
+                step = partial(cell.forward, folded=True) if folded else cell.forward
+                if folded:  # inputs plus a column of ones: the input GEMM adds the bias too
+                    inputs = alloc("input", (*seq.shape[:2], seq.shape[2] + 1))
+                    np.copyto(inputs[..., :-1], seq)
+                    inputs[..., -1] = 1.0
+                    # written straight into the gates' block, which each step then completes in place
+                    x_proj = cell.project_inputs_folded(inputs, out=alloc("gates", x_proj_shape))  # one GEMM
+                    seq = inputs[..., :-1]
+                else:
+                    if not seq.flags.c_contiguous:  # one copy, read by the input GEMM and again by dW_ih
+                        inputs = alloc("input", seq.shape)
+                        np.copyto(inputs, seq)
+                        seq = inputs
+                    inputs = seq
+                    x_proj = cell.project_inputs(seq, out=alloc("x_proj", x_proj_shape))  # one GEMM
                 idx = k * self.directions + d
-                state = (init[0][idx], init[1][idx]) if self.kind == "lstm" else init[idx]
-                steps = []
+                steps, blocks = cell.new_steps(T, B, trace, alloc)  # records, written in place by each step
+                blocks["h"][0] = init[0][idx] if self.kind == "lstm" else init[idx]
+                state = blocks["h"][0]
+                if self.kind == "lstm":
+                    blocks["c"][0] = init[1][idx]
+                    state = (blocks["h"][0], blocks["c"][0])
                 for t in range(T):
-                    state, step = cell.forward(seq[t], state, x_proj[t])
-                    steps.append(step)
-                hs = np.stack([s.h for s in steps])  # (T, B, H) in reading order
+                    state, _ = step(seq[t], state, x_proj[t], out=steps[t])
+                hs = blocks["h"][1:]  # (T, B, H) in reading order
                 outputs.append(hs[::-1] if d == 1 else hs)
                 if self.kind == "lstm":
                     h_n[idx], c_n[idx] = state
                 else:
                     h_n[idx] = state
-                cache[(k, d)] = {"input": seq, "steps": steps}
+                cache[(k, d)] = {"input": inputs, "folded": folded, "steps": steps, "h": blocks["h"],
+                                 "gates": blocks.get("gates")}
             layer_in = np.concatenate(outputs, axis=2) if self.directions == 2 else outputs[0]
-        self._cache = cache
+        self._cache, self._spent = cache, False
         out = np.ascontiguousarray(layer_in.transpose(1, 0, 2))
         return out, ((h_n, c_n) if self.kind == "lstm" else h_n)
+
+    def _allocator(self, trace: bool, layer: int, direction: int):
+        """Where a forward keeps its arrays: new ones when traced (the records are the caller's
+        to keep), else this layer's buffers, reused while the shapes stay the same, so that a
+        training loop does not pay for fresh memory (page faults) on every batch."""
+        if trace:
+            return lambda name, shape: np.empty(shape, self.dtype)
+        return lambda name, shape: self._buffer((layer, direction, name), shape)
+
+    def _buffer(self, key: tuple, shape: tuple) -> np.ndarray:
+        array = self._buffers.get(key)
+        if array is None or array.shape != shape:
+            array = self._buffers[key] = np.empty(shape, self.dtype)
+        return array
+
+    def _no_forward(self, what: str) -> str:
+        if self._spent:
+            return (f"call forward() again before {what}: the last backward() of an untraced "
+                    "forward (trace=False) used up its buffers")
+        return f"call forward() before {what}"
 
     def steps(self, layer: int = 0, direction: int = 0) -> list:
         """The step records of the last forward pass, in reading order (what traces show)."""
         if self._cache is None:
-            raise RuntimeError("call forward() first")
+            raise RuntimeError(self._no_forward("steps()"))
         return self._cache[(layer, direction)]["steps"]
 
     # -- backward -------------------------------------------------------------------------------
@@ -141,7 +202,7 @@ class _Recurrent:
             with respect to the initial state are left in ``self.d_initial``.
         """
         if self._cache is None:
-            raise RuntimeError("call forward() before backward()")
+            raise RuntimeError(self._no_forward("backward()"))
         H, D = self.hidden_size, self.directions
         d_out = np.asarray(d_out, dtype=self.dtype)
         B, T = d_out.shape[:2]
@@ -160,7 +221,7 @@ class _Recurrent:
             d_layer_in = None
             for d in range(D):
                 cell, cache = self.cell(k, d), self._cache[(k, d)]
-                steps, seq = cache["steps"], cache["input"]
+                steps, seq = cache["steps"], cache["input"]  # (T, B, I), or (T, B, I+1) when folded
                 d_hs = d_layer_out[:, :, d * H : (d + 1) * H]
                 d_hs = d_hs[::-1] if d == 1 else d_hs  # into reading order
                 idx = k * D + d
@@ -168,16 +229,21 @@ class _Recurrent:
                 dc_next = None
                 if self.kind == "lstm":
                     dc_next = dc_n[idx].copy() if dc_n is not None else np.zeros((B, H), dtype=self.dtype)
-                d_x_side = np.empty((T, B, cell.W_ih.shape[0]), dtype=self.dtype)
+                G = cell.W_ih.shape[0]
+                if cache["folded"]:  # untraced LSTM: each step's gate gradients overwrite its gates
+                    d_x_side = cache["gates"]  # (read first), so this forward's tape is spent after this
+                else:
+                    d_x_side = self._buffer((k, d, "d_x_side"), (T, B, G))  # scratch: nothing in it escapes
                 # RNN and LSTM use one gradient for both sides; only the GRU's differ
-                d_h_side = np.empty_like(d_x_side) if self.kind == "gru" else d_x_side
+                d_h_side = self._buffer((k, d, "d_h_side"), (T, B, G)) if self.kind == "gru" else d_x_side
                 kept = [None] * T
+                dh_prev = np.empty((B, H), self.dtype)  # the LSTM's dL/dh_{t-1}, read at once by the next step
                 for t in reversed(range(T)):
                     dh = d_hs[t] + dh_next  # dL/dh_t: from this step's output and from step t+1
                     if self.kind == "lstm":
                         if keep_steps:  # dL/dc_t: from the next step and through h_t = o*tanh(c_t)
                             dc_total = dc_next + dh * steps[t].o * (1.0 - steps[t].tanh_c ** 2)
-                        _, _, dh_next, dc_next = cell.backward(steps[t], dh, dc_next, out=d_x_side[t])
+                        _, _, dh_next, dc_next = cell.backward(steps[t], dh, dc_next, out=d_x_side[t], dh_out=dh_prev)
                     elif self.kind == "gru":
                         d_x_side[t], d_h_side[t], dh_next = cell.backward(steps[t], dh)
                     else:
@@ -186,15 +252,20 @@ class _Recurrent:
                         kept[t] = {"dh": dh, "dc": dc_total if self.kind == "lstm" else None,
                                    "dW_hh": d_h_side[t].T @ steps[t].h_prev}
                 names = torch_layout.param_names(k, d, self.bias)
-                h_prev = np.stack([s.h_prev for s in steps])  # (T, B, H)
-                G = d_x_side.shape[2]
-                grads[names[0]] += d_x_side.reshape(T * B, G).T @ seq.reshape(T * B, -1)  # one GEMM
-                grads[names[1]] += d_h_side.reshape(T * B, G).T @ h_prev.reshape(T * B, H)  # sum over steps
+                d_x_all, d_h_all = d_x_side.reshape(T * B, G), d_h_side.reshape(T * B, G)
+                h_prev = cache["h"][:-1].reshape(T * B, H)  # every h_{t-1}, already one block
+                dW_ih = d_x_all.T @ seq.reshape(T * B, -1)  # one GEMM: the sum over steps
+                if cache["folded"]:  # the column of ones: its gradient is the bias gradient
+                    d_bias, dW_ih = dW_ih[:, -1], dW_ih[:, :-1]
+                elif self.bias:
+                    d_bias = d_x_all.sum(axis=0)
+                grads[names[0]] = np.ascontiguousarray(dW_ih)
+                np.matmul(d_h_all.T, h_prev, out=grads[names[1]])  # sum over steps of dgates_t^T·h_{t-1}
                 if self.bias:
-                    d_bias = d_x_side.reshape(T * B, G).sum(axis=0)
-                    grads[names[2]] += d_bias
-                    grads[names[3]] += d_h_side.reshape(T * B, G).sum(axis=0) if d_h_side is not d_x_side else d_bias
-                d_seq = (d_x_side.reshape(T * B, G) @ cell.W_ih).reshape(T, B, -1)
+                    grads[names[2]] = d_bias.copy()
+                    grads[names[3]] = d_h_all.sum(axis=0) if d_h_side is not d_x_side else d_bias.copy()
+                d_seq = self._buffer((k, d, "d_input"), (T, B, cell.W_ih.shape[1]))
+                np.matmul(d_x_all, cell.W_ih, out=d_seq.reshape(T * B, -1))
                 d_seq = d_seq[::-1] if d == 1 else d_seq
                 d_layer_in = d_seq if d_layer_in is None else d_layer_in + d_seq
                 d_h0[idx] = dh_next
@@ -204,6 +275,9 @@ class _Recurrent:
                     self.backward_steps[(k, d)] = kept
             d_layer_out = d_layer_in
         self.d_initial = (d_h0, d_c0) if self.kind == "lstm" else d_h0
+        if any(cache["folded"] for cache in self._cache.values()):
+            self._cache = None  # the gates are gone: backward again needs a new forward
+            self._spent = True
         return np.ascontiguousarray(d_layer_out.transpose(1, 0, 2)), grads
 
 

@@ -24,8 +24,11 @@ def _configs():
                     nonlinearity="relu"), 4, 2
 
 
+@pytest.mark.parametrize("trace", [True, False], ids=["traced", "untraced"])
 @pytest.mark.parametrize("cls,options,T,B", list(_configs()))
-def test_forward_and_every_gradient_equal_torch(cls, options, T, B):
+def test_forward_and_every_gradient_equal_torch(cls, options, T, B, trace):
+    """Both paths: traced (every number kept) and untraced (the fast path: reused buffers,
+    and for the LSTM the bias and σ's halving folded into the input GEMM)."""
     torch.manual_seed(T * 7 + B)
     module = TORCH[cls](batch_first=True, **options).double()
     layer = cls.from_torch(module)
@@ -36,11 +39,11 @@ def test_forward_and_every_gradient_equal_torch(cls, options, T, B):
     if cls is LSTM:
         c0 = torch.randn(*shape, dtype=torch.float64, requires_grad=True)
         out, (h_n, c_n) = module(x, (h0, c0))
-        ours, (o_h, o_c) = layer.forward(x.detach().numpy(), (h0.detach().numpy(), c0.detach().numpy()))
+        ours, (o_h, o_c) = layer.forward(x.detach().numpy(), (h0.detach().numpy(), c0.detach().numpy()), trace=trace)
         np.testing.assert_allclose(o_c, c_n.detach().numpy(), atol=1e-9, rtol=0)
     else:
         out, h_n = module(x, h0)
-        ours, o_h = layer.forward(x.detach().numpy(), h0.detach().numpy())
+        ours, o_h = layer.forward(x.detach().numpy(), h0.detach().numpy(), trace=trace)
     assert ours.shape == (B, T, D * options["hidden_size"])
     np.testing.assert_allclose(ours, out.detach().numpy(), atol=1e-9, rtol=0)
     np.testing.assert_allclose(o_h, h_n.detach().numpy(), atol=1e-9, rtol=0)
@@ -62,6 +65,38 @@ def test_forward_and_every_gradient_equal_torch(cls, options, T, B):
     np.testing.assert_allclose(d_h0, h0.grad.numpy(), atol=1e-9, rtol=0)
     if cls is LSTM:
         np.testing.assert_allclose(layer.d_initial[1], c0.grad.numpy(), atol=1e-9, rtol=0)
+
+
+@pytest.mark.parametrize("cls", [RNN, LSTM, GRU])
+def test_untraced_buffers_are_reused_but_nothing_returned_is_overwritten(cls):
+    layer = cls(3, 4, num_layers=2, bidirectional=True, seed=3)
+    rng = np.random.default_rng(0)
+    x1, x2 = rng.normal(size=(2, 5, 3)), rng.normal(size=(2, 5, 3))
+    traced_out, _ = layer.forward(x1)
+    traced_h = [s.h.copy() for s in layer.steps(0, 0)]
+    kept = layer.steps(0, 0)
+    out1, _ = layer.forward(x1, trace=False)
+    assert layer.steps(0, 0)[0].h_proj is None  # untraced records keep only what backward needs
+    d_out = rng.normal(size=out1.shape)
+    d_x1, _ = layer.backward(d_out)
+    out1_copy, d_x1_copy = out1.copy(), d_x1.copy()
+    buffers = {key: id(a) for key, a in layer._buffers.items()}
+    out2, _ = layer.forward(x2, trace=False)  # same shapes: the same buffers, new numbers
+    layer.backward(d_out)
+    assert {key: id(a) for key, a in layer._buffers.items()} == buffers
+    np.testing.assert_array_equal(out1, out1_copy)  # what was returned is the caller's
+    np.testing.assert_array_equal(d_x1, d_x1_copy)
+    assert not np.allclose(out1, out2)
+    np.testing.assert_allclose(out1, traced_out, atol=1e-12)  # untraced computes the same numbers
+    for s, h in zip(kept, traced_h):  # traced records are never written by a later forward
+        np.testing.assert_array_equal(s.h, h)
+    assert kept[0].h_proj is not None
+    if cls is LSTM:  # its untraced backward writes the gate gradients over the gates
+        with pytest.raises(RuntimeError, match="call forward\\(\\) again before backward"):
+            layer.backward(d_out)
+    else:
+        d_x2, _ = layer.backward(d_out)
+        assert d_x2.shape == x2.shape
 
 
 @pytest.mark.parametrize("cls", [RNN, LSTM, GRU])
