@@ -120,15 +120,16 @@ def test_from_torch_refuses_wrong_modules():
         LSTM.from_torch(torch.nn.GRU(3, 4, batch_first=True))
 
 
+@pytest.mark.parametrize("trace", [True, False], ids=["traced", "untraced"])
 @pytest.mark.parametrize("cls", [RNN, LSTM, GRU])
-def test_finite_difference_gradcheck(cls):
+def test_finite_difference_gradcheck(cls, trace):
     layer = cls(3, 4, num_layers=2, bidirectional=True, seed=3)
     rng = np.random.default_rng(1)
     x = rng.normal(size=(2, 5, 3))
     w = rng.normal(size=(2, 5, 8))
 
     def loss():
-        out, _ = layer.forward(x)
+        out, _ = layer.forward(x, trace=trace)
         return float((out * w).sum())
 
     loss()
