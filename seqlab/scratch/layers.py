@@ -104,7 +104,8 @@ class _Recurrent:
         ``trace=True`` (the default) keeps every number of every step in records of their own
         (:meth:`steps`). ``trace=False`` is the fast path for training and benchmarks: the
         records hold only what backward needs (``h_proj`` and ``pre`` are ``None``) and live in
-        buffers that the next forward of the same shape reuses, so they are valid until then.
+        buffers that the next forward of the same shape reuses, so they are valid until then
+        (for the LSTM, until its backward, which writes the gate gradients over the gates).
         ``out`` and the final state are always new arrays.
         """
         x = np.asarray(x, dtype=self.dtype)
