@@ -112,6 +112,8 @@ class _Recurrent:
         if x.ndim != 3 or x.shape[2] != self.input_size:
             raise ValueError(f"expected input (B, T, {self.input_size}), got {x.shape}")
         B, T, _ = x.shape
+        if B == 0 or T == 0:
+            raise ValueError(f"expected at least one sequence and one step, got input of shape {x.shape}")
         init = self._initial(h0, B)
         h_n = np.zeros((self.num_layers * self.directions, B, self.hidden_size), dtype=self.dtype)
         c_n = np.zeros_like(h_n) if self.kind == "lstm" else None

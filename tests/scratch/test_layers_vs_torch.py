@@ -99,6 +99,13 @@ def test_untraced_buffers_are_reused_but_nothing_returned_is_overwritten(cls):
         assert d_x2.shape == x2.shape
 
 
+@pytest.mark.parametrize("trace", [True, False])
+@pytest.mark.parametrize("shape", [(2, 0, 3), (0, 4, 3)])
+def test_empty_input_gets_a_clear_message(shape, trace):
+    with pytest.raises(ValueError, match="at least one sequence and one step"):
+        LSTM(3, 4, seed=0).forward(np.zeros(shape), trace=trace)
+
+
 @pytest.mark.parametrize("cls", [RNN, LSTM, GRU])
 def test_to_torch_round_trip_and_float32(cls):
     layer = cls(3, 5, num_layers=2, bidirectional=True, seed=1)
