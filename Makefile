@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 TEXT ?= 안녕하세요, 오늘 날씨가 정말 좋네요
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-all bench lock clean
+.PHONY: run test test-all lint bench lock clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; seqlab needs Python 3.11 (make PYTHON=/path/to/python3.11)"; exit 1; }
@@ -26,7 +26,13 @@ run: $(VENV)/.installed-run
 	$(BIN)/seqlab explain "$(TEXT)"
 
 test: $(VENV)/.installed-dev
+	$(BIN)/lint-imports
+	$(BIN)/ruff check seqlab tests benchmarks
 	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/lint-imports
+	$(BIN)/ruff check seqlab tests benchmarks
 
 test-all: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -m "not network"

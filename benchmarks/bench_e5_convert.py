@@ -16,7 +16,7 @@ from common import machine
 
 
 def main() -> None:
-    from seqlab.models.e5_convert import convert
+    from seqlab.pretrained.e5_convert import convert
 
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "e5-small"

@@ -23,7 +23,7 @@ def main() -> None:
 
     from tokenizers import Tokenizer as Backend
 
-    from seqlab.tokens.loading import load_tokenizer
+    from seqlab.pretrained.loading import load_tokenizer
     from seqlab.tokens.kiwi import kiwi_instance
 
     texts = nsmc_texts(args.n)

@@ -19,7 +19,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-
 from common import NSMC, machine
 
 
@@ -32,7 +31,7 @@ def main() -> None:
 
     from seqlab.training.data import load_dataset, train_val_split
     from seqlab.training.loop import TrainConfig, lr_at, train_classifier
-    from seqlab.training.models import RecurrentClassifier, RecurrentConfig
+    from seqlab.training.networks import RecurrentClassifier, RecurrentConfig
     from seqlab.training.prepare import bucket_batches, pad_batch, prepare
 
     data = load_dataset(NSMC)

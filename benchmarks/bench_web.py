@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from common import machine
 
 TEXT = "이 영화 정말 재밌어요 배우들 연기도 좋고 음악도 최고였어요 강추"  # 20 tokens with <s> and </s>

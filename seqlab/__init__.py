@@ -15,8 +15,8 @@ __version__ = "0.1.0"
 from seqlab.errors import InputError, ModelUnavailable, SeqlabError
 from seqlab.ids.batch import Batch
 from seqlab.ids.vocab import Vocabulary
-from seqlab.models.registry import DEFAULT_MODEL
-from seqlab.tokens.loading import load_tokenizer
+from seqlab.pretrained.loading import load_tokenizer
+from seqlab.pretrained.registry import DEFAULT_MODEL
 from seqlab.tokens.record import TokenRecord
 
 

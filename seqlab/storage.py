@@ -9,6 +9,7 @@ leaves either the old state or the new one, never a partial file that loads.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -31,6 +32,20 @@ def seqlab_home() -> Path:
     """The cache directory: ``$SEQLAB_HOME``, default ``~/.cache/seqlab``."""
     env = os.environ.get("SEQLAB_HOME")
     return Path(env).expanduser() if env else Path.home() / ".cache" / "seqlab"
+
+
+def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
+    """The SHA-256 of a file's bytes, read in 1 MB chunks (any size, flat memory).
+
+    >>> import tempfile; p = Path(tempfile.mkdtemp()) / "a.txt"; _ = p.write_bytes(b"abc")
+    >>> sha256_file(p)[:16]
+    'ba7816bf8f01cfea'
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(chunk), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:
@@ -71,6 +86,18 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
 def atomic_write_json(path: str | os.PathLike, obj: Any) -> Path:
     """Write ``obj`` as pretty UTF-8 JSON (Hangul kept readable) atomically."""
     return atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def remove_temporaries(directory: str | os.PathLike) -> int:
+    """Delete the ``.NAME.*.tmp`` files that :func:`atomic_write_bytes` left in ``directory`` when a process
+    was killed mid-write; returns how many. Call it only where one writer owns the folder (a resumed job)."""
+    removed = 0
+    for path in Path(directory).glob(".*.tmp"):
+        if path.is_file():
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed += 1
+    return removed
 
 
 def _owner_alive(name: str) -> bool:

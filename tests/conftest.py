@@ -37,9 +37,34 @@ def reviews(nsmc_rows) -> list[str]:
     return [r[1] for r in nsmc_rows]
 
 
+@pytest.fixture(scope="session")
+def korean() -> str:
+    """The sentence of the README and of `make run`."""
+    return KOREAN
+
+
 def run_cli(*args: str, input: bytes | None = None, env: dict | None = None, timeout: int = 300):
     """Run the real ``seqlab`` console script in a subprocess (true exit codes, true stderr)."""
     exe = Path(sys.executable).parent / "seqlab"
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "seqlab"]
-    return subprocess.run([*cmd, *args], input=input, capture_output=True, timeout=timeout,
+    return subprocess.run([*cmd, *args], input=input, capture_output=True, timeout=timeout, check=False,
                           env={**os.environ, **(env or {})})
+
+
+@pytest.fixture
+def cli_process():
+    """``cli_process("tokenize", "안녕")``: the console script in a subprocess -> CompletedProcess."""
+    return run_cli
+
+
+@pytest.fixture
+def cli(capsys):
+    """``cli("tokenize", "안녕", "--json")``: the CLI in this process -> (exit code, stdout, stderr)."""
+    from seqlab.cli import main
+
+    def run(*args: str):
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

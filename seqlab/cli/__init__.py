@@ -1,5 +1,5 @@
-"""The ``seqlab`` command: a thin shell over the library (parse, call, render)."""
+"""The ``seqlab`` command: a thin shell over the library (parse, call one function, render)."""
 
-from seqlab.cli.app import main
+from seqlab.cli.main import main
 
 __all__ = ["main"]

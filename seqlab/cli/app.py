@@ -1,91 +1,83 @@
-"""The typer application, its error handling and the options every command shares.
+"""The ``seqlab`` typer application: built per run, in the language chosen for it, from the command modules.
 
-Exit codes: 0 ok, 1 bad input or unavailable model, 2 usage error. A user never
-sees a traceback; ``SEQLAB_DEBUG=1`` re-raises unexpected errors.
+Each ``*_cmd`` module has a ``register(app)`` function that defines its commands;
+:func:`build_app` calls them in pipeline order. Building the app after the
+language is chosen puts every ``--help`` in that language.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
-
 import typer
 
-from seqlab.errors import SeqlabError, UsageError
-from seqlab.render.console import console, ensure_utf8_stdio
-
-app = typer.Typer(
-    name="seqlab", add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-    help="Korean-first NLP pipeline with every number visible: text → tokens → ids → vectors → sequence models.",
-)
-
-ModelOpt = typer.Option(None, "--model", "-m", help="e5-small (default), minilm, kiwi, char, whitespace, "
-                        "a hub id such as klue/bert-base, or a local directory.")
-FileOpt = typer.Option(None, "--file", "-f", help="Read texts from FILE, one per line (- for stdin).")
-ErrorsOpt = typer.Option("strict", "--errors", help="strict: stop at invalid UTF-8/surrogates; replace: use U+FFFD.")
-JsonOpt = typer.Option(False, "--json", help="Print JSON (one object per line) for scripts.")
-MarkdownOpt = typer.Option(False, "--markdown", help="Print Markdown.")
-NormOpt = typer.Option("NFC", "--normalization", help="Unicode form applied first: NFC, NFKC, NFD, NFKD or none.")
-VocabOpt = typer.Option(None, "--vocab", help="Vocabulary JSON for kiwi/char/whitespace (default: built from wordfreq).")
+from seqlab.i18n import _
 
 
-def gather_texts(texts: list[str] | None, file: Path | None, errors: str) -> list[str]:
-    """The texts a command works on: arguments, ``-f FILE``, or ``-`` for stdin."""
-    from seqlab.text.reading import read_lines
-    from seqlab.text.unicode import clean_surrogates
+def version_callback(value: bool) -> None:
+    if value:
+        from seqlab import __version__
 
-    if file is not None and texts:
-        raise UsageError("give either TEXT arguments or -f FILE, not both")
-    if file is not None:
-        return read_lines(file, errors)
-    if texts == ["-"]:
-        return read_lines("-", errors)
-    if not texts:
-        raise UsageError("no text given", "Give TEXT, -f FILE (one text per line), or - to read stdin.")
-    return [clean_surrogates(t, errors) for t in texts]
+        print(f"seqlab {__version__}")
+        raise typer.Exit()
 
 
-def exclusive(**flags: bool) -> None:
-    on = [name for name, value in flags.items() if value]
-    if len(on) > 1:
-        raise UsageError(f"choose one output format, not {' and '.join('--' + n for n in on)}")
+def build_app() -> typer.Typer:
+    from seqlab.cli import explain_cmd, lab_cmd, models_cmd, tokens_cmd, trace_cmd, train_cmd, vectors_cmd, web_cmd
+    from seqlab.cli.options import check_lang, lang_opt
+
+    app = typer.Typer(name="seqlab", add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                      rich_markup_mode=None,
+                      help=_("Korean-first NLP pipeline with every number visible: "
+                             "text → tokens → ids → vectors → sequence models."))
+
+    @app.callback()
+    def root(version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
+                                          help=_("Print the version and exit.")),
+             lang: str = lang_opt()):
+        check_lang(lang)
+
+    for module in (explain_cmd, tokens_cmd, models_cmd, vectors_cmd, trace_cmd, lab_cmd, train_cmd, web_cmd):
+        module.register(app)
+    return app
 
 
-def _print_error(exc: SeqlabError) -> None:
-    err = console(stderr=True)
-    err.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False, soft_wrap=True)
-    if exc.hint:
-        err.print(exc.hint, markup=False, highlight=False, soft_wrap=True)
+def argument_names() -> dict[str, str]:
+    """Placeholders of the positional arguments in usage lines, in the interface language."""
+    return {"texts": _("TEXT"), "text": _("TEXT"), "cell": _("CELL"), "a": "A", "b": "B", "query": _("QUERY"),
+            "word": _("WORD"), "expression": _("EXPRESSION"), "items": _("ITEM"), "run_dir": _("RUN_DIR"),
+            "questions": _("QUESTIONS"), "name": _("NAME"), "data": _("DATA")}
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``seqlab`` console script."""
-    from seqlab.cli import commands  # noqa: F401  registers every command
+def build_command():
+    """The click command of :func:`build_app`, with plain placeholders in ``--help`` (``PATH``, ``N``) rather
+    than Python types (``<path>``, ``<int>``)."""
+    from pathlib import Path
+    from typing import get_args
 
-    ensure_utf8_stdio()
-    debug = os.environ.get("SEQLAB_DEBUG", "") not in ("", "0")
-    try:
-        # standalone mode: typer/click print usage errors themselves and exit with 2
-        app(args=argv, prog_name="seqlab")
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except SeqlabError as exc:
-        if debug:
-            raise
-        _print_error(exc)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        console(stderr=True).print("interrupted")
-        return 130
-    except BrokenPipeError:  # e.g. `seqlab tokenize -f big.txt --json | head`
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
-    except Exception as exc:  # a bug: say so plainly, keep the traceback for SEQLAB_DEBUG=1
-        if debug:
-            raise
-        _print_error(SeqlabError(f"internal error: {type(exc).__name__}: {exc}",
-                                 "This is a bug in seqlab. Run again with SEQLAB_DEBUG=1 to see the traceback."))
-        return 1
-    return 0
+    command = typer.main.get_command(build_app())
+    ARGUMENT_NAMES = argument_names()
+
+    def metavar(param) -> str:
+        desc = param.type_descriptor
+        kind = (get_args(desc.annotation) or (desc.annotation,))[0] if desc.is_list else desc.annotation
+        if desc.is_path or kind is Path:
+            name = _("PATH")
+        elif kind is int:
+            name = "N"
+        elif kind is float:
+            name = _("NUMBER")
+        else:
+            name = _("TEXT")
+        return f"{name}..." if desc.is_list and param.param_type_name == "option" else name
+
+    def fix(cmd) -> None:
+        for param in cmd.params:
+            if param.metavar is None and param.param_type_name == "option" and not param.is_flag:
+                param.metavar = metavar(param)
+            if param.param_type_name == "argument":
+                param.metavar = ARGUMENT_NAMES.get(param.name, param.name.upper())
+                param.display_type_rich = lambda ctx: None  # the placeholder says it; no "<list[str]>" beside it
+        for sub in getattr(cmd, "commands", {}).values():
+            fix(sub)
+
+    fix(command)
+    return command

@@ -6,27 +6,43 @@ from pathlib import Path
 
 import typer
 
-from seqlab.cli.app import ErrorsOpt, JsonOpt, MarkdownOpt, ModelOpt, NormOpt, VocabOpt, app, exclusive, gather_texts
-from seqlab.render.console import console, json_line
+from seqlab.cli.options import (
+    check_lang,
+    errors_opt,
+    exclusive,
+    gather_texts,
+    json_opt,
+    lang_opt,
+    markdown_opt,
+    model_opt,
+    norm_opt,
+    vocab_opt,
+)
+from seqlab.i18n import _
 
 
-@app.command()
-def explain(
-    text: str = typer.Argument(..., help="The text to walk through the pipeline (- reads stdin)."),
-    model: str = ModelOpt, json_out: bool = JsonOpt, markdown: bool = MarkdownOpt,
-    normalization: str = NormOpt, vocab: Path = VocabOpt, errors: str = ErrorsOpt,
-):
-    """Walk TEXT through every stage and show the numbers: normalization → tokens → ids → mask."""
-    from seqlab.explain import explain as run_explain
-    from seqlab.render.explain import render_markdown, render_terminal
+def register(app: typer.Typer) -> None:
+    @app.command(help=_("Walk TEXT through every stage and show the numbers: 1. Unicode normalization → "
+                        "2. tokenization → 3. integer encoding (ids, attention mask) → 4. embedding "
+                        "(last_hidden_state, sentence vector) → 5. an LSTM stepping over the vectors "
+                        "(gates, cell state, hidden state). Stages 4-5 need a transformer model."))
+    def explain(
+        text: str = typer.Argument(..., help=_("The text to walk through the pipeline (- reads stdin).")),
+        model: str = model_opt(), json_out: bool = json_opt(), markdown: bool = markdown_opt(),
+        normalization: str = norm_opt(), vocab: Path = vocab_opt(), errors: str = errors_opt(),
+        lang: str = lang_opt(),
+    ):
+        from seqlab.pipeline.explain import explain as run_explain
+        from seqlab.render.console import console, json_line
+        from seqlab.render.explain import render_markdown, render_terminal
 
-    exclusive(json=json_out, markdown=markdown)
-    texts = gather_texts([text], None, errors)
-    for t in texts:
-        report = run_explain(t, model, normalization=normalization, errors=errors, vocab=vocab)
-        if json_out:
-            print(json_line(report.to_dict()))
-        elif markdown:
-            print(render_markdown(report))
-        else:
-            render_terminal(report, console())
+        check_lang(lang)
+        exclusive(json=json_out, markdown=markdown)
+        for t in gather_texts([text], None, errors):
+            report = run_explain(t, model, normalization=normalization, errors=errors, vocab=vocab)
+            if json_out:
+                print(json_line(report.to_dict()))
+            elif markdown:
+                print(render_markdown(report))
+            else:
+                render_terminal(report, console())

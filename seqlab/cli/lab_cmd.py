@@ -6,81 +6,118 @@ from pathlib import Path
 
 import typer
 
-from seqlab.cli.app import JsonOpt, ModelOpt, app
+from seqlab.cli.options import check_lang, csv_list, in_range, json_opt, lang_opt, model_opt, one_of
 from seqlab.errors import UsageError
-from seqlab.render.console import console, json_line
+from seqlab.i18n import _
 
-PlotOpt = typer.Option(None, "--plot", help="Also draw it: FILE.png or FILE.html")
-
-
-def _csv(value: str) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()]
+CELLS = ("rnn", "lstm", "gru")
+MAX_HIDDEN = 1024
+MAX_STEPS = 2000
 
 
-@app.command("order-demo")
-def order_demo(
-    model: str = ModelOpt, cell: str = typer.Option("lstm", "--cell", help="rnn, lstm or gru."),
-    hidden: int = typer.Option(8, "--hidden"), seed: int = typer.Option(0, "--seed"),
-    json_out: bool = JsonOpt, plot: Path = PlotOpt,
-):
-    """Word order: a bag-of-embeddings MLP gives bit-identical outputs for reordered words; an RNN does not."""
-    from seqlab.lab.order import order_demo as run
-    from seqlab.render.lab import order_plot, order_terminal
-
-    if cell not in ("rnn", "lstm", "gru"):
-        raise UsageError(f"unknown cell {cell!r}", "Use --cell rnn, lstm or gru.")
-    report = run(model, cell, hidden, seed)
-    if plot is not None:
-        order_plot(report, plot)
-    if json_out:
-        print(json_line(report.to_dict()))
-    else:
-        order_terminal(report, console())
+def plot_opt():
+    return typer.Option(None, "--plot", help=_("Also draw it: FILE.png or FILE.html"))
 
 
-@app.command()
-def gradflow(
-    cells: str = typer.Option("rnn,lstm,gru", "--cells", help="Comma-separated: rnn, lstm, gru."),
-    steps: int = typer.Option(100, "--steps", help="Sequence length N."),
-    hidden: int = typer.Option(64, "--hidden"),
-    forget_bias: float = typer.Option(None, "--forget-bias", help="LSTM total forget-gate bias (default: torch init)."),
-    seed: int = typer.Option(0, "--seed"), json_out: bool = JsonOpt, plot: Path = PlotOpt,
-):
-    """‖∂L/∂h_k‖ for every step k (loss at the last step) for each cell, by seqlab's own BPTT."""
-    from seqlab.lab.gradflow import gradflow as run
-    from seqlab.render.lab import gradflow_plot, gradflow_terminal
+def _cells(value: str) -> list[str]:
+    cells = csv_list(value)
+    if not cells:
+        raise UsageError(_("--cells is empty"), _("Use --cells rnn,lstm,gru."))
+    for c in cells:
+        one_of("--cells", c, CELLS)
+    return list(dict.fromkeys(cells))
 
-    report = run(_csv(cells), steps, hidden, forget_bias=forget_bias, seed=seed)
-    if plot is not None:
-        gradflow_plot(report, plot)
-    if json_out:
-        print(json_line(report.to_dict()))
-    else:
-        gradflow_terminal(report, console())
+
+def register(app: typer.Typer) -> None:
+    @app.command("order-demo", help=_("Word order: a bag-of-embeddings MLP gives bit-identical outputs for "
+                                      "reordered words; an RNN does not."))
+    def order_demo(
+        model: str = model_opt(), cell: str = typer.Option("lstm", "--cell", help=_("rnn, lstm or gru.")),
+        hidden: int = typer.Option(8, "--hidden", help=_("Hidden size (1 to {n}).").format(n=MAX_HIDDEN)),
+        seed: int = typer.Option(0, "--seed", help=_("Seed of the weights.")),
+        json_out: bool = json_opt(), plot: Path = plot_opt(), lang: str = lang_opt(),
+    ):
+        from seqlab.lab.order import order_demo as run
+        from seqlab.render.console import console, json_line
+        from seqlab.render.lab import order_plot, order_terminal
+
+        check_lang(lang)
+        one_of("--cell", cell, CELLS)
+        in_range("--hidden", hidden, 1, MAX_HIDDEN)
+        in_range("--seed", seed, 0, 2**32 - 1)
+        report = run(model, cell, hidden, seed)
         if plot is not None:
-            console().print(f"plot: {plot}", highlight=False)
+            order_plot(report, plot)
+        if json_out:
+            print(json_line(report.to_dict()))
+        else:
+            order_terminal(report, console())
 
+    @app.command(help=_("‖∂L/∂h_k‖ for every step k (loss at the last step) for each cell, by seqlab's own BPTT."))
+    def gradflow(
+        cells: str = typer.Option("rnn,lstm,gru", "--cells", help=_("Comma-separated: rnn, lstm, gru.")),
+        steps: int = typer.Option(100, "--steps", help=_("Sequence length T (2 to {n}).").format(n=MAX_STEPS)),
+        hidden: int = typer.Option(64, "--hidden", help=_("Hidden size (1 to {n}).").format(n=MAX_HIDDEN)),
+        forget_bias: float = typer.Option(None, "--forget-bias", help=_("LSTM total forget-gate bias, -20 to 20 "
+                                                                        "(default: torch's initialization).")),
+        seed: int = typer.Option(0, "--seed", help=_("Seed of the inputs and weights.")),
+        json_out: bool = json_opt(), plot: Path = plot_opt(), lang: str = lang_opt(),
+    ):
+        from seqlab.lab.gradflow import gradflow as run
+        from seqlab.render.console import console, json_line
+        from seqlab.render.lab import gradflow_plot, gradflow_terminal
 
-@app.command("long-term")
-def long_term(
-    lengths: str = typer.Option("10,50,100", "--lengths"), cells: str = typer.Option("rnn,lstm,gru", "--cells"),
-    forget_bias: str = typer.Option("3", "--forget-bias", help="Extra LSTM runs with these forget biases ('' for none)."),
-    steps: int = typer.Option(1000, "--steps", help="Training budget (Adam steps) for every run."),
-    seed: int = typer.Option(0, "--seed"), json_out: bool = JsonOpt, plot: Path = PlotOpt,
-):
-    """Train RNN, LSTM and GRU on "the label is the first token" at several lengths, same budget."""
-    from seqlab.lab.longterm import long_term as run
-    from seqlab.render.lab import longterm_plot, longterm_terminal
+        check_lang(lang)
+        chosen = _cells(cells)
+        in_range("--steps", steps, 2, MAX_STEPS)
+        in_range("--hidden", hidden, 1, MAX_HIDDEN)
+        in_range("--forget-bias", forget_bias, -20, 20)
+        in_range("--seed", seed, 0, 2**32 - 1)
+        report = run(chosen, steps, hidden, forget_bias=forget_bias, seed=seed)
+        if plot is not None:
+            gradflow_plot(report, plot)
+        if json_out:
+            print(json_line(report.to_dict()))
+        else:
+            gradflow_terminal(report, console())
+            if plot is not None:
+                console().print(_("plot: {path}").format(path=plot), highlight=False)
 
-    try:
-        lens = [int(v) for v in _csv(lengths)]
-        biases = [float(v) for v in _csv(forget_bias)]
-    except ValueError:
-        raise UsageError("--lengths takes integers and --forget-bias numbers, comma-separated") from None
-    report = run(lens, _csv(cells), biases, steps=steps, seed=seed)
-    if plot is not None:
-        longterm_plot(report, plot)
-    if json_out:
-        print(json_line(report.to_dict()))
-    else:
-        longterm_terminal(report, console())
+    @app.command("long-term", help=_("Train RNN, LSTM and GRU on a long-term dependency task at several lengths, "
+                                     "the same budget for each; show held-out scores and gradient norms."))
+    def long_term(
+        lengths: str = typer.Option("10,50,100", "--lengths", help=_("Sequence lengths, comma-separated (2 to "
+                                                                     "1000 each).")),
+        cells: str = typer.Option("rnn,lstm,gru", "--cells", help=_("Comma-separated: rnn, lstm, gru.")),
+        forget_bias: str = typer.Option("3", "--forget-bias", help=_("Extra LSTM runs with these forget biases "
+                                                                     "('' for none).")),
+        steps: int = typer.Option(1000, "--steps", help=_("Training budget (Adam steps) for every run, 1 to "
+                                                          "100,000.")),
+        seed: int = typer.Option(0, "--seed", help=_("Seed of the data and weights.")),
+        json_out: bool = json_opt(), plot: Path = plot_opt(), lang: str = lang_opt(),
+    ):
+        from seqlab.lab.longterm import long_term as run
+        from seqlab.render.console import console, json_line
+        from seqlab.render.lab import longterm_plot, longterm_terminal
+
+        check_lang(lang)
+        try:
+            lens = [int(v) for v in csv_list(lengths)]
+            biases = [float(v) for v in csv_list(forget_bias)]
+        except ValueError:
+            raise UsageError(_("--lengths takes integers and --forget-bias numbers, comma-separated")) from None
+        if not lens:
+            raise UsageError(_("--lengths is empty"), _("e.g. --lengths 10,50,100"))
+        for n in lens:
+            in_range("--lengths", n, 2, 1000)
+        for b in biases:
+            in_range("--forget-bias", b, -20, 20)
+        in_range("--steps", steps, 1, 100_000)
+        in_range("--seed", seed, 0, 2**32 - 1)
+        report = run(lens, _cells(cells), biases, steps=steps, seed=seed)
+        if plot is not None:
+            longterm_plot(report, plot)
+        if json_out:
+            print(json_line(report.to_dict()))
+        else:
+            longterm_terminal(report, console())

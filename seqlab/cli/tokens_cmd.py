@@ -1,4 +1,4 @@
-"""Stage 1-2 commands: tokenize, compare, vocab build, tokenizer train."""
+"""Stage 2-3 commands: tokenize, compare, vocab build, tokenizer train."""
 
 from __future__ import annotations
 
@@ -6,147 +6,173 @@ from pathlib import Path
 
 import typer
 
-from seqlab.cli.app import ErrorsOpt, FileOpt, JsonOpt, MarkdownOpt, ModelOpt, NormOpt, VocabOpt, app, exclusive, gather_texts
+from seqlab.cli.options import (
+    check_lang,
+    csv_list,
+    errors_opt,
+    exclusive,
+    file_opt,
+    gather_texts,
+    in_range,
+    json_opt,
+    lang_opt,
+    markdown_opt,
+    model_opt,
+    norm_opt,
+    one_of,
+    prefix_opt,
+    prefix_text,
+    vocab_opt,
+)
 from seqlab.errors import UsageError
-from seqlab.render.console import console, print_json_lines
+from seqlab.i18n import _
 
-PREFIXES = {"none": "", "query": "query: ", "passage": "passage: "}
-
-
-def _prefix(name: str) -> str:
-    if name not in PREFIXES:
-        raise UsageError(f"unknown prefix {name!r}", "Use --prefix query, passage or none.")
-    return PREFIXES[name]
+MAX_ROWS = 100_000
+MAX_VOCAB = 1_000_000
 
 
-@app.command()
-def tokenize(
-    texts: list[str] = typer.Argument(None, help="Text(s) to tokenize; - reads stdin."),
-    file: Path = FileOpt, model: str = ModelOpt, json_out: bool = JsonOpt, markdown: bool = MarkdownOpt,
-    vocab: Path = VocabOpt, normalization: str = NormOpt, errors: str = ErrorsOpt,
-    prefix: str = typer.Option("none", "--prefix", help="e5 input prefix: query, passage or none."),
-    max_length: int = typer.Option(None, "--max-length", help="Truncate to N tokens and report what was dropped."),
-    max_rows: int = typer.Option(200, "--max-rows", help="Rows shown per table in the terminal."),
-):
-    """Split text into tokens and ids, with offsets into the original text and every [UNK] explained."""
-    from seqlab.render.tokens import token_table, tokens_markdown, unk_lines
-    from seqlab.tokens.loading import load_tokenizer
-    from seqlab.tokens.record import truncate
+def register(app: typer.Typer) -> None:
+    @app.command(help=_("Split text into tokens and ids, with offsets into the original text and every [UNK] "
+                        "explained. --json prints one JSON object per text (JSON Lines)."))
+    def tokenize(
+        texts: list[str] = typer.Argument(None, help=_("Text(s) to tokenize; - reads stdin.")),
+        file: Path = file_opt(), model: str = model_opt(), json_out: bool = json_opt(), markdown: bool = markdown_opt(),
+        vocab: Path = vocab_opt(), normalization: str = norm_opt(), errors: str = errors_opt(),
+        prefix: str = prefix_opt(),
+        max_length: int = typer.Option(None, "--max-length", help=_("Truncate to N tokens (at least 1) and report "
+                                                                    "what was dropped.")),
+        max_rows: int = typer.Option(200, "--max-rows", help=_("Rows shown per table in the terminal.")),
+        lang: str = lang_opt(),
+    ):
+        from seqlab.pretrained.loading import load_tokenizer
+        from seqlab.render.console import console, print_json_lines
+        from seqlab.render.tokens import render_tokens, tokens_markdown
+        from seqlab.tokens.record import truncate
 
-    exclusive(json=json_out, markdown=markdown)
-    if max_length is not None and max_length < 1:
-        raise UsageError("--max-length must be at least 1")
-    tokenizer = load_tokenizer(model, vocab=vocab, normalization=normalization, prefix=_prefix(prefix))
-    all_texts = gather_texts(texts, file, errors)
-    out = console()
-    for start in range(0, len(all_texts), 1000):
-        records = tokenizer.encode_many(all_texts[start : start + 1000], errors)
-        if max_length is not None:
-            records = [truncate(r, max_length) for r in records]
-        if json_out:
-            print_json_lines(r.to_dict() for r in records)
-            continue
-        for r in records:
-            if markdown:
-                print(tokens_markdown(r) + "\n")
+        check_lang(lang)
+        exclusive(json=json_out, markdown=markdown)
+        in_range("--max-length", max_length, 1)
+        in_range("--max-rows", max_rows, 1, MAX_ROWS)
+        all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"])
+        tokenizer = load_tokenizer(model, vocab=vocab, normalization=normalization, prefix=prefix_text(prefix))
+        out = console()
+        for start in range(0, len(all_texts), 1000):
+            records = tokenizer.encode_many(all_texts[start : start + 1000], errors)
+            if max_length is not None:
+                records = [truncate(r, max_length) for r in records]
+            if json_out:
+                print_json_lines(r.to_dict() for r in records)
                 continue
-            out.print(token_table(r, max_rows=max_rows))
-            for line in unk_lines(r):
-                out.print(f"[red]{line}[/]", highlight=False)
-            if r.dropped:
-                out.print(f"[yellow]truncated to {max_length} tokens: {r.dropped} tokens dropped[/]")
+            for r in records:
+                if markdown:
+                    print(tokens_markdown(r) + "\n")
+                else:
+                    render_tokens(r, out, max_rows)
 
+    @app.command(help=_("Compare tokenizers by tokens per word (fertility), [UNK] rate, vocabulary size and "
+                        "sequence length. --json prints one JSON array."))
+    def compare(
+        texts: list[str] = typer.Argument(None, help=_("Text(s) to compare on; - reads stdin.")),
+        file: Path = file_opt(),
+        models: str = typer.Option("e5-small,minilm,kiwi,char,whitespace", "--models",
+                                   help=_("Comma-separated model names.")),
+        limit: int = typer.Option(None, "--limit", help=_("Use only the first N texts (at least 1).")),
+        json_out: bool = json_opt(), markdown: bool = markdown_opt(), errors: str = errors_opt(),
+        lang: str = lang_opt(),
+    ):
+        from seqlab.pretrained.loading import load_tokenizer
+        from seqlab.render.console import console, json_document
+        from seqlab.render.tokens import comparison_markdown, comparison_table
+        from seqlab.tokens.comparison import compare as run_compare
 
-@app.command()
-def compare(
-    texts: list[str] = typer.Argument(None, help="Text(s) to compare on; - reads stdin."),
-    file: Path = FileOpt,
-    models: str = typer.Option("e5-small,minilm,kiwi,char,whitespace", "--models",
-                               help="Comma-separated model names."),
-    limit: int = typer.Option(None, "--limit", help="Use only the first N texts."),
-    json_out: bool = JsonOpt, markdown: bool = MarkdownOpt, errors: str = ErrorsOpt,
-):
-    """Compare tokenizers by tokens per word, [UNK] rate, vocabulary size and sequence length."""
-    from seqlab.render.tokens import comparison_markdown, comparison_table
-    from seqlab.tokens.comparison import compare as run_compare
-    from seqlab.tokens.loading import load_tokenizer
+        check_lang(lang)
+        exclusive(json=json_out, markdown=markdown)
+        in_range("--limit", limit, 1)
+        names = csv_list(models)
+        if not names:
+            raise UsageError(_("--models is empty"), _("Give names such as --models e5-small,kiwi,char."))
+        corpus = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"])
+        if limit is not None:
+            corpus = corpus[:limit]
+        rows = run_compare(corpus, [load_tokenizer(n) for n in names])
+        if json_out:
+            print(json_document([r.to_dict() for r in rows]))
+        elif markdown:
+            print(comparison_markdown(rows))
+        else:
+            console().print(comparison_table(rows, console().width))
 
-    exclusive(json=json_out, markdown=markdown)
-    names = [m.strip() for m in models.split(",") if m.strip()]
-    if not names:
-        raise UsageError("--models is empty", "Give names such as --models e5-small,kiwi,char.")
-    corpus = gather_texts(texts, file, errors)
-    if limit is not None:
-        corpus = corpus[:limit]
-    rows = run_compare(corpus, [load_tokenizer(n) for n in names])
-    if json_out:
-        print_json_lines(r.to_dict() for r in rows)
-    elif markdown:
-        print(comparison_markdown(rows))
-    else:
-        console().print(comparison_table(rows))
+    vocab_app = typer.Typer(help=_("Integer vocabularies for word, morpheme and character tokenizers."),
+                            no_args_is_help=True)
+    app.add_typer(vocab_app, name="vocab")
 
+    @vocab_app.command("build", help=_("Count tokens in a corpus and write a vocabulary (<pad>=0, <unk>=1, <bos>, "
+                                       "<eos>, then by frequency). seqlab train --vocab accepts it."))
+    def vocab_build(
+        file: Path = typer.Option(..., "--file", "-f", help=_("Corpus, one text per line (or a TSV/CSV with "
+                                                              "--text-col).")),
+        out: Path = typer.Option(..., "--out", "-o", help=_("Where to write the vocabulary JSON.")),
+        tokenizer: str = typer.Option("kiwi", "--tokenizer", "-t", help=_("kiwi, char, whitespace, or any model "
+                                                                          "name.")),
+        min_freq: int = typer.Option(2, "--min-freq", help=_("Keep tokens seen at least this often (at least 1).")),
+        max_size: int = typer.Option(None, "--max-size", help=_("Keep at most this many tokens, specials included "
+                                                                "(at least 5).")),
+        text_col: str = typer.Option(None, "--text-col", help=_("Column holding the text in a TSV/CSV file with a "
+                                                                "header.")),
+        errors: str = errors_opt(), json_out: bool = json_opt(), lang: str = lang_opt(),
+    ):
+        from seqlab.pretrained.loading import load_tokenizer
+        from seqlab.render.console import console, json_line
+        from seqlab.tokens.corpus import vocabulary_from_file
 
-vocab_app = typer.Typer(help="Integer vocabularies for word, morpheme and character tokenizers.", no_args_is_help=True)
-app.add_typer(vocab_app, name="vocab")
+        check_lang(lang)
+        one_of("--errors", errors, ("strict", "replace"))
+        in_range("--min-freq", min_freq, 1)
+        in_range("--max-size", max_size, 5, MAX_VOCAB)
+        tok = load_tokenizer(tokenizer, vocab=False)  # the tokens only: the vocabulary is what is being built
+        vocab = vocabulary_from_file(tok, file, min_freq, max_size, text_col, errors)
+        vocab.save(out)
+        summary = {"path": str(out), "size": len(vocab), "texts": vocab.meta["texts"], "tokenizer": tok.name,
+                   "min_freq": min_freq, "max_size": max_size}
+        if json_out:
+            print(json_line(summary))
+        else:
+            console().print(_("wrote {size:,} tokens ({tokenizer}, from {texts:,} texts, min_freq {min_freq}) to "
+                              "{path}").format(**summary), highlight=False)
 
+    tok_app = typer.Typer(help=_("Train new subword tokenizers."), no_args_is_help=True)
+    app.add_typer(tok_app, name="tokenizer")
 
-@vocab_app.command("build")
-def vocab_build(
-    file: Path = typer.Option(..., "--file", "-f", help="Corpus, one text per line (or a TSV/CSV with --text-col)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Where to write the vocabulary JSON."),
-    tokenizer: str = typer.Option("kiwi", "--tokenizer", "-t", help="kiwi, char, whitespace, or any model name."),
-    min_freq: int = typer.Option(2, "--min-freq", help="Keep tokens seen at least this often."),
-    max_size: int = typer.Option(None, "--max-size", help="Keep at most this many tokens (specials included)."),
-    text_col: str = typer.Option(None, "--text-col", help="Column holding the text in a TSV/CSV file with a header."),
-    errors: str = ErrorsOpt, json_out: bool = JsonOpt,
-):
-    """Count tokens in a corpus and write a vocabulary (<pad>=0, <unk>=1, <bos>, <eos>, then by frequency)."""
-    from seqlab.ids.vocab import Vocabulary
-    from seqlab.render.console import json_line
-    from seqlab.text.reading import iter_texts
-    from seqlab.tokens.loading import load_tokenizer
+    @tok_app.command("train", help=_("Train a WordPiece, BPE or Unigram tokenizer and save it as a Hugging Face "
+                                     "directory."))
+    def tokenizer_train(
+        files: list[Path] = typer.Option(..., "--file", "-f", help=_("Training text, one text per line "
+                                                                     "(repeatable).")),
+        out: Path = typer.Option(..., "--out", "-o", help=_("Directory to write (loadable by AutoTokenizer).")),
+        kind: str = typer.Option("wordpiece", "--type", help=_("wordpiece, bpe or unigram.")),
+        vocab_size: int = typer.Option(32000, "--vocab-size", help=_("Tokens in the vocabulary (100 to 1,000,000).")),
+        min_frequency: int = typer.Option(2, "--min-frequency", help=_("Merge only pairs seen this often (at least "
+                                                                       "1).")),
+        pre_split: str = typer.Option(None, "--pre-split", help=_("kiwi: split into morphemes first (as KLUE did).")),
+        lowercase: bool = typer.Option(False, "--lowercase", help=_("Lowercase before training and tokenizing.")),
+        errors: str = errors_opt(), json_out: bool = json_opt(), lang: str = lang_opt(),
+    ):
+        from seqlab.render.console import console, json_line
+        from seqlab.tokens.training import KINDS, train_tokenizer
 
-    tok = load_tokenizer(tokenizer, vocab=False) if tokenizer in ("kiwi", "char", "whitespace") else load_tokenizer(tokenizer)
-    texts = [t for _, t in iter_texts(file, text_col=text_col, errors=errors)]
-    vocab = Vocabulary.build(tok.split_many(texts), min_freq=min_freq, max_size=max_size,
-                             meta={"tokenizer": tok.name, "source": str(file), "texts": len(texts)})
-    vocab.save(out)
-    summary = {"path": str(out), "size": len(vocab), "texts": len(texts), "tokenizer": tok.name,
-               "min_freq": min_freq, "max_size": max_size}
-    if json_out:
-        print(json_line(summary))
-    else:
-        console().print(f"wrote {len(vocab):,} tokens ({tok.name}, from {len(texts):,} texts, min_freq {min_freq}) "
-                        f"to {out}", highlight=False)
-
-
-tok_app = typer.Typer(help="Train new subword tokenizers.", no_args_is_help=True)
-app.add_typer(tok_app, name="tokenizer")
-
-
-@tok_app.command("train")
-def tokenizer_train(
-    files: list[Path] = typer.Option(..., "--file", "-f", help="Training text, one text per line (repeatable)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Directory to write (loadable by AutoTokenizer)."),
-    kind: str = typer.Option("wordpiece", "--type", help="wordpiece, bpe or unigram."),
-    vocab_size: int = typer.Option(32000, "--vocab-size"),
-    min_frequency: int = typer.Option(2, "--min-frequency"),
-    pre_split: str = typer.Option(None, "--pre-split", help="kiwi: split into morphemes first (as KLUE did)."),
-    lowercase: bool = typer.Option(False, "--lowercase"),
-    errors: str = ErrorsOpt, json_out: bool = JsonOpt,
-):
-    """Train a WordPiece, BPE or Unigram tokenizer and save it as a Hugging Face directory."""
-    from seqlab.render.console import json_line
-    from seqlab.tokens.training import train_tokenizer
-
-    result = train_tokenizer(files, out, kind=kind, vocab_size=vocab_size, min_frequency=min_frequency,
-                             pre_split=pre_split, lowercase=lowercase, errors=errors)
-    summary = {"path": str(result.path), "type": result.kind, "vocab_size": result.vocab_size, "lines": result.lines,
-               "pre_split": result.pre_split, "seconds": round(result.seconds, 2)}
-    if json_out:
-        print(json_line(summary))
-    else:
-        console().print(f"trained a {result.kind} tokenizer with {result.vocab_size:,} tokens on {result.lines:,} lines "
-                        f"in {result.seconds:.1f} s → {result.path}\nuse it: seqlab tokenize TEXT --model {result.path}",
-                        highlight=False)
+        check_lang(lang)
+        one_of("--type", kind, KINDS)
+        one_of("--pre-split", pre_split, ("kiwi",))
+        in_range("--vocab-size", vocab_size, 100, MAX_VOCAB)
+        in_range("--min-frequency", min_frequency, 1)
+        result = train_tokenizer(files, out, kind=kind, vocab_size=vocab_size, min_frequency=min_frequency,
+                                 pre_split=pre_split, lowercase=lowercase, errors=errors)
+        summary = {"path": str(result.path), "type": result.kind, "vocab_size": result.vocab_size,
+                   "lines": result.lines, "pre_split": result.pre_split, "seconds": round(result.seconds, 2)}
+        if json_out:
+            print(json_line(summary))
+        else:
+            console().print(_("trained a {kind} tokenizer with {size:,} tokens on {lines:,} lines in {seconds:.1f} s "
+                              "→ {path}\nuse it: seqlab tokenize TEXT --model {path}").format(
+                kind=result.kind, size=result.vocab_size, lines=result.lines, seconds=result.seconds,
+                path=result.path), highlight=False)

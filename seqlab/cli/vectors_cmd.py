@@ -1,290 +1,324 @@
-"""Stage 3 commands: embed, similarity, search, neighbors, analogy, plot, wordvec train/eval."""
+"""Stage 4 commands: embed, similarity, search, neighbors, analogy, plot, wordvec train/eval."""
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import typer
 
-from seqlab.cli.app import ErrorsOpt, FileOpt, JsonOpt, MarkdownOpt, ModelOpt, app, exclusive, gather_texts
-from seqlab.cli.tokens_cmd import PREFIXES, _prefix
+from seqlab.cli.options import (
+    check_lang,
+    errors_opt,
+    exclusive,
+    file_opt,
+    gather_texts,
+    in_range,
+    json_opt,
+    lang_opt,
+    markdown_opt,
+    model_opt,
+    one_of,
+    prefix_opt,
+    prefix_text,
+    require_text,
+)
 from seqlab.errors import UsageError
-from seqlab.render.console import console, json_line
+from seqlab.i18n import _
 
-VectorsOpt = typer.Option(None, "--vectors", help="gensim vectors (.model/.kv or word2vec .txt/.bin) instead of "
-                          "the embedded model's word vectors.")
-DeviceOpt = typer.Option("auto", "--device", help="auto, cpu or cuda.")
+MAX_K = 1000
+POOLING = ("cls", "mean", "max")
 
 
-@app.command()
-def embed(
-    texts: list[str] = typer.Argument(None, help="Text(s) to embed; - reads stdin."),
-    file: Path = FileOpt, model: str = ModelOpt, json_out: bool = JsonOpt, markdown: bool = MarkdownOpt,
-    pool: str = typer.Option(None, "--pool", help="Also give a sentence vector: cls, mean or max pooling."),
-    normalize: bool = typer.Option(True, "--normalize/--no-normalize", help="L2-normalize the pooled vector."),
-    layers: bool = typer.Option(False, "--layers", help="Return the hidden states of every layer."),
-    full: bool = typer.Option(False, "--full", help="JSON: include every number of last_hidden_state."),
-    prefix: str = typer.Option("none", "--prefix", help="e5 input prefix: query, passage or none."),
-    preview: int = typer.Option(6, "--preview", help="Numbers shown per token vector."),
-    words: str = typer.Option(None, "--words", help="Also aggregate pieces into words: first, mean or last."),
-    morphemes: str = typer.Option(None, "--morphemes", help="Also aggregate pieces into Kiwi morphemes."),
-    out: Path = typer.Option(None, "--out", "-o", help="Corpus job: write float32 .npy shards + manifest.json here."),
-    engine: str = typer.Option("local", "--engine", help="Corpus job engine: local or ray."),
-    workers: int = typer.Option(None, "--workers", help="Ray workers (default: every CPU)."),
-    precision: str = typer.Option("fp32", "--precision", help="Corpus job: fp32 (exact) or bf16 (fast)."),
-    batch_size: int = typer.Option(64, "--batch-size"),
-    shard_size: int = typer.Option(10_000, "--shard-size", help="Lines per shard."),
-    device: str = DeviceOpt, errors: str = ErrorsOpt,
-):
-    """Run AutoModel: last_hidden_state [1, T, H] per text, or embed a whole corpus file with --out."""
-    exclusive(json=json_out, markdown=markdown)
-    if out is not None:
-        return _corpus_job(file, texts, out, model, pool or "mean", normalize, prefix, precision, batch_size,
-                           shard_size, engine, workers, device, json_out)
-    from seqlab.render.vectors import embedding_markdown, groups_table, render_embedding
-    from seqlab.vectors.aggregate import aggregate_morphemes, aggregate_words
-    from seqlab.vectors.encoder import load_encoder
+def vectors_opt():
+    return typer.Option(None, "--vectors", help=_("gensim vectors (.model/.kv or word2vec .txt/.bin) instead of "
+                                                  "the embedded model's word vectors."))
 
-    encoder = load_encoder(model, device)
-    all_texts = gather_texts(texts, file, errors)
-    records = encoder.embed_many(all_texts, prefix=_prefix(prefix), layers=layers, pooling=pool,
-                                 normalize=normalize, errors=errors)
-    out_console = console()
-    for rec in records:
-        groups = {}
-        if words:
-            groups["words"] = aggregate_words(rec, words)
-        if morphemes:
-            groups["morphemes"] = aggregate_morphemes(rec, morphemes)
+
+def device_opt():
+    return typer.Option("auto", "--device", help=_("auto, cpu or cuda."))
+
+
+def k_opt():
+    return typer.Option(10, "-k", "--top", help=_("How many results (1 to {n}).").format(n=MAX_K))
+
+
+def _word_vectors(vectors, model):
+    """Trained vectors, or the embedded model's (built once, with a progress bar that has a total and an ETA)."""
+    from seqlab.render.progress import counting_bar
+    from seqlab.vectors.wordvectors import from_gensim, is_built, load_word_vectors
+
+    if vectors is not None:
+        return from_gensim(vectors)
+    if is_built(model):
+        return load_word_vectors(None, model)
+    with counting_bar(_("building word vectors (once)"), _("words")) as report:
+        return load_word_vectors(None, model, report)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(help=_("Run AutoModel: last_hidden_state [1, T, H] per text, or embed a whole corpus file with "
+                        "--out. Texts longer than the model's window are truncated (reported), or read in "
+                        "overlapping windows with --long window."))
+    def embed(
+        texts: list[str] = typer.Argument(None, help=_("Text(s) to embed; - reads stdin.")),
+        file: Path = file_opt(), model: str = model_opt(), json_out: bool = json_opt(), markdown: bool = markdown_opt(),
+        pool: str = typer.Option(None, "--pool", help=_("Also give a sentence vector: cls, mean or max pooling.")),
+        normalize: bool = typer.Option(True, "--normalize/--no-normalize", help=_("L2-normalize the pooled vector.")),
+        layers: bool = typer.Option(False, "--layers", help=_("Return the hidden states of every layer.")),
+        full: bool = typer.Option(False, "--full", help=_("JSON: include every number of last_hidden_state.")),
+        prefix: str = prefix_opt(),
+        preview: int = typer.Option(6, "--preview", help=_("Numbers shown per token vector (1 to 1024).")),
+        words: str = typer.Option(None, "--words", help=_("Also aggregate pieces into words: first, mean or last.")),
+        morphemes: str = typer.Option(None, "--morphemes", help=_("Also aggregate pieces into Kiwi morphemes: "
+                                                                  "first, mean or last.")),
+        long: str = typer.Option("truncate", "--long", help=_("Texts longer than the model's window: truncate "
+                                                              "(reported) or window (overlapping windows, each "
+                                                              "token's vectors averaged).")),
+        stride: int = typer.Option(None, "--stride", help=_("--long window: tokens between window starts (default: "
+                                                            "half the window).")),
+        out: Path = typer.Option(None, "--out", "-o", help=_("Corpus job: write float32 .npy shards + manifest.json "
+                                                             "into this new folder.")),
+        engine: str = typer.Option("local", "--engine", help=_("Corpus job engine: local or ray.")),
+        workers: int = typer.Option(None, "--workers", help=_("Ray workers (default: every CPU).")),
+        precision: str = typer.Option("fp32", "--precision", help=_("Corpus job: fp32 (exact) or bf16 (fast).")),
+        batch_size: int = typer.Option(64, "--batch-size", help=_("Texts per forward pass (1 to 4096).")),
+        shard_size: int = typer.Option(10_000, "--shard-size", help=_("Lines per shard (100 to 1,000,000).")),
+        device: str = device_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
+    ):
+        check_lang(lang)
+        exclusive(json=json_out, markdown=markdown)
+        one_of("--pool", pool, POOLING)
+        one_of("--words", words, ("first", "mean", "last"))
+        one_of("--morphemes", morphemes, ("first", "mean", "last"))
+        one_of("--long", long, ("truncate", "window"))
+        one_of("--engine", engine, ("local", "ray"))
+        one_of("--precision", precision, ("fp32", "bf16"))
+        one_of("--device", device, ("auto", "cpu", "cuda"))
+        in_range("--preview", preview, 1, 1024)
+        in_range("--stride", stride, 1)
+        in_range("--workers", workers, 1, 256)
+        in_range("--batch-size", batch_size, 1, 4096)
+        in_range("--shard-size", shard_size, 100, 1_000_000)
+        prefix_value = prefix_text(prefix)
+        if out is not None:
+            return _corpus_job(file, texts, out, model, pool or "mean", normalize, prefix, precision, batch_size,
+                               shard_size, engine, workers, device, json_out)
+        from seqlab.render.console import console, json_line
+        from seqlab.render.vectors import embedding_markdown, groups_table, render_embedding
+        from seqlab.vectors.aggregate import aggregate_morphemes, aggregate_words
+        from seqlab.vectors.encoder import load_encoder
+
+        all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"])
+        encoder = load_encoder(model, device)
+        records = encoder.embed_many(all_texts, prefix=prefix_value, layers=layers, pooling=pool,
+                                     normalize=normalize, errors=errors, long=long, stride=stride)
+        out_console = console()
+        for rec in records:
+            groups = {}
+            if words:
+                groups["words"] = aggregate_words(rec, words)
+            if morphemes:
+                groups["morphemes"] = aggregate_morphemes(rec, morphemes)
+            if json_out:
+                obj = rec.to_dict(full=full, preview=preview)
+                for key, items in groups.items():
+                    obj[key] = [g.to_dict(preview) for g in items]
+                print(json_line(obj))
+            elif markdown:
+                print(embedding_markdown(rec, preview) + "\n")
+            else:
+                render_embedding(rec, out_console, preview)
+                for key, items in groups.items():
+                    out_console.print(groups_table(key, words if key == "words" else morphemes, items, preview))
+
+    @app.command(help=_("Cosine similarity of two sentence vectors (e5: both with the \"query: \" prefix)."))
+    def similarity(
+        a: str = typer.Argument(..., help=_("First sentence.")), b: str = typer.Argument(..., help=_("Second "
+                                                                                                    "sentence.")),
+        model: str = model_opt(), pool: str = typer.Option("mean", "--pool", help=_("cls, mean or max.")),
+        json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
+    ):
+        from seqlab.render.console import console, json_line
+        from seqlab.render.vectors import similarity_line
+        from seqlab.text.unicode import clean_surrogates
+        from seqlab.vectors.similarity import similarity as run
+
+        check_lang(lang)
+        one_of("--pool", pool, POOLING)
+        one_of("--errors", errors, ("strict", "replace"))
+        rec = run(clean_surrogates(require_text(a, _("the first sentence")), errors),
+                  clean_surrogates(require_text(b, _("the second sentence")), errors), model, pooling=pool)
         if json_out:
-            obj = rec.to_dict(full=full, preview=preview)
-            for key, items in groups.items():
-                obj[key] = [g.to_dict(preview) for g in items]
-            print(json_line(obj))
-        elif markdown:
-            print(embedding_markdown(rec, preview) + "\n")
+            print(json_line(rec.to_dict()))
         else:
-            render_embedding(rec, out_console, preview)
-            for key, items in groups.items():
-                out_console.print(groups_table(key, words if key == "words" else morphemes, items, preview))
+            console().print(similarity_line(rec), highlight=False)
+
+    @app.command(help=_("Top-k semantic search; the corpus index is built once, saved, and reused."))
+    def search(
+        query: str = typer.Argument(..., help=_("What to look for.")),
+        corpus: Path = typer.Option(..., "--corpus", help=_("Text file, one document per line.")),
+        k: int = k_opt(), model: str = model_opt(), json_out: bool = json_opt(), lang: str = lang_opt(),
+    ):
+        from seqlab.render.console import console, json_line
+        from seqlab.render.progress import counting_bar
+        from seqlab.render.vectors import search_table
+        from seqlab.vectors.search import search as run
+
+        check_lang(lang)
+        in_range("-k", k, 1, MAX_K)
+        require_text(query, _("the query"))
+        with counting_bar(_("indexing {name}").format(name=corpus.name), _("lines")) as report:
+            result = run(query, corpus, model, k, progress=report)
+        if json_out:
+            print(json_line(result.to_dict()))
+        else:
+            console().print(search_table(result))
+
+    @app.command(help=_("Nearest words by cosine, in the embedded model's word vectors or in --vectors."))
+    def neighbors(
+        word: str = typer.Argument(..., help=_("A word, e.g. 영화.")),
+        k: int = k_opt(), vectors: Path = vectors_opt(), model: str = model_opt(), json_out: bool = json_opt(),
+        lang: str = lang_opt(),
+    ):
+        from seqlab.render.console import console, json_line
+        from seqlab.render.vectors import neighbors_table
+
+        check_lang(lang)
+        in_range("-k", k, 1, MAX_K)
+        require_text(word, _("the word"))
+        result = _word_vectors(vectors, model).neighbors(word.strip(), k)
+        if json_out:
+            print(json_line(result.to_dict()))
+        else:
+            console().print(neighbors_table(_("neighbours of {word!r} · {source}").format(
+                word=result.word, source=result.source), result.results))
+
+    @app.command(help=_("Word analogies by vector arithmetic (3CosAdd: the words closest to b - a + c); the "
+                        "input words are left out of the results."))
+    def analogy(
+        expression: str = typer.Argument(..., help=_('e.g. "왕 - 남자 + 여자"')),
+        k: int = k_opt(), vectors: Path = vectors_opt(), model: str = model_opt(), json_out: bool = json_opt(),
+        lang: str = lang_opt(),
+    ):
+        from seqlab.render.console import console, json_line
+        from seqlab.render.vectors import neighbors_table
+        from seqlab.vectors.wordvectors import parse_expression
+
+        check_lang(lang)
+        in_range("-k", k, 1, MAX_K)
+        parse_expression(expression)  # a malformed expression fails before any vectors are built
+        result = _word_vectors(vectors, model).solve(expression, k)
+        if json_out:
+            print(json_line(result.to_dict()))
+        else:
+            console().print(neighbors_table(f"{expression}  ≈ ? · {result.source}", result.results))
+
+    @app.command(help=_("Project word or sentence vectors to 2-D (PCA/UMAP) and draw them as PNG or "
+                        "self-contained HTML."))
+    def plot(
+        items: list[str] = typer.Argument(None, help=_("Words (or sentences with --sentences).")),
+        file: Path = file_opt(),
+        out: Path = typer.Option(..., "--out", "-o", help=_("FILE.png or FILE.html")),
+        sentences: bool = typer.Option(False, "--sentences", help=_("Plot sentence vectors instead of word vectors.")),
+        method: str = typer.Option("pca", "--method", help=_("pca or umap (needs umap-learn).")),
+        vectors: Path = vectors_opt(), model: str = model_opt(), json_out: bool = json_opt(),
+        errors: str = errors_opt(), lang: str = lang_opt(),
+    ):
+        from seqlab.render.console import console, json_line
+        from seqlab.render.plots import check_plot_path, write_scatter
+        from seqlab.vectors.projection import METHODS, project_items
+
+        check_lang(lang)
+        one_of("--method", method, METHODS)
+        check_plot_path(out)
+        labels = gather_texts(items, file, errors)
+        if sentences:
+            proj = project_items(labels, None, method, model=model)
+        else:
+            proj = project_items(labels, _word_vectors(vectors, model), method)
+        path = write_scatter(proj, out, sentences)
+        if json_out:
+            print(json_line({**proj.to_dict(), "path": str(path)}))
+        else:
+            console().print(_("wrote {path}").format(path=path), highlight=False)
+
+    wv_app = typer.Typer(help=_("Train and evaluate Word2Vec/FastText word vectors (gensim)."), no_args_is_help=True)
+    app.add_typer(wv_app, name="wordvec")
+
+    @wv_app.command("train", help=_("Train Word2Vec or FastText on a corpus split into Kiwi morphemes; saved in "
+                                    "gensim's format."))
+    def wordvec_train(
+        files: list[Path] = typer.Option(..., "--file", "-f", help=_("Corpus (repeatable).")),
+        out: Path = typer.Option(..., "--out", "-o", help=_("Where to save the gensim model (.model); .kv beside "
+                                                            "it.")),
+        kind: str = typer.Option("word2vec", "--kind", help=_("word2vec or fasttext.")),
+        split: str = typer.Option("kiwi", "--split", help=_("kiwi morphemes or whitespace words.")),
+        text_col: str = typer.Option(None, "--text-col", help=_("Text column of a TSV/CSV with a header.")),
+        dim: int = typer.Option(100, "--dim", help=_("Vector size (2 to 1000).")),
+        window: int = typer.Option(5, "--window", help=_("Context words on each side (1 to 50).")),
+        min_count: int = typer.Option(5, "--min-count", help=_("Ignore words seen fewer times (at least 1).")),
+        epochs: int = typer.Option(5, "--epochs", help=_("Passes over the corpus (1 to 100).")),
+        cbow: bool = typer.Option(False, "--cbow", help=_("CBOW instead of skip-gram.")),
+        tags: bool = typer.Option(False, "--tags", help=_("Keep POS tags in tokens (영화/NNG).")),
+        seed: int = typer.Option(1, "--seed", help=_("Seed of the training.")),
+        json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
+    ):
+        from seqlab.render.console import console, json_line
+        from seqlab.vectors.wordvec_training import train_word_vectors
+
+        check_lang(lang)
+        one_of("--kind", kind, ("word2vec", "fasttext"))
+        one_of("--split", split, ("kiwi", "whitespace"))
+        in_range("--dim", dim, 2, 1000)
+        in_range("--window", window, 1, 50)
+        in_range("--min-count", min_count, 1)
+        in_range("--epochs", epochs, 1, 100)
+        result = train_word_vectors(files, out, kind=kind, split=split, dim=dim, window=window, min_count=min_count,
+                                    epochs=epochs, sg=not cbow, seed=seed, tags=tags, text_col=text_col, errors=errors)
+        if json_out:
+            print(json_line(result.to_dict()))
+        else:
+            from seqlab.render.vectors import wordvec_summary
+
+            console().print(wordvec_summary(result), highlight=False)
+
+    @wv_app.command("eval", help=_("Analogy accuracy (top-1 and top-5) per section on a questions file in "
+                                   "gensim's questions-words format."))
+    def wordvec_eval(
+        questions: Path = typer.Argument(..., help=_("Analogy questions in gensim's questions-words format.")),
+        vectors: Path = vectors_opt(), model: str = model_opt(), json_out: bool = json_opt(), lang: str = lang_opt(),
+    ):
+        from seqlab.render.console import console, json_line
+        from seqlab.render.vectors import analogy_eval_table
+        from seqlab.vectors.analogy_eval import evaluate, read_questions
+
+        check_lang(lang)
+        read_questions(questions)  # a malformed file fails before any vectors are built
+        result = evaluate(_word_vectors(vectors, model), questions)
+        if json_out:
+            print(json_line(result.to_dict()))
+        else:
+            console().print(analogy_eval_table(result))
 
 
 def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, batch_size, shard_size, engine,
                 workers, device, json_out):
-    from seqlab.render.progress import progress_bar
+    from seqlab.render.console import console, json_line
+    from seqlab.render.progress import counting_bar
+    from seqlab.render.vectors import corpus_summary
     from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus
 
     if file is None or texts:
-        raise UsageError("the corpus job needs -f FILE (one text per line) together with --out DIR")
+        raise UsageError(_("the corpus job needs -f FILE (one text per line) together with --out DIR"))
     if str(file) == "-":
-        raise UsageError("the corpus job needs a real file (it resumes by seeking in it), not stdin")
-    config = CorpusJobConfig(model=model or "e5-small", prefix=None if prefix == "none" else PREFIXES[prefix],
+        raise UsageError(_("the corpus job needs a real file (it resumes by seeking in it), not stdin"))
+    config = CorpusJobConfig(model=model or "e5-small", prefix=None if prefix == "none" else prefix_text(prefix),
                              pooling=pooling, normalize=normalize, precision=precision, batch_size=batch_size,
                              shard_size=shard_size)
-    with contextlib.ExitStack() as stack:
-        advance = {"fn": None}
-
-        def start(total, done):
-            advance["fn"] = stack.enter_context(progress_bar(f"embedding {file.name}", total, "lines"))
-            advance["fn"](done)
-
-        result = embed_corpus(file, out, config, engine=engine, workers=workers, device=device,
-                              progress=lambda n: advance["fn"] and advance["fn"](n), on_start=start)
-    summary = result.to_dict()
-    if json_out:
-        print(json_line(summary))
-        return
-    note = f" (resumed after {result.resumed_from:,} rows)" if result.resumed_from else ""
-    console().print(f"{result.rows:,} rows in {result.shards} shards → {result.out}{note}\n"
-                    f"bad UTF-8 lines: {result.bad_lines} · empty lines: {result.empty_lines} · "
-                    f"load with seqlab.read_embeddings({str(result.out)!r})", highlight=False)
-
-
-@app.command()
-def similarity(
-    a: str = typer.Argument(..., help="First sentence."), b: str = typer.Argument(..., help="Second sentence."),
-    model: str = ModelOpt, pool: str = typer.Option("mean", "--pool", help="cls, mean or max."),
-    json_out: bool = JsonOpt, errors: str = ErrorsOpt,
-):
-    """Cosine similarity of two sentence vectors (e5: both with the "query: " prefix)."""
-    from seqlab.text.unicode import clean_surrogates
-    from seqlab.vectors.similarity import similarity as run
-
-    rec = run(clean_surrogates(a, errors), clean_surrogates(b, errors), model, pooling=pool)
-    if json_out:
-        print(json_line(rec.to_dict()))
-    else:
-        console().print(f"cosine = {rec.cosine:.4f}   ({rec.model}, {rec.pooling} pooling"
-                        f"{', prefix ' + repr(rec.prefix) if rec.prefix else ''})", highlight=False)
-
-
-@app.command()
-def search(
-    query: str = typer.Argument(..., help="What to look for."),
-    corpus: Path = typer.Option(..., "--corpus", help="Text file, one document per line."),
-    k: int = typer.Option(10, "-k", "--top", help="How many results."),
-    model: str = ModelOpt, json_out: bool = JsonOpt,
-):
-    """Top-k semantic search; the corpus index is built once, saved, and reused."""
-    from seqlab.render.progress import progress_bar
-    from seqlab.render.vectors import search_table
-    from seqlab.vectors.search import search as run
-
-    with contextlib.ExitStack() as stack:
-        advance = {"fn": None}
-
-        def start(total, done):
-            if done < total:
-                advance["fn"] = stack.enter_context(progress_bar(f"indexing {corpus.name}", total, "lines"))
-                advance["fn"](done)
-
-        result = run(query, corpus, model, k, progress=lambda n: advance["fn"] and advance["fn"](n), on_start=start)
+    with counting_bar(_("embedding {name}").format(name=file.name), _("lines")) as report:
+        result = embed_corpus(file, out, config, engine=engine, workers=workers, device=device, progress=report)
     if json_out:
         print(json_line(result.to_dict()))
     else:
-        console().print(search_table(result))
+        console().print(corpus_summary(result), highlight=False)
 
-
-def _word_vectors(vectors, model):
-    from seqlab.render.progress import progress_bar
-    from seqlab.vectors.wordvectors import load_word_vectors, model_vectors_path
-
-    if vectors is None:
-        from seqlab.vectors.encoder import load_encoder
-
-        if not model_vectors_path(load_encoder(model).name).exists():
-            with progress_bar("building word vectors (once)", None, "words") as advance:
-                last = {"n": 0}
-
-                def report(done, total):
-                    advance(done - last["n"])
-                    last["n"] = done
-
-                return load_word_vectors(None, model, report)
-    return load_word_vectors(vectors, model)
-
-
-@app.command()
-def neighbors(
-    word: str = typer.Argument(..., help="A word, e.g. 영화."),
-    k: int = typer.Option(10, "-k", "--top"), vectors: Path = VectorsOpt, model: str = ModelOpt,
-    json_out: bool = JsonOpt,
-):
-    """Nearest words by cosine, in the embedded model's word vectors or in --vectors."""
-    from seqlab.render.vectors import neighbors_table
-
-    wv = _word_vectors(vectors, model)
-    rows = wv.neighbors(word, k)
-    if json_out:
-        print(json_line({"word": word, "source": wv.source, "results": [n.to_dict() for n in rows]}))
-    else:
-        console().print(neighbors_table(f"neighbours of {word!r} · {wv.source}", rows))
-
-
-@app.command()
-def analogy(
-    expression: str = typer.Argument(..., help='e.g. "왕 - 남자 + 여자"'),
-    k: int = typer.Option(10, "-k", "--top"), vectors: Path = VectorsOpt, model: str = ModelOpt,
-    json_out: bool = JsonOpt,
-):
-    """Word analogies by vector arithmetic (3CosAdd); the input words are left out of the results."""
-    from seqlab.render.vectors import neighbors_table
-
-    wv = _word_vectors(vectors, model)
-    result = wv.solve(expression, k)
-    if json_out:
-        print(json_line(result.to_dict()))
-    else:
-        console().print(neighbors_table(f"{expression}  ≈ ? · {wv.source}", result.results))
-
-
-@app.command()
-def plot(
-    items: list[str] = typer.Argument(None, help="Words (or sentences with --sentences)."),
-    file: Path = FileOpt,
-    out: Path = typer.Option(..., "--out", "-o", help="FILE.png or FILE.html"),
-    sentences: bool = typer.Option(False, "--sentences", help="Plot sentence vectors instead of word vectors."),
-    method: str = typer.Option("pca", "--method", help="pca or umap (needs umap-learn)."),
-    vectors: Path = VectorsOpt, model: str = ModelOpt, json_out: bool = JsonOpt, errors: str = ErrorsOpt,
-):
-    """Project word or sentence vectors to 2-D (PCA/UMAP) and draw them as PNG or self-contained HTML."""
-    import numpy as np
-
-    from seqlab.render.plots import write_scatter
-    from seqlab.vectors.projection import project
-
-    labels = gather_texts(items, file, errors)
-    if sentences:
-        from seqlab.vectors.encoder import load_encoder
-
-        enc = load_encoder(model)
-        matrix = enc.sentence_vectors(labels, prefix=enc.default_prefix("query"))
-        source = f"{enc.name} sentence vectors"
-    else:
-        wv = _word_vectors(vectors, model)
-        matrix = np.stack([wv.vector(w) for w in labels])
-        source = wv.source
-    proj = project(labels, matrix, method, source)
-    subtitle = f"{source} · {method.upper()}"
-    if proj.explained:
-        subtitle += f" · explained variance {proj.explained[0]:.1%} + {proj.explained[1]:.1%}"
-    path = write_scatter(labels, proj.points, out, f"{len(labels)} {'sentences' if sentences else 'words'}", subtitle)
-    if json_out:
-        print(json_line({**proj.to_dict(), "path": str(path)}))
-    else:
-        console().print(f"wrote {path} ({subtitle})", highlight=False)
-
-
-wv_app = typer.Typer(help="Train and evaluate Word2Vec/FastText word vectors (gensim).", no_args_is_help=True)
-app.add_typer(wv_app, name="wordvec")
-
-
-@wv_app.command("train")
-def wordvec_train(
-    files: list[Path] = typer.Option(..., "--file", "-f", help="Corpus (repeatable)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Where to save the gensim model (.model); .kv beside it."),
-    kind: str = typer.Option("word2vec", "--kind", help="word2vec or fasttext."),
-    split: str = typer.Option("kiwi", "--split", help="kiwi morphemes or whitespace words."),
-    text_col: str = typer.Option(None, "--text-col", help="Text column of a TSV/CSV with a header."),
-    dim: int = typer.Option(100, "--dim"), window: int = typer.Option(5, "--window"),
-    min_count: int = typer.Option(5, "--min-count"), epochs: int = typer.Option(5, "--epochs"),
-    cbow: bool = typer.Option(False, "--cbow", help="CBOW instead of skip-gram."),
-    tags: bool = typer.Option(False, "--tags", help="Keep POS tags in tokens (영화/NNG)."),
-    seed: int = typer.Option(1, "--seed"), json_out: bool = JsonOpt, errors: str = ErrorsOpt,
-):
-    """Train Word2Vec or FastText on a corpus split into Kiwi morphemes; saved in gensim's format."""
-    from seqlab.vectors.wordvec_training import train_word_vectors
-
-    result = train_word_vectors(files, out, kind=kind, split=split, dim=dim, window=window, min_count=min_count,
-                                epochs=epochs, sg=not cbow, seed=seed, tags=tags, text_col=text_col, errors=errors)
-    if json_out:
-        print(json_line(result.to_dict()))
-    else:
-        console().print(f"{result.kind}: {result.vocab_size:,} words × {result.dim} from {result.lines:,} lines "
-                        f"({result.tokens:,} tokens) in {result.seconds:.1f} s → {result.path}\n"
-                        f"try: seqlab neighbors 영화 --vectors {result.path}", highlight=False)
-
-
-@wv_app.command("eval")
-def wordvec_eval(
-    questions: Path = typer.Argument(..., help="Analogy questions in gensim's questions-words format."),
-    vectors: Path = VectorsOpt, model: str = ModelOpt, json_out: bool = JsonOpt,
-):
-    """Analogy accuracy on a questions-words file (per section and overall)."""
-    from rich.table import Table
-
-    from seqlab.vectors.analogy_eval import evaluate
-
-    result = evaluate(_word_vectors(vectors, model), questions)
-    if json_out:
-        print(json_line(result.to_dict()))
-        return
-    table = Table(title=f"analogy accuracy · {result.source}", title_justify="left")
-    for col in ("section", "correct", "asked", "skipped (OOV)", "accuracy"):
-        table.add_column(col, justify="left" if col == "section" else "right")
-    for s in result.sections:
-        table.add_row(s.name, str(s.correct), str(s.total), str(s.skipped), f"{s.accuracy:.1%}")
-    table.add_row("[bold]all[/]", str(result.correct), str(result.total),
-                  str(sum(s.skipped for s in result.sections)), f"[bold]{result.accuracy:.1%}[/]")
-    console().print(table)

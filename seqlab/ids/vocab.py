@@ -6,26 +6,26 @@ keep those seen at least ``min_freq`` times (at most ``max_size``, most
 frequent first), and put the special tokens in front so that ``<pad>`` is 0
 and ``<unk>`` is 1.
 
-Without ``--vocab``, seqlab builds a default vocabulary once from the
-``wordfreq`` package's Korean and English frequency lists (offline, general
-domain) and caches it in ``$SEQLAB_HOME/vocab``.
+One class serves every vocabulary in seqlab: ``seqlab vocab build`` writes it,
+the tokenizers read it, and the trained classifiers and the Seq2Seq model keep
+theirs in the same format, so a file made by one is accepted by the others.
+The default vocabularies built from ``wordfreq`` are made in
+:mod:`seqlab.tokens.default_vocab`.
 """
 
 from __future__ import annotations
 
 import json
-import string
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from seqlab.errors import InputError
-from seqlab.storage import atomic_write_json, seqlab_home
+from seqlab.storage import atomic_write_json
 
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")
 FORMAT = "seqlab-vocab"
-_DEFAULT_VERSION = 1
 
 
 @dataclass
@@ -113,57 +113,3 @@ class Vocabulary:
                              "Build one with: seqlab vocab build")
         return cls(data["tokens"], data.get("counts") or [0] * len(data["tokens"]),
                    tuple(data.get("specials", SPECIALS)), data.get("meta", {}))
-
-
-def default_vocab_path(kind: str) -> Path:
-    return seqlab_home() / "vocab" / f"{kind}-wordfreq-v{_DEFAULT_VERSION}.json"
-
-
-_loaded: dict[tuple[str, str], Vocabulary] = {}
-
-
-def default_vocab(kind: str) -> Vocabulary:
-    """The cached default vocabulary of a ``kiwi``, ``char`` or ``whitespace`` tokenizer.
-
-    Built on first use from wordfreq's Korean (about 30k entries) and top 20k
-    English words, each counted with its frequency per billion words; read from
-    disk once per process.
-    """
-    path = default_vocab_path(kind)
-    key = (kind, str(path))
-    if key in _loaded:
-        return _loaded[key]
-    if path.exists():
-        _loaded[key] = Vocabulary.load(path)
-        return _loaded[key]
-    import wordfreq
-
-    from seqlab.tokens.loading import load_tokenizer
-
-    entries = list(wordfreq.get_frequency_dict("ko").items())
-    entries += list(wordfreq.get_frequency_dict("en").items())[:20_000]
-    words = [w for w, _ in entries]
-    weights = [max(1, round(f * 1e9)) for _, f in entries]
-    # wordfreq lists hold no punctuation; give common marks the weight of the 100th word
-    marks = list(string.punctuation) + ["…", "·", "ㅋㅋ", "ㅎㅎ", "ㅠㅠ", "ㅜㅜ", "...", "!!", "??", "^^"]
-    words += marks
-    weights += [sorted(weights, reverse=True)[100]] * len(marks)
-    tokenizer = load_tokenizer(kind, vocab=False)
-    if kind == "kiwi":  # a word without context has several analyses: count each of the best three
-        token_lists, spread = [], []
-        for candidates, weight in zip(tokenizer.split_candidates(words), weights):
-            token_lists += candidates
-            spread += [weight] * len(candidates)
-        weights = spread
-    else:
-        token_lists = tokenizer.split_many(words)
-    if kind == "char":  # running text has about one space per word, and spaces are tokens here
-        from seqlab.tokens.simple import SPACE
-
-        token_lists.append([SPACE])
-        weights.append(sum(weights))
-    vocab = Vocabulary.build(token_lists, weights=weights,
-                             max_size=50_000, meta={"tokenizer": kind, "source": "wordfreq ko + en top 20k"})
-    vocab.save(path)
-    _loaded[key] = vocab
-    return vocab

@@ -21,6 +21,8 @@ import numpy as np
 
 from seqlab.errors import InputError
 from seqlab.scratch.layers import LAYERS
+from seqlab.scratch.loss import LAST_STATE_LOSS, last_state_loss
+from seqlab.scratch.torch_layout import seeded_module
 
 CELLS = ("rnn", "lstm", "gru")
 
@@ -42,6 +44,8 @@ class CellFlow:
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
+        if self.forget_mean is not None:
+            out["forget_mean_overall"] = float(np.mean(self.forget_mean))
         return out
 
 
@@ -72,12 +76,11 @@ def set_forget_bias(layer, bias: float) -> None:
 def flow_of(layer, x: np.ndarray, forget_bias: float | None = None) -> CellFlow:
     """Backpropagate ``L = ‖h_T‖²`` through ``layer`` on inputs ``x`` (1, T, I) and collect the norms."""
     out, _ = layer.forward(x)
-    d_out = np.zeros_like(out)
-    d_out[:, -1] = 2.0 * out[:, -1]
+    loss, d_out = last_state_loss(out)
     layer.backward(d_out, keep_steps=True)
     kept = layer.backward_steps[(0, 0)]
     steps = layer.steps(0, 0)
-    flow = CellFlow(layer.kind, [float(np.linalg.norm(k["dh"])) for k in kept], loss=float((out[:, -1] ** 2).sum()))
+    flow = CellFlow(layer.kind, [float(np.linalg.norm(k["dh"])) for k in kept], loss=loss)
     if layer.kind == "rnn":
         W = layer.params["weight_hh_l0"]
         flow.spectral_radius = float(np.abs(np.linalg.eigvals(W)).max())
@@ -89,7 +92,7 @@ def flow_of(layer, x: np.ndarray, forget_bias: float | None = None) -> CellFlow:
     return flow
 
 
-def gradflow(cells: list[str] = list(CELLS), steps: int = 100, hidden: int = 64, input_size: int | None = None,
+def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = 100, hidden: int = 64, input_size: int | None = None,
              forget_bias: float | None = None, seed: int = 0) -> GradFlowReport:
     """Gradient norms per step for each cell on the same random inputs (torch's default init, seeded).
 
@@ -99,8 +102,6 @@ def gradflow(cells: list[str] = list(CELLS), steps: int = 100, hidden: int = 64,
         forget_bias: set the LSTM's total forget-gate bias (None: torch's default init).
         seed: seeds the inputs and every cell's weights.
     """
-    from seqlab.scratch.init import seeded_torch_module
-
     bad = [c for c in cells if c not in CELLS]
     if bad or not cells:
         raise InputError(f"unknown cells {bad}" if bad else "no cells given", "Use --cells rnn,lstm,gru.")
@@ -108,9 +109,9 @@ def gradflow(cells: list[str] = list(CELLS), steps: int = 100, hidden: int = 64,
         raise InputError("--steps and --hidden must be at least 1")
     input_size = input_size or hidden
     x = np.random.default_rng(seed).normal(size=(1, steps, input_size))
-    report = GradFlowReport(steps, hidden, input_size, seed, "L = ‖h_T‖² (loss at the last step)")
+    report = GradFlowReport(steps, hidden, input_size, seed, f"{LAST_STATE_LOSS} (loss at the last step)")
     for cell in cells:
-        layer = LAYERS[cell].from_torch(seeded_torch_module(cell, input_size, hidden, seed))
+        layer = LAYERS[cell].from_torch(seeded_module(cell, input_size, hidden, seed))
         if cell == "lstm" and forget_bias is not None:
             set_forget_bias(layer, forget_bias)
         report.cells[cell] = flow_of(layer, x, forget_bias if cell == "lstm" else None)

@@ -18,6 +18,7 @@ import numpy as np
 
 from seqlab.errors import InputError
 from seqlab.scratch.layers import LAYERS
+from seqlab.scratch.torch_layout import torch_class
 
 SYMBOLS = 4
 EMBED = 16
@@ -68,8 +69,7 @@ def _model(cell: str, hidden: int):
         def __init__(self):
             super().__init__()
             self.embedding = torch.nn.Embedding(SYMBOLS, EMBED)
-            self.rnn = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell](
-                EMBED, hidden, batch_first=True)
+            self.rnn = torch_class(cell)(EMBED, hidden, batch_first=True)
             self.out = torch.nn.Linear(hidden, SYMBOLS)
 
         def forward(self, x):

@@ -14,11 +14,13 @@ sum of one contribution per step (weight sharing in BPTT).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from seqlab.scratch.layers import LAYERS
+from seqlab.scratch.loss import LAST_STATE_LOSS, last_state_loss
+from seqlab.scratch.torch_layout import seeded_module
 
 PAIRS = [("i go to school", "school go to i"), ("나는 학교에 간다", "학교에 나는 간다")]
 
@@ -73,7 +75,6 @@ class BagMLP:
     b1: np.ndarray
     W2: np.ndarray
     b2: np.ndarray
-    mlp_hidden: list = field(default_factory=list)
 
     def __call__(self, counts: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
         bag = counts @ embeddings  # (D,): order-free by construction
@@ -92,9 +93,7 @@ def order_demo(model: str | None = None, cell: str = "lstm", hidden: int = 8, se
     rng = np.random.default_rng(seed)
     mlp = BagMLP(rng.normal(scale=1 / np.sqrt(D), size=(hidden, D)), np.zeros(hidden),
                  rng.normal(scale=1 / np.sqrt(hidden), size=(2, hidden)), np.zeros(2))
-    from seqlab.scratch.init import seeded_torch_module
-
-    layer = LAYERS[cell].from_torch(seeded_torch_module(cell, D, hidden, seed))
+    layer = LAYERS[cell].from_torch(seeded_module(cell, D, hidden, seed))
 
     def run(text):
         rec = enc.tokenizer.encode(text)
@@ -122,12 +121,11 @@ def order_demo(model: str | None = None, cell: str = "lstm", hidden: int = 8, se
                        "vectors needs a new input layer for every length"}
 
     # weight sharing: dW_hh is the sum of one contribution per step
-    d_out = np.zeros_like(out30)
-    d_out[0, -1] = 2.0 * out30[0, -1]
+    _, d_out = last_state_loss(out30)
     _, grads = layer.backward(d_out, keep_steps=True)
     contributions = [k["dW_hh"] for k in layer.backward_steps[(0, 0)]]
     total = sum(contributions)
-    sharing = {"loss": "L = ‖h_T‖²", "steps": len(contributions),
+    sharing = {"loss": LAST_STATE_LOSS, "steps": len(contributions),
                "contribution_norms": [float(np.linalg.norm(c)) for c in contributions],
                "dW_hh_norm": float(np.linalg.norm(grads["weight_hh_l0"])),
                "max_abs_difference_sum_vs_dW_hh": float(np.abs(total - grads["weight_hh_l0"]).max())}

@@ -24,6 +24,11 @@ def json_line(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
+def json_document(obj) -> str:
+    """One JSON document (a listing: ``models --json``, ``compare --json``); per-text commands print JSON Lines."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
 def print_json_lines(objects: Iterable[dict]) -> None:
     write = sys.stdout.write
     for obj in objects:

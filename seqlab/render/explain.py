@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
-from seqlab.explain import ExplainReport
+from seqlab.pipeline.explain import ExplainReport
 from seqlab.render.console import elide
 from seqlab.render.tokens import _visible, token_kind, token_table, tokens_markdown, unk_lines
 
@@ -96,7 +95,7 @@ def _embedding_markdown(number, record, report) -> str:
 
 def _lstm_rows(report_lstm):
     for step in report_lstm.steps:
-        yield (str(step["t"]), step["token"], *(f"{np.mean(step[k]):.2f}" for k in ("f", "i", "o")),
+        yield (str(step["t"]), step["token"], *(f"{step['gate_means'][k]:.2f}" for k in ("f", "i", "o")),
                " ".join(f"{v:+.2f}" for v in step["c"]), " ".join(f"{v:+.2f}" for v in step["h"]))
 
 
@@ -128,8 +127,8 @@ def _lstm_markdown(number, record, report) -> str:
              "| t | token | mean f | mean i | mean o | c_t | h_t |", "|---:|---|---:|---:|---:|---|---|"]
     lines += ["| " + " | ".join(f"`{c}`" if j == 1 else c for j, c in enumerate(row)) + " |" for row in _lstm_rows(record)]
     lines += ["", f"Final hidden state h_T = `{' '.join(f'{v:+.4f}' for v in record.final['h'])}`", "",
-              "Why an LSTM and not a plain RNN: `seqlab gradflow --plot grad.png` (vanishing gradients), "
-              "`seqlab order-demo` (word order)."]
+              ("Why an LSTM and not a plain RNN: `seqlab gradflow --plot grad.png` (vanishing gradients), "
+              "`seqlab order-demo` (word order).")]
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ download, so it opens offline.
 from __future__ import annotations
 
 import html
+import math
 from pathlib import Path
 
 import numpy as np
@@ -82,18 +83,34 @@ g:hover circle {{ fill: #d62728; r: 7; }} text {{ font-size: 12px; fill: #222; }
     return atomic_write_text(path, doc)
 
 
-def write_scatter(labels: list[str], points: np.ndarray, out: str | Path, title: str, subtitle: str = "") -> Path:
-    """PNG or HTML by the file's extension."""
+PLOT_SUFFIXES = (".png", ".html", ".htm")
+
+
+def check_plot_path(out: str | Path) -> Path:
+    """A plot goes to a .png or .html file; say so before any work is done."""
     out = Path(out)
+    if out.suffix.lower() not in PLOT_SUFFIXES:
+        raise InputError(f"cannot write a plot to {out.name}", "Use a .png or .html file name.")
+    if out.is_dir():
+        raise InputError(f"{out} is a directory", "Give a file name ending in .png or .html.")
+    return out
+
+
+def write_scatter(projection, out: str | Path, sentences: bool = False) -> Path:
+    """A :class:`~seqlab.vectors.projection.Projection` as PNG or HTML, by the file's extension."""
+    out = check_plot_path(out)
+    labels, points = projection.labels, projection.points
+    title = f"{len(labels)} {'sentences' if sentences else 'words'}"
+    subtitle = f"{projection.source} · {projection.method.upper()}"
+    if projection.explained:
+        subtitle += f" · explained variance {projection.explained[0]:.1%} + {projection.explained[1]:.1%}"
     if out.suffix.lower() == ".png":
-        return scatter_png(labels, points, out, title)
-    if out.suffix.lower() in (".html", ".htm"):
-        return scatter_html(labels, points, out, title, subtitle)
-    raise InputError(f"cannot write a plot to {out.name}", "Use a .png or .html file name.")
+        return scatter_png(labels, points, out, f"{title}\n{subtitle}")
+    return scatter_html(labels, points, out, title, subtitle)
 
 
 def _floor(values, floor):
-    return [max(v, floor) if v == v else floor for v in values]  # NaN-safe
+    return [floor if math.isnan(v) else max(v, floor) for v in values]
 
 
 def lines_png(series: dict[str, list[float]], path: Path, title: str, xlabel: str, ylabel: str,
@@ -174,9 +191,7 @@ text {{ font-size: 12px; fill: #333; }} svg {{ background: #fff; border: 1px sol
 
 def write_lines(series, out: str | Path, title: str, xlabel: str, ylabel: str, log_y: bool = False,
                 subtitle: str = "", x: list[float] | None = None) -> Path:
-    out = Path(out)
+    out = check_plot_path(out)
     if out.suffix.lower() == ".png":
         return lines_png(series, out, title, xlabel, ylabel, log_y, x=x, subtitle=subtitle)
-    if out.suffix.lower() in (".html", ".htm"):
-        return lines_html(series, out, title, xlabel, ylabel, log_y, subtitle=subtitle, x=x)
-    raise InputError(f"cannot write a plot to {out.name}", "Use a .png or .html file name.")
+    return lines_html(series, out, title, xlabel, ylabel, log_y, subtitle=subtitle, x=x)

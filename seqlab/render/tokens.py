@@ -62,6 +62,15 @@ def unk_lines(record: TokenRecord) -> list[str]:
             f"for {_visible(u.chars)!r} (characters {u.start}–{u.end})" for u in record.unk]
 
 
+def render_tokens(record: TokenRecord, console, max_rows: int = 200) -> None:
+    """``seqlab tokenize`` in the terminal: the table, every [UNK] explained, and what truncation cut."""
+    console.print(token_table(record, max_rows=max_rows))
+    for line in unk_lines(record):
+        console.print(f"[red]{escape(line)}[/]", highlight=False)
+    if record.dropped:
+        console.print(f"[yellow]truncated to {len(record)} tokens: {record.dropped} tokens dropped[/]")
+
+
 def _md_cell(s: str) -> str:
     return _visible(s).replace("|", "\\|") or " "
 
@@ -83,7 +92,7 @@ _COLUMNS = [("model", "model", "{}"), ("vocab", "vocab_size", "{:,}"), ("tokens"
             ("len p95", "length_p95", "{:.0f}"), ("len max", "length_max", "{}")]
 
 
-def comparison_table(rows: list[ComparisonRow]) -> Table:
+def comparison_table(rows: list[ComparisonRow], width: int | None = None) -> Table:
     first = rows[0] if rows else None
     title = f"{first.texts} texts, {first.words} words" if first else "no texts"
     table = Table(title=title, title_justify="left")

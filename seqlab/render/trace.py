@@ -1,4 +1,9 @@
-"""Recurrent traces as terminal tables, Markdown and a self-contained HTML page (records in, text out)."""
+"""Recurrent traces as terminal tables, Markdown and a self-contained HTML page (records in, text out).
+
+Every label follows the lecture: ``W_xh`` and ``W_hh`` (torch's names are shown once,
+beside the weights), the LSTM's gates in the order forget, input, output, then the
+candidate, and each stacked weight matrix split into its gates' row blocks.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +14,35 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from seqlab.scratch.tracing import TraceReport
+from seqlab.pipeline.tracing import TraceReport
 
-LABELS = {
-    "x": "x_t", "x_proj": "W_ih·x_t", "h_prev": "h_{t-1}", "h_proj": "W_hh·h_{t-1}", "bias": "b_ih+b_hh",
-    "pre": "pre (sum)", "h": "h_t", "pre_i": "i pre", "pre_f": "f pre", "pre_g": "g pre", "pre_o": "o pre",
-    "i": "i=σ input", "f": "f=σ forget", "g": "g=tanh cand.", "o": "o=σ output", "c_prev": "c_{t-1}",
-    "c": "c_t=f·c+i·g", "r": "r=σ reset", "z": "z=σ update", "hn": "W_hn·h+b_hn", "n": "n=tanh(...)",
+# the rows of one step, in the lecture's order: (key in the step record, label, the equation it comes from)
+ROWS = {
+    "rnn": [("x", "x_t", "the input vector"), ("x_proj", "W_xh·x_t", ""), ("h_prev", "h_{t-1}", ""),
+            ("h_proj", "W_hh·h_{t-1}", ""), ("bias", "b", "b_ih + b_hh"),
+            ("pre", "z", "W_xh·x_t + W_hh·h_{t-1} + b"), ("h", "h_t", "tanh(z)")],
+    "lstm": [("x", "x_t", "the input vector"), ("x_proj", "W_xh·x_t", "gate blocks i|f|g|o"),
+             ("h_prev", "h_{t-1}", ""), ("h_proj", "W_hh·h_{t-1}", "gate blocks i|f|g|o"),
+             ("bias", "b", "b_ih + b_hh, blocks i|f|g|o"),
+             ("pre_f", "z_f", "W_xf·x_t + W_hf·h_{t-1} + b_f"), ("pre_i", "z_i", "W_xi·x_t + W_hi·h_{t-1} + b_i"),
+             ("pre_o", "z_o", "W_xo·x_t + W_ho·h_{t-1} + b_o"), ("pre_g", "z_g", "W_xg·x_t + W_hg·h_{t-1} + b_g"),
+             ("f", "f forget", "σ(z_f)"), ("i", "i input", "σ(z_i)"), ("o", "o output", "σ(z_o)"),
+             ("g", "g candidate", "tanh(z_g)"), ("c_prev", "c_{t-1}", ""), ("c", "c_t", "f⊙c_{t-1} + i⊙g"),
+             ("h", "h_t", "o⊙tanh(c_t)")],
+    "gru": [("x", "x_t", "the input vector"), ("x_proj", "W_xh·x_t", "gate blocks r|z|n"),
+            ("h_prev", "h_{t-1}", ""), ("h_proj", "W_hh·h_{t-1}", "gate blocks r|z|n"),
+            ("r", "r reset", "σ(W_xr·x_t + W_hr·h_{t-1} + b_r)"), ("z", "z update", "σ(W_xz·x_t + W_hz·h_{t-1} + b_z)"),
+            ("hn", "W_hn·h+b_hn", "what the reset gate scales"), ("n", "n candidate", "tanh(W_xn·x_t + b_xn + r⊙(W_hn·h_{t-1} + b_hn))"),
+            ("h", "h_t", "(1-z)⊙n + z⊙h_{t-1}")],
 }
-TITLES = {"rnn": "h_t = tanh(W_ih·x_t + W_hh·h_{t-1} + b)",
-          "lstm": "c_t = f*c_{t-1} + i*g,  h_t = o*tanh(c_t)",
-          "gru": "h_t = (1-z)*n + z*h_{t-1}"}
+TITLES = {"rnn": "h_t = tanh(W_xh·x_t + W_hh·h_{t-1} + b)",
+          "lstm": "f, i, o = σ(…), g = tanh(…), c_t = f⊙c_{t-1} + i⊙g, h_t = o⊙tanh(c_t)",
+          "gru": "h_t = (1-z)⊙n + z⊙h_{t-1}"}
+# torch stacks the gates' rows in this order; the lecture reads them in ``LECTURE_ORDER``
+TORCH_ORDER = {"rnn": ("h",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
+LECTURE_ORDER = {"rnn": ("h",), "lstm": ("f", "i", "o", "g"), "gru": ("r", "z", "n")}
+WEIGHT_NAMES = {"W_ih": ("W_xh", "weight_ih_l0"), "W_hh": ("W_hh", "weight_hh_l0"), "b": ("b", "bias_ih_l0 + bias_hh_l0"),
+                "b_ih": ("b_x", "bias_ih_l0"), "b_hh": ("b_h", "bias_hh_l0")}
 SMALL = 64  # matrices with at most this many numbers are printed in full
 
 
@@ -32,6 +55,32 @@ def fmt_vector(values, precision: int = 4, limit: int = 8) -> str:
     return f"[{head} … {f.format(v[-1])}]  ({len(v)} numbers)"
 
 
+def weight_blocks(report: TraceReport) -> list[tuple[str, np.ndarray]]:
+    """Each weight as the lecture names it, split into its gates' row blocks in the lecture's order.
+
+    ``W_ih`` of an LSTM becomes ``W_xf``, ``W_xi``, ``W_xo``, ``W_xg``; the names say which rows of
+    torch's matrix each block is.
+    """
+    blocks = []
+    order, torch_order = LECTURE_ORDER[report.cell], TORCH_ORDER[report.cell]
+    for key, value in report.weights.items():
+        name, torch_name = WEIGHT_NAMES.get(key, (key, key))
+        value = np.asarray(value)
+        if len(order) == 1:
+            blocks.append((f"{name} (torch: {torch_name})", value))
+            continue
+        H = value.shape[0] // len(order)
+        for gate in order:
+            # the GRU's candidate uses its two biases apart, the other gates their sum
+            if report.cell == "gru" and (key == "b") == (gate == "n") and key in ("b", "b_ih", "b_hh"):
+                continue
+            k = torch_order.index(gate)
+            short = f"b_{gate}" if key == "b" else f"{name}{gate}" if key in ("b_ih", "b_hh") else f"{name[:-1]}{gate}"
+            blocks.append((f"{short} (rows {k * H}–{(k + 1) * H - 1} of torch's {torch_name})",
+                           value[k * H : (k + 1) * H]))
+    return blocks
+
+
 def _matrix_table(name: str, m: np.ndarray, precision: int) -> Table:
     m = np.atleast_2d(m)
     table = Table(title=f"{name} {list(np.shape(m))}", title_justify="left", show_header=False)
@@ -42,6 +91,11 @@ def _matrix_table(name: str, m: np.ndarray, precision: int) -> Table:
     return table
 
 
+def _gate_means(step: dict) -> str:
+    means = step.get("gate_means")
+    return "" if not means else "  ".join(f"{k}̄ {v:.2f}" for k, v in means.items())
+
+
 def render_terminal(report: TraceReport, console: Console, precision: int = 4, limit: int = 8) -> None:
     console.print(f"[bold]seqlab trace {report.cell}[/] · {escape(report.model)} · hidden {report.hidden} · "
                   f"input {report.input_dim} · seed {report.seed}")
@@ -49,7 +103,7 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
     console.print(f"equations: {TITLES[report.cell]}")
     if report.checkpoint:
         console.print(f"weights: trained checkpoint {escape(report.checkpoint)}")
-    for name, m in report.weights.items():
+    for name, m in weight_blocks(report):
         if np.ndim(m) == 1 and np.size(m) <= SMALL:
             console.print(f"{name} = {fmt_vector(m, precision, SMALL)}")
         elif np.size(m) <= SMALL:
@@ -57,13 +111,15 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
         else:
             console.print(f"{name}: shape {list(np.shape(m))} (too large to print; use --hidden/--input-dim small)")
     for step in report.steps:
-        table = Table(title=f"t = {step['t']}  token {escape(step['token'])}", title_justify="left")
+        title = f"t = {step['t']}  token {escape(step['token'])}"
+        if step.get("gate_means"):
+            title += f"  ({_gate_means(step)})"
+        table = Table(title=title, title_justify="left")
         table.add_column("quantity", no_wrap=True)
-        table.add_column("values", no_wrap=True, overflow="ellipsis")
-        for key, value in step.items():
-            if key in ("t", "token"):
-                continue
-            table.add_row(LABELS.get(key, key), fmt_vector(value, precision, limit))
+        table.add_column("values")  # long vectors wrap between numbers
+        for key, label, formula in ROWS[report.cell]:
+            shown = f"{label} = {formula}" if formula and len(label) + len(formula) <= 18 else label
+            table.add_row(escape(shown), fmt_vector(step[key], precision, limit))
         console.print(table)
     console.print(f"[bold]final hidden state[/] h_T = {fmt_vector(report.final.get('h', []), precision, limit)}")
     if "c" in report.final:
@@ -73,18 +129,17 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
         console.print(f"\n[bold]backward[/]: {b['loss']} = {b['value']:.{precision}f}")
         table = Table(title="gradients per step (BPTT)", title_justify="left")
         for col in ("t", "token", "‖dL/dh_t‖", "dL/dh_t") + (("dL/dc_t",) if report.cell == "lstm" else ()) + \
-                ("‖step's dW_hh‖",):
-            table.add_column(col, no_wrap=True)
+                ("‖dW_hh(t)‖",):
+            table.add_column(col, no_wrap=col in ("t", "‖dL/dh_t‖", "‖dW_hh(t)‖"))
         for s in b["steps"]:
             row = [str(s["t"]), escape(s["token"]), f"{s['dh_norm']:.3e}", fmt_vector(s["dh"], precision, 4)]
             if report.cell == "lstm":
                 row.append(fmt_vector(s["dc"], precision, 4))
-            row.append(f"{np.linalg.norm(s['dW_hh']):.3e}")
+            row.append(f"{s['dW_hh_norm']:.3e}")
             table.add_row(*row)
         console.print(table)
-        total = sum(s["dW_hh"] for s in b["steps"])
-        console.print(f"dW_hh = Σ_t (step contributions): max |Σ - dW_hh| = "
-                      f"{np.abs(total - b['dW_hh']).max():.1e} (weight sharing)")
+        console.print(f"dW_hh = Σ_t dW_hh(t), the same W_hh at every step (weight sharing): "
+                      f"max |Σ_t dW_hh(t) - dW_hh| = {b['dW_hh_sum_error']:.1e}")
         if np.size(b["dW_hh"]) <= SMALL:
             console.print(_matrix_table("dW_hh", b["dW_hh"], precision))
 
@@ -94,7 +149,7 @@ def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> 
            f"- text: `{report.text}`", f"- inputs: {report.input_source}",
            f"- hidden {report.hidden}, input {report.input_dim}, seed {report.seed}",
            f"- equations: `{TITLES[report.cell]}`", ""]
-    for name, m in report.weights.items():
+    for name, m in weight_blocks(report):
         if np.size(m) <= SMALL:
             rows = np.atleast_2d(m)
             out += [f"**{name}** {list(np.shape(m))}", "", "| " + " | ".join([""] * rows.shape[1]) + " |",
@@ -102,17 +157,19 @@ def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> 
             out += ["| " + " | ".join(f"{x:+.{precision}f}" for x in r) + " |" for r in rows]
             out.append("")
     for step in report.steps:
-        out += [f"## t = {step['t']}: `{step['token']}`", "", "| quantity | values |", "|---|---|"]
-        out += [f"| {LABELS.get(k, k)} | `{fmt_vector(v, precision, limit)}` |" for k, v in step.items()
-                if k not in ("t", "token")]
+        out += [f"## t = {step['t']}: `{step['token']}`", "", "| quantity | equation | values |", "|---|---|---|"]
+        out += [f"| {label} | {formula} | `{fmt_vector(step[key], precision, limit)}` |"
+                for key, label, formula in ROWS[report.cell]]
+        if step.get("gate_means"):
+            out += ["", f"Mean gates: {_gate_means(step)}"]
         out.append("")
     out.append(f"**h_T** = `{fmt_vector(report.final.get('h', []), precision, limit)}`")
     if report.backward:
         b = report.backward
         out += ["", f"## Backward: {b['loss']} = {b['value']:.{precision}f}", "",
-                "| t | token | ‖dL/dh_t‖ | ‖step's dW_hh‖ |", "|---:|---|---:|---:|"]
-        out += [f"| {s['t']} | `{s['token']}` | {s['dh_norm']:.3e} | {np.linalg.norm(s['dW_hh']):.3e} |"
-                for s in b["steps"]]
+                "| t | token | ‖dL/dh_t‖ | ‖dW_hh(t)‖ |", "|---:|---|---:|---:|"]
+        out += [f"| {s['t']} | `{s['token']}` | {s['dh_norm']:.3e} | {s['dW_hh_norm']:.3e} |" for s in b["steps"]]
+        out += ["", f"max |Σ_t dW_hh(t) - dW_hh| = {b['dW_hh_sum_error']:.1e} (weight sharing)"]
     return "\n".join(out) + "\n"
 
 
@@ -133,24 +190,25 @@ def render_html(report: TraceReport, precision: int = 4, limit: int = 8) -> str:
     """One self-contained page: a table per step, numbers plus small bars (hover a bar for its value)."""
     e = html.escape
     parts = [f"<h1>seqlab trace {e(report.cell)} · {e(report.model)}</h1>",
-             f"<p>{e(report.text)}</p><p>inputs: {e(report.input_source)}<br>hidden {report.hidden}, "
-             f"input {report.input_dim}, seed {report.seed}<br><code>{e(TITLES[report.cell])}</code></p>"]
-    for name, m in report.weights.items():
+             (f"<p>{e(report.text)}</p><p>inputs: {e(report.input_source)}<br>hidden {report.hidden}, "
+             f"input {report.input_dim}, seed {report.seed}<br><code>{e(TITLES[report.cell])}</code></p>")]
+    for name, m in weight_blocks(report):
         if np.size(m) <= SMALL:
             rows = "".join("<tr>" + "".join(f"<td>{x:+.{precision}f}</td>" for x in r) + "</tr>"
                            for r in np.atleast_2d(m))
             parts.append(f"<h3>{e(name)} {list(np.shape(m))}</h3><table class='m'>{rows}</table>")
     for step in report.steps:
-        rows = "".join(f"<tr><th>{e(LABELS.get(k, k))}</th><td><code>{e(fmt_vector(v, precision, limit))}</code></td>"
-                       f"<td>{_bars(v, precision)}</td></tr>" for k, v in step.items() if k not in ("t", "token"))
+        rows = "".join(f"<tr><th>{e(label)}</th><td>{e(formula)}</td>"
+                       f"<td><code>{e(fmt_vector(step[key], precision, limit))}</code></td>"
+                       f"<td>{_bars(step[key], precision)}</td></tr>" for key, label, formula in ROWS[report.cell])
         parts.append(f"<h2>t = {step['t']}: {e(step['token'])}</h2><table>{rows}</table>")
     parts.append(f"<h2>final h_T</h2><code>{e(fmt_vector(report.final.get('h', []), precision, limit))}</code>")
     if report.backward:
         b = report.backward
         rows = "".join(f"<tr><td>{s['t']}</td><td>{e(s['token'])}</td><td>{s['dh_norm']:.3e}</td>"
-                       f"<td>{np.linalg.norm(s['dW_hh']):.3e}</td></tr>" for s in b["steps"])
+                       f"<td>{s['dW_hh_norm']:.3e}</td></tr>" for s in b["steps"])
         parts.append(f"<h2>backward: {e(b['loss'])} = {b['value']:.{precision}f}</h2><table><tr><th>t</th>"
-                     f"<th>token</th><th>‖dL/dh_t‖</th><th>‖step's dW_hh‖</th></tr>{rows}</table>")
+                     f"<th>token</th><th>‖dL/dh_t‖</th><th>‖dW_hh(t)‖</th></tr>{rows}</table>")
     style = ("body{font-family:'NanumGothic','Noto Sans CJK KR','Apple SD Gothic Neo','Malgun Gothic',sans-serif;"
              "margin:24px} table{border-collapse:collapse;margin:6px 0} td,th{border:1px solid #ddd;padding:3px 6px;"
              "text-align:left;font-size:13px} .bar{display:inline-block;width:52px;height:10px;margin-right:2px;"

@@ -1,12 +1,62 @@
-"""Training results as terminal tables (classifiers are tabled in the CLI; here the other tasks)."""
+"""Training results: the comparison table, evaluations, predictions, forecasts, spacing scores, and their plots."""
 
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 
-def forecast_terminal(summary: dict, console: Console) -> None:
+def _size(parameters) -> str:
+    if not parameters:
+        return ""
+    return f"{parameters / 1e6:.2f} M" if parameters >= 100_000 else f"{parameters:,}"
+
+
+def summary_table(runs) -> Table:
+    """One row per trained model: validation accuracy, macro-F1, n, time, parameters, size on disk."""
+    table = Table(title="validation results", title_justify="left")
+    for col in ("model", "accuracy", "macro-F1", "n", "train time", "parameters", "on disk"):
+        table.add_column(col, justify="left" if col == "model" else "right")
+    for run in runs:
+        s = run.summary
+        val = s.get("val", {})
+        table.add_row(run.name, f"{val['accuracy']:.2%}" if val else "", f"{val['macro_f1']:.4f}" if val else "",
+                      f"{val.get('n', 0):,}" if val else "", f"{s.get('seconds', 0):.0f} s", _size(s.get("parameters")),
+                      f"{run.disk_mb:.1f} MB")
+    return table
+
+
+def report_skipped_rows(bad: dict, console: Console) -> None:
+    """Rows of the data file that were not used, by reason, with example line numbers."""
+    if bad.get("total"):
+        reasons = ", ".join(f"{reason}: {n}" for reason, n in bad["counts"].items())
+        examples = "; ".join(f"{reason}: lines {', '.join(map(str, lines))}"
+                             for reason, lines in bad.get("example_lines", {}).items())
+        console.print(f"[yellow]skipped {bad['total']:,} rows that cannot be used ({reasons}); e.g. {examples}[/]",
+                      highlight=False)
+
+
+def evaluation_terminal(result, console: Console) -> None:
+    m = result.metrics
+    console.print(f"accuracy {m.accuracy:.2%} · macro-F1 {m.macro_f1:.4f} · n {m.n:,}", highlight=False)
+    report_skipped_rows(result.bad_rows, console)
+    table = Table(title="confusion (rows: true, columns: predicted)", title_justify="left")
+    table.add_column("")
+    for name in m.labels:
+        table.add_column(escape(name), justify="right")
+    for name, row in zip(m.labels, m.confusion):
+        table.add_row(escape(name), *[f"{v:,}" for v in row])
+    console.print(table)
+
+
+def prediction_line(r: dict) -> str:
+    if "label" in r:
+        return f"{r['label']}  {r['probability']:.3f}  {r['text']}"
+    return f"{r['output']}   ← {r['text']}"
+
+
+def forecast_terminal(summary: dict, console: Console, plot=None) -> None:
     console.print(f"[bold]{summary['description']}[/] · {summary['n']} values, one-step-ahead forecasts of the last "
                   f"{summary['test_points']} (from {summary['test_from']})")
     table = Table(title="forecast errors on the test part", title_justify="left")
@@ -19,7 +69,7 @@ def forecast_terminal(summary: dict, console: Console) -> None:
         table.add_row(label, f"{m['mae']:.3f}", f"{m['rmse']:.3f}")
     console.print(table)
     verdict = "beats" if summary["beats_naive"] else "does NOT beat"
-    console.print(f"the LSTM {verdict} the naive forecast · plot: {summary['plot']}", highlight=False)
+    console.print(f"the LSTM {verdict} the naive forecast" + (f" · plot: {plot}" if plot else ""), highlight=False)
 
 
 def seq2seq_terminal(summary: dict, console: Console) -> None:
@@ -33,3 +83,57 @@ def seq2seq_terminal(summary: dict, console: Console) -> None:
     for ex in summary["examples"][:3]:
         console.print(f"  {ex['source']}\n    seq2seq: {ex['seq2seq']}\n    kiwi:    {ex['kiwi']}\n    truth:   "
                       f"{ex['target']}", highlight=False)
+
+
+def training_curves_png(history: list[dict], path, title: str):
+    """Loss and accuracy over steps, for train and validation, as one PNG (None without history)."""
+    if not history:
+        return None
+    from seqlab.render.plots import korean_matplotlib, save_figure
+
+    plt = korean_matplotlib()
+    steps = [h["step"] for h in history]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+    ax1.plot(steps, [h["train_loss"] for h in history], marker="o", label="train")
+    ax1.plot(steps, [h["val_loss"] for h in history], marker="o", label="validation")
+    ax1.set_title("loss")
+    ax2.plot(steps, [h["train_accuracy"] for h in history], marker="o", label="train")
+    ax2.plot(steps, [h["val_accuracy"] for h in history], marker="o", label="validation")
+    ax2.set_title("accuracy")
+    for ax in (ax1, ax2):
+        ax.set_xlabel("step")
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle(title)
+    out = save_figure(fig, path)
+    plt.close(fig)
+    return out
+
+
+def forecast_png(summary: dict, path):
+    """The series, the test part's one-step-ahead forecasts of every method, and their MAE."""
+    import numpy as np
+
+    from seqlab.render.plots import korean_matplotlib, save_figure
+
+    curves, results = summary["curves"], summary["metrics"]
+    labels, y, test_start = curves["labels"], np.asarray(curves["values"]), curves["test_start"]
+    plt = korean_matplotlib()
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    x = np.arange(len(y))
+    ax.plot(x, y, color="#555", linewidth=1, label="actual")
+    t = x[test_start:]
+    styles = {"lstm": ("LSTM", "#d62728", "-", 1.8), "naive": ("naive", "#1f77b4", "--", 1.0),
+              "seasonal_naive": ("seasonal naive", "#2ca02c", ":", 1.0)}
+    for key, values in curves["forecasts"].items():
+        name, color, style, width = styles.get(key, (key, None, "-.", 1.0))
+        ax.plot(t, values, color=color, linestyle=style, linewidth=width, label=f"{name} (MAE {results[key]['mae']:.2f})")
+    ax.axvline(test_start, color="#999", linewidth=0.8)
+    step = max(1, len(y) // 10)
+    ax.set_xticks(x[::step], [labels[i] for i in x[::step]], rotation=30)
+    ax.set_title(f"one-step-ahead forecasts · {summary['description']}")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    out = save_figure(fig, path)
+    plt.close(fig)
+    return out

@@ -153,21 +153,18 @@ class Decoder:
         g["out.bias"] += dlogits.sum(axis=0)
         d_features = dlogits @ p["out.weight"]
         dh = dh_next + d_features[:, :H]
-        if self.cell_kind == "lstm":
-            d_x_side, d_h_side, dh_prev, dc_prev = cell.backward(s.cell_step, dh, dc_next)
-        else:
-            (d_x_side, d_h_side, dh_prev), dc_prev = cell.backward(s.cell_step, dh), None
-        g["cell.weight_ih"] += d_x_side.T @ s.cache["x"]
-        g["cell.weight_hh"] += d_h_side.T @ s.cell_step.h_prev
-        g["cell.bias_ih"] += d_x_side.sum(axis=0)
-        g["cell.bias_hh"] += d_h_side.sum(axis=0)
-        dx = d_x_side @ p["cell.weight_ih"]
+        grads = cell.backward(s.cell_step, dh, dc_next) if self.cell_kind == "lstm" else cell.backward(s.cell_step, dh)
+        g["cell.weight_ih"] += grads.dz_x.T @ s.cache["x"]
+        g["cell.weight_hh"] += grads.dz_h.T @ s.cell_step.h_prev
+        g["cell.bias_ih"] += grads.dz_x.sum(axis=0)
+        g["cell.bias_hh"] += grads.dz_h.sum(axis=0)
+        dx = grads.dz_x @ p["cell.weight_ih"]
         E = s.cache["emb"].shape[1]
         np.add.at(g["embedding.weight"], s.input_id, dx[:, :E])
         if self.attention:
             d_context = d_features[:, H:] + dx[:, E:]
-            dh_prev = dh_prev + self._attention_backward(s, d_context, enc_out, d_enc_out, g)
-        return dh_prev, dc_prev
+            return grads.dh_prev + self._attention_backward(s, d_context, enc_out, d_enc_out, g), grads.dc_prev
+        return grads.dh_prev, grads.dc_prev
 
     def _attention_backward(self, s: DecoderStep, d_context, enc_out, d_enc_out, g) -> np.ndarray:
         """Backward through α, c_t and the scores; adds into d_enc_out and g; returns d s_{t-1}."""

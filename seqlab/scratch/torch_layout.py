@@ -1,22 +1,37 @@
-"""The one place that knows how torch packs recurrent weights (``torch/nn/modules/rnn.py``).
+"""The converter: the one place that knows how torch packs recurrent weights (``torch/nn/modules/rnn.py``).
 
 For layer ``k`` and direction suffix ``""`` or ``"_reverse"``::
 
-    weight_ih_l{k}{sfx}  (G*H, I_k)   input-to-hidden, gates stacked along rows
-    weight_hh_l{k}{sfx}  (G*H, H)     hidden-to-hidden
-    bias_ih_l{k}{sfx}    (G*H,)       two biases: torch adds both
+    weight_ih_l{k}{sfx}  (G*H, I_k)   the lecture's W_xh: input-to-hidden, gates stacked along rows
+    weight_hh_l{k}{sfx}  (G*H, H)     the lecture's W_hh: hidden-to-hidden
+    bias_ih_l{k}{sfx}    (G*H,)       two biases: torch adds both (the lecture's b is their sum)
     bias_hh_l{k}{sfx}    (G*H,)
 
 with G gates in this row order: RNN ``[h]`` (G=1), LSTM ``i | f | g | o`` (G=4),
 GRU ``r | z | n`` (G=3). ``I_0`` is the input size; deeper layers take the
 previous layer's output, ``D*H`` wide (D=2 when bidirectional).
+
+This is the only module of :mod:`seqlab.scratch` that imports torch (lazily): it
+converts modules both ways, names the torch class of each cell, and draws torch's
+own default initialization for a seed.
 """
 
 from __future__ import annotations
 
+import functools
+import threading
+
 import numpy as np
 
 GATES = {"rnn": ("h",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
+_seed_lock = threading.Lock()
+
+
+def torch_class(cell: str):
+    """``nn.RNN``, ``nn.LSTM`` or ``nn.GRU`` for ``rnn``, ``lstm`` or ``gru``: the one map from name to class."""
+    import torch
+
+    return {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
 
 
 def suffix(direction: int) -> str:
@@ -44,14 +59,6 @@ def expected_shapes(cell: str, input_size: int, hidden: int, layers: int, direct
                 shapes[names[2]] = (g,)
                 shapes[names[3]] = (g,)
     return shapes
-
-
-def split_gates(matrix: np.ndarray, cell: str) -> dict[str, np.ndarray]:
-    """Rows of a packed matrix (or vector) per gate: ``{"i": ..., "f": ..., ...}``."""
-    names = GATES[cell]
-    h = matrix.shape[0] // len(names)
-    assert h * len(names) == matrix.shape[0], f"{matrix.shape[0]} rows do not split into {len(names)} gates"
-    return {name: matrix[k * h : (k + 1) * h] for k, name in enumerate(names)}
 
 
 def from_torch(module, dtype=np.float64) -> tuple[str, dict, dict[str, np.ndarray]]:
@@ -85,13 +92,37 @@ def to_torch(cell: str, options: dict, params: dict[str, np.ndarray]):
     """The equivalent torch module (batch_first=True), weights copied with shape checks."""
     import torch
 
-    cls = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
-    kwargs = dict(options)
     dtype = next(iter(params.values())).dtype
-    module = cls(batch_first=True, **kwargs).to(torch.float64 if dtype == np.float64 else torch.float32)
+    module = torch_class(cell)(batch_first=True, **options).to(torch.float64 if dtype == np.float64 else torch.float32)
     with torch.no_grad():
         for name, p in module.named_parameters():
             value = params[name]
             assert tuple(p.shape) == value.shape, f"{name}: {value.shape} does not fit torch's {tuple(p.shape)}"
             p.copy_(torch.from_numpy(np.ascontiguousarray(value)))
     return module
+
+
+def seeded_module(cell: str, input_size: int, hidden: int, seed: int, **kwargs):
+    """``nn.RNN/LSTM/GRU(input_size, hidden, batch_first=True)`` initialized by torch from ``seed``.
+
+    ``torch.manual_seed`` sets one process-wide generator; two web requests doing it at
+    once would draw each other's numbers. The seeding and the construction happen under
+    a lock, inside ``fork_rng``, so the caller's own random state is left as it was.
+    """
+    import torch
+
+    with _seed_lock, torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return torch_class(cell)(input_size, hidden, batch_first=True, **kwargs)
+
+
+@functools.lru_cache(maxsize=64)
+def seeded_params(cell: str, input_size: int, hidden: int, seed: int) -> dict[str, np.ndarray]:
+    """torch's default initialization for ``seed`` as float64 arrays, computed once per (cell, sizes, seed).
+
+    The arrays are read-only: a layer built on them must not update them in place.
+    """
+    _, _, params = from_torch(seeded_module(cell, input_size, hidden, seed))
+    for value in params.values():
+        value.flags.writeable = False
+    return params

@@ -1,4 +1,4 @@
-"""Stage 0: the text itself. Unicode normalization with offsets, and reading text safely."""
+"""Stage 1, the text itself: Unicode normalization with offsets, and reading text safely (imports only errors)."""
 
 from seqlab.text.reading import iter_lines, read_lines
 from seqlab.text.unicode import NormalizedText, clean_surrogates, normalize

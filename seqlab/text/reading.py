@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from seqlab.errors import InputError
 
@@ -40,6 +40,28 @@ def _refuse_binary(head: bytes, name: str) -> None:
         )
 
 
+class RawLine(NamedTuple):
+    number: int  # 1-based
+    body: bytes  # the line without its ending (\\n, \\r\\n) and, on line 1, without a UTF-8 byte-order mark
+    start: int  # byte offset of ``body`` in the file
+    end: int  # byte offset just after the line's ending
+
+
+def raw_lines(stream: BinaryIO, first_number: int = 1, offset: int = 0) -> Iterator[RawLine]:
+    """Each line of a binary stream with its byte offsets: the one line splitter every reader uses.
+
+    >>> import io
+    >>> [tuple(x) for x in raw_lines(io.BytesIO(b"\\xef\\xbb\\xbfab\\r\\nc"))]
+    [(1, b'ab', 3, 7), (2, b'c', 7, 8)]
+    """
+    for number, raw in enumerate(stream, start=first_number):
+        body, start = raw.rstrip(b"\r\n"), offset
+        if number == 1 and body.startswith(b"\xef\xbb\xbf"):
+            body, start = body[3:], offset + 3
+        offset += len(raw)
+        yield RawLine(number, body, start, offset)
+
+
 def iter_lines(source: str | Path, errors: str = "strict") -> Iterator[tuple[int, str]]:
     """Yield ``(line_number, text)`` for each line of a UTF-8 file (``"-"`` is stdin).
 
@@ -57,22 +79,16 @@ def iter_lines(source: str | Path, errors: str = "strict") -> Iterator[tuple[int
     try:
         head = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if hasattr(stream, "peek") else b""
         _refuse_binary(head, name)
-        offset = 0
-        for number, raw in enumerate(stream, start=1):
-            line = raw
-            if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-                line, offset = line[3:], 3
-            stripped = line.rstrip(b"\r\n")
+        for line in raw_lines(stream):
             try:
-                text = stripped.decode("utf-8", errors=errors)
+                text = line.body.decode("utf-8", errors=errors)
             except UnicodeDecodeError as exc:
                 raise InputError(
-                    f"{name}: line {number} is not valid UTF-8: byte 0x{stripped[exc.start]:02X} "
-                    f"at byte offset {offset + exc.start} of the file (column {exc.start + 1} of the line)",
+                    f"{name}: line {line.number} is not valid UTF-8: byte 0x{line.body[exc.start]:02X} "
+                    f"at byte offset {line.start + exc.start} of the file (column {exc.start + 1} of the line)",
                     "Convert the file to UTF-8 (e.g. iconv -f CP949 -t UTF-8), or pass --errors replace.",
                 ) from None
-            offset += len(line)
-            yield number, text
+            yield line.number, text
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

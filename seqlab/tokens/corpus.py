@@ -50,3 +50,16 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
                     flush()
         flush()
     return lines, tokens
+
+
+def vocabulary_from_file(tokenizer, file, min_freq: int = 2, max_size: int | None = None,
+                         text_col: str | None = None, errors: str = "strict"):
+    """Count ``tokenizer``'s tokens over a corpus file and keep the frequent ones (``seqlab vocab build``).
+
+    The vocabulary's ``meta`` records the tokenizer, the source and the number of texts.
+    """
+    from seqlab.ids.vocab import Vocabulary
+
+    texts = [t for _, t in iter_texts(file, text_col=text_col, errors=errors)]
+    return Vocabulary.build(tokenizer.split_many(texts), min_freq=min_freq, max_size=max_size,
+                            meta={"tokenizer": tokenizer.name, "source": str(file), "texts": len(texts)})

@@ -50,6 +50,7 @@ class TokenRecord:
     model_normalized: str | None = None  # what the model's own normalizer made of the text
     normalization: str = "NFC"
     dropped: int = 0  # content tokens removed by truncation
+    max_length: int | None = None  # the limit truncation cut to (None: never cut)
     extra: dict = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -60,7 +61,7 @@ class TokenRecord:
         out = asdict(self)
         out["offsets"] = [list(o) for o in self.offsets]
         out["unk"] = [{"index": u.index, "chars": u.chars, "start": u.start, "end": u.end} for u in self.unk]
-        for key in ("token_type_ids", "tags", "model_normalized"):
+        for key in ("token_type_ids", "tags", "model_normalized", "max_length"):
             if out[key] is None:
                 del out[key]
         if not out["extra"]:
@@ -82,7 +83,7 @@ def truncate(record: TokenRecord, max_length: int) -> TokenRecord:
     keep = max(0, max_length - lead - trail)
     index = list(range(lead + keep)) + list(range(n - trail, n))
     index = index[:max_length] if len(index) > max_length else index
-    pick = lambda values: None if values is None else [values[i] for i in index]  # noqa: E731
+    pick = lambda values: None if values is None else [values[i] for i in index]
     kept = set(index)
     return replace(
         record, tokens=pick(record.tokens), input_ids=pick(record.input_ids),
@@ -90,7 +91,7 @@ def truncate(record: TokenRecord, max_length: int) -> TokenRecord:
         continuation=pick(record.continuation), offsets=pick(record.offsets), word_ids=pick(record.word_ids),
         token_type_ids=pick(record.token_type_ids), tags=pick(record.tags),
         unk=[UnkToken(index.index(u.index), u.chars, u.start, u.end) for u in record.unk if u.index in kept],
-        dropped=record.dropped + n - len(index),
+        dropped=record.dropped + n - len(index), max_length=max_length,
     )
 
 

@@ -1,1 +1,1 @@
-"""Stage 5: training sequence models on real data (NSMC sentiment, Seq2Seq, time series) in PyTorch."""
+"""Stage 6: training sequence models on real data (NSMC sentiment, Seq2Seq, time series) in PyTorch."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.text.reading import raw_lines
 
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 
@@ -64,24 +65,24 @@ def detect_format(path: Path) -> str:
 
 def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
     """(line number, text, label string or None) per data row."""
+    if path.is_dir():
+        raise InputError(f"--data {path} is a directory", "Give a data file (NSMC TSV, CSV, TSV or JSONL).")
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            if b"\x00" in f.read(8192):
+                raise InputError(f"{path} looks like a binary file, not text data")
+            f.seek(0)
+            lines = list(raw_lines(f))
     except FileNotFoundError:
         raise InputError(f"data file not found: {path}", "Give --data FILE (NSMC TSV, CSV, TSV or JSONL).") from None
-    if b"\x00" in raw[:8192]:
-        raise InputError(f"{path} looks like a binary file, not text data")
-    lines = raw.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
     decoded = []
-    for number, line in enumerate(lines, start=1):
-        line = line.rstrip(b"\r")
-        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-            line = line[3:]
+    for line in lines:
         try:
-            decoded.append((number, line.decode("utf-8")))
+            decoded.append((line.number, line.body.decode("utf-8")))
         except UnicodeDecodeError:
-            bad.add("invalid UTF-8", number)
+            bad.add("invalid UTF-8", line.number)
     if fmt == "jsonl":
         for number, line in decoded:
             if not line.strip():
@@ -163,7 +164,7 @@ def train_val_split(data: Dataset, val_fraction: float = 0.1, seed: int = 13) ->
     for c in range(len(data.label_names)):
         members = np.flatnonzero(data.labels == c)
         rng.shuffle(members)
-        val.extend(members[: int(round(len(members) * val_fraction))].tolist())
+        val.extend(members[: round(len(members) * val_fraction)].tolist())
     val_mask = np.zeros(len(data), dtype=bool)
     val_mask[val] = True
     return data.subset(np.flatnonzero(~val_mask)), data.subset(np.flatnonzero(val_mask))

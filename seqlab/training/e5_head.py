@@ -16,9 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.storage import atomic_write_bytes, atomic_write_json, seqlab_home
+from seqlab.storage import atomic_write_bytes, seqlab_home
 from seqlab.training.data import Dataset, split_record
 from seqlab.training.metrics import classification_metrics
+from seqlab.training.rundir import RunDir
 
 CHUNK = 5000
 
@@ -70,10 +71,9 @@ def _mlp(dim: int, hidden: int, classes: int):
                                torch.nn.Linear(hidden, classes))
 
 
-def train_e5_head(train: Dataset, val: Dataset, out: Path, cfg: HeadConfig = HeadConfig(), on_phase=None,
+def train_e5_head(train: Dataset, val: Dataset, out: Path, cfg: HeadConfig | None = None, on_phase=None,
                   progress=None) -> dict:
-    from safetensors.numpy import save_file
-
+    cfg = cfg or HeadConfig()
     started = time.perf_counter()
     if on_phase:
         on_phase("e5 features (cached)")
@@ -82,7 +82,6 @@ def train_e5_head(train: Dataset, val: Dataset, out: Path, cfg: HeadConfig = Hea
     feature_seconds = time.perf_counter() - started
     if on_phase:
         on_phase(f"{cfg.head} head")
-    out.mkdir(parents=True, exist_ok=True)
     classes = len(train.label_names)
     if cfg.head == "logreg":
         from sklearn.linear_model import LogisticRegression
@@ -111,35 +110,32 @@ def train_e5_head(train: Dataset, val: Dataset, out: Path, cfg: HeadConfig = Hea
             pred = net(torch.from_numpy(Xv)).argmax(1).numpy()
         weights = {k: v.detach().numpy().astype(np.float32) for k, v in net.state_dict().items()}
     metrics = classification_metrics(val.labels, pred, train.label_names)
-    save_file(weights, str(out / ".model.tmp"))
-    (out / ".model.tmp").replace(out / "model.safetensors")
-    config = {"task": "classify", "model": "e5-head", "head": cfg.to_dict(), "labels": train.label_names,
-              "features": {"model": "e5-small", "prefix": "query: ", "pooling": "mean", "dim": int(X.shape[1])},
-              "data": split_record(train, val)}
-    atomic_write_json(out / "config.json", config)
     summary = {"model": "e5-head", "val": metrics.to_dict(), "seconds": time.perf_counter() - started,
                "feature_seconds": feature_seconds, "parameters": int(sum(w.size for w in weights.values()))}
-    atomic_write_json(out / "metrics.json", summary)
+    run = RunDir(out)
+    run.write_tensors(weights)
+    run.write_json("metrics.json", summary)
+    run.write_json("config.json", {
+        "task": "classify", "model": "e5-head", "head": cfg.to_dict(), "labels": train.label_names,
+        "features": {"model": "e5-small", "prefix": "query: ", "pooling": "mean", "dim": int(X.shape[1])},
+        "data": split_record(train, val)})
     return summary
 
 
 class E5HeadPredictor:
     def __init__(self, out: Path):
-        from safetensors.numpy import load_file
-
-        from seqlab.training.checkpoint import load_json
-
-        self.config = load_json(out / "config.json")
+        run = RunDir(out)
+        self.config = run.config
         self.labels = self.config["labels"]
         self.cfg = HeadConfig(**self.config["head"])
-        self.weights = load_file(str(out / "model.safetensors"))
+        self.weights = run.read_tensors(framework="np")
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         from seqlab.vectors.encoder import load_encoder
 
         X = load_encoder("e5-small").sentence_vectors(texts, prefix="query: ", precision=self.cfg.precision)
         if self.cfg.head == "logreg":
-            from seqlab.training.linear import linear_probabilities
+            from seqlab.training.logistic import linear_probabilities
 
             return linear_probabilities(X, self.weights["coef"], self.weights["intercept"])
         import torch

@@ -13,13 +13,13 @@ in training, and "no change" (the naive forecast) is where an untrained model st
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from seqlab.errors import InputError
-from seqlab.storage import atomic_write_json
+from seqlab.training.rundir import RunDir
 
 SERIES = {"sunspots": 11, "co2": 12}
 
@@ -35,6 +35,11 @@ class ForecastConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def forecast_config(**overrides) -> ForecastConfig:
+    """The default settings with every override that is not None applied."""
+    return replace(ForecastConfig(), **{k: v for k, v in overrides.items() if v is not None})
 
 
 def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
@@ -75,9 +80,9 @@ def _windows(x: np.ndarray, w: int, targets: range):
     return np.stack([x[t - w : t] for t in targets])[..., None], np.array([x[t] for t in targets])
 
 
-def train_forecast(series: str, out: Path, cfg: ForecastConfig = ForecastConfig()) -> dict:
+def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None) -> dict:
+    cfg = cfg or ForecastConfig()
     import torch
-    from safetensors.torch import save_file
 
     started = time.perf_counter()
     y, labels, m, description = load_series(series)
@@ -125,41 +130,18 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig = ForecastConfig(
         return {"mae": float(np.abs(err).mean()), "rmse": float(np.sqrt((err**2).mean()))}
 
     results = {"lstm": scores(pred), "naive": scores(naive), "seasonal_naive": scores(seasonal)}
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = out / ".model.tmp"
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(tmp))
-    tmp.replace(out / "model.safetensors")
-    config = {"task": "forecast", "model": "lstm", "series": series, "description": description,
-              "forecast": cfg.to_dict(), "scale": {"mean": float(mean), "std": float(std)}, "target": "first difference",
-              "season": m}
-    atomic_write_json(out / "config.json", config)
+    run = RunDir(out)
+    run.write_model(model)
+    run.write_json("config.json", {"task": "forecast", "model": "lstm", "series": series, "description": description,
+                                   "forecast": cfg.to_dict(), "scale": {"mean": float(mean), "std": float(std)},
+                                   "target": "first difference", "season": m})
     summary = {"model": "lstm forecaster", "series": series, "description": description, "n": n,
                "test_points": int(n - test_start), "test_from": labels[test_start], "season": m,
                "metrics": results, "beats_naive": results["lstm"]["mae"] < results["naive"]["mae"],
                "seconds": time.perf_counter() - started, "final_train_mse": losses[-1],
-               "parameters": int(sum(p.numel() for p in model.parameters())), "plot": str(out / "forecast.png")}
-    atomic_write_json(out / "metrics.json", summary)
-    _plot(labels, y, test_start, pred, naive, seasonal, out / "forecast.png", description, results)
+               "parameters": int(sum(p.numel() for p in model.parameters())),
+               "curves": {"labels": labels, "values": y.tolist(), "test_start": test_start,
+                          "forecasts": {"lstm": pred.tolist(), "naive": naive.tolist(),
+                                        "seasonal_naive": seasonal.tolist()}}}
+    run.write_json("metrics.json", summary)
     return summary
-
-
-def _plot(labels, y, test_start, pred, naive, seasonal, path, description, results):
-    from seqlab.render.plots import korean_matplotlib, save_figure
-
-    plt = korean_matplotlib()
-    fig, ax = plt.subplots(figsize=(11, 4.5))
-    x = np.arange(len(y))
-    ax.plot(x, y, color="#555", linewidth=1, label="actual")
-    t = x[test_start:]
-    ax.plot(t, pred, color="#d62728", linewidth=1.8, label=f"LSTM (MAE {results['lstm']['mae']:.2f})")
-    ax.plot(t, naive, color="#1f77b4", linewidth=1, linestyle="--", label=f"naive (MAE {results['naive']['mae']:.2f})")
-    ax.plot(t, seasonal, color="#2ca02c", linewidth=1, linestyle=":",
-            label=f"seasonal naive (MAE {results['seasonal_naive']['mae']:.2f})")
-    ax.axvline(test_start, color="#999", linewidth=0.8)
-    step = max(1, len(y) // 10)
-    ax.set_xticks(x[::step], [labels[i] for i in x[::step]], rotation=30)
-    ax.set_title(f"one-step-ahead forecasts · {description}")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
-    save_figure(fig, path)
-    plt.close(fig)

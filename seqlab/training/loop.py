@@ -26,8 +26,9 @@ import numpy as np
 import torch
 
 from seqlab.errors import InputError
-from seqlab.training.checkpoint import has_state, load_state, save_model, save_state
+from seqlab.training.checkpoint import has_state, load_state, save_state
 from seqlab.training.prepare import Encoded, bucket_batches, pad_batch
+from seqlab.training.rundir import RunDir
 
 
 @dataclass
@@ -120,7 +121,7 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
     lengths = train.lengths
     steps_per_epoch = math.ceil(len(train) / cfg.batch_size)
     total = steps_per_epoch * cfg.epochs
-    eval_points = {int(round(steps_per_epoch * k / cfg.evals_per_epoch)) for k in range(1, cfg.evals_per_epoch + 1)}
+    eval_points = {round(steps_per_epoch * k / cfg.evals_per_epoch) for k in range(1, cfg.evals_per_epoch + 1)}
     state = TrainState()
     best = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
     if resume and has_state(out):
@@ -128,9 +129,7 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
         state = TrainState(**record["state"])
         best = {k: v.clone() for k, v in model.state_dict().items()}
         if (out / "model.safetensors").exists():
-            from seqlab.training.checkpoint import load_weights
-
-            best = load_weights(out / "model.safetensors")
+            best = RunDir(out).read_tensors()
     elif resume:
         raise InputError(f"nothing to resume in {out}", "Start without --resume, or give the folder of an earlier run.")
     started = time.perf_counter() - state.elapsed
@@ -183,7 +182,8 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
                     if acc > state.best_accuracy:
                         state.best_accuracy, state.best_step, state.bad_evals = acc, state.step, 0
                         best = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
-                        save_model(out, model, {"partial": True}, None)  # the best weights so far, for a resume
+                        RunDir(out).write_model(model)  # the best weights so far, for a resume
+                        RunDir(out).write_json("config.json", {"partial": True})
                     else:
                         state.bad_evals += 1
                         state.stopped = state.bad_evals >= cfg.patience

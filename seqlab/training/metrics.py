@@ -31,5 +31,5 @@ def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: list[
     precision = np.divide(tp, confusion.sum(axis=0), out=np.zeros(k), where=confusion.sum(axis=0) > 0)
     recall = np.divide(tp, confusion.sum(axis=1), out=np.zeros(k), where=confusion.sum(axis=1) > 0)
     f1 = np.divide(2 * precision * recall, precision + recall, out=np.zeros(k), where=(precision + recall) > 0)
-    n = int(len(y_true))
+    n = len(y_true)
     return Metrics(float(tp.sum() / n) if n else 0.0, float(f1.mean()), n, confusion.tolist(), list(labels))

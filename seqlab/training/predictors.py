@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from seqlab.errors import InputError
-from seqlab.training.checkpoint import load_json
 from seqlab.training.data import load_dataset
 from seqlab.training.metrics import Metrics, classification_metrics
+from seqlab.training.rundir import RunDir
 
 
 def load_predictor(out: str | Path, device: str = "cpu"):
     """The predictor of a classification run (tfidf, lstm/gru/rnn or e5-head)."""
     out = Path(out)
-    config = load_json(out / "config.json")
+    config = RunDir(out).config
     if config.get("partial"):
         raise InputError(f"{out} holds an unfinished run", "Finish it with: seqlab train ... --out DIR --resume")
     kind = config.get("model")
@@ -37,19 +38,33 @@ def load_predictor(out: str | Path, device: str = "cpu"):
     raise InputError(f"{out} holds an unknown model kind {kind!r}")
 
 
+@dataclass
+class Evaluation:
+    """``seqlab evaluate``: the scores on the usable rows, and the rows that could not be used."""
+
+    run: str
+    data: str
+    metrics: Metrics
+    bad_rows: dict  # {"total", "counts", "example_lines"}
+
+    def to_dict(self) -> dict:
+        return {**self.metrics.to_dict(), "bad_rows": self.bad_rows, "run": self.run, "data": self.data}
+
+
 def evaluate(out: str | Path, data: str | Path, fmt: str | None = None, text_col: str | None = None,
-             label_col: str | None = None) -> tuple[Metrics, dict]:
+             label_col: str | None = None) -> Evaluation:
     """Accuracy, macro-F1 and the confusion matrix of a trained classifier on a labelled file."""
     predictor = load_predictor(out)
     dataset = load_dataset(data, fmt, text_col, label_col, label_names=predictor.labels)
     probs = np.concatenate([predictor.predict_proba(dataset.texts[i : i + 5000])
                             for i in range(0, len(dataset), 5000)])
-    return classification_metrics(dataset.labels, probs.argmax(1), predictor.labels), dataset.bad.to_dict()
+    metrics = classification_metrics(dataset.labels, probs.argmax(1), predictor.labels)
+    return Evaluation(str(out), str(data), metrics, dataset.bad.to_dict())
 
 
 def predict_texts(out: str | Path, texts: list[str]) -> list[dict]:
     out = Path(out)
-    config = load_json(out / "config.json")
+    config = RunDir(out).config
     if config.get("task") == "seq2seq":
         from seqlab.training.seq2seq import Seq2SeqPredictor
 
@@ -58,3 +73,11 @@ def predict_texts(out: str | Path, texts: list[str]) -> list[dict]:
     probs = predictor.predict_proba(texts)
     return [{"text": t, "label": predictor.labels[int(p.argmax())], "probability": float(p.max()),
              "probabilities": {name: float(v) for name, v in zip(predictor.labels, p)}} for t, p in zip(texts, probs)]
+
+
+def seq2seq_attention(out: str | Path, text: str) -> dict:
+    """A trained Seq2Seq's decoding of ``text`` with the attention weights of every output step."""
+    from seqlab.training.seq2seq import Seq2SeqPredictor
+
+    (result,) = Seq2SeqPredictor(Path(out)).predict([text], keep_attention=True)
+    return result

@@ -1,52 +1,35 @@
-"""Text -> tokens -> id arrays, once: cached on disk beside the data's fingerprint.
+"""Text -> tokens -> id arrays for the recurrent classifiers, once: cached on disk beside the data's fingerprint.
 
-A recurrent classifier needs ids from a vocabulary of the tokens it will see.
-For a subword model (e5-small by default) the vocabulary is the pieces that
-occur at least ``min_freq`` times in the training texts, remapped to a compact
-range (0 = ``<pad>``, 1 = ``<unk>``), with the original model id of each kept
-for initializing the embedding; for ``kiwi``/``char``/``whitespace`` it is a
-:class:`~seqlab.ids.vocab.Vocabulary` built from the training texts.
+A classifier needs ids from a vocabulary of the tokens it will see: a
+:class:`~seqlab.ids.vocab.Vocabulary` (the same class ``seqlab vocab build``
+writes), either built from the training texts (tokens seen at least
+``min_freq`` times) or given (``seqlab train --vocab FILE``). Its ``meta``
+records the tokenizer and the length limit, so a saved run encodes new texts
+exactly as it was trained.
 
-The arrays (one flat int32 array + offsets) and a meta JSON are written to
+The arrays (one flat int32 array + offsets) are written to
 ``$SEQLAB_HOME/prepared/<key>`` so that a second run (or a resume) skips tokenization.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
+from seqlab.errors import InputError
+from seqlab.ids.vocab import Vocabulary
 from seqlab.storage import atomic_directory, seqlab_home
-
-PAD, UNK = 0, 1
-
-
-@dataclass
-class TokenVocab:
-    """The classifier's vocabulary: its own ids, and where each came from."""
-
-    tokenizer: str
-    tokens: list[str]  # id -> token string
-    source_ids: list[int]  # id -> the tokenizer's own id (-1 for <pad>/<unk> or vocab tokenizers)
-    max_length: int
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> TokenVocab:
-        return cls(d["tokenizer"], d["tokens"], d["source_ids"], d["max_length"])
 
 
 @dataclass
 class Encoded:
     flat: np.ndarray  # all ids back to back (int32)
     offsets: np.ndarray  # (N + 1,) start of each text
-    vocab: TokenVocab
+    vocab: Vocabulary
 
     def sequence(self, i: int) -> np.ndarray:
         return self.flat[self.offsets[i] : self.offsets[i + 1]]
@@ -59,49 +42,43 @@ class Encoded:
         return len(self.offsets) - 1
 
 
-def _tokenize(texts: list[str], tokenizer_name: str, max_length: int) -> tuple[list[list], str]:
-    from seqlab.tokens.loading import load_tokenizer
+def split_tokens(texts: list[str], tokenizer_name: str, max_length: int) -> list[list[str]]:
+    """Each text's token strings (no special tokens), cut to ``max_length``."""
+    from seqlab.pretrained.loading import load_tokenizer
+    from seqlab.pretrained.registry import resolve
 
-    tok = load_tokenizer(tokenizer_name, vocab=False) if tokenizer_name in ("kiwi", "char", "whitespace") \
-        else load_tokenizer(tokenizer_name)
-    if tokenizer_name in ("kiwi", "char", "whitespace"):
-        return [t[:max_length] for t in tok.split_many(texts)], tok.name
-    batch = tok.batch(texts, padding="none", max_length=max_length, errors="replace")
-    return batch.input_ids, tok.name
-
-
-def build_vocab(train_tokens: list[list], tokenizer_name: str, min_freq: int, max_size: int | None,
-                max_length: int) -> TokenVocab:
-    counts = Counter(t for seq in train_tokens for t in seq)
-    kept = [t for t, c in counts.most_common() if c >= min_freq][: None if max_size is None else max_size - 2]
-    is_vocab_tokenizer = tokenizer_name in ("kiwi", "char", "whitespace")
-    if is_vocab_tokenizer:
-        return TokenVocab(tokenizer_name, ["<pad>", "<unk>", *kept], [-1] * (len(kept) + 2), max_length)
-    from seqlab.tokens.loading import load_tokenizer
-
-    id_to_token = load_tokenizer(tokenizer_name).hf.convert_ids_to_tokens
-    return TokenVocab(tokenizer_name, ["<pad>", "<unk>", *id_to_token([int(t) for t in kept])],
-                      [-1, -1, *[int(t) for t in kept]], max_length)
+    spec = resolve(tokenizer_name)
+    tok = load_tokenizer(tokenizer_name, vocab=False) if spec.needs_vocab else load_tokenizer(tokenizer_name)
+    return [t[:max_length] for t in tok.split_many(texts)]
 
 
-def encode(tokens: list[list], vocab: TokenVocab) -> Encoded:
-    key = vocab.source_ids if vocab.tokenizer not in ("kiwi", "char", "whitespace") else vocab.tokens
-    index = {k: i for i, k in enumerate(key) if i >= 2}
+def build_vocab(train_tokens: list[list[str]], tokenizer_name: str, min_freq: int, max_size: int | None,
+                max_length: int) -> Vocabulary:
+    return Vocabulary.build(train_tokens, min_freq=min_freq, max_size=max_size,
+                            meta={"tokenizer": tokenizer_name, "max_length": max_length})
+
+
+def check_vocab(vocab: Vocabulary, tokenizer_name: str) -> None:
+    """A given vocabulary must come from the tokenizer that will split the texts."""
+    made_by = vocab.meta.get("tokenizer")
+    if made_by is not None and made_by != tokenizer_name:
+        raise InputError(f"the vocabulary was built with the {made_by} tokenizer, but training uses {tokenizer_name}",
+                         f"Pass --tokenizer {made_by}, or build a vocabulary with --tokenizer {tokenizer_name}.")
+
+
+def encode(tokens: list[list[str]], vocab: Vocabulary) -> Encoded:
+    """Ids of every text; an empty text becomes one ``<unk>`` (a sequence needs at least one step)."""
     lengths = np.array([max(1, len(seq)) for seq in tokens], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(lengths)])
-    flat = np.fromiter((index.get(t, UNK) for seq in tokens for t in (seq if seq else [None])), dtype=np.int32,
-                       count=int(lengths.sum()))
+    unk, get = vocab.unk_id, vocab.stoi.get
+    flat = np.fromiter((get(t, unk) if t is not None else unk for seq in tokens for t in (seq or [None])),
+                       dtype=np.int32, count=int(lengths.sum()))
     return Encoded(flat, offsets, vocab)
 
 
-def encode_texts(texts: list[str], vocab: TokenVocab) -> Encoded:
-    tokens, _ = _tokenize(texts, vocab.tokenizer, vocab.max_length)
-    return encode(tokens, vocab)
-
-
-def _key(texts_digest: str, tokenizer: str, min_freq: int, max_size, max_length: int) -> str:
-    raw = json.dumps([texts_digest, tokenizer, min_freq, max_size, max_length, 1])
-    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+def encode_texts(texts: list[str], vocab: Vocabulary) -> Encoded:
+    """Encode new texts the way the run that made ``vocab`` was trained."""
+    return encode(split_tokens(texts, vocab.meta["tokenizer"], vocab.meta["max_length"]), vocab)
 
 
 def digest(texts: list[str]) -> str:
@@ -112,25 +89,37 @@ def digest(texts: list[str]) -> str:
     return h.hexdigest()
 
 
+def _key(texts_digest: str, tokenizer: str, min_freq: int, max_size, max_length: int, vocab_digest: str) -> str:
+    raw = json.dumps([texts_digest, tokenizer, min_freq, max_size, max_length, vocab_digest, 2])
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
 def prepare(train_texts: list[str], val_texts: list[str], tokenizer: str, min_freq: int = 2,
-            max_size: int | None = None, max_length: int = 128, cache: bool = True) -> tuple[Encoded, Encoded]:
-    """Tokenize, build the vocabulary on the training texts, encode both splits (cached)."""
-    key = _key(digest(train_texts) + digest(val_texts), tokenizer, min_freq, max_size, max_length)
+            max_size: int | None = None, max_length: int = 128, cache: bool = True,
+            vocab: Vocabulary | None = None) -> tuple[Encoded, Encoded]:
+    """Tokenize, build the vocabulary on the training texts (or use ``vocab``), encode both splits (cached)."""
+    if vocab is not None:
+        check_vocab(vocab, tokenizer)
+        vocab = Vocabulary(vocab.tokens, vocab.counts, vocab.specials,
+                           {**vocab.meta, "tokenizer": tokenizer, "max_length": max_length})
+    vocab_digest = digest(vocab.tokens) if vocab is not None else ""
+    key = _key(digest(train_texts) + digest(val_texts), tokenizer, min_freq, max_size, max_length, vocab_digest)
     where = seqlab_home() / "prepared" / key
-    if cache and (where / "meta.json").exists():
-        meta = json.loads((where / "meta.json").read_text(encoding="utf-8"))
-        vocab = TokenVocab.from_dict(meta["vocab"])
+    if cache and (where / "vocab.json").exists():
+        vocab = Vocabulary.load(where / "vocab.json")
         with np.load(where / "arrays.npz", allow_pickle=False) as z:
             return (Encoded(z["train_flat"], z["train_offsets"], vocab), Encoded(z["val_flat"], z["val_offsets"], vocab))
-    tokens, _ = _tokenize(train_texts + val_texts, tokenizer, max_length)
+    tokens = split_tokens(train_texts + val_texts, tokenizer, max_length)
     train_tokens, val_tokens = tokens[: len(train_texts)], tokens[len(train_texts):]
-    vocab = build_vocab(train_tokens, tokenizer, min_freq, max_size, max_length)
+    vocab = vocab or build_vocab(train_tokens, tokenizer, min_freq, max_size, max_length)
     train, val = encode(train_tokens, vocab), encode(val_tokens, vocab)
     if cache:
         with atomic_directory(where) as tmp:
-            np.savez(tmp / "arrays.npz", train_flat=train.flat, train_offsets=train.offsets, val_flat=val.flat,
+            buffer = io.BytesIO()
+            np.savez(buffer, train_flat=train.flat, train_offsets=train.offsets, val_flat=val.flat,
                      val_offsets=val.offsets)
-            (tmp / "meta.json").write_text(json.dumps({"vocab": vocab.to_dict()}, ensure_ascii=False), encoding="utf-8")
+            (tmp / "arrays.npz").write_bytes(buffer.getvalue())
+            vocab.save(tmp / "vocab.json")
     return train, val
 
 
@@ -160,7 +149,7 @@ def pad_batch(encoded: Encoded, index: np.ndarray, pad_to: int | None = None):
 
     lengths = encoded.lengths[index]
     width = int(pad_to or lengths.max())
-    out = np.zeros((len(index), width), dtype=np.int64)
+    out = np.full((len(index), width), encoded.vocab.pad_id, dtype=np.int64)
     for row, i in enumerate(index):
         seq = encoded.sequence(i)[:width]
         out[row, : len(seq)] = seq

@@ -15,7 +15,7 @@ attention weights of each step are returned for ``seqlab trace``).
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,11 +23,13 @@ import torch
 from torch import nn
 
 from seqlab.errors import InputError
-from seqlab.storage import atomic_write_json
-from seqlab.text.reading import iter_lines
+from seqlab.ids.vocab import Vocabulary
+from seqlab.training.checkpoint import has_state, load_state, save_state
+from seqlab.training.rundir import RunDir
+from seqlab.training.spacing import read_pairs, spacing_scores
 
-PAD, BOS, EOS, UNK = 0, 1, 2, 3
-SPECIALS = ["<pad>", "<bos>", "<eos>", "<unk>"]
+# the shared Vocabulary puts <pad>, <unk>, <bos>, <eos> first: ids 0, 1, 2, 3
+PAD, UNK, BOS, EOS = 0, 1, 2, 3
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Seq2SeqConfig:
     max_chars: int = 60  # longer pairs are skipped
     max_pairs: int = 30_000  # training pairs used (after the validation split)
     val_pairs: int = 1000  # held out for the scores (at most a tenth of the pairs)
+    checkpoint_every: int = 100  # steps between resumable checkpoints
     seed: int = 13
     device: str = "auto"
 
@@ -48,16 +51,18 @@ class Seq2SeqConfig:
         return asdict(self)
 
 
-class CharVocab:
-    def __init__(self, chars: list[str]):
-        self.itos = SPECIALS + chars
-        self.stoi = {c: i for i, c in enumerate(self.itos)}
+def seq2seq_config(**overrides) -> Seq2SeqConfig:
+    """The default settings with every override that is not None applied."""
+    return replace(Seq2SeqConfig(), **{k: v for k, v in overrides.items() if v is not None})
 
-    def encode(self, text: str) -> list[int]:
-        return [self.stoi.get(c, UNK) for c in text]
 
-    def decode(self, ids) -> str:
-        return "".join(self.itos[i] for i in ids if i >= len(SPECIALS))
+def char_vocab(texts: list[str]) -> Vocabulary:
+    """Every character of the texts, most frequent first, after the special tokens."""
+    return Vocabulary.build([list(t) for t in texts], meta={"tokenizer": "char"})
+
+
+def chars_of(vocab: Vocabulary, ids) -> str:
+    return "".join(t for t in vocab.decode(ids) if t not in vocab.specials)
 
 
 class Seq2SeqModel(nn.Module):
@@ -106,30 +111,6 @@ class Seq2SeqModel(nn.Module):
         return torch.stack(logits, dim=1)  # (B, T, V)
 
 
-def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], int]:
-    pairs, skipped = [], 0
-    for _, line in iter_lines(path, errors="replace"):
-        parts = line.split("\t")
-        if len(parts) != 2 or not parts[0] or not parts[1] or max(len(parts[0]), len(parts[1])) > max_chars:
-            skipped += 1
-            continue
-        pairs.append((parts[0], parts[1]))
-    if not pairs:
-        raise InputError(f"{path} has no usable source<TAB>target pairs (skipped {skipped})")
-    return pairs, skipped
-
-
-def spacing_pairs(texts: list[str], max_chars: int = 60) -> list[tuple[str, str]]:
-    """(review without spaces, review with single spaces) for spacing restoration."""
-    out = []
-    for t in texts:
-        target = " ".join(t.split())
-        source = target.replace(" ", "")
-        if source and " " in target and len(target) <= max_chars:
-            out.append((source, target))
-    return out
-
-
 def _batch(seqs: list[list[int]], bos_eos: bool = False):
     seqs = [[BOS, *s, EOS] for s in seqs] if bos_eos else seqs
     width = max(len(s) for s in seqs)
@@ -140,7 +121,7 @@ def _batch(seqs: list[list[int]], bos_eos: bool = False):
 
 
 @torch.no_grad()
-def decode(model: Seq2SeqModel, src_vocab: CharVocab, tgt_vocab: CharVocab, texts: list[str], device: str,
+def decode(model: Seq2SeqModel, src_vocab: Vocabulary, tgt_vocab: Vocabulary, texts: list[str], device: str,
            constrained: bool = True, keep_attention: bool = False):
     """Greedy decoding; constrained: each step emits the next source character or a space."""
     model.eval()
@@ -181,78 +162,61 @@ def decode(model: Seq2SeqModel, src_vocab: CharVocab, tgt_vocab: CharVocab, text
                 break
             y = torch.tensor(choice, device=device)
         for i in range(B):
-            results.append((tgt_vocab.decode(outs[i]), attn[i]))
+            results.append((chars_of(tgt_vocab, outs[i]), attn[i]))
     return results
 
 
-def boundaries(text: str) -> list[int]:
-    """1 after each character that a space follows, for every character but the last (spaces excluded)."""
-    marks = []
-    for i, c in enumerate(text):
-        if c == " ":
-            continue
-        marks.append(1 if i + 1 < len(text) and text[i + 1] == " " else 0)
-    return marks[:-1]
+def _split(pairs: list[tuple[str, str]], cfg: Seq2SeqConfig):
+    """A seeded validation split (at most a tenth of the pairs), then at most ``max_pairs`` for training."""
+    order = np.random.default_rng(cfg.seed).permutation(len(pairs))
+    n_val = min(cfg.val_pairs, max(1, len(pairs) // 10))
+    return [pairs[i] for i in order[n_val : n_val + cfg.max_pairs]], [pairs[i] for i in order[:n_val]]
 
 
-def spacing_scores(predictions: list[str], targets: list[str]) -> dict:
-    """Character accuracy (position by position) and word-boundary accuracy/F1 (when characters match)."""
-    char_ok = char_n = b_ok = b_n = tp = fp = fn = 0
-    for p, t in zip(predictions, targets):
-        char_n += len(t)
-        char_ok += sum(a == b for a, b in zip(p, t))
-        if p.replace(" ", "") != t.replace(" ", ""):
-            pb, tb = [0] * len(boundaries(t)), boundaries(t)
-        else:
-            pb, tb = boundaries(p), boundaries(t)
-        b_n += len(tb)
-        b_ok += sum(a == b for a, b in zip(pb, tb))
-        tp += sum(a == b == 1 for a, b in zip(pb, tb))
-        fp += sum(a == 1 and b == 0 for a, b in zip(pb, tb))
-        fn += sum(a == 0 and b == 1 for a, b in zip(pb, tb))
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    return {"char_accuracy": char_ok / max(char_n, 1), "boundary_accuracy": b_ok / max(b_n, 1),
-            "boundary_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
-            "exact_match": sum(p == t for p, t in zip(predictions, targets)) / max(len(targets), 1)}
-
-
-def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig = Seq2SeqConfig(), resume: bool = False,
+def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig | None = None, resume: bool = False,
                   on_step=None, on_phase=None) -> dict:
-    from safetensors.torch import save_file
+    """Train on a pairs file, score on the held-out pairs (against Kiwi's ``space()``), write the run directory.
 
+    Resumable like the classifiers: the batches of epoch ``e`` come from ``default_rng([seed, e])``,
+    the learning rate is a function of the step, and ``state/`` is saved every ``checkpoint_every``
+    steps, so a run killed with kill -9 and resumed ends with the same weights, bit for bit.
+    """
+    cfg = cfg or Seq2SeqConfig()
     from seqlab.vectors.encoder import pick_device
 
     started = time.perf_counter()
     device = pick_device(cfg.device)
     pairs, skipped = read_pairs(Path(data), cfg.max_chars)
-    rng = np.random.default_rng(cfg.seed)
-    order = rng.permutation(len(pairs))
-    n_val = min(cfg.val_pairs, max(1, len(pairs) // 10))
-    val = [pairs[i] for i in order[:n_val]]
-    train = [pairs[i] for i in order[n_val : n_val + cfg.max_pairs]]
+    train, val = _split(pairs, cfg)
     if not train:
-        raise InputError(f"{data} has too few pairs ({len(pairs)}) to train on")
-    src_vocab = CharVocab(sorted({c for s, _ in train for c in s}))
-    tgt_vocab = CharVocab(sorted({c for _, t in train for c in t}))
+        raise InputError(f"{data} has too few pairs ({len(pairs)}) to train on", "Give at least 2 pairs.")
+    src_vocab, tgt_vocab = char_vocab([s for s, _ in train]), char_vocab([t for _, t in train])
     torch.manual_seed(cfg.seed)
-    model = Seq2SeqModel(len(src_vocab.itos), len(tgt_vocab.itos), cfg).to(device)
+    model = Seq2SeqModel(len(src_vocab), len(tgt_vocab), cfg).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
     steps_per_epoch = (len(train) + cfg.batch_size - 1) // cfg.batch_size
-    total, step = steps_per_epoch * cfg.epochs, 0
+    total = steps_per_epoch * cfg.epochs
+    record = {"step": 0, "history": [], "epoch_loss": 0.0, "seen": 0, "elapsed": 0.0}
+    if resume:
+        if not has_state(out):
+            raise InputError(f"nothing to resume in {out}", "Start without --resume, or give the folder of an earlier run.")
+        record = load_state(out, model, opt)
+    elif has_state(out):
+        raise InputError(f"{out} holds an unfinished run", "Continue it with --resume, or choose another --out.")
     if on_phase:
         on_phase("training")
-    history = []
-    for epoch in range(cfg.epochs):
-        model.train()
+    clock = time.perf_counter() - record["elapsed"]
+    while record["step"] < total:
+        epoch = record["step"] // steps_per_epoch
         idx = np.random.default_rng([cfg.seed, epoch]).permutation(len(train))
-        epoch_loss, seen = 0.0, 0
-        for b in range(steps_per_epoch):
+        model.train()
+        for b in range(record["step"] - epoch * steps_per_epoch, steps_per_epoch):
             chunk = [train[i] for i in idx[b * cfg.batch_size : (b + 1) * cfg.batch_size]]
             src, src_len = _batch([src_vocab.encode(s) for s, _ in chunk])
             tgt, _ = _batch([tgt_vocab.encode(t) for _, t in chunk], bos_eos=True)
             src, tgt = src.to(device), tgt.to(device)
-            for g in opt.param_groups:
+            step = record["step"]
+            for g in opt.param_groups:  # warm-up over 100 steps, then linear decay to 5 %
                 g["lr"] = cfg.lr * min(1.0, (step + 1) / 100) * max(0.05, 1 - step / total)
             logits = model(src, src_len, tgt[:, :-1])
             loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt[:, 1:].reshape(-1),
@@ -261,13 +225,19 @@ def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig = Seq2SeqConfig(), r
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
-            step += 1
-            epoch_loss += float(loss.detach()) * len(chunk)
-            seen += len(chunk)
+            record["step"] += 1
+            record["epoch_loss"] += float(loss.detach()) * len(chunk)
+            record["seen"] += len(chunk)
             if on_step:
-                on_step({"step": step, "total": total, "epoch": epoch, "loss": epoch_loss / seen, "accuracy": 0.0,
-                         "texts_per_s": seen / max(time.perf_counter() - started, 1e-9)})
-        history.append({"epoch": epoch + 1, "train_loss": epoch_loss / max(seen, 1)})
+                on_step({"step": record["step"], "total": total, "epoch": epoch,
+                         "loss": record["epoch_loss"] / record["seen"]})
+            end_of_epoch = b == steps_per_epoch - 1
+            if end_of_epoch:
+                record["history"].append({"epoch": epoch + 1, "train_loss": record["epoch_loss"] / max(record["seen"], 1)})
+                record["epoch_loss"], record["seen"] = 0.0, 0
+            if end_of_epoch or record["step"] % cfg.checkpoint_every == 0:
+                record["elapsed"] = time.perf_counter() - clock
+                save_state(out, model, opt, record)
     if on_phase:
         on_phase("evaluating against Kiwi")
     sources, targets = [s for s, _ in val], [t for _, t in val]
@@ -276,34 +246,30 @@ def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig = Seq2SeqConfig(), r
 
     kiwi = [kiwi_instance().space(s) for s in sources]
     scores = {"seq2seq": spacing_scores(ours, targets), "kiwi_space": spacing_scores(kiwi, targets)}
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = out / ".model.tmp"
-    save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}, str(tmp))
-    tmp.replace(out / "model.safetensors")
-    atomic_write_json(out / "config.json", {"task": "seq2seq", "model": f"{cfg.cell}-attention",
-                                            "seq2seq": cfg.to_dict(), "data": str(data)})
-    atomic_write_json(out / "vocab.json", {"source": src_vocab.itos, "target": tgt_vocab.itos})
     summary = {"model": f"seq2seq {cfg.cell}+attention", "task": "seq2seq", "pairs": len(train), "val_pairs": len(val),
-               "skipped": skipped, "scores": scores, "history": history, "seconds": time.perf_counter() - started,
-               "parameters": int(sum(p.numel() for p in model.parameters())),
+               "skipped": skipped, "scores": scores, "history": record["history"], "steps": record["step"],
+               "seconds": time.perf_counter() - started, "parameters": int(sum(p.numel() for p in model.parameters())),
                "examples": [{"source": s, "target": t, "seq2seq": o, "kiwi": k}
                             for s, t, o, k in list(zip(sources, targets, ours, kiwi))[:5]]}
-    atomic_write_json(out / "metrics.json", summary)
+    run = RunDir(out)
+    run.write_model(model)
+    src_vocab.save(Path(out) / "vocab-source.json")
+    tgt_vocab.save(Path(out) / "vocab-target.json")
+    run.write_json("metrics.json", summary)
+    run.write_json("config.json", {"task": "seq2seq", "model": f"{cfg.cell}-attention", "seq2seq": cfg.to_dict(),
+                                   "data": str(data)})
     return summary
 
 
 class Seq2SeqPredictor:
     def __init__(self, out: Path, device: str = "cpu"):
-        from safetensors.torch import load_file
-
-        from seqlab.training.checkpoint import load_json
-
-        config = load_json(out / "config.json")
-        vocab = load_json(out / "vocab.json")
+        run = RunDir(out)
+        config = run.config
         self.cfg = Seq2SeqConfig(**config["seq2seq"])
-        self.src, self.tgt = CharVocab(vocab["source"][4:]), CharVocab(vocab["target"][4:])
-        self.model = Seq2SeqModel(len(self.src.itos), len(self.tgt.itos), self.cfg)
-        self.model.load_state_dict(load_file(str(out / "model.safetensors")))
+        self.src = Vocabulary.load(Path(out) / "vocab-source.json")
+        self.tgt = Vocabulary.load(Path(out) / "vocab-target.json")
+        self.model = Seq2SeqModel(len(self.src), len(self.tgt), self.cfg)
+        self.model.load_state_dict(run.read_tensors())
         self.device = device
 
     def predict(self, texts: list[str], keep_attention: bool = False) -> list[dict]:

@@ -8,16 +8,15 @@ exactly what scikit-learn's ``predict_proba`` does (tested).
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
-from seqlab.storage import atomic_write_json
 from seqlab.training.data import Dataset, split_record
 from seqlab.training.metrics import classification_metrics
+from seqlab.training.rundir import RunDir
 
 
 @dataclass
@@ -56,8 +55,8 @@ def _features(char, word, texts: list[str], morphemes: list[str]):
     return hstack([char.transform(texts), word.transform(morphemes)]).tocsr()
 
 
-def train_tfidf(train: Dataset, val: Dataset, out: Path, cfg: TfidfConfig = TfidfConfig(), on_phase=None) -> dict:
-    from safetensors.numpy import save_file
+def train_tfidf(train: Dataset, val: Dataset, out: Path, cfg: TfidfConfig | None = None, on_phase=None) -> dict:
+    cfg = cfg or TfidfConfig()
     from scipy.sparse import hstack
     from sklearn.linear_model import LogisticRegression
 
@@ -77,21 +76,18 @@ def train_tfidf(train: Dataset, val: Dataset, out: Path, cfg: TfidfConfig = Tfid
     Xv = _features(char, word, val.texts, val_m)
     pred = clf.predict(Xv)
     metrics = classification_metrics(val.labels, pred, train.label_names)
-    out.mkdir(parents=True, exist_ok=True)
     coef = clf.coef_.astype(np.float32)
     intercept = clf.intercept_.astype(np.float32)
-    save_file({"char_idf": char.idf_.astype(np.float32), "word_idf": word.idf_.astype(np.float32),
-               "coef": coef, "intercept": intercept}, str(out / ".model.tmp"))
-    (out / ".model.tmp").replace(out / "model.safetensors")
-    vocab = {"char": {k: int(v) for k, v in char.vocabulary_.items()},
-             "word": {k: int(v) for k, v in word.vocabulary_.items()}}
-    atomic_write_json(out / "vocab.json", vocab)
-    config = {"task": "classify", "model": "tfidf", "tfidf": cfg.to_dict(), "labels": train.label_names,
-              "data": split_record(train, val)}
-    atomic_write_json(out / "config.json", config)
     summary = {"model": "tfidf", "val": metrics.to_dict(), "seconds": time.perf_counter() - started,
                "parameters": int(coef.size + intercept.size), "features": int(X.shape[1])}
-    atomic_write_json(out / "metrics.json", summary)
+    run = RunDir(out)
+    run.write_tensors({"char_idf": char.idf_.astype(np.float32), "word_idf": word.idf_.astype(np.float32),
+                       "coef": coef, "intercept": intercept})
+    run.write_json("vocab.json", {"char": {k: int(v) for k, v in char.vocabulary_.items()},
+                                  "word": {k: int(v) for k, v in word.vocabulary_.items()}})
+    run.write_json("metrics.json", summary)
+    run.write_json("config.json", {"task": "classify", "model": "tfidf", "tfidf": cfg.to_dict(),
+                                   "labels": train.label_names, "data": split_record(train, val)})
     return summary
 
 
@@ -99,21 +95,18 @@ class TfidfPredictor:
     """The saved baseline, rebuilt from JSON + safetensors (no pickle)."""
 
     def __init__(self, out: Path):
-        from safetensors.numpy import load_file
-
-        from seqlab.training.checkpoint import load_json
-
-        self.config = load_json(out / "config.json")
+        run = RunDir(out)
+        self.config = run.config
         self.labels = self.config["labels"]
         cfg = TfidfConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in self.config["tfidf"].items()})
-        vocab = json.loads((out / "vocab.json").read_text(encoding="utf-8"))
-        weights = load_file(str(out / "model.safetensors"))
+        vocab = run.read_json("vocab.json")
+        weights = run.read_tensors(framework="np")
         self.char, self.word = _vectorizers(cfg)
         self.char.vocabulary_, self.word.vocabulary_ = vocab["char"], vocab["word"]
         self.char.idf_, self.word.idf_ = weights["char_idf"], weights["word_idf"]
         self.coef, self.intercept = weights["coef"], weights["intercept"]
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        from seqlab.training.linear import linear_probabilities
+        from seqlab.training.logistic import linear_probabilities
 
         return linear_probabilities(_features(self.char, self.word, texts, _morphemes(texts)), self.coef, self.intercept)

@@ -1,1 +1,1 @@
-"""Stage 3: ids -> vectors. Contextual token vectors, sentence vectors, similarity, word vectors."""
+"""Stage 4, embedding: ids -> vectors. Contextual token vectors, sentence vectors, similarity, word vectors."""

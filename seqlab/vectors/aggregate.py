@@ -70,7 +70,7 @@ def aggregate_morphemes(record: EmbeddingRecord, method: str = "mean") -> list[G
     A piece that covers several morphemes (``▁안녕하세요`` = 안녕 + 하 + 세요)
     contributes to each of them; ``token_indices`` shows which pieces were used.
     """
-    from seqlab.tokens.loading import load_tokenizer
+    from seqlab.pretrained.loading import load_tokenizer
 
     _check(method)
     tok = record.tokens

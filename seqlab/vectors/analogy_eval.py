@@ -21,13 +21,18 @@ from seqlab.vectors.wordvectors import WordVectors
 @dataclass
 class SectionScore:
     name: str
-    correct: int = 0
+    correct: int = 0  # the answer ranked first
+    correct5: int = 0  # the answer among the first five
     total: int = 0  # questions with every word in the vocabulary
     skipped: int = 0  # questions with a word missing
 
     @property
     def accuracy(self) -> float:
         return self.correct / self.total if self.total else 0.0
+
+    @property
+    def top5_accuracy(self) -> float:
+        return self.correct5 / self.total if self.total else 0.0
 
 
 @dataclass
@@ -49,12 +54,16 @@ class AnalogyEvaluation:
     def accuracy(self) -> float:
         return self.correct / self.total if self.total else 0.0
 
+    @property
+    def top5_accuracy(self) -> float:
+        return sum(s.correct5 for s in self.sections) / self.total if self.total else 0.0
+
     def to_dict(self) -> dict:
         return {"source": self.source, "questions": self.questions, "accuracy": self.accuracy,
-                "correct": self.correct, "total": self.total,
+                "top1": self.accuracy, "top5": self.top5_accuracy, "correct": self.correct, "total": self.total,
                 "skipped": sum(s.skipped for s in self.sections),
-                "sections": [{"name": s.name, "accuracy": s.accuracy, "correct": s.correct, "total": s.total,
-                              "skipped": s.skipped} for s in self.sections],
+                "sections": [{"name": s.name, "accuracy": s.accuracy, "top1": s.accuracy, "top5": s.top5_accuracy,
+                              "correct": s.correct, "total": s.total, "skipped": s.skipped} for s in self.sections],
                 "wrong_examples": self.examples}
 
 
@@ -92,12 +101,15 @@ def evaluate(vectors: WordVectors, questions: str | Path, batch: int = 256) -> A
             scores = query @ vectors.vectors.T  # (n, V)
             rows = np.arange(len(chunk))[:, None]
             scores[rows, idx[:, :3]] = -np.inf
-            best = scores.argmax(axis=1)
-            for q, b, d in zip(chunk, best, idx[:, 3]):
-                if b == d:
+            top = min(5, scores.shape[1])
+            top5 = np.argpartition(-scores, top - 1, axis=1)[:, :top]
+            top5 = np.take_along_axis(top5, np.argsort(-np.take_along_axis(scores, top5, 1), axis=1), 1)
+            for q, ranked, d in zip(chunk, top5, idx[:, 3]):
+                if ranked[0] == d:
                     score.correct += 1
                 elif len(result.examples) < 10:
-                    result.examples.append({"question": " ".join(q), "answer": vectors.words[b]})
+                    result.examples.append({"question": " ".join(q), "answer": vectors.words[ranked[0]]})
+                score.correct5 += int(d in ranked)
             score.total += len(chunk)
         result.sections.append(score)
     if result.total == 0:

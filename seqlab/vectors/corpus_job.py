@@ -20,37 +20,21 @@ the manifest (``bad_lines``); empty lines are embedded as empty texts and counte
 
 from __future__ import annotations
 
-import ctypes
-import hashlib
-import io
 import json
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from seqlab.errors import InputError
-from seqlab.storage import atomic_write_bytes, atomic_write_json
+from seqlab.storage import atomic_write_bytes, atomic_write_json, remove_temporaries, sha256_file
+from seqlab.vectors.corpus_shards import CorpusJobConfig, count_lines, embed_shard, npy_bytes, read_shards
 
 MANIFEST = "manifest.json"
 FORMAT = "seqlab-embeddings"
 _BAD_LINES_KEPT = 100
-_CHUNK = 1_000  # texts embedded between two returns of freed memory to the OS
-
-
-@dataclass(frozen=True)
-class CorpusJobConfig:
-    """Settings that define the output: a resumed run must use the same ones."""
-
-    model: str = "e5-small"  # transformer that embeds the lines
-    prefix: str | None = None  # None: the model's passage prefix ("passage: " for e5)
-    pooling: str = "mean"  # cls, mean or max over each line's tokens
-    normalize: bool = True  # L2-normalize each row
-    precision: str = "fp32"  # fp32 (equals the HF model) or bf16 (faster on AVX512-BF16/AMX CPUs and GPUs)
-    batch_size: int = 64  # texts per forward pass
-    shard_size: int = 10_000  # lines per .npy shard (memory holds one shard)
 
 
 @dataclass
@@ -67,100 +51,17 @@ class CorpusResult:
         return {**asdict(self), "out": str(self.out)}
 
 
-@dataclass
-class _Shard:
-    index: int
-    first_line: int
-    byte_start: int
-    byte_end: int
-    texts: list[str] = field(default_factory=list)
-    bad: list[int] = field(default_factory=list)  # line numbers with invalid UTF-8
-    empty: int = 0
-
-
 def _source_identity(path: Path) -> dict:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 22), b""):
-            digest.update(chunk)
-    stat = path.stat()
-    return {"path": str(path.resolve()), "size": stat.st_size, "sha256": digest.hexdigest()}
+    return {"path": str(path.resolve()), "size": path.stat().st_size, "sha256": sha256_file(path)}
 
 
-def count_lines(path: Path) -> int:
-    lines, last = 0, b"\n"
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 22), b""):
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
-    return lines + (last != b"\n")
-
-
-def _shards(path: Path, start_byte: int, first_line: int, first_index: int, size: int) -> Iterator[_Shard]:
-    with path.open("rb") as f:
-        f.seek(start_byte)
-        pos, line_no = start_byte, first_line
-        shard = _Shard(first_index, line_no, pos, pos)
-        for raw in f:
-            pos += len(raw)
-            body = raw.rstrip(b"\r\n")
-            if line_no == 1 and body.startswith(b"\xef\xbb\xbf"):
-                body = body[3:]
-            try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError:
-                text = body.decode("utf-8", errors="replace")
-                shard.bad.append(line_no)
-            shard.empty += not text.strip()
-            shard.texts.append(text)
-            shard.byte_end = pos
-            line_no += 1
-            if len(shard.texts) == size:
-                yield shard
-                shard = _Shard(shard.index + 1, line_no, pos, pos)
-        if shard.texts:
-            yield shard
-
-
-_trim = None  # libc's malloc_trim, looked up on first use
-
-
-def release_free_memory() -> None:
-    """Hand freed heap pages back to the OS (glibc ``malloc_trim``; a no-op elsewhere).
-
-    Each batch allocates activations of a different size; glibc keeps the freed
-    pages in its arenas, scattered between live blocks, so without a trim the
-    resident memory of a long job creeps up by hundreds of MB.
-    """
-    global _trim
-    if _trim is None:
-        try:
-            _trim = ctypes.CDLL("libc.so.6").malloc_trim
-        except (OSError, AttributeError):
-            _trim = False
-    if _trim:
-        _trim(0)
-
-
-def embed_shard(encoder, texts: list[str], config: CorpusJobConfig, prefix: str) -> np.ndarray:
-    """One shard's sentence vectors, computed ``_CHUNK`` texts at a time (both engines use this).
-
-    Between chunks the freed heap is handed back to the OS, so the resident
-    memory stays flat however long the job runs.
-    """
-    parts = []
-    for start in range(0, len(texts), _CHUNK):
-        parts.append(encoder.sentence_vectors(texts[start:start + _CHUNK], pooling=config.pooling,
-                                              normalize=config.normalize, prefix=prefix,
-                                              batch_size=config.batch_size, precision=config.precision))
-        release_free_memory()
-    return np.concatenate(parts) if parts else np.zeros((0, encoder.hidden_size), dtype=np.float32)
-
-
-def _npy_bytes(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
-    return buffer.getvalue()
+def _check_paths(source: Path, out: Path) -> None:
+    """The input must be a text file, and ``out`` a folder that is neither the input nor an existing file."""
+    if out.exists() and not out.is_dir():
+        what = "the input file itself" if source.exists() and out.resolve() == source.resolve() else "an existing file"
+        raise InputError(f"--out {out} is {what}: the corpus job writes a folder of shards there",
+                         "Give a new folder, e.g. --out corpus-vectors/ (nothing was written).")
+    _check_source(source)
 
 
 def _check_source(source: Path) -> None:
@@ -181,16 +82,17 @@ def load_manifest(out: Path) -> dict | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise InputError(f"{out / MANIFEST} is unreadable: {exc}", "Delete the folder and run the job again.") from None
+        raise InputError(f"{out / MANIFEST} is unreadable: {exc}",
+                         f"If {out} is a folder of this job, move it aside and run again with a new --out folder.") \
+            from None
 
 
 ShardEmbedder = Callable[[list[list[str]]], list[np.ndarray]]
 
 
-def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig = CorpusJobConfig(),
+def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | None = None,
                  engine: str = "local", workers: int | None = None, device: str = "auto",
-                 progress: Callable[[int], None] | None = None,
-                 on_start: Callable[[int, int], None] | None = None) -> CorpusResult:
+                 progress: Callable[[int, int], None] | None = None) -> CorpusResult:
     """Run (or resume) the corpus job.
 
     Args:
@@ -199,18 +101,21 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig = 
         config: what to compute; a resumed run must use the same settings.
         engine: ``local`` or ``ray`` (Ray Data, one task per shard).
         workers: Ray workers (default: every CPU).
-        progress: ``progress(lines)`` after every shard.
-        on_start: ``on_start(total_lines, lines_already_done)`` before the first shard.
+        progress: ``progress(lines done, lines in the file)`` before the first shard (a resumed job
+            starts above 0) and after every shard.
     """
-    from seqlab.vectors.encoder import load_encoder
+    config = config or CorpusJobConfig()
+    from seqlab.vectors.encoder import default_prefix, load_encoder
 
     source, out = Path(source), Path(out)
-    _check_source(source)
+    _check_paths(source, out)
     if engine not in ("local", "ray"):
         raise InputError(f"unknown engine {engine!r}", "Use --engine local or --engine ray.")
     started = time.perf_counter()
     identity = _source_identity(source)
     manifest = load_manifest(out)
+    if config.prefix is None:  # one truth in the manifest: the prefix actually used
+        config = replace(config, prefix=default_prefix(config.model, "passage"))
     settings = asdict(config)
     if manifest is None:
         if out.exists() and any(out.iterdir()):
@@ -230,14 +135,14 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig = 
                              "Run again with the same options to resume, or use a new --out folder.")
     done_rows = manifest["rows"]
     total = count_lines(source)
-    if on_start:
-        on_start(total, done_rows)
+    if progress:
+        progress(done_rows, total)
     if manifest["complete"]:
         return _result(out, manifest, done_rows, started)
 
+    remove_temporaries(out)  # what a killed run left half-written
     encoder = load_encoder(config.model, device)
-    prefix = encoder.default_prefix("passage") if config.prefix is None else config.prefix
-    manifest["model"], manifest["prefix"] = encoder.name, prefix
+    prefix = config.prefix
     manifest["dim"] = encoder.hidden_size
 
     def embed_local(group: list[list[str]]) -> list[np.ndarray]:
@@ -251,7 +156,7 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig = 
         embed_group, group_size = embed_local, 1
 
     last = manifest["shards"][-1] if manifest["shards"] else None
-    stream = _shards(source, last["byte_end"] if last else 0, (last["first_line"] + last["rows"]) if last else 1,
+    stream = read_shards(source, last["byte_end"] if last else 0, (last["first_line"] + last["rows"]) if last else 1,
                      len(manifest["shards"]), config.shard_size)
     while True:
         group = [s for _, s in zip(range(group_size), stream)]
@@ -260,7 +165,7 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig = 
         arrays = embed_group([s.texts for s in group])
         for shard, vectors in zip(group, arrays):
             name = f"shard-{shard.index:05d}.npy"
-            atomic_write_bytes(out / name, _npy_bytes(vectors))
+            atomic_write_bytes(out / name, npy_bytes(vectors))
             manifest["shards"].append({"file": name, "first_line": shard.first_line, "rows": len(shard.texts),
                                        "byte_start": shard.byte_start, "byte_end": shard.byte_end,
                                        "bad_lines": len(shard.bad), "empty_lines": shard.empty})
@@ -270,7 +175,7 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig = 
             manifest["empty_lines"] += shard.empty
             atomic_write_json(out / MANIFEST, manifest)  # the shard counts as done from here on
             if progress:
-                progress(len(shard.texts))
+                progress(manifest["rows"], total)
     manifest["complete"] = True
     atomic_write_json(out / MANIFEST, manifest)
     return _result(out, manifest, done_rows, started)

@@ -13,7 +13,7 @@ import os
 import numpy as np
 
 from seqlab.errors import InputError
-from seqlab.vectors.corpus_job import CorpusJobConfig, embed_shard
+from seqlab.vectors.corpus_shards import CorpusJobConfig, embed_shard
 
 
 class _ShardEmbedder:

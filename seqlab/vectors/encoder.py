@@ -17,15 +17,27 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from seqlab.errors import InputError, ModelUnavailable
-from seqlab.models.registry import from_pretrained, resolve
+from seqlab.pretrained.install import from_pretrained
+from seqlab.pretrained.loading import load_tokenizer
+from seqlab.pretrained.registry import resolve
 from seqlab.tokens.base import as_texts
-from seqlab.tokens.loading import load_tokenizer
 from seqlab.tokens.record import TokenRecord
 from seqlab.vectors.pooling import METHODS, l2_normalize, pool
 from seqlab.vectors.record import EmbeddingRecord
 
 PRECISIONS = ("fp32", "bf16")
+LONG = ("truncate", "window")  # what embed does with a text longer than the model's window
 _lock = threading.Lock()
+
+
+def default_prefix(model: str | None, role: str) -> str:
+    """e5 models are trained with ``"query: "`` and ``"passage: "`` before the text; other models with nothing.
+
+    >>> default_prefix("e5-small", "passage"), default_prefix("minilm", "query")
+    ('passage: ', '')
+    """
+    name = resolve(model).name
+    return {"query": "query: ", "passage": "passage: "}[role] if "e5" in name.lower() else ""
 
 
 def pick_device(device: str = "auto") -> str:
@@ -56,7 +68,7 @@ class Encoder:
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
         spec = resolve(name)
-        if spec.kind != "hf":
+        if not spec.has_vectors:
             raise ModelUnavailable(f"{spec.name} is a tokenizer only; it has no vectors",
                                    "Use a transformer model: e5-small, minilm, a hub id or a directory.")
         self.name = spec.name
@@ -75,13 +87,9 @@ class Encoder:
         self._attention_lock = threading.Lock()
         self._torch = torch
 
-    @property
-    def is_e5(self) -> bool:
-        return self.name == "e5-small" or "e5" in self.name.lower()
-
     def default_prefix(self, role: str) -> str:
         """e5 expects ``"query: "`` or ``"passage: "`` before sentence-level inputs; other models nothing."""
-        return {"query": "query: ", "passage": "passage: "}[role] if self.is_e5 else ""
+        return default_prefix(self.name, role)
 
     # ---- token level: the HF model itself -------------------------------------------------
     def forward_ids(self, id_lists: Sequence[Sequence[int]], layers: bool = False, attentions: bool = False):
@@ -113,14 +121,61 @@ class Encoder:
         return np.stack([a[0].float().cpu().numpy() for a in output.attentions])
 
     def embed_many(self, texts: Sequence[str], prefix: str = "", layers: bool = False, pooling: str | None = None,
-                   normalize: bool = False, errors: str = "strict", max_length: int | None = None) -> list[EmbeddingRecord]:
-        """``last_hidden_state`` for each text, with its tokens (one padded batch per 32 texts)."""
+                   normalize: bool = False, errors: str = "strict", max_length: int | None = None,
+                   long: str = "truncate", stride: int | None = None) -> list[EmbeddingRecord]:
+        """``last_hidden_state`` for each text, with its tokens (one padded batch per 32 texts).
+
+        A text longer than the model's window (``max_length``, default the model's own, 512 for
+        e5) is cut to it (``long="truncate"``: the record says how many tokens were dropped), or
+        read in overlapping windows (``long="window"``): windows start every ``stride`` tokens
+        (default half a window), and each token's vector is the mean over the windows that saw it.
+        """
         from seqlab.tokens.record import truncate
 
+        if long not in LONG:
+            raise InputError(f"unknown --long {long!r}", f"Use one of: {', '.join(LONG)}.")
         limit = max_length or self.tokenizer.model_max_length or 512
         tok = self.tokenizer.with_prefix(prefix) if prefix else self.tokenizer
-        records = [truncate(r, limit) for r in tok.encode_many(as_texts(texts), errors)]
-        return self.embed_records(records, layers=layers, pooling=pooling, normalize=normalize)
+        records = tok.encode_many(as_texts(texts), errors)
+        if long == "truncate":
+            return self.embed_records([truncate(r, limit) for r in records], layers=layers, pooling=pooling,
+                                      normalize=normalize)
+        if layers:
+            raise InputError("--layers and --long window do not go together", "Use one of them.")
+        return [self._embed_windows(r, limit, stride, pooling, normalize) if len(r.tokens) > limit else
+                self.embed_records([r], pooling=pooling, normalize=normalize)[0] for r in records]
+
+    def _embed_windows(self, record: TokenRecord, limit: int, stride: int | None, pooling: str | None,
+                       normalize: bool) -> EmbeddingRecord:
+        """A long text in overlapping windows; every token's vector is averaged over the windows that saw it."""
+        special = record.special_tokens_mask
+        n = len(record.input_ids)
+        lead = next((i for i, s in enumerate(special) if not s), n)
+        trail = next((i for i, s in enumerate(reversed(special)) if not s), 0)
+        ids = record.input_ids
+        content = n - lead - trail
+        width = limit - lead - trail  # content tokens per window
+        stride = min(stride or max(1, width // 2), width)
+        starts = list(range(0, max(content - width, 0) + 1, stride))
+        if starts[-1] + width < content:  # the last window ends where the text ends
+            starts.append(content - width)
+        total = np.zeros((n, self.hidden_size), dtype=np.float64)
+        seen = np.zeros(n, dtype=np.int64)
+        for start in starts:
+            positions = [*range(lead), *range(lead + start, lead + start + width), *range(n - trail, n)]
+            output, _ = self.forward_ids([[ids[p] for p in positions]])
+            hidden = output.last_hidden_state[0].float().cpu().numpy()
+            total[positions] += hidden
+            seen[positions] += 1
+        merged = (total / seen[:, None]).astype(np.float32)
+        pooled = pool(merged[None], np.ones((1, n), dtype=np.int64), pooling)[0] if pooling else None
+        if pooled is not None and normalize:
+            pooled = l2_normalize(pooled[None])[0]
+        extra = {"long": {"mode": "window", "windows": len(starts), "window": limit, "stride": stride}}
+        if record.extra.get("prefix"):
+            extra["prefix"] = record.extra["prefix"]
+        return EmbeddingRecord(self.name, record, merged, None, pooled, pooling, normalize and pooled is not None,
+                               extra)
 
     def embed_records(self, records: Sequence[TokenRecord], layers: bool = False, pooling: str | None = None,
                       normalize: bool = False) -> list[EmbeddingRecord]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.storage import atomic_write_bytes, seqlab_home
 
 METHODS = ("pca", "umap")
 
@@ -24,18 +27,44 @@ class Projection:
                 "points": [{"label": lab, "x": float(x), "y": float(y)} for lab, (x, y) in zip(self.labels, self.points)]}
 
 
-def pca_2d(vectors: np.ndarray) -> tuple[np.ndarray, list[float]]:
-    """Center, then project onto the two leading right-singular vectors.
+def principal_axes(vectors: np.ndarray, k: int | None = None, chunk: int = 50_000):
+    """PCA: (mean (D,), the top ``k`` principal directions as rows (k, D), every variance, largest first).
 
-    Signs are fixed so that the largest-magnitude loading of each axis is positive (stable pictures).
+    The covariance is summed in chunks of rows, so a 250,000-row embedding matrix needs no copy.
+    Signs are fixed so that the largest-magnitude loading of each direction is positive (stable pictures).
     """
-    x = vectors - vectors.mean(axis=0)
-    _, s, vt = np.linalg.svd(x, full_matrices=False)
-    axes = vt[:2]
+    x = np.asarray(vectors, dtype=np.float64)
+    mean = x.mean(axis=0)
+    cov = np.zeros((x.shape[1], x.shape[1]))
+    for start in range(0, len(x), chunk):
+        part = x[start : start + chunk] - mean
+        cov += part.T @ part
+    values, directions = np.linalg.eigh(cov)
+    order = np.argsort(values)[::-1]
+    values, axes = np.maximum(values[order], 0.0), directions[:, order].T[:k]
     signs = np.sign(axes[np.arange(len(axes)), np.abs(axes).argmax(axis=1)])
-    axes = axes * signs[:, None]
-    var = s**2
-    return x @ axes.T, [float(v) for v in (var[:2] / var.sum() if var.sum() else var[:2])]
+    return mean, axes * signs[:, None], values
+
+
+def pca_2d(vectors: np.ndarray) -> tuple[np.ndarray, list[float]]:
+    """The points on the two leading principal directions, and the share of variance each explains."""
+    mean, axes, var = principal_axes(vectors, 2)
+    total = var.sum()
+    return (vectors - mean) @ axes.T, [float(v) for v in (var[:2] / total if total else var[:2])]
+
+
+def vocabulary_pca(model: str, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and principal directions of a model's input embedding matrix (its whole vocabulary); cached per model."""
+    slug = re.sub(r"[^\w.-]+", "_", model)
+    path = seqlab_home() / "projections" / f"{slug}-embedding-pca.npz"
+    if path.exists():
+        with np.load(path) as data:
+            return data["mean"], data["components"]
+    mean, components, _ = principal_axes(matrix)
+    buffer = io.BytesIO()
+    np.savez(buffer, mean=mean, components=components)
+    atomic_write_bytes(path, buffer.getvalue())
+    return mean, components
 
 
 def project(labels: list[str], vectors: np.ndarray, method: str = "pca", source: str = "", seed: int = 0) -> Projection:
@@ -52,3 +81,17 @@ def project(labels: list[str], vectors: np.ndarray, method: str = "pca", source:
         raise InputError("UMAP needs the umap-learn package", "pip install 'seqlab[umap]', or use --method pca.") from None
     reducer = umap.UMAP(n_components=2, random_state=seed, n_neighbors=min(15, len(labels) - 1), metric="cosine")
     return Projection(labels, reducer.fit_transform(vectors), "umap", None, source)
+
+
+def project_items(labels: list[str], word_vectors=None, method: str = "pca", model: str | None = None) -> Projection:
+    """Words (from ``word_vectors``) or, without them, sentences (embedded by ``model``) projected to 2-D."""
+    if word_vectors is None:
+        from seqlab.vectors.encoder import load_encoder
+
+        enc = load_encoder(model)
+        matrix = enc.sentence_vectors(labels, prefix=enc.default_prefix("query"))
+        source = f"{enc.name} sentence vectors"
+    else:
+        matrix = np.stack([word_vectors.vector(w) for w in labels])
+        source = word_vectors.source
+    return project(labels, matrix, method, source)

@@ -30,13 +30,24 @@ class EmbeddingRecord:
     def shape(self) -> list[int]:
         return [1, *self.hidden.shape]
 
+    @property
+    def norms(self) -> np.ndarray:
+        """‖v‖ of each token's vector, (T,)."""
+        return np.linalg.norm(self.hidden, axis=1)
+
+    @property
+    def layer_norms(self) -> np.ndarray | None:
+        """Mean token norm of each layer's output, (L + 1,), when every layer was kept."""
+        return None if self.layers is None else np.linalg.norm(self.layers, axis=2).mean(axis=1)
+
     def to_dict(self, full: bool = False, preview: int = 8) -> dict:
         """JSON-ready: ``shape``, tokens, per-token previews and norms; ``full`` adds every number."""
         out = {
             "model": self.model, "text": self.tokens.text, "tokens": self.tokens.tokens,
             "input_ids": self.tokens.input_ids, "shape": self.shape,
             "preview": [[round(float(v), 6) for v in row[:preview]] for row in self.hidden],
-            "norms": [round(float(n), 6) for n in np.linalg.norm(self.hidden, axis=1)],
+            "norms": [round(float(n), 6) for n in self.norms],
+            "dropped": self.tokens.dropped, "max_length": self.tokens.max_length,
         }
         if self.pooled is not None:
             out.update(pooled=[float(v) for v in self.pooled], pooling=self.pooling, normalized=self.normalized)

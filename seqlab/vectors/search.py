@@ -8,7 +8,6 @@ and a second search of the same file starts at once. e5 queries get
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -17,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import InputError
-from seqlab.storage import seqlab_home
+from seqlab.storage import seqlab_home, sha256_file
+from seqlab.text.reading import raw_lines
 from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus, load_manifest, read_embeddings
 
 
@@ -47,27 +47,23 @@ class SearchResult:
 
 
 def index_dir(corpus: Path, model: str) -> Path:
-    digest = hashlib.sha256()
-    with corpus.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 22), b""):
-            digest.update(chunk)
     slug = re.sub(r"[^\w.-]+", "_", model)
-    return seqlab_home() / "index" / f"{digest.hexdigest()[:20]}-{slug}"
+    return seqlab_home() / "index" / f"{sha256_file(corpus)[:20]}-{slug}"
 
 
 def _lines(corpus: Path, wanted: set[int]) -> dict[int, str]:
     found = {}
     with corpus.open("rb") as f:
-        for number, raw in enumerate(f, start=1):
-            if number in wanted:
-                found[number] = raw.rstrip(b"\r\n").decode("utf-8", errors="replace").lstrip("\ufeff")
+        for line in raw_lines(f):
+            if line.number in wanted:
+                found[line.number] = line.body.decode("utf-8", errors="replace")
                 if len(found) == len(wanted):
                     break
     return found
 
 
 def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10,
-           progress: Callable[[int], None] | None = None, on_start=None) -> SearchResult:
+           progress: Callable[[int, int], None] | None = None) -> SearchResult:
     """The ``k`` corpus lines with the highest cosine to ``query``."""
     from seqlab.vectors.encoder import load_encoder
 
@@ -80,7 +76,7 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
         raise InputError(f"corpus file not found: {corpus}")
     manifest = load_manifest(where)
     built = not (manifest and manifest.get("complete"))
-    embed_corpus(corpus, where, CorpusJobConfig(model=enc.name), progress=progress, on_start=on_start)
+    embed_corpus(corpus, where, CorpusJobConfig(model=enc.name), progress=progress if built else None)
     matrix = read_embeddings(where, mmap=True)
     q = enc.sentence_vectors([query], prefix=enc.default_prefix("query"))[0]
     scores = np.asarray(matrix @ q)

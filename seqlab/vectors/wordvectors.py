@@ -24,7 +24,7 @@ from seqlab.errors import InputError
 from seqlab.storage import atomic_write_bytes, seqlab_home
 from seqlab.vectors.pooling import l2_normalize
 
-_TERM = re.compile(r"\s*([+-])?\s*([^\s+\-][^+\-]*?)\s*(?=[+-]|$)")
+_PIECE = re.compile(r"[+-]|[^\s+-]+")
 VOCAB_VERSION = 1
 KOREAN_WORDS, ENGLISH_WORDS = 30_000, 20_000
 
@@ -52,22 +52,45 @@ class AnalogyResult:
 
 
 def parse_expression(expression: str) -> tuple[list[str], list[str]]:
-    """``"왕 - 남자 + 여자"`` -> (["왕", "여자"], ["남자"]).
+    """``"왕 - 남자 + 여자"`` -> (["왕", "여자"], ["남자"]): words joined by single ``+`` and ``-``, a word first.
 
     >>> parse_expression("king - man + woman")
     (['king', 'woman'], ['man'])
+    >>> parse_expression("왕 -- + 여자")
+    Traceback (most recent call last):
+    ...
+    seqlab.errors.InputError: cannot read the analogy '왕 -- + 여자': an operator stands where a word should
+    Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".
     """
-    text = expression.strip()
-    pos, neg, consumed = [], [], 0
-    for m in _TERM.finditer(text):
-        if not m.group(2).strip():
-            continue
-        (neg if m.group(1) == "-" else pos).append(m.group(2).strip())
-        consumed = m.end()
-    if not pos or consumed < len(text.rstrip()) or any(" " in w for w in pos + neg):
-        raise InputError(f"cannot read the analogy {expression!r}",
-                         'Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".')
+    pieces = _PIECE.findall(expression)
+    hint = 'Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".'
+    if not pieces:
+        raise InputError(f"the analogy {expression!r} is empty", hint)
+    pos, neg = [], []
+    for i, piece in enumerate(pieces):
+        is_op = piece in "+-"
+        if is_op == (i % 2 == 0):  # words at even positions, operators at odd ones
+            where = "an operator stands where a word should" if is_op else "two words follow each other"
+            raise InputError(f"cannot read the analogy {expression!r}: {where}", hint)
+        if not is_op:
+            (neg if i > 0 and pieces[i - 1] == "-" else pos).append(piece)
+    if pieces[-1] in "+-":
+        raise InputError(f"cannot read the analogy {expression!r}: it ends with {pieces[-1]!r}", hint)
+    if not pos:
+        raise InputError(f"cannot read the analogy {expression!r}: nothing is added", hint)
     return pos, neg
+
+
+@dataclass
+class NeighborsResult:
+    """``seqlab neighbors``: the nearest words to ``word``."""
+
+    word: str
+    source: str
+    results: list[Neighbor]
+
+    def to_dict(self) -> dict:
+        return {"word": self.word, "source": self.source, "results": [n.to_dict() for n in self.results]}
 
 
 @dataclass
@@ -78,19 +101,33 @@ class WordVectors:
     vectors: np.ndarray  # (V, D) float32, rows L2-normalized
     source: str
     embed_missing: Callable[[list[str]], np.ndarray] | None = None  # e.g. a model that can embed any word
+    unknown_chars: Callable[[str], list[str]] | None = None  # the characters of a word the model reads as <unk>
     index: dict[str, int] = field(init=False)
 
     def __post_init__(self):
         self.index = {w: i for i, w in enumerate(self.words)}
 
     def vector(self, word: str) -> np.ndarray:
+        if not word.strip():
+            raise InputError("the word is empty", "Give a word with at least one visible character.")
         i = self.index.get(word)
         if i is not None:
             return self.vectors[i]
         if self.embed_missing is not None:
+            self.check_known(word)
             return l2_normalize(self.embed_missing([word]))[0]
         raise InputError(f"{word!r} is not in the vocabulary of {self.source}",
                          "Try another word, or vectors that can embed any word (FastText, or an embedded model).")
+
+    def check_known(self, word: str) -> None:
+        """Refuse a word the model cannot represent: every piece of it is unknown (``<unk>``)."""
+        if self.unknown_chars is None:
+            return
+        unknown = self.unknown_chars(word)
+        if unknown and "".join(unknown) == "".join(word.split()):
+            raise InputError(f"{word!r} is unknown to {self.source}: every piece of it is <unk> "
+                             f"({', '.join(repr(c) for c in unknown)}), so it has no vector of its own",
+                             "Try another word; the model has never seen these characters.")
 
     def _rank(self, query: np.ndarray, exclude: Sequence[str], k: int) -> list[Neighbor]:
         scores = self.vectors @ (query / max(float(np.linalg.norm(query)), 1e-12))
@@ -102,12 +139,16 @@ class WordVectors:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [Neighbor(self.words[i], float(scores[i])) for i in top if np.isfinite(scores[i])]
 
-    def neighbors(self, word: str, k: int = 10) -> list[Neighbor]:
+    def neighbors(self, word: str, k: int = 10) -> NeighborsResult:
         """The ``k`` words with the highest cosine to ``word`` (itself excluded)."""
-        return self._rank(self.vector(word), [word], k)
+        if k < 1:
+            raise InputError(f"k must be at least 1, got {k}")
+        return NeighborsResult(word, self.source, self._rank(self.vector(word), [word], k))
 
     def analogy(self, positive: Sequence[str], negative: Sequence[str] = (), k: int = 10) -> list[Neighbor]:
         """3CosAdd: words closest to sum(positive) - sum(negative), inputs excluded."""
+        if k < 1:
+            raise InputError(f"k must be at least 1, got {k}")
         query = sum(self.vector(w) for w in positive) - sum((self.vector(w) for w in negative), np.zeros(self.dim))
         return self._rank(query, [*positive, *negative], k)
 
@@ -157,9 +198,13 @@ def from_model(model: str | None = None, progress: Callable[[int, int], None] | 
     def embed(words: list[str]) -> np.ndarray:
         return enc.sentence_vectors(words, pooling="mean", normalize=True, prefix=prefix)
 
+    def unknown_chars(word: str) -> list[str]:
+        return [u.chars for u in enc.tokenizer.encode(word).unk]
+
+    source = f"{enc.name} (wordfreq vocabulary)"
     if path.exists():
         with np.load(path, allow_pickle=False) as data:
-            return WordVectors(data["words"].tolist(), data["vectors"], f"{enc.name} (wordfreq vocabulary)", embed)
+            return WordVectors(data["words"].tolist(), data["vectors"], source, embed, unknown_chars)
     words = _wordfreq_vocabulary(korean, english)
     chunks, done = [], 0
     for start in range(0, len(words), 2048):
@@ -173,7 +218,7 @@ def from_model(model: str | None = None, progress: Callable[[int, int], None] | 
     buffer = io.BytesIO()
     np.savez(buffer, words=np.array(words), vectors=vectors)
     atomic_write_bytes(path, buffer.getvalue())
-    return WordVectors(words, vectors, f"{enc.name} (wordfreq vocabulary)", embed)
+    return WordVectors(words, vectors, source, embed, unknown_chars)
 
 
 def from_gensim(path: str | Path) -> WordVectors:
@@ -198,7 +243,7 @@ def from_gensim(path: str | Path) -> WordVectors:
                 raise InputError(f"{path} holds a {type(obj).__name__}, not word vectors")
     except InputError:
         raise
-    except Exception as exc:  # gensim raises many kinds for a wrong file
+    except Exception as exc:  # noqa: BLE001  gensim raises many kinds for a wrong file
         raise InputError(f"cannot read word vectors from {path}: {type(exc).__name__}: {exc}",
                          "Give a file saved by gensim (.model/.kv) or in word2vec format (.txt/.vec/.bin).") from None
     vectors = l2_normalize(kv.vectors.astype(np.float32))
@@ -209,7 +254,19 @@ def from_gensim(path: str | Path) -> WordVectors:
     return WordVectors(list(kv.index_to_key), vectors, f"{path.name} ({type(kv).__name__})", missing)
 
 
+def is_built(model: str | None = None) -> bool:
+    """Whether the embedded model's word vectors are already cached (else the first use builds them)."""
+    from seqlab.pretrained.registry import resolve
+
+    return model_vectors_path(resolve(model).name).exists()
+
+
+def ensure(model: str | None = None, progress: Callable[[int, int], None] | None = None) -> WordVectors:
+    """The embedded model's word vectors, built first when they are not cached yet (``progress(done, total)``)."""
+    return from_model(model, progress)
+
+
 def load_word_vectors(vectors: str | Path | None = None, model: str | None = None,
                       progress: Callable[[int, int], None] | None = None) -> WordVectors:
-    """``--vectors PATH`` when given, else the embedded model's word vectors."""
-    return from_gensim(vectors) if vectors else from_model(model, progress)
+    """``--vectors PATH`` when given, else the embedded model's word vectors (built on first use)."""
+    return from_gensim(vectors) if vectors else ensure(model, progress)

@@ -21,8 +21,18 @@ from starlette.concurrency import run_in_threadpool
 
 from seqlab import __version__
 from seqlab.web import errors
-from seqlab.web.schemas import (MAX_TEXT, AnalogyBody, AttentionBody, EmbedBody, GradflowBody, NeighborsBody,
-                                PredictBody, SimilarityBody, TokenizeBody, TraceBody)
+from seqlab.web.schemas import (
+    MAX_TEXT,
+    AnalogyBody,
+    AttentionBody,
+    EmbedBody,
+    GradflowBody,
+    NeighborsBody,
+    PredictBody,
+    SimilarityBody,
+    TokenizeBody,
+    TraceBody,
+)
 from seqlab.web.service import SAMPLE, ServeConfig, Service
 
 STATIC = Path(__file__).parent / "static"
@@ -50,7 +60,7 @@ def nanum_font() -> Path | None:
     if source is None:
         return None
     font = TTFont(str(source))
-    for tag in [t for t in font.keys() if t.startswith("TSI")]:
+    for tag in [t for t in font if t.startswith("TSI")]:
         del font[tag]
     buffer = io.BytesIO()
     font.save(buffer)

@@ -1,9 +1,10 @@
-"""What each API route computes: thin calls into the library, plus the server's own settings.
+"""What each API route computes: one library call per route, plus the server's own settings.
 
-Routes in :mod:`seqlab.web.app` only parse, call one of these and return the
-record's ``to_dict()``. Everything here is shared by concurrent requests: the
-library caches loaded models process-wide and guards the few shared switches
-(attention mode, seeded initialization) with locks.
+Routes in :mod:`seqlab.web.app` parse the request, call one of these methods and
+send back what it returns: a record's ``to_dict()``, sometimes with what the page
+shows beside it (the shape explained, a heatmap's numbers). Everything here is
+shared by concurrent requests: the library caches loaded models process-wide and
+guards the few shared switches (attention mode, seeded initialization) with locks.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from seqlab.errors import InputError, ModelUnavailable
-from seqlab.models.registry import EMBEDDED, DEFAULT_MODEL
+from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, describe, resolve
 from seqlab.text.unicode import clean_surrogates
 
 SAMPLE = "안녕하세요, 오늘 날씨가 정말 좋네요"
@@ -47,7 +48,7 @@ class Service:
         import transformers  # noqa: F401  the lazy module resolves its attributes on first use
         from transformers import AutoModel, AutoTokenizer  # noqa: F401
 
-        from seqlab.tokens.loading import load_tokenizer
+        from seqlab.pretrained.loading import load_tokenizer
         from seqlab.vectors.encoder import load_encoder
 
         load_tokenizer(DEFAULT_MODEL)
@@ -63,7 +64,7 @@ class Service:
         if name not in self.allowed():
             raise ModelUnavailable(f"model {name!r} is not offered by this server",
                                    f"Use one of: {', '.join(self.allowed())}.")
-        if vectors and name in EMBEDDED and EMBEDDED[name].kind != "hf":
+        if vectors and not resolve(name).has_vectors:
             raise InputError(f"{name} is a tokenizer only; it has no vectors", "Use e5-small or minilm.")
         return name
 
@@ -71,17 +72,13 @@ class Service:
         return clean_surrogates(text, "strict")
 
     def models(self) -> list[dict]:
-        rows = []
-        for name in self.allowed():
-            spec = EMBEDDED.get(name)
-            rows.append({"name": name, "kind": spec.kind if spec else "hf", "default": name == DEFAULT_MODEL,
-                         "source": spec.source if spec else "allowed at start", "vectors": (spec.kind if spec else
-                                                                                         "hf") == "hf"})
-        return rows
+        """The registry's own description of each model, plus the hub ids or directories allowed at start."""
+        extra = [{**resolve(name).describe(), "source": "allowed at start"} for name in self.config.allow_models]
+        return describe() + extra
 
     # -- stages --------------------------------------------------------------------------------
     def tokenize(self, text: str, model: str | None) -> dict:
-        from seqlab.tokens.loading import load_tokenizer
+        from seqlab.pretrained.loading import load_tokenizer
 
         text = self.text(text)
         record = load_tokenizer(self.model(model)).encode(text).to_dict()
@@ -129,7 +126,7 @@ class Service:
         try:
             self._wordvectors = from_model(DEFAULT_MODEL, korean=self.config.wordvec_korean,
                                            english=self.config.wordvec_english)
-        except Exception as exc:  # reported to the caller of every word-vector route
+        except Exception as exc:  # noqa: BLE001  reported to the caller of every word-vector route
             self._wordvec_error = f"{type(exc).__name__}: {exc}"
 
     def wordvectors(self):
@@ -144,12 +141,11 @@ class Service:
         return self.wordvectors().solve(self.text(expression), k).to_dict()
 
     def neighbors(self, word: str, k: int) -> dict:
-        wv = self.wordvectors()
-        return {"word": word, "source": wv.source, "results": [n.to_dict() for n in wv.neighbors(self.text(word), k)]}
+        return self.wordvectors().neighbors(self.text(word), k).to_dict()
 
     # -- sequence models -----------------------------------------------------------------------
     def trace(self, body) -> dict:
-        from seqlab.scratch.tracing import run_trace
+        from seqlab.pipeline.tracing import run_trace
 
         checkpoint = None
         if body.checkpoint:
@@ -174,14 +170,13 @@ class Service:
         if self.config.checkpoint is None:
             raise InputError("no trained classifier is loaded", "Start the server with: seqlab serve --checkpoint DIR")
         from seqlab.training.predictors import predict_texts
+        from seqlab.training.rundir import RunDir
 
         (result,) = predict_texts(self.config.checkpoint, [self.text(text)])
         cell = None
-        from seqlab.training.checkpoint import load_json
-
-        kind = load_json(Path(self.config.checkpoint) / "config.json").get("model")
+        kind = RunDir(self.config.checkpoint).config.get("model")
         if kind in ("lstm", "gru", "rnn"):
-            from seqlab.scratch.tracing import run_trace
+            from seqlab.pipeline.tracing import run_trace
 
             cell = run_trace(kind, result["text"], checkpoint=self.config.checkpoint).to_dict(6, full_weights=False)
         return {**result, "trace": cell}

@@ -4,108 +4,99 @@ import json
 
 import pytest
 
-from seqlab.cli import main
-from tests.conftest import KOREAN, run_cli
 
-
-def run(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_tokenize_json_contract(capsys):
-    code, out, _ = run(capsys, "tokenize", KOREAN, "--json")
+def test_tokenize_json_contract(cli, korean):
+    code, out, _ = cli("tokenize", korean, "--json")
     assert code == 0
     (line,) = out.strip().splitlines()
     obj = json.loads(line)
     for key in ("model", "text", "tokens", "input_ids", "offsets", "special_tokens_mask", "unk"):
         assert key in obj
-    assert obj["model"] == "e5-small" and obj["text"] == KOREAN
+    assert obj["model"] == "e5-small" and obj["text"] == korean
     assert "▁안녕하세요" in obj["tokens"] and obj["unk"] == []
     assert all(isinstance(o, list) and len(o) == 2 for o in obj["offsets"])
 
 
-def test_tokenize_unk_list_names_chars(capsys):
-    code, out, _ = run(capsys, "tokenize", "hello 좋네요", "--model", "minilm", "--json")
+def test_tokenize_unk_list_names_chars(cli):
+    code, out, _ = cli("tokenize", "hello 좋네요", "--model", "minilm", "--json")
     obj = json.loads(out)
     assert code == 0 and obj["unk"] == [{"index": obj["tokens"].index("[UNK]"), "chars": "좋네요", "start": 6, "end": 9}]
 
 
-def test_tokenize_file_and_stdin(tmp_path, capsys, monkeypatch):
+def test_tokenize_file_and_stdin(tmp_path, monkeypatch, cli, cli_process):
     f = tmp_path / "t.txt"
     f.write_text("첫 문장\n둘째 문장\n", encoding="utf-8")
-    code, out, _ = run(capsys, "tokenize", "-f", str(f), "--json", "-m", "char")
+    code, out, _ = cli("tokenize", "-f", str(f), "--json", "-m", "char")
     assert code == 0 and [json.loads(x)["text"] for x in out.splitlines()] == ["첫 문장", "둘째 문장"]
-    proc = run_cli("tokenize", "-", "--json", "-m", "whitespace", input="하나 둘\n셋\n".encode())
+    proc = cli_process("tokenize", "-", "--json", "-m", "whitespace", input="하나 둘\n셋\n".encode())
     assert proc.returncode == 0
     assert [json.loads(x)["tokens"] for x in proc.stdout.decode().splitlines()] == [["하나", "둘"], ["셋"]]
 
 
-def test_tokenize_terminal_and_markdown(capsys):
-    code, out, _ = run(capsys, "tokenize", KOREAN)
+def test_tokenize_terminal_and_markdown(cli, korean):
+    code, out, _ = cli("tokenize", korean)
     assert code == 0 and "▁안녕하세요" in out and "word start" in out
-    code, out, _ = run(capsys, "tokenize", KOREAN, "--markdown", "-m", "kiwi")
+    code, out, _ = cli("tokenize", korean, "--markdown", "-m", "kiwi")
     assert code == 0 and "| 0 | `안녕/NNG`" in out
 
 
-def test_max_length_reports_dropped(capsys):
-    code, out, _ = run(capsys, "tokenize", "one two three four five", "-m", "minilm", "--max-length", "4", "--json")
+def test_max_length_reports_dropped(cli):
+    code, out, _ = cli("tokenize", "one two three four five", "-m", "minilm", "--max-length", "4", "--json")
     obj = json.loads(out)
     assert code == 0 and obj["tokens"] == ["[CLS]", "one", "two", "[SEP]"] and obj["dropped"] == 3
 
 
-def test_explain_all_formats(capsys):
-    code, out, _ = run(capsys, "explain", KOREAN)
+def test_explain_all_formats(cli, korean):
+    code, out, _ = cli("explain", korean)
     assert code == 0 and "Unicode normalization" in out and "▁안녕하세요" in out and "attention_mask" in out
-    code, out, _ = run(capsys, "explain", KOREAN, "--json")
+    code, out, _ = cli("explain", korean, "--json")
     report = json.loads(out)
     assert code == 0 and report["tokens"]["input_ids"][0] == 0 and report["normalization"]["form"] == "NFC"
-    code, out, _ = run(capsys, "explain", "\u1112\u1161\u11ab", "--markdown")
+    code, out, _ = cli("explain", "\u1112\u1161\u11ab", "--markdown")
     assert code == 0 and "U+1112 U+1161 U+11AB" in out and "U+D55C" in out
 
 
-def test_models_list_and_install(capsys):
-    code, out, _ = run(capsys, "models", "--json")
-    rows = [json.loads(x) for x in out.splitlines()]
+def test_models_list_and_install(cli):
+    code, out, _ = cli("models", "--json")
+    rows = json.loads(out)  # a listing is one JSON document
     assert code == 0 and [r["name"] for r in rows] == ["e5-small", "minilm", "kiwi", "char", "whitespace"]
     assert all({"name", "source", "path", "installed"} <= set(r) for r in rows)
     assert next(r for r in rows if r["name"] == "minilm")["installed"]
-    code, out, _ = run(capsys, "models", "install", "e5-small", "--json")
+    code, out, _ = cli("models", "install", "e5-small", "--json")
     assert code == 0 and json.loads(out)["path"].endswith("e5-small")
-    code, out, _ = run(capsys, "models")
+    code, out, _ = cli("models")
     assert code == 0 and "e5-small (default)" in out
 
 
-def test_compare_json(capsys, reviews, tmp_path):
+def test_compare_json(reviews, tmp_path, cli):
     f = tmp_path / "r.txt"
     f.write_text("\n".join(reviews[:100]), encoding="utf-8")
-    code, out, _ = run(capsys, "compare", "-f", str(f), "--models", "e5-small,minilm,char", "--json")
-    rows = [json.loads(x) for x in out.splitlines()]
+    code, out, _ = cli("compare", "-f", str(f), "--models", "e5-small,minilm,char", "--json")
+    rows = json.loads(out)  # a listing is one JSON document
     assert code == 0 and [r["model"] for r in rows] == ["e5-small", "minilm", "char"]
     assert {"fertility", "unk_rate", "vocab_size", "length_p50", "length_p95", "length_max"} <= set(rows[0])
 
 
-def test_vocab_build_and_use(capsys, tmp_path, nsmc_rows):
+def test_vocab_build_and_use(tmp_path, nsmc_rows, cli):
     data = tmp_path / "d.tsv"
     data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:300]) + "\n",
                     encoding="utf-8")
     out_path = tmp_path / "vocab.json"
-    code, out, _ = run(capsys, "vocab", "build", "-f", str(data), "--text-col", "document", "-o", str(out_path),
+    code, out, _ = cli("vocab", "build", "-f", str(data), "--text-col", "document", "-o", str(out_path),
                        "--min-freq", "2", "--json")
     summary = json.loads(out)
     assert code == 0 and summary["texts"] == 300 and out_path.exists()
-    code, out, _ = run(capsys, "tokenize", "영화", "-m", "kiwi", "--vocab", str(out_path), "--json")
+    code, out, _ = cli("tokenize", "영화", "-m", "kiwi", "--vocab", str(out_path), "--json")
     assert code == 0 and json.loads(out)["input_ids"] == [4 + json.loads(out_path.read_text())["tokens"][4:].index("영화/NNG")]
 
 
-def test_tokenizer_train_cli(capsys, tmp_path, reviews):
+def test_tokenizer_train_cli(tmp_path, reviews, cli):
     f = tmp_path / "c.txt"
     f.write_text("\n".join(reviews), encoding="utf-8")
-    code, out, _ = run(capsys, "tokenizer", "train", "-f", str(f), "--type", "wordpiece", "--vocab-size", "1000",
+    code, out, _ = cli("tokenizer", "train", "-f", str(f), "--type", "wordpiece", "--vocab-size", "1000",
                        "--pre-split", "kiwi", "-o", str(tmp_path / "tok"), "--json")
     assert code == 0 and json.loads(out)["vocab_size"] <= 1000
-    code, out, _ = run(capsys, "tokenize", "영화 재밌다", "-m", str(tmp_path / "tok"), "--json")
+    code, out, _ = cli("tokenize", "영화 재밌다", "-m", str(tmp_path / "tok"), "--json")
     assert code == 0 and json.loads(out)["tokens"][0] == "[CLS]"
 
 
@@ -118,29 +109,35 @@ def test_tokenizer_train_cli(capsys, tmp_path, reviews):
     (["tokenize", "x", "--normalization", "NFX"], 1, "unknown normalization"),
     (["tokenize", "x", "-m", "kiwi", "--vocab", "/no/vocab.json"], 1, "vocabulary file not found"),
 ])
-def test_errors_have_exit_codes_and_no_traceback(args, code, needle):
-    proc = run_cli(*args, env={"HF_HUB_OFFLINE": "1"})
+def test_errors_have_exit_codes_and_no_traceback(args, code, needle, cli_process):
+    proc = cli_process(*args, env={"HF_HUB_OFFLINE": "1"})
     err = proc.stderr.decode()
     assert proc.returncode == code, err
     assert needle in err and "Traceback" not in err
 
 
-def test_bad_bytes_on_the_command_line_and_in_files(tmp_path):
-    proc = run_cli("tokenize", b"caf\xff".decode("utf-8", "surrogateescape"), "-m", "char")
+def test_bad_bytes_on_the_command_line_and_in_files(tmp_path, cli_process):
+    proc = cli_process("tokenize", b"caf\xff".decode("utf-8", "surrogateescape"), "-m", "char")
     assert proc.returncode == 1 and b"0xFF" in proc.stderr and b"Traceback" not in proc.stderr
-    proc = run_cli("tokenize", b"caf\xff".decode("utf-8", "surrogateescape"), "-m", "char", "--errors", "replace",
+    proc = cli_process("tokenize", b"caf\xff".decode("utf-8", "surrogateescape"), "-m", "char", "--errors", "replace",
                    "--json")
     assert proc.returncode == 0 and "\ufffd" in json.loads(proc.stdout)["text"]
     binary = tmp_path / "x.bin"
     binary.write_bytes(b"\x00\x01\x02binary")
-    proc = run_cli("tokenize", "-f", str(binary))
+    proc = cli_process("tokenize", "-f", str(binary))
     assert proc.returncode == 1 and b"binary" in proc.stderr
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"fine\nnot \xe9 utf8\n")
-    proc = run_cli("tokenize", "-f", str(bad), "-m", "char")
+    proc = cli_process("tokenize", "-f", str(bad), "-m", "char")
     assert proc.returncode == 1 and b"line 2" in proc.stderr and b"byte offset 9" in proc.stderr
 
 
-def test_empty_text_is_a_valid_record(capsys):
-    code, out, _ = run(capsys, "tokenize", "", "--json")
-    assert code == 0 and json.loads(out)["tokens"] == ["<s>", "</s>"]
+def test_empty_text_argument_is_an_input_error_but_an_empty_line_is_a_record(cli, tmp_path):
+    code, out, err = cli("tokenize", "", "--json")
+    assert code == 1 and out == "" and "empty" in err
+    assert cli("tokenize", "   ", "--json")[0] == 1
+    f = tmp_path / "lines.txt"
+    f.write_text("하나\n\n셋\n", encoding="utf-8")
+    code, out, _ = cli("tokenize", "-f", str(f), "--json")
+    records = [json.loads(x) for x in out.splitlines()]
+    assert code == 0 and len(records) == 3 and records[1]["tokens"] == ["<s>", "</s>"]  # row i is line i + 1

@@ -5,95 +5,92 @@ import json
 import numpy as np
 import pytest
 
-from tests.cli.test_cli import run
-from tests.conftest import KOREAN
 
-
-def test_embed_json_contract(capsys):
-    code, out, _ = run(capsys, "embed", KOREAN, "--json")
+def test_embed_json_contract(cli, korean):
+    code, out, _ = cli("embed", korean, "--json")
     obj = json.loads(out)
     assert code == 0 and obj["model"] == "e5-small" and obj["shape"] == [1, 11, 384]
-    code, out, _ = run(capsys, "tokenize", KOREAN, "--json")
+    code, out, _ = cli("tokenize", korean, "--json")
     assert len(json.loads(out)["tokens"]) == obj["shape"][1] and obj["tokens"] == json.loads(out)["tokens"]
     assert "pooled" not in obj and "last_hidden_state" not in obj
-    code, out, _ = run(capsys, "embed", KOREAN, "--json", "--pool", "mean", "--full")
+    code, out, _ = cli("embed", korean, "--json", "--pool", "mean", "--full")
     obj = json.loads(out)
     assert len(obj["pooled"]) == 384 and abs(np.linalg.norm(obj["pooled"]) - 1) < 1e-5
     assert np.array(obj["last_hidden_state"]).shape == (11, 384)
 
 
-def test_embed_terminal_explains_the_shape(capsys):
-    code, out, _ = run(capsys, "embed", KOREAN, "--words", "mean", "--layers")
+def test_embed_terminal_explains_the_shape(cli, korean):
+    code, out, _ = cli("embed", korean, "--words", "mean", "--layers")
     assert code == 0 and "[1, 11, 384]" in out and "sequence length" in out and "날씨가" in out
     assert "hidden states of every layer: shape [13, 11, 384]" in out
 
 
-def test_explain_has_the_embedding_step(capsys):
-    code, out, _ = run(capsys, "explain", KOREAN, "--json")
+def test_explain_has_the_embedding_step(cli, korean):
+    code, out, _ = cli("explain", korean, "--json")
     report = json.loads(out)
-    assert report["embedding"]["shape"] == [1, len(report["tokens"]["tokens"]), 384]
-    code, out, _ = run(capsys, "explain", KOREAN, "-m", "kiwi", "--json")
+    assert code == 0 and report["embedding"]["shape"] == [1, len(report["tokens"]["tokens"]), 384]
+    _code, out, _ = cli("explain", korean, "-m", "kiwi", "--json")
     assert "embedding" not in json.loads(out)
 
 
-def test_similarity_and_search(capsys, tmp_path, reviews):
-    code, out, _ = run(capsys, "similarity", "영화가 재밌다", "영화가 재미있었다", "--json")
+def test_similarity_and_search(tmp_path, reviews, cli):
+    code, out, _ = cli("similarity", "영화가 재밌다", "영화가 재미있었다", "--json")
     obj = json.loads(out)
     assert code == 0 and 0.8 < obj["cosine"] <= 1.0
     corpus = tmp_path / "c.txt"
     corpus.write_text("\n".join(reviews[:60]), encoding="utf-8")
-    code, out, _ = run(capsys, "search", reviews[5], "--corpus", str(corpus), "-k", "2", "--json", "-m", "minilm")
+    code, out, _ = cli("search", reviews[5], "--corpus", str(corpus), "-k", "2", "--json", "-m", "minilm")
     hits = json.loads(out)["hits"]
     assert code == 0 and hits[0]["line"] == 6 and len(hits) == 2
 
 
-def test_corpus_job_cli_and_read_embeddings(capsys, tmp_path, reviews):
+def test_corpus_job_cli_and_read_embeddings(tmp_path, reviews, cli):
     import seqlab
 
     corpus = tmp_path / "c.txt"
     corpus.write_text("\n".join(reviews[:30]) + "\n", encoding="utf-8")
-    code, out, _ = run(capsys, "embed", "-f", str(corpus), "--out", str(tmp_path / "emb"), "-m", "minilm", "--json")
+    code, out, _ = cli("embed", "-f", str(corpus), "--out", str(tmp_path / "emb"), "-m", "minilm", "--json")
     assert code == 0 and json.loads(out)["rows"] == 30
     assert seqlab.read_embeddings(tmp_path / "emb").shape == (30, 384)
-    code, _, err = run(capsys, "embed", "x", "--out", str(tmp_path / "e2"))
+    code, _, err = cli("embed", "x", "--out", str(tmp_path / "e2"))
     assert code == 2 and "-f FILE" in err
 
 
-def test_analogy_and_neighbors_with_trained_vectors(capsys, tmp_path, reviews):
+def test_analogy_and_neighbors_with_trained_vectors(tmp_path, reviews, cli):
     corpus = tmp_path / "c.txt"
     corpus.write_text("\n".join(reviews * 2), encoding="utf-8")
     model = tmp_path / "w2v.model"
-    code, out, _ = run(capsys, "wordvec", "train", "-f", str(corpus), "-o", str(model), "--dim", "24",
+    code, out, _ = cli("wordvec", "train", "-f", str(corpus), "-o", str(model), "--dim", "24",
                        "--min-count", "3", "--epochs", "2", "--json")
     assert code == 0 and json.loads(out)["vocab_size"] > 100
-    code, out, _ = run(capsys, "analogy", "영화 - 별로 + 최고", "--vectors", str(model), "--json")
+    code, out, _ = cli("analogy", "영화 - 별로 + 최고", "--vectors", str(model), "--json")
     obj = json.loads(out)
     assert code == 0 and obj["expression"] == "영화 - 별로 + 최고" and len(obj["results"]) >= 10
     assert set(obj["results"][0]) >= {"word", "score"}
     scores = [r["score"] for r in obj["results"]]
     assert scores == sorted(scores, reverse=True)
     assert not {"영화", "별로", "최고"} & {r["word"] for r in obj["results"]}
-    code, out, _ = run(capsys, "neighbors", "영화", "--vectors", str(model), "--json", "-k", "5")
+    code, out, _ = cli("neighbors", "영화", "--vectors", str(model), "--json", "-k", "5")
     assert code == 0 and len(json.loads(out)["results"]) == 5
     questions = tmp_path / "q.txt"
     questions.write_text(": test\n영화 배우 감독 연기\n", encoding="utf-8")
-    code, out, _ = run(capsys, "wordvec", "eval", str(questions), "--vectors", str(model), "--json")
+    code, out, _ = cli("wordvec", "eval", str(questions), "--vectors", str(model), "--json")
     assert code == 0 and json.loads(out)["total"] == 1
-    code, _, err = run(capsys, "neighbors", "없는단어zz", "--vectors", str(model))
+    code, _, err = cli("neighbors", "없는단어zz", "--vectors", str(model))
     assert code == 1 and "not in the vocabulary" in err
 
 
-def test_plot_png_and_html(capsys, tmp_path):
-    code, out, _ = run(capsys, "plot", "영화가 재밌다", "배우 연기 최고", "주식이 올랐다", "날씨가 좋다",
+def test_plot_png_and_html(tmp_path, cli):
+    code, out, _ = cli("plot", "영화가 재밌다", "배우 연기 최고", "주식이 올랐다", "날씨가 좋다",
                        "--sentences", "--out", str(tmp_path / "s.png"), "-m", "minilm")
     assert code == 0 and (tmp_path / "s.png").stat().st_size > 1000
-    code, out, _ = run(capsys, "plot", "a", "b", "c", "--sentences", "--out", str(tmp_path / "s.html"), "--json",
+    code, out, _ = cli("plot", "a", "b", "c", "--sentences", "--out", str(tmp_path / "s.html"), "--json",
                        "-m", "minilm")
     assert code == 0 and len(json.loads(out)["points"]) == 3
 
 
 @pytest.mark.slow
-def test_default_analogy_ranks_queen_first_over_the_full_vocabulary(capsys):
-    code, out, _ = run(capsys, "analogy", "왕 - 남자 + 여자", "--json")
+def test_default_analogy_ranks_queen_first_over_the_full_vocabulary(cli):
+    code, out, _ = cli("analogy", "왕 - 남자 + 여자", "--json")
     obj = json.loads(out)
     assert code == 0 and obj["results"][0]["word"] == "여왕" and len(obj["results"]) >= 10

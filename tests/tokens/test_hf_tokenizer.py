@@ -7,8 +7,8 @@ import pytest
 
 import seqlab
 from seqlab.errors import InputError
-from seqlab.models.registry import minilm_path
-from seqlab.tokens.loading import load_tokenizer
+from seqlab.pretrained.install import minilm_path
+from seqlab.pretrained.loading import load_tokenizer
 from seqlab.tokens.record import truncate
 
 

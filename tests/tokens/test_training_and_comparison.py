@@ -1,8 +1,8 @@
 import pytest
 
 from seqlab.errors import InputError
+from seqlab.pretrained.loading import load_tokenizer
 from seqlab.tokens.comparison import compare
-from seqlab.tokens.loading import load_tokenizer
 from seqlab.tokens.training import train_tokenizer
 
 

@@ -2,11 +2,9 @@
 
 import unicodedata
 
-import pytest
-
-from seqlab.errors import InputError
-from seqlab.ids.vocab import Vocabulary, default_vocab_path
-from seqlab.tokens.loading import load_tokenizer
+from seqlab.ids.vocab import Vocabulary
+from seqlab.pretrained.loading import load_tokenizer
+from seqlab.tokens.default_vocab import default_vocab_path
 
 
 def test_kiwi_morphemes_with_tags_and_offsets():
@@ -57,17 +55,6 @@ def test_vocab_build_save_load_round_trip(tmp_path):
     assert again.tokens == vocab.tokens and again.counts == vocab.counts
     rec = load_tokenizer("kiwi", vocab=path).encode("영화가 최고")
     assert rec.input_ids[:2] == [6, 4] and rec.unk and rec.unk[0].chars == "최고"
-
-
-def test_vocab_max_size_and_bad_files(tmp_path):
-    vocab = Vocabulary.build([list("aaabbc")], max_size=6)
-    assert vocab.tokens == ["<pad>", "<unk>", "<bos>", "<eos>", "a", "b"]
-    bad = tmp_path / "bad.json"
-    bad.write_text("{}", encoding="utf-8")
-    with pytest.raises(InputError, match="not a seqlab vocabulary"):
-        Vocabulary.load(bad)
-    with pytest.raises(InputError, match="not found"):
-        Vocabulary.load(tmp_path / "missing.json")
 
 
 def test_vocab_batch_pads_with_pad_id_and_reports_dropped():

@@ -40,16 +40,17 @@ def test_split_is_seeded_and_stratified(tmp_path, nsmc_rows):
     path.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows) + "\n", encoding="utf-8")
     data = load_dataset(path)
     a_train, a_val = train_val_split(data, 0.1, 5)
-    b_train, b_val = train_val_split(data, 0.1, 5)
+    _b_train, b_val = train_val_split(data, 0.1, 5)
     assert a_val.texts == b_val.texts and len(a_val) == 200
     assert abs(a_val.labels.mean() - data.labels.mean()) < 0.01
-    assert not set(a_val.texts) & set(a_train.texts) - set(t for t in data.texts if data.texts.count(t) > 1)
+    assert not set(a_val.texts) & set(a_train.texts) - {t for t in data.texts if data.texts.count(t) > 1}
 
 
 def test_prepare_vocab_and_cache(reviews):
-    train, val = prepare(reviews[:300], reviews[300:400], "e5-small", min_freq=2, max_length=32)
+    train, _val = prepare(reviews[:300], reviews[300:400], "e5-small", min_freq=2, max_length=32)
     vocab = train.vocab
-    assert vocab.tokens[:2] == ["<pad>", "<unk>"] and vocab.source_ids[2] >= 0
+    assert vocab.tokens[:4] == ["<pad>", "<unk>", "<bos>", "<eos>"] and vocab.meta["tokenizer"] == "e5-small"
+    assert vocab.meta["max_length"] == 32 and "▁영화" in vocab.stoi
     assert len(train) == 300 and train.lengths.max() <= 32
     again, _ = prepare(reviews[:300], reviews[300:400], "e5-small", min_freq=2, max_length=32)
     assert np.array_equal(again.flat, train.flat)

@@ -10,8 +10,6 @@ import time
 import numpy as np
 import pytest
 
-from tests.cli.test_cli import run
-
 FAST = ["--tokenizer", "char", "--embedding", "random", "--embed-dim", "16", "--hidden", "16", "--epochs", "2",
         "--batch-size", "32", "--seed", "3"]
 
@@ -41,23 +39,23 @@ def test_lstm_run_directory(lstm_run):
     assert not any(p.suffix == ".pkl" for p in lstm_run.rglob("*"))
 
 
-def test_evaluate_and_predict_contract(capsys, lstm_run, data):
-    code, out, _ = run(capsys, "evaluate", str(lstm_run), "--data", str(data), "--json")
+def test_evaluate_and_predict_contract(lstm_run, data, cli):
+    code, out, _ = cli("evaluate", str(lstm_run), "--data", str(data), "--json")
     obj = json.loads(out)
     assert code == 0 and {"accuracy", "macro_f1", "n", "confusion"} <= set(obj)
     assert obj["n"] == 2000 and np.array(obj["confusion"]).sum() == 2000
-    code, out, _ = run(capsys, "predict", str(lstm_run), "정말 재밌어요", "최악의 영화", "--json")
+    code, out, _ = cli("predict", str(lstm_run), "정말 재밌어요", "최악의 영화", "--json")
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and len(rows) == 2 and all(r["label"] in ("0", "1") for r in rows)
     assert all(abs(sum(r["probabilities"].values()) - 1) < 1e-5 for r in rows)
 
 
-def test_trace_with_trained_checkpoint(capsys, lstm_run):
-    code, out, _ = run(capsys, "trace", "lstm", "정말 재밌어요", "--checkpoint", str(lstm_run), "--json")
+def test_trace_with_trained_checkpoint(lstm_run, cli):
+    code, out, _ = cli("trace", "lstm", "정말 재밌어요", "--checkpoint", str(lstm_run), "--json")
     obj = json.loads(out)
     assert code == 0 and obj["checkpoint"] == str(lstm_run) and obj["hidden"] == 16 and "prediction" in obj
     assert obj["tokens"][:2] == ["정", "말"]
-    assert run(capsys, "trace", "gru", "x", "--checkpoint", str(lstm_run))[0] == 1
+    assert cli("trace", "gru", "x", "--checkpoint", str(lstm_run))[0] == 1
 
 
 def _train_cmd(data, out, extra=()):
@@ -67,10 +65,10 @@ def _train_cmd(data, out, extra=()):
 
 def test_resume_after_kill_9_is_bit_exact(tmp_path, data):
     full = tmp_path / "full"
-    assert subprocess.run(_train_cmd(data, full), capture_output=True).returncode == 0
+    assert subprocess.run(_train_cmd(data, full), capture_output=True, check=False).returncode == 0
     part = tmp_path / "part"
-    env = {**os.environ, "SEQLAB_CHECKPOINT_EVERY": "20"}
-    proc = subprocess.Popen(_train_cmd(data, part), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    every = ["--checkpoint-every", "20"]
+    proc = subprocess.Popen(_train_cmd(data, part, every), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 300
     while time.time() < deadline and not (part / "state" / "state.json").exists():
         time.sleep(0.05)
@@ -79,7 +77,7 @@ def test_resume_after_kill_9_is_bit_exact(tmp_path, data):
     proc.wait()
     state = json.loads((part / "state" / "state.json").read_text())["trainer"]["state"]
     assert 0 < state["step"] < 3 * 57
-    resumed = subprocess.run(_train_cmd(data, part, ["--resume"]), env=env, capture_output=True)
+    resumed = subprocess.run(_train_cmd(data, part, [*every, "--resume"]), capture_output=True, check=False)
     assert resumed.returncode == 0, resumed.stderr.decode()
     from safetensors.numpy import load_file
 
@@ -90,14 +88,14 @@ def test_resume_after_kill_9_is_bit_exact(tmp_path, data):
     assert a["seen_digest"] == b["seen_digest"] and a["val"] == b["val"]
 
 
-def test_resume_without_a_run_is_an_error(capsys, tmp_path, data):
-    code, _, err = run(capsys, "train", "--data", str(data), "--model", "lstm", "--out", str(tmp_path / "x"),
+def test_resume_without_a_run_is_a_usage_error(tmp_path, data, cli):
+    code, _, err = cli("train", "--data", str(data), "--model", "lstm", "--out", str(tmp_path / "x"),
                        *FAST, "--resume")
-    assert code == 1 and "nothing to resume" in err
+    assert code == 2 and "no checkpoint" in err and not (tmp_path / "x").exists()
 
 
-def test_tfidf_and_comparison_table(capsys, tmp_path, data):
-    code, out, _ = run(capsys, "train", "--data", str(data), "--model", "tfidf,lstm", "--out", str(tmp_path / "cmp"),
+def test_tfidf_and_comparison_table(tmp_path, data, cli):
+    code, out, _ = cli("train", "--data", str(data), "--model", "tfidf,lstm", "--out", str(tmp_path / "cmp"),
                        *FAST)
     assert code == 0 and "tfidf" in out and "lstm" in out and "macro-F1" in out
     summary = json.loads((tmp_path / "cmp" / "tfidf" / "metrics.json").read_text())
@@ -110,45 +108,45 @@ def test_tfidf_and_comparison_table(capsys, tmp_path, data):
     assert summary["val"]["accuracy"] > 0.7
 
 
-def test_e5_head_with_cached_features(capsys, tmp_path, nsmc_rows):
+def test_e5_head_with_cached_features(tmp_path, nsmc_rows, cli):
     small = tmp_path / "small.tsv"
     small.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:400]) + "\n", encoding="utf-8")
-    code, out, _ = run(capsys, "train", "--data", str(small), "--model", "e5-head", "--out", str(tmp_path / "h"), "--json")
+    code, out, _ = cli("train", "--data", str(small), "--model", "e5-head", "--out", str(tmp_path / "h"), "--json")
     obj = json.loads(out)
     assert code == 0 and obj["model"] == "e5-head" and obj["val"]["accuracy"] > 0.6
     from seqlab.storage import seqlab_home
 
     chunks = {p: p.stat().st_mtime_ns for p in (seqlab_home() / "features").rglob("chunk-*.npy")}
     assert chunks  # the features were cached on disk
-    code, out, _ = run(capsys, "train", "--data", str(small), "--model", "e5-head", "--head", "mlp", "--out",
+    code, out, _ = cli("train", "--data", str(small), "--model", "e5-head", "--head", "mlp", "--out",
                        str(tmp_path / "h2"), "--json")
     assert code == 0 and json.loads(out)["val"]["n"] == obj["val"]["n"]
     # a second head on the same texts reuses the cached features: no chunk was written again
     assert {p: p.stat().st_mtime_ns for p in (seqlab_home() / "features").rglob("chunk-*.npy")} == chunks
-    code, out, _ = run(capsys, "predict", str(tmp_path / "h"), "최고의 영화", "--json")
+    code, out, _ = cli("predict", str(tmp_path / "h"), "최고의 영화", "--json")
     assert code == 0 and json.loads(out)["label"] in ("0", "1")
 
 
-def test_seq2seq_spacing(capsys, tmp_path, data):
+def test_seq2seq_spacing(tmp_path, data, cli):
     pairs = tmp_path / "pairs.tsv"
-    code, out, _ = run(capsys, "data", "spacing-pairs", str(data), "--out", str(pairs), "--max-chars", "30", "--json")
+    code, out, _ = cli("data", "spacing-pairs", str(data), "--out", str(pairs), "--max-chars", "30", "--json")
     assert code == 0 and json.loads(out)["pairs"] > 300
-    code, out, _ = run(capsys, "train", "--task", "seq2seq", "--data", str(pairs), "--out", str(tmp_path / "s2s"),
+    code, out, _ = cli("train", "--task", "seq2seq", "--data", str(pairs), "--out", str(tmp_path / "s2s"),
                        "--epochs", "1", "--hidden", "32", "--json")
     obj = json.loads(out)
     assert code == 0 and set(obj["scores"]) == {"seq2seq", "kiwi_space"}
     assert obj["scores"]["kiwi_space"]["boundary_accuracy"] > 0.8
-    code, out, _ = run(capsys, "predict", str(tmp_path / "s2s"), "오늘날씨가좋다", "--json")
+    code, out, _ = cli("predict", str(tmp_path / "s2s"), "오늘날씨가좋다", "--json")
     result = json.loads(out)
     assert code == 0 and result["output"].replace(" ", "") == "오늘날씨가좋다"  # constrained decoding keeps the text
-    code, out, _ = run(capsys, "trace", "seq2seq", "오늘날씨가좋다", "--checkpoint", str(tmp_path / "s2s"), "--json")
+    code, out, _ = cli("trace", "seq2seq", "오늘날씨가좋다", "--checkpoint", str(tmp_path / "s2s"), "--json")
     trace = json.loads(out)
     assert code == 0 and len(trace["attention"]) == len(trace["output"])
     assert all(abs(sum(a) - 1) < 1e-4 for a in trace["attention"])
 
 
-def test_forecast_beats_naive(capsys, tmp_path):
-    code, out, _ = run(capsys, "train", "--task", "forecast", "--series", "sunspots", "--out", str(tmp_path / "f"),
+def test_forecast_beats_naive(tmp_path, cli):
+    code, out, _ = cli("train", "--task", "forecast", "--series", "sunspots", "--out", str(tmp_path / "f"),
                        "--json")
     obj = json.loads(out)
     assert code == 0 and obj["beats_naive"] and obj["metrics"]["lstm"]["mae"] < obj["metrics"]["naive"]["mae"]
@@ -167,11 +165,11 @@ def test_data_nsmc_offline_says_where_to_put_files(monkeypatch, tmp_path):
 
 def test_ddp_two_processes_see_the_same_samples(tmp_path, data):
     single = tmp_path / "single"
-    assert subprocess.run(_train_cmd(data, single, ["--epochs", "1"]), capture_output=True).returncode == 0
+    assert subprocess.run(_train_cmd(data, single, ["--epochs", "1"]), capture_output=True, check=False).returncode == 0
     ddp = tmp_path / "ddp"
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "seqlab",
            "train", "--data", str(data), "--model", "lstm", "--out", str(ddp), *FAST, "--epochs", "1"]
-    proc = subprocess.run(cmd, capture_output=True, env={**os.environ, "OMP_NUM_THREADS": "1"}, timeout=600)
+    proc = subprocess.run(cmd, capture_output=True, env={**os.environ, "OMP_NUM_THREADS": "1"}, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     a, b = (json.loads((d / "metrics.json").read_text()) for d in (single, ddp))
     assert a["seen_digest"] == b["seen_digest"] and a["steps"] == b["steps"]

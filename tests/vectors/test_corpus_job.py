@@ -66,7 +66,7 @@ def test_resume_after_kill_9_gives_identical_result(corpus, tmp_path):
     # the child pauses 2 s after each shard, so a loaded machine cannot let it finish before the kill lands
     code = ("import time; from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus; "
             f"embed_corpus({str(corpus)!r}, {str(part)!r}, CorpusJobConfig(model='minilm', shard_size=50, batch_size=16), "
-            "progress=lambda lines: time.sleep(2))")
+            "progress=lambda done, total: time.sleep(2))")
     proc = subprocess.Popen([sys.executable, "-c", code])
     deadline = time.time() + 120
     while time.time() < deadline and not (part / "shard-00001.npy").exists():
@@ -96,21 +96,21 @@ def test_ray_engine_gives_the_same_vectors(corpus, tmp_path):
 
 
 def test_shards_are_embedded_in_chunks_with_memory_returned(monkeypatch, reviews):
-    from seqlab.vectors import corpus_job
+    from seqlab.vectors import corpus_shards
 
     trims = []
-    monkeypatch.setattr(corpus_job, "_CHUNK", 7)
-    monkeypatch.setattr(corpus_job, "release_free_memory", lambda: trims.append(1))
+    monkeypatch.setattr(corpus_shards, "_CHUNK", 7)
+    monkeypatch.setattr(corpus_shards, "release_free_memory", lambda: trims.append(1))
     encoder = load_encoder("minilm")
     texts = reviews[:30]
-    got = corpus_job.embed_shard(encoder, texts, CONFIG, prefix="")
+    got = corpus_shards.embed_shard(encoder, texts, CONFIG, prefix="")
     whole = encoder.sentence_vectors(texts, batch_size=16)
     assert got.shape == whole.shape and len(trims) == 5  # 30 texts in chunks of 7
     np.testing.assert_allclose(got, whole, atol=1e-5)
 
 
 def test_release_free_memory_runs_here():
-    from seqlab.vectors.corpus_job import release_free_memory
+    from seqlab.vectors.corpus_shards import release_free_memory
 
     release_free_memory()  # glibc: malloc_trim; elsewhere a no-op, never an error
     release_free_memory()

@@ -2,16 +2,15 @@ import numpy as np
 import pytest
 
 from seqlab.errors import InputError, ModelUnavailable
-from seqlab.tokens.loading import load_tokenizer
+from seqlab.pretrained.loading import load_tokenizer
 from seqlab.vectors.aggregate import aggregate_morphemes, aggregate_words
 from seqlab.vectors.encoder import load_encoder
 from seqlab.vectors.similarity import cosine, similarity
-from tests.conftest import KOREAN
 
 
-def test_shape_is_batch_seq_hidden_and_matches_tokenize():
-    rec = load_encoder("e5-small").embed(KOREAN)
-    assert rec.shape == [1, len(load_tokenizer("e5-small").encode(KOREAN).tokens), 384] == [1, 11, 384]
+def test_shape_is_batch_seq_hidden_and_matches_tokenize(korean):
+    rec = load_encoder("e5-small").embed(korean)
+    assert rec.shape == [1, len(load_tokenizer("e5-small").encode(korean).tokens), 384] == [1, 11, 384]
     assert rec.hidden.dtype == np.float32
 
 
@@ -21,8 +20,8 @@ def test_layers_end_with_last_hidden_state():
     np.testing.assert_allclose(rec.layers[-1], rec.hidden, atol=1e-6)
 
 
-def test_word_and_morpheme_aggregation_through_offsets():
-    rec = load_encoder("e5-small").embed(KOREAN)
+def test_word_and_morpheme_aggregation_through_offsets(korean):
+    rec = load_encoder("e5-small").embed(korean)
     words = aggregate_words(rec, "mean")
     assert [w.label for w in words] == ["안녕하세요,", "오늘", "날씨가", "정말", "좋네요"]
     nalssi = words[2]
@@ -51,7 +50,7 @@ def test_tokenizer_only_models_have_no_vectors():
 def test_sentence_vectors_equal_sentence_transformers():
     from sentence_transformers import SentenceTransformer
 
-    from seqlab.models.e5_convert import convert
+    from seqlab.pretrained.e5_convert import convert
 
     texts = ["영화가 정말 재밌어요", "배우들의 연기가 훌륭하다", "The plot was predictable."]
     st = SentenceTransformer(str(convert().path), device="cpu")

@@ -33,10 +33,10 @@ def test_pca_matches_sklearn_up_to_sign():
 
 def test_png_and_self_contained_html(tmp_path):
     labels = ["왕", "여왕", "남자", "여자", "영화"]
-    points = project(labels, np.random.default_rng(0).normal(size=(5, 8))).points
-    png = write_scatter(labels, points, tmp_path / "w.png", "단어 벡터")
+    projection = project(labels, np.random.default_rng(0).normal(size=(5, 8)), source="단어 벡터")
+    png = write_scatter(projection, tmp_path / "w.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    page = write_scatter(labels, points, tmp_path / "w.html", "단어 벡터").read_text(encoding="utf-8")
+    page = write_scatter(projection, tmp_path / "w.html").read_text(encoding="utf-8")
     assert "여왕" in page and "<svg" in page and not re.search(r"(src|href)=\"https?:", page)
     with pytest.raises(InputError):
-        write_scatter(labels, points, tmp_path / "w.jpg", "x")
+        write_scatter(projection, tmp_path / "w.jpg")

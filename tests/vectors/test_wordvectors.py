@@ -32,10 +32,10 @@ def test_king_minus_man_plus_woman_is_queen(small_model_vectors):
 
 
 def test_neighbors_and_words_outside_the_vocabulary(small_model_vectors):
-    near = [n.word for n in small_model_vectors.neighbors("영화", 10)]
+    near = [n.word for n in small_model_vectors.neighbors("영화", 10).results]
     assert "영화" not in near and {"드라마", "작품", "배우", "감독", "영상", "film", "movie"} & set(near)
     # a contextual model can embed a word it never listed
-    assert small_model_vectors.neighbors("블록버스터영화", 3)
+    assert small_model_vectors.neighbors("블록버스터영화", 3).results
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_trained_word2vec_saved_in_gensim_format_and_ranks_like_gensim(trained):
     ours = from_gensim(trained.path)
     for word in ("영화", "배우"):
         theirs = kv.most_similar(word, topn=10)
-        mine = ours.neighbors(word, 10)
+        mine = ours.neighbors(word, 10).results
         assert [w for w, _ in theirs] == [n.word for n in mine]
         np.testing.assert_allclose([s for _, s in theirs], [n.score for n in mine], atol=1e-5)
     theirs = kv.most_similar(positive=["영화", "좋"], negative=["별로"], topn=10)
@@ -69,8 +69,8 @@ def test_analogy_accuracy_equals_gensim(trained, tmp_path):
 
     kv = KeyedVectors.load(str(trained.path) + ".kv")
     words = kv.index_to_key[:40]
-    lines = [": first"] + [f"{words[i]} {words[i + 1]} {words[i + 2]} {words[i + 3]}" for i in range(0, 36)]
-    lines += [": second"] + [f"{words[i]} {words[i + 5]} {words[i + 1]} {words[i + 6]}" for i in range(0, 30)]
+    lines = [": first"] + [f"{words[i]} {words[i + 1]} {words[i + 2]} {words[i + 3]}" for i in range(36)]
+    lines += [": second"] + [f"{words[i]} {words[i + 5]} {words[i + 1]} {words[i + 6]}" for i in range(30)]
     lines += ["없는단어 영화 배우 감독"]
     questions = tmp_path / "q.txt"
     questions.write_text("\n".join(lines) + "\n", encoding="utf-8")

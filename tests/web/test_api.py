@@ -7,7 +7,6 @@ from fastapi.testclient import TestClient
 
 from seqlab.web.app import create_app
 from seqlab.web.service import ServeConfig
-from tests.conftest import KOREAN
 
 
 @pytest.fixture(scope="module")
@@ -26,17 +25,17 @@ def test_models_and_openapi(client):
         assert f"/api/{route}" in paths
 
 
-def test_every_stage(client):
-    tok = client.post("/api/tokenize", json={"text": KOREAN}).json()
+def test_every_stage(client, korean):
+    tok = client.post("/api/tokenize", json={"text": korean}).json()
     assert "▁안녕하세요" in tok["tokens"] and tok["morphemes"][0]["token"] == "안녕/NNG"
-    emb = client.post("/api/embed", json={"text": KOREAN}).json()
+    emb = client.post("/api/embed", json={"text": korean}).json()
     assert emb["shape"] == [1, 11, 384] and len(emb["heatmap"]) == 11 and "sequence length" in emb["shape_explained"][2]
     sim = client.post("/api/similarity", json={"a": "영화가 좋다", "b": "영화가 좋았다"}).json()
     assert 0.8 < sim["cosine"] <= 1
     ana = client.post("/api/analogy", json={"expression": "왕 - 남자 + 여자"}).json()
     assert ana["results"][0]["word"] == "여왕"
     assert client.post("/api/neighbors", json={"word": "영화"}).status_code == 200
-    tr = client.post("/api/trace", json={"text": KOREAN, "cell": "gru", "hidden": 2, "input_dim": 2}).json()
+    tr = client.post("/api/trace", json={"text": korean, "cell": "gru", "hidden": 2, "input_dim": 2}).json()
     assert tr["cell"] == "gru" and len(tr["steps"]) == 11 and len(tr["weights"]["W_hh"]) == 6
     gf = client.post("/api/gradflow", json={"steps": 30, "hidden": 8, "forget_bias": 3}).json()
     assert len(gf["cells"]["lstm"]["grad_norms"]) == 30
@@ -81,8 +80,8 @@ def test_empty_text_is_fine(client):
     assert client.post("/api/tokenize", json={"text": ""}).json()["tokens"] == ["<s>", "</s>"]
 
 
-def test_concurrent_requests_are_safe_and_deterministic(client):
-    body = {"text": KOREAN, "hidden": 3, "seed": 5}
+def test_concurrent_requests_are_safe_and_deterministic(client, korean):
+    body = {"text": korean, "hidden": 3, "seed": 5}
     expected = client.post("/api/trace", json=body).json()["final"]["h"]
 
     def call(i):

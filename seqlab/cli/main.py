@@ -1,0 +1,87 @@
+"""Entry point of the ``seqlab`` console script: language, app, and error handling.
+
+Exit codes (the README lists them): 0 success; 1 the input or the environment is
+wrong (a file, a text, a model that is not there); 2 bad usage or an option out
+of range. A user never sees a traceback; ``SEQLAB_DEBUG=1`` shows it for bugs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from seqlab.errors import SeqlabError
+from seqlab.i18n import LanguageError, _, choose, use_language
+
+
+def language_flag(argv: list[str]) -> str | None:
+    """The value of ``--lang`` in the arguments (the last one wins, as for any option)."""
+    value = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+    return value
+
+
+def print_error(exc: SeqlabError) -> None:
+    from seqlab.render.console import console
+
+    err = console(stderr=True)
+    err.print(f"[bold red]{_('error:')}[/] {exc.message}", markup=True, highlight=False, soft_wrap=True)
+    if exc.hint:
+        err.print(exc.hint, markup=False, highlight=False, soft_wrap=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from seqlab.errors import UsageError
+    from seqlab.render.console import ensure_utf8_stdio
+
+    ensure_utf8_stdio()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = os.environ.get("SEQLAB_DEBUG", "") not in ("", "0")
+    try:
+        lang = choose(language_flag(argv))
+    except LanguageError as exc:
+        fallback = {k: v for k, v in os.environ.items() if k != "SEQLAB_LANG"}
+        with use_language(choose(None, fallback) if exc.source == "--lang" else "en"):
+            print_error(UsageError(_("unknown language {value!r} ({source})").format(value=exc.value,
+                                                                                    source=exc.source),
+                                   _("Use --lang ko or --lang en.")))
+        return 2
+    with use_language(lang):
+        return _run(argv, debug)
+
+
+def _run(argv: list[str], debug: bool) -> int:
+    from seqlab.render.console import console
+
+    try:
+        from seqlab.cli.app import build_command
+
+        # standalone mode: click prints usage errors itself and exits with 2
+        build_command().main(args=argv, prog_name="seqlab")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except SeqlabError as exc:
+        if debug:
+            raise
+        print_error(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        console(stderr=True).print(_("interrupted"))
+        return 130
+    except BrokenPipeError:  # e.g. `seqlab tokenize -f big.txt --json | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for SEQLAB_DEBUG=1
+        if debug:
+            raise
+        print_error(SeqlabError(_("internal error: {kind}: {detail}").format(kind=type(exc).__name__, detail=exc),
+                                _("This is a bug in seqlab. Run again with SEQLAB_DEBUG=1 to see the traceback.")))
+        return 1
+    return 0

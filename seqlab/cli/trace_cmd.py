@@ -1,0 +1,89 @@
+"""Stage 5 command: ``seqlab trace rnn|lstm|gru TEXT`` (and ``trace seq2seq`` of a trained model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from seqlab.cli.options import (
+    check_lang,
+    errors_opt,
+    exclusive,
+    in_range,
+    json_opt,
+    lang_opt,
+    markdown_opt,
+    model_opt,
+    one_of,
+    require_text,
+)
+from seqlab.errors import UsageError
+from seqlab.i18n import _
+
+CELLS = ("rnn", "lstm", "gru", "seq2seq")
+
+
+def register(app: typer.Typer) -> None:
+    from seqlab.pipeline.tracing import MAX_HIDDEN
+
+    @app.command(help=_("Run an RNN/LSTM/GRU over a sentence's vectors and show every number of every step: "
+                        "W_xh·x_t, W_hh·h_{t-1}, each gate, c_t, h_t (and with --backward, BPTT)."))
+    def trace(
+        cell: str = typer.Argument(..., help=_("rnn, lstm or gru (seq2seq: a trained checkpoint).")),
+        text: str = typer.Argument(..., help=_("The sentence whose vectors feed the cell.")),
+        model: str = model_opt(),
+        hidden: int = typer.Option(4, "--hidden", help=_("Hidden size H (1 to {n}).").format(n=MAX_HIDDEN)),
+        input_dim: int = typer.Option(None, "--input-dim", help=_("Reduce inputs to K numbers (PCA) to check by "
+                                                                  "hand.")),
+        seed: int = typer.Option(0, "--seed", help=_("Seed of torch's default initialization.")),
+        precision: int = typer.Option(4, "--precision", help=_("Digits after the decimal point (0 to 12).")),
+        backward: bool = typer.Option(False, "--backward", help=_("Also show BPTT: dL/dh_t, dL/dc_t, dW_hh per "
+                                                                  "step.")),
+        contextual: bool = typer.Option(False, "--contextual", help=_("Feed last_hidden_state, not token "
+                                                                      "embeddings.")),
+        checkpoint: Path = typer.Option(None, "--checkpoint", help=_("Weights of a model trained with seqlab "
+                                                                     "train.")),
+        json_out: bool = json_opt(), markdown: bool = markdown_opt(),
+        html_out: Path = typer.Option(None, "--html", help=_("Write a self-contained HTML page to this file.")),
+        limit: int = typer.Option(8, "--limit", help=_("Numbers shown per vector before eliding with … (at least "
+                                                       "1).")),
+        errors: str = errors_opt(), lang: str = lang_opt(),
+    ):
+        from seqlab.render import trace as render
+        from seqlab.render.console import console, json_line
+        from seqlab.storage import atomic_write_text
+        from seqlab.text.unicode import clean_surrogates
+
+        check_lang(lang)
+        exclusive(json=json_out, markdown=markdown)
+        one_of("CELL", cell, CELLS)
+        one_of("--errors", errors, ("strict", "replace"))
+        in_range("--hidden", hidden, 1, MAX_HIDDEN)
+        in_range("--input-dim", input_dim, 1)
+        in_range("--seed", seed, 0, 2**32 - 1)
+        in_range("--precision", precision, 0, 12)
+        in_range("--limit", limit, 1)
+        text = clean_surrogates(require_text(text), errors)
+        if cell == "seq2seq":
+            from seqlab.training.predictors import seq2seq_attention
+
+            if checkpoint is None:
+                raise UsageError(_("seqlab trace seq2seq needs --checkpoint DIR from seqlab train --task seq2seq"))
+            report = seq2seq_attention(checkpoint, text)
+            print(json_line(report) if json_out else render.seq2seq_text(report, precision))
+            return
+        from seqlab.pipeline.tracing import run_trace
+
+        report = run_trace(cell, text, model, hidden=hidden, input_dim=input_dim, seed=seed, backward=backward,
+                           contextual=contextual, checkpoint=checkpoint)
+        if html_out is not None:
+            atomic_write_text(html_out, render.render_html(report, precision, limit))
+        if json_out:
+            print(json_line(report.to_dict()))
+        elif markdown:
+            print(render.render_markdown(report, precision, limit))
+        elif html_out is None:
+            render.render_terminal(report, console(), precision, limit)
+        else:
+            console().print(_("wrote {path}").format(path=html_out), highlight=False)

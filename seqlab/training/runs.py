@@ -1,0 +1,167 @@
+"""``train_models``: one call that trains any of seqlab's classifiers on a labelled file and returns their summaries.
+
+The CLI (``seqlab train``) and your own code call the same function::
+
+    from seqlab.training.runs import TrainOptions, train_models
+    runs = train_models(["tfidf", "lstm"], TrainOptions(data="train.tsv"), "runs/cmp")
+    [r.to_dict()["val"]["accuracy"] for r in runs]
+
+Each model is trained by the trainer registered for its name in :data:`TRAINERS`;
+with several models, each gets a subfolder of ``out`` named after it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from seqlab.errors import InputError
+from seqlab.training.data import Dataset, load_dataset, split_record, train_val_split
+from seqlab.training.rundir import RunDir
+
+
+@dataclass
+class TrainOptions:
+    """What ``seqlab train`` accepts; None means "the model's own default"."""
+
+    data: str | Path | None = None  # labelled file: NSMC TSV, CSV, TSV or JSONL
+    fmt: str | None = None  # nsmc, tsv, csv or jsonl (None: from the extension)
+    text_col: str | None = None  # column (or JSON key) of the text; NSMC: document
+    label_col: str | None = None  # column of the label; NSMC: label
+    val_fraction: float = 0.1  # held out, stratified, for model selection and the reported scores
+    seed: int = 13  # data split, initialization and batch order
+    epochs: int | None = None  # recurrent models: passes over the training set
+    batch_size: int | None = None  # recurrent models: texts per optimizer step
+    lr: float | None = None  # recurrent models: peak learning rate of AdamW
+    hidden: int | None = None  # recurrent models: hidden size per direction
+    layers: int | None = None  # recurrent models: stacked layers
+    dropout: float | None = None  # recurrent models: dropout probability
+    bidirectional: bool | None = None  # recurrent models: read both ways
+    patience: int | None = None  # evaluations without improvement before stopping early
+    embedding: str | None = None  # recurrent models: random, e5, or a word2vec/FastText file
+    embed_dim: int | None = None  # recurrent models: width of the embedding
+    freeze_embedding: bool = False  # recurrent models: keep the initial embedding fixed
+    tokenizer: str = "kiwi"  # recurrent models: kiwi, e5-small, char, whitespace or a model name
+    vocab: str | Path | None = None  # recurrent models: a vocabulary file from `seqlab vocab build`
+    max_length: int = 128  # recurrent models: tokens kept per text
+    head: str = "logreg"  # e5-head: logreg or mlp
+    precision: str = "fp32"  # e5-head: e5 features in fp32 or bf16
+    bucket: bool = True  # recurrent models: length bucketing
+    device: str = "auto"  # auto, cpu or cuda
+    resume: bool = False  # continue the run in `out` from its last checkpoint
+    checkpoint_every: int = 100  # recurrent models: steps between resumable checkpoints
+
+
+@dataclass
+class RunSummary:
+    """One trained model: where it is, what the trainer reported (also in its ``metrics.json``), its size."""
+
+    name: str
+    out: Path
+    summary: dict = field(repr=False)
+    disk_mb: float = 0.0
+    data: dict = field(default_factory=dict)  # source, split sizes and the rows skipped (see split_record)
+
+    @property
+    def history(self) -> list[dict]:
+        return self.summary.get("history", [])
+
+    def to_dict(self) -> dict:
+        return {**{k: v for k, v in self.summary.items() if k != "history"}, "disk_mb": round(self.disk_mb, 2),
+                "data": self.data}
+
+
+Trainer = Callable[..., dict]
+
+
+def _tfidf(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> dict:
+    from seqlab.training.tfidf import train_tfidf
+
+    return train_tfidf(train, val, out, on_phase=on_phase)
+
+
+def _e5_head(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> dict:
+    from seqlab.training.e5_head import HeadConfig, train_e5_head
+
+    return train_e5_head(train, val, out, HeadConfig(head=opts.head, seed=opts.seed, precision=opts.precision),
+                         on_phase=on_phase)
+
+
+RANDOM_EMBED_DIM = 128  # the width of a randomly initialized embedding when --embed-dim is not given
+
+
+def recurrent_configs(name: str, opts: TrainOptions):
+    """The model and loop settings of ``name`` (lstm, gru or rnn) with the options given applied."""
+    from seqlab.training.loop import TrainConfig
+    from seqlab.training.networks import RecurrentConfig
+
+    overrides = {"hidden": opts.hidden, "layers": opts.layers, "dropout": opts.dropout,
+                 "bidirectional": opts.bidirectional, "embedding_init": opts.embedding, "embed_dim": opts.embed_dim}
+    model = replace(RecurrentConfig(cell=name), **{k: v for k, v in overrides.items() if v is not None},
+                    freeze_embedding=opts.freeze_embedding)
+    if model.embedding_init == "random" and opts.embed_dim is None:
+        model = replace(model, embed_dim=RANDOM_EMBED_DIM)
+    loop = TrainConfig(seed=opts.seed, device=opts.device, bucket=opts.bucket, checkpoint_every=opts.checkpoint_every)
+    loop = replace(loop, **{k: v for k, v in {"epochs": opts.epochs, "batch_size": opts.batch_size, "lr": opts.lr,
+                                             "patience": opts.patience}.items() if v is not None})
+    return model, loop
+
+
+def _recurrent(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> dict:
+    from seqlab.ids.vocab import Vocabulary
+    from seqlab.training.recurrent import train_recurrent
+
+    model, loop = recurrent_configs(name, opts)
+    vocab = Vocabulary.load(opts.vocab) if opts.vocab else None
+    return train_recurrent(train, val, out, model, loop, tokenizer=opts.tokenizer, max_length=opts.max_length,
+                           resume=opts.resume, vocab=vocab, on_step=on_step, on_phase=on_phase)
+
+
+#: model name -> trainer(name, train, val, out, options, on_step, on_phase) -> summary dict
+TRAINERS: dict[str, Trainer] = {"tfidf": _tfidf, "lstm": _recurrent, "gru": _recurrent, "rnn": _recurrent,
+                                "e5-head": _e5_head}
+
+
+def parse_models(models: str | list[str]) -> list[str]:
+    """``"tfidf,lstm"`` -> ["tfidf", "lstm"], each checked against :data:`TRAINERS`."""
+    names = [m.strip() for m in models.split(",")] if isinstance(models, str) else list(models)
+    names = [m for m in names if m]
+    bad = [m for m in names if m not in TRAINERS]
+    if bad or not names:
+        raise InputError(f"unknown model {bad[0]!r}" if bad else "no model given", f"Use: {', '.join(TRAINERS)}.")
+    return names
+
+
+def load_split(opts: TrainOptions) -> tuple[Dataset, Dataset, Dataset]:
+    """(all rows, training split, validation split) of ``opts.data``."""
+    if opts.data is None:
+        raise InputError("no training data given", "Give --data FILE, e.g. --data ../shared/data/nsmc/train.tsv")
+    dataset = load_dataset(opts.data, opts.fmt, opts.text_col, opts.label_col)
+    train, val = train_val_split(dataset, opts.val_fraction, opts.seed)
+    return dataset, train, val
+
+
+def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
+                 progress: Callable[[str], contextlib.AbstractContextManager] | None = None) -> list[RunSummary]:
+    """Train each model on the same split and return one :class:`RunSummary` per model.
+
+    Args:
+        models: names (or one comma-separated string) from :data:`TRAINERS`.
+        opts: data and settings.
+        out: the run directory; with several models, ``out/<name>`` each.
+        progress: ``progress(name)`` is a context manager that yields ``(on_step, on_phase)``
+            callbacks for that model (e.g. a progress bar); None trains silently.
+    """
+    names = parse_models(models)
+    _, train, val = load_split(opts)
+    out = Path(out)
+    runs = []
+    for name in names:
+        run_dir = out / name if len(names) > 1 else out
+        with progress(name) if progress else contextlib.nullcontext((None, None)) as (on_step, on_phase):
+            summary = TRAINERS[name](name, train, val, run_dir, opts, on_step, on_phase)
+        if summary:  # under torchrun only rank 0 reports
+            runs.append(RunSummary(name, run_dir, summary, RunDir(run_dir).disk_mb(), split_record(train, val)))
+    return runs

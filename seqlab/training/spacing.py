@@ -1,0 +1,106 @@
+"""Korean spacing restoration, the Seq2Seq demonstration task: pairs, and how a spacing is scored.
+
+The source is a review with its spaces removed, the target the review as written.
+A system's output is scored on word boundaries: for every character but the last
+(spaces left out), whether a space follows it. An output whose characters differ
+from the target's is scored as if it put no boundary anywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from seqlab.errors import InputError
+from seqlab.text.reading import iter_lines
+
+
+def spacing_pairs(texts: list[str], max_chars: int = 60) -> list[tuple[str, str]]:
+    """(review without spaces, review with single spaces) for spacing restoration.
+
+    >>> spacing_pairs(["오늘  날씨 좋다", "한마디"])
+    [('오늘날씨좋다', '오늘 날씨 좋다')]
+    """
+    out = []
+    for t in texts:
+        target = " ".join(t.split())
+        source = target.replace(" ", "")
+        if source and " " in target and len(target) <= max_chars:
+            out.append((source, target))
+    return out
+
+
+def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None = None, max_chars: int = 60) -> dict:
+    """``seqlab data spacing-pairs``: pairs from a file of texts (NSMC's TSV: its ``document`` column)."""
+    from seqlab.storage import atomic_write_text
+    from seqlab.text.reading import iter_texts
+
+    data = Path(data)
+    if text_col is None and _has_nsmc_header(data):
+        text_col = "document"
+    texts = [t for _, t in iter_texts(data, text_col=text_col, errors="replace")]
+    pairs = spacing_pairs(texts, max_chars)
+    atomic_write_text(out, "".join(f"{s}\t{t}\n" for s, t in pairs))
+    return {"path": str(out), "pairs": len(pairs), "texts": len(texts)}
+
+
+def _has_nsmc_header(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.readline().lstrip(b"\xef\xbb\xbf").startswith(b"id\tdocument\tlabel")
+    except OSError:
+        return False  # iter_texts says what is wrong with the file
+
+
+def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], int]:
+    """``source<TAB>target`` lines; returns (pairs, lines skipped: malformed or longer than ``max_chars``)."""
+    pairs, skipped = [], 0
+    for _, line in iter_lines(path, errors="replace"):
+        parts = line.split("\t")
+        if len(parts) != 2 or not parts[0] or not parts[1] or max(len(parts[0]), len(parts[1])) > max_chars:
+            skipped += 1
+            continue
+        pairs.append((parts[0], parts[1]))
+    if not pairs:
+        raise InputError(f"{path} has no usable source<TAB>target pairs (skipped {skipped})",
+                         "Make pairs with: seqlab data spacing-pairs FILE --out pairs.tsv")
+    return pairs, skipped
+
+
+def boundaries(text: str) -> list[int]:
+    """1 after each character that a space follows, for every character but the last (spaces excluded).
+
+    >>> boundaries("오늘 날씨")
+    [0, 1, 0]
+    """
+    marks = []
+    for i, c in enumerate(text):
+        if c == " ":
+            continue
+        marks.append(1 if i + 1 < len(text) and text[i + 1] == " " else 0)
+    return marks[:-1]
+
+
+def spacing_scores(predictions: list[str], targets: list[str]) -> dict:
+    """Word-boundary accuracy, precision, recall and F1, exact match, and character accuracy position by position.
+
+    Character accuracy compares the i-th character of output and target: after the first
+    misplaced space every later character is shifted, so it understates a system that keeps
+    every character (see ``boundary_*`` for what spacing gets right).
+    """
+    char_ok = char_n = b_ok = b_n = tp = fp = fn = 0
+    for p, t in zip(predictions, targets):
+        char_n += len(t)
+        char_ok += sum(a == b for a, b in zip(p, t))
+        tb = boundaries(t)
+        pb = boundaries(p) if p.replace(" ", "") == t.replace(" ", "") else [0] * len(tb)
+        b_n += len(tb)
+        b_ok += sum(a == b for a, b in zip(pb, tb))
+        tp += sum(a == b == 1 for a, b in zip(pb, tb))
+        fp += sum(a == 1 and b == 0 for a, b in zip(pb, tb))
+        fn += sum(a == 0 and b == 1 for a, b in zip(pb, tb))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return {"char_accuracy": char_ok / max(char_n, 1), "boundary_accuracy": b_ok / max(b_n, 1),
+            "boundary_precision": precision, "boundary_recall": recall,
+            "boundary_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+            "exact_match": sum(p == t for p, t in zip(predictions, targets)) / max(len(targets), 1)}

@@ -1,0 +1,124 @@
+"""The training library called directly (not through the CLI): train_models, vocabularies, run directories, Seq2Seq."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from seqlab.errors import InputError
+from seqlab.ids.vocab import Vocabulary
+from seqlab.training.rundir import RunDir
+from seqlab.training.runs import TRAINERS, RunSummary, TrainOptions, parse_models, train_models
+
+FAST = {"tokenizer": "char", "embedding": "random", "embed_dim": 16, "hidden": 16, "epochs": 1, "batch_size": 32,
+        "seed": 3}
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory, nsmc_rows):
+    path = tmp_path_factory.mktemp("data") / "train.tsv"
+    path.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:600]) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_train_models_returns_one_summary_per_model(tmp_path, data):
+    runs = train_models("tfidf,lstm", TrainOptions(data=data, **FAST), tmp_path / "cmp")
+    assert [r.name for r in runs] == ["tfidf", "lstm"] and all(isinstance(r, RunSummary) for r in runs)
+    for run in runs:
+        assert run.out == tmp_path / "cmp" / run.name and run.disk_mb > 0
+        assert run.to_dict()["val"]["n"] == 60 and run.data["train"] == 540 and run.data["val"] == 60
+        assert RunDir(run.out).config["model"] == run.name
+        assert json.loads((run.out / "metrics.json").read_text())["val"] == run.summary["val"]
+    assert runs[1].history and "history" not in runs[1].to_dict()
+
+
+def test_parse_models_names_every_trainer():
+    assert parse_models("tfidf, lstm") == ["tfidf", "lstm"]
+    with pytest.raises(InputError, match="unknown model 'bert'") as info:
+        parse_models("bert")
+    assert all(name in info.value.hint for name in TRAINERS)
+
+
+def test_a_vocabulary_from_vocab_build_trains_a_model(tmp_path, data, cli):
+    """`seqlab vocab build` writes the same Vocabulary that `seqlab train --vocab` reads."""
+    vocab_path = tmp_path / "vocab.json"
+    code, _, _ = cli("vocab", "build", "-f", str(data), "--text-col", "document", "--tokenizer", "char",
+                     "--min-freq", "3", "--out", str(vocab_path))
+    assert code == 0
+    built = Vocabulary.load(vocab_path)
+    runs = train_models("lstm", TrainOptions(data=data, vocab=vocab_path, **FAST), tmp_path / "run")
+    saved = RunDir(runs[0].out).read_vocab()
+    assert saved.tokens == built.tokens and saved.meta["tokenizer"] == "char"
+    code, out, _ = cli("train", "--data", str(data), "--model", "lstm", "--out", str(tmp_path / "cli-run"),
+                       "--vocab", str(vocab_path), "--tokenizer", "char", "--embedding", "random", "--embed-dim", "16",
+                       "--hidden", "16", "--epochs", "1", "--json")
+    assert code == 0 and json.loads(out)["model"] == "lstm"
+    assert RunDir(tmp_path / "cli-run").read_vocab().tokens == built.tokens
+
+
+def test_a_vocabulary_of_another_tokenizer_is_refused(tmp_path, data):
+    vocab = Vocabulary.build([["가/JKS"]], meta={"tokenizer": "kiwi"})
+    path = vocab.save(tmp_path / "kiwi.json")
+    with pytest.raises(InputError, match="built with the kiwi tokenizer"):
+        train_models("lstm", TrainOptions(data=data, vocab=path, **FAST), tmp_path / "run")
+
+
+def test_run_directory_round_trip_and_clear_errors(tmp_path):
+    run = RunDir(tmp_path / "r")
+    run.write_tensors({"w": np.arange(6, dtype=np.float32).reshape(2, 3)})
+    run.write_json("config.json", {"task": "classify", "model": "x"})
+    assert run.config["model"] == "x" and run.read_tensors(framework="np")["w"].tolist() == [[0, 1, 2], [3, 4, 5]]
+    assert not list((tmp_path / "r").glob(".*.tmp"))  # atomic writes leave no temporary files
+    with pytest.raises(InputError, match="not a seqlab run directory"):
+        _ = RunDir(tmp_path).config
+    (tmp_path / "r" / "model.safetensors").write_bytes(b"garbage")
+    with pytest.raises(InputError, match="damaged"):
+        run.read_tensors()
+
+
+@pytest.fixture(scope="module")
+def pairs(tmp_path_factory, data):
+    from seqlab.training.spacing import write_spacing_pairs
+
+    path = tmp_path_factory.mktemp("pairs") / "pairs.tsv"
+    assert write_spacing_pairs(data, path, max_chars=30)["pairs"] > 100
+    return path
+
+
+def _seq2seq_cmd(pairs, out, extra=()):
+    return [sys.executable, "-m", "seqlab", "train", "--task", "seq2seq", "--data", str(pairs), "--out", str(out),
+            "--epochs", "2", "--hidden", "16", "--batch-size", "16", "--checkpoint-every", "5", *extra]
+
+
+def test_seq2seq_resume_after_kill_9_is_bit_exact(tmp_path, pairs):
+    full = tmp_path / "full"
+    done = subprocess.run(_seq2seq_cmd(pairs, full), capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    part = tmp_path / "part"
+    proc = subprocess.Popen(_seq2seq_cmd(pairs, part), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while time.time() < deadline and not (part / "state" / "state.json").exists():
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    step = json.loads((part / "state" / "state.json").read_text())["trainer"]["step"]
+    assert 0 < step < json.loads((full / "metrics.json").read_text())["steps"]
+    resumed = subprocess.run(_seq2seq_cmd(pairs, part, ["--resume"]), capture_output=True, check=False)
+    assert resumed.returncode == 0, resumed.stderr.decode()[-2000:]
+    a, b = (RunDir(d).read_tensors(framework="np") for d in (full, part))
+    assert a.keys() == b.keys() and all(a[k].tobytes() == b[k].tobytes() for k in a)  # bit for bit
+    ma, mb = (json.loads((d / "metrics.json").read_text()) for d in (full, part))
+    assert ma["scores"] == mb["scores"] and ma["history"] == mb["history"]
+
+
+def test_seq2seq_progress_reports_no_accuracy(tmp_path, pairs):
+    from seqlab.training.seq2seq import seq2seq_config, train_seq2seq
+
+    seen = []
+    train_seq2seq(pairs, tmp_path / "s", seq2seq_config(epochs=1, hidden=8, batch_size=64), on_step=seen.append)
+    assert seen and all("accuracy" not in s and {"step", "total", "loss"} <= set(s) for s in seen)
