@@ -29,9 +29,14 @@ def main() -> None:
     texts = nsmc_texts(args.n)
     print(f"{len(texts):,} NSMC reviews · {machine()} · best of {args.repeat}")
     print(f"{'model':10} {'path':34} {'texts/s':>10} {'ratio':>7}")
+    from transformers import AutoTokenizer
+
+    from seqlab.pretrained.install import hf_directory
+    from seqlab.pretrained.registry import resolve
+
     for name in ("e5-small", "minilm"):
         seq = load_tokenizer(name)
-        hf = seq.hf
+        hf = AutoTokenizer.from_pretrained(hf_directory(resolve(name)))  # what a user of transformers calls
         raw = Backend.from_str(hf.backend_tokenizer.to_str())
         raw.enable_truncation(128)
         raw.enable_padding(pad_id=hf.pad_token_id, pad_token=hf.pad_token)

@@ -13,24 +13,35 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from seqlab.errors import InputError, ModelUnavailable, SeqlabError
-from seqlab.ids.batch import Batch
-from seqlab.ids.vocab import Vocabulary
-from seqlab.pretrained.loading import load_tokenizer
-from seqlab.pretrained.registry import DEFAULT_MODEL
-from seqlab.tokens.record import TokenRecord
+
+# imported on first use, so that `import seqlab.cli` (and every command's start-up) loads only what it needs
+_LAZY = {"Batch": "seqlab.ids.batch", "Vocabulary": "seqlab.ids.vocab", "DEFAULT_MODEL": "seqlab.pretrained.registry",
+         "load_tokenizer": "seqlab.pretrained.loading", "TokenRecord": "seqlab.tokens.record"}
 
 
-def tokenize(text: str, model: str | None = None, **kwargs) -> TokenRecord:
-    """Tokenize and encode one text with ``model`` (default e5-small).
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'seqlab' has no attribute {name!r}")
+
+
+def tokenize(text: str, model: str | None = None, **kwargs):
+    """Tokenize and encode one text with ``model`` (default e5-small): a :class:`~seqlab.tokens.record.TokenRecord`.
 
     Keyword arguments go to :func:`load_tokenizer` (``vocab``, ``normalization``, ``prefix``).
     """
+    from seqlab.pretrained.loading import load_tokenizer
+
     return load_tokenizer(model, **kwargs).encode(text)
 
 
 def encode_batch(texts, model: str | None = None, padding: str = "longest", max_length: int | None = None,
-                 truncation: bool = True, **kwargs) -> Batch:
-    """Encode many texts into one padded :class:`Batch` (``.to_torch()`` for tensors)."""
+                 truncation: bool = True, **kwargs):
+    """Encode many texts into one padded :class:`~seqlab.ids.batch.Batch` (``.to_torch()`` for tensors)."""
+    from seqlab.pretrained.loading import load_tokenizer
+
     return load_tokenizer(model, **kwargs).batch(texts, padding=padding, max_length=max_length,
                                                  truncation=truncation)
 

@@ -53,6 +53,9 @@ def build_command():
     from pathlib import Path
     from typing import get_args
 
+    from seqlab.cli.click_i18n import localize
+
+    localize()
     command = typer.main.get_command(build_app())
     ARGUMENT_NAMES = argument_names()
 

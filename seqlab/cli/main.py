@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from seqlab.errors import SeqlabError
+from seqlab.errors import SeqlabError, UsageError
 from seqlab.i18n import LanguageError, _, choose, use_language
 
 
@@ -37,7 +37,6 @@ def print_error(exc: SeqlabError) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from seqlab.errors import UsageError
     from seqlab.render.console import ensure_utf8_stdio
 
     ensure_utf8_stdio()
@@ -57,15 +56,33 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str], debug: bool) -> int:
+    from typer._click import exceptions as click_errors
+    from typer.exceptions import Abort, Exit
+
     from seqlab.render.console import console
 
     try:
         from seqlab.cli.app import build_command
+        from seqlab.cli.click_i18n import usage_error_message, usage_hint
 
-        # standalone mode: click prints usage errors itself and exits with 2
-        build_command().main(args=argv, prog_name="seqlab")
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        result = build_command().main(args=argv, prog_name="seqlab", standalone_mode=False)
+        return result if isinstance(result, int) else 0
+    except click_errors.NoArgsIsHelpError as exc:  # `seqlab` or a group alone: its help, as usage
+        print(exc.ctx.get_help(), file=sys.stderr)
+        return 2
+    except click_errors.UsageError as exc:  # the parser's own errors, in the interface language
+        if exc.ctx is not None:
+            print(exc.ctx.get_usage(), file=sys.stderr)
+        print_error(UsageError(usage_error_message(exc), usage_hint(exc)))
+        return 2
+    except click_errors.ClickException as exc:
+        print_error(SeqlabError(exc.format_message()))
+        return exc.exit_code
+    except Exit as exc:
+        return exc.exit_code
+    except Abort:
+        console(stderr=True).print(_("Aborted!"))
+        return 1
     except SeqlabError as exc:
         if debug:
             raise
@@ -84,4 +101,3 @@ def _run(argv: list[str], debug: bool) -> int:
         print_error(SeqlabError(_("internal error: {kind}: {detail}").format(kind=type(exc).__name__, detail=exc),
                                 _("This is a bug in seqlab. Run again with SEQLAB_DEBUG=1 to see the traceback.")))
         return 1
-    return 0

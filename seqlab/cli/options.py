@@ -92,6 +92,12 @@ def exclusive(**flags: bool) -> None:
             formats=_(" and ").join("--" + n for n in on)))
 
 
+def check_normalization(form: str) -> None:
+    from seqlab.text.unicode import FORMS
+
+    one_of("--normalization", form, FORMS)
+
+
 def check_lang(lang: str | None) -> None:
     one_of("--lang", lang, LANGUAGES)
 

@@ -8,6 +8,7 @@ import typer
 
 from seqlab.cli.options import (
     check_lang,
+    check_normalization,
     csv_list,
     errors_opt,
     exclusive,
@@ -52,6 +53,7 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
         in_range("--max-length", max_length, 1)
+        check_normalization(normalization)
         in_range("--max-rows", max_rows, 1, MAX_ROWS)
         all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"])
         tokenizer = load_tokenizer(model, vocab=vocab, normalization=normalization, prefix=prefix_text(prefix))

@@ -25,7 +25,7 @@ CELLS = ("rnn", "lstm", "gru", "seq2seq")
 
 
 def register(app: typer.Typer) -> None:
-    from seqlab.pipeline.tracing import MAX_HIDDEN
+    from seqlab.pipeline.limits import MAX_HIDDEN
 
     @app.command(help=_("Run an RNN/LSTM/GRU over a sentence's vectors and show every number of every step: "
                         "W_xh·x_t, W_hh·h_{t-1}, each gate, c_t, h_t (and with --backward, BPTT)."))

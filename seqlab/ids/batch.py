@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 
 PADDING = ("longest", "max_length", "none")
 
@@ -39,7 +40,7 @@ class Batch:
         import torch
 
         if not isinstance(self.input_ids, np.ndarray):
-            raise InputError("only padded batches convert to tensors", "Use padding='longest' or 'max_length'.")
+            raise InputError(_("only padded batches convert to tensors"), _("Use padding='longest' or 'max_length'."))
         out = {"input_ids": torch.from_numpy(self.input_ids), "attention_mask": torch.from_numpy(self.attention_mask)}
         if self.token_type_ids is not None:
             out["token_type_ids"] = torch.from_numpy(self.token_type_ids)
@@ -48,11 +49,12 @@ class Batch:
 
 def check_padding(padding: str, max_length: int | None) -> None:
     if padding not in PADDING:
-        raise InputError(f"unknown padding {padding!r}", f"Use one of: {', '.join(PADDING)}.")
+        raise InputError(_("unknown padding {padding!r}").format(padding=padding),
+                         _("Use one of: {choices}.").format(choices=', '.join(PADDING)))
     if padding == "max_length" and not max_length:
-        raise InputError("padding='max_length' needs max_length")
+        raise InputError(_("padding='max_length' needs max_length"))
     if max_length is not None and max_length < 1:
-        raise InputError(f"max_length must be positive, got {max_length}")
+        raise InputError(_("max_length must be positive, got {max_length}").format(max_length=max_length))
 
 
 def pad_sequences(model: str, sequences: list[list[int]], pad_id: int, padding: str = "longest",

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.storage import atomic_write_json
 
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")
@@ -45,10 +46,10 @@ class Vocabulary:
     def __post_init__(self):
         self.stoi = {t: i for i, t in enumerate(self.tokens)}
         if len(self.stoi) != len(self.tokens):
-            raise InputError("vocabulary has duplicate tokens")
+            raise InputError(_("vocabulary has duplicate tokens"))
         missing = [s for s in ("<pad>", "<unk>") if s not in self.stoi]
         if missing:
-            raise InputError(f"vocabulary lacks the special tokens {missing}")
+            raise InputError(_("vocabulary lacks the special tokens {missing}").format(missing=missing))
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -80,7 +81,7 @@ class Vocabulary:
             weights: an optional count per text (e.g. a word's corpus frequency).
         """
         if min_freq < 1:
-            raise InputError(f"min_freq must be at least 1, got {min_freq}")
+            raise InputError(_("min_freq must be at least 1, got {min_freq}").format(min_freq=min_freq))
         counter: Counter[str] = Counter()
         if weights is None:
             for tokens in token_lists:
@@ -91,7 +92,7 @@ class Vocabulary:
                     counter[t] += weight
         budget = None if max_size is None else max(0, max_size - len(specials))
         kept = [(t, c) for t, c in counter.most_common() if c >= min_freq and t not in specials][:budget]
-        return cls(list(specials) + [t for t, _ in kept], [0] * len(specials) + [c for _, c in kept],
+        return cls(list(specials) + [t for t, _ in kept], [0] * len(specials) + [c for _k, c in kept],
                    tuple(specials), dict(meta or {}, min_freq=min_freq, max_size=max_size))
 
     def save(self, path: str | Path) -> Path:
@@ -105,11 +106,13 @@ class Vocabulary:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise InputError(f"vocabulary file not found: {path}", "Build one with: seqlab vocab build") from None
+            raise InputError(_("vocabulary file not found: {path}").format(path=path),
+                             _("Build one with: seqlab vocab build")) from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"cannot read vocabulary {path}: {exc}") from None
+            raise InputError(_("cannot read vocabulary {path}: {exc}").format(path=path, exc=exc)) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise InputError(f"{path} is not a seqlab vocabulary (no \"format\": \"{FORMAT}\")",
-                             "Build one with: seqlab vocab build")
+            raise InputError(_('{path} is not a seqlab vocabulary (no "format": "{FORMAT}")')
+                             .format(path=path, FORMAT=FORMAT),
+                             _("Build one with: seqlab vocab build"))
         return cls(data["tokens"], data.get("counts") or [0] * len(data["tokens"]),
                    tuple(data.get("specials", SPECIALS)), data.get("meta", {}))

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.loss import LAST_STATE_LOSS, last_state_loss
 from seqlab.scratch.torch_layout import seeded_module
@@ -38,14 +39,41 @@ class CellFlow:
     forget_bias: float | None = None
     loss: float = 0.0
 
+    @property
+    def forget_mean_overall(self) -> float | None:
+        """LSTM: the mean forget gate over every step and unit."""
+        return None if self.forget_mean is None else float(np.mean(self.forget_mean))
+
+    @property
+    def forget_decay(self) -> float | None:
+        """LSTM: f̄^(T-1), what a gradient keeps after T - 1 steps along the cell state (∂c_t/∂c_{t-1} = diag(f_t))."""
+        f = self.forget_mean_overall
+        return None if f is None else float(f ** (len(self.grad_norms) - 1))
+
+    @property
+    def factor_mean(self) -> float | None:
+        """RNN: the mean per-step factor ‖diag(1 - h_t²)·W_hh‖₂."""
+        return None if self.factor_norms is None else float(np.mean(self.factor_norms))
+
+    @property
+    def factor_decay(self) -> float | None:
+        """RNN: the mean factor to the power T - 1, the bound on what a gradient keeps over the sequence."""
+        m = self.factor_mean
+        return None if m is None else float(m ** (len(self.grad_norms) - 1))
+
+    @property
+    def kept(self) -> float:
+        """‖∂L/∂h_0‖ / ‖∂L/∂h_{T-1}‖: what of the gradient at the last step reaches the first."""
+        last = self.grad_norms[-1]
+        return float(self.grad_norms[0] / last) if last else 0.0
+
     def to_dict(self) -> dict:
-        out = {"grad_norms": self.grad_norms, "loss": self.loss}
-        for key in ("cell_grad_norms", "factor_norms", "spectral_radius", "forget_mean", "forget_bias"):
+        out = {"grad_norms": self.grad_norms, "loss": self.loss, "kept": self.kept}
+        for key in ("cell_grad_norms", "factor_norms", "spectral_radius", "forget_mean", "forget_bias",
+                    "forget_mean_overall", "forget_decay", "factor_mean", "factor_decay"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
-        if self.forget_mean is not None:
-            out["forget_mean_overall"] = float(np.mean(self.forget_mean))
         return out
 
 
@@ -75,7 +103,7 @@ def set_forget_bias(layer, bias: float) -> None:
 
 def flow_of(layer, x: np.ndarray, forget_bias: float | None = None) -> CellFlow:
     """Backpropagate ``L = ‖h_T‖²`` through ``layer`` on inputs ``x`` (1, T, I) and collect the norms."""
-    out, _ = layer.forward(x)
+    out, _unused = layer.forward(x)
     loss, d_out = last_state_loss(out)
     layer.backward(d_out, keep_steps=True)
     kept = layer.backward_steps[(0, 0)]
@@ -92,7 +120,8 @@ def flow_of(layer, x: np.ndarray, forget_bias: float | None = None) -> CellFlow:
     return flow
 
 
-def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = 100, hidden: int = 64, input_size: int | None = None,
+def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = 100, hidden: int = 64,
+             input_size: int | None = None,
              forget_bias: float | None = None, seed: int = 0) -> GradFlowReport:
     """Gradient norms per step for each cell on the same random inputs (torch's default init, seeded).
 
@@ -104,9 +133,9 @@ def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = 100, hidde
     """
     bad = [c for c in cells if c not in CELLS]
     if bad or not cells:
-        raise InputError(f"unknown cells {bad}" if bad else "no cells given", "Use --cells rnn,lstm,gru.")
+        raise InputError(f"unknown cells {bad}" if bad else "no cells given", _("Use --cells rnn,lstm,gru."))
     if steps < 1 or hidden < 1:
-        raise InputError("--steps and --hidden must be at least 1")
+        raise InputError(_("--steps and --hidden must be at least 1"))
     input_size = input_size or hidden
     x = np.random.default_rng(seed).normal(size=(1, steps, input_size))
     report = GradFlowReport(steps, hidden, input_size, seed, f"{LAST_STATE_LOSS} (loss at the last step)")

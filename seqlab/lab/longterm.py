@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.torch_layout import torch_class
 
@@ -73,7 +74,7 @@ def _model(cell: str, hidden: int):
             self.out = torch.nn.Linear(hidden, SYMBOLS)
 
         def forward(self, x):
-            h, _ = self.rnn(self.embedding(x))
+            h, _unused = self.rnn(self.embedding(x))
             return self.out(h[:, -1])
 
     return Classifier()
@@ -83,7 +84,7 @@ def grad_norms(model, x: np.ndarray, y: np.ndarray) -> tuple[list[float], float 
     """‖∂L/∂h_k‖ (cross-entropy at the last step) by seqlab's BPTT on the model's weights, and mean f for LSTMs."""
     layer = LAYERS[model.rnn.__class__.__name__.lower()].from_torch(model.rnn)
     emb = model.embedding.weight.detach().double().numpy()
-    out, _ = layer.forward(emb[x])
+    out, _unused = layer.forward(emb[x])
     W, b = model.out.weight.detach().double().numpy(), model.out.bias.detach().double().numpy()
     logits = out[:, -1] @ W.T + b
     p = np.exp(logits - logits.max(axis=1, keepdims=True))
@@ -116,10 +117,10 @@ def long_term(lengths=(10, 50, 100), cells=("rnn", "lstm", "gru"), forget_biases
     import torch
 
     if not lengths or min(lengths) < 1 or steps < 1:
-        raise InputError("lengths and steps must be positive")
+        raise InputError(_("lengths and steps must be positive"))
     bad = [c for c in cells if c not in ("rnn", "lstm", "gru")]
     if bad:
-        raise InputError(f"unknown cells {bad}", "Use --cells rnn,lstm,gru.")
+        raise InputError(_("unknown cells {bad}").format(bad=bad), _("Use --cells rnn,lstm,gru."))
     report = LongTermReport(list(lengths), list(cells), list(forget_biases), steps, batch, lr, hidden, seed)
     for length in lengths:
         test_x, test_y = make_batch(np.random.default_rng(seed + 1000 + length), eval_size, length)

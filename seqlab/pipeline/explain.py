@@ -13,7 +13,7 @@ from seqlab.pipeline.tracing import run_trace
 from seqlab.pretrained.loading import load_tokenizer
 from seqlab.pretrained.registry import resolve
 from seqlab.text.unicode import clean_surrogates, normalize
-from seqlab.tokens.record import TokenRecord
+from seqlab.tokens.record import TokenRecord, truncate
 
 EXPLAIN_LSTM_HIDDEN = 4  # small enough to read every gate of every step
 
@@ -55,19 +55,43 @@ class NormalizationStep:
         }
 
 
+STAGES = ("normalization", "tokens", "ids", "embedding", "lstm")  # stage k is STAGES[k - 1]
+
+
+@dataclass
+class WordSplit:
+    """A whitespace-separated word (어절) that the tokenizer cut into several tokens."""
+
+    word: str
+    pieces: list[str]
+
+    def to_dict(self) -> dict:
+        return {"word": self.word, "pieces": self.pieces}
+
+
 @dataclass
 class ExplainReport:
-    """Everything ``seqlab explain`` shows, stage by stage."""
+    """Everything ``seqlab explain`` shows, stage by stage (``STAGES``; the numbers are 1-based)."""
 
     model: str
     text: str
     normalization: NormalizationStep
-    tokens: TokenRecord
+    tokens: TokenRecord  # cut to the model's window when the text is longer (tokens.dropped says how much)
+    vocab_size: int = 0
+    word_splits: list[WordSplit] = field(default_factory=list)
     stages: dict = field(default_factory=dict)  # later stages: name -> record with to_dict()
+    skipped: dict = field(default_factory=dict)  # stage name -> why it was not run ("no_vectors")
+
+    @property
+    def content_tokens(self) -> int:
+        return len(self.tokens) - sum(self.tokens.special_tokens_mask)
 
     def to_dict(self) -> dict:
         out = {"model": self.model, "text": self.text, "normalization": self.normalization.to_dict(),
-               "tokens": self.tokens.to_dict()}
+               "tokens": self.tokens.to_dict(), "vocab_size": self.vocab_size,
+               "word_splits": [w.to_dict() for w in self.word_splits]}
+        if self.skipped:
+            out["skipped"] = self.skipped
         for name, record in self.stages.items():
             out[name] = record.to_dict()
         return out
@@ -103,15 +127,31 @@ def explain(text: str, model: str | None = None, *, normalization: str = "NFC", 
     tokenizer = load_tokenizer(model, normalization=normalization, vocab=vocab)
     record = tokenizer.encode(text)
     step = normalization_step(text, normalization, record.model_normalized)
-    report = ExplainReport(tokenizer.name, text, step, record)
-    if resolve(tokenizer.name).has_vectors:  # tokenizer-only models (kiwi, char...) have no vectors
-        from seqlab.tokens.record import truncate
-        from seqlab.vectors.encoder import load_encoder
+    spec = resolve(tokenizer.name)
+    if spec.has_vectors:  # every stage works on the tokens the model can read
+        record = truncate(record, getattr(tokenizer, "model_max_length", None) or 512)
+    report = ExplainReport(tokenizer.name, text, step, record, tokenizer.vocab_size, word_splits(record))
+    if not spec.has_vectors:  # tokenizer-only models (kiwi, char, whitespace) have no vectors
+        report.skipped = {"embedding": "no_vectors", "lstm": "no_vectors"}
+        return report
+    from seqlab.vectors.encoder import load_encoder
 
-        encoder = load_encoder(tokenizer.name)
-        limit = encoder.tokenizer.model_max_length or 512
-        (embedding,) = encoder.embed_records([truncate(record, limit)], pooling="mean", normalize=True)
-        report.stages["embedding"] = embedding
-        report.stages["lstm"] = run_trace("lstm", text, tokenizer.name, hidden=EXPLAIN_LSTM_HIDDEN, seed=0,
-                                          record=embedding.tokens)
+    (embedding,) = load_encoder(tokenizer.name).embed_records([record], pooling="mean", normalize=True)
+    report.stages["embedding"] = embedding
+    report.stages["lstm"] = run_trace("lstm", text, tokenizer.name, hidden=EXPLAIN_LSTM_HIDDEN, seed=0, record=record)
     return report
+
+
+def word_splits(record: TokenRecord) -> list[WordSplit]:
+    """The words that became more than one token, with their tokens, in reading order."""
+    groups: dict[int, list[int]] = {}
+    for i, w in enumerate(record.word_ids):
+        if w is not None and not record.special_tokens_mask[i]:
+            groups.setdefault(w, []).append(i)
+    out = []
+    for indices in groups.values():
+        if len(indices) > 1:
+            start = min(record.offsets[i][0] for i in indices)
+            end = max(record.offsets[i][1] for i in indices)
+            out.append(WordSplit(record.text[start:end].strip(), [record.tokens[i] for i in indices]))
+    return out

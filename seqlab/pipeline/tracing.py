@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from seqlab.errors import InputError, UsageError
+from seqlab.i18n import _
+from seqlab.pipeline.limits import MAX_HIDDEN, MAX_TRACE_BYTES
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.loss import LAST_STATE_LOSS, last_state_loss
 from seqlab.scratch.torch_layout import seeded_params
 
 CELLS = tuple(LAYERS)
 LOSS = f"{LAST_STATE_LOSS} (the squared norm of the last hidden state)"
-MAX_HIDDEN = 1024  # a trace is for reading: larger layers are for training
-MAX_TRACE_BYTES = 2 << 30  # what one trace may hold in memory (every step's numbers, and dW_hh per step)
 
 
 def trace_bytes(cell: str, steps: int, input_dim: int, hidden: int, backward: bool) -> int:
@@ -52,6 +52,8 @@ class TraceReport:
     backward: dict | None = None
     checkpoint: str | None = None
     extra: dict = field(default_factory=dict)
+    input_kind: str = "token_embeddings"  # token_embeddings, last_hidden_state or trained_embedding
+    input_pca: int | None = None  # the inputs reduced to this many numbers by PCA
 
     def to_dict(self, decimals: int | None = None, full_weights: bool = True) -> dict:
         """JSON-ready. ``decimals`` rounds every number (the API's display precision);
@@ -72,13 +74,15 @@ class TraceReport:
             return {"shape": list(np.shape(v)), "omitted": "ask with full=true for every number"}
 
         out = {"cell": self.cell, "model": self.model, "text": self.text, "tokens": self.tokens,
-               "input_source": self.input_source, "input_dim": self.input_dim, "hidden": self.hidden,
+               "input_source": self.input_source, "input_kind": self.input_kind, "input_pca": self.input_pca,
+               "input_dim": self.input_dim, "hidden": self.hidden,
                "seed": self.seed, "checkpoint": self.checkpoint,
                "weights": {k: weight(v) for k, v in self.weights.items()},
                "steps": [{k: conv(v) for k, v in s.items()} for s in self.steps],
                "final": {k: conv(v) for k, v in self.final.items()}}
         if self.backward is not None:
-            out["backward"] = {k: ([{kk: (weight(vv) if kk == "dW_hh" else conv(vv)) for kk, vv in s.items()} for s in v]
+            out["backward"] = {k: ([{kk: (weight(vv) if kk == "dW_hh" else conv(vv)) for kk,
+                                     vv in s.items()} for s in v]
                                    if k == "steps"
                                    else weight(v) if isinstance(v, np.ndarray) else conv(v))
                                for k, v in self.backward.items()}
@@ -112,8 +116,8 @@ def token_inputs(text: str, model: str | None, input_dim: int | None, contextual
     rec = record if record is not None else enc.tokenizer.encode(text)
     table = enc.model.get_input_embeddings().weight.detach().cpu().numpy()
     if input_dim is not None and not 1 <= input_dim <= table.shape[1]:
-        raise UsageError(f"--input-dim must be between 1 and {table.shape[1]} (the width of {enc.name}'s "
-                         f"vectors), got {input_dim}")
+        raise UsageError(_("--input-dim must be between 1 and {width} (the width of {name}'s vectors), got {input_dim}")
+                         .format(width=table.shape[1], name=enc.name, input_dim=input_dim))
     if contextual:
         vectors = enc.embed_records([rec])[0].hidden.astype(np.float64)
         what = f"last_hidden_state of {enc.name}"
@@ -145,28 +149,33 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
         max_tokens: refuse longer texts (the web app's limit on work per request).
     """
     if cell not in CELLS:
-        raise UsageError(f"unknown cell {cell!r}", f"Use one of: {', '.join(CELLS)}.")
+        raise UsageError(_("unknown cell {cell!r}").format(cell=cell),
+                         _("Use one of: {choices}.").format(choices=', '.join(CELLS)))
     if not 1 <= hidden <= MAX_HIDDEN:
-        raise UsageError(f"--hidden must be between 1 and {MAX_HIDDEN}, got {hidden}")
+        raise UsageError(_("--hidden must be between 1 and {MAX_HIDDEN}, got {hidden}")
+                         .format(MAX_HIDDEN=MAX_HIDDEN, hidden=hidden))
     extra = {}
     if checkpoint is not None:
         from seqlab.training.recurrent import recurrent_for_trace
 
         layer, model_name, tokens, inputs, source, extra = recurrent_for_trace(checkpoint, text, cell)
-        seed = None
+        seed, kind = None, "trained_embedding"
     else:
         model_name, tokens, inputs, source = token_inputs(text, model, input_dim, contextual, record)
+        kind = "last_hidden_state" if contextual else "token_embeddings"
         params = seeded_params(cell, inputs.shape[1], hidden, seed)  # torch's own default initialization
         layer = LAYERS[cell](inputs.shape[1], hidden, dtype=dtype, params=params)
     if max_tokens is not None and len(tokens) > max_tokens:
-        raise InputError(f"{len(tokens)} tokens: a trace takes at most {max_tokens}", "Use a shorter text.")
+        raise InputError(_("{n} tokens: a trace takes at most {max_tokens}").format(n=len(tokens), max_tokens=max_tokens),
+                         _("Use a shorter text."))
     need = trace_bytes(cell, len(tokens), inputs.shape[1], layer.hidden_size, backward)
     if need > MAX_TRACE_BYTES:
-        raise InputError(f"this trace would hold about {need / 2**30:.1f} GB ({len(tokens)} steps, hidden "
-                         f"{layer.hidden_size}{', with backward' if backward else ''}); the limit is "
-                         f"{MAX_TRACE_BYTES / 2**30:.0f} GB",
-                         "Use a shorter text, a smaller --hidden, or leave out --backward.")
-    out, _ = layer.forward(inputs[None])
+        what = _("{gb:.1f} GB for {steps} steps of hidden size {hidden} with backward") if backward else \
+            _("{gb:.1f} GB for {steps} steps of hidden size {hidden}")
+        raise InputError(_("this trace would hold about {what}; the limit is {limit:.0f} GB").format(
+            what=what.format(gb=need / 2**30, steps=len(tokens), hidden=layer.hidden_size), limit=MAX_TRACE_BYTES / 2**30),
+            _("Use a shorter text, a smaller --hidden, or leave out --backward."))
+    out, _unused = layer.forward(inputs[None])
     steps = [step_numbers(cell, t, tokens[t], s) for t, s in enumerate(layer.steps(0, 0))]
     p = layer.params
     weights = {"W_ih": p["weight_ih_l0"], "W_hh": p["weight_hh_l0"]}
@@ -178,10 +187,11 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
     if cell == "lstm":
         final["c"] = steps[-1]["c"]
     report = TraceReport(cell, model_name, text, tokens, source, inputs.shape[1], layer.hidden_size, seed, weights,
-                         steps, final, checkpoint=str(checkpoint) if checkpoint else None, extra=extra)
+                         steps, final, checkpoint=str(checkpoint) if checkpoint else None, extra=extra,
+                         input_kind=kind, input_pca=input_dim if checkpoint is None else None)
     if backward:
         value, d_out = last_state_loss(out)
-        _, grads = layer.backward(d_out, keep_steps=True)
+        _unused, grads = layer.backward(d_out, keep_steps=True)
         back_steps = []
         for t, k in enumerate(layer.backward_steps[(0, 0)]):
             rec = {"t": t, "token": tokens[t], "dh": k["dh"][0], "dh_norm": float(np.linalg.norm(k["dh"][0])),

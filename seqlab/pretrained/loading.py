@@ -6,9 +6,10 @@ import functools
 import threading
 from pathlib import Path
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, ModelUnavailable
+from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
-from seqlab.pretrained.install import from_pretrained
+from seqlab.pretrained.install import from_pretrained, hf_directory
 from seqlab.pretrained.registry import resolve
 from seqlab.text.unicode import FORMS
 from seqlab.tokens.base import Tokenizer
@@ -19,14 +20,39 @@ _lock = threading.Lock()
 
 @functools.cache
 def _load_hf(name: str, normalization: str):
-    """One loaded HF tokenizer per model and normalization (loading e5 takes about a second)."""
+    """One loaded HF tokenizer per model and normalization (loading e5 takes about half a second).
+
+    A directory with ``tokenizer.json`` (every embedded model, saved models) loads without
+    transformers; anything else (a hub id, a directory with only ``vocab.txt``) through ``AutoTokenizer``.
+    """
+    from seqlab.tokens.hf import HFTokenizer
+
+    spec = resolve(name)
+    directory = Path(hf_directory(spec)) if spec.embedded or Path(spec.name).is_dir() else None
+    if directory is not None and (directory / "tokenizer.json").exists():
+        return HFTokenizer.from_directory(name, directory, normalization)
+    if directory is not None:
+        check_model_directory(directory)
     from transformers import AutoTokenizer
     from transformers.utils import logging as hf_logging
 
-    from seqlab.tokens.hf import HFTokenizer
-
     hf_logging.set_verbosity_error()
-    return HFTokenizer(name, from_pretrained(AutoTokenizer, resolve(name)), normalization)
+    return HFTokenizer.from_transformers(name, from_pretrained(AutoTokenizer, spec), normalization)
+
+
+TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "sentencepiece.bpe.model", "spiece.model", "vocab.json",
+                   "tokenizer.model")
+
+
+def check_model_directory(directory: Path) -> None:
+    """A local --model folder must hold a tokenizer; say which files one needs when it does not."""
+    if not any((directory / name).exists() for name in TOKENIZER_FILES):
+        found = sorted(p.name for p in directory.iterdir())[:8]
+        raise ModelUnavailable(
+            _("{directory} is not a model directory: it has no tokenizer file ({expected})").format(
+                directory=directory, expected=", ".join(TOKENIZER_FILES[:2]) + ", …"),
+            _("It holds: {found}. Give a folder made by save_pretrained (tokenizer.json or vocab.txt, and "
+              "config.json), or an embedded model such as e5-small.").format(found=", ".join(found) or _("nothing")))
 
 
 def load_tokenizer(name: str | None = None, *, vocab: str | Path | Vocabulary | bool | None = None,
@@ -45,14 +71,15 @@ def load_tokenizer(name: str | None = None, *, vocab: str | Path | Vocabulary | 
     ['한', '국', '어']
     """
     if normalization not in FORMS:
-        raise InputError(f"unknown normalization {normalization!r}", f"Use one of: {', '.join(FORMS)}.")
+        raise InputError(_("unknown normalization {normalization!r}").format(normalization=normalization),
+                         _("Use one of: {choices}.").format(choices=', '.join(FORMS)))
     spec = resolve(name)
     if spec.kind == "hf":
         with _lock:
             tokenizer = _load_hf(spec.name, normalization)
         return tokenizer.with_prefix(prefix) if prefix else tokenizer
     if prefix:
-        raise InputError(f"--prefix applies to transformer models, not to {spec.name}")
+        raise InputError(_("--prefix applies to transformer models, not to {name}").format(name=spec.name))
     if vocab is False:
         table = None
     elif vocab is None or vocab is True:

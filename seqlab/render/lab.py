@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from seqlab.i18n import _
 from seqlab.lab.gradflow import GradFlowReport
 from seqlab.lab.longterm import LongTermReport
 from seqlab.lab.order import OrderReport
@@ -18,74 +18,99 @@ def _sample_steps(n: int) -> list[int]:
     return sorted(k for k in marks if 0 <= k < n)
 
 
+VANISHED = 1e-6  # a gradient that keeps less than this share over the sequence is said to vanish
+
+
+def gradflow_verdicts(report: GradFlowReport) -> list[str]:
+    """One sentence per cell, from this run's numbers: why its gradient vanished or survived."""
+    lines = []
+    for name, flow in report.cells.items():
+        if flow.factor_mean is not None:
+            lines.append(_("rnn: spectral radius of W_hh = {rho:.3f}; each step multiplies the gradient by "
+                           "‖diag(1-h_t²)·W_hh‖₂ ≈ {m:.3f} on average, so over {T} steps it keeps at most about "
+                           "{m:.3f}^{n} = {decay:.1e} of itself (measured: ‖∂L/∂h_0‖/‖∂L/∂h_T‖ = {kept:.1e}).").format(
+                rho=flow.spectral_radius, m=flow.factor_mean, T=report.steps, n=report.steps - 1,
+                decay=flow.factor_decay, kept=flow.kept))
+        if flow.forget_mean_overall is not None:
+            bias = (_("torch's default initialization") if flow.forget_bias is None
+                    else _("forget bias {b:g}").format(b=flow.forget_bias))
+            verdict = (_("the gradient along the cell state vanishes: a forget-gate bias of 1 to 3 (f ≈ 0.73 to 0.95) "
+                         "keeps it alive, e.g. --forget-bias 3") if flow.forget_decay < VANISHED
+                       else _("the gradient along the cell state survives the whole sequence"))
+            lines.append(_("lstm ({bias}): mean forget gate f̄ = {f:.3f}; along the cell state ∂c_t/∂c_(t-1) = "
+                           "diag(f_t), so over {T} steps the gradient keeps about f̄^{n} = {decay:.1e}; "
+                           "‖∂L/∂c_0‖ = {c0:.2e}: {verdict}.").format(
+                bias=bias, f=flow.forget_mean_overall, T=report.steps, n=report.steps - 1, decay=flow.forget_decay,
+                c0=flow.cell_grad_norms[0], verdict=verdict))
+        if name == "gru":
+            lines.append(_("gru: ‖∂L/∂h_0‖/‖∂L/∂h_T‖ = {kept:.1e} (the update gate z lets h_t copy h_(t-1)).").format(
+                kept=flow.kept))
+    return lines
+
+
 def gradflow_terminal(report: GradFlowReport, console: Console) -> None:
-    console.print(f"[bold]gradient flow[/] · {report.loss} · T = {report.steps}, H = {report.hidden}, "
-                  f"input {report.input_size}, seed {report.seed} · seqlab's own BPTT")
-    table = Table(title="‖∂L/∂h_k‖ per step k (loss at the last step)", title_justify="left")
+    console.print(_("[bold]gradient flow[/] · {loss} · T = {T}, H = {H}, input {I}, seed {seed} · seqlab's own BPTT")
+                  .format(loss=report.loss, T=report.steps, H=report.hidden, I=report.input_size, seed=report.seed))
+    table = Table(title=_("‖∂L/∂h_k‖ per step k (loss at the last step)"), title_justify="left")
     table.add_column("k", justify="right")
     for name in report.cells:
         table.add_column(name, justify="right")
     for k in _sample_steps(report.steps):
         table.add_row(str(k), *[f"{flow.grad_norms[k]:.2e}" for flow in report.cells.values()])
     console.print(table)
-    for flow in report.cells.values():
-        if flow.spectral_radius is not None:
-            console.print(f"rnn: spectral radius of W_hh = {flow.spectral_radius:.3f}; per-step factor "
-                          f"‖diag(1-h_t²)·W_hh‖₂: mean {np.mean(flow.factor_norms):.3f} "
-                          f"(a product of T such factors below 1 vanishes)")
-        if flow.forget_mean is not None:
-            bias = "default init" if flow.forget_bias is None else f"forget bias {flow.forget_bias:g}"
-            console.print(f"lstm ({bias}): mean forget gate f_t = {np.mean(flow.forget_mean):.3f}; along the cell "
-                          f"state ∂c_t/∂c_(t-1) = diag(f_t), so ‖∂L/∂c_0‖ = {flow.cell_grad_norms[0]:.2e}")
-    console.print("[dim]f ≈ σ(0) = 0.5 at default initialization: the LSTM's gradient vanishes too. Try "
-                  "--forget-bias 1 or 3, and plot with --plot grad.png[/]")
+    for line in gradflow_verdicts(report):
+        console.print(escape(line))
 
 
 def gradflow_plot(report: GradFlowReport, out) -> object:
     series = {name: flow.grad_norms for name, flow in report.cells.items()}
-    bias = report.cells.get("lstm")
+    lstm = report.cells.get("lstm")
     sub = f"T={report.steps}, H={report.hidden}, seed {report.seed}"
-    if bias is not None and bias.forget_bias is not None:
-        sub += f", LSTM forget bias {bias.forget_bias:g}"
-    return write_lines(series, out, f"‖∂L/∂h_k‖ ({report.loss})", "step k", "gradient norm (log scale)", log_y=True,
-                       subtitle=sub)
+    if lstm is not None and lstm.forget_bias is not None:
+        sub += ", " + _("LSTM forget bias {b:g}").format(b=lstm.forget_bias)
+    return write_lines(series, out, f"‖∂L/∂h_k‖ ({report.loss})", _("step k"), _("gradient norm (log scale)"),
+                       log_y=True, subtitle=sub)
 
 
 def order_terminal(report: OrderReport, console: Console) -> None:
-    console.print(f"[bold]order demo[/] · {escape(report.model)} token embeddings · bag-of-embeddings MLP vs "
-                  f"{report.cell.upper()} (hidden {report.hidden}, seed {report.seed})")
+    console.print(_("[bold]order demo[/] · {model} token embeddings · bag-of-embeddings MLP vs {cell} (hidden {h}, "
+                    "seed {seed})").format(model=escape(report.model), cell=report.cell.upper(), h=report.hidden,
+                                           seed=report.seed))
     for p in report.pairs:
-        table = Table(title=f"{escape(p.a)!s}  vs  {escape(p.b)}", title_justify="left")
-        table.add_column("", min_width=10, no_wrap=True)
-        table.add_column(escape(p.a), no_wrap=True)
-        table.add_column(escape(p.b), no_wrap=True)
-        table.add_row("tokens", escape(" ".join(p.tokens_a)), escape(" ".join(p.tokens_b)))
-        table.add_row("MLP output", " ".join(f"{v:+.6f}" for v in p.mlp_a), " ".join(f"{v:+.6f}" for v in p.mlp_b))
-        table.add_row(f"{report.cell} h_T", " ".join(f"{v:+.3f}" for v in p.rnn_a), " ".join(f"{v:+.3f}" for v in p.rnn_b))
+        table = Table(title=f"{escape(p.a)}  vs  {escape(p.b)}", title_justify="left")
+        table.add_column(_("quantity"), no_wrap=True)
+        table.add_column(escape(p.a))
+        table.add_column(escape(p.b))
+        table.add_row(_("tokens"), escape(" ".join(p.tokens_a)), escape(" ".join(p.tokens_b)))
+        table.add_row(_("MLP output"), " ".join(f"{v:+.6f}" for v in p.mlp_a), " ".join(f"{v:+.6f}" for v in p.mlp_b))
+        table.add_row(f"{report.cell} h_T", " ".join(f"{v:+.3f}" for v in p.rnn_a),
+                      " ".join(f"{v:+.3f}" for v in p.rnn_b))
         console.print(table)
-        verdict = "bit-identical (the bag cannot see order)" if p.mlp_bit_identical else "DIFFERENT"
-        console.print(f"  MLP: {verdict} · {report.cell}: max |h_T(a) - h_T(b)| = {p.rnn_max_difference:.4f}")
+        verdict = (_("bit-identical (the bag cannot see order)") if p.mlp_bit_identical else _("DIFFERENT"))
+        console.print("  " + _("MLP: {verdict} · {cell}: max |h_T(a) - h_T(b)| = {d:.4f}").format(
+            verdict=verdict, cell=report.cell, d=p.rnn_max_difference))
     ln = report.lengths
-    console.print(f"\nsame {report.cell} weights ({ln['parameters']:,} parameters) on 3 tokens and on 30 tokens; an MLP "
-                  f"over concatenated vectors would need {ln['mlp_concat_input_size']['3 tokens']:,} and "
-                  f"{ln['mlp_concat_input_size']['30 tokens']:,} inputs")
+    console.print("\n" + _("the same {cell} weights ({n:,} parameters) run on 3 tokens and on 30 tokens; an MLP over "
+                           "concatenated vectors would need {a:,} and {b:,} inputs").format(
+        cell=report.cell, n=ln["parameters"], a=ln["mlp_concat_input_size"]["3 tokens"],
+        b=ln["mlp_concat_input_size"]["30 tokens"]))
     ws = report.weight_sharing
-    table = Table(title=f"weight sharing: dW_hh = Σ_t dW_hh(t) over {ws['steps']} steps ({ws['loss']})",
-                  title_justify="left")
+    table = Table(title=_("weight sharing: dW_hh = Σ_t dW_hh(t) over {n} steps ({loss})").format(
+        n=ws["steps"], loss=ws["loss"]), title_justify="left")
     table.add_column("t", justify="right")
     table.add_column("‖dW_hh(t)‖", justify="right")
     norms = ws["contribution_norms"]
     for t in _sample_steps(len(norms)):
         table.add_row(str(t), f"{norms[t]:.3e}")
     console.print(table)
-    console.print(f"‖dW_hh‖ = {ws['dW_hh_norm']:.3e}; max |Σ_t dW_hh(t) - dW_hh| = "
-                  f"{ws['max_abs_difference_sum_vs_dW_hh']:.1e}")
+    console.print(_("‖dW_hh‖ = {norm:.3e}; max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(
+        norm=ws["dW_hh_norm"], error=ws["max_abs_difference_sum_vs_dW_hh"]))
 
 
 def order_plot(report: OrderReport, out) -> object:
     norms = report.weight_sharing["contribution_norms"]
-    return write_lines({"‖dW_hh(t)‖": norms}, out, "per-step contributions to dW_hh (their sum is dW_hh)",
-                       "step t", "norm (log scale)", log_y=True)
+    return write_lines({"‖dW_hh(t)‖": norms}, out, _("per-step contributions to dW_hh (their sum is dW_hh)"),
+                       _("step t"), _("norm (log scale)"), log_y=True)
 
 
 def longterm_terminal(report: LongTermReport, console: Console) -> None:

@@ -21,7 +21,7 @@ def models_table(rows: list[dict], console: Console) -> None:
             where = f"[dim]{_('vocabulary built on first use')}[/]"
         else:
             where = _("[yellow]converted on first use[/] (or now: seqlab models install {name})").format(name=r["name"])
-        table.add_row(escape(name), f"{escape(r['source'])}\n[dim]{escape(r['description'])}[/]", where)
+        table.add_row(escape(name), f"{escape(_(r['source']))}\n[dim]{escape(_(r['description']))}[/]", where)
     console.print(table)
     console.print(_("Any Hugging Face hub id (e.g. klue/bert-base, needs network once) or local directory "
                     "works as --model too."), highlight=False)

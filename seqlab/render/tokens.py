@@ -1,12 +1,22 @@
-"""Token records and tokenizer comparisons as rich tables and Markdown."""
+"""Token records and tokenizer comparisons as rich tables and Markdown, in the interface language."""
 
 from __future__ import annotations
 
 from rich.markup import escape
 from rich.table import Table
 
+from seqlab.i18n import _
 from seqlab.tokens.comparison import ComparisonRow
 from seqlab.tokens.record import TokenRecord
+
+KIND_STYLE = {"special": "magenta", "word start": "green", "subword": "cyan", "unk": "bold red"}
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def kind_label(kind: str) -> str:
+    return {"special": _("special token"), "word start": _("word start"), "subword": _("subword continuation"),
+            "unk": _("unknown (OOV)")}[kind]
 
 
 def token_kind(record: TokenRecord, i: int) -> str:
@@ -17,31 +27,41 @@ def token_kind(record: TokenRecord, i: int) -> str:
     return "subword" if record.continuation[i] else "word start"
 
 
-_STYLE = {"special": "magenta", "unk": "bold red", "subword": "cyan", "word start": "green"}
+def visible(s: str) -> str:
+    """Control, invisible and direction-changing characters as escapes (``\\u200b``), everything else as it is."""
+    return "".join(c if c.isprintable() and c not in _INVISIBLE and c not in _BIDI
+                   else c.encode("unicode_escape").decode() for c in s)
 
 
-def _visible(s: str) -> str:
-    """Make control and invisible characters visible: '\\x00' -> '\\x00', ZWJ -> '\\u200d'."""
-    return "".join(c if c.isprintable() and c not in "\u200b\u200c\u200d\ufeff" else c.encode("unicode_escape").decode()
-                   for c in s)
+def token_table(record: TokenRecord, max_rows: int = 200, width: int | None = None) -> Table:
+    """One row per token: position, token, id, kind, span of the original text, masks.
 
+    Below 100 columns the kind and the span move into one column and the masks are left
+    out (they are printed under the table by ``explain``): nothing is cut.
+    """
+    narrow = width is not None and width < 100
+    table = Table(title=_("{n} tokens · model {model}").format(n=len(record), model=record.model),
+                  title_justify="left")
+    columns = [("#", "right"), (_("token"), "left"), ("id", "right")]
+    columns += [(_("kind · span"), "left")] if narrow else [(_("kind"), "left"), ("offsets", "left"),
+                                                           (_("original text"), "left"), ("mask", "right")]
+    if record.token_type_ids is not None and not narrow:
+        columns.append(("type", "right"))
+    columns.append((_("word"), "right"))
+    for name, justify in columns:
+        table.add_column(name, justify=justify, no_wrap=name not in (_("kind · span"), _("original text")))
 
-def token_table(record: TokenRecord, max_rows: int = 200) -> Table:
-    """One row per token: position, token, id, kind, span of the original text, masks."""
-    table = Table(title=f"{len(record)} tokens · model {record.model}", title_justify="left")
-    for col in ("#", "token", "id", "kind", "offsets", "original text", "mask"):
-        table.add_column(col, justify="right" if col in ("#", "id", "mask") else "left")
-    if record.token_type_ids is not None:
-        table.add_column("type", justify="right")
-    table.add_column("word", justify="right")
     def row(i: int) -> list[str]:
         kind = token_kind(record, i)
         s, e = record.offsets[i]
-        cells = [str(i), f"[{_STYLE[kind]}]{escape(_visible(record.tokens[i]))}[/]", str(record.input_ids[i]), kind,
-                 f"{s}–{e}" if not record.special_tokens_mask[i] else "", escape(_visible(record.text[s:e])),
-                 str(record.attention_mask[i])]
-        if record.token_type_ids is not None:
-            cells.append(str(record.token_type_ids[i]))
+        span = f"{s}–{e}" if not record.special_tokens_mask[i] else ""
+        cells = [str(i), f"[{KIND_STYLE[kind]}]{escape(visible(record.tokens[i]))}[/]", str(record.input_ids[i])]
+        if narrow:
+            cells.append(f"{kind_label(kind)} {span}".strip())
+        else:
+            cells += [kind_label(kind), span, escape(visible(record.text[s:e])), str(record.attention_mask[i])]
+            if record.token_type_ids is not None:
+                cells.append(str(record.token_type_ids[i]))
         w = record.word_ids[i]
         return cells + ["" if w is None else str(w)]
 
@@ -52,59 +72,81 @@ def token_table(record: TokenRecord, max_rows: int = 200) -> Table:
     else:
         for i in range(max_rows - 1):
             table.add_row(*row(i))
-        table.add_row("…", f"{n - max_rows} more", *[""] * (len(table.columns) - 2))
+        table.add_row("…", _("{n} more").format(n=n - max_rows), *[""] * (len(table.columns) - 2))
         table.add_row(*row(n - 1))
     return table
 
 
 def unk_lines(record: TokenRecord) -> list[str]:
-    return [f"token {u.index} is {record.tokens[u.index]} (id {record.input_ids[u.index]}): the model has no piece "
-            f"for {_visible(u.chars)!r} (characters {u.start}–{u.end})" for u in record.unk]
+    return [_("token {index} is {token} (id {id}): the model has no piece for {chars!r} (characters {start}–{end})")
+            .format(index=u.index, token=record.tokens[u.index], id=record.input_ids[u.index], chars=visible(u.chars),
+                    start=u.start, end=u.end) for u in record.unk]
+
+
+def truncation_line(record: TokenRecord) -> str | None:
+    if not record.dropped:
+        return None
+    return _("truncated to {n} tokens: {dropped} tokens dropped").format(n=len(record), dropped=record.dropped)
 
 
 def render_tokens(record: TokenRecord, console, max_rows: int = 200) -> None:
     """``seqlab tokenize`` in the terminal: the table, every [UNK] explained, and what truncation cut."""
-    console.print(token_table(record, max_rows=max_rows))
+    console.print(token_table(record, max_rows=max_rows, width=console.width))
     for line in unk_lines(record):
         console.print(f"[red]{escape(line)}[/]", highlight=False)
-    if record.dropped:
-        console.print(f"[yellow]truncated to {len(record)} tokens: {record.dropped} tokens dropped[/]")
+    note = truncation_line(record)
+    if note:
+        console.print(f"[yellow]{escape(note)}[/]")
 
 
 def _md_cell(s: str) -> str:
-    return _visible(s).replace("|", "\\|") or " "
+    return visible(s).replace("|", "\\|") or " "
 
 
 def tokens_markdown(record: TokenRecord) -> str:
-    lines = [f"**{len(record)} tokens** · model `{record.model}`", "",
-             "| # | token | id | kind | offsets | original | mask |", "|---:|---|---:|---|---|---|---:|"]
+    lines = [_("**{n} tokens** · model `{model}`").format(n=len(record), model=record.model), "",
+             f"| # | {_('token')} | id | {_('kind')} | offsets | {_('original text')} | mask |",
+             "|---:|---|---:|---|---|---|---:|"]
     for i, tok in enumerate(record.tokens):
         s, e = record.offsets[i]
-        lines.append(f"| {i} | `{_md_cell(tok)}` | {record.input_ids[i]} | {token_kind(record, i)} | "
+        lines.append(f"| {i} | `{_md_cell(tok)}` | {record.input_ids[i]} | {kind_label(token_kind(record, i))} | "
                      f"{'' if record.special_tokens_mask[i] else f'{s}–{e}'} | {_md_cell(record.text[s:e])} | "
                      f"{record.attention_mask[i]} |")
+    note = truncation_line(record)
+    if note:
+        lines += ["", note]
     return "\n".join(lines)
 
 
-_COLUMNS = [("model", "model", "{}"), ("vocab", "vocab_size", "{:,}"), ("tokens", "tokens", "{:,}"),
-            ("tokens/word", "fertility", "{:.2f}"), ("[UNK] rate", "unk_rate", "{:.2%}"),
-            ("chars/token", "chars_per_token", "{:.2f}"), ("len p50", "length_p50", "{:.0f}"),
-            ("len p95", "length_p95", "{:.0f}"), ("len max", "length_max", "{}")]
+def _columns():
+    return [(_("model"), "model", "{}"), (_("vocab"), "vocab_size", "{:,}"), (_("tokens"), "tokens", "{:,}"),
+            (_("tokens/word"), "fertility", "{:.2f}"), (_("[UNK] rate"), "unk_rate", "{:.2%}"),
+            (_("chars/token"), "chars_per_token", "{:.2f}"), (_("len p50"), "length_p50", "{:.0f}"),
+            (_("len p95"), "length_p95", "{:.0f}"), (_("len max"), "length_max", "{}")]
 
 
 def comparison_table(rows: list[ComparisonRow], width: int | None = None) -> Table:
+    """One row per tokenizer. Below 100 columns the length percentiles move into one column; nothing is cut."""
     first = rows[0] if rows else None
-    title = f"{first.texts} texts, {first.words} words" if first else "no texts"
+    title = _("{texts:,} texts, {words:,} words").format(texts=first.texts, words=first.words) if first \
+        else _("no texts")
     table = Table(title=title, title_justify="left")
-    for name, *_ in _COLUMNS:
-        table.add_column(name, justify="left" if name == "model" else "right")
+    columns = _columns()
+    if width is not None and width < 100:
+        columns = columns[:6] + [(_("length p50/p95/max"), None, None)]
+    for name, *_rest in columns:
+        table.add_column(name, justify="left" if name == _("model") else "right", no_wrap=True)
     for r in rows:
-        table.add_row(*[fmt.format(getattr(r, attr)) for _, attr, fmt in _COLUMNS])
+        cells = [fmt.format(getattr(r, attr)) for _name, attr, fmt in columns if attr is not None]
+        if len(cells) < len(columns):
+            cells.append(f"{r.length_p50:.0f}/{r.length_p95:.0f}/{r.length_max}")
+        table.add_row(*cells)
     return table
 
 
 def comparison_markdown(rows: list[ComparisonRow]) -> str:
-    head = "| " + " | ".join(n for n, *_ in _COLUMNS) + " |"
-    sep = "|" + "|".join("---" if n == "model" else "---:" for n, *_ in _COLUMNS) + "|"
-    body = ["| " + " | ".join(fmt.format(getattr(r, a)) for _, a, fmt in _COLUMNS) + " |" for r in rows]
+    columns = _columns()
+    head = "| " + " | ".join(n for n, *_rest in columns) + " |"
+    sep = "|" + "|".join("---" if attr == "model" else "---:" for _n, attr, _f in columns) + "|"
+    body = ["| " + " | ".join(fmt.format(getattr(r, a)) for _n, a, fmt in columns) + " |" for r in rows]
     return "\n".join([head, sep, *body])

@@ -14,34 +14,65 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from seqlab.i18n import _, current
 from seqlab.pipeline.tracing import TraceReport
 
-# the rows of one step, in the lecture's order: (key in the step record, label, the equation it comes from)
-ROWS = {
-    "rnn": [("x", "x_t", "the input vector"), ("x_proj", "W_xh·x_t", ""), ("h_prev", "h_{t-1}", ""),
-            ("h_proj", "W_hh·h_{t-1}", ""), ("bias", "b", "b_ih + b_hh"),
-            ("pre", "z", "W_xh·x_t + W_hh·h_{t-1} + b"), ("h", "h_t", "tanh(z)")],
-    "lstm": [("x", "x_t", "the input vector"), ("x_proj", "W_xh·x_t", "gate blocks i|f|g|o"),
-             ("h_prev", "h_{t-1}", ""), ("h_proj", "W_hh·h_{t-1}", "gate blocks i|f|g|o"),
-             ("bias", "b", "b_ih + b_hh, blocks i|f|g|o"),
-             ("pre_f", "z_f", "W_xf·x_t + W_hf·h_{t-1} + b_f"), ("pre_i", "z_i", "W_xi·x_t + W_hi·h_{t-1} + b_i"),
-             ("pre_o", "z_o", "W_xo·x_t + W_ho·h_{t-1} + b_o"), ("pre_g", "z_g", "W_xg·x_t + W_hg·h_{t-1} + b_g"),
-             ("f", "f forget", "σ(z_f)"), ("i", "i input", "σ(z_i)"), ("o", "o output", "σ(z_o)"),
-             ("g", "g candidate", "tanh(z_g)"), ("c_prev", "c_{t-1}", ""), ("c", "c_t", "f⊙c_{t-1} + i⊙g"),
-             ("h", "h_t", "o⊙tanh(c_t)")],
-    "gru": [("x", "x_t", "the input vector"), ("x_proj", "W_xh·x_t", "gate blocks r|z|n"),
-            ("h_prev", "h_{t-1}", ""), ("h_proj", "W_hh·h_{t-1}", "gate blocks r|z|n"),
-            ("r", "r reset", "σ(W_xr·x_t + W_hr·h_{t-1} + b_r)"), ("z", "z update", "σ(W_xz·x_t + W_hz·h_{t-1} + b_z)"),
-            ("hn", "W_hn·h+b_hn", "what the reset gate scales"), ("n", "n candidate", "tanh(W_xn·x_t + b_xn + r⊙(W_hn·h_{t-1} + b_hn))"),
-            ("h", "h_t", "(1-z)⊙n + z⊙h_{t-1}")],
-}
+
+# the rows of one step, in the lecture's order: (key in the step record, symbol, name, the equation it comes from)
+def step_rows(cell: str) -> list[tuple[str, str, str, str]]:
+    blocks = _("gate blocks {order}").format(order="i|f|g|o" if cell == "lstm" else "r|z|n")
+    common = [("x", "x_t", _("input"), ""), ("x_proj", "W_xh·x_t", "", blocks if cell != "rnn" else ""),
+              ("h_prev", "h_{t-1}", _("previous hidden state"), ""),
+              ("h_proj", "W_hh·h_{t-1}", "", blocks if cell != "rnn" else "")]
+    if cell == "rnn":
+        return common + [("bias", "b", _("bias"), "b_ih + b_hh"), ("pre", "z", "", "W_xh·x_t + W_hh·h_{t-1} + b"),
+                         ("h", "h_t", _("hidden state"), "tanh(z)")]
+    if cell == "lstm":
+        return common + [
+            ("bias", "b", _("bias"), "b_ih + b_hh"),
+            ("pre_f", "z_f", "", "W_xf·x_t + W_hf·h_{t-1} + b_f"), ("pre_i", "z_i", "",
+                                                                    "W_xi·x_t + W_hi·h_{t-1} + b_i"),
+            ("pre_o", "z_o", "", "W_xo·x_t + W_ho·h_{t-1} + b_o"), ("pre_g", "z_g", "",
+                                                                    "W_xg·x_t + W_hg·h_{t-1} + b_g"),
+            ("f", "f", _("forget gate"), "σ(z_f)"), ("i", "i", _("input gate"), "σ(z_i)"),
+            ("o", "o", _("output gate"), "σ(z_o)"), ("g", "g", _("candidate"), "tanh(z_g)"),
+            ("c_prev", "c_{t-1}", _("previous cell state"), ""), ("c", "c_t", _("cell state"), "f⊙c_{t-1} + i⊙g"),
+            ("h", "h_t", _("hidden state"), "o⊙tanh(c_t)")]
+    return common + [
+        ("r", "r", _("reset gate"), "σ(W_xr·x_t + W_hr·h_{t-1} + b_r)"),
+        ("z", "z", _("update gate"), "σ(W_xz·x_t + W_hz·h_{t-1} + b_z)"),
+        ("hn", "W_hn·h+b_hn", "", _("what the reset gate scales")),
+        ("n", "n", _("candidate"), "tanh(W_xn·x_t + b_xn + r⊙(W_hn·h_{t-1} + b_hn))"),
+        ("h", "h_t", _("hidden state"), "(1-z)⊙n + z⊙h_{t-1}")]
+
+
+def row_label(symbol: str, name: str) -> str:
+    return f"{symbol} {name}".strip()
+
+
+def input_description(report: TraceReport) -> str:
+    """Where x_t comes from, in words: rows of the input embedding matrix, last_hidden_state, or a trained model."""
+    if report.input_kind == "trained_embedding":
+        text = _("the trained embedding of {run}").format(run=report.checkpoint)
+    elif report.input_kind == "last_hidden_state":
+        text = _("last_hidden_state of {model}").format(model=report.model)
+    else:
+        text = _("token embeddings of {model} (rows of its input embedding matrix, not last_hidden_state)").format(
+            model=report.model)
+    if report.input_pca:
+        text += ", " + _("reduced to {k} numbers by PCA over the vocabulary's embedding matrix: x = (e - mean)·V_k")\
+            .format(k=report.input_pca)
+    return text
+
+
 TITLES = {"rnn": "h_t = tanh(W_xh·x_t + W_hh·h_{t-1} + b)",
           "lstm": "f, i, o = σ(…), g = tanh(…), c_t = f⊙c_{t-1} + i⊙g, h_t = o⊙tanh(c_t)",
           "gru": "h_t = (1-z)⊙n + z⊙h_{t-1}"}
 # torch stacks the gates' rows in this order; the lecture reads them in ``LECTURE_ORDER``
 TORCH_ORDER = {"rnn": ("h",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
 LECTURE_ORDER = {"rnn": ("h",), "lstm": ("f", "i", "o", "g"), "gru": ("r", "z", "n")}
-WEIGHT_NAMES = {"W_ih": ("W_xh", "weight_ih_l0"), "W_hh": ("W_hh", "weight_hh_l0"), "b": ("b", "bias_ih_l0 + bias_hh_l0"),
+WEIGHT_NAMES = {"W_ih": ("W_xh", "weight_ih_l0"), "W_hh": ("W_hh", "weight_hh_l0"),
+                "b": ("b", "bias_ih_l0 + bias_hh_l0"),
                 "b_ih": ("b_x", "bias_ih_l0"), "b_hh": ("b_h", "bias_hh_l0")}
 SMALL = 64  # matrices with at most this many numbers are printed in full
 
@@ -84,7 +115,7 @@ def weight_blocks(report: TraceReport) -> list[tuple[str, np.ndarray]]:
 def _matrix_table(name: str, m: np.ndarray, precision: int) -> Table:
     m = np.atleast_2d(m)
     table = Table(title=f"{name} {list(np.shape(m))}", title_justify="left", show_header=False)
-    for _ in range(m.shape[1]):
+    for _column in range(m.shape[1]):
         table.add_column(justify="right")
     for row in m:
         table.add_row(*[f"{x:+.{precision}f}" for x in row])
@@ -96,39 +127,54 @@ def _gate_means(step: dict) -> str:
     return "" if not means else "  ".join(f"{k}̄ {v:.2f}" for k, v in means.items())
 
 
-def render_terminal(report: TraceReport, console: Console, precision: int = 4, limit: int = 8) -> None:
-    console.print(f"[bold]seqlab trace {report.cell}[/] · {escape(report.model)} · hidden {report.hidden} · "
-                  f"input {report.input_dim} · seed {report.seed}")
-    console.print(f"inputs: {escape(report.input_source)}")
-    console.print(f"equations: {TITLES[report.cell]}")
+def header_lines(report: TraceReport) -> list[str]:
+    lines = [_("seqlab trace {cell} · {model} · hidden {h} · input {i} · seed {seed}").format(
+        cell=report.cell, model=report.model, h=report.hidden, i=report.input_dim, seed=report.seed),
+        _("inputs: {source}").format(source=input_description(report)),
+        _("equations: {equations}").format(equations=TITLES[report.cell])]
     if report.checkpoint:
-        console.print(f"weights: trained checkpoint {escape(report.checkpoint)}")
+        lines.append(_("weights: trained checkpoint {run}").format(run=report.checkpoint))
+    return lines
+
+
+def render_terminal(report: TraceReport, console: Console, precision: int = 4, limit: int = 8) -> None:
+    head = header_lines(report)
+    console.print(f"[bold]{escape(head[0])}[/]")
+    for line in head[1:]:
+        console.print(escape(line))
     for name, m in weight_blocks(report):
         if np.ndim(m) == 1 and np.size(m) <= SMALL:
             console.print(f"{name} = {fmt_vector(m, precision, SMALL)}")
         elif np.size(m) <= SMALL:
             console.print(_matrix_table(name, m, precision))
         else:
-            console.print(f"{name}: shape {list(np.shape(m))} (too large to print; use --hidden/--input-dim small)")
+            console.print(_("{name}: shape {shape} (too large to print; use a small --hidden and --input-dim)").format(
+                name=name, shape=list(np.shape(m))))
+    wide = console.width >= 110  # the equation of each row in a column of its own
     for step in report.steps:
-        title = f"t = {step['t']}  token {escape(step['token'])}"
+        title = _("t = {t}  token {token}").format(t=step["t"], token=escape(step["token"]))
         if step.get("gate_means"):
             title += f"  ({_gate_means(step)})"
         table = Table(title=title, title_justify="left")
-        table.add_column("quantity", no_wrap=True)
-        table.add_column("values")  # long vectors wrap between numbers
-        for key, label, formula in ROWS[report.cell]:
-            shown = f"{label} = {formula}" if formula and len(label) + len(formula) <= 18 else label
-            table.add_row(escape(shown), fmt_vector(step[key], precision, limit))
+        table.add_column(_("quantity"), no_wrap=True)
+        if wide:
+            table.add_column(_("equation"), no_wrap=True)
+        table.add_column(_("values"))  # long vectors wrap between numbers
+        for key, symbol, name, formula in step_rows(report.cell):
+            cells = [escape(row_label(symbol, name))] + ([escape(formula)] if wide else [])
+            table.add_row(*cells, fmt_vector(step[key], precision, limit))
         console.print(table)
-    console.print(f"[bold]final hidden state[/] h_T = {fmt_vector(report.final.get('h', []), precision, limit)}")
+    console.print(_("[bold]final hidden state[/] h_T = {values}").format(
+        values=fmt_vector(report.final.get("h", []), precision, limit)))
     if "c" in report.final:
-        console.print(f"final cell state c_T = {fmt_vector(report.final['c'], precision, limit)}")
+        console.print(_("final cell state c_T = {values}").format(values=fmt_vector(report.final["c"], precision,
+                                                                                    limit)))
     if report.backward:
         b = report.backward
-        console.print(f"\n[bold]backward[/]: {b['loss']} = {b['value']:.{precision}f}")
-        table = Table(title="gradients per step (BPTT)", title_justify="left")
-        for col in ("t", "token", "‖dL/dh_t‖", "dL/dh_t") + (("dL/dc_t",) if report.cell == "lstm" else ()) + \
+        console.print("\n" + _("[bold]backward[/]: {loss} = {value}").format(loss=b["loss"],
+                                                                           value=f"{b['value']:.{precision}f}"))
+        table = Table(title=_("gradients per step (BPTT)"), title_justify="left")
+        for col in ("t", _("token"), "‖dL/dh_t‖", "dL/dh_t") + (("dL/dc_t",) if report.cell == "lstm" else ()) + \
                 ("‖dW_hh(t)‖",):
             table.add_column(col, no_wrap=col in ("t", "‖dL/dh_t‖", "‖dW_hh(t)‖"))
         for s in b["steps"]:
@@ -138,38 +184,40 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
             row.append(f"{s['dW_hh_norm']:.3e}")
             table.add_row(*row)
         console.print(table)
-        console.print(f"dW_hh = Σ_t dW_hh(t), the same W_hh at every step (weight sharing): "
-                      f"max |Σ_t dW_hh(t) - dW_hh| = {b['dW_hh_sum_error']:.1e}")
+        console.print(_("dW_hh = Σ_t dW_hh(t): the same W_hh serves every step (weight sharing); "
+                        "max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(error=b["dW_hh_sum_error"]))
         if np.size(b["dW_hh"]) <= SMALL:
             console.print(_matrix_table("dW_hh", b["dW_hh"], precision))
 
 
 def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> str:
-    out = [f"# seqlab trace `{report.cell}` · `{report.model}`", "",
-           f"- text: `{report.text}`", f"- inputs: {report.input_source}",
-           f"- hidden {report.hidden}, input {report.input_dim}, seed {report.seed}",
-           f"- equations: `{TITLES[report.cell]}`", ""]
+    head = header_lines(report)
+    out = [f"# {head[0]}", "", "- " + _("text: {text}").format(text=f"`{report.text}`")] + \
+        [f"- {line}" for line in head[1:]] + [""]
     for name, m in weight_blocks(report):
         if np.size(m) <= SMALL:
-            rows = np.atleast_2d(m)
-            out += [f"**{name}** {list(np.shape(m))}", "", "| " + " | ".join([""] * rows.shape[1]) + " |",
-                    "|" + "---:|" * rows.shape[1]]
-            out += ["| " + " | ".join(f"{x:+.{precision}f}" for x in r) + " |" for r in rows]
+            matrix = np.atleast_2d(m)
+            out += [f"**{name}** {list(np.shape(m))}", "", "| " + " | ".join([""] * matrix.shape[1]) + " |",
+                    "|" + "---:|" * matrix.shape[1]]
+            out += ["| " + " | ".join(f"{x:+.{precision}f}" for x in r) + " |" for r in matrix]
             out.append("")
     for step in report.steps:
-        out += [f"## t = {step['t']}: `{step['token']}`", "", "| quantity | equation | values |", "|---|---|---|"]
-        out += [f"| {label} | {formula} | `{fmt_vector(step[key], precision, limit)}` |"
-                for key, label, formula in ROWS[report.cell]]
+        out += [f"## t = {step['t']}: `{step['token']}`", "",
+                f"| {_('quantity')} | {_('equation')} | {_('values')} |", "|---|---|---|"]
+        out += [f"| {row_label(symbol, name)} | {formula} | `{fmt_vector(step[key], precision, limit)}` |"
+                for key, symbol, name, formula in step_rows(report.cell)]
         if step.get("gate_means"):
-            out += ["", f"Mean gates: {_gate_means(step)}"]
+            out += ["", _("mean gates: {means}").format(means=_gate_means(step))]
         out.append("")
     out.append(f"**h_T** = `{fmt_vector(report.final.get('h', []), precision, limit)}`")
     if report.backward:
         b = report.backward
-        out += ["", f"## Backward: {b['loss']} = {b['value']:.{precision}f}", "",
-                "| t | token | ‖dL/dh_t‖ | ‖dW_hh(t)‖ |", "|---:|---|---:|---:|"]
+        out += ["", "## " + _("Backward (BPTT): {loss} = {value}").format(loss=b["loss"],
+                                                                          value=f"{b['value']:.{precision}f}"), "",
+                f"| t | {_('token')} | ‖dL/dh_t‖ | ‖dW_hh(t)‖ |", "|---:|---|---:|---:|"]
         out += [f"| {s['t']} | `{s['token']}` | {s['dh_norm']:.3e} | {s['dW_hh_norm']:.3e} |" for s in b["steps"]]
-        out += ["", f"max |Σ_t dW_hh(t) - dW_hh| = {b['dW_hh_sum_error']:.1e} (weight sharing)"]
+        out += ["", _("dW_hh = Σ_t dW_hh(t): the same W_hh serves every step (weight sharing); "
+                      "max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(error=b["dW_hh_sum_error"])]
     return "\n".join(out) + "\n"
 
 
@@ -189,38 +237,39 @@ def _bars(values, precision: int) -> str:
 def render_html(report: TraceReport, precision: int = 4, limit: int = 8) -> str:
     """One self-contained page: a table per step, numbers plus small bars (hover a bar for its value)."""
     e = html.escape
-    parts = [f"<h1>seqlab trace {e(report.cell)} · {e(report.model)}</h1>",
-             (f"<p>{e(report.text)}</p><p>inputs: {e(report.input_source)}<br>hidden {report.hidden}, "
-             f"input {report.input_dim}, seed {report.seed}<br><code>{e(TITLES[report.cell])}</code></p>")]
+    head = header_lines(report)
+    parts = [f"<h1>{e(head[0])}</h1>", f"<p>{e(report.text)}</p><p>" + "<br>".join(e(x) for x in head[1:]) + "</p>"]
     for name, m in weight_blocks(report):
         if np.size(m) <= SMALL:
-            rows = "".join("<tr>" + "".join(f"<td>{x:+.{precision}f}</td>" for x in r) + "</tr>"
-                           for r in np.atleast_2d(m))
-            parts.append(f"<h3>{e(name)} {list(np.shape(m))}</h3><table class='m'>{rows}</table>")
+            cells = "".join("<tr>" + "".join(f"<td>{x:+.{precision}f}</td>" for x in r) + "</tr>"
+                            for r in np.atleast_2d(m))
+            parts.append(f"<h3>{e(name)} {list(np.shape(m))}</h3><table class='m'>{cells}</table>")
     for step in report.steps:
-        rows = "".join(f"<tr><th>{e(label)}</th><td>{e(formula)}</td>"
+        body = "".join(f"<tr><th>{e(row_label(symbol, name))}</th><td>{e(formula)}</td>"
                        f"<td><code>{e(fmt_vector(step[key], precision, limit))}</code></td>"
-                       f"<td>{_bars(step[key], precision)}</td></tr>" for key, label, formula in ROWS[report.cell])
-        parts.append(f"<h2>t = {step['t']}: {e(step['token'])}</h2><table>{rows}</table>")
-    parts.append(f"<h2>final h_T</h2><code>{e(fmt_vector(report.final.get('h', []), precision, limit))}</code>")
+                       f"<td>{_bars(step[key], precision)}</td></tr>" for key, symbol, name, formula in step_rows(report.cell))
+        parts.append(f"<h2>t = {step['t']}: {e(step['token'])}</h2><table>{body}</table>")
+    parts.append(f"<h2>h_T</h2><code>{e(fmt_vector(report.final.get('h', []), precision, limit))}</code>")
     if report.backward:
         b = report.backward
-        rows = "".join(f"<tr><td>{s['t']}</td><td>{e(s['token'])}</td><td>{s['dh_norm']:.3e}</td>"
+        body = "".join(f"<tr><td>{s['t']}</td><td>{e(s['token'])}</td><td>{s['dh_norm']:.3e}</td>"
                        f"<td>{s['dW_hh_norm']:.3e}</td></tr>" for s in b["steps"])
-        parts.append(f"<h2>backward: {e(b['loss'])} = {b['value']:.{precision}f}</h2><table><tr><th>t</th>"
-                     f"<th>token</th><th>‖dL/dh_t‖</th><th>‖dW_hh(t)‖</th></tr>{rows}</table>")
+        title = _("Backward (BPTT): {loss} = {value}").format(loss=b["loss"], value=f"{b['value']:.{precision}f}")
+        parts.append(f"<h2>{e(title)}</h2><table><tr><th>t</th><th>{e(_('token'))}</th><th>‖dL/dh_t‖</th>"
+                     f"<th>‖dW_hh(t)‖</th></tr>{body}</table>")
     style = ("body{font-family:'NanumGothic','Noto Sans CJK KR','Apple SD Gothic Neo','Malgun Gothic',sans-serif;"
              "margin:24px} table{border-collapse:collapse;margin:6px 0} td,th{border:1px solid #ddd;padding:3px 6px;"
              "text-align:left;font-size:13px} .bar{display:inline-block;width:52px;height:10px;margin-right:2px;"
              "background:#f3f3f3;position:relative} .bar i{position:absolute;left:0;top:0;height:10px}"
              " .pos{background:#1f77b4} .neg{background:#d62728} table.m td{text-align:right}")
-    return (f"<!doctype html><html lang='ko'><head><meta charset='utf-8'><title>seqlab trace</title>"
+    return (f"<!doctype html><html lang='{current()}'><head><meta charset='utf-8'><title>seqlab trace</title>"
             f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n")
 
 
 def seq2seq_text(report: dict, precision: int = 3) -> str:
     """A trained Seq2Seq's decoding: each output character with its attention over the source."""
-    lines = [f"source: {report['source']}", f"output: {report['output']}", "", "attention (each output step → source):"]
+    lines = [_("source: {text}").format(text=report["source"]), _("output: {text}").format(text=report["output"]), "",
+             _("attention (each output step → source):")]
     src = list(report["source"])
     for ch, weights in zip(report["output"], report["attention"]):
         top = sorted(range(len(weights)), key=lambda j: -weights[j])[:3]

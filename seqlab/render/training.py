@@ -6,6 +6,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from seqlab.i18n import N_, _
+
+# reasons a data row is skipped (seqlab.training.data), for the catalog
+SKIP_REASONS = [N_("missing label"), N_("empty text"), N_("invalid UTF-8"), N_("invalid JSON"), N_("unknown label"),
+                N_("label is not 0 or 1")]
+LABEL_MEANINGS = [N_("negative"), N_("positive")]
+
 
 def _size(parameters) -> str:
     if not parameters:
@@ -15,9 +22,10 @@ def _size(parameters) -> str:
 
 def summary_table(runs) -> Table:
     """One row per trained model: validation accuracy, macro-F1, n, time, parameters, size on disk."""
-    table = Table(title="validation results", title_justify="left")
-    for col in ("model", "accuracy", "macro-F1", "n", "train time", "parameters", "on disk"):
-        table.add_column(col, justify="left" if col == "model" else "right")
+    table = Table(title=_("validation results"), title_justify="left")
+    for col, justify in ((_("model"), "left"), (_("accuracy"), "right"), ("macro-F1", "right"), ("n", "right"),
+                         (_("train time"), "right"), (_("parameters"), "right"), (_("on disk"), "right")):
+        table.add_column(col, justify=justify, no_wrap=True)
     for run in runs:
         s = run.summary
         val = s.get("val", {})
@@ -30,18 +38,20 @@ def summary_table(runs) -> Table:
 def report_skipped_rows(bad: dict, console: Console) -> None:
     """Rows of the data file that were not used, by reason, with example line numbers."""
     if bad.get("total"):
-        reasons = ", ".join(f"{reason}: {n}" for reason, n in bad["counts"].items())
-        examples = "; ".join(f"{reason}: lines {', '.join(map(str, lines))}"
+        reasons = ", ".join(f"{_(reason)}: {n}" for reason, n in bad["counts"].items())
+        examples = "; ".join(_("{reason}: lines {lines}").format(reason=_(reason), lines=", ".join(map(str, lines)))
                              for reason, lines in bad.get("example_lines", {}).items())
-        console.print(f"[yellow]skipped {bad['total']:,} rows that cannot be used ({reasons}); e.g. {examples}[/]",
+        console.print("[yellow]" + escape(_("skipped {n:,} rows that cannot be used ({reasons}); e.g. {examples}")
+                                          .format(n=bad["total"], reasons=reasons, examples=examples)) + "[/]",
                       highlight=False)
 
 
 def evaluation_terminal(result, console: Console) -> None:
     m = result.metrics
-    console.print(f"accuracy {m.accuracy:.2%} · macro-F1 {m.macro_f1:.4f} · n {m.n:,}", highlight=False)
+    console.print(_("accuracy {acc:.2%} · macro-F1 {f1:.4f} · n {n:,}").format(acc=m.accuracy, f1=m.macro_f1, n=m.n),
+                  highlight=False)
     report_skipped_rows(result.bad_rows, console)
-    table = Table(title="confusion (rows: true, columns: predicted)", title_justify="left")
+    table = Table(title=_("confusion (rows: true, columns: predicted)"), title_justify="left")
     table.add_column("")
     for name in m.labels:
         table.add_column(escape(name), justify="right")
@@ -52,37 +62,41 @@ def evaluation_terminal(result, console: Console) -> None:
 
 def prediction_line(r: dict) -> str:
     if "label" in r:
-        return f"{r['label']}  {r['probability']:.3f}  {r['text']}"
+        label = f"{r['label']} ({_(r['meaning'])})" if r.get("meaning") else r["label"]
+        return f"{label}  {r['probability']:.3f}  {r['text']}"
     return f"{r['output']}   ← {r['text']}"
 
 
 def forecast_terminal(summary: dict, console: Console, plot=None) -> None:
-    console.print(f"[bold]{summary['description']}[/] · {summary['n']} values, one-step-ahead forecasts of the last "
-                  f"{summary['test_points']} (from {summary['test_from']})")
-    table = Table(title="forecast errors on the test part", title_justify="left")
-    for col in ("method", "MAE", "RMSE"):
-        table.add_column(col, justify="left" if col == "method" else "right")
-    names = {"lstm": "LSTM forecaster", "naive": "naive (previous value)",
-             "seasonal_naive": f"seasonal naive (value {summary['season']} steps back)"}
-    for key, label in names.items():
-        m = summary["metrics"][key]
-        table.add_row(label, f"{m['mae']:.3f}", f"{m['rmse']:.3f}")
+    console.print(_("[bold]{description}[/] · {n} values, one-step-ahead forecasts of the last {k} (from {start})")
+                  .format(description=summary["description"], n=summary["n"], k=summary["test_points"],
+                          start=summary["test_from"]))
+    table = Table(title=_("forecast errors on the test part"), title_justify="left")
+    for col, justify in ((_("method"), "left"), ("MAE", "right"), ("RMSE", "right")):
+        table.add_column(col, justify=justify)
+    names = {"lstm": _("LSTM forecaster"), "naive": _("naive (previous value)"),
+             "seasonal_naive": _("seasonal naive (value {m} steps back)").format(m=summary["season"])}
+    for key, m in summary["metrics"].items():
+        table.add_row(names.get(key, key), f"{m['mae']:.3f}", f"{m['rmse']:.3f}")
     console.print(table)
-    verdict = "beats" if summary["beats_naive"] else "does NOT beat"
-    console.print(f"the LSTM {verdict} the naive forecast" + (f" · plot: {plot}" if plot else ""), highlight=False)
+    verdict = _("the LSTM beats the naive forecast") if summary["beats_naive"] else \
+        _("the LSTM does NOT beat the naive forecast")
+    console.print(verdict + (" · " + _("plot: {path}").format(path=plot) if plot else ""), highlight=False)
 
 
 def seq2seq_terminal(summary: dict, console: Console) -> None:
-    table = Table(title=f"spacing restoration on {summary['val_pairs']} held-out reviews", title_justify="left")
-    for col in ("system", "char accuracy", "boundary accuracy", "boundary F1", "exact match"):
-        table.add_column(col, justify="left" if col == "system" else "right")
+    table = Table(title=_("spacing restoration on {n} held-out reviews").format(n=summary["val_pairs"]),
+                  title_justify="left")
+    for col, justify in ((_("system"), "left"), (_("char accuracy"), "right"), (_("boundary accuracy"), "right"),
+                         (_("boundary F1"), "right"), (_("exact match"), "right")):
+        table.add_column(col, justify=justify)
     for name, s in summary["scores"].items():
         table.add_row(name, f"{s['char_accuracy']:.2%}", f"{s['boundary_accuracy']:.2%}", f"{s['boundary_f1']:.4f}",
                       f"{s['exact_match']:.2%}")
     console.print(table)
     for ex in summary["examples"][:3]:
-        console.print(f"  {ex['source']}\n    seq2seq: {ex['seq2seq']}\n    kiwi:    {ex['kiwi']}\n    truth:   "
-                      f"{ex['target']}", highlight=False)
+        console.print(f"  {ex['source']}\n    seq2seq: {ex['seq2seq']}\n    kiwi:    {ex['kiwi']}\n    "
+                      f"{_('truth')}:   {ex['target']}", highlight=False)
 
 
 def training_curves_png(history: list[dict], path, title: str):
@@ -94,14 +108,14 @@ def training_curves_png(history: list[dict], path, title: str):
     plt = korean_matplotlib()
     steps = [h["step"] for h in history]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    ax1.plot(steps, [h["train_loss"] for h in history], marker="o", label="train")
-    ax1.plot(steps, [h["val_loss"] for h in history], marker="o", label="validation")
-    ax1.set_title("loss")
-    ax2.plot(steps, [h["train_accuracy"] for h in history], marker="o", label="train")
-    ax2.plot(steps, [h["val_accuracy"] for h in history], marker="o", label="validation")
-    ax2.set_title("accuracy")
+    ax1.plot(steps, [h["train_loss"] for h in history], marker="o", label=_("training"))
+    ax1.plot(steps, [h["val_loss"] for h in history], marker="o", label=_("validation"))
+    ax1.set_title(_("loss"))
+    ax2.plot(steps, [h["train_accuracy"] for h in history], marker="o", label=_("training"))
+    ax2.plot(steps, [h["val_accuracy"] for h in history], marker="o", label=_("validation"))
+    ax2.set_title(_("accuracy"))
     for ax in (ax1, ax2):
-        ax.set_xlabel("step")
+        ax.set_xlabel(_("step"))
         ax.grid(alpha=0.3)
         ax.legend()
     fig.suptitle(title)
@@ -121,17 +135,18 @@ def forecast_png(summary: dict, path):
     plt = korean_matplotlib()
     fig, ax = plt.subplots(figsize=(11, 4.5))
     x = np.arange(len(y))
-    ax.plot(x, y, color="#555", linewidth=1, label="actual")
+    ax.plot(x, y, color="#555", linewidth=1, label=_("actual"))
     t = x[test_start:]
-    styles = {"lstm": ("LSTM", "#d62728", "-", 1.8), "naive": ("naive", "#1f77b4", "--", 1.0),
-              "seasonal_naive": ("seasonal naive", "#2ca02c", ":", 1.0)}
+    styles = {"lstm": ("LSTM", "#d62728", "-", 1.8), "naive": (_("naive"), "#1f77b4", "--", 1.0),
+              "seasonal_naive": (_("seasonal naive"), "#2ca02c", ":", 1.0)}
     for key, values in curves["forecasts"].items():
         name, color, style, width = styles.get(key, (key, None, "-.", 1.0))
-        ax.plot(t, values, color=color, linestyle=style, linewidth=width, label=f"{name} (MAE {results[key]['mae']:.2f})")
+        ax.plot(t, values, color=color, linestyle=style, linewidth=width,
+                label=f"{name} (MAE {results[key]['mae']:.2f})")
     ax.axvline(test_start, color="#999", linewidth=0.8)
     step = max(1, len(y) // 10)
     ax.set_xticks(x[::step], [labels[i] for i in x[::step]], rotation=30)
-    ax.set_title(f"one-step-ahead forecasts · {summary['description']}")
+    ax.set_title(_("one-step-ahead forecasts · {description}").format(description=summary["description"]))
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     out = save_figure(fig, path)

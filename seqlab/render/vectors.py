@@ -7,49 +7,53 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from seqlab.i18n import _
 from seqlab.render.console import elide
-from seqlab.render.tokens import _visible
+from seqlab.render.tokens import visible
 from seqlab.vectors.record import EmbeddingRecord
 
 
 def shape_lines(record: EmbeddingRecord, max_tokens: int = 16) -> list[str]:
     """The course's explanation of ``[batch size, sequence length, hidden size]`` for THIS input."""
-    _, T, H = record.shape
+    _batch, T, H = record.shape
     toks = record.tokens.tokens
     listed = " ".join(toks[:max_tokens]) + (" …" if len(toks) > max_tokens else "")
     specials = sum(record.tokens.special_tokens_mask)
     return [
-        f"last_hidden_state.shape = {record.shape}  =  [batch size, sequence length, hidden size]",
-        "  1   = batch size: one sentence was given",
-        f"  {T:<3} = sequence length: {T - specials} pieces + {specials} special tokens: {listed}",
-        f"  {H:<3} = hidden size: each token becomes {H} numbers",
+        _("last_hidden_state.shape = {shape}  =  [batch size, sequence length, hidden size]").format(shape=record.shape),
+        "  1   = " + _("batch size: one sentence was given"),
+        f"  {T:<3} = " + _("sequence length: {pieces} tokens + {specials} special tokens: {listed}").format(
+            pieces=T - specials, specials=specials, listed=listed),
+        f"  {H:<3} = " + _("hidden size: each token becomes {h} numbers").format(h=H),
     ]
 
 
 def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40) -> Table:
-    table = Table(title=f"token vectors (first {preview} of {record.hidden.shape[1]} numbers, and the norm)",
-                  title_justify="left")
+    table = Table(title=_("token vectors (first {k} of {h} numbers, and the norm ‖v‖)").format(
+        k=preview, h=record.hidden.shape[1]), title_justify="left")
     # the first columns keep their width on a narrow terminal; the number preview gives way
-    widths = {"#": len(str(len(record.tokens.tokens))), "id": max(map(len, map(str, record.tokens.input_ids)), default=2),
+    widths = {"#": len(str(len(record.tokens.tokens))),
+              "id": max(map(len, map(str, record.tokens.input_ids)), default=2),
               "token": min(14, max(map(cell_len, record.tokens.tokens), default=5)), "‖v‖": 6}
-    for col in ("#", "token", "id", "‖v‖"):
-        table.add_column(col, justify="left" if col == "token" else "right", no_wrap=True, min_width=widths[col])
+    for key, col in (("#", "#"), ("token", _("token")), ("id", "id"), ("‖v‖", "‖v‖")):
+        table.add_column(col, justify="left" if key == "token" else "right", no_wrap=True, min_width=widths[key])
     table.add_column(f"v[0:{preview}]", no_wrap=True, overflow="ellipsis")
     norms = record.norms
     n = len(record.tokens.tokens)
     rows = list(range(n)) if n <= max_rows else [*range(max_rows - 1), n - 1]
     for i in rows:
         if i == n - 1 and n > max_rows:
-            table.add_row("…", f"{n - max_rows} more", "", "", "")
-        table.add_row(str(i), escape(_visible(record.tokens.tokens[i])), str(record.tokens.input_ids[i]),
+            table.add_row("…", _("{n} more").format(n=n - max_rows), "", "", "")
+        table.add_row(str(i), escape(visible(record.tokens.tokens[i])), str(record.tokens.input_ids[i]),
                       f"{norms[i]:.3f}", " ".join(f"{v:+.3f}" for v in record.hidden[i][:preview]) + " …")
     return table
 
 
 def groups_table(kind: str, method: str, groups, preview: int = 6) -> Table:
     """Words or morphemes with the pieces they were built from."""
-    table = Table(title=f"{kind}: {method} of their pieces", title_justify="left")
-    for col in (kind[:-1], "span", "pieces", f"v[0:{preview}]"):
+    what = _("words") if kind == "words" else _("morphemes")
+    table = Table(title=_("{what}: {method} of their pieces").format(what=what, method=method), title_justify="left")
+    for col in (_("word") if kind == "words" else _("morpheme"), _("span"), _("pieces"), f"v[0:{preview}]"):
         table.add_column(col)
     for g in groups:
         table.add_row(escape(g.label), f"{g.start}–{g.end}", " ".join(map(str, g.token_indices)),
@@ -60,14 +64,22 @@ def groups_table(kind: str, method: str, groups, preview: int = 6) -> Table:
 def long_text_note(record: EmbeddingRecord) -> str | None:
     """What happened to a text longer than the model's window, in words (None when nothing happened)."""
     if record.tokens.dropped:
-        return (f"truncated: the text has {len(record.tokens) + record.tokens.dropped} tokens, the model reads at most "
-                f"{record.tokens.max_length}; the last {record.tokens.dropped} content tokens were dropped "
-                f"(--long window reads them all)")
+        return _("truncated: the text has {total:,} tokens, the model reads at most {limit:,}; the last {dropped:,} "
+                 "content tokens were dropped (--long window reads them all)").format(
+            total=len(record.tokens) + record.tokens.dropped, limit=record.tokens.max_length,
+            dropped=record.tokens.dropped)
     long = record.extra.get("long")
     if long:
-        return (f"read in {long['windows']} overlapping windows of {long['window']} tokens, a new one every "
-                f"{long['stride']} tokens; each token's vector is the mean over the windows that saw it")
+        return _("read in {windows} overlapping windows of {window} tokens, a new one every {stride} tokens; each "
+                 "token's vector is the mean over the windows that saw it").format(**long)
     return None
+
+
+def pooled_line(record: EmbeddingRecord, preview: int = 6) -> str:
+    how = _("{pooling} pooling, L2-normalized") if record.normalized else _("{pooling} pooling")
+    return _("sentence vector ({how}, {n} numbers): {values}").format(
+        how=how.format(pooling=record.pooling), n=len(record.pooled),
+        values=elide(record.pooled.tolist(), preview + 1, "{:+.4f}"))
 
 
 def render_embedding(record: EmbeddingRecord, console: Console, preview: int = 6) -> None:
@@ -78,71 +90,81 @@ def render_embedding(record: EmbeddingRecord, console: Console, preview: int = 6
         console.print(escape(line))
     console.print(vector_table(record, preview))
     if record.pooled is not None:
-        console.print(f"sentence vector ({record.pooling} pooling{', L2-normalized' if record.normalized else ''}, "
-                      f"{len(record.pooled)} numbers): {elide(record.pooled.tolist(), preview + 1, '{:+.4f}')}")
+        console.print(escape(pooled_line(record, preview)))
     if record.layers is not None:
-        console.print(f"hidden states of every layer: shape {list(record.layers.shape)} "
-                      f"(embeddings output + {record.layers.shape[0] - 1} layers)")
-        console.print("  mean token norm per layer: " + " ".join(f"{n:.2f}" for n in record.layer_norms))
+        console.print(_("hidden states of every layer: shape {shape} (embeddings output + {n} layers)").format(
+            shape=list(record.layers.shape), n=record.layers.shape[0] - 1))
+        console.print("  " + _("mean token norm per layer: {values}").format(
+            values=" ".join(f"{n:.2f}" for n in record.layer_norms)))
 
 
 def embedding_markdown(record: EmbeddingRecord, preview: int = 6) -> str:
-    lines = ["```", *shape_lines(record), "```", "", f"| # | token | id | norm | v[0:{preview}] |", "|---:|---|---:|---:|---|"]
+    lines = []
+    note = long_text_note(record)
+    if note:
+        lines += [f"> {note}", ""]
+    lines += ["```", *shape_lines(record), "```", "", f"| # | {_('token')} | id | ‖v‖ | v[0:{preview}] |",
+              "|---:|---|---:|---:|---|"]
     norms = record.norms
     for i, tok in enumerate(record.tokens.tokens):
         vals = ", ".join(f"{v:+.4f}" for v in record.hidden[i][:preview])
-        lines.append(f"| {i} | `{_visible(tok)}` | {record.tokens.input_ids[i]} | {norms[i]:.3f} | {vals}, … |")
+        lines.append(f"| {i} | `{visible(tok)}` | {record.tokens.input_ids[i]} | {norms[i]:.3f} | {vals}, … |")
     if record.pooled is not None:
-        lines += ["", (f"Sentence vector ({record.pooling} pooling): "
-                      f"`{', '.join(f'{v:+.4f}' for v in record.pooled[:preview])}, …`")]
+        lines += ["", pooled_line(record, preview)]
     return "\n".join(lines)
 
 
 def neighbors_table(title: str, rows) -> Table:
     table = Table(title=title, title_justify="left")
     table.add_column("#", justify="right")
-    table.add_column("word")
-    table.add_column("cosine", justify="right")
+    table.add_column(_("word"))
+    table.add_column(_("cosine"), justify="right")
     for i, n in enumerate(rows, start=1):
         table.add_row(str(i), escape(n.word), f"{n.score:.4f}")
     return table
 
 
 def search_table(result) -> Table:
-    table = Table(title=f"top {len(result.hits)} for {result.query!r} · {result.model}", title_justify="left")
-    for col in ("#", "cosine", "line", "text"):
-        table.add_column(col, justify="right" if col != "text" else "left", overflow="fold")
+    table = Table(title=_("top {k} for {query!r} · {model}").format(k=len(result.hits), query=result.query,
+                                                                     model=result.model), title_justify="left")
+    for col, justify in (("#", "right"), (_("cosine"), "right"), (_("line"), "right"), (_("text"), "left")):
+        table.add_column(col, justify=justify, overflow="fold")
     for h in result.hits:
-        table.add_row(str(h.rank), f"{h.score:.4f}", str(h.line), escape(_visible(h.text)))
+        table.add_row(str(h.rank), f"{h.score:.4f}", str(h.line), escape(visible(h.text)))
     return table
 
 
 def similarity_line(rec) -> str:
-    prefix = f", prefix {rec.prefix!r}" if rec.prefix else ""
-    return f"cosine = {rec.cosine:.4f}   ({rec.model}, {rec.pooling} pooling{prefix})"
+    how = _("{model}, {pooling} pooling").format(model=rec.model, pooling=rec.pooling)
+    if rec.prefix:
+        how += ", " + _("prefix {prefix!r}").format(prefix=rec.prefix)
+    return _("cosine = {value:.4f}   ({how})").format(value=rec.cosine, how=how)
 
 
 def analogy_eval_table(result) -> Table:
     """Analogy accuracy per section: top-1 (the answer ranked first) and top-5."""
-    table = Table(title=f"analogy accuracy · {result.source}", title_justify="left")
-    for col in ("section", "asked", "skipped (OOV)", "top-1", "top-5"):
-        table.add_column(col, justify="left" if col == "section" else "right")
+    table = Table(title=_("analogy accuracy · {source}").format(source=result.source), title_justify="left")
+    for col, justify in ((_("section"), "left"), (_("asked"), "right"), (_("skipped (OOV)"), "right"),
+                         ("top-1", "right"), ("top-5", "right")):
+        table.add_column(col, justify=justify)
     for sec in result.sections:
         table.add_row(escape(sec.name), str(sec.total), str(sec.skipped), f"{sec.accuracy:.1%}",
                       f"{sec.top5_accuracy:.1%}")
-    table.add_row("[bold]all[/]", str(result.total), str(sum(x.skipped for x in result.sections)),
+    table.add_row(f"[bold]{_('all')}[/]", str(result.total), str(sum(x.skipped for x in result.sections)),
                   f"[bold]{result.accuracy:.1%}[/]", f"{result.top5_accuracy:.1%}")
     return table
 
 
 def wordvec_summary(result) -> str:
-    return (f"{result.kind}: {result.vocab_size:,} words × {result.dim} from {result.lines:,} lines "
-            f"({result.tokens:,} tokens) in {result.seconds:.1f} s → {result.path}\n"
-            f"try: seqlab neighbors 영화 --vectors {result.path}")
+    return _("{kind}: {words:,} words × {dim} from {lines:,} lines ({tokens:,} tokens) in {seconds:.1f} s → {path}\n"
+             "try: seqlab neighbors 영화 --vectors {path}").format(
+        kind=result.kind, words=result.vocab_size, dim=result.dim, lines=result.lines, tokens=result.tokens,
+        seconds=result.seconds, path=result.path)
 
 
 def corpus_summary(result) -> str:
-    note = f" (resumed after {result.resumed_from:,} rows)" if result.resumed_from else ""
-    return (f"{result.rows:,} rows in {result.shards} shards → {result.out}{note}\n"
-            f"bad UTF-8 lines: {result.bad_lines} · empty lines: {result.empty_lines} · "
-            f"load with seqlab.read_embeddings({str(result.out)!r})")
+    text = _("{rows:,} rows in {shards} shards → {out}").format(rows=result.rows, shards=result.shards, out=result.out)
+    if result.resumed_from:
+        text += " " + _("(resumed after {n:,} rows)").format(n=result.resumed_from)
+    return text + "\n" + _("bad UTF-8 lines: {bad} · empty lines: {empty} · load with {call}").format(
+        bad=result.bad_lines, empty=result.empty_lines, call=f"seqlab.read_embeddings({str(result.out)!r})")

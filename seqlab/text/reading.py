@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 
 _BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\x7fELF", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff")
 _SNIFF_BYTES = 8192
@@ -23,20 +24,22 @@ def _open(source: str | Path) -> tuple[BinaryIO, str]:
         return sys.stdin.buffer, "<stdin>"
     path = Path(source)
     if not path.exists():
-        raise InputError(f"file not found: {path}", "Check the path, or use - to read from stdin.")
+        raise InputError(_("file not found: {path}").format(path=path),
+                         _("Check the path, or use - to read from stdin."))
     if path.is_dir():
-        raise InputError(f"{path} is a directory, not a text file", "Give a file with one text per line.")
+        raise InputError(_("{path} is a directory, not a text file").format(path=path),
+                         _("Give a file with one text per line."))
     try:
         return path.open("rb"), str(path)
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+        raise InputError(_("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
 
 
 def _refuse_binary(head: bytes, name: str) -> None:
     if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
         raise InputError(
-            f"{name} looks like a binary file, not text (it contains NUL bytes or a binary signature)",
-            "seqlab reads UTF-8 text with one text per line.",
+            _("{name} looks like a binary file, not text (it contains NUL bytes or a binary signature)").format(name=name),
+            _("seqlab reads UTF-8 text with one text per line."),
         )
 
 
@@ -74,7 +77,8 @@ def iter_lines(source: str | Path, errors: str = "strict") -> Iterator[tuple[int
             offset of the first invalid byte; ``"replace"`` substitutes U+FFFD.
     """
     if errors not in ("strict", "replace"):
-        raise InputError(f"unknown errors mode {errors!r}", "Use --errors strict or --errors replace.")
+        raise InputError(_("unknown errors mode {errors!r}").format(errors=errors),
+                         _("Use --errors strict or --errors replace."))
     stream, name = _open(source)
     try:
         head = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if hasattr(stream, "peek") else b""
@@ -84,9 +88,11 @@ def iter_lines(source: str | Path, errors: str = "strict") -> Iterator[tuple[int
                 text = line.body.decode("utf-8", errors=errors)
             except UnicodeDecodeError as exc:
                 raise InputError(
-                    f"{name}: line {line.number} is not valid UTF-8: byte 0x{line.body[exc.start]:02X} "
-                    f"at byte offset {line.start + exc.start} of the file (column {exc.start + 1} of the line)",
-                    "Convert the file to UTF-8 (e.g. iconv -f CP949 -t UTF-8), or pass --errors replace.",
+                    _("{name}: line {number} is not valid UTF-8: byte 0x{byte:02X} at byte offset {offset} of the "
+                      "file (column {column} of the line)").format(
+                        name=name, number=line.number, byte=line.body[exc.start], offset=line.start + exc.start,
+                        column=exc.start + 1),
+                    _("Convert the file to UTF-8 (e.g. iconv -f CP949 -t UTF-8), or pass --errors replace."),
                 ) from None
             yield line.number, text
     finally:
@@ -96,7 +102,7 @@ def iter_lines(source: str | Path, errors: str = "strict") -> Iterator[tuple[int
 
 def read_lines(source: str | Path, errors: str = "strict") -> list[str]:
     """All lines of ``source`` as a list (see :func:`iter_lines`)."""
-    return [text for _, text in iter_lines(source, errors)]
+    return [text for _k, text in iter_lines(source, errors)]
 
 
 def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "strict") -> Iterator[tuple[int, str]]:
@@ -112,14 +118,15 @@ def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "s
 
     lines = iter_lines(source, errors)
     is_csv = str(source).lower().endswith(".csv")
-    rows = csv.reader((t for _, t in lines), delimiter="," if is_csv else "\t",
+    rows = csv.reader((t for _k, t in lines), delimiter="," if is_csv else "\t",
                       quoting=csv.QUOTE_MINIMAL if is_csv else csv.QUOTE_NONE)
     header = next(rows, None)
     if header is None:
         return
     if text_col not in header:
-        raise InputError(f"{source} has no column {text_col!r}; its header is {header}",
-                         "Pass --text-col with one of the header's names.")
+        raise InputError(_("{source} has no column {text_col!r}; its header is {header}")
+                         .format(source=source, text_col=text_col, header=header),
+                         _("Pass --text-col with one of the header's names."))
     col = header.index(text_col)
     for number, row in enumerate(rows, start=2):
         if col < len(row):

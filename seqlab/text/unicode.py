@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 
 FORMS = ("NFC", "NFKC", "NFD", "NFKD", "none")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -120,7 +121,8 @@ def normalize(text: str, form: str = "NFC") -> NormalizedText:
     False
     """
     if form not in FORMS:
-        raise InputError(f"unknown normalization form {form!r}", f"Use one of: {', '.join(FORMS)}.")
+        raise InputError(_("unknown normalization form {form!r}").format(form=form),
+                         _("Use one of: {choices}.").format(choices=', '.join(FORMS)))
     if form == "none" or unicodedata.is_normalized(form, text):
         return NormalizedText(text, text, form)
     pieces: list[str] = []
@@ -174,7 +176,8 @@ def clean_surrogates(text: str, errors: str = "strict") -> str:
     if errors == "replace":
         return _SURROGATE.sub("\ufffd", text)
     if errors != "strict":
-        raise InputError(f"unknown errors mode {errors!r}", "Use --errors strict or --errors replace.")
+        raise InputError(_("unknown errors mode {errors!r}").format(errors=errors),
+                         _("Use --errors strict or --errors replace."))
     cp = ord(match.group())
     where = match.start()
     if 0xDC80 <= cp <= 0xDCFF and sys.getfilesystemencoding() == "utf-8":
@@ -182,6 +185,6 @@ def clean_surrogates(text: str, errors: str = "strict") -> str:
     else:
         what = f"a lone surrogate U+{cp:04X} at character {where} is not valid Unicode"
     raise InputError(
-        f"text cannot be used: {what}",
-        "Fix the input encoding (save it as UTF-8), or pass --errors replace to put U+FFFD in its place.",
+        _("text cannot be used: {what}").format(what=what),
+        _("Fix the input encoding (save it as UTF-8), or pass --errors replace to put U+FFFD in its place."),
     )

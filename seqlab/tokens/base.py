@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.ids.batch import Batch, pad_sequences
 from seqlab.ids.vocab import Vocabulary
 from seqlab.text.unicode import clean_surrogates, normalize
@@ -20,7 +21,8 @@ def as_texts(texts: str | Sequence[str]) -> list[str]:
     texts = list(texts)
     bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
     if bad:
-        raise InputError(f"text #{bad[0]} is a {type(texts[bad[0]]).__name__}, not a string")
+        raise InputError(_("text #{index} is a {name}, not a string").format(index=bad[0],
+                                                                             name=type(texts[bad[0]]).__name__))
     return texts
 
 
@@ -85,7 +87,8 @@ class VocabTokenizer(Tokenizer):
 
     def _require_vocab(self) -> Vocabulary:
         if self.vocab is None:
-            raise InputError(f"the {self.name} tokenizer was loaded without a vocabulary, so it has no ids")
+            raise InputError(_("the {name} tokenizer was loaded without a vocabulary, so it has no ids")
+                             .format(name=self.name))
         return self.vocab
 
     @abstractmethod

@@ -1,18 +1,27 @@
-"""Hugging Face tokenizers (``AutoTokenizer``): WordPiece, unigram, BPE.
+"""Hugging Face tokenizers (``AutoTokenizer``'s Rust backend): WordPiece, unigram, BPE.
 
-seqlab loads the tokenizer exactly as a user would, with
-``AutoTokenizer.from_pretrained``, and then calls its Rust backend
-(``tokenizers.Tokenizer``) directly: ``encode_batch`` runs on every core.
-The backend is never configured for padding or truncation (seqlab pads and
-truncates in numpy), so one instance serves concurrent callers; a copy per
-setting would cost about 300 MB each for e5's 250k-piece vocabulary.
+A model directory with ``tokenizer.json`` is loaded straight into
+``tokenizers.Tokenizer`` with the settings of ``tokenizer_config.json`` (its
+special tokens, maximum length and input names): the same pipeline that
+``AutoTokenizer.from_pretrained`` builds (tested equal on the embedded models),
+without importing transformers or torch, so a tokenize-only command starts fast.
+Other tokenizers (a hub id, a directory with only ``vocab.txt``) come from
+``AutoTokenizer`` itself (:meth:`TokenizerSettings.from_transformers`).
+
+seqlab then calls the backend directly: ``encode_batch`` runs on every core. The
+backend is never configured for padding or truncation (seqlab pads and truncates
+in numpy), so one instance serves concurrent callers; a copy per setting would
+cost about 300 MB each for e5's 250k-piece vocabulary.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -25,29 +34,92 @@ METASPACE = "▁"
 BYTELEVEL_SPACE = "Ġ"
 
 
+@dataclass(frozen=True)
+class TokenizerSettings:
+    """What ``AutoTokenizer`` adds to the backend: special tokens, the model's window, its input names."""
+
+    unk_token: str | None
+    pad_token: str | None
+    model_max_length: int | None
+    has_token_type_ids: bool
+
+    @classmethod
+    def from_directory(cls, directory: str | Path, backend) -> TokenizerSettings:
+        """From ``tokenizer_config.json`` and ``special_tokens_map.json`` beside ``tokenizer.json``."""
+        directory = Path(directory)
+        config: dict = {}
+        for name in ("special_tokens_map.json", "tokenizer_config.json"):  # the config wins
+            path = directory / name
+            if path.exists():
+                config.update(json.loads(path.read_text(encoding="utf-8")))
+
+        def token(key):
+            value = config.get(key)
+            return value.get("content") if isinstance(value, dict) else value
+
+        names = config.get("model_input_names")
+        if names is None:  # transformers' BERT-style tokenizers add token type ids; RoBERTa/XLM-R do not
+            processor = json.loads(backend.to_str()).get("post_processor") or {}
+            names = ["token_type_ids"] if processor.get("type") == "BertProcessing" or \
+                '"type_id": 1' in json.dumps(processor) else []
+        n = config.get("model_max_length")
+        return cls(token("unk_token"), token("pad_token"), n if isinstance(n, int) and n < 1_000_000 else None,
+                   "token_type_ids" in names)
+
+    @classmethod
+    def from_transformers(cls, hf) -> TokenizerSettings:
+        n = getattr(hf, "model_max_length", None)
+        return cls(hf.unk_token, hf.pad_token, n if isinstance(n, int) and n < 1_000_000 else None,
+                   "token_type_ids" in hf.model_input_names)
+
+
 class HFTokenizer(Tokenizer):
-    """A ``transformers`` tokenizer behind the seqlab interface.
+    """A Hugging Face tokenizer behind the seqlab interface.
 
     Args:
         name: the registry name or path shown in records.
-        hf: the object ``AutoTokenizer.from_pretrained`` returned.
+        backend: the ``tokenizers.Tokenizer`` (``AutoTokenizer(...).backend_tokenizer``).
+        settings: special tokens, maximum length and input names.
         normalization: Unicode form applied before the model's own normalizer.
         prefix: text put before every input (e5's ``"query: "`` / ``"passage: "``).
     """
 
-    def __init__(self, name: str, hf, normalization: str = "NFC", prefix: str = ""):
-        self.name, self.hf, self.normalization, self.prefix = name, hf, normalization, prefix
-        self._backend = hf.backend_tokenizer
+    def __init__(self, name: str, backend, settings: TokenizerSettings, normalization: str = "NFC",
+                 prefix: str = ""):
+        self.name, self.settings, self.normalization, self.prefix = name, settings, normalization, prefix
+        self._backend = backend
         self._plain()
-        self.unk_token = hf.unk_token
-        self.unk_id = hf.unk_token_id
-        self.pad_id = hf.pad_token_id if hf.pad_token_id is not None else 0
-        self.has_token_type_ids = "token_type_ids" in hf.model_input_names
+        self.unk_token = settings.unk_token
+        self.unk_id = backend.token_to_id(settings.unk_token) if settings.unk_token else None
+        pad = backend.token_to_id(settings.pad_token) if settings.pad_token else None
+        self.pad_id = pad if pad is not None else 0
+        self.has_token_type_ids = settings.has_token_type_ids
         model = self._backend.model
         self.family = type(model).__name__  # WordPiece, Unigram, BPE, WordLevel
         self.subword_prefix = getattr(model, "continuing_subword_prefix", None) if self.family == "WordPiece" else None
         described = f"{self._backend.pre_tokenizer} {self._backend.decoder}"
         self.space_marker = METASPACE if "Metaspace" in described else BYTELEVEL_SPACE if "ByteLevel" in described else None
+
+    @classmethod
+    def from_directory(cls, name: str, directory: str | Path, normalization: str = "NFC") -> HFTokenizer:
+        """Load ``directory/tokenizer.json`` with ``tokenizers`` alone (no transformers, no torch)."""
+        from tokenizers import Tokenizer as Backend
+
+        backend = Backend.from_file(str(Path(directory) / "tokenizer.json"))
+        return cls(name, backend, TokenizerSettings.from_directory(directory, backend), normalization)
+
+    @classmethod
+    def from_transformers(cls, name: str, hf, normalization: str = "NFC") -> HFTokenizer:
+        """Wrap what ``AutoTokenizer.from_pretrained`` returned."""
+        return cls(name, hf.backend_tokenizer, TokenizerSettings.from_transformers(hf), normalization)
+
+    def convert_tokens_to_ids(self, tokens: Sequence[str]) -> list[int]:
+        """Each token's id (``unk_id`` for a token not in the vocabulary), as ``AutoTokenizer`` does."""
+        return [self._backend.token_to_id(t) if self._backend.token_to_id(t) is not None else self.unk_id
+                for t in tokens]
+
+    def get_vocab(self) -> dict[str, int]:
+        return self._backend.get_vocab(with_added_tokens=True)
 
     def _plain(self):
         """The backend without padding/truncation (transformers' own calls switch them on)."""
@@ -71,8 +143,7 @@ class HFTokenizer(Tokenizer):
 
     @property
     def model_max_length(self) -> int | None:
-        n = getattr(self.hf, "model_max_length", None)
-        return n if isinstance(n, int) and n < 1_000_000 else None
+        return self.settings.model_max_length
 
     def _prepare(self, texts: list[str], errors: str) -> list[str]:
         # one C-speed check over the whole batch; per-text work only when something needs it

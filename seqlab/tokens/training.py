@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.storage import atomic_directory, atomic_write_json
 from seqlab.tokens.corpus import write_split_corpus
 
@@ -88,25 +89,30 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
     from tokenizers import processors
 
     if kind not in KINDS:
-        raise InputError(f"unknown tokenizer type {kind!r}", f"Use one of: {', '.join(KINDS)}.")
+        raise InputError(_("unknown tokenizer type {kind!r}").format(kind=kind),
+                         _("Use one of: {choices}.").format(choices=', '.join(KINDS)))
     if pre_split not in (None, "kiwi"):
-        raise InputError(f"unknown pre-split {pre_split!r}", "Use --pre-split kiwi, or leave it out.")
+        raise InputError(_("unknown pre-split {pre_split!r}").format(pre_split=pre_split),
+                         _("Use --pre-split kiwi, or leave it out."))
     if vocab_size < 10:
-        raise InputError(f"vocab size {vocab_size} is too small")
+        raise InputError(_("vocab size {vocab_size} is too small").format(vocab_size=vocab_size))
     start = time.perf_counter()
     tok, trainer, cls, sep = _build(kind, vocab_size, min_frequency, lowercase)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.txt"
-        lines, _ = write_split_corpus(files, corpus, pre_split, errors=errors)
+        lines, _unused = write_split_corpus(files, corpus, pre_split, errors=errors)
         if lines == 0:
-            raise InputError("the training files contain no text")
+            raise InputError(_("the training files contain no text"))
         try:
             tok.train([str(corpus)], trainer)
         except Exception as exc:  # the Rust trainer raises plain Exceptions
             if "not large enough" in str(exc):
-                raise InputError(f"--vocab-size {vocab_size} is too small: a {kind} vocabulary must hold every "
-                                 "character of the corpus", "Use a larger --vocab-size (Korean text has "
-                                 "thousands of distinct syllables), or wordpiece/bpe, which drop rare characters.") from None
+                raise InputError(_("--vocab-size {vocab_size} is too small: a {kind} vocabulary must hold every "
+                                   "character of the corpus").format(vocab_size=vocab_size,
+                                                                     kind=kind), _("Use a larger --vocab-size (Korean "
+                                                                                   "text has thousands of distinct "
+                                                                                   "syllables), or wordpiece/bpe, "
+                                                                                   "which drop rare characters.")) from None
             raise
     tok.post_processor = processors.TemplateProcessing(
         single=f"{cls} $A {sep}", pair=f"{cls} $A {sep} $B:1 {sep}:1",

@@ -34,7 +34,8 @@ def save_state(out: Path, model: torch.nn.Module, optimizer: torch.optim.Optimiz
         for i, s in enumerate(torch.cuda.get_rng_state_all()):
             tensors[f"rng.cuda.{i}"] = s
     meta = {"trainer": trainer, "optimizer": {"param_groups": opt_state["param_groups"],
-                                               "scalars": {str(i): {k: v for k, v in s.items() if not torch.is_tensor(v)}
+                                               "scalars": {str(i): {k: v for k,
+                                                                    v in s.items() if not torch.is_tensor(v)}
                                                            for i, s in opt_state["state"].items()}}}
     with atomic_directory(Path(out) / STATE) as tmp:
         RunDir(tmp).write_tensors(tensors, "tensors.safetensors")

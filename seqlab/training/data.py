@@ -15,9 +15,12 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.text.reading import raw_lines
 
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
+NSMC_LABELS = {"0": "negative", "1": "positive"}  # NSMC's columns are id, document, label
+MIN_CLASS_ROWS = 5  # a class with fewer rows can be neither learned nor validated
 
 
 @dataclass
@@ -46,12 +49,15 @@ class Dataset:
     label_names: list[str]  # class index -> the label as written in the file
     source: str
     bad: BadRows = field(default_factory=BadRows)
+    label_meanings: dict[str,
+                         str] | None = None  # what each label stands for, when known (NSMC: 0 negative, 1 positive)
 
     def __len__(self) -> int:
         return len(self.texts)
 
     def subset(self, index: np.ndarray) -> Dataset:
-        return Dataset([self.texts[i] for i in index], self.labels[index], self.label_names, self.source, self.bad)
+        return Dataset([self.texts[i] for i in index], self.labels[index], self.label_names, self.source, self.bad,
+                       self.label_meanings)
 
 
 def detect_format(path: Path) -> str:
@@ -66,17 +72,19 @@ def detect_format(path: Path) -> str:
 def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
     """(line number, text, label string or None) per data row."""
     if path.is_dir():
-        raise InputError(f"--data {path} is a directory", "Give a data file (NSMC TSV, CSV, TSV or JSONL).")
+        raise InputError(_("--data {path} is a directory").format(path=path),
+                         _("Give a data file (NSMC TSV, CSV, TSV or JSONL)."))
     try:
         with path.open("rb") as f:
             if b"\x00" in f.read(8192):
-                raise InputError(f"{path} looks like a binary file, not text data")
+                raise InputError(_("{path} looks like a binary file, not text data").format(path=path))
             f.seek(0)
             lines = list(raw_lines(f))
     except FileNotFoundError:
-        raise InputError(f"data file not found: {path}", "Give --data FILE (NSMC TSV, CSV, TSV or JSONL).") from None
+        raise InputError(_("data file not found: {path}").format(path=path),
+                         _("Give --data FILE (NSMC TSV, CSV, TSV or JSONL).")) from None
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+        raise InputError(_("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
     decoded = []
     for line in lines:
         try:
@@ -100,16 +108,17 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
         return
     delimiter = "," if fmt == "csv" else "\t"
     quoting = csv.QUOTE_MINIMAL if fmt == "csv" else csv.QUOTE_NONE
-    reader = csv.reader((line for _, line in decoded), delimiter=delimiter, quoting=quoting)
+    reader = csv.reader((line for _k, line in decoded), delimiter=delimiter, quoting=quoting)
     numbers = iter(n for n, _ in decoded)
     header = next(reader, None)
     next(numbers, None)
     if header is None:
-        raise InputError(f"{path} is empty")
+        raise InputError(_("{path} is empty").format(path=path))
     missing = [c for c in (text_col, label_col) if c not in header]
     if missing:
-        raise InputError(f"{path} has no column {missing[0]!r}; its header is {header}",
-                         "Pass --text-col and --label-col with names from the header.")
+        raise InputError(_("{path} has no column {column!r}; its header is {header}")
+                         .format(path=path, column=missing[0], header=header),
+                         _("Pass --text-col and --label-col with names from the header."))
     ti, li = header.index(text_col), header.index(label_col)
     for row, number in zip(reader, numbers):
         text = row[ti] if ti < len(row) else None
@@ -130,35 +139,66 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
     path = Path(path)
     fmt = fmt or detect_format(path)
     if fmt not in FORMATS:
-        raise InputError(f"unknown data format {fmt!r}", f"Use one of: {', '.join(FORMATS)}.")
+        raise InputError(_("unknown data format {fmt!r}").format(fmt=fmt),
+                         _("Use one of: {choices}.").format(choices=', '.join(FORMATS)))
+    if fmt == "nsmc":
+        fmt = "tsv"
+    nsmc = fmt == "nsmc" or (text_col in (None, "document") and label_col in (None, "label"))
     if fmt == "nsmc":
         fmt = "tsv"
     text_col, label_col = text_col or "document", label_col or "label"
+    allowed = label_names or (list(NSMC_LABELS) if nsmc else None)
     bad = BadRows()
-    texts, raw_labels = [], []
+    texts, raw_labels, lines = [], [], []
     for number, text, label in _rows(path, fmt, text_col, label_col, bad):
         if label is None:
             bad.add("missing label", number)
         elif not isinstance(text, str) or not text.strip():
             bad.add("empty text", number)
-        elif label_names is not None and label not in label_names:
-            bad.add("unknown label", number)
+        elif allowed is not None and label not in allowed:
+            bad.add("unknown label" if label_names else "label is not 0 or 1", number)
         else:
             texts.append(text)
             raw_labels.append(label)
+            lines.append(number)
     if not texts:
-        raise InputError(f"{path} has no usable rows ({bad.total} bad rows: {bad.counts})")
+        raise InputError(_("{path} has no usable rows ({total} bad rows: {counts})")
+                         .format(path=path, total=bad.total, counts=bad.counts))
+    if label_names is None:
+        _check_classes(path, raw_labels, lines)
     names = label_names or sorted(set(raw_labels), key=lambda s: (not s.lstrip("-").isdigit(), int(s) if
                                                                   s.lstrip("-").isdigit() else 0, s))
     index = {name: i for i, name in enumerate(names)}
     labels = np.array([index[label] for label in raw_labels], dtype=np.int64)
-    return Dataset(texts, labels, list(names), str(path), bad)
+    meanings = {k: v for k, v in NSMC_LABELS.items() if k in names} if nsmc else None
+    return Dataset(texts, labels, list(names), str(path), bad, meanings)
+
+
+def _check_classes(path: Path, labels: list[str], lines: list[int]) -> None:
+    """Refuse a label so rare that it is more likely a typo than a class (it would silently become one)."""
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    rare = sorted((n, label) for label, n in counts.items() if n < MIN_CLASS_ROWS)
+    if len(counts) < 2:
+        raise InputError(_("{path} has only one label ({label!r}): a classifier needs at least two")
+                         .format(path=path, label=next(iter(counts))),
+                         _("Check --label-col."))
+    if rare:
+        n, label = rare[0]
+        where = [line for line, lab in zip(lines, labels) if lab == label][:5]
+        raise InputError(_("label {label!r} occurs in only {n} row(s) of {path} (line {lines}); a class needs at least "
+                           "{MIN_CLASS_ROWS} rows to be learned and validated").format(label=label, n=n, path=path,
+                                                                                       lines=', '.join(map(str, where)), MIN_CLASS_ROWS=MIN_CLASS_ROWS),
+                         "Fix or remove those rows; the labels found are: "
+                         + ", ".join(f"{k!r} ({v:,})" for k, v in sorted(counts.items())) + ".")
 
 
 def train_val_split(data: Dataset, val_fraction: float = 0.1, seed: int = 13) -> tuple[Dataset, Dataset]:
     """A deterministic, stratified validation split: the same seed always carves the same rows."""
     if not 0 < val_fraction < 1:
-        raise InputError(f"--val-fraction must be between 0 and 1, got {val_fraction}")
+        raise InputError(_("--val-fraction must be between 0 and 1, got {val_fraction}")
+                         .format(val_fraction=val_fraction))
     rng = np.random.default_rng(seed)
     val = []
     for c in range(len(data.label_names)):
@@ -171,5 +211,8 @@ def train_val_split(data: Dataset, val_fraction: float = 0.1, seed: int = 13) ->
 
 
 def split_record(train: Dataset, val: Dataset) -> dict:
-    """What a saved run records about its data: source, split sizes and the rows skipped."""
-    return {"source": train.source, "train": len(train), "val": len(val), "bad_rows": train.bad.to_dict()}
+    """What a saved run records about its data: source, split sizes, the rows skipped, what the labels mean."""
+    record = {"source": train.source, "train": len(train), "val": len(val), "bad_rows": train.bad.to_dict()}
+    if train.label_meanings:
+        record["label_meanings"] = train.label_meanings
+    return record

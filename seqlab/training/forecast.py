@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.training.rundir import RunDir
 
 SERIES = {"sunspots": 11, "co2": 12}
@@ -58,13 +59,14 @@ def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
             "monthly Mauna Loa CO2 1958-2001, weekly values averaged (statsmodels)"
     path = Path(name)
     if not path.exists():
-        raise InputError(f"unknown series {name!r}", f"Use {', '.join(SERIES)} or a CSV file with a value column.")
+        raise InputError(_("unknown series {name!r}").format(name=name),
+                         _("Use {choices} or a CSV file with a value column.").format(choices=', '.join(SERIES)))
     import csv
 
     with path.open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.reader(f)]
     if len(rows) < 3:
-        raise InputError(f"{path} has too few rows for a series")
+        raise InputError(_("{path} has too few rows for a series").format(path=path))
     body = rows[1:]  # the first row is the header
     values, labels = [], []
     for r in body:
@@ -89,13 +91,13 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None) ->
     n = len(y)
     test_start = int(n * (1 - cfg.test_fraction))
     if test_start <= cfg.window + m or n - test_start < 2:
-        raise InputError(f"the series has {n} values: too short for window {cfg.window}")
+        raise InputError(_("the series has {n} values: too short for window {window}").format(n=n, window=cfg.window))
     d = np.diff(y)  # d[j] = y[j+1] - y[j]; the change that produces y_t is d[t-1]
     mean, std = d[: test_start - 1].mean(), d[: test_start - 1].std() or 1.0
     z = (d - mean) / std
     # a target y_t is predicted from the changes d[t-1-window .. t-2], i.e. from z index t-1 backwards
     X_train, Y_train = _windows(z, cfg.window, range(cfg.window, test_start - 1))
-    X_test, _ = _windows(z, cfg.window, range(test_start - 1, n - 1))
+    X_test, _unused = _windows(z, cfg.window, range(test_start - 1, n - 1))
     torch.manual_seed(cfg.seed)
 
     class Forecaster(torch.nn.Module):
@@ -105,14 +107,14 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None) ->
             self.out = torch.nn.Linear(cfg.hidden, 1)
 
         def forward(self, x):
-            h, _ = self.rnn(x)
+            h, _unused = self.rnn(x)
             return self.out(h[:, -1])[:, 0]
 
     model = Forecaster()
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=1e-4)
     xt, yt = torch.tensor(X_train, dtype=torch.float32), torch.tensor(Y_train, dtype=torch.float32)
     losses = []
-    for _ in range(cfg.epochs):
+    for _i in range(cfg.epochs):
         loss = torch.nn.functional.mse_loss(model(xt), yt)
         opt.zero_grad()
         loss.backward()

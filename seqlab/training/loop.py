@@ -26,6 +26,7 @@ import numpy as np
 import torch
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.training.checkpoint import has_state, load_state, save_state
 from seqlab.training.prepare import Encoded, bucket_batches, pad_batch
 from seqlab.training.rundir import RunDir
@@ -131,7 +132,8 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
         if (out / "model.safetensors").exists():
             best = RunDir(out).read_tensors()
     elif resume:
-        raise InputError(f"nothing to resume in {out}", "Start without --resume, or give the folder of an earlier run.")
+        raise InputError(_("nothing to resume in {out}").format(out=out),
+                         _("Start without --resume, or give the folder of an earlier run."))
     started = time.perf_counter() - state.elapsed
     seen, running_loss, running_correct, window_start = 0, 0.0, 0, time.perf_counter()
     loss_fn = torch.nn.CrossEntropyLoss(reduction="sum")
@@ -175,7 +177,8 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
                     acc = float((probs.argmax(1) == y_val).mean())
                     val_loss = float(-np.log(np.maximum(probs[np.arange(len(y_val)), y_val], 1e-12)).mean())
                     record = {"step": state.step, "epoch": epoch + step_in_epoch / steps_per_epoch,
-                              "train_loss": running_loss / max(seen, 1), "train_accuracy": running_correct / max(seen, 1),
+                              "train_loss": running_loss / max(seen,
+                                                               1), "train_accuracy": running_correct / max(seen, 1),
                               "val_loss": val_loss, "val_accuracy": acc,
                               "elapsed": time.perf_counter() - started}
                     state.history.append(record)

@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.scratch.torch_layout import torch_class
 
@@ -43,9 +44,10 @@ class RecurrentClassifier(nn.Module):
     def __init__(self, config: RecurrentConfig):
         super().__init__()
         if config.cell not in CELLS:
-            raise InputError(f"unknown cell {config.cell!r}", "Use lstm, gru or rnn.")
+            raise InputError(_("unknown cell {cell!r}").format(cell=config.cell), _("Use lstm, gru or rnn."))
         if config.pooling not in ("last", "max", "mean", "max+mean"):
-            raise InputError(f"unknown pooling {config.pooling!r}", "Use last, max, mean or max+mean.")
+            raise InputError(_("unknown pooling {pooling!r}").format(pooling=config.pooling),
+                             _("Use last, max, mean or max+mean."))
         self.config = config
         self.embedding = nn.Embedding(config.vocab_size, config.embed_dim, padding_idx=0)
         self.embedding.weight.requires_grad_(not config.freeze_embedding)
@@ -61,7 +63,7 @@ class RecurrentClassifier(nn.Module):
         x = self.dropout(self.embedding(ids))  # (B, L, E)
         packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
         out, state = self.rnn(packed)
-        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])  # (B, L, D*H)
+        out, _unused = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])  # (B, L, D*H)
         mask = (torch.arange(ids.shape[1], device=ids.device)[None, :] < lengths.to(ids.device)[:, None])[..., None]
         pooled = []
         if self.config.pooling in ("max", "max+mean"):
@@ -95,8 +97,9 @@ def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> 
         enc = load_encoder("e5-small", "cpu")
         table = enc.model.get_input_embeddings().weight.detach().cpu().numpy()
         if table.shape[1] != config.embed_dim:
-            raise InputError(f"e5 embeddings are {table.shape[1]}-dimensional; use --embed-dim {table.shape[1]}")
-        to_ids = enc.tokenizer.hf.convert_tokens_to_ids
+            raise InputError(_("e5 embeddings are {dim}-dimensional; use --embed-dim {dim}")
+                             .format(dim=table.shape[1]))
+        to_ids = enc.tokenizer.convert_tokens_to_ids
         if vocab.meta.get("tokenizer") == "e5-small":  # the tokens are e5's own pieces
             pieces = [[t] for t in tokens[first:]]
         else:  # words or morphemes: the pieces e5 splits them into (a morpheme without its /TAG)
@@ -111,7 +114,8 @@ def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> 
 
         wv = from_gensim(init)
         if wv.dim != config.embed_dim:
-            raise InputError(f"{init} has {wv.dim}-dimensional vectors; use --embed-dim {wv.dim}")
+            raise InputError(_("{init} has {dim}-dimensional vectors; use --embed-dim {dim}")
+                             .format(init=init, dim=wv.dim))
         for i, tok in enumerate(tokens[first:], start=first):
             for key in (tok, tok.rsplit("/", 1)[0]):
                 if key in wv.index:

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.storage import atomic_write_bytes, seqlab_home
 
 BASE = "https://raw.githubusercontent.com/e9t/nsmc/master/"
@@ -34,12 +35,14 @@ def fetch_nsmc(timeout: float = 15.0, base: str = BASE) -> dict[str, Path]:
             except (urllib.error.URLError, TimeoutError, OSError) as exc:
                 reason = getattr(exc, "reason", exc)
                 raise InputError(
-                    f"cannot download NSMC's {name} from {base} ({reason})",
-                    f"Download {', '.join(FILES)} from https://github.com/e9t/nsmc yourself and put them in "
-                    f"{target}, or train on any TSV with id/document/label columns: seqlab train --data FILE ...",
+                    _("cannot download NSMC's {name} from {base} ({reason})").format(name=name, base=base,
+                                                                                     reason=reason),
+                    _("Download {files} from https://github.com/e9t/nsmc yourself and put them in {target}, or train "
+                      "on any TSV with id/document/label columns: seqlab train --data FILE ...").format(files=', '.join(FILES), target=target),
                 ) from None
             if not data.startswith(b"id\tdocument\tlabel"):
-                raise InputError(f"the downloaded {name} is not in NSMC's format (id, document, label)")
+                raise InputError(_("the downloaded {name} is not in NSMC's format (id, document, label)")
+                                 .format(name=name))
             atomic_write_bytes(path, data)
         paths[name] = path
     return paths

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.training.data import load_dataset
 from seqlab.training.metrics import Metrics, classification_metrics
 from seqlab.training.rundir import RunDir
@@ -18,11 +19,12 @@ def load_predictor(out: str | Path, device: str = "cpu"):
     out = Path(out)
     config = RunDir(out).config
     if config.get("partial"):
-        raise InputError(f"{out} holds an unfinished run", "Finish it with: seqlab train ... --out DIR --resume")
+        raise InputError(_("{out} holds an unfinished run").format(out=out),
+                         _("Finish it with: seqlab train ... --out DIR --resume"))
     kind = config.get("model")
     if config.get("task") != "classify":
-        raise InputError(f"{out} is a {config.get('task')} model, not a classifier",
-                         "seqlab predict works on it too; seqlab evaluate scores classifiers.")
+        raise InputError(_("{out} is a {task} model, not a classifier").format(out=out, task=config.get('task')),
+                         _("seqlab predict works on it too; seqlab evaluate scores classifiers."))
     if kind == "tfidf":
         from seqlab.training.tfidf import TfidfPredictor
 
@@ -35,7 +37,7 @@ def load_predictor(out: str | Path, device: str = "cpu"):
         from seqlab.training.e5_head import E5HeadPredictor
 
         return E5HeadPredictor(out)
-    raise InputError(f"{out} holds an unknown model kind {kind!r}")
+    raise InputError(_("{out} holds an unknown model kind {kind!r}").format(out=out, kind=kind))
 
 
 @dataclass
@@ -70,9 +72,17 @@ def predict_texts(out: str | Path, texts: list[str]) -> list[dict]:
 
         return Seq2SeqPredictor(out).predict(texts)
     predictor = load_predictor(out)
+    meanings = config.get("data", {}).get("label_meanings") or {}
     probs = predictor.predict_proba(texts)
-    return [{"text": t, "label": predictor.labels[int(p.argmax())], "probability": float(p.max()),
-             "probabilities": {name: float(v) for name, v in zip(predictor.labels, p)}} for t, p in zip(texts, probs)]
+    results = []
+    for t, p in zip(texts, probs):
+        label = predictor.labels[int(p.argmax())]
+        result = {"text": t, "label": label, "probability": float(p.max()),
+                  "probabilities": {name: float(v) for name, v in zip(predictor.labels, p)}}
+        if label in meanings:
+            result["meaning"] = meanings[label]  # what the label stands for (NSMC: negative or positive)
+        results.append(result)
+    return results
 
 
 def seq2seq_attention(out: str | Path, text: str) -> dict:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.storage import atomic_directory, seqlab_home
 
@@ -62,8 +63,9 @@ def check_vocab(vocab: Vocabulary, tokenizer_name: str) -> None:
     """A given vocabulary must come from the tokenizer that will split the texts."""
     made_by = vocab.meta.get("tokenizer")
     if made_by is not None and made_by != tokenizer_name:
-        raise InputError(f"the vocabulary was built with the {made_by} tokenizer, but training uses {tokenizer_name}",
-                         f"Pass --tokenizer {made_by}, or build a vocabulary with --tokenizer {tokenizer_name}.")
+        raise InputError(_("the vocabulary was built with the {made_by} tokenizer, but training uses {tokenizer_name}")
+                         .format(made_by=made_by, tokenizer_name=tokenizer_name),
+                         _("Pass --tokenizer {made_by}, or build a vocabulary with --tokenizer {tokenizer_name}.").format(made_by=made_by, tokenizer_name=tokenizer_name))
 
 
 def encode(tokens: list[list[str]], vocab: Vocabulary) -> Encoded:
@@ -108,7 +110,8 @@ def prepare(train_texts: list[str], val_texts: list[str], tokenizer: str, min_fr
     if cache and (where / "vocab.json").exists():
         vocab = Vocabulary.load(where / "vocab.json")
         with np.load(where / "arrays.npz", allow_pickle=False) as z:
-            return (Encoded(z["train_flat"], z["train_offsets"], vocab), Encoded(z["val_flat"], z["val_offsets"], vocab))
+            return (Encoded(z["train_flat"], z["train_offsets"], vocab),
+                    Encoded(z["val_flat"], z["val_offsets"], vocab))
     tokens = split_tokens(train_texts + val_texts, tokenizer, max_length)
     train_tokens, val_tokens = tokens[: len(train_texts)], tokens[len(train_texts):]
     vocab = vocab or build_vocab(train_tokens, tokenizer, min_freq, max_size, max_length)

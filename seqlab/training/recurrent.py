@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.training.data import Dataset, split_record
 from seqlab.training.loop import TrainConfig, distributed, predict, train_classifier
@@ -94,7 +95,8 @@ def recurrent_for_trace(out: str | Path, text: str, cell: str):
     predictor = RecurrentPredictor(out)
     kind = predictor.config["recurrent"]["cell"]
     if kind != cell:
-        raise InputError(f"{out} holds a trained {kind}, not a {cell}", f"Use: seqlab trace {kind} TEXT --checkpoint {out}")
+        raise InputError(_("{out} holds a trained {kind}, not a {cell}").format(out=out, kind=kind, cell=cell),
+                         _("Use: seqlab trace {kind} TEXT --checkpoint {out}").format(kind=kind, out=out))
     encoded = encode_texts([text], predictor.vocab)
     ids = encoded.sequence(0)
     tokens = predictor.vocab.decode(ids)

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.storage import atomic_write_bytes, atomic_write_json
 
@@ -69,11 +70,12 @@ class RunDir:
             return json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             if not self.path.is_dir():
-                raise InputError(f"{self.path} is not a directory", "Give the --out folder of seqlab train.") from None
-            raise InputError(f"{self.path} is not a seqlab run directory (no {name})",
-                             "Give the --out folder of seqlab train.") from None
+                raise InputError(_("{path} is not a directory").format(path=self.path),
+                                 _("Give the --out folder of seqlab train.")) from None
+            raise InputError(_("{path} is not a seqlab run directory (no {name})").format(path=self.path, name=name),
+                             _("Give the --out folder of seqlab train.")) from None
         except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read {path}: {exc}") from None
+            raise InputError(_("cannot read {path}: {exc}").format(path=path, exc=exc)) from None
 
     @property
     def config(self) -> dict:
@@ -89,9 +91,11 @@ class RunDir:
                 from safetensors.torch import load_file
             return load_file(str(path))
         except FileNotFoundError:
-            raise InputError(f"missing {name} in {self.path}", "Train the model first (seqlab train).") from None
+            raise InputError(_("missing {name} in {path}").format(name=name, path=self.path),
+                             _("Train the model first (seqlab train).")) from None
         except Exception as exc:  # noqa: BLE001  safetensors raises its own error types for damaged files
-            raise InputError(f"{path} is damaged or not a safetensors file: {exc}") from None
+            raise InputError(_("{path} is damaged or not a safetensors file: {exc}")
+                             .format(path=path, exc=exc)) from None
 
     def read_vocab(self) -> Vocabulary:
         return Vocabulary.load(self.path / VOCAB)

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from seqlab.errors import InputError
-from seqlab.training.data import Dataset, load_dataset, split_record, train_val_split
-from seqlab.training.rundir import RunDir
+from seqlab.i18n import _
 
 
 @dataclass
@@ -130,14 +129,17 @@ def parse_models(models: str | list[str]) -> list[str]:
     names = [m for m in names if m]
     bad = [m for m in names if m not in TRAINERS]
     if bad or not names:
-        raise InputError(f"unknown model {bad[0]!r}" if bad else "no model given", f"Use: {', '.join(TRAINERS)}.")
+        raise InputError(f"unknown model {bad[0]!r}" if bad else "no model given",
+                         _("Use: {choices}.").format(choices=', '.join(TRAINERS)))
     return names
 
 
-def load_split(opts: TrainOptions) -> tuple[Dataset, Dataset, Dataset]:
-    """(all rows, training split, validation split) of ``opts.data``."""
+def load_split(opts: TrainOptions):
+    """(all rows, training split, validation split) of ``opts.data``: three :class:`~seqlab.training.data.Dataset`."""
+    from seqlab.training.data import load_dataset, train_val_split
+
     if opts.data is None:
-        raise InputError("no training data given", "Give --data FILE, e.g. --data ../shared/data/nsmc/train.tsv")
+        raise InputError(_("no training data given"), _("Give --data FILE, e.g. --data ../shared/data/nsmc/train.tsv"))
     dataset = load_dataset(opts.data, opts.fmt, opts.text_col, opts.label_col)
     train, val = train_val_split(dataset, opts.val_fraction, opts.seed)
     return dataset, train, val
@@ -155,7 +157,10 @@ def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
             callbacks for that model (e.g. a progress bar); None trains silently.
     """
     names = parse_models(models)
-    _, train, val = load_split(opts)
+    from seqlab.training.data import split_record
+    from seqlab.training.rundir import RunDir
+
+    _unused, train, val = load_split(opts)
     out = Path(out)
     runs = []
     for name in names:

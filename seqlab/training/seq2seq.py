@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.training.checkpoint import has_state, load_state, save_state
 from seqlab.training.rundir import RunDir
@@ -86,7 +87,7 @@ class Seq2SeqModel(nn.Module):
         packed = nn.utils.rnn.pack_padded_sequence(self.src_embedding(src), src_len.cpu(), batch_first=True,
                                                    enforce_sorted=False)
         enc, state = self.encoder(packed)
-        enc, _ = nn.utils.rnn.pad_packed_sequence(enc, batch_first=True, total_length=src.shape[1])  # (B, S, 2H)
+        enc, _unused = nn.utils.rnn.pad_packed_sequence(enc, batch_first=True, total_length=src.shape[1])  # (B, S, 2H)
         h = state[0] if isinstance(state, tuple) else state  # (2, B, H)
         s = torch.tanh(self.bridge(torch.cat([h[0], h[1]], dim=1)))
         mask = src != PAD
@@ -106,7 +107,7 @@ class Seq2SeqModel(nn.Module):
         enc, keys, mask, state = self.encode(src, src_len)
         logits = []
         for t in range(tgt_in.shape[1]):  # teacher forcing
-            step_logits, state, _ = self.step(tgt_in[:, t], state, enc, keys, mask)
+            step_logits, state, _unused = self.step(tgt_in[:, t], state, enc, keys, mask)
             logits.append(step_logits)
         return torch.stack(logits, dim=1)  # (B, T, V)
 
@@ -134,10 +135,10 @@ def decode(model: Seq2SeqModel, src_vocab: Vocabulary, tgt_vocab: Vocabulary, te
         B = len(chunk)
         y = torch.full((B,), BOS, dtype=torch.long, device=device)
         pos = [0] * B
-        outs = [[] for _ in range(B)]
-        attn = [[] for _ in range(B)]
+        outs = [[] for _i in range(B)]
+        attn = [[] for _i in range(B)]
         done = [len(t) == 0 for t in chunk]
-        for _ in range(2 * max(len(t) for t in chunk) + 2):
+        for _i in range(2 * max(len(t) for t in chunk) + 2):
             logits, state, alpha = model.step(y, state, enc, keys, mask)
             choice = logits.argmax(1).tolist()
             for i in range(B):
@@ -189,8 +190,9 @@ def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig | None = None, resum
     pairs, skipped = read_pairs(Path(data), cfg.max_chars)
     train, val = _split(pairs, cfg)
     if not train:
-        raise InputError(f"{data} has too few pairs ({len(pairs)}) to train on", "Give at least 2 pairs.")
-    src_vocab, tgt_vocab = char_vocab([s for s, _ in train]), char_vocab([t for _, t in train])
+        raise InputError(_("{data} has too few pairs ({n}) to train on").format(data=data, n=len(pairs)),
+                         _("Give at least 2 pairs."))
+    src_vocab, tgt_vocab = char_vocab([s for s, _ in train]), char_vocab([t for _k, t in train])
     torch.manual_seed(cfg.seed)
     model = Seq2SeqModel(len(src_vocab), len(tgt_vocab), cfg).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
@@ -199,10 +201,12 @@ def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig | None = None, resum
     record = {"step": 0, "history": [], "epoch_loss": 0.0, "seen": 0, "elapsed": 0.0}
     if resume:
         if not has_state(out):
-            raise InputError(f"nothing to resume in {out}", "Start without --resume, or give the folder of an earlier run.")
+            raise InputError(_("nothing to resume in {out}").format(out=out),
+                             _("Start without --resume, or give the folder of an earlier run."))
         record = load_state(out, model, opt)
     elif has_state(out):
-        raise InputError(f"{out} holds an unfinished run", "Continue it with --resume, or choose another --out.")
+        raise InputError(_("{out} holds an unfinished run").format(out=out),
+                         _("Continue it with --resume, or choose another --out."))
     if on_phase:
         on_phase("training")
     clock = time.perf_counter() - record["elapsed"]
@@ -213,7 +217,7 @@ def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig | None = None, resum
         for b in range(record["step"] - epoch * steps_per_epoch, steps_per_epoch):
             chunk = [train[i] for i in idx[b * cfg.batch_size : (b + 1) * cfg.batch_size]]
             src, src_len = _batch([src_vocab.encode(s) for s, _ in chunk])
-            tgt, _ = _batch([tgt_vocab.encode(t) for _, t in chunk], bos_eos=True)
+            tgt, _unused = _batch([tgt_vocab.encode(t) for _k, t in chunk], bos_eos=True)
             src, tgt = src.to(device), tgt.to(device)
             step = record["step"]
             for g in opt.param_groups:  # warm-up over 100 steps, then linear decay to 5 %
@@ -233,14 +237,15 @@ def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig | None = None, resum
                          "loss": record["epoch_loss"] / record["seen"]})
             end_of_epoch = b == steps_per_epoch - 1
             if end_of_epoch:
-                record["history"].append({"epoch": epoch + 1, "train_loss": record["epoch_loss"] / max(record["seen"], 1)})
+                record["history"].append({"epoch": epoch + 1,
+                                          "train_loss": record["epoch_loss"] / max(record["seen"], 1)})
                 record["epoch_loss"], record["seen"] = 0.0, 0
             if end_of_epoch or record["step"] % cfg.checkpoint_every == 0:
                 record["elapsed"] = time.perf_counter() - clock
                 save_state(out, model, opt, record)
     if on_phase:
         on_phase("evaluating against Kiwi")
-    sources, targets = [s for s, _ in val], [t for _, t in val]
+    sources, targets = [s for s, _ in val], [t for _k, t in val]
     ours = [p for p, _ in decode(model, src_vocab, tgt_vocab, sources, device)]
     from seqlab.tokens.kiwi import kiwi_instance
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.text.reading import iter_lines
 
 
@@ -37,7 +38,7 @@ def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None 
     data = Path(data)
     if text_col is None and _has_nsmc_header(data):
         text_col = "document"
-    texts = [t for _, t in iter_texts(data, text_col=text_col, errors="replace")]
+    texts = [t for _k, t in iter_texts(data, text_col=text_col, errors="replace")]
     pairs = spacing_pairs(texts, max_chars)
     atomic_write_text(out, "".join(f"{s}\t{t}\n" for s, t in pairs))
     return {"path": str(out), "pairs": len(pairs), "texts": len(texts)}
@@ -54,15 +55,16 @@ def _has_nsmc_header(path: Path) -> bool:
 def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], int]:
     """``source<TAB>target`` lines; returns (pairs, lines skipped: malformed or longer than ``max_chars``)."""
     pairs, skipped = [], 0
-    for _, line in iter_lines(path, errors="replace"):
+    for _k, line in iter_lines(path, errors="replace"):
         parts = line.split("\t")
         if len(parts) != 2 or not parts[0] or not parts[1] or max(len(parts[0]), len(parts[1])) > max_chars:
             skipped += 1
             continue
         pairs.append((parts[0], parts[1]))
     if not pairs:
-        raise InputError(f"{path} has no usable source<TAB>target pairs (skipped {skipped})",
-                         "Make pairs with: seqlab data spacing-pairs FILE --out pairs.tsv")
+        raise InputError(_("{path} has no usable source<TAB>target pairs (skipped {skipped})")
+                         .format(path=path, skipped=skipped),
+                         _("Make pairs with: seqlab data spacing-pairs FILE --out pairs.tsv"))
     return pairs, skipped
 
 

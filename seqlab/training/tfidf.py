@@ -109,4 +109,5 @@ class TfidfPredictor:
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         from seqlab.training.logistic import linear_probabilities
 
-        return linear_probabilities(_features(self.char, self.word, texts, _morphemes(texts)), self.coef, self.intercept)
+        return linear_probabilities(_features(self.char, self.word, texts, _morphemes(texts)), self.coef,
+                                    self.intercept)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.vectors.record import EmbeddingRecord
 
 METHODS = ("first", "mean", "last")
@@ -45,7 +46,8 @@ def _combine(vectors: np.ndarray, method: str) -> np.ndarray:
 
 def _check(method: str) -> None:
     if method not in METHODS:
-        raise InputError(f"unknown aggregation {method!r}", f"Use one of: {', '.join(METHODS)}.")
+        raise InputError(_("unknown aggregation {method!r}").format(method=method),
+                         _("Use one of: {choices}.").format(choices=', '.join(METHODS)))
 
 
 def aggregate_words(record: EmbeddingRecord, method: str = "mean") -> list[Group]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.text.reading import iter_lines
 from seqlab.vectors.wordvectors import WordVectors
 
@@ -78,8 +79,9 @@ def read_questions(path: str | Path) -> list[tuple[str, list[tuple[str, str, str
             continue
         parts = line.split()
         if len(parts) != 4:
-            raise InputError(f"{path}: line {number} is not 'a b c d': {line!r}",
-                             "Use gensim's questions-words format: ': section' lines, then four words per line.")
+            raise InputError(_("{path}: line {number} is not 'a b c d': {line!r}")
+                             .format(path=path, number=number, line=line),
+                             _("Use gensim's questions-words format: ': section' lines, then four words per line."))
         if not sections:
             sections.append(("default", []))
         sections[-1][1].append(tuple(parts))
@@ -113,5 +115,6 @@ def evaluate(vectors: WordVectors, questions: str | Path, batch: int = 256) -> A
             score.total += len(chunk)
         result.sections.append(score)
     if result.total == 0:
-        raise InputError(f"no question of {questions} has all four words in the vocabulary of {vectors.source}")
+        raise InputError(_("no question of {questions} has all four words in the vocabulary of {source}")
+                         .format(questions=questions, source=vectors.source))
     return result

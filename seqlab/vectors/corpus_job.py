@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.storage import atomic_write_bytes, atomic_write_json, remove_temporaries, sha256_file
 from seqlab.vectors.corpus_shards import CorpusJobConfig, count_lines, embed_shard, npy_bytes, read_shards
 
@@ -58,22 +59,24 @@ def _source_identity(path: Path) -> dict:
 def _check_paths(source: Path, out: Path) -> None:
     """The input must be a text file, and ``out`` a folder that is neither the input nor an existing file."""
     if out.exists() and not out.is_dir():
-        what = "the input file itself" if source.exists() and out.resolve() == source.resolve() else "an existing file"
-        raise InputError(f"--out {out} is {what}: the corpus job writes a folder of shards there",
-                         "Give a new folder, e.g. --out corpus-vectors/ (nothing was written).")
+        same = source.exists() and out.resolve() == source.resolve()
+        what = _("the input file itself") if same else _("an existing file")
+        raise InputError(_("--out {out} is {what}: the corpus job writes a folder of shards there")
+                         .format(out=out, what=what),
+                         _("Give a new folder, e.g. --out corpus-vectors/ (nothing was written)."))
     _check_source(source)
 
 
 def _check_source(source: Path) -> None:
     if not source.exists():
-        raise InputError(f"file not found: {source}")
+        raise InputError(_("file not found: {source}").format(source=source))
     if source.is_dir():
-        raise InputError(f"{source} is a directory, not a text file")
+        raise InputError(_("{source} is a directory, not a text file").format(source=source))
     with source.open("rb") as f:
         head = f.read(8192)
     if b"\x00" in head:
-        raise InputError(f"{source} looks like a binary file (it contains NUL bytes)",
-                         "The corpus job reads UTF-8 text, one text per line.")
+        raise InputError(_("{source} looks like a binary file (it contains NUL bytes)").format(source=source),
+                         _("The corpus job reads UTF-8 text, one text per line."))
 
 
 def load_manifest(out: Path) -> dict | None:
@@ -82,8 +85,8 @@ def load_manifest(out: Path) -> dict | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise InputError(f"{out / MANIFEST} is unreadable: {exc}",
-                         f"If {out} is a folder of this job, move it aside and run again with a new --out folder.") \
+        raise InputError(_("{manifest} is unreadable: {exc}").format(manifest=out / MANIFEST, exc=exc),
+                         _("If {out} is a folder of this job, move it aside and run again with a new --out folder.").format(out=out)) \
             from None
 
 
@@ -110,7 +113,7 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
     source, out = Path(source), Path(out)
     _check_paths(source, out)
     if engine not in ("local", "ray"):
-        raise InputError(f"unknown engine {engine!r}", "Use --engine local or --engine ray.")
+        raise InputError(_("unknown engine {engine!r}").format(engine=engine), _("Use --engine local or --engine ray."))
     started = time.perf_counter()
     identity = _source_identity(source)
     manifest = load_manifest(out)
@@ -119,20 +122,22 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
     settings = asdict(config)
     if manifest is None:
         if out.exists() and any(out.iterdir()):
-            raise InputError(f"{out} is not empty and holds no seqlab manifest",
-                             "Give a new or empty folder with --out; seqlab never overwrites other files.")
+            raise InputError(_("{out} is not empty and holds no seqlab manifest").format(out=out),
+                             _("Give a new or empty folder with --out; seqlab never overwrites other files."))
         manifest = {"format": FORMAT, "version": 1, "complete": False, "source": identity, "config": settings,
                     "rows": 0, "dim": None, "shards": [], "bad_lines": [], "bad_line_count": 0, "empty_lines": 0}
     else:
         if manifest.get("format") != FORMAT:
-            raise InputError(f"{out / MANIFEST} is not a seqlab embeddings manifest")
+            raise InputError(_("{manifest} is not a seqlab embeddings manifest").format(manifest=out / MANIFEST))
         if manifest["source"]["sha256"] != identity["sha256"] or manifest["source"]["size"] != identity["size"]:
-            raise InputError(f"{out} holds embeddings of a different version of {source.name}",
-                             "The file changed since that run; use a new --out folder.")
+            raise InputError(_("{out} holds embeddings of a different version of {name}")
+                             .format(out=out, name=source.name),
+                             _("The file changed since that run; use a new --out folder."))
         if manifest["config"] != settings:
             changed = sorted(k for k in settings if manifest["config"].get(k) != settings[k])
-            raise InputError(f"{out} was made with other settings ({', '.join(changed)})",
-                             "Run again with the same options to resume, or use a new --out folder.")
+            raise InputError(_("{out} was made with other settings ({settings})").format(out=out,
+                                                                                      settings=', '.join(changed)),
+                             _("Run again with the same options to resume, or use a new --out folder."))
     done_rows = manifest["rows"]
     total = count_lines(source)
     if progress:
@@ -159,7 +164,7 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
     stream = read_shards(source, last["byte_end"] if last else 0, (last["first_line"] + last["rows"]) if last else 1,
                      len(manifest["shards"]), config.shard_size)
     while True:
-        group = [s for _, s in zip(range(group_size), stream)]
+        group = [s for _k, s in zip(range(group_size), stream)]
         if not group:
             break
         arrays = embed_group([s.texts for s in group])
@@ -197,17 +202,20 @@ def read_embeddings(directory: str | Path, mmap: bool = False) -> np.ndarray:
     directory = Path(directory)
     manifest = load_manifest(directory)
     if manifest is None or manifest.get("format") != FORMAT:
-        raise InputError(f"{directory} holds no seqlab embeddings (no {MANIFEST})",
-                         "Create them with: seqlab embed -f corpus.txt --out DIR")
+        raise InputError(_("{directory} holds no seqlab embeddings (no {MANIFEST})")
+                         .format(directory=directory, MANIFEST=MANIFEST),
+                         _("Create them with: seqlab embed -f corpus.txt --out DIR"))
     if not manifest["complete"]:
-        raise InputError(f"{directory} is incomplete: {manifest['rows']} rows so far",
-                         "Run the same seqlab embed command again to resume it.")
+        raise InputError(_("{directory} is incomplete: {rows} rows so far").format(directory=directory,
+                                                                                   rows=manifest['rows']),
+                         _("Run the same seqlab embed command again to resume it."))
     parts = []
     for shard in manifest["shards"]:
         array = np.load(directory / shard["file"], mmap_mode="r" if mmap else None, allow_pickle=False)
         if array.shape != (shard["rows"], manifest["dim"]):
-            raise InputError(f"{shard['file']} has shape {array.shape}, the manifest says "
-                             f"({shard['rows']}, {manifest['dim']})", "The folder was modified; embed again.")
+            raise InputError(_("{file} has shape {shape}, the manifest says ({rows}, {dim})")
+                             .format(file=shard['file'], shape=array.shape, rows=shard['rows'],
+                                     dim=manifest['dim']), _("The folder was modified; embed again."))
         parts.append(array)
     if not parts:
         return np.zeros((0, manifest["dim"] or 0), dtype=np.float32)

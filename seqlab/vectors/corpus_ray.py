@@ -13,6 +13,7 @@ import os
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.vectors.corpus_shards import CorpusJobConfig, embed_shard
 
 
@@ -39,7 +40,7 @@ def ray_embedder(config, prefix: str, workers: int | None):
         import ray
         import ray.data
     except ImportError:
-        raise InputError("--engine ray needs Ray", "Install it with: pip install 'seqlab[ray]'") from None
+        raise InputError(_("--engine ray needs Ray"), _("Install it with: pip install 'seqlab[ray]'")) from None
     from dataclasses import asdict
 
     if not ray.is_initialized():

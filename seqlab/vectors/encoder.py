@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from seqlab.errors import InputError, ModelUnavailable
+from seqlab.i18n import _
 from seqlab.pretrained.install import from_pretrained
 from seqlab.pretrained.loading import load_tokenizer
 from seqlab.pretrained.registry import resolve
@@ -46,9 +47,9 @@ def pick_device(device: str = "auto") -> str:
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if device == "cuda" and not torch.cuda.is_available():
-        raise InputError("--device cuda was asked for, but no CUDA GPU is available", "Use --device cpu or auto.")
+        raise InputError(_("--device cuda was asked for, but no CUDA GPU is available"), _("Use --device cpu or auto."))
     if device not in ("cpu", "cuda"):
-        raise InputError(f"unknown device {device!r}", "Use auto, cpu or cuda.")
+        raise InputError(_("unknown device {device!r}").format(device=device), _("Use auto, cpu or cuda."))
     return device
 
 
@@ -69,8 +70,8 @@ class Encoder:
         hf_logging.disable_progress_bar()
         spec = resolve(name)
         if not spec.has_vectors:
-            raise ModelUnavailable(f"{spec.name} is a tokenizer only; it has no vectors",
-                                   "Use a transformer model: e5-small, minilm, a hub id or a directory.")
+            raise ModelUnavailable(_("{name} is a tokenizer only; it has no vectors").format(name=spec.name),
+                                   _("Use a transformer model: e5-small, minilm, a hub id or a directory."))
         self.name = spec.name
         self.tokenizer = load_tokenizer(spec.name)
         try:
@@ -117,7 +118,7 @@ class Encoder:
 
     def attentions(self, record: TokenRecord) -> np.ndarray:
         """Attention weights of every layer and head for one text: (layers, heads, T, T), rows sum to 1."""
-        output, _ = self.forward_ids([record.input_ids], attentions=True)
+        output, _unused = self.forward_ids([record.input_ids], attentions=True)
         return np.stack([a[0].float().cpu().numpy() for a in output.attentions])
 
     def embed_many(self, texts: Sequence[str], prefix: str = "", layers: bool = False, pooling: str | None = None,
@@ -133,7 +134,8 @@ class Encoder:
         from seqlab.tokens.record import truncate
 
         if long not in LONG:
-            raise InputError(f"unknown --long {long!r}", f"Use one of: {', '.join(LONG)}.")
+            raise InputError(_("unknown --long {long!r}").format(long=long),
+                             _("Use one of: {choices}.").format(choices=', '.join(LONG)))
         limit = max_length or self.tokenizer.model_max_length or 512
         tok = self.tokenizer.with_prefix(prefix) if prefix else self.tokenizer
         records = tok.encode_many(as_texts(texts), errors)
@@ -141,7 +143,7 @@ class Encoder:
             return self.embed_records([truncate(r, limit) for r in records], layers=layers, pooling=pooling,
                                       normalize=normalize)
         if layers:
-            raise InputError("--layers and --long window do not go together", "Use one of them.")
+            raise InputError(_("--layers and --long window do not go together"), _("Use one of them."))
         return [self._embed_windows(r, limit, stride, pooling, normalize) if len(r.tokens) > limit else
                 self.embed_records([r], pooling=pooling, normalize=normalize)[0] for r in records]
 
@@ -163,7 +165,7 @@ class Encoder:
         seen = np.zeros(n, dtype=np.int64)
         for start in starts:
             positions = [*range(lead), *range(lead + start, lead + start + width), *range(n - trail, n)]
-            output, _ = self.forward_ids([[ids[p] for p in positions]])
+            output, _unused = self.forward_ids([[ids[p] for p in positions]])
             hidden = output.last_hidden_state[0].float().cpu().numpy()
             total[positions] += hidden
             seen[positions] += 1
@@ -181,7 +183,8 @@ class Encoder:
                       normalize: bool = False) -> list[EmbeddingRecord]:
         """Run the HF model on records this model's tokenizer made; T of each output = its token count."""
         if pooling is not None and pooling not in METHODS:
-            raise InputError(f"unknown pooling {pooling!r}", f"Use one of: {', '.join(METHODS)}.")
+            raise InputError(_("unknown pooling {pooling!r}").format(pooling=pooling),
+                             _("Use one of: {choices}.").format(choices=', '.join(METHODS)))
         out: list[EmbeddingRecord] = []
         for start in range(0, len(records), 32):
             chunk = records[start : start + 32]
@@ -228,9 +231,11 @@ class Encoder:
         """
         torch = self._torch
         if pooling not in METHODS:
-            raise InputError(f"unknown pooling {pooling!r}", f"Use one of: {', '.join(METHODS)}.")
+            raise InputError(_("unknown pooling {pooling!r}").format(pooling=pooling),
+                             _("Use one of: {choices}.").format(choices=', '.join(METHODS)))
         if precision not in PRECISIONS:
-            raise InputError(f"unknown precision {precision!r}", f"Use one of: {', '.join(PRECISIONS)}.")
+            raise InputError(_("unknown precision {precision!r}").format(precision=precision),
+                             _("Use one of: {choices}.").format(choices=', '.join(PRECISIONS)))
         texts = as_texts(texts)
         out = np.zeros((len(texts), self.hidden_size), dtype=np.float32)
         if not texts:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 
 METHODS = ("cls", "mean", "max")
 
@@ -20,9 +21,11 @@ def pool(hidden: np.ndarray, mask: np.ndarray, method: str = "mean") -> np.ndarr
     ([[2.0, 3.0]], [[3.0, 4.0]], [[1.0, 2.0]])
     """
     if method not in METHODS:
-        raise InputError(f"unknown pooling {method!r}", f"Use one of: {', '.join(METHODS)}.")
+        raise InputError(_("unknown pooling {method!r}").format(method=method),
+                         _("Use one of: {choices}.").format(choices=', '.join(METHODS)))
     if hidden.ndim != 3 or mask.shape != hidden.shape[:2]:
-        raise InputError(f"pooling needs hidden (B, T, H) and mask (B, T), got {hidden.shape} and {mask.shape}")
+        raise InputError(_("pooling needs hidden (B, T, H) and mask (B, T), got {shape} and {shape2}")
+                         .format(shape=hidden.shape, shape2=mask.shape))
     m = mask.astype(hidden.dtype)[..., None]  # (B, T, 1)
     if method == "cls":
         return hidden[:, 0, :].copy()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.storage import atomic_write_bytes, seqlab_home
 
 METHODS = ("pca", "umap")
@@ -24,7 +25,8 @@ class Projection:
 
     def to_dict(self) -> dict:
         return {"method": self.method, "source": self.source, "explained_variance": self.explained,
-                "points": [{"label": lab, "x": float(x), "y": float(y)} for lab, (x, y) in zip(self.labels, self.points)]}
+                "points": [{"label": lab, "x": float(x), "y": float(y)} for lab,
+                           (x, y) in zip(self.labels, self.points)]}
 
 
 def principal_axes(vectors: np.ndarray, k: int | None = None, chunk: int = 50_000):
@@ -60,7 +62,7 @@ def vocabulary_pca(model: str, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarr
     if path.exists():
         with np.load(path) as data:
             return data["mean"], data["components"]
-    mean, components, _ = principal_axes(matrix)
+    mean, components, _unused = principal_axes(matrix)
     buffer = io.BytesIO()
     np.savez(buffer, mean=mean, components=components)
     atomic_write_bytes(path, buffer.getvalue())
@@ -69,16 +71,18 @@ def vocabulary_pca(model: str, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def project(labels: list[str], vectors: np.ndarray, method: str = "pca", source: str = "", seed: int = 0) -> Projection:
     if method not in METHODS:
-        raise InputError(f"unknown projection {method!r}", f"Use one of: {', '.join(METHODS)}.")
+        raise InputError(_("unknown projection {method!r}").format(method=method),
+                         _("Use one of: {choices}.").format(choices=', '.join(METHODS)))
     if len(labels) < 3:
-        raise InputError("a projection needs at least 3 items")
+        raise InputError(_("a projection needs at least 3 items"))
     if method == "pca":
         points, explained = pca_2d(vectors)
         return Projection(labels, points, "pca", explained, source)
     try:
         import umap
     except ImportError:
-        raise InputError("UMAP needs the umap-learn package", "pip install 'seqlab[umap]', or use --method pca.") from None
+        raise InputError(_("UMAP needs the umap-learn package"),
+                         _("pip install 'seqlab[umap]', or use --method pca.")) from None
     reducer = umap.UMAP(n_components=2, random_state=seed, n_neighbors=min(15, len(labels) - 1), metric="cosine")
     return Projection(labels, reducer.fit_transform(vectors), "umap", None, source)
 

@@ -55,7 +55,8 @@ class EmbeddingRecord:
             out["last_hidden_state"] = [[float(v) for v in row] for row in self.hidden]
         if self.layers is not None:
             out["layers"] = {"shape": list(self.layers.shape),
-                             "norms": [[round(float(n), 6) for n in np.linalg.norm(layer, axis=1)] for layer in self.layers]}
+                             "norms": [[round(float(n),
+                                              6) for n in np.linalg.norm(layer, axis=1)] for layer in self.layers]}
             if full:
                 out["layers"]["hidden_states"] = self.layers.tolist()
         out.update(self.extra)

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.storage import seqlab_home, sha256_file
 from seqlab.text.reading import raw_lines
 from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus, load_manifest, read_embeddings
@@ -68,12 +69,12 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
     from seqlab.vectors.encoder import load_encoder
 
     if k < 1:
-        raise InputError("k must be at least 1")
+        raise InputError(_("k must be at least 1"))
     corpus = Path(corpus)
     enc = load_encoder(model)
     where = index_dir(corpus, enc.name) if corpus.is_file() else None
     if where is None:
-        raise InputError(f"corpus file not found: {corpus}")
+        raise InputError(_("corpus file not found: {corpus}").format(corpus=corpus))
     manifest = load_manifest(where)
     built = not (manifest and manifest.get("complete"))
     embed_corpus(corpus, where, CorpusJobConfig(model=enc.name), progress=progress if built else None)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.tokens.corpus import write_split_corpus
 
 KINDS = ("word2vec", "fasttext")
@@ -51,11 +52,13 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
     from gensim.models import FastText, Word2Vec
 
     if kind not in KINDS:
-        raise InputError(f"unknown vectors kind {kind!r}", f"Use one of: {', '.join(KINDS)}.")
+        raise InputError(_("unknown vectors kind {kind!r}").format(kind=kind),
+                         _("Use one of: {choices}.").format(choices=', '.join(KINDS)))
     if split not in SPLITS:
-        raise InputError(f"unknown split {split!r}", f"Use one of: {', '.join(SPLITS)}.")
+        raise InputError(_("unknown split {split!r}").format(split=split),
+                         _("Use one of: {choices}.").format(choices=', '.join(SPLITS)))
     if min(dim, window, min_count, epochs, workers) < 1:
-        raise InputError("dim, window, min_count, epochs and workers must all be at least 1")
+        raise InputError(_("dim, window, min_count, epochs and workers must all be at least 1"))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -63,12 +66,13 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
         corpus = Path(tmp) / "corpus.txt"
         lines, tokens = write_split_corpus(files, corpus, split, tags, text_col, errors)
         if lines == 0:
-            raise InputError("the corpus contains no text")
+            raise InputError(_("the corpus contains no text"))
         cls = Word2Vec if kind == "word2vec" else FastText
         model = cls(corpus_file=str(corpus), vector_size=dim, window=window, min_count=min_count, epochs=epochs,
                     sg=int(sg), workers=workers, seed=seed)
     if len(model.wv) == 0:
-        raise InputError(f"no token reached --min-count {min_count}", "Lower --min-count or give more text.")
+        raise InputError(_("no token reached --min-count {min_count}").format(min_count=min_count),
+                         _("Lower --min-count or give more text."))
     # gensim writes several files (arrays beside the pickle): build them aside, then move each into place
     with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
         model.save(str(Path(tmp) / out.name))

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.storage import atomic_write_bytes, seqlab_home
 from seqlab.vectors.pooling import l2_normalize
 
@@ -63,21 +64,24 @@ def parse_expression(expression: str) -> tuple[list[str], list[str]]:
     Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".
     """
     pieces = _PIECE.findall(expression)
-    hint = 'Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".'
+    hint = _('Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".')
     if not pieces:
-        raise InputError(f"the analogy {expression!r} is empty", hint)
+        raise InputError(_("the analogy {expression!r} is empty").format(expression=expression), hint)
     pos, neg = [], []
     for i, piece in enumerate(pieces):
         is_op = piece in "+-"
         if is_op == (i % 2 == 0):  # words at even positions, operators at odd ones
             where = "an operator stands where a word should" if is_op else "two words follow each other"
-            raise InputError(f"cannot read the analogy {expression!r}: {where}", hint)
+            raise InputError(_("cannot read the analogy {expression!r}: {where}").format(expression=expression,
+                                                                                         where=where), hint)
         if not is_op:
             (neg if i > 0 and pieces[i - 1] == "-" else pos).append(piece)
     if pieces[-1] in "+-":
-        raise InputError(f"cannot read the analogy {expression!r}: it ends with {pieces[-1]!r}", hint)
+        raise InputError(_("cannot read the analogy {expression!r}: it ends with {last!r}")
+                         .format(expression=expression, last=pieces[-1]), hint)
     if not pos:
-        raise InputError(f"cannot read the analogy {expression!r}: nothing is added", hint)
+        raise InputError(_("cannot read the analogy {expression!r}: nothing is added").format(expression=expression),
+                         hint)
     return pos, neg
 
 
@@ -109,15 +113,15 @@ class WordVectors:
 
     def vector(self, word: str) -> np.ndarray:
         if not word.strip():
-            raise InputError("the word is empty", "Give a word with at least one visible character.")
+            raise InputError(_("the word is empty"), _("Give a word with at least one visible character."))
         i = self.index.get(word)
         if i is not None:
             return self.vectors[i]
         if self.embed_missing is not None:
             self.check_known(word)
             return l2_normalize(self.embed_missing([word]))[0]
-        raise InputError(f"{word!r} is not in the vocabulary of {self.source}",
-                         "Try another word, or vectors that can embed any word (FastText, or an embedded model).")
+        raise InputError(_("{word!r} is not in the vocabulary of {source}").format(word=word, source=self.source),
+                         _("Try another word, or vectors that can embed any word (FastText, or an embedded model)."))
 
     def check_known(self, word: str) -> None:
         """Refuse a word the model cannot represent: every piece of it is unknown (``<unk>``)."""
@@ -125,9 +129,10 @@ class WordVectors:
             return
         unknown = self.unknown_chars(word)
         if unknown and "".join(unknown) == "".join(word.split()):
-            raise InputError(f"{word!r} is unknown to {self.source}: every piece of it is <unk> "
-                             f"({', '.join(repr(c) for c in unknown)}), so it has no vector of its own",
-                             "Try another word; the model has never seen these characters.")
+            raise InputError(_("{word!r} is unknown to {source}: every piece of it is <unk> ({chars}), so it has no "
+                               "vector of its own").format(word=word, source=self.source,
+                                                           chars=', '.join(repr(c) for c in unknown)),
+                             _("Try another word; the model has never seen these characters."))
 
     def _rank(self, query: np.ndarray, exclude: Sequence[str], k: int) -> list[Neighbor]:
         scores = self.vectors @ (query / max(float(np.linalg.norm(query)), 1e-12))
@@ -142,13 +147,13 @@ class WordVectors:
     def neighbors(self, word: str, k: int = 10) -> NeighborsResult:
         """The ``k`` words with the highest cosine to ``word`` (itself excluded)."""
         if k < 1:
-            raise InputError(f"k must be at least 1, got {k}")
+            raise InputError(_("k must be at least 1, got {k}").format(k=k))
         return NeighborsResult(word, self.source, self._rank(self.vector(word), [word], k))
 
     def analogy(self, positive: Sequence[str], negative: Sequence[str] = (), k: int = 10) -> list[Neighbor]:
         """3CosAdd: words closest to sum(positive) - sum(negative), inputs excluded."""
         if k < 1:
-            raise InputError(f"k must be at least 1, got {k}")
+            raise InputError(_("k must be at least 1, got {k}").format(k=k))
         query = sum(self.vector(w) for w in positive) - sum((self.vector(w) for w in negative), np.zeros(self.dim))
         return self._rank(query, [*positive, *negative], k)
 
@@ -230,7 +235,8 @@ def from_gensim(path: str | Path) -> WordVectors:
 
     path = Path(path)
     if not path.exists():
-        raise InputError(f"vectors file not found: {path}", "Train some with: seqlab wordvec train")
+        raise InputError(_("vectors file not found: {path}").format(path=path),
+                         _("Train some with: seqlab wordvec train"))
     try:
         if path.suffix in (".txt", ".vec"):
             kv = KeyedVectors.load_word2vec_format(str(path), binary=False)
@@ -240,12 +246,14 @@ def from_gensim(path: str | Path) -> WordVectors:
             obj = KeyedVectors.load(str(path))
             kv = obj if isinstance(obj, KeyedVectors) else getattr(obj, "wv", None)
             if kv is None:
-                raise InputError(f"{path} holds a {type(obj).__name__}, not word vectors")
+                raise InputError(_("{path} holds a {name}, not word vectors").format(path=path,
+                                                                                     name=type(obj).__name__))
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001  gensim raises many kinds for a wrong file
-        raise InputError(f"cannot read word vectors from {path}: {type(exc).__name__}: {exc}",
-                         "Give a file saved by gensim (.model/.kv) or in word2vec format (.txt/.vec/.bin).") from None
+        raise InputError(_("cannot read word vectors from {path}: {name}: {exc}").format(path=path,
+                                                                                         name=type(exc).__name__, exc=exc),
+                         _("Give a file saved by gensim (.model/.kv) or in word2vec format (.txt/.vec/.bin).")) from None
     vectors = l2_normalize(kv.vectors.astype(np.float32))
     missing = None
     if hasattr(kv, "buckets_word") or type(kv).__name__ == "FastTextKeyedVectors":

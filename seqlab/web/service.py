@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from seqlab.errors import InputError, ModelUnavailable
+from seqlab.i18n import _
 from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, describe, resolve
 from seqlab.text.unicode import clean_surrogates
 
@@ -62,10 +63,11 @@ class Service:
         """A model name from the registry or the allowlist; nothing else (no paths from the browser)."""
         name = name or DEFAULT_MODEL
         if name not in self.allowed():
-            raise ModelUnavailable(f"model {name!r} is not offered by this server",
-                                   f"Use one of: {', '.join(self.allowed())}.")
+            raise ModelUnavailable(_("model {name!r} is not offered by this server").format(name=name),
+                                   _("Use one of: {choices}.").format(choices=', '.join(self.allowed())))
         if vectors and not resolve(name).has_vectors:
-            raise InputError(f"{name} is a tokenizer only; it has no vectors", "Use e5-small or minilm.")
+            raise InputError(_("{name} is a tokenizer only; it has no vectors").format(name=name),
+                             _("Use e5-small or minilm."))
         return name
 
     def text(self, text: str) -> str:
@@ -108,8 +110,8 @@ class Service:
         enc = load_encoder(self.model(model, vectors=True))
         record = enc.tokenizer.encode(self.text(text))
         if len(record.tokens) > 128:
-            raise InputError(f"{len(record.tokens)} tokens: the attention view takes at most 128",
-                             "Use a shorter text.")
+            raise InputError(_("{n} tokens: the attention view takes at most 128").format(n=len(record.tokens)),
+                             _("Use a shorter text."))
         weights = enc.attentions(record)  # (layers, heads, T, T)
         return {"model": enc.name, "tokens": record.tokens, "shape": list(weights.shape),
                 "attentions": weights.round(4).tolist()}
@@ -150,8 +152,8 @@ class Service:
         checkpoint = None
         if body.checkpoint:
             if self.config.checkpoint is None:
-                raise InputError("this server was started without --checkpoint",
-                                 "Start it with: seqlab serve --checkpoint DIR")
+                raise InputError(_("this server was started without --checkpoint"),
+                                 _("Start it with: seqlab serve --checkpoint DIR"))
             checkpoint = self.config.checkpoint
         text = self.text(body.text)
         if not checkpoint:
@@ -168,7 +170,8 @@ class Service:
 
     def predict(self, text: str) -> dict:
         if self.config.checkpoint is None:
-            raise InputError("no trained classifier is loaded", "Start the server with: seqlab serve --checkpoint DIR")
+            raise InputError(_("no trained classifier is loaded"),
+                             _("Start the server with: seqlab serve --checkpoint DIR"))
         from seqlab.training.predictors import predict_texts
         from seqlab.training.rundir import RunDir
 

@@ -32,8 +32,8 @@ def test_kiwi_pre_split_changes_pieces_to_follow_morphemes(tmp_path, corpus):
     plain = train_tokenizer([corpus], tmp_path / "plain", kind="wordpiece", vocab_size=1500)
     split = train_tokenizer([corpus], tmp_path / "kiwi", kind="wordpiece", vocab_size=1500, pre_split="kiwi")
     assert split.pre_split == "kiwi"
-    vocab_plain = load_tokenizer(str(plain.path)).hf.get_vocab()
-    vocab_split = load_tokenizer(str(split.path)).hf.get_vocab()
+    vocab_plain = load_tokenizer(str(plain.path)).get_vocab()
+    vocab_split = load_tokenizer(str(split.path)).get_vocab()
     assert vocab_plain != vocab_split
 
 

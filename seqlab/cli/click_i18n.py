@@ -1,0 +1,109 @@
+"""The words the command-line parser prints itself (``Usage:``, ``Options``, ``[default: …]``, usage errors), in
+seqlab's language.
+
+typer carries its own copy of click, whose help headings and usage errors are
+English literals. The CLI therefore (1) formats the ``Usage:`` line and the help
+option itself, (2) points typer's own ``_`` at seqlab's catalog (its section
+headings, ``default:``, ``required``), and (3) turns each usage error into a
+message of its own (:func:`usage_error_message`). Nothing here installs a global
+catalog; the language is the one of the current context (:mod:`seqlab.i18n`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from seqlab.i18n import N_, _
+
+# typer's own messages (typer.core looks them up with ``_``)
+TYPER_MESSAGES = [N_("Arguments"), N_("Options"), N_("Commands"), N_("default: {default}"), N_("required"),
+                  N_("env var: {var}"), N_("(dynamic)"), N_("Aborted!"), N_("Missing command."),
+                  N_("No such command {name!r}.")]
+_done = False
+
+
+def localize() -> None:
+    """Route typer's headings through seqlab's catalog and translate the usage line and the help option (once)."""
+    global _done
+    if _done:
+        return
+    import typer.core
+    from typer._click import core, formatting
+
+    typer.core._ = _
+
+    class Formatter(formatting.HelpFormatter):
+        def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+            super().write_usage(prog, args, _("Usage:") + " " if prefix is None else prefix)
+
+    core.Context.formatter_class = Formatter
+    get_help_option = core.Command.get_help_option
+
+    def translated_help_option(self, ctx):
+        option = get_help_option(self, ctx)
+        if option is not None:
+            option.help = _("Show this message and exit.")
+        return option
+
+    core.Command.get_help_option = translated_help_option
+    _done = True
+
+
+_VALUE = re.compile(r"^Value (?P<value>.+) is not a valid (?P<type>\w+)\.$")
+_PYDANTIC = re.compile(r"^Input should be a valid (?P<type>\w+)")
+_EXISTS = re.compile(r"^\w+ (?P<value>'.*') does not exist\.$")
+_REQUIRES = re.compile(r"^Option '(?P<name>[^']+)' requires (an argument|\d+ arguments)\.$")
+_EXTRA = re.compile(r"^Got unexpected extra argument\(s\) \((?P<args>.*)\)$")
+_NO_OPTION = re.compile(r"^No such option: (?P<name>.+)$")
+
+
+def _type_name(name: str) -> str:
+    return {"int": _("a whole number"), "integer": _("a whole number"), "float": _("a number"),
+            "number": _("a number"),
+            "bool": _("true or false"), "boolean": _("true or false")}.get(name, name)
+
+
+def usage_error_message(exc) -> str:
+    """The message of a click usage error, in the interface language."""
+    from typer._click import exceptions
+
+    hint = exc.param_hint if getattr(exc, "param_hint", None) else None
+    param = getattr(exc, "param", None)
+    if hint is None and param is not None:
+        hint = param.get_error_hint()
+    if isinstance(hint, (list, tuple)):
+        hint = " / ".join(repr(x) for x in hint)
+    if isinstance(exc, exceptions.MissingParameter):
+        kind = getattr(exc, "param_type", None) or (param.param_type_name if param is not None else "parameter")
+        what = {"argument": _("argument"), "option": _("option")}.get(kind, _("parameter"))
+        return _("missing {what} {name}").format(what=what, name=hint or "")
+    if isinstance(exc, exceptions.NoSuchOption):
+        m = _NO_OPTION.match(exc.message)
+        text = _("no such option: {name}").format(name=m.group("name") if m else exc.option_name)
+        if exc.possibilities:
+            text += " " + _("(did you mean {options}?)").format(options=", ".join(sorted(exc.possibilities)))
+        return text
+    message = exc.message
+    m = _PYDANTIC.match(message)
+    if m:
+        message = _("expected {kind}").format(kind=_type_name(m.group("type")))
+    for pattern, template in ((_VALUE, None), (_EXISTS, _("{value} does not exist")),
+                              (_REQUIRES, _("option {name} needs a value")), (_EXTRA, _("unexpected extra argument(s): "
+                                                                                        "{args}"))):
+        m = pattern.match(message)
+        if m:
+            if pattern is _VALUE:
+                message = _("{value} is not {kind}").format(value=m.group("value"), kind=_type_name(m.group("type")))
+            else:
+                message = template.format(**m.groupdict())
+            break
+    if isinstance(exc, exceptions.BadParameter) and hint:
+        return _("invalid value for {name}: {message}").format(name=hint, message=message)
+    return message
+
+
+def usage_hint(exc) -> str | None:
+    ctx = getattr(exc, "ctx", None)
+    if ctx is None or ctx.command.get_help_option(ctx) is None:
+        return None
+    return _("Try '{command} --help' for help.").format(command=ctx.command_path)
