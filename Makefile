@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 TEXT ?= 안녕하세요, 오늘 날씨가 정말 좋네요
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-all lint bench lock clean
+.PHONY: run test test-all lint catalogs bench lock clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; seqlab needs Python 3.11 (make PYTHON=/path/to/python3.11)"; exit 1; }
@@ -33,6 +33,14 @@ test: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
 	$(BIN)/ruff check seqlab tests benchmarks
+
+# Message catalogs: extract every human string (babel.cfg), merge into seqlab/locale/*/seqlab.po, compile the .mo
+# files (committed, so that a fresh clone speaks Korean without this step). Translate new entries in ko/.../seqlab.po.
+catalogs: $(VENV)/.installed-dev
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 -k t --no-location --sort-output \
+		--project seqlab --copyright-holder seqlab -o seqlab/locale/seqlab.pot .
+	$(BIN)/pybabel update -i seqlab/locale/seqlab.pot -d seqlab/locale -D seqlab --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d seqlab/locale -D seqlab --statistics
 
 test-all: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -m "not network"

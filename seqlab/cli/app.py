@@ -42,7 +42,7 @@ def build_app() -> typer.Typer:
 
 def argument_names() -> dict[str, str]:
     """Placeholders of the positional arguments in usage lines, in the interface language."""
-    return {"texts": _("TEXT"), "text": _("TEXT"), "cell": _("CELL"), "a": "A", "b": "B", "query": _("QUERY"),
+    return {"texts": _("TEXT"), "text": _("TEXT"), "term": _("TERM"), "cell": _("CELL"), "a": "A", "b": "B", "query": _("QUERY"),
             "word": _("WORD"), "expression": _("EXPRESSION"), "items": _("ITEM"), "run_dir": _("RUN_DIR"),
             "questions": _("QUESTIONS"), "name": _("NAME"), "data": _("DATA")}
 

@@ -48,3 +48,20 @@ def register(app: typer.Typer) -> None:
                 print(render_markdown(report))
             else:
                 render_terminal(report, console())
+
+    @app.command(help=_("One-line definitions of the terms seqlab's output uses (offsets, attention_mask, fertility, "
+                        "[UNK] rate, cosine, 3CosAdd, PCA, spectral radius, macro-F1...)."))
+    def glossary(term: str = typer.Argument(None, help=_("Show only the terms that contain this.")),
+                 json_out: bool = json_opt(), lang: str = lang_opt()):
+        from seqlab.errors import InputError
+        from seqlab.render.console import console, json_document
+        from seqlab.render.glossary import glossary as entries
+        from seqlab.render.glossary import render_glossary
+
+        check_lang(lang)
+        if json_out:
+            print(json_document(entries()))
+            return
+        if not render_glossary(console(), term):
+            raise InputError(_("no term matches {term!r}").format(term=term),
+                             _("Run seqlab glossary to see every term."))

@@ -13,6 +13,7 @@ from seqlab.i18n import _
 CELLS = ("rnn", "lstm", "gru")
 MAX_HIDDEN = 1024
 MAX_STEPS = 2000
+MAX_GRADFLOW_HIDDEN = 256  # the RNN's per-step factor is a matrix norm (an SVD of H x H) at every step
 
 
 def plot_opt():
@@ -57,7 +58,7 @@ def register(app: typer.Typer) -> None:
     def gradflow(
         cells: str = typer.Option("rnn,lstm,gru", "--cells", help=_("Comma-separated: rnn, lstm, gru.")),
         steps: int = typer.Option(100, "--steps", help=_("Sequence length T (2 to {n}).").format(n=MAX_STEPS)),
-        hidden: int = typer.Option(64, "--hidden", help=_("Hidden size (1 to {n}).").format(n=MAX_HIDDEN)),
+        hidden: int = typer.Option(64, "--hidden", help=_("Hidden size (1 to {n}).").format(n=MAX_GRADFLOW_HIDDEN)),
         forget_bias: float = typer.Option(None, "--forget-bias", help=_("LSTM total forget-gate bias, -20 to 20 "
                                                                         "(default: torch's initialization).")),
         seed: int = typer.Option(0, "--seed", help=_("Seed of the inputs and weights.")),
@@ -70,7 +71,7 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         chosen = _cells(cells)
         in_range("--steps", steps, 2, MAX_STEPS)
-        in_range("--hidden", hidden, 1, MAX_HIDDEN)
+        in_range("--hidden", hidden, 1, MAX_GRADFLOW_HIDDEN)
         in_range("--forget-bias", forget_bias, -20, 20)
         in_range("--seed", seed, 0, 2**32 - 1)
         report = run(chosen, steps, hidden, forget_bias=forget_bias, seed=seed)

@@ -28,10 +28,13 @@ def language_flag(argv: list[str]) -> str | None:
 
 
 def print_error(exc: SeqlabError) -> None:
+    from rich.markup import escape
+
     from seqlab.render.console import console
 
     err = console(stderr=True)
-    err.print(f"[bold red]{_('error:')}[/] {exc.message}", markup=True, highlight=False, soft_wrap=True)
+    label = _("error:")
+    err.print(f"[bold red]{label}[/] {escape(exc.message)}", markup=True, highlight=False, soft_wrap=True)
     if exc.hint:
         err.print(exc.hint, markup=False, highlight=False, soft_wrap=True)
 

@@ -51,6 +51,17 @@ def lang_opt():
                                               "locale)."), show_default=False)
 
 
+def group(help: str) -> typer.Typer:
+    """A command group (``seqlab vocab``, ``seqlab data``...) that accepts ``--lang`` like every command."""
+    sub = typer.Typer(help=help, no_args_is_help=True)
+
+    @sub.callback()
+    def callback(lang: str = lang_opt()):
+        check_lang(lang)
+
+    return sub
+
+
 def prefix_opt():
     return typer.Option("none", "--prefix", help=_("e5 input prefix: query, passage or none."))
 

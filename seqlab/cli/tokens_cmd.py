@@ -14,6 +14,7 @@ from seqlab.cli.options import (
     exclusive,
     file_opt,
     gather_texts,
+    group,
     in_range,
     json_opt,
     lang_opt,
@@ -104,8 +105,7 @@ def register(app: typer.Typer) -> None:
         else:
             console().print(comparison_table(rows, console().width))
 
-    vocab_app = typer.Typer(help=_("Integer vocabularies for word, morpheme and character tokenizers."),
-                            no_args_is_help=True)
+    vocab_app = group(_("Integer vocabularies for word, morpheme and character tokenizers."))
     app.add_typer(vocab_app, name="vocab")
 
     @vocab_app.command("build", help=_("Count tokens in a corpus and write a vocabulary (<pad>=0, <unk>=1, <bos>, "
@@ -142,7 +142,7 @@ def register(app: typer.Typer) -> None:
             console().print(_("wrote {size:,} tokens ({tokenizer}, from {texts:,} texts, min_freq {min_freq}) to "
                               "{path}").format(**summary), highlight=False)
 
-    tok_app = typer.Typer(help=_("Train new subword tokenizers."), no_args_is_help=True)
+    tok_app = group(_("Train new subword tokenizers."))
     app.add_typer(tok_app, name="tokenizer")
 
     @tok_app.command("train", help=_("Train a WordPiece, BPE or Unigram tokenizer and save it as a Hugging Face "

@@ -6,7 +6,17 @@ from pathlib import Path
 
 import typer
 
-from seqlab.cli.options import check_lang, errors_opt, file_opt, gather_texts, in_range, json_opt, lang_opt, one_of
+from seqlab.cli.options import (
+    check_lang,
+    errors_opt,
+    file_opt,
+    gather_texts,
+    group,
+    in_range,
+    json_opt,
+    lang_opt,
+    one_of,
+)
 from seqlab.errors import UsageError
 from seqlab.i18n import _
 
@@ -186,7 +196,7 @@ def register(app: typer.Typer) -> None:
         for r in results:
             out.print(prediction_line(r), highlight=False)
 
-    data_app = typer.Typer(help=_("Datasets."), no_args_is_help=True)
+    data_app = group(_("Datasets."))
     app.add_typer(data_app, name="data")
 
     @data_app.command("spacing-pairs", help=_("Build spacing-restoration pairs (text without spaces -> text) for "

@@ -12,6 +12,7 @@ from seqlab.cli.options import (
     exclusive,
     file_opt,
     gather_texts,
+    group,
     in_range,
     json_opt,
     lang_opt,
@@ -242,7 +243,7 @@ def register(app: typer.Typer) -> None:
         else:
             console().print(_("wrote {path}").format(path=path), highlight=False)
 
-    wv_app = typer.Typer(help=_("Train and evaluate Word2Vec/FastText word vectors (gensim)."), no_args_is_help=True)
+    wv_app = group(_("Train and evaluate Word2Vec/FastText word vectors (gensim)."))
     app.add_typer(wv_app, name="wordvec")
 
     @wv_app.command("train", help=_("Train Word2Vec or FastText on a corpus split into Kiwi morphemes; saved in "

@@ -105,7 +105,7 @@ def flow_of(layer, x: np.ndarray, forget_bias: float | None = None) -> CellFlow:
     """Backpropagate ``L = ‖h_T‖²`` through ``layer`` on inputs ``x`` (1, T, I) and collect the norms."""
     out, _unused = layer.forward(x)
     loss, d_out = last_state_loss(out)
-    layer.backward(d_out, keep_steps=True)
+    layer.backward(d_out, keep_steps="gradients")
     kept = layer.backward_steps[(0, 0)]
     steps = layer.steps(0, 0)
     flow = CellFlow(layer.kind, [float(np.linalg.norm(k["dh"])) for k in kept], loss=loss)

@@ -92,7 +92,7 @@ def grad_norms(model, x: np.ndarray, y: np.ndarray) -> tuple[list[float], float 
     p[np.arange(len(y)), y] -= 1.0
     d_out = np.zeros_like(out)
     d_out[:, -1] = (p / len(y)) @ W
-    layer.backward(d_out, keep_steps=True)
+    layer.backward(d_out, keep_steps="gradients")
     norms = [float(np.linalg.norm(k["dh"])) for k in layer.backward_steps[(0, 0)]]
     forget = float(np.mean([s.f.mean() for s in layer.steps(0, 0)])) if layer.kind == "lstm" else None
     return norms, forget

@@ -65,13 +65,13 @@ def hub_unreachable_reason(timeout: float = 3.0) -> str | None:
     """Why the Hugging Face hub cannot be reached right now, or None when it can."""
     if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes") or \
             os.environ.get("TRANSFORMERS_OFFLINE", "").lower() in ("1", "true", "yes"):
-        return "offline mode is set (HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE)"
+        return _("offline mode is set (HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE)")
     endpoint = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
     host, port = endpoint.hostname or "huggingface.co", endpoint.port or (443 if endpoint.scheme != "http" else 80)
     try:
         socket.create_connection((host, port), timeout=timeout).close()
     except OSError as exc:
-        return f"{host}:{port} is unreachable ({exc.strerror or exc})"
+        return _("{host}:{port} is unreachable ({reason})").format(host=host, port=port, reason=exc.strerror or exc)
     return None
 
 

@@ -42,8 +42,9 @@ def tokens_explanation(report: ExplainReport) -> list[str]:
     specials = sum(rec.special_tokens_mask)
     lines = [_("{n} tokens: {content} pieces of the text + {specials} special tokens.").format(
         n=len(rec), content=report.content_tokens, specials=specials)]
-    if report.word_splits:
-        split = report.word_splits[0]
+    # the first word cut into two or more pieces with letters in them (punctuation splits teach less)
+    split = next((w for w in report.word_splits if sum(any(c.isalnum() for c in p) for p in w.pieces) > 1), None)
+    if split is not None:
         lines.append(_("{pieces}: one word (어절), {word}, became {k} subwords.").format(
             pieces=" + ".join(visible(p) for p in split.pieces), word=visible(split.word), k=len(split.pieces)))
     if rec.unk:
@@ -85,7 +86,8 @@ def _token_strip(report: ExplainReport) -> str:
 
 
 def _legend() -> str:
-    return " · ".join(f"[{style}]{kind_label(kind)}[/]" for kind, style in KIND_STYLE.items())
+    kinds = " · ".join(f"[{style}]{kind_label(kind)}[/]" for kind, style in KIND_STYLE.items())
+    return kinds + "   " + escape(_("(terms: seqlab glossary)"))
 
 
 def render_terminal(report: ExplainReport, console: Console, max_rows: int = 60) -> None:
@@ -127,7 +129,8 @@ def render_terminal(report: ExplainReport, console: Console, max_rows: int = 60)
 
 def render_markdown(report: ExplainReport) -> str:
     rec, norm = report.tokens, report.normalization
-    out = [f"# {_('seqlab explain · model {model}').format(model=f'`{report.model}`')}", "",
+    title = _("seqlab explain · model {model}").format(model=f"`{report.model}`")
+    out = [f"# {title}", "",
            _("Text: {text} ({n} characters)").format(text=f"`{visible(report.text)}`", n=len(report.text)), "",
            f"## {stage_title(1)} ({norm.form})", ""]
     out += [f"- {line}" for line in normalization_lines(report)]
@@ -165,10 +168,16 @@ def _numbers(values, digits: int = 2) -> str:
     return " ".join(f"{v:+.{digits}f}" for v in values)
 
 
+def input_description(record) -> str:
+    from seqlab.render.trace import input_description as describe
+
+    return describe(record)
+
+
 def _lstm_terminal(number, record, report, console) -> None:
     console.print(f"[bold]{stage_title(number)}[/] " + escape(_("(from scratch, hidden {h}, seed {seed})").format(
         h=record.hidden, seed=record.seed)))
-    console.print("   " + escape(_("inputs: {source}").format(source=record.input_source)))
+    console.print("   " + escape(_("inputs: {source}").format(source=input_description(record))))
     console.print("   c_t = f⊙c_{t-1} + i⊙g,  h_t = o⊙tanh(c_t);  " +
                   escape(_("f̄ ī ō = mean gate values (every number: seqlab trace lstm TEXT)")))
     for line in _lstm_explanation(record):

@@ -18,7 +18,7 @@ def models_table(rows: list[dict], console: Console) -> None:
         if r["path"]:
             where = escape(r["path"])
         elif r["needs_vocab"]:
-            where = f"[dim]{_('vocabulary built on first use')}[/]"
+            where = "[dim]" + _("vocabulary built on first use") + "[/]"
         else:
             where = _("[yellow]converted on first use[/] (or now: seqlab models install {name})").format(name=r["name"])
         table.add_row(escape(name), f"{escape(_(r['source']))}\n[dim]{escape(_(r['description']))}[/]", where)

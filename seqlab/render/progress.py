@@ -24,12 +24,19 @@ class _Rate(TextColumn):
         self.unit = unit
 
     def render(self, task):
+        if task.total is None:  # a phase without countable work: its name is the whole story
+            return Text("")
         speed = task.finished_speed or task.speed
         return Text(f"{speed:,.0f} {self.unit}/s" if speed else f"- {self.unit}/s", style="cyan")
 
 
+class _Count(MofNCompleteColumn):
+    def render(self, task):
+        return Text("") if task.total is None else super().render(task)
+
+
 def _progress(unit: str, extra: list | None = None) -> Progress:
-    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+    columns = [TextColumn("{task.description}"), BarColumn(), _Count(), TaskProgressColumn(),
                _Rate(unit), *(extra or []), TimeRemainingColumn()]
     return Progress(*columns, console=Console(stderr=True), transient=False)
 

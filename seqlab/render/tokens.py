@@ -43,8 +43,8 @@ def token_table(record: TokenRecord, max_rows: int = 200, width: int | None = No
     table = Table(title=_("{n} tokens · model {model}").format(n=len(record), model=record.model),
                   title_justify="left")
     columns = [("#", "right"), (_("token"), "left"), ("id", "right")]
-    columns += [(_("kind · span"), "left")] if narrow else [(_("kind"), "left"), ("offsets", "left"),
-                                                           (_("original text"), "left"), ("mask", "right")]
+    columns += [(_("kind · span"), "left")] if narrow else [(_("kind"), "left"), (_("offsets"), "left"),
+                                                           (_("original text"), "left"), (_("mask"), "right")]
     if record.token_type_ids is not None and not narrow:
         columns.append(("type", "right"))
     columns.append((_("word"), "right"))
@@ -105,7 +105,7 @@ def _md_cell(s: str) -> str:
 
 def tokens_markdown(record: TokenRecord) -> str:
     lines = [_("**{n} tokens** · model `{model}`").format(n=len(record), model=record.model), "",
-             f"| # | {_('token')} | id | {_('kind')} | offsets | {_('original text')} | mask |",
+             "| # | " + " | ".join([_("token"), "id", _("kind"), _("offsets"), _("original text"), _("mask")]) + " |",
              "|---:|---|---:|---|---|---|---:|"]
     for i, tok in enumerate(record.tokens):
         s, e = record.offsets[i]

@@ -203,7 +203,7 @@ def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> 
             out.append("")
     for step in report.steps:
         out += [f"## t = {step['t']}: `{step['token']}`", "",
-                f"| {_('quantity')} | {_('equation')} | {_('values')} |", "|---|---|---|"]
+                "| " + " | ".join([_("quantity"), _("equation"), _("values")]) + " |", "|---|---|---|"]
         out += [f"| {row_label(symbol, name)} | {formula} | `{fmt_vector(step[key], precision, limit)}` |"
                 for key, symbol, name, formula in step_rows(report.cell)]
         if step.get("gate_means"):
@@ -214,7 +214,7 @@ def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> 
         b = report.backward
         out += ["", "## " + _("Backward (BPTT): {loss} = {value}").format(loss=b["loss"],
                                                                           value=f"{b['value']:.{precision}f}"), "",
-                f"| t | {_('token')} | ‖dL/dh_t‖ | ‖dW_hh(t)‖ |", "|---:|---|---:|---:|"]
+                "| t | " + _("token") + " | ‖dL/dh_t‖ | ‖dW_hh(t)‖ |", "|---:|---|---:|---:|"]
         out += [f"| {s['t']} | `{s['token']}` | {s['dh_norm']:.3e} | {s['dW_hh_norm']:.3e} |" for s in b["steps"]]
         out += ["", _("dW_hh = Σ_t dW_hh(t): the same W_hh serves every step (weight sharing); "
                       "max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(error=b["dW_hh_sum_error"])]

@@ -96,7 +96,7 @@ def seq2seq_terminal(summary: dict, console: Console) -> None:
     console.print(table)
     for ex in summary["examples"][:3]:
         console.print(f"  {ex['source']}\n    seq2seq: {ex['seq2seq']}\n    kiwi:    {ex['kiwi']}\n    "
-                      f"{_('truth')}:   {ex['target']}", highlight=False)
+                      + _("truth") + f":   {ex['target']}", highlight=False)
 
 
 def training_curves_png(history: list[dict], path, title: str):

@@ -103,7 +103,7 @@ def embedding_markdown(record: EmbeddingRecord, preview: int = 6) -> str:
     note = long_text_note(record)
     if note:
         lines += [f"> {note}", ""]
-    lines += ["```", *shape_lines(record), "```", "", f"| # | {_('token')} | id | ‖v‖ | v[0:{preview}] |",
+    lines += ["```", *shape_lines(record), "```", "", "| # | " + _("token") + f" | id | ‖v‖ | v[0:{preview}] |",
               "|---:|---|---:|---:|---|"]
     norms = record.norms
     for i, tok in enumerate(record.tokens.tokens):
@@ -150,16 +150,19 @@ def analogy_eval_table(result) -> Table:
     for sec in result.sections:
         table.add_row(escape(sec.name), str(sec.total), str(sec.skipped), f"{sec.accuracy:.1%}",
                       f"{sec.top5_accuracy:.1%}")
-    table.add_row(f"[bold]{_('all')}[/]", str(result.total), str(sum(x.skipped for x in result.sections)),
+    table.add_row("[bold]" + _("all") + "[/]", str(result.total), str(sum(x.skipped for x in result.sections)),
                   f"[bold]{result.accuracy:.1%}[/]", f"{result.top5_accuracy:.1%}")
     return table
 
 
 def wordvec_summary(result) -> str:
-    return _("{kind}: {words:,} words × {dim} from {lines:,} lines ({tokens:,} tokens) in {seconds:.1f} s → {path}\n"
-             "try: seqlab neighbors 영화 --vectors {path}").format(
+    text = _("{kind}: {words:,} words × {dim} from {lines:,} lines ({tokens:,} tokens) in {seconds:.1f} s → {path}").format(
         kind=result.kind, words=result.vocab_size, dim=result.dim, lines=result.lines, tokens=result.tokens,
         seconds=result.seconds, path=result.path)
+    size = _("files written: {mb:.1f} MB").format(mb=result.bytes_written / 1e6)
+    if result.buckets:
+        size += " " + _("(character n-gram table: {rows:,} rows, scaled to the corpus)").format(rows=result.buckets)
+    return text + "\n" + size + "\n" + _("try: seqlab neighbors 영화 --vectors {path}").format(path=result.path)
 
 
 def corpus_summary(result) -> str:

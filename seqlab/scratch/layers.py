@@ -151,14 +151,15 @@ class Recurrent:
         return (np.zeros(shape, self.dtype) if dh_n is None else np.asarray(dh_n, self.dtype),
                 np.zeros(shape, self.dtype) if dc_n is None else np.asarray(dc_n, self.dtype))
 
-    def backward(self, d_out: np.ndarray, d_state=None, keep_steps: bool = False):
+    def backward(self, d_out: np.ndarray, d_state=None, keep_steps: bool | str = False):
         """Backpropagation through time.
 
         Args:
             d_out: dL/d out, (B, T, D*H).
             d_state: dL/d h_n (and dL/d c_n for the LSTM), or None.
             keep_steps: keep each step's dL/dh_t, dL/dc_t and its share of dW_hh in
-                ``self.backward_steps[(layer, direction)]``.
+                ``self.backward_steps[(layer, direction)]``; ``"gradients"`` keeps dL/dh_t and
+                dL/dc_t only (no (G·H, H) matrix per step, for long sequences).
 
         Returns:
             (dL/dx of shape (B, T, I), grads keyed by torch's parameter names). The gradients
@@ -195,8 +196,10 @@ class Recurrent:
                     dh_next = g.dh_prev
                     step_grads[t] = g
                     if keep_steps:
-                        self.backward_steps.setdefault((k, d), [None] * T)[t] = {
-                            "dh": dh, "dc": g.dc, "dW_hh": g.dz_h.T @ steps[t].h_prev}
+                        kept = {"dh": dh, "dc": g.dc}
+                        if keep_steps != "gradients":
+                            kept["dW_hh"] = g.dz_h.T @ steps[t].h_prev
+                        self.backward_steps.setdefault((k, d), [None] * T)[t] = kept
                 dz_x = np.stack([g.dz_x for g in step_grads])  # (T, B, G·H)
                 dz_h = np.stack([g.dz_h for g in step_grads])
                 h_prev = np.stack([s.h_prev for s in steps])  # (T, B, H)
@@ -251,7 +254,7 @@ class LSTM(Recurrent):
             raise RuntimeError("an untraced forward (trace=False) keeps no step records: call forward(x)")
         return super().steps(layer, direction)
 
-    def backward(self, d_out: np.ndarray, d_state=None, keep_steps: bool = False):
+    def backward(self, d_out: np.ndarray, d_state=None, keep_steps: bool | str = False):
         if not self._last_fast:
             return super().backward(d_out, d_state, keep_steps)
         if keep_steps:

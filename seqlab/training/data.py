@@ -204,7 +204,9 @@ def train_val_split(data: Dataset, val_fraction: float = 0.1, seed: int = 13) ->
     for c in range(len(data.label_names)):
         members = np.flatnonzero(data.labels == c)
         rng.shuffle(members)
-        val.extend(members[: round(len(members) * val_fraction)].tolist())
+        # at least one row of every class with two or more (a class of 5 rows at 10% would round to none)
+        k = max(1, round(len(members) * val_fraction)) if len(members) > 1 else 0
+        val.extend(members[:k].tolist())
     val_mask = np.zeros(len(data), dtype=bool)
     val_mask[val] = True
     return data.subset(np.flatnonzero(~val_mask)), data.subset(np.flatnonzero(val_mask))

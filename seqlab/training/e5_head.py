@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from seqlab.i18n import N_
 from seqlab.storage import atomic_write_bytes, seqlab_home
 from seqlab.training.data import Dataset, split_record
 from seqlab.training.metrics import classification_metrics
@@ -76,12 +77,12 @@ def train_e5_head(train: Dataset, val: Dataset, out: Path, cfg: HeadConfig | Non
     cfg = cfg or HeadConfig()
     started = time.perf_counter()
     if on_phase:
-        on_phase("e5 features (cached)")
+        on_phase(N_("e5 features (cached)"))
     X = features(train.texts + val.texts, cfg.precision, progress)
     Xt, Xv = X[: len(train)], X[len(train):]
     feature_seconds = time.perf_counter() - started
     if on_phase:
-        on_phase(f"{cfg.head} head")
+        on_phase(N_("logistic regression") if cfg.head == "logreg" else N_("MLP head"))
     classes = len(train.label_names)
     if cfg.head == "logreg":
         from sklearn.linear_model import LogisticRegression

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from seqlab.errors import InputError
-from seqlab.i18n import _
+from seqlab.i18n import N_, _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.training.data import Dataset, split_record
 from seqlab.training.loop import TrainConfig, distributed, predict, train_classifier
@@ -29,7 +29,7 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
     """
     started = time.perf_counter()
     if on_phase:
-        on_phase("tokenizing")
+        on_phase(N_("tokenizing"))
     train_ids, val_ids = prepare(train.texts, val.texts, tokenizer, min_freq=min_freq, max_length=max_length,
                                  vocab=vocab)
     vocab = train_ids.vocab
@@ -41,7 +41,7 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
     with torch.no_grad():
         net.embedding.weight.copy_(torch.from_numpy(matrix))
     if on_phase:
-        on_phase("training")
+        on_phase(N_("training"))
     state, best = train_classifier(net, train_ids, train.labels, val_ids, val.labels, cfg, out, resume, on_step,
                                    on_eval)
     net.load_state_dict(best)

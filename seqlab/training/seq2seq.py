@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from seqlab.errors import InputError
-from seqlab.i18n import _
+from seqlab.i18n import N_, _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.training.checkpoint import has_state, load_state, save_state
 from seqlab.training.rundir import RunDir
@@ -208,7 +208,7 @@ def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig | None = None, resum
         raise InputError(_("{out} holds an unfinished run").format(out=out),
                          _("Continue it with --resume, or choose another --out."))
     if on_phase:
-        on_phase("training")
+        on_phase(N_("training"))
     clock = time.perf_counter() - record["elapsed"]
     while record["step"] < total:
         epoch = record["step"] // steps_per_epoch
@@ -244,7 +244,7 @@ def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig | None = None, resum
                 record["elapsed"] = time.perf_counter() - clock
                 save_state(out, model, opt, record)
     if on_phase:
-        on_phase("evaluating against Kiwi")
+        on_phase(N_("evaluating against Kiwi"))
     sources, targets = [s for s, _ in val], [t for _k, t in val]
     ours = [p for p, _ in decode(model, src_vocab, tgt_vocab, sources, device)]
     from seqlab.tokens.kiwi import kiwi_instance

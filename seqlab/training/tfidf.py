@@ -9,14 +9,18 @@ exactly what scikit-learn's ``predict_proba`` does (tested).
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from seqlab.errors import InputError
+from seqlab.i18n import N_, _
 from seqlab.training.data import Dataset, split_record
 from seqlab.training.metrics import classification_metrics
 from seqlab.training.rundir import RunDir
+
+SMALL_DATA = 200  # below this many training texts every feature counts (min_df 1)
 
 
 @dataclass
@@ -62,14 +66,20 @@ def train_tfidf(train: Dataset, val: Dataset, out: Path, cfg: TfidfConfig | None
 
     started = time.perf_counter()
     if on_phase:
-        on_phase("morphemes (Kiwi)")
+        on_phase(N_("morphemes (Kiwi)"))
     train_m, val_m = _morphemes(train.texts), _morphemes(val.texts)
     if on_phase:
-        on_phase("TF-IDF features")
+        on_phase(N_("TF-IDF features"))
+    if len(train) < SMALL_DATA:  # a feature seen in two texts is too rare a demand for a handful of texts
+        cfg = replace(cfg, min_df=1)
     char, word = _vectorizers(cfg)
-    X = hstack([char.fit_transform(train.texts), word.fit_transform(train_m)]).tocsr()
+    try:
+        X = hstack([char.fit_transform(train.texts), word.fit_transform(train_m)]).tocsr()
+    except ValueError as exc:  # scikit-learn: "empty vocabulary"
+        raise InputError(_("the {n} training texts give no TF-IDF features ({reason})").format(n=len(train), reason=exc),
+                         _("Train on more text.")) from None
     if on_phase:
-        on_phase("logistic regression")
+        on_phase(N_("logistic regression"))
     clf = LogisticRegression(C=cfg.C, max_iter=cfg.max_iter, solver="liblinear" if len(train.label_names) == 2
                              else "lbfgs")
     clf.fit(X, train.labels)

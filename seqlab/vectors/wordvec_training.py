@@ -30,10 +30,38 @@ class TrainedVectors:
     lines: int
     tokens: int
     seconds: float
+    buckets: int | None = None  # FastText: rows of the character n-gram table
+    bytes_written: int = 0  # every file saved
 
     def to_dict(self) -> dict:
         return {"path": str(self.path), "kind": self.kind, "vocab_size": self.vocab_size, "dim": self.dim,
-                "lines": self.lines, "tokens": self.tokens, "seconds": round(self.seconds, 2)}
+                "lines": self.lines, "tokens": self.tokens, "seconds": round(self.seconds, 2),
+                "buckets": self.buckets, "bytes_written": self.bytes_written}
+
+
+MIN_N, MAX_N = 3, 6  # gensim's FastText character n-grams
+
+
+def fasttext_buckets(corpus: Path, min_count: int) -> int:
+    """Rows for FastText's n-gram table, scaled to the corpus: about twice its distinct n-grams.
+
+    gensim's default is 2,000,000 rows, whatever the corpus: with 50 dimensions that is 400 MB
+    per saved file for a corpus of a thousand words. Distinct n-grams of the words that reach
+    ``min_count``, doubled to keep hash collisions rare, fit the table to the data.
+    """
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    with corpus.open(encoding="utf-8") as f:
+        for line in f:
+            counts.update(line.split())
+    grams = set()
+    for word, n in counts.items():
+        if n >= min_count:
+            w = f"<{word}>"
+            for size in range(MIN_N, MAX_N + 1):
+                grams.update(w[i : i + size] for i in range(len(w) - size + 1))
+    return int(min(2_000_000, max(1 << 14, 2 * len(grams))))
 
 
 def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "word2vec", split: str = "kiwi",
@@ -67,16 +95,23 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
         lines, tokens = write_split_corpus(files, corpus, split, tags, text_col, errors)
         if lines == 0:
             raise InputError(_("the corpus contains no text"))
-        cls = Word2Vec if kind == "word2vec" else FastText
-        model = cls(corpus_file=str(corpus), vector_size=dim, window=window, min_count=min_count, epochs=epochs,
-                    sg=int(sg), workers=workers, seed=seed)
+        options = {"vector_size": dim, "window": window, "min_count": min_count, "epochs": epochs, "sg": int(sg),
+                   "workers": workers, "seed": seed}
+        buckets = None
+        if kind == "fasttext":
+            buckets = fasttext_buckets(corpus, min_count)
+            model = FastText(corpus_file=str(corpus), bucket=buckets, min_n=MIN_N, max_n=MAX_N, **options)
+        else:
+            model = Word2Vec(corpus_file=str(corpus), **options)
     if len(model.wv) == 0:
         raise InputError(_("no token reached --min-count {min_count}").format(min_count=min_count),
                          _("Lower --min-count or give more text."))
     # gensim writes several files (arrays beside the pickle): build them aside, then move each into place
+    written = 0
     with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
         model.save(str(Path(tmp) / out.name))
         model.wv.save(str(Path(tmp) / (out.name + ".kv")))
         for produced in Path(tmp).iterdir():
+            written += produced.stat().st_size
             produced.replace(out.parent / produced.name)
-    return TrainedVectors(out, kind, len(model.wv), dim, lines, tokens, time.perf_counter() - start)
+    return TrainedVectors(out, kind, len(model.wv), dim, lines, tokens, time.perf_counter() - start, buckets, written)

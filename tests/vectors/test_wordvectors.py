@@ -87,7 +87,10 @@ def test_fasttext_embeds_unseen_words(tmp_path, reviews):
     result = train_word_vectors([corpus], tmp_path / "ft.model", kind="fasttext", dim=16, min_count=3, epochs=1,
                                 workers=1)
     vectors = from_gensim(result.path)
-    assert "영화영화영화" not in vectors.index and vectors.neighbors("영화영화영화", 3)
+    assert "영화영화영화" not in vectors.index and vectors.neighbors("영화영화영화", 3).results
+    # the n-gram table is scaled to the corpus (gensim's default 2,000,000 rows wrote ~400 MB files at dim 50)
+    assert result.buckets < 200_000 and result.bytes_written < 30e6
+    assert sum(p.stat().st_size for p in tmp_path.glob("ft.model*")) == result.bytes_written
 
 
 def test_bad_vector_files(tmp_path):

@@ -1,0 +1,60 @@
+"""One-line definitions of the jargon seqlab's output uses: ``seqlab glossary``, and hovers on the web page."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from seqlab.i18n import _
+
+
+def glossary() -> dict[str, str]:
+    """Term -> definition, in the interface language (terms as the output prints them; identifiers stay)."""
+    return {
+        "input_ids": _("the number of each token in the model's vocabulary: what the model actually reads"),
+        _("offsets"): _("[start, end) of each token as character positions in the original text"),
+        "attention_mask": _("1 for a real token, 0 for padding: the model ignores the positions marked 0"),
+        "special_tokens_mask": _("1 for the model's special tokens (<s>, </s>, [CLS], [SEP]) that the tokenizer adds, "
+                                 "0 for pieces of the text"),
+        "token_type_ids": _("which sentence of a pair each token belongs to (0 first, 1 second), for BERT models"),
+        _("fertility"): _("tokens per word (어절): how finely a tokenizer cuts the text; higher means longer sequences"),
+        _("[UNK] rate"): _("the share of tokens the model does not know (OOV) and reads as one unknown token"),
+        "last_hidden_state": _("the transformer's output: one vector of hidden-size numbers per token, shape "
+                               "[batch, sequence length, hidden size]"),
+        _("cosine"): _("cosine similarity: a·b / (‖a‖‖b‖), from -1 (opposite) through 0 (unrelated) to 1 (same "
+                    "direction)"),
+        "3CosAdd": _("the analogy rule a : b = c : ?, answered by the word closest to b - a + c (inputs left out)"),
+        "3CosMul": _("an analogy rule that multiplies cosines instead of adding them, so that one large similarity "
+                     "does not drown the others"),
+        "PCA": _("principal component analysis: the directions in which the vectors vary most, used to draw them in "
+                 "2-D"),
+        "UMAP": _("a nonlinear projection to 2-D that keeps near neighbours near"),
+        _("spectral radius"): _("the largest absolute eigenvalue of W_hh: below 1, repeated multiplication shrinks a "
+                             "vector (gradients vanish); above 1, it can grow (they explode)"),
+        "macro-F1": _("the mean over classes of F1, the harmonic mean of precision and recall: each class counts "
+                      "the same"),
+        "BPTT": _("backpropagation through time: the gradient flows back from the last step through every earlier "
+                  "one"),
+        _("weight sharing"): _("the same W_xh, W_hh and b serve every time step, so each gradient is a sum over steps"),
+    }
+
+
+def glossary_table(term: str | None = None) -> Table:
+    entries = glossary()
+    if term is not None:
+        entries = {k: v for k, v in entries.items() if term.lower() in k.lower()}
+    table = Table(title=_("glossary"), title_justify="left", show_lines=False)
+    table.add_column(_("term"), no_wrap=True, style="bold")
+    table.add_column(_("meaning"))
+    for key, value in entries.items():
+        table.add_row(escape(key), escape(value))
+    return table
+
+
+def render_glossary(console: Console, term: str | None = None) -> int:
+    """Print the glossary (or the entries matching ``term``); returns how many were printed."""
+    table = glossary_table(term)
+    if table.row_count:
+        console.print(table)
+    return table.row_count
