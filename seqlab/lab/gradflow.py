@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from seqlab.errors import InputError
-from seqlab.i18n import _
+from seqlab.i18n import N_, _
 from seqlab.scratch.layers import LAYERS
-from seqlab.scratch.loss import LAST_STATE_LOSS, last_state_loss
+from seqlab.scratch.loss import last_state_loss
 from seqlab.scratch.torch_layout import seeded_module
 
 CELLS = ("rnn", "lstm", "gru")
+LOSS = N_("L = ‖h_T‖² (loss at the last step)")  # in the JSON as it is; shown translated
 
 
 @dataclass
@@ -138,7 +139,7 @@ def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = 100, hidde
         raise InputError(_("--steps and --hidden must be at least 1"))
     input_size = input_size or hidden
     x = np.random.default_rng(seed).normal(size=(1, steps, input_size))
-    report = GradFlowReport(steps, hidden, input_size, seed, f"{LAST_STATE_LOSS} (loss at the last step)")
+    report = GradFlowReport(steps, hidden, input_size, seed, LOSS)
     for cell in cells:
         layer = LAYERS[cell].from_torch(seeded_module(cell, input_size, hidden, seed))
         if cell == "lstm" and forget_bias is not None:

@@ -17,7 +17,8 @@ def ensure_utf8_stdio() -> None:
 
 
 def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    """A console that wraps long lines between words at the terminal's width (tables choose their own layout)."""
+    return Console(stderr=stderr, highlight=False)
 
 
 def json_line(obj) -> str:

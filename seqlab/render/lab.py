@@ -50,7 +50,7 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
 
 def gradflow_terminal(report: GradFlowReport, console: Console) -> None:
     console.print(_("[bold]gradient flow[/] · {loss} · T = {T}, H = {H}, input {I}, seed {seed} · seqlab's own BPTT")
-                  .format(loss=report.loss, T=report.steps, H=report.hidden, I=report.input_size, seed=report.seed))
+                  .format(loss=_(report.loss), T=report.steps, H=report.hidden, I=report.input_size, seed=report.seed))
     table = Table(title=_("‖∂L/∂h_k‖ per step k (loss at the last step)"), title_justify="left")
     table.add_column("k", justify="right")
     for name in report.cells:
@@ -65,10 +65,10 @@ def gradflow_terminal(report: GradFlowReport, console: Console) -> None:
 def gradflow_plot(report: GradFlowReport, out) -> object:
     series = {name: flow.grad_norms for name, flow in report.cells.items()}
     lstm = report.cells.get("lstm")
-    sub = f"T={report.steps}, H={report.hidden}, seed {report.seed}"
+    sub = _("T={T}, H={H}, seed {seed}").format(T=report.steps, H=report.hidden, seed=report.seed)
     if lstm is not None and lstm.forget_bias is not None:
         sub += ", " + _("LSTM forget bias {b:g}").format(b=lstm.forget_bias)
-    return write_lines(series, out, f"‖∂L/∂h_k‖ ({report.loss})", _("step k"), _("gradient norm (log scale)"),
+    return write_lines(series, out, f"‖∂L/∂h_k‖ · {_(report.loss)}", _("step k"), _("gradient norm (log scale)"),
                        log_y=True, subtitle=sub)
 
 
@@ -96,7 +96,7 @@ def order_terminal(report: OrderReport, console: Console) -> None:
         b=ln["mlp_concat_input_size"]["30 tokens"]))
     ws = report.weight_sharing
     table = Table(title=_("weight sharing: dW_hh = Σ_t dW_hh(t) over {n} steps ({loss})").format(
-        n=ws["steps"], loss=ws["loss"]), title_justify="left")
+        n=ws["steps"], loss=_(ws["loss"])), title_justify="left")
     table.add_column("t", justify="right")
     table.add_column("‖dW_hh(t)‖", justify="right")
     norms = ws["contribution_norms"]

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import InputError
+from seqlab.i18n import _, current
 from seqlab.storage import atomic_write_bytes, atomic_write_text
 
 
@@ -70,7 +71,7 @@ def scatter_html(labels: list[str], points: np.ndarray, path: Path, title: str, 
         marks.append(f'<g><title>{tip}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="4.5"/>'
                      f'<text x="{x + 6:.1f}" y="{y - 5:.1f}">{html.escape(label[:40])}</text></g>')
     doc = f"""<!doctype html>
-<html lang="ko"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<html lang="{current()}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>
 body {{ font-family: "NanumGothic", "Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif; margin: 24px; }}
 svg {{ border: 1px solid #ccc; background: #fff; }} circle {{ fill: #1f77b4; opacity: .8; }}
@@ -90,9 +91,9 @@ def check_plot_path(out: str | Path) -> Path:
     """A plot goes to a .png or .html file; say so before any work is done."""
     out = Path(out)
     if out.suffix.lower() not in PLOT_SUFFIXES:
-        raise InputError(f"cannot write a plot to {out.name}", "Use a .png or .html file name.")
+        raise InputError(_("cannot write a plot to {name}").format(name=out.name), _("Use a .png or .html file name."))
     if out.is_dir():
-        raise InputError(f"{out} is a directory", "Give a file name ending in .png or .html.")
+        raise InputError(_("{path} is a directory").format(path=out), _("Give a file name ending in .png or .html."))
     return out
 
 
@@ -100,10 +101,11 @@ def write_scatter(projection, out: str | Path, sentences: bool = False) -> Path:
     """A :class:`~seqlab.vectors.projection.Projection` as PNG or HTML, by the file's extension."""
     out = check_plot_path(out)
     labels, points = projection.labels, projection.points
-    title = f"{len(labels)} {'sentences' if sentences else 'words'}"
+    title = (_("{n} sentences") if sentences else _("{n} words")).format(n=len(labels))
     subtitle = f"{projection.source} · {projection.method.upper()}"
     if projection.explained:
-        subtitle += f" · explained variance {projection.explained[0]:.1%} + {projection.explained[1]:.1%}"
+        subtitle += " · " + _("explained variance {a:.1%} + {b:.1%}").format(a=projection.explained[0],
+                                                                             b=projection.explained[1])
     if out.suffix.lower() == ".png":
         return scatter_png(labels, points, out, f"{title}\n{subtitle}")
     return scatter_html(labels, points, out, title, subtitle)
@@ -177,7 +179,7 @@ def lines_html(series: dict[str, list[float]], path: Path, title: str, xlabel: s
         ticks.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{label}</text>'
                      f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eee"/>')
     doc = f"""<!doctype html>
-<html lang="ko"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<html lang="{current()}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body {{ font-family: "NanumGothic", "Noto Sans CJK KR", sans-serif; margin: 24px; }}
 text {{ font-size: 12px; fill: #333; }} svg {{ background: #fff; border: 1px solid #ccc; }}</style></head><body>
 <h2>{html.escape(title)}</h2><p>{html.escape(subtitle)}</p>

@@ -126,21 +126,23 @@ def _columns():
 
 
 def comparison_table(rows: list[ComparisonRow], width: int | None = None) -> Table:
-    """One row per tokenizer. Below 100 columns the length percentiles move into one column; nothing is cut."""
+    """One row per tokenizer; below 100 columns, one row per measure and a column per tokenizer (nothing is cut)."""
     first = rows[0] if rows else None
     title = _("{texts:,} texts, {words:,} words").format(texts=first.texts, words=first.words) if first \
         else _("no texts")
     table = Table(title=title, title_justify="left")
     columns = _columns()
     if width is not None and width < 100:
-        columns = columns[:6] + [(_("length p50/p95/max"), None, None)]
+        table.add_column(_("model"), no_wrap=True)
+        for r in rows:
+            table.add_column(r.model, justify="right", no_wrap=True)
+        for name, attr, fmt in columns[1:]:
+            table.add_row(name, *[fmt.format(getattr(r, attr)) for r in rows])
+        return table
     for name, *_rest in columns:
         table.add_column(name, justify="left" if name == _("model") else "right", no_wrap=True)
     for r in rows:
-        cells = [fmt.format(getattr(r, attr)) for _name, attr, fmt in columns if attr is not None]
-        if len(cells) < len(columns):
-            cells.append(f"{r.length_p50:.0f}/{r.length_p95:.0f}/{r.length_max}")
-        table.add_row(*cells)
+        table.add_row(*[fmt.format(getattr(r, attr)) for _name, attr, fmt in columns])
     return table
 
 

@@ -114,7 +114,7 @@ def weight_blocks(report: TraceReport) -> list[tuple[str, np.ndarray]]:
 
 def _matrix_table(name: str, m: np.ndarray, precision: int) -> Table:
     m = np.atleast_2d(m)
-    table = Table(title=f"{name} {list(np.shape(m))}", title_justify="left", show_header=False)
+    table = Table(show_header=False)
     for _column in range(m.shape[1]):
         table.add_column(justify="right")
     for row in m:
@@ -146,6 +146,7 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
         if np.ndim(m) == 1 and np.size(m) <= SMALL:
             console.print(f"{name} = {fmt_vector(m, precision, SMALL)}")
         elif np.size(m) <= SMALL:
+            console.print(f"{name} {list(np.shape(m))}")  # the name on its own line: a narrow table would wrap it
             console.print(_matrix_table(name, m, precision))
         else:
             console.print(_("{name}: shape {shape} (too large to print; use a small --hidden and --input-dim)").format(
@@ -171,7 +172,7 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
                                                                                     limit)))
     if report.backward:
         b = report.backward
-        console.print("\n" + _("[bold]backward[/]: {loss} = {value}").format(loss=b["loss"],
+        console.print("\n" + _("[bold]backward[/]: {loss} = {value}").format(loss=_(b["loss"]),
                                                                            value=f"{b['value']:.{precision}f}"))
         table = Table(title=_("gradients per step (BPTT)"), title_justify="left")
         for col in ("t", _("token"), "‖dL/dh_t‖", "dL/dh_t") + (("dL/dc_t",) if report.cell == "lstm" else ()) + \
@@ -187,6 +188,7 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
         console.print(_("dW_hh = Σ_t dW_hh(t): the same W_hh serves every step (weight sharing); "
                         "max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(error=b["dW_hh_sum_error"]))
         if np.size(b["dW_hh"]) <= SMALL:
+            console.print(f"dW_hh {list(np.shape(b['dW_hh']))}")
             console.print(_matrix_table("dW_hh", b["dW_hh"], precision))
 
 
@@ -212,7 +214,7 @@ def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> 
     out.append(f"**h_T** = `{fmt_vector(report.final.get('h', []), precision, limit)}`")
     if report.backward:
         b = report.backward
-        out += ["", "## " + _("Backward (BPTT): {loss} = {value}").format(loss=b["loss"],
+        out += ["", "## " + _("Backward (BPTT): {loss} = {value}").format(loss=_(b["loss"]),
                                                                           value=f"{b['value']:.{precision}f}"), "",
                 "| t | " + _("token") + " | ‖dL/dh_t‖ | ‖dW_hh(t)‖ |", "|---:|---|---:|---:|"]
         out += [f"| {s['t']} | `{s['token']}` | {s['dh_norm']:.3e} | {s['dW_hh_norm']:.3e} |" for s in b["steps"]]
@@ -254,7 +256,7 @@ def render_html(report: TraceReport, precision: int = 4, limit: int = 8) -> str:
         b = report.backward
         body = "".join(f"<tr><td>{s['t']}</td><td>{e(s['token'])}</td><td>{s['dh_norm']:.3e}</td>"
                        f"<td>{s['dW_hh_norm']:.3e}</td></tr>" for s in b["steps"])
-        title = _("Backward (BPTT): {loss} = {value}").format(loss=b["loss"], value=f"{b['value']:.{precision}f}")
+        title = _("Backward (BPTT): {loss} = {value}").format(loss=_(b["loss"]), value=f"{b['value']:.{precision}f}")
         parts.append(f"<h2>{e(title)}</h2><table><tr><th>t</th><th>{e(_('token'))}</th><th>‖dL/dh_t‖</th>"
                      f"<th>‖dW_hh(t)‖</th></tr>{body}</table>")
     style = ("body{font-family:'NanumGothic','Noto Sans CJK KR','Apple SD Gothic Neo','Malgun Gothic',sans-serif;"

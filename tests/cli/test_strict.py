@@ -1,0 +1,288 @@
+"""What a new user hit (issue 15): silent truncation, silent skips, wrong input accepted, user mistakes reported as
+bugs, hidden defaults. One test per defect; each failed before the fix."""
+
+import json
+import re
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+
+LONG = "가나다 " * 700  # about 2,100 e5 tokens: longer than the model's 512
+
+
+# -- never silent --------------------------------------------------------------------------------
+def test_embed_reports_truncation_and_offers_windows(cli):
+    code, out, err = cli("embed", LONG, "--json")
+    obj = json.loads(out)
+    assert code == 0 and obj["shape"][1] == 512 and obj["dropped"] > 1000 and obj["max_length"] == 512
+    code, out, _ = cli("embed", LONG)
+    assert code == 0 and "truncated" in out and "--long window" in out
+    code, out, _ = cli("embed", LONG, "--json", "--long", "window", "--stride", "255")
+    obj = json.loads(out)
+    assert code == 0 and obj["shape"][1] == obj["dropped"] + 512 - 0 or obj["shape"][1] > 512
+    assert obj["dropped"] == 0 and obj["long"]["windows"] >= 4 and obj["long"]["stride"] == 255
+
+
+def test_tokenize_reports_what_max_length_cut(cli):
+    code, out, _ = cli("tokenize", LONG, "--max-length", "10", "--json")
+    obj = json.loads(out)
+    assert code == 0 and len(obj["tokens"]) == 10 and obj["dropped"] > 1000 and obj["max_length"] == 10
+
+
+def test_explain_is_consistent_across_stages_for_a_long_text(cli):
+    code, out, _ = cli("explain", LONG, "--json")
+    obj = json.loads(out)
+    n = len(obj["tokens"]["tokens"])
+    assert code == 0 and n == 512 and obj["tokens"]["dropped"] > 1000
+    assert obj["embedding"]["shape"][1] == n and len(obj["lstm"]["steps"]) == n
+    code, out, _ = cli("explain", LONG)
+    assert "every later stage works on these 512" in out
+
+
+def test_explain_with_a_tokenizer_only_model_says_why_it_stops(cli):
+    code, out, _ = cli("explain", "좋은 날", "--model", "kiwi")
+    assert code == 0 and "Stages 4 and 5 need vectors" in out and "kiwi" in out
+    obj = json.loads(cli("explain", "좋은 날", "--model", "kiwi", "--json")[1])
+    assert obj["skipped"] == {"embedding": "no_vectors", "lstm": "no_vectors"}
+
+
+def test_gradflow_explains_from_the_run(cli):
+    code, out, _ = cli("gradflow", "--cells", "lstm", "--forget-bias", "3", "--steps", "30", "--hidden", "16")
+    assert code == 0 and "survives" in out and "f ≈ σ(0)" not in out
+    code, out, _ = cli("gradflow", "--cells", "lstm", "--steps", "60", "--hidden", "16")
+    assert code == 0 and "vanishes" in out and "--forget-bias 3" in out
+
+
+def test_unknown_words_are_reported_not_given_neighbours():
+    from seqlab.errors import InputError
+    from seqlab.vectors.wordvectors import WordVectors
+
+    vectors = WordVectors(["영화"], __import__("numpy").ones((1, 2), "float32"), "test", lambda w: 0,
+                          lambda w: list(w.replace(" ", "")) if w == "뷁궯" else [])
+    with pytest.raises(InputError, match="unknown to test.*<unk>"):
+        vectors.neighbors("뷁궯", 3)
+
+
+def test_a_directory_that_is_not_a_model_says_what_it_lacks(tmp_path, cli):
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    code, _, err = cli("tokenize", "안녕", "--model", str(tmp_path))
+    assert code == 1 and "no tokenizer file" in err and "notes.txt" in err
+
+
+def test_embed_out_refuses_a_file_and_the_input_itself(tmp_path, cli):
+    corpus = tmp_path / "reviews.txt"
+    corpus.write_text("좋다\n싫다\n", encoding="utf-8")
+    code, _, err = cli("embed", "-f", str(corpus), "--out", str(corpus))
+    assert code == 1 and "the input file itself" in err and "Delete" not in err
+    assert corpus.read_text(encoding="utf-8") == "좋다\n싫다\n"
+    other = tmp_path / "other.txt"
+    other.write_text("x", encoding="utf-8")
+    assert cli("embed", "-f", str(corpus), "--out", str(other))[0] == 1 and other.read_text() == "x"
+
+
+def test_the_corpus_manifest_has_one_prefix(tmp_path, cli):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("좋다\n싫다\n", encoding="utf-8")
+    assert cli("embed", "-f", str(corpus), "--out", str(tmp_path / "v"), "-m", "minilm")[0] == 0
+    manifest = json.loads((tmp_path / "v" / "manifest.json").read_text())
+    assert "prefix" not in manifest and manifest["config"]["prefix"] == ""
+    assert cli("embed", "-f", str(corpus), "--out", str(tmp_path / "v2"))[0] == 0
+    assert json.loads((tmp_path / "v2" / "manifest.json").read_text())["config"]["prefix"] == "passage: "
+
+
+def test_evaluate_says_how_many_rows_it_skipped(tmp_path, cli, nsmc_rows):
+    data = tmp_path / "train.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:300]) + "\n",
+                    encoding="utf-8")
+    assert cli("train", "--data", str(data), "--model", "tfidf", "--out", str(tmp_path / "run"))[0] == 0
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("id\tdocument\tlabel\n1\t좋아요\t1\n2\t\t1\n3\t별로\t\n4\t최고\tx\n5\t싫어\t0\n", encoding="utf-8")
+    code, out, _ = cli("evaluate", str(tmp_path / "run"), "--data", str(bad))
+    assert code == 0 and "n 2" in out and "skipped 3 rows" in out
+    obj = json.loads(cli("evaluate", str(tmp_path / "run"), "--data", str(bad), "--json")[1])
+    assert obj["n"] == 2 and obj["bad_rows"]["total"] == 3
+
+
+def test_predict_names_the_labels(tmp_path, cli, nsmc_rows):
+    data = tmp_path / "train.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:300]) + "\n",
+                    encoding="utf-8")
+    assert cli("train", "--data", str(data), "--model", "tfidf", "--out", str(tmp_path / "run"))[0] == 0
+    code, out, _ = cli("predict", str(tmp_path / "run"), "최고의 영화", "--lang", "ko")
+    assert code == 0 and ("긍정" in out or "부정" in out)
+    obj = json.loads(cli("predict", str(tmp_path / "run"), "최고의 영화", "--json")[1])
+    assert obj["label"] in ("0", "1") and obj["meaning"] in ("negative", "positive")
+
+
+# -- strict about what it accepts ----------------------------------------------------------------
+@pytest.mark.parametrize("args", [
+    ["analogy", "왕 - 남자 + 여자", "-k", "-5"], ["analogy", "왕 - 남자 + 여자", "-k", "0"],
+    ["search", "영화", "--corpus", "x.txt", "-k", "0"], ["neighbors", "영화", "-k", "5000"],
+    ["train", "--data", "x.tsv", "--out", "o", "--epochs", "0"], ["train", "--data", "x.tsv", "--out", "o", "--hidden", "0"],
+    ["train", "--data", "x.tsv", "--out", "o", "--dropout", "1.5"], ["train", "--out", "o", "--resume"],
+    ["order-demo", "--hidden", "0"], ["trace", "lstm", "x", "--hidden", "100000"], ["gradflow", "--steps", "1"],
+    ["tokenize", "x", "--max-length", "0"], ["embed", "x", "--preview", "0"], ["embed", "x", "--pool", "sum"],
+    ["long-term", "--lengths", "1"], ["serve", "--port", "0"], ["wordvec", "train", "-f", "x", "-o", "y", "--dim", "0"],
+    ["compare", "x", "--limit", "0"], ["vocab", "build", "-f", "x", "-o", "y", "--min-freq", "0"],
+])
+def test_out_of_range_is_a_usage_error_naming_the_option(args, cli):
+    code, out, err = cli(*args)
+    assert code == 2, (args, err)
+    assert "Traceback" not in err and "bug in seqlab" not in err
+
+
+def test_a_malformed_analogy_is_refused_before_any_work(cli):
+    code, _, err = cli("analogy", "왕 -- + 여자")
+    assert code == 1 and "operator stands where a word should" in err
+
+
+@pytest.mark.parametrize("args", [["neighbors", ""], ["similarity", "", "영화"], ["similarity", "영화", "   "],
+                                  ["explain", " "], ["trace", "lstm", ""], ["analogy", ""]])
+def test_empty_text_is_an_input_error(args, cli):
+    code, _, err = cli(*args)
+    assert code == 1 and "empty" in err
+
+
+def test_predict_refuses_an_empty_text(tmp_path, cli):
+    assert cli("predict", str(tmp_path), "")[0] == 1
+
+
+def test_user_mistakes_are_not_reported_as_bugs(tmp_path, cli):
+    code, _, err = cli("train", "--data", str(tmp_path), "--model", "tfidf", "--out", str(tmp_path / "o"))
+    assert code == 1 and "is a directory" in err and "bug" not in err
+    tiny = tmp_path / "tiny.tsv"
+    tiny.write_text("id\tdocument\tlabel\n1\t좋아요\t1\n2\t최고\t1\n3\t별로\t0\n4\t싫다\t0\n", encoding="utf-8")
+    code, _, err = cli("train", "--data", str(tiny), "--model", "tfidf", "--out", str(tmp_path / "o"))
+    assert code == 1 and "at least 5 rows" in err and "bug" not in err
+
+
+def test_a_rare_label_is_not_silently_a_class(tmp_path, cli):
+    rows = [f"{i}\t좋은 영화 {i}\tpos" for i in range(8)] + [f"{i + 10}\t별로 {i}\tneg" for i in range(8)]
+    data = tmp_path / "d.tsv"
+    data.write_text("id\ttext\tlabel\n" + "\n".join(rows) + "\n99\t이상\tx\n", encoding="utf-8")
+    code, _, err = cli("train", "--data", str(data), "--text-col", "text", "--model", "tfidf", "--out",
+                       str(tmp_path / "o"))
+    assert code == 1 and "label 'x' occurs in only 1" in err
+
+
+# -- faithful to the Hugging Face world ----------------------------------------------------------
+def test_autotokenizer_on_nfd_hangul_gives_the_nfc_ids():
+    from transformers import AutoTokenizer
+
+    from seqlab import tokenize
+    from seqlab.pretrained.e5_convert import ensure_converted
+
+    tok = AutoTokenizer.from_pretrained(ensure_converted())
+    text = "한글 날씨가 좋네요"
+    nfd = unicodedata.normalize("NFD", text)
+    assert tok(nfd)["input_ids"] == tok(text)["input_ids"] == tokenize(text).input_ids == tokenize(nfd).input_ids
+
+
+def test_automodel_loads_silently_and_the_same_way_twice(capfd):
+    import numpy as np
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    from seqlab.pretrained.e5_convert import ensure_converted
+
+    hf_logging.set_verbosity_warning()
+    path = ensure_converted()
+    ids = AutoTokenizer.from_pretrained(path)("안녕하세요", return_tensors="pt")
+    outs = []
+    for _ in range(2):
+        model = AutoModel.from_pretrained(path).eval()
+        with torch.no_grad():
+            outs.append(model(**ids))
+    captured = capfd.readouterr()
+    assert "newly initialized" not in captured.err + captured.out and "MISSING" not in captured.err + captured.out
+    np.testing.assert_array_equal(outs[0].pooler_output.numpy(), outs[1].pooler_output.numpy())
+    np.testing.assert_allclose(outs[0].pooler_output.numpy(), np.tanh(outs[0].last_hidden_state[:, 0].numpy()),
+                               atol=1e-6)
+
+
+def test_listings_are_one_json_document(cli):
+    assert isinstance(json.loads(cli("models", "--json")[1]), list)
+    assert isinstance(json.loads(cli("glossary", "--json")[1]), dict)
+
+
+# -- quick to start ------------------------------------------------------------------------------
+def test_tokenize_imports_neither_transformers_nor_torch():
+    code = ("import sys; from seqlab.cli import main; rc = main(['tokenize', '안녕', '--json']); "
+            "print('LOADED', 'transformers' in sys.modules, 'torch' in sys.modules); sys.exit(rc)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "LOADED False False" in proc.stdout
+
+
+@pytest.mark.parametrize("model", ["e5-small", "minilm"])
+def test_the_direct_tokenizer_equals_autotokenizer(model, reviews):
+    from transformers import AutoTokenizer
+
+    from seqlab.pretrained.install import hf_directory
+    from seqlab.pretrained.loading import load_tokenizer
+    from seqlab.pretrained.registry import resolve
+    from seqlab.tokens.hf import HFTokenizer
+
+    ours = load_tokenizer(model)
+    theirs = HFTokenizer.from_transformers(model, AutoTokenizer.from_pretrained(hf_directory(resolve(model))))
+    texts = reviews[:300] + ["Hello WORLD café", "\u1112\u1161\u11ab\u1100\u1173\u11af", "  spaced   out  "]
+    assert [r.to_dict() for r in ours.encode_many(texts)] == [r.to_dict() for r in theirs.encode_many(texts)]
+    assert ours.settings == theirs.settings
+
+
+# -- clear to read -------------------------------------------------------------------------------
+def _options():
+    from seqlab.cli.app import build_command
+
+    def walk(cmd, path):
+        for param in cmd.params:
+            if param.param_type_name == "option":
+                yield " ".join(path), param
+        for name, sub in (getattr(cmd, "commands", None) or {}).items():
+            yield from walk(sub, [*path, name])
+
+    return list(walk(build_command(), ["seqlab"]))
+
+
+def test_every_option_has_a_description_and_its_default():
+    for path, param in _options():
+        assert param.help and len(param.help) > 8, (path, param.name)
+        if param.default is not None and not getattr(param, "is_flag", False) and param.name != "lang":
+            assert param.show_default is not False, (path, param.name)
+
+
+@pytest.mark.parametrize("command", ["tokenize", "train", "embed", "trace"])
+def test_help_shows_no_python_types(command, cli):
+    code, out, _ = cli(command, "--help")
+    assert code == 0 and not re.search(r"<(bool|int|str|float|path|list\[[^]]*\])>", out)
+    if command == "train":
+        for option in ("--epochs", "--lr", "--hidden", "--layers", "--dropout"):
+            line = out[out.index(option):].split("\n--")[0]
+            assert "default" in line, option
+
+
+def test_version(cli):
+    code, out, _ = cli("--version")
+    assert code == 0 and re.match(r"seqlab \d+\.\d+", out)
+
+
+@pytest.mark.parametrize("args", [["compare", "좋은 영화 정말 재밌어요", "--models", "e5-small,minilm,kiwi"],
+                                  ["explain", "안녕하세요, 오늘 날씨가 정말 좋네요"],
+                                  ["trace", "lstm", "오늘 날씨 좋다", "--hidden", "4"],
+                                  ["order-demo", "--hidden", "4"]])
+def test_tables_fit_80_columns_without_cutting(args, cli_process):
+    proc = cli_process(*args, env={"COLUMNS": "80"})
+    out = proc.stdout.decode()
+    assert proc.returncode == 0, proc.stderr.decode()
+    from rich.cells import cell_len
+
+    assert max(cell_len(line) for line in out.splitlines()) <= 80
+    assert not re.search(r"\d…|\w…\s*│", out), "a number or a name was cut"
+
+
+def test_order_demo_labels_its_first_column(cli):
+    code, out, _ = cli("order-demo", "--hidden", "4")
+    assert code == 0 and "quantity" in out
