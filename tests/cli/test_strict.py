@@ -14,7 +14,7 @@ LONG = "가나다 " * 700  # about 2,100 e5 tokens: longer than the model's 512
 
 # -- never silent --------------------------------------------------------------------------------
 def test_embed_reports_truncation_and_offers_windows(cli):
-    code, out, err = cli("embed", LONG, "--json")
+    code, out, _err = cli("embed", LONG, "--json")
     obj = json.loads(out)
     assert code == 0 and obj["shape"][1] == 512 and obj["dropped"] > 1000 and obj["max_length"] == 512
     code, out, _ = cli("embed", LONG)
@@ -128,7 +128,7 @@ def test_predict_names_the_labels(tmp_path, cli, nsmc_rows):
     ["compare", "x", "--limit", "0"], ["vocab", "build", "-f", "x", "-o", "y", "--min-freq", "0"],
 ])
 def test_out_of_range_is_a_usage_error_naming_the_option(args, cli):
-    code, out, err = cli(*args)
+    code, _out, err = cli(*args)
     assert code == 2, (args, err)
     assert "Traceback" not in err and "bug in seqlab" not in err
 
