@@ -84,41 +84,60 @@ def register(app: typer.Typer) -> None:
             if plot is not None:
                 console().print(_("plot: {path}").format(path=plot), highlight=False)
 
-    @app.command("long-term", help=_("Train RNN, LSTM and GRU on a long-term dependency task at several lengths, "
-                                     "the same budget for each; show held-out scores and gradient norms."))
+    @app.command("long-term", help=_("Train RNN, LSTM and GRU on a long-term memory task at several lengths, the same "
+                                     "budget for each; show held-out scores and gradient norms before and after."))
     def long_term(
-        lengths: str = typer.Option("10,50,100", "--lengths", help=_("Sequence lengths, comma-separated (2 to "
-                                                                     "1000 each).")),
+        task: str = typer.Option("adding", "--task", help=_("adding (the adding problem, MSE) or first-token (the "
+                                                            "label is the first symbol, accuracy).")),
+        lengths: str = typer.Option(None, "--lengths", help=_("Sequence lengths, comma-separated, 2 to 1000 each "
+                                                              "(default: 100,200 for adding; 10,50,100 for "
+                                                              "first-token).")),
         cells: str = typer.Option("rnn,lstm,gru", "--cells", help=_("Comma-separated: rnn, lstm, gru.")),
-        forget_bias: str = typer.Option("3", "--forget-bias", help=_("Extra LSTM runs with these forget biases "
-                                                                     "('' for none).")),
-        steps: int = typer.Option(1000, "--steps", help=_("Training budget (Adam steps) for every run, 1 to "
-                                                          "100,000.")),
+        forget_bias: str = typer.Option("1", "--forget-bias", help=_("The LSTM's total forget-gate bias at start, "
+                                                                     "-20 to 20; several values, comma-separated, "
+                                                                     "give one LSTM run each; 'torch' keeps torch's "
+                                                                     "initialization.")),
+        steps: int = typer.Option(None, "--steps", help=_("Training budget (Adam steps) for every run, 1 to 100,000 "
+                                                          "(default: 3,000 for adding; 1,000 for first-token).")),
         seed: int = typer.Option(0, "--seed", help=_("Seed of the data and weights.")),
         json_out: bool = json_opt(), plot: Path = plot_opt(), lang: str = lang_opt(),
     ):
         from seqlab.lab.longterm import long_term as run
         from seqlab.render.console import console, json_line
         from seqlab.render.lab import longterm_plot, longterm_terminal
+        from seqlab.render.progress import interactive, training_bar
 
         check_lang(lang)
+        one_of("--task", task, ("adding", "first-token"))
         try:
-            lens = [int(v) for v in csv_list(lengths)]
-            biases = [float(v) for v in csv_list(forget_bias)]
+            lens = [int(v) for v in csv_list(lengths or "")]
+            biases = [None if v == "torch" else float(v) for v in csv_list(forget_bias)]
         except ValueError:
-            raise UsageError(_("--lengths takes integers and --forget-bias numbers, comma-separated")) from None
-        if not lens:
-            raise UsageError(_("--lengths is empty"), _("e.g. --lengths 10,50,100"))
+            raise UsageError(_("--lengths takes integers and --forget-bias numbers or 'torch', comma-separated"),
+                             _("e.g. --lengths 100,200 --forget-bias 1")) from None
+        if lengths is not None and not lens:
+            raise UsageError(_("--lengths is empty"), _("e.g. --lengths 100,200"))
         for n in lens:
             in_range("--lengths", n, 2, 1000)
+        if not biases:
+            raise UsageError(_("--forget-bias is empty"), _("e.g. --forget-bias 1"))
         for b in biases:
-            in_range("--forget-bias", b, -20, 20)
-        in_range("--steps", steps, 1, 100_000)
+            if b is not None:
+                in_range("--forget-bias", b, -20, 20)
+        if steps is not None:
+            in_range("--steps", steps, 1, 100_000)
         in_range("--seed", seed, 0, 2**32 - 1)
-        report = run(lens, _cells(cells), biases, steps=steps, seed=seed)
+        if plot is not None:
+            from seqlab.render.plots import check_plot_path
+
+            check_plot_path(plot)
+        report = run(task, lens or None, _cells(cells), list(dict.fromkeys(biases)), steps=steps, seed=seed,
+                     progress=training_bar if interactive() else None)
         if plot is not None:
             longterm_plot(report, plot)
         if json_out:
             print(json_line(report.to_dict()))
         else:
             longterm_terminal(report, console())
+            if plot is not None:
+                console().print(_("plot: {path}").format(path=plot), highlight=False)

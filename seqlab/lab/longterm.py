@@ -1,155 +1,261 @@
-"""A long-term dependency, measured: "the label is the first token".
+"""Long-term memory, measured: RNN, LSTM and GRU on the same task with the same budget.
 
-Each sequence is T random symbols from {0, 1, 2, 3}; the label is the first
-one, so the model must carry one symbol across T - 1 distractors. RNN, LSTM
-and GRU (embedding 16 → cell → linear) get the same training budget (Adam,
-same steps, batch and learning rate) at each length, plus an LSTM whose
-forget-gate bias starts at 3; accuracy is measured on held-out sequences
-(chance is 25%). Training runs in PyTorch; the gradient
-norms ‖∂L/∂h_k‖ before and after training are computed by seqlab's own BPTT on
-the same weights, and the LSTM's mean forget gate shows what training learned.
+Every cell trains on the same data stream (PyTorch, Adam, gradient clipping 1.0)
+with the same steps, batch and learning rate; a run stops early once its
+held-out score reaches the task's target (:mod:`seqlab.lab.tasks`). The LSTM's
+forget-gate bias starts at 1 by default (Jozefowicz et al. 2015; Keras
+``unit_forget_bias``). Before and after training, ‖∂L/∂h_k‖ for every step k
+(and ‖∂L/∂c_k‖ for the LSTM) are computed by seqlab's own BPTT on the same
+weights, so the reason a cell fails is visible, not only its score.
+
+Runs use one thread: with hidden size 32 the matrix products are far too small
+for a second thread to pay for its synchronisation.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from seqlab.errors import InputError
 from seqlab.i18n import _
+from seqlab.lab.tasks import TASKS, get_task
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.torch_layout import torch_class
 
-SYMBOLS = 4
-EMBED = 16
+CELLS = ("rnn", "lstm", "gru")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """The training budget every cell gets, per task."""
+
+    lengths: tuple[int, ...]  # sequence lengths T
+    steps: int  # Adam steps at most (fewer once the target is reached)
+    batch: int  # sequences per step, drawn fresh every step
+    lr: float  # Adam learning rate (constant)
+    hidden: int  # hidden size H of every cell
+    eval_every: int  # steps between held-out evaluations (and early-stop checks)
+    eval_size: int = 1000  # held-out sequences per length
+
+
+RECIPES = {
+    "adding": Recipe(lengths=(100, 200), steps=3000, batch=32, lr=0.02, hidden=32, eval_every=100),
+    "first-token": Recipe(lengths=(10, 50, 100), steps=1000, batch=64, lr=0.01, hidden=32, eval_every=50),
+}
 
 
 @dataclass
 class RunResult:
-    cell: str
+    cell: str  # rnn, lstm or gru
+    label: str  # the run's name in tables: the cell, plus its forget bias when several LSTMs run
     length: int
-    accuracy: float  # held-out, after training
-    curve: list[dict]  # {"step", "loss", "accuracy"} on the held-out set
-    grad_norms_before: list[float]
-    grad_norms_after: list[float]
-    forget_mean_before: float | None = None
+    metric: str  # "mse" or "accuracy"
+    score: float  # held-out, after training
+    baseline: float  # the same metric for the trivial answer (always 1; or chance)
+    reached: bool  # the task's target was met (the run may have stopped early)
+    steps: int  # training steps actually taken
+    seconds: float  # training alone (no start-up, no gradient analysis)
+    curve: list[dict]  # {"step", "loss", <metric>} on the held-out set, from step 0 (before training)
+    grad_norms_before: list[float]  # ‖∂L/∂h_k‖, k = 0..T-1, at initialisation
+    grad_norms_after: list[float]  # the same on the trained weights
+    forget_bias: float | None = None  # LSTM: total forget-gate bias at start (None: torch's initialisation)
+    cell_grad_norms_before: list[float] | None = None  # LSTM: ‖∂L/∂c_k‖
+    cell_grad_norms_after: list[float] | None = None
+    forget_mean_before: float | None = None  # LSTM: mean forget gate on the held-out batch
     forget_mean_after: float | None = None
-    seconds: float = 0.0
+
+    def kept(self, norms: list[float]) -> float:
+        """‖∂L/∂h_0‖ / ‖∂L/∂h_(T-1)‖: the share of the error signal that reaches the first step."""
+        return float(norms[0] / norms[-1]) if norms[-1] > 0 else 0.0
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        out = {k: v for k, v in self.__dict__.items() if k not in ("metric", "score", "baseline")}
+        return out | {self.metric: self.score, f"baseline_{self.metric}": self.baseline}
 
 
 @dataclass
 class LongTermReport:
+    task: str
+    description: str  # what the task is, in words (English; shown translated)
     lengths: list[int]
     cells: list[str]
-    forget_biases: list[float]
-    steps: int
+    forget_biases: list[float | None]  # one LSTM run per value (None: torch's initialisation)
+    steps: int  # the budget
     batch: int
     lr: float
     hidden: int
     seed: int
+    target: float  # early stop once the held-out metric reaches it
+    metric: str
+    threads: int = 1
     runs: list[RunResult] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "runs"} | {"runs": [r.to_dict() for r in self.runs],
-                                                                          "chance": 1 / SYMBOLS}
+        return {k: v for k, v in self.__dict__.items() if k != "runs"} | {"runs": [r.to_dict() for r in self.runs]}
 
 
-def make_batch(rng: np.random.Generator, n: int, length: int) -> tuple[np.ndarray, np.ndarray]:
-    x = rng.integers(0, SYMBOLS, size=(n, length))
-    return x, x[:, 0].copy()
-
-
-def _model(cell: str, hidden: int):
+def _model(task, cell: str, hidden: int, forget_bias: float | None):
     import torch
 
-    class Classifier(torch.nn.Module):
+    class Net(torch.nn.Module):
+        """(embedding →) cell → linear on the last hidden state."""
+
         def __init__(self):
             super().__init__()
-            self.embedding = torch.nn.Embedding(SYMBOLS, EMBED)
-            self.rnn = torch_class(cell)(EMBED, hidden, batch_first=True)
-            self.out = torch.nn.Linear(hidden, SYMBOLS)
+            self.embedding = torch.nn.Embedding(task.symbols, task.embedding) if task.name == "first-token" else None
+            self.rnn = torch_class(cell)(task.input_size, hidden, batch_first=True)
+            self.out = torch.nn.Linear(hidden, task.outputs)
 
         def forward(self, x):
-            h, _unused = self.rnn(self.embedding(x))
-            return self.out(h[:, -1])
+            h, _unused = self.rnn(self.embedding(x) if self.embedding is not None else x)  # (B, T, H)
+            return self.out(h[:, -1])  # (B, outputs)
 
-    return Classifier()
+    net = Net()
+    if cell == "lstm" and forget_bias is not None:
+        with torch.no_grad():  # torch packs the gates i|f|g|o; the total forget bias is b_if + b_hf
+            net.rnn.bias_ih_l0[hidden : 2 * hidden] = forget_bias
+            net.rnn.bias_hh_l0[hidden : 2 * hidden] = 0.0
+    return net
 
 
-def grad_norms(model, x: np.ndarray, y: np.ndarray) -> tuple[list[float], float | None]:
-    """‖∂L/∂h_k‖ (cross-entropy at the last step) by seqlab's BPTT on the model's weights, and mean f for LSTMs."""
-    layer = LAYERS[model.rnn.__class__.__name__.lower()].from_torch(model.rnn)
-    emb = model.embedding.weight.detach().double().numpy()
-    out, _unused = layer.forward(emb[x])
-    W, b = model.out.weight.detach().double().numpy(), model.out.bias.detach().double().numpy()
-    logits = out[:, -1] @ W.T + b
-    p = np.exp(logits - logits.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
-    p[np.arange(len(y)), y] -= 1.0
+def _inputs(net, x: np.ndarray) -> np.ndarray:
+    """What the cell reads at each step, in float64: embedding rows, or the raw (value, marker) pairs."""
+    if net.embedding is not None:
+        return net.embedding.weight.detach().double().numpy()[x]
+    return x.astype(np.float64)
+
+
+def grad_norms(net, task, x: np.ndarray, y: np.ndarray) -> dict:
+    """‖∂L/∂h_k‖ (and ‖∂L/∂c_k‖, mean f for LSTMs) by seqlab's BPTT on the network's weights."""
+    layer = LAYERS[net.rnn.__class__.__name__.lower()].from_torch(net.rnn)
+    out, _unused = layer.forward(_inputs(net, x))  # (B, T, H)
+    W = net.out.weight.detach().double().numpy()  # (outputs, H)
+    b = net.out.bias.detach().double().numpy()
+    outputs = out[:, -1] @ W.T + b
     d_out = np.zeros_like(out)
-    d_out[:, -1] = (p / len(y)) @ W
+    d_out[:, -1] = task.loss_grad(outputs, y) @ W  # ∂L/∂h_T
     layer.backward(d_out, keep_steps="gradients")
-    norms = [float(np.linalg.norm(k["dh"])) for k in layer.backward_steps[(0, 0)]]
-    forget = float(np.mean([s.f.mean() for s in layer.steps(0, 0)])) if layer.kind == "lstm" else None
-    return norms, forget
+    kept = layer.backward_steps[(0, 0)]
+    result = {"h": [float(np.linalg.norm(k["dh"])) for k in kept], "c": None, "f": None}
+    if layer.kind == "lstm":
+        result["c"] = [float(np.linalg.norm(k["dc"])) for k in kept]
+        result["f"] = float(np.mean([s.f.mean() for s in layer.steps(0, 0)]))
+    return result
 
 
 def run_names(cells, forget_biases) -> list[tuple[str, str, float | None]]:
-    """(label, cell, forget bias) for every run: the plain cells, then LSTMs with a forget-gate bias."""
-    runs = [(c, c, None) for c in cells]
-    return runs + [(f"lstm+fb{b:g}", "lstm", b) for b in forget_biases]
+    """(label, cell, forget bias) per run: one LSTM run per forget bias, named by it when there are several."""
+    runs = []
+    for cell in cells:
+        if cell != "lstm":
+            runs.append((cell, cell, None))
+            continue
+        for bias in forget_biases:
+            several = len(forget_biases) > 1
+            name = "lstm" if not several else ("lstm+torch" if bias is None else f"lstm+fb{bias:g}")
+            runs.append((name, "lstm", bias))
+    return runs
 
 
-def long_term(lengths=(10, 50, 100), cells=("rnn", "lstm", "gru"), forget_biases=(3.0,), steps: int = 1000,
-              batch: int = 64, lr: float = 0.01, hidden: int = 32, seed: int = 0, eval_size: int = 1000,
-              curve_every: int = 50) -> LongTermReport:
-    """Train every cell at every length with the same budget and report accuracy and gradient flow.
+def train_one(task, recipe: Recipe, cell: str, length: int, forget_bias: float | None, seed: int,
+              held_out: tuple[np.ndarray, np.ndarray], on_step: Callable[[dict], None] | None = None):
+    """Train one cell at one length; returns (network, curve, steps taken, seconds)."""
+    import torch
 
-    ``forget_biases`` adds LSTM runs whose total forget-gate bias starts at each value
-    (``lstm+fb3``): the initialization that lets the gradient reach the first token.
+    torch.manual_seed(seed)
+    net = _model(task, cell, recipe.hidden, forget_bias)
+    optim = torch.optim.Adam(net.parameters(), lr=recipe.lr)
+    rng = np.random.default_rng(seed + length)  # the same training stream for every cell
+    hx, hy = (torch.from_numpy(a) for a in held_out)
+
+    def evaluate(step: int) -> dict:
+        with torch.no_grad():
+            outputs = net(hx)
+            return {"step": step, "loss": float(task.loss(outputs, hy)),
+                    task.metric: task.score(outputs.numpy().astype(np.float64), held_out[1])}
+
+    curve, step = [evaluate(0)], 0
+    start = time.perf_counter()
+    for step in range(1, recipe.steps + 1):
+        bx, by = task.batch(rng, recipe.batch, length)
+        loss = task.loss(net(torch.from_numpy(bx)), torch.from_numpy(by))
+        optim.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        optim.step()
+        if step % recipe.eval_every == 0 or step == recipe.steps:
+            point = evaluate(step)
+            curve.append(point)
+            if on_step:
+                on_step({"step": step, "total": recipe.steps, "loss": point["loss"]}
+                        | ({"accuracy": point["accuracy"]} if "accuracy" in point else {}))
+            if not np.isfinite(point["loss"]) or task.reached(point[task.metric]):
+                break
+    return net, curve, step, time.perf_counter() - start
+
+
+def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(1.0,), steps: int | None = None,
+              seed: int = 0, progress=None, recipe: Recipe | None = None) -> LongTermReport:
+    """Train every cell at every length with the same budget; held-out scores and gradient norms.
+
+    Args:
+        task: ``"adding"`` (the adding problem; MSE) or ``"first-token"`` (accuracy).
+        lengths: sequence lengths (default: the task's recipe, 100 and 200 for adding).
+        cells: any of rnn, lstm, gru.
+        forget_biases: one LSTM run per total forget-gate bias (None: torch's initialisation).
+        steps: the training budget per run (default: the recipe's).
+        progress: ``progress(run name)`` → a context manager yielding ``(on_step, on_phase)``,
+            like :func:`seqlab.render.progress.training_bar`.
+        recipe: override the whole budget (tests use tiny ones).
+
+    >>> r = long_term("adding", lengths=[10], cells=["gru"], steps=20)  # doctest: +SKIP
+    >>> r.runs[0].to_dict()["mse"] < r.runs[0].to_dict()["baseline_mse"]  # doctest: +SKIP
     """
-    import time
+    import contextlib
+    import dataclasses
 
     import torch
 
-    if not lengths or min(lengths) < 1 or steps < 1:
-        raise InputError(_("lengths and steps must be positive"))
-    bad = [c for c in cells if c not in ("rnn", "lstm", "gru")]
-    if bad:
+    if task not in TASKS:
+        raise InputError(_("unknown task {task}").format(task=task), _("Use --task adding or --task first-token."))
+    bad = [c for c in cells if c not in CELLS]
+    if bad or not cells:
         raise InputError(_("unknown cells {bad}").format(bad=bad), _("Use --cells rnn,lstm,gru."))
-    report = LongTermReport(list(lengths), list(cells), list(forget_biases), steps, batch, lr, hidden, seed)
-    for length in lengths:
-        test_x, test_y = make_batch(np.random.default_rng(seed + 1000 + length), eval_size, length)
-        tx, ty = torch.from_numpy(test_x), torch.from_numpy(test_y)
-        for label, cell, bias in run_names(cells, forget_biases):
-            torch.manual_seed(seed)
-            rng = np.random.default_rng(seed + length)  # the same data stream for every cell
-            model = _model(cell, hidden)
-            if bias is not None:
-                with torch.no_grad():
-                    model.rnn.bias_ih_l0[hidden : 2 * hidden] = bias  # total forget bias = b_ih + b_hh
-                    model.rnn.bias_hh_l0[hidden : 2 * hidden] = 0.0
-            start = time.perf_counter()
-            before, f_before = grad_norms(model, test_x[:64], test_y[:64])
-            optim = torch.optim.Adam(model.parameters(), lr=lr)
-            curve = []
-            for step in range(1, steps + 1):
-                bx, by = make_batch(rng, batch, length)
-                loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(bx)), torch.from_numpy(by))
-                optim.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-                optim.step()
-                if step % curve_every == 0 or step == steps:
-                    with torch.no_grad():
-                        logits = model(tx)
-                        curve.append({"step": step, "loss": float(torch.nn.functional.cross_entropy(logits, ty)),
-                                      "accuracy": float((logits.argmax(1) == ty).float().mean())})
-            after, f_after = grad_norms(model, test_x[:64], test_y[:64])
-            report.runs.append(RunResult(label, length, curve[-1]["accuracy"], curve, before, after, f_before,
-                                         f_after, time.perf_counter() - start))
+    spec = get_task(task)
+    recipe = recipe or RECIPES[task]
+    if lengths:
+        recipe = dataclasses.replace(recipe, lengths=tuple(lengths))
+    if steps is not None:
+        recipe = dataclasses.replace(recipe, steps=steps)
+    if min(recipe.lengths) < 2 or recipe.steps < 1:
+        raise InputError(_("lengths must be at least 2 and steps positive"))
+    forget_biases = list(forget_biases) or [None]
+    report = LongTermReport(task, spec.description, list(recipe.lengths), list(cells), forget_biases, recipe.steps,
+                            recipe.batch, recipe.lr, recipe.hidden, seed, spec.target, spec.metric)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(report.threads)
+    try:
+        for length in recipe.lengths:
+            held_out = spec.batch(np.random.default_rng(seed + 1000 + length), recipe.eval_size, length)
+            probe = (held_out[0][:64], held_out[1][:64])  # the gradient analysis batch
+            for label, cell, bias in run_names(cells, forget_biases):
+                bar = progress(f"{label} T={length}") if progress else contextlib.nullcontext((None, None))
+                with bar as (on_step, _on_phase):
+                    torch.manual_seed(seed)
+                    before = grad_norms(_model(spec, cell, recipe.hidden, bias), spec, *probe)
+                    net, curve, taken, seconds = train_one(spec, recipe, cell, length, bias, seed, held_out, on_step)
+                    after = grad_norms(net, spec, *probe)
+                score = curve[-1][spec.metric]
+                report.runs.append(RunResult(
+                    cell=cell, label=label, length=length, metric=spec.metric, score=score,
+                    baseline=spec.baseline(held_out[1]), reached=bool(spec.reached(score)), steps=taken,
+                    seconds=seconds, curve=curve, grad_norms_before=before["h"], grad_norms_after=after["h"],
+                    forget_bias=bias, cell_grad_norms_before=before["c"], cell_grad_norms_after=after["c"],
+                    forget_mean_before=before["f"], forget_mean_after=after["f"]))
+    finally:
+        torch.set_num_threads(threads)
     return report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -113,32 +114,82 @@ def order_plot(report: OrderReport, out) -> object:
                        _("step t"), _("norm (log scale)"), log_y=True)
 
 
+def _score_text(metric: str, value: float) -> str:
+    return f"{value:.4f}" if metric == "mse" else f"{value:.1%}"
+
+
+def longterm_verdicts(report: LongTermReport) -> list[str]:
+    """One sentence per run, from this run's numbers: did it learn, and did its gradient reach step 0."""
+    lines = []
+    for r in report.runs:
+        if r.reached:
+            outcome = _("reached the target in {steps:,} steps").format(steps=r.steps)
+        elif (r.score < r.baseline / 2) if r.metric == "mse" else (r.score > (1 + r.baseline) / 2):
+            outcome = _("learned part of it, but not the target, in {steps:,} steps").format(steps=r.steps)
+        else:
+            outcome = _("no better than the trivial answer after {steps:,} steps").format(steps=r.steps)
+        before, after = r.kept(r.grad_norms_before), r.kept(r.grad_norms_after)
+        signal = (_("the error signal reaching step 0 had vanished at the start ({before:.1e} of it)")
+                  if before < VANISHED else _("the error signal reached step 0 from the start ({before:.1e} of it)"))
+        line = _("{run} T={T}: {outcome}; {signal}, after training {after:.1e}.").format(
+            run=r.label, T=r.length, outcome=outcome, signal=signal.format(before=before), after=after)
+        if r.forget_mean_before is not None:
+            bias = (_("torch's default initialization") if r.forget_bias is None
+                    else _("forget bias {b:g}").format(b=r.forget_bias))
+            line += " " + _("Forget gate ({bias}): f̄ = {f0:.3f} at the start, so the cell state keeps about "
+                            "f̄^{n} = {decay:.1e} over the sequence; f̄ = {f1:.3f} after training.").format(
+                bias=bias, f0=r.forget_mean_before, n=r.length - 1, decay=r.forget_mean_before ** (r.length - 1),
+                f1=r.forget_mean_after)
+        lines.append(line)
+    return lines
+
+
 def longterm_terminal(report: LongTermReport, console: Console) -> None:
-    console.print(f"[bold]long-term dependency[/]: the label is the first of T random symbols (chance "
-                  f"{1 / 4:.0%}) · budget {report.steps} Adam steps × batch {report.batch}, lr {report.lr}, "
-                  f"hidden {report.hidden}")
-    names = list(dict.fromkeys(r.cell for r in report.runs))
-    table = Table(title="held-out accuracy after the same budget", title_justify="left")
+    metric = _("held-out MSE") if report.metric == "mse" else _("held-out accuracy")
+    console.print(_("[bold]long-term memory[/] · {task}").format(task=escape(_(report.description))))
+    console.print(_("same budget for every cell: at most {steps:,} Adam steps × batch {batch}, lr {lr:g}, hidden {H}, "
+                    "seed {seed}; early stop at {metric} {target:g}; LSTM forget bias {fb}").format(
+        steps=report.steps, batch=report.batch, lr=report.lr, H=report.hidden, seed=report.seed, metric=metric,
+        target=report.target, fb=", ".join("torch" if b is None else f"{b:g}" for b in report.forget_biases)),
+        highlight=False)
+    names = list(dict.fromkeys(r.label for r in report.runs))
+    baselines = {r.length: r.baseline for r in report.runs}
+    table = Table(title=_("{metric} after training (steps taken)").format(metric=metric), title_justify="left")
     table.add_column("T", justify="right")
     for n in names:
         table.add_column(n, justify="right")
+    table.add_column(_("always 1") if report.metric == "mse" else _("chance"), justify="right")
     for length in report.lengths:
-        row = {r.cell: r for r in report.runs if r.length == length}
-        table.add_row(str(length), *[f"{row[n].accuracy:.1%}" for n in names])
+        row = {r.label: r for r in report.runs if r.length == length}
+        table.add_row(str(length), *[f"{_score_text(r.metric, r.score)} ({r.steps:,})"
+                                     for r in (row[n] for n in names)],
+                      _score_text(report.metric, baselines[length]))
     console.print(table)
-    table = Table(title="‖∂L/∂h_0‖ before → after training (seqlab BPTT); mean forget gate after", title_justify="left")
-    for col in ("T", "run", "before", "after", "mean f after", "seconds"):
+    table = Table(title=_("‖∂L/∂h_0‖ / ‖∂L/∂h_(T-1)‖ before → after training (seqlab BPTT)"), title_justify="left")
+    for col in ("T", _("run"), _("before"), _("after"), _("mean f before → after"), _("seconds")):
         table.add_column(col, justify="right")
     for r in report.runs:
-        table.add_row(str(r.length), r.cell, f"{r.grad_norms_before[0]:.1e}", f"{r.grad_norms_after[0]:.1e}",
-                      "" if r.forget_mean_after is None else f"{r.forget_mean_after:.3f}", f"{r.seconds:.1f}")
+        forget = ("" if r.forget_mean_after is None
+                  else f"{r.forget_mean_before:.3f} → {r.forget_mean_after:.3f}")
+        table.add_row(str(r.length), r.label, f"{r.kept(r.grad_norms_before):.1e}",
+                      f"{r.kept(r.grad_norms_after):.1e}", forget, f"{r.seconds:.1f}")
     console.print(table)
+    for line in longterm_verdicts(report):
+        console.print(escape(line), highlight=False)
 
 
 def longterm_plot(report: LongTermReport, out) -> object:
-    series, x = {}, None
+    series, xs = {}, {}
     for r in report.runs:
-        series[f"{r.cell} T={r.length}"] = [c["accuracy"] for c in r.curve]
-        x = [c["step"] for c in r.curve]
-    return write_lines(series, out, "held-out accuracy while training", "training step", "accuracy", x=x,
-                       subtitle="the label is the first token; chance 25%")
+        name = f"{r.label} T={r.length}"
+        series[name], xs[name] = [c[r.metric] for c in r.curve], [c["step"] for c in r.curve]
+    trivial = _("always 1") if report.metric == "mse" else _("chance")
+    bases = {r.length: r.baseline for r in report.runs}
+    if max(bases.values()) - min(bases.values()) <= 0.05 * max(bases.values()):  # one line says it for every T
+        bases = {None: float(np.mean(list(bases.values())))}
+    for length, base in bases.items():
+        name = trivial if length is None else f"{trivial} T={length}"
+        series[name], xs[name] = [base, base], [0, max(r.curve[-1]["step"] for r in report.runs)]
+    metric = _("held-out MSE") if report.metric == "mse" else _("held-out accuracy")
+    return write_lines(series, out, _("{metric} while training").format(metric=metric), _("training step"), metric,
+                       log_y=report.metric == "mse", x=xs, subtitle=_(report.description))

@@ -111,17 +111,24 @@ def write_scatter(projection, out: str | Path, sentences: bool = False) -> Path:
     return scatter_html(labels, points, out, title, subtitle)
 
 
+def _xs(x, name: str, n: int) -> list:
+    """The x values of one series: ``x`` shared by all, a dict of per-series lists, or 0..n-1."""
+    if isinstance(x, dict):
+        return x[name]
+    return x or list(range(n))
+
+
 def _floor(values, floor):
     return [floor if math.isnan(v) else max(v, floor) for v in values]
 
 
 def lines_png(series: dict[str, list[float]], path: Path, title: str, xlabel: str, ylabel: str,
-              log_y: bool = False, floor: float = 1e-300, x: list[float] | None = None, subtitle: str = "") -> Path:
+              log_y: bool = False, floor: float = 1e-300, x: list[float] | dict | None = None, subtitle: str = "") -> Path:
     """Line chart PNG; with ``log_y``, zeros (gradients that underflowed) are drawn at ``floor``."""
     plt = korean_matplotlib()
     fig, ax = plt.subplots(figsize=(8, 5))
     for name, values in series.items():
-        xs = x or list(range(len(values)))
+        xs = _xs(x, name, len(values))
         ax.plot(xs, _floor(values, floor) if log_y else values, label=name, linewidth=1.8)
     if log_y:
         from matplotlib.ticker import FuncFormatter, LogLocator
@@ -142,7 +149,7 @@ def lines_png(series: dict[str, list[float]], path: Path, title: str, xlabel: st
 
 def lines_html(series: dict[str, list[float]], path: Path, title: str, xlabel: str, ylabel: str,
                log_y: bool = False, floor: float = 1e-300, subtitle: str = "",
-               x: list[float] | None = None) -> Path:
+               x: list[float] | dict | None = None) -> Path:
     """The same chart as one self-contained HTML page (inline SVG; hover a point for its value)."""
     width, height, left, right, top, bottom = 860, 480, 80, 150, 20, 50
     colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
@@ -151,7 +158,7 @@ def lines_html(series: dict[str, list[float]], path: Path, title: str, xlabel: s
     lo, hi = tf(min(ys_all)), tf(max(ys_all))
     hi = hi if hi > lo else lo + 1
     n = max(len(v) for v in series.values())
-    xs_ref = x or list(range(n))
+    xs_ref = [v for name, vs in series.items() for v in _xs(x, name, len(vs))] or list(range(n))
     x_lo, x_hi = min(xs_ref), max(max(xs_ref), min(xs_ref) + 1)
 
     def px(i, v, xs):
@@ -162,7 +169,7 @@ def lines_html(series: dict[str, list[float]], path: Path, title: str, xlabel: s
     parts = []
     for k, (name, values) in enumerate(series.items()):
         vals = _floor(values, floor) if log_y else values
-        xs = x or list(range(len(vals)))
+        xs = _xs(x, name, len(vals))
         pts = [px(i, v, xs) for i, v in enumerate(vals)]
         color = colors[k % len(colors)]
         parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="'
@@ -192,7 +199,7 @@ text {{ font-size: 12px; fill: #333; }} svg {{ background: #fff; border: 1px sol
 
 
 def write_lines(series, out: str | Path, title: str, xlabel: str, ylabel: str, log_y: bool = False,
-                subtitle: str = "", x: list[float] | None = None) -> Path:
+                subtitle: str = "", x: list[float] | dict | None = None) -> Path:
     out = check_plot_path(out)
     if out.suffix.lower() == ".png":
         return lines_png(series, out, title, xlabel, ylabel, log_y, x=x, subtitle=subtitle)

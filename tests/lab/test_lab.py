@@ -7,8 +7,9 @@ import pytest
 import torch
 
 from seqlab.lab.gradflow import gradflow, set_forget_bias
-from seqlab.lab.longterm import long_term
+from seqlab.lab.longterm import Recipe, _model, grad_norms, long_term
 from seqlab.lab.order import order_demo
+from seqlab.lab.tasks import AddingProblem, get_task
 from seqlab.scratch import LSTM
 
 
@@ -88,17 +89,86 @@ def test_order_demo_cli(tmp_path, cli):
     assert code == 0 and all(p["mlp_bit_identical"] for p in obj["pairs"]) and (tmp_path / "w.png").exists()
 
 
-def test_long_term_fast_variant():
-    report = long_term(lengths=(5,), cells=("rnn", "lstm", "gru"), forget_biases=(3.0,), steps=250, eval_size=300)
-    acc = {r.cell: r.accuracy for r in report.runs}
-    assert set(acc) == {"rnn", "lstm", "gru", "lstm+fb3"}
-    assert max(acc.values()) > 0.9  # at length 5 the task is learnable within the budget
-    run_ = report.runs[1]
-    assert len(run_.grad_norms_before) == len(run_.grad_norms_after) == 5 and run_.forget_mean_after is not None
+def test_adding_problem_data_and_baseline():
+    task = AddingProblem()
+    x, y = task.batch(np.random.default_rng(0), 20_000, 50)
+    assert x.shape == (20_000, 50, 2) and y.shape == (20_000,)
+    markers = x[:, :, 1]
+    assert (markers.sum(axis=1) == 2).all()
+    assert (markers[:, :25].sum(axis=1) == 1).all() and (markers[:, 25:].sum(axis=1) == 1).all()
+    np.testing.assert_allclose((x[:, :, 0] * markers).sum(axis=1), y, rtol=1e-6)
+    assert abs(task.baseline(y) - 1 / 6) < 0.005  # Var(U1 + U2) = 2/12
+
+
+@pytest.mark.parametrize("task_name", ["adding", "first-token"])
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_long_term_grad_norms_equal_torch_autograd(task_name, cell):
+    """The before/after gradient norms come from seqlab's BPTT; torch autograd gives the same numbers."""
+    task = get_task(task_name)
+    torch.manual_seed(3)
+    net = _model(task, cell, 8, 1.0 if cell == "lstm" else None).double()
+    x, y = task.batch(np.random.default_rng(1), 16, 12)
+    ours = grad_norms(net, task, x, y)
+    inputs = net.embedding(torch.from_numpy(x)) if net.embedding is not None else torch.from_numpy(x).double()
+    hs, state = [], None
+    for t in range(x.shape[1]):  # step by hand so that every h_t is a leaf of the graph we can ask about
+        _, state = net.rnn(inputs[:, t : t + 1], state)
+        h = (state[0] if cell == "lstm" else state)[0]
+        h.retain_grad()
+        hs.append(h)
+        state = (h[None], state[1]) if cell == "lstm" else h[None]
+    target = torch.from_numpy(y) if task_name == "first-token" else torch.from_numpy(y).double()
+    task.loss(net.out(hs[-1]), target).backward()
+    np.testing.assert_allclose(ours["h"], [float(h.grad.norm()) for h in hs], rtol=1e-7)
+
+
+def test_long_term_adding_tiny():
+    recipe = Recipe(lengths=(6,), steps=400, batch=32, lr=0.02, hidden=8, eval_every=50, eval_size=200)
+    report = long_term("adding", cells=("rnn", "lstm", "gru"), recipe=recipe)
+    by = {r.cell: r for r in report.runs}
+    assert set(by) == {"rnn", "lstm", "gru"} and report.forget_biases == [1.0]
+    assert all(r.baseline > 0.1 for r in report.runs)
+    assert min(r.score for r in report.runs) < 0.05  # at length 6 some cell learns the sum within the budget
+    lstm = by["lstm"]
+    assert lstm.forget_bias == 1.0 and abs(lstm.forget_mean_before - 0.73) < 0.05  # σ(1) = 0.731
+    assert len(lstm.grad_norms_before) == len(lstm.cell_grad_norms_after) == 6
+    assert lstm.curve[0]["step"] == 0 and lstm.steps == lstm.curve[-1]["step"]
+    assert all(r.steps < 400 for r in report.runs if r.reached)  # reaching the target stops the run
+
+
+def test_long_term_cli_json_contract(cli, tmp_path):
+    code, out, err = cli("long-term", "--task", "adding", "--lengths", "8,9", "--steps", "30", "--json",
+                         "--plot", str(tmp_path / "lt.png"))
+    assert code == 0, err
+    obj = json.loads(out)
+    assert obj["task"] == "adding" and obj["lengths"] == [8, 9] and obj["forget_biases"] == [1.0]
+    assert len(obj["runs"]) == 6
+    for run in obj["runs"]:
+        assert {"cell", "length", "mse", "baseline_mse", "steps", "seconds"} <= set(run)
+        assert run["steps"] <= 30 and run["seconds"] > 0 and 0.1 < run["baseline_mse"] < 0.25
+    assert {r["cell"] for r in obj["runs"]} == {"rnn", "lstm", "gru"}
+    assert (tmp_path / "lt.png").stat().st_size > 10_000
+
+
+def test_long_term_cli_terminal_explains_from_the_run(cli):
+    code, out, err = cli("long-term", "--lengths", "8", "--steps", "20", "--cells", "lstm", "--forget-bias", "3,torch")
+    assert code == 0, err
+    assert "lstm+fb3" in out and "lstm+torch" in out
+    assert "f̄ = 0.95" in out  # σ(3) = 0.953, from this run's gates, not a canned sentence
+
+
+def test_first_token_task_still_runs():
+    recipe = Recipe(lengths=(5,), steps=250, batch=64, lr=0.01, hidden=32, eval_every=50, eval_size=300)
+    report = long_term("first-token", cells=("gru",), recipe=recipe)
+    run_ = report.runs[0]
+    assert run_.metric == "accuracy" and run_.baseline == 0.25 and run_.score > 0.9
+    assert "accuracy" in run_.to_dict() and "baseline_accuracy" in run_.to_dict()
 
 
 @pytest.mark.slow
-def test_long_term_full_lengths():
-    report = long_term()
-    acc = {(r.cell, r.length): r.accuracy for r in report.runs}
-    assert acc[("lstm+fb3", 50)] > 0.9 and acc[("rnn", 50)] < 0.5
+def test_long_term_adding_default_recipe():
+    """The issue's targets with the default command: LSTM and GRU ≤ 0.01 at T=100, LSTM at T=200, RNN ≥ 0.1."""
+    report = long_term("adding")
+    mse = {(r.cell, r.length): r.score for r in report.runs}
+    assert mse[("lstm", 100)] <= 0.01 and mse[("gru", 100)] <= 0.01 and mse[("lstm", 200)] <= 0.01
+    assert mse[("rnn", 100)] >= 0.1 and mse[("rnn", 200)] >= 0.1
