@@ -49,12 +49,12 @@ def register(app: typer.Typer) -> None:
                                                                          "0.5.")),
         seed: int = typer.Option(13, "--seed", help=_("Seed of the split, the initialization and the batches.")),
         epochs: int = typer.Option(None, "--epochs", help=_("Passes over the training set, 1 to 100 (default: the "
-                                                            "model's own: 3 for lstm/gru/rnn, 6 for seq2seq, 300 for "
+                                                            "model's own: 3 for lstm/gru/rnn, 2 for seq2seq, 300 for "
                                                             "forecast).")),
         batch_size: int = typer.Option(None, "--batch-size", help=_("Texts per optimizer step, 1 to 4096 (default: "
                                                                     "128; seq2seq 64).")),
         lr: float = typer.Option(None, "--lr", help=_("Peak learning rate of AdamW, above 0 and at most 1 (default: "
-                                                      "2e-3; forecast 5e-3).")),
+                                                      "2e-3; seq2seq 3e-3; forecast 5e-3).")),
         hidden: int = typer.Option(None, "--hidden", help=_("Hidden size per direction, 1 to 2048 (default: 128; "
                                                             "forecast 32).")),
         layers: int = typer.Option(None, "--layers", help=_("Stacked recurrent layers, 1 to 8 (default: 1).")),
@@ -74,6 +74,9 @@ def register(app: typer.Typer) -> None:
         vocab: Path = typer.Option(None, "--vocab", help=_("A vocabulary file from seqlab vocab build (default: built "
                                                            "from the training texts).")),
         max_length: int = typer.Option(128, "--max-length", help=_("Tokens kept per text, 1 to 4096.")),
+        attention: str = typer.Option("monotonic", "--attention", help=_("seq2seq: monotonic (hard attention on "
+                                                                         "the aligned source character) or additive "
+                                                                         "(Bahdanau, over every source character).")),
         head: str = typer.Option("logreg", "--head", help=_("e5-head: logreg or mlp.")),
         precision: str = typer.Option("fp32", "--precision", help=_("e5-head features: fp32 or bf16 (faster).")),
         no_bucket: bool = typer.Option(False, "--no-bucket", help=_("Pad every batch to the longest text (slower).")),
@@ -114,8 +117,9 @@ def register(app: typer.Typer) -> None:
                 raise UsageError(_("--task seq2seq needs --data PAIRS.tsv (source<TAB>target per line)"),
                                  _("Make one with: seqlab data spacing-pairs FILE --out pairs.tsv"))
             one_of("--model", model, ("lstm", "gru"))
-            cfg = seq2seq_config(cell=model, seed=seed, device=device, epochs=epochs, batch_size=batch_size, lr=lr,
-                                 hidden=hidden, checkpoint_every=checkpoint_every)
+            one_of("--attention", attention, ("monotonic", "additive"))
+            cfg = seq2seq_config(cell=model, attention=attention, seed=seed, device=device, epochs=epochs,
+                                 batch_size=batch_size, lr=lr, hidden=hidden, checkpoint_every=checkpoint_every)
             with training_bar("seq2seq") as (on_step, on_phase):
                 summary = train_seq2seq(data, out, cfg, resume=resume, on_step=on_step, on_phase=on_phase)
             if json_out:

@@ -274,6 +274,6 @@ def seq2seq_text(report: dict, precision: int = 3) -> str:
              _("attention (each output step → source):")]
     src = list(report["source"])
     for ch, weights in zip(report["output"], report["attention"]):
-        top = sorted(range(len(weights)), key=lambda j: -weights[j])[:3]
+        top = [j for j in sorted(range(len(weights)), key=lambda j: -weights[j])[:3] if weights[j] > 0]
         lines.append(f"  {ch!r:>5}: " + "  ".join(f"{src[j]}({weights[j]:.{precision}f})" for j in top))
     return "\n".join(lines)

@@ -84,16 +84,36 @@ def forecast_terminal(summary: dict, console: Console, plot=None) -> None:
     console.print(verdict + (" · " + _("plot: {path}").format(path=plot) if plot else ""), highlight=False)
 
 
+SPACING_COLUMNS = (("boundary_f1", N_("boundary F1"), "{:.4f}"), ("boundary_accuracy", N_("boundary accuracy"), "{:.2%}"),
+                   ("aligned_char_accuracy", N_("aligned char accuracy"), "{:.2%}"), ("cer", N_("CER"), "{:.4f}"),
+                   ("char_accuracy", N_("positional char accuracy"), "{:.2%}"), ("exact_match", N_("exact match"),
+                                                                                   "{:.2%}"))
+
+
 def seq2seq_terminal(summary: dict, console: Console) -> None:
-    table = Table(title=_("spacing restoration on {n} held-out reviews").format(n=summary["val_pairs"]),
-                  title_justify="left")
-    for col, justify in ((_("system"), "left"), (_("char accuracy"), "right"), (_("boundary accuracy"), "right"),
-                         (_("boundary F1"), "right"), (_("exact match"), "right")):
-        table.add_column(col, justify=justify)
-    for name, s in summary["scores"].items():
-        table.add_row(name, f"{s['char_accuracy']:.2%}", f"{s['boundary_accuracy']:.2%}", f"{s['boundary_f1']:.4f}",
-                      f"{s['exact_match']:.2%}")
+    console.print(_("{model} · loss: {loss} · {pairs:,} training pairs, {steps:,} steps, {seconds:.0f} s "
+                    "({train:.0f} s training)").format(
+        model=summary["model"], loss=summary.get("loss", "full"), pairs=summary["pairs"], steps=summary["steps"],
+        seconds=summary["seconds"], train=summary.get("train_seconds", summary["seconds"])), highlight=False)
+    title = _("spacing restoration on {n:,} held-out reviews").format(n=summary["val_pairs"])
+    systems = list(summary["scores"].items())
+    table = Table(title=title, title_justify="left")
+    if console.width < 100:  # one row per score, one column per system: nothing is cut at 80 columns
+        table.add_column(_("score"))
+        for name, _scores in systems:
+            table.add_column(name, justify="right")
+        for key, label, fmt in SPACING_COLUMNS:
+            table.add_row(_(label), *[fmt.format(s[key]) for _name, s in systems if key in s])
+    else:
+        table.add_column(_("system"))
+        for _key, label, _fmt in SPACING_COLUMNS:
+            table.add_column(_(label), justify="right")
+        for name, s in systems:
+            table.add_row(name, *[fmt.format(s[key]) if key in s else "" for key, _label, fmt in SPACING_COLUMNS])
     console.print(table)
+    console.print(_("Positional char accuracy compares the i-th characters: after one missing or extra space every "
+                    "later character is shifted and counts as wrong. Aligned char accuracy aligns the texts on their "
+                    "characters first; CER is the edit distance over the length."), highlight=False)
     for ex in summary["examples"][:3]:
         console.print(f"  {ex['source']}\n    seq2seq: {ex['seq2seq']}\n    kiwi:    {ex['kiwi']}\n    "
                       + _("truth") + f":   {ex['target']}", highlight=False)

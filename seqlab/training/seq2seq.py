@@ -1,15 +1,18 @@
-"""Seq2Seq on real text (PyTorch): GRU/LSTM encoder-decoder with additive attention, on any pairs file.
+"""Seq2Seq on real text (PyTorch): a character encoder–decoder trained on any pairs file.
 
 The demonstration task is Korean spacing restoration: the source is a review
-with its spaces removed, the target is the review as written. Characters are
-the tokens. Decoding is greedy; with ``constrained=True`` each step may only
-emit the next source character or a space, so the output always keeps the
-input's characters and its word boundaries can be scored exactly. The same
-boundaries are scored for Kiwi's own ``space()`` as a reference.
+with its spaces removed, the target the review as written; characters are the
+tokens, one vocabulary for both sides. The models are in
+:mod:`seqlab.training.seq2seq_models` (hard monotonic attention by default,
+Bahdanau's additive attention as the alternative).
 
-Architecture: a bidirectional encoder, a decoder initialized from the
-encoder's final states, and Bahdanau attention over the encoder outputs (the
-attention weights of each step are returned for ``seqlab trace``).
+Decoding is greedy and constrained: each step may only emit the next source
+character or a space (never two spaces, never at either end), so the output keeps
+the input's characters and its word boundaries can be scored exactly. The
+default loss trains the same decision the decoder makes: a cross-entropy over
+those two candidates' logits (``loss="constrained"``); ``loss="full"`` is the
+textbook cross-entropy over the whole vocabulary at every step. The held-out
+pairs are also spaced by Kiwi's ``space()``, as the reference a user would pick.
 """
 
 from __future__ import annotations
@@ -27,26 +30,33 @@ from seqlab.i18n import N_, _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.training.checkpoint import has_state, load_state, save_state
 from seqlab.training.rundir import RunDir
+from seqlab.training.seq2seq_models import MODELS
 from seqlab.training.spacing import read_pairs, spacing_scores
 
 # the shared Vocabulary puts <pad>, <unk>, <bos>, <eos> first: ids 0, 1, 2, 3
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
+ATTENTIONS = tuple(MODELS)
+LOSSES = ("constrained", "full")
 
 
 @dataclass
 class Seq2SeqConfig:
-    cell: str = "lstm"  # lstm or gru
-    embed: int = 64
-    hidden: int = 128
-    epochs: int = 6
-    batch_size: int = 64
-    lr: float = 2e-3
+    cell: str = "lstm"  # lstm or gru, in the encoder and the decoder
+    attention: str = "monotonic"  # monotonic (hard, at the aligned source position) or additive (Bahdanau)
+    loss: str = "constrained"  # constrained: over {space, next source character}; full: over the whole vocabulary
+    embed: int = 64  # character embedding width
+    hidden: int = 128  # encoder size per direction, and the decoder's size
+    epochs: int = 2
+    batch_size: int = 64  # pairs per step; a batch holds sources of one length
+    lr: float = 3e-3  # AdamW peak learning rate
+    warmup: int = 200  # steps of linear warm-up, then linear decay to 2 %
     max_chars: int = 60  # longer pairs are skipped
-    max_pairs: int = 30_000  # training pairs used (after the validation split)
+    max_pairs: int | None = None  # training pairs used after the validation split (None: all)
     val_pairs: int = 1000  # held out for the scores (at most a tenth of the pairs)
     checkpoint_every: int = 100  # steps between resumable checkpoints
     seed: int = 13
     device: str = "auto"
+    threads: int = 1  # PyTorch CPU threads: for a model this small one is fastest, and robust on a busy machine
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -58,112 +68,129 @@ def seq2seq_config(**overrides) -> Seq2SeqConfig:
 
 
 def char_vocab(texts: list[str]) -> Vocabulary:
-    """Every character of the texts, most frequent first, after the special tokens."""
-    return Vocabulary.build([list(t) for t in texts], meta={"tokenizer": "char"})
+    """Every character of the texts, most frequent first, after the special tokens; the space always."""
+    return Vocabulary.build([[" "], *(list(t) for t in texts)], meta={"tokenizer": "char"})
 
 
-def chars_of(vocab: Vocabulary, ids) -> str:
-    return "".join(t for t in vocab.decode(ids) if t not in vocab.specials)
+@dataclass
+class Example:
+    """One pair under teacher forcing: what the decoder reads and must emit at every step j."""
+
+    src: list[int]  # source character ids (S)
+    prev: list[int]  # y_(j-1): <bos>, then the target shifted by one (T)
+    pos: list[int]  # p_j: the source position of the next character to copy (S at the <eos> step)
+    gold: list[int]  # y_j: the target characters, then <eos> (T)
 
 
-class Seq2SeqModel(nn.Module):
-    def __init__(self, src_vocab: int, tgt_vocab: int, cfg: Seq2SeqConfig):
-        super().__init__()
-        rnn = nn.GRU if cfg.cell == "gru" else nn.LSTM
-        cell = nn.GRUCell if cfg.cell == "gru" else nn.LSTMCell
-        H = cfg.hidden
-        self.cfg = cfg
-        self.src_embedding = nn.Embedding(src_vocab, cfg.embed, padding_idx=PAD)
-        self.tgt_embedding = nn.Embedding(tgt_vocab, cfg.embed, padding_idx=PAD)
-        self.encoder = rnn(cfg.embed, H, batch_first=True, bidirectional=True)
-        self.bridge = nn.Linear(2 * H, H)
-        self.W_q = nn.Linear(H, H, bias=False)  # additive attention: v·tanh(W_q s + W_k h)
-        self.W_k = nn.Linear(2 * H, H, bias=False)
-        self.v = nn.Linear(H, 1, bias=False)
-        self.decoder = cell(cfg.embed + 2 * H, H)
-        self.out = nn.Linear(H + 2 * H, tgt_vocab)
-
-    def encode(self, src, src_len):
-        packed = nn.utils.rnn.pack_padded_sequence(self.src_embedding(src), src_len.cpu(), batch_first=True,
-                                                   enforce_sorted=False)
-        enc, state = self.encoder(packed)
-        enc, _unused = nn.utils.rnn.pad_packed_sequence(enc, batch_first=True, total_length=src.shape[1])  # (B, S, 2H)
-        h = state[0] if isinstance(state, tuple) else state  # (2, B, H)
-        s = torch.tanh(self.bridge(torch.cat([h[0], h[1]], dim=1)))
-        mask = src != PAD
-        state0 = (s, torch.zeros_like(s)) if self.cfg.cell == "lstm" else s
-        return enc, self.W_k(enc), mask, state0
-
-    def step(self, y_prev, state, enc, keys, mask):
-        s = state[0] if isinstance(state, tuple) else state
-        scores = self.v(torch.tanh(self.W_q(s)[:, None, :] + keys)).squeeze(-1)  # (B, S)
-        alpha = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=1)
-        context = torch.bmm(alpha[:, None, :], enc).squeeze(1)  # (B, 2H)
-        state = self.decoder(torch.cat([self.tgt_embedding(y_prev), context], dim=1), state)
-        s = state[0] if isinstance(state, tuple) else state
-        return self.out(torch.cat([s, context], dim=1)), state, alpha
-
-    def forward(self, src, src_len, tgt_in):
-        enc, keys, mask, state = self.encode(src, src_len)
-        logits = []
-        for t in range(tgt_in.shape[1]):  # teacher forcing
-            step_logits, state, _unused = self.step(tgt_in[:, t], state, enc, keys, mask)
-            logits.append(step_logits)
-        return torch.stack(logits, dim=1)  # (B, T, V)
+def make_example(vocab: Vocabulary, source: str, target: str) -> Example:
+    src = vocab.encode(list(source))
+    gold = [*vocab.encode(list(target)), EOS]
+    prev, pos, p = [BOS], [], 0
+    for ch in [*target, None]:
+        pos.append(p)
+        if ch is not None and ch != " ":
+            p += 1
+    return Example(src, (prev + gold)[: len(gold)], pos, gold)
 
 
-def _batch(seqs: list[list[int]], bos_eos: bool = False):
-    seqs = [[BOS, *s, EOS] for s in seqs] if bos_eos else seqs
-    width = max(len(s) for s in seqs)
-    out = torch.full((len(seqs), width), PAD, dtype=torch.long)
-    for i, s in enumerate(seqs):
-        out[i, : len(s)] = torch.tensor(s)
-    return out, torch.tensor([len(s) for s in seqs])
+def bucketed_batches(examples: list[Example], batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Batches of equal source length (the bidirectional encoder then sees no padding), in random order."""
+    by_length: dict[int, list[int]] = {}
+    for i, ex in enumerate(examples):
+        by_length.setdefault(len(ex.src), []).append(i)
+    batches = []
+    for length in sorted(by_length):
+        idx = np.array(by_length[length])
+        rng.shuffle(idx)
+        batches += [idx[k : k + batch_size] for k in range(0, len(idx), batch_size)]
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def _tensors(rows: list[Example], device):
+    """src (B, S); prev, pos, gold (B, T), padded at the end (gold with <pad>, which the loss ignores)."""
+    width = max(len(r.gold) for r in rows)
+    src = torch.tensor([r.src for r in rows], device=device)
+    prev, pos, gold = (torch.full((len(rows), width), PAD, dtype=torch.long) for _i in range(3))
+    for i, r in enumerate(rows):
+        n = len(r.gold)
+        prev[i, :n], pos[i, :n], gold[i, :n] = torch.tensor(r.prev), torch.tensor(r.pos), torch.tensor(r.gold)
+    return src, prev.to(device), pos.to(device), gold.to(device)
+
+
+def seq2seq_loss(out: nn.Linear, features, src, prev, pos, gold, space: int, kind: str):
+    """Cross-entropy over the whole vocabulary (``full``) or over the constrained decoder's two choices.
+
+    ``constrained``: wherever the decoder really chooses (0 < p_j < S, the previous output not a space),
+    the two candidates are the space and the next source character src[p_j]; the loss is the
+    cross-entropy of the gold one between those two logits, each computed alone (a row of the output
+    layer times the features) instead of all V logits.
+    """
+    if kind == "full":
+        logits = out(features)  # (B, T, V)
+        return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), gold.reshape(-1), ignore_index=PAD)
+    S = src.shape[1]
+    rows = torch.arange(src.shape[0], device=src.device)[:, None]
+    nxt = src[rows, pos.clamp(max=S - 1)]  # (B, T)
+    chooses = (gold != PAD) & (pos > 0) & (pos < S) & (prev != space)
+    f, n = features[chooses], nxt[chooses]  # (N, F), (N,)
+    space_logit = f @ out.weight[space] + out.bias[space]
+    next_logit = (f * out.weight[n]).sum(-1) + out.bias[n]
+    pair = torch.stack([space_logit, next_logit], dim=-1)  # (N, 2)
+    return nn.functional.cross_entropy(pair, (gold[chooses] != space).long())
 
 
 @torch.no_grad()
-def decode(model: Seq2SeqModel, src_vocab: Vocabulary, tgt_vocab: Vocabulary, texts: list[str], device: str,
-           constrained: bool = True, keep_attention: bool = False):
-    """Greedy decoding; constrained: each step emits the next source character or a space."""
+def decode(model, vocab: Vocabulary, texts: list[str], device, constrained: bool = True,
+           keep_attention: bool = False) -> list[tuple[str, list]]:
+    """Greedy decoding, batched by source length; constrained: the next source character or a space."""
     model.eval()
-    results = []
-    space = tgt_vocab.stoi.get(" ", UNK)
-    for start in range(0, len(texts), 256):
-        chunk = texts[start : start + 256]
-        src, src_len = _batch([src_vocab.encode(t) for t in chunk])
-        enc, keys, mask, state = model.encode(src.to(device), src_len)
-        B = len(chunk)
-        y = torch.full((B,), BOS, dtype=torch.long, device=device)
-        pos = [0] * B
-        outs = [[] for _i in range(B)]
-        attn = [[] for _i in range(B)]
-        done = [len(t) == 0 for t in chunk]
-        for _i in range(2 * max(len(t) for t in chunk) + 2):
-            logits, state, alpha = model.step(y, state, enc, keys, mask)
-            choice = logits.argmax(1).tolist()
-            for i in range(B):
-                if done[i]:
+    space = vocab.stoi[" "]
+    results: list = [None] * len(texts)
+    groups: dict[int, list[int]] = {}
+    for i, t in enumerate(texts):
+        groups.setdefault(len(t), []).append(i)
+    for length, idx in groups.items():
+        if length == 0:
+            for i in idx:
+                results[i] = ("", [])
+            continue
+        src = torch.tensor([vocab.encode(list(texts[i])) for i in idx], device=device)
+        memory = model.encode(src)
+        state, B = memory["state"], len(idx)
+        prev = torch.full((B,), BOS, dtype=torch.long, device=device)
+        pos = torch.zeros(B, dtype=torch.long, device=device)
+        outs, attn, done = [[] for _i in range(B)], [[] for _i in range(B)], [False] * B
+        for _j in range(2 * length + 2):
+            logits, state, alpha = model.step(prev, pos.clamp(max=length - 1), state, memory)
+            picks = logits.argmax(1).tolist()
+            for b in range(B):
+                if done[b]:
                     continue
+                p = int(pos[b])
                 if constrained:
-                    nxt = tgt_vocab.stoi.get(chunk[i][pos[i]], UNK) if pos[i] < len(chunk[i]) else EOS
-                    allowed_space = 0 < pos[i] < len(chunk[i]) and (not outs[i] or outs[i][-1] != space)
-                    pick = space if allowed_space and logits[i, space] > logits[i, nxt] else nxt
+                    nxt = int(src[b, p]) if p < length else EOS
+                    may_space = 0 < p < length and int(prev[b]) != space
+                    pick = space if may_space and logits[b, space] > logits[b, nxt] else nxt
                 else:
-                    pick = choice[i]
+                    pick = picks[b]
                 if pick == EOS:
-                    done[i] = True
+                    done[b] = True
                     continue
-                outs[i].append(pick)
+                if pick == space:
+                    outs[b].append(" ")
+                elif constrained:
+                    outs[b].append(texts[idx[b]][p])  # copied from the source: unknown characters survive
+                else:
+                    outs[b].append(vocab.tokens[pick] if pick not in (PAD, UNK, BOS) else "")
                 if keep_attention:
-                    attn[i].append(alpha[i, : len(chunk[i])].cpu().numpy())
-                if constrained and pick != space:
-                    pos[i] += 1
-                choice[i] = pick
+                    attn[b].append(alpha[b].cpu().numpy())
+                if pick != space:
+                    pos[b] += 1
+                prev[b] = pick
             if all(done):
                 break
-            y = torch.tensor(choice, device=device)
-        for i in range(B):
-            results.append((chars_of(tgt_vocab, outs[i]), attn[i]))
+        for b, i in enumerate(idx):
+            results[i] = ("".join(outs[b]), attn[b])
     return results
 
 
@@ -171,7 +198,14 @@ def _split(pairs: list[tuple[str, str]], cfg: Seq2SeqConfig):
     """A seeded validation split (at most a tenth of the pairs), then at most ``max_pairs`` for training."""
     order = np.random.default_rng(cfg.seed).permutation(len(pairs))
     n_val = min(cfg.val_pairs, max(1, len(pairs) // 10))
-    return [pairs[i] for i in order[n_val : n_val + cfg.max_pairs]], [pairs[i] for i in order[:n_val]]
+    end = None if cfg.max_pairs is None else n_val + cfg.max_pairs
+    return [pairs[i] for i in order[n_val:end]], [pairs[i] for i in order[:n_val]]
+
+
+def build_model(cfg: Seq2SeqConfig, vocab_size: int):
+    if cfg.attention not in MODELS:
+        raise InputError(_("unknown attention {name}").format(name=cfg.attention), _("Use monotonic or additive."))
+    return MODELS[cfg.attention](vocab_size, cfg.embed, cfg.hidden, cfg.cell)
 
 
 def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig | None = None, resume: bool = False,
@@ -183,6 +217,15 @@ def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig | None = None, resum
     steps, so a run killed with kill -9 and resumed ends with the same weights, bit for bit.
     """
     cfg = cfg or Seq2SeqConfig()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(cfg.threads)
+    try:
+        return _train(data, out, cfg, resume, on_step, on_phase)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train(data: Path, out: Path, cfg: Seq2SeqConfig, resume: bool, on_step, on_phase) -> dict:
     from seqlab.vectors.encoder import pick_device
 
     started = time.perf_counter()
@@ -192,11 +235,12 @@ def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig | None = None, resum
     if not train:
         raise InputError(_("{data} has too few pairs ({n}) to train on").format(data=data, n=len(pairs)),
                          _("Give at least 2 pairs."))
-    src_vocab, tgt_vocab = char_vocab([s for s, _ in train]), char_vocab([t for _k, t in train])
+    vocab = char_vocab([t for _s, t in train] + [s for s, _t in train])
+    examples = [make_example(vocab, s, t) for s, t in train]
     torch.manual_seed(cfg.seed)
-    model = Seq2SeqModel(len(src_vocab), len(tgt_vocab), cfg).to(device)
+    model = build_model(cfg, len(vocab)).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
-    steps_per_epoch = (len(train) + cfg.batch_size - 1) // cfg.batch_size
+    steps_per_epoch = len(bucketed_batches(examples, cfg.batch_size, np.random.default_rng(0)))
     total = steps_per_epoch * cfg.epochs
     record = {"step": 0, "history": [], "epoch_loss": 0.0, "seen": 0, "elapsed": 0.0}
     if resume:
@@ -209,29 +253,27 @@ def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig | None = None, resum
                          _("Continue it with --resume, or choose another --out."))
     if on_phase:
         on_phase(N_("training"))
+    space = vocab.stoi[" "]
     clock = time.perf_counter() - record["elapsed"]
     while record["step"] < total:
         epoch = record["step"] // steps_per_epoch
-        idx = np.random.default_rng([cfg.seed, epoch]).permutation(len(train))
+        plan = bucketed_batches(examples, cfg.batch_size, np.random.default_rng([cfg.seed, epoch]))
         model.train()
         for b in range(record["step"] - epoch * steps_per_epoch, steps_per_epoch):
-            chunk = [train[i] for i in idx[b * cfg.batch_size : (b + 1) * cfg.batch_size]]
-            src, src_len = _batch([src_vocab.encode(s) for s, _ in chunk])
-            tgt, _unused = _batch([tgt_vocab.encode(t) for _k, t in chunk], bos_eos=True)
-            src, tgt = src.to(device), tgt.to(device)
+            rows = [examples[i] for i in plan[b]]
+            src, prev, pos, gold = _tensors(rows, device)
             step = record["step"]
-            for g in opt.param_groups:  # warm-up over 100 steps, then linear decay to 5 %
-                g["lr"] = cfg.lr * min(1.0, (step + 1) / 100) * max(0.05, 1 - step / total)
-            logits = model(src, src_len, tgt[:, :-1])
-            loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt[:, 1:].reshape(-1),
-                                               ignore_index=PAD)
+            for g in opt.param_groups:  # linear warm-up, then linear decay to 2 %
+                g["lr"] = cfg.lr * min(1.0, (step + 1) / cfg.warmup) * max(0.02, 1 - step / total)
+            features = model(src, prev, pos.clamp(max=src.shape[1] - 1))  # (B, T, F); <eos> reads p = S - 1
+            loss = seq2seq_loss(model.out, features, src, prev, pos, gold, space, cfg.loss)
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             record["step"] += 1
-            record["epoch_loss"] += float(loss.detach()) * len(chunk)
-            record["seen"] += len(chunk)
+            record["epoch_loss"] += float(loss.detach()) * len(rows)
+            record["seen"] += len(rows)
             if on_step:
                 on_step({"step": record["step"], "total": total, "epoch": epoch,
                          "loss": record["epoch_loss"] / record["seen"]})
@@ -243,43 +285,47 @@ def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig | None = None, resum
             if end_of_epoch or record["step"] % cfg.checkpoint_every == 0:
                 record["elapsed"] = time.perf_counter() - clock
                 save_state(out, model, opt, record)
+    train_seconds = time.perf_counter() - clock
     if on_phase:
         on_phase(N_("evaluating against Kiwi"))
-    sources, targets = [s for s, _ in val], [t for _k, t in val]
-    ours = [p for p, _ in decode(model, src_vocab, tgt_vocab, sources, device)]
+    sources, targets = [s for s, _t in val], [t for _s, t in val]
+    ours = [p for p, _a in decode(model, vocab, sources, device)]
     from seqlab.tokens.kiwi import kiwi_instance
 
     kiwi = [kiwi_instance().space(s) for s in sources]
     scores = {"seq2seq": spacing_scores(ours, targets), "kiwi_space": spacing_scores(kiwi, targets)}
-    summary = {"model": f"seq2seq {cfg.cell}+attention", "task": "seq2seq", "pairs": len(train), "val_pairs": len(val),
-               "skipped": skipped, "scores": scores, "history": record["history"], "steps": record["step"],
-               "seconds": time.perf_counter() - started, "parameters": int(sum(p.numel() for p in model.parameters())),
+    summary = {"model": f"seq2seq {cfg.cell}+{cfg.attention} attention", "task": "seq2seq", "attention": cfg.attention,
+               "loss": cfg.loss, "pairs": len(train), "val_pairs": len(val), "skipped": skipped, "scores": scores,
+               "history": record["history"], "steps": record["step"], "train_seconds": train_seconds,
+               "seconds": time.perf_counter() - started,
+               "parameters": int(sum(p.numel() for p in model.parameters())),
                "examples": [{"source": s, "target": t, "seq2seq": o, "kiwi": k}
                             for s, t, o, k in list(zip(sources, targets, ours, kiwi))[:5]]}
     run = RunDir(out)
     run.write_model(model)
-    src_vocab.save(Path(out) / "vocab-source.json")
-    tgt_vocab.save(Path(out) / "vocab-target.json")
+    vocab.save(Path(out) / "vocab.json")
     run.write_json("metrics.json", summary)
-    run.write_json("config.json", {"task": "seq2seq", "model": f"{cfg.cell}-attention", "seq2seq": cfg.to_dict(),
-                                   "data": str(data)})
+    run.write_json("config.json", {"task": "seq2seq", "model": f"{cfg.cell}-{cfg.attention}",
+                                   "seq2seq": cfg.to_dict(), "data": str(data)})
     return summary
 
 
 class Seq2SeqPredictor:
     def __init__(self, out: Path, device: str = "cpu"):
         run = RunDir(out)
-        config = run.config
-        self.cfg = Seq2SeqConfig(**config["seq2seq"])
-        self.src = Vocabulary.load(Path(out) / "vocab-source.json")
-        self.tgt = Vocabulary.load(Path(out) / "vocab-target.json")
-        self.model = Seq2SeqModel(len(self.src), len(self.tgt), self.cfg)
+        settings = run.config["seq2seq"]
+        if "attention" not in settings or not (Path(out) / "vocab.json").exists():
+            raise InputError(_("{out} was trained by an older seqlab whose Seq2Seq layout this one cannot read")
+                             .format(out=out), _("Train it again with: seqlab train --task seq2seq"))
+        self.cfg = Seq2SeqConfig(**settings)
+        self.vocab = Vocabulary.load(Path(out) / "vocab.json")
+        self.model = build_model(self.cfg, len(self.vocab))
         self.model.load_state_dict(run.read_tensors())
         self.device = device
 
     def predict(self, texts: list[str], keep_attention: bool = False) -> list[dict]:
         sources = [t.replace(" ", "") for t in texts]
-        decoded = decode(self.model, self.src, self.tgt, sources, self.device, keep_attention=keep_attention)
-        return [{"text": t, "source": s, "output": o, **({"attention": [a.tolist() for a in att]}
-                                                          if keep_attention else {})}
+        decoded = decode(self.model, self.vocab, sources, self.device, keep_attention=keep_attention)
+        return [{"text": t, "source": s, "output": o, "attention_kind": self.cfg.attention,
+                 **({"attention": [a.tolist() for a in att]} if keep_attention else {})}
                 for t, s, (o, att) in zip(texts, sources, decoded)]

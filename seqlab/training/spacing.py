@@ -82,27 +82,60 @@ def boundaries(text: str) -> list[int]:
     return marks[:-1]
 
 
-def spacing_scores(predictions: list[str], targets: list[str]) -> dict:
-    """Word-boundary accuracy, precision, recall and F1, exact match, and character accuracy position by position.
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions; spaces count as characters).
 
-    Character accuracy compares the i-th character of output and target: after the first
-    misplaced space every later character is shifted, so it understates a system that keeps
-    every character (see ``boundary_*`` for what spacing gets right).
+    >>> edit_distance("오늘 날씨", "오늘날씨")
+    1
     """
-    char_ok = char_n = b_ok = b_n = tp = fp = fn = 0
+    if len(a) < len(b):
+        a, b = b, a
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        diagonal, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (ca != cb))
+    return row[-1]
+
+
+def spacing_scores(predictions: list[str], targets: list[str]) -> dict:
+    """Word-boundary accuracy, precision, recall and F1; character accuracy three ways; exact match.
+
+    - ``char_accuracy``: the i-th character of output and target compared position by position.
+      After the first missing or extra space every later character is shifted, so one spacing
+      error can make the rest of the line "wrong": it understates any system that keeps the text.
+    - ``aligned_char_accuracy``: the two texts aligned on their characters (spaces left out); a
+      character counts as right when it is the same and its "a space follows" decision matches
+      the target's. An output whose characters differ from the target's scores 0 on that line,
+      as in the boundary scores.
+    - ``cer``: character error rate, the edit distance to the target (spaces count) over the
+      target's length; it works for any output, constrained or not.
+
+    >>> s = spacing_scores(["영화 보고 왔다"], ["영화보고 왔다"])
+    >>> round(s["char_accuracy"], 3), round(s["aligned_char_accuracy"], 3), round(s["cer"], 3)
+    (0.286, 0.833, 0.143)
+    """
+    char_ok = char_n = b_ok = b_n = tp = fp = fn = aligned_ok = aligned_n = edits = 0
     for p, t in zip(predictions, targets):
         char_n += len(t)
         char_ok += sum(a == b for a, b in zip(p, t))
+        same = p.replace(" ", "") == t.replace(" ", "")
         tb = boundaries(t)
-        pb = boundaries(p) if p.replace(" ", "") == t.replace(" ", "") else [0] * len(tb)
+        pb = boundaries(p) if same else [0] * len(tb)
         b_n += len(tb)
         b_ok += sum(a == b for a, b in zip(pb, tb))
         tp += sum(a == b == 1 for a, b in zip(pb, tb))
         fp += sum(a == 1 and b == 0 for a, b in zip(pb, tb))
         fn += sum(a == 0 and b == 1 for a, b in zip(pb, tb))
+        letters = len(t.replace(" ", ""))
+        aligned_n += letters
+        if same and letters:  # the last character has no boundary decision: it is right when the text is
+            aligned_ok += sum(a == b for a, b in zip(pb, tb)) + 1
+        edits += edit_distance(p, t)
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
-    return {"char_accuracy": char_ok / max(char_n, 1), "boundary_accuracy": b_ok / max(b_n, 1),
+    return {"char_accuracy": char_ok / max(char_n, 1), "aligned_char_accuracy": aligned_ok / max(aligned_n, 1),
+            "cer": edits / max(char_n, 1), "boundary_accuracy": b_ok / max(b_n, 1),
             "boundary_precision": precision, "boundary_recall": recall,
             "boundary_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
             "exact_match": sum(p == t for p, t in zip(predictions, targets)) / max(len(targets), 1)}

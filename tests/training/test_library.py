@@ -122,3 +122,50 @@ def test_seq2seq_progress_reports_no_accuracy(tmp_path, pairs):
     seen = []
     train_seq2seq(pairs, tmp_path / "s", seq2seq_config(epochs=1, hidden=8, batch_size=64), on_step=seen.append)
     assert seen and all("accuracy" not in s and {"step", "total", "loss"} <= set(s) for s in seen)
+
+
+def test_seq2seq_constrained_loss_equals_the_two_logits_of_the_full_layer():
+    """The constrained loss computes two logits per step alone; they are those of the whole output layer."""
+    import torch
+
+    from seqlab.training.seq2seq import (Seq2SeqConfig, _tensors, build_model, char_vocab, make_example,
+                                         seq2seq_loss)
+
+    pairs = [("오늘날씨좋다", "오늘 날씨 좋다"), ("영화재밌다", "영화 재밌다"), ("정말최고", "정말 최고")]
+    vocab = char_vocab([t for _s, t in pairs])
+    for attention in ("monotonic", "additive"):
+        torch.manual_seed(0)
+        model = build_model(Seq2SeqConfig(attention=attention, embed=8, hidden=8), len(vocab))
+        src, prev, pos, gold = _tensors([make_example(vocab, *pairs[0])], "cpu")
+        features = model(src, prev, pos.clamp(max=src.shape[1] - 1))
+        space = vocab.stoi[" "]
+        ours = seq2seq_loss(model.out, features, src, prev, pos, gold, space, "constrained")
+        logits = model.out(features)[0]  # (T, V)
+        terms = []
+        for j in range(gold.shape[1]):
+            p = int(pos[0, j])
+            if 0 < p < src.shape[1] and int(prev[0, j]) != space:
+                pair = torch.stack([logits[j, space], logits[j, src[0, p]]])
+                terms.append(-torch.log_softmax(pair, 0)[int(gold[0, j] != space)])
+        torch.testing.assert_close(ours, torch.stack(terms).mean())
+
+
+def test_seq2seq_teacher_forcing_positions_follow_the_target():
+    from seqlab.training.seq2seq import EOS, char_vocab, make_example
+
+    vocab = char_vocab(["오늘 날씨"])
+    ex = make_example(vocab, "오늘날씨", "오늘 날씨")
+    assert ex.pos == [0, 1, 2, 2, 3, 4]  # p_j: the source position of the next character to copy
+    assert ex.gold[-1] == EOS and vocab.decode(ex.gold[:-1]) == list("오늘 날씨")
+    assert ex.prev[1:] == ex.gold[:-1]
+
+
+def test_spacing_scores_aligned_and_cer():
+    from seqlab.training.spacing import spacing_scores
+
+    gold = "영화보고 비난 잘 안하는데ㅠㅠ 영 별로네요 ㅎ"
+    pred = "영화 보고 비난 잘 안하는데 ㅠㅠ 영 별로네요 ㅎ"  # two spacing errors
+    s = spacing_scores([pred], [gold])
+    assert round(s["char_accuracy"], 2) == 0.12  # position by position, shifted after the first error
+    assert round(s["aligned_char_accuracy"], 3) == round(17 / 19, 3) and round(s["cer"], 2) == 0.08
+    assert spacing_scores([gold], [gold])["aligned_char_accuracy"] == 1.0
