@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command(help=_("Train a model on labelled data; several models (comma-separated) end with one comparison "
                         "table. --task seq2seq trains spacing restoration on a pairs file; --task forecast an LSTM "
-                        "forecaster. Defaults are each model's own (printed in its run's config.json)."))
+                        "forecaster, compared with naive, auto-ARIMA and auto-ETS forecasts. Defaults are each model's own (printed in its run's config.json)."))
     def train(
         data: Path = typer.Option(None, "--data", help=_("Training data: NSMC TSV, CSV, TSV or JSONL (pairs TSV for "
                                                          "seq2seq).")),
@@ -74,6 +74,9 @@ def register(app: typer.Typer) -> None:
         vocab: Path = typer.Option(None, "--vocab", help=_("A vocabulary file from seqlab vocab build (default: built "
                                                            "from the training texts).")),
         max_length: int = typer.Option(128, "--max-length", help=_("Tokens kept per text, 1 to 4096.")),
+        baselines: bool = typer.Option(True, "--baselines/--no-baselines", help=_("forecast: also fit auto-ARIMA "
+                                                                                 "and auto-ETS (statsmodels; an AIC "
+                                                                                 "search of minutes on 2 cores).")),
         attention: str = typer.Option("monotonic", "--attention", help=_("seq2seq: monotonic (hard attention on "
                                                                          "the aligned source character) or additive "
                                                                          "(Bahdanau, over every source character).")),
@@ -131,8 +134,11 @@ def register(app: typer.Typer) -> None:
             from seqlab.render.training import forecast_png, forecast_terminal
             from seqlab.training.forecast import forecast_config, train_forecast
 
-            cfg = forecast_config(seed=seed, epochs=epochs, hidden=hidden, lr=lr)
-            summary = train_forecast(series or "sunspots", out, cfg)
+            from seqlab.render.progress import counting_bar, interactive
+
+            cfg = forecast_config(seed=seed, epochs=epochs, hidden=hidden, lr=lr, baselines=baselines)
+            with counting_bar(_("auto-ARIMA: order search by AIC"), _("models"), interactive()) as report:
+                summary = train_forecast(series or "sunspots", out, cfg, progress=report)
             plot = forecast_png(summary, out / "forecast.png")
             if json_out:
                 print(json_line({**{k: v for k, v in summary.items() if k != "curves"}, "plot": str(plot)}))

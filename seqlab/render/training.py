@@ -71,17 +71,33 @@ def forecast_terminal(summary: dict, console: Console, plot=None) -> None:
     console.print(_("[bold]{description}[/] · {n} values, one-step-ahead forecasts of the last {k} (from {start})")
                   .format(description=summary["description"], n=summary["n"], k=summary["test_points"],
                           start=summary["test_from"]))
-    table = Table(title=_("forecast errors on the test part"), title_justify="left")
-    for col, justify in ((_("method"), "left"), ("MAE", "right"), ("RMSE", "right")):
+    table = Table(title=_("forecast errors on the test part (every model fitted on the training part only)"),
+                  title_justify="left")
+    for col, justify in ((_("method"), "left"), ("MAE", "right"), ("RMSE", "right"), (_("seconds"), "right")):
         table.add_column(col, justify=justify)
+    specs = summary.get("baselines", {})
     names = {"lstm": _("LSTM forecaster"), "naive": _("naive (previous value)"),
-             "seasonal_naive": _("seasonal naive (value {m} steps back)").format(m=summary["season"])}
+             "seasonal_naive": _("seasonal naive (value {m} steps back)").format(m=summary["season"]),
+             "arima": _("auto-ARIMA: {spec}").format(spec=specs.get("arima", {}).get("spec", "")),
+             "ets": _("auto-ETS: {spec}").format(spec=specs.get("ets", {}).get("spec", ""))}
+    seconds = summary.get("seconds_by_method", {})
     for key, m in summary["metrics"].items():
-        table.add_row(names.get(key, key), f"{m['mae']:.3f}", f"{m['rmse']:.3f}")
+        table.add_row(names.get(key, key), f"{m['mae']:.3f}", f"{m['rmse']:.3f}",
+                      f"{seconds[key]:.1f}" if key in seconds else "")
     console.print(table)
-    verdict = _("the LSTM beats the naive forecast") if summary["beats_naive"] else \
-        _("the LSTM does NOT beat the naive forecast")
-    console.print(verdict + (" · " + _("plot: {path}").format(path=plot) if plot else ""), highlight=False)
+    verdicts = [_("the LSTM beats the naive forecast") if summary["beats_naive"]
+                else _("the LSTM does NOT beat the naive forecast")]
+    best = summary.get("best_statsmodels")
+    if best:
+        mae = summary["metrics"]
+        verdicts.append((_("the LSTM beats the best statsmodels forecaster ({name}, MAE {b:.3f} vs {a:.3f})")
+                         if summary["beats_best_statsmodels"] else
+                         _("the LSTM does NOT beat the best statsmodels forecaster ({name}, MAE {b:.3f} vs {a:.3f})"))
+                        .format(name=specs[best]["spec"], b=mae[best]["mae"], a=mae["lstm"]["mae"]))
+    else:
+        verdicts.append(_("ARIMA and ETS were not fitted (--no-baselines)"))
+    console.print(" · ".join(verdicts) + (" · " + _("plot: {path}").format(path=plot) if plot else ""),
+                  highlight=False)
 
 
 SPACING_COLUMNS = (("boundary_f1", N_("boundary F1"), "{:.4f}"), ("boundary_accuracy", N_("boundary accuracy"), "{:.2%}"),
@@ -158,7 +174,8 @@ def forecast_png(summary: dict, path):
     ax.plot(x, y, color="#555", linewidth=1, label=_("actual"))
     t = x[test_start:]
     styles = {"lstm": ("LSTM", "#d62728", "-", 1.8), "naive": (_("naive"), "#1f77b4", "--", 1.0),
-              "seasonal_naive": (_("seasonal naive"), "#2ca02c", ":", 1.0)}
+              "seasonal_naive": (_("seasonal naive"), "#2ca02c", ":", 1.0),
+              "arima": ("ARIMA", "#9467bd", "-", 1.2), "ets": ("ETS", "#ff7f0e", "-.", 1.2)}
     for key, values in curves["forecasts"].items():
         name, color, style, width = styles.get(key, (key, None, "-.", 1.0))
         ax.plot(t, values, color=color, linestyle=style, linewidth=width,

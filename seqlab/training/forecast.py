@@ -13,13 +13,15 @@ in training, and "no change" (the naive forecast) is where an untrained model st
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from seqlab.errors import InputError
-from seqlab.i18n import _
+from seqlab.i18n import N_, _
+from seqlab.training.forecast_baselines import ArimaGrid, auto_arima, auto_ets
 from seqlab.training.rundir import RunDir
 
 SERIES = {"sunspots": 11, "co2": 12}
@@ -33,6 +35,7 @@ class ForecastConfig:
     lr: float = 5e-3
     test_fraction: float = 0.2  # the last part, forecast one step ahead
     seed: int = 13
+    baselines: bool = True  # also fit auto-ARIMA and auto-ETS (an AIC search: minutes on 2 cores)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -82,7 +85,16 @@ def _windows(x: np.ndarray, w: int, targets: range):
     return np.stack([x[t - w : t] for t in targets])[..., None], np.array([x[t] for t in targets])
 
 
-def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None) -> dict:
+def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None,
+                   progress: Callable[[int, int], None] | None = None, on_phase: Callable[[str], None] | None = None,
+                   arima_grid: ArimaGrid | None = None) -> dict:
+    """Train the LSTM forecaster; score it, the naive forecasts and (``cfg.baselines``) auto-ARIMA/ETS.
+
+    Args:
+        progress: ``progress(models fitted, models in the grid)`` during the ARIMA order search.
+        on_phase: called with the name of each phase (the LSTM, the ARIMA search, ETS).
+        arima_grid: the orders the ARIMA search tries (tests use a tiny one).
+    """
     cfg = cfg or ForecastConfig()
     import torch
 
@@ -110,6 +122,9 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None) ->
             h, _unused = self.rnn(x)
             return self.out(h[:, -1])[:, 0]
 
+    if on_phase:
+        on_phase(N_("training the LSTM"))
+    lstm_started = time.perf_counter()
     model = Forecaster()
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=1e-4)
     xt, yt = torch.tensor(X_train, dtype=torch.float32), torch.tensor(Y_train, dtype=torch.float32)
@@ -131,7 +146,23 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None) ->
         err = p - actual
         return {"mae": float(np.abs(err).mean()), "rmse": float(np.sqrt((err**2).mean()))}
 
+    lstm_seconds = time.perf_counter() - lstm_started
     results = {"lstm": scores(pred), "naive": scores(naive), "seasonal_naive": scores(seasonal)}
+    forecasts = {"lstm": pred.tolist(), "naive": naive.tolist(), "seasonal_naive": seasonal.tolist()}
+    specs, seconds = {}, {"lstm": lstm_seconds}
+    if cfg.baselines:
+        if on_phase:
+            on_phase(N_("auto-ARIMA: order search by AIC"))
+        fitted = [auto_arima(y, test_start, m, arima_grid or ArimaGrid(), progress)]
+        if on_phase:
+            on_phase(N_("auto-ETS: form search by AIC"))
+        fitted.append(auto_ets(y, test_start, m))
+        for b in fitted:
+            results[b.name] = scores(b.forecasts)
+            forecasts[b.name] = b.forecasts.tolist()
+            specs[b.name] = {"spec": b.spec, "aic": b.aic, "models_tried": b.models_tried, "params": b.params}
+            seconds[b.name] = b.seconds
+    best = min((k for k in ("arima", "ets") if k in results), key=lambda k: results[k]["mae"], default=None)
     run = RunDir(out)
     run.write_model(model)
     run.write_json("config.json", {"task": "forecast", "model": "lstm", "series": series, "description": description,
@@ -139,11 +170,12 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None) ->
                                    "target": "first difference", "season": m})
     summary = {"model": "lstm forecaster", "series": series, "description": description, "n": n,
                "test_points": int(n - test_start), "test_from": labels[test_start], "season": m,
-               "metrics": results, "beats_naive": results["lstm"]["mae"] < results["naive"]["mae"],
-               "seconds": time.perf_counter() - started, "final_train_mse": losses[-1],
+               "metrics": results, "baselines": specs, "beats_naive": results["lstm"]["mae"] < results["naive"]["mae"],
+               "best_statsmodels": best,
+               "beats_best_statsmodels": None if best is None else results["lstm"]["mae"] < results[best]["mae"],
+               "seconds": time.perf_counter() - started, "seconds_by_method": seconds, "final_train_mse": losses[-1],
                "parameters": int(sum(p.numel() for p in model.parameters())),
                "curves": {"labels": labels, "values": y.tolist(), "test_start": test_start,
-                          "forecasts": {"lstm": pred.tolist(), "naive": naive.tolist(),
-                                        "seasonal_naive": seasonal.tolist()}}}
+                          "forecasts": forecasts}}
     run.write_json("metrics.json", summary)
     return summary

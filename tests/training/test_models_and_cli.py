@@ -147,10 +147,40 @@ def test_seq2seq_spacing(tmp_path, data, cli):
 
 def test_forecast_beats_naive(tmp_path, cli):
     code, out, _ = cli("train", "--task", "forecast", "--series", "sunspots", "--out", str(tmp_path / "f"),
-                       "--json")
+                       "--no-baselines", "--json")
     obj = json.loads(out)
     assert code == 0 and obj["beats_naive"] and obj["metrics"]["lstm"]["mae"] < obj["metrics"]["naive"]["mae"]
     assert (tmp_path / "f" / "forecast.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_forecast_statsmodels_baselines_on_a_tiny_grid(tmp_path):
+    from seqlab.training.forecast import forecast_config, train_forecast
+    from seqlab.training.forecast_baselines import ArimaGrid
+
+    summary = train_forecast("co2", tmp_path / "f", forecast_config(epochs=20), arima_grid=ArimaGrid(max_seasonal_pq=0,
+                                                                                                 max_seasonal=1))
+    specs, metrics = summary["baselines"], summary["metrics"]
+    assert specs["arima"]["spec"].endswith("[12]") or specs["arima"]["spec"].endswith("[12] + drift")
+    assert specs["arima"]["models_tried"] == 8 and specs["ets"]["spec"].startswith("ETS(")
+    assert metrics["arima"]["mae"] < metrics["naive"]["mae"] and metrics["ets"]["mae"] < metrics["naive"]["mae"]
+    assert summary["best_statsmodels"] in ("arima", "ets") and isinstance(summary["beats_best_statsmodels"], bool)
+    assert len(summary["curves"]["forecasts"]["arima"]) == summary["test_points"]
+
+
+def test_arima_forecasts_one_step_ahead_with_the_training_parameters():
+    """No refit and no peeking: each test forecast is c + φ·y_(t-1) with the parameters fitted on the training part."""
+    import numpy as np
+
+    from seqlab.training.forecast_baselines import ArimaGrid, auto_arima
+
+    rng = np.random.default_rng(0)
+    y = np.zeros(300)
+    for t in range(1, 300):
+        y[t] = 2.0 + 0.8 * y[t - 1] + rng.normal()
+    b = auto_arima(y, 240, None, ArimaGrid(max_p=1, max_q=0))
+    assert b.spec == "ARIMA(1,0,0) + constant" and b.models_tried == 2
+    c, phi = b.params["intercept"], b.params["ar.L1"]
+    np.testing.assert_allclose(b.forecasts, c + phi * y[239:299], rtol=1e-6)
 
 
 def test_data_nsmc_offline_says_where_to_put_files(monkeypatch, tmp_path):
