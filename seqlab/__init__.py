@@ -67,6 +67,26 @@ def similarity(a: str, b: str, model: str | None = None, **kwargs):
     return run(a, b, model, **kwargs)
 
 
+def model_path(model: str | None = None) -> str:
+    """What ``AutoTokenizer/AutoModel.from_pretrained`` accept for ``model``: the lecture's own code, offline.
+
+    For the embedded models (e5-small, minilm) the local folder, converted or installed on first use;
+    for anything else the name itself (a hub id or a directory).
+
+    >>> from transformers import AutoTokenizer                          # doctest: +SKIP
+    >>> AutoTokenizer.from_pretrained(seqlab.model_path("e5-small"))   # doctest: +SKIP
+    """
+    from seqlab.i18n import _
+    from seqlab.pretrained.install import hf_directory
+    from seqlab.pretrained.registry import resolve
+
+    spec = resolve(model)
+    if spec.kind != "hf":
+        raise InputError(_("{name} is not a Hugging Face model: it has no folder for from_pretrained").format(
+            name=spec.name), _("Use e5-small, minilm, a hub id or a model directory."))
+    return hf_directory(spec)
+
+
 def read_embeddings(directory, mmap: bool = False):
     """The (N, H) float32 output of ``seqlab embed -f FILE --out DIR``, rows in file order."""
     from seqlab.vectors.corpus_job import read_embeddings as read
@@ -76,5 +96,5 @@ def read_embeddings(directory, mmap: bool = False):
 
 __all__ = [
     "DEFAULT_MODEL", "Batch", "InputError", "ModelUnavailable", "SeqlabError", "TokenRecord", "Vocabulary",
-    "embed", "encode_batch", "load_tokenizer", "read_embeddings", "similarity", "tokenize",
+    "embed", "encode_batch", "load_tokenizer", "model_path", "read_embeddings", "similarity", "tokenize",
 ]
