@@ -1,8 +1,11 @@
-"""The FastAPI application: JSON routes over the library, the static page, and the request limits.
+"""The FastAPI application: JSON routes over the library, the page, offline API docs, and the request limits.
 
-Limits: request bodies over ``max_body`` bytes get 413 before they are read;
-text fields are at most :data:`~seqlab.web.schemas.MAX_TEXT` characters; each
-request's work runs in a worker thread with a time limit (408 when exceeded).
+Limits: the Host allowlist, the body limit and the request's language come first
+(:mod:`seqlab.web.guard`); text fields are at most
+:data:`~seqlab.web.schemas.MAX_TEXT` characters; heavy routes pass a gate that
+bounds how many run at once (:mod:`seqlab.web.gates`, 503 with Retry-After when
+full); each request's work runs in a worker thread with a time limit (408 when
+exceeded); answers are at most :data:`~seqlab.web.serialize.MAX_RESPONSE_BYTES`.
 Model names come only from the registry or the allowlist given at start, so no
 file path ever arrives from the browser, and nothing is fetched per request.
 """
@@ -11,29 +14,39 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import threading
 from pathlib import Path
 
-import orjson
-from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi import Request
+from fastapi.openapi.docs import get_redoc_html
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 
 from seqlab import __version__
+from seqlab.i18n import _
 from seqlab.web import errors
+from seqlab.web.gates import Gate, default_gates
+from seqlab.web.guard import Guard, bound_hosts
+from seqlab.web.messages import messages_json, page_messages
 from seqlab.web.schemas import (
     MAX_TEXT,
     AnalogyBody,
     AttentionBody,
+    CompareBody,
     EmbedBody,
     GradflowBody,
     NeighborsBody,
+    NormalizeBody,
     PredictBody,
     SimilarityBody,
     TokenizeBody,
     TraceBody,
 )
-from seqlab.web.service import SAMPLE, ServeConfig, Service
+from seqlab.web.serialize import json_bytes, json_response
+from seqlab.web.service import SAMPLE, SECOND, ServeConfig, Service
 
 STATIC = Path(__file__).parent / "static"
 
@@ -60,17 +73,39 @@ def nanum_font() -> Path | None:
     if source is None:
         return None
     font = TTFont(str(source))
-    for tag in [t for t in font if t.startswith("TSI")]:
+    for tag in [t for t in font.keys() if t.startswith("TSI")]:  # noqa: SIM118  iterating a TTFont indexes glyphs
         del font[tag]
     buffer = io.BytesIO()
     font.save(buffer)
     return atomic_write_bytes(target, buffer.getvalue())
 
 
-def create_app(config: ServeConfig | None = None, warm: bool = True) -> FastAPI:
+@functools.cache
+def redoc_bundle() -> bytes:
+    """fastapi-offline's ReDoc bundle, less the one image it still loads from a CDN (the sidebar's Redocly logo)."""
+    import fastapi_offline
+
+    bundle = (Path(fastapi_offline.__file__).parent / "static" / "redoc.standalone.js").read_bytes()
+    return bundle.replace(b"https://cdn.redoc.ly/redoc/logo-mini.svg", b"/static-offline-docs/favicon.png")
+
+
+@functools.cache
+def page_template() -> str:
+    return (STATIC / "index.html").read_text(encoding="utf-8")
+
+
+def render_page(lang: str) -> str:
+    """index.html with the language on ``<html lang>`` and the page's messages inline (no second request)."""
+    info = page_messages(lang)
+    return (page_template().replace("__LANG__", lang).replace("__TITLE__", info["title"])
+            .replace("__MESSAGES__", messages_json(lang)))
+
+
+def create_app(config: ServeConfig | None = None, warm: bool = True):
     """The app; ``warm`` starts building the word vectors in the background at start-up."""
     config = config or ServeConfig()
     service = Service(config)
+    gates = default_gates()
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
@@ -79,103 +114,130 @@ def create_app(config: ServeConfig | None = None, warm: bool = True) -> FastAPI:
         await run_in_threadpool(service.preload)
         if warm:
             service.start_wordvectors()
+            threading.Thread(target=service.warm_by_hand, daemon=True).start()
         yield
 
-    app = FastAPI(title="seqlab", version=__version__, lifespan=lifespan,
-                  description="Every number of the NLP pipeline: tokens, ids, vectors, RNN/LSTM/GRU steps, gradients.")
+    app = FastAPIOffline(title="seqlab", version=__version__, lifespan=lifespan, redoc_url=None,
+                         swagger_ui_parameters={"validatorUrl": None},
+                         description="Every number of the NLP pipeline: tokens, ids, vectors, RNN/LSTM/GRU steps, "
+                                     "gradients. The page is at /.")
     app.state.service = service
+    app.state.gates = gates
     errors.install(app)
+    app.add_middleware(Guard, hosts=bound_hosts(config.host, config.allow_hosts), max_body=config.max_body)
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > config.max_body):
-            return JSONResponse({"error": f"request body over {config.max_body // 1024} KB"}, status_code=413)
-        if length is None and request.method in ("POST", "PUT", "PATCH"):
-            body = b""
-            async for chunk in request.stream():  # chunked upload: count as it arrives
-                body += chunk
-                if len(body) > config.max_body:
-                    return JSONResponse({"error": f"request body over {config.max_body // 1024} KB"}, status_code=413)
-            request._body = body
-        return await call_next(request)
-
-    async def run(fn, *args):
+    async def run(gate: Gate | None, fn, *args):
+        """``fn(*args)`` in a worker thread, through ``gate``, with the time limit; its result as JSON."""
+        started = await gate.enter() if gate is not None else None
+        task = asyncio.ensure_future(run_in_threadpool(lambda: json_bytes(fn(*args))))
+        if gate is not None:
+            task.add_done_callback(lambda _task: gate.leave(started))  # the slot is held until the work ends
         try:
-            result = await asyncio.wait_for(run_in_threadpool(fn, *args), timeout=config.timeout_s)
-            # the records are plain JSON types already: skip FastAPI's element-by-element jsonable_encoder;
-            # orjson writes the many floats of a trace about ten times faster than json
-            return Response(orjson.dumps(result), media_type="application/json")
+            data = await asyncio.wait_for(asyncio.shield(task), timeout=config.timeout_s)
         except TimeoutError:
-            return JSONResponse({"error": f"the request took longer than {config.timeout_s:g} s",
-                                 "hint": "Use a shorter text or smaller sizes."}, status_code=408)
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())  # no "never retrieved" warning
+            return errors.body(408, _("the request took longer than {seconds:g} s").format(seconds=config.timeout_s),
+                               _("Use a shorter text or smaller sizes."))
+        return json_response(data)
 
     @app.get("/api/models")
     async def models():
         """The models this server offers (the registry, plus any allowed at start)."""
-        return {"models": service.models(), "default": "e5-small", "sample": SAMPLE, "max_text": MAX_TEXT,
-                "checkpoint": str(config.checkpoint) if config.checkpoint else None}
+        return {"models": service.models(), "default": "e5-small", "sample": SAMPLE, "second": SECOND,
+                "max_text": MAX_TEXT, "checkpoint": str(config.checkpoint) if config.checkpoint else None}
+
+    @app.get("/api/messages")
+    async def messages(request: Request):
+        """The page's words in the request's language (?lang=, the cookie, Accept-Language), from the catalog."""
+        return page_messages(request.state.lang)
+
+    @app.get("/api/wordvectors")
+    async def wordvectors():
+        """How far the word vectors of the analogy panel are built: done, total, and the seconds left."""
+        return service.wordvector_status()
+
+    @app.post("/api/normalize")
+    async def normalize(body: NormalizeBody):
+        """Unicode normalization (NFC, NFD, …): what changed, and every invisible or direction-changing character."""
+        return await run(None, service.normalize, body.text, body.form)
 
     @app.post("/api/tokenize")
     async def tokenize(body: TokenizeBody):
-        """Tokens, ids, offsets into the original text, [UNK]s, and Kiwi morphemes alongside."""
-        return await run(service.tokenize, body.text, body.model)
+        """Tokens, ids, offsets into the original text, [UNK]s, the model's window, and Kiwi morphemes alongside."""
+        return await run(None, service.tokenize, body.text, body.model)
+
+    @app.post("/api/compare")
+    async def compare(body: CompareBody):
+        """The text through every embedded tokenizer (e5-small, minilm, kiwi, char, whitespace), side by side."""
+        return await run(None, service.compare, body.text)
 
     @app.post("/api/embed")
     async def embed(body: EmbedBody):
         """last_hidden_state [1, T, H] with its shape explained, token previews and a heatmap."""
-        return await run(service.embed, body.text, body.model, body.preview, body.full)
+        return await run(gates["encoder"], service.embed, body.text, body.model, body.preview, body.full)
 
     @app.post("/api/similarity")
     async def similarity(body: SimilarityBody):
         """Cosine similarity of two sentence vectors."""
-        return await run(service.similarity, body.a, body.b, body.model)
+        return await run(gates["encoder"], service.similarity, body.a, body.b, body.model)
 
     @app.post("/api/analogy")
     async def analogy(body: AnalogyBody):
-        """Word analogy by vector arithmetic over the embedded model's word vectors."""
-        return await run(service.analogy, body.expression, body.k)
+        """Word analogy by vector arithmetic over the embedded model's word vectors (503 while they are built)."""
+        return await run(gates["words"], service.analogy, body.expression, body.k)
 
     @app.post("/api/neighbors")
     async def neighbors(body: NeighborsBody):
-        """Nearest words by cosine."""
-        return await run(service.neighbors, body.word, body.k)
+        """Nearest words by cosine (503 while the word vectors are built)."""
+        return await run(gates["words"], service.neighbors, body.word, body.k)
 
     @app.post("/api/trace")
     async def trace(body: TraceBody):
-        """Every number of every step of an RNN/LSTM/GRU over the text's vectors."""
-        return await run(service.trace, body)
+        """Every number of every step of an RNN/LSTM/GRU over the text's vectors (its first 256 tokens)."""
+        return await run(gates["trace"], service.trace, body)
 
     @app.post("/api/gradflow")
     async def gradflow(body: GradflowBody):
         """‖∂L/∂h_k‖ per step for each cell (seqlab's BPTT)."""
-        return await run(service.gradflow, body)
+        return await run(gates["gradflow"], service.gradflow, body)
 
     @app.post("/api/attention")
     async def attention(body: AttentionBody):
-        """Attention weights of every layer and head."""
-        return await run(service.attention, body.text, body.model)
+        """Attention weights of one layer: one head, or the mean over its heads (head null); at most 128 tokens."""
+        return await run(gates["attention"], service.attention, body.text, body.model, body.layer, body.head)
 
     @app.post("/api/predict")
     async def predict(body: PredictBody):
         """The loaded classifier's probability for the text, with its LSTM trace."""
-        return await run(service.predict, body.text)
+        return await run(gates["predict"], service.predict, body.text)
 
-    @app.get("/", include_in_schema=False)
-    async def index():
-        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+    async def index(request: Request):
+        page = HTMLResponse(render_page(request.state.lang))
+        if "lang" in request.query_params:  # the choice is remembered, like the page's toggle
+            page.set_cookie("seqlab_lang", request.state.lang, max_age=365 * 86400, samesite="strict")
+        return page
 
-    @app.get("/static/fonts/NanumGothic.ttf", include_in_schema=False)
+    @app.api_route("/static/fonts/NanumGothic.ttf", methods=["GET", "HEAD"], include_in_schema=False)
     async def nanum():
         font = await run_in_threadpool(nanum_font)
         if font is None:
-            return JSONResponse({"error": "no NanumGothic font available"}, status_code=404)
-        return FileResponse(font, media_type="font/ttf")
+            return errors.body(404, _("no NanumGothic font is available"), _("Install koreanize-matplotlib."))
+        return FileResponse(font, media_type="font/ttf", headers={"Cache-Control": "max-age=86400"})
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc():
+        return get_redoc_html(openapi_url="/openapi.json", title="seqlab - ReDoc", with_google_fonts=False,
+                              redoc_js_url="/docs-assets/redoc.standalone.js",
+                              redoc_favicon_url="/static-offline-docs/favicon.png")
+
+    @app.get("/docs-assets/redoc.standalone.js", include_in_schema=False)
+    async def redoc_js():
+        return Response(redoc_bundle(), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
 
     @app.get("/favicon.ico", include_in_schema=False)
     async def favicon():
         return Response(status_code=204)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-
     return app

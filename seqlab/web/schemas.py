@@ -1,30 +1,64 @@
-"""Request bodies of the JSON API, with the limits that keep every request small and quick."""
+"""Request bodies of the JSON API: strict types, and the limits that keep every request small and quick.
+
+Types are strict: ``"hidden": "4"`` and ``"hidden": true`` are refused (422), not read as 4 and 1.
+Texts must hold a visible character: an empty text would run the whole pipeline on ``<s></s>``.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MAX_TEXT = 2000  # characters per text field (documented in the README)
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def _visible(value: str) -> str:
+    if not value.strip():
+        raise ValueError("empty")  # the error handler words it for a person (type "value_error", ctx "empty")
+    return value
 
 
 class TextBody(_Body):
-    text: str = Field(max_length=MAX_TEXT, description="Korean or English text")
+    text: str = Field(max_length=MAX_TEXT, description="Korean or English text, at least one visible character")
     model: str | None = Field(default=None, max_length=200, description="a model from /api/models (default e5-small)")
+
+    @field_validator("text")
+    @classmethod
+    def has_visible_text(cls, value: str) -> str:
+        return _visible(value)
 
 
 class TokenizeBody(TextBody):
     pass
 
 
+class NormalizeBody(_Body):
+    text: str = Field(max_length=MAX_TEXT)
+    form: Literal["NFC", "NFD", "NFKC", "NFKD"] = "NFC"
+
+    @field_validator("text")
+    @classmethod
+    def has_visible_text(cls, value: str) -> str:
+        return _visible(value)
+
+
+class CompareBody(_Body):
+    text: str = Field(max_length=MAX_TEXT)
+
+    @field_validator("text")
+    @classmethod
+    def has_visible_text(cls, value: str) -> str:
+        return _visible(value)
+
+
 class EmbedBody(TextBody):
     preview: int = Field(default=8, ge=1, le=384, description="numbers shown per token vector")
-    full: bool = Field(default=False, description="include every number of last_hidden_state")
+    full: bool = Field(default=False, description="include every number of last_hidden_state (6 decimals)")
 
 
 class SimilarityBody(_Body):
@@ -32,15 +66,30 @@ class SimilarityBody(_Body):
     b: str = Field(max_length=MAX_TEXT)
     model: str | None = Field(default=None, max_length=200)
 
+    @field_validator("a", "b")
+    @classmethod
+    def has_visible_text(cls, value: str) -> str:
+        return _visible(value)
+
 
 class AnalogyBody(_Body):
     expression: str = Field(max_length=200, description='e.g. "왕 - 남자 + 여자"')
     k: int = Field(default=10, ge=1, le=50)
 
+    @field_validator("expression")
+    @classmethod
+    def has_visible_text(cls, value: str) -> str:
+        return _visible(value)
+
 
 class NeighborsBody(_Body):
     word: str = Field(min_length=1, max_length=100)
     k: int = Field(default=10, ge=1, le=50)
+
+    @field_validator("word")
+    @classmethod
+    def has_visible_text(cls, value: str) -> str:
+        return _visible(value)
 
 
 class TraceBody(TextBody):
@@ -50,21 +99,28 @@ class TraceBody(TextBody):
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     backward: bool = False
     checkpoint: bool = Field(default=False, description="use the trained model the server was started with")
-    full: bool = Field(default=False, description="every number at full precision, large matrices included "
-                                                   "(default: 6 decimals, matrices over 64 numbers as shapes)")
+    full: bool = Field(default=False, description="large matrices included, 6 decimals (default: 4 decimals, the "
+                                                   "page's precision, and matrices over 64 numbers as shapes)")
 
 
 class GradflowBody(_Body):
     cells: list[Literal["rnn", "lstm", "gru"]] = Field(default=["rnn", "lstm", "gru"], min_length=1, max_length=3)
-    steps: int = Field(default=100, ge=1, le=300)
+    steps: int = Field(default=100, ge=2, le=300, description="sequence length: at least 2 steps make a chart")
     hidden: int = Field(default=64, ge=1, le=128)
     forget_bias: float | None = Field(default=None, ge=-10, le=10)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
 class AttentionBody(TextBody):
-    pass
+    layer: int = Field(default=0, ge=0, le=63, description="which layer (0 = the first)")
+    head: int | None = Field(default=None, ge=0, le=63, description="which head; null = the mean over the heads")
 
 
 class PredictBody(_Body):
     text: str = Field(max_length=MAX_TEXT)
+
+    @field_validator("text")
+    @classmethod
+    def has_visible_text(cls, value: str) -> str:
+        return _visible(value)
+

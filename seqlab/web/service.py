@@ -1,25 +1,38 @@
-"""What each API route computes: one library call per route, plus the server's own settings.
+"""What each API route computes: one library call per route, plus the server's own settings and state.
 
 Routes in :mod:`seqlab.web.app` parse the request, call one of these methods and
-send back what it returns: a record's ``to_dict()``, sometimes with what the page
-shows beside it (the shape explained, a heatmap's numbers). Everything here is
-shared by concurrent requests: the library caches loaded models process-wide and
-guards the few shared switches (attention mode, seeded initialization) with locks.
+send back what it returns: a record's ``to_dict()`` with its numbers rounded to the
+precision the page shows, sometimes with what the page shows beside it (the shape
+explained, a heatmap's numbers, the model's window). Everything here is shared by
+concurrent requests: the library caches loaded models process-wide and guards the
+few shared switches (attention mode, seeded initialization) with locks.
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import threading
+import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from seqlab.errors import InputError, ModelUnavailable
 from seqlab.i18n import _
 from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, describe, resolve
 from seqlab.text.unicode import clean_surrogates
+from seqlab.web.errors import NotReady
+from seqlab.web.serialize import rounded
 
 SAMPLE = "안녕하세요, 오늘 날씨가 정말 좋네요"
+SECOND = "오늘은 날씨가 참 맑네요"
 MAX_TRACE_TOKENS = 256  # per /api/trace request: the backward keeps a (4H x H) matrix per step
+HEATMAP_DIMS = 64  # the embedding heatmap shows the first 64 numbers of every token
+DECIMALS = 4  # what the page shows of a vector's numbers; attention weights get 3, cosines 4
+ATTENTION_CACHE = 4  # texts whose attention weights are kept, so that changing layer or head costs nothing
 
 
 @dataclass
@@ -32,16 +45,40 @@ class ServeConfig:
     checkpoint: Path | None = None  # a trained classifier for the prediction panel
     timeout_s: float = 20.0  # per request
     max_body: int = 256 * 1024  # bytes; larger bodies get 413
-    wordvec_korean: int = 30_000  # vocabulary of the analogy panel (wordfreq words)
-    wordvec_english: int = 20_000
+    wordvec_korean: int | None = None  # vocabulary of the analogy panel (None: the library's, 30,000 words)
+    wordvec_english: int | None = None  # (None: 20,000)
+    allow_hosts: tuple[str, ...] = ()  # Host header names answered besides loopback and ``host`` (tests: testserver)
+
+
+@dataclass
+class WordVectorBuild:
+    """Where the background build of the analogy panel's word vectors stands."""
+
+    state: str = "idle"  # idle, building, ready, failed
+    done: int = 0
+    total: int | None = None
+    started: float | None = None
+    finished: float | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        now = time.monotonic()
+        elapsed = ((self.finished or now) - self.started) if self.started else 0.0
+        eta = None
+        if self.state == "building" and self.total and self.done:
+            eta = elapsed / self.done * (self.total - self.done)
+        return {"state": self.state, "done": self.done, "total": self.total, "elapsed_s": round(elapsed, 1),
+                "eta_s": None if eta is None else round(eta, 1), "error": self.error}
 
 
 @dataclass
 class Service:
     config: ServeConfig
+    build: WordVectorBuild = field(default_factory=WordVectorBuild)
     _wordvectors: object = None
-    _wordvec_error: str | None = None
     _wordvec_thread: threading.Thread | None = field(default=None, repr=False)
+    _attention: collections.OrderedDict = field(default_factory=collections.OrderedDict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # -- models --------------------------------------------------------------------------------
     def preload(self) -> None:
@@ -52,8 +89,8 @@ class Service:
         from seqlab.pretrained.loading import load_tokenizer
         from seqlab.vectors.encoder import load_encoder
 
-        load_tokenizer(DEFAULT_MODEL)
-        load_tokenizer("kiwi").encode("준비")
+        for name in EMBEDDED:
+            load_tokenizer(name).encode("준비")
         load_encoder(DEFAULT_MODEL)
 
     def allowed(self) -> list[str]:
@@ -67,7 +104,7 @@ class Service:
                                    _("Use one of: {choices}.").format(choices=', '.join(self.allowed())))
         if vectors and not resolve(name).has_vectors:
             raise InputError(_("{name} is a tokenizer only; it has no vectors").format(name=name),
-                             _("Use e5-small or minilm."))
+                             _("Choose a transformer model: e5-small or minilm."))
         return name
 
     def text(self, text: str) -> str:
@@ -78,95 +115,191 @@ class Service:
         extra = [{**resolve(name).describe(), "source": "allowed at start"} for name in self.config.allow_models]
         return describe() + extra
 
-    # -- stages --------------------------------------------------------------------------------
-    def tokenize(self, text: str, model: str | None) -> dict:
-        from seqlab.pretrained.loading import load_tokenizer
+    # -- text and tokens -----------------------------------------------------------------------
+    def normalize(self, text: str, form: str) -> dict:
+        """Stage 1: what Unicode normalization changes, and every invisible or direction-changing character."""
+        from seqlab.pipeline.explain import normalization_step
+        from seqlab.render.tokens import visible
 
         text = self.text(text)
-        record = load_tokenizer(self.model(model)).encode(text).to_dict()
-        kiwi = load_tokenizer("kiwi").encode(text)
-        record["morphemes"] = [{"token": t, "start": s, "end": e} for t, (s, e) in zip(kiwi.tokens, kiwi.offsets)]
-        return record
+        out = normalization_step(text, form, None).to_dict()
+        out["invisible"] = [{"index": i, "codepoint": f"U+{ord(c):04X}", "name": unicodedata.name(c, ""),
+                             "escaped": visible(c)} for i, c in enumerate(text) if visible(c) != c]
+        return out
 
+    def tokenize(self, text: str, model: str | None) -> dict:
+        """Stage 2-3: the record, Kiwi's morphemes alongside, and what the model's window would cut."""
+        from seqlab.pretrained.loading import load_tokenizer
+        from seqlab.tokens.record import truncate
+
+        text = self.text(text)
+        name = self.model(model)
+        tok = load_tokenizer(name)
+        record = tok.encode(text)
+        out = record.to_dict()
+        out["vocab_size"] = tok.vocab_size
+        out["vectors"] = resolve(name).has_vectors
+        window = getattr(tok, "model_max_length", None) if out["vectors"] else None
+        out["window"] = None if not window else {"max_length": window, "dropped": truncate(record, window).dropped}
+        kiwi = load_tokenizer("kiwi").encode(text)
+        out["morphemes"] = [{"token": t, "start": s, "end": e} for t, (s, e) in zip(kiwi.tokens, kiwi.offsets)]
+        return out
+
+    def compare(self, text: str) -> dict:
+        """The same text through every embedded tokenizer: tokens, counts and [UNK]s side by side."""
+        from seqlab.pretrained.loading import load_tokenizer
+        from seqlab.tokens.comparison import compare
+
+        text = self.text(text)
+        tokenizers = [load_tokenizer(name) for name in EMBEDDED]
+        rows = compare([text], tokenizers)
+        out = []
+        for tok, row in zip(tokenizers, rows):
+            rec = tok.encode(text)
+            out.append({"model": tok.name, "tokens": rec.tokens, "special_tokens_mask": rec.special_tokens_mask,
+                        "continuation": rec.continuation, "offsets": [list(o) for o in rec.offsets],
+                        "unk": [u.index for u in rec.unk], "summary": rounded(row.to_dict(), 4)})
+        return {"text": text, "tokenizers": out}
+
+    # -- vectors -------------------------------------------------------------------------------
     def embed(self, text: str, model: str | None, preview: int, full: bool) -> dict:
+        from seqlab.render.vectors import shape_lines
         from seqlab.vectors.encoder import load_encoder
 
         record = load_encoder(self.model(model, vectors=True)).embed(self.text(text), pooling="mean", normalize=True)
-        out = record.to_dict(full=full, preview=preview)
-        from seqlab.render.vectors import shape_lines
-
+        out = rounded(record.to_dict(full=full, preview=preview), 6)
         out["shape_explained"] = shape_lines(record)
-        out["heatmap"] = record.hidden[:, :64].round(4).tolist()  # the first 64 dimensions of every token
+        out["heatmap"] = rounded(record.hidden[:, :HEATMAP_DIMS], DECIMALS)  # (T, 64): the first 64 numbers
+        out["heatmap_dims"] = min(HEATMAP_DIMS, record.hidden.shape[1])
         return out
 
     def similarity(self, a: str, b: str, model: str | None) -> dict:
         from seqlab.vectors.similarity import similarity
 
-        return similarity(self.text(a), self.text(b), self.model(model, vectors=True)).to_dict()
+        return rounded(similarity(self.text(a), self.text(b), self.model(model, vectors=True)).to_dict(), DECIMALS)
 
-    def attention(self, text: str, model: str | None) -> dict:
-        from seqlab.vectors.encoder import load_encoder
+    def attention(self, text: str, model: str | None, layer: int, head: int | None) -> dict:
+        """One attention matrix (a head, or the mean over a layer's heads); the record is kept for the next ask."""
+        from seqlab.pipeline.attention import attention
 
-        enc = load_encoder(self.model(model, vectors=True))
-        record = enc.tokenizer.encode(self.text(text))
-        if len(record.tokens) > 128:
-            raise InputError(_("{n} tokens: the attention view takes at most 128").format(n=len(record.tokens)),
-                             _("Use a shorter text."))
-        weights = enc.attentions(record)  # (layers, heads, T, T)
-        return {"model": enc.name, "tokens": record.tokens, "shape": list(weights.shape),
-                "attentions": weights.round(4).tolist()}
+        key = (self.model(model, vectors=True), self.text(text))
+        with self._lock:
+            record = self._attention.get(key)
+            if record is not None:
+                self._attention.move_to_end(key)
+        if record is None:
+            record = attention(key[1], key[0])
+            with self._lock:
+                self._attention[key] = record
+                while len(self._attention) > ATTENTION_CACHE:
+                    self._attention.popitem(last=False)
+        return record.to_dict(layer, head, decimals=3)
 
-    # -- word vectors (built once in the background: the first build takes about a minute) -----
+    def warm_by_hand(self) -> None:
+        """Compute the default model's vocabulary PCA (cached on disk) that "by hand" traces need: about a minute
+        on a small machine the first time, better spent at start-up than in the first visitor's request."""
+        from seqlab.pipeline.tracing import token_inputs
+
+        with contextlib.suppress(Exception):  # the trace request itself will report any problem
+            token_inputs("준비", DEFAULT_MODEL, 2)
+
+    # -- word vectors (built once in the background) --------------------------------------------
     def start_wordvectors(self) -> None:
-        if self._wordvec_thread is None:
-            self._wordvec_thread = threading.Thread(target=self._build_wordvectors, daemon=True)
-            self._wordvec_thread.start()
+        with self._lock:
+            if self._wordvec_thread is None:
+                self._wordvec_thread = threading.Thread(target=self._build_wordvectors, daemon=True)
+                self._wordvec_thread.start()
 
     def _build_wordvectors(self) -> None:
-        from seqlab.vectors.wordvectors import from_model
+        from seqlab.vectors.wordvectors import ensure, from_model
 
+        def progress(done: int, total: int) -> None:
+            self.build.done, self.build.total = done, total
+
+        self.build.state, self.build.started = "building", time.monotonic()
         try:
-            self._wordvectors = from_model(DEFAULT_MODEL, korean=self.config.wordvec_korean,
-                                           english=self.config.wordvec_english)
+            if self.config.wordvec_korean is None and self.config.wordvec_english is None:
+                vectors = ensure(DEFAULT_MODEL, progress=progress)
+            else:  # a smaller vocabulary (tests, small machines)
+                vectors = from_model(DEFAULT_MODEL, progress=progress, korean=self.config.wordvec_korean,
+                                     english=self.config.wordvec_english)
+            self._wordvectors = vectors
+            self.build.done = self.build.total = len(vectors.words)
+            self.build.state = "ready"
         except Exception as exc:  # noqa: BLE001  reported to the caller of every word-vector route
-            self._wordvec_error = f"{type(exc).__name__}: {exc}"
+            self.build.error, self.build.state = f"{type(exc).__name__}: {exc}", "failed"
+        self.build.finished = time.monotonic()
+
+    def wordvector_status(self) -> dict:
+        return self.build.to_dict()
 
     def wordvectors(self):
         self.start_wordvectors()
-        if self._wordvectors is None:
-            from seqlab.web.errors import NotReady
-
-            raise NotReady(self._wordvec_error or "the word vectors are being built (about a minute the first time)")
-        return self._wordvectors
+        if self._wordvectors is not None:
+            return self._wordvectors
+        status = self.build.to_dict()
+        if status["state"] == "failed":
+            raise NotReady(_("the word vectors could not be built: {error}").format(error=status["error"]),
+                           _("Restart the server; if it fails again, run: seqlab neighbors 영화"), 60, status)
+        if status["total"] and status["eta_s"] is not None:
+            message = _("the word vectors are being built: {done:,} of {total:,} words, about {eta:.0f} s left").format(
+                done=status["done"], total=status["total"], eta=status["eta_s"])
+        else:
+            message = _("the word vectors are being built")
+        wait = status["eta_s"] if status["eta_s"] is not None else 10
+        raise NotReady(message, _("The page enables this panel when they are ready."), wait, status)
 
     def analogy(self, expression: str, k: int) -> dict:
-        return self.wordvectors().solve(self.text(expression), k).to_dict()
+        return rounded(self.wordvectors().solve(self.text(expression), k).to_dict(), DECIMALS)
 
     def neighbors(self, word: str, k: int) -> dict:
-        return self.wordvectors().neighbors(self.text(word), k).to_dict()
+        return rounded(self.wordvectors().neighbors(self.text(word), k).to_dict(), DECIMALS)
 
     # -- sequence models -----------------------------------------------------------------------
     def trace(self, body) -> dict:
+        """The trace of the text's first MAX_TRACE_TOKENS tokens (``dropped`` says how many more it has)."""
         from seqlab.pipeline.tracing import run_trace
 
-        checkpoint = None
+        text = self.text(body.text)
+        record, checkpoint = None, None
         if body.checkpoint:
             if self.config.checkpoint is None:
                 raise InputError(_("this server was started without --checkpoint"),
                                  _("Start it with: seqlab serve --checkpoint DIR"))
             checkpoint = self.config.checkpoint
-        text = self.text(body.text)
-        if not checkpoint:
-            self.model(body.model, vectors=True)
+        else:
+            from seqlab.pretrained.loading import load_tokenizer
+            from seqlab.tokens.record import truncate
+
+            record = truncate(load_tokenizer(self.model(body.model, vectors=True)).encode(text), MAX_TRACE_TOKENS)
         report = run_trace(body.cell, text, body.model, hidden=body.hidden, input_dim=body.input_dim,
-                           seed=body.seed, backward=body.backward, checkpoint=checkpoint, max_tokens=MAX_TRACE_TOKENS)
-        return report.to_dict() if body.full else report.to_dict(decimals=6, full_weights=False)
+                           seed=body.seed, backward=body.backward, checkpoint=checkpoint, record=record,
+                           max_tokens=MAX_TRACE_TOKENS)
+        decimals = 6 if body.full else DECIMALS
+        out = report.to_dict(decimals=decimals, full_weights=False)
+        if body.full:  # every weight matrix; not the per-step shares of dW_hh (4H x H numbers per step: 25 MB)
+            out["weights"] = {k: np.round(v, decimals).tolist() for k, v in report.weights.items()}
+            if report.backward is not None:
+                for key in ("dW_hh", "dW_ih"):
+                    out["backward"][key] = np.round(report.backward[key], decimals).tolist()
+        if report.backward is not None:  # norms and the loss span powers of ten: 4 significant digits, not 4 decimals
+            back = report.backward
+            out["backward"].update(rounded({k: back[k] for k in ("value", "dW_hh_sum_error")}, digits=4))
+            for shown, kept in zip(out["backward"]["steps"], back["steps"]):
+                shown.update(rounded({k: kept[k] for k in ("dh_norm", "dW_hh_norm")}, digits=4))
+                if isinstance(shown["dW_hh"], dict):
+                    shown["dW_hh"]["omitted"] = "per-step shares of dW_hh over 64 numbers: seqlab trace --json"
+        out["dropped"] = record.dropped if record is not None else 0
+        out["max_length"] = MAX_TRACE_TOKENS
+        out["decimals"] = decimals
+        return out
 
     def gradflow(self, body) -> dict:
         from seqlab.lab.gradflow import gradflow
 
-        return gradflow(list(dict.fromkeys(body.cells)), body.steps, body.hidden, forget_bias=body.forget_bias,
-                        seed=body.seed).to_dict()
+        report = gradflow(list(dict.fromkeys(body.cells)), body.steps, body.hidden, forget_bias=body.forget_bias,
+                          seed=body.seed)
+        return rounded(report.to_dict(), digits=4)  # norms span many powers of ten: 4 significant digits
 
     def predict(self, text: str) -> dict:
         if self.config.checkpoint is None:
@@ -181,5 +314,6 @@ class Service:
         if kind in ("lstm", "gru", "rnn"):
             from seqlab.pipeline.tracing import run_trace
 
-            cell = run_trace(kind, result["text"], checkpoint=self.config.checkpoint).to_dict(6, full_weights=False)
-        return {**result, "trace": cell}
+            cell = run_trace(kind, result["text"], checkpoint=self.config.checkpoint).to_dict(DECIMALS,
+                                                                                             full_weights=False)
+        return {**rounded(result, DECIMALS), "trace": cell}

@@ -1,0 +1,150 @@
+"""What every request passes before a route: the Host allowlist, the body limit, and the request's language.
+
+- **Host.** A page on another site can point a host name of its own at 127.0.0.1
+  (DNS rebinding) and then read this server as "same origin". Only the names the
+  server was bound to answer: ``localhost``, ``127.0.0.1``, ``::1`` and ``--host``.
+- **Body.** A body over the limit gets 413. The rest of it is read and thrown away
+  first (up to :data:`DRAIN_LIMIT`), and the answer says ``Connection: close``:
+  a client that sends its whole body before reading (Python's urllib) would
+  otherwise see its connection reset instead of the 413.
+- **Language.** ``?lang=``, then the page's toggle (the ``seqlab_lang`` cookie),
+  then ``Accept-Language``; error messages follow it. A bad ``?lang=`` is a 422.
+
+Written as plain ASGI so that the language context variable reaches the route's
+worker thread and the body is checked before any route reads it.
+"""
+
+from __future__ import annotations
+
+import socket
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qs
+
+import orjson
+
+from seqlab.i18n import LANGUAGES, _, from_accept_language, use_language
+from seqlab.web.schemas import MAX_TEXT
+
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+DRAIN_LIMIT = 64 * 1024 * 1024  # read at most this much of an oversized body before closing
+COOKIE = "seqlab_lang"
+
+
+def bound_hosts(host: str, extra: tuple[str, ...] = ()) -> frozenset[str]:
+    """The host names this server answers to: loopback, the bound address, and for 0.0.0.0/:: this machine's names."""
+    names = {*LOOPBACK, host.strip("[]").lower(), *(h.lower() for h in extra)}
+    if host in ("0.0.0.0", "::", ""):  # every interface: the machine's own names and addresses
+        try:
+            name = socket.gethostname()
+            names |= {name.lower(), socket.getfqdn().lower()}
+            names |= {info[4][0] for info in socket.getaddrinfo(name, None)}
+        except OSError:
+            pass
+    return frozenset(names)
+
+
+def host_name(header: str) -> str:
+    """``[::1]:8000`` -> ``::1``; ``Localhost:8000`` -> ``localhost``."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1: header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def choose_language(query: dict[str, list[str]], headers: dict[str, str]) -> tuple[str, str | None]:
+    """(language, bad value of ?lang= or None)."""
+    asked = query.get("lang", [None])[-1]
+    if asked is not None:
+        return (asked, None) if asked in LANGUAGES else (from_accept_language(headers.get("accept-language")), asked)
+    cookie = SimpleCookie()
+    try:
+        cookie.load(headers.get("cookie", ""))
+    except Exception:  # noqa: BLE001  a malformed cookie header is ignored, like a browser would
+        cookie = SimpleCookie()
+    if COOKIE in cookie and cookie[COOKIE].value in LANGUAGES:
+        return cookie[COOKIE].value, None
+    return from_accept_language(headers.get("accept-language")), None
+
+
+class Guard:
+    """ASGI middleware: Host allowlist, body limit (with a readable 413), and the language of each request."""
+
+    def __init__(self, app, hosts: frozenset[str], max_body: int):
+        self.app, self.hosts, self.max_body = app, hosts, max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        lang, bad_lang = choose_language(query, headers)
+        with use_language(lang):
+            host = headers.get("host")
+            if host is not None and host_name(host) not in self.hosts:
+                await drain(receive, headers)
+                return await answer(send, 400, _("this server does not answer to the host name {host!r}").format(
+                    host=host_name(host)), _("Open it as http://localhost or http://127.0.0.1, or start it with "
+                                             "seqlab serve --host NAME."), close=True)
+            if bad_lang is not None:
+                await drain(receive, headers)
+                return await answer(send, 422, _("unknown language {value!r}").format(value=bad_lang),
+                                    _("Use ?lang=ko or ?lang=en."))
+            scope.setdefault("state", {})["lang"] = lang
+            if scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE") and "content-length" not in headers \
+                    and "transfer-encoding" not in headers:
+                return await self.app(scope, receive, send)
+            length = headers.get("content-length")
+            if length is not None and (not length.isdigit() or int(length) > self.max_body):
+                if headers.get("expect", "").lower() != "100-continue":  # else the client has not sent it yet
+                    await drain(receive, headers)
+                return await self.too_large(send)
+            chunks, size, more = [], 0, True
+            while more:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return None
+                chunks.append(message.get("body", b""))
+                size += len(chunks[-1])
+                more = message.get("more_body", False)
+                if size > self.max_body:
+                    if more:
+                        await drain(receive, headers)
+                    return await self.too_large(send)
+            body, replayed = b"".join(chunks), False
+
+            async def replay():
+                nonlocal replayed
+                if not replayed:
+                    replayed = True
+                    return {"type": "http.request", "body": body, "more_body": False}
+                return await receive()
+
+            return await self.app(scope, replay, send)
+
+    async def too_large(self, send):
+        return await answer(send, 413, _("the request body is over {kb} KB").format(kb=self.max_body // 1024),
+                            _("Send a shorter text: each text field takes at most {n:,} characters.").format(n=MAX_TEXT),
+                            close=True)
+
+
+async def drain(receive, headers: dict[str, str]) -> None:
+    """Read what is left of the request body (at most DRAIN_LIMIT bytes), so that the client can read the answer."""
+    if "content-length" not in headers and "transfer-encoding" not in headers:
+        return
+    read = 0
+    while read <= DRAIN_LIMIT:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        read += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
+
+
+async def answer(send, status: int, message: str, hint: str, close: bool = False) -> None:
+    payload = orjson.dumps({"error": message, "hint": hint})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
