@@ -1,249 +1,458 @@
-// seqlab page: calls the JSON API only, renders the records it returns. No dependencies.
+// seqlab page: the controls, the requests and the state of each panel. Drawing is views.js's job (SeqlabViews),
+// the same code the HTML export and notebooks use. Every panel shows the result of the current inputs, or
+// nothing with the reason; a request in flight marks its panel busy; errors replace each other and are announced.
 "use strict";
+const V = window.SeqlabViews;
+const t = V.t;
 const $ = (id) => document.getElementById(id);
-const state = { data: {}, trace: null, attention: null };
+const INFO = JSON.parse($("seqlab-messages").textContent);
+V.setMessages(INFO);
+const LANG = INFO.lang;
+const S = { models: {}, max: 2000, running: false, handles: {}, records: {}, busy: {}, stage: 0, attention: null };
 
-async function api(path, body) {
-  const res = await fetch(path, body === undefined ? {} : {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-  const data = await res.json().catch(() => ({ error: `HTTP ${res.status}` }));
-  if (!res.ok) throw new Error((data.error || `HTTP ${res.status}`) + (data.hint ? ` — ${data.hint}` : ""));
-  return data;
+// ---------- words on the page ----------
+function labels() {
+  return {
+    skip: t("Skip to the stages"), lead: t("text → tokens → ids → vectors → RNN/LSTM/GRU, with every number the computation used."),
+    "lang-label": t("Language:"), present: t("Presentation mode"), "text-label": t("Text (Korean or English)"),
+    "model-label": t("model"), run: t("Run"),
+    "h-normalize": t("1. Unicode normalization"), "form-label": t("form"),
+    "h-tokens": t("2. Tokenization"), "h-compare": t("Tokenizers side by side"),
+    "h-ids": t("3. Integer encoding"),
+    "h-vectors": t("4. Embedding: ids → vectors (last_hidden_state)"), "h-sim": t("Cosine similarity of two sentences"),
+    "second-label": t("second sentence"), sim: t("Compute the cosine"),
+    "h-trace": t("5. RNN / LSTM / GRU step by step"), "cell-label": t("cell"), "hidden-label": t("hidden size"),
+    "seed-label": t("seed"), "byhand-label": t("by hand (hidden size 2, inputs reduced to 2 numbers)"),
+    "ckpt-label": t("trained weights"), trace: t("Trace"),
+    "h-backward": t("Backward: gradients through time (BPTT)"), "gsteps-label": t("steps"),
+    "fbias-label": t("LSTM forget-gate bias"), gradflow: t("Compute"),
+    "h-dw": t("Per-step shares of dW_hh in the trace above (they sum to dW_hh)"),
+    "h-words": t("Word vectors: analogies and neighbours"), "expr-label": t("analogy"), analogy: t("Solve"),
+    "nword-label": t("word"), neighbors: t("Nearest words"),
+    "h-attention": t("Inside the encoder: attention"), "layer-label": t("layer"), "head-label": t("head"), attn: t("Show"),
+    "h-predict": t("Prediction of the trained classifier"),
+    "stage-prev": t("◀ previous stage"), "stage-next": t("next stage ▶"),
+    footer: t("seqlab · served by this computer alone: scripts, styles and the font come from this server. API:"),
+  };
+}
+function applyLabels() {
+  for (const [key, text] of Object.entries(labels())) {
+    const node = $(key) || document.querySelector(`[data-t="${key}"]`);
+    if (node) node.textContent = text;
+  }
+  document.querySelector(".modes").setAttribute("aria-label", t("Language and presentation"));
+  $("stage-nav").setAttribute("aria-label", t("Stages"));
+  $("text").placeholder = t("Type or paste a sentence, e.g. 안녕하세요");
+  $(`lang-${LANG}`).setAttribute("aria-current", "true");
+  document.title = INFO.title;
 }
 
-function fmt(v, d = 4) { return (v >= 0 ? "+" : "") + Number(v).toFixed(d); }
-function esc(s) { return String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c])); }
-function visible(s) { return s.replace(/[\u0000-\u001f\u200b-\u200d\ufeff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")); }
-function fail(panel, err) {
-  const box = document.querySelector(`#${panel} .note`) || document.querySelector(`#${panel}`);
-  const p = document.createElement("div"); p.className = "note error"; p.textContent = "⚠ " + err.message;
-  box.appendChild(p);
+// ---------- requests ----------
+class ApiError extends Error {}
+async function api(path, body, attempt = 0) {
+  let res;
+  try {
+    res = await fetch(`${path}?lang=${LANG}`, body === undefined ? {} : {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  } catch (e) {
+    throw new ApiError(t("The server did not answer. Is seqlab serve still running?"));
+  }
+  const data = await res.json().catch(() => null);
+  if (res.ok) return data;
+  const wait = +res.headers.get("Retry-After") || 0;
+  if (res.status === 503 && wait && attempt < 3 && path !== "/api/analogy" && path !== "/api/neighbors") {
+    await new Promise((r) => setTimeout(r, Math.min(wait, 10) * 1000));  // the server is busy: wait as it asks
+    return api(path, body, attempt + 1);
+  }
+  const err = new ApiError(data && data.error ? data.error + (data.hint ? " — " + data.hint : "")
+    : t("The server answered with status {status}.", { status: res.status }));
+  err.status = res.status;
+  throw err;
 }
 
-// ---------- export: the JSON behind a panel, and a self-contained HTML snapshot ----------
-function setupExport(panelId, key) {
-  const span = document.querySelector(`#${panelId} .export`);
-  span.innerHTML = "";
-  const json = document.createElement("a"); json.textContent = "JSON"; json.href = "#";
-  json.onclick = (e) => { e.preventDefault(); download(`${key}.json`, JSON.stringify(state.data[key], null, 2), "application/json"); };
-  const snap = document.createElement("a"); snap.textContent = "HTML snapshot"; snap.href = "#";
-  snap.onclick = (e) => { e.preventDefault(); snapshot(panelId, key); };
-  span.append(json, snap);
+// ---------- panel state: a view with its record, or nothing with a reason ----------
+const VIEWS = {  // view container -> [panel, state element, error element]
+  "v-normalize": "p-normalize", "v-tokens": "p-tokens", "v-compare": "p-tokens", "v-ids": "p-ids",
+  "v-vectors": "p-vectors", "v-sim": "p-vectors", "v-trace": "p-trace", "v-gradflow": "p-backward",
+  "v-backward": "p-backward", "v-words": "p-words", "v-attention": "p-attention", "v-predict": "p-predict",
+};
+const STATE_OF = { "v-sim": "sim-state", "v-backward": "dw-state" };
+const ERROR_OF = { "v-sim": "sim-error" };
+function stateEl(viewId) { return STATE_OF[viewId] ? $(STATE_OF[viewId]) : $(VIEWS[viewId]).querySelector(".state"); }
+function errorEl(viewId) { return ERROR_OF[viewId] ? $(ERROR_OF[viewId]) : $(VIEWS[viewId]).querySelector(".error"); }
+function show(viewId, view, record, inputs, options) {
+  if (S.handles[viewId]) S.handles[viewId].destroy();
+  const box = $(viewId);
+  box.replaceChildren();
+  S.handles[viewId] = V.render(box, view, record, options);
+  S.records[viewId] = { view, record, inputs };
+  stateEl(viewId).textContent = "";
+  errorEl(viewId).textContent = "";
+  box.hidden = false;
+  refreshExport(VIEWS[viewId]);
+}
+function clear(viewId, reason) {
+  if (S.handles[viewId]) S.handles[viewId].destroy();
+  delete S.handles[viewId];
+  delete S.records[viewId];
+  $(viewId).replaceChildren();
+  $(viewId).hidden = true;
+  stateEl(viewId).textContent = reason || "";
+  refreshExport(VIEWS[viewId]);
+}
+function fail(viewId, err) {
+  clear(viewId, "");
+  errorEl(viewId).textContent = "⚠ " + err.message;  // replaces the previous error; role=alert announces it
+}
+function setBusy(viewIds, on) {
+  for (const v of viewIds) {
+    const panel = $(VIEWS[v]);
+    S.busy[v] = on;
+    panel.setAttribute("aria-busy", Object.keys(S.busy).some((k) => S.busy[k] && VIEWS[k] === VIEWS[v]) ? "true" : "false");
+  }
+}
+let ticker = null;
+function busyLine(what) {
+  const started = performance.now();
+  clearInterval(ticker);
+  const update = () => { $("busy").textContent = t("Working: {what} ({s} s)", { what, s: ((performance.now() - started) / 1000).toFixed(1) }); };
+  update();
+  ticker = setInterval(update, 250);
+  return () => { clearInterval(ticker); $("busy").textContent = t("Done in {s} s.", { s: ((performance.now() - started) / 1000).toFixed(1) }); };
+}
+// one request for one view: busy while it runs, its result only if the inputs are still those it was asked for
+async function task(viewIds, inputs, request, render) {
+  setBusy(viewIds, true);
+  for (const v of viewIds) errorEl(v).textContent = "";
+  try {
+    const record = await request();
+    if (inputs && inputs !== currentInputs(inputs.kind)) return;  // the inputs changed meanwhile: the panel says so
+    render(record);
+  } catch (e) {
+    if (inputs && inputs !== currentInputs(inputs.kind)) return;
+    viewIds.forEach((v) => fail(v, e));
+  } finally {
+    setBusy(viewIds, false);
+  }
+}
+
+// ---------- inputs ----------
+const IN = {};  // kind -> the frozen inputs last described; identity says "still current"
+function describe(kind) {
+  const base = { text: $("text").value, model: $("model").value };
+  const extra = {
+    text: {}, form: { form: $("form").value },
+    sim: { second: $("second").value },
+    trace: { cell: $("cell").value, hidden: $("hidden").value, seed: $("seed").value, byhand: $("byhand").checked, ckpt: $("useckpt").checked },
+    attention: { layer: $("layer").value, head: $("head").value },
+  }[kind];
+  return JSON.stringify({ ...base, ...extra });
+}
+function currentInputs(kind) {
+  const key = describe(kind);
+  if (!IN[kind] || IN[kind].key !== key) IN[kind] = { kind, key };
+  return IN[kind];
+}
+function codepoints(s) { return Array.from(s).length; }
+function validText() {
+  const text = $("text").value;
+  if (!text.trim()) {
+    $("text-error").textContent = "⚠ " + t("The text is empty: type a sentence first.");
+    $("text").focus();
+    return null;
+  }
+  $("text-error").textContent = "";
+  return text;
+}
+function intIn(id, lo, hi, what) {
+  const raw = $(id).value.trim(), v = Number(raw);
+  if (raw === "" || !Number.isInteger(v) || v < lo || v > hi) {
+    const got = raw === "" ? t("nothing") : raw;
+    throw new ApiError(t("{what}: expected a whole number from {lo} to {hi}, got {got}", { what, lo, hi, got }));
+  }
+  return v;
+}
+function updateCounter() {
+  const n = codepoints($("text").value);
+  $("counter").textContent = t("{n} / {max} characters", { n: n.toLocaleString("en-US"), max: S.max.toLocaleString("en-US") });
+}
+function capText() {
+  const chars = Array.from($("text").value);
+  if (chars.length > S.max) {
+    $("text").value = chars.slice(0, S.max).join("");
+    $("cut").textContent = t("Cut to {max} characters: {k} characters at the end were left out.",
+      { max: S.max.toLocaleString("en-US"), k: (chars.length - S.max).toLocaleString("en-US") });
+  } else if (chars.length < S.max) $("cut").textContent = "";
+  updateCounter();
+}
+const TEXT_VIEWS = ["v-normalize", "v-tokens", "v-compare", "v-ids", "v-vectors", "v-sim", "v-trace", "v-backward", "v-attention", "v-predict"];
+function staleAll(reason) {
+  for (const v of TEXT_VIEWS) if (S.records[v] || S.busy[v]) clear(v, reason);
+}
+function noVectorsReason(model) {
+  return t("{model} has no vectors: choose a transformer model (e5-small or minilm) to see this stage.", { model });
+}
+
+// ---------- stages ----------
+async function runNormalize() {
+  const inputs = currentInputs("form");
+  await task(["v-normalize"], inputs, () => api("/api/normalize", { text: $("text").value, form: $("form").value }),
+    (r) => show("v-normalize", "normalization", r, inputs));
+}
+async function runTokens() {
+  const inputs = currentInputs("text");
+  await Promise.all([
+    task(["v-tokens", "v-ids"], inputs, () => api("/api/tokenize", { text: $("text").value, model: $("model").value }), (r) => {
+      show("v-tokens", "tokens", r, inputs);
+      show("v-ids", "ids", r, inputs);
+    }),
+    task(["v-compare"], inputs, () => api("/api/compare", { text: $("text").value }), (r) => show("v-compare", "comparison", r, inputs)),
+  ]);
+}
+async function runEmbed() {
+  const inputs = currentInputs("text");
+  await task(["v-vectors"], inputs, () => api("/api/embed", { text: $("text").value, model: $("model").value }),
+    (r) => show("v-vectors", "embedding", r, inputs));
+}
+function traceBody() {
+  const byHand = $("byhand").checked;
+  const body = { text: $("text").value, model: $("model").value, cell: $("cell").value, backward: true,
+    hidden: byHand ? 2 : intIn("hidden", 1, 64, t("hidden size")), seed: intIn("seed", 0, 2147483647, t("seed")),
+    checkpoint: $("useckpt").checked };
+  if (byHand) body.input_dim = 2;
+  return body;
+}
+async function runTrace() {
+  const inputs = currentInputs("trace");
+  let body;
+  try { body = traceBody(); } catch (e) { fail("v-trace", e); clear("v-backward", ""); return; }
+  const done = S.running ? null : busyLine(t("trace"));
+  $("trace").disabled = true;
+  await task(["v-trace", "v-backward"], inputs, () => api("/api/trace", body), (r) => {
+    show("v-trace", "trace", r, inputs);
+    show("v-backward", "backward", r, inputs);
+  });
+  $("trace").disabled = false;
+  if (done) done();
+}
+async function runGradflow() {
+  let body;
+  try {
+    body = { steps: intIn("gsteps", 2, 300, t("steps")), hidden: 64 };
+  } catch (e) { fail("v-gradflow", e); return; }
+  const fb = +$("fbias").value;
+  if (fb > 0) body.forget_bias = fb;
+  $("gradflow").disabled = true;  // independent of the text: no staleness check
+  await task(["v-gradflow"], null, () => api("/api/gradflow", body), (r) => show("v-gradflow", "gradflow", r, null));
+  $("gradflow").disabled = false;
+}
+function fillLayers(L, H) {
+  const layer = $("layer"), head = $("head");
+  const keepL = layer.value, keepH = head.value;
+  if (layer.options.length !== L) layer.replaceChildren(...[...Array(L).keys()].map((i) => V.el("option", { value: i }, String(i))));
+  if (head.options.length !== H + 1) {
+    head.replaceChildren(V.el("option", { value: "mean" }, t("mean over heads")),
+      ...[...Array(H).keys()].map((i) => V.el("option", { value: i }, String(i))));
+  }
+  if (keepL !== "" && +keepL < L) layer.value = keepL;
+  if (keepH !== "" && (keepH === "mean" || +keepH < H)) head.value = keepH;
+}
+async function runAttention() {
+  if (!validText()) return;
+  if (!S.models[$("model").value].vectors) { clear("v-attention", noVectorsReason($("model").value)); return; }
+  const inputs = currentInputs("attention");
+  const head = $("head").value;
+  $("attn").disabled = true;
+  const done = S.running ? null : busyLine(t("attention"));
+  await task(["v-attention"], inputs, () => api("/api/attention", { text: $("text").value, model: $("model").value,
+    layer: +($("layer").value || 0), head: head === "mean" || head === "" ? null : +head }), (r) => {
+    fillLayers(r.layers, r.heads);
+    show("v-attention", "attention", r, inputs, { row: S.attentionRow, onRow: (i) => { S.attentionRow = i; } });
+  });
+  $("attn").disabled = false;
+  if (done) done();
+}
+async function runSimilarity() {
+  if (!validText()) return;
+  if (!$("second").value.trim()) { fail("v-sim", new ApiError(t("The second sentence is empty: type one to compare with."))); return; }
+  if (!S.models[$("model").value].vectors) { clear("v-sim", noVectorsReason($("model").value)); return; }
+  const inputs = currentInputs("sim");
+  $("sim").disabled = true;
+  await task(["v-sim"], inputs, () => api("/api/similarity", { a: $("text").value, b: $("second").value, model: $("model").value }),
+    (r) => show("v-sim", "similarity", r, inputs));
+  $("sim").disabled = false;
+}
+async function runWords(kind) {
+  const value = kind === "analogy" ? $("expr").value : $("nword").value;
+  if (!value.trim()) { fail("v-words", new ApiError(t("Type a word first."))); return; }
+  await task(["v-words"], null, () => api(kind === "analogy" ? "/api/analogy" : "/api/neighbors",
+    kind === "analogy" ? { expression: value, k: 10 } : { word: value, k: 10 }), (r) => show("v-words", "words", r, null));
+}
+async function runPredict() {
+  const inputs = currentInputs("text");
+  await task(["v-predict"], inputs, () => api("/api/predict", { text: $("text").value }), (r) => show("v-predict", "prediction", r, inputs));
+}
+async function runAll() {
+  if (S.running) return;  // a double click sends one pipeline
+  if (!validText()) return;
+  S.running = true;
+  $("run").disabled = true;
+  const done = busyLine(t("the pipeline"));
+  const model = $("model").value, vectors = S.models[model].vectors;
+  try {
+    const jobs = [runNormalize(), runTokens()];
+    if (vectors) {
+      jobs.push(runEmbed(), runTrace());
+      clear("v-attention", t("Press Show to compute the attention of this text (it is not sent with every run)."));
+      const sim = S.records["v-sim"];
+      if (!sim || sim.inputs !== currentInputs("sim")) clear("v-sim", t("Press the button to compare the two sentences."));
+    } else {
+      for (const v of ["v-vectors", "v-trace", "v-backward", "v-attention", "v-sim"]) clear(v, noVectorsReason(model));
+    }
+    if (!S.records["v-gradflow"]) jobs.push(runGradflow());
+    if (S.checkpoint) jobs.push(runPredict());
+    await Promise.all(jobs);
+  } finally {
+    S.running = false;
+    $("run").disabled = false;
+    done();
+  }
+}
+
+// ---------- word vectors: progress while they are built, then the panel opens ----------
+async function pollWordVectors() {
+  let status;
+  try { status = await api("/api/wordvectors"); } catch (e) { $("warm-text").textContent = "⚠ " + e.message; setTimeout(pollWordVectors, 5000); return; }
+  const ready = status.state === "ready";
+  $("analogy").disabled = $("neighbors").disabled = !ready;
+  $("p-words").setAttribute("aria-busy", ready ? "false" : "true");
+  if (ready) { $("warmup").hidden = true; return; }
+  if (status.state === "failed") { $("warm-text").textContent = "⚠ " + t("The word vectors could not be built: {error}", { error: status.error }); return; }
+  $("warmup").hidden = false;
+  const bar = $("warm-bar");
+  if (status.total) { bar.max = status.total; bar.value = status.done; } else bar.removeAttribute("value");
+  $("warm-text").textContent = status.total && status.eta_s !== null
+    ? t("Building the word vectors: {done} of {total} words, about {eta} s left. This panel opens when they are ready.",
+      { done: status.done.toLocaleString("en-US"), total: status.total.toLocaleString("en-US"), eta: Math.ceil(status.eta_s) })
+    : t("Building the word vectors (the first start takes a while). This panel opens when they are ready.");
+  setTimeout(pollWordVectors, 1500);
+}
+
+// ---------- export: the JSON behind a panel, and an HTML snapshot drawn by the same views ----------
+function panelRecords(panelId) {
+  return Object.entries(VIEWS).filter(([v, p]) => p === panelId && S.records[v]).map(([v]) => S.records[v]);
+}
+function refreshExport(panelId) {
+  const h2 = $(panelId).querySelector("h2");
+  let span = h2.querySelector(".export");
+  const parts = panelRecords(panelId);
+  if (!parts.length) { if (span) span.remove(); return; }
+  if (!span) {
+    span = V.el("span", { class: "export" },
+      V.el("a", { href: "#", onclick: (e) => { e.preventDefault(); exportJson(panelId); } }, "JSON"),
+      V.el("a", { href: "#", onclick: (e) => { e.preventDefault(); exportHtml(panelId); } }, t("HTML snapshot")));
+    h2.append(span);
+  }
 }
 function download(name, text, type) {
   const a = document.createElement("a");
-  a.href = URL.createObjectURL(new Blob([text], { type })); a.download = name; a.click();
+  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.download = name;
+  document.body.append(a); a.click(); a.remove();
 }
-async function snapshot(panelId, key) {
-  const panel = $(panelId).cloneNode(true);
-  const live = $(panelId).querySelectorAll("canvas"), copies = panel.querySelectorAll("canvas");
-  copies.forEach((c, i) => { const img = document.createElement("img"); img.src = live[i].toDataURL(); c.replaceWith(img); });
-  panel.querySelectorAll(".export, button, input, select").forEach((n) => n.remove());
-  const css = await (await fetch("/static/style.css")).text();
-  download(`${key}.html`, `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>seqlab ${key}</title>` +
-    `<style>${css.replace(/@font-face[^}]*}/, "")}</style></head><body>${panel.outerHTML}</body></html>`, "text/html");
+function exportJson(panelId) {
+  const parts = panelRecords(panelId);
+  const out = Object.fromEntries(parts.map((p) => [p.view, p.record]));
+  download(`seqlab-${panelId.slice(2)}.json`, JSON.stringify(out, null, 2), "application/json");
 }
+async function snapshotHtml(panelId) {
+  const parts = panelRecords(panelId).map((p) => ({ view: p.view, record: p.record }));
+  const [css, js] = await Promise.all(["/static/views.css", "/static/views.js"].map((u) => fetch(u).then((r) => r.text())));
+  const json = (v) => JSON.stringify(v).replace(/</g, "\\u003c");
+  const title = $(panelId).querySelector("h2").firstChild.textContent;
+  const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
+  return `<!doctype html><html lang="${LANG}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>seqlab · ${esc(title)}</title><style>${css}</style></head><body class="seqlab-export"><h1>${esc(title)}</h1>` +
+    parts.map((p, i) => `<div id="seqlab-part-${i}"></div>`).join("") +
+    `<script>${js.replace(/<\/script/gi, "<\\/script")}</script><script>SeqlabViews.setMessages(${json(INFO)});` +
+    `${json(parts)}.forEach(function (p, i) { SeqlabViews.render(document.getElementById("seqlab-part-" + i), p.view, p.record, {}); });</script></body></html>`;
+}
+async function exportHtml(panelId) { download(`seqlab-${panelId.slice(2)}.html`, await snapshotHtml(panelId), "text/html"); }
 
-// ---------- 1. tokens ----------
-function renderTokens(rec) {
-  state.data.tokens = rec; setupExport("panel-tokens", "tokens");
-  const chars = Array.from(rec.text);
-  $("original").innerHTML = chars.map((c, i) => `<span data-i="${i}">${esc(visible(c))}</span>`).join("");
-  const unk = new Set(rec.unk.map((u) => u.index));
-  $("tokens").innerHTML = rec.tokens.map((t, i) => {
-    const cls = rec.special_tokens_mask[i] ? "special" : unk.has(i) ? "unk" : rec.continuation[i] ? "subword" : "";
-    const [s, e] = rec.offsets[i];
-    return `<span class="chip ${cls}" data-s="${s}" data-e="${e}" title="id ${rec.input_ids[i]} · chars ${s}–${e}">` +
-      `${esc(visible(t))}<small>${rec.input_ids[i]}</small></span>`;
-  }).join("");
-  $("morphemes").innerHTML = rec.morphemes.map((m) =>
-    `<span class="chip" data-s="${m.start}" data-e="${m.end}">${esc(m.token)}</span>`).join("");
-  $("unk").textContent = rec.unk.length ? rec.unk.map((u) =>
-    `token ${u.index} is ${rec.tokens[u.index]}: the model has no piece for "${u.chars}" (characters ${u.start}–${u.end})`).join(" · ")
-    : "no unknown tokens";
-  document.querySelectorAll("#tokens .chip, #morphemes .chip").forEach((chip) => {
-    chip.onmouseenter = () => highlight(+chip.dataset.s, +chip.dataset.e, chip);
-    chip.onmouseleave = () => highlight(-1, -1, null);
-  });
+// ---------- presentation mode: large type, high contrast, one stage at a time ----------
+function panels() { return Array.from(document.querySelectorAll("main > .panel")).filter((p) => !p.hidden); }
+function showStage(k) {
+  const list = panels();
+  S.stage = Math.max(0, Math.min(list.length - 1, k));
+  list.forEach((p, i) => p.classList.toggle("current", i === S.stage));
+  $("stage-where").textContent = t("stage {k} of {n}", { k: S.stage + 1, n: list.length });
+  $("stage-prev").disabled = S.stage === 0;
+  $("stage-next").disabled = S.stage === list.length - 1;
+  window.dispatchEvent(new Event("resize"));
 }
-function highlight(s, e, chip) {
-  document.querySelectorAll("#original span").forEach((sp) => sp.classList.toggle("hl", +sp.dataset.i >= s && +sp.dataset.i < e));
-  document.querySelectorAll(".chip.hl").forEach((c) => c.classList.remove("hl"));
-  if (chip) chip.classList.add("hl");
-}
-
-// ---------- 2. vectors ----------
-function color(v, scale) {
-  const x = Math.max(-1, Math.min(1, v / scale));
-  const r = x > 0 ? 255 : Math.round(255 * (1 + x)), b = x < 0 ? 255 : Math.round(255 * (1 - x));
-  const g = Math.round(255 * (1 - Math.abs(x)));
-  return `rgb(${r},${g},${b})`;
-}
-function heatmap(canvas, tip, rows, rowLabels, colLabel, cell) {
-  const ctx = canvas.getContext("2d"), R = rows.length, C = rows[0].length;
-  const w = canvas.width / C, h = canvas.height / R;
-  const scale = Math.max(...rows.flat().map(Math.abs)) || 1;
-  rows.forEach((row, i) => row.forEach((v, j) => { ctx.fillStyle = color(v, scale); ctx.fillRect(j * w, i * h, Math.ceil(w), Math.ceil(h)); }));
-  canvas.onmousemove = (ev) => {
-    const b = canvas.getBoundingClientRect();
-    const j = Math.floor((ev.clientX - b.left) / b.width * C), i = Math.floor((ev.clientY - b.top) / b.height * R);
-    if (i < 0 || j < 0 || i >= R || j >= C) return;
-    tip.style.display = "block"; tip.style.left = `${ev.clientX - b.left + 12}px`; tip.style.top = `${ev.clientY - b.top + 12}px`;
-    tip.textContent = cell(i, j, rows[i][j]);
-  };
-  canvas.onmouseleave = () => { tip.style.display = "none"; };
-}
-function renderEmbed(rec) {
-  state.data.embedding = rec; setupExport("panel-vectors", "embedding");
-  $("shape").textContent = rec.shape_explained.join("\n");
-  heatmap($("heatmap"), $("heat-tip"), rec.heatmap, rec.tokens, "dim",
-    (i, j, v) => `${rec.tokens[i]} · dim ${j}: ${fmt(v)}`);
-}
-
-// ---------- 3. word vectors ----------
-function renderWords(title, results) {
-  $("wordtable").innerHTML = `<tr><th colspan="3">${esc(title)}</th></tr>` +
-    results.map((r, i) => `<tr><td>${i + 1}</td><th>${esc(r.word)}</th><td>${r.score.toFixed(4)}</td></tr>`).join("");
-}
-
-// ---------- 4. step-through ----------
-const SKIP = new Set(["t", "token"]);
-function bars(values) {
-  const m = Math.max(1, ...values.map(Math.abs));
-  return `<span class="bars">` + values.slice(0, 16).map((v) =>
-    `<span class="bar" title="${fmt(v)}"><i class="${v >= 0 ? "pos" : "neg"}" style="height:${Math.abs(v) / m * 12}px"></i></span>`).join("") + `</span>`;
-}
-function matrixTable(name, m) {
-  const rows = Array.isArray(m[0]) ? m : [m];
-  return `<table class="numbers"><tr><th colspan="${rows[0].length}">${name} [${rows.length}×${rows[0].length}]</th></tr>` +
-    rows.map((r) => `<tr>${r.map((v) => `<td>${fmt(v)}</td>`).join("")}</tr>`).join("") + `</table>`;
-}
-function renderStep() {
-  const tr = state.trace; if (!tr) return;
-  const t = +$("slider").value, step = tr.steps[t];
-  $("steplabel").textContent = `t = ${t} · token ${step.token}`;
-  $("steptable").innerHTML = `<tr><th>quantity</th><th>values</th><th>bars</th></tr>` +
-    Object.entries(step).filter(([k]) => !SKIP.has(k)).map(([k, v]) =>
-      `<tr><th>${k}</th><td>${v.slice(0, 8).map((x) => fmt(x)).join(" ")}${v.length > 8 ? ` … (${v.length})` : ""}</td><td>${bars(v)}</td></tr>`).join("");
-}
-function renderTrace(tr) {
-  state.trace = tr; state.data.trace = tr; setupExport("panel-steps", "trace");
-  $("slider").max = tr.steps.length - 1; $("slider").value = 0;
-  const shapeOf = (m) => m.shape ? m.shape : [m.length, Array.isArray(m[0]) ? m[0].length : 1];
-  const small = Object.values(tr.weights).every((m) => !m.shape);
-  $("matrices").innerHTML = small ? `<div class="row">${Object.entries(tr.weights).map(([k, m]) => matrixTable(k, m)).join("")}</div>`
-    : `<div class="note">weights: ${Object.entries(tr.weights).map(([k, m]) => `${k} [${shapeOf(m).join("×")}]`).join(", ")} (tick "by hand" to print them)</div>`;
-  renderStep();
-  if (tr.backward) {
-    $("dwtable").innerHTML = `<tr><th>t</th><th>token</th><th>‖dL/dh_t‖</th><th>‖dW_hh(t)‖</th></tr>` +
-      tr.backward.steps.map((s) => `<tr><td>${s.t}</td><th>${esc(s.token)}</th><td>${s.dh_norm.toExponential(3)}</td>` +
-        `<td>${s.dW_hh_norm.toExponential(3)}</td></tr>`).join("");
-  }
-}
-
-// ---------- 5. gradient flow ----------
-function renderGradflow(g) {
-  state.data.gradflow = g; setupExport("panel-backward", "gradflow");
-  const svg = $("gradchart"), W = 720, H = 300, L = 70, R = 90, T = 10, B = 30;
-  const floor = 1e-300, all = Object.values(g.cells).flatMap((c) => c.grad_norms.map((v) => Math.log10(Math.max(v, floor))));
-  const lo = Math.min(...all), hi = Math.max(...all) + 1e-9, n = g.steps;
-  const X = (k) => L + k / Math.max(1, n - 1) * (W - L - R), Y = (v) => T + (1 - (Math.log10(Math.max(v, floor)) - lo) / (hi - lo)) * (H - T - B);
-  const colors = { rnn: "#1f77b4", lstm: "#d62728", gru: "#2ca02c" };
-  let out = "";
-  for (let j = 0; j <= 4; j++) { const v = lo + (hi - lo) * j / 4, y = T + (1 - j / 4) * (H - T - B);
-    out += `<line x1="${L}" x2="${W - R}" y1="${y}" y2="${y}" stroke="#eee"/><text x="${L - 6}" y="${y + 4}" text-anchor="end" font-size="11">1e${v.toFixed(0)}</text>`; }
-  Object.entries(g.cells).forEach(([name, c], idx) => {
-    out += `<polyline fill="none" stroke="${colors[name]}" stroke-width="2" points="${c.grad_norms.map((v, k) => `${X(k)},${Y(v)}`).join(" ")}"/>`;
-    out += `<text x="${W - R + 8}" y="${T + 16 + 16 * idx}" fill="${colors[name]}" font-size="13">${name}</text>`;
-  });
-  out += `<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" font-size="12">step k (loss at the last step); y: ‖∂L/∂h_k‖, log scale</text>`;
-  svg.innerHTML = out;
-  const lstm = g.cells.lstm;
-  $("gradnote").textContent = lstm ? `LSTM mean forget gate ${lstm.forget_mean_overall.toFixed(3)}` +
-    ` · ‖∂L/∂h_0‖: ` + Object.entries(g.cells).map(([k, c]) => `${k} ${c.grad_norms[0].toExponential(2)}`).join(", ") : "";
-}
-
-// ---------- 6. attention ----------
-function renderAttention() {
-  const a = state.attention; if (!a) return;
-  const l = +$("layer").value, h = +$("head").value, rows = a.attentions[l][h];
-  const canvas = $("attcanvas"); canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
-  heatmap(canvas, $("att-tip"), rows, a.tokens, "", (i, j, v) => `${a.tokens[i]} → ${a.tokens[j]}: ${v.toFixed(4)}`);
-}
-
-// ---------- 7. prediction ----------
-function renderPrediction(p) {
-  state.data.prediction = p; setupExport("panel-predict", "prediction");
-  const probs = Object.entries(p.probabilities).map(([k, v]) => `${k}: ${(v * 100).toFixed(1)}%`).join(" · ");
-  let html = `<div class="big">label ${esc(p.label)} (${(p.probability * 100).toFixed(1)}%)</div><div>${probs}</div>`;
-  if (p.trace) html += `<div class="note">trained ${p.trace.cell} over ${p.trace.tokens.length} tokens; final h_T = ` +
-    `${p.trace.final.h.slice(0, 8).map((x) => fmt(x, 3)).join(" ")}…</div>`;
-  $("prediction").innerHTML = html;
+function present(on) {
+  document.body.classList.toggle("present", on);
+  $("present").setAttribute("aria-pressed", on ? "true" : "false");
+  $("present").textContent = on ? t("Leave presentation mode") : t("Presentation mode");
+  if (on) showStage(S.stage);
+  const url = new URL(location.href);
+  if (on) url.searchParams.set("present", "1"); else url.searchParams.delete("present");
+  history.replaceState(null, "", url);
+  Object.values(S.handles).forEach((h) => h.heatmap ? h.heatmap.redraw() : h.redraw ? h.redraw() : null);
 }
 
 // ---------- wiring ----------
-const text = () => $("text").value, model = () => $("model").value;
-async function runTrace() {
-  const byHand = $("byhand").checked;
-  const body = { text: text(), model: model(), cell: $("cell").value, hidden: byHand ? 2 : +$("hidden").value,
-    seed: +$("seed").value, backward: true, checkpoint: $("useckpt").checked };
-  if (byHand) body.input_dim = 2;
-  try { renderTrace(await api("/api/trace", body)); } catch (e) { fail("panel-steps", e); }
-}
-async function runAttention() {
-  try {
-    state.attention = await api("/api/attention", { text: text(), model: model() });
-    state.data.attention = state.attention; setupExport("panel-attention", "attention");
-    const [L, H] = state.attention.shape;
-    if ($("layer").options.length !== L) $("layer").innerHTML = [...Array(L).keys()].map((i) => `<option>${i}</option>`).join("");
-    if ($("head").options.length !== H) $("head").innerHTML = [...Array(H).keys()].map((i) => `<option>${i}</option>`).join("");
-    renderAttention();
-  } catch (e) { fail("panel-attention", e); }
-}
-async function runGradflow() {
-  const fb = +$("fbias").value;
-  const body = { steps: +$("gsteps").value, hidden: 64 };
-  if (fb > 0) body.forget_bias = fb;
-  try { renderGradflow(await api("/api/gradflow", body)); } catch (e) { fail("panel-backward", e); }
-}
-async function runAll() {
-  document.querySelectorAll(".note.error").forEach((n) => n.remove());
-  const vectors = state.models[model()].vectors;
-  try { renderTokens(await api("/api/tokenize", { text: text(), model: model() })); } catch (e) { fail("panel-tokens", e); }
-  if (vectors) {
-    try { renderEmbed(await api("/api/embed", { text: text(), model: model() })); } catch (e) { fail("panel-vectors", e); }
-    await runTrace(); await runAttention();
-  }
-  await runGradflow();
-  if (state.checkpoint) { try { renderPrediction(await api("/api/predict", { text: text() })); } catch (e) { fail("panel-predict", e); } }
-}
-
 async function init() {
+  applyLabels();
   const info = await api("/api/models");
-  state.models = Object.fromEntries(info.models.map((m) => [m.name, m]));
-  $("model").innerHTML = info.models.map((m) => `<option ${m.default ? "selected" : ""}>${esc(m.name)}</option>`).join("");
+  S.models = Object.fromEntries(info.models.map((m) => [m.name, m]));
+  S.max = info.max_text;
+  S.checkpoint = info.checkpoint;
+  $("model").replaceChildren(...info.models.map((m) => V.el("option", { value: m.name, selected: m.default }, m.name)));
   $("text").value = info.sample;
-  state.checkpoint = info.checkpoint;
-  $("ckpt-label").hidden = !info.checkpoint;
-  $("run").onclick = runAll;
-  $("trace").onclick = runTrace;
-  $("slider").oninput = renderStep;
-  $("gradflow").onclick = runGradflow;
-  $("fbias").oninput = () => { $("fbval").textContent = +$("fbias").value ? $("fbias").value : "default"; };
-  $("attn").onclick = renderAttention; $("layer").onchange = renderAttention; $("head").onchange = renderAttention;
-  $("sim").onclick = async () => {
-    try { const r = await api("/api/similarity", { a: text(), b: $("second").value, model: model() });
-      state.data.similarity = r; $("simout").textContent = `cos = ${r.cosine.toFixed(4)}`; } catch (e) { fail("panel-vectors", e); }
-  };
-  $("analogy").onclick = async () => {
-    try { const r = await api("/api/analogy", { expression: $("expr").value, k: 10 }); state.data.words = r;
-      setupExport("panel-words", "words"); renderWords(`${r.expression} ≈ ?`, r.results); } catch (e) { fail("panel-words", e); }
-  };
-  $("neighbors").onclick = async () => {
-    try { const r = await api("/api/neighbors", { word: $("nword").value, k: 10 }); state.data.words = r;
-      setupExport("panel-words", "words"); renderWords(`neighbours of ${r.word}`, r.results); } catch (e) { fail("panel-words", e); }
-  };
+  $("second").value = info.second;
+  $("ckpt-row").hidden = !info.checkpoint;
+  $("p-predict").hidden = !info.checkpoint;
+  fillLayers(1, 0);
+  $("fbval").textContent = t("default");
+  updateCounter();
+  $("run").addEventListener("click", runAll);
+  $("text").addEventListener("input", () => { capText(); staleAll(t("The text changed: press Run to see the result for the new text.")); });
+  $("model").addEventListener("change", () => staleAll(t("The model changed to {model}: press Run.", { model: $("model").value })));
+  $("form").addEventListener("change", () => { if (S.records["v-normalize"] || $("text").value.trim()) runNormalize(); });
+  for (const id of ["cell", "hidden", "seed", "byhand", "useckpt"]) {
+    $(id).addEventListener("input", () => { for (const v of ["v-trace", "v-backward"]) if (S.records[v]) clear(v, t("The settings changed: press Trace.")); });
+  }
+  $("second").addEventListener("input", () => { if (S.records["v-sim"]) clear("v-sim", t("The sentences changed: press the button to compute the cosine again.")); });
+  $("trace").addEventListener("click", () => { if (validText()) { if (!S.models[$("model").value].vectors) clear("v-trace", noVectorsReason($("model").value)); else runTrace(); } });
+  $("gradflow").addEventListener("click", runGradflow);
+  $("gsteps").addEventListener("input", () => { if (S.records["v-gradflow"]) clear("v-gradflow", t("The settings changed: press Compute.")); });
+  $("fbias").addEventListener("input", () => {
+    $("fbval").textContent = +$("fbias").value ? $("fbias").value : t("default");
+    if (S.records["v-gradflow"]) clear("v-gradflow", t("The settings changed: press Compute."));
+  });
+  $("attn").addEventListener("click", runAttention);
+  $("layer").addEventListener("change", () => { if (S.records["v-attention"] || IN.attention) runAttention(); });
+  $("head").addEventListener("change", () => { if (S.records["v-attention"] || IN.attention) runAttention(); });
+  $("sim").addEventListener("click", runSimilarity);
+  $("analogy").addEventListener("click", () => runWords("analogy"));
+  $("neighbors").addEventListener("click", () => runWords("neighbors"));
+  $("present").addEventListener("click", () => present(!document.body.classList.contains("present")));
+  $("stage-prev").addEventListener("click", () => showStage(S.stage - 1));
+  $("stage-next").addEventListener("click", () => showStage(S.stage + 1));
+  document.addEventListener("keydown", (ev) => {
+    if (!document.body.classList.contains("present") || ev.target.closest("input, textarea, select, canvas, .sv-chips")) return;
+    if (ev.key === "PageDown" || ev.key === "ArrowRight") { ev.preventDefault(); showStage(S.stage + 1); }
+    if (ev.key === "PageUp" || ev.key === "ArrowLeft") { ev.preventDefault(); showStage(S.stage - 1); }
+  });
+  $("analogy").disabled = $("neighbors").disabled = true;
+  pollWordVectors();
+  if (new URLSearchParams(location.search).get("present") === "1") present(true);
   await runAll();
   document.body.dataset.ready = "1";
 }
-init().catch((e) => { document.body.insertAdjacentHTML("afterbegin", `<p class="note">⚠ ${esc(e.message)}</p>`); });
+window.seqlabPage = { snapshotHtml, state: S };
+init().catch((e) => {
+  $("text-error").textContent = "⚠ " + e.message;
+  document.body.dataset.ready = "error";
+});

@@ -1,0 +1,659 @@
+// seqlab views: draw the records the library returns (token chips, heatmaps, attention, trace stepper, gradient
+// chart, ...). Self-contained: no dependency on a page's element ids, no network, no libraries. The page, its HTML
+// export and notebook output all call the same functions:
+//
+//   SeqlabViews.setMessages({messages: {...}, glossary: {...}})   // the catalog's words (GET /api/messages)
+//   SeqlabViews.render(container, "tokens", record, options)       // -> a handle {update?, destroy}
+//
+// Each view takes (container element, record JSON as the API returns it, options) and owns only `container`.
+// Human text goes through the function t, called with a string literal, so that Babel extracts it into the gettext catalog (babel.cfg, keyword t).
+(function (root) {
+  "use strict";
+  const V = {};
+  let MESSAGES = {}, GLOSSARY = {};
+
+  function t(msg, params) {
+    let s = Object.prototype.hasOwnProperty.call(MESSAGES, msg) ? MESSAGES[msg] : msg;
+    if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+    return s;
+  }
+  V.t = t;
+  V.setMessages = function (info) {
+    MESSAGES = (info && info.messages) || {};
+    GLOSSARY = (info && info.glossary) || {};
+  };
+
+  // ---------- small helpers ----------
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "class") node.className = v;
+      else if (k === "text") node.textContent = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
+    return node;
+  }
+  V.el = el;
+  const INVISIBLE = /[\p{C}\p{Zl}\p{Zp}]|(?! )\p{Zs}/u;
+  // control, invisible and direction-changing characters as escapes (\u202e), like the CLI's visible()
+  function escapeChar(c) {
+    const cp = c.codePointAt(0);
+    if (c === "\n") return "\\n";
+    if (c === "\t") return "\\t";
+    if (c === "\r") return "\\r";
+    if (cp < 0x100) return "\\x" + cp.toString(16).padStart(2, "0");
+    if (cp < 0x10000) return "\\u" + cp.toString(16).padStart(4, "0");
+    return "\\U" + cp.toString(16).padStart(8, "0");
+  }
+  function visible(s) {
+    return Array.from(String(s)).map((c) => (INVISIBLE.test(c) ? escapeChar(c) : c)).join("");
+  }
+  V.visible = visible;
+  // text with every invisible character as a <code class="sv-esc"> escape, isolated from bidi reordering
+  function visibleNode(s, tag) {
+    const node = el(tag || "bdi", { class: "sv-text" });
+    let plain = "";
+    for (const c of Array.from(String(s))) {
+      if (INVISIBLE.test(c)) {
+        if (plain) { node.append(plain); plain = ""; }
+        node.append(el("code", { class: "sv-esc" }, escapeChar(c)));
+      } else plain += c;
+    }
+    if (plain) node.append(plain);
+    if (!node.childNodes.length) node.append("\u00a0");
+    return node;
+  }
+  V.visibleNode = visibleNode;
+  const nf = (d) => new Intl.NumberFormat("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
+  function fixed(v, d) { return v === null || v === undefined ? "–" : nf(d).format(v); }
+  function signed(v, d = 4) { return v === null || v === undefined ? "–" : (v >= 0 ? "+" : "") + Number(v).toFixed(d); }
+  function sci(v, digits = 3) { return v === 0 ? "0" : Number(v).toExponential(digits - 1); }
+  function count(n) { return new Intl.NumberFormat("en-US").format(n); }
+  V.format = { fixed, signed, sci, count };
+  function term(english, shown) {
+    const g = GLOSSARY[english];
+    return g ? el("abbr", { title: g.definition, tabindex: "0", class: "sv-term" }, shown || g.term) : (shown || english);
+  }
+  V.term = term;
+  function note(text, cls) { return el("p", { class: "sv-note" + (cls ? " " + cls : "") }, text); }
+  function fontPx(container, scale) {
+    const base = parseFloat(getComputedStyle(container).fontSize) || 16;
+    return Math.max(12, Math.round(base * (scale || 0.8)));
+  }
+  function fontFamily(container) { return getComputedStyle(container).fontFamily || "sans-serif"; }
+  function short(label, n) { const a = Array.from(visible(label)); return a.length > n ? a.slice(0, n - 1).join("") + "…" : a.join(""); }
+  function onResize(node, redraw) {
+    let width = node.clientWidth;
+    if (typeof ResizeObserver === "undefined") return () => {};
+    const ro = new ResizeObserver(() => { if (node.clientWidth !== width) { width = node.clientWidth; redraw(); } });
+    ro.observe(node);
+    return () => ro.disconnect();
+  }
+
+  // ---------- roving focus for a row of chips (one tab stop, arrows move) ----------
+  function roving(list, items, onFocus) {
+    items.forEach((item, i) => {
+      item.tabIndex = i === 0 ? 0 : -1;
+      item.addEventListener("focus", () => { items.forEach((o) => (o.tabIndex = -1)); item.tabIndex = 0; onFocus(i, item); });
+      item.addEventListener("mouseenter", () => onFocus(i, item));
+    });
+    list.addEventListener("keydown", (ev) => {
+      const i = items.indexOf(document.activeElement);
+      if (i < 0) return;
+      const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: -items.length, End: items.length }[ev.key];
+      if (step === undefined) return;
+      ev.preventDefault();
+      items[Math.max(0, Math.min(items.length - 1, i + step))].focus();
+    });
+  }
+
+  // ---------- stage 1: Unicode normalization ----------
+  function normalization(container, rec) {
+    container.replaceChildren();
+    const same = !rec.changes.length;
+    container.append(el("div", { class: "sv-pair" },
+      el("div", {}, el("h4", {}, t("Original ({n} code points)", { n: rec.original_codepoints })), el("p", { class: "sv-big" }, visibleNode(rec.original))),
+      el("div", {}, el("h4", {}, t("After {form} ({n} code points)", { form: rec.form, n: rec.normalized_codepoints })),
+        el("p", { class: "sv-big" }, visibleNode(rec.normalized)))));
+    container.append(note(same ? t("Already {form}: nothing changed.", { form: rec.form })
+      : t("{k} stretches of the text were rewritten to {form}.", { k: rec.changes.length, form: rec.form })));
+    if (!same) {
+      container.append(el("table", { class: "sv-table" },
+        el("tr", {}, el("th", {}, t("characters")), el("th", {}, t("original")), el("th", {}, t("after {form}", { form: rec.form }))),
+        rec.changes.slice(0, 50).map((c) => el("tr", {}, el("td", {}, `${c.start}–${c.end}`),
+          el("td", {}, visibleNode(c.original), " ", el("code", { class: "sv-esc" }, c.original_codepoints.join(" "))),
+          el("td", {}, visibleNode(c.normalized), " ", el("code", { class: "sv-esc" }, c.normalized_codepoints.join(" ")))))));
+    }
+    const inv = rec.invisible || [];
+    container.append(note(inv.length ? t("{k} invisible or direction-changing characters, shown as escapes:", { k: inv.length })
+      : t("No invisible or direction-changing characters.")));
+    if (inv.length) {
+      container.append(el("ul", { class: "sv-list" }, inv.slice(0, 50).map((c) => el("li", {},
+        el("code", { class: "sv-esc" }, c.escaped), " ", c.codepoint, " ", c.name, " · ", t("character {i}", { i: c.index })))));
+    }
+    return { destroy() { container.replaceChildren(); } };
+  }
+
+  // ---------- stage 2: tokens ----------
+  function tokenKind(rec, i, unk) {
+    if (rec.special_tokens_mask && rec.special_tokens_mask[i]) return "special";
+    if (unk.has(i)) return "unk";
+    return rec.continuation && rec.continuation[i] ? "subword" : "word";
+  }
+  const KIND_TEXT = () => ({ special: t("special token"), word: t("word start"), subword: t("subword continuation"),
+    unk: t("unknown (OOV)"), cut: t("beyond the model's window") });
+  function chipRow(rec, opts) {
+    // rec: tokens, input_ids?, special_tokens_mask, continuation, offsets, unk (records or indices)
+    const unk = new Set((rec.unk || []).map((u) => (typeof u === "number" ? u : u.index)));
+    const n = rec.tokens.length;
+    const cutFrom = opts.cut ? n - opts.cutTrail - opts.cut : n;  // the last `cut` content tokens before trailing specials
+    const list = el("div", { class: "sv-chips", role: "list", "aria-label": opts.label });
+    const kinds = KIND_TEXT();
+    const chips = rec.tokens.map((tok, i) => {
+      let kind = tokenKind(rec, i, unk);
+      const cut = i >= cutFrom && i < n - opts.cutTrail;
+      const id = rec.input_ids ? rec.input_ids[i] : null;
+      const chip = el("button", { type: "button", role: "listitem", class: `sv-chip sv-${kind}${cut ? " sv-cut" : ""}`,
+        "data-i": i }, visibleNode(tok, "bdi"), id !== null ? el("small", {}, String(id)) : null);
+      chip.dataset.describe = [t("token {i}", { i }), visible(tok), id !== null ? `id ${id}` : null,
+        rec.offsets && !rec.special_tokens_mask[i] ? t("characters {s}–{e}", { s: rec.offsets[i][0], e: rec.offsets[i][1] }) : null,
+        kinds[kind], cut ? kinds.cut : null].filter(Boolean).join(" · ");
+      return chip;
+    });
+    list.append(...chips);
+    return { list, chips };
+  }
+  function tokens(container, rec, opts) {
+    opts = opts || {};
+    container.replaceChildren();
+    const chars = Array.from(rec.text);
+    // offsets count UTF-16-free code points in Python; Array.from splits by code point too
+    const original = el("p", { class: "sv-original", "aria-label": t("original text") },
+      chars.map((c, i) => el("span", { "data-i": i }, INVISIBLE.test(c) ? el("code", { class: "sv-esc" }, escapeChar(c)) : c)));
+    const spans = Array.from(original.children);
+    const readout = el("p", { class: "sv-readout", "aria-live": "polite" }, t("Point at a token, or focus one and use the arrow keys, to see its span."));
+    const trail = rec.special_tokens_mask ? [...rec.special_tokens_mask].reverse().findIndex((s) => !s) : 0;
+    const cut = rec.window ? rec.window.dropped : 0;
+    const main = chipRow(rec, { label: t("tokens"), cut, cutTrail: Math.max(0, trail) });
+    function light(i, chip, offsets) {
+      const [s, e] = offsets[i] || [0, 0];
+      spans.forEach((sp, k) => sp.classList.toggle("sv-hl", k >= s && k < e));
+      container.querySelectorAll(".sv-chip.sv-on").forEach((c) => c.classList.remove("sv-on"));
+      chip.classList.add("sv-on");
+      readout.textContent = chip.dataset.describe;
+    }
+    roving(main.list, main.chips, (i, chip) => light(i, chip, rec.offsets));
+    container.append(original, main.list, readout);
+    const kinds = KIND_TEXT();
+    container.append(el("p", { class: "sv-legend" }, ...["special", "word", "subword", "unk"].map((k) =>
+      el("span", { class: `sv-chip sv-${k} sv-key` }, kinds[k])), cut ? el("span", { class: "sv-chip sv-cut sv-key" }, kinds.cut) : null));
+    const content = rec.tokens.length - (rec.special_tokens_mask || []).reduce((a, b) => a + b, 0);
+    container.append(note(t("{n} tokens: {content} pieces of the text + {specials} special tokens.",
+      { n: rec.tokens.length, content, specials: rec.tokens.length - content })));
+    if (cut) {
+      container.append(note(t("The text has {total} tokens, but {model} reads at most {limit}: the last {dropped} are dropped before the vectors (marked above).",
+        { total: count(rec.tokens.length), model: rec.model, limit: count(rec.window.max_length), dropped: count(cut) }), "sv-warn"));
+    }
+    if (rec.unk && rec.unk.length) {
+      container.append(el("ul", { class: "sv-list" }, rec.unk.slice(0, 20).map((u) => el("li", {},
+        t("token {i} is {token}: the model has no piece for", { i: u.index, token: rec.tokens[u.index] }), " ",
+        visibleNode(u.chars), " ", t("(characters {s}–{e})", { s: u.start, e: u.end })))));
+    } else container.append(note(t("No unknown tokens: the model has a piece for every character.")));
+    if (rec.morphemes && opts.morphemes !== false) {
+      const morph = { tokens: rec.morphemes.map((m) => m.token), offsets: rec.morphemes.map((m) => [m.start, m.end]),
+        special_tokens_mask: rec.morphemes.map(() => 0), continuation: rec.morphemes.map(() => false), unk: [] };
+      const row = chipRow(morph, { label: t("Kiwi morphemes"), cut: 0, cutTrail: 0 });
+      roving(row.list, row.chips, (i, chip) => light(i, chip, morph.offsets));
+      container.append(el("h4", {}, t("Kiwi morphemes")), row.list);
+    }
+    return { destroy() { container.replaceChildren(); } };
+  }
+
+  // ---------- stage 3: integer encoding ----------
+  function ids(container, rec) {
+    container.replaceChildren();
+    const first = (rec.special_tokens_mask || []).findIndex((s) => !s);
+    if (first >= 0) {
+      container.append(note(t("Each token becomes its number in a vocabulary of {size} tokens: {token} → {id}.",
+        { size: count(rec.vocab_size), token: visible(rec.tokens[first]), id: rec.input_ids[first] })));
+    }
+    const shown = rec.input_ids.slice(0, 600);
+    container.append(el("p", { class: "sv-code" }, el("code", {}, "input_ids = [" + shown.join(", ") + (rec.input_ids.length > shown.length ? ", …" : "") + "]")));
+    container.append(el("p", { class: "sv-code" }, el("code", {}, "attention_mask = [" + rec.attention_mask.slice(0, 600).join(", ") + (rec.attention_mask.length > 600 ? ", …" : "") + "]")));
+    container.append(note(t("{n} ids; the same text gives the same ids every time.", { n: count(rec.input_ids.length) })));
+    return { destroy() { container.replaceChildren(); } };
+  }
+
+  // ---------- tokenizers side by side ----------
+  function comparison(container, rec) {
+    container.replaceChildren();
+    const table = el("div", { class: "sv-compare" });
+    rec.tokenizers.forEach((row) => {
+      const chips = chipRow(row, { label: row.model, cut: 0, cutTrail: 0 });
+      roving(chips.list, chips.chips, (i, chip) => { readout.textContent = row.model + " · " + chip.dataset.describe; });
+      table.append(el("div", { class: "sv-compare-row" },
+        el("h4", {}, row.model, " ", el("span", { class: "sv-muted" },
+          t("{n} tokens · {k} [UNK] · {f} tokens per word", { n: row.summary.tokens, k: row.summary.unk,
+            f: fixed(row.summary.fertility, 2) }))), chips.list));
+    });
+    const readout = el("p", { class: "sv-readout", "aria-live": "polite" });
+    container.append(table, readout);
+    container.append(note(t("The same sentence, cut by five tokenizers: subwords keep words apart without [UNK]; a small vocabulary of whole words leaves most words unknown (OOV).")));
+    return { destroy() { container.replaceChildren(); } };
+  }
+
+  // ---------- heatmap on a canvas: axis labels, colour scale with values, mouse and keyboard ----------
+  function colour(scale, x) {
+    // x in [-1, 1] (diverging: blue-white-red) or [0, 1] (sequential: white to dark blue)
+    if (scale === "sequential") {
+      const a = Math.max(0, Math.min(1, x));
+      return `rgb(${Math.round(255 - 247 * a)},${Math.round(255 - 207 * a)},${Math.round(255 - 148 * a)})`;
+    }
+    const v = Math.max(-1, Math.min(1, x));
+    if (v >= 0) return `rgb(255,${Math.round(255 - 205 * v)},${Math.round(255 - 215 * v)})`;
+    return `rgb(${Math.round(255 + 225 * v)},${Math.round(255 + 135 * v)},255)`;
+  }
+  function heatmap(container, spec, opts) {
+    opts = opts || {};
+    container.replaceChildren();
+    const R = spec.rows.length, C = R ? spec.rows[0].length : 0;
+    let max = 0;
+    for (const row of spec.rows) for (const v of row) max = Math.max(max, Math.abs(v));
+    max = max || 1;
+    const lo = spec.scale === "sequential" ? 0 : -max, hi = max;
+    const d = spec.decimals === undefined ? 2 : spec.decimals;
+    const scaleText = t("colour scale from {lo} to {hi}", { lo: fixed(lo, d), hi: fixed(hi, d) });
+    const canvas = el("canvas", { tabindex: "0", role: "application", "aria-roledescription": t("heatmap"),
+      "aria-label": [spec.label, scaleText, t("arrow keys move between cells, Enter selects a row")].join(" · "),
+      "data-scale": `${lo} ${hi}` });
+    const readout = el("p", { class: "sv-readout", "aria-live": "polite" }, t("Point at a cell, or focus the map and use the arrow keys."));
+    const wrap = el("div", { class: "sv-heat" }, canvas);
+    container.append(wrap, readout);
+    const cur = { i: spec.selected !== undefined && spec.selected !== null ? spec.selected : 0, j: 0, shown: false };
+    let geo = null;
+    function layout() {
+      const fs = fontPx(container, 0.8), W = Math.max(240, wrap.clientWidth);
+      const ctx = canvas.getContext("2d");
+      ctx.font = `${fs}px ${fontFamily(container)}`;
+      const rowLabels = spec.rowLabels.map((s) => short(s, 12));
+      const rl = Math.min(W * 0.3, Math.max(...rowLabels.map((s) => ctx.measureText(s).width), 20) + 8);
+      const cw = Math.min((W - rl - 10) / Math.max(1, C), spec.square ? 3 * fs : Infinity), plotW = cw * C;
+      const ch = spec.square ? Math.max(cw, 3) : Math.max(fs + 4, Math.min(24, cw));
+      const colLabels = spec.colLabels ? spec.colLabels.map((s) => short(s, 10)) : null;
+      const colH = colLabels ? Math.min(90, Math.max(...colLabels.map((s) => ctx.measureText(s).width), 10)) + 8 : fs + 8;
+      const top = 4, plotH = ch * R, legend = fs * 3 + 34;
+      return { fs, W, rl, plotW, cw, ch, top, plotH, colH, legend, H: top + plotH + colH + fs + 10 + legend, rowLabels, colLabels };
+    }
+    function draw() {
+      geo = layout();
+      const g = geo, dpr = root.devicePixelRatio || 1;
+      canvas.width = Math.round(g.W * dpr); canvas.height = Math.round(g.H * dpr);
+      canvas.style.width = g.W + "px"; canvas.style.height = g.H + "px";
+      const ctx = canvas.getContext("2d");
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, g.W, g.H);
+      const x0 = g.rl, y0 = g.top;
+      for (let i = 0; i < R; i++) for (let j = 0; j < C; j++) {
+        const v = spec.rows[i][j];
+        ctx.fillStyle = colour(spec.scale, spec.scale === "sequential" ? v / max : v / max);
+        ctx.fillRect(x0 + j * g.cw, y0 + i * g.ch, Math.ceil(g.cw), Math.ceil(g.ch));
+      }
+      ctx.font = `${g.fs}px ${fontFamily(container)}`;
+      ctx.fillStyle = "#111"; ctx.textBaseline = "middle"; ctx.textAlign = "right";
+      const rstep = Math.ceil((g.fs + 2) / g.ch);
+      for (let i = 0; i < R; i += rstep) ctx.fillText(g.rowLabels[i], x0 - 4, y0 + (i + 0.5) * g.ch);
+      const cstep = Math.ceil((g.fs + 2) / g.cw);
+      // what was drawn, for tests and tools: label size in CSS px, how many row and column labels
+      canvas.dataset.labelPx = g.fs;
+      canvas.dataset.rowLabels = Math.ceil(R / rstep);
+      canvas.dataset.colLabels = g.colLabels ? Math.ceil(C / cstep) : 0;
+      if (g.colLabels) {
+        ctx.save(); ctx.textAlign = "right";
+        for (let j = 0; j < C; j += cstep) {
+          ctx.save(); ctx.translate(x0 + (j + 0.5) * g.cw, y0 + g.plotH + 4); ctx.rotate(-Math.PI / 2);
+          ctx.fillText(g.colLabels[j], 0, 0); ctx.restore();
+        }
+        ctx.restore();
+      } else {
+        ctx.textAlign = "center"; ctx.textBaseline = "top";
+        const every = Math.max(cstep, Math.ceil(30 / g.cw));
+        const nice = [1, 2, 4, 8, 16, 32, 64].find((s) => s >= every) || every;
+        for (let j = 0; j < C; j += nice) ctx.fillText(String(j), x0 + (j + 0.5) * g.cw, y0 + g.plotH + 4);
+      }
+      ctx.textAlign = "left"; ctx.textBaseline = "top";
+      const ty = y0 + g.plotH + g.colH;
+      ctx.fillText(spec.colTitle || "", x0, ty);
+      // the colour scale, with values: a title, the gradient bar, and its lowest, middle and highest value
+      const ly = ty + g.fs + 8, lw = Math.min(g.plotW, 320), lh = 12, by = ly + g.fs + 4;
+      ctx.textAlign = "left"; ctx.fillText(spec.legend || t("colour scale"), x0, ly);
+      for (let k = 0; k < lw; k++) {
+        const v = lo + (hi - lo) * k / (lw - 1);
+        ctx.fillStyle = colour(spec.scale, v / max); ctx.fillRect(x0 + k, by, 1.5, lh);
+      }
+      ctx.strokeStyle = "#555"; ctx.lineWidth = 1; ctx.strokeRect(x0 + 0.5, by + 0.5, lw - 1, lh - 1);
+      ctx.fillStyle = "#111"; ctx.textBaseline = "top";
+      [[0, "left", lo], [0.5, "center", (lo + hi) / 2], [1, "right", hi]].forEach(([f, align, v]) => {
+        ctx.textAlign = align; ctx.fillText(spec.scale === "sequential" ? fixed(v, d) : signed(v, d), x0 + f * lw, by + lh + 3);
+      });
+      ctx.textAlign = "left";
+      if (spec.selected !== undefined && spec.selected !== null) {
+        ctx.strokeStyle = "#000"; ctx.lineWidth = 2;
+        ctx.strokeRect(x0, y0 + spec.selected * g.ch, g.plotW, g.ch);
+      }
+      if (cur.shown) {
+        ctx.strokeStyle = "#000"; ctx.lineWidth = 2;
+        ctx.strokeRect(x0 + cur.j * g.cw, y0 + cur.i * g.ch, Math.max(2, g.cw), Math.max(2, g.ch));
+        ctx.strokeStyle = "#fff"; ctx.lineWidth = 1;
+        ctx.strokeRect(x0 + cur.j * g.cw + 1.5, y0 + cur.i * g.ch + 1.5, Math.max(1, g.cw - 3), Math.max(1, g.ch - 3));
+      }
+    }
+    function show(i, j) {
+      cur.i = Math.max(0, Math.min(R - 1, i)); cur.j = Math.max(0, Math.min(C - 1, j)); cur.shown = true;
+      readout.textContent = spec.describe(cur.i, cur.j, spec.rows[cur.i][cur.j]);
+      draw();
+    }
+    canvas.addEventListener("mousemove", (ev) => {
+      const b = canvas.getBoundingClientRect(), x = ev.clientX - b.left - geo.rl, y = ev.clientY - b.top - geo.top;
+      const i = Math.floor(y / geo.ch), j = Math.floor(x / geo.cw);
+      if (i >= 0 && j >= 0 && i < R && j < C && (i !== cur.i || j !== cur.j || !cur.shown)) show(i, j);
+    });
+    canvas.addEventListener("click", () => { if (cur.shown && spec.onSelect) spec.onSelect(cur.i); });
+    canvas.addEventListener("focus", () => { if (!cur.shown) show(cur.i, cur.j); });
+    canvas.addEventListener("keydown", (ev) => {
+      const moves = { ArrowRight: [0, 1], ArrowLeft: [0, -1], ArrowDown: [1, 0], ArrowUp: [-1, 0], PageDown: [10, 0],
+        PageUp: [-10, 0], Home: [0, -C], End: [0, C] };
+      if (moves[ev.key]) { ev.preventDefault(); show(cur.i + moves[ev.key][0], cur.j + moves[ev.key][1]); }
+      else if ((ev.key === "Enter" || ev.key === " ") && spec.onSelect) { ev.preventDefault(); spec.onSelect(cur.i); }
+    });
+    if (R && C) draw();
+    const stop = onResize(wrap, () => R && C && draw());
+    return { canvas, readout, redraw: draw, destroy() { stop(); container.replaceChildren(); } };
+  }
+  V.heatmap = heatmap;
+
+  // ---------- stage 4: embedding ----------
+  function embedding(container, rec, opts) {
+    container.replaceChildren();
+    container.append(el("pre", { class: "sv-shape" }, rec.shape_explained.join("\n")));
+    if (rec.dropped) {
+      container.append(note(t("The text has {total} tokens, but {model} reads at most {limit}: the last {dropped} were dropped, and these vectors cover the first {limit}.",
+        { total: count(rec.tokens.length + rec.dropped), model: rec.model, limit: count(rec.max_length), dropped: count(rec.dropped) }), "sv-warn"));
+    }
+    container.append(note(t("Heatmap: one row per token, the first {k} of its {h} numbers (last_hidden_state[0, t, :{k}]).",
+      { k: rec.heatmap_dims, h: rec.shape[2] })));
+    const box = el("div");
+    container.append(box);
+    const hm = heatmap(box, { rows: rec.heatmap, rowLabels: rec.tokens, colTitle: t("dimension (0 = the first number of the vector)"),
+      label: t("token vectors"), scale: "diverging", decimals: 2, legend: t("colour: the value of each number"),
+      describe: (i, j, v) => t("token {i} {token} · dimension {j}: {v}", { i, token: visible(rec.tokens[i]), j, v: signed(v, 4) }) }, opts);
+    return { heatmap: hm, destroy() { hm.destroy(); container.replaceChildren(); } };
+  }
+
+  function similarity(container, rec) {
+    container.replaceChildren();
+    container.append(el("dl", { class: "sv-pairs" },
+      el("dt", {}, "A"), el("dd", {}, visibleNode(rec.a)), el("dt", {}, "B"), el("dd", {}, visibleNode(rec.b))));
+    container.append(el("p", { class: "sv-big" }, term("cosine", "cos"), `(A, B) = ${fixed(rec.cosine, 4)}`));
+    container.append(note(t("Sentence vectors of {model}: {pooling} pooling of last_hidden_state, then the cosine of the two.",
+      { model: rec.model, pooling: rec.pooling })));
+    return { destroy() { container.replaceChildren(); } };
+  }
+
+  function words(container, rec) {
+    container.replaceChildren();
+    const title = rec.expression !== undefined ? t("{expression} ≈ ?", { expression: rec.expression }) : t("nearest words to {word}", { word: rec.word });
+    container.append(el("table", { class: "sv-table" }, el("caption", {}, title),
+      el("tr", {}, el("th", {}, "#"), el("th", {}, t("word")), el("th", {}, term("cosine"))),
+      rec.results.map((r, i) => el("tr", {}, el("td", {}, String(i + 1)), el("td", {}, visibleNode(r.word)), el("td", { class: "sv-num" }, fixed(r.score, 4))))));
+    return { destroy() { container.replaceChildren(); } };
+  }
+
+  // ---------- attention: one layer, one head or the mean over heads; select a row to read it ----------
+  function attention(container, rec, opts) {
+    opts = opts || {};
+    container.replaceChildren();
+    const what = rec.head === null ? t("layer {l}, mean over its {h} heads", { l: rec.layer, h: rec.heads })
+      : t("layer {l}, head {h}", { l: rec.layer, h: rec.head });
+    container.append(el("p", { class: "sv-note" }, what, " · ", t("row: the token that looks; column: the token it looks at; each row sums to 1.")));
+    if (rec.dropped) {
+      container.append(note(t("The attention view takes at most {limit} tokens: the last {dropped} are left out.",
+        { limit: rec.max_length, dropped: count(rec.dropped) }), "sv-warn"));
+    }
+    const box = el("div"), detail = el("div", { class: "sv-rowdetail", "aria-live": "polite" });
+    container.append(box, detail);
+    let selected = opts.row === undefined || opts.row === null || opts.row >= rec.tokens.length ? null : opts.row;
+    function showRow(i) {
+      selected = i;
+      const row = rec.weights[i], order = row.map((v, j) => [v, j]).sort((a, b) => b[0] - a[0]).slice(0, 3).map((p) => p[1]);
+      const max = Math.max(...row) || 1;
+      detail.replaceChildren(el("h4", {}, t("row {i}: where {token} looks", { i, token: visible(rec.tokens[i]) })),
+        el("ol", { class: "sv-bars", start: "0" }, row.map((v, j) => el("li", { class: order.includes(j) ? "sv-top" : "" },
+          el("span", { class: "sv-bar-label" }, visibleNode(rec.tokens[j])),
+          el("span", { class: "sv-bar" }, el("i", { style: `width:${(v / max) * 100}%` })),
+          el("span", { class: "sv-num" }, fixed(v, rec.decimals))))));
+      if (opts.onRow) opts.onRow(i);
+      hm.redraw();
+    }
+    const spec = { rows: rec.weights, rowLabels: rec.tokens, colLabels: rec.tokens, square: true, scale: "sequential",
+      label: t("attention weights"), decimals: 2, legend: t("colour: attention weight"), colTitle: t("column: the token looked at"),
+      describe: (i, j, v) => t("{a} → {b}: {v}", { a: visible(rec.tokens[i]), b: visible(rec.tokens[j]), v: fixed(v, rec.decimals) }),
+      onSelect: (i) => { spec.selected = i; showRow(i); } };
+    const hm = heatmap(box, spec, opts);
+    if (selected !== null) { spec.selected = selected; showRow(selected); }
+    else detail.append(note(t("Click a row, or press Enter on it, to list that token's weights by name.")));
+    return { heatmap: hm, destroy() { hm.destroy(); container.replaceChildren(); } };
+  }
+
+  // ---------- the trace: ◀ ▶, play, a slider; every row with its formula ----------
+  const ROWS = {
+    rnn: [["x", "x_t"], ["h_prev", "h_{t-1}"], ["x_proj", "W_xh x_t"], ["h_proj", "W_hh h_{t-1}"], ["bias", "b = b_ih + b_hh"],
+      ["pre", "z = W_xh x_t + W_hh h_{t-1} + b"], ["h", "h_t = tanh(z)"]],
+    lstm: [["x", "x_t"], ["h_prev", "h_{t-1}"], ["c_prev", "c_{t-1}"],
+      ["pre_f", "W_xf x_t + W_hf h_{t-1} + b_f"], ["f", "f = σ(W_xf x_t + W_hf h_{t-1} + b_f)"],
+      ["pre_i", "W_xi x_t + W_hi h_{t-1} + b_i"], ["i", "i = σ(W_xi x_t + W_hi h_{t-1} + b_i)"],
+      ["pre_o", "W_xo x_t + W_ho h_{t-1} + b_o"], ["o", "o = σ(W_xo x_t + W_ho h_{t-1} + b_o)"],
+      ["pre_g", "W_xg x_t + W_hg h_{t-1} + b_g"], ["g", "g = tanh(W_xg x_t + W_hg h_{t-1} + b_g)"],
+      ["c", "c_t = f⊙c_{t-1} + i⊙g"], ["h", "h_t = o⊙tanh(c_t)"]],
+    gru: [["x", "x_t"], ["h_prev", "h_{t-1}"], ["x_proj", "W_xh x_t (r|z|n)"], ["h_proj", "W_hh h_{t-1} (r|z|n)"],
+      ["r", "r = σ(W_xr x_t + W_hr h_{t-1} + b_r)"], ["z", "z = σ(W_xz x_t + W_hz h_{t-1} + b_z)"],
+      ["hn", "W_hn h_{t-1} + b_hn"], ["n", "n = tanh(W_xn x_t + b_xn + r⊙(W_hn h_{t-1} + b_hn))"],
+      ["h", "h_t = (1 − z)⊙n + z⊙h_{t-1}"]],
+  };
+  const ROW_NAMES = () => ({ x: t("input vector"), h_prev: t("previous hidden state"), c_prev: t("previous cell state"),
+    x_proj: t("input part"), h_proj: t("recurrent part"), bias: t("bias"), pre: t("before tanh"),
+    pre_f: t("forget gate, before σ"), pre_i: t("input gate, before σ"), pre_o: t("output gate, before σ"), pre_g: t("candidate, before tanh"),
+    f: t("forget gate"), i: t("input gate"), o: t("output gate"), g: t("candidate"), c: t("cell state"), h: t("hidden state"),
+    r: t("reset gate"), z: t("update gate"), hn: t("what the reset gate scales"), n: t("candidate") });
+  const GATES = { rnn: ["h"], lstm: ["i", "f", "g", "o"], gru: ["r", "z", "n"] };
+  function bars(values) {
+    const m = Math.max(1, ...values.map(Math.abs));
+    return el("span", { class: "sv-minibars", "aria-hidden": "true" }, values.slice(0, 16).map((v) =>
+      el("span", { class: "sv-minibar" }, el("i", { class: v >= 0 ? "sv-pos" : "sv-neg", style: `height:${(Math.abs(v) / m) * 50}%` }))));
+  }
+  function matrix(name, m, rowNames) {
+    const rows = Array.isArray(m[0]) ? m : m.map((v) => [v]);
+    return el("table", { class: "sv-table sv-matrix" }, el("caption", {}, name, ` [${rows.length}×${rows[0].length}]`),
+      rows.map((r, k) => el("tr", {}, el("th", {}, rowNames ? rowNames[k] : String(k)), r.map((v) => el("td", { class: "sv-num" }, signed(v, 4))))));
+  }
+  function inputSource(rec) {
+    if (rec.input_kind === "trained_embedding") return t("x_t comes from the trained model's own embedding layer.");
+    let s = rec.input_kind === "last_hidden_state" ? t("x_t is last_hidden_state of {model} (the encoder's output).", { model: rec.model })
+      : t("x_t comes from the rows of {model}'s input embedding matrix (one row per token id), not from last_hidden_state.", { model: rec.model });
+    if (rec.input_pca) s += " " + t("Reduced to {k} numbers by PCA over the whole vocabulary's embedding matrix: x = (e − mean)·V_k.", { k: rec.input_pca });
+    return s;
+  }
+  function trace(container, rec, opts) {
+    opts = opts || {};
+    container.replaceChildren();
+    const T = rec.steps.length, H = rec.hidden, names = ROW_NAMES();
+    container.append(el("p", { class: "sv-source" }, el("strong", {}, "x_t: "), inputSource(rec)));
+    if (rec.dropped) {
+      container.append(note(t("A trace reads at most {limit} tokens: the last {dropped} are left out.", { limit: rec.max_length, dropped: count(rec.dropped) }), "sv-warn"));
+    }
+    const gateRows = [];
+    for (const g of GATES[rec.cell]) for (let k = 0; k < H; k++) gateRows.push(`${g}${k + 1}`);
+    const label = { W_ih: "W_xh (torch: W_ih)", W_hh: "W_hh", b: "b = b_ih + b_hh", b_ih: "b_ih", b_hh: "b_hh" };
+    const small = Object.values(rec.weights).every((m) => !m.shape);
+    if (small) {
+      container.append(el("div", { class: "sv-matrices" }, Object.entries(rec.weights).map(([k, m]) => matrix(label[k] || k, m, gateRows))));
+      container.append(note(t("Rows are grouped by gate in torch's order ({order}); the lecture reads them as forget, input, output, candidate.",
+        { order: GATES[rec.cell].join(", ") })));
+    } else {
+      const shape = (m) => (m.shape ? m.shape : [m.length, Array.isArray(m[0]) ? m[0].length : 1]).join("×");
+      container.append(note(t("Weights: {list}. Small settings print every number.", {
+        list: Object.entries(rec.weights).map(([k, m]) => `${label[k] || k} [${shape(m)}]`).join(", ") })));
+    }
+    const slider = el("input", { type: "range", min: "0", max: String(T - 1), value: "0", class: "sv-slider", "aria-label": t("time step") });
+    const prev = el("button", { type: "button", class: "sv-step", "aria-label": t("previous step") }, "◀");
+    const next = el("button", { type: "button", class: "sv-step", "aria-label": t("next step") }, "▶");
+    const play = el("button", { type: "button", class: "sv-play" }, t("play"));
+    const label2 = el("p", { class: "sv-big sv-steplabel", "aria-live": "polite" });
+    const table = el("table", { class: "sv-table sv-steps" });
+    const gates = el("p", { class: "sv-note" });
+    container.append(el("div", { class: "sv-stepper" }, prev, play, next, slider), label2, gates, table);
+    let timer = null;
+    function render() {
+      const tt = +slider.value, step = rec.steps[tt];
+      label2.textContent = t("t = {t} of {last} · token {token}", { t: tt, last: T - 1, token: visible(step.token) });
+      prev.disabled = tt === 0; next.disabled = tt === T - 1;
+      table.replaceChildren(el("tr", {}, el("th", {}, t("quantity")), el("th", {}, t("formula")), el("th", {}, t("values")), el("th", {}, "")),
+        ...ROWS[rec.cell].filter(([k]) => step[k] !== undefined).map(([k, formula]) => {
+          const v = step[k];
+          return el("tr", { "data-key": k }, el("th", {}, el("code", {}, k), el("small", {}, names[k] || "")),
+            el("td", { class: "sv-formula" }, formula),
+            el("td", { class: "sv-values" }, v.slice(0, 8).map((x) => signed(x, 4)).join(" ") + (v.length > 8 ? ` … (${v.length})` : "")),
+            el("td", {}, bars(v)));
+        }));
+      gates.textContent = step.gate_means ? t("mean gates at this step: forget f̄ = {f}, input ī = {i}, output ō = {o}",
+        { f: fixed(step.gate_means.f, 2), i: fixed(step.gate_means.i, 2), o: fixed(step.gate_means.o, 2) }) : "";
+      if (opts.onStep) opts.onStep(tt);
+    }
+    function go(tt) { slider.value = String(Math.max(0, Math.min(T - 1, tt))); render(); }
+    function stop() { if (timer) { clearInterval(timer); timer = null; } play.textContent = t("play"); play.setAttribute("aria-pressed", "false"); }
+    prev.addEventListener("click", () => { stop(); go(+slider.value - 1); });
+    next.addEventListener("click", () => { stop(); go(+slider.value + 1); });
+    slider.addEventListener("input", () => { stop(); render(); });
+    play.addEventListener("click", () => {
+      if (timer) return stop();
+      if (+slider.value >= T - 1) go(0);
+      play.textContent = t("pause"); play.setAttribute("aria-pressed", "true");
+      timer = setInterval(() => { if (+slider.value >= T - 1) stop(); else go(+slider.value + 1); }, opts.interval || 900);
+    });
+    go(opts.step || 0);
+    return { go, stop, destroy() { stop(); container.replaceChildren(); } };
+  }
+
+  function backward(container, rec) {
+    container.replaceChildren();
+    if (!rec.backward) return { destroy() {} };
+    const b = rec.backward;
+    container.append(note(t("L = ‖h_T‖² (the squared norm of the last hidden state)") + ` = ${fixed(b.value, 4)}`));
+    container.append(note(t("Weight sharing: every step adds its share to dW_hh; the shares sum to dW_hh (largest difference {e}).",
+      { e: sci(b.dW_hh_sum_error || 0, 2) })));
+    container.append(el("table", { class: "sv-table" },
+      el("tr", {}, el("th", {}, "t"), el("th", {}, t("token")), el("th", {}, "‖∂L/∂h_t‖"), el("th", {}, "‖dW_hh(t)‖")),
+      b.steps.map((s) => el("tr", {}, el("td", {}, String(s.t)), el("td", {}, visibleNode(s.token)),
+        el("td", { class: "sv-num" }, sci(s.dh_norm)), el("td", { class: "sv-num" }, sci(s.dW_hh_norm))))));
+    return { destroy() { container.replaceChildren(); } };
+  }
+
+  // ---------- gradient flow: log-scale chart, gridlines at exact powers of ten, numbers on both axes ----------
+  const CELL_COLOURS = { rnn: "#1f5fa8", lstm: "#b3261e", gru: "#2e7d32" };
+  function niceStep(span, target) {
+    const raw = span / Math.max(1, target), p = Math.pow(10, Math.floor(Math.log10(raw)));
+    return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) || raw;
+  }
+  function gradflow(container, rec) {
+    container.replaceChildren();
+    const NS = "http://www.w3.org/2000/svg";
+    const svgEl = (tag, attrs, text) => {
+      const n = document.createElementNS(NS, tag);
+      for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+      if (text !== undefined) n.textContent = text;
+      return n;
+    };
+    const legend = el("p", { class: "sv-legend" }, Object.keys(rec.cells).map((name) =>
+      el("span", { class: "sv-swatch" }, el("i", { style: `background:${CELL_COLOURS[name]}` }), name.toUpperCase())));
+    const svg = svgEl("svg", { role: "img", "aria-label": t("gradient norms per step, log scale"), class: "sv-chart" });
+    const wrap = el("div", { class: "sv-chartwrap" }, svg);
+    container.append(legend, wrap);
+    const floor = 1e-300;
+    const logs = Object.values(rec.cells).flatMap((c) => c.grad_norms.filter((v) => v > 0).map((v) => Math.log10(Math.max(v, floor))));
+    let lo = Math.floor(Math.min(...logs)), hi = Math.ceil(Math.max(...logs));
+    if (hi <= lo) hi = lo + 1;
+    function draw() {
+      const fs = fontPx(container, 0.8), W = Math.max(260, wrap.clientWidth), H = Math.round(Math.max(240, Math.min(420, W * 0.5)));
+      const L = fs * 4 + 8, R = 14, T = 10, B = fs * 3 + 14, n = rec.steps;
+      svg.setAttribute("width", W); svg.setAttribute("height", H); svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+      svg.replaceChildren();
+      svg.style.fontSize = fs + "px";
+      const X = (k) => L + (k / Math.max(1, n - 1)) * (W - L - R);
+      const Y = (lg) => T + (1 - (lg - lo) / (hi - lo)) * (H - T - B);
+      const decades = hi - lo, fit = Math.max(2, Math.floor((H - T - B) / (fs * 1.8)));
+      const every = Math.ceil(decades / fit);
+      const yticks = svgEl("g", { class: "sv-yticks" });
+      for (let k = lo; k <= hi; k++) {
+        const labelled = (k - lo) % every === 0;
+        if (!labelled && decades > 60) continue;
+        const y = Y(k);
+        yticks.append(svgEl("line", { x1: L, x2: W - R, y1: y, y2: y, stroke: labelled ? "#c4c4c4" : "#e6e6e6", "data-power": k }));
+        if (labelled) {
+          const text = svgEl("text", { x: L - 6, y: y + fs * 0.35, "text-anchor": "end", fill: "#111", class: "sv-ytick", "data-value": `1e${k}` });
+          text.append("10");
+          text.append(svgEl("tspan", { dy: -fs * 0.4, "font-size": Math.round(fs * 0.8) }, String(k).replace("-", "−")));
+          yticks.append(text);
+        }
+      }
+      svg.append(yticks);
+      const step = niceStep(n - 1, Math.max(2, Math.floor((W - L - R) / (fs * 4))));
+      const xticks = svgEl("g", { class: "sv-xticks" });
+      for (let k = 0; k <= n - 1 + 1e-9; k += step) {
+        xticks.append(svgEl("line", { x1: X(k), x2: X(k), y1: H - B, y2: H - B + 5, stroke: "#555" }));
+        xticks.append(svgEl("text", { x: X(k), y: H - B + fs + 6, "text-anchor": "middle", fill: "#111", class: "sv-xtick" }, String(Math.round(k))));
+      }
+      svg.append(xticks);
+      svg.append(svgEl("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, stroke: "#555" }));
+      svg.append(svgEl("line", { x1: L, x2: L, y1: T, y2: H - B, stroke: "#555" }));
+      Object.entries(rec.cells).forEach(([name, c]) => {
+        const pts = c.grad_norms.map((v, k) => `${X(k).toFixed(1)},${Y(Math.log10(Math.max(v, floor))).toFixed(1)}`).join(" ");
+        svg.append(svgEl("polyline", { fill: "none", stroke: CELL_COLOURS[name], "stroke-width": 2.5, points: pts, "data-cell": name }));
+      });
+      svg.append(svgEl("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", fill: "#111" },
+        t("step k (the loss is at the last step)")));
+    }
+    draw();
+    container.append(note(t("y: ‖∂L/∂h_k‖ on a log scale; gridlines at exact powers of ten.")));
+    const lines = Object.entries(rec.cells).map(([name, c]) => t("{cell}: ‖∂L/∂h_0‖ = {first}, {kept} of the last step's gradient reaches the first step",
+      { cell: name.toUpperCase(), first: sci(c.grad_norms[0]), kept: sci(c.kept) }));
+    if (rec.cells.lstm && rec.cells.lstm.forget_mean_overall !== undefined) {
+      lines.push(t("LSTM mean forget gate f̄ = {f}: along the cell state a gradient keeps about f̄ per step.", { f: fixed(rec.cells.lstm.forget_mean_overall, 3) }));
+    }
+    container.append(el("ul", { class: "sv-list" }, lines.map((s) => el("li", {}, s))));
+    const stop = onResize(wrap, draw);
+    return { svg, redraw: draw, destroy() { stop(); container.replaceChildren(); } };
+  }
+
+  function prediction(container, rec) {
+    container.replaceChildren();
+    container.append(el("p", { class: "sv-big" }, t("label {label} ({p}%)", { label: rec.label, p: fixed(rec.probability * 100, 1) })));
+    container.append(note(Object.entries(rec.probabilities).map(([k, v]) => `${k}: ${fixed(v * 100, 1)}%`).join(" · ")));
+    if (rec.trace) {
+      const box = el("div");
+      container.append(box);
+      trace(box, rec.trace, {});
+    }
+    return { destroy() { container.replaceChildren(); } };
+  }
+
+  V.views = { normalization, tokens, ids, comparison, embedding, similarity, words, attention, trace, backward, gradflow, prediction };
+  V.render = function (container, view, record, options) {
+    const fn = V.views[view];
+    if (!fn) throw new Error("unknown view " + view);
+    container.classList.add("seqlab-view");
+    return fn(container, record, options || {});
+  };
+  root.SeqlabViews = V;
+})(typeof window !== "undefined" ? window : globalThis);
