@@ -4,12 +4,9 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from seqlab.web.app import create_app
-from seqlab.web.service import ServeConfig
+from tests.web.conftest import make_app
 
-app = create_app(ServeConfig(wordvec_korean=2000, wordvec_english=200), warm=False)
-app.state.service._build_wordvectors()
-schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+schema = schemathesis.openapi.from_asgi("/openapi.json", make_app())
 
 
 @schema.parametrize()

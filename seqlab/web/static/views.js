@@ -216,7 +216,7 @@
   function ids(container, rec) {
     container.replaceChildren();
     const first = (rec.special_tokens_mask || []).findIndex((s) => !s);
-    if (first >= 0) {
+    if (first >= 0 && rec.vocab_size) {
       container.append(note(t("Each token becomes its number in a vocabulary of {size} tokens: {token} → {id}.",
         { size: count(rec.vocab_size), token: visible(rec.tokens[first]), id: rec.input_ids[first] })));
     }
@@ -377,16 +377,19 @@
   // ---------- stage 4: embedding ----------
   function embedding(container, rec, opts) {
     container.replaceChildren();
-    container.append(el("pre", { class: "sv-shape" }, rec.shape_explained.join("\n")));
+    // the API's record carries the heatmap's numbers; a bare EmbeddingRecord.to_dict(full=True) the whole matrix
+    const rows = rec.heatmap || (rec.last_hidden_state || rec.preview).map((row) => row.slice(0, 64));
+    const dims = rec.heatmap_dims || rows[0].length;
+    container.append(el("pre", { class: "sv-shape" }, (rec.shape_explained || [`last_hidden_state.shape = [${rec.shape.join(", ")}]`]).join("\n")));
     if (rec.dropped) {
       container.append(note(t("The text has {total} tokens, but {model} reads at most {limit}: the last {dropped} were dropped, and these vectors cover the first {limit}.",
         { total: count(rec.tokens.length + rec.dropped), model: rec.model, limit: count(rec.max_length), dropped: count(rec.dropped) }), "sv-warn"));
     }
     container.append(note(t("Heatmap: one row per token, the first {k} of its {h} numbers (last_hidden_state[0, t, :{k}]).",
-      { k: rec.heatmap_dims, h: rec.shape[2] })));
+      { k: dims, h: rec.shape[2] })));
     const box = el("div");
     container.append(box);
-    const hm = heatmap(box, { rows: rec.heatmap, rowLabels: rec.tokens, colTitle: t("dimension (0 = the first number of the vector)"),
+    const hm = heatmap(box, { rows, rowLabels: rec.tokens, colTitle: t("dimension (0 = the first number of the vector)"),
       label: t("token vectors"), scale: "diverging", decimals: 2, legend: t("colour: the value of each number"),
       describe: (i, j, v) => t("token {i} {token} · dimension {j}: {v}", { i, token: visible(rec.tokens[i]), j, v: signed(v, 4) }) }, opts);
     return { heatmap: hm, destroy() { hm.destroy(); container.replaceChildren(); } };

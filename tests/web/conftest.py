@@ -1,0 +1,121 @@
+"""Shared web fixtures: one app under TestClient, one real server and one headless chromium for the whole session.
+
+The word vectors of the analogy panel are built once with a small vocabulary (3,000 Korean and
+300 English words; cached in the session's SEQLAB_HOME), so no test waits for the full build.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SMALL = {"wordvec_korean": 3000, "wordvec_english": 300}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_app(**config):
+    from seqlab.web.app import create_app
+    from seqlab.web.service import ServeConfig
+
+    app = create_app(ServeConfig(**{**SMALL, "allow_hosts": ("testserver",), **config}), warm=False)
+    app.state.service._build_wordvectors()  # now, not in a background thread the test would outlive
+    return app
+
+
+@pytest.fixture(scope="session")
+def client():
+    from fastapi.testclient import TestClient
+
+    with TestClient(make_app()) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def server():
+    """A real uvicorn server on a free loopback port (sockets: urllib, HEAD, the browser)."""
+    import uvicorn
+
+    port = free_port()
+    app = make_app(port=port)
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 120
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which("chromium") and not shutil.os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def open_page(server, browser):
+    """``open_page("/?lang=en", width=1200)`` -> a ready page (pipeline run once); JS errors fail the test."""
+    contexts, errors = [], []
+
+    def open_(path: str = "/?lang=en", width: int = 1200, height: int = 900, ready: bool = True, **context):
+        ctx = browser.new_context(viewport={"width": width, "height": height}, **context)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server + path)
+        if ready:
+            page.wait_for_selector("body[data-ready='1']", timeout=120_000)
+        return page
+
+    yield open_
+    for ctx in contexts:
+        ctx.close()
+    assert errors == [], errors
+
+
+def idle(page, timeout: int = 60_000) -> None:
+    """Wait until no panel is busy and Run is enabled again."""
+    page.wait_for_function("!document.querySelector('#run').disabled && "
+                           "!document.querySelector('[aria-busy=\"true\"]:not(#p-words)')", timeout=timeout)
+
+
+# words of four or more Latin letters that may appear on the Korean page: identifiers, model and unit names
+ALLOWED = {"seqlab", "json", "html", "lstm", "rnn", "gru", "bptt", "tanh", "kiwi", "char", "whitespace", "minilm",
+           "english", "morpheme", "docs", "redoc", "openapi", "small", "mean", "pooling", "query", "passage",
+           "attention", "nanumgothic", "torch", "cosine", "unicode"}
+
+
+def english_words(text: str) -> list[str]:
+    """Latin words of four or more letters that are not identifiers (W_xh, last_hidden_state, e5-small) or names."""
+    found = []
+    for m in re.finditer(r"[A-Za-z][A-Za-z']{3,}", text):
+        a, b = m.span()
+        before, after = text[a - 1: a] if a else "", text[b: b + 1]
+        if (before and before in "_./-\\@=<`0123456789#") or (after and after in "_./(-=>`[0123456789"):
+            continue
+        word = m.group(0)
+        if word.lower() in ALLOWED or word.isupper():
+            continue
+        found.append(word)
+    return found
