@@ -36,6 +36,7 @@ class ForecastConfig:
     test_fraction: float = 0.2  # the last part, forecast one step ahead
     seed: int = 13
     baselines: bool = True  # also fit auto-ARIMA and auto-ETS (an AIC search: minutes on 2 cores)
+    threads: int = 1  # PyTorch CPU threads: one is fastest for a model this small, and robust on a busy machine
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -125,16 +126,21 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None,
     if on_phase:
         on_phase(N_("training the LSTM"))
     lstm_started = time.perf_counter()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(cfg.threads)
     model = Forecaster()
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=1e-4)
     xt, yt = torch.tensor(X_train, dtype=torch.float32), torch.tensor(Y_train, dtype=torch.float32)
     losses = []
-    for _i in range(cfg.epochs):
-        loss = torch.nn.functional.mse_loss(model(xt), yt)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        losses.append(float(loss.detach()))
+    try:
+        for _i in range(cfg.epochs):
+            loss = torch.nn.functional.mse_loss(model(xt), yt)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(float(loss.detach()))
+    finally:
+        torch.set_num_threads(threads)
     with torch.no_grad():
         change = model(torch.tensor(X_test, dtype=torch.float32)).numpy() * std + mean
     pred = y[test_start - 1 : n - 1] + change  # last value + the predicted change
