@@ -1,20 +1,28 @@
-"""Load test of the web app on loopback: 50 concurrent clients on /api/trace and /api/tokenize for 30 s.
+"""Mixed load on the web app: 30 clients cycling tokenize, embed, trace, attention and similarity for 20 s.
 
-    python benchmarks/bench_web.py [--clients 50] [--seconds 30]
+    python benchmarks/bench_web.py [--clients 30] [--seconds 20]
 
-Starts ``seqlab serve`` as its own process, waits until it answers, then runs
-the clients against it: with ``wrk`` (Debian's package; C, so the load
-generator takes little of the 2 cores) half the clients hold connections to
-each route; without it, asyncio + httpx clients alternate the two routes.
-A 20-token Korean sentence; trace is an LSTM with hidden size 4.
-Reports errors, p50/p95 latency per route and the throughput.
+Starts the app in its own process (uvicorn, as ``seqlab serve`` runs it, with the
+analogy panel's word vectors built from a small vocabulary so that no build competes
+for the cores), waits until it answers, then runs asyncio + httpx clients against it on
+the same machine. Each client sends NSMC reviews from the test fixture (a different text
+each time, so no cache answers for the server), one route after the other; a 503 is
+honoured like a browser would, by waiting its Retry-After. Prints p50/p95/max latency
+of the successful answers and the number of 503s per route, the machine's load before
+the run, and the payload sizes of attention (11, 99 and 128 tokens) and of the largest
+trace (250 tokens, hidden 64, full and backward).
+
+Targets (issue 16): p95 < 300 ms for tokenize, trace and embed, < 1 s for attention; attention
+at 128 tokens at most 1 MB per request.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import os
+import random
 import subprocess
 import sys
 import time
@@ -23,111 +31,151 @@ from pathlib import Path
 import numpy as np
 from common import machine
 
-TEXT = "이 영화 정말 재밌어요 배우들 연기도 좋고 음악도 최고였어요 강추"  # 20 tokens with <s> and </s>
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "nsmc_sample.tsv"
+ROUTES = ("/api/tokenize", "/api/embed", "/api/trace", "/api/attention", "/api/similarity")
+TARGETS = {"/api/tokenize": 300, "/api/embed": 300, "/api/trace": 300, "/api/attention": 1000}
+LONG = "이 영화 정말 재밌어요 배우들 연기도 좋고 음악도 최고였어요 강추 "
 
 
-async def client(http, url, deadline, latencies, errors, k):
+def reviews() -> list[str]:
+    with open(FIXTURE, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
+    return [r[1] for r in rows if r[1].strip()]
+
+
+def body(route: str, rng: random.Random, texts: list[str]) -> dict:
+    text = rng.choice(texts)
+    if route == "/api/trace":
+        return {"text": text, "cell": rng.choice(["lstm", "gru", "rnn"]), "hidden": 4, "backward": True}
+    if route == "/api/attention":
+        return {"text": text, "layer": rng.randrange(12), "head": rng.choice([None, rng.randrange(12)])}
+    if route == "/api/similarity":
+        return {"a": text, "b": rng.choice(texts)}
+    return {"text": text}
+
+
+async def client(http, url, deadline, k, texts, results):
+    rng = random.Random(k)
     i = k
     while time.perf_counter() < deadline:
-        route = "/api/trace" if i % 2 else "/api/tokenize"
-        body = {"text": TEXT, "cell": "lstm", "hidden": 4} if route == "/api/trace" else {"text": TEXT}
+        route = ROUTES[i % len(ROUTES)]
         t0 = time.perf_counter()
         try:
-            r = await http.post(url + route, json=body)
-            ok = r.status_code == 200
+            r = await http.post(url + route, json=body(route, rng, texts))
+            status = r.status_code
         except Exception:  # counted, never fatal
-            ok = False
-        (latencies[route] if ok else errors).append(time.perf_counter() - t0)
+            status, r = 0, None
+        results.append((route, status, time.perf_counter() - t0))
+        if status == 503 and r is not None:  # wait as the server asks, like the page does
+            await asyncio.sleep(min(float(r.headers.get("retry-after", "1")), 5.0))
         i += 1
 
 
-async def run(url, clients, seconds):
+async def load(url, clients, seconds, texts):
     import httpx
 
-    latencies = {"/api/tokenize": [], "/api/trace": []}
-    errors = []
+    results: list[tuple[str, int, float]] = []
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(limits=limits, timeout=60) as http:
         deadline = time.perf_counter() + seconds
-        await asyncio.gather(*(client(http, url, deadline, latencies, errors, k) for k in range(clients)))
-    return latencies, errors
-
-
-WRK_SCRIPT = """
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '%s'
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %%d %%d %%.3f %%.3f %%.3f\\n", summary.requests,
-    e.connect + e.read + e.write + e.status + e.timeout, latency:percentile(50) / 1000,
-    latency:percentile(95) / 1000, latency.max / 1000))
-end
-"""
-
-
-def run_wrk(url, clients, seconds):
-    import json
-    import shutil
-    import tempfile
-
-    bodies = {"/api/tokenize": {"text": TEXT}, "/api/trace": {"text": TEXT, "cell": "lstm", "hidden": 4}}
-    procs, results = {}, {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for route, body in bodies.items():
-            script = Path(tmp) / (route.strip("/").replace("/", "_") + ".lua")
-            script.write_text(WRK_SCRIPT % json.dumps(body, ensure_ascii=False), encoding="utf-8")
-            procs[route] = subprocess.Popen([shutil.which("wrk"), "-t1", f"-c{clients // 2}", f"-d{seconds:.0f}s",
-                                             "-s", str(script), url + route], stdout=subprocess.PIPE, text=True)
-        for route, proc in procs.items():
-            line = next(l for l in proc.communicate()[0].splitlines() if l.startswith("RESULT"))
-            n, errors, p50, p95, mx = line.split()[1:]
-            results[route] = (int(n), int(errors), float(p50), float(p95), float(mx))
+        await asyncio.gather(*(client(http, url, deadline, k, texts, results) for k in range(clients)))
     return results
+
+
+def serve(port: int) -> None:
+    """The server process: the app as ``seqlab serve`` builds it (small word-vector vocabulary)."""
+    import uvicorn
+
+    from seqlab.web.app import create_app
+    from seqlab.web.service import ServeConfig
+
+    app = create_app(ServeConfig(port=port, wordvec_korean=3000, wordvec_english=300))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
+def text_of(http, url: str, tokens: int) -> tuple[str, int]:
+    """A Korean text of about ``tokens`` e5 tokens (specials included)."""
+    words = (LONG * 40).split()
+    lo, hi = 1, len(words)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        n = len(http.post(url + "/api/tokenize", json={"text": " ".join(words[:mid])}).json()["tokens"])
+        lo, hi = (mid + 1, hi) if n < tokens else (lo, mid)
+    text = " ".join(words[:lo])
+    return text, len(http.post(url + "/api/tokenize", json={"text": text}).json()["tokens"])
+
+
+def payloads(url: str) -> list[str]:
+    import httpx
+
+    lines = []
+    with httpx.Client(timeout=120) as http:
+        for n in (11, 99, 128):
+            text, got = text_of(http, url, n)
+            head = http.post(url + "/api/attention", json={"text": text, "layer": 0, "head": 0})
+            mean = http.post(url + "/api/attention", json={"text": text, "layer": 0, "head": None})
+            lines.append(f"  /api/attention  {got:3d} tokens: one head {len(head.content) / 1024:7.1f} KB, "
+                         f"mean over heads {len(mean.content) / 1024:7.1f} KB")
+        text, got = text_of(http, url, 250)
+        for full in (False, True):
+            r = http.post(url + "/api/trace", json={"text": text, "hidden": 64, "backward": True, "full": full})
+            lines.append(f"  /api/trace      {got:3d} tokens, hidden 64, backward{', full' if full else '      '}: "
+                         f"{len(r.content) / 2**20:5.2f} MB (status {r.status_code})")
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--clients", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--port", type=int, default=8791)
-    parser.add_argument("--httpx", action="store_true", help="use the Python clients even when wrk is installed")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    exe = Path(sys.executable).parent / "seqlab"
-    server = subprocess.Popen([str(exe), "serve", "--port", str(args.port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, env={**os.environ})
+    if args.serve:
+        return serve(args.port)
+    server = subprocess.Popen([sys.executable, __file__, "--serve", "--port", str(args.port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
     url = f"http://127.0.0.1:{args.port}"
+    texts = reviews()
     try:
         import httpx
 
-        for _ in range(600):
+        for _ in range(1200):
             try:
-                if httpx.get(url + "/api/models", timeout=1).status_code == 200:
+                if httpx.get(url + "/api/wordvectors", timeout=2).json()["state"] == "ready":
                     break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        tokens = len(httpx.post(url + "/api/tokenize", json={"text": TEXT}).json()["tokens"])
-        asyncio.run(run(url, 5, 3))  # warm-up
-        import shutil
-
-        if shutil.which("wrk") and not args.httpx:
-            results = run_wrk(url, args.clients, args.seconds)
-            client = "wrk"
-        else:
-            latencies, errors = asyncio.run(run(url, args.clients, args.seconds))
-            results = {route: (len(v), len(errors) // 2, np.percentile(np.array(v) * 1000, 50),
-                               np.percentile(np.array(v) * 1000, 95), max(v) * 1000) for route, v in latencies.items()}
-            client = "httpx"
+            except (httpx.HTTPError, ValueError):
+                pass
+            time.sleep(0.5)
+        asyncio.run(load(url, 5, 5, texts))  # warm-up: first calls of every route
+        tokens = [len(httpx.post(url + "/api/tokenize", json={"text": t}).json()["tokens"]) for t in texts[:200]]
+        load_before = os.getloadavg()
+        results = asyncio.run(load(url, args.clients, args.seconds, texts))
+        sizes = payloads(url)
     finally:
         server.terminate()
         server.wait()
-    total = sum(r[0] for r in results.values())
-    errors = sum(r[1] for r in results.values())
-    print(f"{machine()} · {args.clients} clients ({client}), {args.seconds:.0f} s, {tokens}-token sentence, server and "
-          f"clients on the same 2 cores")
-    print(f"requests: {total:,} ok, {errors} errors · throughput {total / args.seconds:,.0f} requests/s")
-    for route, (n, _, p50, p95, mx) in results.items():
-        print(f"  {route:15} n={n:6,}  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  max {mx:7.1f} ms")
+    ok = [r for r in results if r[1] == 200]
+    print(f"{machine()} · load average before the run {load_before[0]:.2f} (1 min), {load_before[1]:.2f} (5 min) · "
+          f"{args.clients} clients (httpx, asyncio), {args.seconds:.0f} s, server and clients on the same cores")
+    print(f"texts: NSMC reviews, median {int(np.median(tokens))} tokens (p95 {int(np.percentile(tokens, 95))}); "
+          f"{len(ok):,} answers 200 ({len(ok) / args.seconds:,.1f}/s), "
+          f"{sum(r[1] == 503 for r in results)} answers 503, {sum(r[1] not in (200, 503) for r in results)} errors")
+    for route in ROUTES:
+        lat = np.array([r[2] for r in ok if r[0] == route]) * 1000
+        busy = sum(r[1] == 503 for r in results if r[0] == route)
+        target = TARGETS.get(route)
+        verdict = "" if target is None or not len(lat) else (
+            f"  target p95 < {target} ms: {'met' if np.percentile(lat, 95) < target else 'NOT met'}")
+        if len(lat):
+            print(f"  {route:16} n={len(lat):5,}  503s {busy:4}  p50 {np.percentile(lat, 50):7.1f} ms  "
+                  f"p95 {np.percentile(lat, 95):7.1f} ms  max {lat.max():7.1f} ms{verdict}")
+        else:
+            print(f"  {route:16} no successful answer ({busy} 503s)")
+    print("payload sizes:")
+    for line in sizes:
+        print(line)
 
 
 if __name__ == "__main__":
