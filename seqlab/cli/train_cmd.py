@@ -131,10 +131,9 @@ def register(app: typer.Typer) -> None:
                 seq2seq_terminal(summary, console())
             return
         if task == "forecast":
+            from seqlab.render.progress import counting_bar, interactive
             from seqlab.render.training import forecast_png, forecast_terminal
             from seqlab.training.forecast import forecast_config, train_forecast
-
-            from seqlab.render.progress import counting_bar, interactive
 
             cfg = forecast_config(seed=seed, epochs=epochs, hidden=hidden, lr=lr, baselines=baselines)
             with counting_bar(_("auto-ARIMA: order search by AIC"), _("models"), interactive()) as report:

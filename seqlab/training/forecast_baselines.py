@@ -136,8 +136,8 @@ def auto_ets(y: np.ndarray, test_start: int, season: int | None) -> Baseline:
     candidates, tried = [], 0
     with _quiet():
         for error, (trend, damped), seasonal in itertools.product(errors, trends, seasons):
-            spec = dict(error=error, trend=trend, damped_trend=damped, seasonal=seasonal[0] if seasonal else None,
-                        seasonal_periods=seasonal[1] if seasonal else None, initialization_method="estimated")
+            spec = {"error": error, "trend": trend, "damped_trend": damped, "seasonal": seasonal[0] if seasonal else None,
+                        "seasonal_periods": seasonal[1] if seasonal else None, "initialization_method": "estimated"}
             tried += 1
             try:
                 fit = ETSModel(train, **spec).fit(disp=False, maxiter=2000)

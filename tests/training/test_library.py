@@ -128,8 +128,7 @@ def test_seq2seq_constrained_loss_equals_the_two_logits_of_the_full_layer():
     """The constrained loss computes two logits per step alone; they are those of the whole output layer."""
     import torch
 
-    from seqlab.training.seq2seq import (Seq2SeqConfig, _tensors, build_model, char_vocab, make_example,
-                                         seq2seq_loss)
+    from seqlab.training.seq2seq import Seq2SeqConfig, _tensors, build_model, char_vocab, make_example, seq2seq_loss
 
     pairs = [("오늘날씨좋다", "오늘 날씨 좋다"), ("영화재밌다", "영화 재밌다"), ("정말최고", "정말 최고")]
     vocab = char_vocab([t for _s, t in pairs])
