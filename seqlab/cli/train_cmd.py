@@ -25,7 +25,7 @@ FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 
 
 def register(app: typer.Typer) -> None:
-    from seqlab.training.runs import TRAINERS
+    from seqlab.training.runs import BEST, TRAINERS
 
     @app.command(help=_("Train a model on labelled data; several models (comma-separated) end with one comparison "
                         "table. --task seq2seq trains spacing restoration on a pairs file; --task forecast an LSTM "
@@ -33,8 +33,10 @@ def register(app: typer.Typer) -> None:
     def train(
         data: Path = typer.Option(None, "--data", help=_("Training data: NSMC TSV, CSV, TSV or JSONL (pairs TSV for "
                                                          "seq2seq).")),
-        model: str = typer.Option("lstm", "--model", help=_("Classifier: {names} (comma-separated to compare). "
-                                                            "seq2seq: lstm or gru.").format(names=", ".join(TRAINERS))),
+        model: str = typer.Option("lstm", "--model", help=_("Classifier: {names} (comma-separated to compare); "
+                                                            "best is the most accurate model seqlab ships: {best}. "
+                                                            "seq2seq: lstm or gru.").format(names=", ".join(TRAINERS),
+                                                                                            best=BEST)),
         out: Path = typer.Option(..., "--out", "-o", help=_("Run directory (one subfolder per model when "
                                                             "comparing).")),
         task: str = typer.Option("classify", "--task", help=_("classify, seq2seq or forecast.")),
@@ -49,7 +51,7 @@ def register(app: typer.Typer) -> None:
                                                                          "0.5.")),
         seed: int = typer.Option(13, "--seed", help=_("Seed of the split, the initialization and the batches.")),
         epochs: int = typer.Option(None, "--epochs", help=_("Passes over the training set, 1 to 100 (default: the "
-                                                            "model's own: 3 for lstm/gru/rnn, 2 for seq2seq, 300 for "
+                                                            "model's own: 4 for lstm/gru/rnn, 2 for seq2seq, 300 for "
                                                             "forecast).")),
         batch_size: int = typer.Option(None, "--batch-size", help=_("Texts per optimizer step, 1 to 4096 (default: "
                                                                     "128; seq2seq 64).")),
@@ -63,10 +65,11 @@ def register(app: typer.Typer) -> None:
                                            help=_("Read the text both ways (default: bidirectional).")),
         patience: int = typer.Option(None, "--patience", help=_("Evaluations without improvement before stopping "
                                                                 "early, at least 1 (default: 2).")),
-        embedding: str = typer.Option(None, "--embedding", help=_("random, e5 (default), or a word2vec/FastText "
-                                                                  "file.")),
-        embed_dim: int = typer.Option(None, "--embed-dim", help=_("Embedding width, 2 to 2048 (default: 384 for e5, "
-                                                                  "128 for random).")),
+        embedding: str = typer.Option(None, "--embedding", help=_("word2vec (default: skip-gram vectors trained on "
+                                                                  "the training texts' tokens first), random, e5, or "
+                                                                  "a word2vec/FastText file.")),
+        embed_dim: int = typer.Option(None, "--embed-dim", help=_("Embedding width, 2 to 2048 (default: 200 for "
+                                                                  "word2vec, 384 for e5, 128 for random).")),
         freeze_embedding: bool = typer.Option(False, "--freeze-embedding", help=_("Keep the initial embedding "
                                                                                   "fixed.")),
         tokenizer: str = typer.Option("kiwi", "--tokenizer", help=_("Tokens of recurrent models: kiwi (morphemes), "

@@ -34,7 +34,7 @@ from seqlab.training.rundir import RunDir
 
 @dataclass
 class TrainConfig:
-    epochs: int = 3  # passes over the training set (early stopping may end sooner)
+    epochs: int = 4  # passes over the training set (early stopping may end sooner)
     batch_size: int = 128  # texts per optimizer step (the global batch under torchrun)
     lr: float = 2e-3  # peak learning rate of AdamW
     weight_decay: float = 0.01  # AdamW decoupled weight decay
@@ -46,6 +46,8 @@ class TrainConfig:
     bucket: bool = True  # length bucketing (False: pad every batch to max_length)
     seed: int = 13
     device: str = "auto"  # auto, cpu or cuda
+    threads: int = 1  # torch CPU threads: one is fastest for this small model on a shared 2-core machine
+    sparse_embedding: bool = True  # sparse gradients for the embedding table (SparseAdam): ~40% faster CPU steps
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -61,6 +63,67 @@ class TrainState:
     elapsed: float = 0.0
     seen_digest: str = ""  # sha256 chain over the global batches' sample indices, in order
     history: list[dict] = field(default_factory=list)
+
+
+class JointOptimizer:
+    """Several optimizers stepped as one (SparseAdam for the embedding table, AdamW for the rest).
+
+    ``param_groups`` and ``state_dict`` are those of one optimizer over all the parameters, in order,
+    so the learning-rate schedule and the checkpoints treat it like any other.
+    """
+
+    def __init__(self, *optimizers: torch.optim.Optimizer):
+        self.optimizers = optimizers
+
+    @property
+    def param_groups(self) -> list[dict]:
+        return [g for o in self.optimizers for g in o.param_groups]
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for o in self.optimizers:
+            o.zero_grad(set_to_none=set_to_none)
+
+    def step(self) -> None:
+        for o in self.optimizers:
+            o.step()
+
+    def _sizes(self) -> list[int]:
+        return [sum(len(g["params"]) for g in o.param_groups) for o in self.optimizers]
+
+    def state_dict(self) -> dict:
+        state, groups, offset = {}, [], 0
+        for o, size in zip(self.optimizers, self._sizes()):
+            sd = o.state_dict()
+            state.update({k + offset: v for k, v in sd["state"].items()})
+            groups += [{**g, "params": [i + offset for i in g["params"]]} for g in sd["param_groups"]]
+            offset += size
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, sd: dict) -> None:
+        offset, g = 0, 0
+        for o, size in zip(self.optimizers, self._sizes()):
+            n_groups = len(o.param_groups)
+            groups = [{**grp, "params": [i - offset for i in grp["params"]]} for grp in sd["param_groups"][g:g + n_groups]]
+            state = {int(k) - offset: v for k, v in sd["state"].items() if offset <= int(k) < offset + size}
+            o.load_state_dict({"state": state, "param_groups": groups})
+            offset, g = offset + size, g + n_groups
+
+
+def make_optimizer(model, cfg: TrainConfig, world: int):
+    """(optimizer, the parameters whose gradient norm is clipped). With ``cfg.sparse_embedding`` (one
+    process), the embedding table gets sparse gradients: a step then touches only the rows of the
+    batch's tokens instead of all of them."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    emb = getattr(model, "embedding", None)
+    sparse = (cfg.sparse_embedding and world == 1 and isinstance(emb, torch.nn.Embedding)
+              and emb.weight.requires_grad)
+    if isinstance(emb, torch.nn.Embedding):
+        emb.sparse = sparse
+    if not sparse:
+        return torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay), params
+    dense = [p for p in params if p is not emb.weight]
+    return JointOptimizer(torch.optim.SparseAdam([emb.weight], lr=cfg.lr),
+                          torch.optim.AdamW(dense, lr=cfg.lr, weight_decay=cfg.weight_decay)), dense
 
 
 def lr_at(step: int, total: int, peak: float, warmup: float) -> float:
@@ -114,8 +177,7 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
     rank, world = distributed()
     torch.manual_seed(cfg.seed)
     model.to(device)
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    optimizer, params = make_optimizer(model, cfg, world)
     ddp = model
     if world > 1:
         ddp = torch.nn.parallel.DistributedDataParallel(model)

@@ -25,13 +25,13 @@ CELLS = ("lstm", "gru", "rnn")
 @dataclass
 class RecurrentConfig:
     cell: str = "lstm"  # lstm, gru or rnn
-    embed_dim: int = 384  # must equal the initializer's width (384 for e5-small)
+    embed_dim: int = 200  # must equal the initializer's width (384 for e5-small)
     hidden: int = 128  # hidden size per direction
     layers: int = 1  # stacked recurrent layers
     bidirectional: bool = True  # read the review both ways
     dropout: float = 0.3  # on the embeddings, between layers and before the classifier
     pooling: str = "max+mean"  # over time steps: last, max, mean or max+mean
-    embedding_init: str = "e5"  # random, e5 (its input embeddings) or a word2vec/FastText file
+    embedding_init: str = "word2vec"  # word2vec (trained on the training texts), random, e5, or a vectors file
     freeze_embedding: bool = False  # keep the initial embedding fixed
     vocab_size: int = 0  # set from the prepared vocabulary
     num_classes: int = 2
@@ -80,7 +80,8 @@ class RecurrentClassifier(nn.Module):
 def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> tuple[np.ndarray, int]:
     """The starting embedding matrix (V, E) and how many rows were initialized from a source.
 
-    ``random``: normal, std 0.1. ``e5``: e5-small's input embeddings: for e5 pieces the piece's
+    ``random`` and ``word2vec``: normal, std 0.1 (``word2vec`` rows are then overwritten by vectors
+    trained on the training texts: :mod:`seqlab.training.word2vec_init`). ``e5``: e5-small's input embeddings: for e5 pieces the piece's
     own row; for words or morphemes (kiwi), the mean of the rows of the e5 pieces they split
     into. A word2vec/FastText file: the word's vector where it has one. Anything not covered
     keeps its random row; ``<pad>`` is zero.
@@ -109,7 +110,7 @@ def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> 
             if ids:
                 matrix[i] = table[ids].mean(axis=0)
                 covered += 1
-    elif init != "random":
+    elif init not in ("random", "word2vec"):
         from seqlab.vectors.wordvectors import from_gensim
 
         wv = from_gensim(init)

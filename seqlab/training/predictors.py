@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.training.data import load_dataset
@@ -15,7 +16,7 @@ from seqlab.training.rundir import RunDir
 
 
 def load_predictor(out: str | Path, device: str = "cpu"):
-    """The predictor of a classification run (tfidf, lstm/gru/rnn or e5-head)."""
+    """The predictor of a classification run (tfidf, nbsvm, lstm/gru/rnn, e5-head or best)."""
     out = Path(out)
     config = RunDir(out).config
     if config.get("partial"):
@@ -33,6 +34,14 @@ def load_predictor(out: str | Path, device: str = "cpu"):
         from seqlab.training.recurrent import RecurrentPredictor
 
         return RecurrentPredictor(out, device)
+    if kind == "nbsvm":
+        from seqlab.training.nbsvm import NbsvmPredictor
+
+        return NbsvmPredictor(out)
+    if kind == "best":
+        from seqlab.training.ensemble import EnsemblePredictor
+
+        return EnsemblePredictor(out, lambda member: load_predictor(member, device))
     if kind == "e5-head":
         from seqlab.training.e5_head import E5HeadPredictor
 
@@ -41,7 +50,7 @@ def load_predictor(out: str | Path, device: str = "cpu"):
 
 
 @dataclass
-class Evaluation:
+class Evaluation(Displayable):
     """``seqlab evaluate``: the scores on the usable rows, and the rows that could not be used."""
 
     run: str

@@ -18,6 +18,7 @@ from seqlab.training.metrics import classification_metrics
 from seqlab.training.networks import RecurrentClassifier, RecurrentConfig, initial_embedding
 from seqlab.training.prepare import encode_texts, prepare
 from seqlab.training.rundir import RunDir
+from seqlab.training.word2vec_init import word2vec_embedding
 
 
 def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentConfig, cfg: TrainConfig,
@@ -35,16 +36,26 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
     vocab = train_ids.vocab
     model = replace(model, vocab_size=len(vocab), num_classes=len(train.label_names))
     tokenize_seconds = time.perf_counter() - started
-    torch.manual_seed(cfg.seed)
-    net = RecurrentClassifier(model)
-    matrix, covered = initial_embedding(model, vocab, cfg.seed)
-    with torch.no_grad():
-        net.embedding.weight.copy_(torch.from_numpy(matrix))
-    if on_phase:
-        on_phase(N_("training"))
-    state, best = train_classifier(net, train_ids, train.labels, val_ids, val.labels, cfg, out, resume, on_step,
-                                   on_eval)
-    net.load_state_dict(best)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(cfg.threads)
+    try:
+        torch.manual_seed(cfg.seed)
+        net = RecurrentClassifier(model)
+        matrix, covered = initial_embedding(model, vocab, cfg.seed)
+        if model.embedding_init == "word2vec" and not resume:
+            if on_phase:
+                on_phase(N_("word2vec on the training texts"))
+            matrix, covered = word2vec_embedding(train_ids, model.embed_dim, cfg.seed, matrix=matrix)
+        embed_seconds = time.perf_counter() - started - tokenize_seconds
+        with torch.no_grad():
+            net.embedding.weight.copy_(torch.from_numpy(matrix))
+        if on_phase:
+            on_phase(N_("training"))
+        state, best = train_classifier(net, train_ids, train.labels, val_ids, val.labels, cfg, out, resume,
+                                       on_step, on_eval)
+        net.load_state_dict(best)
+    finally:
+        torch.set_num_threads(threads)
     if distributed()[0] != 0:
         return {}
     probs = predict(net, val_ids, "cpu" if next(net.parameters()).device.type == "cpu" else "cuda")
@@ -54,12 +65,14 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
               "data": split_record(train, val)}
     summary = {"model": model.cell, "val": metrics.to_dict(), "best_step": state.best_step, "steps": state.step,
                "stopped_early": state.stopped, "train_seconds": state.elapsed, "tokenize_seconds": tokenize_seconds,
+               "embedding_seconds": embed_seconds,
                "seen_digest": state.seen_digest,
                "seconds": time.perf_counter() - started, "parameters": sum(p.numel() for p in net.parameters()),
                "embedding_rows_initialized": covered, "history": state.history}
     run = RunDir(out)
     run.write_model(net)
     run.write_vocab(vocab)
+    run.write_val_probabilities(probs)
     run.write_json("metrics.json", summary)
     run.write_json("config.json", config)  # last: a complete config marks a finished run
     return summary

@@ -7,6 +7,7 @@ written atomically (temporary file, fsync, rename; :mod:`seqlab.storage`):
 - ``model.safetensors``: every tensor (torch or NumPy), never a pickle;
 - ``vocab.json``: the vocabulary, when the model has one;
 - ``metrics.json``: the summary of the run (validation scores, times, sizes);
+- ``val_probabilities.safetensors``: the validation split's class probabilities (classifiers);
 - ``state/``: while training, what a resume needs (:mod:`seqlab.training.checkpoint`).
 
 A run killed at any moment (kill -9 included) leaves each file either old or new,
@@ -27,6 +28,7 @@ from seqlab.ids.vocab import Vocabulary
 from seqlab.storage import atomic_write_bytes, atomic_write_json
 
 CONFIG, MODEL, VOCAB, METRICS = "config.json", "model.safetensors", "vocab.json", "metrics.json"
+VAL_PROBS = "val_probabilities.safetensors"  # the class probabilities of the validation split (ensembles fit on them)
 
 
 class RunDir:
@@ -62,6 +64,10 @@ class RunDir:
 
     def write_vocab(self, vocab: Vocabulary) -> Path:
         return vocab.save(self.path / VOCAB)
+
+    def write_val_probabilities(self, probs: np.ndarray) -> Path:
+        """(N_val, C) probabilities of the validation split, in its order: what ``--model best`` stacks."""
+        return self.write_tensors({"probabilities": np.asarray(probs, dtype=np.float32)}, VAL_PROBS)
 
     # -- reading ----------------------------------------------------------------------------------
     def read_json(self, name: str) -> dict:
@@ -99,6 +105,9 @@ class RunDir:
 
     def read_vocab(self) -> Vocabulary:
         return Vocabulary.load(self.path / VOCAB)
+
+    def read_val_probabilities(self) -> np.ndarray:
+        return self.read_tensors(VAL_PROBS, framework="np")["probabilities"]
 
     def disk_mb(self) -> float:
         """Size of the trained model's files (the resumable training state left out)."""

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import _
 
@@ -54,7 +55,7 @@ class TrainOptions:
 
 
 @dataclass
-class RunSummary:
+class RunSummary(Displayable):
     """One trained model: where it is, what the trainer reported (also in its ``metrics.json``), its size."""
 
     name: str
@@ -81,6 +82,29 @@ def _tfidf(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> dict
     return train_tfidf(train, val, out, on_phase=on_phase)
 
 
+def _nbsvm(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> dict:
+    from seqlab.training.nbsvm import train_nbsvm
+
+    return train_nbsvm(train, val, out, on_phase=on_phase)
+
+
+def _best(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> dict:
+    """The ensemble named by :data:`BEST`: its members trained on the same split (sharing the Kiwi split and
+    the n-gram features), then stacked on the validation split."""
+    from seqlab.training.ensemble import EnsembleConfig, train_ensemble
+
+    def member(m: str, run_dir: Path) -> dict:
+        def phase(p: str) -> None:
+            on_phase(f"{m}: {_(p)}")
+
+        return TRAINERS[m](m, train, val, run_dir, opts, on_step, phase if on_phase else None)
+
+    cfg = EnsembleConfig(seed=opts.seed)
+    if len(train.label_names) != 2:  # NB-SVM is two-class only
+        cfg.members = [m for m in cfg.members if m != "nbsvm"]
+    return train_ensemble(train, val, out, member, cfg, on_phase=on_phase)
+
+
 def _e5_head(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> dict:
     from seqlab.training.e5_head import HeadConfig, train_e5_head
 
@@ -89,6 +113,7 @@ def _e5_head(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> di
 
 
 RANDOM_EMBED_DIM = 128  # the width of a randomly initialized embedding when --embed-dim is not given
+E5_EMBED_DIM = 384  # e5-small's input embeddings
 
 
 def recurrent_configs(name: str, opts: TrainOptions):
@@ -102,6 +127,8 @@ def recurrent_configs(name: str, opts: TrainOptions):
                     freeze_embedding=opts.freeze_embedding)
     if model.embedding_init == "random" and opts.embed_dim is None:
         model = replace(model, embed_dim=RANDOM_EMBED_DIM)
+    if model.embedding_init == "e5" and opts.embed_dim is None:
+        model = replace(model, embed_dim=E5_EMBED_DIM)
     loop = TrainConfig(seed=opts.seed, device=opts.device, bucket=opts.bucket, checkpoint_every=opts.checkpoint_every)
     loop = replace(loop, **{k: v for k, v in {"epochs": opts.epochs, "batch_size": opts.batch_size, "lr": opts.lr,
                                              "patience": opts.patience}.items() if v is not None})
@@ -119,8 +146,10 @@ def _recurrent(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> 
 
 
 #: model name -> trainer(name, train, val, out, options, on_step, on_phase) -> summary dict
-TRAINERS: dict[str, Trainer] = {"tfidf": _tfidf, "lstm": _recurrent, "gru": _recurrent, "rnn": _recurrent,
-                                "e5-head": _e5_head}
+TRAINERS: dict[str, Trainer] = {"tfidf": _tfidf, "nbsvm": _nbsvm, "lstm": _recurrent, "gru": _recurrent,
+                                "rnn": _recurrent, "e5-head": _e5_head, "best": _best}
+#: what ``--model best`` is today (see :mod:`seqlab.training.ensemble`)
+BEST = "tfidf + nbsvm + lstm, stacked on the validation split"
 
 
 def parse_models(models: str | list[str]) -> list[str]:

@@ -25,8 +25,9 @@ SMALL_DATA = 200  # below this many training texts every feature counts (min_df 
 
 @dataclass
 class TfidfConfig:
-    char_ngrams: tuple[int, int] = (1, 4)  # character n-gram range (within word boundaries)
-    word_ngrams: tuple[int, int] = (1, 2)  # n-grams of Kiwi morphemes
+    char_ngrams: tuple[int, int] = (1, 5)  # character n-gram range
+    char_analyzer: str = "char"  # char: n-grams across spaces (Korean spacing is loose); char_wb: within words
+    word_ngrams: tuple[int, int] = (1, 3)  # n-grams of Kiwi morphemes
     min_df: int = 2  # ignore features seen in fewer documents
     max_features: int = 600_000  # per vectorizer, most frequent first
     C: float = 3.0  # inverse regularization strength of the logistic regression
@@ -36,16 +37,17 @@ class TfidfConfig:
         return asdict(self)
 
 
-def _morphemes(texts: list[str]) -> list[str]:
-    from seqlab.tokens.kiwi import kiwi_instance
+def plain_morphemes(texts: list[str]) -> list[str]:
+    """Kiwi morphemes without their tags, space-separated (the split is shared with the recurrent models)."""
+    from seqlab.training.prepare import split_tokens
 
-    return [" ".join(t.form for t in tokens) for tokens in kiwi_instance().tokenize(texts)]
+    return [" ".join(t.rsplit("/", 1)[0] for t in tokens) for tokens in split_tokens(texts, "kiwi", 10**9)]
 
 
 def _vectorizers(cfg: TfidfConfig):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    char = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(cfg.char_ngrams), min_df=cfg.min_df,
+    char = TfidfVectorizer(analyzer=cfg.char_analyzer, ngram_range=tuple(cfg.char_ngrams), min_df=cfg.min_df,
                            max_features=cfg.max_features, sublinear_tf=True, lowercase=True, dtype=np.float32)
     word = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", ngram_range=tuple(cfg.word_ngrams),
                            min_df=cfg.min_df, max_features=cfg.max_features, sublinear_tf=True, lowercase=True,
@@ -53,48 +55,97 @@ def _vectorizers(cfg: TfidfConfig):
     return char, word
 
 
-def _features(char, word, texts: list[str], morphemes: list[str]):
+def text_features(char, word, texts: list[str], morphemes: list[str]):
     from scipy.sparse import hstack
 
     return hstack([char.transform(texts), word.transform(morphemes)]).tocsr()
 
 
-def train_tfidf(train: Dataset, val: Dataset, out: Path, cfg: TfidfConfig | None = None, on_phase=None) -> dict:
-    cfg = cfg or TfidfConfig()
-    from scipy.sparse import hstack
-    from sklearn.linear_model import LogisticRegression
+@dataclass
+class Features:
+    """Fitted vectorizers and the feature matrices of both splits."""
 
-    started = time.perf_counter()
+    char: object  # TfidfVectorizer over characters
+    word: object  # TfidfVectorizer over morphemes
+    X: object  # (N_train, F) sparse
+    Xv: object  # (N_val, F) sparse
+
+
+_FEATURES_MEMO: dict[tuple, Features] = {}  # the latest fit only: tfidf and nbsvm in one run share it
+
+
+def fit_features(train: Dataset, val: Dataset, cfg: TfidfConfig, on_phase=None) -> Features:
+    """Fit the vectorizers on the training texts and featurize both splits (kept in memory for the next model)."""
+    from seqlab.training.prepare import digest
+
+    key = (digest(train.texts), digest(val.texts), repr(cfg))
+    if key in _FEATURES_MEMO:
+        return _FEATURES_MEMO[key]
+    from scipy.sparse import hstack
+
     if on_phase:
         on_phase(N_("morphemes (Kiwi)"))
-    train_m, val_m = _morphemes(train.texts), _morphemes(val.texts)
+    morphemes = plain_morphemes(train.texts + val.texts)
+    train_m, val_m = morphemes[: len(train)], morphemes[len(train):]
     if on_phase:
         on_phase(N_("TF-IDF features"))
-    if len(train) < SMALL_DATA:  # a feature seen in two texts is too rare a demand for a handful of texts
-        cfg = replace(cfg, min_df=1)
     char, word = _vectorizers(cfg)
     try:
         X = hstack([char.fit_transform(train.texts), word.fit_transform(train_m)]).tocsr()
     except ValueError as exc:  # scikit-learn: "empty vocabulary"
         raise InputError(_("the {n} training texts give no TF-IDF features ({reason})").format(n=len(train), reason=exc),
                          _("Train on more text.")) from None
+    features = Features(char, word, X, text_features(char, word, val.texts, val_m))
+    _FEATURES_MEMO.clear()
+    _FEATURES_MEMO[key] = features
+    return features
+
+
+def small_data_config(cfg: TfidfConfig, n: int) -> TfidfConfig:
+    """A feature seen in two texts is too rare a demand for a handful of texts: min_df 1 below SMALL_DATA."""
+    return replace(cfg, min_df=1) if n < SMALL_DATA else cfg
+
+
+def save_vectorizers(run: RunDir, f: Features, tensors: dict) -> None:
+    """The vocabularies as JSON, the IDF weights beside ``tensors`` in model.safetensors."""
+    run.write_tensors({"char_idf": f.char.idf_.astype(np.float32), "word_idf": f.word.idf_.astype(np.float32),
+                       **tensors})
+    run.write_json("vocab.json", {"char": {k: int(v) for k, v in f.char.vocabulary_.items()},
+                                  "word": {k: int(v) for k, v in f.word.vocabulary_.items()}})
+
+
+def load_vectorizers(run: RunDir, saved: dict):
+    """(char, word, tensors) of a saved run; ``saved`` is its config's vectorizer settings."""
+    saved = {"char_analyzer": "char_wb", **saved}  # runs saved before char_analyzer existed used char_wb
+    cfg = TfidfConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in saved.items()})
+    vocab = run.read_json("vocab.json")
+    weights = run.read_tensors(framework="np")
+    char, word = _vectorizers(cfg)
+    char.vocabulary_, word.vocabulary_ = vocab["char"], vocab["word"]
+    char.idf_, word.idf_ = weights["char_idf"], weights["word_idf"]
+    return char, word, weights
+
+
+def train_tfidf(train: Dataset, val: Dataset, out: Path, cfg: TfidfConfig | None = None, on_phase=None) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    cfg = small_data_config(cfg or TfidfConfig(), len(train))
+    started = time.perf_counter()
+    f = fit_features(train, val, cfg, on_phase)
     if on_phase:
         on_phase(N_("logistic regression"))
     clf = LogisticRegression(C=cfg.C, max_iter=cfg.max_iter, solver="liblinear" if len(train.label_names) == 2
                              else "lbfgs")
-    clf.fit(X, train.labels)
-    Xv = _features(char, word, val.texts, val_m)
-    pred = clf.predict(Xv)
-    metrics = classification_metrics(val.labels, pred, train.label_names)
+    clf.fit(f.X, train.labels)
+    probs = clf.predict_proba(f.Xv).astype(np.float32)
+    metrics = classification_metrics(val.labels, probs.argmax(1), train.label_names)
     coef = clf.coef_.astype(np.float32)
     intercept = clf.intercept_.astype(np.float32)
     summary = {"model": "tfidf", "val": metrics.to_dict(), "seconds": time.perf_counter() - started,
-               "parameters": int(coef.size + intercept.size), "features": int(X.shape[1])}
+               "parameters": int(coef.size + intercept.size), "features": int(f.X.shape[1])}
     run = RunDir(out)
-    run.write_tensors({"char_idf": char.idf_.astype(np.float32), "word_idf": word.idf_.astype(np.float32),
-                       "coef": coef, "intercept": intercept})
-    run.write_json("vocab.json", {"char": {k: int(v) for k, v in char.vocabulary_.items()},
-                                  "word": {k: int(v) for k, v in word.vocabulary_.items()}})
+    save_vectorizers(run, f, {"coef": coef, "intercept": intercept})
+    run.write_val_probabilities(probs)
     run.write_json("metrics.json", summary)
     run.write_json("config.json", {"task": "classify", "model": "tfidf", "tfidf": cfg.to_dict(),
                                    "labels": train.label_names, "data": split_record(train, val)})
@@ -108,16 +159,11 @@ class TfidfPredictor:
         run = RunDir(out)
         self.config = run.config
         self.labels = self.config["labels"]
-        cfg = TfidfConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in self.config["tfidf"].items()})
-        vocab = run.read_json("vocab.json")
-        weights = run.read_tensors(framework="np")
-        self.char, self.word = _vectorizers(cfg)
-        self.char.vocabulary_, self.word.vocabulary_ = vocab["char"], vocab["word"]
-        self.char.idf_, self.word.idf_ = weights["char_idf"], weights["word_idf"]
+        self.char, self.word, weights = load_vectorizers(run, self.config["tfidf"])
         self.coef, self.intercept = weights["coef"], weights["intercept"]
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         from seqlab.training.logistic import linear_probabilities
 
-        return linear_probabilities(_features(self.char, self.word, texts, _morphemes(texts)), self.coef,
+        return linear_probabilities(text_features(self.char, self.word, texts, plain_morphemes(texts)), self.coef,
                                     self.intercept)
