@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 TEXT ?= 안녕하세요, 오늘 날씨가 정말 좋네요
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-all lint catalogs bench lock clean
+.PHONY: run test test-all lint catalogs bench lock clean notebook
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; seqlab needs Python 3.11 (make PYTHON=/path/to/python3.11)"; exit 1; }
@@ -41,6 +41,13 @@ catalogs: $(VENV)/.installed-dev
 		--project seqlab --copyright-holder seqlab -o seqlab/locale/seqlab.pot .
 	$(BIN)/pybabel update -i seqlab/locale/seqlab.pot -d seqlab/locale -D seqlab --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d seqlab/locale -D seqlab --statistics
+
+# JupyterLab on the lecture notebooks (notebooks/lecture_ko.ipynb, lecture_en.ipynb). JupyterLab is not a test
+# dependency: it is installed into the venv on first use, with the notebook extra (anywidget, ipywidgets).
+notebook: $(VENV)/.installed-dev
+	@$(BIN)/python -c "import jupyterlab" 2>/dev/null || $(BIN)/python -m pip install --quiet jupyterlab
+	$(BIN)/python -m pip install --quiet -e ".[notebook]"
+	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 test-all: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -m "not network"

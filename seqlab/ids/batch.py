@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import _
 
@@ -13,7 +14,7 @@ PADDING = ("longest", "max_length", "none")
 
 
 @dataclass
-class Batch:
+class Batch(Displayable):
     """Encoded texts, ready for a model.
 
     ``input_ids`` is ``(B, L)`` when padded (numpy, or torch after

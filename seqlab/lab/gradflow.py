@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import N_, _
 from seqlab.scratch.layers import LAYERS
@@ -79,7 +80,7 @@ class CellFlow:
 
 
 @dataclass
-class GradFlowReport:
+class GradFlowReport(Displayable):
     steps: int
     hidden: int
     input_size: int

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.lab.tasks import TASKS, get_task
@@ -78,7 +79,7 @@ class RunResult:
 
 
 @dataclass
-class LongTermReport:
+class LongTermReport(Displayable):
     task: str
     description: str  # what the task is, in words (English; shown translated)
     lengths: list[int]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from seqlab.display import Displayable
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.loss import LAST_STATE_LOSS, last_state_loss
 from seqlab.scratch.torch_layout import seeded_module
@@ -52,7 +53,7 @@ class OrderPair:
 
 
 @dataclass
-class OrderReport:
+class OrderReport(Displayable):
     model: str
     cell: str
     hidden: int

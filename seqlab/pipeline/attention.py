@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.tokens.record import TokenRecord, truncate
@@ -21,7 +22,7 @@ MAX_TOKENS = 128  # an attention matrix of 128 x 128 per head is the most a page
 
 
 @dataclass
-class AttentionRecord:
+class AttentionRecord(Displayable):
     """Every attention matrix of one text.
 
     >>> r = attention("안녕하세요")                                 # doctest: +SKIP

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from seqlab.display import Displayable
 from seqlab.pipeline.tracing import run_trace
 from seqlab.pretrained.loading import load_tokenizer
 from seqlab.pretrained.registry import resolve
@@ -70,7 +71,7 @@ class WordSplit:
 
 
 @dataclass
-class ExplainReport:
+class ExplainReport(Displayable):
     """Everything ``seqlab explain`` shows, stage by stage (``STAGES``; the numbers are 1-based)."""
 
     model: str

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from seqlab.display import Displayable
 from seqlab.errors import InputError, UsageError
 from seqlab.i18n import N_, _
 from seqlab.pipeline.limits import MAX_HIDDEN, MAX_TRACE_BYTES
@@ -37,7 +38,7 @@ def trace_bytes(cell: str, steps: int, input_dim: int, hidden: int, backward: bo
 
 
 @dataclass
-class TraceReport:
+class TraceReport(Displayable):
     cell: str
     model: str
     text: str

@@ -6,6 +6,8 @@ import bisect
 import re
 from dataclasses import asdict, dataclass, field, replace
 
+from seqlab.display import Displayable
+
 _WORD = re.compile(r"\S+")
 
 
@@ -20,7 +22,7 @@ class UnkToken:
 
 
 @dataclass
-class TokenRecord:
+class TokenRecord(Displayable):
     """A text after tokenization and integer encoding.
 
     Offsets are ``[start, end)`` character positions in the ORIGINAL ``text``

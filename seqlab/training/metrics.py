@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from seqlab.display import Displayable
+
 
 @dataclass
-class Metrics:
+class Metrics(Displayable):
     accuracy: float
     macro_f1: float
     n: int

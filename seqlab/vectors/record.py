@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from seqlab.display import Displayable
 from seqlab.tokens.record import TokenRecord
 
 
 @dataclass
-class EmbeddingRecord:
+class EmbeddingRecord(Displayable):
     """``last_hidden_state`` of one text, with its tokens and optional pooled vector.
 
     ``hidden`` is ``(T, H)``: the batch dimension of ``[batch size, sequence

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.storage import seqlab_home, sha256_file
@@ -34,7 +35,7 @@ class Hit:
 
 
 @dataclass
-class SearchResult:
+class SearchResult(Displayable):
     query: str
     model: str
     corpus: str

@@ -6,9 +6,11 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from seqlab.display import Displayable
+
 
 @dataclass(frozen=True)
-class SimilarityRecord:
+class SimilarityRecord(Displayable):
     model: str
     a: str
     b: str

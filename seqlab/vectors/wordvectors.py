@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.storage import atomic_write_bytes, seqlab_home
@@ -40,7 +41,7 @@ class Neighbor:
 
 
 @dataclass
-class AnalogyResult:
+class AnalogyResult(Displayable):
     expression: str
     positive: list[str]
     negative: list[str]
@@ -86,7 +87,7 @@ def parse_expression(expression: str) -> tuple[list[str], list[str]]:
 
 
 @dataclass
-class NeighborsResult:
+class NeighborsResult(Displayable):
     """``seqlab neighbors``: the nearest words to ``word``."""
 
     word: str

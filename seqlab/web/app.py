@@ -27,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from seqlab import __version__
 from seqlab.i18n import _
+from seqlab.render.fragments import STATIC as VIEWS_STATIC
 from seqlab.web import errors
 from seqlab.web.gates import Gate, default_gates
 from seqlab.web.guard import Guard, bound_hosts
@@ -99,6 +100,10 @@ def render_page(lang: str) -> str:
     info = page_messages(lang)
     return (page_template().replace("__LANG__", lang).replace("__TITLE__", info["title"])
             .replace("__MESSAGES__", messages_json(lang)))
+
+
+async def views_asset(name: str, media: str):
+    return FileResponse(VIEWS_STATIC / name, media_type=f"{media}; charset=utf-8")
 
 
 def create_app(config: ServeConfig | None = None, warm: bool = True):
@@ -238,6 +243,11 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
     @app.get("/favicon.ico", include_in_schema=False)
     async def favicon():
         return Response(status_code=204)
+
+    # the views live with the renderers (notebooks draw with them too); the page loads them from here
+    for name, media in (("views.js", "text/javascript"), ("views.css", "text/css")):
+        app.add_api_route(f"/static/{name}", functools.partial(views_asset, name, media), methods=["GET", "HEAD"],
+                          include_in_schema=False)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -23,9 +23,9 @@ import numpy as np
 from seqlab.errors import InputError, ModelUnavailable
 from seqlab.i18n import _
 from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, describe, resolve
+from seqlab.render.rounding import rounded
 from seqlab.text.unicode import clean_surrogates
 from seqlab.web.errors import NotReady
-from seqlab.web.serialize import rounded
 
 SAMPLE = "안녕하세요, 오늘 날씨가 정말 좋네요"
 SECOND = "오늘은 날씨가 참 맑네요"

@@ -450,6 +450,90 @@
     return { heatmap: hm, destroy() { hm.destroy(); container.replaceChildren(); } };
   }
 
+  // every layer and head of one text (a notebook holds them all): selectors redraw the attention view, no request
+  function attentionLayers(container, rec, opts) {
+    opts = opts || {};
+    container.replaceChildren();
+    const heads = rec.stack[0].length - 1;  // per layer: heads 0..H-1, then the mean over heads
+    const layerSel = el("select", { "aria-label": t("layer") },
+      rec.stack.map((_m, l) => el("option", { value: String(l) }, t("layer {l}", { l }))));
+    const headSel = el("select", { "aria-label": t("head") }, el("option", { value: "mean" }, t("mean over heads")),
+      Array.from({ length: heads }, (_v, h) => el("option", { value: String(h) }, t("head {h}", { h }))));
+    layerSel.value = String(opts.layer || 0);
+    headSel.value = opts.head === undefined || opts.head === null ? "mean" : String(opts.head);
+    const box = el("div");
+    container.append(el("div", { class: "sv-stepper" }, el("label", {}, t("layer"), " ", layerSel),
+      el("label", {}, t("head"), " ", headSel)), box);
+    let inner = null;
+    function show() {
+      const l = +layerSel.value, h = headSel.value === "mean" ? null : +headSel.value;
+      if (inner) inner.destroy();
+      inner = attention(box, { ...rec, layer: l, head: h, heads: rec.heads, weights: rec.stack[l][h === null ? heads : h] },
+        { row: opts.row });
+      if (opts.onSelect) opts.onSelect(l, h);
+    }
+    layerSel.addEventListener("change", show);
+    headSel.addEventListener("change", show);
+    show();
+    function select(l, h) { layerSel.value = String(l); headSel.value = h === null ? "mean" : String(h); show(); }
+    return { show, select, destroy() { if (inner) inner.destroy(); container.replaceChildren(); } };
+  }
+
+  // a rectangular weight map with its own row and column names (a Seq2Seq's attention: output step × source)
+  function alignment(container, rec, opts) {
+    container.replaceChildren();
+    if (rec.caption) container.append(el("h4", {}, rec.caption));
+    const box = el("div");
+    container.append(box);
+    const hm = heatmap(box, { rows: rec.weights, rowLabels: rec.row_labels, colLabels: rec.col_labels, scale: "sequential",
+      label: rec.caption || t("attention weights"), decimals: rec.decimals === undefined ? 2 : rec.decimals,
+      legend: t("colour: attention weight"), colTitle: rec.col_title || t("column: the token looked at"),
+      describe: (i, j, v) => t("{a} → {b}: {v}", { a: visible(rec.row_labels[i]), b: visible(rec.col_labels[j]), v: fixed(v, 3) }) }, opts);
+    return { heatmap: hm, destroy() { hm.destroy(); container.replaceChildren(); } };
+  }
+
+  // a plain table of numbers, formatted here like every other view: columns [{title, format}], format
+  // text | int | fixed:d | signed:d | sci:d | percent:d; a cell may be {v, muted} (padding, …)
+  function cellText(v, format) {
+    if (v === null || v === undefined) return "–";
+    const [kind, d] = String(format || "text").split(":");
+    if (typeof v !== "number") return visible(v);
+    if (kind === "int") return count(v);
+    if (kind === "fixed") return fixed(v, +d);
+    if (kind === "signed") return signed(v, +d);
+    if (kind === "sci") return sci(v, +d);
+    if (kind === "percent") return fixed(v * 100, +d) + "%";
+    return String(v);
+  }
+  function table(container, rec) {
+    container.replaceChildren();
+    if (rec.title) container.append(el("h4", {}, rec.title));
+    if (rec.pairs) {
+      container.append(el("dl", { class: "sv-pairs" }, rec.pairs.flatMap(([k, v, format]) =>
+        [el("dt", {}, k), el("dd", { class: "sv-num" }, cellText(v, format))])));
+    }
+    if (rec.rows) {
+      container.append(el("table", { class: "sv-table" }, rec.caption ? el("caption", {}, rec.caption) : null,
+        el("tr", {}, rec.columns.map((c) => el("th", {}, c.title))),
+        rec.rows.map((row) => el("tr", {}, row.map((cell, j) => {
+          const v = cell !== null && typeof cell === "object" ? cell.v : cell, fmt = rec.columns[j].format;
+          const cls = [fmt && fmt !== "text" ? "sv-num" : "", cell && cell.muted ? "sv-muted" : ""].filter(Boolean).join(" ");
+          return el(j === 0 && rec.row_headers ? "th" : "td", { class: cls || null }, cellText(v, fmt));
+        })))));
+    }
+    (rec.notes || []).forEach((s) => container.append(note(s)));
+    return { destroy() { container.replaceChildren(); } };
+  }
+
+  // a picture made by the library (a matplotlib plot), carried inline: only data: URLs are drawn
+  function image(container, rec) {
+    container.replaceChildren();
+    if (typeof rec.src === "string" && rec.src.startsWith("data:image/")) {
+      container.append(el("img", { src: rec.src, alt: rec.alt || "", class: "sv-image" }));
+    }
+    return { destroy() { container.replaceChildren(); } };
+  }
+
   // ---------- the trace: ◀ ▶, play, a slider; every row with its formula ----------
   const ROWS = {
     rnn: [["x", "x_t"], ["h_prev", "h_{t-1}"], ["x_proj", "W_xh x_t"], ["h_proj", "W_hh h_{t-1}"], ["bias", "b = b_ih + b_hh"],
@@ -524,10 +608,10 @@
       prev.disabled = tt === 0; next.disabled = tt === T - 1;
       table.replaceChildren(el("tr", {}, el("th", {}, t("quantity")), el("th", {}, t("formula")), el("th", {}, t("values")), el("th", {}, "")),
         ...ROWS[rec.cell].filter(([k]) => step[k] !== undefined).map(([k, formula]) => {
-          const v = step[k];
+          const v = step[k], n = (rec.lengths && rec.lengths[k]) || v.length;  // a notebook carries the first 16
           return el("tr", { "data-key": k }, el("th", {}, el("code", {}, k), el("small", {}, names[k] || "")),
             el("td", { class: "sv-formula" }, formula),
-            el("td", { class: "sv-values" }, v.slice(0, 8).map((x) => signed(x, 4)).join(" ") + (v.length > 8 ? ` … (${v.length})` : "")),
+            el("td", { class: "sv-values" }, v.slice(0, 8).map((x) => signed(x, 4)).join(" ") + (n > 8 ? ` … (${n})` : "")),
             el("td", {}, bars(v)));
         }));
       gates.textContent = step.gate_means ? t("mean gates at this step: forget f̄ = {f}, input ī = {i}, output ō = {o}",
@@ -651,7 +735,8 @@
     return { destroy() { container.replaceChildren(); } };
   }
 
-  V.views = { normalization, tokens, ids, comparison, embedding, similarity, words, attention, trace, backward, gradflow, prediction };
+  V.views = { normalization, tokens, ids, comparison, embedding, similarity, words, attention, attention_layers: attentionLayers,
+    trace, backward, gradflow, prediction, table, alignment, image };
   V.render = function (container, view, record, options) {
     const fn = V.views[view];
     if (!fn) throw new Error("unknown view " + view);

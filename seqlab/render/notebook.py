@@ -1,0 +1,282 @@
+"""Every record in a notebook: ``text/plain`` from the terminal renderers, ``text/html`` from the page's views.
+
+:class:`seqlab.display.Displayable` records call :func:`mimebundle` when Jupyter, VS Code or Colab
+displays them. The HTML is :func:`seqlab.render.fragments.fragment`: views.js and views.css inline,
+no CDN, no require.js, a fresh container id per output, long inputs elided ("… N more").
+Where anywidget is installed (``pip install seqlab[notebook]``) and a kernel is running, traces and
+attention also come as a widget (:mod:`seqlab.render.widget`) whose step, layer and head Python can read;
+front-ends without widgets show the same static HTML.
+
+>>> from seqlab import tokenize
+>>> "sv-" in to_html(tokenize("안녕", model="char"))
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+
+from seqlab.i18n import _
+from seqlab.render import view_records as vr
+from seqlab.render.fragments import fragment
+from seqlab.render.rounding import rounded
+
+MAX_PLAIN_CHARS = 6000  # text/plain of a record: the terminal rendering, cut by lines beyond this
+WIDGET_VIEWS = ("trace", "attention_layers")  # views that come as a widget where anywidget is installed
+PLAIN_WIDTH = 110
+
+
+def _terminal(draw) -> str:
+    """What a terminal renderer prints, as plain text (no colour), cut to :data:`MAX_PLAIN_CHARS`."""
+    buffer = io.StringIO()
+    draw(Console(file=buffer, width=PLAIN_WIDTH, color_system=None, force_terminal=False, force_jupyter=False,
+                 highlight=False))  # never rich's own Jupyter output: the text goes into text/plain
+    text = buffer.getvalue().rstrip()
+    if len(text) <= MAX_PLAIN_CHARS:
+        return text
+    kept = text[:MAX_PLAIN_CHARS].rsplit("\n", 1)[0]
+    return kept + "\n" + vr.more(text.count("\n") - kept.count("\n"), _("lines"))
+
+
+def _png(write) -> dict:
+    """A plot written by a renderer of :mod:`seqlab.render.lab`, inline as a data: URL (never a file or a link)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "plot.png"
+        write(path)
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return {"src": f"data:image/png;base64,{data}", "alt": _("plot")}
+
+
+# ---- one function per record: (parts, notes) for views.js, and the plain text --------------------------------
+def _tokens(rec):
+    from seqlab.render.tokens import render_tokens
+
+    return (*vr.token_parts(rec), _terminal(lambda c: render_tokens(rec, c, max_rows=40)))
+
+
+def _batch(batch):
+    parts, notes = vr.batch_parts(batch)
+    return parts, notes, "\n".join([f"Batch({batch.model}, shape={list(batch.shape)})", *notes])
+
+
+def _embedding(rec):
+    from seqlab.render.vectors import shape_lines, vector_table
+
+    def draw(c):
+        for line in shape_lines(rec):
+            c.print(line)
+        c.print(vector_table(rec, max_rows=20))
+
+    return (*vr.embedding_parts(rec), _terminal(draw))
+
+
+def _similarity(rec):
+    return (*vr.similarity_parts(rec), f"cos({rec.a!r}, {rec.b!r}) = {rec.cosine:.4f}  [{rec.model}, {rec.pooling}]")
+
+
+def _words(rec):
+    head = rec.expression if hasattr(rec, "expression") else rec.word
+    lines = [f"{head} ({rec.source})"] + [f"  {i + 1:>2}. {n.word}  {n.score:.4f}" for i, n in enumerate(rec.results)]
+    return (*vr.words_parts(rec), "\n".join(lines))
+
+
+def _search(res):
+    lines = [f"{res.query!r} · {res.model} · {res.corpus}"] + [
+        f"  {h.rank:>2}. {h.score:.4f}  {h.line}: {h.text[:100]}" for h in res.hits]
+    return (*vr.search_parts(res), "\n".join(lines))
+
+
+def _trace(report):
+    from seqlab.render.trace import render_terminal
+
+    return (*vr.trace_parts(report), _terminal(lambda c: render_terminal(report, c)))
+
+
+def _attention(rec):
+    parts, notes = vr.attention_parts(rec)
+    plain = (f"AttentionRecord({rec.model}: {rec.layers} layers × {rec.heads} heads × {len(rec.tokens)}×"
+             f"{len(rec.tokens)} weights; tokens {' '.join(rec.tokens.tokens[:24])}"
+             + (" …" if len(rec.tokens) > 24 else "") + ")")
+    return parts, notes, plain
+
+
+def _gradflow(report):
+    from seqlab.render.lab import gradflow_terminal
+
+    return (*vr.gradflow_parts(report), _terminal(lambda c: gradflow_terminal(report, c)))
+
+
+def _longterm(report):
+    from seqlab.render.lab import longterm_plot, longterm_terminal, longterm_verdicts
+
+    metric = report.metric
+    columns = [{"title": "T", "format": "int"}, {"title": _("run"), "format": "text"},
+               {"title": metric, "format": "fixed:4"}, {"title": _("baseline"), "format": "fixed:4"},
+               {"title": _("steps"), "format": "int"}, {"title": "‖∂L/∂h_0‖/‖∂L/∂h_T‖ " + _("before"), "format": "sci:2"},
+               {"title": _("after"), "format": "sci:2"}]
+    rows = [[r.length, r.label, *rounded([r.score, r.baseline], 4), r.steps,
+             *rounded([r.kept(r.grad_norms_before), r.kept(r.grad_norms_after)], digits=3)] for r in report.runs]
+    table = {"title": _("long-term memory: {task}").format(task=_(report.description)), "columns": columns,
+             "rows": rows}
+    parts = [("table", table)]
+    if report.runs:
+        parts.append(("image", _png(lambda path: longterm_plot(report, path))))
+    return parts, longterm_verdicts(report), _terminal(lambda c: longterm_terminal(report, c))
+
+
+def _order(report):
+    from seqlab.render.lab import order_terminal
+
+    columns = [{"title": _("pair"), "format": "text"}, {"title": _("MLP output identical"), "format": "text"},
+               {"title": f"max |h_T(a) − h_T(b)| ({report.cell})", "format": "fixed:4"}]
+    rows = [[f"{p.a} / {p.b}", str(p.mlp_bit_identical), p.rnn_max_difference] for p in report.pairs]
+    ws = report.weight_sharing
+    table = {"title": _("order: bag-of-embeddings MLP vs {cell}").format(cell=report.cell.upper()),
+             "columns": columns, "rows": rows,
+             "notes": [_("‖dW_hh‖ = {norm:.3e}; max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(
+                 norm=ws["dW_hh_norm"], error=ws["max_abs_difference_sum_vs_dW_hh"])]}
+    return [("table", table)], [], _terminal(lambda c: order_terminal(report, c))
+
+
+def _explain(report):
+    from seqlab.render.explain import render_terminal
+    from seqlab.render.tokens import visible
+
+    norm = report.normalization.to_dict()
+    norm["invisible"] = [{"index": i, "codepoint": f"U+{ord(ch):04X}", "name": "", "escaped": visible(ch)}
+                         for i, ch in enumerate(report.text) if visible(ch) != ch][:50]
+    parts, notes = [("normalization", norm)], []
+    tokens, more = vr.token_parts(report.tokens, report.vocab_size)
+    parts += tokens
+    notes += more
+    for name, record in report.stages.items():
+        stage, more = vr.embedding_parts(record) if name == "embedding" else vr.trace_parts(record)
+        parts += stage
+        notes += more
+    return parts, notes, _terminal(lambda c: render_terminal(report, c, max_rows=30))
+
+
+def _summary_pairs(summary: dict) -> list:
+    keys = [k for k, v in summary.items() if isinstance(v, (int, float, str)) and not isinstance(v, bool)]
+    return [[k, summary[k], "fixed:4" if isinstance(summary[k], float) else "text"] for k in keys[:40]]
+
+
+def _run(run):
+    summary = run.to_dict()
+    pairs = _summary_pairs({"name": run.name, "out": str(run.out), **summary})
+    history = run.history[-MAX_HISTORY:]
+    parts = [("table", {"title": _("training run {name}").format(name=run.name), "pairs": pairs})]
+    if history:
+        keys = [k for k in history[0] if isinstance(history[0][k], (int, float))]
+        parts.append(("table", {"title": _("history"), "columns": [{"title": k, "format": "int" if k in
+                      ("step", "epoch") else "fixed:4"} for k in keys], "rows": [[h.get(k) for k in keys]
+                                                                                  for h in history]}))
+    plain = "\n".join(f"{k}: {v}" for k, v, _f in pairs)
+    return parts, [], plain
+
+
+MAX_HISTORY = 50
+
+
+def _metrics_parts(metrics, title: str, extra: list | None = None):
+    labels = metrics.labels
+    columns = [{"title": _("true \\ predicted"), "format": "text"}] + [{"title": str(k), "format": "int"}
+                                                                       for k in labels]
+    rows = [[str(k), *row] for k, row in zip(labels, metrics.confusion)]
+    pairs = [[_("accuracy"), metrics.accuracy, "fixed:4"], [_("macro-F1"), metrics.macro_f1, "fixed:4"],
+             ["n", metrics.n, "int"], *(extra or [])]
+    return [("table", {"title": title, "pairs": pairs, "columns": columns, "rows": rows, "row_headers": True})]
+
+
+def _metrics(m):
+    plain = f"accuracy {m.accuracy:.4f} · macro-F1 {m.macro_f1:.4f} · n {m.n:,} · confusion {m.confusion}"
+    return _metrics_parts(m, _("classification metrics")), [], plain
+
+
+def _evaluation(ev):
+    bad = (ev.bad_rows or {}).get("total", 0)
+    parts = _metrics_parts(ev.metrics, _("evaluation of {run} on {data}").format(run=ev.run, data=ev.data),
+                           [[_("rows that could not be used"), bad, "int"]])
+    plain = (f"{ev.run} on {ev.data}: accuracy {ev.metrics.accuracy:.4f} · macro-F1 {ev.metrics.macro_f1:.4f}"
+             f" · n {ev.metrics.n:,} · unusable rows {bad}")
+    return parts, [], plain
+
+
+def _seq2seq(tr):
+    parts, notes = [], []
+    if tr.attention is not None:
+        parts.append(("alignment", {"weights": rounded(tr.attention, 3), "row_labels": tr.output,
+                                    "col_labels": tr.source, "caption": _("attention α_t: output step → source"),
+                                    "col_title": _("column: the source token looked at"), "decimals": 3}))
+    columns = [{"title": "t", "format": "int"}, {"title": _("reads y_(t-1)"), "format": "text"},
+               {"title": _("writes"), "format": "text"}, {"title": "p", "format": "fixed:4"}]
+    rows = [[t, tr.inputs[t] if t < len(tr.inputs) else None, tok,
+             tr.probability[t] if t < len(tr.probability) else None] for t, tok in enumerate(tr.output)]
+    if tr.states is not None:
+        columns.append({"title": "s_t[0:4]", "format": "text"})
+        for row, s in zip(rows, tr.states):
+            row.append(" ".join(f"{v:+.3f}" for v in s[:4]))
+    parts.append(("table", {"title": _("Seq2Seq decoding ({cell}) · {model}").format(cell=tr.cell, model=tr.model),
+                            "columns": columns, "rows": rows[: vr.MAX_ROWS]}))
+    plain = [f"source: {' '.join(tr.source)}", f"output: {' '.join(tr.output)}"]
+    if tr.attention is not None:
+        for tok, row in zip(tr.output, tr.attention):
+            j = int(row.argmax())
+            plain.append(f"  {tok!r:>6} → {tr.source[j]!r} ({row[j]:.3f})")
+    return parts, notes, "\n".join(plain)
+
+
+RENDERERS = {  # record class name -> (parts, notes, plain)
+    "TokenRecord": _tokens, "Batch": _batch, "EmbeddingRecord": _embedding, "SimilarityRecord": _similarity,
+    "NeighborsResult": _words, "AnalogyResult": _words, "SearchResult": _search, "TraceReport": _trace,
+    "AttentionRecord": _attention, "GradFlowReport": _gradflow, "LongTermReport": _longterm, "OrderReport": _order,
+    "ExplainReport": _explain, "RunSummary": _run, "Metrics": _metrics, "Evaluation": _evaluation,
+    "Seq2SeqTrace": _seq2seq,
+}
+
+
+def _renderer(record):
+    for cls in type(record).__mro__:
+        if cls.__name__ in RENDERERS:
+            return RENDERERS[cls.__name__]
+    raise TypeError(f"no notebook view for {type(record).__name__}; known: {', '.join(RENDERERS)}")
+
+
+def render(record) -> tuple[list, list[str], str]:
+    """``(parts, notes, plain)`` of a record: what its HTML draws, what was elided, its plain text."""
+    return _renderer(record)(record)
+
+
+def to_html(record, lang: str | None = None) -> str:
+    """The ``text/html`` of a record: the page's views, self-contained."""
+    parts, notes, _plain = render(record)
+    return fragment(parts, lang, notes)
+
+
+def mimebundle(record, include=None, exclude=None) -> dict:
+    """What ``_repr_mimebundle_`` returns: ``text/plain``, ``text/html`` and, for traces and attention where
+    anywidget runs, the widget's view (front-ends without widgets show the HTML)."""
+    parts, notes, plain = render(record)
+    bundle = {"text/plain": plain, "text/html": fragment(parts, None, notes)}
+    if len(parts) and parts[0][0] in WIDGET_VIEWS:
+        from seqlab.render.widget import widget_bundle
+
+        bundle.update(widget_bundle(parts, notes))
+    if include:
+        bundle = {k: v for k, v in bundle.items() if k in include}
+    if exclude:
+        bundle = {k: v for k, v in bundle.items() if k not in exclude}
+    return bundle
+
+
+def widget(record, lang: str | None = None):
+    """The record as an anywidget widget (``pip install seqlab[notebook]``): ``step``, ``layer``, ``head`` synced."""
+    from seqlab.render.widget import make_widget
+
+    parts, notes, _plain = render(record)
+    return make_widget(parts, notes, lang)

@@ -1,0 +1,189 @@
+"""Library records as the JSON that ``views.js`` draws, elided so that a notebook cell stays small.
+
+Each function takes a record and returns ``(parts, notes)``: the ``(view, json[, options])`` parts
+of :func:`seqlab.render.fragments.fragment` and the sentences that say what was left out
+("… 1,234 more tokens"). Numbers are rounded as the web page rounds them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from seqlab.i18n import _
+from seqlab.render.rounding import rounded
+
+DECIMALS = 4  # a vector's numbers, as on the page; attention weights get 3
+HEATMAP_DIMS = 64  # the embedding heatmap: the first 64 numbers of every token
+MAX_TOKENS = 256  # tokens drawn as chips or heatmap rows; the rest are counted ("… N more")
+MAX_STEPS = 64  # trace steps carried into a cell
+MAX_VALUES = 16  # numbers per trace vector carried (the view prints 8 and draws 16 bars)
+MAX_ATTENTION_TOKENS = 48  # tokens of an attention stack (every layer and head in the cell)
+MAX_ATTENTION_NUMBERS = 200_000  # above this, a stack carries only each layer's mean over heads
+MAX_ROWS = 200  # rows of a plain table
+
+
+def more(n: int, what: str) -> str:
+    return _("… {n:,} more {what} (shown: the first ones)").format(n=n, what=what)
+
+
+def _cut(values, n: int):
+    return None if values is None else list(values[:n])
+
+
+def tokens_json(record, limit: int = MAX_TOKENS) -> tuple[dict, list[str]]:
+    """A :class:`~seqlab.tokens.record.TokenRecord` as the tokens/ids views take it, cut to ``limit`` tokens."""
+    out = record.to_dict()
+    n = len(record.tokens)
+    notes = []
+    if n > limit:
+        for key in ("tokens", "input_ids", "attention_mask", "special_tokens_mask", "continuation", "offsets",
+                    "word_ids", "token_type_ids", "tags"):
+            if key in out:
+                out[key] = _cut(out[key], limit)
+        out["unk"] = [u for u in out["unk"] if u["index"] < limit]
+        out["text"] = record.text[: max((e for _s, e in record.offsets[:limit]), default=0)]
+        notes.append(more(n - limit, _("tokens")))
+    return out, notes
+
+
+def token_parts(record, vocab_size: int | None = None) -> tuple[list, list[str]]:
+    out, notes = tokens_json(record)
+    out["vocab_size"] = vocab_size
+    return [("tokens", out), ("ids", out)], notes
+
+
+def batch_parts(batch) -> tuple[list, list[str]]:
+    ids = [list(map(int, row)) for row in batch.input_ids]
+    mask = [list(map(int, row)) for row in batch.attention_mask]
+    width = max((len(r) for r in ids), default=0)
+    shown = min(width, 32)
+    columns = [{"title": "#", "format": "int"}] + [{"title": str(j), "format": "int"} for j in range(shown)]
+    rows = [[i] + [{"v": row[j], "muted": not m[j]} if j < len(row) else None for j in range(shown)]
+            for i, (row, m) in enumerate(zip(ids[:MAX_ROWS], mask[:MAX_ROWS]))]
+    notes = [_("input_ids.shape = {shape}: {b} texts × {l} positions; grey ids are padding (attention_mask 0).").format(
+        shape=list(batch.shape), b=len(batch), l=width)]
+    notes += [_("tokens kept per text: {kept}; cut by truncation: {dropped}").format(
+        kept=list(map(int, batch.lengths))[:MAX_ROWS], dropped=list(map(int, batch.dropped))[:MAX_ROWS])]
+    if width > shown:
+        notes.append(more(width - shown, _("positions")))
+    if len(ids) > MAX_ROWS:
+        notes.append(more(len(ids) - MAX_ROWS, _("texts")))
+    title = _("Batch of {model}: input_ids").format(model=batch.model)
+    return [("table", {"title": title, "columns": columns, "rows": rows, "row_headers": True})], notes
+
+
+def embedding_json(record, limit: int = MAX_TOKENS) -> tuple[dict, list[str]]:
+    """An :class:`~seqlab.vectors.record.EmbeddingRecord` as the embedding view takes it (what ``/api/embed`` sends)."""
+    from seqlab.render.vectors import shape_lines
+
+    out = rounded(record.to_dict(preview=8), 6)
+    out["shape_explained"] = shape_lines(record)
+    out["heatmap"] = rounded(record.hidden[:limit, :HEATMAP_DIMS], DECIMALS)
+    out["heatmap_dims"] = min(HEATMAP_DIMS, record.hidden.shape[1])
+    notes = []
+    if len(record.tokens.tokens) > limit:
+        for key in ("tokens", "input_ids", "preview", "norms"):
+            out[key] = out[key][:limit]
+        notes.append(more(len(record.tokens.tokens) - limit, _("token vectors")))
+    if record.pooled is not None:
+        out["pooled"] = out["pooled"][:8]
+        notes.append(_("sentence vector ({pooling} pooling{norm}): {values} … ({n} numbers)").format(
+            pooling=record.pooling, norm=", L2-normalized" if record.normalized else "",
+            values=" ".join(f"{v:+.4f}" for v in record.pooled[:8]), n=len(record.pooled)))
+    out.pop("layers", None)
+    return out, notes
+
+
+def embedding_parts(record) -> tuple[list, list[str]]:
+    out, notes = embedding_json(record)
+    return [("embedding", out)], notes
+
+
+def similarity_parts(record) -> tuple[list, list[str]]:
+    return [("similarity", rounded(record.to_dict(), DECIMALS))], []
+
+
+def words_parts(record) -> tuple[list, list[str]]:
+    """Neighbours (``word``) or an analogy (``expression``): the page's word table."""
+    out = rounded(record.to_dict(), DECIMALS)
+    notes = []
+    if out.get("oov"):
+        notes.append(_("not in the vocabulary, embedded on the fly: {words}").format(words=", ".join(out["oov"])))
+    if out.get("in_vocabulary") is False:
+        notes.append(_("{word} is not in the vocabulary: it was embedded on the fly").format(word=out["word"]))
+    return [("words", out)], notes
+
+
+def search_parts(result) -> tuple[list, list[str]]:
+    columns = [{"title": "#", "format": "int"}, {"title": _("cosine"), "format": "fixed:4"},
+               {"title": _("line"), "format": "int"}, {"title": _("text"), "format": "text"}]
+    rows = [[h.rank, round(float(h.score), DECIMALS), h.line, h.text if len(h.text) <= 300 else h.text[:299] + "…"]
+            for h in result.hits]
+    title = _("search: {query} · {model} · {corpus}").format(query=result.query, model=result.model,
+                                                             corpus=result.corpus)
+    return [("table", {"title": title, "columns": columns, "rows": rows[:MAX_ROWS]})], []
+
+
+def trace_json(report, limit_steps: int = MAX_STEPS, values: int = MAX_VALUES) -> tuple[dict, list[str]]:
+    """A :class:`~seqlab.pipeline.tracing.TraceReport` as the trace view takes it: steps and vectors cut."""
+    out = report.to_dict(decimals=DECIMALS, full_weights=False)
+    notes = []
+    steps = out["steps"]
+    if len(steps) > limit_steps:
+        notes.append(more(len(steps) - limit_steps, _("steps")))
+        steps = out["steps"] = steps[:limit_steps]
+    lengths = {}
+    for step in steps:
+        for k, v in step.items():
+            if isinstance(v, list) and len(v) > values:
+                lengths[k] = len(v)
+                step[k] = v[:values]
+    if lengths:
+        out["lengths"] = lengths
+    if report.backward is not None:
+        back = out["backward"]
+        back.update(rounded({k: report.backward[k] for k in ("value", "dW_hh_sum_error")}, digits=4))
+        back["steps"] = [{"t": s["t"], "token": s["token"], **rounded({k: s[k] for k in ("dh_norm", "dW_hh_norm")},
+                                                                     digits=4)}
+                         for s in report.backward["steps"][:limit_steps]]
+        for key in ("dW_hh", "dW_ih", "dW_xh", "db"):
+            back.pop(key, None)
+    out["dropped"] = 0
+    return out, notes
+
+
+def trace_parts(report) -> tuple[list, list[str]]:
+    out, notes = trace_json(report)
+    parts = [("trace", out)]
+    if report.backward is not None:
+        parts.append(("backward", out))
+    return parts, notes
+
+
+def attention_json(record) -> tuple[dict, list[str]]:
+    """An :class:`~seqlab.pipeline.attention.AttentionRecord` with every layer (and head, when small enough)."""
+    T = min(len(record.tokens.tokens), MAX_ATTENTION_TOKENS)
+    w = record.weights[:, :, :T, :T].astype(np.float64)  # (L, H, T, T)
+    mean = w.mean(axis=1, keepdims=True)
+    notes = []
+    heads = w.shape[0] * (w.shape[1] + 1) * T * T <= MAX_ATTENTION_NUMBERS
+    stack = np.concatenate([w, mean], axis=1) if heads else mean
+    if not heads:
+        notes.append(_("{T} tokens: each layer's mean over heads only (single heads for shorter texts)").format(T=T))
+    if len(record.tokens.tokens) > T:
+        notes.append(more(len(record.tokens.tokens) - T, _("tokens")))
+    out = {"model": record.model, "tokens": record.tokens.tokens[:T], "shape": list(record.weights.shape),
+           "layers": record.layers, "heads": record.heads, "decimals": 3, "stack": np.round(stack, 3).tolist(),
+           "dropped": record.tokens.dropped, "max_length": record.tokens.max_length}
+    return out, notes
+
+
+def attention_parts(record) -> tuple[list, list[str]]:
+    out, notes = attention_json(record)
+    return [("attention_layers", out)], notes
+
+
+def gradflow_parts(report) -> tuple[list, list[str]]:
+    from seqlab.render.lab import gradflow_verdicts
+
+    return [("gradflow", rounded(report.to_dict(), digits=4))], gradflow_verdicts(report)

@@ -1,0 +1,66 @@
+"""Traces and attention as notebook widgets: anywidget (``pip install seqlab[notebook]``), else nothing.
+
+The widget's front-end module is ``static/views.js`` followed by ``static/widget.js``, both shipped
+in the package: the widget draws with the same functions as the page and the static HTML, and
+keeps the trace's ``step`` and the attention's ``layer`` and ``head`` in sync with Python::
+
+    w = seqlab.render.notebook.widget(report)   # a TraceReport
+    w.step = 3                                      # the notebook shows step 3
+"""
+
+from __future__ import annotations
+
+import functools
+
+from seqlab.i18n import current
+from seqlab.render.fragments import asset, view_messages
+
+ENABLED = True  # set False to get the static HTML only, even where anywidget is installed
+
+
+def available() -> bool:
+    """anywidget is importable and a Jupyter kernel is running (a widget needs its comm)."""
+    if not ENABLED:
+        return False
+    try:
+        import anywidget  # noqa: F401
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+@functools.cache
+def widget_class():
+    import anywidget
+    import traitlets
+
+    class RecordWidget(anywidget.AnyWidget):
+        """One record drawn by views.js; ``step`` (trace), ``layer`` and ``head`` (-1: the mean) are synced."""
+
+        _esm = asset("views.js") + "\n" + asset("widget.js")
+        _css = asset("views.css")
+        parts = traitlets.List().tag(sync=True)
+        notes = traitlets.List().tag(sync=True)
+        messages = traitlets.Dict().tag(sync=True)
+        step = traitlets.Int(0).tag(sync=True)
+        layer = traitlets.Int(0).tag(sync=True)
+        head = traitlets.Int(-1).tag(sync=True)
+
+    return RecordWidget
+
+
+def make_widget(parts: list, notes: list[str], lang: str | None = None):
+    """A :class:`RecordWidget` for the ``(view, json[, options])`` parts of :mod:`seqlab.render.view_records`."""
+    parts = [[*part, {}][:3] for part in parts]
+    return widget_class()(parts=parts, notes=list(notes), messages=view_messages(lang or current()))
+
+
+def widget_bundle(parts: list, notes: list[str]) -> dict:
+    """The widget-view entry of a mime bundle where widgets run, else ``{}`` (the static HTML stands alone)."""
+    if not available():
+        return {}
+    bundle = make_widget(parts, notes)._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle  # (data, metadata) from anywidget
+    return {k: v for k, v in data.items() if k == "application/vnd.jupyter.widget-view+json"}

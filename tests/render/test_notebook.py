@@ -1,0 +1,216 @@
+"""Every record the Python API returns displays itself in a notebook: text/plain plus self-contained text/html.
+
+Each record's HTML must carry the record's own numbers (drawn by views.js, the page's code) and
+load nothing from elsewhere; the browser test draws them all on one page, as two cells of a notebook would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from seqlab.display import Displayable
+from seqlab.render.notebook import RENDERERS, mimebundle, render
+
+URL = re.compile(r"""(?:https?:)?//(?!www\.w3\.org/2000/svg)[\w.-]+\.[a-z]{2,}""", re.IGNORECASE)
+
+
+def payloads(html: str) -> list:
+    """The JSON records of a fragment's SeqlabViews.render calls (what views.js draws)."""
+    found = []
+    for call in re.findall(r'SeqlabViews\.render\(document\.getElementById\("seqlab-[0-9a-f]+"\), (.*?)\);', html):
+        found.append(json.loads(f"[{call}]"))
+    return found
+
+
+def numbers_in(html: str) -> str:
+    return json.dumps(payloads(html), ensure_ascii=False)
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory):
+    """One record of every kind, small: the real pipeline where it is cheap, exact hand-made numbers elsewhere."""
+    import torch
+
+    torch.set_num_threads(1)
+    import seqlab
+    from seqlab.lab.gradflow import gradflow
+    from seqlab.lab.longterm import LongTermReport, RunResult
+    from seqlab.lab.order import order_demo
+    from seqlab.pipeline.attention import attention
+    from seqlab.pipeline.explain import explain
+    from seqlab.pipeline.seq2seq_trace import decode_trace
+    from seqlab.pipeline.tracing import run_trace
+    from seqlab.scratch.seq2seq import Seq2Seq
+    from seqlab.training.metrics import Metrics
+    from seqlab.training.predictors import Evaluation
+    from seqlab.training.runs import RunSummary
+    from seqlab.vectors.search import Hit, SearchResult
+    from seqlab.vectors.wordvectors import AnalogyResult, Neighbor, NeighborsResult
+
+    metrics = Metrics(accuracy=0.8125, macro_f1=0.8047, n=16, confusion=[[7, 1], [2, 6]], labels=["0", "1"])
+    run = RunResult("lstm", "lstm", 6, "accuracy", 0.9375, 0.5, True, 120, 1.5,
+                    [{"step": 0, "loss": 0.7, "accuracy": 0.5}, {"step": 50, "loss": 0.2, "accuracy": 0.9375}],
+                    [1.0, 2.0], [1.0, 4.0])
+    longterm = LongTermReport("first-token", "remember the first token", [6], ["lstm"], [None], 200, 32, 0.01, 8, 0,
+                              0.9, "accuracy", runs=[run])
+    seq2seq = Seq2Seq(src_vocab=6, tgt_vocab=6, embed=4, hidden=4, attention=True, seed=0)
+    return {
+        "tokens": seqlab.tokenize("안녕하세요, 오늘 날씨가 정말 좋네요"),
+        "batch": seqlab.encode_batch(["안녕하세요", "오늘 날씨가 정말 좋네요"]),
+        "embedding": seqlab.embed("안녕하세요", pooling="mean"),
+        "similarity": seqlab.similarity("안녕하세요", "반갑습니다"),
+        "search": SearchResult("배우 연기", "minilm", "c.txt", "idx", True,
+                               [Hit(1, 0.73125, 58, "연기가 좋다"), Hit(2, 0.61875, 3, "배우가 멋지다")]),
+        "neighbors": NeighborsResult("영화", "e5-small", [Neighbor("드라마", 0.8765), Neighbor("극장", 0.7654)]),
+        "analogy": AnalogyResult("왕 - 남자 + 여자", ["왕", "여자"], ["남자"], [Neighbor("여왕", 0.6543)], "e5-small"),
+        "rnn": run_trace("rnn", "안녕하세요", hidden=2, input_dim=3),
+        "lstm": run_trace("lstm", "안녕하세요", hidden=3, input_dim=4, backward=True),
+        "gru": run_trace("gru", "안녕하세요", hidden=2, input_dim=3, backward=True),
+        "seq2seq": decode_trace(seq2seq, [3, 4, 5], ["가", "나", "다"], list("_^$abc"), bos_id=1, eos_id=2,
+                                max_len=4),
+        "attention": attention("안녕하세요"),
+        "gradflow": gradflow(["rnn", "lstm", "gru"], 20, 8),
+        "longterm": longterm,
+        "order": order_demo(cell="lstm", hidden=4),
+        "explain": explain("안녕하세요"),
+        "run": RunSummary("tfidf", Path("runs/tfidf"), {"model": "tfidf", "val_accuracy": 0.8125, "train_s": 1.25,
+                                                        "history": [{"epoch": 1, "val_accuracy": 0.8125}]}, 0.5),
+        "evaluation": Evaluation("runs/tfidf", "test.tsv", metrics, {"total": 3}),
+        "metrics": metrics,
+    }
+
+
+def expected_numbers(name: str, rec) -> list[str]:
+    """Numbers of the record that its HTML must carry, as the views get them."""
+    if name == "tokens":
+        return [str(i) for i in rec.input_ids] + [json.dumps(t, ensure_ascii=False) for t in rec.tokens]
+    if name == "batch":
+        return [str(int(v)) for v in np.asarray(rec.input_ids).ravel()]
+    if name == "embedding":
+        return [json.dumps(rec.shape), f"{float(rec.hidden[1, 0]):.4f}".rstrip("0")]
+    if name == "similarity":
+        return [str(round(rec.cosine, 4))]
+    if name == "search":
+        return ["0.7312", "0.6188", "58"]  # rounded as the page rounds: 4 decimals, in float64
+    if name in ("neighbors", "analogy"):
+        return [str(n.score) for n in rec.results]
+    if name in ("rnn", "lstm", "gru"):
+        return [str(round(float(rec.steps[-1]["h"][0]), 4))]
+    if name == "seq2seq":
+        return [str(round(float(rec.attention[0, 0]), 3))] + [json.dumps(t) for t in rec.output]
+    if name == "attention":
+        return [str(round(float(rec.weights[0, 0, 1].astype(np.float64)[0]), 3))]
+    if name == "gradflow":
+        return [f"{rec.cells['lstm'].grad_norms[0]:.4g}"]
+    if name == "longterm":
+        return ["0.9375", "data:image/png;base64,"]
+    if name == "order":
+        return [str(round(rec.pairs[0].rnn_max_difference, 10))[:6]]
+    if name == "explain":
+        return [str(i) for i in rec.tokens.input_ids]
+    if name == "run":
+        return ["0.8125", "1.25"]
+    return ["0.8125", "0.8047", "[\"0\", 7, 1]", "[\"1\", 2, 6]"]
+
+
+def test_every_displayable_record_kind_has_a_renderer(records):
+    """No record class of the library is displayable without a view, and the list covers the issue's kinds."""
+    import seqlab.render.notebook  # noqa: F401
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    names = {c.__name__ for c in subclasses(Displayable)}
+    assert names <= set(RENDERERS), names - set(RENDERERS)
+    assert {type(r).__name__ for r in records.values()} == set(RENDERERS)
+
+
+@pytest.mark.parametrize("name", ["tokens", "batch", "embedding", "similarity", "search", "neighbors", "analogy",
+                                  "rnn", "lstm", "gru", "seq2seq", "attention", "gradflow", "longterm", "order",
+                                  "explain", "run", "evaluation", "metrics"])
+def test_record_html_carries_its_numbers_and_nothing_external(records, name):
+    rec = records[name]
+    bundle = rec._repr_mimebundle_()
+    assert bundle["text/plain"] and "object at 0x" not in bundle["text/plain"]
+    html = bundle["text/html"]
+    assert html.startswith('<div class="seqlab-fragment"') and "SeqlabViews.render(" in html
+    assert not URL.findall(html), URL.findall(html)[:3]
+    assert "require(" not in html and "<link" not in html and " src=" not in html
+    carried = numbers_in(html)
+    for number in expected_numbers(name, rec):
+        assert number in carried, (name, number)
+    assert len(html.encode()) < 1_000_000
+
+
+def test_two_outputs_have_their_own_containers(records):
+    a, b = (records["lstm"]._repr_mimebundle_()["text/html"] for _ in range(2))
+    ids = lambda h: re.findall(r'id="(seqlab-[0-9a-f]+)"', h)
+    assert ids(a) and not set(ids(a)) & set(ids(b))
+
+
+def test_long_inputs_are_elided_and_stay_small():
+    import seqlab
+
+    text = "가나다라마바사 " * 2000  # 14,000 characters
+    rec = seqlab.tokenize(text, model="char")
+    html = rec._repr_mimebundle_()["text/html"]
+    assert len(html.encode()) < 400_000
+    assert "… 13,744 more" in html or re.search(r"… [\d,]+ more", html)
+    (tokens, _ids), = [payloads(html)]
+    assert len(tokens[1]["tokens"]) == 256
+    plain = rec._repr_mimebundle_()["text/plain"]
+    assert len(plain) < 8000
+
+
+def test_include_and_exclude_are_honoured(records):
+    rec = records["similarity"]
+    assert set(mimebundle(rec, include={"text/plain"})) == {"text/plain"}
+    assert "text/html" not in mimebundle(rec, exclude={"text/html"})
+
+
+def test_no_widget_outside_a_kernel(records):
+    """Outside a running kernel (here, pytest) the static HTML stands alone, anywidget installed or not."""
+    assert "application/vnd.jupyter.widget-view+json" not in records["lstm"]._repr_mimebundle_()
+
+
+def test_parts_use_views_that_views_js_defines(records):
+    from seqlab.render.fragments import VIEWS, asset
+
+    js = asset("views.js")
+    defined = re.search(r"V\.views = \{(.*?)\};", js, re.DOTALL).group(1)
+    for view in VIEWS:
+        assert re.search(rf"\b{view}\b", defined), view
+    for rec in records.values():
+        for part in render(rec)[0]:
+            assert part[0] in VIEWS
+
+
+def test_all_records_draw_in_one_page_without_errors(records, notebook_browser):
+    """All fragments in one document, like cells of one notebook: every view draws, no error, no request."""
+    page = notebook_browser.new_page()
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    body = "".join(f"<section data-name='{n}'>{r._repr_mimebundle_()['text/html']}</section>"
+                   for n, r in records.items())
+    page.set_content(f"<!doctype html><html><head><meta charset='utf-8'></head><body>{body}</body></html>")
+    assert errors == [] and [u for u in requests if not u.startswith(("data:", "about:"))] == []
+    for name in records:
+        assert page.locator(f"section[data-name='{name}'] .seqlab-view").count() >= 1, name
+    text = page.inner_text("section[data-name='evaluation']")
+    assert "0.8125" in text and "0.8047" in text
+    steps = page.locator("section[data-name='lstm'] .sv-steplabel")
+    page.locator("section[data-name='lstm'] button.sv-step").nth(1).click()
+    assert "t = 1" in steps.inner_text()
+    sel = page.locator("section[data-name='attention'] select").nth(1)
+    sel.select_option("3")
+    assert "head 3" in page.inner_text("section[data-name='attention']")
+    assert page.locator("section[data-name='longterm'] img.sv-image").count() == 1
+    page.close()
