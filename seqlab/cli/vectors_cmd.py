@@ -43,16 +43,43 @@ def k_opt():
     return typer.Option(10, "-k", "--top", help=_("How many results (1 to {n}).").format(n=MAX_K))
 
 
+def embed_oov_opt():
+    return typer.Option(False, "--embed-oov", help=_("Build a vector from its pieces for a word outside the "
+                                                     "vocabulary, instead of reporting it as unknown."))
+
+
+def method_opt():
+    return typer.Option("3cosadd", "--method", help=_("3cosadd (the words closest to b - a + c) or 3cosmul "
+                                                      "(Levy & Goldberg's product of similarities)."))
+
+
 def _word_vectors(vectors, model):
     """Trained vectors, or the embedded model's (built once, with a progress bar that has a total and an ETA)."""
+    from seqlab.render.console import console
     from seqlab.render.progress import counting_bar
-    from seqlab.vectors.wordvectors import from_gensim, is_built, load_word_vectors
+    from seqlab.vectors.wordvectors import (
+        ENGLISH_WORDS,
+        KOREAN_WORDS,
+        RECIPE,
+        from_gensim,
+        is_built,
+        load_word_vectors,
+        model_vectors_path,
+    )
 
     if vectors is not None:
         return from_gensim(vectors)
     if is_built(model):
         return load_word_vectors(None, model)
-    with counting_bar(_("building word vectors (once)"), _("words")) as report:
+    from seqlab.pretrained.registry import resolve
+
+    name = resolve(model).name
+    console(stderr=True).print(_(
+        "Building the word vectors of {model} once: the {ko:,} most frequent Korean entries of wordfreq (with "
+        "verbs and adjectives in their dictionary and past forms, by Kiwi) and {en:,} English words, each run "
+        "through the model alone ({recipe}). Cached in {path}.").format(
+        model=name, ko=KOREAN_WORDS, en=ENGLISH_WORDS, recipe=RECIPE.describe(), path=model_vectors_path(name)))
+    with counting_bar(_("embedding words"), _("words")) as report:
         return load_word_vectors(None, model, report)
 
 
@@ -179,7 +206,7 @@ def register(app: typer.Typer) -> None:
     def neighbors(
         word: str = typer.Argument(..., help=_("A word, e.g. 영화.")),
         k: int = k_opt(), vectors: Path = vectors_opt(), model: str = model_opt(), json_out: bool = json_opt(),
-        lang: str = lang_opt(),
+        embed_oov: bool = embed_oov_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
         from seqlab.render.vectors import neighbors_table
@@ -187,32 +214,46 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         in_range("-k", k, 1, MAX_K)
         require_text(word, _("the word"))
-        result = _word_vectors(vectors, model).neighbors(word.strip(), k)
+        if vectors is None:
+            from seqlab.vectors.wordvectors import refuse_unknown_pieces
+
+            refuse_unknown_pieces([word.strip()], model)  # before the first build, which takes minutes
+        result = _word_vectors(vectors, model).neighbors(word.strip(), k, embed_oov=embed_oov or None)
         if json_out:
             print(json_line(result.to_dict()))
         else:
-            console().print(neighbors_table(_("neighbours of {word!r} · {source}").format(
-                word=result.word, source=result.source), result.results))
+            title = _("neighbours of {word!r} · {source}").format(word=result.word, source=result.source)
+            if not result.in_vocabulary:
+                title += " · " + _("not in the vocabulary: built from its pieces")
+            console().print(neighbors_table(title, result.results))
 
-    @app.command(help=_("Word analogies by vector arithmetic (3CosAdd: the words closest to b - a + c); the "
-                        "input words are left out of the results."))
+    @app.command(help=_("Word analogies by vector arithmetic (3CosAdd: the words closest to b - a + c, or "
+                        "3CosMul); the input words are left out of the results. A word outside the vocabulary is "
+                        "reported as unknown."))
     def analogy(
         expression: str = typer.Argument(..., help=_('e.g. "왕 - 남자 + 여자"')),
-        k: int = k_opt(), vectors: Path = vectors_opt(), model: str = model_opt(), json_out: bool = json_opt(),
-        lang: str = lang_opt(),
+        k: int = k_opt(), vectors: Path = vectors_opt(), model: str = model_opt(), method: str = method_opt(),
+        embed_oov: bool = embed_oov_opt(), json_out: bool = json_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
         from seqlab.render.vectors import neighbors_table
-        from seqlab.vectors.wordvectors import parse_expression
+        from seqlab.vectors.analogy import METHODS
+        from seqlab.vectors.wordvectors import parse_expression, refuse_unknown_pieces
 
         check_lang(lang)
         in_range("-k", k, 1, MAX_K)
-        parse_expression(expression)  # a malformed expression fails before any vectors are built
-        result = _word_vectors(vectors, model).solve(expression, k)
+        one_of("--method", method, METHODS)
+        positive, negative = parse_expression(expression)  # a malformed expression fails before any build
+        if vectors is None:
+            refuse_unknown_pieces([*positive, *negative], model)
+        result = _word_vectors(vectors, model).solve(expression, k, method, embed_oov=embed_oov or None)
         if json_out:
             print(json_line(result.to_dict()))
         else:
-            console().print(neighbors_table(f"{expression}  ≈ ? · {result.source}", result.results))
+            title = f"{expression}  ≈ ? · {result.source} · {result.method}"
+            if result.oov:
+                title += " · " + _("built from pieces: {words}").format(words=", ".join(result.oov))
+            console().print(neighbors_table(title, result.results))
 
     @app.command(help=_("Project word or sentence vectors to 2-D (PCA/UMAP) and draw them as PNG or "
                         "self-contained HTML."))
@@ -286,16 +327,22 @@ def register(app: typer.Typer) -> None:
     @wv_app.command("eval", help=_("Analogy accuracy (top-1 and top-5) per section on a questions file in "
                                    "gensim's questions-words format."))
     def wordvec_eval(
-        questions: Path = typer.Argument(..., help=_("Analogy questions in gensim's questions-words format.")),
-        vectors: Path = vectors_opt(), model: str = model_opt(), json_out: bool = json_opt(), lang: str = lang_opt(),
+        questions: Path = typer.Argument(None, help=_("Analogy questions in gensim's questions-words format "
+                                                      "(default: seqlab's Korean set, 328 questions in 8 relations).")),
+        vectors: Path = vectors_opt(), model: str = model_opt(), method: str = method_opt(),
+        json_out: bool = json_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
         from seqlab.render.vectors import analogy_eval_table
+        from seqlab.vectors.analogy import METHODS
         from seqlab.vectors.analogy_eval import evaluate, read_questions
 
         check_lang(lang)
+        one_of("--method", method, METHODS)
+        if questions is None:
+            from seqlab.vectors.analogy_eval import KOREAN_ANALOGIES as questions
         read_questions(questions)  # a malformed file fails before any vectors are built
-        result = evaluate(_word_vectors(vectors, model), questions)
+        result = evaluate(_word_vectors(vectors, model), questions, method=method)
         if json_out:
             print(json_line(result.to_dict()))
         else:

@@ -143,7 +143,8 @@ def similarity_line(rec) -> str:
 
 def analogy_eval_table(result) -> Table:
     """Analogy accuracy per section: top-1 (the answer ranked first) and top-5."""
-    table = Table(title=_("analogy accuracy · {source}").format(source=result.source), title_justify="left")
+    table = Table(title=_("analogy accuracy · {source} · {method}").format(source=result.source,
+                                                                          method=result.method), title_justify="left")
     for col, justify in ((_("section"), "left"), (_("asked"), "right"), (_("skipped (OOV)"), "right"),
                          ("top-1", "right"), ("top-5", "right")):
         table.add_column(col, justify=justify)

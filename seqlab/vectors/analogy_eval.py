@@ -2,8 +2,10 @@
 
 The format: ``: section`` lines, then one question per line, ``a b c d``,
 meaning a : b = c : d. A question counts when all four words are in the
-vocabulary; the answer is right when the top 3CosAdd word for ``b - a + c``
-(inputs excluded) is ``d``. This is gensim's ``evaluate_word_analogies``.
+vocabulary; the answer is right when the top word for ``b - a + c`` by 3CosAdd
+(or 3CosMul: :mod:`seqlab.vectors.analogy`), inputs excluded, is ``d``. With
+3CosAdd this is gensim's ``evaluate_word_analogies``; top-5 counts the answer
+among the first five.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ import numpy as np
 from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.text.reading import iter_lines
-from seqlab.vectors.wordvectors import WordVectors
+from seqlab.vectors.analogy import METHODS, scores
+from seqlab.vectors.wordvectors import DEFAULT_METHOD, WordVectors
+
+KOREAN_ANALOGIES = Path(__file__).resolve().parents[1] / "data" / "korean_analogies.txt"  # seqlab/data/README.md
 
 
 @dataclass
@@ -40,6 +45,7 @@ class SectionScore:
 class AnalogyEvaluation:
     source: str
     questions: str
+    method: str = DEFAULT_METHOD  # 3cosadd or 3cosmul
     sections: list[SectionScore] = field(default_factory=list)
     examples: list[dict] = field(default_factory=list)  # a few wrong answers, to look at
 
@@ -60,7 +66,7 @@ class AnalogyEvaluation:
         return sum(s.correct5 for s in self.sections) / self.total if self.total else 0.0
 
     def to_dict(self) -> dict:
-        return {"source": self.source, "questions": self.questions, "accuracy": self.accuracy,
+        return {"source": self.source, "questions": self.questions, "method": self.method, "accuracy": self.accuracy,
                 "top1": self.accuracy, "top5": self.top5_accuracy, "correct": self.correct, "total": self.total,
                 "skipped": sum(s.skipped for s in self.sections),
                 "sections": [{"name": s.name, "accuracy": s.accuracy, "top1": s.accuracy, "top5": s.top5_accuracy,
@@ -88,9 +94,13 @@ def read_questions(path: str | Path) -> list[tuple[str, list[tuple[str, str, str
     return sections
 
 
-def evaluate(vectors: WordVectors, questions: str | Path, batch: int = 256) -> AnalogyEvaluation:
+def evaluate(vectors: WordVectors, questions: str | Path, batch: int = 256,
+             method: str = DEFAULT_METHOD) -> AnalogyEvaluation:
     """Score every question of the file (vectorized: one matrix product per batch of questions)."""
-    result = AnalogyEvaluation(vectors.source, str(questions))
+    if method not in METHODS:
+        raise InputError(_("unknown analogy method {method!r}").format(method=method),
+                         _("Use one of: {choices}.").format(choices=", ".join(METHODS)))
+    result = AnalogyEvaluation(vectors.source, str(questions), method)
     for name, items in read_questions(questions):
         score = SectionScore(name)
         known = [q for q in items if all(w in vectors.index for w in q)]
@@ -98,14 +108,13 @@ def evaluate(vectors: WordVectors, questions: str | Path, batch: int = 256) -> A
         for start in range(0, len(known), batch):
             chunk = known[start : start + batch]
             idx = np.array([[vectors.index[w] for w in q] for q in chunk])  # (n, 4): a b c d
-            query = vectors.vectors[idx[:, 1]] - vectors.vectors[idx[:, 0]] + vectors.vectors[idx[:, 2]]
-            query /= np.maximum(np.linalg.norm(query, axis=1, keepdims=True), 1e-12)
-            scores = query @ vectors.vectors.T  # (n, V)
+            v = vectors.vectors
+            ranked_scores = scores(method, v, v[idx][:, [1, 2]], v[idx][:, [0]])  # (n, V): b + c - a
             rows = np.arange(len(chunk))[:, None]
-            scores[rows, idx[:, :3]] = -np.inf
-            top = min(5, scores.shape[1])
-            top5 = np.argpartition(-scores, top - 1, axis=1)[:, :top]
-            top5 = np.take_along_axis(top5, np.argsort(-np.take_along_axis(scores, top5, 1), axis=1), 1)
+            ranked_scores[rows, idx[:, :3]] = -np.inf
+            top = min(5, ranked_scores.shape[1])
+            top5 = np.argpartition(-ranked_scores, top - 1, axis=1)[:, :top]
+            top5 = np.take_along_axis(top5, np.argsort(-np.take_along_axis(ranked_scores, top5, 1), axis=1), 1)
             for q, ranked, d in zip(chunk, top5, idx[:, 3]):
                 if ranked[0] == d:
                     score.correct += 1

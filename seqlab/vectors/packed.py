@@ -14,6 +14,8 @@ float32 and 1e-12 in float64 (tested).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 import torch.nn.functional as F
 
@@ -59,8 +61,12 @@ class PackedEncoder(torch.nn.Module):
     def _ln(self, x, params):
         return F.layer_norm(x, x.shape[-1:], params[0], params[1], self.eps)
 
-    def forward(self, ids: torch.Tensor, lengths: torch.Tensor, row_multiple: int = ROW_MULTIPLE) -> torch.Tensor:
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor, row_multiple: int = ROW_MULTIPLE,
+                layers: Sequence[int] | None = None) -> torch.Tensor:
         """``ids`` (N,) are the texts' ids back to back, ``lengths`` (B,) their lengths; returns (N, H).
+
+        With ``layers`` (0 = the embeddings' output, i = after encoder layer i) it returns those
+        hidden states instead, (len(layers), N, H), and runs no layer past the last one asked for.
 
         The token matrix is padded with throw-away rows up to a multiple of
         ``row_multiple``, so a long job meets a few dozen GEMM shapes instead of
@@ -83,7 +89,9 @@ class PackedEncoder(torch.nn.Module):
             x = torch.cat([x, x.new_zeros(extra, x.shape[1])])  # (N + extra, H)
         H = x.shape[1]
         hd = H // self.heads
-        for p in self.layers:
+        keep = {} if layers is None else {0: x} if 0 in layers else {}
+        last = len(self.layers) if layers is None else max(layers)
+        for i, p in enumerate(self.layers[:last], start=1):
             qkv = torch.addmm(p["b_qkv"], x, p["w_qkv"].t())  # (N + extra, 3H)
             padded = qkv.new_zeros(B, T, 3 * H)
             padded[row, col] = qkv[:N]
@@ -93,6 +101,10 @@ class PackedEncoder(torch.nn.Module):
             x = self._ln(x + torch.addmm(p["b_o"], ctx, p["w_o"].t()), p["ln1"])
             inner = F.gelu(torch.addmm(p["b_in"], x, p["w_in"].t()))  # (N + extra, FF)
             x = self._ln(x + torch.addmm(p["b_out"], inner, p["w_out"].t()), p["ln2"])
+            if layers is not None and i in layers:
+                keep[i] = x
+        if layers is not None:
+            return torch.stack([keep[i][:N] for i in layers])  # (len(layers), N, H)
         return x[:N]
 
 

@@ -3,16 +3,22 @@
 Two sources behind one interface:
 
 - **from the embedded model**: each word of a real vocabulary (wordfreq's
-  Korean list and top English words) is embedded by the transformer, with
-  e5's ``"query: "`` prefix and mean pooling; built once and cached;
+  Korean and English words, Korean verbs and adjectives in their dictionary and
+  past forms: :mod:`seqlab.vectors.word_list`) is run through the transformer
+  alone, and its vector read out of its own pieces (:mod:`seqlab.vectors.static_vectors`),
+  then post-processed (:mod:`seqlab.vectors.all_but_the_top`); built once and cached;
 - **trained**: Word2Vec/FastText vectors saved by gensim (``--vectors PATH``).
 
-Analogies use 3CosAdd on unit vectors, as gensim's ``most_similar`` does:
-rank every word by cos(w, b - a + c) and leave the input words out.
+Analogies rank every word by 3CosMul or 3CosAdd (:mod:`seqlab.vectors.analogy`)
+and leave the input words out. A word outside the vocabulary is refused as
+unknown, naming the pieces the model reads it as; with ``embed_oov=True`` a word
+made of known pieces is embedded on the fly instead, and the result says so.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,11 +30,18 @@ from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.storage import atomic_write_bytes, seqlab_home
+from seqlab.vectors.all_but_the_top import AllButTheTop
+from seqlab.vectors.all_but_the_top import fit as fit_all_but_the_top
+from seqlab.vectors.analogy import METHODS, scores
 from seqlab.vectors.pooling import l2_normalize
+from seqlab.vectors.static_vectors import Recipe
 
 _PIECE = re.compile(r"[+-]|[^\s+-]+")
-VOCAB_VERSION = 1
+VOCAB_VERSION = 2  # 2: Kiwi dictionary/past forms, the word's own pieces, all-but-the-top (1: "query: " + mean)
 KOREAN_WORDS, ENGLISH_WORDS = 30_000, 20_000
+RECIPE = Recipe(prefix="", layers=(6, 7, 8, 9, 10, 11, 12), pieces_only=False, abtt=0)  # chosen on a development list
+# of analogies apart from the shipped set (docs/benchmarks.md, "Word analogies")
+DEFAULT_METHOD = "3cosadd"  # chosen on the same development list
 
 
 @dataclass(frozen=True)
@@ -47,10 +60,13 @@ class AnalogyResult(Displayable):
     negative: list[str]
     results: list[Neighbor]
     source: str
+    method: str = DEFAULT_METHOD  # 3cosmul or 3cosadd: what the scores are
+    oov: list[str] = field(default_factory=list)  # input words not in the vocabulary, embedded on the fly
 
     def to_dict(self) -> dict:
         return {"expression": self.expression, "positive": self.positive, "negative": self.negative,
-                "source": self.source, "results": [n.to_dict() for n in self.results]}
+                "source": self.source, "method": self.method, "oov": self.oov,
+                "results": [n.to_dict() for n in self.results]}
 
 
 def parse_expression(expression: str) -> tuple[list[str], list[str]]:
@@ -88,14 +104,38 @@ def parse_expression(expression: str) -> tuple[list[str], list[str]]:
 
 @dataclass
 class NeighborsResult(Displayable):
-    """``seqlab neighbors``: the nearest words to ``word``."""
+    """``seqlab neighbors``: the nearest words to ``word`` by cosine."""
 
     word: str
     source: str
     results: list[Neighbor]
+    in_vocabulary: bool = True  # False: the word was embedded on the fly (embed_oov)
 
     def to_dict(self) -> dict:
-        return {"word": self.word, "source": self.source, "results": [n.to_dict() for n in self.results]}
+        return {"word": self.word, "source": self.source, "in_vocabulary": self.in_vocabulary,
+                "results": [n.to_dict() for n in self.results]}
+
+
+class UnknownWord(InputError):
+    """A word the vectors have no vector for: outside the vocabulary, or read by the model with ``<unk>`` pieces."""
+
+    def __init__(self, word: str, source: str, size: int, pieces: list[str], unk: list[str], can_embed: bool = False):
+        self.word, self.pieces, self.unk = word, pieces, unk  # unk: the characters the model reads as <unk>
+        shown = " ".join(pieces) if pieces else word
+        if unk:
+            message = _("{word!r} is unknown to {source}: the model reads it as the pieces {pieces}, where <unk> "
+                        "stands for {chars}, characters it has never seen").format(
+                word=word, source=source, pieces=shown, chars=", ".join(repr(c) for c in unk))
+            hint = _("Try another word: a vector built from <unk> would not be this word's.")
+        else:
+            message = _("{word!r} is unknown: it is not in the vocabulary of {source} ({n:,} words)").format(
+                word=word, source=source, n=size)
+            if pieces:
+                message += " " + _("(the model reads it as the pieces {pieces})").format(pieces=shown)
+            hint = (_("Check the spelling, use a dictionary form (좋다, not 좋은), or add --embed-oov to build its "
+                      "vector from its pieces anyway.") if can_embed else
+                    _("Check the spelling, or use vectors that can build any word (FastText, or an embedded model)."))
+        super().__init__(message, hint)
 
 
 @dataclass
@@ -107,124 +147,182 @@ class WordVectors:
     source: str
     embed_missing: Callable[[list[str]], np.ndarray] | None = None  # e.g. a model that can embed any word
     unknown_chars: Callable[[str], list[str]] | None = None  # the characters of a word the model reads as <unk>
+    pieces: Callable[[str], list[str]] | None = None  # the pieces the model reads a word as
+    embeds_oov: bool = False  # True: any word is built from its parts by design (FastText), so none is unknown
     index: dict[str, int] = field(init=False)
 
     def __post_init__(self):
         self.index = {w: i for i, w in enumerate(self.words)}
 
-    def vector(self, word: str) -> np.ndarray:
+    def vector(self, word: str, embed_oov: bool | None = True) -> np.ndarray:
+        """The word's unit vector; a word outside the vocabulary is built on the fly only with ``embed_oov``.
+
+        ``embed_oov=None`` follows the vectors' own policy (:attr:`embeds_oov`). A word the model
+        reads with ``<unk>`` pieces is always refused (:class:`UnknownWord`).
+        """
         if not word.strip():
             raise InputError(_("the word is empty"), _("Give a word with at least one visible character."))
         i = self.index.get(word)
         if i is not None:
             return self.vectors[i]
-        if self.embed_missing is not None:
-            self.check_known(word)
-            return l2_normalize(self.embed_missing([word]))[0]
-        raise InputError(_("{word!r} is not in the vocabulary of {source}").format(word=word, source=self.source),
-                         _("Try another word, or vectors that can embed any word (FastText, or an embedded model)."))
+        embed_oov = self.embeds_oov if embed_oov is None else embed_oov
+        self.check_known(word)
+        if self.embed_missing is None or not embed_oov:
+            raise UnknownWord(word, self.source, len(self.words), self.pieces(word) if self.pieces else [], [],
+                              can_embed=self.embed_missing is not None)
+        return l2_normalize(self.embed_missing([word]))[0]
 
     def check_known(self, word: str) -> None:
-        """Refuse a word the model cannot represent: every piece of it is unknown (``<unk>``)."""
-        if self.unknown_chars is None:
-            return
-        unknown = self.unknown_chars(word)
-        if unknown and "".join(unknown) == "".join(word.split()):
-            raise InputError(_("{word!r} is unknown to {source}: every piece of it is <unk> ({chars}), so it has no "
-                               "vector of its own").format(word=word, source=self.source,
-                                                           chars=', '.join(repr(c) for c in unknown)),
-                             _("Try another word; the model has never seen these characters."))
+        """Refuse a word the model cannot represent: a character of it is unknown (``<unk>``) to the model."""
+        unknown = self.unknown_chars(word) if self.unknown_chars is not None else []
+        if unknown:
+            raise UnknownWord(word, self.source, len(self.words), self.pieces(word) if self.pieces else [], unknown)
 
-    def _rank(self, query: np.ndarray, exclude: Sequence[str], k: int) -> list[Neighbor]:
-        scores = self.vectors @ (query / max(float(np.linalg.norm(query)), 1e-12))
+    def _top(self, scores_row: np.ndarray, exclude: Sequence[str], k: int) -> list[Neighbor]:
+        scores_row = np.array(scores_row, dtype=np.float64)
         for w in exclude:
             if w in self.index:
-                scores[self.index[w]] = -np.inf
+                scores_row[self.index[w]] = -np.inf
         k = min(k, len(self.words))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [Neighbor(self.words[i], float(scores[i])) for i in top if np.isfinite(scores[i])]
+        top = np.argpartition(-scores_row, k - 1)[:k]
+        top = top[np.argsort(-scores_row[top], kind="stable")]
+        return [Neighbor(self.words[i], float(scores_row[i])) for i in top if np.isfinite(scores_row[i])]
 
-    def neighbors(self, word: str, k: int = 10) -> NeighborsResult:
-        """The ``k`` words with the highest cosine to ``word`` (itself excluded)."""
+    def _rank(self, query: np.ndarray, exclude: Sequence[str], k: int) -> list[Neighbor]:
+        return self._top(self.vectors @ (query / max(float(np.linalg.norm(query)), 1e-12)), exclude, k)
+
+    def neighbors(self, word: str, k: int = 10, embed_oov: bool | None = None) -> NeighborsResult:
+        """The ``k`` words with the highest cosine to ``word`` (itself excluded).
+
+        A word outside the vocabulary is refused as unknown (:class:`UnknownWord`) unless ``embed_oov``
+        (None: the vectors' own policy, :attr:`embeds_oov`).
+        """
         if k < 1:
             raise InputError(_("k must be at least 1, got {k}").format(k=k))
-        return NeighborsResult(word, self.source, self._rank(self.vector(word), [word], k))
+        in_vocabulary = word in self.index
+        return NeighborsResult(word, self.source, self._rank(self.vector(word, embed_oov), [word], k), in_vocabulary)
 
-    def analogy(self, positive: Sequence[str], negative: Sequence[str] = (), k: int = 10) -> list[Neighbor]:
-        """3CosAdd: words closest to sum(positive) - sum(negative), inputs excluded."""
+    def analogy(self, positive: Sequence[str], negative: Sequence[str] = (), k: int = 10, method: str | None = None,
+                embed_oov: bool | None = None) -> list[Neighbor]:
+        """The ``k`` best words for sum(positive) - sum(negative) by 3CosMul or 3CosAdd, inputs excluded."""
         if k < 1:
             raise InputError(_("k must be at least 1, got {k}").format(k=k))
-        query = sum(self.vector(w) for w in positive) - sum((self.vector(w) for w in negative), np.zeros(self.dim))
-        return self._rank(query, [*positive, *negative], k)
+        method = method or DEFAULT_METHOD
+        if method not in METHODS:
+            raise InputError(_("unknown analogy method {method!r}").format(method=method),
+                             _("Use one of: {choices}.").format(choices=", ".join(METHODS)))
+        pos = np.stack([self.vector(w, embed_oov) for w in positive])[None]  # (1, P, D)
+        neg = np.stack([self.vector(w, embed_oov) for w in negative])[None] if negative else np.zeros(
+            (1, 0, self.dim), dtype=np.float32)  # (1, N, D)
+        return self._top(scores(method, self.vectors, pos, neg)[0], [*positive, *negative], k)
 
-    def solve(self, expression: str, k: int = 10) -> AnalogyResult:
+    def solve(self, expression: str, k: int = 10, method: str | None = None,
+              embed_oov: bool | None = None) -> AnalogyResult:
+        """``"왕 - 남자 + 여자"`` -> the best words, with the method and the words that were not in the vocabulary."""
         pos, neg = parse_expression(expression)
-        return AnalogyResult(expression, pos, neg, self.analogy(pos, neg, k), self.source)
+        method = method or DEFAULT_METHOD
+        results = self.analogy(pos, neg, k, method, embed_oov)
+        oov = [w for w in dict.fromkeys([*pos, *neg]) if w not in self.index]
+        return AnalogyResult(expression, pos, neg, results, self.source, method, oov)
 
     @property
     def dim(self) -> int:
         return self.vectors.shape[1]
 
 
-def _wordfreq_vocabulary(korean: int, english: int) -> list[str]:
-    import wordfreq
-
-    def is_word(w: str) -> bool:
-        return any(c.isalpha() for c in w)
-
-    ko = [w for w in wordfreq.get_frequency_dict("ko") if is_word(w)][:korean]
-    en = [w for w in wordfreq.get_frequency_dict("en") if is_word(w) and w.isascii()][:english]
-    return list(dict.fromkeys(ko + en))
-
-
-def model_vectors_path(model: str, korean: int | None = None, english: int | None = None) -> Path:
+def model_vectors_path(model: str, korean: int | None = None, english: int | None = None,
+                       recipe: Recipe = RECIPE) -> Path:
     slug = re.sub(r"[^\w.-]+", "_", model)
     korean, english = korean or KOREAN_WORDS, ENGLISH_WORDS if english is None else english
     size = "" if (korean, english) == (KOREAN_WORDS, ENGLISH_WORDS) else f"-ko{korean}-en{english}"
-    return seqlab_home() / "wordvectors" / f"{slug}-wordfreq{size}-v{VOCAB_VERSION}.npz"
+    tag = "" if recipe == RECIPE else "-" + hashlib.sha1(repr(recipe).encode()).hexdigest()[:8]
+    return seqlab_home() / "wordvectors" / f"{slug}-wordfreq{size}{tag}-v{VOCAB_VERSION}.npz"
 
 
 def from_model(model: str | None = None, progress: Callable[[int, int], None] | None = None,
-               korean: int | None = None, english: int | None = None) -> WordVectors:
-    """Word vectors of the embedded transformer over wordfreq's vocabulary (cached after the first build).
+               korean: int | None = None, english: int | None = None, recipe: Recipe = RECIPE) -> WordVectors:
+    """Word vectors of the embedded transformer over a real vocabulary (cached after the first build).
 
     Args:
         model: an HF model name (default e5-small).
-        progress: called as ``progress(done, total)`` while building.
-        korean, english: how many of wordfreq's most frequent words to take (default 30,000 and 20,000).
+        progress: called as ``progress(done, total)`` while embedding the words.
+        korean, english: how many of wordfreq's most frequent entries to take (default 30,000 and 20,000);
+            Korean verbs and adjectives come in their dictionary and past forms (:mod:`seqlab.vectors.word_list`).
+        recipe: how each word's vector is read out of the model (default :data:`RECIPE`).
     """
     from seqlab.vectors.encoder import load_encoder
+    from seqlab.vectors.static_vectors import embed_words
+    from seqlab.vectors.word_list import default_word_list
 
     enc = load_encoder(model)
-    prefix = enc.default_prefix("query")
     korean, english = korean or KOREAN_WORDS, ENGLISH_WORDS if english is None else english
-    path = model_vectors_path(enc.name, korean, english)
+    path = model_vectors_path(enc.name, korean, english, recipe)
+    source = f"{enc.name} word vectors"
+    post: list[AllButTheTop] = []
 
     def embed(words: list[str]) -> np.ndarray:
-        return enc.sentence_vectors(words, pooling="mean", normalize=True, prefix=prefix)
+        vectors = embed_words(enc, words, recipe)
+        return post[0].apply(vectors) if post else vectors
 
-    def unknown_chars(word: str) -> list[str]:
-        return [u.chars for u in enc.tokenizer.encode(word).unk]
-
-    source = f"{enc.name} (wordfreq vocabulary)"
+    unknown_chars, pieces = _piece_readers(enc.tokenizer)
     if path.exists():
         with np.load(path, allow_pickle=False) as data:
-            return WordVectors(data["words"].tolist(), data["vectors"], source, embed, unknown_chars)
-    words = _wordfreq_vocabulary(korean, english)
-    chunks, done = [], 0
-    for start in range(0, len(words), 2048):
-        chunks.append(embed(words[start : start + 2048]))
-        done += len(chunks[-1])
-        if progress:
-            progress(done, len(words))
-    vectors = np.concatenate(chunks).astype(np.float32)
-    import io
+            if "mean" in data:
+                post.append(AllButTheTop(data["mean"], data["directions"]))
+            return WordVectors(data["words"].tolist(), data["vectors"], source, embed, unknown_chars, pieces)
+    words = default_word_list(korean, english).words
+    done = [0]
 
+    def step(n: int) -> None:
+        done[0] += n
+        if progress:
+            progress(done[0], len(words))
+
+    if progress:
+        progress(0, len(words))
+    vectors = embed_words(enc, words, recipe, progress=step)
+    arrays = {"words": np.array(words)}
+    if recipe.abtt >= 0:
+        post.append(fit_all_but_the_top(vectors, recipe.abtt))
+        vectors = post[0].apply(vectors)
+        arrays.update(mean=post[0].mean, directions=post[0].directions)
     buffer = io.BytesIO()
-    np.savez(buffer, words=np.array(words), vectors=vectors)
+    np.savez(buffer, vectors=vectors.astype(np.float32), recipe=np.array(repr(recipe)), **arrays)
     atomic_write_bytes(path, buffer.getvalue())
-    return WordVectors(words, vectors, source, embed, unknown_chars)
+    return WordVectors(words, vectors, source, embed, unknown_chars, pieces)
+
+
+def _piece_readers(tokenizer) -> tuple[Callable[[str], list[str]], Callable[[str], list[str]]]:
+    """``unknown_chars(word)`` (the characters read as <unk>) and ``pieces(word)`` (the word's tokens)."""
+    def unknown_chars(word: str) -> list[str]:
+        return [u.chars for u in tokenizer.encode(word).unk]
+
+    def pieces(word: str) -> list[str]:
+        record = tokenizer.encode(word)
+        unknown = {u.index for u in record.unk}
+        return ["<unk>" if i in unknown else t
+                for i, (t, special) in enumerate(zip(record.tokens, record.special_tokens_mask)) if not special]
+
+    return unknown_chars, pieces
+
+
+def refuse_unknown_pieces(words: Sequence[str], model: str | None = None) -> None:
+    """Refuse a word the model reads with ``<unk>`` pieces before any word vector is built (the tokenizer alone).
+
+    >>> refuse_unknown_pieces(["뷁궯"])  # doctest: +SKIP
+    UnknownWord: '뷁궯' is unknown to e5-small word vectors: the model reads it as the pieces ▁ <unk> ...
+    """
+    from seqlab.pretrained.loading import load_tokenizer
+    from seqlab.pretrained.registry import resolve
+
+    spec = resolve(model)
+    if spec.kind != "hf":
+        return
+    unknown_chars, pieces = _piece_readers(load_tokenizer(spec.name))
+    for word in words:
+        unknown = unknown_chars(word)
+        if unknown:
+            raise UnknownWord(word, f"{spec.name} word vectors", 0, pieces(word), unknown)
 
 
 def from_gensim(path: str | Path) -> WordVectors:
@@ -260,14 +358,15 @@ def from_gensim(path: str | Path) -> WordVectors:
     if hasattr(kv, "buckets_word") or type(kv).__name__ == "FastTextKeyedVectors":
         def missing(words: list[str]) -> np.ndarray:  # FastText builds vectors for unseen words from n-grams
             return np.stack([kv.get_vector(w) for w in words]).astype(np.float32)
-    return WordVectors(list(kv.index_to_key), vectors, f"{path.name} ({type(kv).__name__})", missing)
+    return WordVectors(list(kv.index_to_key), vectors, f"{path.name} ({type(kv).__name__})", missing,
+                       embeds_oov=missing is not None)
 
 
-def is_built(model: str | None = None) -> bool:
+def is_built(model: str | None = None, korean: int | None = None, english: int | None = None) -> bool:
     """Whether the embedded model's word vectors are already cached (else the first use builds them)."""
     from seqlab.pretrained.registry import resolve
 
-    return model_vectors_path(resolve(model).name).exists()
+    return model_vectors_path(resolve(model).name, korean, english).exists()
 
 
 def ensure(model: str | None = None, progress: Callable[[int, int], None] | None = None) -> WordVectors:

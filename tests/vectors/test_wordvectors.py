@@ -6,7 +6,7 @@ import pytest
 from seqlab.errors import InputError
 from seqlab.vectors.analogy_eval import evaluate
 from seqlab.vectors.wordvec_training import train_word_vectors
-from seqlab.vectors.wordvectors import from_gensim, from_model, parse_expression
+from seqlab.vectors.wordvectors import UnknownWord, from_gensim, from_model, parse_expression
 
 
 def test_parse_expression():
@@ -19,8 +19,8 @@ def test_parse_expression():
 
 @pytest.fixture(scope="module")
 def small_model_vectors(tmp_path_factory):
-    """The embedded model's word vectors over a smaller wordfreq vocabulary (the full one takes a minute)."""
-    return from_model("e5-small", korean=4000, english=500)
+    """The embedded model's word vectors over a smaller vocabulary (the web tests' size: one build per session)."""
+    return from_model("e5-small", korean=3000, english=300)
 
 
 def test_king_minus_man_plus_woman_is_queen(small_model_vectors):
@@ -34,8 +34,20 @@ def test_king_minus_man_plus_woman_is_queen(small_model_vectors):
 def test_neighbors_and_words_outside_the_vocabulary(small_model_vectors):
     near = [n.word for n in small_model_vectors.neighbors("영화", 10).results]
     assert "영화" not in near and {"드라마", "작품", "배우", "감독", "영상", "film", "movie"} & set(near)
-    # a contextual model can embed a word it never listed
-    assert small_model_vectors.neighbors("블록버스터영화", 3).results
+    # a word outside the vocabulary is reported as unknown, with the pieces the model reads it as
+    assert "블록버스터영화" not in small_model_vectors.index
+    with pytest.raises(UnknownWord, match="unknown") as info:
+        small_model_vectors.neighbors("블록버스터영화", 3)
+    assert "".join(info.value.pieces).replace("▁", "") == "블록버스터영화" and not info.value.unk
+    with pytest.raises(UnknownWord):
+        small_model_vectors.solve("왕 - 남자 + 블록버스터영화")
+    # asked for, a contextual model builds the vector of a word it never listed from those pieces
+    result = small_model_vectors.neighbors("블록버스터영화", 3, embed_oov=True)
+    assert len(result.results) == 3 and not result.in_vocabulary
+    # characters the model has never seen (<unk>) give no vector at all
+    with pytest.raises(UnknownWord, match="<unk>") as info:
+        small_model_vectors.neighbors("뷁궯", 3, embed_oov=True)
+    assert info.value.unk and "<unk>" in info.value.pieces
 
 
 @pytest.fixture(scope="module")

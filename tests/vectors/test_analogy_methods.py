@@ -1,0 +1,142 @@
+"""3CosAdd/3CosMul against gensim, all-but-the-top, the evaluation per method, and unknown words (small fake vectors)."""
+
+import numpy as np
+import pytest
+
+from seqlab.errors import InputError
+from seqlab.vectors.all_but_the_top import fit
+from seqlab.vectors.analogy import scores
+from seqlab.vectors.analogy_eval import KOREAN_ANALOGIES, evaluate, read_questions
+from seqlab.vectors.pooling import l2_normalize
+from seqlab.vectors.wordvectors import UnknownWord, WordVectors
+
+WORDS = ["왕", "여왕", "남자", "여자", "서울", "도쿄", "한국", "일본", "크다", "작다", "길다", "짧다", "사람", "사람들"]
+
+
+@pytest.fixture(scope="module")
+def fake():
+    rng = np.random.default_rng(0)
+    vectors = l2_normalize(rng.normal(size=(len(WORDS), 16)).astype(np.float32))
+    return WordVectors(WORDS, vectors, "fake")
+
+
+@pytest.fixture(scope="module")
+def keyed(fake):
+    from gensim.models import KeyedVectors
+
+    kv = KeyedVectors(vector_size=fake.dim)
+    kv.add_vectors(fake.words, fake.vectors)
+    return kv
+
+
+@pytest.mark.parametrize(("pos", "neg"), [(["여왕", "남자"], ["왕"]), (["서울", "일본"], ["한국"]), (["크다"], []),
+                                          (["길다", "작다", "사람"], ["크다", "짧다"])])
+def test_3cosadd_and_3cosmul_rank_like_gensim(fake, keyed, pos, neg):
+    theirs = keyed.most_similar(positive=pos, negative=neg, topn=8)
+    mine = fake.analogy(pos, neg, 8, method="3cosadd")
+    assert [w for w, _ in theirs] == [n.word for n in mine]
+    np.testing.assert_allclose([s for _, s in theirs], [n.score for n in mine], atol=1e-5)
+    # gensim's most_similar_cosmul uses eps = 1e-6 (Levy & Goldberg: 1e-3, seqlab's default)
+    theirs = keyed.most_similar_cosmul(positive=pos, negative=neg, topn=8)
+    v = fake.vectors
+    row = scores("3cosmul", v, v[[fake.index[w] for w in pos]][None], v[[fake.index[w] for w in neg]][None] if neg
+                 else np.zeros((1, 0, fake.dim)), eps=1e-6)[0]
+    for w in [*pos, *neg]:
+        row[fake.index[w]] = -np.inf
+    order = np.argsort(-row, kind="stable")[:8]
+    assert [w for w, _ in theirs] == [fake.words[i] for i in order]
+    np.testing.assert_allclose([s for _, s in theirs], row[order], rtol=1e-4)
+
+
+def test_all_but_the_top_removes_the_mean_and_the_top_directions():
+    rng = np.random.default_rng(1)
+    common = rng.normal(size=32)
+    x = rng.normal(size=(500, 32)) * 0.1 + common  # every vector shares one large component
+    x[:, :2] *= 5  # two dominant directions besides the mean
+    post = fit(x, 2)
+    np.testing.assert_allclose(post.mean, x.mean(0), atol=1e-5)
+    np.testing.assert_allclose(np.abs(post.directions @ post.directions.T), np.eye(2), atol=1e-5)
+    out = post.apply(x.astype(np.float32))
+    np.testing.assert_allclose(np.linalg.norm(out, axis=1), 1, atol=1e-5)
+    np.testing.assert_allclose(out @ post.directions.T, 0, atol=1e-5)  # nothing left along u_1, u_2
+    # the same as sklearn's PCA: its first two components span the same directions
+    from sklearn.decomposition import PCA
+
+    pca = PCA(2).fit(x)
+    np.testing.assert_allclose(np.abs(pca.components_ @ post.directions.T), np.eye(2), atol=1e-4)
+    assert fit(x, 0).directions.shape == (0, 32)
+
+
+def test_evaluation_per_method_equals_brute_force(fake, tmp_path):
+    lines = [": a", "남자 왕 여자 여왕", "한국 서울 일본 도쿄", "크다 작다 길다 짧다", ": b", "사람 사람들 왕 여왕",
+             "왕 여왕 남자 없는단어"]
+    path = tmp_path / "q.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for method in ("3cosadd", "3cosmul"):
+        result = evaluate(fake, path, method=method)
+        assert result.method == method and result.to_dict()["method"] == method
+        for name, items in read_questions(path):
+            section = next(s for s in result.sections if s.name == name)
+            known = [q for q in items if all(w in fake.index for w in q)]
+            top1 = sum(fake.analogy([b, c], [a], 1, method)[0].word == d for a, b, c, d in known)
+            top5 = sum(d in [n.word for n in fake.analogy([b, c], [a], 5, method)] for a, b, c, d in known)
+            assert (section.correct, section.correct5, section.total) == (top1, top5, len(known))
+    assert result.sections[1].skipped == 1
+    with pytest.raises(InputError, match="unknown analogy method"):
+        evaluate(fake, path, method="3cosdiv")
+
+
+def test_shipped_question_file():
+    sections = read_questions(KOREAN_ANALOGIES)
+    assert len(sections) >= 6 and sum(len(q) for _, q in sections) >= 150
+    assert {"gender", "capital", "antonym", "past-tense", "honorific", "plural", "category"} <= {n for n, _ in sections}
+
+
+def _model_like(fake, embedded: list):
+    def unknown_chars(word):
+        return [c for c in word if c in "뷁궯"]
+
+    def pieces(word):
+        return ["▁" + word[:1], *(("<unk>" if c in "뷁궯" else c) for c in word[1:])]
+
+    def embed(words):
+        embedded.extend(words)
+        return np.ones((len(words), fake.dim), dtype=np.float32)
+
+    return WordVectors(fake.words, fake.vectors, "fake model", embed, unknown_chars, pieces)
+
+
+def test_a_word_outside_the_vocabulary_is_reported_as_unknown_with_its_pieces(fake):
+    embedded = []
+    vectors = _model_like(fake, embedded)
+    with pytest.raises(UnknownWord, match="unknown") as info:
+        vectors.neighbors("블록버스터", 3)
+    assert info.value.word == "블록버스터" and info.value.pieces == ["▁블", "록", "버", "스", "터"]
+    assert "▁블 록 버 스 터" in info.value.message and "--embed-oov" in info.value.hint
+    with pytest.raises(UnknownWord):
+        vectors.solve("왕 - 남자 + 블록버스터")
+    assert embedded == []  # nothing was built for an unknown word
+    # asked for, a word made of known pieces is built from them, and the result says so
+    near = vectors.neighbors("블록버스터", 3, embed_oov=True)
+    assert not near.in_vocabulary and len(near.results) == 3 and embedded == ["블록버스터"]
+    assert vectors.solve("왕 - 남자 + 블록버스터", 3, embed_oov=True).oov == ["블록버스터"]
+    assert vectors.neighbors("여왕", 3).in_vocabulary
+
+
+def test_a_word_with_unk_pieces_is_refused_even_when_asked_to_embed(fake):
+    embedded = []
+    vectors = _model_like(fake, embedded)
+    for word in ("뷁궯", "왕뷁"):
+        with pytest.raises(UnknownWord, match="<unk>") as info:
+            vectors.neighbors(word, 3, embed_oov=True)
+        assert info.value.unk and "<unk>" in info.value.pieces
+    assert embedded == []
+
+
+def test_trained_vectors_policy(fake):
+    plain = WordVectors(fake.words, fake.vectors, "w2v")
+    with pytest.raises(UnknownWord, match="not in the vocabulary"):
+        plain.neighbors("없는단어", 3, embed_oov=True)  # nothing can build it
+    built = WordVectors(fake.words, fake.vectors, "fasttext", lambda ws: np.ones((len(ws), fake.dim)),
+                        embeds_oov=True)
+    assert not built.neighbors("없는단어", 3).in_vocabulary  # FastText builds any word from n-grams by design
