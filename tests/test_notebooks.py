@@ -6,6 +6,7 @@ English twins come from one list of cells).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -80,5 +81,7 @@ def test_notebook_executes_on_a_fresh_kernel(lang, tmp_path):
     assert "왕 - 남자 + 여자" in analogy["text/html"] and "왕 - 남자 + 여자" in analogy["text/plain"]
     trace = by_source["from seqlab.pipeline.tracing import run_trace"]
     assert '"trace"' in trace["text/html"] and "W_xh" in trace["text/plain"]
+    if importlib.util.find_spec("anywidget"):  # the notebook extra: a stepping widget, the static HTML beside it
+        assert "application/vnd.jupyter.widget-view+json" in trace
     lstm = by_source['lstm_trace = run_trace("lstm", text, model="e5-small", hidden=3, seed=0)']
     assert ("식: " if lang == "ko" else "equations: ") + "f, i, o = σ(…)" in lstm["text/plain"]

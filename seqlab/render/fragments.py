@@ -6,7 +6,7 @@ The web page, its "HTML snapshot" export and these fragments all draw with the s
 require.js; each gets its own container id, so any number of them work in one notebook.
 
 >>> html = fragment([("similarity", {"a": "A", "b": "B", "cosine": 0.5, "model": "m", "pooling": "mean"})])
->>> html.startswith('<div class="seqlab-fragment">') and "http" not in html.replace("http://www.w3.org/2000/svg", "")
+>>> html.startswith('<div class="seqlab-fragment"') and "http" not in html.replace("http://www.w3.org/2000/svg", "")
 True
 """
 
