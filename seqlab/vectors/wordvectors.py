@@ -132,8 +132,8 @@ class UnknownWord(InputError):
                 word=word, source=source, n=size)
             if pieces:
                 message += " " + _("(the model reads it as the pieces {pieces})").format(pieces=shown)
-            hint = (_("Check the spelling, use a dictionary form (좋다, not 좋은), or add --embed-oov to build its "
-                      "vector from its pieces anyway.") if can_embed else
+            hint = (_("Check the spelling or use a dictionary form (좋다, not 좋은); the command line's --embed-oov "
+                      "builds a vector from its pieces anyway.") if can_embed else
                     _("Check the spelling, or use vectors that can build any word (FastText, or an embedded model)."))
         super().__init__(message, hint)
 

@@ -256,9 +256,17 @@ class Service:
         raise NotReady(message, _("The page enables this panel when they are ready."), wait, status)
 
     def analogy(self, expression: str, k: int) -> dict:
+        from seqlab.vectors.wordvectors import parse_expression, refuse_unknown_pieces
+
+        positive, negative = parse_expression(self.text(expression))
+        refuse_unknown_pieces([*positive, *negative], DEFAULT_MODEL)  # 400 at once, even while the vectors build
         return rounded(self.wordvectors().solve(self.text(expression), k).to_dict(), DECIMALS)
 
     def neighbors(self, word: str, k: int) -> dict:
+        """The nearest words; a word outside the vocabulary is refused as unknown (400), with its pieces."""
+        from seqlab.vectors.wordvectors import refuse_unknown_pieces
+
+        refuse_unknown_pieces([self.text(word).strip()], DEFAULT_MODEL)
         return rounded(self.wordvectors().neighbors(self.text(word), k).to_dict(), DECIMALS)
 
     # -- sequence models -----------------------------------------------------------------------

@@ -77,7 +77,28 @@ def test_analogy_and_neighbors_with_trained_vectors(tmp_path, reviews, cli):
     code, out, _ = cli("wordvec", "eval", str(questions), "--vectors", str(model), "--json")
     assert code == 0 and json.loads(out)["total"] == 1
     code, _, err = cli("neighbors", "없는단어zz", "--vectors", str(model))
-    assert code == 1 and "not in the vocabulary" in err
+    assert code == 1 and "unknown" in err and "not in the vocabulary" in err
+    code, _, err = cli("analogy", "영화 - 없는단어zz + 최고", "--vectors", str(model), "--embed-oov")
+    assert code == 1 and "없는단어zz" in err and "unknown" in err  # Word2Vec cannot build a word it never saw
+    code, out, _ = cli("analogy", "영화 - 별로 + 최고", "--vectors", str(model), "--method", "3cosmul", "--json")
+    assert code == 0 and json.loads(out)["method"] == "3cosmul"
+    code, out, _ = cli("wordvec", "eval", str(questions), "--vectors", str(model), "--method", "3cosmul", "--json")
+    assert code == 0 and json.loads(out)["method"] == "3cosmul" and set(json.loads(out)["sections"][0]) >= {"top1",
+                                                                                                         "top5"}
+    code, _, err = cli("analogy", "영화 - 별로 + 최고", "--vectors", str(model), "--method", "3cosdiv")
+    assert code == 2 and "--method" in err
+
+
+def test_unknown_words_of_the_embedded_model_are_refused_before_any_build(cli, seqlab_home):
+    """뷁궯 is <unk> to e5-small: reported with its pieces, exit 1, and no word vectors are built for it."""
+    from seqlab.vectors.wordvectors import model_vectors_path
+
+    built_before = model_vectors_path("e5-small").exists()
+    code, out, err = cli("neighbors", "뷁궯")
+    assert code == 1 and not out and "unknown" in err and "<unk>" in err and "'뷁'" in err
+    code, _, err = cli("analogy", "왕 - 남자 + 뷁궯", "--json")
+    assert code == 1 and "'뷁궯' is unknown" in err
+    assert model_vectors_path("e5-small").exists() == built_before  # no vocabulary was built for it
 
 
 def test_plot_png_and_html(tmp_path, cli):
