@@ -68,7 +68,11 @@ def checkpoint_trace(checkpoint, text: str) -> Seq2SeqTrace:
     from seqlab.training.predictors import seq2seq_attention
 
     report = seq2seq_attention(checkpoint, text)
-    output = list(report["output"])
+    source, output = list(report["source"]), list(report["output"])
     attention = np.asarray(report["attention"], dtype=np.float64) if report.get("attention") else None
-    return Seq2SeqTrace(list(report["source"]), output, attention, report.get("cell", "gru"),
-                        model=f"checkpoint {checkpoint}")
+    if attention is not None:  # a row per decoded step, a column per source position (the end marker included)
+        T, S = attention.shape
+        source = source[:S] + ["</s>"] * (S - len(source))
+        output = output[:T] + ["</s>"] * (T - len(output))
+    return Seq2SeqTrace(source, output, attention, "seq2seq", model=f"checkpoint {checkpoint} "
+                        f"({report.get('attention_kind', '')} attention)")

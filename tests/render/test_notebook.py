@@ -214,3 +214,24 @@ def test_all_records_draw_in_one_page_without_errors(records, notebook_browser):
     assert "head 3" in page.inner_text("section[data-name='attention']")
     assert page.locator("section[data-name='longterm'] img.sv-image").count() == 1
     page.close()
+
+
+def test_a_trained_seq2seq_checkpoint_displays_its_attention(tmp_path, nsmc_rows):
+    """``checkpoint_trace``: the decoding of a trained Seq2Seq (one tiny epoch), a row of α per output character."""
+    import torch
+
+    from seqlab.pipeline.seq2seq_trace import checkpoint_trace
+    from seqlab.training.seq2seq import seq2seq_config, train_seq2seq
+    from seqlab.training.spacing import write_spacing_pairs
+
+    torch.set_num_threads(1)
+    data = tmp_path / "train.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:300]) + "\n",
+                    encoding="utf-8")
+    write_spacing_pairs(data, tmp_path / "pairs.tsv", max_chars=20)
+    train_seq2seq(tmp_path / "pairs.tsv", tmp_path / "run", seq2seq_config(epochs=1, hidden=8, batch_size=64))
+    trace = checkpoint_trace(tmp_path / "run", "오늘날씨좋네")
+    assert trace.attention.shape == (len(trace.output), len(trace.source))
+    np.testing.assert_allclose(trace.attention.sum(axis=1), 1.0, atol=1e-5)
+    carried = numbers_in(trace._repr_mimebundle_()["text/html"])
+    assert '"alignment"' in carried and json.dumps(trace.source[0], ensure_ascii=False) in carried
