@@ -1,10 +1,12 @@
-"""One static vector per word from a contextual encoder: the mean of the word's own pieces.
+"""One static vector per word from a contextual encoder: the mean of its tokens' states at chosen layers.
 
 A transformer has no table of word vectors; seqlab reads one out of it. Each word
 is run alone (after an optional prefix such as e5's ``"query: "``), and its
-vector is the mean, over the word's own pieces (not ``<s>``, ``</s>`` or the
-prefix), of the hidden states of the chosen layers, each layer's mean L2-normalized
-before the layers are averaged. Layers past the last one asked for are never run.
+vector is the mean, over all its tokens or over the word's own pieces only (not
+``<s>``, ``</s>`` or the prefix), of the hidden states of the chosen layers, each
+layer's mean L2-normalized before the layers are averaged. Layers past the last one
+asked for are never run. The default (layers 6-12, all tokens) was chosen on a
+development list of analogies (docs/benchmarks.md).
 
 >>> recipe = Recipe(prefix="", layers=(8,))
 >>> # vectors = embed_words(load_encoder("e5-small"), ["왕", "여왕"], recipe)   -> (2, 384), unit rows

@@ -5,8 +5,9 @@ Two sources behind one interface:
 - **from the embedded model**: each word of a real vocabulary (wordfreq's
   Korean and English words, Korean verbs and adjectives in their dictionary and
   past forms: :mod:`seqlab.vectors.word_list`) is run through the transformer
-  alone, and its vector read out of its own pieces (:mod:`seqlab.vectors.static_vectors`),
-  then post-processed (:mod:`seqlab.vectors.all_but_the_top`); built once and cached;
+  alone, and its vector read out of chosen layers (:mod:`seqlab.vectors.static_vectors`:
+  the mean of its tokens at layers 6-12), then post-processed
+  (:mod:`seqlab.vectors.all_but_the_top`: the common mean removed); built once and cached;
 - **trained**: Word2Vec/FastText vectors saved by gensim (``--vectors PATH``).
 
 Analogies rank every word by 3CosMul or 3CosAdd (:mod:`seqlab.vectors.analogy`)
@@ -37,7 +38,7 @@ from seqlab.vectors.pooling import l2_normalize
 from seqlab.vectors.static_vectors import Recipe
 
 _PIECE = re.compile(r"[+-]|[^\s+-]+")
-VOCAB_VERSION = 2  # 2: Kiwi dictionary/past forms, the word's own pieces, all-but-the-top (1: "query: " + mean)
+VOCAB_VERSION = 2  # 2: Kiwi dictionary/past forms, the word alone at layers 6-12, mean removed (1: "query: " + mean)
 KOREAN_WORDS, ENGLISH_WORDS = 30_000, 20_000
 RECIPE = Recipe(prefix="", layers=(6, 7, 8, 9, 10, 11, 12), pieces_only=False, abtt=0)  # chosen on a development list
 # of analogies apart from the shipped set (docs/benchmarks.md, "Word analogies")

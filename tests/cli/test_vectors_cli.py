@@ -115,3 +115,16 @@ def test_default_analogy_ranks_queen_first_over_the_full_vocabulary(cli):
     code, out, _ = cli("analogy", "왕 - 남자 + 여자", "--json")
     obj = json.loads(out)
     assert code == 0 and obj["results"][0]["word"] == "여왕" and len(obj["results"]) >= 10
+
+
+@pytest.mark.slow
+def test_wordvec_eval_reports_top1_and_top5_per_relation_on_the_shipped_set(cli):
+    code, out, _ = cli("wordvec", "eval", "--json")  # the default file: seqlab/data/korean_analogies.txt
+    obj = json.loads(out)
+    assert code == 0 and obj["total"] == 328 and obj["skipped"] == 0 and obj["method"] == "3cosadd"
+    assert [s["name"] for s in obj["sections"]] == ["gender", "capital", "antonym", "past-tense", "honorific",
+                                                   "plural", "category", "language"]
+    assert all(0 <= s["top1"] <= s["top5"] <= 1 for s in obj["sections"])
+    assert obj["correct"] >= 80  # 82 of 328 measured (docs/benchmarks.md); v1 had 40
+    code, out, _ = cli("wordvec", "eval")
+    assert code == 0 and "top-1" in out and "top-5" in out and "past-tense" in out
