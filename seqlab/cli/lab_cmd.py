@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from seqlab.cli.options import check_lang, csv_list, in_range, json_opt, lang_opt, model_opt, one_of
+from seqlab.cli.options import check_lang, check_plot, csv_list, in_range, json_opt, lang_opt, model_opt, one_of
 from seqlab.errors import UsageError
 from seqlab.i18n import _
 
@@ -46,6 +46,7 @@ def register(app: typer.Typer) -> None:
         one_of("--cell", cell, CELLS)
         in_range("--hidden", hidden, 1, MAX_HIDDEN)
         in_range("--seed", seed, 0, 2**32 - 1)
+        check_plot(plot)
         report = run(model, cell, hidden, seed)
         if plot is not None:
             order_plot(report, plot)
@@ -74,6 +75,7 @@ def register(app: typer.Typer) -> None:
         in_range("--hidden", hidden, 1, MAX_GRADFLOW_HIDDEN)
         in_range("--forget-bias", forget_bias, -20, 20)
         in_range("--seed", seed, 0, 2**32 - 1)
+        check_plot(plot)
         report = run(chosen, steps, hidden, forget_bias=forget_bias, seed=seed)
         if plot is not None:
             gradflow_plot(report, plot)
@@ -127,10 +129,7 @@ def register(app: typer.Typer) -> None:
         if steps is not None:
             in_range("--steps", steps, 1, 100_000)
         in_range("--seed", seed, 0, 2**32 - 1)
-        if plot is not None:
-            from seqlab.render.plots import check_plot_path
-
-            check_plot_path(plot)
+        check_plot(plot)
         report = run(task, lens or None, _cells(cells), list(dict.fromkeys(biases)), steps=steps, seed=seed,
                      progress=training_bar if interactive() else None)
         if plot is not None:

@@ -98,6 +98,14 @@ def _run(argv: list[str], debug: bool) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:  # the environment: a path that cannot be read or written (checked up front where known)
+        if debug:
+            raise
+        where = exc.filename if exc.filename is not None else ""
+        print_error(SeqlabError(_("cannot use {path}: {reason}").format(path=where, reason=exc.strerror or exc),
+                                _("Check that the path exists or can be created, that its folder can be written, "
+                                  "and that a folder is not given where a file is expected (or the other way).")))
+        return 1
     except Exception as exc:  # a bug: say so plainly, keep the traceback for SEQLAB_DEBUG=1
         if debug:
             raise

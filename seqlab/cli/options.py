@@ -6,6 +6,9 @@ that their help is in the language chosen for this run (see :mod:`seqlab.i18n`).
 
 from __future__ import annotations
 
+import math
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import typer
@@ -80,6 +83,8 @@ def in_range(option: str, value, low=None, high=None) -> None:
     """Exit 2 with a usage error naming the option and its range when ``value`` is outside [low, high]."""
     if value is None:
         return
+    if isinstance(value, float) and not math.isfinite(value):
+        raise UsageError(_("{option} must be a finite number, got {value}").format(option=option, value=value))
     if (low is not None and value < low) or (high is not None and value > high):
         if high is None:
             bounds = _("at least {low}").format(low=low)
@@ -129,16 +134,34 @@ def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_
     one_of("--errors", errors, ("strict", "replace"))
     if file is not None and texts:
         raise UsageError(_("give either TEXT arguments or -f FILE, not both"))
-    if file is not None:
-        return read_lines(file, errors)
-    if texts == ["-"]:
-        return read_lines("-", errors)
+    if file is not None or texts == ["-"]:
+        return _texts_of_lines(file if file is not None else "-", read_lines(file if file is not None else "-",
+                                                                              errors), allow_empty)
     if not texts:
         raise UsageError(_("no text given"), _("Give TEXT, -f FILE (one text per line), or - to read stdin."))
     if not allow_empty:
         for t in texts:
             require_text(t)
     return [clean_surrogates(t, errors) for t in texts]
+
+
+def _texts_of_lines(source, lines: list[str], allow_empty: bool) -> list[str]:
+    """A file's (or stdin's) lines as texts: none at all is an input error; blank lines are said, then dropped
+    (or, with ``allow_empty``, kept as empty records so that output line k answers input line k)."""
+    from seqlab.errors import InputError
+    from seqlab.render.console import console
+
+    name = _("standard input") if str(source) == "-" else str(source)
+    blank = [k for k, text in enumerate(lines, start=1) if not text.strip()]
+    if len(blank) == len(lines):
+        raise InputError(_("{name} has no text (no lines, or only blank ones)").format(name=name),
+                         _("Give one text per line."))
+    if blank:
+        where = ", ".join(map(str, blank[:10])) + (" …" if len(blank) > 10 else "")
+        note = (_("note: {n} blank line(s) of {name} kept as empty texts (lines {where})") if allow_empty else
+                _("note: {n} blank line(s) of {name} skipped (lines {where})"))
+        console(stderr=True).print(note.format(n=len(blank), name=name, where=where), highlight=False)
+    return lines if allow_empty else [text for text in lines if text.strip()]
 
 
 def require_text(text: str, what: str | None = None) -> str:
@@ -149,3 +172,61 @@ def require_text(text: str, what: str | None = None) -> str:
         raise InputError(_("{what} is empty").format(what=what or _("the text")),
                          _("Give a text with at least one visible character."))
     return text
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = (), directory: bool = False,
+                 fresh: bool = False) -> Path | None:
+    """Up-front checks of a path a command will write, made before any work, the same way in every command.
+
+    - it is not one of the command's inputs (writing would destroy what the user gave);
+    - a file is not written over a directory, nor a directory over a file;
+    - with ``fresh``, a directory must be absent or empty (the command replaces what is in it);
+    - the nearest existing folder above it can be written to.
+    The first three are usage errors (exit 2), the last an environment error (exit 1).
+    """
+    from seqlab.errors import InputError
+
+    if path is None:
+        return None
+    path = Path(path)
+    for source in inputs:
+        if str(source) != "-" and _same_file(path, Path(source)):
+            raise UsageError(_("{option} {path} is the input file itself").format(option=option, path=path),
+                             _("Write to another path; the input would be lost."))
+    if directory and path.exists() and not path.is_dir():
+        raise UsageError(_("{option} {path} is a file, and this command writes a folder").format(option=option,
+                                                                                                 path=path),
+                         _("Give a new folder name."))
+    if not directory and path.is_dir():
+        raise UsageError(_("{option} {path} is a folder, and this command writes a file").format(option=option,
+                                                                                                 path=path),
+                         _("Give a file name."))
+    if fresh and path.is_dir() and any(path.iterdir()):
+        raise UsageError(_("{option} {path} is a folder that is not empty; its contents would be replaced").format(
+            option=option, path=path), _("Give a new or empty folder, or move that one aside."))
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(_("cannot write {path}: {folder} is not a writable folder").format(path=path, folder=parent),
+                         _("Choose a path in a folder you can write to."))
+    return path
+
+
+def check_plot(path: Path | None) -> Path | None:
+    """``--plot FILE``: a .png or .html file that can be written; checked before any work (exit 2 otherwise)."""
+    from seqlab.render.plots import PLOT_SUFFIXES
+
+    if path is None:
+        return None
+    if Path(path).suffix.lower() not in PLOT_SUFFIXES:
+        raise UsageError(_("cannot write a plot to {name}").format(name=Path(path).name),
+                         _("Use a .png or .html file name."))
+    return check_output("--plot", path)

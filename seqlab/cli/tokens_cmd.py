@@ -9,6 +9,7 @@ import typer
 from seqlab.cli.options import (
     check_lang,
     check_normalization,
+    check_output,
     csv_list,
     errors_opt,
     exclusive,
@@ -26,7 +27,7 @@ from seqlab.cli.options import (
     prefix_text,
     vocab_opt,
 )
-from seqlab.errors import UsageError
+from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
 
 MAX_ROWS = 100_000
@@ -94,7 +95,7 @@ def register(app: typer.Typer) -> None:
         names = csv_list(models)
         if not names:
             raise UsageError(_("--models is empty"), _("Give names such as --models e5-small,kiwi,char."))
-        corpus = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"])
+        corpus = gather_texts(texts, file, errors)
         if limit is not None:
             corpus = corpus[:limit]
         rows = run_compare(corpus, [load_tokenizer(n) for n in names])
@@ -131,8 +132,12 @@ def register(app: typer.Typer) -> None:
         one_of("--errors", errors, ("strict", "replace"))
         in_range("--min-freq", min_freq, 1)
         in_range("--max-size", max_size, 5, MAX_VOCAB)
+        check_output("--out", out, inputs=[file])
         tok = load_tokenizer(tokenizer, vocab=False)  # the tokens only: the vocabulary is what is being built
         vocab = vocabulary_from_file(tok, file, min_freq, max_size, text_col, errors)
+        if not vocab.meta["texts"]:
+            raise InputError(_("{path} has no text to build a vocabulary from").format(path=file),
+                             _("Give a file with one text per line (or a TSV/CSV with --text-col)."))
         vocab.save(out)
         summary = {"path": str(out), "size": len(vocab), "texts": vocab.meta["texts"], "tokenizer": tok.name,
                    "min_freq": min_freq, "max_size": max_size}
@@ -167,10 +172,16 @@ def register(app: typer.Typer) -> None:
         one_of("--pre-split", pre_split, ("kiwi",))
         in_range("--vocab-size", vocab_size, 100, MAX_VOCAB)
         in_range("--min-frequency", min_frequency, 1)
+        check_output("--out", out, inputs=files, directory=True, fresh=True)
         result = train_tokenizer(files, out, kind=kind, vocab_size=vocab_size, min_frequency=min_frequency,
                                  pre_split=pre_split, lowercase=lowercase, errors=errors)
         summary = {"path": str(result.path), "type": result.kind, "vocab_size": result.vocab_size,
-                   "lines": result.lines, "pre_split": result.pre_split, "seconds": round(result.seconds, 2)}
+                   "requested_vocab_size": vocab_size, "lines": result.lines, "pre_split": result.pre_split,
+                   "seconds": round(result.seconds, 2)}
+        if result.vocab_size < vocab_size:
+            console(stderr=True).print(_("note: the corpus gave {size:,} tokens, fewer than the {asked:,} asked for "
+                                         "(--vocab-size is an upper bound: nothing more was frequent enough to "
+                                         "add)").format(size=result.vocab_size, asked=vocab_size), highlight=False)
         if json_out:
             print(json_line(summary))
         else:

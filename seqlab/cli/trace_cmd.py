@@ -8,6 +8,7 @@ import typer
 
 from seqlab.cli.options import (
     check_lang,
+    check_output,
     errors_opt,
     exclusive,
     in_range,
@@ -64,6 +65,7 @@ def register(app: typer.Typer) -> None:
         in_range("--seed", seed, 0, 2**32 - 1)
         in_range("--precision", precision, 0, 12)
         in_range("--limit", limit, 1)
+        check_output("--html", html_out)
         text = clean_surrogates(require_text(text), errors)
         if cell == "seq2seq":
             from seqlab.training.predictors import seq2seq_attention

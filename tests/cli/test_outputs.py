@@ -1,0 +1,66 @@
+"""Paths a command writes, checked up front the same way everywhere; NaN options; empty input files."""
+
+import pytest
+
+
+def test_an_output_that_is_the_input_is_refused_and_the_input_kept(tmp_path, cli):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("영화 좋다\n재밌다 정말\n", encoding="utf-8")
+    before = corpus.read_bytes()
+    for args in (["vocab", "build", "-f", str(corpus), "-o", str(corpus), "-t", "char"],
+                 ["tokenizer", "train", "-f", str(corpus), "-o", str(corpus), "--vocab-size", "100"]):
+        code, _out, err = cli(*args)
+        assert code == 2, (args, err)
+        assert "input file itself" in err and "Traceback" not in err
+        assert corpus.read_bytes() == before
+
+
+def test_a_folder_with_files_is_never_replaced(tmp_path, cli):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("영화 좋다\n", encoding="utf-8")
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("mine", encoding="utf-8")
+    code, _out, err = cli(*["tokenizer", "train", "-f", str(corpus), "-o", str(folder), "--vocab-size", "100"])
+    assert code == 2 and "not empty" in err
+    assert (folder / "keep.txt").read_text(encoding="utf-8") == "mine"
+    code, _out, err = cli(*["vocab", "build", "-f", str(corpus), "-o", str(folder), "-t", "char"])
+    assert code == 2 and "folder" in err
+
+
+def test_a_file_where_a_folder_is_needed_is_an_environment_error_not_a_bug(tmp_path, cli):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x", encoding="utf-8")
+    code, _out, err = cli(*["trace", "rnn", "안녕", "--hidden", "2", "--html", str(blocker / "page.html")])
+    assert code == 1
+    assert "internal error" not in err and "Traceback" not in err
+    assert "cannot" in err
+
+
+@pytest.mark.parametrize("args", [
+    ["gradflow", "--forget-bias", "nan", "--steps", "5", "--hidden", "4"],
+    ["long-term", "--forget-bias", "nan", "--lengths", "10", "--steps", "5"],
+    ["serve", "--timeout", "nan"],
+    ["gradflow", "--steps", "5", "--hidden", "4", "--plot", "g.txt"],
+])
+def test_nan_and_wrong_plot_names_are_usage_errors_before_any_work(args, cli):
+    code, out, err = cli(*args)
+    assert code == 2, err
+    assert "NaN" not in out and "nan" not in out
+
+
+def test_a_file_or_stdin_without_text_is_refused(tmp_path, cli, cli_process):
+    blank = tmp_path / "blank.txt"
+    blank.write_text("\n  \n", encoding="utf-8")
+    code, _out, err = cli(*["compare", "-f", str(blank)])
+    assert code == 1 and "no text" in err
+    proc = cli_process("tokenize", "-", "-m", "char", input=b"")
+    assert proc.returncode == 1 and "no text" in proc.stderr.decode()
+
+
+def test_blank_lines_are_said(tmp_path, cli):
+    texts = tmp_path / "t.txt"
+    texts.write_text("가나\n\n다라\n", encoding="utf-8")
+    code, out, err = cli(*["tokenize", "-f", str(texts), "-m", "char", "--json"])
+    assert code == 0 and len(out.strip().split("\n")) == 3  # output line k answers input line k
+    assert "1 blank line(s)" in err and "lines 2" in err
