@@ -64,7 +64,7 @@ def register(app: typer.Typer) -> None:
         bidirectional: bool = typer.Option(None, "--bidirectional/--unidirectional",
                                            help=_("Read the text both ways (default: bidirectional).")),
         patience: int = typer.Option(None, "--patience", help=_("Evaluations without improvement before stopping "
-                                                                "early, at least 1 (default: 2).")),
+                                                                "early, at least 1 (default: 3).")),
         embedding: str = typer.Option(None, "--embedding", help=_("word2vec (default: skip-gram vectors trained on "
                                                                   "the training texts' tokens first), random, e5, or "
                                                                   "a word2vec/FastText file.")),

@@ -40,7 +40,7 @@ class TrainConfig:
     weight_decay: float = 0.01  # AdamW decoupled weight decay
     clip: float = 1.0  # max gradient norm
     warmup: float = 0.1  # share of all steps spent warming the learning rate up from 0
-    patience: int = 2  # evaluations without a better validation accuracy before stopping
+    patience: int = 3  # evaluations without a better validation accuracy before stopping
     evals_per_epoch: int = 2  # validation runs per epoch (early stopping granularity)
     checkpoint_every: int = 100  # steps between resumable checkpoints
     bucket: bool = True  # length bucketing (False: pad every batch to max_length)
