@@ -29,6 +29,7 @@ from seqlab.render.rounding import rounded
 MAX_PLAIN_CHARS = 6000  # text/plain of a record: the terminal rendering, cut by lines beyond this
 WIDGET_VIEWS = ("trace", "attention_layers")  # views that come as a widget where anywidget is installed
 PLAIN_WIDTH = 110
+MAX_HISTORY = 50  # rows of a training run's history shown (the last ones)
 
 
 def _terminal(draw) -> str:
@@ -161,26 +162,35 @@ def _explain(report):
     return parts, notes, _terminal(lambda c: render_terminal(report, c, max_rows=30))
 
 
-def _summary_pairs(summary: dict) -> list:
+def _scalars(summary: dict) -> list:
+    """``[name, value, format]`` of a summary's numbers and words (nested records are shown on their own)."""
     keys = [k for k, v in summary.items() if isinstance(v, (int, float, str)) and not isinstance(v, bool)]
-    return [[k, summary[k], "fixed:4" if isinstance(summary[k], float) else "text"] for k in keys[:40]]
+    return [[k, round(summary[k], 4) if isinstance(summary[k], float) else summary[k],
+             "fixed:4" if isinstance(summary[k], float) else "text"] for k in keys[:40]]
 
 
 def _run(run):
+    from seqlab.training.metrics import Metrics
+
     summary = run.to_dict()
-    pairs = _summary_pairs({"name": run.name, "out": str(run.out), **summary})
+    pairs = _scalars({"name": run.name, "out": str(run.out), **summary})
+    title = _("training run {name}").format(name=run.name)
+    val = summary.get("val")
+    if isinstance(val, dict) and "confusion" in val:  # the validation split's scores and confusion matrix
+        parts = _metrics_parts(Metrics(**{k: val[k] for k in ("accuracy", "macro_f1", "n", "confusion", "labels")}),
+                               title, pairs)
+    else:
+        parts = [("table", {"title": title, "pairs": pairs})]
     history = run.history[-MAX_HISTORY:]
-    parts = [("table", {"title": _("training run {name}").format(name=run.name), "pairs": pairs})]
     if history:
         keys = [k for k in history[0] if isinstance(history[0][k], (int, float))]
-        parts.append(("table", {"title": _("history"), "columns": [{"title": k, "format": "int" if k in
-                      ("step", "epoch") else "fixed:4"} for k in keys], "rows": [[h.get(k) for k in keys]
-                                                                                  for h in history]}))
-    plain = "\n".join(f"{k}: {v}" for k, v, _f in pairs)
-    return parts, [], plain
-
-
-MAX_HISTORY = 50
+        parts.append(("table", {"title": _("history"), "rows": rounded([[h.get(k) for k in keys] for h in history], 4),
+                                "columns": [{"title": k, "format": "int" if k in ("step", "epoch") else "fixed:4"}
+                                            for k in keys]}))
+    lines = [f"{k}: {v}" for k, v, _f in pairs]
+    if isinstance(val, dict) and "accuracy" in val:
+        lines.append(f"val: accuracy {val['accuracy']:.4f} · macro-F1 {val.get('macro_f1', float('nan')):.4f}")
+    return parts, [], "\n".join(lines)
 
 
 def _metrics_parts(metrics, title: str, extra: list | None = None):
@@ -188,8 +198,8 @@ def _metrics_parts(metrics, title: str, extra: list | None = None):
     columns = [{"title": _("true \\ predicted"), "format": "text"}] + [{"title": str(k), "format": "int"}
                                                                        for k in labels]
     rows = [[str(k), *row] for k, row in zip(labels, metrics.confusion)]
-    pairs = [[_("accuracy"), metrics.accuracy, "fixed:4"], [_("macro-F1"), metrics.macro_f1, "fixed:4"],
-             ["n", metrics.n, "int"], *(extra or [])]
+    pairs = [*(extra or []), [_("accuracy"), round(metrics.accuracy, 4), "fixed:4"],
+             [_("macro-F1"), round(metrics.macro_f1, 4), "fixed:4"], ["n", metrics.n, "int"]]
     return [("table", {"title": title, "pairs": pairs, "columns": columns, "rows": rows, "row_headers": True})]
 
 

@@ -78,7 +78,7 @@ def records(tmp_path_factory):
         "longterm": longterm,
         "order": order_demo(cell="lstm", hidden=4),
         "explain": explain("안녕하세요"),
-        "run": RunSummary("tfidf", Path("runs/tfidf"), {"model": "tfidf", "val_accuracy": 0.8125, "train_s": 1.25,
+        "run": RunSummary("tfidf", Path("runs/tfidf"), {"model": "tfidf", "val": metrics.to_dict(), "train_s": 1.25,
                                                         "history": [{"epoch": 1, "val_accuracy": 0.8125}]}, 0.5),
         "evaluation": Evaluation("runs/tfidf", "test.tsv", metrics, {"total": 3}),
         "metrics": metrics,
@@ -114,7 +114,7 @@ def expected_numbers(name: str, rec) -> list[str]:
     if name == "explain":
         return [str(i) for i in rec.tokens.input_ids]
     if name == "run":
-        return ["0.8125", "1.25"]
+        return ["0.8125", "0.8047", "1.25", "[\"0\", 7, 1]"]
     return ["0.8125", "0.8047", "[\"0\", 7, 1]", "[\"1\", 2, 6]"]
 
 
