@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Iterable, Sequence
 
@@ -21,13 +22,28 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False)
 
 
+def _standard(obj):
+    """``obj`` with NaN and ±inf as null: they are not JSON, and parsers other than Python's reject them."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _standard(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_standard(v) for v in obj]
+    return obj
+
+
 def json_line(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    """One line of standard JSON (Hangul kept readable; a non-finite number is written as null)."""
+    try:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        return json.dumps(_standard(obj), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def json_document(obj) -> str:
     """One JSON document (a listing: ``models --json``, ``compare --json``); per-text commands print JSON Lines."""
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return json_line(obj)
 
 
 def print_json_lines(objects: Iterable[dict]) -> None:

@@ -126,6 +126,8 @@ def longterm_verdicts(report: LongTermReport) -> list[str]:
             outcome = _("reached the target in {steps:,} steps").format(steps=r.steps)
         elif (r.score < r.baseline / 2) if r.metric == "mse" else (r.score > (1 + r.baseline) / 2):
             outcome = _("learned part of it, but not the target, in {steps:,} steps").format(steps=r.steps)
+        elif (r.score < 0.9 * r.baseline) if r.metric == "mse" else (r.score > r.baseline + (1 - r.baseline) / 10):
+            outcome = _("only a little better than the trivial answer after {steps:,} steps").format(steps=r.steps)
         else:
             outcome = _("no better than the trivial answer after {steps:,} steps").format(steps=r.steps)
         before, after = r.kept(r.grad_norms_before), r.kept(r.grad_norms_after)
