@@ -83,7 +83,7 @@ def fmt_vector(values, precision: int = 4, limit: int = 8) -> str:
     if len(v) <= limit:
         return "[" + " ".join(f.format(x) for x in v) + "]"
     head = " ".join(f.format(x) for x in v[: limit - 1])
-    return f"[{head} … {f.format(v[-1])}]  ({len(v)} numbers)"
+    return f"[{head} … {f.format(v[-1])}]  " + _("({n} numbers)").format(n=len(v))
 
 
 def weight_blocks(report: TraceReport) -> list[tuple[str, np.ndarray]]:
@@ -98,7 +98,7 @@ def weight_blocks(report: TraceReport) -> list[tuple[str, np.ndarray]]:
         name, torch_name = WEIGHT_NAMES.get(key, (key, key))
         value = np.asarray(value)
         if len(order) == 1:
-            blocks.append((f"{name} (torch: {torch_name})", value))
+            blocks.append((f"{name} " + _("(torch: {name})").format(name=torch_name), value))
             continue
         H = value.shape[0] // len(order)
         for gate in order:
@@ -107,7 +107,8 @@ def weight_blocks(report: TraceReport) -> list[tuple[str, np.ndarray]]:
                 continue
             k = torch_order.index(gate)
             short = f"b_{gate}" if key == "b" else f"{name}{gate}" if key in ("b_ih", "b_hh") else f"{name[:-1]}{gate}"
-            blocks.append((f"{short} (rows {k * H}–{(k + 1) * H - 1} of torch's {torch_name})",
+            blocks.append((short + " " + _("(rows {first}–{last} of torch's {name})").format(
+                first=k * H, last=(k + 1) * H - 1, name=torch_name),
                            value[k * H : (k + 1) * H]))
     return blocks
 
