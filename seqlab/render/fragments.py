@@ -70,13 +70,15 @@ def safe_json(value) -> str:
 
 
 def fragment(parts: list[tuple[str, dict] | tuple[str, dict, dict]], lang: str | None = None,
-             notes: list[str] | None = None) -> str:
+             notes: list[str] | None = None, fallback: str = "") -> str:
     """One ``<div>`` that draws every ``(view, record[, options])`` of ``parts`` with views.js, inline.
 
     Args:
         parts: view names of :data:`VIEWS` with the JSON record each takes (what the API routes return).
         lang: ``ko`` or ``en`` (default: the current interface language).
         notes: plain sentences shown under the views (what was elided, …), escaped here.
+        fallback: plain text shown where scripts do not run (an untrusted notebook, GitHub's preview);
+            the script removes it.
     """
     lang = lang or current()
     boxes, calls = [], []
@@ -90,8 +92,12 @@ def fragment(parts: list[tuple[str, dict] | tuple[str, dict, dict]], lang: str |
                      f"{safe_json(options)});")
     script = asset("views.js").replace("</script", "<\\/script")
     footer = "".join(f'<p class="sv-note">{html.escape(n)}</p>' for n in notes or ())
-    out = (f'<div class="seqlab-fragment" lang="{lang}"><style>{asset("views.css")}</style>{"".join(boxes)}{footer}'
-           f"<script>{script}</script>"
+    plain = ""
+    if fallback:
+        plain = f'<pre class="seqlab-fallback" id="{box}-text">{html.escape(fallback)}</pre>'
+        calls.insert(0, f'document.getElementById("{box}-text").remove();')
+    out = (f'<div class="seqlab-fragment" lang="{lang}"><style>{asset("views.css")}</style>{plain}{"".join(boxes)}'
+           f"{footer}<script>{script}</script>"
            f"<script>SeqlabViews.setMessages({safe_json(view_messages(lang))});{''.join(calls)}</script></div>")
     if len(out.encode()) > MAX_FRAGMENT_BYTES:
         raise ValueError(f"a notebook fragment of {len(out.encode()) / 2**20:.1f} MB; records are elided before this")

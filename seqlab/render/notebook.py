@@ -29,6 +29,7 @@ from seqlab.render.rounding import rounded
 MAX_PLAIN_CHARS = 6000  # text/plain of a record: the terminal rendering, cut by lines beyond this
 WIDGET_VIEWS = ("trace", "attention_layers")  # views that come as a widget where anywidget is installed
 PLAIN_WIDTH = 110
+MAX_FALLBACK_CHARS = 3000  # of text/plain, inside the HTML for hosts that run no script (GitHub's preview)
 MAX_HISTORY = 50  # rows of a training run's history shown (the last ones)
 
 
@@ -264,15 +265,15 @@ def render(record) -> tuple[list, list[str], str]:
 
 def to_html(record, lang: str | None = None) -> str:
     """The ``text/html`` of a record: the page's views, self-contained."""
-    parts, notes, _plain = render(record)
-    return fragment(parts, lang, notes)
+    parts, notes, plain = render(record)
+    return fragment(parts, lang, notes, fallback=plain[:MAX_FALLBACK_CHARS])
 
 
 def mimebundle(record, include=None, exclude=None) -> dict:
     """What ``_repr_mimebundle_`` returns: ``text/plain``, ``text/html`` and, for traces and attention where
     anywidget runs, the widget's view (front-ends without widgets show the HTML)."""
     parts, notes, plain = render(record)
-    bundle = {"text/plain": plain, "text/html": fragment(parts, None, notes)}
+    bundle = {"text/plain": plain, "text/html": fragment(parts, None, notes, fallback=plain[:MAX_FALLBACK_CHARS])}
     if len(parts) and parts[0][0] in WIDGET_VIEWS:
         from seqlab.render.widget import widget_bundle
 

@@ -24,14 +24,13 @@ from seqlab.errors import InputError, ModelUnavailable
 from seqlab.i18n import _
 from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, describe, resolve
 from seqlab.render.rounding import rounded
+from seqlab.render.view_records import DECIMALS, HEATMAP_DIMS  # shown the same on the page and in notebooks
 from seqlab.text.unicode import clean_surrogates
 from seqlab.web.errors import NotReady
 
 SAMPLE = "안녕하세요, 오늘 날씨가 정말 좋네요"
 SECOND = "오늘은 날씨가 참 맑네요"
 MAX_TRACE_TOKENS = 256  # per /api/trace request: the backward keeps a (4H x H) matrix per step
-HEATMAP_DIMS = 64  # the embedding heatmap shows the first 64 numbers of every token
-DECIMALS = 4  # what the page shows of a vector's numbers; attention weights get 3, cosines 4
 ATTENTION_CACHE = 4  # texts whose attention weights are kept, so that changing layer or head costs nothing
 
 

@@ -147,6 +147,9 @@ def test_record_html_carries_its_numbers_and_nothing_external(records, name):
     for number in expected_numbers(name, rec):
         assert number in carried, (name, number)
     assert len(html.encode()) < 1_000_000
+    # where no script runs (an untrusted notebook, GitHub's preview) the plain text stands in
+    fallback = re.search(r'<pre class="seqlab-fallback" id="[\w-]+">(.*?)</pre>', html, re.DOTALL).group(1)
+    assert fallback and fallback.split("\n")[0] in __import__("html").escape(bundle["text/plain"])
 
 
 def test_two_outputs_have_their_own_containers(records):
@@ -202,6 +205,7 @@ def test_all_records_draw_in_one_page_without_errors(records, notebook_browser):
                    for n, r in records.items())
     page.set_content(f"<!doctype html><html><head><meta charset='utf-8'></head><body>{body}</body></html>")
     assert errors == [] and [u for u in requests if not u.startswith(("data:", "about:"))] == []
+    assert page.locator(".seqlab-fallback").count() == 0  # the scripts ran: the plain text gave way to the views
     for name in records:
         assert page.locator(f"section[data-name='{name}'] .seqlab-view").count() >= 1, name
     text = page.inner_text("section[data-name='evaluation']")
