@@ -79,6 +79,9 @@ def build_command():
             if param.param_type_name == "argument":
                 param.metavar = ARGUMENT_NAMES.get(param.name, param.name.upper())
                 param.display_type_rich = lambda ctx: None  # the placeholder says it; no "<list[str]>" beside it
+                # click's usage convention: TEXT (required), [TEXT] (optional); not typer's {TEXT}
+                shown = param.metavar if param.required else f"[{param.metavar}]"
+                param._usage_display_name = (lambda shown=shown, many=param.nargs != 1: shown + "..." * many)
         for sub in getattr(cmd, "commands", {}).values():
             fix(sub)
 

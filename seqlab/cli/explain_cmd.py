@@ -23,9 +23,9 @@ from seqlab.i18n import _
 
 
 def register(app: typer.Typer) -> None:
-    @app.command(help=_("Walk TEXT through every stage and show the numbers: 1. Unicode normalization → "
-                        "2. tokenization → 3. integer encoding (ids, attention mask) → 4. embedding "
-                        "(last_hidden_state, sentence vector) → 5. an LSTM stepping over the vectors "
+    @app.command(help=_("Walk TEXT through every stage, with its numbers. (1) Unicode normalization → "
+                        "(2) tokenization → (3) integer encoding (ids, attention mask) → (4) embedding "
+                        "(last_hidden_state, sentence vector) → (5) an LSTM stepping over the vectors "
                         "(gates, cell state, hidden state). Stages 4-5 need a transformer model."))
     def explain(
         text: str = typer.Argument(..., help=_("The text to walk through the pipeline (- reads stdin).")),
