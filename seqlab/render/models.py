@@ -8,20 +8,35 @@ from rich.table import Table
 
 from seqlab.i18n import _
 
+NAME_AND_SOURCE = 60  # columns the table needs besides the path (name, a readable source column, borders)
+
+
+def _where(r: dict) -> str:
+    if r["path"]:
+        return escape(r["path"])
+    if r["needs_vocab"]:
+        return "[dim]" + _("vocabulary built on first use") + "[/]"
+    return _("[yellow]converted on first use[/] (or now: seqlab models install {name})").format(name=r["name"])
+
 
 def models_table(rows: list[dict], console: Console) -> None:
+    longest = max((len(r["path"] or "") for r in rows), default=0)
+    if console.width < NAME_AND_SOURCE + longest:  # the table would cut paths mid-word: one block per model
+        console.print("[bold]" + _("embedded models (work offline)") + "[/]")
+        for r in rows:
+            name = r["name"] + (_(" (default)") if r["default"] else "")
+            console.print(f"[bold]{escape(name)}[/]  [dim]{escape(_(r['description']))}[/]", highlight=False)
+            console.print("  " + escape(_(r["source"])), highlight=False)
+            console.print("  " + _where(r), highlight=False, soft_wrap=True)  # a path is never cut
+        console.print(_("Any Hugging Face hub id (e.g. klue/bert-base, needs network once) or local directory "
+                        "works as --model too."), highlight=False)
+        return
     table = Table(title=_("embedded models (work offline)"), title_justify="left")
     for col in (_("name"), _("source"), _("local path")):
         table.add_column(col, overflow="fold")
     for r in rows:
         name = r["name"] + (_(" (default)") if r["default"] else "")
-        if r["path"]:
-            where = escape(r["path"])
-        elif r["needs_vocab"]:
-            where = "[dim]" + _("vocabulary built on first use") + "[/]"
-        else:
-            where = _("[yellow]converted on first use[/] (or now: seqlab models install {name})").format(name=r["name"])
-        table.add_row(escape(name), f"{escape(_(r['source']))}\n[dim]{escape(_(r['description']))}[/]", where)
+        table.add_row(escape(name), f"{escape(_(r['source']))}\n[dim]{escape(_(r['description']))}[/]", _where(r))
     console.print(table)
     console.print(_("Any Hugging Face hub id (e.g. klue/bert-base, needs network once) or local directory "
                     "works as --model too."), highlight=False)
