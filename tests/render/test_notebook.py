@@ -239,3 +239,47 @@ def test_a_trained_seq2seq_checkpoint_displays_its_attention(tmp_path, nsmc_rows
     np.testing.assert_allclose(trace.attention.sum(axis=1), 1.0, atol=1e-5)
     carried = numbers_in(trace._repr_mimebundle_()["text/html"])
     assert '"alignment"' in carried and json.dumps(trace.source[0], ensure_ascii=False) in carried
+
+
+def test_widget_front_end_syncs_step_and_head(records, notebook_browser):
+    """The anywidget module (views.js + widget.js) against a stand-in for anywidget's model: a click moves
+    ``step`` on the Python side, and setting ``step``, ``layer`` or ``head`` from Python redraws the view."""
+    import base64
+
+    from seqlab.render.fragments import asset, view_messages
+    from seqlab.render.notebook import render
+
+    module = base64.b64encode((asset("views.js") + "\n" + asset("widget.js")).encode()).decode()
+    trace_parts, trace_notes, _plain = render(records["lstm"])
+    attention_parts, _notes, _plain = render(records["attention"])
+    page = notebook_browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_content("<!doctype html><meta charset='utf-8'><div id='a'></div><div id='b'></div>")
+    result = page.evaluate("""async ([module, traceParts, notes, attentionParts, messages]) => {
+        const widget = (await import("data:text/javascript;base64," + module)).default;
+        function model(state) {
+          const listeners = {}, saved = [];
+          return { saved, get: (k) => state[k], set: (k, v) => { state[k] = v; },
+            on: (e, f) => { (listeners[e] = listeners[e] || []).push(f); }, off: () => {},
+            save_changes: () => saved.push(JSON.stringify(state)),
+            python: (k, v) => { state[k] = v; (listeners["change:" + k] || []).forEach((f) => f()); } };
+        }
+        const tm = model({ parts: traceParts, notes, messages, step: 0, layer: 0, head: -1 });
+        widget.render({ model: tm, el: document.getElementById("a") });
+        document.querySelectorAll("#a button.sv-step")[1].click();
+        const afterClick = tm.get("step");
+        tm.python("step", 2);
+        const label = document.querySelector("#a .sv-steplabel").textContent;
+        const am = model({ parts: attentionParts, notes: [], messages, step: 0, layer: 0, head: -1 });
+        widget.render({ model: am, el: document.getElementById("b") });
+        am.python("layer", 2); am.python("head", 5);
+        const selects = document.querySelectorAll("#b select");
+        return { afterClick, saved: tm.saved.length, label, layer: selects[0].value, head: selects[1].value,
+                 text: document.getElementById("b").textContent };
+    }""", [module, [[*p, {}][:3] for p in trace_parts], trace_notes, [[*p, {}][:3] for p in attention_parts],
+           view_messages("en")])
+    assert errors == []
+    assert result["afterClick"] == 1 and result["saved"] >= 1 and "t = 2 of 2" in result["label"]
+    assert (result["layer"], result["head"]) == ("2", "5") and "layer 2, head 5" in result["text"]
+    page.close()
