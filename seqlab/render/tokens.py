@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.markup import escape
 from rich.table import Table
 
@@ -48,8 +49,10 @@ def token_table(record: TokenRecord, max_rows: int = 200, width: int | None = No
     if record.token_type_ids is not None and not narrow:
         columns.append(("type", "right"))
     columns.append((_("word"), "right"))
+    wrapping = (_("token"), _("kind · span"), _("original text"))  # a long token (a URL) folds; numbers never do
     for name, justify in columns:
-        table.add_column(name, justify=justify, no_wrap=name not in (_("kind · span"), _("original text")))
+        table.add_column(name, justify=justify, no_wrap=name not in wrapping, overflow="fold",
+                         min_width=None if name in wrapping else cell_len(name))
 
     def row(i: int) -> list[str]:
         kind = token_kind(record, i)
