@@ -253,7 +253,8 @@ def register(app: typer.Typer) -> None:
             title = f"{expression}  ≈ ? · {result.source} · {result.method}"
             if result.oov:
                 title += " · " + _("built from pieces: {words}").format(words=", ".join(result.oov))
-            console().print(neighbors_table(title, result.results))
+            score = _("3CosMul score") if result.method == "3cosmul" else None
+            console().print(neighbors_table(title, result.results, score))
 
     @app.command(help=_("Project word or sentence vectors to 2-D (PCA/UMAP) and draw them as PNG or "
                         "self-contained HTML."))

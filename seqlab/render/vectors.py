@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from seqlab.i18n import _
 from seqlab.render.console import elide
@@ -114,14 +115,15 @@ def embedding_markdown(record: EmbeddingRecord, preview: int = 6) -> str:
     return "\n".join(lines)
 
 
-def neighbors_table(title: str, rows) -> Table:
-    table = Table(title=title, title_justify="left")
+def neighbors_table(title: str, rows, score: str | None = None) -> Group:
+    """The title on a line of its own (it is longer than the narrow table), then rank, word and score."""
+    table = Table()
     table.add_column("#", justify="right")
     table.add_column(_("word"))
-    table.add_column(_("cosine"), justify="right")
+    table.add_column(score or _("cosine"), justify="right")
     for i, n in enumerate(rows, start=1):
         table.add_row(str(i), escape(n.word), f"{n.score:.4f}")
-    return table
+    return Group(Text(title), table)
 
 
 def search_table(result) -> Table:
