@@ -12,7 +12,12 @@ def test_the_readme_has_examples():
     assert any(e.command.startswith("seqlab explain") for e in EXAMPLES)
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=[f"line{e.line}" for e in EXAMPLES])
+# the first analogy builds the word vectors of the embedded model (3-6 minutes on 2 cores): `make test-all`
+SLOW = ("seqlab analogy", "seqlab neighbors", "seqlab wordvec eval")
+
+
+@pytest.mark.parametrize("example", [pytest.param(e, marks=pytest.mark.slow) if e.command.startswith(SLOW) else e
+                                     for e in EXAMPLES], ids=[f"line{e.line}" for e in EXAMPLES])
 def test_readme_example(example):
     code, out = run(example.command)
     problem = compare(example, code, out)
