@@ -29,7 +29,8 @@ ALLOWED = {
     "safetensors", "query", "passage", "none", "strict", "replace", "first", "mean", "last", "truncate", "window",
     "auto", "logreg", "classify", "forecast", "random", "longest", "seq2seq", "tfidf", "file", "text", "pairs",
     "attention", "ctrl", "iconv", "wordpiece", "unigram", "sentencepiece", "pooling", "wrap", "lecture", "local",
-    "normalize", "bidirectional", "unidirectional", "bucket", "cpu",
+    "normalize", "bidirectional", "unidirectional", "bucket", "cpu", "adding", "nbsvm", "best", "levy", "goldberg",
+    "monotonic", "additive",
 }
 
 
