@@ -36,7 +36,8 @@ def summary_table(runs) -> Table:
             mval = m.get("val", {})
             table.add_row(f"  └ {name}", f"{mval['accuracy']:.2%}" if mval else "",
                           f"{mval['macro_f1']:.4f}" if mval else "", f"{mval.get('n', 0):,}" if mval else "",
-                          f"{m.get('seconds', 0):.0f} s", _size(m.get("parameters")), "")
+                          f"{m.get('seconds', 0):.0f} s", _size(m.get("parameters")),
+                          f"{m['disk_mb']:.1f} MB" if "disk_mb" in m else "")
     return table
 
 

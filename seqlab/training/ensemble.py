@@ -81,7 +81,8 @@ def train_ensemble(train: Dataset, val: Dataset, out: Path, train_member: Callab
     for name in cfg.members:
         member_dir = out / MEMBERS_DIR / name
         summary = train_member(name, member_dir)
-        members[name] = {k: v for k, v in summary.items() if k != "history"}
+        members[name] = {**{k: v for k, v in summary.items() if k != "history"},
+                         "disk_mb": round(RunDir(member_dir).disk_mb(), 2)}
         probs.append(RunDir(member_dir).read_val_probabilities())
     if on_phase:
         on_phase(N_("stacking the members on the validation split"))

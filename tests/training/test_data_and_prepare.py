@@ -22,13 +22,14 @@ def test_nsmc_format_and_bad_rows(tmp_path, nsmc_rows):
 
 def test_csv_and_jsonl_with_columns(tmp_path):
     csv_path = tmp_path / "d.csv"
-    csv_path.write_text('text,sentiment\n"좋아요, 정말",pos\n별로,neg\n', encoding="utf-8")
+    # five rows per class: a rarer label is refused as a likely typo (tests/cli/test_strict.py)
+    csv_path.write_text('text,sentiment\n' + '"좋아요, 정말",pos\n별로,neg\n' * 5, encoding="utf-8")
     data = load_dataset(csv_path, text_col="text", label_col="sentiment")
-    assert data.texts == ["좋아요, 정말", "별로"] and data.label_names == ["neg", "pos"]
+    assert data.texts[:2] == ["좋아요, 정말", "별로"] and len(data) == 10 and data.label_names == ["neg", "pos"]
     jl = tmp_path / "d.jsonl"
-    jl.write_text('{"t": "좋다", "y": 1}\n{"t": "싫다", "y": 0}\nnot json\n', encoding="utf-8")
+    jl.write_text('{"t": "좋다", "y": 1}\n{"t": "싫다", "y": 0}\n' * 5 + 'not json\n', encoding="utf-8")
     data = load_dataset(jl, text_col="t", label_col="y")
-    assert len(data) == 2 and data.bad.counts == {"invalid JSON": 1}
+    assert len(data) == 10 and data.bad.counts == {"invalid JSON": 1}
     with pytest.raises(InputError, match="no column"):
         load_dataset(csv_path, text_col="document", label_col="sentiment")
     with pytest.raises(InputError, match="not found"):
