@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
         model: str = typer.Option("lstm", "--model", help=_("Classifier: {names} (comma-separated to compare); "
                                                             "best is the most accurate model seqlab ships: {best}. "
                                                             "seq2seq: lstm or gru.").format(names=", ".join(TRAINERS),
-                                                                                            best=BEST)),
+                                                                                            best=_(BEST))),
         out: Path = typer.Option(..., "--out", "-o", help=_("Run directory (one subfolder per model when "
                                                             "comparing).")),
         task: str = typer.Option("classify", "--task", help=_("classify, seq2seq or forecast.")),
