@@ -8,6 +8,8 @@ import typer
 
 from seqlab.cli.options import (
     check_lang,
+    check_output,
+    csv_list,
     errors_opt,
     file_opt,
     gather_texts,
@@ -115,6 +117,14 @@ def register(app: typer.Typer) -> None:
         if resume and not (out / "state").is_dir():
             raise UsageError(_("--resume: {out} holds no checkpoint to continue from").format(out=out),
                              _("Start without --resume, or give the --out folder of an earlier run."))
+        # a finished run (or anything else) in --out is never replaced silently; --resume continues it
+        check_output("--out", out, inputs=[data] if data is not None else [], directory=True, fresh=not resume)
+        if task == "classify":
+            names = csv_list(model)
+            if not names:
+                raise UsageError(_("--model is empty"), _("e.g. --model lstm or --model tfidf,lstm,best"))
+            for name in names:
+                one_of("--model", name, TRAINERS)
         if task == "seq2seq":
             from seqlab.render.training import seq2seq_terminal
             from seqlab.training.seq2seq import seq2seq_config, train_seq2seq
@@ -225,6 +235,7 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         in_range("--max-chars", max_chars, 2, 10_000)
+        check_output("--out", out, inputs=[data])
         summary = write_spacing_pairs(data, out, text_col, max_chars)
         if json_out:
             print(json_line(summary))

@@ -64,3 +64,18 @@ def test_blank_lines_are_said(tmp_path, cli):
     code, out, err = cli(*["tokenize", "-f", str(texts), "-m", "char", "--json"])
     assert code == 0 and len(out.strip().split("\n")) == 3  # output line k answers input line k
     assert "1 blank line(s)" in err and "lines 2" in err
+
+
+def test_train_never_replaces_a_folder_and_refuses_unknown_models_up_front(tmp_path, cli):
+    data = tmp_path / "train.tsv"
+    data.write_text("id\tdocument\tlabel\n1\t좋다\t1\n2\t싫다\t0\n", encoding="utf-8")
+    earlier = tmp_path / "run"
+    earlier.mkdir()
+    (earlier / "metrics.json").write_text("{}", encoding="utf-8")
+    code, _out, err = cli("train", "--data", str(data), "--model", "tfidf", "--out", str(earlier))
+    assert code == 2 and "not empty" in err
+    assert (earlier / "metrics.json").read_text(encoding="utf-8") == "{}"
+    code, _out, err = cli("train", "--data", str(data), "--model", "foo", "--out", str(tmp_path / "new"))
+    assert code == 2 and "--model" in err and not (tmp_path / "new").exists()
+    code, _out, err = cli("data", "spacing-pairs", str(data), "--out", str(data))
+    assert code == 2 and "input file itself" in err
