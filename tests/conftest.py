@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -68,3 +69,40 @@ def cli(capsys):
         return code, out, err
 
     return run
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian chromium for the whole session (Playwright's sync API allows one running instance
+    per thread, so the web page tests and the notebook-output tests share it)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def _torch_default_threads() -> int:
+    """torch's own thread count for this machine, read before any test changes it."""
+    import torch
+
+    return torch.get_num_threads()
+
+
+@pytest.fixture(autouse=True)
+def _restore_torch_threads(_torch_default_threads):
+    """A test (or a library call such as the web server's warm-up) may set torch's thread count; the next test
+    gets the default back. Results that must be bit-identical across processes (a resumed corpus job) depend on it."""
+    yield
+    torch = sys.modules["torch"]
+    if torch.get_num_threads() != _torch_default_threads:
+        torch.set_num_threads(_torch_default_threads)

@@ -7,16 +7,12 @@ The word vectors of the analogy panel are built once with a small vocabulary (3,
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import threading
 import time
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SMALL = {"wordvec_korean": 3000, "wordvec_english": 300}
 
 
@@ -62,15 +58,8 @@ def server():
 
 
 @pytest.fixture(scope="session")
-def browser():
-    if not shutil.which("chromium") and not shutil.os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture
