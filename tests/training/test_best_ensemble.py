@@ -10,13 +10,6 @@ FAST = ["--tokenizer", "char", "--embedding", "random", "--embed-dim", "16", "--
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory, nsmc_rows):
-    path = tmp_path_factory.mktemp("data") / "train.tsv"
-    path.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows) + "\n", encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
 def best_run(tmp_path_factory, data):
     out = tmp_path_factory.mktemp("runs") / "best"
     code = __import__("seqlab.cli", fromlist=["main"]).main(
