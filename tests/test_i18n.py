@@ -187,3 +187,22 @@ def test_numbers_are_formatted_the_same_in_korean(cli):
     en = cli("similarity", "영화가 재밌다", "영화가 재미있었다", "--lang", "en")[1]
     ko = cli("similarity", "영화가 재밌다", "영화가 재미있었다", "--lang", "ko")[1]
     assert re.search(r"\d\.\d{4}", en).group(0) == re.search(r"\d\.\d{4}", ko).group(0)
+
+
+@pytest.mark.parametrize("path", [["tokenize"], ["train"], ["embed"]], ids=" ".join)
+def test_korean_help_is_aligned_and_fits_in_display_columns(path, cli, monkeypatch):
+    """Hangul takes two terminal columns: option descriptions start in one column and no line is too wide."""
+    from seqlab.cli.click_i18n import display_width
+
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _err = cli(*path, "--help", "--lang", "ko")
+    assert code == 0
+    lines = out.splitlines()
+    assert max(display_width(line) for line in lines) <= 80, out
+    options = lines[lines.index("옵션:") + 1:]
+    starts = set()
+    for line in options:  # "  -f, --file 경로         description": the description's column, in cells
+        m = re.match(r"^(  \S.*?\S)(\s{2,})(\S)", line)
+        if m:
+            starts.add(display_width(m.group(1) + m.group(2)))
+    assert len(starts) == 1, out

@@ -28,9 +28,12 @@ def localize() -> None:
     if _done:
         return
     import typer.core
-    from typer._click import core, formatting
+    from typer._click import _textwrap, core, formatting
 
     typer.core._ = _
+    # Hangul takes two terminal columns: align the option table and wrap help text by display cells
+    formatting.term_len = display_width
+    _textwrap.TextWrapper = _cell_wrapper(_textwrap.TextWrapper)
 
     class Formatter(formatting.HelpFormatter):
         def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
@@ -47,6 +50,52 @@ def localize() -> None:
 
     core.Command.get_help_option = translated_help_option
     _done = True
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of ``text`` (wide East Asian characters count two; ANSI colour codes none)."""
+    from rich.cells import cell_len
+
+    return cell_len(_ANSI.sub("", text))
+
+
+_ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
+
+
+def _cell_wrapper(base):
+    """click's TextWrapper, measuring lines in terminal columns instead of characters."""
+
+    class CellWrapper(base):
+        def _handle_long_word(self, reversed_chunks, cur_line, cur_len, width):
+            space_left, word = max(width - cur_len, 1), reversed_chunks[-1]
+            cut = 0
+            while cut < len(word) and display_width(word[: cut + 1]) <= space_left:
+                cut += 1
+            cut = max(cut, 1)
+            cur_line.append(word[:cut])
+            reversed_chunks[-1] = word[cut:]
+
+        def _wrap_chunks(self, chunks):
+            lines: list[str] = []
+            chunks.reverse()
+            while chunks:
+                indent = self.subsequent_indent if lines else self.initial_indent
+                width = self.width - display_width(indent)
+                if self.drop_whitespace and lines and chunks[-1].strip() == "":
+                    chunks.pop()
+                line, size = [], 0
+                while chunks and size + display_width(chunks[-1]) <= width:
+                    size += display_width(chunks[-1])
+                    line.append(chunks.pop())
+                if chunks and display_width(chunks[-1]) > width:
+                    self._handle_long_word(chunks, line, size, width)
+                if self.drop_whitespace and line and line[-1].strip() == "":
+                    line.pop()
+                if line:
+                    lines.append(indent + "".join(line))
+            return lines
+
+    return CellWrapper
 
 
 _VALUE = re.compile(r"^Value (?P<value>.+) is not a valid (?P<type>\w+)\.$")

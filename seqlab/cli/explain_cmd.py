@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
-        check_normalization(normalization)
+        normalization = check_normalization(normalization)
         for t in gather_texts([text], None, errors):
             report = run_explain(t, model, normalization=normalization, errors=errors, vocab=vocab)
             if json_out:

@@ -6,7 +6,17 @@ from pathlib import Path
 
 import typer
 
-from seqlab.cli.options import check_lang, check_plot, csv_list, in_range, json_opt, lang_opt, model_opt, one_of
+from seqlab.cli.options import (
+    check_lang,
+    check_plot,
+    csv_list,
+    in_range,
+    json_opt,
+    lang_opt,
+    model_opt,
+    no_duplicates,
+    one_of,
+)
 from seqlab.errors import UsageError
 from seqlab.i18n import _
 
@@ -21,12 +31,12 @@ def plot_opt():
 
 
 def _cells(value: str) -> list[str]:
-    cells = csv_list(value)
+    cells = csv_list(value, "--cells")
     if not cells:
         raise UsageError(_("--cells is empty"), _("Use --cells rnn,lstm,gru."))
     for c in cells:
         one_of("--cells", c, CELLS)
-    return list(dict.fromkeys(cells))
+    return cells
 
 
 def register(app: typer.Typer) -> None:
@@ -117,6 +127,8 @@ def register(app: typer.Typer) -> None:
         except ValueError:
             raise UsageError(_("--lengths takes integers and --forget-bias numbers or 'torch', comma-separated"),
                              _("e.g. --lengths 100,200 --forget-bias 1")) from None
+        no_duplicates("--lengths", lens)
+        no_duplicates("--forget-bias", biases)
         if lengths is not None and not lens:
             raise UsageError(_("--lengths is empty"), _("e.g. --lengths 100,200"))
         for n in lens:

@@ -108,18 +108,35 @@ def exclusive(**flags: bool) -> None:
             formats=_(" and ").join("--" + n for n in on)))
 
 
-def check_normalization(form: str) -> None:
+def check_normalization(form: str) -> str:
+    """The canonical spelling of a Unicode form given in any case (``nfc`` -> ``NFC``); exit 2 for others."""
     from seqlab.text.unicode import FORMS
 
-    one_of("--normalization", form, FORMS)
+    canonical = {f.lower(): f for f in FORMS}.get(form.lower(), form)
+    one_of("--normalization", canonical, FORMS)
+    return canonical
 
 
 def check_lang(lang: str | None) -> None:
     one_of("--lang", lang, LANGUAGES)
 
 
-def csv_list(value: str) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()]
+def csv_list(value: str, option: str | None = None) -> list[str]:
+    """The comma-separated values of an option; with ``option`` named, a value given twice is a usage error."""
+    values = [v.strip() for v in value.split(",") if v.strip()]
+    if option is not None:
+        no_duplicates(option, values)
+    return values
+
+
+def no_duplicates(option: str, values) -> None:
+    """Exit 2 when a list option names one value twice (it is never dropped silently)."""
+    seen = set()
+    for v in values:
+        if v in seen:
+            raise UsageError(_("{option} lists {value} twice").format(option=option, value=v),
+                             _("Give each value once."))
+        seen.add(v)
 
 
 def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_empty: bool = False) -> list[str]:

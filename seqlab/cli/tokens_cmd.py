@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
         in_range("--max-length", max_length, 1)
-        check_normalization(normalization)
+        normalization = check_normalization(normalization)
         in_range("--max-rows", max_rows, 1, MAX_ROWS)
         all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"])
         tokenizer = load_tokenizer(model, vocab=vocab, normalization=normalization, prefix=prefix_text(prefix))
@@ -92,7 +92,7 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
         in_range("--limit", limit, 1)
-        names = csv_list(models)
+        names = csv_list(models, "--models")
         if not names:
             raise UsageError(_("--models is empty"), _("Give names such as --models e5-small,kiwi,char."))
         corpus = gather_texts(texts, file, errors)
@@ -177,7 +177,12 @@ def register(app: typer.Typer) -> None:
                                  pre_split=pre_split, lowercase=lowercase, errors=errors)
         summary = {"path": str(result.path), "type": result.kind, "vocab_size": result.vocab_size,
                    "requested_vocab_size": vocab_size, "lines": result.lines, "pre_split": result.pre_split,
-                   "seconds": round(result.seconds, 2)}
+                   "seconds": round(result.seconds, 2), "reproducible": result.reproducible}
+        if not result.reproducible:
+            console(stderr=True).print(_("note: tokenizers' {kind} trainer breaks ties in hash order "
+                                         "(huggingface/tokenizers#1794): another run on the same text can differ in "
+                                         "a few pieces near the vocabulary cut-off. Keep this folder; bpe is "
+                                         "reproducible.").format(kind=result.kind), highlight=False)
         if result.vocab_size < vocab_size:
             console(stderr=True).print(_("note: the corpus gave {size:,} tokens, fewer than the {asked:,} asked for "
                                          "(--vocab-size is an upper bound: nothing more was frequent enough to "

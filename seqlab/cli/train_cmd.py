@@ -120,7 +120,7 @@ def register(app: typer.Typer) -> None:
         # a finished run (or anything else) in --out is never replaced silently; --resume continues it
         check_output("--out", out, inputs=[data] if data is not None else [], directory=True, fresh=not resume)
         if task == "classify":
-            names = csv_list(model)
+            names = csv_list(model, "--model")
             if not names:
                 raise UsageError(_("--model is empty"), _("e.g. --model lstm or --model tfidf,lstm,best"))
             for name in names:

@@ -129,13 +129,15 @@ def render_terminal(report: ExplainReport, console: Console, max_rows: int = 60)
 
 def render_markdown(report: ExplainReport) -> str:
     rec, norm = report.tokens, report.normalization
-    title = _("seqlab explain · model {model}").format(model=f"`{report.model}`")
+    from seqlab.render import markdown as md
+
+    title = _("seqlab explain · model {model}").format(model=md.code(report.model))
     out = [f"# {title}", "",
-           _("Text: {text} ({n} characters)").format(text=f"`{visible(report.text)}`", n=len(report.text)), "",
+           _("Text: {text} ({n} characters)").format(text=md.code(report.text), n=len(report.text)), "",
            f"## {stage_title(1)} ({norm.form})", ""]
     out += [f"- {line}" for line in normalization_lines(report)]
     if norm.model_normalized is not None and norm.model_normalized != norm.normalized:
-        out += ["", _("The model's own normalizer gives: {text}").format(text=f"`{visible(norm.model_normalized)}`")]
+        out += ["", _("The model's own normalizer gives: {text}").format(text=md.code(norm.model_normalized))]
     out += ["", f"## {stage_title(2)}", ""] + tokens_explanation(report) + ["", tokens_markdown(rec), ""]
     out += [f"- {line}" for line in unk_lines(rec)]
     out += ["", f"## {stage_title(3)}", ""] + ids_explanation(report) + [
@@ -205,11 +207,13 @@ def _lstm_terminal(number, record, report, console) -> None:
 
 
 def _lstm_markdown(number, record, report) -> str:
+    from seqlab.render.markdown import code
+
     lines = [f"## {stage_title(number)}", "", *_lstm_explanation(record), "",
              "| t | " + _("token") + " | f̄ | ī | ō | c_t | h_t |", "|---:|---|---:|---:|---:|---|---|"]
     for step in record.steps:
         means = " | ".join(f"{step['gate_means'][k]:.2f}" for k in ("f", "i", "o"))
-        lines.append(f"| {step['t']} | `{visible(step['token'])}` | {means} | {_numbers(step['c'])} | "
+        lines.append(f"| {step['t']} | {code(step['token'], in_table=True)} | {means} | {_numbers(step['c'])} | "
                      f"{_numbers(step['h'])} |")
     lines += ["", _("final hidden state h_T = [{values}]").format(values=_numbers(record.final["h"], 4)), "",
               _("why an LSTM and not a plain RNN: seqlab gradflow --plot grad.png (vanishing gradients), "

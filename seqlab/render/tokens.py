@@ -102,18 +102,17 @@ def render_tokens(record: TokenRecord, console, max_rows: int = 200) -> None:
         console.print(f"[yellow]{escape(note)}[/]")
 
 
-def _md_cell(s: str) -> str:
-    return visible(s).replace("|", "\\|") or " "
-
-
 def tokens_markdown(record: TokenRecord) -> str:
-    lines = [_("**{n} tokens** · model `{model}`").format(n=len(record), model=record.model), "",
+    from seqlab.render import markdown as md
+
+    lines = [_("**{n} tokens** · model {model}").format(n=len(record), model=md.code(record.model)), "",
              "| # | " + " | ".join([_("token"), "id", _("kind"), _("offsets"), _("original text"), _("mask")]) + " |",
              "|---:|---|---:|---|---|---|---:|"]
     for i, tok in enumerate(record.tokens):
         s, e = record.offsets[i]
-        lines.append(f"| {i} | `{_md_cell(tok)}` | {record.input_ids[i]} | {kind_label(token_kind(record, i))} | "
-                     f"{'' if record.special_tokens_mask[i] else f'{s}–{e}'} | {_md_cell(record.text[s:e])} | "
+        lines.append(f"| {i} | {md.code(tok, in_table=True)} | {record.input_ids[i]} | "
+                     f"{kind_label(token_kind(record, i))} | "
+                     f"{'' if record.special_tokens_mask[i] else f'{s}–{e}'} | {md.cell(record.text[s:e])} | "
                      f"{record.attention_mask[i]} |")
     note = truncation_line(record)
     if note:
@@ -153,5 +152,7 @@ def comparison_markdown(rows: list[ComparisonRow]) -> str:
     columns = _columns()
     head = "| " + " | ".join(n for n, *_rest in columns) + " |"
     sep = "|" + "|".join("---" if attr == "model" else "---:" for _n, attr, _f in columns) + "|"
-    body = ["| " + " | ".join(fmt.format(getattr(r, a)) for _n, a, fmt in columns) + " |" for r in rows]
+    from seqlab.render.markdown import cell
+
+    body = ["| " + " | ".join(cell(fmt.format(getattr(r, a))) for _n, a, fmt in columns) + " |" for r in rows]
     return "\n".join([head, sep, *body])

@@ -194,8 +194,10 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
 
 
 def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> str:
+    from seqlab.render.markdown import code
+
     head = header_lines(report)
-    out = [f"# {head[0]}", "", "- " + _("text: {text}").format(text=f"`{report.text}`")] + \
+    out = [f"# {head[0]}", "", "- " + _("text: {text}").format(text=code(report.text))] + \
         [f"- {line}" for line in head[1:]] + [""]
     for name, m in weight_blocks(report):
         if np.size(m) <= SMALL:
@@ -205,7 +207,7 @@ def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> 
             out += ["| " + " | ".join(f"{x:+.{precision}f}" for x in r) + " |" for r in matrix]
             out.append("")
     for step in report.steps:
-        out += [f"## t = {step['t']}: `{step['token']}`", "",
+        out += [f"## t = {step['t']}: {code(step['token'])}", "",
                 "| " + " | ".join([_("quantity"), _("equation"), _("values")]) + " |", "|---|---|---|"]
         out += [f"| {row_label(symbol, name)} | {formula} | `{fmt_vector(step[key], precision, limit)}` |"
                 for key, symbol, name, formula in step_rows(report.cell)]
@@ -218,7 +220,7 @@ def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> 
         out += ["", "## " + _("Backward (BPTT): {loss} = {value}").format(loss=_(b["loss"]),
                                                                           value=f"{b['value']:.{precision}f}"), "",
                 "| t | " + _("token") + " | ‖dL/dh_t‖ | ‖dW_hh(t)‖ |", "|---:|---|---:|---:|"]
-        out += [f"| {s['t']} | `{s['token']}` | {s['dh_norm']:.3e} | {s['dW_hh_norm']:.3e} |" for s in b["steps"]]
+        out += [f"| {s['t']} | {code(s['token'], in_table=True)} | {s['dh_norm']:.3e} | {s['dW_hh_norm']:.3e} |" for s in b["steps"]]
         out += ["", _("dW_hh = Σ_t dW_hh(t): the same W_hh serves every step (weight sharing); "
                       "max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(error=b["dW_hh_sum_error"])]
     return "\n".join(out) + "\n"

@@ -100,6 +100,8 @@ def render_embedding(record: EmbeddingRecord, console: Console, preview: int = 6
 
 
 def embedding_markdown(record: EmbeddingRecord, preview: int = 6) -> str:
+    from seqlab.render.markdown import code
+
     lines = []
     note = long_text_note(record)
     if note:
@@ -109,7 +111,7 @@ def embedding_markdown(record: EmbeddingRecord, preview: int = 6) -> str:
     norms = record.norms
     for i, tok in enumerate(record.tokens.tokens):
         vals = ", ".join(f"{v:+.4f}" for v in record.hidden[i][:preview])
-        lines.append(f"| {i} | `{visible(tok)}` | {record.tokens.input_ids[i]} | {norms[i]:.3f} | {vals}, … |")
+        lines.append(f"| {i} | {code(tok, in_table=True)} | {record.tokens.input_ids[i]} | {norms[i]:.3f} | {vals}, … |")
     if record.pooled is not None:
         lines += ["", pooled_line(record, preview)]
     return "\n".join(lines)

@@ -32,6 +32,12 @@ class TrainedTokenizer:
     pre_split: str | None
     seconds: float
 
+    @property
+    def reproducible(self) -> bool:
+        """Whether training again on the same text gives the same file: BPE yes; WordPiece and Unigram not always,
+        since tokenizers' trainers break count ties in hash order (huggingface/tokenizers#1794)."""
+        return self.kind == "bpe"
+
 
 def _specials(kind: str) -> dict[str, str]:
     if kind == "wordpiece":
@@ -41,13 +47,31 @@ def _specials(kind: str) -> dict[str, str]:
             "mask_token": "<mask>", "cls_token": "<s>", "sep_token": "</s>"}
 
 
-def _build(kind: str, vocab_size: int, min_frequency: int, lowercase: bool):
+def _alphabet(corpus: Path, size: int, lowercase: bool) -> list[str]:
+    """The ``size`` most frequent characters of the corpus, ties broken by code point.
+
+    tokenizers' own ``limit_alphabet`` breaks ties in hash order (another alphabet, and other merges, in every
+    process); given this list as the initial alphabet, training is the same in every run.
+    """
+    import collections
+    import unicodedata
+
+    counts: collections.Counter = collections.Counter()
+    with open(corpus, encoding="utf-8") as f:
+        for line in f:
+            text = unicodedata.normalize("NFC", line)
+            counts.update(text.lower() if lowercase else text)
+    chars = [c for c in counts if not c.isspace()]
+    return sorted(chars, key=lambda c: (-counts[c], c))[:size]
+
+
+def _build(kind: str, vocab_size: int, min_frequency: int, lowercase: bool, corpus: Path):
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
 
     specials = _specials(kind)
     ordered = list(dict.fromkeys(specials.values()))
     # Korean has thousands of syllables: keep the most frequent characters, the rest become unknown
-    alphabet = max(100, vocab_size // 4)
+    alphabet = _alphabet(corpus, max(100, vocab_size // 4), lowercase) if kind != "unigram" else []
     norm = [normalizers.NFC()] + ([normalizers.Lowercase()] if lowercase else [])
     if kind == "wordpiece":
         tok = Tokenizer(models.WordPiece(unk_token="[UNK]", continuing_subword_prefix="##"))
@@ -55,7 +79,8 @@ def _build(kind: str, vocab_size: int, min_frequency: int, lowercase: bool):
         tok.decoder = decoders.WordPiece(prefix="##")
         trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, min_frequency=min_frequency,
                                             special_tokens=ordered, continuing_subword_prefix="##",
-                                            limit_alphabet=alphabet, show_progress=False)
+                                            initial_alphabet=alphabet, limit_alphabet=len(alphabet),
+                                            show_progress=False)
         cls, sep = "[CLS]", "[SEP]"
     else:
         tok = Tokenizer(models.BPE(unk_token="<unk>") if kind == "bpe" else models.Unigram())
@@ -63,13 +88,35 @@ def _build(kind: str, vocab_size: int, min_frequency: int, lowercase: bool):
         tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
         if kind == "bpe":
             trainer = trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=ordered,
-                                          limit_alphabet=alphabet, show_progress=False)
+                                          initial_alphabet=alphabet, limit_alphabet=len(alphabet), show_progress=False)
         else:
             trainer = trainers.UnigramTrainer(vocab_size=vocab_size, special_tokens=ordered, unk_token="<unk>",
                                               show_progress=False)
         cls, sep = "<s>", "</s>"
     tok.normalizer = normalizers.Sequence(norm)
     return tok, trainer, cls, sep
+
+
+def _canonical_wordpiece(tok):
+    """The trained WordPiece with its character block in code-point order, so that one corpus gives one file.
+
+    tokenizers' trainer lists the alphabet in hash order (a new order every process); WordPiece tokenizes by
+    the set of its pieces alone, so renumbering them changes ids only, never a tokenization.
+    """
+    import json
+
+    from tokenizers import Tokenizer
+
+    spec = json.loads(tok.to_str())
+    vocab = spec["model"]["vocab"]
+    ordered = sorted(vocab, key=vocab.get)
+    start = next(i for i, t in enumerate(ordered) if not (t.startswith("[") and t.endswith("]")))
+    end = start
+    while end < len(ordered) and len(ordered[end]) == 1:
+        end += 1
+    ordered[start:end] = sorted(ordered[start:end])
+    spec["model"]["vocab"] = {t: i for i, t in enumerate(ordered)}
+    return Tokenizer.from_str(json.dumps(spec, ensure_ascii=False))
 
 
 def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordpiece", vocab_size: int = 32000,
@@ -97,12 +144,12 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
     if vocab_size < 10:
         raise InputError(_("vocab size {vocab_size} is too small").format(vocab_size=vocab_size))
     start = time.perf_counter()
-    tok, trainer, cls, sep = _build(kind, vocab_size, min_frequency, lowercase)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.txt"
         lines, _unused = write_split_corpus(files, corpus, pre_split, errors=errors)
         if lines == 0:
             raise InputError(_("the training files contain no text"))
+        tok, trainer, cls, sep = _build(kind, vocab_size, min_frequency, lowercase, corpus)
         try:
             tok.train([str(corpus)], trainer)
         except Exception as exc:  # the Rust trainer raises plain Exceptions
@@ -114,6 +161,8 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
                                                                                    "syllables), or wordpiece/bpe, "
                                                                                    "which drop rare characters.")) from None
             raise
+    if kind == "wordpiece":
+        tok = _canonical_wordpiece(tok)
     tok.post_processor = processors.TemplateProcessing(
         single=f"{cls} $A {sep}", pair=f"{cls} $A {sep} $B:1 {sep}:1",
         special_tokens=[(cls, tok.token_to_id(cls)), (sep, tok.token_to_id(sep))],

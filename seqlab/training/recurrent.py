@@ -83,7 +83,7 @@ class RecurrentPredictor:
 
     def __init__(self, out: Path, device: str = "cpu"):
         run = RunDir(out)
-        self.config = run.config
+        self.config = run.finished("classify", ("lstm", "gru", "rnn"))
         self.vocab = run.read_vocab()
         rc = RecurrentConfig(**self.config["recurrent"])
         self.model = RecurrentClassifier(replace(rc, embedding_init="random"))

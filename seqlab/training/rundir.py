@@ -87,6 +87,22 @@ class RunDir:
     def config(self) -> dict:
         return self.read_json(CONFIG)
 
+    def finished(self, task: str, models: tuple[str, ...] | None = None) -> dict:
+        """The config of a finished run of ``task`` (and of one of ``models``); an InputError saying what it is else.
+
+        Every predictor reads its run through this, so a run of another kind is named, never a KeyError.
+        """
+        config = self.config
+        if config.get("partial"):
+            raise InputError(_("{out} holds an unfinished run").format(out=self.path),
+                             _("Finish it with: seqlab train ... --out DIR --resume"))
+        kind = config.get("model")
+        if config.get("task") != task or (models is not None and kind not in models):
+            raise InputError(_("{out} holds a {kind} model (task {task}); this needs {wanted}").format(
+                out=self.path, kind=kind, task=config.get("task"), wanted=", ".join(models or (task,))),
+                _("Give the --out folder of a run made by: seqlab train --task {task}").format(task=task))
+        return config
+
     def read_tensors(self, name: str = MODEL, framework: str = "pt") -> dict:
         """The tensors of a safetensors file, as torch tensors (``pt``) or NumPy arrays (``np``)."""
         path = self.path / name

@@ -313,7 +313,7 @@ def _train(data: Path, out: Path, cfg: Seq2SeqConfig, resume: bool, on_step, on_
 class Seq2SeqPredictor:
     def __init__(self, out: Path, device: str = "cpu"):
         run = RunDir(out)
-        settings = run.config["seq2seq"]
+        settings = run.finished("seq2seq").get("seq2seq", {})
         if "attention" not in settings or not (Path(out) / "vocab.json").exists():
             raise InputError(_("{out} was trained by an older seqlab whose Seq2Seq layout this one cannot read")
                              .format(out=out), _("Train it again with: seqlab train --task seq2seq"))

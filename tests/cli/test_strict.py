@@ -286,3 +286,20 @@ def test_tables_fit_80_columns_without_cutting(args, cli_process):
 def test_order_demo_labels_its_first_column(cli):
     code, out, _ = cli("order-demo", "--hidden", "4")
     assert code == 0 and "quantity" in out
+
+
+@pytest.mark.parametrize("args", [
+    ["gradflow", "--cells", "lstm,lstm"], ["long-term", "--lengths", "100,100"],
+    ["long-term", "--forget-bias", "1,1"], ["compare", "x", "--models", "char,char"],
+    ["train", "--data", "x.tsv", "--out", "o", "--model", "tfidf,tfidf"],
+])
+def test_a_list_option_naming_a_value_twice_is_a_usage_error(args, cli):
+    code, _out, err = cli(*args)
+    assert code == 2 and "twice" in err, (args, err)
+
+
+def test_normalization_forms_are_accepted_in_any_case(cli):
+    code, out, err = cli("tokenize", "안녕", "--model", "char", "--normalization", "nfd", "--json")
+    assert code == 0, err
+    assert json.loads(out)["normalization"] == "NFD" and len(json.loads(out)["tokens"]) == 6
+    assert cli("tokenize", "안녕", "--model", "char", "--normalization", "nfx")[0] == 2

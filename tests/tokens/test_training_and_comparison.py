@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from seqlab.errors import InputError
@@ -57,3 +59,33 @@ def test_compare_reports_fertility_unk_and_lengths(reviews):
     assert by["e5-small"].vocab_size > 250_000
     assert all(r.length_p50 <= r.length_p95 <= r.length_max for r in rows)
     assert by["char"].tokens >= sum(len("".join(t.split())) for t in reviews[:300])
+
+
+def _train_in_a_new_process(corpus, out, kind):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "seqlab", "tokenizer", "train", "-f", str(corpus), "-o", str(out),
+                           "--type", kind, "--vocab-size", "600", "--json"], capture_output=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout), proc.stderr.decode()
+
+
+def test_training_is_reproducible_or_says_it_is_not(tmp_path, reviews):
+    """Each process hashes differently: BPE gives the same file every time; WordPiece the same alphabet (seqlab
+    chooses it), and its note says that pieces near the cut-off may differ (huggingface/tokenizers#1794)."""
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(reviews[:800]), encoding="utf-8")
+    files = {}
+    for kind in ("bpe", "wordpiece"):
+        for run in (1, 2):
+            summary, err = _train_in_a_new_process(corpus, tmp_path / f"{kind}{run}", kind)
+            assert summary["reproducible"] == (kind == "bpe")
+            assert ("tokenizers#1794" in err) == (kind != "bpe")
+            files[kind, run] = json.loads((tmp_path / f"{kind}{run}" / "tokenizer.json").read_text())
+    assert files["bpe", 1] == files["bpe", 2]
+
+    def alphabet(spec):
+        return [t for t in sorted(spec["model"]["vocab"], key=spec["model"]["vocab"].get) if len(t) == 1]
+
+    assert alphabet(files["wordpiece", 1]) == alphabet(files["wordpiece", 2])

@@ -136,6 +136,21 @@ def test_seq2seq_spacing(tmp_path, data, cli):
     trace = json.loads(out)
     assert code == 0 and len(trace["attention"]) == len(trace["output"])
     assert all(abs(sum(a) - 1) < 1e-4 for a in trace["attention"])
+    # a run of another kind is named, not a KeyError ("internal error")
+    code, _out, err = cli("trace", "lstm", "오늘", "--checkpoint", str(tmp_path / "s2s"))
+    assert code == 1 and "seq2seq" in err and "bug" not in err
+
+
+def test_a_run_of_another_kind_is_named_not_a_crash(lstm_run, tmp_path, cli):
+    code, _out, err = cli("trace", "seq2seq", "오늘", "--checkpoint", str(lstm_run))
+    assert code == 1 and "lstm" in err and "--task seq2seq" in err and "bug" not in err
+    forecast = tmp_path / "f"
+    (forecast).mkdir()
+    (forecast / "config.json").write_text(json.dumps({"task": "forecast", "model": "lstm"}))
+    for args in (["trace", "lstm", "x", "--checkpoint", str(forecast)], ["predict", str(forecast), "x"],
+                 ["evaluate", str(forecast), "--data", str(forecast / "config.json")]):
+        code, _out, err = cli(*args)
+        assert code == 1 and "forecast" in err and "bug" not in err, (args, err)
 
 
 def test_forecast_beats_naive(tmp_path, cli):
