@@ -135,9 +135,15 @@ def explain(text: str, model: str | None = None, *, normalization: str = "NFC", 
     if not spec.has_vectors:  # tokenizer-only models (kiwi, char, whitespace) have no vectors
         report.skipped = {"embedding": "no_vectors", "lstm": "no_vectors"}
         return report
-    from seqlab.vectors.encoder import load_encoder
+    from seqlab.vectors.numpy_encoder import numpy_encoder
 
-    (embedding,) = load_encoder(tokenizer.name).embed_records([record], pooling="mean", normalize=True)
+    light = numpy_encoder(tokenizer.name)  # one sentence: NumPy on the model's own weights, no torch start-up
+    if light is not None:
+        embedding = light.embed_record(tokenizer.name, record, pooling="mean", normalize=True)
+    else:
+        from seqlab.vectors.encoder import load_encoder
+
+        (embedding,) = load_encoder(tokenizer.name).embed_records([record], pooling="mean", normalize=True)
     report.stages["embedding"] = embedding
     report.stages["lstm"] = run_trace("lstm", text, tokenizer.name, hidden=EXPLAIN_LSTM_HIDDEN, seed=0, record=record)
     return report

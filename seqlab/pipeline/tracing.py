@@ -111,8 +111,18 @@ def step_numbers(cell: str, t: int, token: str, s) -> dict:
 def token_inputs(text: str, model: str | None, input_dim: int | None, contextual: bool = False, record=None):
     """(model name, tokens, (T, D) inputs, description) from the embedding stage of ``model``."""
     from seqlab.vectors.encoder import load_encoder
+    from seqlab.vectors.numpy_encoder import numpy_encoder
     from seqlab.vectors.projection import vocabulary_pca
 
+    light = numpy_encoder(model) if input_dim is None and not contextual else None
+    if light is not None:  # the rows of the embedding matrix, read from the model file (no torch start-up)
+        from seqlab.pretrained.loading import load_tokenizer
+        from seqlab.pretrained.registry import resolve
+
+        name = resolve(model).name
+        rec = record if record is not None else load_tokenizer(name).encode(text)
+        vectors = light.word_rows(rec.input_ids).astype(np.float64)
+        return name, rec.tokens, vectors, f"token embeddings of {name} (rows of its input embedding matrix)"
     enc = load_encoder(model)
     rec = record if record is not None else enc.tokenizer.encode(text)
     table = enc.model.get_input_embeddings().weight.detach().cpu().numpy()

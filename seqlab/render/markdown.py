@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from seqlab.render.tokens import visible
+from seqlab.render.visible import visible
 
 _TICKS = re.compile(r"`+")
 

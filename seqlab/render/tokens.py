@@ -7,12 +7,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from seqlab.i18n import _
+from seqlab.render import markdown as md
+from seqlab.render.visible import visible
 from seqlab.tokens.comparison import ComparisonRow
 from seqlab.tokens.record import TokenRecord
 
 KIND_STYLE = {"special": "magenta", "word start": "green", "subword": "cyan", "unk": "bold red"}
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
-_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
 def kind_label(kind: str) -> str:
@@ -26,12 +26,6 @@ def token_kind(record: TokenRecord, i: int) -> str:
     if any(u.index == i for u in record.unk):
         return "unk"
     return "subword" if record.continuation[i] else "word start"
-
-
-def visible(s: str) -> str:
-    """Control, invisible and direction-changing characters as escapes (``\\u200b``), everything else as it is."""
-    return "".join(c if c.isprintable() and c not in _INVISIBLE and c not in _BIDI
-                   else c.encode("unicode_escape").decode() for c in s)
 
 
 def token_table(record: TokenRecord, max_rows: int = 200, width: int | None = None) -> Table:
@@ -103,8 +97,6 @@ def render_tokens(record: TokenRecord, console, max_rows: int = 200) -> None:
 
 
 def tokens_markdown(record: TokenRecord) -> str:
-    from seqlab.render import markdown as md
-
     lines = [_("**{n} tokens** · model {model}").format(n=len(record), model=md.code(record.model)), "",
              "| # | " + " | ".join([_("token"), "id", _("kind"), _("offsets"), _("original text"), _("mask")]) + " |",
              "|---:|---|---:|---|---|---|---:|"]
@@ -152,7 +144,5 @@ def comparison_markdown(rows: list[ComparisonRow]) -> str:
     columns = _columns()
     head = "| " + " | ".join(n for n, *_rest in columns) + " |"
     sep = "|" + "|".join("---" if attr == "model" else "---:" for _n, attr, _f in columns) + "|"
-    from seqlab.render.markdown import cell
-
-    body = ["| " + " | ".join(cell(fmt.format(getattr(r, a))) for _n, a, fmt in columns) + " |" for r in rows]
+    body = ["| " + " | ".join(md.cell(fmt.format(getattr(r, a))) for _n, a, fmt in columns) + " |" for r in rows]
     return "\n".join([head, sep, *body])

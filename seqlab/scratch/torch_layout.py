@@ -12,8 +12,10 @@ GRU ``r | z | n`` (G=3). ``I_0`` is the input size; deeper layers take the
 previous layer's output, ``D*H`` wide (D=2 when bidirectional).
 
 This is the only module of :mod:`seqlab.scratch` that imports torch (lazily): it
-converts modules both ways, names the torch class of each cell, and draws torch's
-own default initialization for a seed.
+converts modules both ways and names the torch class of each cell. It also draws
+torch's own default initialization for a seed, without torch: the same generator
+(mt19937, seeded as ``torch.manual_seed`` seeds it) and the same formula as
+``nn.init.uniform_`` on the CPU, so the numbers are torch's, bit for bit (tested).
 """
 
 from __future__ import annotations
@@ -116,13 +118,38 @@ def seeded_module(cell: str, input_size: int, hidden: int, seed: int, **kwargs):
         return torch_class(cell)(input_size, hidden, batch_first=True, **kwargs)
 
 
+def torch_uniform(generator: np.random.RandomState, shape: tuple[int, ...], low: float, high: float) -> np.ndarray:
+    """``torch.empty(shape).uniform_(low, high)`` (float32, CPU) from the generator's next 32-bit draws.
+
+    torch rounds the bounds to float32, keeps the low 24 bits of each draw (a float's precision),
+    scales them to [0, 1) and maps them to [low, high) in double precision, then rounds to float32,
+    one element after another.
+    """
+    low, high = float(np.float32(low)), float(np.float32(high))
+    draws = generator.randint(0, 2**32, size=int(np.prod(shape)), dtype=np.uint64)
+    unit = (draws & np.uint64((1 << 24) - 1)).astype(np.float64) / float(1 << 24)
+    return (unit * (high - low) + low).astype(np.float32).reshape(shape)
+
+
 @functools.lru_cache(maxsize=64)
 def seeded_params(cell: str, input_size: int, hidden: int, seed: int) -> dict[str, np.ndarray]:
     """torch's default initialization for ``seed`` as float64 arrays, computed once per (cell, sizes, seed).
 
-    The arrays are read-only: a layer built on them must not update them in place.
+    ``torch.manual_seed(seed); nn.LSTM(input_size, hidden)`` draws every parameter from
+    U(-1/√H, 1/√H) in the order weight_ih, weight_hh, bias_ih, bias_hh; this draws the same
+    numbers without importing torch (equal to :func:`seeded_module`'s, tested). The arrays are
+    read-only: a layer built on them must not update them in place.
     """
-    _, _, params = from_torch(seeded_module(cell, input_size, hidden, seed))
-    for value in params.values():
+    if not 0 <= seed < 2**32:  # torch seeds its mt19937 differently beyond 32 bits: ask torch itself
+        _, _, params = from_torch(seeded_module(cell, input_size, hidden, seed))
+        for value in params.values():
+            value.flags.writeable = False
+        return params
+    generator = np.random.RandomState(seed)  # torch.manual_seed(seed) seeds the same mt19937 the same way
+    bound = 1.0 / np.sqrt(hidden)
+    params = {}
+    for name, shape in expected_shapes(cell, input_size, hidden, 1, 1, True).items():
+        value = torch_uniform(generator, shape, -bound, bound).astype(np.float64)
         value.flags.writeable = False
+        params[name] = value
     return params

@@ -102,10 +102,16 @@ class HFTokenizer(Tokenizer):
 
     @classmethod
     def from_directory(cls, name: str, directory: str | Path, normalization: str = "NFC") -> HFTokenizer:
-        """Load ``directory/tokenizer.json`` with ``tokenizers`` alone (no transformers, no torch)."""
+        """Load ``directory/tokenizer.json`` with ``tokenizers`` alone (no transformers, no torch).
+
+        A large Unigram vocabulary (e5-small's 250,002 pieces) loads piece by piece (:mod:`seqlab.tokens.lazy_unigram`).
+        """
         from tokenizers import Tokenizer as Backend
 
-        backend = Backend.from_file(str(Path(directory) / "tokenizer.json"))
+        from seqlab.tokens.lazy_unigram import open_lazy
+
+        path = Path(directory) / "tokenizer.json"
+        backend = open_lazy(path) or Backend.from_file(str(path))
         return cls(name, backend, TokenizerSettings.from_directory(directory, backend), normalization)
 
     @classmethod

@@ -209,8 +209,10 @@ def test_listings_are_one_json_document(cli):
 
 
 # -- quick to start ------------------------------------------------------------------------------
-def test_tokenize_imports_neither_transformers_nor_torch():
-    code = ("import sys; from seqlab.cli import main; rc = main(['tokenize', '안녕', '--json']); "
+@pytest.mark.parametrize("args", [["tokenize", "안녕", "--json"], ["explain", "안녕하세요 반가워요", "--json"],
+                                  ["trace", "lstm", "안녕하세요", "--json"]], ids=lambda a: a[0])
+def test_one_sentence_commands_import_neither_transformers_nor_torch(args):
+    code = (f"import sys; from seqlab.cli import main; rc = main({args!r}); "
             "print('LOADED', 'transformers' in sys.modules, 'torch' in sys.modules); sys.exit(rc)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr

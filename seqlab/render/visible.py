@@ -1,0 +1,16 @@
+"""Text shown as it is, except the characters a reader cannot see: control, invisible and direction-changing ones.
+
+``abc\\u202edef`` would display reversed ("abcfed"); a zero-width space would be an
+empty token. Every renderer (terminal, Markdown, HTML, notebook) shows them as escapes.
+"""
+
+from __future__ import annotations
+
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def visible(s: str) -> str:
+    """Control, invisible and direction-changing characters as escapes (``\\u200b``), everything else as it is."""
+    return "".join(c if c.isprintable() and c not in _INVISIBLE and c not in _BIDI
+                   else c.encode("unicode_escape").decode() for c in s)
