@@ -64,6 +64,9 @@ class Tokenizer(ABC):
     def split_many(self, texts: Sequence[str]) -> list[list[str]]:
         """Only the token strings, as fast as possible (vocabulary building, statistics)."""
 
+    def load_all(self) -> None:
+        """Load everything now, for a long-running process (a lazily loaded vocabulary); nothing by default."""
+
 
 class VocabTokenizer(Tokenizer):
     """A tokenizer that splits text itself and takes its ids from a :class:`Vocabulary`.

@@ -136,6 +136,15 @@ class HFTokenizer(Tokenizer):
             backend.no_padding()
         return backend
 
+    def load_all(self) -> None:
+        """Load the whole vocabulary now (a lazily loaded one otherwise grows with the texts it meets).
+
+        Calls that tokenize many texts (a corpus, a server) do so; a one-sentence command never pays for it.
+        """
+        load = getattr(self._backend, "load_all", None)
+        if load is not None:
+            load()
+
     def with_prefix(self, prefix: str) -> HFTokenizer:
         """The same tokenizer with another input prefix (shares the loaded model)."""
         clone = object.__new__(HFTokenizer)

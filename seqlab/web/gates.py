@@ -59,7 +59,8 @@ class Gate:
 def default_gates() -> dict[str, Gate]:
     """One gate per kind of heavy work; two slots where the work is short, one where it holds a lock or many cores."""
     return {
-        "encoder": Gate("encoder", slots=2, queue=24),  # embed, similarity: one forward pass each
+        # embed, similarity: waiting requests share one forward pass (web.batching), so many may be in at once
+        "encoder": Gate("encoder", slots=16, queue=24),
         "attention": Gate("attention", slots=1, queue=8),  # the model switches to eager attention under a lock
         "trace": Gate("trace", slots=2, queue=24),
         "gradflow": Gate("gradflow", slots=1, queue=2),  # up to 300 steps x 3 cells of hidden 128: seconds

@@ -104,11 +104,20 @@ class TraceBody(TextBody):
 
 
 class GradflowBody(_Body):
-    cells: list[Literal["rnn", "lstm", "gru"]] = Field(default=["rnn", "lstm", "gru"], min_length=1, max_length=3)
+    cells: list[Literal["rnn", "lstm", "gru"]] = Field(default=["rnn", "lstm", "gru"], min_length=1, max_length=3,
+                                                       json_schema_extra={"uniqueItems": True})
     steps: int = Field(default=100, ge=2, le=300, description="sequence length: at least 2 steps make a chart")
     hidden: int = Field(default=64, ge=1, le=128)
     forget_bias: float | None = Field(default=None, ge=-10, le=10)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+    @field_validator("cells")
+    @classmethod
+    def each_cell_once(cls, value: list[str]) -> list[str]:
+        """As the CLI's --cells: a cell named twice is refused, never dropped silently."""
+        if len(set(value)) != len(value):
+            raise ValueError("each cell once: rnn, lstm and gru at most once each")
+        return value
 
 
 class AttentionBody(TextBody):

@@ -26,6 +26,7 @@ from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, describe, resolv
 from seqlab.render.rounding import rounded
 from seqlab.render.view_records import DECIMALS, HEATMAP_DIMS  # shown the same on the page and in notebooks
 from seqlab.text.unicode import clean_surrogates
+from seqlab.web.batching import EncoderBatcher
 from seqlab.web.errors import NotReady
 
 SAMPLE = "안녕하세요, 오늘 날씨가 정말 좋네요"
@@ -80,6 +81,7 @@ class Service:
     _wordvec_thread: threading.Thread | None = field(default=None, repr=False)
     _attention: collections.OrderedDict = field(default_factory=collections.OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    batcher: EncoderBatcher = field(default_factory=EncoderBatcher, repr=False)  # embed and similarity share passes
 
     # -- models --------------------------------------------------------------------------------
     def preload(self) -> None:
@@ -95,7 +97,9 @@ class Service:
         from seqlab.vectors.encoder import load_encoder
 
         for name in EMBEDDED:
-            load_tokenizer(name).encode("준비")
+            tokenizer = load_tokenizer(name)
+            tokenizer.encode("준비")
+            tokenizer.load_all()  # a server tokenizes everything: the whole vocabulary now, not piece by piece
         load_encoder(DEFAULT_MODEL)
 
     def allowed(self) -> list[str]:
@@ -167,11 +171,20 @@ class Service:
         return {"text": text, "tokenizers": out}
 
     # -- vectors -------------------------------------------------------------------------------
+    def _records(self, name: str, texts: list[str], prefix: str = "") -> list:
+        """The texts tokenized by ``name`` (cut to its window, as ``Encoder.embed`` does), for the batcher."""
+        from seqlab.pretrained.loading import load_tokenizer
+        from seqlab.tokens.record import truncate
+
+        tokenizer = load_tokenizer(name, prefix=prefix)
+        limit = tokenizer.model_max_length or 512
+        return [truncate(tokenizer.encode(self.text(t)), limit) for t in texts]
+
     def embed(self, text: str, model: str | None, preview: int, full: bool) -> dict:
         from seqlab.render.vectors import shape_lines
-        from seqlab.vectors.encoder import load_encoder
 
-        record = load_encoder(self.model(model, vectors=True)).embed(self.text(text), pooling="mean", normalize=True)
+        name = self.model(model, vectors=True)
+        (record,) = self.batcher.embed(name, self._records(name, [text]))
         out = rounded(record.to_dict(full=full, preview=preview), 6)
         out["shape_explained"] = shape_lines(record)
         out["heatmap"] = rounded(record.hidden[:, :HEATMAP_DIMS], DECIMALS)  # (T, 64): the first 64 numbers
@@ -179,9 +192,15 @@ class Service:
         return out
 
     def similarity(self, a: str, b: str, model: str | None) -> dict:
-        from seqlab.vectors.similarity import similarity
+        """As :func:`seqlab.vectors.similarity.similarity` (mean-pooled, e5's "query: "), in a shared batch."""
+        from seqlab.vectors.encoder import default_prefix
+        from seqlab.vectors.similarity import SimilarityRecord, cosine
 
-        return rounded(similarity(self.text(a), self.text(b), self.model(model, vectors=True)).to_dict(), DECIMALS)
+        name = self.model(model, vectors=True)
+        prefix = default_prefix(name, "query")
+        va, vb = self.batcher.embed(name, self._records(name, [a, b], prefix))
+        record = SimilarityRecord(name, self.text(a), self.text(b), cosine(va.pooled, vb.pooled), "mean", prefix)
+        return rounded(record.to_dict(), DECIMALS)
 
     def attention(self, text: str, model: str | None, layer: int, head: int | None) -> dict:
         """One attention matrix (a head, or the mean over a layer's heads); the record is kept for the next ask."""

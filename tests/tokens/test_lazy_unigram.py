@@ -33,7 +33,8 @@ def _same(lazy_encodings, full_encodings):
                                                                        b.special_tokens_mask)
 
 
-def test_odd_texts_one_at_a_time(path, full):
+def test_odd_texts_one_at_a_time(path, full, monkeypatch):
+    monkeypatch.setattr(lazy_unigram, "MAX_REBUILDS", 10**9)
     lazy = open_lazy(path)
     assert isinstance(lazy, LazyUnigramBackend) and table_path(path).exists()
     for text in ODD:
@@ -62,6 +63,13 @@ def test_vocabulary_queries_and_decoding_agree(path, full):
     assert lazy.decode(ids) == full.decode(ids)
     assert type(lazy.model).__name__ == "Unigram" and str(lazy.normalizer) == str(full.normalizer)
     assert lazy._full is None
+
+
+def test_many_calls_with_new_pieces_switch_to_the_full_model(path, full, reviews):
+    lazy = open_lazy(path)
+    for text in reviews[: lazy_unigram.MAX_REBUILDS + 5]:  # word-vector builds tokenize word by word
+        _same([lazy.encode(text)], [full.encode(text)])
+    assert lazy._full is not None and lazy._rebuilds == lazy_unigram.MAX_REBUILDS + 1
 
 
 def test_long_inputs_and_placeholders_switch_to_the_full_model(path, full, monkeypatch):

@@ -8,6 +8,7 @@ import threading
 import urllib.error
 import urllib.request
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -107,6 +108,7 @@ BAD = [
     ("post", "/api/gradflow", {"json": {"steps": 0}}, 422),
     ("post", "/api/gradflow", {"json": {"steps": 1}}, 422),
     ("post", "/api/gradflow", {"json": {"cells": "lstm"}}, 422),
+    ("post", "/api/gradflow", {"json": {"cells": ["lstm", "lstm"]}}, 422),
     ("post", "/api/attention", {"json": {"text": "x", "layer": 40}}, 400),
     ("post", "/api/attention", {"json": {"text": "x", "head": "mean"}}, 422),
     ("post", "/api/analogy", {"json": {"expression": "- 남자"}}, 400),
@@ -347,3 +349,30 @@ def test_predict_with_a_checkpoint(tmp_path, nsmc_rows):
 
 def test_default_host_is_loopback():
     assert ServeConfig().host == "127.0.0.1"
+
+
+def test_concurrent_encoder_requests_share_forward_passes_with_the_same_numbers(client, nsmc_rows):
+    """Dynamic batching (web.batching): many requests, fewer forward passes, each answer as if it came alone."""
+    texts = [r[1] for r in nsmc_rows[:24]]
+    alone = {t: client.post("/api/embed", json={"text": t, "preview": 4}).json() for t in texts[:6]}
+    pair = client.post("/api/similarity", json={"a": texts[0], "b": texts[1]}).json()
+    batcher = client.app.state.service.batcher
+    passes, carried = batcher.batches, batcher.texts
+
+    def call(i):
+        if i % 4 == 3:
+            return "similarity", client.post("/api/similarity", json={"a": texts[0], "b": texts[1]})
+        return texts[i % 6], client.post("/api/embed", json={"text": texts[i % 6], "preview": 4})
+
+    with concurrent.futures.ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(call, range(48)))
+    assert all(r.status_code == 200 for _k, r in answers)
+    for key, r in answers:
+        got = r.json()
+        if key == "similarity":
+            assert abs(got["cosine"] - pair["cosine"]) <= 2e-4
+        else:
+            assert got["shape"] == alone[key]["shape"] and got["tokens"] == alone[key]["tokens"]
+            np.testing.assert_allclose(got["heatmap"], alone[key]["heatmap"], atol=2e-3)
+    texts_run = batcher.texts - carried
+    assert texts_run == 36 + 2 * 12 and batcher.batches - passes < texts_run  # some passes carried several texts
