@@ -59,8 +59,9 @@ class Gate:
 def default_gates() -> dict[str, Gate]:
     """One gate per kind of heavy work; two slots where the work is short, one where it holds a lock or many cores."""
     return {
-        # embed, similarity: waiting requests share one forward pass (web.batching), so many may be in at once
-        "encoder": Gate("encoder", slots=16, queue=24),
+        # embed, similarity: the requests in share forward passes (web.batching); a short queue keeps their time near
+        # 0.3 s under 30 clients on two cores, and the rest get 503 + Retry-After (docs/benchmarks.md, Web)
+        "encoder": Gate("encoder", slots=2, queue=2),
         "attention": Gate("attention", slots=1, queue=8),  # the model switches to eager attention under a lock
         "trace": Gate("trace", slots=2, queue=24),
         "gradflow": Gate("gradflow", slots=1, queue=2),  # up to 300 steps x 3 cells of hidden 128: seconds

@@ -351,8 +351,11 @@ def test_default_host_is_loopback():
     assert ServeConfig().host == "127.0.0.1"
 
 
-def test_concurrent_encoder_requests_share_forward_passes_with_the_same_numbers(client, nsmc_rows):
+def test_concurrent_encoder_requests_share_forward_passes_with_the_same_numbers(nsmc_rows):
     """Dynamic batching (web.batching): many requests, fewer forward passes, each answer as if it came alone."""
+    app = make_app()
+    app.state.gates["encoder"].slots, app.state.gates["encoder"].queue = 12, 12  # all of them in at once
+    client = TestClient(app)
     texts = [r[1] for r in nsmc_rows[:24]]
     alone = {t: client.post("/api/embed", json={"text": t, "preview": 4}).json() for t in texts[:6]}
     pair = client.post("/api/similarity", json={"a": texts[0], "b": texts[1]}).json()
