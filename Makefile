@@ -49,7 +49,9 @@ notebook: $(VENV)/.installed-dev
 	$(BIN)/python -m pip install --quiet -e ".[notebook]"
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
+# Everything, the slow tests included (minutes more), with the optional Ray engine installed for its test.
 test-all: $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev,ray]"
 	$(BIN)/python -m pytest -m "not network"
 
 bench: $(VENV)/.installed-dev

@@ -201,6 +201,7 @@ def test_data_nsmc_offline_says_where_to_put_files(monkeypatch, tmp_path):
     assert time.perf_counter() - t0 < 10 and "ratings_train.txt" in str(info.value.hint)
 
 
+@pytest.mark.slow  # two processes joining a gloo group (about 12 s): the optional multi-process path
 def test_ddp_two_processes_see_the_same_samples(tmp_path, data):
     single = tmp_path / "single"
     assert subprocess.run(_train_cmd(data, single, ["--epochs", "1"]), capture_output=True, check=False).returncode == 0

@@ -83,6 +83,7 @@ def test_resume_after_kill_9_gives_identical_result(corpus, tmp_path):
     assert sorted(p.name for p in part.iterdir()) == sorted(p.name for p in full.iterdir())
 
 
+@pytest.mark.slow  # starts a Ray cluster (about 25 s); Ray is the optional `ray` extra, installed by make test-all
 def test_ray_engine_gives_the_same_vectors(corpus, tmp_path):
     pytest.importorskip("ray")
     local = tmp_path / "local"
