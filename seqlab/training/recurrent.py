@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -37,7 +38,7 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
     model = replace(model, vocab_size=len(vocab), num_classes=len(train.label_names))
     tokenize_seconds = time.perf_counter() - started
     threads = torch.get_num_threads()
-    torch.set_num_threads(cfg.threads)
+    torch.set_num_threads(1 if int(os.environ.get("WORLD_SIZE", "1")) > 1 else cfg.threads)  # torchrun: one each
     try:
         torch.manual_seed(cfg.seed)
         net = RecurrentClassifier(model)
