@@ -47,20 +47,21 @@ def _specials(kind: str) -> dict[str, str]:
             "mask_token": "<mask>", "cls_token": "<s>", "sep_token": "</s>"}
 
 
-def _alphabet(corpus: Path, size: int, lowercase: bool) -> list[str]:
-    """The ``size`` most frequent characters of the corpus, ties broken by code point.
+def _alphabet(tok, corpus: Path, size: int) -> list[str]:
+    """The ``size`` most frequent characters of what the trainer sees, ties broken by code point.
 
-    tokenizers' own ``limit_alphabet`` breaks ties in hash order (another alphabet, and other merges, in every
-    process); given this list as the initial alphabet, training is the same in every run.
+    Counted on the corpus after ``tok``'s normalizer and pre-tokenizer (so ``▁``, which Metaspace adds, is
+    counted too). tokenizers' own ``limit_alphabet`` breaks ties in hash order (another alphabet in every
+    process); given this list as the initial alphabet, the characters kept are the same in every run.
     """
     import collections
-    import unicodedata
 
     counts: collections.Counter = collections.Counter()
     with open(corpus, encoding="utf-8") as f:
         for line in f:
-            text = unicodedata.normalize("NFC", line)
-            counts.update(text.lower() if lowercase else text)
+            text = tok.normalizer.normalize_str(line) if tok.normalizer else line
+            for piece, _span in tok.pre_tokenizer.pre_tokenize_str(text):
+                counts.update(piece)
     chars = [c for c in counts if not c.isspace()]
     return sorted(chars, key=lambda c: (-counts[c], c))[:size]
 
@@ -70,22 +71,25 @@ def _build(kind: str, vocab_size: int, min_frequency: int, lowercase: bool, corp
 
     specials = _specials(kind)
     ordered = list(dict.fromkeys(specials.values()))
-    # Korean has thousands of syllables: keep the most frequent characters, the rest become unknown
-    alphabet = _alphabet(corpus, max(100, vocab_size // 4), lowercase) if kind != "unigram" else []
     norm = [normalizers.NFC()] + ([normalizers.Lowercase()] if lowercase else [])
     if kind == "wordpiece":
         tok = Tokenizer(models.WordPiece(unk_token="[UNK]", continuing_subword_prefix="##"))
         tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
         tok.decoder = decoders.WordPiece(prefix="##")
+    else:
+        tok = Tokenizer(models.BPE(unk_token="<unk>") if kind == "bpe" else models.Unigram())
+        tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+        tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    tok.normalizer = normalizers.Sequence(norm)
+    # Korean has thousands of syllables: keep the most frequent characters, the rest become unknown
+    alphabet = _alphabet(tok, corpus, max(100, vocab_size // 4)) if kind != "unigram" else []
+    if kind == "wordpiece":
         trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, min_frequency=min_frequency,
                                             special_tokens=ordered, continuing_subword_prefix="##",
                                             initial_alphabet=alphabet, limit_alphabet=len(alphabet),
                                             show_progress=False)
         cls, sep = "[CLS]", "[SEP]"
     else:
-        tok = Tokenizer(models.BPE(unk_token="<unk>") if kind == "bpe" else models.Unigram())
-        tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
-        tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
         if kind == "bpe":
             trainer = trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=ordered,
                                           initial_alphabet=alphabet, limit_alphabet=len(alphabet), show_progress=False)
@@ -93,7 +97,6 @@ def _build(kind: str, vocab_size: int, min_frequency: int, lowercase: bool, corp
             trainer = trainers.UnigramTrainer(vocab_size=vocab_size, special_tokens=ordered, unk_token="<unk>",
                                               show_progress=False)
         cls, sep = "<s>", "</s>"
-    tok.normalizer = normalizers.Sequence(norm)
     return tok, trainer, cls, sep
 
 

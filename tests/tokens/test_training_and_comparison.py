@@ -89,3 +89,18 @@ def test_training_is_reproducible_or_says_it_is_not(tmp_path, reviews):
         return [t for t in sorted(spec["model"]["vocab"], key=spec["model"]["vocab"].get) if len(t) == 1]
 
     assert alphabet(files["wordpiece", 1]) == alphabet(files["wordpiece", 2])
+
+
+@pytest.mark.parametrize("kind", ["bpe", "wordpiece"])
+def test_common_words_have_no_unknown_pieces(tmp_path, corpus, kind):
+    """The alphabet seqlab chooses is counted on what the trainer sees: Metaspace's ▁ included (BPE).
+
+    (Rare characters, beyond the alphabet's 500, are unknown by design.)"""
+    out = tmp_path / kind
+    train_tokenizer([corpus], out, kind=kind, vocab_size=2000)
+    tok = load_tokenizer(str(out))
+    for text in ["오늘 정말 좋다", "이 영화 진짜 재밌다", "배우 연기가 최고"]:
+        rec = tok.encode(text)
+        assert rec.unk == [], (kind, text, rec.tokens)
+    if kind == "bpe":
+        assert "▁" in tok.get_vocab()
