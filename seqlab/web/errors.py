@@ -83,7 +83,8 @@ def field_problem(error: dict) -> str:
         "string_too_short": _("{field}: is empty; type at least one visible character"),
         "too_short": _("{field}: needs at least {min_length} items"),
         "too_long": _("{field}: takes at most {max_length} items"),
-        "value_error": _("{field}: is empty; type at least one visible character"),
+        "empty_text": _("{field}: is empty; type at least one visible character"),
+        "duplicate_item": _("{field}: lists {value} twice; give each value once"),
         "model_attributes_type": _("the request body must be a JSON object such as {example}"),
         "dict_type": _("the request body must be a JSON object such as {example}"),
         "model_type": _("the request body must be a JSON object such as {example}"),
@@ -94,7 +95,8 @@ def field_problem(error: dict) -> str:
     value = error.get("input")
     return template.format(field=field, got=got, n=len(value) if isinstance(value, str) else 0,
                            expected=ctx.get("expected", ""), example='{"text": "안녕하세요"}',
-                           **{k: ctx[k] for k in ("ge", "gt", "le", "lt", "max_length", "min_length") if k in ctx})
+                           **{k: ctx[k] for k in ("ge", "gt", "le", "lt", "max_length", "min_length", "value")
+                              if k in ctx})
 
 
 def install(app) -> None:

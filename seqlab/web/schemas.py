@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 MAX_TEXT = 2000  # characters per text field (documented in the README)
 
@@ -19,7 +20,7 @@ class _Body(BaseModel):
 
 def _visible(value: str) -> str:
     if not value.strip():
-        raise ValueError("empty")  # the error handler words it for a person (type "value_error", ctx "empty")
+        raise PydanticCustomError("empty_text", "empty")  # the error handler words it for a person
     return value
 
 
@@ -115,8 +116,9 @@ class GradflowBody(_Body):
     @classmethod
     def each_cell_once(cls, value: list[str]) -> list[str]:
         """As the CLI's --cells: a cell named twice is refused, never dropped silently."""
-        if len(set(value)) != len(value):
-            raise ValueError("each cell once: rnn, lstm and gru at most once each")
+        twice = next((v for i, v in enumerate(value) if v in value[:i]), None)
+        if twice is not None:
+            raise PydanticCustomError("duplicate_item", "{value} twice", {"value": twice})
         return value
 
 
