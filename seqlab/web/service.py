@@ -184,7 +184,7 @@ class Service:
         from seqlab.render.vectors import shape_lines
 
         name = self.model(model, vectors=True)
-        (record,) = self.batcher.embed(name, self._records(name, [text]))
+        (record,) = self.batcher.embed(name, self._records(name, [text]), self.config.timeout_s)
         out = rounded(record.to_dict(full=full, preview=preview), 6)
         out["shape_explained"] = shape_lines(record)
         out["heatmap"] = rounded(record.hidden[:, :HEATMAP_DIMS], DECIMALS)  # (T, 64): the first 64 numbers
@@ -198,7 +198,7 @@ class Service:
 
         name = self.model(model, vectors=True)
         prefix = default_prefix(name, "query")
-        va, vb = self.batcher.embed(name, self._records(name, [a, b], prefix))
+        va, vb = self.batcher.embed(name, self._records(name, [a, b], prefix), self.config.timeout_s)
         record = SimilarityRecord(name, self.text(a), self.text(b), cosine(va.pooled, vb.pooled), "mean", prefix)
         return rounded(record.to_dict(), DECIMALS)
 

@@ -384,4 +384,4 @@ def test_concurrent_encoder_requests_share_forward_passes_with_the_same_numbers(
             assert got["shape"] == alone[key]["shape"] and got["tokens"] == alone[key]["tokens"]
             np.testing.assert_allclose(got["heatmap"], alone[key]["heatmap"], atol=2e-3)
     texts_run = batcher.texts - carried
-    assert texts_run == 36 + 2 * 12 and batcher.batches - passes < texts_run  # some passes carried several texts
+    assert texts_run == 36 + 2 * 12 and batcher.batches - passes < 48  # fewer passes than requests
