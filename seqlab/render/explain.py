@@ -135,12 +135,13 @@ def render_markdown(report: ExplainReport) -> str:
     out = [f"# {title}", "",
            _("Text: {text} ({n} characters)").format(text=md.code(report.text), n=len(report.text)), "",
            f"## {stage_title(1)} ({norm.form})", ""]
-    out += [f"- {line}" for line in normalization_lines(report)]
+    out += [f"- {md.text(line)}" for line in normalization_lines(report)]  # prose holding user text: escaped
     if norm.model_normalized is not None and norm.model_normalized != norm.normalized:
         out += ["", _("The model's own normalizer gives: {text}").format(text=md.code(norm.model_normalized))]
-    out += ["", f"## {stage_title(2)}", ""] + tokens_explanation(report) + ["", tokens_markdown(rec), ""]
-    out += [f"- {line}" for line in unk_lines(rec)]
-    out += ["", f"## {stage_title(3)}", ""] + ids_explanation(report) + [
+    out += ["", f"## {stage_title(2)}", ""] + [md.text(line) for line in tokens_explanation(report)] + [
+        "", tokens_markdown(rec), ""]
+    out += [f"- {md.text(line)}" for line in unk_lines(rec)]
+    out += ["", f"## {stage_title(3)}", ""] + [md.text(line) for line in ids_explanation(report)] + [
         "", f"- `input_ids` = `{rec.input_ids}`", f"- `attention_mask` = `{rec.attention_mask}`"]
     if rec.token_type_ids is not None:
         out.append(f"- `token_type_ids` = `{rec.token_type_ids}`")
@@ -207,9 +208,9 @@ def _lstm_terminal(number, record, report, console) -> None:
 
 
 def _lstm_markdown(number, record, report) -> str:
-    from seqlab.render.markdown import code
+    from seqlab.render.markdown import code, text
 
-    lines = [f"## {stage_title(number)}", "", *_lstm_explanation(record), "",
+    lines = [f"## {stage_title(number)}", "", *(text(line) for line in _lstm_explanation(record)), "",
              "| t | " + _("token") + " | f̄ | ī | ō | c_t | h_t |", "|---:|---|---:|---:|---:|---|---|"]
     for step in record.steps:
         means = " | ".join(f"{step['gate_means'][k]:.2f}" for k in ("f", "i", "o"))

@@ -34,7 +34,7 @@ def _cells(tokens) -> list[list[str]]:
     return rows
 
 
-@pytest.mark.parametrize("text", ["`", "``", "a`b", "` x `", "|", "a|`|b", "\\`", " "])
+@pytest.mark.parametrize("text", ["`", "``", "a`b", "` x `", "|", "a|`|b", "\\`", " ", " a ", " ` ", "  b "])
 def test_a_code_span_holds_exactly_its_text(text):
     (paragraph,) = [t for t in _parse(md.code(text)) if t.type == "inline"]
     (span,) = paragraph.children
@@ -47,4 +47,20 @@ def test_a_token_table_has_one_row_per_token_whatever_the_tokens_hold():
     assert len(rows) == len(record.tokens)
     assert [r[1] for r in rows] == record.tokens  # the token column, as code spans
     for r, (s, e) in zip(rows, record.offsets):
-        assert r[5] == record.text[s:e].strip()  # the original-text column, literally
+        assert r[5] == record.text[s:e].strip()  # the original-text column, literally (cells are stripped)
+
+
+@pytest.mark.parametrize("text", ["*a* <b>x</b> [c](http://e) _d_ # e", "\\`|` ~~f~~"])
+def test_prose_and_cells_show_their_text_literally(text):
+    for rendered in (md.text(text), md.cell(text)):
+        (paragraph,) = [t for t in _parse(rendered) if t.type == "inline"]
+        assert [c.type for c in paragraph.children] == ["text"] and paragraph.children[0].content == text
+
+
+def test_explain_markdown_prose_keeps_odd_tokens_literal():
+    from seqlab.pipeline.explain import explain
+    from seqlab.render.explain import render_markdown
+
+    out = render_markdown(explain("*별* _강조_ [링크](x)", "char"))
+    rendered = MarkdownIt("commonmark").enable("table").render(out)
+    assert "<em>" not in rendered and "<a " not in rendered
