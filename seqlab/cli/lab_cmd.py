@@ -122,13 +122,14 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         one_of("--task", task, ("adding", "first-token"))
         try:
-            lens = [int(v) for v in csv_list(lengths or "")]
-            biases = [None if v == "torch" else float(v) for v in csv_list(forget_bias)]
+            raw_lengths, raw_biases = csv_list(lengths or ""), csv_list(forget_bias)
+            lens = [int(v) for v in raw_lengths]
+            biases = [None if v == "torch" else float(v) for v in raw_biases]
         except ValueError:
             raise UsageError(_("--lengths takes integers and --forget-bias numbers or 'torch', comma-separated"),
                              _("e.g. --lengths 100,200 --forget-bias 1")) from None
-        no_duplicates("--lengths", lens)
-        no_duplicates("--forget-bias", biases)
+        no_duplicates("--lengths", lens, raw_lengths)
+        no_duplicates("--forget-bias", biases, raw_biases)
         if lengths is not None and not lens:
             raise UsageError(_("--lengths is empty"), _("e.g. --lengths 100,200"))
         for n in lens:

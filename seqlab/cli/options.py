@@ -129,12 +129,16 @@ def csv_list(value: str, option: str | None = None) -> list[str]:
     return values
 
 
-def no_duplicates(option: str, values) -> None:
-    """Exit 2 when a list option names one value twice (it is never dropped silently)."""
+def no_duplicates(option: str, values, shown=None) -> None:
+    """Exit 2 when a list option names one value twice (it is never dropped silently).
+
+    ``shown``: the values as the user wrote them, when ``values`` are parsed (``1`` and ``1.0`` are one value).
+    """
     seen = set()
-    for v in values:
+    for i, v in enumerate(values):
         if v in seen:
-            raise UsageError(_("{option} lists {value} twice").format(option=option, value=v),
+            raise UsageError(_("{option} lists {value} twice").format(option=option,
+                                                                     value=(shown or values)[i]),
                              _("Give each value once."))
         seen.add(v)
 

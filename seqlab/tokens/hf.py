@@ -59,7 +59,8 @@ class TokenizerSettings:
 
         names = config.get("model_input_names")
         if names is None:  # transformers' BERT-style tokenizers add token type ids; RoBERTa/XLM-R do not
-            processor = json.loads(backend.to_str()).get("post_processor") or {}
+            post = backend.post_processor  # the object itself: serializing the whole backend would load every piece
+            processor = json.loads(post.__getstate__()) if post is not None else {}
             names = ["token_type_ids"] if processor.get("type") == "BertProcessing" or \
                 '"type_id": 1' in json.dumps(processor) else []
         n = config.get("model_max_length")
@@ -139,7 +140,8 @@ class HFTokenizer(Tokenizer):
     def load_all(self) -> None:
         """Load the whole vocabulary now (a lazily loaded one otherwise grows with the texts it meets).
 
-        Calls that tokenize many texts (a corpus, a server) do so; a one-sentence command never pays for it.
+        The web server does so at start; batch work switches by itself after a few thousand characters
+        (:mod:`seqlab.tokens.lazy_unigram`); a one-sentence command never pays for it.
         """
         load = getattr(self._backend, "load_all", None)
         if load is not None:

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
+import tempfile
 import threading
 from pathlib import Path
 
-from seqlab.storage import atomic_write_bytes, seqlab_home
+from seqlab.storage import seqlab_home
 
 MIN_PIECES = 50_000  # smaller vocabularies load fast enough as they are
 FULL_AFTER = 20_000  # characters tokenized lazily before the full model is loaded
@@ -64,25 +66,31 @@ def build_table(tokenizer_json: Path) -> bool:
     # the pipeline around the model (normalizer, pre-tokenizer, post-processor, decoder); added tokens are kept
     # apart: tokenizers resolves their ids against the model it is given, so they are added to the real one
     skeleton = dict(spec, model=dict(model, vocab=[[PLACEHOLDER, 0.0]], unk_id=None), added_tokens=[])
-    tmp = table_path(tokenizer_json).with_suffix(f".{threading.get_ident()}.building")
-    tmp.parent.mkdir(parents=True, exist_ok=True)
-    tmp.unlink(missing_ok=True)
-    db = sqlite3.connect(tmp)
-    with db:
-        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-        db.execute("CREATE TABLE pieces (id INTEGER PRIMARY KEY, piece TEXT, score REAL)")
-        db.executemany("INSERT INTO pieces VALUES (?, ?, ?)", ((i, p, s) for i, (p, s) in enumerate(vocab)))
-        db.execute("CREATE INDEX by_piece ON pieces (piece)")
-        lowest = min(range(len(vocab)), key=lambda i: vocab[i][1])
-        longest = max(len(p) for p, _s in vocab)
-        db.executemany("INSERT INTO meta VALUES (?, ?)", [
-            ("stamp", _stamp(tokenizer_json)), ("skeleton", json.dumps(skeleton, ensure_ascii=False)),
-            ("size", str(len(vocab))), ("unk_id", json.dumps(model.get("unk_id"))), ("lowest", str(lowest)),
-            ("added", json.dumps(spec.get("added_tokens") or [], ensure_ascii=False)),
-            ("longest", str(longest))])
-    db.close()
-    atomic_write_bytes(table_path(tokenizer_json), tmp.read_bytes())
-    tmp.unlink()
+    table = table_path(tokenizer_json)
+    table.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=table.parent, prefix=table.stem, suffix=".building")  # unique per process
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        db = sqlite3.connect(tmp)
+        try:
+            with db:
+                db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+                db.execute("CREATE TABLE pieces (id INTEGER PRIMARY KEY, piece TEXT, score REAL)")
+                db.executemany("INSERT INTO pieces VALUES (?, ?, ?)", ((i, p, s) for i, (p, s) in enumerate(vocab)))
+                db.execute("CREATE INDEX by_piece ON pieces (piece)")
+                lowest = min(range(len(vocab)), key=lambda i: vocab[i][1])
+                longest = max(len(p) for p, _s in vocab)
+                db.executemany("INSERT INTO meta VALUES (?, ?)", [
+                    ("stamp", _stamp(tokenizer_json)), ("skeleton", json.dumps(skeleton, ensure_ascii=False)),
+                    ("size", str(len(vocab))), ("unk_id", json.dumps(model.get("unk_id"))), ("lowest", str(lowest)),
+                    ("added", json.dumps(spec.get("added_tokens") or [], ensure_ascii=False)),
+                    ("longest", str(longest))])
+        finally:
+            db.close()
+        os.replace(tmp, table)  # readers see the old table or the whole new one
+    finally:
+        tmp.unlink(missing_ok=True)
     return True
 
 
@@ -101,7 +109,10 @@ def open_lazy(tokenizer_json: Path) -> LazyUnigramBackend | None:
                 return None
         except (OSError, sqlite3.Error):  # no writable cache: the full model loads instead
             return None
-    return LazyUnigramBackend(tokenizer_json, table)
+    try:
+        return LazyUnigramBackend(tokenizer_json, table)
+    except Exception:  # noqa: BLE001 - a table damaged or removed meanwhile: the full model loads instead
+        return None
 
 
 def _read_meta(table: Path) -> dict[str, str]:
@@ -160,12 +171,13 @@ class LazyUnigramBackend:
         for part in ("normalizer", "pre_tokenizer", "post_processor", "decoder"):
             if getattr(self._pipeline, part) is not None:
                 setattr(tok, part, getattr(self._pipeline, part))
-        for special in (True, False):
-            tokens = [AddedToken(a["content"], single_word=a["single_word"], lstrip=a["lstrip"], rstrip=a["rstrip"],
-                                 normalized=a["normalized"], special=a["special"])
-                      for a in self._added if a["special"] == special]
-            if tokens:
-                (tok.add_special_tokens if special else tok.add_tokens)(tokens)
+        for a in sorted(self._added, key=lambda a: a["id"]):  # in id order, as from_file adds them
+            token = AddedToken(a["content"], single_word=a["single_word"], lstrip=a["lstrip"], rstrip=a["rstrip"],
+                               normalized=a["normalized"], special=a["special"])
+            (tok.add_special_tokens if a["special"] else tok.add_tokens)([token])
+            if tok.token_to_id(a["content"]) != a["id"]:  # a file this cannot mirror: use the full model
+                self._load_full()
+                return
         self._tok = tok
 
     def _substrings(self, text: str) -> set[str]:
@@ -219,17 +231,23 @@ class LazyUnigramBackend:
         if self._full is not None:
             return self._full
         if self._tok is None:
-            self._rebuild()
-        return self._tok
+            self._rebuild()  # may switch to the full model (an added token it cannot mirror)
+        return self._full if self._full is not None else self._tok
 
     # -- tokenizers.Tokenizer's interface --------------------------------------------------------
     def encode(self, text: str, *args, **kwargs):
+        full = self._full
+        if full is not None:  # no lock once the full model is in: it serves concurrent callers itself
+            return full.encode(text, *args, **kwargs)
         with self._lock:
             self._ensure([text])
             return self._backend.encode(text, *args, **kwargs)
 
     def encode_batch(self, texts, *args, **kwargs):
         texts = list(texts)
+        full = self._full
+        if full is not None:
+            return full.encode_batch(texts, *args, **kwargs)
         with self._lock:
             self._ensure(texts)
             return self._backend.encode_batch(texts, *args, **kwargs)

@@ -18,14 +18,7 @@ from seqlab.training.rundir import RunDir
 def load_predictor(out: str | Path, device: str = "cpu"):
     """The predictor of a classification run (tfidf, nbsvm, lstm/gru/rnn, e5-head or best)."""
     out = Path(out)
-    config = RunDir(out).config
-    if config.get("partial"):
-        raise InputError(_("{out} holds an unfinished run").format(out=out),
-                         _("Finish it with: seqlab train ... --out DIR --resume"))
-    kind = config.get("model")
-    if config.get("task") != "classify":
-        raise InputError(_("{out} is a {task} model, not a classifier").format(out=out, task=config.get('task')),
-                         _("seqlab predict works on it too; seqlab evaluate scores classifiers."))
+    kind = RunDir(out).finished("classify").get("model")
     if kind == "tfidf":
         from seqlab.training.tfidf import TfidfPredictor
 

@@ -37,8 +37,10 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
     vocab = train_ids.vocab
     model = replace(model, vocab_size=len(vocab), num_classes=len(train.label_names))
     tokenize_seconds = time.perf_counter() - started
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:  # torchrun: one thread per process (recorded as used)
+        cfg = replace(cfg, threads=1)
     threads = torch.get_num_threads()
-    torch.set_num_threads(1 if int(os.environ.get("WORLD_SIZE", "1")) > 1 else cfg.threads)  # torchrun: one each
+    torch.set_num_threads(cfg.threads)
     try:
         torch.manual_seed(cfg.seed)
         net = RecurrentClassifier(model)

@@ -90,7 +90,8 @@ class RunDir:
     def finished(self, task: str, models: tuple[str, ...] | None = None) -> dict:
         """The config of a finished run of ``task`` (and of one of ``models``); an InputError saying what it is else.
 
-        Every predictor reads its run through this, so a run of another kind is named, never a KeyError.
+        ``load_predictor`` and the recurrent and Seq2Seq predictors read their run through this, so a run of
+        another kind is named, never a KeyError.
         """
         config = self.config
         if config.get("partial"):

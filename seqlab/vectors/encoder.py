@@ -41,6 +41,15 @@ def default_prefix(model: str | None, role: str) -> str:
     return {"query": "query: ", "passage": "passage: "}[role] if "e5" in name.lower() else ""
 
 
+def window_records(model: str | None, texts: Sequence[str], prefix: str = "", errors: str = "strict") -> list:
+    """The texts tokenized by ``model`` and cut to its window (``model_max_length``, else 512), as ``embed`` does."""
+    from seqlab.tokens.record import truncate
+
+    tokenizer = load_tokenizer(resolve(model).name, prefix=prefix)
+    limit = tokenizer.model_max_length or 512
+    return [truncate(r, limit) for r in tokenizer.encode_many(as_texts(texts), errors)]
+
+
 def pick_device(device: str = "auto") -> str:
     import torch
 

@@ -32,15 +32,44 @@ _lock = threading.Lock()
 
 
 def readable(directory: str | Path) -> bool:
-    """Whether ``directory`` holds an encoder this module can run (config, safetensors, a supported type)."""
+    """Whether ``directory`` holds an encoder this module runs exactly: a supported config, and float32 or float16
+    safetensors with every tensor the forward pass reads (anything else goes to the torch path)."""
     directory = Path(directory)
     try:
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if not (config.get("model_type") in SUPPORTED and config.get("hidden_act") == "gelu"
+                and config.get("position_embedding_type", "absolute") == "absolute"
+                and not config.get("is_decoder", False)
+                and all(isinstance(config.get(k), int) for k in ("hidden_size", "num_hidden_layers",
+                                                                 "num_attention_heads"))):
+            return False
+        from safetensors import safe_open
+
+        with safe_open(str(directory / "model.safetensors"), framework="np") as f:
+            keys = set(f.keys())
+            prefix = _prefix(keys)
+            if prefix is None:
+                return False
+            needed = [prefix + name for name in _tensor_names(config["num_hidden_layers"])]
+            return all(k in keys and f.get_slice(k).get_dtype() in ("F32", "F16") for k in needed)
+    except Exception:  # noqa: BLE001 - no file, bad JSON, an unreadable header: not for this path
         return False
-    return ((directory / "model.safetensors").exists() and config.get("model_type") in SUPPORTED
-            and config.get("hidden_act") == "gelu" and config.get("position_embedding_type", "absolute") == "absolute"
-            and not config.get("is_decoder", False))
+
+
+def _prefix(keys) -> str | None:
+    return next((p for p in ("", "bert.", "roberta.") if f"{p}embeddings.word_embeddings.weight" in keys), None)
+
+
+def _tensor_names(layers: int) -> list[str]:
+    names = ["embeddings.word_embeddings.weight", "embeddings.position_embeddings.weight",
+             "embeddings.token_type_embeddings.weight", "embeddings.LayerNorm.weight", "embeddings.LayerNorm.bias"]
+    for k in range(layers):
+        for part in ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+                     "intermediate.dense", "output.dense"):
+            names += [f"encoder.layer.{k}.{part}.weight", f"encoder.layer.{k}.{part}.bias"]
+        for norm in ("attention.output.LayerNorm", "output.LayerNorm"):
+            names += [f"encoder.layer.{k}.{norm}.weight", f"encoder.layer.{k}.{norm}.bias"]
+    return names
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
@@ -78,12 +107,11 @@ class NumpyEncoder:
         self.hidden_size = config["hidden_size"]
         self.num_layers = config["num_hidden_layers"]
         self.heads = config["num_attention_heads"]
-        self.eps = config["layer_norm_eps"]
+        self.eps = config.get("layer_norm_eps", 1e-12)  # transformers' defaults where a config leaves them out
         # RoBERTa/XLM-R number positions from padding_idx + 1; BERT from 0
-        self.position_offset = config["pad_token_id"] + 1 if config["model_type"] != "bert" else 0
+        self.position_offset = config.get("pad_token_id", 1) + 1 if config["model_type"] != "bert" else 0
         self._file = safe_open(str(self.directory / "model.safetensors"), framework="np")
-        keys = set(self._file.keys())
-        prefix = next((p for p in ("", "bert.", "roberta.") if f"{p}embeddings.word_embeddings.weight" in keys), None)
+        prefix = _prefix(set(self._file.keys()))
         if prefix is None:
             raise ValueError(f"{directory}: no embeddings.word_embeddings.weight in model.safetensors")
         self._prefix = prefix

@@ -33,14 +33,21 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def similarity(a: str, b: str, model: str | None = None, pooling: str = "mean", prefix: str | None = None,
-               precision: str = "fp32") -> SimilarityRecord:
+               precision: str = "fp32", embed=None) -> SimilarityRecord:
     """Cosine of the sentence vectors of ``a`` and ``b``.
 
     For e5 both get ``"query: "`` (the model card's advice for symmetric tasks) unless ``prefix`` is given.
+    ``embed``: ``(model, token records) -> embedding records`` (mean-pooled, normalized) to run the forward pass
+    elsewhere, e.g. in the web server's shared batches; by default the encoder's packed sentence path.
     """
-    from seqlab.vectors.encoder import load_encoder
+    from seqlab.pretrained.registry import resolve
+    from seqlab.vectors.encoder import default_prefix, load_encoder, window_records
 
-    enc = load_encoder(model)
-    prefix = enc.default_prefix("query") if prefix is None else prefix
+    name = resolve(model).name
+    prefix = default_prefix(name, "query") if prefix is None else prefix
+    if embed is not None:
+        ra, rb = embed(name, window_records(name, [a, b], prefix))
+        return SimilarityRecord(name, a, b, cosine(ra.pooled, rb.pooled), "mean", prefix)
+    enc = load_encoder(name)
     va, vb = enc.sentence_vectors([a, b], pooling=pooling, normalize=True, prefix=prefix, precision=precision)
     return SimilarityRecord(enc.name, a, b, cosine(va, vb), pooling, prefix)

@@ -171,20 +171,12 @@ class Service:
         return {"text": text, "tokenizers": out}
 
     # -- vectors -------------------------------------------------------------------------------
-    def _records(self, name: str, texts: list[str], prefix: str = "") -> list:
-        """The texts tokenized by ``name`` (cut to its window, as ``Encoder.embed`` does), for the batcher."""
-        from seqlab.pretrained.loading import load_tokenizer
-        from seqlab.tokens.record import truncate
-
-        tokenizer = load_tokenizer(name, prefix=prefix)
-        limit = tokenizer.model_max_length or 512
-        return [truncate(tokenizer.encode(self.text(t)), limit) for t in texts]
-
     def embed(self, text: str, model: str | None, preview: int, full: bool) -> dict:
         from seqlab.render.vectors import shape_lines
+        from seqlab.vectors.encoder import window_records
 
         name = self.model(model, vectors=True)
-        (record,) = self.batcher.embed(name, self._records(name, [text]), self.config.timeout_s)
+        (record,) = self.batcher.embed(name, window_records(name, [self.text(text)]), self.config.timeout_s)
         out = rounded(record.to_dict(full=full, preview=preview), 6)
         out["shape_explained"] = shape_lines(record)
         out["heatmap"] = rounded(record.hidden[:, :HEATMAP_DIMS], DECIMALS)  # (T, 64): the first 64 numbers
@@ -192,14 +184,11 @@ class Service:
         return out
 
     def similarity(self, a: str, b: str, model: str | None) -> dict:
-        """As :func:`seqlab.vectors.similarity.similarity` (mean-pooled, e5's "query: "), in a shared batch."""
-        from seqlab.vectors.encoder import default_prefix
-        from seqlab.vectors.similarity import SimilarityRecord, cosine
+        """The library's similarity, its forward pass in the shared batches (web.batching)."""
+        from seqlab.vectors.similarity import similarity
 
-        name = self.model(model, vectors=True)
-        prefix = default_prefix(name, "query")
-        va, vb = self.batcher.embed(name, self._records(name, [a, b], prefix), self.config.timeout_s)
-        record = SimilarityRecord(name, self.text(a), self.text(b), cosine(va.pooled, vb.pooled), "mean", prefix)
+        record = similarity(self.text(a), self.text(b), self.model(model, vectors=True),
+                            embed=lambda name, records: self.batcher.embed(name, records, self.config.timeout_s))
         return rounded(record.to_dict(), DECIMALS)
 
     def attention(self, text: str, model: str | None, layer: int, head: int | None) -> dict:

@@ -57,3 +57,15 @@ def test_sentence_vectors_equal_sentence_transformers():
     ref = st.encode(["passage: " + t for t in texts], normalize_embeddings=True)
     ours = load_encoder("e5-small").sentence_vectors(texts, prefix="passage: ")
     assert (ours * ref).sum(axis=1).min() >= 0.9999
+
+
+def test_similarity_through_another_forward_path_is_the_same_number():
+    """The web server's path (records in shared batches) and the CLI's (packed sentence vectors) agree."""
+    from seqlab.vectors.encoder import load_encoder
+    from seqlab.vectors.similarity import similarity
+
+    a, b = "영화가 정말 재밌어요", "이 영화 최고예요"
+    direct = similarity(a, b, "e5-small")
+    batched = similarity(a, b, "e5-small",
+                         embed=lambda name, recs: load_encoder(name).embed_records(recs, pooling="mean", normalize=True))
+    assert batched.prefix == direct.prefix == "query: " and abs(batched.cosine - direct.cosine) < 1e-5

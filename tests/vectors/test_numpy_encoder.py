@@ -46,3 +46,22 @@ def test_explain_numbers_equal_the_torch_path(monkeypatch):
 def test_tokenizer_only_models_and_unknown_folders_have_none(tmp_path):
     assert numpy_encoder("kiwi") is None and numpy_encoder("char") is None
     assert not readable(tmp_path)
+
+
+def test_folders_it_cannot_run_exactly_go_to_the_torch_path(tmp_path):
+    import json
+    import shutil
+
+    from safetensors.numpy import load_file, save_file
+
+    source = numpy_encoder("minilm").directory
+    for name in ("config.json", "model.safetensors"):
+        shutil.copy(source / name, tmp_path / name)
+    assert readable(tmp_path)
+    tensors = load_file(str(tmp_path / "model.safetensors"))
+    missing = {k: v for k, v in tensors.items() if "layer.0.output.dense.bias" not in k}
+    save_file(missing, str(tmp_path / "model.safetensors"))
+    assert not readable(tmp_path)  # a tensor the forward pass reads is missing
+    config = json.loads((source / "config.json").read_text())
+    (tmp_path / "config.json").write_text(json.dumps({**config, "hidden_act": "gelu_new"}))
+    assert not readable(tmp_path)
