@@ -35,6 +35,22 @@ def _open(source: str | Path) -> tuple[BinaryIO, str]:
         raise InputError(_("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
 
 
+def check_text_file(path: str | Path, what: str | None = None) -> Path:
+    """``path`` as a readable, non-empty text file, or an InputError that says what it is instead.
+
+    The one check every command's input file goes through: missing, a folder, empty, binary.
+    """
+    path = Path(path)
+    stream, name = _open(path)
+    with stream:
+        head = stream.read(_SNIFF_BYTES)
+    if not head:
+        raise InputError(_("{path} is empty").format(path=path),
+                         _("Give {what} with one text per line.").format(what=what or _("a file")))
+    _refuse_binary(head, name)
+    return path
+
+
 def _refuse_binary(head: bytes, name: str) -> None:
     if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
         raise InputError(

@@ -68,15 +68,9 @@ def _check_paths(source: Path, out: Path) -> None:
 
 
 def _check_source(source: Path) -> None:
-    if not source.exists():
-        raise InputError(_("file not found: {source}").format(source=source))
-    if source.is_dir():
-        raise InputError(_("{source} is a directory, not a text file").format(source=source))
-    with source.open("rb") as f:
-        head = f.read(8192)
-    if b"\x00" in head:
-        raise InputError(_("{source} looks like a binary file (it contains NUL bytes)").format(source=source),
-                         _("The corpus job reads UTF-8 text, one text per line."))
+    from seqlab.text.reading import check_text_file
+
+    check_text_file(source, _("a corpus file"))
 
 
 def load_manifest(out: Path) -> dict | None:

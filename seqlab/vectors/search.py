@@ -19,7 +19,7 @@ from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.storage import seqlab_home, sha256_file
-from seqlab.text.reading import raw_lines
+from seqlab.text.reading import check_text_file, raw_lines
 from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus, load_manifest, read_embeddings
 
 
@@ -71,11 +71,9 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
 
     if k < 1:
         raise InputError(_("k must be at least 1"))
-    corpus = Path(corpus)
+    corpus = check_text_file(corpus, _("a corpus file"))  # before the encoder loads
     enc = load_encoder(model)
-    where = index_dir(corpus, enc.name) if corpus.is_file() else None
-    if where is None:
-        raise InputError(_("corpus file not found: {corpus}").format(corpus=corpus))
+    where = index_dir(corpus, enc.name)
     manifest = load_manifest(where)
     built = not (manifest and manifest.get("complete"))
     embed_corpus(corpus, where, CorpusJobConfig(model=enc.name), progress=progress if built else None)
@@ -84,7 +82,8 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
     scores = np.asarray(matrix @ q)
     k = min(k, len(scores))
     if k == 0:
-        return SearchResult(query, enc.name, str(corpus), str(where), built, [])
+        raise InputError(_("{corpus} has no text lines to search").format(corpus=corpus),
+                         _("Give a file with one text per line."))
     top = np.argpartition(-scores, k - 1)[:k]
     top = top[np.argsort(-scores[top], kind="stable")]
     texts = _lines(corpus, {int(i) + 1 for i in top})

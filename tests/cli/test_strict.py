@@ -306,3 +306,13 @@ def test_normalization_forms_are_accepted_in_any_case(cli):
     assert code == 0, err
     assert json.loads(out)["normalization"] == "NFD" and len(json.loads(out)["tokens"]) == 6
     assert cli("tokenize", "안녕", "--model", "char", "--normalization", "nfx")[0] == 2
+
+
+def test_input_files_are_checked_the_same_way_in_search_and_the_corpus_job(tmp_path, cli):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    for args in (["search", "영화", "--corpus", str(tmp_path)], ["search", "영화", "--corpus", str(empty)],
+                 ["embed", "-f", str(empty), "-o", str(tmp_path / "new")]):
+        code, _out, err = cli(*args)
+        assert code == 1 and ("is a directory" in err or "is empty" in err), (args, err)
+        assert "not found" not in err and "bug" not in err
