@@ -46,7 +46,7 @@ class EnsembleConfig:
 def stack_features(member_probs: list[np.ndarray]) -> np.ndarray:
     """Log-probabilities of every member side by side: (N, members * classes).
 
-    >>> stack_features([np.array([[0.5, 0.5]])]).round(3).tolist()
+    >>> stack_features([np.array([[0.5, 0.5]])]).astype(float).round(3).tolist()
     [[-0.693, -0.693]]
     """
     return np.concatenate([np.log(np.clip(p, 1e-6, 1.0)) for p in member_probs], axis=1).astype(np.float32)

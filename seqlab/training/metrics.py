@@ -23,7 +23,9 @@ class Metrics(Displayable):
 
 
 def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: list[str]) -> Metrics:
-    """>>> classification_metrics(np.array([0, 1, 1]), np.array([0, 1, 0]), ["0", "1"]).confusion
+    """Accuracy, macro-F1 and the confusion matrix (rows: true labels, columns: predictions).
+
+    >>> classification_metrics(np.array([0, 1, 1]), np.array([0, 1, 0]), ["0", "1"]).confusion
     [[1, 0], [1, 1]]
     """
     k = len(labels)

@@ -46,7 +46,7 @@ class NbsvmConfig:
 def log_count_ratio(B, y: np.ndarray, alpha: float) -> np.ndarray:
     """r (F,) from binary features B (N, F) and labels y in {0, 1}.
 
-    >>> log_count_ratio(np.array([[1, 0], [0, 1]]), np.array([1, 0]), 1.0).round(3).tolist()
+    >>> log_count_ratio(np.array([[1, 0], [0, 1]]), np.array([1, 0]), 1.0).astype(float).round(3).tolist()
     [0.693, -0.693]
     """
     p = np.asarray(B[y == 1].sum(axis=0)).ravel() + alpha
