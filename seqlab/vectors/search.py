@@ -80,12 +80,18 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
     matrix = read_embeddings(where, mmap=True)
     q = enc.sentence_vectors([query], prefix=enc.default_prefix("query"))[0]
     scores = np.asarray(matrix @ q)
-    k = min(k, len(scores))
-    if k == 0:
+    hits: list[Hit] = []
+    order = np.argsort(-scores, kind="stable")
+    start, chunk = 0, k
+    while len(hits) < k and start < len(order):  # blank lines have rows (rows follow lines) but are no answer
+        rows = [int(i) for i in order[start : start + chunk]]
+        texts = _lines(corpus, {i + 1 for i in rows})
+        for i in rows:
+            text = texts.get(i + 1, "")
+            if text.strip() and len(hits) < k:
+                hits.append(Hit(len(hits) + 1, float(scores[i]), i + 1, text))
+        start, chunk = start + chunk, chunk * 2
+    if not hits:
         raise InputError(_("{corpus} has no text lines to search").format(corpus=corpus),
                          _("Give a file with one text per line."))
-    top = np.argpartition(-scores, k - 1)[:k]
-    top = top[np.argsort(-scores[top], kind="stable")]
-    texts = _lines(corpus, {int(i) + 1 for i in top})
-    hits = [Hit(r + 1, float(scores[i]), int(i) + 1, texts.get(int(i) + 1, "")) for r, i in enumerate(top)]
     return SearchResult(query, enc.name, str(corpus), str(where), built, hits)

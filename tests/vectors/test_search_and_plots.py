@@ -19,6 +19,21 @@ def test_search_builds_index_once_and_finds_the_line(tmp_path, reviews):
     assert not second.built and [h.rank for h in second.hits] == [1, 2, 3, 4, 5]
 
 
+def test_blank_lines_are_never_hits_and_a_blank_corpus_is_refused(tmp_path, reviews):
+    from seqlab.errors import InputError
+
+    corpus = tmp_path / "gaps.txt"
+    lines = [t if i % 2 else "" for i, t in enumerate(reviews[:40])]  # every other line blank
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = search("영화", corpus, model="minilm", k=25)
+    assert len(result.hits) == 20 and all(h.text.strip() for h in result.hits)  # the 20 lines with text
+    assert all(lines[h.line - 1] == h.text for h in result.hits) and [h.rank for h in result.hits] == list(range(1, 21))
+    blank = tmp_path / "blank.txt"
+    blank.write_text("\n \n\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no text lines"):
+        search("영화", blank, model="minilm", k=3)
+
+
 def test_pca_matches_sklearn_up_to_sign():
     from sklearn.decomposition import PCA
 
