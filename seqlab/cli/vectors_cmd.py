@@ -53,16 +53,24 @@ def method_opt():
                                                       "(Levy & Goldberg's product of similarities)."))
 
 
+def wordvec_model_opt():
+    return typer.Option(None, "--model", "-m", help=_("Word vectors: kiwi (default; Kiwi's morpheme vectors composed "
+                                                      "into Korean words), e5-small or minilm (read out of the "
+                                                      "transformer, Korean and English)."))
+
+
 def _word_vectors(vectors, model):
-    """Trained vectors, or the embedded model's (built once, with a progress bar that has a total and an ETA)."""
+    """Trained vectors, or the default/named model's (built once, with a progress bar that has a total and an ETA)."""
     from seqlab.render.console import console
     from seqlab.render.progress import counting_bar
     from seqlab.vectors.wordvectors import (
+        DEFAULT_WORD_VECTORS,
         ENGLISH_WORDS,
         KOREAN_WORDS,
         RECIPE,
         from_gensim,
         is_built,
+        kiwi_vectors_path,
         load_word_vectors,
         model_vectors_path,
     )
@@ -73,12 +81,21 @@ def _word_vectors(vectors, model):
         return load_word_vectors(None, model)
     from seqlab.pretrained.registry import resolve
 
-    name = resolve(model).name
+    spec = resolve(model or DEFAULT_WORD_VECTORS)
+    if spec.kind == "kiwi":
+        console(stderr=True).print(_(
+            "Building Kiwi's word vectors once (about a minute): its morpheme vectors are recovered from its own "
+            "cosines, then each of the {ko:,} most frequent Korean entries of wordfreq (with verbs and adjectives in "
+            "their dictionary and past forms) is composed from its morphemes. Cached in {path}.").format(
+            ko=KOREAN_WORDS, path=kiwi_vectors_path()))
+        with counting_bar(_("recovering morphemes, then composing words"), _("items")) as report:
+            return load_word_vectors(None, model, report)
     console(stderr=True).print(_(
         "Building the word vectors of {model} once: the {ko:,} most frequent Korean entries of wordfreq (with "
         "verbs and adjectives in their dictionary and past forms, by Kiwi) and {en:,} English words, each run "
         "through the model alone ({recipe}). Cached in {path}.").format(
-        model=name, ko=KOREAN_WORDS, en=ENGLISH_WORDS, recipe=RECIPE.describe(), path=model_vectors_path(name)))
+        model=spec.name, ko=KOREAN_WORDS, en=ENGLISH_WORDS, recipe=RECIPE.describe(),
+        path=model_vectors_path(spec.name)))
     with counting_bar(_("embedding words"), _("words")) as report:
         return load_word_vectors(None, model, report)
 
@@ -202,10 +219,11 @@ def register(app: typer.Typer) -> None:
         else:
             console().print(search_table(result))
 
-    @app.command(help=_("Nearest words by cosine, in the embedded model's word vectors or in --vectors."))
+    @app.command(help=_("Nearest words by cosine, in Kiwi's word vectors (the default), a transformer's (--model) or "
+                        "--vectors."))
     def neighbors(
         word: str = typer.Argument(..., help=_("A word, e.g. 영화.")),
-        k: int = k_opt(), vectors: Path = vectors_opt(), model: str = model_opt(), json_out: bool = json_opt(),
+        k: int = k_opt(), vectors: Path = vectors_opt(), model: str = wordvec_model_opt(), json_out: bool = json_opt(),
         embed_oov: bool = embed_oov_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
@@ -232,7 +250,7 @@ def register(app: typer.Typer) -> None:
                         "reported as unknown."))
     def analogy(
         expression: str = typer.Argument(..., help=_('e.g. "왕 - 남자 + 여자"')),
-        k: int = k_opt(), vectors: Path = vectors_opt(), model: str = model_opt(), method: str = method_opt(),
+        k: int = k_opt(), vectors: Path = vectors_opt(), model: str = wordvec_model_opt(), method: str = method_opt(),
         embed_oov: bool = embed_oov_opt(), json_out: bool = json_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
@@ -330,7 +348,7 @@ def register(app: typer.Typer) -> None:
     def wordvec_eval(
         questions: Path = typer.Argument(None, help=_("Analogy questions in gensim's questions-words format "
                                                       "(default: seqlab's Korean set, 328 questions in 8 relations).")),
-        vectors: Path = vectors_opt(), model: str = model_opt(), method: str = method_opt(),
+        vectors: Path = vectors_opt(), model: str = wordvec_model_opt(), method: str = method_opt(),
         json_out: bool = json_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line

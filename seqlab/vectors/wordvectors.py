@@ -1,8 +1,11 @@
 """Word vectors: neighbours and analogies (``왕 - 남자 + 여자 ≈ 여왕``).
 
-Two sources behind one interface:
+Three sources behind one interface:
 
-- **from the embedded model**: each word of a real vocabulary (wordfreq's
+- **Kiwi** (the default, ``kiwi``): the morpheme vectors of Kiwi's language model,
+  recovered from its cosines and composed into words (:mod:`seqlab.vectors.kiwi_vectors`),
+  over the Korean words of the same vocabulary; built once (about a minute) and cached;
+- **from a transformer** (``e5-small``, ``minilm``): each word of a real vocabulary (wordfreq's
   Korean and English words, Korean verbs and adjectives in their dictionary and
   past forms: :mod:`seqlab.vectors.word_list`) is run through the transformer
   alone, and its vector read out of chosen layers (:mod:`seqlab.vectors.static_vectors`:
@@ -43,6 +46,7 @@ KOREAN_WORDS, ENGLISH_WORDS = 30_000, 20_000
 RECIPE = Recipe(prefix="", layers=(6, 7, 8, 9, 10, 11, 12), pieces_only=False, abtt=0)  # chosen on a development list
 # of analogies apart from the shipped set (docs/benchmarks.md, "Word analogies")
 DEFAULT_METHOD = "3cosadd"  # chosen on the same development list
+DEFAULT_WORD_VECTORS = "kiwi"  # the best on the development list (docs/benchmarks.md); e5-small/minilm on request
 
 
 @dataclass(frozen=True)
@@ -120,10 +124,16 @@ class NeighborsResult(Displayable):
 class UnknownWord(InputError):
     """A word the vectors have no vector for: outside the vocabulary, or read by the model with ``<unk>`` pieces."""
 
-    def __init__(self, word: str, source: str, size: int, pieces: list[str], unk: list[str], can_embed: bool = False):
+    def __init__(self, word: str, source: str, size: int, pieces: list[str], unk: list[str], can_embed: bool = False,
+                 morphemes: bool = False):
         self.word, self.pieces, self.unk = word, pieces, unk  # unk: the characters the model reads as <unk>
         shown = " ".join(pieces) if pieces else word
-        if unk:
+        if unk and morphemes:  # Kiwi: parts read as unknown words, which its model has no vector for
+            message = _("{word!r} is unknown to {source}: Kiwi reads it as {pieces}, and its model has no vector "
+                        "for {parts}").format(word=word, source=source, pieces=shown,
+                                              parts=", ".join(repr(c) for c in unk))
+            hint = _("Kiwi's language model has never seen it: try another word (English words: --model e5-small).")
+        elif unk:
             message = _("{word!r} is unknown to {source}: the model reads it as the pieces {pieces}, where <unk> "
                         "stands for {chars}, characters it has never seen").format(
                 word=word, source=source, pieces=shown, chars=", ".join(repr(c) for c in unk))
@@ -132,7 +142,8 @@ class UnknownWord(InputError):
             message = _("{word!r} is unknown: it is not in the vocabulary of {source} ({n:,} words)").format(
                 word=word, source=source, n=size)
             if pieces:
-                message += " " + _("(the model reads it as the pieces {pieces})").format(pieces=shown)
+                message += " " + (_("(Kiwi reads it as {pieces})") if morphemes else
+                                  _("(the model reads it as the pieces {pieces})")).format(pieces=shown)
             hint = (_("Check the spelling or use a dictionary form (좋다, not 좋은); the command line's --embed-oov "
                       "builds a vector from its pieces anyway.") if can_embed else
                     _("Check the spelling, or use vectors that can build any word (FastText, or an embedded model)."))
@@ -150,6 +161,7 @@ class WordVectors:
     unknown_chars: Callable[[str], list[str]] | None = None  # the characters of a word the model reads as <unk>
     pieces: Callable[[str], list[str]] | None = None  # the pieces the model reads a word as
     embeds_oov: bool = False  # True: any word is built from its parts by design (FastText), so none is unknown
+    morphemes: bool = False  # True: the pieces are Kiwi morphemes (how unknown words are reported)
     index: dict[str, int] = field(init=False)
 
     def __post_init__(self):
@@ -170,14 +182,15 @@ class WordVectors:
         self.check_known(word)
         if self.embed_missing is None or not embed_oov:
             raise UnknownWord(word, self.source, len(self.words), self.pieces(word) if self.pieces else [], [],
-                              can_embed=self.embed_missing is not None)
+                              can_embed=self.embed_missing is not None, morphemes=self.morphemes)
         return l2_normalize(self.embed_missing([word]))[0]
 
     def check_known(self, word: str) -> None:
         """Refuse a word the model cannot represent: a character of it is unknown (``<unk>``) to the model."""
         unknown = self.unknown_chars(word) if self.unknown_chars is not None else []
         if unknown:
-            raise UnknownWord(word, self.source, len(self.words), self.pieces(word) if self.pieces else [], unknown)
+            raise UnknownWord(word, self.source, len(self.words), self.pieces(word) if self.pieces else [], unknown,
+                              morphemes=self.morphemes)
 
     def _top(self, scores_row: np.ndarray, exclude: Sequence[str], k: int) -> list[Neighbor]:
         scores_row = np.array(scores_row, dtype=np.float64)
@@ -242,10 +255,10 @@ def model_vectors_path(model: str, korean: int | None = None, english: int | Non
 
 def from_model(model: str | None = None, progress: Callable[[int, int], None] | None = None,
                korean: int | None = None, english: int | None = None, recipe: Recipe = RECIPE) -> WordVectors:
-    """Word vectors of the embedded transformer over a real vocabulary (cached after the first build).
+    """Word vectors over a real vocabulary (cached after the first build): Kiwi's, or read out of a transformer.
 
     Args:
-        model: an HF model name (default e5-small).
+        model: ``kiwi`` (the default, :func:`from_kiwi`) or an HF model name (e5-small, minilm).
         progress: called as ``progress(done, total)`` while embedding the words.
         korean, english: how many of wordfreq's most frequent entries to take (default 30,000 and 20,000);
             Korean verbs and adjectives come in their dictionary and past forms (:mod:`seqlab.vectors.word_list`).
@@ -255,6 +268,8 @@ def from_model(model: str | None = None, progress: Callable[[int, int], None] | 
     from seqlab.vectors.static_vectors import embed_words
     from seqlab.vectors.word_list import default_word_list
 
+    if _source_kind(model) == "kiwi":
+        return from_kiwi(progress, korean)
     enc = load_encoder(model)
     korean, english = korean or KOREAN_WORDS, ENGLISH_WORDS if english is None else english
     path = model_vectors_path(enc.name, korean, english, recipe)
@@ -293,6 +308,85 @@ def from_model(model: str | None = None, progress: Callable[[int, int], None] | 
     return WordVectors(words, vectors, source, embed, unknown_chars, pieces)
 
 
+def _source_kind(model: str | None) -> str:
+    """``kiwi`` or ``hf``: which kind of word vectors ``model`` names (None: :data:`DEFAULT_WORD_VECTORS`)."""
+    from seqlab.pretrained.registry import resolve
+
+    spec = resolve(model or DEFAULT_WORD_VECTORS)
+    if spec.kind in ("kiwi", "hf"):
+        return spec.kind
+    raise InputError(_("{model} has no word vectors").format(model=spec.name),
+                     _("Use --model kiwi (the default), e5-small or minilm."))
+
+
+def kiwi_vectors_path(korean: int | None = None) -> Path:
+    from seqlab.vectors import kiwi_vectors
+
+    korean = korean or KOREAN_WORDS
+    size = "" if korean == KOREAN_WORDS else f"-ko{korean}"
+    return seqlab_home() / "wordvectors" / (f"kiwi-cong-{kiwi_vectors.model_version()}-wordfreq{size}"
+                                            f"-v{kiwi_vectors.VERSION}.npz")
+
+
+def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | None = None) -> WordVectors:
+    """Kiwi's word vectors over the Korean words of the default vocabulary (:mod:`seqlab.vectors.kiwi_vectors`).
+
+    The first build recovers Kiwi's morpheme vectors (``progress(done, total)`` over its morphemes, about
+    25 s), then composes every word (``progress`` over the words); both are cached.
+    """
+    from seqlab.vectors import kiwi_vectors as kv
+    from seqlab.vectors.word_list import default_word_list
+
+    korean = korean or KOREAN_WORDS
+    path = kiwi_vectors_path(korean)
+    source = "Kiwi word vectors"
+    loaded: list = []  # the recovered morpheme vectors, loaded on first need
+    post: list[AllButTheTop] = []
+
+    def morphemes(progress_=None):
+        if not loaded:
+            loaded.append(kv.load_morphemes(progress_))
+        return loaded[0]
+
+    def embed(words: list[str]) -> np.ndarray:
+        readings = kv.read_words(words, morphemes())
+        missing = [w for w, r in zip(words, readings) if r is None]
+        if missing:
+            raise UnknownWord(missing[0], source, 0, kv.pieces(missing[0]), kv.unknown_parts(missing[0]) or
+                              [missing[0]], morphemes=True)
+        return post[0].apply(kv.compose(morphemes(), readings))
+
+    def unknown(word: str) -> list[str]:
+        return kv.unknown_parts(word)
+
+    def finish(words: list[str], vectors: np.ndarray) -> WordVectors:
+        return WordVectors(words, vectors, source, embed, unknown, kv.pieces, morphemes=True)
+
+    if path.exists():
+        with np.load(path, allow_pickle=False) as data:
+            post.append(AllButTheTop(data["mean"], data["directions"]))
+            return finish(data["words"].tolist(), data["vectors"])
+    morphemes_ready = morphemes(progress)
+    candidates = default_word_list(korean, 0).words
+    words, readings = [], []
+    for start in range(0, len(candidates), 2000):
+        chunk = candidates[start : start + 2000]
+        for word, reading in zip(chunk, kv.read_words(chunk, morphemes_ready)):
+            if reading is not None:  # a word Kiwi reads with an unknown part has no vector
+                words.append(word)
+                readings.append(reading)
+        if progress:
+            progress(start + len(chunk), len(candidates))
+    raw = kv.compose(morphemes_ready, readings)
+    post.append(fit_all_but_the_top(raw, kv.ABTT_DIRECTIONS))
+    vectors = post[0].apply(raw)
+    buffer = io.BytesIO()
+    np.savez(buffer, words=np.array(words), vectors=vectors, mean=post[0].mean, directions=post[0].directions,
+             morpheme_check_error=np.array(morphemes_ready.check_error))
+    atomic_write_bytes(path, buffer.getvalue())
+    return finish(words, vectors)
+
+
 def _piece_readers(tokenizer) -> tuple[Callable[[str], list[str]], Callable[[str], list[str]]]:
     """``unknown_chars(word)`` (the characters read as <unk>) and ``pieces(word)`` (the word's tokens)."""
     def unknown_chars(word: str) -> list[str]:
@@ -316,6 +410,14 @@ def refuse_unknown_pieces(words: Sequence[str], model: str | None = None) -> Non
     from seqlab.pretrained.loading import load_tokenizer
     from seqlab.pretrained.registry import resolve
 
+    if _source_kind(model) == "kiwi":
+        from seqlab.vectors import kiwi_vectors as kv
+
+        for word in words:
+            unknown = kv.unknown_parts(word)
+            if unknown:
+                raise UnknownWord(word, "Kiwi word vectors", 0, kv.pieces(word), unknown, morphemes=True)
+        return
     spec = resolve(model)
     if spec.kind != "hf":
         return
@@ -364,9 +466,11 @@ def from_gensim(path: str | Path) -> WordVectors:
 
 
 def is_built(model: str | None = None, korean: int | None = None, english: int | None = None) -> bool:
-    """Whether the embedded model's word vectors are already cached (else the first use builds them)."""
+    """Whether the word vectors of ``model`` (None: the default, Kiwi's) are cached (else the first use builds them)."""
     from seqlab.pretrained.registry import resolve
 
+    if _source_kind(model) == "kiwi":
+        return kiwi_vectors_path(korean).exists()
     return model_vectors_path(resolve(model).name, korean, english).exists()
 
 
@@ -377,5 +481,5 @@ def ensure(model: str | None = None, progress: Callable[[int, int], None] | None
 
 def load_word_vectors(vectors: str | Path | None = None, model: str | None = None,
                       progress: Callable[[int, int], None] | None = None) -> WordVectors:
-    """``--vectors PATH`` when given, else the embedded model's word vectors (built on first use)."""
+    """``--vectors PATH`` when given, else the word vectors of ``model`` (default Kiwi's; built on first use)."""
     return from_gensim(vectors) if vectors else ensure(model, progress)

@@ -224,7 +224,7 @@ class Service:
                 self._wordvec_thread.start()
 
     def _build_wordvectors(self) -> None:
-        from seqlab.vectors.wordvectors import ensure, from_model
+        from seqlab.vectors.wordvectors import DEFAULT_WORD_VECTORS, ensure, from_model
 
         def progress(done: int, total: int) -> None:
             self.build.done, self.build.total = done, total
@@ -232,9 +232,9 @@ class Service:
         self.build.state, self.build.started = "building", time.monotonic()
         try:
             if self.config.wordvec_korean is None and self.config.wordvec_english is None:
-                vectors = ensure(DEFAULT_MODEL, progress=progress)
+                vectors = ensure(DEFAULT_WORD_VECTORS, progress=progress)
             else:  # a smaller vocabulary (tests, small machines)
-                vectors = from_model(DEFAULT_MODEL, progress=progress, korean=self.config.wordvec_korean,
+                vectors = from_model(DEFAULT_WORD_VECTORS, progress=progress, korean=self.config.wordvec_korean,
                                      english=self.config.wordvec_english)
             self._wordvectors = vectors
             self.build.done = self.build.total = len(vectors.words)
@@ -263,17 +263,17 @@ class Service:
         raise NotReady(message, _("The page enables this panel when they are ready."), wait, status)
 
     def analogy(self, expression: str, k: int) -> dict:
-        from seqlab.vectors.wordvectors import parse_expression, refuse_unknown_pieces
+        from seqlab.vectors.wordvectors import DEFAULT_WORD_VECTORS, parse_expression, refuse_unknown_pieces
 
         positive, negative = parse_expression(self.text(expression))
-        refuse_unknown_pieces([*positive, *negative], DEFAULT_MODEL)  # 400 at once, even while the vectors build
+        refuse_unknown_pieces([*positive, *negative], DEFAULT_WORD_VECTORS)  # 400 at once, even while the vectors build
         return rounded(self.wordvectors().solve(self.text(expression), k).to_dict(), DECIMALS)
 
     def neighbors(self, word: str, k: int) -> dict:
         """The nearest words; a word outside the vocabulary is refused as unknown (400), with its pieces."""
-        from seqlab.vectors.wordvectors import refuse_unknown_pieces
+        from seqlab.vectors.wordvectors import DEFAULT_WORD_VECTORS, refuse_unknown_pieces
 
-        refuse_unknown_pieces([self.text(word).strip()], DEFAULT_MODEL)
+        refuse_unknown_pieces([self.text(word).strip()], DEFAULT_WORD_VECTORS)
         return rounded(self.wordvectors().neighbors(self.text(word), k).to_dict(), DECIMALS)
 
     # -- sequence models -----------------------------------------------------------------------

@@ -94,11 +94,24 @@ def test_unknown_words_of_the_embedded_model_are_refused_before_any_build(cli, s
     from seqlab.vectors.wordvectors import model_vectors_path
 
     built_before = model_vectors_path("e5-small").exists()
-    code, out, err = cli("neighbors", "뷁궯")
+    code, out, err = cli("neighbors", "뷁궯", "--model", "e5-small")
     assert code == 1 and not out and "unknown" in err and "<unk>" in err and "'뷁'" in err
-    code, _, err = cli("analogy", "왕 - 남자 + 뷁궯", "--json")
+    code, _, err = cli("analogy", "왕 - 남자 + 뷁궯", "--json", "-m", "e5-small")
     assert code == 1 and "'뷁궯' is unknown" in err
     assert model_vectors_path("e5-small").exists() == built_before  # no vocabulary was built for it
+
+
+def test_words_kiwi_has_never_seen_are_refused_before_any_build(cli, seqlab_home):
+    """The default word vectors are Kiwi's: a part Kiwi reads as an unknown word has no vector, said at once."""
+    from seqlab.vectors.kiwi_vectors import morphemes_path
+    from seqlab.vectors.wordvectors import kiwi_vectors_path
+
+    built_before = kiwi_vectors_path().exists(), morphemes_path().exists()
+    code, out, err = cli("neighbors", "뷁궯")
+    assert code == 1 and not out and "'뷁궯' is unknown to Kiwi word vectors" in err and "no vector" in err
+    code, _, err = cli("analogy", "king - man + woman")
+    assert code == 1 and "king/SL" in err and "--model e5-small" in err
+    assert (kiwi_vectors_path().exists(), morphemes_path().exists()) == built_before
 
 
 def test_plot_png_and_html(tmp_path, cli):

@@ -36,8 +36,8 @@ def test_every_stage(client, korean):
     assert emb["shape"] == [1, 11, 384] and len(emb["heatmap"]) == 11 and "sequence length" in emb["shape_explained"][2]
     sim = client.post("/api/similarity", json={"a": "영화가 좋다", "b": "영화가 좋았다"}).json()
     assert 0.8 < sim["cosine"] <= 1 and sim["a"] == "영화가 좋다" and sim["b"] == "영화가 좋았다"
-    ana = client.post("/api/analogy", json={"expression": "왕 - 남자 + 여자"}).json()
-    assert ana["results"][0]["word"] == "여왕"
+    ana = client.post("/api/analogy", json={"expression": "아버지 - 남자 + 여자"}).json()
+    assert ana["results"][0]["word"] == "어머니" and ana["source"] == "Kiwi word vectors"
     assert client.post("/api/neighbors", json={"word": "영화"}).status_code == 200
     tr = client.post("/api/trace", json={"text": korean, "cell": "gru", "hidden": 2, "input_dim": 2}).json()
     assert tr["cell"] == "gru" and len(tr["steps"]) == 11 and len(tr["weights"]["W_hh"]) == 6

@@ -1,0 +1,265 @@
+"""Word vectors from Kiwi's language model: its morpheme vectors, recovered exactly, composed into words.
+
+kiwipiepy's CoNg model (``model_type="cong"``, its default) holds one vector per
+morpheme (70,488 morphemes of 256 numbers in kiwipiepy-model 0.24), trained on a
+large Korean corpus. Kiwi shows only their cosines (``Kiwi.morpheme_similarity``);
+seqlab recovers the vectors themselves, up to a rotation that no cosine can see:
+
+1. m anchor morphemes (m a little above the dimension) have the cosine matrix
+   G = A Aᵀ (m × m); its eigendecomposition G = U Λ Uᵀ gives A = U √Λ, and the
+   number of non-zero eigenvalues is the dimension;
+2. any morpheme x has the cosines s = A x to the anchors, so x = A⁺ s.
+
+The recovered vectors give back Kiwi's own cosines to about 1e-6; every build
+checks this on random pairs and refuses to go on if they do not.
+
+A word's vector is the weighted sum of its morphemes' vectors (the common mean
+of all morpheme vectors removed first, each then back to unit length), normalized:
+
+    v(갔다) = v(가/VV) + g·v(었/EP) + v(다/EF)
+
+with g = 2.5 for grammatical morphemes (endings, particles, suffixes) and 1 for
+the rest; the ending 다 of a dictionary form counts as 다/EF with weight 1. Then
+all-but-the-top with D = 1 over the vocabulary (:mod:`seqlab.vectors.all_but_the_top`).
+A word alone is ambiguous (자다: 자/VV + 다, or the interjection 자 + 다/MAG), so a
+word ending in 다 is read as a predicate stem (+ 었) + 다 whenever Kiwi offers that
+reading among its best five. The weight, D and the reading rule were chosen on a
+development list of analogies, not on the shipped set (docs/benchmarks.md).
+
+>>> GRAMMAR_WEIGHT, ABTT_DIRECTIONS
+(2.5, 1)
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from seqlab.errors import InputError
+from seqlab.i18n import _
+from seqlab.storage import atomic_write_bytes, seqlab_home
+
+GRAMMAR_WEIGHT = 2.5  # endings (E*), particles (J*) and suffixes (XS*) weigh this much; other morphemes 1
+ABTT_DIRECTIONS = 1  # all-but-the-top over the word vectors: the mean and one top direction removed
+ANCHORS = 300  # anchor morphemes for the recovery (the dimension, 256, plus a margin)
+CHECK_PAIRS = 2000  # random pairs whose cosine must equal Kiwi's own after the recovery
+CHECK_TOLERANCE = 1e-4
+VERSION = 1  # of the recipe above: a change rebuilds the cache
+_PREDICATES = ("VV", "VA", "VX")  # verb, adjective, auxiliary (Kiwi adds -I/-R for irregular/regular)
+_FINAL = "다"
+
+
+@functools.cache
+def kiwi_model():
+    """The shared Kiwi analyser (:func:`seqlab.tokens.kiwi.kiwi_instance`), checked to carry the CoNg model."""
+    from seqlab.tokens.kiwi import kiwi_instance
+
+    kiwi = kiwi_instance()
+    if getattr(kiwi, "model_type", None) not in ("cong", "cong-global"):
+        raise InputError(_("Kiwi's language model is {kind!r}: its word vectors need the CoNg model").format(
+            kind=getattr(kiwi, "model_type", None)), _("Install kiwipiepy 0.21 or newer with kiwipiepy-model."))
+    return kiwi
+
+
+def model_version() -> str:
+    from importlib.metadata import version
+
+    return version("kiwipiepy-model")
+
+
+@dataclass
+class Morphemes:
+    """Kiwi's morpheme vectors, recovered: one row per morpheme id below ``len(vectors)``."""
+
+    vectors: np.ndarray  # (N, D) float32, unit rows (Kiwi's own cosines are their dot products)
+    forms: list[str]  # id -> form ('' for the placeholders of unknown words)
+    tags: list[str]  # id -> POS tag
+    check_error: float  # the largest |our cosine - Kiwi's| on the checked pairs
+
+    @functools.cached_property
+    def centred(self) -> np.ndarray:
+        """The vectors with their common mean removed, each back to unit length (what words are composed of)."""
+        from seqlab.vectors.pooling import l2_normalize
+
+        return l2_normalize(self.vectors - self.vectors.mean(axis=0)).astype(np.float32)
+
+    @functools.cached_property
+    def ids(self) -> dict[tuple[str, str], int]:
+        """(form, tag) -> id, for the first (most frequent) morpheme of each."""
+        index: dict[tuple[str, str], int] = {}
+        for i, (form, tag) in enumerate(zip(self.forms, self.tags)):
+            index.setdefault((form, tag), i)
+        return index
+
+
+def _vector_count(kiwi, probe: int) -> int:
+    """How many morphemes have a vector: ids past the last one give Kiwi's similarity NaN."""
+    low, high = probe, 1
+    while not np.isnan(kiwi.morpheme_similarity(probe, high)):
+        low, high = high, high * 2
+    while high - low > 1:  # low has a vector, high has none
+        mid = (low + high) // 2
+        low, high = (mid, high) if not np.isnan(kiwi.morpheme_similarity(probe, mid)) else (low, mid)
+    return high
+
+
+def _rank(values: np.ndarray) -> int:
+    """The rank of a Gram matrix from its eigenvalues (descending): the cut at the largest drop.
+
+    The eigenvalues of real directions and of rounding noise (Kiwi's cosines are float32) lie orders of
+    magnitude apart, so the largest ratio between neighbours marks the dimension.
+
+    >>> _rank(np.array([5.0, 2.0, 0.01, 1e-7, 5e-8, -1e-8]))
+    3
+    """
+    positive = np.maximum(values, values.max() * 1e-12)
+    return int(np.argmax(positive[:-1] / positive[1:])) + 1
+
+
+def recover(kiwi=None, progress: Callable[[int, int], None] | None = None, anchors: int = ANCHORS,
+            seed: int = 0) -> Morphemes:
+    """Every morpheme vector of Kiwi's CoNg model, from its cosines (see the module doc); about 25 s."""
+    kiwi = kiwi or kiwi_model()
+    sim = kiwi.morpheme_similarity
+    first = next(i for i in range(1000) if kiwi.morpheme(i).form)  # ids below are placeholders of unknown words
+    count = _vector_count(kiwi, first)
+    rng = np.random.default_rng(seed)
+    anchor_ids = [int(i) for i in rng.choice(np.arange(first, count), size=anchors, replace=False)]
+    gram = np.array([[sim(a, b) for b in anchor_ids] for a in anchor_ids], dtype=np.float64)
+    values, vectors = np.linalg.eigh((gram + gram.T) / 2)  # ascending
+    dim = _rank(values[::-1])
+    keep = np.arange(len(values)) >= len(values) - dim
+    if dim > anchors - 16:
+        raise InputError(_("Kiwi's morpheme vectors have more dimensions than seqlab's {n} anchors can recover")
+                         .format(n=anchors), _("Report this with your kiwipiepy-model version."))
+    basis = vectors[:, keep] * np.sqrt(values[keep])  # A: (m, D), G = A Aᵀ
+    solve = np.linalg.pinv(basis)  # (D, m): x = A⁺ s
+    out = np.empty((count, dim), dtype=np.float32)
+    step = 2000
+    for start in range(0, count, step):
+        block = range(start, min(start + step, count))
+        cosines = np.array([[sim(i, a) for a in anchor_ids] for i in block], dtype=np.float64)
+        out[start : start + len(block)] = cosines @ solve.T
+        if progress:
+            progress(start + len(block), count)
+    pairs = rng.integers(first, count, size=(CHECK_PAIRS, 2))
+    error = float(max(abs(float(out[a] @ out[b]) - sim(int(a), int(b))) for a, b in pairs))
+    if error > CHECK_TOLERANCE:
+        raise InputError(_("the recovered Kiwi morpheme vectors differ from Kiwi's own cosines by {error:.2g}")
+                         .format(error=error), _("Report this with your kiwipiepy-model version."))
+    morphs = [kiwi.morpheme(i) for i in range(count)]
+    return Morphemes(out, [m.form for m in morphs], [m.tag for m in morphs], error)
+
+
+def read_words(words: Sequence[str], morphemes: Morphemes, kiwi=None) -> list[list[tuple[int, str, str]] | None]:
+    """Each word's morphemes as (id, form, tag), or None when Kiwi reads a part of it as an unknown word.
+
+    >>> [[f"{form}/{tag}" for _i, form, tag in r] for r in read_words(["갔다", "자다"], load_morphemes())]
+    ... # doctest: +SKIP
+    [['가/VV', '었/EP', '다/EF'], ['자/VV', '다/EF']]
+    """
+    kiwi = kiwi or kiwi_model()
+    final = morphemes.ids.get((_FINAL, "EF"))
+    out: list[list[tuple[int, str, str]] | None] = []
+    for word, candidates in zip(words, kiwi.analyze(list(words), top_n=5)):
+        tokens = _choose(word, [c for c, _score in candidates])
+        reading = []
+        for t in tokens:
+            if t.form == _FINAL and t.tag in ("EF", "EC") and t is tokens[-1] and final is not None:
+                reading.append((final, _FINAL, "EF"))  # the ending of a dictionary form, however Kiwi tags it
+            elif t.oov or t.id is None or t.id >= len(morphemes.forms) or not morphemes.forms[t.id]:
+                reading = None
+                break
+            else:
+                reading.append((t.id, t.form, t.tag))
+        out.append(reading or None)
+    return out
+
+
+def _choose(word: str, candidates: list) -> list:
+    """Kiwi's best reading of a lone word, except that a word ending in 다 is read as a predicate when it can be."""
+    if not candidates:
+        return []
+    if word.endswith(_FINAL) and len(word) > 1:
+        def predicate(tokens) -> bool:
+            return (len(tokens) >= 2 and tokens[0].start == 0 and tokens[0].tag.split("-")[0] in _PREDICATES
+                    and tokens[-1].form == _FINAL and tokens[-1].tag in ("EF", "EC")
+                    and all(t.tag == "EP" for t in tokens[1:-1]))
+
+        readings = [c for c in candidates if predicate(c)]
+        main = [c for c in readings if c[0].tag.split("-")[0] in ("VV", "VA")]  # 가다: 가/VV before 가/VX
+        if main or readings:
+            return (main or readings)[0]
+    return candidates[0]
+
+
+def weight(tag: str) -> float:
+    """How much a morpheme counts in its word's vector: :data:`GRAMMAR_WEIGHT` for grammar, 1 for the rest.
+
+    >>> weight("EP"), weight("JKS"), weight("XSN"), weight("NNG"), weight("VA-I")
+    (2.5, 2.5, 2.5, 1.0, 1.0)
+    """
+    return GRAMMAR_WEIGHT if tag[0] in "EJ" or tag.startswith("XS") else 1.0
+
+
+def compose(morphemes: Morphemes, readings: Sequence[list[tuple[int, str, str]]]) -> np.ndarray:
+    """(N, D) unit word vectors before post-processing: the weighted sum of each reading's centred morpheme vectors."""
+    from seqlab.vectors.pooling import l2_normalize
+
+    centred = morphemes.centred
+    out = np.zeros((len(readings), centred.shape[1]), dtype=np.float64)
+    for row, reading in enumerate(readings):
+        for i, form, tag in reading:
+            out[row] += (1.0 if (form, tag) == (_FINAL, "EF") else weight(tag)) * centred[i]
+    return l2_normalize(out).astype(np.float32)
+
+
+def morphemes_path():
+    return seqlab_home() / "wordvectors" / f"kiwi-cong-{model_version()}-morphemes.npz"
+
+
+def load_morphemes(progress: Callable[[int, int], None] | None = None) -> Morphemes:
+    """The recovered morpheme vectors, cached in ``$SEQLAB_HOME/wordvectors`` after the first recovery."""
+    path = morphemes_path()
+    if path.exists():
+        with np.load(path, allow_pickle=False) as data:
+            return Morphemes(data["vectors"], data["forms"].tolist(), data["tags"].tolist(),
+                             float(data["check_error"]))
+    morphemes = recover(progress=progress)
+    buffer = io.BytesIO()
+    np.savez(buffer, vectors=morphemes.vectors, forms=np.array(morphemes.forms), tags=np.array(morphemes.tags),
+             check_error=np.array(morphemes.check_error))
+    atomic_write_bytes(path, buffer.getvalue())
+    return morphemes
+
+
+def pieces(word: str) -> list[str]:
+    """The morphemes Kiwi reads a lone word as (``form/TAG``), as the word vectors do: ``갔다`` -> 가/VV 었/EP 다/EF."""
+    return [f"{t.form}/{t.tag}" for t in _lone_reading(word)]
+
+
+def unknown_parts(word: str) -> list[str]:
+    """The parts of ``word`` that Kiwi's model has no vector for (read as unknown words): [] when it has all.
+
+    Needs no recovered vectors: Kiwi marks unknown words itself, and ids past its vectors have none.
+    """
+    kiwi = kiwi_model()
+    count = vector_count()
+    return [t.form for t in _lone_reading(word)
+            if not (t.form == _FINAL and t.tag in ("EF", "EC"))
+            and (t.oov or t.id is None or t.id >= count or not kiwi.morpheme(t.id).form)]
+
+
+def _lone_reading(word: str) -> list:
+    return _choose(word, [c for c, _score in kiwi_model().analyze(word, top_n=5)])
+
+
+@functools.cache
+def vector_count() -> int:
+    """How many of Kiwi's morphemes have a vector (70,488 in kiwipiepy-model 0.24)."""
+    kiwi = kiwi_model()
+    return _vector_count(kiwi, next(i for i in range(1000) if kiwi.morpheme(i).form))
