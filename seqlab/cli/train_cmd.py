@@ -68,10 +68,12 @@ def register(app: typer.Typer) -> None:
         patience: int = typer.Option(None, "--patience", help=_("Evaluations without improvement before stopping "
                                                                 "early, at least 1 (default: 3).")),
         embedding: str = typer.Option(None, "--embedding", help=_("word2vec (default: skip-gram vectors trained on "
-                                                                  "the training texts' tokens first), random, e5, or "
-                                                                  "a word2vec/FastText file.")),
+                                                                  "the training texts' tokens first), random, e5, "
+                                                                  "kiwi (Kiwi's morpheme vectors), or a "
+                                                                  "word2vec/FastText file.")),
         embed_dim: int = typer.Option(None, "--embed-dim", help=_("Embedding width, 2 to 2048 (default: 200 for "
-                                                                  "word2vec, 384 for e5, 128 for random).")),
+                                                                  "word2vec, 384 for e5, 256 for kiwi, 128 for "
+                                                                  "random).")),
         freeze_embedding: bool = typer.Option(False, "--freeze-embedding", help=_("Keep the initial embedding "
                                                                                   "fixed.")),
         tokenizer: str = typer.Option("kiwi", "--tokenizer", help=_("Tokens of recurrent models: kiwi (morphemes), "

@@ -31,7 +31,7 @@ class RecurrentConfig:
     bidirectional: bool = True  # read the review both ways
     dropout: float = 0.3  # on the embeddings, between layers and before the classifier
     pooling: str = "max+mean"  # over time steps: last, max, mean or max+mean
-    embedding_init: str = "word2vec"  # word2vec (trained on the training texts), random, e5, or a vectors file
+    embedding_init: str = "word2vec"  # word2vec (trained on the training texts), random, e5, kiwi, or a vectors file
     freeze_embedding: bool = False  # keep the initial embedding fixed
     vocab_size: int = 0  # set from the prepared vocabulary
     num_classes: int = 2
@@ -83,7 +83,9 @@ def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> 
     ``random`` and ``word2vec``: normal, std 0.1 (``word2vec`` rows are then overwritten by vectors
     trained on the training texts: :mod:`seqlab.training.word2vec_init`). ``e5``: e5-small's input embeddings: for e5 pieces the piece's
     own row; for words or morphemes (kiwi), the mean of the rows of the e5 pieces they split
-    into. A word2vec/FastText file: the word's vector where it has one. Anything not covered
+    into. ``kiwi``: Kiwi's morpheme vectors (:mod:`seqlab.vectors.kiwi_vectors`, 256 numbers) for the
+    morphemes of a kiwi vocabulary, centred and scaled like word2vec's rows.
+    A word2vec/FastText file: the word's vector where it has one. Anything not covered
     keeps its random row; ``<pad>`` is zero.
     """
     rng = np.random.default_rng(seed)
@@ -109,6 +111,19 @@ def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> 
             ids = [j for j in to_ids(piece_list) if j is not None]
             if ids:
                 matrix[i] = table[ids].mean(axis=0)
+                covered += 1
+    elif init == "kiwi":
+        from seqlab.vectors.kiwi_vectors import load_morphemes
+
+        morphemes = load_morphemes()
+        if morphemes.centred.shape[1] != config.embed_dim:
+            raise InputError(_("Kiwi's morpheme vectors are {dim}-dimensional; use --embed-dim {dim}")
+                             .format(dim=morphemes.centred.shape[1]))
+        for i, tok in enumerate(tokens[first:], start=first):
+            form, _slash, tag = tok.rpartition("/")
+            j = morphemes.ids.get((form, tag)) if form else None
+            if j is not None:
+                matrix[i] = morphemes.centred[j] * np.sqrt(config.embed_dim) * 0.1
                 covered += 1
     elif init not in ("random", "word2vec"):
         from seqlab.vectors.wordvectors import from_gensim

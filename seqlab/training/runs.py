@@ -114,6 +114,7 @@ def _e5_head(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> di
 
 RANDOM_EMBED_DIM = 128  # the width of a randomly initialized embedding when --embed-dim is not given
 E5_EMBED_DIM = 384  # e5-small's input embeddings
+KIWI_EMBED_DIM = 256  # Kiwi's morpheme vectors
 
 
 def recurrent_configs(name: str, opts: TrainOptions):
@@ -129,6 +130,8 @@ def recurrent_configs(name: str, opts: TrainOptions):
         model = replace(model, embed_dim=RANDOM_EMBED_DIM)
     if model.embedding_init == "e5" and opts.embed_dim is None:
         model = replace(model, embed_dim=E5_EMBED_DIM)
+    if model.embedding_init == "kiwi" and opts.embed_dim is None:
+        model = replace(model, embed_dim=KIWI_EMBED_DIM)
     loop = TrainConfig(seed=opts.seed, device=opts.device, bucket=opts.bucket, checkpoint_every=opts.checkpoint_every)
     loop = replace(loop, **{k: v for k, v in {"epochs": opts.epochs, "batch_size": opts.batch_size, "lr": opts.lr,
                                              "patience": opts.patience}.items() if v is not None})

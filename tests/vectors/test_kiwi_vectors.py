@@ -84,3 +84,19 @@ def test_the_default_vectors_reach_the_target_on_the_shipped_set(morphemes):
 
     result = evaluate(from_kiwi(), KOREAN_ANALOGIES)
     assert result.total == 328 and result.accuracy >= 0.6  # issue 18: top-1 >= 60% (measured: 61.9%)
+
+
+def test_a_recurrent_classifier_can_start_from_kiwis_morpheme_vectors(morphemes):
+    """``--embedding kiwi``: each Kiwi morpheme of the vocabulary starts at its (centred, scaled) Kiwi vector."""
+    from seqlab.errors import InputError
+    from seqlab.ids.vocab import Vocabulary
+    from seqlab.training.networks import RecurrentConfig, initial_embedding
+
+    vocab = Vocabulary.build([["영화/NNG", "좋/VA", "네요/EF", "zz/XX"]] * 2, min_freq=1)
+    config = RecurrentConfig(embed_dim=256, embedding_init="kiwi", vocab_size=len(vocab))
+    matrix, covered = initial_embedding(config, vocab, seed=0)
+    assert covered == 3 and not matrix[vocab.pad_id].any()
+    row = matrix[vocab.stoi["영화/NNG"]]
+    np.testing.assert_allclose(row, morphemes.centred[morphemes.ids[("영화", "NNG")]] * np.sqrt(256) * 0.1, atol=1e-6)
+    with pytest.raises(InputError, match="--embed-dim 256"):
+        initial_embedding(RecurrentConfig(embed_dim=200, embedding_init="kiwi", vocab_size=len(vocab)), vocab, 0)
