@@ -7,6 +7,7 @@ of range. A user never sees a traceback; ``SEQLAB_DEBUG=1`` shows it for bugs.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -58,11 +59,29 @@ def main(argv: list[str] | None = None) -> int:
         return _run(argv, debug)
 
 
+class _StderrNotes(logging.Handler):
+    """The library's notes (``logging.getLogger("seqlab").info``: a one-time build, a cache) on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from seqlab.render.console import console
+
+        console(stderr=True).print(record.getMessage(), highlight=False, markup=False)
+
+
+def _say_library_notes() -> None:
+    logger = logging.getLogger("seqlab")
+    if not any(isinstance(h, _StderrNotes) for h in logger.handlers):
+        logger.addHandler(_StderrNotes())
+        logger.setLevel(logging.INFO)
+
+
 def _run(argv: list[str], debug: bool) -> int:
     from typer._click import exceptions as click_errors
     from typer.exceptions import Abort, Exit
 
     from seqlab.render.console import console
+
+    _say_library_notes()
 
     try:
         from seqlab.cli.app import build_command

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -63,6 +64,10 @@ def build_table(tokenizer_json: Path) -> bool:
     if model.get("type") != "Unigram" or len(model.get("vocab") or ()) < MIN_PIECES or model.get("byte_fallback"):
         return False
     vocab = model["vocab"]
+    from seqlab.i18n import _
+
+    logging.getLogger("seqlab").info(_("preparing the table of {n:,} tokenizer pieces once (a few seconds): {path}")
+                                     .format(n=len(vocab), path=table_path(tokenizer_json)))
     # the pipeline around the model (normalizer, pre-tokenizer, post-processor, decoder); added tokens are kept
     # apart: tokenizers resolves their ids against the model it is given, so they are added to the real one
     skeleton = dict(spec, model=dict(model, vocab=[[PLACEHOLDER, 0.0]], unk_id=None), added_tokens=[])

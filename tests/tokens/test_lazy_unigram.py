@@ -86,12 +86,17 @@ def test_long_inputs_and_placeholders_switch_to_the_full_model(path, full, monke
     assert lazy.get_vocab() == full.get_vocab()
 
 
-def test_a_changed_file_gets_a_new_table_and_small_files_none(path, tmp_path):
+def test_a_changed_file_gets_a_new_table_and_small_files_none(path, tmp_path, caplog):
     copy = tmp_path / "tokenizer.json"
     copy.write_bytes(path.read_bytes())
-    assert open_lazy(copy) is not None
+    with caplog.at_level("INFO", logger="seqlab"):
+        assert open_lazy(copy) is not None
+    assert "preparing the table of 250,002 tokenizer pieces once" in caplog.text  # the one-time build is said
+    caplog.clear()
     first = table_path(copy).stat().st_mtime_ns
-    assert open_lazy(copy) is not None and table_path(copy).stat().st_mtime_ns == first  # reused
+    with caplog.at_level("INFO", logger="seqlab"):
+        assert open_lazy(copy) is not None and table_path(copy).stat().st_mtime_ns == first  # reused
+    assert "preparing" not in caplog.text
     copy.write_bytes(path.read_bytes() + b"\n")
     assert open_lazy(copy) is not None and table_path(copy).stat().st_mtime_ns != first  # rebuilt
     small = tmp_path / "small" / "tokenizer.json"
