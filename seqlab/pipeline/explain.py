@@ -14,7 +14,7 @@ from seqlab.pipeline.tracing import run_trace
 from seqlab.pretrained.loading import load_tokenizer
 from seqlab.pretrained.registry import resolve
 from seqlab.text.unicode import clean_surrogates, normalize
-from seqlab.tokens.record import TokenRecord, truncate
+from seqlab.tokens.record import TokenRecord, model_window, truncate
 
 EXPLAIN_LSTM_HIDDEN = 4  # small enough to read every gate of every step
 
@@ -130,7 +130,7 @@ def explain(text: str, model: str | None = None, *, normalization: str = "NFC", 
     step = normalization_step(text, normalization, record.model_normalized)
     spec = resolve(tokenizer.name)
     if spec.has_vectors:  # every stage works on the tokens the model can read
-        record = truncate(record, getattr(tokenizer, "model_max_length", None) or 512)
+        record = truncate(record, model_window(tokenizer))
     report = ExplainReport(tokenizer.name, text, step, record, tokenizer.vocab_size, word_splits(record))
     if not spec.has_vectors:  # tokenizer-only models (kiwi, char, whitespace) have no vectors
         report.skipped = {"embedding": "no_vectors", "lstm": "no_vectors"}

@@ -70,6 +70,18 @@ class TokenRecord(Displayable):
             del out["extra"]
         return out
 
+DEFAULT_WINDOW = 512  # BERT-family position embeddings, for a tokenizer that does not say its model's window
+
+
+def model_window(tokenizer) -> int:
+    """The longest input (in tokens) the tokenizer's model reads: its ``model_max_length``, else 512.
+
+    >>> model_window(object())
+    512
+    """
+    return getattr(tokenizer, "model_max_length", None) or DEFAULT_WINDOW
+
+
 
 def truncate(record: TokenRecord, max_length: int) -> TokenRecord:
     """Keep at most ``max_length`` tokens: the leading and trailing specials stay, content is cut.

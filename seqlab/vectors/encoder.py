@@ -22,7 +22,7 @@ from seqlab.pretrained.install import from_pretrained
 from seqlab.pretrained.loading import load_tokenizer
 from seqlab.pretrained.registry import resolve
 from seqlab.tokens.base import as_texts
-from seqlab.tokens.record import TokenRecord
+from seqlab.tokens.record import TokenRecord, model_window
 from seqlab.vectors.pooling import METHODS, l2_normalize, pool
 from seqlab.vectors.record import EmbeddingRecord
 
@@ -46,7 +46,7 @@ def window_records(model: str | None, texts: Sequence[str], prefix: str = "", er
     from seqlab.tokens.record import truncate
 
     tokenizer = load_tokenizer(resolve(model).name, prefix=prefix)
-    limit = tokenizer.model_max_length or 512
+    limit = model_window(tokenizer)
     return [truncate(r, limit) for r in tokenizer.encode_many(as_texts(texts), errors)]
 
 
@@ -145,7 +145,7 @@ class Encoder:
         if long not in LONG:
             raise InputError(_("unknown --long {long!r}").format(long=long),
                              _("Use one of: {choices}.").format(choices=', '.join(LONG)))
-        limit = max_length or self.tokenizer.model_max_length or 512
+        limit = max_length or model_window(self.tokenizer)
         tok = self.tokenizer.with_prefix(prefix) if prefix else self.tokenizer
         records = tok.encode_many(as_texts(texts), errors)
         if long == "truncate":
@@ -249,7 +249,7 @@ class Encoder:
         out = np.zeros((len(texts), self.hidden_size), dtype=np.float32)
         if not texts:
             return out
-        limit = self.tokenizer.model_max_length or 512
+        limit = model_window(self.tokenizer)
         tok = self.tokenizer.with_prefix(prefix) if prefix else self.tokenizer
         encoded = tok.batch(texts, padding="none", max_length=limit, errors=errors)
         ids_list, lengths = encoded.input_ids, encoded.lengths
