@@ -49,14 +49,31 @@ def embed_oov_opt():
 
 
 def method_opt():
-    return typer.Option("3cosadd", "--method", help=_("3cosadd (the words closest to b - a + c) or 3cosmul "
-                                                      "(Levy & Goldberg's product of similarities)."))
+    from seqlab.vectors.analogy import DEFAULT_METHOD
+
+    return typer.Option(DEFAULT_METHOD, "--method", help=_("3cosadd (the words whose vectors are closest to the sum, "
+                                                           "e.g. 왕 - 남자 + 여자) or 3cosmul (Levy & Goldberg's "
+                                                           "product of similarities)."))
 
 
 def wordvec_model_opt():
     return typer.Option(None, "--model", "-m", help=_("Word vectors: kiwi (default; Kiwi's morpheme vectors composed "
                                                       "into Korean words), e5-small or minilm (read out of the "
                                                       "transformer, Korean and English)."))
+
+
+def _check_word_vectors(vectors, model) -> None:
+    """Up front, exit 2: --vectors and --model together, or a model without word vectors (char, whitespace)."""
+    if vectors is not None and model is not None:
+        raise UsageError(_("give --vectors or --model, not both"),
+                         _("--vectors reads trained vectors; --model names the model whose word vectors to use."))
+    if model is not None:
+        from seqlab.pretrained.registry import resolve
+
+        spec = resolve(model)
+        if spec.kind not in ("kiwi", "hf"):
+            raise UsageError(_("{model} has no word vectors").format(model=spec.name),
+                             _("Use --model kiwi (the default), e5-small or minilm."))
 
 
 def _word_vectors(vectors, model):
@@ -231,6 +248,7 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         in_range("-k", k, 1, MAX_K)
+        _check_word_vectors(vectors, model)
         require_text(word, _("the word"))
         if vectors is None:
             from seqlab.vectors.wordvectors import refuse_unknown_pieces
@@ -245,9 +263,9 @@ def register(app: typer.Typer) -> None:
                 title += " · " + _("not in the vocabulary: built from its pieces")
             console().print(neighbors_table(title, result.results))
 
-    @app.command(help=_("Word analogies by vector arithmetic (3CosAdd: the words closest to b - a + c, or "
-                        "3CosMul); the input words are left out of the results. A word outside the vocabulary is "
-                        "reported as unknown."))
+    @app.command(help=_("Word analogies by vector arithmetic (3CosAdd: the words whose vectors are closest to "
+                        "왕 - 남자 + 여자, or 3CosMul); the input words are left out of the results. A word outside "
+                        "the vocabulary is reported as unknown."))
     def analogy(
         expression: str = typer.Argument(..., help=_('e.g. "왕 - 남자 + 여자"')),
         k: int = k_opt(), vectors: Path = vectors_opt(), model: str = wordvec_model_opt(), method: str = method_opt(),
@@ -261,6 +279,7 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         in_range("-k", k, 1, MAX_K)
         one_of("--method", method, METHODS)
+        _check_word_vectors(vectors, model)
         positive, negative = parse_expression(expression)  # a malformed expression fails before any build
         if vectors is None:
             refuse_unknown_pieces([*positive, *negative], model)
@@ -282,8 +301,11 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", "-o", help=_("FILE.png or FILE.html")),
         sentences: bool = typer.Option(False, "--sentences", help=_("Plot sentence vectors instead of word vectors.")),
         method: str = typer.Option("pca", "--method", help=_("pca or umap (needs umap-learn).")),
-        vectors: Path = vectors_opt(), model: str = model_opt(), json_out: bool = json_opt(),
-        errors: str = errors_opt(), lang: str = lang_opt(),
+        vectors: Path = vectors_opt(),
+        model: str = typer.Option(None, "--model", "-m", help=_("Words: kiwi (default), e5-small or minilm word "
+                                                                "vectors. --sentences: the sentence encoder (default "
+                                                                "e5-small).")),
+        json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
         from seqlab.render.plots import check_plot_path, write_scatter
@@ -291,6 +313,8 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         one_of("--method", method, METHODS)
+        if not sentences:
+            _check_word_vectors(vectors, model)
         check_plot_path(out)
         labels = gather_texts(items, file, errors)
         if sentences:
@@ -358,10 +382,11 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         one_of("--method", method, METHODS)
+        _check_word_vectors(vectors, model)
         if questions is None:
             from seqlab.vectors.analogy_eval import KOREAN_ANALOGIES as questions
-        read_questions(questions)  # a malformed file fails before any vectors are built
-        result = evaluate(_word_vectors(vectors, model), questions, method=method)
+        sections = read_questions(questions)  # a malformed file fails before any vectors are built
+        result = evaluate(_word_vectors(vectors, model), questions, method=method, sections=sections)
         if json_out:
             print(json_line(result.to_dict()))
         else:

@@ -145,6 +145,10 @@ def similarity_line(rec) -> str:
     return _("cosine = {value:.4f}   ({how})").format(value=rec.cosine, how=how)
 
 
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
 def analogy_eval_table(result) -> Table:
     """Analogy accuracy per section: top-1 (the answer ranked first) and top-5."""
     table = Table(title=_("analogy accuracy · {source} · {method}").format(source=result.source,
@@ -153,10 +157,16 @@ def analogy_eval_table(result) -> Table:
                          ("top-1", "right"), ("top-5", "right")):
         table.add_column(col, justify=justify)
     for sec in result.sections:
-        table.add_row(escape(sec.name), str(sec.total), str(sec.skipped), f"{sec.accuracy:.1%}",
-                      f"{sec.top5_accuracy:.1%}")
+        table.add_row(escape(sec.name), str(sec.total), str(sec.skipped), _percent(sec.accuracy),
+                      _percent(sec.top5_accuracy))
     table.add_row("[bold]" + _("all") + "[/]", str(result.total), str(sum(x.skipped for x in result.sections)),
                   f"[bold]{result.accuracy:.1%}[/]", f"{result.top5_accuracy:.1%}")
+    if result.unknown_words:
+        shown = ", ".join(escape(w) for w in result.unknown_words[:12])
+        more = len(result.unknown_words) - 12
+        table.caption = _("skipped: questions with words outside the vocabulary: {words}").format(
+            words=shown + (" " + _("and {n} more").format(n=more) if more > 0 else ""))
+        table.caption_justify = "left"
     return table
 
 

@@ -33,12 +33,13 @@ class SectionScore:
     skipped: int = 0  # questions with a word missing
 
     @property
-    def accuracy(self) -> float:
-        return self.correct / self.total if self.total else 0.0
+    def accuracy(self) -> float | None:
+        """None when no question of the section could be asked."""
+        return self.correct / self.total if self.total else None
 
     @property
-    def top5_accuracy(self) -> float:
-        return self.correct5 / self.total if self.total else 0.0
+    def top5_accuracy(self) -> float | None:
+        return self.correct5 / self.total if self.total else None
 
 
 @dataclass
@@ -48,6 +49,7 @@ class AnalogyEvaluation:
     method: str = DEFAULT_METHOD  # 3cosadd or 3cosmul
     sections: list[SectionScore] = field(default_factory=list)
     examples: list[dict] = field(default_factory=list)  # a few wrong answers, to look at
+    unknown_words: list[str] = field(default_factory=list)  # the words that made questions skipped
 
     @property
     def correct(self) -> int:
@@ -68,7 +70,7 @@ class AnalogyEvaluation:
     def to_dict(self) -> dict:
         return {"source": self.source, "questions": self.questions, "method": self.method, "accuracy": self.accuracy,
                 "top1": self.accuracy, "top5": self.top5_accuracy, "correct": self.correct, "total": self.total,
-                "skipped": sum(s.skipped for s in self.sections),
+                "skipped": sum(s.skipped for s in self.sections), "unknown_words": self.unknown_words,
                 "sections": [{"name": s.name, "accuracy": s.accuracy, "top1": s.accuracy, "top5": s.top5_accuracy,
                               "correct": s.correct, "total": s.total, "skipped": s.skipped} for s in self.sections],
                 "wrong_examples": self.examples}
@@ -91,20 +93,28 @@ def read_questions(path: str | Path) -> list[tuple[str, list[tuple[str, str, str
         if not sections:
             sections.append(("default", []))
         sections[-1][1].append(tuple(parts))
+    if not any(items for _name, items in sections):
+        raise InputError(_("{path} holds no question").format(path=path),
+                         _("Write one question per line, 'a b c d' (a : b = c : d), under ': section' lines."))
     return sections
 
 
 def evaluate(vectors: WordVectors, questions: str | Path, batch: int = 256,
-             method: str = DEFAULT_METHOD) -> AnalogyEvaluation:
-    """Score every question of the file (vectorized: one matrix product per batch of questions)."""
+             method: str = DEFAULT_METHOD, sections: list | None = None) -> AnalogyEvaluation:
+    """Score every question of the file (vectorized: one matrix product per batch of questions).
+
+    ``sections``: the file already read by :func:`read_questions` (stdin can be read only once).
+    """
     if method not in METHODS:
         raise InputError(_("unknown analogy method {method!r}").format(method=method),
                          _("Use one of: {choices}.").format(choices=", ".join(METHODS)))
     result = AnalogyEvaluation(vectors.source, str(questions), method)
-    for name, items in read_questions(questions):
+    unknown: dict[str, None] = {}
+    for name, items in read_questions(questions) if sections is None else sections:
         score = SectionScore(name)
         known = [q for q in items if all(w in vectors.index for w in q)]
         score.skipped = len(items) - len(known)
+        unknown.update(dict.fromkeys(w for q in items for w in q if w not in vectors.index))
         for start in range(0, len(known), batch):
             chunk = known[start : start + batch]
             idx = np.array([[vectors.index[w] for w in q] for q in chunk])  # (n, 4): a b c d
@@ -123,7 +133,9 @@ def evaluate(vectors: WordVectors, questions: str | Path, batch: int = 256,
                 score.correct5 += int(d in ranked)
             score.total += len(chunk)
         result.sections.append(score)
+    result.unknown_words = list(unknown)
     if result.total == 0:
         raise InputError(_("no question of {questions} has all four words in the vocabulary of {source}")
-                         .format(questions=questions, source=vectors.source))
+                         .format(questions=questions, source=vectors.source),
+                         _("Unknown words: {words}.").format(words=", ".join(result.unknown_words[:20])))
     return result

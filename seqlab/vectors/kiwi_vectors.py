@@ -48,7 +48,7 @@ ABTT_DIRECTIONS = 1  # all-but-the-top over the word vectors: the mean and one t
 ANCHORS = 300  # anchor morphemes for the recovery (the dimension, 256, plus a margin)
 CHECK_PAIRS = 2000  # random pairs whose cosine must equal Kiwi's own after the recovery
 CHECK_TOLERANCE = 1e-4
-VERSION = 1  # of the recipe above: a change rebuilds the cache
+VERSION = 4  # of the reading and vocabulary rules below (4: other spellings of endings, no fragments)
 _PREDICATES = ("VV", "VA", "VX")  # verb, adjective, auxiliary (Kiwi adds -I/-R for irregular/regular)
 _FINAL = "다"
 
@@ -92,13 +92,14 @@ class Morphemes:
         """(form, tag) -> id, for the first (most frequent) morpheme of each."""
         index: dict[tuple[str, str], int] = {}
         for i, (form, tag) in enumerate(zip(self.forms, self.tags)):
-            index.setdefault((form, tag), i)
+            if form:
+                index.setdefault((form, tag), i)
         return index
 
 
 def _vector_count(kiwi, probe: int) -> int:
     """How many morphemes have a vector: ids past the last one give Kiwi's similarity NaN."""
-    low, high = probe, 1
+    low, high = probe, probe + 1  # low has a vector (the probe itself)
     while not np.isnan(kiwi.morpheme_similarity(probe, high)):
         low, high = high, high * 2
     while high - low > 1:  # low has a vector, high has none
@@ -120,13 +121,12 @@ def _rank(values: np.ndarray) -> int:
     return int(np.argmax(positive[:-1] / positive[1:])) + 1
 
 
-def recover(kiwi=None, progress: Callable[[int, int], None] | None = None, anchors: int = ANCHORS,
+def recover(progress: Callable[[int, int], None] | None = None, anchors: int = ANCHORS,
             seed: int = 0) -> Morphemes:
     """Every morpheme vector of Kiwi's CoNg model, from its cosines (see the module doc); about 25 s."""
-    kiwi = kiwi or kiwi_model()
-    sim = kiwi.morpheme_similarity
-    first = next(i for i in range(1000) if kiwi.morpheme(i).form)  # ids below are placeholders of unknown words
-    count = _vector_count(kiwi, first)
+    sim = kiwi_model().morpheme_similarity
+    count, table = vector_ids()
+    first = next(i for i, (form, _tag) in enumerate(table) if form)  # ids below: placeholders of unknown words
     rng = np.random.default_rng(seed)
     anchor_ids = [int(i) for i in rng.choice(np.arange(first, count), size=anchors, replace=False)]
     gram = np.array([[sim(a, b) for b in anchor_ids] for a in anchor_ids], dtype=np.float64)
@@ -151,33 +151,105 @@ def recover(kiwi=None, progress: Callable[[int, int], None] | None = None, ancho
     if error > CHECK_TOLERANCE:
         raise InputError(_("the recovered Kiwi morpheme vectors differ from Kiwi's own cosines by {error:.2g}")
                          .format(error=error), _("Report this with your kiwipiepy-model version."))
-    morphs = [kiwi.morpheme(i) for i in range(count)]
-    return Morphemes(out, [m.form for m in morphs], [m.tag for m in morphs], error)
+    return Morphemes(out, [form for form, _tag in table], [tag for _form, tag in table], error)
 
 
-def read_words(words: Sequence[str], morphemes: Morphemes, kiwi=None) -> list[list[tuple[int, str, str]] | None]:
-    """Each word's morphemes as (id, form, tag), or None when Kiwi reads a part of it as an unknown word.
+def read_words(words: Sequence[str]) -> list[list[tuple[int, str, str]] | None]:
+    """Each word's morphemes as (vector id, form, tag), or None when a part of it has no vector.
 
-    >>> [[f"{form}/{tag}" for _i, form, tag in r] for r in read_words(["갔다", "자다"], load_morphemes())]
-    ... # doctest: +SKIP
-    [['가/VV', '었/EP', '다/EF'], ['자/VV', '다/EF']]
+    A particle or ending Kiwi writes in a spelling its model has no vector for is read as
+    its other spelling (은 after a consonant is ᆫ after a vowel: :func:`vector_id`).
+
+    >>> [[f"{form}/{tag}" for _i, form, tag in r] for r in read_words(["갔다", "자다", "좋은"])]  # doctest: +SKIP
+    [['가/VV', '었/EP', '다/EF'], ['자/VV', '다/EF'], ['좋/VA', 'ᆫ/ETM']]
     """
-    kiwi = kiwi or kiwi_model()
-    final = morphemes.ids.get((_FINAL, "EF"))
     out: list[list[tuple[int, str, str]] | None] = []
-    for word, candidates in zip(words, kiwi.analyze(list(words), top_n=5)):
-        tokens = _choose(word, [c for c, _score in candidates])
+    for word, candidates in zip(words, kiwi_model().analyze(list(words), top_n=5)):
         reading = []
+        tokens = _choose(word, [c for c, _score in candidates])
         for t in tokens:
-            if t.form == _FINAL and t.tag in ("EF", "EC") and t is tokens[-1] and final is not None:
-                reading.append((final, _FINAL, "EF"))  # the ending of a dictionary form, however Kiwi tags it
-            elif t.oov or t.id is None or t.id >= len(morphemes.forms) or not morphemes.forms[t.id]:
+            if t is tokens[-1] and t.form == _FINAL and t.tag in ("EF", "EC") and len(tokens) > 1:
+                i = vector_index().get((_FINAL, "EF"))  # a dictionary form's ending, however Kiwi tags it
+            else:
+                i = None if t.oov else vector_id(t.form, t.tag, t.id)
+            if i is None:
                 reading = None
                 break
-            else:
-                reading.append((t.id, t.form, t.tag))
+            reading.append((i, *vector_ids()[1][i]))
         out.append(reading or None)
     return out
+
+
+def is_word(reading: list[tuple[int, str, str]]) -> bool:
+    """Whether a reading makes a word of the vocabulary, not one of the fragments in wordfreq's list:
+
+    - it has a content morpheme (not only particles and endings, such as 에서);
+    - it does not stop at a tense or honorific marker (했, 셨);
+    - two or more content morphemes (prefixes such as 대/XPN aside) make a compound noun (서울역,
+      태국어), not pieces of a phrase read
+      as one word (나시 = 나/NP + 시/NNG, 더그 = 더/MAG + 그/MM);
+    - no informal coda (Z_CODA: 했당).
+
+    >>> is_word([(0, "에서", "JKB")]), is_word([(0, "하", "VV"), (1, "었", "EP")]), is_word([(0, "영화", "NNG")])
+    (False, False, True)
+    >>> is_word([(0, "서울", "NNP"), (1, "역", "NNG")]), is_word([(0, "나", "NP"), (1, "시", "NNG")])
+    (True, False)
+    """
+    content = [tag for _i, _f, tag in reading if not _grammatical(tag) and not tag.startswith(("Z", "XP"))]
+    if not content or reading[-1][2] == "EP" or any(tag == "Z_CODA" for _i, _f, tag in reading):
+        return False
+    return len(content) == 1 or all(tag in ("NNG", "NNP", "NNB", "NR") for tag in content)
+
+
+def _grammatical(tag: str) -> bool:
+    return tag[0] in "EJ" or tag.startswith("XS")
+
+
+_ALLOMORPHS = {"와": "과", "과": "와", "가": "이", "를": "을", "는": "은", "랑": "이랑", "나": "이나", "야": "이야",
+               "며": "으며"}  # particle pairs chosen by the preceding sound (after a vowel / a consonant)
+_CODA = {"은": "ᆫ", "을": "ᆯ", "음": "ᆷ", "습": "ᆸ", "는": "ᆫ"}  # 은데 -> ᆫ데, 습니다 -> ᆸ니다, 는다 -> ᆫ다
+
+
+def vector_id(form: str, tag: str, i: int | None) -> int | None:
+    """The id whose vector stands for morpheme ``i`` (form/tag): itself, or for a particle or ending without
+    a vector, the same morpheme in its other spelling (으면 -> 면, 로 -> 으로, 와 -> 과, 은/ETM -> ᆫ/ETM).
+
+    Kiwi writes some particles and endings under ids past its model's vectors; its language model reads
+    them as their other spelling. Content morphemes have no such stand-in: None.
+    """
+    count, table = vector_ids()
+    if i is not None and i < count and table[i][0]:
+        return i
+    if not _grammatical(tag):
+        return None
+    index = vector_index()
+    spellings = [form[1:] if form.startswith("으") else "으" + form, _ALLOMORPHS.get(form, ""),
+                 _CODA.get(form[:1], "") + form[1:] if form[:1] in _CODA else ""]
+    for other in spellings:
+        j = index.get((other, tag)) if other else None
+        if j is not None:
+            return j
+    return None
+
+
+@functools.cache
+def vector_ids() -> tuple[int, list[tuple[str, str]]]:
+    """How many morphemes have a vector (70,488 in kiwipiepy-model 0.24), and id -> (form, tag) for them
+    ('' for the placeholders of unknown words). Needs no recovered vectors."""
+    kiwi = kiwi_model()
+    count = _vector_count(kiwi, next(i for i in range(1000) if kiwi.morpheme(i).form))
+    morphs = [kiwi.morpheme(i) for i in range(count)]
+    return count, [(m.form, m.tag) for m in morphs]
+
+
+@functools.cache
+def vector_index() -> dict[tuple[str, str], int]:
+    """(form, tag) -> the first (most frequent) id with a vector."""
+    index: dict[tuple[str, str], int] = {}
+    for i, (form, tag) in enumerate(vector_ids()[1]):
+        if form:
+            index.setdefault((form, tag), i)
+    return index
 
 
 def _choose(word: str, candidates: list) -> list:
@@ -218,6 +290,14 @@ def compose(morphemes: Morphemes, readings: Sequence[list[tuple[int, str, str]]]
     return l2_normalize(out).astype(np.float32)
 
 
+def recipe_tag() -> str:
+    """A short name of the recipe (version, weights, post-processing) for the cache file: a change rebuilds."""
+    import hashlib
+
+    recipe = repr((VERSION, GRAMMAR_WEIGHT, ABTT_DIRECTIONS, sorted(_ALLOMORPHS.items()), sorted(_CODA.items())))
+    return f"v{VERSION}-{hashlib.sha1(recipe.encode()).hexdigest()[:8]}"
+
+
 def morphemes_path():
     return seqlab_home() / "wordvectors" / f"kiwi-cong-{model_version()}-morphemes.npz"
 
@@ -242,24 +322,10 @@ def pieces(word: str) -> list[str]:
     return [f"{t.form}/{t.tag}" for t in _lone_reading(word)]
 
 
-def unknown_parts(word: str) -> list[str]:
-    """The parts of ``word`` that Kiwi's model has no vector for (read as unknown words): [] when it has all.
-
-    Needs no recovered vectors: Kiwi marks unknown words itself, and ids past its vectors have none.
-    """
-    kiwi = kiwi_model()
-    count = vector_count()
-    return [t.form for t in _lone_reading(word)
-            if not (t.form == _FINAL and t.tag in ("EF", "EC"))
-            and (t.oov or t.id is None or t.id >= count or not kiwi.morpheme(t.id).form)]
+def unknown_parts(word: str) -> list[tuple[str, str]]:
+    """The parts (form, tag) of a lone ``word`` that Kiwi's model has no vector for: [] when it has all."""
+    return [(t.form, t.tag) for t in _lone_reading(word) if t.oov or vector_id(t.form, t.tag, t.id) is None]
 
 
 def _lone_reading(word: str) -> list:
     return _choose(word, [c for c, _score in kiwi_model().analyze(word, top_n=5)])
-
-
-@functools.cache
-def vector_count() -> int:
-    """How many of Kiwi's morphemes have a vector (70,488 in kiwipiepy-model 0.24)."""
-    kiwi = kiwi_model()
-    return _vector_count(kiwi, next(i for i in range(1000) if kiwi.morpheme(i).form))

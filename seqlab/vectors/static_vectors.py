@@ -15,7 +15,7 @@ development list of analogies (docs/benchmarks.md).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -32,6 +32,17 @@ class Recipe:
     layers: tuple[int, ...] = (8,)  # hidden states averaged: 0 = the embeddings' output, i = after layer i
     pieces_only: bool = True  # mean over the word's own pieces only (not <s>, </s> or the prefix)
     abtt: int = 0  # all-but-the-top: subtract the mean, then remove this many top directions (-1: neither)
+
+    def for_depth(self, depth: int) -> Recipe:
+        """The recipe for a model of ``depth`` layers: layers past its last become its upper half
+        (6-12 of 12 layers is 3-6 of MiniLM's 6).
+
+        >>> Recipe(layers=(6, 7, 8, 9, 10, 11, 12)).for_depth(6).layers
+        (3, 4, 5, 6)
+        """
+        if max(self.layers) <= depth:
+            return self
+        return replace(self, layers=tuple(range(depth // 2, depth + 1)))
 
     def describe(self) -> str:
         many = len(self.layers) > 1 and list(self.layers) == list(range(self.layers[0], self.layers[-1] + 1))

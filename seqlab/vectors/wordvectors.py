@@ -36,7 +36,7 @@ from seqlab.i18n import _
 from seqlab.storage import atomic_write_bytes, seqlab_home
 from seqlab.vectors.all_but_the_top import AllButTheTop
 from seqlab.vectors.all_but_the_top import fit as fit_all_but_the_top
-from seqlab.vectors.analogy import METHODS, scores
+from seqlab.vectors.analogy import DEFAULT_METHOD, METHODS, scores
 from seqlab.vectors.pooling import l2_normalize
 from seqlab.vectors.static_vectors import Recipe
 
@@ -45,7 +45,6 @@ VOCAB_VERSION = 2  # 2: Kiwi dictionary/past forms, the word alone at layers 6-1
 KOREAN_WORDS, ENGLISH_WORDS = 30_000, 20_000
 RECIPE = Recipe(prefix="", layers=(6, 7, 8, 9, 10, 11, 12), pieces_only=False, abtt=0)  # chosen on a development list
 # of analogies apart from the shipped set (docs/benchmarks.md, "Word analogies")
-DEFAULT_METHOD = "3cosadd"  # chosen on the same development list
 DEFAULT_WORD_VECTORS = "kiwi"  # the best on the development list (docs/benchmarks.md); e5-small/minilm on request
 
 
@@ -121,18 +120,50 @@ class NeighborsResult(Displayable):
                 "results": [n.to_dict() for n in self.results]}
 
 
+MAX_WORD = 50  # characters: a longer "word" is a phrase or a paste
+
+
+def _visible(text: str) -> str:
+    r"""Invisible and control characters as escapes (a bidi override must not reorder the terminal line).
+
+    >>> _visible("영\u202e화")
+    '영\\u202e화'
+    """
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+
+
+def check_word(word: str) -> str:
+    """The word stripped, or an error for one that is empty, holds spaces or is longer than :data:`MAX_WORD`."""
+    stripped = word.strip()
+    if not stripped:
+        raise InputError(_("the word is empty"), _("Give a word with at least one visible character."))
+    if len(stripped) > MAX_WORD:
+        raise InputError(_("a word of {n:,} characters is too long (at most {max})").format(n=len(stripped),
+                                                                                          max=MAX_WORD),
+                         _("Give one word, not a sentence."))
+    if any(c.isspace() for c in stripped):
+        raise InputError(_("{word!r} is more than one word").format(word=stripped),
+                         _("Give one word, without spaces; an analogy joins words with + and -."))
+    return stripped
+
+
 class UnknownWord(InputError):
     """A word the vectors have no vector for: outside the vocabulary, or read by the model with ``<unk>`` pieces."""
 
     def __init__(self, word: str, source: str, size: int, pieces: list[str], unk: list[str], can_embed: bool = False,
                  morphemes: bool = False):
         self.word, self.pieces, self.unk = word, pieces, unk  # unk: the characters the model reads as <unk>
-        shown = " ".join(pieces) if pieces else word
-        if unk and morphemes:  # Kiwi: parts read as unknown words, which its model has no vector for
+        shown = _visible(" ".join(pieces) if pieces else word)
+        if unk and morphemes:  # Kiwi: parts (form/TAG) its model has no vector for
             message = _("{word!r} is unknown to {source}: Kiwi reads it as {pieces}, and its model has no vector "
-                        "for {parts}").format(word=word, source=source, pieces=shown,
-                                              parts=", ".join(repr(c) for c in unk))
-            hint = _("Kiwi's language model has never seen it: try another word (English words: --model e5-small).")
+                        "for {parts}").format(word=word, source=source, pieces=shown, parts=_visible(", ".join(unk)))
+            tags = {u.rsplit("/", 1)[-1] for u in unk}
+            if "SL" in tags:
+                hint = _("Kiwi's word vectors hold Korean words only: for English words use --model e5-small.")
+            elif all(t.startswith(("S", "W_")) for t in tags):
+                hint = _("Kiwi keeps no vectors for numbers, foreign letters or symbols: give a Korean word.")
+            else:
+                hint = _("Kiwi's language model keeps no vector for it: try another word, or --model e5-small.")
         elif unk:
             message = _("{word!r} is unknown to {source}: the model reads it as the pieces {pieces}, where <unk> "
                         "stands for {chars}, characters it has never seen").format(
@@ -173,8 +204,7 @@ class WordVectors:
         ``embed_oov=None`` follows the vectors' own policy (:attr:`embeds_oov`). A word the model
         reads with ``<unk>`` pieces is always refused (:class:`UnknownWord`).
         """
-        if not word.strip():
-            raise InputError(_("the word is empty"), _("Give a word with at least one visible character."))
+        check_word(word)
         i = self.index.get(word)
         if i is not None:
             return self.vectors[i]
@@ -271,6 +301,7 @@ def from_model(model: str | None = None, progress: Callable[[int, int], None] | 
     if _source_kind(model) == "kiwi":
         return from_kiwi(progress, korean)
     enc = load_encoder(model)
+    recipe = recipe.for_depth(enc.num_layers)  # MiniLM has 6 layers
     korean, english = korean or KOREAN_WORDS, ENGLISH_WORDS if english is None else english
     path = model_vectors_path(enc.name, korean, english, recipe)
     source = f"{enc.name} word vectors"
@@ -325,7 +356,7 @@ def kiwi_vectors_path(korean: int | None = None) -> Path:
     korean = korean or KOREAN_WORDS
     size = "" if korean == KOREAN_WORDS else f"-ko{korean}"
     return seqlab_home() / "wordvectors" / (f"kiwi-cong-{kiwi_vectors.model_version()}-wordfreq{size}"
-                                            f"-v{kiwi_vectors.VERSION}.npz")
+                                            f"-{kiwi_vectors.recipe_tag()}.npz")
 
 
 def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | None = None) -> WordVectors:
@@ -349,18 +380,14 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
         return loaded[0]
 
     def embed(words: list[str]) -> np.ndarray:
-        readings = kv.read_words(words, morphemes())
+        readings = kv.read_words(words)
         missing = [w for w, r in zip(words, readings) if r is None]
         if missing:
-            raise UnknownWord(missing[0], source, 0, kv.pieces(missing[0]), kv.unknown_parts(missing[0]) or
-                              [missing[0]], morphemes=True)
+            raise UnknownWord(missing[0], source, 0, kv.pieces(missing[0]), _parts(missing[0]), morphemes=True)
         return post[0].apply(kv.compose(morphemes(), readings))
 
-    def unknown(word: str) -> list[str]:
-        return kv.unknown_parts(word)
-
     def finish(words: list[str], vectors: np.ndarray) -> WordVectors:
-        return WordVectors(words, vectors, source, embed, unknown, kv.pieces, morphemes=True)
+        return WordVectors(words, vectors, source, embed, _parts, kv.pieces, morphemes=True)
 
     if path.exists():
         with np.load(path, allow_pickle=False) as data:
@@ -371,8 +398,8 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
     words, readings = [], []
     for start in range(0, len(candidates), 2000):
         chunk = candidates[start : start + 2000]
-        for word, reading in zip(chunk, kv.read_words(chunk, morphemes_ready)):
-            if reading is not None:  # a word Kiwi reads with an unknown part has no vector
+        for word, reading in zip(chunk, kv.read_words(chunk)):
+            if reading is not None and kv.is_word(reading):  # no part without a vector, not a bare ending
                 words.append(word)
                 readings.append(reading)
         if progress:
@@ -385,6 +412,13 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
              morpheme_check_error=np.array(morphemes_ready.check_error))
     atomic_write_bytes(path, buffer.getvalue())
     return finish(words, vectors)
+
+
+def _parts(word: str) -> list[str]:
+    """The parts of ``word`` Kiwi's model has no vector for, as ``form/TAG``."""
+    from seqlab.vectors import kiwi_vectors as kv
+
+    return [f"{form}/{tag}" for form, tag in kv.unknown_parts(word)]
 
 
 def _piece_readers(tokenizer) -> tuple[Callable[[str], list[str]], Callable[[str], list[str]]]:
@@ -410,11 +444,13 @@ def refuse_unknown_pieces(words: Sequence[str], model: str | None = None) -> Non
     from seqlab.pretrained.loading import load_tokenizer
     from seqlab.pretrained.registry import resolve
 
+    for word in words:
+        check_word(word)
     if _source_kind(model) == "kiwi":
         from seqlab.vectors import kiwi_vectors as kv
 
         for word in words:
-            unknown = kv.unknown_parts(word)
+            unknown = _parts(word)
             if unknown:
                 raise UnknownWord(word, "Kiwi word vectors", 0, kv.pieces(word), unknown, morphemes=True)
         return
@@ -471,7 +507,17 @@ def is_built(model: str | None = None, korean: int | None = None, english: int |
 
     if _source_kind(model) == "kiwi":
         return kiwi_vectors_path(korean).exists()
-    return model_vectors_path(resolve(model).name, korean, english).exists()
+    spec = resolve(model)
+    try:
+        import json
+
+        from seqlab.pretrained.install import hf_directory
+
+        config = json.loads((Path(hf_directory(spec)) / "config.json").read_text(encoding="utf-8"))
+        recipe = RECIPE.for_depth(int(config["num_hidden_layers"]))
+    except Exception:  # noqa: BLE001  a model not on this machine yet: the build will say what is missing
+        return False
+    return model_vectors_path(spec.name, korean, english, recipe).exists()
 
 
 def ensure(model: str | None = None, progress: Callable[[int, int], None] | None = None) -> WordVectors:

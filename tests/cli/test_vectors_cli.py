@@ -111,7 +111,34 @@ def test_words_kiwi_has_never_seen_are_refused_before_any_build(cli, seqlab_home
     assert code == 1 and not out and "'뷁궯' is unknown to Kiwi word vectors" in err and "no vector" in err
     code, _, err = cli("analogy", "king - man + woman")
     assert code == 1 and "king/SL" in err and "--model e5-small" in err
+    code, _, err = cli("neighbors", "2020")
+    assert code == 1 and "numbers" in err and "e5-small" not in err
     assert (kiwi_vectors_path().exists(), morphemes_path().exists()) == built_before
+
+
+def test_word_vector_options_are_checked_up_front(cli):
+    for args, needle in ((["neighbors", "영화", "--model", "char"], "no word vectors"),
+                         (["analogy", "왕 - 남자 + 여자", "--vectors", "x.model", "-m", "e5-small"], "not both"),
+                         (["neighbors", "영화 관"], "more than one word"),
+                         (["neighbors", "가" * 60], "too long")):
+        code, out, err = cli(*args)
+        assert code in (1, 2) and not out and needle in err, (args, code, err)
+    assert cli("neighbors", "영화", "--model", "char")[0] == 2
+
+
+def test_wordvec_eval_reads_stdin_and_reports_what_it_skipped(cli, tmp_path, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(": s\n가다 갔다 먹다 먹었다\n: none\n뷁 뷁뷁 a b\n"
+                                                                 .encode())))
+    code, out, err = cli("wordvec", "eval", "-", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["total"] == 1 and result["skipped"] == 1, err
+    assert result["sections"][1]["top1"] is None and result["unknown_words"] == ["뷁", "뷁뷁", "a", "b"]
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    code, _, err = cli("wordvec", "eval", str(empty))
+    assert code == 1 and "holds no question" in err
 
 
 def test_plot_png_and_html(tmp_path, cli):

@@ -20,7 +20,7 @@ def small(morphemes):
 
 def test_recovered_vectors_give_back_kiwis_own_cosines(morphemes):
     kiwi = kv.kiwi_model()
-    assert morphemes.vectors.shape == (kv.vector_count(), 256) and morphemes.check_error < 1e-5
+    assert morphemes.vectors.shape == (kv.vector_ids()[0], 256) and morphemes.check_error < 1e-5
     rng = np.random.default_rng(7)
     first = next(i for i, form in enumerate(morphemes.forms) if form)
     for a, b in rng.integers(first, len(morphemes.forms), size=(300, 2)):
@@ -31,7 +31,7 @@ def test_recovered_vectors_give_back_kiwis_own_cosines(morphemes):
     theirs = [m.id for m in kiwi.most_similar_morphemes(king, top_n=5)]
     assert ours.tolist() == theirs
     # past the last vector Kiwi answers NaN: that is how the count is found
-    assert np.isnan(kiwi.morpheme_similarity(first, kv.vector_count()))
+    assert np.isnan(kiwi.morpheme_similarity(first, kv.vector_ids()[0]))
 
 
 def test_rank_is_the_largest_drop_of_the_eigenvalues():
@@ -40,14 +40,31 @@ def test_rank_is_the_largest_drop_of_the_eigenvalues():
 
 
 def test_lone_words_are_read_as_dictionary_forms_when_they_can_be(morphemes):
-    readings = kv.read_words(["자다", "갔다", "사람들", "서울"], morphemes)
+    readings = kv.read_words(["자다", "갔다", "사람들", "서울"])
     assert [[f"{form}/{tag}" for _i, form, tag in r] for r in readings] == [
         ["자/VV", "다/EF"], ["가/VV", "었/EP", "다/EF"], ["사람/NNG", "들/XSN"], ["서울/NNP"]]
-    assert kv.read_words(["뷁궯", "king"], morphemes) == [None, None]
+    assert kv.read_words(["뷁궯", "king", "2020"]) == [None, None, None]
+
+
+def test_endings_in_a_spelling_without_a_vector_are_read_as_their_other_spelling(morphemes):
+    """Kiwi writes 은/ETM, 와/JKB, 으면/EC under ids past its vectors; its model reads them as ᆫ, 과, 면."""
+    readings = kv.read_words(["좋은", "친구와", "먹으면", "좋습니다"])
+    assert [[f"{form}/{tag}" for _i, form, tag in r] for r in readings] == [
+        ["좋/VA", "ᆫ/ETM"], ["친구/NNG", "과/JKB"], ["먹/VV", "면/EC"], ["좋/VA", "ᆸ니다/EF"]]
+    count = kv.vector_ids()[0]
+    assert all(i < count for r in readings for i, _f, _t in r)
+    assert kv.vector_id("그녀", "NP", kv.kiwi_model().tokenize("그녀")[0].id) is None  # a content word: no stand-in
+
+
+def test_the_vocabulary_keeps_words_not_fragments(small):
+    for fragment in ("에서", "했", "나시", "더그"):  # a bare particle, a tense marker, pieces of phrases
+        assert fragment not in small.index
+    for word in ("영화", "갔다", "사람들", "대학교", "서울역"):
+        assert word in small.index or kv.is_word(kv.read_words([word])[0])
 
 
 def test_a_word_vector_is_the_weighted_sum_of_its_morphemes(morphemes):
-    (reading,) = kv.read_words(["갔다"], morphemes)
+    (reading,) = kv.read_words(["갔다"])
     c = morphemes.centred
     by_hand = c[reading[0][0]] + 2.5 * c[reading[1][0]] + 1.0 * c[reading[2][0]]
     np.testing.assert_allclose(kv.compose(morphemes, [reading])[0], by_hand / np.linalg.norm(by_hand), atol=1e-6)
@@ -70,6 +87,10 @@ def test_analogies_neighbours_and_unknown_words(small):
     for word in ("뷁궯", "king"):
         with pytest.raises(UnknownWord, match="no vector for"):
             small.neighbors(word, 3, embed_oov=True)  # no vector can be built from a part Kiwi never saw
+    assert small.neighbors("좋은", 3, embed_oov=True).results  # 은/ETM is read as ᆫ/ETM
+    with pytest.raises(UnknownWord) as info:
+        small.neighbors("영\u202e화", 3)
+    assert "\u202e" not in str(info.value) and "\\u202e" in str(info.value)  # a bidi override is shown escaped
 
 
 def test_the_cache_gives_the_same_vectors(small):
