@@ -79,7 +79,10 @@ def test_resume_after_kill_9_gives_identical_result(corpus, tmp_path):
         read_embeddings(part)
     result = embed_corpus(corpus, part, CONFIG)
     assert result.resumed_from == manifest["rows"]
-    assert read_embeddings(part).tobytes() == read_embeddings(full).tobytes()
+    resumed, whole = read_embeddings(part), read_embeddings(full)
+    differ = sorted({int(i) // 50 for i in np.flatnonzero((resumed != whole).any(axis=1))})
+    assert resumed.tobytes() == whole.tobytes(), (f"shards {differ} differ (by up to {abs(resumed - whole).max():.3g}); "
+                                                  f"the killed run wrote {manifest['rows']} rows")
     assert sorted(p.name for p in part.iterdir()) == sorted(p.name for p in full.iterdir())
 
 
