@@ -113,15 +113,15 @@ def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> 
                 matrix[i] = table[ids].mean(axis=0)
                 covered += 1
     elif init == "kiwi":
-        from seqlab.vectors.kiwi_vectors import load_morphemes
+        from seqlab.vectors.kiwi_vectors import load_morphemes, vector_index
 
-        morphemes = load_morphemes()
+        morphemes, index = load_morphemes(), vector_index()
         if morphemes.centred.shape[1] != config.embed_dim:
             raise InputError(_("Kiwi's morpheme vectors are {dim}-dimensional; use --embed-dim {dim}")
                              .format(dim=morphemes.centred.shape[1]))
         for i, tok in enumerate(tokens[first:], start=first):
             form, _slash, tag = tok.rpartition("/")
-            j = morphemes.ids.get((form, tag)) if form else None
+            j = index.get((form, tag)) if form else None
             if j is not None:
                 matrix[i] = morphemes.centred[j] * np.sqrt(config.embed_dim) * 0.1
                 covered += 1

@@ -23,7 +23,9 @@ the rest; the ending 다 of a dictionary form counts as 다/EF with weight 1. Th
 all-but-the-top with D = 1 over the vocabulary (:mod:`seqlab.vectors.all_but_the_top`).
 A word alone is ambiguous (자다: 자/VV + 다, or the interjection 자 + 다/MAG), so a
 word ending in 다 is read as a predicate stem (+ 었) + 다 whenever Kiwi offers that
-reading among its best five. The weight, D and the reading rule were chosen on a
+reading among its best five; a particle or ending that Kiwi writes in a spelling its
+model keeps no vector for is read as its other spelling (좋은's 은 as ᆫ). The vocabulary
+leaves out fragments (:func:`is_word`). The weight, D and these rules were chosen on a
 development list of analogies, not on the shipped set (docs/benchmarks.md).
 
 >>> GRAMMAR_WEIGHT, ABTT_DIRECTIONS
@@ -86,15 +88,6 @@ class Morphemes:
         from seqlab.vectors.pooling import l2_normalize
 
         return l2_normalize(self.vectors - self.vectors.mean(axis=0)).astype(np.float32)
-
-    @functools.cached_property
-    def ids(self) -> dict[tuple[str, str], int]:
-        """(form, tag) -> id, for the first (most frequent) morpheme of each."""
-        index: dict[tuple[str, str], int] = {}
-        for i, (form, tag) in enumerate(zip(self.forms, self.tags)):
-            if form:
-                index.setdefault((form, tag), i)
-        return index
 
 
 def _vector_count(kiwi, probe: int) -> int:

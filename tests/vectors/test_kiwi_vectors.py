@@ -26,7 +26,7 @@ def test_recovered_vectors_give_back_kiwis_own_cosines(morphemes):
     for a, b in rng.integers(first, len(morphemes.forms), size=(300, 2)):
         assert abs(float(morphemes.vectors[a] @ morphemes.vectors[b]) - kiwi.morpheme_similarity(int(a), int(b))) < 1e-5
     # a neighbour list computed from the recovered vectors is Kiwi's own
-    king = morphemes.ids[("왕", "NNG")]
+    king = kv.vector_index()[("왕", "NNG")]
     ours = np.argsort(-(morphemes.vectors @ morphemes.vectors[king]))[1:6]
     theirs = [m.id for m in kiwi.most_similar_morphemes(king, top_n=5)]
     assert ours.tolist() == theirs
@@ -118,6 +118,6 @@ def test_a_recurrent_classifier_can_start_from_kiwis_morpheme_vectors(morphemes)
     matrix, covered = initial_embedding(config, vocab, seed=0)
     assert covered == 3 and not matrix[vocab.pad_id].any()
     row = matrix[vocab.stoi["영화/NNG"]]
-    np.testing.assert_allclose(row, morphemes.centred[morphemes.ids[("영화", "NNG")]] * np.sqrt(256) * 0.1, atol=1e-6)
+    np.testing.assert_allclose(row, morphemes.centred[kv.vector_index()[("영화", "NNG")]] * np.sqrt(256) * 0.1, atol=1e-6)
     with pytest.raises(InputError, match="--embed-dim 256"):
         initial_embedding(RecurrentConfig(embed_dim=200, embedding_init="kiwi", vocab_size=len(vocab)), vocab, 0)
