@@ -126,15 +126,20 @@ def test_word_vector_options_are_checked_up_front(cli):
     assert cli("neighbors", "영화", "--model", "char")[0] == 2
 
 
-def test_wordvec_eval_reads_stdin_and_reports_what_it_skipped(cli, tmp_path, monkeypatch):
+def test_wordvec_eval_reads_stdin_and_reports_what_it_skipped(cli, tmp_path, monkeypatch, reviews):
     import io
 
-    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(": s\n가다 갔다 먹다 먹었다\n: none\n뷁 뷁뷁 a b\n"
-                                                                 .encode())))
-    code, out, err = cli("wordvec", "eval", "-", "--json")
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(reviews * 2), encoding="utf-8")
+    model = tmp_path / "w2v.model"
+    assert cli("wordvec", "train", "-f", str(corpus), "-o", str(model), "--dim", "16", "--min-count", "3",
+               "--epochs", "1")[0] == 0
+    questions = ": s\n영화 최고 배우 연기\n: none\n뷁 뷁뷁 쓟 꿻\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(questions.encode())))
+    code, out, err = cli("wordvec", "eval", "-", "--vectors", str(model), "--json")  # stdin is read once
     result = json.loads(out)
     assert code == 0 and result["total"] == 1 and result["skipped"] == 1, err
-    assert result["sections"][1]["top1"] is None and result["unknown_words"] == ["뷁", "뷁뷁", "a", "b"]
+    assert result["sections"][1]["top1"] is None and result["unknown_words"] == ["뷁", "뷁뷁", "쓟", "꿻"]
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
     code, _, err = cli("wordvec", "eval", str(empty))
