@@ -1,0 +1,109 @@
+"""What a user types as words: an analogy expression, one word, and the error for a word without a vector.
+
+``parse_expression`` reads ``"왕 - 남자 + 여자"``; ``check_word`` refuses an empty word, a
+phrase or a paste; :class:`UnknownWord` says why a word has no vector (outside the vocabulary,
+or read with parts the model has never seen), with its pieces shown escaped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from seqlab.errors import InputError
+from seqlab.i18n import _
+
+_PIECE = re.compile(r"[+-]|[^\s+-]+")
+
+
+def parse_expression(expression: str) -> tuple[list[str], list[str]]:
+    """``"왕 - 남자 + 여자"`` -> (["왕", "여자"], ["남자"]): words joined by single ``+`` and ``-``, a word first.
+
+    >>> parse_expression("king - man + woman")
+    (['king', 'woman'], ['man'])
+    >>> parse_expression("왕 -- + 여자")
+    Traceback (most recent call last):
+    ...
+    seqlab.errors.InputError: cannot read the analogy '왕 -- + 여자': an operator stands where a word should
+    Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".
+    """
+    pieces = _PIECE.findall(expression)
+    hint = _('Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".')
+    if not pieces:
+        raise InputError(_("the analogy {expression!r} is empty").format(expression=expression), hint)
+    pos, neg = [], []
+    for i, piece in enumerate(pieces):
+        is_op = piece in "+-"
+        if is_op == (i % 2 == 0):  # words at even positions, operators at odd ones
+            where = "an operator stands where a word should" if is_op else "two words follow each other"
+            raise InputError(_("cannot read the analogy {expression!r}: {where}").format(expression=expression,
+                                                                                         where=where), hint)
+        if not is_op:
+            (neg if i > 0 and pieces[i - 1] == "-" else pos).append(piece)
+    if pieces[-1] in "+-":
+        raise InputError(_("cannot read the analogy {expression!r}: it ends with {last!r}")
+                         .format(expression=expression, last=pieces[-1]), hint)
+    if not pos:
+        raise InputError(_("cannot read the analogy {expression!r}: nothing is added").format(expression=expression),
+                         hint)
+    return pos, neg
+
+
+MAX_WORD = 50  # characters: a longer "word" is a phrase or a paste
+
+
+def _visible(text: str) -> str:
+    r"""Invisible and control characters as escapes (a bidi override must not reorder the terminal line).
+
+    >>> _visible("영\u202e화")
+    '영\\u202e화'
+    """
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+
+
+def check_word(word: str) -> str:
+    """The word stripped, or an error for one that is empty, holds spaces or is longer than :data:`MAX_WORD`."""
+    stripped = word.strip()
+    if not stripped:
+        raise InputError(_("the word is empty"), _("Give a word with at least one visible character."))
+    if len(stripped) > MAX_WORD:
+        raise InputError(_("a word of {n:,} characters is too long (at most {max})").format(n=len(stripped),
+                                                                                          max=MAX_WORD),
+                         _("Give one word, not a sentence."))
+    if any(c.isspace() for c in stripped):
+        raise InputError(_("{word!r} is more than one word").format(word=stripped),
+                         _("Give one word, without spaces; an analogy joins words with + and -."))
+    return stripped
+
+
+class UnknownWord(InputError):
+    """A word the vectors have no vector for: outside the vocabulary, or read by the model with ``<unk>`` pieces."""
+
+    def __init__(self, word: str, source: str, size: int, pieces: list[str], unk: list[str], can_embed: bool = False,
+                 morphemes: bool = False):
+        self.word, self.pieces, self.unk = word, pieces, unk  # unk: the characters the model reads as <unk>
+        shown = _visible(" ".join(pieces) if pieces else word)
+        if unk and morphemes:  # Kiwi: parts (form/TAG) its model has no vector for
+            message = _("{word!r} is unknown to {source}: Kiwi reads it as {pieces}, and its model has no vector "
+                        "for {parts}").format(word=word, source=source, pieces=shown, parts=_visible(", ".join(unk)))
+            tags = {u.rsplit("/", 1)[-1] for u in unk}
+            if "SL" in tags:
+                hint = _("Kiwi's word vectors hold Korean words only: for English words use --model e5-small.")
+            elif all(t.startswith(("S", "W_")) for t in tags):
+                hint = _("Kiwi keeps no vectors for numbers, foreign letters or symbols: give a Korean word.")
+            else:
+                hint = _("Kiwi's language model keeps no vector for it: try another word, or --model e5-small.")
+        elif unk:
+            message = _("{word!r} is unknown to {source}: the model reads it as the pieces {pieces}, where <unk> "
+                        "stands for {chars}, characters it has never seen").format(
+                word=word, source=source, pieces=shown, chars=", ".join(repr(c) for c in unk))
+            hint = _("Try another word: a vector built from <unk> would not be this word's.")
+        else:
+            message = _("{word!r} is unknown: it is not in the vocabulary of {source} ({n:,} words)").format(
+                word=word, source=source, n=size)
+            if pieces:
+                message += " " + (_("(Kiwi reads it as {pieces})") if morphemes else
+                                  _("(the model reads it as the pieces {pieces})")).format(pieces=shown)
+            hint = (_("Check the spelling or use a dictionary form (좋다, not 좋은); the command line's --embed-oov "
+                      "builds a vector from its pieces anyway.") if can_embed else
+                    _("Check the spelling, or use vectors that can build any word (FastText, or an embedded model)."))
+        super().__init__(message, hint)
