@@ -9,13 +9,21 @@ from seqlab.vectors.wordvectors import UnknownWord, from_kiwi
 
 @pytest.fixture(scope="module")
 def morphemes(seqlab_home):
-    return kv.load_morphemes()  # recovered once per session (about 25 s), then cached
+    return kv.load_morphemes()  # recovered once per session (about 10 s), then cached
 
 
 @pytest.fixture(scope="module")
 def small(morphemes):
     """The web tests' vocabulary size: 3,000 wordfreq entries (with their dictionary and past forms)."""
     return from_kiwi(korean=3000)
+
+
+def test_the_fast_cosine_is_kiwis_public_one():
+    kiwi = kv.kiwi_model()
+    fast = kv._similarity_by_id(kiwi)
+    assert fast is not kiwi.morpheme_similarity  # the compiled method is found in this kiwipiepy
+    ids = np.random.default_rng(3).integers(1000, kv.vector_ids()[0], size=(200, 2)).tolist()
+    assert [fast(a, b) for a, b in ids] == [kiwi.morpheme_similarity(a, b) for a, b in ids]
 
 
 def test_recovered_vectors_give_back_kiwis_own_cosines(morphemes):
