@@ -11,6 +11,12 @@ from pathlib import Path
 
 import pytest
 
+# torch's OpenMP threads wait for each other by spinning. When the two cores are busy (a subprocess test, another
+# job on a shared CI machine), each parallel region then waits for a thread that is not scheduled: a tiny LSTM test
+# took 183 s instead of 23 s beside one other two-thread job. Passive waiting (sleeping) avoids that. Set before
+# anything imports torch; subprocesses inherit it; a value already in the environment wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_NSMC = Path(__file__).resolve().parents[2] / "shared" / "data" / "nsmc" / "train.tsv"
 KOREAN = "안녕하세요, 오늘 날씨가 정말 좋네요"
