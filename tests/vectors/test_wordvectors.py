@@ -19,10 +19,11 @@ def test_parse_expression():
 
 @pytest.fixture(scope="module")
 def small_model_vectors(tmp_path_factory):
-    """The embedded model's word vectors over a smaller vocabulary (the web tests' size: one build per session)."""
+    """The embedded model's word vectors over a smaller vocabulary (7,888 words; about 35 s to build)."""
     return from_model("e5-small", korean=3000, english=300)
 
 
+@pytest.mark.slow  # the quality of the e5 build (make test-all); the default suite checks its mechanics below
 def test_king_minus_man_plus_woman_is_queen(small_model_vectors):
     result = small_model_vectors.solve("왕 - 남자 + 여자", k=10)
     assert result.results[0].word == "여왕"
@@ -31,22 +32,57 @@ def test_king_minus_man_plus_woman_is_queen(small_model_vectors):
     assert scores == sorted(scores, reverse=True)
 
 
-def test_neighbors_and_words_outside_the_vocabulary(small_model_vectors):
+@pytest.mark.slow
+def test_neighbors_of_a_word_make_sense(small_model_vectors):
     near = [n.word for n in small_model_vectors.neighbors("영화", 10).results]
     assert "영화" not in near and {"드라마", "작품", "배우", "감독", "영상", "film", "movie"} & set(near)
+
+
+WORDS = ["왕", "여왕", "남자", "여자", "왕자", "공주", "아버지", "어머니", "영화", "드라마", "배우", "감독", "학교",
+         "학생", "서울", "도쿄", "한국", "일본", "좋다", "나쁘다", "크다", "작다", "사과", "바나나"]
+
+
+@pytest.fixture(scope="module")
+def tiny_model_vectors():
+    """The e5 build over 24 words (its own cache name: korean=24, english=0), in about a second."""
+    from seqlab.vectors import word_list
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(word_list, "default_word_list", lambda korean, english: word_list.WordList(list(WORDS)))
+        return from_model("e5-small", korean=len(WORDS), english=0)
+
+
+def test_the_model_build_caches_and_answers(tiny_model_vectors):
+    wv = tiny_model_vectors
+    assert wv.words == WORDS and wv.vectors.shape == (len(WORDS), 384)
+    assert np.allclose(np.linalg.norm(wv.vectors, axis=1), 1, atol=1e-5)
+    again = from_model("e5-small", korean=len(WORDS), english=0)  # read back from the cache, not rebuilt
+    assert again.words == WORDS and np.array_equal(again.vectors, wv.vectors)
+    result = wv.solve("왕 - 남자 + 여자", k=5)
+    assert len(result.results) == 5 and not {"왕", "남자", "여자"} & {n.word for n in result.results}
+    scores = [n.score for n in result.results]
+    assert scores == sorted(scores, reverse=True)
+    a, b, c = (wv.vectors[WORDS.index(w)] for w in ("왕", "남자", "여자"))
+    target = (a - b + c) / np.linalg.norm(a - b + c)  # 3CosAdd over unit vectors
+    best = max((w for w in WORDS if w not in ("왕", "남자", "여자")), key=lambda w: wv.vectors[WORDS.index(w)] @ target)
+    assert result.results[0].word == best
+
+
+def test_words_outside_the_vocabulary(tiny_model_vectors):
+    wv = tiny_model_vectors
     # a word outside the vocabulary is reported as unknown, with the pieces the model reads it as
-    assert "블록버스터영화" not in small_model_vectors.index
+    assert "블록버스터영화" not in wv.index
     with pytest.raises(UnknownWord, match="unknown") as info:
-        small_model_vectors.neighbors("블록버스터영화", 3)
+        wv.neighbors("블록버스터영화", 3)
     assert "".join(info.value.pieces).replace("▁", "") == "블록버스터영화" and not info.value.unk
     with pytest.raises(UnknownWord):
-        small_model_vectors.solve("왕 - 남자 + 블록버스터영화")
+        wv.solve("왕 - 남자 + 블록버스터영화")
     # asked for, a contextual model builds the vector of a word it never listed from those pieces
-    result = small_model_vectors.neighbors("블록버스터영화", 3, embed_oov=True)
+    result = wv.neighbors("블록버스터영화", 3, embed_oov=True)
     assert len(result.results) == 3 and not result.in_vocabulary
     # characters the model has never seen (<unk>) give no vector at all
     with pytest.raises(UnknownWord, match="<unk>") as info:
-        small_model_vectors.neighbors("뷁궯", 3, embed_oov=True)
+        wv.neighbors("뷁궯", 3, embed_oov=True)
     assert info.value.unk and "<unk>" in info.value.pieces
 
 
