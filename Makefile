@@ -25,10 +25,14 @@ $(VENV)/.installed-dev: pyproject.toml requirements.lock | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(BIN)/seqlab explain "$(TEXT)"
 
+# The default suite runs in TEST_WORKERS processes (pytest-xdist, one test file per worker at a time): 366 s on
+# two cores (docs/benchmarks.md). Each worker builds its own cache (the e5 conversion, Kiwi's vectors).
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
 	$(BIN)/ruff check seqlab tests benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
