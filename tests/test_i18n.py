@@ -206,3 +206,15 @@ def test_korean_help_is_aligned_and_fits_in_display_columns(path, cli, monkeypat
         if m:
             starts.add(display_width(m.group(1) + m.group(2)))
     assert len(starts) == 1, out
+
+
+def test_word_vector_sources_are_named_in_korean():
+    from seqlab.vectors.word_input import UnknownWord, source_label
+
+    assert source_label("Kiwi word vectors") == "Kiwi word vectors"
+    assert source_label("my_vectors.kv") == "my_vectors.kv"  # a file's name is left as it is
+    with use_language("ko"):
+        assert source_label("Kiwi word vectors") == "Kiwi 단어 벡터"
+        assert source_label("e5-small word vectors") == "e5-small 단어 벡터"
+        error = UnknownWord("블록버스터", "Kiwi word vectors", 27978, ["블록", "버스터"], [], morphemes=True)
+        assert "Kiwi 단어 벡터" in str(error) and "word vectors" not in str(error)

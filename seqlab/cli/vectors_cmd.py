@@ -245,6 +245,7 @@ def register(app: typer.Typer) -> None:
     ):
         from seqlab.render.console import console, json_line
         from seqlab.render.vectors import neighbors_table
+        from seqlab.vectors.word_input import source_label
 
         check_lang(lang)
         in_range("-k", k, 1, MAX_K)
@@ -258,7 +259,7 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print(json_line(result.to_dict()))
         else:
-            title = _("neighbours of {word!r} · {source}").format(word=result.word, source=result.source)
+            title = _("neighbours of {word!r} · {source}").format(word=result.word, source=source_label(result.source))
             if not result.in_vocabulary:
                 title += " · " + _("not in the vocabulary: built from its pieces")
             console().print(neighbors_table(title, result.results))
@@ -274,6 +275,7 @@ def register(app: typer.Typer) -> None:
         from seqlab.render.console import console, json_line
         from seqlab.render.vectors import neighbors_table
         from seqlab.vectors.analogy import METHODS
+        from seqlab.vectors.word_input import source_label
         from seqlab.vectors.wordvectors import parse_expression, refuse_unknown_pieces
 
         check_lang(lang)
@@ -287,7 +289,7 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print(json_line(result.to_dict()))
         else:
-            title = f"{expression}  ≈ ? · {result.source} · {result.method}"
+            title = f"{expression}  ≈ ? · {source_label(result.source)} · {result.method}"
             if result.oov:
                 title += " · " + _("built from pieces: {words}").format(words=", ".join(result.oov))
             score = _("3CosMul score") if result.method == "3cosmul" else None

@@ -25,6 +25,7 @@ from seqlab.i18n import _
 from seqlab.render import view_records as vr
 from seqlab.render.fragments import fragment
 from seqlab.render.rounding import rounded
+from seqlab.vectors.word_input import source_label
 
 MAX_PLAIN_CHARS = 6000  # text/plain of a record: the terminal rendering, cut by lines beyond this
 WIDGET_VIEWS = ("trace", "attention_layers")  # views that come as a widget where anywidget is installed
@@ -83,7 +84,7 @@ def _similarity(rec):
 
 def _words(rec):
     head = rec.expression if hasattr(rec, "expression") else rec.word
-    lines = [f"{head} ({rec.source})"] + [f"  {i + 1:>2}. {n.word}  {n.score:.4f}" for i, n in enumerate(rec.results)]
+    lines = [f"{head} ({source_label(rec.source)})"] + [f"  {i + 1:>2}. {n.word}  {n.score:.4f}" for i, n in enumerate(rec.results)]
     return (*vr.words_parts(rec), "\n".join(lines))
 
 

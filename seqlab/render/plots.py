@@ -17,6 +17,7 @@ import numpy as np
 from seqlab.errors import InputError
 from seqlab.i18n import _, current
 from seqlab.storage import atomic_write_bytes, atomic_write_text
+from seqlab.vectors.word_input import source_label
 
 
 def korean_matplotlib():
@@ -102,7 +103,7 @@ def write_scatter(projection, out: str | Path, sentences: bool = False) -> Path:
     out = check_plot_path(out)
     labels, points = projection.labels, projection.points
     title = (_("{n} sentences") if sentences else _("{n} words")).format(n=len(labels))
-    subtitle = f"{projection.source} · {projection.method.upper()}"
+    subtitle = f"{source_label(projection.source)} · {projection.method.upper()}"
     if projection.explained:
         subtitle += " · " + _("explained variance {a:.1%} + {b:.1%}").format(a=projection.explained[0],
                                                                              b=projection.explained[1])

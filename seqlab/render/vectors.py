@@ -12,6 +12,7 @@ from seqlab.i18n import _
 from seqlab.render.console import elide
 from seqlab.render.tokens import visible
 from seqlab.vectors.record import EmbeddingRecord
+from seqlab.vectors.word_input import source_label
 
 
 def shape_lines(record: EmbeddingRecord, max_tokens: int = 16) -> list[str]:
@@ -151,7 +152,7 @@ def _percent(value: float | None) -> str:
 
 def analogy_eval_table(result) -> Table:
     """Analogy accuracy per section: top-1 (the answer ranked first) and top-5."""
-    table = Table(title=_("analogy accuracy · {source} · {method}").format(source=result.source,
+    table = Table(title=_("analogy accuracy · {source} · {method}").format(source=source_label(result.source),
                                                                           method=result.method), title_justify="left")
     for col, justify in ((_("section"), "left"), (_("asked"), "right"), (_("skipped (OOV)"), "right"),
                          ("top-1", "right"), ("top-5", "right")):

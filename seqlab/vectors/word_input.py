@@ -75,6 +75,20 @@ def check_word(word: str) -> str:
     return stripped
 
 
+SOURCE_SUFFIX = " word vectors"  # what every source's name ends with in records and JSON ("Kiwi word vectors")
+
+
+def source_label(source: str) -> str:
+    """A word-vector source's name in the interface language, for display (records and JSON keep the English name).
+
+    >>> source_label("Kiwi word vectors")
+    'Kiwi word vectors'
+    """
+    if source.endswith(SOURCE_SUFFIX):
+        return _("{name} word vectors").format(name=source[: -len(SOURCE_SUFFIX)])
+    return source
+
+
 class UnknownWord(InputError):
     """A word the vectors have no vector for: outside the vocabulary, or read by the model with ``<unk>`` pieces."""
 
@@ -82,6 +96,7 @@ class UnknownWord(InputError):
                  morphemes: bool = False):
         self.word, self.pieces, self.unk = word, pieces, unk  # unk: the characters the model reads as <unk>
         shown = _visible(" ".join(pieces) if pieces else word)
+        source = source_label(source)
         if unk and morphemes:  # Kiwi: parts (form/TAG) its model has no vector for
             message = _("{word!r} is unknown to {source}: Kiwi reads it as {pieces}, and its model has no vector "
                         "for {parts}").format(word=word, source=source, pieces=shown, parts=_visible(", ".join(unk)))
