@@ -128,7 +128,7 @@ def _similarity_by_id(kiwi) -> Callable[[int, int], float]:
 
 def recover(progress: Callable[[int, int], None] | None = None, anchors: int = ANCHORS,
             seed: int = 0) -> Morphemes:
-    """Every morpheme vector of Kiwi's CoNg model, from its cosines (see the module doc); about 10 s."""
+    """Every morpheme vector of Kiwi's CoNg model, from its cosines (see the module doc); about 10 to 15 s."""
     kiwi = kiwi_model()
     sim = _similarity_by_id(kiwi)
     count, table = vector_ids()
