@@ -269,7 +269,7 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
     """Kiwi's word vectors over the Korean words of the default vocabulary (:mod:`seqlab.vectors.kiwi_vectors`).
 
     The first build recovers Kiwi's morpheme vectors (``progress(done, total)`` over its morphemes, about
-    25 s), then composes every word (``progress`` over the words); both are cached.
+    10 to 15 s), then composes every word (``progress`` over the words); both are cached.
     """
     from seqlab.vectors import kiwi_vectors as kv
     from seqlab.vectors.word_list import default_word_list
