@@ -39,7 +39,7 @@ from seqlab.vectors.all_but_the_top import fit as fit_all_but_the_top
 from seqlab.vectors.analogy import DEFAULT_METHOD, METHODS, scores
 from seqlab.vectors.pooling import l2_normalize
 from seqlab.vectors.static_vectors import Recipe
-from seqlab.vectors.word_input import UnknownWord, check_word, parse_expression
+from seqlab.vectors.word_input import SOURCE_SUFFIX, UnknownWord, check_word, parse_expression
 
 VOCAB_VERSION = 2  # 2: Kiwi dictionary/past forms, the word alone at layers 6-12, mean removed (1: "query: " + mean)
 KOREAN_WORDS, ENGLISH_WORDS = 30_000, 20_000
@@ -210,7 +210,7 @@ def from_model(model: str | None = None, progress: Callable[[int, int], None] | 
     recipe = recipe.for_depth(enc.num_layers)  # MiniLM has 6 layers
     korean, english = korean or KOREAN_WORDS, ENGLISH_WORDS if english is None else english
     path = model_vectors_path(enc.name, korean, english, recipe)
-    source = f"{enc.name} word vectors"
+    source = f"{enc.name}{SOURCE_SUFFIX}"
     post: list[AllButTheTop] = []
 
     def embed(words: list[str]) -> np.ndarray:
@@ -276,7 +276,7 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
 
     korean = korean or KOREAN_WORDS
     path = kiwi_vectors_path(korean)
-    source = "Kiwi word vectors"
+    source = f"Kiwi{SOURCE_SUFFIX}"
     loaded: list = []  # the recovered morpheme vectors, loaded on first need
     post: list[AllButTheTop] = []
 
@@ -358,7 +358,7 @@ def refuse_unknown_pieces(words: Sequence[str], model: str | None = None) -> Non
         for word in words:
             unknown = _parts(word)
             if unknown:
-                raise UnknownWord(word, "Kiwi word vectors", 0, kv.pieces(word), unknown, morphemes=True)
+                raise UnknownWord(word, f"Kiwi{SOURCE_SUFFIX}", 0, kv.pieces(word), unknown, morphemes=True)
         return
     spec = resolve(model)
     if spec.kind != "hf":
@@ -367,7 +367,7 @@ def refuse_unknown_pieces(words: Sequence[str], model: str | None = None) -> Non
     for word in words:
         unknown = unknown_chars(word)
         if unknown:
-            raise UnknownWord(word, f"{spec.name} word vectors", 0, pieces(word), unknown)
+            raise UnknownWord(word, f"{spec.name}{SOURCE_SUFFIX}", 0, pieces(word), unknown)
 
 
 def from_gensim(path: str | Path) -> WordVectors:
