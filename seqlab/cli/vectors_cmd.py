@@ -310,7 +310,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
-        from seqlab.render.plots import check_plot_path, write_scatter
+        from seqlab.render.plots import SPREAD_MAX, check_plot_path, labels_spread, write_scatter
         from seqlab.vectors.projection import METHODS, project_items
 
         check_lang(lang)
@@ -324,10 +324,16 @@ def register(app: typer.Typer) -> None:
         else:
             proj = project_items(labels, _word_vectors(vectors, model), method)
         path = write_scatter(proj, out, sentences)
+        spread = labels_spread(len(proj.labels))
         if json_out:
-            print(json_line({**proj.to_dict(), "path": str(path)}))
+            print(json_line({**proj.to_dict(), "path": str(path), "labels_spread": spread}))
         else:
             console().print(_("wrote {path}").format(path=path), highlight=False)
+            if not spread:
+                console(stderr=True).print(_(
+                    "note: {n} points; labels are moved apart only up to {max} points, so some may overlap (in the "
+                    "HTML file, hover a point for its label).").format(n=len(proj.labels), max=SPREAD_MAX),
+                    highlight=False)
 
     wv_app = group(_("Train and evaluate Word2Vec/FastText word vectors (gensim)."))
     app.add_typer(wv_app, name="wordvec")

@@ -40,6 +40,40 @@ def save_figure(fig, path: Path) -> Path:
     return atomic_write_bytes(path, buffer.getvalue())
 
 
+LABEL_CHARS = 24  # longer labels are cut, with "…"
+LEADER_PX = 14  # a label moved further than this from its point gets a thin line back to it
+SPREAD_MAX = 40  # labels spread apart up to this many points (adjustText: about 3 s for 50 on 2 cores, 25 s for 80)
+
+
+def short_label(label: str) -> str:
+    """
+    >>> short_label("가" * 30)[-2:], len(short_label("가" * 30))
+    ('가…', 24)
+    """
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+
+
+def spread_labels(ax, texts: list, points: np.ndarray) -> None:
+    """Move ``texts`` (already on ``ax``, one beside each point) until no two overlap and none covers a point.
+
+    adjustText's iterative repulsion (Flyamer, ``adjustText``); a label that moved away from its
+    point gets a grey leader line. A fixed number of iterations, so the same input always gives
+    the same picture. Above :data:`SPREAD_MAX` points the labels stay beside their points (the
+    repulsion grows with the square of the count); :func:`labels_spread` says which.
+    """
+    from adjustText import adjust_text
+
+    if len(texts) < 2 or not labels_spread(len(texts)):
+        return
+    adjust_text(texts, x=points[:, 0], y=points[:, 1], ax=ax, iter_lim=300,
+                arrowprops={"arrowstyle": "-", "color": "0.55", "lw": 0.6}, min_arrow_len=LEADER_PX)
+
+
+def labels_spread(n: int) -> bool:
+    """Whether a scatter of ``n`` points gets its labels moved apart (else they may overlap)."""
+    return n <= SPREAD_MAX
+
+
 def scatter_png(labels: list[str], points: np.ndarray, path: Path, title: str, groups: list[str] | None = None) -> Path:
     plt = korean_matplotlib()
     fig, ax = plt.subplots(figsize=(8, 6.5))
@@ -48,9 +82,8 @@ def scatter_png(labels: list[str], points: np.ndarray, path: Path, title: str, g
     for gi, key in enumerate(keys):
         sel = [i for i in range(len(labels)) if groups is None or groups[i] == key]
         ax.scatter(points[sel, 0], points[sel, 1], s=28, color=colors(gi % 10), label=key, alpha=0.85)
-    for (x, y), label in zip(points, labels):
-        ax.annotate(label if len(label) <= 24 else label[:23] + "…", (x, y), textcoords="offset points",
-                    xytext=(4, 3), fontsize=9)
+    texts = [ax.text(x, y, short_label(label), fontsize=9) for (x, y), label in zip(points, labels)]
+    spread_labels(ax, texts, points)
     if groups:
         ax.legend(loc="best", fontsize=8)
     ax.set_title(title)
@@ -60,23 +93,50 @@ def scatter_png(labels: list[str], points: np.ndarray, path: Path, title: str, g
     return path
 
 
+def svg_label_positions(xy: np.ndarray, labels: list[str], width: int, height: int, font_px: float) -> np.ndarray:
+    """Where each label of an SVG scatter goes (its text's left baseline, in the SVG's pixels, y down).
+
+    The same :func:`spread_labels` as the PNG, run on an off-screen matplotlib figure of the
+    SVG's size in pixels, with the page's font at the same pixel size.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    korean_matplotlib()  # the Hangul font, so the text widths are the page's
+    fig = Figure(figsize=(width / 100, height / 100), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(height, 0)  # y grows downwards, as in SVG
+    ax.axis("off")
+    ax.scatter(xy[:, 0], xy[:, 1], s=20)
+    texts = [ax.text(x + 6, y - 5, label, fontsize=font_px * 72 / 100) for (x, y), label in zip(xy, labels)]
+    spread_labels(ax, texts, xy)
+    return np.array([t.get_position() for t in texts], dtype=float).reshape(len(labels), 2)
+
+
 def scatter_html(labels: list[str], points: np.ndarray, path: Path, title: str, subtitle: str = "") -> Path:
-    width, height, pad = 900, 640, 50
+    width, height, pad, font_px = 900, 640, 50, 12
     lo, hi = points.min(axis=0), points.max(axis=0)
     span = np.where(hi - lo > 0, hi - lo, 1.0)
     xy = pad + (points - lo) / span * np.array([width - 2 * pad, height - 2 * pad])
     xy[:, 1] = height - xy[:, 1]
+    shown = [short_label(label) for label in labels]
+    at = svg_label_positions(xy, shown, width, height, font_px)
     marks = []
-    for (x, y), (px, py), label in zip(xy, points, labels):
+    for (x, y), (tx, ty), (px, py), label, text in zip(xy, at, points, labels, shown):
         tip = html.escape(f"{label}  ({px:.3f}, {py:.3f})")
-        marks.append(f'<g><title>{tip}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="4.5"/>'
-                     f'<text x="{x + 6:.1f}" y="{y - 5:.1f}">{html.escape(label[:40])}</text></g>')
+        leader = (f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{tx:.1f}" y2="{ty - font_px / 3:.1f}"/>'
+                  if math.hypot(tx - x - 6, ty - y + 5) > LEADER_PX else "")
+        marks.append(f'<g><title>{tip}</title>{leader}<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5"/>'
+                     f'<text x="{tx:.1f}" y="{ty:.1f}">{html.escape(text)}</text></g>')
     doc = f"""<!doctype html>
 <html lang="{current()}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>
 body {{ font-family: "NanumGothic", "Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif; margin: 24px; }}
 svg {{ border: 1px solid #ccc; background: #fff; }} circle {{ fill: #1f77b4; opacity: .8; }}
-g:hover circle {{ fill: #d62728; r: 7; }} text {{ font-size: 12px; fill: #222; }}
+g:hover circle {{ fill: #d62728; r: 7; }} text {{ font-size: {font_px}px; fill: #222; }}
+line {{ stroke: #999; stroke-width: .8; }}
 </style></head><body>
 <h2>{html.escape(title)}</h2><p>{html.escape(subtitle)}</p>
 <svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img">{''.join(marks)}</svg>

@@ -1,3 +1,4 @@
+import json
 import re
 
 import numpy as np
@@ -55,3 +56,55 @@ def test_png_and_self_contained_html(tmp_path):
     assert "여왕" in page and "<svg" in page and not re.search(r"(src|href)=\"https?:", page)
     with pytest.raises(InputError):
         write_scatter(projection, tmp_path / "w.jpg")
+
+
+def _overlapping_pairs(boxes) -> int:
+    return sum(boxes[i].overlaps(boxes[j]) for i in range(len(boxes)) for j in range(i + 1, len(boxes)))
+
+
+def test_crowded_labels_are_moved_apart_in_png_and_html():
+    """Words whose points nearly coincide (close vectors): their labels must not be drawn on top of each other."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+    from matplotlib.transforms import Bbox
+
+    from seqlab.render.plots import korean_matplotlib, spread_labels, svg_label_positions
+
+    labels = ["왕", "여왕", "왕비", "왕자", "공주", "남자", "여자", "아버지", "어머니", "아들", "딸", "형"]
+    points = np.random.default_rng(0).normal(size=(len(labels), 2)) * 0.02
+    points[:6] += 1.0  # two tight clusters
+    plt = korean_matplotlib()
+    fig, ax = plt.subplots(figsize=(8, 6.5))
+    ax.scatter(points[:, 0], points[:, 1])
+    texts = [ax.text(x, y, label, fontsize=9) for (x, y), label in zip(points, labels)]
+    fig.canvas.draw()
+    before = _overlapping_pairs([t.get_window_extent() for t in texts])
+    spread_labels(ax, texts, points)
+    fig.canvas.draw()
+    after = _overlapping_pairs([t.get_window_extent() for t in texts])
+    plt.close(fig)
+    assert before > 10 and after == 0
+    # the HTML scatter: the same placement in the SVG's pixels; each label measured at the page's 12 px
+    xy = 50 + (points - points.min(0)) / np.ptp(points, 0) * [800, 540]
+    at = svg_label_positions(xy, labels, 900, 640, 12)
+    font = FontProperties(family=plt.rcParams["font.family"], size=12)  # NanumGothic at 12 units: sizes in px
+    size = {label: TextToPath().get_text_width_height_descent(label, font, ismath=False) for label in labels}
+    boxes = [Bbox([[x + 0.5, y - size[label][1] + 0.5], [x + size[label][0] - 0.5, y + size[label][2] - 0.5]])
+             for (x, y), label in zip(at, labels)]  # each glyph box, less half a pixel of anti-aliasing each side
+    assert _overlapping_pairs(boxes) == 0
+    assert np.all((at >= 0) & (at <= [900, 640]))  # still inside the picture
+
+
+def test_plot_says_when_labels_are_not_moved_apart(tmp_path, cli):
+    from seqlab.render.plots import SPREAD_MAX
+
+    words = [f"w{i}" for i in range(SPREAD_MAX + 1)]
+    vectors = tmp_path / "v.txt"
+    rng = np.random.default_rng(0)
+    vectors.write_text(f"{len(words)} 4\n" + "".join(f"{w} {' '.join(map(str, rng.normal(size=4)))}\n" for w in words),
+                       encoding="utf-8")
+    code, _out, err = cli("plot", *words, "--vectors", str(vectors), "--out", str(tmp_path / "p.html"), "--lang", "en")
+    err = " ".join(err.split())
+    assert code == 0 and f"{SPREAD_MAX + 1} points" in err and "may overlap" in err
+    code, out, _err = cli("plot", *words[:3], "--vectors", str(vectors), "--out", str(tmp_path / "q.html"), "--json")
+    assert code == 0 and json.loads(out)["labels_spread"] is True
