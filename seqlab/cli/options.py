@@ -171,9 +171,10 @@ def _texts_of_lines(source, lines: list[str], allow_empty: bool) -> list[str]:
     (or, with ``allow_empty``, kept as empty records so that output line k answers input line k)."""
     from seqlab.errors import InputError
     from seqlab.render.console import console
+    from seqlab.text.unicode import has_visible
 
     name = _("standard input") if str(source) == "-" else str(source)
-    blank = [k for k, text in enumerate(lines, start=1) if not text.strip()]
+    blank = [k for k, text in enumerate(lines, start=1) if not has_visible(text)]
     if len(blank) == len(lines):
         raise InputError(_("{name} has no text (no lines, or only blank ones)").format(name=name),
                          _("Give one text per line."))
@@ -182,14 +183,15 @@ def _texts_of_lines(source, lines: list[str], allow_empty: bool) -> list[str]:
         note = (_("note: {n} blank line(s) of {name} kept as empty texts (lines {where})") if allow_empty else
                 _("note: {n} blank line(s) of {name} skipped (lines {where})"))
         console(stderr=True).print(note.format(n=len(blank), name=name, where=where), highlight=False)
-    return lines if allow_empty else [text for text in lines if text.strip()]
+    return lines if allow_empty else [text for text in lines if has_visible(text)]
 
 
 def require_text(text: str, what: str | None = None) -> str:
-    """An empty or whitespace-only text is an input error wherever a text is the subject."""
+    """An empty text, or one of only spaces or invisible characters, is an input error wherever a text is the subject."""
     from seqlab.errors import InputError
+    from seqlab.text.unicode import has_visible
 
-    if not text.strip():
+    if not has_visible(text):
         raise InputError(_("{what} is empty").format(what=what or _("the text")),
                          _("Give a text with at least one visible character."))
     return text

@@ -155,6 +155,15 @@ def normalize(text: str, form: str = "NFC") -> NormalizedText:
     return NormalizedText(text, normalized, form, np.concatenate(starts), np.concatenate(ends))
 
 
+def has_visible(text: str) -> bool:
+    """True when ``text`` has a character that shows: not only spaces, zero-width or other invisible characters.
+
+    >>> has_visible(" 가 "), has_visible(" \u200b\u200b\t"), has_visible("\u202e"), has_visible("")
+    (True, False, False, False)
+    """
+    return any(not c.isspace() and unicodedata.category(c)[0] not in "CZ" for c in text)
+
+
 def has_surrogates(text: str) -> bool:
     """True when ``text`` holds a lone surrogate (invalid Unicode)."""
     return _SURROGATE.search(text) is not None

@@ -20,6 +20,11 @@ def parse_expression(expression: str) -> tuple[list[str], list[str]]:
 
     >>> parse_expression("king - man + woman")
     (['king', 'woman'], ['man'])
+    >>> parse_expression("아버지 - 아버지")[1]
+    Traceback (most recent call last):
+    ...
+    seqlab.errors.InputError: the analogy '아버지 - 아버지' cancels out: every word is added and subtracted as often
+    Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".
     >>> parse_expression("왕 -- + 여자")
     Traceback (most recent call last):
     ...
@@ -34,7 +39,7 @@ def parse_expression(expression: str) -> tuple[list[str], list[str]]:
     for i, piece in enumerate(pieces):
         is_op = piece in "+-"
         if is_op == (i % 2 == 0):  # words at even positions, operators at odd ones
-            where = "an operator stands where a word should" if is_op else "two words follow each other"
+            where = _("an operator stands where a word should") if is_op else _("two words follow each other")
             raise InputError(_("cannot read the analogy {expression!r}: {where}").format(expression=expression,
                                                                                          where=where), hint)
         if not is_op:
@@ -45,6 +50,9 @@ def parse_expression(expression: str) -> tuple[list[str], list[str]]:
     if not pos:
         raise InputError(_("cannot read the analogy {expression!r}: nothing is added").format(expression=expression),
                          hint)
+    if sorted(pos) == sorted(neg):  # 아버지 - 아버지: the sum is the zero vector, every cosine would be 0
+        raise InputError(_("the analogy {expression!r} cancels out: every word is added and subtracted as often")
+                         .format(expression=expression), hint)
     return pos, neg
 
 
@@ -61,9 +69,11 @@ def _visible(text: str) -> str:
 
 
 def check_word(word: str) -> str:
-    """The word stripped, or an error for one that is empty, holds spaces or is longer than :data:`MAX_WORD`."""
+    """The word stripped, or an error for one that is empty (or invisible), holds spaces or is longer than :data:`MAX_WORD`."""
+    from seqlab.text.unicode import has_visible
+
     stripped = word.strip()
-    if not stripped:
+    if not has_visible(stripped):
         raise InputError(_("the word is empty"), _("Give a word with at least one visible character."))
     if len(stripped) > MAX_WORD:
         raise InputError(_("a word of {n:,} characters is too long (at most {max})").format(n=len(stripped),
@@ -102,11 +112,13 @@ class UnknownWord(InputError):
                         "for {parts}").format(word=word, source=source, pieces=shown, parts=_visible(", ".join(unk)))
             tags = {u.rsplit("/", 1)[-1] for u in unk}
             if "SL" in tags:
-                hint = _("Kiwi's word vectors hold Korean words only: for English words use --model e5-small.")
+                hint = _("Kiwi's word vectors hold Korean words only: for English words use e5-small's word vectors "
+                         "(on the command line: --model e5-small).")
             elif all(t.startswith(("S", "W_")) for t in tags):
                 hint = _("Kiwi keeps no vectors for numbers, foreign letters or symbols: give a Korean word.")
             else:
-                hint = _("Kiwi's language model keeps no vector for it: try another word, or --model e5-small.")
+                hint = _("Kiwi's language model keeps no vector for it: try another word, or e5-small's word vectors "
+                         "(on the command line: --model e5-small).")
         elif unk:
             message = _("{word!r} is unknown to {source}: the model reads it as the pieces {pieces}, where <unk> "
                         "stands for {chars}, characters it has never seen").format(
@@ -118,7 +130,7 @@ class UnknownWord(InputError):
             if pieces:
                 message += " " + (_("(Kiwi reads it as {pieces})") if morphemes else
                                   _("(the model reads it as the pieces {pieces})")).format(pieces=shown)
-            hint = (_("Check the spelling or use a dictionary form (좋다, not 좋은); the command line's --embed-oov "
+            hint = (_("Check the spelling or use a dictionary form (좋다, not 좋은); on the command line, --embed-oov "
                       "builds a vector from its pieces anyway.") if can_embed else
                     _("Check the spelling, or use vectors that can build any word (FastText, or an embedded model)."))
         super().__init__(message, hint)

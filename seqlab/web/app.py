@@ -52,6 +52,13 @@ from seqlab.web.service import SAMPLE, SECOND, ServeConfig, Service
 STATIC = Path(__file__).parent / "static"
 
 
+def dejavu_font() -> Path:
+    """DejaVu Sans, from matplotlib's own fonts (a dependency): the page takes only its backslash."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+
+
 def nanum_font() -> Path | None:
     """NanumGothic for the page (Hangul without a CDN), from the copy koreanize-matplotlib bundles.
 
@@ -229,6 +236,10 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
         if font is None:
             return errors.body(404, _("no NanumGothic font is available"), _("Install koreanize-matplotlib."))
         return FileResponse(font, media_type="font/ttf", headers={"Cache-Control": "max-age=86400"})
+
+    @app.api_route("/static/fonts/DejaVuSans.ttf", methods=["GET", "HEAD"], include_in_schema=False)
+    async def dejavu():  # the page's backslash (NanumGothic draws U+005C as the won sign)
+        return FileResponse(dejavu_font(), media_type="font/ttf", headers={"Cache-Control": "max-age=86400"})
 
     @app.get("/redoc", include_in_schema=False)
     async def redoc():

@@ -7,6 +7,7 @@
   first (up to :data:`DRAIN_LIMIT`), and the answer says ``Connection: close``:
   a client that sends its whole body before reading (Python's urllib) would
   otherwise see its connection reset instead of the 413.
+- **HEAD.** Answered like GET (status and headers, no body) on every route that answers GET.
 - **Language.** ``?lang=``, then the page's toggle (the ``seqlab_lang`` cookie),
   then ``Accept-Language``; error messages follow it. A bad ``?lang=`` is a 422.
 
@@ -90,7 +91,9 @@ class Guard:
                 return await answer(send, 422, _("unknown language {value!r}").format(value=bad_lang),
                                     _("Use ?lang=ko or ?lang=en."))
             scope.setdefault("state", {})["lang"] = lang
-            if scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE") and "content-length" not in headers \
+            if scope["method"] == "HEAD":  # every GET resource answers HEAD: the same status and headers, no body
+                return await self.app({**scope, "method": "GET"}, receive, headers_only(send))
+            if scope["method"] in ("GET", "OPTIONS", "DELETE") and "content-length" not in headers \
                     and "transfer-encoding" not in headers:
                 return await self.app(scope, receive, send)
             length = headers.get("content-length")
@@ -125,6 +128,19 @@ class Guard:
         return await answer(send, 413, _("the request body is over {kb} KB").format(kb=self.max_body // 1024),
                             _("Send a shorter text: each text field takes at most {n:,} characters.").format(n=MAX_TEXT),
                             close=True)
+
+
+def headers_only(send):
+    """``send`` for a HEAD request answered by a GET route: the status and headers pass, the body does not."""
+
+    async def wrapped(message):
+        if message["type"] != "http.response.body":
+            return await send(message)
+        if not message.get("more_body", False):
+            return await send({"type": "http.response.body", "body": b"", "more_body": False})
+        return None
+
+    return wrapped
 
 
 async def drain(receive, headers: dict[str, str]) -> None:

@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from seqlab.text.unicode import has_visible
+
 MAX_TEXT = 2000  # characters per text field (documented in the README)
 
 
@@ -19,7 +21,7 @@ class _Body(BaseModel):
 
 
 def _visible(value: str) -> str:
-    if not value.strip():
+    if not has_visible(value):  # spaces and zero-width characters alone are empty too
         raise PydanticCustomError("empty_text", "empty")  # the error handler words it for a person
     return value
 

@@ -111,6 +111,9 @@ BAD = [
     ("post", "/api/attention", {"json": {"text": "x", "layer": 40}}, 400),
     ("post", "/api/attention", {"json": {"text": "x", "head": "mean"}}, 422),
     ("post", "/api/analogy", {"json": {"expression": "- 남자"}}, 400),
+    ("post", "/api/analogy", {"json": {"expression": "아버지 - 아버지"}}, 400),  # cancels out: all cosines would be 0
+    ("post", "/api/tokenize", {"json": {"text": "\u200b\u200b"}}, 422),  # zero-width characters only
+    ("post", "/api/neighbors", {"json": {"word": "\u200b"}}, 422),
     ("post", "/api/neighbors", {"json": {"word": ""}}, 422),
     ("post", "/api/predict", {"json": {"text": "좋다"}}, 400),
     ("get", "/api/nothing", {}, 404),
@@ -385,3 +388,24 @@ def test_concurrent_encoder_requests_share_forward_passes_with_the_same_numbers(
             np.testing.assert_allclose(got["heatmap"], alone[key]["heatmap"], atol=2e-3)
     texts_run = batcher.texts - carried
     assert texts_run == 36 + 2 * 12 and batcher.batches - passes < 48  # fewer passes than requests
+
+
+def test_head_answers_like_get_on_every_get_route(server):
+    """Not only the page: the docs, the API's GET routes and the static files answer HEAD (status, headers, no body)."""
+    for path in ("/", "/docs", "/redoc", "/openapi.json", "/api/models", "/api/wordvectors", "/static/app.js",
+                 "/static/views.js", "/static/fonts/DejaVuSans.ttf"):
+        with urllib.request.urlopen(server + path, timeout=30) as got:
+            length = len(got.read())
+            kind = got.headers["content-type"]
+        with urllib.request.urlopen(urllib.request.Request(server + path, method="HEAD"), timeout=30) as head:
+            assert head.status == 200 and head.read() == b"", path
+            assert head.headers["content-type"] == kind, path
+            if head.headers.get("content-length") is not None:
+                assert int(head.headers["content-length"]) == length, path
+
+
+def test_analogy_errors_are_in_the_readers_language_without_command_line_advice(client):
+    r = client.post("/api/analogy?lang=ko", json={"expression": "아버지 + + 여자"})
+    assert r.status_code == 400 and "operator" not in r.json()["error"] and "연산자" in r.json()["error"]
+    r = client.post("/api/analogy?lang=en", json={"expression": "아버지 - 아버지"})
+    assert "cancels out" in r.json()["error"]

@@ -84,6 +84,13 @@
     return Math.max(12, Math.round(base * (scale || 0.8)));
   }
   function fontFamily(container) { return getComputedStyle(container).fontFamily || "sans-serif"; }
+  // a canvas keeps what it drew in the fallback font (Hangul as boxes, if there is none): draw again when a font loads
+  function onFonts(redraw) {
+    const fonts = root.document && root.document.fonts;
+    if (!fonts || !fonts.addEventListener) return () => {};
+    fonts.addEventListener("loadingdone", redraw);
+    return () => fonts.removeEventListener("loadingdone", redraw);
+  }
   function short(label, n) { const a = Array.from(visible(label)); return a.length > n ? a.slice(0, n - 1).join("") + "…" : a.join(""); }
   function onResize(node, redraw) {
     let width = node.clientWidth;
@@ -370,7 +377,8 @@
     });
     if (R && C) draw();
     const stop = onResize(wrap, () => R && C && draw());
-    return { canvas, readout, redraw: draw, destroy() { stop(); container.replaceChildren(); } };
+    const unfont = onFonts(() => R && C && draw());
+    return { canvas, readout, redraw: draw, destroy() { stop(); unfont(); container.replaceChildren(); } };
   }
   V.heatmap = heatmap;
 
@@ -380,7 +388,7 @@
     // the API's record carries the heatmap's numbers; a bare EmbeddingRecord.to_dict(full=True) the whole matrix
     const rows = rec.heatmap || (rec.last_hidden_state || rec.preview).map((row) => row.slice(0, 64));
     const dims = rec.heatmap_dims || rows[0].length;
-    container.append(el("pre", { class: "sv-shape" }, (rec.shape_explained || [`last_hidden_state.shape = [${rec.shape.join(", ")}]`]).join("\n")));
+    container.append(el("pre", { class: "sv-shape" }, (rec.shape_explained || [`last_hidden_state.shape = [${rec.shape.join(", ")}]`]).map(visible).join("\n")));
     if (rec.dropped) {
       container.append(note(t("The text has {total} tokens, but {model} reads at most {limit}: the last {dropped} were dropped, and these vectors cover the first {limit}.",
         { total: count(rec.tokens.length + rec.dropped), model: rec.model, limit: count(rec.max_length), dropped: count(rec.dropped) }), "sv-warn"));
@@ -555,6 +563,11 @@
     f: t("forget gate"), i: t("input gate"), o: t("output gate"), g: t("candidate"), c: t("cell state"), h: t("hidden state"),
     r: t("reset gate"), z: t("update gate"), hn: t("what the reset gate scales"), n: t("candidate") });
   const GATES = { rnn: ["h"], lstm: ["i", "f", "g", "o"], gru: ["r", "z", "n"] };
+  const GATE_NOTE = {  // what the rows of the weight matrices are, per cell
+    lstm: () => t("Rows are grouped by gate in torch's order (i, f, g, o): input gate, forget gate, candidate g (the lecture's c̃), output gate."),
+    gru: () => t("Rows are grouped by gate in torch's order (r, z, n): reset gate, update gate, candidate n."),
+    rnn: () => t("One block of rows: h_t = tanh(W_xh x_t + W_hh h_{t-1} + b); a plain RNN has no gates."),
+  };
   function bars(values) {
     const m = Math.max(1, ...values.map(Math.abs));
     return el("span", { class: "sv-minibars", "aria-hidden": "true" }, values.slice(0, 16).map((v) =>
@@ -586,8 +599,7 @@
     const small = Object.values(rec.weights).every((m) => !m.shape);
     if (small) {
       container.append(el("div", { class: "sv-matrices" }, Object.entries(rec.weights).map(([k, m]) => matrix(label[k] || k, m, gateRows))));
-      container.append(note(t("Rows are grouped by gate in torch's order ({order}); the lecture reads them as forget, input, output, candidate.",
-        { order: GATES[rec.cell].join(", ") })));
+      container.append(note(GATE_NOTE[rec.cell]()));
     } else {
       const shape = (m) => (m.shape ? m.shape : [m.length, Array.isArray(m[0]) ? m[0].length : 1]).join("×");
       container.append(note(t("Weights: {list}. Small settings print every number.", {
@@ -695,11 +707,11 @@
         }
       }
       svg.append(yticks);
-      const step = niceStep(n - 1, Math.max(2, Math.floor((W - L - R) / (fs * 4))));
+      const step = Math.max(1, niceStep(n - 1, Math.max(2, Math.floor((W - L - R) / (fs * 4)))));  // whole steps
       const xticks = svgEl("g", { class: "sv-xticks" });
       for (let k = 0; k <= n - 1 + 1e-9; k += step) {
         xticks.append(svgEl("line", { x1: X(k), x2: X(k), y1: H - B, y2: H - B + 5, stroke: "#555" }));
-        xticks.append(svgEl("text", { x: X(k), y: H - B + fs + 6, "text-anchor": "middle", fill: "#111", class: "sv-xtick" }, String(Math.round(k))));
+        xticks.append(svgEl("text", { x: X(k), y: H - B + fs + 6, "text-anchor": "middle", fill: "#111", class: "sv-xtick" }, String(k)));
       }
       svg.append(xticks);
       svg.append(svgEl("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, stroke: "#555" }));

@@ -8,7 +8,7 @@ const $ = (id) => document.getElementById(id);
 const INFO = JSON.parse($("seqlab-messages").textContent);
 V.setMessages(INFO);
 const LANG = INFO.lang;
-const S = { models: {}, max: 2000, running: false, handles: {}, records: {}, busy: {}, stage: 0, attention: null };
+const S = { models: {}, max: 2000, running: false, handles: {}, records: {}, busy: {}, stage: 0, attention: null, layersOf: {} };
 
 // ---------- words on the page ----------
 function labels() {
@@ -76,16 +76,21 @@ const VIEWS = {  // view container -> [panel, state element, error element]
   "v-vectors": "p-vectors", "v-sim": "p-vectors", "v-trace": "p-trace", "v-gradflow": "p-backward",
   "v-backward": "p-backward", "v-words": "p-words", "v-attention": "p-attention", "v-predict": "p-predict",
 };
-const STATE_OF = { "v-sim": "sim-state", "v-backward": "dw-state" };
-const ERROR_OF = { "v-sim": "sim-error" };
+// the panel's first .state/.error belong to its first view; a second view in a panel has its own
+const STATE_OF = { "v-sim": "sim-state", "v-backward": "dw-state", "v-compare": "compare-state" };
+const ERROR_OF = { "v-sim": "sim-error", "v-backward": "dw-error", "v-compare": "compare-error" };
 function stateEl(viewId) { return STATE_OF[viewId] ? $(STATE_OF[viewId]) : $(VIEWS[viewId]).querySelector(".state"); }
 function errorEl(viewId) { return ERROR_OF[viewId] ? $(ERROR_OF[viewId]) : $(VIEWS[viewId]).querySelector(".error"); }
 function show(viewId, view, record, inputs, options) {
   if (S.handles[viewId]) S.handles[viewId].destroy();
   const box = $(viewId);
   box.replaceChildren();
-  S.handles[viewId] = V.render(box, view, record, options);
-  S.records[viewId] = { view, record, inputs };
+  const chosen = {};  // what the reader picked inside the view: the HTML snapshot shows the same
+  options = options || {};
+  S.records[viewId] = { view, record, inputs, chosen };
+  S.handles[viewId] = V.render(box, view, record, { ...options,
+    onStep: (k) => { chosen.step = k; },
+    onRow: (i) => { chosen.row = i; if (options.onRow) options.onRow(i); } });
   stateEl(viewId).textContent = "";
   errorEl(viewId).textContent = "";
   box.hidden = false;
@@ -121,7 +126,15 @@ function busyLine(what) {
   return () => { clearInterval(ticker); $("busy").textContent = t("Done in {s} s.", { s: ((performance.now() - started) / 1000).toFixed(1) }); };
 }
 // one request for one view: busy while it runs, its result only if the inputs are still those it was asked for
-async function task(viewIds, inputs, request, render) {
+const PENDING = {};  // first view -> { inputs, promise } of the request in flight
+function task(viewIds, inputs, request, render) {
+  const key = viewIds[0], pending = PENDING[key];
+  if (pending && inputs && pending.inputs === inputs) return pending.promise;  // the same request is running
+  const promise = runTask(viewIds, inputs, request, render).finally(() => { if (PENDING[key] && PENDING[key].promise === promise) delete PENDING[key]; });
+  PENDING[key] = { inputs, promise };
+  return promise;
+}
+async function runTask(viewIds, inputs, request, render) {
   setBusy(viewIds, true);
   for (const v of viewIds) errorEl(v).textContent = "";
   try {
@@ -146,6 +159,7 @@ function describe(kind) {
     trace: { cell: $("cell").value, hidden: $("hidden").value, seed: $("seed").value, byhand: $("byhand").checked, ckpt: $("useckpt").checked },
     attention: { layer: $("layer").value, head: $("head").value },
   }[kind];
+  if (kind === "gradflow") return JSON.stringify({ steps: $("gsteps").value, fbias: $("fbias").value });  // no text
   return JSON.stringify({ ...base, ...extra });
 }
 function currentInputs(kind) {
@@ -154,9 +168,11 @@ function currentInputs(kind) {
   return IN[kind];
 }
 function codepoints(s) { return Array.from(s).length; }
+// at least one character that shows: not only spaces, zero-width or other invisible characters (as the API checks)
+const SHOWS = /[^\s\p{C}\p{Z}]/u;
 function validText() {
   const text = $("text").value;
-  if (!text.trim()) {
+  if (!SHOWS.test(text)) {
     $("text-error").textContent = "⚠ " + t("The text is empty: type a sentence first.");
     $("text").focus();
     return null;
@@ -182,7 +198,7 @@ function capText() {
     $("text").value = chars.slice(0, S.max).join("");
     $("cut").textContent = t("Cut to {max} characters: {k} characters at the end were left out.",
       { max: S.max.toLocaleString("en-US"), k: (chars.length - S.max).toLocaleString("en-US") });
-  } else if (chars.length < S.max) $("cut").textContent = "";
+  } else $("cut").textContent = "";  // the message is about the last edit only
   updateCounter();
 }
 const TEXT_VIEWS = ["v-normalize", "v-tokens", "v-compare", "v-ids", "v-vectors", "v-sim", "v-trace", "v-backward", "v-attention", "v-predict"];
@@ -236,14 +252,15 @@ async function runTrace() {
   if (done) done();
 }
 async function runGradflow() {
+  const inputs = currentInputs("gradflow");
   let body;
   try {
     body = { steps: intIn("gsteps", 2, 300, t("steps")), hidden: 64 };
   } catch (e) { fail("v-gradflow", e); return; }
   const fb = +$("fbias").value;
   if (fb > 0) body.forget_bias = fb;
-  $("gradflow").disabled = true;  // independent of the text: no staleness check
-  await task(["v-gradflow"], null, () => api("/api/gradflow", body), (r) => show("v-gradflow", "gradflow", r, null));
+  $("gradflow").disabled = true;  // independent of the text: only its own settings must still hold
+  await task(["v-gradflow"], inputs, () => api("/api/gradflow", body), (r) => show("v-gradflow", "gradflow", r, inputs));
   $("gradflow").disabled = false;
 }
 function fillLayers(L, H) {
@@ -266,6 +283,7 @@ async function runAttention() {
   const done = S.running ? null : busyLine(t("attention"));
   await task(["v-attention"], inputs, () => api("/api/attention", { text: $("text").value, model: $("model").value,
     layer: +($("layer").value || 0), head: head === "mean" || head === "" ? null : +head }), (r) => {
+    S.layersOf[r.model] = [r.layers, r.heads];
     fillLayers(r.layers, r.heads);
     show("v-attention", "attention", r, inputs, { row: S.attentionRow, onRow: (i) => { S.attentionRow = i; } });
   });
@@ -366,7 +384,7 @@ function exportJson(panelId) {
   download(`seqlab-${panelId.slice(2)}.json`, JSON.stringify(out, null, 2), "application/json");
 }
 async function snapshotHtml(panelId) {
-  const parts = panelRecords(panelId).map((p) => ({ view: p.view, record: p.record }));
+  const parts = panelRecords(panelId).map((p) => ({ view: p.view, record: p.record, options: { ...p.chosen } }));
   const [css, js] = await Promise.all(["/static/views.css", "/static/views.js"].map((u) => fetch(u).then((r) => r.text())));
   const json = (v) => JSON.stringify(v).replace(/</g, "\\u003c");
   const title = $(panelId).querySelector("h2").firstChild.textContent;
@@ -375,7 +393,7 @@ async function snapshotHtml(panelId) {
     `<title>seqlab · ${esc(title)}</title><style>${css}</style></head><body class="seqlab-export"><h1>${esc(title)}</h1>` +
     parts.map((p, i) => `<div id="seqlab-part-${i}"></div>`).join("") +
     `<script>${js.replace(/<\/script/gi, "<\\/script")}</script><script>SeqlabViews.setMessages(${json(INFO)});` +
-    `${json(parts)}.forEach(function (p, i) { SeqlabViews.render(document.getElementById("seqlab-part-" + i), p.view, p.record, {}); });</script></body></html>`;
+    `${json(parts)}.forEach(function (p, i) { SeqlabViews.render(document.getElementById("seqlab-part-" + i), p.view, p.record, p.options); });</script></body></html>`;
 }
 async function exportHtml(panelId) { download(`seqlab-${panelId.slice(2)}.html`, await snapshotHtml(panelId), "text/html"); }
 
@@ -388,6 +406,7 @@ function showStage(k) {
   $("stage-where").textContent = t("stage {k} of {n}", { k: S.stage + 1, n: list.length });
   $("stage-prev").disabled = S.stage === 0;
   $("stage-next").disabled = S.stage === list.length - 1;
+  if (list[S.stage]) list[S.stage].scrollIntoView({ block: "start" });
   window.dispatchEvent(new Event("resize"));
 }
 function present(on) {
@@ -398,7 +417,36 @@ function present(on) {
   const url = new URL(location.href);
   if (on) url.searchParams.set("present", "1"); else url.searchParams.delete("present");
   history.replaceState(null, "", url);
+  languageLinks();
   Object.values(S.handles).forEach((h) => h.heatmap ? h.heatmap.redraw() : h.redraw ? h.redraw() : null);
+}
+
+// ---------- the reader's inputs survive a reload and a change of language (this tab only) ----------
+const KEPT = ["text", "second", "model", "form", "cell", "hidden", "seed", "byhand", "useckpt", "gsteps", "fbias", "expr", "nword"];
+const STORE = "seqlab-inputs";
+function keepInputs() {
+  const values = Object.fromEntries(KEPT.map((id) => [id, $(id).type === "checkbox" ? $(id).checked : $(id).value]));
+  try { sessionStorage.setItem(STORE, JSON.stringify(values)); } catch (e) { /* storage off: nothing is kept */ }
+}
+function restoreInputs() {
+  let values = null;
+  try { values = JSON.parse(sessionStorage.getItem(STORE) || "null"); } catch (e) { values = null; }
+  if (!values) return false;
+  for (const id of KEPT) {
+    if (values[id] === undefined) continue;
+    const node = $(id);
+    if (node.type === "checkbox") node.checked = !!values[id];
+    else if (node.tagName === "SELECT") { if ([...node.options].some((o) => o.value === values[id])) node.value = values[id]; }
+    else node.value = values[id];
+  }
+  return true;
+}
+function languageLinks() {  // the other language keeps the page as it is: presentation mode included
+  for (const code of ["ko", "en"]) {
+    const url = new URL(location.href);
+    url.searchParams.set("lang", code);
+    $(`lang-${code}`).href = url.pathname + url.search;
+  }
 }
 
 // ---------- wiring ----------
@@ -411,25 +459,35 @@ async function init() {
   $("model").replaceChildren(...info.models.map((m) => V.el("option", { value: m.name, selected: m.default }, m.name)));
   $("text").value = info.sample;
   $("second").value = info.second;
+  restoreInputs();
+  capText();
+  $("fbval").textContent = +$("fbias").value ? $("fbias").value : t("default");
   $("ckpt-row").hidden = !info.checkpoint;
   $("p-predict").hidden = !info.checkpoint;
   fillLayers(1, 0);
-  $("fbval").textContent = t("default");
-  updateCounter();
+  languageLinks();
+  for (const id of KEPT) $(id).addEventListener(["SELECT"].includes($(id).tagName) || $(id).type === "checkbox" ? "change" : "input", keepInputs);
   $("run").addEventListener("click", runAll);
-  $("text").addEventListener("input", () => { capText(); staleAll(t("The text changed: press Run to see the result for the new text.")); });
-  $("model").addEventListener("change", () => staleAll(t("The model changed to {model}: press Run.", { model: $("model").value })));
+  $("text").addEventListener("input", () => {
+    capText();
+    $("text-error").textContent = "";  // an old complaint about the text no longer holds
+    staleAll(t("The text changed: press Run to see the result for the new text."));
+  });
+  $("model").addEventListener("change", () => {
+    fillLayers(...(S.layersOf[$("model").value] || [1, 0]));  // the layers and heads of this model, once known
+    staleAll(t("The model changed to {model}: press Run.", { model: $("model").value }));
+  });
   $("form").addEventListener("change", () => { if (S.records["v-normalize"] || $("text").value.trim()) runNormalize(); });
   for (const id of ["cell", "hidden", "seed", "byhand", "useckpt"]) {
-    $(id).addEventListener("input", () => { for (const v of ["v-trace", "v-backward"]) if (S.records[v]) clear(v, t("The settings changed: press Trace.")); });
+    $(id).addEventListener("input", () => { for (const v of ["v-trace", "v-backward"]) if (S.records[v] || S.busy[v]) clear(v, t("The settings changed: press Trace.")); });
   }
-  $("second").addEventListener("input", () => { if (S.records["v-sim"]) clear("v-sim", t("The sentences changed: press the button to compute the cosine again.")); });
+  $("second").addEventListener("input", () => { if (S.records["v-sim"] || S.busy["v-sim"]) clear("v-sim", t("The sentences changed: press the button to compute the cosine again.")); });
   $("trace").addEventListener("click", () => { if (validText()) { if (!S.models[$("model").value].vectors) clear("v-trace", noVectorsReason($("model").value)); else runTrace(); } });
   $("gradflow").addEventListener("click", runGradflow);
-  $("gsteps").addEventListener("input", () => { if (S.records["v-gradflow"]) clear("v-gradflow", t("The settings changed: press Compute.")); });
+  $("gsteps").addEventListener("input", () => { if (S.records["v-gradflow"] || S.busy["v-gradflow"]) clear("v-gradflow", t("The settings changed: press Compute.")); });
   $("fbias").addEventListener("input", () => {
     $("fbval").textContent = +$("fbias").value ? $("fbias").value : t("default");
-    if (S.records["v-gradflow"]) clear("v-gradflow", t("The settings changed: press Compute."));
+    if (S.records["v-gradflow"] || S.busy["v-gradflow"]) clear("v-gradflow", t("The settings changed: press Compute."));
   });
   $("attn").addEventListener("click", runAttention);
   $("layer").addEventListener("change", () => { if (S.records["v-attention"] || IN.attention) runAttention(); });

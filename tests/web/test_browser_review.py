@@ -1,0 +1,196 @@
+"""The page in a real browser, second round: defects a new user found in Chromium after the first round was fixed.
+
+Each test names the defect it guards against; each failed on the page before its fix.
+"""
+
+import json
+
+from tests.web.conftest import idle
+from tests.web.test_browser import DELAY_FETCH
+
+BIDI = "abc\u202edef 한글 ghi"
+
+
+def test_each_view_keeps_its_own_error(open_page):
+    """Views that share a panel (gradient flow and the per-step dW_hh; tokens and the comparison) had one error box:
+    the trace wiped the gradient-flow error, and a trace error appeared above a good gradient chart."""
+    page = open_page()
+    page.fill("#gsteps", "1")
+    page.click("#gradflow")
+    page.click("#trace")
+    idle(page)
+    assert "from 2 to 300" in page.inner_text("#p-backward .error")  # still there after the trace finished
+    page.fill("#gsteps", "20")
+    page.click("#gradflow")
+    page.wait_for_selector("#v-gradflow svg")
+    page.route("**/api/trace*", lambda route: route.fulfill(status=400, content_type="application/json",
+                                                            body=json.dumps({"error": "the trace failed", "hint": ""})))
+    page.click("#trace")
+    page.wait_for_function("document.querySelector('#dw-error').innerText.includes('the trace failed')")
+    assert page.inner_text("#p-backward .error") == "" and page.locator("#v-gradflow svg").count() == 1
+    page.unroute("**/api/trace*")
+    page.route("**/api/tokenize*", lambda route: route.fulfill(status=500, content_type="application/json",
+                                                               body=json.dumps({"error": "tokenizer down", "hint": ""})))
+    page.fill("#text", "영화가 좋다")
+    page.click("#run")
+    idle(page)
+    assert "tokenizer down" in page.inner_text("#p-tokens .error")  # the tokens' own error, not only stage 3's
+    assert page.locator("#v-compare .sv-compare-row").count() == 5 and page.inner_text("#compare-error") == ""
+
+
+def test_a_gradient_flow_for_old_settings_is_not_shown(open_page):
+    page = open_page()
+    page.evaluate(DELAY_FETCH)
+    page.evaluate("window.__delay = 1500")
+    page.fill("#gsteps", "300")
+    page.click("#gradflow")
+    page.fill("#gsteps", "5")  # while the 300-step request runs
+    page.wait_for_function("!document.querySelector('#p-backward').getAttribute('aria-busy').includes('true')"
+                           " && !document.querySelector('#gradflow').disabled", timeout=60_000)
+    assert page.locator("#v-gradflow svg").count() == 0 and "press Compute" in page.inner_text("#p-backward .state")
+
+
+def test_gradient_chart_steps_are_whole_numbers(open_page):
+    page = open_page()
+    for steps in (2, 7):
+        page.fill("#gsteps", str(steps))
+        page.click("#gradflow")
+        page.wait_for_selector("#v-gradflow svg .sv-xtick")
+        ticks = page.eval_on_selector_all("#v-gradflow .sv-xtick", "ns => ns.map(n => n.textContent)")
+        assert ticks == [str(k) for k in range(0, steps, int(ticks[1]) if len(ticks) > 1 else 1)], ticks
+        assert len(set(ticks)) == len(ticks)  # was "0 0 0 0 0 1 1 1 1 1 1" at 2 steps
+
+
+def test_direction_changing_characters_are_escaped_in_the_shape_text_and_drawn_with_a_backslash(open_page):
+    page = open_page()
+    page.fill("#text", BIDI)
+    page.click("#run")
+    idle(page)
+    shape = page.inner_text("#v-vectors .sv-shape")
+    assert "\\u202e" in shape and "\u202e" not in shape  # the raw U+202E reversed the rest of the line
+    # NanumGothic draws "\" as "₩": the page takes that one character from DejaVu Sans
+    page.focus("#v-tokens .sv-chip:nth-child(2)")
+    assert "\\u202e" in page.inner_text("#v-tokens .sv-readout") or "\\u202e" in page.inner_text("#v-tokens")
+    loaded = page.evaluate("""document.fonts.ready.then(() => Array.from(document.fonts)
+        .filter(f => f.family.replace(/"/g, '') === 'SeqlabBackslash').map(f => f.status))""")
+    assert loaded == ["loaded"]
+    family = page.evaluate("getComputedStyle(document.querySelector('#v-tokens .sv-readout')).fontFamily")
+    assert family.replace('"', "").startswith("SeqlabBackslash,")
+
+
+def test_heatmaps_are_drawn_again_when_a_font_arrives(open_page):
+    """Canvas labels drawn before the web font loaded stayed in the fallback font (boxes, without a Korean font)."""
+    page = open_page()
+    redrawn = page.evaluate("""(() => {
+        const c = document.querySelector('#v-vectors canvas'), ctx = c.getContext('2d');
+        ctx.setTransform(1, 0, 0, 1, 0, 0); ctx.fillStyle = '#ff00ff'; ctx.fillRect(0, 0, 4, 4);
+        document.fonts.dispatchEvent(new Event('loadingdone'));
+        const p = ctx.getImageData(1, 1, 1, 1).data;
+        return !(p[0] === 255 && p[1] === 0 && p[2] === 255);
+    })()""")
+    assert redrawn
+
+
+def test_attention_layers_follow_the_model(open_page):
+    page = open_page()
+    page.click("#attn")
+    page.wait_for_selector("#v-attention canvas")
+    assert page.locator("#layer option").count() == 12
+    page.select_option("#layer", "11")
+    page.wait_for_function("document.querySelector('#v-attention').innerText.includes('layer 11')")
+    page.select_option("#model", "minilm")
+    page.click("#run")
+    idle(page)
+    page.click("#attn")
+    page.wait_for_selector("#v-attention canvas")
+    assert page.inner_text("#p-attention .error") == "" and page.locator("#layer option").count() == 6
+    page.select_option("#model", "e5-small")
+    assert page.locator("#layer option").count() == 12  # known once seen
+
+
+def test_changing_language_or_reloading_keeps_the_readers_inputs(open_page):
+    page = open_page("/?lang=en")
+    page.fill("#text", "나는 학생이다")
+    page.select_option("#model", "minilm")
+    page.fill("#gsteps", "40")
+    page.click("#present")
+    assert "present=1" in page.get_attribute("#lang-ko", "href")  # the other language keeps presentation mode
+    page.click("#lang-ko")
+    page.wait_for_selector("body[data-ready='1']", timeout=120_000)
+    assert page.get_attribute("html", "lang") == "ko" and page.evaluate("document.body.classList.contains('present')")
+    assert page.input_value("#text") == "나는 학생이다" and page.input_value("#model") == "minilm"
+    assert page.input_value("#gsteps") == "40"
+    assert "학생" in page.inner_text("#v-tokens")  # the results are for the kept text
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']", timeout=120_000)
+    assert page.input_value("#text") == "나는 학생이다"
+
+
+def test_the_snapshot_shows_what_the_reader_chose(open_page):
+    page = open_page()
+    for _ in range(2):
+        page.click("#v-trace [aria-label='next step']")
+    page.click("#attn")
+    page.wait_for_selector("#v-attention canvas")
+    page.locator("#v-attention canvas").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#v-attention .sv-rowdetail li")
+    snap = page.context.new_page()
+    snap.set_content(page.evaluate("window.seqlabPage.snapshotHtml('p-trace')"))
+    assert snap.inner_text(".sv-steplabel").startswith("t = 2")
+    snap.set_content(page.evaluate("window.seqlabPage.snapshotHtml('p-attention')"))
+    assert snap.inner_text(".sv-rowdetail h4").startswith("row 2") and snap.locator(".sv-rowdetail li").count() > 2
+    snap.close()
+
+
+def test_gate_notes_fit_the_cell(open_page):
+    """GRU and RNN traces said their rows read as "forget, input, output, candidate", which only an LSTM has."""
+    page = open_page()
+    page.check("#byhand")
+    for cell, says, never in (("gru", "reset gate", "forget"), ("rnn", "no gates", "forget"),
+                              ("lstm", "forget gate", "reset")):
+        page.select_option("#cell", cell)
+        page.click("#trace")
+        page.wait_for_selector("#v-trace .sv-steps")
+        notes = " ".join(page.eval_on_selector_all("#v-trace .sv-note", "ns => ns.map(n => n.innerText)"))
+        assert says in notes and never not in notes, (cell, notes)
+
+
+def test_text_messages_are_about_the_current_text(open_page):
+    page = open_page()
+    page.fill("#text", "가" * 2240)
+    assert "240" in page.inner_text("#cut")
+    page.fill("#text", "😀" * 1999 + "a")  # exactly 2,000: nothing is cut this time
+    assert page.inner_text("#cut") == ""
+    page.fill("#text", "   ")
+    page.click("#run")
+    assert "empty" in page.inner_text("#text-error")
+    page.type("#text", "a")
+    assert page.inner_text("#text-error") == ""  # the complaint went with the empty text
+    # zero-width characters alone are empty too, for the page as for the API
+    page.evaluate(DELAY_FETCH)
+    page.fill("#text", "\u200b\u200b")
+    page.click("#run")
+    assert "empty" in page.inner_text("#text-error")
+    assert [u for u in page.evaluate("window.__requests") if "/api/" in u] == []
+
+
+def test_presentation_mode_brings_the_stage_into_view_on_a_phone(open_page):
+    page = open_page("/?lang=en&present=1", width=390, height=844)
+    for _ in range(3):
+        page.click("#stage-next")
+        top = page.evaluate("document.querySelector('main > .panel.current').getBoundingClientRect().top")
+        assert 0 <= top < 844 / 2, top
+
+
+def test_run_during_a_trace_does_not_send_the_same_trace_again(open_page):
+    page = open_page()
+    page.evaluate(DELAY_FETCH)
+    page.evaluate("window.__delay = 1500")
+    page.click("#trace")
+    page.click("#run")
+    idle(page)
+    assert sum("/api/trace" in u for u in page.evaluate("window.__requests")) == 1
+    assert page.locator("#v-trace .sv-steps").count() == 1
