@@ -194,3 +194,16 @@ def test_run_during_a_trace_does_not_send_the_same_trace_again(open_page):
     idle(page)
     assert sum("/api/trace" in u for u in page.evaluate("window.__requests")) == 1
     assert page.locator("#v-trace .sv-steps").count() == 1
+
+
+def test_warm_up_says_what_happens_once_every_word_is_in(server, browser):
+    """The estimate sat at "about 0 s left" for ten seconds while the built vectors were being saved."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    status = {"state": "building", "done": 50000, "total": 50000, "elapsed_s": 40.0, "eta_s": 0.0, "error": None}
+    page.route("**/api/wordvectors*", lambda route: route.fulfill(status=200, content_type="application/json",
+                                                                  body=json.dumps(status)))
+    page.goto(server + "/?lang=en")
+    page.wait_for_function("document.querySelector('#warm-text').innerText.includes('saving')")
+    assert "0 s left" not in page.inner_text("#warm-text") and page.is_disabled("#analogy")
+    ctx.close()

@@ -349,10 +349,13 @@ async function pollWordVectors() {
   $("warmup").hidden = false;
   const bar = $("warm-bar");
   if (status.total) { bar.max = status.total; bar.value = status.done; } else bar.removeAttribute("value");
-  $("warm-text").textContent = status.total && status.eta_s !== null
+  const counts = { done: (status.done || 0).toLocaleString("en-US"), total: (status.total || 0).toLocaleString("en-US") };
+  $("warm-text").textContent = status.total && status.eta_s !== null && status.done < status.total && status.eta_s >= 1
     ? t("Building the word vectors: {done} of {total} words, about {eta} s left. This panel opens when they are ready.",
-      { done: status.done.toLocaleString("en-US"), total: status.total.toLocaleString("en-US"), eta: Math.ceil(status.eta_s) })
-    : t("Building the word vectors (the first start takes a while). This panel opens when they are ready.");
+      { ...counts, eta: Math.ceil(status.eta_s) })
+    : status.total && status.done >= status.total  // every word is in: the last steps (saving) have no count
+      ? t("Building the word vectors: all {total} words are in; saving them. This panel opens in a moment.", counts)
+      : t("Building the word vectors (the first start takes a while). This panel opens when they are ready.");
   setTimeout(pollWordVectors, 1500);
 }
 
