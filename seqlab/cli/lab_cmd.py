@@ -117,7 +117,7 @@ def register(app: typer.Typer) -> None:
         from seqlab.lab.longterm import long_term as run
         from seqlab.render.console import console, json_line
         from seqlab.render.lab import longterm_plot, longterm_terminal
-        from seqlab.render.progress import interactive, training_bar
+        from seqlab.render.progress import training_bar
 
         check_lang(lang)
         one_of("--task", task, ("adding", "first-token"))
@@ -144,7 +144,7 @@ def register(app: typer.Typer) -> None:
         in_range("--seed", seed, 0, 2**32 - 1)
         check_plot(plot)
         report = run(task, lens or None, _cells(cells), list(dict.fromkeys(biases)), steps=steps, seed=seed,
-                     progress=training_bar if interactive() else None)
+                     progress=training_bar)  # a bar on a terminal, whole lines in a log
         if plot is not None:
             longterm_plot(report, plot)
         if json_out:

@@ -146,12 +146,12 @@ def register(app: typer.Typer) -> None:
                 seq2seq_terminal(summary, console())
             return
         if task == "forecast":
-            from seqlab.render.progress import counting_bar, interactive
+            from seqlab.render.progress import counting_bar
             from seqlab.render.training import forecast_png, forecast_terminal
             from seqlab.training.forecast import forecast_config, train_forecast
 
             cfg = forecast_config(seed=seed, epochs=epochs, hidden=hidden, lr=lr, baselines=baselines)
-            with counting_bar(_("auto-ARIMA: order search by AIC"), _("models"), interactive()) as report:
+            with counting_bar(_("auto-ARIMA: order search by AIC"), _("models")) as report:
                 summary = train_forecast(series or "sunspots", out, cfg, progress=report)
             plot = forecast_png(summary, out / "forecast.png")
             if json_out:

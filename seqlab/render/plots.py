@@ -192,12 +192,14 @@ def lines_png(series: dict[str, list[float]], path: Path, title: str, xlabel: st
         xs = _xs(x, name, len(values))
         ax.plot(xs, _floor(values, floor) if log_y else values, label=name, linewidth=1.8)
     if log_y:
-        from matplotlib.ticker import FuncFormatter, LogLocator
+        from matplotlib.ticker import FuncFormatter, LogFormatter, LogLocator
 
         ax.set_yscale("log")
-        # plain "1e-05" labels: NanumGothic has no math-text minus sign for the default 10^-5 labels
+        # plain "1e-05" labels: NanumGothic has no math-text minus sign for the default 10^-5 labels; the same for
+        # the minor ticks' labels that matplotlib adds when the data span less than a few decades ("6×10^-1")
         ax.yaxis.set_major_locator(LogLocator(base=10, numticks=12))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}"))
+        ax.yaxis.set_minor_formatter(LogFormatter(base=10, labelOnlyBase=False))
     ax.set_title(title + (f"\n{subtitle}" if subtitle else ""), fontsize=11)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

@@ -1,6 +1,7 @@
 """Progress bars for long work (rich, on stderr so that stdout stays clean for --json).
 
-Every bar shows done/total, the rate and the time left (ETA). Library functions
+Every bar shows done/total, the rate and the time left (ETA); when stderr is not a terminal
+(a log file, a pipe), :class:`LineProgress` prints the same as whole lines instead. Library functions
 report progress as ``progress(done, total)``; :func:`counting_bar` turns those
 calls into a bar, created at the first call (when the total is known).
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 from collections.abc import Callable, Iterator
 
 from rich.console import Console
@@ -35,7 +37,67 @@ class _Count(MofNCompleteColumn):
         return Text("") if task.total is None else super().render(task)
 
 
-def _progress(unit: str, extra: list | None = None) -> Progress:
+class LineProgress:
+    """Progress as whole lines, for stderr sent to a file or a pipe (a log, CI, a script).
+
+    rich draws its live bar only on a terminal; elsewhere it would print one line at the end, cut
+    to 80 columns. This prints a line when a task starts or changes phase, at every tenth of its
+    work (at most every :attr:`every_s` seconds otherwise), and when it ends: done/total, the rate,
+    the extra ``info`` field (loss, accuracy) and the time spent, never cut.
+    """
+
+    every_s = 30.0
+
+    def __init__(self, unit: str, stream=None):
+        self.unit, self.stream, self.tasks = unit, stream or sys.stderr, []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for task in self.tasks:
+            if not task["ended"] and task["completed"]:
+                self._line(task)
+
+    def add_task(self, description: str, total: float | None = None, completed: float = 0, **fields) -> int:
+        self.tasks.append({"description": description, "total": total, "completed": completed, "fields": fields,
+                           "started": time.monotonic(), "last": 0.0, "tenth": -1, "ended": False})
+        self._line(self.tasks[-1])
+        return len(self.tasks) - 1
+
+    def update(self, task_id: int, description: str | None = None, total: float | None = None,
+               completed: float | None = None, **fields) -> None:
+        task = self.tasks[task_id]
+        phase = description is not None and description != task["description"]
+        for key, value in (("description", description), ("total", total), ("completed", completed)):
+            if value is not None:
+                task[key] = value
+        task["fields"].update(fields)
+        tenth = int(10 * task["completed"] / task["total"]) if task["total"] else -1
+        ended = bool(task["total"]) and task["completed"] >= task["total"]
+        if phase or (ended and not task["ended"]) or tenth > task["tenth"] or \
+                time.monotonic() - task["last"] >= self.every_s:
+            task["tenth"], task["ended"] = max(tenth, task["tenth"]), task["ended"] or ended
+            self._line(task)
+
+    def _line(self, task: dict) -> None:
+        elapsed = time.monotonic() - task["started"]
+        task["last"] = time.monotonic()
+        parts = [task["description"]]
+        if task["total"]:
+            parts.append(f"{task['completed']:,.0f}/{task['total']:,.0f} ({task['completed'] / task['total']:.0%})")
+            if elapsed > 0 and task["completed"]:
+                parts.append(f"{task['completed'] / elapsed:,.0f} {self.unit}/s")
+        if task["fields"].get("info"):
+            parts.append(task["fields"]["info"])
+        parts.append(_("{s:.1f} s").format(s=elapsed))
+        print(" · ".join(parts), file=self.stream, flush=True)
+
+
+def _progress(unit: str, extra: list | None = None) -> Progress | LineProgress:
+    """A live bar on a terminal, whole lines elsewhere."""
+    if not interactive():
+        return LineProgress(unit)
     columns = [TextColumn("{task.description}"), BarColumn(), _Count(), TaskProgressColumn(),
                _Rate(unit), *(extra or []), TimeRemainingColumn()]
     return Progress(*columns, console=Console(stderr=True), transient=False)

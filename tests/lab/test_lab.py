@@ -148,6 +148,12 @@ def test_long_term_cli_json_contract(cli, tmp_path):
         assert run["steps"] <= 30 and run["seconds"] > 0 and 0.1 < run["baseline_mse"] < 0.25
     assert {r["cell"] for r in obj["runs"]} == {"rnn", "lstm", "gru"}
     assert (tmp_path / "lt.png").stat().st_size > 10_000
+    # progress per run also when stderr is not a terminal (a log, a script): whole lines, not a cut-off bar
+    lines = err.splitlines()
+    for cell in ("rnn", "lstm", "gru"):
+        for length in (8, 9):
+            assert any(line.startswith(f"{cell} T={length} · ") and "/" in line for line in lines), (cell, err)
+    assert "glyph" not in err  # the log axis's labels have no math-text minus sign NanumGothic lacks
 
 
 def test_long_term_cli_terminal_explains_from_the_run(cli):
