@@ -231,6 +231,10 @@ def register(app: typer.Typer) -> None:
         require_text(query, _("the query"))
         with counting_bar(_("indexing {name}").format(name=corpus.name), _("lines")) as report:
             result = run(query, corpus, model, k, progress=report)
+        if result.bad_lines:
+            console(stderr=True).print(_("note: {n:,} line(s) of {name} are not valid UTF-8; they were indexed with "
+                                         "U+FFFD in place of the bad bytes").format(n=result.bad_lines, name=corpus.name),
+                                       highlight=False)
         if json_out:
             print(json_line(result.to_dict()))
         else:

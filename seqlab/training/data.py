@@ -69,6 +69,19 @@ def detect_format(path: Path) -> str:
     return "tsv"
 
 
+NOT_UTF8_SHARE = 0.01  # more invalid UTF-8 lines than this share (and more than one): the file's encoding is wrong
+
+
+def _encoding_guess(bodies: list[bytes]) -> str:
+    """", it looks like CP949 (EUC-KR)" when those lines decode as Korean's legacy encoding, else nothing."""
+    try:
+        for body in bodies[:50]:
+            body.decode("cp949")
+    except UnicodeDecodeError:
+        return ""
+    return _(", it looks like CP949 (EUC-KR)")
+
+
 def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
     """(line number, text, label string or None) per data row."""
     if path.is_dir():
@@ -85,12 +98,18 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
                          _("Give --data FILE (NSMC TSV, CSV, TSV or JSONL).")) from None
     except OSError as exc:
         raise InputError(_("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
-    decoded = []
+    decoded, undecodable = [], []
     for line in lines:
         try:
             decoded.append((line.number, line.body.decode("utf-8")))
         except UnicodeDecodeError:
             bad.add("invalid UTF-8", line.number)
+            undecodable.append(line.body)
+    if len(undecodable) > max(1, NOT_UTF8_SHARE * len(lines)):  # a file in another encoding, not a few broken rows
+        raise InputError(_("{path} is not UTF-8: {n:,} of its {total:,} lines are not valid UTF-8{guess}").format(
+            path=path, n=len(undecodable), total=len(lines), guess=_encoding_guess(undecodable)),
+            _("Convert it first, e.g.: iconv -f cp949 -t utf-8 {path} > {stem}.utf8{suffix}").format(
+                path=path, stem=path.with_suffix(""), suffix=path.suffix))
     if fmt == "jsonl":
         for number, line in decoded:
             if not line.strip():

@@ -42,10 +42,11 @@ class SearchResult(Displayable):
     index: str
     built: bool  # False when an existing index was reused
     hits: list[Hit]
+    bad_lines: int = 0  # corpus lines that are not valid UTF-8: read with U+FFFD for the bad bytes (the index says so)
 
     def to_dict(self) -> dict:
         return {"query": self.query, "model": self.model, "corpus": self.corpus, "index": self.index,
-                "index_built": self.built, "hits": [h.to_dict() for h in self.hits]}
+                "index_built": self.built, "bad_lines": self.bad_lines, "hits": [h.to_dict() for h in self.hits]}
 
 
 def index_dir(corpus: Path, model: str) -> Path:
@@ -94,4 +95,5 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
     if not hits:
         raise InputError(_("{corpus} has no text lines to search").format(corpus=corpus),
                          _("Give a file with one text per line."))
-    return SearchResult(query, enc.name, str(corpus), str(where), built, hits)
+    bad = (load_manifest(where) or {}).get("bad_line_count", 0)
+    return SearchResult(query, enc.name, str(corpus), str(where), built, hits, bad)

@@ -20,6 +20,16 @@ def test_nsmc_format_and_bad_rows(tmp_path, nsmc_rows):
     assert data.bad.examples["missing label"] == [53]
 
 
+def test_a_file_in_another_encoding_is_refused_not_skipped(tmp_path, nsmc_rows):
+    """A CP949 test file gave "accuracy 100.00 % · n 1" (every Korean row skipped as invalid UTF-8) and exit 0."""
+    lines = ["id\tdocument\tlabel"] + ["\t".join(r) for r in nsmc_rows[:40]]
+    path = tmp_path / "cp949.tsv"
+    path.write_bytes(("\n".join(lines) + "\n").encode("cp949", errors="replace"))
+    with pytest.raises(InputError, match="is not UTF-8.*CP949") as caught:
+        load_dataset(path)
+    assert "iconv -f cp949 -t utf-8" in caught.value.hint  # train, evaluate and predict all read data here
+
+
 def test_csv_and_jsonl_with_columns(tmp_path):
     csv_path = tmp_path / "d.csv"
     # five rows per class: a rarer label is refused as a likely typo (tests/cli/test_strict.py)
