@@ -149,15 +149,15 @@ def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_
     Empty or whitespace-only texts given as arguments are refused (a text is the subject);
     ``allow_empty`` keeps them (commands whose output says so per line).
     """
-    from seqlab.text.reading import read_lines
+    from seqlab.text.reading import iter_texts
     from seqlab.text.unicode import clean_surrogates
 
     one_of("--errors", errors, ("strict", "replace"))
     if file is not None and texts:
         raise UsageError(_("give either TEXT arguments or -f FILE, not both"))
     if file is not None or texts == ["-"]:
-        return _texts_of_lines(file if file is not None else "-", read_lines(file if file is not None else "-",
-                                                                              errors), allow_empty)
+        source = file if file is not None else "-"  # an NSMC file is read by its document column (iter_texts)
+        return _texts_of_lines(source, [text for _k, text in iter_texts(source, None, errors)], allow_empty)
     if not texts:
         raise UsageError(_("no text given"), _("Give TEXT, -f FILE (one text per line), or - to read stdin."))
     if not allow_empty:

@@ -116,6 +116,7 @@ def register(app: typer.Typer) -> None:
         in_range("--embed-dim", embed_dim, 2, 2048)
         in_range("--max-length", max_length, 1, 4096)
         in_range("--checkpoint-every", checkpoint_every, 1)
+        in_range("--seed", seed, 0, 2**32 - 1)
         if resume and not (out / "state").is_dir():
             raise UsageError(_("--resume: {out} holds no checkpoint to continue from").format(out=out),
                              _("Start without --resume, or give the --out folder of an earlier run."))

@@ -346,8 +346,9 @@ def register(app: typer.Typer) -> None:
                                     "gensim's format."))
     def wordvec_train(
         files: list[Path] = typer.Option(..., "--file", "-f", help=_("Corpus (repeatable).")),
-        out: Path = typer.Option(..., "--out", "-o", help=_("Where to save the gensim model (.model); .kv beside "
-                                                            "it.")),
+        out: Path = typer.Option(..., "--out", "-o", help=_("Where to save: FILE.model (gensim's full model, .kv "
+                                                            "beside it) or FILE.txt, .vec, .bin (word2vec format: "
+                                                            "one vector per word; FastText's n-grams are not kept).")),
         kind: str = typer.Option("word2vec", "--kind", help=_("word2vec or fasttext.")),
         split: str = typer.Option("kiwi", "--split", help=_("kiwi morphemes or whitespace words.")),
         text_col: str = typer.Option(None, "--text-col", help=_("Text column of a TSV/CSV with a header.")),
@@ -361,7 +362,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
-        from seqlab.vectors.wordvec_training import train_word_vectors
+        from seqlab.vectors.wordvec_training import TEXT_FORMATS, train_word_vectors
 
         check_lang(lang)
         one_of("--kind", kind, ("word2vec", "fasttext"))
@@ -370,8 +371,13 @@ def register(app: typer.Typer) -> None:
         in_range("--window", window, 1, 50)
         in_range("--min-count", min_count, 1)
         in_range("--epochs", epochs, 1, 100)
+        in_range("--seed", seed, 0, 2**32 - 1)
         result = train_word_vectors(files, out, kind=kind, split=split, dim=dim, window=window, min_count=min_count,
                                     epochs=epochs, sg=not cbow, seed=seed, tags=tags, text_col=text_col, errors=errors)
+        if kind == "fasttext" and out.suffix.lower() in TEXT_FORMATS:
+            console(stderr=True).print(_("note: {name} holds one vector per word (word2vec format): FastText's "
+                                         "character n-grams are not kept, so unseen words have no vector; save as "
+                                         ".model to keep them").format(name=out.name), highlight=False)
         if json_out:
             print(json_line(result.to_dict()))
         else:

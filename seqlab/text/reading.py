@@ -121,12 +121,34 @@ def read_lines(source: str | Path, errors: str = "strict") -> list[str]:
     return [text for _k, text in iter_lines(source, errors)]
 
 
+NSMC_HEADER = b"id\tdocument\tlabel"
+
+
+def has_nsmc_header(source: str | Path) -> bool:
+    """Whether a file's first line is NSMC's header (standard input is not looked at: it cannot be read twice)."""
+    if str(source) == "-":
+        return False
+    try:
+        with open(source, "rb") as f:
+            return f.readline().lstrip(b"\xef\xbb\xbf").rstrip(b"\r\n") == NSMC_HEADER
+    except OSError:
+        return False  # iter_lines says what is wrong with the file
+
+
 def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "strict") -> Iterator[tuple[int, str]]:
     """Texts of a plain file (one per line), or of one column of a TSV/CSV file with a header.
 
     ``.csv`` files are parsed as CSV (quoted fields allowed); anything else with
     ``text_col`` is read as tab-separated. Rows without that column are skipped.
+    A file that starts with NSMC's header (``id<TAB>document<TAB>label``) is read by its
+    ``document`` column even without ``text_col`` (ids and labels are not text), and a note says so.
     """
+    if text_col is None and has_nsmc_header(source):
+        import logging
+
+        text_col = "document"
+        logging.getLogger("seqlab").info(_("note: {source} has NSMC's header (id, document, label): reading its "
+                                           "document column (--text-col names another)").format(source=source))
     if text_col is None:
         yield from iter_lines(source, errors)
         return

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import torch
 
+from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.storage import atomic_directory
 from seqlab.training.rundir import RunDir
 
@@ -51,11 +53,22 @@ def load_state(out: Path, model: torch.nn.Module, optimizer: torch.optim.Optimiz
     state_dir = RunDir(Path(out) / STATE)
     meta = state_dir.read_json("state.json")
     tensors = state_dir.read_tensors("tensors.safetensors")
-    model.load_state_dict({k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")})
+    weights = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
+    mine = model.state_dict()
+    differ = sorted(k for k in set(weights) | set(mine)
+                    if k not in weights or k not in mine or weights[k].shape != mine[k].shape)
+    if differ:  # other options (--hidden, --layers, …) or other data (another vocabulary) than the saved run
+        saved = weights.get(differ[0])
+        raise InputError(_("the checkpoint in {out} was made with other settings or data: {name} is {saved} there, "
+                           "{now} now").format(out=out, name=differ[0],
+                                               saved="—" if saved is None else list(saved.shape),
+                                               now="—" if differ[0] not in mine else list(mine[differ[0]].shape)),
+                         _("Resume with the same --data and options as the first run, or start a new --out."))
+    model.load_state_dict(weights)
     state = {}
     for key, value in tensors.items():
         if key.startswith("optim."):
-            _, index, name = key.split(".", 2)
+            _prefix, index, name = key.split(".", 2)
             state.setdefault(int(index), {})[name] = value
     for index, scalars in meta["optimizer"]["scalars"].items():
         state.setdefault(int(index), {}).update(scalars)

@@ -161,7 +161,7 @@ def parse_models(models: str | list[str]) -> list[str]:
     names = [m for m in names if m]
     bad = [m for m in names if m not in TRAINERS]
     if bad or not names:
-        raise InputError(f"unknown model {bad[0]!r}" if bad else "no model given",
+        raise InputError(_("unknown model {name!r}").format(name=bad[0]) if bad else _("no model given"),
                          _("Use: {choices}.").format(choices=', '.join(TRAINERS)))
     return names
 

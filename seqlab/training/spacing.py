@@ -36,20 +36,10 @@ def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None 
     from seqlab.text.reading import iter_texts
 
     data = Path(data)
-    if text_col is None and _has_nsmc_header(data):
-        text_col = "document"
     texts = [t for _k, t in iter_texts(data, text_col=text_col, errors="replace")]
     pairs = spacing_pairs(texts, max_chars)
     atomic_write_text(out, "".join(f"{s}\t{t}\n" for s, t in pairs))
     return {"path": str(out), "pairs": len(pairs), "texts": len(texts)}
-
-
-def _has_nsmc_header(path: Path) -> bool:
-    try:
-        with open(path, "rb") as f:
-            return f.readline().lstrip(b"\xef\xbb\xbf").startswith(b"id\tdocument\tlabel")
-    except OSError:
-        return False  # iter_texts says what is wrong with the file
 
 
 def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], int]:

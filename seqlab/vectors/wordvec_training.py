@@ -40,6 +40,7 @@ class TrainedVectors:
 
 
 MIN_N, MAX_N = 3, 6  # gensim's FastText character n-grams
+TEXT_FORMATS = (".txt", ".vec", ".bin")  # saved as word2vec format (one vector per word): FastText's n-grams are not kept
 
 
 def fasttext_buckets(corpus: Path, min_count: int) -> int:
@@ -98,19 +99,27 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
         options = {"vector_size": dim, "window": window, "min_count": min_count, "epochs": epochs, "sg": int(sg),
                    "workers": workers, "seed": seed}
         buckets = None
-        if kind == "fasttext":
-            buckets = fasttext_buckets(corpus, min_count)
-            model = FastText(corpus_file=str(corpus), bucket=buckets, min_n=MIN_N, max_n=MAX_N, **options)
-        else:
-            model = Word2Vec(corpus_file=str(corpus), **options)
-    if len(model.wv) == 0:
+        try:
+            if kind == "fasttext":
+                buckets = fasttext_buckets(corpus, min_count)
+                model = FastText(corpus_file=str(corpus), bucket=buckets, min_n=MIN_N, max_n=MAX_N, **options)
+            else:
+                model = Word2Vec(corpus_file=str(corpus), **options)
+        except RuntimeError as exc:  # gensim: "you must first build vocabulary" when no word reached min_count
+            if "vocabulary" not in str(exc):
+                raise
+            model = None
+    if model is None or len(model.wv) == 0:
         raise InputError(_("no token reached --min-count {min_count}").format(min_count=min_count),
                          _("Lower --min-count or give more text."))
     # gensim writes several files (arrays beside the pickle): build them aside, then move each into place
     written = 0
     with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
-        model.save(str(Path(tmp) / out.name))
-        model.wv.save(str(Path(tmp) / (out.name + ".kv")))
+        if out.suffix.lower() in TEXT_FORMATS:  # what the name promises: word2vec's text (.txt, .vec) or binary (.bin)
+            model.wv.save_word2vec_format(str(Path(tmp) / out.name), binary=out.suffix.lower() == ".bin")
+        else:
+            model.save(str(Path(tmp) / out.name))
+            model.wv.save(str(Path(tmp) / (out.name + ".kv")))
         for produced in Path(tmp).iterdir():
             written += produced.stat().st_size
             produced.replace(out.parent / produced.name)

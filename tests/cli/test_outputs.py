@@ -1,5 +1,7 @@
 """Paths a command writes, checked up front the same way everywhere; NaN options; empty input files."""
 
+import json
+
 import pytest
 
 
@@ -79,3 +81,23 @@ def test_train_never_replaces_a_folder_and_refuses_unknown_models_up_front(tmp_p
     assert code == 2 and "--model" in err and not (tmp_path / "new").exists()
     code, _out, err = cli("data", "spacing-pairs", str(data), "--out", str(data))
     assert code == 2 and "input file itself" in err
+
+
+def test_an_nsmc_file_is_read_by_its_document_column_in_every_command(tmp_path, nsmc_rows, cli):
+    """`wordvec train -f train.tsv` and `vocab build -f` read whole lines: ids, labels and the header became text."""
+    data = tmp_path / "nsmc.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "".join(f"{i}\t{t}\t{y}\n" for i, t, y in nsmc_rows[:300]),
+                    encoding="utf-8")
+    code, out, err = cli("tokenize", "-f", str(data), "-m", "whitespace", "--json", "--lang", "en")
+    first = json.loads(out.splitlines()[0])
+    assert code == 0 and first["text"] == nsmc_rows[0][1] and "document column" in err
+    code, out, err = cli("vocab", "build", "-f", str(data), "--tokenizer", "whitespace", "-o", str(tmp_path / "v.json"),
+                         "--json")
+    assert code == 0, err
+    tokens = json.loads((tmp_path / "v.json").read_text(encoding="utf-8"))["tokens"]
+    assert "document" not in tokens and "label" not in tokens
+    code, out, err = cli("wordvec", "train", "-f", str(data), "-o", str(tmp_path / "w.txt"), "--split", "whitespace",
+                         "--min-count", "1", "--dim", "8", "--epochs", "1", "--json")
+    assert code == 0, err
+    words = {line.split(" ", 1)[0] for line in (tmp_path / "w.txt").read_text(encoding="utf-8").splitlines()[1:]}
+    assert "document" not in words and nsmc_rows[0][0] not in words  # a .txt name: word2vec's text format

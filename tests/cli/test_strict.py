@@ -126,6 +126,7 @@ def test_predict_names_the_labels(tmp_path, cli, nsmc_rows):
     ["tokenize", "x", "--max-length", "0"], ["embed", "x", "--preview", "0"], ["embed", "x", "--pool", "sum"],
     ["long-term", "--lengths", "1"], ["serve", "--port", "0"], ["wordvec", "train", "-f", "x", "-o", "y", "--dim", "0"],
     ["compare", "x", "--limit", "0"], ["vocab", "build", "-f", "x", "-o", "y", "--min-freq", "0"],
+    ["train", "--data", "x.tsv", "--out", "o", "--seed", "-1"], ["wordvec", "train", "-f", "x", "-o", "y", "--seed", "-1"],
 ])
 def test_out_of_range_is_a_usage_error_naming_the_option(args, cli):
     code, _out, err = cli(*args)
@@ -136,6 +137,14 @@ def test_out_of_range_is_a_usage_error_naming_the_option(args, cli):
 def test_a_malformed_analogy_is_refused_before_any_work(cli):
     code, _, err = cli("analogy", "왕 -- + 여자")
     assert code == 1 and "operator stands where a word should" in err
+
+
+def test_a_min_count_no_word_reaches_is_an_input_error(tmp_path, cli):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("영화 정말 좋다\n배우 연기 최고\n", encoding="utf-8")
+    code, _, err = cli("wordvec", "train", "-f", str(corpus), "-o", str(tmp_path / "w.model"), "--min-count", "100000",
+                       "--split", "whitespace")
+    assert code == 1 and "no token reached --min-count 100000" in err and "bug in seqlab" not in err
 
 
 @pytest.mark.parametrize("args", [["neighbors", ""], ["similarity", "", "영화"], ["similarity", "영화", "   "],

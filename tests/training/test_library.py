@@ -168,3 +168,20 @@ def test_spacing_scores_aligned_and_cer():
     assert round(s["char_accuracy"], 2) == 0.12  # position by position, shifted after the first error
     assert round(s["aligned_char_accuracy"], 3) == round(17 / 19, 3) and round(s["cer"], 2) == 0.08
     assert spacing_scores([gold], [gold])["aligned_char_accuracy"] == 1.0
+
+
+def test_a_resume_with_other_settings_says_so(tmp_path):
+    """--resume with another --hidden (or other data: another vocabulary) ended in torch's "size mismatch" traceback."""
+    import torch
+
+    from seqlab.errors import InputError
+    from seqlab.training.checkpoint import load_state, save_state
+
+    first = torch.nn.LSTM(4, 8)
+    save_state(tmp_path, first, torch.optim.Adam(first.parameters()), {"state": {}})
+    other = torch.nn.LSTM(4, 16)
+    with pytest.raises(InputError, match="other settings or data: bias_hh_l0 is \\[32\\] there, \\[64\\] now"):
+        load_state(tmp_path, other, torch.optim.Adam(other.parameters()))
+    same = torch.nn.LSTM(4, 8)
+    load_state(tmp_path, same, torch.optim.Adam(same.parameters()))
+    assert torch.equal(same.weight_hh_l0, first.weight_hh_l0)
