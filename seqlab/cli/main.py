@@ -12,7 +12,7 @@ import os
 import sys
 
 from seqlab.errors import SeqlabError, UsageError
-from seqlab.i18n import LanguageError, _, choose, use_language
+from seqlab.i18n import N_, LanguageError, _, choose, use_language
 
 
 def language_flag(argv: list[str]) -> str | None:
@@ -75,6 +75,26 @@ def _say_library_notes() -> None:
         logger.setLevel(logging.INFO)
 
 
+RESUMABLE = {  # command -> how to continue after an interruption
+    "train": N_("what was trained up to the last checkpoint is kept: run the same command with --resume to continue."),
+    "embed": N_("a corpus job (--out) keeps every finished shard: run the same command again to continue."),
+}
+
+
+def _say_interrupted(argv: list[str]) -> None:
+    from seqlab.render.console import console
+
+    words, command = iter(argv), ""
+    for word in words:  # the command: the first word that is neither an option nor --lang's value
+        if word == "--lang":
+            next(words, None)
+        elif not word.startswith("-"):
+            command = word
+            break
+    hint = RESUMABLE.get(command)
+    console(stderr=True).print(_("interrupted") + (" · " + _(hint) if hint else ""), highlight=False)
+
+
 def _run(argv: list[str], debug: bool) -> int:
     from typer._click import exceptions as click_errors
     from typer.exceptions import Abort, Exit
@@ -88,6 +108,8 @@ def _run(argv: list[str], debug: bool) -> int:
         from seqlab.cli.click_i18n import usage_error_message, usage_hint
 
         result = build_command().main(args=argv, prog_name="seqlab", standalone_mode=False)
+        if result == 130:  # typer returns Ctrl-C (KeyboardInterrupt) as 130 without a word; no command returns it
+            _say_interrupted(argv)
         return result if isinstance(result, int) else 0
     except click_errors.NoArgsIsHelpError as exc:  # `seqlab` or a group alone: its help, as usage
         print(exc.ctx.get_help(), file=sys.stderr)
@@ -101,6 +123,8 @@ def _run(argv: list[str], debug: bool) -> int:
         print_error(SeqlabError(exc.format_message()))
         return exc.exit_code
     except Exit as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # typer turns Ctrl-C into Exit(130): say so
+            _say_interrupted(argv)
         return exc.exit_code
     except Abort:
         console(stderr=True).print(_("Aborted!"))
@@ -111,7 +135,7 @@ def _run(argv: list[str], debug: bool) -> int:
         print_error(exc)
         return exc.exit_code
     except KeyboardInterrupt:
-        console(stderr=True).print(_("interrupted"))
+        _say_interrupted(argv)
         return 130
     except BrokenPipeError:  # e.g. `seqlab tokenize -f big.txt --json | head`
         devnull = os.open(os.devnull, os.O_WRONLY)

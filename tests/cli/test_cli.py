@@ -141,3 +141,25 @@ def test_empty_text_argument_is_an_input_error_but_an_empty_line_is_a_record(cli
     code, out, _ = cli("tokenize", "-f", str(f), "--json")
     records = [json.loads(x) for x in out.splitlines()]
     assert code == 0 and len(records) == 3 and records[1]["tokens"] == ["<s>", "</s>"]  # row i is line i + 1
+
+
+def test_ctrl_c_says_it_was_interrupted_and_how_to_continue(capsys):
+    """typer turned Ctrl-C into exit code 130 with nothing printed, not even on a terminal."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from seqlab.cli.main import _say_interrupted
+
+    exe = Path(sys.executable).parent / "seqlab"
+    proc = subprocess.Popen([str(exe), "long-term", "--lengths", "1000", "--steps", "100000", "--cells", "lstm",
+                             "--lang", "en"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert proc.stderr.readline().startswith("lstm T=1000")  # training has started
+    proc.send_signal(signal.SIGINT)
+    err = proc.communicate(timeout=120)[1]
+    assert proc.returncode == 130 and "interrupted" in err, err
+    _say_interrupted(["--lang", "en", "train", "--data", "x"])
+    assert "--resume" in " ".join(capsys.readouterr().err.split())
