@@ -218,3 +218,16 @@ def test_word_vector_sources_are_named_in_korean():
         assert source_label("e5-small word vectors") == "e5-small 단어 벡터"
         error = UnknownWord("블록버스터", "Kiwi word vectors", 27978, ["블록", "버스터"], [], morphemes=True)
         assert "Kiwi 단어 벡터" in str(error) and "word vectors" not in str(error)
+
+
+def test_glossary_finds_a_term_by_its_english_name_in_korean(cli):
+    """--json output uses English keys (fertility, offsets): `glossary fertility` under --lang ko found nothing."""
+    code, out, _err = cli("--lang", "ko", "glossary", "fertility")
+    assert code == 0 and "어절당 토큰 수" in out
+    code, out, _err = cli("--lang", "ko", "glossary", "오프셋")
+    assert code == 0 and "오프셋" in out
+
+
+def test_models_install_without_a_name_is_a_usage_error(cli):
+    code, _out, err = cli("models", "install", "", "--lang", "en")
+    assert code == 2 and "the model name is empty" in err

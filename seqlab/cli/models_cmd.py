@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from seqlab.cli.options import check_lang, json_opt, lang_opt
+from seqlab.errors import UsageError
 from seqlab.i18n import _
 
 
@@ -39,6 +40,9 @@ def register(app: typer.Typer) -> None:
         from seqlab.render.console import console, json_line
 
         check_lang(lang)
+        if not name.strip():
+            raise UsageError(_("the model name is empty"), _("Name one, e.g.: seqlab models install e5-small (seqlab "
+                                                             "models lists them)."))
         start = time.perf_counter()
         path, what = install(name)
         seconds = time.perf_counter() - start

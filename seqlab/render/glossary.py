@@ -6,23 +6,23 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from seqlab.i18n import _
+from seqlab.i18n import N_, _
 
 
-def glossary() -> dict[str, str]:
-    """Term -> definition, in the interface language (terms as the output prints them; identifiers stay)."""
+def _entries() -> dict[str, str]:
+    """English term -> definition in the interface language."""
     return {
         "input_ids": _("the number of each token in the model's vocabulary: what the model actually reads"),
-        _("offsets"): _("[start, end) of each token as character positions in the original text"),
+        N_("offsets"): _("[start, end) of each token as character positions in the original text"),
         "attention_mask": _("1 for a real token, 0 for padding: the model ignores the positions marked 0"),
         "special_tokens_mask": _("1 for the model's special tokens (<s>, </s>, [CLS], [SEP]) that the tokenizer adds, "
                                  "0 for pieces of the text"),
         "token_type_ids": _("which sentence of a pair each token belongs to (0 first, 1 second), for BERT models"),
-        _("fertility"): _("tokens per word (어절): how finely a tokenizer cuts the text; higher means longer sequences"),
-        _("[UNK] rate"): _("the share of tokens the model does not know (OOV) and reads as one unknown token"),
+        N_("fertility"): _("tokens per word (어절): how finely a tokenizer cuts the text; higher means longer sequences"),
+        N_("[UNK] rate"): _("the share of tokens the model does not know (OOV) and reads as one unknown token"),
         "last_hidden_state": _("the transformer's output: one vector of hidden-size numbers per token, shape "
                                "[batch, sequence length, hidden size]"),
-        _("cosine"): _("cosine similarity: a·b / (‖a‖‖b‖), from -1 (opposite) through 0 (unrelated) to 1 (same "
+        N_("cosine"): _("cosine similarity: a·b / (‖a‖‖b‖), from -1 (opposite) through 0 (unrelated) to 1 (same "
                     "direction)"),
         "3CosAdd": _("the analogy rule a : b = c : ?, answered by the word closest to b - a + c (inputs left out)"),
         "3CosMul": _("an analogy rule that multiplies cosines instead of adding them, so that one large similarity "
@@ -30,20 +30,25 @@ def glossary() -> dict[str, str]:
         "PCA": _("principal component analysis: the directions in which the vectors vary most, used to draw them in "
                  "2-D"),
         "UMAP": _("a nonlinear projection to 2-D that keeps near neighbours near"),
-        _("spectral radius"): _("the largest absolute eigenvalue of W_hh: below 1, repeated multiplication shrinks a "
+        N_("spectral radius"): _("the largest absolute eigenvalue of W_hh: below 1, repeated multiplication shrinks a "
                              "vector (gradients vanish); above 1, it can grow (they explode)"),
         "macro-F1": _("the mean over classes of F1, the harmonic mean of precision and recall: each class counts "
                       "the same"),
         "BPTT": _("backpropagation through time: the gradient flows back from the last step through every earlier "
                   "one"),
-        _("weight sharing"): _("the same W_xh, W_hh and b serve every time step, so each gradient is a sum over steps"),
+        N_("weight sharing"): _("the same W_xh, W_hh and b serve every time step, so each gradient is a sum over steps"),
     }
 
 
+def glossary() -> dict[str, str]:
+    """Term -> definition, in the interface language (terms as the output prints them; identifiers stay)."""
+    return {_(k): v for k, v in _entries().items()}
+
+
 def glossary_table(term: str | None = None) -> Table:
-    entries = glossary()
-    if term is not None:
-        entries = {k: v for k, v in entries.items() if term.lower() in k.lower()}
+    """The glossary, or the entries whose term holds ``term`` in the interface language or in English."""
+    entries = {_(k): v for k, v in _entries().items()
+               if term is None or term.lower() in k.lower() or term.lower() in _(k).lower()}
     table = Table(title=_("glossary"), title_justify="left", show_lines=False)
     table.add_column(_("term"), no_wrap=True, style="bold")
     table.add_column(_("meaning"))

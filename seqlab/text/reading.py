@@ -108,7 +108,8 @@ def iter_lines(source: str | Path, errors: str = "strict") -> Iterator[tuple[int
                       "file (column {column} of the line)").format(
                         name=name, number=line.number, byte=line.body[exc.start], offset=line.start + exc.start,
                         column=exc.start + 1),
-                    _("Convert the file to UTF-8 (e.g. iconv -f CP949 -t UTF-8), or pass --errors replace."),
+                    _("Convert the file to UTF-8 (e.g. iconv -f CP949 -t UTF-8); commands that have --errors also "
+                      "take --errors replace."),
                 ) from None
             yield line.number, text
     finally:

@@ -209,8 +209,8 @@ def _check_classes(path: Path, labels: list[str], lines: list[int]) -> None:
         raise InputError(_("label {label!r} occurs in only {n} row(s) of {path} (line {lines}); a class needs at least "
                            "{MIN_CLASS_ROWS} rows to be learned and validated").format(label=label, n=n, path=path,
                                                                                        lines=', '.join(map(str, where)), MIN_CLASS_ROWS=MIN_CLASS_ROWS),
-                         "Fix or remove those rows; the labels found are: "
-                         + ", ".join(f"{k!r} ({v:,})" for k, v in sorted(counts.items())) + ".")
+                         _("Fix or remove those rows; the labels found are: {labels}.").format(
+                             labels=", ".join(f"{k!r} ({v:,})" for k, v in sorted(counts.items()))))
 
 
 def train_val_split(data: Dataset, val_fraction: float = 0.1, seed: int = 13) -> tuple[Dataset, Dataset]:

@@ -73,6 +73,11 @@ def predict_texts(out: str | Path, texts: list[str]) -> list[dict]:
         from seqlab.training.seq2seq import Seq2SeqPredictor
 
         return Seq2SeqPredictor(out).predict(texts)
+    if config.get("task") not in (None, "classify"):  # a forecast: its predictions are in the run's own files
+        raise InputError(_("{out} holds a {task} run; predict reads texts with a classify or seq2seq run").format(
+            out=out, task=config.get("task")),
+            _("A forecaster's predictions are in {out}/metrics.json and its plot; give predict the --out folder of "
+              "seqlab train --task classify or --task seq2seq.").format(out=out))
     predictor = load_predictor(out)
     meanings = config.get("data", {}).get("label_meanings") or {}
     probs = predictor.predict_proba(texts)

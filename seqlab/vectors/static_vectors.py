@@ -45,13 +45,15 @@ class Recipe:
         return replace(self, layers=tuple(range(depth // 2, depth + 1)))
 
     def describe(self) -> str:
+        """The recipe in words, in the interface language (for people; records keep ``repr``)."""
         many = len(self.layers) > 1 and list(self.layers) == list(range(self.layers[0], self.layers[-1] + 1))
-        where = f"layers {self.layers[0]}-{self.layers[-1]}" if many else "layer " + ", ".join(map(str, self.layers))
-        what = "its pieces" if self.pieces_only else "all tokens"
-        prefix = f"{self.prefix!r} + word" if self.prefix else "the word alone"
-        post = ("" if self.abtt < 0 else ", mean removed" if self.abtt == 0 else
-                f", mean and top {self.abtt} directions removed")
-        return f"{prefix}, mean of {what} at {where}{post}"
+        where = (_("layers {a}-{b}").format(a=self.layers[0], b=self.layers[-1]) if many else
+                 _("layer {k}").format(k=", ".join(map(str, self.layers))))
+        what = _("its pieces") if self.pieces_only else _("all tokens")
+        prefix = _("{prefix!r} + word").format(prefix=self.prefix) if self.prefix else _("the word alone")
+        post = ("" if self.abtt < 0 else _(", mean removed") if self.abtt == 0 else
+                _(", mean and top {k} directions removed").format(k=self.abtt))
+        return _("{prefix}, mean of {what} at {where}{post}").format(prefix=prefix, what=what, where=where, post=post)
 
 
 def embed_words(encoder, words: Sequence[str], recipe: Recipe, batch_size: int = 512, precision: str = "fp32",
