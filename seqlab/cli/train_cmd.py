@@ -23,6 +23,15 @@ from seqlab.errors import UsageError
 from seqlab.i18n import _
 
 TASKS = ("classify", "seq2seq", "forecast")
+LINEAR = ("tfidf", "nbsvm")  # classifiers without a network: no epochs, layers or tokenizer of their own
+
+
+def unused(options: dict, what: str) -> None:
+    """A usage error naming every option given (not None) that ``what`` does not use."""
+    given = [flag for flag, value in options.items() if value is not None]
+    if given:
+        raise UsageError(_("not used by {what}: {options}").format(options=", ".join(given), what=what),
+                         _("Leave them out, or choose a task and models that use them (see seqlab train --help)."))
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 
 
@@ -76,8 +85,9 @@ def register(app: typer.Typer) -> None:
                                                                   "random).")),
         freeze_embedding: bool = typer.Option(False, "--freeze-embedding", help=_("Keep the initial embedding "
                                                                                   "fixed.")),
-        tokenizer: str = typer.Option("kiwi", "--tokenizer", help=_("Tokens of recurrent models: kiwi (morphemes), "
-                                                                    "e5-small, char, whitespace, or a model name.")),
+        tokenizer: str = typer.Option(None, "--tokenizer", help=_("Tokens of recurrent models: kiwi (morphemes, "
+                                                                  "the default), e5-small, char, whitespace, or a "
+                                                                  "model name.")),
         vocab: Path = typer.Option(None, "--vocab", help=_("A vocabulary file from seqlab vocab build (default: built "
                                                            "from the training texts).")),
         max_length: int = typer.Option(128, "--max-length", help=_("Tokens kept per text, 1 to 4096.")),
@@ -128,6 +138,27 @@ def register(app: typer.Typer) -> None:
                 raise UsageError(_("--model is empty"), _("e.g. --model lstm or --model tfidf,lstm,best"))
             for name in names:
                 one_of("--model", name, TRAINERS)
+        # options that the chosen task or models would not use are refused, not ignored
+        network = {"--epochs": epochs, "--batch-size": batch_size, "--lr": lr, "--hidden": hidden}
+        recurrent = {"--layers": layers, "--dropout": dropout, "--bidirectional": bidirectional,
+                     "--patience": patience, "--embedding": embedding, "--embed-dim": embed_dim,
+                     "--freeze-embedding": freeze_embedding or None, "--tokenizer": tokenizer, "--vocab": vocab,
+                     "--no-bucket": no_bucket or None}
+        if task == "classify" and all(n in LINEAR for n in names):
+            unused(recurrent | network, _("{models} (linear models over n-grams)").format(models=", ".join(names)))
+        if task != "classify":
+            unused(recurrent, "--task " + task)
+        if task != "forecast":
+            unused({"--series": series}, "--task " + task)
+        if task == "forecast":
+            unused({"--batch-size": batch_size, "--data": data}, "--task forecast")
+            if model != "lstm":
+                raise UsageError(_("--task forecast trains an LSTM forecaster; --model {model} does not apply")
+                                 .format(model=model), _("Leave out --model (or give --model lstm)."))
+        if device == "cuda":
+            from seqlab.vectors.encoder import pick_device
+
+            pick_device("cuda")  # no CUDA GPU here: say so now, not after the data is read (or never, for tfidf)
         if task == "seq2seq":
             from seqlab.render.training import seq2seq_terminal
             from seqlab.training.seq2seq import seq2seq_config, train_seq2seq
@@ -166,7 +197,8 @@ def register(app: typer.Typer) -> None:
         opts = TrainOptions(data=data, fmt=fmt, text_col=text_col, label_col=label_col, val_fraction=val_fraction,
                             seed=seed, epochs=epochs, batch_size=batch_size, lr=lr, hidden=hidden, layers=layers,
                             dropout=dropout, bidirectional=bidirectional, patience=patience, embedding=embedding,
-                            embed_dim=embed_dim, freeze_embedding=freeze_embedding, tokenizer=tokenizer, vocab=vocab,
+                            embed_dim=embed_dim, freeze_embedding=freeze_embedding, tokenizer=tokenizer or "kiwi",
+                            vocab=vocab,
                             max_length=max_length, head=head, precision=precision, bucket=not no_bucket,
                             device=device, resume=resume, checkpoint_every=checkpoint_every)
         runs = train_models(parse_models(model), opts, out, progress=training_bar)

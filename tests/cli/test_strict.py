@@ -139,6 +139,19 @@ def test_a_malformed_analogy_is_refused_before_any_work(cli):
     assert code == 1 and "operator stands where a word should" in err
 
 
+@pytest.mark.parametrize("args,says", [
+    (["--data", "x.tsv", "--model", "nbsvm", "--hidden", "8", "--epochs", "7"], "not used by nbsvm"),
+    (["--data", "x.tsv", "--model", "tfidf", "--tokenizer", "char"], "--tokenizer"),
+    (["--task", "forecast", "--model", "gru"], "--model gru does not apply"),
+    (["--task", "classify", "--series", "co2", "--data", "x.tsv"], "not used by --task classify: --series"),
+    (["--task", "seq2seq", "--data", "p.tsv", "--layers", "2"], "not used by --task seq2seq: --layers"),
+])
+def test_train_refuses_options_its_task_or_models_would_ignore(args, says, tmp_path, cli):
+    """`train --model nbsvm --hidden 8 --epochs 7` ran without a word about the options it ignored."""
+    code, _, err = cli("train", *args, "--out", str(tmp_path / "run"), "--lang", "en")
+    assert code == 2 and says in " ".join(err.split()), err
+
+
 def test_a_min_count_no_word_reaches_is_an_input_error(tmp_path, cli):
     corpus = tmp_path / "c.txt"
     corpus.write_text("영화 정말 좋다\n배우 연기 최고\n", encoding="utf-8")
