@@ -277,6 +277,11 @@ def register(app: typer.Typer) -> None:
         else:
             console().print(_("wrote {pairs:,} pairs from {texts:,} texts to {path}").format(**summary),
                             highlight=False)
+        skipped = summary["skipped"]
+        if any(skipped.values()):  # said on stderr with --json too
+            console(stderr=True).print(_("skipped: {empty:,} empty, {one_word:,} of one word (no space to restore), "
+                                         "{too_long:,} longer than --max-chars {max}").format(
+                **skipped, max=summary["max_chars"]), highlight=False)
 
     @data_app.command("nsmc", help=_("Download the official NSMC files once (or say where to put them when "
                                      "offline)."))

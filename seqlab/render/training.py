@@ -117,6 +117,9 @@ def seq2seq_terminal(summary: dict, console: Console) -> None:
                     "({train:.0f} s training)").format(
         model=summary["model"], loss=summary.get("loss", "full"), pairs=summary["pairs"], steps=summary["steps"],
         seconds=summary["seconds"], train=summary.get("train_seconds", summary["seconds"])), highlight=False)
+    if summary.get("skipped"):
+        console.print(_("skipped {n:,} lines of the pairs file: malformed, or longer than {max} characters").format(
+            n=summary["skipped"], max=summary.get("max_chars", 60)), highlight=False)
     title = _("spacing restoration on {n:,} held-out reviews").format(n=summary["val_pairs"])
     systems = list(summary["scores"].items())
     table = Table(title=title, title_justify="left")

@@ -72,13 +72,22 @@ def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
     if len(rows) < 3:
         raise InputError(_("{path} has too few rows for a series").format(path=path))
     body = rows[1:]  # the first row is the header
-    values, labels = [], []
-    for r in body:
+    values, labels, bad = [], [], []
+    for line, r in enumerate(body, start=2):
         try:
-            values.append(float(r[-1]))
-            labels.append(r[0] if len(r) > 1 else str(len(labels)))
+            value = float(r[-1])
         except (ValueError, IndexError):
+            value = float("nan")
+        if not np.isfinite(value):  # a gap would shift every later value by one step: never skipped silently
+            bad.append((line, r[-1] if r else ""))
             continue
+        values.append(value)
+        labels.append(r[0] if len(r) > 1 else str(len(labels)))
+    if bad:
+        shown = ", ".join(_("line {line} ({value!r})").format(line=k, value=v) for k, v in bad[:5])
+        raise InputError(_("{path}: {n} value(s) of the last column are not numbers: {shown}{more}").format(
+            path=path, n=len(bad), shown=shown, more=" …" if len(bad) > 5 else ""),
+            _("Fill or remove those rows: a series needs one number per time step."))
     return np.array(values), labels, 12, f"{path.name} (last column)"
 
 

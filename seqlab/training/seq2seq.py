@@ -295,7 +295,7 @@ def _train(data: Path, out: Path, cfg: Seq2SeqConfig, resume: bool, on_step, on_
     kiwi = [kiwi_instance().space(s) for s in sources]
     scores = {"seq2seq": spacing_scores(ours, targets), "kiwi_space": spacing_scores(kiwi, targets)}
     summary = {"model": f"seq2seq {cfg.cell}+{cfg.attention} attention", "task": "seq2seq", "attention": cfg.attention,
-               "loss": cfg.loss, "pairs": len(train), "val_pairs": len(val), "skipped": skipped, "scores": scores,
+               "loss": cfg.loss, "pairs": len(train), "val_pairs": len(val), "skipped": skipped, "max_chars": cfg.max_chars, "scores": scores,
                "history": record["history"], "steps": record["step"], "train_seconds": train_seconds,
                "seconds": time.perf_counter() - started,
                "parameters": int(sum(p.numel() for p in model.parameters())),

@@ -39,7 +39,11 @@ def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None 
     texts = [t for _k, t in iter_texts(data, text_col=text_col, errors="replace")]
     pairs = spacing_pairs(texts, max_chars)
     atomic_write_text(out, "".join(f"{s}\t{t}\n" for s, t in pairs))
-    return {"path": str(out), "pairs": len(pairs), "texts": len(texts)}
+    spaced = [" ".join(t.split()) for t in texts]
+    skipped = {"empty": sum(not t for t in spaced),
+               "one_word": sum(bool(t) and " " not in t for t in spaced),  # nothing to restore
+               "too_long": sum(" " in t and len(t) > max_chars for t in spaced)}
+    return {"path": str(out), "pairs": len(pairs), "texts": len(texts), "skipped": skipped, "max_chars": max_chars}
 
 
 def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], int]:

@@ -213,3 +213,30 @@ def test_ddp_two_processes_see_the_same_samples(tmp_path, data):
     a, b = (json.loads((d / "metrics.json").read_text()) for d in (single, ddp))
     assert a["seen_digest"] == b["seen_digest"] and a["steps"] == b["steps"]
     assert abs(a["val"]["accuracy"] - b["val"]["accuracy"]) < 0.05
+
+
+def test_what_is_left_out_of_pairs_and_series_is_said(tmp_path, cli):
+    """spacing-pairs wrote 1,191 pairs from 1,500 texts without a reason; a forecast CSV lost 'abc' rows silently."""
+    texts = tmp_path / "t.txt"
+    texts.write_text("오늘 날씨 좋다\n한마디\n\n" + "아주 " * 40 + "긴 문장\n", encoding="utf-8")
+    code, out, err = cli("data", "spacing-pairs", str(texts), "--out", str(tmp_path / "p.tsv"), "--lang", "en")
+    err = " ".join(err.split())
+    assert code == 0 and "wrote 1 pairs from 4 texts" in out
+    assert "1 empty, 1 of one word (no space to restore), 1 longer than --max-chars 60" in err
+    series = tmp_path / "s.csv"
+    series.write_text("month,value\n" + "".join(f"2000-{m:02d},{m}\n" for m in range(1, 13)) + "2001-01,abc\n",
+                      encoding="utf-8")
+    code, _out, err = cli("train", "--task", "forecast", "--series", str(series), "--out", str(tmp_path / "f"),
+                          "--lang", "en")
+    assert code == 1 and "line 14 ('abc')" in err
+
+
+def test_seq2seq_summary_says_how_many_pairs_were_skipped():
+    from rich.console import Console
+
+    from seqlab.render.training import seq2seq_terminal
+
+    console = Console(record=True, width=120)
+    seq2seq_terminal({"model": "seq2seq lstm", "pairs": 10, "steps": 5, "seconds": 1.0, "val_pairs": 2,
+                      "skipped": 30, "max_chars": 60, "scores": {}, "examples": []}, console)
+    assert "skipped 30 lines of the pairs file: malformed, or longer than 60 characters" in console.export_text()
