@@ -122,7 +122,7 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         one_of("--task", task, ("adding", "first-token"))
         try:
-            raw_lengths, raw_biases = csv_list(lengths or ""), csv_list(forget_bias)
+            raw_lengths, raw_biases = csv_list(lengths or "", "--lengths"), csv_list(forget_bias, "--forget-bias")
             lens = [int(v) for v in raw_lengths]
             biases = [None if v == "torch" else float(v) for v in raw_biases]
         except ValueError:

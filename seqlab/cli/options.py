@@ -122,8 +122,12 @@ def check_lang(lang: str | None) -> None:
 
 
 def csv_list(value: str, option: str | None = None) -> list[str]:
-    """The comma-separated values of an option; with ``option`` named, a value given twice is a usage error."""
-    values = [v.strip() for v in value.split(",") if v.strip()]
+    """The comma-separated values of an option; an empty item (``100,,200``) and, with ``option`` named, a value
+    given twice are usage errors."""
+    values = [v.strip() for v in value.split(",")] if value.strip() else []
+    if any(not v for v in values):
+        raise UsageError(_("{option} has an empty item: {value!r}").format(option=option or _("the list"), value=value),
+                         _("Separate the values with single commas, e.g. 100,200."))
     if option is not None:
         no_duplicates(option, values)
     return values

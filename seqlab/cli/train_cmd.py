@@ -133,6 +133,9 @@ def register(app: typer.Typer) -> None:
         # a finished run (or anything else) in --out is never replaced silently; --resume continues it
         check_output("--out", out, inputs=[data] if data is not None else [], directory=True, fresh=not resume)
         if task == "classify":
+            if data is None:
+                raise UsageError(_("--task classify needs --data FILE"), _("e.g. --data ratings_train.txt (NSMC: "
+                                                                          "seqlab data nsmc fetches it)."))
             names = csv_list(model, "--model")
             if not names:
                 raise UsageError(_("--model is empty"), _("e.g. --model lstm or --model tfidf,lstm,best"))

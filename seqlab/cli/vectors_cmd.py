@@ -8,6 +8,7 @@ import typer
 
 from seqlab.cli.options import (
     check_lang,
+    check_plot,
     errors_opt,
     exclusive,
     file_opt,
@@ -314,14 +315,14 @@ def register(app: typer.Typer) -> None:
         json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
-        from seqlab.render.plots import SPREAD_MAX, check_plot_path, labels_spread, write_scatter
+        from seqlab.render.plots import SPREAD_MAX, labels_spread, write_scatter
         from seqlab.vectors.projection import METHODS, project_items
 
         check_lang(lang)
         one_of("--method", method, METHODS)
         if not sentences:
             _check_word_vectors(vectors, model)
-        check_plot_path(out)
+        check_plot(out)  # a usage error (2), as --plot everywhere
         labels = gather_texts(items, file, errors)
         if sentences:
             proj = project_items(labels, None, method, model=model)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from seqlab.cli.options import check_lang, in_range, lang_opt
-from seqlab.errors import UsageError
+from seqlab.errors import InputError
 from seqlab.i18n import _
 
 
@@ -32,8 +32,8 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         in_range("--port", port, 1, 65535)
         in_range("--timeout", timeout, 1, 600)
-        if checkpoint is not None and not (checkpoint / "config.json").exists():
-            raise UsageError(_("--checkpoint {path} is not a seqlab run directory (no config.json)").format(
+        if checkpoint is not None and not (checkpoint / "config.json").exists():  # a path, like predict's RUN_DIR: 1
+            raise InputError(_("--checkpoint {path} is not a seqlab run directory (no config.json)").format(
                 path=checkpoint))
         config = ServeConfig(host=host, port=port, allow_models=tuple(allow_model or ()), checkpoint=checkpoint,
                              timeout_s=timeout)

@@ -44,6 +44,8 @@ def test_a_file_where_a_folder_is_needed_is_an_environment_error_not_a_bug(tmp_p
     ["long-term", "--forget-bias", "nan", "--lengths", "10", "--steps", "5"],
     ["serve", "--timeout", "nan"],
     ["gradflow", "--steps", "5", "--hidden", "4", "--plot", "g.txt"],
+    ["plot", "왕", "여왕", "--out", "p3.jpg"],  # was exit 1 while --plot x.txt was 2
+    ["train", "--model", "tfidf", "--out", "never"],  # no --data: a usage error, as every missing required input
 ])
 def test_nan_and_wrong_plot_names_are_usage_errors_before_any_work(args, cli):
     code, out, err = cli(*args)
@@ -101,3 +103,11 @@ def test_an_nsmc_file_is_read_by_its_document_column_in_every_command(tmp_path, 
     assert code == 0, err
     words = {line.split(" ", 1)[0] for line in (tmp_path / "w.txt").read_text(encoding="utf-8").splitlines()[1:]}
     assert "document" not in words and nsmc_rows[0][0] not in words  # a .txt name: word2vec's text format
+
+
+def test_a_path_that_is_not_a_run_is_the_same_error_in_every_command(tmp_path, cli):
+    """serve --checkpoint MISSING exited 2 where predict and evaluate MISSING exit 1."""
+    missing = str(tmp_path / "missing")
+    codes = {cli("predict", missing, "좋다")[0], cli("evaluate", missing, "--data", missing)[0],
+             cli("serve", "--checkpoint", missing)[0]}
+    assert codes == {1}

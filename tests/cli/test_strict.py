@@ -127,6 +127,7 @@ def test_predict_names_the_labels(tmp_path, cli, nsmc_rows):
     ["long-term", "--lengths", "1"], ["serve", "--port", "0"], ["wordvec", "train", "-f", "x", "-o", "y", "--dim", "0"],
     ["compare", "x", "--limit", "0"], ["vocab", "build", "-f", "x", "-o", "y", "--min-freq", "0"],
     ["train", "--data", "x.tsv", "--out", "o", "--seed", "-1"], ["wordvec", "train", "-f", "x", "-o", "y", "--seed", "-1"],
+    ["long-term", "--lengths", "100,,200"], ["compare", "x", "--models", "kiwi,,char"],
 ])
 def test_out_of_range_is_a_usage_error_naming_the_option(args, cli):
     code, _out, err = cli(*args)
