@@ -216,7 +216,8 @@ def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = 
     - a file is not written over a directory, nor a directory over a file;
     - with ``fresh``, a directory must be absent or empty (the command replaces what is in it);
     - the nearest existing folder above it can be written to.
-    The first three are usage errors (exit 2), the last an environment error (exit 1).
+    The first three are usage errors (exit 2), the last an environment error (exit 1). An existing file is
+    replaced (folders of runs never are): a note says so before the work starts.
     """
     from seqlab.errors import InputError
 
@@ -244,6 +245,11 @@ def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = 
     if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
         raise InputError(_("cannot write {path}: {folder} is not a writable folder").format(path=path, folder=parent),
                          _("Choose a path in a folder you can write to."))
+    if not directory and path.is_file():  # a file is replaced (in one rename, when the work is done): said first
+        from seqlab.render.console import console
+
+        console(stderr=True).print(_("note: {option} {path} exists; it will be replaced when the work is done")
+                                   .format(option=option, path=path), highlight=False)
     return path
 
 

@@ -8,6 +8,7 @@ import typer
 
 from seqlab.cli.options import (
     check_lang,
+    check_output,
     check_plot,
     errors_opt,
     exclusive,
@@ -373,6 +374,7 @@ def register(app: typer.Typer) -> None:
         in_range("--min-count", min_count, 1)
         in_range("--epochs", epochs, 1, 100)
         in_range("--seed", seed, 0, 2**32 - 1)
+        check_output("--out", out, inputs=files)
         result = train_word_vectors(files, out, kind=kind, split=split, dim=dim, window=window, min_count=min_count,
                                     epochs=epochs, sg=not cbow, seed=seed, tags=tags, text_col=text_col, errors=errors)
         if kind == "fasttext" and out.suffix.lower() in TEXT_FORMATS:

@@ -111,3 +111,18 @@ def test_a_path_that_is_not_a_run_is_the_same_error_in_every_command(tmp_path, c
     codes = {cli("predict", missing, "좋다")[0], cli("evaluate", missing, "--data", missing)[0],
              cli("serve", "--checkpoint", missing)[0]}
     assert codes == {1}
+
+
+def test_a_file_output_that_exists_is_said_to_be_replaced(tmp_path, cli):
+    """wordvec train, vocab build and spacing-pairs replaced an existing file without a word."""
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("영화 정말 좋다\n배우 연기 최고\n" * 5, encoding="utf-8")
+    for args, out in ((["vocab", "build", "-f", str(corpus), "--tokenizer", "whitespace", "-o"], "v.json"),
+                      (["wordvec", "train", "-f", str(corpus), "--split", "whitespace", "--min-count", "1", "--dim",
+                        "4", "--epochs", "1", "-o"], "w.model"),
+                      (["data", "spacing-pairs", str(corpus), "--out"], "p.tsv")):
+        path = tmp_path / out
+        path.write_text("old", encoding="utf-8")
+        code, _out, err = cli(*args, str(path), "--lang", "en")
+        assert code == 0 and "exists; it will be replaced" in " ".join(err.split()), (args, err)
+        assert path.read_bytes() != b"old"

@@ -68,3 +68,11 @@ def test_kiwi_many_texts_uses_batch_path(reviews):
     tok = load_tokenizer("kiwi")
     many = tok.encode_many(reviews[:50])
     assert [r.tokens for r in many[:5]] == [tok.encode(t).tokens for t in reviews[:5]]
+
+
+def test_the_default_kiwi_vocabulary_knows_formal_endings_and_particles():
+    """`재밌었습니다` showed 습니다/EF as OOV: wordfreq's word list holds few formal endings."""
+    from seqlab.pretrained.loading import load_tokenizer
+
+    rec = load_tokenizer("kiwi").encode("정말 재밌었습니다. 영화를 봤어요")
+    assert "습니다/EF" in rec.tokens and rec.unk == [], rec.tokens
