@@ -57,8 +57,10 @@ def evaluation_terminal(result, console: Console) -> None:
     console.print(_("accuracy {acc:.2%} · macro-F1 {f1:.4f} · n {n:,}").format(acc=m.accuracy, f1=m.macro_f1, n=m.n),
                   highlight=False)
     report_skipped_rows(result.bad_rows, console)
-    table = Table(title=_("confusion (rows: true, columns: predicted)"), title_justify="left")
-    table.add_column("")
+    # the title on its own line: as a table title, rich wraps it to the width of this narrow table
+    console.print(_("confusion (rows: true, columns: predicted)"), highlight=False)
+    table = Table()
+    table.add_column(_("true \\ predicted"))
     for name in m.labels:
         table.add_column(escape(name), justify="right")
     for name, row in zip(m.labels, m.confusion):

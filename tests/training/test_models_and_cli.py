@@ -240,3 +240,17 @@ def test_seq2seq_summary_says_how_many_pairs_were_skipped():
     seq2seq_terminal({"model": "seq2seq lstm", "pairs": 10, "steps": 5, "seconds": 1.0, "val_pairs": 2,
                       "skipped": 30, "max_chars": 60, "scores": {}, "examples": []}, console)
     assert "skipped 30 lines of the pairs file: malformed, or longer than 60 characters" in console.export_text()
+
+
+def test_confusion_title_is_one_line():
+    """The table title wrapped into a 13-column block: "confusion (rows: / true, columns: / predicted)"."""
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from seqlab.render.training import evaluation_terminal
+
+    metrics = SimpleNamespace(accuracy=0.9, macro_f1=0.9, n=10, labels=["0", "1"], confusion=[[4, 1], [0, 5]])
+    console = Console(record=True, width=80)
+    evaluation_terminal(SimpleNamespace(metrics=metrics, bad_rows={}), console)
+    assert "confusion (rows: true, columns: predicted)" in console.export_text()
