@@ -8,7 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from seqlab.i18n import _
+from seqlab.i18n import N_, _
 from seqlab.render.console import elide
 from seqlab.render.tokens import visible
 from seqlab.vectors.record import EmbeddingRecord
@@ -77,10 +77,18 @@ def long_text_note(record: EmbeddingRecord) -> str | None:
     return None
 
 
+POOLING_NAMES = {"mean": N_("mean"), "max": N_("max"), "cls": N_("CLS")}  # --pool's values, as prose names them
+
+
+def pooling_name(method: str) -> str:
+    """``mean`` -> "mean" (평균 in Korean): a pooling method in the interface language."""
+    return _(POOLING_NAMES[method]) if method in POOLING_NAMES else method
+
+
 def pooled_line(record: EmbeddingRecord, preview: int = 6) -> str:
     how = _("{pooling} pooling, L2-normalized") if record.normalized else _("{pooling} pooling")
     return _("sentence vector ({how}, {n} numbers): {values}").format(
-        how=how.format(pooling=record.pooling), n=len(record.pooled),
+        how=how.format(pooling=pooling_name(record.pooling)), n=len(record.pooled),
         values=elide(record.pooled.tolist(), preview + 1, "{:+.4f}"))
 
 
@@ -140,7 +148,7 @@ def search_table(result) -> Table:
 
 
 def similarity_line(rec) -> str:
-    how = _("{model}, {pooling} pooling").format(model=rec.model, pooling=rec.pooling)
+    how = _("{model}, {pooling} pooling").format(model=rec.model, pooling=pooling_name(rec.pooling))
     if rec.prefix:
         how += ", " + _("prefix {prefix!r}").format(prefix=rec.prefix)
     return _("cosine = {value:.4f}   ({how})").format(value=rec.cosine, how=how)

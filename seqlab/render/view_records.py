@@ -87,8 +87,10 @@ def embedding_json(record, limit: int = MAX_TOKENS) -> tuple[dict, list[str]]:
         notes.append(more(len(record.tokens.tokens) - limit, _("token vectors")))
     if record.pooled is not None:
         out["pooled"] = out["pooled"][:8]
+        from seqlab.render.vectors import pooling_name
+
         notes.append(_("sentence vector ({pooling} pooling{norm}): {values} … ({n} numbers)").format(
-            pooling=record.pooling, norm=", L2-normalized" if record.normalized else "",
+            pooling=pooling_name(record.pooling), norm=", " + _("L2-normalized") if record.normalized else "",
             values=" ".join(f"{v:+.4f}" for v in record.pooled[:8]), n=len(record.pooled)))
     out.pop("layers", None)
     return out, notes

@@ -1,12 +1,12 @@
 """Text shown as it is, except the characters a reader cannot see: control, invisible and direction-changing ones.
 
 ``abc\\u202edef`` would display reversed ("abcfed"); a zero-width space would be an
-empty token. Every renderer (terminal, Markdown, HTML, notebook) shows them as escapes.
+empty token, and so would a Hangul filler (U+3164, the "blank" of Korean messengers). Every renderer (terminal, Markdown, HTML, notebook) shows them as escapes.
 """
 
 from __future__ import annotations
 
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff" + "\u115f\u1160\u3164\uffa0\u2800"  # and letters that draw nothing
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 

@@ -158,10 +158,16 @@ def normalize(text: str, form: str = "NFC") -> NormalizedText:
 def has_visible(text: str) -> bool:
     """True when ``text`` has a character that shows: not only spaces, zero-width or other invisible characters.
 
-    >>> has_visible(" 가 "), has_visible(" \u200b\u200b\t"), has_visible("\u202e"), has_visible("")
-    (True, False, False, False)
+    Hangul fillers (U+3164, which Korean messengers use as a blank, and its kin) are letters to
+    Unicode but draw nothing, so they count as invisible too.
+
+    >>> has_visible(" 가 "), has_visible(" \u200b\u200b\t"), has_visible("\u202e"), has_visible("\u3164"), has_visible("")
+    (True, False, False, False, False)
     """
-    return any(not c.isspace() and unicodedata.category(c)[0] not in "CZ" for c in text)
+    return any(not c.isspace() and c not in BLANK_LETTERS and unicodedata.category(c)[0] not in "CZ" for c in text)
+
+
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")  # Hangul fillers and the blank Braille pattern
 
 
 def has_surrogates(text: str) -> bool:

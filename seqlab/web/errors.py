@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from seqlab.errors import ModelUnavailable, SeqlabError
-from seqlab.i18n import _
+from seqlab.i18n import N_, _
 
 
 class NotReady(Exception):
@@ -57,11 +57,30 @@ def _shown(value) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
+FIELDS = {  # API field -> what the page calls it (the field's own name follows in brackets, for API users)
+    "text": N_("text"), "a": N_("first sentence"), "b": N_("second sentence"), "word": N_("word"),
+    "expression": N_("analogy"), "hidden": N_("hidden size"), "seed": N_("seed"), "cell": N_("cell"),
+    "steps": N_("steps"), "layer": N_("layer"), "head": N_("head"), "model": N_("model"), "form": N_("form"),
+    "forget_bias": N_("LSTM forget-gate bias"), "cells": N_("cells"),
+}
+
+
+def field_name(loc: list[str]) -> str:
+    """``["b"]`` -> "second sentence (b)"; a field the page does not show (or names alike) keeps its API name.
+
+    >>> field_name(["k"])
+    'k'
+    """
+    name = ".".join(loc)
+    label = _(FIELDS[name]) if name in FIELDS else name
+    return label if label == name else _("{label} ({name})").format(label=label, name=name)
+
+
 def field_problem(error: dict) -> str:
     """One validation error of pydantic, as a sentence for a person."""
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
     loc = [str(p) for p in error.get("loc", ()) if p != "body"]
-    field = ".".join(loc) or _("the request body")
+    field = field_name(loc) if loc else _("the request body")
     got = _shown(error.get("input"))
     messages = {
         "missing": _("{field}: this field is required"),
@@ -94,7 +113,8 @@ def field_problem(error: dict) -> str:
         return _("{field}: this value cannot be used: {got}").format(field=field, got=got)
     value = error.get("input")
     return template.format(field=field, got=got, n=len(value) if isinstance(value, str) else 0,
-                           expected=ctx.get("expected", ""), example='{"text": "안녕하세요"}',
+                           expected=str(ctx.get("expected", "")).replace(" or ", ", "),  # pydantic's English "or"
+                           example='{"text": "안녕하세요"}',
                            **{k: ctx[k] for k in ("ge", "gt", "le", "lt", "max_length", "min_length", "value")
                               if k in ctx})
 

@@ -254,7 +254,10 @@ class Service:
         if status["state"] == "failed":
             raise NotReady(_("the word vectors could not be built: {error}").format(error=status["error"]),
                            _("Restart the server; if it fails again, run: seqlab neighbors 영화"), 60, status)
-        if status["total"] and status["eta_s"] is not None:
+        if status["total"] and status["done"] >= status["total"]:  # every word is in: saving (no count to give)
+            message = _("the word vectors are being built: all {total:,} words are in; saving them").format(
+                total=status["total"])
+        elif status["total"] and status["eta_s"] is not None and status["eta_s"] >= 1:
             message = _("the word vectors are being built: {done:,} of {total:,} words, about {eta:.0f} s left").format(
                 done=status["done"], total=status["total"], eta=status["eta_s"])
         else:

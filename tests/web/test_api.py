@@ -141,13 +141,21 @@ def test_a_cell_named_twice_is_refused_in_words(client):
 
 def test_strict_types_say_what_was_expected_and_what_came(client):
     r = client.post("/api/trace", json={"text": "x", "hidden": True}).json()
-    assert r["error"] == "hidden: expected a whole number such as 4, got true"
+    assert r["error"] == "hidden size (hidden): expected a whole number such as 4, got true"  # the page's label
     r = client.post("/api/trace", json={"text": "x", "hidden": "4"}).json()
-    assert r["error"] == 'hidden: expected a whole number such as 4, got "4"'
+    assert r["error"] == 'hidden size (hidden): expected a whole number such as 4, got "4"'
     r = client.post("/api/gradflow", json={"steps": 1}).json()
     assert r["error"] == "steps: must be at least 2, got 1"
     r = client.post("/api/tokenize", json={"text": "  "}).json()
     assert r["error"].startswith("text: is empty")
+
+
+def test_field_names_are_the_pages_words_in_the_readers_language(client):
+    """ "b: 비어 있습니다" and "'rnn', 'lstm' or 'gru' 중 하나여야": API names and English inside Korean messages."""
+    r = client.post("/api/similarity?lang=ko", json={"a": "영화", "b": "\u200b"}).json()
+    assert r["error"].startswith("두 번째 문장 (b)")
+    r = client.post("/api/trace?lang=ko", json={"text": "x", "cell": "transformer"}).json()
+    assert " or " not in r["error"] and "'rnn', 'lstm', 'gru'" in r["error"]
 
 
 def test_errors_speak_the_request_language(client):

@@ -207,3 +207,92 @@ def test_warm_up_says_what_happens_once_every_word_is_in(server, browser):
     page.wait_for_function("document.querySelector('#warm-text').innerText.includes('saving')")
     assert "0 s left" not in page.inner_text("#warm-text") and page.is_disabled("#analogy")
     ctx.close()
+
+
+# -- third round: after the second round's fixes ----------------------------------------------------------------
+def test_an_old_error_goes_when_its_input_is_changed(open_page):
+    page = open_page()
+    page.fill("#hidden", "0")
+    page.click("#trace")
+    assert "from 1 to 64" in page.inner_text("#p-trace .error")
+    page.fill("#hidden", "4")  # the complaint was about 0
+    assert page.inner_text("#p-trace .error") == "" and "press Trace" in page.inner_text("#p-trace .state")
+
+
+def test_a_superseded_attention_request_keeps_the_panel_busy(open_page):
+    page = open_page()
+    page.evaluate(DELAY_FETCH)
+    page.evaluate("window.__delay = 600")
+    page.click("#attn")
+    page.wait_for_selector("#v-attention canvas")
+    page.evaluate("window.__delay = 800")
+    page.click("#attn")  # the same layer again, then another layer while it runs
+    page.evaluate("window.__delay = 4000")
+    page.select_option("#layer", "5")
+    page.wait_for_timeout(1500)  # the first answer is in and thrown away; the second is still out
+    assert page.get_attribute("#p-attention", "aria-busy") == "true"
+    page.wait_for_function("document.querySelector('#v-attention').innerText.includes('layer 5')", timeout=30_000)
+
+
+def test_run_keeps_results_whose_inputs_did_not_change(open_page):
+    page = open_page()
+    for _ in range(3):
+        page.click("#v-trace [aria-label='next step']")
+    page.click("#attn")
+    page.wait_for_selector("#v-attention canvas")
+    page.click("#run")
+    idle(page)
+    assert page.inner_text("#v-trace .sv-steplabel").startswith("t = 3")
+    assert page.locator("#v-attention canvas").count() == 1
+    # a chosen attention row belongs to its text
+    page.locator("#v-attention canvas").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#v-attention .sv-rowdetail li")
+    page.fill("#text", "완전히 다른 문장입니다")
+    page.click("#run")
+    idle(page)
+    page.click("#attn")
+    page.wait_for_selector("#v-attention canvas")
+    assert page.locator("#v-attention .sv-rowdetail li").count() == 0
+
+
+def test_words_are_trimmed_and_hangul_fillers_are_blank(open_page, client):
+    page = open_page()
+    page.wait_for_function("!document.querySelector('#neighbors').disabled", timeout=60_000)
+    page.fill("#nword", "영화 ")
+    page.click("#neighbors")
+    page.wait_for_selector("#v-words table")
+    assert page.inner_text("#p-words .error") == ""
+    page.evaluate(DELAY_FETCH)
+    page.fill("#text", "\u3164")  # the "blank" Korean messengers send
+    page.click("#run")
+    assert "empty" in page.inner_text("#text-error")
+    assert [u for u in page.evaluate("window.__requests") if "/api/" in u] == []
+    assert client.post("/api/tokenize", json={"text": "\u3164 \u3164"}).status_code == 422
+
+
+def test_a_failed_word_vector_build_is_not_busy_forever(server, browser):
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    status = {"state": "failed", "done": 0, "total": 0, "elapsed_s": 1.0, "eta_s": None, "error": "disk full"}
+    page.route("**/api/wordvectors*", lambda route: route.fulfill(status=200, content_type="application/json",
+                                                                  body=json.dumps(status)))
+    page.goto(server + "/?lang=en")
+    page.wait_for_function("document.querySelector('#warm-text').innerText.includes('disk full')")
+    assert page.get_attribute("#p-words", "aria-busy") == "false"
+    ctx.close()
+
+
+def test_language_switch_keeps_the_attention_choice_and_the_stage(open_page):
+    page = open_page()
+    page.click("#attn")
+    page.wait_for_selector("#v-attention canvas")
+    page.select_option("#layer", "4")
+    page.wait_for_function("document.querySelector('#v-attention').innerText.includes('layer 4')")
+    page.click("#present")
+    for _ in range(3):
+        page.click("#stage-next")
+    page.click("#lang-ko")
+    page.wait_for_selector("body[data-ready='1']", timeout=120_000)
+    assert page.input_value("#layer") == "4" and "4" in page.inner_text("#stage-where")

@@ -37,7 +37,7 @@
     return node;
   }
   V.el = el;
-  const INVISIBLE = /[\p{C}\p{Zl}\p{Zp}]|(?! )\p{Zs}/u;
+  const INVISIBLE = /[\p{C}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0\u2800]|(?! )\p{Zs}/u;  // Hangul fillers draw nothing
   // control, invisible and direction-changing characters as escapes (\u202e), like the CLI's visible()
   function escapeChar(c) {
     const cp = c.codePointAt(0);
@@ -243,7 +243,7 @@
       roving(chips.list, chips.chips, (i, chip) => { readout.textContent = row.model + " · " + chip.dataset.describe; });
       table.append(el("div", { class: "sv-compare-row" },
         el("h4", {}, row.model, " ", el("span", { class: "sv-muted" },
-          t("{n} tokens · {k} [UNK] · {f} tokens per word", { n: row.summary.tokens, k: row.summary.unk,
+          t("{n} tokens without special tokens · {k} [UNK] · {f} tokens per word", { n: row.summary.tokens, k: row.summary.unk,
             f: fixed(row.summary.fertility, 2) }))), chips.list));
     });
     const readout = el("p", { class: "sv-readout", "aria-live": "polite" });
@@ -408,8 +408,9 @@
     container.append(el("dl", { class: "sv-pairs" },
       el("dt", {}, "A"), el("dd", {}, visibleNode(rec.a)), el("dt", {}, "B"), el("dd", {}, visibleNode(rec.b))));
     container.append(el("p", { class: "sv-big" }, term("cosine", "cos"), `(A, B) = ${fixed(rec.cosine, 4)}`));
+    const pooling = { mean: t("mean"), max: t("max"), cls: "CLS" }[rec.pooling] || rec.pooling;
     container.append(note(t("Sentence vectors of {model}: {pooling} pooling of last_hidden_state, then the cosine of the two.",
-      { model: rec.model, pooling: rec.pooling })));
+      { model: rec.model, pooling })));
     return { destroy() { container.replaceChildren(); } };
   }
 

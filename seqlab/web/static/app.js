@@ -103,8 +103,10 @@ function clear(viewId, reason) {
   $(viewId).replaceChildren();
   $(viewId).hidden = true;
   stateEl(viewId).textContent = reason || "";
+  errorEl(viewId).textContent = "";  // an error was about the inputs as they were
   refreshExport(VIEWS[viewId]);
 }
+function shown(viewId) { return S.records[viewId] || S.busy[viewId] || errorEl(viewId).textContent; }
 function fail(viewId, err) {
   clear(viewId, "");
   errorEl(viewId).textContent = "⚠ " + err.message;  // replaces the previous error; role=alert announces it
@@ -112,7 +114,7 @@ function fail(viewId, err) {
 function setBusy(viewIds, on) {
   for (const v of viewIds) {
     const panel = $(VIEWS[v]);
-    S.busy[v] = on;
+    S.busy[v] = Math.max(0, (S.busy[v] || 0) + (on ? 1 : -1));  // requests in flight: an old answer ends only its own
     panel.setAttribute("aria-busy", Object.keys(S.busy).some((k) => S.busy[k] && VIEWS[k] === VIEWS[v]) ? "true" : "false");
   }
 }
@@ -169,7 +171,7 @@ function currentInputs(kind) {
 }
 function codepoints(s) { return Array.from(s).length; }
 // at least one character that shows: not only spaces, zero-width or other invisible characters (as the API checks)
-const SHOWS = /[^\s\p{C}\p{Z}]/u;
+const SHOWS = /[^\s\p{C}\p{Z}\u115F\u1160\u3164\uFFA0\u2800]/u;  // Hangul fillers are letters that draw nothing
 function validText() {
   const text = $("text").value;
   if (!SHOWS.test(text)) {
@@ -203,7 +205,8 @@ function capText() {
 }
 const TEXT_VIEWS = ["v-normalize", "v-tokens", "v-compare", "v-ids", "v-vectors", "v-sim", "v-trace", "v-backward", "v-attention", "v-predict"];
 function staleAll(reason) {
-  for (const v of TEXT_VIEWS) if (S.records[v] || S.busy[v]) clear(v, reason);
+  for (const v of TEXT_VIEWS) if (shown(v)) clear(v, reason);
+  S.attentionRow = null;  // a row of the old text means nothing in the new one
 }
 function noVectorsReason(model) {
   return t("{model} has no vectors: choose a transformer model (e5-small or minilm) to see this stage.", { model });
@@ -285,6 +288,7 @@ async function runAttention() {
     layer: +($("layer").value || 0), head: head === "mean" || head === "" ? null : +head }), (r) => {
     S.layersOf[r.model] = [r.layers, r.heads];
     fillLayers(r.layers, r.heads);
+    keepInputs();
     show("v-attention", "attention", r, inputs, { row: S.attentionRow, onRow: (i) => { S.attentionRow = i; } });
   });
   $("attn").disabled = false;
@@ -301,7 +305,7 @@ async function runSimilarity() {
   $("sim").disabled = false;
 }
 async function runWords(kind) {
-  const value = kind === "analogy" ? $("expr").value : $("nword").value;
+  const value = (kind === "analogy" ? $("expr").value : $("nword").value).trim();  // "영화 " is 영화
   if (!value.trim()) { fail("v-words", new ApiError(t("Type a word first."))); return; }
   await task(["v-words"], null, () => api(kind === "analogy" ? "/api/analogy" : "/api/neighbors",
     kind === "analogy" ? { expression: value, k: 10 } : { word: value, k: 10 }), (r) => show("v-words", "words", r, null));
@@ -317,15 +321,20 @@ async function runAll() {
   $("run").disabled = true;
   const done = busyLine(t("the pipeline"));
   const model = $("model").value, vectors = S.models[model].vectors;
+  // a view whose result is for the current inputs keeps it (and what the reader chose in it: a step, a row)
+  const stale = (v, kind) => !S.records[v] || S.records[v].inputs !== currentInputs(kind);
   try {
     const jobs = [runNormalize(), runTokens()];
     if (vectors) {
-      jobs.push(runEmbed(), runTrace());
-      clear("v-attention", t("Press Show to compute the attention of this text (it is not sent with every run)."));
-      const sim = S.records["v-sim"];
-      if (!sim || sim.inputs !== currentInputs("sim")) clear("v-sim", t("Press the button to compare the two sentences."));
+      if (stale("v-vectors", "text")) jobs.push(runEmbed());
+      if (stale("v-trace", "trace")) jobs.push(runTrace());
+      if (stale("v-attention", "attention")) {
+        clear("v-attention", t("Press Show to compute the attention of this text (it is not sent with every run)."));
+      }
+      if (stale("v-sim", "sim")) clear("v-sim", t("Press the button to compare the two sentences."));
     } else {
-      for (const v of ["v-vectors", "v-trace", "v-backward", "v-attention", "v-sim"]) clear(v, noVectorsReason(model));
+      for (const v of ["v-vectors", "v-trace", "v-backward", "v-attention"]) clear(v, noVectorsReason(model));
+      clear("v-sim", "");  // the panel says it once, above
     }
     if (!S.records["v-gradflow"]) jobs.push(runGradflow());
     if (S.checkpoint) jobs.push(runPredict());
@@ -345,7 +354,12 @@ async function pollWordVectors() {
   $("analogy").disabled = $("neighbors").disabled = !ready;
   $("p-words").setAttribute("aria-busy", ready ? "false" : "true");
   if (ready) { $("warmup").hidden = true; return; }
-  if (status.state === "failed") { $("warm-text").textContent = "⚠ " + t("The word vectors could not be built: {error}", { error: status.error }); return; }
+  if (status.state === "failed") {  // nothing is coming: the panel is no longer busy, and says why
+    $("p-words").setAttribute("aria-busy", "false");
+    $("warmup").hidden = false;
+    $("warm-text").textContent = "⚠ " + t("The word vectors could not be built: {error}", { error: status.error });
+    return;
+  }
   $("warmup").hidden = false;
   const bar = $("warm-bar");
   if (status.total) { bar.max = status.total; bar.value = status.done; } else bar.removeAttribute("value");
@@ -407,6 +421,7 @@ function showStage(k) {
   S.stage = Math.max(0, Math.min(list.length - 1, k));
   list.forEach((p, i) => p.classList.toggle("current", i === S.stage));
   $("stage-where").textContent = t("stage {k} of {n}", { k: S.stage + 1, n: list.length });
+  keepInputs();
   $("stage-prev").disabled = S.stage === 0;
   $("stage-next").disabled = S.stage === list.length - 1;
   if (list[S.stage]) list[S.stage].scrollIntoView({ block: "start" });
@@ -429,18 +444,25 @@ const KEPT = ["text", "second", "model", "form", "cell", "hidden", "seed", "byha
 const STORE = "seqlab-inputs";
 function keepInputs() {
   const values = Object.fromEntries(KEPT.map((id) => [id, $(id).type === "checkbox" ? $(id).checked : $(id).value]));
+  Object.assign(values, { layer: $("layer").value, head: $("head").value, layersOf: S.layersOf, stage: S.stage });
   try { sessionStorage.setItem(STORE, JSON.stringify(values)); } catch (e) { /* storage off: nothing is kept */ }
 }
 function restoreInputs() {
   let values = null;
   try { values = JSON.parse(sessionStorage.getItem(STORE) || "null"); } catch (e) { values = null; }
   if (!values) return false;
+  S.layersOf = values.layersOf || {};
+  S.stage = values.stage || 0;
   for (const id of KEPT) {
     if (values[id] === undefined) continue;
     const node = $(id);
     if (node.type === "checkbox") node.checked = !!values[id];
     else if (node.tagName === "SELECT") { if ([...node.options].some((o) => o.value === values[id])) node.value = values[id]; }
     else node.value = values[id];
+  }
+  fillLayers(...(S.layersOf[$("model").value] || [1, 0]));  // the attention choice, once its model's layers are known
+  for (const id of ["layer", "head"]) {
+    if (values[id] !== undefined && [...$(id).options].some((o) => o.value === values[id])) $(id).value = values[id];
   }
   return true;
 }
@@ -467,8 +489,9 @@ async function init() {
   $("fbval").textContent = +$("fbias").value ? $("fbias").value : t("default");
   $("ckpt-row").hidden = !info.checkpoint;
   $("p-predict").hidden = !info.checkpoint;
-  fillLayers(1, 0);
+  if (!$("layer").options.length) fillLayers(1, 0);  // restoreInputs may have filled them
   languageLinks();
+  for (const id of ["layer", "head"]) $(id).addEventListener("change", keepInputs);
   for (const id of KEPT) $(id).addEventListener(["SELECT"].includes($(id).tagName) || $(id).type === "checkbox" ? "change" : "input", keepInputs);
   $("run").addEventListener("click", runAll);
   $("text").addEventListener("input", () => {
@@ -482,15 +505,18 @@ async function init() {
   });
   $("form").addEventListener("change", () => { if (S.records["v-normalize"] || $("text").value.trim()) runNormalize(); });
   for (const id of ["cell", "hidden", "seed", "byhand", "useckpt"]) {
-    $(id).addEventListener("input", () => { for (const v of ["v-trace", "v-backward"]) if (S.records[v] || S.busy[v]) clear(v, t("The settings changed: press Trace.")); });
+    $(id).addEventListener("input", () => { for (const v of ["v-trace", "v-backward"]) if (shown(v)) clear(v, t("The settings changed: press Trace.")); });
   }
-  $("second").addEventListener("input", () => { if (S.records["v-sim"] || S.busy["v-sim"]) clear("v-sim", t("The sentences changed: press the button to compute the cosine again.")); });
+  $("second").addEventListener("input", () => { if (shown("v-sim")) clear("v-sim", t("The sentences changed: press the button to compute the cosine again.")); });
   $("trace").addEventListener("click", () => { if (validText()) { if (!S.models[$("model").value].vectors) clear("v-trace", noVectorsReason($("model").value)); else runTrace(); } });
+  const byHand = () => { $("hidden").disabled = $("byhand").checked; };  // by hand: hidden size 2, the field says so
+  $("byhand").addEventListener("change", byHand);
+  byHand();
   $("gradflow").addEventListener("click", runGradflow);
-  $("gsteps").addEventListener("input", () => { if (S.records["v-gradflow"] || S.busy["v-gradflow"]) clear("v-gradflow", t("The settings changed: press Compute.")); });
+  $("gsteps").addEventListener("input", () => { if (shown("v-gradflow")) clear("v-gradflow", t("The settings changed: press Compute.")); });
   $("fbias").addEventListener("input", () => {
     $("fbval").textContent = +$("fbias").value ? $("fbias").value : t("default");
-    if (S.records["v-gradflow"] || S.busy["v-gradflow"]) clear("v-gradflow", t("The settings changed: press Compute."));
+    if (shown("v-gradflow")) clear("v-gradflow", t("The settings changed: press Compute."));
   });
   $("attn").addEventListener("click", runAttention);
   $("layer").addEventListener("change", () => { if (S.records["v-attention"] || IN.attention) runAttention(); });
