@@ -55,12 +55,15 @@ def register(app: typer.Typer) -> None:
                  json_out: bool = json_opt(), lang: str = lang_opt()):
         from seqlab.errors import InputError
         from seqlab.render.console import console, json_document
-        from seqlab.render.glossary import glossary as entries
-        from seqlab.render.glossary import render_glossary
+        from seqlab.render.glossary import matching, render_glossary
 
         check_lang(lang)
         if json_out:
-            print(json_document(entries()))
+            found = matching(term)
+            if not found:
+                raise InputError(_("no term matches {term!r}").format(term=term),
+                                 _("Run seqlab glossary to see every term."))
+            print(json_document(found))
             return
         if not render_glossary(console(), term):
             raise InputError(_("no term matches {term!r}").format(term=term),

@@ -7,6 +7,7 @@ of range. A user never sees a traceback; ``SEQLAB_DEBUG=1`` shows it for bugs.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sys
@@ -141,6 +142,13 @@ def _run(argv: list[str], debug: bool) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except SystemExit as exc:  # typer answers a closed pipe (EPIPE) with sys.exit(1): the reader had enough, not an error
+        context = exc.__context__
+        if isinstance(context, OSError) and context.errno == errno.EPIPE:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 0
+        raise
     except OSError as exc:  # the environment: a path that cannot be read or written (checked up front where known)
         if debug:
             raise

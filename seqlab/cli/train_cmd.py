@@ -23,7 +23,7 @@ from seqlab.errors import UsageError
 from seqlab.i18n import _
 
 TASKS = ("classify", "seq2seq", "forecast")
-LINEAR = ("tfidf", "nbsvm")  # classifiers without a network: no epochs, layers or tokenizer of their own
+LINEAR = ("tfidf", "nbsvm", "e5-head")  # classifiers with settings of their own: no epochs, layers or tokenizer
 
 
 def unused(options: dict, what: str) -> None:
@@ -148,7 +148,7 @@ def register(app: typer.Typer) -> None:
                      "--freeze-embedding": freeze_embedding or None, "--tokenizer": tokenizer, "--vocab": vocab,
                      "--no-bucket": no_bucket or None}
         if task == "classify" and all(n in LINEAR for n in names):
-            unused(recurrent | network, _("{models} (linear models over n-grams)").format(models=", ".join(names)))
+            unused(recurrent | network, _("{models} (their settings are their own)").format(models=", ".join(names)))
         if task != "classify":
             unused(recurrent, "--task " + task)
         if task != "forecast":

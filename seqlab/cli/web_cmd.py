@@ -35,6 +35,11 @@ def register(app: typer.Typer) -> None:
         if checkpoint is not None and not (checkpoint / "config.json").exists():  # a path, like predict's RUN_DIR: 1
             raise InputError(_("--checkpoint {path} is not a seqlab run directory (no config.json)").format(
                 path=checkpoint))
+        if checkpoint is not None:
+            from seqlab.training.rundir import RunDir
+
+            RunDir(checkpoint).finished("classify")  # a forecast or seq2seq run is named now, not at /api/predict
+        port_free(host, port)
         config = ServeConfig(host=host, port=port, allow_models=tuple(allow_model or ()), checkpoint=checkpoint,
                              timeout_s=timeout)
         if host not in ("127.0.0.1", "localhost", "::1"):
@@ -44,3 +49,21 @@ def register(app: typer.Typer) -> None:
         console().print(_("seqlab is running at http://{host}:{port}/ (Ctrl+C to stop)").format(host=shown, port=port),
                         highlight=False)
         uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
+
+
+def port_free(host: str, port: int) -> None:
+    """Refuse a port another program holds, before the page's address is printed (uvicorn would end with rc 3)."""
+    import errno
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            raise InputError(_("port {port} is already in use (another seqlab serve?)").format(port=port),
+                             _("Stop the other server, or choose another port: --port {next}").format(
+                                 next=port + 1)) from None

@@ -60,3 +60,14 @@ def elide(values: Sequence, limit: int = 8, fmt: str = "{}") -> str:
         return "[" + ", ".join(fmt.format(v) for v in values) + "]"
     head = ", ".join(fmt.format(v) for v in values[: limit - 1])
     return f"[{head}, …, {fmt.format(values[-1])}]"
+
+
+def titled_table(title: str, **options):
+    """A rich Table whose title stays on one line: rich wraps a title to the table's width, which for a table
+    of narrow columns cut "confusion (rows: true, …)" into a 13-column block. The table is at least as wide
+    as its title (the terminal's width still bounds both)."""
+    from rich.cells import cell_len
+    from rich.table import Table
+
+    options.setdefault("title_justify", "left")
+    return Table(title=title, min_width=cell_len(title), **options)

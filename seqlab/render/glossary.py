@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from seqlab.i18n import N_, _
+from seqlab.render.console import titled_table
 
 
 def _entries() -> dict[str, str]:
@@ -45,13 +46,18 @@ def glossary() -> dict[str, str]:
     return {_(k): v for k, v in _entries().items()}
 
 
+def matching(term: str | None = None) -> dict[str, str]:
+    """The entries whose term holds ``term`` in the interface language or in English (all for None)."""
+    return {_(k): v for k, v in _entries().items()
+            if term is None or term.lower() in k.lower() or term.lower() in _(k).lower()}
+
+
 def glossary_table(term: str | None = None) -> Table:
-    """The glossary, or the entries whose term holds ``term`` in the interface language or in English."""
-    entries = {_(k): v for k, v in _entries().items()
-               if term is None or term.lower() in k.lower() or term.lower() in _(k).lower()}
-    table = Table(title=_("glossary"), title_justify="left", show_lines=False)
+    """The glossary, or the entries matching ``term``."""
+    entries = matching(term)
+    table = titled_table(_("glossary"), title_justify="left", show_lines=False)
     table.add_column(_("term"), no_wrap=True, style="bold")
-    table.add_column(_("meaning"))
+    table.add_column(_("meaning"), overflow="fold")  # wrapped whole: never cut to "…" mid-word
     for key, value in entries.items():
         table.add_row(escape(key), escape(value))
     return table

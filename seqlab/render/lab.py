@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from seqlab.i18n import _
 from seqlab.lab.gradflow import GradFlowReport
 from seqlab.lab.longterm import LongTermReport
 from seqlab.lab.order import OrderReport
+from seqlab.render.console import titled_table
 from seqlab.render.plots import write_lines
 
 
@@ -52,7 +52,7 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
 def gradflow_terminal(report: GradFlowReport, console: Console) -> None:
     console.print(_("[bold]gradient flow[/] · {loss} · T = {T}, H = {H}, input {I}, seed {seed} · seqlab's own BPTT")
                   .format(loss=_(report.loss), T=report.steps, H=report.hidden, I=report.input_size, seed=report.seed))
-    table = Table(title=_("‖∂L/∂h_k‖ per step k (loss at the last step)"), title_justify="left")
+    table = titled_table(_("‖∂L/∂h_k‖ per step k (loss at the last step)"), title_justify="left")
     table.add_column("k", justify="right")
     for name in report.cells:
         table.add_column(name, justify="right")
@@ -78,7 +78,7 @@ def order_terminal(report: OrderReport, console: Console) -> None:
                     "seed {seed})").format(model=escape(report.model), cell=report.cell.upper(), h=report.hidden,
                                            seed=report.seed))
     for p in report.pairs:
-        table = Table(title=f"{escape(p.a)}  vs  {escape(p.b)}", title_justify="left")
+        table = titled_table(f"{escape(p.a)}  vs  {escape(p.b)}", title_justify="left")
         table.add_column(_("quantity"), no_wrap=True)
         table.add_column(escape(p.a))
         table.add_column(escape(p.b))
@@ -96,7 +96,7 @@ def order_terminal(report: OrderReport, console: Console) -> None:
         cell=report.cell, n=ln["parameters"], a=ln["mlp_concat_input_size"]["3 tokens"],
         b=ln["mlp_concat_input_size"]["30 tokens"]))
     ws = report.weight_sharing
-    table = Table(title=_("weight sharing: dW_hh = Σ_t dW_hh(t) over {n} steps ({loss})").format(
+    table = titled_table(_("weight sharing: dW_hh = Σ_t dW_hh(t) over {n} steps ({loss})").format(
         n=ws["steps"], loss=_(ws["loss"])), title_justify="left")
     table.add_column("t", justify="right")
     table.add_column("‖dW_hh(t)‖", justify="right")
@@ -156,7 +156,7 @@ def longterm_terminal(report: LongTermReport, console: Console) -> None:
         highlight=False)
     names = list(dict.fromkeys(r.label for r in report.runs))
     baselines = {r.length: r.baseline for r in report.runs}
-    table = Table(title=_("{metric} after training (steps taken)").format(metric=metric), title_justify="left")
+    table = titled_table(_("{metric} after training (steps taken)").format(metric=metric), title_justify="left")
     table.add_column("T", justify="right")
     for n in names:
         table.add_column(n, justify="right")
@@ -167,7 +167,7 @@ def longterm_terminal(report: LongTermReport, console: Console) -> None:
                                      for r in (row[n] for n in names)],
                       _score_text(report.metric, baselines[length]))
     console.print(table)
-    table = Table(title=_("‖∂L/∂h_0‖ / ‖∂L/∂h_(T-1)‖ before → after training (seqlab BPTT)"), title_justify="left")
+    table = titled_table(_("‖∂L/∂h_0‖ / ‖∂L/∂h_(T-1)‖ before → after training (seqlab BPTT)"), title_justify="left")
     for col in ("T", _("run"), _("before"), _("after"), _("mean f before → after"), _("seconds")):
         table.add_column(col, justify="right")
     for r in report.runs:

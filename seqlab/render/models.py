@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from seqlab.i18n import _
+from seqlab.render.console import titled_table
 
 NAME_AND_SOURCE = 60  # columns the table needs besides the path (name, a readable source column, borders)
 
@@ -31,7 +31,7 @@ def models_table(rows: list[dict], console: Console) -> None:
         console.print(_("Any Hugging Face hub id (e.g. klue/bert-base, needs network once) or local directory "
                         "works as --model too."), highlight=False)
         return
-    table = Table(title=_("embedded models (work offline)"), title_justify="left")
+    table = titled_table(_("embedded models (work offline)"), title_justify="left")
     for col in (_("name"), _("source"), _("local path")):
         table.add_column(col, overflow="fold")
     for r in rows:

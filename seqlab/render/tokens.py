@@ -8,6 +8,7 @@ from rich.table import Table
 
 from seqlab.i18n import _
 from seqlab.render import markdown as md
+from seqlab.render.console import titled_table
 from seqlab.render.visible import visible
 from seqlab.tokens.comparison import ComparisonRow
 from seqlab.tokens.record import TokenRecord
@@ -35,7 +36,7 @@ def token_table(record: TokenRecord, max_rows: int = 200, width: int | None = No
     out (they are printed under the table by ``explain``): nothing is cut.
     """
     narrow = width is not None and width < 100
-    table = Table(title=_("{n} tokens · model {model}").format(n=len(record), model=record.model),
+    table = titled_table(_("{n} tokens · model {model}").format(n=len(record), model=record.model),
                   title_justify="left")
     columns = [("#", "right"), (_("token"), "left"), ("id", "right")]
     columns += [(_("kind · span"), "left")] if narrow else [(_("kind"), "left"), (_("offsets"), "left"),
@@ -124,7 +125,7 @@ def comparison_table(rows: list[ComparisonRow], width: int | None = None) -> Tab
     first = rows[0] if rows else None
     title = _("{texts:,} texts, {words:,} words").format(texts=first.texts, words=first.words) if first \
         else _("no texts")
-    table = Table(title=title, title_justify="left")
+    table = titled_table(title, title_justify="left")
     columns = _columns()
     if width is not None and width < 100:
         table.add_column(_("model"), no_wrap=True)

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from seqlab.i18n import _, current
 from seqlab.pipeline.tracing import TraceReport
+from seqlab.render.console import titled_table
 
 
 # the rows of one step, in the lecture's order: (key in the step record, symbol, name, the equation it comes from)
@@ -157,7 +158,7 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
         title = _("t = {t}  token {token}").format(t=step["t"], token=escape(step["token"]))
         if step.get("gate_means"):
             title += f"  ({_gate_means(step)})"
-        table = Table(title=title, title_justify="left")
+        table = titled_table(title, title_justify="left")
         table.add_column(_("quantity"), no_wrap=True)
         if wide:
             table.add_column(_("equation"), no_wrap=True)
@@ -175,7 +176,7 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
         b = report.backward
         console.print("\n" + _("[bold]backward[/]: {loss} = {value}").format(loss=_(b["loss"]),
                                                                            value=f"{b['value']:.{precision}f}"))
-        table = Table(title=_("gradients per step (BPTT)"), title_justify="left")
+        table = titled_table(_("gradients per step (BPTT)"), title_justify="left")
         for col in ("t", _("token"), "‖dL/dh_t‖", "dL/dh_t") + (("dL/dc_t",) if report.cell == "lstm" else ()) + \
                 ("‖dW_hh(t)‖",):
             table.add_column(col, no_wrap=col in ("t", "‖dL/dh_t‖", "‖dW_hh(t)‖"))

@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from seqlab.i18n import N_, _
+from seqlab.render.console import titled_table
 
 # reasons a data row is skipped (seqlab.training.data), for the catalog
 SKIP_REASONS = [N_("missing label"), N_("empty text"), N_("invalid UTF-8"), N_("invalid JSON"), N_("unknown label"),
@@ -22,7 +23,7 @@ def _size(parameters) -> str:
 
 def summary_table(runs) -> Table:
     """One row per trained model: validation accuracy, macro-F1, n, time, parameters, size on disk."""
-    table = Table(title=_("validation results"), title_justify="left")
+    table = titled_table(_("validation results"), title_justify="left")
     for col, justify in ((_("model"), "left"), (_("accuracy"), "right"), ("macro-F1", "right"), ("n", "right"),
                          (_("train time"), "right"), (_("parameters"), "right"), (_("on disk"), "right")):
         table.add_column(col, justify=justify, no_wrap=True)
@@ -79,7 +80,7 @@ def forecast_terminal(summary: dict, console: Console, plot=None) -> None:
     console.print(_("[bold]{description}[/] · {n} values, one-step-ahead forecasts of the last {k} (from {start})")
                   .format(description=summary["description"], n=summary["n"], k=summary["test_points"],
                           start=summary["test_from"]))
-    table = Table(title=_("forecast errors on the test part (every model fitted on the training part only)"),
+    table = titled_table(_("forecast errors on the test part (every model fitted on the training part only)"),
                   title_justify="left")
     for col, justify in ((_("method"), "left"), ("MAE", "right"), ("RMSE", "right"), (_("seconds"), "right")):
         table.add_column(col, justify=justify)
@@ -124,7 +125,7 @@ def seq2seq_terminal(summary: dict, console: Console) -> None:
             n=summary["skipped"], max=summary.get("max_chars", 60)), highlight=False)
     title = _("spacing restoration on {n:,} held-out reviews").format(n=summary["val_pairs"])
     systems = list(summary["scores"].items())
-    table = Table(title=title, title_justify="left")
+    table = titled_table(title, title_justify="left")
     if console.width < 100:  # one row per score, one column per system: nothing is cut at 80 columns
         table.add_column(_("score"))
         for name, _scores in systems:

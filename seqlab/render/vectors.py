@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from seqlab.i18n import N_, _
-from seqlab.render.console import elide
+from seqlab.render.console import elide, titled_table
 from seqlab.render.tokens import visible
 from seqlab.vectors.record import EmbeddingRecord
 from seqlab.vectors.word_input import source_label
@@ -31,7 +31,7 @@ def shape_lines(record: EmbeddingRecord, max_tokens: int = 16) -> list[str]:
 
 
 def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40) -> Table:
-    table = Table(title=_("token vectors (first {k} of {h} numbers, and the norm ‖v‖)").format(
+    table = titled_table(_("token vectors (first {k} of {h} numbers, and the norm ‖v‖)").format(
         k=preview, h=record.hidden.shape[1]), title_justify="left")
     # the first columns keep their width on a narrow terminal; the number preview gives way
     widths = {"#": len(str(len(record.tokens.tokens))),
@@ -54,7 +54,7 @@ def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40) 
 def groups_table(kind: str, method: str, groups, preview: int = 6) -> Table:
     """Words or morphemes with the pieces they were built from."""
     what = _("words") if kind == "words" else _("morphemes")
-    table = Table(title=_("{what}: {method} of their pieces").format(what=what, method=method), title_justify="left")
+    table = titled_table(_("{what}: {method} of their pieces").format(what=what, method=method), title_justify="left")
     for col in (_("word") if kind == "words" else _("morpheme"), _("span"), _("pieces"), f"v[0:{preview}]"):
         table.add_column(col)
     for g in groups:
@@ -138,7 +138,7 @@ def neighbors_table(title: str, rows, score: str | None = None) -> Group:
 
 
 def search_table(result) -> Table:
-    table = Table(title=_("top {k} for {query!r} · {model}").format(k=len(result.hits), query=result.query,
+    table = titled_table(_("top {k} for {query!r} · {model}").format(k=len(result.hits), query=result.query,
                                                                      model=result.model), title_justify="left")
     for col, justify in (("#", "right"), (_("cosine"), "right"), (_("line"), "right"), (_("text"), "left")):
         table.add_column(col, justify=justify, overflow="fold")
@@ -160,7 +160,7 @@ def _percent(value: float | None) -> str:
 
 def analogy_eval_table(result) -> Table:
     """Analogy accuracy per section: top-1 (the answer ranked first) and top-5."""
-    table = Table(title=_("analogy accuracy · {source} · {method}").format(source=source_label(result.source),
+    table = titled_table(_("analogy accuracy · {source} · {method}").format(source=source_label(result.source),
                                                                           method=result.method), title_justify="left")
     for col, justify in ((_("section"), "left"), (_("asked"), "right"), (_("skipped (OOV)"), "right"),
                          ("top-1", "right"), ("top-5", "right")):

@@ -149,7 +149,7 @@ def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "s
 
         text_col = "document"
         logging.getLogger("seqlab").info(_("note: {source} has NSMC's header (id, document, label): reading its "
-                                           "document column (--text-col names another)").format(source=source))
+                                           "document column").format(source=source))
     if text_col is None:
         yield from iter_lines(source, errors)
         return

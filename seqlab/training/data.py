@@ -181,8 +181,10 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
             raw_labels.append(label)
             lines.append(number)
     if not texts:
-        raise InputError(_("{path} has no usable rows ({total} bad rows: {counts})")
-                         .format(path=path, total=bad.total, counts=bad.counts))
+        raise InputError(_("{path} has no usable rows ({total} bad rows: {counts})").format(
+            path=path, total=bad.total, counts=", ".join(f"{_(reason)} {n:,}" for reason, n in bad.counts.items())),
+            _("The labels must be the run's own ({labels}).").format(labels=", ".join(label_names))
+            if label_names and "unknown label" in bad.counts else None)
     if label_names is None:
         _check_classes(path, raw_labels, lines)
     names = label_names or sorted(set(raw_labels), key=lambda s: (not s.lstrip("-").isdigit(), int(s) if

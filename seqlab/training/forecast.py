@@ -71,9 +71,13 @@ def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
         rows = [r for r in csv.reader(f)]
     if len(rows) < 3:
         raise InputError(_("{path} has too few rows for a series").format(path=path))
-    body = rows[1:]  # the first row is the header
+    try:  # a first row whose last field is a number is data, not a header
+        float(rows[0][-1])
+        body = rows
+    except (ValueError, IndexError):
+        body = rows[1:]
     values, labels, bad = [], [], []
-    for line, r in enumerate(body, start=2):
+    for line, r in enumerate(body, start=len(rows) - len(body) + 1):
         try:
             value = float(r[-1])
         except (ValueError, IndexError):

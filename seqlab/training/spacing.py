@@ -36,7 +36,7 @@ def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None 
     from seqlab.text.reading import iter_texts
 
     data = Path(data)
-    texts = [t for _k, t in iter_texts(data, text_col=text_col, errors="replace")]
+    texts = [t for _k, t in iter_texts(data, text_col=text_col)]  # strict: another encoding is refused, not garbled
     pairs = spacing_pairs(texts, max_chars)
     atomic_write_text(out, "".join(f"{s}\t{t}\n" for s, t in pairs))
     spaced = [" ".join(t.split()) for t in texts]
@@ -49,7 +49,7 @@ def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None 
 def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], int]:
     """``source<TAB>target`` lines; returns (pairs, lines skipped: malformed or longer than ``max_chars``)."""
     pairs, skipped = [], 0
-    for _k, line in iter_lines(path, errors="replace"):
+    for _k, line in iter_lines(path):  # strict UTF-8, as every data reader
         parts = line.split("\t")
         if len(parts) != 2 or not parts[0] or not parts[1] or max(len(parts[0]), len(parts[1])) > max_chars:
             skipped += 1

@@ -339,3 +339,43 @@ def test_input_files_are_checked_the_same_way_in_search_and_the_corpus_job(tmp_p
         code, _out, err = cli(*args)
         assert code == 1 and ("is a directory" in err or "is empty" in err), (args, err)
         assert "not found" not in err and "bug" not in err
+
+
+def test_fourth_round_cli_review(tmp_path, cli):
+    """Second CLI review: each case below was a defect."""
+    import socket
+
+    # spacing pairs from a CP949 file were mojibake; now refused with the iconv hint like every reader
+    cp = tmp_path / "cp.txt"
+    cp.write_bytes("오늘 날씨 좋다\n영화 최고\n".encode("cp949"))
+    code, _, err = cli("data", "spacing-pairs", str(cp), "--out", str(tmp_path / "p.tsv"), "--lang", "en")
+    assert code == 1 and "iconv" in err
+    # e5-head trained with its own settings whatever --hidden said
+    code, _, err = cli("train", "--data", "x.tsv", "--model", "e5-head", "--hidden", "7", "--out", str(tmp_path / "r"),
+                       "--lang", "en")
+    assert code == 2 and "not used by e5-head" in " ".join(err.split())
+    # glossary --json printed every term whatever the filter
+    code, out, _ = cli("glossary", "fertility", "--json", "--lang", "en")
+    assert code == 0 and list(json.loads(out)) == ["fertility"]
+    assert cli("glossary", "nonsense", "--json")[0] == 1
+    # a headerless series lost its first value
+    series = tmp_path / "s.csv"
+    series.write_text("".join(f"2000-{m:02d},{m}\n" for m in range(1, 13)) * 3, encoding="utf-8")
+    from seqlab.training.forecast import load_series
+
+    assert len(load_series(str(series))[0]) == 36
+    # `| head -1` ended with exit code 1 (typer's EPIPE exit)
+    texts = tmp_path / "t.txt"
+    texts.write_text("좋은 영화\n" * 20000, encoding="utf-8")
+    from pathlib import Path
+
+    exe = Path(sys.executable).parent / "seqlab"
+    piped = subprocess.run(f"{exe} tokenize -f {texts} -m whitespace --json | head -1; exit ${{PIPESTATUS[0]}}",
+                           shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=120, check=False)
+    assert piped.returncode == 0 and piped.stderr == "", piped.stderr
+    # a port in use: a message, not uvicorn's English error and exit code 3
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        code, _, err = cli("serve", "--port", str(held.getsockname()[1]), "--lang", "en")
+    assert code == 1 and "already in use" in err
