@@ -58,8 +58,8 @@ def register(app: typer.Typer) -> None:
                                                                 "document).")),
         label_col: str = typer.Option(None, "--label-col", help=_("Column (or JSON key) of the label (NSMC: "
                                                                   "label).")),
-        val_fraction: float = typer.Option(0.1, "--val-fraction", help=_("Share held out for validation, 0.01 to "
-                                                                         "0.5.")),
+        val_fraction: float = typer.Option(None, "--val-fraction", help=_("Share held out for validation, 0.01 to "
+                                                                          "0.5 (default: 0.1).")),
         seed: int = typer.Option(13, "--seed", help=_("Seed of the split, the initialization and the batches.")),
         epochs: int = typer.Option(None, "--epochs", help=_("Passes over the training set, 1 to 100 (default: the "
                                                             "model's own: 3 for lstm/gru/rnn, 2 for seq2seq, 300 for "
@@ -90,20 +90,23 @@ def register(app: typer.Typer) -> None:
                                                                   "model name.")),
         vocab: Path = typer.Option(None, "--vocab", help=_("A vocabulary file from seqlab vocab build (default: built "
                                                            "from the training texts).")),
-        max_length: int = typer.Option(128, "--max-length", help=_("Tokens kept per text, 1 to 4096.")),
-        baselines: bool = typer.Option(True, "--baselines/--no-baselines", help=_("forecast: also fit auto-ARIMA "
+        max_length: int = typer.Option(None, "--max-length", help=_("Tokens kept per text, 1 to 4096 (default: "
+                                                                    "128).")),
+        baselines: bool = typer.Option(None, "--baselines/--no-baselines", help=_("forecast: also fit auto-ARIMA "
                                                                                  "and auto-ETS (statsmodels; an AIC "
                                                                                  "search of minutes on 2 cores).")),
-        attention: str = typer.Option("monotonic", "--attention", help=_("seq2seq: monotonic (hard attention on "
-                                                                         "the aligned source character) or additive "
-                                                                         "(Bahdanau, over every source character).")),
-        head: str = typer.Option("logreg", "--head", help=_("e5-head: logreg or mlp.")),
-        precision: str = typer.Option("fp32", "--precision", help=_("e5-head features: fp32 or bf16 (faster).")),
+        attention: str = typer.Option(None, "--attention", help=_("seq2seq: monotonic (hard attention on the aligned "
+                                                                  "source character, the default) or additive "
+                                                                  "(Bahdanau, over every source character).")),
+        head: str = typer.Option(None, "--head", help=_("e5-head: logreg (the default) or mlp.")),
+        precision: str = typer.Option(None, "--precision", help=_("e5-head features: fp32 (the default) or bf16 "
+                                                                 "(faster).")),
         no_bucket: bool = typer.Option(False, "--no-bucket", help=_("Pad every batch to the longest text (slower).")),
         device: str = typer.Option("auto", "--device", help=_("auto, cpu or cuda.")),
         resume: bool = typer.Option(False, "--resume", help=_("Continue the run in --out from its last checkpoint.")),
-        checkpoint_every: int = typer.Option(100, "--checkpoint-every", help=_("Steps between resumable "
-                                                                               "checkpoints, at least 1.")),
+        checkpoint_every: int = typer.Option(None, "--checkpoint-every", help=_("Steps between resumable "
+                                                                                "checkpoints, at least 1 (default: "
+                                                                                "100).")),
         json_out: bool = json_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
@@ -147,14 +150,23 @@ def register(app: typer.Typer) -> None:
                      "--patience": patience, "--embedding": embedding, "--embed-dim": embed_dim,
                      "--freeze-embedding": freeze_embedding or None, "--tokenizer": tokenizer, "--vocab": vocab,
                      "--no-bucket": no_bucket or None}
+        data_options = {"--val-fraction": val_fraction, "--format": fmt, "--text-col": text_col,
+                        "--label-col": label_col, "--max-length": max_length}
         if task == "classify" and all(n in LINEAR for n in names):
-            unused(recurrent | network, _("{models} (their settings are their own)").format(models=", ".join(names)))
+            unused(recurrent | network | {"--max-length": max_length, "--checkpoint-every": checkpoint_every},
+                   _("{models} (their settings are their own)").format(models=", ".join(names)))
+        if task == "classify" and "e5-head" not in names:
+            unused({"--head": head, "--precision": precision}, _("{models} (they are for e5-head)").format(
+                models=", ".join(names)))
         if task != "classify":
-            unused(recurrent, "--task " + task)
+            unused(recurrent | data_options | {"--head": head, "--precision": precision}, "--task " + task)
         if task != "forecast":
-            unused({"--series": series}, "--task " + task)
+            unused({"--series": series, "--baselines/--no-baselines": baselines}, "--task " + task)
+        if task != "seq2seq":
+            unused({"--attention": attention}, "--task " + task)
         if task == "forecast":
-            unused({"--batch-size": batch_size, "--data": data}, "--task forecast")
+            unused({"--batch-size": batch_size, "--data": data, "--checkpoint-every": checkpoint_every},
+                   "--task forecast")
             if model != "lstm":
                 raise UsageError(_("--task forecast trains an LSTM forecaster; --model {model} does not apply")
                                  .format(model=model), _("Leave out --model (or give --model lstm)."))
@@ -197,13 +209,13 @@ def register(app: typer.Typer) -> None:
         from seqlab.render.training import report_skipped_rows, summary_table, training_curves_png
         from seqlab.training.runs import TrainOptions, parse_models, train_models
 
-        opts = TrainOptions(data=data, fmt=fmt, text_col=text_col, label_col=label_col, val_fraction=val_fraction,
+        opts = TrainOptions(data=data, fmt=fmt, text_col=text_col, label_col=label_col, val_fraction=val_fraction or 0.1,
                             seed=seed, epochs=epochs, batch_size=batch_size, lr=lr, hidden=hidden, layers=layers,
                             dropout=dropout, bidirectional=bidirectional, patience=patience, embedding=embedding,
                             embed_dim=embed_dim, freeze_embedding=freeze_embedding, tokenizer=tokenizer or "kiwi",
                             vocab=vocab,
-                            max_length=max_length, head=head, precision=precision, bucket=not no_bucket,
-                            device=device, resume=resume, checkpoint_every=checkpoint_every)
+                            max_length=max_length or 128, head=head or "logreg", precision=precision or "fp32",
+                            bucket=not no_bucket, device=device, resume=resume, checkpoint_every=checkpoint_every or 100)
         runs = train_models(parse_models(model), opts, out, progress=training_bar)
         for run in runs:
             training_curves_png(run.history, run.out / "curves.png", f"{run.name} · {Path(str(data)).name}")

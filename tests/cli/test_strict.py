@@ -146,6 +146,11 @@ def test_a_malformed_analogy_is_refused_before_any_work(cli):
     (["--task", "forecast", "--model", "gru"], "--model gru does not apply"),
     (["--task", "classify", "--series", "co2", "--data", "x.tsv"], "not used by --task classify: --series"),
     (["--task", "seq2seq", "--data", "p.tsv", "--layers", "2"], "not used by --task seq2seq: --layers"),
+    (["--data", "x.tsv", "--model", "tfidf", "--max-length", "3"], "--max-length"),
+    (["--task", "forecast", "--val-fraction", "0.4"], "not used by --task forecast: --val-fraction"),
+    (["--task", "seq2seq", "--data", "p.tsv", "--val-fraction", "0.4"], "not used by --task seq2seq: --val-fraction"),
+    (["--data", "x.tsv", "--model", "lstm", "--head", "mlp"], "they are for e5-head"),
+    (["--data", "x.tsv", "--model", "tfidf", "--attention", "additive"], "not used by --task classify: --attention"),
 ])
 def test_train_refuses_options_its_task_or_models_would_ignore(args, says, tmp_path, cli):
     """`train --model nbsvm --hidden 8 --epochs 7` ran without a word about the options it ignored."""
