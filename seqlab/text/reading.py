@@ -125,6 +125,16 @@ def read_lines(source: str | Path, errors: str = "strict") -> list[str]:
 NSMC_HEADER = b"id\tdocument\tlabel"
 
 
+def nsmc_document(number: int, line: str) -> str:
+    """The text of line ``number`` of an NSMC file: its ``document`` field ("" for the header, line 1).
+
+    >>> nsmc_document(1, "id\tdocument\tlabel"), nsmc_document(2, "9\t좋은 영화\t1")
+    ('', '좋은 영화')
+    """
+    fields = line.split("\t")
+    return "" if number == 1 or len(fields) < 2 else fields[1]
+
+
 def has_nsmc_header(source: str | Path) -> bool:
     """Whether a file's first line is NSMC's header (standard input is not looked at: it cannot be read twice)."""
     if str(source) == "-":

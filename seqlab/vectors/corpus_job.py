@@ -31,6 +31,7 @@ import numpy as np
 from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.storage import atomic_write_bytes, atomic_write_json, remove_temporaries, sha256_file
+from seqlab.text.reading import has_nsmc_header
 from seqlab.vectors.corpus_shards import CorpusJobConfig, count_lines, embed_shard, npy_bytes, read_shards
 
 MANIFEST = "manifest.json"
@@ -154,6 +155,12 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
     else:
         embed_group, group_size = embed_local, 1
 
+    if has_nsmc_header(source):
+        import logging
+
+        logging.getLogger("seqlab").info(_("note: {source} has NSMC's header (id, document, label): embedding its "
+                                           "document column; row 1 (the header) is an empty text").format(
+            source=source.name))
     last = manifest["shards"][-1] if manifest["shards"] else None
     stream = read_shards(source, last["byte_end"] if last else 0, (last["first_line"] + last["rows"]) if last else 1,
                      len(manifest["shards"]), config.shard_size)

@@ -19,7 +19,7 @@ from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.storage import seqlab_home, sha256_file
-from seqlab.text.reading import check_text_file, raw_lines
+from seqlab.text.reading import check_text_file, has_nsmc_header, nsmc_document, raw_lines
 from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus, load_manifest, read_embeddings
 
 
@@ -55,11 +55,13 @@ def index_dir(corpus: Path, model: str) -> Path:
 
 
 def _lines(corpus: Path, wanted: set[int]) -> dict[int, str]:
-    found = {}
+    """The texts of the ``wanted`` lines, as the index read them (an NSMC file: the document field)."""
+    found, nsmc = {}, has_nsmc_header(corpus)
     with corpus.open("rb") as f:
         for line in raw_lines(f):
             if line.number in wanted:
-                found[line.number] = line.body.decode("utf-8", errors="replace")
+                text = line.body.decode("utf-8", errors="replace")
+                found[line.number] = nsmc_document(line.number, text) if nsmc else text
                 if len(found) == len(wanted):
                     break
     return found

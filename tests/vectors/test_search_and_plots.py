@@ -115,3 +115,15 @@ def test_plot_says_when_labels_are_not_moved_apart(tmp_path, cli):
     assert code == 0 and f"{SPREAD_MAX + 1} points" in err and "may overlap" in err
     code, out, _err = cli("plot", *words[:3], "--vectors", str(vectors), "--out", str(tmp_path / "q.html"), "--json")
     assert code == 0 and json.loads(out)["labels_spread"] is True
+
+
+def test_search_and_corpus_jobs_read_an_nsmc_file_by_its_document_column(tmp_path, nsmc_rows, cli, monkeypatch):
+    """`search --corpus train.tsv` showed "1600164\\t간만에…\\t1" and indexed the header row."""
+    monkeypatch.setenv("SEQLAB_HOME", str(tmp_path / "home"))  # a first build, which says what it reads
+    data = tmp_path / "nsmc.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "".join(f"{i}\t{t}\t{y}\n" for i, t, y in nsmc_rows[:30]),
+                    encoding="utf-8")
+    code, out, err = cli("search", nsmc_rows[4][1], "--corpus", str(data), "-m", "minilm", "-k", "3", "--json")
+    hits = json.loads(out)["hits"]
+    assert code == 0 and hits[0]["text"] == nsmc_rows[4][1] and hits[0]["line"] == 6
+    assert all("\t" not in h["text"] and h["text"] != "document" for h in hits) and "document column" in " ".join(err.split())
