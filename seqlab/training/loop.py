@@ -53,6 +53,29 @@ class TrainConfig:
         return asdict(self)
 
 
+RESUME_FREE = ("device", "threads", "checkpoint_every")  # settings a resumed run may change: where and how it runs
+
+
+def run_settings(model, cfg: TrainConfig) -> dict:
+    """What defines a run's result: the loop's settings and the network's (a resume must keep them)."""
+    config = getattr(model, "config", None)
+    return {"train": {k: v for k, v in cfg.to_dict().items() if k not in RESUME_FREE},
+            "model": config.to_dict() if hasattr(config, "to_dict") else None}
+
+
+def check_same_settings(out: Path, saved: dict | None, now: dict) -> None:
+    """A resume with other settings (--lr, --dropout, --epochs, …) would mix two runs: name the first difference."""
+    if saved is None:  # a checkpoint from before settings were recorded
+        return
+    for part in ("train", "model"):
+        before, after = saved.get(part) or {}, now.get(part) or {}
+        for key in sorted(set(before) | set(after)):
+            if before.get(key) != after.get(key):
+                raise InputError(_("the run in {out} was made with {key} = {before}, and this resume asks for "
+                                   "{after}").format(out=out, key=key, before=before.get(key), after=after.get(key)),
+                                 _("Resume with the options of the first run, or start a new --out."))
+
+
 @dataclass
 class TrainState:
     step: int = 0
@@ -187,8 +210,10 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
     eval_points = {round(steps_per_epoch * k / cfg.evals_per_epoch) for k in range(1, cfg.evals_per_epoch + 1)}
     state = TrainState()
     best = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+    settings = run_settings(model, cfg)
     if resume and has_state(out):
         record = load_state(out, model, optimizer)
+        check_same_settings(out, record.get("settings"), settings)
         state = TrainState(**record["state"])
         best = {k: v.clone() for k, v in model.state_dict().items()}
         if (out / "model.safetensors").exists():
@@ -253,7 +278,7 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
                         state.bad_evals += 1
                         state.stopped = state.bad_evals >= cfg.patience
                     state.elapsed = time.perf_counter() - started
-                    save_state(out, model, optimizer, {"state": asdict(state)})  # consistent with the best weights
+                    save_state(out, model, optimizer, {"state": asdict(state), "settings": settings})  # consistent with the best weights
                     if on_eval:
                         on_eval(record)
                 seen, running_loss, running_correct, window_start = 0, 0.0, 0, time.perf_counter()
@@ -263,7 +288,7 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
                     state.stopped = bool(flag.item())
             if rank == 0 and state.step % cfg.checkpoint_every == 0:
                 state.elapsed = time.perf_counter() - started
-                save_state(out, model, optimizer, {"state": asdict(state)})
+                save_state(out, model, optimizer, {"state": asdict(state), "settings": settings})
             if state.stopped:
                 break
     state.elapsed = time.perf_counter() - started
