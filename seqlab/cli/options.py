@@ -253,7 +253,7 @@ def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = 
     return path
 
 
-def check_plot(path: Path | None) -> Path | None:
+def check_plot(path: Path | None, option: str = "--plot") -> Path | None:
     """``--plot FILE``: a .png or .html file that can be written; checked before any work (exit 2 otherwise)."""
     from seqlab.render.plots import PLOT_SUFFIXES
 
@@ -262,4 +262,4 @@ def check_plot(path: Path | None) -> Path | None:
     if Path(path).suffix.lower() not in PLOT_SUFFIXES:
         raise UsageError(_("cannot write a plot to {name}").format(name=Path(path).name),
                          _("Use a .png or .html file name."))
-    return check_output("--plot", path)
+    return check_output(option, path)

@@ -323,7 +323,7 @@ def register(app: typer.Typer) -> None:
         one_of("--method", method, METHODS)
         if not sentences:
             _check_word_vectors(vectors, model)
-        check_plot(out)  # a usage error (2), as --plot everywhere
+        check_plot(out, "--out")  # a usage error (2), as --plot everywhere
         labels = gather_texts(items, file, errors)
         if sentences:
             proj = project_items(labels, None, method, model=model)

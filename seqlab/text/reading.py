@@ -126,7 +126,7 @@ NSMC_HEADER = b"id\tdocument\tlabel"
 
 
 def nsmc_document(number: int, line: str) -> str:
-    """The text of line ``number`` of an NSMC file: its ``document`` field ("" for the header, line 1).
+    r"""The text of line ``number`` of an NSMC file: its ``document`` field ("" for the header, line 1).
 
     >>> nsmc_document(1, "id\tdocument\tlabel"), nsmc_document(2, "9\t좋은 영화\t1")
     ('', '좋은 영화')

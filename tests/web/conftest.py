@@ -83,6 +83,14 @@ def open_page(server, browser):
     assert errors == [], errors
 
 
+def fake_wordvector_status(page, status: dict) -> None:
+    """Answer the page's word-vector status polls with ``status`` (mutate the dict to change the answer)."""
+    import json
+
+    page.route("**/api/wordvectors*", lambda route: route.fulfill(status=200, content_type="application/json",
+                                                                  body=json.dumps(status)))
+
+
 def idle(page, timeout: int = 60_000) -> None:
     """Wait until no panel is busy and Run is enabled again."""
     page.wait_for_function("!document.querySelector('#run').disabled && "

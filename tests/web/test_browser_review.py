@@ -5,7 +5,7 @@ Each test names the defect it guards against; each failed on the page before its
 
 import json
 
-from tests.web.conftest import idle
+from tests.web.conftest import fake_wordvector_status, idle
 from tests.web.test_browser import DELAY_FETCH
 
 BIDI = "abc\u202edef 한글 ghi"
@@ -126,12 +126,17 @@ def test_changing_language_or_reloading_keeps_the_readers_inputs(open_page):
     assert page.input_value("#text") == "나는 학생이다"
 
 
-def test_the_snapshot_shows_what_the_reader_chose(open_page):
-    page = open_page()
-    for _ in range(2):
+def step_then_show_attention(page, steps: int) -> None:
+    """Step the trace ``steps`` times with ▶, then compute the attention view."""
+    for _ in range(steps):
         page.click("#v-trace [aria-label='next step']")
     page.click("#attn")
     page.wait_for_selector("#v-attention canvas")
+
+
+def test_the_snapshot_shows_what_the_reader_chose(open_page):
+    page = open_page()
+    step_then_show_attention(page, 2)
     page.locator("#v-attention canvas").focus()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
@@ -201,8 +206,7 @@ def test_warm_up_says_what_happens_once_every_word_is_in(server, browser):
     ctx = browser.new_context()
     page = ctx.new_page()
     status = {"state": "building", "done": 50000, "total": 50000, "elapsed_s": 40.0, "eta_s": 0.0, "error": None}
-    page.route("**/api/wordvectors*", lambda route: route.fulfill(status=200, content_type="application/json",
-                                                                  body=json.dumps(status)))
+    fake_wordvector_status(page, status)
     page.goto(server + "/?lang=en")
     page.wait_for_function("document.querySelector('#warm-text').innerText.includes('saving')")
     assert "0 s left" not in page.inner_text("#warm-text") and page.is_disabled("#analogy")
@@ -236,10 +240,7 @@ def test_a_superseded_attention_request_keeps_the_panel_busy(open_page):
 
 def test_run_keeps_results_whose_inputs_did_not_change(open_page):
     page = open_page()
-    for _ in range(3):
-        page.click("#v-trace [aria-label='next step']")
-    page.click("#attn")
-    page.wait_for_selector("#v-attention canvas")
+    step_then_show_attention(page, 3)
     page.click("#run")
     idle(page)
     assert page.inner_text("#v-trace .sv-steplabel").startswith("t = 3")
@@ -276,8 +277,7 @@ def test_a_failed_word_vector_build_is_not_busy_forever(server, browser):
     ctx = browser.new_context()
     page = ctx.new_page()
     status = {"state": "failed", "done": 0, "total": 0, "elapsed_s": 1.0, "eta_s": None, "error": "disk full"}
-    page.route("**/api/wordvectors*", lambda route: route.fulfill(status=200, content_type="application/json",
-                                                                  body=json.dumps(status)))
+    fake_wordvector_status(page, status)
     page.goto(server + "/?lang=en")
     page.wait_for_function("document.querySelector('#warm-text').innerText.includes('disk full')")
     assert page.get_attribute("#p-words", "aria-busy") == "false"
