@@ -83,6 +83,15 @@ def open_page(server, browser):
     assert errors == [], errors
 
 
+def page_with_wordvector_status(server, browser, status: dict):
+    """(context, page): the page opened in English with its word-vector status polls answered by ``status``."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    fake_wordvector_status(page, status)
+    page.goto(server + "/?lang=en")
+    return ctx, page
+
+
 def fake_wordvector_status(page, status: dict) -> None:
     """Answer the page's word-vector status polls with ``status`` (mutate the dict to change the answer)."""
     import json

@@ -7,7 +7,7 @@ import itertools
 import json
 import re
 
-from tests.web.conftest import english_words, fake_wordvector_status, idle
+from tests.web.conftest import english_words, idle, page_with_wordvector_status
 
 KOREAN = "영화가 정말 재밌었어요"
 DELAY_FETCH = """
@@ -129,11 +129,8 @@ def test_busy_state_and_one_pipeline_per_double_click(open_page):
 
 
 def test_word_vector_warm_up_shows_progress_then_opens_the_panel(server, browser):
-    ctx = browser.new_context()
-    page = ctx.new_page()
     status = {"state": "building", "done": 12000, "total": 50000, "elapsed_s": 10.0, "eta_s": 31.7, "error": None}
-    fake_wordvector_status(page, status)
-    page.goto(server + "/?lang=en")
+    ctx, page = page_with_wordvector_status(server, browser, status)
     page.wait_for_function("document.querySelector('#warm-text').innerText.includes('12,000 of 50,000')")
     assert "about 32 s left" in page.inner_text("#warm-text") and page.is_disabled("#analogy")
     status.update(state="ready", done=50000, eta_s=None)

@@ -5,7 +5,7 @@ Each test names the defect it guards against; each failed on the page before its
 
 import json
 
-from tests.web.conftest import fake_wordvector_status, idle
+from tests.web.conftest import idle, page_with_wordvector_status
 from tests.web.test_browser import DELAY_FETCH
 
 BIDI = "abc\u202edef 한글 ghi"
@@ -203,11 +203,8 @@ def test_run_during_a_trace_does_not_send_the_same_trace_again(open_page):
 
 def test_warm_up_says_what_happens_once_every_word_is_in(server, browser):
     """The estimate sat at "about 0 s left" for ten seconds while the built vectors were being saved."""
-    ctx = browser.new_context()
-    page = ctx.new_page()
     status = {"state": "building", "done": 50000, "total": 50000, "elapsed_s": 40.0, "eta_s": 0.0, "error": None}
-    fake_wordvector_status(page, status)
-    page.goto(server + "/?lang=en")
+    ctx, page = page_with_wordvector_status(server, browser, status)
     page.wait_for_function("document.querySelector('#warm-text').innerText.includes('saving')")
     assert "0 s left" not in page.inner_text("#warm-text") and page.is_disabled("#analogy")
     ctx.close()
@@ -274,11 +271,8 @@ def test_words_are_trimmed_and_hangul_fillers_are_blank(open_page, client):
 
 
 def test_a_failed_word_vector_build_is_not_busy_forever(server, browser):
-    ctx = browser.new_context()
-    page = ctx.new_page()
     status = {"state": "failed", "done": 0, "total": 0, "elapsed_s": 1.0, "eta_s": None, "error": "disk full"}
-    fake_wordvector_status(page, status)
-    page.goto(server + "/?lang=en")
+    ctx, page = page_with_wordvector_status(server, browser, status)
     page.wait_for_function("document.querySelector('#warm-text').innerText.includes('disk full')")
     assert page.get_attribute("#p-words", "aria-busy") == "false"
     ctx.close()
