@@ -21,6 +21,17 @@ class SeqlabError(Exception):
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n{self.hint}"
 
+    def details(self) -> dict:
+        """Facts a script can act on, beyond the message (``--json`` prints them as ``detail``)."""
+        return {}
+
+    def to_dict(self) -> dict:
+        """The error as ``--json`` prints it on stdout, shaped like the web API's error bodies."""
+        record = {"error": self.message, "hint": self.hint, "exit_code": self.exit_code}
+        if self.details():
+            record["detail"] = self.details()
+        return record
+
 
 class InputError(SeqlabError):
     """The text, file or option value given cannot be used."""

@@ -29,11 +29,19 @@ def language_flag(argv: list[str]) -> str | None:
     return value
 
 
-def print_error(exc: SeqlabError) -> None:
+def wants_json(argv: list[str]) -> bool:
+    """``--json`` among the options (before a ``--``)."""
+    return "--json" in argv[: argv.index("--")] if "--" in argv else "--json" in argv
+
+
+def print_error(exc: SeqlabError, as_json: bool = False) -> None:
+    """The error on stderr for a person; with ``--json``, also as one JSON object on stdout for a script."""
     from rich.markup import escape
 
-    from seqlab.render.console import console
+    from seqlab.render.console import console, json_line
 
+    if as_json:
+        print(json_line(exc.to_dict()), flush=True)
     err = console(stderr=True)
     label = _("error:")
     err.print(f"[bold red]{label}[/] {escape(exc.message)}", markup=True, highlight=False, soft_wrap=True)
@@ -118,10 +126,10 @@ def _run(argv: list[str], debug: bool) -> int:
     except click_errors.UsageError as exc:  # the parser's own errors, in the interface language
         if exc.ctx is not None:
             print(exc.ctx.get_usage(), file=sys.stderr)
-        print_error(UsageError(usage_error_message(exc), usage_hint(exc)))
+        print_error(UsageError(usage_error_message(exc), usage_hint(exc)), wants_json(argv))
         return 2
     except click_errors.ClickException as exc:
-        print_error(SeqlabError(exc.format_message()))
+        print_error(SeqlabError(exc.format_message()), wants_json(argv))
         return exc.exit_code
     except Exit as exc:
         if isinstance(exc.__cause__, KeyboardInterrupt):  # typer turns Ctrl-C into Exit(130): say so
@@ -133,7 +141,7 @@ def _run(argv: list[str], debug: bool) -> int:
     except SeqlabError as exc:
         if debug:
             raise
-        print_error(exc)
+        print_error(exc, wants_json(argv))
         return exc.exit_code
     except KeyboardInterrupt:
         _say_interrupted(argv)
@@ -155,11 +163,13 @@ def _run(argv: list[str], debug: bool) -> int:
         where = exc.filename if exc.filename is not None else ""
         print_error(SeqlabError(_("cannot use {path}: {reason}").format(path=where, reason=exc.strerror or exc),
                                 _("Check that the path exists or can be created, that its folder can be written, "
-                                  "and that a folder is not given where a file is expected (or the other way).")))
+                                  "and that a folder is not given where a file is expected (or the other way).")),
+                    wants_json(argv))
         return 1
     except Exception as exc:  # a bug: say so plainly, keep the traceback for SEQLAB_DEBUG=1
         if debug:
             raise
         print_error(SeqlabError(_("internal error: {kind}: {detail}").format(kind=type(exc).__name__, detail=exc),
-                                _("This is a bug in seqlab. Run again with SEQLAB_DEBUG=1 to see the traceback.")))
+                                _("This is a bug in seqlab. Run again with SEQLAB_DEBUG=1 to see the traceback.")),
+                    wants_json(argv))
         return 1

@@ -134,3 +134,6 @@ class UnknownWord(InputError):
                       "builds a vector from its pieces anyway.") if can_embed else
                     _("Check the spelling, or use vectors that can build any word (FastText, or an embedded model)."))
         super().__init__(message, hint)
+
+    def details(self) -> dict:
+        return {"unknown": self.word, "pieces": self.pieces, "unknown_parts": self.unk}

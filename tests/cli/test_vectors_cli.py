@@ -101,6 +101,22 @@ def test_unknown_words_of_the_embedded_model_are_refused_before_any_build(cli, s
     assert model_vectors_path("e5-small").exists() == built_before  # no vocabulary was built for it
 
 
+def test_json_errors_reach_stdout_for_scripts(cli, tmp_path):
+    """With --json a script reads stdout: the error is one JSON object there (the person still reads stderr)."""
+    code, out, err = cli("neighbors", "뷁궯", "--json")
+    obj = json.loads(out)
+    assert code == 1 == obj["exit_code"] and "'뷁궯' is unknown" in obj["error"] and "'뷁궯' is unknown" in err
+    assert obj["detail"]["unknown"] == "뷁궯" and obj["detail"]["unknown_parts"] and obj["hint"]
+    code, out, _ = cli("analogy", "왕 - 남자 + 뷁궯", "--json")
+    assert code == 1 and json.loads(out)["detail"]["unknown"] == "뷁궯"
+    code, out, _ = cli("tokenize", "x", "--json", "--max-length", "0")  # usage: exit 2, said the same way
+    assert code == 2 == json.loads(out)["exit_code"] and "--max-length" in json.loads(out)["error"]
+    code, out, _ = cli("tokenize", "-f", str(tmp_path / "missing.txt"), "--json")
+    assert code == 1 and "missing.txt" in json.loads(out)["error"]
+    code, out, _ = cli("neighbors", "뷁궯")  # without --json stdout stays empty
+    assert code == 1 and not out
+
+
 def test_words_kiwi_has_never_seen_are_refused_before_any_build(cli, seqlab_home):
     """The default word vectors are Kiwi's: a part Kiwi reads as an unknown word has no vector, said at once."""
     from seqlab.vectors.kiwi_vectors import morphemes_path
