@@ -47,6 +47,22 @@ def argument_names() -> dict[str, str]:
             "questions": _("QUESTIONS"), "name": _("NAME"), "data": _("DATA")}
 
 
+def refuse_empty(param, process_value):
+    """An option's value processing that first refuses an empty or blank value as given (``-m ''`` is a mistake,
+    not "the default"; ``-o ''`` would become the current folder)."""
+    from typer._click import exceptions
+
+    def check(ctx, value):
+        given = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(v, str) and not v.strip() for v in given):
+            message = (_("the value is empty: give one") if param.required else
+                       _("the value is empty: give one, or leave the option out for its default"))
+            raise exceptions.BadParameter(message, ctx=ctx, param=param)
+        return process_value(ctx, value)
+
+    return check
+
+
 def build_command():
     """The click command of :func:`build_app`, with plain placeholders in ``--help`` (``PATH``, ``N``) rather
     than Python types (``<path>``, ``<int>``)."""
@@ -76,6 +92,8 @@ def build_command():
         for param in cmd.params:
             if param.metavar is None and param.param_type_name == "option" and not param.is_flag:
                 param.metavar = metavar(param)
+            if param.param_type_name == "option" and not param.is_flag:
+                param.process_value = refuse_empty(param, param.process_value)
             if param.param_type_name == "argument":
                 param.metavar = ARGUMENT_NAMES.get(param.name, param.name.upper())
                 param.display_type_rich = lambda ctx: None  # the placeholder says it; no "<list[str]>" beside it

@@ -25,6 +25,15 @@ def test_embed_reports_truncation_and_offers_windows(cli):
     assert obj["dropped"] == 0 and obj["long"]["windows"] >= 4 and obj["long"]["stride"] == 255
 
 
+@pytest.mark.parametrize("args", [("tokenize", "안녕", "-m", ""), ("embed", "안녕", "--pool", " "),
+                                  ("compare", "안녕", "--models", ""), ("tokenize", "안녕", "-f", ""),
+                                  ("train", "--data", "", "--out", "x"), ("neighbors", "영화", "-m", "")])
+def test_an_empty_option_value_is_refused_not_defaulted(cli, args):
+    """`-m ''` used to run the default model without a word; `-f ''`/`--data ''` became the current folder."""
+    code, out, err = cli(*args)
+    assert code == 2 and not out and "the value is empty" in err
+
+
 def test_tokenize_reports_what_max_length_cut(cli):
     code, out, _ = cli("tokenize", LONG, "--max-length", "10", "--json")
     obj = json.loads(out)
