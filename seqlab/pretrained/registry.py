@@ -87,7 +87,11 @@ def resolve(name: str | None) -> ModelSpec:
     if path.exists():
         raise ModelUnavailable(_("{name} is a file; a local model must be a directory").format(name=name),
                                _("Give the folder that holds tokenizer.json (or vocab.txt) and config.json."))
-    if name.startswith((".", "/", "~")) or not _HUB_ID.match(name):
+    if name.startswith((".", "/", "~")):
+        raise ModelUnavailable(_("model folder {name} does not exist").format(name=name),
+                               _("Give the folder that holds tokenizer.json (or vocab.txt) and config.json, or an "
+                                 "embedded model: {names}.").format(names=", ".join(EMBEDDED)))
+    if not _HUB_ID.match(name):
         raise ModelUnavailable(_("model {name!r} is neither an embedded model, a local directory nor a hub id")
                                .format(name=name),
                                embedded_hint())

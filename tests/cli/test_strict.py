@@ -393,3 +393,14 @@ def test_fourth_round_cli_review(tmp_path, cli):
         held.listen()
         code, _, err = cli("serve", "--port", str(held.getsockname()[1]), "--lang", "en")
     assert code == 1 and "already in use" in err
+
+
+def test_serve_checks_allowed_models_before_it_starts(cli, tmp_path):
+    """`serve --allow-model ./missing` used to start and fail at the first request for that model."""
+    code, out, err = cli("serve", "--allow-model", str(tmp_path / "missing"), "--port", "1")
+    assert code == 1 and "does not exist" in err and "missing" in err and "running at" not in out
+    (tmp_path / "file.bin").write_bytes(b"x")
+    code, _, err = cli("serve", "--allow-model", str(tmp_path / "file.bin"), "--port", "1")
+    assert code == 1 and "is a file" in err
+    code, _, err = cli("tokenize", "x", "-m", "./no-such-model")  # the same check for every -m
+    assert code == 1 and "model folder ./no-such-model does not exist" in err
