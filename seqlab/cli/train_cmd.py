@@ -206,7 +206,7 @@ def register(app: typer.Typer) -> None:
             else:
                 forecast_terminal(summary, console(), plot)
             return
-        from seqlab.render.training import report_skipped_rows, summary_table, training_curves_png
+        from seqlab.render.training import report_skipped_rows, report_truncated, summary_table, training_curves_png
         from seqlab.training.runs import TrainOptions, parse_models, train_models
 
         opts = TrainOptions(data=data, fmt=fmt, text_col=text_col, label_col=label_col, val_fraction=val_fraction or 0.1,
@@ -219,6 +219,9 @@ def register(app: typer.Typer) -> None:
         runs = train_models(parse_models(model), opts, out, progress=training_bar)
         for run in runs:
             training_curves_png(run.history, run.out / "curves.png", f"{run.name} · {Path(str(data)).name}")
+        for run in runs:  # said on stderr with --json too
+            summary = run.summary.get("members", {}).get("lstm", run.summary)  # --model best: its lstm member
+            report_truncated(summary.get("truncated"), console(stderr=True))
         if json_out:
             for run in runs:
                 print(json_line(run.to_dict()))

@@ -53,11 +53,24 @@ def report_skipped_rows(bad: dict, console: Console) -> None:
                       highlight=False)
 
 
+def report_truncated(truncated: dict | None, console: Console) -> None:
+    """Texts a recurrent model read only the first max_length tokens of (train and evaluate say so)."""
+    if not truncated:
+        return
+    texts = truncated.get("texts", truncated.get("train_texts", 0) + truncated.get("val_texts", 0))
+    if texts:
+        console.print("[yellow]" + escape(_("{texts:,} texts were longer than --max-length {max_length} tokens: the "
+                                            "model read their first {max_length} ({dropped:,} tokens not read)")
+                                          .format(texts=texts, max_length=truncated["max_length"],
+                                                  dropped=truncated["tokens_dropped"])) + "[/]", highlight=False)
+
+
 def evaluation_terminal(result, console: Console) -> None:
     m = result.metrics
     console.print(_("accuracy {acc:.2%} · macro-F1 {f1:.4f} · n {n:,}").format(acc=m.accuracy, f1=m.macro_f1, n=m.n),
                   highlight=False)
     report_skipped_rows(result.bad_rows, console)
+    report_truncated(result.truncated, console)
     # the title on its own line: as a table title, rich wraps it to the width of this narrow table
     console.print(_("confusion (rows: true, columns: predicted)"), highlight=False)
     table = Table()
@@ -72,7 +85,10 @@ def evaluation_terminal(result, console: Console) -> None:
 def prediction_line(r: dict) -> str:
     if "label" in r:
         label = f"{r['label']} ({_(r['meaning'])})" if r.get("meaning") else r["label"]
-        return f"{label}  {r['probability']:.3f}  {r['text']}"
+        line = f"{label}  {r['probability']:.3f}  {r['text']}"
+        if r.get("dropped"):
+            line += "  " + _("(read its first {max_length} tokens; {dropped:,} more were not read)").format(**r)
+        return line
     return f"{r['output']}   ← {r['text']}"
 
 

@@ -127,3 +127,10 @@ class EnsemblePredictor:
 
         Z = stack_features([m.predict_proba(texts) for m in self.members.values()])
         return linear_probabilities(Z, self.coef, self.intercept)
+
+    def dropped(self, texts: list[str]) -> tuple[int, list[int]] | None:
+        """(max_length, tokens cut from each text) of the member that reads a limited length, if one does."""
+        for member in self.members.values():
+            if hasattr(member, "dropped"):
+                return member.dropped(texts)
+        return None

@@ -50,9 +50,13 @@ class Evaluation(Displayable):
     data: str
     metrics: Metrics
     bad_rows: dict  # {"total", "counts", "example_lines"}
+    truncated: dict | None = None  # a recurrent model: {"max_length", "texts", "tokens_dropped"}
 
     def to_dict(self) -> dict:
-        return {**self.metrics.to_dict(), "bad_rows": self.bad_rows, "run": self.run, "data": self.data}
+        record = {**self.metrics.to_dict(), "bad_rows": self.bad_rows, "run": self.run, "data": self.data}
+        if self.truncated is not None:
+            record["truncated"] = self.truncated
+        return record
 
 
 def evaluate(out: str | Path, data: str | Path, fmt: str | None = None, text_col: str | None = None,
@@ -63,7 +67,12 @@ def evaluate(out: str | Path, data: str | Path, fmt: str | None = None, text_col
     probs = np.concatenate([predictor.predict_proba(dataset.texts[i : i + 5000])
                             for i in range(0, len(dataset), 5000)])
     metrics = classification_metrics(dataset.labels, probs.argmax(1), predictor.labels)
-    return Evaluation(str(out), str(data), metrics, dataset.bad.to_dict())
+    truncated = None
+    cuts = predictor.dropped(dataset.texts) if hasattr(predictor, "dropped") else None
+    if cuts:
+        limit, dropped = cuts
+        truncated = {"max_length": limit, "texts": sum(1 for d in dropped if d), "tokens_dropped": int(sum(dropped))}
+    return Evaluation(str(out), str(data), metrics, dataset.bad.to_dict(), truncated)
 
 
 def predict_texts(out: str | Path, texts: list[str]) -> list[dict]:
@@ -81,11 +90,15 @@ def predict_texts(out: str | Path, texts: list[str]) -> list[dict]:
     predictor = load_predictor(out)
     meanings = config.get("data", {}).get("label_meanings") or {}
     probs = predictor.predict_proba(texts)
+    cuts = predictor.dropped(texts) if hasattr(predictor, "dropped") else None
+    limit, dropped = cuts if cuts else (None, [0] * len(texts))
     results = []
-    for t, p in zip(texts, probs):
+    for t, p, cut in zip(texts, probs, dropped):
         label = predictor.labels[int(p.argmax())]
         result = {"text": t, "label": label, "probability": float(p.max()),
                   "probabilities": {name: float(v) for name, v in zip(predictor.labels, p)}}
+        if cut:  # a recurrent model read only the first max_length tokens
+            result.update(dropped=cut, max_length=limit)
         if label in meanings:
             result["meaning"] = meanings[label]  # what the label stands for (NSMC: negative or positive)
         results.append(result)

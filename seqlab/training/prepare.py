@@ -31,6 +31,8 @@ class Encoded:
     flat: np.ndarray  # all ids back to back (int32)
     offsets: np.ndarray  # (N + 1,) start of each text
     vocab: Vocabulary
+    cut_texts: int = 0  # texts longer than the vocabulary's max_length, cut to it
+    cut_tokens: int = 0  # the tokens those cuts dropped
 
     def sequence(self, i: int) -> np.ndarray:
         return self.flat[self.offsets[i] : self.offsets[i + 1]]
@@ -46,8 +48,8 @@ class Encoded:
 _SPLIT_MEMO: dict[tuple[str, str], list[list[str]]] = {}  # (texts digest, tokenizer) -> tokens, the latest only
 
 
-def split_tokens(texts: list[str], tokenizer_name: str, max_length: int) -> list[list[str]]:
-    """Each text's token strings (no special tokens), cut to ``max_length``.
+def full_split(texts: list[str], tokenizer_name: str) -> list[list[str]]:
+    """Each text's token strings (no special tokens), uncut.
 
     The latest split is kept in memory, so that the members of an ensemble trained in one run
     (``--model best``) tokenize the same texts once (Kiwi: minutes for 150,000 reviews on 2 cores).
@@ -61,7 +63,18 @@ def split_tokens(texts: list[str], tokenizer_name: str, max_length: int) -> list
         tok = load_tokenizer(tokenizer_name, vocab=False) if spec.needs_vocab else load_tokenizer(tokenizer_name)
         _SPLIT_MEMO.clear()
         _SPLIT_MEMO[key] = tok.split_many(texts)
-    return [t[:max_length] for t in _SPLIT_MEMO[key]]
+    return _SPLIT_MEMO[key]
+
+
+def split_tokens(texts: list[str], tokenizer_name: str, max_length: int) -> list[list[str]]:
+    """Each text's token strings (no special tokens), cut to ``max_length``."""
+    return [t[:max_length] for t in full_split(texts, tokenizer_name)]
+
+
+def cut_counts(full: list[list[str]], max_length: int) -> tuple[int, int]:
+    """(texts longer than ``max_length`` tokens, tokens dropped by cutting them to it)."""
+    over = [len(t) - max_length for t in full if len(t) > max_length]
+    return len(over), int(sum(over))
 
 
 def build_vocab(train_tokens: list[list[str]], tokenizer_name: str, min_freq: int, max_size: int | None,
@@ -90,8 +103,11 @@ def encode(tokens: list[list[str]], vocab: Vocabulary) -> Encoded:
 
 
 def encode_texts(texts: list[str], vocab: Vocabulary) -> Encoded:
-    """Encode new texts the way the run that made ``vocab`` was trained."""
-    return encode(split_tokens(texts, vocab.meta["tokenizer"], vocab.meta["max_length"]), vocab)
+    """Encode new texts the way the run that made ``vocab`` was trained (cut to its max_length, counted)."""
+    full, max_length = full_split(texts, vocab.meta["tokenizer"]), vocab.meta["max_length"]
+    encoded = encode([t[:max_length] for t in full], vocab)
+    encoded.cut_texts, encoded.cut_tokens = cut_counts(full, max_length)
+    return encoded
 
 
 def digest(texts: list[str]) -> str:
@@ -103,7 +119,7 @@ def digest(texts: list[str]) -> str:
 
 
 def _key(texts_digest: str, tokenizer: str, min_freq: int, max_size, max_length: int, vocab_digest: str) -> str:
-    raw = json.dumps([texts_digest, tokenizer, min_freq, max_size, max_length, vocab_digest, 2])
+    raw = json.dumps([texts_digest, tokenizer, min_freq, max_size, max_length, vocab_digest, 3])
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
@@ -121,17 +137,21 @@ def prepare(train_texts: list[str], val_texts: list[str], tokenizer: str, min_fr
     if cache and (where / "vocab.json").exists():
         vocab = Vocabulary.load(where / "vocab.json")
         with np.load(where / "arrays.npz", allow_pickle=False) as z:
-            return (Encoded(z["train_flat"], z["train_offsets"], vocab),
-                    Encoded(z["val_flat"], z["val_offsets"], vocab))
-    tokens = split_tokens(train_texts + val_texts, tokenizer, max_length)
-    train_tokens, val_tokens = tokens[: len(train_texts)], tokens[len(train_texts):]
+            return (Encoded(z["train_flat"], z["train_offsets"], vocab, *map(int, z["train_cut"])),
+                    Encoded(z["val_flat"], z["val_offsets"], vocab, *map(int, z["val_cut"])))
+    full = full_split(train_texts + val_texts, tokenizer)
+    train_full, val_full = full[: len(train_texts)], full[len(train_texts):]
+    train_tokens, val_tokens = [t[:max_length] for t in train_full], [t[:max_length] for t in val_full]
     vocab = vocab or build_vocab(train_tokens, tokenizer, min_freq, max_size, max_length)
     train, val = encode(train_tokens, vocab), encode(val_tokens, vocab)
+    train.cut_texts, train.cut_tokens = cut_counts(train_full, max_length)
+    val.cut_texts, val.cut_tokens = cut_counts(val_full, max_length)
     if cache:
         with atomic_directory(where) as tmp:
             buffer = io.BytesIO()
             np.savez(buffer, train_flat=train.flat, train_offsets=train.offsets, val_flat=val.flat,
-                     val_offsets=val.offsets)
+                     val_offsets=val.offsets, train_cut=np.array([train.cut_texts, train.cut_tokens]),
+                     val_cut=np.array([val.cut_texts, val.cut_tokens]))
             (tmp / "arrays.npz").write_bytes(buffer.getvalue())
             vocab.save(tmp / "vocab.json")
     return train, val

@@ -17,7 +17,7 @@ from seqlab.training.data import Dataset, split_record
 from seqlab.training.loop import TrainConfig, distributed, predict, train_classifier
 from seqlab.training.metrics import classification_metrics
 from seqlab.training.networks import RecurrentClassifier, RecurrentConfig, initial_embedding
-from seqlab.training.prepare import encode_texts, prepare
+from seqlab.training.prepare import encode_texts, full_split, prepare
 from seqlab.training.rundir import RunDir
 from seqlab.training.word2vec_init import word2vec_embedding
 
@@ -66,7 +66,10 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
     config = {"task": "classify", "model": model.cell, "recurrent": model.to_dict(), "train": cfg.to_dict(),
               "tokenizer": tokenizer, "min_freq": min_freq, "max_length": max_length, "labels": train.label_names,
               "data": split_record(train, val)}
-    summary = {"model": model.cell, "val": metrics.to_dict(), "best_step": state.best_step, "steps": state.step,
+    truncated = {"max_length": max_length, "train_texts": train_ids.cut_texts, "val_texts": val_ids.cut_texts,
+                 "tokens_dropped": train_ids.cut_tokens + val_ids.cut_tokens}
+    summary = {"model": model.cell, "val": metrics.to_dict(), "truncated": truncated,
+               "best_step": state.best_step, "steps": state.step,
                "stopped_early": state.stopped, "train_seconds": state.elapsed, "tokenize_seconds": tokenize_seconds,
                "embedding_seconds": embed_seconds,
                "seen_digest": state.seen_digest,
@@ -97,6 +100,11 @@ class RecurrentPredictor:
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         return predict(self.model, encode_texts(texts, self.vocab), self.device)
+
+    def dropped(self, texts: list[str]) -> tuple[int, list[int]]:
+        """(max_length, tokens cut from each text): the model reads at most max_length tokens of a text."""
+        limit = self.vocab.meta["max_length"]
+        return limit, [max(0, len(t) - limit) for t in full_split(texts, self.vocab.meta["tokenizer"])]
 
 
 def recurrent_for_trace(out: str | Path, text: str, cell: str):

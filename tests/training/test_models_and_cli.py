@@ -252,5 +252,30 @@ def test_confusion_title_is_one_line():
 
     metrics = SimpleNamespace(accuracy=0.9, macro_f1=0.9, n=10, labels=["0", "1"], confusion=[[4, 1], [0, 5]])
     console = Console(record=True, width=80)
-    evaluation_terminal(SimpleNamespace(metrics=metrics, bad_rows={}), console)
+    evaluation_terminal(SimpleNamespace(metrics=metrics, bad_rows={}, truncated=None), console)
     assert "confusion (rows: true, columns: predicted)" in console.export_text()
+
+
+def test_max_length_cuts_are_said_in_train_evaluate_and_predict(data, cli, tmp_path):
+    """--max-length used to cut reviews silently: training, evaluation and each prediction now say what was not read."""
+    out = tmp_path / "short"
+    fast = [*FAST[:-4], "--epochs", "1", "--seed", "3"]
+    code, stdout, err = cli("train", "--data", str(data), "--model", "lstm", "--out", str(out), *fast,
+                            "--max-length", "20", "--json")
+    truncated = json.loads(stdout)["truncated"]
+    assert code == 0 and truncated["max_length"] == 20 and truncated["train_texts"] > 100
+    assert truncated["val_texts"] > 10 and truncated["tokens_dropped"] > truncated["train_texts"]
+    assert "longer than --max-length 20 tokens" in err
+    code, stdout, err = cli("evaluate", str(out), "--data", str(data), "--json")
+    cut = json.loads(stdout)["truncated"]
+    assert code == 0 and cut["texts"] == truncated["train_texts"] + truncated["val_texts"] and cut["max_length"] == 20
+    long_text = "정말 재밌어요 " * 10  # 70 characters: 50 not read
+    code, stdout, _ = cli("predict", str(out), long_text, "짧다", "--json")
+    rows = [json.loads(line) for line in stdout.splitlines()]
+    from seqlab.training.prepare import full_split
+
+    assert code == 0 and rows[0]["dropped"] == len(full_split([long_text], "char")[0]) - 20 > 0
+    assert rows[0]["max_length"] == 20
+    assert "dropped" not in rows[1]
+    code, stdout, _ = cli("predict", str(out), long_text)
+    assert "not read" in stdout
