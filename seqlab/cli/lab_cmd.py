@@ -39,6 +39,13 @@ def _cells(value: str) -> list[str]:
     return cells
 
 
+def only_for_lstm(cells: list[str]) -> None:
+    """--forget-bias sets the LSTM's forget gate: with no LSTM among --cells it would be ignored."""
+    if "lstm" not in cells:
+        raise UsageError(_("--forget-bias sets the LSTM's forget gate, and --cells {cells} has no LSTM").format(
+            cells=",".join(cells)), _("Add lstm to --cells, or leave --forget-bias out."))
+
+
 def register(app: typer.Typer) -> None:
     @app.command("order-demo", help=_("Word order: a bag-of-embeddings MLP gives bit-identical outputs for "
                                       "reordered words; an RNN does not."))
@@ -68,7 +75,10 @@ def register(app: typer.Typer) -> None:
     @app.command(help=_("‖∂L/∂h_k‖ for every step k (loss at the last step) for each cell, by seqlab's own BPTT."))
     def gradflow(
         cells: str = typer.Option("rnn,lstm,gru", "--cells", help=_("Comma-separated: rnn, lstm, gru.")),
-        steps: int = typer.Option(100, "--steps", help=_("Sequence length T (2 to {n}).").format(n=MAX_STEPS)),
+        steps: int = typer.Option(100, "--steps", "--length", help=_("Sequence length T: the time steps the gradient "
+                                                                      "flows back through, 2 to {n} (not training "
+                                                                      "steps: nothing is trained here).").format(
+                                                                          n=MAX_STEPS)),
         hidden: int = typer.Option(64, "--hidden", help=_("Hidden size (1 to {n}).").format(n=MAX_GRADFLOW_HIDDEN)),
         forget_bias: float = typer.Option(None, "--forget-bias", help=_("LSTM total forget-gate bias, -20 to 20 "
                                                                         "(default: torch's initialization).")),
@@ -84,6 +94,8 @@ def register(app: typer.Typer) -> None:
         in_range("--steps", steps, 2, MAX_STEPS)
         in_range("--hidden", hidden, 1, MAX_GRADFLOW_HIDDEN)
         in_range("--forget-bias", forget_bias, -20, 20)
+        if forget_bias is not None:
+            only_for_lstm(chosen)
         in_range("--seed", seed, 0, 2**32 - 1)
         check_plot(plot)
         report = run(chosen, steps, hidden, forget_bias=forget_bias, seed=seed)
@@ -105,10 +117,10 @@ def register(app: typer.Typer) -> None:
                                                               "(default: 100,200 for adding; 10,50,100 for "
                                                               "first-token).")),
         cells: str = typer.Option("rnn,lstm,gru", "--cells", help=_("Comma-separated: rnn, lstm, gru.")),
-        forget_bias: str = typer.Option("1", "--forget-bias", help=_("The LSTM's total forget-gate bias at start, "
-                                                                     "-20 to 20; several values, comma-separated, "
-                                                                     "give one LSTM run each; 'torch' keeps torch's "
-                                                                     "initialization.")),
+        forget_bias: str = typer.Option(None, "--forget-bias", help=_("The LSTM's total forget-gate bias at start, "
+                                                                      "-20 to 20 (default: 1); several values, "
+                                                                      "comma-separated, give one LSTM run each; "
+                                                                      "'torch' keeps torch's initialization.")),
         steps: int = typer.Option(None, "--steps", help=_("Training budget (Adam steps) for every run, 1 to 100,000 "
                                                           "(default: 3,000 for adding; 1,000 for first-token).")),
         seed: int = typer.Option(0, "--seed", help=_("Seed of the data and weights.")),
@@ -121,8 +133,11 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         one_of("--task", task, ("adding", "first-token"))
+        if forget_bias is not None:
+            only_for_lstm(_cells(cells))
         try:
-            raw_lengths, raw_biases = csv_list(lengths or "", "--lengths"), csv_list(forget_bias, "--forget-bias")
+            raw_lengths = csv_list(lengths or "", "--lengths")
+            raw_biases = csv_list("1" if forget_bias is None else forget_bias, "--forget-bias")
             lens = [int(v) for v in raw_lengths]
             biases = [None if v == "torch" else float(v) for v in raw_biases]
         except ValueError:

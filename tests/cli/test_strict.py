@@ -404,3 +404,12 @@ def test_serve_checks_allowed_models_before_it_starts(cli, tmp_path):
     assert code == 1 and "is a file" in err
     code, _, err = cli("tokenize", "x", "-m", "./no-such-model")  # the same check for every -m
     assert code == 1 and "model folder ./no-such-model does not exist" in err
+
+
+def test_forget_bias_without_an_lstm_is_refused(cli):
+    """--forget-bias with --cells rnn,gru used to be ignored without a word."""
+    for command in ("gradflow", "long-term"):
+        code, out, err = cli(command, "--cells", "rnn,gru", "--forget-bias", "3")
+        assert code == 2 and not out and "has no LSTM" in err
+    code, out, _ = cli("gradflow", "--cells", "lstm", "--length", "5", "--hidden", "4", "--forget-bias", "3", "--json")
+    assert code == 0 and json.loads(out)["steps"] == 5
