@@ -72,10 +72,13 @@ def prefix_opt():
 PREFIXES = {"none": "", "query": "query: ", "passage": "passage: "}
 
 
-def prefix_text(name: str) -> str:
-    """The text an e5 ``--prefix`` name stands for."""
+def prefix_text(name: str, model: str | None) -> str:
+    """The text an e5 ``--prefix`` name stands for; a model that is not an e5 model takes none."""
     if name not in PREFIXES:
         raise UsageError(_("unknown prefix {name!r}").format(name=name), _("Use --prefix query, passage or none."))
+    if PREFIXES[name] and model is not None and "e5" not in model.lower():
+        raise UsageError(_("--prefix {name} is e5's input prefix; {model} was not trained with it").format(
+            name=name, model=model), _("Leave --prefix out, or use an e5 model (e5-small)."))
     return PREFIXES[name]
 
 
@@ -263,3 +266,11 @@ def check_plot(path: Path | None, option: str = "--plot") -> Path | None:
         raise UsageError(_("cannot write a plot to {name}").format(name=Path(path).name),
                          _("Use a .png or .html file name."))
     return check_output(option, path)
+
+
+def unused(options: dict, what: str, hint: str | None = None) -> None:
+    """A usage error naming every option given (not None) that ``what`` does not use."""
+    given = [flag for flag, value in options.items() if value is not None]
+    if given:
+        raise UsageError(_("not used by {what}: {options}").format(options=", ".join(given), what=what),
+                         hint or _("Leave them out, or choose a task and models that use them (see seqlab train --help)."))

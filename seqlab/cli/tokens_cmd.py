@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
         normalization = check_normalization(normalization)
         in_range("--max-rows", max_rows, 1, MAX_ROWS)
         all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"])
-        tokenizer = load_tokenizer(model, vocab=vocab, normalization=normalization, prefix=prefix_text(prefix))
+        tokenizer = load_tokenizer(model, vocab=vocab, normalization=normalization, prefix=prefix_text(prefix, model))
         out = console()
         for start in range(0, len(all_texts), 1000):
             records = tokenizer.encode_many(all_texts[start : start + 1000], errors)

@@ -18,6 +18,7 @@ from seqlab.cli.options import (
     json_opt,
     lang_opt,
     one_of,
+    unused,
 )
 from seqlab.errors import UsageError
 from seqlab.i18n import _
@@ -26,12 +27,6 @@ TASKS = ("classify", "seq2seq", "forecast")
 LINEAR = ("tfidf", "nbsvm", "e5-head")  # classifiers with settings of their own: no epochs, layers or tokenizer
 
 
-def unused(options: dict, what: str) -> None:
-    """A usage error naming every option given (not None) that ``what`` does not use."""
-    given = [flag for flag, value in options.items() if value is not None]
-    if given:
-        raise UsageError(_("not used by {what}: {options}").format(options=", ".join(given), what=what),
-                         _("Leave them out, or choose a task and models that use them (see seqlab train --help)."))
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 
 

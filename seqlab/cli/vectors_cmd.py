@@ -24,6 +24,7 @@ from seqlab.cli.options import (
     prefix_opt,
     prefix_text,
     require_text,
+    unused,
 )
 from seqlab.errors import UsageError
 from seqlab.i18n import _
@@ -131,22 +132,24 @@ def register(app: typer.Typer) -> None:
         layers: bool = typer.Option(False, "--layers", help=_("Return the hidden states of every layer.")),
         full: bool = typer.Option(False, "--full", help=_("JSON: include every number of last_hidden_state.")),
         prefix: str = prefix_opt(),
-        preview: int = typer.Option(6, "--preview", help=_("Numbers shown per token vector (1 to 1024).")),
+        preview: int = typer.Option(None, "--preview", help=_("Numbers shown per token vector, 1 to 1024 (default: 6).")),
         words: str = typer.Option(None, "--words", help=_("Also aggregate pieces into words: first, mean or last.")),
         morphemes: str = typer.Option(None, "--morphemes", help=_("Also aggregate pieces into Kiwi morphemes: "
                                                                   "first, mean or last.")),
-        long: str = typer.Option("truncate", "--long", help=_("Texts longer than the model's window: truncate "
-                                                              "(reported) or window (overlapping windows, each "
-                                                              "token's vectors averaged).")),
+        long: str = typer.Option(None, "--long", help=_("Texts longer than the model's window: truncate "
+                                                        "(the default; reported) or window (overlapping windows, "
+                                                        "each token's vectors averaged).")),
         stride: int = typer.Option(None, "--stride", help=_("--long window: tokens between window starts (default: "
                                                             "half the window).")),
         out: Path = typer.Option(None, "--out", "-o", help=_("Corpus job: write float32 .npy shards + manifest.json "
                                                              "into this new folder.")),
-        engine: str = typer.Option("local", "--engine", help=_("Corpus job engine: local or ray.")),
-        workers: int = typer.Option(None, "--workers", help=_("Ray workers (default: every CPU).")),
-        precision: str = typer.Option("fp32", "--precision", help=_("Corpus job: fp32 (exact) or bf16 (fast).")),
+        engine: str = typer.Option(None, "--engine", help=_("Corpus job engine: local (the default) or ray.")),
+        workers: int = typer.Option(None, "--workers", help=_("--engine ray: workers (default: every CPU).")),
+        precision: str = typer.Option(None, "--precision", help=_("Corpus job: fp32 (exact, the default) or bf16 "
+                                                              "(fast).")),
         batch_size: int = typer.Option(64, "--batch-size", help=_("Texts per forward pass (1 to 4096).")),
-        shard_size: int = typer.Option(10_000, "--shard-size", help=_("Lines per shard (100 to 1,000,000).")),
+        shard_size: int = typer.Option(None, "--shard-size", help=_("Corpus job: lines per shard, 100 to 1,000,000 "
+                                                               "(default: 10,000).")),
         device: str = device_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         check_lang(lang)
@@ -163,10 +166,24 @@ def register(app: typer.Typer) -> None:
         in_range("--workers", workers, 1, 256)
         in_range("--batch-size", batch_size, 1, 4096)
         in_range("--shard-size", shard_size, 100, 1_000_000)
-        prefix_value = prefix_text(prefix)
+        prefix_value = prefix_text(prefix, model)
+        # options the chosen mode would not use are refused, not ignored
+        if out is None:
+            unused({"--engine": engine, "--workers": workers, "--precision": precision, "--shard-size": shard_size},
+                   _("embed without --out"), _("They are for the corpus job: embed -f FILE --out DIR."))
+        else:
+            unused({"--preview": preview, "--long": long, "--stride": stride, "--words": words,
+                    "--morphemes": morphemes, "--layers": layers or None, "--full": full or None,
+                    "--markdown": markdown or None}, _("the corpus job (--out)"),
+                   _("They are for texts embedded one by one, without --out."))
+        if long != "window":
+            unused({"--stride": stride}, "--long " + (long or "truncate"), _("Add --long window."))
+        if engine != "ray":
+            unused({"--workers": workers}, "--engine " + (engine or "local"), _("Add --engine ray."))
         if out is not None:
-            return _corpus_job(file, texts, out, model, pool or "mean", normalize, prefix, precision, batch_size,
-                               shard_size, engine, workers, device, json_out)
+            return _corpus_job(file, texts, out, model, pool or "mean", normalize, prefix, precision or "fp32",
+                               batch_size, shard_size or 10_000, engine or "local", workers, device, json_out)
+        long, preview = long or "truncate", preview or 6
         from seqlab.render.console import console, json_line
         from seqlab.render.vectors import embedding_markdown, groups_table, render_embedding
         from seqlab.vectors.aggregate import aggregate_morphemes, aggregate_words
@@ -425,7 +442,7 @@ def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, 
         raise UsageError(_("the corpus job needs -f FILE (one text per line) together with --out DIR"))
     if str(file) == "-":
         raise UsageError(_("the corpus job needs a real file (it resumes by seeking in it), not stdin"))
-    config = CorpusJobConfig(model=model or "e5-small", prefix=None if prefix == "none" else prefix_text(prefix),
+    config = CorpusJobConfig(model=model or "e5-small", prefix=None if prefix == "none" else prefix_text(prefix, model),
                              pooling=pooling, normalize=normalize, precision=precision, batch_size=batch_size,
                              shard_size=shard_size)
     with counting_bar(_("embedding {name}").format(name=file.name), _("lines")) as report:

@@ -6,7 +6,7 @@ import functools
 import threading
 from pathlib import Path
 
-from seqlab.errors import InputError, ModelUnavailable
+from seqlab.errors import InputError, ModelUnavailable, UsageError
 from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.pretrained.install import from_pretrained, hf_directory
@@ -74,6 +74,9 @@ def load_tokenizer(name: str | None = None, *, vocab: str | Path | Vocabulary | 
         raise InputError(_("unknown normalization {normalization!r}").format(normalization=normalization),
                          _("Use one of: {choices}.").format(choices=', '.join(FORMS)))
     spec = resolve(name)
+    if spec.kind == "hf" and vocab not in (None, False, True):
+        raise UsageError(_("--vocab applies to kiwi, char and whitespace; {name} has its own vocabulary").format(
+            name=spec.name), _("Leave --vocab out, or use -m kiwi, char or whitespace."))
     if spec.kind == "hf":
         with _lock:
             tokenizer = _load_hf(spec.name, normalization)

@@ -134,7 +134,8 @@ def test_bad_bytes_on_the_command_line_and_in_files(tmp_path, cli_process):
 
 def test_empty_text_argument_is_an_input_error_but_an_empty_line_is_a_record(cli, tmp_path):
     code, out, err = cli("tokenize", "", "--json")
-    assert code == 1 and out == "" and "empty" in err
+    assert code == 1 and "empty" in err
+    assert json.loads(out) == {"error": "the text is empty", "hint": json.loads(out)["hint"], "exit_code": 1}  # no record
     assert cli("tokenize", "   ", "--json")[0] == 1
     f = tmp_path / "lines.txt"
     f.write_text("하나\n\n셋\n", encoding="utf-8")

@@ -413,3 +413,18 @@ def test_forget_bias_without_an_lstm_is_refused(cli):
         assert code == 2 and not out and "has no LSTM" in err
     code, out, _ = cli("gradflow", "--cells", "lstm", "--length", "5", "--hidden", "4", "--forget-bias", "3", "--json")
     assert code == 0 and json.loads(out)["steps"] == 5
+
+
+@pytest.mark.parametrize("args, said", [
+    (("embed", "안녕", "--stride", "5"), "--stride"),  # only --long window reads windows
+    (("embed", "안녕", "--workers", "2"), "--workers"),  # corpus job options without --out
+    (("embed", "안녕", "--engine", "ray"), "--engine"),
+    (("embed", "안녕", "--precision", "bf16"), "--precision"),
+    (("embed", "-f", "README.md", "--out", "never-made", "--preview", "3"), "--preview"),  # per-text options with --out
+    (("embed", "-f", "README.md", "--out", "never-made", "--words", "mean"), "--words"),
+    (("tokenize", "안녕", "--vocab", "vocab.json"), "--vocab"),  # a transformer has its own vocabulary
+    (("tokenize", "안녕", "-m", "minilm", "--prefix", "query"), "--prefix"),  # e5's prefix, not MiniLM's
+])
+def test_options_a_mode_would_ignore_are_refused(cli, args, said):
+    code, out, err = cli(*args)
+    assert code == 2 and not out and said in err

@@ -40,8 +40,10 @@ def test_unreachable_hub_fails_fast(monkeypatch):
 
 
 def test_nonsense_names_and_files(tmp_path):
-    with pytest.raises(ModelUnavailable, match="neither"):
+    with pytest.raises(ModelUnavailable, match="model folder ./no/such/dir does not exist"):
         resolve("./no/such/dir")
+    with pytest.raises(ModelUnavailable, match="neither"):
+        resolve("not a model name")
     f = tmp_path / "file.txt"
     f.write_text("x")
     with pytest.raises(ModelUnavailable, match="is a file"):
