@@ -18,6 +18,7 @@ from seqlab.cli.options import (
     model_opt,
     one_of,
     require_text,
+    unused,
 )
 from seqlab.errors import UsageError
 from seqlab.i18n import _
@@ -34,10 +35,11 @@ def register(app: typer.Typer) -> None:
         cell: str = typer.Argument(..., help=_("rnn, lstm or gru (seq2seq: a trained checkpoint).")),
         text: str = typer.Argument(..., help=_("The sentence whose vectors feed the cell.")),
         model: str = model_opt(),
-        hidden: int = typer.Option(4, "--hidden", help=_("Hidden size H (1 to {n}).").format(n=MAX_HIDDEN)),
+        hidden: int = typer.Option(None, "--hidden", help=_("Hidden size H, 1 to {n} (default: 4).").format(
+            n=MAX_HIDDEN)),
         input_dim: int = typer.Option(None, "--input-dim", help=_("Reduce inputs to K numbers (PCA) to check by "
                                                                   "hand.")),
-        seed: int = typer.Option(0, "--seed", help=_("Seed of torch's default initialization.")),
+        seed: int = typer.Option(None, "--seed", help=_("Seed of torch's default initialization (default: 0).")),
         precision: int = typer.Option(4, "--precision", help=_("Digits after the decimal point (0 to 12).")),
         backward: bool = typer.Option(False, "--backward", help=_("Also show BPTT: dL/dh_t, dL/dc_t, dW_hh per "
                                                                   "step.")),
@@ -67,7 +69,15 @@ def register(app: typer.Typer) -> None:
         in_range("--limit", limit, 1)
         check_output("--html", html_out)
         text = clean_surrogates(require_text(text), errors)
+        # with a trained checkpoint, the weights, sizes and inputs are the checkpoint's own: these would be ignored
+        made_here = {"--model": model, "--hidden": hidden, "--seed": seed, "--input-dim": input_dim,
+                     "--contextual": contextual or None}
+        if checkpoint is not None:
+            unused(made_here, "--checkpoint", _("A trained model brings its own weights, sizes and embedding: leave "
+                                                "them out, or leave out --checkpoint."))
         if cell == "seq2seq":
+            unused({"--backward": backward or None, "--markdown": markdown or None, "--html": html_out},
+                   "trace seq2seq", _("A seq2seq trace prints its attention as text or --json."))
             from seqlab.training.predictors import seq2seq_attention
 
             if checkpoint is None:
@@ -77,7 +87,8 @@ def register(app: typer.Typer) -> None:
             return
         from seqlab.pipeline.tracing import run_trace
 
-        report = run_trace(cell, text, model, hidden=hidden, input_dim=input_dim, seed=seed, backward=backward,
+        report = run_trace(cell, text, model, hidden=4 if hidden is None else hidden, input_dim=input_dim,
+                           seed=0 if seed is None else seed, backward=backward,
                            contextual=contextual, checkpoint=checkpoint)
         if html_out is not None:
             atomic_write_text(html_out, render.render_html(report, precision, limit))

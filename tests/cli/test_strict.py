@@ -428,3 +428,12 @@ def test_forget_bias_without_an_lstm_is_refused(cli):
 def test_options_a_mode_would_ignore_are_refused(cli, args, said):
     code, out, err = cli(*args)
     assert code == 2 and not out and said in err
+
+
+def test_trace_with_a_checkpoint_refuses_settings_it_would_ignore(cli, tmp_path):
+    """trace --checkpoint used to ignore --hidden, -m and --seed without a word (the checkpoint's own are used)."""
+    for extra in (["--hidden", "8"], ["-m", "minilm"], ["--seed", "3"], ["--contextual"]):
+        code, out, err = cli("trace", "lstm", "좋다", "--checkpoint", str(tmp_path), *extra)
+        assert code == 2 and not out and "not used by --checkpoint" in err and extra[0] in err
+    code, _, err = cli("trace", "seq2seq", "좋다", "--checkpoint", str(tmp_path), "--backward")
+    assert code == 2 and "--backward" in err
