@@ -25,6 +25,7 @@ from seqlab.cli.options import (
     one_of,
     prefix_opt,
     prefix_text,
+    unused,
     vocab_opt,
 )
 from seqlab.errors import InputError, UsageError
@@ -158,8 +159,8 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", "-o", help=_("Directory to write (loadable by AutoTokenizer).")),
         kind: str = typer.Option("wordpiece", "--type", help=_("wordpiece, bpe or unigram.")),
         vocab_size: int = typer.Option(32000, "--vocab-size", help=_("Tokens in the vocabulary (100 to 1,000,000).")),
-        min_frequency: int = typer.Option(2, "--min-frequency", help=_("Merge only pairs seen this often (at least "
-                                                                       "1).")),
+        min_frequency: int = typer.Option(None, "--min-frequency", help=_("wordpiece, bpe: merge only pairs seen this "
+                                                                          "often, at least 1 (default: 2).")),
         pre_split: str = typer.Option(None, "--pre-split", help=_("kiwi: split into morphemes first (as KLUE did).")),
         lowercase: bool = typer.Option(False, "--lowercase", help=_("Lowercase before training and tokenizing.")),
         errors: str = errors_opt(), json_out: bool = json_opt(), lang: str = lang_opt(),
@@ -172,12 +173,25 @@ def register(app: typer.Typer) -> None:
         one_of("--pre-split", pre_split, ("kiwi",))
         in_range("--vocab-size", vocab_size, 100, MAX_VOCAB)
         in_range("--min-frequency", min_frequency, 1)
+        if kind == "unigram":
+            unused({"--min-frequency": min_frequency}, "--type unigram",
+                   _("Unigram prunes pieces by likelihood, not by a count: leave --min-frequency out."))
         check_output("--out", out, inputs=files, directory=True, fresh=True)
-        result = train_tokenizer(files, out, kind=kind, vocab_size=vocab_size, min_frequency=min_frequency,
+        result = train_tokenizer(files, out, kind=kind, vocab_size=vocab_size,
+                                 min_frequency=2 if min_frequency is None else min_frequency,
                                  pre_split=pre_split, lowercase=lowercase, errors=errors)
         summary = {"path": str(result.path), "type": result.kind, "vocab_size": result.vocab_size,
                    "requested_vocab_size": vocab_size, "lines": result.lines, "pre_split": result.pre_split,
-                   "seconds": round(result.seconds, 2), "reproducible": result.reproducible}
+                   "seconds": round(result.seconds, 2), "reproducible": result.reproducible,
+                   "alphabet": {"characters": result.characters, "left_out": result.characters_left_out,
+                                "left_out_share": round(result.left_out_share, 6)}}
+        if result.characters_left_out:
+            console(stderr=True).print(_("note: the alphabet keeps the {kept:,} most frequent of the corpus's {n:,} "
+                                         "characters; the other {out:,} ({share:.2%} of all characters) become the "
+                                         "unknown token. A larger --vocab-size keeps more (the alphabet is a quarter "
+                                         "of it).").format(kept=result.characters - result.characters_left_out,
+                                                           n=result.characters, out=result.characters_left_out,
+                                                           share=result.left_out_share), highlight=False)
         if not result.reproducible:
             console(stderr=True).print(_("note: tokenizers' {kind} trainer breaks ties in hash order "
                                          "(huggingface/tokenizers#1794): another run on the same text can differ in "

@@ -31,6 +31,9 @@ class TrainedTokenizer:
     lines: int
     pre_split: str | None
     seconds: float
+    characters: int = 0  # distinct characters of the corpus (after normalization, spaces aside)
+    characters_left_out: int = 0  # the rarest of them, outside the alphabet: they become the unknown token
+    left_out_share: float = 0.0  # their share of all character occurrences of the corpus
 
     @property
     def reproducible(self) -> bool:
@@ -47,8 +50,9 @@ def _specials(kind: str) -> dict[str, str]:
             "mask_token": "<mask>", "cls_token": "<s>", "sep_token": "</s>"}
 
 
-def _alphabet(tok, corpus: Path, size: int) -> list[str]:
-    """The ``size`` most frequent characters of what the trainer sees, ties broken by code point.
+def _alphabet(tok, corpus: Path, size: int | None) -> tuple[list[str], dict[str, int]]:
+    """(the ``size`` most frequent characters of what the trainer sees, ties broken by code point; every
+    character's count). ``size`` None keeps them all.
 
     Counted on the corpus after ``tok``'s normalizer and pre-tokenizer (so ``▁``, which Metaspace adds, is
     counted too). tokenizers' own ``limit_alphabet`` breaks ties in hash order (another alphabet in every
@@ -62,8 +66,8 @@ def _alphabet(tok, corpus: Path, size: int) -> list[str]:
             text = tok.normalizer.normalize_str(line) if tok.normalizer else line
             for piece, _span in tok.pre_tokenizer.pre_tokenize_str(text):
                 counts.update(piece)
-    chars = [c for c in counts if not c.isspace()]
-    return sorted(chars, key=lambda c: (-counts[c], c))[:size]
+    chars = sorted((c for c in counts if not c.isspace()), key=lambda c: (-counts[c], c))
+    return chars[:size], {c: counts[c] for c in chars}
 
 
 def _build(kind: str, vocab_size: int, min_frequency: int, lowercase: bool, corpus: Path):
@@ -82,22 +86,24 @@ def _build(kind: str, vocab_size: int, min_frequency: int, lowercase: bool, corp
         tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
     tok.normalizer = normalizers.Sequence(norm)
     # Korean has thousands of syllables: keep the most frequent characters, the rest become unknown
-    alphabet = _alphabet(tok, corpus, max(100, vocab_size // 4)) if kind != "unigram" else []
+    # (Unigram keeps every character: its vocabulary must hold them all)
+    alphabet, counts = _alphabet(tok, corpus, max(100, vocab_size // 4) if kind != "unigram" else None)
+    kept = alphabet if kind != "unigram" else []
     if kind == "wordpiece":
         trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, min_frequency=min_frequency,
                                             special_tokens=ordered, continuing_subword_prefix="##",
-                                            initial_alphabet=alphabet, limit_alphabet=len(alphabet),
+                                            initial_alphabet=kept, limit_alphabet=len(kept),
                                             show_progress=False)
         cls, sep = "[CLS]", "[SEP]"
     else:
         if kind == "bpe":
             trainer = trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=ordered,
-                                          initial_alphabet=alphabet, limit_alphabet=len(alphabet), show_progress=False)
+                                          initial_alphabet=kept, limit_alphabet=len(kept), show_progress=False)
         else:
             trainer = trainers.UnigramTrainer(vocab_size=vocab_size, special_tokens=ordered, unk_token="<unk>",
                                               show_progress=False)
         cls, sep = "<s>", "</s>"
-    return tok, trainer, cls, sep
+    return tok, trainer, cls, sep, (alphabet, counts)
 
 
 def _canonical_wordpiece(tok):
@@ -132,7 +138,7 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
         out: the directory to create (replaced atomically if it exists).
         kind: ``wordpiece`` (BERT/KLUE style), ``bpe`` or ``unigram`` (SentencePiece style).
         vocab_size: the target vocabulary size, special tokens included.
-        min_frequency: ignore pairs/pieces seen fewer times (WordPiece, BPE).
+        min_frequency: ignore pairs/pieces seen fewer times (WordPiece, BPE; Unigram has no such setting).
         pre_split: ``"kiwi"`` to split the corpus into morphemes first.
         lowercase: lowercase before tokenizing (only sensible for English).
     """
@@ -152,7 +158,7 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
         lines, _unused = write_split_corpus(files, corpus, pre_split, errors=errors)
         if lines == 0:
             raise InputError(_("the training files contain no text"))
-        tok, trainer, cls, sep = _build(kind, vocab_size, min_frequency, lowercase, corpus)
+        tok, trainer, cls, sep, (alphabet, counts) = _build(kind, vocab_size, min_frequency, lowercase, corpus)
         try:
             tok.train([str(corpus)], trainer)
         except Exception as exc:  # the Rust trainer raises plain Exceptions
@@ -180,4 +186,8 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
             "seqlab": {"kind": kind, "pre_split": pre_split, "lowercase": lowercase, "lines": lines},
         })
         atomic_write_json(tmpdir / "special_tokens_map.json", specials)
-    return TrainedTokenizer(Path(out), kind, tok.get_vocab_size(), lines, pre_split, time.perf_counter() - start)
+    left_out = set(counts) - set(alphabet)
+    total = sum(counts.values())
+    return TrainedTokenizer(Path(out), kind, tok.get_vocab_size(), lines, pre_split, time.perf_counter() - start,
+                            characters=len(counts), characters_left_out=len(left_out),
+                            left_out_share=sum(counts[c] for c in left_out) / total if total else 0.0)

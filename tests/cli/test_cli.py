@@ -1,6 +1,7 @@
 """The command line as a user runs it: contracts, exit codes, no tracebacks."""
 
 import json
+import unicodedata
 
 import pytest
 
@@ -98,6 +99,27 @@ def test_tokenizer_train_cli(tmp_path, reviews, cli):
     assert code == 0 and json.loads(out)["vocab_size"] <= 1000
     code, out, _ = cli("tokenize", "영화 재밌다", "-m", str(tmp_path / "tok"), "--json")
     assert code == 0 and json.loads(out)["tokens"][0] == "[CLS]"
+
+
+def test_tokenizer_train_says_which_characters_the_alphabet_left_out(tmp_path, reviews, cli):
+    """The wordpiece/bpe alphabet keeps a quarter of --vocab-size: the rarest syllables became [UNK] unsaid."""
+    import collections
+
+    f = tmp_path / "c.txt"
+    f.write_text("\n".join(reviews), encoding="utf-8")
+    code, out, err = cli("tokenizer", "train", "-f", str(f), "--vocab-size", "400", "-o", str(tmp_path / "t"), "--json")
+    alphabet = json.loads(out)["alphabet"]
+    counts = collections.Counter(c for r in reviews for c in unicodedata.normalize("NFC", r) if not c.isspace())
+    assert code == 0 and alphabet["characters"] == len(counts) and alphabet["left_out"] == len(counts) - 100
+    rare = sorted(counts, key=lambda c: (-counts[c], c))[100:]
+    assert abs(alphabet["left_out_share"] - sum(counts[c] for c in rare) / sum(counts.values())) < 1e-6
+    assert "become the unknown token" in err
+    rare_char = rare[-1]  # one of the characters left out really is unknown to the trained tokenizer
+    code, out, _ = cli("tokenize", rare_char, "-m", str(tmp_path / "t"), "--json")
+    assert "[UNK]" in json.loads(out)["tokens"]
+    code, _, err = cli("tokenizer", "train", "-f", str(f), "--type", "unigram", "--min-frequency", "3",
+                       "-o", str(tmp_path / "u"))
+    assert code == 2 and "--min-frequency" in err  # Unigram has no such setting: refused, not ignored
 
 
 @pytest.mark.parametrize("args,code,needle", [
