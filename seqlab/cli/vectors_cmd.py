@@ -376,7 +376,7 @@ def register(app: typer.Typer) -> None:
         min_count: int = typer.Option(5, "--min-count", help=_("Ignore words seen fewer times (at least 1).")),
         epochs: int = typer.Option(5, "--epochs", help=_("Passes over the corpus (1 to 100).")),
         cbow: bool = typer.Option(False, "--cbow", help=_("CBOW instead of skip-gram.")),
-        tags: bool = typer.Option(False, "--tags", help=_("Keep POS tags in tokens (영화/NNG).")),
+        tags: bool = typer.Option(False, "--tags", help=_("--split kiwi: keep POS tags in tokens (영화/NNG).")),
         seed: int = typer.Option(1, "--seed", help=_("Seed of the training.")),
         json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
@@ -386,6 +386,8 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         one_of("--kind", kind, ("word2vec", "fasttext"))
         one_of("--split", split, ("kiwi", "whitespace"))
+        if split != "kiwi":
+            unused({"--tags": tags or None}, "--split " + split, _("POS tags come from Kiwi: use --split kiwi."))
         in_range("--dim", dim, 2, 1000)
         in_range("--window", window, 1, 50)
         in_range("--min-count", min_count, 1)

@@ -424,6 +424,7 @@ def test_forget_bias_without_an_lstm_is_refused(cli):
     (("embed", "-f", "README.md", "--out", "never-made", "--words", "mean"), "--words"),
     (("tokenize", "안녕", "--vocab", "vocab.json"), "--vocab"),  # a transformer has its own vocabulary
     (("tokenize", "안녕", "-m", "minilm", "--prefix", "query"), "--prefix"),  # e5's prefix, not MiniLM's
+    (("wordvec", "train", "-f", "README.md", "-o", "never.model", "--split", "whitespace", "--tags"), "--tags"),
 ])
 def test_options_a_mode_would_ignore_are_refused(cli, args, said):
     code, out, err = cli(*args)
