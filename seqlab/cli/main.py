@@ -18,15 +18,7 @@ from seqlab.i18n import N_, LanguageError, _, choose, use_language
 
 def language_flag(argv: list[str]) -> str | None:
     """The value of ``--lang`` in the arguments (the last one wins, as for any option)."""
-    value = None
-    for i, arg in enumerate(argv):
-        if arg == "--":
-            break
-        if arg == "--lang" and i + 1 < len(argv):
-            value = argv[i + 1]
-        elif arg.startswith("--lang="):
-            value = arg.split("=", 1)[1]
-    return value
+    return option_value(argv, "--lang")
 
 
 def wants_json(argv: list[str]) -> bool:
@@ -84,13 +76,29 @@ def _say_library_notes() -> None:
         logger.setLevel(logging.INFO)
 
 
-RESUMABLE = {  # command -> how to continue after an interruption
+RESUMABLE = {  # command -> how to continue after an interruption, once something was saved
     "train": N_("what was trained up to the last checkpoint is kept: run the same command with --resume to continue."),
     "embed": N_("a corpus job (--out) keeps every finished shard: run the same command again to continue."),
 }
+SAVED = {"train": "state", "embed": "."}  # what in --out shows that something was saved
+
+
+def option_value(argv: list[str], *names: str) -> str | None:
+    """The value of the last of ``names`` (``--out DIR`` or ``--out=DIR``) in the arguments."""
+    value = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg in names and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif "=" in arg and arg.split("=", 1)[0] in names:
+            value = arg.split("=", 1)[1]
+    return value
 
 
 def _say_interrupted(argv: list[str]) -> None:
+    from pathlib import Path
+
     from seqlab.render.console import console
 
     words, command = iter(argv), ""
@@ -101,6 +109,12 @@ def _say_interrupted(argv: list[str]) -> None:
             command = word
             break
     hint = RESUMABLE.get(command)
+    out = option_value(argv, "--out", "-o")
+    if hint and out is None:  # embed without --out is no corpus job: nothing to continue
+        hint = None if command == "embed" else hint
+    elif hint and not (Path(out) / SAVED[command]).exists():
+        hint = N_("it stopped before its first checkpoint, so nothing was saved: run the same command again to "
+                  "start over.")
     console(stderr=True).print(_("interrupted") + (" · " + _(hint) if hint else ""), highlight=False)
 
 

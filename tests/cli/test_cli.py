@@ -166,7 +166,7 @@ def test_empty_text_argument_is_an_input_error_but_an_empty_line_is_a_record(cli
     assert code == 0 and len(records) == 3 and records[1]["tokens"] == ["<s>", "</s>"]  # row i is line i + 1
 
 
-def test_ctrl_c_says_it_was_interrupted_and_how_to_continue(capsys):
+def test_ctrl_c_says_it_was_interrupted_and_how_to_continue(capsys, tmp_path):
     """typer turned Ctrl-C into exit code 130 with nothing printed, not even on a terminal."""
     import os
     import signal
@@ -184,5 +184,10 @@ def test_ctrl_c_says_it_was_interrupted_and_how_to_continue(capsys):
     proc.send_signal(signal.SIGINT)
     err = proc.communicate(timeout=120)[1]
     assert proc.returncode == 130 and "interrupted" in err, err
-    _say_interrupted(["--lang", "en", "train", "--data", "x"])
+    saved = tmp_path / "run"
+    (saved / "state").mkdir(parents=True)
+    _say_interrupted(["--lang", "en", "train", "--data", "x", "--out", str(saved)])
     assert "--resume" in " ".join(capsys.readouterr().err.split())
+    _say_interrupted(["--lang", "en", "train", "--data", "x", f"--out={tmp_path / 'early'}"])  # before any checkpoint
+    err = " ".join(capsys.readouterr().err.split())
+    assert "--resume" not in err and "nothing was saved" in err
