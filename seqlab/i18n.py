@@ -29,6 +29,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 LANGUAGES = ("ko", "en")
+LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}  # each in its own language, as a language menu shows them
 DEFAULT = "en"
 DOMAIN = "seqlab"
 LOCALE_DIR = Path(__file__).parent / "locale"

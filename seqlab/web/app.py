@@ -26,7 +26,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 
 from seqlab import __version__
-from seqlab.i18n import _
+from seqlab.i18n import LANGUAGE_NAMES, _
 from seqlab.render.fragments import STATIC as VIEWS_STATIC
 from seqlab.web import errors
 from seqlab.web.gates import Gate, default_gates
@@ -102,11 +102,14 @@ def page_template() -> str:
     return (STATIC / "index.html").read_text(encoding="utf-8")
 
 
-def render_page(lang: str) -> str:
-    """index.html with the language on ``<html lang>`` and the page's messages inline (no second request)."""
+def render_page(lang: str, notice: str = "") -> str:
+    """index.html with the language on ``<html lang>``, the page's messages inline (no second request) and
+    ``notice`` (plain text: what was wrong with the request) above everything."""
+    import html
+
     info = page_messages(lang)
     return (page_template().replace("__LANG__", lang).replace("__TITLE__", info["title"])
-            .replace("__MESSAGES__", messages_json(lang)))
+            .replace("__NOTICE__", html.escape(notice)).replace("__MESSAGES__", messages_json(lang)))
 
 
 async def views_asset(name: str, media: str):
@@ -225,6 +228,11 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def index(request: Request):
+        bad = getattr(request.state, "bad_lang", None)
+        if bad is not None:  # a person typed ?lang=kr: the page in the language they would otherwise get, saying so
+            notice = _("unknown language {value!r}: the page is shown in {shown}. Use ?lang=ko or ?lang=en.").format(
+                value=bad, shown=LANGUAGE_NAMES[request.state.lang])
+            return HTMLResponse(render_page(request.state.lang, notice), status_code=422)
         page = HTMLResponse(render_page(request.state.lang))
         if "lang" in request.query_params:  # the choice is remembered, like the page's toggle
             page.set_cookie("seqlab_lang", request.state.lang, max_age=365 * 86400, samesite="strict")

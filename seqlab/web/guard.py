@@ -9,7 +9,8 @@
   otherwise see its connection reset instead of the 413.
 - **HEAD.** Answered like GET (status and headers, no body) on every route that answers GET.
 - **Language.** ``?lang=``, then the page's toggle (the ``seqlab_lang`` cookie),
-  then ``Accept-Language``; error messages follow it. A bad ``?lang=`` is a 422.
+  then ``Accept-Language``; error messages follow it. A bad ``?lang=`` is a 422: for the page, the page
+  itself in the language it would otherwise have, with a notice; for the API, an error body.
 
 Written as plain ASGI so that the language context variable reaches the route's
 worker thread and the body is checked before any route reads it.
@@ -86,7 +87,9 @@ class Guard:
                 return await answer(send, 400, _("this server does not answer to the host name {host!r}").format(
                     host=host_name(host)), _("Open it as http://localhost or http://127.0.0.1, or start it with "
                                              "seqlab serve --host NAME."), close=True)
-            if bad_lang is not None:
+            if bad_lang is not None and scope["path"] == "/" and scope["method"] in ("GET", "HEAD"):
+                scope.setdefault("state", {})["bad_lang"] = bad_lang  # the page says so itself, readable
+            elif bad_lang is not None:
                 await drain(receive, headers)
                 return await answer(send, 422, _("unknown language {value!r}").format(value=bad_lang),
                                     _("Use ?lang=ko or ?lang=en."))

@@ -118,8 +118,19 @@ BAD = [
     ("post", "/api/predict", {"json": {"text": "좋다"}}, 400),
     ("get", "/api/nothing", {}, 404),
     ("get", "/api/tokenize", {}, 405),
-    ("get", "/?lang=fr", {}, 422),
+    ("get", "/api/messages?lang=fr", {}, 422),
 ]
+
+
+def test_a_bad_lang_on_the_page_gives_the_page_with_a_notice(client):
+    """/?lang=kr answered a bare JSON 422: a person now gets the page, in the language they would get anyway."""
+    r = client.get("/?lang=kr", headers={"accept-language": "ko-KR,ko;q=0.9"})
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert '<html lang="ko">' in r.text and "&#x27;kr&#x27;" in r.text and "?lang=ko" in r.text
+    assert "seqlab_lang" not in r.headers.get("set-cookie", "")  # a bad choice is not remembered
+    r = client.get("/?lang=%3Cscript%3E", headers={"accept-language": "en"})
+    assert "<script>" not in r.text.split("</head>")[1].split("<script", 1)[0] and "&lt;script&gt;" in r.text
+    assert '<p id="page-notice" class="warn" role="alert"></p>' in client.get("/").text  # no notice otherwise
 
 
 @pytest.mark.parametrize("method,path,kwargs,status", BAD)
