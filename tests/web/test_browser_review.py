@@ -290,3 +290,25 @@ def test_language_switch_keeps_the_attention_choice_and_the_stage(open_page):
     page.click("#lang-ko")
     page.wait_for_selector("body[data-ready='1']", timeout=120_000)
     assert page.input_value("#layer") == "4" and "4" in page.inner_text("#stage-where")
+
+
+def test_keyboard_focus_stays_when_a_step_button_reaches_its_end(open_page):
+    """▶ at the last step (and ◀ at the first, and the presentation's stage buttons) became disabled while
+    focused: focus fell to <body>, and the next Tab started again from the top of the page."""
+    page = open_page()
+    page.wait_for_selector("#v-trace .sv-steps")
+    last = int(page.inner_text("#v-trace .sv-steplabel").split(" of ")[1].split()[0])
+    page.focus("#v-trace [aria-label='next step']")
+    for _ in range(last):
+        page.keyboard.press("Enter")
+    assert page.inner_text("#v-trace .sv-steplabel").startswith(f"t = {last} ")
+    assert page.evaluate("document.activeElement.classList.contains('sv-slider')")
+    page.keyboard.press("ArrowLeft")  # the reader keeps stepping from where they are
+    assert page.inner_text("#v-trace .sv-steplabel").startswith(f"t = {last - 1} ")
+    page.click("#present")
+    page.focus("#stage-next")
+    for _ in range(10):
+        if page.is_disabled("#stage-next"):
+            break
+        page.keyboard.press("Enter")
+    assert page.is_disabled("#stage-next") and page.evaluate("document.activeElement.id") == "stage-prev"

@@ -78,6 +78,14 @@
     return g ? el("abbr", { title: g.definition, tabindex: "0", class: "sv-term" }, shown || g.term) : (shown || english);
   }
   V.term = term;
+  // Disable a button without losing the keyboard user's place: focus moves to `fallback` (a disabled
+  // button drops focus to <body>, and the next Tab starts from the top of the page).
+  function keepFocus(button, disabled, fallback) {
+    const had = document.activeElement === button;
+    button.disabled = disabled;
+    if (disabled && had && fallback) fallback.focus();
+  }
+
   function note(text, cls) { return el("p", { class: "sv-note" + (cls ? " " + cls : "") }, text); }
   function fontPx(container, scale) {
     const base = parseFloat(getComputedStyle(container).fontSize) || 16;
@@ -618,7 +626,7 @@
     function render() {
       const tt = +slider.value, step = rec.steps[tt];
       label2.textContent = t("t = {t} of {last} · token {token}", { t: tt, last: T - 1, token: visible(step.token) });
-      prev.disabled = tt === 0; next.disabled = tt === T - 1;
+      keepFocus(prev, tt === 0, slider); keepFocus(next, tt === T - 1, slider);
       table.replaceChildren(el("tr", {}, el("th", {}, t("quantity")), el("th", {}, t("formula")), el("th", {}, t("values")), el("th", {}, "")),
         ...ROWS[rec.cell].filter(([k]) => step[k] !== undefined).map(([k, formula]) => {
           const v = step[k], n = (rec.lengths && rec.lengths[k]) || v.length;  // a notebook carries the first 16
