@@ -71,3 +71,13 @@ def titled_table(title: str, **options):
 
     options.setdefault("title_justify", "left")
     return Table(title=title, min_width=cell_len(title), **options)
+
+
+def table_width(rows: Sequence[Sequence[str]]) -> int:
+    """Terminal columns a rich table (box borders, one space of padding each side) needs for ``rows`` (the header
+    row included) without cutting or wrapping a cell; wide characters such as Hangul count twice."""
+    from rich.cells import cell_len
+
+    widths = [max(cell_len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    return sum(widths) + 3 * len(widths) + 1
+

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from seqlab.i18n import _
 from seqlab.render import markdown as md
-from seqlab.render.console import titled_table
+from seqlab.render.console import table_width, titled_table
 from seqlab.render.visible import visible
 from seqlab.tokens.comparison import ComparisonRow
 from seqlab.tokens.record import TokenRecord
@@ -121,13 +121,15 @@ def _columns():
 
 
 def comparison_table(rows: list[ComparisonRow], width: int | None = None) -> Table:
-    """One row per tokenizer; below 100 columns, one row per measure and a column per tokenizer (nothing is cut)."""
+    """One row per tokenizer; where that is wider than the terminal (Korean headers are twice as wide), one row per
+    measure and a column per tokenizer, so nothing is cut."""
     first = rows[0] if rows else None
     title = _("{texts:,} texts, {words:,} words").format(texts=first.texts, words=first.words) if first \
         else _("no texts")
     table = titled_table(title, title_justify="left")
     columns = _columns()
-    if width is not None and width < 100:
+    cells = [[name for name, *_rest in columns], *[[fmt.format(getattr(r, a)) for _n, a, fmt in columns] for r in rows]]
+    if width is not None and table_width(cells) > width:
         table.add_column(_("model"), no_wrap=True)
         for r in rows:
             table.add_column(r.model, justify="right", no_wrap=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from seqlab.i18n import N_, _
-from seqlab.render.console import titled_table
+from seqlab.render.console import table_width, titled_table
 
 # reasons a data row is skipped (seqlab.training.data), for the catalog
 SKIP_REASONS = [N_("missing label"), N_("empty text"), N_("invalid UTF-8"), N_("invalid JSON"), N_("unknown label"),
@@ -142,7 +143,9 @@ def seq2seq_terminal(summary: dict, console: Console) -> None:
     title = _("spacing restoration on {n:,} held-out reviews").format(n=summary["val_pairs"])
     systems = list(summary["scores"].items())
     table = titled_table(title, title_justify="left")
-    if console.width < 100:  # one row per score, one column per system: nothing is cut at 80 columns
+    wide = [[_("system"), *[_(label) for _k, label, _f in SPACING_COLUMNS]],
+            *[[name, *[fmt.format(s[key]) if key in s else "" for key, _l, fmt in SPACING_COLUMNS]] for name, s in systems]]
+    if table_width(wide) > console.width:  # one row per score, one column per system: nothing is cut
         table.add_column(_("score"))
         for name, _scores in systems:
             table.add_column(name, justify="right")
@@ -158,9 +161,12 @@ def seq2seq_terminal(summary: dict, console: Console) -> None:
     console.print(_("Positional char accuracy compares the i-th characters: after one missing or extra space every "
                     "later character is shifted and counts as wrong. Aligned char accuracy aligns the texts on their "
                     "characters first; CER is the edit distance over the length."), highlight=False)
+    labels = {"seq2seq": "seq2seq", "kiwi": "kiwi", "target": _("truth")}
+    pad = max(cell_len(label) for label in labels.values())  # 정답 is 4 cells wide, truth 5: align by cells
     for ex in summary["examples"][:3]:
-        console.print(f"  {ex['source']}\n    seq2seq: {ex['seq2seq']}\n    kiwi:    {ex['kiwi']}\n    "
-                      + _("truth") + f":   {ex['target']}", highlight=False)
+        lines = [f"  {ex['source']}"] + [f"    {label}:{' ' * (pad - cell_len(label))} {ex[key]}"
+                                          for key, label in labels.items()]
+        console.print("\n".join(lines), highlight=False)
 
 
 def training_curves_png(history: list[dict], path, title: str):

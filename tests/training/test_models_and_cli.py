@@ -279,3 +279,34 @@ def test_max_length_cuts_are_said_in_train_evaluate_and_predict(data, cli, tmp_p
     assert "dropped" not in rows[1]
     code, stdout, _ = cli("predict", str(out), long_text)
     assert "not read" in stdout
+
+
+def test_wide_tables_fit_korean_headers_and_examples_align_by_cells():
+    """At 100-110 columns the Korean headers (two cells per syllable) were cut to "토…"; 정답 (4 cells) put the
+    seq2seq examples out of line with 'seq2seq:' and 'kiwi:'."""
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from seqlab.i18n import use_language
+    from seqlab.pretrained.loading import load_tokenizer
+    from seqlab.render.tokens import comparison_table
+    from seqlab.render.training import seq2seq_terminal
+    from seqlab.tokens.comparison import compare
+
+    scores = {k: 0.5 for k in ("boundary_f1", "boundary_accuracy", "aligned_char_accuracy", "cer", "char_accuracy",
+                               "exact_match")}
+    summary = {"model": "seq2seq lstm", "pairs": 10, "steps": 5, "seconds": 1.0, "val_pairs": 2,
+               "scores": {"seq2seq": scores, "kiwi": scores},
+               "examples": [{"source": "오늘날씨", "seq2seq": "오늘 날씨", "kiwi": "오늘 날씨", "target": "오늘 날씨"}]}
+    rows = compare(["오늘 날씨가 정말 좋네요"], [load_tokenizer(m) for m in ("e5-small", "minilm", "kiwi", "char",
+                                                                        "whitespace")])
+    with use_language("ko"):
+        for width in (80, 100, 105, 110, 140):
+            console = Console(record=True, width=width)
+            console.print(comparison_table(rows, width))
+            seq2seq_terminal(summary, console)
+            text = console.export_text()
+            assert "…" not in text and max(cell_len(line) for line in text.splitlines()) <= width, width
+            examples = [line for line in text.splitlines() if line.startswith("    ") and line.endswith("오늘 날씨")]
+            assert len(examples) == 3
+            assert len({cell_len(line[: line.index("오늘 날씨")]) for line in examples}) == 1, examples
