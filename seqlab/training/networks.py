@@ -58,9 +58,21 @@ class RecurrentClassifier(nn.Module):
         width = config.hidden * (2 if config.bidirectional else 1) * (2 if config.pooling == "max+mean" else 1)
         self.classifier = nn.Linear(width, config.num_classes)
 
-    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        """ids (B, L), lengths (B,) -> logits (B, classes)."""
-        x = self.dropout(self.embedding(ids))  # (B, L, E)
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor, delta: torch.Tensor | None = None,
+                keep: list | None = None) -> torch.Tensor:
+        """ids (B, L), lengths (B,) -> logits (B, classes).
+
+        Adversarial training (:func:`seqlab.training.loop.adversarial_delta`) uses the two optional arguments:
+        ``delta`` (B, L, E) is added to the embedded tokens, and ``keep`` (a list) receives the embedded tokens
+        with their gradient retained, so that a backward pass leaves ∂loss/∂embeddings in ``keep[0].grad``.
+        """
+        x = self.embedding(ids)  # (B, L, E)
+        if delta is not None:
+            x = x + delta
+        if keep is not None:
+            x.retain_grad()
+            keep.append(x)
+        x = self.dropout(x)
         packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
         out, state = self.rnn(packed)
         out, _unused = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])  # (B, L, D*H)

@@ -1,0 +1,62 @@
+"""Adversarial training on the embeddings (Miyato et al. 2017): the perturbation, and what a training step does."""
+
+import numpy as np
+import torch
+
+from seqlab.training.loop import adversarial_delta
+from seqlab.training.networks import RecurrentClassifier, RecurrentConfig
+
+
+def _batch():
+    torch.manual_seed(0)
+    net = RecurrentClassifier(RecurrentConfig(vocab_size=50, embed_dim=8, hidden=6, dropout=0.0))
+    ids = torch.tensor([[5, 6, 7, 8], [9, 10, 0, 0]])
+    lengths = torch.tensor([4, 2])
+    return net, ids, lengths, torch.tensor([1, 0])
+
+
+def test_the_perturbation_has_norm_epsilon_per_review_and_spares_the_padding():
+    grad = torch.randn(2, 4, 8, dtype=torch.float64)
+    delta = adversarial_delta(grad, torch.tensor([4, 2]), 0.3)
+    assert torch.allclose(delta.flatten(1).norm(dim=1), torch.tensor([0.3, 0.3], dtype=torch.float64))
+    assert torch.all(delta[1, 2:] == 0)  # padded steps are not part of the review
+    cos = torch.nn.functional.cosine_similarity(delta[0].flatten(), grad[0].flatten(), dim=0)
+    assert abs(float(cos) - 1) < 1e-12  # the gradient's own direction: the steepest ascent of the loss
+
+
+def test_the_adversarial_direction_raises_the_loss_more_than_random_ones():
+    net, ids, lengths, y = _batch()
+    net.double()
+    kept = []
+    loss = torch.nn.functional.cross_entropy(net(ids, lengths, keep=kept), y)
+    loss.backward()
+    delta = adversarial_delta(kept[0].grad, lengths, 0.05)
+    with torch.no_grad():
+        worse = float(torch.nn.functional.cross_entropy(net(ids, lengths, delta=delta), y))
+        rng = np.random.default_rng(0)
+        randoms = []
+        for _ in range(20):
+            r = torch.from_numpy(rng.normal(size=delta.shape))
+            randoms.append(float(torch.nn.functional.cross_entropy(
+                net(ids, lengths, delta=adversarial_delta(r, lengths, 0.05)), y)))
+    assert worse > loss.item() and worse > max(randoms)
+    # to first order the rise is ε‖g‖ per review (the mean over the batch)
+    g = kept[0].grad * (torch.arange(4)[None, :] < lengths[:, None])[..., None]
+    assert abs((worse - loss.item()) - 0.05 * float(g.flatten(1).norm(dim=1).sum())) < 0.05 * 0.05 * 10
+
+
+def test_a_step_with_adversarial_training_adds_the_perturbed_loss_gradient():
+    """The loop's step: gradients of loss(x) + loss(x + r_adv), r_adv from the first pass, equal to autograd of the sum."""
+    net, ids, lengths, y = _batch()
+    kept = []
+    loss = torch.nn.functional.cross_entropy(net(ids, lengths, keep=kept), y)
+    loss.backward()
+    delta = adversarial_delta(kept[0].grad, lengths, 0.3)
+    torch.nn.functional.cross_entropy(net(ids, lengths, delta=delta), y).backward()
+    two_pass = {n: p.grad.clone() for n, p in net.named_parameters()}
+    net.zero_grad()
+    total = (torch.nn.functional.cross_entropy(net(ids, lengths), y)
+             + torch.nn.functional.cross_entropy(net(ids, lengths, delta=delta.detach()), y))
+    total.backward()
+    for name, p in net.named_parameters():
+        assert torch.allclose(p.grad, two_pass[name], atol=1e-6), name
