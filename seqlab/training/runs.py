@@ -40,6 +40,7 @@ class TrainOptions:
     dropout: float | None = None  # recurrent models: dropout probability
     bidirectional: bool | None = None  # recurrent models: read both ways
     patience: int | None = None  # evaluations without improvement before stopping early
+    adversarial: float | None = None  # recurrent models: ε of adversarial training on the embeddings (0: off)
     embedding: str | None = None  # recurrent models: random, e5, or a word2vec/FastText file
     embed_dim: int | None = None  # recurrent models: width of the embedding
     freeze_embedding: bool = False  # recurrent models: keep the initial embedding fixed
@@ -134,7 +135,8 @@ def recurrent_configs(name: str, opts: TrainOptions):
         model = replace(model, embed_dim=KIWI_EMBED_DIM)
     loop = TrainConfig(seed=opts.seed, device=opts.device, bucket=opts.bucket, checkpoint_every=opts.checkpoint_every)
     loop = replace(loop, **{k: v for k, v in {"epochs": opts.epochs, "batch_size": opts.batch_size, "lr": opts.lr,
-                                             "patience": opts.patience}.items() if v is not None})
+                                             "patience": opts.patience, "adversarial": opts.adversarial}.items()
+                                  if v is not None})
     return model, loop
 
 

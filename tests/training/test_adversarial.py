@@ -60,3 +60,22 @@ def test_a_step_with_adversarial_training_adds_the_perturbed_loss_gradient():
     total.backward()
     for name, p in net.named_parameters():
         assert torch.allclose(p.grad, two_pass[name], atol=1e-6), name
+
+
+def test_the_cli_records_epsilon_and_turns_it_off(cli, tmp_path):
+    import json
+
+    from tests.training.test_models_and_cli import FAST
+
+    data = tmp_path / "tiny.tsv"
+    rows = ["id\tdocument\tlabel"] + [f"{i}\t{'좋다 최고' if i % 2 else '별로 최악'} {i}\t{i % 2}" for i in range(60)]
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    for eps, args in ((0.3, []), (0.0, ["--adversarial", "0"])):
+        out = tmp_path / f"run{eps}"
+        assert cli("train", "--data", str(data), "--model", "lstm", "--out", str(out), *FAST, *args)[0] == 0
+        assert json.loads((out / "config.json").read_text())["train"]["adversarial"] == eps
+    code, _, err = cli("train", "--data", str(data), "--model", "tfidf", "--out", str(tmp_path / "t"),
+                       "--adversarial", "0.5")
+    assert code == 2 and "--adversarial" in err  # tf-idf has no embeddings to perturb
+    code, _, err = cli("train", "--data", str(data), "--out", str(tmp_path / "n"), "--adversarial", "-1")
+    assert code == 2 and "--adversarial" in err
