@@ -16,7 +16,7 @@ from rich.table import Table
 
 from seqlab.i18n import _, current
 from seqlab.pipeline.tracing import TraceReport
-from seqlab.render.console import titled_table
+from seqlab.render.console import table_width, titled_table
 
 
 # the rows of one step, in the lecture's order: (key in the step record, symbol, name, the equation it comes from)
@@ -114,14 +114,26 @@ def weight_blocks(report: TraceReport) -> list[tuple[str, np.ndarray]]:
     return blocks
 
 
-def _matrix_table(name: str, m: np.ndarray, precision: int) -> Table:
+def _matrix_tables(m: np.ndarray, precision: int, width: int | None = None) -> list[Table]:
+    """The matrix as a boxed table; where that is wider than ``width``, without the box (8×8 at 4 digits fits 80
+    columns), and where even that is too wide, in blocks of columns: never a cut number."""
+    from rich import box
+
     m = np.atleast_2d(m)
-    table = Table(show_header=False)
-    for _column in range(m.shape[1]):
-        table.add_column(justify="right")
-    for row in m:
-        table.add_row(*[f"{x:+.{precision}f}" for x in row])
-    return table
+    cells = [[f"{x:+.{precision}f}" for x in row] for row in m]
+    boxed = width is None or table_width(cells) <= width
+    per_column = max(len(c) for row in cells for c in row) + (3 if boxed else 2)
+    step = m.shape[1] if boxed else max(1, min(m.shape[1], (width or 0) // per_column))
+    tables = []
+    for start in range(0, m.shape[1], step):
+        table = Table(show_header=not boxed and step < m.shape[1], box=box.HEAVY_HEAD if boxed else None,
+                      padding=(0, 1), show_edge=boxed)
+        for j in range(start, min(start + step, m.shape[1])):
+            table.add_column(_("col {j}").format(j=j) if step < m.shape[1] else "", justify="right")
+        for row in cells:
+            table.add_row(*row[start : start + step])
+        tables.append(table)
+    return tables
 
 
 def _gate_means(step: dict) -> str:
@@ -149,7 +161,8 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
             console.print(f"{name} = {fmt_vector(m, precision, SMALL)}")
         elif np.size(m) <= SMALL:
             console.print(f"{name} {list(np.shape(m))}")  # the name on its own line: a narrow table would wrap it
-            console.print(_matrix_table(name, m, precision))
+            for table in _matrix_tables(m, precision, console.width):
+                console.print(table)
         else:
             console.print(_("{name}: shape {shape} (too large to print; use a small --hidden and --input-dim)").format(
                 name=name, shape=list(np.shape(m))))
@@ -191,7 +204,8 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
                         "max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(error=b["dW_hh_sum_error"]))
         if np.size(b["dW_hh"]) <= SMALL:
             console.print(f"dW_hh {list(np.shape(b['dW_hh']))}")
-            console.print(_matrix_table("dW_hh", b["dW_hh"], precision))
+            for table in _matrix_tables(b["dW_hh"], precision, console.width):
+                console.print(table)
 
 
 def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> str:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import unicodedata
 
+import numpy as np
 import pytest
 
 LONG = "가나다 " * 700  # about 2,100 e5 tokens: longer than the model's 512
@@ -438,3 +439,19 @@ def test_trace_with_a_checkpoint_refuses_settings_it_would_ignore(cli, tmp_path)
         assert code == 2 and not out and "not used by --checkpoint" in err and extra[0] in err
     code, _, err = cli("trace", "seq2seq", "좋다", "--checkpoint", str(tmp_path), "--backward")
     assert code == 2 and "--backward" in err
+
+
+@pytest.mark.parametrize("columns", ["80", "60"])
+def test_trace_matrices_are_never_cut_at_narrow_widths(cli, monkeypatch, columns):
+    """An 8×8 weight matrix needs 81 columns boxed: at 80 its last column was cut to '-0.12…'."""
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", columns)
+    code, out, _ = cli("trace", "lstm", "좋은 영화", "--hidden", "8", "--input-dim", "8", "--backward")
+    code_json, js, _ = cli("trace", "lstm", "좋은 영화", "--hidden", "8", "--input-dim", "8", "--json")
+    w_xf = np.array(json.loads(js)["weights"]["W_ih"])[8:16]  # torch's order i, f, g, o: rows 8-15 are W_xf
+    shown = out.split("W_xf")[1].split("W_xi")[0]
+    numbers = [float(x) for x in re.findall(r"[+-]\d\.\d{4}", shown)]
+    assert code == code_json == 0 and "…" not in shown and len(numbers) == 64
+    assert np.allclose(sorted(numbers), sorted(w_xf.ravel()), atol=5e-5)  # at 60 columns in blocks of columns
+    assert max(cell_len(line) for line in out.splitlines()) <= int(columns)
