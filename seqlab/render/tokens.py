@@ -90,6 +90,9 @@ def truncation_line(record: TokenRecord) -> str | None:
 def render_tokens(record: TokenRecord, console, max_rows: int = 200) -> None:
     """``seqlab tokenize`` in the terminal: the table, every [UNK] explained, and what truncation cut."""
     console.print(token_table(record, max_rows=max_rows, width=console.width))
+    if len(record) > max_rows:
+        console.print(_("{shown} of {n} rows shown (the last one included): --max-rows {n} shows every row, and --json "
+                        "gives every token").format(shown=max_rows, n=len(record)), highlight=False)
     for line in unk_lines(record):
         console.print(f"[red]{escape(line)}[/]", highlight=False)
     note = truncation_line(record)

@@ -455,3 +455,14 @@ def test_trace_matrices_are_never_cut_at_narrow_widths(cli, monkeypatch, columns
     assert code == code_json == 0 and "…" not in shown and len(numbers) == 64
     assert np.allclose(sorted(numbers), sorted(w_xf.ravel()), atol=5e-5)  # at 60 columns in blocks of columns
     assert max(cell_len(line) for line in out.splitlines()) <= int(columns)
+
+
+def test_a_long_token_table_says_how_to_see_every_row(cli):
+    """Past --max-rows the table said only '… 253 more', not how to see them."""
+    text = "가나다 " * 150
+    code, out, _ = cli("tokenize", text)
+    n = len(json.loads(cli("tokenize", text, "--json")[1])["tokens"])
+    assert code == 0 and f"{n - 200} more" in out and f"200 of {n} rows shown" in " ".join(out.split())
+    assert f"--max-rows {n}" in out
+    code, out, _ = cli("tokenize", text, "--max-rows", str(n))
+    assert "more" not in out and "rows shown" not in out and out.count("▁가") == 150
