@@ -296,7 +296,10 @@
       const rowLabels = spec.rowLabels.map((s) => short(s, 12));
       const rl = Math.min(W * 0.3, Math.max(...rowLabels.map((s) => ctx.measureText(s).width), 20) + 8);
       const cw = Math.min((W - rl - 10) / Math.max(1, C), spec.square ? 3 * fs : Infinity), plotW = cw * C;
-      const ch = spec.square ? Math.max(cw, 3) : Math.max(fs + 4, Math.min(24, cw));
+      // a long text (hundreds of tokens) draws its rows thinner, so the map stays about a screen tall; labels
+      // then name every few rows, and the arrow keys and the pointer still read every cell
+      const tallest = Math.max(600, 40 * fs);
+      const ch = spec.square ? Math.max(cw, 3) : Math.max(1, Math.min(Math.max(fs + 4, Math.min(24, cw)), tallest / Math.max(1, R)));
       const colLabels = spec.colLabels ? spec.colLabels.map((s) => short(s, 10)) : null;
       const colH = colLabels ? Math.min(90, Math.max(...colLabels.map((s) => ctx.measureText(s).width), 10)) + 8 : fs + 8;
       const top = 4, plotH = ch * R, legend = fs * 3 + 34;
@@ -318,9 +321,10 @@
       }
       ctx.font = `${g.fs}px ${fontFamily(container)}`;
       ctx.fillStyle = "#111"; ctx.textBaseline = "middle"; ctx.textAlign = "right";
-      const rstep = Math.ceil((g.fs + 2) / g.ch);
+      const gap = 1.4 * g.fs;  // label to label, centre to centre: a line of text and some air
+      const rstep = Math.ceil(gap / g.ch);
       for (let i = 0; i < R; i += rstep) ctx.fillText(g.rowLabels[i], x0 - 4, y0 + (i + 0.5) * g.ch);
-      const cstep = Math.ceil((g.fs + 2) / g.cw);
+      const cstep = Math.ceil(gap / g.cw);
       // what was drawn, for tests and tools: label size in CSS px, how many row and column labels
       canvas.dataset.labelPx = g.fs;
       canvas.dataset.rowLabels = Math.ceil(R / rstep);
