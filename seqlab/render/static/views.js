@@ -321,7 +321,7 @@
       }
       ctx.font = `${g.fs}px ${fontFamily(container)}`;
       ctx.fillStyle = "#111"; ctx.textBaseline = "middle"; ctx.textAlign = "right";
-      const gap = 1.4 * g.fs;  // label to label, centre to centre: a line of text and some air
+      const gap = g.fs + 4;  // label to label, centre to centre: a line of text and some air, across and down
       const rstep = Math.ceil(gap / g.ch);
       for (let i = 0; i < R; i += rstep) ctx.fillText(g.rowLabels[i], x0 - 4, y0 + (i + 0.5) * g.ch);
       const cstep = Math.ceil(gap / g.cw);
@@ -329,6 +329,7 @@
       canvas.dataset.labelPx = g.fs;
       canvas.dataset.rowLabels = Math.ceil(R / rstep);
       canvas.dataset.colLabels = g.colLabels ? Math.ceil(C / cstep) : 0;
+      canvas.dataset.labelGap = Math.min(rstep * g.ch, g.colLabels ? cstep * g.cw : Infinity).toFixed(1);
       if (g.colLabels) {
         ctx.save(); ctx.textAlign = "right";
         for (let j = 0; j < C; j += cstep) {
