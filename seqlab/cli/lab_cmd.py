@@ -91,7 +91,7 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         chosen = _cells(cells)
-        in_range("--steps", steps, 2, MAX_STEPS)
+        in_range("--steps (--length)", steps, 2, MAX_STEPS)
         in_range("--hidden", hidden, 1, MAX_GRADFLOW_HIDDEN)
         in_range("--forget-bias", forget_bias, -20, 20)
         if forget_bias is not None:
@@ -126,6 +126,7 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", help=_("Seed of the data and weights.")),
         json_out: bool = json_opt(), plot: Path = plot_opt(), lang: str = lang_opt(),
     ):
+        from seqlab.lab.longterm import DEFAULT_FORGET_BIAS
         from seqlab.lab.longterm import long_term as run
         from seqlab.render.console import console, json_line
         from seqlab.render.lab import longterm_plot, longterm_terminal
@@ -137,7 +138,7 @@ def register(app: typer.Typer) -> None:
             only_for_lstm(_cells(cells))
         try:
             raw_lengths = csv_list(lengths or "", "--lengths")
-            raw_biases = csv_list("1" if forget_bias is None else forget_bias, "--forget-bias")
+            raw_biases = csv_list(f"{DEFAULT_FORGET_BIAS:g}" if forget_bias is None else forget_bias, "--forget-bias")
             lens = [int(v) for v in raw_lengths]
             biases = [None if v == "torch" else float(v) for v in raw_biases]
         except ValueError:

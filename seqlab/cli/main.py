@@ -80,7 +80,6 @@ RESUMABLE = {  # command -> how to continue after an interruption, once somethin
     "train": N_("what was trained up to the last checkpoint is kept: run the same command with --resume to continue."),
     "embed": N_("a corpus job (--out) keeps every finished shard: run the same command again to continue."),
 }
-SAVED = {"train": "state", "embed": "."}  # what in --out shows that something was saved
 
 
 def option_value(argv: list[str], *names: str) -> str | None:
@@ -94,6 +93,15 @@ def option_value(argv: list[str], *names: str) -> str | None:
         elif "=" in arg and arg.split("=", 1)[0] in names:
             value = arg.split("=", 1)[1]
     return value
+
+
+def _saved(command: str, out) -> bool:
+    """Whether the interrupted ``command`` left something in ``out`` to continue from."""
+    if command == "train":
+        from seqlab.training.checkpoint import anything_resumable
+
+        return anything_resumable(out)
+    return out.exists()  # a corpus job's folder holds its finished shards
 
 
 def _say_interrupted(argv: list[str]) -> None:
@@ -112,7 +120,7 @@ def _say_interrupted(argv: list[str]) -> None:
     out = option_value(argv, "--out", "-o")
     if hint and out is None:  # embed without --out is no corpus job: nothing to continue
         hint = None if command == "embed" else hint
-    elif hint and not (Path(out) / SAVED[command]).exists():
+    elif hint and not _saved(command, Path(out)):
         hint = N_("it stopped before its first checkpoint, so nothing was saved: run the same command again to "
                   "start over.")
     console(stderr=True).print(_("interrupted") + (" · " + _(hint) if hint else ""), highlight=False)

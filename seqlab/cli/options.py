@@ -76,7 +76,9 @@ def prefix_text(name: str, model: str | None) -> str:
     """The text an e5 ``--prefix`` name stands for; a model that is not an e5 model takes none."""
     if name not in PREFIXES:
         raise UsageError(_("unknown prefix {name!r}").format(name=name), _("Use --prefix query, passage or none."))
-    if PREFIXES[name] and model is not None and "e5" not in model.lower():
+    from seqlab.pretrained.registry import uses_e5_prefixes
+
+    if PREFIXES[name] and model is not None and not uses_e5_prefixes(model):
         raise UsageError(_("--prefix {name} is e5's input prefix; {model} was not trained with it").format(
             name=name, model=model), _("Leave --prefix out, or use an e5 model (e5-small)."))
     return PREFIXES[name]

@@ -177,8 +177,8 @@ def register(app: typer.Typer) -> None:
             unused({"--min-frequency": min_frequency}, "--type unigram",
                    _("Unigram prunes pieces by likelihood, not by a count: leave --min-frequency out."))
         check_output("--out", out, inputs=files, directory=True, fresh=True)
-        result = train_tokenizer(files, out, kind=kind, vocab_size=vocab_size,
-                                 min_frequency=2 if min_frequency is None else min_frequency,
+        given = {"min_frequency": min_frequency} if min_frequency is not None else {}  # else train_tokenizer's own
+        result = train_tokenizer(files, out, kind=kind, vocab_size=vocab_size, **given,
                                  pre_split=pre_split, lowercase=lowercase, errors=errors)
         summary = {"path": str(result.path), "type": result.kind, "vocab_size": result.vocab_size,
                    "requested_vocab_size": vocab_size, "lines": result.lines, "pre_split": result.pre_split,

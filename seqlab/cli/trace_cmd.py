@@ -87,8 +87,8 @@ def register(app: typer.Typer) -> None:
             return
         from seqlab.pipeline.tracing import run_trace
 
-        report = run_trace(cell, text, model, hidden=4 if hidden is None else hidden, input_dim=input_dim,
-                           seed=0 if seed is None else seed, backward=backward,
+        given = {k: v for k, v in {"hidden": hidden, "seed": seed}.items() if v is not None}  # else run_trace's own
+        report = run_trace(cell, text, model, input_dim=input_dim, backward=backward, **given,
                            contextual=contextual, checkpoint=checkpoint)
         if html_out is not None:
             atomic_write_text(html_out, render.render_html(report, precision, limit))

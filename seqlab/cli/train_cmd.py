@@ -220,9 +220,9 @@ def register(app: typer.Typer) -> None:
         runs = train_models(parse_models(model), opts, out, progress=training_bar)
         for run in runs:
             training_curves_png(run.history, run.out / "curves.png", f"{run.name} · {Path(str(data)).name}")
-        for run in runs:  # said on stderr with --json too
-            summary = run.summary.get("members", {}).get("lstm", run.summary)  # --model best: its lstm member
-            report_truncated(summary.get("truncated"), console(stderr=True))
+        for run in runs:  # said on stderr with --json too; --model best: its members that read max_length tokens
+            for name, summary in [(run.name, run.summary), *run.summary.get("members", {}).items()]:
+                report_truncated(summary.get("truncated"), console(stderr=True), name)
         if json_out:
             for run in runs:
                 print(json_line(run.to_dict()))

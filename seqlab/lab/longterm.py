@@ -199,7 +199,11 @@ def train_one(task, recipe: Recipe, cell: str, length: int, forget_bias: float |
     return net, curve, step, time.perf_counter() - start
 
 
-def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(1.0,), steps: int | None = None,
+DEFAULT_FORGET_BIAS = 1.0  # the common default (Jozefowicz et al. 2015; Keras unit_forget_bias)
+
+
+def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(DEFAULT_FORGET_BIAS,),
+              steps: int | None = None,
               seed: int = 0, progress=None, recipe: Recipe | None = None) -> LongTermReport:
     """Train every cell at every length with the same budget; held-out scores and gradient norms.
 

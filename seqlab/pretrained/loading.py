@@ -10,7 +10,7 @@ from seqlab.errors import InputError, ModelUnavailable, UsageError
 from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.pretrained.install import from_pretrained, hf_directory
-from seqlab.pretrained.registry import resolve
+from seqlab.pretrained.registry import EMBEDDED, resolve
 from seqlab.text.unicode import FORMS
 from seqlab.tokens.base import Tokenizer
 from seqlab.tokens.default_vocab import VOCAB_TOKENIZERS, default_vocab
@@ -75,8 +75,10 @@ def load_tokenizer(name: str | None = None, *, vocab: str | Path | Vocabulary | 
                          _("Use one of: {choices}.").format(choices=', '.join(FORMS)))
     spec = resolve(name)
     if spec.kind == "hf" and vocab not in (None, False, True):
-        raise UsageError(_("--vocab applies to kiwi, char and whitespace; {name} has its own vocabulary").format(
-            name=spec.name), _("Leave --vocab out, or use -m kiwi, char or whitespace."))
+        takers = ", ".join(n for n, s in EMBEDDED.items() if s.needs_vocab)
+        raise UsageError(_("--vocab applies to {takers}; {name} has its own vocabulary").format(
+            takers=takers, name=spec.name), _("Leave --vocab out, or use -m with one of: {takers}.").format(
+            takers=takers))
     if spec.kind == "hf":
         with _lock:
             tokenizer = _load_hf(spec.name, normalization)

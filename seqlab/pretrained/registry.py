@@ -101,5 +101,14 @@ def resolve(name: str | None) -> ModelSpec:
     return ModelSpec(name, "hf", f"Hugging Face hub ({name})", "a hub model", embedded=False)
 
 
+def uses_e5_prefixes(name: str | None) -> bool:
+    """Whether the model was trained with e5's "query: "/"passage: " prefixes: e5-small, and hub ids or folders
+    of the e5 family (intfloat/multilingual-e5-base: "e5" as one part of the name)."""
+    spec = resolve(name)
+    if spec.name in EMBEDDED:
+        return spec.name == "e5-small"
+    return "e5" in re.split(r"[-_.]", Path(spec.name).name.lower())
+
+
 def embedded_hint() -> str:
     return _("Embedded models that work offline: {names} (see: seqlab models).").format(names=", ".join(EMBEDDED))

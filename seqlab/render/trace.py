@@ -122,7 +122,8 @@ def _matrix_tables(m: np.ndarray, precision: int, width: int | None = None) -> l
     m = np.atleast_2d(m)
     cells = [[f"{x:+.{precision}f}" for x in row] for row in m]
     boxed = width is None or table_width(cells) <= width
-    per_column = max(len(c) for row in cells for c in row) + (3 if boxed else 2)
+    header = len(_("col {j}").format(j=m.shape[1] - 1))  # the widest column header, shown when in blocks
+    per_column = max(header, *(len(c) for row in cells for c in row)) + (3 if boxed else 2)
     step = m.shape[1] if boxed else max(1, min(m.shape[1], (width or 0) // per_column))
     tables = []
     for start in range(0, m.shape[1], step):

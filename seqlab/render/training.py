@@ -54,16 +54,15 @@ def report_skipped_rows(bad: dict, console: Console) -> None:
                       highlight=False)
 
 
-def report_truncated(truncated: dict | None, console: Console) -> None:
+def report_truncated(truncated: dict | None, console: Console, name: str | None = None) -> None:
     """Texts a recurrent model read only the first max_length tokens of (train and evaluate say so)."""
-    if not truncated:
+    if not truncated or not truncated["texts"]:
         return
-    texts = truncated.get("texts", truncated.get("train_texts", 0) + truncated.get("val_texts", 0))
-    if texts:
-        console.print("[yellow]" + escape(_("{texts:,} texts were longer than --max-length {max_length} tokens: the "
-                                            "model read their first {max_length} ({dropped:,} tokens not read)")
-                                          .format(texts=texts, max_length=truncated["max_length"],
-                                                  dropped=truncated["tokens_dropped"])) + "[/]", highlight=False)
+    line = _("{texts:,} texts were longer than max_length = {max_length} tokens: the model read their first "
+             "{max_length} ({dropped:,} tokens not read)").format(texts=truncated["texts"],
+                                                                  max_length=truncated["max_length"],
+                                                                  dropped=truncated["tokens_dropped"])
+    console.print("[yellow]" + escape(f"{name}: {line}" if name else line) + "[/]", highlight=False)
 
 
 def evaluation_terminal(result, console: Console) -> None:

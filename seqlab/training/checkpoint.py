@@ -48,6 +48,13 @@ def has_state(out: Path) -> bool:
     return (Path(out) / STATE / "state.json").exists() and (Path(out) / STATE / "tensors.safetensors").exists()
 
 
+def anything_resumable(out: Path) -> bool:
+    """Whether a ``seqlab train --resume`` of ``out`` has a checkpoint to continue from: the run's own, one model's
+    of several (``out/<name>``) or an ensemble member's (``out/members/<name>``)."""
+    out = Path(out)
+    return any(has_state(d) for d in (out, *out.glob("*"), *out.glob("members/*")) if d.is_dir())
+
+
 def load_state(out: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer) -> dict:
     """Restore model, optimizer and random state; returns the trainer's record."""
     state_dir = RunDir(Path(out) / STATE)

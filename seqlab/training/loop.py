@@ -56,6 +56,7 @@ class TrainConfig:
 
 
 RESUME_FREE = ("device", "threads", "checkpoint_every")  # settings a resumed run may change: where and how it runs
+BEFORE_RECORDED = {"adversarial": 0.0}  # what a checkpoint made before a setting existed was trained with
 
 
 def run_settings(model, cfg: TrainConfig) -> dict:
@@ -71,6 +72,8 @@ def check_same_settings(out: Path, saved: dict | None, now: dict) -> None:
         return
     for part in ("train", "model"):
         before, after = saved.get(part) or {}, now.get(part) or {}
+        if part == "train" and before:
+            before = {**BEFORE_RECORDED, **before}
         for key in sorted(set(before) | set(after)):
             if before.get(key) != after.get(key):
                 raise InputError(_("the run in {out} was made with {key} = {before}, and this resume asks for "

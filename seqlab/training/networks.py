@@ -70,6 +70,8 @@ class RecurrentClassifier(nn.Module):
         if delta is not None:
             x = x + delta
         if keep is not None:
+            if not x.requires_grad:  # a frozen embedding: the perturbation still needs ∂loss/∂x
+                x = x.detach().requires_grad_()
             x.retain_grad()
             keep.append(x)
         x = self.dropout(x)

@@ -50,7 +50,7 @@ class Evaluation(Displayable):
     data: str
     metrics: Metrics
     bad_rows: dict  # {"total", "counts", "example_lines"}
-    truncated: dict | None = None  # a recurrent model: {"max_length", "texts", "tokens_dropped"}
+    truncated: dict | None = None  # a recurrent model: see truncation()
 
     def to_dict(self) -> dict:
         record = {**self.metrics.to_dict(), "bad_rows": self.bad_rows, "run": self.run, "data": self.data}
@@ -64,15 +64,22 @@ def evaluate(out: str | Path, data: str | Path, fmt: str | None = None, text_col
     """Accuracy, macro-F1 and the confusion matrix of a trained classifier on a labelled file."""
     predictor = load_predictor(out)
     dataset = load_dataset(data, fmt, text_col, label_col, label_names=predictor.labels)
-    probs = np.concatenate([predictor.predict_proba(dataset.texts[i : i + 5000])
-                            for i in range(0, len(dataset), 5000)])
+    chunks, limit, dropped = [], None, []
+    for i in range(0, len(dataset), 5000):
+        texts = dataset.texts[i : i + 5000]
+        chunks.append(predictor.predict_proba(texts))
+        if hasattr(predictor, "dropped"):  # from the split predict_proba just made (kept in memory): no second split
+            limit, cut = predictor.dropped(texts) or (None, [])
+            dropped += cut
+    probs = np.concatenate(chunks)
     metrics = classification_metrics(dataset.labels, probs.argmax(1), predictor.labels)
-    truncated = None
-    cuts = predictor.dropped(dataset.texts) if hasattr(predictor, "dropped") else None
-    if cuts:
-        limit, dropped = cuts
-        truncated = {"max_length": limit, "texts": sum(1 for d in dropped if d), "tokens_dropped": int(sum(dropped))}
+    truncated = None if limit is None else truncation(limit, dropped)
     return Evaluation(str(out), str(data), metrics, dataset.bad.to_dict(), truncated)
+
+
+def truncation(max_length: int, dropped: list[int]) -> dict:
+    """What a model reading at most ``max_length`` tokens did not read: the texts cut, and their tokens left out."""
+    return {"max_length": max_length, "texts": sum(1 for d in dropped if d), "tokens_dropped": int(sum(dropped))}
 
 
 def predict_texts(out: str | Path, texts: list[str]) -> list[dict]:

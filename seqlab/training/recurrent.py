@@ -66,8 +66,9 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
     config = {"task": "classify", "model": model.cell, "recurrent": model.to_dict(), "train": cfg.to_dict(),
               "tokenizer": tokenizer, "min_freq": min_freq, "max_length": max_length, "labels": train.label_names,
               "data": split_record(train, val)}
-    truncated = {"max_length": max_length, "train_texts": train_ids.cut_texts, "val_texts": val_ids.cut_texts,
-                 "tokens_dropped": train_ids.cut_tokens + val_ids.cut_tokens}
+    truncated = {"max_length": max_length, "texts": train_ids.cut_texts + val_ids.cut_texts,
+                 "tokens_dropped": train_ids.cut_tokens + val_ids.cut_tokens,
+                 "train_texts": train_ids.cut_texts, "val_texts": val_ids.cut_texts}  # evaluate's keys, and the split
     summary = {"model": model.cell, "val": metrics.to_dict(), "truncated": truncated,
                "best_step": state.best_step, "steps": state.step,
                "stopped_early": state.stopped, "train_seconds": state.elapsed, "tokenize_seconds": tokenize_seconds,

@@ -154,7 +154,7 @@ def _recurrent(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> 
 TRAINERS: dict[str, Trainer] = {"tfidf": _tfidf, "nbsvm": _nbsvm, "lstm": _recurrent, "gru": _recurrent,
                                 "rnn": _recurrent, "e5-head": _e5_head, "best": _best}
 #: what ``--model best`` is today (see :mod:`seqlab.training.ensemble`)
-BEST = N_("tfidf + nbsvm + lstm, stacked on the validation split")  # translated where shown
+BEST = N_("tfidf + lstm, stacked on the validation split")  # translated where shown
 
 
 def parse_models(models: str | list[str]) -> list[str]:

@@ -109,7 +109,8 @@ def render_page(lang: str, notice: str = "") -> str:
 
     info = page_messages(lang)
     return (page_template().replace("__LANG__", lang).replace("__TITLE__", info["title"])
-            .replace("__NOTICE__", html.escape(notice)).replace("__MESSAGES__", messages_json(lang)))
+            .replace("__MESSAGES__", messages_json(lang))
+            .replace("__NOTICE__", html.escape(notice)))  # last: the user's text is never read as a placeholder
 
 
 async def views_asset(name: str, media: str):

@@ -54,18 +54,19 @@ def host_name(header: str) -> str:
 
 
 def choose_language(query: dict[str, list[str]], headers: dict[str, str]) -> tuple[str, str | None]:
-    """(language, bad value of ?lang= or None)."""
+    """(language, bad value of ?lang= or None). A bad ?lang= leaves the language the request would otherwise have:
+    the cookie's, then Accept-Language's."""
     asked = query.get("lang", [None])[-1]
-    if asked is not None:
-        return (asked, None) if asked in LANGUAGES else (from_accept_language(headers.get("accept-language")), asked)
+    if asked in LANGUAGES:
+        return asked, None
     cookie = SimpleCookie()
     try:
         cookie.load(headers.get("cookie", ""))
     except Exception:  # noqa: BLE001  a malformed cookie header is ignored, like a browser would
         cookie = SimpleCookie()
     if COOKIE in cookie and cookie[COOKIE].value in LANGUAGES:
-        return cookie[COOKIE].value, None
-    return from_accept_language(headers.get("accept-language")), None
+        return cookie[COOKIE].value, asked
+    return from_accept_language(headers.get("accept-language")), asked
 
 
 class Guard:

@@ -184,10 +184,12 @@ def test_ctrl_c_says_it_was_interrupted_and_how_to_continue(capsys, tmp_path):
     proc.send_signal(signal.SIGINT)
     err = proc.communicate(timeout=120)[1]
     assert proc.returncode == 130 and "interrupted" in err, err
-    saved = tmp_path / "run"
-    (saved / "state").mkdir(parents=True)
-    _say_interrupted(["--lang", "en", "train", "--data", "x", "--out", str(saved)])
-    assert "--resume" in " ".join(capsys.readouterr().err.split())
+    for where in ("run/state", "several/lstm/state", "best/members/lstm/state"):  # one model, several, an ensemble
+        (tmp_path / where).mkdir(parents=True)
+        for name in ("state.json", "tensors.safetensors"):
+            (tmp_path / where / name).write_text("{}")
+        _say_interrupted(["--lang", "en", "train", "--data", "x", "--out", str(tmp_path / where.split("/")[0])])
+        assert "--resume" in " ".join(capsys.readouterr().err.split()), where
     _say_interrupted(["--lang", "en", "train", "--data", "x", f"--out={tmp_path / 'early'}"])  # before any checkpoint
     err = " ".join(capsys.readouterr().err.split())
     assert "--resume" not in err and "nothing was saved" in err

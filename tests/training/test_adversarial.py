@@ -79,3 +79,28 @@ def test_the_cli_records_epsilon_and_turns_it_off(cli, tmp_path):
     assert code == 2 and "--adversarial" in err  # tf-idf has no embeddings to perturb
     code, _, err = cli("train", "--data", str(data), "--out", str(tmp_path / "n"), "--adversarial", "-1")
     assert code == 2 and "--adversarial" in err
+
+
+def test_a_frozen_embedding_still_gets_its_perturbation():
+    """--freeze-embedding with adversarial training crashed: the embedded tokens had no gradient to retain."""
+    net, ids, lengths, y = _batch()
+    net.embedding.weight.requires_grad_(False)
+    kept = []
+    torch.nn.functional.cross_entropy(net(ids, lengths, keep=kept), y).backward()
+    assert kept[0].grad is not None and float(kept[0].grad.abs().sum()) > 0
+    assert net.embedding.weight.grad is None  # the table itself stays frozen
+
+
+def test_a_checkpoint_from_before_adversarial_training_resumes_as_it_was_made(tmp_path):
+    """Its recorded settings lack 'adversarial': it was trained without, so a resume must say so, not crash."""
+    import pytest
+
+    from seqlab.errors import InputError
+    from seqlab.training.loop import TrainConfig, check_same_settings, run_settings
+
+    net, *_ = _batch()
+    old = run_settings(net, TrainConfig(adversarial=0.0))
+    del old["train"]["adversarial"]
+    check_same_settings(tmp_path, old, run_settings(net, TrainConfig(adversarial=0.0)))  # the same run: fine
+    with pytest.raises(InputError, match="adversarial = 0.0"):
+        check_same_settings(tmp_path, old, run_settings(net, TrainConfig()))

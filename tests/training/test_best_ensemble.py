@@ -1,4 +1,4 @@
-"""``--model best`` (stacked tfidf + nbsvm + lstm), NB-SVM and the word2vec-initialized embedding, on the sample."""
+"""``--model best`` (stacked tfidf + lstm), NB-SVM and the word2vec-initialized embedding, on the sample."""
 
 import json
 
@@ -27,12 +27,12 @@ def _val(data):
 def test_best_run_directory_records_members_and_stacker(best_run):
     config = json.loads((best_run / "config.json").read_text())
     metrics = json.loads((best_run / "metrics.json").read_text())
-    assert config["model"] == "best" and list(config["members"]) == ["tfidf", "nbsvm", "lstm"]
+    assert config["model"] == "best" and list(config["members"]) == ["tfidf", "lstm"]
     for name, rel in config["members"].items():
         member = json.loads((best_run / rel / "config.json").read_text())
         assert member["model"] == name and (best_run / rel / "val_probabilities.safetensors").is_file()
         assert metrics["members"][name]["val"]["n"] == 200
-    assert np.array(metrics["stacker"]["coef"]).shape == (1, 6)  # 3 members x 2 classes, binary: one row
+    assert np.array(metrics["stacker"]["coef"]).shape == (1, 4)  # 2 members x 2 classes, binary: one row
     assert 0 <= metrics["val_cross_validated"] <= 1 and metrics["val"]["n"] == 200
     assert not any(p.suffix == ".pkl" for p in best_run.rglob("*"))
 

@@ -265,10 +265,11 @@ def test_max_length_cuts_are_said_in_train_evaluate_and_predict(data, cli, tmp_p
     truncated = json.loads(stdout)["truncated"]
     assert code == 0 and truncated["max_length"] == 20 and truncated["train_texts"] > 100
     assert truncated["val_texts"] > 10 and truncated["tokens_dropped"] > truncated["train_texts"]
-    assert "longer than --max-length 20 tokens" in err
+    assert "lstm: " in err and "longer than max_length = 20 tokens" in err
     code, stdout, err = cli("evaluate", str(out), "--data", str(data), "--json")
     cut = json.loads(stdout)["truncated"]
-    assert code == 0 and cut["texts"] == truncated["train_texts"] + truncated["val_texts"] and cut["max_length"] == 20
+    assert code == 0 and cut["texts"] == truncated["texts"] == truncated["train_texts"] + truncated["val_texts"]
+    assert cut["max_length"] == 20 and cut["tokens_dropped"] == truncated["tokens_dropped"]
     long_text = "정말 재밌어요 " * 10  # 70 characters: 50 not read
     code, stdout, _ = cli("predict", str(out), long_text, "짧다", "--json")
     rows = [json.loads(line) for line in stdout.splitlines()]

@@ -131,6 +131,11 @@ def test_a_bad_lang_on_the_page_gives_the_page_with_a_notice(client):
     r = client.get("/?lang=%3Cscript%3E", headers={"accept-language": "en"})
     assert "<script>" not in r.text.split("</head>")[1].split("<script", 1)[0] and "&lt;script&gt;" in r.text
     assert '<p id="page-notice" class="warn" role="alert"></p>' in client.get("/").text  # no notice otherwise
+    r = client.get("/?lang=kr", headers={"accept-language": "ko", "cookie": "seqlab_lang=en"})
+    assert '<html lang="en">' in r.text  # the language the cookie chose, as without the bad ?lang=
+    r = client.get("/?lang=__MESSAGES__", headers={"accept-language": "en"})
+    notice = r.text.split('id="page-notice"')[1].split("</p>")[0]
+    assert "__MESSAGES__" in notice and "{" not in notice  # the user's text is not read as a placeholder
 
 
 @pytest.mark.parametrize("method,path,kwargs,status", BAD)

@@ -769,5 +769,6 @@
     container.classList.add("seqlab-view");
     return fn(container, record, options || {});
   };
+  V.keepFocus = keepFocus;
   root.SeqlabViews = V;
 })(typeof window !== "undefined" ? window : globalThis);

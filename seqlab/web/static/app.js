@@ -426,11 +426,8 @@ function showStage(k) {
   list.forEach((p, i) => p.classList.toggle("current", i === S.stage));
   $("stage-where").textContent = t("stage {k} of {n}", { k: S.stage + 1, n: list.length });
   keepInputs();
-  for (const [id, end, other] of [["stage-prev", S.stage === 0, "stage-next"], ["stage-next", S.stage === list.length - 1, "stage-prev"]]) {
-    const had = document.activeElement === $(id);  // a disabled button drops focus to <body>: keep the place
-    $(id).disabled = end;
-    if (end && had) $(other).focus();
-  }
+  V.keepFocus($("stage-prev"), S.stage === 0, $("stage-next"));
+  V.keepFocus($("stage-next"), S.stage === list.length - 1, $("stage-prev"));
   if (list[S.stage]) list[S.stage].scrollIntoView({ block: "start" });
   window.dispatchEvent(new Event("resize"));
 }
