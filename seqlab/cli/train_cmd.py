@@ -70,8 +70,9 @@ def register(app: typer.Typer) -> None:
         bidirectional: bool = typer.Option(None, "--bidirectional/--unidirectional",
                                            help=_("Read the text both ways (default: bidirectional).")),
         adversarial: float = typer.Option(None, "--adversarial", help=_("lstm/gru/rnn: ε of adversarial training "
-                                                                        "on the embeddings, 0 to 10; 0 turns it off "
-                                                                        "and halves the time per step (default: 0.3).")),
+                                                                        "on the embeddings, 0 to 10 (default: 0.3); 0 "
+                                                                        "turns it off: one pass per step instead of "
+                                                                        "two.")),
         patience: int = typer.Option(None, "--patience", help=_("Evaluations without improvement before stopping "
                                                                 "early, at least 1 (default: 3).")),
         embedding: str = typer.Option(None, "--embedding", help=_("word2vec (default: skip-gram vectors trained on "
