@@ -21,7 +21,17 @@ def version_callback(value: bool) -> None:
 
 
 def build_app() -> typer.Typer:
-    from seqlab.cli import explain_cmd, lab_cmd, models_cmd, tokens_cmd, trace_cmd, train_cmd, vectors_cmd, web_cmd
+    from seqlab.cli import (
+        explain_cmd,
+        lab_cmd,
+        models_cmd,
+        tokens_cmd,
+        trace_cmd,
+        train_cmd,
+        vectors_cmd,
+        web_cmd,
+        words_cmd,
+    )
     from seqlab.cli.options import check_lang, lang_opt
 
     app = typer.Typer(name="seqlab", add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -35,7 +45,8 @@ def build_app() -> typer.Typer:
              lang: str = lang_opt()):
         check_lang(lang)
 
-    for module in (explain_cmd, tokens_cmd, models_cmd, vectors_cmd, trace_cmd, lab_cmd, train_cmd, web_cmd):
+    for module in (explain_cmd, tokens_cmd, models_cmd, vectors_cmd, words_cmd, trace_cmd, lab_cmd, train_cmd,
+                   web_cmd):
         module.register(app)
     return app
 

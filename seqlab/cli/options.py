@@ -276,3 +276,10 @@ def unused(options: dict, what: str, hint: str | None = None) -> None:
     if given:
         raise UsageError(_("not used by {what}: {options}").format(options=", ".join(given), what=what),
                          hint or _("Leave them out, or choose a task and models that use them (see seqlab train --help)."))
+
+
+MAX_K = 1000
+
+
+def k_opt():
+    return typer.Option(10, "-k", "--top", help=_("How many results (1 to {n}).").format(n=MAX_K))

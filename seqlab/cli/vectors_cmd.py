@@ -1,4 +1,4 @@
-"""Stage 4 commands: embed, similarity, search, neighbors, analogy, plot, wordvec train/eval."""
+"""Stage 4 commands on sentences and texts: embed (and the corpus job), similarity, search."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ from pathlib import Path
 import typer
 
 from seqlab.cli.options import (
+    MAX_K,
     check_lang,
-    check_output,
-    check_plot,
     errors_opt,
     exclusive,
     file_opt,
     gather_texts,
-    group,
     in_range,
     json_opt,
+    k_opt,
     lang_opt,
     markdown_opt,
     model_opt,
@@ -29,95 +28,11 @@ from seqlab.cli.options import (
 from seqlab.errors import UsageError
 from seqlab.i18n import _
 
-MAX_K = 1000
 POOLING = ("cls", "mean", "max")
-
-
-def vectors_opt():
-    return typer.Option(None, "--vectors", help=_("gensim vectors (.model/.kv or word2vec .txt/.bin) instead of "
-                                                  "the embedded model's word vectors."))
 
 
 def device_opt():
     return typer.Option("auto", "--device", help=_("auto, cpu or cuda."))
-
-
-def k_opt():
-    return typer.Option(10, "-k", "--top", help=_("How many results (1 to {n}).").format(n=MAX_K))
-
-
-def embed_oov_opt():
-    return typer.Option(False, "--embed-oov", help=_("Build a vector from its pieces for a word outside the "
-                                                     "vocabulary, instead of reporting it as unknown."))
-
-
-def method_opt():
-    from seqlab.vectors.analogy import DEFAULT_METHOD
-
-    return typer.Option(DEFAULT_METHOD, "--method", help=_("3cosadd (the words whose vectors are closest to the sum, "
-                                                           "e.g. 왕 - 남자 + 여자) or 3cosmul (Levy & Goldberg's "
-                                                           "product of similarities)."))
-
-
-def wordvec_model_opt():
-    return typer.Option(None, "--model", "-m", help=_("Word vectors: kiwi (default; Kiwi's morpheme vectors composed "
-                                                      "into Korean words), e5-small or minilm (read out of the "
-                                                      "transformer, Korean and English)."))
-
-
-def _check_word_vectors(vectors, model) -> None:
-    """Up front, exit 2: --vectors and --model together, or a model without word vectors (char, whitespace)."""
-    if vectors is not None and model is not None:
-        raise UsageError(_("give --vectors or --model, not both"),
-                         _("--vectors reads trained vectors; --model names the model whose word vectors to use."))
-    if model is not None:
-        from seqlab.pretrained.registry import resolve
-
-        spec = resolve(model)
-        if spec.kind not in ("kiwi", "hf"):
-            raise UsageError(_("{model} has no word vectors").format(model=spec.name),
-                             _("Use --model kiwi (the default), e5-small or minilm."))
-
-
-def _word_vectors(vectors, model):
-    """Trained vectors, or the default/named model's (built once, with a progress bar that has a total and an ETA)."""
-    from seqlab.render.console import console
-    from seqlab.render.progress import counting_bar
-    from seqlab.vectors.wordvectors import (
-        DEFAULT_WORD_VECTORS,
-        ENGLISH_WORDS,
-        KOREAN_WORDS,
-        RECIPE,
-        from_gensim,
-        is_built,
-        kiwi_vectors_path,
-        load_word_vectors,
-        model_vectors_path,
-    )
-
-    if vectors is not None:
-        return from_gensim(vectors)
-    if is_built(model):
-        return load_word_vectors(None, model)
-    from seqlab.pretrained.registry import resolve
-
-    spec = resolve(model or DEFAULT_WORD_VECTORS)
-    if spec.kind == "kiwi":
-        console(stderr=True).print(_(
-            "Building Kiwi's word vectors once (about a minute): its morpheme vectors are recovered from its own "
-            "cosines, then each of the {ko:,} most frequent Korean entries of wordfreq (with verbs and adjectives in "
-            "their dictionary and past forms) is composed from its morphemes. Cached in {path}.").format(
-            ko=KOREAN_WORDS, path=kiwi_vectors_path()))
-        with counting_bar(_("recovering morphemes, then composing words"), _("items")) as report:
-            return load_word_vectors(None, model, report)
-    console(stderr=True).print(_(
-        "Building the word vectors of {model} once: the {ko:,} most frequent Korean entries of wordfreq (with "
-        "verbs and adjectives in their dictionary and past forms, by Kiwi) and {en:,} English words, each run "
-        "through the model alone ({recipe}). Cached in {path}.").format(
-        model=spec.name, ko=KOREAN_WORDS, en=ENGLISH_WORDS, recipe=RECIPE.describe(),
-        path=model_vectors_path(spec.name)))
-    with counting_bar(_("embedding words"), _("words")) as report:
-        return load_word_vectors(None, model, report)
 
 
 def register(app: typer.Typer) -> None:
@@ -258,179 +173,6 @@ def register(app: typer.Typer) -> None:
             print(json_line(result.to_dict()))
         else:
             console().print(search_table(result))
-
-    @app.command(help=_("Nearest words by cosine, in Kiwi's word vectors (the default), a transformer's (--model) or "
-                        "--vectors."))
-    def neighbors(
-        word: str = typer.Argument(..., help=_("A word, e.g. 영화.")),
-        k: int = k_opt(), vectors: Path = vectors_opt(), model: str = wordvec_model_opt(), json_out: bool = json_opt(),
-        embed_oov: bool = embed_oov_opt(), lang: str = lang_opt(),
-    ):
-        from seqlab.render.console import console, json_line
-        from seqlab.render.vectors import neighbors_table
-        from seqlab.vectors.word_input import source_label
-
-        check_lang(lang)
-        in_range("-k", k, 1, MAX_K)
-        _check_word_vectors(vectors, model)
-        require_text(word, _("the word"))
-        if vectors is None:
-            from seqlab.vectors.wordvectors import refuse_unknown_pieces
-
-            refuse_unknown_pieces([word.strip()], model)  # before the first build, which takes minutes
-        result = _word_vectors(vectors, model).neighbors(word.strip(), k, embed_oov=embed_oov or None)
-        if json_out:
-            print(json_line(result.to_dict()))
-        else:
-            title = _("neighbours of {word!r} · {source}").format(word=result.word, source=source_label(result.source))
-            if not result.in_vocabulary:
-                title += " · " + _("not in the vocabulary: built from its pieces")
-            console().print(neighbors_table(title, result.results))
-
-    @app.command(help=_("Word analogies by vector arithmetic (3CosAdd: the words whose vectors are closest to "
-                        "왕 - 남자 + 여자, or 3CosMul); the input words are left out of the results. A word outside "
-                        "the vocabulary is reported as unknown."))
-    def analogy(
-        expression: str = typer.Argument(..., help=_('e.g. "왕 - 남자 + 여자"')),
-        k: int = k_opt(), vectors: Path = vectors_opt(), model: str = wordvec_model_opt(), method: str = method_opt(),
-        embed_oov: bool = embed_oov_opt(), json_out: bool = json_opt(), lang: str = lang_opt(),
-    ):
-        from seqlab.render.console import console, json_line
-        from seqlab.render.vectors import neighbors_table
-        from seqlab.vectors.analogy import METHODS
-        from seqlab.vectors.word_input import source_label
-        from seqlab.vectors.wordvectors import parse_expression, refuse_unknown_pieces
-
-        check_lang(lang)
-        in_range("-k", k, 1, MAX_K)
-        one_of("--method", method, METHODS)
-        _check_word_vectors(vectors, model)
-        positive, negative = parse_expression(expression)  # a malformed expression fails before any build
-        if vectors is None:
-            refuse_unknown_pieces([*positive, *negative], model)
-        result = _word_vectors(vectors, model).solve(expression, k, method, embed_oov=embed_oov or None)
-        if json_out:
-            print(json_line(result.to_dict()))
-        else:
-            title = f"{expression}  ≈ ? · {source_label(result.source)} · {result.method}"
-            if result.oov:
-                title += " · " + _("built from pieces: {words}").format(words=", ".join(result.oov))
-            score = _("3CosMul score") if result.method == "3cosmul" else None
-            console().print(neighbors_table(title, result.results, score))
-
-    @app.command(help=_("Project word or sentence vectors to 2-D (PCA/UMAP) and draw them as PNG or "
-                        "self-contained HTML."))
-    def plot(
-        items: list[str] = typer.Argument(None, help=_("Words (or sentences with --sentences).")),
-        file: Path = file_opt(),
-        out: Path = typer.Option(..., "--out", "-o", help=_("FILE.png or FILE.html")),
-        sentences: bool = typer.Option(False, "--sentences", help=_("Plot sentence vectors instead of word vectors.")),
-        method: str = typer.Option("pca", "--method", help=_("pca or umap (needs umap-learn).")),
-        vectors: Path = vectors_opt(),
-        model: str = typer.Option(None, "--model", "-m", help=_("Words: kiwi (default), e5-small or minilm word "
-                                                                "vectors. --sentences: the sentence encoder (default "
-                                                                "e5-small).")),
-        json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
-    ):
-        from seqlab.render.console import console, json_line
-        from seqlab.render.plots import SPREAD_MAX, labels_spread, write_scatter
-        from seqlab.vectors.projection import METHODS, project_items
-
-        check_lang(lang)
-        one_of("--method", method, METHODS)
-        if not sentences:
-            _check_word_vectors(vectors, model)
-        check_plot(out, "--out")  # a usage error (2), as --plot everywhere
-        labels = gather_texts(items, file, errors)
-        if sentences:
-            proj = project_items(labels, None, method, model=model)
-        else:
-            proj = project_items(labels, _word_vectors(vectors, model), method)
-        path = write_scatter(proj, out, sentences)
-        spread = labels_spread(len(proj.labels))
-        if json_out:
-            print(json_line({**proj.to_dict(), "path": str(path), "labels_spread": spread}))
-        else:
-            console().print(_("wrote {path}").format(path=path), highlight=False)
-            if not spread:
-                console(stderr=True).print(_(
-                    "note: {n} points; labels are moved apart only up to {max} points, so some may overlap (in the "
-                    "HTML file, hover a point for its label).").format(n=len(proj.labels), max=SPREAD_MAX),
-                    highlight=False)
-
-    wv_app = group(_("Train and evaluate Word2Vec/FastText word vectors (gensim)."))
-    app.add_typer(wv_app, name="wordvec")
-
-    @wv_app.command("train", help=_("Train Word2Vec or FastText on a corpus split into Kiwi morphemes; saved in "
-                                    "gensim's format."))
-    def wordvec_train(
-        files: list[Path] = typer.Option(..., "--file", "-f", help=_("Corpus (repeatable).")),
-        out: Path = typer.Option(..., "--out", "-o", help=_("Where to save: FILE.model (gensim's full model, .kv "
-                                                            "beside it) or FILE.txt, .vec, .bin (word2vec format: "
-                                                            "one vector per word; FastText's n-grams are not kept).")),
-        kind: str = typer.Option("word2vec", "--kind", help=_("word2vec or fasttext.")),
-        split: str = typer.Option("kiwi", "--split", help=_("kiwi morphemes or whitespace words.")),
-        text_col: str = typer.Option(None, "--text-col", help=_("Text column of a TSV/CSV with a header.")),
-        dim: int = typer.Option(100, "--dim", help=_("Vector size (2 to 1000).")),
-        window: int = typer.Option(5, "--window", help=_("Context words on each side (1 to 50).")),
-        min_count: int = typer.Option(5, "--min-count", help=_("Ignore words seen fewer times (at least 1).")),
-        epochs: int = typer.Option(5, "--epochs", help=_("Passes over the corpus (1 to 100).")),
-        cbow: bool = typer.Option(False, "--cbow", help=_("CBOW instead of skip-gram.")),
-        tags: bool = typer.Option(False, "--tags", help=_("--split kiwi: keep POS tags in tokens (영화/NNG).")),
-        seed: int = typer.Option(1, "--seed", help=_("Seed of the training.")),
-        json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
-    ):
-        from seqlab.render.console import console, json_line
-        from seqlab.vectors.wordvec_training import TEXT_FORMATS, train_word_vectors
-
-        check_lang(lang)
-        one_of("--kind", kind, ("word2vec", "fasttext"))
-        one_of("--split", split, ("kiwi", "whitespace"))
-        if split != "kiwi":
-            unused({"--tags": tags or None}, "--split " + split, _("POS tags come from Kiwi: use --split kiwi."))
-        in_range("--dim", dim, 2, 1000)
-        in_range("--window", window, 1, 50)
-        in_range("--min-count", min_count, 1)
-        in_range("--epochs", epochs, 1, 100)
-        in_range("--seed", seed, 0, 2**32 - 1)
-        check_output("--out", out, inputs=files)
-        result = train_word_vectors(files, out, kind=kind, split=split, dim=dim, window=window, min_count=min_count,
-                                    epochs=epochs, sg=not cbow, seed=seed, tags=tags, text_col=text_col, errors=errors)
-        if kind == "fasttext" and out.suffix.lower() in TEXT_FORMATS:
-            console(stderr=True).print(_("note: {name} holds one vector per word (word2vec format): FastText's "
-                                         "character n-grams are not kept, so unseen words have no vector; save as "
-                                         ".model to keep them").format(name=out.name), highlight=False)
-        if json_out:
-            print(json_line(result.to_dict()))
-        else:
-            from seqlab.render.vectors import wordvec_summary
-
-            console().print(wordvec_summary(result), highlight=False)
-
-    @wv_app.command("eval", help=_("Analogy accuracy (top-1 and top-5) per section on a questions file in "
-                                   "gensim's questions-words format."))
-    def wordvec_eval(
-        questions: Path = typer.Argument(None, help=_("Analogy questions in gensim's questions-words format "
-                                                      "(default: seqlab's Korean set, 328 questions in 8 relations).")),
-        vectors: Path = vectors_opt(), model: str = wordvec_model_opt(), method: str = method_opt(),
-        json_out: bool = json_opt(), lang: str = lang_opt(),
-    ):
-        from seqlab.render.console import console, json_line
-        from seqlab.render.vectors import analogy_eval_table
-        from seqlab.vectors.analogy import METHODS
-        from seqlab.vectors.analogy_eval import evaluate, read_questions
-
-        check_lang(lang)
-        one_of("--method", method, METHODS)
-        _check_word_vectors(vectors, model)
-        if questions is None:
-            from seqlab.vectors.analogy_eval import KOREAN_ANALOGIES as questions
-        sections = read_questions(questions)  # a malformed file fails before any vectors are built
-        result = evaluate(_word_vectors(vectors, model), questions, method=method, sections=sections)
-        if json_out:
-            print(json_line(result.to_dict()))
-        else:
-            console().print(analogy_eval_table(result))
 
 
 def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, batch_size, shard_size, engine,
