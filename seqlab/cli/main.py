@@ -83,8 +83,14 @@ RESUMABLE = {  # command -> how to continue after an interruption, once somethin
 
 
 def option_value(argv: list[str], *names: str) -> str | None:
-    """The value of the last of ``names`` (``--out DIR`` or ``--out=DIR``) in the arguments."""
+    """The value of the last of ``names`` (``--out DIR``, ``--out=DIR``, or for a short name ``-oDIR``) in the
+    arguments, read the way click reads them.
+
+    >>> option_value(["train", "-o", "a", "--out=b", "-oc"], "--out", "-o")
+    'c'
+    """
     value = None
+    short = [n for n in names if len(n) == 2 and not n.startswith("--")]
     for i, arg in enumerate(argv):
         if arg == "--":
             break
@@ -92,6 +98,8 @@ def option_value(argv: list[str], *names: str) -> str | None:
             value = argv[i + 1]
         elif "=" in arg and arg.split("=", 1)[0] in names:
             value = arg.split("=", 1)[1]
+        elif any(arg.startswith(n) and len(arg) > 2 for n in short):
+            value = arg[2:]
     return value
 
 
