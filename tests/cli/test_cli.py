@@ -177,9 +177,12 @@ def test_ctrl_c_says_it_was_interrupted_and_how_to_continue(capsys, tmp_path):
     from seqlab.cli.main import _say_interrupted
 
     exe = Path(sys.executable).parent / "seqlab"
+    # a runner started in the background without job control hands its children SIGINT ignored (POSIX), and Python
+    # then installs no KeyboardInterrupt handler: give the child the default, as a terminal would
     proc = subprocess.Popen([str(exe), "long-term", "--lengths", "1000", "--steps", "100000", "--cells", "lstm",
                              "--lang", "en"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert proc.stderr.readline().startswith("lstm T=1000")  # training has started
     proc.send_signal(signal.SIGINT)
     err = proc.communicate(timeout=120)[1]
