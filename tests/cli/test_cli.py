@@ -177,12 +177,19 @@ def test_ctrl_c_says_it_was_interrupted_and_how_to_continue(capsys, tmp_path):
     from seqlab.cli.main import _say_interrupted
 
     exe = Path(sys.executable).parent / "seqlab"
-    # a runner started in the background without job control hands its children SIGINT ignored (POSIX), and Python
-    # then installs no KeyboardInterrupt handler: give the child the default, as a terminal would
-    proc = subprocess.Popen([str(exe), "long-term", "--lengths", "1000", "--steps", "100000", "--cells", "lstm",
-                             "--lang", "en"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    # a runner started in the background without job control has SIGINT ignored (POSIX), which its children inherit,
+    # and Python then installs no KeyboardInterrupt handler: the child starts with a handler, as from a terminal
+    # (a handler, unlike "ignore", is reset to the default across exec)
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen([str(exe), "long-term", "--lengths", "1000", "--steps", "100000", "--cells", "lstm",
+                                 "--lang", "en"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     assert proc.stderr.readline().startswith("lstm T=1000")  # training has started
     proc.send_signal(signal.SIGINT)
     err = proc.communicate(timeout=120)[1]
