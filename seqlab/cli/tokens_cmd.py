@@ -31,7 +31,6 @@ from seqlab.cli.options import (
 from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
 
-MAX_ROWS = 100_000
 MAX_VOCAB = 1_000_000
 
 
@@ -50,14 +49,14 @@ def register(app: typer.Typer) -> None:
     ):
         from seqlab.pretrained.loading import load_tokenizer
         from seqlab.render.console import console, print_json_lines
-        from seqlab.render.tokens import render_tokens, tokens_markdown
+        from seqlab.render.tokens import MAX_TABLE_ROWS, render_tokens, tokens_markdown
         from seqlab.tokens.record import truncate
 
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
         in_range("--max-length", max_length, 1)
         normalization = check_normalization(normalization)
-        in_range("--max-rows", max_rows, 1, MAX_ROWS)
+        in_range("--max-rows", max_rows, 1, MAX_TABLE_ROWS)
         all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"])
         tokenizer = load_tokenizer(model, vocab=vocab, normalization=normalization, prefix=prefix_text(prefix, model))
         out = console()

@@ -29,6 +29,9 @@ def token_kind(record: TokenRecord, i: int) -> str:
     return "subword" if record.continuation[i] else "word start"
 
 
+MAX_TABLE_ROWS = 100_000  # the most rows a terminal token table shows (the limit of ``tokenize --max-rows``)
+
+
 def token_table(record: TokenRecord, max_rows: int = 200, width: int | None = None) -> Table:
     """One row per token: position, token, id, kind, span of the original text, masks.
 
@@ -91,8 +94,12 @@ def render_tokens(record: TokenRecord, console, max_rows: int = 200) -> None:
     """``seqlab tokenize`` in the terminal: the table, every [UNK] explained, and what truncation cut."""
     console.print(token_table(record, max_rows=max_rows, width=console.width))
     if len(record) > max_rows:
-        console.print(_("{shown} of {n} rows shown (the last one included): --max-rows {n} shows every row, and --json "
-                        "gives every token").format(shown=max_rows, n=len(record)), highlight=False)
+        if len(record) <= MAX_TABLE_ROWS:
+            hint = _("{shown} of {n} rows shown (the last one included): --max-rows {n} shows every row, and --json "
+                     "gives every token")
+        else:  # more rows than --max-rows accepts
+            hint = _("{shown} of {n} rows shown (the last one included): --json gives every token")
+        console.print(hint.format(shown=max_rows, n=len(record)), highlight=False)
     for line in unk_lines(record):
         console.print(f"[red]{escape(line)}[/]", highlight=False)
     note = truncation_line(record)
