@@ -12,6 +12,7 @@ class SeqlabError(Exception):
     """A failure with a message that says what was expected, what came, and what to do."""
 
     exit_code = 1
+    page_hint: str | None = None  # the hint for the web page, where a command-line option would mean nothing
 
     def __init__(self, message: str, hint: str | None = None):
         super().__init__(message)

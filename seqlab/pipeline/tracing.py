@@ -55,6 +55,7 @@ class TraceReport(Displayable):
     extra: dict = field(default_factory=dict)
     input_kind: str = "token_embeddings"  # token_embeddings, last_hidden_state or trained_embedding
     input_pca: int | None = None  # the inputs reduced to this many numbers by PCA
+    quantized: str | None = None  # how the model's weights were stored (Q4_0: 4-bit blocks), when x_t are its rows
 
     def to_dict(self, decimals: int | None = None, full_weights: bool = True) -> dict:
         """JSON-ready. ``decimals`` rounds every number (the API's display precision);
@@ -76,6 +77,7 @@ class TraceReport(Displayable):
 
         out = {"cell": self.cell, "model": self.model, "text": self.text, "tokens": self.tokens,
                "input_source": self.input_source, "input_kind": self.input_kind, "input_pca": self.input_pca,
+               "quantized": self.quantized,
                "input_dim": self.input_dim, "hidden": self.hidden,
                "seed": self.seed, "checkpoint": self.checkpoint,
                "weights": {k: weight(v) for k, v in self.weights.items()},
@@ -106,6 +108,14 @@ def step_numbers(cell: str, t: int, token: str, s) -> dict:
                 "gate_means": {"f": float(s.f[0].mean()), "i": float(s.i[0].mean()), "o": float(s.o[0].mean())}}
     return {"t": t, "token": token, "x": s.x[0], "x_proj": s.x_proj[0], "h_prev": s.h_prev[0],
             "h_proj": s.h_proj[0], "r": s.r[0], "z": s.z[0], "hn": s.hn[0], "n": s.n[0], "h": s.h[0]}
+
+
+def stored_as(model: str) -> str | None:
+    """How a registry model's weights were stored before seqlab read them (``Q4_0``), or None (as trained, or unknown)."""
+    from seqlab.pretrained.registry import EMBEDDED
+
+    spec = EMBEDDED.get(model)
+    return spec.quantized if spec is not None else None
 
 
 def token_inputs(text: str, model: str | None, input_dim: int | None, contextual: bool = False, record=None):
@@ -199,7 +209,8 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
         final["c"] = steps[-1]["c"]
     report = TraceReport(cell, model_name, text, tokens, source, inputs.shape[1], layer.hidden_size, seed, weights,
                          steps, final, checkpoint=str(checkpoint) if checkpoint else None, extra=extra,
-                         input_kind=kind, input_pca=input_dim if checkpoint is None else None)
+                         input_kind=kind, input_pca=input_dim if checkpoint is None else None,
+                         quantized=stored_as(model_name) if kind == "token_embeddings" else None)
     if backward:
         value, d_out = last_state_loss(out)
         _unused, grads = layer.backward(d_out, keep_steps=True)

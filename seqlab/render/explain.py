@@ -48,17 +48,27 @@ def tokens_explanation(report: ExplainReport) -> list[str]:
         lines.append(_("{pieces}: one word (어절), {word}, became {k} subwords.").format(
             pieces=" + ".join(visible(p) for p in split.pieces), word=visible(split.word), k=len(split.pieces)))
     if rec.unk:
-        lines.append(_("{k} tokens are unknown to the model (OOV): it has no piece for them.").format(k=len(rec.unk)))
+        lines.append(_("{k} tokens are unknown to the model (OOV): they are not in its vocabulary.").format(k=len(rec.unk)))
     return lines
+
+
+def example_token(rec) -> int | None:
+    """The token to show integer encoding with: the first that is neither special nor unknown, if there is one."""
+    unknown = {u.index for u in rec.unk}
+    content = [i for i, s in enumerate(rec.special_tokens_mask) if not s]
+    return next((i for i in content if i not in unknown), content[0] if content else None)
 
 
 def ids_explanation(report: ExplainReport) -> list[str]:
     rec = report.tokens
-    first = next((i for i, s in enumerate(rec.special_tokens_mask) if not s), 0)
+    first = example_token(rec)
     lines = []
-    if rec.tokens:
+    if first is not None:
         lines.append(_("Each token becomes its number in a vocabulary of {size:,} tokens: {token} → {id}.").format(
             size=report.vocab_size, token=visible(rec.tokens[first]), id=rec.input_ids[first]))
+        if any(u.index == first for u in rec.unk):  # every token is unknown: the example is the [UNK] id
+            lines.append(_("{id} is the id of the unknown token ([UNK]): it stands for anything not in the vocabulary.").format(
+                id=rec.input_ids[first]))
     if rec.dropped:
         lines.append(_("The text has {total:,} tokens and the model reads at most {limit:,}: the last {dropped:,} "
                        "were cut, and every later stage works on these {n:,}.").format(

@@ -148,11 +148,10 @@ def _order(report):
 
 def _explain(report):
     from seqlab.render.explain import render_terminal
-    from seqlab.render.tokens import visible
+    from seqlab.render.visible import invisible_characters
 
     norm = report.normalization.to_dict()
-    norm["invisible"] = [{"index": i, "codepoint": f"U+{ord(ch):04X}", "name": "", "escaped": visible(ch)}
-                         for i, ch in enumerate(report.text) if visible(ch) != ch][:50]
+    norm["invisible"] = invisible_characters(report.text)[:50]
     parts, notes = [("normalization", norm)], []
     tokens, more = vr.token_parts(report.tokens, report.vocab_size)
     parts += tokens

@@ -6,7 +6,7 @@ from rich.cells import cell_len
 from rich.markup import escape
 from rich.table import Table
 
-from seqlab.i18n import _
+from seqlab.i18n import N_, _
 from seqlab.render import markdown as md
 from seqlab.render.console import table_width, titled_table
 from seqlab.render.visible import visible
@@ -78,10 +78,21 @@ def token_table(record: TokenRecord, max_rows: int = 200, width: int | None = No
     return table
 
 
+UNK_WHY = {  # what an [UNK] lacks, by TokenRecord.unit
+    "piece": N_("token {index} is {token} (id {id}): the model has no piece for {chars!r} (characters {start}–{end})"),
+    "character": N_("token {index} is {token} (id {id}): the character {chars!r} is not in the vocabulary (characters "
+                    "{start}–{end})"),
+    "word": N_("token {index} is {token} (id {id}): the word {chars!r} is not in the vocabulary, an out-of-vocabulary "
+               "(OOV) word (characters {start}–{end})"),
+    "morpheme": N_("token {index} is {token} (id {id}): the morpheme {chars!r} is not in the vocabulary, an "
+                   "out-of-vocabulary (OOV) morpheme (characters {start}–{end})"),
+}
+
+
 def unk_lines(record: TokenRecord) -> list[str]:
-    return [_("token {index} is {token} (id {id}): the model has no piece for {chars!r} (characters {start}–{end})")
-            .format(index=u.index, token=record.tokens[u.index], id=record.input_ids[u.index], chars=visible(u.chars),
-                    start=u.start, end=u.end) for u in record.unk]
+    why = _(UNK_WHY.get(record.unit, UNK_WHY["piece"]))
+    return [why.format(index=u.index, token=record.tokens[u.index], id=record.input_ids[u.index], chars=visible(u.chars),
+                       start=u.start, end=u.end) for u in record.unk]
 
 
 def truncation_line(record: TokenRecord) -> str | None:

@@ -63,6 +63,9 @@ def input_description(report: TraceReport) -> str:
     if report.input_pca:
         text += ", " + _("reduced to {k} numbers by PCA over the vocabulary's embedding matrix: x = (e - mean)·V_k")\
             .format(k=report.input_pca)
+    if report.quantized == "Q4_0":
+        text += "; " + _("its weights were stored in 4 bits (blocks of 32 numbers sharing one scale), so many numbers of "
+                         "x_t are multiples of one step")
     return text
 
 

@@ -14,3 +14,15 @@ def visible(s: str) -> str:
     """Control, invisible and direction-changing characters as escapes (``\\u200b``), everything else as it is."""
     return "".join(c if c.isprintable() and c not in _INVISIBLE and c not in _BIDI
                    else c.encode("unicode_escape").decode() for c in s)
+
+
+def invisible_characters(text: str) -> list[dict]:
+    """Every character of ``text`` that :func:`visible` escapes: its index, code point, Unicode name and escape.
+
+    >>> invisible_characters("가\\u202e\\n")
+    [{'index': 1, 'codepoint': 'U+202E', 'name': 'RIGHT-TO-LEFT OVERRIDE', 'escaped': '\\\\u202e'}, {'index': 2, 'codepoint': 'U+000A', 'name': 'LINE FEED', 'escaped': '\\\\n'}]
+    """
+    from seqlab.text.unicode import char_name
+
+    return [{"index": i, "codepoint": f"U+{ord(c):04X}", "name": char_name(c), "escaped": visible(c)}
+            for i, c in enumerate(text) if visible(c) != c]

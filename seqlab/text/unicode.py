@@ -169,6 +169,25 @@ def has_visible(text: str) -> bool:
 
 BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")  # Hangul fillers and the blank Braille pattern
 
+# Unicode gives control characters no name (unicodedata.name raises); these are their aliases in NameAliases.txt
+CONTROL_NAMES = {0x00: "NULL", 0x07: "ALERT", 0x08: "BACKSPACE", 0x09: "CHARACTER TABULATION", 0x0A: "LINE FEED",
+                 0x0B: "LINE TABULATION", 0x0C: "FORM FEED", 0x0D: "CARRIAGE RETURN", 0x1B: "ESCAPE",
+                 0x1C: "INFORMATION SEPARATOR FOUR", 0x1D: "INFORMATION SEPARATOR THREE",
+                 0x1E: "INFORMATION SEPARATOR TWO", 0x1F: "INFORMATION SEPARATOR ONE", 0x7F: "DELETE",
+                 0x85: "NEXT LINE"}
+
+
+def char_name(c: str) -> str:
+    """The character's Unicode name; a control character's alias (``LINE FEED``), or ``<control>`` when it has none.
+
+    >>> char_name("\\u202e"), char_name("\\n"), char_name("\\x01")
+    ('RIGHT-TO-LEFT OVERRIDE', 'LINE FEED', '<control>')
+    """
+    name = unicodedata.name(c, "")
+    if name:
+        return name
+    return CONTROL_NAMES.get(ord(c), "<control>" if unicodedata.category(c) == "Cc" else "")
+
 
 def has_surrogates(text: str) -> bool:
     """True when ``text`` holds a lone surrogate (invalid Unicode)."""

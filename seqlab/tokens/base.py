@@ -38,6 +38,7 @@ class Tokenizer(ABC):
     normalization: str = "NFC"
     unk_token: str | None = None
     has_token_type_ids: bool = False
+    unit: str = "piece"  # what one token is (TokenRecord.unit): piece, character, word or morpheme
 
     @property
     @abstractmethod
@@ -128,6 +129,7 @@ class VocabTokenizer(Tokenizer):
             continuation=[c and not s for c, s in zip(self.continuation(tokens, word_ids), special)],
             offsets=offsets, word_ids=word_ids, unk=unknowns(original, tokens, ids, offsets, vocab.unk_id),
             tags=tags if any(t is not None for t in tags) else None, normalization=self.normalization,
+            unit=self.unit,
         )
 
     def encode(self, text: str, errors: str = "strict") -> TokenRecord:

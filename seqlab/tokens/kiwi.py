@@ -28,6 +28,7 @@ class KiwiTokenizer(VocabTokenizer):
     """
 
     kind = "kiwi"
+    unit = "morpheme"
 
     @staticmethod
     def _convert(tokens) -> list[tuple[str, int, int, str]]:

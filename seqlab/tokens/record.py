@@ -53,6 +53,7 @@ class TokenRecord(Displayable):
     normalization: str = "NFC"
     dropped: int = 0  # content tokens removed by truncation
     max_length: int | None = None  # the limit truncation cut to (None: never cut)
+    unit: str = "piece"  # what one token is: piece (subword), character, word or morpheme; says what an [UNK] lacks
     extra: dict = field(default_factory=dict)
 
     def __len__(self) -> int:

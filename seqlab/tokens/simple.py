@@ -19,6 +19,7 @@ class CharTokenizer(VocabTokenizer):
     """
 
     kind = "char"
+    unit = "character"
 
     def spans(self, text: str):
         out, pos = [], 0
@@ -46,6 +47,7 @@ class WhitespaceTokenizer(VocabTokenizer):
     """
 
     kind = "whitespace"
+    unit = "word"
 
     def spans(self, text: str):
         return [(m.group(), m.start(), m.end(), None) for m in _WORD.finditer(text)]

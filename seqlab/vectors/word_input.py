@@ -107,6 +107,7 @@ class UnknownWord(InputError):
         self.word, self.pieces, self.unk = word, pieces, unk  # unk: the characters the model reads as <unk>
         shown = _visible(" ".join(pieces) if pieces else word)
         source = source_label(source)
+        korean_only = _("This panel uses Kiwi's Korean word vectors: type a Korean word, such as 영화.")
         if unk and morphemes:  # Kiwi: parts (form/TAG) its model has no vector for
             message = _("{word!r} is unknown to {source}: Kiwi reads it as {pieces}, and its model has no vector "
                         "for {parts}").format(word=word, source=source, pieces=shown, parts=_visible(", ".join(unk)))
@@ -114,11 +115,13 @@ class UnknownWord(InputError):
             if "SL" in tags:
                 hint = _("Kiwi's word vectors hold Korean words only: for English words use e5-small's word vectors "
                          "(on the command line: --model e5-small).")
+                self.page_hint = korean_only
             elif all(t.startswith(("S", "W_")) for t in tags):
                 hint = _("Kiwi keeps no vectors for numbers, foreign letters or symbols: give a Korean word.")
             else:
                 hint = _("Kiwi's language model keeps no vector for it: try another word, or e5-small's word vectors "
                          "(on the command line: --model e5-small).")
+                self.page_hint = _("Kiwi's language model keeps no vector for it: try another Korean word.")
         elif unk:
             message = _("{word!r} is unknown to {source}: the model reads it as the pieces {pieces}, where <unk> "
                         "stands for {chars}, characters it has never seen").format(
@@ -133,6 +136,8 @@ class UnknownWord(InputError):
             hint = (_("Check the spelling or use a dictionary form (좋다, not 좋은); on the command line, --embed-oov "
                       "builds a vector from its pieces anyway.") if can_embed else
                     _("Check the spelling, or use vectors that can build any word (FastText, or an embedded model)."))
+            if can_embed:
+                self.page_hint = _("Check the spelling, or use a dictionary form (좋다, not 좋은).")
         super().__init__(message, hint)
 
     def details(self) -> dict:

@@ -98,7 +98,7 @@ def field_problem(error: dict) -> str:
         "greater_than": _("{field}: must be more than {gt}, got {got}"),
         "less_than_equal": _("{field}: must be at most {le}, got {got}"),
         "less_than": _("{field}: must be less than {lt}, got {got}"),
-        "string_too_long": _("{field}: at most {max_length} characters, got {n}"),
+        "string_too_long": _("{field}: at most {max_length:,} characters, got {n:,}"),
         "string_too_short": _("{field}: is empty; type at least one visible character"),
         "too_short": _("{field}: needs at least {min_length} items"),
         "too_long": _("{field}: takes at most {max_length} items"),
@@ -136,7 +136,7 @@ def install(app) -> None:
 
     @app.exception_handler(SeqlabError)
     async def bad_input(_request: Request, exc: SeqlabError):
-        return body(400, exc.message, exc.hint)
+        return body(400, exc.message, exc.page_hint or exc.hint)
 
     @app.exception_handler(NotReady)
     async def not_ready(_request: Request, exc: NotReady):

@@ -14,7 +14,6 @@ import collections
 import contextlib
 import threading
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +61,8 @@ class WordVectorBuild:
     started: float | None = None
     finished: float | None = None
     error: str | None = None
+    words: int | None = None  # once ready: how many words the vectors hold (fewer than the candidates read)
+    source: str | None = None  # once ready: whose word vectors they are ("Kiwi")
 
     def to_dict(self) -> dict:
         now = time.monotonic()
@@ -70,7 +71,8 @@ class WordVectorBuild:
         if self.state == "building" and self.total and self.done:
             eta = elapsed / self.done * (self.total - self.done)
         return {"state": self.state, "done": self.done, "total": self.total, "elapsed_s": round(elapsed, 1),
-                "eta_s": None if eta is None else round(eta, 1), "error": self.error}
+                "eta_s": None if eta is None else round(eta, 1), "error": self.error, "words": self.words,
+                "source": self.source}
 
 
 @dataclass
@@ -128,12 +130,11 @@ class Service:
     def normalize(self, text: str, form: str) -> dict:
         """Stage 1: what Unicode normalization changes, and every invisible or direction-changing character."""
         from seqlab.pipeline.explain import normalization_step
-        from seqlab.render.tokens import visible
+        from seqlab.render.visible import invisible_characters
 
         text = self.text(text)
         out = normalization_step(text, form, None).to_dict()
-        out["invisible"] = [{"index": i, "codepoint": f"U+{ord(c):04X}", "name": unicodedata.name(c, ""),
-                             "escaped": visible(c)} for i, c in enumerate(text) if visible(c) != c]
+        out["invisible"] = invisible_characters(text)
         return out
 
     def tokenize(self, text: str, model: str | None) -> dict:
@@ -236,8 +237,11 @@ class Service:
             else:  # a smaller vocabulary (tests, small machines)
                 vectors = from_model(DEFAULT_WORD_VECTORS, progress=progress, korean=self.config.wordvec_korean,
                                      english=self.config.wordvec_english)
+            from seqlab.vectors.word_input import SOURCE_SUFFIX
+
             self._wordvectors = vectors
-            self.build.done = self.build.total = len(vectors.words)
+            self.build.done = self.build.total = self.build.words = len(vectors.words)
+            self.build.source = vectors.source.removesuffix(SOURCE_SUFFIX)  # the page says "{name} word vectors"
             self.build.state = "ready"
         except Exception as exc:  # noqa: BLE001  reported to the caller of every word-vector route
             self.build.error, self.build.state = f"{type(exc).__name__}: {exc}", "failed"
@@ -255,10 +259,9 @@ class Service:
             raise NotReady(_("the word vectors could not be built: {error}").format(error=status["error"]),
                            _("Restart the server; if it fails again, run: seqlab neighbors 영화"), 60, status)
         if status["total"] and status["done"] >= status["total"]:  # every word is in: saving (no count to give)
-            message = _("the word vectors are being built: all {total:,} words are in; saving them").format(
-                total=status["total"])
+            message = _("the word vectors are being built: everything is read; saving them")
         elif status["total"] and status["eta_s"] is not None and status["eta_s"] >= 1:
-            message = _("the word vectors are being built: {done:,} of {total:,} words, about {eta:.0f} s left").format(
+            message = _("the word vectors are being built: {done:,} of {total:,} read, about {eta:.0f} s left").format(
                 done=status["done"], total=status["total"], eta=status["eta_s"])
         else:
             message = _("the word vectors are being built")

@@ -53,7 +53,9 @@ def test_state_never_lies(open_page):
     assert page.locator("#v-vectors canvas").count() == 1 and page.locator("#v-trace .sv-steps").count() == 1
     # a model without vectors: the vector, trace and attention panels say why they are empty
     page.select_option("#model", "kiwi")
-    assert page.locator("#v-vectors canvas").count() == 0 and "press Run" in page.inner_text("#p-vectors .state")
+    assert page.locator("#v-vectors canvas").count() == 0 and "press Run" in page.inner_text("#p-tokens .state")
+    for panel in ("#p-vectors", "#p-trace", "#p-attention"):  # said at once, before Run
+        assert "kiwi has no vectors: choose a transformer model" in page.inner_text(panel + " .state"), panel
     page.click("#run")
     idle(page)
     for panel in ("#p-vectors", "#p-trace", "#p-attention"):
@@ -189,7 +191,8 @@ def test_heatmaps_attention_and_keyboard(open_page):
     page.keyboard.press("Enter")
     page.wait_for_selector("#v-attention .sv-rowdetail li")
     assert "row 1: where ▁안녕하세요 looks" in page.inner_text("#v-attention .sv-rowdetail")
-    assert page.locator("#v-attention .sv-rowdetail li").count() == 11
+    assert page.locator("#v-attention .sv-rowdetail details li").count() == 11  # every weight, and the top ten first
+    assert page.locator("#v-attention .sv-rowdetail .sv-ranked li").count() == 10
     # the gradient chart: gridlines at exact powers of ten, numbers on both axes
     ticks = page.eval_on_selector_all("#v-gradflow .sv-ytick", "ns => ns.map(n => [n.dataset.value, n.textContent])")
     powers = [int(v[2:]) for v, _text in ticks]

@@ -129,10 +129,16 @@
   function normalization(container, rec) {
     container.replaceChildren();
     const same = !rec.changes.length;
-    container.append(el("div", { class: "sv-pair" },
-      el("div", {}, el("h4", {}, t("Original ({n} code points)", { n: rec.original_codepoints })), el("p", { class: "sv-big" }, visibleNode(rec.original))),
-      el("div", {}, el("h4", {}, t("After {form} ({n} code points)", { form: rec.form, n: rec.normalized_codepoints })),
-        el("p", { class: "sv-big" }, visibleNode(rec.normalized)))));
+    const size = rec.original_codepoints > 200 ? "sv-long" : "sv-big";  // a pasted review reads better in body type
+    if (same) {  // one text: printing it twice says nothing
+      container.append(el("h4", {}, t("Original = after {form} ({n} code points)", { form: rec.form, n: count(rec.original_codepoints) })),
+        el("p", { class: size }, visibleNode(rec.original)));
+    } else {
+      container.append(el("div", { class: "sv-pair" },
+        el("div", {}, el("h4", {}, t("Original ({n} code points)", { n: count(rec.original_codepoints) })), el("p", { class: size }, visibleNode(rec.original))),
+        el("div", {}, el("h4", {}, t("After {form} ({n} code points)", { form: rec.form, n: count(rec.normalized_codepoints) })),
+          el("p", { class: size }, visibleNode(rec.normalized)))));
+    }
     container.append(note(same ? t("Already {form}: nothing changed.", { form: rec.form })
       : t("{k} stretches of the text were rewritten to {form}.", { k: rec.changes.length, form: rec.form })));
     if (!same) {
@@ -160,12 +166,13 @@
   }
   const KIND_TEXT = () => ({ special: t("special token"), word: t("word start"), subword: t("subword continuation"),
     unk: t("unknown (OOV)"), cut: t("beyond the model's window") });
+  const LONG_ROW = 150;  // more chips than this scroll inside their own box: the page stays a page
   function chipRow(rec, opts) {
     // rec: tokens, input_ids?, special_tokens_mask, continuation, offsets, unk (records or indices)
     const unk = new Set((rec.unk || []).map((u) => (typeof u === "number" ? u : u.index)));
     const n = rec.tokens.length;
     const cutFrom = opts.cut ? n - opts.cutTrail - opts.cut : n;  // the last `cut` content tokens before trailing specials
-    const list = el("div", { class: "sv-chips", role: "list", "aria-label": opts.label });
+    const list = el("div", { class: "sv-chips" + (n > LONG_ROW ? " sv-scroll" : ""), role: "list", "aria-label": opts.label });
     const kinds = KIND_TEXT();
     const chips = rec.tokens.map((tok, i) => {
       let kind = tokenKind(rec, i, unk);
@@ -212,11 +219,24 @@
       container.append(note(t("The text has {total} tokens, but {model} reads at most {limit}: the last {dropped} are dropped before the vectors (marked above).",
         { total: count(rec.tokens.length), model: rec.model, limit: count(rec.window.max_length), dropped: count(cut) }), "sv-warn"));
     }
+    const markers = [];
+    if (rec.tokens.some((tok) => tok.startsWith("▁"))) markers.push(t("▁ marks a token that starts a word (SentencePiece); a lone ▁ is the space before a piece that has no word-start form."));
+    if (rec.tokens.some((tok) => tok.startsWith("##"))) markers.push(t("## marks a piece that continues the word before it (WordPiece)."));
+    markers.forEach((m) => container.append(note(m)));
+    const unit = rec.unit || "piece";
     if (rec.unk && rec.unk.length) {
-      container.append(el("ul", { class: "sv-list" }, rec.unk.slice(0, 20).map((u) => el("li", {},
-        t("token {i} is {token}: the model has no piece for", { i: u.index, token: rec.tokens[u.index] }), " ",
-        visibleNode(u.chars), " ", t("(characters {s}–{e})", { s: u.start, e: u.end })))));
-    } else container.append(note(t("No unknown tokens: the model has a piece for every character.")));
+      const why = { piece: t("the model has no piece for"), character: t("this character is not in the vocabulary:"),
+        word: t("this word is not in the vocabulary (OOV):"), morpheme: t("this morpheme is not in the vocabulary (OOV):") }[unit] || t("the model has no piece for");
+      const list = el("ul", { class: "sv-list" + (rec.unk.length > 20 ? " sv-scroll" : "") }, rec.unk.map((u) => el("li", {},
+        t("token {i} is {token}:", { i: u.index, token: rec.tokens[u.index] }), " ", why, " ",
+        visibleNode(u.chars), " ", t("(characters {s}–{e})", { s: u.start, e: u.end }))));
+      container.append(note(t("{k} unknown tokens ([UNK]):", { k: count(rec.unk.length) })), list);
+    } else {
+      container.append(note({ piece: t("No unknown tokens: the model has a piece for every character."),
+        character: t("No unknown tokens: every character is in the vocabulary."),
+        word: t("No unknown tokens: every word is in the vocabulary."),
+        morpheme: t("No unknown tokens: every morpheme is in the vocabulary.") }[unit] || t("No unknown tokens: the model has a piece for every character.")));
+    }
     if (rec.morphemes && opts.morphemes !== false) {
       const morph = { tokens: rec.morphemes.map((m) => m.token), offsets: rec.morphemes.map((m) => [m.start, m.end]),
         special_tokens_mask: rec.morphemes.map(() => 0), continuation: rec.morphemes.map(() => false), unk: [] };
@@ -230,10 +250,17 @@
   // ---------- stage 3: integer encoding ----------
   function ids(container, rec) {
     container.replaceChildren();
-    const first = (rec.special_tokens_mask || []).findIndex((s) => !s);
+    // the example: the first token that is neither special nor unknown ([UNK] would teach the wrong id)
+    const unknown = new Set((rec.unk || []).map((u) => (typeof u === "number" ? u : u.index)));
+    const content = rec.tokens.map((_tok, i) => i).filter((i) => !(rec.special_tokens_mask || [])[i]);
+    const known = content.find((i) => !unknown.has(i));
+    const first = known !== undefined ? known : content.length ? content[0] : -1;
     if (first >= 0 && rec.vocab_size) {
       container.append(note(t("Each token becomes its number in a vocabulary of {size} tokens: {token} → {id}.",
         { size: count(rec.vocab_size), token: visible(rec.tokens[first]), id: rec.input_ids[first] })));
+      if (unknown.has(first)) {
+        container.append(note(t("{id} is the id of the unknown token ([UNK]): it stands for anything not in the vocabulary.", { id: rec.input_ids[first] })));
+      }
     }
     const shown = rec.input_ids.slice(0, 600);
     container.append(el("p", { class: "sv-code" }, el("code", {}, "input_ids = [" + shown.join(", ") + (rec.input_ids.length > shown.length ? ", …" : "") + "]")));
@@ -256,7 +283,7 @@
     });
     const readout = el("p", { class: "sv-readout", "aria-live": "polite" });
     container.append(table, readout);
-    container.append(note(t("The same sentence, cut by five tokenizers: subwords keep words apart without [UNK]; a small vocabulary of whole words leaves most words unknown (OOV).")));
+    container.append(note(t("The same sentence, cut by five tokenizers: a subword vocabulary splits a rare word into pieces it knows, so [UNK] is left only for characters it lacks (minilm, an English model, lacks many Hangul syllables); a vocabulary of whole words marks every word it lacks as unknown (OOV).")));
     return { destroy() { container.replaceChildren(); } };
   }
 
@@ -282,7 +309,8 @@
     const d = spec.decimals === undefined ? 2 : spec.decimals;
     const scaleText = t("colour scale from {lo} to {hi}", { lo: fixed(lo, d), hi: fixed(hi, d) });
     const canvas = el("canvas", { tabindex: "0", role: "application", "aria-roledescription": t("heatmap"),
-      "aria-label": [spec.label, scaleText, t("arrow keys move between cells, Enter selects a row")].join(" · "),
+      "aria-label": [spec.label, scaleText, spec.onSelect ? t("arrow keys move between cells, Enter selects a row")
+        : t("arrow keys move between cells")].join(" · "),
       "data-scale": `${lo} ${hi}` });
     const readout = el("p", { class: "sv-readout", "aria-live": "polite" }, t("Point at a cell, or focus the map and use the arrow keys."));
     const wrap = el("div", { class: "sv-heat" }, canvas);
@@ -293,7 +321,8 @@
       const fs = fontPx(container, 0.8), W = Math.max(240, wrap.clientWidth);
       const ctx = canvas.getContext("2d");
       ctx.font = `${fs}px ${fontFamily(container)}`;
-      const rowLabels = spec.rowLabels.map((s) => short(s, 12));
+      // a long map labels every few rows: each label says which row it is
+      const rowLabels = spec.rowLabels.map((s, i) => (R > 40 ? `${i} ` : "") + short(s, 12));
       const rl = Math.min(W * 0.3, Math.max(...rowLabels.map((s) => ctx.measureText(s).width), 20) + 8);
       const cw = Math.min((W - rl - 10) / Math.max(1, C), spec.square ? 3 * fs : Infinity), plotW = cw * C;
       // a long text (hundreds of tokens) draws its rows thinner, so the map stays about a screen tall; labels
@@ -424,6 +453,9 @@
     const pooling = { mean: t("mean"), max: t("max"), cls: "CLS" }[rec.pooling] || rec.pooling;
     container.append(note(t("Sentence vectors of {model}: {pooling} pooling of last_hidden_state, then the cosine of the two.",
       { model: rec.model, pooling })));
+    if (/(^|[-_/])e5([-_.]|$)/i.test(rec.model)) {
+      container.append(note(t("e5 models give high cosines even to unrelated sentences (their model card: scores lie mostly between 0.7 and 1.0): compare cosines with each other, not with 0.")));
+    }
     return { destroy() { container.replaceChildren(); } };
   }
 
@@ -448,17 +480,30 @@
         { limit: rec.max_length, dropped: count(rec.dropped) }), "sv-warn"));
     }
     const box = el("div"), detail = el("div", { class: "sv-rowdetail", "aria-live": "polite" });
-    container.append(box, detail);
+    // a long text's rows are too thin to point at (on a phone, 2 px): choose the row by its token instead
+    const rowSel = el("select", { class: "sv-rowselect" }, el("option", { value: "" }, t("choose a row")),
+      rec.tokens.map((tok, i) => el("option", { value: String(i) }, `${i}: ${short(tok, 16)}`)));
+    rowSel.addEventListener("change", () => { if (rowSel.value !== "") spec.onSelect(+rowSel.value); });
+    container.append(el("div", { class: "sv-stepper" }, el("label", {}, t("row (the token that looks)"), " ", rowSel)), box, detail);
     let selected = opts.row === undefined || opts.row === null || opts.row >= rec.tokens.length ? null : opts.row;
     function showRow(i) {
       selected = i;
-      const row = rec.weights[i], order = row.map((v, j) => [v, j]).sort((a, b) => b[0] - a[0]).slice(0, 3).map((p) => p[1]);
+      rowSel.value = String(i);
+      const row = rec.weights[i], ranked = row.map((v, j) => [v, j]).sort((a, b) => b[0] - a[0]);
+      const order = ranked.slice(0, 3).map((p) => p[1]);
       const max = Math.max(...row) || 1;
+      const bar = (v, j) => el("li", { class: order.includes(j) ? "sv-top" : "" },
+        el("span", { class: "sv-bar-label" }, `${j} `, visibleNode(rec.tokens[j])),
+        el("span", { class: "sv-bar" }, el("i", { style: `width:${(v / max) * 100}%` })),
+        el("span", { class: "sv-num" }, fixed(v, rec.decimals)));
+      const top = Math.min(10, row.length);
       detail.replaceChildren(el("h4", {}, t("row {i}: where {token} looks", { i, token: visible(rec.tokens[i]) })),
-        el("ol", { class: "sv-bars", start: "0" }, row.map((v, j) => el("li", { class: order.includes(j) ? "sv-top" : "" },
-          el("span", { class: "sv-bar-label" }, visibleNode(rec.tokens[j])),
-          el("span", { class: "sv-bar" }, el("i", { style: `width:${(v / max) * 100}%` })),
-          el("span", { class: "sv-num" }, fixed(v, rec.decimals))))));
+        note(t("The {k} largest weights first:", { k: top })),
+        el("ol", { class: "sv-bars sv-ranked" }, ranked.slice(0, top).map(([v, j]) => bar(v, j))));
+      if (row.length > top) {
+        detail.append(el("details", {}, el("summary", {}, t("All {n} weights, in token order", { n: row.length })),
+          el("ol", { class: "sv-bars sv-scroll", start: "0" }, row.map((v, j) => bar(v, j)))));
+      }
       if (opts.onRow) opts.onRow(i);
       hm.redraw();
     }
@@ -597,6 +642,7 @@
     let s = rec.input_kind === "last_hidden_state" ? t("x_t is last_hidden_state of {model} (the encoder's output).", { model: rec.model })
       : t("x_t comes from the rows of {model}'s input embedding matrix (one row per token id), not from last_hidden_state.", { model: rec.model });
     if (rec.input_pca) s += " " + t("Reduced to {k} numbers by PCA over the whole vocabulary's embedding matrix: x = (e − mean)·V_k.", { k: rec.input_pca });
+    if (rec.quantized === "Q4_0") s += " " + t("This model's weights were stored in 4 bits (blocks of 32 numbers sharing one scale), so many numbers of x_t are multiples of one step, and some are exactly 0.");
     return s;
   }
   function trace(container, rec, opts) {
@@ -666,10 +712,10 @@
     container.append(note(t("L = ‖h_T‖² (the squared norm of the last hidden state)") + ` = ${fixed(b.value, 4)}`));
     container.append(note(t("Weight sharing: every step adds its share to dW_hh; the shares sum to dW_hh (largest difference {e}).",
       { e: sci(b.dW_hh_sum_error || 0, 2) })));
-    container.append(el("table", { class: "sv-table" },
+    container.append(el("div", { class: b.steps.length > 40 ? "sv-scroll" : "" }, el("table", { class: "sv-table" },
       el("tr", {}, el("th", {}, "t"), el("th", {}, t("token")), el("th", {}, "‖∂L/∂h_t‖"), el("th", {}, "‖dW_hh(t)‖")),
       b.steps.map((s) => el("tr", {}, el("td", {}, String(s.t)), el("td", {}, visibleNode(s.token)),
-        el("td", { class: "sv-num" }, sci(s.dh_norm)), el("td", { class: "sv-num" }, sci(s.dW_hh_norm))))));
+        el("td", { class: "sv-num" }, sci(s.dh_norm)), el("td", { class: "sv-num" }, sci(s.dW_hh_norm)))))));
     return { destroy() { container.replaceChildren(); } };
   }
 
@@ -707,9 +753,17 @@
       const Y = (lg) => T + (1 - (lg - lo) / (hi - lo)) * (H - T - B);
       const decades = hi - lo, fit = Math.max(2, Math.floor((H - T - B) / (fs * 1.8)));
       const every = Math.ceil(decades / fit);
+      // labelled decades are counted from 10^0 when it is on the chart (else from the top): 1 is always named,
+      // and the top and bottom gridlines are named too when they are far enough from a labelled neighbour
+      const anchor = lo <= 0 && hi >= 0 ? 0 : hi;
+      const marked = new Set();
+      for (let k = lo; k <= hi; k++) if (((k - anchor) % every + every) % every === 0) marked.add(k);
+      const room = fs * 1.6, far = (k) => [...marked].every((m) => Math.abs(Y(m) - Y(k)) >= room);
+      if (!marked.has(hi) && far(hi)) marked.add(hi);
+      if (!marked.has(lo) && far(lo)) marked.add(lo);
       const yticks = svgEl("g", { class: "sv-yticks" });
       for (let k = lo; k <= hi; k++) {
-        const labelled = (k - lo) % every === 0;
+        const labelled = marked.has(k);
         if (!labelled && decades > 60) continue;
         const y = Y(k);
         yticks.append(svgEl("line", { x1: L, x2: W - R, y1: y, y2: y, stroke: labelled ? "#c4c4c4" : "#e6e6e6", "data-power": k }));

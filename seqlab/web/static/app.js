@@ -24,13 +24,13 @@ function labels() {
     "h-trace": t("5. RNN / LSTM / GRU step by step"), "cell-label": t("cell"), "hidden-label": t("hidden size"),
     "seed-label": t("seed"), "byhand-label": t("by hand (hidden size 2, inputs reduced to 2 numbers)"),
     "ckpt-label": t("trained weights"), trace: t("Trace"),
-    "h-backward": t("Backward: gradients through time (BPTT)"), "gsteps-label": t("steps"),
-    "fbias-label": t("LSTM forget-gate bias"), gradflow: t("Compute"),
+    "h-backward": t("6. Backward: gradients through time (BPTT)"), "gsteps-label": t("steps"),
+    "fbias-label": t("LSTM forget-gate bias"), "fbias-default": t("torch's default (random, near 0)"), gradflow: t("Compute"),
     "h-dw": t("Per-step shares of dW_hh in the trace above (they sum to dW_hh)"),
-    "h-words": t("Word vectors: analogies and neighbours"), "expr-label": t("analogy"), analogy: t("Solve"),
+    "h-words": t("7. Word vectors: analogies and neighbours"), "expr-label": t("analogy"), analogy: t("Solve"),
     "nword-label": t("word"), neighbors: t("Nearest words"),
-    "h-attention": t("Inside the encoder: attention"), "layer-label": t("layer"), "head-label": t("head"), attn: t("Show"),
-    "h-predict": t("Prediction of the trained classifier"),
+    "h-attention": t("8. Inside the encoder: attention"), "layer-label": t("layer"), "head-label": t("head"), attn: t("Show"),
+    "h-predict": t("9. Prediction of the trained classifier"),
     "stage-prev": t("◀ previous stage"), "stage-next": t("next stage ▶"),
     footer: t("seqlab · served by this computer alone: scripts, styles and the font come from this server. API:"),
   };
@@ -49,14 +49,21 @@ function applyLabels() {
 
 // ---------- requests ----------
 class ApiError extends Error {}
+function serverDown(down) {  // one page-level message while the server does not answer, not one per panel
+  $("page-error").textContent = down ? "⚠ " + t("The server did not answer. Is seqlab serve still running?") : "";
+}
 async function api(path, body, attempt = 0) {
   let res;
   try {
     res = await fetch(`${path}?lang=${LANG}`, body === undefined ? {} : {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
   } catch (e) {
-    throw new ApiError(t("The server did not answer. Is seqlab serve still running?"));
+    serverDown(true);
+    const err = new ApiError(t("The server did not answer. Is seqlab serve still running?"));
+    err.network = true;
+    throw err;
   }
+  serverDown(false);
   const data = await res.json().catch(() => null);
   if (res.ok) return data;
   const wait = +res.headers.get("Retry-After") || 0;
@@ -120,12 +127,18 @@ function setBusy(viewIds, on) {
 }
 let ticker = null;
 function busyLine(what) {
-  const started = performance.now();
+  const started = performance.now(), failures = S.failures || 0;
   clearInterval(ticker);
-  const update = () => { $("busy").textContent = t("Working: {what} ({s} s)", { what, s: ((performance.now() - started) / 1000).toFixed(1) }); };
+  const secs = () => ((performance.now() - started) / 1000).toFixed(1);
+  const update = () => { $("busy").textContent = t("Working: {what} ({s} s)", { what, s: secs() }); };
   update();
   ticker = setInterval(update, 250);
-  return () => { clearInterval(ticker); $("busy").textContent = t("Done in {s} s.", { s: ((performance.now() - started) / 1000).toFixed(1) }); };
+  return () => {  // "done" only when nothing failed: a failure is said here too, not only in its panel
+    clearInterval(ticker);
+    $("busy").textContent = (S.failures || 0) === failures ? t("Done in {s} s.", { s: secs() })
+      : $("page-error").textContent ? t("Failed after {s} s: the server did not answer.", { s: secs() })
+        : t("Finished in {s} s with errors: see the panels marked ⚠.", { s: secs() });
+  };
 }
 // one request for one view: busy while it runs, its result only if the inputs are still those it was asked for
 const PENDING = {};  // first view -> { inputs, promise } of the request in flight
@@ -145,7 +158,9 @@ async function runTask(viewIds, inputs, request, render) {
     render(record);
   } catch (e) {
     if (inputs && inputs !== currentInputs(inputs.kind)) return;
-    viewIds.forEach((v) => fail(v, e));
+    S.failures = (S.failures || 0) + 1;
+    if (e.network) viewIds.forEach((v) => clear(v, t("Not computed: the server did not answer (see the message at the top).")));
+    else viewIds.forEach((v) => fail(v, e));
   } finally {
     setBusy(viewIds, false);
   }
@@ -170,8 +185,10 @@ function currentInputs(kind) {
   return IN[kind];
 }
 function codepoints(s) { return Array.from(s).length; }
+const count = V.format.count;
 // at least one character that shows: not only spaces, zero-width or other invisible characters (as the API checks)
 const SHOWS = /[^\s\p{C}\p{Z}\u115F\u1160\u3164\uFFA0\u2800]/u;  // Hangul fillers are letters that draw nothing
+function visibleIn(text) { return SHOWS.test(text); }
 function validText() {
   const text = $("text").value;
   if (!SHOWS.test(text)) {
@@ -184,9 +201,9 @@ function validText() {
 }
 function intIn(id, lo, hi, what) {
   const raw = $(id).value.trim(), v = Number(raw);
-  if (raw === "" || !Number.isInteger(v) || v < lo || v > hi) {
-    const got = raw === "" ? t("nothing") : raw;
-    throw new ApiError(t("{what}: expected a whole number from {lo} to {hi}, got {got}", { what, lo, hi, got }));
+  if (raw === "") throw new ApiError(t("{what} is empty: type a whole number from {lo} to {hi}.", { what, lo, hi: count(hi) }));
+  if (!Number.isInteger(v) || v < lo || v > hi) {
+    throw new ApiError(t("{what}: expected a whole number from {lo} to {hi}, got {got}", { what, lo, hi: count(hi), got: raw }));
   }
   return v;
 }
@@ -204,9 +221,26 @@ function capText() {
   updateCounter();
 }
 const TEXT_VIEWS = ["v-normalize", "v-tokens", "v-compare", "v-ids", "v-vectors", "v-sim", "v-trace", "v-backward", "v-attention", "v-predict"];
+const VECTOR_VIEWS = ["v-vectors", "v-sim", "v-trace", "v-backward", "v-attention"];  // they need a transformer
+const MODEL_VIEWS = ["v-tokens", "v-ids", ...VECTOR_VIEWS];  // normalization, the comparison and the prediction do not use it
 function staleAll(reason) {
   for (const v of TEXT_VIEWS) if (shown(v)) clear(v, reason);
   S.attentionRow = null;  // a row of the old text means nothing in the new one
+  $("busy").textContent = "";  // "Done in …" was about the old inputs
+}
+function hasVectors() { return !!(S.models[$("model").value] || {}).vectors; }
+function vectorControls() {  // a model without vectors has no trace, attention or cosine: their controls rest
+  for (const id of ["layer", "head", "attn", "sim", "trace"]) $(id).disabled = !hasVectors();
+}
+function modelChanged() {
+  const model = $("model").value, vectors = S.models[model].vectors;
+  for (const v of MODEL_VIEWS) {
+    if (!vectors && VECTOR_VIEWS.includes(v)) clear(v, v === "v-backward" || v === "v-sim" ? "" : noVectorsReason(model));
+    else clear(v, t("The model changed to {model}: press Run.", { model }));
+  }
+  vectorControls();
+  S.attentionRow = null;
+  $("busy").textContent = "";
 }
 function noVectorsReason(model) {
   return t("{model} has no vectors: choose a transformer model (e5-small or minilm) to see this stage.", { model });
@@ -251,7 +285,7 @@ async function runTrace() {
     show("v-trace", "trace", r, inputs);
     show("v-backward", "backward", r, inputs);
   });
-  $("trace").disabled = false;
+  $("trace").disabled = !hasVectors();
   if (done) done();
 }
 async function runGradflow() {
@@ -260,8 +294,7 @@ async function runGradflow() {
   try {
     body = { steps: intIn("gsteps", 2, 300, t("steps")), hidden: 64 };
   } catch (e) { fail("v-gradflow", e); return; }
-  const fb = +$("fbias").value;
-  if (fb > 0) body.forget_bias = fb;
+  if ($("fbias").value !== "") body.forget_bias = +$("fbias").value;  // "": torch's default init
   $("gradflow").disabled = true;  // independent of the text: only its own settings must still hold
   await task(["v-gradflow"], inputs, () => api("/api/gradflow", body), (r) => show("v-gradflow", "gradflow", r, inputs));
   $("gradflow").disabled = false;
@@ -295,24 +328,38 @@ async function runAttention() {
     keepInputs();
     show("v-attention", "attention", r, inputs, { row: S.attentionRow, onRow: (i) => { S.attentionRow = i; } });
   });
-  $("attn").disabled = false;
+  $("attn").disabled = !hasVectors();
   if (done) done();
 }
 async function runSimilarity() {
   if (!validText()) return;
-  if (!$("second").value.trim()) { fail("v-sim", new ApiError(t("The second sentence is empty: type one to compare with."))); return; }
+  if (!visibleIn($("second").value)) {
+    fail("v-sim", new ApiError(t("The second sentence is empty: type one to compare with.")));
+    $("second").focus();
+    return;
+  }
   if (!S.models[$("model").value].vectors) { clear("v-sim", noVectorsReason($("model").value)); return; }
   const inputs = currentInputs("sim");
   $("sim").disabled = true;
   await task(["v-sim"], inputs, () => api("/api/similarity", { a: $("text").value, b: $("second").value, model: $("model").value }),
     (r) => show("v-sim", "similarity", r, inputs));
-  $("sim").disabled = false;
+  $("sim").disabled = !hasVectors();
 }
 async function runWords(kind) {
   const value = (kind === "analogy" ? $("expr").value : $("nword").value).trim();  // "영화 " is 영화
   if (!value.trim()) { fail("v-words", new ApiError(t("Type a word first."))); return; }
-  await task(["v-words"], null, () => api(kind === "analogy" ? "/api/analogy" : "/api/neighbors",
-    kind === "analogy" ? { expression: value, k: 10 } : { word: value, k: 10 }), (r) => show("v-words", "words", r, null));
+  if (S.wordsBusy) return;  // one request at a time: the buttons are disabled meanwhile
+  S.wordsBusy = true;
+  $("analogy").disabled = $("neighbors").disabled = true;
+  const done = busyLine(kind === "analogy" ? t("analogy") : t("nearest words"));
+  try {
+    await task(["v-words"], null, () => api(kind === "analogy" ? "/api/analogy" : "/api/neighbors",
+      kind === "analogy" ? { expression: value, k: 10 } : { word: value, k: 10 }), (r) => show("v-words", "words", r, null));
+  } finally {
+    S.wordsBusy = false;
+    $("analogy").disabled = $("neighbors").disabled = !S.wordsReady;
+    done();
+  }
 }
 async function runPredict() {
   const inputs = currentInputs("text");
@@ -355,9 +402,15 @@ async function pollWordVectors() {
   let status;
   try { status = await api("/api/wordvectors"); } catch (e) { $("warm-text").textContent = "⚠ " + e.message; setTimeout(pollWordVectors, 5000); return; }
   const ready = status.state === "ready";
-  $("analogy").disabled = $("neighbors").disabled = !ready;
+  S.wordsReady = ready;
+  $("analogy").disabled = $("neighbors").disabled = !ready || !!S.wordsBusy;
   $("p-words").setAttribute("aria-busy", ready ? "false" : "true");
-  if (ready) { $("warmup").hidden = true; return; }
+  if (ready) {  // say whose vectors answer: the model chosen above does not apply to this panel
+    $("warmup").hidden = true;
+    $("words-source").textContent = t("Vectors: {source}, {n} words (the model chosen above does not apply here).",
+      { source: t("{name} word vectors", { name: status.source || "" }), n: count(status.words || status.total || 0) });
+    return;
+  }
   if (status.state === "failed") {  // nothing is coming: the panel is no longer busy, and says why
     $("p-words").setAttribute("aria-busy", "false");
     $("warmup").hidden = false;
@@ -369,10 +422,10 @@ async function pollWordVectors() {
   if (status.total) { bar.max = status.total; bar.value = status.done; } else bar.removeAttribute("value");
   const counts = { done: (status.done || 0).toLocaleString("en-US"), total: (status.total || 0).toLocaleString("en-US") };
   $("warm-text").textContent = status.total && status.eta_s !== null && status.done < status.total && status.eta_s >= 1
-    ? t("Building the word vectors: {done} of {total} words, about {eta} s left. This panel opens when they are ready.",
+    ? t("Building the word vectors: {done} of {total} read, about {eta} s left. This panel opens when they are ready.",
       { ...counts, eta: Math.ceil(status.eta_s) })
-    : status.total && status.done >= status.total  // every word is in: the last steps (saving) have no count
-      ? t("Building the word vectors: all {total} words are in; saving them. This panel opens in a moment.", counts)
+    : status.total && status.done >= status.total  // everything is read: the last steps (saving) have no count
+      ? t("Building the word vectors: everything is read; saving them. This panel opens in a moment.")
       : t("Building the word vectors (the first start takes a while). This panel opens when they are ready.");
   setTimeout(pollWordVectors, 1500);
 }
@@ -383,15 +436,27 @@ function panelRecords(panelId) {
 }
 function refreshExport(panelId) {
   const h2 = $(panelId).querySelector("h2");
-  let span = h2.querySelector(".export");
+  let span = $(panelId).querySelector(":scope > .export");
   const parts = panelRecords(panelId);
   if (!parts.length) { if (span) span.remove(); return; }
-  if (!span) {
-    span = V.el("span", { class: "export" },
+  if (!span) {  // beside the heading, not in it: a screen reader reads the heading alone
+    span = V.el("div", { class: "export" },
       V.el("a", { href: "#", onclick: (e) => { e.preventDefault(); exportJson(panelId); } }, "JSON"),
       V.el("a", { href: "#", onclick: (e) => { e.preventDefault(); exportHtml(panelId); } }, t("HTML snapshot")));
-    h2.append(span);
+    h2.after(span);
   }
+}
+const INPUT_NAMES = () => ({ text: t("text"), model: t("model"), form: t("form"), second: t("second sentence"), cell: t("cell"),
+  hidden: t("hidden size"), seed: t("seed"), byhand: t("by hand (hidden size 2, inputs reduced to 2 numbers)"),
+  ckpt: t("trained weights"), layer: t("layer"), head: t("head"), steps: t("steps"), fbias: t("LSTM forget-gate bias") });
+function panelInputs(panelId) {  // what the panel's results were computed from, as the reader set it
+  const out = {};
+  for (const p of panelRecords(panelId)) if (p.inputs) Object.assign(out, JSON.parse(p.inputs.key));
+  if (out.byhand) out.hidden = 2;
+  if (out.head === "mean") out.head = t("mean over heads");
+  if ("fbias" in out && !+out.fbias) out.fbias = t("torch's default (random, near 0)");
+  for (const k of ["byhand", "ckpt"]) if (k in out) out[k] = out[k] ? t("yes") : t("no");
+  return out;
 }
 function download(name, text, type) {
   const a = document.createElement("a");
@@ -401,17 +466,20 @@ function download(name, text, type) {
 }
 function exportJson(panelId) {
   const parts = panelRecords(panelId);
-  const out = Object.fromEntries(parts.map((p) => [p.view, p.record]));
+  const out = { inputs: panelInputs(panelId), ...Object.fromEntries(parts.map((p) => [p.view, p.record])) };
   download(`seqlab-${panelId.slice(2)}.json`, JSON.stringify(out, null, 2), "application/json");
 }
 async function snapshotHtml(panelId) {
   const parts = panelRecords(panelId).map((p) => ({ view: p.view, record: p.record, options: { ...p.chosen } }));
   const [css, js] = await Promise.all(["/static/views.css", "/static/views.js"].map((u) => fetch(u).then((r) => r.text())));
   const json = (v) => JSON.stringify(v).replace(/</g, "\\u003c");
-  const title = $(panelId).querySelector("h2").firstChild.textContent;
+  const title = $(panelId).querySelector("h2").textContent;
   const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
+  const names = INPUT_NAMES(), given = panelInputs(panelId);
+  const inputs = Object.keys(given).length ? `<dl class="sv-pairs">` + Object.entries(given).map(([k, v]) =>
+    `<dt>${esc(names[k] || k)}</dt><dd>${esc(V.visible(v))}</dd>`).join("") + "</dl>" : "";
   return `<!doctype html><html lang="${LANG}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>seqlab · ${esc(title)}</title><style>${css}</style></head><body class="seqlab-export"><h1>${esc(title)}</h1>` +
+    `<title>seqlab · ${esc(title)}</title><style>${css}</style></head><body class="seqlab-export"><h1>${esc(title)}</h1>${inputs}` +
     parts.map((p, i) => `<div id="seqlab-part-${i}"></div>`).join("") +
     `<script>${js.replace(/<\/script/gi, "<\\/script")}</script><script>SeqlabViews.setMessages(${json(INFO)});` +
     `${json(parts)}.forEach(function (p, i) { SeqlabViews.render(document.getElementById("seqlab-part-" + i), p.view, p.record, p.options); });</script></body></html>`;
@@ -489,8 +557,8 @@ async function init() {
   $("text").value = info.sample;
   $("second").value = info.second;
   restoreInputs();
+  vectorControls();
   capText();
-  $("fbval").textContent = +$("fbias").value ? $("fbias").value : t("default");
   $("ckpt-row").hidden = !info.checkpoint;
   $("p-predict").hidden = !info.checkpoint;
   if (!$("layer").options.length) fillLayers(...layersOf($("model").value));  // restoreInputs may have filled them
@@ -505,7 +573,7 @@ async function init() {
   });
   $("model").addEventListener("change", () => {
     fillLayers(...layersOf($("model").value));  // the layers and heads of this model, once known
-    staleAll(t("The model changed to {model}: press Run.", { model: $("model").value }));
+    modelChanged();
   });
   $("form").addEventListener("change", () => { if (S.records["v-normalize"] || $("text").value.trim()) runNormalize(); });
   for (const id of ["cell", "hidden", "seed", "byhand", "useckpt"]) {
@@ -513,15 +581,17 @@ async function init() {
   }
   $("second").addEventListener("input", () => { if (shown("v-sim")) clear("v-sim", t("The sentences changed: press the button to compute the cosine again.")); });
   $("trace").addEventListener("click", () => { if (validText()) { if (!S.models[$("model").value].vectors) clear("v-trace", noVectorsReason($("model").value)); else runTrace(); } });
-  const byHand = () => { $("hidden").disabled = $("byhand").checked; };  // by hand: hidden size 2, the field says so
+  const byHand = () => {  // by hand: hidden size 2, and the field shows it; unticked, the reader's own value is back
+    const on = $("byhand").checked;
+    if (on && !$("hidden").disabled) { S.ownHidden = $("hidden").value; $("hidden").value = "2"; }
+    if (!on && $("hidden").disabled && S.ownHidden !== undefined) $("hidden").value = S.ownHidden;
+    $("hidden").disabled = on;
+  };
   $("byhand").addEventListener("change", byHand);
   byHand();
   $("gradflow").addEventListener("click", runGradflow);
   $("gsteps").addEventListener("input", () => { if (shown("v-gradflow")) clear("v-gradflow", t("The settings changed: press Compute.")); });
-  $("fbias").addEventListener("input", () => {
-    $("fbval").textContent = +$("fbias").value ? $("fbias").value : t("default");
-    if (shown("v-gradflow")) clear("v-gradflow", t("The settings changed: press Compute."));
-  });
+  $("fbias").addEventListener("change", () => { if (shown("v-gradflow")) clear("v-gradflow", t("The settings changed: press Compute.")); });
   $("attn").addEventListener("click", runAttention);
   $("layer").addEventListener("change", () => { if (S.records["v-attention"] || IN.attention) runAttention(); });
   $("head").addEventListener("change", () => { if (S.records["v-attention"] || IN.attention) runAttention(); });
@@ -535,6 +605,15 @@ async function init() {
     if (!document.body.classList.contains("present") || ev.target.closest("input, textarea, select, canvas, .sv-chips")) return;
     if (ev.key === "PageDown" || ev.key === "ArrowRight") { ev.preventDefault(); showStage(S.stage + 1); }
     if (ev.key === "PageUp" || ev.key === "ArrowLeft") { ev.preventDefault(); showStage(S.stage - 1); }
+  });
+  for (const [field, button] of [["expr", "analogy"], ["nword", "neighbors"], ["second", "sim"], ["hidden", "trace"],
+    ["seed", "trace"], ["gsteps", "gradflow"]]) {
+    $(field).addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && !ev.isComposing && !$(button).disabled) { ev.preventDefault(); $(button).click(); }
+    });
+  }
+  $("text").addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && !ev.isComposing) { ev.preventDefault(); runAll(); }
   });
   $("analogy").disabled = $("neighbors").disabled = true;
   pollWordVectors();
