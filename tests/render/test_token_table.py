@@ -23,3 +23,24 @@ def test_the_hint_names_a_max_rows_the_option_accepts():
     assert f"50 of {n} rows shown" in shown and "--json" in shown and "--max-rows" not in shown
     shown = _shown("가" * 60, 50)
     assert "50 of 60 rows shown" in shown and "--max-rows 60" in shown
+
+
+def test_an_unknown_token_is_explained_for_what_a_token_is():
+    """The whitespace tokenizer's [UNK] said "the model has no piece for" a whole word, as if it were a subword model."""
+    from seqlab.render.tokens import unk_lines
+
+    record = load_tokenizer("whitespace").encode("뷁뷁뷁 영화")
+    (line,) = unk_lines(record)
+    assert record.unit == "word" and "the word '뷁뷁뷁' is not in the vocabulary" in line and "piece" not in line
+    assert load_tokenizer("char").encode("가").unit == "character" and load_tokenizer("kiwi").encode("가").unit == "morpheme"
+    assert load_tokenizer("e5-small").encode("가").unit == "piece"
+
+
+def test_the_integer_encoding_example_is_a_known_token():
+    """Stage 3 showed "안녕하세요, → 1" without saying that 1 is the [UNK] id."""
+    from seqlab.render.explain import example_token
+
+    record = load_tokenizer("whitespace").encode("뷁뷁뷁 영화")
+    assert record.tokens[example_token(record)] == "영화"
+    alone = load_tokenizer("whitespace").encode("뷁뷁뷁")
+    assert example_token(alone) == 0 and alone.unk[0].index == 0
