@@ -95,6 +95,17 @@ def unk_lines(record: TokenRecord) -> list[str]:
                        start=u.start, end=u.end) for u in record.unk]
 
 
+def uncovered_line(record: TokenRecord) -> str | None:
+    """The characters no token covers (the model's normalizer removed them), or None."""
+    gone = record.uncovered
+    if not gone:
+        return None
+    shown = ", ".join(_("{char} (character {i})").format(char=visible(c), i=i) for i, c in gone[:10])
+    more = _(" and {k} more").format(k=len(gone) - 10) if len(gone) > 10 else ""
+    return _("{model} removed {k} characters before tokenizing, so no token holds them: {chars}").format(
+        model=record.model, k=len(gone), chars=shown + more)
+
+
 def truncation_line(record: TokenRecord) -> str | None:
     if not record.dropped:
         return None
@@ -113,6 +124,9 @@ def render_tokens(record: TokenRecord, console, max_rows: int = 200) -> None:
         console.print(hint.format(shown=max_rows, n=len(record)), highlight=False)
     for line in unk_lines(record):
         console.print(f"[red]{escape(line)}[/]", highlight=False)
+    gone = uncovered_line(record)
+    if gone:
+        console.print(f"[yellow]{escape(gone)}[/]", highlight=False)
     note = truncation_line(record)
     if note:
         console.print(f"[yellow]{escape(note)}[/]")

@@ -59,10 +59,27 @@ class TokenRecord(Displayable):
     def __len__(self) -> int:
         return len(self.tokens)
 
+    @property
+    def uncovered(self) -> list[tuple[int, str]]:
+        """``(index, character)`` of each character no token covers, spaces aside: the model's normalizer removed it.
+
+        A truncated record counts only up to its last token (what truncation cut is ``dropped``).
+
+        >>> from seqlab import tokenize
+        >>> tokenize("abc\u202edef 한글", model="minilm").uncovered
+        [(3, '\u202e')]
+        """
+        covered = bytearray(len(self.text))
+        for start, end in self.offsets:
+            covered[start:end] = b"\x01" * (end - start)
+        last = max((end for _start, end in self.offsets), default=0) if self.dropped else len(self.text)
+        return [(i, c) for i, c in enumerate(self.text[:last]) if not covered[i] and not c.isspace()]
+
     def to_dict(self) -> dict:
         """A JSON-ready dict (the ``seqlab tokenize --json`` contract)."""
         out = asdict(self)
         out["offsets"] = [list(o) for o in self.offsets]
+        out["uncovered"] = [{"index": i, "char": c} for i, c in self.uncovered]
         out["unk"] = [{"index": u.index, "chars": u.chars, "start": u.start, "end": u.end} for u in self.unk]
         for key in ("token_type_ids", "tags", "model_normalized", "max_length"):
             if out[key] is None:

@@ -87,3 +87,12 @@ def test_a_long_token_table_says_how_to_see_every_row(cli):
     assert f"--max-rows {n}" in out
     code, out, _ = cli("tokenize", text, "--max-rows", str(n))
     assert "more" not in out and "rows shown" not in out and out.count("▁가") == 150
+
+
+def test_characters_a_model_removes_are_said(cli):
+    """minilm's normalizer drops U+202E: the token table showed abc, ##de, ##f with no word of the lost character."""
+    code, out, _ = cli("tokenize", "-m", "minilm", "abc\u202edef 한글")
+    assert code == 0 and "minilm removed 1 characters before tokenizing" in " ".join(out.split()) and "\\u202e" in out
+    record = json.loads(cli("tokenize", "-m", "minilm", "abc\u202edef", "--json")[1])
+    assert record["uncovered"] == [{"index": 3, "char": "\u202e"}]
+    assert json.loads(cli("tokenize", "abc def", "--json")[1])["uncovered"] == []

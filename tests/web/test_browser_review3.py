@@ -233,3 +233,14 @@ def test_control_characters_are_named(client):
     """A line feed was listed as "\\n U+000A" with no name: Unicode gives control characters none, only aliases."""
     answer = client.post("/api/normalize", json={"text": "가\n나\u202e"}).json()
     assert [c["name"] for c in answer["invisible"]] == ["LINE FEED", "RIGHT-TO-LEFT OVERRIDE"]
+
+
+def test_characters_a_tokenizer_removes_are_said_in_the_comparison(open_page):
+    """minilm silently dropped U+202E in the side-by-side comparison: abc ##de ##f, with no mark of the lost character."""
+    page = open_page()
+    page.fill("#text", "abc\u202edef 한글")
+    page.click("#run")
+    idle(page)
+    rows = page.locator("#v-compare .sv-compare-row")
+    minilm = next(i for i in range(rows.count()) if rows.nth(i).locator("h4").inner_text().startswith("minilm"))
+    assert "removed 1 characters" in rows.nth(minilm).inner_text() and "\\u202e" in rows.nth(minilm).inner_text()

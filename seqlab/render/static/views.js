@@ -188,6 +188,14 @@
     list.append(...chips);
     return { list, chips };
   }
+  // characters no token holds: the model's normalizer removed them (minilm drops U+202E); said, not silent
+  function uncoveredNote(rec) {
+    const gone = rec.uncovered || [];
+    if (!gone.length) return null;
+    return el("p", { class: "sv-note sv-warn" }, t("{model} removed {k} characters before tokenizing, so no token holds them:",
+      { model: rec.model, k: count(gone.length) }), " ", ...gone.slice(0, 10).flatMap((g) => [visibleNode(g.char, "code"), " "]),
+      gone.length > 10 ? "…" : "");
+  }
   function tokens(container, rec, opts) {
     opts = opts || {};
     container.replaceChildren();
@@ -219,6 +227,8 @@
       container.append(note(t("The text has {total} tokens, but {model} reads at most {limit}: the last {dropped} are dropped before the vectors (marked above).",
         { total: count(rec.tokens.length), model: rec.model, limit: count(rec.window.max_length), dropped: count(cut) }), "sv-warn"));
     }
+    const gone = uncoveredNote(rec);
+    if (gone) container.append(gone);
     const markers = [];
     if (rec.tokens.some((tok) => tok.startsWith("▁"))) markers.push(t("▁ marks a token that starts a word (SentencePiece); a lone ▁ is the space before a piece that has no word-start form."));
     if (rec.tokens.some((tok) => tok.startsWith("##"))) markers.push(t("## marks a piece that continues the word before it (WordPiece)."));
@@ -279,7 +289,7 @@
       table.append(el("div", { class: "sv-compare-row" },
         el("h4", {}, row.model, " ", el("span", { class: "sv-muted" },
           t("{n} tokens without special tokens · {k} [UNK] · {f} tokens per word", { n: row.summary.tokens, k: row.summary.unk,
-            f: fixed(row.summary.fertility, 2) }))), chips.list));
+            f: fixed(row.summary.fertility, 2) }))), chips.list, uncoveredNote(row)));
     });
     const readout = el("p", { class: "sv-readout", "aria-live": "polite" });
     container.append(table, readout);
