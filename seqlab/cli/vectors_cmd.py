@@ -20,7 +20,6 @@ from seqlab.cli.options import (
     markdown_opt,
     model_opt,
     one_of,
-    prefix_opt,
     prefix_text,
     require_text,
     unused,
@@ -46,7 +45,8 @@ def register(app: typer.Typer) -> None:
         normalize: bool = typer.Option(True, "--normalize/--no-normalize", help=_("L2-normalize the pooled vector.")),
         layers: bool = typer.Option(False, "--layers", help=_("Return the hidden states of every layer.")),
         full: bool = typer.Option(False, "--full", help=_("JSON: include every number of last_hidden_state.")),
-        prefix: str = prefix_opt(),
+        prefix: str = typer.Option(None, "--prefix", help=_("e5 input prefix: query, passage or none (default: none; "
+                                                            "for the corpus job, passage).")),
         preview: int = typer.Option(None, "--preview", help=_("Numbers shown per token vector, 1 to 1024 (default: 6).")),
         words: str = typer.Option(None, "--words", help=_("Also aggregate pieces into words: first, mean or last.")),
         morphemes: str = typer.Option(None, "--morphemes", help=_("Also aggregate pieces into Kiwi morphemes: "
@@ -81,7 +81,7 @@ def register(app: typer.Typer) -> None:
         in_range("--workers", workers, 1, 256)
         in_range("--batch-size", batch_size, 1, 4096)
         in_range("--shard-size", shard_size, 100, 1_000_000)
-        prefix_value = prefix_text(prefix, model)
+        prefix_value = prefix_text(prefix or "none", model)
         # options the chosen mode would not use are refused, not ignored
         if out is None:
             unused({"--engine": engine, "--workers": workers, "--precision": precision, "--shard-size": shard_size},
@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
             unused({"--workers": workers}, "--engine " + (engine or "local"), _("Add --engine ray."))
         if out is not None:
             return _corpus_job(file, texts, out, model, pool or "mean", normalize, prefix, precision or "fp32",
-                               batch_size, shard_size or 10_000, engine or "local", workers, device, json_out)
+                               batch_size, shard_size or 10_000, engine or "local", workers, device, json_out, errors)
         long, preview = long or "truncate", preview or 6
         from seqlab.render.console import console, json_line
         from seqlab.render.vectors import embedding_markdown, groups_table, render_embedding
@@ -176,7 +176,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, batch_size, shard_size, engine,
-                workers, device, json_out):
+                workers, device, json_out, errors):
     from seqlab.render.console import console, json_line
     from seqlab.render.progress import counting_bar
     from seqlab.render.vectors import corpus_summary
@@ -186,11 +186,13 @@ def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, 
         raise UsageError(_("the corpus job needs -f FILE (one text per line) together with --out DIR"))
     if str(file) == "-":
         raise UsageError(_("the corpus job needs a real file (it resumes by seeking in it), not stdin"))
-    config = CorpusJobConfig(model=model or "e5-small", prefix=None if prefix == "none" else prefix_text(prefix, model),
+    # no --prefix: the model's passage prefix; an explicit one (none included) is used as given
+    config = CorpusJobConfig(model=model or "e5-small", prefix=None if prefix is None else prefix_text(prefix, model),
                              pooling=pooling, normalize=normalize, precision=precision, batch_size=batch_size,
                              shard_size=shard_size)
     with counting_bar(_("embedding {name}").format(name=file.name), _("lines")) as report:
-        result = embed_corpus(file, out, config, engine=engine, workers=workers, device=device, progress=report)
+        result = embed_corpus(file, out, config, engine=engine, workers=workers, device=device, progress=report,
+                              errors=errors)
     if json_out:
         print(json_line(result.to_dict()))
     else:

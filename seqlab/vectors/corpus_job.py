@@ -90,7 +90,7 @@ ShardEmbedder = Callable[[list[list[str]]], list[np.ndarray]]
 
 def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | None = None,
                  engine: str = "local", workers: int | None = None, device: str = "auto",
-                 progress: Callable[[int, int], None] | None = None) -> CorpusResult:
+                 progress: Callable[[int, int], None] | None = None, errors: str = "replace") -> CorpusResult:
     """Run (or resume) the corpus job.
 
     Args:
@@ -101,12 +101,22 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
         workers: Ray workers (default: every CPU).
         progress: ``progress(lines done, lines in the file)`` before the first shard (a resumed job
             starts above 0) and after every shard.
+        errors: ``replace`` embeds a line that is not valid UTF-8 with U+FFFD and lists it in the manifest;
+            ``strict`` reads the whole file first and stops at the first such line, before anything is written.
     """
     config = config or CorpusJobConfig()
     from seqlab.vectors.encoder import default_prefix, load_encoder
 
     source, out = Path(source), Path(out)
     _check_paths(source, out)
+    if errors == "strict":  # one pass over the bytes (seconds for millions of lines): stop before any shard
+        from seqlab.text.reading import iter_lines
+
+        for _line in iter_lines(source, "strict"):
+            pass
+    elif errors != "replace":
+        raise InputError(_("unknown errors mode {errors!r}").format(errors=errors),
+                         _("Use --errors strict or --errors replace."))
     if engine not in ("local", "ray"):
         raise InputError(_("unknown engine {engine!r}").format(engine=engine), _("Use --engine local or --engine ray."))
     started = time.perf_counter()

@@ -91,6 +91,19 @@ def test_the_corpus_manifest_has_one_prefix(tmp_path, cli):
     assert "prefix" not in manifest and manifest["config"]["prefix"] == ""
     assert cli("embed", "-f", str(corpus), "--out", str(tmp_path / "v2"))[0] == 0
     assert json.loads((tmp_path / "v2" / "manifest.json").read_text())["config"]["prefix"] == "passage: "
+    # an explicit --prefix none was taken for the default and became "passage: "
+    assert cli("embed", "-f", str(corpus), "--out", str(tmp_path / "v3"), "--prefix", "none")[0] == 0
+    assert json.loads((tmp_path / "v3" / "manifest.json").read_text())["config"]["prefix"] == ""
+
+
+def test_the_corpus_job_honours_errors_strict(tmp_path, cli):
+    """--errors strict (the default, as help says) embedded a whole CP949 file as U+FFFD garbage, exit 0."""
+    corpus = tmp_path / "cp949.txt"
+    corpus.write_bytes("영화가 좋다\n재미없다\n".encode("cp949"))
+    code, _out, err = cli("embed", "-f", str(corpus), "--out", str(tmp_path / "v"))
+    assert code == 1 and "line 1 is not valid UTF-8" in err and "iconv" in err and not (tmp_path / "v").exists()
+    assert cli("embed", "-f", str(corpus), "--out", str(tmp_path / "v"), "--errors", "replace")[0] == 0
+    assert json.loads((tmp_path / "v" / "manifest.json").read_text())["bad_line_count"] == 2
 
 
 def test_evaluate_says_how_many_rows_it_skipped(tmp_path, cli, nsmc_rows):

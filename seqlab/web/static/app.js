@@ -407,8 +407,9 @@ async function pollWordVectors() {
   $("p-words").setAttribute("aria-busy", ready ? "false" : "true");
   if (ready) {  // say whose vectors answer: the model chosen above does not apply to this panel
     $("warmup").hidden = true;
+    const source = t("{name} word vectors", { name: status.source || "" });
     $("words-source").textContent = t("Vectors: {source}, {n} words (the model chosen above does not apply here).",
-      { source: t("{name} word vectors", { name: status.source || "" }), n: count(status.words || status.total || 0) });
+      { source, n: count(status.words || status.total || 0) });
     return;
   }
   if (status.state === "failed") {  // nothing is coming: the panel is no longer busy, and says why
