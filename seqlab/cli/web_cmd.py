@@ -32,10 +32,7 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         in_range("--port", port, 1, 65535)
         in_range("--timeout", timeout, 1, 600)
-        if checkpoint is not None and not (checkpoint / "config.json").exists():  # a path, like predict's RUN_DIR: 1
-            raise InputError(_("--checkpoint {path} is not a seqlab run directory (no config.json)").format(
-                path=checkpoint))
-        if checkpoint is not None:
+        if checkpoint is not None:  # a path, like predict's RUN_DIR: 1, with the same words (a comparison's runs named)
             from seqlab.training.rundir import RunDir
 
             RunDir(checkpoint).finished("classify")  # a forecast or seq2seq run is named now, not at /api/predict

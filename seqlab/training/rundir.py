@@ -74,10 +74,15 @@ class RunDir:
         path = self.path / name
         try:
             return json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             if not self.path.is_dir():
                 raise InputError(_("{path} is not a directory").format(path=self.path),
                                  _("Give the --out folder of seqlab train.")) from None
+            runs = sorted(p for p in self.path.iterdir() if (p / CONFIG).is_file()) if name == CONFIG else []
+            if runs:  # the --out of `seqlab train --model a,b`: one run per model inside
+                raise InputError(_("{path} holds a comparison of {k} runs, one per model: {models}").format(
+                    path=self.path, k=len(runs), models=", ".join(p.name for p in runs)),
+                    _("Give one of them: {paths}").format(paths=", ".join(str(p) for p in runs))) from None
             raise InputError(_("{path} is not a seqlab run directory (no {name})").format(path=self.path, name=name),
                              _("Give the --out folder of seqlab train.")) from None
         except (OSError, ValueError) as exc:
