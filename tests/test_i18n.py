@@ -220,6 +220,14 @@ def test_word_vector_sources_are_named_in_korean():
         assert "Kiwi 단어 벡터" in str(error) and "word vectors" not in str(error)
 
 
+def test_glossary_json_keys_are_english_in_every_language(cli):
+    """glossary --json keys changed with --lang (오프셋 for offsets), unlike every other --json output."""
+    en = json.loads(cli("--lang", "en", "glossary", "--json")[1])
+    ko = json.loads(cli("--lang", "ko", "glossary", "--json")[1])
+    assert list(en) == list(ko) and "offsets" in ko and ko["offsets"]["term"] == "오프셋"
+    assert en["offsets"]["term"] == "offsets" and ko["offsets"]["definition"] != en["offsets"]["definition"]
+
+
 def test_glossary_finds_a_term_by_its_english_name_in_korean(cli):
     """--json output uses English keys (fertility, offsets): `glossary fertility` under --lang ko found nothing."""
     code, out, _err = cli("--lang", "ko", "glossary", "fertility")

@@ -55,11 +55,11 @@ def register(app: typer.Typer) -> None:
                  json_out: bool = json_opt(), lang: str = lang_opt()):
         from seqlab.errors import InputError
         from seqlab.render.console import console, json_document
-        from seqlab.render.glossary import matching, render_glossary
+        from seqlab.render.glossary import glossary_records, render_glossary
 
         check_lang(lang)
-        if json_out:
-            found = matching(term)
+        if json_out:  # English keys in every language, like every other --json
+            found = glossary_records(term)
             if not found:
                 raise InputError(_("no term matches {term!r}").format(term=term),
                                  _("Run seqlab glossary to see every term."))

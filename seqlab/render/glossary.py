@@ -52,6 +52,15 @@ def matching(term: str | None = None) -> dict[str, str]:
             if term is None or term.lower() in k.lower() or term.lower() in _(k).lower()}
 
 
+def glossary_records(term: str | None = None) -> dict[str, dict[str, str]]:
+    """``glossary --json``: ``{English term: {"term": as the interface names it, "definition": …}}``, the web page's shape.
+
+    The keys are the same in every interface language, so a script can read ``d["offsets"]`` anywhere.
+    """
+    return {k: {"term": _(k), "definition": v} for k, v in _entries().items()
+            if term is None or term.lower() in k.lower() or term.lower() in _(k).lower()}
+
+
 def glossary_table(term: str | None = None) -> Table:
     """The glossary, or the entries matching ``term``."""
     entries = matching(term)
