@@ -130,9 +130,13 @@ def register(app: typer.Typer) -> None:
         in_range("--max-length", max_length, 1, 4096)
         in_range("--checkpoint-every", checkpoint_every, 1)
         in_range("--seed", seed, 0, 2**32 - 1)
-        if resume and not (out / "state").is_dir():
-            raise UsageError(_("--resume: {out} holds no checkpoint to continue from").format(out=out),
-                             _("Start without --resume, or give the --out folder of an earlier run."))
+        if resume:  # the run's own checkpoint, an ensemble member's, or one model's of a comparison (or a finished one)
+            from seqlab.training.checkpoint import anything_resumable
+            from seqlab.training.runs import finished_summary
+
+            if not anything_resumable(out) and not any(finished_summary(d) for d in out.glob("*") if d.is_dir()):
+                raise UsageError(_("--resume: {out} holds no checkpoint to continue from").format(out=out),
+                                 _("Start without --resume, or give the --out folder of an earlier run."))
         # a finished run (or anything else) in --out is never replaced silently; --resume continues it
         check_output("--out", out, inputs=[data] if data is not None else [], directory=True, fresh=not resume)
         if task == "classify":

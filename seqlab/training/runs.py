@@ -98,7 +98,8 @@ def _best(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> dict:
         def phase(p: str) -> None:
             on_phase(f"{m}: {_(p)}")
 
-        return TRAINERS[m](m, train, val, run_dir, opts, on_step, phase if on_phase else None)
+        # --resume: a member with a checkpoint continues from it; one without (not reached, or not resumable) starts
+        return TRAINERS[m](m, train, val, run_dir, resumable(opts, run_dir), on_step, phase if on_phase else None)
 
     cfg = EnsembleConfig(seed=opts.seed)
     if len(train.label_names) != 2:  # NB-SVM is two-class only
@@ -180,6 +181,25 @@ def load_split(opts: TrainOptions):
     return dataset, train, val
 
 
+def resumable(opts: TrainOptions, run_dir: Path) -> TrainOptions:
+    """``opts`` for one model of several under ``--resume``: resume where it has a checkpoint, else start it."""
+    from seqlab.training.checkpoint import has_state
+
+    return replace(opts, resume=opts.resume and has_state(run_dir))
+
+
+def finished_summary(run_dir: Path) -> dict | None:
+    """The summary (``metrics.json``) of a run that finished, or None (not started, or stopped partway)."""
+    import json
+
+    try:
+        config = json.loads((Path(run_dir) / "config.json").read_text(encoding="utf-8"))
+        metrics = json.loads((Path(run_dir) / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return None if config.get("partial") else metrics
+
+
 def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
                  progress: Callable[[str], contextlib.AbstractContextManager] | None = None) -> list[RunSummary]:
     """Train each model on the same split and return one :class:`RunSummary` per model.
@@ -200,8 +220,15 @@ def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
     runs = []
     for name in names:
         run_dir = out / name if len(names) > 1 else out
+        kept = finished_summary(run_dir) if opts.resume and len(names) > 1 else None
         with progress(name) if progress else contextlib.nullcontext((None, None)) as (on_step, on_phase):
-            summary = TRAINERS[name](name, train, val, run_dir, opts, on_step, on_phase)
+            if kept is not None:  # --resume of a comparison: a model finished before the interruption is kept
+                if on_phase:
+                    on_phase(_("finished in the earlier run: kept"))
+                summary = kept
+            else:
+                summary = TRAINERS[name](name, train, val, run_dir, resumable(opts, run_dir) if len(names) > 1
+                                         else opts, on_step, on_phase)
         if summary:  # under torchrun only rank 0 reports
             runs.append(RunSummary(name, run_dir, summary, RunDir(run_dir).disk_mb(), split_record(train, val)))
     return runs

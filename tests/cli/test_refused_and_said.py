@@ -113,3 +113,23 @@ def test_a_comparison_folder_names_its_runs(tmp_path, cli):
     text.write_text("좋다\n", encoding="utf-8")
     code, _out, err = cli("predict", str(text), "좋다")
     assert code == 1 and "is not a directory" in err and "Errno" not in err
+
+
+def test_an_interrupted_comparison_resumes(tmp_path, cli, nsmc_rows):
+    """Ctrl-C in `train --model tfidf,lstm` said "run the same command with --resume", which then refused the
+    folder ("holds no checkpoint"), and a rerun without --resume refused it as not empty."""
+    data = tmp_path / "train.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:300]) + "\n",
+                    encoding="utf-8")
+    args = ["train", "--data", str(data), "--out", str(tmp_path / "cmp"), "--model", "tfidf,lstm", "--embedding",
+            "random", "--epochs", "1", "--hidden", "8", "--embed-dim", "16", "--max-length", "32", "--adversarial", "0",
+            "--checkpoint-every", "1", "--json"]
+    code, out, _err = cli(*args)
+    first = {r["model"]: r["val"]["accuracy"] for r in map(json.loads, out.splitlines())}
+    assert code == 0 and set(first) == {"tfidf", "lstm"}
+    # as if stopped during the lstm: its checkpoint is there, its run not finished
+    (tmp_path / "cmp" / "lstm" / "config.json").write_text('{"partial": true}', encoding="utf-8")
+    (tmp_path / "cmp" / "lstm" / "metrics.json").unlink()
+    code, out, err = cli(*args, "--resume")
+    again = {r["model"]: r["val"]["accuracy"] for r in map(json.loads, out.splitlines())}
+    assert code == 0 and again == first and "finished in the earlier run: kept" in err
