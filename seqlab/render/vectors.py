@@ -30,16 +30,27 @@ def shape_lines(record: EmbeddingRecord, max_tokens: int = 16) -> list[str]:
     ]
 
 
-def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40) -> Table:
-    table = titled_table(_("token vectors (first {k} of {h} numbers, and the norm ‖v‖)").format(
-        k=preview, h=record.hidden.shape[1]), title_justify="left")
+def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40, width: int | None = None) -> Table:
+    """The token vectors: #, token, id, ‖v‖ and the first ``preview`` numbers; at ``width`` columns as many numbers
+    as fit, and the title says how many that is (a number is never cut in half, nor a column dropped)."""
     # the first columns keep their width on a narrow terminal; the number preview gives way
     widths = {"#": len(str(len(record.tokens.tokens))),
               "id": max(map(len, map(str, record.tokens.input_ids)), default=2),
               "token": min(14, max(map(cell_len, record.tokens.tokens), default=5)), "‖v‖": 6}
+    widths["token"] = max(widths["token"], cell_len(_("token")))
+    shown = preview
+    if width is not None:  # four fixed columns, then "+0.123 " per number and "…"; 3 cells of border and padding each
+        room = width - sum(widths.values()) - 3 * 5 - 1
+        shown = max(1, min(preview, (room - 1) // 7))
+    h = record.hidden.shape[1]
+    title = _("token vectors (first {k} of {h} numbers, and the norm ‖v‖)").format(k=shown, h=h)
+    if shown < preview:
+        title += " " + _("({preview} asked; {k} fit in {width} columns: --json gives every number)").format(
+            preview=preview, k=shown, width=width)
+    table = titled_table(title, title_justify="left")
     for key, col in (("#", "#"), ("token", _("token")), ("id", "id"), ("‖v‖", "‖v‖")):
         table.add_column(col, justify="left" if key == "token" else "right", no_wrap=True, min_width=widths[key])
-    table.add_column(f"v[0:{preview}]", no_wrap=True, overflow="ellipsis")
+    table.add_column(f"v[0:{shown}]", no_wrap=True, overflow="ellipsis")
     norms = record.norms
     n = len(record.tokens.tokens)
     rows = list(range(n)) if n <= max_rows else [*range(max_rows - 1), n - 1]
@@ -47,7 +58,7 @@ def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40) 
         if i == n - 1 and n > max_rows:
             table.add_row("…", _("{n} more").format(n=n - max_rows), "", "", "")
         table.add_row(str(i), escape(visible(record.tokens.tokens[i])), str(record.tokens.input_ids[i]),
-                      f"{norms[i]:.3f}", " ".join(f"{v:+.3f}" for v in record.hidden[i][:preview]) + " …")
+                      f"{norms[i]:.3f}", " ".join(f"{v:+.3f}" for v in record.hidden[i][:shown]) + " …")
     return table
 
 
@@ -98,7 +109,7 @@ def render_embedding(record: EmbeddingRecord, console: Console, preview: int = 6
         console.print(f"[yellow]{escape(note)}[/]")
     for line in shape_lines(record):
         console.print(escape(line))
-    console.print(vector_table(record, preview))
+    console.print(vector_table(record, preview, width=console.width))
     if record.pooled is not None:
         console.print(escape(pooled_line(record, preview)))
     if record.layers is not None:

@@ -133,3 +133,21 @@ def test_an_interrupted_comparison_resumes(tmp_path, cli, nsmc_rows):
     code, out, err = cli(*args, "--resume")
     again = {r["model"]: r["val"]["accuracy"] for r in map(json.loads, out.splitlines())}
     assert code == 0 and again == first and "finished in the earlier run: kept" in err
+
+
+@pytest.mark.parametrize(("columns", "preview"), [("80", "6"), ("120", "20")])
+def test_token_vector_tables_fit_and_say_how_many_numbers_they_show(cli, monkeypatch, columns, preview):
+    """At 80 columns (explain's and embed's main example) the vector table lost its right border and its "…";
+    with --preview 20 at 120 columns, the # column vanished and 7 of the 20 numbers were cut without a word."""
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", columns)
+    code, out, _ = cli("embed", "안녕하세요, 오늘 날씨가 정말 좋네요", "--preview", preview)
+    said = " ".join(out.split())
+    fit = int(re.search(r"first (\d+) of 384 numbers", said).group(1))
+    assert code == 0 and fit < int(preview) and f"{preview} asked; {fit} fit in {columns} columns" in said
+    rows = [line for line in out.splitlines() if line.startswith("│")]
+    assert rows and all(line.rstrip().endswith("… │") for line in rows)
+    assert all(len(re.findall(r"[+-]\d\.\d{3}", line)) == fit for line in rows)
+    assert max(cell_len(line) for line in out.splitlines()) <= int(columns)
+    assert re.search(r"^│\s+0 │", out, re.MULTILINE)  # the # column is there
