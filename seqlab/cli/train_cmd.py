@@ -20,7 +20,7 @@ from seqlab.cli.options import (
     one_of,
     unused,
 )
-from seqlab.errors import UsageError
+from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
 
 TASKS = ("classify", "seq2seq", "forecast")
@@ -157,6 +157,8 @@ def register(app: typer.Typer) -> None:
                      "--no-bucket": no_bucket or None}
         data_options = {"--val-fraction": val_fraction, "--format": fmt, "--text-col": text_col,
                         "--label-col": label_col, "--max-length": max_length}
+        if task == "classify" and any(n not in LINEAR for n in names):
+            recurrent_inputs_checked(embedding, embed_dim, tokenizer, vocab)  # before minutes of tokenizing
         if task == "classify" and all(n in LINEAR for n in names):
             unused(recurrent | network | {"--max-length": max_length, "--checkpoint-every": checkpoint_every},
                    _("{models} (their settings are their own)").format(models=", ".join(names)))
@@ -320,3 +322,33 @@ def register(app: typer.Typer) -> None:
         else:
             for name, path in paths.items():
                 console().print(f"{name}: {path}", highlight=False)
+
+
+EMBEDDINGS = ("word2vec", "random", "e5", "kiwi")  # --embedding keywords; anything else is a vectors file
+FIXED_WIDTHS = {"e5": 384, "kiwi": 256}  # embeddings whose width is the source's own
+
+
+def recurrent_inputs_checked(embedding: str | None, embed_dim: int | None, tokenizer: str | None,
+                             vocab: Path | None) -> None:
+    """--embedding, --embed-dim, --tokenizer and --vocab of lstm/gru/rnn, checked before any work (usage errors)."""
+    if embedding is not None and embedding not in EMBEDDINGS and not Path(embedding).is_file():
+        raise UsageError(_("--embedding {value!r} is neither {keywords} nor a vectors file").format(
+            value=embedding, keywords=", ".join(EMBEDDINGS)),
+            _("Use one of them, or the path of a word2vec/FastText file (seqlab wordvec train makes one)."))
+    width = FIXED_WIDTHS.get(embedding or "")
+    if width and embed_dim is not None and embed_dim != width:
+        raise UsageError(_("--embedding {init} gives {dim}-dimensional vectors, but --embed-dim is {given}").format(
+            init=embedding, dim=width, given=embed_dim), _("Leave --embed-dim out, or use --embed-dim {dim}.").format(
+            dim=width))
+    if tokenizer is not None:
+        from seqlab.pretrained.loading import load_tokenizer
+
+        load_tokenizer(tokenizer, vocab=False)  # an unknown name or an unreachable model now, not after the data is read
+    if vocab is not None:
+        from seqlab.ids.vocab import Vocabulary
+        from seqlab.training.prepare import check_vocab
+
+        try:
+            check_vocab(Vocabulary.load(vocab), tokenizer or "kiwi")
+        except InputError as exc:  # a wrong --vocab is a usage error (2), said before the data is read
+            raise UsageError(f"--vocab {vocab}: {exc.message}", exc.hint) from None

@@ -151,3 +151,24 @@ def test_token_vector_tables_fit_and_say_how_many_numbers_they_show(cli, monkeyp
     assert all(len(re.findall(r"[+-]\d\.\d{3}", line)) == fit for line in rows)
     assert max(cell_len(line) for line in out.splitlines()) <= int(columns)
     assert re.search(r"^│\s+0 │", out, re.MULTILINE)  # the # column is there
+
+
+def test_recurrent_inputs_are_checked_before_any_work(tmp_path, cli, nsmc_rows):
+    """--embedding xyz, --embedding e5 --embed-dim 100, --tokenizer nosuch and a --vocab of another tokenizer
+    failed with exit 1 only after tokenizing (and, in a comparison, after the earlier models trained)."""
+    data = tmp_path / "train.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:100]) + "\n",
+                    encoding="utf-8")
+    vocab = tmp_path / "char.json"
+    assert cli("vocab", "build", "-f", str(data), "--out", str(vocab), "-t", "char")[0] == 0
+    base = ["train", "--data", str(data), "--model", "tfidf,lstm"]
+    for extra, says in ((["--embedding", "xyz"], "neither word2vec, random, e5, kiwi nor a vectors file"),
+                        (["--embedding", "e5", "--embed-dim", "100"], "384-dimensional vectors, but --embed-dim is 100"),
+                        (["--tokenizer", "nosuch"], "nosuch"),
+                        (["--vocab", str(vocab)], "built with the char tokenizer, but training uses kiwi")):
+        out = tmp_path / ("run" + str(len(extra)) + extra[1][:3])
+        code, _out, err = cli(*base, *extra, "--out", str(out))
+        assert code == (1 if extra[0] == "--tokenizer" else 2) and says in " ".join(err.split()), (extra, err)
+        assert not (out / "tfidf").exists(), extra  # nothing trained first
+    code, _out, err = cli("tokenize", "영화", "-m", "whitespace", "--vocab", str(vocab))
+    assert code == 1 and "built with the char tokenizer, not whitespace" in " ".join(err.split())
