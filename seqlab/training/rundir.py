@@ -79,6 +79,9 @@ class RunDir:
                 raise InputError(_("{path} is not a directory").format(path=self.path),
                                  _("Give the --out folder of seqlab train.")) from None
             runs = sorted(p for p in self.path.iterdir() if (p / CONFIG).is_file()) if name == CONFIG else []
+            if len(runs) == 1:  # a folder that holds one run: name it
+                raise InputError(_("{path} is not a seqlab run directory (no {name})").format(path=self.path, name=name),
+                                 _("Give the run inside it: {run}").format(run=runs[0])) from None
             if runs:  # the --out of `seqlab train --model a,b`: one run per model inside
                 raise InputError(_("{path} holds a comparison of {k} runs, one per model: {models}").format(
                     path=self.path, k=len(runs), models=", ".join(p.name for p in runs)),
