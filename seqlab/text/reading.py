@@ -146,6 +146,31 @@ def has_nsmc_header(source: str | Path) -> bool:
         return False  # iter_lines says what is wrong with the file
 
 
+def refuse_table(source: str | Path, sample: int = 5) -> None:
+    """A file whose first lines all have the same two or more tab-separated fields is a table, not one text per
+    line: read whole, its ids, labels and header would become text. Refused, with how to read its text column.
+
+    Standard input is not looked at (it cannot be read twice); NSMC's header is read by its document column before.
+    """
+    if str(source) == "-":
+        return
+    try:
+        with open(source, "rb") as f:
+            head = [f.readline() for _k in range(sample)]
+    except OSError:
+        return  # iter_lines says what is wrong with the file
+    lines = [h.lstrip(b"\xef\xbb\xbf").rstrip(b"\r\n") for h in head if h.strip()]
+    counts = {line.count(b"\t") for line in lines}
+    if len(lines) < 2 or len(counts) != 1 or 0 in counts:
+        return
+    fields = lines[0].decode("utf-8", errors="replace").split("\t")
+    raise InputError(_("{source} looks like a table: its first lines all have {n} tab-separated fields (the first: "
+                       "{fields}), and a text per line was expected").format(
+        source=source, n=len(fields), fields=", ".join(repr(f[:20]) for f in fields)),
+        _("Pass --text-col NAME where the command has it, or keep only the text column, e.g. cut -f2 {source} > "
+          "texts.txt").format(source=source))
+
+
 def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "strict") -> Iterator[tuple[int, str]]:
     """Texts of a plain file (one per line), or of one column of a TSV/CSV file with a header.
 
@@ -161,6 +186,7 @@ def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "s
         logging.getLogger("seqlab").info(_("note: {source} has NSMC's header (id, document, label): reading its "
                                            "document column").format(source=source))
     if text_col is None:
+        refuse_table(source)
         yield from iter_lines(source, errors)
         return
     import csv

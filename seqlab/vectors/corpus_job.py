@@ -69,9 +69,11 @@ def _check_paths(source: Path, out: Path) -> None:
 
 
 def _check_source(source: Path) -> None:
-    from seqlab.text.reading import check_text_file
+    from seqlab.text.reading import check_text_file, refuse_table
 
     check_text_file(source, _("a corpus file"))
+    if not has_nsmc_header(source):  # NSMC is read by its document column; another table would embed ids and labels
+        refuse_table(source)
 
 
 def load_manifest(out: Path) -> dict | None:

@@ -172,3 +172,24 @@ def test_recurrent_inputs_are_checked_before_any_work(tmp_path, cli, nsmc_rows):
         assert not (out / "tfidf").exists(), extra  # nothing trained first
     code, _out, err = cli("tokenize", "영화", "-m", "whitespace", "--vocab", str(vocab))
     assert code == 1 and "built with the char tokenizer, not whitespace" in " ".join(err.split())
+
+
+def test_a_table_is_not_read_as_one_text_per_line(tmp_path, cli):
+    """A TSV whose header was not exactly NSMC's was read line by line: ids, tabs, labels and the header row became
+    text in tokenize -f, vocab build, data spacing-pairs and the corpus job, with exit 0."""
+    table = tmp_path / "reviews.tsv"
+    table.write_text("id\ttext\tlabel\n1\t영화가 좋다\t1\n2\t재미없다\t0\n", encoding="utf-8")
+    for args in (("tokenize", "-f", str(table), "-m", "char"),
+                 ("vocab", "build", "-f", str(table), "--out", str(tmp_path / "v.json"), "-t", "whitespace"),
+                 ("data", "spacing-pairs", str(table), "--out", str(tmp_path / "p.tsv")),
+                 ("embed", "-f", str(table), "--out", str(tmp_path / "vectors"))):
+        code, _out, err = cli(*args)
+        said = " ".join(err.split())
+        assert code == 1 and "looks like a table: its first lines all have 3 tab-separated fields" in said, args
+        assert "--text-col" in said and "cut -f2" in said, args
+    assert not (tmp_path / "v.json").exists() and not (tmp_path / "p.tsv").exists()
+    code, _out, _err = cli("data", "spacing-pairs", str(table), "--out", str(tmp_path / "p.tsv"), "--text-col", "text")
+    assert code == 0 and "영화가좋다\t영화가 좋다" in (tmp_path / "p.tsv").read_text(encoding="utf-8")
+    text = tmp_path / "one.txt"  # a tab inside some texts is not a table
+    text.write_text("좋다\t정말\n싫다\n", encoding="utf-8")
+    assert cli("tokenize", "-f", str(text), "-m", "char", "--json")[0] == 0
