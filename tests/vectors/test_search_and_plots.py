@@ -10,7 +10,8 @@ from seqlab.vectors.projection import pca_2d, project
 from seqlab.vectors.search import search
 
 
-def test_search_builds_index_once_and_finds_the_line(tmp_path, reviews):
+def test_search_builds_index_once_and_finds_the_line(tmp_path, reviews, monkeypatch):
+    monkeypatch.setenv("SEQLAB_HOME", str(tmp_path / "home"))  # a first build even when the session's home is reused
     corpus = tmp_path / "c.txt"
     corpus.write_text("\n".join(reviews[:120]) + "\n", encoding="utf-8")
     first = search(reviews[57], corpus, model="minilm", k=3)
