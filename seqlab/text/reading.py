@@ -40,7 +40,12 @@ def check_text_file(path: str | Path, what: str | None = None) -> Path:
 
     The one check every command's input file goes through: missing, a folder, empty, binary.
     """
+    if str(path) == "-":  # these files are read more than once (indexed, resumed, looked up): stdin cannot be
+        raise InputError(_("{what} cannot be standard input (-): it is read more than once").format(
+            what=what or _("this file")), _("Save it to a file first (e.g. cat > corpus.txt), then give that file."))
     path = Path(path)
+    if not path.exists():  # no "use - for stdin" here: see above
+        raise InputError(_("file not found: {path}").format(path=path), _("Check the path."))
     stream, name = _open(path)
     with stream:
         head = stream.read(_SNIFF_BYTES)

@@ -193,3 +193,11 @@ def test_a_table_is_not_read_as_one_text_per_line(tmp_path, cli):
     text = tmp_path / "one.txt"  # a tab inside some texts is not a table
     text.write_text("좋다\t정말\n싫다\n", encoding="utf-8")
     assert cli("tokenize", "-f", str(text), "-m", "char", "--json")[0] == 0
+
+
+def test_search_does_not_offer_stdin_it_cannot_read(cli):
+    """`search --corpus nosuch.txt` said "use - to read from stdin", and `--corpus -` then failed with "cannot use -"."""
+    code, _out, err = cli("search", "영화", "--corpus", "nosuch-corpus.txt")
+    assert code == 1 and "file not found" in err and "stdin" not in err
+    code, _out, err = cli("search", "영화", "--corpus", "-")
+    assert code == 1 and "cannot be standard input" in err
