@@ -122,6 +122,20 @@ def iter_lines(source: str | Path, errors: str = "strict") -> Iterator[tuple[int
             stream.close()
 
 
+def invalid_lines(source: str | Path) -> list[int]:
+    """The numbers of the lines of a file that are not valid UTF-8 (standard input is not looked at)."""
+    if str(source) == "-":
+        return []
+    bad = []
+    with open(source, "rb") as f:
+        for line in raw_lines(f):
+            try:
+                line.body.decode("utf-8")
+            except UnicodeDecodeError:
+                bad.append(line.number)
+    return bad
+
+
 def read_lines(source: str | Path, errors: str = "strict") -> list[str]:
     """All lines of ``source`` as a list (see :func:`iter_lines`)."""
     return [text for _k, text in iter_lines(source, errors)]

@@ -201,3 +201,14 @@ def test_search_does_not_offer_stdin_it_cannot_read(cli):
     assert code == 1 and "file not found" in err and "stdin" not in err
     code, _out, err = cli("search", "영화", "--corpus", "-")
     assert code == 1 and "cannot be standard input" in err
+
+
+def test_errors_replace_says_which_lines_it_replaced(tmp_path, cli):
+    """tokenize/compare/predict -f --errors replace put U+FFFD in silently; search and the corpus job counted them."""
+    corpus = tmp_path / "mixed.txt"
+    corpus.write_bytes("영화가 좋다\n".encode("cp949") + "좋다\n".encode() + "별로\n".encode("cp949"))
+    code, _out, err = cli("tokenize", "-f", str(corpus), "-m", "char", "--errors", "replace", "--json")
+    said = " ".join(err.split())
+    assert code == 0 and "2 line(s)" in said and "not valid UTF-8" in said and "(lines 1, 3)" in said
+    code, _out, err = cli("compare", "-f", str(corpus), "--models", "char", "--errors", "replace")
+    assert code == 0 and "(lines 1, 3)" in " ".join(err.split())
