@@ -138,14 +138,23 @@ def register(app: typer.Typer) -> None:
         if not vocab.meta["texts"]:
             raise InputError(_("{path} has no text to build a vocabulary from").format(path=file),
                              _("Give a file with one text per line (or a TSV/CSV with --text-col)."))
+        cut = vocab.meta["cut"]
+        if len(vocab) == len(vocab.specials):  # only <pad> <unk> …: every text would read as [UNK]
+            raise InputError(_("no token of {path} is seen {min_freq} times or more: the vocabulary would hold only "
+                               "its special tokens").format(path=file, min_freq=min_freq),
+                             _("Lower --min-freq (its {seen:,} distinct tokens were all cut).").format(
+                                 seen=vocab.meta["seen"]))
         vocab.save(out)
         summary = {"path": str(out), "size": len(vocab), "texts": vocab.meta["texts"], "tokenizer": tok.name,
-                   "min_freq": min_freq, "max_size": max_size}
+                   "min_freq": min_freq, "max_size": max_size, "seen": vocab.meta["seen"], "cut": cut}
         if json_out:
             print(json_line(summary))
         else:
             console().print(_("wrote {size:,} tokens ({tokenizer}, from {texts:,} texts, min_freq {min_freq}) to "
                               "{path}").format(**summary), highlight=False)
+            console().print(_("{seen:,} distinct tokens seen: {low:,} cut by --min-freq {min_freq}, {big:,} by "
+                              "--max-size").format(seen=vocab.meta["seen"], low=cut["min_freq"], min_freq=min_freq,
+                                                   big=cut["max_size"]), highlight=False)
 
     tok_app = group(_("Train new subword tokenizers."))
     app.add_typer(tok_app, name="tokenizer")

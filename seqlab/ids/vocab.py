@@ -91,9 +91,12 @@ class Vocabulary:
                 for t in tokens:
                     counter[t] += weight
         budget = None if max_size is None else max(0, max_size - len(specials))
-        kept = [(t, c) for t, c in counter.most_common() if c >= min_freq and t not in specials][:budget]
+        frequent = [(t, c) for t, c in counter.most_common() if c >= min_freq and t not in specials]
+        kept = frequent[:budget]
+        seen = sum(1 for t in counter if t not in specials)
+        cut = {"min_freq": seen - len(frequent), "max_size": len(frequent) - len(kept)}  # what each option left out
         return cls(list(specials) + [t for t, _ in kept], [0] * len(specials) + [c for _k, c in kept],
-                   tuple(specials), dict(meta or {}, min_freq=min_freq, max_size=max_size))
+                   tuple(specials), dict(meta or {}, min_freq=min_freq, max_size=max_size, seen=seen, cut=cut))
 
     def save(self, path: str | Path) -> Path:
         """Write the vocabulary as JSON (atomically)."""

@@ -212,3 +212,17 @@ def test_errors_replace_says_which_lines_it_replaced(tmp_path, cli):
     assert code == 0 and "2 line(s)" in said and "not valid UTF-8" in said and "(lines 1, 3)" in said
     code, _out, err = cli("compare", "-f", str(corpus), "--models", "char", "--errors", "replace")
     assert code == 0 and "(lines 1, 3)" in " ".join(err.split())
+
+
+def test_vocab_build_says_what_its_limits_cut(tmp_path, cli, nsmc_rows):
+    """vocab build did not say how many tokens --min-freq and --max-size removed, and wrote a specials-only
+    vocabulary with exit 0 when --min-freq cut everything."""
+    data = tmp_path / "texts.txt"
+    data.write_text("\n".join(r[1] for r in nsmc_rows[:300]) + "\n", encoding="utf-8")
+    code, out, _err = cli("vocab", "build", "-f", str(data), "--out", str(tmp_path / "v.json"), "-t", "char",
+                          "--max-size", "10", "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["size"] == 10 and summary["cut"]["max_size"] > 0
+    assert summary["seen"] == summary["size"] - 4 + summary["cut"]["min_freq"] + summary["cut"]["max_size"]
+    code, _out, err = cli("vocab", "build", "-f", str(data), "--out", str(tmp_path / "w.json"), "--min-freq", "100000")
+    assert code == 1 and "only its special tokens" in " ".join(err.split()) and not (tmp_path / "w.json").exists()
