@@ -11,6 +11,7 @@ The trained model itself is written with :class:`~seqlab.training.rundir.RunDir`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -55,10 +56,17 @@ def anything_resumable(out: Path) -> bool:
     return any(has_state(d) for d in (out, *out.glob("*"), *out.glob("members/*")) if d.is_dir())
 
 
-def load_state(out: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer) -> dict:
-    """Restore model, optimizer and random state; returns the trainer's record."""
+def load_state(out: Path, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
+               check: Callable[[dict], None] | None = None) -> dict:
+    """Restore model, optimizer and random state; returns the trainer's record.
+
+    ``check(record)`` runs first: a resume with other options is named by the option (``--hidden``), not by the
+    tensor shape it would break.
+    """
     state_dir = RunDir(Path(out) / STATE)
     meta = state_dir.read_json("state.json")
+    if check is not None:
+        check(meta["trainer"])
     tensors = state_dir.read_tensors("tensors.safetensors")
     weights = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
     mine = model.state_dict()

@@ -228,8 +228,8 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
     best = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
     settings = run_settings(model, cfg)
     if resume and has_state(out):
-        record = load_state(out, model, optimizer)
-        check_same_settings(out, record.get("settings"), settings)
+        record = load_state(out, model, optimizer,
+                            check=lambda saved: check_same_settings(out, saved.get("settings"), settings))
         state = TrainState(**record["state"])
         best = {k: v.clone() for k, v in model.state_dict().items()}
         if (out / "model.safetensors").exists():

@@ -226,3 +226,16 @@ def test_vocab_build_says_what_its_limits_cut(tmp_path, cli, nsmc_rows):
     assert summary["seen"] == summary["size"] - 4 + summary["cut"]["min_freq"] + summary["cut"]["max_size"]
     code, _out, err = cli("vocab", "build", "-f", str(data), "--out", str(tmp_path / "w.json"), "--min-freq", "100000")
     assert code == 1 and "only its special tokens" in " ".join(err.split()) and not (tmp_path / "w.json").exists()
+
+
+def test_a_resume_with_other_options_names_the_option(tmp_path, cli, nsmc_rows):
+    """--resume with --hidden 16 after --hidden 8 failed with "classifier.weight is [2, 32] there, [2, 64] now"."""
+    data = tmp_path / "train.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:200]) + "\n",
+                    encoding="utf-8")
+    args = ["train", "--data", str(data), "--out", str(tmp_path / "run"), "--model", "lstm", "--embedding", "random",
+            "--epochs", "1", "--embed-dim", "16", "--max-length", "32", "--adversarial", "0", "--checkpoint-every", "1"]
+    assert cli(*args, "--hidden", "8")[0] == 0
+    code, _out, err = cli(*args, "--hidden", "16", "--resume")
+    said = " ".join(err.split())
+    assert code == 1 and "hidden = 8" in said and "16" in said and "classifier.weight" not in said
