@@ -98,7 +98,11 @@ def register(app: typer.Typer) -> None:
         corpus = gather_texts(texts, file, errors)
         if limit is not None:
             corpus = corpus[:limit]
-        rows = run_compare(corpus, [load_tokenizer(n) for n in names])
+        from seqlab.render.progress import counting_bar
+
+        with counting_bar(_("tokenizing {n:,} texts with {k} tokenizers").format(n=len(corpus), k=len(names)),
+                          _("texts")) as report:
+            rows = run_compare(corpus, [load_tokenizer(n) for n in names], progress=report)
         if json_out:
             print(json_document([r.to_dict() for r in rows]))
         elif markdown:
@@ -134,7 +138,10 @@ def register(app: typer.Typer) -> None:
         in_range("--max-size", max_size, 5, MAX_VOCAB)
         check_output("--out", out, inputs=[file])
         tok = load_tokenizer(tokenizer, vocab=False)  # the tokens only: the vocabulary is what is being built
-        vocab = vocabulary_from_file(tok, file, min_freq, max_size, text_col, errors)
+        from seqlab.render.progress import counting_bar
+
+        with counting_bar(_("counting {tokenizer} tokens").format(tokenizer=tok.name), _("texts")) as report:
+            vocab = vocabulary_from_file(tok, file, min_freq, max_size, text_col, errors, progress=report)
         if not vocab.meta["texts"]:
             raise InputError(_("{path} has no text to build a vocabulary from").format(path=file),
                              _("Give a file with one text per line (or a TSV/CSV with --text-col)."))

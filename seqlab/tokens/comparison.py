@@ -8,7 +8,7 @@ sequences; one with a small vocabulary has a high [UNK] rate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -35,8 +35,9 @@ class ComparisonRow:
         return asdict(self)
 
 
-def compare(texts: Sequence[str], tokenizers: Sequence[Tokenizer], batch_size: int = 2048) -> list[ComparisonRow]:
-    """One :class:`ComparisonRow` per tokenizer, over the same texts.
+def compare(texts: Sequence[str], tokenizers: Sequence[Tokenizer], batch_size: int = 2048,
+            progress: Callable[[int, int], None] | None = None) -> list[ComparisonRow]:
+    """One :class:`ComparisonRow` per tokenizer, over the same texts (``progress(texts done, of all tokenizers)``).
 
     >>> from seqlab import load_tokenizer
     >>> [r.tokens for r in compare(["좋은 날"], [load_tokenizer("char"), load_tokenizer("whitespace")])]
@@ -49,6 +50,8 @@ def compare(texts: Sequence[str], tokenizers: Sequence[Tokenizer], batch_size: i
     for tok in tokenizers:
         lengths, content, unk = [], 0, 0
         for start in range(0, len(texts), batch_size):
+            if progress:
+                progress(len(rows) * len(texts) + start, len(tokenizers) * len(texts))
             for rec in tok.encode_many(texts[start : start + batch_size], errors="replace"):
                 lengths.append(len(rec.tokens))
                 content += len(rec.tokens) - sum(rec.special_tokens_mask)
@@ -60,4 +63,6 @@ def compare(texts: Sequence[str], tokenizers: Sequence[Tokenizer], batch_size: i
             chars_per_token=chars / content if content else 0.0, length_p50=float(np.percentile(arr, 50)),
             length_p95=float(np.percentile(arr, 95)), length_max=int(arr.max()),
         ))
+    if progress:
+        progress(len(tokenizers) * len(texts), len(tokenizers) * len(texts))
     return rows

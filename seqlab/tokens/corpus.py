@@ -7,6 +7,7 @@ words), and write the result for a trainer that streams it from disk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from seqlab.text.reading import iter_texts
@@ -53,13 +54,22 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
 
 
 def vocabulary_from_file(tokenizer, file, min_freq: int = 2, max_size: int | None = None,
-                         text_col: str | None = None, errors: str = "strict"):
+                         text_col: str | None = None, errors: str = "strict",
+                         progress: Callable[[int, int], None] | None = None, chunk: int = 5000):
     """Count ``tokenizer``'s tokens over a corpus file and keep the frequent ones (``seqlab vocab build``).
 
-    The vocabulary's ``meta`` records the tokenizer, the source and the number of texts.
+    The vocabulary's ``meta`` records the tokenizer, the source and the number of texts;
+    ``progress(texts split, texts)`` follows the tokenizing.
     """
     from seqlab.ids.vocab import Vocabulary
 
     texts = [t for _, t in iter_texts(file, text_col=text_col, errors=errors)]
-    return Vocabulary.build(tokenizer.split_many(texts), min_freq=min_freq, max_size=max_size,
+    tokens: list[list[str]] = []
+    for start in range(0, len(texts), chunk):
+        if progress:
+            progress(start, len(texts))
+        tokens.extend(tokenizer.split_many(texts[start : start + chunk]))
+    if progress:
+        progress(len(texts), len(texts))
+    return Vocabulary.build(tokens, min_freq=min_freq, max_size=max_size,
                             meta={"tokenizer": tokenizer.name, "source": str(file), "texts": len(texts)})

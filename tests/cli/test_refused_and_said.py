@@ -239,3 +239,13 @@ def test_a_resume_with_other_options_names_the_option(tmp_path, cli, nsmc_rows):
     code, _out, err = cli(*args, "--hidden", "16", "--resume")
     said = " ".join(err.split())
     assert code == 1 and "hidden = 8" in said and "16" in said and "classifier.weight" not in said
+
+
+def test_long_file_work_shows_progress(tmp_path, cli, nsmc_rows):
+    """compare -f and vocab build printed nothing until done (minutes on NSMC): progress is shown."""
+    data = tmp_path / "texts.txt"
+    data.write_text("\n".join(r[1] for r in nsmc_rows[:500]) + "\n", encoding="utf-8")
+    code, _out, err = cli("compare", "-f", str(data), "--models", "char,whitespace")
+    assert code == 0 and "tokenizing 500 texts with 2 tokenizers" in err and "1,000/1,000 (100%)" in err
+    code, _out, err = cli("vocab", "build", "-f", str(data), "--out", str(tmp_path / "v.json"), "-t", "char")
+    assert code == 0 and "counting char tokens" in err and "500/500 (100%)" in err
