@@ -95,6 +95,7 @@ def _seq2seq_cmd(pairs, out, extra=()):
             "--epochs", "2", "--hidden", "16", "--batch-size", "16", "--checkpoint-every", "5", *extra]
 
 
+@pytest.mark.slow  # 30-60 s: a real kill -9 of a child run, then its resume (make test-all runs it)
 def test_seq2seq_resume_after_kill_9_is_bit_exact(tmp_path, pairs):
     full = tmp_path / "full"
     done = subprocess.run(_seq2seq_cmd(pairs, full), capture_output=True, check=False)

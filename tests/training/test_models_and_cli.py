@@ -56,6 +56,7 @@ def _train_cmd(data, out, extra=()):
             *FAST, "--epochs", "3", *extra]
 
 
+@pytest.mark.slow  # 30-60 s: a real kill -9 of a child run, then its resume (make test-all runs it)
 def test_resume_after_kill_9_is_bit_exact(tmp_path, data):
     full = tmp_path / "full"
     assert subprocess.run(_train_cmd(data, full), capture_output=True, check=False).returncode == 0

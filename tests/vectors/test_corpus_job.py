@@ -67,6 +67,7 @@ def _job_code(corpus, out, pause: bool) -> str:
             f"batch_size=16){progress}); print(r.resumed_from)")
 
 
+@pytest.mark.slow  # 30-60 s: a real kill -9 of a child run, then its resume (make test-all runs it)
 def test_resume_after_kill_9_gives_identical_result(corpus, tmp_path):
     """Killed and run again, the job gives the bytes of an uninterrupted run. Every run is a process of its own,
     as for a user: inside this long test process, a different heap can move float32 results by one unit in the
