@@ -166,9 +166,9 @@ def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_
         raise UsageError(_("give either TEXT arguments or -f FILE, not both"))
     if file is not None or texts == ["-"]:
         source = file if file is not None else "-"  # an NSMC file is read by its document column (iter_texts)
-        lines = [text for _k, text in iter_texts(source, None, errors)]
-        if errors == "replace":
-            _say_replaced(source)
+        replaced: list[int] = []  # the lines --errors replace changed, found while reading them
+        lines = [text for _k, text in iter_texts(source, None, errors, replaced)]
+        _say_replaced(source, replaced)
         return _texts_of_lines(source, lines, allow_empty)
     if not texts:
         raise UsageError(_("no text given"), _("Give TEXT, -f FILE (one text per line), or - to read stdin."))
@@ -178,12 +178,10 @@ def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_
     return [clean_surrogates(t, errors) for t in texts]
 
 
-def _say_replaced(source) -> None:
+def _say_replaced(source, bad: list[int]) -> None:
     """--errors replace is said: how many lines of the file were not valid UTF-8, and which."""
     from seqlab.render.console import console
-    from seqlab.text.reading import invalid_lines
 
-    bad = invalid_lines(source)
     if bad:
         where = ", ".join(map(str, bad[:10])) + (" …" if len(bad) > 10 else "")
         console(stderr=True).print(_("note: {n} line(s) of {name} are not valid UTF-8: read with U+FFFD in place of "

@@ -86,7 +86,8 @@ def raw_lines(stream: BinaryIO, first_number: int = 1, offset: int = 0) -> Itera
         yield RawLine(number, body, start, offset)
 
 
-def iter_lines(source: str | Path, errors: str = "strict") -> Iterator[tuple[int, str]]:
+def iter_lines(source: str | Path, errors: str = "strict",
+               replaced: list[int] | None = None) -> Iterator[tuple[int, str]]:
     """Yield ``(line_number, text)`` for each line of a UTF-8 file (``"-"`` is stdin).
 
     Line endings (``\\n``, ``\\r\\n``) and a leading byte-order mark are removed.
@@ -96,6 +97,7 @@ def iter_lines(source: str | Path, errors: str = "strict") -> Iterator[tuple[int
         source: a path, or ``"-"`` for standard input.
         errors: ``"strict"`` raises :class:`InputError` naming the line and byte
             offset of the first invalid byte; ``"replace"`` substitutes U+FFFD.
+        replaced: with ``"replace"``, collects the numbers of the lines that needed it (in the same pass).
     """
     if errors not in ("strict", "replace"):
         raise InputError(_("unknown errors mode {errors!r}").format(errors=errors),
@@ -106,8 +108,14 @@ def iter_lines(source: str | Path, errors: str = "strict") -> Iterator[tuple[int
         _refuse_binary(head, name)
         for line in raw_lines(stream):
             try:
-                text = line.body.decode("utf-8", errors=errors)
+                text = line.body.decode("utf-8")
             except UnicodeDecodeError as exc:
+                if errors == "replace":
+                    text = line.body.decode("utf-8", errors="replace")
+                    if replaced is not None:
+                        replaced.append(line.number)
+                    yield line.number, text
+                    continue
                 raise InputError(
                     _("{name}: line {number} is not valid UTF-8: byte 0x{byte:02X} at byte offset {offset} of the "
                       "file (column {column} of the line)").format(
@@ -120,20 +128,6 @@ def iter_lines(source: str | Path, errors: str = "strict") -> Iterator[tuple[int
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
-
-
-def invalid_lines(source: str | Path) -> list[int]:
-    """The numbers of the lines of a file that are not valid UTF-8 (standard input is not looked at)."""
-    if str(source) == "-":
-        return []
-    bad = []
-    with open(source, "rb") as f:
-        for line in raw_lines(f):
-            try:
-                line.body.decode("utf-8")
-            except UnicodeDecodeError:
-                bad.append(line.number)
-    return bad
 
 
 def read_lines(source: str | Path, errors: str = "strict") -> list[str]:
@@ -190,7 +184,8 @@ def refuse_table(source: str | Path, sample: int = 5) -> None:
           "texts.txt").format(source=source))
 
 
-def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "strict") -> Iterator[tuple[int, str]]:
+def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "strict",
+               replaced: list[int] | None = None) -> Iterator[tuple[int, str]]:
     """Texts of a plain file (one per line), or of one column of a TSV/CSV file with a header.
 
     ``.csv`` files are parsed as CSV (quoted fields allowed); anything else with
@@ -206,11 +201,11 @@ def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "s
                                            "document column").format(source=source))
     if text_col is None:
         refuse_table(source)
-        yield from iter_lines(source, errors)
+        yield from iter_lines(source, errors, replaced)
         return
     import csv
 
-    lines = iter_lines(source, errors)
+    lines = iter_lines(source, errors, replaced)
     is_csv = str(source).lower().endswith(".csv")
     rows = csv.reader((t for _k, t in lines), delimiter="," if is_csv else "\t",
                       quoting=csv.QUOTE_MINIMAL if is_csv else csv.QUOTE_NONE)
