@@ -46,3 +46,8 @@ class UsageError(SeqlabError):
     """The command line itself is wrong (exit code 2, like argparse and click)."""
 
     exit_code = 2
+
+
+class NoVectors(UsageError, ModelUnavailable):
+    """A tokenizer-only model (kiwi, char, whitespace) named where vectors are needed: a usage error (exit code 2)
+    in every command, as a model without word vectors is; still a :class:`ModelUnavailable` for library callers."""

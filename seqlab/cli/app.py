@@ -97,12 +97,19 @@ def build_command():
             name = _("NUMBER")
         else:
             name = _("TEXT")
-        return f"{name}..." if desc.is_list and param.param_type_name == "option" else name
+        return name  # a list option takes one value per flag (-f a -f b): "PATH..." would promise -f a b
 
     def fix(cmd) -> None:
+        # the usage line's placeholders, in the interface's language: "Usage: seqlab tokenize [OPTIONS] [TEXT]..."
+        cmd.options_metavar = _("[OPTIONS]")
+        if hasattr(cmd, "subcommand_metavar"):
+            cmd.subcommand_metavar = _("COMMAND [ARGS]...")
         for param in cmd.params:
             if param.metavar is None and param.param_type_name == "option" and not param.is_flag:
                 param.metavar = metavar(param)
+                if param.multiple and param.help:
+                    flag = min(param.opts, key=len)
+                    param.help += " " + _("Repeat the option for more: {flag} A {flag} B.").format(flag=flag)
             if param.param_type_name == "option" and not param.is_flag:
                 param.process_value = refuse_empty(param, param.process_value)
             if param.param_type_name == "argument":

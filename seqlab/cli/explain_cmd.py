@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
     @app.command(help=_("One-line definitions of the terms seqlab's output uses (offsets, attention_mask, fertility, "
                         "[UNK] rate, cosine, 3CosAdd, PCA, spectral radius, macro-F1...)."))
     def glossary(term: str = typer.Argument(None, help=_("Show only the terms that contain this.")),
-                 json_out: bool = json_opt(), lang: str = lang_opt()):
+                 json_out: bool = json_opt("document"), lang: str = lang_opt()):
         from seqlab.errors import InputError
         from seqlab.render.console import console, json_document
         from seqlab.render.glossary import glossary_records, render_glossary

@@ -27,7 +27,7 @@ MAX_GRADFLOW_HIDDEN = 256  # the RNN's per-step factor is a matrix norm (an SVD 
 
 
 def plot_opt():
-    return typer.Option(None, "--plot", help=_("Also draw it: FILE.png or FILE.html"))
+    return typer.Option(None, "--plot", help=_("Also draw it: FILE.png or FILE.html"), readable=False)
 
 
 def _cells(value: str) -> list[str]:
@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
         model: str = model_opt(), cell: str = typer.Option("lstm", "--cell", help=_("rnn, lstm or gru.")),
         hidden: int = typer.Option(8, "--hidden", help=_("Hidden size (1 to {n}).").format(n=MAX_HIDDEN)),
         seed: int = typer.Option(0, "--seed", help=_("Seed of the weights.")),
-        json_out: bool = json_opt(), plot: Path = plot_opt(), lang: str = lang_opt(),
+        json_out: bool = json_opt("document"), plot: Path = plot_opt(), lang: str = lang_opt(),
     ):
         from seqlab.lab.order import order_demo as run
         from seqlab.render.console import console, json_line
@@ -83,7 +83,7 @@ def register(app: typer.Typer) -> None:
         forget_bias: float = typer.Option(None, "--forget-bias", help=_("LSTM total forget-gate bias, -20 to 20 "
                                                                         "(default: torch's initialization).")),
         seed: int = typer.Option(0, "--seed", help=_("Seed of the inputs and weights.")),
-        json_out: bool = json_opt(), plot: Path = plot_opt(), lang: str = lang_opt(),
+        json_out: bool = json_opt("document"), plot: Path = plot_opt(), lang: str = lang_opt(),
     ):
         from seqlab.lab.gradflow import gradflow as run
         from seqlab.render.console import console, json_line
@@ -124,7 +124,7 @@ def register(app: typer.Typer) -> None:
         steps: int = typer.Option(None, "--steps", help=_("Training budget (Adam steps) for every run, 1 to 100,000 "
                                                           "(default: 3,000 for adding; 1,000 for first-token).")),
         seed: int = typer.Option(0, "--seed", help=_("Seed of the data and weights.")),
-        json_out: bool = json_opt(), plot: Path = plot_opt(), lang: str = lang_opt(),
+        json_out: bool = json_opt("document"), plot: Path = plot_opt(), lang: str = lang_opt(),
     ):
         from seqlab.lab.longterm import DEFAULT_FORGET_BIAS
         from seqlab.lab.longterm import long_term as run

@@ -131,6 +131,10 @@ def _say_interrupted(argv: list[str]) -> None:
     elif hint and not _saved(command, Path(out)):
         hint = N_("it stopped before its first checkpoint, so nothing was saved: run the same command again to "
                   "start over.")
+    if hint is None:
+        from seqlab.cli.options import ON_INTERRUPT
+
+        hint = ON_INTERRUPT[-1] if ON_INTERRUPT else None  # e.g. a word-vector build: lost, started again next time
     console(stderr=True).print(_("interrupted") + (" · " + _(hint) if hint else ""), highlight=False)
 
 
@@ -190,8 +194,10 @@ def _run(argv: list[str], debug: bool) -> int:
     except OSError as exc:  # the environment: a path that cannot be read or written (checked up front where known)
         if debug:
             raise
+        from seqlab.text.reading import os_reason
+
         where = exc.filename if exc.filename is not None else ""
-        print_error(SeqlabError(_("cannot use {path}: {reason}").format(path=where, reason=exc.strerror or exc),
+        print_error(SeqlabError(_("cannot use {path}: {reason}").format(path=where, reason=os_reason(exc)),
                                 _("Check that the path exists or can be created, that its folder can be written, "
                                   "and that a folder is not given where a file is expected (or the other way).")),
                     wants_json(argv))

@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(models_app, name="models")
 
     @models_app.callback()
-    def models_list(ctx: typer.Context, json_out: bool = json_opt(), lang: str = lang_opt()):
+    def models_list(ctx: typer.Context, json_out: bool = json_opt("document"), lang: str = lang_opt()):
         check_lang(lang)
         if ctx.invoked_subcommand is not None:
             return
@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
                                           "vocabularies, or download a hub model."))
     def models_install(name: str = typer.Argument(..., help=_("e5-small, minilm, kiwi, char, whitespace or a hub "
                                                               "id.")),
-                       json_out: bool = json_opt(), lang: str = lang_opt()):
+                       json_out: bool = json_opt("document"), lang: str = lang_opt()):
         import time
 
         from seqlab.pretrained.install import install

@@ -23,15 +23,21 @@ def model_opt():
 
 
 def file_opt():
-    return typer.Option(None, "--file", "-f", help=_("Read texts from FILE, one per line (- for stdin)."))
+    return typer.Option(None, "--file", "-f", help=_("Read texts from FILE, one per line (- for stdin)."),
+                        readable=False)
 
 
 def errors_opt():
     return typer.Option("strict", "--errors", help=_("strict: stop at invalid UTF-8/surrogates; replace: use U+FFFD."))
 
 
-def json_opt():
-    return typer.Option(False, "--json", help=_("Print JSON for scripts (one object per text, or one document)."))
+def json_opt(shape: str = "lines"):
+    """``--json``; its help says what comes out: ``lines`` (one object per text), ``document`` (one JSON document to
+    read whole) or ``per-model`` (one line per trained model)."""
+    said = {"lines": _("Print JSON for scripts: one object per text, one per line (JSON Lines)."),
+            "document": _("Print JSON for scripts: one JSON document."),
+            "per-model": _("Print JSON for scripts: one object per model, one per line (JSON Lines).")}
+    return typer.Option(False, "--json", help=said[shape])
 
 
 def markdown_opt():
@@ -44,7 +50,7 @@ def norm_opt():
 
 def vocab_opt():
     return typer.Option(None, "--vocab", help=_("Vocabulary JSON for kiwi/char/whitespace (default: built from "
-                                               "wordfreq)."))
+                                               "wordfreq)."), readable=False)
 
 
 def lang_opt():
@@ -101,9 +107,12 @@ def in_range(option: str, value, low=None, high=None) -> None:
 
 
 def one_of(option: str, value: str | None, choices) -> None:
+    """Exit 2 unless ``value`` is one of ``choices`` (exactly: ``REPLACE`` is not ``replace``, and is told so)."""
     if value is not None and value not in choices:
+        meant = [c for c in choices if c.lower() == value.lower()]
         raise UsageError(_("{option} must be one of {choices}, got {value!r}").format(
-            option=option, choices=", ".join(choices), value=value))
+            option=option, choices=", ".join(choices), value=value),
+            _("Write it as {choice} (the names are case-sensitive).").format(choice=meant[0]) if meant else None)
 
 
 def exclusive(**flags: bool) -> None:
@@ -131,8 +140,9 @@ def csv_list(value: str, option: str | None = None) -> list[str]:
     given twice are usage errors."""
     values = [v.strip() for v in value.split(",")] if value.strip() else []
     if any(not v for v in values):
+        example = ",".join(v for v in values if v) or "a,b"  # what was meant: the same items, one comma apart
         raise UsageError(_("{option} has an empty item: {value!r}").format(option=option or _("the list"), value=value),
-                         _("Separate the values with single commas, e.g. 100,200."))
+                         _("Separate the values with single commas, e.g. {example}.").format(example=example))
     if option is not None:
         no_duplicates(option, values)
     return values
@@ -297,3 +307,11 @@ MAX_K = 1000
 
 def k_opt():
     return typer.Option(10, "-k", "--top", help=_("How many results (1 to {n}).").format(n=MAX_K))
+
+
+ON_INTERRUPT: list[str] = []  # what a command says if Ctrl-C stops it now (the last one set wins); see cli.main
+
+
+def on_interrupt(note: str) -> None:
+    """Say ``note`` (what is lost or kept) if Ctrl-C stops the work that starts now."""
+    ON_INTERRUPT.append(note)

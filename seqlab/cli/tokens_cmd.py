@@ -49,6 +49,7 @@ def register(app: typer.Typer) -> None:
     ):
         from seqlab.pretrained.loading import load_tokenizer
         from seqlab.render.console import console, print_json_lines
+        from seqlab.render.progress import counting_bar
         from seqlab.render.tokens import MAX_TABLE_ROWS, render_tokens, tokens_markdown
         from seqlab.tokens.record import truncate
 
@@ -60,18 +61,21 @@ def register(app: typer.Typer) -> None:
         all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"])
         tokenizer = load_tokenizer(model, vocab=vocab, normalization=normalization, prefix=prefix_text(prefix, model))
         out = console()
-        for start in range(0, len(all_texts), 1000):
-            records = tokenizer.encode_many(all_texts[start : start + 1000], errors)
-            if max_length is not None:
-                records = [truncate(r, max_length) for r in records]
-            if json_out:
-                print_json_lines(r.to_dict() for r in records)
-                continue
-            for r in records:
-                if markdown:
-                    print(tokens_markdown(r) + "\n")
-                else:
-                    render_tokens(r, out, max_rows)
+        # JSON and Markdown usually go to a file: a bar on stderr shows how far they are (terminal tables show it)
+        with counting_bar(_("tokenizing {n:,} texts").format(n=len(all_texts)), _("texts"),
+                          enabled=json_out or markdown) as report:
+            for start in range(0, len(all_texts), 1000):
+                records = tokenizer.encode_many(all_texts[start : start + 1000], errors)
+                if max_length is not None:
+                    records = [truncate(r, max_length) for r in records]
+                if json_out:
+                    print_json_lines(r.to_dict() for r in records)
+                for r in records if not json_out else ():
+                    if markdown:
+                        print(tokens_markdown(r) + "\n")
+                    else:
+                        render_tokens(r, out, max_rows)
+                report(min(start + 1000, len(all_texts)), len(all_texts))
 
     @app.command(help=_("Compare tokenizers by tokens per word (fertility), [UNK] rate, vocabulary size and "
                         "sequence length. --json prints one JSON array."))
@@ -81,7 +85,7 @@ def register(app: typer.Typer) -> None:
         models: str = typer.Option("e5-small,minilm,kiwi,char,whitespace", "--models",
                                    help=_("Comma-separated model names.")),
         limit: int = typer.Option(None, "--limit", help=_("Use only the first N texts (at least 1).")),
-        json_out: bool = json_opt(), markdown: bool = markdown_opt(), errors: str = errors_opt(),
+        json_out: bool = json_opt("document"), markdown: bool = markdown_opt(), errors: str = errors_opt(),
         lang: str = lang_opt(),
     ):
         from seqlab.pretrained.loading import load_tokenizer
@@ -100,8 +104,9 @@ def register(app: typer.Typer) -> None:
             corpus = corpus[:limit]
         from seqlab.render.progress import counting_bar
 
+        # counts texts × tokenizers; a bar where the work takes a while (a file), not for a few sentences
         with counting_bar(_("tokenizing {n:,} texts with {k} tokenizers").format(n=len(corpus), k=len(names)),
-                          _("texts")) as report:
+                          _("texts"), enabled=file is not None or len(corpus) >= 1000) as report:
             rows = run_compare(corpus, [load_tokenizer(n) for n in names], progress=report)
         if json_out:
             print(json_document([r.to_dict() for r in rows]))
@@ -117,8 +122,8 @@ def register(app: typer.Typer) -> None:
                                        "<eos>, then by frequency). seqlab train --vocab accepts it."))
     def vocab_build(
         file: Path = typer.Option(..., "--file", "-f", help=_("Corpus, one text per line (or a TSV/CSV with "
-                                                              "--text-col).")),
-        out: Path = typer.Option(..., "--out", "-o", help=_("Where to write the vocabulary JSON.")),
+                                                              "--text-col)."), readable=False),
+        out: Path = typer.Option(..., "--out", "-o", help=_("Where to write the vocabulary JSON."), readable=False),
         tokenizer: str = typer.Option("kiwi", "--tokenizer", "-t", help=_("kiwi, char, whitespace, or any model "
                                                                           "name.")),
         min_freq: int = typer.Option(2, "--min-freq", help=_("Keep tokens seen at least this often (at least 1).")),
@@ -126,7 +131,7 @@ def register(app: typer.Typer) -> None:
                                                                 "(at least 5).")),
         text_col: str = typer.Option(None, "--text-col", help=_("Column holding the text in a TSV/CSV file with a "
                                                                 "header.")),
-        errors: str = errors_opt(), json_out: bool = json_opt(), lang: str = lang_opt(),
+        errors: str = errors_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
         from seqlab.pretrained.loading import load_tokenizer
         from seqlab.render.console import console, json_line
@@ -169,16 +174,17 @@ def register(app: typer.Typer) -> None:
     @tok_app.command("train", help=_("Train a WordPiece, BPE or Unigram tokenizer and save it as a Hugging Face "
                                      "directory."))
     def tokenizer_train(
-        files: list[Path] = typer.Option(..., "--file", "-f", help=_("Training text, one text per line "
-                                                                     "(repeatable).")),
-        out: Path = typer.Option(..., "--out", "-o", help=_("Directory to write (loadable by AutoTokenizer).")),
+        files: list[Path] = typer.Option(..., "--file", "-f", help=_("Training text, one text per line."),
+                                   readable=False),
+        out: Path = typer.Option(..., "--out", "-o", help=_("Directory to write (loadable by AutoTokenizer)."),
+                                 readable=False),
         kind: str = typer.Option("wordpiece", "--type", help=_("wordpiece, bpe or unigram.")),
         vocab_size: int = typer.Option(32000, "--vocab-size", help=_("Tokens in the vocabulary (100 to 1,000,000).")),
         min_frequency: int = typer.Option(None, "--min-frequency", help=_("wordpiece, bpe: merge only pairs seen this "
                                                                           "often, at least 1 (default: 2).")),
         pre_split: str = typer.Option(None, "--pre-split", help=_("kiwi: split into morphemes first (as KLUE did).")),
         lowercase: bool = typer.Option(False, "--lowercase", help=_("Lowercase before training and tokenizing.")),
-        errors: str = errors_opt(), json_out: bool = json_opt(), lang: str = lang_opt(),
+        errors: str = errors_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
         from seqlab.tokens.training import KINDS, train_tokenizer

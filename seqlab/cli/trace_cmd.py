@@ -46,9 +46,10 @@ def register(app: typer.Typer) -> None:
         contextual: bool = typer.Option(False, "--contextual", help=_("Feed last_hidden_state, not token "
                                                                       "embeddings.")),
         checkpoint: Path = typer.Option(None, "--checkpoint", help=_("Weights of a model trained with seqlab "
-                                                                     "train.")),
+                                                                     "train."), readable=False),
         json_out: bool = json_opt(), markdown: bool = markdown_opt(),
-        html_out: Path = typer.Option(None, "--html", help=_("Write a self-contained HTML page to this file.")),
+        html_out: Path = typer.Option(None, "--html", help=_("Write a self-contained HTML page to this file."),
+                                      readable=False),
         limit: int = typer.Option(8, "--limit", help=_("Numbers shown per vector before eliding with … (at least "
                                                        "1).")),
         errors: str = errors_opt(), lang: str = lang_opt(),

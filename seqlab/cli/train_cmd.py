@@ -38,13 +38,13 @@ def register(app: typer.Typer) -> None:
                         "forecaster, compared with naive, auto-ARIMA and auto-ETS forecasts. Defaults are each model's own (printed in its run's config.json)."))
     def train(
         data: Path = typer.Option(None, "--data", help=_("Training data: NSMC TSV, CSV, TSV or JSONL (pairs TSV for "
-                                                         "seq2seq).")),
+                                                         "seq2seq)."), readable=False),
         model: str = typer.Option("lstm", "--model", help=_("Classifier: {names} (comma-separated to compare); "
                                                             "best is the most accurate model seqlab ships: {best}. "
                                                             "seq2seq: lstm or gru.").format(names=", ".join(TRAINERS),
                                                                                             best=_(BEST))),
         out: Path = typer.Option(..., "--out", "-o", help=_("Run directory (one subfolder per model when "
-                                                            "comparing).")),
+                                                            "comparing)."), readable=False),
         task: str = typer.Option("classify", "--task", help=_("classify, seq2seq or forecast.")),
         series: str = typer.Option(None, "--series", help=_("forecast: a statsmodels series (sunspots, co2) or a "
                                                             "CSV.")),
@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
                                                             "forecast).")),
         batch_size: int = typer.Option(None, "--batch-size", help=_("Texts per optimizer step, 1 to 4096 (default: "
                                                                     "128; seq2seq 64).")),
-        lr: float = typer.Option(None, "--lr", help=_("Peak learning rate of AdamW, above 0 and at most 1 (default: "
+        lr: float = typer.Option(None, "--lr", help=_("Peak learning rate of AdamW, 1e-8 to 1 (default: "
                                                       "2e-3; seq2seq 3e-3; forecast 5e-3).")),
         hidden: int = typer.Option(None, "--hidden", help=_("Hidden size per direction, 1 to 2048 (default: 128; "
                                                             "forecast 32).")),
@@ -88,12 +88,13 @@ def register(app: typer.Typer) -> None:
                                                                   "the default), e5-small, char, whitespace, or a "
                                                                   "model name.")),
         vocab: Path = typer.Option(None, "--vocab", help=_("A vocabulary file from seqlab vocab build (default: built "
-                                                           "from the training texts).")),
+                                                           "from the training texts)."), readable=False),
         max_length: int = typer.Option(None, "--max-length", help=_("Tokens kept per text, 1 to 4096 (default: "
                                                                     "128).")),
         baselines: bool = typer.Option(None, "--baselines/--no-baselines", help=_("forecast: also fit auto-ARIMA "
                                                                                  "and auto-ETS (statsmodels; an AIC "
-                                                                                 "search of minutes on 2 cores).")),
+                                                                                 "search of minutes on 2 cores). "
+                                                                                 "Default: on.")),
         attention: str = typer.Option(None, "--attention", help=_("seq2seq: monotonic (hard attention on the aligned "
                                                                   "source character, the default) or additive "
                                                                   "(Bahdanau, over every source character).")),
@@ -106,7 +107,7 @@ def register(app: typer.Typer) -> None:
         checkpoint_every: int = typer.Option(None, "--checkpoint-every", help=_("Steps between resumable "
                                                                                 "checkpoints, at least 1 (default: "
                                                                                 "100).")),
-        json_out: bool = json_opt(), lang: str = lang_opt(),
+        json_out: bool = json_opt("per-model"), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
         from seqlab.render.progress import training_bar
@@ -240,12 +241,12 @@ def register(app: typer.Typer) -> None:
     @app.command(help=_("Accuracy, macro-F1 and the confusion matrix of a trained classifier on a labelled file; "
                         "rows that cannot be used are counted and reported."))
     def evaluate(
-        run_dir: Path = typer.Argument(..., help=_("A run directory made by seqlab train.")),
-        data: Path = typer.Option(..., "--data", help=_("Labelled data in the training format.")),
+        run_dir: Path = typer.Argument(..., help=_("A run directory made by seqlab train."), readable=False),
+        data: Path = typer.Option(..., "--data", help=_("Labelled data in the training format."), readable=False),
         fmt: str = typer.Option(None, "--format", help=_("nsmc, tsv, csv or jsonl (default: from the extension).")),
         text_col: str = typer.Option(None, "--text-col", help=_("Column of the text (NSMC: document).")),
         label_col: str = typer.Option(None, "--label-col", help=_("Column of the label (NSMC: label).")),
-        json_out: bool = json_opt(), lang: str = lang_opt(),
+        json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
         from seqlab.render.training import evaluation_terminal
@@ -261,16 +262,19 @@ def register(app: typer.Typer) -> None:
 
     @app.command(help=_("Labels with probabilities (classifiers), or the decoded output (seq2seq)."))
     def predict(
-        run_dir: Path = typer.Argument(..., help=_("A run directory made by seqlab train.")),
+        run_dir: Path = typer.Argument(..., help=_("A run directory made by seqlab train."), readable=False),
         texts: list[str] = typer.Argument(None, help=_("Text(s); - reads stdin.")),
         file: Path = file_opt(), json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
+        from seqlab.render.progress import counting_bar
         from seqlab.render.training import prediction_line
         from seqlab.training.predictors import predict_texts
 
         check_lang(lang)
-        results = predict_texts(run_dir, gather_texts(texts, file, errors))
+        inputs = gather_texts(texts, file, errors)
+        with counting_bar(_("predicting {n:,} texts").format(n=len(inputs)), _("texts")) as report:
+            results = predict_texts(run_dir, inputs, report)
         if json_out:
             for r in results:
                 print(json_line(r))
@@ -285,11 +289,13 @@ def register(app: typer.Typer) -> None:
     @data_app.command("spacing-pairs", help=_("Build spacing-restoration pairs (text without spaces -> text) for "
                                               "seqlab train --task seq2seq."))
     def data_spacing_pairs(
-        data: Path = typer.Argument(..., help=_("Texts: NSMC TSV (document column) or one text per line.")),
-        out: Path = typer.Option(..., "--out", "-o", help=_("Pairs file to write: source<TAB>target per line.")),
+        data: Path = typer.Argument(..., help=_("Texts: NSMC TSV (document column) or one text per line."),
+                                    readable=False),
+        out: Path = typer.Option(..., "--out", "-o", help=_("Pairs file to write: source<TAB>target per line."),
+                                 readable=False),
         text_col: str = typer.Option(None, "--text-col", help=_("Column of a TSV/CSV (NSMC: document).")),
         max_chars: int = typer.Option(60, "--max-chars", help=_("Longest review kept, 2 to 10,000 characters.")),
-        json_out: bool = json_opt(), lang: str = lang_opt(),
+        json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
         from seqlab.training.spacing import write_spacing_pairs
@@ -311,7 +317,7 @@ def register(app: typer.Typer) -> None:
 
     @data_app.command("nsmc", help=_("Download the official NSMC files once (or say where to put them when "
                                      "offline)."))
-    def data_nsmc(json_out: bool = json_opt(), lang: str = lang_opt()):
+    def data_nsmc(json_out: bool = json_opt("document"), lang: str = lang_opt()):
         from seqlab.render.console import console, json_line
         from seqlab.training.nsmc import fetch_nsmc
 

@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
         stride: int = typer.Option(None, "--stride", help=_("--long window: tokens between window starts (default: "
                                                             "half the window).")),
         out: Path = typer.Option(None, "--out", "-o", help=_("Corpus job: write float32 .npy shards + manifest.json "
-                                                             "into this new folder.")),
+                                                             "into this new folder."), readable=False),
         engine: str = typer.Option(None, "--engine", help=_("Corpus job engine: local (the default) or ray.")),
         workers: int = typer.Option(None, "--workers", help=_("--engine ray: workers (default: every CPU).")),
         precision: str = typer.Option(None, "--precision", help=_("Corpus job: fp32 (exact, the default) or bf16 "
@@ -152,8 +152,8 @@ def register(app: typer.Typer) -> None:
     @app.command(help=_("Top-k semantic search; the corpus index is built once, saved, and reused."))
     def search(
         query: str = typer.Argument(..., help=_("What to look for.")),
-        corpus: Path = typer.Option(..., "--corpus", help=_("Text file, one document per line.")),
-        k: int = k_opt(), model: str = model_opt(), json_out: bool = json_opt(), lang: str = lang_opt(),
+        corpus: Path = typer.Option(..., "--corpus", help=_("Text file, one document per line."), readable=False),
+        k: int = k_opt(), model: str = model_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
         from seqlab.render.progress import counting_bar
@@ -169,6 +169,12 @@ def register(app: typer.Typer) -> None:
             console(stderr=True).print(_("note: {n:,} line(s) of {name} are not valid UTF-8; they were indexed with "
                                          "U+FFFD in place of the bad bytes").format(n=result.bad_lines, name=corpus.name),
                                        highlight=False)
+        if len(result.hits) < k:  # said on stderr with --json too
+            console(stderr=True).print(_("note: {name} has {n:,} text line(s), fewer than -k {k}; all are shown").format(
+                name=corpus.name, n=len(result.hits), k=k), highlight=False)
+        if result.empty_lines:
+            console(stderr=True).print(_("note: {n:,} blank line(s) of {name} are never an answer").format(
+                n=result.empty_lines, name=corpus.name), highlight=False)
         if json_out:
             print(json_line(result.to_dict()))
         else:

@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
                                                                "explicitly.")),
         port: int = typer.Option(8000, "--port", help=_("TCP port, 1 to 65535.")),
         checkpoint: Path = typer.Option(None, "--checkpoint", help=_("A trained classifier (seqlab train) to predict "
-                                                                     "with.")),
+                                                                     "with."), readable=False),
         allow_model: list[str] = typer.Option(None, "--allow-model", help=_("Also offer this hub id or directory.")),
         timeout: float = typer.Option(20.0, "--timeout", help=_("Seconds each request may take, 1 to 600.")),
         lang: str = lang_opt(),

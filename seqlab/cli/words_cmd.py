@@ -19,17 +19,19 @@ from seqlab.cli.options import (
     json_opt,
     k_opt,
     lang_opt,
+    no_duplicates,
+    on_interrupt,
     one_of,
     require_text,
     unused,
 )
-from seqlab.errors import UsageError
-from seqlab.i18n import _
+from seqlab.errors import NoVectors, UsageError
+from seqlab.i18n import N_, _
 
 
 def vectors_opt():
     return typer.Option(None, "--vectors", help=_("gensim vectors (.model/.kv or word2vec .txt/.bin) instead of "
-                                                  "the embedded model's word vectors."))
+                                                  "the embedded model's word vectors."), readable=False)
 
 
 def embed_oov_opt():
@@ -61,7 +63,7 @@ def _check_word_vectors(vectors, model) -> None:
 
         spec = resolve(model)
         if spec.kind not in ("kiwi", "hf"):
-            raise UsageError(_("{model} has no word vectors").format(model=spec.name),
+            raise NoVectors(_("{model} has no word vectors").format(model=spec.name),
                              _("Use --model kiwi (the default), e5-small or minilm."))
 
 
@@ -88,13 +90,15 @@ def _word_vectors(vectors, model):
     from seqlab.pretrained.registry import resolve
 
     spec = resolve(model or DEFAULT_WORD_VECTORS)
+    on_interrupt(N_("the word-vector build did not finish; its unfinished step is not kept, and the next use of "
+                    "these vectors starts that step again."))
     if spec.kind == "kiwi":
         console(stderr=True).print(_(
-            "Building Kiwi's word vectors once (about a minute): its morpheme vectors are recovered from its own "
+            "Building Kiwi's word vectors once (under a minute): its morpheme vectors are recovered from its own "
             "cosines, then each of the {ko:,} most frequent Korean entries of wordfreq (with verbs and adjectives in "
             "their dictionary and past forms) is composed from its morphemes. Cached in {path}.").format(
             ko=KOREAN_WORDS, path=kiwi_vectors_path()))
-        with counting_bar(_("recovering morphemes, then composing words"), _("items")) as report:
+        with counting_bar(_("building Kiwi's word vectors"), _("items")) as report:
             return load_word_vectors(None, model, report)
     console(stderr=True).print(_(
         "Building the word vectors of {model} once: the {ko:,} most frequent Korean entries of wordfreq (with "
@@ -102,7 +106,7 @@ def _word_vectors(vectors, model):
         "through the model alone ({recipe}). Cached in {path}.").format(
         model=spec.name, ko=KOREAN_WORDS, en=ENGLISH_WORDS, recipe=RECIPE.describe(),
         path=model_vectors_path(spec.name)))
-    with counting_bar(_("embedding words"), _("words")) as report:
+    with counting_bar(_("building word vectors"), _("items")) as report:
         return load_word_vectors(None, model, report)
 
 
@@ -171,17 +175,18 @@ def register(app: typer.Typer) -> None:
     def plot(
         items: list[str] = typer.Argument(None, help=_("Words (or sentences with --sentences).")),
         file: Path = file_opt(),
-        out: Path = typer.Option(..., "--out", "-o", help=_("FILE.png or FILE.html")),
+        out: Path = typer.Option(..., "--out", "-o", help=_("FILE.png or FILE.html"), readable=False),
         sentences: bool = typer.Option(False, "--sentences", help=_("Plot sentence vectors instead of word vectors.")),
         method: str = typer.Option("pca", "--method", help=_("pca or umap (needs umap-learn).")),
         vectors: Path = vectors_opt(),
         model: str = typer.Option(None, "--model", "-m", help=_("Words: kiwi (default), e5-small or minilm word "
                                                                 "vectors. --sentences: the sentence encoder (default "
                                                                 "e5-small).")),
-        json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
+        json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
         from seqlab.render.plots import SPREAD_MAX, labels_spread, write_scatter
+        from seqlab.render.progress import counting_bar
         from seqlab.vectors.projection import METHODS, project_items
 
         check_lang(lang)
@@ -190,8 +195,10 @@ def register(app: typer.Typer) -> None:
             _check_word_vectors(vectors, model)
         check_plot(out, "--out")  # a usage error (2), as --plot everywhere
         labels = gather_texts(items, file, errors)
+        no_duplicates(_("the plot"), labels)  # a point drawn twice on itself would hide what was asked
         if sentences:
-            proj = project_items(labels, None, method, model=model)
+            with counting_bar(_("embedding {n:,} sentences").format(n=len(labels)), _("texts")) as report:
+                proj = project_items(labels, None, method, model=model, progress=report)
         else:
             proj = project_items(labels, _word_vectors(vectors, model), method)
         path = write_scatter(proj, out, sentences)
@@ -212,10 +219,11 @@ def register(app: typer.Typer) -> None:
     @wv_app.command("train", help=_("Train Word2Vec or FastText on a corpus split into Kiwi morphemes; saved in "
                                     "gensim's format."))
     def wordvec_train(
-        files: list[Path] = typer.Option(..., "--file", "-f", help=_("Corpus (repeatable).")),
+        files: list[Path] = typer.Option(..., "--file", "-f", help=_("Corpus, one text per line."), readable=False),
         out: Path = typer.Option(..., "--out", "-o", help=_("Where to save: FILE.model (gensim's full model, .kv "
                                                             "beside it) or FILE.txt, .vec, .bin (word2vec format: "
-                                                            "one vector per word; FastText's n-grams are not kept).")),
+                                                            "one vector per word; FastText's n-grams are not kept)."),
+                                 readable=False),
         kind: str = typer.Option("word2vec", "--kind", help=_("word2vec or fasttext.")),
         split: str = typer.Option("kiwi", "--split", help=_("kiwi morphemes or whitespace words.")),
         text_col: str = typer.Option(None, "--text-col", help=_("Text column of a TSV/CSV with a header.")),
@@ -226,9 +234,10 @@ def register(app: typer.Typer) -> None:
         cbow: bool = typer.Option(False, "--cbow", help=_("CBOW instead of skip-gram.")),
         tags: bool = typer.Option(False, "--tags", help=_("--split kiwi: keep POS tags in tokens (영화/NNG).")),
         seed: int = typer.Option(1, "--seed", help=_("Seed of the training.")),
-        json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
+        json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
+        from seqlab.render.progress import counting_bar
         from seqlab.vectors.wordvec_training import TEXT_FORMATS, train_word_vectors
 
         check_lang(lang)
@@ -242,8 +251,13 @@ def register(app: typer.Typer) -> None:
         in_range("--epochs", epochs, 1, 100)
         in_range("--seed", seed, 0, 2**32 - 1)
         check_output("--out", out, inputs=files)
-        result = train_word_vectors(files, out, kind=kind, split=split, dim=dim, window=window, min_count=min_count,
-                                    epochs=epochs, sg=not cbow, seed=seed, tags=tags, text_col=text_col, errors=errors)
+        if out.suffix.lower() not in (".model", *TEXT_FORMATS):  # the name decides the format: never guessed
+            raise UsageError(_("--out {name}: its extension names no format seqlab writes").format(name=out.name),
+                             _("End it in .model (gensim's full model) or .txt, .vec, .bin (word2vec format)."))
+        with counting_bar(_("training word vectors"), _("items")) as report:
+            result = train_word_vectors(files, out, kind=kind, split=split, dim=dim, window=window,
+                                        min_count=min_count, epochs=epochs, sg=not cbow, seed=seed, tags=tags,
+                                        text_col=text_col, errors=errors, progress=report)
         if kind == "fasttext" and out.suffix.lower() in TEXT_FORMATS:
             console(stderr=True).print(_("note: {name} holds one vector per word (word2vec format): FastText's "
                                          "character n-grams are not kept, so unseen words have no vector; save as "
@@ -259,9 +273,10 @@ def register(app: typer.Typer) -> None:
                                    "gensim's questions-words format."))
     def wordvec_eval(
         questions: Path = typer.Argument(None, help=_("Analogy questions in gensim's questions-words format "
-                                                      "(default: seqlab's Korean set, 328 questions in 8 relations).")),
+                                                      "(default: seqlab's Korean set, 328 questions in 8 relations)."),
+                                        readable=False),
         vectors: Path = vectors_opt(), model: str = wordvec_model_opt(), method: str = method_opt(),
-        json_out: bool = json_opt(), lang: str = lang_opt(),
+        json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
         from seqlab.render.vectors import analogy_eval_table

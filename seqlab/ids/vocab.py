@@ -24,6 +24,7 @@ from pathlib import Path
 from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.storage import atomic_write_json
+from seqlab.text.reading import file_error
 
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")
 FORMAT = "seqlab-vocab"
@@ -111,8 +112,11 @@ class Vocabulary:
         except FileNotFoundError:
             raise InputError(_("vocabulary file not found: {path}").format(path=path),
                              _("Build one with: seqlab vocab build")) from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(_("cannot read vocabulary {path}: {exc}").format(path=path, exc=exc)) from None
+        except OSError as exc:
+            raise file_error(path, exc, _("a vocabulary file")) from None
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise InputError(_("{path} is not a seqlab vocabulary: it is not JSON").format(path=path),
+                             _("Give a file made by seqlab vocab build.")) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise InputError(_('{path} is not a seqlab vocabulary (no "format": "{FORMAT}")')
                              .format(path=path, FORMAT=FORMAT),

@@ -47,5 +47,11 @@ def text(line: str) -> str:
 
 
 def cell(value: str) -> str:
-    """Plain text in a table cell: visible escapes, markup characters escaped (pipes too), never empty."""
-    return text(visible(value)) or " "
+    r"""Plain text in a table cell: visible escapes, markup characters escaped (pipes too), never empty.
+
+    A cell holds no block (list, heading, quote), so ``2.00`` and ``-0.5`` stay as they are:
+
+    >>> cell("2.00"), cell("-0.5"), cell("a|b")
+    ('2.00', '-0.5', 'a\\|b')
+    """
+    return _INLINE.sub(r"\\\1", visible(value)) or " "

@@ -20,6 +20,12 @@ from rich.text import Text
 from seqlab.i18n import _
 
 
+def rate_text(rate: float, unit: str) -> str:
+    """``"9,595 items/s"``, ``"2.4 steps/s"``, ``"0.46 steps/s"``: slow work keeps its digits instead of reading 0."""
+    digits = 0 if rate >= 10 else 1 if rate >= 1 else 2
+    return f"{rate:,.{digits}f} {unit}/s"
+
+
 class _Rate(TextColumn):
     def __init__(self, unit: str):
         super().__init__("")
@@ -29,7 +35,7 @@ class _Rate(TextColumn):
         if task.total is None:  # a phase without countable work: its name is the whole story
             return Text("")
         speed = task.finished_speed or task.speed
-        return Text(f"{speed:,.0f} {self.unit}/s" if speed else f"- {self.unit}/s", style="cyan")
+        return Text(rate_text(speed, self.unit) if speed else f"- {self.unit}/s", style="cyan")
 
 
 class _Count(MofNCompleteColumn):
@@ -47,6 +53,7 @@ class LineProgress:
     """
 
     every_s = 30.0
+    rate_after_s = 0.5
 
     def __init__(self, unit: str, stream=None):
         self.unit, self.stream, self.tasks = unit, stream or sys.stderr, []
@@ -61,7 +68,8 @@ class LineProgress:
 
     def add_task(self, description: str, total: float | None = None, completed: float = 0, **fields) -> int:
         self.tasks.append({"description": description, "total": total, "completed": completed, "fields": fields,
-                           "started": time.monotonic(), "last": 0.0, "tenth": -1, "ended": False})
+                           "started": time.monotonic(), "last": 0.0, "tenth": -1, "ended": False,
+                           "from": completed})  # work done before the bar (a resumed job) is not in its rate
         self._line(self.tasks[-1])
         return len(self.tasks) - 1
 
@@ -80,14 +88,26 @@ class LineProgress:
             task["tenth"], task["ended"] = max(tenth, task["tenth"]), task["ended"] or ended
             self._line(task)
 
+    def reset(self, task_id: int, total: float | None = None, completed: float = 0, description: str | None = None,
+              **fields) -> None:
+        """A new phase of the task (rich's ``Progress.reset``): its own line, tenths, rate and time."""
+        task = self.tasks[task_id]
+        task.update(total=total, completed=completed, started=time.monotonic(), last=0.0, tenth=-1, ended=False)
+        task["from"] = completed
+        if description is not None:
+            task["description"] = description
+        task["fields"].update(fields)
+        self._line(task)
+
     def _line(self, task: dict) -> None:
         elapsed = time.monotonic() - task["started"]
         task["last"] = time.monotonic()
         parts = [task["description"]]
         if task["total"]:
             parts.append(f"{task['completed']:,.0f}/{task['total']:,.0f} ({task['completed'] / task['total']:.0%})")
-            if elapsed > 0 and task["completed"]:
-                parts.append(f"{task['completed'] / elapsed:,.0f} {self.unit}/s")
+            done = task["completed"] - task["from"]
+            if elapsed >= self.rate_after_s and done > 0:  # a rate over a few milliseconds would mean nothing
+                parts.append(rate_text(done / elapsed, self.unit))
         if task["fields"].get("info"):
             parts.append(task["fields"]["info"])
         parts.append(_("{s:.1f} s").format(s=elapsed))
@@ -103,26 +123,42 @@ def _progress(unit: str, extra: list | None = None) -> Progress | LineProgress:
     return Progress(*columns, console=Console(stderr=True), transient=False)
 
 
+class _CountingReport:
+    """``report(done, total)`` and ``report.phase(name)`` (:func:`seqlab.progress.new_phase`) for one bar.
+
+    The bar appears at the first report whose work is not yet all done (a finished or cached job shows none). A new
+    phase restarts it under the phase's name: on a terminal the same bar, in a log a new line.
+    """
+
+    def __init__(self, description: str, unit: str, stack: contextlib.ExitStack):
+        self.description, self.unit, self.stack = description, unit, stack
+        self.progress = self.task = None
+        self.pending: str | None = None  # a phase named before its first count
+
+    def phase(self, name: str) -> None:
+        self.pending = name
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.task is None:
+            if done >= total:
+                return
+            self.progress = self.stack.enter_context(_progress(self.unit))
+            self.task = self.progress.add_task(self.pending or self.description, total=total, completed=done)
+        elif self.pending is not None:
+            self.progress.reset(self.task, total=total, completed=done, description=self.pending)
+        else:
+            self.progress.update(self.task, completed=done, total=total)
+        self.pending = None
+
+
 @contextlib.contextmanager
 def counting_bar(description: str, unit: str, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
-    """Yields ``report(done, total)``; the bar appears at the first report whose work is not yet all done."""
+    """Yields ``report(done, total)`` (with ``report.phase(name)``); see :class:`_CountingReport`."""
     if not enabled:
         yield lambda done, total: None
         return
     with contextlib.ExitStack() as stack:
-        state: dict = {}
-
-        def report(done: int, total: int) -> None:
-            if "task" not in state:
-                if done >= total:  # nothing left to do (a finished or cached job): no bar
-                    return
-                progress = stack.enter_context(_progress(unit))
-                state["progress"], state["task"] = progress, progress.add_task(description, total=total,
-                                                                                 completed=done)
-                return
-            state["progress"].update(state["task"], completed=done, total=total)
-
-        yield report
+        yield _CountingReport(description, unit, stack)
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ bytes into U+FFFD for users who would rather go on.
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,7 +33,47 @@ def _open(source: str | Path) -> tuple[BinaryIO, str]:
     try:
         return path.open("rb"), str(path)
     except OSError as exc:
-        raise InputError(_("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
+        raise file_error(path, exc) from None
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused a path, in the user's language (the OS's own words only for rare cases)."""
+    reasons = {
+        errno.ENOENT: _("it does not exist"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("permission denied"),
+        errno.EISDIR: _("it is a folder, not a file"),
+        errno.ENOTDIR: _("a part of the path is a file, not a folder"),
+        errno.ENOSPC: _("the disk is full"),
+        errno.EROFS: _("the file system is read-only"),
+        errno.ENAMETOOLONG: _("the name is too long"),
+    }
+    return reasons.get(exc.errno, exc.strerror or str(exc))
+
+
+def file_error(path: str | Path, exc: OSError, what: str | None = None) -> InputError:
+    """An OSError met while reading ``path`` (``what``: "a vocabulary file"), as an InputError that says what to do.
+
+    Every reader of a user's file goes through it, so that a folder, a missing file or a file without read permission
+    is worded the same way in every command and language (exit code 1).
+
+    >>> print(file_error("runs", IsADirectoryError(21, "Is a directory"), "a vocabulary file"))
+    runs is a folder, not a vocabulary file
+    Give the path of the file itself.
+    """
+    what = what or _("a file")
+    if isinstance(exc, FileNotFoundError):
+        return InputError(_("file not found: {path}").format(path=path), _("Check the path."))
+    if isinstance(exc, IsADirectoryError):
+        return InputError(_("{path} is a folder, not {what}").format(path=path, what=what),
+                          _("Give the path of the file itself."))
+    if isinstance(exc, NotADirectoryError):
+        return InputError(_("cannot open {path}: a part of the path is a file, not a folder").format(path=path),
+                          _("Check the path."))
+    if isinstance(exc, PermissionError):
+        return InputError(_("cannot read {path}: permission denied").format(path=path),
+                          _("Check its permissions (ls -l), or copy it to a place you can read."))
+    return InputError(_("cannot read {path}: {reason}").format(path=path, reason=os_reason(exc)))
 
 
 def check_text_file(path: str | Path, what: str | None = None) -> Path:

@@ -16,7 +16,7 @@ import numpy as np
 
 from seqlab.errors import InputError
 from seqlab.i18n import _
-from seqlab.text.reading import raw_lines
+from seqlab.text.reading import file_error, raw_lines
 
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 NSMC_LABELS = {"0": "negative", "1": "positive"}  # NSMC's columns are id, document, label
@@ -97,7 +97,7 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
         raise InputError(_("data file not found: {path}").format(path=path),
                          _("Give --data FILE (NSMC TSV, CSV, TSV or JSONL).")) from None
     except OSError as exc:
-        raise InputError(_("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
+        raise file_error(path, exc, _("a data file")) from None
     decoded, undecodable = [], []
     for line in lines:
         try:

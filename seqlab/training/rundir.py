@@ -26,6 +26,7 @@ from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.storage import atomic_write_bytes, atomic_write_json
+from seqlab.text.reading import file_error
 
 CONFIG, MODEL, VOCAB, METRICS = "config.json", "model.safetensors", "vocab.json", "metrics.json"
 VAL_PROBS = "val_probabilities.safetensors"  # the class probabilities of the validation split (ensembles fit on them)
@@ -88,8 +89,11 @@ class RunDir:
                     _("Give one of them: {paths}").format(paths=", ".join(str(p) for p in runs))) from None
             raise InputError(_("{path} is not a seqlab run directory (no {name})").format(path=self.path, name=name),
                              _("Give the --out folder of seqlab train.")) from None
-        except (OSError, ValueError) as exc:
-            raise InputError(_("cannot read {path}: {exc}").format(path=path, exc=exc)) from None
+        except OSError as exc:
+            raise file_error(path, exc) from None
+        except ValueError as exc:  # not JSON, or not UTF-8: the file was changed or cut short
+            raise InputError(_("{path} is damaged: {exc}").format(path=path, exc=exc),
+                             _("Train the run again (seqlab train … --out), or restore the file.")) from None
 
     @property
     def config(self) -> dict:

@@ -33,16 +33,24 @@ def spacing_pairs(texts: list[str], max_chars: int = 60) -> list[tuple[str, str]
 def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None = None, max_chars: int = 60) -> dict:
     """``seqlab data spacing-pairs``: pairs from a file of texts (NSMC's TSV: its ``document`` column)."""
     from seqlab.storage import atomic_write_text
-    from seqlab.text.reading import iter_texts
+    from seqlab.text.reading import check_text_file, iter_texts
 
-    data = Path(data)
+    if str(data) != "-":
+        data = check_text_file(data, _("a file of texts"))  # missing, a folder, empty or binary: said before reading
     texts = [t for _k, t in iter_texts(data, text_col=text_col)]  # strict: another encoding is refused, not garbled
     pairs = spacing_pairs(texts, max_chars)
-    atomic_write_text(out, "".join(f"{s}\t{t}\n" for s, t in pairs))
     spaced = [" ".join(t.split()) for t in texts]
     skipped = {"empty": sum(not t for t in spaced),
                "one_word": sum(bool(t) and " " not in t for t in spaced),  # nothing to restore
                "too_long": sum(" " in t and len(t) > max_chars for t in spaced)}
+    if not texts:
+        raise InputError(_("standard input is empty"), _("Give a file of texts with one text per line."))
+    if not pairs:  # an empty pairs file would only fail later, in seqlab train --task seq2seq
+        raise InputError(_("no pairs from {data}: of its {texts:,} texts, {empty:,} are empty, {one_word:,} have one "
+                           "word (no space to restore) and {too_long:,} are longer than --max-chars {max}").format(
+            data=data if str(data) != "-" else _("standard input"), texts=len(texts), max=max_chars, **skipped),
+            _("Give texts of two or more words, or raise --max-chars."))
+    atomic_write_text(out, "".join(f"{s}\t{t}\n" for s, t in pairs))
     return {"path": str(out), "pairs": len(pairs), "texts": len(texts), "skipped": skipped, "max_chars": max_chars}
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from seqlab.errors import InputError, ModelUnavailable
+from seqlab.errors import InputError, NoVectors
 from seqlab.i18n import _
 from seqlab.pretrained.install import from_pretrained
 from seqlab.pretrained.loading import load_tokenizer
@@ -79,8 +79,8 @@ class Encoder:
         hf_logging.disable_progress_bar()
         spec = resolve(name)
         if not spec.has_vectors:
-            raise ModelUnavailable(_("{name} is a tokenizer only; it has no vectors").format(name=spec.name),
-                                   _("Use a transformer model: e5-small, minilm, a hub id or a directory."))
+            raise NoVectors(_("{name} is a tokenizer only; it has no vectors").format(name=spec.name),
+                            _("Use a transformer model: e5-small, minilm, a hub id or a directory."))
         self.name = spec.name
         self.tokenizer = load_tokenizer(spec.name)
         try:

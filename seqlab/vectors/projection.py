@@ -10,6 +10,7 @@ import numpy as np
 
 from seqlab.errors import InputError
 from seqlab.i18n import _
+from seqlab.progress import Progress
 from seqlab.storage import atomic_write_bytes, seqlab_home
 
 METHODS = ("pca", "umap")
@@ -87,13 +88,22 @@ def project(labels: list[str], vectors: np.ndarray, method: str = "pca", source:
     return Projection(labels, reducer.fit_transform(vectors), "umap", None, source)
 
 
-def project_items(labels: list[str], word_vectors=None, method: str = "pca", model: str | None = None) -> Projection:
-    """Words (from ``word_vectors``) or, without them, sentences (embedded by ``model``) projected to 2-D."""
+def project_items(labels: list[str], word_vectors=None, method: str = "pca", model: str | None = None,
+                  progress: Progress | None = None) -> Projection:
+    """Words (from ``word_vectors``) or, without them, sentences (embedded by ``model``, with ``progress(done,
+    total)`` over the sentences) projected to 2-D."""
     if word_vectors is None:
         from seqlab.vectors.encoder import load_encoder
 
         enc = load_encoder(model)
-        matrix = enc.sentence_vectors(labels, prefix=enc.default_prefix("query"))
+        done = [0]
+
+        def step(n: int) -> None:
+            done[0] += n
+            if progress:
+                progress(done[0], len(labels))
+
+        matrix = enc.sentence_vectors(labels, prefix=enc.default_prefix("query"), progress=step)
         source = f"{enc.name} sentence vectors"
     else:
         matrix = np.stack([word_vectors.vector(w) for w in labels])

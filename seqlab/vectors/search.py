@@ -43,10 +43,13 @@ class SearchResult(Displayable):
     built: bool  # False when an existing index was reused
     hits: list[Hit]
     bad_lines: int = 0  # corpus lines that are not valid UTF-8: read with U+FFFD for the bad bytes (the index says so)
+    k: int = 0  # hits asked for; fewer come when the corpus has fewer text lines
+    empty_lines: int = 0  # blank corpus lines: indexed (rows follow lines) but never an answer
 
     def to_dict(self) -> dict:
         return {"query": self.query, "model": self.model, "corpus": self.corpus, "index": self.index,
-                "index_built": self.built, "bad_lines": self.bad_lines, "hits": [h.to_dict() for h in self.hits]}
+                "index_built": self.built, "bad_lines": self.bad_lines, "k": self.k, "empty_lines": self.empty_lines,
+                "hits": [h.to_dict() for h in self.hits]}
 
 
 def index_dir(corpus: Path, model: str) -> Path:
@@ -97,5 +100,6 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
     if not hits:
         raise InputError(_("{corpus} has no text lines to search").format(corpus=corpus),
                          _("Give a file with one text per line."))
-    bad = (load_manifest(where) or {}).get("bad_line_count", 0)
-    return SearchResult(query, enc.name, str(corpus), str(where), built, hits, bad)
+    manifest = load_manifest(where) or {}
+    return SearchResult(query, enc.name, str(corpus), str(where), built, hits, manifest.get("bad_line_count", 0), k,
+                        manifest.get("empty_lines", 0))

@@ -9,49 +9,58 @@ from __future__ import annotations
 
 import re
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
 
 _PIECE = re.compile(r"[+-]|[^\s+-]+")
+# the minus and plus signs of typeset text (the lecture's slides, a word processor, a Korean IME's full width)
+# read as - and +: "왕 − 남자 + 여자" is the same analogy
+_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\ufe63": "-", "\uff0d": "-",
+                        "\ufe62": "+", "\uff0b": "+"})
 
 
 def parse_expression(expression: str) -> tuple[list[str], list[str]]:
     """``"왕 - 남자 + 여자"`` -> (["왕", "여자"], ["남자"]): words joined by single ``+`` and ``-``, a word first.
 
+    A malformed expression is a usage error (exit code 2). The typeset minus ``−`` (U+2212), dashes and
+    full-width signs count as ``-`` and ``+``.
+
     >>> parse_expression("king - man + woman")
     (['king', 'woman'], ['man'])
+    >>> parse_expression("크다 − 작다 ＋ 짧다")
+    (['크다', '짧다'], ['작다'])
     >>> parse_expression("아버지 - 아버지")[1]
     Traceback (most recent call last):
     ...
-    seqlab.errors.InputError: the analogy '아버지 - 아버지' cancels out: every word is added and subtracted as often
+    seqlab.errors.UsageError: the analogy '아버지 - 아버지' cancels out: every word is added and subtracted as often
     Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".
     >>> parse_expression("왕 -- + 여자")
     Traceback (most recent call last):
     ...
-    seqlab.errors.InputError: cannot read the analogy '왕 -- + 여자': an operator stands where a word should
+    seqlab.errors.UsageError: cannot read the analogy '왕 -- + 여자': an operator stands where a word should
     Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".
     """
-    pieces = _PIECE.findall(expression)
+    pieces = _PIECE.findall(expression.translate(_SIGNS))
     hint = _('Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".')
     if not pieces:
-        raise InputError(_("the analogy {expression!r} is empty").format(expression=expression), hint)
+        raise InputError(_("the analogy {expression!r} is empty").format(expression=expression), hint)  # empty text: 1
     pos, neg = [], []
     for i, piece in enumerate(pieces):
         is_op = piece in "+-"
         if is_op == (i % 2 == 0):  # words at even positions, operators at odd ones
             where = _("an operator stands where a word should") if is_op else _("two words follow each other")
-            raise InputError(_("cannot read the analogy {expression!r}: {where}").format(expression=expression,
+            raise UsageError(_("cannot read the analogy {expression!r}: {where}").format(expression=expression,
                                                                                          where=where), hint)
         if not is_op:
             (neg if i > 0 and pieces[i - 1] == "-" else pos).append(piece)
     if pieces[-1] in "+-":
-        raise InputError(_("cannot read the analogy {expression!r}: it ends with {last!r}")
+        raise UsageError(_("cannot read the analogy {expression!r}: it ends with {last!r}")
                          .format(expression=expression, last=pieces[-1]), hint)
     if not pos:
-        raise InputError(_("cannot read the analogy {expression!r}: nothing is added").format(expression=expression),
+        raise UsageError(_("cannot read the analogy {expression!r}: nothing is added").format(expression=expression),
                          hint)
     if sorted(pos) == sorted(neg):  # 아버지 - 아버지: the sum is the zero vector, every cosine would be 0
-        raise InputError(_("the analogy {expression!r} cancels out: every word is added and subtracted as often")
+        raise UsageError(_("the analogy {expression!r} cancels out: every word is added and subtracted as often")
                          .format(expression=expression), hint)
     return pos, neg
 

@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from seqlab.progress import Progress
+
 FORMS_FILE = Path(__file__).resolve().parents[1] / "data" / "korean_word_forms.txt"
 PREDICATES = ("VV", "VA", "VX")  # verb, adjective, auxiliary; Kiwi adds -I/-R for irregular and regular
 _HANGUL = re.compile(r"[가-힣]")
@@ -52,8 +54,10 @@ def attested_forms(path: Path = FORMS_FILE) -> list[str]:
 
 
 def korean_words(entries: Iterable[str], freq: dict[str, float] | None = None,
-                 attested: Iterable[str] = ()) -> WordList:
+                 attested: Iterable[str] = (), progress: Progress | None = None) -> WordList:
     """Korean words from morpheme-like ``entries`` (most frequent first), with dictionary and past forms.
+
+    ``progress(done, total)`` counts the entries and attested forms Kiwi has read.
 
     >>> korean_words(["사람", "짧", "서울"]).words
     ['사람', '서울', '짧다', '짧았다']
@@ -65,7 +69,13 @@ def korean_words(entries: Iterable[str], freq: dict[str, float] | None = None,
     freq = freq or {}
     kept, stems, tags = [], Counter(), {}
     hangul = [w for w in entries if _HANGUL.search(w)]
-    analyses = {w: result[0][0] for w, result in zip(hangul, kiwi.analyze(hangul, top_n=1))}
+    attested = list(attested)
+    total = len(hangul) + len(attested)
+    analyses = {}
+    for done, (w, result) in enumerate(zip(hangul, kiwi.analyze(hangul, top_n=1)), 1):
+        analyses[w] = result[0][0]
+        if progress and (done % 2000 == 0 or done == len(hangul)):
+            progress(done, total)
     for w in entries:
         tokens = analyses.get(w)
         if tokens is None:  # digits with letters, Latin letters: kept as they are
@@ -81,20 +91,25 @@ def korean_words(entries: Iterable[str], freq: dict[str, float] | None = None,
     ranked = [s for s, _n in stems.most_common()]
     lemmas = [s + "다" for s in ranked]
     past = [_past(kiwi, s, tags[s]) for s in ranked]
-    attested = [w for w in attested if w not in set(kept)]
+    known = set(kept)
+    attested = [w for w in attested if w not in known]
     attested_past = []
-    for w in attested:
+    for done, w in enumerate(attested, 1):
         tokens = kiwi.analyze(w, top_n=1)[0][0] if w.endswith("다") else []
         if len(tokens) == 2 and _is_predicate(tokens[0].tag) and tokens[1].form == "다":
             attested_past.append(_past(kiwi, tokens[0].form, tokens[0].tag))
+        if progress and (done % 500 == 0 or done == len(attested)):
+            progress(total - len(attested) + done, total)
     words = list(dict.fromkeys(kept + lemmas + past + attested + attested_past))
     return WordList(words, {"wordfreq": len(kept), "dictionary forms": len(set(lemmas)),
                             "past forms": len(set(past)), "attested": len(words) - len(dict.fromkeys(
                                 kept + lemmas + past))})
 
 
-def default_word_list(korean: int, english: int) -> WordList:
-    """wordfreq's ``korean`` most frequent Korean entries as words (see the module doc), then ``english`` words."""
+def default_word_list(korean: int, english: int, progress: Progress | None = None) -> WordList:
+    """wordfreq's ``korean`` most frequent Korean entries as words (see the module doc), then ``english`` words.
+
+    ``progress(done, total)`` counts what Kiwi has read (about 15 s for 30,000 entries on one core)."""
     import wordfreq
 
     def is_word(w: str) -> bool:
@@ -103,6 +118,6 @@ def default_word_list(korean: int, english: int) -> WordList:
     ko_freq = wordfreq.get_frequency_dict("ko")
     ko = [w for w in ko_freq if is_word(w)][:korean]
     en = [w for w in wordfreq.get_frequency_dict("en") if is_word(w) and w.isascii()][:english]
-    result = korean_words(ko, ko_freq, attested_forms())
+    result = korean_words(ko, ko_freq, attested_forms(), progress)
     words = list(dict.fromkeys(result.words + en))
     return WordList(words, {**result.counts, "english": len(words) - len(result.words)})

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from seqlab.errors import InputError
 from seqlab.i18n import _
+from seqlab.progress import Progress, new_phase
 from seqlab.tokens.corpus import write_split_corpus
 
 KINDS = ("word2vec", "fasttext")
@@ -37,6 +38,26 @@ class TrainedVectors:
         return {"path": str(self.path), "kind": self.kind, "vocab_size": self.vocab_size, "dim": self.dim,
                 "lines": self.lines, "tokens": self.tokens, "seconds": round(self.seconds, 2),
                 "buckets": self.buckets, "bytes_written": self.bytes_written}
+
+
+class _EpochReport:
+    """A gensim training callback (the four hooks gensim calls) that reports ``progress(epoch, epochs)``."""
+
+    def __init__(self, progress: Progress, epochs: int):
+        self.progress, self.epochs, self.done = progress, epochs, 0
+
+    def on_train_begin(self, model) -> None:
+        self.progress(0, self.epochs)
+
+    def on_epoch_end(self, model) -> None:
+        self.done += 1
+        self.progress(self.done, self.epochs)
+
+    def on_epoch_begin(self, model) -> None:
+        pass
+
+    def on_train_end(self, model) -> None:
+        pass
 
 
 MIN_N, MAX_N = 3, 6  # gensim's FastText character n-grams
@@ -68,7 +89,7 @@ def fasttext_buckets(corpus: Path, min_count: int) -> int:
 def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "word2vec", split: str = "kiwi",
                        dim: int = 100, window: int = 5, min_count: int = 5, epochs: int = 5, sg: bool = True,
                        workers: int = 2, seed: int = 1, tags: bool = False, text_col: str | None = None,
-                       errors: str = "strict") -> TrainedVectors:
+                       errors: str = "strict", progress: Progress | None = None) -> TrainedVectors:
     """Train and save gensim vectors (``out`` is the full model; ``out.kv`` holds just the vectors).
 
     Args:
@@ -77,6 +98,8 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
         split: ``kiwi`` morphemes or ``whitespace`` words.
         sg: skip-gram (True) or CBOW (False).
         tags: keep POS tags in the tokens (``영화/NNG``).
+        progress: ``progress(done, total)`` over the corpus' lines while they are split, then over the epochs
+            (:func:`seqlab.progress.new_phase` names each phase).
     """
     from gensim.models import FastText, Word2Vec
 
@@ -93,11 +116,13 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.txt"
-        lines, tokens = write_split_corpus(files, corpus, split, tags, text_col, errors)
+        new_phase(progress, _("splitting into Kiwi morphemes") if split == "kiwi" else _("splitting into words"))
+        lines, tokens = write_split_corpus(files, corpus, split, tags, text_col, errors, progress=progress)
         if lines == 0:
             raise InputError(_("the corpus contains no text"))
+        new_phase(progress, _("training {kind}: epochs").format(kind="FastText" if kind == "fasttext" else "Word2Vec"))
         options = {"vector_size": dim, "window": window, "min_count": min_count, "epochs": epochs, "sg": int(sg),
-                   "workers": workers, "seed": seed}
+                   "workers": workers, "seed": seed, "callbacks": [_EpochReport(progress, epochs)] if progress else ()}
         buckets = None
         try:
             if kind == "fasttext":
@@ -109,6 +134,8 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
             if "vocabulary" not in str(exc):
                 raise
             model = None
+    if model is not None:
+        model.callbacks = ()  # gensim keeps them on the model, and would pickle them into the saved file
     if model is None or len(model.wv) == 0:
         raise InputError(_("no token reached --min-count {min_count}").format(min_count=min_count),
                          _("Lower --min-count or give more text."))

@@ -33,7 +33,9 @@ import numpy as np
 from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import _
+from seqlab.progress import new_phase
 from seqlab.storage import atomic_write_bytes, seqlab_home
+from seqlab.text.reading import file_error
 from seqlab.vectors.all_but_the_top import AllButTheTop
 from seqlab.vectors.all_but_the_top import fit as fit_all_but_the_top
 from seqlab.vectors.analogy import DEFAULT_METHOD, METHODS, scores
@@ -223,7 +225,9 @@ def from_model(model: str | None = None, progress: Callable[[int, int], None] | 
             if "mean" in data:
                 post.append(AllButTheTop(data["mean"], data["directions"]))
             return WordVectors(data["words"].tolist(), data["vectors"], source, embed, unknown_chars, pieces)
-    words = default_word_list(korean, english).words
+    new_phase(progress, _("reading the word list with Kiwi"))
+    words = default_word_list(korean, english, progress).words
+    new_phase(progress, _("embedding words"))
     done = [0]
 
     def step(n: int) -> None:
@@ -299,8 +303,11 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
         with np.load(path, allow_pickle=False) as data:
             post.append(AllButTheTop(data["mean"], data["directions"]))
             return finish(data["words"].tolist(), data["vectors"])
+    new_phase(progress, _("recovering Kiwi's morpheme vectors"))
     morphemes_ready = morphemes(progress)
-    candidates = default_word_list(korean, 0).words
+    new_phase(progress, _("reading the word list with Kiwi"))
+    candidates = default_word_list(korean, 0, progress).words
+    new_phase(progress, _("composing words"))
     words, readings = [], []
     for start in range(0, len(candidates), 2000):
         chunk = candidates[start : start + 2000]
@@ -381,6 +388,19 @@ def from_gensim(path: str | Path) -> WordVectors:
     if not path.exists():
         raise InputError(_("vectors file not found: {path}").format(path=path),
                          _("Train some with: seqlab wordvec train"))
+    what = _("a word-vector file")
+    try:
+        with path.open("rb") as f:
+            first = f.readline(200)
+    except OSError as exc:
+        raise file_error(path, exc, what) from None
+    header = first.split()
+    if path.suffix in (".txt", ".vec", ".bin") and not (len(header) == 2 and all(w.isdigit() for w in header)):
+        raise InputError(  # word2vec's first line is "<words> <dimensions>", in text and binary files alike
+            _("{path} is not in word2vec format: its first line should be two numbers, the words and the dimensions "
+              "(e.g. 30000 100); it is {line!r}").format(
+                path=path, line=first.decode("utf-8", errors="replace").rstrip("\r\n")[:60]),
+            _("Give a file saved by gensim (.model/.kv) or in word2vec format (.txt/.vec/.bin)."))
     try:
         if path.suffix in (".txt", ".vec"):
             kv = KeyedVectors.load_word2vec_format(str(path), binary=False)

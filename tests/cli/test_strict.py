@@ -151,7 +151,7 @@ def test_out_of_range_is_a_usage_error_naming_the_option(args, cli):
 
 def test_a_malformed_analogy_is_refused_before_any_work(cli):
     code, _, err = cli("analogy", "왕 -- + 여자")
-    assert code == 1 and "operator stands where a word should" in err
+    assert code == 2 and "operator stands where a word should" in err  # the README's table: exit 2
 
 
 @pytest.mark.parametrize("args,says", [

@@ -30,3 +30,41 @@ def test_bars_fall_back_to_lines_off_a_terminal(capsys):
     err = capsys.readouterr().err
     assert "gru: training · 5/5 (100%)" in err and "loss 0.500" in err
     assert "embedding words · 4/4 (100%)" in err
+
+
+def test_each_phase_of_a_build_gets_its_own_lines_and_rate(capsys, monkeypatch):
+    """Kiwi's word vectors: recovering, reading the word list, composing. The first phase's 100% used to be the last
+    line for 30 s, and its first line showed a rate over a few microseconds (211,237,851 items/s)."""
+    from seqlab.progress import new_phase
+
+    clock = iter(float(t) for t in range(1000))
+    monkeypatch.setattr("seqlab.render.progress.time.monotonic", lambda: next(clock))
+    with counting_bar("building", "items") as report:
+        new_phase(report, "recovering")
+        for done in range(2000, 10001, 2000):
+            report(done, 10000)
+        new_phase(report, "composing")
+        for done in range(100, 301, 100):
+            report(done, 300)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("recovering · 2,000/10,000 (20%)") and "items/s" not in lines[0]
+    assert any(line.startswith("recovering · 10,000/10,000 (100%)") for line in lines)
+    composing = [line for line in lines if line.startswith("composing")]
+    assert composing[0].startswith("composing · 100/300 (33%)") and composing[-1].startswith("composing · 300/300 (100%)")
+    assert "items/s" in composing[-1]
+    assert "building" not in "".join(lines)  # each phase is named
+
+
+def test_slow_rates_keep_their_digits():
+    from seqlab.render.progress import rate_text
+
+    assert [rate_text(r, "steps") for r in (0.39, 2.44, 9595.2)] == ["0.39 steps/s", "2.4 steps/s", "9,595 steps/s"]
+
+
+def test_a_plain_listener_ignores_phases():
+    from seqlab.progress import new_phase
+
+    seen = []
+    new_phase(seen.append, "ignored")  # a list's append has no .phase: nothing happens
+    new_phase(None, "ignored")
+    assert seen == []

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, UsageError
 from seqlab.vectors.analogy_eval import evaluate
 from seqlab.vectors.wordvec_training import train_word_vectors
 from seqlab.vectors.wordvectors import UnknownWord, from_gensim, from_model, parse_expression
@@ -12,8 +12,10 @@ from seqlab.vectors.wordvectors import UnknownWord, from_gensim, from_model, par
 def test_parse_expression():
     assert parse_expression("왕 - 남자 + 여자") == (["왕", "여자"], ["남자"])
     assert parse_expression("  서울-한국+일본 ") == (["서울", "일본"], ["한국"])
-    for bad in ("", "- 남자", "왕 -", "two words + 여자"):
-        with pytest.raises(InputError):
+    with pytest.raises(InputError):  # empty text, as in every command (exit 1)
+        parse_expression("  ")
+    for bad in ("- 남자", "왕 -", "two words + 여자"):  # malformed: a usage error (exit 2, the README's table)
+        with pytest.raises(UsageError):
             parse_expression(bad)
 
 
@@ -48,7 +50,7 @@ def tiny_model_vectors():
     from seqlab.vectors import word_list
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(word_list, "default_word_list", lambda korean, english: word_list.WordList(list(WORDS)))
+        mp.setattr(word_list, "default_word_list", lambda korean, english, progress=None: word_list.WordList(list(WORDS)))
         return from_model("e5-small", korean=len(WORDS), english=0)
 
 
