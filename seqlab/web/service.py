@@ -152,7 +152,9 @@ class Service:
         window = getattr(tok, "model_max_length", None) if out["vectors"] else None
         out["window"] = None if not window else {"max_length": window, "dropped": truncate(record, window).dropped}
         kiwi = load_tokenizer("kiwi").encode(text)
-        out["morphemes"] = [{"token": t, "start": s, "end": e} for t, (s, e) in zip(kiwi.tokens, kiwi.offsets)]
+        unknown = {u.index for u in kiwi.unk}  # marked as in the tokenizer comparison's kiwi row
+        out["morphemes"] = [{"token": t, "start": s, "end": e, "unknown": i in unknown}
+                            for i, (t, (s, e)) in enumerate(zip(kiwi.tokens, kiwi.offsets))]
         return out
 
     def compare(self, text: str) -> dict:

@@ -244,3 +244,29 @@ def test_characters_a_tokenizer_removes_are_said_in_the_comparison(open_page):
     rows = page.locator("#v-compare .sv-compare-row")
     minilm = next(i for i in range(rows.count()) if rows.nth(i).locator("h4").inner_text().startswith("minilm"))
     assert "removed 1 characters" in rows.nth(minilm).inner_text() and "\\u202e" in rows.nth(minilm).inner_text()
+
+
+def test_kiwi_marks_the_same_unknown_morphemes_in_both_rows(open_page):
+    """\\u202e/SW was red ([UNK]) in the tokenizer comparison's kiwi row but plain in the "Kiwi morphemes" row."""
+    page = open_page()
+    page.fill("#text", "abc\u202edef 한글 ghi")
+    page.click("#run")
+    idle(page)
+    morphemes = page.locator("#v-tokens .sv-chips").last
+    unknown_here = morphemes.locator(".sv-unk").all_inner_texts()
+    kiwi_row = page.locator("#v-compare .sv-compare-row", has_text="kiwi").locator(".sv-unk").all_inner_texts()
+    assert unknown_here and any("\\u202e" in c for c in unknown_here)
+    assert sorted(unknown_here) == sorted(kiwi_row)
+
+
+def test_presentation_mode_keeps_the_header_in_view_at_the_first_stage(open_page):
+    """On a projector-sized screen, stage 1 scrolled so far that the top of "seqlab" was cut off."""
+    page = open_page("/?lang=ko&present=1", width=1280, height=720)
+    page.click("#stage-next")
+    page.click("#stage-prev")
+    page.wait_for_function("window.scrollY === 0")
+    top = page.evaluate("document.querySelector('h1').getBoundingClientRect().top")
+    assert top >= 0 and page.is_visible("#text")
+    page.click("#stage-next")
+    panel = page.evaluate("document.querySelector('main > .panel.current').getBoundingClientRect().top")
+    assert -1 <= panel < 720 / 2  # at its heading (subpixel rounding aside)

@@ -249,7 +249,8 @@
     }
     if (rec.morphemes && opts.morphemes !== false) {
       const morph = { tokens: rec.morphemes.map((m) => m.token), offsets: rec.morphemes.map((m) => [m.start, m.end]),
-        special_tokens_mask: rec.morphemes.map(() => 0), continuation: rec.morphemes.map(() => false), unk: [] };
+        special_tokens_mask: rec.morphemes.map(() => 0), continuation: rec.morphemes.map(() => false),
+        unk: rec.morphemes.flatMap((m, i) => (m.unknown ? [i] : [])) };  // the same [UNK] marks as the kiwi row below
       const row = chipRow(morph, { label: t("Kiwi morphemes"), cut: 0, cutTrail: 0 });
       roving(row.list, row.chips, (i, chip) => light(i, chip, morph.offsets));
       container.append(el("h4", {}, t("Kiwi morphemes")), row.list);

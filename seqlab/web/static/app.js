@@ -497,7 +497,9 @@ function showStage(k) {
   keepInputs();
   V.keepFocus($("stage-prev"), S.stage === 0, $("stage-next"));
   V.keepFocus($("stage-next"), S.stage === list.length - 1, $("stage-prev"));
-  if (list[S.stage]) list[S.stage].scrollIntoView({ block: "start" });
+  // the first stage keeps the page's header and text box in view; later ones start at their own heading
+  if (S.stage === 0) window.scrollTo({ top: 0 });
+  else if (list[S.stage]) list[S.stage].scrollIntoView({ block: "start" });
   window.dispatchEvent(new Event("resize"));
 }
 function present(on) {
