@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 
 from seqlab.errors import UsageError
-from seqlab.i18n import LANGUAGES, _
+from seqlab.i18n import LANGUAGES, _, ngettext
 
 
 def model_opt():
@@ -194,9 +194,10 @@ def _say_replaced(source, bad: list[int]) -> None:
 
     if bad:
         where = ", ".join(map(str, bad[:10])) + (" …" if len(bad) > 10 else "")
-        console(stderr=True).print(_("note: {n} line(s) of {name} are not valid UTF-8: read with U+FFFD in place of "
-                                     "the bad bytes (lines {where})").format(n=len(bad), name=source, where=where),
-                                   highlight=False)
+        console(stderr=True).print(ngettext(
+            "note: {n:,} line of {name} is not valid UTF-8: read with U+FFFD in place of the bad bytes (line {where})",
+            "note: {n:,} lines of {name} are not valid UTF-8: read with U+FFFD in place of the bad bytes (lines {where})",
+            len(bad)).format(n=len(bad), name=source, where=where), highlight=False)
 
 
 def _texts_of_lines(source, lines: list[str], allow_empty: bool) -> list[str]:
@@ -213,8 +214,11 @@ def _texts_of_lines(source, lines: list[str], allow_empty: bool) -> list[str]:
                          _("Give one text per line."))
     if blank:
         where = ", ".join(map(str, blank[:10])) + (" …" if len(blank) > 10 else "")
-        note = (_("note: {n} blank line(s) of {name} kept as empty texts (lines {where})") if allow_empty else
-                _("note: {n} blank line(s) of {name} skipped (lines {where})"))
+        note = (ngettext("note: {n:,} blank line of {name} kept as an empty text (line {where})",
+                         "note: {n:,} blank lines of {name} kept as empty texts (lines {where})", len(blank))
+                if allow_empty else
+                ngettext("note: {n:,} blank line of {name} skipped (line {where})",
+                         "note: {n:,} blank lines of {name} skipped (lines {where})", len(blank)))
         console(stderr=True).print(note.format(n=len(blank), name=name, where=where), highlight=False)
     return lines if allow_empty else [text for text in lines if has_visible(text)]
 

@@ -25,7 +25,7 @@ from seqlab.cli.options import (
     unused,
 )
 from seqlab.errors import UsageError
-from seqlab.i18n import _
+from seqlab.i18n import _, ngettext
 
 POOLING = ("cls", "mean", "max")
 
@@ -166,15 +166,20 @@ def register(app: typer.Typer) -> None:
         with counting_bar(_("indexing {name}").format(name=corpus.name), _("lines")) as report:
             result = run(query, corpus, model, k, progress=report)
         if result.bad_lines:
-            console(stderr=True).print(_("note: {n:,} line(s) of {name} are not valid UTF-8; they were indexed with "
-                                         "U+FFFD in place of the bad bytes").format(n=result.bad_lines, name=corpus.name),
-                                       highlight=False)
+            console(stderr=True).print(ngettext(
+                "note: {n:,} line of {name} is not valid UTF-8; it was indexed with U+FFFD in place of the bad bytes",
+                "note: {n:,} lines of {name} are not valid UTF-8; they were indexed with U+FFFD in place of the bad "
+                "bytes", result.bad_lines).format(n=result.bad_lines, name=corpus.name), highlight=False)
         if len(result.hits) < k:  # said on stderr with --json too
-            console(stderr=True).print(_("note: {name} has {n:,} text line(s), fewer than -k {k}; all are shown").format(
+            console(stderr=True).print(ngettext(
+                "note: {name} has {n:,} text line, fewer than -k {k}; it is shown",
+                "note: {name} has {n:,} text lines, fewer than -k {k}; all are shown", len(result.hits)).format(
                 name=corpus.name, n=len(result.hits), k=k), highlight=False)
         if result.empty_lines:
-            console(stderr=True).print(_("note: {n:,} blank line(s) of {name} are never an answer").format(
-                n=result.empty_lines, name=corpus.name), highlight=False)
+            console(stderr=True).print(ngettext("note: {n:,} blank line of {name} is never an answer",
+                                                "note: {n:,} blank lines of {name} are never an answer",
+                                                result.empty_lines).format(n=result.empty_lines, name=corpus.name),
+                                       highlight=False)
         if json_out:
             print(json_line(result.to_dict()))
         else:

@@ -6,7 +6,7 @@ from rich.cells import cell_len
 from rich.markup import escape
 from rich.table import Table
 
-from seqlab.i18n import N_, _
+from seqlab.i18n import N_, _, ngettext
 from seqlab.render import markdown as md
 from seqlab.render.console import table_width, titled_table
 from seqlab.render.visible import visible
@@ -159,7 +159,8 @@ def comparison_table(rows: list[ComparisonRow], width: int | None = None) -> Tab
     """One row per tokenizer; where that is wider than the terminal (Korean headers are twice as wide), one row per
     measure and a column per tokenizer, so nothing is cut."""
     first = rows[0] if rows else None
-    title = _("{texts:,} texts, {words:,} words").format(texts=first.texts, words=first.words) if first \
+    title = (ngettext("{n:,} text", "{n:,} texts", first.texts).format(n=first.texts) + ", " +
+             ngettext("{n:,} word", "{n:,} words", first.words).format(n=first.words)) if first \
         else _("no texts")
     table = titled_table(title, title_justify="left")
     columns = _columns()

@@ -8,7 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from seqlab.i18n import N_, _
+from seqlab.i18n import N_, _, ngettext
 from seqlab.render.console import elide, titled_table
 from seqlab.render.tokens import visible
 from seqlab.vectors.record import EmbeddingRecord
@@ -201,7 +201,8 @@ def wordvec_summary(result) -> str:
 
 
 def corpus_summary(result) -> str:
-    text = _("{rows:,} rows in {shards} shards → {out}").format(rows=result.rows, shards=result.shards, out=result.out)
+    text = (ngettext("{n:,} row", "{n:,} rows", result.rows).format(n=result.rows) + " · "
+            + ngettext("{n:,} shard", "{n:,} shards", result.shards).format(n=result.shards) + f" → {result.out}")
     if result.resumed_from:
         text += " " + _("(resumed after {n:,} rows)").format(n=result.resumed_from)
     return text + "\n" + _("bad UTF-8 lines: {bad} · empty lines: {empty} · load with {call}").format(

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import InputError
-from seqlab.i18n import _
+from seqlab.i18n import _, ngettext
 from seqlab.text.reading import file_error, raw_lines
 
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
@@ -181,7 +181,8 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
             raw_labels.append(label)
             lines.append(number)
     if not texts:
-        raise InputError(_("{path} has no usable rows ({total} bad rows: {counts})").format(
+        raise InputError(ngettext("{path} has no usable rows ({total:,} bad row: {counts})",
+                                  "{path} has no usable rows ({total:,} bad rows: {counts})", bad.total).format(
             path=path, total=bad.total, counts=", ".join(f"{_(reason)} {n:,}" for reason, n in bad.counts.items())),
             _("The labels must be the run's own ({labels}).").format(labels=", ".join(label_names))
             if label_names and "unknown label" in bad.counts else None)
@@ -208,8 +209,10 @@ def _check_classes(path: Path, labels: list[str], lines: list[int]) -> None:
     if rare:
         n, label = rare[0]
         where = [line for line, lab in zip(lines, labels) if lab == label][:5]
-        raise InputError(_("label {label!r} occurs in only {n} row(s) of {path} (line {lines}); a class needs at least "
-                           "{MIN_CLASS_ROWS} rows to be learned and validated").format(label=label, n=n, path=path,
+        raise InputError(ngettext("label {label!r} occurs in only {n} row of {path} (line {lines}); a class needs at "
+                                  "least {MIN_CLASS_ROWS} rows to be learned and validated",
+                                  "label {label!r} occurs in only {n} rows of {path} (lines {lines}); a class needs at "
+                                  "least {MIN_CLASS_ROWS} rows to be learned and validated", n).format(label=label, n=n, path=path,
                                                                                        lines=', '.join(map(str, where)), MIN_CLASS_ROWS=MIN_CLASS_ROWS),
                          _("Fix or remove those rows; the labels found are: {labels}.").format(
                              labels=", ".join(f"{k!r} ({v:,})" for k, v in sorted(counts.items()))))

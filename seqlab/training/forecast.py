@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import InputError
-from seqlab.i18n import N_, _
+from seqlab.i18n import N_, _, ngettext
 from seqlab.training.forecast_baselines import ArimaGrid, auto_arima, auto_ets
 from seqlab.training.rundir import RunDir
 
@@ -89,7 +89,9 @@ def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
         labels.append(r[0] if len(r) > 1 else str(len(labels)))
     if bad:
         shown = ", ".join(_("line {line} ({value!r})").format(line=k, value=v) for k, v in bad[:5])
-        raise InputError(_("{path}: {n} value(s) of the last column are not numbers: {shown}{more}").format(
+        raise InputError(ngettext("{path}: {n:,} value of the last column is not a number: {shown}{more}",
+                                  "{path}: {n:,} values of the last column are not numbers: {shown}{more}",
+                                  len(bad)).format(
             path=path, n=len(bad), shown=shown, more=" …" if len(bad) > 5 else ""),
             _("Fill or remove those rows: a series needs one number per time step."))
     return np.array(values), labels, 12, f"{path.name} (last column)"

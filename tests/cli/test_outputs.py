@@ -67,7 +67,7 @@ def test_blank_lines_are_said(tmp_path, cli):
     texts.write_text("가나\n\n다라\n", encoding="utf-8")
     code, out, err = cli(*["tokenize", "-f", str(texts), "-m", "char", "--json"])
     assert code == 0 and len(out.strip().split("\n")) == 3  # output line k answers input line k
-    assert "1 blank line(s)" in err and "lines 2" in err
+    assert "1 blank line of" in err and "(line 2)" in err
 
 
 def test_train_never_replaces_a_folder_and_refuses_unknown_models_up_front(tmp_path, cli):

@@ -214,7 +214,7 @@ def test_errors_replace_says_which_lines_it_replaced(tmp_path, cli):
     corpus.write_bytes("영화가 좋다\n".encode("cp949") + "좋다\n".encode() + "별로\n".encode("cp949"))
     code, _out, err = cli("tokenize", "-f", str(corpus), "-m", "char", "--errors", "replace", "--json")
     said = " ".join(err.split())
-    assert code == 0 and "2 line(s)" in said and "not valid UTF-8" in said and "(lines 1, 3)" in said
+    assert code == 0 and "2 lines of" in said and "not valid UTF-8" in said and "(lines 1, 3)" in said
     code, _out, err = cli("compare", "-f", str(corpus), "--models", "char", "--errors", "replace")
     assert code == 0 and "(lines 1, 3)" in " ".join(err.split())
 
@@ -359,7 +359,7 @@ def test_search_says_when_fewer_hits_than_asked_come(tmp_path, cli):
     said = " ".join(err.split())
     result = json.loads(out)
     assert code == 0 and len(result["hits"]) == 2 and result["k"] == 5 and result["empty_lines"] == 1
-    assert "has 2 text line(s), fewer than -k 5" in said and "1 blank line(s)" in said
+    assert "has 2 text lines, fewer than -k 5" in said and "1 blank line of" in said
 
 
 def test_help_says_how_list_options_repeat_and_what_json_prints(cli):

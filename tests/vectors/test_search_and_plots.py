@@ -25,7 +25,7 @@ def test_search_says_how_many_corpus_lines_were_not_utf8(tmp_path, reviews, cli)
     corpus = tmp_path / "bad.txt"
     corpus.write_bytes(("\n".join(reviews[:20]) + "\n").encode() + b"broken \xff line\n")
     code, out, err = cli("search", "영화", "--corpus", str(corpus), "-m", "minilm", "-k", "2", "--json", "--lang", "en")
-    assert code == 0 and json.loads(out)["bad_lines"] == 1 and "1 line(s) of bad.txt are not valid UTF-8" in err
+    assert code == 0 and json.loads(out)["bad_lines"] == 1 and "1 line of bad.txt is not valid UTF-8" in err
 
 
 def test_blank_lines_are_never_hits_and_a_blank_corpus_is_refused(tmp_path, reviews):
