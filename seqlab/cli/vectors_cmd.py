@@ -142,6 +142,9 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         one_of("--pool", pool, POOLING)
         one_of("--errors", errors, ("strict", "replace"))
+        if "-" in (a, b):  # elsewhere - reads standard input; here it would be compared as a sentence
+            raise UsageError(_("similarity takes its two sentences as arguments; - (standard input) is not read here"),
+                             _('Give both sentences: seqlab similarity "첫 문장" "둘째 문장".'))
         rec = run(clean_surrogates(require_text(a, _("the first sentence")), errors),
                   clean_surrogates(require_text(b, _("the second sentence")), errors), model, pooling=pool)
         if json_out:

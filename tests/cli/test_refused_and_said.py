@@ -405,3 +405,9 @@ def test_markdown_table_cells_keep_numbers_as_written(cli):
 def test_a_plot_of_one_word_twice_is_refused(cli, tmp_path):
     code, _out, err = cli("plot", "왕", "왕", "--out", str(tmp_path / "p.png"))
     assert code == 2 and "twice" in err and not (tmp_path / "p.png").exists()
+
+
+def test_similarity_does_not_compare_the_stdin_dash_as_a_sentence(cli):
+    """`similarity - 좋다` embedded the literal "-" (cosine 0.83) where other commands read standard input."""
+    code, out, err = cli("similarity", "-", "좋다")
+    assert code == 2 and not out and "standard input" in err
