@@ -14,8 +14,9 @@ from collections.abc import Callable
 Progress = Callable[[int, int], None]
 
 
-def new_phase(progress: Progress | None, name: str) -> None:
-    """Tell ``progress`` that the next counts belong to the phase ``name`` (a no-op for a listener without phases)."""
+def new_phase(progress: Progress | None, name: str, unit: str | None = None) -> None:
+    """Tell ``progress`` that the next counts belong to the phase ``name``, counted in ``unit`` (``"epochs"``; the
+    listener's own unit when None). A no-op for a listener without phases."""
     phase = getattr(progress, "phase", None)
     if phase is not None:
-        phase(name)
+        phase(name, unit)

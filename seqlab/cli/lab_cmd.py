@@ -10,10 +10,10 @@ from seqlab.cli.options import (
     check_lang,
     check_plot,
     csv_list,
+    encoder_opt,
     in_range,
     json_opt,
     lang_opt,
-    model_opt,
     no_duplicates,
     one_of,
 )
@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
     @app.command("order-demo", help=_("Word order: a bag-of-embeddings MLP gives bit-identical outputs for "
                                       "reordered words; an RNN does not."))
     def order_demo(
-        model: str = model_opt(), cell: str = typer.Option("lstm", "--cell", help=_("rnn, lstm or gru.")),
+        model: str = encoder_opt(), cell: str = typer.Option("lstm", "--cell", help=_("rnn, lstm or gru.")),
         hidden: int = typer.Option(8, "--hidden", help=_("Hidden size (1 to {n}).").format(n=MAX_HIDDEN)),
         seed: int = typer.Option(0, "--seed", help=_("Seed of the weights.")),
         json_out: bool = json_opt("document"), plot: Path = plot_opt(), lang: str = lang_opt(),

@@ -22,6 +22,12 @@ def model_opt():
                                                       "a hub id such as klue/bert-base, or a local directory."))
 
 
+def encoder_opt():
+    """``-m`` for commands that need vectors: the tokenizer-only names (kiwi, char, whitespace) are not offered."""
+    return typer.Option(None, "--model", "-m", help=_("A model with vectors: e5-small (default), minilm, a hub id "
+                                                      "such as klue/bert-base, or a local directory."))
+
+
 def file_opt():
     return typer.Option(None, "--file", "-f", help=_("Read texts from FILE, one per line (- for stdin)."),
                         readable=False)
@@ -33,10 +39,11 @@ def errors_opt():
 
 def json_opt(shape: str = "lines"):
     """``--json``; its help says what comes out: ``lines`` (one object per text), ``document`` (one JSON document to
-    read whole) or ``per-model`` (one line per trained model)."""
+    read whole), ``per-model`` (one line per trained model) or ``one`` (one object: one word, one pair)."""
     said = {"lines": _("Print JSON for scripts: one object per text, one per line (JSON Lines)."),
             "document": _("Print JSON for scripts: one JSON document."),
-            "per-model": _("Print JSON for scripts: one object per model, one per line (JSON Lines).")}
+            "per-model": _("Print JSON for scripts: one object per model, one per line (JSON Lines)."),
+            "one": _("Print JSON for scripts: one JSON object, on one line.")}
     return typer.Option(False, "--json", help=said[shape])
 
 

@@ -63,7 +63,8 @@ def register(app: typer.Typer) -> None:
         out = console()
         # JSON and Markdown usually go to a file: a bar on stderr shows how far they are (terminal tables show it)
         with counting_bar(_("tokenizing {n:,} texts").format(n=len(all_texts)), _("texts"),
-                          enabled=json_out or markdown) as report:
+                          enabled=(json_out or markdown) and (file is not None or texts == ["-"])) as report:
+            report(0, len(all_texts))
             for start in range(0, len(all_texts), 1000):
                 records = tokenizer.encode_many(all_texts[start : start + 1000], errors)
                 if max_length is not None:

@@ -9,13 +9,13 @@ import typer
 from seqlab.cli.options import (
     check_lang,
     check_output,
+    encoder_opt,
     errors_opt,
     exclusive,
     in_range,
     json_opt,
     lang_opt,
     markdown_opt,
-    model_opt,
     one_of,
     require_text,
     unused,
@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
     def trace(
         cell: str = typer.Argument(..., help=_("rnn, lstm or gru (seq2seq: a trained checkpoint).")),
         text: str = typer.Argument(..., help=_("The sentence whose vectors feed the cell.")),
-        model: str = model_opt(),
+        model: str = encoder_opt(),
         hidden: int = typer.Option(None, "--hidden", help=_("Hidden size H, 1 to {n} (default: 4).").format(
             n=MAX_HIDDEN)),
         input_dim: int = typer.Option(None, "--input-dim", help=_("Reduce inputs to K numbers (PCA) to check by "
@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
-        one_of("CELL", cell, CELLS)
+        one_of(_("CELL"), cell, CELLS)
         one_of("--errors", errors, ("strict", "replace"))
         in_range("--hidden", hidden, 1, MAX_HIDDEN)
         in_range("--input-dim", input_dim, 1)

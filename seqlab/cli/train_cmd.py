@@ -20,7 +20,7 @@ from seqlab.cli.options import (
     one_of,
     unused,
 )
-from seqlab.errors import InputError, UsageError
+from seqlab.errors import UsageError
 from seqlab.i18n import _
 
 TASKS = ("classify", "seq2seq", "forecast")
@@ -273,7 +273,8 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         inputs = gather_texts(texts, file, errors)
-        with counting_bar(_("predicting {n:,} texts").format(n=len(inputs)), _("texts")) as report:
+        with counting_bar(_("predicting {n:,} texts").format(n=len(inputs)), _("texts"),
+                          enabled=file is not None or texts == ["-"]) as report:  # a file's work, not one text's
             results = predict_texts(run_dir, inputs, report)
         if json_out:
             for r in results:
@@ -281,7 +282,7 @@ def register(app: typer.Typer) -> None:
             return
         out = console()
         for r in results:
-            out.print(prediction_line(r), highlight=False)
+            out.print(prediction_line(r), highlight=False, soft_wrap=True)  # one line per text, also in a pipe
 
     data_app = group(_("Datasets."))
     app.add_typer(data_app, name="data")
@@ -354,7 +355,6 @@ def recurrent_inputs_checked(embedding: str | None, embed_dim: int | None, token
         from seqlab.ids.vocab import Vocabulary
         from seqlab.training.prepare import check_vocab
 
-        try:
-            check_vocab(Vocabulary.load(vocab), tokenizer or "kiwi")
-        except InputError as exc:  # a wrong --vocab is a usage error (2), said before the data is read
-            raise UsageError(f"--vocab {vocab}: {exc.message}", exc.hint) from None
+        # before the data is read: a file that is no vocabulary is an input error (1), as in tokenize; one built for
+        # another tokenizer does not fit the options (2), as in tokenize -m
+        check_vocab(Vocabulary.load(vocab), tokenizer or "kiwi")

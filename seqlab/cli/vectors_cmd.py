@@ -9,6 +9,7 @@ import typer
 from seqlab.cli.options import (
     MAX_K,
     check_lang,
+    encoder_opt,
     errors_opt,
     exclusive,
     file_opt,
@@ -18,7 +19,6 @@ from seqlab.cli.options import (
     k_opt,
     lang_opt,
     markdown_opt,
-    model_opt,
     one_of,
     prefix_text,
     require_text,
@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
                         "overlapping windows with --long window."))
     def embed(
         texts: list[str] = typer.Argument(None, help=_("Text(s) to embed; - reads stdin.")),
-        file: Path = file_opt(), model: str = model_opt(), json_out: bool = json_opt(), markdown: bool = markdown_opt(),
+        file: Path = file_opt(), model: str = encoder_opt(), json_out: bool = json_opt(), markdown: bool = markdown_opt(),
         pool: str = typer.Option(None, "--pool", help=_("Also give a sentence vector: cls, mean or max pooling.")),
         normalize: bool = typer.Option(True, "--normalize/--no-normalize", help=_("L2-normalize the pooled vector.")),
         layers: bool = typer.Option(False, "--layers", help=_("Return the hidden states of every layer.")),
@@ -131,8 +131,8 @@ def register(app: typer.Typer) -> None:
     def similarity(
         a: str = typer.Argument(..., help=_("First sentence.")), b: str = typer.Argument(..., help=_("Second "
                                                                                                     "sentence.")),
-        model: str = model_opt(), pool: str = typer.Option("mean", "--pool", help=_("cls, mean or max.")),
-        json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
+        model: str = encoder_opt(), pool: str = typer.Option("mean", "--pool", help=_("cls, mean or max.")),
+        json_out: bool = json_opt("one"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
         from seqlab.render.vectors import similarity_line
@@ -150,13 +150,13 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print(json_line(rec.to_dict()))
         else:
-            console().print(similarity_line(rec), highlight=False)
+            console().print(similarity_line(rec), highlight=False, soft_wrap=True)
 
     @app.command(help=_("Top-k semantic search; the corpus index is built once, saved, and reused."))
     def search(
         query: str = typer.Argument(..., help=_("What to look for.")),
         corpus: Path = typer.Option(..., "--corpus", help=_("Text file, one document per line."), readable=False),
-        k: int = k_opt(), model: str = model_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
+        k: int = k_opt(), model: str = encoder_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
         from seqlab.render.progress import counting_bar

@@ -26,7 +26,7 @@ from seqlab.cli.options import (
     unused,
 )
 from seqlab.errors import NoVectors, UsageError
-from seqlab.i18n import N_, _
+from seqlab.i18n import N_, _, ngettext
 
 
 def vectors_opt():
@@ -115,8 +115,8 @@ def register(app: typer.Typer) -> None:
                         "--vectors."))
     def neighbors(
         word: str = typer.Argument(..., help=_("A word, e.g. 영화.")),
-        k: int = k_opt(), vectors: Path = vectors_opt(), model: str = wordvec_model_opt(), json_out: bool = json_opt(),
-        embed_oov: bool = embed_oov_opt(), lang: str = lang_opt(),
+        k: int = k_opt(), vectors: Path = vectors_opt(), model: str = wordvec_model_opt(),
+        json_out: bool = json_opt("one"), embed_oov: bool = embed_oov_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
         from seqlab.render.vectors import neighbors_table
@@ -145,7 +145,7 @@ def register(app: typer.Typer) -> None:
     def analogy(
         expression: str = typer.Argument(..., help=_('e.g. "왕 - 남자 + 여자"')),
         k: int = k_opt(), vectors: Path = vectors_opt(), model: str = wordvec_model_opt(), method: str = method_opt(),
-        embed_oov: bool = embed_oov_opt(), json_out: bool = json_opt(), lang: str = lang_opt(),
+        embed_oov: bool = embed_oov_opt(), json_out: bool = json_opt("one"), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
         from seqlab.render.vectors import neighbors_table
@@ -185,7 +185,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
-        from seqlab.render.plots import SPREAD_MAX, labels_spread, write_scatter
+        from seqlab.render.plots import LABEL_CHARS, SPREAD_MAX, labels_spread, write_scatter
         from seqlab.render.progress import counting_bar
         from seqlab.vectors.projection import METHODS, project_items
 
@@ -197,7 +197,8 @@ def register(app: typer.Typer) -> None:
         labels = gather_texts(items, file, errors)
         no_duplicates(_("the plot"), labels)  # a point drawn twice on itself would hide what was asked
         if sentences:
-            with counting_bar(_("embedding {n:,} sentences").format(n=len(labels)), _("texts")) as report:
+            with counting_bar(_("embedding {n:,} sentences").format(n=len(labels)), _("texts"),
+                              enabled=file is not None or items == ["-"]) as report:
                 proj = project_items(labels, None, method, model=model, progress=report)
         else:
             proj = project_items(labels, _word_vectors(vectors, model), method)
@@ -207,11 +208,20 @@ def register(app: typer.Typer) -> None:
             print(json_line({**proj.to_dict(), "path": str(path), "labels_spread": spread}))
         else:
             console().print(_("wrote {path}").format(path=path), highlight=False)
+            html = path.suffix.lower() == ".html"
             if not spread:
-                console(stderr=True).print(_(
-                    "note: {n} points; labels are moved apart only up to {max} points, so some may overlap (in the "
-                    "HTML file, hover a point for its label).").format(n=len(proj.labels), max=SPREAD_MAX),
-                    highlight=False)
+                console(stderr=True).print((_(
+                    "note: {n} points; labels are moved apart only up to {max} points, so some may overlap (hover a "
+                    "point for its label).") if html else _(
+                    "note: {n} points; labels are moved apart only up to {max} points, so some may overlap (an --out "
+                    "FILE.html plot shows each label when a point is hovered).")).format(
+                    n=len(proj.labels), max=SPREAD_MAX), highlight=False)
+            cut = sum(len(label) > LABEL_CHARS for label in proj.labels)
+            if cut:
+                console(stderr=True).print(ngettext(
+                    "note: {n:,} label is longer than {max} characters and is shown cut, with …",
+                    "note: {n:,} labels are longer than {max} characters and are shown cut, with …", cut).format(
+                    n=cut, max=LABEL_CHARS), highlight=False)
 
     wv_app = group(_("Train and evaluate Word2Vec/FastText word vectors (gensim)."))
     app.add_typer(wv_app, name="wordvec")

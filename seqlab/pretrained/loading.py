@@ -95,7 +95,7 @@ def load_tokenizer(name: str | None = None, *, vocab: str | Path | Vocabulary | 
         table = Vocabulary.load(vocab)
     made_by = table.meta.get("tokenizer") if table is not None else None
     if made_by is not None and made_by != spec.kind:  # every token would read as [UNK], unexplained
-        raise InputError(_("the vocabulary was built with the {made_by} tokenizer, not {name}").format(
+        raise UsageError(_("the vocabulary was built with the {made_by} tokenizer, not {name}").format(
             made_by=made_by, name=spec.name), _("Use -m {made_by}, or build a vocabulary with: seqlab vocab build "
                                                 "--tokenizer {name}").format(made_by=made_by, name=spec.name))
     return VOCAB_TOKENIZERS[spec.kind](table, normalization)

@@ -23,7 +23,7 @@ from seqlab.i18n import _
 def rate_text(rate: float, unit: str) -> str:
     """``"9,595 items/s"``, ``"2.4 steps/s"``, ``"0.46 steps/s"``: slow work keeps its digits instead of reading 0."""
     digits = 0 if rate >= 10 else 1 if rate >= 1 else 2
-    return f"{rate:,.{digits}f} {unit}/s"
+    return _("{rate} {unit}/s").format(rate=f"{rate:,.{digits}f}", unit=unit)
 
 
 class _Rate(TextColumn):
@@ -35,7 +35,8 @@ class _Rate(TextColumn):
         if task.total is None:  # a phase without countable work: its name is the whole story
             return Text("")
         speed = task.finished_speed or task.speed
-        return Text(rate_text(speed, self.unit) if speed else f"- {self.unit}/s", style="cyan")
+        unit = task.fields.get("unit") or self.unit  # a phase may count in its own unit (epochs)
+        return Text(rate_text(speed, unit) if speed else _("{rate} {unit}/s").format(rate="-", unit=unit), style="cyan")
 
 
 class _Count(MofNCompleteColumn):
@@ -107,7 +108,7 @@ class LineProgress:
             parts.append(f"{task['completed']:,.0f}/{task['total']:,.0f} ({task['completed'] / task['total']:.0%})")
             done = task["completed"] - task["from"]
             if elapsed >= self.rate_after_s and done > 0:  # a rate over a few milliseconds would mean nothing
-                parts.append(rate_text(done / elapsed, self.unit))
+                parts.append(rate_text(done / elapsed, task["fields"].get("unit") or self.unit))
         if task["fields"].get("info"):
             parts.append(task["fields"]["info"])
         parts.append(_("{s:.1f} s").format(s=elapsed))
@@ -133,19 +134,21 @@ class _CountingReport:
     def __init__(self, description: str, unit: str, stack: contextlib.ExitStack):
         self.description, self.unit, self.stack = description, unit, stack
         self.progress = self.task = None
-        self.pending: str | None = None  # a phase named before its first count
+        self.pending: tuple[str, str | None] | None = None  # a phase (name, unit) named before its first count
 
-    def phase(self, name: str) -> None:
-        self.pending = name
+    def phase(self, name: str, unit: str | None = None) -> None:
+        self.pending = (name, unit)
 
     def __call__(self, done: int, total: int) -> None:
         if self.task is None:
             if done >= total:
                 return
+            name, unit = self.pending or (self.description, None)
             self.progress = self.stack.enter_context(_progress(self.unit))
-            self.task = self.progress.add_task(self.pending or self.description, total=total, completed=done)
+            self.task = self.progress.add_task(name, total=total, completed=done, unit=unit)
         elif self.pending is not None:
-            self.progress.reset(self.task, total=total, completed=done, description=self.pending)
+            name, unit = self.pending
+            self.progress.reset(self.task, total=total, completed=done, description=name, unit=unit)
         else:
             self.progress.update(self.task, completed=done, total=total)
         self.pending = None

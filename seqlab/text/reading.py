@@ -20,20 +20,19 @@ _BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\x7fELF", b"\x1f\x8b", b"
 _SNIFF_BYTES = 8192
 
 
-def _open(source: str | Path) -> tuple[BinaryIO, str]:
+def _open(source: str | Path, what: str | None = None) -> tuple[BinaryIO, str]:
     if str(source) == "-":
         return sys.stdin.buffer, "<stdin>"
     path = Path(source)
     if not path.exists():
         raise InputError(_("file not found: {path}").format(path=path),
                          _("Check the path, or use - to read from stdin."))
-    if path.is_dir():
-        raise InputError(_("{path} is a directory, not a text file").format(path=path),
-                         _("Give a file with one text per line."))
     try:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "", str(path))
         return path.open("rb"), str(path)
     except OSError as exc:
-        raise file_error(path, exc) from None
+        raise file_error(path, exc, what or _("a text file")) from None
 
 
 def os_reason(exc: OSError) -> str:
@@ -87,7 +86,7 @@ def check_text_file(path: str | Path, what: str | None = None) -> Path:
     path = Path(path)
     if not path.exists():  # no "use - for stdin" here: see above
         raise InputError(_("file not found: {path}").format(path=path), _("Check the path."))
-    stream, name = _open(path)
+    stream, name = _open(path, what)
     with stream:
         head = stream.read(_SNIFF_BYTES)
     if not head:

@@ -26,6 +26,8 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
             is unknown).
     """
     total = None if any(str(p) == "-" for p in files) else sum(_count_lines(p) for p in files)
+    if progress and total:
+        progress(0, total)
     lines = tokens = read = 0
     buffer: list[str] = []
     with Path(out).open("w", encoding="utf-8") as f:

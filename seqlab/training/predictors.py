@@ -122,7 +122,10 @@ PREDICT_CHUNK = 2000  # texts per call: a bar moves on a 150,000-line file, and 
 
 
 def _chunks(texts: list[str], progress: Progress | None):
-    """``texts`` in chunks of :data:`PREDICT_CHUNK`, reporting ``progress(done, total)`` once each is done."""
+    """``texts`` in chunks of :data:`PREDICT_CHUNK`, reporting ``progress(done, total)`` at the start and once each
+    is done."""
+    if progress:
+        progress(0, len(texts))
     for start in range(0, len(texts), PREDICT_CHUNK):
         yield texts[start:start + PREDICT_CHUNK]
         if progress:

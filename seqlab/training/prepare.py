@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from seqlab.errors import InputError
+from seqlab.errors import UsageError
 from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.storage import atomic_directory, seqlab_home
@@ -87,7 +87,7 @@ def check_vocab(vocab: Vocabulary, tokenizer_name: str) -> None:
     """A given vocabulary must come from the tokenizer that will split the texts."""
     made_by = vocab.meta.get("tokenizer")
     if made_by is not None and made_by != tokenizer_name:
-        raise InputError(_("the vocabulary was built with the {made_by} tokenizer, but training uses {tokenizer_name}")
+        raise UsageError(_("the vocabulary was built with the {made_by} tokenizer, but training uses {tokenizer_name}")
                          .format(made_by=made_by, tokenizer_name=tokenizer_name),
                          _("Pass --tokenizer {made_by}, or build a vocabulary with --tokenizer {tokenizer_name}.").format(made_by=made_by, tokenizer_name=tokenizer_name))
 

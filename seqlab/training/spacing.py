@@ -43,8 +43,9 @@ def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None 
     skipped = {"empty": sum(not t for t in spaced),
                "one_word": sum(bool(t) and " " not in t for t in spaced),  # nothing to restore
                "too_long": sum(" " in t and len(t) > max_chars for t in spaced)}
-    if not texts:
-        raise InputError(_("standard input is empty"), _("Give a file of texts with one text per line."))
+    if not texts:  # stdin with nothing, or a file with NSMC's header and no rows
+        raise InputError(_("standard input is empty") if str(data) == "-" else _("{data} holds no texts (only a "
+                         "header)").format(data=data), _("Give a file of texts with one text per line."))
     if not pairs:  # an empty pairs file would only fail later, in seqlab train --task seq2seq
         raise InputError(_("no pairs from {data}: of its {texts:,} texts, {empty:,} are empty, {one_word:,} have one "
                            "word (no space to restore) and {too_long:,} are longer than --max-chars {max}").format(

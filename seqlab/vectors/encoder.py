@@ -79,8 +79,11 @@ class Encoder:
         hf_logging.disable_progress_bar()
         spec = resolve(name)
         if not spec.has_vectors:
-            raise NoVectors(_("{name} is a tokenizer only; it has no vectors").format(name=spec.name),
-                            _("Use a transformer model: e5-small, minilm, a hub id or a directory."))
+            hint = _("Use a transformer model: e5-small, minilm, a hub id or a directory.")
+            if spec.kind == "kiwi":  # its word vectors exist, for another use
+                hint += " " + _("(Kiwi's word vectors serve neighbors, analogy and plot.)")
+            raise NoVectors(_("{name} is a tokenizer only; it has no sentence or token vectors").format(name=spec.name),
+                            hint)
         self.name = spec.name
         self.tokenizer = load_tokenizer(spec.name)
         try:

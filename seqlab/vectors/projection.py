@@ -95,6 +95,8 @@ def project_items(labels: list[str], word_vectors=None, method: str = "pca", mod
     if word_vectors is None:
         from seqlab.vectors.encoder import load_encoder
 
+        if progress:
+            progress(0, len(labels))
         enc = load_encoder(model)
         done = [0]
 

@@ -116,11 +116,13 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.txt"
-        new_phase(progress, _("splitting into Kiwi morphemes") if split == "kiwi" else _("splitting into words"))
+        new_phase(progress, _("splitting into Kiwi morphemes") if split == "kiwi" else _("splitting into words"),
+                  _("lines"))
         lines, tokens = write_split_corpus(files, corpus, split, tags, text_col, errors, progress=progress)
         if lines == 0:
             raise InputError(_("the corpus contains no text"))
-        new_phase(progress, _("training {kind}: epochs").format(kind="FastText" if kind == "fasttext" else "Word2Vec"))
+        new_phase(progress, _("training {kind}").format(kind="FastText" if kind == "fasttext" else "Word2Vec"),
+                  _("epochs"))
         options = {"vector_size": dim, "window": window, "min_count": min_count, "epochs": epochs, "sg": int(sg),
                    "workers": workers, "seed": seed, "callbacks": [_EpochReport(progress, epochs)] if progress else ()}
         buckets = None

@@ -176,7 +176,7 @@ def test_recurrent_inputs_are_checked_before_any_work(tmp_path, cli, nsmc_rows):
         assert code == (1 if extra[0] == "--tokenizer" else 2) and says in " ".join(err.split()), (extra, err)
         assert not (out / "tfidf").exists(), extra  # nothing trained first
     code, _out, err = cli("tokenize", "영화", "-m", "whitespace", "--vocab", str(vocab))
-    assert code == 1 and "built with the char tokenizer, not whitespace" in " ".join(err.split())
+    assert code == 2 and "built with the char tokenizer, not whitespace" in " ".join(err.split())  # as in train
 
 
 def test_a_table_is_not_read_as_one_text_per_line(tmp_path, cli):
@@ -332,7 +332,7 @@ def test_predict_tokenize_and_wordvec_train_show_progress(tmp_path, cli, nsmc_ro
     assert code == 0 and "tokenizing 1,200 texts · 1,000/1,200" in err and "1,200/1,200 (100%)" in err
     code, _out, err = cli("wordvec", "train", "-f", str(texts), "-o", str(tmp_path / "w.model"), "--split",
                           "whitespace", "--epochs", "2", "--dim", "8")
-    assert code == 0 and "training Word2Vec: epochs · 2/2 (100%)" in err
+    assert code == 0 and "training Word2Vec · 2/2 (100%)" in err
 
 
 def test_an_output_name_that_says_no_format_is_refused(tmp_path, cli):
@@ -411,3 +411,20 @@ def test_similarity_does_not_compare_the_stdin_dash_as_a_sentence(cli):
     """`similarity - 좋다` embedded the literal "-" (cosine 0.83) where other commands read standard input."""
     code, out, err = cli("similarity", "-", "좋다")
     assert code == 2 and not out and "standard input" in err
+
+
+def test_predictions_are_one_line_per_text_in_a_pipe(tmp_path, cli, cli_process, nsmc_rows):
+    """Piped to wc -l, 300 texts gave 429 lines: long reviews were wrapped at 80 columns."""
+    data = tmp_path / "train.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:200]) + "\n",
+                    encoding="utf-8")
+    assert cli("train", "--data", str(data), "--out", str(tmp_path / "run"), "--model", "tfidf")[0] == 0
+    texts = tmp_path / "texts.txt"
+    long = [r[1] for r in nsmc_rows if len(r[1]) > 90][:20]
+    texts.write_text("\n".join(long) + "\n", encoding="utf-8")
+    done = cli_process("predict", str(tmp_path / "run"), "-f", str(texts))
+    assert done.returncode == 0 and len(done.stdout.decode().splitlines()) == len(long) == 20
+    header_only = tmp_path / "header.tsv"
+    header_only.write_text("id\tdocument\tlabel\n", encoding="utf-8")
+    code, _out, err = cli("data", "spacing-pairs", str(header_only), "--out", str(tmp_path / "p.tsv"))
+    assert code == 1 and "header.tsv holds no texts" in " ".join(err.split()) and "standard input" not in err

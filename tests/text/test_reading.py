@@ -44,7 +44,7 @@ def test_binary_files_are_refused(tmp_path, content):
 def test_missing_file_and_directory(tmp_path):
     with pytest.raises(InputError, match="file not found"):
         read_lines(tmp_path / "nope.txt")
-    with pytest.raises(InputError, match="directory"):
+    with pytest.raises(InputError, match="is a folder, not a text file"):
         read_lines(tmp_path)
 
 

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, UsageError
 from seqlab.ids.vocab import Vocabulary
 from seqlab.training.rundir import RunDir
 from seqlab.training.runs import TRAINERS, RunSummary, TrainOptions, parse_models, train_models
@@ -64,7 +64,7 @@ def test_a_vocabulary_from_vocab_build_trains_a_model(tmp_path, data, cli):
 def test_a_vocabulary_of_another_tokenizer_is_refused(tmp_path, data):
     vocab = Vocabulary.build([["가/JKS"]], meta={"tokenizer": "kiwi"})
     path = vocab.save(tmp_path / "kiwi.json")
-    with pytest.raises(InputError, match="built with the kiwi tokenizer"):
+    with pytest.raises(UsageError, match="built with the kiwi tokenizer"):
         train_models("lstm", TrainOptions(data=data, vocab=path, **FAST), tmp_path / "run")
 
 
