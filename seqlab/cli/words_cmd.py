@@ -76,7 +76,6 @@ def _word_vectors(vectors, model):
         ENGLISH_WORDS,
         KOREAN_WORDS,
         RECIPE,
-        from_gensim,
         is_built,
         kiwi_vectors_path,
         load_word_vectors,
@@ -84,6 +83,8 @@ def _word_vectors(vectors, model):
     )
 
     if vectors is not None:
+        from seqlab.vectors.gensim_vectors import from_gensim
+
         return from_gensim(vectors)
     if is_built(model):
         return load_word_vectors(None, model)

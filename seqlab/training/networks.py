@@ -140,7 +140,7 @@ def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> 
                 matrix[i] = morphemes.centred[j] * np.sqrt(config.embed_dim) * 0.1
                 covered += 1
     elif init not in ("random", "word2vec"):
-        from seqlab.vectors.wordvectors import from_gensim
+        from seqlab.vectors.gensim_vectors import from_gensim
 
         wv = from_gensim(init)
         if wv.dim != config.embed_dim:

@@ -35,7 +35,6 @@ from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.progress import new_phase
 from seqlab.storage import atomic_write_bytes, seqlab_home
-from seqlab.text.reading import file_error
 from seqlab.vectors.all_but_the_top import AllButTheTop
 from seqlab.vectors.all_but_the_top import fit as fit_all_but_the_top
 from seqlab.vectors.analogy import DEFAULT_METHOD, METHODS, scores
@@ -377,56 +376,6 @@ def refuse_unknown_pieces(words: Sequence[str], model: str | None = None) -> Non
             raise UnknownWord(word, f"{spec.name}{SOURCE_SUFFIX}", 0, pieces(word), unknown)
 
 
-def from_gensim(path: str | Path) -> WordVectors:
-    """Vectors saved by gensim: a ``.model``/``.kv`` file (gensim's own format) or word2vec text/binary.
-
-    gensim's own format is a pickle: load only files you made or trust.
-    """
-    from gensim.models import KeyedVectors
-
-    path = Path(path)
-    if not path.exists():
-        raise InputError(_("vectors file not found: {path}").format(path=path),
-                         _("Train some with: seqlab wordvec train"))
-    what = _("a word-vector file")
-    try:
-        with path.open("rb") as f:
-            first = f.readline(200)
-    except OSError as exc:
-        raise file_error(path, exc, what) from None
-    header = first.split()
-    if path.suffix in (".txt", ".vec", ".bin") and not (len(header) == 2 and all(w.isdigit() for w in header)):
-        raise InputError(  # word2vec's first line is "<words> <dimensions>", in text and binary files alike
-            _("{path} is not in word2vec format: its first line should be two numbers, the words and the dimensions "
-              "(e.g. 30000 100); it is {line!r}").format(
-                path=path, line=first.decode("utf-8", errors="replace").rstrip("\r\n")[:60]),
-            _("Give a file saved by gensim (.model/.kv) or in word2vec format (.txt/.vec/.bin)."))
-    try:
-        if path.suffix in (".txt", ".vec"):
-            kv = KeyedVectors.load_word2vec_format(str(path), binary=False)
-        elif path.suffix == ".bin":
-            kv = KeyedVectors.load_word2vec_format(str(path), binary=True)
-        else:
-            obj = KeyedVectors.load(str(path))
-            kv = obj if isinstance(obj, KeyedVectors) else getattr(obj, "wv", None)
-            if kv is None:
-                raise InputError(_("{path} holds a {name}, not word vectors").format(path=path,
-                                                                                     name=type(obj).__name__))
-    except InputError:
-        raise
-    except Exception as exc:  # noqa: BLE001  gensim raises many kinds for a wrong file
-        raise InputError(_("cannot read word vectors from {path}: {name}: {exc}").format(path=path,
-                                                                                         name=type(exc).__name__, exc=exc),
-                         _("Give a file saved by gensim (.model/.kv) or in word2vec format (.txt/.vec/.bin).")) from None
-    vectors = l2_normalize(kv.vectors.astype(np.float32))
-    missing = None
-    if hasattr(kv, "buckets_word") or type(kv).__name__ == "FastTextKeyedVectors":
-        def missing(words: list[str]) -> np.ndarray:  # FastText builds vectors for unseen words from n-grams
-            return np.stack([kv.get_vector(w) for w in words]).astype(np.float32)
-    return WordVectors(list(kv.index_to_key), vectors, f"{path.name} ({type(kv).__name__})", missing,
-                       embeds_oov=missing is not None)
-
-
 def is_built(model: str | None = None, korean: int | None = None, english: int | None = None) -> bool:
     """Whether the word vectors of ``model`` (None: the default, Kiwi's) are cached (else the first use builds them)."""
     from seqlab.pretrained.registry import resolve
@@ -454,4 +403,8 @@ def ensure(model: str | None = None, progress: Callable[[int, int], None] | None
 def load_word_vectors(vectors: str | Path | None = None, model: str | None = None,
                       progress: Callable[[int, int], None] | None = None) -> WordVectors:
     """``--vectors PATH`` when given, else the word vectors of ``model`` (default Kiwi's; built on first use)."""
-    return from_gensim(vectors) if vectors else ensure(model, progress)
+    if vectors:
+        from seqlab.vectors.gensim_vectors import from_gensim
+
+        return from_gensim(vectors)
+    return ensure(model, progress)

@@ -5,8 +5,9 @@ import pytest
 
 from seqlab.errors import InputError, UsageError
 from seqlab.vectors.analogy_eval import evaluate
+from seqlab.vectors.gensim_vectors import from_gensim
 from seqlab.vectors.wordvec_training import train_word_vectors
-from seqlab.vectors.wordvectors import UnknownWord, from_gensim, from_model, parse_expression
+from seqlab.vectors.wordvectors import UnknownWord, from_model, parse_expression
 
 
 def test_parse_expression():

@@ -1,0 +1,67 @@
+"""Word vectors trained elsewhere: a file saved by gensim (``seqlab wordvec train``) or in word2vec's format.
+
+They answer ``neighbors``, ``analogy``, ``plot`` and ``wordvec eval`` through ``--vectors``, and start a
+classifier's embedding (``train --embedding FILE``), as :class:`~seqlab.vectors.wordvectors.WordVectors`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from seqlab.errors import InputError
+from seqlab.i18n import _
+from seqlab.text.reading import file_error
+from seqlab.vectors.pooling import l2_normalize
+from seqlab.vectors.wordvectors import WordVectors
+
+
+def from_gensim(path: str | Path) -> WordVectors:
+    """Vectors saved by gensim: a ``.model``/``.kv`` file (gensim's own format) or word2vec text/binary.
+
+    gensim's own format is a pickle: load only files you made or trust.
+    """
+    from gensim.models import KeyedVectors
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(_("vectors file not found: {path}").format(path=path),
+                         _("Train some with: seqlab wordvec train"))
+    what = _("a word-vector file")
+    try:
+        with path.open("rb") as f:
+            first = f.readline(200)
+    except OSError as exc:
+        raise file_error(path, exc, what) from None
+    header = first.split()
+    if path.suffix in (".txt", ".vec", ".bin") and not (len(header) == 2 and all(w.isdigit() for w in header)):
+        raise InputError(  # word2vec's first line is "<words> <dimensions>", in text and binary files alike
+            _("{path} is not in word2vec format: its first line should be two numbers, the words and the dimensions "
+              "(e.g. 30000 100); it is {line!r}").format(
+                path=path, line=first.decode("utf-8", errors="replace").rstrip("\r\n")[:60]),
+            _("Give a file saved by gensim (.model/.kv) or in word2vec format (.txt/.vec/.bin)."))
+    try:
+        if path.suffix in (".txt", ".vec"):
+            kv = KeyedVectors.load_word2vec_format(str(path), binary=False)
+        elif path.suffix == ".bin":
+            kv = KeyedVectors.load_word2vec_format(str(path), binary=True)
+        else:
+            obj = KeyedVectors.load(str(path))
+            kv = obj if isinstance(obj, KeyedVectors) else getattr(obj, "wv", None)
+            if kv is None:
+                raise InputError(_("{path} holds a {name}, not word vectors").format(path=path,
+                                                                                     name=type(obj).__name__))
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001  gensim raises many kinds for a wrong file
+        raise InputError(_("cannot read word vectors from {path}: {name}: {exc}").format(path=path,
+                                                                                         name=type(exc).__name__, exc=exc),
+                         _("Give a file saved by gensim (.model/.kv) or in word2vec format (.txt/.vec/.bin).")) from None
+    vectors = l2_normalize(kv.vectors.astype(np.float32))
+    missing = None
+    if hasattr(kv, "buckets_word") or type(kv).__name__ == "FastTextKeyedVectors":
+        def missing(words: list[str]) -> np.ndarray:  # FastText builds vectors for unseen words from n-grams
+            return np.stack([kv.get_vector(w) for w in words]).astype(np.float32)
+    return WordVectors(list(kv.index_to_key), vectors, f"{path.name} ({type(kv).__name__})", missing,
+                       embeds_oov=missing is not None)
