@@ -76,9 +76,9 @@ def _word_vectors(vectors, model):
         ENGLISH_WORDS,
         KOREAN_WORDS,
         RECIPE,
+        ensure,
         is_built,
         kiwi_vectors_path,
-        load_word_vectors,
         model_vectors_path,
     )
 
@@ -87,7 +87,7 @@ def _word_vectors(vectors, model):
 
         return from_gensim(vectors)
     if is_built(model):
-        return load_word_vectors(None, model)
+        return ensure(model)
     from seqlab.pretrained.registry import resolve
 
     spec = resolve(model or DEFAULT_WORD_VECTORS)
@@ -100,7 +100,7 @@ def _word_vectors(vectors, model):
             "their dictionary and past forms) is composed from its morphemes. Cached in {path}.").format(
             ko=KOREAN_WORDS, path=kiwi_vectors_path()))
         with counting_bar(_("building Kiwi's word vectors"), _("items")) as report:
-            return load_word_vectors(None, model, report)
+            return ensure(model, report)
     console(stderr=True).print(_(
         "Building the word vectors of {model} once: the {ko:,} most frequent Korean entries of wordfreq (with "
         "verbs and adjectives in their dictionary and past forms, by Kiwi) and {en:,} English words, each run "
@@ -108,7 +108,7 @@ def _word_vectors(vectors, model):
         model=spec.name, ko=KOREAN_WORDS, en=ENGLISH_WORDS, recipe=RECIPE.describe(),
         path=model_vectors_path(spec.name)))
     with counting_bar(_("building word vectors"), _("items")) as report:
-        return load_word_vectors(None, model, report)
+        return ensure(model, report)
 
 
 def register(app: typer.Typer) -> None:

@@ -398,13 +398,3 @@ def is_built(model: str | None = None, korean: int | None = None, english: int |
 def ensure(model: str | None = None, progress: Callable[[int, int], None] | None = None) -> WordVectors:
     """The embedded model's word vectors, built first when they are not cached yet (``progress(done, total)``)."""
     return from_model(model, progress)
-
-
-def load_word_vectors(vectors: str | Path | None = None, model: str | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> WordVectors:
-    """``--vectors PATH`` when given, else the word vectors of ``model`` (default Kiwi's; built on first use)."""
-    if vectors:
-        from seqlab.vectors.gensim_vectors import from_gensim
-
-        return from_gensim(vectors)
-    return ensure(model, progress)
