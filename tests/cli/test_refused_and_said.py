@@ -13,6 +13,19 @@ import numpy as np
 import pytest
 
 
+@pytest.fixture(scope="module")
+def tfidf_run(tmp_path_factory, nsmc_rows):
+    """A tfidf run on 200 reviews, trained once for the tests that predict with one."""
+    from seqlab.cli import main
+
+    folder = tmp_path_factory.mktemp("tfidf")
+    data = folder / "train.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:200]) + "\n",
+                    encoding="utf-8")
+    assert main(["train", "--data", str(data), "--out", str(folder / "run"), "--model", "tfidf"]) == 0
+    return folder / "run"
+
+
 @pytest.mark.parametrize("args", [("tokenize", "안녕", "-m", ""), ("embed", "안녕", "--pool", " "),
                                   ("compare", "안녕", "--models", ""), ("tokenize", "안녕", "-f", ""),
                                   ("train", "--data", "", "--out", "x"), ("neighbors", "영화", "-m", "")])
@@ -310,22 +323,23 @@ def test_a_malformed_analogy_is_a_usage_error(cli, expression):
 
 
 def test_the_typeset_minus_is_a_minus(cli):
-    """U+2212 as in the lecture's slides and the README's prose; full-width signs from a Korean IME."""
-    a = json.loads(cli("analogy", "크다 - 작다 + 짧다", "-k", "3", "--json")[1])
-    b = json.loads(cli("analogy", "크다 − 작다 ＋ 짧다", "-k", "3", "--json")[1])
-    assert a["results"] == b["results"] and a["positive"] == b["positive"] == ["크다", "짧다"]
+    """U+2212 as in the lecture's slides and the README's prose; full-width signs from a Korean IME. `왕 − 남자 + 여자`
+    said "two words follow each other"."""
+    from seqlab.vectors.word_input import parse_expression
+
+    assert parse_expression("크다 − 작다 ＋ 짧다") == parse_expression("크다 - 작다 + 짧다") == (["크다", "짧다"], ["작다"])
+    assert parse_expression("왕 – 남자 ＋ 여자") == (["왕", "여자"], ["남자"])  # an en dash too
+    code, _out, err = cli("analogy", "왕 − 남자 ＋")  # read as operators, so it ends with one (before any build)
+    assert code == 2 and "it ends with '+'" in err and "two words follow" not in err
 
 
-def test_predict_tokenize_and_wordvec_train_show_progress(tmp_path, cli, nsmc_rows, monkeypatch):
+def test_predict_tokenize_and_wordvec_train_show_progress(tmp_path, cli, nsmc_rows, monkeypatch, tfidf_run):
     """predict -f, tokenize -f --json and wordvec train printed nothing for minutes on an NSMC-sized file."""
     monkeypatch.setattr("seqlab.training.predictors.PREDICT_CHUNK", 40)
-    data = tmp_path / "train.tsv"
-    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:200]) + "\n",
-                    encoding="utf-8")
-    assert cli("train", "--data", str(data), "--out", str(tmp_path / "run"), "--model", "tfidf")[0] == 0
+    run = tfidf_run
     texts = tmp_path / "texts.txt"
     texts.write_text("\n".join(r[1] for r in nsmc_rows[:1200]) + "\n", encoding="utf-8")
-    code, out, err = cli("predict", str(tmp_path / "run"), "-f", str(texts), "--json")
+    code, out, err = cli("predict", str(run), "-f", str(texts), "--json")
     assert code == 0 and len(out.splitlines()) == 1200
     assert "predicting 1,200 texts · 40/1,200" in err and "1,200/1,200 (100%)" in err
     code, out, err = cli("tokenize", "-f", str(texts), "-m", "char", "--json")
@@ -413,16 +427,13 @@ def test_similarity_does_not_compare_the_stdin_dash_as_a_sentence(cli):
     assert code == 2 and not out and "standard input" in err
 
 
-def test_predictions_are_one_line_per_text_in_a_pipe(tmp_path, cli, cli_process, nsmc_rows):
+def test_predictions_are_one_line_per_text_in_a_pipe(tmp_path, cli, cli_process, nsmc_rows, tfidf_run):
     """Piped to wc -l, 300 texts gave 429 lines: long reviews were wrapped at 80 columns."""
-    data = tmp_path / "train.tsv"
-    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:200]) + "\n",
-                    encoding="utf-8")
-    assert cli("train", "--data", str(data), "--out", str(tmp_path / "run"), "--model", "tfidf")[0] == 0
+    run = tfidf_run
     texts = tmp_path / "texts.txt"
     long = [r[1] for r in nsmc_rows if len(r[1]) > 90][:20]
     texts.write_text("\n".join(long) + "\n", encoding="utf-8")
-    done = cli_process("predict", str(tmp_path / "run"), "-f", str(texts))
+    done = cli_process("predict", str(run), "-f", str(texts))
     assert done.returncode == 0 and len(done.stdout.decode().splitlines()) == len(long) == 20
     header_only = tmp_path / "header.tsv"
     header_only.write_text("id\tdocument\tlabel\n", encoding="utf-8")
