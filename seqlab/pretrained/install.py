@@ -99,6 +99,20 @@ def hf_directory(spec: ModelSpec) -> str:
     return spec.name
 
 
+def ensure_obtainable(spec: ModelSpec) -> None:
+    """Fail in milliseconds, before transformers is imported (seconds), when a hub model is neither in the local
+    Hugging Face cache nor reachable; a cached, embedded or local model passes (:func:`from_pretrained` loads it)."""
+    if spec.embedded or Path(spec.name).is_dir():
+        return
+    from huggingface_hub.constants import HF_HUB_CACHE
+
+    if (Path(HF_HUB_CACHE) / ("models--" + spec.name.replace("/", "--"))).is_dir():
+        return
+    reason = hub_unreachable_reason()
+    if reason:
+        raise unavailable(spec.name, reason)
+
+
 def from_pretrained(loader, spec: ModelSpec, **kwargs):
     """Call ``loader.from_pretrained`` for a spec, failing fast and clearly when offline.
 

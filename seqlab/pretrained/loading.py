@@ -9,7 +9,7 @@ from pathlib import Path
 from seqlab.errors import InputError, ModelUnavailable, UsageError
 from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
-from seqlab.pretrained.install import from_pretrained, hf_directory
+from seqlab.pretrained.install import ensure_obtainable, from_pretrained, hf_directory
 from seqlab.pretrained.registry import EMBEDDED, resolve
 from seqlab.text.unicode import FORMS
 from seqlab.tokens.base import Tokenizer
@@ -33,6 +33,7 @@ def _load_hf(name: str, normalization: str):
         return HFTokenizer.from_directory(name, directory, normalization)
     if directory is not None:
         check_model_directory(directory)
+    ensure_obtainable(spec)  # an unreachable hub id fails before the seconds of importing transformers
     from transformers import AutoTokenizer
     from transformers.utils import logging as hf_logging
 

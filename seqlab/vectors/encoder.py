@@ -18,7 +18,7 @@ import numpy as np
 
 from seqlab.errors import InputError, NoVectors
 from seqlab.i18n import _
-from seqlab.pretrained.install import from_pretrained
+from seqlab.pretrained.install import ensure_obtainable, from_pretrained
 from seqlab.pretrained.loading import load_tokenizer
 from seqlab.pretrained.registry import resolve
 from seqlab.tokens.base import as_texts
@@ -50,6 +50,18 @@ def window_records(model: str | None, texts: Sequence[str], prefix: str = "", er
     return [truncate(r, limit) for r in tokenizer.encode_many(as_texts(texts), errors)]
 
 
+def check_encoder(spec) -> None:
+    """A model that can give vectors here, said in milliseconds, before the seconds of importing torch and
+    transformers: a tokenizer-only model (NoVectors) or a hub id neither cached nor reachable is refused."""
+    if not spec.has_vectors:
+        hint = _("Use a transformer model: e5-small, minilm, a hub id or a directory.")
+        if spec.kind == "kiwi":  # its word vectors exist, for another use
+            hint += " " + _("(Kiwi's word vectors serve neighbors, analogy and plot.)")
+        raise NoVectors(_("{name} is a tokenizer only; it has no sentence or token vectors").format(name=spec.name),
+                        hint)
+    ensure_obtainable(spec)
+
+
 def pick_device(device: str = "auto") -> str:
     import torch
 
@@ -71,19 +83,14 @@ class Encoder:
     """
 
     def __init__(self, name: str, device: str = "cpu"):
+        spec = resolve(name)
+        check_encoder(spec)
         import torch
         from transformers import AutoModel
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
-        spec = resolve(name)
-        if not spec.has_vectors:
-            hint = _("Use a transformer model: e5-small, minilm, a hub id or a directory.")
-            if spec.kind == "kiwi":  # its word vectors exist, for another use
-                hint += " " + _("(Kiwi's word vectors serve neighbors, analogy and plot.)")
-            raise NoVectors(_("{name} is a tokenizer only; it has no sentence or token vectors").format(name=spec.name),
-                            hint)
         self.name = spec.name
         self.tokenizer = load_tokenizer(spec.name)
         try:
@@ -300,6 +307,7 @@ def _cached(name: str, device: str) -> Encoder:
 def load_encoder(name: str | None = None, device: str = "auto") -> Encoder:
     """The shared encoder for ``name`` (loaded once per process)."""
     spec = resolve(name)
+    check_encoder(spec)
     device = pick_device(device)
     with _lock:
         return _cached(spec.name, device)

@@ -439,3 +439,17 @@ def test_predictions_are_one_line_per_text_in_a_pipe(tmp_path, cli, cli_process,
     header_only.write_text("id\tdocument\tlabel\n", encoding="utf-8")
     code, _out, err = cli("data", "spacing-pairs", str(header_only), "--out", str(tmp_path / "p.tsv"))
     assert code == 1 and "header.tsv holds no texts" in " ".join(err.split()) and "standard input" not in err
+
+
+@pytest.mark.parametrize("args", [("tokenize", "x", "-m", "klue/bert-base"), ("embed", "x", "-m", "klue/bert-base"),
+                                  ("embed", "x", "-m", "kiwi"), ("similarity", "a", "b", "-m", "char")])
+def test_a_model_that_cannot_load_is_refused_before_torch_loads(args):
+    """Offline, `tokenize x -m klue/bert-base` took 8.7 s to say the model is not cached: transformers and torch were
+    imported first. A tokenizer-only model in embed took 4.4 s the same way."""
+    probe = ("import sys; from seqlab.cli import main; code = main(sys.argv[1:]); "
+             "print(code, 'torch' in sys.modules, 'transformers' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120,
+                          check=False, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    code, torch_loaded, transformers_loaded = done.stdout.split()
+    assert code in ("1", "2") and (torch_loaded, transformers_loaded) == ("False", "False"), done.stderr
+    assert "not available" in done.stderr or "no sentence or token vectors" in done.stderr
