@@ -203,6 +203,9 @@ def register(app: typer.Typer) -> None:
                 proj = project_items(labels, None, method, model=model, progress=report)
         else:
             proj = project_items(labels, _word_vectors(vectors, model), method)
+        if len(labels) > SPREAD_MAX or file is not None:  # a few seconds of drawing (labels, fonts): said, not silent
+            console(stderr=True).print(_("drawing {n:,} points into {name} …").format(n=len(labels), name=out.name),
+                                       highlight=False)
         path = write_scatter(proj, out, sentences)
         spread = labels_spread(len(proj.labels))
         if json_out:

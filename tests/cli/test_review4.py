@@ -209,3 +209,11 @@ def test_a_model_that_cannot_load_is_refused_before_torch_loads(args):
     code, torch_loaded, transformers_loaded = done.stdout.split()
     assert code in ("1", "2") and (torch_loaded, transformers_loaded) == ("False", "False"), done.stderr
     assert "not available" in done.stderr or "no sentence or token vectors" in done.stderr
+
+
+def test_drawing_a_plot_of_a_file_is_said(tmp_path, cli):
+    """After the embedding bar, plot --sentences -f was silent for about 6 s while it drew."""
+    texts = tmp_path / "t.txt"
+    texts.write_text("영화가 좋다\n배우가 멋지다\n음악이 별로다\n", encoding="utf-8")
+    code, _out, err = cli("plot", "--sentences", "-f", str(texts), "--out", str(tmp_path / "p.png"))
+    assert code == 0 and "drawing 3 points into p.png" in err and (tmp_path / "p.png").exists()
