@@ -67,8 +67,10 @@ notebook: $(VENV)/.installed-dev
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 # Everything, the slow tests included (minutes more), with the optional Ray engine installed for its test.
+# in a variable: a comma written inside $(call ...) would split the argument in two
+ALL_EXTRAS := .[dev,ray]
 test-all: $(VENV)/.installed-dev
-	$(call install,.[dev,ray])
+	$(call install,$(ALL_EXTRAS))
 	$(BIN)/python -m pytest -m "not network"
 
 bench: $(VENV)/.installed-dev
