@@ -142,8 +142,10 @@ def _run(argv: list[str], debug: bool) -> int:
     from typer._click import exceptions as click_errors
     from typer.exceptions import Abort, Exit
 
+    from seqlab.cli.options import ON_INTERRUPT
     from seqlab.render.console import console
 
+    ON_INTERRUPT.clear()  # a note belongs to this command only (main may run several in one process)
     _say_library_notes()
 
     try:
