@@ -95,9 +95,9 @@ def _word_vectors(vectors, model):
                     "these vectors starts that step again."))
     if spec.kind == "kiwi":
         console(stderr=True).print(_(
-            "Building Kiwi's word vectors once (under a minute): its morpheme vectors are recovered from its own "
-            "cosines, then each of the {ko:,} most frequent Korean entries of wordfreq (with verbs and adjectives in "
-            "their dictionary and past forms) is composed from its morphemes. Cached in {path}.").format(
+            "Building Kiwi's word vectors once (under a minute): its morpheme and context vectors are recovered from "
+            "its own cosines, then each of the {ko:,} most frequent Korean entries of wordfreq (with verbs and "
+            "adjectives in their dictionary and past forms) is composed from its morphemes. Cached in {path}.").format(
             ko=KOREAN_WORDS, path=kiwi_vectors_path()))
         with counting_bar(_("building Kiwi's word vectors"), _("items")) as report:
             return ensure(model, report)

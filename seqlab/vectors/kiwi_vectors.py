@@ -13,23 +13,33 @@ seqlab recovers the vectors themselves, up to a rotation that no cosine can see:
 The recovered vectors give back Kiwi's own cosines to about 1e-6; every build
 checks this on random pairs and refuses to go on if they do not.
 
+CoNg also embeds contexts, the morphemes before the one it predicts, and Kiwi shows
+their cosines too (``Kiwi.context_similarity``). The one-morpheme context of a
+morpheme is a second view of it: its morpheme vector sits near what can replace it
+(도쿄 near 오사카 and 교토), its context vector near what is followed by the same
+words (도쿄 near 베이징 and 헬싱키). Context vectors are recovered the same way, for
+the morphemes a word needs, when it needs them (:class:`Contexts`).
+
 A word's vector is the weighted sum of its morphemes' vectors (the common mean
 of all morpheme vectors removed first, each then back to unit length), normalized:
 
     v(갔다) = v(가/VV) + g·v(었/EP) + v(다/EF)
 
 with g = 2.5 for grammatical morphemes (endings, particles, suffixes) and 1 for
-the rest; the ending 다 of a dictionary form counts as 다/EF with weight 1. Then
-all-but-the-top with D = 1 over the vocabulary (:mod:`seqlab.vectors.all_but_the_top`).
+the rest; the ending 다 of a dictionary form counts as 다/EF with weight 1. The
+context view of the word is the same sum over its morphemes' context vectors. Each
+view gets all-but-the-top with D = 1 over the vocabulary
+(:mod:`seqlab.vectors.all_but_the_top`), and the word vector is the two side by side,
+the context view with :data:`CONTEXT_SHARE` of the squared length (:func:`join`).
 A word alone is ambiguous (자다: 자/VV + 다, or the interjection 자 + 다/MAG), so a
 word ending in 다 is read as a predicate stem (+ 었) + 다 whenever Kiwi offers that
 reading among its best five; a particle or ending that Kiwi writes in a spelling its
 model keeps no vector for is read as its other spelling (좋은's 은 as ᆫ). The vocabulary
-leaves out fragments (:func:`is_word`). The weight, D and these rules were chosen on a
-development list of analogies, not on the shipped set (docs/benchmarks.md).
+leaves out fragments (:func:`is_word`). The weight, D, the context share and these rules
+were chosen on development lists of analogies, not on the shipped set (docs/benchmarks.md).
 
->>> GRAMMAR_WEIGHT, ABTT_DIRECTIONS
-(2.5, 1)
+>>> GRAMMAR_WEIGHT, ABTT_DIRECTIONS, CONTEXT_SHARE
+(2.5, 1, 0.2)
 """
 
 from __future__ import annotations
@@ -46,11 +56,12 @@ from seqlab.i18n import _
 from seqlab.storage import atomic_write_bytes, seqlab_home
 
 GRAMMAR_WEIGHT = 2.5  # endings (E*), particles (J*) and suffixes (XS*) weigh this much; other morphemes 1
-ABTT_DIRECTIONS = 1  # all-but-the-top over the word vectors: the mean and one top direction removed
+ABTT_DIRECTIONS = 1  # all-but-the-top over each view of the word vectors: the mean and one top direction removed
+CONTEXT_SHARE = 0.2  # the context view's share of a word vector's squared length; the morpheme view has the rest
 ANCHORS = 300  # anchor morphemes for the recovery (the dimension, 256, plus a margin)
 CHECK_PAIRS = 2000  # random pairs whose cosine must equal Kiwi's own after the recovery
 CHECK_TOLERANCE = 1e-4
-VERSION = 4  # of the reading and vocabulary rules below (4: other spellings of endings, no fragments)
+VERSION = 5  # of the reading and vocabulary rules below (4: other spellings of endings, no fragments; 5: contexts)
 _PREDICATES = ("VV", "VA", "VX")  # verb, adjective, auxiliary (Kiwi adds -I/-R for irregular/regular)
 _FINAL = "다"
 
@@ -126,41 +137,105 @@ def _similarity_by_id(kiwi) -> Callable[[int, int], float]:
     return compiled.__get__(kiwi) if callable(compiled) else kiwi.morpheme_similarity
 
 
+def _anchor_solve(sim: Callable[[int, int], float], anchor_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The anchors' vectors A (m, D) from their cosine matrix G = A Aᵀ, and A⁺ (D, m), which solves x = A⁺ s."""
+    gram = np.array([[sim(a, b) for b in anchor_ids] for a in anchor_ids], dtype=np.float64)
+    values, vectors = np.linalg.eigh((gram + gram.T) / 2)  # ascending
+    dim = _rank(values[::-1])
+    keep = np.arange(len(values)) >= len(values) - dim
+    if dim > len(anchor_ids) - 16:
+        raise InputError(_("Kiwi's morpheme vectors have more dimensions than seqlab's {n} anchors can recover")
+                         .format(n=len(anchor_ids)), _("Report this with your kiwipiepy-model version."))
+    basis = vectors[:, keep] * np.sqrt(values[keep])  # A: (m, D), G = A Aᵀ
+    return basis, np.linalg.pinv(basis)
+
+
+def _solve_rows(sim: Callable[[int, int], float], ids: Sequence[int], anchor_ids: list[int], solve: np.ndarray,
+                progress: Callable[[int, int], None] | None = None, step: int = 2000) -> np.ndarray:
+    """x = A⁺ s for each id, s its cosines to the anchors: (len(ids), D) float32."""
+    out = np.empty((len(ids), solve.shape[0]), dtype=np.float32)
+    for start in range(0, len(ids), step):
+        block = list(ids[start : start + step])
+        rows = np.repeat(block, len(anchor_ids)).tolist()
+        cosines = np.fromiter(map(sim, rows, anchor_ids * len(block)), dtype=np.float64,
+                              count=len(rows)).reshape(len(block), len(anchor_ids))
+        out[start : start + len(block)] = cosines @ solve.T
+        if progress:
+            progress(start + len(block), len(ids))
+    return out
+
+
+def _random_anchors(seed: int, anchors: int) -> list[int]:
+    count, table = vector_ids()
+    first = next(i for i, (form, _tag) in enumerate(table) if form)  # ids below: placeholders of unknown words
+    return [int(i) for i in np.random.default_rng(seed).choice(np.arange(first, count), size=anchors, replace=False)]
+
+
 def recover(progress: Callable[[int, int], None] | None = None, anchors: int = ANCHORS,
             seed: int = 0) -> Morphemes:
     """Every morpheme vector of Kiwi's CoNg model, from its cosines (see the module doc); about 10 to 15 s."""
     kiwi = kiwi_model()
     sim = _similarity_by_id(kiwi)
     count, table = vector_ids()
-    first = next(i for i, (form, _tag) in enumerate(table) if form)  # ids below: placeholders of unknown words
-    rng = np.random.default_rng(seed)
-    anchor_ids = [int(i) for i in rng.choice(np.arange(first, count), size=anchors, replace=False)]
-    gram = np.array([[sim(a, b) for b in anchor_ids] for a in anchor_ids], dtype=np.float64)
-    values, vectors = np.linalg.eigh((gram + gram.T) / 2)  # ascending
-    dim = _rank(values[::-1])
-    keep = np.arange(len(values)) >= len(values) - dim
-    if dim > anchors - 16:
-        raise InputError(_("Kiwi's morpheme vectors have more dimensions than seqlab's {n} anchors can recover")
-                         .format(n=anchors), _("Report this with your kiwipiepy-model version."))
-    basis = vectors[:, keep] * np.sqrt(values[keep])  # A: (m, D), G = A Aᵀ
-    solve = np.linalg.pinv(basis)  # (D, m): x = A⁺ s
-    out = np.empty((count, dim), dtype=np.float32)
-    step = 2000
-    for start in range(0, count, step):
-        block = range(start, min(start + step, count))
-        rows = np.repeat(np.arange(block.start, block.stop), len(anchor_ids)).tolist()
-        cosines = np.fromiter(map(sim, rows, anchor_ids * len(block)), dtype=np.float64,
-                              count=len(rows)).reshape(len(block), len(anchor_ids))
-        out[start : start + len(block)] = cosines @ solve.T
-        if progress:
-            progress(start + len(block), count)
-    pairs = rng.integers(first, count, size=(CHECK_PAIRS, 2))
+    first = next(i for i, (form, _tag) in enumerate(table) if form)
+    anchor_ids = _random_anchors(seed, anchors)
+    _basis, solve = _anchor_solve(sim, anchor_ids)
+    out = _solve_rows(sim, range(count), anchor_ids, solve, progress)
+    pairs = np.random.default_rng(seed + 1).integers(first, count, size=(CHECK_PAIRS, 2))
     # checked against Kiwi's public method, not the fast path used above
     error = float(max(abs(float(out[a] @ out[b]) - kiwi.morpheme_similarity(int(a), int(b))) for a, b in pairs))
     if error > CHECK_TOLERANCE:
         raise InputError(_("the recovered Kiwi morpheme vectors differ from Kiwi's own cosines by {error:.2g}")
                          .format(error=error), _("Report this with your kiwipiepy-model version."))
     return Morphemes(out, [form for form, _tag in table], [tag for _form, tag in table], error)
+
+
+class Contexts:
+    """Kiwi's vectors of one-morpheme contexts, recovered from ``Kiwi.context_similarity`` when first asked for.
+
+    The same recovery as :func:`recover` (anchors, then x = A⁺ s), for the ids a caller needs: a vocabulary
+    needs about 22,000 of the 70,488, and 300 cosines each (about 7 s). Each batch of new ids is checked
+    against Kiwi's public method on random pairs.
+
+    >>> Contexts().centred([vector_index()[("여왕", "NNG")]]).shape  # doctest: +SKIP
+    (1, 256)
+    """
+
+    def __init__(self, anchors: int = ANCHORS, seed: int = 0):
+        kiwi = kiwi_model()
+        compiled = getattr(type(kiwi).__mro__[1], "context_similarity", None)
+        similarity = compiled.__get__(kiwi) if callable(compiled) else kiwi.context_similarity
+        self._sim = lambda a, b: similarity([a], [b])
+        self._seed = seed
+        self.anchor_ids = _random_anchors(seed, anchors)
+        basis, self.solve = _anchor_solve(self._sim, self.anchor_ids)
+        self.mean = basis.mean(axis=0)  # the anchors are a random sample of all morphemes
+        self._rows: dict[int, np.ndarray] = {}
+        self.check_error = 0.0
+
+    def vectors(self, ids: Sequence[int], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """(len(ids), D): each id's recovered context vector (unit length: Kiwi's cosines are dot products)."""
+        new = [i for i in dict.fromkeys(int(i) for i in ids) if i not in self._rows]
+        if new:
+            rows = _solve_rows(self._sim, new, self.anchor_ids, self.solve, progress)
+            self._check(new, rows)
+            self._rows.update(zip(new, rows))
+        return np.stack([self._rows[int(i)] for i in ids]) if len(ids) else np.zeros((0, self.solve.shape[0]))
+
+    def centred(self, ids: Sequence[int], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """(len(ids), D): each id's context vector less the common mean, back to unit length."""
+        from seqlab.vectors.pooling import l2_normalize
+
+        return l2_normalize(self.vectors(ids, progress) - self.mean).astype(np.float32)
+
+    def _check(self, ids: list[int], rows: np.ndarray) -> None:
+        pairs = np.random.default_rng(self._seed + len(ids)).integers(0, len(ids), size=(min(200, len(ids)), 2))
+        kiwi = kiwi_model()
+        error = max(abs(float(rows[a] @ rows[b]) - kiwi.context_similarity([ids[a]], [ids[b]])) for a, b in pairs)
+        if error > CHECK_TOLERANCE:
+            raise InputError(_("the recovered Kiwi context vectors differ from Kiwi's own cosines by {error:.2g}")
+                             .format(error=error), _("Report this with your kiwipiepy-model version."))
+        self.check_error = max(self.check_error, float(error))
 
 
 def read_words(words: Sequence[str]) -> list[list[tuple[int, str, str]] | None]:
@@ -288,22 +363,47 @@ def weight(tag: str) -> float:
 
 
 def compose(morphemes: Morphemes, readings: Sequence[list[tuple[int, str, str]]]) -> np.ndarray:
-    """(N, D) unit word vectors before post-processing: the weighted sum of each reading's centred morpheme vectors."""
+    """(N, D) unit word vectors of the morpheme view: the weighted sum of each reading's centred morpheme vectors."""
+    return _weighted_sum(morphemes.centred, readings)
+
+
+def compose_contexts(contexts: Contexts, readings: Sequence[list[tuple[int, str, str]]],
+                     progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """(N, D) unit word vectors of the context view: the same sum over the morphemes' context vectors."""
+    ids = sorted({i for reading in readings for i, _form, _tag in reading})
+    rows = dict(zip(ids, contexts.centred(ids, progress)))
+    return _weighted_sum(rows, readings)
+
+
+def _weighted_sum(rows, readings: Sequence[list[tuple[int, str, str]]]) -> np.ndarray:
+    """Σ weight(tag)·rows[id] over each reading (``rows``: an array or a dict by morpheme id), normalized."""
     from seqlab.vectors.pooling import l2_normalize
 
-    centred = morphemes.centred
-    out = np.zeros((len(readings), centred.shape[1]), dtype=np.float64)
+    dim = next(iter(rows.values())).shape[0] if isinstance(rows, dict) else rows.shape[1]
+    out = np.zeros((len(readings), dim), dtype=np.float64)
     for row, reading in enumerate(readings):
         for i, form, tag in reading:
-            out[row] += (1.0 if (form, tag) == (_FINAL, "EF") else weight(tag)) * centred[i]
+            out[row] += (1.0 if (form, tag) == (_FINAL, "EF") else weight(tag)) * rows[i]
     return l2_normalize(out).astype(np.float32)
+
+
+def join(morpheme_view: np.ndarray, context_view: np.ndarray) -> np.ndarray:
+    """The word vectors: the two (post-processed, unit) views side by side, with
+    :data:`CONTEXT_SHARE` of the squared length for the context view; unit rows.
+
+    >>> join(np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]])).astype(float).round(3).tolist()
+    [[0.894, 0.0, 0.0, 0.447]]
+    """
+    return np.hstack([np.sqrt(1 - CONTEXT_SHARE) * morpheme_view,
+                      np.sqrt(CONTEXT_SHARE) * context_view]).astype(np.float32)
 
 
 def recipe_tag() -> str:
     """A short name of the recipe (version, weights, post-processing) for the cache file: a change rebuilds."""
     import hashlib
 
-    recipe = repr((VERSION, GRAMMAR_WEIGHT, ABTT_DIRECTIONS, sorted(_ALLOMORPHS.items()), sorted(_CODA.items())))
+    recipe = repr((VERSION, GRAMMAR_WEIGHT, ABTT_DIRECTIONS, CONTEXT_SHARE, ANCHORS, sorted(_ALLOMORPHS.items()),
+                   sorted(_CODA.items())))
     return f"v{VERSION}-{hashlib.sha1(recipe.encode()).hexdigest()[:8]}"
 
 

@@ -2,8 +2,8 @@
 
 Three sources behind one interface:
 
-- **Kiwi** (the default, ``kiwi``): the morpheme vectors of Kiwi's language model,
-  recovered from its cosines and composed into words (:mod:`seqlab.vectors.kiwi_vectors`),
+- **Kiwi** (the default, ``kiwi``): the morpheme and context vectors of Kiwi's language
+  model, recovered from its cosines and composed into words (:mod:`seqlab.vectors.kiwi_vectors`),
   over the Korean words of the same vocabulary; built once (about a minute) and cached;
 - **from a transformer** (``e5-small``, ``minilm``): each word of a real vocabulary (wordfreq's
   Korean and English words, Korean verbs and adjectives in their dictionary and
@@ -272,7 +272,8 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
     """Kiwi's word vectors over the Korean words of the default vocabulary (:mod:`seqlab.vectors.kiwi_vectors`).
 
     The first build recovers Kiwi's morpheme vectors (``progress(done, total)`` over its morphemes, about
-    10 to 15 s), then composes every word (``progress`` over the words); both are cached.
+    10 to 15 s), reads the word list, recovers the context vectors of the morphemes it uses (about 7 s),
+    then composes every word; the result is cached.
     """
     from seqlab.vectors import kiwi_vectors as kv
     from seqlab.vectors.word_list import default_word_list
@@ -280,20 +281,29 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
     korean = korean or KOREAN_WORDS
     path = kiwi_vectors_path(korean)
     source = f"Kiwi{SOURCE_SUFFIX}"
-    loaded: list = []  # the recovered morpheme vectors, loaded on first need
-    post: list[AllButTheTop] = []
+    loaded: dict = {}  # the recovered morpheme vectors and the context recovery, made on first need
+    post: list[AllButTheTop] = []  # all-but-the-top of the morpheme view, then of the context view
 
     def morphemes(progress_=None):
-        if not loaded:
-            loaded.append(kv.load_morphemes(progress_))
-        return loaded[0]
+        if "morphemes" not in loaded:
+            loaded["morphemes"] = kv.load_morphemes(progress_)
+        return loaded["morphemes"]
+
+    def contexts():
+        if "contexts" not in loaded:
+            loaded["contexts"] = kv.Contexts()
+        return loaded["contexts"]
+
+    def views(readings, progress_=None) -> tuple[np.ndarray, np.ndarray]:
+        return kv.compose(morphemes(), readings), kv.compose_contexts(contexts(), readings, progress_)
 
     def embed(words: list[str]) -> np.ndarray:
         readings = kv.read_words(words)
         missing = [w for w, r in zip(words, readings) if r is None]
         if missing:
             raise UnknownWord(missing[0], source, 0, kv.pieces(missing[0]), _parts(missing[0]), morphemes=True)
-        return post[0].apply(kv.compose(morphemes(), readings))
+        morpheme_view, context_view = views(readings)
+        return kv.join(post[0].apply(morpheme_view), post[1].apply(context_view))
 
     def finish(words: list[str], vectors: np.ndarray) -> WordVectors:
         return WordVectors(words, vectors, source, embed, _parts, kv.pieces, morphemes=True)
@@ -301,6 +311,7 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
     if path.exists():
         with np.load(path, allow_pickle=False) as data:
             post.append(AllButTheTop(data["mean"], data["directions"]))
+            post.append(AllButTheTop(data["context_mean"], data["context_directions"]))
             return finish(data["words"].tolist(), data["vectors"])
     new_phase(progress, _("recovering Kiwi's morpheme vectors"))
     morphemes_ready = morphemes(progress)
@@ -316,12 +327,16 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
                 readings.append(reading)
         if progress:
             progress(start + len(chunk), len(candidates))
-    raw = kv.compose(morphemes_ready, readings)
-    post.append(fit_all_but_the_top(raw, kv.ABTT_DIRECTIONS))
-    vectors = post[0].apply(raw)
+    new_phase(progress, _("recovering Kiwi's context vectors"))
+    morpheme_view, context_view = views(readings, progress)
+    post.append(fit_all_but_the_top(morpheme_view, kv.ABTT_DIRECTIONS))
+    post.append(fit_all_but_the_top(context_view, kv.ABTT_DIRECTIONS))
+    vectors = kv.join(post[0].apply(morpheme_view), post[1].apply(context_view))
     buffer = io.BytesIO()
     np.savez(buffer, words=np.array(words), vectors=vectors, mean=post[0].mean, directions=post[0].directions,
-             morpheme_check_error=np.array(morphemes_ready.check_error))
+             context_mean=post[1].mean, context_directions=post[1].directions,
+             morpheme_check_error=np.array(morphemes_ready.check_error),
+             context_check_error=np.array(contexts().check_error))
     atomic_write_bytes(path, buffer.getvalue())
     return finish(words, vectors)
 
