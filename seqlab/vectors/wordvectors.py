@@ -42,7 +42,7 @@ from seqlab.vectors.pooling import l2_normalize
 from seqlab.vectors.static_vectors import Recipe
 from seqlab.vectors.word_input import SOURCE_SUFFIX, UnknownWord, check_word, parse_expression
 
-VOCAB_VERSION = 2  # 2: Kiwi dictionary/past forms, the word alone at layers 6-12, mean removed (1: "query: " + mean)
+VOCAB_VERSION = 3  # 3: + root + 하다 predicates; 2: Kiwi dictionary/past forms, the word alone at layers 6-12, mean removed (1: "query: " + mean)
 KOREAN_WORDS, ENGLISH_WORDS = 30_000, 20_000
 RECIPE = Recipe(prefix="", layers=(6, 7, 8, 9, 10, 11, 12), pieces_only=False, abtt=0)  # chosen on a development list
 # of analogies apart from the shipped set (docs/benchmarks.md, "Word analogies")

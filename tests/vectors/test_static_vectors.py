@@ -73,3 +73,33 @@ def test_kiwi_dictionary_and_past_forms():
     assert "선생님" in words and {"높다", "높았다"} <= set(words) and words.count("사람") == 1
     forms = attested_forms()
     assert len(forms) > 1000 and "사람들" in forms and not any(f.startswith("#") for f in forms)
+
+
+def test_noun_and_root_plus_hada_predicates_join_the_vocabulary():
+    """wordfreq holds 사랑 and 하, not 사랑하다: the file of 하다 forms adds them when the root is an entry."""
+    from seqlab.vectors.word_list import DERIVED_FILE, attested_forms, korean_words
+
+    derived = attested_forms(DERIVED_FILE)
+    assert {"사랑하다", "생각하다", "중요하다", "깨끗하다", "공부하다"} <= set(derived) and "학교하다" not in derived
+    result = korean_words(["사랑", "학교", "짧"], derived=["사랑하다", "행복하다"])
+    assert result.words == ["사랑", "학교", "짧다", "짧았다", "사랑하다", "사랑했다"]  # 행복 is not an entry here
+    assert result.counts["하다 forms"] == 2
+
+
+def test_the_hada_file_follows_its_rule():
+    """Kiwi's language model guesses 하 among its first three next morphemes after each root of the file
+    (scripts/derived_predicates.py), and not after a noun left out."""
+    from seqlab.tokens.kiwi import kiwi_instance
+    from seqlab.vectors.word_list import DERIVED_FILE, attested_forms
+
+    kiwi = kiwi_instance()
+
+    def guesses_ha(root: str) -> bool:
+        (token,) = kiwi.tokenize(root)
+        return any(g.form == "하" and g.tag.split("-")[0] in ("XSV", "XSA")
+                   for g in kiwi.predict_next_morpheme([token.id], top_n=3))
+
+    derived = attested_forms(DERIVED_FILE)
+    sample = [derived[i] for i in range(0, len(derived), len(derived) // 20)]
+    assert all(guesses_ha(word[:-2]) for word in sample)
+    assert not any(guesses_ha(noun) for noun in ("학교", "영화", "서울"))
