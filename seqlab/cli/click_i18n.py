@@ -131,6 +131,10 @@ def usage_error_message(exc) -> str:
         text = _("no such option: {name}").format(name=m.group("name") if m else exc.option_name)
         if exc.possibilities:
             text += " " + _("(did you mean {options}?)").format(options=", ".join(sorted(exc.possibilities)))
+        elif not re.fullmatch(r"--?[A-Za-z][A-Za-z0-9-]*", exc.option_name or ""):  # "-남자", "-5도": text, not options
+            command = exc.ctx.command_path if getattr(exc, "ctx", None) is not None else "seqlab"
+            text += "\n" + _("Text that starts with - is read as an option: put -- before the text, as in "
+                              "{command} -- \"-5도\".").format(command=command)
         return text
     message = exc.message
     m = _PYDANTIC.match(message)

@@ -36,7 +36,9 @@ def vectors_opt():
 
 def embed_oov_opt():
     return typer.Option(False, "--embed-oov", help=_("Build a vector from its pieces for a word outside the "
-                                                     "vocabulary, instead of reporting it as unknown."))
+                                                     "vocabulary, instead of reporting it as unknown. FastText "
+                                                     "vectors (--vectors) always build one from character n-grams, "
+                                                     "as FastText does, and say so."))
 
 
 def method_opt():
@@ -67,6 +69,15 @@ def _check_word_vectors(vectors, model) -> None:
                              _("Use --model kiwi (the default), e5-small or minilm."))
 
 
+def _fewer_than_asked(result) -> None:
+    """Say on stderr when the vocabulary holds fewer other words than -k asked for (a small trained model)."""
+    from seqlab.render.console import console
+
+    if len(result.results) < result.k:
+        console(stderr=True).print(_("only {n:,} results: the vocabulary has no more other words (-k {k:,} asked "
+                                     "for more)").format(n=len(result.results), k=result.k))
+
+
 def _word_vectors(vectors, model):
     """Trained vectors, or the default/named model's (built once, with a progress bar that has a total and an ETA)."""
     from seqlab.render.console import console
@@ -94,13 +105,25 @@ def _word_vectors(vectors, model):
     on_interrupt(N_("the word-vector build did not finish; its unfinished step is not kept, and the next use of "
                     "these vectors starts that step again."))
     if spec.kind == "kiwi":
+        from seqlab.vectors.wordvectors import stale_kiwi_caches
+
         console(stderr=True).print(_(
             "Building Kiwi's word vectors once (under a minute): its morpheme and context vectors are recovered from "
             "its own cosines, then each of the {ko:,} most frequent Korean entries of wordfreq (with verbs and "
-            "adjectives in their dictionary and past forms) is composed from its morphemes. Cached in {path}.").format(
-            ko=KOREAN_WORDS, path=kiwi_vectors_path()))
+            "adjectives in their dictionary and past forms, and nouns + 하다 such as 사랑하다) is composed from its "
+            "morphemes. Cached in {path}.").format(ko=KOREAN_WORDS, path=kiwi_vectors_path()))
         with counting_bar(_("building Kiwi's word vectors"), _("items")) as report:
-            return ensure(model, report)
+            built = ensure(model, report)
+        console(stderr=True).print(_(
+            "Kiwi's word vectors: {n:,} words of {candidates:,} candidates; {left:,} were left out (a part Kiwi's "
+            "model keeps no vector for, a bare particle or ending, or a fragment of a phrase).").format(
+            n=len(built.words), candidates=built.candidates, left=built.candidates - len(built.words)))
+        for stale in stale_kiwi_caches():
+            size = stale.stat().st_size
+            stale.unlink(missing_ok=True)
+            console(stderr=True).print(_("removed {path} ({mb:.0f} MB): the cache of an older recipe").format(
+                path=stale, mb=size / 1e6))
+        return built
     console(stderr=True).print(_(
         "Building the word vectors of {model} once: the {ko:,} most frequent Korean entries of wordfreq (with "
         "verbs and adjectives in their dictionary and past forms, by Kiwi) and {en:,} English words, each run "
@@ -128,16 +151,20 @@ def register(app: typer.Typer) -> None:
         _check_word_vectors(vectors, model)
         require_text(word, _("the word"))
         if vectors is None:
-            from seqlab.vectors.wordvectors import refuse_unknown_pieces
+            from seqlab.vectors.wordvectors import is_built, refuse_unknown_pieces
 
-            refuse_unknown_pieces([word.strip()], model)  # before the first build, which takes minutes
+            if not is_built(model):  # once built, the vectors say it themselves, without loading Kiwi for every word
+                refuse_unknown_pieces([word.strip()], model)  # before the first build, which takes minutes
         result = _word_vectors(vectors, model).neighbors(word.strip(), k, embed_oov=embed_oov or None)
+        _fewer_than_asked(result)
         if json_out:
             print(json_line(result.to_dict()))
         else:
             title = _("neighbours of {word!r} · {source}").format(word=result.word, source=source_label(result.source))
             if not result.in_vocabulary:
                 title += " · " + _("not in the vocabulary: built from its pieces")
+            elif result.reading and result.reading.split("/")[0] != result.word:  # 는 read as 늘/VV ᆫ/ETM: said
+                title += " · " + _("read as {morphemes}").format(morphemes=result.reading)
             console().print(neighbors_table(title, result.results))
 
     @app.command(help=_("Word analogies by vector arithmetic (3CosAdd: the words whose vectors are closest to "
@@ -152,16 +179,17 @@ def register(app: typer.Typer) -> None:
         from seqlab.render.vectors import neighbors_table
         from seqlab.vectors.analogy import METHODS
         from seqlab.vectors.word_input import source_label
-        from seqlab.vectors.wordvectors import parse_expression, refuse_unknown_pieces
+        from seqlab.vectors.wordvectors import is_built, parse_expression, refuse_unknown_pieces
 
         check_lang(lang)
         in_range("-k", k, 1, MAX_K)
         one_of("--method", method, METHODS)
         _check_word_vectors(vectors, model)
         positive, negative = parse_expression(expression)  # a malformed expression fails before any build
-        if vectors is None:
-            refuse_unknown_pieces([*positive, *negative], model)
+        if vectors is None and not is_built(model):
+            refuse_unknown_pieces([*positive, *negative], model)  # before the first build, which takes minutes
         result = _word_vectors(vectors, model).solve(expression, k, method, embed_oov=embed_oov or None)
+        _fewer_than_asked(result)
         if json_out:
             print(json_line(result.to_dict()))
         else:

@@ -115,13 +115,33 @@ class LineProgress:
         print(" · ".join(parts), file=self.stream, flush=True)
 
 
+class _Progress(Progress):
+    """rich's live bar, drawn in the language of the command that made it.
+
+    rich redraws the bar from its own refresh thread, which does not inherit the command's language (a
+    context variable): without this, a Korean bar showed "개/s" between its first and last frame.
+    """
+
+    def __init__(self, *columns, **kwargs):
+        from seqlab.i18n import current
+
+        self.language = current()  # before rich's own set-up, which may draw already
+        super().__init__(*columns, **kwargs)
+
+    def get_renderable(self):
+        from seqlab.i18n import use_language
+
+        with use_language(self.language):
+            return super().get_renderable()
+
+
 def _progress(unit: str, extra: list | None = None) -> Progress | LineProgress:
     """A live bar on a terminal, whole lines elsewhere."""
     if not interactive():
         return LineProgress(unit)
     columns = [TextColumn("{task.description}"), BarColumn(), _Count(), TaskProgressColumn(),
                _Rate(unit), *(extra or []), TimeRemainingColumn()]
-    return Progress(*columns, console=Console(stderr=True), transient=False)
+    return _Progress(*columns, console=Console(stderr=True), transient=False)
 
 
 class _CountingReport:

@@ -32,13 +32,13 @@ def summary_table(runs) -> Table:
         s = run.summary
         val = s.get("val", {})
         table.add_row(run.name, f"{val['accuracy']:.2%}" if val else "", f"{val['macro_f1']:.4f}" if val else "",
-                      f"{val.get('n', 0):,}" if val else "", f"{s.get('seconds', 0):.0f} s", _size(s.get("parameters")),
+                      f"{val.get('n', 0):,}" if val else "", _("{s:.0f} s").format(s=s.get("seconds", 0)), _size(s.get("parameters")),
                       f"{run.disk_mb:.1f} MB")
         for name, m in s.get("members", {}).items():  # an ensemble (--model best): its members, trained in it
             mval = m.get("val", {})
             table.add_row(f"  └ {name}", f"{mval['accuracy']:.2%}" if mval else "",
                           f"{mval['macro_f1']:.4f}" if mval else "", f"{mval.get('n', 0):,}" if mval else "",
-                          f"{m.get('seconds', 0):.0f} s", _size(m.get("parameters")),
+                          _("{s:.0f} s").format(s=m.get("seconds", 0)), _size(m.get("parameters")),
                           f"{m['disk_mb']:.1f} MB" if "disk_mb" in m else "")
     return table
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import shlex
+
 from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.markup import escape
@@ -181,13 +184,26 @@ def analogy_eval_table(result) -> Table:
                       _percent(sec.top5_accuracy))
     table.add_row("[bold]" + _("all") + "[/]", str(result.total), str(sum(x.skipped for x in result.sections)),
                   f"[bold]{result.accuracy:.1%}[/]", f"{result.top5_accuracy:.1%}")
-    if result.unknown_words:
-        shown = ", ".join(escape(w) for w in result.unknown_words[:12])
-        more = len(result.unknown_words) - 12
-        table.caption = _("skipped: questions with words outside the vocabulary: {words}").format(
-            words=shown + (" " + _("and {n} more").format(n=more) if more > 0 else ""))
+    captions = []
+    for words, text in ((result.unknown_words, _("skipped: questions with words outside the vocabulary: {words}")),
+                        (getattr(result, "lowercased", []), _("found in lower case, as gensim does: {words}"))):
+        if words:
+            shown = ", ".join(escape(w) for w in words[:12])
+            more = len(words) - 12
+            captions.append(text.format(words=shown + (" " + _("and {n} more").format(n=more) if more > 0 else "")))
+    if captions:
+        table.caption = "\n".join(captions)
         table.caption_justify = "left"
     return table
+
+
+def _shell_word(text: str) -> str:
+    """``text`` as one shell word: as it is when it needs no quotes (Hangul included), else quoted.
+
+    >>> _shell_word("영화/NNG"), _shell_word("my vectors.model")
+    ('영화/NNG', "'my vectors.model'")
+    """
+    return text if re.fullmatch(r"[\w./:@%+=,-]+", text) else shlex.quote(text)
 
 
 def wordvec_summary(result) -> str:
@@ -197,7 +213,9 @@ def wordvec_summary(result) -> str:
     size = _("files written: {mb:.1f} MB").format(mb=result.bytes_written / 1e6)
     if result.buckets:
         size += " " + _("(character n-gram table: {rows:,} rows, scaled to the corpus)").format(rows=result.buckets)
-    return text + "\n" + size + "\n" + _("try: seqlab neighbors 영화 --vectors {path}").format(path=result.path)
+    try_it = "seqlab neighbors {word} --vectors {path}".format(word=_shell_word(result.example or "영화"),
+                                                                path=_shell_word(str(result.path)))
+    return text + "\n" + size + "\n" + _("try: {command}").format(command=try_it)
 
 
 def corpus_summary(result) -> str:

@@ -5,7 +5,10 @@ meaning a : b = c : d. A question counts when all four words are in the
 vocabulary; the answer is right when the top word for ``b - a + c`` by 3CosAdd
 (or 3CosMul: :mod:`seqlab.vectors.analogy`), inputs excluded, is ``d``. With
 3CosAdd this is gensim's ``evaluate_word_analogies``; top-5 counts the answer
-among the first five.
+among the first five. As in gensim (``case_insensitive=True``), case does not
+matter: a word missing from the vocabulary as written is looked up in lower case
+(gensim's own questions-words.txt writes ``Athens Greece``), and Hangul is
+composed (NFC) first.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.text.reading import iter_lines
 from seqlab.vectors.analogy import METHODS, scores
+from seqlab.vectors.word_input import nfc, source_label
 from seqlab.vectors.wordvectors import DEFAULT_METHOD, WordVectors
 
 KOREAN_ANALOGIES = Path(__file__).resolve().parents[1] / "data" / "korean_analogies.txt"  # seqlab/data/README.md
@@ -50,6 +54,7 @@ class AnalogyEvaluation:
     sections: list[SectionScore] = field(default_factory=list)
     examples: list[dict] = field(default_factory=list)  # a few wrong answers, to look at
     unknown_words: list[str] = field(default_factory=list)  # the words that made questions skipped
+    lowercased: list[str] = field(default_factory=list)  # words found only in lower case (King -> king)
 
     @property
     def correct(self) -> int:
@@ -71,6 +76,7 @@ class AnalogyEvaluation:
         return {"source": self.source, "questions": self.questions, "method": self.method, "accuracy": self.accuracy,
                 "top1": self.accuracy, "top5": self.top5_accuracy, "correct": self.correct, "total": self.total,
                 "skipped": sum(s.skipped for s in self.sections), "unknown_words": self.unknown_words,
+                "lowercased": self.lowercased,
                 "sections": [{"name": s.name, "accuracy": s.accuracy, "top1": s.accuracy, "top5": s.top5_accuracy,
                               "correct": s.correct, "total": s.total, "skipped": s.skipped} for s in self.sections],
                 "wrong_examples": self.examples}
@@ -85,7 +91,7 @@ def read_questions(path: str | Path) -> list[tuple[str, list[tuple[str, str, str
         if line.startswith(":"):
             sections.append((line[1:].strip(), []))
             continue
-        parts = line.split()
+        parts = nfc(line).split()
         if len(parts) != 4:
             raise InputError(_("{path}: line {number} is not 'a b c d': {line!r}")
                              .format(path=path, number=number, line=line),
@@ -110,11 +116,22 @@ def evaluate(vectors: WordVectors, questions: str | Path, batch: int = 256,
                          _("Use one of: {choices}.").format(choices=", ".join(METHODS)))
     result = AnalogyEvaluation(vectors.source, str(questions), method)
     unknown: dict[str, None] = {}
+    lowered: dict[str, None] = {}
+
+    def in_vocabulary(word: str) -> str | None:
+        if word in vectors.index:
+            return word
+        if word.lower() in vectors.index:
+            lowered[word] = None
+            return word.lower()
+        unknown[word] = None
+        return None
+
     for name, items in read_questions(questions) if sections is None else sections:
         score = SectionScore(name)
-        known = [q for q in items if all(w in vectors.index for w in q)]
+        found = [tuple(in_vocabulary(w) for w in q) for q in items]
+        known = [q for q in found if all(q)]
         score.skipped = len(items) - len(known)
-        unknown.update(dict.fromkeys(w for q in items for w in q if w not in vectors.index))
         for start in range(0, len(known), batch):
             chunk = known[start : start + batch]
             idx = np.array([[vectors.index[w] for w in q] for q in chunk])  # (n, 4): a b c d
@@ -133,9 +150,12 @@ def evaluate(vectors: WordVectors, questions: str | Path, batch: int = 256,
                 score.correct5 += int(d in ranked)
             score.total += len(chunk)
         result.sections.append(score)
-    result.unknown_words = list(unknown)
+    result.unknown_words, result.lowercased = list(unknown), list(lowered)
     if result.total == 0:
+        hint = _("Unknown words: {words}.").format(words=", ".join(result.unknown_words[:20]))
+        if any(w.isascii() for w in result.unknown_words) and vectors.morphemes:
+            hint += " " + _("Kiwi's word vectors hold Korean words only: for English words use --model e5-small "
+                            "or minilm.")
         raise InputError(_("no question of {questions} has all four words in the vocabulary of {source}")
-                         .format(questions=questions, source=vectors.source),
-                         _("Unknown words: {words}.").format(words=", ".join(result.unknown_words[:20])))
+                         .format(questions=questions, source=source_label(vectors.source)), hint)
     return result

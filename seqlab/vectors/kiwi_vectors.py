@@ -61,7 +61,8 @@ CONTEXT_SHARE = 0.2  # the context view's share of a word vector's squared lengt
 ANCHORS = 300  # anchor morphemes for the recovery (the dimension, 256, plus a margin)
 CHECK_PAIRS = 2000  # random pairs whose cosine must equal Kiwi's own after the recovery
 CHECK_TOLERANCE = 1e-4
-VERSION = 6  # of the reading and vocabulary rules (4: other spellings of endings, no fragments; 5: contexts; 6: 하다 forms)
+VERSION = 7  # of the reading and vocabulary rules (4: other spellings of endings, no fragments; 5: contexts; 6: 하다 forms;
+#            7: the readings and the count of candidates kept in the cache)
 _PREDICATES = ("VV", "VA", "VX")  # verb, adjective, auxiliary (Kiwi adds -I/-R for irregular/regular)
 _FINAL = "다"
 

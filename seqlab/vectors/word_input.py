@@ -8,6 +8,7 @@ or read with parts the model has never seen), with its pieces shown escaped.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
@@ -40,7 +41,7 @@ def parse_expression(expression: str) -> tuple[list[str], list[str]]:
     seqlab.errors.UsageError: cannot read the analogy '왕 -- + 여자': an operator stands where a word should
     Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".
     """
-    pieces = _PIECE.findall(expression.translate(_SIGNS))
+    pieces = _PIECE.findall(nfc(expression).translate(_SIGNS))
     hint = _('Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".')
     if not pieces:
         raise InputError(_("the analogy {expression!r} is empty").format(expression=expression), hint)  # empty text: 1
@@ -68,6 +69,15 @@ def parse_expression(expression: str) -> tuple[list[str], list[str]]:
 MAX_WORD = 50  # characters: a longer "word" is a phrase or a paste
 
 
+def nfc(text: str) -> str:
+    """Hangul typed or pasted decomposed (NFD: macOS file names, some editors) composed, as vocabularies store it.
+
+    >>> nfc(unicodedata.normalize("NFD", "영화")) == "영화", len(unicodedata.normalize("NFD", "영화"))
+    (True, 5)
+    """
+    return unicodedata.normalize("NFC", text)
+
+
 def _visible(text: str) -> str:
     r"""Invisible and control characters as escapes (a bidi override must not reorder the terminal line).
 
@@ -78,10 +88,10 @@ def _visible(text: str) -> str:
 
 
 def check_word(word: str) -> str:
-    """The word stripped, or an error for one that is empty (or invisible), holds spaces or is longer than :data:`MAX_WORD`."""
+    """The word stripped (and NFC), or an error for one that is empty (or invisible), holds spaces or is longer than :data:`MAX_WORD`."""
     from seqlab.text.unicode import has_visible
 
-    stripped = word.strip()
+    stripped = nfc(word).strip()
     if not has_visible(stripped):
         raise InputError(_("the word is empty"), _("Give a word with at least one visible character."))
     if len(stripped) > MAX_WORD:

@@ -33,11 +33,12 @@ class TrainedVectors:
     seconds: float
     buckets: int | None = None  # FastText: rows of the character n-gram table
     bytes_written: int = 0  # every file saved
+    example: str = ""  # a word of the vocabulary to try first (영화, 영화/NNG with --tags, else a frequent word)
 
     def to_dict(self) -> dict:
         return {"path": str(self.path), "kind": self.kind, "vocab_size": self.vocab_size, "dim": self.dim,
                 "lines": self.lines, "tokens": self.tokens, "seconds": round(self.seconds, 2),
-                "buckets": self.buckets, "bytes_written": self.bytes_written}
+                "buckets": self.buckets, "bytes_written": self.bytes_written, "example": self.example}
 
 
 class _EpochReport:
@@ -152,4 +153,18 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
         for produced in Path(tmp).iterdir():
             written += produced.stat().st_size
             produced.replace(out.parent / produced.name)
-    return TrainedVectors(out, kind, len(model.wv), dim, lines, tokens, time.perf_counter() - start, buckets, written)
+    return TrainedVectors(out, kind, len(model.wv), dim, lines, tokens, time.perf_counter() - start, buckets, written,
+                          example_word(model.wv.index_to_key))
+
+
+def example_word(vocabulary: list[str]) -> str:
+    """A word to try the new vectors with: 영화 (or 영화/NNG) when it is there, else the most frequent word of two
+    or more letters.
+
+    >>> example_word(["이/JKS", "영화/NNG", "좋/VA"]), example_word(["the", "a", "movie"]), example_word(["가"])
+    ('영화/NNG', 'the', '가')
+    """
+    for word in ("영화", "영화/NNG"):
+        if word in vocabulary:
+            return word
+    return next((w for w in vocabulary if sum(c.isalpha() for c in w.split("/")[0]) >= 2), vocabulary[0])

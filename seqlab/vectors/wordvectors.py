@@ -67,10 +67,11 @@ class AnalogyResult(Displayable):
     source: str
     method: str = DEFAULT_METHOD  # 3cosmul or 3cosadd: what the scores are
     oov: list[str] = field(default_factory=list)  # input words not in the vocabulary, embedded on the fly
+    k: int = 0  # how many were asked for: fewer results come when the vocabulary has fewer other words
 
     def to_dict(self) -> dict:
         return {"expression": self.expression, "positive": self.positive, "negative": self.negative,
-                "source": self.source, "method": self.method, "oov": self.oov,
+                "source": self.source, "method": self.method, "oov": self.oov, "k": self.k,
                 "results": [n.to_dict() for n in self.results]}
 
 
@@ -82,10 +83,12 @@ class NeighborsResult(Displayable):
     source: str
     results: list[Neighbor]
     in_vocabulary: bool = True  # False: the word was embedded on the fly (embed_oov)
+    k: int = 0  # how many were asked for: fewer results come when the vocabulary has fewer other words
+    reading: str = ""  # Kiwi's vectors: the morphemes the word was read as ("늘/VV ᆫ/ETM" for 는)
 
     def to_dict(self) -> dict:
-        return {"word": self.word, "source": self.source, "in_vocabulary": self.in_vocabulary,
-                "results": [n.to_dict() for n in self.results]}
+        return {"word": self.word, "source": self.source, "in_vocabulary": self.in_vocabulary, "k": self.k,
+                "reading": self.reading, "results": [n.to_dict() for n in self.results]}
 
 
 @dataclass
@@ -100,6 +103,8 @@ class WordVectors:
     pieces: Callable[[str], list[str]] | None = None  # the pieces the model reads a word as
     embeds_oov: bool = False  # True: any word is built from its parts by design (FastText), so none is unknown
     morphemes: bool = False  # True: the pieces are Kiwi morphemes (how unknown words are reported)
+    candidates: int = 0  # the words its build considered (Kiwi: before unreadable words and fragments are left out)
+    readings: list[str] | None = None  # Kiwi's vectors: each word's morphemes as Kiwi read it ("가/VV 었/EP 다/EF")
     index: dict[str, int] = field(init=False)
 
     def __post_init__(self):
@@ -111,7 +116,7 @@ class WordVectors:
         ``embed_oov=None`` follows the vectors' own policy (:attr:`embeds_oov`). A word the model
         reads with ``<unk>`` pieces is always refused (:class:`UnknownWord`).
         """
-        check_word(word)
+        word = check_word(word)
         i = self.index.get(word)
         if i is not None:
             return self.vectors[i]
@@ -150,8 +155,15 @@ class WordVectors:
         """
         if k < 1:
             raise InputError(_("k must be at least 1, got {k}").format(k=k))
+        word = check_word(word)
         in_vocabulary = word in self.index
-        return NeighborsResult(word, self.source, self._rank(self.vector(word, embed_oov), [word], k), in_vocabulary)
+        return NeighborsResult(word, self.source, self._rank(self.vector(word, embed_oov), [word], k), in_vocabulary,
+                               k, self.reading(word))
+
+    def reading(self, word: str) -> str:
+        """How Kiwi read a word of the vocabulary (its morphemes), or "" (another source, or not kept)."""
+        i = self.index.get(word)
+        return self.readings[i] if self.readings is not None and i is not None else ""
 
     def analogy(self, positive: Sequence[str], negative: Sequence[str] = (), k: int = 10, method: str | None = None,
                 embed_oov: bool | None = None) -> list[Neighbor]:
@@ -162,6 +174,7 @@ class WordVectors:
         if method not in METHODS:
             raise InputError(_("unknown analogy method {method!r}").format(method=method),
                              _("Use one of: {choices}.").format(choices=", ".join(METHODS)))
+        positive, negative = [check_word(w) for w in positive], [check_word(w) for w in negative]
         pos = np.stack([self.vector(w, embed_oov) for w in positive])[None]  # (1, P, D)
         neg = np.stack([self.vector(w, embed_oov) for w in negative])[None] if negative else np.zeros(
             (1, 0, self.dim), dtype=np.float32)  # (1, N, D)
@@ -174,7 +187,7 @@ class WordVectors:
         method = method or DEFAULT_METHOD
         results = self.analogy(pos, neg, k, method, embed_oov)
         oov = [w for w in dict.fromkeys([*pos, *neg]) if w not in self.index]
-        return AnalogyResult(expression, pos, neg, results, self.source, method, oov)
+        return AnalogyResult(expression, pos, neg, results, self.source, method, oov, k)
 
     @property
     def dim(self) -> int:
@@ -305,19 +318,21 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
         morpheme_view, context_view = views(readings)
         return kv.join(post[0].apply(morpheme_view), post[1].apply(context_view))
 
-    def finish(words: list[str], vectors: np.ndarray) -> WordVectors:
-        return WordVectors(words, vectors, source, embed, _parts, kv.pieces, morphemes=True)
+    def finish(words: list[str], vectors: np.ndarray, candidates: int, read: list[str] | None) -> WordVectors:
+        return WordVectors(words, vectors, source, embed, _parts, kv.pieces, morphemes=True, candidates=candidates,
+                           readings=read)
 
     if path.exists():
         with np.load(path, allow_pickle=False) as data:
             post.append(AllButTheTop(data["mean"], data["directions"]))
             post.append(AllButTheTop(data["context_mean"], data["context_directions"]))
-            return finish(data["words"].tolist(), data["vectors"])
+            return finish(data["words"].tolist(), data["vectors"], int(data["candidates"]) if "candidates" in data
+                          else 0, data["readings"].tolist() if "readings" in data else None)
     new_phase(progress, _("recovering Kiwi's morpheme vectors"))
     morphemes_ready = morphemes(progress)
     new_phase(progress, _("reading the word list with Kiwi"))
     candidates = default_word_list(korean, 0, progress).words
-    new_phase(progress, _("composing words"))
+    new_phase(progress, _("reading each word's morphemes"))
     words, readings = [], []
     for start in range(0, len(candidates), 2000):
         chunk = candidates[start : start + 2000]
@@ -328,17 +343,34 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
         if progress:
             progress(start + len(chunk), len(candidates))
     new_phase(progress, _("recovering Kiwi's context vectors"))
-    morpheme_view, context_view = views(readings, progress)
+    contexts().centred(sorted({i for reading in readings for i, _form, _tag in reading}), progress)
+    new_phase(progress, _("composing the words and writing the cache"), _("steps"))
+    if progress:
+        progress(0, 2)
+    morpheme_view, context_view = views(readings)
+    read = [" ".join(f"{form}/{tag}" for _i, form, tag in reading) for reading in readings]
     post.append(fit_all_but_the_top(morpheme_view, kv.ABTT_DIRECTIONS))
     post.append(fit_all_but_the_top(context_view, kv.ABTT_DIRECTIONS))
     vectors = kv.join(post[0].apply(morpheme_view), post[1].apply(context_view))
+    if progress:
+        progress(1, 2)
     buffer = io.BytesIO()
     np.savez(buffer, words=np.array(words), vectors=vectors, mean=post[0].mean, directions=post[0].directions,
-             context_mean=post[1].mean, context_directions=post[1].directions,
+             context_mean=post[1].mean, context_directions=post[1].directions, candidates=np.array(len(candidates)),
+             readings=np.array(read),
              morpheme_check_error=np.array(morphemes_ready.check_error),
              context_check_error=np.array(contexts().check_error))
     atomic_write_bytes(path, buffer.getvalue())
-    return finish(words, vectors)
+    if progress:
+        progress(2, 2)
+    return finish(words, vectors, len(candidates), read)
+
+
+def stale_kiwi_caches(korean: int | None = None) -> list[Path]:
+    """Kiwi word-vector caches of older recipes or models beside today's (left by an upgrade of seqlab or Kiwi)."""
+    current = kiwi_vectors_path(korean)
+    size = current.name.split("-wordfreq")[1].split("-v")[0]  # "" or "-ko3000": the same vocabulary size only
+    return sorted(p for p in current.parent.glob(f"kiwi-cong-*-wordfreq{size}-v*.npz") if p != current)
 
 
 def _parts(word: str) -> list[str]:
@@ -371,8 +403,7 @@ def refuse_unknown_pieces(words: Sequence[str], model: str | None = None) -> Non
     from seqlab.pretrained.loading import load_tokenizer
     from seqlab.pretrained.registry import resolve
 
-    for word in words:
-        check_word(word)
+    words = [check_word(word) for word in words]
     if _source_kind(model) == "kiwi":
         from seqlab.vectors import kiwi_vectors as kv
 

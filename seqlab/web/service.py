@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -63,16 +64,29 @@ class WordVectorBuild:
     error: str | None = None
     words: int | None = None  # once ready: how many words the vectors hold (fewer than the candidates read)
     source: str | None = None  # once ready: whose word vectors they are ("Kiwi")
+    phase_name: str | None = None  # the build's current step (its English name: each request translates it)
+    phase_started: float | None = None
+    steps: int = 0  # how many steps have begun
+
+    def __call__(self, done: int, total: int) -> None:
+        """The build's progress listener: ``done`` of ``total`` in the current step."""
+        self.done, self.total = done, total
+
+    def phase(self, name: str, unit: str | None = None) -> None:
+        """A new step of the build (:func:`seqlab.progress.new_phase`): its counts start again."""
+        self.phase_name, self.phase_started, self.done, self.total = name, time.monotonic(), 0, None
+        self.steps += 1
 
     def to_dict(self) -> dict:
         now = time.monotonic()
         elapsed = ((self.finished or now) - self.started) if self.started else 0.0
-        eta = None
+        eta = None  # of the current step: the next steps' work is not known yet
         if self.state == "building" and self.total and self.done:
-            eta = elapsed / self.done * (self.total - self.done)
+            eta = (now - (self.phase_started or self.started)) / self.done * (self.total - self.done)
+        name = self.phase_name
         return {"state": self.state, "done": self.done, "total": self.total, "elapsed_s": round(elapsed, 1),
                 "eta_s": None if eta is None else round(eta, 1), "error": self.error, "words": self.words,
-                "source": self.source}
+                "source": self.source, "step": self.steps or None, "phase": _(name) if name else None}
 
 
 @dataclass
@@ -230,9 +244,9 @@ class Service:
     def _build_wordvectors(self) -> None:
         from seqlab.vectors.wordvectors import DEFAULT_WORD_VECTORS, ensure, from_model
 
-        def progress(done: int, total: int) -> None:
-            self.build.done, self.build.total = done, total
-
+        progress = self.build  # counts and steps (seqlab.progress.new_phase)
+        log = logging.getLogger("uvicorn.error")  # the server's own log, on its terminal
+        log.info("building the analogy panel's word vectors in the background (about a minute the first time)")
         self.build.state, self.build.started = "building", time.monotonic()
         try:
             if self.config.wordvec_korean is None and self.config.wordvec_english is None:
@@ -246,8 +260,11 @@ class Service:
             self.build.done = self.build.total = self.build.words = len(vectors.words)
             self.build.source = vectors.source.removesuffix(SOURCE_SUFFIX)  # the page says "{name} word vectors"
             self.build.state = "ready"
+            log.info("word vectors ready: %s words (%.0f s)", f"{len(vectors.words):,}",
+                     time.monotonic() - self.build.started)
         except Exception as exc:  # noqa: BLE001  reported to the caller of every word-vector route
             self.build.error, self.build.state = f"{type(exc).__name__}: {exc}", "failed"
+            log.error("the word vectors could not be built: %s", self.build.error)
         self.build.finished = time.monotonic()
 
     def wordvector_status(self) -> dict:
@@ -261,11 +278,14 @@ class Service:
         if status["state"] == "failed":
             raise NotReady(_("the word vectors could not be built: {error}").format(error=status["error"]),
                            _("Restart the server; if it fails again, run: seqlab neighbors 영화"), 60, status)
-        if status["total"] and status["done"] >= status["total"]:  # every word is in: saving (no count to give)
-            message = _("the word vectors are being built: everything is read; saving them")
-        elif status["total"] and status["eta_s"] is not None and status["eta_s"] >= 1:
-            message = _("the word vectors are being built: {done:,} of {total:,} read, about {eta:.0f} s left").format(
-                done=status["done"], total=status["total"], eta=status["eta_s"])
+        if status["phase"] and status["total"] and status["eta_s"] is not None and status["eta_s"] >= 1:
+            message = _("the word vectors are being built: step {step}, {phase}: {done:,} of {total:,}, about "
+                        "{eta:.0f} s left in this step").format(step=status["step"], phase=status["phase"],
+                                                                 done=status["done"], total=status["total"],
+                                                                 eta=status["eta_s"])
+        elif status["phase"]:
+            message = _("the word vectors are being built: step {step}, {phase}").format(step=status["step"],
+                                                                                       phase=status["phase"])
         else:
             message = _("the word vectors are being built")
         wait = status["eta_s"] if status["eta_s"] is not None else 10

@@ -62,7 +62,14 @@ def test_analogy_and_neighbors_with_trained_vectors(tmp_path, reviews, cli):
     model = tmp_path / "w2v.model"
     code, out, _ = cli("wordvec", "train", "-f", str(corpus), "-o", str(model), "--dim", "24",
                        "--min-count", "3", "--epochs", "2", "--json")
-    assert code == 0 and json.loads(out)["vocab_size"] > 100
+    assert code == 0 and json.loads(out)["vocab_size"] > 100 and json.loads(out)["example"] == "영화"
+    tiny, small = tmp_path / "tiny.txt", tmp_path / "small.model"
+    tiny.write_text("영화 정말 좋다\n영화 너무 별로\n", encoding="utf-8")
+    assert cli("wordvec", "train", "-f", str(tiny), "-o", str(small), "--dim", "8", "--min-count", "1")[0] == 0
+    code, out, err = cli("neighbors", "영화", "--vectors", str(small), "-k", "1000", "--json")
+    found = len(json.loads(out)["results"])
+    assert code == 0 and json.loads(out)["k"] == 1000 and 0 < found < 1000  # fewer than asked, and said so
+    assert f"only {found:,} results" in err
     code, out, _ = cli("analogy", "영화 - 별로 + 최고", "--vectors", str(model), "--json")
     obj = json.loads(out)
     assert code == 0 and obj["expression"] == "영화 - 별로 + 최고" and len(obj["results"]) >= 10
@@ -189,3 +196,23 @@ def test_wordvec_eval_reports_top1_and_top5_per_relation_on_the_shipped_set(cli)
     assert obj["correct"] >= 80  # 82 of 328 measured (docs/benchmarks.md); v1 had 40
     code, out, _ = cli("wordvec", "eval")
     assert code == 0 and "top-1" in out and "top-5" in out and "past-tense" in out
+
+
+def test_decomposed_hangul_is_the_same_word(cli, tmp_path, reviews):
+    """Text from macOS file names or some editors arrives decomposed (NFD): it is composed first, everywhere."""
+    import unicodedata
+
+    corpus, model = tmp_path / "c.txt", tmp_path / "w.model"
+    corpus.write_text("\n".join(reviews * 2), encoding="utf-8")
+    assert cli("wordvec", "train", "-f", str(corpus), "-o", str(model), "--dim", "8", "--min-count", "3",
+               "--epochs", "1")[0] == 0
+    nfd = unicodedata.normalize("NFD", "영화")
+    code, out, _ = cli("neighbors", nfd, "--vectors", str(model), "--json", "-k", "2")
+    assert code == 0 and json.loads(out)["word"] == "영화"
+    code, out, _ = cli("analogy", unicodedata.normalize("NFD", "영화 - 별로 + 최고"), "--vectors", str(model),
+                       "--json")
+    assert code == 0 and json.loads(out)["positive"] == ["영화", "최고"]
+    questions = tmp_path / "q.txt"
+    questions.write_text(unicodedata.normalize("NFD", ": t\n영화 배우 감독 연기\n"), encoding="utf-8")
+    code, out, _ = cli("wordvec", "eval", str(questions), "--vectors", str(model), "--json")
+    assert code == 0 and json.loads(out)["total"] == 1

@@ -68,3 +68,28 @@ def test_a_plain_listener_ignores_phases():
     new_phase(seen.append, "ignored")  # a list's append has no .phase: nothing happens
     new_phase(None, "ignored")
     assert seen == []
+
+
+def test_the_live_bar_is_drawn_in_the_commands_language_from_richs_own_thread():
+    """rich redraws from its refresh thread, which does not inherit the language: the bar keeps the command's."""
+    import threading
+
+    from rich.console import Console
+
+    from seqlab.i18n import use_language
+    from seqlab.render.progress import _Progress, _Rate
+
+    with use_language("ko"):
+        progress = _Progress(_Rate("개"), console=Console(file=io.StringIO()), auto_refresh=False)
+    progress.add_task("x", total=10, completed=5)
+    drawn = []
+
+    def draw():
+        console = Console(file=io.StringIO(), width=80)
+        console.print(progress.get_renderable())
+        drawn.append(console.file.getvalue())
+
+    thread = threading.Thread(target=draw)  # a new thread starts in the default language, as rich's does
+    thread.start()
+    thread.join()
+    assert "개/초" in drawn[0] and "/s" not in drawn[0]

@@ -86,6 +86,38 @@ def test_evaluation_per_method_equals_brute_force(fake, tmp_path):
         evaluate(fake, path, method="3cosdiv")
 
 
+def test_evaluation_ignores_case_like_gensim_and_composes_decomposed_hangul(tmp_path):
+    """gensim's questions-words.txt writes 'Athens Greece'; a file saved on macOS may hold decomposed Hangul."""
+    import unicodedata
+
+    words = ["athens", "greece", "paris", "france", "왕", "여왕", "남자", "여자"]
+    vectors = WordVectors(words, l2_normalize(np.random.default_rng(1).normal(size=(8, 8)).astype(np.float32)), "x")
+    path = tmp_path / "q.txt"
+    path.write_text(": capital\nAthens Greece Paris France\n: gender\n" +
+                    unicodedata.normalize("NFD", "남자 여자 왕 여왕") + "\nOslo Norway Paris France\n",
+                    encoding="utf-8")
+    result = evaluate(vectors, path)
+    assert result.total == 2 and sum(s.skipped for s in result.sections) == 1
+    assert result.lowercased == ["Athens", "Greece", "Paris", "France"] and result.unknown_words == ["Oslo", "Norway"]
+    assert result.to_dict()["lowercased"] == result.lowercased
+    # a word typed decomposed is the same word
+    nfd = unicodedata.normalize("NFD", "여자")
+    assert vectors.neighbors(nfd, 2).word == "여자"
+    assert vectors.solve(unicodedata.normalize("NFD", "왕 - 남자 + 여자"), 2).positive == ["왕", "여자"]
+
+
+def test_no_answerable_question_says_why_in_the_users_language(tmp_path):
+    from seqlab.i18n import use_language
+
+    path = tmp_path / "q.txt"
+    path.write_text("king queen man woman\n", encoding="utf-8")
+    kiwi_like = WordVectors(["왕", "여왕"], np.eye(2, dtype=np.float32), "Kiwi word vectors", morphemes=True)
+    with use_language("ko"), pytest.raises(InputError) as info:
+        evaluate(kiwi_like, path)
+    assert "Kiwi 단어 벡터" in str(info.value) and "word vectors" not in str(info.value)
+    assert "--model e5-small" in info.value.hint
+
+
 def test_shipped_question_file():
     sections = read_questions(KOREAN_ANALOGIES)
     assert len(sections) >= 6 and sum(len(q) for _, q in sections) >= 150
@@ -140,3 +172,11 @@ def test_trained_vectors_policy(fake):
     built = WordVectors(fake.words, fake.vectors, "fasttext", lambda ws: np.ones((len(ws), fake.dim)),
                         embeds_oov=True)
     assert not built.neighbors("없는단어", 3).in_vocabulary  # FastText builds any word from n-grams by design
+
+
+def test_the_try_it_line_of_trained_vectors_names_a_word_they_have(tmp_path):
+    from seqlab.render.vectors import wordvec_summary
+    from seqlab.vectors.wordvec_training import TrainedVectors
+
+    tagged = TrainedVectors(tmp_path / "w v.model", "word2vec", 3, 8, 2, 10, 0.5, example="영화/NNG")
+    assert wordvec_summary(tagged).endswith(f"seqlab neighbors 영화/NNG --vectors '{tmp_path / 'w v.model'}'")

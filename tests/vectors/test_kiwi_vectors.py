@@ -161,3 +161,26 @@ def test_a_recurrent_classifier_can_start_from_kiwis_morpheme_vectors(morphemes)
     np.testing.assert_allclose(row, morphemes.centred[kv.vector_index()[("영화", "NNG")]] * np.sqrt(256) * 0.1, atol=1e-6)
     with pytest.raises(InputError, match="--embed-dim 256"):
         initial_embedding(RecurrentConfig(embed_dim=200, embedding_init="kiwi", vocab_size=len(vocab)), vocab, 0)
+
+
+def test_the_build_keeps_what_it_left_out_and_each_words_reading(small):
+    assert small.candidates > len(small.words)  # left-out entries are counted, for the build's report
+    assert small.reading("갔다") == "가/VV 었/EP 다/EF"
+    assert small.neighbors("갔다", 2).reading == "가/VV 었/EP 다/EF"
+    assert small.neighbors("갔다", 2).to_dict()["reading"] == "가/VV 었/EP 다/EF"
+
+
+def test_caches_of_older_recipes_are_found_for_removal(small):
+    from seqlab.vectors.wordvectors import kiwi_vectors_path, stale_kiwi_caches
+
+    current = kiwi_vectors_path(3000)
+    old = current.parent / "kiwi-cong-0.23.0-wordfreq-ko3000-v4-0123abcd.npz"
+    other_size = current.parent / "kiwi-cong-0.23.0-wordfreq-v4-0123abcd.npz"
+    old.write_bytes(b"x")
+    other_size.write_bytes(b"x")
+    try:
+        stale = stale_kiwi_caches(3000)
+        assert old in stale and other_size not in stale and current not in stale and current.exists()
+    finally:
+        old.unlink()
+        other_size.unlink()

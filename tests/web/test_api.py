@@ -242,16 +242,25 @@ def test_word_vector_warm_up_reports_progress_and_503_until_ready(korean):
     app = create_app(ServeConfig(allow_hosts=("testserver",)), warm=False)
     service = app.state.service
     service._wordvec_thread = threading.Thread()  # pretend a build is running
-    service.build.state, service.build.started, service.build.done, service.build.total = "building", 0.0, 0, 50_000
+    service.build.state, service.build.started = "building", 0.0
     with TestClient(app) as c:
         import time
 
-        service.build.started, service.build.done = time.monotonic() - 10, 12_500
+        from seqlab.progress import new_phase
+
+        new_phase(service.build, "reading the word list with Kiwi")  # the build's second step, as from_kiwi names it
+        new_phase(service.build, "recovering Kiwi's context vectors")
+        service.build.started = service.build.phase_started = time.monotonic() - 10
+        service.build(12_500, 50_000)
         status = c.get("/api/wordvectors").json()
         assert status["state"] == "building" and status["done"] == 12_500 and 25 <= status["eta_s"] <= 35
+        assert status["step"] == 2 and status["phase"] == "recovering Kiwi's context vectors"
         r = c.post("/api/analogy", json={"expression": "왕 - 남자 + 여자"})
         assert r.status_code == 503 and 25 <= int(r.headers["Retry-After"]) <= 35
-        assert "12,500 of 50,000" in r.json()["error"] and r.json()["detail"]["total"] == 50_000
+        assert "step 2, recovering Kiwi's context vectors: 12,500 of 50,000" in r.json()["error"]
+        assert r.json()["detail"]["total"] == 50_000
+        ko = c.get("/api/wordvectors", headers={"Accept-Language": "ko"}).json()
+        assert ko["phase"] == "Kiwi 문맥 벡터 복원 중"  # each request in its own language
         assert c.post("/api/tokenize", json={"text": korean}).status_code == 200  # nothing else waits
 
 

@@ -131,10 +131,13 @@ def test_busy_state_and_one_pipeline_per_double_click(open_page):
 
 
 def test_word_vector_warm_up_shows_progress_then_opens_the_panel(server, browser):
-    status = {"state": "building", "done": 12000, "total": 50000, "elapsed_s": 10.0, "eta_s": 31.7, "error": None}
+    status = {"state": "building", "done": 12000, "total": 50000, "elapsed_s": 10.0, "eta_s": 31.7, "error": None,
+              "step": 3, "phase": "reading each word's morphemes"}
     ctx, page = page_with_wordvector_status(server, browser, status)
     page.wait_for_function("document.querySelector('#warm-text').innerText.includes('12,000 of 50,000')")
-    assert "about 32 s left" in page.inner_text("#warm-text") and page.is_disabled("#analogy")
+    text = page.inner_text("#warm-text")
+    assert "step 3 (reading each word's morphemes)" in text and "about 32 s left in this step" in text
+    assert page.is_disabled("#analogy")
     status.update(state="ready", done=50000, eta_s=None)
     page.wait_for_function("!document.querySelector('#analogy').disabled", timeout=10_000)
     assert page.is_hidden("#warmup")

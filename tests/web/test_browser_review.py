@@ -202,11 +202,14 @@ def test_run_during_a_trace_does_not_send_the_same_trace_again(open_page):
 
 
 def test_warm_up_says_what_happens_once_every_word_is_in(server, browser):
-    """The estimate sat at "about 0 s left" for ten seconds while the built vectors were being saved."""
-    status = {"state": "building", "done": 50000, "total": 50000, "elapsed_s": 40.0, "eta_s": 0.0, "error": None}
+    """The estimate sat at "about 0 s left" for ten seconds while the built vectors were being saved: a step whose
+    count is full says which step it is, not a time left."""
+    status = {"state": "building", "done": 2, "total": 2, "elapsed_s": 40.0, "eta_s": 0.0, "error": None,
+              "step": 5, "phase": "composing the words and writing the cache"}
     ctx, page = page_with_wordvector_status(server, browser, status)
-    page.wait_for_function("document.querySelector('#warm-text').innerText.includes('saving')")
-    assert "0 s left" not in page.inner_text("#warm-text") and page.is_disabled("#analogy")
+    page.wait_for_function("document.querySelector('#warm-text').innerText.includes('writing the cache')")
+    assert "step 5" in page.inner_text("#warm-text") and "0 s left" not in page.inner_text("#warm-text")
+    assert page.is_disabled("#analogy")
     ctx.close()
 
 

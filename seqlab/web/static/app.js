@@ -422,11 +422,14 @@ async function pollWordVectors() {
   const bar = $("warm-bar");
   if (status.total) { bar.max = status.total; bar.value = status.done; } else bar.removeAttribute("value");
   const counts = { done: (status.done || 0).toLocaleString("en-US"), total: (status.total || 0).toLocaleString("en-US") };
-  $("warm-text").textContent = status.total && status.eta_s !== null && status.done < status.total && status.eta_s >= 1
-    ? t("Building the word vectors: {done} of {total} read, about {eta} s left. This panel opens when they are ready.",
-      { ...counts, eta: Math.ceil(status.eta_s) })
-    : status.total && status.done >= status.total  // everything is read: the last steps (saving) have no count
-      ? t("Building the word vectors: everything is read; saving them. This panel opens in a moment.")
+  // the build goes in steps (recovering vectors, reading the words, ...): each has its own count and time left
+  const step = { step: status.step, phase: status.phase || "" };
+  $("warm-text").textContent = status.phase && status.total && status.eta_s !== null && status.done < status.total
+      && status.eta_s >= 1
+    ? t("Building the word vectors, step {step} ({phase}): {done} of {total}, about {eta} s left in this step. This panel opens when they are ready.",
+      { ...counts, ...step, eta: Math.ceil(status.eta_s) })
+    : status.phase
+      ? t("Building the word vectors, step {step} ({phase}). This panel opens when they are ready.", step)
       : t("Building the word vectors (the first start takes a while). This panel opens when they are ready.");
   setTimeout(pollWordVectors, 1500);
 }
