@@ -211,12 +211,14 @@ def register(app: typer.Typer) -> None:
         model: str = typer.Option(None, "--model", "-m", help=_("Words: kiwi (default), e5-small or minilm word "
                                                                 "vectors. --sentences: the sentence encoder (default "
                                                                 "e5-small).")),
+        embed_oov: bool = embed_oov_opt(),
         json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
         from seqlab.render.plots import LABEL_CHARS, SPREAD_MAX, labels_spread, write_scatter
         from seqlab.render.progress import counting_bar
         from seqlab.vectors.projection import METHODS, project_items
+        from seqlab.vectors.wordvectors import is_built, refuse_unknown_pieces
 
         check_lang(lang)
         one_of("--method", method, METHODS)
@@ -230,7 +232,12 @@ def register(app: typer.Typer) -> None:
                               enabled=file is not None or items == ["-"]) as report:
                 proj = project_items(labels, None, method, model=model, progress=report)
         else:
-            proj = project_items(labels, _word_vectors(vectors, model), method)
+            if embed_oov is False and vectors is None and not is_built(model):
+                refuse_unknown_pieces(labels, model)  # before the first build, which takes minutes
+            proj = project_items(labels, _word_vectors(vectors, model), method, embed_oov=embed_oov or None)
+            if proj.oov:
+                console(stderr=True).print(_("built from pieces: {words}").format(words=", ".join(proj.oov)),
+                                           highlight=False)
         if len(labels) > SPREAD_MAX or file is not None:  # a few seconds of drawing (labels, fonts): said, not silent
             console(stderr=True).print(_("drawing {n:,} points into {name} …").format(n=len(labels), name=out.name),
                                        highlight=False)

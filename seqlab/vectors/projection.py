@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -23,9 +23,10 @@ class Projection:
     method: str
     explained: list[float] | None  # PCA: share of variance on each axis
     source: str
+    oov: list[str] = field(default_factory=list)  # words outside the vocabulary, built from their pieces
 
     def to_dict(self) -> dict:
-        return {"method": self.method, "source": self.source, "explained_variance": self.explained,
+        return {"method": self.method, "source": self.source, "explained_variance": self.explained, "oov": self.oov,
                 "points": [{"label": lab, "x": float(x), "y": float(y)} for lab,
                            (x, y) in zip(self.labels, self.points)]}
 
@@ -89,9 +90,12 @@ def project(labels: list[str], vectors: np.ndarray, method: str = "pca", source:
 
 
 def project_items(labels: list[str], word_vectors=None, method: str = "pca", model: str | None = None,
-                  progress: Progress | None = None) -> Projection:
+                  progress: Progress | None = None, embed_oov: bool | None = None) -> Projection:
     """Words (from ``word_vectors``) or, without them, sentences (embedded by ``model``, with ``progress(done,
-    total)`` over the sentences) projected to 2-D."""
+    total)`` over the sentences) projected to 2-D.
+
+    A word outside the vocabulary is refused as unknown, as in ``neighbors``, unless ``embed_oov`` (None: the
+    vectors' own policy; FastText builds it); the words built from their pieces are in ``oov``."""
     if word_vectors is None:
         from seqlab.vectors.encoder import load_encoder
 
@@ -108,6 +112,9 @@ def project_items(labels: list[str], word_vectors=None, method: str = "pca", mod
         matrix = enc.sentence_vectors(labels, prefix=enc.default_prefix("query"), progress=step)
         source = f"{enc.name} sentence vectors"
     else:
-        matrix = np.stack([word_vectors.vector(w) for w in labels])
+        matrix = np.stack([word_vectors.vector(w, embed_oov) for w in labels])
         source = word_vectors.source
+        projection = project(labels, matrix, method, source)
+        projection.oov = [w for w in labels if w not in word_vectors.index]
+        return projection
     return project(labels, matrix, method, source)

@@ -16,3 +16,20 @@ def test_text_that_starts_with_a_dash_gets_told_how_to_pass_it(cli, args, comman
 def test_a_mistyped_option_is_not_taken_for_text(cli):
     code, _out, err = cli("tokenize", "--modle", "x")
     assert code == 2 and "did you mean" in err and " -- " not in err
+
+
+def test_plot_refuses_unknown_words_as_neighbors_does_and_says_what_it_built(cli, tmp_path, reviews):
+    """plot drew 영화관에서 from its pieces without a word, where neighbors and analogy refuse it."""
+    import json
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(reviews * 2), encoding="utf-8")
+    w2v, ft = tmp_path / "w.model", tmp_path / "f.model"
+    assert cli("wordvec", "train", "-f", str(corpus), "-o", str(w2v), "--dim", "8", "--min-count", "3")[0] == 0
+    assert cli("wordvec", "train", "-f", str(corpus), "-o", str(ft), "--dim", "8", "--min-count", "3",
+               "--kind", "fasttext")[0] == 0
+    code, _out, err = cli("plot", "영화", "배우", "없는단어zz", "--vectors", str(w2v), "--out", str(tmp_path / "a.png"))
+    assert code == 1 and "없는단어zz" in err and "unknown" in err
+    code, out, err = cli("plot", "영화", "배우", "없는단어zz", "--vectors", str(ft), "--out", str(tmp_path / "b.png"),
+                         "--json")
+    assert code == 0 and json.loads(out)["oov"] == ["없는단어zz"] and "built from pieces: 없는단어zz" in err
