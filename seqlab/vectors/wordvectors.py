@@ -307,8 +307,8 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
             loaded["contexts"] = kv.Contexts()
         return loaded["contexts"]
 
-    def views(readings, progress_=None) -> tuple[np.ndarray, np.ndarray]:
-        return kv.compose(morphemes(), readings), kv.compose_contexts(contexts(), readings, progress_)
+    def views(readings) -> tuple[np.ndarray, np.ndarray]:
+        return kv.compose(morphemes(), readings), kv.compose_contexts(contexts(), readings)
 
     def embed(words: list[str]) -> np.ndarray:
         readings = kv.read_words(words)
@@ -326,8 +326,7 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
         with np.load(path, allow_pickle=False) as data:
             post.append(AllButTheTop(data["mean"], data["directions"]))
             post.append(AllButTheTop(data["context_mean"], data["context_directions"]))
-            return finish(data["words"].tolist(), data["vectors"], int(data["candidates"]) if "candidates" in data
-                          else 0, data["readings"].tolist() if "readings" in data else None)
+            return finish(data["words"].tolist(), data["vectors"], int(data["candidates"]), data["readings"].tolist())
     new_phase(progress, _("recovering Kiwi's morpheme vectors"))
     morphemes_ready = morphemes(progress)
     new_phase(progress, _("reading the word list with Kiwi"))
