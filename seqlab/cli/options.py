@@ -169,11 +169,13 @@ def no_duplicates(option: str, values, shown=None) -> None:
         seen.add(v)
 
 
-def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_empty: bool = False) -> list[str]:
+def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_empty: bool = False,
+                 skipped: list[int] | None = None) -> list[str]:
     """The texts a command works on: arguments, ``-f FILE``, or ``-`` for stdin.
 
     Empty or whitespace-only texts given as arguments are refused (a text is the subject);
-    ``allow_empty`` keeps them (commands whose output says so per line).
+    ``allow_empty`` keeps them (commands whose output says so per line). The numbers of the blank lines a
+    file's reading skipped are added to ``skipped`` (for a ``--json`` document that says so).
     """
     from seqlab.text.reading import iter_texts
     from seqlab.text.unicode import clean_surrogates
@@ -186,7 +188,7 @@ def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_
         replaced: list[int] = []  # the lines --errors replace changed, found while reading them
         lines = [text for _k, text in iter_texts(source, None, errors, replaced)]
         _say_replaced(source, replaced)
-        return _texts_of_lines(source, lines, allow_empty)
+        return _texts_of_lines(source, lines, allow_empty, skipped)
     if not texts:
         raise UsageError(_("no text given"), _("Give TEXT, -f FILE (one text per line), or - to read stdin."))
     if not allow_empty:
@@ -207,7 +209,7 @@ def _say_replaced(source, bad: list[int]) -> None:
             len(bad)).format(n=len(bad), name=source, where=where), highlight=False)
 
 
-def _texts_of_lines(source, lines: list[str], allow_empty: bool) -> list[str]:
+def _texts_of_lines(source, lines: list[str], allow_empty: bool, skipped: list[int] | None = None) -> list[str]:
     """A file's (or stdin's) lines as texts: none at all is an input error; blank lines are said, then dropped
     (or, with ``allow_empty``, kept as empty records so that output line k answers input line k)."""
     from seqlab.errors import InputError
@@ -227,6 +229,8 @@ def _texts_of_lines(source, lines: list[str], allow_empty: bool) -> list[str]:
                 ngettext("note: {n:,} blank line of {name} skipped (line {where})",
                          "note: {n:,} blank lines of {name} skipped (lines {where})", len(blank)))
         console(stderr=True).print(note.format(n=len(blank), name=name, where=where), highlight=False)
+        if skipped is not None and not allow_empty:
+            skipped.extend(blank)
     return lines if allow_empty else [text for text in lines if has_visible(text)]
 
 

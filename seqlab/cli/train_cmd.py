@@ -269,13 +269,18 @@ def register(app: typer.Typer) -> None:
         from seqlab.render.console import console, json_line
         from seqlab.render.progress import counting_bar
         from seqlab.render.training import prediction_line
+        from seqlab.text.unicode import has_visible
         from seqlab.training.predictors import predict_texts
 
         check_lang(lang)
-        inputs = gather_texts(texts, file, errors)
-        with counting_bar(_("predicting {n:,} texts").format(n=len(inputs)), _("texts"),
-                          enabled=file is not None or texts == ["-"]) as report:  # a file's work, not one text's
-            results = predict_texts(run_dir, inputs, report)
+        from_file = file is not None or texts == ["-"]
+        # a file's blank lines keep their place (output line k answers input line k), marked as skipped
+        inputs = gather_texts(texts, file, errors, allow_empty=from_file)
+        kept = [t for t in inputs if has_visible(t)]
+        with counting_bar(_("predicting {n:,} texts").format(n=len(kept)), _("texts"),
+                          enabled=from_file) as report:  # a file's work, not one text's
+            predicted = iter(predict_texts(run_dir, kept, report))
+        results = [next(predicted) if has_visible(t) else {"text": t, "skipped": "empty line"} for t in inputs]
         if json_out:
             for r in results:
                 print(json_line(r))

@@ -225,7 +225,8 @@ def register(app: typer.Typer) -> None:
         if not sentences:
             _check_word_vectors(vectors, model)
         check_plot(out, "--out")  # a usage error (2), as --plot everywhere
-        labels = gather_texts(items, file, errors)
+        skipped: list[int] = []  # a file's blank lines, said on stderr and in --json
+        labels = gather_texts(items, file, errors, skipped=skipped)
         no_duplicates(_("the plot"), labels)  # a point drawn twice on itself would hide what was asked
         if sentences:
             with counting_bar(_("embedding {n:,} sentences").format(n=len(labels)), _("texts"),
@@ -244,7 +245,7 @@ def register(app: typer.Typer) -> None:
         path = write_scatter(proj, out, sentences)
         spread = labels_spread(len(proj.labels))
         if json_out:
-            print(json_line({**proj.to_dict(), "path": str(path), "labels_spread": spread}))
+            print(json_line({**proj.to_dict(), "path": str(path), "labels_spread": spread, "skipped_lines": skipped}))
         else:
             console().print(_("wrote {path}").format(path=path), highlight=False)
             html = path.suffix.lower() == ".html"

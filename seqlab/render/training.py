@@ -83,6 +83,8 @@ def evaluation_terminal(result, console: Console) -> None:
 
 
 def prediction_line(r: dict) -> str:
+    if r.get("skipped"):
+        return "—  " + _("(an empty line: nothing to predict)")
     if "label" in r:
         label = f"{r['label']} ({_(r['meaning'])})" if r.get("meaning") else r["label"]
         line = f"{label}  {r['probability']:.3f}  {r['text']}"

@@ -191,6 +191,16 @@ def test_predictions_are_one_line_per_text_in_a_pipe(tmp_path, cli, cli_process,
     texts.write_text("\n".join(long) + "\n", encoding="utf-8")
     done = cli_process("predict", str(run), "-f", str(texts))
     assert done.returncode == 0 and len(done.stdout.decode().splitlines()) == len(long) == 20
+    # fifth round: a blank line keeps its place in the output (line k answers line k), marked as skipped
+    gappy = tmp_path / "gappy.txt"
+    gappy.write_text(f"{long[0]}\n\n{long[1]}\n", encoding="utf-8")
+    code, out, err = cli("predict", str(run), "-f", str(gappy), "--json")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(records) == 3 and records[1] == {"text": "", "skipped": "empty line"}
+    assert records[0]["text"] == long[0] and records[2]["text"] == long[1] and "label" in records[2]
+    assert "line 2" in err
+    code, out, _err = cli("predict", str(run), "-f", str(gappy))
+    assert code == 0 and len(out.splitlines()) == 3 and "empty line" in out.splitlines()[1]
     header_only = tmp_path / "header.tsv"
     header_only.write_text("id\tdocument\tlabel\n", encoding="utf-8")
     code, _out, err = cli("data", "spacing-pairs", str(header_only), "--out", str(tmp_path / "p.tsv"))

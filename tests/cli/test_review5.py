@@ -33,3 +33,16 @@ def test_plot_refuses_unknown_words_as_neighbors_does_and_says_what_it_built(cli
     code, out, err = cli("plot", "영화", "배우", "없는단어zz", "--vectors", str(ft), "--out", str(tmp_path / "b.png"),
                          "--json")
     assert code == 0 and json.loads(out)["oov"] == ["없는단어zz"] and "built from pieces: 없는단어zz" in err
+
+
+def test_plot_json_says_which_blank_lines_of_its_file_were_skipped(cli, tmp_path, reviews):
+    import json
+
+    corpus, model = tmp_path / "c.txt", tmp_path / "w.model"
+    corpus.write_text("\n".join(reviews * 2), encoding="utf-8")
+    assert cli("wordvec", "train", "-f", str(corpus), "-o", str(model), "--dim", "8", "--min-count", "3")[0] == 0
+    words = tmp_path / "words.txt"
+    words.write_text("영화\n\n배우\n연기\n", encoding="utf-8")
+    code, out, _err = cli("plot", "-f", str(words), "--vectors", str(model), "--out", str(tmp_path / "p.png"),
+                          "--json")
+    assert code == 0 and json.loads(out)["skipped_lines"] == [2] and len(json.loads(out)["points"]) == 3
