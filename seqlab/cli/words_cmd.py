@@ -196,6 +196,9 @@ def register(app: typer.Typer) -> None:
             title = f"{expression}  ≈ ? · {source_label(result.source)} · {result.method}"
             if result.oov:
                 title += " · " + _("built from pieces: {words}").format(words=", ".join(result.oov))
+            if result.cancelled:  # 왕 - 남자 + 남자 is 왕's neighbours: said, not left to be noticed
+                title += " · " + _("added and subtracted, so they cancel out: {words}").format(
+                    words=", ".join(result.cancelled))
             score = _("3CosMul score") if result.method == "3cosmul" else None
             console().print(neighbors_table(title, result.results, score))
 

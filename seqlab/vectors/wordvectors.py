@@ -69,9 +69,15 @@ class AnalogyResult(Displayable):
     oov: list[str] = field(default_factory=list)  # input words not in the vocabulary, embedded on the fly
     k: int = 0  # how many were asked for: fewer results come when the vocabulary has fewer other words
 
+    @property
+    def cancelled(self) -> list[str]:
+        """Words both added and subtracted (왕 - 남자 + 남자): under 3CosAdd they cancel out."""
+        return [w for w in dict.fromkeys(self.negative) if w in self.positive]
+
     def to_dict(self) -> dict:
         return {"expression": self.expression, "positive": self.positive, "negative": self.negative,
                 "source": self.source, "method": self.method, "oov": self.oov, "k": self.k,
+                "cancelled": self.cancelled,
                 "results": [n.to_dict() for n in self.results]}
 
 
