@@ -36,10 +36,10 @@ def test_a_mistyped_option_is_not_taken_for_text(cli):
 def test_plot_refuses_unknown_words_as_neighbors_does_and_says_what_it_built(cli, tmp_path, reviews, w2v):
     """plot drew 영화관에서 from its pieces without a word, where neighbors and analogy refuse it."""
     corpus = tmp_path / "c.txt"
-    corpus.write_text("\n".join(reviews * 2), encoding="utf-8")
+    corpus.write_text("\n".join(reviews[:100]), encoding="utf-8")
     ft = tmp_path / "f.model"
-    assert cli("wordvec", "train", "-f", str(corpus), "-o", str(ft), "--dim", "8", "--min-count", "3",
-               "--kind", "fasttext")[0] == 0
+    assert cli("wordvec", "train", "-f", str(corpus), "-o", str(ft), "--dim", "8", "--min-count", "2",
+               "--kind", "fasttext", "--epochs", "1")[0] == 0
     code, _out, err = cli("plot", "영화", "배우", "없는단어zz", "--vectors", str(w2v), "--out", str(tmp_path / "a.png"))
     assert code == 1 and "없는단어zz" in err and "unknown" in err
     code, out, err = cli("plot", "영화", "배우", "없는단어zz", "--vectors", str(ft), "--out", str(tmp_path / "b.png"),
