@@ -30,7 +30,6 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.progress import new_phase
@@ -41,60 +40,13 @@ from seqlab.vectors.analogy import DEFAULT_METHOD, METHODS, scores
 from seqlab.vectors.pooling import l2_normalize
 from seqlab.vectors.static_vectors import Recipe
 from seqlab.vectors.word_input import SOURCE_SUFFIX, UnknownWord, check_word, parse_expression
+from seqlab.vectors.word_results import AnalogyResult, Neighbor, NeighborsResult
 
 VOCAB_VERSION = 3  # 3: + root + 하다 predicates; 2: Kiwi dictionary/past forms, the word alone at layers 6-12, mean removed (1: "query: " + mean)
 KOREAN_WORDS, ENGLISH_WORDS = 30_000, 20_000
 RECIPE = Recipe(prefix="", layers=(6, 7, 8, 9, 10, 11, 12), pieces_only=False, abtt=0)  # chosen on a development list
 # of analogies apart from the shipped set (docs/benchmarks.md, "Word analogies")
 DEFAULT_WORD_VECTORS = "kiwi"  # the best on the development list (docs/benchmarks.md); e5-small/minilm on request
-
-
-@dataclass(frozen=True)
-class Neighbor:
-    word: str
-    score: float
-
-    def to_dict(self) -> dict:
-        return {"word": self.word, "score": round(self.score, 6)}
-
-
-@dataclass
-class AnalogyResult(Displayable):
-    expression: str
-    positive: list[str]
-    negative: list[str]
-    results: list[Neighbor]
-    source: str
-    method: str = DEFAULT_METHOD  # 3cosmul or 3cosadd: what the scores are
-    oov: list[str] = field(default_factory=list)  # input words not in the vocabulary, embedded on the fly
-    k: int = 0  # how many were asked for: fewer results come when the vocabulary has fewer other words
-
-    @property
-    def cancelled(self) -> list[str]:
-        """Words both added and subtracted (왕 - 남자 + 남자): under 3CosAdd they cancel out."""
-        return [w for w in dict.fromkeys(self.negative) if w in self.positive]
-
-    def to_dict(self) -> dict:
-        return {"expression": self.expression, "positive": self.positive, "negative": self.negative,
-                "source": self.source, "method": self.method, "oov": self.oov, "k": self.k,
-                "cancelled": self.cancelled,
-                "results": [n.to_dict() for n in self.results]}
-
-
-@dataclass
-class NeighborsResult(Displayable):
-    """``seqlab neighbors``: the nearest words to ``word`` by cosine."""
-
-    word: str
-    source: str
-    results: list[Neighbor]
-    in_vocabulary: bool = True  # False: the word was embedded on the fly (embed_oov)
-    k: int = 0  # how many were asked for: fewer results come when the vocabulary has fewer other words
-    reading: str = ""  # Kiwi's vectors: the morphemes the word was read as ("늘/VV ᆫ/ETM" for 는)
-
-    def to_dict(self) -> dict:
-        return {"word": self.word, "source": self.source, "in_vocabulary": self.in_vocabulary, "k": self.k,
-                "reading": self.reading, "results": [n.to_dict() for n in self.results]}
 
 
 @dataclass

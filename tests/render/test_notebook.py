@@ -50,7 +50,7 @@ def records(tmp_path_factory):
     from seqlab.training.predictors import Evaluation
     from seqlab.training.runs import RunSummary
     from seqlab.vectors.search import Hit, SearchResult
-    from seqlab.vectors.wordvectors import AnalogyResult, Neighbor, NeighborsResult
+    from seqlab.vectors.word_results import AnalogyResult, Neighbor, NeighborsResult
 
     metrics = Metrics(accuracy=0.8125, macro_f1=0.8047, n=16, confusion=[[7, 1], [2, 6]], labels=["0", "1"])
     run = RunResult("lstm", "lstm", 6, "accuracy", 0.9375, 0.5, True, 120, 1.5,

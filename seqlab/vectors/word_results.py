@@ -1,0 +1,59 @@
+"""What a word-vector query returns: the nearest words (``neighbors``) and an analogy's answers, as records.
+
+Rendering is elsewhere (:mod:`seqlab.render.vectors`); ``to_dict`` is the ``--json`` and web shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from seqlab.display import Displayable
+from seqlab.vectors.analogy import DEFAULT_METHOD
+
+
+@dataclass(frozen=True)
+class Neighbor:
+    word: str
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"word": self.word, "score": round(self.score, 6)}
+
+
+@dataclass
+class AnalogyResult(Displayable):
+    expression: str
+    positive: list[str]
+    negative: list[str]
+    results: list[Neighbor]
+    source: str
+    method: str = DEFAULT_METHOD  # 3cosmul or 3cosadd: what the scores are
+    oov: list[str] = field(default_factory=list)  # input words not in the vocabulary, embedded on the fly
+    k: int = 0  # how many were asked for: fewer results come when the vocabulary has fewer other words
+
+    @property
+    def cancelled(self) -> list[str]:
+        """Words both added and subtracted (왕 - 남자 + 남자): under 3CosAdd they cancel out."""
+        return [w for w in dict.fromkeys(self.negative) if w in self.positive]
+
+    def to_dict(self) -> dict:
+        return {"expression": self.expression, "positive": self.positive, "negative": self.negative,
+                "source": self.source, "method": self.method, "oov": self.oov, "k": self.k,
+                "cancelled": self.cancelled,
+                "results": [n.to_dict() for n in self.results]}
+
+
+@dataclass
+class NeighborsResult(Displayable):
+    """``seqlab neighbors``: the nearest words to ``word`` by cosine."""
+
+    word: str
+    source: str
+    results: list[Neighbor]
+    in_vocabulary: bool = True  # False: the word was embedded on the fly (embed_oov)
+    k: int = 0  # how many were asked for: fewer results come when the vocabulary has fewer other words
+    reading: str = ""  # Kiwi's vectors: the morphemes the word was read as ("늘/VV ᆫ/ETM" for 는)
+
+    def to_dict(self) -> dict:
+        return {"word": self.word, "source": self.source, "in_vocabulary": self.in_vocabulary, "k": self.k,
+                "reading": self.reading, "results": [n.to_dict() for n in self.results]}
