@@ -126,16 +126,16 @@ def _rank(values: np.ndarray) -> int:
     return int(np.argmax(positive[:-1] / positive[1:])) + 1
 
 
-def _similarity_by_id(kiwi) -> Callable[[int, int], float]:
-    """Kiwi's cosine of two morpheme ids, as fast as it can be called.
+def _similarity_by_id(kiwi, method: str = "morpheme_similarity") -> Callable:
+    """Kiwi's cosine of two morpheme ids (``context_similarity``: of two contexts), as fast as it can be called.
 
     The recovery asks for 21 million cosines. ``Kiwi.morpheme_similarity`` first checks in Python whether
     each argument is a ``Token`` (about 4.5 µs a call here); the compiled method of its base class, which it
     then calls, takes ids directly (about 0.2 µs). Every build checks the result against the public method
     (:func:`recover`), so a kiwipiepy without that base method only makes the build slower, never wrong.
     """
-    compiled = getattr(type(kiwi).__mro__[1], "morpheme_similarity", None)
-    return compiled.__get__(kiwi) if callable(compiled) else kiwi.morpheme_similarity
+    compiled = getattr(type(kiwi).__mro__[1], method, None)
+    return compiled.__get__(kiwi) if callable(compiled) else getattr(kiwi, method)
 
 
 def _anchor_solve(sim: Callable[[int, int], float], anchor_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -145,7 +145,7 @@ def _anchor_solve(sim: Callable[[int, int], float], anchor_ids: list[int]) -> tu
     dim = _rank(values[::-1])
     keep = np.arange(len(values)) >= len(values) - dim
     if dim > len(anchor_ids) - 16:
-        raise InputError(_("Kiwi's morpheme vectors have more dimensions than seqlab's {n} anchors can recover")
+        raise InputError(_("Kiwi's vectors have more dimensions than seqlab's {n} anchors can recover")
                          .format(n=len(anchor_ids)), _("Report this with your kiwipiepy-model version."))
     basis = vectors[:, keep] * np.sqrt(values[keep])  # A: (m, D), G = A Aᵀ
     return basis, np.linalg.pinv(basis)
@@ -203,9 +203,7 @@ class Contexts:
     """
 
     def __init__(self, anchors: int = ANCHORS, seed: int = 0):
-        kiwi = kiwi_model()
-        compiled = getattr(type(kiwi).__mro__[1], "context_similarity", None)
-        similarity = compiled.__get__(kiwi) if callable(compiled) else kiwi.context_similarity
+        similarity = _similarity_by_id(kiwi_model(), "context_similarity")
         self._sim = lambda a, b: similarity([a], [b])
         self._seed = seed
         self.anchor_ids = _random_anchors(seed, anchors)
@@ -368,11 +366,10 @@ def compose(morphemes: Morphemes, readings: Sequence[list[tuple[int, str, str]]]
     return _weighted_sum(morphemes.centred, readings)
 
 
-def compose_contexts(contexts: Contexts, readings: Sequence[list[tuple[int, str, str]]],
-                     progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+def compose_contexts(contexts: Contexts, readings: Sequence[list[tuple[int, str, str]]]) -> np.ndarray:
     """(N, D) unit word vectors of the context view: the same sum over the morphemes' context vectors."""
     ids = sorted({i for reading in readings for i, _form, _tag in reading})
-    rows = dict(zip(ids, contexts.centred(ids, progress)))
+    rows = dict(zip(ids, contexts.centred(ids)))
     return _weighted_sum(rows, readings)
 
 
