@@ -1,0 +1,94 @@
+"""What a ``seqlab train`` run was started with, so that ``--resume`` needs only ``--out``.
+
+A fresh run writes every option's value (defaults included) to ``<out>/command.json`` before it trains.
+``seqlab train --out DIR --resume`` reads them back:
+
+- an option left out takes the first run's value (and the command says which ones it took);
+- an option given again must have the first run's value: a resume with other settings would mix two runs;
+- options that only say where and how the run works or reports (``--device``, ``--checkpoint-every``,
+  ``--json``, ``--lang``) may change.
+
+A run folder made before this record existed has none; its resume needs the same options again, as before.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from seqlab.errors import InputError
+from seqlab.i18n import _
+from seqlab.storage import atomic_write_json
+
+RECORD = "command.json"
+FREE = ("out", "resume", "device", "checkpoint_every", "json_out", "lang")  # may differ in a resume
+PATHS = ("data", "vocab")  # kept absolute: a resume may run from another folder
+
+
+def _stored(name: str, value):
+    return str(Path(value).absolute()) if name in PATHS and value is not None else value
+
+
+def record_options(out: Path, params: dict) -> Path:
+    """Write the options of a fresh run to ``out/command.json`` (atomically)."""
+    options = {name: _stored(name, value) for name, value in params.items() if name not in FREE}
+    return atomic_write_json(Path(out) / RECORD, {"command": "train", "options": options})
+
+
+def forget_lone_record(out: Path) -> bool:
+    """Remove ``out/command.json`` when it is all the folder holds: the record of a run that failed or was
+    stopped before it saved anything (a fresh run may then use the folder). Whether it removed it."""
+    out = Path(out)
+    if out.is_dir() and [p.name for p in out.iterdir()] == [RECORD]:
+        (out / RECORD).unlink()
+        return True
+    return False
+
+
+def _flag(ctx, name: str) -> str:
+    for param in ctx.command.params:
+        if param.name == name and param.opts:
+            return max(param.opts, key=len)  # --max-length, not -m
+    return name
+
+
+def _shown(value) -> str:
+    return "on" if value is True else "off" if value is False else str(value)
+
+
+def resumed_options(ctx, out: Path) -> tuple[dict, list[str]]:
+    """The options of a resume (``ctx``: the command's click context): what was given now, the rest from the
+    first run's record.
+
+    Returns the options and, for the note, each one taken from the record that differs from the default
+    (``--data /path/train.tsv``). Without a record, the options as given.
+    """
+    params = dict(ctx.params)
+    path = Path(out) / RECORD
+    if not path.is_file():
+        return params, []
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))["options"]
+        if not isinstance(saved, dict):
+            raise TypeError(type(saved).__name__)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(_("cannot read the options of the first run in {path}: {error}").format(path=path,
+                                                                                               error=exc),
+                         _("Resume with the same --data and options as the first run, or start a new --out.")) from exc
+    taken = []
+    for name, value in saved.items():
+        if name in FREE or name not in params:
+            continue
+        source = ctx.get_parameter_source(name)  # typer's own copy of click's ParameterSource: compared by name
+        given = source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT")
+        if not given:
+            params[name] = Path(value) if name in PATHS and value is not None else value
+            default = next((p.default for p in ctx.command.params if p.name == name), None)
+            if value is not None and value != default:
+                taken.append(f"{_flag(ctx, name)} {_shown(value)}")
+        elif _stored(name, params[name]) != value:
+            raise InputError(_("the run in {out} was made with {key} = {before}, and this resume asks for "
+                               "{after}").format(out=out, key=_flag(ctx, name), before=_shown(value),
+                                                 after=_shown(params[name])),
+                             _("Leave that option out to resume with the first run's value, or start a new --out."))
+    return params, taken

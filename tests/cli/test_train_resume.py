@@ -1,0 +1,73 @@
+"""``seqlab train --out DIR --resume`` needs no other option: the first run's options are read from DIR."""
+
+import json
+
+import pytest
+
+TINY = ["--embedding", "random", "--epochs", "1", "--hidden", "8", "--embed-dim", "16", "--max-length", "32",
+        "--adversarial", "0", "--checkpoint-every", "1"]
+
+
+@pytest.fixture
+def stopped_run(tmp_path, cli, nsmc_rows, monkeypatch):
+    """A tfidf,lstm comparison trained from a relative --data path, then left as if stopped during the lstm."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "train.tsv").write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:300])
+                                        + "\n", encoding="utf-8")
+    code, out, _err = cli("train", "--data", "train.tsv", "--out", "cmp", "--model", "tfidf,lstm", *TINY, "--json")
+    assert code == 0
+    first = {r["model"]: r["val"]["accuracy"] for r in map(json.loads, out.splitlines())}
+    (tmp_path / "cmp" / "lstm" / "config.json").write_text('{"partial": true}', encoding="utf-8")
+    (tmp_path / "cmp" / "lstm" / "metrics.json").unlink()
+    return tmp_path / "cmp", first
+
+
+def test_the_first_run_records_every_option(stopped_run):
+    run, _first = stopped_run
+    options = json.loads((run / "command.json").read_text(encoding="utf-8"))["options"]
+    assert options["model"] == "tfidf,lstm" and options["hidden"] == 8 and options["seed"] == 13  # a default too
+    assert options["data"] == str(run.parent / "train.tsv")  # absolute: a resume may start elsewhere
+    assert "resume" not in options and "device" not in options
+
+
+def test_out_and_resume_alone_continue_with_the_first_runs_options(stopped_run, cli, monkeypatch):
+    run, first = stopped_run
+    monkeypatch.chdir(run / "lstm")  # another folder: the relative --data of the first run still resolves
+    code, out, err = cli("train", "--out", str(run), "--resume", "--json")
+    said = " ".join(err.split())
+    again = {r["model"]: r["val"]["accuracy"] for r in map(json.loads, out.splitlines())}
+    assert code == 0 and again == first and "finished in the earlier run: kept" in said
+    assert "resuming with the first run's options:" in said and "--model tfidf,lstm" in said
+    assert "--hidden 8" in said and f"--data {run.parent / 'train.tsv'}" in said
+
+
+def test_an_option_given_again_must_keep_its_value(stopped_run, cli):
+    run, _first = stopped_run
+    code, _out, err = cli("train", "--out", str(run), "--resume", "--hidden", "16")
+    said = " ".join(err.split())
+    assert code == 1 and "--hidden = 8" in said and "asks for 16" in said
+    code, _out, err = cli("train", "--out", str(run), "--resume", "--hidden", "8", "--device", "cpu", "--json")
+    assert code == 0, err  # the same value, and --device may change
+
+
+def test_an_unreadable_record_is_named(stopped_run, cli):
+    run, _first = stopped_run
+    (run / "command.json").write_text("{not json", encoding="utf-8")
+    code, _out, err = cli("train", "--out", str(run), "--resume")
+    said = " ".join(err.split())
+    assert code == 1 and "command.json" in said and "Traceback" not in err
+
+
+def test_a_run_that_saved_nothing_does_not_block_the_next(tmp_path, cli, nsmc_rows):
+    """The record is written before training; a run refused or failed before it saved anything takes it back,
+    and one killed then (the record alone in the folder) does not make a rerun "not empty"."""
+    data = tmp_path / "train.tsv"
+    code, _out, err = cli("train", "--data", str(tmp_path), "--model", "tfidf", "--out", str(tmp_path / "o"))
+    assert code == 1 and not (tmp_path / "o" / "command.json").exists()
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:100]) + "\n",
+                    encoding="utf-8")
+    (tmp_path / "o").mkdir(exist_ok=True)
+    (tmp_path / "o" / "command.json").write_text('{"command": "train", "options": {}}', encoding="utf-8")
+    code, _out, err = cli("train", "--data", str(data), "--model", "tfidf", "--out", str(tmp_path / "o"))
+    assert code == 0 and "held only the options of a run that saved nothing" in " ".join(err.split())
+    assert json.loads((tmp_path / "o" / "command.json").read_text(encoding="utf-8"))["options"]["model"] == "tfidf"
