@@ -115,7 +115,7 @@ def _saved(command: str, out) -> bool:
 def _say_interrupted(argv: list[str]) -> None:
     from pathlib import Path
 
-    from seqlab.render.console import console
+    from seqlab.render.console import note
 
     words, command = iter(argv), ""
     for word in words:  # the command: the first word that is neither an option nor --lang's value
@@ -135,7 +135,7 @@ def _say_interrupted(argv: list[str]) -> None:
         from seqlab.cli.options import ON_INTERRUPT
 
         hint = ON_INTERRUPT[-1] if ON_INTERRUPT else None  # e.g. a word-vector build: lost, started again next time
-    console(stderr=True).print(_("interrupted") + (" · " + _(hint) if hint else ""), highlight=False)
+    note(_("interrupted") + (" · " + _(hint) if hint else ""))
 
 
 def _run(argv: list[str], debug: bool) -> int:
@@ -143,7 +143,7 @@ def _run(argv: list[str], debug: bool) -> int:
     from typer.exceptions import Abort, Exit
 
     from seqlab.cli.options import ON_INTERRUPT
-    from seqlab.render.console import console
+    from seqlab.render.console import note
 
     ON_INTERRUPT.clear()  # a note belongs to this command only (main may run several in one process)
     _say_library_notes()
@@ -172,7 +172,7 @@ def _run(argv: list[str], debug: bool) -> int:
             _say_interrupted(argv)
         return exc.exit_code
     except Abort:
-        console(stderr=True).print(_("Aborted!"))
+        note(_("Aborted!"))
         return 1
     except SeqlabError as exc:
         if debug:

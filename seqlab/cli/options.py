@@ -199,11 +199,11 @@ def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_
 
 def _say_replaced(source, bad: list[int]) -> None:
     """--errors replace is said: how many lines of the file were not valid UTF-8, and which."""
-    from seqlab.render.console import console
+    from seqlab.render.console import note
 
     if bad:
         where = ", ".join(map(str, bad[:10])) + (" …" if len(bad) > 10 else "")
-        console(stderr=True).print(ngettext(
+        note(ngettext(
             "note: {n:,} line of {name} is not valid UTF-8: read with U+FFFD in place of the bad bytes (line {where})",
             "note: {n:,} lines of {name} are not valid UTF-8: read with U+FFFD in place of the bad bytes (lines {where})",
             len(bad)).format(n=len(bad), name=source, where=where), highlight=False)
@@ -213,7 +213,7 @@ def _texts_of_lines(source, lines: list[str], allow_empty: bool, skipped: list[i
     """A file's (or stdin's) lines as texts: none at all is an input error; blank lines are said, then dropped
     (or, with ``allow_empty``, kept as empty records so that output line k answers input line k)."""
     from seqlab.errors import InputError
-    from seqlab.render.console import console
+    from seqlab.render.console import note
     from seqlab.text.unicode import has_visible
 
     name = _("standard input") if str(source) == "-" else str(source)
@@ -223,12 +223,12 @@ def _texts_of_lines(source, lines: list[str], allow_empty: bool, skipped: list[i
                          _("Give one text per line."))
     if blank:
         where = ", ".join(map(str, blank[:10])) + (" …" if len(blank) > 10 else "")
-        note = (ngettext("note: {n:,} blank line of {name} kept as an empty text (line {where})",
-                         "note: {n:,} blank lines of {name} kept as empty texts (lines {where})", len(blank))
-                if allow_empty else
-                ngettext("note: {n:,} blank line of {name} skipped (line {where})",
-                         "note: {n:,} blank lines of {name} skipped (lines {where})", len(blank)))
-        console(stderr=True).print(note.format(n=len(blank), name=name, where=where), highlight=False)
+        message = (ngettext("note: {n:,} blank line of {name} kept as an empty text (line {where})",
+                            "note: {n:,} blank lines of {name} kept as empty texts (lines {where})", len(blank))
+                   if allow_empty else
+                   ngettext("note: {n:,} blank line of {name} skipped (line {where})",
+                            "note: {n:,} blank lines of {name} skipped (lines {where})", len(blank)))
+        note(message.format(n=len(blank), name=name, where=where))
         if skipped is not None and not allow_empty:
             skipped.extend(blank)
     return lines if allow_empty else [text for text in lines if has_visible(text)]
@@ -290,9 +290,9 @@ def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = 
         raise InputError(_("cannot write {path}: {folder} is not a writable folder").format(path=path, folder=parent),
                          _("Choose a path in a folder you can write to."))
     if not directory and path.is_file():  # a file is replaced (in one rename, when the work is done): said first
-        from seqlab.render.console import console
+        from seqlab.render.console import note
 
-        console(stderr=True).print(_("note: {option} {path} exists; it will be replaced when the work is done")
+        note(_("note: {option} {path} exists; it will be replaced when the work is done")
                                    .format(option=option, path=path), highlight=False)
     return path
 

@@ -187,7 +187,7 @@ def register(app: typer.Typer) -> None:
         lowercase: bool = typer.Option(False, "--lowercase", help=_("Lowercase before training and tokenizing.")),
         errors: str = errors_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import console, json_line, note
         from seqlab.tokens.training import KINDS, train_tokenizer
 
         check_lang(lang)
@@ -208,19 +208,19 @@ def register(app: typer.Typer) -> None:
                    "alphabet": {"characters": result.characters, "left_out": result.characters_left_out,
                                 "left_out_share": round(result.left_out_share, 6)}}
         if result.characters_left_out:
-            console(stderr=True).print(_("note: the alphabet keeps the {kept:,} most frequent of the corpus's {n:,} "
+            note(_("note: the alphabet keeps the {kept:,} most frequent of the corpus's {n:,} "
                                          "characters; the other {out:,} ({share:.2%} of all characters) become the "
                                          "unknown token. A larger --vocab-size keeps more (the alphabet is a quarter "
                                          "of it).").format(kept=result.characters - result.characters_left_out,
                                                            n=result.characters, out=result.characters_left_out,
                                                            share=result.left_out_share), highlight=False)
         if not result.reproducible:
-            console(stderr=True).print(_("note: tokenizers' {kind} trainer breaks ties in hash order "
+            note(_("note: tokenizers' {kind} trainer breaks ties in hash order "
                                          "(huggingface/tokenizers#1794): another run on the same text can differ in "
                                          "a few pieces near the vocabulary cut-off. Keep this folder; bpe is "
                                          "reproducible.").format(kind=result.kind), highlight=False)
         if result.vocab_size < vocab_size:
-            console(stderr=True).print(_("note: the corpus gave {size:,} tokens, fewer than the {asked:,} asked for "
+            note(_("note: the corpus gave {size:,} tokens, fewer than the {asked:,} asked for "
                                          "(--vocab-size is an upper bound: nothing more was frequent enough to "
                                          "add)").format(size=result.vocab_size, asked=vocab_size), highlight=False)
         if json_out:

@@ -158,7 +158,7 @@ def register(app: typer.Typer) -> None:
         corpus: Path = typer.Option(..., "--corpus", help=_("Text file, one document per line."), readable=False),
         k: int = k_opt(), model: str = encoder_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import console, json_line, note
         from seqlab.render.progress import counting_bar
         from seqlab.render.vectors import search_table
         from seqlab.vectors.search import search as run
@@ -169,17 +169,17 @@ def register(app: typer.Typer) -> None:
         with counting_bar(_("indexing {name}").format(name=corpus.name), _("lines")) as report:
             result = run(query, corpus, model, k, progress=report)
         if result.bad_lines:
-            console(stderr=True).print(ngettext(
+            note(ngettext(
                 "note: {n:,} line of {name} is not valid UTF-8; it was indexed with U+FFFD in place of the bad bytes",
                 "note: {n:,} lines of {name} are not valid UTF-8; they were indexed with U+FFFD in place of the bad "
                 "bytes", result.bad_lines).format(n=result.bad_lines, name=corpus.name), highlight=False)
         if len(result.hits) < k:  # said on stderr with --json too
-            console(stderr=True).print(ngettext(
+            note(ngettext(
                 "note: {name} has {n:,} text line, fewer than -k {k}; it is shown",
                 "note: {name} has {n:,} text lines, fewer than -k {k}; all are shown", len(result.hits)).format(
                 name=corpus.name, n=len(result.hits), k=k), highlight=False)
         if result.empty_lines:
-            console(stderr=True).print(ngettext("note: {n:,} blank line of {name} is never an answer",
+            note(ngettext("note: {n:,} blank line of {name} is never an answer",
                                                 "note: {n:,} blank lines of {name} are never an answer",
                                                 result.empty_lines).format(n=result.empty_lines, name=corpus.name),
                                        highlight=False)

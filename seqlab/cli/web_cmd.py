@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
         lang: str = lang_opt(),
     ):
         import uvicorn
+        from rich.markup import escape
 
         from seqlab.render.console import console
         from seqlab.web.app import create_app
@@ -46,10 +47,10 @@ def register(app: typer.Typer) -> None:
                              timeout_s=timeout)
         if host not in ("127.0.0.1", "localhost", "::1"):
             console(stderr=True).print(_("[yellow]serving on {host}: other machines can reach this server[/]").format(
-                host=host))
+                host=escape(host)))
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         console().print(_("seqlab is running at http://{host}:{port}/ (Ctrl+C to stop)").format(host=shown, port=port),
-                        highlight=False)
+                        highlight=False, markup=False)
         uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
 
 

@@ -71,16 +71,16 @@ def _check_word_vectors(vectors, model) -> None:
 
 def _fewer_than_asked(result) -> None:
     """Say on stderr when the vocabulary holds fewer other words than -k asked for (a small trained model)."""
-    from seqlab.render.console import console
+    from seqlab.render.console import note
 
     if len(result.results) < result.k:
-        console(stderr=True).print(_("only {n:,} results: the vocabulary has no more other words (-k {k:,} asked "
+        note(_("only {n:,} results: the vocabulary has no more other words (-k {k:,} asked "
                                      "for more)").format(n=len(result.results), k=result.k))
 
 
 def _word_vectors(vectors, model):
     """Trained vectors, or the default/named model's (built once, with a progress bar that has a total and an ETA)."""
-    from seqlab.render.console import console
+    from seqlab.render.console import note
     from seqlab.render.progress import counting_bar
     from seqlab.vectors.wordvectors import (
         DEFAULT_WORD_VECTORS,
@@ -107,24 +107,24 @@ def _word_vectors(vectors, model):
     if spec.kind == "kiwi":
         from seqlab.vectors.wordvectors import stale_kiwi_caches
 
-        console(stderr=True).print(_(
+        note(_(
             "Building Kiwi's word vectors once (under a minute): its morpheme and context vectors are recovered from "
             "its own cosines, then each of the {ko:,} most frequent Korean entries of wordfreq (with verbs and "
             "adjectives in their dictionary and past forms, and nouns + 하다 such as 사랑하다) is composed from its "
             "morphemes. Cached in {path}.").format(ko=KOREAN_WORDS, path=kiwi_vectors_path()))
         with counting_bar(_("building Kiwi's word vectors"), _("items")) as report:
             built = ensure(model, report)
-        console(stderr=True).print(_(
+        note(_(
             "Kiwi's word vectors: {n:,} words of {candidates:,} candidates; {left:,} were left out (a part Kiwi's "
             "model keeps no vector for, a bare particle or ending, or a fragment of a phrase).").format(
             n=len(built.words), candidates=built.candidates, left=built.candidates - len(built.words)))
         for stale in stale_kiwi_caches():
             size = stale.stat().st_size
             stale.unlink(missing_ok=True)
-            console(stderr=True).print(_("removed {path} ({mb:.0f} MB): the cache of an older recipe").format(
+            note(_("removed {path} ({mb:.0f} MB): the cache of an older recipe").format(
                 path=stale, mb=size / 1e6))
         return built
-    console(stderr=True).print(_(
+    note(_(
         "Building the word vectors of {model} once (several minutes: e5-small took 3 to 6 on two cores): the "
         "{ko:,} most frequent Korean entries of wordfreq (with verbs and adjectives in their dictionary and past "
         "forms, by Kiwi, and nouns + 하다) and {en:,} English words, each run through the model alone ({recipe}). "
@@ -218,7 +218,7 @@ def register(app: typer.Typer) -> None:
         embed_oov: bool = embed_oov_opt(),
         json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import console, json_line, note
         from seqlab.render.plots import LABEL_CHARS, SPREAD_MAX, labels_spread, write_scatter
         from seqlab.render.progress import counting_bar
         from seqlab.vectors.projection import METHODS, project_items
@@ -241,10 +241,10 @@ def register(app: typer.Typer) -> None:
                 refuse_unknown_pieces(labels, model)  # before the first build, which takes minutes
             proj = project_items(labels, _word_vectors(vectors, model), method, embed_oov=embed_oov or None)
             if proj.oov:
-                console(stderr=True).print(_("built from pieces: {words}").format(words=", ".join(proj.oov)),
+                note(_("built from pieces: {words}").format(words=", ".join(proj.oov)),
                                            highlight=False)
         if len(labels) > SPREAD_MAX or file is not None:  # a few seconds of drawing (labels, fonts): said, not silent
-            console(stderr=True).print(_("drawing {n:,} points into {name} …").format(n=len(labels), name=out.name),
+            note(_("drawing {n:,} points into {name} …").format(n=len(labels), name=out.name),
                                        highlight=False)
         path = write_scatter(proj, out, sentences)
         spread = labels_spread(len(proj.labels))
@@ -254,7 +254,7 @@ def register(app: typer.Typer) -> None:
             console().print(_("wrote {path}").format(path=path), highlight=False)
             html = path.suffix.lower() == ".html"
             if not spread:
-                console(stderr=True).print((_(
+                note((_(
                     "note: {n} points; labels are moved apart only up to {max} points, so some may overlap (hover a "
                     "point for its label).") if html else _(
                     "note: {n} points; labels are moved apart only up to {max} points, so some may overlap (an --out "
@@ -262,7 +262,7 @@ def register(app: typer.Typer) -> None:
                     n=len(proj.labels), max=SPREAD_MAX), highlight=False)
             cut = sum(len(label) > LABEL_CHARS for label in proj.labels)
             if cut:
-                console(stderr=True).print(ngettext(
+                note(ngettext(
                     "note: {n:,} label is longer than {max} characters and is shown cut, with …",
                     "note: {n:,} labels are longer than {max} characters and are shown cut, with …", cut).format(
                     n=cut, max=LABEL_CHARS), highlight=False)
@@ -290,7 +290,7 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(1, "--seed", help=_("Seed of the training.")),
         json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import console, json_line, note
         from seqlab.render.progress import counting_bar
         from seqlab.vectors.wordvec_training import TEXT_FORMATS, train_word_vectors
 
@@ -313,7 +313,7 @@ def register(app: typer.Typer) -> None:
                                         min_count=min_count, epochs=epochs, sg=not cbow, seed=seed, tags=tags,
                                         text_col=text_col, errors=errors, progress=report)
         if kind == "fasttext" and out.suffix.lower() in TEXT_FORMATS:
-            console(stderr=True).print(_("note: {name} holds one vector per word (word2vec format): FastText's "
+            note(_("note: {name} holds one vector per word (word2vec format): FastText's "
                                          "character n-grams are not kept, so unseen words have no vector; save as "
                                          ".model to keep them").format(name=out.name), highlight=False)
         if json_out:

@@ -22,6 +22,12 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False)
 
 
+def note(message: str, **options) -> None:
+    """A line for the user on stderr, printed as written: no markup, so a path or a word with brackets
+    (``runs/[old]``, ``영화[1]``) stays whole; wrapped between words unless ``soft_wrap=True``."""
+    console(stderr=True).print(message, **{"markup": False, "highlight": False, **options})
+
+
 def _standard(obj):
     """``obj`` with NaN and ±inf as null: they are not JSON, and parsers other than Python's reject them."""
     if isinstance(obj, float):

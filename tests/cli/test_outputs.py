@@ -126,3 +126,13 @@ def test_a_file_output_that_exists_is_said_to_be_replaced(tmp_path, cli):
         code, _out, err = cli(*args, str(path), "--lang", "en")
         assert code == 0 and "exists; it will be replaced" in " ".join(err.split()), (args, err)
         assert path.read_bytes() != b"old"
+
+
+def test_notes_print_paths_and_words_as_written(tmp_path, cli):
+    """Notes went through rich's markup: a file in runs/[old]/ was named runs//… (the "[old]" taken for a style)."""
+    folder = tmp_path / "[old]"
+    folder.mkdir()
+    texts = folder / "t.txt"
+    texts.write_text("가\n\n나\n", encoding="utf-8")
+    code, _out, err = cli("tokenize", "-f", str(texts), "-m", "char")
+    assert code == 0 and "[old]" in err
