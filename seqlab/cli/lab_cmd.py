@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = json_opt("document"), plot: Path = plot_opt(), lang: str = lang_opt(),
     ):
         from seqlab.lab.gradflow import gradflow as run
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import console, json_line, say
         from seqlab.render.lab import gradflow_plot, gradflow_terminal
 
         check_lang(lang)
@@ -106,7 +106,7 @@ def register(app: typer.Typer) -> None:
         else:
             gradflow_terminal(report, console())
             if plot is not None:
-                console().print(_("plot: {path}").format(path=plot), highlight=False)
+                say(_("plot: {path}").format(path=plot))
 
     @app.command("long-term", help=_("Train RNN, LSTM and GRU on a long-term memory task at several lengths, the same "
                                      "budget for each; show held-out scores and gradient norms before and after."))
@@ -128,7 +128,7 @@ def register(app: typer.Typer) -> None:
     ):
         from seqlab.lab.longterm import DEFAULT_FORGET_BIAS
         from seqlab.lab.longterm import long_term as run
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import console, json_line, say
         from seqlab.render.lab import longterm_plot, longterm_terminal
         from seqlab.render.progress import training_bar
 
@@ -168,4 +168,4 @@ def register(app: typer.Typer) -> None:
         else:
             longterm_terminal(report, console())
             if plot is not None:
-                console().print(_("plot: {path}").format(path=plot), highlight=False)
+                say(_("plot: {path}").format(path=plot))

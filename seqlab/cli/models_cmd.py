@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
         import time
 
         from seqlab.pretrained.install import install
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import json_line, say
 
         check_lang(lang)
         if not name.strip():
@@ -49,5 +49,5 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print(json_line({"name": name, "path": str(path), "done": what, "seconds": round(seconds, 2)}))
         else:
-            console().print(_("{name}: {what} in {seconds:.1f} s → {path}").format(
-                name=name, what=_(what), seconds=seconds, path=path), highlight=False)
+            say(_("{name}: {what} in {seconds:.1f} s → {path}").format(
+                name=name, what=_(what), seconds=seconds, path=path))

@@ -206,7 +206,7 @@ def _say_replaced(source, bad: list[int]) -> None:
         note(ngettext(
             "note: {n:,} line of {name} is not valid UTF-8: read with U+FFFD in place of the bad bytes (line {where})",
             "note: {n:,} lines of {name} are not valid UTF-8: read with U+FFFD in place of the bad bytes (lines {where})",
-            len(bad)).format(n=len(bad), name=source, where=where), highlight=False)
+            len(bad)).format(n=len(bad), name=source, where=where))
 
 
 def _texts_of_lines(source, lines: list[str], allow_empty: bool, skipped: list[int] | None = None) -> list[str]:
@@ -293,7 +293,7 @@ def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = 
         from seqlab.render.console import note
 
         note(_("note: {option} {path} exists; it will be replaced when the work is done")
-                                   .format(option=option, path=path), highlight=False)
+                                   .format(option=option, path=path))
     return path
 
 

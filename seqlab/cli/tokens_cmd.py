@@ -135,7 +135,7 @@ def register(app: typer.Typer) -> None:
         errors: str = errors_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
         from seqlab.pretrained.loading import load_tokenizer
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import json_line, say
         from seqlab.tokens.corpus import vocabulary_from_file
 
         check_lang(lang)
@@ -163,11 +163,11 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print(json_line(summary))
         else:
-            console().print(_("wrote {size:,} tokens ({tokenizer}, from {texts:,} texts, min_freq {min_freq}) to "
-                              "{path}").format(**summary), highlight=False)
-            console().print(_("{seen:,} distinct tokens seen: {low:,} cut by --min-freq {min_freq}, {big:,} by "
+            say(_("wrote {size:,} tokens ({tokenizer}, from {texts:,} texts, min_freq {min_freq}) to "
+                              "{path}").format(**summary))
+            say(_("{seen:,} distinct tokens seen: {low:,} cut by --min-freq {min_freq}, {big:,} by "
                               "--max-size").format(seen=vocab.meta["seen"], low=cut["min_freq"], min_freq=min_freq,
-                                                   big=cut["max_size"]), highlight=False)
+                                                   big=cut["max_size"]))
 
     tok_app = group(_("Train new subword tokenizers."))
     app.add_typer(tok_app, name="tokenizer")
@@ -187,7 +187,7 @@ def register(app: typer.Typer) -> None:
         lowercase: bool = typer.Option(False, "--lowercase", help=_("Lowercase before training and tokenizing.")),
         errors: str = errors_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, json_line, note
+        from seqlab.render.console import json_line, note, say
         from seqlab.tokens.training import KINDS, train_tokenizer
 
         check_lang(lang)
@@ -213,20 +213,20 @@ def register(app: typer.Typer) -> None:
                                          "unknown token. A larger --vocab-size keeps more (the alphabet is a quarter "
                                          "of it).").format(kept=result.characters - result.characters_left_out,
                                                            n=result.characters, out=result.characters_left_out,
-                                                           share=result.left_out_share), highlight=False)
+                                                           share=result.left_out_share))
         if not result.reproducible:
             note(_("note: tokenizers' {kind} trainer breaks ties in hash order "
                                          "(huggingface/tokenizers#1794): another run on the same text can differ in "
                                          "a few pieces near the vocabulary cut-off. Keep this folder; bpe is "
-                                         "reproducible.").format(kind=result.kind), highlight=False)
+                                         "reproducible.").format(kind=result.kind))
         if result.vocab_size < vocab_size:
             note(_("note: the corpus gave {size:,} tokens, fewer than the {asked:,} asked for "
                                          "(--vocab-size is an upper bound: nothing more was frequent enough to "
-                                         "add)").format(size=result.vocab_size, asked=vocab_size), highlight=False)
+                                         "add)").format(size=result.vocab_size, asked=vocab_size))
         if json_out:
             print(json_line(summary))
         else:
-            console().print(_("trained a {kind} tokenizer with {size:,} tokens on {lines:,} lines in {seconds:.1f} s "
+            say(_("trained a {kind} tokenizer with {size:,} tokens on {lines:,} lines in {seconds:.1f} s "
                               "→ {path}\nuse it: seqlab tokenize TEXT --model {path}").format(
                 kind=result.kind, size=result.vocab_size, lines=result.lines, seconds=result.seconds,
-                path=result.path), highlight=False)
+                path=result.path))

@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
         errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render import trace as render
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import console, json_line, say
         from seqlab.storage import atomic_write_text
         from seqlab.text.unicode import clean_surrogates
 
@@ -100,4 +100,4 @@ def register(app: typer.Typer) -> None:
         elif html_out is None:
             render.render_terminal(report, console(), precision, limit)
         else:
-            console().print(_("wrote {path}").format(path=html_out), highlight=False)
+            say(_("wrote {path}").format(path=html_out))

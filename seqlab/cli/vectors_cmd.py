@@ -134,7 +134,7 @@ def register(app: typer.Typer) -> None:
         model: str = encoder_opt(), pool: str = typer.Option("mean", "--pool", help=_("cls, mean or max.")),
         json_out: bool = json_opt("one"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import json_line, say
         from seqlab.render.vectors import similarity_line
         from seqlab.text.unicode import clean_surrogates
         from seqlab.vectors.similarity import similarity as run
@@ -150,7 +150,7 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print(json_line(rec.to_dict()))
         else:
-            console().print(similarity_line(rec), highlight=False, soft_wrap=True)
+            say(similarity_line(rec), soft_wrap=True)
 
     @app.command(help=_("Top-k semantic search; the corpus index is built once, saved, and reused."))
     def search(
@@ -172,17 +172,16 @@ def register(app: typer.Typer) -> None:
             note(ngettext(
                 "note: {n:,} line of {name} is not valid UTF-8; it was indexed with U+FFFD in place of the bad bytes",
                 "note: {n:,} lines of {name} are not valid UTF-8; they were indexed with U+FFFD in place of the bad "
-                "bytes", result.bad_lines).format(n=result.bad_lines, name=corpus.name), highlight=False)
+                "bytes", result.bad_lines).format(n=result.bad_lines, name=corpus.name))
         if len(result.hits) < k:  # said on stderr with --json too
             note(ngettext(
                 "note: {name} has {n:,} text line, fewer than -k {k}; it is shown",
                 "note: {name} has {n:,} text lines, fewer than -k {k}; all are shown", len(result.hits)).format(
-                name=corpus.name, n=len(result.hits), k=k), highlight=False)
+                name=corpus.name, n=len(result.hits), k=k))
         if result.empty_lines:
             note(ngettext("note: {n:,} blank line of {name} is never an answer",
                                                 "note: {n:,} blank lines of {name} are never an answer",
-                                                result.empty_lines).format(n=result.empty_lines, name=corpus.name),
-                                       highlight=False)
+                                                result.empty_lines).format(n=result.empty_lines, name=corpus.name))
         if json_out:
             print(json_line(result.to_dict()))
         else:
@@ -191,7 +190,7 @@ def register(app: typer.Typer) -> None:
 
 def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, batch_size, shard_size, engine,
                 workers, device, json_out, errors):
-    from seqlab.render.console import console, json_line
+    from seqlab.render.console import json_line, say
     from seqlab.render.progress import counting_bar
     from seqlab.render.vectors import corpus_summary
     from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus
@@ -210,5 +209,5 @@ def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, 
     if json_out:
         print(json_line(result.to_dict()))
     else:
-        console().print(corpus_summary(result), highlight=False)
+        say(corpus_summary(result))
 

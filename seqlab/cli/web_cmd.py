@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
         import uvicorn
         from rich.markup import escape
 
-        from seqlab.render.console import console
+        from seqlab.render.console import console, say
         from seqlab.web.app import create_app
         from seqlab.web.service import ServeConfig
 
@@ -49,8 +49,7 @@ def register(app: typer.Typer) -> None:
             console(stderr=True).print(_("[yellow]serving on {host}: other machines can reach this server[/]").format(
                 host=escape(host)))
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-        console().print(_("seqlab is running at http://{host}:{port}/ (Ctrl+C to stop)").format(host=shown, port=port),
-                        highlight=False, markup=False)
+        say(_("seqlab is running at http://{host}:{port}/ (Ctrl+C to stop)").format(host=shown, port=port))
         uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
 
 

@@ -218,7 +218,7 @@ def register(app: typer.Typer) -> None:
         embed_oov: bool = embed_oov_opt(),
         json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, json_line, note
+        from seqlab.render.console import json_line, note, say
         from seqlab.render.plots import LABEL_CHARS, SPREAD_MAX, labels_spread, write_scatter
         from seqlab.render.progress import counting_bar
         from seqlab.vectors.projection import METHODS, project_items
@@ -241,17 +241,15 @@ def register(app: typer.Typer) -> None:
                 refuse_unknown_pieces(labels, model)  # before the first build, which takes minutes
             proj = project_items(labels, _word_vectors(vectors, model), method, embed_oov=embed_oov or None)
             if proj.oov:
-                note(_("built from pieces: {words}").format(words=", ".join(proj.oov)),
-                                           highlight=False)
+                note(_("built from pieces: {words}").format(words=", ".join(proj.oov)))
         if len(labels) > SPREAD_MAX or file is not None:  # a few seconds of drawing (labels, fonts): said, not silent
-            note(_("drawing {n:,} points into {name} …").format(n=len(labels), name=out.name),
-                                       highlight=False)
+            note(_("drawing {n:,} points into {name} …").format(n=len(labels), name=out.name))
         path = write_scatter(proj, out, sentences)
         spread = labels_spread(len(proj.labels))
         if json_out:
             print(json_line({**proj.to_dict(), "path": str(path), "labels_spread": spread, "skipped_lines": skipped}))
         else:
-            console().print(_("wrote {path}").format(path=path), highlight=False)
+            say(_("wrote {path}").format(path=path))
             html = path.suffix.lower() == ".html"
             if not spread:
                 note((_(
@@ -259,13 +257,13 @@ def register(app: typer.Typer) -> None:
                     "point for its label).") if html else _(
                     "note: {n} points; labels are moved apart only up to {max} points, so some may overlap (an --out "
                     "FILE.html plot shows each label when a point is hovered).")).format(
-                    n=len(proj.labels), max=SPREAD_MAX), highlight=False)
+                    n=len(proj.labels), max=SPREAD_MAX))
             cut = sum(len(label) > LABEL_CHARS for label in proj.labels)
             if cut:
                 note(ngettext(
                     "note: {n:,} label is longer than {max} characters and is shown cut, with …",
                     "note: {n:,} labels are longer than {max} characters and are shown cut, with …", cut).format(
-                    n=cut, max=LABEL_CHARS), highlight=False)
+                    n=cut, max=LABEL_CHARS))
 
     wv_app = group(_("Train and evaluate Word2Vec/FastText word vectors (gensim)."))
     app.add_typer(wv_app, name="wordvec")
@@ -290,7 +288,7 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(1, "--seed", help=_("Seed of the training.")),
         json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, json_line, note
+        from seqlab.render.console import json_line, note, say
         from seqlab.render.progress import counting_bar
         from seqlab.vectors.wordvec_training import TEXT_FORMATS, train_word_vectors
 
@@ -315,13 +313,13 @@ def register(app: typer.Typer) -> None:
         if kind == "fasttext" and out.suffix.lower() in TEXT_FORMATS:
             note(_("note: {name} holds one vector per word (word2vec format): FastText's "
                                          "character n-grams are not kept, so unseen words have no vector; save as "
-                                         ".model to keep them").format(name=out.name), highlight=False)
+                                         ".model to keep them").format(name=out.name))
         if json_out:
             print(json_line(result.to_dict()))
         else:
             from seqlab.render.vectors import wordvec_summary
 
-            console().print(wordvec_summary(result), highlight=False)
+            say(wordvec_summary(result))
 
     @wv_app.command("eval", help=_("Analogy accuracy (top-1 and top-5) per section on a questions file in "
                                    "gensim's questions-words format."))

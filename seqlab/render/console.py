@@ -22,10 +22,16 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False)
 
 
+def say(message: str, stderr: bool = False, **options) -> None:
+    """A line for the user, printed as written: no markup, so a path or a text with brackets (``runs/[old]``,
+    ``[/]``, ``영화[1]``) stays whole and never breaks the printing; wrapped between words unless
+    ``soft_wrap=True``."""
+    console(stderr=stderr).print(message, **{"markup": False, "highlight": False, **options})
+
+
 def note(message: str, **options) -> None:
-    """A line for the user on stderr, printed as written: no markup, so a path or a word with brackets
-    (``runs/[old]``, ``영화[1]``) stays whole; wrapped between words unless ``soft_wrap=True``."""
-    console(stderr=True).print(message, **{"markup": False, "highlight": False, **options})
+    """:func:`say` on stderr: what the command did, skipped or assumed, beside its output."""
+    say(message, stderr=True, **options)
 
 
 def _standard(obj):

@@ -139,7 +139,7 @@ def _progress(unit: str, extra: list | None = None) -> Progress | LineProgress:
     """A live bar on a terminal, whole lines elsewhere."""
     if not interactive():
         return LineProgress(unit)
-    columns = [TextColumn("{task.description}"), BarColumn(), _Count(), TaskProgressColumn(),
+    columns = [TextColumn("{task.description}", markup=False), BarColumn(), _Count(), TaskProgressColumn(),
                _Rate(unit), *(extra or []), TimeRemainingColumn()]
     return _Progress(*columns, console=Console(stderr=True), transient=False)
 
@@ -188,7 +188,7 @@ def counting_bar(description: str, unit: str, enabled: bool = True) -> Iterator[
 def training_bar(name: str) -> Iterator[tuple[Callable[[dict], None], Callable[[str], None]]]:
     """``(on_step, on_phase)`` for a trainer: phase, step/total, loss (and accuracy when the task has one),
     throughput and time left."""
-    with _progress(_("steps"), [TextColumn("{task.fields[info]}")]) as progress:
+    with _progress(_("steps"), [TextColumn("{task.fields[info]}", markup=False)]) as progress:
         task = progress.add_task(name, total=None, info="")
 
         def on_phase(phase: str) -> None:

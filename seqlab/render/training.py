@@ -96,7 +96,7 @@ def prediction_line(r: dict) -> str:
 
 def forecast_terminal(summary: dict, console: Console, plot=None) -> None:
     console.print(_("[bold]{description}[/] · {n} values, one-step-ahead forecasts of the last {k} (from {start})")
-                  .format(description=summary["description"], n=summary["n"], k=summary["test_points"],
+                  .format(description=escape(summary["description"]), n=summary["n"], k=summary["test_points"],
                           start=summary["test_from"]))
     table = titled_table(_("forecast errors on the test part (every model fitted on the training part only)"),
                   title_justify="left")
@@ -124,7 +124,7 @@ def forecast_terminal(summary: dict, console: Console, plot=None) -> None:
     else:
         verdicts.append(_("ARIMA and ETS were not fitted (--no-baselines)"))
     console.print(" · ".join(verdicts) + (" · " + _("plot: {path}").format(path=plot) if plot else ""),
-                  highlight=False)
+                  highlight=False, markup=False)
 
 
 SPACING_COLUMNS = (("boundary_f1", N_("boundary F1"), "{:.4f}"), ("boundary_accuracy", N_("boundary accuracy"), "{:.2%}"),
@@ -167,7 +167,7 @@ def seq2seq_terminal(summary: dict, console: Console) -> None:
     for ex in summary["examples"][:3]:
         lines = [f"  {ex['source']}"] + [f"    {label}:{' ' * (pad - cell_len(label))} {ex[key]}"
                                           for key, label in labels.items()]
-        console.print("\n".join(lines), highlight=False)
+        console.print("\n".join(lines), highlight=False, markup=False)  # the user's texts, as written
 
 
 def training_curves_png(history: list[dict], path, title: str):

@@ -152,8 +152,8 @@ def neighbors_table(title: str, rows, score: str | None = None) -> Group:
 
 
 def search_table(result) -> Table:
-    table = titled_table(_("top {k} for {query!r} · {model}").format(k=len(result.hits), query=result.query,
-                                                                     model=result.model), title_justify="left")
+    table = titled_table(_("top {k} for {query} · {model}").format(k=len(result.hits), query=escape(repr(result.query)),
+                                                                   model=escape(result.model)), title_justify="left")
     for col, justify in (("#", "right"), (_("cosine"), "right"), (_("line"), "right"), (_("text"), "left")):
         table.add_column(col, justify=justify, overflow="fold")
     for h in result.hits:

@@ -227,3 +227,11 @@ def test_drawing_a_plot_of_a_file_is_said(tmp_path, cli):
     texts.write_text("영화가 좋다\n배우가 멋지다\n음악이 별로다\n", encoding="utf-8")
     code, _out, err = cli("plot", "--sentences", "-f", str(texts), "--out", str(tmp_path / "p.png"))
     assert code == 0 and "drawing 3 points into p.png" in err and (tmp_path / "p.png").exists()
+
+
+def test_texts_with_brackets_print_as_written(cli, tfidf_run):
+    """`predict RUN "[/]"` was reported as a bug in seqlab (rich read the text as markup), and "[b]좋다[/b]"
+    lost its brackets: what the user typed is printed as typed."""
+    code, out, err = cli("predict", str(tfidf_run), "[/]", "[b]좋다[/b]")
+    assert code == 0 and "bug" not in err
+    assert "[/]" in out and "[b]좋다[/b]" in out
