@@ -119,13 +119,14 @@ def register(app: typer.Typer) -> None:
             params, taken = resumed_options(ctx, out)
         else:
             params, taken = dict(ctx.params), []
+        existed = out.exists()
         try:
             _train(taken=taken, **params)
         except Exception:
             if not resume:  # refused, or failed before it saved anything: no folder that only blocks a rerun
                 from seqlab.cli.train_record import forget_lone_record
 
-                forget_lone_record(out)
+                forget_lone_record(out, created=not existed)
             raise
 
     @app.command(help=_("Accuracy, macro-F1 and the confusion matrix of a trained classifier on a labelled file; "
@@ -156,7 +157,7 @@ def register(app: typer.Typer) -> None:
         texts: list[str] = typer.Argument(None, help=_("Text(s); - reads stdin.")),
         file: Path = file_opt(), json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import json_line, say
         from seqlab.render.progress import counting_bar
         from seqlab.render.training import prediction_line
         from seqlab.text.unicode import has_visible
@@ -175,9 +176,8 @@ def register(app: typer.Typer) -> None:
             for r in results:
                 print(json_line(r))
             return
-        out = console()
         for r in results:
-            out.print(prediction_line(r), highlight=False, soft_wrap=True)  # one line per text, also in a pipe
+            say(prediction_line(r), soft_wrap=True)  # one line per text, also in a pipe
 
     data_app = group(_("Datasets."))
     app.add_typer(data_app, name="data")
@@ -193,7 +193,7 @@ def register(app: typer.Typer) -> None:
         max_chars: int = typer.Option(60, "--max-chars", help=_("Longest review kept, 2 to 10,000 characters.")),
         json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, json_line, note
+        from seqlab.render.console import json_line, note, say
         from seqlab.training.spacing import write_spacing_pairs
 
         check_lang(lang)
@@ -203,18 +203,17 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print(json_line(summary))
         else:
-            console().print(_("wrote {pairs:,} pairs from {texts:,} texts to {path}").format(**summary),
-                            highlight=False)
+            say(_("wrote {pairs:,} pairs from {texts:,} texts to {path}").format(**summary))
         skipped = summary["skipped"]
         if any(skipped.values()):  # said on stderr with --json too
             note(_("skipped: {empty:,} empty, {one_word:,} of one word (no space to restore), "
                                          "{too_long:,} longer than --max-chars {max}").format(
-                **skipped, max=summary["max_chars"]), highlight=False)
+                **skipped, max=summary["max_chars"]))
 
     @data_app.command("nsmc", help=_("Download the official NSMC files once (or say where to put them when "
                                      "offline)."))
     def data_nsmc(json_out: bool = json_opt("document"), lang: str = lang_opt()):
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import json_line, say
         from seqlab.training.nsmc import fetch_nsmc
 
         check_lang(lang)
@@ -223,7 +222,7 @@ def register(app: typer.Typer) -> None:
             print(json_line({k: str(v) for k, v in paths.items()}))
         else:
             for name, path in paths.items():
-                console().print(f"{name}: {path}", highlight=False)
+                say(f"{name}: {path}")
 
 
 EMBEDDINGS = ("word2vec", "random", "e5", "kiwi")  # --embedding keywords; anything else is a vectors file
@@ -255,12 +254,12 @@ def recurrent_inputs_checked(embedding: str | None, embed_dim: int | None, token
         check_vocab(Vocabulary.load(vocab), tokenizer or "kiwi")
 
 
-def _train(*, taken: list[str], data, model, out, task, series, fmt, text_col, label_col, val_fraction, seed, epochs,
+def _train(*, taken: list[str] | None, data, model, out, task, series, fmt, text_col, label_col, val_fraction, seed, epochs,
            batch_size, lr, hidden, layers, dropout, bidirectional, adversarial, patience, embedding, embed_dim,
            freeze_embedding, tokenizer, vocab, max_length, baselines, attention, head, precision, no_bucket, device,
            resume, checkpoint_every, json_out, lang) -> None:
     """The body of ``seqlab train``: checks every option up front, then trains (``taken``: the options a resume read
-    from the first run's record, said before it starts)."""
+    from the first run's record, said before it starts; None when the run folder has no record)."""
     params = {name: value for name, value in locals().items() if name != "taken"}
     from seqlab.cli.train_record import forget_lone_record, record_options
     from seqlab.render.console import console, json_line, note
@@ -299,8 +298,10 @@ def _train(*, taken: list[str], data, model, out, task, series, fmt, text_col, l
     check_output("--out", out, inputs=[data] if data is not None else [], directory=True, fresh=not resume)
     if task == "classify":
         if data is None:
-            raise UsageError(_("--task classify needs --data FILE"), _("e.g. --data ratings_train.txt (NSMC: "
-                                                                      "seqlab data nsmc fetches it)."))
+            raise UsageError(_("--task classify needs --data FILE"),
+                             _("{out} has no record of the first run's options (a run of an older seqlab): give "
+                               "them again, --data included.").format(out=out) if resume and taken is None else
+                             _("e.g. --data ratings_train.txt (NSMC: seqlab data nsmc fetches it)."))
         names = csv_list(model, "--model")
         if not names:
             raise UsageError(_("--model is empty"), _("e.g. --model lstm or --model tfidf,lstm,best"))
@@ -339,11 +340,19 @@ def _train(*, taken: list[str], data, model, out, task, series, fmt, text_col, l
         from seqlab.vectors.encoder import pick_device
 
         pick_device("cuda")  # no CUDA GPU here: say so now, not after the data is read (or never, for tfidf)
-    if taken:  # nothing silent: the resume's settings came from the first run's record
-        note(_("resuming with the first run's options: {options}").format(
-            options=" ".join(taken)), soft_wrap=True)  # not folded: a path stays whole for copying
-    if not resume:  # what a later --resume reads (every option, defaults included)
-        record_options(out, params)
+
+    def starting() -> None:
+        """Once every check has passed, just before the work: what a resume took is said (nothing silent), and a
+        fresh run records every option, defaults included, for a later --resume."""
+        if taken:
+            note(_("resuming with the first run's options: {options}").format(options=" ".join(taken)),
+                 soft_wrap=True)  # not folded: a path stays whole for copying
+        elif taken is None:
+            note(_("note: {out} has no record of the first run's options (a run of an older seqlab): the options "
+                   "given now are used, and they must be the first run's").format(out=out))
+        if not resume:
+            record_options(out, params)
+
     if task == "seq2seq":
         from seqlab.render.training import seq2seq_terminal
         from seqlab.training.seq2seq import seq2seq_config, train_seq2seq
@@ -355,6 +364,7 @@ def _train(*, taken: list[str], data, model, out, task, series, fmt, text_col, l
         one_of("--attention", attention, ("monotonic", "additive"))
         cfg = seq2seq_config(cell=model, attention=attention, seed=seed, device=device, epochs=epochs,
                              batch_size=batch_size, lr=lr, hidden=hidden, checkpoint_every=checkpoint_every)
+        starting()
         with training_bar("seq2seq") as (on_step, on_phase):
             summary = train_seq2seq(data, out, cfg, resume=resume, on_step=on_step, on_phase=on_phase)
         if json_out:
@@ -379,6 +389,7 @@ def _train(*, taken: list[str], data, model, out, task, series, fmt, text_col, l
     from seqlab.render.training import report_skipped_rows, report_truncated, summary_table, training_curves_png
     from seqlab.training.runs import TrainOptions, parse_models, train_models
 
+    starting()
     opts = TrainOptions(data=data, fmt=fmt, text_col=text_col, label_col=label_col, val_fraction=val_fraction or 0.1,
                         seed=seed, epochs=epochs, batch_size=batch_size, lr=lr, hidden=hidden, layers=layers,
                         dropout=dropout, bidirectional=bidirectional, patience=patience, embedding=embedding,

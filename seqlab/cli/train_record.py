@@ -22,11 +22,16 @@ from seqlab.storage import atomic_write_json
 
 RECORD = "command.json"
 FREE = ("out", "resume", "device", "checkpoint_every", "json_out", "lang")  # may differ in a resume
-PATHS = ("data", "vocab")  # kept absolute: a resume may run from another folder
+PATHS = ("data", "vocab")  # files: kept absolute, since a resume may run from another folder
+MAYBE_PATHS = ("embedding", "tokenizer")  # a name (word2vec, e5-small) or a file/folder: absolute when it exists
 
 
 def _stored(name: str, value):
-    return str(Path(value).absolute()) if name in PATHS and value is not None else value
+    """The value as recorded and compared: a path made absolute and resolved (``../train.tsv`` from ``cmp/``
+    is the same file as ``/a/train.tsv``)."""
+    if value is None or not (name in PATHS or (name in MAYBE_PATHS and Path(str(value)).exists())):
+        return value
+    return str(Path(value).resolve())
 
 
 def record_options(out: Path, params: dict) -> Path:
@@ -35,38 +40,51 @@ def record_options(out: Path, params: dict) -> Path:
     return atomic_write_json(Path(out) / RECORD, {"command": "train", "options": options})
 
 
-def forget_lone_record(out: Path) -> bool:
+def forget_lone_record(out: Path, created: bool = False) -> bool:
     """Remove ``out/command.json`` when it is all the folder holds: the record of a run that failed or was
-    stopped before it saved anything (a fresh run may then use the folder). Whether it removed it."""
+    stopped before it saved anything (a fresh run may then use the folder); with ``created`` (this command made
+    the folder), the empty folder too. Whether it removed the record."""
     out = Path(out)
     if out.is_dir() and [p.name for p in out.iterdir()] == [RECORD]:
         (out / RECORD).unlink()
+        if created:
+            out.rmdir()
         return True
     return False
 
 
+def _param(ctx, name: str):
+    return next((p for p in ctx.command.params if p.name == name), None)
+
+
 def _flag(ctx, name: str) -> str:
-    for param in ctx.command.params:
-        if param.name == name and param.opts:
-            return max(param.opts, key=len)  # --max-length, not -m
-    return name
+    param = _param(ctx, name)
+    return max(param.opts, key=len) if param is not None and param.opts else name  # --max-length, not -m
+
+
+def _as_typed(ctx, name: str, value) -> str:
+    """How the option is written on the command line: ``--hidden 8``, ``--unidirectional``, ``--freeze-embedding``."""
+    param = _param(ctx, name)
+    if isinstance(value, bool) and param is not None:
+        return (param.opts[0] if value else (param.secondary_opts or [f"no {param.opts[0]}"])[0])
+    return f"{_flag(ctx, name)} {value}"
 
 
 def _shown(value) -> str:
-    return "on" if value is True else "off" if value is False else str(value)
+    return _("the default") if value is None else str(value)
 
 
-def resumed_options(ctx, out: Path) -> tuple[dict, list[str]]:
+def resumed_options(ctx, out: Path) -> tuple[dict, list[str] | None]:
     """The options of a resume (``ctx``: the command's click context): what was given now, the rest from the
     first run's record.
 
     Returns the options and, for the note, each one taken from the record that differs from the default
-    (``--data /path/train.tsv``). Without a record, the options as given.
+    (``--data /path/train.tsv``); without a record (a run of an older seqlab), the options as given and None.
     """
     params = dict(ctx.params)
     path = Path(out) / RECORD
     if not path.is_file():
-        return params, []
+        return params, None
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))["options"]
         if not isinstance(saved, dict):
@@ -80,12 +98,12 @@ def resumed_options(ctx, out: Path) -> tuple[dict, list[str]]:
         if name in FREE or name not in params:
             continue
         source = ctx.get_parameter_source(name)  # typer's own copy of click's ParameterSource: compared by name
-        given = source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT")
+        given = source is not None and source.name == "COMMANDLINE"
         if not given:
             params[name] = Path(value) if name in PATHS and value is not None else value
-            default = next((p.default for p in ctx.command.params if p.name == name), None)
-            if value is not None and value != default:
-                taken.append(f"{_flag(ctx, name)} {_shown(value)}")
+            param = _param(ctx, name)
+            if value is not None and value != (param.default if param is not None else None):
+                taken.append(_as_typed(ctx, name, value))
         elif _stored(name, params[name]) != value:
             raise InputError(_("the run in {out} was made with {key} = {before}, and this resume asks for "
                                "{after}").format(out=out, key=_flag(ctx, name), before=_shown(value),

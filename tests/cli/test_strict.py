@@ -317,7 +317,7 @@ def test_version(cli):
                                   ["trace", "lstm", "오늘 날씨 좋다", "--hidden", "4"],
                                   ["order-demo", "--hidden", "4"]])
 def test_tables_fit_80_columns_without_cutting(args, cli, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "80")  # rich reads the width from COLUMNS when the output is not a terminal
+    monkeypatch.setenv("COLUMNS", "80")  # rich takes the console width from COLUMNS
     code, out, err = cli(*args)
     assert code == 0, err
     from rich.cells import cell_len

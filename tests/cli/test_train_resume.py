@@ -5,7 +5,7 @@ import json
 import pytest
 
 TINY = ["--embedding", "random", "--epochs", "1", "--hidden", "8", "--embed-dim", "16", "--max-length", "32",
-        "--adversarial", "0", "--checkpoint-every", "1"]
+        "--adversarial", "0", "--checkpoint-every", "1", "--unidirectional"]
 
 
 @pytest.fixture
@@ -39,6 +39,10 @@ def test_out_and_resume_alone_continue_with_the_first_runs_options(stopped_run, 
     assert code == 0 and again == first and "finished in the earlier run: kept" in said
     assert "resuming with the first run's options:" in said and "--model tfidf,lstm" in said
     assert "--hidden 8" in said and f"--data {run.parent / 'train.tsv'}" in said
+    assert "--unidirectional" in said and "False" not in said  # a flag as it is typed
+    # the same file named another way is the same --data
+    code, _out, err = cli("train", "--out", str(run), "--resume", "--data", "../../train.tsv", "--json")
+    assert code == 0, err
 
 
 def test_an_option_given_again_must_keep_its_value(stopped_run, cli):
@@ -48,6 +52,17 @@ def test_an_option_given_again_must_keep_its_value(stopped_run, cli):
     assert code == 1 and "--hidden = 8" in said and "asks for 16" in said
     code, _out, err = cli("train", "--out", str(run), "--resume", "--hidden", "8", "--device", "cpu", "--json")
     assert code == 0, err  # the same value, and --device may change
+    code, _out, err = cli("train", "--out", str(run), "--resume", "--batch-size", "128")
+    said = " ".join(err.split())
+    assert code == 1 and "--batch-size = the default" in said and "None" not in said
+
+
+def test_a_run_folder_without_a_record_says_so(stopped_run, cli):
+    """A run of an older seqlab has no command.json: its resume needs the options again, and is told so."""
+    run, _first = stopped_run
+    (run / "command.json").unlink()
+    code, _out, err = cli("train", "--out", str(run), "--resume")
+    assert code == 2 and "has no record of the first run's options" in " ".join(err.split())
 
 
 def test_an_unreadable_record_is_named(stopped_run, cli):
@@ -58,14 +73,24 @@ def test_an_unreadable_record_is_named(stopped_run, cli):
     assert code == 1 and "command.json" in said and "Traceback" not in err
 
 
-def test_a_run_that_saved_nothing_does_not_block_the_next(tmp_path, cli, nsmc_rows):
-    """The record is written before training; a run refused or failed before it saved anything takes it back,
-    and one killed then (the record alone in the folder) does not make a rerun "not empty"."""
+def test_a_run_that_saved_nothing_does_not_block_the_next(tmp_path, cli, nsmc_rows, monkeypatch):
+    """The record is written before training; a run that fails before it saved anything takes it back (and the
+    folder it made), and one killed then (the record alone in the folder) does not make a rerun "not empty"."""
+    from seqlab.training import runs
+
     data = tmp_path / "train.tsv"
-    code, _out, err = cli("train", "--data", str(tmp_path), "--model", "tfidf", "--out", str(tmp_path / "o"))
-    assert code == 1 and not (tmp_path / "o" / "command.json").exists()
     data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:100]) + "\n",
                     encoding="utf-8")
+    recorded = []
+
+    def fails(names, opts, out, progress=None):
+        recorded.append((out / "command.json").exists())
+        raise OSError("disk full")
+
+    with monkeypatch.context() as m:
+        m.setattr(runs, "train_models", fails)
+        code, _out, err = cli("train", "--data", str(data), "--model", "tfidf", "--out", str(tmp_path / "o"))
+    assert code == 1 and recorded == [True] and not (tmp_path / "o").exists()
     (tmp_path / "o").mkdir(exist_ok=True)
     (tmp_path / "o" / "command.json").write_text('{"command": "train", "options": {}}', encoding="utf-8")
     code, _out, err = cli("train", "--data", str(data), "--model", "tfidf", "--out", str(tmp_path / "o"))
