@@ -293,7 +293,7 @@ def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = 
         from seqlab.render.console import note
 
         note(_("note: {option} {path} exists; it will be replaced when the work is done")
-                                   .format(option=option, path=path))
+             .format(option=option, path=path))
     return path
 
 

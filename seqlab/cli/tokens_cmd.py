@@ -164,10 +164,10 @@ def register(app: typer.Typer) -> None:
             print(json_line(summary))
         else:
             say(_("wrote {size:,} tokens ({tokenizer}, from {texts:,} texts, min_freq {min_freq}) to "
-                              "{path}").format(**summary))
+                  "{path}").format(**summary))
             say(_("{seen:,} distinct tokens seen: {low:,} cut by --min-freq {min_freq}, {big:,} by "
-                              "--max-size").format(seen=vocab.meta["seen"], low=cut["min_freq"], min_freq=min_freq,
-                                                   big=cut["max_size"]))
+                  "--max-size").format(seen=vocab.meta["seen"], low=cut["min_freq"], min_freq=min_freq,
+                                       big=cut["max_size"]))
 
     tok_app = group(_("Train new subword tokenizers."))
     app.add_typer(tok_app, name="tokenizer")
@@ -209,24 +209,24 @@ def register(app: typer.Typer) -> None:
                                 "left_out_share": round(result.left_out_share, 6)}}
         if result.characters_left_out:
             note(_("note: the alphabet keeps the {kept:,} most frequent of the corpus's {n:,} "
-                                         "characters; the other {out:,} ({share:.2%} of all characters) become the "
-                                         "unknown token. A larger --vocab-size keeps more (the alphabet is a quarter "
-                                         "of it).").format(kept=result.characters - result.characters_left_out,
-                                                           n=result.characters, out=result.characters_left_out,
-                                                           share=result.left_out_share))
+                   "characters; the other {out:,} ({share:.2%} of all characters) become the "
+                   "unknown token. A larger --vocab-size keeps more (the alphabet is a quarter "
+                   "of it).").format(kept=result.characters - result.characters_left_out,
+                                     n=result.characters, out=result.characters_left_out,
+                                     share=result.left_out_share))
         if not result.reproducible:
             note(_("note: tokenizers' {kind} trainer breaks ties in hash order "
-                                         "(huggingface/tokenizers#1794): another run on the same text can differ in "
-                                         "a few pieces near the vocabulary cut-off. Keep this folder; bpe is "
-                                         "reproducible.").format(kind=result.kind))
+                   "(huggingface/tokenizers#1794): another run on the same text can differ in "
+                   "a few pieces near the vocabulary cut-off. Keep this folder; bpe is "
+                   "reproducible.").format(kind=result.kind))
         if result.vocab_size < vocab_size:
             note(_("note: the corpus gave {size:,} tokens, fewer than the {asked:,} asked for "
-                                         "(--vocab-size is an upper bound: nothing more was frequent enough to "
-                                         "add)").format(size=result.vocab_size, asked=vocab_size))
+                   "(--vocab-size is an upper bound: nothing more was frequent enough to "
+                   "add)").format(size=result.vocab_size, asked=vocab_size))
         if json_out:
             print(json_line(summary))
         else:
             say(_("trained a {kind} tokenizer with {size:,} tokens on {lines:,} lines in {seconds:.1f} s "
-                              "→ {path}\nuse it: seqlab tokenize TEXT --model {path}").format(
+                  "→ {path}\nuse it: seqlab tokenize TEXT --model {path}").format(
                 kind=result.kind, size=result.vocab_size, lines=result.lines, seconds=result.seconds,
                 path=result.path))

@@ -207,7 +207,7 @@ def register(app: typer.Typer) -> None:
         skipped = summary["skipped"]
         if any(skipped.values()):  # said on stderr with --json too
             note(_("skipped: {empty:,} empty, {one_word:,} of one word (no space to restore), "
-                                         "{too_long:,} longer than --max-chars {max}").format(
+                   "{too_long:,} longer than --max-chars {max}").format(
                 **skipped, max=summary["max_chars"]))
 
     @data_app.command("nsmc", help=_("Download the official NSMC files once (or say where to put them when "
@@ -293,7 +293,7 @@ def _train(*, taken: list[str] | None, data, model, out, task, series, fmt, text
                              _("Start without --resume, or give the --out folder of an earlier run."))
     if not resume and forget_lone_record(out):  # an earlier run's options, and nothing it saved
         note(_("note: {out} held only the options of a run that saved nothing; this run "
-                                     "starts afresh").format(out=out))
+               "starts afresh").format(out=out))
     # a finished run (or anything else) in --out is never replaced silently; --resume continues it
     check_output("--out", out, inputs=[data] if data is not None else [], directory=True, fresh=not resume)
     if task == "classify":

@@ -180,8 +180,8 @@ def register(app: typer.Typer) -> None:
                 name=corpus.name, n=len(result.hits), k=k))
         if result.empty_lines:
             note(ngettext("note: {n:,} blank line of {name} is never an answer",
-                                                "note: {n:,} blank lines of {name} are never an answer",
-                                                result.empty_lines).format(n=result.empty_lines, name=corpus.name))
+                          "note: {n:,} blank lines of {name} are never an answer",
+                          result.empty_lines).format(n=result.empty_lines, name=corpus.name))
         if json_out:
             print(json_line(result.to_dict()))
         else:

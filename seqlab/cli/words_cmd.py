@@ -75,7 +75,7 @@ def _fewer_than_asked(result) -> None:
 
     if len(result.results) < result.k:
         note(_("only {n:,} results: the vocabulary has no more other words (-k {k:,} asked "
-                                     "for more)").format(n=len(result.results), k=result.k))
+               "for more)").format(n=len(result.results), k=result.k))
 
 
 def _word_vectors(vectors, model):
@@ -312,8 +312,8 @@ def register(app: typer.Typer) -> None:
                                         text_col=text_col, errors=errors, progress=report)
         if kind == "fasttext" and out.suffix.lower() in TEXT_FORMATS:
             note(_("note: {name} holds one vector per word (word2vec format): FastText's "
-                                         "character n-grams are not kept, so unseen words have no vector; save as "
-                                         ".model to keep them").format(name=out.name))
+                   "character n-grams are not kept, so unseen words have no vector; save as "
+                   ".model to keep them").format(name=out.name))
         if json_out:
             print(json_line(result.to_dict()))
         else:
