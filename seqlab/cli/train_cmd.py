@@ -1,4 +1,7 @@
-"""Stage 6 commands: train, evaluate, predict, data spacing-pairs, data nsmc."""
+"""Stage 6 commands: train, evaluate, predict, data spacing-pairs, data nsmc.
+
+``seqlab train``'s options are checked and run in :mod:`seqlab.cli.train_run`; this module declares them.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ import typer
 from seqlab.cli.options import (
     check_lang,
     check_output,
-    csv_list,
     errors_opt,
     file_opt,
     gather_texts,
@@ -18,16 +20,9 @@ from seqlab.cli.options import (
     json_opt,
     lang_opt,
     one_of,
-    unused,
 )
-from seqlab.errors import UsageError
+from seqlab.cli.train_run import FORMATS
 from seqlab.i18n import _
-
-TASKS = ("classify", "seq2seq", "forecast")
-LINEAR = ("tfidf", "nbsvm", "e5-head")  # classifiers with settings of their own: no epochs, layers or tokenizer
-
-
-FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 
 
 def register(app: typer.Typer) -> None:
@@ -112,6 +107,8 @@ def register(app: typer.Typer) -> None:
                                                                                 "100).")),
         json_out: bool = json_opt("per-model"), lang: str = lang_opt(),
     ):
+        from seqlab.cli.train_run import TrainArgs, run
+
         check_lang(lang)
         if resume:  # options left out are the first run's (command.json); one given again must match
             from seqlab.cli.train_record import resumed_options
@@ -121,7 +118,7 @@ def register(app: typer.Typer) -> None:
             params, taken = dict(ctx.params), []
         existed = out.exists()
         try:
-            _train(taken=taken, **params)
+            run(TrainArgs(**params), taken)
         except Exception:
             if not resume:  # refused, or failed before it saved anything: no folder that only blocks a rerun
                 from seqlab.cli.train_record import forget_lone_record
@@ -225,189 +222,3 @@ def register(app: typer.Typer) -> None:
             for name, path in paths.items():
                 say(f"{name}: {path}")
 
-
-EMBEDDINGS = ("word2vec", "random", "e5", "kiwi")  # --embedding keywords; anything else is a vectors file
-FIXED_WIDTHS = {"e5": 384, "kiwi": 256}  # embeddings whose width is the source's own
-
-
-def recurrent_inputs_checked(embedding: str | None, embed_dim: int | None, tokenizer: str | None,
-                             vocab: Path | None) -> None:
-    """--embedding, --embed-dim, --tokenizer and --vocab of lstm/gru/rnn, checked before any work (usage errors)."""
-    if embedding is not None and embedding not in EMBEDDINGS and not Path(embedding).is_file():
-        raise UsageError(_("--embedding {value!r} is neither {keywords} nor a vectors file").format(
-            value=embedding, keywords=", ".join(EMBEDDINGS)),
-            _("Use one of them, or the path of a word2vec/FastText file (seqlab wordvec train makes one)."))
-    width = FIXED_WIDTHS.get(embedding or "")
-    if width and embed_dim is not None and embed_dim != width:
-        raise UsageError(_("--embedding {init} gives {dim}-dimensional vectors, but --embed-dim is {given}").format(
-            init=embedding, dim=width, given=embed_dim), _("Leave --embed-dim out, or use --embed-dim {dim}.").format(
-            dim=width))
-    if tokenizer is not None:
-        from seqlab.pretrained.loading import load_tokenizer
-
-        load_tokenizer(tokenizer, vocab=False)  # an unknown name or an unreachable model now, not after the data is read
-    if vocab is not None:
-        from seqlab.ids.vocab import Vocabulary
-        from seqlab.training.prepare import check_vocab
-
-        # before the data is read: a file that is no vocabulary is an input error (1), as in tokenize; one built for
-        # another tokenizer does not fit the options (2), as in tokenize -m
-        check_vocab(Vocabulary.load(vocab), tokenizer or "kiwi")
-
-
-def _train(*, taken: list[str] | None, data, model, out, task, series, fmt, text_col, label_col, val_fraction, seed, epochs,
-           batch_size, lr, hidden, layers, dropout, bidirectional, adversarial, patience, embedding, embed_dim,
-           freeze_embedding, tokenizer, vocab, max_length, baselines, attention, head, precision, no_bucket, device,
-           resume, checkpoint_every, json_out, lang) -> None:
-    """The body of ``seqlab train``: checks every option up front, then trains (``taken``: the options a resume read
-    from the first run's record, said before it starts; None when the run folder has no record)."""
-    params = {name: value for name, value in locals().items() if name != "taken"}
-    from seqlab.cli.train_record import forget_lone_record, record_options
-    from seqlab.render.console import console, json_line, note
-    from seqlab.render.progress import training_bar
-    from seqlab.training.runs import TRAINERS
-
-    one_of("--task", task, TASKS)
-    one_of("--format", fmt, FORMATS)
-    one_of("--head", head, ("logreg", "mlp"))
-    one_of("--precision", precision, ("fp32", "bf16"))
-    one_of("--device", device, ("auto", "cpu", "cuda"))
-    in_range("--val-fraction", val_fraction, 0.01, 0.5)
-    in_range("--epochs", epochs, 1, 100)
-    in_range("--batch-size", batch_size, 1, 4096)
-    in_range("--lr", lr, 1e-8, 1.0)
-    in_range("--hidden", hidden, 1, 2048)
-    in_range("--layers", layers, 1, 8)
-    in_range("--dropout", dropout, 0.0, 0.9)
-    in_range("--adversarial", adversarial, 0.0, 10.0)
-    in_range("--patience", patience, 1)
-    in_range("--embed-dim", embed_dim, 2, 2048)
-    in_range("--max-length", max_length, 1, 4096)
-    in_range("--checkpoint-every", checkpoint_every, 1)
-    in_range("--seed", seed, 0, 2**32 - 1)
-    if resume:  # the run's own checkpoint, an ensemble member's, or one model's of a comparison (or a finished one)
-        from seqlab.training.checkpoint import anything_resumable
-        from seqlab.training.runs import finished_summary
-
-        if not anything_resumable(out) and not any(finished_summary(d) for d in out.glob("*") if d.is_dir()):
-            raise UsageError(_("--resume: {out} holds no checkpoint to continue from").format(out=out),
-                             _("Start without --resume, or give the --out folder of an earlier run."))
-    if not resume and forget_lone_record(out):  # an earlier run's options, and nothing it saved
-        note(_("note: {out} held only the options of a run that saved nothing; this run "
-               "starts afresh").format(out=out))
-    # a finished run (or anything else) in --out is never replaced silently; --resume continues it
-    check_output("--out", out, inputs=[data] if data is not None else [], directory=True, fresh=not resume)
-    if task == "classify":
-        if data is None:
-            raise UsageError(_("--task classify needs --data FILE"),
-                             _("{out} has no record of the first run's options (a run of an older seqlab): give "
-                               "them again, --data included.").format(out=out) if resume and taken is None else
-                             _("e.g. --data ratings_train.txt (NSMC: seqlab data nsmc fetches it)."))
-        names = csv_list(model, "--model")
-        if not names:
-            raise UsageError(_("--model is empty"), _("e.g. --model lstm or --model tfidf,lstm,best"))
-        for name in names:
-            one_of("--model", name, TRAINERS)
-    # options that the chosen task or models would not use are refused, not ignored
-    network = {"--epochs": epochs, "--batch-size": batch_size, "--lr": lr, "--hidden": hidden}
-    recurrent = {"--layers": layers, "--dropout": dropout, "--bidirectional": bidirectional,
-                 "--adversarial": adversarial,
-                 "--patience": patience, "--embedding": embedding, "--embed-dim": embed_dim,
-                 "--freeze-embedding": freeze_embedding or None, "--tokenizer": tokenizer, "--vocab": vocab,
-                 "--no-bucket": no_bucket or None}
-    data_options = {"--val-fraction": val_fraction, "--format": fmt, "--text-col": text_col,
-                    "--label-col": label_col, "--max-length": max_length}
-    if task == "classify" and any(n not in LINEAR for n in names):
-        recurrent_inputs_checked(embedding, embed_dim, tokenizer, vocab)  # before minutes of tokenizing
-    if task == "classify" and all(n in LINEAR for n in names):
-        unused(recurrent | network | {"--max-length": max_length, "--checkpoint-every": checkpoint_every},
-               _("{models} (their settings are their own)").format(models=", ".join(names)))
-    if task == "classify" and "e5-head" not in names:
-        unused({"--head": head, "--precision": precision}, _("{models} (they are for e5-head)").format(
-            models=", ".join(names)))
-    if task != "classify":
-        unused(recurrent | data_options | {"--head": head, "--precision": precision}, "--task " + task)
-    if task != "forecast":
-        unused({"--series": series, "--baselines/--no-baselines": baselines}, "--task " + task)
-    if task != "seq2seq":
-        unused({"--attention": attention}, "--task " + task)
-    if task == "forecast":
-        unused({"--batch-size": batch_size, "--data": data, "--checkpoint-every": checkpoint_every},
-               "--task forecast")
-        if model != "lstm":
-            raise UsageError(_("--task forecast trains an LSTM forecaster; --model {model} does not apply")
-                             .format(model=model), _("Leave out --model (or give --model lstm)."))
-    if device == "cuda":
-        from seqlab.vectors.encoder import pick_device
-
-        pick_device("cuda")  # no CUDA GPU here: say so now, not after the data is read (or never, for tfidf)
-
-    def starting() -> None:
-        """Once every check has passed, just before the work: what a resume took is said (nothing silent), and a
-        fresh run records every option, defaults included, for a later --resume."""
-        if taken:
-            note(_("resuming with the first run's options: {options}").format(options=" ".join(taken)),
-                 soft_wrap=True)  # not folded: a path stays whole for copying
-        elif taken is None:
-            note(_("note: {out} has no record of the first run's options (a run of an older seqlab): the options "
-                   "given now are used, and they must be the first run's").format(out=out))
-        if not resume:
-            record_options(out, params)
-
-    if task == "seq2seq":
-        from seqlab.render.training import seq2seq_terminal
-        from seqlab.training.seq2seq import seq2seq_config, train_seq2seq
-
-        if data is None:
-            raise UsageError(_("--task seq2seq needs --data PAIRS.tsv (source<TAB>target per line)"),
-                             _("Make one with: seqlab data spacing-pairs FILE --out pairs.tsv"))
-        one_of("--model", model, ("lstm", "gru"))
-        one_of("--attention", attention, ("monotonic", "additive"))
-        cfg = seq2seq_config(cell=model, attention=attention, seed=seed, device=device, epochs=epochs,
-                             batch_size=batch_size, lr=lr, hidden=hidden, checkpoint_every=checkpoint_every)
-        starting()
-        with training_bar("seq2seq") as (on_step, on_phase):
-            summary = train_seq2seq(data, out, cfg, resume=resume, on_step=on_step, on_phase=on_phase)
-        if json_out:
-            print(json_line({k: v for k, v in summary.items() if k != "history"}))
-        else:
-            seq2seq_terminal(summary, console())
-        return
-    if task == "forecast":
-        from seqlab.render.progress import counting_bar
-        from seqlab.render.training import forecast_png, forecast_terminal
-        from seqlab.training.forecast import forecast_config, train_forecast
-
-        cfg = forecast_config(seed=seed, epochs=epochs, hidden=hidden, lr=lr, baselines=baselines)
-        with counting_bar(_("auto-ARIMA: order search by AIC"), _("models")) as report:
-            summary = train_forecast(series or "sunspots", out, cfg, progress=report)
-        plot = forecast_png(summary, out / "forecast.png")
-        if json_out:
-            print(json_line({**{k: v for k, v in summary.items() if k != "curves"}, "plot": str(plot)}))
-        else:
-            forecast_terminal(summary, console(), plot)
-        return
-    from seqlab.render.training import report_skipped_rows, report_truncated, summary_table, training_curves_png
-    from seqlab.training.runs import TrainOptions, parse_models, train_models
-
-    starting()
-    opts = TrainOptions(data=data, fmt=fmt, text_col=text_col, label_col=label_col, val_fraction=val_fraction or 0.1,
-                        seed=seed, epochs=epochs, batch_size=batch_size, lr=lr, hidden=hidden, layers=layers,
-                        dropout=dropout, bidirectional=bidirectional, patience=patience, embedding=embedding,
-                        adversarial=adversarial,
-                        embed_dim=embed_dim, freeze_embedding=freeze_embedding, tokenizer=tokenizer or "kiwi",
-                        vocab=vocab,
-                        max_length=max_length or 128, head=head or "logreg", precision=precision or "fp32",
-                        bucket=not no_bucket, device=device, resume=resume, checkpoint_every=checkpoint_every or 100)
-    runs = train_models(parse_models(model), opts, out, progress=training_bar)
-    for run in runs:
-        training_curves_png(run.history, run.out / "curves.png", f"{run.name} · {Path(str(data)).name}")
-    for run in runs:  # said on stderr with --json too; --model best: its members that read max_length tokens
-        for name, summary in [(run.name, run.summary), *run.summary.get("members", {}).items()]:
-            report_truncated(summary.get("truncated"), console(stderr=True), name)
-    if json_out:
-        for run in runs:
-            print(json_line(run.to_dict()))
-    elif runs:
-        report_skipped_rows(runs[0].data.get("bad_rows", {}), console(stderr=True))
-        console().print(summary_table(runs))

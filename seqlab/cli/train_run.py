@@ -1,0 +1,289 @@
+"""The body of ``seqlab train``: its options as one record, every one checked before any work, then the task's run.
+
+:class:`TrainArgs` holds the options as given (None: the model's own default). :func:`run` checks them all
+(ranges, then whether they fit the task and models: an option the run would not use is refused, not ignored),
+then trains one of the three tasks: classify (one model, or several ending in one comparison table), seq2seq
+(spacing restoration) or forecast.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from seqlab.cli.options import check_output, csv_list, in_range, one_of, unused
+from seqlab.errors import UsageError
+from seqlab.i18n import _
+
+TASKS = ("classify", "seq2seq", "forecast")
+LINEAR = ("tfidf", "nbsvm", "e5-head")  # classifiers with settings of their own: no epochs, layers or tokenizer
+FORMATS = ("nsmc", "tsv", "csv", "jsonl")
+EMBEDDINGS = ("word2vec", "random", "e5", "kiwi")  # --embedding keywords; anything else is a vectors file
+FIXED_WIDTHS = {"e5": 384, "kiwi": 256}  # embeddings whose width is the source's own
+
+
+@dataclass(frozen=True)
+class TrainArgs:
+    """The options of ``seqlab train``, named as the command's parameters (``command.json`` records them).
+
+    None means "not given": the model's own default, which the trainers fill in (``seqlab train --help``).
+    """
+
+    data: Path | None  # training data (a pairs TSV for seq2seq; none for forecast)
+    model: str  # comma-separated classifiers, or the seq2seq cell (lstm, gru)
+    out: Path  # the run directory
+    task: str  # classify, seq2seq or forecast
+    series: str | None  # forecast: a statsmodels series name or a CSV
+    fmt: str | None  # --format: nsmc, tsv, csv, jsonl
+    text_col: str | None
+    label_col: str | None
+    val_fraction: float | None
+    seed: int
+    epochs: int | None
+    batch_size: int | None
+    lr: float | None
+    hidden: int | None
+    layers: int | None
+    dropout: float | None
+    bidirectional: bool | None
+    adversarial: float | None  # ε of adversarial training on the embeddings; 0 turns it off
+    patience: int | None
+    embedding: str | None  # word2vec, random, e5, kiwi or a vectors file
+    embed_dim: int | None
+    freeze_embedding: bool
+    tokenizer: str | None
+    vocab: Path | None
+    max_length: int | None
+    baselines: bool | None  # forecast: also fit auto-ARIMA and auto-ETS
+    attention: str | None  # seq2seq: monotonic or additive
+    head: str | None  # e5-head: logreg or mlp
+    precision: str | None  # e5-head features: fp32 or bf16
+    no_bucket: bool
+    device: str  # auto, cpu or cuda
+    resume: bool
+    checkpoint_every: int | None
+    json_out: bool
+    lang: str | None
+
+    def options(self) -> dict:
+        """The options by parameter name (what ``command.json`` records)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+def check_ranges(a: TrainArgs) -> None:
+    """Every choice and number in its range (usage errors, exit code 2), the same way as in every command."""
+    one_of("--task", a.task, TASKS)
+    one_of("--format", a.fmt, FORMATS)
+    one_of("--head", a.head, ("logreg", "mlp"))
+    one_of("--precision", a.precision, ("fp32", "bf16"))
+    one_of("--device", a.device, ("auto", "cpu", "cuda"))
+    in_range("--val-fraction", a.val_fraction, 0.01, 0.5)
+    in_range("--epochs", a.epochs, 1, 100)
+    in_range("--batch-size", a.batch_size, 1, 4096)
+    in_range("--lr", a.lr, 1e-8, 1.0)
+    in_range("--hidden", a.hidden, 1, 2048)
+    in_range("--layers", a.layers, 1, 8)
+    in_range("--dropout", a.dropout, 0.0, 0.9)
+    in_range("--adversarial", a.adversarial, 0.0, 10.0)
+    in_range("--patience", a.patience, 1)
+    in_range("--embed-dim", a.embed_dim, 2, 2048)
+    in_range("--max-length", a.max_length, 1, 4096)
+    in_range("--checkpoint-every", a.checkpoint_every, 1)
+    in_range("--seed", a.seed, 0, 2**32 - 1)
+
+
+def check_out(a: TrainArgs) -> None:
+    """--out: a checkpoint to continue (--resume), or a folder that no finished run or other file occupies."""
+    from seqlab.cli.train_record import forget_lone_record
+    from seqlab.render.console import note
+
+    if a.resume:  # the run's own checkpoint, an ensemble member's, or one model's of a comparison (or a finished one)
+        from seqlab.training.checkpoint import anything_resumable
+        from seqlab.training.runs import finished_summary
+
+        if not anything_resumable(a.out) and not any(finished_summary(d) for d in a.out.glob("*") if d.is_dir()):
+            raise UsageError(_("--resume: {out} holds no checkpoint to continue from").format(out=a.out),
+                             _("Start without --resume, or give the --out folder of an earlier run."))
+    if not a.resume and forget_lone_record(a.out):  # an earlier run's options, and nothing it saved
+        note(_("note: {out} held only the options of a run that saved nothing; this run "
+               "starts afresh").format(out=a.out))
+    # a finished run (or anything else) in --out is never replaced silently; --resume continues it
+    check_output("--out", a.out, inputs=[a.data] if a.data is not None else [], directory=True, fresh=not a.resume)
+
+
+def classifier_names(a: TrainArgs, older_run: bool) -> list[str]:
+    """The --model list of a classify run, each one a known trainer (``older_run``: a resume without a record)."""
+    from seqlab.training.runs import TRAINERS
+
+    if a.data is None:
+        raise UsageError(_("--task classify needs --data FILE"),
+                         _("{out} has no record of the first run's options (a run of an older seqlab): give "
+                           "them again, --data included.").format(out=a.out) if older_run else
+                         _("e.g. --data ratings_train.txt (NSMC: seqlab data nsmc fetches it)."))
+    names = csv_list(a.model, "--model")
+    if not names:
+        raise UsageError(_("--model is empty"), _("e.g. --model lstm or --model tfidf,lstm,best"))
+    for name in names:
+        one_of("--model", name, TRAINERS)
+    return names
+
+
+def check_unused(a: TrainArgs, names: list[str]) -> None:
+    """Options that the chosen task or models would not use are refused, not ignored."""
+    network = {"--epochs": a.epochs, "--batch-size": a.batch_size, "--lr": a.lr, "--hidden": a.hidden}
+    recurrent = {"--layers": a.layers, "--dropout": a.dropout, "--bidirectional": a.bidirectional,
+                 "--adversarial": a.adversarial, "--patience": a.patience, "--embedding": a.embedding,
+                 "--embed-dim": a.embed_dim, "--freeze-embedding": a.freeze_embedding or None,
+                 "--tokenizer": a.tokenizer, "--vocab": a.vocab, "--no-bucket": a.no_bucket or None}
+    data_options = {"--val-fraction": a.val_fraction, "--format": a.fmt, "--text-col": a.text_col,
+                    "--label-col": a.label_col, "--max-length": a.max_length}
+    e5_head = {"--head": a.head, "--precision": a.precision}
+    if a.task == "classify" and all(n in LINEAR for n in names):
+        unused(recurrent | network | {"--max-length": a.max_length, "--checkpoint-every": a.checkpoint_every},
+               _("{models} (their settings are their own)").format(models=", ".join(names)))
+    if a.task == "classify" and "e5-head" not in names:
+        unused(e5_head, _("{models} (they are for e5-head)").format(models=", ".join(names)))
+    if a.task != "classify":
+        unused(recurrent | data_options | e5_head, "--task " + a.task)
+    if a.task != "forecast":
+        unused({"--series": a.series, "--baselines/--no-baselines": a.baselines}, "--task " + a.task)
+    if a.task != "seq2seq":
+        unused({"--attention": a.attention}, "--task " + a.task)
+    if a.task == "forecast":
+        unused({"--batch-size": a.batch_size, "--data": a.data, "--checkpoint-every": a.checkpoint_every},
+               "--task forecast")
+        if a.model != "lstm":
+            raise UsageError(_("--task forecast trains an LSTM forecaster; --model {model} does not apply")
+                             .format(model=a.model), _("Leave out --model (or give --model lstm)."))
+
+
+def recurrent_inputs_checked(embedding: str | None, embed_dim: int | None, tokenizer: str | None,
+                             vocab: Path | None) -> None:
+    """--embedding, --embed-dim, --tokenizer and --vocab of lstm/gru/rnn, checked before any work (usage errors)."""
+    if embedding is not None and embedding not in EMBEDDINGS and not Path(embedding).is_file():
+        raise UsageError(_("--embedding {value!r} is neither {keywords} nor a vectors file").format(
+            value=embedding, keywords=", ".join(EMBEDDINGS)),
+            _("Use one of them, or the path of a word2vec/FastText file (seqlab wordvec train makes one)."))
+    width = FIXED_WIDTHS.get(embedding or "")
+    if width and embed_dim is not None and embed_dim != width:
+        raise UsageError(_("--embedding {init} gives {dim}-dimensional vectors, but --embed-dim is {given}").format(
+            init=embedding, dim=width, given=embed_dim), _("Leave --embed-dim out, or use --embed-dim {dim}.").format(
+            dim=width))
+    if tokenizer is not None:
+        from seqlab.pretrained.loading import load_tokenizer
+
+        load_tokenizer(tokenizer, vocab=False)  # an unknown name or an unreachable model now, not after the data is read
+    if vocab is not None:
+        from seqlab.ids.vocab import Vocabulary
+        from seqlab.training.prepare import check_vocab
+
+        # before the data is read: a file that is no vocabulary is an input error (1), as in tokenize; one built for
+        # another tokenizer does not fit the options (2), as in tokenize -m
+        check_vocab(Vocabulary.load(vocab), tokenizer or "kiwi")
+
+
+def starting(a: TrainArgs, taken: list[str] | None) -> None:
+    """Once every check has passed, just before the work: what a resume took is said (nothing silent), and a
+    fresh run records every option, defaults included, for a later --resume."""
+    from seqlab.cli.train_record import record_options
+    from seqlab.render.console import note
+
+    if taken:
+        note(_("resuming with the first run's options: {options}").format(options=" ".join(taken)),
+             soft_wrap=True)  # not folded: a path stays whole for copying
+    elif taken is None:
+        note(_("note: {out} has no record of the first run's options (a run of an older seqlab): the options "
+               "given now are used, and they must be the first run's").format(out=a.out))
+    if not a.resume:
+        record_options(a.out, a.options())
+
+
+def run(a: TrainArgs, taken: list[str] | None) -> None:
+    """``seqlab train``: every option checked up front, then the task (``taken``: the options a resume read from
+    the first run's record, said before it starts; None when the run folder has no record)."""
+    check_ranges(a)
+    check_out(a)
+    names = classifier_names(a, older_run=a.resume and taken is None) if a.task == "classify" else []
+    if a.task == "classify" and any(n not in LINEAR for n in names):
+        recurrent_inputs_checked(a.embedding, a.embed_dim, a.tokenizer, a.vocab)  # before minutes of tokenizing
+    check_unused(a, names)
+    if a.device == "cuda":
+        from seqlab.vectors.encoder import pick_device
+
+        pick_device("cuda")  # no CUDA GPU here: say so now, not after the data is read (or never, for tfidf)
+    if a.task == "seq2seq":
+        train_seq2seq(a, taken)
+    elif a.task == "forecast":
+        train_forecast(a)
+    else:
+        train_classifiers(a, names, taken)
+
+
+def train_seq2seq(a: TrainArgs, taken: list[str] | None) -> None:
+    from seqlab.render.console import console, json_line
+    from seqlab.render.progress import training_bar
+    from seqlab.render.training import seq2seq_terminal
+    from seqlab.training.seq2seq import seq2seq_config, train_seq2seq
+
+    if a.data is None:
+        raise UsageError(_("--task seq2seq needs --data PAIRS.tsv (source<TAB>target per line)"),
+                         _("Make one with: seqlab data spacing-pairs FILE --out pairs.tsv"))
+    one_of("--model", a.model, ("lstm", "gru"))
+    one_of("--attention", a.attention, ("monotonic", "additive"))
+    cfg = seq2seq_config(cell=a.model, attention=a.attention, seed=a.seed, device=a.device, epochs=a.epochs,
+                         batch_size=a.batch_size, lr=a.lr, hidden=a.hidden, checkpoint_every=a.checkpoint_every)
+    starting(a, taken)
+    with training_bar("seq2seq") as (on_step, on_phase):
+        summary = train_seq2seq(a.data, a.out, cfg, resume=a.resume, on_step=on_step, on_phase=on_phase)
+    if a.json_out:
+        print(json_line({k: v for k, v in summary.items() if k != "history"}))
+    else:
+        seq2seq_terminal(summary, console())
+
+
+def train_forecast(a: TrainArgs) -> None:
+    """The LSTM forecaster against naive, auto-ARIMA and auto-ETS (no record: a forecast run cannot be resumed)."""
+    from seqlab.render.console import console, json_line
+    from seqlab.render.progress import counting_bar
+    from seqlab.render.training import forecast_png, forecast_terminal
+    from seqlab.training.forecast import forecast_config, train_forecast
+
+    cfg = forecast_config(seed=a.seed, epochs=a.epochs, hidden=a.hidden, lr=a.lr, baselines=a.baselines)
+    with counting_bar(_("auto-ARIMA: order search by AIC"), _("models")) as report:
+        summary = train_forecast(a.series or "sunspots", a.out, cfg, progress=report)
+    plot = forecast_png(summary, a.out / "forecast.png")
+    if a.json_out:
+        print(json_line({**{k: v for k, v in summary.items() if k != "curves"}, "plot": str(plot)}))
+    else:
+        forecast_terminal(summary, console(), plot)
+
+
+def train_classifiers(a: TrainArgs, names: list[str], taken: list[str] | None) -> None:
+    """One classifier, or several ending in one comparison table (``names``: the checked --model list)."""
+    from seqlab.render.console import console, json_line
+    from seqlab.render.progress import training_bar
+    from seqlab.render.training import report_skipped_rows, report_truncated, summary_table, training_curves_png
+    from seqlab.training.runs import TrainOptions, parse_models, train_models
+
+    starting(a, taken)
+    opts = TrainOptions(data=a.data, fmt=a.fmt, text_col=a.text_col, label_col=a.label_col,
+                        val_fraction=a.val_fraction or 0.1, seed=a.seed, epochs=a.epochs, batch_size=a.batch_size,
+                        lr=a.lr, hidden=a.hidden, layers=a.layers, dropout=a.dropout, bidirectional=a.bidirectional,
+                        patience=a.patience, embedding=a.embedding, adversarial=a.adversarial,
+                        embed_dim=a.embed_dim, freeze_embedding=a.freeze_embedding, tokenizer=a.tokenizer or "kiwi",
+                        vocab=a.vocab, max_length=a.max_length or 128, head=a.head or "logreg",
+                        precision=a.precision or "fp32", bucket=not a.no_bucket, device=a.device, resume=a.resume,
+                        checkpoint_every=a.checkpoint_every or 100)
+    runs = train_models(parse_models(names), opts, a.out, progress=training_bar)
+    for run_ in runs:
+        training_curves_png(run_.history, run_.out / "curves.png", f"{run_.name} · {Path(str(a.data)).name}")
+    for run_ in runs:  # said on stderr with --json too; --model best: its members that read max_length tokens
+        for name, summary in [(run_.name, run_.summary), *run_.summary.get("members", {}).items()]:
+            report_truncated(summary.get("truncated"), console(stderr=True), name)
+    if a.json_out:
+        for run_ in runs:
+            print(json_line(run_.to_dict()))
+    elif runs:
+        report_skipped_rows(runs[0].data.get("bad_rows", {}), console(stderr=True))
+        console().print(summary_table(runs))
