@@ -71,6 +71,18 @@ def test_every_message_has_a_korean_translation_that_is_not_fuzzy():
     assert missing == [] and fuzzy == [], (missing[:20], fuzzy[:20])
 
 
+def test_one_korean_term_for_each_lecture_term():
+    """The page said both 특수 토큰 and 스페셜 토큰 for "special token" (found in the Korean page)."""
+    terms = {"special token": ("스페셜 토큰", "특수 토큰")}  # English -> (the term used, a synonym not used)
+    catalog = _catalog("ko")
+    for english, (term, synonym) in terms.items():
+        for m in catalog:
+            strings = m.string if isinstance(m.string, (tuple, list)) else (m.string,)
+            if m.id and english in _singular(m.id).lower():
+                assert all(term in s for s in strings if s), (m.id, m.string)
+            assert not any(synonym in s for s in strings if s), (m.id, m.string)
+
+
 def test_catalogs_hold_nothing_the_sources_no_longer_say():
     for lang in ("ko", "en"):
         stale = {_singular(m.id) for m in _catalog(lang) if m.id} - _messages()

@@ -49,8 +49,26 @@ def register(app: typer.Typer) -> None:
             console(stderr=True).print(_("[yellow]serving on {host}: other machines can reach this server[/]").format(
                 host=escape(host)))
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-        say(_("seqlab is running at http://{host}:{port}/ (Ctrl+C to stop)").format(host=shown, port=port))
-        uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
+        server = uvicorn.Server(uvicorn.Config(create_app(config), host=host, port=port, log_level="warning"))
+        say(_("starting seqlab: loading the models first (up to a minute the first time)…"))
+        announce_when_ready(server, lambda: say(_("seqlab is running at http://{host}:{port}/ (Ctrl+C to "
+                                                  "stop)").format(host=shown, port=port)))
+        server.run()
+
+
+def announce_when_ready(server, announce) -> None:
+    """Call ``announce`` once the server accepts connections: the address printed earlier would be refused while
+    the models load (about 25 s on a small machine)."""
+    import threading
+    import time
+
+    def wait() -> None:
+        while not server.started and not server.should_exit:
+            time.sleep(0.05)
+        if server.started:
+            announce()
+
+    threading.Thread(target=wait, name="seqlab-announce", daemon=True).start()
 
 
 def port_free(host: str, port: int) -> None:

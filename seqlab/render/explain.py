@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from seqlab.i18n import _
+from seqlab.i18n import _, ngettext
 from seqlab.pipeline.explain import ExplainReport
 from seqlab.render.console import elide
 from seqlab.render.tokens import KIND_STYLE, kind_label, token_kind, token_table, tokens_markdown, unk_lines, visible
@@ -28,7 +28,9 @@ def normalization_lines(report: ExplainReport) -> list[str]:
     norm = report.normalization
     if not norm.changes:
         return [_("already {form}: nothing changed ({n} code points)").format(form=norm.form, n=len(norm.original))]
-    lines = [_("{k} stretches of the text were rewritten to {form}, {a} code points → {b}:").format(
+    lines = [ngettext("{k} stretch of the text was rewritten to {form}, {a} code points → {b}:",
+                      "{k} stretches of the text were rewritten to {form}, {a} code points → {b}:",
+                      len(norm.changes)).format(
         k=len(norm.changes), form=norm.form, a=len(norm.original), b=len(norm.normalized))]
     for c in norm.changes[:20]:
         lines.append(_("{orig} {orig_cp} → {new} {new_cp} (characters {start}–{end})").format(
@@ -40,7 +42,9 @@ def normalization_lines(report: ExplainReport) -> list[str]:
 def tokens_explanation(report: ExplainReport) -> list[str]:
     rec = report.tokens
     specials = sum(rec.special_tokens_mask)
-    lines = [_("{n} tokens: {content} pieces of the text + {specials} special tokens.").format(
+    lines = [ngettext("{n} tokens: {content} piece of the text + {specials} special tokens.",
+                      "{n} tokens: {content} pieces of the text + {specials} special tokens.",
+                      report.content_tokens).format(
         n=len(rec), content=report.content_tokens, specials=specials)]
     # the first word cut into two or more pieces with letters in them (punctuation splits teach less)
     split = next((w for w in report.word_splits if sum(any(c.isalnum() for c in p) for p in w.pieces) > 1), None)
@@ -48,7 +52,9 @@ def tokens_explanation(report: ExplainReport) -> list[str]:
         lines.append(_("{pieces}: one word (어절), {word}, became {k} subwords.").format(
             pieces=" + ".join(visible(p) for p in split.pieces), word=visible(split.word), k=len(split.pieces)))
     if rec.unk:
-        lines.append(_("{k} tokens are unknown to the model (OOV): they are not in its vocabulary.").format(k=len(rec.unk)))
+        lines.append(ngettext("{k} token is unknown to the model (OOV): it is not in its vocabulary.",
+                              "{k} tokens are unknown to the model (OOV): they are not in its vocabulary.",
+                              len(rec.unk)).format(k=len(rec.unk)))
     return lines
 
 

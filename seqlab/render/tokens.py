@@ -102,14 +102,16 @@ def uncovered_line(record: TokenRecord) -> str | None:
         return None
     shown = ", ".join(_("{char} (character {i})").format(char=visible(c), i=i) for i, c in gone[:10])
     more = _(" and {k} more").format(k=len(gone) - 10) if len(gone) > 10 else ""
-    return _("{model} removed {k} characters before tokenizing, so no token holds them: {chars}").format(
-        model=record.model, k=len(gone), chars=shown + more)
+    return ngettext("{model} removed {k} character before tokenizing, so no token holds it: {chars}",
+                    "{model} removed {k} characters before tokenizing, so no token holds them: {chars}",
+                    len(gone)).format(model=record.model, k=len(gone), chars=shown + more)
 
 
 def truncation_line(record: TokenRecord) -> str | None:
     if not record.dropped:
         return None
-    return _("truncated to {n} tokens: {dropped} tokens dropped").format(n=len(record), dropped=record.dropped)
+    return ngettext("truncated to {n} tokens: {dropped} token dropped", "truncated to {n} tokens: {dropped} tokens dropped",
+                    record.dropped).format(n=len(record), dropped=record.dropped)
 
 
 def render_tokens(record: TokenRecord, console, max_rows: int = 200) -> None:

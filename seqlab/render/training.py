@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from seqlab.i18n import N_, _
+from seqlab.i18n import N_, _, ngettext
 from seqlab.render.console import table_width, titled_table
 
 # reasons a data row is skipped (seqlab.training.data), for the catalog
@@ -58,8 +58,10 @@ def report_truncated(truncated: dict | None, console: Console, name: str | None 
     """Texts a recurrent model read only the first max_length tokens of (train and evaluate say so)."""
     if not truncated or not truncated["texts"]:
         return
-    line = _("{texts:,} texts were longer than max_length = {max_length} tokens: the model read their first "
-             "{max_length} ({dropped:,} tokens not read)").format(texts=truncated["texts"],
+    line = ngettext("{texts:,} text was longer than max_length = {max_length} tokens: the model read its first "
+                    "{max_length} ({dropped:,} tokens not read)",
+                    "{texts:,} texts were longer than max_length = {max_length} tokens: the model read their first "
+                    "{max_length} ({dropped:,} tokens not read)", truncated["texts"]).format(texts=truncated["texts"],
                                                                   max_length=truncated["max_length"],
                                                                   dropped=truncated["tokens_dropped"])
     console.print("[yellow]" + escape(f"{name}: {line}" if name else line) + "[/]", highlight=False)
@@ -89,7 +91,9 @@ def prediction_line(r: dict) -> str:
         label = f"{r['label']} ({_(r['meaning'])})" if r.get("meaning") else r["label"]
         line = f"{label}  {r['probability']:.3f}  {r['text']}"
         if r.get("dropped"):
-            line += "  " + _("(read its first {max_length} tokens; {dropped:,} more were not read)").format(**r)
+            line += "  " + ngettext("(read its first {max_length} tokens; {dropped:,} more was not read)",
+                                    "(read its first {max_length} tokens; {dropped:,} more were not read)",
+                                    r["dropped"]).format(**r)
         return line
     return f"{r['output']}   ← {r['text']}"
 

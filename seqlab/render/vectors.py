@@ -27,7 +27,9 @@ def shape_lines(record: EmbeddingRecord, max_tokens: int = 16) -> list[str]:
     return [
         _("last_hidden_state.shape = {shape}  =  [batch size, sequence length, hidden size]").format(shape=record.shape),
         "  1   = " + _("batch size: one sentence was given"),
-        f"  {T:<3} = " + _("sequence length: {pieces} tokens + {specials} special tokens: {listed}").format(
+        f"  {T:<3} = " + ngettext("sequence length: {pieces} token + {specials} special tokens: {listed}",
+                                  "sequence length: {pieces} tokens + {specials} special tokens: {listed}",
+                                  T - specials).format(
             pieces=T - specials, specials=specials, listed=listed),
         f"  {H:<3} = " + _("hidden size: each token becomes {h} numbers").format(h=H),
     ]
@@ -80,8 +82,11 @@ def groups_table(kind: str, method: str, groups, preview: int = 6) -> Table:
 def long_text_note(record: EmbeddingRecord) -> str | None:
     """What happened to a text longer than the model's window, in words (None when nothing happened)."""
     if record.tokens.dropped:
-        return _("truncated: the text has {total:,} tokens, the model reads at most {limit:,}; the last {dropped:,} "
-                 "content tokens were dropped (--long window reads them all)").format(
+        return ngettext("truncated: the text has {total:,} tokens, the model reads at most {limit:,}; the last "
+                        "{dropped:,} content token was dropped (--long window reads them all)",
+                        "truncated: the text has {total:,} tokens, the model reads at most {limit:,}; the last "
+                        "{dropped:,} content tokens were dropped (--long window reads them all)",
+                        record.tokens.dropped).format(
             total=len(record.tokens) + record.tokens.dropped, limit=record.tokens.max_length,
             dropped=record.tokens.dropped)
     long = record.extra.get("long")

@@ -72,10 +72,10 @@ def test_direction_changing_characters_are_escaped_in_the_shape_text_and_drawn_w
     page.focus("#v-tokens .sv-chip:nth-child(2)")
     assert "\\u202e" in page.inner_text("#v-tokens .sv-readout") or "\\u202e" in page.inner_text("#v-tokens")
     loaded = page.evaluate("""document.fonts.ready.then(() => Array.from(document.fonts)
-        .filter(f => f.family.replace(/"/g, '') === 'SeqlabBackslash').map(f => f.status))""")
+        .filter(f => f.family.replace(/"/g, '') === 'SeqlabSymbols').map(f => f.status))""")
     assert loaded == ["loaded"]
     family = page.evaluate("getComputedStyle(document.querySelector('#v-tokens .sv-readout')).fontFamily")
-    assert family.replace('"', "").startswith("SeqlabBackslash,")
+    assert family.replace('"', "").startswith("SeqlabSymbols,")
 
 
 def test_heatmaps_are_drawn_again_when_a_font_arrives(open_page):

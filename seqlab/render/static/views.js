@@ -140,7 +140,8 @@
           el("p", { class: size }, visibleNode(rec.normalized)))));
     }
     container.append(note(same ? t("Already {form}: nothing changed.", { form: rec.form })
-      : t("{k} stretches of the text were rewritten to {form}.", { k: rec.changes.length, form: rec.form })));
+      : rec.changes.length === 1 ? t("1 stretch of the text was rewritten to {form}.", { form: rec.form })
+        : t("{k} stretches of the text were rewritten to {form}.", { k: count(rec.changes.length), form: rec.form })));
     if (!same) {
       container.append(el("table", { class: "sv-table" },
         el("tr", {}, el("th", {}, t("characters")), el("th", {}, t("original")), el("th", {}, t("after {form}", { form: rec.form }))),
@@ -149,7 +150,8 @@
           el("td", {}, visibleNode(c.normalized), " ", el("code", { class: "sv-esc" }, c.normalized_codepoints.join(" ")))))));
     }
     const inv = rec.invisible || [];
-    container.append(note(inv.length ? t("{k} invisible or direction-changing characters, shown as escapes:", { k: inv.length })
+    container.append(note(inv.length === 1 ? t("1 invisible or direction-changing character, shown as an escape:")
+      : inv.length ? t("{k} invisible or direction-changing characters, shown as escapes:", { k: count(inv.length) })
       : t("No invisible or direction-changing characters.")));
     if (inv.length) {
       container.append(el("ul", { class: "sv-list" }, inv.slice(0, 50).map((c) => el("li", {},
@@ -172,14 +174,16 @@
     const unk = new Set((rec.unk || []).map((u) => (typeof u === "number" ? u : u.index)));
     const n = rec.tokens.length;
     const cutFrom = opts.cut ? n - opts.cutTrail - opts.cut : n;  // the last `cut` content tokens before trailing specials
-    const list = el("div", { class: "sv-chips" + (n > LONG_ROW ? " sv-scroll" : ""), role: "list", "aria-label": opts.label });
+    const list = el("div", { class: "sv-chips" + (n > LONG_ROW ? " sv-scroll" : ""), role: "group", "aria-label": opts.label });
     const kinds = KIND_TEXT();
     const chips = rec.tokens.map((tok, i) => {
       let kind = tokenKind(rec, i, unk);
       const cut = i >= cutFrom && i < n - opts.cutTrail;
       const id = rec.input_ids ? rec.input_ids[i] : null;
-      const chip = el("button", { type: "button", role: "listitem", class: `sv-chip sv-${kind}${cut ? " sv-cut" : ""}`,
-        "data-i": i }, visibleNode(tok, "bdi"), id !== null ? el("small", {}, String(id)) : null);
+      const text = visibleNode(tok, "bdi");
+      text.dir = "ltr";  // ▁, ## and /TAG stay where the token puts them, also around a Hebrew or Arabic word
+      const chip = el("button", { type: "button", class: `sv-chip sv-${kind}${cut ? " sv-cut" : ""}`,
+        "data-i": i }, text, id !== null ? el("small", {}, String(id)) : null);
       chip.dataset.describe = [t("token {i}", { i }), visible(tok), id !== null ? `id ${id}` : null,
         rec.offsets && !rec.special_tokens_mask[i] ? t("characters {s}–{e}", { s: rec.offsets[i][0], e: rec.offsets[i][1] }) : null,
         kinds[kind], cut ? kinds.cut : null].filter(Boolean).join(" · ");
@@ -192,8 +196,9 @@
   function uncoveredNote(rec) {
     const gone = rec.uncovered || [];
     if (!gone.length) return null;
-    return el("p", { class: "sv-note sv-warn" }, t("{model} removed {k} characters before tokenizing, so no token holds them:",
-      { model: rec.model, k: count(gone.length) }), " ", ...gone.slice(0, 10).flatMap((g) => [visibleNode(g.char, "code"), " "]),
+    return el("p", { class: "sv-note sv-warn" }, gone.length === 1
+      ? t("{model} removed 1 character before tokenizing, so no token holds it:", { model: rec.model })
+      : t("{model} removed {k} characters before tokenizing, so no token holds them:", { model: rec.model, k: count(gone.length) }), " ", ...gone.slice(0, 10).flatMap((g) => [visibleNode(g.char, "code"), " "]),
       gone.length > 10 ? "…" : "");
   }
   function tokens(container, rec, opts) {
@@ -221,11 +226,12 @@
     container.append(el("p", { class: "sv-legend" }, ...["special", "word", "subword", "unk"].map((k) =>
       el("span", { class: `sv-chip sv-${k} sv-key` }, kinds[k])), cut ? el("span", { class: "sv-chip sv-cut sv-key" }, kinds.cut) : null));
     const content = rec.tokens.length - (rec.special_tokens_mask || []).reduce((a, b) => a + b, 0);
-    container.append(note(t("{n} tokens: {content} pieces of the text + {specials} special tokens.",
-      { n: rec.tokens.length, content, specials: rec.tokens.length - content })));
+    container.append(note(t("Tokens: {n} in all, {content} from the text and {specials} special.",
+      { n: count(rec.tokens.length), content: count(content), specials: count(rec.tokens.length - content) })));
     if (cut) {
-      container.append(note(t("The text has {total} tokens, but {model} reads at most {limit}: the last {dropped} are dropped before the vectors (marked above).",
-        { total: count(rec.tokens.length), model: rec.model, limit: count(rec.window.max_length), dropped: count(cut) }), "sv-warn"));
+      const v = { total: count(rec.tokens.length), model: rec.model, limit: count(rec.window.max_length), dropped: count(cut) };
+      container.append(note(cut === 1 ? t("The text has {total} tokens, but {model} reads at most {limit}: the last one is dropped before the vectors (marked above).", v)
+        : t("The text has {total} tokens, but {model} reads at most {limit}: the last {dropped} are dropped before the vectors (marked above).", v), "sv-warn"));
     }
     const gone = uncoveredNote(rec);
     if (gone) container.append(gone);
@@ -276,7 +282,8 @@
     const shown = rec.input_ids.slice(0, 600);
     container.append(el("p", { class: "sv-code" }, el("code", {}, "input_ids = [" + shown.join(", ") + (rec.input_ids.length > shown.length ? ", …" : "") + "]")));
     container.append(el("p", { class: "sv-code" }, el("code", {}, "attention_mask = [" + rec.attention_mask.slice(0, 600).join(", ") + (rec.attention_mask.length > 600 ? ", …" : "") + "]")));
-    container.append(note(t("{n} ids; the same text gives the same ids every time.", { n: count(rec.input_ids.length) })));
+    container.append(note(rec.input_ids.length === 1 ? t("1 id; the same text gives the same id every time.")
+      : t("{n} ids; the same text gives the same ids every time.", { n: count(rec.input_ids.length) })));
     return { destroy() { container.replaceChildren(); } };
   }
 
@@ -289,8 +296,8 @@
       roving(chips.list, chips.chips, (i, chip) => { readout.textContent = row.model + " · " + chip.dataset.describe; });
       table.append(el("div", { class: "sv-compare-row" },
         el("h4", {}, row.model, " ", el("span", { class: "sv-muted" },
-          t("{n} tokens without special tokens · {k} [UNK] · {f} tokens per word", { n: row.summary.tokens, k: row.summary.unk,
-            f: fixed(row.summary.fertility, 2) }))), chips.list, uncoveredNote(row)));
+          t("tokens without special tokens: {n} · [UNK]: {k} · tokens per word: {f}", { n: count(row.summary.tokens),
+            k: count(row.summary.unk), f: fixed(row.summary.fertility, 2) }))), chips.list, uncoveredNote(row)));
     });
     const readout = el("p", { class: "sv-readout", "aria-live": "polite" });
     container.append(table, readout);
@@ -385,7 +392,13 @@
       }
       ctx.textAlign = "left"; ctx.textBaseline = "top";
       const ty = y0 + g.plotH + g.colH;
-      ctx.fillText(spec.colTitle || "", x0, ty);
+      // under the columns, moved left when it would run past the edge (a phone's narrow map), then shrunk
+      const title = spec.colTitle || "", tw = ctx.measureText(title).width;
+      if (tw > g.W - 4) ctx.font = `${g.fs * (g.W - 4) / tw}px ${fontFamily(container)}`;
+      const tx = Math.max(2, Math.min(x0, g.W - 2 - Math.min(tw, g.W - 4)));
+      ctx.fillText(title, tx, ty);
+      canvas.dataset.titleRight = (tx + Math.min(tw, g.W - 4)).toFixed(1);  // for tests: inside the canvas
+      ctx.font = `${g.fs}px ${fontFamily(container)}`;
       // the colour scale, with values: a title, the gradient bar, and its lowest, middle and highest value
       const ly = ty + g.fs + 8, lw = Math.min(g.plotW, 320), lh = 12, by = ly + g.fs + 4;
       ctx.textAlign = "left"; ctx.fillText(spec.legend || t("colour scale"), x0, ly);
@@ -443,8 +456,9 @@
     const dims = rec.heatmap_dims || rows[0].length;
     container.append(el("pre", { class: "sv-shape" }, (rec.shape_explained || [`last_hidden_state.shape = [${rec.shape.join(", ")}]`]).map(visible).join("\n")));
     if (rec.dropped) {
-      container.append(note(t("The text has {total} tokens, but {model} reads at most {limit}: the last {dropped} were dropped, and these vectors cover the first {limit}.",
-        { total: count(rec.tokens.length + rec.dropped), model: rec.model, limit: count(rec.max_length), dropped: count(rec.dropped) }), "sv-warn"));
+      const v = { total: count(rec.tokens.length + rec.dropped), model: rec.model, limit: count(rec.max_length), dropped: count(rec.dropped) };
+      container.append(note(rec.dropped === 1 ? t("The text has {total} tokens, but {model} reads at most {limit}: the last one was dropped, and these vectors cover the first {limit}.", v)
+        : t("The text has {total} tokens, but {model} reads at most {limit}: the last {dropped} were dropped, and these vectors cover the first {limit}.", v), "sv-warn"));
     }
     container.append(note(t("Heatmap: one row per token, the first {k} of its {h} numbers (last_hidden_state[0, t, :{k}]).",
       { k: dims, h: rec.shape[2] })));
@@ -487,8 +501,9 @@
       : t("layer {l}, head {h}", { l: rec.layer, h: rec.head });
     container.append(el("p", { class: "sv-note" }, what, " · ", t("row: the token that looks; column: the token it looks at; each row sums to 1.")));
     if (rec.dropped) {
-      container.append(note(t("The attention view takes at most {limit} tokens: the last {dropped} are left out.",
-        { limit: rec.max_length, dropped: count(rec.dropped) }), "sv-warn"));
+      const v = { limit: count(rec.max_length), dropped: count(rec.dropped) };
+      container.append(note(rec.dropped === 1 ? t("The attention view takes at most {limit} tokens: the last one is left out.", v)
+        : t("The attention view takes at most {limit} tokens: the last {dropped} are left out.", v), "sv-warn"));
     }
     const box = el("div"), detail = el("div", { class: "sv-rowdetail", "aria-live": "polite" });
     // a long text's rows are too thin to point at (on a phone, 2 px): choose the row by its token instead
@@ -645,7 +660,8 @@
   }
   function matrix(name, m, rowNames) {
     const rows = Array.isArray(m[0]) ? m : m.map((v) => [v]);
-    return el("table", { class: "sv-table sv-matrix" }, el("caption", {}, name, ` [${rows.length}×${rows[0].length}]`),
+    const dims = Array.isArray(m[0]) ? `${rows.length}×${rows[0].length}` : String(m.length);  // a vector: [16], as its shape reads
+    return el("table", { class: "sv-table sv-matrix" }, el("caption", {}, name, ` [${dims}]`),
       rows.map((r, k) => el("tr", {}, el("th", {}, rowNames ? rowNames[k] : String(k)), r.map((v) => el("td", { class: "sv-num" }, signed(v, 4))))));
   }
   function inputSource(rec) {
@@ -653,7 +669,7 @@
     let s = rec.input_kind === "last_hidden_state" ? t("x_t is last_hidden_state of {model} (the encoder's output).", { model: rec.model })
       : t("x_t comes from the rows of {model}'s input embedding matrix (one row per token id), not from last_hidden_state.", { model: rec.model });
     if (rec.input_pca) s += " " + t("Reduced to {k} numbers by PCA over the whole vocabulary's embedding matrix: x = (e − mean)·V_k.", { k: rec.input_pca });
-    if (rec.quantized === "Q4_0") s += " " + t("This model's weights were stored in 4 bits (blocks of 32 numbers sharing one scale), so many numbers of x_t are multiples of one step, and some are exactly 0.");
+    if (rec.quantized === "Q4_0" && !rec.input_pca) s += " " + t("This model's weights were stored in 4 bits (blocks of 32 numbers sharing one scale), so many numbers of x_t are multiples of one step, and some are exactly 0.");
     return s;
   }
   function trace(container, rec, opts) {
@@ -662,7 +678,9 @@
     const T = rec.steps.length, H = rec.hidden, names = ROW_NAMES();
     container.append(el("p", { class: "sv-source" }, el("strong", {}, "x_t: "), inputSource(rec)));
     if (rec.dropped) {
-      container.append(note(t("A trace reads at most {limit} tokens: the last {dropped} are left out.", { limit: rec.max_length, dropped: count(rec.dropped) }), "sv-warn"));
+      const v = { limit: count(rec.max_length), dropped: count(rec.dropped) };
+      container.append(note(rec.dropped === 1 ? t("A trace reads at most {limit} tokens: the last one is left out.", v)
+        : t("A trace reads at most {limit} tokens: the last {dropped} are left out.", v), "sv-warn"));
     }
     const gateRows = [];
     for (const g of GATES[rec.cell]) for (let k = 0; k < H; k++) gateRows.push(`${g}${k + 1}`);
@@ -672,7 +690,7 @@
       container.append(el("div", { class: "sv-matrices" }, Object.entries(rec.weights).map(([k, m]) => matrix(label[k] || k, m, gateRows))));
       container.append(note(GATE_NOTE[rec.cell]()));
     } else {
-      const shape = (m) => (m.shape ? m.shape : [m.length, Array.isArray(m[0]) ? m[0].length : 1]).join("×");
+      const shape = (m) => (m.shape ? m.shape : Array.isArray(m[0]) ? [m.length, m[0].length] : [m.length]).join("×");
       container.append(note(t("Weights: {list}. Small settings print every number.", {
         list: Object.entries(rec.weights).map(([k, m]) => `${label[k] || k} [${shape(m)}]`).join(", ") })));
     }

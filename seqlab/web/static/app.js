@@ -72,7 +72,8 @@ async function api(path, body, attempt = 0) {
     return api(path, body, attempt + 1);
   }
   const err = new ApiError(data && data.error ? data.error + (data.hint ? " — " + data.hint : "")
-    : t("The server answered with status {status}.", { status: res.status }));
+    : res.status >= 500 ? t("The server failed (status {status}). Try again; if it fails again, the terminal running seqlab serve says why.", { status: res.status })
+      : t("The server answered with status {status}.", { status: res.status }));
   err.status = res.status;
   throw err;
 }
@@ -127,7 +128,7 @@ function setBusy(viewIds, on) {
 }
 let ticker = null;
 function busyLine(what) {
-  const started = performance.now(), failures = S.failures || 0;
+  const started = performance.now(), failures = S.failures || 0, edits = S.edits || 0;
   clearInterval(ticker);
   const secs = () => ((performance.now() - started) / 1000).toFixed(1);
   const update = () => { $("busy").textContent = t("Working: {what} ({s} s)", { what, s: secs() }); };
@@ -135,6 +136,7 @@ function busyLine(what) {
   ticker = setInterval(update, 250);
   return () => {  // "done" only when nothing failed: a failure is said here too, not only in its panel
     clearInterval(ticker);
+    if ((S.edits || 0) !== edits) { $("busy").textContent = ""; return; }  // the panels say the text changed
     $("busy").textContent = (S.failures || 0) === failures ? t("Done in {s} s.", { s: secs() })
       : $("page-error").textContent ? t("Failed after {s} s: the server did not answer.", { s: secs() })
         : t("Finished in {s} s with errors: see the panels marked ⚠.", { s: secs() });
@@ -159,7 +161,9 @@ async function runTask(viewIds, inputs, request, render) {
   } catch (e) {
     if (inputs && inputs !== currentInputs(inputs.kind)) return;
     S.failures = (S.failures || 0) + 1;
-    if (e.network) viewIds.forEach((v) => clear(v, t("Not computed: the server did not answer (see the message at the top).")));
+    // the server down: one alert at the top, and each panel says it in its own words (not announced seven times),
+    // so that it still reads right when a later request succeeds and clears the top line
+    if (e.network) viewIds.forEach((v) => clear(v, "⚠ " + t("Not computed: the server did not answer. Press Run to try again.")));
     else viewIds.forEach((v) => fail(v, e));
   } finally {
     setBusy(viewIds, false);
@@ -215,17 +219,23 @@ function capText() {
   const chars = Array.from($("text").value);
   if (chars.length > S.max) {
     $("text").value = chars.slice(0, S.max).join("");
-    $("cut").textContent = t("Cut to {max} characters: {k} characters at the end were left out.",
-      { max: S.max.toLocaleString("en-US"), k: (chars.length - S.max).toLocaleString("en-US") });
+    const v = { max: count(S.max), k: count(chars.length - S.max) };
+    $("cut").textContent = chars.length - S.max === 1 ? t("Cut to {max} characters: 1 character at the end was left out.", v)
+      : t("Cut to {max} characters: {k} characters at the end were left out.", v);
   } else $("cut").textContent = "";  // the message is about the last edit only
   updateCounter();
 }
 const TEXT_VIEWS = ["v-normalize", "v-tokens", "v-compare", "v-ids", "v-vectors", "v-sim", "v-trace", "v-backward", "v-attention", "v-predict"];
 const VECTOR_VIEWS = ["v-vectors", "v-sim", "v-trace", "v-backward", "v-attention"];  // they need a transformer
 const MODEL_VIEWS = ["v-tokens", "v-ids", ...VECTOR_VIEWS];  // normalization, the comparison and the prediction do not use it
-function staleAll(reason) {
-  for (const v of TEXT_VIEWS) if (shown(v)) clear(v, reason);
+// the button that fills a view: attention and the cosine are computed on demand, not by Run
+function fillButton(v) { return { "v-attention": labels().attn, "v-sim": labels().sim }[v] || labels().run; }
+function staleAll() {
+  for (const v of TEXT_VIEWS) {
+    if (shown(v)) clear(v, t("The text changed: press {button} to see the result for the new text.", { button: fillButton(v) }));
+  }
   S.attentionRow = null;  // a row of the old text means nothing in the new one
+  S.edits = (S.edits || 0) + 1;
   $("busy").textContent = "";  // "Done in …" was about the old inputs
 }
 function hasVectors() { return !!(S.models[$("model").value] || {}).vectors; }
@@ -236,7 +246,7 @@ function modelChanged() {
   const model = $("model").value, vectors = S.models[model].vectors;
   for (const v of MODEL_VIEWS) {
     if (!vectors && VECTOR_VIEWS.includes(v)) clear(v, v === "v-backward" || v === "v-sim" ? "" : noVectorsReason(model));
-    else clear(v, t("The model changed to {model}: press Run.", { model }));
+    else clear(v, t("The model changed to {model}: press {button}.", { model, button: fillButton(v) }));
   }
   vectorControls();
   S.attentionRow = null;
@@ -456,6 +466,10 @@ const INPUT_NAMES = () => ({ text: t("text"), model: t("model"), form: t("form")
 function panelInputs(panelId) {  // what the panel's results were computed from, as the reader set it
   const out = {};
   for (const p of panelRecords(panelId)) if (p.inputs) Object.assign(out, JSON.parse(p.inputs.key));
+  for (const k of ["cell", "form"]) {  // as the reader saw it in the list (LSTM), not the value sent (lstm)
+    const option = k in out && [...$(k).options].find((o) => o.value === out[k]);
+    if (option) out[k] = option.textContent;
+  }
   if (out.byhand) out.hidden = 2;
   if (out.head === "mean") out.head = t("mean over heads");
   if ("fbias" in out && !+out.fbias) out.fbias = t("torch's default (random, near 0)");
@@ -572,16 +586,22 @@ async function init() {
   for (const id of ["layer", "head"]) $(id).addEventListener("change", keepInputs);
   for (const id of KEPT) $(id).addEventListener(["SELECT"].includes($(id).tagName) || $(id).type === "checkbox" ? "change" : "input", keepInputs);
   $("run").addEventListener("click", runAll);
+  S.lastText = $("text").value;
   $("text").addEventListener("input", () => {
     capText();
+    if ($("text").value === S.lastText) return;  // a key pressed at the limit and cut again: nothing changed
+    S.lastText = $("text").value;
     $("text-error").textContent = "";  // an old complaint about the text no longer holds
-    staleAll(t("The text changed: press Run to see the result for the new text."));
+    staleAll();
   });
   $("model").addEventListener("change", () => {
     fillLayers(...layersOf($("model").value));  // the layers and heads of this model, once known
     modelChanged();
   });
-  $("form").addEventListener("change", () => { if (S.records["v-normalize"] || $("text").value.trim()) runNormalize(); });
+  $("form").addEventListener("change", () => {
+    if (!visibleIn($("text").value)) { if (shown("v-normalize")) clear("v-normalize", ""); validText(); return; }
+    runNormalize();
+  });
   for (const id of ["cell", "hidden", "seed", "byhand", "useckpt"]) {
     $(id).addEventListener("input", () => { for (const v of ["v-trace", "v-backward"]) if (shown(v)) clear(v, t("The settings changed: press Trace.")); });
   }
