@@ -40,7 +40,13 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
         normalization = check_normalization(normalization)
-        for t in gather_texts([text], None, errors):
+        from seqlab.text.unicode import has_visible
+
+        # JSON Lines from stdin: a blank line keeps its place (output line k answers input line k), as in tokenize
+        for t in gather_texts([text], None, errors, allow_empty=json_out and text == "-"):
+            if not has_visible(t):
+                print(json_line({"text": t, "skipped": "empty line"}))
+                continue
             report = run_explain(t, model, normalization=normalization, errors=errors, vocab=vocab)
             if json_out:
                 print(json_line(report.to_dict()))

@@ -136,14 +136,11 @@ def register(app: typer.Typer) -> None:
         one_of("--task", task, ("adding", "first-token"))
         if forget_bias is not None:
             only_for_lstm(_cells(cells))
-        try:
-            raw_lengths = csv_list(lengths or "", "--lengths")
-            raw_biases = csv_list(f"{DEFAULT_FORGET_BIAS:g}" if forget_bias is None else forget_bias, "--forget-bias")
-            lens = [int(v) for v in raw_lengths]
-            biases = [None if v == "torch" else float(v) for v in raw_biases]
-        except ValueError:
-            raise UsageError(_("--lengths takes integers and --forget-bias numbers or 'torch', comma-separated"),
-                             _("e.g. --lengths 100,200 --forget-bias 1")) from None
+        raw_lengths = csv_list(lengths or "", "--lengths")
+        raw_biases = csv_list(f"{DEFAULT_FORGET_BIAS:g}" if forget_bias is None else forget_bias, "--forget-bias")
+        lens = [_list_item("--lengths", v, int, _("whole numbers"), "100,200") for v in raw_lengths]
+        biases = [None if v == "torch" else _list_item("--forget-bias", v, float, _("numbers or torch"), "1,torch")
+                  for v in raw_biases]
         no_duplicates("--lengths", lens, raw_lengths)
         no_duplicates("--forget-bias", biases, raw_biases)
         if lengths is not None and not lens:
@@ -169,3 +166,13 @@ def register(app: typer.Typer) -> None:
             longterm_terminal(report, console())
             if plot is not None:
                 say(_("plot: {path}").format(path=plot))
+
+
+def _list_item(option: str, value: str, kind, expected: str, example: str):
+    """One item of a comma-separated option, converted; a bad one is named (usage error)."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise UsageError(_("{option} takes {expected}, comma-separated; {value!r} is not one").format(
+            option=option, expected=expected, value=value), _("e.g. {option} {example}").format(
+            option=option, example=example)) from None

@@ -29,7 +29,7 @@ from seqlab.cli.options import (
     vocab_opt,
 )
 from seqlab.errors import InputError, UsageError
-from seqlab.i18n import _
+from seqlab.i18n import _, ngettext
 
 MAX_VOCAB = 1_000_000
 
@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
         tokenizer = load_tokenizer(model, vocab=vocab, normalization=normalization, prefix=prefix_text(prefix, model))
         out = console()
         # JSON and Markdown usually go to a file: a bar on stderr shows how far they are (terminal tables show it)
-        with counting_bar(_("tokenizing {n:,} texts").format(n=len(all_texts)), _("texts"),
+        with counting_bar(ngettext("tokenizing {n:,} text", "tokenizing {n:,} texts", len(all_texts)).format(n=len(all_texts)), _("texts"),
                           enabled=(json_out or markdown) and (file is not None or texts == ["-"])) as report:
             report(0, len(all_texts))
             for start in range(0, len(all_texts), 1000):
@@ -106,7 +106,8 @@ def register(app: typer.Typer) -> None:
         from seqlab.render.progress import counting_bar
 
         # counts texts × tokenizers; a bar where the work takes a while (a file), not for a few sentences
-        with counting_bar(_("tokenizing {n:,} texts with {k} tokenizers").format(n=len(corpus), k=len(names)),
+        with counting_bar(ngettext("tokenizing {n:,} text with {k} tokenizers", "tokenizing {n:,} texts with {k} tokenizers",
+                                   len(corpus)).format(n=len(corpus), k=len(names)),
                           _("texts"), enabled=file is not None or len(corpus) >= 1000) as report:
             rows = run_compare(corpus, [load_tokenizer(n) for n in names], progress=report)
         if json_out:
@@ -211,7 +212,7 @@ def register(app: typer.Typer) -> None:
             note(_("note: the alphabet keeps the {kept:,} most frequent of the corpus's {n:,} "
                    "characters; the other {out:,} ({share:.2%} of all characters) become the "
                    "unknown token. A larger --vocab-size keeps more (the alphabet is a quarter "
-                   "of it).").format(kept=result.characters - result.characters_left_out,
+                   "of it, at least 100 characters).").format(kept=result.characters - result.characters_left_out,
                                      n=result.characters, out=result.characters_left_out,
                                      share=result.left_out_share))
         if not result.reproducible:
@@ -219,6 +220,11 @@ def register(app: typer.Typer) -> None:
                    "(huggingface/tokenizers#1794): another run on the same text can differ in "
                    "a few pieces near the vocabulary cut-off. Keep this folder; bpe is "
                    "reproducible.").format(kind=result.kind))
+        if result.vocab_size > vocab_size:  # --vocab-size was not kept to: said, with the reason
+            note(_("note: the tokenizer has {size:,} tokens, more than the {asked:,} asked for: the characters of "
+                   "its alphabet (at least 100; WordPiece keeps each also as a ## continuation) and the special "
+                   "tokens are kept whatever the size; a larger --vocab-size leaves room for merged "
+                   "pieces").format(size=result.vocab_size, asked=vocab_size))
         if result.vocab_size < vocab_size:
             note(_("note: the corpus gave {size:,} tokens, fewer than the {asked:,} asked for "
                    "(--vocab-size is an upper bound: nothing more was frequent enough to "

@@ -22,7 +22,7 @@ from seqlab.cli.options import (
     one_of,
 )
 from seqlab.cli.train_run import FORMATS
-from seqlab.i18n import _
+from seqlab.i18n import _, ngettext
 
 
 def register(app: typer.Typer) -> None:
@@ -165,7 +165,7 @@ def register(app: typer.Typer) -> None:
         # a file's blank lines keep their place (output line k answers input line k), marked as skipped
         inputs = gather_texts(texts, file, errors, allow_empty=from_file)
         kept = [t for t in inputs if has_visible(t)]
-        with counting_bar(_("predicting {n:,} texts").format(n=len(kept)), _("texts"),
+        with counting_bar(ngettext("predicting {n:,} text", "predicting {n:,} texts", len(kept)).format(n=len(kept)), _("texts"),
                           enabled=from_file) as report:  # a file's work, not one text's
             predicted = iter(predict_texts(run_dir, kept, report))
         results = [next(predicted) if has_visible(t) else {"text": t, "skipped": "empty line"} for t in inputs]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
 from seqlab.storage import atomic_write_json
 
@@ -105,7 +105,7 @@ def resumed_options(ctx, out: Path) -> tuple[dict, list[str] | None]:
             if value is not None and value != (param.default if param is not None else None):
                 taken.append(_as_typed(ctx, name, value))
         elif _stored(name, params[name]) != value:
-            raise InputError(_("the run in {out} was made with {key} = {before}, and this resume asks for "
+            raise UsageError(_("the run in {out} was made with {key} = {before}, and this resume asks for "
                                "{after}").format(out=out, key=_flag(ctx, name), before=_shown(value),
                                                  after=_shown(params[name])),
                              _("Leave that option out to resume with the first run's value, or start a new --out."))

@@ -9,6 +9,7 @@ import typer
 from seqlab.cli.options import (
     MAX_K,
     check_lang,
+    check_output,
     encoder_opt,
     errors_opt,
     exclusive,
@@ -134,7 +135,7 @@ def register(app: typer.Typer) -> None:
         model: str = encoder_opt(), pool: str = typer.Option("mean", "--pool", help=_("cls, mean or max.")),
         json_out: bool = json_opt("one"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import json_line, say
+        from seqlab.render.console import json_line, note, say
         from seqlab.render.vectors import similarity_line
         from seqlab.text.unicode import clean_surrogates
         from seqlab.vectors.similarity import similarity as run
@@ -151,6 +152,12 @@ def register(app: typer.Typer) -> None:
             print(json_line(rec.to_dict()))
         else:
             say(similarity_line(rec), soft_wrap=True)
+        for which, dropped in zip((_("the first sentence"), _("the second sentence")), rec.dropped):
+            if dropped:  # said on stderr with --json too
+                note(ngettext("note: {which} is longer than {model} reads ({limit:,} tokens): its last {n:,} token "
+                              "was not read", "note: {which} is longer than {model} reads ({limit:,} tokens): its "
+                              "last {n:,} tokens were not read", dropped).format(
+                    which=which, model=rec.model, limit=rec.max_length, n=dropped))
 
     @app.command(help=_("Top-k semantic search; the corpus index is built once, saved, and reused."))
     def search(
@@ -160,7 +167,7 @@ def register(app: typer.Typer) -> None:
     ):
         from seqlab.render.console import console, json_line, note
         from seqlab.render.progress import counting_bar
-        from seqlab.render.vectors import search_table
+        from seqlab.render.vectors import search_table, truncated_lines_note
         from seqlab.vectors.search import search as run
 
         check_lang(lang)
@@ -178,6 +185,13 @@ def register(app: typer.Typer) -> None:
                 "note: {name} has {n:,} text line, fewer than -k {k}; it is shown",
                 "note: {name} has {n:,} text lines, fewer than -k {k}; all are shown", len(result.hits)).format(
                 name=corpus.name, n=len(result.hits), k=k))
+        if result.query_dropped:
+            note(ngettext("note: the query is longer than {model} reads ({limit:,} tokens): its last {n:,} token was "
+                          "not read", "note: the query is longer than {model} reads ({limit:,} tokens): its last "
+                          "{n:,} tokens were not read", result.query_dropped).format(
+                model=result.model, limit=result.max_length, n=result.query_dropped))
+        if result.truncated_lines:
+            note(truncated_lines_note(result.truncated_lines, corpus.name, result.max_length))
         if result.empty_lines:
             note(ngettext("note: {n:,} blank line of {name} is never an answer",
                           "note: {n:,} blank lines of {name} are never an answer",
@@ -190,15 +204,17 @@ def register(app: typer.Typer) -> None:
 
 def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, batch_size, shard_size, engine,
                 workers, device, json_out, errors):
-    from seqlab.render.console import json_line, say
+    from seqlab.render.console import json_line, note, say
     from seqlab.render.progress import counting_bar
-    from seqlab.render.vectors import corpus_summary
+    from seqlab.render.vectors import corpus_summary, truncated_lines_note
     from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus
 
     if file is None or texts:
         raise UsageError(_("the corpus job needs -f FILE (one text per line) together with --out DIR"))
     if str(file) == "-":
         raise UsageError(_("the corpus job needs a real file (it resumes by seeking in it), not stdin"))
+    # before any work, as every command checks its --out: not the input, not a file, in a folder that can be written
+    check_output("--out", out, inputs=[file], directory=True)
     # no --prefix: the model's passage prefix; an explicit one (none included) is used as given
     config = CorpusJobConfig(model=model or "e5-small", prefix=None if prefix is None else prefix_text(prefix, model),
                              pooling=pooling, normalize=normalize, precision=precision, batch_size=batch_size,
@@ -210,4 +226,6 @@ def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, 
         print(json_line(result.to_dict()))
     else:
         say(corpus_summary(result))
+    if result.truncated_lines:  # said on stderr with --json too
+        note(truncated_lines_note(result.truncated_lines, file.name, result.max_length))
 

@@ -129,7 +129,7 @@ def longterm_verdicts(report: LongTermReport) -> list[str]:
         elif (r.score < 0.9 * r.baseline) if r.metric == "mse" else (r.score > r.baseline + (1 - r.baseline) / 10):
             outcome = _("only a little better than the trivial answer after {steps:,} steps").format(steps=r.steps)
         else:
-            outcome = _("no better than the trivial answer after {steps:,} steps").format(steps=r.steps)
+            outcome = _("not clearly better than the trivial answer after {steps:,} steps").format(steps=r.steps)
         before, after = r.kept(r.grad_norms_before), r.kept(r.grad_norms_after)
         signal = (_("the error signal reaching step 0 had vanished at the start ({before:.1e} of it)")
                   if before < VANISHED else _("the error signal reached step 0 from the start ({before:.1e} of it)"))

@@ -20,8 +20,9 @@ from seqlab.storage import atomic_write_bytes, atomic_write_text
 from seqlab.vectors.word_input import source_label
 
 
-def korean_matplotlib():
-    """matplotlib with a Hangul-capable font and a non-interactive backend."""
+def korean_matplotlib(symbols: bool = False):
+    """matplotlib with a Hangul-capable font and a non-interactive backend; with ``symbols`` (charts whose titles
+    carry ², ∂, σ or ‖), Latin text and symbols from DejaVu Sans first."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -29,6 +30,11 @@ def korean_matplotlib():
     import matplotlib.pyplot as plt
 
     plt.rcParams["axes.unicode_minus"] = False
+    # NanumGothic draws ², ∂, σ and ‖ tiny: with symbols, those (and Latin text) come from DejaVu Sans, Hangul
+    # still from NanumGothic (matplotlib falls back glyph by glyph to the next family in the list). Scatter labels
+    # keep NanumGothic alone: their spreading was tuned to its widths.
+    families = [f for f in plt.rcParams["font.family"] if f != "DejaVu Sans"]
+    plt.rcParams["font.family"] = ["DejaVu Sans", *families] if symbols else families
     return plt
 
 
@@ -183,11 +189,24 @@ def _floor(values, floor):
     return [floor if math.isnan(v) else max(v, floor) for v in values]
 
 
+def _zero_floor(series: dict[str, list[float]]) -> tuple[float, bool]:
+    """Where a log axis draws zeros (gradients that underflowed): one decade below the smallest value above 0,
+    so the axis spans the real values (at 1e-300 they sat in a flat band); and whether there is any zero."""
+    values = [v for vs in series.values() for v in vs if not math.isnan(v)]
+    positive = [v for v in values if v > 0]
+    return (min(positive) / 10 if positive else 1.0), any(v <= 0 for v in values)
+
+
 def lines_png(series: dict[str, list[float]], path: Path, title: str, xlabel: str, ylabel: str,
-              log_y: bool = False, floor: float = 1e-300, x: list[float] | dict | None = None, subtitle: str = "") -> Path:
-    """Line chart PNG; with ``log_y``, zeros (gradients that underflowed) are drawn at ``floor``."""
-    plt = korean_matplotlib()
+              log_y: bool = False, x: list[float] | dict | None = None, subtitle: str = "") -> Path:
+    """Line chart PNG; with ``log_y``, zeros (gradients that underflowed) are drawn on a dotted line one decade
+    below the smallest value, named in the legend."""
+    plt = korean_matplotlib(symbols=True)
     fig, ax = plt.subplots(figsize=(8, 5))
+    floor, zeros = _zero_floor(series) if log_y else (0.0, False)
+    if zeros:
+        ax.axhline(floor, color="grey", linestyle=":", linewidth=1,
+                   label=_("0 (underflow), drawn at {floor:.0e}").format(floor=floor))
     for name, values in series.items():
         xs = _xs(x, name, len(values))
         ax.plot(xs, _floor(values, floor) if log_y else values, label=name, linewidth=1.8)
@@ -211,9 +230,11 @@ def lines_png(series: dict[str, list[float]], path: Path, title: str, xlabel: st
 
 
 def lines_html(series: dict[str, list[float]], path: Path, title: str, xlabel: str, ylabel: str,
-               log_y: bool = False, floor: float = 1e-300, subtitle: str = "",
-               x: list[float] | dict | None = None) -> Path:
+               log_y: bool = False, subtitle: str = "", x: list[float] | dict | None = None) -> Path:
     """The same chart as one self-contained HTML page (inline SVG; hover a point for its value)."""
+    floor, zeros = _zero_floor(series) if log_y else (0.0, False)
+    if zeros:
+        subtitle = (subtitle + " · " if subtitle else "") + _("0 (underflow), drawn at {floor:.0e}").format(floor=floor)
     width, height, left, right, top, bottom = 860, 480, 80, 150, 20, 50
     colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
     ys_all = [v for vs in series.values() for v in (_floor(vs, floor) if log_y else vs)]

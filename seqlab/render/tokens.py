@@ -39,7 +39,8 @@ def token_table(record: TokenRecord, max_rows: int = 200, width: int | None = No
     out (they are printed under the table by ``explain``): nothing is cut.
     """
     narrow = width is not None and width < 100
-    table = titled_table(_("{n} tokens · model {model}").format(n=len(record), model=record.model),
+    table = titled_table(ngettext("{n} token · model {model}", "{n} tokens · model {model}", len(record)).format(
+        n=len(record), model=record.model),
                   title_justify="left")
     columns = [("#", "right"), (_("token"), "left"), ("id", "right")]
     columns += [(_("kind · span"), "left")] if narrow else [(_("kind"), "left"), (_("offsets"), "left"),

@@ -8,6 +8,7 @@ candidate, and each stacked weight matrix split into its gates' row blocks.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import numpy as np
 from rich.console import Console
@@ -147,12 +148,27 @@ def _gate_means(step: dict) -> str:
 
 def header_lines(report: TraceReport) -> list[str]:
     lines = [_("seqlab trace {cell} · {model} · hidden {h} · input {i} · seed {seed}").format(
-        cell=report.cell, model=report.model, h=report.hidden, i=report.input_dim, seed=report.seed),
+        cell=report.cell, model=report.model, h=report.hidden, i=report.input_dim, seed=report.seed)
+        if not report.checkpoint else  # trained weights: no seed, and the run named in the reader's language
+        _("seqlab trace {cell} · trained run {run} · hidden {h} · input {i}").format(
+            cell=report.cell, run=Path(report.checkpoint).name, h=report.hidden, i=report.input_dim),
         _("inputs: {source}").format(source=input_description(report)),
         _("equations: {equations}").format(equations=TITLES[report.cell])]
     if report.checkpoint:
         lines.append(_("weights: trained checkpoint {run}").format(run=report.checkpoint))
+        untraced = _untraced_parts(report.extra)
+        if untraced:  # half a model is not traced in silence
+            lines.append(_("note: this traces the first layer's forward direction only; the trained model also "
+                           "has {parts}, which its prediction uses").format(parts=", ".join(untraced)))
     return lines
+
+
+def _untraced_parts(extra: dict) -> list[str]:
+    """What a trained model has beyond the traced first layer's forward direction."""
+    parts = [_("a backward direction")] if extra.get("bidirectional") else []
+    if extra.get("layers", 1) > 1:
+        parts.append(_("{n} layers in all").format(n=extra["layers"]))
+    return parts
 
 
 def render_terminal(report: TraceReport, console: Console, precision: int = 4, limit: int = 8) -> None:
@@ -168,8 +184,9 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
             for table in _matrix_tables(m, precision, console.width):
                 console.print(table)
         else:
-            console.print(_("{name}: shape {shape} (too large to print; use a small --hidden and --input-dim)").format(
-                name=name, shape=list(np.shape(m))))
+            console.print((_("{name}: shape {shape} (too large to print; --json has every number)") if report.checkpoint
+                           else _("{name}: shape {shape} (too large to print; use a small --hidden and "
+                                  "--input-dim)")).format(name=name, shape=list(np.shape(m))))
     wide = console.width >= 110  # the equation of each row in a column of its own
     for step in report.steps:
         title = _("t = {t}  token {token}").format(t=step["t"], token=escape(step["token"]))

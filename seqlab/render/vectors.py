@@ -223,6 +223,14 @@ def wordvec_summary(result) -> str:
     return text + "\n" + size + "\n" + _("try: {command}").format(command=try_it)
 
 
+def truncated_lines_note(n: int, name: str, limit: int | None) -> str:
+    """Lines of a corpus the model read only the start of (the corpus job and the search index)."""
+    return ngettext("note: {n:,} line of {name} is longer than the model reads ({limit:,} tokens): only its first "
+                    "{limit:,} tokens were embedded", "note: {n:,} lines of {name} are longer than the model reads "
+                    "({limit:,} tokens): only their first {limit:,} tokens were embedded", n).format(
+        n=n, name=name, limit=limit or 0)
+
+
 def corpus_summary(result) -> str:
     text = (ngettext("{n:,} row", "{n:,} rows", result.rows).format(n=result.rows) + " · "
             + ngettext("{n:,} shard", "{n:,} shards", result.shards).format(n=result.shards) + f" → {result.out}")

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
 from seqlab.training.checkpoint import has_state, load_state, save_state
 from seqlab.training.prepare import Encoded, bucket_batches, pad_batch
@@ -76,7 +76,7 @@ def check_same_settings(out: Path, saved: dict | None, now: dict) -> None:
             before = {**BEFORE_RECORDED, **before}
         for key in sorted(set(before) | set(after)):
             if before.get(key) != after.get(key):
-                raise InputError(_("the run in {out} was made with {key} = {before}, and this resume asks for "
+                raise UsageError(_("the run in {out} was made with {key} = {before}, and this resume asks for "
                                    "{after}").format(out=out, key=key, before=before.get(key), after=after.get(key)),
                                  _("Resume with the options of the first run, or start a new --out."))
 

@@ -133,6 +133,7 @@ def recurrent_for_trace(out: str | Path, text: str, cell: str):
     extra = {"prediction": {"label": predictor.labels[int(probs.argmax())],
                             "probabilities": {n: float(p) for n, p in zip(predictor.labels, probs)}},
              "note": "layer 1, forward direction of the trained model" if rnn.bidirectional or rnn.num_layers > 1
-             else "the trained model's recurrent layer"}
+             else "the trained model's recurrent layer",
+             "bidirectional": rnn.bidirectional, "layers": rnn.num_layers}
     description = f"trained embedding of {out} ({predictor.vocab.meta['tokenizer']} tokens)"
     return layer, f"checkpoint {out.name}", tokens, table[ids], description, extra

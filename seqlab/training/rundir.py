@@ -76,6 +76,9 @@ class RunDir:
         try:
             return json.loads(path.read_text(encoding="utf-8"))
         except (FileNotFoundError, NotADirectoryError):
+            if not self.path.exists():
+                raise InputError(_("{path} does not exist").format(path=self.path),
+                                 _("Give the --out folder of seqlab train.")) from None
             if not self.path.is_dir():
                 raise InputError(_("{path} is not a directory").format(path=self.path),
                                  _("Give the --out folder of seqlab train.")) from None
@@ -111,8 +114,10 @@ class RunDir:
                              _("Finish it with: seqlab train ... --out DIR --resume"))
         kind = config.get("model")
         if config.get("task") != task or (models is not None and kind not in models):
-            raise InputError(_("{out} holds a {kind} model (task {task}); this needs {wanted}").format(
+            raise InputError(_("{out} holds the model {kind} (task {task}); this needs {wanted}").format(
                 out=self.path, kind=kind, task=config.get("task"), wanted=", ".join(models or (task,))),
+                _("Give the --out folder of a run made by: seqlab train --task {task} --model {model}").format(
+                    task=task, model=models[0]) if models else
                 _("Give the --out folder of a run made by: seqlab train --task {task}").format(task=task))
         return config
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
 from seqlab.storage import atomic_write_bytes, atomic_write_json, remove_temporaries, sha256_file
 from seqlab.text.reading import has_nsmc_header
@@ -48,6 +48,8 @@ class CorpusResult:
     empty_lines: int
     resumed_from: int  # rows already done when this run started
     seconds: float
+    truncated_lines: int = 0  # lines longer than the model's window: only their first tokens were read
+    max_length: int | None = None  # that window
 
     def to_dict(self) -> dict:
         return {**asdict(self), "out": str(self.out)}
@@ -107,7 +109,8 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
             ``strict`` reads the whole file first and stops at the first such line, before anything is written.
     """
     config = config or CorpusJobConfig()
-    from seqlab.vectors.encoder import default_prefix, load_encoder
+    from seqlab.tokens.record import model_window
+    from seqlab.vectors.encoder import default_prefix, load_encoder, window_records
 
     source, out = Path(source), Path(out)
     _check_paths(source, out)
@@ -129,7 +132,7 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
     settings = asdict(config)
     if manifest is None:
         if out.exists() and any(out.iterdir()):
-            raise InputError(_("{out} is not empty and holds no seqlab manifest").format(out=out),
+            raise UsageError(_("{out} is not empty and holds no seqlab manifest").format(out=out),
                              _("Give a new or empty folder with --out; seqlab never overwrites other files."))
         manifest = {"format": FORMAT, "version": 1, "complete": False, "source": identity, "config": settings,
                     "rows": 0, "dim": None, "shards": [], "bad_lines": [], "bad_line_count": 0, "empty_lines": 0}
@@ -142,7 +145,7 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
                              _("The file changed since that run; use a new --out folder."))
         if manifest["config"] != settings:
             changed = sorted(k for k in settings if manifest["config"].get(k) != settings[k])
-            raise InputError(_("{out} was made with other settings ({settings})").format(out=out,
+            raise UsageError(_("{out} was made with other settings ({settings})").format(out=out,
                                                                                       settings=', '.join(changed)),
                              _("Run again with the same options to resume, or use a new --out folder."))
     done_rows = manifest["rows"]
@@ -156,6 +159,7 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
     encoder = load_encoder(config.model, device)
     prefix = config.prefix
     manifest["dim"] = encoder.hidden_size
+    manifest["max_length"] = model_window(encoder.tokenizer)
 
     def embed_local(group: list[list[str]]) -> list[np.ndarray]:
         return [embed_shard(encoder, texts, config, prefix) for texts in group]
@@ -182,15 +186,19 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
             break
         arrays = embed_group([s.texts for s in group])
         for shard, vectors in zip(group, arrays):
+            # lines the model read only the start of (said, never silent): counted on the same tokens it read
+            truncated = sum(r.dropped > 0 for r in window_records(config.model, shard.texts, prefix))
             name = f"shard-{shard.index:05d}.npy"
             atomic_write_bytes(out / name, npy_bytes(vectors))
             manifest["shards"].append({"file": name, "first_line": shard.first_line, "rows": len(shard.texts),
                                        "byte_start": shard.byte_start, "byte_end": shard.byte_end,
-                                       "bad_lines": len(shard.bad), "empty_lines": shard.empty})
+                                       "bad_lines": len(shard.bad), "empty_lines": shard.empty,
+                                       "truncated_lines": truncated})
             manifest["rows"] += len(shard.texts)
             manifest["bad_line_count"] += len(shard.bad)
             manifest["bad_lines"] = (manifest["bad_lines"] + shard.bad)[:_BAD_LINES_KEPT]
             manifest["empty_lines"] += shard.empty
+            manifest["truncated_lines"] = manifest.get("truncated_lines", 0) + truncated
             atomic_write_json(out / MANIFEST, manifest)  # the shard counts as done from here on
             if progress:
                 progress(manifest["rows"], total)
@@ -201,7 +209,8 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
 
 def _result(out: Path, manifest: dict, resumed_from: int, started: float) -> CorpusResult:
     return CorpusResult(out, manifest["rows"], len(manifest["shards"]), manifest["bad_line_count"],
-                        manifest["empty_lines"], resumed_from, time.perf_counter() - started)
+                        manifest["empty_lines"], resumed_from, time.perf_counter() - started,
+                        manifest.get("truncated_lines", 0), manifest.get("max_length"))
 
 
 def read_embeddings(directory: str | Path, mmap: bool = False) -> np.ndarray:

@@ -45,11 +45,15 @@ class SearchResult(Displayable):
     bad_lines: int = 0  # corpus lines that are not valid UTF-8: read with U+FFFD for the bad bytes (the index says so)
     k: int = 0  # hits asked for; fewer come when the corpus has fewer text lines
     empty_lines: int = 0  # blank corpus lines: indexed (rows follow lines) but never an answer
+    truncated_lines: int = 0  # corpus lines longer than the model's window: only their first tokens are indexed
+    query_dropped: int = 0  # tokens of the query past the window, not read
+    max_length: int | None = None  # the model's window
 
     def to_dict(self) -> dict:
         return {"query": self.query, "model": self.model, "corpus": self.corpus, "index": self.index,
                 "index_built": self.built, "bad_lines": self.bad_lines, "k": self.k, "empty_lines": self.empty_lines,
-                "hits": [h.to_dict() for h in self.hits]}
+                "truncated_lines": self.truncated_lines, "query_dropped": self.query_dropped,
+                "max_length": self.max_length, "hits": [h.to_dict() for h in self.hits]}
 
 
 def index_dir(corpus: Path, model: str) -> Path:
@@ -73,7 +77,8 @@ def _lines(corpus: Path, wanted: set[int]) -> dict[int, str]:
 def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10,
            progress: Callable[[int, int], None] | None = None) -> SearchResult:
     """The ``k`` corpus lines with the highest cosine to ``query``."""
-    from seqlab.vectors.encoder import load_encoder
+    from seqlab.tokens.record import model_window
+    from seqlab.vectors.encoder import load_encoder, window_records
 
     if k < 1:
         raise InputError(_("k must be at least 1"))
@@ -85,6 +90,7 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
     embed_corpus(corpus, where, CorpusJobConfig(model=enc.name), progress=progress if built else None)
     matrix = read_embeddings(where, mmap=True)
     q = enc.sentence_vectors([query], prefix=enc.default_prefix("query"))[0]
+    query_dropped = window_records(enc.name, [query], enc.default_prefix("query"))[0].dropped
     scores = np.asarray(matrix @ q)
     hits: list[Hit] = []
     order = np.argsort(-scores, kind="stable")
@@ -102,4 +108,5 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
                          _("Give a file with one text per line."))
     manifest = load_manifest(where) or {}
     return SearchResult(query, enc.name, str(corpus), str(where), built, hits, manifest.get("bad_line_count", 0), k,
-                        manifest.get("empty_lines", 0))
+                        manifest.get("empty_lines", 0), manifest.get("truncated_lines", 0), query_dropped,
+                        model_window(enc.tokenizer))

@@ -17,6 +17,8 @@ class SimilarityRecord(Displayable):
     cosine: float
     pooling: str
     prefix: str
+    max_length: int  # the model's window: tokens past it are not read
+    dropped: tuple[int, int] = (0, 0)  # tokens of a and of b past the window (said, never silent)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -40,14 +42,18 @@ def similarity(a: str, b: str, model: str | None = None, pooling: str = "mean", 
     ``embed``: ``(model, token records) -> embedding records`` (mean-pooled, normalized) to run the forward pass
     elsewhere, e.g. in the web server's shared batches; by default the encoder's packed sentence path.
     """
+    from seqlab.pretrained.loading import load_tokenizer
     from seqlab.pretrained.registry import resolve
+    from seqlab.tokens.record import model_window
     from seqlab.vectors.encoder import default_prefix, load_encoder, window_records
 
     name = resolve(model).name
     prefix = default_prefix(name, "query") if prefix is None else prefix
+    records = window_records(name, [a, b], prefix)  # what the model reads: cut to its window
+    window = (model_window(load_tokenizer(name, prefix=prefix)), (records[0].dropped, records[1].dropped))
     if embed is not None:
-        ra, rb = embed(name, window_records(name, [a, b], prefix))
-        return SimilarityRecord(name, a, b, cosine(ra.pooled, rb.pooled), "mean", prefix)
+        ra, rb = embed(name, records)
+        return SimilarityRecord(name, a, b, cosine(ra.pooled, rb.pooled), "mean", prefix, *window)
     enc = load_encoder(name)
     va, vb = enc.sentence_vectors([a, b], pooling=pooling, normalize=True, prefix=prefix, precision=precision)
-    return SimilarityRecord(enc.name, a, b, cosine(va, vb), pooling, prefix)
+    return SimilarityRecord(enc.name, a, b, cosine(va, vb), pooling, prefix, *window)

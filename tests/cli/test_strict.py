@@ -76,11 +76,11 @@ def test_embed_out_refuses_a_file_and_the_input_itself(tmp_path, cli):
     corpus = tmp_path / "reviews.txt"
     corpus.write_text("좋다\n싫다\n", encoding="utf-8")
     code, _, err = cli("embed", "-f", str(corpus), "--out", str(corpus))
-    assert code == 1 and "the input file itself" in err and "Delete" not in err
+    assert code == 2 and "the input file itself" in err and "Delete" not in err  # usage, as in every command
     assert corpus.read_text(encoding="utf-8") == "좋다\n싫다\n"
     other = tmp_path / "other.txt"
     other.write_text("x", encoding="utf-8")
-    assert cli("embed", "-f", str(corpus), "--out", str(other))[0] == 1 and other.read_text() == "x"
+    assert cli("embed", "-f", str(corpus), "--out", str(other))[0] == 2 and other.read_text() == "x"
 
 
 def test_the_corpus_manifest_has_one_prefix(tmp_path, cli):

@@ -49,12 +49,12 @@ def test_an_option_given_again_must_keep_its_value(stopped_run, cli):
     run, _first = stopped_run
     code, _out, err = cli("train", "--out", str(run), "--resume", "--hidden", "16")
     said = " ".join(err.split())
-    assert code == 1 and "--hidden = 8" in said and "asks for 16" in said
+    assert code == 2 and "--hidden = 8" in said and "asks for 16" in said
     code, _out, err = cli("train", "--out", str(run), "--resume", "--hidden", "8", "--device", "cpu", "--json")
     assert code == 0, err  # the same value, and --device may change
     code, _out, err = cli("train", "--out", str(run), "--resume", "--batch-size", "128")
     said = " ".join(err.split())
-    assert code == 1 and "--batch-size = the default" in said and "None" not in said
+    assert code == 2 and "--batch-size = the default" in said and "None" not in said
 
 
 def test_a_run_folder_without_a_record_says_so(stopped_run, cli):

@@ -95,12 +95,12 @@ def test_a_checkpoint_from_before_adversarial_training_resumes_as_it_was_made(tm
     """Its recorded settings lack 'adversarial': it was trained without, so a resume must say so, not crash."""
     import pytest
 
-    from seqlab.errors import InputError
+    from seqlab.errors import UsageError
     from seqlab.training.loop import TrainConfig, check_same_settings, run_settings
 
     net, *_ = _batch()
     old = run_settings(net, TrainConfig(adversarial=0.0))
     del old["train"]["adversarial"]
     check_same_settings(tmp_path, old, run_settings(net, TrainConfig(adversarial=0.0)))  # the same run: fine
-    with pytest.raises(InputError, match="adversarial = 0.0"):
+    with pytest.raises(UsageError, match="adversarial = 0.0"):
         check_same_settings(tmp_path, old, run_settings(net, TrainConfig()))

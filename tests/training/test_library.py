@@ -190,15 +190,14 @@ def test_a_resume_with_other_settings_says_so(tmp_path):
 
 def test_a_resume_with_another_learning_rate_or_dropout_is_refused(tmp_path):
     """`--resume --dropout 0.6 --lr 0.05` ran on and rewrote config.json: two runs mixed into one."""
-    from seqlab.errors import InputError
     from seqlab.training.loop import TrainConfig, check_same_settings, run_settings
     from seqlab.training.networks import RecurrentClassifier, RecurrentConfig
 
     net = RecurrentClassifier(RecurrentConfig(vocab_size=10, embed_dim=4, hidden=4))
     first = run_settings(net, TrainConfig())
     check_same_settings(tmp_path, first, run_settings(net, TrainConfig(device="cpu", threads=1)))  # where it runs: free
-    with pytest.raises(InputError, match="lr = 0.002, and this resume asks for 0.05"):
+    with pytest.raises(UsageError, match="lr = 0.002, and this resume asks for 0.05"):
         check_same_settings(tmp_path, first, run_settings(net, TrainConfig(lr=0.05)))
     other = RecurrentClassifier(RecurrentConfig(vocab_size=10, embed_dim=4, hidden=4, dropout=0.6))
-    with pytest.raises(InputError, match="dropout = 0.3"):
+    with pytest.raises(UsageError, match="dropout = 0.3"):
         check_same_settings(tmp_path, first, run_settings(other, TrainConfig()))

@@ -51,6 +51,15 @@ def test_trace_with_trained_checkpoint(lstm_run, cli):
     assert cli("trace", "gru", "x", "--checkpoint", str(lstm_run))[0] == 1
 
 
+def test_trace_of_a_bidirectional_run_says_what_it_leaves_out(lstm_run, cli):
+    """The trace showed the first layer's forward direction of a bidirectional run with no word about the rest,
+    under a header reading "seed None" (the run's weights have no seed)."""
+    code, out, _ = cli("trace", "lstm", "정말 재밌어요", "--checkpoint", str(lstm_run), "--lang", "en")
+    said = " ".join(out.split())
+    assert code == 0 and "forward direction only" in said and "a backward direction" in said
+    assert "seed None" not in said and f"trained run {lstm_run.name}" in said
+
+
 def _train_cmd(data, out, extra=()):
     return [sys.executable, "-m", "seqlab", "train", "--data", str(data), "--model", "lstm", "--out", str(out),
             *FAST, "--epochs", "3", *extra]

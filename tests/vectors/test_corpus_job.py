@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, UsageError
 from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus, read_embeddings
 from seqlab.vectors.encoder import load_encoder
 
@@ -44,10 +44,10 @@ def test_rows_follow_the_file_and_equal_direct_vectors(corpus, tmp_path):
 def test_refuses_foreign_folders_other_settings_and_changed_files(corpus, tmp_path):
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "notes.txt").write_text("mine")
-    with pytest.raises(InputError, match="not empty"):
+    with pytest.raises(UsageError, match="not empty"):  # exit 2, as an --out of other files is everywhere
         embed_corpus(corpus, tmp_path / "busy", CONFIG)
     embed_corpus(corpus, tmp_path / "o", CONFIG)
-    with pytest.raises(InputError, match="other settings"):
+    with pytest.raises(UsageError, match="other settings"):
         embed_corpus(corpus, tmp_path / "o", CorpusJobConfig(model="minilm", shard_size=60, batch_size=16))
     changed = tmp_path / "changed.txt"
     changed.write_bytes(corpus.read_bytes())

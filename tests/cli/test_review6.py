@@ -1,0 +1,73 @@
+"""The CLI, sixth round: defects a new user found trying every command (silent cuts, exit codes, JSON Lines).
+
+Each test names the defects it guards against; each failed before its fix.
+"""
+
+import json
+
+LONG = "영화가 정말 재미있었어요 " * 200  # about 1,000 tokens: past e5-small's 512
+
+
+def test_similarity_and_search_say_what_they_did_not_read(cli, tmp_path):
+    """similarity and search cut a long query (and search's index a long line) at the model's window in silence;
+    embed said it."""
+    code, out, err = cli("similarity", LONG, "영화", "--json")
+    rec = json.loads(out)
+    assert code == 0 and rec["max_length"] == 512 and rec["dropped"][0] > 400 and rec["dropped"][1] == 0
+    assert "the first sentence is longer than e5-small reads (512 tokens)" in " ".join(err.split())
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text(LONG + "\n좋은 영화\n나쁜 영화\n", encoding="utf-8")
+    code, out, err = cli("search", LONG, "--corpus", str(corpus), "-k", "2", "--json")
+    result, err = json.loads(out), " ".join(err.split())
+    assert code == 0 and result["truncated_lines"] == 1 and result["query_dropped"] > 400
+    assert "1 line of corpus.txt is longer than the model reads" in err and "the query is longer" in err
+    code, out, err = cli("embed", "-f", str(corpus), "--out", str(tmp_path / "vectors"), "--json")
+    assert code == 0 and json.loads(out)["truncated_lines"] == 1
+    assert "1 line of corpus.txt is longer than the model reads" in " ".join(err.split())
+    manifest = json.loads((tmp_path / "vectors" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["truncated_lines"] == 1 and manifest["max_length"] == 512
+
+
+def test_the_corpus_job_checks_its_out_like_every_command(cli, tmp_path):
+    """embed -f F --out F, --out FOLDER-OF-OTHER-FILES and a resume with other settings exited 1 where train,
+    vocab build and tokenizer train exit 2 (the README's table: usage); a path under a file failed only after
+    the work had started."""
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("하나\n둘\n", encoding="utf-8")
+    assert cli("embed", "-f", str(corpus), "--out", str(corpus))[0] == 2
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "mine.txt").write_text("x")
+    code, _, err = cli("embed", "-f", str(corpus), "--out", str(tmp_path / "busy"))
+    assert code == 2 and "not empty" in err
+    code, _, err = cli("embed", "-f", str(corpus), "--out", str(corpus) + "/sub")
+    assert code == 1 and "not a writable folder" in err and "manifest" not in err
+    assert cli("embed", "-f", str(corpus), "--out", str(tmp_path / "v"))[0] == 0
+    code, _, err = cli("embed", "-f", str(corpus), "--out", str(tmp_path / "v"), "--batch-size", "8")
+    assert code == 2 and "other settings" in err
+
+
+def test_explain_keeps_a_blank_line_in_its_json_lines(cli_process):
+    """explain - --json dropped blank lines, so output line k no longer answered input line k (tokenize, embed and
+    predict keep their place)."""
+    proc = cli_process("explain", "-", "--json", "-m", "char", input="가\n\n나\n".encode())
+    lines = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert proc.returncode == 0 and len(lines) == 3
+    assert lines[1] == {"text": "", "skipped": "empty line"} and lines[2]["text"] == "나"
+
+
+def test_lists_name_the_bad_item_and_runs_that_are_not_there_are_said_so(cli, tmp_path, reviews):
+    """long-term --lengths a and --forget-bias TORCH got one message about both options; predict on a folder that
+    does not exist said it "is not a directory"; tokenizer train made 199 tokens for --vocab-size 100 in silence."""
+    code, _, err = cli("long-term", "--lengths", "100,a")
+    assert code == 2 and "'a' is not one" in err and "--forget-bias" not in err
+    code, _, err = cli("long-term", "--forget-bias", "1,TORCH")
+    assert code == 2 and "'TORCH' is not one" in err
+    code, _, err = cli("predict", str(tmp_path / "nonexist"), "좋다")
+    assert code == 1 and "does not exist" in err
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(reviews[:300]) + "\n", encoding="utf-8")  # far more than 100 characters
+    code, out, err = cli("tokenizer", "train", "-f", str(corpus), "--out", str(tmp_path / "tk"), "--vocab-size",
+                         "100", "--json")
+    size = json.loads(out)["vocab_size"]
+    assert code == 0 and size > 100
+    assert f"the tokenizer has {size:,} tokens, more than the 100 asked for" in " ".join(err.split())
