@@ -105,12 +105,14 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
         except UnicodeDecodeError:
             bad.add("invalid UTF-8", line.number)
             undecodable.append(line.body)
-    if len(undecodable) > max(1, NOT_UTF8_SHARE * len(lines)):  # a file in another encoding, not a few broken rows
+    # a file in another encoding, not a few broken rows (a one-line file in another encoding too: nothing is left)
+    if undecodable and (len(undecodable) > max(1, NOT_UTF8_SHARE * len(lines)) or not decoded):
         raise InputError(_("{path} is not UTF-8: {n:,} of its {total:,} lines are not valid UTF-8{guess}").format(
             path=path, n=len(undecodable), total=len(lines), guess=_encoding_guess(undecodable)),
             _("Convert it first, e.g.: iconv -f cp949 -t utf-8 {path} > {stem}.utf8{suffix}").format(
                 path=path, stem=path.with_suffix(""), suffix=path.suffix))
     if fmt == "jsonl":
+        first_keys, found = None, {text_col: False, label_col: False}
         for number, line in decoded:
             if not line.strip():
                 continue
@@ -122,9 +124,17 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
             if not isinstance(obj, dict):
                 bad.add("invalid JSON", number)
                 continue
+            first_keys = list(obj) if first_keys is None else first_keys
+            found = {key: seen or key in obj for key, seen in found.items()}
             label = obj.get(label_col)
             yield number, obj.get(text_col), None if label is None else str(label)
+        missing = [key for key, seen in found.items() if not seen]
+        if first_keys is not None and missing:  # the key named, as a missing column is: not "missing label" rows
+            raise InputError(_("no object of {path} has the key {key!r}; the first one's keys are {keys}").format(
+                path=path, key=missing[0], keys=first_keys), _("Pass --text-col and --label-col with its keys."))
         return
+    while decoded and not decoded[0][1].strip():  # blank lines before the header: the header is the first text
+        decoded.pop(0)
     delimiter = "," if fmt == "csv" else "\t"
     quoting = csv.QUOTE_MINIMAL if fmt == "csv" else csv.QUOTE_NONE
     reader = csv.reader((line for _k, line in decoded), delimiter=delimiter, quoting=quoting)
@@ -132,7 +142,8 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
     header = next(reader, None)
     next(numbers, None)
     if header is None:
-        raise InputError(_("{path} is empty").format(path=path))
+        raise InputError(_("{name} has no text (no lines, or only blank ones)").format(name=path),
+                         _("Give a file with a header line, then one labelled text per line."))
     missing = [c for c in (text_col, label_col) if c not in header]
     if missing:
         raise InputError(_("{path} has no column {column!r}; its header is {header}")

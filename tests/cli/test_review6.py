@@ -71,3 +71,19 @@ def test_lists_name_the_bad_item_and_runs_that_are_not_there_are_said_so(cli, tm
     size = json.loads(out)["vocab_size"]
     assert code == 0 and size > 100
     assert f"the tokenizer has {size:,} tokens, more than the 100 asked for" in " ".join(err.split())
+
+
+def test_data_files_that_cannot_be_used_are_named_for_what_they_are(cli, tmp_path):
+    """A one-line CP949 file was "empty"; a file of blank lines "has no column 'document'; its header is []"; a
+    JSONL file without --text-col gave "200 bad rows: missing label" instead of naming the key."""
+    cases = {"cp949.txt": "좋은 영화\t1\n".encode("cp949"), "blanks.txt": b"\n\n\n",
+             "d.jsonl": '{"review": "좋다", "y": 1}\n{"review": "싫다", "y": 0}\n'.encode()}
+    said = {}
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        code, _, err = cli("train", "--data", str(tmp_path / name), "--model", "tfidf", "--out", str(tmp_path / name[:2]))
+        assert code == 1, (name, err)
+        said[name] = " ".join(err.split())
+    assert "is not UTF-8" in said["cp949.txt"] and "CP949" in said["cp949.txt"]
+    assert "has no text" in said["blanks.txt"] and "header is []" not in said["blanks.txt"]
+    assert "has the key 'document'" in said["d.jsonl"] and "['review', 'y']" in said["d.jsonl"]
