@@ -201,7 +201,8 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print(json_line(summary))
         else:
-            say(_("wrote {pairs:,} pairs from {texts:,} texts to {path}").format(**summary))
+            say(ngettext("wrote {pairs:,} pair from {texts:,} texts to {path}",
+                         "wrote {pairs:,} pairs from {texts:,} texts to {path}", summary["pairs"]).format(**summary))
         skipped = summary["skipped"]
         if any(skipped.values()):  # said on stderr with --json too
             note(_("skipped: {empty:,} empty, {one_word:,} of one word (no space to restore), "

@@ -189,8 +189,11 @@ def training_curves_png(history: list[dict], path, title: str):
     ax2.plot(steps, [h["train_accuracy"] for h in history], marker="o", label=_("training"))
     ax2.plot(steps, [h["val_accuracy"] for h in history], marker="o", label=_("validation"))
     ax2.set_title(_("accuracy"))
+    from matplotlib.ticker import MaxNLocator
+
     for ax in (ax1, ax2):
         ax.set_xlabel(_("step"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # optimizer steps are whole: no tick at step 2.5
         ax.grid(alpha=0.3)
         ax.legend()
     fig.suptitle(title)

@@ -213,6 +213,17 @@ def refuse_table(source: str | Path, sample: int = 5) -> None:
     except OSError:
         return  # iter_lines says what is wrong with the file
     lines = [h.lstrip(b"\xef\xbb\xbf").rstrip(b"\r\n") for h in head if h.strip()]
+    if str(source).lower().endswith(".csv"):  # commas are common in text: only a file named .csv is read as CSV
+        import csv
+
+        rows = list(csv.reader(line.decode("utf-8", errors="replace") for line in lines))
+        widths = {len(row) for row in rows}
+        if len(rows) >= 2 and len(widths) == 1 and min(widths) > 1:
+            raise InputError(_("{source} looks like a table: its first lines all have {n} comma-separated fields "
+                               "(the first: {fields}), and a text per line was expected").format(
+                source=source, n=len(rows[0]), fields=", ".join(repr(f[:20]) for f in rows[0])),
+                _("Pass --text-col NAME where the command has it, or keep only the text column, one text per "
+                  "line."))
     counts = {line.count(b"\t") for line in lines}
     if len(lines) < 2 or len(counts) != 1 or 0 in counts:
         return

@@ -87,3 +87,15 @@ def test_data_files_that_cannot_be_used_are_named_for_what_they_are(cli, tmp_pat
     assert "is not UTF-8" in said["cp949.txt"] and "CP949" in said["cp949.txt"]
     assert "has no text" in said["blanks.txt"] and "header is []" not in said["blanks.txt"]
     assert "has the key 'document'" in said["d.jsonl"] and "['review', 'y']" in said["d.jsonl"]
+
+
+def test_a_csv_table_is_not_read_as_one_text_per_line(cli, tmp_path):
+    """tokenize, vocab build and wordvec train read a .csv table as plain lines in silence: its header and labels
+    became texts (a tab-separated table was already refused)."""
+    table = tmp_path / "d.csv"
+    table.write_text('review,y\n좋다,1\n"싫다, 정말",0\n', encoding="utf-8")
+    code, _, err = cli("tokenize", "-f", str(table), "-m", "char")
+    assert code == 1 and "2 comma-separated fields" in " ".join(err.split())
+    prose = tmp_path / "d.txt"  # commas in ordinary text are text
+    prose.write_text("좋다, 정말\n싫다, 정말\n", encoding="utf-8")
+    assert cli("tokenize", "-f", str(prose), "-m", "char")[0] == 0

@@ -25,3 +25,18 @@ def test_symbols_and_latin_come_from_dejavu_and_hangul_from_nanum():
     assert families[0] == "DejaVu Sans" and "NanumGothic" in families
     assert korean_matplotlib().rcParams["font.family"][0] == "NanumGothic"  # scatter labels: as they were tuned
     assert font_manager.findfont(font_manager.FontProperties(family="NanumGothic"), fallback_to_default=False)
+
+
+def test_training_curves_tick_whole_steps(tmp_path, monkeypatch):
+    """curves.png of a short run had ticks at steps 2.25, 2.5 …: optimizer steps are whole numbers."""
+    from seqlab.render import plots
+    from seqlab.render.training import training_curves_png
+
+    figures = []
+    monkeypatch.setattr(plots, "save_figure", lambda fig, path: figures.append(fig) or path)
+    history = [{"step": s, "train_loss": 1 / s, "val_loss": 1.1 / s, "train_accuracy": 0.5 + s / 10,
+                "val_accuracy": 0.5 + s / 12} for s in (2, 3, 4)]
+    training_curves_png(history, tmp_path / "curves.png", "lstm")
+    for ax in figures[0].axes:
+        ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+        assert ticks and all(float(t).is_integer() for t in ticks), ticks

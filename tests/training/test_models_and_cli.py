@@ -231,7 +231,7 @@ def test_what_is_left_out_of_pairs_and_series_is_said(tmp_path, cli):
     texts.write_text("오늘 날씨 좋다\n한마디\n\n" + "아주 " * 40 + "긴 문장\n", encoding="utf-8")
     code, out, err = cli("data", "spacing-pairs", str(texts), "--out", str(tmp_path / "p.tsv"), "--lang", "en")
     err = " ".join(err.split())
-    assert code == 0 and "wrote 1 pairs from 4 texts" in out
+    assert code == 0 and "wrote 1 pair from 4 texts" in out  # was "1 pairs"
     assert "1 empty, 1 of one word (no space to restore), 1 longer than --max-chars 60" in err
     series = tmp_path / "s.csv"
     series.write_text("month,value\n" + "".join(f"2000-{m:02d},{m}\n" for m in range(1, 13)) + "2001-01,abc\n",
