@@ -38,8 +38,9 @@ $(VENV)/.installed-dev: pyproject.toml requirements.lock | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(BIN)/seqlab explain "$(TEXT)"
 
-# The default suite runs in TEST_WORKERS processes (pytest-xdist, one test file per worker at a time): 366 s on
-# two cores (docs/benchmarks.md). Each worker builds its own cache (the e5 conversion, Kiwi's vectors).
+# The default suite runs in TEST_WORKERS processes (pytest-xdist): each test file is one unit, and the web tests
+# are one unit together, handed out first (tests/conftest.py), so that one worker starts the web server.
+# Each worker builds its own cache (the e5 conversion, Kiwi's vectors). Times: docs/benchmarks.md, Set-up.
 TEST_WORKERS ?= 2
 
 test: $(VENV)/.installed-dev

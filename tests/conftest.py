@@ -22,6 +22,35 @@ SHARED_NSMC = Path(__file__).resolve().parents[2] / "shared" / "data" / "nsmc" /
 KOREAN = "안녕하세요, 오늘 날씨가 정말 좋네요"
 
 
+WEB_TESTS = "tests/web/"
+
+
+def pytest_collection_modifyitems(config, items):
+    """The web tests first: with ``make test``'s workers they are one unit of work, the largest, which is best
+    handed out first (a long unit handed out last would leave the other worker idle)."""
+    items[:] = [i for i in items if i.nodeid.startswith(WEB_TESTS)] + \
+               [i for i in items if not i.nodeid.startswith(WEB_TESTS)]
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` (``make test``), with the web tests as one unit instead of one per file.
+
+    Each test file stays one unit, so its module fixtures (a trained run) are built once. The web tests go to one
+    worker together, so that only one worker starts the web server, Chromium and the analogy panel's word vectors
+    (about 35 s of a worker's time). pytest-xdist's own ``loadgroup`` would do this with marks, but it does not
+    group under pytest 9 (it renames ``_nodeid``, which pytest 9 no longer reports).
+    """
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class WebTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return WEB_TESTS if nodeid.startswith(WEB_TESTS) else super()._split_scope(nodeid)
+
+    return WebTogether(config, log)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def seqlab_home(tmp_path_factory) -> Path:
     """One cache for the whole session (the e5 conversion and default vocabularies are built once)."""
