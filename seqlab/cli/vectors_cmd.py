@@ -136,7 +136,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = json_opt("one"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import json_line, note, say
-        from seqlab.render.vectors import similarity_line
+        from seqlab.render.vectors import cut_text_note, similarity_line
         from seqlab.text.unicode import clean_surrogates
         from seqlab.vectors.similarity import similarity as run
 
@@ -154,10 +154,7 @@ def register(app: typer.Typer) -> None:
             say(similarity_line(rec), soft_wrap=True)
         for which, dropped in zip((_("the first sentence"), _("the second sentence")), rec.dropped):
             if dropped:  # said on stderr with --json too
-                note(ngettext("note: {which} is longer than {model} reads ({limit:,} tokens): its last {n:,} token "
-                              "was not read", "note: {which} is longer than {model} reads ({limit:,} tokens): its "
-                              "last {n:,} tokens were not read", dropped).format(
-                    which=which, model=rec.model, limit=rec.max_length, n=dropped))
+                note(cut_text_note(which, rec.model, rec.max_length, dropped))
 
     @app.command(help=_("Top-k semantic search; the corpus index is built once, saved, and reused."))
     def search(
@@ -167,7 +164,7 @@ def register(app: typer.Typer) -> None:
     ):
         from seqlab.render.console import console, json_line, note
         from seqlab.render.progress import counting_bar
-        from seqlab.render.vectors import search_table, truncated_lines_note
+        from seqlab.render.vectors import cut_text_note, search_table, truncated_lines_note
         from seqlab.vectors.search import search as run
 
         check_lang(lang)
@@ -186,10 +183,7 @@ def register(app: typer.Typer) -> None:
                 "note: {name} has {n:,} text lines, fewer than -k {k}; all are shown", len(result.hits)).format(
                 name=corpus.name, n=len(result.hits), k=k))
         if result.query_dropped:
-            note(ngettext("note: the query is longer than {model} reads ({limit:,} tokens): its last {n:,} token was "
-                          "not read", "note: the query is longer than {model} reads ({limit:,} tokens): its last "
-                          "{n:,} tokens were not read", result.query_dropped).format(
-                model=result.model, limit=result.max_length, n=result.query_dropped))
+            note(cut_text_note(_("the query"), result.model, result.max_length, result.query_dropped))
         if result.truncated_lines:
             note(truncated_lines_note(result.truncated_lines, corpus.name, result.max_length))
         if result.empty_lines:

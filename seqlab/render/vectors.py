@@ -223,6 +223,13 @@ def wordvec_summary(result) -> str:
     return text + "\n" + size + "\n" + _("try: {command}").format(command=try_it)
 
 
+def cut_text_note(which: str, model: str, limit: int, n: int) -> str:
+    """A text (a sentence, a query) longer than the model's window: how much of it was not read."""
+    return ngettext("note: {which} is longer than {model} reads ({limit:,} tokens): its last {n:,} token was not "
+                    "read", "note: {which} is longer than {model} reads ({limit:,} tokens): its last {n:,} tokens "
+                    "were not read", n).format(which=which, model=model, limit=limit, n=n)
+
+
 def truncated_lines_note(n: int, name: str, limit: int | None) -> str:
     """Lines of a corpus the model read only the start of (the corpus job and the search index)."""
     return ngettext("note: {n:,} line of {name} is longer than the model reads ({limit:,} tokens): only its first "
