@@ -25,6 +25,7 @@ import contextvars
 import functools
 import gettext
 import os
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -76,13 +77,67 @@ def use_language(lang: str) -> Iterator[None]:
         _current.reset(token)
 
 
+# Korean particles after a placeholder: the catalog writes both forms, "{model}은(는)", because the particle depends
+# on the value's last sound. Once the value is in, the right one is picked where it can be known: after a Hangul
+# syllable (받침 or not; ㄹ takes 로) or a number read aloud (3 삼 -> 은, 2 이 -> 는, 10 십 -> 은). After Latin
+# letters or symbols (LSTM, e5-small), whose reading is not certain, both forms stay, as Korean software writes them.
+_PARTICLES = {"은(는)": ("은", "는"), "이(가)": ("이", "가"), "을(를)": ("을", "를"), "과(와)": ("과", "와"),
+              "와(과)": ("과", "와"), "(으)로": ("으로", "로")}
+_PARTICLE = re.compile(r"([^\s])(['\"’”)\]»]*)(" + "|".join(re.escape(p) for p in _PARTICLES) + ")")
+_DIGIT_CODA = "ㅇㄹ ㅁ  ㄱㄹㄹ "  # the last sound of 영 일 이 삼 사 오 육 칠 팔 구 (a space: no 받침)
+_TENS_CODA = {1: "ㅂ", 2: "ㄱ", 3: "ㄴ"}  # 십, 백, 천; 만 and up end in ㄴ or ㄱ (억), decided below
+
+
+def _coda(text: str) -> str | None:
+    """The final consonant of the sound ``text`` ends with: ``""`` for none, ``None`` when it cannot be known."""
+    last = text[-1]
+    if "가" <= last <= "힣":
+        index = (ord(last) - 0xAC00) % 28
+        return "" if index == 0 else ("ㄹ" if index == 8 else "ㅂ")  # only "none", "ㄹ" and "another" matter
+    if last.isdigit() and last.isascii():
+        digits = re.search(r"[\d,]*$", text).group().replace(",", "")
+        zeros = len(digits) - len(digits.rstrip("0"))
+        if zeros == 0 or digits.strip("0") == "":
+            return _DIGIT_CODA[int(last)].strip()
+        return _TENS_CODA.get(zeros, "ㄴ" if zeros < 8 else None)
+    return None
+
+
+def with_particles(text: str) -> str:
+    """``text`` with each two-form particle after a value resolved where the value's last sound is known.
+
+    >>> with_particles("모델은 {m}을(를) 읽고 {n}(으)로 씁니다".format(m="단어", n="길"))
+    '모델은 단어를 읽고 길로 씁니다'
+    >>> with_particles("레이어 3은(는) 없습니다; 'LSTM'이(가) 아닙니다; 10(으)로; 2은(는)")
+    "레이어 3은 없습니다; 'LSTM'이(가) 아닙니다; 10으로; 2는"
+    """
+    def pick(m: re.Match) -> str:
+        coda = _coda(m.group(1))
+        if coda is None:
+            return m.group(0)
+        with_coda, without = _PARTICLES[m.group(3)]
+        chosen = without if coda == "" or (coda == "ㄹ" and with_coda == "으로") else with_coda
+        return m.group(1) + m.group(2) + chosen
+
+    return _PARTICLE.sub(pick, text)
+
+
+class _Korean(str):
+    """A Korean message whose ``format`` resolves the particles after the values it puts in."""
+
+    def format(self, *args, **kwargs) -> str:  # str's own method, extended
+        return with_particles(str.format(self, *args, **kwargs))
+
+
 def _(message: str) -> str:
     """``message`` in the current language."""
-    return translation(_current.get()).gettext(message)
+    text = translation(_current.get()).gettext(message)
+    return _Korean(text) if _current.get() == "ko" else text
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return translation(_current.get()).ngettext(singular, plural, n)
+    text = translation(_current.get()).ngettext(singular, plural, n)
+    return _Korean(text) if _current.get() == "ko" else text
 
 
 def N_(message: str) -> str:
@@ -101,18 +156,32 @@ def from_locale(environ: Mapping[str, str] | None = None) -> str:
     return DEFAULT
 
 
+def language_code(value: str | None) -> str | None:
+    """The language a person meant, in any of the spellings locales and language tags use; None when seqlab does
+    not speak it.
+
+    >>> [language_code(v) for v in ("ko", "KO", "ko-KR", "ko_KR.UTF-8", " en ", "kr", None)]
+    ['ko', 'ko', 'ko', 'ko', 'en', None, None]
+    """
+    if value is None:
+        return None
+    primary = re.split(r"[-_.@]", value.strip().lower(), maxsplit=1)[0]
+    return primary if primary in LANGUAGES else None
+
+
 def choose(flag: str | None = None, environ: Mapping[str, str] | None = None) -> str:
-    """The CLI's rule: ``--lang``, then ``SEQLAB_LANG``, then the locale. A bad value raises :class:`LanguageError`."""
+    """The CLI's rule: ``--lang``, then ``SEQLAB_LANG``, then the locale. A bad value raises :class:`LanguageError`.
+    Case and a region are ignored (``KO``, ``ko-KR`` and ``ko_KR.UTF-8`` are all ``ko``)."""
     environ = os.environ if environ is None else environ
     if flag is not None:
-        if flag not in LANGUAGES:
+        if language_code(flag) is None:
             raise LanguageError(flag, "--lang")
-        return flag
+        return language_code(flag)
     env = environ.get("SEQLAB_LANG", "")
     if env:
-        if env not in LANGUAGES:
+        if language_code(env) is None:
             raise LanguageError(env, "SEQLAB_LANG")
-        return env
+        return language_code(env)
     return from_locale(environ)
 
 

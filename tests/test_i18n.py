@@ -260,3 +260,27 @@ def test_glossary_finds_a_term_by_its_english_name_in_korean(cli):
 def test_models_install_without_a_name_is_a_usage_error(cli):
     code, _out, err = cli("models", "install", "", "--lang", "en")
     assert code == 2 and "the model name is empty" in err
+
+
+def test_korean_particles_follow_the_value(cli):
+    """"레이어 9은(는) 없습니다" read like a form to fill in: a Hangul or numeric value now takes its own particle."""
+    from seqlab.i18n import _, with_particles
+
+    with use_language("ko"):
+        layer = _("layer {layer} does not exist: {model} has layers 0 to {last}")
+        assert layer.format(layer=9, model="e5-small", last=11).startswith("레이어 9는 없습니다")
+        assert layer.format(layer=3, model="e5-small", last=11).startswith("레이어 3은 없습니다")
+        assert _("nearest words to {word}").format(word="여왕") == "여왕과 가까운 단어"
+        assert _("nearest words to {word}").format(word="LSTM") == "LSTM와(과) 가까운 단어"
+    with use_language("en"):
+        assert _("nearest words to {word}").format(word="여왕") == "nearest words to 여왕"
+    assert with_particles("‘실행’(으)로, 길(으)로, 집(으)로, 100(으)로") == "‘실행’으로, 길로, 집으로, 100으로"
+    code, _out, err = cli("analogy", "아버지 - 아버지", "--lang", "ko")
+    assert code == 2 and "'아버지 - 아버지'는 서로 상쇄됩니다" in err, err
+
+
+@pytest.mark.parametrize("spelling", ["KO", "ko-KR", "ko_KR.UTF-8"])
+def test_a_language_in_any_case_or_with_a_region_is_understood(spelling, cli):
+    assert choose(spelling) == "ko" and choose(None, {"SEQLAB_LANG": spelling}) == "ko"
+    code, out, _err = cli("tokenize", "--help", "--lang", spelling)
+    assert code == 0 and "사용법:" in out

@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 
 from seqlab.errors import UsageError
-from seqlab.i18n import LANGUAGES, _, ngettext
+from seqlab.i18n import LANGUAGES, _, language_code, ngettext
 
 
 def model_opt():
@@ -139,7 +139,9 @@ def check_normalization(form: str) -> str:
 
 
 def check_lang(lang: str | None) -> None:
-    one_of("--lang", lang, LANGUAGES)
+    """``--lang`` as :func:`seqlab.cli.main.main` read it: any case, a region allowed (``KO``, ``ko-KR``)."""
+    if lang is not None:
+        one_of("--lang", language_code(lang) or lang, LANGUAGES)
 
 
 def csv_list(value: str, option: str | None = None) -> list[str]:

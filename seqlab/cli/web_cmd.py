@@ -38,10 +38,11 @@ def register(app: typer.Typer) -> None:
 
             RunDir(checkpoint).finished("classify")  # a forecast or seq2seq run is named now, not at /api/predict
         if allow_model:
+            from seqlab.pretrained.install import ensure_obtainable
             from seqlab.pretrained.registry import resolve
 
-            for name in allow_model:  # a missing folder or a malformed name now, not at the first request
-                resolve(name)
+            for name in allow_model:  # a missing folder, a malformed name or a hub id that cannot be downloaded
+                ensure_obtainable(resolve(name))  # (offline, not cached) now, not at the first request
         port_free(host, port)
         config = ServeConfig(host=host, port=port, allow_models=tuple(allow_model or ()), checkpoint=checkpoint,
                              timeout_s=timeout)

@@ -219,7 +219,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import json_line, note, say
-        from seqlab.render.plots import LABEL_CHARS, SPREAD_MAX, labels_spread, write_scatter
+        from seqlab.render.plots import KEY_CHARS, LABEL_CHARS, SPREAD_MAX, labels_spread, write_scatter
         from seqlab.render.progress import counting_bar
         from seqlab.vectors.projection import METHODS, project_items
         from seqlab.vectors.wordvectors import is_built, refuse_unknown_pieces
@@ -247,7 +247,8 @@ def register(app: typer.Typer) -> None:
         path = write_scatter(proj, out, sentences)
         spread = labels_spread(len(proj.labels))
         if json_out:
-            print(json_line({**proj.to_dict(), "path": str(path), "labels_spread": spread, "skipped_lines": skipped}))
+            print(json_line({**proj.to_dict(), "path": str(path), "labels_spread": spread, "skipped_lines": skipped,
+                             "labels_numbered": sentences}))
         else:
             say(_("wrote {path}").format(path=path))
             html = path.suffix.lower() == ".html"
@@ -258,12 +259,14 @@ def register(app: typer.Typer) -> None:
                     "note: {n} points; labels are moved apart only up to {max} points, so some may overlap (an --out "
                     "FILE.html plot shows each label when a point is hovered).")).format(
                     n=len(proj.labels), max=SPREAD_MAX))
-            cut = sum(len(label) > LABEL_CHARS for label in proj.labels)
+            # sentences are numbered points with a key: cut in a PNG's key, whole in the HTML's list
+            limit = None if sentences and html else KEY_CHARS if sentences else LABEL_CHARS
+            cut = sum(len(label) > limit for label in proj.labels) if limit else 0
             if cut:
                 note(ngettext(
                     "note: {n:,} label is longer than {max} characters and is shown cut, with …",
                     "note: {n:,} labels are longer than {max} characters and are shown cut, with …", cut).format(
-                    n=cut, max=LABEL_CHARS))
+                    n=cut, max=limit))
 
     wv_app = group(_("Train and evaluate Word2Vec/FastText word vectors (gensim)."))
     app.add_typer(wv_app, name="wordvec")

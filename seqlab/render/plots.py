@@ -80,16 +80,37 @@ def labels_spread(n: int) -> bool:
     return n <= SPREAD_MAX
 
 
-def scatter_png(labels: list[str], points: np.ndarray, path: Path, title: str, groups: list[str] | None = None) -> Path:
+KEY_CHARS = 60  # a sentence longer than this is cut, with "…", in a PNG's key (the HTML's list shows it whole)
+
+
+def key_line(number: int, label: str) -> str:
+    """One line of a numbered plot's key.
+
+    >>> key_line(3, "가" * 70)[:6], len(key_line(3, "가" * 70))
+    ('3. 가가가', 63)
+    """
+    return f"{number}. " + (label if len(label) <= KEY_CHARS else label[: KEY_CHARS - 1] + "…")
+
+
+def scatter_png(labels: list[str], points: np.ndarray, path: Path, title: str, groups: list[str] | None = None,
+                numbered: bool = False) -> Path:
+    """With ``numbered`` (sentences: labels too long to place beside their points), each point is labelled with
+    its number, and a key beside the plot lists the labels."""
     plt = korean_matplotlib()
-    fig, ax = plt.subplots(figsize=(8, 6.5))
+    key_rows = max(len(labels), 1)
+    fig = plt.figure(figsize=(13, max(6.5, 0.19 * key_rows + 1.0)) if numbered else (8, 6.5))
+    ax = fig.add_axes((0.06, 0.08, 0.52, 0.82)) if numbered else fig.add_subplot()
     colors = plt.get_cmap("tab10")
     keys = list(dict.fromkeys(groups)) if groups else [None]
     for gi, key in enumerate(keys):
         sel = [i for i in range(len(labels)) if groups is None or groups[i] == key]
         ax.scatter(points[sel, 0], points[sel, 1], s=28, color=colors(gi % 10), label=key, alpha=0.85)
-    texts = [ax.text(x, y, short_label(label), fontsize=9) for (x, y), label in zip(points, labels)]
+    shown = [str(i + 1) for i in range(len(labels))] if numbered else [short_label(label) for label in labels]
+    texts = [ax.text(x, y, text, fontsize=9) for (x, y), text in zip(points, shown)]
     spread_labels(ax, texts, points)
+    if numbered:
+        fig.text(0.62, 0.9, "\n".join(key_line(i + 1, label) for i, label in enumerate(labels)), fontsize=9,
+                 va="top", ha="left", linespacing=1.45)
     if groups:
         ax.legend(loc="best", fontsize=8)
     ax.set_title(title)
@@ -121,13 +142,15 @@ def svg_label_positions(xy: np.ndarray, labels: list[str], width: int, height: i
     return np.array([t.get_position() for t in texts], dtype=float).reshape(len(labels), 2)
 
 
-def scatter_html(labels: list[str], points: np.ndarray, path: Path, title: str, subtitle: str = "") -> Path:
+def scatter_html(labels: list[str], points: np.ndarray, path: Path, title: str, subtitle: str = "",
+                 numbered: bool = False) -> Path:
+    """With ``numbered``, each point is labelled with its number and the labels are listed, whole, below."""
     width, height, pad, font_px = 900, 640, 50, 12
     lo, hi = points.min(axis=0), points.max(axis=0)
     span = np.where(hi - lo > 0, hi - lo, 1.0)
     xy = pad + (points - lo) / span * np.array([width - 2 * pad, height - 2 * pad])
     xy[:, 1] = height - xy[:, 1]
-    shown = [short_label(label) for label in labels]
+    shown = [str(i + 1) for i in range(len(labels))] if numbered else [short_label(label) for label in labels]
     at = svg_label_positions(xy, shown, width, height, font_px)
     marks = []
     for (x, y), (tx, ty), (px, py), label, text in zip(xy, at, points, labels, shown):
@@ -136,17 +159,18 @@ def scatter_html(labels: list[str], points: np.ndarray, path: Path, title: str, 
                   if math.hypot(tx - x - 6, ty - y + 5) > LEADER_PX else "")
         marks.append(f'<g><title>{tip}</title>{leader}<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5"/>'
                      f'<text x="{tx:.1f}" y="{ty:.1f}">{html.escape(text)}</text></g>')
+    key = ("<ol>" + "".join(f"<li>{html.escape(label)}</li>" for label in labels) + "</ol>\n") if numbered else ""
     doc = f"""<!doctype html>
 <html lang="{current()}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>
 body {{ font-family: "NanumGothic", "Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif; margin: 24px; }}
 svg {{ border: 1px solid #ccc; background: #fff; }} circle {{ fill: #1f77b4; opacity: .8; }}
 g:hover circle {{ fill: #d62728; r: 7; }} text {{ font-size: {font_px}px; fill: #222; }}
-line {{ stroke: #999; stroke-width: .8; }}
+line {{ stroke: #999; stroke-width: .8; }} ol {{ max-width: 900px; line-height: 1.5; }}
 </style></head><body>
 <h2>{html.escape(title)}</h2><p>{html.escape(subtitle)}</p>
 <svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img">{''.join(marks)}</svg>
-</body></html>
+{key}</body></html>
 """
     return atomic_write_text(path, doc)
 
@@ -173,9 +197,9 @@ def write_scatter(projection, out: str | Path, sentences: bool = False) -> Path:
     if projection.explained:
         subtitle += " · " + _("explained variance {a:.1%} + {b:.1%}").format(a=projection.explained[0],
                                                                              b=projection.explained[1])
-    if out.suffix.lower() == ".png":
-        return scatter_png(labels, points, out, f"{title}\n{subtitle}")
-    return scatter_html(labels, points, out, title, subtitle)
+    if out.suffix.lower() == ".png":  # sentences: numbered points and a key (their labels would not fit beside)
+        return scatter_png(labels, points, out, f"{title}\n{subtitle}", numbered=sentences)
+    return scatter_html(labels, points, out, title, subtitle, numbered=sentences)
 
 
 def _xs(x, name: str, n: int) -> list:

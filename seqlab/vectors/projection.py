@@ -37,11 +37,11 @@ def principal_axes(vectors: np.ndarray, k: int | None = None, chunk: int = 50_00
     The covariance is summed in chunks of rows, so a 250,000-row embedding matrix needs no copy.
     Signs are fixed so that the largest-magnitude loading of each direction is positive (stable pictures).
     """
-    x = np.asarray(vectors, dtype=np.float64)
-    mean = x.mean(axis=0)
+    x = np.asarray(vectors)
+    mean = x.mean(axis=0, dtype=np.float64)
     cov = np.zeros((x.shape[1], x.shape[1]))
-    for start in range(0, len(x), chunk):
-        part = x[start : start + chunk] - mean
+    for start in range(0, len(x), chunk):  # float64 one chunk at a time: a float32 table is not copied whole
+        part = x[start : start + chunk].astype(np.float64) - mean
         cov += part.T @ part
     values, directions = np.linalg.eigh(cov)
     order = np.argsort(values)[::-1]

@@ -24,7 +24,7 @@ from urllib.parse import parse_qs
 
 import orjson
 
-from seqlab.i18n import LANGUAGES, _, from_accept_language, use_language
+from seqlab.i18n import LANGUAGES, _, from_accept_language, language_code, use_language
 from seqlab.web.schemas import MAX_TEXT
 
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
@@ -57,8 +57,8 @@ def choose_language(query: dict[str, list[str]], headers: dict[str, str]) -> tup
     """(language, bad value of ?lang= or None). A bad ?lang= leaves the language the request would otherwise have:
     the cookie's, then Accept-Language's."""
     asked = query.get("lang", [None])[-1]
-    if asked in LANGUAGES:
-        return asked, None
+    if language_code(asked) is not None:  # ?lang=KO and ?lang=ko-KR too, as the CLI reads --lang
+        return language_code(asked), None
     cookie = SimpleCookie()
     try:
         cookie.load(headers.get("cookie", ""))

@@ -128,3 +128,33 @@ def test_search_and_corpus_jobs_read_an_nsmc_file_by_its_document_column(tmp_pat
     hits = json.loads(out)["hits"]
     assert code == 0 and hits[0]["text"] == nsmc_rows[4][1] and hits[0]["line"] == 6
     assert all("\t" not in h["text"] and h["text"] != "document" for h in hits) and "document column" in " ".join(err.split())
+
+
+def test_sentences_are_numbered_points_with_a_key(tmp_path, monkeypatch):
+    """`plot --sentences`: labels of up to 24 characters beside close points overlapped even after spreading (there
+    is no room for them). Each point now carries its number; the sentences are listed beside the PNG and below
+    the HTML, whole there."""
+    from seqlab.render import plots
+
+    sentences = [f"이 영화 정말 재미있었어요 {i}번째로 다시 봐도 좋은 영화였습니다" for i in range(12)]
+    sentences[0] += " 배우들의 연기도 정말 훌륭했고 음악도 좋았습니다"  # 62 characters: cut in the PNG's key
+    points = np.random.default_rng(0).normal(size=(12, 8)) * 0.01
+    projection = project(sentences, points, source="e5-small")
+    page = plots.write_scatter(projection, tmp_path / "s.html", sentences=True).read_text(encoding="utf-8")
+    assert re.findall(r"<text [^>]*>([^<]*)</text>", page) == [str(i) for i in range(1, 13)]
+    assert re.findall(r"<li>([^<]*)</li>", page) == sentences  # whole, in order
+    drawn = {}
+
+    def keep(fig, *args, **kwargs):  # the key: the figure's own text, read back
+        drawn["key"] = args[2]
+        return real_text(fig, *args, **kwargs)
+
+    from matplotlib.figure import Figure
+
+    real_text = Figure.text
+    monkeypatch.setattr(Figure, "text", keep)
+    png = plots.write_scatter(projection, tmp_path / "s.png", sentences=True)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    lines = drawn["key"].splitlines()
+    assert len(lines) == 12 and lines[0].startswith("1. 이 영화") and lines[0].endswith("…")
+    assert len(lines[0]) == len("1. ") + plots.KEY_CHARS

@@ -133,3 +133,17 @@ def test_the_heatmap_axis_title_stays_inside_a_phone_screen(open_page):
     right, width = page.evaluate("""(() => { const c = document.querySelector('#v-vectors canvas');
         return [+c.dataset.titleRight, c.getBoundingClientRect().width]; })()""")
     assert 0 < right <= width, (right, width)
+
+
+def test_korean_particles_follow_the_value_and_lang_takes_any_case(open_page):
+    """The page wrote "여왕와(과) 가까운 단어" where Korean reads "여왕과": the particle is picked once the value is in,
+    wherever its last sound is known. ``?lang=KO`` and ``?lang=ko-KR`` were refused; they mean Korean."""
+    page = open_page("/?lang=ko-KR")
+    assert page.evaluate("document.documentElement.lang") == "ko"
+    t = "(w) => SeqlabViews.t('nearest words to {word}', {word: w})"
+    assert page.evaluate(t, "여왕") == "여왕과 가까운 단어"
+    assert page.evaluate(t, "아버지") == "아버지와 가까운 단어"
+    assert page.evaluate(t, "LSTM") == "LSTM와(과) 가까운 단어"  # its reading is not certain: both forms stay
+    assert page.evaluate(t, "3") == "3과 가까운 단어"
+    ko = open_page("/?lang=KO", ready=False)
+    assert ko.evaluate("document.documentElement.lang") == "ko"

@@ -14,9 +14,40 @@
 
   function t(msg, params) {
     let s = Object.prototype.hasOwnProperty.call(MESSAGES, msg) ? MESSAGES[msg] : msg;
-    if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+    if (params) s = withParticles(s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m)));
     return s;
   }
+
+  // Korean particles after a value: "{model}은(는)" becomes 은 or 는 where the value's last sound is known (a Hangul
+  // syllable, a number read aloud); after Latin letters both forms stay. The same rule as seqlab.i18n.with_particles.
+  const PARTICLES = { "은(는)": ["은", "는"], "이(가)": ["이", "가"], "을(를)": ["을", "를"], "과(와)": ["과", "와"],
+                      "와(과)": ["과", "와"], "(으)로": ["으로", "로"] };
+  const PARTICLE_RE = new RegExp("(\\S)(['\"’”)\\]»]*)(" +
+    Object.keys(PARTICLES).map(p => p.replace(/[()]/g, "\\$&")).join("|") + ")", "g");
+  const DIGIT_CODA = ["ㅇ", "ㄹ", "", "ㅁ", "", "", "ㄱ", "ㄹ", "ㄹ", ""];  // 영 일 이 삼 사 오 육 칠 팔 구
+  function coda(before, last) {
+    const code = last.charCodeAt(0);
+    if (code >= 0xac00 && code <= 0xd7a3) {
+      const i = (code - 0xac00) % 28;
+      return i === 0 ? "" : (i === 8 ? "ㄹ" : "ㅂ");
+    }
+    if (/[0-9]/.test(last)) {
+      const digits = ((before + last).match(/[0-9,]*$/)[0]).replace(/,/g, "");
+      const zeros = digits.length - digits.replace(/0+$/, "").length;
+      if (zeros === 0 || /^0*$/.test(digits)) return DIGIT_CODA[Number(last)];
+      return { 1: "ㅂ", 2: "ㄱ", 3: "ㄴ" }[zeros] || (zeros < 8 ? "ㄴ" : null);
+    }
+    return null;
+  }
+  function withParticles(s) {
+    return s.replace(PARTICLE_RE, (m, last, closers, particle, offset, whole) => {
+      const c = coda(whole.slice(0, offset), last);
+      if (c === null) return m;
+      const [withCoda, without] = PARTICLES[particle];
+      return last + closers + (c === "" || (c === "ㄹ" && withCoda === "으로") ? without : withCoda);
+    });
+  }
+  V.withParticles = withParticles;
   V.t = t;
   V.setMessages = function (info) {
     MESSAGES = (info && info.messages) || {};
