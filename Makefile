@@ -18,22 +18,28 @@ $(BIN)/python:
 # against 4 on two cores: docs/benchmarks.md, Set-up). uv does not read pip's configuration, so
 # scripts/uv_index_args.py passes it pip's indexes, find-links and constraints. If uv cannot be installed or
 # fails, pip installs instead, as before, and says so.
+#
+# Bytecode: `make run` compiles every installed module at install time (--compile-bytecode, about a minute on two
+# cores), so that each command starts fast even where PYTHONDONTWRITEBYTECODE is set. `make test` does not: most of
+# the 18,000 modules (transformers' hundreds of models, torch's compilers) are never imported. Its test run writes
+# the bytecode of what it imports, once, on first import (PYTHONDONTWRITEBYTECODE is cleared for it), which costs
+# the suite a few seconds. Times: docs/benchmarks.md, Set-up.
 UV_VERSION := 0.13.9
 define install
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION) && \
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode \
+	$(BIN)/uv pip install --quiet --python $(BIN)/python $(2) \
 		$$($(BIN)/python scripts/uv_index_args.py) -c requirements.lock -e "$(1)" || \
 	{ echo "uv could not install seqlab; installing with pip (slower)"; \
 	  $(BIN)/python -m pip install --quiet -c requirements.lock -e "$(1)"; }
 endef
 
 $(VENV)/.installed-run: pyproject.toml requirements.lock | $(BIN)/python
-	$(call install,.)
+	$(call install,.,--compile-bytecode)
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml requirements.lock | $(BIN)/python
 	$(call install,.[dev])
-	@touch $@ $(VENV)/.installed-run
+	@touch $@
 
 run: $(VENV)/.installed-run
 	$(BIN)/seqlab explain "$(TEXT)"
@@ -46,7 +52,7 @@ TEST_WORKERS ?= 2
 test: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
 	$(BIN)/ruff check seqlab tests benchmarks scripts
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
@@ -72,7 +78,7 @@ notebook: $(VENV)/.installed-dev
 ALL_EXTRAS := .[dev,ray]
 test-all: $(VENV)/.installed-dev
 	$(call install,$(ALL_EXTRAS))
-	$(BIN)/python -m pytest -m "not network"
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -m "not network"
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_tokenize.py
