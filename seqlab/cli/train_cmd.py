@@ -53,12 +53,12 @@ def register(app: typer.Typer) -> None:
                                                                           "0.5 (default: 0.1).")),
         seed: int = typer.Option(13, "--seed", help=_("Seed of the split, the initialization and the batches.")),
         epochs: int = typer.Option(None, "--epochs", help=_("Passes over the training set, 1 to 100 (default: the "
-                                                            "model's own: 3 for lstm/gru/rnn, 2 for seq2seq, 300 for "
-                                                            "forecast).")),
+                                                            "model's own: 3 for lstm/gru/rnn, 2 for e5-tune and "
+                                                            "seq2seq, 300 for forecast).")),
         batch_size: int = typer.Option(None, "--batch-size", help=_("Texts per optimizer step, 1 to 4096 (default: "
-                                                                    "128; seq2seq 64).")),
+                                                                    "128; e5-tune 32; seq2seq 64).")),
         lr: float = typer.Option(None, "--lr", help=_("Peak learning rate of AdamW, 1e-8 to 1 (default: "
-                                                      "2e-3; seq2seq 3e-3; forecast 5e-3).")),
+                                                      "2e-3; e5-tune 3e-5; seq2seq 3e-3; forecast 5e-3).")),
         hidden: int = typer.Option(None, "--hidden", help=_("Hidden size per direction, 1 to 2048 (default: 128; "
                                                             "forecast 32).")),
         layers: int = typer.Option(None, "--layers", help=_("Stacked recurrent layers, 1 to 8 (default: 1).")),

@@ -18,6 +18,8 @@ from seqlab.i18n import _
 
 TASKS = ("classify", "seq2seq", "forecast")
 LINEAR = ("tfidf", "nbsvm", "e5-head")  # classifiers with settings of their own: no epochs, layers or tokenizer
+RECURRENT = ("lstm", "gru", "rnn", "best")  # networks built by seqlab (best: its lstm member)
+TUNE_OPTIONS = ("--adversarial", "--patience", "--no-bucket")  # what e5-tune takes besides --epochs, --batch-size, --lr
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 EMBEDDINGS = ("word2vec", "random", "e5", "kiwi")  # --embedding keywords; anything else is a vectors file
 FIXED_WIDTHS = {"e5": 384, "kiwi": 256}  # embeddings whose width is the source's own
@@ -142,6 +144,10 @@ def check_unused(a: TrainArgs, names: list[str]) -> None:
     if a.task == "classify" and all(n in LINEAR for n in names):
         unused(recurrent | network | {"--max-length": a.max_length, "--checkpoint-every": a.checkpoint_every},
                _("{models} (their settings are their own)").format(models=", ".join(names)))
+    if a.task == "classify" and not set(names) & set(RECURRENT) and not all(n in LINEAR for n in names):
+        # e5-tune (with or without linear models): the loop's options apply, the recurrent network's do not
+        unused({k: v for k, v in recurrent.items() if k not in TUNE_OPTIONS} | {"--hidden": a.hidden},
+               _("{models} (they are for lstm, gru and rnn)").format(models=", ".join(names)))
     if a.task == "classify" and "e5-head" not in names:
         unused(e5_head, _("{models} (they are for e5-head)").format(models=", ".join(names)))
     if a.task != "classify":

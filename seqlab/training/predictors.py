@@ -17,7 +17,7 @@ from seqlab.training.rundir import RunDir
 
 
 def load_predictor(out: str | Path, device: str = "cpu"):
-    """The predictor of a classification run (tfidf, nbsvm, lstm/gru/rnn, e5-head or best)."""
+    """The predictor of a classification run (tfidf, nbsvm, lstm/gru/rnn, e5-head, e5-tune or best)."""
     out = Path(out)
     kind = RunDir(out).finished("classify").get("model")
     if kind == "tfidf":
@@ -40,6 +40,10 @@ def load_predictor(out: str | Path, device: str = "cpu"):
         from seqlab.training.e5_head import E5HeadPredictor
 
         return E5HeadPredictor(out)
+    if kind == "e5-tune":
+        from seqlab.training.e5_tune import E5TunePredictor
+
+        return E5TunePredictor(out, device)
     raise InputError(_("{out} holds an unknown model kind {kind!r}").format(out=out, kind=kind))
 
 

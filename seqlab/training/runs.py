@@ -114,6 +114,19 @@ def _e5_head(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> di
                          on_phase=on_phase)
 
 
+def _e5_tune(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> dict:
+    from seqlab.training.e5_tune import train_e5_tune, tune_defaults
+    from seqlab.training.loop import TrainConfig
+
+    loop = tune_defaults(TrainConfig(seed=opts.seed, device=opts.device, bucket=opts.bucket,
+                                     checkpoint_every=opts.checkpoint_every))
+    loop = replace(loop, **{k: v for k, v in {"epochs": opts.epochs, "batch_size": opts.batch_size, "lr": opts.lr,
+                                             "patience": opts.patience, "adversarial": opts.adversarial}.items()
+                            if v is not None})
+    return train_e5_tune(train, val, out, loop, max_length=opts.max_length, resume=opts.resume, on_step=on_step,
+                         on_phase=on_phase)
+
+
 RANDOM_EMBED_DIM = 128  # the width of a randomly initialized embedding when --embed-dim is not given
 E5_EMBED_DIM = 384  # e5-small's input embeddings
 KIWI_EMBED_DIM = 256  # Kiwi's morpheme vectors
@@ -153,7 +166,7 @@ def _recurrent(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> 
 
 #: model name -> trainer(name, train, val, out, options, on_step, on_phase) -> summary dict
 TRAINERS: dict[str, Trainer] = {"tfidf": _tfidf, "nbsvm": _nbsvm, "lstm": _recurrent, "gru": _recurrent,
-                                "rnn": _recurrent, "e5-head": _e5_head, "best": _best}
+                                "rnn": _recurrent, "e5-head": _e5_head, "e5-tune": _e5_tune, "best": _best}
 #: what ``--model best`` is today (see :mod:`seqlab.training.ensemble`)
 BEST = N_("tfidf + lstm, stacked on the validation split")  # translated where shown
 

