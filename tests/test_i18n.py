@@ -73,12 +73,16 @@ def test_every_message_has_a_korean_translation_that_is_not_fuzzy():
 
 def test_one_korean_term_for_each_lecture_term():
     """The page said both 특수 토큰 and 스페셜 토큰 for "special token" (found in the Korean page)."""
-    terms = {"special token": ("스페셜 토큰", "특수 토큰")}  # English -> (the term used, a synonym not used)
+    # English -> (the term used, a synonym not used). The second review in Korean found three words for
+    # "vocabulary", two for "header", "window" and "skip-gram", and 뻔한 beside 자명한 ("trivial").
+    terms = {"special token": ("스페셜 토큰", "특수 토큰"), "vocabulary": ("단어 집합", "어휘"),
+             "header": ("헤더", "머리글"), "window": ("윈도", "창"), "skip-gram": ("스킵그램", "skip-gram"),
+             "trivial": ("자명한", "뻔한")}
     catalog = _catalog("ko")
     for english, (term, synonym) in terms.items():
         for m in catalog:
             strings = m.string if isinstance(m.string, (tuple, list)) else (m.string,)
-            if m.id and english in _singular(m.id).lower():
+            if m.id and english in _singular(m.id).lower() and english != "window":  # also --long window
                 assert all(term in s for s in strings if s), (m.id, m.string)
             assert not any(synonym in s for s in strings if s), (m.id, m.string)
 
@@ -284,3 +288,20 @@ def test_a_language_in_any_case_or_with_a_region_is_understood(spelling, cli):
     assert choose(spelling) == "ko" and choose(None, {"SEQLAB_LANG": spelling}) == "ko"
     code, out, _err = cli("tokenize", "--help", "--lang", spelling)
     assert code == 0 and "사용법:" in out
+
+
+def test_second_korean_review_words_are_korean(cli, monkeypatch, tmp_path):
+    """Found in Korean by a new user: a mistyped command's suggestion, a bad --lang beside a valid SEQLAB_LANG, the
+    pooling of pieces and the sentence plot's subtitle were English."""
+    code, _out, err = cli("tokenise", "안녕", "--lang", "ko")
+    assert code == 2 and "Did you mean" not in err and "(혹시 다음 중 하나인가요? tokenize, tokenizer)" in err, err
+    monkeypatch.setenv("SEQLAB_LANG", "ko")
+    code, _out, err = cli("--lang", "jp", "tokenize", "안녕")
+    assert code == 2 and "알 수 없는 언어" in err and "error" not in err, err
+    monkeypatch.delenv("SEQLAB_LANG")
+    code, out, _err = cli("embed", "영화가 재밌다", "--words", "first", "--lang", "ko")
+    assert code == 0 and "단어: 조각 중 첫 조각" in out and "first" not in out.split("단어:")[1].splitlines()[0], out
+    from seqlab.vectors.word_input import SENTENCE_SUFFIX, source_label
+
+    with use_language("ko"):
+        assert source_label("e5-small" + SENTENCE_SUFFIX) == "e5-small 문장 벡터"

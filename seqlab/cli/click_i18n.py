@@ -104,6 +104,7 @@ _EXISTS = re.compile(r"^\w+ (?P<value>'.*') does not exist\.$")
 _REQUIRES = re.compile(r"^Option '(?P<name>[^']+)' requires (an argument|\d+ arguments)\.$")
 _EXTRA = re.compile(r"^Got unexpected extra argument\(s\) \((?P<args>.*)\)$")
 _NO_OPTION = re.compile(r"^No such option: (?P<name>.+)$")
+_SUGGESTED = re.compile(r"^(?P<message>.*?)\.? Did you mean (?P<names>.+)\?$", re.DOTALL)  # typer's, after a command
 
 
 def _type_name(name: str) -> str:
@@ -136,7 +137,12 @@ def usage_error_message(exc) -> str:
             text += "\n" + _("Text that starts with - is read as an option: put -- before the text, as in "
                               "{command} -- \"-5도\".").format(command=command)
         return text
-    message = exc.message
+    message, suggestion = exc.message, ""
+    m = _SUGGESTED.match(message)
+    if m:  # "No such command 'x'. Did you mean 'y'?": the first part is translated already, typer adds the rest
+        names = ", ".join(name.strip().strip("'") for name in m.group("names").split(","))
+        message, suggestion = m.group("message").rstrip(".") + ".", " " + _("(did you mean {options}?)").format(
+            options=names)
     m = _PYDANTIC.match(message)
     if m:
         message = _("expected {kind}").format(kind=_type_name(m.group("type")))
@@ -152,7 +158,7 @@ def usage_error_message(exc) -> str:
             break
     if isinstance(exc, exceptions.BadParameter) and hint:
         return _("invalid value for {name}: {message}").format(name=hint, message=message)
-    return message
+    return message + suggestion
 
 
 def usage_hint(exc) -> str | None:

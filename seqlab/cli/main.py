@@ -49,9 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     debug = os.environ.get("SEQLAB_DEBUG", "") not in ("", "0")
     try:
         lang = choose(language_flag(argv))
-    except LanguageError as exc:
+    except LanguageError as exc:  # said in the language the rest of the rule gives (SEQLAB_LANG if valid, the locale)
         fallback = {k: v for k, v in os.environ.items() if k != "SEQLAB_LANG"}
-        with use_language(choose(None, fallback) if exc.source == "--lang" else "en"):
+        try:
+            said = choose(None) if exc.source == "--lang" else choose(None, fallback)
+        except LanguageError:
+            said = choose(None, fallback)
+        with use_language(said):
             print_error(UsageError(_("unknown language {value!r} ({source})").format(value=exc.value,
                                                                                     source=exc.source),
                                    _("Use --lang ko or --lang en.")))

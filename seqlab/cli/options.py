@@ -64,7 +64,7 @@ def lang_opt():
     """``--lang``: the language was chosen before the commands were built (:func:`seqlab.cli.main.main`);
     here it is declared, so that it shows in every ``--help`` and is checked like any option."""
     return typer.Option(None, "--lang", help=_("Interface language: ko or en (default: SEQLAB_LANG, then the "
-                                              "locale)."), show_default=False)
+                                              "locale)."), show_default=False, metavar="[ko|en]")
 
 
 def group(help: str) -> typer.Typer:

@@ -52,8 +52,8 @@ def register(app: typer.Typer) -> None:
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         server = uvicorn.Server(uvicorn.Config(create_app(config), host=host, port=port, log_level="warning"))
         say(_("starting seqlab: loading the models first (up to a minute the first time)…"))
-        announce_when_ready(server, lambda: say(_("seqlab is running at http://{host}:{port}/ (Ctrl+C to "
-                                                  "stop)").format(host=shown, port=port)))
+        ready = _("seqlab is running at http://{host}:{port}/ (Ctrl+C to stop)").format(host=shown, port=port)
+        announce_when_ready(server, lambda: say(ready))  # worded here: the waiting thread has no language
         server.run()
 
 

@@ -70,7 +70,9 @@ def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40, 
 def groups_table(kind: str, method: str, groups, preview: int = 6) -> Table:
     """Words or morphemes with the pieces they were built from."""
     what = _("words") if kind == "words" else _("morphemes")
-    table = titled_table(_("{what}: {method} of their pieces").format(what=what, method=method), title_justify="left")
+    title = {"first": _("{what}: the first of their pieces"), "last": _("{what}: the last of their pieces")}.get(
+        method, _("{what}: {method} of their pieces"))
+    table = titled_table(title.format(what=what, method=pooling_name(method)), title_justify="left")
     for col in (_("word") if kind == "words" else _("morpheme"), _("span"), _("pieces"), f"v[0:{preview}]"):
         table.add_column(col)
     for g in groups:

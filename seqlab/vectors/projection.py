@@ -98,6 +98,7 @@ def project_items(labels: list[str], word_vectors=None, method: str = "pca", mod
     vectors' own policy; FastText builds it); the words built from their pieces are in ``oov``."""
     if word_vectors is None:
         from seqlab.vectors.encoder import load_encoder
+        from seqlab.vectors.word_input import SENTENCE_SUFFIX
 
         if progress:
             progress(0, len(labels))
@@ -110,7 +111,7 @@ def project_items(labels: list[str], word_vectors=None, method: str = "pca", mod
                 progress(done[0], len(labels))
 
         matrix = enc.sentence_vectors(labels, prefix=enc.default_prefix("query"), progress=step)
-        source = f"{enc.name} sentence vectors"
+        source = enc.name + SENTENCE_SUFFIX
     else:
         matrix = np.stack([word_vectors.vector(w, embed_oov) for w in labels])
         source = word_vectors.source

@@ -104,6 +104,7 @@ def check_word(word: str) -> str:
     return stripped
 
 
+SENTENCE_SUFFIX = " sentence vectors"  # a sentence encoder's projection: "e5-small sentence vectors"
 SOURCE_SUFFIX = " word vectors"  # what every source's name ends with in records and JSON ("Kiwi word vectors")
 
 
@@ -115,6 +116,8 @@ def source_label(source: str) -> str:
     """
     if source.endswith(SOURCE_SUFFIX):
         return _("{name} word vectors").format(name=source[: -len(SOURCE_SUFFIX)])
+    if source.endswith(SENTENCE_SUFFIX):  # plot --sentences
+        return _("{name} sentence vectors").format(name=source[: -len(SENTENCE_SUFFIX)])
     return source
 
 

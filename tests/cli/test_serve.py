@@ -27,6 +27,25 @@ def test_serve_says_it_is_starting_and_prints_no_address_before_the_server_runs(
     assert "running at" not in printed_before_run[0]  # failed before the fix
 
 
+def test_the_announcement_speaks_the_language_of_the_command(cli, capsys, monkeypatch):
+    """`serve --lang ko` printed "seqlab is running at …" in English: the waiting thread had no language."""
+    import uvicorn
+
+    def run(self, sockets=None):  # started at once; the announcing thread prints, then the server stops
+        self.started = True
+        seen, deadline = "", time.time() + 10
+        while "http://" not in seen and time.time() < deadline:
+            time.sleep(0.05)
+            seen += capsys.readouterr().out
+        printed.append(seen)
+        self.should_exit = True
+
+    printed: list[str] = []
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    code, _, _ = cli("serve", "--port", str(free_port()), "--lang", "ko")
+    assert code == 0 and printed and "실행 중" in printed[0] and "running at" not in printed[0], printed
+
+
 def test_the_announcement_comes_when_the_port_accepts_connections():
     import uvicorn
 
