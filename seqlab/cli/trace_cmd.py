@@ -37,8 +37,8 @@ def register(app: typer.Typer) -> None:
         model: str = encoder_opt(),
         hidden: int = typer.Option(None, "--hidden", help=_("Hidden size H, 1 to {n} (default: 4).").format(
             n=MAX_HIDDEN)),
-        input_dim: int = typer.Option(None, "--input-dim", help=_("Reduce inputs to K numbers (PCA) to check by "
-                                                                  "hand.")),
+        input_dim: int = typer.Option(None, "--input-dim", metavar="K", help=_("Reduce inputs to K numbers (PCA) to "
+                                                                               "check by hand.")),
         seed: int = typer.Option(None, "--seed", help=_("Seed of torch's default initialization (default: 0).")),
         precision: int = typer.Option(4, "--precision", help=_("Digits after the decimal point (0 to 12).")),
         backward: bool = typer.Option(False, "--backward", help=_("Also show BPTT: dL/dh_t, dL/dc_t, dW_hh per "

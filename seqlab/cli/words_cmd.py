@@ -221,7 +221,7 @@ def register(app: typer.Typer) -> None:
         from seqlab.render.console import json_line, note, say
         from seqlab.render.plots import KEY_CHARS, LABEL_CHARS, SPREAD_MAX, labels_spread, write_scatter
         from seqlab.render.progress import counting_bar
-        from seqlab.vectors.projection import METHODS, project_items
+        from seqlab.vectors.projection import METHODS, check_count, project_items
         from seqlab.vectors.wordvectors import is_built, refuse_unknown_pieces
 
         check_lang(lang)
@@ -232,6 +232,7 @@ def register(app: typer.Typer) -> None:
         skipped: list[int] = []  # a file's blank lines, said on stderr and in --json
         labels = gather_texts(items, file, errors, skipped=skipped)
         no_duplicates(_("the plot"), labels)  # a point drawn twice on itself would hide what was asked
+        check_count(len(labels))  # before the vectors load (or build: minutes the first time)
         if sentences:
             with counting_bar(_("embedding {n:,} sentences").format(n=len(labels)), _("texts"),
                               enabled=file is not None or items == ["-"]) as report:

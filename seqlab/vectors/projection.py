@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from seqlab.errors import InputError
-from seqlab.i18n import _
+from seqlab.i18n import _, ngettext
 from seqlab.progress import Progress
 from seqlab.storage import atomic_write_bytes, seqlab_home
 
@@ -71,12 +71,20 @@ def vocabulary_pca(model: str, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return mean, components
 
 
+def check_count(n: int) -> None:
+    """A 2-D projection needs three points or more (checked before any vectors are loaded or built)."""
+    if n < 3:
+        raise InputError(ngettext("a projection needs at least 3 items; {n} was given",
+                                  "a projection needs at least 3 items; {n} were given", n).format(n=n),
+                         _("Give three or more words (or sentences with --sentences), e.g. seqlab plot 왕 여왕 "
+                           "남자 여자 --out words.png, or a file with -f."))
+
+
 def project(labels: list[str], vectors: np.ndarray, method: str = "pca", source: str = "", seed: int = 0) -> Projection:
     if method not in METHODS:
         raise InputError(_("unknown projection {method!r}").format(method=method),
                          _("Use one of: {choices}.").format(choices=', '.join(METHODS)))
-    if len(labels) < 3:
-        raise InputError(_("a projection needs at least 3 items"))
+    check_count(len(labels))
     if method == "pca":
         points, explained = pca_2d(vectors)
         return Projection(labels, points, "pca", explained, source)

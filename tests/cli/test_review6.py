@@ -99,3 +99,16 @@ def test_a_csv_table_is_not_read_as_one_text_per_line(cli, tmp_path):
     prose = tmp_path / "d.txt"  # commas in ordinary text are text
     prose.write_text("좋다, 정말\n싫다, 정말\n", encoding="utf-8")
     assert cli("tokenize", "-f", str(prose), "-m", "char")[0] == 0
+
+
+def test_a_plot_of_too_few_items_is_refused_before_any_vectors_load(cli, monkeypatch):
+    """`plot 영화 --out x.png` in a fresh home built the word vectors (minutes) and then said three items are
+    needed, without saying what to do."""
+    from seqlab.vectors import wordvectors
+
+    def never(*args, **kwargs):
+        raise AssertionError("the word vectors were loaded")
+
+    monkeypatch.setattr(wordvectors, "ensure", never)  # what plot's word vectors come through
+    code, _out, err = cli("plot", "영화", "--out", "x.png", "--lang", "en")
+    assert code == 1 and "at least 3 items; 1 was given" in err and "seqlab plot 왕 여왕 남자 여자" in err, err
