@@ -305,3 +305,12 @@ def test_second_korean_review_words_are_korean(cli, monkeypatch, tmp_path):
 
     with use_language("ko"):
         assert source_label("e5-small" + SENTENCE_SUFFIX) == "e5-small 문장 벡터"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_help_never_breaks_a_name_at_its_hyphen(lang, cli, monkeypatch):
+    """The help of similarity, search and trace printed "klue/bert-" at a line's end and "base" on the next."""
+    monkeypatch.setenv("COLUMNS", "80")
+    for command in ("similarity", "search", "trace"):
+        code, out, _err = cli(command, "--help", "--lang", lang)
+        assert code == 0 and "klue/bert-base" in out and not re.search(r"-\n", out), out

@@ -66,6 +66,10 @@ def _cell_wrapper(base):
     """click's TextWrapper, measuring lines in terminal columns instead of characters."""
 
     class CellWrapper(base):
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("break_on_hyphens", False)  # klue/bert-base, --max-length: names stay whole
+            super().__init__(*args, **kwargs)
+
         def _handle_long_word(self, reversed_chunks, cur_line, cur_len, width):
             space_left, word = max(width - cur_len, 1), reversed_chunks[-1]
             cut = 0
