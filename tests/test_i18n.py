@@ -314,3 +314,12 @@ def test_help_never_breaks_a_name_at_its_hyphen(lang, cli, monkeypatch):
     for command in ("similarity", "search", "trace"):
         code, out, _err = cli(command, "--help", "--lang", lang)
         assert code == 0 and "klue/bert-base" in out and not re.search(r"-\n", out), out
+
+
+def test_the_command_list_cuts_few_descriptions(cli, monkeypatch):
+    """`seqlab --help` in Korean cut eight first sentences with "..." (one line of an 80-column terminal holds half
+    as many Hangul as Latin letters); the list now gives each two lines' worth."""
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out, _err = cli("--help", "--lang", "ko")
+    commands = out.split("명령:")[1]
+    assert code == 0 and commands.count("...") <= 1 and "보여 주거나, --out으로 말뭉치 파일 전체를 임베딩합니다" in commands

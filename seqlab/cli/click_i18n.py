@@ -49,6 +49,15 @@ def localize() -> None:
         return option
 
     core.Command.get_help_option = translated_help_option
+    short_help = core.Command.get_short_help_str
+
+    def two_lines_of_short_help(self, limit: int = 45) -> str:
+        # a command list gives each description one line (the terminal's width less the names) and cuts it with
+        # "..."; the list wraps them anyway, so two lines' worth keeps most first sentences whole (Korean ones are
+        # twice as wide)
+        return short_help(self, 2 * limit)
+
+    core.Command.get_short_help_str = two_lines_of_short_help
     _done = True
 
 
