@@ -219,7 +219,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import json_line, note, say
-        from seqlab.render.plots import KEY_CHARS, LABEL_CHARS, SPREAD_MAX, labels_spread, write_scatter
+        from seqlab.render.plots import KEY_CHARS, KEY_ROWS, LABEL_CHARS, SPREAD_MAX, labels_spread, write_scatter
         from seqlab.render.progress import counting_bar
         from seqlab.vectors.projection import METHODS, check_count, project_items
         from seqlab.vectors.wordvectors import is_built, refuse_unknown_pieces
@@ -260,6 +260,9 @@ def register(app: typer.Typer) -> None:
                     "note: {n} points; labels are moved apart only up to {max} points, so some may overlap (an --out "
                     "FILE.html plot shows each label when a point is hovered).")).format(
                     n=len(proj.labels), max=SPREAD_MAX))
+            if sentences and not html and len(proj.labels) > KEY_ROWS:
+                note(_("note: the key beside the points lists the first {max} of the {n:,} sentences (an --out "
+                       "FILE.html plot lists every one).").format(max=KEY_ROWS, n=len(proj.labels)))
             # sentences are numbered points with a key: cut in a PNG's key, whole in the HTML's list
             limit = None if sentences and html else KEY_CHARS if sentences else LABEL_CHARS
             cut = sum(len(label) > limit for label in proj.labels) if limit else 0

@@ -81,6 +81,7 @@ def labels_spread(n: int) -> bool:
 
 
 KEY_CHARS = 60  # a sentence longer than this is cut, with "…", in a PNG's key (the HTML's list shows it whole)
+KEY_ROWS = 60  # a PNG's key lists this many sentences at most (the picture would grow a page per 50 more)
 
 
 def key_line(number: int, label: str) -> str:
@@ -97,7 +98,7 @@ def scatter_png(labels: list[str], points: np.ndarray, path: Path, title: str, g
     """With ``numbered`` (sentences: labels too long to place beside their points), each point is labelled with
     its number, and a key beside the plot lists the labels."""
     plt = korean_matplotlib()
-    key_rows = max(len(labels), 1)
+    key_rows = min(max(len(labels), 1), KEY_ROWS + 1)
     fig = plt.figure(figsize=(13, max(6.5, 0.19 * key_rows + 1.0)) if numbered else (8, 6.5))
     ax = fig.add_axes((0.06, 0.08, 0.52, 0.82)) if numbered else fig.add_subplot()
     colors = plt.get_cmap("tab10")
@@ -109,8 +110,11 @@ def scatter_png(labels: list[str], points: np.ndarray, path: Path, title: str, g
     texts = [ax.text(x, y, text, fontsize=9) for (x, y), text in zip(points, shown)]
     spread_labels(ax, texts, points)
     if numbered:
-        fig.text(0.62, 0.9, "\n".join(key_line(i + 1, label) for i, label in enumerate(labels)), fontsize=9,
-                 va="top", ha="left", linespacing=1.45)
+        key = [key_line(i + 1, label) for i, label in enumerate(labels[:KEY_ROWS])]
+        if len(labels) > KEY_ROWS:
+            key.append(_("… and {n:,} more (an --out FILE.html plot lists every sentence)").format(
+                n=len(labels) - KEY_ROWS))
+        fig.text(0.62, 0.9, "\n".join(key), fontsize=9, va="top", ha="left", linespacing=1.45)
     if groups:
         ax.legend(loc="best", fontsize=8)
     ax.set_title(title)

@@ -158,3 +158,24 @@ def test_sentences_are_numbered_points_with_a_key(tmp_path, monkeypatch):
     lines = drawn["key"].splitlines()
     assert len(lines) == 12 and lines[0].startswith("1. 이 영화") and lines[0].endswith("…")
     assert len(lines[0]) == len("1. ") + plots.KEY_CHARS
+
+
+def test_a_long_key_stops_at_its_limit(tmp_path, monkeypatch):
+    """A key of every sentence made a PNG 190 inches tall for 1,000 sentences; it lists the first KEY_ROWS."""
+    from matplotlib.figure import Figure
+
+    from seqlab.render import plots
+
+    sentences = [f"문장 {i}" for i in range(plots.KEY_ROWS + 5)]
+    projection = project(sentences, np.random.default_rng(0).normal(size=(len(sentences), 4)), source="e5-small")
+    drawn, real_text = {}, Figure.text
+
+    def keep(fig, *args, **kwargs):
+        drawn["key"] = args[2]
+        drawn["height"] = fig.get_figheight()
+        return real_text(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "text", keep)
+    plots.write_scatter(projection, tmp_path / "s.png", sentences=True)
+    lines = drawn["key"].splitlines()
+    assert len(lines) == plots.KEY_ROWS + 1 and "5 more" in lines[-1] and drawn["height"] < 14
