@@ -13,7 +13,7 @@ import os
 import sys
 
 from seqlab.errors import SeqlabError, UsageError
-from seqlab.i18n import N_, LanguageError, _, choose, use_language
+from seqlab.i18n import N_, LanguageError, _, choose, from_locale, use_language
 
 
 def language_flag(argv: list[str]) -> str | None:
@@ -49,12 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     debug = os.environ.get("SEQLAB_DEBUG", "") not in ("", "0")
     try:
         lang = choose(language_flag(argv))
-    except LanguageError as exc:  # said in the language the rest of the rule gives (SEQLAB_LANG if valid, the locale)
-        fallback = {k: v for k, v in os.environ.items() if k != "SEQLAB_LANG"}
+    except LanguageError as exc:  # said in the language the rest of the rule gives: SEQLAB_LANG, then the locale
         try:
-            said = choose(None) if exc.source == "--lang" else choose(None, fallback)
-        except LanguageError:
-            said = choose(None, fallback)
+            said = choose(None)
+        except LanguageError:  # SEQLAB_LANG is the bad value, or bad too
+            said = from_locale()
         with use_language(said):
             print_error(UsageError(_("unknown language {value!r} ({source})").format(value=exc.value,
                                                                                     source=exc.source),
