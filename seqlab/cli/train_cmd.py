@@ -177,7 +177,8 @@ def register(app: typer.Typer) -> None:
         for r in results:  # one line per text, also in a pipe; the texts as written (no markup)
             out.print(prediction_line(r), markup=False, highlight=False, soft_wrap=True)
 
-    data_app = group(_("Datasets."))
+    data_app = group(_("Datasets: fetch NSMC (seqlab data nsmc) and make spacing-restoration pairs for seq2seq "
+                       "(seqlab data spacing-pairs)."))
     app.add_typer(data_app, name="data")
 
     @data_app.command("spacing-pairs", help=_("Build spacing-restoration pairs (text without spaces -> text) for "
