@@ -121,8 +121,11 @@ class E5Pieces:
 
         self.tokenizer = AutoTokenizer.from_pretrained(str(e5_directory()))
         self.max_length = max_length
-        self.vocab = Vocabulary(self.tokenizer.convert_ids_to_tokens(list(range(len(self.tokenizer)))),
-                                [0] * len(self.tokenizer), specials=tuple(self.tokenizer.all_special_tokens))
+        ids = self.tokenizer.get_vocab()  # piece -> id, all 250,002 at once (one call per id took seconds)
+        tokens = [""] * len(ids)
+        for piece, i in ids.items():
+            tokens[i] = piece
+        self.vocab = Vocabulary(tokens, [0] * len(tokens), specials=tuple(self.tokenizer.all_special_tokens))
 
     def pieces(self, texts: list[str]) -> list[list[int]]:
         return self.tokenizer([PREFIX + t for t in texts], add_special_tokens=True)["input_ids"]

