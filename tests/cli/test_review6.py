@@ -112,3 +112,13 @@ def test_a_plot_of_too_few_items_is_refused_before_any_vectors_load(cli, monkeyp
     monkeypatch.setattr(wordvectors, "ensure", never)  # what plot's word vectors come through
     code, _out, err = cli("plot", "영화", "--out", "x.png", "--lang", "en")
     assert code == 1 and "at least 3 items; 1 was given" in err and "seqlab plot 왕 여왕 남자 여자" in err, err
+
+
+def test_a_narrow_models_listing_keeps_each_line_under_its_model(cli, monkeypatch):
+    """At 80 columns a wrapped description or source started at column 0, between two models' names."""
+    monkeypatch.setenv("COLUMNS", "60")
+    code, out, _err = cli("models", "--lang", "en")
+    lines = out.splitlines()
+    body = lines[1: next(i for i, line in enumerate(lines) if line.startswith("Any Hugging Face"))]
+    names = {"e5-small (default)", "minilm", "kiwi", "char", "whitespace"}
+    assert code == 0 and {line for line in body if not line.startswith("  ")} == names, out
