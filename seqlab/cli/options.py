@@ -104,13 +104,19 @@ def in_range(option: str, value, low=None, high=None) -> None:
     if isinstance(value, float) and not math.isfinite(value):
         raise UsageError(_("{option} must be a finite number, got {value}").format(option=option, value=value))
     if (low is not None and value < low) or (high is not None and value > high):
+        low, high, shown = _number(low), _number(high), _number(value)  # 1,000,000, as the help writes it
         if high is None:
             bounds = _("at least {low}").format(low=low)
         elif low is None:
             bounds = _("at most {high}").format(high=high)
         else:
             bounds = _("between {low} and {high}").format(low=low, high=high)
-        raise UsageError(_("{option} must be {bounds}, got {value}").format(option=option, bounds=bounds, value=value))
+        raise UsageError(_("{option} must be {bounds}, got {value}").format(option=option, bounds=bounds, value=shown))
+
+
+def _number(value):
+    """A whole number with thousands separators; anything else as it is (0.5, 1e-08)."""
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def one_of(option: str, value: str | None, choices) -> None:

@@ -33,8 +33,9 @@ def models_table(rows: list[dict], console: Console) -> None:
         for r in rows:  # the name, then its lines indented: a wrapped line stays under its own model
             name = r["name"] + (_(" (default)") if r["default"] else "")
             console.print(f"[bold]{escape(name)}[/]", highlight=False)
-            _indented(console, _(r["description"]), "dim")
-            _indented(console, _(r["source"]))
+            description, source = r["description"], r["source"]  # registry text, in the catalog (N_)
+            _indented(console, _(description), "dim")
+            _indented(console, _(source))
             console.print("  " + _where(r), highlight=False, soft_wrap=True)  # a path is never cut
         console.print(_("Any Hugging Face hub id (e.g. klue/bert-base, needs network once) or local directory "
                         "works as --model too."), highlight=False)

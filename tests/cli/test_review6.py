@@ -122,3 +122,9 @@ def test_a_narrow_models_listing_keeps_each_line_under_its_model(cli, monkeypatc
     body = lines[1: next(i for i, line in enumerate(lines) if line.startswith("Any Hugging Face"))]
     names = {"e5-small (default)", "minilm", "kiwi", "char", "whitespace"}
     assert code == 0 and {line for line in body if not line.startswith("  ")} == names, out
+
+
+def test_ranges_in_errors_are_written_as_the_help_writes_them(cli):
+    """`--steps 9999999` said "between 1 and 100000, got 9999999", where the help says 100,000."""
+    code, _out, err = cli("long-term", "--steps", "9999999", "--lang", "en")
+    assert code == 2 and "between 1 and 100,000, got 9,999,999" in err, err
