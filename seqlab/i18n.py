@@ -85,11 +85,17 @@ _PARTICLES = {"은(는)": ("은", "는"), "이(가)": ("이", "가"), "을(를)"
               "와(과)": ("과", "와"), "(으)로": ("으로", "로")}
 _PARTICLE = re.compile(r"([^\s])(['\"’”)\]»]*)(" + "|".join(re.escape(p) for p in _PARTICLES) + ")")
 _DIGIT_CODA = "ㅇㄹ ㅁ  ㄱㄹㄹ "  # the last sound of 영 일 이 삼 사 오 육 칠 팔 구 (a space: no 받침)
-_TENS_CODA = {1: "ㅂ", 2: "ㄱ", 3: "ㄴ"}  # 십, 백, 천; 만 and up end in ㄴ or ㄱ (억), decided below
 
 
 def _coda(text: str) -> str | None:
-    """The final consonant of the sound ``text`` ends with: ``""`` for none, ``None`` when it cannot be known."""
+    """The final consonant of the sound ``text`` ends with: ``""`` for none, ``None`` when it cannot be known.
+
+    A number ending in zeros is read by its last unit: 십 백 천 만 억 (1 to 11 zeros) end in a consonant other
+    than ㄹ, 조 (12 to 15) in none; beyond that it is not guessed.
+
+    >>> [_coda(t) for t in ("길", "집", "사과", "2", "10", "1,000", "1000000000000", "0", "3.5", "LSTM")]
+    ['ㄹ', 'ㅂ', '', '', 'ㅂ', 'ㅂ', '', 'ㅇ', '', None]
+    """
     last = text[-1]
     if "가" <= last <= "힣":
         index = (ord(last) - 0xAC00) % 28
@@ -97,9 +103,9 @@ def _coda(text: str) -> str | None:
     if last.isdigit() and last.isascii():
         digits = re.search(r"[\d,]*$", text).group().replace(",", "")
         zeros = len(digits) - len(digits.rstrip("0"))
-        if zeros == 0 or digits.strip("0") == "":
+        if zeros == 0 or zeros == len(digits):  # 7 (칠), or 0 itself (영)
             return _DIGIT_CODA[int(last)].strip()
-        return _TENS_CODA.get(zeros, "ㄴ" if zeros < 8 else None)
+        return "ㅂ" if zeros < 12 else ("" if zeros < 16 else None)
     return None
 
 
@@ -110,9 +116,11 @@ def with_particles(text: str) -> str:
     '모델은 단어를 읽고 길로 씁니다'
     >>> with_particles("레이어 3은(는) 없습니다; 'LSTM'이(가) 아닙니다; 10(으)로; 2은(는)")
     "레이어 3은 없습니다; 'LSTM'이(가) 아닙니다; 10으로; 2는"
+    >>> with_particles("20(으)로, 1,000,000,000,000은(는), 100000000이(가)")
+    '20으로, 1,000,000,000,000는, 100000000이'
     """
     def pick(m: re.Match) -> str:
-        coda = _coda(m.group(1))
+        coda = _coda(m.string[: m.end(1)])  # the whole text before the particle: a number is read whole
         if coda is None:
             return m.group(0)
         with_coda, without = _PARTICLES[m.group(3)]

@@ -65,10 +65,10 @@ def register(app: typer.Typer) -> None:
         dropout: float = typer.Option(None, "--dropout", help=_("Dropout probability, 0 to 0.9 (default: 0.3).")),
         bidirectional: bool = typer.Option(None, "--bidirectional/--unidirectional",
                                            help=_("Read the text both ways (default: bidirectional).")),
-        adversarial: float = typer.Option(None, "--adversarial", help=_("lstm/gru/rnn: ε of adversarial training "
-                                                                        "on the embeddings, 0 to 10 (default: 0.3); 0 "
-                                                                        "turns it off: one pass per step instead of "
-                                                                        "two.")),
+        adversarial: float = typer.Option(None, "--adversarial", help=_("lstm/gru/rnn and e5-tune: ε of adversarial "
+                                                                        "training on the embeddings, 0 to 10 (default: "
+                                                                        "0.3; e5-tune 0); 0 turns it off: one pass per "
+                                                                        "step instead of two.")),
         patience: int = typer.Option(None, "--patience", help=_("Evaluations without improvement before stopping "
                                                                 "early, at least 1 (default: 3).")),
         embedding: str = typer.Option(None, "--embedding", help=_("word2vec (default: skip-gram vectors trained on "

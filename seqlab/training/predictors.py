@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,8 +105,14 @@ def predict_texts(out: str | Path, texts: list[str], progress: Progress | None =
             out=out, task=config.get("task")),
             _("A forecaster's predictions are in {out}/metrics.json and its plot; give predict the --out folder of "
               "seqlab train --task classify or --task seq2seq.").format(out=out))
-    predictor = load_predictor(out)
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in out.iterdir() if p.is_file()))
+    predictor = _kept_predictor(str(out.resolve()), stamp)
     meanings = config.get("data", {}).get("label_meanings") or {}
+    with _PREDICTING:  # one kept predictor, one caller at a time (web requests come from several threads)
+        return _predict_all(predictor, texts, progress, meanings)
+
+
+def _predict_all(predictor, texts: list[str], progress, meanings: dict) -> list[dict]:
     results = []
     for part in _chunks(texts, progress):
         probs = predictor.predict_proba(part)
@@ -120,6 +128,16 @@ def predict_texts(out: str | Path, texts: list[str], progress: Progress | None =
                 result["meaning"] = meanings[label]  # what the label stands for (NSMC: negative or positive)
             results.append(result)
     return results
+
+
+_PREDICTING = threading.Lock()
+
+
+@functools.lru_cache(maxsize=2)
+def _kept_predictor(out: str, stamp: tuple):
+    """The predictor of a run, kept while the run folder's files are unchanged (``stamp``: names, times, sizes): the
+    web app's /api/predict loaded it at every request (6 s for e5-tune). A changed run is loaded afresh."""
+    return load_predictor(out)
 
 
 PREDICT_CHUNK = 2000  # texts per call: a bar moves on a 150,000-line file, and batching stays efficient

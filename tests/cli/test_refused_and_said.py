@@ -27,8 +27,8 @@ def test_serve_checks_allowed_models_before_it_starts(cli, tmp_path):
     code, _, err = cli("tokenize", "x", "-m", "./no-such-model")  # the same check for every -m
     assert code == 1 and "model folder ./no-such-model does not exist" in err
     # a hub id that is not cached, offline (the tests set HF_HUB_OFFLINE): it started, and failed at its first request
-    code, out, err = cli("serve", "--allow-model", "klue/bert-base", "--port", "1")
-    assert code == 1 and "'klue/bert-base' is not available" in err and "offline" in err and "running at" not in out
+    code, out, err = cli("serve", "--allow-model", "nobody/no-such-model", "--port", "1")
+    assert code == 1 and "'nobody/no-such-model' is not available" in err and "offline" in err and "running at" not in out
 
 
 def test_forget_bias_without_an_lstm_is_refused(cli):

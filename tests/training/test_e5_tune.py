@@ -64,6 +64,7 @@ def test_the_loaded_run_predicts_what_training_measured(tuned):
     assert summary["val"]["accuracy"] == pytest.approx(float((probs.argmax(1) == val.labels).mean()))
     limit, cut = predictor.dropped(["짧다", "아주 " * 40])
     assert limit == 24 and cut[0] == 0 and cut[1] > 0
+    assert predictor.predict_proba([]).shape == (0, 2) and predictor.dropped([]) == (24, [])  # raised IndexError
 
 
 @pytest.mark.slow
@@ -80,7 +81,9 @@ def test_the_cli_offers_it_and_refuses_what_it_would_not_use(tmp_path, cli, nsmc
     """Checked before any work: no model is loaded (the tests above train one, and are slow)."""
     data = tmp_path / "train.tsv"
     data.write_text("id\tdocument\tlabel\n" + "".join("\t".join(r) + "\n" for r in nsmc_rows[:40]), encoding="utf-8")
-    for option in (["--hidden", "64"], ["--embedding", "random"], ["--tokenizer", "char"]):
+    # --tokenizer nobody/x was loaded (exit 1, offline) before it was refused; --max-length 600 crashed mid-training
+    for option in (["--hidden", "64"], ["--embedding", "nosuch.vec"], ["--tokenizer", "nobody/x"],
+                   ["--max-length", "600"], ["--max-length", "3"]):
         code, _text, err = cli("train", "--data", str(data), "--model", "e5-tune", "--out", str(tmp_path / "r"),
                                *option)
         assert code == 2 and option[0] in err, err

@@ -10,11 +10,12 @@
 (function (root) {
   "use strict";
   const V = {};
-  let MESSAGES = {}, GLOSSARY = {};
+  let MESSAGES = {}, GLOSSARY = {}, LANG = "en";
 
   function t(msg, params) {
     let s = Object.prototype.hasOwnProperty.call(MESSAGES, msg) ? MESSAGES[msg] : msg;
-    if (params) s = withParticles(s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m)));
+    if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+    if (params && LANG === "ko") s = withParticles(s);  // only Korean messages carry two-form particles
     return s;
   }
 
@@ -34,8 +35,8 @@
     if (/[0-9]/.test(last)) {
       const digits = ((before + last).match(/[0-9,]*$/)[0]).replace(/,/g, "");
       const zeros = digits.length - digits.replace(/0+$/, "").length;
-      if (zeros === 0 || /^0*$/.test(digits)) return DIGIT_CODA[Number(last)];
-      return { 1: "ㅂ", 2: "ㄱ", 3: "ㄴ" }[zeros] || (zeros < 8 ? "ㄴ" : null);
+      if (zeros === 0 || zeros === digits.length) return DIGIT_CODA[Number(last)];
+      return zeros < 12 ? "ㅂ" : (zeros < 16 ? "" : null);  // 십 백 천 만 억 end in a consonant, 조 in none
     }
     return null;
   }
@@ -52,6 +53,7 @@
   V.setMessages = function (info) {
     MESSAGES = (info && info.messages) || {};
     GLOSSARY = (info && info.glossary) || {};
+    LANG = (info && info.lang) || "en";
   };
 
   // ---------- small helpers ----------
