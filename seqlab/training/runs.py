@@ -118,11 +118,8 @@ def _e5_tune(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> di
     from seqlab.training.e5_tune import train_e5_tune, tune_defaults
     from seqlab.training.loop import TrainConfig
 
-    loop = tune_defaults(TrainConfig(seed=opts.seed, device=opts.device, bucket=opts.bucket,
-                                     checkpoint_every=opts.checkpoint_every))
-    loop = replace(loop, **{k: v for k, v in {"epochs": opts.epochs, "batch_size": opts.batch_size, "lr": opts.lr,
-                                             "patience": opts.patience, "adversarial": opts.adversarial}.items()
-                            if v is not None})
+    loop = with_loop_options(tune_defaults(TrainConfig(seed=opts.seed, device=opts.device, bucket=opts.bucket,
+                                                       checkpoint_every=opts.checkpoint_every)), opts)
     return train_e5_tune(train, val, out, loop, max_length=opts.max_length, resume=opts.resume, on_step=on_step,
                          on_phase=on_phase)
 
@@ -148,10 +145,14 @@ def recurrent_configs(name: str, opts: TrainOptions):
     if model.embedding_init == "kiwi" and opts.embed_dim is None:
         model = replace(model, embed_dim=KIWI_EMBED_DIM)
     loop = TrainConfig(seed=opts.seed, device=opts.device, bucket=opts.bucket, checkpoint_every=opts.checkpoint_every)
-    loop = replace(loop, **{k: v for k, v in {"epochs": opts.epochs, "batch_size": opts.batch_size, "lr": opts.lr,
-                                             "patience": opts.patience, "adversarial": opts.adversarial}.items()
-                                  if v is not None})
-    return model, loop
+    return model, with_loop_options(loop, opts)
+
+
+def with_loop_options(loop, opts: TrainOptions):
+    """``loop`` (a :class:`~seqlab.training.loop.TrainConfig`) with the loop options that were given."""
+    given = {"epochs": opts.epochs, "batch_size": opts.batch_size, "lr": opts.lr, "patience": opts.patience,
+             "adversarial": opts.adversarial}
+    return replace(loop, **{k: v for k, v in given.items() if v is not None})
 
 
 def _recurrent(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> dict:
