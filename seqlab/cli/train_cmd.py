@@ -120,8 +120,10 @@ def register(app: typer.Typer) -> None:
         try:
             run(TrainArgs(**params), taken)
         except Exception:
-            if not resume:  # refused, or failed before it saved anything: no folder that only blocks a rerun
-                from seqlab.cli.train_record import forget_lone_record
+            from seqlab.training.launch import launched
+
+            if not resume and launched()[0] == 0:  # refused, or failed before it saved anything: no folder that
+                from seqlab.cli.train_record import forget_lone_record  # only blocks a rerun (process 0's to tidy)
 
                 forget_lone_record(out, created=not existed)
             raise

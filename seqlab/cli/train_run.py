@@ -197,7 +197,10 @@ def starting(a: TrainArgs, taken: list[str] | None) -> None:
     fresh run records every option, defaults included, for a later --resume."""
     from seqlab.cli.train_record import record_options
     from seqlab.render.console import note
+    from seqlab.training.launch import launched
 
+    if launched()[0] != 0:  # under torchrun, process 0 says it and writes the record
+        return
     if taken:
         note(_("resuming with the first run's options: {options}").format(options=" ".join(taken)),
              soft_wrap=True)  # not folded: a path stays whole for copying
@@ -208,13 +211,30 @@ def starting(a: TrainArgs, taken: list[str] | None) -> None:
         record_options(a.out, a.options())
 
 
+def check_data_parallel(task: str, names: list[str]) -> None:
+    """Under torchrun, only the models of seqlab's own loop (DDP): any other would be trained once per process."""
+    from seqlab.training.launch import DATA_PARALLEL, launched
+
+    if launched()[1] == 1:
+        return
+    single = [n for n in names if n not in DATA_PARALLEL] if task == "classify" else ["--task " + task]
+    if single:
+        raise UsageError(_("torchrun runs {models} data-parallel; {others} trains in one process").format(
+            models=", ".join(DATA_PARALLEL), others=", ".join(single)),
+            _("Train it without torchrun: seqlab train ..."))
+
+
 def run(a: TrainArgs, taken: list[str] | None) -> None:
     """``seqlab train``: every option checked up front, then the task (``taken``: the options a resume read from
     the first run's record, said before it starts; None when the run folder has no record)."""
+    from seqlab.training.launch import launched
+
     check_ranges(a)
-    check_out(a)
+    if launched()[0] == 0:  # under torchrun, process 0 alone checks (and then records) --out: the others would race it
+        check_out(a)
     names = classifier_names(a, older_run=a.resume and taken is None) if a.task == "classify" else []
     check_unused(a, names)  # first: an option the models would not use is refused before it is read
+    check_data_parallel(a.task, names)
     if a.task == "classify" and set(names) & set(RECURRENT):
         recurrent_inputs_checked(a.embedding, a.embed_dim, a.tokenizer, a.vocab)  # before minutes of tokenizing
     if a.device == "cuda":
@@ -273,6 +293,7 @@ def train_classifiers(a: TrainArgs, names: list[str], taken: list[str] | None) -
     from seqlab.render.console import console, json_line
     from seqlab.render.progress import training_bar
     from seqlab.render.training import report_skipped_rows, report_truncated, summary_table, training_curves_png
+    from seqlab.training.launch import launched
     from seqlab.training.runs import TrainOptions, parse_models, train_models
 
     starting(a, taken)
@@ -284,7 +305,8 @@ def train_classifiers(a: TrainArgs, names: list[str], taken: list[str] | None) -
                         vocab=a.vocab, max_length=a.max_length or 128, head=a.head or "logreg",
                         precision=a.precision or "fp32", bucket=not a.no_bucket, device=a.device, resume=a.resume,
                         checkpoint_every=a.checkpoint_every or 100)
-    runs = train_models(parse_models(names), opts, a.out, progress=training_bar)
+    runs = train_models(parse_models(names), opts, a.out,  # under torchrun, process 0 shows the progress
+                        progress=training_bar if launched()[0] == 0 else None)
     for run_ in runs:
         training_curves_png(run_.history, run_.out / "curves.png", f"{run_.name} · {Path(str(a.data)).name}")
     for run_ in runs:  # said on stderr with --json too; --model best: its members that read max_length tokens

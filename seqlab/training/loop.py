@@ -29,6 +29,7 @@ import torch
 from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
 from seqlab.training.checkpoint import has_state, load_state, save_state
+from seqlab.training.launch import launched
 from seqlab.training.prepare import Encoded, bucket_batches, pad_batch
 from seqlab.training.rundir import RunDir
 
@@ -186,7 +187,7 @@ def init_distributed(device: str) -> None:
     """Join the process group torchrun describes (gloo on CPU, NCCL on CUDA)."""
     import torch.distributed as dist
 
-    if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not dist.is_initialized():
+    if launched()[1] > 1 and not dist.is_initialized():
         dist.init_process_group("nccl" if device == "cuda" else "gloo")
         if device == "cuda":
             torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
@@ -219,7 +220,8 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
     optimizer, params = make_optimizer(model, cfg, world)
     ddp = model
     if world > 1:
-        ddp = torch.nn.parallel.DistributedDataParallel(model)
+        # buffers are never trained (e5-tune's frozen word table: 96 M numbers), so they are sent once, not every step
+        ddp = torch.nn.parallel.DistributedDataParallel(model, forward_sync_buffers=False)
     lengths = train.lengths
     steps_per_epoch = math.ceil(len(train) / cfg.batch_size)
     total = steps_per_epoch * cfg.epochs

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +13,7 @@ from seqlab.errors import InputError
 from seqlab.i18n import N_, _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.training.data import Dataset, split_record
+from seqlab.training.launch import launched
 from seqlab.training.loop import TrainConfig, distributed, predict, train_classifier
 from seqlab.training.metrics import classification_metrics
 from seqlab.training.networks import RecurrentClassifier, RecurrentConfig, initial_embedding
@@ -37,7 +37,7 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
     vocab = train_ids.vocab
     model = replace(model, vocab_size=len(vocab), num_classes=len(train.label_names))
     tokenize_seconds = time.perf_counter() - started
-    if int(os.environ.get("WORLD_SIZE", "1")) > 1:  # torchrun: one thread per process (recorded as used)
+    if launched()[1] > 1:  # torchrun: one thread per process (recorded as used)
         cfg = replace(cfg, threads=1)
     threads = torch.get_num_threads()
     torch.set_num_threads(cfg.threads)

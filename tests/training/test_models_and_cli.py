@@ -216,13 +216,41 @@ def test_ddp_two_processes_see_the_same_samples(tmp_path, data):
     single = tmp_path / "single"
     assert subprocess.run(_train_cmd(data, single, ["--epochs", "1"]), capture_output=True, check=False).returncode == 0
     ddp = tmp_path / "ddp"
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "seqlab",
-           "train", "--data", str(data), "--model", "lstm", "--out", str(ddp), *FAST, "--epochs", "1"]
-    proc = subprocess.run(cmd, capture_output=True, env={**os.environ, "OMP_NUM_THREADS": "1"}, timeout=600, check=False)
+    proc = _torchrun(["--data", str(data), "--model", "lstm", "--out", str(ddp), *FAST, "--epochs", "1", "--json"])
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     a, b = (json.loads((d / "metrics.json").read_text()) for d in (single, ddp))
     assert a["seen_digest"] == b["seen_digest"] and a["steps"] == b["steps"]
     assert abs(a["val"]["accuracy"] - b["val"]["accuracy"]) < 0.05
+    # process 0 alone checks, records and reports: the other one raced it for --out ("held only the options")
+    assert len(proc.stdout.decode().splitlines()) == 1 and "options" not in proc.stderr.decode()
+    assert json.loads((ddp / "command.json").read_text())["options"]["model"] == "lstm"
+    assert proc.stderr.decode().count("tokenizing") == 1  # each process said its stages
+
+
+def _torchrun(args: list[str]) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "seqlab",
+           "train", *args]
+    return subprocess.run(cmd, capture_output=True, env={**os.environ, "OMP_NUM_THREADS": "1"}, timeout=600, check=False)
+
+
+@pytest.mark.slow  # about 70 s: two processes each load e5-small
+def test_ddp_fine_tunes_e5_with_its_frozen_word_table(tmp_path, nsmc_rows):
+    data = tmp_path / "tiny.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "".join("\t".join(r) + "\n" for r in nsmc_rows[:64]), encoding="utf-8")
+    proc = _torchrun(["--data", str(data), "--model", "e5-tune", "--epochs", "1", "--batch-size", "8", "--max-length",
+                      "24", "--val-fraction", "0.25", "--out", str(tmp_path / "e5"), "--json"])
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    summary = json.loads(proc.stdout.decode())
+    assert summary["steps"] == 6 and summary["frozen_parameters"] == 250_037 * 384
+
+
+def test_torchrun_refuses_models_trained_outside_the_loop(tmp_path, data, cli, monkeypatch):
+    monkeypatch.setenv("RANK", "0")
+    monkeypatch.setenv("WORLD_SIZE", "2")  # as torchrun sets them; the refusal comes before any process group
+    for args in (["--model", "tfidf,lstm"], ["--model", "best"], ["--task", "seq2seq"]):
+        code, _out, err = cli("train", "--data", str(data), "--out", str(tmp_path / "run"), *args)
+        assert code == 2 and "torchrun" in err and "lstm, gru, rnn, e5-tune" in err, err
+        assert not (tmp_path / "run").exists()
 
 
 def test_what_is_left_out_of_pairs_and_series_is_said(tmp_path, cli):
