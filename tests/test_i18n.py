@@ -323,4 +323,9 @@ def test_the_command_list_cuts_few_descriptions(cli, monkeypatch):
     monkeypatch.setenv("COLUMNS", "100")
     code, out, _err = cli("--help", "--lang", "ko")
     commands = out.split("명령:")[1]
-    assert code == 0 and commands.count("...") <= 1 and "보여 주거나, --out으로 말뭉치 파일 전체를 임베딩합니다" in commands
+    assert code == 0 and "보여 주거나, --out으로 말뭉치 파일 전체를 임베딩합니다" in commands
+    # and none at all, in either language, in any group: a long description has a short one for the list
+    for lang, heading in (("en", "Commands:"), ("ko", "명령:")):
+        for group in ([], ["vocab"], ["wordvec"], ["tokenizer"], ["data"], ["models"]):
+            code, out, _err = cli(*group, "--help", "--lang", lang)
+            assert code == 0 and "..." not in out.split(heading)[1], (lang, group, out)

@@ -55,7 +55,8 @@ def register(app: typer.Typer) -> None:
             else:
                 render_terminal(report, console())
 
-    @app.command(help=_("One-line definitions of the terms seqlab's output uses (offsets, attention_mask, fertility, "
+    @app.command(short_help=_("One-line definitions of the terms seqlab's output uses."),
+                 help=_("One-line definitions of the terms seqlab's output uses (offsets, attention_mask, fertility, "
                         "[UNK] rate, cosine, 3CosAdd, PCA, spectral radius, macro-F1...)."))
     def glossary(term: str = typer.Argument(None, help=_("Show only the terms that contain this.")),
                  json_out: bool = json_opt("document"), lang: str = lang_opt()):

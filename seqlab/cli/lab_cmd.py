@@ -108,7 +108,9 @@ def register(app: typer.Typer) -> None:
             if plot is not None:
                 say(_("plot: {path}").format(path=plot))
 
-    @app.command("long-term", help=_("Train RNN, LSTM and GRU on a long-term memory task at several lengths, the same "
+    @app.command("long-term", short_help=_("Train RNN, LSTM and GRU on a long-term memory task; held-out scores and "
+                                           "gradient norms."),
+                 help=_("Train RNN, LSTM and GRU on a long-term memory task at several lengths, the same "
                                      "budget for each; show held-out scores and gradient norms before and after."))
     def long_term(
         task: str = typer.Option("adding", "--task", help=_("adding (the adding problem, MSE) or first-token (the "

@@ -29,7 +29,8 @@ CELLS = ("rnn", "lstm", "gru", "seq2seq")
 def register(app: typer.Typer) -> None:
     from seqlab.pipeline.limits import MAX_HIDDEN
 
-    @app.command(help=_("Run an RNN/LSTM/GRU over a sentence's vectors and show every number of every step: "
+    @app.command(short_help=_("Run an RNN/LSTM/GRU over a sentence's vectors and show every number of every step."),
+                 help=_("Run an RNN/LSTM/GRU over a sentence's vectors and show every number of every step: "
                         "W_xh·x_t, W_hh·h_{t-1}, each gate, c_t, h_t (and with --backward, BPTT)."))
     def trace(
         cell: str = typer.Argument(..., help=_("rnn, lstm or gru (seq2seq: a trained checkpoint).")),

@@ -128,7 +128,8 @@ def register(app: typer.Typer) -> None:
                 forget_lone_record(out, created=not existed)
             raise
 
-    @app.command(help=_("Accuracy, macro-F1 and the confusion matrix of a trained classifier on a labelled file; "
+    @app.command(short_help=_("Accuracy, macro-F1 and the confusion matrix of a trained classifier."),
+                 help=_("Accuracy, macro-F1 and the confusion matrix of a trained classifier on a labelled file; "
                         "rows that cannot be used are counted and reported."))
     def evaluate(
         run_dir: Path = typer.Argument(..., help=_("A run directory made by seqlab train."), readable=False),

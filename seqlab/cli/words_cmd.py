@@ -168,7 +168,8 @@ def register(app: typer.Typer) -> None:
                 title += " · " + _("read as {morphemes}").format(morphemes=result.reading)
             console().print(neighbors_table(title, result.results))
 
-    @app.command(help=_("Word analogies by vector arithmetic (3CosAdd: the words whose vectors are closest to "
+    @app.command(short_help=_("Word analogies by vector arithmetic: 왕 - 남자 + 여자 ≈ 여왕 (3CosAdd or 3CosMul)."),
+                 help=_("Word analogies by vector arithmetic (3CosAdd: the words whose vectors are closest to "
                         "왕 - 남자 + 여자, or 3CosMul); the input words are left out of the results. A word outside "
                         "the vocabulary is reported as unknown."))
     def analogy(
