@@ -3,9 +3,10 @@
 ``abc\\u202edef`` would display reversed ("abcfed"); a zero-width space would be an
 empty token, and so would a Hangul filler (U+3164, the "blank" of Korean messengers). Every renderer (terminal, Markdown, HTML, notebook) shows them as escapes.
 
-A lone conjoining jamo, such as Kiwi's ending ᆫ in 예쁘/VA + ᆫ/ETM, is shown as its compatibility letter (ㄴ), as
-Kiwi's own ``compatible_jamo`` option does: alone, a final consonant has no agreed width (rich counts 0 columns,
-terminals draw 1 or 2), so every table column after it slipped. Jamo that compose a syllable stay as they are.
+A combining mark with nothing to sit on is drawn on a dotted circle (◌́). A lone conjoining jamo, such as Kiwi's
+ending ᆫ in 예쁘/VA + ᆫ/ETM, is shown as its compatibility letter (ㄴ), as Kiwi's own ``compatible_jamo`` option
+does: alone, a final consonant has no agreed width (rich counts 0 columns, terminals draw 1 or 2), so every table
+column after it slipped. Jamo that compose a syllable stay as they are.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 
 def visible(s: str) -> str:
     """Control, invisible and direction-changing characters as escapes (``\\u200b``), a lone conjoining jamo as
-    its compatibility letter (ᆫ -> ㄴ), everything else as it is."""
-    return "".join(c if c.isprintable() and c not in _INVISIBLE and c not in _BIDI
-                   else c.encode("unicode_escape").decode() for c in _lone_jamo_as_letters(s))
+    its compatibility letter (ᆫ -> ㄴ), a lone combining mark on ◌, everything else as it is."""
+    return "".join(_escaped(c) for c in _standalone(s))
 
 
 def _jamo_kind(c: str) -> str:
@@ -49,14 +49,19 @@ def _letter(c: str) -> str:
     return c
 
 
-def _lone_jamo_as_letters(s: str) -> str:
-    """Every conjoining jamo that composes no syllable with its neighbours, as its compatibility letter."""
-    if not any(_jamo_kind(c) for c in s):
+def _standalone(s: str) -> str:
+    """Every conjoining jamo that composes no syllable with its neighbours as its compatibility letter, and a
+    combining mark with no letter to sit on (first, or after a space) on a dotted circle (◌́), as Unicode's charts
+    draw it: alone it draws nothing."""
+    if not any(_jamo_kind(c) or unicodedata.category(c).startswith("M") for c in s):
         return s
     out = []
     for i, c in enumerate(s):
         kind = _jamo_kind(c)
         before = s[i - 1] if i else ""
+        if not kind and unicodedata.category(c).startswith("M"):
+            out.append("\u25cc" + c if not before or before.isspace() else c)
+            continue
         after = s[i + 1] if i + 1 < len(s) else ""
         no_final = "\uac00" <= before <= "\ud7a3" and (ord(before) - 0xAC00) % 28 == 0  # 가, not 각
         composes = ((kind == "L" and _jamo_kind(after) == "V") or (kind == "V" and _jamo_kind(before) == "L")
@@ -73,5 +78,10 @@ def invisible_characters(text: str) -> list[dict]:
     """
     from seqlab.text.unicode import char_name
 
-    return [{"index": i, "codepoint": f"U+{ord(c):04X}", "name": char_name(c), "escaped": visible(c)}
-            for i, c in enumerate(text) if visible(c) != c]
+    return [{"index": i, "codepoint": f"U+{ord(c):04X}", "name": char_name(c), "escaped": _escaped(c)}
+            for i, c in enumerate(text) if _escaped(c) != c]
+
+
+def _escaped(c: str) -> str:
+    """One character as :func:`visible` escapes it (a lone jamo is a visible letter, so it is not escaped)."""
+    return c if c.isprintable() and c not in _INVISIBLE and c not in _BIDI else c.encode("unicode_escape").decode()

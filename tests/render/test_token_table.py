@@ -49,12 +49,15 @@ def test_the_integer_encoding_example_is_a_known_token():
 def test_a_lone_final_consonant_is_shown_as_its_letter():
     """Kiwi's ending ᆫ (예쁘/VA + ᆫ/ETM) is a conjoining jamo: rich counts it 0 columns and terminals draw 1 or 2,
     so every column after it slipped. Shown as its compatibility letter ㄴ, as Kiwi's compatible_jamo does."""
-    from seqlab.render.visible import visible
+    from seqlab.render.visible import invisible_characters, visible
 
     assert visible("ᆫ/ETM") == "ㄴ/ETM" and visible("ᆸ니다") == "ㅂ니다" and visible("ᅡ") == "ㅏ"
     composed = ["\u1112\u1161\u11ab", "가\u11ab", "\u1100\u1161"]  # NFD 한, 가 + final ᆫ, NFD 가: they compose
     assert [visible(s) for s in composed] == composed
     assert visible("각\u11ab") == "각ㄴ" and visible("\u1160") == "\\u1160"  # after a final; the filler stays escaped
+    assert invisible_characters("\u1100\u1161 \u1160") == [  # letters are not listed as invisible; the filler is
+        {"index": 3, "codepoint": "U+1160", "name": "HANGUL JUNGSEONG FILLER", "escaped": "\\u1160"}]
+    assert visible("\u0301") == "\u25cc\u0301" and visible("e\u0301") == "e\u0301"  # a lone accent on ◌
     out = io.StringIO()
     render_tokens(load_tokenizer("kiwi").encode("예쁜 꽃이 피었습니다"), Console(file=out, width=100), max_rows=50)
     shown = out.getvalue()

@@ -3,8 +3,11 @@
 Each test names the defect it guards against; each failed on the page (or the API) before its fix.
 """
 
+import itertools
 import json
 import re
+
+import pytest
 
 from tests.web.conftest import idle
 from tests.web.test_browser import DELAY_FETCH
@@ -270,3 +273,46 @@ def test_presentation_mode_keeps_the_header_in_view_at_the_first_stage(open_page
     page.click("#stage-next")
     panel = page.evaluate("document.querySelector('main > .panel.current').getBoundingClientRect().top")
     assert -1 <= panel < 720 / 2  # at its heading (subpixel rounding aside)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_presentation_stage_fits_a_phone(open_page, lang):
+    """At 390 px in presentation mode, stage 6's forget-bias select (its long first option) was 416-423 px wide:
+    the page became 466 px wide, and the gradient chart's axis title was cut ("…at the last st")."""
+    page = open_page(f"/?lang={lang}&present=1", width=390, height=844)
+    stages, charted = page.locator("main > .panel").count(), False
+    for _ in range(stages):
+        current = page.evaluate("document.querySelector('main > .panel.current').id")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, current
+        if current == "p-backward":
+            page.click("#gradflow")
+            page.wait_for_selector("#v-gradflow svg .sv-ytick")
+            title, width = page.evaluate("""() => { const svg = document.querySelector('#v-gradflow svg');
+                const t = [...svg.querySelectorAll(':scope > text')].pop(); const b = t.getBBox();
+                return [[b.x, b.x + b.width], svg.width.baseVal.value]; }""")
+            assert title[0] >= 0 and title[1] <= width, (title, width)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            charted = True
+        if page.locator("#stage-next").is_disabled():
+            break
+        page.click("#stage-next")
+    assert charted
+
+
+def test_gradient_ticks_are_evenly_spaced(open_page):
+    """With a forget bias of 0 the chart spans 35 powers of ten: it named 10⁻³⁴, 10⁻²⁷, 10⁻¹⁸, 10⁻⁹ and 10⁰, one gap of
+    7 among gaps of 9: the bottom gridline was named as well. Now only every n-th power is named."""
+    page = open_page("/?lang=en", width=390, height=844)
+    for bias in ("", "0", "3"):
+        page.select_option("#fbias", bias)
+        page.click("#gradflow")
+        idle(page)
+        page.wait_for_selector("#v-gradflow svg .sv-ytick")
+        powers = sorted(int(v[2:]) for v in page.eval_on_selector_all(
+            "#v-gradflow .sv-ytick", "ns => ns.map(n => n.dataset.value)"))
+        gaps = {b - a for a, b in itertools.pairwise(powers)}
+        assert len(powers) >= 3 and len(gaps) == 1, (bias, powers)
+        lines = page.eval_on_selector_all("#v-gradflow line[data-power]", "ns => ns.map(n => +n.dataset.power)")
+        gap = gaps.pop()  # the ends are gridlines within one gap of a named power, 10⁰ named when on the chart
+        assert powers[0] - gap < min(lines) <= powers[0] and powers[-1] <= max(lines) < powers[-1] + gap
+        assert 0 in powers or not min(lines) <= 0 <= max(lines)

@@ -81,8 +81,8 @@
     if (cp < 0x10000) return "\\u" + cp.toString(16).padStart(4, "0");
     return "\\U" + cp.toString(16).padStart(8, "0");
   }
-  // a lone conjoining jamo (Kiwi's ending ᆫ of 예쁘/VA + ᆫ/ETM) as its compatibility letter ㄴ, like the CLI's
-  // visible(); jamo that compose a syllable stay as they are
+  // like the CLI's visible(): a lone conjoining jamo (Kiwi's ending ᆫ of 예쁘/VA + ᆫ/ETM) as its compatibility
+  // letter ㄴ (jamo that compose a syllable stay as they are) ...
   function jamoKind(c) {
     const o = c ? c.codePointAt(0) : 0;
     if ((o >= 0x1100 && o <= 0x115f) || (o >= 0xa960 && o <= 0xa97f)) return "L";
@@ -95,11 +95,13 @@
     T: "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ",
   };
   const FIRST = { L: 0x1100, V: 0x1161, T: 0x11a8 };
-  function loneJamoAsLetters(chars) {
+  // ... and a combining mark with no letter to sit on (first, or after a space) on a dotted circle (◌́)
+  function standalone(chars) {
     return chars.map((c, i) => {
       const kind = jamoKind(c);
-      if (!kind || INVISIBLE.test(c)) return c;
       const before = chars[i - 1] || "", after = chars[i + 1] || "";
+      if (!kind && /\p{M}/u.test(c)) return !before || /\s/u.test(before) ? "\u25cc" + c : c;
+      if (!kind || INVISIBLE.test(c)) return c;
       const b = before ? before.codePointAt(0) : 0;
       const noFinal = b >= 0xac00 && b <= 0xd7a3 && (b - 0xac00) % 28 === 0;  // 가, not 각
       const composes = (kind === "L" && jamoKind(after) === "V") || (kind === "V" && jamoKind(before) === "L")
@@ -108,14 +110,14 @@
     });
   }
   function visible(s) {
-    return loneJamoAsLetters(Array.from(String(s))).map((c) => (INVISIBLE.test(c) ? escapeChar(c) : c)).join("");
+    return standalone(Array.from(String(s))).map((c) => (INVISIBLE.test(c) ? escapeChar(c) : c)).join("");
   }
   V.visible = visible;
   // text with every invisible character as a <code class="sv-esc"> escape, isolated from bidi reordering
   function visibleNode(s, tag) {
     const node = el(tag || "bdi", { class: "sv-text" });
     let plain = "";
-    for (const c of Array.from(String(s))) {
+    for (const c of standalone(Array.from(String(s)))) {
       if (INVISIBLE.test(c)) {
         if (plain) { node.append(plain); plain = ""; }
         node.append(el("code", { class: "sv-esc" }, escapeChar(c)));
@@ -829,8 +831,7 @@
     container.append(legend, wrap);
     const floor = 1e-300;
     const logs = Object.values(rec.cells).flatMap((c) => c.grad_norms.filter((v) => v > 0).map((v) => Math.log10(Math.max(v, floor))));
-    let lo = Math.floor(Math.min(...logs)), hi = Math.ceil(Math.max(...logs));
-    if (hi <= lo) hi = lo + 1;
+    const lo = Math.floor(Math.min(...logs)), hi = Math.max(Math.ceil(Math.max(...logs)), lo + 1);
     function draw() {
       const fs = fontPx(container, 0.8), W = Math.max(260, wrap.clientWidth), H = Math.round(Math.max(240, Math.min(420, W * 0.5)));
       const L = fs * 4 + 8, R = 14, T = 10, B = fs * 3 + 14, n = rec.steps;
@@ -839,16 +840,13 @@
       svg.style.fontSize = fs + "px";
       const X = (k) => L + (k / Math.max(1, n - 1)) * (W - L - R);
       const Y = (lg) => T + (1 - (lg - lo) / (hi - lo)) * (H - T - B);
+      // labelled decades are every `every`-th power, counted from 10^0 when it is on the chart (else from the
+      // top), so every labelled gap is the same; the ends of the axis are gridlines, labelled when they fall on one
       const decades = hi - lo, fit = Math.max(2, Math.floor((H - T - B) / (fs * 1.8)));
       const every = Math.ceil(decades / fit);
-      // labelled decades are counted from 10^0 when it is on the chart (else from the top): 1 is always named,
-      // and the top and bottom gridlines are named too when they are far enough from a labelled neighbour
       const anchor = lo <= 0 && hi >= 0 ? 0 : hi;
       const marked = new Set();
       for (let k = lo; k <= hi; k++) if (((k - anchor) % every + every) % every === 0) marked.add(k);
-      const room = fs * 1.6, far = (k) => [...marked].every((m) => Math.abs(Y(m) - Y(k)) >= room);
-      if (!marked.has(hi) && far(hi)) marked.add(hi);
-      if (!marked.has(lo) && far(lo)) marked.add(lo);
       const yticks = svgEl("g", { class: "sv-yticks" });
       for (let k = lo; k <= hi; k++) {
         const labelled = marked.has(k);
@@ -876,8 +874,12 @@
         const pts = c.grad_norms.map((v, k) => `${X(k).toFixed(1)},${Y(Math.log10(Math.max(v, floor))).toFixed(1)}`).join(" ");
         svg.append(svgEl("polyline", { fill: "none", stroke: CELL_COLOURS[name], "stroke-width": 2.5, points: pts, "data-cell": name }));
       });
-      svg.append(svgEl("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", fill: "#111" },
-        t("step k (the loss is at the last step)")));
+      const title = svgEl("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", fill: "#111" },
+        t("step k (the loss is at the last step)"));
+      svg.append(title);
+      const wide = title.getComputedTextLength(), room = W - 8;  // large type on a phone: centred, shrunk to fit
+      if (wide > W - L - R) title.setAttribute("x", W / 2);
+      if (wide > room) title.setAttribute("font-size", (fs * room / wide).toFixed(1));
     }
     draw();
     container.append(note(t("y: ‖∂L/∂h_k‖ on a log scale; gridlines at exact powers of ten.")));
