@@ -80,8 +80,9 @@ def register(app: typer.Typer) -> None:
                                                                       "steps: nothing is trained here).").format(
                                                                           n=MAX_STEPS)),
         hidden: int = typer.Option(64, "--hidden", help=_("Hidden size (1 to {n}).").format(n=MAX_GRADFLOW_HIDDEN)),
-        forget_bias: float = typer.Option(None, "--forget-bias", help=_("LSTM total forget-gate bias, -20 to 20 "
-                                                                        "(default: torch's initialization).")),
+        forget_bias: str = typer.Option(None, "--forget-bias", metavar="B|torch",
+                                        help=_("LSTM total forget-gate bias, -20 to 20, or torch (the default: "
+                                               "torch's initialization).")),
         seed: int = typer.Option(0, "--seed", help=_("Seed of the inputs and weights.")),
         json_out: bool = json_opt("document"), plot: Path = plot_opt(), lang: str = lang_opt(),
     ):
@@ -93,9 +94,14 @@ def register(app: typer.Typer) -> None:
         chosen = _cells(cells)
         in_range("--steps (--length)", steps, 2, MAX_STEPS)
         in_range("--hidden", hidden, 1, MAX_GRADFLOW_HIDDEN)
-        in_range("--forget-bias", forget_bias, -20, 20)
-        if forget_bias is not None:
+        if forget_bias is not None:  # a number, or torch as long-term takes it
             only_for_lstm(chosen)
+            try:
+                forget_bias = None if forget_bias.strip() == "torch" else float(forget_bias)
+            except ValueError:
+                raise UsageError(_("--forget-bias takes a number or torch, got {value!r}").format(value=forget_bias),
+                                 _("e.g. --forget-bias 3")) from None
+            in_range("--forget-bias", forget_bias, -20, 20)
         in_range("--seed", seed, 0, 2**32 - 1)
         check_plot(plot)
         report = run(chosen, steps, hidden, forget_bias=forget_bias, seed=seed)
@@ -113,13 +119,14 @@ def register(app: typer.Typer) -> None:
                  help=_("Train RNN, LSTM and GRU on a long-term memory task at several lengths, the same "
                                      "budget for each; show held-out scores and gradient norms before and after."))
     def long_term(
-        task: str = typer.Option("adding", "--task", help=_("adding (the adding problem, MSE) or first-token (the "
+        task: str = typer.Option("adding", "--task", metavar="adding|first-token", help=_("adding (the adding problem, MSE) or first-token (the "
                                                             "label is the first symbol, accuracy).")),
-        lengths: str = typer.Option(None, "--lengths", help=_("Sequence lengths, comma-separated, 2 to 1000 each "
+        lengths: str = typer.Option(None, "--lengths", metavar="T,…", help=_("Sequence lengths, comma-separated, 2 to 1000 each "
                                                               "(default: 100,200 for adding; 10,50,100 for "
                                                               "first-token).")),
         cells: str = typer.Option("rnn,lstm,gru", "--cells", help=_("Comma-separated: rnn, lstm, gru.")),
-        forget_bias: str = typer.Option(None, "--forget-bias", help=_("The LSTM's total forget-gate bias at start, "
+        forget_bias: str = typer.Option(None, "--forget-bias", metavar="B,…|torch",
+                                        help=_("The LSTM's total forget-gate bias at start, "
                                                                       "-20 to 20 (default: 1); several values, "
                                                                       "comma-separated, give one LSTM run each; "
                                                                       "'torch' keeps torch's initialization.")),

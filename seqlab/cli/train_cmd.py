@@ -41,7 +41,8 @@ def register(app: typer.Typer) -> None:
                                                                                             best=_(BEST))),
         out: Path = typer.Option(..., "--out", "-o", help=_("Run directory (one subfolder per model when "
                                                             "comparing)."), readable=False),
-        task: str = typer.Option("classify", "--task", help=_("classify, seq2seq or forecast.")),
+        task: str = typer.Option("classify", "--task", metavar="classify|seq2seq|forecast",
+                                 help=_("classify, seq2seq or forecast.")),
         series: str = typer.Option(None, "--series", help=_("forecast: a statsmodels series (sunspots, co2) or a "
                                                             "CSV.")),
         fmt: str = typer.Option(None, "--format", help=_("nsmc, tsv, csv or jsonl (default: from the extension).")),

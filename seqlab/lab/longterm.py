@@ -70,7 +70,7 @@ class RunResult:
     forget_mean_after: float | None = None
 
     def kept(self, norms: list[float]) -> float:
-        """‖∂L/∂h_0‖ / ‖∂L/∂h_(T-1)‖: the share of the error signal that reaches the first step."""
+        """‖∂L/∂h_0‖ / ‖∂L/∂h_T‖ (h_T: the last state): the share of the error signal that reaches the first step."""
         return float(norms[0] / norms[-1]) if norms[-1] > 0 else 0.0
 
     def to_dict(self) -> dict:

@@ -56,6 +56,8 @@ class TraceReport(Displayable):
     input_kind: str = "token_embeddings"  # token_embeddings, last_hidden_state or trained_embedding
     input_pca: int | None = None  # the inputs reduced to this many numbers by PCA
     quantized: str | None = None  # how the model's weights were stored (Q4_0: 4-bit blocks), when x_t are its rows
+    dropped: int = 0  # last_hidden_state: tokens past the model's window (max_length), cut before the encoder
+    max_length: int | None = None  # that window, when tokens were cut
 
     def to_dict(self, decimals: int | None = None, full_weights: bool = True) -> dict:
         """JSON-ready. ``decimals`` rounds every number (the API's display precision);
@@ -77,7 +79,7 @@ class TraceReport(Displayable):
 
         out = {"cell": self.cell, "model": self.model, "text": self.text, "tokens": self.tokens,
                "input_source": self.input_source, "input_kind": self.input_kind, "input_pca": self.input_pca,
-               "quantized": self.quantized,
+               "quantized": self.quantized, "dropped": self.dropped, "max_length": self.max_length,
                "input_dim": self.input_dim, "hidden": self.hidden,
                "seed": self.seed, "checkpoint": self.checkpoint,
                "weights": {k: weight(v) for k, v in self.weights.items()},
@@ -132,14 +134,17 @@ def token_inputs(text: str, model: str | None, input_dim: int | None, contextual
         name = resolve(model).name
         rec = record if record is not None else load_tokenizer(name).encode(text)
         vectors = light.word_rows(rec.input_ids).astype(np.float64)
-        return name, rec.tokens, vectors, f"token embeddings of {name} (rows of its input embedding matrix)"
+        return name, rec.tokens, vectors, f"token embeddings of {name} (rows of its input embedding matrix)", rec
     enc = load_encoder(model)
     rec = record if record is not None else enc.tokenizer.encode(text)
     table = enc.model.get_input_embeddings().weight.detach().cpu().numpy()
     if input_dim is not None and not 1 <= input_dim <= table.shape[1]:
         raise UsageError(_("--input-dim must be between 1 and {width} (the width of {name}'s vectors), got {input_dim}")
                          .format(width=table.shape[1], name=enc.name, input_dim=input_dim))
-    if contextual:
+    if contextual:  # the encoder reads at most its window: the text is cut to it, as embed does (and said)
+        from seqlab.tokens.record import model_window, truncate
+
+        rec = truncate(rec, model_window(enc.tokenizer))
         vectors = enc.embed_records([rec])[0].hidden.astype(np.float64)
         what = f"last_hidden_state of {enc.name}"
     else:
@@ -149,7 +154,7 @@ def token_inputs(text: str, model: str | None, input_dim: int | None, contextual
         mean, components = vocabulary_pca(enc.name, table)
         vectors = (vectors - mean) @ components[:input_dim].T
         what += f", reduced to {input_dim} dims by PCA over the vocabulary's embedding matrix: x = (e - mean)·V_k"
-    return enc.name, rec.tokens, vectors, what
+    return enc.name, rec.tokens, vectors, what, rec
 
 
 def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, input_dim: int | None = None,
@@ -175,15 +180,16 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
     if not 1 <= hidden <= MAX_HIDDEN:
         raise UsageError(_("--hidden must be between 1 and {MAX_HIDDEN}, got {hidden}")
                          .format(MAX_HIDDEN=MAX_HIDDEN, hidden=hidden))
-    extra = {}
+    extra, cut = {}, {}
     if checkpoint is not None:
         from seqlab.training.recurrent import recurrent_for_trace
 
         layer, model_name, tokens, inputs, source, extra = recurrent_for_trace(checkpoint, text, cell)
         seed, kind = None, "trained_embedding"
     else:
-        model_name, tokens, inputs, source = token_inputs(text, model, input_dim, contextual, record)
+        model_name, tokens, inputs, source, used = token_inputs(text, model, input_dim, contextual, record)
         kind = "last_hidden_state" if contextual else "token_embeddings"
+        cut = {"dropped": used.dropped, "max_length": len(used.tokens)} if used.dropped else {}
         params = seeded_params(cell, inputs.shape[1], hidden, seed)  # torch's own default initialization
         layer = LAYERS[cell](inputs.shape[1], hidden, dtype=dtype, params=params)
     if max_tokens is not None and len(tokens) > max_tokens:
@@ -210,7 +216,7 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
     report = TraceReport(cell, model_name, text, tokens, source, inputs.shape[1], layer.hidden_size, seed, weights,
                          steps, final, checkpoint=str(checkpoint) if checkpoint else None, extra=extra,
                          input_kind=kind, input_pca=input_dim if checkpoint is None else None,
-                         quantized=stored_as(model_name) if kind == "token_embeddings" else None)
+                         quantized=stored_as(model_name) if kind == "token_embeddings" else None, **cut)
     if backward:
         value, d_out = last_state_loss(out)
         _unused, grads = layer.backward(d_out, keep_steps=True)

@@ -25,6 +25,11 @@ VANISHED = 1e-6  # an error signal that reaches the first step with less than th
 SURVIVES = 1e-2
 
 
+def share(x: float) -> str:
+    """A share of the error signal: 1.2e-05, or 0 said as an underflow (0.0e+00 read as a measured zero)."""
+    return f"{x:.1e}" if x > 0 else _("0 (underflow)")
+
+
 def gradflow_verdicts(report: GradFlowReport) -> list[str]:
     """One sentence per cell, from this run's numbers: why its gradient vanished or survived."""
     lines = []
@@ -46,9 +51,11 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
                            "‖∂L/∂c_0‖ = {c0:.2e}: {verdict}.").format(
                 bias=bias, f=flow.forget_mean_overall, T=report.steps, n=report.steps - 1, decay=flow.forget_decay,
                 c0=flow.cell_grad_norms[0], verdict=verdict))
-        if name == "gru":
-            lines.append(_("gru: ‖∂L/∂h_0‖/‖∂L/∂h_T‖ = {kept:.1e} (the update gate z lets h_t copy h_(t-1)).").format(
-                kept=flow.kept))
+        if name == "gru":  # the copy path explains a gradient that survives, not one that vanished
+            lines.append((_("gru: ‖∂L/∂h_0‖/‖∂L/∂h_T‖ = {kept:.1e} (the update gate z lets h_t copy h_(t-1)).")
+                          if flow.kept >= SURVIVES else
+                          _("gru: ‖∂L/∂h_0‖/‖∂L/∂h_T‖ = {kept:.1e}: it vanishes too (an update gate z near 1 would let "
+                            "h_t copy h_(t-1); with these weights z stays lower).")).format(kept=flow.kept))
     return lines
 
 
@@ -170,14 +177,14 @@ def longterm_terminal(report: LongTermReport, console: Console) -> None:
                                      for r in (row[n] for n in names)],
                       _score_text(report.metric, baselines[length]))
     console.print(table)
-    table = titled_table(_("‖∂L/∂h_0‖ / ‖∂L/∂h_(T-1)‖ before → after training (seqlab BPTT)"), title_justify="left")
+    table = titled_table(_("‖∂L/∂h_0‖ / ‖∂L/∂h_T‖ before → after training (seqlab BPTT)"), title_justify="left")
     for col in ("T", _("run"), _("before"), _("after"), _("mean f before → after"), _("seconds")):
         table.add_column(col, justify="right")
     for r in report.runs:
         forget = ("" if r.forget_mean_after is None
                   else f"{r.forget_mean_before:.3f} → {r.forget_mean_after:.3f}")
-        table.add_row(str(r.length), r.label, f"{r.kept(r.grad_norms_before):.1e}",
-                      f"{r.kept(r.grad_norms_after):.1e}", forget, f"{r.seconds:.1f}")
+        table.add_row(str(r.length), r.label, share(r.kept(r.grad_norms_before)),
+                      share(r.kept(r.grad_norms_after)), forget, f"{r.seconds:.1f}")
     console.print(table)
     for line in longterm_verdicts(report):
         console.print(escape(line), highlight=False)

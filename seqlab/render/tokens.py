@@ -80,20 +80,29 @@ def token_table(record: TokenRecord, max_rows: int = 200, width: int | None = No
 
 
 UNK_WHY = {  # what an [UNK] lacks, by TokenRecord.unit
-    "piece": N_("token {index} is {token} (id {id}): the model has no piece for {chars!r} (characters {start}–{end})"),
-    "character": N_("token {index} is {token} (id {id}): the character {chars!r} is not in the vocabulary (characters "
+    "piece": N_("token {index} is {token} (id {id}): the model has no piece for '{chars}' (characters {start}–{end})"),
+    "character": N_("token {index} is {token} (id {id}): the character '{chars}' is not in the vocabulary (characters "
                     "{start}–{end})"),
-    "word": N_("token {index} is {token} (id {id}): the word {chars!r} is not in the vocabulary, an out-of-vocabulary "
+    "word": N_("token {index} is {token} (id {id}): the word '{chars}' is not in the vocabulary, an out-of-vocabulary "
                "(OOV) word (characters {start}–{end})"),
-    "morpheme": N_("token {index} is {token} (id {id}): the morpheme {chars!r} is not in the vocabulary, an "
+    "morpheme": N_("token {index} is {token} (id {id}): the morpheme '{chars}' is not in the vocabulary, an "
                    "out-of-vocabulary (OOV) morpheme (characters {start}–{end})"),
 }
 
 
+#: a subword model's [UNK] over several characters: WordPiece gives up on the whole word when no pieces spell it
+WHOLE_WORD = N_("token {index} is {token} (id {id}): no sequence of the model's pieces spells '{chars}', so the whole "
+                "word is one unknown token (characters {start}–{end})")
+
+
 def unk_lines(record: TokenRecord) -> list[str]:
-    why = _(UNK_WHY.get(record.unit, UNK_WHY["piece"]))
-    return [why.format(index=u.index, token=record.tokens[u.index], id=record.input_ids[u.index], chars=visible(u.chars),
-                       start=u.start, end=u.end) for u in record.unk]
+    def why(u) -> str:
+        whole = record.unit == "piece" and len(u.chars) > 1
+        return _(WHOLE_WORD) if whole else _(UNK_WHY.get(record.unit, UNK_WHY["piece"]))
+
+    # the token and the characters as every table shows them (a U+202E would turn the rest of the line around)
+    return [why(u).format(index=u.index, token=visible(record.tokens[u.index]), id=record.input_ids[u.index],
+                          chars=visible(u.chars), start=u.start, end=u.end) for u in record.unk]
 
 
 def uncovered_line(record: TokenRecord) -> str | None:

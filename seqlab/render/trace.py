@@ -18,6 +18,7 @@ from rich.table import Table
 from seqlab.i18n import _, current
 from seqlab.pipeline.tracing import TraceReport
 from seqlab.render.console import table_width, titled_table
+from seqlab.render.visible import visible
 
 
 # the rows of one step, in the lecture's order: (key in the step record, symbol, name, the equation it comes from)
@@ -64,11 +65,16 @@ def input_description(report: TraceReport) -> str:
     if report.input_pca:
         text += ", " + _("reduced to {k} numbers by PCA over the vocabulary's embedding matrix: x = (e - mean)·V_k")\
             .format(k=report.input_pca)
+    if report.dropped:
+        text += "; " + _("the model reads at most {limit:,} tokens, so the text's last {dropped:,} were cut before it "
+                         "(the trace has {limit:,} steps)").format(limit=report.max_length, dropped=report.dropped)
     if report.quantized == "Q4_0":
         text += "; " + _("its weights were stored in 4 bits (blocks of 32 numbers sharing one scale), so many numbers of "
                          "x_t are multiples of one step")
     return text
 
+
+MAX_STEP_TABLES = 50  # the terminal shows this many steps' tables (the last one included); the files have all
 
 TITLES = {"rnn": "h_t = tanh(W_xh·x_t + W_hh·h_{t-1} + b)",
           "lstm": "f, i, o = σ(…), g = tanh(…), c_t = f⊙c_{t-1} + i⊙g, h_t = o⊙tanh(c_t)",
@@ -189,7 +195,13 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
                                   "--input-dim)")).format(name=name, shape=list(np.shape(m))))
     wide = console.width >= 110  # the equation of each row in a column of its own
     for step in report.steps:
-        title = _("t = {t}  token {token}").format(t=step["t"], token=escape(step["token"]))
+        if step["t"] == MAX_STEP_TABLES - 1 and len(report.steps) > MAX_STEP_TABLES:  # then only the last one
+            hidden_steps = len(report.steps) - MAX_STEP_TABLES
+            console.print(_("… {k:,} steps not shown here (t = {a:,}–{b:,}): --json, --markdown and --html have every "
+                            "step").format(k=hidden_steps, a=step["t"], b=step["t"] + hidden_steps - 1))
+        if MAX_STEP_TABLES - 1 <= step["t"] < len(report.steps) - 1:
+            continue
+        title = _("t = {t}  token {token}").format(t=step["t"], token=escape(visible(step["token"])))
         if step.get("gate_means"):
             title += f"  ({_gate_means(step)})"
         table = titled_table(title, title_justify="left")
@@ -215,7 +227,7 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
                 ("‖dW_hh(t)‖",):
             table.add_column(col, no_wrap=col in ("t", "‖dL/dh_t‖", "‖dW_hh(t)‖"))
         for s in b["steps"]:
-            row = [str(s["t"]), escape(s["token"]), f"{s['dh_norm']:.3e}", fmt_vector(s["dh"], precision, 4)]
+            row = [str(s["t"]), escape(visible(s["token"])), f"{s['dh_norm']:.3e}", fmt_vector(s["dh"], precision, 4)]
             if report.cell == "lstm":
                 row.append(fmt_vector(s["dc"], precision, 4))
             row.append(f"{s['dW_hh_norm']:.3e}")

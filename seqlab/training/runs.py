@@ -234,9 +234,9 @@ def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
     runs = []
     for name in names:
         run_dir = out / name if len(names) > 1 else out
-        kept = finished_summary(run_dir) if opts.resume and len(names) > 1 else None
+        kept = finished_summary(run_dir) if opts.resume else None  # a finished run is kept, not trained again
         with progress(name) if progress else contextlib.nullcontext((None, None)) as (on_step, on_phase):
-            if kept is not None:  # --resume of a comparison: a model finished before the interruption is kept
+            if kept is not None:  # --resume: a model finished before (the interruption of a comparison) is kept
                 if on_phase:
                     on_phase(_("finished in the earlier run: kept"))
                 summary = kept

@@ -252,3 +252,21 @@ def test_long_file_work_shows_progress(tmp_path, cli, nsmc_rows):
     assert code == 0 and "tokenizing 500 texts with 2 tokenizers" in err and "1,000/1,000 (100%)" in err
     code, _out, err = cli("vocab", "build", "-f", str(data), "--out", str(tmp_path / "v.json"), "-t", "char")
     assert code == 0 and "counting char tokens" in err and "500/500 (100%)" in err
+
+
+def test_resuming_a_finished_run_keeps_it(tmp_path, cli, nsmc_rows):
+    """--resume on a finished lstm run evaluated it again and overwrote metrics.json's "seconds" (2.5 -> 3.4), with no
+    word that it had finished; a comparison's finished models were already kept."""
+    data = tmp_path / "train.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:200]) + "\n",
+                    encoding="utf-8")
+    out = tmp_path / "lstm"
+    args = ["train", "--data", str(data), "--out", str(out), "--model", "lstm", "--embedding", "random", "--epochs",
+            "1", "--hidden", "8", "--embed-dim", "16", "--max-length", "32", "--adversarial", "0", "--json"]
+    code, first, _err = cli(*args)
+    assert code == 0
+    metrics = (out / "metrics.json").read_text(encoding="utf-8")
+    code, again, err = cli("train", "--out", str(out), "--resume", "--json")
+    assert code == 0 and "finished in the earlier run: kept" in err
+    assert json.loads(again)["val"] == json.loads(first)["val"]
+    assert (out / "metrics.json").read_text(encoding="utf-8") == metrics

@@ -34,6 +34,9 @@ def test_an_unknown_token_is_explained_for_what_a_token_is():
     assert record.unit == "word" and "the word '뷁뷁뷁' is not in the vocabulary" in line and "piece" not in line
     assert load_tokenizer("char").encode("가").unit == "character" and load_tokenizer("kiwi").encode("가").unit == "morpheme"
     assert load_tokenizer("e5-small").encode("가").unit == "piece"
+    # WordPiece (minilm) gives up on a whole word: it was "no piece for '바꾸기'", as if one piece were missing
+    (line,) = unk_lines(load_tokenizer("minilm").encode("언어 바꾸기"))
+    assert "no sequence of the model's pieces spells '바꾸기', so the whole word is one unknown token" in line
 
 
 def test_the_integer_encoding_example_is_a_known_token():

@@ -316,3 +316,91 @@ def test_gradient_ticks_are_evenly_spaced(open_page):
         gap = gaps.pop()  # the ends are gridlines within one gap of a named power, 10⁰ named when on the chart
         assert powers[0] - gap < min(lines) <= powers[0] and powers[-1] <= max(lines) < powers[-1] + gap
         assert 0 in powers or not min(lines) <= 0 <= max(lines)
+
+
+def test_a_wordpiece_unknown_word_is_explained_as_a_whole_word(open_page):
+    """minilm's [UNK] for 바꾸기 was explained as "the model has no piece for this character", and the comparison
+    said minilm "lacks many Hangul syllables" while every minilm chip on screen was a jamo piece."""
+    page = open_page()
+    page.select_option("#model", "minilm")
+    page.fill("#text", "언어 바꾸기 전 문장")
+    page.click("#run")
+    idle(page)
+    tokens = page.inner_text("#v-tokens")
+    assert "no sequence of the model's pieces spells this word, so the whole word is one unknown token: 바꾸기" in tokens
+    assert "splits Hangul into jamo" in page.inner_text("#v-compare")
+
+
+def test_results_thrown_away_are_not_reported_done(open_page):
+    """Run, then a model change before the answers came: the panels said "press Run", the status line "Done in 0.8 s"."""
+    page = open_page()
+    page.evaluate(DELAY_FETCH)
+    page.evaluate("window.__delay = 1200")
+    page.fill("#text", "모델을 바꾸는 동안")
+    page.click("#run")
+    page.select_option("#model", "minilm")
+    page.evaluate("window.__delay = 0")
+    idle(page)
+    page.wait_for_timeout(1500)  # the old answers arrive and are dropped
+    assert "Done" not in page.inner_text("#busy")
+    assert "The model changed to minilm" in page.inner_text("#p-tokens")
+
+
+def test_an_empty_text_is_what_the_panels_say(open_page):
+    """Text cleared: the top said "The text is empty" while every panel said "press Run", which did nothing."""
+    page = open_page()
+    page.fill("#text", "")
+    page.click("#run")
+    states = page.eval_on_selector_all("#p-tokens .state, #p-vectors .state", "ns => ns.map(n => n.innerText)")
+    assert states and all("The text is empty" in s for s in states), states
+    page.fill("#text", "다시 쓴 문장")
+    assert "The text changed: press Run" in page.inner_text("#p-tokens .state")
+
+
+def test_a_refused_trace_says_why_below_too(open_page):
+    """hidden size 0: the trace panel said why, and the dW section under it went blank with no reason."""
+    page = open_page()
+    page.fill("#hidden", "0")
+    page.click("#trace")
+    assert "hidden size" in page.inner_text("#p-trace .error")
+    assert "hidden size" in page.inner_text("#p-backward")
+
+
+def test_the_word_panel_names_its_own_buttons_when_the_server_is_down(open_page, server):
+    page = open_page()
+    page.wait_for_function("!document.querySelector('#neighbors').disabled", timeout=120_000)
+    page.route("**/api/**", lambda route: route.abort())
+    page.click("#neighbors")
+    page.wait_for_function("document.querySelector('#p-words .state').innerText.includes('did not answer')")
+    said = page.inner_text("#p-words .state")
+    assert "Nearest words" in said and "Run" not in said, said
+    page.unroute("**/api/**")
+
+
+def test_a_fast_answer_and_a_second_click_send_one_request(open_page):
+    """A real double click on Trace (60 ms apart) sent two /api/trace: the first answer came back in between."""
+    page = open_page()
+    page.evaluate(DELAY_FETCH)
+    for button, route in (("#trace", "/api/trace"), ("#sim", "/api/similarity"), ("#attn", "/api/attention")):
+        page.evaluate("window.__requests = []")
+        page.click(button)
+        page.wait_for_function("() => window.__requests.length > 0")
+        page.wait_for_function("() => !document.querySelector('[aria-busy=\"true\"]:not(#p-words)')")
+        box = page.locator(button).bounding_box()  # the second click of a double click (detail 2), after the answer
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.down(click_count=2)
+        page.mouse.up(click_count=2)
+        idle(page)
+        assert sum(route in u for u in page.evaluate("window.__requests")) == 1, button
+
+
+def test_word_fields_are_checked_in_the_page(open_page):
+    """300 characters in the analogy field went to the server, whose answer ended "send the request again"."""
+    page = open_page()
+    page.wait_for_function("!document.querySelector('#analogy').disabled", timeout=120_000)
+    page.evaluate(DELAY_FETCH)
+    page.fill("#expr", "왕" * 300)
+    page.click("#analogy")
+    said = page.inner_text("#p-words .error")
+    assert "at most 200 characters, got 300" in said and "request" not in said
+    assert not any("/api/analogy" in u for u in page.evaluate("window.__requests"))

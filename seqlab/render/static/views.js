@@ -304,8 +304,11 @@
     if (rec.unk && rec.unk.length) {
       const why = { piece: t("the model has no piece for"), character: t("this character is not in the vocabulary:"),
         word: t("this word is not in the vocabulary (OOV):"), morpheme: t("this morpheme is not in the vocabulary (OOV):") }[unit] || t("the model has no piece for");
+      // a subword model's [UNK] over several characters: WordPiece gives up on the whole word when no pieces spell it
+      const whole = t("no sequence of the model's pieces spells this word, so the whole word is one unknown token:");
       const list = el("ul", { class: "sv-list" + (rec.unk.length > 20 ? " sv-scroll" : "") }, rec.unk.map((u) => el("li", {},
-        t("token {i} is {token}:", { i: u.index, token: rec.tokens[u.index] }), " ", why, " ",
+        t("token {i} is {token}:", { i: u.index, token: rec.tokens[u.index] }), " ",
+        unit === "piece" && Array.from(u.chars).length > 1 ? whole : why, " ",
         visibleNode(u.chars), " ", t("(characters {s}–{e})", { s: u.start, e: u.end }))));
       container.append(note(t("{k} unknown tokens ([UNK]):", { k: count(rec.unk.length) })), list);
     } else {
@@ -362,7 +365,7 @@
     });
     const readout = el("p", { class: "sv-readout", "aria-live": "polite" });
     container.append(table, readout);
-    container.append(note(t("The same sentence, cut by five tokenizers: a subword vocabulary splits a rare word into pieces it knows, so [UNK] is left only for characters it lacks (minilm, an English model, lacks many Hangul syllables); a vocabulary of whole words marks every word it lacks as unknown (OOV).")));
+    container.append(note(t("The same sentence, cut by five tokenizers: a subword vocabulary splits a rare word into pieces it knows, so [UNK] is left only for characters it lacks (minilm, an English model, splits Hangul into jamo and lacks some of them: WordPiece then marks the whole word as one [UNK]); a vocabulary of whole words marks every word it lacks as unknown (OOV).")));
     return { destroy() { container.replaceChildren(); } };
   }
 

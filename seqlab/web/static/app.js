@@ -163,7 +163,7 @@ async function runTask(viewIds, inputs, request, render) {
     S.failures = (S.failures || 0) + 1;
     // the server down: one alert at the top, and each panel says it in its own words (not announced seven times),
     // so that it still reads right when a later request succeeds and clears the top line
-    if (e.network) viewIds.forEach((v) => clear(v, "⚠ " + t("Not computed: the server did not answer. Press Run to try again.")));
+    if (e.network) viewIds.forEach((v) => clear(v, "⚠ " + t("Not computed: the server did not answer. Press {button} to try again.", { button: fillButton(v) })));
     else viewIds.forEach((v) => fail(v, e));
   } finally {
     setBusy(viewIds, false);
@@ -229,14 +229,28 @@ const TEXT_VIEWS = ["v-normalize", "v-tokens", "v-compare", "v-ids", "v-vectors"
 const VECTOR_VIEWS = ["v-vectors", "v-sim", "v-trace", "v-backward", "v-attention"];  // they need a transformer
 const MODEL_VIEWS = ["v-tokens", "v-ids", ...VECTOR_VIEWS];  // normalization, the comparison and the prediction do not use it
 // the button that fills a view: attention and the cosine are computed on demand, not by Run
-function fillButton(v) { return { "v-attention": labels().attn, "v-sim": labels().sim }[v] || labels().run; }
+function fillButton(v) {
+  const l = labels();
+  return { "v-attention": l.attn, "v-sim": l.sim, "v-gradflow": l.gradflow,
+    "v-words": t("{a} or {b}", { a: l.analogy, b: l.neighbors }) }[v] || l.run;  // ko: ‘a’ 또는 ‘b’ inside ‘…’
+}
+function discarded() {  // the inputs changed: "Done in …" was about the old ones, and so is any work still running
+  S.edits = (S.edits || 0) + 1;
+  $("busy").textContent = "";
+}
+function settingsChanged(v, reason) {  // one panel's own inputs changed: its result (or the work for it) is dropped
+  if (S.busy[v]) discarded();
+  clear(v, reason);
+}
 function staleAll() {
-  for (const v of TEXT_VIEWS) {
-    if (shown(v)) clear(v, t("The text changed: press {button} to see the result for the new text.", { button: fillButton(v) }));
+  const empty = !visibleIn($("text").value), emptySaid = t("The text is empty: type a sentence first.");
+  for (const v of TEXT_VIEWS) {  // an empty text: Run would refuse it, so the panels say that, not "press Run"
+    const said = stateEl(v).textContent;
+    if (!shown(v) && !(said && (empty || said === emptySaid))) continue;
+    clear(v, empty ? emptySaid : t("The text changed: press {button} to see the result for the new text.", { button: fillButton(v) }));
   }
   S.attentionRow = null;  // a row of the old text means nothing in the new one
-  S.edits = (S.edits || 0) + 1;
-  $("busy").textContent = "";  // "Done in …" was about the old inputs
+  discarded();
 }
 function hasVectors() { return !!(S.models[$("model").value] || {}).vectors; }
 function vectorControls() {  // a model without vectors has no trace, attention or cosine: their controls rest
@@ -250,7 +264,7 @@ function modelChanged() {
   }
   vectorControls();
   S.attentionRow = null;
-  $("busy").textContent = "";
+  discarded();
 }
 function noVectorsReason(model) {
   return t("{model} has no vectors: choose a transformer model (e5-small or minilm) to see this stage.", { model });
@@ -288,7 +302,7 @@ function traceBody() {
 async function runTrace() {
   const inputs = currentInputs("trace");
   let body;
-  try { body = traceBody(); } catch (e) { fail("v-trace", e); clear("v-backward", ""); return; }
+  try { body = traceBody(); } catch (e) { fail("v-trace", e); fail("v-backward", e); return; }
   const done = S.running ? null : busyLine(t("trace"));
   $("trace").disabled = true;
   await task(["v-trace", "v-backward"], inputs, () => api("/api/trace", body), (r) => {
@@ -358,6 +372,12 @@ async function runSimilarity() {
 async function runWords(kind) {
   const value = (kind === "analogy" ? $("expr").value : $("nword").value).trim();  // "영화 " is 영화
   if (!value.trim()) { fail("v-words", new ApiError(t("Type a word first."))); return; }
+  const most = kind === "analogy" ? 200 : 100, n = codepoints(value);  // the API's limits (schemas.py)
+  if (n > most) {
+    const what = kind === "analogy" ? labels()["expr-label"] : labels()["nword-label"];
+    fail("v-words", new ApiError(t("{what}: at most {max} characters, got {n}. Shorten it.", { what, max: count(most), n: count(n) })));
+    return;
+  }
   if (S.wordsBusy) return;  // one request at a time: the buttons are disabled meanwhile
   S.wordsBusy = true;
   $("analogy").disabled = $("neighbors").disabled = true;
@@ -585,7 +605,10 @@ async function init() {
   languageLinks();
   for (const id of ["layer", "head"]) $(id).addEventListener("change", keepInputs);
   for (const id of KEPT) $(id).addEventListener(["SELECT"].includes($(id).tagName) || $(id).type === "checkbox" ? "change" : "input", keepInputs);
-  $("run").addEventListener("click", runAll);
+  // a double click is one request: its second click (event.detail 2) is dropped, even when the first one's fast
+  // answer (a trace: 10-30 ms) has already come and enabled the button again
+  const single = (fn) => (e) => { if (!(e && e.detail > 1)) fn(); };
+  $("run").addEventListener("click", single(runAll));
   S.lastText = $("text").value;
   $("text").addEventListener("input", () => {
     capText();
@@ -603,10 +626,10 @@ async function init() {
     runNormalize();
   });
   for (const id of ["cell", "hidden", "seed", "byhand", "useckpt"]) {
-    $(id).addEventListener("input", () => { for (const v of ["v-trace", "v-backward"]) if (shown(v)) clear(v, t("The settings changed: press Trace.")); });
+    $(id).addEventListener("input", () => { for (const v of ["v-trace", "v-backward"]) if (shown(v)) settingsChanged(v, t("The settings changed: press Trace.")); });
   }
-  $("second").addEventListener("input", () => { if (shown("v-sim")) clear("v-sim", t("The sentences changed: press the button to compute the cosine again.")); });
-  $("trace").addEventListener("click", () => { if (validText()) { if (!S.models[$("model").value].vectors) clear("v-trace", noVectorsReason($("model").value)); else runTrace(); } });
+  $("second").addEventListener("input", () => { if (shown("v-sim")) settingsChanged("v-sim", t("The sentences changed: press the button to compute the cosine again.")); });
+  $("trace").addEventListener("click", single(() => { if (validText()) { if (!S.models[$("model").value].vectors) clear("v-trace", noVectorsReason($("model").value)); else runTrace(); } }));
   const byHand = () => {  // by hand: hidden size 2, and the field shows it; unticked, the reader's own value is back
     const on = $("byhand").checked;
     if (on && !$("hidden").disabled) { S.ownHidden = $("hidden").value; $("hidden").value = "2"; }
@@ -615,15 +638,15 @@ async function init() {
   };
   $("byhand").addEventListener("change", byHand);
   byHand();
-  $("gradflow").addEventListener("click", runGradflow);
-  $("gsteps").addEventListener("input", () => { if (shown("v-gradflow")) clear("v-gradflow", t("The settings changed: press Compute.")); });
-  $("fbias").addEventListener("change", () => { if (shown("v-gradflow")) clear("v-gradflow", t("The settings changed: press Compute.")); });
-  $("attn").addEventListener("click", runAttention);
+  $("gradflow").addEventListener("click", single(runGradflow));
+  $("gsteps").addEventListener("input", () => { if (shown("v-gradflow")) settingsChanged("v-gradflow", t("The settings changed: press Compute.")); });
+  $("fbias").addEventListener("change", () => { if (shown("v-gradflow")) settingsChanged("v-gradflow", t("The settings changed: press Compute.")); });
+  $("attn").addEventListener("click", single(runAttention));
   $("layer").addEventListener("change", () => { if (S.records["v-attention"] || IN.attention) runAttention(); });
   $("head").addEventListener("change", () => { if (S.records["v-attention"] || IN.attention) runAttention(); });
-  $("sim").addEventListener("click", runSimilarity);
-  $("analogy").addEventListener("click", () => runWords("analogy"));
-  $("neighbors").addEventListener("click", () => runWords("neighbors"));
+  $("sim").addEventListener("click", single(runSimilarity));
+  $("analogy").addEventListener("click", single(() => runWords("analogy")));
+  $("neighbors").addEventListener("click", single(() => runWords("neighbors")));
   $("present").addEventListener("click", () => present(!document.body.classList.contains("present")));
   $("stage-prev").addEventListener("click", () => showStage(S.stage - 1));
   $("stage-next").addEventListener("click", () => showStage(S.stage + 1));
