@@ -200,8 +200,8 @@ def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_
     if not texts:
         raise UsageError(_("no text given"), _("Give TEXT, -f FILE (one text per line), or - to read stdin."))
     if not allow_empty:
-        for t in texts:
-            require_text(t)
+        for k, t in enumerate(texts, start=1):  # of several texts, which one (compare "   " "좋다")
+            require_text(t, _("text {k} of {n}").format(k=k, n=len(texts)) if len(texts) > 1 else None)
     return [clean_surrogates(t, errors) for t in texts]
 
 
@@ -214,7 +214,7 @@ def _say_replaced(source, bad: list[int]) -> None:
         note(ngettext(
             "note: {n:,} line of {name} is not valid UTF-8: read with U+FFFD in place of the bad bytes (line {where})",
             "note: {n:,} lines of {name} are not valid UTF-8: read with U+FFFD in place of the bad bytes (lines {where})",
-            len(bad)).format(n=len(bad), name=source, where=where))
+            len(bad)).format(n=len(bad), name=_("standard input") if str(source) == "-" else source, where=where))
 
 
 def _texts_of_lines(source, lines: list[str], allow_empty: bool, skipped: list[int] | None = None) -> list[str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seqlab.cli.options import check_output, csv_list, in_range, one_of, unused
-from seqlab.errors import UsageError
+from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
 
 TASKS = ("classify", "seq2seq", "forecast")
@@ -171,6 +171,10 @@ def recurrent_inputs_checked(embedding: str | None, embed_dim: int | None, token
                              vocab: Path | None) -> None:
     """--embedding, --embed-dim, --tokenizer and --vocab of lstm/gru/rnn, checked before any work (usage errors)."""
     if embedding is not None and embedding not in EMBEDDINGS and not Path(embedding).is_file():
+        if "/" in embedding or "." in embedding:  # a path: not found, as every command says of a missing file (1)
+            raise InputError(_("vectors file not found: {path}").format(path=embedding),
+                             _("Check the path; seqlab wordvec train makes a word2vec/FastText file, or use one of "
+                               "{keywords}.").format(keywords=", ".join(EMBEDDINGS)))
         raise UsageError(_("--embedding {value!r} is neither {keywords} nor a vectors file").format(
             value=embedding, keywords=", ".join(EMBEDDINGS)),
             _("Use one of them, or the path of a word2vec/FastText file (seqlab wordvec train makes one)."))

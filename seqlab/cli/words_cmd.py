@@ -135,6 +135,16 @@ def _word_vectors(vectors, model):
         return ensure(model, report)
 
 
+def one_expression(words: list[str]) -> str:
+    """The analogy as one argument; words given apart (gensim's order: 왕 남자 여자) get the expression to type."""
+    if len(words) == 1:
+        return words[0]
+    example = (f"{words[0]} - {words[1]} + {words[2]}" if len(words) == 3 and not any(set(w) & set("+-−") for w in words)
+               else "왕 - 남자 + 여자")
+    raise UsageError(_("the analogy is one argument in quotes, with + and - between the words; got {n} arguments")
+                     .format(n=len(words)), _('e.g. seqlab analogy "{example}"').format(example=example))
+
+
 def register(app: typer.Typer) -> None:
     @app.command(help=_("Nearest words by cosine, in Kiwi's word vectors (the default), a transformer's (--model) or "
                         "--vectors."))
@@ -173,7 +183,7 @@ def register(app: typer.Typer) -> None:
                         "왕 - 남자 + 여자, or 3CosMul); the input words are left out of the results. A word outside "
                         "the vocabulary is reported as unknown."))
     def analogy(
-        expression: str = typer.Argument(..., help=_('e.g. "왕 - 남자 + 여자"')),
+        expression: list[str] = typer.Argument(..., help=_('e.g. "왕 - 남자 + 여자"')),
         k: int = k_opt(), vectors: Path = vectors_opt(), model: str = wordvec_model_opt(), method: str = method_opt(),
         embed_oov: bool = embed_oov_opt(), json_out: bool = json_opt("one"), lang: str = lang_opt(),
     ):
@@ -184,6 +194,7 @@ def register(app: typer.Typer) -> None:
         from seqlab.vectors.wordvectors import is_built, parse_expression, refuse_unknown_pieces
 
         check_lang(lang)
+        expression = one_expression(expression)
         in_range("-k", k, 1, MAX_K)
         one_of("--method", method, METHODS)
         _check_word_vectors(vectors, model)

@@ -47,11 +47,12 @@ def report_skipped_rows(bad: dict, console: Console) -> None:
     """Rows of the data file that were not used, by reason, with example line numbers."""
     if bad.get("total"):
         reasons = ", ".join(f"{_(reason)}: {n}" for reason, n in bad["counts"].items())
-        examples = "; ".join(_("{reason}: lines {lines}").format(reason=_(reason), lines=", ".join(map(str, lines)))
-                             for reason, lines in bad.get("example_lines", {}).items())
-        console.print("[yellow]" + escape(_("skipped {n:,} rows that cannot be used ({reasons}); e.g. {examples}")
-                                          .format(n=bad["total"], reasons=reasons, examples=examples)) + "[/]",
-                      highlight=False)
+        examples = "; ".join(ngettext("{reason}: line {lines}", "{reason}: lines {lines}", len(lines)).format(
+            reason=_(reason), lines=", ".join(map(str, lines))) for reason, lines in bad.get("example_lines", {}).items())
+        console.print("[yellow]" + escape(ngettext("skipped {n:,} row that cannot be used ({reasons}); e.g. {examples}",
+                                                   "skipped {n:,} rows that cannot be used ({reasons}); e.g. {examples}",
+                                                   bad["total"]).format(n=bad["total"], reasons=reasons,
+                                                                        examples=examples)) + "[/]", highlight=False)
 
 
 def report_truncated(truncated: dict | None, console: Console, name: str | None = None) -> None:

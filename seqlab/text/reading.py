@@ -22,7 +22,7 @@ _SNIFF_BYTES = 8192
 
 def _open(source: str | Path, what: str | None = None) -> tuple[BinaryIO, str]:
     if str(source) == "-":
-        return sys.stdin.buffer, "<stdin>"
+        return sys.stdin.buffer, _("standard input")  # named as every note names it
     path = Path(source)
     if not path.exists():
         raise InputError(_("file not found: {path}").format(path=path),
@@ -161,8 +161,8 @@ def iter_lines(source: str | Path, errors: str = "strict",
                       "file (column {column} of the line)").format(
                         name=name, number=line.number, byte=line.body[exc.start], offset=line.start + exc.start,
                         column=exc.start + 1),
-                    _("Convert the file to UTF-8 (e.g. iconv -f CP949 -t UTF-8); commands that have --errors also "
-                      "take --errors replace."),
+                    _("Convert the file to UTF-8 (e.g. iconv -f CP949 -t UTF-8), or give --errors replace (see the "
+                      "command's --help) to read the bad bytes as U+FFFD."),
                 ) from None
             yield line.number, text
     finally:

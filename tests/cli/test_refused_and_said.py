@@ -270,3 +270,17 @@ def test_resuming_a_finished_run_keeps_it(tmp_path, cli, nsmc_rows):
     assert code == 0 and "finished in the earlier run: kept" in err
     assert json.loads(again)["val"] == json.loads(first)["val"]
     assert (out / "metrics.json").read_text(encoding="utf-8") == metrics
+
+
+def test_a_missing_vectors_file_is_not_found_like_every_missing_file(tmp_path, cli, nsmc_rows):
+    """--embedding nope.bin said "is neither word2vec, … nor a vectors file" with exit 2, never that the file is
+    missing, while --data and --vocab said "not found" with exit 1."""
+    data = tmp_path / "train.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:50]) + "\n",
+                    encoding="utf-8")
+    code, _out, err = cli("train", "--data", str(data), "--model", "lstm", "--embedding", str(tmp_path / "nope.bin"),
+                          "--out", str(tmp_path / "run"))
+    assert code == 1 and "vectors file not found" in err
+    code, _out, err = cli("train", "--data", str(data), "--model", "lstm", "--embedding", "word2vek",
+                          "--out", str(tmp_path / "run"))
+    assert code == 2 and "word2vec, random, e5, kiwi" in err

@@ -235,3 +235,9 @@ def test_texts_with_brackets_print_as_written(cli, tfidf_run):
     code, out, err = cli("predict", str(tfidf_run), "[/]", "[b]좋다[/b]")
     assert code == 0 and "bug" not in err
     assert "[/]" in out and "[b]좋다[/b]" in out
+
+
+def test_words_given_apart_get_the_expression_to_type(cli):
+    """`seqlab analogy 왕 남자 여자` (gensim's order) said only "unexpected extra arguments: 남자 여자"."""
+    code, _out, err = cli("analogy", "왕", "남자", "여자")
+    assert code == 2 and 'seqlab analogy "왕 - 남자 + 여자"' in err and "one argument in quotes" in err
