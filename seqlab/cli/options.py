@@ -297,6 +297,10 @@ def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = 
     if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
         raise InputError(_("cannot write {path}: {folder} is not a writable folder").format(path=path, folder=parent),
                          _("Choose a path in a folder you can write to."))
+    if not directory and not path.absolute().parent.exists():  # made for the file as it is written: said first
+        from seqlab.render.console import note
+
+        note(_("note: the folder {folder} does not exist; it will be created").format(folder=path.parent))
     if not directory and path.is_file():  # a file is replaced (in one rename, when the work is done): said first
         from seqlab.render.console import note
 
@@ -311,10 +315,17 @@ def check_plot(path: Path | None, option: str = "--plot") -> Path | None:
 
     if path is None:
         return None
-    if Path(path).suffix.lower() not in PLOT_SUFFIXES:
-        raise UsageError(_("cannot write a plot to {name}").format(name=Path(path).name),
-                         _("Use a .png or .html file name."))
-    return check_output(option, path)
+    check_output(option, path)  # a folder is named as a folder first, as in every command
+    return check_suffix(option, path, PLOT_SUFFIXES, "plot.png")
+
+
+def check_suffix(option: str, path: Path | None, suffixes: Iterable[str], example: str) -> Path | None:
+    """A file whose name must say its format (``--plot x.png``, ``--html page.html``): any other is a usage error."""
+    if path is not None and Path(path).suffix.lower() not in suffixes:
+        raise UsageError(_("{option} {path}: the file name must end in {suffixes}").format(
+            option=option, path=path, suffixes=", ".join(suffixes)), _("e.g. {option} {example}").format(
+            option=option, example=example))
+    return path
 
 
 def unused(options: dict, what: str, hint: str | None = None) -> None:

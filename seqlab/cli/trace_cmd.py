@@ -9,6 +9,7 @@ import typer
 from seqlab.cli.options import (
     check_lang,
     check_output,
+    check_suffix,
     encoder_opt,
     errors_opt,
     exclusive,
@@ -70,6 +71,7 @@ def register(app: typer.Typer) -> None:
         in_range("--precision", precision, 0, 12)
         in_range("--limit", limit, 1)
         check_output("--html", html_out)
+        check_suffix("--html", html_out, (".html", ".htm"), "trace.html")
         text = clean_surrogates(require_text(text), errors)
         # with a trained checkpoint, the weights, sizes and inputs are the checkpoint's own: these would be ignored
         made_here = {"--model": model, "--hidden": hidden, "--seed": seed, "--input-dim": input_dim,

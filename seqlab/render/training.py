@@ -95,6 +95,8 @@ def prediction_line(r: dict) -> str:
             line += "  " + ngettext("(read its first {max_length} tokens; {dropped:,} more was not read)",
                                     "(read its first {max_length} tokens; {dropped:,} more were not read)",
                                     r["dropped"]).format(**r)
+        if r.get("features_seen") == 0:
+            line += "  " + _("(the model found none of its n-grams in this text: this is its bias, not a reading)")
         return line
     return f"{r['output']}   ← {r['text']}"
 

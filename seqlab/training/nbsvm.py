@@ -110,3 +110,7 @@ class NbsvmPredictor:
 
         X = text_features(self.char, self.word, texts, plain_morphemes(texts))
         return linear_probabilities(_scaled(X, self.ratio), self.coef, self.intercept)
+
+    def features_seen(self, texts: list[str]) -> list[int]:
+        """How many of its n-grams the model found in each text (0: it read nothing, and says only its bias)."""
+        return text_features(self.char, self.word, texts, plain_morphemes(texts)).getnnz(axis=1).tolist()

@@ -118,12 +118,15 @@ def _predict_all(predictor, texts: list[str], progress, meanings: dict) -> list[
         probs = predictor.predict_proba(part)
         cuts = predictor.dropped(part) if hasattr(predictor, "dropped") else None
         limit, dropped = cuts if cuts else (None, [0] * len(part))
-        for t, p, cut in zip(part, probs, dropped):
+        seen = predictor.features_seen(part) if hasattr(predictor, "features_seen") else [None] * len(part)
+        for t, p, cut, found in zip(part, probs, dropped, seen):
             label = predictor.labels[int(p.argmax())]
             result = {"text": t, "label": label, "probability": float(p.max()),
                       "probabilities": {name: float(v) for name, v in zip(predictor.labels, p)}}
             if cut:  # a recurrent model read only the first max_length tokens
                 result.update(dropped=cut, max_length=limit)
+            if found == 0:  # "😀😀" for tfidf: no n-gram it knows, so the answer is its bias alone (said)
+                result["features_seen"] = 0
             if label in meanings:
                 result["meaning"] = meanings[label]  # what the label stands for (NSMC: negative or positive)
             results.append(result)

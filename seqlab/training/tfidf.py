@@ -167,3 +167,7 @@ class TfidfPredictor:
 
         return linear_probabilities(text_features(self.char, self.word, texts, plain_morphemes(texts)), self.coef,
                                     self.intercept)
+
+    def features_seen(self, texts: list[str]) -> list[int]:
+        """How many of its n-grams the model found in each text (0: it read nothing, and says only its bias)."""
+        return text_features(self.char, self.word, texts, plain_morphemes(texts)).getnnz(axis=1).tolist()

@@ -19,6 +19,8 @@ class SimilarityRecord(Displayable):
     prefix: str
     max_length: int  # the model's window: tokens past it are not read
     dropped: tuple[int, int] = (0, 0)  # tokens of a and of b past the window (said, never silent)
+    unknown: tuple[int, int] = (0, 0)  # [UNK] tokens of a and of b: text the model could not read
+    same_tokens: bool = False  # different texts, the same token ids: the model cannot tell them apart (cosine 1)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -50,7 +52,8 @@ def similarity(a: str, b: str, model: str | None = None, pooling: str = "mean", 
     name = resolve(model).name
     prefix = default_prefix(name, "query") if prefix is None else prefix
     records = window_records(name, [a, b], prefix)  # what the model reads: cut to its window
-    window = (model_window(load_tokenizer(name, prefix=prefix)), (records[0].dropped, records[1].dropped))
+    window = (model_window(load_tokenizer(name, prefix=prefix)), (records[0].dropped, records[1].dropped),
+              (len(records[0].unk), len(records[1].unk)), a != b and records[0].input_ids == records[1].input_ids)
     if embed is not None:
         ra, rb = embed(name, records)
         return SimilarityRecord(name, a, b, cosine(ra.pooled, rb.pooled), "mean", prefix, *window)

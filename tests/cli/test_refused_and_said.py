@@ -284,3 +284,17 @@ def test_a_missing_vectors_file_is_not_found_like_every_missing_file(tmp_path, c
     code, _out, err = cli("train", "--data", str(data), "--model", "lstm", "--embedding", "word2vek",
                           "--out", str(tmp_path / "run"))
     assert code == 2 and "word2vec, random, e5, kiwi" in err
+
+
+def test_every_output_file_is_checked_the_same_way(tmp_path, cli):
+    """--plot /tmp said "cannot write a plot to tmp"; trace --html out.txt wrote HTML into a .txt; --plot into a
+    folder that did not exist made it in silence."""
+    code, _out, err = cli("gradflow", "--steps", "5", "--hidden", "2", "--plot", str(tmp_path))
+    assert code == 2 and "is a folder, and this command writes a file" in err
+    code, _out, err = cli("gradflow", "--steps", "5", "--hidden", "2", "--plot", str(tmp_path / "x.txt"))
+    assert code == 2 and "must end in .png, .html" in err
+    code, _out, err = cli("trace", "lstm", "안녕", "--html", str(tmp_path / "x.txt"))
+    assert code == 2 and "must end in .html" in err and not (tmp_path / "x.txt").exists()
+    code, _out, err = cli("gradflow", "--steps", "5", "--hidden", "2", "--plot", str(tmp_path / "new" / "g.png"))
+    assert code == 0 and "does not exist; it will be created" in " ".join(err.split())
+    assert (tmp_path / "new" / "g.png").is_file()

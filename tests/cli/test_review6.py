@@ -128,3 +128,13 @@ def test_ranges_in_errors_are_written_as_the_help_writes_them(cli):
     """`--steps 9999999` said "between 1 and 100000, got 9999999", where the help says 100,000."""
     code, _out, err = cli("long-term", "--steps", "9999999", "--lang", "en")
     assert code == 2 and "between 1 and 100,000, got 9,999,999" in err, err
+
+
+def test_a_cosine_of_two_unreadable_sentences_says_so(cli):
+    """minilm read 좋다 and 나쁘다 both as [CLS] [UNK] [SEP]: cosine = 1.0000, and nothing said why."""
+    code, out, err = cli("similarity", "좋다", "나쁘다", "-m", "minilm", "--json")
+    record = json.loads(out)
+    assert code == 0 and record["cosine"] > 0.9999 and record["same_tokens"] and record["unknown"] == [1, 1]
+    assert "both sentences are the same tokens" in " ".join(err.split())
+    code, out, err = cli("similarity", "좋은 영화", "나쁜 영화", "--json")
+    assert code == 0 and not json.loads(out)["same_tokens"] and "same tokens" not in err

@@ -349,3 +349,14 @@ def test_wide_tables_fit_korean_headers_and_examples_align_by_cells():
             examples = [line for line in text.splitlines() if line.startswith("    ") and line.endswith("오늘 날씨")]
             assert len(examples) == 3
             assert len({cell_len(line[: line.index("오늘 날씨")]) for line in examples}) == 1, examples
+
+
+def test_a_text_the_linear_model_cannot_read_is_said(tmp_path, data, cli):
+    """predict runs/tfidf "😀😀" answered "1 (positive) 0.567" with no word that the model found nothing in it."""
+    out = tmp_path / "tfidf"
+    assert cli("train", "--data", str(data), "--model", "tfidf", "--out", str(out), "--json")[0] == 0
+    code, text, _err = cli("predict", str(out), "😀😀", "좋은 영화", "--json")
+    blank, read = map(json.loads, text.splitlines())
+    assert code == 0 and blank["features_seen"] == 0 and "features_seen" not in read
+    code, text, _err = cli("predict", str(out), "😀😀")
+    assert "found none of its n-grams" in text

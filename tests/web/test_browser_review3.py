@@ -404,3 +404,13 @@ def test_word_fields_are_checked_in_the_page(open_page):
     said = page.inner_text("#p-words .error")
     assert "at most 200 characters, got 300" in said and "request" not in said
     assert not any("/api/analogy" in u for u in page.evaluate("window.__requests"))
+
+
+def test_the_cosine_panel_says_when_the_model_read_nothing(open_page):
+    page = open_page()
+    page.select_option("#model", "minilm")
+    page.fill("#text", "좋다")
+    page.fill("#second", "나쁘다")
+    page.click("#sim")
+    idle(page)
+    assert "both sentences are the same tokens" in page.inner_text("#v-sim")

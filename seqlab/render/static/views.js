@@ -545,6 +545,11 @@
     if (/(^|[-_/])e5([-_.]|$)/i.test(rec.model)) {
       container.append(note(t("e5 models give high cosines even to unrelated sentences (their model card: scores lie mostly between 0.7 and 1.0): compare cosines with each other, not with 0.")));
     }
+    if (rec.same_tokens) {  // 좋다 and 나쁘다 are both [CLS] [UNK] [SEP] for minilm
+      container.append(note(t("For {model} both sentences are the same tokens, so their vectors are the same: this cosine says nothing about their meaning.", { model: rec.model }), "sv-warn"));
+    } else if (rec.unknown && (rec.unknown[0] || rec.unknown[1])) {
+      container.append(note(t("{model} read {a} and {b} unknown tokens ([UNK]) in the two sentences: what they stand for is not in the vectors.", { model: rec.model, a: count(rec.unknown[0]), b: count(rec.unknown[1]) }), "sv-warn"));
+    }
     return { destroy() { container.replaceChildren(); } };
   }
 
