@@ -414,3 +414,18 @@ def test_the_cosine_panel_says_when_the_model_read_nothing(open_page):
     page.click("#sim")
     idle(page)
     assert "both sentences are the same tokens" in page.inner_text("#v-sim")
+
+
+def test_kiwi_tokens_are_not_repeated_and_steps_read_as_a_range(open_page):
+    """With kiwi chosen, the "Kiwi morphemes" row repeated the token row; the trace said "t = 0 of 10" for 11 steps."""
+    page = open_page()
+    page.select_option("#model", "kiwi")
+    page.fill("#text", "예쁜 꽃이 피었다")
+    page.click("#run")
+    idle(page)
+    assert page.locator("#v-tokens .sv-chips").count() == 1
+    page.select_option("#model", "e5-small")
+    page.click("#run")
+    idle(page)
+    label = page.inner_text("#v-trace .sv-steplabel")
+    assert label.startswith("t = 0 (steps 0–") and " of " not in label

@@ -317,7 +317,7 @@
         word: t("No unknown tokens: every word is in the vocabulary."),
         morpheme: t("No unknown tokens: every morpheme is in the vocabulary.") }[unit] || t("No unknown tokens: the model has a piece for every character.")));
     }
-    if (rec.morphemes && opts.morphemes !== false) {
+    if (rec.morphemes && opts.morphemes !== false && rec.model !== "kiwi") {  // kiwi's own tokens are the morphemes
       const morph = { tokens: rec.morphemes.map((m) => m.token), offsets: rec.morphemes.map((m) => [m.start, m.end]),
         special_tokens_mask: rec.morphemes.map(() => 0), continuation: rec.morphemes.map(() => false),
         unk: rec.morphemes.flatMap((m, i) => (m.unknown ? [i] : [])) };  // the same [UNK] marks as the kiwi row below
@@ -774,7 +774,7 @@
     let timer = null;
     function render() {
       const tt = +slider.value, step = rec.steps[tt];
-      label2.textContent = t("t = {t} of {last} · token {token}", { t: tt, last: T - 1, token: visible(step.token) });
+      label2.textContent = t("t = {t} (steps 0–{last}) · token {token}", { t: tt, last: T - 1, token: visible(step.token) });
       keepFocus(prev, tt === 0, slider); keepFocus(next, tt === T - 1, slider);
       table.replaceChildren(el("tr", {}, el("th", {}, t("quantity")), el("th", {}, t("formula")), el("th", {}, t("values")), el("th", {}, "")),
         ...ROWS[rec.cell].filter(([k]) => step[k] !== undefined).map(([k, formula]) => {
