@@ -72,6 +72,11 @@ def evaluation_terminal(result, console: Console) -> None:
     m = result.metrics
     console.print(_("accuracy {acc:.2%} · macro-F1 {f1:.4f} · n {n:,}").format(acc=m.accuracy, f1=m.macro_f1, n=m.n),
                   highlight=False)
+    absent = [name for name, row in zip(m.labels, m.confusion) if not sum(row)]
+    if absent and m.n:  # macro-F1 averages every label the model knows: one with no rows counts as F1 0
+        console.print(_("note: no row of this data has the label {labels}; macro-F1 averages over all {k} labels, "
+                        "and one without rows counts as F1 0").format(labels=", ".join(absent), k=len(m.labels)),
+                      highlight=False)
     report_skipped_rows(result.bad_rows, console)
     report_truncated(result.truncated, console)
     # the title on its own line: as a table title, rich wraps it to the width of this narrow table

@@ -360,3 +360,13 @@ def test_a_text_the_linear_model_cannot_read_is_said(tmp_path, data, cli):
     assert code == 0 and blank["features_seen"] == 0 and "features_seen" not in read
     code, text, _err = cli("predict", str(out), "😀😀")
     assert "found none of its n-grams" in text
+
+
+def test_macro_f1_over_a_label_without_rows_is_explained(tmp_path, data, cli):
+    """evaluate on data with one label: "accuracy 100.00% · macro-F1 0.5000" and nothing said about why."""
+    out = tmp_path / "tfidf"
+    assert cli("train", "--data", str(data), "--model", "tfidf", "--out", str(out), "--json")[0] == 0
+    one = tmp_path / "one.tsv"
+    one.write_text("id\tdocument\tlabel\n1\t정말 좋은 영화\t1\n", encoding="utf-8")
+    code, text, _err = cli("evaluate", str(out), "--data", str(one))
+    assert code == 0 and "no row of this data has the label 0" in " ".join(text.split())
