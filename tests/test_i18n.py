@@ -329,3 +329,15 @@ def test_the_command_list_cuts_few_descriptions(cli, monkeypatch):
         for group in ([], ["vocab"], ["wordvec"], ["tokenizer"], ["data"], ["models"]):
             code, out, _err = cli(*group, "--help", "--lang", lang)
             assert code == 0 and "..." not in out.split(heading)[1], (lang, group, out)
+
+
+def test_analogy_sections_are_named_in_korean_with_their_keys():
+    """`wordvec eval --lang ko` listed the relation types as gender, capital, … and default, in English."""
+    from seqlab.i18n import use_language
+    from seqlab.render.vectors import SECTION_NAMES, section_name
+
+    with use_language("ko"):
+        assert section_name("gender") == "가족과 성별 (gender)" and section_name("my-own") == "my-own"
+        assert all(section_name(k) != k and section_name(k).endswith(f"({k})") for k in SECTION_NAMES)
+    with use_language("en"):
+        assert section_name("gender") == "gender"

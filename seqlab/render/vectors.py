@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from seqlab.i18n import N_, _, ngettext
+from seqlab.i18n import N_, _, current, ngettext
 from seqlab.render.console import elide, titled_table
 from seqlab.render.tokens import visible
 from seqlab.vectors.record import EmbeddingRecord
@@ -179,6 +179,19 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
+#: the relation types of seqlab's Korean analogy set (and a file's questions before any ": section" line)
+SECTION_NAMES = {"gender": N_("family and gender"), "capital": N_("country and capital"), "antonym": N_("antonyms"),
+                 "past-tense": N_("past tense"), "honorific": N_("honorifics"), "plural": N_("plurals"),
+                 "category": N_("categories"), "language": N_("country and language"),
+                 "default": N_("questions before any section")}
+
+
+def section_name(name: str) -> str:
+    """A section as the reader's language names it, its key (as in --json) beside it where they differ."""
+    shown = _(SECTION_NAMES[name]) if name in SECTION_NAMES else name
+    return name if shown == name or current() == "en" else f"{shown} ({name})"
+
+
 def analogy_eval_table(result) -> Table:
     """Analogy accuracy per section: top-1 (the answer ranked first) and top-5."""
     table = titled_table(_("analogy accuracy · {source} · {method}").format(source=source_label(result.source),
@@ -187,7 +200,7 @@ def analogy_eval_table(result) -> Table:
                          ("top-1", "right"), ("top-5", "right")):
         table.add_column(col, justify=justify)
     for sec in result.sections:
-        table.add_row(escape(sec.name), str(sec.total), str(sec.skipped), _percent(sec.accuracy),
+        table.add_row(escape(section_name(sec.name)), str(sec.total), str(sec.skipped), _percent(sec.accuracy),
                       _percent(sec.top5_accuracy))
     table.add_row("[bold]" + _("all") + "[/]", str(result.total), str(sum(x.skipped for x in result.sections)),
                   f"[bold]{result.accuracy:.1%}[/]", f"{result.top5_accuracy:.1%}")
