@@ -115,8 +115,12 @@ def in_range(option: str, value, low=None, high=None) -> None:
 
 
 def _number(value):
-    """A whole number with thousands separators; anything else as it is (0.5, 1e-08)."""
-    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
+    """A number as the help writes it: 1,000,000 for a whole number, 1e-8 and 0 (not 1e-08 and 0.0) for others."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:g}".replace("e-0", "e-")
+    return value
 
 
 def one_of(option: str, value: str | None, choices) -> None:

@@ -139,7 +139,7 @@ def token_inputs(text: str, model: str | None, input_dim: int | None, contextual
     rec = record if record is not None else enc.tokenizer.encode(text)
     table = enc.model.get_input_embeddings().weight.detach().cpu().numpy()
     if input_dim is not None and not 1 <= input_dim <= table.shape[1]:
-        raise UsageError(_("--input-dim must be between 1 and {width} (the width of {name}'s vectors), got {input_dim}")
+        raise UsageError(_("--input-dim must be between 1 and {width} (the width of {name}'s vectors), got {input_dim:,}")
                          .format(width=table.shape[1], name=enc.name, input_dim=input_dim))
     if contextual:  # the encoder reads at most its window: the text is cut to it, as embed does (and said)
         from seqlab.tokens.record import model_window, truncate

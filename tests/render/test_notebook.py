@@ -280,6 +280,6 @@ def test_widget_front_end_syncs_step_and_head(records, notebook_browser):
     }""", [module, [[*p, {}][:3] for p in trace_parts], trace_notes, [[*p, {}][:3] for p in attention_parts],
            view_messages("en")])
     assert errors == []
-    assert result["afterClick"] == 1 and result["saved"] >= 1 and "t = 2 of 2" in result["label"]
+    assert result["afterClick"] == 1 and result["saved"] >= 1 and "t = 2 (steps 0–2)" in result["label"]
     assert (result["layer"], result["head"]) == ("2", "5") and "layer 2, head 5" in result["text"]
     page.close()

@@ -300,7 +300,7 @@ def test_keyboard_focus_stays_when_a_step_button_reaches_its_end(open_page):
     focused: focus fell to <body>, and the next Tab started again from the top of the page."""
     page = open_page()
     page.wait_for_selector("#v-trace .sv-steps")
-    last = int(page.inner_text("#v-trace .sv-steplabel").split(" of ")[1].split()[0])
+    last = int(page.inner_text("#v-trace .sv-steplabel").split("steps 0–")[1].split(")")[0])
     page.focus("#v-trace [aria-label='next step']")
     for _ in range(last):
         page.keyboard.press("Enter")
