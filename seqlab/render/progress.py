@@ -190,11 +190,16 @@ def training_bar(name: str) -> Iterator[tuple[Callable[[dict], None], Callable[[
     throughput and time left."""
     with _progress(_("steps"), [TextColumn("{task.fields[info]}", markup=False)]) as progress:
         task = progress.add_task(name, total=None, info="")
+        fresh = [True]  # the next step is the phase's first: its rate counts from there, as texts/s does
 
         def on_phase(phase: str) -> None:
             progress.update(task, description=f"{name}: {_(phase)}")
+            fresh[0] = True
 
         def on_step(s: dict) -> None:
+            if fresh[0]:  # not from the bar's start (tokenizing, word2vec), nor a resumed run's earlier steps
+                progress.reset(task, total=s["total"], completed=s["step"])  # timed from the end of this step
+                fresh[0] = False
             info = _("loss {loss:.3f}").format(loss=s["loss"])
             if "accuracy" in s:
                 info += " · " + _("acc {accuracy:.3f}").format(accuracy=s["accuracy"])

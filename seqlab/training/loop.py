@@ -240,7 +240,8 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
         raise InputError(_("nothing to resume in {out}").format(out=out),
                          _("Start without --resume, or give the folder of an earlier run."))
     started = time.perf_counter() - state.elapsed
-    seen, running_loss, running_correct, window_start = 0, 0.0, 0, time.perf_counter()
+    seen, running_loss, running_correct = 0, 0.0, 0
+    texts_done, this_run = 0, time.perf_counter()  # throughput since this process started, as steps/s is counted
     loss_fn = torch.nn.CrossEntropyLoss(reduction="sum")
     while state.step < total and not state.stopped:
         epoch = state.step // steps_per_epoch
@@ -275,13 +276,14 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
             optimizer.step()
             state.step += 1
             seen += len(local)
+            texts_done += len(index)
             running_loss += float(loss.detach()) * len(index) / world
             running_correct += int((logits.argmax(1) == target).sum())
             if on_step and rank == 0:
                 now = time.perf_counter()
                 on_step({"step": state.step, "total": total, "epoch": epoch, "loss": running_loss / max(seen, 1),
                          "accuracy": running_correct / max(seen, 1), "lr": optimizer.param_groups[0]["lr"],
-                         "texts_per_s": seen / max(now - window_start, 1e-9)})
+                         "texts_per_s": texts_done / max(now - this_run, 1e-9)})
             step_in_epoch = state.step - epoch * steps_per_epoch
             if step_in_epoch in eval_points or state.step == total:
                 if rank == 0:
@@ -306,7 +308,7 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
                     save_state(out, model, optimizer, {"state": asdict(state), "settings": settings})  # consistent with the best weights
                     if on_eval:
                         on_eval(record)
-                seen, running_loss, running_correct, window_start = 0, 0.0, 0, time.perf_counter()
+                seen, running_loss, running_correct = 0, 0.0, 0
                 if world > 1:
                     flag = torch.tensor([int(state.stopped)], device=device)
                     torch.distributed.broadcast(flag, 0)

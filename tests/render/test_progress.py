@@ -93,3 +93,19 @@ def test_the_live_bar_is_drawn_in_the_commands_language_from_richs_own_thread():
     thread.start()
     thread.join()
     assert "개/초" in drawn[0] and "/s" not in drawn[0]
+
+
+def test_the_training_line_counts_its_rates_from_the_first_step(capsys, monkeypatch):
+    """`train --model lstm` showed 0.04 steps/s (since the bar began, tokenizing and word2vec included) beside
+    14 texts/s, then 1,642 texts/s (since the last evaluation): two clocks on one line."""
+    now = [0.0]
+    monkeypatch.setattr("seqlab.render.progress.time.monotonic", lambda: now[0])
+    with training_bar("lstm") as (on_step, on_phase):
+        on_phase("word2vec on the training texts")
+        now[0] = 100.0  # 100 s before the first step
+        on_phase("training")
+        for step in range(1, 5):
+            now[0] += 1.0  # one step per second
+            on_step({"step": step, "total": 4, "loss": 0.5, "texts_per_s": 128.0})
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert "4/4 (100%)" in last and "1.0 steps/s" in last and "128 texts/s" in last, last
