@@ -319,8 +319,9 @@ def check_plot(path: Path | None, option: str = "--plot") -> Path | None:
 
     if path is None:
         return None
-    check_output(option, path)  # a folder is named as a folder first, as in every command
-    return check_suffix(option, path, PLOT_SUFFIXES, "plot.png")
+    if not Path(path).is_dir():  # a folder is named as a folder (check_output), as in every command
+        check_suffix(option, path, PLOT_SUFFIXES, "plot.png")
+    return check_output(option, path)
 
 
 def check_suffix(option: str, path: Path | None, suffixes: Iterable[str], example: str) -> Path | None:

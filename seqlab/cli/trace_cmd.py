@@ -70,8 +70,9 @@ def register(app: typer.Typer) -> None:
         in_range("--seed", seed, 0, 2**32 - 1)
         in_range("--precision", precision, 0, 12)
         in_range("--limit", limit, 1)
+        if html_out is not None and not html_out.is_dir():  # a folder is named as a folder (check_output)
+            check_suffix("--html", html_out, (".html", ".htm"), "trace.html")
         check_output("--html", html_out)
-        check_suffix("--html", html_out, (".html", ".htm"), "trace.html")
         text = clean_surrogates(require_text(text), errors)
         # with a trained checkpoint, the weights, sizes and inputs are the checkpoint's own: these would be ignored
         made_here = {"--model": model, "--hidden": hidden, "--seed": seed, "--input-dim": input_dim,

@@ -138,3 +138,17 @@ def test_a_cosine_of_two_unreadable_sentences_says_so(cli):
     assert "both sentences are the same tokens" in " ".join(err.split())
     code, out, err = cli("similarity", "좋은 영화", "나쁜 영화", "--json")
     assert code == 0 and not json.loads(out)["same_tokens"] and "same tokens" not in err
+
+
+def test_a_long_trace_shows_fifty_steps_in_the_terminal_and_says_where_the_rest_is(cli):
+    """A 2,502-token text printed 62,598 lines with no note; --contextual crashed past 512 tokens."""
+    text = "영화가 정말 좋았다 " * 30
+    code, out, _err = cli("trace", "rnn", text, "--hidden", "2")
+    said = " ".join(out.split())
+    tables = sum(line.startswith("t = ") and "token" in line for line in out.splitlines())
+    assert code == 0 and tables == 50 and "steps not shown here (t = 49–" in said and "--json" in said
+    code, out, _err = cli("trace", "rnn", text, "--hidden", "2", "--json")
+    assert len(json.loads(out)["steps"]) > 50  # the JSON has every step
+    code, out, _err = cli("trace", "rnn", "영화가 정말 좋았다 " * 200, "--hidden", "2", "--contextual", "--json")
+    record = json.loads(out)
+    assert code == 0 and len(record["steps"]) == record["max_length"] == 512 and record["dropped"] > 0
