@@ -38,7 +38,11 @@ def _jamo_kind(c: str) -> str:
 
 @lru_cache(maxsize=512)
 def _letter(c: str) -> str:
-    """ᆫ (HANGUL JONGSEONG NIEUN) -> ㄴ (HANGUL LETTER NIEUN); the jamo itself where no such letter exists."""
+    """ᆫ (HANGUL JONGSEONG NIEUN) -> ㄴ (HANGUL LETTER NIEUN), for the jamo of modern Korean (U+1100-1112,
+    U+1161-1175, U+11A8-11C2: the ones the page's table maps too); any other jamo stays as it is."""
+    o = ord(c)
+    if not (0x1100 <= o <= 0x1112 or 0x1161 <= o <= 0x1175 or 0x11A8 <= o <= 0x11C2):
+        return c
     name = unicodedata.name(c, "")
     for part in ("CHOSEONG ", "JUNGSEONG ", "JONGSEONG "):
         if part in name:

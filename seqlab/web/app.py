@@ -33,7 +33,9 @@ from seqlab.web.gates import Gate, default_gates
 from seqlab.web.guard import Guard, bound_hosts
 from seqlab.web.messages import messages_json, page_messages
 from seqlab.web.schemas import (
+    MAX_EXPRESSION,
     MAX_TEXT,
+    MAX_WORD,
     AnalogyBody,
     AttentionBody,
     CompareBody,
@@ -160,7 +162,7 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
     async def models():
         """The models this server offers (the registry, plus any allowed at start)."""
         return {"models": service.models(), "default": "e5-small", "sample": SAMPLE, "second": SECOND,
-                "max_text": MAX_TEXT, "checkpoint": str(config.checkpoint) if config.checkpoint else None}
+                "max_text": MAX_TEXT, "max_expression": MAX_EXPRESSION, "max_word": MAX_WORD, "checkpoint": str(config.checkpoint) if config.checkpoint else None}
 
     @app.get("/api/messages")
     async def messages(request: Request):

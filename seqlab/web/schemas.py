@@ -14,6 +14,8 @@ from pydantic_core import PydanticCustomError
 from seqlab.text.unicode import has_visible
 
 MAX_TEXT = 2000  # characters per text field (documented in the README)
+MAX_EXPRESSION = 200  # characters of an analogy expression
+MAX_WORD = 100  # characters of a word for nearest neighbours
 
 
 class _Body(BaseModel):
@@ -76,7 +78,7 @@ class SimilarityBody(_Body):
 
 
 class AnalogyBody(_Body):
-    expression: str = Field(max_length=200, description='e.g. "왕 - 남자 + 여자"')
+    expression: str = Field(max_length=MAX_EXPRESSION, description='e.g. "왕 - 남자 + 여자"')
     k: int = Field(default=10, ge=1, le=50)
 
     @field_validator("expression")
@@ -86,7 +88,7 @@ class AnalogyBody(_Body):
 
 
 class NeighborsBody(_Body):
-    word: str = Field(min_length=1, max_length=100)
+    word: str = Field(min_length=1, max_length=MAX_WORD)
     k: int = Field(default=10, ge=1, le=50)
 
     @field_validator("word")

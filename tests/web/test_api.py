@@ -442,3 +442,12 @@ def test_analogy_errors_are_in_the_readers_language_without_command_line_advice(
     assert r.status_code == 400 and "operator" not in r.json()["error"] and "연산자" in r.json()["error"]
     r = client.post("/api/analogy?lang=en", json={"expression": "아버지 - 아버지"})
     assert "cancels out" in r.json()["error"]
+
+
+def test_the_page_learns_every_field_limit_from_the_server(client):
+    """The page repeated the analogy and word limits (200, 100) as numbers of its own; it now reads them here."""
+    info = client.get("/api/models").json()
+    too_long = client.post("/api/analogy", json={"expression": "왕" * (info["max_expression"] + 1)})
+    assert too_long.status_code == 422
+    assert client.post("/api/neighbors", json={"word": "왕" * (info["max_word"] + 1)}).status_code == 422
+    assert info["max_text"] == 2000

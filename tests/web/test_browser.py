@@ -213,7 +213,8 @@ def test_the_page_shows_characters_as_the_terminal_does(open_page):
 
     page = open_page()
     cases = ["ᆫ/ETM", "ᆸ니다", "\u1112\u1161\u11ab", "가\u11ab", "각\u11ab", "ᅡ", "\u1160x", "abc\u202edef", "a\u200bb", "\u0301", "a \u0301",
-             "e\u0301"]
+             "e\u0301",
+             "\u1113\u11c3 x", "".join(chr(c) for c in range(0x1100, 0x1113)) + "ᆨ" * 2]  # archaic jamo; every initial
     assert page.evaluate("cases => cases.map(SeqlabViews.visible)", cases) == [visible(c) for c in cases]
     nodes = page.evaluate("cases => cases.map(c => SeqlabViews.visibleNode(c).textContent)", cases)
     assert nodes == [visible(c) for c in cases]  # the page's nodes show the same (escapes as code elements)

@@ -372,7 +372,7 @@ async function runSimilarity() {
 async function runWords(kind) {
   const value = (kind === "analogy" ? $("expr").value : $("nword").value).trim();  // "영화 " is 영화
   if (!value.trim()) { fail("v-words", new ApiError(t("Type a word first."))); return; }
-  const most = kind === "analogy" ? 200 : 100, n = codepoints(value);  // the API's limits (schemas.py)
+  const most = S.maxWords[kind], n = codepoints(value);
   if (n > most) {
     const what = kind === "analogy" ? labels()["expr-label"] : labels()["nword-label"];
     fail("v-words", new ApiError(t("{what}: at most {max} characters, got {n}. Shorten it.", { what, max: count(most), n: count(n) })));
@@ -592,6 +592,7 @@ async function init() {
   const info = await api("/api/models");
   S.models = Object.fromEntries(info.models.map((m) => [m.name, m]));
   S.max = info.max_text;
+  S.maxWords = { analogy: info.max_expression, neighbors: info.max_word };  // the API's limits, as it states them
   S.checkpoint = info.checkpoint;
   $("model").replaceChildren(...info.models.map((m) => V.el("option", { value: m.name, selected: m.default }, m.name)));
   $("text").value = info.sample;
