@@ -115,10 +115,13 @@ def predict_texts(out: str | Path, texts: list[str], progress: Progress | None =
 def _predict_all(predictor, texts: list[str], progress, meanings: dict) -> list[dict]:
     results = []
     for part in _chunks(texts, progress):
-        probs = predictor.predict_proba(part)
+        if hasattr(predictor, "features"):  # a linear model: its features once, for the answer and what it read
+            X = predictor.features(part)
+            probs, seen = predictor.probabilities(X), X.getnnz(axis=1).tolist()
+        else:
+            probs, seen = predictor.predict_proba(part), [None] * len(part)
         cuts = predictor.dropped(part) if hasattr(predictor, "dropped") else None
         limit, dropped = cuts if cuts else (None, [0] * len(part))
-        seen = predictor.features_seen(part) if hasattr(predictor, "features_seen") else [None] * len(part)
         for t, p, cut, found in zip(part, probs, dropped, seen):
             label = predictor.labels[int(p.argmax())]
             result = {"text": t, "label": label, "probability": float(p.max()),

@@ -162,12 +162,14 @@ class TfidfPredictor:
         self.char, self.word, weights = load_vectorizers(run, self.config["tfidf"])
         self.coef, self.intercept = weights["coef"], weights["intercept"]
 
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
+    def features(self, texts: list[str]):
+        """The texts' n-gram features (sparse, one row per text): a row without any read nothing the model knows."""
+        return text_features(self.char, self.word, texts, plain_morphemes(texts))
+
+    def probabilities(self, X) -> np.ndarray:
         from seqlab.training.logistic import linear_probabilities
 
-        return linear_probabilities(text_features(self.char, self.word, texts, plain_morphemes(texts)), self.coef,
-                                    self.intercept)
+        return linear_probabilities(X, self.coef, self.intercept)
 
-    def features_seen(self, texts: list[str]) -> list[int]:
-        """How many of its n-grams the model found in each text (0: it read nothing, and says only its bias)."""
-        return text_features(self.char, self.word, texts, plain_morphemes(texts)).getnnz(axis=1).tolist()
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        return self.probabilities(self.features(texts))
