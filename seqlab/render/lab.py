@@ -55,7 +55,7 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
             lines.append((_("gru: ‖∂L/∂h_0‖/‖∂L/∂h_T‖ = {kept:.1e} (the update gate z lets h_t copy h_(t-1)).")
                           if flow.kept >= SURVIVES else
                           _("gru: ‖∂L/∂h_0‖/‖∂L/∂h_T‖ = {kept:.1e}: it vanishes too (an update gate z near 1 would let "
-                            "h_t copy h_(t-1); with these weights z stays lower).")).format(kept=flow.kept))
+                            "h_t copy h_(t-1); here that path did not carry it).")).format(kept=flow.kept))
     return lines
 
 
