@@ -141,6 +141,43 @@ def _say_interrupted(argv: list[str]) -> None:
     note(_("interrupted") + (" · " + _(hint) if hint else ""))
 
 
+def _command_context(argv: list[str]):
+    """The click context of the command that argv names (``seqlab wordvec eval``), parsed without callbacks or
+    checks; None where argv names no command."""
+    from typer._click import exceptions as click_errors
+
+    from seqlab.cli.app import build_command
+
+    try:
+        ctx = build_command().make_context("seqlab", list(argv), resilient_parsing=True)
+        while hasattr(ctx.command, "resolve_command"):
+            args = [*ctx._protected_args, *ctx.args]
+            if not args:
+                return None
+            name, sub, rest = ctx.command.resolve_command(ctx, args)
+            if sub is None:
+                return None
+            ctx = sub.make_context(name, rest, parent=ctx, resilient_parsing=True)
+    except click_errors.ClickException:
+        return None
+    return ctx
+
+
+def _framed_usage_error(exc: SeqlabError, argv: list[str]) -> SeqlabError:
+    """A usage error as the parser shows its own: the command's ``Usage:`` line first (stderr), and the line that
+    names its ``--help`` after the hint, so that every exit-2 error of every command reads the same."""
+    from seqlab.cli.click_i18n import help_line_of
+
+    ctx = _command_context(argv)
+    if ctx is None:
+        return exc
+    print(ctx.get_usage(), file=sys.stderr)
+    help_line = help_line_of(ctx)
+    if help_line:
+        exc.hint = f"{exc.hint}\n{help_line}" if exc.hint else help_line
+    return exc
+
+
 def _run(argv: list[str], debug: bool) -> int:
     from typer._click import exceptions as click_errors
     from typer.exceptions import Abort, Exit
@@ -180,6 +217,8 @@ def _run(argv: list[str], debug: bool) -> int:
     except SeqlabError as exc:
         if debug:
             raise
+        if exc.exit_code == 2:  # a usage error of seqlab's own checks, framed as the parser frames its own
+            exc = _framed_usage_error(exc, argv)
         print_error(exc, wants_json(argv))
         return exc.exit_code
     except KeyboardInterrupt:

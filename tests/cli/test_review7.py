@@ -1,0 +1,33 @@
+"""The CLI, seventh round: what the sixth round's review left, and what a new user found after it.
+
+Each test names the defects it guards against; each failed before its fix.
+"""
+
+import json
+
+import pytest
+
+
+@pytest.mark.parametrize("args, command", [
+    (("tokenize", "가", "--max-length", "0"), "seqlab tokenize"),            # a seqlab range check
+    (("analogy", "왕 -"), "seqlab analogy"),                                  # a seqlab syntax check
+    (("wordvec", "eval", "--method", "foo"), "seqlab wordvec eval"),         # a subcommand of a group
+])
+def test_every_usage_error_is_framed_as_the_parser_frames_its_own(cli, args, command):
+    """click's own parse errors printed "Usage: …" and "Try '… --help' for help." around the error; the same
+    kind of error from seqlab's own checks (exit 2) printed the error alone."""
+    for lang, usage, try_help in (("en", "Usage: ", f"Try '{command} --help' for help."),
+                                  ("ko", "사용법: ", f"'{command} --help' 명령으로 도움말을 보세요.")):
+        code, _out, err = cli("--lang", lang, *args)
+        assert code == 2, err
+        lines = err.strip().splitlines()
+        assert lines[0].startswith(usage + command), err
+        assert lines[-1] == try_help, err
+    code, out, err = cli(*args, "--json")
+    assert code == 2 and json.loads(out)["hint"].endswith(f"Try '{command} --help' for help.")
+
+
+def test_an_input_error_is_not_framed_as_usage(cli):
+    """Exit 1 (the text, not the command line) keeps its message and hint alone."""
+    code, _out, err = cli("tokenize", "")
+    assert code == 1 and "Usage" not in err and "--help" not in err
