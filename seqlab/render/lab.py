@@ -25,9 +25,10 @@ VANISHED = 1e-6  # an error signal that reaches the first step with less than th
 SURVIVES = 1e-2
 
 
-def share(x: float) -> str:
-    """A share of the error signal: 1.2e-05, or 0 said as an underflow (0.0e+00 read as a measured zero)."""
-    return f"{x:.1e}" if x > 0 else _("0 (underflow)")
+def share(x: float, digits: int = 1) -> str:
+    """A share or norm of the error signal: 1.2e-05, or 0 said as an underflow (0.0e+00 read as a measured zero:
+    float64 has nothing below about 1e-308, so a product of 2,000 factors under 1 comes out as 0)."""
+    return f"{x:.{digits}e}" if x > 0 else _("0 (underflow)")
 
 
 def gradflow_verdicts(report: GradFlowReport) -> list[str]:
@@ -37,9 +38,9 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
         if flow.factor_mean is not None:
             lines.append(_("rnn: spectral radius of W_hh = {rho:.3f}; each step multiplies the gradient by "
                            "‖diag(1-h_t²)·W_hh‖₂ ≈ {m:.3f} on average, so over {T} steps it keeps at most about "
-                           "{m:.3f}^{n} = {decay:.1e} of itself (measured: ‖∂L/∂h_0‖/‖∂L/∂h_T‖ = {kept:.1e}).").format(
+                           "{m:.3f}^{n} = {decay} of itself (measured: ‖∂L/∂h_0‖/‖∂L/∂h_T‖ = {kept}).").format(
                 rho=flow.spectral_radius, m=flow.factor_mean, T=report.steps, n=report.steps - 1,
-                decay=flow.factor_decay, kept=flow.kept))
+                decay=share(flow.factor_decay), kept=share(flow.kept)))
         if flow.forget_mean_overall is not None:
             bias = (_("torch's default initialization") if flow.forget_bias is None
                     else _("forget bias {b:g}").format(b=flow.forget_bias))
@@ -47,15 +48,15 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
                          "keeps it alive, e.g. --forget-bias 3") if flow.forget_decay < SURVIVES
                        else _("the gradient along the cell state survives the whole sequence"))
             lines.append(_("lstm ({bias}): mean forget gate f̄ = {f:.3f}; along the cell state ∂c_t/∂c_(t-1) = "
-                           "diag(f_t), so over {T} steps the gradient keeps about f̄^{n} = {decay:.1e}; "
-                           "‖∂L/∂c_0‖ = {c0:.2e}: {verdict}.").format(
-                bias=bias, f=flow.forget_mean_overall, T=report.steps, n=report.steps - 1, decay=flow.forget_decay,
-                c0=flow.cell_grad_norms[0], verdict=verdict))
+                           "diag(f_t), so over {T} steps the gradient keeps about f̄^{n} = {decay}; "
+                           "‖∂L/∂c_0‖ = {c0}: {verdict}.").format(
+                bias=bias, f=flow.forget_mean_overall, T=report.steps, n=report.steps - 1,
+                decay=share(flow.forget_decay), c0=share(flow.cell_grad_norms[0], 2), verdict=verdict))
         if name == "gru":  # the copy path explains a gradient that survives, not one that vanished
-            lines.append((_("gru: ‖∂L/∂h_0‖/‖∂L/∂h_T‖ = {kept:.1e} (the update gate z lets h_t copy h_(t-1)).")
+            lines.append((_("gru: ‖∂L/∂h_0‖/‖∂L/∂h_T‖ = {kept} (the update gate z lets h_t copy h_(t-1)).")
                           if flow.kept >= SURVIVES else
-                          _("gru: ‖∂L/∂h_0‖/‖∂L/∂h_T‖ = {kept:.1e}: it vanishes too (an update gate z near 1 would let "
-                            "h_t copy h_(t-1); here that path did not carry it).")).format(kept=flow.kept))
+                          _("gru: ‖∂L/∂h_0‖/‖∂L/∂h_T‖ = {kept}: it vanishes too (an update gate z near 1 would let "
+                            "h_t copy h_(t-1); here that path did not carry it).")).format(kept=share(flow.kept)))
     return lines
 
 
@@ -66,9 +67,15 @@ def gradflow_terminal(report: GradFlowReport, console: Console) -> None:
     table.add_column("k", justify="right")
     for name in report.cells:
         table.add_column(name, justify="right")
+    underflow = False
     for k in _sample_steps(report.steps):
-        table.add_row(str(k), *[f"{flow.grad_norms[k]:.2e}" for flow in report.cells.values()])
+        norms = [flow.grad_norms[k] for flow in report.cells.values()]
+        underflow = underflow or 0 in norms
+        table.add_row(str(k), *[f"{x:.2e}" if x > 0 else "0" for x in norms])
     console.print(table)
+    if underflow:
+        console.print(_("0: the norm underflowed (it is smaller than float64 can hold, about 1e-308), not a "
+                        "measured zero."))
     for line in gradflow_verdicts(report):
         console.print(escape(line))
 
@@ -141,16 +148,16 @@ def longterm_verdicts(report: LongTermReport) -> list[str]:
         else:
             outcome = _("not clearly better than the trivial answer after {steps:,} steps").format(steps=r.steps)
         before, after = r.kept(r.grad_norms_before), r.kept(r.grad_norms_after)
-        signal = (_("the error signal reaching step 0 had vanished at the start ({before:.1e} of it)")
-                  if before < VANISHED else _("the error signal reached step 0 from the start ({before:.1e} of it)"))
-        line = _("{run} T={T}: {outcome}; {signal}, after training {after:.1e}.").format(
-            run=r.label, T=r.length, outcome=outcome, signal=signal.format(before=before), after=after)
+        signal = (_("the error signal reaching step 0 had vanished at the start ({before} of it)")
+                  if before < VANISHED else _("the error signal reached step 0 from the start ({before} of it)"))
+        line = _("{run} T={T}: {outcome}; {signal}, after training {after}.").format(
+            run=r.label, T=r.length, outcome=outcome, signal=signal.format(before=share(before)), after=share(after))
         if r.forget_mean_before is not None:
             bias = (_("torch's default initialization") if r.forget_bias is None
                     else _("forget bias {b:g}").format(b=r.forget_bias))
             line += " " + _("Forget gate ({bias}): f̄ = {f0:.3f} at the start, so the cell state keeps about "
-                            "f̄^{n} = {decay:.1e} over the sequence; f̄ = {f1:.3f} after training.").format(
-                bias=bias, f0=r.forget_mean_before, n=r.length - 1, decay=r.forget_mean_before ** (r.length - 1),
+                            "f̄^{n} = {decay} over the sequence; f̄ = {f1:.3f} after training.").format(
+                bias=bias, f0=r.forget_mean_before, n=r.length - 1, decay=share(r.forget_mean_before ** (r.length - 1)),
                 f1=r.forget_mean_after)
         lines.append(line)
     return lines

@@ -31,3 +31,14 @@ def test_an_input_error_is_not_framed_as_usage(cli):
     """Exit 1 (the text, not the command line) keeps its message and hint alone."""
     code, _out, err = cli("tokenize", "")
     assert code == 1 and "Usage" not in err and "--help" not in err
+
+
+def test_gradflow_says_an_underflow_rather_than_printing_a_measured_zero(cli):
+    """At 2,000 steps the verdicts printed "‖∂L/∂h_0‖/‖∂L/∂h_T‖ = 0.0e+00" and "‖∂L/∂c_0‖ = 0.00e+00", and the
+    table a column of 0.00e+00: read as measured zeros, where float64 had run out of numbers."""
+    code, out, err = cli("gradflow", "--steps", "2000")
+    text = " ".join(out.split())
+    assert code == 0, err
+    assert "0.0e+00" not in text and "0.00e+00" not in text
+    assert "‖∂L/∂c_0‖ = 0 (underflow)" in text and "f̄^1999 = 0 (underflow)" in text
+    assert "0: the norm underflowed" in text
