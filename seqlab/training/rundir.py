@@ -86,8 +86,8 @@ class RunDir:
             if len(runs) == 1:  # a folder that holds one run: name it
                 raise InputError(_("{path} is not a seqlab run directory (no {name})").format(path=self.path, name=name),
                                  _("Give the run inside it: {run}").format(run=runs[0])) from None
-            if runs:  # the --out of `seqlab train --model a,b`: one run per model inside
-                raise InputError(_("{path} holds a comparison of {k} runs, one per model: {models}").format(
+            if runs:  # the --out of `seqlab train --model a,b` (one run per model inside), or a folder of runs
+                raise InputError(_("{path} is not one run: it holds {k} runs, {models}").format(
                     path=self.path, k=len(runs), models=", ".join(p.name for p in runs)),
                     _("Give one of them: {paths}").format(paths=", ".join(str(p) for p in runs))) from None
             raise InputError(_("{path} is not a seqlab run directory (no {name})").format(path=self.path, name=name),

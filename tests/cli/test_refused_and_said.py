@@ -101,7 +101,7 @@ def test_characters_a_model_removes_are_said(cli):
     assert json.loads(cli("tokenize", "abc def", "--json")[1])["uncovered"] == []
 
 
-def test_a_comparison_folder_names_its_runs(tmp_path, cli):
+def test_a_folder_of_runs_names_its_runs(tmp_path, cli):
     """predict/evaluate/serve on a comparison's --out said "Give the --out folder of seqlab train", which it was;
     a file given as the run said "[Errno 20] Not a directory"."""
     for name in ("tfidf", "lstm"):
@@ -110,7 +110,7 @@ def test_a_comparison_folder_names_its_runs(tmp_path, cli):
     for args in (("predict", str(tmp_path / "cmp"), "좋다"), ("serve", "--checkpoint", str(tmp_path / "cmp"))):
         code, _out, err = cli(*args)
         said = " ".join(err.split())
-        assert code == 1 and "holds a comparison of 2 runs, one per model: lstm, tfidf" in said, args
+        assert code == 1 and "is not one run: it holds 2 runs, lstm, tfidf" in said, args
         assert str(tmp_path / "cmp" / "lstm") in said
     text = tmp_path / "good.txt"
     text.write_text("좋다\n", encoding="utf-8")
