@@ -15,8 +15,14 @@ from seqlab.render.plots import write_lines
 
 
 def _sample_steps(n: int) -> list[int]:
-    marks = {0, 1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000, n - 2, n - 1}
-    return sorted(k for k in marks if 0 <= k < n)
+    """The steps the table shows: spaced by their distance from the last step, where the loss is and where the
+    gradient starts (at T = 2,000, steps 1,000 to 1,998 held the whole decay and showed none of it), and step 0;
+    every step of a short sequence."""
+    if n <= 24:
+        return list(range(n))
+    back = [0, 1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 1500]
+    back += [b * 10 ** e for e in range(3, 6) for b in (2, 3, 5) if b * 10 ** e < n]
+    return sorted({n - 1 - d for d in back if d < n} | {0})
 
 
 VANISHED = 1e-6  # an error signal that reaches the first step with less than this share of itself has vanished

@@ -42,3 +42,13 @@ def test_gradflow_says_an_underflow_rather_than_printing_a_measured_zero(cli):
     assert "0.0e+00" not in text and "0.00e+00" not in text
     assert "‖∂L/∂c_0‖ = 0 (underflow)" in text and "f̄^1999 = 0 (underflow)" in text
     assert "0: the norm underflowed" in text
+    # the rows were spaced from step 0 (…, 500, 1000, 1998, 1999): the whole decay lay between 1000 and 1998
+    rows = [line.split("│")[1:-1] for line in out.splitlines() if line.startswith("│")]
+    decay = [int(r[0]) for r in rows if 1000 < int(r[0]) < 1998]
+    assert len(decay) >= 8 and all(r[1].strip() != "0" for r in rows if int(r[0]) >= 1899)
+
+
+def test_gradflow_shows_every_step_of_a_short_sequence(cli):
+    code, out, _err = cli("gradflow", "--steps", "12")
+    rows = [int(line.split("│")[1]) for line in out.splitlines() if line.startswith("│")]
+    assert code == 0 and rows == list(range(12))
