@@ -451,3 +451,23 @@ def test_the_page_learns_every_field_limit_from_the_server(client):
     assert too_long.status_code == 422
     assert client.post("/api/neighbors", json={"word": "왕" * (info["max_word"] + 1)}).status_code == 422
     assert info["max_text"] == 2000
+
+
+def test_a_request_without_a_host_header(server):
+    """HTTP/1.1 without Host was served (RFC 9112: a server must answer 400); HTTP/1.0 may leave it out."""
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(server)
+
+    def raw(request: bytes) -> bytes:
+        with socket.create_connection((where.hostname, where.port), timeout=10) as s:
+            s.sendall(request)
+            data = b""
+            while chunk := s.recv(65536):
+                data += chunk
+        return data
+
+    answer = raw(b"GET /api/models HTTP/1.1\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 400") and b"no Host header" in answer, answer[:200]
+    assert raw(b"GET /api/models HTTP/1.0\r\n\r\n").split(b"\r\n")[0].endswith(b"200 OK")
