@@ -180,6 +180,9 @@ def train_one(task, recipe: Recipe, cell: str, length: int, forget_bias: float |
                     task.metric: task.score(outputs.numpy().astype(np.float64), held_out[1])}
 
     curve, step = [evaluate(0)], 0
+    if on_step:  # step 0: the bar's time and rate start with the training, as ``seconds`` does
+        on_step({"step": 0, "total": recipe.steps, "loss": curve[0]["loss"]}
+                | ({"accuracy": curve[0]["accuracy"]} if "accuracy" in curve[0] else {}))
     start = time.perf_counter()
     for step in range(1, recipe.steps + 1):
         bx, by = task.batch(rng, recipe.batch, length)
@@ -253,7 +256,7 @@ def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(DE
                     torch.manual_seed(seed)
                     before = grad_norms(_model(spec, cell, recipe.hidden, bias), spec, *probe)
                     net, curve, taken, seconds = train_one(spec, recipe, cell, length, bias, seed, held_out, on_step)
-                    after = grad_norms(net, spec, *probe)
+                after = grad_norms(net, spec, *probe)  # after the bar's last line: its time is the training's
                 score = curve[-1][spec.metric]
                 report.runs.append(RunResult(
                     cell=cell, label=label, length=length, metric=spec.metric, score=score,

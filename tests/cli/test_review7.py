@@ -52,3 +52,14 @@ def test_gradflow_shows_every_step_of_a_short_sequence(cli):
     code, out, _err = cli("gradflow", "--steps", "12")
     rows = [int(line.split("│")[1]) for line in out.splitlines() if line.startswith("│")]
     assert code == 0 and rows == list(range(12))
+
+
+def test_long_term_progress_times_the_training_as_its_table_does(cli):
+    """The bar started at the first evaluation (step 100 of 200): it read "100/200 (50%) · 0.0 s", its rate
+    counted half the steps, and its time missed the first half, while the table's seconds timed them all."""
+    code, out, err = cli("long-term", "--task", "adding", "--lengths", "20", "--cells", "rnn", "--steps", "200",
+                         "--json")
+    assert code == 0, err
+    lines = [line for line in err.splitlines() if line.startswith("rnn T=20 · ") and "/200" in line]
+    assert lines[0].startswith("rnn T=20 · 0/200 (0%)"), lines
+    assert json.loads(out)["runs"][0]["seconds"] > 0
