@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from seqlab.display import Displayable
 from seqlab.errors import InputError
@@ -135,15 +136,19 @@ def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = 100, hidde
     """
     bad = [c for c in cells if c not in CELLS]
     if bad or not cells:
-        raise InputError(f"unknown cells {bad}" if bad else "no cells given", _("Use --cells rnn,lstm,gru."))
+        raise InputError(_("unknown cells {cells}").format(cells=", ".join(map(str, bad))) if bad
+                         else _("no cells given"), _("Use --cells rnn,lstm,gru."))
     if steps < 1 or hidden < 1:
         raise InputError(_("--steps and --hidden must be at least 1"))
     input_size = input_size or hidden
     x = np.random.default_rng(seed).normal(size=(1, steps, input_size))
     report = GradFlowReport(steps, hidden, input_size, seed, LOSS)
-    for cell in cells:
-        layer = LAYERS[cell].from_torch(seeded_module(cell, input_size, hidden, seed))
-        if cell == "lstm" and forget_bias is not None:
-            set_forget_bias(layer, forget_bias)
-        report.cells[cell] = flow_of(layer, x, forget_bias if cell == "lstm" else None)
+    # one BLAS thread: these matrices are small, and from about 100 rows on OpenBLAS splits each SVD over its
+    # threads, which, with the cores busy (the web server's other requests), made 300 of them take 14 s, not 0.35 s
+    with threadpool_limits(limits=1, user_api="blas"):
+        for cell in cells:
+            layer = LAYERS[cell].from_torch(seeded_module(cell, input_size, hidden, seed))
+            if cell == "lstm" and forget_bias is not None:
+                set_forget_bias(layer, forget_bias)
+            report.cells[cell] = flow_of(layer, x, forget_bias if cell == "lstm" else None)
     return report
