@@ -276,7 +276,8 @@ def test_korean_particles_follow_the_value(cli):
         assert layer.format(layer=9, model="e5-small", last=11).startswith("레이어 9는 없습니다")
         assert layer.format(layer=3, model="e5-small", last=11).startswith("레이어 3은 없습니다")
         assert _("nearest words to {word}").format(word="여왕") == "여왕과 가까운 단어"
-        assert _("nearest words to {word}").format(word="LSTM") == "LSTM와(과) 가까운 단어"
+        assert _("nearest words to {word}").format(word="LSTM") == "LSTM과 가까운 단어"  # 엘에스티엠: read by its letters
+        assert _("nearest words to {word}").format(word="movie") == "movie와(과) 가까운 단어"  # a word: not guessed
     with use_language("en"):
         assert _("nearest words to {word}").format(word="여왕") == "nearest words to 여왕"
     assert with_particles("‘실행’(으)로, 길(으)로, 집(으)로, 100(으)로") == "‘실행’으로, 길로, 집으로, 100으로"

@@ -35,7 +35,7 @@ def normalization_lines(report: ExplainReport) -> list[str]:
                       len(norm.changes)).format(
         k=len(norm.changes), form=norm.form, a=len(norm.original), b=len(norm.normalized))]
     for c in norm.changes[:20]:
-        lines.append(_("{orig} {orig_cp} → {new} {new_cp} (characters {start}–{end})").format(
+        lines.append(_("{orig} {orig_cp} → {new} {new_cp} (text[{start}:{end}])").format(
             orig=visible(c.original), orig_cp=" ".join(c.original_codepoints), new=visible(c.normalized),
             new_cp=" ".join(c.normalized_codepoints), start=c.start, end=c.end))
     return lines

@@ -14,7 +14,9 @@ def _entries() -> dict[str, str]:
     """English term -> definition in the interface language."""
     return {
         "input_ids": _("the number of each token in the model's vocabulary: what the model actually reads"),
-        N_("offsets"): _("[start, end) of each token as character positions in the original text"),
+        N_("offsets"): _("[start, end) of each token as character positions in the original text, shown "
+                             "as text[start:end] (Python's slice: from start up to, not including, end; 안녕하세요, "
+                             "is text[0:6], six characters)"),
         "attention_mask": _("1 for a real token, 0 for padding: the model ignores the positions marked 0"),
         "special_tokens_mask": _("1 for the model's special tokens (<s>, </s>, [CLS], [SEP]) that the tokenizer adds, "
                                  "0 for pieces of the text"),

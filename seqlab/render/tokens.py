@@ -56,7 +56,7 @@ def token_table(record: TokenRecord, max_rows: int = 200, width: int | None = No
     def row(i: int) -> list[str]:
         kind = token_kind(record, i)
         s, e = record.offsets[i]
-        span = f"{s}–{e}" if not record.special_tokens_mask[i] else ""
+        span = f"{s}:{e}" if not record.special_tokens_mask[i] else ""  # text[s:e], as the offsets
         cells = [str(i), f"[{KIND_STYLE[kind]}]{escape(visible(record.tokens[i]))}[/]", str(record.input_ids[i])]
         if narrow:
             cells.append(f"{kind_label(kind)} {span}".strip())
@@ -80,19 +80,19 @@ def token_table(record: TokenRecord, max_rows: int = 200, width: int | None = No
 
 
 UNK_WHY = {  # what an [UNK] lacks, by TokenRecord.unit
-    "piece": N_("token {index} is {token} (id {id}): the model has no piece for '{chars}' (characters {start}–{end})"),
-    "character": N_("token {index} is {token} (id {id}): the character '{chars}' is not in the vocabulary (characters "
-                    "{start}–{end})"),
+    "piece": N_("token {index} is {token} (id {id}): the model has no piece for '{chars}' (text[{start}:{end}])"),
+    "character": N_("token {index} is {token} (id {id}): the character '{chars}' is not in the vocabulary (text["
+                    "{start}:{end}])"),
     "word": N_("token {index} is {token} (id {id}): the word '{chars}' is not in the vocabulary, an out-of-vocabulary "
-               "(OOV) word (characters {start}–{end})"),
+               "(OOV) word (text[{start}:{end}])"),
     "morpheme": N_("token {index} is {token} (id {id}): the morpheme '{chars}' is not in the vocabulary, an "
-                   "out-of-vocabulary (OOV) morpheme (characters {start}–{end})"),
+                   "out-of-vocabulary (OOV) morpheme (text[{start}:{end}])"),
 }
 
 
 #: a subword model's [UNK] over several characters: WordPiece gives up on the whole word when no pieces spell it
 WHOLE_WORD = N_("token {index} is {token} (id {id}): no sequence of the model's pieces spells '{chars}', so the whole "
-                "word is one unknown token (characters {start}–{end})")
+                "word is one unknown token (text[{start}:{end}])")
 
 
 def unk_lines(record: TokenRecord) -> list[str]:
@@ -152,7 +152,7 @@ def tokens_markdown(record: TokenRecord) -> str:
         s, e = record.offsets[i]
         lines.append(f"| {i} | {md.code(tok, in_table=True)} | {record.input_ids[i]} | "
                      f"{kind_label(token_kind(record, i))} | "
-                     f"{'' if record.special_tokens_mask[i] else f'{s}–{e}'} | {md.cell(record.text[s:e])} | "
+                     f"{'' if record.special_tokens_mask[i] else f'{s}:{e}'} | {md.cell(record.text[s:e])} | "
                      f"{record.attention_mask[i]} |")
     note = truncation_line(record)
     if note:

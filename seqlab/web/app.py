@@ -33,6 +33,7 @@ from seqlab.web.gates import Gate, default_gates
 from seqlab.web.guard import Guard, bound_hosts
 from seqlab.web.messages import messages_json, page_messages
 from seqlab.web.schemas import (
+    ERRORS,
     MAX_EXPRESSION,
     MAX_TEXT,
     MAX_WORD,
@@ -174,57 +175,57 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
         """How far the word vectors of the analogy panel are built: done, total, and the seconds left."""
         return service.wordvector_status()
 
-    @app.post("/api/normalize")
+    @app.post("/api/normalize", responses=ERRORS)
     async def normalize(body: NormalizeBody):
         """Unicode normalization (NFC, NFD, …): what changed, and every invisible or direction-changing character."""
         return await run(None, service.normalize, body.text, body.form)
 
-    @app.post("/api/tokenize")
+    @app.post("/api/tokenize", responses=ERRORS)
     async def tokenize(body: TokenizeBody):
         """Tokens, ids, offsets into the original text, [UNK]s, the model's window, and Kiwi morphemes alongside."""
         return await run(None, service.tokenize, body.text, body.model)
 
-    @app.post("/api/compare")
+    @app.post("/api/compare", responses=ERRORS)
     async def compare(body: CompareBody):
         """The text through every embedded tokenizer (e5-small, minilm, kiwi, char, whitespace), side by side."""
         return await run(None, service.compare, body.text)
 
-    @app.post("/api/embed")
+    @app.post("/api/embed", responses=ERRORS)
     async def embed(body: EmbedBody):
         """last_hidden_state [1, T, H] with its shape explained, token previews and a heatmap."""
         return await run(gates["encoder"], service.embed, body.text, body.model, body.preview, body.full)
 
-    @app.post("/api/similarity")
+    @app.post("/api/similarity", responses=ERRORS)
     async def similarity(body: SimilarityBody):
         """Cosine similarity of two sentence vectors."""
         return await run(gates["encoder"], service.similarity, body.a, body.b, body.model)
 
-    @app.post("/api/analogy")
+    @app.post("/api/analogy", responses=ERRORS)
     async def analogy(body: AnalogyBody):
         """Word analogy by vector arithmetic over the embedded model's word vectors (503 while they are built)."""
         return await run(gates["words"], service.analogy, body.expression, body.k)
 
-    @app.post("/api/neighbors")
+    @app.post("/api/neighbors", responses=ERRORS)
     async def neighbors(body: NeighborsBody):
         """Nearest words by cosine (503 while the word vectors are built)."""
         return await run(gates["words"], service.neighbors, body.word, body.k)
 
-    @app.post("/api/trace")
+    @app.post("/api/trace", responses=ERRORS)
     async def trace(body: TraceBody):
         """Every number of every step of an RNN/LSTM/GRU over the text's vectors (its first 256 tokens)."""
         return await run(gates["trace"], service.trace, body)
 
-    @app.post("/api/gradflow")
+    @app.post("/api/gradflow", responses=ERRORS)
     async def gradflow(body: GradflowBody):
         """‖∂L/∂h_k‖ per step for each cell (seqlab's BPTT)."""
         return await run(gates["gradflow"], service.gradflow, body)
 
-    @app.post("/api/attention")
+    @app.post("/api/attention", responses=ERRORS)
     async def attention(body: AttentionBody):
         """Attention weights of one layer: one head, or the mean over its heads (head null); at most 128 tokens."""
         return await run(gates["attention"], service.attention, body.text, body.model, body.layer, body.head)
 
-    @app.post("/api/predict")
+    @app.post("/api/predict", responses=ERRORS)
     async def predict(body: PredictBody):
         """The loaded classifier's probability for the text, with its LSTM trace."""
         return await run(gates["predict"], service.predict, body.text)

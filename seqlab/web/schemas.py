@@ -139,3 +139,37 @@ class PredictBody(_Body):
     def has_visible_text(cls, value: str) -> str:
         return _visible(value)
 
+
+
+# -- answers: what /docs and /redoc show for the errors every route may give ------------------------------------
+
+class FieldProblem(BaseModel):
+    loc: list[str] = Field(description='where in the body, e.g. ["hidden"]')
+    message: str = Field(description="what was wrong with it, for a person")
+
+
+class ErrorBody(BaseModel):
+    """Every error of the API: a message for a person and what to do, in the request's language."""
+
+    error: str = Field(description="what was expected and what came")
+    hint: str | None = Field(default=None, description="what to do")
+    detail: list[FieldProblem] | dict | None = Field(default=None, description="422: one entry per field; 503: the "
+                                                                                 "build's progress, where there is one")
+
+
+def _error(text: str, **extra) -> dict:
+    return {"model": ErrorBody, "description": text, **extra}
+
+
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before sending the request again",
+                               "schema": {"type": "integer"}}}
+ERRORS = {  # the answers of every POST route besides 200 (FastAPI's own 422 shape is not what the API sends)
+    400: _error("the input cannot be used (a text the model cannot read, a model without vectors, …), or the Host "
+                "header is not this server's"),
+    404: _error("the model is not available offline"),
+    408: _error("the request took longer than the server's time limit"),
+    413: _error("the body is larger than the server accepts"),
+    422: _error("a field of the body is missing, of the wrong type or out of its range"),
+    503: _error("busy with other requests of this kind, or the word vectors are still being built: wait as long "
+                "as Retry-After says", headers=RETRY_AFTER),
+}

@@ -149,6 +149,7 @@ class Service:
         text = self.text(text)
         out = normalization_step(text, form, None).to_dict()
         out["invisible"] = invisible_characters(text)
+        out["later_stages"] = "NFC"  # the form the page's tokenize, embed and trace read (load_tokenizer's default)
         return out
 
     def tokenize(self, text: str, model: str | None) -> dict:
@@ -167,8 +168,8 @@ class Service:
         out["window"] = None if not window else {"max_length": window, "dropped": truncate(record, window).dropped}
         kiwi = load_tokenizer("kiwi").encode(text)
         unknown = {u.index for u in kiwi.unk}  # marked as in the tokenizer comparison's kiwi row
-        out["morphemes"] = [{"token": t, "start": s, "end": e, "unknown": i in unknown}
-                            for i, (t, (s, e)) in enumerate(zip(kiwi.tokens, kiwi.offsets))]
+        out["morphemes"] = [{"token": t, "start": s, "end": e, "unknown": i in unknown, "continuation": c}
+                            for i, (t, (s, e), c) in enumerate(zip(kiwi.tokens, kiwi.offsets, kiwi.continuation))]
         return out
 
     def compare(self, text: str) -> dict:

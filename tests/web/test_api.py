@@ -471,3 +471,21 @@ def test_a_request_without_a_host_header(server):
     answer = raw(b"GET /api/models HTTP/1.1\r\nConnection: close\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 400") and b"no Host header" in answer, answer[:200]
     assert raw(b"GET /api/models HTTP/1.0\r\n\r\n").split(b"\r\n")[0].endswith(b"200 OK")
+
+
+def test_the_docs_describe_the_error_bodies_the_api_sends(client):
+    """/docs and /redoc showed FastAPI's {detail: [{loc, msg, type}]} for 422, which the API never sends, and
+    nothing for 400, 413 or 503 (with its Retry-After)."""
+    spec = client.get("/openapi.json").json()
+    error = spec["components"]["schemas"]["ErrorBody"]
+    assert {"error", "hint", "detail"} <= set(error["properties"]) and "HTTPValidationError" not in spec["components"]["schemas"]
+    posts = {path: ops["post"] for path, ops in spec["paths"].items() if "post" in ops}
+    assert len(posts) >= 10
+    for path, op in posts.items():
+        for status in ("400", "413", "422", "503"):
+            schema = op["responses"][status]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (path, status)
+        assert "Retry-After" in op["responses"]["503"]["headers"], path
+    # and the body of a real 422 has the documented shape
+    bad = client.post("/api/trace", json={"text": "안녕", "hidden": True}).json()
+    assert set(bad) <= set(error["properties"]) and set(bad["detail"][0]) == {"loc", "message"}

@@ -143,7 +143,8 @@ def test_korean_particles_follow_the_value_and_lang_takes_any_case(open_page):
     t = "(w) => SeqlabViews.t('nearest words to {word}', {word: w})"
     assert page.evaluate(t, "여왕") == "여왕과 가까운 단어"
     assert page.evaluate(t, "아버지") == "아버지와 가까운 단어"
-    assert page.evaluate(t, "LSTM") == "LSTM와(과) 가까운 단어"  # its reading is not certain: both forms stay
+    assert page.evaluate(t, "LSTM") == "LSTM과 가까운 단어"  # an acronym, read by its letters (엘에스티엠)
+    assert page.evaluate(t, "movie") == "movie와(과) 가까운 단어"  # a Latin word: its reading is not certain
     assert page.evaluate(t, "3") == "3과 가까운 단어"
     ko = open_page("/?lang=KO", ready=False)
     assert ko.evaluate("document.documentElement.lang") == "ko"

@@ -20,12 +20,17 @@
   }
 
   // Korean particles after a value: "{model}은(는)" becomes 은 or 는 where the value's last sound is known (a Hangul
-  // syllable, a number read aloud); after Latin letters both forms stay. The same rule as seqlab.i18n.with_particles.
+  // syllable, a number read aloud, an acronym, a name seqlab shows); after other Latin words both forms stay. The
+  // same rule as seqlab.i18n.with_particles.
   const PARTICLES = { "은(는)": ["은", "는"], "이(가)": ["이", "가"], "을(를)": ["을", "를"], "과(와)": ["과", "와"],
                       "와(과)": ["과", "와"], "(으)로": ["으로", "로"] };
   const PARTICLE_RE = new RegExp("(\\S)(['\"’”)\\]»]*)(" +
     Object.keys(PARTICLES).map(p => p.replace(/[()]/g, "\\$&")).join("|") + ")", "g");
   const DIGIT_CODA = ["ㅇ", "ㄹ", "", "ㅁ", "", "", "ㄱ", "ㄹ", "ㄹ", ""];  // 영 일 이 삼 사 오 육 칠 팔 구
+  const NAME_CODA = { "e5-small": "ㄹ", minilm: "ㅂ", kiwi: "", char: "", whitespace: "", rnn: "ㅂ", lstm: "ㅂ",
+    gru: "", tfidf: "", nbsvm: "ㅂ", wordpiece: "", bpe: "", unigram: "ㅂ", seq2seq: "", "e5-tune": "ㅂ",
+    "e5-head": "", word2vec: "", fasttext: "", mean: "ㅂ", max: "", cls: "" };
+  const LETTER_CODA = { L: "ㄹ", R: "ㄹ", M: "ㅂ", N: "ㅂ" };  // 엘 알 엠 엔; every other letter's name ends in a vowel
   function coda(before, last) {
     const code = last.charCodeAt(0);
     if (code >= 0xac00 && code <= 0xd7a3) {
@@ -38,6 +43,9 @@
       if (zeros === 0 || zeros === digits.length) return DIGIT_CODA[Number(last)];
       return zeros < 12 ? "ㅂ" : (zeros < 16 ? "" : null);  // 십 백 천 만 억 end in a consonant, 조 in none
     }
+    const word = (before + last).match(/[A-Za-z0-9][A-Za-z0-9_.-]*$/);
+    if (word && Object.prototype.hasOwnProperty.call(NAME_CODA, word[0].toLowerCase())) return NAME_CODA[word[0].toLowerCase()];
+    if (word && /^[A-Z]{2,}$/.test(word[0])) return LETTER_CODA[word[0].slice(-1)] || "";  // an acronym, by its letters
     return null;
   }
   function withParticles(s) {
@@ -205,10 +213,13 @@
         : t("{k} stretches of the text were rewritten to {form}.", { k: count(rec.changes.length), form: rec.form })));
     if (!same) {
       container.append(el("table", { class: "sv-table" },
-        el("tr", {}, el("th", {}, t("characters")), el("th", {}, t("original")), el("th", {}, t("after {form}", { form: rec.form }))),
-        rec.changes.slice(0, 50).map((c) => el("tr", {}, el("td", {}, `${c.start}–${c.end}`),
+        el("tr", {}, el("th", {}, t("where")), el("th", {}, t("original")), el("th", {}, t("after {form}", { form: rec.form }))),
+        rec.changes.slice(0, 50).map((c) => el("tr", {}, el("td", {}, `text[${c.start}:${c.end}]`),
           el("td", {}, visibleNode(c.original), " ", el("code", { class: "sv-esc" }, c.original_codepoints.join(" "))),
           el("td", {}, visibleNode(c.normalized), " ", el("code", { class: "sv-esc" }, c.normalized_codepoints.join(" ")))))));
+    }
+    if (rec.later_stages && rec.later_stages !== rec.form) {  // the page: the form chosen here shows, it does not feed
+      container.append(note(t("The later stages read the text in {used}, seqlab's default: the form chosen here changes this stage only (on the command line, --normalization changes every stage).", { used: rec.later_stages }), "sv-warn"));
     }
     const inv = rec.invisible || [];
     container.append(note(inv.length === 1 ? t("1 invisible or direction-changing character, shown as an escape:")
@@ -246,7 +257,7 @@
       const chip = el("button", { type: "button", class: `sv-chip sv-${kind}${cut ? " sv-cut" : ""}`,
         "data-i": i }, text, id !== null ? el("small", {}, String(id)) : null);
       chip.dataset.describe = [t("token {i}", { i }), visible(tok), id !== null ? `id ${id}` : null,
-        rec.offsets && !rec.special_tokens_mask[i] ? t("characters {s}–{e}", { s: rec.offsets[i][0], e: rec.offsets[i][1] }) : null,
+        rec.offsets && !rec.special_tokens_mask[i] ? `text[${rec.offsets[i][0]}:${rec.offsets[i][1]}]` : null,
         kinds[kind], cut ? kinds.cut : null].filter(Boolean).join(" · ");
       return chip;
     });
@@ -270,7 +281,7 @@
     const original = el("p", { class: "sv-original", "aria-label": t("original text") },
       chars.map((c, i) => el("span", { "data-i": i }, INVISIBLE.test(c) ? el("code", { class: "sv-esc" }, escapeChar(c)) : c)));
     const spans = Array.from(original.children);
-    const readout = el("p", { class: "sv-readout", "aria-live": "polite" }, t("Point at a token, or focus one and use the arrow keys, to see its span."));
+    const readout = el("p", { class: "sv-readout", "aria-live": "polite" }, t("Point at or tap a token, or focus one and use the arrow keys, to see its span."));
     const trail = rec.special_tokens_mask ? [...rec.special_tokens_mask].reverse().findIndex((s) => !s) : 0;
     const cut = rec.window ? rec.window.dropped : 0;
     const main = chipRow(rec, { label: t("tokens"), cut, cutTrail: Math.max(0, trail) });
@@ -299,6 +310,7 @@
     const markers = [];
     if (rec.tokens.some((tok) => tok.startsWith("▁"))) markers.push(t("▁ marks a token that starts a word (SentencePiece); a lone ▁ is the space before a piece that has no word-start form."));
     if (rec.tokens.some((tok) => tok.startsWith("##"))) markers.push(t("## marks a piece that continues the word before it (WordPiece)."));
+    if (rec.offsets) markers.push(t("text[s:e] is where a token comes from in the original text, as a Python slice: from character s up to, not including, e."));
     markers.forEach((m) => container.append(note(m)));
     const unit = rec.unit || "piece";
     if (rec.unk && rec.unk.length) {
@@ -307,9 +319,9 @@
       // a subword model's [UNK] over several characters: WordPiece gives up on the whole word when no pieces spell it
       const whole = t("no sequence of the model's pieces spells this word, so the whole word is one unknown token:");
       const list = el("ul", { class: "sv-list" + (rec.unk.length > 20 ? " sv-scroll" : "") }, rec.unk.map((u) => el("li", {},
-        t("token {i} is {token}:", { i: u.index, token: rec.tokens[u.index] }), " ",
+        t("token {i}", { i: u.index }), " ", visibleNode(rec.tokens[u.index], "code"), ": ",
         unit === "piece" && Array.from(u.chars).length > 1 ? whole : why, " ",
-        visibleNode(u.chars), " ", t("(characters {s}–{e})", { s: u.start, e: u.end }))));
+        visibleNode(u.chars), " ", `(text[${u.start}:${u.end}])`)));
       container.append(note(t("{k} unknown tokens ([UNK]):", { k: count(rec.unk.length) })), list);
     } else {
       container.append(note({ piece: t("No unknown tokens: the model has a piece for every character."),
@@ -319,7 +331,7 @@
     }
     if (rec.morphemes && opts.morphemes !== false && rec.model !== "kiwi") {  // kiwi's own tokens are the morphemes
       const morph = { tokens: rec.morphemes.map((m) => m.token), offsets: rec.morphemes.map((m) => [m.start, m.end]),
-        special_tokens_mask: rec.morphemes.map(() => 0), continuation: rec.morphemes.map(() => false),
+        special_tokens_mask: rec.morphemes.map(() => 0), continuation: rec.morphemes.map((m) => !!m.continuation),
         unk: rec.morphemes.flatMap((m, i) => (m.unknown ? [i] : [])) };  // the same [UNK] marks as the kiwi row below
       const row = chipRow(morph, { label: t("Kiwi morphemes"), cut: 0, cutTrail: 0 });
       roving(row.list, row.chips, (i, chip) => light(i, chip, morph.offsets));
@@ -394,7 +406,7 @@
       "aria-label": [spec.label, scaleText, spec.onSelect ? t("arrow keys move between cells, Enter selects a row")
         : t("arrow keys move between cells")].join(" · "),
       "data-scale": `${lo} ${hi}` });
-    const readout = el("p", { class: "sv-readout", "aria-live": "polite" }, t("Point at a cell, or focus the map and use the arrow keys."));
+    const readout = el("p", { class: "sv-readout", "aria-live": "polite" }, t("Point at or tap a cell, or focus the map and use the arrow keys."));
     const wrap = el("div", { class: "sv-heat" }, canvas);
     container.append(wrap, readout);
     const cur = { i: spec.selected !== undefined && spec.selected !== null ? spec.selected : 0, j: 0, shown: false };
@@ -540,8 +552,13 @@
       el("dt", {}, "A"), el("dd", {}, visibleNode(rec.a)), el("dt", {}, "B"), el("dd", {}, visibleNode(rec.b))));
     container.append(el("p", { class: "sv-big" }, term("cosine", "cos"), `(A, B) = ${fixed(rec.cosine, 4)}`));
     const pooling = { mean: t("mean"), max: t("max"), cls: "CLS" }[rec.pooling] || rec.pooling;
-    container.append(note(t("Sentence vectors of {model}: {pooling} pooling of last_hidden_state, then the cosine of the two.",
-      { model: rec.model, pooling })));
+    if (rec.prefix) {  // e5 reads "query: " + sentence: these are not the vectors of the embedding stage, which has no prefix
+      container.append(note(t("Sentence vectors of {model}: each sentence read with {prefix} in front (as the model was trained to compare sentences), {pooling} pooling of its last_hidden_state, then the cosine of the two. The embedding stage shows the text without the prefix, so its vectors differ a little from these.",
+        { model: rec.model, prefix: JSON.stringify(rec.prefix), pooling })));
+    } else {
+      container.append(note(t("Sentence vectors of {model}: {pooling} pooling of last_hidden_state, then the cosine of the two.",
+        { model: rec.model, pooling })));
+    }
     if (/(^|[-_/])e5([-_.]|$)/i.test(rec.model)) {
       container.append(note(t("e5 models give high cosines even to unrelated sentences (their model card: scores lie mostly between 0.7 and 1.0): compare cosines with each other, not with 0.")));
     }
@@ -864,7 +881,7 @@
         if (labelled) {
           const text = svgEl("text", { x: L - 6, y: y + fs * 0.35, "text-anchor": "end", fill: "#111", class: "sv-ytick", "data-value": `1e${k}` });
           text.append("10");
-          text.append(svgEl("tspan", { dy: -fs * 0.4, "font-size": Math.round(fs * 0.8) }, String(k).replace("-", "−")));
+          text.append(svgEl("tspan", { dy: -fs * 0.4, "font-size": Math.max(12, Math.round(fs * 0.85)) }, String(k).replace("-", "−")));
           yticks.append(text);
         }
       }

@@ -126,20 +126,29 @@ function setBusy(viewIds, on) {
     panel.setAttribute("aria-busy", Object.keys(S.busy).some((k) => S.busy[k] && VIEWS[k] === VIEWS[v]) ? "true" : "false");
   }
 }
-let ticker = null;
+let busyOwner = 0;  // the request whose line the busy line is; a later one, or changed inputs, take it over
 function busyLine(what) {
-  const started = performance.now(), failures = S.failures || 0, edits = S.edits || 0;
-  clearInterval(ticker);
+  const me = ++busyOwner, started = performance.now(), failures = S.failures || 0;
   const secs = () => ((performance.now() - started) / 1000).toFixed(1);
-  const update = () => { $("busy").textContent = t("Working: {what} ({s} s)", { what, s: secs() }); };
+  const update = () => { if (busyOwner === me) $("busy").textContent = t("Working: {what} ({s} s)", { what, s: secs() }); };
   update();
-  ticker = setInterval(update, 250);
+  const ticker = setInterval(update, 250);
   return () => {  // "done" only when nothing failed: a failure is said here too, not only in its panel
     clearInterval(ticker);
-    if ((S.edits || 0) !== edits) { $("busy").textContent = ""; return; }  // the panels say the text changed
+    if (busyOwner !== me) return;  // the line is another request's now, or the panels say the inputs changed
     $("busy").textContent = (S.failures || 0) === failures ? t("Done in {s} s.", { s: secs() })
       : $("page-error").textContent ? t("Failed after {s} s: the server did not answer.", { s: secs() })
         : t("Finished in {s} s with errors: see the panels marked ⚠.", { s: secs() });
+  };
+}
+// a button held while its request runs: disabled, it loses the keyboard focus, which comes back when it is released
+function hold(...ids) {
+  const focused = ids.find((id) => document.activeElement === $(id));
+  for (const id of ids) $(id).disabled = true;
+  return (enabled) => {
+    for (const id of ids) $(id).disabled = !enabled;
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (focused && enabled && lost) $(focused).focus();
   };
 }
 // one request for one view: busy while it runs, its result only if the inputs are still those it was asked for
@@ -204,7 +213,7 @@ function validText() {
   return text;
 }
 function intIn(id, lo, hi, what) {
-  const raw = $(id).value.trim(), v = Number(raw);
+  const raw = $(id).value.trim(), v = /^[+-]?[0-9]+$/.test(raw) ? Number(raw) : NaN;  // 1e1, 0x10, 4.0: not as typed
   if (raw === "") throw new ApiError(t("{what} is empty: type a whole number from {lo} to {hi}.", { what, lo, hi: count(hi) }));
   if (!Number.isInteger(v) || v < lo || v > hi) {
     throw new ApiError(t("{what}: expected a whole number from {lo} to {hi}, got {got}", { what, lo, hi: count(hi), got: raw }));
@@ -236,7 +245,9 @@ function fillButton(v) {
 }
 function discarded() {  // the inputs changed: "Done in …" was about the old ones, and so is any work still running
   S.edits = (S.edits || 0) + 1;
+  busyOwner += 1;  // the running request's line stops: its answer will not be shown
   $("busy").textContent = "";
+  if (S.running) $("run").disabled = false;  // the panels say "press Run": Run runs the new inputs at once
 }
 function settingsChanged(v, reason) {  // one panel's own inputs changed: its result (or the work for it) is dropped
   if (S.busy[v]) discarded();
@@ -304,12 +315,12 @@ async function runTrace() {
   let body;
   try { body = traceBody(); } catch (e) { fail("v-trace", e); fail("v-backward", e); return; }
   const done = S.running ? null : busyLine(t("trace"));
-  $("trace").disabled = true;
+  const release = hold("trace");
   await task(["v-trace", "v-backward"], inputs, () => api("/api/trace", body), (r) => {
     show("v-trace", "trace", r, inputs);
     show("v-backward", "backward", r, inputs);
   });
-  $("trace").disabled = !hasVectors();
+  release(hasVectors());
   if (done) done();
 }
 async function runGradflow() {
@@ -319,9 +330,11 @@ async function runGradflow() {
     body = { steps: intIn("gsteps", 2, 300, t("steps")), hidden: 64 };
   } catch (e) { fail("v-gradflow", e); return; }
   if ($("fbias").value !== "") body.forget_bias = +$("fbias").value;  // "": torch's default init
-  $("gradflow").disabled = true;  // independent of the text: only its own settings must still hold
+  const done = S.running ? null : busyLine(t("gradient chart"));
+  const release = hold("gradflow");  // independent of the text: only its own settings must still hold
   await task(["v-gradflow"], inputs, () => api("/api/gradflow", body), (r) => show("v-gradflow", "gradflow", r, inputs));
-  $("gradflow").disabled = false;
+  release(true);
+  if (done) done();
 }
 function layersOf(model) {  // [layers, heads]: from the last attention answer, else the registry, else unknown yet
   const m = S.models[model] || {};
@@ -343,7 +356,7 @@ async function runAttention() {
   if (!S.models[$("model").value].vectors) { clear("v-attention", noVectorsReason($("model").value)); return; }
   const inputs = currentInputs("attention");
   const head = $("head").value;
-  $("attn").disabled = true;
+  const release = hold("attn");
   const done = S.running ? null : busyLine(t("attention"));
   await task(["v-attention"], inputs, () => api("/api/attention", { text: $("text").value, model: $("model").value,
     layer: +($("layer").value || 0), head: head === "mean" || head === "" ? null : +head }), (r) => {
@@ -352,7 +365,7 @@ async function runAttention() {
     keepInputs();
     show("v-attention", "attention", r, inputs, { row: S.attentionRow, onRow: (i) => { S.attentionRow = i; } });
   });
-  $("attn").disabled = !hasVectors();
+  release(hasVectors());
   if (done) done();
 }
 async function runSimilarity() {
@@ -362,12 +375,20 @@ async function runSimilarity() {
     $("second").focus();
     return;
   }
+  const most = S.max, n = codepoints($("second").value);
+  if (n > most) {  // checked here as the text is: the server's answer names its field "b"
+    fail("v-sim", new ApiError(t("{what}: at most {max} characters, got {n}. Shorten it.",
+      { what: labels()["second-label"], max: count(most), n: count(n) })));
+    return;
+  }
   if (!S.models[$("model").value].vectors) { clear("v-sim", noVectorsReason($("model").value)); return; }
   const inputs = currentInputs("sim");
-  $("sim").disabled = true;
+  const done = S.running ? null : busyLine(t("cosine similarity"));
+  const release = hold("sim");
   await task(["v-sim"], inputs, () => api("/api/similarity", { a: $("text").value, b: $("second").value, model: $("model").value }),
     (r) => show("v-sim", "similarity", r, inputs));
-  $("sim").disabled = !hasVectors();
+  release(hasVectors());
+  if (done) done();
 }
 async function runWords(kind) {
   const value = (kind === "analogy" ? $("expr").value : $("nword").value).trim();  // "영화 " is 영화
@@ -380,14 +401,14 @@ async function runWords(kind) {
   }
   if (S.wordsBusy) return;  // one request at a time: the buttons are disabled meanwhile
   S.wordsBusy = true;
-  $("analogy").disabled = $("neighbors").disabled = true;
+  const release = hold("analogy", "neighbors");
   const done = busyLine(kind === "analogy" ? t("analogy") : t("nearest words"));
   try {
     await task(["v-words"], null, () => api(kind === "analogy" ? "/api/analogy" : "/api/neighbors",
       kind === "analogy" ? { expression: value, k: 10 } : { word: value, k: 10 }), (r) => show("v-words", "words", r, null));
   } finally {
     S.wordsBusy = false;
-    $("analogy").disabled = $("neighbors").disabled = !S.wordsReady;
+    release(S.wordsReady);
     done();
   }
 }
@@ -396,10 +417,13 @@ async function runPredict() {
   await task(["v-predict"], inputs, () => api("/api/predict", { text: $("text").value }), (r) => show("v-predict", "prediction", r, inputs));
 }
 async function runAll() {
-  if (S.running) return;  // a double click sends one pipeline
+  // a double click sends one pipeline; once the inputs have changed, Run sends the new ones at once (the old
+  // answers are dropped as they come)
+  if (S.running && S.running.edits === (S.edits || 0)) return;
   if (!validText()) return;
-  S.running = true;
-  $("run").disabled = true;
+  const me = { edits: S.edits || 0 };
+  S.running = me;
+  const release = hold("run");
   const done = busyLine(t("the pipeline"));
   const model = $("model").value, vectors = S.models[model].vectors;
   // a view whose result is for the current inputs keeps it (and what the reader chose in it: a step, a row)
@@ -421,8 +445,10 @@ async function runAll() {
     if (S.checkpoint) jobs.push(runPredict());
     await Promise.all(jobs);
   } finally {
-    S.running = false;
-    $("run").disabled = false;
+    if (S.running === me) {
+      S.running = null;
+      release(true);
+    }
     done();
   }
 }
@@ -493,6 +519,7 @@ function panelInputs(panelId) {  // what the panel's results were computed from,
   if (out.byhand) out.hidden = 2;
   if (out.head === "mean") out.head = t("mean over heads");
   if ("fbias" in out && !+out.fbias) out.fbias = t("torch's default (random, near 0)");
+  if ($("ckpt-row").hidden) delete out.ckpt;  // no trained weights were offered: the choice was never there
   for (const k of ["byhand", "ckpt"]) if (k in out) out[k] = out[k] ? t("yes") : t("no");
   return out;
 }
