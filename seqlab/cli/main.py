@@ -139,6 +139,10 @@ def _say_interrupted(argv: list[str]) -> None:
 
         hint = ON_INTERRUPT[-1] if ON_INTERRUPT else None  # e.g. a word-vector build: lost, started again next time
     note(_("interrupted") + (" · " + _(hint) if hint else ""))
+    if wants_json(argv):  # a script reads one JSON object here too, as for every error (exit code 130)
+        from seqlab.render.console import json_line
+
+        print(json_line({"error": _("interrupted"), "hint": _(hint) if hint else None, "exit_code": 130}), flush=True)
 
 
 def _command_context(argv: list[str]):

@@ -298,7 +298,7 @@ def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = 
     parent = path.absolute().parent
     while not parent.exists():
         parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK) or not _can_create_in(parent):
         raise InputError(_("cannot write {path}: {folder} is not a writable folder").format(path=path, folder=parent),
                          _("Choose a path in a folder you can write to."))
     if not directory and not path.absolute().parent.exists():  # made for the file as it is written: said first
@@ -311,6 +311,20 @@ def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = 
         note(_("note: {option} {path} exists; it will be replaced when the work is done")
              .format(option=option, path=path))
     return path
+
+
+def _can_create_in(folder: Path) -> bool:
+    """Whether a file can be made in ``folder``, tried for real: os.access says yes to root on /proc and on a full
+    disk, where the work would fail only at its end, when it saves."""
+    import tempfile
+
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".seqlab-probe-")
+    except OSError:
+        return False
+    os.close(fd)
+    os.unlink(probe)
+    return True
 
 
 def check_plot(path: Path | None, option: str = "--plot") -> Path | None:

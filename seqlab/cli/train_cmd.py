@@ -141,12 +141,15 @@ def register(app: typer.Typer) -> None:
         json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line
-        from seqlab.render.training import evaluation_terminal
+        from seqlab.render.training import evaluation_terminal, report_skipped_rows, report_truncated
         from seqlab.training.predictors import evaluate as run
 
         check_lang(lang)
         one_of("--format", fmt, FORMATS)
         result = run(run_dir, data, fmt, text_col, label_col)
+        notes = console(stderr=True)  # notes on stderr, as train says them, with or without --json
+        report_skipped_rows(result.bad_rows, notes)
+        report_truncated(result.truncated, notes)
         if json_out:
             print(json_line(result.to_dict()))
         else:

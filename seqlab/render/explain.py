@@ -172,17 +172,17 @@ def render_markdown(report: ExplainReport) -> str:
 
 
 def _embedding_terminal(number, record, report, console) -> None:
-    from seqlab.render.vectors import render_embedding
+    from seqlab.render.vectors import LONG_ELSEWHERE, render_embedding
 
     console.print(f"[bold]{stage_title(number)}[/]")
-    render_embedding(record, console)
+    render_embedding(record, console, remedy=LONG_ELSEWHERE)
     console.print()
 
 
 def _embedding_markdown(number, record, report) -> str:
-    from seqlab.render.vectors import embedding_markdown
+    from seqlab.render.vectors import LONG_ELSEWHERE, embedding_markdown
 
-    return f"## {stage_title(number)}\n\n" + embedding_markdown(record)
+    return f"## {stage_title(number)}\n\n" + embedding_markdown(record, remedy=LONG_ELSEWHERE)
 
 
 def _numbers(values, digits: int = 2) -> str:

@@ -106,15 +106,21 @@ def unk_lines(record: TokenRecord) -> list[str]:
 
 
 def uncovered_line(record: TokenRecord) -> str | None:
-    """The characters no token covers (the model's normalizer removed them), or None."""
-    gone = record.uncovered
-    if not gone:
-        return None
-    shown = ", ".join(_("{char} (character {i})").format(char=visible(c), i=i) for i, c in gone[:10])
-    more = _(" and {k} more").format(k=len(gone) - 10) if len(gone) > 10 else ""
-    return ngettext("{model} removed {k} character before tokenizing, so no token holds it: {chars}",
-                    "{model} removed {k} characters before tokenizing, so no token holds them: {chars}",
-                    len(gone)).format(model=record.model, k=len(gone), chars=shown + more)
+    """The characters no token covers (the model's normalizer removed them), and those it turned into the space
+    a ▁ stands for; or None."""
+    gone, spaced = record.uncovered, record.spaced
+    lines = []
+    if gone:
+        shown = ", ".join(_("{char} (character {i})").format(char=visible(c), i=i) for i, c in gone[:10])
+        more = _(" and {k} more").format(k=len(gone) - 10) if len(gone) > 10 else ""
+        lines.append(ngettext("{model} removed {k} character before tokenizing, so no token holds it: {chars}",
+                              "{model} removed {k} characters before tokenizing, so no token holds them: {chars}",
+                              len(gone)).format(model=record.model, k=len(gone), chars=shown + more))
+    for i, c, k in spaced[:10]:
+        lines.append(_("{model} read {char} (character {i}) as a space: the ▁ of token {k} ({token}) stands for it, "
+                       "so that token's span starts there").format(model=record.model, char=visible(c), i=i, k=k,
+                                                                    token=visible(record.tokens[k])))
+    return "\n".join(lines) if lines else None
 
 
 def truncation_line(record: TokenRecord) -> str | None:

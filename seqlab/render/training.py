@@ -11,8 +11,7 @@ from seqlab.i18n import N_, _, ngettext
 from seqlab.render.console import table_width, titled_table
 
 # reasons a data row is skipped (seqlab.training.data), for the catalog
-SKIP_REASONS = [N_("missing label"), N_("empty text"), N_("invalid UTF-8"), N_("invalid JSON"), N_("unknown label"),
-                N_("label is not 0 or 1")]
+SKIP_REASONS = [N_("missing label"), N_("empty text"), N_("invalid UTF-8"), N_("invalid JSON"), N_("unknown label")]
 LABEL_MEANINGS = [N_("negative"), N_("positive")]
 
 
@@ -77,8 +76,6 @@ def evaluation_terminal(result, console: Console) -> None:
         console.print(_("note: no row of this data has the label {labels}; macro-F1 averages over all {k} labels, "
                         "and one without rows counts as F1 0").format(labels=", ".join(absent), k=len(m.labels)),
                       highlight=False)
-    report_skipped_rows(result.bad_rows, console)
-    report_truncated(result.truncated, console)
     # the title on its own line: as a table title, rich wraps it to the width of this narrow table
     console.print(_("confusion (rows: true, columns: predicted)"), highlight=False)
     table = Table()

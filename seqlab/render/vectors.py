@@ -76,21 +76,26 @@ def groups_table(kind: str, method: str, groups, preview: int = 6) -> Table:
     for col in (_("word") if kind == "words" else _("morpheme"), _("span"), _("pieces"), f"v[0:{preview}]"):
         table.add_column(col)
     for g in groups:
-        table.add_row(escape(g.label), f"{g.start}–{g.end}", " ".join(map(str, g.token_indices)),
+        table.add_row(escape(g.label), f"{g.start}:{g.end}", " ".join(map(str, g.token_indices)),
                       " ".join(f"{v:+.3f}" for v in g.vector[:preview]) + " …")
     return table
 
 
-def long_text_note(record: EmbeddingRecord) -> str | None:
-    """What happened to a text longer than the model's window, in words (None when nothing happened)."""
+LONG_OPTION = N_("--long window reads them all")  # embed's option; explain names the command that has it
+LONG_ELSEWHERE = N_("seqlab embed TEXT --long window reads them all")
+
+
+def long_text_note(record: EmbeddingRecord, remedy: str = LONG_OPTION) -> str | None:
+    """What happened to a text longer than the model's window, in words (None when nothing happened); ``remedy``
+    is the option that reads all of it, as the command at hand offers it."""
     if record.tokens.dropped:
         return ngettext("truncated: the text has {total:,} tokens, the model reads at most {limit:,}; the last "
-                        "{dropped:,} content token was dropped (--long window reads them all)",
+                        "{dropped:,} content token was dropped ({remedy})",
                         "truncated: the text has {total:,} tokens, the model reads at most {limit:,}; the last "
-                        "{dropped:,} content tokens were dropped (--long window reads them all)",
+                        "{dropped:,} content tokens were dropped ({remedy})",
                         record.tokens.dropped).format(
             total=len(record.tokens) + record.tokens.dropped, limit=record.tokens.max_length,
-            dropped=record.tokens.dropped)
+            dropped=record.tokens.dropped, remedy=_(remedy))
     long = record.extra.get("long")
     if long:
         return _("read in {windows} overlapping windows of {window} tokens, a new one every {stride} tokens; each "
@@ -113,8 +118,8 @@ def pooled_line(record: EmbeddingRecord, preview: int = 6) -> str:
         values=elide(record.pooled.tolist(), preview + 1, "{:+.4f}"))
 
 
-def render_embedding(record: EmbeddingRecord, console: Console, preview: int = 6) -> None:
-    note = long_text_note(record)
+def render_embedding(record: EmbeddingRecord, console: Console, preview: int = 6, remedy: str = LONG_OPTION) -> None:
+    note = long_text_note(record, remedy)
     if note:
         console.print(f"[yellow]{escape(note)}[/]")
     for line in shape_lines(record):
@@ -129,11 +134,11 @@ def render_embedding(record: EmbeddingRecord, console: Console, preview: int = 6
             values=" ".join(f"{n:.2f}" for n in record.layer_norms)))
 
 
-def embedding_markdown(record: EmbeddingRecord, preview: int = 6) -> str:
+def embedding_markdown(record: EmbeddingRecord, preview: int = 6, remedy: str = LONG_OPTION) -> str:
     from seqlab.render.markdown import code
 
     lines = []
-    note = long_text_note(record)
+    note = long_text_note(record, remedy)
     if note:
         lines += [f"> {note}", ""]
     lines += ["```", *shape_lines(record), "```", "", "| # | " + _("token") + f" | id | ‖v‖ | v[0:{preview}] |",

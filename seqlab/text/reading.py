@@ -75,14 +75,20 @@ def file_error(path: str | Path, exc: OSError, what: str | None = None) -> Input
     return InputError(_("cannot read {path}: {reason}").format(path=path, reason=os_reason(exc)))
 
 
+def refuse_stdin(path: str | Path, what: str | None = None) -> None:
+    """``-`` where a file is read more than once (indexed, resumed, looked up, split): said the same way by every
+    command, rather than "file not found: -"."""
+    if str(path) == "-":
+        raise InputError(_("{what} cannot be standard input (-): it is read more than once").format(
+            what=what or _("this file")), _("Save it to a file first (e.g. cat > corpus.txt), then give that file."))
+
+
 def check_text_file(path: str | Path, what: str | None = None) -> Path:
     """``path`` as a readable, non-empty text file, or an InputError that says what it is instead.
 
     The one check every command's input file goes through: missing, a folder, empty, binary.
     """
-    if str(path) == "-":  # these files are read more than once (indexed, resumed, looked up): stdin cannot be
-        raise InputError(_("{what} cannot be standard input (-): it is read more than once").format(
-            what=what or _("this file")), _("Save it to a file first (e.g. cat > corpus.txt), then give that file."))
+    refuse_stdin(path, what)
     path = Path(path)
     if not path.exists():  # no "use - for stdin" here: see above
         raise InputError(_("file not found: {path}").format(path=path), _("Check the path."))

@@ -22,8 +22,8 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
 
     Args:
         split: ``kiwi`` (morpheme forms, ``form/TAG`` with ``tags``), ``whitespace``, or None (texts as they are).
-        progress: called as ``progress(lines read, lines)`` after each chunk (not for standard input, whose length
-            is unknown).
+        progress: called as ``progress(texts read, lines)`` after each chunk, and ``progress(texts, texts)`` at the
+            end (not for standard input, whose length is unknown).
     """
     total = None if any(str(p) == "-" for p in files) else sum(_count_lines(p) for p in files)
     if progress and total:
@@ -60,7 +60,7 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
                         progress(min(read, total), total)
         flush()
     if progress and total:
-        progress(total, total)
+        progress(read, read)  # the texts read: the line count included a header line and a last empty line
     return lines, tokens
 
 

@@ -75,11 +75,29 @@ class TokenRecord(Displayable):
         last = max((end for _start, end in self.offsets), default=0) if self.dropped else len(self.text)
         return [(i, c) for i, c in enumerate(self.text[:last]) if not covered[i] and not c.isspace()]
 
+    @property
+    def spaced(self) -> list[tuple[int, str, int]]:
+        """``(index, character, token)`` of each non-space character the model's normalizer turned into a space,
+        which the ▁ of that token now stands for (its span starts there: e5 maps U+200B and U+FFFD to a space and
+        merges a run of them into one).
+
+        >>> from seqlab import tokenize
+        >>> r = tokenize("영\\u200b\\u200b\\u200b화", model="e5-small")
+        >>> r.uncovered, r.spaced
+        ([(1, '\\u200b'), (2, '\\u200b')], [(3, '\\u200b', 2)])
+        """
+        out = []
+        for i, (tok, (start, end)) in enumerate(zip(self.tokens, self.offsets)):
+            if tok.startswith("▁") and end - start > len(tok) - 1 and not self.text[start].isspace():
+                out.append((start, self.text[start], i))
+        return out
+
     def to_dict(self) -> dict:
         """A JSON-ready dict (the ``seqlab tokenize --json`` contract)."""
         out = asdict(self)
         out["offsets"] = [list(o) for o in self.offsets]
         out["uncovered"] = [{"index": i, "char": c} for i, c in self.uncovered]
+        out["spaced"] = [{"index": i, "char": c, "token": k} for i, c, k in self.spaced]
         out["unk"] = [{"index": u.index, "chars": u.chars, "start": u.start, "end": u.end} for u in self.unk]
         for key in ("token_type_ids", "tags", "model_normalized", "max_length"):
             if out[key] is None:

@@ -16,7 +16,7 @@ import numpy as np
 
 from seqlab.errors import InputError
 from seqlab.i18n import _, ngettext
-from seqlab.text.reading import file_error, raw_lines
+from seqlab.text.reading import file_error, raw_lines, refuse_stdin
 
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 NSMC_LABELS = {"0": "negative", "1": "positive"}  # NSMC's columns are id, document, label
@@ -166,6 +166,7 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
         text_col, label_col: column (or JSON key) names; NSMC's ``document``/``label`` by default.
         label_names: fix the class order (a trained model's), so that ids match; unknown labels are bad rows.
     """
+    refuse_stdin(path, _("a data file"))
     path = Path(path)
     fmt = fmt or detect_format(path)
     if fmt not in FORMATS:
@@ -185,18 +186,23 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
             bad.add("missing label", number)
         elif not isinstance(text, str) or not text.strip():
             bad.add("empty text", number)
-        elif allowed is not None and label not in allowed:
-            bad.add("unknown label" if label_names else "label is not 0 or 1", number)
+        elif allowed is not None and label not in allowed:  # one reason, in train and evaluate alike
+            bad.add("unknown label", number)
         else:
             texts.append(text)
             raw_labels.append(label)
             lines.append(number)
+    if not texts and not bad.total:
+        raise InputError(_("{path} has no rows under its header").format(path=path),
+                         _("Add one labelled text per line under the header line."))
     if not texts:
         raise InputError(ngettext("{path} has no usable rows ({total:,} bad row: {counts})",
                                   "{path} has no usable rows ({total:,} bad rows: {counts})", bad.total).format(
-            path=path, total=bad.total, counts=", ".join(f"{_(reason)} {n:,}" for reason, n in bad.counts.items())),
-            _("The labels must be the run's own ({labels}).").format(labels=", ".join(label_names))
-            if label_names and "unknown label" in bad.counts else None)
+            path=path, total=bad.total, counts=", ".join(f"{_(reason)}: {n:,}" for reason, n in bad.counts.items())),
+            _("The labels must be one of {labels}.").format(labels=", ".join(allowed))
+            if allowed and "unknown label" in bad.counts else
+            _("Each line needs a text and a label, in the columns {text} and {label}.").format(text=text_col,
+                                                                                              label=label_col))
     if label_names is None:
         _check_classes(path, raw_labels, lines)
     names = label_names or sorted(set(raw_labels), key=lambda s: (not s.lstrip("-").isdigit(), int(s) if

@@ -177,7 +177,8 @@ def train_e5_tune(train: Dataset, val: Dataset, out: Path, cfg: TrainConfig, max
     summary = {"model": "e5-tune", "val": metrics.to_dict(), "truncated": truncated,
                "best_step": state.best_step, "steps": state.step, "stopped_early": state.stopped,
                "train_seconds": state.elapsed, "tokenize_seconds": tokenize_seconds,
-               "seconds": time.perf_counter() - started, "parameters": trained,
+               "seconds": time.perf_counter() - started + state.earlier,  # a resumed run counts its earlier training
+               "parameters": trained,
                "frozen_parameters": net.encoder.get_input_embeddings().weight.numel(),
                "device": next(net.parameters()).device.type, "history": state.history}
     run = RunDir(out)

@@ -90,6 +90,7 @@ class TrainState:
     bad_evals: int = 0
     stopped: bool = False
     elapsed: float = 0.0
+    earlier: float = 0.0  # of ``elapsed``, the training done by earlier processes of a resumed run
     seen_digest: str = ""  # sha256 chain over the global batches' sample indices, in order
     history: list[dict] = field(default_factory=list)
 
@@ -233,6 +234,7 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
         record = load_state(out, model, optimizer,
                             check=lambda saved: check_same_settings(out, saved.get("settings"), settings))
         state = TrainState(**record["state"])
+        state.earlier = state.elapsed
         best = {k: v.clone() for k, v in model.state_dict().items()}
         if (out / "model.safetensors").exists():
             best = RunDir(out).read_tensors()

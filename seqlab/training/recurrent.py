@@ -74,7 +74,8 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
                "stopped_early": state.stopped, "train_seconds": state.elapsed, "tokenize_seconds": tokenize_seconds,
                "embedding_seconds": embed_seconds,
                "seen_digest": state.seen_digest,
-               "seconds": time.perf_counter() - started, "parameters": sum(p.numel() for p in net.parameters()),
+               "seconds": time.perf_counter() - started + state.earlier,  # a resumed run counts its earlier training
+               "parameters": sum(p.numel() for p in net.parameters()),
                "embedding_rows_initialized": covered, "history": state.history}
     run = RunDir(out)
     run.write_model(net)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from seqlab.errors import InputError, NoVectors
+from seqlab.errors import InputError, NoVectors, UsageError
 from seqlab.i18n import _
 from seqlab.pretrained.install import ensure_obtainable, from_pretrained
 from seqlab.pretrained.loading import load_tokenizer
@@ -176,7 +176,11 @@ class Encoder:
         ids = record.input_ids
         content = n - lead - trail
         width = limit - lead - trail  # content tokens per window
-        stride = min(stride or max(1, width // 2), width)
+        if stride is not None and stride > width:  # said, not cut to the width in silence
+            raise UsageError(_("--stride {stride} is more than a window of {model} holds ({width} tokens besides its "
+                               "special tokens)").format(stride=stride, model=self.name, width=width),
+                             _("Give --stride 1 to {width}; the default is half the window.").format(width=width))
+        stride = stride or max(1, width // 2)
         starts = list(range(0, max(content - width, 0) + 1, stride))
         if starts[-1] + width < content:  # the last window ends where the text ends
             starts.append(content - width)

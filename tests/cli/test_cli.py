@@ -203,3 +203,7 @@ def test_ctrl_c_says_it_was_interrupted_and_how_to_continue(capsys, tmp_path):
     _say_interrupted(["--lang", "en", "train", "--data", "x", f"--out={tmp_path / 'early'}"])  # before any checkpoint
     err = " ".join(capsys.readouterr().err.split())
     assert "--resume" not in err and "nothing was saved" in err
+    # under --json a script reads one JSON object on stdout, as for every error (stdout was empty)
+    _say_interrupted(["--lang", "en", "long-term", "--json"])
+    said = json.loads(capsys.readouterr().out)
+    assert said["error"] == "interrupted" and said["exit_code"] == 130

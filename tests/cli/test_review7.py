@@ -63,3 +63,92 @@ def test_long_term_progress_times_the_training_as_its_table_does(cli):
     lines = [line for line in err.splitlines() if line.startswith("rnn T=20 · ") and "/200" in line]
     assert lines[0].startswith("rnn T=20 · 0/200 (0%)"), lines
     assert json.loads(out)["runs"][0]["seconds"] > 0
+
+
+def test_vectors_are_read_only_from_files_named_as_vectors(cli, tmp_path):
+    """--vectors unpickled any file whose name was not .txt/.vec/.bin ("UnpicklingError: could not find MARK" for a
+    .tsv): a pickle runs code when loaded, and the README promises pickles only from gensim files."""
+    import pickle
+
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    sneaky = tmp_path / "data.tsv"
+    sneaky.write_bytes(pickle.dumps(Payload()))
+    code, _out, err = cli("neighbors", "영화", "--vectors", str(sneaky))
+    said = " ".join(err.split())
+    assert code == 1 and "not from a .tsv file" in said and "Unpickling" not in said
+    assert not marker.exists()
+
+
+def test_a_character_read_as_a_space_is_said(cli):
+    """Of three U+200B, e5 removed two and read the third as the space of ▁화, whose span then began at it: the
+    note counted two, and nothing said where the third went."""
+    code, out, err = cli("tokenize", "영\u200b\u200b\u200b화", "--json")
+    record = json.loads(out)
+    assert code == 0 and [u["index"] for u in record["uncovered"]] == [1, 2]
+    assert record["spaced"] == [{"index": 3, "char": "\u200b", "token": 2}]
+    code, out, _err = cli("tokenize", "영\u200b\u200b\u200b화")
+    assert "read \\u200b (character 3) as a space: the ▁ of token 2 (▁화)" in " ".join(out.split())
+    assert json.loads(cli("tokenize", "영  화 ｆｕｌｌ①", "--json")[1])["spaced"] == []  # real spaces, NFKC: nothing
+
+
+def test_an_output_that_cannot_be_created_is_refused_before_the_work(cli, tmp_path):
+    """os.access says yes to root on /proc: gradflow --steps 2000 --plot /proc/g.png failed after 82 s, saying
+    "it does not exist"."""
+    for args in (("gradflow", "--plot", "/proc/seqlab-g.png"), ("order-demo", "--plot", "/proc/seqlab-o.png"),
+                 ("plot", "영화", "배우", "감독", "-o", "/proc/seqlab-x.png")):
+        code, _out, err = cli(*args)
+        assert code == 1 and "/proc is not a writable folder" in " ".join(err.split()), args
+        assert "underflow" not in err and "wrote" not in err  # refused before any work
+
+
+def test_data_files_say_what_is_wrong_with_their_rows(cli, tmp_path, nsmc_rows):
+    """"(1 bad row: label is not 0 or 1 1)" with no hint; a header alone "(0 bad rows: )"; train and evaluate named
+    the same fault two ways; evaluate printed its skipped rows on stdout, train on stderr; - was "file not found"."""
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("id\tdocument\tlabel\n1\t좋다\t5\n", encoding="utf-8")
+    code, _out, err = cli("train", "--data", str(bad), "--model", "tfidf", "--out", str(tmp_path / "r0"))
+    said = " ".join(err.split())
+    assert code == 1 and "(1 bad row: unknown label: 1)" in said and "The labels must be one of 0, 1." in said
+    header = tmp_path / "header.tsv"
+    header.write_text("id\tdocument\tlabel\n", encoding="utf-8")
+    code, out, _err = cli("train", "--data", str(header), "--model", "tfidf", "--out", str(tmp_path / "r1"), "--json")
+    assert code == 1 and json.loads(out)["error"].endswith("has no rows under its header") and json.loads(out)["hint"]
+    code, _out, err = cli("train", "--data", "-", "--model", "tfidf", "--out", str(tmp_path / "r2"))
+    assert code == 1 and "a data file cannot be standard input (-)" in err
+    data = tmp_path / "train.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:400]) + "\n", encoding="utf-8")
+    assert cli("train", "--data", str(data), "--model", "tfidf", "--out", str(tmp_path / "run"))[0] == 0
+    mixed = tmp_path / "mixed.tsv"
+    mixed.write_text("id\tdocument\tlabel\n1\t좋다\t5\n" + "\n".join("\t".join(r) for r in nsmc_rows[400:450]) + "\n",
+                     encoding="utf-8")
+    code, out, err = cli("evaluate", str(tmp_path / "run"), "--data", str(mixed))
+    assert code == 0 and "skipped 1 row" in err and "skipped" not in out and "unknown label: 1" in err
+
+
+def test_a_stride_beyond_the_window_is_refused_not_cut(cli):
+    code, out, _err = cli("embed", "영화 " * 600, "--long", "window", "--stride", "100000", "--json")
+    said = json.loads(out)
+    assert code == 2 and "--stride 100000 is more than a window of e5-small holds (510 tokens" in said["error"]
+
+
+def test_explain_names_the_command_that_reads_a_long_text_whole(cli):
+    """explain's note on a long text said "(--long window reads them all)": explain has no --long."""
+    code, out, _err = cli("explain", "영화 " * 600)
+    said = " ".join(out.split())
+    assert code == 0 and "(seqlab embed TEXT --long window reads them all)" in said
+
+
+def test_wordvec_train_counts_texts_not_lines(cli, tmp_path, nsmc_rows):
+    """The progress read "2,001/2,001" for 2,000 texts: the header line was counted."""
+    data = tmp_path / "t.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:40]) + "\n", encoding="utf-8")
+    code, _out, err = cli("wordvec", "train", "-f", str(data), "-o", str(tmp_path / "w.model"), "--epochs", "1",
+                          "--dim", "8", "--min-count", "1")
+    assert code == 0, err
+    counts = [line for line in err.splitlines() if "/4" in line and "(100%)" in line]
+    assert counts and all("40/40" in line for line in counts), counts

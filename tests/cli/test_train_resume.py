@@ -40,6 +40,9 @@ def test_out_and_resume_alone_continue_with_the_first_runs_options(stopped_run, 
     assert "resuming with the first run's options:" in said and "--model tfidf,lstm" in said
     assert "--hidden 8" in said and f"--data {run.parent / 'train.tsv'}" in said
     assert "--unidirectional" in said and "False" not in said  # a flag as it is typed
+    # the run's time counts the training of the first process: it was less than its own training part
+    metrics = json.loads((run / "lstm" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["seconds"] >= metrics["train_seconds"] > 0
     # the same file named another way is the same --data
     code, _out, err = cli("train", "--out", str(run), "--resume", "--data", "../../train.tsv", "--json")
     assert code == 0, err

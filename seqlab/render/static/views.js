@@ -265,6 +265,11 @@
     return { list, chips };
   }
   // characters no token holds: the model's normalizer removed them (minilm drops U+202E); said, not silent
+  function spacedNotes(rec) {  // characters the normalizer turned into the space a ▁ stands for
+    return (rec.spaced || []).slice(0, 10).map((sp) => el("p", { class: "sv-note" },
+      t("{model} read {char} (character {i}) as a space: the ▁ of token {k} ({token}) stands for it, so that token's span starts there",
+        { model: rec.model, char: visible(sp.char), i: sp.index, k: sp.token, token: visible(rec.tokens[sp.token]) })));
+  }
   function uncoveredNote(rec) {
     const gone = rec.uncovered || [];
     if (!gone.length) return null;
@@ -307,6 +312,7 @@
     }
     const gone = uncoveredNote(rec);
     if (gone) container.append(gone);
+    container.append(...spacedNotes(rec));
     const markers = [];
     if (rec.tokens.some((tok) => tok.startsWith("▁"))) markers.push(t("▁ marks a token that starts a word (SentencePiece); a lone ▁ is the space before a piece that has no word-start form."));
     if (rec.tokens.some((tok) => tok.startsWith("##"))) markers.push(t("## marks a piece that continues the word before it (WordPiece)."));
