@@ -96,7 +96,7 @@ def build_command():
         elif kind is float:
             name = _("NUMBER")
         else:
-            name = _("TEXT")
+            name = _("VALUE")  # not TEXT: in Korean 텍스트 read as the input text (--model 텍스트)
         return name  # a list option takes one value per flag (-f a -f b): "PATH..." would promise -f a b
 
     def fix(cmd) -> None:

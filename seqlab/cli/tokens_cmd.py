@@ -106,8 +106,9 @@ def register(app: typer.Typer) -> None:
         from seqlab.render.progress import counting_bar
 
         # counts texts × tokenizers; a bar where the work takes a while (a file), not for a few sentences
-        with counting_bar(ngettext("tokenizing {n:,} text with {k} tokenizers", "tokenizing {n:,} texts with {k} tokenizers",
-                                   len(corpus)).format(n=len(corpus), k=len(names)),
+        tokenizers = ngettext("{k} tokenizer", "{k} tokenizers", len(names)).format(k=len(names))
+        with counting_bar(ngettext("tokenizing {n:,} text with {tokenizers}", "tokenizing {n:,} texts with {tokenizers}",
+                                   len(corpus)).format(n=len(corpus), tokenizers=tokenizers),
                           _("texts"), enabled=file is not None or len(corpus) >= 1000) as report:
             rows = run_compare(corpus, [load_tokenizer(n) for n in names], progress=report)
         if json_out:

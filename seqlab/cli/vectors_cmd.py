@@ -166,7 +166,8 @@ def register(app: typer.Typer) -> None:
     def search(
         query: str = typer.Argument(..., help=_("What to look for.")),
         corpus: Path = typer.Option(..., "--corpus", help=_("Text file, one document per line."), readable=False),
-        k: int = k_opt(), model: str = encoder_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
+        k: int = k_opt(), model: str = encoder_opt(), json_out: bool = json_opt("document"),
+        errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, json_line, note
         from seqlab.render.progress import counting_bar
@@ -175,9 +176,10 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         in_range("-k", k, 1, MAX_K)
+        one_of("--errors", errors, ("strict", "replace"))
         require_text(query, _("the query"))
         with counting_bar(_("indexing {name}").format(name=corpus.name), _("lines")) as report:
-            result = run(query, corpus, model, k, progress=report)
+            result = run(query, corpus, model, k, progress=report, errors=errors)
         if result.bad_lines:
             note(ngettext(
                 "note: {n:,} line of {name} is not valid UTF-8; it was indexed with U+FFFD in place of the bad bytes",

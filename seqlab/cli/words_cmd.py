@@ -199,6 +199,12 @@ def register(app: typer.Typer) -> None:
         one_of("--method", method, METHODS)
         _check_word_vectors(vectors, model)
         positive, negative = parse_expression(expression)  # a malformed expression fails before any build
+        if len(positive) == 1 and not negative:  # no arithmetic: said, not run as a neighbour search in silence
+            from seqlab.render.console import note
+
+            note(_("note: {expression!r} is one word, not an analogy: these are its nearest words (an analogy joins "
+                   "words with + and -, e.g. \"왕 - 남자 + 여자\"; seqlab neighbors does this)").format(
+                expression=expression))
         if vectors is None and not is_built(model):
             refuse_unknown_pieces([*positive, *negative], model)  # before the first build, which takes minutes
         result = _word_vectors(vectors, model).solve(expression, k, method, embed_oov=embed_oov or None)

@@ -44,10 +44,11 @@ def normalization_lines(report: ExplainReport) -> list[str]:
 def tokens_explanation(report: ExplainReport) -> list[str]:
     rec = report.tokens
     specials = sum(rec.special_tokens_mask)
-    lines = [ngettext("{n} tokens: {content} piece of the text + {specials} special tokens.",
-                      "{n} tokens: {content} pieces of the text + {specials} special tokens.",
-                      report.content_tokens).format(
-        n=len(rec), content=report.content_tokens, specials=specials)]
+    lines = [_("{tokens}: {pieces} + {specials}.").format(  # each number with its own plural ("1 tokens" was)
+        tokens=ngettext("{n:,} token", "{n:,} tokens", len(rec)).format(n=len(rec)),
+        pieces=ngettext("{k:,} piece of the text", "{k:,} pieces of the text", report.content_tokens).format(
+            k=report.content_tokens),
+        specials=ngettext("{s} special token", "{s} special tokens", specials).format(s=specials))]
     # the first word cut into two or more pieces with letters in them (punctuation splits teach less)
     split = next((w for w in report.word_splits if sum(any(c.isalnum() for c in p) for p in w.pieces) > 1), None)
     if split is not None:

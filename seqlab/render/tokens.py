@@ -39,7 +39,7 @@ def token_table(record: TokenRecord, max_rows: int = 200, width: int | None = No
     out (they are printed under the table by ``explain``): nothing is cut.
     """
     narrow = width is not None and width < 100
-    table = titled_table(ngettext("{n} token · model {model}", "{n} tokens · model {model}", len(record)).format(
+    table = titled_table(ngettext("{n:,} token · model {model}", "{n:,} tokens · model {model}", len(record)).format(
         n=len(record), model=record.model),
                   title_justify="left")
     columns = [("#", "right"), (_("token"), "left"), ("id", "right")]
@@ -151,7 +151,8 @@ def render_tokens(record: TokenRecord, console, max_rows: int = 200) -> None:
 
 
 def tokens_markdown(record: TokenRecord) -> str:
-    lines = [_("**{n} tokens** · model {model}").format(n=len(record), model=md.code(record.model)), "",
+    lines = [ngettext("**{n:,} token** · model {model}", "**{n:,} tokens** · model {model}", len(record)).format(
+        n=len(record), model=md.code(record.model)), "",
              "| # | " + " | ".join([_("token"), "id", _("kind"), _("offsets"), _("original text"), _("mask")]) + " |",
              "|---:|---|---:|---|---|---|---:|"]
     for i, tok in enumerate(record.tokens):
@@ -169,8 +170,8 @@ def tokens_markdown(record: TokenRecord) -> str:
 def _columns():
     return [(_("model"), "model", "{}"), (_("vocab"), "vocab_size", "{:,}"), (_("tokens"), "tokens", "{:,}"),
             (_("tokens/word"), "fertility", "{:.2f}"), (_("[UNK] rate"), "unk_rate", "{:.2%}"),
-            (_("chars/token"), "chars_per_token", "{:.2f}"), (_("len p50"), "length_p50", "{:.0f}"),
-            (_("len p95"), "length_p95", "{:.0f}"), (_("len max"), "length_max", "{}")]
+            (_("chars/token"), "chars_per_token", "{:.2f}"), (_("length p50 (with specials)"), "length_p50", "{:.0f}"),
+            (_("length p95 (with specials)"), "length_p95", "{:.0f}"), (_("length max (with specials)"), "length_max", "{}")]
 
 
 def comparison_table(rows: list[ComparisonRow], width: int | None = None) -> Table:

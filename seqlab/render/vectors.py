@@ -50,7 +50,7 @@ def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40, 
     h = record.hidden.shape[1]
     title = _("token vectors (first {k} of {h} numbers, and the norm ‖v‖)").format(k=shown, h=h)
     if shown < preview:
-        title += " " + _("({preview} asked; {k} fit in {width} columns: --json gives every number)").format(
+        title += " " + _("(only {k} of {preview} fit in {width} columns: --json gives every number)").format(
             preview=preview, k=shown, width=width)
     table = titled_table(title, title_justify="left")
     for key, col in (("#", "#"), ("token", _("token")), ("id", "id"), ("‖v‖", "‖v‖")):
@@ -236,7 +236,7 @@ def wordvec_summary(result) -> str:
         kind=result.kind, words=result.vocab_size, dim=result.dim, lines=result.lines, tokens=result.tokens,
         seconds=result.seconds, path=result.path)
     size = _("files written: {mb:.1f} MB").format(mb=result.bytes_written / 1e6)
-    if result.buckets:
+    if result.buckets and str(result.path).lower().endswith(".model"):  # a word2vec file keeps no n-gram table
         size += " " + _("(character n-gram table: {rows:,} rows, scaled to the corpus)").format(rows=result.buckets)
     try_it = "seqlab neighbors {word} --vectors {path}".format(word=_shell_word(result.example or "영화"),
                                                                 path=_shell_word(str(result.path)))
@@ -261,7 +261,9 @@ def truncated_lines_note(n: int, name: str, limit: int | None) -> str:
 def corpus_summary(result) -> str:
     text = (ngettext("{n:,} row", "{n:,} rows", result.rows).format(n=result.rows) + " · "
             + ngettext("{n:,} shard", "{n:,} shards", result.shards).format(n=result.shards) + f" → {result.out}")
-    if result.resumed_from:
+    if result.resumed_from and result.resumed_from >= result.rows:  # finished before: nothing was embedded now
+        text += " " + _("(finished in an earlier run: nothing left to embed)")
+    elif result.resumed_from:
         text += " " + _("(resumed after {n:,} rows)").format(n=result.resumed_from)
     return text + "\n" + _("bad UTF-8 lines: {bad} · empty lines: {empty} · load with {call}").format(
         bad=result.bad_lines, empty=result.empty_lines, call=f"seqlab.read_embeddings({str(result.out)!r})")

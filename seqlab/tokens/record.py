@@ -122,11 +122,12 @@ def model_window(tokenizer) -> int:
 def truncate(record: TokenRecord, max_length: int) -> TokenRecord:
     """Keep at most ``max_length`` tokens: the leading and trailing specials stay, content is cut.
 
-    ``dropped`` counts the content tokens removed, as in ``[CLS] a b c [SEP]`` -> ``[CLS] a [SEP]``.
+    ``dropped`` counts the content tokens removed, as in ``[CLS] a b c [SEP]`` -> ``[CLS] a [SEP]``;
+    ``max_length`` records the limit, whether or not it cut anything.
     """
     n = len(record.tokens)
-    if n <= max_length:
-        return record
+    if n <= max_length:  # nothing cut; the window it was held to is still said (embed's max_length was null)
+        return record if record.max_length is not None else replace(record, max_length=max_length)
     special = record.special_tokens_mask
     lead = next((i for i, s in enumerate(special) if not s), n)
     trail = next((i for i, s in enumerate(reversed(special)) if not s), 0)

@@ -75,8 +75,12 @@ def _lines(corpus: Path, wanted: set[int]) -> dict[int, str]:
 
 
 def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10,
-           progress: Callable[[int, int], None] | None = None) -> SearchResult:
-    """The ``k`` corpus lines with the highest cosine to ``query``."""
+           progress: Callable[[int, int], None] | None = None, errors: str = "replace") -> SearchResult:
+    """The ``k`` corpus lines with the highest cosine to ``query``.
+
+    ``errors``: ``strict`` stops at a line that is not valid UTF-8 (as every command reads files by default);
+    ``replace`` indexes it with U+FFFD and counts it in ``bad_lines``.
+    """
     from seqlab.tokens.record import model_window
     from seqlab.vectors.encoder import load_encoder, window_records
 
@@ -87,7 +91,7 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
     where = index_dir(corpus, enc.name)
     manifest = load_manifest(where)
     built = not (manifest and manifest.get("complete"))
-    embed_corpus(corpus, where, CorpusJobConfig(model=enc.name), progress=progress if built else None)
+    embed_corpus(corpus, where, CorpusJobConfig(model=enc.name), progress=progress if built else None, errors=errors)
     matrix = read_embeddings(where, mmap=True)
     q = enc.sentence_vectors([query], prefix=enc.default_prefix("query"))[0]
     query_dropped = window_records(enc.name, [query], enc.default_prefix("query"))[0].dropped

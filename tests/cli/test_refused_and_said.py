@@ -148,7 +148,7 @@ def test_token_vector_tables_fit_and_say_how_many_numbers_they_show(cli, monkeyp
     code, out, _ = cli("embed", "안녕하세요, 오늘 날씨가 정말 좋네요", "--preview", preview)
     said = " ".join(out.split())
     fit = int(re.search(r"first (\d+) of 384 numbers", said).group(1))
-    assert code == 0 and fit < int(preview) and f"{preview} asked; {fit} fit in {columns} columns" in said
+    assert code == 0 and fit < int(preview) and f"only {fit} of {preview} fit in {columns} columns" in said
     rows = [line for line in out.splitlines() if line.startswith("│")]
     assert rows and all(line.rstrip().endswith("… │") for line in rows)
     assert all(len(re.findall(r"[+-]\d\.\d{3}", line)) == fit for line in rows)

@@ -87,7 +87,7 @@ def test_vectors_are_read_only_from_files_named_as_vectors(cli, tmp_path):
 def test_a_character_read_as_a_space_is_said(cli):
     """Of three U+200B, e5 removed two and read the third as the space of ▁화, whose span then began at it: the
     note counted two, and nothing said where the third went."""
-    code, out, err = cli("tokenize", "영\u200b\u200b\u200b화", "--json")
+    code, out, _err = cli("tokenize", "영\u200b\u200b\u200b화", "--json")
     record = json.loads(out)
     assert code == 0 and [u["index"] for u in record["uncovered"]] == [1, 2]
     assert record["spaced"] == [{"index": 3, "char": "\u200b", "token": 2}]
@@ -152,3 +152,20 @@ def test_wordvec_train_counts_texts_not_lines(cli, tmp_path, nsmc_rows):
     assert code == 0, err
     counts = [line for line in err.splitlines() if "/4" in line and "(100%)" in line]
     assert counts and all("40/40" in line for line in counts), counts
+
+
+def test_search_reads_invalid_utf8_as_every_command_does(cli, tmp_path):
+    """search read bad bytes as U+FFFD with no --errors option, where every other file reader stops by default."""
+    corpus = tmp_path / "c.txt"
+    corpus.write_bytes("좋은 영화\n".encode() + b"\xff\xfe bad\n" + "나쁜 영화\n".encode())
+    code, _out, err = cli("search", "영화", "--corpus", str(corpus), "-k", "2")
+    said = " ".join(err.split())
+    assert code == 1 and "line 2" in said and "--errors replace" in said, said
+    code, out, err = cli("search", "영화", "--corpus", str(corpus), "-k", "2", "--errors", "replace", "--json")
+    assert code == 0 and json.loads(out)["bad_lines"] == 1 and "U+FFFD" in err
+
+
+def test_embed_states_the_window_it_read_in(cli):
+    """embed --json said "max_length": null for e5-small; similarity and search said 512."""
+    code, out, _err = cli("embed", "안녕하세요", "--json")
+    assert code == 0 and json.loads(out)["max_length"] == 512
