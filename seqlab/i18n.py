@@ -80,18 +80,22 @@ def use_language(lang: str) -> Iterator[None]:
 # Korean particles after a placeholder: the catalog writes both forms, "{model}은(는)", because the particle depends
 # on the value's last sound. Once the value is in, the right one is picked where it can be known: after a Hangul
 # syllable (받침 or not; ㄹ takes 로) or a number read aloud (3 삼 -> 은, 2 이 -> 는, 10 십 -> 은), an acronym read
-# letter by letter (LSTM 엘에스티엠 -> 과, NFC 엔에프씨 -> 로), or a name seqlab itself shows (e5-small 스몰 -> 은,
-# minilm 미니엘엠 -> 으로). After other Latin words (a user's 'movie') or symbols, whose reading is not certain,
+# letter by letter (LSTM 엘에스티엠 -> 과, NFC 엔에프씨 -> 로) or a name seqlab itself shows (e5-small 스몰 -> 은,
+# minilm 미니엘엠 -> 으로), from one table (_NAME_CODA; views.js has its twin, tested equal). After other Latin words (a user's 'movie') or symbols, whose reading is not certain,
 # both forms stay, as Korean software writes them.
 _PARTICLES = {"은(는)": ("은", "는"), "이(가)": ("이", "가"), "을(를)": ("을", "를"), "과(와)": ("과", "와"),
               "와(과)": ("과", "와"), "(으)로": ("으로", "로")}
 _PARTICLE = re.compile(r"([^\s])(['\"’”)\]»]*)(" + "|".join(re.escape(p) for p in _PARTICLES) + ")")
 _DIGIT_CODA = "ㅇㄹ ㅁ  ㄱㄹㄹ "  # the last sound of 영 일 이 삼 사 오 육 칠 팔 구 (a space: no 받침)
 # the last sound of the names seqlab shows, as Korean readers say them ("ㅂ": a consonant other than ㄹ)
+# and of the acronyms it shows, as they are said (LSTM 엘에스티엠, JSON 제이슨, UMAP 유맵); a capitalised word it does not
+# know (GET 겟, PUT 풋) keeps both forms, as any other Latin word
 _NAME_CODA = {"e5-small": "ㄹ", "minilm": "ㅂ", "kiwi": "", "char": "", "whitespace": "", "rnn": "ㅂ", "lstm": "ㅂ",
               "gru": "", "tfidf": "", "nbsvm": "ㅂ", "wordpiece": "", "bpe": "", "unigram": "ㅂ", "seq2seq": "",
-              "e5-tune": "ㅂ", "e5-head": "", "word2vec": "", "fasttext": "", "mean": "ㅂ", "max": "", "cls": ""}
-_LETTER_CODA = {"L": "ㄹ", "R": "ㄹ", "M": "ㅂ", "N": "ㅂ"}  # 엘 알 엠 엔; every other letter's name ends in a vowel
+              "e5-tune": "ㅂ", "e5-head": "", "word2vec": "ㅂ", "fasttext": "", "mean": "ㅂ", "max": "", "cls": "",
+              "nfc": "", "nfd": "", "nfkc": "", "nfkd": "", "url": "ㄹ", "unk": "", "json": "ㅂ", "html": "ㄹ",
+              "csv": "", "tsv": "", "gpu": "", "cpu": "", "api": "", "pca": "", "umap": "ㅂ", "mlp": "", "mse": "",
+              "bptt": "", "utf-8": "", "id": "", "ids": "", "ko": "", "en": ""}
 
 
 def _coda(text: str) -> str | None:
@@ -102,8 +106,8 @@ def _coda(text: str) -> str | None:
 
     >>> [_coda(t) for t in ("길", "집", "사과", "2", "10", "1,000", "1000000000000", "0", "3.5", "LSTM")]
     ['ㄹ', 'ㅂ', '', '', 'ㅂ', 'ㅂ', '', 'ㅇ', '', 'ㅂ']
-    >>> [_coda(t) for t in ("NFC", "URL", "e5-small", "minilm", "movie", "W_hh", "[UNK")]
-    ['', 'ㄹ', 'ㄹ', 'ㅂ', None, None, '']
+    >>> [_coda(t) for t in ("NFC", "URL", "e5-small", "minilm", "movie", "W_hh", "[UNK", "GET", "Word2Vec")]
+    ['', 'ㄹ', 'ㄹ', 'ㅂ', None, None, '', None, 'ㅂ']
     """
     last = text[-1]
     if "가" <= last <= "힣":
@@ -118,8 +122,6 @@ def _coda(text: str) -> str | None:
     word = re.search(r"[A-Za-z0-9][\w.-]*$", text, re.ASCII)
     if word and word.group().lower() in _NAME_CODA:
         return _NAME_CODA[word.group().lower()]
-    if word and re.fullmatch(r"[A-Z]{2,}", word.group()):  # an acronym, read by its letters' names
-        return _LETTER_CODA.get(word.group()[-1], "")
     return None
 
 

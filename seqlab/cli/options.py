@@ -314,8 +314,8 @@ def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = 
 
 
 def _can_create_in(folder: Path) -> bool:
-    """Whether a file can be made in ``folder``, tried for real: os.access says yes to root on /proc and on a full
-    disk, where the work would fail only at its end, when it saves."""
+    """Whether a file can be made in ``folder``, tried for real: os.access says yes to root on /proc, where the work
+    would fail only at its end, when it saves (a full disk still lets an empty file be made: not caught here)."""
     import tempfile
 
     try:

@@ -144,7 +144,8 @@ def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = 100, hidde
     x = np.random.default_rng(seed).normal(size=(1, steps, input_size))
     report = GradFlowReport(steps, hidden, input_size, seed, LOSS)
     # one BLAS thread: these matrices are small, and from about 100 rows on OpenBLAS splits each SVD over its
-    # threads, which, with the cores busy (the web server's other requests), made 300 of them take 14 s, not 0.35 s
+    # threads, which, with the cores busy (the web server's other requests), made 300 of them take 14 s, not 0.35 s.
+    # The limit is the process's while it holds: the server's gradflow gate (one at a time) keeps two from nesting.
     with threadpool_limits(limits=1, user_api="blas"):
         for cell in cells:
             layer = LAYERS[cell].from_torch(seeded_module(cell, input_size, hidden, seed))

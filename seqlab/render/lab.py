@@ -34,7 +34,7 @@ SURVIVES = 1e-2
 def share(x: float, digits: int = 1) -> str:
     """A share or norm of the error signal: 1.2e-05, or 0 said as an underflow (0.0e+00 read as a measured zero:
     float64 has nothing below about 1e-308, so a product of 2,000 factors under 1 comes out as 0)."""
-    return f"{x:.{digits}e}" if x > 0 else _("0 (underflow)")
+    return _("0 (underflow)") if x == 0 else f"{x:.{digits}e}"  # NaN shows as nan, not as an underflow
 
 
 def gradflow_verdicts(report: GradFlowReport) -> list[str]:
@@ -77,7 +77,7 @@ def gradflow_terminal(report: GradFlowReport, console: Console) -> None:
     for k in _sample_steps(report.steps):
         norms = [flow.grad_norms[k] for flow in report.cells.values()]
         underflow = underflow or 0 in norms
-        table.add_row(str(k), *[f"{x:.2e}" if x > 0 else "0" for x in norms])
+        table.add_row(str(k), *["0" if x == 0 else f"{x:.2e}" for x in norms])
     console.print(table)
     if underflow:
         console.print(_("0: the norm underflowed (it is smaller than float64 can hold, about 1e-308), not a "

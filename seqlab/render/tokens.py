@@ -170,8 +170,12 @@ def tokens_markdown(record: TokenRecord) -> str:
 def _columns():
     return [(_("model"), "model", "{}"), (_("vocab"), "vocab_size", "{:,}"), (_("tokens"), "tokens", "{:,}"),
             (_("tokens/word"), "fertility", "{:.2f}"), (_("[UNK] rate"), "unk_rate", "{:.2%}"),
-            (_("chars/token"), "chars_per_token", "{:.2f}"), (_("length p50 (with specials)"), "length_p50", "{:.0f}"),
-            (_("length p95 (with specials)"), "length_p95", "{:.0f}"), (_("length max (with specials)"), "length_max", "{}")]
+            (_("chars/token"), "chars_per_token", "{:.2f}"), (_("len p50"), "length_p50", "{:.0f}"),
+            (_("len p95"), "length_p95", "{:.0f}"), (_("len max"), "length_max", "{}")]
+
+
+LENGTH_CAPTION = N_("len: sequence length with special tokens; tokens, tokens/word and chars/token count the text's "
+                    "own tokens")
 
 
 def comparison_table(rows: list[ComparisonRow], width: int | None = None) -> Table:
@@ -181,7 +185,7 @@ def comparison_table(rows: list[ComparisonRow], width: int | None = None) -> Tab
     title = (ngettext("{n:,} text", "{n:,} texts", first.texts).format(n=first.texts) + ", " +
              ngettext("{n:,} word", "{n:,} words", first.words).format(n=first.words)) if first \
         else _("no texts")
-    table = titled_table(title, title_justify="left")
+    table = titled_table(title, title_justify="left", caption=_(LENGTH_CAPTION), caption_justify="left")
     columns = _columns()
     cells = [[name for name, *_rest in columns], *[[fmt.format(getattr(r, a)) for _n, a, fmt in columns] for r in rows]]
     if width is not None and table_width(cells) > width:
@@ -203,4 +207,4 @@ def comparison_markdown(rows: list[ComparisonRow]) -> str:
     head = "| " + " | ".join(n for n, *_rest in columns) + " |"
     sep = "|" + "|".join("---" if attr == "model" else "---:" for _n, attr, _f in columns) + "|"
     body = ["| " + " | ".join(md.cell(fmt.format(getattr(r, a))) for _n, a, fmt in columns) + " |" for r in rows]
-    return "\n".join([head, sep, *body])
+    return "\n".join([head, sep, *body, "", _(LENGTH_CAPTION)])

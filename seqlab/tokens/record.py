@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 
 from seqlab.display import Displayable
@@ -85,11 +86,16 @@ class TokenRecord(Displayable):
         >>> r = tokenize("영\\u200b\\u200b\\u200b화", model="e5-small")
         >>> r.uncovered, r.spaced
         ([(1, '\\u200b'), (2, '\\u200b')], [(3, '\\u200b', 2)])
+        >>> tokenize("\\u1112\\u1161\\u11ab", model="e5-small").spaced, tokenize("cafe\\u0301", model="e5-small").spaced
+        ([], [])
         """
         out = []
         for i, (tok, (start, end)) in enumerate(zip(self.tokens, self.offsets)):
-            if tok.startswith("▁") and end - start > len(tok) - 1 and not self.text[start].isspace():
-                out.append((start, self.text[start], i))
+            first = self.text[start] if end > start else ""
+            # a format or control character, or U+FFFD: never a letter that NFC merged (NFD 한글, cafe + U+0301)
+            if tok.startswith("▁") and first and (first == "\ufffd" or unicodedata.category(first)[0] in "CZ") \
+                    and not first.isspace():
+                out.append((start, first, i))
         return out
 
     def to_dict(self) -> dict:

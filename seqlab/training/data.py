@@ -193,16 +193,21 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
             raw_labels.append(label)
             lines.append(number)
     if not texts and not bad.total:
-        raise InputError(_("{path} has no rows under its header").format(path=path),
-                         _("Add one labelled text per line under the header line."))
+        raise InputError(_("{path} has no rows under its header").format(path=path) if fmt != "jsonl"
+                         else _("{path} has no rows").format(path=path),
+                         _("Add one labelled text per line under the header line.") if fmt != "jsonl"
+                         else _("Add one JSON object per line."))
     if not texts:
         raise InputError(ngettext("{path} has no usable rows ({total:,} bad row: {counts})",
                                   "{path} has no usable rows ({total:,} bad rows: {counts})", bad.total).format(
-            path=path, total=bad.total, counts=", ".join(f"{_(reason)}: {n:,}" for reason, n in bad.counts.items())),
+            path=path, total=bad.total, counts=", ".join(ngettext("{reason}: {n:,} row", "{reason}: {n:,} rows", n).format(
+                reason=_(reason), n=n) for reason, n in bad.counts.items())),
             _("The labels must be one of {labels}.").format(labels=", ".join(allowed))
             if allowed and "unknown label" in bad.counts else
             _("Each line needs a text and a label, in the columns {text} and {label}.").format(text=text_col,
-                                                                                              label=label_col))
+                                                                                              label=label_col)
+            if {"missing label", "empty text"} & set(bad.counts) else
+            _("Check that the file is UTF-8 and in the format its name says ({fmt}).").format(fmt=fmt))
     if label_names is None:
         _check_classes(path, raw_labels, lines)
     names = label_names or sorted(set(raw_labels), key=lambda s: (not s.lstrip("-").isdigit(), int(s) if

@@ -14,10 +14,16 @@ from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.text.reading import file_error, refuse_stdin
 from seqlab.vectors.pooling import l2_normalize
+from seqlab.vectors.wordvec_training import TEXT_FORMATS as WORD2VEC_SUFFIXES
 from seqlab.vectors.wordvectors import WordVectors
 
 GENSIM_SUFFIXES = (".model", ".kv")  # gensim's own format (a pickle, with .npy arrays beside it when large)
-WORD2VEC_SUFFIXES = (".txt", ".vec", ".bin")
+
+
+def _format_suffix(path: Path) -> str:
+    """``.vec`` for cc.ko.300.vec.gz too (gensim reads word2vec files gzipped)."""
+    suffixes = [s.lower() for s in path.suffixes]
+    return suffixes[-2] if len(suffixes) > 1 and suffixes[-1] == ".gz" else path.suffix.lower()
 
 
 def from_gensim(path: str | Path) -> WordVectors:
@@ -33,7 +39,8 @@ def from_gensim(path: str | Path) -> WordVectors:
         raise InputError(_("vectors file not found: {path}").format(path=path),
                          _("Train some with: seqlab wordvec train"))
     what = _("a word-vector file")
-    if path.suffix.lower() not in GENSIM_SUFFIXES + WORD2VEC_SUFFIXES and not path.is_dir():
+    suffix = _format_suffix(path)
+    if suffix not in GENSIM_SUFFIXES + WORD2VEC_SUFFIXES and not path.is_dir():
         # gensim's own files are pickles, which run code when loaded: only a file named as one is read as one
         raise InputError(_("{path}: seqlab reads word vectors from gensim files (.model, .kv) or word2vec files "
                            "(.txt, .vec, .bin), not from a {suffix} file").format(
@@ -45,16 +52,16 @@ def from_gensim(path: str | Path) -> WordVectors:
     except OSError as exc:
         raise file_error(path, exc, what) from None
     header = first.split()
-    if path.suffix.lower() in WORD2VEC_SUFFIXES and not (len(header) == 2 and all(w.isdigit() for w in header)):
+    if suffix in WORD2VEC_SUFFIXES and not path.suffix.lower() == ".gz" and not (len(header) == 2 and all(w.isdigit() for w in header)):
         raise InputError(  # word2vec's first line is "<words> <dimensions>", in text and binary files alike
             _("{path} is not in word2vec format: its first line should be two numbers, the words and the dimensions "
               "(e.g. 30000 100); it is {line!r}").format(
                 path=path, line=first.decode("utf-8", errors="replace").rstrip("\r\n")[:60]),
             _("Give a file saved by gensim (.model/.kv) or in word2vec format (.txt/.vec/.bin)."))
     try:
-        if path.suffix.lower() in (".txt", ".vec"):
+        if suffix in (".txt", ".vec"):
             kv = KeyedVectors.load_word2vec_format(str(path), binary=False)
-        elif path.suffix.lower() == ".bin":
+        elif suffix == ".bin":
             kv = KeyedVectors.load_word2vec_format(str(path), binary=True)
         else:
             obj = KeyedVectors.load(str(path))

@@ -83,7 +83,7 @@ class Guard:
         lang, bad_lang = choose_language(query, headers)
         with use_language(lang):
             host = headers.get("host")
-            if host is None and scope.get("http_version", "1.1") != "1.0":  # HTTP/1.1 requires it (RFC 9112 §3.2)
+            if host is None and scope.get("http_version", "1.1") == "1.1":  # HTTP/1.1 requires it (RFC 9112 §3.2)
                 await drain(receive, headers)
                 return await answer(send, 400, _("the request has no Host header"),
                                     _("Send Host: localhost (HTTP/1.1 requires it)."), close=True)

@@ -113,7 +113,7 @@ def test_data_files_say_what_is_wrong_with_their_rows(cli, tmp_path, nsmc_rows):
     bad.write_text("id\tdocument\tlabel\n1\t좋다\t5\n", encoding="utf-8")
     code, _out, err = cli("train", "--data", str(bad), "--model", "tfidf", "--out", str(tmp_path / "r0"))
     said = " ".join(err.split())
-    assert code == 1 and "(1 bad row: unknown label: 1)" in said and "The labels must be one of 0, 1." in said
+    assert code == 1 and "(1 bad row: unknown label: 1 row)" in said and "The labels must be one of 0, 1." in said
     header = tmp_path / "header.tsv"
     header.write_text("id\tdocument\tlabel\n", encoding="utf-8")
     code, out, _err = cli("train", "--data", str(header), "--model", "tfidf", "--out", str(tmp_path / "r1"), "--json")
@@ -127,7 +127,7 @@ def test_data_files_say_what_is_wrong_with_their_rows(cli, tmp_path, nsmc_rows):
     mixed.write_text("id\tdocument\tlabel\n1\t좋다\t5\n" + "\n".join("\t".join(r) for r in nsmc_rows[400:450]) + "\n",
                      encoding="utf-8")
     code, out, err = cli("evaluate", str(tmp_path / "run"), "--data", str(mixed))
-    assert code == 0 and "skipped 1 row" in err and "skipped" not in out and "unknown label: 1" in err
+    assert code == 0 and "skipped 1 row" in err and "skipped" not in out and "unknown label: 1 row" in err
 
 
 def test_a_stride_beyond_the_window_is_refused_not_cut(cli):

@@ -24,7 +24,8 @@ def test_search_builds_index_once_and_finds_the_line(tmp_path, reviews, monkeypa
 def test_search_says_how_many_corpus_lines_were_not_utf8(tmp_path, reviews, cli):
     corpus = tmp_path / "bad.txt"
     corpus.write_bytes(("\n".join(reviews[:20]) + "\n").encode() + b"broken \xff line\n")
-    code, out, err = cli("search", "영화", "--corpus", str(corpus), "-m", "minilm", "-k", "2", "--json", "--lang", "en")
+    code, out, err = cli("search", "영화", "--corpus", str(corpus), "-m", "minilm", "-k", "2", "--json", "--lang", "en",
+                         "--errors", "replace")  # strict by default, as every command reads files
     assert code == 0 and json.loads(out)["bad_lines"] == 1 and "1 line of bad.txt is not valid UTF-8" in err
 
 

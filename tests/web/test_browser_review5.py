@@ -83,6 +83,8 @@ def test_keyboard_focus_comes_back_to_the_button_pressed(open_page):
     for button in ("run", "trace", "attn", "sim"):
         page.focus(f"#{button}")
         page.keyboard.press("Enter")
+        if button == "run":  # disabled, it lost focus while the request ran: what the fix gives back
+            assert page.evaluate("document.activeElement === document.body")
         idle(page)
         page.wait_for_function(f"document.activeElement && document.activeElement.id === '{button}'", timeout=5000)
 
@@ -154,3 +156,37 @@ def test_the_form_of_stage_one_says_it_does_not_feed_the_later_stages(open_page)
     page.click("#run")
     idle(page)
     assert "later stages" not in page.inner_text("#v-normalize")
+
+
+def test_the_busy_line_goes_back_to_a_request_still_running(open_page):
+    """When a later request ended first, the line said "Done in 0.1 s." while the earlier one was still working;
+    an edit of the gradient chart's steps during a pipeline re-enabled Run and blanked the pipeline's line."""
+    page = open_page()
+    page.evaluate(DELAY_FETCH)
+    page.evaluate("window.__delay = 3000")
+    page.fill("#gsteps", "40")
+    page.click("#gradflow")
+    page.evaluate("window.__delay = 0")
+    page.click("#sim")
+    page.wait_for_function("window.seqlabPage.state.records['v-sim']")
+    assert page.inner_text("#busy").startswith("Working: gradient chart")
+    idle(page)
+    assert page.inner_text("#busy").startswith("Done")
+    page.fill("#gsteps", "45")  # the chart is dropped: the next Run draws it again
+    page.evaluate("window.__delay = 2000")
+    page.fill("#text", "다른 문장입니다")
+    page.click("#run")
+    assert page.evaluate("window.seqlabPage.state.busy['v-gradflow'] > 0")
+    page.fill("#gsteps", "50")  # the chart's own setting, changed while the pipeline draws it
+    assert page.is_disabled("#run")  # the pipeline's other answers still hold: no second Run while they come
+    idle(page)
+
+
+def test_the_page_reads_names_as_the_cli_does(open_page):
+    """The page's table of how seqlab's names are said is the CLI's (two copies, one for each language)."""
+    from seqlab.i18n import _NAME_CODA, with_particles
+
+    page = open_page("/?lang=ko")
+    assert page.evaluate("SeqlabViews.NAME_CODA") == _NAME_CODA
+    assert with_particles("GET을(를)") == "GET을(를)"  # 겟: a capitalised word, not an acronym read by its letters
+    assert with_particles("Word2Vec을(를)") == "Word2Vec을"  # 워드투벡

@@ -27,10 +27,14 @@
   const PARTICLE_RE = new RegExp("(\\S)(['\"’”)\\]»]*)(" +
     Object.keys(PARTICLES).map(p => p.replace(/[()]/g, "\\$&")).join("|") + ")", "g");
   const DIGIT_CODA = ["ㅇ", "ㄹ", "", "ㅁ", "", "", "ㄱ", "ㄹ", "ㄹ", ""];  // 영 일 이 삼 사 오 육 칠 팔 구
+  // the names and acronyms seqlab shows, as they are said: seqlab.i18n._NAME_CODA's twin (a test keeps them equal)
   const NAME_CODA = { "e5-small": "ㄹ", minilm: "ㅂ", kiwi: "", char: "", whitespace: "", rnn: "ㅂ", lstm: "ㅂ",
     gru: "", tfidf: "", nbsvm: "ㅂ", wordpiece: "", bpe: "", unigram: "ㅂ", seq2seq: "", "e5-tune": "ㅂ",
-    "e5-head": "", word2vec: "", fasttext: "", mean: "ㅂ", max: "", cls: "" };
-  const LETTER_CODA = { L: "ㄹ", R: "ㄹ", M: "ㅂ", N: "ㅂ" };  // 엘 알 엠 엔; every other letter's name ends in a vowel
+    "e5-head": "", word2vec: "ㅂ", fasttext: "", mean: "ㅂ", max: "", cls: "",
+    nfc: "", nfd: "", nfkc: "", nfkd: "", url: "ㄹ", unk: "", json: "ㅂ", html: "ㄹ",
+    csv: "", tsv: "", gpu: "", cpu: "", api: "", pca: "", umap: "ㅂ", mlp: "", mse: "",
+    bptt: "", "utf-8": "", id: "", ids: "", ko: "", en: "" };
+  V.NAME_CODA = NAME_CODA;
   function coda(before, last) {
     const code = last.charCodeAt(0);
     if (code >= 0xac00 && code <= 0xd7a3) {
@@ -45,7 +49,6 @@
     }
     const word = (before + last).match(/[A-Za-z0-9][A-Za-z0-9_.-]*$/);
     if (word && Object.prototype.hasOwnProperty.call(NAME_CODA, word[0].toLowerCase())) return NAME_CODA[word[0].toLowerCase()];
-    if (word && /^[A-Z]{2,}$/.test(word[0])) return LETTER_CODA[word[0].slice(-1)] || "";  // an acronym, by its letters
     return null;
   }
   function withParticles(s) {

@@ -126,16 +126,27 @@ function setBusy(viewIds, on) {
     panel.setAttribute("aria-busy", Object.keys(S.busy).some((k) => S.busy[k] && VIEWS[k] === VIEWS[v]) ? "true" : "false");
   }
 }
-let busyOwner = 0;  // the request whose line the busy line is; a later one, or changed inputs, take it over
+// the busy line: the latest request still running says "Working"; when one ends and others still run, the line
+// goes back to them; the last to end says "Done" (or what failed). Changed inputs end every line (busyEpoch).
+const ACTIVE = [];
+let busyEpoch = 0, ticker = null;
+const secsOf = (job) => ((performance.now() - job.started) / 1000).toFixed(1);
+function showWorking() {
+  const top = ACTIVE[ACTIVE.length - 1];
+  if (top) $("busy").textContent = t("Working: {what} ({s} s)", { what: top.what, s: secsOf(top) });
+}
 function busyLine(what) {
-  const me = ++busyOwner, started = performance.now(), failures = S.failures || 0;
-  const secs = () => ((performance.now() - started) / 1000).toFixed(1);
-  const update = () => { if (busyOwner === me) $("busy").textContent = t("Working: {what} ({s} s)", { what, s: secs() }); };
-  update();
-  const ticker = setInterval(update, 250);
+  const me = { what, started: performance.now(), epoch: busyEpoch }, failures = S.failures || 0;
+  ACTIVE.push(me);
+  showWorking();
+  if (!ticker) ticker = setInterval(showWorking, 250);
+  const secs = () => secsOf(me);
   return () => {  // "done" only when nothing failed: a failure is said here too, not only in its panel
-    clearInterval(ticker);
-    if (busyOwner !== me) return;  // the line is another request's now, or the panels say the inputs changed
+    const i = ACTIVE.indexOf(me);
+    if (i >= 0) ACTIVE.splice(i, 1);
+    if (!ACTIVE.length) { clearInterval(ticker); ticker = null; }
+    if (me.epoch !== busyEpoch) return;  // the panels say the inputs changed
+    if (ACTIVE.length) { showWorking(); return; }  // others still run: the line is theirs
     $("busy").textContent = (S.failures || 0) === failures ? t("Done in {s} s.", { s: secs() })
       : $("page-error").textContent ? t("Failed after {s} s: the server did not answer.", { s: secs() })
         : t("Finished in {s} s with errors: see the panels marked ⚠.", { s: secs() });
@@ -243,14 +254,20 @@ function fillButton(v) {
   return { "v-attention": l.attn, "v-sim": l.sim, "v-gradflow": l.gradflow,
     "v-words": t("{a} or {b}", { a: l.analogy, b: l.neighbors }) }[v] || l.run;  // ko: ‘a’ 또는 ‘b’ inside ‘…’
 }
-function discarded() {  // the inputs changed: "Done in …" was about the old ones, and so is any work still running
-  S.edits = (S.edits || 0) + 1;
-  busyOwner += 1;  // the running request's line stops: its answer will not be shown
+function stopBusyLines() {  // "Done in …" or "Working" was about inputs that changed
+  busyEpoch += 1;
+  ACTIVE.length = 0;
+  clearInterval(ticker);
+  ticker = null;
   $("busy").textContent = "";
+}
+function discarded() {  // the text or the model changed: every answer still coming is about the old ones
+  S.edits = (S.edits || 0) + 1;
+  stopBusyLines();
   if (S.running) $("run").disabled = false;  // the panels say "press Run": Run runs the new inputs at once
 }
 function settingsChanged(v, reason) {  // one panel's own inputs changed: its result (or the work for it) is dropped
-  if (S.busy[v]) discarded();
+  if (S.busy[v]) stopBusyLines();  // not Run, not the other panels: the pipeline's answers still hold
   clear(v, reason);
 }
 function staleAll() {
@@ -402,14 +419,14 @@ async function runWords(kind) {
   if (S.wordsBusy) return;  // one request at a time: the buttons are disabled meanwhile
   S.wordsBusy = true;
   const release = hold("analogy", "neighbors");
-  const done = busyLine(kind === "analogy" ? t("analogy") : t("nearest words"));
+  const done = S.running ? null : busyLine(kind === "analogy" ? t("analogy") : t("nearest words"));
   try {
     await task(["v-words"], null, () => api(kind === "analogy" ? "/api/analogy" : "/api/neighbors",
       kind === "analogy" ? { expression: value, k: 10 } : { word: value, k: 10 }), (r) => show("v-words", "words", r, null));
   } finally {
     S.wordsBusy = false;
     release(S.wordsReady);
-    done();
+    if (done) done();
   }
 }
 async function runPredict() {
