@@ -11,7 +11,7 @@ from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.pretrained.install import ensure_obtainable, from_pretrained, hf_directory
 from seqlab.pretrained.registry import EMBEDDED, resolve
-from seqlab.text.unicode import FORMS
+from seqlab.text.unicode import DEFAULT_FORM, FORMS
 from seqlab.tokens.base import Tokenizer
 from seqlab.tokens.default_vocab import VOCAB_TOKENIZERS, default_vocab
 
@@ -57,7 +57,7 @@ def check_model_directory(directory: Path) -> None:
 
 
 def load_tokenizer(name: str | None = None, *, vocab: str | Path | Vocabulary | bool | None = None,
-                   normalization: str = "NFC", prefix: str = "") -> Tokenizer:
+                   normalization: str = DEFAULT_FORM, prefix: str = "") -> Tokenizer:
     """Load a tokenizer by registry name, hub id or local directory.
 
     Args:

@@ -101,7 +101,7 @@ def order_terminal(report: OrderReport, console: Console) -> None:
                     "seed {seed})").format(model=escape(report.model), cell=report.cell.upper(), h=report.hidden,
                                            seed=report.seed))
     for p in report.pairs:
-        table = titled_table(f"{escape(p.a)}  vs  {escape(p.b)}", title_justify="left")
+        table = titled_table(_("{a}  vs  {b}").format(a=escape(p.a), b=escape(p.b)), title_justify="left")
         table.add_column(_("quantity"), no_wrap=True)
         table.add_column(escape(p.a))
         table.add_column(escape(p.b))

@@ -120,6 +120,8 @@ def uncovered_line(record: TokenRecord) -> str | None:
         lines.append(_("{model} read {char} (character {i}) as a space: the ▁ of token {k} ({token}) stands for it, "
                        "so that token's span starts there").format(model=record.model, char=visible(c), i=i, k=k,
                                                                     token=visible(record.tokens[k])))
+    if len(spaced) > 10:
+        lines.append(_("… and {k} more read as a space (--json lists them all)").format(k=len(spaced) - 10))
     return "\n".join(lines) if lines else None
 
 

@@ -27,6 +27,7 @@ from seqlab.errors import InputError
 from seqlab.i18n import _
 
 FORMS = ("NFC", "NFKC", "NFD", "NFKD", "none")
+DEFAULT_FORM = "NFC"  # what every stage reads unless told otherwise (load_tokenizer, the page's later stages)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_DECOMPOSING = 0x30000  # no canonical decomposition lies above U+2FA1D
 

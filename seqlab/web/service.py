@@ -25,7 +25,7 @@ from seqlab.i18n import _
 from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, describe, resolve
 from seqlab.render.rounding import rounded
 from seqlab.render.view_records import DECIMALS, HEATMAP_DIMS  # shown the same on the page and in notebooks
-from seqlab.text.unicode import clean_surrogates
+from seqlab.text.unicode import DEFAULT_FORM, clean_surrogates
 from seqlab.web.batching import EncoderBatcher
 from seqlab.web.errors import NotReady
 
@@ -149,7 +149,7 @@ class Service:
         text = self.text(text)
         out = normalization_step(text, form, None).to_dict()
         out["invisible"] = invisible_characters(text)
-        out["later_stages"] = "NFC"  # the form the page's tokenize, embed and trace read (load_tokenizer's default)
+        out["later_stages"] = DEFAULT_FORM  # the form the page's tokenize, embed and trace read (load_tokenizer's)
         return out
 
     def tokenize(self, text: str, model: str | None) -> dict:

@@ -94,6 +94,12 @@ def test_a_character_read_as_a_space_is_said(cli):
     code, out, _err = cli("tokenize", "영\u200b\u200b\u200b화")
     assert "read \\u200b (character 3) as a space: the ▁ of token 2 (▁화)" in " ".join(out.split())
     assert json.loads(cli("tokenize", "영  화 ｆｕｌｌ①", "--json")[1])["spaced"] == []  # real spaces, NFKC: nothing
+    # NFD Hangul and a combining accent shorten the text too: they are not characters read as a space
+    assert json.loads(cli("tokenize", "\u1112\u1161\u11ab cafe\u0301", "--json")[1])["spaced"] == []
+    many = "\u200b".join("가나다라마바사아자차카타파하")  # 13 read as a space: ten named, the rest counted
+    code, out, _err = cli("tokenize", many)
+    said = " ".join(out.split())
+    assert said.count("as a space: the ▁ of token") == 10 and "… and 3 more read as a space" in said
 
 
 def test_an_output_that_cannot_be_created_is_refused_before_the_work(cli, tmp_path):

@@ -269,9 +269,12 @@
   }
   // characters no token holds: the model's normalizer removed them (minilm drops U+202E); said, not silent
   function spacedNotes(rec) {  // characters the normalizer turned into the space a ▁ stands for
-    return (rec.spaced || []).slice(0, 10).map((sp) => el("p", { class: "sv-note" },
+    const spaced = rec.spaced || [];
+    const notes = spaced.slice(0, 10).map((sp) => el("p", { class: "sv-note" },
       t("{model} read {char} (character {i}) as a space: the ▁ of token {k} ({token}) stands for it, so that token's span starts there",
         { model: rec.model, char: visible(sp.char), i: sp.index, k: sp.token, token: visible(rec.tokens[sp.token]) })));
+    if (spaced.length > 10) notes.push(note(t("… and {k} more read as a space (the JSON export lists them all)", { k: count(spaced.length - 10) })));
+    return notes;
   }
   function uncoveredNote(rec) {
     const gone = rec.uncovered || [];
