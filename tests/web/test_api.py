@@ -308,18 +308,6 @@ def test_concurrent_requests_are_safe_and_deterministic(client, korean):
     assert all(h == expected for _, h in results if h is not None)
 
 
-def test_host_header_allowlist():
-    app = make_app(host="127.0.0.1", allow_hosts=())
-    with TestClient(app, base_url="http://localhost:8000") as c:
-        for host in ("localhost", "localhost:8000", "127.0.0.1:8000", "[::1]:8000", "LOCALHOST"):
-            assert c.get("/api/models", headers={"host": host}).status_code == 200, host
-        for host in ("evil.example", "evil.example:8000", "127.0.0.1.nip.io", "localhost.evil.example"):
-            r = c.get("/api/models", headers={"host": host})
-            assert r.status_code == 400 and "host" in r.json()["error"], host
-    with TestClient(make_app(host="seqlab.lan", allow_hosts=()), base_url="http://seqlab.lan") as c:
-        assert c.get("/api/models").status_code == 200  # the --host given is answered too
-
-
 def test_page_and_head(client):
     client.cookies.clear()
     page = client.get("/?lang=ko")
@@ -452,40 +440,3 @@ def test_the_page_learns_every_field_limit_from_the_server(client):
     assert client.post("/api/neighbors", json={"word": "왕" * (info["max_word"] + 1)}).status_code == 422
     assert info["max_text"] == 2000
 
-
-def test_a_request_without_a_host_header(server):
-    """HTTP/1.1 without Host was served (RFC 9112: a server must answer 400); HTTP/1.0 may leave it out."""
-    import socket
-    from urllib.parse import urlsplit
-
-    where = urlsplit(server)
-
-    def raw(request: bytes) -> bytes:
-        with socket.create_connection((where.hostname, where.port), timeout=10) as s:
-            s.sendall(request)
-            data = b""
-            while chunk := s.recv(65536):
-                data += chunk
-        return data
-
-    answer = raw(b"GET /api/models HTTP/1.1\r\nConnection: close\r\n\r\n")
-    assert answer.startswith(b"HTTP/1.1 400") and b"no Host header" in answer, answer[:200]
-    assert raw(b"GET /api/models HTTP/1.0\r\n\r\n").split(b"\r\n")[0].endswith(b"200 OK")
-
-
-def test_the_docs_describe_the_error_bodies_the_api_sends(client):
-    """/docs and /redoc showed FastAPI's {detail: [{loc, msg, type}]} for 422, which the API never sends, and
-    nothing for 400, 413 or 503 (with its Retry-After)."""
-    spec = client.get("/openapi.json").json()
-    error = spec["components"]["schemas"]["ErrorBody"]
-    assert {"error", "hint", "detail"} <= set(error["properties"]) and "HTTPValidationError" not in spec["components"]["schemas"]
-    posts = {path: ops["post"] for path, ops in spec["paths"].items() if "post" in ops}
-    assert len(posts) >= 10
-    for path, op in posts.items():
-        for status in ("400", "413", "422", "503"):
-            schema = op["responses"][status]["content"]["application/json"]["schema"]
-            assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (path, status)
-        assert "Retry-After" in op["responses"]["503"]["headers"], path
-    # and the body of a real 422 has the documented shape
-    bad = client.post("/api/trace", json={"text": "안녕", "hidden": True}).json()
-    assert set(bad) <= set(error["properties"]) and set(bad["detail"][0]) == {"loc", "message"}
