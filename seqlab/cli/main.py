@@ -146,8 +146,9 @@ def _say_interrupted(argv: list[str]) -> None:
 
 
 def _command_context(argv: list[str]):
-    """The click context of the command that argv names (``seqlab wordvec eval``), parsed without callbacks or
-    checks; None where argv names no command."""
+    """The click context of the command that argv names (``seqlab wordvec eval``), parsed with click's
+    ``resilient_parsing`` (its errors swallowed); None where argv names no command. It reads the vendored click's
+    ``Context._protected_args``, as click's own group invocation does."""
     from typer._click import exceptions as click_errors
 
     from seqlab.cli.app import build_command
