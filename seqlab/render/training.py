@@ -11,7 +11,8 @@ from seqlab.i18n import N_, _, ngettext
 from seqlab.render.console import table_width, titled_table
 
 # reasons a data row is skipped (seqlab.training.data), for the catalog
-SKIP_REASONS = [N_("missing label"), N_("empty text"), N_("invalid UTF-8"), N_("invalid JSON"), N_("unknown label")]
+SKIP_REASONS = [N_("missing label"), N_("empty text"), N_("invalid UTF-8"), N_("invalid JSON"), N_("unknown label"),
+                N_("more columns than the header")]
 LABEL_MEANINGS = [N_("negative"), N_("positive")]
 
 

@@ -151,6 +151,9 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
                          _("Pass --text-col and --label-col with names from the header."))
     ti, li = header.index(text_col), header.index(label_col)
     for row, number in zip(reader, numbers):
+        if any(cell.strip() for cell in row[len(header):]):  # a tab or comma inside a text: which cell is which?
+            bad.add("more columns than the header", number)
+            continue
         text = row[ti] if ti < len(row) else None
         label = row[li] if li < len(row) and row[li].strip() != "" else None
         yield number, text, label
@@ -206,7 +209,7 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
             if allowed and "unknown label" in bad.counts else
             _("Each line needs a text and a label, in the columns {text} and {label}.").format(text=text_col,
                                                                                               label=label_col)
-            if {"missing label", "empty text"} & set(bad.counts) else
+            if {"missing label", "empty text", "more columns than the header"} & set(bad.counts) else
             _("Check that the file is UTF-8 and in the format its name says ({fmt}).").format(fmt=fmt))
     if label_names is None:
         _check_classes(path, raw_labels, lines)

@@ -20,6 +20,21 @@ def test_nsmc_format_and_bad_rows(tmp_path, nsmc_rows):
     assert data.bad.examples["missing label"] == [53]
 
 
+def test_a_row_with_more_columns_than_the_header_is_a_bad_row(tmp_path, nsmc_rows):
+    """A tab inside a review split it into four cells, and the row was used without a word: which cell is the text?
+    Trailing empty cells (a tab at the end of a line) hide nothing and are read."""
+    lines = ["id\tdocument\tlabel"] + ["\t".join(r) for r in nsmc_rows[:50]]
+    lines += ["9001\t좋은\t영화\t1", "9002\t재밌다\t1\t", "9003\t별로\t0\t\t "]
+    path = tmp_path / "d.tsv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = load_dataset(path)
+    assert len(data) == 52 and data.texts[-2:] == ["재밌다", "별로"]
+    assert data.bad.counts == {"more columns than the header": 1} and data.bad.examples["more columns than the header"] == [52]
+    csv_path = tmp_path / "d.csv"
+    csv_path.write_text("text,label\n" + "좋아요,1\n별로,0\n" * 5 + "좋아요, 정말,1\n", encoding="utf-8")
+    assert load_dataset(csv_path, text_col="text", label_col="label").bad.counts == {"more columns than the header": 1}
+
+
 def test_a_file_in_another_encoding_is_refused_not_skipped(tmp_path, nsmc_rows):
     """A CP949 test file gave "accuracy 100.00 % · n 1" (every Korean row skipped as invalid UTF-8) and exit 0."""
     lines = ["id\tdocument\tlabel"] + ["\t".join(r) for r in nsmc_rows[:40]]
