@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 from seqlab.errors import ModelUnavailable
 from seqlab.i18n import N_, _
 from seqlab.pretrained.registry import ModelSpec, describe, embedded_hint, resolve
+from seqlab.text.reading import os_reason
 
 
 def minilm_path() -> Path | None:
@@ -71,7 +72,7 @@ def hub_unreachable_reason(timeout: float = 3.0) -> str | None:
     try:
         socket.create_connection((host, port), timeout=timeout).close()
     except OSError as exc:
-        return _("{host}:{port} is unreachable ({reason})").format(host=host, port=port, reason=exc.strerror or exc)
+        return _("{host}:{port} is unreachable ({reason})").format(host=host, port=port, reason=os_reason(exc))
     return None
 
 

@@ -8,6 +8,7 @@ bytes into U+FFFD for users who would rather go on.
 from __future__ import annotations
 
 import errno
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,7 +37,8 @@ def _open(source: str | Path, what: str | None = None) -> tuple[BinaryIO, str]:
 
 
 def os_reason(exc: OSError) -> str:
-    """Why the system refused a path, in the user's language (the OS's own words only for rare cases)."""
+    """Why the system refused a path or a connection, in the user's language (the OS's own words only for rare
+    cases)."""
     reasons = {
         errno.ENOENT: _("it does not exist"),
         errno.EACCES: _("permission denied"),
@@ -46,7 +48,16 @@ def os_reason(exc: OSError) -> str:
         errno.ENOSPC: _("the disk is full"),
         errno.EROFS: _("the file system is read-only"),
         errno.ENAMETOOLONG: _("the name is too long"),
+        # a network connection's (the model hub): socket.gaierror's codes are negative, apart from errno's
+        socket.EAI_NONAME: _("the host name is unknown: no network, or DNS cannot find it"),
+        socket.EAI_AGAIN: _("the host name could not be looked up: no network, or DNS is not answering"),
+        errno.ECONNREFUSED: _("the connection was refused"),
+        errno.ENETUNREACH: _("the network is unreachable"),
+        errno.EHOSTUNREACH: _("the host is unreachable"),
+        errno.ETIMEDOUT: _("no answer in time"),
     }
+    if exc.errno is None and isinstance(exc, TimeoutError):  # socket.timeout has no errno
+        return _("no answer in time")
     return reasons.get(exc.errno, exc.strerror or str(exc))
 
 

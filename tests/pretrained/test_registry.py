@@ -1,8 +1,12 @@
+import errno
+import socket
 import time
 
 import pytest
 
 from seqlab.errors import ModelUnavailable
+from seqlab.i18n import use_language
+from seqlab.pretrained.install import hub_unreachable_reason
 from seqlab.pretrained.loading import load_tokenizer
 from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, resolve
 
@@ -37,6 +41,24 @@ def test_unreachable_hub_fails_fast(monkeypatch):
     with pytest.raises(ModelUnavailable, match="unreachable"):
         load_tokenizer("someone/missing-model")
     assert time.perf_counter() - t0 < 20
+
+
+@pytest.mark.parametrize("error, korean", [
+    (socket.gaierror(socket.EAI_NONAME, "Name or service not known"), "호스트 이름"),
+    (ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused"), "연결이 거부"),
+    (TimeoutError("timed out"), "제시간에"),
+])
+def test_why_the_hub_is_unreachable_is_said_in_the_users_language(monkeypatch, error, korean):
+    """"(Name or service not known)": the OS's English words in a Korean message."""
+    def refuse(*_args, **_kwargs):
+        raise error
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    with use_language("ko"):
+        reason = hub_unreachable_reason()
+    assert korean in reason and str(error.args[-1]) not in reason
 
 
 def test_nonsense_names_and_files(tmp_path):
