@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
         lang: str = lang_opt(),
     ):
         from seqlab.pipeline.explain import explain as run_explain
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import console, print_json
         from seqlab.render.explain import render_markdown, render_terminal
 
         check_lang(lang)
@@ -45,11 +45,11 @@ def register(app: typer.Typer) -> None:
         # JSON Lines from stdin: a blank line keeps its place (output line k answers input line k), as in tokenize
         for t in gather_texts([text], None, errors, allow_empty=json_out and text == "-"):
             if not has_visible(t):
-                print(json_line({"text": t, "skipped": "empty line"}))
+                print_json({"text": t, "skipped": "empty line"})
                 continue
             report = run_explain(t, model, normalization=normalization, errors=errors, vocab=vocab)
             if json_out:
-                print(json_line(report.to_dict()))
+                print_json(report.to_dict())
             elif markdown:
                 print(render_markdown(report))
             else:

@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = json_opt("document"), plot: Path = plot_opt(), lang: str = lang_opt(),
     ):
         from seqlab.lab.order import order_demo as run
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import console, print_json
         from seqlab.render.lab import order_plot, order_terminal
 
         check_lang(lang)
@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
         if plot is not None:
             order_plot(report, plot)
         if json_out:
-            print(json_line(report.to_dict()))
+            print_json(report.to_dict())
         else:
             order_terminal(report, console())
 
@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = json_opt("document"), plot: Path = plot_opt(), lang: str = lang_opt(),
     ):
         from seqlab.lab.gradflow import gradflow as run
-        from seqlab.render.console import console, json_line, say
+        from seqlab.render.console import console, print_json, say
         from seqlab.render.lab import gradflow_plot, gradflow_terminal
 
         check_lang(lang)
@@ -108,7 +108,7 @@ def register(app: typer.Typer) -> None:
         if plot is not None:
             gradflow_plot(report, plot)
         if json_out:
-            print(json_line(report.to_dict()))
+            print_json(report.to_dict())
         else:
             gradflow_terminal(report, console())
             if plot is not None:
@@ -137,7 +137,7 @@ def register(app: typer.Typer) -> None:
     ):
         from seqlab.lab.longterm import DEFAULT_FORGET_BIAS
         from seqlab.lab.longterm import long_term as run
-        from seqlab.render.console import console, json_line, say
+        from seqlab.render.console import console, print_json, say
         from seqlab.render.lab import longterm_plot, longterm_terminal
         from seqlab.render.progress import training_bar
 
@@ -170,7 +170,7 @@ def register(app: typer.Typer) -> None:
         if plot is not None:
             longterm_plot(report, plot)
         if json_out:
-            print(json_line(report.to_dict()))
+            print_json(report.to_dict())
         else:
             longterm_terminal(report, console())
             if plot is not None:

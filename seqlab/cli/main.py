@@ -30,10 +30,10 @@ def print_error(exc: SeqlabError, as_json: bool = False) -> None:
     """The error on stderr for a person; with ``--json``, also as one JSON object on stdout for a script."""
     from rich.markup import escape
 
-    from seqlab.render.console import console, json_line
+    from seqlab.render.console import console, print_json
 
     if as_json:
-        print(json_line(exc.to_dict()), flush=True)
+        print_json(exc.to_dict(), flush=True)
     err = console(stderr=True)
     label = _("error:")
     err.print(f"[bold red]{label}[/] {escape(exc.message)}", markup=True, highlight=False, soft_wrap=True)
@@ -140,9 +140,11 @@ def _say_interrupted(argv: list[str]) -> None:
         hint = ON_INTERRUPT[-1] if ON_INTERRUPT else None  # e.g. a word-vector build: lost, started again next time
     note(_("interrupted") + (" · " + _(hint) if hint else ""))
     if wants_json(argv):  # a script reads one JSON object here too, as for every error (exit code 130)
-        from seqlab.render.console import json_line
+        from seqlab.render.console import json_line_open, print_json
 
-        print(json_line({"error": _("interrupted"), "hint": _(hint) if hint else None, "exit_code": 130}), flush=True)
+        if json_line_open():  # the interrupt cut a JSON line: this object starts a line of its own
+            sys.stdout.write("\n")
+        print_json({"error": _("interrupted"), "hint": _(hint) if hint else None, "exit_code": 130}, flush=True)
 
 
 def _command_context(argv: list[str]):

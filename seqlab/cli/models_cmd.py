@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
         import time
 
         from seqlab.pretrained.install import install
-        from seqlab.render.console import json_line, say
+        from seqlab.render.console import print_json, say
 
         check_lang(lang)
         if not name.strip():
@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         path, what = install(name)
         seconds = time.perf_counter() - start
         if json_out:
-            print(json_line({"name": name, "path": str(path), "done": what, "seconds": round(seconds, 2)}))
+            print_json({"name": name, "path": str(path), "done": what, "seconds": round(seconds, 2)})
         else:
             say(_("{name}: {what} in {seconds:.1f} s → {path}").format(
                 name=name, what=_(what), seconds=seconds, path=path))

@@ -315,15 +315,15 @@ def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = 
 
 def _can_create_in(folder: Path) -> bool:
     """Whether a file can be made in ``folder``, tried for real: os.access says yes to root on /proc, where the work
-    would fail only at its end, when it saves (a full disk still lets an empty file be made: not caught here)."""
+    would fail only at its end, when it saves (a full disk still lets an empty file be made: not caught here).
+    The probe is an unnamed file (O_TMPFILE on Linux; elsewhere it is unlinked as soon as it is made), so a crash
+    leaves nothing behind in the user's folder."""
     import tempfile
 
     try:
-        fd, probe = tempfile.mkstemp(dir=folder, prefix=".seqlab-probe-")
+        tempfile.TemporaryFile(dir=folder, prefix=".seqlab-probe-").close()
     except OSError:
         return False
-    os.close(fd)
-    os.unlink(probe)
     return True
 
 

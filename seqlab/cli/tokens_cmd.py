@@ -137,7 +137,7 @@ def register(app: typer.Typer) -> None:
         errors: str = errors_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
         from seqlab.pretrained.loading import load_tokenizer
-        from seqlab.render.console import json_line, say
+        from seqlab.render.console import print_json, say
         from seqlab.tokens.corpus import vocabulary_from_file
 
         check_lang(lang)
@@ -163,7 +163,7 @@ def register(app: typer.Typer) -> None:
         summary = {"path": str(out), "size": len(vocab), "texts": vocab.meta["texts"], "tokenizer": tok.name,
                    "min_freq": min_freq, "max_size": max_size, "seen": vocab.meta["seen"], "cut": cut}
         if json_out:
-            print(json_line(summary))
+            print_json(summary)
         else:
             say(_("wrote {size:,} tokens ({tokenizer}, from {texts:,} texts, min_freq {min_freq}) to "
                   "{path}").format(**summary))
@@ -189,7 +189,7 @@ def register(app: typer.Typer) -> None:
         lowercase: bool = typer.Option(False, "--lowercase", help=_("Lowercase before training and tokenizing.")),
         errors: str = errors_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import json_line, note, say
+        from seqlab.render.console import note, print_json, say
         from seqlab.tokens.training import KINDS, train_tokenizer
 
         check_lang(lang)
@@ -231,7 +231,7 @@ def register(app: typer.Typer) -> None:
                    "(--vocab-size is an upper bound: nothing more was frequent enough to "
                    "add)").format(size=result.vocab_size, asked=vocab_size))
         if json_out:
-            print(json_line(summary))
+            print_json(summary)
         else:
             say(_("trained a {kind} tokenizer with {size:,} tokens on {lines:,} lines in {seconds:.1f} s "
                   "→ {path}\nuse it: seqlab tokenize TEXT --model {path}").format(

@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
         errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render import trace as render
-        from seqlab.render.console import console, json_line, say
+        from seqlab.render.console import console, print_json, say
         from seqlab.storage import atomic_write_text
         from seqlab.text.unicode import clean_surrogates
 
@@ -88,7 +88,10 @@ def register(app: typer.Typer) -> None:
             if checkpoint is None:
                 raise UsageError(_("seqlab trace seq2seq needs --checkpoint DIR from seqlab train --task seq2seq"))
             report = seq2seq_attention(checkpoint, text)
-            print(json_line(report) if json_out else render.seq2seq_text(report, precision))
+            if json_out:
+                print_json(report)
+            else:
+                print(render.seq2seq_text(report, precision))
             return
         from seqlab.pipeline.tracing import run_trace
 
@@ -98,7 +101,7 @@ def register(app: typer.Typer) -> None:
         if html_out is not None:
             atomic_write_text(html_out, render.render_html(report, precision, limit))
         if json_out:
-            print(json_line(report.to_dict()))
+            print_json(report.to_dict())
         elif markdown:
             print(render.render_markdown(report, precision, limit))
         elif html_out is None:

@@ -140,7 +140,7 @@ def register(app: typer.Typer) -> None:
         label_col: str = typer.Option(None, "--label-col", help=_("Column of the label (NSMC: label).")),
         json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import console, print_json
         from seqlab.render.training import evaluation_terminal, report_skipped_rows, report_truncated
         from seqlab.training.predictors import evaluate as run
 
@@ -151,7 +151,7 @@ def register(app: typer.Typer) -> None:
         report_skipped_rows(result.bad_rows, notes)
         report_truncated(result.truncated, notes)
         if json_out:
-            print(json_line(result.to_dict()))
+            print_json(result.to_dict())
         else:
             evaluation_terminal(result, console())
 
@@ -161,7 +161,7 @@ def register(app: typer.Typer) -> None:
         texts: list[str] = typer.Argument(None, help=_("Text(s); - reads stdin.")),
         file: Path = file_opt(), json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import console, print_json
         from seqlab.render.progress import counting_bar
         from seqlab.render.training import prediction_line
         from seqlab.text.unicode import has_visible
@@ -178,7 +178,7 @@ def register(app: typer.Typer) -> None:
         results = [next(predicted) if has_visible(t) else {"text": t, "skipped": "empty line"} for t in inputs]
         if json_out:
             for r in results:
-                print(json_line(r))
+                print_json(r)
             return
         out = console()  # one console for every line (creating one per line costs a third more per text)
         for r in results:  # one line per text, also in a pipe; the texts as written (no markup)
@@ -199,7 +199,7 @@ def register(app: typer.Typer) -> None:
         max_chars: int = typer.Option(60, "--max-chars", help=_("Longest review kept, 2 to 10,000 characters.")),
         json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import json_line, note, say
+        from seqlab.render.console import note, print_json, say
         from seqlab.training.spacing import write_spacing_pairs
 
         check_lang(lang)
@@ -207,7 +207,7 @@ def register(app: typer.Typer) -> None:
         check_output("--out", out, inputs=[data])
         summary = write_spacing_pairs(data, out, text_col, max_chars)
         if json_out:
-            print(json_line(summary))
+            print_json(summary)
         else:
             say(ngettext("wrote {pairs:,} pair from {texts:,} texts to {path}",
                          "wrote {pairs:,} pairs from {texts:,} texts to {path}", summary["pairs"]).format(**summary))
@@ -220,13 +220,13 @@ def register(app: typer.Typer) -> None:
     @data_app.command("nsmc", help=_("Download the official NSMC files once (or say where to put them when "
                                      "offline)."))
     def data_nsmc(json_out: bool = json_opt("document"), lang: str = lang_opt()):
-        from seqlab.render.console import json_line, say
+        from seqlab.render.console import print_json, say
         from seqlab.training.nsmc import fetch_nsmc
 
         check_lang(lang)
         paths = fetch_nsmc()
         if json_out:
-            print(json_line({k: str(v) for k, v in paths.items()}))
+            print_json({k: str(v) for k, v in paths.items()})
         else:
             for name, path in paths.items():
                 say(f"{name}: {path}")

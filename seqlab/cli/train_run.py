@@ -254,7 +254,7 @@ def run(a: TrainArgs, taken: list[str] | None) -> None:
 
 
 def train_seq2seq(a: TrainArgs, taken: list[str] | None) -> None:
-    from seqlab.render.console import console, json_line
+    from seqlab.render.console import console, print_json
     from seqlab.render.progress import training_bar
     from seqlab.render.training import seq2seq_terminal
     from seqlab.training.seq2seq import seq2seq_config, train_seq2seq
@@ -270,14 +270,14 @@ def train_seq2seq(a: TrainArgs, taken: list[str] | None) -> None:
     with training_bar("seq2seq") as (on_step, on_phase):
         summary = train_seq2seq(a.data, a.out, cfg, resume=a.resume, on_step=on_step, on_phase=on_phase)
     if a.json_out:
-        print(json_line({k: v for k, v in summary.items() if k != "history"}))
+        print_json({k: v for k, v in summary.items() if k != "history"})
     else:
         seq2seq_terminal(summary, console())
 
 
 def train_forecast(a: TrainArgs) -> None:
     """The LSTM forecaster against naive, auto-ARIMA and auto-ETS (no record: a forecast run cannot be resumed)."""
-    from seqlab.render.console import console, json_line
+    from seqlab.render.console import console, print_json
     from seqlab.render.progress import counting_bar
     from seqlab.render.training import forecast_png, forecast_terminal
     from seqlab.training.forecast import forecast_config, train_forecast
@@ -287,14 +287,14 @@ def train_forecast(a: TrainArgs) -> None:
         summary = train_forecast(a.series or "sunspots", a.out, cfg, progress=report)
     plot = forecast_png(summary, a.out / "forecast.png")
     if a.json_out:
-        print(json_line({**{k: v for k, v in summary.items() if k != "curves"}, "plot": str(plot)}))
+        print_json({**{k: v for k, v in summary.items() if k != "curves"}, "plot": str(plot)})
     else:
         forecast_terminal(summary, console(), plot)
 
 
 def train_classifiers(a: TrainArgs, names: list[str], taken: list[str] | None) -> None:
     """One classifier, or several ending in one comparison table (``names``: the checked --model list)."""
-    from seqlab.render.console import console, json_line
+    from seqlab.render.console import console, print_json
     from seqlab.render.progress import training_bar
     from seqlab.render.training import report_skipped_rows, report_truncated, summary_table, training_curves_png
     from seqlab.training.launch import launched
@@ -318,7 +318,7 @@ def train_classifiers(a: TrainArgs, names: list[str], taken: list[str] | None) -
             report_truncated(summary.get("truncated"), console(stderr=True), name)
     if a.json_out:
         for run_ in runs:
-            print(json_line(run_.to_dict()))
+            print_json(run_.to_dict())
     elif runs:
         report_skipped_rows(runs[0].data.get("bad_rows", {}), console(stderr=True))
         console().print(summary_table(runs))

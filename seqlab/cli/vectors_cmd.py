@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
             return _corpus_job(file, texts, out, model, pool or "mean", normalize, prefix, precision or "fp32",
                                batch_size, shard_size or 10_000, engine or "local", workers, device, json_out, errors)
         long, preview = long or "truncate", preview or 6
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import console, print_json
         from seqlab.render.vectors import embedding_markdown, groups_table, render_embedding
         from seqlab.vectors.aggregate import aggregate_morphemes, aggregate_words
         from seqlab.vectors.encoder import load_encoder
@@ -120,7 +120,7 @@ def register(app: typer.Typer) -> None:
                 obj = rec.to_dict(full=full, preview=preview)
                 for key, items in groups.items():
                     obj[key] = [g.to_dict(preview) for g in items]
-                print(json_line(obj))
+                print_json(obj)
             elif markdown:
                 print(embedding_markdown(rec, preview) + "\n")
             else:
@@ -135,7 +135,7 @@ def register(app: typer.Typer) -> None:
         model: str = encoder_opt(), pool: str = typer.Option("mean", "--pool", help=_("cls, mean or max.")),
         json_out: bool = json_opt("one"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import json_line, note, say
+        from seqlab.render.console import note, print_json, say
         from seqlab.render.vectors import cut_text_note, similarity_line
         from seqlab.text.unicode import clean_surrogates
         from seqlab.vectors.similarity import similarity as run
@@ -149,7 +149,7 @@ def register(app: typer.Typer) -> None:
         rec = run(clean_surrogates(require_text(a, _("the first sentence")), errors),
                   clean_surrogates(require_text(b, _("the second sentence")), errors), model, pooling=pool)
         if json_out:
-            print(json_line(rec.to_dict()))
+            print_json(rec.to_dict())
         else:
             say(similarity_line(rec), soft_wrap=True)
         for which, dropped in zip((_("the first sentence"), _("the second sentence")), rec.dropped):
@@ -169,7 +169,7 @@ def register(app: typer.Typer) -> None:
         k: int = k_opt(), model: str = encoder_opt(), json_out: bool = json_opt("document"),
         errors: str = errors_opt(), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, json_line, note
+        from seqlab.render.console import console, note, print_json
         from seqlab.render.progress import counting_bar
         from seqlab.render.vectors import cut_text_note, search_table, truncated_lines_note
         from seqlab.vectors.search import search as run
@@ -199,14 +199,14 @@ def register(app: typer.Typer) -> None:
                           "note: {n:,} blank lines of {name} are never an answer",
                           result.empty_lines).format(n=result.empty_lines, name=corpus.name))
         if json_out:
-            print(json_line(result.to_dict()))
+            print_json(result.to_dict())
         else:
             console().print(search_table(result))
 
 
 def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, batch_size, shard_size, engine,
                 workers, device, json_out, errors):
-    from seqlab.render.console import json_line, note, say
+    from seqlab.render.console import note, print_json, say
     from seqlab.render.progress import counting_bar
     from seqlab.render.vectors import corpus_summary, truncated_lines_note
     from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus
@@ -225,7 +225,7 @@ def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, 
         result = embed_corpus(file, out, config, engine=engine, workers=workers, device=device, progress=report,
                               errors=errors)
     if json_out:
-        print(json_line(result.to_dict()))
+        print_json(result.to_dict())
     else:
         say(corpus_summary(result))
     if result.truncated_lines:  # said on stderr with --json too

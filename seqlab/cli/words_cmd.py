@@ -153,7 +153,7 @@ def register(app: typer.Typer) -> None:
         k: int = k_opt(), vectors: Path = vectors_opt(), model: str = wordvec_model_opt(),
         json_out: bool = json_opt("one"), embed_oov: bool = embed_oov_opt(), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import console, print_json
         from seqlab.render.vectors import neighbors_table
         from seqlab.vectors.word_input import source_label
 
@@ -169,7 +169,7 @@ def register(app: typer.Typer) -> None:
         result = _word_vectors(vectors, model).neighbors(word.strip(), k, embed_oov=embed_oov or None)
         _fewer_than_asked(result)
         if json_out:
-            print(json_line(result.to_dict()))
+            print_json(result.to_dict())
         else:
             title = _("neighbours of {word!r} · {source}").format(word=result.word, source=source_label(result.source))
             if not result.in_vocabulary:
@@ -187,7 +187,7 @@ def register(app: typer.Typer) -> None:
         k: int = k_opt(), vectors: Path = vectors_opt(), model: str = wordvec_model_opt(), method: str = method_opt(),
         embed_oov: bool = embed_oov_opt(), json_out: bool = json_opt("one"), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import console, print_json
         from seqlab.render.vectors import neighbors_table
         from seqlab.vectors.analogy import METHODS
         from seqlab.vectors.word_input import source_label
@@ -210,7 +210,7 @@ def register(app: typer.Typer) -> None:
         result = _word_vectors(vectors, model).solve(expression, k, method, embed_oov=embed_oov or None)
         _fewer_than_asked(result)
         if json_out:
-            print(json_line(result.to_dict()))
+            print_json(result.to_dict())
         else:
             title = f"{expression}  ≈ ? · {source_label(result.source)} · {result.method}"
             if result.oov:
@@ -236,7 +236,7 @@ def register(app: typer.Typer) -> None:
         embed_oov: bool = embed_oov_opt(),
         json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import json_line, note, say
+        from seqlab.render.console import note, print_json, say
         from seqlab.render.plots import KEY_CHARS, KEY_ROWS, LABEL_CHARS, SPREAD_MAX, labels_spread, write_scatter
         from seqlab.render.progress import counting_bar
         from seqlab.vectors.projection import METHODS, check_count, project_items
@@ -266,8 +266,8 @@ def register(app: typer.Typer) -> None:
         path = write_scatter(proj, out, sentences)
         spread = labels_spread(len(proj.labels))
         if json_out:
-            print(json_line({**proj.to_dict(), "path": str(path), "labels_spread": spread, "skipped_lines": skipped,
-                             "labels_numbered": sentences}))
+            print_json({**proj.to_dict(), "path": str(path), "labels_spread": spread, "skipped_lines": skipped,
+                             "labels_numbered": sentences})
         else:
             say(_("wrote {path}").format(path=path))
             html = path.suffix.lower() == ".html"
@@ -314,7 +314,7 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(1, "--seed", help=_("Seed of the training.")),
         json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import json_line, note, say
+        from seqlab.render.console import note, print_json, say
         from seqlab.render.progress import counting_bar
         from seqlab.vectors.wordvec_training import TEXT_FORMATS, train_word_vectors
 
@@ -341,7 +341,7 @@ def register(app: typer.Typer) -> None:
                    "character n-grams are not kept, so unseen words have no vector; save as "
                    ".model to keep them").format(name=out.name))
         if json_out:
-            print(json_line(result.to_dict()))
+            print_json(result.to_dict())
         else:
             from seqlab.render.vectors import wordvec_summary
 
@@ -356,7 +356,7 @@ def register(app: typer.Typer) -> None:
         vectors: Path = vectors_opt(), model: str = wordvec_model_opt(), method: str = method_opt(),
         json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, json_line
+        from seqlab.render.console import console, print_json
         from seqlab.render.vectors import analogy_eval_table
         from seqlab.vectors.analogy import METHODS
         from seqlab.vectors.analogy_eval import evaluate, read_questions
@@ -369,6 +369,6 @@ def register(app: typer.Typer) -> None:
         sections = read_questions(questions)  # a malformed file fails before any vectors are built
         result = evaluate(_word_vectors(vectors, model), questions, method=method, sections=sections)
         if json_out:
-            print(json_line(result.to_dict()))
+            print_json(result.to_dict())
         else:
             console().print(analogy_eval_table(result))

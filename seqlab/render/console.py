@@ -53,6 +53,27 @@ def json_line(obj) -> str:
         return json.dumps(_standard(obj), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
+_LINE_OPEN = False  # a JSON line is being written: Ctrl-C's own JSON object must start a line of its own
+
+
+def print_json(obj, flush: bool = False) -> None:
+    """Print ``obj`` as one JSON line on stdout, in one write. A Ctrl-C in the middle of it leaves
+    :func:`json_line_open` true, so that the interrupt's JSON object starts on a new line rather than finishing this
+    one (a script reading JSON Lines reads it, and sees the cut line as the one line that is not JSON)."""
+    global _LINE_OPEN
+    text = json_line(obj) + "\n"
+    _LINE_OPEN = True
+    sys.stdout.write(text)
+    if flush:
+        sys.stdout.flush()
+    _LINE_OPEN = False
+
+
+def json_line_open() -> bool:
+    """Whether a :func:`print_json` line was cut by an interrupt."""
+    return _LINE_OPEN
+
+
 def json_document(obj) -> str:
     """One JSON document (a listing: ``models --json``, ``compare --json``); per-text commands print JSON Lines."""
     return json_line(obj)
