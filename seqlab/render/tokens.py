@@ -105,9 +105,9 @@ def unk_lines(record: TokenRecord) -> list[str]:
                           chars=visible(u.chars), start=u.start, end=u.end) for u in record.unk]
 
 
-def uncovered_line(record: TokenRecord) -> str | None:
-    """The characters no token covers (the model's normalizer removed them), and those it turned into the space
-    a ▁ stands for; or None."""
+def normalizer_lines(record: TokenRecord) -> str | None:
+    """What the model's normalizer did that no token shows, one line each: the characters it removed (no token
+    covers them), and those it turned into the space a ▁ stands for; or None."""
     gone, spaced = record.uncovered, record.spaced
     lines = []
     if gone:
@@ -144,7 +144,7 @@ def render_tokens(record: TokenRecord, console, max_rows: int = 200) -> None:
         console.print(hint.format(shown=max_rows, n=len(record)), highlight=False)
     for line in unk_lines(record):
         console.print(f"[red]{escape(line)}[/]", highlight=False)
-    gone = uncovered_line(record)
+    gone = normalizer_lines(record)
     if gone:
         console.print(f"[yellow]{escape(gone)}[/]", highlight=False)
     note = truncation_line(record)
@@ -180,6 +180,16 @@ LENGTH_CAPTION = N_("len: sequence length with special tokens; tokens, tokens/wo
                     "own tokens")
 
 
+def comparison_caption(rows: list[ComparisonRow]) -> str:
+    """What the rows count, and how many of the tokens are a space alone (▁), where any are: char gives one per space,
+    so its tokens per word are not its pieces of a word."""
+    spaced = [f"{r.model} {r.space_tokens:,}" for r in rows if r.space_tokens]
+    if not spaced:
+        return _(LENGTH_CAPTION)
+    return _(LENGTH_CAPTION) + "\n" + _("tokens that are a space alone (▁) are counted too: {counts}").format(
+        counts=", ".join(spaced))
+
+
 def comparison_table(rows: list[ComparisonRow], width: int | None = None) -> Table:
     """One row per tokenizer; where that is wider than the terminal (Korean headers are twice as wide), one row per
     measure and a column per tokenizer, so nothing is cut."""
@@ -187,7 +197,7 @@ def comparison_table(rows: list[ComparisonRow], width: int | None = None) -> Tab
     title = (ngettext("{n:,} text", "{n:,} texts", first.texts).format(n=first.texts) + ", " +
              ngettext("{n:,} word", "{n:,} words", first.words).format(n=first.words)) if first \
         else _("no texts")
-    table = titled_table(title, title_justify="left", caption=_(LENGTH_CAPTION), caption_justify="left")
+    table = titled_table(title, title_justify="left", caption=comparison_caption(rows), caption_justify="left")
     columns = _columns()
     cells = [[name for name, *_rest in columns], *[[fmt.format(getattr(r, a)) for _n, a, fmt in columns] for r in rows]]
     if width is not None and table_width(cells) > width:
@@ -209,4 +219,4 @@ def comparison_markdown(rows: list[ComparisonRow]) -> str:
     head = "| " + " | ".join(n for n, *_rest in columns) + " |"
     sep = "|" + "|".join("---" if attr == "model" else "---:" for _n, attr, _f in columns) + "|"
     body = ["| " + " | ".join(md.cell(fmt.format(getattr(r, a))) for _n, a, fmt in columns) + " |" for r in rows]
-    return "\n".join([head, sep, *body, "", _(LENGTH_CAPTION)])
+    return "\n".join([head, sep, *body, "", comparison_caption(rows)])

@@ -15,6 +15,8 @@ import numpy as np
 
 from seqlab.tokens.base import Tokenizer
 
+SPACE = "\u2581"  # ▁, SentencePiece's mark of a space (a token of its own before punctuation, and char's spaces)
+
 
 @dataclass(frozen=True)
 class ComparisonRow:
@@ -30,6 +32,7 @@ class ComparisonRow:
     length_p50: float  # sequence length fed to the model, specials included
     length_p95: float
     length_max: int
+    space_tokens: int = 0  # content tokens that are a space alone (▁): char's one per space, e5's before punctuation
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -48,7 +51,7 @@ def compare(texts: Sequence[str], tokenizers: Sequence[Tokenizer], batch_size: i
     chars = sum(len("".join(t.split())) for t in texts)
     rows = []
     for tok in tokenizers:
-        lengths, content, unk = [], 0, 0
+        lengths, content, unk, spaces = [], 0, 0, 0
         for start in range(0, len(texts), batch_size):
             if progress:
                 progress(len(rows) * len(texts) + start, len(tokenizers) * len(texts))
@@ -56,12 +59,13 @@ def compare(texts: Sequence[str], tokenizers: Sequence[Tokenizer], batch_size: i
                 lengths.append(len(rec.tokens))
                 content += len(rec.tokens) - sum(rec.special_tokens_mask)
                 unk += len(rec.unk)
+                spaces += sum(1 for t, s in zip(rec.tokens, rec.special_tokens_mask) if t == SPACE and not s)
         arr = np.array(lengths or [0])
         rows.append(ComparisonRow(
             model=tok.name, vocab_size=tok.vocab_size, texts=len(texts), words=words, tokens=content,
             fertility=content / words if words else 0.0, unk=unk, unk_rate=unk / content if content else 0.0,
             chars_per_token=chars / content if content else 0.0, length_p50=float(np.percentile(arr, 50)),
-            length_p95=float(np.percentile(arr, 95)), length_max=int(arr.max()),
+            length_p95=float(np.percentile(arr, 95)), length_max=int(arr.max()), space_tokens=spaces,
         ))
     if progress:
         progress(len(tokenizers) * len(texts), len(tokenizers) * len(texts))

@@ -157,6 +157,12 @@ class Encoder:
                              _("Use one of: {choices}.").format(choices=', '.join(LONG)))
         limit = max_length or model_window(self.tokenizer)
         tok = self.tokenizer.with_prefix(prefix) if prefix else self.tokenizer
+        if long == "window" and stride is not None:  # refused before any text is read, short texts too
+            width = limit - len(self.tokenizer.encode_many([""])[0].input_ids)  # content tokens per window
+            if stride > width:  # said, not cut to the width in silence
+                raise UsageError(_("--stride {stride} is more than a window of {model} holds ({width} tokens besides "
+                                   "its special tokens)").format(stride=stride, model=self.name, width=width),
+                                 _("Give --stride 1 to {width}; the default is half the window.").format(width=width))
         records = tok.encode_many(as_texts(texts), errors)
         if long == "truncate":
             return self.embed_records([truncate(r, limit) for r in records], layers=layers, pooling=pooling,
@@ -176,10 +182,6 @@ class Encoder:
         ids = record.input_ids
         content = n - lead - trail
         width = limit - lead - trail  # content tokens per window
-        if stride is not None and stride > width:  # said, not cut to the width in silence
-            raise UsageError(_("--stride {stride} is more than a window of {model} holds ({width} tokens besides its "
-                               "special tokens)").format(stride=stride, model=self.name, width=width),
-                             _("Give --stride 1 to {width}; the default is half the window.").format(width=width))
         stride = stride or max(1, width // 2)
         starts = list(range(0, max(content - width, 0) + 1, stride))
         if starts[-1] + width < content:  # the last window ends where the text ends

@@ -61,6 +61,19 @@ def test_compare_reports_fertility_unk_and_lengths(reviews):
     assert by["char"].tokens >= sum(len("".join(t.split())) for t in reviews[:300])
 
 
+def test_compare_says_how_many_tokens_are_a_space_alone():
+    """char's tokens per word counted its ▁ space tokens with nothing said: 좋은 날 was 5 tokens, 2.5 a word."""
+    from seqlab.render.tokens import comparison_caption, comparison_markdown
+
+    rows = compare(["좋은 날 , 그렇지", "안녕"], [load_tokenizer("char"), load_tokenizer("e5-small"),
+                                              load_tokenizer("whitespace")])
+    by = {r.model: r for r in rows}
+    assert by["char"].space_tokens == 3 and by["char"].tokens == 12  # 9 characters and 3 spaces
+    assert by["e5-small"].space_tokens == 1 and by["whitespace"].space_tokens == 0  # e5's ▁ before the comma
+    assert "a space alone (▁) are counted too: char 3, e5-small 1" in comparison_markdown(rows)
+    assert "▁" not in comparison_caption([by["whitespace"]])
+
+
 def _train_in_a_new_process(corpus, out, kind):
     import subprocess
     import sys
