@@ -25,6 +25,7 @@ from seqlab.pipeline.limits import MAX_HIDDEN, MAX_TRACE_BYTES
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.loss import last_state_loss
 from seqlab.scratch.torch_layout import seeded_params
+from seqlab.tokens.record import model_window
 
 CELLS = tuple(LAYERS)
 LOSS = N_("L = ‖h_T‖² (the squared norm of the last hidden state)")  # in the JSON as it is; shown translated
@@ -58,6 +59,7 @@ class TraceReport(Displayable):
     quantized: str | None = None  # how the model's weights were stored (Q4_0: 4-bit blocks), when x_t are its rows
     dropped: int = 0  # last_hidden_state: tokens past the model's window (max_length), cut before the encoder
     max_length: int | None = None  # that window, when tokens were cut
+    window: int | None = None  # token embeddings: the encoder's window, when the trace reads past it (it has none)
 
     def to_dict(self, decimals: int | None = None, full_weights: bool = True) -> dict:
         """JSON-ready. ``decimals`` rounds every number (the API's display precision);
@@ -79,7 +81,7 @@ class TraceReport(Displayable):
 
         out = {"cell": self.cell, "model": self.model, "text": self.text, "tokens": self.tokens,
                "input_source": self.input_source, "input_kind": self.input_kind, "input_pca": self.input_pca,
-               "quantized": self.quantized, "dropped": self.dropped, "max_length": self.max_length,
+               "quantized": self.quantized, "dropped": self.dropped, "max_length": self.max_length, "window": self.window,
                "input_dim": self.input_dim, "hidden": self.hidden,
                "seed": self.seed, "checkpoint": self.checkpoint,
                "weights": {k: weight(v) for k, v in self.weights.items()},
@@ -121,7 +123,8 @@ def stored_as(model: str) -> str | None:
 
 
 def token_inputs(text: str, model: str | None, input_dim: int | None, contextual: bool = False, record=None):
-    """(model name, tokens, (T, D) inputs, description) from the embedding stage of ``model``."""
+    """(model name, tokens, (T, D) inputs, description, the record, the encoder's window) from the embedding stage
+    of ``model``."""
     from seqlab.vectors.encoder import load_encoder
     from seqlab.vectors.numpy_encoder import numpy_encoder
     from seqlab.vectors.projection import vocabulary_pca
@@ -134,17 +137,19 @@ def token_inputs(text: str, model: str | None, input_dim: int | None, contextual
         name = resolve(model).name
         rec = record if record is not None else load_tokenizer(name).encode(text)
         vectors = light.word_rows(rec.input_ids).astype(np.float64)
-        return name, rec.tokens, vectors, f"token embeddings of {name} (rows of its input embedding matrix)", rec
+        window = model_window(load_tokenizer(name))
+        return name, rec.tokens, vectors, f"token embeddings of {name} (rows of its input embedding matrix)", rec, window
     enc = load_encoder(model)
     rec = record if record is not None else enc.tokenizer.encode(text)
     table = enc.model.get_input_embeddings().weight.detach().cpu().numpy()
     if input_dim is not None and not 1 <= input_dim <= table.shape[1]:
         raise UsageError(_("--input-dim must be between 1 and {width} (the width of {name}'s vectors), got {input_dim:,}")
                          .format(width=table.shape[1], name=enc.name, input_dim=input_dim))
+    window = model_window(enc.tokenizer)
     if contextual:  # the encoder reads at most its window: the text is cut to it, as embed does (and said)
-        from seqlab.tokens.record import model_window, truncate
+        from seqlab.tokens.record import truncate
 
-        rec = truncate(rec, model_window(enc.tokenizer))
+        rec = truncate(rec, window)
         vectors = enc.embed_records([rec])[0].hidden.astype(np.float64)
         what = f"last_hidden_state of {enc.name}"
     else:
@@ -154,7 +159,7 @@ def token_inputs(text: str, model: str | None, input_dim: int | None, contextual
         mean, components = vocabulary_pca(enc.name, table)
         vectors = (vectors - mean) @ components[:input_dim].T
         what += f", reduced to {input_dim} dims by PCA over the vocabulary's embedding matrix: x = (e - mean)·V_k"
-    return enc.name, rec.tokens, vectors, what, rec
+    return enc.name, rec.tokens, vectors, what, rec, window
 
 
 def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, input_dim: int | None = None,
@@ -187,9 +192,11 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
         layer, model_name, tokens, inputs, source, extra = recurrent_for_trace(checkpoint, text, cell)
         seed, kind = None, "trained_embedding"
     else:
-        model_name, tokens, inputs, source, used = token_inputs(text, model, input_dim, contextual, record)
+        model_name, tokens, inputs, source, used, window = token_inputs(text, model, input_dim, contextual, record)
         kind = "last_hidden_state" if contextual else "token_embeddings"
         cut = {"dropped": used.dropped, "max_length": len(used.tokens)} if used.dropped else {}
+        if not contextual and len(tokens) > window:  # said: explain and embed read these tokens cut to the window
+            cut["window"] = window
         params = seeded_params(cell, inputs.shape[1], hidden, seed)  # torch's own default initialization
         layer = LAYERS[cell](inputs.shape[1], hidden, dtype=dtype, params=params)
     if max_tokens is not None and len(tokens) > max_tokens:

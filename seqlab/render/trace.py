@@ -68,6 +68,10 @@ def input_description(report: TraceReport) -> str:
     if report.dropped:
         text += "; " + _("the model reads at most {limit:,} tokens, so the text's last {dropped:,} were cut before it "
                          "(the trace has {limit:,} steps)").format(limit=report.max_length, dropped=report.dropped)
+    if report.window:
+        text += "; " + _("the input embedding matrix has no window, so all {n:,} tokens are read (the encoder reads at "
+                         "most {window:,}: explain and embed cut the text there)").format(n=len(report.tokens),
+                                                                                        window=report.window)
     if report.quantized == "Q4_0":
         text += "; " + _("its weights were stored in 4 bits (blocks of 32 numbers sharing one scale), so many numbers of "
                          "x_t are multiples of one step")
