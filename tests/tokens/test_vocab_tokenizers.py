@@ -26,6 +26,17 @@ def test_kiwi_nfd_equals_nfc():
     assert a.offsets[-1][1] == len(unicodedata.normalize("NFD", text))
 
 
+def test_kiwi_does_not_read_zero_width_characters_it_misreads():
+    """안녕\u200b하세요 gave 아/IC at text[0:1], a morpheme not in the text, over 안녕하세요/NNP at 0:6."""
+    tok = load_tokenizer("kiwi")
+    rec = tok.encode("안녕\u200b하세요 좋은\u2060\u2060날")
+    assert rec.tokens == tok.encode("안녕하세요 좋은날").tokens
+    assert rec.offsets[:3] == [(0, 2), (3, 4), (4, 6)] and rec.continuation[:3] == [False, True, True]
+    assert rec.uncovered == [(2, "\u200b"), (9, "\u2060"), (10, "\u2060")]  # said as removed, in every command
+    only, trailing = tok.spans_many(["\u200b", "영화\u200b"])  # many texts go through Kiwi's batch path
+    assert only == [] and trailing[-1][2] == 2
+
+
 def test_char_and_whitespace():
     char = load_tokenizer("char")
     rec = char.encode("좋은 날")
