@@ -55,6 +55,7 @@ def test_tokenizers_side_by_side(client):
     assert list(rows) == ["e5-small", "minilm", "kiwi", "char", "whitespace"]
     assert rows["minilm"]["summary"]["unk"] >= 1 and rows["minilm"]["unk"]  # the snowman is [UNK] to MiniLM
     assert rows["char"]["summary"]["tokens"] == len("안녕하세요☃영화") + 2  # characters plus the two spaces (▁)
+    assert rows["char"]["summary"]["space_tokens"] == 2 and rows["kiwi"]["summary"]["space_tokens"] == 0  # said
     assert all(row["summary"]["tokens"] == len(row["tokens"]) - sum(row["special_tokens_mask"]) for row in rows.values())
 
 

@@ -267,7 +267,8 @@ CONTRAST = """
     if (!el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
     const own = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim());
     if (!own || el.closest('[hidden]')) continue;
-    const fg = parse(getComputedStyle(el).color).slice(0, 3), bg = background(el);
+    const ink = el instanceof SVGElement ? getComputedStyle(el).fill : getComputedStyle(el).color;  // a chart's text
+    const fg = parse(ink).slice(0, 3), bg = background(el);
     const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
     const ratio = (a + 0.05) / (b + 0.05);
     if (ratio < 4.5) bad.push([el.tagName + '.' + el.className, el.textContent.trim().slice(0, 30), ratio.toFixed(2)]);
@@ -281,6 +282,7 @@ def test_wcag_aa_contrast_and_presentation_mode(open_page):
     page = open_page("/?lang=ko")
     page.click("#attn")
     page.wait_for_selector("#v-attention canvas")
+    assert page.evaluate("document.querySelectorAll('#v-gradflow svg text').length") > 10  # checked: their fill
     assert page.evaluate(CONTRAST) == []
     page.click("#present")
     assert page.evaluate("document.body.classList.contains('present')")
