@@ -4,7 +4,7 @@
 
 Every step: the lecture's own transformers/torch code first, then seqlab's record of the same numbers
 (it displays itself), then an ``assert`` that the two agree. Code cells are the same in both languages;
-only the prose and the interface language differ. tests/test_notebooks.py executes both on a fresh kernel.
+only the prose, the code's comments and the interface language differ. tests/test_notebooks.py executes both on a fresh kernel.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ CELLS: list[tuple[str, str, str]] = [
 각 단계는 **강의 코드 → seqlab의 기록 → 둘이 같은지 `assert`** 순서입니다.
 
 - 모든 것이 오프라인으로 돕니다: 모델은 seqlab에 내장된 `e5-small`(다국어, 384차원)입니다.
-- 강의의 허브 모델은 `klue/bert-base`입니다. 인터넷이 되면 아래 `MODEL = "klue/bert-base"`로 바꿔 그대로 실행할
-  수 있습니다(처음 한 번 내려받음). 그때 부분 단어 표시는 `▁` 대신 `##`입니다.
+- 강의의 허브 모델은 `klue/bert-base`입니다. 인터넷이 되면 아래 `NAME = "klue/bert-base"`로 바꿔 그대로 실행할
+  수 있습니다(처음 한 번 내려받음). 모든 셀이 `NAME`을 따르고, 은닉 크기(768)도 모델에서 읽습니다. 그때 서브워드
+  표시는 `▁` 대신 `##`이고, 문장 앞에 `"query: "`를 붙이지 않습니다(e5만의 약속).
 - seqlab의 기록(record)은 노트북에서 스스로 그려집니다: 웹 페이지와 같은 그림이고, 인터넷 없이 보입니다.""",
      """# The lecture with seqlab: from tokens to Seq2Seq
 
@@ -31,8 +32,9 @@ Run the lecture's code in order and see, side by side, how seqlab shows the same
 Each step is **the lecture's code → seqlab's record → an `assert` that the two agree**.
 
 - Everything runs offline: the model is `e5-small` (multilingual, 384 dimensions), embedded in seqlab.
-- The lecture's hub model is `klue/bert-base`. Online, set `MODEL = "klue/bert-base"` below and run as is
-  (downloaded once); its subword marker is then `##` instead of `▁`.
+- The lecture's hub model is `klue/bert-base`. Online, set `NAME = "klue/bert-base"` below and run as is
+  (downloaded once): every cell follows `NAME`, and the hidden size (768) is read from the model. Its subword
+  marker is then `##` instead of `▁`, and no `"query: "` goes in front of the sentences (an e5 convention).
 - seqlab's records draw themselves in the notebook: the web page's views, visible without a network."""),
     ("code", """import numpy as np
 import torch
@@ -44,9 +46,11 @@ from seqlab.i18n import set_language
 torch.set_num_threads(1)
 LANG = "{lang}"  # the interface language of seqlab's records: ko or en
 set_language(LANG)
-MODEL = seqlab.model_path("e5-small")  # a local folder; the lecture: MODEL = "klue/bert-base" (online)
+NAME = "e5-small"  # seqlab's embedded model; the lecture: NAME = "klue/bert-base" (online, downloaded once)
+MODEL = seqlab.model_path(NAME)  # what from_pretrained loads: a local folder, or the hub id
+PREFIX = "query: " if NAME == "e5-small" else ""  # e5 reads a sentence after "query: "
 text = "안녕하세요, 오늘 날씨가 정말 좋네요\"""", ""),
-    ("md", """## 1. 토큰화: `AutoTokenizer`, `input_ids`, 특수 토큰, 부분 단어, OOV""",
+    ("md", """## 1. 토큰화: `AutoTokenizer`, `input_ids`, 스페셜 토큰, 서브워드, OOV""",
      """## 1. Tokenization: `AutoTokenizer`, `input_ids`, special tokens, subwords, OOV"""),
     ("code", """from transformers import AutoTokenizer
 
@@ -54,17 +58,21 @@ tokenizer = AutoTokenizer.from_pretrained(MODEL)
 encoded_input = tokenizer(text)
 print(encoded_input["input_ids"])
 print(tokenizer.convert_ids_to_tokens(encoded_input["input_ids"]))""", ""),
-    ("code", """record = seqlab.tokenize(text, model="e5-small")
+    ("code", """record = seqlab.tokenize(text, model=NAME)
 record""", ""),
     ("code", """assert record.input_ids == encoded_input["input_ids"]
 assert record.tokens == tokenizer.convert_ids_to_tokens(encoded_input["input_ids"])
-assert [t for t, s in zip(record.tokens, record.special_tokens_mask) if s] == [tokenizer.bos_token, tokenizer.eos_token]
+assert record.special_tokens_mask == tokenizer(text, return_special_tokens_mask=True)["special_tokens_mask"]
 print("같은 토큰, 같은 id" if LANG == "ko" else "same tokens, same ids")""", ""),
-    ("md", """`▁`는 단어의 시작, `▁`가 없는 조각은 앞 단어에 이어지는 부분 단어입니다. BERT 계열(`klue/bert-base`, MiniLM)은
-반대로 이어지는 조각에 `##`를 붙입니다. 어휘에 없는 문자는 `[UNK]`(여기서는 `<unk>`)가 됩니다(OOV).""",
+    ("md", """`▁`는 단어의 시작, `▁`가 없는 조각은 앞 단어에 이어지는 서브워드입니다. BERT 계열(`klue/bert-base`, MiniLM)은
+반대로 이어지는 조각에 `##`를 붙입니다. 어휘에 없는 문자는 `[UNK]`(여기서는 `<unk>`)가 됩니다(OOV).
+`convert_ids_to_tokens`는 그 자리에 `<unk>`를 돌려주고, seqlab의 표는 무엇이 `<unk>`가 되었는지 보이도록 원래
+글자를 적고, 종류를 '미등록 단어(OOV)'로, id를 `<unk>`의 id로 씁니다.""",
      """`▁` marks the start of a word; a piece without it continues the previous word. BERT models
 (`klue/bert-base`, MiniLM) mark the continuing pieces with `##` instead. A character outside the vocabulary
-becomes `[UNK]` (here `<unk>`): out of vocabulary (OOV)."""),
+becomes `[UNK]` (here `<unk>`): out of vocabulary (OOV). `convert_ids_to_tokens` gives `<unk>` in its place;
+seqlab's table writes the original characters, so that you see what became `<unk>`, with the kind
+"unknown (OOV)" and the id of `<unk>`."""),
     ("code", """bert = AutoTokenizer.from_pretrained(seqlab.model_path("minilm"))
 print(bert.tokenize("tokenization"))
 pieces = seqlab.tokenize("tokenization", model="minilm")
@@ -73,7 +81,7 @@ assert any(t.startswith("##") for t in pieces.tokens)
 pieces""", ""),
     ("code", """oov_text = "똠얌꿍은 뷁"
 oov_ids = tokenizer(oov_text)["input_ids"]
-oov = seqlab.tokenize(oov_text, model="e5-small")
+oov = seqlab.tokenize(oov_text, model=NAME)
 assert [u.index for u in oov.unk] == [i for i, t in enumerate(oov_ids) if t == tokenizer.unk_token_id] != []
 oov""", ""),
     ("md", """## 2. 정수 인코딩: 여러 문장을 한 배치로(패딩, `attention_mask`)""",
@@ -82,7 +90,7 @@ oov""", ""),
 batch_pt = tokenizer(sentences, padding=True, return_tensors="pt")
 print(batch_pt["input_ids"])
 print(batch_pt["attention_mask"])""", ""),
-    ("code", """batch = seqlab.encode_batch(sentences, model="e5-small")
+    ("code", """batch = seqlab.encode_batch(sentences, model=NAME)
 assert batch.input_ids.tolist() == batch_pt["input_ids"].tolist()
 assert batch.attention_mask.tolist() == batch_pt["attention_mask"].tolist()
 batch""", ""),
@@ -91,32 +99,33 @@ batch""", ""),
     ("code", """from transformers import AutoModel
 
 model = AutoModel.from_pretrained(MODEL).eval()
+H = model.config.hidden_size  # 384 for e5-small, 768 for klue/bert-base
 with torch.no_grad():
     output = model(**tokenizer(text, return_tensors="pt"))
 output.last_hidden_state.shape""", ""),
-    ("code", """embedding = seqlab.embed(text, model="e5-small")
+    ("code", """embedding = seqlab.embed(text, model=NAME)
 assert embedding.shape == list(output.last_hidden_state.shape)
 np.testing.assert_allclose(embedding.hidden, output.last_hidden_state[0].numpy(), atol=2e-4)
 embedding""", ""),
     ("md", """## 4. 문장 유사도, 그리고 왕 − 남자 + 여자
 
 문장 벡터는 `last_hidden_state`의 평균(mean pooling)이고, 유사도는 두 벡터의 코사인입니다.
-e5는 두 문장 모두 앞에 `"query: "`를 붙이라고 권합니다.""",
+e5는 두 문장 모두 앞에 `"query: "`를 붙이라고 권합니다(`PREFIX`).""",
      """## 4. Sentence similarity, and king − man + woman
 
 A sentence vector is the mean of `last_hidden_state` (mean pooling); similarity is the cosine of two vectors.
-e5 asks for `"query: "` in front of both sentences."""),
+e5 asks for `"query: "` in front of both sentences (`PREFIX`)."""),
     ("code", """def sentence_vector(s):
     enc = tokenizer(s, return_tensors="pt")
     with torch.no_grad():
-        hidden = model(**enc).last_hidden_state  # (1, T, 384)
+        hidden = model(**enc).last_hidden_state  # (1, T, H)
     mask = enc["attention_mask"][..., None]
     return (hidden * mask).sum(1)[0] / mask.sum()
 
 a, b = "오늘 날씨가 좋네요", "날씨가 참 맑네요"
-lecture_cos = torch.nn.functional.cosine_similarity(sentence_vector("query: " + a), sentence_vector("query: " + b), dim=0)
+lecture_cos = torch.nn.functional.cosine_similarity(sentence_vector(PREFIX + a), sentence_vector(PREFIX + b), dim=0)
 float(lecture_cos)""", ""),
-    ("code", """sim = seqlab.similarity(a, b, model="e5-small")
+    ("code", """sim = seqlab.similarity(a, b, model=NAME, prefix=PREFIX)
 assert abs(sim.cosine - float(lecture_cos)) < 1e-4
 sim""", ""),
     ("code", """words = ["왕", "남자", "여자", "여왕", "왕자", "공주", "소년", "소녀", "사과", "자동차", "학교", "바다"]
@@ -130,7 +139,7 @@ lecture_answer = words[int(scores.argmax())]
 lecture_answer""", ""),
     ("code", """from seqlab.vectors.wordvectors import WordVectors
 
-vectors = WordVectors(words, lecture_vectors.numpy(), "e5-small, mean pooling")
+vectors = WordVectors(words, lecture_vectors.numpy(), f"{NAME}, mean pooling")
 analogy = vectors.solve("왕 - 남자 + 여자", k=3, method="3cosadd")
 assert analogy.results[0].word == lecture_answer
 analogy""", ""),
@@ -148,19 +157,19 @@ An RNN reads in order, so its final state changes."""),
 
 def token_vectors(s):
     with torch.no_grad():
-        return embedding_table(tokenizer(s, return_tensors="pt")["input_ids"])[0, 1:-1].double()  # no <s>, </s>
+        return embedding_table(tokenizer(s, return_tensors="pt")["input_ids"])[0, 1:-1].double()  # no specials
 
 s1, s2 = "나는 학교에 간다", "학교에 나는 간다"
 torch.manual_seed(0)
-mlp = nn.Sequential(nn.Linear(384, 8), nn.Tanh(), nn.Linear(8, 2)).double()
-rnn_demo = nn.RNN(384, 4, batch_first=True).double()
+mlp = nn.Sequential(nn.Linear(H, 8), nn.Tanh(), nn.Linear(8, 2)).double()
+rnn_demo = nn.RNN(H, 4, batch_first=True).double()
 with torch.no_grad():
     mlp_1, mlp_2 = mlp(token_vectors(s1).sum(0)), mlp(token_vectors(s2).sum(0))
     h_1, h_2 = rnn_demo(token_vectors(s1)[None])[1][0, 0], rnn_demo(token_vectors(s2)[None])[1][0, 0]
 print(mlp_1, mlp_2, h_1, h_2, sep="\\n")""", ""),
     ("code", """from seqlab.lab.order import order_demo
 
-order = order_demo(model="e5-small", cell="rnn", hidden=4)
+order = order_demo(model=NAME, cell="rnn", hidden=4)
 pair = next(p for p in order.pairs if p.a == s1)
 assert torch.allclose(mlp_1, mlp_2, atol=1e-9) and pair.mlp_bit_identical  # the bag cannot see order
 assert (h_1 - h_2).abs().max() > 1e-3 and pair.rnn_max_difference > 1e-3  # the RNN can
@@ -173,9 +182,9 @@ order""", ""),
 The inputs $x_t$ are rows of e5-small's input embedding matrix (one row per token id). Hidden size 2, torch's
 default initialization (seed 0)."""),
     ("code", """with torch.no_grad():
-    x = embedding_table(tokenizer(text, return_tensors="pt")["input_ids"]).double()  # (1, T, 384)
+    x = embedding_table(tokenizer(text, return_tensors="pt")["input_ids"]).double()  # (1, T, H)
 torch.manual_seed(0)
-rnn = nn.RNN(384, 2, batch_first=True).double()
+rnn = nn.RNN(H, 2, batch_first=True).double()
 out, h_T = rnn(x)  # out: (1, T, 2)
 
 W_xh, W_hh = rnn.weight_ih_l0, rnn.weight_hh_l0  # torch: weight_ih_l0 is the lecture's W_xh
@@ -190,7 +199,7 @@ loss.backward()  # BPTT
 rnn.weight_hh_l0.grad""", ""),
     ("code", """from seqlab.pipeline.tracing import run_trace
 
-rnn_trace = run_trace("rnn", text, model="e5-small", hidden=2, seed=0, backward=True)
+rnn_trace = run_trace("rnn", text, model=NAME, hidden=2, seed=0, backward=True)
 np.testing.assert_allclose([s["h"] for s in rnn_trace.steps], out[0].detach().numpy(), rtol=1e-9)
 np.testing.assert_allclose(rnn_trace.backward["dW_hh"], rnn.weight_hh_l0.grad.numpy(), rtol=1e-7, atol=1e-12)
 shares = sum(s["dW_hh"] for s in rnn_trace.backward["steps"])  # each step's share of dW_hh
@@ -198,12 +207,17 @@ np.testing.assert_allclose(shares, rnn.weight_hh_l0.grad.numpy(), rtol=1e-7, ato
 rnn_trace""", ""),
     ("md", """## 7. 기울기 소실: $\\lVert \\partial L / \\partial h_k \\rVert$를 단계마다
 
-30단계, 은닉 16, 손실은 마지막 단계에서만. RNN의 기울기는 앞쪽으로 갈수록 거듭 곱해져 사라지고, LSTM은 셀 상태를 따라 더
-오래 남습니다.""",
+30단계, 은닉 16, 손실은 마지막 단계에서만. RNN의 기울기는 앞쪽으로 갈수록 거듭 곱해져 사라집니다. torch 기본 초기화의
+LSTM도 아직은 마찬가지입니다: 망각 게이트가 $f = \\sigma(\\cdot) \\approx 0.5$ 근처라 셀 상태를 따라 흐르는 기울기도 단계마다
+약 $f$배로 줄어듭니다. 망각 게이트 편향을 키우면($f \\approx \\sigma(3) = 0.95$, 아래 두 번째 셀) 셀 상태를 따라 훨씬 오래
+남습니다. 학습이 이 편향을 찾는 것이 LSTM이 긴 의존을 배우는 방법입니다(`seqlab long-term`).""",
      """## 7. Vanishing gradients: $\\lVert \\partial L / \\partial h_k \\rVert$ step by step
 
 30 steps, hidden 16, the loss at the last step only. The RNN's gradient is multiplied again at every step
-back and vanishes; the LSTM's lasts longer along its cell state."""),
+back and vanishes. An LSTM at torch's default initialization does so too, for now: its forget gate sits near
+$f = \\sigma(\\cdot) \\approx 0.5$, so the gradient along the cell state shrinks by about $f$ at every step. With a
+larger forget-gate bias ($f \\approx \\sigma(3) = 0.95$, the second cell below) it lasts far longer along the cell
+state. Learning such a bias is how an LSTM learns long dependencies (`seqlab long-term`)."""),
     ("code", """def grad_norms(cell, steps=30, hidden=16, seed=2):
     torch.manual_seed(seed)
     module = {"rnn": nn.RNN, "lstm": nn.LSTM}[cell](hidden, hidden, batch_first=True).double()
@@ -226,6 +240,10 @@ flow = gradflow(["rnn", "lstm"], steps=30, hidden=16, seed=2)
 for cell in ("rnn", "lstm"):
     np.testing.assert_allclose(flow.cells[cell].grad_norms, lecture_norms[cell], rtol=1e-7)
 flow""", ""),
+    ("code", """remembering = gradflow(["lstm"], steps=30, hidden=16, seed=2, forget_bias=3)
+# the same inputs and weights, the forget gate opened: far more of the gradient reaches the first step
+assert remembering.cells["lstm"].cell_grad_norms[0] > 100 * flow.cells["lstm"].cell_grad_norms[0]
+remembering""", ""),
     ("md", """## 8. LSTM: 셀 상태와 게이트
 
 $f = \\sigma(\\cdot)$ 망각 게이트, $i$ 입력 게이트, $o$ 출력 게이트, $g = \\tanh(\\cdot)$ 후보;
@@ -235,7 +253,7 @@ $c_t = f \\odot c_{t-1} + i \\odot g$, $h_t = o \\odot \\tanh(c_t)$. torch는 �
 $f = \\sigma(\\cdot)$ forget gate, $i$ input gate, $o$ output gate, $g = \\tanh(\\cdot)$ candidate;
 $c_t = f \\odot c_{t-1} + i \\odot g$, $h_t = o \\odot \\tanh(c_t)$. torch stacks the weights as `i|f|g|o`."""),
     ("code", """torch.manual_seed(0)
-lstm = nn.LSTM(384, 3, batch_first=True).double()
+lstm = nn.LSTM(H, 3, batch_first=True).double()
 with torch.no_grad():
     lstm_out, (h_n, c_n) = lstm(x)
     z = lstm.weight_ih_l0 @ x[0, 0] + lstm.bias_ih_l0 + lstm.bias_hh_l0  # step 0: h_0 = c_0 = 0
@@ -244,7 +262,7 @@ with torch.no_grad():
     c0 = i0 * g0  # f0 * c_(-1) = 0
     assert torch.allclose(o0 * torch.tanh(c0), lstm_out[0, 0])
 f0, c0""", ""),
-    ("code", """lstm_trace = run_trace("lstm", text, model="e5-small", hidden=3, seed=0)
+    ("code", """lstm_trace = run_trace("lstm", text, model=NAME, hidden=3, seed=0)
 first = lstm_trace.steps[0]
 for name, value in (("f", f0), ("i", i0), ("g", g0), ("o", o0), ("c", c0)):
     np.testing.assert_allclose(first[name], value.numpy(), rtol=1e-9)
@@ -288,10 +306,42 @@ Every number of one sentence through normalization → tokens → ids → vector
 `seqlab explain "…"`; on the web: `seqlab serve`."""),
     ("code", """from seqlab.pipeline.explain import explain
 
-report = explain(text, model="e5-small")
+report = explain(text, model=NAME)
 assert report.tokens.input_ids == encoded_input["input_ids"]
 report""", ""),
 ]
+
+
+# The code cells' comments in Korean, for the Korean twin (the code itself is the same in both); a comment that is
+# only symbols (# (1, T, H), # BPTT) stays as it is. tests/test_notebooks.py checks that every comment is here.
+COMMENTS_KO = {
+    "# the interface language of seqlab's records: ko or en": "# seqlab 기록의 인터페이스 언어: ko 또는 en",
+    '# seqlab\'s embedded model; the lecture: NAME = "klue/bert-base" (online, downloaded once)':
+        '# seqlab에 내장된 모델. 강의: NAME = "klue/bert-base"(온라인, 처음 한 번 내려받음)',
+    "# what from_pretrained loads: a local folder, or the hub id": "# from_pretrained가 읽는 것: 로컬 폴더 또는 허브 id",
+    '# e5 reads a sentence after "query: "': '# e5는 "query: " 뒤의 문장을 읽습니다',
+    "# 384 for e5-small, 768 for klue/bert-base": "# e5-small은 384, klue/bert-base는 768",
+    "# 3CosAdd: cos(x, 왕 - 남자 + 여자) ranks as x · (왕 - 남자 + 여자) for unit vectors x":
+        "# 3CosAdd: 단위 벡터 x에서 cos(x, 왕 - 남자 + 여자)의 순위는 x · (왕 - 남자 + 여자)의 순위와 같습니다",
+    "# no specials": "# 스페셜 토큰은 빼고",
+    "# the bag cannot see order": "# 벡터의 합은 순서를 못 봅니다",
+    "# the RNN can": "# RNN은 봅니다",
+    "# torch: weight_ih_l0 is the lecture's W_xh": "# torch의 weight_ih_l0이 강의의 W_xh",
+    "# the same W_xh, W_hh at every step: weight sharing": "# 모든 단계에 같은 W_xh, W_hh: 가중치 공유",
+    "# each step's share of dW_hh": "# 단계마다 dW_hh에 보태는 몫",
+    "# the same inputs and weights, the forget gate opened: far more of the gradient reaches the first step":
+        "# 같은 입력과 가중치, 망각 게이트만 열었더니 훨씬 많은 기울기가 첫 단계까지 닿습니다",
+    "# step 0: h_0 = c_0 = 0": "# 0단계: h_0 = c_0 = 0",
+}
+
+
+def code_for(source: str, lang: str) -> str:
+    """A code cell's source for one twin: its interface language filled in, its comments in that language."""
+    source = source.replace('"{lang}"', f'"{lang}"')
+    if lang == "ko":
+        for english, korean in COMMENTS_KO.items():
+            source = source.replace(english, korean)
+    return source
 
 
 def notebook(lang: str) -> dict:
@@ -302,7 +352,7 @@ def notebook(lang: str) -> dict:
             cells.append({"cell_type": "markdown", "id": cell_id, "metadata": {}, "source": ko if lang == "ko" else en})
         else:
             cells.append({"cell_type": "code", "id": cell_id, "metadata": {}, "execution_count": None, "outputs": [],
-                          "source": ko.replace('"{lang}"', f'"{lang}"')})
+                          "source": code_for(ko, lang)})
     return {"cells": cells, "nbformat": 4, "nbformat_minor": 5,
             "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                          "language_info": {"name": "python"}}}

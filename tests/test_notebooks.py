@@ -40,6 +40,38 @@ def test_notebooks_are_what_the_generator_writes():
         assert stored == make_notebooks.notebook(lang), f"run: python notebooks/make_notebooks.py ({lang})"
 
 
+def _generator():
+    sys.path.insert(0, str(NOTEBOOKS))
+    try:
+        import make_notebooks
+    finally:
+        sys.path.remove(str(NOTEBOOKS))
+    return make_notebooks
+
+
+def test_every_cell_follows_the_model_name():
+    """The notebook said "set MODEL = 'klue/bert-base' and run as is", but nine cells named e5-small themselves and
+    three built layers of 384 inputs (klue/bert-base has 768): the notebook failed at cell 5."""
+    code = [source for kind, source, _en in _generator().CELLS if kind == "code"]
+    lines = [line for source in code for line in source.splitlines()]
+    assert [line for line in lines if '"e5-small"' in line] == [
+        'NAME = "e5-small"  # seqlab\'s embedded model; the lecture: NAME = "klue/bert-base" (online, downloaded once)',
+        'PREFIX = "query: " if NAME == "e5-small" else ""  # e5 reads a sentence after "query: "']
+    assert [line for line in lines if "384" in line.split("#")[0]] == []
+    assert sum("model=NAME" in source for source in code) >= 9
+
+
+def test_the_korean_twin_comments_its_code_in_korean():
+    """Code comments of the Korean notebook were English ("the bag cannot see order")."""
+    import re
+
+    nb = json.loads((NOTEBOOKS / "lecture_ko.ipynb").read_text(encoding="utf-8"))
+    comments = [line[line.index("# "):] for cell in nb["cells"] if cell["cell_type"] == "code"
+                for line in "".join(cell["source"]).splitlines() if "# " in line]
+    english = [c for c in comments if not re.search("[가-힣]", c) and re.search(r"\b[a-z]{4,}\b", c)]
+    assert len(comments) > 15 and english == []
+
+
 def outputs(cell) -> dict:
     """A code cell's outputs by mime type (text/plain, text/html, stream text), joined."""
     found: dict[str, str] = {}
@@ -85,5 +117,5 @@ def test_notebook_executes_on_a_fresh_kernel(lang, tmp_path):
     assert '"trace"' in trace["text/html"] and "W_xh" in trace["text/plain"]
     if importlib.util.find_spec("anywidget"):  # the notebook extra: a stepping widget, the static HTML beside it
         assert "application/vnd.jupyter.widget-view+json" in trace
-    lstm = by_source['lstm_trace = run_trace("lstm", text, model="e5-small", hidden=3, seed=0)']
+    lstm = by_source['lstm_trace = run_trace("lstm", text, model=NAME, hidden=3, seed=0)']
     assert ("식: " if lang == "ko" else "equations: ") + "f, i, o = σ(…)" in lstm["text/plain"]
