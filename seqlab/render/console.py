@@ -80,9 +80,9 @@ def json_document(obj) -> str:
 
 
 def print_json_lines(objects: Iterable[dict]) -> None:
-    write = sys.stdout.write
+    """Each object as one JSON line (see :func:`print_json`: a Ctrl-C in the middle of one is said on a new line)."""
     for obj in objects:
-        write(json_line(obj) + "\n")
+        print_json(obj)
     sys.stdout.flush()
 
 

@@ -70,8 +70,8 @@ def input_description(report: TraceReport) -> str:
                          "(the trace has {limit:,} steps)").format(limit=report.max_length, dropped=report.dropped)
     if report.window:
         text += "; " + _("the input embedding matrix has no window, so all {n:,} tokens are read (the encoder reads at "
-                         "most {window:,}: explain and embed cut the text there)").format(n=len(report.tokens),
-                                                                                        window=report.window)
+                         "most {window:,}: explain, and embed by default, cut the text there)").format(
+            n=len(report.tokens), window=report.window)
     if report.quantized == "Q4_0":
         text += "; " + _("its weights were stored in 4 bits (blocks of 32 numbers sharing one scale), so many numbers of "
                          "x_t are multiples of one step")

@@ -48,9 +48,6 @@ def os_reason(exc: OSError) -> str:
         errno.ENOSPC: _("the disk is full"),
         errno.EROFS: _("the file system is read-only"),
         errno.ENAMETOOLONG: _("the name is too long"),
-        # a network connection's (the model hub): socket.gaierror's codes are negative, apart from errno's
-        socket.EAI_NONAME: _("the host name is unknown: no network, or DNS cannot find it"),
-        socket.EAI_AGAIN: _("the host name could not be looked up: no network, or DNS is not answering"),
         errno.ECONNREFUSED: _("the connection was refused"),
         errno.ENETUNREACH: _("the network is unreachable"),
         errno.EHOSTUNREACH: _("the host is unreachable"),
@@ -58,6 +55,10 @@ def os_reason(exc: OSError) -> str:
     }
     if exc.errno is None and isinstance(exc, TimeoutError):  # socket.timeout has no errno
         return _("no answer in time")
+    if isinstance(exc, socket.gaierror):  # a host name lookup's own codes: on macOS EAI_AGAIN is 2, as ENOENT
+        return {socket.EAI_NONAME: _("the host name is unknown: no network, or DNS cannot find it"),
+                socket.EAI_AGAIN: _("the host name could not be looked up: no network, or DNS is not answering"),
+                }.get(exc.errno, exc.strerror or str(exc))
     return reasons.get(exc.errno, exc.strerror or str(exc))
 
 

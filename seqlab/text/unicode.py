@@ -147,7 +147,7 @@ def normalize(text: str, form: str = "NFC") -> NormalizedText:
     normalized = "".join(pieces)
     if normalized == text:
         return NormalizedText(text, text, form)
-    # per output character, in one pass of numpy (one small array per span was 3-4x slower on long texts):
+    # per output character, in one pass of numpy (one small array per span was slower on long texts):
     # a kept character maps to itself, a changed one to its whole original span
     first, end, length, kept = (np.array(column) for column in zip(*spans))
     offset = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)  # position within its span

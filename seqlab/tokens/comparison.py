@@ -14,8 +14,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from seqlab.tokens.base import Tokenizer
-
-SPACE = "\u2581"  # ▁, SentencePiece's mark of a space (a token of its own before punctuation, and char's spaces)
+from seqlab.tokens.simple import SPACE  # ▁: a token of its own in e5 before punctuation, and char's spaces
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,11 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
         def flush():
             nonlocal tokens
             if split == "kiwi":
-                from seqlab.tokens.kiwi import kiwi_instance
+                from seqlab.tokens.kiwi import kiwi_instance, without_zero_width
 
+                read_as = [without_zero_width(text)[0] for text in buffer]  # as KiwiTokenizer reads them
                 split_texts = [[f"{t.form}/{t.tag}" if tags else t.form for t in result]
-                               for result in kiwi_instance().tokenize(buffer)]
+                               for result in kiwi_instance().tokenize(read_as)]
             elif split == "whitespace":
                 split_texts = [text.split() for text in buffer]
             else:

@@ -8,6 +8,7 @@ Kiwi's own thread pool (``Kiwi(num_workers=-1)`` uses every core).
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 from seqlab.tokens.base import VocabTokenizer
 
@@ -21,17 +22,29 @@ def kiwi_instance():
 
 
 # Zero-width characters Kiwi misreads: 안녕\u200b하세요 gave 아/IC at 0:1 (a morpheme not in the text) over
-# 안녕하세요/NNP at 0:6, and 좋은\u200b날 a morpheme \u200b/NNG. They are left out of what Kiwi reads; no token covers
-# them, so every command and the page list them as removed (TokenRecord.uncovered), as for e5's normalizer.
-ZERO_WIDTH = frozenset("\u200b\u200c\u2060\ufeff\u00ad")  # spaces, non-joiner, word joiner, BOM, soft hyphen
+# 안녕하세요/NNP at 0:6, 영\u200b화 a 여/MM over 영화/NNG, and 좋은\u200b날 a morpheme \u200b/NNG. They are left out of what
+# Kiwi reads. One between two morphemes is then in no token, and every command and the page list it as removed
+# (TokenRecord.uncovered), as for e5's normalizer; one inside a word lies inside that morpheme's span (shown escaped).
+# A zero-width joiner between emoji stays: Kiwi reads 👨\u200d👩\u200d👧 as one emoji.
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad")  # spaces, joiners, marks, BOM, soft hyphen
 
 
-def _without_zero_width(text: str) -> tuple[str, list[int] | None]:
-    """(the text without :data:`ZERO_WIDTH` characters, the original index of each character kept; None: none)."""
+def without_zero_width(text: str) -> tuple[str, list[int] | None]:
+    """(the text without the :data:`ZERO_WIDTH` characters Kiwi misreads, the original index of each character kept;
+    None when there were none).
+
+    >>> without_zero_width("안녕\u200b하세요")
+    ('안녕하세요', [0, 1, 3, 4, 5])
+    """
     if ZERO_WIDTH.isdisjoint(text):
         return text, None
-    kept = [i for i, c in enumerate(text) if c not in ZERO_WIDTH]
+    kept = [i for i, c in enumerate(text) if c not in ZERO_WIDTH or _joins_emoji(text, i)]
     return "".join(text[i] for i in kept), kept
+
+
+def _joins_emoji(text: str, i: int) -> bool:
+    """A zero-width joiner after an emoji (or its skin tone or presentation selector): part of one emoji sequence."""
+    return text[i] == "\u200d" and i > 0 and (unicodedata.category(text[i - 1]) in ("So", "Sk") or text[i - 1] == "\ufe0f")
 
 
 def _back(spans: list[tuple[str, int, int, str]], kept: list[int] | None) -> list[tuple[str, int, int, str]]:
@@ -56,13 +69,13 @@ class KiwiTokenizer(VocabTokenizer):
         return [(f"{t.form}/{t.tag}", t.start, t.end, t.tag) for t in tokens]
 
     def spans(self, text: str):
-        shown, where = _without_zero_width(text)
+        shown, where = without_zero_width(text)
         return _back(self._convert(kiwi_instance().tokenize(shown)), where)
 
     def spans_many(self, texts: list[str]):
         if len(texts) < 2:
             return [self.spans(t) for t in texts]
-        read = [_without_zero_width(t) for t in texts]
+        read = [without_zero_width(t) for t in texts]
         return [_back(self._convert(tokens), where)
                 for tokens, (_shown, where) in zip(kiwi_instance().tokenize([shown for shown, _where in read]), read)]
 

@@ -207,9 +207,12 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
                 reason=_(reason), n=n) for reason, n in bad.counts.items())),
             _("The labels must be one of {labels}.").format(labels=", ".join(allowed))
             if allowed and "unknown label" in bad.counts else
+            _("A text holds a tab (TSV) or an unquoted comma (CSV): in a TSV file replace the tab, in a CSV file put the "
+              "text in double quotes.")
+            if "more columns than the header" in bad.counts else
             _("Each line needs a text and a label, in the columns {text} and {label}.").format(text=text_col,
                                                                                               label=label_col)
-            if {"missing label", "empty text", "more columns than the header"} & set(bad.counts) else
+            if {"missing label", "empty text"} & set(bad.counts) else
             _("Check that the file is UTF-8 and in the format its name says ({fmt}).").format(fmt=fmt))
     if label_names is None:
         _check_classes(path, raw_labels, lines)

@@ -207,6 +207,14 @@ def test_an_interrupt_in_the_middle_of_a_json_line_starts_its_own_line(monkeypat
     _say_interrupted(["--lang", "en", "predict", "run", "--json"])
     lines = out.getvalue().splitlines()
     assert json.loads(lines[0])["label"] == "1" and json.loads(lines[-1])["exit_code"] == 130 and len(lines) == 3
+    from seqlab.render.console import print_json_lines  # tokenize --json streams through it
+
+    out = CutStream()
+    monkeypatch.setattr(sys, "stdout", out)
+    with pytest.raises(KeyboardInterrupt):
+        print_json_lines([{"tokens": ["▁좋은"]}])
+    _say_interrupted(["--lang", "en", "tokenize", "-f", "texts.txt", "--json"])
+    assert json.loads(out.getvalue().splitlines()[-1])["exit_code"] == 130
 
 
 def test_the_command_context_is_found_through_groups():

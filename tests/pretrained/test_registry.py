@@ -44,9 +44,9 @@ def test_unreachable_hub_fails_fast(monkeypatch):
 
 
 @pytest.mark.parametrize("error, korean", [
-    (socket.gaierror(socket.EAI_NONAME, "Name or service not known"), "호스트 이름"),
+    (socket.gaierror(socket.EAI_NONAME, "Name or service not known"), "호스트 이름을 찾을 수 없습니다"),
     (ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused"), "연결이 거부"),
-    (TimeoutError("timed out"), "제시간에"),
+    (TimeoutError("timed out"), "시간이 초과"),
 ])
 def test_why_the_hub_is_unreachable_is_said_in_the_users_language(monkeypatch, error, korean):
     """"(Name or service not known)": the OS's English words in a Korean message."""
@@ -59,6 +59,17 @@ def test_why_the_hub_is_unreachable_is_said_in_the_users_language(monkeypatch, e
     with use_language("ko"):
         reason = hub_unreachable_reason()
     assert korean in reason and str(error.args[-1]) not in reason
+
+
+def test_a_missing_file_is_not_read_as_a_host_name_lookup(monkeypatch):
+    """On macOS EAI_AGAIN is 2, as ENOENT: one table of both made every missing file "could not be looked up"."""
+    from seqlab.text.reading import os_reason
+
+    monkeypatch.setattr(socket, "EAI_AGAIN", errno.ENOENT)
+    monkeypatch.setattr(socket, "EAI_NONAME", errno.ENOEXEC)
+    with use_language("en"):
+        assert os_reason(FileNotFoundError(errno.ENOENT, "No such file")) == "it does not exist"
+        assert "looked up" in os_reason(socket.gaierror(errno.ENOENT, "Temporary failure in name resolution"))
 
 
 def test_nonsense_names_and_files(tmp_path):

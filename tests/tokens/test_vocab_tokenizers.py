@@ -33,6 +33,8 @@ def test_kiwi_does_not_read_zero_width_characters_it_misreads():
     assert rec.tokens == tok.encode("안녕하세요 좋은날").tokens
     assert rec.offsets[:3] == [(0, 2), (3, 4), (4, 6)] and rec.continuation[:3] == [False, True, True]
     assert rec.uncovered == [(2, "\u200b"), (9, "\u2060"), (10, "\u2060")]  # said as removed, in every command
+    assert [t for t in tok.encode("가족 👨\u200d👩\u200d👧 영\u200b화\u200e").tokens if "/" in t] == [
+        "가족/NNG", "👨\u200d👩\u200d👧/W_EMOJI", "영화/NNG"]  # the emoji's joiners stay; 영\u200b화 was 여/MM + 영화
     only, trailing = tok.spans_many(["\u200b", "영화\u200b"])  # many texts go through Kiwi's batch path
     assert only == [] and trailing[-1][2] == 2
 

@@ -269,6 +269,7 @@ CONTRAST = """
     if (!own || el.closest('[hidden]')) continue;
     const ink = el instanceof SVGElement ? getComputedStyle(el).fill : getComputedStyle(el).color;  // a chart's text
     const fg = parse(ink).slice(0, 3), bg = background(el);
+    if (fg.length < 3) { bad.push([el.tagName + '.' + el.className, el.textContent.trim().slice(0, 30), ink]); continue; }
     const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
     const ratio = (a + 0.05) / (b + 0.05);
     if (ratio < 4.5) bad.push([el.tagName + '.' + el.className, el.textContent.trim().slice(0, 30), ratio.toFixed(2)]);

@@ -386,7 +386,7 @@
         el("h4", {}, row.model, " ", el("span", { class: "sv-muted" },
           t("tokens without special tokens: {n} · [UNK]: {k} · tokens per word: {f}", { n: count(row.summary.tokens),
             k: count(row.summary.unk), f: fixed(row.summary.fertility, 2) }),
-          row.summary.space_tokens ? " · " + t("of them a space alone (▁): {s}", { s: count(row.summary.space_tokens) }) : "")),
+          row.summary.space_tokens ? " · " + t("tokens that are a space alone (▁): {s}", { s: count(row.summary.space_tokens) }) : "")),
         chips.list, uncoveredNote(row)));
     });
     const readout = el("p", { class: "sv-readout", "aria-live": "polite" });
