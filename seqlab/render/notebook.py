@@ -21,7 +21,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from seqlab.i18n import _
+from seqlab.i18n import N_, _
 from seqlab.render import view_records as vr
 from seqlab.render.fragments import fragment
 from seqlab.render.rounding import rounded
@@ -137,11 +137,12 @@ def _order(report):
 
     columns = [{"title": _("pair"), "format": "text"}, {"title": _("MLP output identical"), "format": "text"},
                {"title": f"max |h_T(a) − h_T(b)| ({report.cell})", "format": "fixed:4"}]
-    rows = [[f"{p.a} / {p.b}", str(p.mlp_bit_identical), p.rnn_max_difference] for p in report.pairs]
+    rows = [[f"{p.a} / {p.b}", _("yes") if p.mlp_bit_identical else _("no"), p.rnn_max_difference] for p in report.pairs]
     ws = report.weight_sharing
     table = {"title": _("order: bag-of-embeddings MLP vs {cell}").format(cell=report.cell.upper()),
              "columns": columns, "rows": rows,
-             "notes": [_("‖dW_hh‖ = {norm:.3e}; max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(
+             "notes": [_("weight sharing: the RNN's one W_hh gets a share of its gradient from every step, and the "
+                         "shares add up to dW_hh: ‖dW_hh‖ = {norm:.3e}; max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(
                  norm=ws["dW_hh_norm"], error=ws["max_abs_difference_sum_vs_dW_hh"])]}
     return [("table", table)], [], _terminal(lambda c: order_terminal(report, c))
 
@@ -232,15 +233,17 @@ def _seq2seq(tr):
         columns.append({"title": "s_t[0:4]", "format": "text"})
         for row, s in zip(rows, tr.states):
             row.append(" ".join(f"{v:+.3f}" for v in s[:4]))
-    parts.append(("table", {"title": _("Seq2Seq decoding ({cell}) · {model}").format(cell=tr.cell, model=tr.model),
+    parts.append(("table", {"title": _("Seq2Seq decoding ({cell}) · {model}").format(cell=tr.cell, model=_(tr.model)),
                             "columns": columns, "rows": rows[: vr.MAX_ROWS]}))
-    plain = [f"source: {' '.join(tr.source)}", f"output: {' '.join(tr.output)}"]
+    plain = [_("source: {text}").format(text=" ".join(tr.source)), _("output: {text}").format(text=" ".join(tr.output))]
     if tr.attention is not None:
         for tok, row in zip(tr.output, tr.attention):
             j = int(row.argmax())
             plain.append(f"  {tok!r:>6} → {tr.source[j]!r} ({row[j]:.3f})")
     return parts, notes, "\n".join(plain)
 
+
+SCRATCH_MODEL = N_("scratch Seq2Seq")  # Seq2SeqTrace.model of seqlab's own NumPy model: a label, shown translated
 
 RENDERERS = {  # record class name -> (parts, notes, plain)
     "TokenRecord": _tokens, "Batch": _batch, "EmbeddingRecord": _embedding, "SimilarityRecord": _similarity,

@@ -46,7 +46,7 @@ def token_table(record: TokenRecord, max_rows: int = 200, width: int | None = No
     columns += [(_("kind · span"), "left")] if narrow else [(_("kind"), "left"), (_("offsets"), "left"),
                                                            (_("original text"), "left"), (_("mask"), "right")]
     if record.token_type_ids is not None and not narrow:
-        columns.append(("type", "right"))
+        columns.append((_("segment"), "right"))  # token_type_ids: BERT's sentence A (0) or B (1)
     columns.append((_("word"), "right"))
     wrapping = (_("token"), _("kind · span"), _("original text"))  # a long token (a URL) folds; numbers never do
     for name, justify in columns:

@@ -195,8 +195,9 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
                 console.print(table)
         else:
             console.print((_("{name}: shape {shape} (too large to print; --json has every number)") if report.checkpoint
-                           else _("{name}: shape {shape} (too large to print; use a small --hidden and "
-                                  "--input-dim)")).format(name=name, shape=list(np.shape(m))))
+                           else _("{name}: shape {shape} (too large to print; use a small hidden size and input "
+                                  "dimension: --hidden and --input-dim, or hidden= and input_dim= in Python)")).format(
+                name=name, shape=list(np.shape(m))))
     wide = console.width >= 110  # the equation of each row in a column of its own
     for step in report.steps:
         if step["t"] == MAX_STEP_TABLES - 1 and len(report.steps) > MAX_STEP_TABLES:  # then only the last one

@@ -283,3 +283,20 @@ def test_widget_front_end_syncs_step_and_head(records, notebook_browser):
     assert result["afterClick"] == 1 and result["saved"] >= 1 and "t = 2 (steps 0–2)" in result["label"]
     assert (result["layer"], result["head"]) == ("2", "5") and "layer 2, head 5" in result["text"]
     page.close()
+
+
+def test_korean_outputs_have_no_english_left(records):
+    """The Korean notebook showed "source: … / output: …", "scratch Seq2Seq", True in the order table, a token table
+    column "type", and a weight-sharing figure with no words around it."""
+    from seqlab.i18n import use_language
+
+    import seqlab
+
+    with use_language("ko"):
+        seq2seq_parts, _notes, seq2seq_plain = render(records["seq2seq"])  # what the HTML draws, and its plain text
+        order = str(render(records["order"])[0])
+        segments = render(seqlab.tokenize("좋은 영화", model="minilm"))[2]  # the plain text: token_type_ids shown
+    assert "source:" not in seq2seq_plain and "입력: " in seq2seq_plain
+    assert "scratch Seq2Seq" not in str(seq2seq_parts) and "NumPy Seq2Seq" in str(seq2seq_parts)
+    assert "True" not in order and "False" not in order and "가중치 공유" in order
+    assert "세그먼트" in segments and " type " not in segments
