@@ -300,3 +300,21 @@ def test_korean_outputs_have_no_english_left(records):
     assert "scratch Seq2Seq" not in str(seq2seq_parts) and "NumPy Seq2Seq" in str(seq2seq_parts)
     assert "True" not in order and "False" not in order and "가중치 공유" in order
     assert "세그먼트" in segments and " type " not in segments
+
+
+def test_a_trace_with_wide_inputs_still_shows_its_small_weights_and_each_part_of_z(notebook_browser):
+    """Hidden 3 on e5's 384-wide rows: W_xh is too large to print, and the view then showed no weight at all, not
+    even the 3×... W_hh; the LSTM's rows had no W_xh x_t, W_hh h_(t-1) and b, so no gate could be checked by hand."""
+    from seqlab.pipeline.tracing import run_trace
+
+    rec = run_trace("lstm", "안녕하세요", hidden=3)
+    page = notebook_browser.new_page()
+    page.set_content(f"<!doctype html><html><head><meta charset='utf-8'></head><body>"
+                     f"{rec._repr_mimebundle_()['text/html']}</body></html>")
+    captions = page.locator(".sv-matrix caption").all_inner_texts()
+    assert any(c.startswith("W_hh [12×3]") for c in captions) and not any(c.startswith("W_xh") for c in captions)
+    said = page.inner_text(".seqlab-view")
+    assert "W_xh (torch: W_ih) [12×384]" in said
+    for row in ("W_xh x_t (i|f|g|o)", "W_hh h_{t-1} (i|f|g|o)", "b = b_ih + b_hh (i|f|g|o)"):
+        assert row in said, row
+    page.close()

@@ -732,6 +732,7 @@
     rnn: [["x", "x_t"], ["h_prev", "h_{t-1}"], ["x_proj", "W_xh x_t"], ["h_proj", "W_hh h_{t-1}"], ["bias", "b = b_ih + b_hh"],
       ["pre", "z = W_xh x_t + W_hh h_{t-1} + b"], ["h", "h_t = tanh(z)"]],
     lstm: [["x", "x_t"], ["h_prev", "h_{t-1}"], ["c_prev", "c_{t-1}"],
+      ["x_proj", "W_xh x_t (i|f|g|o)"], ["h_proj", "W_hh h_{t-1} (i|f|g|o)"], ["bias", "b = b_ih + b_hh (i|f|g|o)"],
       ["pre_f", "W_xf x_t + W_hf h_{t-1} + b_f"], ["f", "f = σ(W_xf x_t + W_hf h_{t-1} + b_f)"],
       ["pre_i", "W_xi x_t + W_hi h_{t-1} + b_i"], ["i", "i = σ(W_xi x_t + W_hi h_{t-1} + b_i)"],
       ["pre_o", "W_xo x_t + W_ho h_{t-1} + b_o"], ["o", "o = σ(W_xo x_t + W_ho h_{t-1} + b_o)"],
@@ -785,14 +786,17 @@
     const gateRows = [];
     for (const g of GATES[rec.cell]) for (let k = 0; k < H; k++) gateRows.push(`${g}${k + 1}`);
     const label = { W_ih: "W_xh (torch: W_ih)", W_hh: "W_hh", b: "b = b_ih + b_hh", b_ih: "b_ih", b_hh: "b_hh" };
-    const small = Object.values(rec.weights).every((m) => !m.shape);
-    if (small) {
-      container.append(el("div", { class: "sv-matrices" }, Object.entries(rec.weights).map(([k, m]) => matrix(label[k] || k, m, gateRows))));
+    // every matrix the record carries whole is shown (W_hh and b of a small cell beside a 384-wide W_xh); the others
+    // are named with their shape
+    const shown = Object.entries(rec.weights).filter(([, m]) => !m.shape);
+    const omitted = Object.entries(rec.weights).filter(([, m]) => m.shape);
+    if (shown.length) {
+      container.append(el("div", { class: "sv-matrices" }, shown.map(([k, m]) => matrix(label[k] || k, m, gateRows))));
       container.append(note(GATE_NOTE[rec.cell]()));
-    } else {
-      const shape = (m) => (m.shape ? m.shape : Array.isArray(m[0]) ? [m.length, m[0].length] : [m.length]).join("×");
+    }
+    if (omitted.length) {
       container.append(note(t("Weights: {list}. Small settings print every number.", {
-        list: Object.entries(rec.weights).map(([k, m]) => `${label[k] || k} [${shape(m)}]`).join(", ") })));
+        list: omitted.map(([k, m]) => `${label[k] || k} [${m.shape.join("×")}]`).join(", ") })));
     }
     const slider = el("input", { type: "range", min: "0", max: String(T - 1), value: "0", class: "sv-slider", "aria-label": t("time step") });
     const prev = el("button", { type: "button", class: "sv-step", "aria-label": t("previous step") }, "◀");
