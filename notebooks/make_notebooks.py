@@ -148,11 +148,15 @@ assert neighbours.results[0].word == words[int((v @ v[0])[1:].argmax()) + 1]
 neighbours""", ""),
     ("md", """## 5. MLP는 순서를 못 본다, RNN은 본다
 
-단어 벡터를 더해(bag of embeddings) MLP에 넣으면 어순을 바꿔도 입력이 같습니다. RNN은 순서대로 읽으므로 달라집니다.""",
+단어 벡터를 더해(bag of embeddings) MLP에 넣으면 어순을 바꿔도 입력이 같습니다. RNN은 순서대로 읽으므로 달라집니다.
+아래 강의 코드와 seqlab의 `order_demo`는 같은 실험을 각자의 가중치로 합니다(seqlab은 스페셜 토큰까지 읽습니다). 그래서 숫자는
+서로 다르고, 같은 것은 결론입니다: MLP의 두 출력은 똑같고, RNN의 두 마지막 상태는 다릅니다.""",
      """## 5. An MLP is blind to order, an RNN is not
 
 Summing the word vectors (a bag of embeddings) into an MLP gives the same input in any word order.
-An RNN reads in order, so its final state changes."""),
+An RNN reads in order, so its final state changes. The lecture's code below and seqlab's `order_demo` run the same
+experiment with weights of their own (seqlab also reads the special tokens), so their numbers differ; what they
+share is the conclusion: the MLP's two outputs are equal, the RNN's two final states are not."""),
     ("code", """embedding_table = model.get_input_embeddings()
 
 def token_vectors(s):
