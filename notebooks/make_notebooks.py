@@ -39,10 +39,12 @@ Each step is **the lecture's code → seqlab's record → an `assert` that the t
     ("code", """import numpy as np
 import torch
 from torch import nn
+from transformers.utils import logging as transformers_logging
 
 import seqlab
 from seqlab.i18n import set_language
 
+transformers_logging.disable_progress_bar()  # a saved notebook kept "Loading weights: 0%" under from_pretrained
 torch.set_num_threads(1)
 LANG = "{lang}"  # the interface language of seqlab's records: ko or en
 set_language(LANG)
@@ -336,6 +338,8 @@ COMMENTS_KO = {
     "# the same inputs and weights, the forget gate opened: far more of the gradient reaches the first step":
         "# 같은 입력과 가중치, 망각 게이트만 열었더니 훨씬 많은 기울기가 첫 단계까지 닿습니다",
     "# step 0: h_0 = c_0 = 0": "# 0단계: h_0 = c_0 = 0",
+    '# a saved notebook kept "Loading weights: 0%" under from_pretrained':
+        '# 저장한 노트북에 from_pretrained의 "Loading weights: 0%"가 남지 않도록',
 }
 
 
