@@ -288,9 +288,8 @@ def test_widget_front_end_syncs_step_and_head(records, notebook_browser):
 def test_korean_outputs_have_no_english_left(records):
     """The Korean notebook showed "source: … / output: …", "scratch Seq2Seq", True in the order table, a token table
     column "type", and a weight-sharing figure with no words around it."""
-    from seqlab.i18n import use_language
-
     import seqlab
+    from seqlab.i18n import use_language
 
     with use_language("ko"):
         seq2seq_parts, _notes, seq2seq_plain = render(records["seq2seq"])  # what the HTML draws, and its plain text
