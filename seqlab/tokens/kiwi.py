@@ -51,7 +51,11 @@ def _back(spans: list[tuple[str, int, int, str]], kept: list[int] | None) -> lis
     """Spans over the text Kiwi read, as spans over the text given."""
     if kept is None:
         return spans
-    return [(tok, kept[start], kept[end - 1] + 1 if end > start else kept[start], tag) for tok, start, end, tag in spans]
+
+    def at(i: int) -> int:  # where character i of the text read starts in the text given (its end: past the last)
+        return kept[i] if i < len(kept) else (kept[-1] + 1 if kept else 0)
+
+    return [(tok, at(start), kept[end - 1] + 1 if end > start else at(start), tag) for tok, start, end, tag in spans]
 
 
 class KiwiTokenizer(VocabTokenizer):

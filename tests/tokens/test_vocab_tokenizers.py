@@ -37,6 +37,9 @@ def test_kiwi_does_not_read_zero_width_characters_it_misreads():
         "가족/NNG", "👨\u200d👩\u200d👧/W_EMOJI", "영화/NNG"]  # the emoji's joiners stay; 영\u200b화 was 여/MM + 영화
     only, trailing = tok.spans_many(["\u200b", "영화\u200b"])  # many texts go through Kiwi's batch path
     assert only == [] and trailing[-1][2] == 2
+    from seqlab.tokens.kiwi import _back
+
+    assert _back([("x/SW", 2, 2, "SW")], [0, 2]) == [("x/SW", 3, 3, "SW")]  # an empty span at the end: no IndexError
 
 
 def test_char_and_whitespace():
