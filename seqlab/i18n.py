@@ -85,7 +85,8 @@ def use_language(lang: str) -> Iterator[None]:
 # both forms stay, as Korean software writes them.
 _PARTICLES = {"은(는)": ("은", "는"), "이(가)": ("이", "가"), "을(를)": ("을", "를"), "과(와)": ("과", "와"),
               "와(과)": ("과", "와"), "(으)로": ("으로", "로")}
-_PARTICLE = re.compile(r"([^\s])(['\"’”)\]»]*)(" + "|".join(re.escape(p) for p in _PARTICLES) + ")")
+# a value may end inside its quotes with ": " (e5's prefix "query: "), read as the word before it
+_PARTICLE = re.compile(r"([^\s])((?::\s*)?['\"’”)\]»]*)(" + "|".join(re.escape(p) for p in _PARTICLES) + ")")
 _DIGIT_CODA = "ㅇㄹ ㅁ  ㄱㄹㄹ "  # the last sound of 영 일 이 삼 사 오 육 칠 팔 구 (a space: no 받침)
 # the last sound of the names seqlab shows, as Korean readers say them ("ㅂ": a consonant other than ㄹ)
 # and of the acronyms it shows, as they are said (LSTM 엘에스티엠, JSON 제이슨, UMAP 유맵); a capitalised word it does not
@@ -95,7 +96,7 @@ _NAME_CODA = {"e5-small": "ㄹ", "minilm": "ㅂ", "kiwi": "", "char": "", "white
               "e5-tune": "ㅂ", "e5-head": "", "word2vec": "ㅂ", "fasttext": "", "mean": "ㅂ", "max": "", "cls": "",
               "nfc": "", "nfd": "", "nfkc": "", "nfkd": "", "url": "ㄹ", "unk": "", "json": "ㅂ", "html": "ㄹ",
               "csv": "", "tsv": "", "gpu": "", "cpu": "", "api": "", "pca": "", "umap": "ㅂ", "mlp": "", "mse": "",
-              "bptt": "", "utf-8": "", "id": "", "ids": "", "ko": "", "en": ""}
+              "bptt": "", "utf-8": "", "id": "", "ids": "", "ko": "", "en": "", "query": "", "passage": ""}
 
 
 def _coda(text: str) -> str | None:
@@ -134,6 +135,8 @@ def with_particles(text: str) -> str:
     "레이어 3은 없습니다; 'LSTM'이 아닙니다; 10으로; 2는; 'movie'은(는)"
     >>> with_particles("20(으)로, 1,000,000,000,000은(는), 100000000이(가)")
     '20으로, 1,000,000,000,000는, 100000000이'
+    >>> with_particles('앞에 "query: "을(를) 붙여')
+    '앞에 "query: "를 붙여'
     """
     def pick(m: re.Match) -> str:
         coda = _coda(m.string[: m.end(1)])  # the whole text before the particle: a number is read whole

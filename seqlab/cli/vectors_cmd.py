@@ -103,8 +103,10 @@ def register(app: typer.Typer) -> None:
         from seqlab.render.console import console, print_json
         from seqlab.render.vectors import embedding_markdown, groups_table, render_embedding
         from seqlab.vectors.aggregate import aggregate_morphemes, aggregate_words
-        from seqlab.vectors.encoder import load_encoder
+        from seqlab.vectors.encoder import check_stride_for, load_encoder
 
+        if stride is not None:  # from the tokenizer alone: said before the texts are read and the model loads
+            check_stride_for(model, stride)
         all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"])
         encoder = load_encoder(model, device)
         records = encoder.embed_many(all_texts, prefix=prefix_value, layers=layers, pooling=pool,

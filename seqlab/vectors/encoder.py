@@ -50,6 +50,25 @@ def window_records(model: str | None, texts: Sequence[str], prefix: str = "", er
     return [truncate(r, limit) for r in tokenizer.encode_many(as_texts(texts), errors)]
 
 
+def check_stride(tokenizer, name: str, stride: int, limit: int | None = None) -> None:
+    """A ``--long window`` stride that fits in one window of ``tokenizer`` (``limit`` tokens, default the model's
+    own, less its special tokens), refused with the range otherwise rather than cut to the width in silence.
+    Needs the tokenizer only, so the CLI calls it before the model loads."""
+    width = (limit or model_window(tokenizer)) - len(tokenizer.encode_many([""])[0].input_ids)  # content per window
+    if stride > width:
+        raise UsageError(_("--stride {stride} is more than a window of {model} holds ({width} tokens besides "
+                           "its special tokens)").format(stride=stride, model=name, width=width),
+                         _("Give --stride 1 to {width}; the default is half the window.").format(width=width))
+
+
+def check_stride_for(model: str | None, stride: int) -> None:
+    """:func:`check_stride` for a model named as on the command line, from its tokenizer alone (after
+    :func:`check_encoder`, so a model without vectors is said first)."""
+    spec = resolve(model)
+    check_encoder(spec)
+    check_stride(load_tokenizer(spec.name), spec.name, stride)
+
+
 def check_encoder(spec) -> None:
     """A model that can give vectors here, said in milliseconds, before the seconds of importing torch and
     transformers: a tokenizer-only model (NoVectors) or a hub id neither cached nor reachable is refused."""
@@ -158,11 +177,7 @@ class Encoder:
         limit = max_length or model_window(self.tokenizer)
         tok = self.tokenizer.with_prefix(prefix) if prefix else self.tokenizer
         if long == "window" and stride is not None:  # refused before any text is read, short texts too
-            width = limit - len(self.tokenizer.encode_many([""])[0].input_ids)  # content tokens per window
-            if stride > width:  # said, not cut to the width in silence
-                raise UsageError(_("--stride {stride} is more than a window of {model} holds ({width} tokens besides "
-                                   "its special tokens)").format(stride=stride, model=self.name, width=width),
-                                 _("Give --stride 1 to {width}; the default is half the window.").format(width=width))
+            check_stride(self.tokenizer, self.name, stride, limit)
         records = tok.encode_many(as_texts(texts), errors)
         if long == "truncate":
             return self.embed_records([truncate(r, limit) for r in records], layers=layers, pooling=pooling,

@@ -144,6 +144,22 @@ def test_a_stride_beyond_the_window_is_refused_not_cut(cli):
     assert code == 2 and "--stride 100000 is more than a window" in json.loads(out)["error"]
 
 
+def test_a_stride_beyond_the_window_is_refused_before_the_texts_and_the_model(cli, monkeypatch, tmp_path):
+    """The stride was checked after the model had loaded (seconds) and after a whole --file had been read."""
+    from seqlab.vectors import encoder
+
+    def never(*args, **kwargs):
+        raise AssertionError("the model was loaded before --stride was checked")
+
+    monkeypatch.setattr(encoder, "load_encoder", never)
+    code, out, _err = cli("embed", "-f", str(tmp_path / "missing.txt"), "--long", "window", "--stride", "511",
+                          "--json")
+    assert code == 2 and "--stride 511 is more than a window of e5-small holds (510 tokens" in json.loads(out)["error"]
+    code, out, _err = cli("embed", "-f", str(tmp_path / "missing.txt"), "-m", "kiwi", "--long", "window",
+                          "--stride", "5", "--json")  # a model without vectors is said first, as without --stride
+    assert code != 0 and "kiwi is a tokenizer only" in json.loads(out)["error"]
+
+
 def test_explain_names_the_command_that_reads_a_long_text_whole(cli):
     """explain's note on a long text said "(--long window reads them all)": explain has no --long."""
     code, out, _err = cli("explain", "영화 " * 600)

@@ -24,7 +24,7 @@
   // same rule as seqlab.i18n.with_particles.
   const PARTICLES = { "은(는)": ["은", "는"], "이(가)": ["이", "가"], "을(를)": ["을", "를"], "과(와)": ["과", "와"],
                       "와(과)": ["과", "와"], "(으)로": ["으로", "로"] };
-  const PARTICLE_RE = new RegExp("(\\S)(['\"’”)\\]»]*)(" +
+  const PARTICLE_RE = new RegExp("(\\S)((?::\\s*)?['\"’”)\\]»]*)(" +  // ": " inside quotes: e5's "query: "
     Object.keys(PARTICLES).map(p => p.replace(/[()]/g, "\\$&")).join("|") + ")", "g");
   const DIGIT_CODA = ["ㅇ", "ㄹ", "", "ㅁ", "", "", "ㄱ", "ㄹ", "ㄹ", ""];  // 영 일 이 삼 사 오 육 칠 팔 구
   // the names and acronyms seqlab shows, as they are said: seqlab.i18n._NAME_CODA's twin (a test keeps them equal)
@@ -33,7 +33,7 @@
     "e5-head": "", word2vec: "ㅂ", fasttext: "", mean: "ㅂ", max: "", cls: "",
     nfc: "", nfd: "", nfkc: "", nfkd: "", url: "ㄹ", unk: "", json: "ㅂ", html: "ㄹ",
     csv: "", tsv: "", gpu: "", cpu: "", api: "", pca: "", umap: "ㅂ", mlp: "", mse: "",
-    bptt: "", "utf-8": "", id: "", ids: "", ko: "", en: "" };
+    bptt: "", "utf-8": "", id: "", ids: "", ko: "", en: "", query: "", passage: "" };
   V.NAME_CODA = NAME_CODA;
   function coda(before, last) {
     const code = last.charCodeAt(0);
