@@ -222,6 +222,11 @@ def _evaluation(ev):
 def _seq2seq(tr):
     parts, notes = [], []
     if tr.attention is not None:
+        lo, hi, n = float(tr.attention.min()), float(tr.attention.max()), len(tr.source)
+        if n > 1 and hi - lo < 0.1 / n:  # the colours start at 0, so a near-uniform map looks flat: say it in numbers
+            notes.append(_("Every attention weight lies between {lo} and {hi}, close to 1/{n} = {u}: this model does "
+                           "not yet prefer any source token.").format(lo=f"{lo:.3f}", hi=f"{hi:.3f}", n=n,
+                                                                       u=f"{1 / n:.3f}"))
         parts.append(("alignment", {"weights": rounded(tr.attention, 3), "row_labels": tr.output,
                                     "col_labels": tr.source, "caption": _("attention α_t: output step → source"),
                                     "col_title": _("column: the source token looked at"), "decimals": 3}))
@@ -240,7 +245,7 @@ def _seq2seq(tr):
         for tok, row in zip(tr.output, tr.attention):
             j = int(row.argmax())
             plain.append(f"  {tok!r:>6} → {tr.source[j]!r} ({row[j]:.3f})")
-    return parts, notes, "\n".join(plain)
+    return parts, notes, "\n".join(plain + notes)
 
 
 SCRATCH_MODEL = N_("scratch Seq2Seq")  # Seq2SeqTrace.model of seqlab's own NumPy model: a label, shown translated

@@ -217,7 +217,26 @@ def test_all_records_draw_in_one_page_without_errors(records, notebook_browser):
     sel.select_option("3")
     assert "head 3" in page.inner_text("section[data-name='attention']")
     assert page.locator("section[data-name='longterm'] img.sv-image").count() == 1
+    # the source characters fit their columns: written level, not turned on their side (and clipped)
+    assert page.locator("section[data-name='seq2seq'] canvas").get_attribute("data-col-labels-level") == "1"
     page.close()
+
+
+def test_a_near_uniform_seq2seq_attention_is_said_in_numbers(records):
+    """The map's colours start at 0, so an untrained model's weights (all about 1/3 here) looked flat, unexplained."""
+    import dataclasses
+
+    from seqlab.render.notebook import render
+
+    trace = records["seq2seq"]
+    _parts, notes, plain = render(trace)
+    lo, hi = trace.attention.min(), trace.attention.max()
+    assert hi - lo < 0.1 / 3  # the fixture's untrained model
+    said = f"Every attention weight lies between {lo:.3f} and {hi:.3f}, close to 1/3 = 0.333"
+    assert any(said in n for n in notes) and said in plain
+    peaked = dataclasses.replace(trace, attention=trace.attention.copy())
+    peaked.attention[0] = [0.9, 0.05, 0.05]  # one step that prefers a token: nothing to explain
+    assert not any("Every attention weight" in n for n in render(peaked)[1])
 
 
 def test_a_trained_seq2seq_checkpoint_displays_its_attention(tmp_path, nsmc_rows):

@@ -438,9 +438,13 @@
       const tallest = Math.max(600, 40 * fs);
       const ch = spec.square ? Math.max(cw, 3) : Math.max(1, Math.min(Math.max(fs + 4, Math.min(24, cw)), tallest / Math.max(1, R)));
       const colLabels = spec.colLabels ? spec.colLabels.map((s) => short(s, 10)) : null;
-      const colH = colLabels ? Math.min(90, Math.max(...colLabels.map((s) => ctx.measureText(s).width), 10)) + 8 : fs + 8;
+      const widest = colLabels ? Math.max(...colLabels.map((s) => ctx.measureText(s).width), 10) : 0;
+      // column names that fit their column are written level (a Seq2Seq's source characters); longer ones turned
+      const level = colLabels !== null && widest + 6 <= cw && cw >= fs + 4;
+      const colH = colLabels && !level ? Math.min(90, widest) + 8 : fs + 8;
       const top = 4, plotH = ch * R, legend = fs * 3 + 34;
-      return { fs, W, rl, plotW, cw, ch, top, plotH, colH, legend, H: top + plotH + colH + fs + 10 + legend, rowLabels, colLabels };
+      return { fs, W, rl, plotW, cw, ch, top, plotH, colH, legend, H: top + plotH + colH + fs + 10 + legend, rowLabels,
+        colLabels, level };
     }
     function draw() {
       geo = layout();
@@ -461,13 +465,17 @@
       const gap = g.fs + 4;  // label to label, centre to centre: a line of text and some air, across and down
       const rstep = Math.ceil(gap / g.ch);
       for (let i = 0; i < R; i += rstep) ctx.fillText(g.rowLabels[i], x0 - 4, y0 + (i + 0.5) * g.ch);
-      const cstep = Math.ceil(gap / g.cw);
+      const cstep = g.level ? 1 : Math.ceil(gap / g.cw);  // level names fit their column: every one is written
       // what was drawn, for tests and tools: label size in CSS px, how many row and column labels
       canvas.dataset.labelPx = g.fs;
       canvas.dataset.rowLabels = Math.ceil(R / rstep);
       canvas.dataset.colLabels = g.colLabels ? Math.ceil(C / cstep) : 0;
       canvas.dataset.labelGap = Math.min(rstep * g.ch, g.colLabels ? cstep * g.cw : Infinity).toFixed(1);
-      if (g.colLabels) {
+      canvas.dataset.colLabelsLevel = g.level ? "1" : "0";
+      if (g.level) {
+        ctx.textAlign = "center"; ctx.textBaseline = "top";
+        for (let j = 0; j < C; j++) ctx.fillText(g.colLabels[j], x0 + (j + 0.5) * g.cw, y0 + g.plotH + 4);
+      } else if (g.colLabels) {
         ctx.save(); ctx.textAlign = "right";
         for (let j = 0; j < C; j += cstep) {
           ctx.save(); ctx.translate(x0 + (j + 0.5) * g.cw, y0 + g.plotH + 4); ctx.rotate(-Math.PI / 2);
