@@ -53,9 +53,9 @@ def register(app: typer.Typer) -> None:
         val_fraction: float = typer.Option(None, "--val-fraction", help=_("Share held out for validation, 0.01 to "
                                                                           "0.5 (default: 0.1).")),
         seed: int = typer.Option(13, "--seed", help=_("Seed of the split, the initialization and the batches.")),
-        epochs: int = typer.Option(None, "--epochs", help=_("Passes over the training set, 1 to 100 (default: the "
-                                                            "model's own: 3 for lstm/gru/rnn, 2 for e5-tune and "
-                                                            "seq2seq, 300 for forecast).")),
+        epochs: int = typer.Option(None, "--epochs", help=_("Passes over the training set, 1 to 100, forecast 1 to "
+                                                            "10,000 (default: the model's own: 3 for lstm/gru/rnn, "
+                                                            "2 for e5-tune and seq2seq, 300 for forecast).")),
         batch_size: int = typer.Option(None, "--batch-size", help=_("Texts per optimizer step, 1 to 4096 (default: "
                                                                     "128; e5-tune 32; seq2seq 64).")),
         lr: float = typer.Option(None, "--lr", help=_("Peak learning rate of AdamW, 1e-8 to 1 (default: "
@@ -92,6 +92,10 @@ def register(app: typer.Typer) -> None:
                                                                                  "and auto-ETS (statsmodels; an AIC "
                                                                                  "search of minutes on 2 cores). "
                                                                                  "Default: on.")),
+        season: int = typer.Option(None, "--season", help=_("forecast: time steps per season, 1 to 1,000, for the "
+                                                            "seasonal-naive forecast, ARIMA and ETS (default: the "
+                                                            "series' own: 11 for sunspots, 12 for co2; 12 for a "
+                                                            "CSV, said).")),
         attention: str = typer.Option(None, "--attention", help=_("seq2seq: monotonic (hard attention on the aligned "
                                                                   "source character, the default) or additive "
                                                                   "(Bahdanau, over every source character).")),

@@ -59,6 +59,7 @@ class TrainArgs:
     vocab: Path | None
     max_length: int | None
     baselines: bool | None  # forecast: also fit auto-ARIMA and auto-ETS
+    season: int | None  # forecast: time steps per season
     attention: str | None  # seq2seq: monotonic or additive
     head: str | None  # e5-head: logreg or mlp
     precision: str | None  # e5-head features: fp32 or bf16
@@ -82,7 +83,8 @@ def check_ranges(a: TrainArgs) -> None:
     one_of("--precision", a.precision, ("fp32", "bf16"))
     one_of("--device", a.device, ("auto", "cpu", "cuda"))
     in_range("--val-fraction", a.val_fraction, 0.01, 0.5)
-    in_range("--epochs", a.epochs, 1, 100)
+    in_range("--epochs", a.epochs, 1, 10_000 if a.task == "forecast" else 100)  # a forecast epoch is one step
+    in_range("--season", a.season, 1, 1000)
     in_range("--batch-size", a.batch_size, 1, 4096)
     in_range("--lr", a.lr, 1e-8, 1.0)
     in_range("--hidden", a.hidden, 1, 2048)
@@ -156,7 +158,8 @@ def check_unused(a: TrainArgs, names: list[str]) -> None:
     if a.task != "classify":
         unused(recurrent | data_options | e5_head, "--task " + a.task)
     if a.task != "forecast":
-        unused({"--series": a.series, "--baselines/--no-baselines": a.baselines}, "--task " + a.task)
+        unused({"--series": a.series, "--baselines/--no-baselines": a.baselines, "--season": a.season},
+               "--task " + a.task)
     if a.task != "seq2seq":
         unused({"--attention": a.attention}, "--task " + a.task)
     if a.task == "forecast":
@@ -277,14 +280,18 @@ def train_seq2seq(a: TrainArgs, taken: list[str] | None) -> None:
 
 def train_forecast(a: TrainArgs) -> None:
     """The LSTM forecaster against naive, auto-ARIMA and auto-ETS (no record: a forecast run cannot be resumed)."""
-    from seqlab.render.console import console, print_json
+    from seqlab.render.console import console, note, print_json
     from seqlab.render.progress import counting_bar
     from seqlab.render.training import forecast_png, forecast_terminal
     from seqlab.training.forecast import forecast_config, train_forecast
 
-    cfg = forecast_config(seed=a.seed, epochs=a.epochs, hidden=a.hidden, lr=a.lr, baselines=a.baselines)
+    cfg = forecast_config(seed=a.seed, epochs=a.epochs, hidden=a.hidden, lr=a.lr, baselines=a.baselines,
+                          season=a.season)
     with counting_bar(_("auto-ARIMA: order search by AIC"), _("models")) as report:
         summary = train_forecast(a.series or "sunspots", a.out, cfg, progress=report)
+    if summary["season_from"] == "assumed":  # said on stderr, with --json too
+        note(_("note: a season of {m} steps was assumed (monthly values); give --season for another").format(
+            m=summary["season"]))
     plot = forecast_png(summary, a.out / "forecast.png")
     if a.json_out:
         print_json({**{k: v for k, v in summary.items() if k != "curves"}, "plot": str(plot)})

@@ -311,7 +311,10 @@ def register(app: typer.Typer) -> None:
         epochs: int = typer.Option(5, "--epochs", help=_("Passes over the corpus (1 to 100).")),
         cbow: bool = typer.Option(False, "--cbow", help=_("CBOW instead of skip-gram.")),
         tags: bool = typer.Option(False, "--tags", help=_("--split kiwi: keep POS tags in tokens (영화/NNG).")),
-        seed: int = typer.Option(1, "--seed", help=_("Seed of the training.")),
+        seed: int = typer.Option(1, "--seed", help=_("Seed of the training (the same vectors again with "
+                                                     "--workers 1 only).")),
+        workers: int = typer.Option(2, "--workers", help=_("gensim's threads, 1 to 64. With more than one, two runs "
+                                                           "with the same --seed give slightly different vectors.")),
         json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import note, print_json, say
@@ -328,6 +331,7 @@ def register(app: typer.Typer) -> None:
         in_range("--min-count", min_count, 1)
         in_range("--epochs", epochs, 1, 100)
         in_range("--seed", seed, 0, 2**32 - 1)
+        in_range("--workers", workers, 1, 64)
         check_output("--out", out, inputs=files)
         if out.suffix.lower() not in (".model", *TEXT_FORMATS):  # the name decides the format: never guessed
             raise UsageError(_("--out {name}: its extension names no format seqlab writes").format(name=out.name),
@@ -335,7 +339,7 @@ def register(app: typer.Typer) -> None:
         with counting_bar(_("training word vectors"), _("items")) as report:
             result = train_word_vectors(files, out, kind=kind, split=split, dim=dim, window=window,
                                         min_count=min_count, epochs=epochs, sg=not cbow, seed=seed, tags=tags,
-                                        text_col=text_col, errors=errors, progress=report)
+                                        text_col=text_col, errors=errors, progress=report, workers=workers)
         if kind == "fasttext" and out.suffix.lower() in TEXT_FORMATS:
             note(_("note: {name} holds one vector per word (word2vec format): FastText's "
                    "character n-grams are not kept, so unseen words have no vector; save as "

@@ -83,6 +83,9 @@ class Vocabulary:
         """
         if min_freq < 1:
             raise InputError(_("min_freq must be at least 1, got {min_freq}").format(min_freq=min_freq))
+        if max_size is not None and max_size < len(specials) + 1:  # the specials alone would already be over it
+            raise InputError(_("max_size must be at least {least} (the {n} special tokens and one more), got "
+                               "{max_size}").format(least=len(specials) + 1, n=len(specials), max_size=max_size))
         counter: Counter[str] = Counter()
         if weights is None:
             for tokens in token_lists:
@@ -121,5 +124,18 @@ class Vocabulary:
             raise InputError(_('{path} is not a seqlab vocabulary (no "format": "{FORMAT}")')
                              .format(path=path, FORMAT=FORMAT),
                              _("Build one with: seqlab vocab build"))
-        return cls(data["tokens"], data.get("counts") or [0] * len(data["tokens"]),
-                   tuple(data.get("specials", SPECIALS)), data.get("meta", {}))
+        tokens, counts = data.get("tokens"), data.get("counts")
+        specials, meta = data.get("specials", list(SPECIALS)), data.get("meta", {})
+        problem = (_('"tokens" is not a list of strings') if not isinstance(tokens, list) or not all(
+                       isinstance(t, str) for t in tokens) else
+                   _('"counts" ({n:,}) and "tokens" ({k:,}) differ in length').format(n=len(counts), k=len(tokens))
+                   if isinstance(counts, list) and counts and len(counts) != len(tokens) else
+                   _('"counts" is not a list of whole numbers') if counts is not None and not (
+                       isinstance(counts, list) and all(isinstance(c, int) for c in counts)) else
+                   _('"specials" is not the list of the first tokens') if not isinstance(specials, list)
+                   or tokens[: len(specials)] != specials else
+                   _('"meta" is not an object') if not isinstance(meta, dict) else None)
+        if problem:  # a file changed by hand or by another tool: said, not a KeyError or a silent shift of ids
+            raise InputError(_("{path} is damaged: {problem}").format(path=path, problem=problem),
+                             _("Build it again with: seqlab vocab build"))
+        return cls(tokens, counts or [0] * len(tokens), tuple(specials), meta)

@@ -42,10 +42,12 @@ class CellFlow:
     forget_bias: float | None = None
     loss: float = 0.0
 
+    # The chain from the last step back to the first, ∂h_{T-1}/∂h_0 (∂c_{T-1}/∂c_0), is the product of the T - 1
+    # factors of steps t = 1..T-1; step 0's factor reaches back to the initial state, which is not on it.
     @property
     def forget_mean_overall(self) -> float | None:
-        """LSTM: the mean forget gate over every step and unit."""
-        return None if self.forget_mean is None else float(np.mean(self.forget_mean))
+        """LSTM: f̄, the mean forget gate over the units and the steps t = 1..T-1 (those on the chain)."""
+        return _chain_mean(self.forget_mean)
 
     @property
     def forget_decay(self) -> float | None:
@@ -55,8 +57,8 @@ class CellFlow:
 
     @property
     def factor_mean(self) -> float | None:
-        """RNN: the mean per-step factor ‖diag(1 - h_t²)·W_hh‖₂."""
-        return None if self.factor_norms is None else float(np.mean(self.factor_norms))
+        """RNN: the mean factor ‖∂h_t/∂h_{t-1}‖₂ = ‖diag(1 - h_t²)·W_hh‖₂ over the steps t = 1..T-1."""
+        return _chain_mean(self.factor_norms)
 
     @property
     def factor_decay(self) -> float | None:
@@ -92,6 +94,11 @@ class GradFlowReport(Displayable):
     def to_dict(self) -> dict:
         return {"steps": self.steps, "hidden": self.hidden, "input_size": self.input_size, "seed": self.seed,
                 "loss": self.loss, "cells": {name: flow.to_dict() for name, flow in self.cells.items()}}
+
+
+def _chain_mean(per_step: list[float] | None) -> float | None:
+    """The mean of a per-step factor over t = 1..T-1 (None without one, or with a single step: no chain)."""
+    return None if per_step is None or len(per_step) < 2 else float(np.mean(per_step[1:]))
 
 
 def set_forget_bias(layer, bias: float) -> None:
@@ -138,8 +145,10 @@ def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = 100, hidde
     if bad or not cells:
         raise InputError(_("unknown cells {cells}").format(cells=", ".join(map(str, bad))) if bad
                          else _("no cells given"), _("Use --cells rnn,lstm,gru."))
-    if steps < 1 or hidden < 1:
-        raise InputError(_("--steps and --hidden must be at least 1"))
+    if steps < 2 or hidden < 1 or (input_size is not None and input_size < 1):  # as the CLI and the API
+        raise InputError(_("steps must be at least 2 (a chain of one step or more), hidden and input_size at least "
+                           "1; got steps {steps}, hidden {hidden}, input_size {input_size}").format(
+            steps=steps, hidden=hidden, input_size=input_size))
     input_size = input_size or hidden
     x = np.random.default_rng(seed).normal(size=(1, steps, input_size))
     report = GradFlowReport(steps, hidden, input_size, seed, LOSS)

@@ -150,8 +150,13 @@ def seq2seq_terminal(summary: dict, console: Console) -> None:
         model=summary["model"], loss=summary.get("loss", "full"), pairs=summary["pairs"], steps=summary["steps"],
         seconds=summary["seconds"], train=summary.get("train_seconds", summary["seconds"])), highlight=False)
     if summary.get("skipped"):
-        console.print(_("skipped {n:,} lines of the pairs file: malformed, or longer than {max} characters").format(
-            n=summary["skipped"], max=summary.get("max_chars", 60)), highlight=False)
+        from seqlab.training.spacing import skipped_text
+
+        reasons = summary.get("skipped_by_reason")  # runs before it had one count: malformed or too long
+        console.print(_("skipped {n:,} lines of the pairs file: {reasons}").format(
+            n=summary["skipped"], reasons=skipped_text(reasons, summary.get("max_chars", 60)) if reasons else
+            _("malformed, or longer than {max} characters").format(max=summary.get("max_chars", 60))),
+            highlight=False)
     title = _("spacing restoration on {n:,} held-out reviews").format(n=summary["val_pairs"])
     systems = list(summary["scores"].items())
     table = titled_table(title, title_justify="left")

@@ -145,7 +145,7 @@ def raw_lines(stream: BinaryIO, first_number: int = 1, offset: int = 0) -> Itera
 
 
 def iter_lines(source: str | Path, errors: str = "strict",
-               replaced: list[int] | None = None) -> Iterator[tuple[int, str]]:
+               replaced: list[int] | None = None, errors_option: bool = True) -> Iterator[tuple[int, str]]:
     """Yield ``(line_number, text)`` for each line of a UTF-8 file (``"-"`` is stdin).
 
     Line endings (``\\n``, ``\\r\\n``) and a leading byte-order mark are removed.
@@ -156,6 +156,7 @@ def iter_lines(source: str | Path, errors: str = "strict",
         errors: ``"strict"`` raises :class:`InputError` naming the line and byte
             offset of the first invalid byte; ``"replace"`` substitutes U+FFFD.
         replaced: with ``"replace"``, collects the numbers of the lines that needed it (in the same pass).
+        errors_option: whether the command reading it has ``--errors`` (its hint is offered only then).
     """
     if errors not in ("strict", "replace"):
         raise InputError(_("unknown errors mode {errors!r}").format(errors=errors),
@@ -180,7 +181,8 @@ def iter_lines(source: str | Path, errors: str = "strict",
                         name=name, number=line.number, byte=line.body[exc.start], offset=line.start + exc.start,
                         column=exc.start + 1),
                     _("Convert the file to UTF-8 (e.g. iconv -f CP949 -t UTF-8), or give --errors replace (see the "
-                      "command's --help) to read the bad bytes as U+FFFD."),
+                      "command's --help) to read the bad bytes as U+FFFD.") if errors_option else
+                    _("Convert the file to UTF-8 (e.g. iconv -f CP949 -t UTF-8)."),
                 ) from None
             yield line.number, text
     finally:

@@ -16,7 +16,7 @@ import numpy as np
 
 from seqlab.errors import InputError
 from seqlab.i18n import _, ngettext
-from seqlab.text.reading import file_error, raw_lines, refuse_stdin
+from seqlab.text.reading import file_error, has_nsmc_header, raw_lines, refuse_stdin
 
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 NSMC_LABELS = {"0": "negative", "1": "positive"}  # NSMC's columns are id, document, label
@@ -175,9 +175,10 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
     if fmt not in FORMATS:
         raise InputError(_("unknown data format {fmt!r}").format(fmt=fmt),
                          _("Use one of: {choices}.").format(choices=', '.join(FORMATS)))
-    if fmt == "nsmc":
-        fmt = "tsv"
-    nsmc = fmt == "nsmc" or (text_col in (None, "document") and label_col in (None, "label"))
+    # NSMC's rules (labels 0 and 1, meaning negative and positive) only for NSMC: named, or its own header line read
+    # by its own columns; another table whose columns are called document and label keeps its own classes
+    nsmc = fmt == "nsmc" or (fmt == "tsv" and text_col in (None, "document") and label_col in (None, "label")
+                             and has_nsmc_header(path))
     if fmt == "nsmc":
         fmt = "tsv"
     text_col, label_col = text_col or "document", label_col or "label"

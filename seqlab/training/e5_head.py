@@ -16,13 +16,17 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.i18n import N_
+from seqlab.errors import InputError
+from seqlab.i18n import N_, _
 from seqlab.storage import atomic_write_bytes, seqlab_home
 from seqlab.training.data import Dataset, split_record
 from seqlab.training.metrics import classification_metrics
 from seqlab.training.rundir import RunDir
 
 CHUNK = 5000
+
+
+HEADS = ("logreg", "mlp")
 
 
 @dataclass
@@ -75,6 +79,9 @@ def _mlp(dim: int, hidden: int, classes: int):
 def train_e5_head(train: Dataset, val: Dataset, out: Path, cfg: HeadConfig | None = None, on_phase=None,
                   progress=None) -> dict:
     cfg = cfg or HeadConfig()
+    if cfg.head not in HEADS:  # checked before the minutes of features, not turned into an MLP in silence
+        raise InputError(_("unknown head {head!r}").format(head=cfg.head),
+                         _("Use one of: {choices}.").format(choices=", ".join(HEADS)))
     started = time.perf_counter()
     if on_phase:
         on_phase(N_("e5 features (cached)"))
@@ -99,7 +106,7 @@ def train_e5_head(train: Dataset, val: Dataset, out: Path, cfg: HeadConfig | Non
         opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=0.01)
         xt, yt = torch.from_numpy(Xt), torch.from_numpy(train.labels)
         rng = np.random.default_rng(cfg.seed)
-        for _ in range(cfg.epochs):
+        for _epoch in range(cfg.epochs):
             net.train()
             for idx in np.array_split(rng.permutation(len(xt)), max(1, len(xt) // 256)):
                 loss = torch.nn.functional.cross_entropy(net(xt[idx]), yt[idx])

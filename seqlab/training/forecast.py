@@ -25,6 +25,7 @@ from seqlab.training.forecast_baselines import ArimaGrid, auto_arima, auto_ets
 from seqlab.training.rundir import RunDir
 
 SERIES = {"sunspots": 11, "co2": 12}
+CSV_SEASON = 12  # a CSV series says nothing of its season: monthly is taken, and said (--season gives another)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class ForecastConfig:
     test_fraction: float = 0.2  # the last part, forecast one step ahead
     seed: int = 13
     baselines: bool = True  # also fit auto-ARIMA and auto-ETS (an AIC search: minutes on 2 cores)
+    season: int | None = None  # steps per season (None: the series' own; a CSV's is taken as 12, monthly, and said)
     threads: int = 1  # PyTorch CPU threads: one is fastest for a model this small, and robust on a busy machine
 
     def to_dict(self) -> dict:
@@ -67,8 +69,13 @@ def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
                          _("Use {choices} or a CSV file with a value column.").format(choices=', '.join(SERIES)))
     import csv
 
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = [r for r in csv.reader(f)]
+    from seqlab.text.reading import check_text_file, iter_lines
+
+    check_text_file(path, _("a CSV series"))  # a folder, an empty or binary file: said, as by every reader
+    lines = [line for _k, line in iter_lines(path, errors_option=False)]  # strict UTF-8: said, with how to convert
+    while lines and not lines[-1].strip():  # blank lines at the end end the file; one inside is a gap (below)
+        lines.pop()
+    rows = list(csv.reader(lines))
     if len(rows) < 3:
         raise InputError(_("{path} has too few rows for a series").format(path=path))
     try:  # a first row whose last field is a number is data, not a header
@@ -94,7 +101,7 @@ def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
                                   len(bad)).format(
             path=path, n=len(bad), shown=shown, more=" …" if len(bad) > 5 else ""),
             _("Fill or remove those rows: a series needs one number per time step."))
-    return np.array(values), labels, 12, f"{path.name} (last column)"
+    return np.array(values), labels, CSV_SEASON, f"{path.name} (last column)"
 
 
 def _windows(x: np.ndarray, w: int, targets: range):
@@ -116,10 +123,13 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None,
 
     started = time.perf_counter()
     y, labels, m, description = load_series(series)
+    season_from = "given" if cfg.season is not None else "series" if series in SERIES else "assumed"
+    m = cfg.season or m
     n = len(y)
     test_start = int(n * (1 - cfg.test_fraction))
     if test_start <= cfg.window + m or n - test_start < 2:
-        raise InputError(_("the series has {n} values: too short for window {window}").format(n=n, window=cfg.window))
+        raise InputError(_("the series has {n} values: too short for window {window} and season {season}").format(
+            n=n, window=cfg.window, season=m), _("Give a longer series, or a smaller --season."))
     d = np.diff(y)  # d[j] = y[j+1] - y[j]; the change that produces y_t is d[t-1]
     mean, std = d[: test_start - 1].mean(), d[: test_start - 1].std() or 1.0
     z = (d - mean) / std
@@ -191,6 +201,7 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None,
                                    "target": "first difference", "season": m})
     summary = {"model": "lstm forecaster", "series": series, "description": description, "n": n,
                "test_points": int(n - test_start), "test_from": labels[test_start], "season": m,
+               "season_from": season_from,
                "metrics": results, "baselines": specs, "beats_naive": results["lstm"]["mae"] < results["naive"]["mae"],
                "best_statsmodels": best,
                "beats_best_statsmodels": None if best is None else results["lstm"]["mae"] < results[best]["mae"],

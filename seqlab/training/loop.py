@@ -5,7 +5,11 @@ dropout draws from torch's generator, whose state is saved with every
 checkpoint, and the learning rate is a pure function of the step. A run
 resumed from its last checkpoint (after a kill -9, say) therefore replays the
 same batches with the same random draws and ends with the same weights, bit
-for bit, as one that was never interrupted.
+for bit, as one that was never interrupted. Two fresh runs with one seed are
+equal too, except for a recurrent model's default word2vec start: gensim
+trains it on two threads, whose order varies, so its vectors (and the scores
+after them) differ slightly from run to run (``embedding.json`` in the run
+says so); a resumed run keeps the vectors its checkpoint holds.
 
 Data parallel: under ``torchrun`` every process takes its share of each global
 batch and DDP sums the gradients, so the samples seen, in order, are those of
@@ -71,7 +75,7 @@ def check_same_settings(out: Path, saved: dict | None, now: dict) -> None:
     """A resume with other settings (--lr, --dropout, --epochs, …) would mix two runs: name the first difference."""
     if saved is None:  # a checkpoint from before settings were recorded
         return
-    for part in ("train", "model"):
+    for part in sorted(set(saved) | set(now)):  # train and model (the classifiers), seq2seq
         before, after = saved.get(part) or {}, now.get(part) or {}
         if part == "train" and before:
             before = {**BEFORE_RECORDED, **before}

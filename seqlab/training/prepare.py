@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from seqlab.errors import UsageError
+from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.storage import atomic_directory, seqlab_home
@@ -84,7 +84,11 @@ def build_vocab(train_tokens: list[list[str]], tokenizer_name: str, min_freq: in
 
 
 def check_vocab(vocab: Vocabulary, tokenizer_name: str) -> None:
-    """A given vocabulary must come from the tokenizer that will split the texts."""
+    """A given vocabulary must come from the tokenizer that will split the texts, with ``<pad>`` as id 0 (the
+    embedding row the classifiers keep at zero)."""
+    if vocab.pad_id != 0:
+        raise InputError(_("the vocabulary has <pad> at id {pad}; a classifier's padding is id 0")
+                         .format(pad=vocab.pad_id), _("Build it with: seqlab vocab build"))
     made_by = vocab.meta.get("tokenizer")
     if made_by is not None and made_by != tokenizer_name:
         raise UsageError(_("the vocabulary was built with the {made_by} tokenizer, but training uses {tokenizer_name}")

@@ -19,7 +19,9 @@ from seqlab.training.metrics import classification_metrics
 from seqlab.training.networks import RecurrentClassifier, RecurrentConfig, initial_embedding
 from seqlab.training.prepare import encode_texts, full_split, prepare
 from seqlab.training.rundir import RunDir
-from seqlab.training.word2vec_init import word2vec_embedding
+from seqlab.training.word2vec_init import Word2VecInit, word2vec_embedding
+
+EMBEDDING = "embedding.json"  # what the word2vec vectors covered and took: a resumed run reports the same
 
 
 def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentConfig, cfg: TrainConfig,
@@ -45,11 +47,23 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
         torch.manual_seed(cfg.seed)
         net = RecurrentClassifier(model)
         matrix, covered = initial_embedding(model, vocab, cfg.seed)
-        if model.embedding_init == "word2vec" and not resume:
+        run = RunDir(out)
+        if model.embedding_init == "word2vec" and resume and (out / EMBEDDING).is_file():
+            # the checkpoint holds the embedding the word2vec vectors started; its record says what they covered
+            earlier = run.read_json(EMBEDDING)
+            covered, embed_seconds = earlier["rows_initialized"], earlier["seconds"]
+        elif model.embedding_init == "word2vec":
             if on_phase:
-                on_phase(N_("word2vec on the training texts"))
+                # gensim's two threads: two fresh runs with one --seed start from slightly different vectors
+                on_phase(N_("word2vec on the training texts (two threads: runs differ slightly, even with the same "
+                            "--seed)"))
             matrix, covered = word2vec_embedding(train_ids, model.embed_dim, cfg.seed, matrix=matrix)
-        embed_seconds = time.perf_counter() - started - tokenize_seconds
+            embed_seconds = time.perf_counter() - started - tokenize_seconds
+            out.mkdir(parents=True, exist_ok=True)
+            run.write_json(EMBEDDING, {"init": "word2vec", "rows_initialized": covered, "seconds": embed_seconds,
+                                       "threads": Word2VecInit().workers})
+        else:
+            embed_seconds = time.perf_counter() - started - tokenize_seconds
         with torch.no_grad():
             net.embedding.weight.copy_(torch.from_numpy(matrix))
         if on_phase:
@@ -77,7 +91,6 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
                "seconds": time.perf_counter() - started + state.earlier,  # a resumed run counts its earlier training
                "parameters": sum(p.numel() for p in net.parameters()),
                "embedding_rows_initialized": covered, "history": state.history}
-    run = RunDir(out)
     run.write_model(net)
     run.write_vocab(vocab)
     run.write_val_probabilities(probs)

@@ -29,6 +29,7 @@ from seqlab.errors import InputError
 from seqlab.i18n import N_, _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.training.checkpoint import has_state, load_state, save_state
+from seqlab.training.loop import RESUME_FREE, check_same_settings
 from seqlab.training.rundir import RunDir
 from seqlab.training.seq2seq_models import MODELS
 from seqlab.training.spacing import read_pairs, spacing_scores
@@ -242,12 +243,15 @@ def _train(data: Path, out: Path, cfg: Seq2SeqConfig, resume: bool, on_step, on_
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
     steps_per_epoch = len(bucketed_batches(examples, cfg.batch_size, np.random.default_rng(0)))
     total = steps_per_epoch * cfg.epochs
-    record = {"step": 0, "history": [], "epoch_loss": 0.0, "seen": 0, "elapsed": 0.0}
+    # what defines the result (where and how it runs may change on a resume): a resume must keep it
+    settings = {"seq2seq": {k: v for k, v in cfg.to_dict().items() if k not in RESUME_FREE}}
+    record = {"step": 0, "history": [], "epoch_loss": 0.0, "seen": 0, "elapsed": 0.0, "settings": settings}
     if resume:
         if not has_state(out):
             raise InputError(_("nothing to resume in {out}").format(out=out),
                              _("Start without --resume, or give the folder of an earlier run."))
-        record = load_state(out, model, opt)
+        record = load_state(out, model, opt, check=lambda saved: check_same_settings(out, saved.get("settings"),
+                                                                                      settings))
     elif has_state(out):
         raise InputError(_("{out} holds an unfinished run").format(out=out),
                          _("Continue it with --resume, or choose another --out."))
@@ -264,7 +268,7 @@ def _train(data: Path, out: Path, cfg: Seq2SeqConfig, resume: bool, on_step, on_
             src, prev, pos, gold = _tensors(rows, device)
             step = record["step"]
             for g in opt.param_groups:  # linear warm-up, then linear decay to 2 %
-                g["lr"] = cfg.lr * min(1.0, (step + 1) / cfg.warmup) * max(0.02, 1 - step / total)
+                g["lr"] = cfg.lr * min(1.0, (step + 1) / max(1, cfg.warmup)) * max(0.02, 1 - step / total)
             features = model(src, prev, pos.clamp(max=src.shape[1] - 1))  # (B, T, F); <eos> reads p = S - 1
             loss = seq2seq_loss(model.out, features, src, prev, pos, gold, space, cfg.loss)
             opt.zero_grad()
@@ -295,7 +299,8 @@ def _train(data: Path, out: Path, cfg: Seq2SeqConfig, resume: bool, on_step, on_
     kiwi = [kiwi_instance().space(s) for s in sources]
     scores = {"seq2seq": spacing_scores(ours, targets), "kiwi_space": spacing_scores(kiwi, targets)}
     summary = {"model": f"seq2seq {cfg.cell}+{cfg.attention} attention", "task": "seq2seq", "attention": cfg.attention,
-               "loss": cfg.loss, "pairs": len(train), "val_pairs": len(val), "skipped": skipped, "max_chars": cfg.max_chars, "scores": scores,
+               "loss": cfg.loss, "pairs": len(train), "val_pairs": len(val), "skipped": sum(skipped.values()),
+               "skipped_by_reason": skipped, "max_chars": cfg.max_chars, "scores": scores,
                "history": record["history"], "steps": record["step"], "train_seconds": train_seconds,
                "seconds": time.perf_counter() - started,
                "parameters": int(sum(p.numel() for p in model.parameters())),

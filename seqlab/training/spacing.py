@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from seqlab.errors import InputError
-from seqlab.i18n import _
+from seqlab.i18n import N_, _, ngettext
 from seqlab.text.reading import iter_lines
 
 
@@ -55,20 +55,55 @@ def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None 
     return {"path": str(out), "pairs": len(pairs), "texts": len(texts), "skipped": skipped, "max_chars": max_chars}
 
 
-def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], int]:
-    """``source<TAB>target`` lines; returns (pairs, lines skipped: malformed or longer than ``max_chars``)."""
-    pairs, skipped = [], 0
-    for _k, line in iter_lines(path):  # strict UTF-8, as every data reader
+#: why a line of a pairs file is not a spacing example, in the order they are tested
+PAIR_PROBLEMS = {"malformed": N_("not source<TAB>target with both sides non-empty"),
+                 "too_long": N_("longer than --max-chars {max}"),
+                 "not_spacing": N_("target not the source with spaces put in"),
+                 "extra_spaces": N_("target with two spaces in a row, or one at an end")}
+
+
+def pair_problem(source: str, target: str, max_chars: int) -> str | None:
+    """Why ``source -> target`` is no spacing example (a key of :data:`PAIR_PROBLEMS`), or None.
+
+    The decoder copies the source character by character and chooses a space or not before each one, so the
+    target must be exactly the source with single spaces put in between its characters.
+
+    >>> [pair_problem(s, t, 60) for s, t in [("오늘날씨", "오늘 날씨"), ("고마워", "감사합니다"), ("좋아요", "좋아  요"),
+    ...                                       ("좋아요", " 좋아요")]]
+    [None, 'not_spacing', 'extra_spaces', 'extra_spaces']
+    """
+    if not source or not target:
+        return "malformed"
+    if max(len(source), len(target)) > max_chars:
+        return "too_long"
+    if target.replace(" ", "") != source:
+        return "not_spacing"
+    if "  " in target or target[0] == " " or target[-1] == " ":
+        return "extra_spaces"
+    return None
+
+
+def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """``source<TAB>target`` lines; returns (pairs, lines skipped per reason of :data:`PAIR_PROBLEMS`)."""
+    pairs, skipped = [], dict.fromkeys(PAIR_PROBLEMS, 0)
+    for _k, line in iter_lines(path, errors_option=False):  # strict UTF-8, as every data reader (no --errors here)
         parts = line.split("\t")
-        if len(parts) != 2 or not parts[0] or not parts[1] or max(len(parts[0]), len(parts[1])) > max_chars:
-            skipped += 1
+        problem = "malformed" if len(parts) != 2 else pair_problem(parts[0], parts[1], max_chars)
+        if problem:
+            skipped[problem] += 1
             continue
         pairs.append((parts[0], parts[1]))
     if not pairs:
         raise InputError(_("{path} has no usable source<TAB>target pairs (skipped {skipped})")
-                         .format(path=path, skipped=skipped),
+                         .format(path=path, skipped=skipped_text(skipped, max_chars)),
                          _("Make pairs with: seqlab data spacing-pairs FILE --out pairs.tsv"))
     return pairs, skipped
+
+
+def skipped_text(skipped: dict[str, int], max_chars: int) -> str:
+    """"longer than --max-chars 60: 3 lines, …": the reasons that skipped lines, with their counts."""
+    return ", ".join(ngettext("{reason}: {n:,} line", "{reason}: {n:,} lines", n).format(
+        reason=_(PAIR_PROBLEMS[k]).format(max=max_chars), n=n) for k, n in skipped.items() if n)
 
 
 def boundaries(text: str) -> list[int]:

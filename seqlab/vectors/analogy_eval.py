@@ -84,7 +84,7 @@ class AnalogyEvaluation:
 
 def read_questions(path: str | Path) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
     sections: list[tuple[str, list]] = []
-    for number, line in iter_lines(path):
+    for number, line in iter_lines(path, errors_option=False):  # wordvec eval has no --errors
         line = line.strip()
         if not line:
             continue

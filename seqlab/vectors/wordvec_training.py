@@ -34,11 +34,14 @@ class TrainedVectors:
     buckets: int | None = None  # FastText: rows of the character n-gram table
     bytes_written: int = 0  # every file saved
     example: str = ""  # a word of the vocabulary to try first (영화, 영화/NNG with --tags, else a frequent word)
+    seed: int | None = None
+    workers: int | None = None  # gensim's threads: with one, the same seed gives the same vectors
 
     def to_dict(self) -> dict:
         return {"path": str(self.path), "kind": self.kind, "vocab_size": self.vocab_size, "dim": self.dim,
                 "lines": self.lines, "tokens": self.tokens, "seconds": round(self.seconds, 2),
-                "buckets": self.buckets, "bytes_written": self.bytes_written, "example": self.example}
+                "buckets": self.buckets, "bytes_written": self.bytes_written, "example": self.example,
+                "seed": self.seed, "workers": self.workers, "reproducible": self.workers == 1}
 
 
 class _EpochReport:
@@ -154,7 +157,7 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
             written += produced.stat().st_size
             produced.replace(out.parent / produced.name)
     return TrainedVectors(out, kind, len(model.wv), dim, lines, tokens, time.perf_counter() - start, buckets, written,
-                          example_word(model.wv.index_to_key))
+                          example_word(model.wv.index_to_key), seed, workers)
 
 
 def example_word(vocabulary: list[str]) -> str:

@@ -101,7 +101,7 @@ class TraceBody(TextBody):
     cell: Literal["rnn", "lstm", "gru"] = "lstm"
     hidden: int = Field(default=4, ge=1, le=64)
     input_dim: int | None = Field(default=None, ge=1, le=384, description="reduce inputs by PCA (2-3 to check by hand)")
-    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)  # as the CLI's --seed
     backward: bool = False
     checkpoint: bool = Field(default=False, description="use the trained model the server was started with")
     full: bool = Field(default=False, description="large matrices included, 6 decimals (default: 4 decimals, the "
@@ -113,8 +113,8 @@ class GradflowBody(_Body):
                                                        json_schema_extra={"uniqueItems": True})
     steps: int = Field(default=100, ge=2, le=300, description="sequence length: at least 2 steps make a chart")
     hidden: int = Field(default=64, ge=1, le=128)
-    forget_bias: float | None = Field(default=None, ge=-10, le=10)
-    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    forget_bias: float | None = Field(default=None, ge=-20, le=20)  # as the CLI's --forget-bias
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)  # as the CLI's --seed
 
     @field_validator("cells")
     @classmethod

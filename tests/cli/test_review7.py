@@ -178,6 +178,24 @@ def test_wordvec_train_counts_texts_not_lines(cli, tmp_path, nsmc_rows):
     assert counts and all("40/40" in line for line in counts), counts
 
 
+def test_wordvec_train_with_one_worker_gives_the_same_vectors_for_one_seed(cli, tmp_path, nsmc_rows):
+    """gensim's two default threads made "--seed" give other vectors on every run, with nothing said."""
+    data = tmp_path / "t.txt"
+    data.write_text("\n".join(r[1] for r in nsmc_rows[:300]) + "\n", encoding="utf-8")
+    digests = []
+    for k in range(2):
+        code, out, err = cli("wordvec", "train", "-f", str(data), "-o", str(tmp_path / f"w{k}.txt"), "--epochs", "2",
+                             "--dim", "8", "--min-count", "2", "--split", "whitespace", "--workers", "1", "--json")
+        assert code == 0, err
+        said = json.loads(out)
+        assert said["workers"] == 1 and said["reproducible"] is True and said["seed"] == 1
+        digests.append((tmp_path / f"w{k}.txt").read_bytes())
+    assert digests[0] == digests[1]
+    code, out, _err = cli("wordvec", "train", "-f", str(data), "-o", str(tmp_path / "w.txt"), "--workers", "0")
+    assert code == 2
+    assert "--workers 1" in " ".join(cli("wordvec", "train", "--help")[1].split())  # --seed's help says how
+
+
 def test_search_reads_invalid_utf8_as_every_command_does(cli, tmp_path):
     """search read bad bytes as U+FFFD with no --errors option, where every other file reader stops by default."""
     corpus = tmp_path / "c.txt"

@@ -1,5 +1,7 @@
 """The one Vocabulary (ids are pure data): building, saving, loading, encoding, and padded batches."""
 
+import json
+
 import pytest
 
 from seqlab.errors import InputError
@@ -47,3 +49,36 @@ def test_pad_sequences_pads_truncates_and_counts_what_was_cut():
     batch = pad_sequences("char", [[5, 6, 7], [8]], pad_id=0, max_length=2)
     assert batch.input_ids.tolist() == [[5, 6], [8, 0]] and batch.attention_mask.tolist() == [[1, 1], [1, 0]]
     assert batch.dropped.tolist() == [1, 0] and batch.lengths.tolist() == [2, 1]
+
+
+def test_max_size_below_the_specials_is_refused_not_exceeded():
+    """max_size=2 returned 4 tokens (the specials), and -5 was taken."""
+    with pytest.raises(InputError, match="max_size must be at least 5"):
+        Vocabulary.build([["영화"]], max_size=2)
+    with pytest.raises(InputError, match="got -5"):
+        Vocabulary.build([["영화"]], max_size=-5)
+    assert len(Vocabulary.build([["영화", "최고"]], max_size=5)) == 5
+
+
+@pytest.mark.parametrize("body, said", [
+    ({}, '"tokens" is not a list of strings'),  # was KeyError: 'tokens'
+    ({"tokens": ["<pad>", "<unk>", "가"], "counts": [1]}, '"counts" (1) and "tokens" (3) differ in length'),
+    ({"tokens": ["<pad>", "<unk>", "가"], "counts": "3"}, '"counts" is not a list of whole numbers'),
+    ({"tokens": ["가", "<pad>", "<unk>"], "specials": ["<pad>", "<unk>"]}, '"specials" is not the list of the first'),
+    ({"tokens": ["<pad>", "<unk>", 3]}, '"tokens" is not a list of strings'),
+])
+def test_a_damaged_vocabulary_file_is_named(tmp_path, body, said):
+    path = tmp_path / "v.json"
+    path.write_text(json.dumps({"format": "seqlab-vocab", **body}), encoding="utf-8")
+    with pytest.raises(InputError, match="is damaged") as caught:
+        Vocabulary.load(path)
+    assert said in str(caught.value)
+
+
+def test_a_classifier_refuses_a_vocabulary_whose_padding_is_not_id_0():
+    """networks.py keeps embedding row 0 at zero as the padding; a vocabulary with <pad> elsewhere froze a token."""
+    from seqlab.training.prepare import check_vocab
+
+    with pytest.raises(InputError, match="<pad> at id 1"):
+        check_vocab(Vocabulary(["<unk>", "<pad>", "영화"], [0, 0, 3], ("<unk>", "<pad>")), "kiwi")
+    check_vocab(Vocabulary.build([["영화"]], meta={"tokenizer": "kiwi"}), "kiwi")

@@ -61,6 +61,19 @@ def test_forget_bias_sets_the_total():
     assert np.allclose(total[3:6], 2.0)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_decay_figures_use_the_factors_on_the_chain_only(seed):
+    """factor_decay and forget_decay averaged step 0's factor too, which reaches back to the initial state and is not
+    between ‖∂L/∂h_0‖ and ‖∂L/∂h_{T-1}‖. At T = 2 the chain is one factor: the RNN's is a bound on what is kept."""
+    report = gradflow(("rnn", "lstm"), steps=2, hidden=16, seed=seed)
+    rnn, lstm = report.cells["rnn"], report.cells["lstm"]
+    assert rnn.factor_decay == pytest.approx(rnn.factor_norms[1]) and rnn.kept <= rnn.factor_decay * (1 + 1e-12)
+    assert lstm.forget_decay == pytest.approx(lstm.forget_mean[1])
+    longer = gradflow(("rnn", "lstm"), steps=6, hidden=16, seed=seed).cells
+    assert longer["rnn"].factor_mean == pytest.approx(np.mean(longer["rnn"].factor_norms[1:]))
+    assert longer["lstm"].forget_decay == pytest.approx(np.mean(longer["lstm"].forget_mean[1:]) ** 5)
+
+
 def test_gradflow_json_contract_and_plots(tmp_path, cli):
     code, out, _ = cli("gradflow", "--steps", "20", "--hidden", "8", "--json", "--plot", str(tmp_path / "g.png"))
     obj = json.loads(out)

@@ -35,6 +35,28 @@ def test_a_row_with_more_columns_than_the_header_is_a_bad_row(tmp_path, nsmc_row
     assert load_dataset(csv_path, text_col="text", label_col="label").bad.counts == {"more columns than the header": 1}
 
 
+def test_nsmc_rules_apply_to_nsmc_only_not_to_any_table_with_document_and_label_columns(tmp_path, nsmc_rows):
+    """A three-class CSV whose columns were called document and label lost its third class as "unknown label" rows,
+    and its 0 and 1 were said to mean negative and positive; a JSONL file with pos/neg labels was refused."""
+    csv_path = tmp_path / "three.csv"
+    csv_path.write_text("document,label\n" + "좋아요,0\n보통,1\n별로,2\n" * 10, encoding="utf-8")
+    data = load_dataset(csv_path)
+    assert len(data) == 30 and data.label_names == ["0", "1", "2"] and data.bad.total == 0
+    assert data.label_meanings is None
+    jl = tmp_path / "d.jsonl"
+    jl.write_text('{"document": "좋다", "label": "pos"}\n{"document": "싫다", "label": "neg"}\n' * 10, encoding="utf-8")
+    assert load_dataset(jl).label_names == ["neg", "pos"]
+    tsv = tmp_path / "two-columns.tsv"  # not NSMC's header (id, document, label)
+    tsv.write_text("document\tlabel\n" + "좋아요\t0\n보통\t1\n별로\t2\n" * 10, encoding="utf-8")
+    assert load_dataset(tsv).label_names == ["0", "1", "2"]
+    nsmc = tmp_path / "nsmc.tsv"  # NSMC's own header: its labels and their meanings
+    nsmc.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:20]) + "\n9\t보통\t2\n",
+                    encoding="utf-8")
+    data = load_dataset(nsmc)
+    assert data.bad.counts == {"unknown label": 1} and data.label_meanings == {"0": "negative", "1": "positive"}
+    assert load_dataset(tsv, fmt="nsmc").bad.counts == {"unknown label": 10}  # named NSMC: NSMC's labels
+
+
 def test_a_file_in_another_encoding_is_refused_not_skipped(tmp_path, nsmc_rows):
     """A CP949 test file gave "accuracy 100.00 % · n 1" (every Korean row skipped as invalid UTF-8) and exit 0."""
     lines = ["id\tdocument\tlabel"] + ["\t".join(r) for r in nsmc_rows[:40]]

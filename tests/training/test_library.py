@@ -37,6 +37,21 @@ def test_train_models_returns_one_summary_per_model(tmp_path, data):
     assert runs[1].history and "history" not in runs[1].to_dict()
 
 
+def test_a_resumed_word2vec_run_reports_what_its_vectors_covered(tmp_path, data):
+    """A resume skips word2vec (its checkpoint holds the embedding), and then reported 0 rows initialized and the
+    resume's own seconds: embedding.json keeps what the first process's word2vec covered and took."""
+    opts = TrainOptions(data=data, **{**FAST, "embedding": "word2vec"}, checkpoint_every=5)
+    first = train_models("lstm", opts, tmp_path / "run")[0].summary
+    record = json.loads((tmp_path / "run" / "embedding.json").read_text(encoding="utf-8"))
+    assert first["embedding_rows_initialized"] == record["rows_initialized"] > 0 and record["threads"] == 2
+    (tmp_path / "run" / "metrics.json").unlink()  # stopped after its last checkpoint, before the end
+    (tmp_path / "run" / "config.json").write_text('{"partial": true}', encoding="utf-8")
+    again = train_models("lstm", TrainOptions(data=data, **{**FAST, "embedding": "word2vec"}, checkpoint_every=5,
+                                              resume=True), tmp_path / "run")[0].summary
+    assert again["embedding_rows_initialized"] == first["embedding_rows_initialized"]
+    assert again["embedding_seconds"] == first["embedding_seconds"]
+
+
 def test_parse_models_names_every_trainer():
     assert parse_models("tfidf, lstm") == ["tfidf", "lstm"]
     with pytest.raises(InputError, match="unknown model 'bert'") as info:
@@ -117,6 +132,20 @@ def test_seq2seq_resume_after_kill_9_is_bit_exact(tmp_path, pairs):
     assert ma["scores"] == mb["scores"] and ma["history"] == mb["history"]
 
 
+def test_a_seq2seq_resume_with_other_settings_is_refused_and_warmup_0_trains(tmp_path, pairs):
+    """The library's Seq2Seq resume took another --lr or loss in silence (the classifiers' refuse it), and
+    warmup=0 raised ZeroDivisionError."""
+    from seqlab.training.seq2seq import Seq2SeqConfig, train_seq2seq
+
+    cfg = Seq2SeqConfig(epochs=1, hidden=8, embed=8, batch_size=32, warmup=0, max_pairs=64, val_pairs=8,
+                        checkpoint_every=1, device="cpu")
+    train_seq2seq(pairs, tmp_path / "run", cfg)
+    (tmp_path / "run" / "config.json").unlink(missing_ok=True)
+    with pytest.raises(UsageError, match="lr = 0.003, and this resume asks for 0.01"):
+        train_seq2seq(pairs, tmp_path / "run", Seq2SeqConfig(**{**cfg.to_dict(), "lr": 0.01}), resume=True)
+    train_seq2seq(pairs, tmp_path / "run", Seq2SeqConfig(**{**cfg.to_dict(), "threads": 2}), resume=True)  # free
+
+
 def test_seq2seq_progress_reports_no_accuracy(tmp_path, pairs):
     from seqlab.training.seq2seq import seq2seq_config, train_seq2seq
 
@@ -169,6 +198,21 @@ def test_spacing_scores_aligned_and_cer():
     assert round(s["char_accuracy"], 2) == 0.12  # position by position, shifted after the first error
     assert round(s["aligned_char_accuracy"], 3) == round(17 / 19, 3) and round(s["cer"], 2) == 0.08
     assert spacing_scores([gold], [gold])["aligned_char_accuracy"] == 1.0
+
+
+def test_pairs_that_are_no_spacing_examples_are_skipped_by_reason(tmp_path):
+    """'고마워' -> '감사합니다 요' was trained on (positions past the source, clamped), and '좋아  요' too."""
+    from seqlab.training.spacing import read_pairs, skipped_text
+
+    path = tmp_path / "pairs.tsv"
+    path.write_text("오늘날씨\t오늘 날씨\n고마워\t감사합니다 요\n좋아요\t좋아  요\n좋아요\t좋아요 \n한줄\n"
+                    + "가" * 70 + "\t" + "가" * 70 + "\n", encoding="utf-8")
+    pairs, skipped = read_pairs(path, 60)
+    assert pairs == [("오늘날씨", "오늘 날씨")]
+    assert skipped == {"malformed": 1, "too_long": 1, "not_spacing": 1, "extra_spaces": 2}
+    assert skipped_text(skipped, 60) == ("not source<TAB>target with both sides non-empty: 1 line, longer than "
+                                         "--max-chars 60: 1 line, target not the source with spaces put in: 1 line, "
+                                         "target with two spaces in a row, or one at an end: 2 lines")
 
 
 def test_a_resume_with_other_settings_says_so(tmp_path):

@@ -172,6 +172,40 @@ def test_forecast_beats_naive(tmp_path, cli):
     assert (tmp_path / "f" / "forecast.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_a_csv_series_is_read_as_every_file_and_its_season_is_said(tmp_path, cli):
+    """A folder or a CP949 CSV ended in the "bug" message (IsADirectoryError, UnicodeDecodeError), a blank last line
+    was "not a number", the season 12 of every CSV was never said, and --epochs 300 (forecast's default) was refused."""
+    from seqlab.errors import InputError
+    from seqlab.training.forecast import load_series
+
+    series = tmp_path / "s.csv"
+    series.write_text("month,value\n" + "".join(f"2000-{m:02d},{m % 12 + 0.5 * m}\n" for m in range(1, 121)) + "\n\n",
+                      encoding="utf-8")
+    assert len(load_series(str(series))[0]) == 120  # the blank lines at the end end the file
+    gap = tmp_path / "gap.csv"
+    gap.write_text("month,value\n2000-01,1\n\n2000-03,3\n2000-04,4\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 3"):  # a blank line inside is a gap, never skipped
+        load_series(str(gap))
+    cp949 = tmp_path / "cp.csv"
+    cp949.write_bytes("월,값\n1월,1\n2월,2\n3월,3\n".encode("cp949"))
+    for path in (tmp_path, cp949):
+        code, _out, err = cli("train", "--task", "forecast", "--series", str(path), "--out", str(tmp_path / "f"))
+        assert code == 1 and "bug" not in err and "Traceback" not in err, err
+    assert "iconv" in err and "--errors" not in err  # train has no --errors: its hint is not offered
+    code, out, err = cli("train", "--task", "forecast", "--series", str(series), "--out", str(tmp_path / "f"),
+                         "--no-baselines", "--epochs", "300", "--json")
+    assert code == 0, err
+    said = json.loads(out)
+    assert said["season"] == 12 and said["season_from"] == "assumed"
+    assert "a season of 12 steps was assumed" in " ".join(err.split())
+    code, out, err = cli("train", "--task", "forecast", "--series", str(series), "--out", str(tmp_path / "g"),
+                         "--no-baselines", "--epochs", "5", "--season", "4", "--json")
+    assert code == 0 and json.loads(out)["season"] == 4 and json.loads(out)["season_from"] == "given", err
+    assert "assumed" not in err
+    assert cli("train", "--task", "forecast", "--out", str(tmp_path / "h"), "--epochs", "10001")[0] == 2
+    assert cli("train", "--data", "x.tsv", "--out", str(tmp_path / "h"), "--season", "4")[0] == 2
+
+
 def test_forecast_statsmodels_baselines_on_a_tiny_grid(tmp_path):
     from seqlab.training.forecast import forecast_config, train_forecast
     from seqlab.training.forecast_baselines import ArimaGrid
@@ -371,3 +405,14 @@ def test_macro_f1_over_a_label_without_rows_is_explained(tmp_path, data, cli):
     one.write_text("id\tdocument\tlabel\n1\t정말 좋은 영화\t1\n", encoding="utf-8")
     code, text, _err = cli("evaluate", str(out), "--data", str(one))
     assert code == 0 and "no row of this data has the label 0" in " ".join(text.split())
+
+
+def test_an_unknown_e5_head_is_refused_not_trained_as_an_mlp(tmp_path):
+    """The library turned any head but "logreg" (a typo, "logres") into an MLP; the CLI checked, the library not."""
+    from seqlab.errors import InputError
+    from seqlab.training.data import Dataset
+    from seqlab.training.e5_head import HeadConfig, train_e5_head
+
+    data = Dataset(["좋다", "싫다"], np.array([1, 0]), ["0", "1"], "x")
+    with pytest.raises(InputError, match="unknown head 'logres'"):
+        train_e5_head(data, data, tmp_path / "h", HeadConfig(head="logres"))

@@ -53,3 +53,12 @@ def test_the_docs_describe_the_error_bodies_the_api_sends(client):
     # and the body of a real 422 has the documented shape
     bad = client.post("/api/trace", json={"text": "안녕", "hidden": True}).json()
     assert set(bad) <= set(error["properties"]) and set(bad["detail"][0]) == {"loc", "message"}
+
+
+def test_seed_and_forget_bias_ranges_are_the_clis(client):
+    """The API took seeds below 2^31 and forget biases within ±10, where the CLI takes below 2^32 and ±20."""
+    assert client.post("/api/trace", json={"text": "안녕", "seed": 2**32 - 1}).status_code == 200
+    assert client.post("/api/trace", json={"text": "안녕", "seed": 2**32}).status_code == 422
+    body = {"cells": ["lstm"], "steps": 2, "hidden": 2}
+    assert client.post("/api/gradflow", json={**body, "forget_bias": 20}).status_code == 200
+    assert client.post("/api/gradflow", json={**body, "forget_bias": 20.5}).status_code == 422

@@ -322,7 +322,7 @@ async function runEmbed() {
 function traceBody() {
   const byHand = $("byhand").checked;
   const body = { text: $("text").value, model: $("model").value, cell: $("cell").value, backward: true,
-    hidden: byHand ? 2 : intIn("hidden", 1, 64, t("hidden size")), seed: intIn("seed", 0, 2147483647, t("seed")),
+    hidden: byHand ? 2 : intIn("hidden", 1, 64, t("hidden size")), seed: intIn("seed", 0, 4294967295, t("seed")),
     checkpoint: $("useckpt").checked };
   if (byHand) body.input_dim = 2;
   return body;
