@@ -97,6 +97,8 @@ class TrainState:
     earlier: float = 0.0  # of ``elapsed``, the training done by earlier processes of a resumed run
     seen_digest: str = ""  # sha256 chain over the global batches' sample indices, in order
     history: list[dict] = field(default_factory=list)
+    # since the last evaluation: loss sum, texts, correct (a resumed run's first record covers the same steps)
+    running: list = field(default_factory=lambda: [0.0, 0, 0])
 
 
 class JointOptimizer:
@@ -246,7 +248,7 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
         raise InputError(_("nothing to resume in {out}").format(out=out),
                          _("Start without --resume, or give the folder of an earlier run."))
     started = time.perf_counter() - state.elapsed
-    seen, running_loss, running_correct = 0, 0.0, 0
+    running_loss, seen, running_correct = state.running
     texts_done, this_run = 0, time.perf_counter()  # throughput since this process started, as steps/s is counted
     loss_fn = torch.nn.CrossEntropyLoss(reduction="sum")
     while state.step < total and not state.stopped:
@@ -311,6 +313,7 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
                         state.bad_evals += 1
                         state.stopped = state.bad_evals >= cfg.patience
                     state.elapsed = time.perf_counter() - started
+                    state.running = [0.0, 0, 0]  # the record above closed them
                     save_state(out, model, optimizer, {"state": asdict(state), "settings": settings})  # consistent with the best weights
                     if on_eval:
                         on_eval(record)
@@ -321,6 +324,7 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
                     state.stopped = bool(flag.item())
             if rank == 0 and state.step % cfg.checkpoint_every == 0:
                 state.elapsed = time.perf_counter() - started
+                state.running = [running_loss, seen, running_correct]
                 save_state(out, model, optimizer, {"state": asdict(state), "settings": settings})
             if state.stopped:
                 break

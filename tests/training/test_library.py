@@ -52,6 +52,33 @@ def test_a_resumed_word2vec_run_reports_what_its_vectors_covered(tmp_path, data)
     assert again["embedding_seconds"] == first["embedding_seconds"]
 
 
+def test_a_resumed_run_records_the_same_history(tmp_path, data):
+    """After a resume the running train loss and accuracy restarted at 0, so the first record after it covered
+    only the steps of the new process: the checkpoint now carries them."""
+    import contextlib
+
+    class Stop(Exception):
+        pass
+
+    def stopping_at(step):
+        @contextlib.contextmanager
+        def progress(_name):
+            def on_step(info):
+                if info["step"] == step:
+                    raise Stop
+
+            yield on_step, None
+        return progress
+
+    opts = {**FAST, "epochs": 2, "checkpoint_every": 5}
+    full = train_models("lstm", TrainOptions(data=data, **opts), tmp_path / "full")[0].summary["history"]
+    with pytest.raises(Stop):  # between the checkpoints of steps 10 and 15, before the first evaluation (step 17)
+        train_models("lstm", TrainOptions(data=data, **opts), tmp_path / "part", progress=stopping_at(13))
+    again = train_models("lstm", TrainOptions(data=data, **opts, resume=True), tmp_path / "part")[0].summary["history"]
+    assert [{k: v for k, v in r.items() if k != "elapsed"} for r in again] == \
+        [{k: v for k, v in r.items() if k != "elapsed"} for r in full]
+
+
 def test_parse_models_names_every_trainer():
     assert parse_models("tfidf, lstm") == ["tfidf", "lstm"]
     with pytest.raises(InputError, match="unknown model 'bert'") as info:

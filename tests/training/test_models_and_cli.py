@@ -89,6 +89,8 @@ def test_resume_after_kill_9_is_bit_exact(tmp_path, data):
     assert all(resumed_w[k].tobytes() == full_w[k].tobytes() for k in full_w)  # bit for bit
     a, b = (json.loads((d / "metrics.json").read_text()) for d in (full, part))
     assert a["seen_digest"] == b["seen_digest"] and a["val"] == b["val"]
+    assert [{k: v for k, v in r.items() if k != "elapsed"} for r in a["history"]] == \
+        [{k: v for k, v in r.items() if k != "elapsed"} for r in b["history"]]  # train_loss over the same steps
 
 
 def test_resume_without_a_run_is_a_usage_error(tmp_path, data, cli):
