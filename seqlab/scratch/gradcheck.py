@@ -35,6 +35,8 @@ def gradcheck(loss: Callable[[], float], params: dict[str, np.ndarray], grads: d
     rng = np.random.default_rng(seed)
     results = []
     for name, value in params.items():
+        if not value.flags.c_contiguous:  # reshape would copy it: the nudges would never reach the loss
+            raise ValueError(f"gradcheck: {name} is not a C-contiguous array; pass the array the loss reads")
         flat = value.reshape(-1)
         analytic = np.asarray(grads[name]).reshape(-1)
         idx = np.arange(flat.size) if samples is None or flat.size <= samples else rng.choice(flat.size, samples,

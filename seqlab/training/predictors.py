@@ -105,8 +105,7 @@ def predict_texts(out: str | Path, texts: list[str], progress: Progress | None =
             out=out, task=config.get("task")),
             _("A forecaster's predictions are in {out}/metrics.json and its plot; give predict the --out folder of "
               "seqlab train --task classify or --task seq2seq.").format(out=out))
-    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in out.iterdir() if p.is_file()))
-    predictor = _kept_predictor(str(out.resolve()), stamp)
+    predictor = _kept_predictor(str(out.resolve()), run_stamp(out))
     meanings = config.get("data", {}).get("label_meanings") or {}
     with _PREDICTING:  # one kept predictor, one caller at a time (web requests come from several threads)
         return _predict_all(predictor, texts, progress, meanings)
@@ -137,6 +136,13 @@ def _predict_all(predictor, texts: list[str], progress, meanings: dict) -> list[
 
 
 _PREDICTING = threading.Lock()
+
+
+def run_stamp(out: Path) -> tuple:
+    """Every file of a run folder, an ensemble's ``members/`` too, by path, time and size: a member trained again is
+    read again, not served from memory."""
+    return tuple(sorted((str(p.relative_to(out)), p.stat().st_mtime_ns, p.stat().st_size) for p in out.rglob("*")
+                        if p.is_file()))
 
 
 @functools.lru_cache(maxsize=2)

@@ -95,3 +95,19 @@ def test_training_learns_to_copy_and_greedy_decoding_with_attention():
     ids, steps = m.greedy_decode(test, bos, eos, max_len=6)
     assert ids[0, :5].tolist() == [5, 3, 7, 4, eos]
     assert np.allclose([s.attention.sum() for s in steps], 1.0) and steps[0].attention.shape == (1, 4)
+
+
+def test_the_loss_stays_finite_when_a_probability_underflows():
+    """The loss took log(softmax): a gold token whose probability rounds to 0 gave inf, where torch's
+    cross-entropy (a log-softmax) gives a large finite number."""
+    model = Seq2Seq(src_vocab=5, tgt_vocab=5, embed=3, hidden=3, cell="gru", attention=True, seed=0)
+    model.params["decoder.out.bias"][:] = [0, 0, 0, 0, -800.0]  # token 4: exp(-800) is 0 in float64
+    loss = model.forward(np.array([[1, 2]]), np.array([[1]]), np.array([[4]]))
+    assert model.steps[0].probs[0, 4] == 0.0 and np.isfinite(loss) and loss > 700
+
+
+def test_gradcheck_refuses_an_array_it_could_not_nudge():
+    """A non-contiguous array (a transposed view) was copied by reshape, so the check compared against nothing."""
+    w = np.arange(6.0).reshape(2, 3).T
+    with pytest.raises(ValueError, match="not a C-contiguous array"):
+        gradcheck(lambda: float((w ** 2).sum()), {"w": w}, {"w": 2 * w})

@@ -272,3 +272,20 @@ def test_a_resume_with_another_learning_rate_or_dropout_is_refused(tmp_path):
     other = RecurrentClassifier(RecurrentConfig(vocab_size=10, embed_dim=4, hidden=4, dropout=0.6))
     with pytest.raises(UsageError, match="dropout = 0.3"):
         check_same_settings(tmp_path, first, run_settings(other, TrainConfig()))
+
+
+def test_a_member_trained_again_changes_the_kept_predictors_stamp(tmp_path):
+    """The kept predictor's stamp read the run folder's own files only: an ensemble member trained again in
+    members/ was served from memory."""
+    import os
+
+    from seqlab.training.predictors import run_stamp
+
+    member = tmp_path / "members" / "lstm" / "model.safetensors"
+    member.parent.mkdir(parents=True)
+    member.write_bytes(b"old")
+    (tmp_path / "config.json").write_text("{}", encoding="utf-8")
+    before = run_stamp(tmp_path)
+    member.write_bytes(b"new weights")
+    os.utime(member, ns=(1, 1))
+    assert run_stamp(tmp_path) != before
