@@ -70,7 +70,7 @@ def test_a_resumed_run_records_the_same_history(tmp_path, data):
             yield on_step, None
         return progress
 
-    opts = {**FAST, "epochs": 2, "checkpoint_every": 5}
+    opts = {**FAST, "checkpoint_every": 5}  # one epoch of 17 steps, evaluated at its end
     full = train_models("lstm", TrainOptions(data=data, **opts), tmp_path / "full")[0].summary["history"]
     with pytest.raises(Stop):  # between the checkpoints of steps 10 and 15, before the first evaluation (step 17)
         train_models("lstm", TrainOptions(data=data, **opts), tmp_path / "part", progress=stopping_at(13))
