@@ -59,7 +59,13 @@ _LINE_OPEN = False  # a JSON line is being written: Ctrl-C's own JSON object mus
 def print_json(obj, flush: bool = False) -> None:
     """Print ``obj`` as one JSON line on stdout, in one write. A Ctrl-C in the middle of it leaves
     :func:`json_line_open` true, so that the interrupt's JSON object starts on a new line rather than finishing this
-    one (a script reading JSON Lines reads it, and sees the cut line as the one line that is not JSON)."""
+    one (a script reading JSON Lines reads it, and sees the cut line as the one line that is not JSON).
+
+    >>> print_json({"토큰": ["안녕"], "n": 1})
+    {"토큰":["안녕"],"n":1}
+    >>> json_line_open()  # the line was written whole
+    False
+    """
     global _LINE_OPEN
     text = json_line(obj) + "\n"
     _LINE_OPEN = True

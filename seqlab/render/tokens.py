@@ -182,7 +182,13 @@ LENGTH_CAPTION = N_("len: sequence length with special tokens; tokens, tokens/wo
 
 def comparison_caption(rows: list[ComparisonRow]) -> str:
     """What the rows count, and how many of the tokens are a space alone (▁), where any are: char gives one per space,
-    so its tokens per word are not its pieces of a word."""
+    so its tokens per word are not its pieces of a word.
+
+    >>> from types import SimpleNamespace as Row
+    >>> print(comparison_caption([Row(model="char", space_tokens=3), Row(model="kiwi", space_tokens=0)]))
+    len: sequence length with special tokens; tokens, tokens/word and chars/token count the text's own tokens
+    tokens that are a space alone (▁) are counted too: char 3
+    """
     spaced = [f"{r.model} {r.space_tokens:,}" for r in rows if r.space_tokens]
     if not spaced:
         return _(LENGTH_CAPTION)
