@@ -181,6 +181,27 @@ def no_duplicates(option: str, values, shown=None) -> None:
         seen.add(v)
 
 
+def first_of_each(texts: list[str], skipped: list[int], from_lines: bool) -> tuple[list[str], list[dict]]:
+    """``texts`` with each one kept at its first place, and the repeats: ``{"item", "at", "lines"}``, where ``at``
+    numbers the places, lines of the file (its blank ``skipped`` lines counted, as the notes count them) or items.
+
+    >>> first_of_each(["굳", "최고", "굳"], [2], True)
+    (['굳', '최고'], [{'item': '굳', 'at': [1, 4], 'lines': True}])
+    """
+    numbers, line = [], 0
+    blank = set(skipped)
+    for _text in texts:
+        line += 1
+        while from_lines and line in blank:
+            line += 1
+        numbers.append(line)
+    places: dict[str, list[int]] = {}
+    for text, number in zip(texts, numbers):
+        places.setdefault(text, []).append(number)
+    repeated = [{"item": t, "at": at, "lines": from_lines} for t, at in places.items() if len(at) > 1]
+    return list(places), repeated
+
+
 def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_empty: bool = False,
                  skipped: list[int] | None = None) -> list[str]:
     """The texts a command works on: arguments, ``-f FILE``, or ``-`` for stdin.

@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
         prefix: str = prefix_opt(),
         max_length: int = typer.Option(None, "--max-length", help=_("Truncate to N tokens (at least 1) and report "
                                                                     "what was dropped.")),
-        max_rows: int = typer.Option(200, "--max-rows", help=_("Rows shown per table in the terminal.")),
+        max_rows: int = typer.Option(200, "--max-rows", help=_("Rows shown per table in the terminal, 1 to 100,000.")),
         lang: str = lang_opt(),
     ):
         from seqlab.pretrained.loading import load_tokenizer
@@ -131,7 +131,7 @@ def register(app: typer.Typer) -> None:
                                                                           "name.")),
         min_freq: int = typer.Option(2, "--min-freq", help=_("Keep tokens seen at least this often (at least 1).")),
         max_size: int = typer.Option(None, "--max-size", help=_("Keep at most this many tokens, specials included "
-                                                                "(at least 5).")),
+                                                                "(5 to 1,000,000).")),
         text_col: str = typer.Option(None, "--text-col", help=_("Column holding the text in a TSV/CSV file with a "
                                                                 "header.")),
         errors: str = errors_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),

@@ -107,7 +107,8 @@ def check_out(a: TrainArgs) -> None:
         from seqlab.training.checkpoint import anything_resumable
         from seqlab.training.runs import finished_summary
 
-        if not anything_resumable(a.out) and not any(finished_summary(d) for d in a.out.glob("*") if d.is_dir()):
+        if not anything_resumable(a.out) and not finished_summary(a.out) and \
+                not any(finished_summary(d) for d in a.out.glob("*") if d.is_dir()):  # tfidf keeps no checkpoint
             raise UsageError(_("--resume: {out} holds no checkpoint to continue from").format(out=a.out),
                              _("Start without --resume, or give the --out folder of an earlier run."))
     if not a.resume and forget_lone_record(a.out):  # an earlier run's options, and nothing it saved

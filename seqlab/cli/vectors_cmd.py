@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(None, "--out", "-o", help=_("Corpus job: write float32 .npy shards + manifest.json "
                                                              "into this new folder."), readable=False),
         engine: str = typer.Option(None, "--engine", help=_("Corpus job engine: local (the default) or ray.")),
-        workers: int = typer.Option(None, "--workers", help=_("--engine ray: workers (default: every CPU).")),
+        workers: int = typer.Option(None, "--workers", help=_("--engine ray: workers, 1 to 256 (default: every CPU).")),
         precision: str = typer.Option(None, "--precision", help=_("Corpus job: fp32 (exact, the default) or bf16 "
                                                               "(fast).")),
         batch_size: int = typer.Option(64, "--batch-size", help=_("Texts per forward pass (1 to 4096).")),

@@ -13,13 +13,13 @@ from seqlab.cli.options import (
     check_plot,
     errors_opt,
     file_opt,
+    first_of_each,
     gather_texts,
     group,
     in_range,
     json_opt,
     k_opt,
     lang_opt,
-    no_duplicates,
     on_interrupt,
     one_of,
     require_text,
@@ -124,13 +124,18 @@ def _word_vectors(vectors, model):
             note(_("removed {path} ({mb:.0f} MB): the cache of an older recipe").format(
                 path=stale, mb=size / 1e6))
         return built
+    from seqlab.vectors.encoder import load_encoder
+
+    # the model first (a folder without weights is refused here, before any promise); the recipe's layers follow
+    # its depth (MiniLM has 6), as the build's own, and so does the cache's name
+    recipe = RECIPE.for_depth(load_encoder(spec.name).num_layers)
     note(_(
         "Building the word vectors of {model} once (several minutes: e5-small took 3 to 6 on two cores): the "
         "{ko:,} most frequent Korean entries of wordfreq (with verbs and adjectives in their dictionary and past "
         "forms, by Kiwi, and nouns + 하다) and {en:,} English words, each run through the model alone ({recipe}). "
         "Cached in {path}.").format(
-        model=spec.name, ko=KOREAN_WORDS, en=ENGLISH_WORDS, recipe=RECIPE.describe(),
-        path=model_vectors_path(spec.name)))
+        model=spec.name, ko=KOREAN_WORDS, en=ENGLISH_WORDS, recipe=recipe.describe(),
+        path=model_vectors_path(spec.name, recipe=recipe)))
     with counting_bar(_("building word vectors"), _("items")) as report:
         return ensure(model, report)
 
@@ -244,12 +249,22 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         one_of("--method", method, METHODS)
-        if not sentences:
+        if sentences:  # sentence vectors come from the encoder: word-vector options are refused, not dropped
+            unused({"--vectors": vectors, "--embed-oov": embed_oov or None}, "--sentences",
+                   _("They are for word vectors: leave out --sentences, or leave them out."))
+        else:
             _check_word_vectors(vectors, model)
         check_plot(out, "--out")  # a usage error (2), as --plot everywhere
         skipped: list[int] = []  # a file's blank lines, said on stderr and in --json
         labels = gather_texts(items, file, errors, skipped=skipped)
-        no_duplicates(_("the plot"), labels)  # a point drawn twice on itself would hide what was asked
+        # a point drawn twice would lie on itself: each item once, and the repeats said (NSMC has many a "굳")
+        labels, repeated = first_of_each(labels, skipped, file is not None or items == ["-"])
+        for r in repeated[:5]:
+            note(_("note: {item!r} is given {n} times ({where}): drawn once").format(
+                item=r["item"], n=len(r["at"]), where=(_("lines {numbers}") if r["lines"] else _("items {numbers}"))
+                .format(numbers=", ".join(map(str, r["at"])))))
+        if len(repeated) > 5:
+            note(_("note: {n:,} more items are given more than once: each is drawn once").format(n=len(repeated) - 5))
         check_count(len(labels))  # before the vectors load (or build: minutes the first time)
         if sentences:
             with counting_bar(_("embedding {n:,} sentences").format(n=len(labels)), _("texts"),
@@ -267,7 +282,7 @@ def register(app: typer.Typer) -> None:
         spread = labels_spread(len(proj.labels))
         if json_out:
             print_json({**proj.to_dict(), "path": str(path), "labels_spread": spread, "skipped_lines": skipped,
-                             "labels_numbered": sentences})
+                        "labels_numbered": sentences, "repeated": repeated})
         else:
             say(_("wrote {path}").format(path=path))
             html = path.suffix.lower() == ".html"

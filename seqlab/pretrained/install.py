@@ -76,12 +76,15 @@ def hub_unreachable_reason(timeout: float = 3.0) -> str | None:
     return None
 
 
-def unavailable(name: str, reason: str) -> ModelUnavailable:
+def unavailable(name: str, reason: str, weights: bool = False) -> ModelUnavailable:
+    """``weights``: the command needs the model itself (vectors), so a folder with a tokenizer alone would not do."""
+    folder = (_("give the path of a folder made by save_pretrained with the model (config.json and "
+                "model.safetensors) and its tokenizer") if weights else
+              _("give the path of a folder with tokenizer.json or vocab.txt (e.g. made by save_pretrained)"))
     return ModelUnavailable(
         _("model {name!r} is not available: it is not in the local Hugging Face cache and {reason}.").format(name=name, reason=reason),
-        _("It needs network access once (it is then cached), or a local copy: give the path of a folder with "
-          "tokenizer.json or vocab.txt (e.g. made by save_pretrained) instead of the name.\n{embedded}").format(
-            embedded=embedded_hint()),
+        _("It needs network access once (it is then cached), or a local copy: {folder} instead of the name."
+          "\n{embedded}").format(folder=folder, embedded=embedded_hint()),
     )
 
 
@@ -100,7 +103,7 @@ def hf_directory(spec: ModelSpec) -> str:
     return spec.name
 
 
-def ensure_obtainable(spec: ModelSpec) -> None:
+def ensure_obtainable(spec: ModelSpec, weights: bool = False) -> None:
     """Fail in milliseconds, before transformers is imported (seconds), when a hub model is neither in the local
     Hugging Face cache nor reachable; a cached, embedded or local model passes (:func:`from_pretrained` loads it)."""
     if spec.embedded or Path(spec.name).is_dir():
@@ -111,7 +114,7 @@ def ensure_obtainable(spec: ModelSpec) -> None:
         return
     reason = hub_unreachable_reason()
     if reason:
-        raise unavailable(spec.name, reason)
+        raise unavailable(spec.name, reason, weights)
 
 
 def from_pretrained(loader, spec: ModelSpec, **kwargs):
@@ -128,7 +131,7 @@ def from_pretrained(loader, spec: ModelSpec, **kwargs):
             pass
         reason = hub_unreachable_reason()
         if reason:
-            raise unavailable(spec.name, reason)
+            raise unavailable(spec.name, reason, weights="Tokenizer" not in getattr(loader, "__name__", ""))
     try:
         return loader.from_pretrained(target, **kwargs)
     except (OSError, ValueError) as exc:
@@ -160,7 +163,7 @@ def install(name: str) -> tuple[Path, str]:
         return Path(spec.name), N_("a local directory: nothing to install")
     reason = hub_unreachable_reason()
     if reason:
-        raise unavailable(spec.name, reason)
+        raise unavailable(spec.name, reason, weights=True)
     from transformers import AutoModel, AutoTokenizer
 
     from_pretrained(AutoTokenizer, spec)

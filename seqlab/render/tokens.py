@@ -172,8 +172,8 @@ def tokens_markdown(record: TokenRecord) -> str:
 def _columns():
     return [(_("model"), "model", "{}"), (_("vocab"), "vocab_size", "{:,}"), (_("tokens"), "tokens", "{:,}"),
             (_("tokens/word"), "fertility", "{:.2f}"), (_("[UNK] rate"), "unk_rate", "{:.2%}"),
-            (_("chars/token"), "chars_per_token", "{:.2f}"), (_("len p50"), "length_p50", "{:.0f}"),
-            (_("len p95"), "length_p95", "{:.0f}"), (_("len max"), "length_max", "{}")]
+            (_("chars/token"), "chars_per_token", "{:.2f}"), (_("len p50"), "length_p50", "{:,.6g}"),
+            (_("len p95"), "length_p95", "{:,.6g}"), (_("len max"), "length_max", "{}")]
 
 
 LENGTH_CAPTION = N_("len: sequence length with special tokens; tokens, tokens/word and chars/token count the text's "

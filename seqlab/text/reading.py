@@ -239,20 +239,41 @@ def refuse_table(source: str | Path, sample: int = 5) -> None:
         rows = list(csv.reader(line.decode("utf-8", errors="replace") for line in lines))
         widths = {len(row) for row in rows}
         if len(rows) >= 2 and len(widths) == 1 and min(widths) > 1:
+            k = text_column(rows)
             raise InputError(_("{source} looks like a table: its first lines all have {n} comma-separated fields "
                                "(the first: {fields}), and a text per line was expected").format(
                 source=source, n=len(rows[0]), fields=", ".join(repr(f[:20]) for f in rows[0])),
-                _("Pass --text-col NAME where the command has it, or keep only the text column, one text per "
-                  "line."))
+                _("Pass --text-col {name} where the command has it (the column with the longest texts), or keep "
+                  "only that column, one text per line.").format(name=rows[0][k]))
     counts = {line.count(b"\t") for line in lines}
     if len(lines) < 2 or len(counts) != 1 or 0 in counts:
         return
-    fields = lines[0].decode("utf-8", errors="replace").split("\t")
+    rows = [line.decode("utf-8", errors="replace").split("\t") for line in lines]
+    k = text_column(rows)
     raise InputError(_("{source} looks like a table: its first lines all have {n} tab-separated fields (the first: "
                        "{fields}), and a text per line was expected").format(
-        source=source, n=len(fields), fields=", ".join(repr(f[:20]) for f in fields)),
-        _("Pass --text-col NAME where the command has it, or keep only the text column, e.g. cut -f2 {source} > "
-          "texts.txt").format(source=source))
+        source=source, n=len(rows[0]), fields=", ".join(repr(f[:20]) for f in rows[0])),
+        _("Pass --text-col {name} where the command has it (the column with the longest texts), or keep only that "
+          "column, e.g. cut -f{k} {source} > texts.txt").format(name=rows[0][k], k=k + 1, source=source))
+
+
+def text_column(rows: list[list[str]]) -> int:
+    """Which column of a table's first rows (a header, then data) holds the text: the longest on average below the
+    header, numbers aside (ids, labels).
+
+    >>> text_column([["review", "sentiment"], ["정말 재밌어요", "1"], ["별로", "0"]])
+    0
+    >>> text_column([["id", "document", "label"], ["9976970", "아 더빙.. 진짜 짜증나네요", "0"]])
+    1
+    """
+    body = rows[1:] or rows
+
+    def score(j: int) -> float:
+        cells = [r[j].strip() for r in body if j < len(r)]
+        words = [c for c in cells if c and not c.replace(".", "", 1).lstrip("-").isdigit()]
+        return sum(map(len, words)) / max(len(cells), 1)
+
+    return max(range(len(rows[0])), key=lambda j: (score(j), -j))
 
 
 def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "strict",

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from seqlab.text.reading import iter_texts
+from seqlab.i18n import _
+from seqlab.text.reading import check_text_file, iter_texts
 
 SPLITS = ("kiwi", "whitespace", None)
 
@@ -25,6 +26,9 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
         progress: called as ``progress(texts read, lines)`` after each chunk, and ``progress(texts, texts)`` at the
             end (not for standard input, whose length is unknown).
     """
+    for path in files:  # missing, a folder, empty or binary: said by name before any is read, as every reader does
+        if str(path) != "-":
+            check_text_file(path, _("a corpus file"))
     total = None if any(str(p) == "-" for p in files) else sum(_count_lines(p) for p in files)
     if progress and total:
         progress(0, total)
@@ -50,7 +54,7 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
             buffer.clear()
 
         for path in files:
-            for _, text in iter_texts(path, text_col=text_col, errors=errors):
+            for _number, text in iter_texts(path, text_col=text_col, errors=errors):
                 read += 1
                 if text.strip():
                     buffer.append(text)

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from seqlab.errors import InputError
+from seqlab.i18n import _
 from seqlab.ids.batch import Batch, check_padding
 from seqlab.text.unicode import clean_surrogates, has_surrogates, normalize
 from seqlab.tokens.base import Tokenizer, as_texts
@@ -112,7 +114,12 @@ class HFTokenizer(Tokenizer):
         from seqlab.tokens.lazy_unigram import open_lazy
 
         path = Path(directory) / "tokenizer.json"
-        backend = open_lazy(path) or Backend.from_file(str(path))
+        try:
+            backend = open_lazy(path) or Backend.from_file(str(path))
+        except Exception as exc:  # noqa: BLE001  tokenizers raises a bare Exception for a file it cannot parse
+            raise InputError(_("{path} is not a tokenizer file that tokenizers can read: {reason}").format(
+                path=path, reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__),
+                _("Give a folder saved by save_pretrained, or made by seqlab tokenizer train.")) from None
         return cls(name, backend, TokenizerSettings.from_directory(directory, backend), normalization)
 
     @classmethod

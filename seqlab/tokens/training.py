@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seqlab.errors import InputError
-from seqlab.i18n import _
+from seqlab.i18n import _, ngettext
 from seqlab.storage import atomic_directory, atomic_write_json
 from seqlab.tokens.corpus import write_split_corpus
 
@@ -157,7 +157,9 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
         corpus = Path(tmp) / "corpus.txt"
         lines, _unused = write_split_corpus(files, corpus, pre_split, errors=errors)
         if lines == 0:
-            raise InputError(_("the training files contain no text"))
+            raise InputError(ngettext("{files} holds no text (no lines, or only blank ones)",
+                                      "{files} hold no text (no lines, or only blank ones)", len(files)).format(
+                files=", ".join(map(str, files))), _("Give a file with one text per line."))
         tok, trainer, cls, sep, (alphabet, counts) = _build(kind, vocab_size, min_frequency, lowercase, corpus)
         try:
             tok.train([str(corpus)], trainer)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -78,7 +79,26 @@ def check_encoder(spec) -> None:
             hint += " " + _("(Kiwi's word vectors serve neighbors, analogy and plot.)")
         raise NoVectors(_("{name} is a tokenizer only; it has no sentence or token vectors").format(name=spec.name),
                         hint)
-    ensure_obtainable(spec)
+    folder = Path(spec.name)
+    if folder.is_dir() and not has_model_weights(folder):  # e.g. what `seqlab tokenizer train` writes
+        raise NoVectors(_("{name} holds a tokenizer only: no model weights (config.json with a model_type, and "
+                          "model.safetensors or pytorch_model.bin)").format(name=folder),
+                        _("Use the folder with tokenize, compare and vocab (-m {name}); for vectors give a "
+                          "transformer model: e5-small, minilm, a hub id or a folder saved by save_pretrained.")
+                        .format(name=folder))
+    ensure_obtainable(spec, weights=True)
+
+
+def has_model_weights(folder: Path) -> bool:
+    """Whether a local folder holds a model (a config naming its type, and weights), not a tokenizer alone."""
+    import json
+
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    weights = ("*.safetensors", "pytorch_model*.bin", "*.safetensors.index.json", "pytorch_model.bin.index.json")
+    return isinstance(config, dict) and "model_type" in config and any(any(folder.glob(w)) for w in weights)
 
 
 def pick_device(device: str = "auto") -> str:

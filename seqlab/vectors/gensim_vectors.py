@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import InputError
-from seqlab.i18n import _
+from seqlab.i18n import _, ngettext
 from seqlab.text.reading import file_error, refuse_stdin
 from seqlab.vectors.pooling import l2_normalize
 from seqlab.vectors.wordvec_training import TEXT_FORMATS as WORD2VEC_SUFFIXES
@@ -24,6 +24,49 @@ def _format_suffix(path: Path) -> str:
     """``.vec`` for cc.ko.300.vec.gz too (gensim reads word2vec files gzipped)."""
     suffixes = [s.lower() for s in path.suffixes]
     return suffixes[-2] if len(suffixes) > 1 and suffixes[-1] == ".gz" else path.suffix.lower()
+
+
+class UnreadableVectors(InputError):
+    """A word-vector file gensim could not read, with the cause in the user's words where it is known; gensim's own
+    words stay in ``detail``."""
+
+    def __init__(self, path: Path, header: list[bytes], exc: Exception):
+        name, text = type(exc).__name__, str(exc)
+        if "broadcast" in text:  # a row with another number of values than the header's dimensions
+            cause = _("a row has another number of values than the {dim} dimensions its first line says").format(
+                dim=header[1].decode() if len(header) == 2 else "?")
+        elif name == "EOFError" or "unexpected end" in text:
+            cause = _("the file ends before the {n} words its first line says").format(
+                n=header[0].decode() if len(header) == 2 else "?")
+        elif name in ("UnpicklingError", "PickleError") or "pickle" in text.lower() or "load key" in text:
+            cause = _("it is not a file saved by gensim")
+        elif name == "UnicodeDecodeError":
+            cause = _("it is not UTF-8 text")
+        else:
+            cause = _("gensim cannot read it ({name})").format(name=name)
+        super().__init__(_("cannot read word vectors from {path}: {cause}").format(path=path, cause=cause),
+                         _("Give a file saved by gensim (.model/.kv) or in word2vec format (.txt/.vec/.bin)."))
+        self.reason = f"{name}: {text}"
+
+    def details(self) -> dict:
+        return {"reason": self.reason}
+
+
+def _check_rows(path: Path, kv, text: bool) -> None:
+    """Refuse rows that are not a direction: a NaN or infinite value, or all zeros (a cosine with them is undefined,
+    and they were left out of neighbours, or tied at 0, with nothing said)."""
+    bad = ~np.isfinite(kv.vectors).all(axis=1) | ~(np.abs(kv.vectors) > 0).any(axis=1)
+    if not bad.any():
+        return
+    rows = np.flatnonzero(bad)
+    shown = ", ".join((_("{word!r} (line {line})").format(word=kv.index_to_key[i], line=i + 2) if text else
+                       repr(kv.index_to_key[i])) for i in rows[:5])
+    raise InputError(ngettext("{path}: {n:,} vector is not a direction (a NaN or infinite value, or all zeros): "
+                              "{shown}{more}",
+                              "{path}: {n:,} vectors are not directions (a NaN or infinite value, or all zeros): "
+                              "{shown}{more}", len(rows)).format(path=path, n=len(rows), shown=shown,
+                                                                 more=" …" if len(rows) > 5 else ""),
+                     _("Fix or remove those rows (and lower the word count on the first line to match)."))
 
 
 def from_gensim(path: str | Path) -> WordVectors:
@@ -72,9 +115,8 @@ def from_gensim(path: str | Path) -> WordVectors:
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001  gensim raises many kinds for a wrong file
-        raise InputError(_("cannot read word vectors from {path}: {name}: {exc}").format(path=path,
-                                                                                         name=type(exc).__name__, exc=exc),
-                         _("Give a file saved by gensim (.model/.kv) or in word2vec format (.txt/.vec/.bin).")) from None
+        raise UnreadableVectors(path, header, exc) from None
+    _check_rows(path, kv, suffix in (".txt", ".vec"))
     vectors = l2_normalize(kv.vectors.astype(np.float32))
     missing = None
     if hasattr(kv, "buckets_word") or type(kv).__name__ == "FastTextKeyedVectors":

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seqlab.errors import InputError
-from seqlab.i18n import _
+from seqlab.i18n import _, ngettext
 from seqlab.progress import Progress, new_phase
 from seqlab.tokens.corpus import write_split_corpus
 
@@ -124,7 +124,9 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
                   _("lines"))
         lines, tokens = write_split_corpus(files, corpus, split, tags, text_col, errors, progress=progress)
         if lines == 0:
-            raise InputError(_("the corpus contains no text"))
+            raise InputError(ngettext("{files} holds no text (no lines, or only blank ones)",
+                                      "{files} hold no text (no lines, or only blank ones)", len(files)).format(
+                files=", ".join(map(str, files))), _("Give a file with one text per line."))
         new_phase(progress, _("training {kind}").format(kind="FastText" if kind == "fasttext" else "Word2Vec"),
                   _("epochs"))
         options = {"vector_size": dim, "window": window, "min_count": min_count, "epochs": epochs, "sg": int(sg),

@@ -372,6 +372,9 @@ def refuse_unknown_pieces(words: Sequence[str], model: str | None = None) -> Non
     spec = resolve(model)
     if spec.kind != "hf":
         return
+    from seqlab.vectors.encoder import check_encoder
+
+    check_encoder(spec)  # a folder with a tokenizer alone is said for what it is, before its pieces are read
     unknown_chars, pieces = _piece_readers(load_tokenizer(spec.name))
     for word in words:
         unknown = unknown_chars(word)

@@ -189,8 +189,12 @@ def test_a_table_is_not_read_as_one_text_per_line(tmp_path, cli):
         code, _out, err = cli(*args)
         said = " ".join(err.split())
         assert code == 1 and "looks like a table: its first lines all have 3 tab-separated fields" in said, args
-        assert "--text-col" in said and "cut -f2" in said, args
+        assert "--text-col text" in said and "cut -f2" in said, args
     assert not (tmp_path / "v.json").exists() and not (tmp_path / "p.tsv").exists()
+    first = tmp_path / "first.tsv"  # the hint named column 2 whatever the table: here the labels
+    first.write_text("review\tsentiment\n정말 재밌어요\t1\n별로예요\t0\n", encoding="utf-8")
+    said = " ".join(cli("compare", "-f", str(first))[2].split())
+    assert "--text-col review" in said and "cut -f1" in said
     code, _out, _err = cli("data", "spacing-pairs", str(table), "--out", str(tmp_path / "p.tsv"), "--text-col", "text")
     assert code == 0 and "영화가좋다\t영화가 좋다" in (tmp_path / "p.tsv").read_text(encoding="utf-8")
     text = tmp_path / "one.txt"  # a tab inside some texts is not a table

@@ -172,9 +172,30 @@ def test_markdown_table_cells_keep_numbers_as_written(cli):
     assert code == 0 and "| 2.00 |" in out and "\\." not in out
 
 
+def test_compare_tables_show_a_median_between_two_lengths_as_the_json_has_it(cli):
+    """The text and Markdown tables rounded half to even: a median of 28.5 showed as 28 (44.5 as 44)."""
+    code, out, _err = cli("compare", "가", "가나", "--models", "char", "--markdown")
+    assert code == 0 and "| 1.5 | 1.95 | 2 |" in out
+
+
 def test_a_plot_of_one_word_twice_is_refused(cli, tmp_path):
-    code, _out, err = cli("plot", "왕", "왕", "--out", str(tmp_path / "p.png"))
-    assert code == 2 and "twice" in err and not (tmp_path / "p.png").exists()
+    """Each item is drawn once and a repeat is said; one word twice is then one point, too few to project."""
+    code, _out, err = cli("plot", "왕", "왕", "--out", str(tmp_path / "p.png"), "--lang", "en")
+    said = " ".join(err.split())
+    assert code == 1 and "'왕' is given 2 times (items 1, 2): drawn once" in said and "at least 3 items" in said
+    assert not (tmp_path / "p.png").exists()
+
+
+def test_a_file_with_a_repeated_item_is_plotted_with_each_once(cli, tmp_path):
+    """NSMC has many a "굳": a file with one review twice was refused whole, in words that read as another word
+    ("그림에 굳이 두 번 있습니다": 굳이, "needlessly")."""
+    texts = tmp_path / "t.txt"
+    texts.write_text("영화\n배우\n\n감독\n영화\n", encoding="utf-8")
+    code, out, err = cli("plot", "-f", str(texts), "--out", str(tmp_path / "p.png"), "--json", "--lang", "ko")
+    said = json.loads(out)
+    assert code == 0 and [p["label"] for p in said["points"]] == ["영화", "배우", "감독"]
+    assert said["repeated"] == [{"item": "영화", "at": [1, 5], "lines": True}]  # line 3, blank, counted
+    assert "'영화'가 2번 주어졌습니다(1, 5번째 줄). 한 번만 그립니다" in " ".join(err.split())
 
 
 def test_similarity_does_not_compare_the_stdin_dash_as_a_sentence(cli):

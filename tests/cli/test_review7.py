@@ -269,3 +269,16 @@ def test_trace_says_it_reads_past_the_window_that_explain_cuts_at(cli):
     code, out, _err = cli("trace", "rnn", text, "--lang", "en")
     assert code == 0 and f"has no window, so all {len(obj['tokens'])} tokens are read" in " ".join(out.split())
     assert json.loads(cli("trace", "gru", "영화", "--json")[1])["window"] is None  # a short text: nothing to say
+
+
+def test_an_empty_or_blank_corpus_is_named_with_a_hint(cli, tmp_path):
+    """tokenizer train and wordvec train said only "the training files contain no text", with hint null."""
+    empty, blank = tmp_path / "empty.txt", tmp_path / "blank.txt"
+    empty.write_text("", encoding="utf-8")
+    blank.write_text("\n  \n", encoding="utf-8")
+    for path, said in ((empty, "empty.txt is empty"), (blank, "blank.txt holds no text")):
+        for args in (("wordvec", "train", "-f", str(path), "-o", str(tmp_path / "w.txt")),
+                     ("tokenizer", "train", "-f", str(path), "--out", str(tmp_path / "tk"))):
+            code, out, _err = cli(*args, "--json")
+            error = json.loads(out)
+            assert code == 1 and said in error["error"] and error["hint"], (args, error)

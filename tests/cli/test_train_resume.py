@@ -103,3 +103,13 @@ def test_a_run_that_saved_nothing_does_not_block_the_next(tmp_path, cli, nsmc_ro
     code, _out, err = cli("train", "--data", str(data), "--model", "tfidf", "--out", str(tmp_path / "o"))
     assert code == 0 and "held only the options of a run that saved nothing" in " ".join(err.split())
     assert json.loads((tmp_path / "o" / "command.json").read_text(encoding="utf-8"))["options"]["model"] == "tfidf"
+
+
+def test_a_finished_single_model_run_is_kept_on_resume(tmp_path, cli, nsmc_rows):
+    """A finished tfidf run (no checkpoint: it trains in one go) was "no checkpoint to continue from" (exit 2), where
+    a finished lstm run is kept."""
+    data = tmp_path / "t.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:300]) + "\n", encoding="utf-8")
+    assert cli("train", "--data", str(data), "--model", "tfidf", "--out", str(tmp_path / "tf"))[0] == 0
+    code, _out, err = cli("train", "--out", str(tmp_path / "tf"), "--resume")
+    assert code == 0 and "finished in the earlier run: kept" in " ".join(err.split()), err

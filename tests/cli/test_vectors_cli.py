@@ -216,3 +216,68 @@ def test_decomposed_hangul_is_the_same_word(cli, tmp_path, reviews):
     questions.write_text(unicodedata.normalize("NFD", ": t\n영화 배우 감독 연기\n"), encoding="utf-8")
     code, out, _ = cli("wordvec", "eval", str(questions), "--vectors", str(model), "--json")
     assert code == 0 and json.loads(out)["total"] == 1
+
+
+@pytest.mark.parametrize("body, said", [
+    ("3 2\n영화 1 0\n드라마 nan 1\n배우 0 0\n",
+     "2 vectors are not directions (a NaN or infinite value, or all zeros): '드라마' (line 3), '배우' (line 4)"),
+    ("2 3\n영화 1 0\n배우 0 1\n", "a row has another number of values than the 3 dimensions its first line says"),
+    ("5 2\n영화 1 0\n배우 0 1\n", "the file ends before the 5 words its first line says"),
+])
+def test_a_damaged_word_vector_file_is_said_in_words(cli, tmp_path, body, said):
+    """NaN and zero rows were read (neighbours left out in silence, cosines of 0 tied, "only 0 results"), and a
+    file gensim could not read was named by Python's own words ("could not broadcast input array …")."""
+    path = tmp_path / "v.txt"
+    path.write_text(body, encoding="utf-8")
+    code, out, _err = cli("neighbors", "영화", "--vectors", str(path), "--json", "--lang", "en")
+    error = json.loads(out)
+    assert code == 1 and said in error["error"] and "broadcast" not in error["error"], error
+    assert "Error" not in error["error"]  # Python's words stay in detail, for a script
+    pickled = tmp_path / "random.model"
+    pickled.write_bytes(bytes(range(256)))
+    error = json.loads(cli("neighbors", "영화", "--vectors", str(pickled), "--json", "--lang", "en")[1])
+    assert "it is not a file saved by gensim" in error["error"] and "reason" in error["detail"]
+
+
+def test_a_tokenizer_folder_is_refused_where_vectors_are_needed(cli, tmp_path):
+    """A folder from `seqlab tokenizer train` given as -m to search/neighbors/plot/embed ended in transformers'
+    "Unrecognized model … Should have a `model_type` key" (English in a Korean message), after a promise of minutes."""
+    folder = tmp_path / "tok"
+    folder.mkdir()
+    (folder / "tokenizer.json").write_text("{}", encoding="utf-8")
+    for args in (("embed", "영화"), ("neighbors", "영화"), ("plot", "영화", "배우", "감독", "--sentences", "--out",
+                                                            str(tmp_path / "p.png"))):
+        code, _out, err = cli(*args, "-m", str(folder), "--lang", "en")
+        said = " ".join(err.split())
+        assert code == 2 and "holds a tokenizer only: no model weights" in said and "Unrecognized" not in said, args
+        assert "Building the word vectors" not in said
+    code, _out, err = cli("tokenize", "영화", "-m", str(folder), "--lang", "en")  # "{}": no tokenizer either
+    assert code == 1 and "is not a tokenizer file that tokenizers can read" in " ".join(err.split())
+
+
+def test_plot_sentences_refuses_word_vector_options(cli, tmp_path):
+    """plot --sentences drew e5's sentence vectors and dropped --vectors and --embed-oov with nothing said."""
+    vectors = tmp_path / "v.txt"
+    vectors.write_text("3 2\n영화 1 0\n배우 0 1\n감독 1 1\n", encoding="utf-8")
+    code, _out, err = cli("plot", "영화", "배우", "감독", "--sentences", "--vectors", str(vectors), "--embed-oov",
+                          "--out", str(tmp_path / "p.png"), "--lang", "en")
+    assert code == 2 and "not used by --sentences: --vectors, --embed-oov" in " ".join(err.split())
+
+
+def test_the_minilm_build_names_its_own_layers_and_cache(cli, monkeypatch, tmp_path):
+    """The note before minilm's word-vector build said "layers 6-12" (minilm has 6) and a cache file name without
+    the recipe's tag, not the file the build writes."""
+    from seqlab.vectors import wordvectors
+    from seqlab.vectors.wordvectors import RECIPE, model_vectors_path
+
+    monkeypatch.setattr(wordvectors, "is_built", lambda model: False)
+
+    def stop(model, progress=None):
+        raise KeyboardInterrupt  # the note is said before the build: nothing is built here
+
+    monkeypatch.setattr(wordvectors, "ensure", stop)
+    code, _out, err = cli("neighbors", "영화", "-m", "minilm", "--lang", "en")
+    said = " ".join(err.split())
+    path = model_vectors_path("minilm", recipe=RECIPE.for_depth(6))
+    assert f"Cached in {path}" in said and RECIPE.for_depth(6).describe() in said, said
+    assert "6-12" not in said and code != 0
