@@ -38,6 +38,29 @@ class InputError(SeqlabError):
     """The text, file or option value given cannot be used."""
 
 
+class DamagedFile(InputError):
+    """A file seqlab wrote (a run's JSON, its weights, a manifest) that no longer reads: the cause in the user's
+    words, the library's own words kept in ``detail`` for a script or a bug report."""
+
+    def __init__(self, message: str, hint: str | None = None, reason: str = ""):
+        super().__init__(message, hint)
+        self.reason = reason
+
+    def details(self) -> dict:
+        return {"reason": self.reason} if self.reason else {}
+
+
+def json_problem(exc: Exception) -> str:
+    """What is wrong with a JSON file, in the user's language: where its JSON breaks, or that it is not UTF-8."""
+    from seqlab.i18n import _
+
+    if hasattr(exc, "lineno") and hasattr(exc, "colno"):  # json.JSONDecodeError
+        return _("it is not valid JSON (line {line}, column {column})").format(line=exc.lineno, column=exc.colno)
+    if isinstance(exc, UnicodeDecodeError):
+        return _("it is not UTF-8 text")
+    return type(exc).__name__
+
+
 class ModelUnavailable(SeqlabError):
     """A model name that is neither embedded, installed, cached nor reachable."""
 

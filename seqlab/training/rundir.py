@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError
+from seqlab.errors import DamagedFile, InputError, json_problem
 from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.storage import atomic_write_bytes, atomic_write_json
@@ -95,8 +95,9 @@ class RunDir:
         except OSError as exc:
             raise file_error(path, exc) from None
         except ValueError as exc:  # not JSON, or not UTF-8: the file was changed or cut short
-            raise InputError(_("{path} is damaged: {exc}").format(path=path, exc=exc),
-                             _("Train the run again (seqlab train … --out), or restore the file.")) from None
+            raise DamagedFile(_("{path} is damaged: {exc}").format(path=path, exc=json_problem(exc)),
+                              _("Train the run again (seqlab train … --out), or restore the file."),
+                              reason=str(exc)) from None
 
     @property
     def config(self) -> dict:
@@ -134,8 +135,9 @@ class RunDir:
             raise InputError(_("missing {name} in {path}").format(name=name, path=self.path),
                              _("Train the model first (seqlab train).")) from None
         except Exception as exc:  # noqa: BLE001  safetensors raises its own error types for damaged files
-            raise InputError(_("{path} is damaged or not a safetensors file: {exc}")
-                             .format(path=path, exc=exc)) from None
+            raise DamagedFile(_("{path} is damaged or not a safetensors file").format(path=path),
+                              _("Train the run again (seqlab train … --out), or restore the file."),
+                              reason=f"{type(exc).__name__}: {exc}") from None
 
     def read_vocab(self) -> Vocabulary:
         return Vocabulary.load(self.path / VOCAB)

@@ -28,10 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError, UsageError
+from seqlab.errors import DamagedFile, InputError, UsageError, json_problem
 from seqlab.i18n import _
 from seqlab.storage import atomic_write_bytes, atomic_write_json, remove_temporaries, sha256_file
-from seqlab.text.reading import has_nsmc_header
+from seqlab.text.reading import has_nsmc_header, os_reason
 from seqlab.vectors.corpus_shards import CorpusJobConfig, count_lines, embed_shard, npy_bytes, read_shards
 
 MANIFEST = "manifest.json"
@@ -84,9 +84,10 @@ def load_manifest(out: Path) -> dict | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise InputError(_("{manifest} is unreadable: {exc}").format(manifest=out / MANIFEST, exc=exc),
-                         _("If {out} is a folder of this job, move it aside and run again with a new --out folder.").format(out=out)) \
-            from None
+        raise DamagedFile(_("{manifest} is unreadable: {exc}").format(
+            manifest=out / MANIFEST, exc=json_problem(exc) if isinstance(exc, ValueError) else os_reason(exc)),
+            _("If {out} is a folder of this job, move it aside and run again with a new --out folder.").format(out=out),
+            reason=f"{type(exc).__name__}: {exc}") from None
 
 
 ShardEmbedder = Callable[[list[list[str]]], list[np.ndarray]]

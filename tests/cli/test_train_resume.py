@@ -113,3 +113,11 @@ def test_a_finished_single_model_run_is_kept_on_resume(tmp_path, cli, nsmc_rows)
     assert cli("train", "--data", str(data), "--model", "tfidf", "--out", str(tmp_path / "tf"))[0] == 0
     code, _out, err = cli("train", "--out", str(tmp_path / "tf"), "--resume")
     assert code == 0 and "finished in the earlier run: kept" in " ".join(err.split()), err
+    # predict on the run with its config.json cut printed json's English ("Expecting property name enclosed in
+    # double quotes: …") inside the Korean message: now where the JSON breaks, json's own words in detail
+    (tmp_path / "tf" / "config.json").write_text("{not json", encoding="utf-8")
+    code, out, _err = cli("predict", str(tmp_path / "tf"), "좋다", "--json", "--lang", "ko")
+    error = json.loads(out)
+    assert code == 1 and "올바른 JSON이 아닙니다(1번째 줄, 2번째 열)" in error["error"]
+    assert "Expecting" not in error["error"] and "Expecting property name" in error["detail"]["reason"]
+
