@@ -181,34 +181,28 @@ def no_duplicates(option: str, values, shown=None) -> None:
         seen.add(v)
 
 
-def first_of_each(texts: list[str], skipped: list[int], from_lines: bool) -> tuple[list[str], list[dict]]:
+def first_of_each(texts: list[str], numbers: list[int], from_lines: bool) -> tuple[list[str], list[dict]]:
     """``texts`` with each one kept at its first place, and the repeats: ``{"item", "at", "lines"}``, where ``at``
-    numbers the places, lines of the file (its blank ``skipped`` lines counted, as the notes count them) or items.
+    lists the ``numbers`` of its places: lines of the file (``from_lines``) or items given.
 
-    >>> first_of_each(["굳", "최고", "굳"], [2], True)
-    (['굳', '최고'], [{'item': '굳', 'at': [1, 4], 'lines': True}])
+    >>> first_of_each(["굳", "최고", "굳"], [2, 3, 5], True)
+    (['굳', '최고'], [{'item': '굳', 'at': [2, 5], 'lines': True}])
     """
-    numbers, line = [], 0
-    blank = set(skipped)
-    for _text in texts:
-        line += 1
-        while from_lines and line in blank:
-            line += 1
-        numbers.append(line)
     places: dict[str, list[int]] = {}
-    for text, number in zip(texts, numbers):
+    for text, number in zip(texts, numbers, strict=True):
         places.setdefault(text, []).append(number)
     repeated = [{"item": t, "at": at, "lines": from_lines} for t, at in places.items() if len(at) > 1]
     return list(places), repeated
 
 
 def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_empty: bool = False,
-                 skipped: list[int] | None = None) -> list[str]:
+                 skipped: list[int] | None = None, numbers: list[int] | None = None) -> list[str]:
     """The texts a command works on: arguments, ``-f FILE``, or ``-`` for stdin.
 
     Empty or whitespace-only texts given as arguments are refused (a text is the subject);
     ``allow_empty`` keeps them (commands whose output says so per line). The numbers of the blank lines a
-    file's reading skipped are added to ``skipped`` (for a ``--json`` document that says so).
+    file's reading skipped are added to ``skipped`` (for a ``--json`` document that says so), and each text's own
+    number to ``numbers``: its line in the file (after NSMC's header, say), or its place among the arguments.
     """
     from seqlab.text.reading import iter_texts
     from seqlab.text.unicode import clean_surrogates
@@ -219,14 +213,16 @@ def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_
     if file is not None or texts == ["-"]:
         source = file if file is not None else "-"  # an NSMC file is read by its document column (iter_texts)
         replaced: list[int] = []  # the lines --errors replace changed, found while reading them
-        lines = [text for _k, text in iter_texts(source, None, errors, replaced)]
+        numbered = list(iter_texts(source, None, errors, replaced))  # (line in the file, text)
         _say_replaced(source, replaced)
-        return _texts_of_lines(source, lines, allow_empty, skipped)
+        return _texts_of_lines(source, numbered, allow_empty, skipped, numbers)
     if not texts:
         raise UsageError(_("no text given"), _("Give TEXT, -f FILE (one text per line), or - to read stdin."))
     if not allow_empty:
         for k, t in enumerate(texts, start=1):  # of several texts, which one (compare "   " "좋다")
             require_text(t, _("text {k} of {n}").format(k=k, n=len(texts)) if len(texts) > 1 else None)
+    if numbers is not None:
+        numbers.extend(range(1, len(texts) + 1))
     return [clean_surrogates(t, errors) for t in texts]
 
 
@@ -242,15 +238,18 @@ def _say_replaced(source, bad: list[int]) -> None:
             len(bad)).format(n=len(bad), name=_("standard input") if str(source) == "-" else source, where=where))
 
 
-def _texts_of_lines(source, lines: list[str], allow_empty: bool, skipped: list[int] | None = None) -> list[str]:
-    """A file's (or stdin's) lines as texts: none at all is an input error; blank lines are said, then dropped
-    (or, with ``allow_empty``, kept as empty records so that output line k answers input line k)."""
+def _texts_of_lines(source, numbered: list[tuple[int, str]], allow_empty: bool, skipped: list[int] | None = None,
+                    numbers: list[int] | None = None) -> list[str]:
+    """A file's (or stdin's) numbered lines as texts: none at all is an input error; blank lines are said, by their
+    line in the file, then dropped (or, with ``allow_empty``, kept as empty records so that output line k answers
+    input line k)."""
     from seqlab.errors import InputError
     from seqlab.render.console import note
     from seqlab.text.unicode import has_visible
 
     name = _("standard input") if str(source) == "-" else str(source)
-    blank = [k for k, text in enumerate(lines, start=1) if not has_visible(text)]
+    lines = [text for _k, text in numbered]
+    blank = [k for k, text in numbered if not has_visible(text)]
     if len(blank) == len(lines):
         raise InputError(_("{name} has no text (no lines, or only blank ones)").format(name=name),
                          _("Give one text per line."))
@@ -264,7 +263,10 @@ def _texts_of_lines(source, lines: list[str], allow_empty: bool, skipped: list[i
         note(message.format(n=len(blank), name=name, where=where))
         if skipped is not None and not allow_empty:
             skipped.extend(blank)
-    return lines if allow_empty else [text for text in lines if has_visible(text)]
+    kept = numbered if allow_empty else [(k, text) for k, text in numbered if has_visible(text)]
+    if numbers is not None:
+        numbers.extend(k for k, _text in kept)
+    return [text for _k, text in kept]
 
 
 def require_text(text: str, what: str | None = None) -> str:

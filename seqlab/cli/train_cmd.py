@@ -92,7 +92,7 @@ def register(app: typer.Typer) -> None:
                                                                                  "and auto-ETS (statsmodels; an AIC "
                                                                                  "search of minutes on 2 cores). "
                                                                                  "Default: on.")),
-        season: int = typer.Option(None, "--season", help=_("forecast: time steps per season, 1 to 1,000, for the "
+        season: int = typer.Option(None, "--season", help=_("forecast: time steps per season, 2 to 1,000, for the "
                                                             "seasonal-naive forecast, ARIMA and ETS (default: the "
                                                             "series' own: 11 for sunspots, 12 for co2; 12 for a "
                                                             "CSV, said).")),

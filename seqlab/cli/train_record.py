@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from seqlab.errors import InputError, UsageError
+from seqlab.errors import DamagedFile, UsageError, json_problem
 from seqlab.i18n import _
 from seqlab.storage import atomic_write_json
+from seqlab.text.reading import os_reason
 
 RECORD = "command.json"
 FREE = ("out", "resume", "device", "checkpoint_every", "json_out", "lang")  # may differ in a resume
@@ -90,9 +91,12 @@ def resumed_options(ctx, out: Path) -> tuple[dict, list[str] | None]:
         if not isinstance(saved, dict):
             raise TypeError(type(saved).__name__)
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(_("cannot read the options of the first run in {path}: {error}").format(path=path,
-                                                                                               error=exc),
-                         _("Resume with the same --data and options as the first run, or start a new --out.")) from exc
+        error = (os_reason(exc) if isinstance(exc, OSError) else json_problem(exc) if isinstance(exc, ValueError)
+                 else _("it holds no object of options"))
+        raise DamagedFile(_("cannot read the options of the first run in {path}: {error}").format(path=path,
+                                                                                                error=error),
+                          _("Resume with the same --data and options as the first run, or start a new --out."),
+                          reason=f"{type(exc).__name__}: {exc}") from None
     taken = []
     for name, value in saved.items():
         if name in FREE or name not in params:

@@ -77,14 +77,19 @@ class TrainArgs:
 
 def check_ranges(a: TrainArgs) -> None:
     """Every choice and number in its range (usage errors, exit code 2), the same way as in every command."""
+    from seqlab.training.e5_head import HEADS
+
+    if a.task == "forecast":  # before --out is looked at: it trains in one go and keeps no checkpoint
+        unused({"--resume": a.resume or None}, "--task forecast",
+               _("A forecast trains in seconds to minutes in one go: start it again with a new --out."))
     one_of("--task", a.task, TASKS)
     one_of("--format", a.fmt, FORMATS)
-    one_of("--head", a.head, ("logreg", "mlp"))
+    one_of("--head", a.head, HEADS)
     one_of("--precision", a.precision, ("fp32", "bf16"))
     one_of("--device", a.device, ("auto", "cpu", "cuda"))
     in_range("--val-fraction", a.val_fraction, 0.01, 0.5)
     in_range("--epochs", a.epochs, 1, 10_000 if a.task == "forecast" else 100)  # a forecast epoch is one step
-    in_range("--season", a.season, 1, 1000)
+    in_range("--season", a.season, 2, 1000)  # statsmodels' seasonal models need a period of two steps or more
     in_range("--batch-size", a.batch_size, 1, 4096)
     in_range("--lr", a.lr, 1e-8, 1.0)
     in_range("--hidden", a.hidden, 1, 2048)
@@ -107,8 +112,9 @@ def check_out(a: TrainArgs) -> None:
         from seqlab.training.checkpoint import anything_resumable
         from seqlab.training.runs import finished_summary
 
-        if not anything_resumable(a.out) and not finished_summary(a.out) and \
-                not any(finished_summary(d) for d in a.out.glob("*") if d.is_dir()):  # tfidf keeps no checkpoint
+        finished_here = finished_summary(a.out) is not None and a.task == "classify"  # tfidf keeps no checkpoint
+        if not anything_resumable(a.out) and not finished_here and \
+                not any(finished_summary(d) for d in a.out.glob("*") if d.is_dir()):
             raise UsageError(_("--resume: {out} holds no checkpoint to continue from").format(out=a.out),
                              _("Start without --resume, or give the --out folder of an earlier run."))
     if not a.resume and forget_lone_record(a.out):  # an earlier run's options, and nothing it saved

@@ -256,9 +256,10 @@ def register(app: typer.Typer) -> None:
             _check_word_vectors(vectors, model)
         check_plot(out, "--out")  # a usage error (2), as --plot everywhere
         skipped: list[int] = []  # a file's blank lines, said on stderr and in --json
-        labels = gather_texts(items, file, errors, skipped=skipped)
+        numbers: list[int] = []  # each item's line in the file, or its place among the arguments
+        labels = gather_texts(items, file, errors, skipped=skipped, numbers=numbers)
         # a point drawn twice would lie on itself: each item once, and the repeats said (NSMC has many a "굳")
-        labels, repeated = first_of_each(labels, skipped, file is not None or items == ["-"])
+        labels, repeated = first_of_each(labels, numbers, file is not None or items == ["-"])
         for r in repeated[:5]:
             note(_("note: {item!r} is given {n} times ({where}): drawn once").format(
                 item=r["item"], n=len(r["at"]), where=(_("lines {numbers}") if r["lines"] else _("items {numbers}"))

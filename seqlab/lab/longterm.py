@@ -66,8 +66,13 @@ class RunResult:
     forget_bias: float | None = None  # LSTM: total forget-gate bias at start (None: torch's initialisation)
     cell_grad_norms_before: list[float] | None = None  # LSTM: ‖∂L/∂c_k‖
     cell_grad_norms_after: list[float] | None = None
-    forget_mean_before: float | None = None  # LSTM: mean forget gate on the held-out batch
+    forget_mean_before: float | None = None  # LSTM: f̄, the mean forget gate on the held-out batch, t = 1..T-1
     forget_mean_after: float | None = None
+
+    @property
+    def forget_decay_before(self) -> float | None:
+        """LSTM: f̄^(T-1) at the start, what the cell state keeps of a gradient over the sequence."""
+        return None if self.forget_mean_before is None else float(self.forget_mean_before ** (self.length - 1))
 
     def kept(self, norms: list[float]) -> float:
         """‖∂L/∂h_0‖ / ‖∂L/∂h_T‖ (h_T: the last state): the share of the error signal that reaches the first step."""
@@ -75,6 +80,8 @@ class RunResult:
 
     def to_dict(self) -> dict:
         out = {k: v for k, v in self.__dict__.items() if k not in ("metric", "score", "baseline")}
+        if self.forget_decay_before is not None:
+            out["forget_decay_before"] = self.forget_decay_before
         return out | {self.metric: self.score, f"baseline_{self.metric}": self.baseline}
 
 
@@ -144,7 +151,8 @@ def grad_norms(net, task, x: np.ndarray, y: np.ndarray) -> dict:
     result = {"h": [float(np.linalg.norm(k["dh"])) for k in kept], "c": None, "f": None}
     if layer.kind == "lstm":
         result["c"] = [float(np.linalg.norm(k["dc"])) for k in kept]
-        result["f"] = float(np.mean([s.f.mean() for s in layer.steps(0, 0)]))
+        # over t = 1..T-1, the steps on the chain ∂c_{T-1}/∂c_0 (step 0's gate multiplies the initial state)
+        result["f"] = float(np.mean([s.f.mean() for s in layer.steps(0, 0)[1:]]))
     return result
 
 

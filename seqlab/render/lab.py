@@ -163,7 +163,7 @@ def longterm_verdicts(report: LongTermReport) -> list[str]:
                     else _("forget bias {b:g}").format(b=r.forget_bias))
             line += " " + _("Forget gate ({bias}): f̄ = {f0:.3f} at the start, so the cell state keeps about "
                             "f̄^{n} = {decay} over the sequence; f̄ = {f1:.3f} after training.").format(
-                bias=bias, f0=r.forget_mean_before, n=r.length - 1, decay=share(r.forget_mean_before ** (r.length - 1)),
+                bias=bias, f0=r.forget_mean_before, n=r.length - 1, decay=share(r.forget_decay_before),
                 f1=r.forget_mean_after)
         lines.append(line)
     return lines

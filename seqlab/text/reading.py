@@ -8,6 +8,7 @@ bytes into U+FFFD for users who would rather go on.
 from __future__ import annotations
 
 import errno
+import shlex
 import socket
 import sys
 from collections.abc import Iterator
@@ -243,18 +244,43 @@ def refuse_table(source: str | Path, sample: int = 5) -> None:
             raise InputError(_("{source} looks like a table: its first lines all have {n} comma-separated fields "
                                "(the first: {fields}), and a text per line was expected").format(
                 source=source, n=len(rows[0]), fields=", ".join(repr(f[:20]) for f in rows[0])),
-                _("Pass --text-col {name} where the command has it (the column with the longest texts), or keep "
-                  "only that column, one text per line.").format(name=rows[0][k]))
+                (_("Pass --text-col {name} where the command has it (the column with the longest texts), or keep "
+                   "only that column, one text per line.").format(name=shlex.quote(rows[0][k])) if has_header(rows)
+                 else _("Keep only column {k} (the one with the longest texts), one text per line.").format(k=k + 1)))
     counts = {line.count(b"\t") for line in lines}
     if len(lines) < 2 or len(counts) != 1 or 0 in counts:
         return
     rows = [line.decode("utf-8", errors="replace").split("\t") for line in lines]
     k = text_column(rows)
+    keep = _("e.g. cut -f{k} {source} > texts.txt").format(k=k + 1, source=shlex.quote(str(source)))
     raise InputError(_("{source} looks like a table: its first lines all have {n} tab-separated fields (the first: "
                        "{fields}), and a text per line was expected").format(
         source=source, n=len(rows[0]), fields=", ".join(repr(f[:20]) for f in rows[0])),
         _("Pass --text-col {name} where the command has it (the column with the longest texts), or keep only that "
-          "column, e.g. cut -f{k} {source} > texts.txt").format(name=rows[0][k], k=k + 1, source=source))
+          "column, {keep}").format(name=shlex.quote(rows[0][k]), keep=keep) if has_header(rows) else
+        _("Keep only column {k} (the one with the longest texts), {keep}").format(k=k + 1, keep=keep))
+
+
+def _number(cell: str) -> bool:
+    return cell.strip().replace(".", "", 1).lstrip("-").isdigit()
+
+
+def has_header(rows: list[list[str]]) -> bool:
+    """Whether a table's first row names its columns: a column of numbers below a word, or a first cell far shorter
+    than the texts below it.
+
+    >>> has_header([["review", "label"], ["정말 재밌어요", "1"]]), has_header([["1", "아 더빙 짜증나네요", "0"], ["2", "재밌다", "1"]])
+    (True, False)
+    """
+    body = rows[1:]
+    if not body:
+        return False
+    for j, name in enumerate(rows[0]):
+        if not _number(name) and all(j < len(r) and _number(r[j]) for r in body):
+            return True
+    k = text_column(rows)
+    mean = sum(len(r[k]) for r in body if k < len(r)) / len(body)
+    return 2 * len(rows[0][k]) < mean
 
 
 def text_column(rows: list[list[str]]) -> int:
@@ -270,7 +296,7 @@ def text_column(rows: list[list[str]]) -> int:
 
     def score(j: int) -> float:
         cells = [r[j].strip() for r in body if j < len(r)]
-        words = [c for c in cells if c and not c.replace(".", "", 1).lstrip("-").isdigit()]
+        words = [c for c in cells if c and not _number(c)]
         return sum(map(len, words)) / max(len(cells), 1)
 
     return max(range(len(rows[0])), key=lambda j: (score(j), -j))

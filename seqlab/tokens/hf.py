@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError
+from seqlab.errors import DamagedFile, json_problem
 from seqlab.i18n import _
 from seqlab.ids.batch import Batch, check_padding
 from seqlab.text.unicode import clean_surrogates, has_surrogates, normalize
@@ -53,7 +53,16 @@ class TokenizerSettings:
         for name in ("special_tokens_map.json", "tokenizer_config.json"):  # the config wins
             path = directory / name
             if path.exists():
-                config.update(json.loads(path.read_text(encoding="utf-8")))
+                try:
+                    part = json.loads(path.read_text(encoding="utf-8"))
+                except ValueError as exc:  # not JSON, or not UTF-8
+                    raise DamagedFile(_("{path} is damaged: {exc}").format(path=path, exc=json_problem(exc)),
+                                      _("Save the tokenizer again (save_pretrained, or seqlab tokenizer train)."),
+                                      reason=f"{type(exc).__name__}: {exc}") from None
+                if not isinstance(part, dict):
+                    raise DamagedFile(_("{path} is damaged: {exc}").format(path=path, exc=_("it is not a JSON object")),
+                                      _("Save the tokenizer again (save_pretrained, or seqlab tokenizer train)."))
+                config.update(part)
 
         def token(key):
             value = config.get(key)
@@ -117,9 +126,9 @@ class HFTokenizer(Tokenizer):
         try:
             backend = open_lazy(path) or Backend.from_file(str(path))
         except Exception as exc:  # noqa: BLE001  tokenizers raises a bare Exception for a file it cannot parse
-            raise InputError(_("{path} is not a tokenizer file that tokenizers can read: {reason}").format(
-                path=path, reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__),
-                _("Give a folder saved by save_pretrained, or made by seqlab tokenizer train.")) from None
+            raise DamagedFile(_("{path} is not a tokenizer file that tokenizers can read").format(path=path),
+                              _("Give a folder saved by save_pretrained, or made by seqlab tokenizer train."),
+                              reason=f"{type(exc).__name__}: {exc}") from None
         return cls(name, backend, TokenizerSettings.from_directory(directory, backend), normalization)
 
     @classmethod

@@ -159,7 +159,8 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
         if lines == 0:
             raise InputError(ngettext("{files} holds no text (no lines, or only blank ones)",
                                       "{files} hold no text (no lines, or only blank ones)", len(files)).format(
-                files=", ".join(map(str, files))), _("Give a file with one text per line."))
+                files=", ".join(_("standard input") if str(f) == "-" else str(f) for f in files)),
+                _("Give a file with one text per line."))
         tok, trainer, cls, sep, (alphabet, counts) = _build(kind, vocab_size, min_frequency, lowercase, corpus)
         try:
             tok.train([str(corpus)], trainer)

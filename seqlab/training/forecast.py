@@ -123,6 +123,9 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None,
 
     started = time.perf_counter()
     y, labels, m, description = load_series(series)
+    if cfg.season is not None and cfg.season < 2:  # statsmodels' seasonal models need a period of 2 or more
+        raise InputError(_("season must be at least 2 time steps, got {season}").format(season=cfg.season),
+                         _("Give --season 2 or more."))
     season_from = "given" if cfg.season is not None else "series" if series in SERIES else "assumed"
     m = cfg.season or m
     n = len(y)

@@ -101,7 +101,12 @@ class RunDir:
 
     @property
     def config(self) -> dict:
-        return self.read_json(CONFIG)
+        config = self.read_json(CONFIG)
+        if not isinstance(config, dict):  # valid JSON, but not what seqlab writes
+            raise DamagedFile(_("{path} is damaged: {exc}").format(path=self.path / CONFIG,
+                                                                  exc=_("it is not a JSON object")),
+                              _("Train the run again (seqlab train … --out), or restore the file."))
+        return config
 
     def finished(self, task: str, models: tuple[str, ...] | None = None) -> dict:
         """The config of a finished run of ``task`` (and of one of ``models``); an InputError saying what it is else.

@@ -252,6 +252,7 @@ def _train(data: Path, out: Path, cfg: Seq2SeqConfig, resume: bool, on_step, on_
                              _("Start without --resume, or give the folder of an earlier run."))
         record = load_state(out, model, opt, check=lambda saved: check_same_settings(out, saved.get("settings"),
                                                                                       settings))
+        record.setdefault("settings", settings)  # a checkpoint from before they were kept: from now on they are
     elif has_state(out):
         raise InputError(_("{out} holds an unfinished run").format(out=out),
                          _("Continue it with --resume, or choose another --out."))

@@ -80,7 +80,7 @@ def check_encoder(spec) -> None:
         raise NoVectors(_("{name} is a tokenizer only; it has no sentence or token vectors").format(name=spec.name),
                         hint)
     folder = Path(spec.name)
-    if folder.is_dir() and not has_model_weights(folder):  # e.g. what `seqlab tokenizer train` writes
+    if not spec.embedded and folder.is_dir() and not has_model_weights(folder):  # e.g. `seqlab tokenizer train`'s
         raise NoVectors(_("{name} holds a tokenizer only: no model weights (config.json with a model_type, and "
                           "model.safetensors or pytorch_model.bin)").format(name=folder),
                         _("Use the folder with tokenize, compare and vocab (-m {name}); for vectors give a "

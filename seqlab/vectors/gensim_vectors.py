@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError
+from seqlab.errors import DamagedFile, InputError
 from seqlab.i18n import _, ngettext
 from seqlab.text.reading import file_error, refuse_stdin
 from seqlab.vectors.pooling import l2_normalize
@@ -26,7 +26,7 @@ def _format_suffix(path: Path) -> str:
     return suffixes[-2] if len(suffixes) > 1 and suffixes[-1] == ".gz" else path.suffix.lower()
 
 
-class UnreadableVectors(InputError):
+class UnreadableVectors(DamagedFile):
     """A word-vector file gensim could not read, with the cause in the user's words where it is known; gensim's own
     words stay in ``detail``."""
 
@@ -45,11 +45,8 @@ class UnreadableVectors(InputError):
         else:
             cause = _("gensim cannot read it ({name})").format(name=name)
         super().__init__(_("cannot read word vectors from {path}: {cause}").format(path=path, cause=cause),
-                         _("Give a file saved by gensim (.model/.kv) or in word2vec format (.txt/.vec/.bin)."))
-        self.reason = f"{name}: {text}"
-
-    def details(self) -> dict:
-        return {"reason": self.reason}
+                         _("Give a file saved by gensim (.model/.kv) or in word2vec format (.txt/.vec/.bin)."),
+                         reason=f"{name}: {text}")
 
 
 def _check_rows(path: Path, kv, text: bool) -> None:

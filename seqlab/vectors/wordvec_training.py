@@ -126,7 +126,8 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
         if lines == 0:
             raise InputError(ngettext("{files} holds no text (no lines, or only blank ones)",
                                       "{files} hold no text (no lines, or only blank ones)", len(files)).format(
-                files=", ".join(map(str, files))), _("Give a file with one text per line."))
+                files=", ".join(_("standard input") if str(f) == "-" else str(f) for f in files)),
+                _("Give a file with one text per line."))
         new_phase(progress, _("training {kind}").format(kind="FastText" if kind == "fasttext" else "Word2Vec"),
                   _("epochs"))
         options = {"vector_size": dim, "window": window, "min_count": min_count, "epochs": epochs, "sg": int(sg),

@@ -195,6 +195,10 @@ def test_a_table_is_not_read_as_one_text_per_line(tmp_path, cli):
     first.write_text("review\tsentiment\n정말 재밌어요\t1\n별로예요\t0\n", encoding="utf-8")
     said = " ".join(cli("compare", "-f", str(first))[2].split())
     assert "--text-col review" in said and "cut -f1" in said
+    headless = tmp_path / "headless.tsv"  # no header: a review was named as the column to pass to --text-col
+    headless.write_text("1\t아 더빙 진짜 짜증나네요\t0\n2\t재밌다 최고\t1\n", encoding="utf-8")
+    said = " ".join(cli("compare", "-f", str(headless))[2].split())
+    assert "Keep only column 2" in said and "cut -f2" in said and "--text-col" not in said
     code, _out, _err = cli("data", "spacing-pairs", str(table), "--out", str(tmp_path / "p.tsv"), "--text-col", "text")
     assert code == 0 and "영화가좋다\t영화가 좋다" in (tmp_path / "p.tsv").read_text(encoding="utf-8")
     text = tmp_path / "one.txt"  # a tab inside some texts is not a table

@@ -196,6 +196,10 @@ def test_a_file_with_a_repeated_item_is_plotted_with_each_once(cli, tmp_path):
     assert code == 0 and [p["label"] for p in said["points"]] == ["영화", "배우", "감독"]
     assert said["repeated"] == [{"item": "영화", "at": [1, 5], "lines": True}]  # line 3, blank, counted
     assert "'영화'가 2번 주어졌습니다(1, 5번째 줄). 한 번만 그립니다" in " ".join(err.split())
+    nsmc = tmp_path / "nsmc.tsv"  # read by its document column: the lines are the file's, its header counted
+    nsmc.write_text("id\tdocument\tlabel\n1\t영화\t1\n2\t배우\t0\n3\t영화\t1\n4\t감독\t0\n", encoding="utf-8")
+    code, out, _err = cli("plot", "-f", str(nsmc), "--out", str(tmp_path / "p.png"), "--json")
+    assert code == 0 and json.loads(out)["repeated"] == [{"item": "영화", "at": [2, 4], "lines": True}]
 
 
 def test_similarity_does_not_compare_the_stdin_dash_as_a_sentence(cli):

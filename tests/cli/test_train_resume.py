@@ -78,6 +78,8 @@ def test_an_unreadable_record_is_named(stopped_run, cli):
     code, _out, err = cli("train", "--out", str(run), "--resume")
     said = " ".join(err.split())
     assert code == 1 and "command.json" in said and "Traceback" not in err
+    # said where the JSON breaks, not in json's own words ("Expecting property name …")
+    assert "it is not valid JSON (line 1, column 2)" in said and "Expecting" not in said
 
 
 def test_a_run_that_saved_nothing_does_not_block_the_next(tmp_path, cli, nsmc_rows, monkeypatch):

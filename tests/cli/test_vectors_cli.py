@@ -281,3 +281,29 @@ def test_the_minilm_build_names_its_own_layers_and_cache(cli, monkeypatch, tmp_p
     path = model_vectors_path("minilm", recipe=RECIPE.for_depth(6))
     assert f"Cached in {path}" in said and RECIPE.for_depth(6).describe() in said, said
     assert "6-12" not in said and code != 0
+
+
+def test_a_folder_named_like_an_embedded_model_does_not_hide_it(tmp_path, monkeypatch):
+    """An earlier `--out e5-small` in the current folder made the embedded e5-small "a tokenizer only"."""
+    from seqlab.pretrained.registry import resolve
+    from seqlab.vectors.encoder import check_encoder
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "e5-small").mkdir()
+    check_encoder(resolve("e5-small"))  # the embedded model, not the folder
+
+
+def test_a_damaged_tokenizer_config_is_said_in_words(cli, tmp_path):
+    """A cut tokenizer_config.json beside a good tokenizer.json ended in "internal error: JSONDecodeError"."""
+    import shutil
+
+    from seqlab.pretrained.install import minilm_path
+
+    folder = tmp_path / "tk"
+    folder.mkdir()
+    shutil.copy(minilm_path() / "tokenizer.json", folder / "tokenizer.json")
+    (folder / "tokenizer_config.json").write_text("{bad", encoding="utf-8")
+    code, out, _err = cli("tokenize", "영화", "-m", str(folder), "--json", "--lang", "ko")
+    error = json.loads(out)
+    assert code == 1 and "tokenizer_config.json이(가) 손상되었습니다: 올바른 JSON이 아닙니다(1번째 줄, 2번째 열)" in \
+        error["error"] and "Expecting" in error["detail"]["reason"]

@@ -205,6 +205,15 @@ def test_a_csv_series_is_read_as_every_file_and_its_season_is_said(tmp_path, cli
     assert code == 0 and json.loads(out)["season"] == 4 and json.loads(out)["season_from"] == "given", err
     assert "assumed" not in err
     assert cli("train", "--task", "forecast", "--out", str(tmp_path / "h"), "--epochs", "10001")[0] == 2
+    # season 1 passed the range and ended in statsmodels' "period must be … >= 2" as an internal error
+    code, _out, err = cli("train", "--task", "forecast", "--series", str(series), "--out", str(tmp_path / "h"),
+                          "--season", "1")
+    assert code == 2 and "--season" in err and "internal error" not in err
+    # a finished forecast run was trained again, and replaced, by --resume (a forecast keeps no checkpoint)
+    code, _out, err = cli("train", "--task", "forecast", "--series", str(series), "--out", str(tmp_path / "g"),
+                          "--resume", "--epochs", "30")
+    assert code == 2 and "not used by --task forecast: --resume" in " ".join(err.split())
+    assert json.loads((tmp_path / "g" / "metrics.json").read_text())["season"] == 4  # the first run, kept
     assert cli("train", "--data", "x.tsv", "--out", str(tmp_path / "h"), "--season", "4")[0] == 2
 
 
@@ -435,3 +444,7 @@ def test_e5_head_features_are_keyed_by_the_e5_they_come_from(monkeypatch):
         features([text])
         folders.append(set((seqlab_home() / "features").glob("*")) - before)
     assert all(len(f) == 1 for f in folders) and folders[0] != folders[1]
+    import shutil
+
+    for folder in set().union(*folders):  # a kept test home does not gather them
+        shutil.rmtree(folder)
