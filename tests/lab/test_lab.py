@@ -133,6 +133,13 @@ def test_long_term_grad_norms_equal_torch_autograd(task_name, cell):
     target = torch.from_numpy(y) if task_name == "first-token" else torch.from_numpy(y).double()
     task.loss(net.out(hs[-1]), target).backward()
     np.testing.assert_allclose(ours["h"], [float(h.grad.norm()) for h in hs], rtol=1e-7)
+    if cell == "lstm":  # f̄ over t = 1..T-1, the gates on the chain ∂c_{T-1}/∂c_0 (f_0 multiplies the initial c)
+        H, r = 8, net.rnn
+        with torch.no_grad():
+            gates = [torch.sigmoid(inputs[:, t] @ r.weight_ih_l0[H:2 * H].T + r.bias_ih_l0[H:2 * H]
+                                   + hs[t - 1] @ r.weight_hh_l0[H:2 * H].T + r.bias_hh_l0[H:2 * H])
+                     for t in range(1, x.shape[1])]
+        assert ours["f"] == pytest.approx(float(torch.stack(gates).mean()), rel=1e-9)
 
 
 def test_long_term_adding_tiny():
