@@ -276,9 +276,8 @@ def test_an_empty_or_blank_corpus_is_named_with_a_hint(cli, tmp_path):
     empty, blank = tmp_path / "empty.txt", tmp_path / "blank.txt"
     empty.write_text("", encoding="utf-8")
     blank.write_text("\n  \n", encoding="utf-8")
-    for path, said in ((empty, "empty.txt is empty"), (blank, "blank.txt holds no text")):
-        for args in (("wordvec", "train", "-f", str(path), "-o", str(tmp_path / "w.txt")),
-                     ("tokenizer", "train", "-f", str(path), "--out", str(tmp_path / "tk"))):
-            code, out, _err = cli(*args, "--json")
-            error = json.loads(out)
-            assert code == 1 and said in error["error"] and error["hint"], (args, error)
+    for path, said, args in ((empty, "empty.txt is empty", ("wordvec", "train", "-o", str(tmp_path / "w.txt"))),
+                             (blank, "blank.txt holds no text", ("tokenizer", "train", "--out", str(tmp_path / "tk")))):
+        code, out, _err = cli(*args, "-f", str(path), "--json")  # the two share one corpus reader
+        error = json.loads(out)
+        assert code == 1 and said in error["error"] and error["hint"], (args, error)

