@@ -267,12 +267,10 @@ def test_plot_sentences_refuses_word_vector_options(cli, tmp_path):
 def test_the_minilm_build_names_its_own_layers_and_cache(cli, monkeypatch, tmp_path):
     """The note before minilm's word-vector build said "layers 6-12" (minilm has 6) and a cache file name without
     the recipe's tag, not the file the build writes."""
-    from seqlab.vectors import wordvectors
-    from seqlab.vectors.wordvectors import RECIPE, model_vectors_path
-
     import types
 
-    from seqlab.vectors import encoder
+    from seqlab.vectors import encoder, wordvectors
+    from seqlab.vectors.wordvectors import RECIPE, model_vectors_path
 
     monkeypatch.setattr(wordvectors, "is_built", lambda model: False)
     monkeypatch.setattr(encoder, "load_encoder", lambda name: types.SimpleNamespace(num_layers=6))  # not minilm's load
