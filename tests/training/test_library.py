@@ -70,11 +70,13 @@ def test_a_resumed_run_records_the_same_history(tmp_path, data):
             yield on_step, None
         return progress
 
-    opts = {**FAST, "checkpoint_every": 5}  # one epoch of 17 steps, evaluated at its end
-    full = train_models("lstm", TrainOptions(data=data, **opts), tmp_path / "full")[0].summary["history"]
-    with pytest.raises(Stop):  # between the checkpoints of steps 10 and 15, before the first evaluation (step 17)
-        train_models("lstm", TrainOptions(data=data, **opts), tmp_path / "part", progress=stopping_at(13))
-    again = train_models("lstm", TrainOptions(data=data, **opts, resume=True), tmp_path / "part")[0].summary["history"]
+    small = tmp_path / "small.tsv"  # 270 training texts: one epoch of 9 steps, evaluated at its end
+    small.write_text("\n".join(data.read_text(encoding="utf-8").splitlines()[:301]) + "\n", encoding="utf-8")
+    opts = {**FAST, "checkpoint_every": 3}
+    full = train_models("lstm", TrainOptions(data=small, **opts), tmp_path / "full")[0].summary["history"]
+    with pytest.raises(Stop):  # between the checkpoints of steps 6 and 9, before the evaluation (step 9)
+        train_models("lstm", TrainOptions(data=small, **opts), tmp_path / "part", progress=stopping_at(8))
+    again = train_models("lstm", TrainOptions(data=small, **opts, resume=True), tmp_path / "part")[0].summary["history"]
     assert [{k: v for k, v in r.items() if k != "elapsed"} for r in again] == \
         [{k: v for k, v in r.items() if k != "elapsed"} for r in full]
 
