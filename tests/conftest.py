@@ -25,7 +25,7 @@ KOREAN = "안녕하세요, 오늘 날씨가 정말 좋네요"
 WEB_TESTS = "tests/web/"
 # The longest files after the web tests, longest first (a --durations=0 run, 2026-11-30: 95 s down to 20 s): with
 # them handed out early, the short files fill the end and neither worker waits long for the other's last file.
-LONG_FILES = ["tests/cli/test_strict.py", "tests/training/test_models_and_cli.py",
+LONG_FILES = ["tests/cli/test_strict.py", "tests/training/test_models_and_cli.py", "tests/training/test_forecast.py",
               "tests/pretrained/test_e5_conversion.py", "tests/cli/test_review4.py", "tests/cli/test_cli.py",
               "tests/cli/test_refused_and_said.py", "tests/tokens/test_lazy_unigram.py", "tests/vectors/test_corpus_job.py",
               "tests/test_i18n.py", "tests/vectors/test_kiwi_vectors.py", "tests/training/test_best_ensemble.py",
