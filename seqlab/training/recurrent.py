@@ -52,7 +52,7 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
             # the checkpoint holds the embedding the word2vec vectors started; its record says what they covered
             earlier = run.read_json(EMBEDDING)
             covered, embed_seconds = earlier["rows_initialized"], earlier["seconds"]
-        elif model.embedding_init == "word2vec":
+        elif model.embedding_init == "word2vec" and not resume:  # a resume's checkpoint holds the embedding
             if on_phase:
                 # gensim's two threads: two fresh runs with one --seed start from slightly different vectors
                 on_phase(N_("word2vec on the training texts (two threads: runs differ slightly, even with the same "
