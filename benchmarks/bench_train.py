@@ -7,7 +7,9 @@ prepared NSMC reviews for one epoch from the same initialization:
 
 1. seqlab's ``train_classifier`` (bucketed batches, progress callback, checkpoints, evaluation excluded);
 2. a plain loop written the usual way: the same batches, AdamW, clipping, nothing else;
-3. seqlab's loop without bucketing: random batches padded to the longest review.
+3. seqlab's loop without bucketing: random batches padded to the longest review;
+4. the plain loop with the recurrent layer run the usual way, through ``pack_padded_sequence``
+   (the same numbers: seqlab runs it on the padded batch, :mod:`seqlab.training.padded_rnn`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 from common import NSMC, machine
@@ -29,6 +32,7 @@ def main() -> None:
     args = parser.parse_args()
     import torch
 
+    from seqlab.training import networks
     from seqlab.training.data import load_dataset, train_val_split
     from seqlab.training.loop import TrainConfig, lr_at, train_classifier
     from seqlab.training.networks import RecurrentClassifier, RecurrentConfig
@@ -55,25 +59,36 @@ def main() -> None:
             train_classifier(model, tr, train.labels, va, val.labels, replace(cfg, bucket=bucket), Path(tmp) / label,
                              on_step=lambda s: steps.append(time.perf_counter()))
             times[label] = steps[-1] - steps[0]  # first to last step: evaluation and set-up excluded
-    # the plain loop: the same batches, the same optimizer, nothing else
-    model = fresh()
-    params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
     batches = bucket_batches(tr.lengths, cfg.batch_size, np.random.default_rng([cfg.seed, 0]))
-    loss_fn = torch.nn.CrossEntropyLoss()
-    stamps = []
-    for step, index in enumerate(batches):
-        for g in opt.param_groups:
-            g["lr"] = lr_at(step, len(batches), cfg.lr, cfg.warmup)
-        model.train()
-        ids, lengths = pad_batch(tr, index)
-        loss = loss_fn(model(ids, lengths), torch.from_numpy(train.labels[index]))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, cfg.clip)
-        opt.step()
-        stamps.append(time.perf_counter())
-    times["plain PyTorch loop (same batches)"] = stamps[-1] - stamps[0]
+
+    def plain_loop() -> float:
+        """The plain loop: the same batches, the same optimizer, nothing else; seconds from first to last step."""
+        model = fresh()
+        params = [p for p in model.parameters() if p.requires_grad]
+        opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+        loss_fn = torch.nn.CrossEntropyLoss()
+        stamps = []
+        for step, index in enumerate(batches):
+            for g in opt.param_groups:
+                g["lr"] = lr_at(step, len(batches), cfg.lr, cfg.warmup)
+            model.train()
+            ids, lengths = pad_batch(tr, index)
+            loss = loss_fn(model(ids, lengths), torch.from_numpy(train.labels[index]))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, cfg.clip)
+            opt.step()
+            stamps.append(time.perf_counter())
+        return stamps[-1] - stamps[0]
+
+    def packed(rnn, x, lengths):
+        """The usual torch recipe for variable lengths: pack_padded_sequence -> rnn -> pad_packed_sequence."""
+        seqs = torch.nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        return torch.nn.utils.rnn.pad_packed_sequence(rnn(seqs)[0], batch_first=True, total_length=x.shape[1])[0]
+
+    times["plain PyTorch loop (same batches)"] = plain_loop()
+    with patch.object(networks, "run_padded", packed):  # the same model, its recurrent layer run the usual way
+        times["plain loop, packed sequences"] = plain_loop()
     n_steps = len(batches) - 1
     print(f"{machine()} · torch {torch.__version__} ({torch.get_num_threads()} threads) · {len(train):,} reviews, "
           f"{args.tokenizer} tokens, BiLSTM {cfg_model.hidden}, batch {cfg.batch_size}, one epoch ({n_steps} steps timed)")
@@ -82,6 +97,8 @@ def main() -> None:
         print(f"  {label:38} {t:7.1f} s   {t / base:5.2f}x the plain loop")
     print(f"  bucketing speed-up over padding to the max length: "
           f"{times['seqlab loop, padded to max length'] / times['seqlab loop (bucketed)']:.2f}x")
+    print(f"  padded batches' speed-up over packed sequences (plain loop): "
+          f"{times['plain loop, packed sequences'] / base:.2f}x")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The recurrent classifier: embedding -> nn.LSTM/GRU/RNN (packed sequences) -> pooled outputs -> linear.
+"""The recurrent classifier: embedding -> nn.LSTM/GRU/RNN (padded batches, :mod:`.padded_rnn`) -> pooled outputs -> linear.
 
 The recurrent layer is a plain ``torch.nn`` module with ``batch_first=True``,
 so a trained model's LSTM loads into the scratch implementation
@@ -18,6 +18,7 @@ from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.scratch.torch_layout import torch_class
+from seqlab.training.padded_rnn import last_states, run_padded
 
 CELLS = ("lstm", "gru", "rnn")
 
@@ -75,9 +76,13 @@ class RecurrentClassifier(nn.Module):
             x.retain_grad()
             keep.append(x)
         x = self.dropout(x)
-        packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
-        out, state = self.rnn(packed)
-        out, _unused = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])  # (B, L, D*H)
+        D = 2 if self.config.bidirectional else 1
+        if x.device.type == "cpu":  # the same numbers as packed sequences, without their O(L²) backward on the CPU
+            out = run_padded(self.rnn, x, lengths)  # (B, L, D*H)
+        else:  # cuDNN runs packed sequences well
+            packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+            out, _state = self.rnn(packed)
+            out, _unused = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])
         mask = (torch.arange(ids.shape[1], device=ids.device)[None, :] < lengths.to(ids.device)[:, None])[..., None]
         pooled = []
         if self.config.pooling in ("max", "max+mean"):
@@ -85,9 +90,7 @@ class RecurrentClassifier(nn.Module):
         if self.config.pooling in ("mean", "max+mean"):
             pooled.append((out * mask).sum(dim=1) / lengths.to(out.device)[:, None].to(out.dtype))
         if self.config.pooling == "last":
-            h = state[0] if isinstance(state, tuple) else state  # (layers*D, B, H)
-            D = 2 if self.config.bidirectional else 1
-            pooled.append(torch.cat([h[-D + d] for d in range(D)], dim=1))
+            pooled.append(last_states(out, lengths, D))  # (B, D*H)
         return self.classifier(self.dropout(torch.cat(pooled, dim=1)))
 
 

@@ -25,13 +25,15 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from seqlab.scratch.torch_layout import torch_class
+
 PAD = 0  # the shared Vocabulary's <pad> id
 
 
 class _Encoder(nn.Module):
     def __init__(self, vocab: int, embed: int, hidden: int, decoder_hidden: int, cell: str):
         super().__init__()
-        rnn = nn.GRU if cell == "gru" else nn.LSTM
+        rnn = torch_class(cell)
         self.cell = cell
         self.embedding = nn.Embedding(vocab, embed, padding_idx=PAD)
         self.rnn = rnn(embed, hidden, batch_first=True, bidirectional=True)
@@ -54,7 +56,7 @@ class MonotonicSeq2Seq(nn.Module):
         super().__init__()
         self.cell = cell
         self.encoder = _Encoder(vocab, embed, hidden, hidden, cell)  # its character table serves the target too
-        rnn = nn.GRU if cell == "gru" else nn.LSTM
+        rnn = torch_class(cell)
         self.decoder = rnn(embed + 2 * hidden, hidden, batch_first=True)
         self.out = nn.Linear(hidden, vocab)
 
