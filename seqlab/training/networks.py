@@ -1,9 +1,10 @@
-"""The recurrent classifier: embedding -> nn.LSTM/GRU/RNN (padded batches, :mod:`.padded_rnn`) -> pooled outputs -> linear.
+"""The recurrent classifier: embedding -> nn.LSTM/GRU/RNN (on padded batches) -> pooled outputs -> linear.
 
 The recurrent layer is a plain ``torch.nn`` module with ``batch_first=True``,
 so a trained model's LSTM loads into the scratch implementation
 (``seqlab.scratch.LSTM.from_torch``) and ``seqlab trace --checkpoint`` shows
-its gates on a real review.
+its gates on a real review. On the CPU it runs on the padded batch with the numbers of packed
+sequences (:mod:`seqlab.training.padded_rnn`: torch's packed backward pass is O(L²) there).
 """
 
 from __future__ import annotations

@@ -46,15 +46,43 @@ def test_reverse_within_length_is_its_own_inverse():
     assert torch.equal(index.gather(1, index), torch.arange(9).expand(len(LENGTHS), -1))
 
 
-def test_dropout_between_layers_only_while_training():
+def test_dropout_between_layers_only_while_training(monkeypatch):
+    """Dropout goes between stacked layers, at the module's rate, only in training mode, not after the top layer."""
     torch.manual_seed(1)
-    rnn = nn.LSTM(5, 4, num_layers=2, batch_first=True, dropout=0.5).double()
+    rnn = nn.LSTM(5, 4, num_layers=2, batch_first=True, bidirectional=True, dropout=0.5).double()
     x = torch.randn(len(LENGTHS), 9, 5, dtype=torch.float64)
     rnn.eval()
-    assert_allclose(run_padded(rnn, x, LENGTHS).detach().numpy(), packed_reference(rnn, x, LENGTHS)[0].detach().numpy(),
-                    rtol=1e-12, atol=1e-13)
+    assert_allclose(run_padded(rnn, x, LENGTHS).detach().numpy(),
+                    packed_reference(rnn, x, LENGTHS)[0].detach().numpy(), rtol=1e-12, atol=1e-13)
+    # a dropout that keeps every other hidden unit: the reference runs the two layers one by one, with it between
+    calls = []
+
+    def every_other_unit(t, p, training):
+        calls.append((p, training))
+        return t * (torch.arange(t.shape[-1]) % 2 == 0) / (1 - p)
+
+    monkeypatch.setattr(nn.functional, "dropout", every_other_unit)
+    layers = [nn.LSTM(5 if k == 0 else 8, 4, batch_first=True, bidirectional=True).double() for k in range(2)]
+    for k, layer in enumerate(layers):
+        for d in ("", "_reverse"):
+            for w in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                getattr(layer, f"{w}_l0{d}").data.copy_(getattr(rnn, f"{w}_l{k}{d}"))
+    hidden = every_other_unit(packed_reference(layers[0], x, LENGTHS)[0], 0.5, True)
+    want = packed_reference(layers[1], hidden, LENGTHS)[0]
+    calls.clear()
     rnn.train()
-    assert not torch.allclose(run_padded(rnn, x, LENGTHS), packed_reference(rnn, x, LENGTHS)[0])
+    got = run_padded(rnn, x, LENGTHS)
+    assert calls == [(0.5, True)]  # once: between the two layers
+    assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=1e-12, atol=1e-13)
+
+
+def test_lengths_out_of_range_are_refused():
+    rnn = nn.GRU(5, 4, batch_first=True)
+    x = torch.randn(2, 4, 5)
+    for lengths in ([0, 3], [5, 3]):
+        with pytest.raises(ValueError, match="every length must be 1 to 4"):
+            run_padded(rnn, x, torch.tensor(lengths))
+    assert run_padded(rnn, x, torch.tensor([4, 2], dtype=torch.int32)).shape == (2, 4, 4)
 
 
 @pytest.mark.parametrize("pooling", ["max+mean", "last"])
