@@ -54,7 +54,7 @@ def register(app: typer.Typer) -> None:
                                                                           "0.5 (default: 0.1).")),
         seed: int = typer.Option(13, "--seed", help=_("Seed of the split, the initialization and the batches.")),
         epochs: int = typer.Option(None, "--epochs", help=_("Passes over the training set, 1 to 100, forecast 1 to "
-                                                            "10,000 (default: the model's own: 3 for lstm/gru/rnn, "
+                                                            "10,000 (default: the model's own: 4 for lstm/gru/rnn, "
                                                             "2 for e5-tune and seq2seq, 300 for forecast).")),
         batch_size: int = typer.Option(None, "--batch-size", help=_("Texts per optimizer step, 1 to 4096 (default: "
                                                                     "128; e5-tune 32; seq2seq 64).")),
