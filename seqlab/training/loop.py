@@ -6,10 +6,10 @@ checkpoint, and the learning rate is a pure function of the step. A run
 resumed from its last checkpoint (after a kill -9, say) therefore replays the
 same batches with the same random draws and ends with the same weights, bit
 for bit, as one that was never interrupted. Two fresh runs with one seed are
-equal too, except for a recurrent model's default word2vec start: gensim
-trains it on two threads, whose order varies, so its vectors (and the scores
-after them) differ slightly from run to run (``embedding.json`` in the run
-says so); a resumed run keeps the vectors its checkpoint holds.
+equal too (tested), with the same number of torch threads: a recurrent model's
+default word2vec start is trained on one gensim thread, since two would finish
+in an order that varies and so give other vectors each run; a resumed run keeps
+the vectors its checkpoint holds.
 
 Data parallel: under ``torchrun`` every process takes its share of each global
 batch and DDP sums the gradients, so the samples seen, in order, are those of

@@ -54,9 +54,7 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
             covered, embed_seconds = earlier["rows_initialized"], earlier["seconds"]
         elif model.embedding_init == "word2vec" and not resume:  # a resume's checkpoint holds the embedding
             if on_phase:
-                # gensim's two threads: two fresh runs with one --seed start from slightly different vectors
-                on_phase(N_("word2vec on the training texts (two threads: runs differ slightly, even with the same "
-                            "--seed)"))
+                on_phase(N_("word2vec on the training texts"))
             matrix, covered = word2vec_embedding(train_ids, model.embed_dim, cfg.seed, matrix=matrix)
             embed_seconds = time.perf_counter() - started - tokenize_seconds
             out.mkdir(parents=True, exist_ok=True)

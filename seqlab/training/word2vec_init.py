@@ -21,7 +21,7 @@ class Word2VecInit:
     window: int = 5  # context words on each side
     epochs: int = 5  # passes over the training texts
     min_count: int = 2  # the classifier's vocabulary already drops rarer tokens
-    workers: int = 2  # gensim threads: with more than one, two runs with one seed give slightly different vectors
+    workers: int = 1  # gensim threads: one makes a run reproducible with its --seed (two: ~30 s faster on NSMC, runs differ)
     scale: float = 0.1  # rows are unit vectors times sqrt(dim) * scale: entries of about `scale`
 
 
