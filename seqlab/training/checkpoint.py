@@ -49,6 +49,12 @@ def has_state(out: Path) -> bool:
     return (Path(out) / STATE / "state.json").exists() and (Path(out) / STATE / "tensors.safetensors").exists()
 
 
+def saved_settings(out: Path) -> dict:
+    """The settings the checkpoint in ``out`` was trained with (``{}`` for a checkpoint older than that record)."""
+    record = RunDir(Path(out) / STATE).read_json("state.json")["trainer"]
+    return record.get("settings") or {}
+
+
 def anything_resumable(out: Path) -> bool:
     """Whether a ``seqlab train --resume`` of ``out`` has a checkpoint to continue from: the run's own, one model's
     of several (``out/<name>``) or an ensemble member's (``out/members/<name>``)."""

@@ -53,8 +53,8 @@ def one_direction(rnn: nn.RNNBase, input_size: int) -> nn.RNNBase:
 def run_padded(rnn: nn.RNNBase, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
     """Run ``rnn`` over a right-padded batch as if its sequences had been packed.
 
-    Equal to ``pad_packed_sequence(rnn(pack_padded_sequence(x, lengths, …)))`` up to float rounding (in
-    float64 to 1e-15, tested). While training, ``rnn``'s dropout between stacked layers is applied at
+    Equal to ``pad_packed_sequence(rnn(pack_padded_sequence(x, lengths, …)))`` up to float rounding (tested in
+    float64 to 1e-12; measured differences were about 1e-15). While training, ``rnn``'s dropout between stacked layers is applied at
     the same place and rate, with other random draws than torch's packed path.
 
     Args:

@@ -55,11 +55,12 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
         elif model.embedding_init == "word2vec" and not resume:  # a resume's checkpoint holds the embedding
             if on_phase:
                 on_phase(N_("word2vec on the training texts"))
-            matrix, covered = word2vec_embedding(train_ids, model.embed_dim, cfg.seed, matrix=matrix)
+            w2v = Word2VecInit()
+            matrix, covered = word2vec_embedding(train_ids, model.embed_dim, cfg.seed, w2v, matrix=matrix)
             embed_seconds = time.perf_counter() - started - tokenize_seconds
             out.mkdir(parents=True, exist_ok=True)
             run.write_json(EMBEDDING, {"init": "word2vec", "rows_initialized": covered, "seconds": embed_seconds,
-                                       "threads": Word2VecInit().workers})
+                                       "threads": w2v.workers})
         else:
             embed_seconds = time.perf_counter() - started - tokenize_seconds
         with torch.no_grad():

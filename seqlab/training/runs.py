@@ -148,11 +148,35 @@ def recurrent_configs(name: str, opts: TrainOptions):
     return model, with_loop_options(loop, opts)
 
 
+def loop_options(opts: TrainOptions) -> dict:
+    """The loop options (TrainConfig fields), None where not given."""
+    return {"epochs": opts.epochs, "batch_size": opts.batch_size, "lr": opts.lr, "patience": opts.patience,
+            "adversarial": opts.adversarial}
+
+
 def with_loop_options(loop, opts: TrainOptions):
     """``loop`` (a :class:`~seqlab.training.loop.TrainConfig`) with the loop options that were given."""
-    given = {"epochs": opts.epochs, "batch_size": opts.batch_size, "lr": opts.lr, "patience": opts.patience,
-             "adversarial": opts.adversarial}
-    return replace(loop, **{k: v for k, v in given.items() if v is not None})
+    return replace(loop, **{k: v for k, v in loop_options(opts).items() if v is not None})
+
+
+def with_checkpoint_settings(loop, opts: TrainOptions, out: Path):
+    """Under ``--resume``: ``loop`` with the checkpoint's own settings where no option was given now, and those taken.
+
+    A default that changed since the run began (lstm/gru/rnn's epochs went from 3 to 4) would otherwise refuse the
+    resume (another setting than the checkpoint's) or change the run.
+    """
+    from dataclasses import fields
+
+    from seqlab.training.checkpoint import has_state, saved_settings
+    from seqlab.training.loop import RESUME_FREE
+
+    if not (opts.resume and has_state(out)):
+        return loop, {}
+    saved = saved_settings(out).get("train") or {}
+    given = {k for k, v in loop_options(opts).items() if v is not None} | {"seed", "bucket"}  # the last two: options
+    taken = {f.name: saved[f.name] for f in fields(loop) if f.name in saved and f.name not in given
+             and f.name not in RESUME_FREE and saved[f.name] != getattr(loop, f.name)}
+    return replace(loop, **taken), taken
 
 
 def _recurrent(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> dict:
@@ -160,9 +184,16 @@ def _recurrent(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> 
     from seqlab.training.recurrent import train_recurrent
 
     model, loop = recurrent_configs(name, opts)
+    loop, taken = with_checkpoint_settings(loop, opts, out)
+    if taken and on_phase:
+        on_phase(_("resuming with the checkpoint's {settings}").format(
+            settings=", ".join(f"{k} = {v}" for k, v in taken.items())))
     vocab = Vocabulary.load(opts.vocab) if opts.vocab else None
-    return train_recurrent(train, val, out, model, loop, tokenizer=opts.tokenizer, max_length=opts.max_length,
-                           resume=opts.resume, vocab=vocab, on_step=on_step, on_phase=on_phase)
+    summary = train_recurrent(train, val, out, model, loop, tokenizer=opts.tokenizer, max_length=opts.max_length,
+                              resume=opts.resume, vocab=vocab, on_step=on_step, on_phase=on_phase)
+    if taken and summary:
+        summary["settings_from_checkpoint"] = taken
+    return summary
 
 
 #: model name -> trainer(name, train, val, out, options, on_step, on_phase) -> summary dict

@@ -1,5 +1,6 @@
 """The training library called directly (not through the CLI): train_models, vocabularies, run directories, Seq2Seq."""
 
+import contextlib
 import json
 import signal
 import subprocess
@@ -59,6 +60,29 @@ def test_two_fresh_runs_with_one_seed_give_the_same_model(tmp_path, data):
     first, second = (train_models("lstm", opts, tmp_path / name)[0] for name in ("a", "b"))
     for name in ("model.safetensors", "val_probabilities.safetensors"):
         assert (first.out / name).read_bytes() == (second.out / name).read_bytes()
+
+
+def test_a_resume_keeps_the_checkpoints_settings_where_no_option_is_given(tmp_path, data):
+    """lstm's default epochs went from 3 to 4: a run begun with the old default was refused on --resume ("made with
+    epochs = 3, and this resume asks for 4"). Options not given now take the checkpoint's own values, said."""
+    first = {**FAST, "epochs": 2}
+    train_models("lstm", TrainOptions(data=data, **first, checkpoint_every=5), tmp_path / "run")
+    (tmp_path / "run" / "metrics.json").unlink()  # stopped after its last checkpoint, before the end
+    (tmp_path / "run" / "config.json").write_text('{"partial": true}', encoding="utf-8")
+    phases = []
+
+    @contextlib.contextmanager
+    def progress(name):
+        yield None, phases.append
+
+    again = train_models("lstm", TrainOptions(data=data, **{**first, "epochs": None}, checkpoint_every=5, resume=True),
+                         tmp_path / "run", progress)[0].summary
+    assert again["settings_from_checkpoint"] == {"epochs": 2}
+    assert any("epochs = 2" in p for p in phases)
+    (tmp_path / "run" / "metrics.json").unlink()
+    (tmp_path / "run" / "config.json").write_text('{"partial": true}', encoding="utf-8")
+    with pytest.raises(UsageError, match="epochs"):  # an option given again must still match
+        train_models("lstm", TrainOptions(data=data, **{**first, "epochs": 3}, resume=True), tmp_path / "run")
 
 
 def test_a_resumed_run_records_the_same_history(tmp_path, data):
