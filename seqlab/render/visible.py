@@ -3,7 +3,7 @@
 ``abc\\u202edef`` would display reversed ("abcfed"); a zero-width space would be an
 empty token, and so would a Hangul filler (U+3164, the "blank" of Korean messengers). Every renderer (terminal, Markdown, HTML, notebook) shows them as escapes.
 
-A combining mark with nothing to sit on is drawn on a dotted circle (◌́). A lone conjoining jamo, such as Kiwi's
+A combining mark with nothing to sit on, or after a Hangul letter (가 + U+0301), is drawn on a dotted circle (◌́). A lone conjoining jamo, such as Kiwi's
 ending ᆫ in 예쁘/VA + ᆫ/ETM, is shown as its compatibility letter (ㄴ), as Kiwi's own ``compatible_jamo`` option
 does: alone, a final consonant has no agreed width (rich counts 0 columns, terminals draw 1 or 2), so every table
 column after it slipped. Jamo that compose a syllable stay as they are.
@@ -53,10 +53,17 @@ def _letter(c: str) -> str:
     return c
 
 
+def _cjk(c: str) -> bool:
+    """A Hangul, Han or kana character: no Korean font draws a Latin accent on it (가 + U+0301)."""
+    return unicodedata.name(c, "").startswith(("HANGUL", "CJK UNIFIED", "CJK COMPATIBILITY IDEOGRAPH", "HIRAGANA",
+                                               "KATAKANA"))
+
+
 def _standalone(s: str) -> str:
     """Every conjoining jamo that composes no syllable with its neighbours as its compatibility letter, and a
     combining mark with no letter to sit on (first, or after a space) on a dotted circle (◌́), as Unicode's charts
-    draw it: alone it draws nothing."""
+    draw it: alone it draws nothing. A mark after a Hangul, Han or kana letter is drawn on ◌ too (가◌́): fonts have
+    no glyph for the pair, and a browser drew one box for both, the syllable lost with the accent."""
     if not any(_jamo_kind(c) or unicodedata.category(c).startswith("M") for c in s):
         return s
     out = []
@@ -64,7 +71,7 @@ def _standalone(s: str) -> str:
         kind = _jamo_kind(c)
         before = s[i - 1] if i else ""
         if not kind and unicodedata.category(c).startswith("M"):
-            out.append("\u25cc" + c if not before or before.isspace() else c)
+            out.append("\u25cc" + c if not before or before.isspace() or _cjk(before) else c)
             continue
         after = s[i + 1] if i + 1 < len(s) else ""
         no_final = "\uac00" <= before <= "\ud7a3" and (ord(before) - 0xAC00) % 28 == 0  # 가, not 각

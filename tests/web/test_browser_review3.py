@@ -358,12 +358,13 @@ def test_an_empty_text_is_what_the_panels_say(open_page):
 
 
 def test_a_refused_trace_says_why_below_too(open_page):
-    """hidden size 0: the trace panel said why, and the dW section under it went blank with no reason."""
+    """hidden size 0: the trace panel said why, and the dW section under it went blank with no reason. (It then
+    repeated the trace's error word for word, a second alert: now it says it was not computed, and points up.)"""
     page = open_page()
     page.fill("#hidden", "0")
     page.click("#trace")
     assert "hidden size" in page.inner_text("#p-trace .error")
-    assert "hidden size" in page.inner_text("#p-backward")
+    assert "Not computed: the trace above was refused" in page.inner_text("#p-backward")
 
 
 def test_the_word_panel_names_its_own_buttons_when_the_server_is_down(open_page, server):

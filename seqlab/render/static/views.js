@@ -106,12 +106,15 @@
     T: "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ",
   };
   const FIRST = { L: 0x1100, V: 0x1161, T: 0x11a8 };
-  // ... and a combining mark with no letter to sit on (first, or after a space) on a dotted circle (◌́)
+  // ... and a combining mark with no letter to sit on (first, or after a space) on a dotted circle (◌́), as is one
+  // after a Hangul, Han or kana letter: no Korean font draws 가 + U+0301 as one glyph, and browsers drew a box
+  // for the pair, so the syllable itself was lost; 가◌́ shows both
+  const CJK = /[\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
   function standalone(chars) {
     return chars.map((c, i) => {
       const kind = jamoKind(c);
       const before = chars[i - 1] || "", after = chars[i + 1] || "";
-      if (!kind && /\p{M}/u.test(c)) return !before || /\s/u.test(before) ? "\u25cc" + c : c;
+      if (!kind && /\p{M}/u.test(c)) return !before || /\s/u.test(before) || CJK.test(before) ? "\u25cc" + c : c;
       if (!kind || INVISIBLE.test(c)) return c;
       const b = before ? before.codePointAt(0) : 0;
       const noFinal = b >= 0xac00 && b <= 0xd7a3 && (b - 0xac00) % 28 === 0;  // 가, not 각
@@ -526,13 +529,29 @@
       readout.textContent = spec.describe(cur.i, cur.j, spec.rows[cur.i][cur.j]);
       draw();
     }
-    canvas.addEventListener("mousemove", (ev) => {
+    function cellAt(ev) {  // [row, column] under the pointer, or null on labels, the legend or the margin
       const b = canvas.getBoundingClientRect(), x = ev.clientX - b.left - geo.rl, y = ev.clientY - b.top - geo.top;
       const i = Math.floor(y / geo.ch), j = Math.floor(x / geo.cw);
-      if (i >= 0 && j >= 0 && i < R && j < C && (i !== cur.i || j !== cur.j || !cur.shown)) show(i, j);
+      return x >= 0 && y >= 0 && i < R && j < C ? [i, j] : null;
+    }
+    let pressed = false;  // a press (mouse, touch, pen) gives the canvas focus: the cell is the one pressed, or none
+    canvas.addEventListener("pointerdown", (ev) => {
+      pressed = true;
+      const cell = cellAt(ev);
+      if (cell) show(...cell);
     });
-    canvas.addEventListener("click", () => { if (cur.shown && spec.onSelect) spec.onSelect(cur.i); });
-    canvas.addEventListener("focus", () => { if (!cur.shown) show(cur.i, cur.j); });
+    canvas.addEventListener("mousemove", (ev) => {
+      const cell = cellAt(ev);
+      if (cell && (cell[0] !== cur.i || cell[1] !== cur.j || !cur.shown)) show(...cell);
+    });
+    canvas.addEventListener("click", (ev) => {  // a tap beside the cells selects nothing
+      const cell = cellAt(ev);
+      if (cell && spec.onSelect) spec.onSelect(cell[0]);
+    });
+    canvas.addEventListener("focus", () => {  // from the keyboard: show where the arrow keys start
+      if (!cur.shown && !pressed) show(cur.i, cur.j);
+      pressed = false;
+    });
     canvas.addEventListener("keydown", (ev) => {
       const moves = { ArrowRight: [0, 1], ArrowLeft: [0, -1], ArrowDown: [1, 0], ArrowUp: [-1, 0], PageDown: [10, 0],
         PageUp: [-10, 0], Home: [0, -C], End: [0, C] };
@@ -581,6 +600,12 @@
       container.append(note(t("Sentence vectors of {model}: {pooling} pooling of last_hidden_state, then the cosine of the two.",
         { model: rec.model, pooling })));
     }
+    (rec.dropped || []).forEach((dropped, i) => {  // a sentence past the model's window: the cosine covers its start
+      if (!dropped) return;
+      const v = { which: i ? "B" : "A", model: rec.model, limit: count(rec.max_length), dropped: count(dropped) };
+      container.append(note(dropped === 1 ? t("Sentence {which} is longer than {model} reads ({limit} tokens): its last token was not read, so the cosine compares its first {limit}.", v)
+        : t("Sentence {which} is longer than {model} reads ({limit} tokens): its last {dropped} tokens were not read, so the cosine compares its first {limit}.", v), "sv-warn"));
+    });
     if (/(^|[-_/])e5([-_.]|$)/i.test(rec.model)) {
       container.append(note(t("e5 models give high cosines even to unrelated sentences (their model card: scores lie mostly between 0.7 and 1.0): compare cosines with each other, not with 0.")));
     }

@@ -8,7 +8,8 @@ const $ = (id) => document.getElementById(id);
 const INFO = JSON.parse($("seqlab-messages").textContent);
 V.setMessages(INFO);
 const LANG = INFO.lang;
-const S = { models: {}, max: 2000, running: false, handles: {}, records: {}, busy: {}, stage: 0, attention: null, layersOf: {} };
+const S = { models: {}, max: 2000, running: false, handles: {}, records: {}, busy: {}, stage: 0, attention: null, layersOf: {}, busyWaits: 0,
+  busyPatience: 60 };  // seconds a request waits for turns the server asks for (503 + Retry-After) before it gives up
 
 // ---------- words on the page ----------
 function labels() {
@@ -52,7 +53,7 @@ class ApiError extends Error {}
 function serverDown(down) {  // one page-level message while the server does not answer, not one per panel
   $("page-error").textContent = down ? "⚠ " + t("The server did not answer. Is seqlab serve still running?") : "";
 }
-async function api(path, body, attempt = 0) {
+async function api(path, body, waited = 0, tries = 1) {
   let res;
   try {
     res = await fetch(`${path}?lang=${LANG}`, body === undefined ? {} : {
@@ -66,10 +67,21 @@ async function api(path, body, attempt = 0) {
   serverDown(false);
   const data = await res.json().catch(() => null);
   if (res.ok) return data;
-  const wait = +res.headers.get("Retry-After") || 0;
-  if (res.status === 503 && wait && attempt < 3 && path !== "/api/analogy" && path !== "/api/neighbors") {
-    await new Promise((r) => setTimeout(r, Math.min(wait, 10) * 1000));  // the server is busy: wait as it asks
-    return api(path, body, attempt + 1);
+  const wait = Math.min(+res.headers.get("Retry-After") || 0, 10);
+  const retries = res.status === 503 && wait && path !== "/api/analogy" && path !== "/api/neighbors";  // those two
+  if (retries && waited + wait <= S.busyPatience) {  // say what they wait for: the word vectors being built
+    S.busyWaits += 1;  // the busy line says the server asked us to wait
+    showWorking();
+    try {  // a little jitter, so that a class's pages that were turned away together do not come back together
+      await new Promise((r) => setTimeout(r, wait * (1 + Math.random() * 0.25) * 1000));
+    } finally { S.busyWaits -= 1; }
+    return api(path, body, waited + wait, tries + 1);
+  }
+  if (retries) {  // the server's own words say "try again in 1 s"; after a minute of that, the page says what happened
+    const err = new ApiError(t("The server stayed busy with other requests for {s} s ({n} tries): press the button again in a moment.",
+      { s: count(waited), n: count(tries) }));
+    err.status = res.status;
+    throw err;
   }
   const err = new ApiError(data && data.error ? data.error + (data.hint ? " — " + data.hint : "")
     : res.status >= 500 ? t("The server failed (status {status}). Try again; if it fails again, the terminal running seqlab serve says why.", { status: res.status })
@@ -119,6 +131,13 @@ function fail(viewId, err) {
   clear(viewId, "");
   errorEl(viewId).textContent = "⚠ " + err.message;  // replaces the previous error; role=alert announces it
 }
+// a request the page itself refused (a setting out of range): counted as a failure, so that a Run running says it
+// finished with errors; without a Run, the busy line's last "Done in …" was about an earlier request and goes
+function refuse(viewId, err) {
+  fail(viewId, err);
+  S.failures = (S.failures || 0) + 1;
+  if (!S.running && !ACTIVE.length) $("busy").textContent = "";
+}
 function setBusy(viewIds, on) {
   for (const v of viewIds) {
     const panel = $(VIEWS[v]);
@@ -133,7 +152,9 @@ let busyEpoch = 0, ticker = null;
 const secsOf = (job) => ((performance.now() - job.started) / 1000).toFixed(1);
 function showWorking() {
   const top = ACTIVE[ACTIVE.length - 1];
-  if (top) $("busy").textContent = t("Working: {what} ({s} s)", { what: top.what, s: secsOf(top) });
+  if (!top) return;
+  $("busy").textContent = t("Working: {what} ({s} s)", { what: top.what, s: secsOf(top) })
+    + (S.busyWaits ? " · " + t("the server is busy with other requests: waiting for a free turn") : "");
 }
 function busyLine(what) {
   const me = { what, started: performance.now(), epoch: busyEpoch }, failures = S.failures || 0;
@@ -287,7 +308,8 @@ function vectorControls() {  // a model without vectors has no trace, attention 
 function modelChanged() {
   const model = $("model").value, vectors = S.models[model].vectors;
   for (const v of MODEL_VIEWS) {
-    if (!vectors && VECTOR_VIEWS.includes(v)) clear(v, v === "v-backward" || v === "v-sim" ? "" : noVectorsReason(model));
+    // the cosine sits in stage 4's panel, which says it already; stage 6's dW part says it as Run would
+    if (!vectors && VECTOR_VIEWS.includes(v)) clear(v, v === "v-sim" ? "" : noVectorsReason(model));
     else clear(v, t("The model changed to {model}: press {button}.", { model, button: fillButton(v) }));
   }
   vectorControls();
@@ -330,7 +352,11 @@ function traceBody() {
 async function runTrace() {
   const inputs = currentInputs("trace");
   let body;
-  try { body = traceBody(); } catch (e) { fail("v-trace", e); fail("v-backward", e); return; }
+  try { body = traceBody(); } catch (e) {  // said once, where the setting is; the dW part says why it is empty
+    refuse("v-trace", e);
+    clear("v-backward", t("Not computed: the trace above was refused (see its message)."));
+    return;
+  }
   const done = S.running ? null : busyLine(t("trace"));
   const release = hold("trace");
   await task(["v-trace", "v-backward"], inputs, () => api("/api/trace", body), (r) => {
@@ -345,7 +371,7 @@ async function runGradflow() {
   let body;
   try {
     body = { steps: intIn("gsteps", 2, 300, t("steps")), hidden: 64 };
-  } catch (e) { fail("v-gradflow", e); return; }
+  } catch (e) { refuse("v-gradflow", e); return; }
   if ($("fbias").value !== "") body.forget_bias = +$("fbias").value;  // "": torch's default init
   const done = S.running ? null : busyLine(t("gradient chart"));
   const release = hold("gradflow");  // independent of the text: only its own settings must still hold
@@ -388,13 +414,13 @@ async function runAttention() {
 async function runSimilarity() {
   if (!validText()) return;
   if (!visibleIn($("second").value)) {
-    fail("v-sim", new ApiError(t("The second sentence is empty: type one to compare with.")));
+    refuse("v-sim", new ApiError(t("The second sentence is empty: type one to compare with.")));
     $("second").focus();
     return;
   }
   const most = S.max, n = codepoints($("second").value);
   if (n > most) {  // checked here as the text is: the server's answer names its field "b"
-    fail("v-sim", new ApiError(t("{what}: at most {max} characters, got {n}. Shorten it.",
+    refuse("v-sim", new ApiError(t("{what}: at most {max} characters, got {n}. Shorten it.",
       { what: labels()["second-label"], max: count(most), n: count(n) })));
     return;
   }
@@ -578,7 +604,8 @@ function showStage(k) {
   keepInputs();
   V.keepFocus($("stage-prev"), S.stage === 0, $("stage-next"));
   V.keepFocus($("stage-next"), S.stage === list.length - 1, $("stage-prev"));
-  // the first stage keeps the page's header and text box in view; later ones start at their own heading
+  // the first stage keeps the page's header and text box in view; later ones start at their own heading (each
+  // panel is at least a screen tall in this mode, so a short stage too can scroll to its heading: see style.css)
   if (S.stage === 0) window.scrollTo({ top: 0 });
   else if (list[S.stage]) list[S.stage].scrollIntoView({ block: "start" });
   window.dispatchEvent(new Event("resize"));
