@@ -207,9 +207,14 @@ def _run(argv: list[str], debug: bool) -> int:
         print(exc.ctx.get_help(), file=sys.stderr)
         return 2
     except click_errors.UsageError as exc:  # the parser's own errors, in the interface language
-        if exc.ctx is not None:
-            print(exc.ctx.get_usage(), file=sys.stderr)
-        print_error(UsageError(usage_error_message(exc), usage_hint(exc)), wants_json(argv))
+        from seqlab.cli.click_i18n import help_line_of
+
+        # an option given without its value (`--max-length` last) is raised with no context: the command's found
+        ctx = exc.ctx if exc.ctx is not None else _command_context(argv)
+        if ctx is not None:
+            print(ctx.get_usage(), file=sys.stderr)
+        print_error(UsageError(usage_error_message(exc), usage_hint(exc) or (help_line_of(ctx) if ctx else None)),
+                    wants_json(argv))
         return 2
     except click_errors.ClickException as exc:
         print_error(SeqlabError(exc.format_message()), wants_json(argv))
@@ -247,8 +252,11 @@ def _run(argv: list[str], debug: bool) -> int:
             raise
         from seqlab.text.reading import os_reason
 
-        where = exc.filename if exc.filename is not None else ""
-        print_error(SeqlabError(_("cannot use {path}: {reason}").format(path=where, reason=os_reason(exc)),
+        if exc.filename is None:  # not a path: a socket, a pipe, a limit of the system
+            print_error(SeqlabError(_("the system refused: {reason}").format(reason=os_reason(exc)),
+                                    _("Run again with SEQLAB_DEBUG=1 to see where it happened.")), wants_json(argv))
+            return 1
+        print_error(SeqlabError(_("cannot use {path}: {reason}").format(path=exc.filename, reason=os_reason(exc)),
                                 _("Check that the path exists or can be created, that its folder can be written, "
                                   "and that a folder is not given where a file is expected (or the other way).")),
                     wants_json(argv))

@@ -31,10 +31,13 @@ def register(app: typer.Typer) -> None:
 
     @models_app.command("install", help=_("Prepare a model for offline use: convert e5-small, build default "
                                           "vocabularies, or download a hub model."))
-    def models_install(name: str = typer.Argument(..., help=_("e5-small, minilm, kiwi, char, whitespace or a hub "
+    def models_install(ctx: typer.Context,
+                       name: str = typer.Argument(..., help=_("e5-small, minilm, kiwi, char, whitespace or a hub "
                                                               "id.")),
                        json_out: bool = json_opt("document"), lang: str = lang_opt()):
         import time
+
+        json_out = json_out or bool(ctx.parent and ctx.parent.params.get("json_out"))  # seqlab models --json install
 
         from seqlab.pretrained.install import install
         from seqlab.render.console import print_json, say

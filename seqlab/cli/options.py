@@ -214,7 +214,7 @@ def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_
         source = file if file is not None else "-"  # an NSMC file is read by its document column (iter_texts)
         replaced: list[int] = []  # the lines --errors replace changed, found while reading them
         numbered = list(iter_texts(source, None, errors, replaced))  # (line in the file, text)
-        _say_replaced(source, replaced)
+        say_replaced(source, replaced)
         return _texts_of_lines(source, numbered, allow_empty, skipped, numbers)
     if not texts:
         raise UsageError(_("no text given"), _("Give TEXT, -f FILE (one text per line), or - to read stdin."))
@@ -226,7 +226,7 @@ def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_
     return [clean_surrogates(t, errors) for t in texts]
 
 
-def _say_replaced(source, bad: list[int]) -> None:
+def say_replaced(source, bad: list[int]) -> None:
     """--errors replace is said: how many lines of the file were not valid UTF-8, and which."""
     from seqlab.render.console import note
 

@@ -20,6 +20,7 @@ from seqlab.cli.options import (
     json_opt,
     lang_opt,
     one_of,
+    say_replaced,
 )
 from seqlab.cli.train_run import FORMATS
 from seqlab.i18n import _, ngettext
@@ -44,7 +45,7 @@ def register(app: typer.Typer) -> None:
         task: str = typer.Option("classify", "--task", metavar="classify|seq2seq|forecast",
                                  help=_("classify, seq2seq or forecast.")),
         series: str = typer.Option(None, "--series", help=_("forecast: a statsmodels series (sunspots, co2) or a "
-                                                            "CSV.")),
+                                                            "CSV (default: sunspots).")),
         fmt: str = typer.Option(None, "--format", help=_("nsmc, tsv, csv or jsonl (default: from the extension).")),
         text_col: str = typer.Option(None, "--text-col", help=_("Column (or JSON key) of the text (NSMC: "
                                                                 "document).")),
@@ -201,15 +202,17 @@ def register(app: typer.Typer) -> None:
                                  readable=False),
         text_col: str = typer.Option(None, "--text-col", help=_("Column of a TSV/CSV (NSMC: document).")),
         max_chars: int = typer.Option(60, "--max-chars", help=_("Longest review kept, 2 to 10,000 characters.")),
-        json_out: bool = json_opt("document"), lang: str = lang_opt(),
+        errors: str = errors_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
         from seqlab.render.console import note, print_json, say
         from seqlab.training.spacing import write_spacing_pairs
 
         check_lang(lang)
         in_range("--max-chars", max_chars, 2, 10_000)
+        one_of("--errors", errors, ("strict", "replace"))
         check_output("--out", out, inputs=[data])
-        summary = write_spacing_pairs(data, out, text_col, max_chars)
+        summary = write_spacing_pairs(data, out, text_col, max_chars, errors)
+        say_replaced(data, summary["replaced_lines"])
         if json_out:
             print_json(summary)
         else:

@@ -294,6 +294,8 @@ def train_forecast(a: TrainArgs) -> None:
 
     cfg = forecast_config(seed=a.seed, epochs=a.epochs, hidden=a.hidden, lr=a.lr, baselines=a.baselines,
                           season=a.season)
+    if a.series is None:  # the default, said (stderr, with --json too)
+        note(_("note: no --series given: forecasting sunspots (--series co2 or a CSV file for another)"))
     with counting_bar(_("auto-ARIMA: order search by AIC"), _("models")) as report:
         summary = train_forecast(a.series or "sunspots", a.out, cfg, progress=report)
     if summary["season_from"] == "assumed":  # said on stderr, with --json too

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from seqlab.cli.options import check_lang, in_range, lang_opt
-from seqlab.errors import InputError
+from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
 
 
@@ -77,14 +77,22 @@ def port_free(host: str, port: int) -> None:
     import errno
     import socket
 
+    from seqlab.text.reading import os_reason
+
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:
-            if exc.errno != errno.EADDRINUSE:
-                raise
-            raise InputError(_("port {port} is already in use (another seqlab serve?)").format(port=port),
-                             _("Stop the other server, or choose another port: --port {next}").format(
-                                 next=port + 1)) from None
+            if exc.errno == errno.EADDRINUSE:
+                raise InputError(_("port {port} is already in use (another seqlab serve?)").format(port=port),
+                                 _("Stop the other server, or choose another port: --port {next}").format(
+                                     next=port + 1)) from None
+            if exc.errno == errno.EACCES:
+                raise InputError(_("port {port} needs administrator rights on this system").format(port=port),
+                                 _("Choose a port from 1024 up, e.g. --port 8000.")) from None
+            # an address this machine does not have (999.1.1.1, 10.9.9.9) or a name that does not resolve
+            raise UsageError(_("--host {host}: cannot listen there: {reason}").format(host=host, reason=os_reason(exc)),
+                             _("Use 127.0.0.1 (this computer only), 0.0.0.0 (every network of this computer) or one "
+                               "of this computer's own addresses.")) from None

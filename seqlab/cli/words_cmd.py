@@ -25,7 +25,7 @@ from seqlab.cli.options import (
     require_text,
     unused,
 )
-from seqlab.errors import NoVectors, UsageError
+from seqlab.errors import InputError, NoVectors, UsageError
 from seqlab.i18n import N_, _, ngettext
 
 
@@ -251,13 +251,22 @@ def register(app: typer.Typer) -> None:
         one_of("--method", method, METHODS)
         if sentences:  # sentence vectors come from the encoder: word-vector options are refused, not dropped
             unused({"--vectors": vectors, "--embed-oov": embed_oov or None}, "--sentences",
-                   _("They are for word vectors: leave out --sentences, or leave them out."))
+                   _("They are for word vectors: drop --sentences to plot words, or drop them to plot sentences."))
         else:
             _check_word_vectors(vectors, model)
         check_plot(out, "--out")  # a usage error (2), as --plot everywhere
         skipped: list[int] = []  # a file's blank lines, said on stderr and in --json
         numbers: list[int] = []  # each item's line in the file, or its place among the arguments
         labels = gather_texts(items, file, errors, skipped=skipped, numbers=numbers)
+        if not sentences:  # a file of reviews without --sentences: said as such, not as a bad analogy word
+            spaced = next((k for k, label in enumerate(labels) if len(label.split()) > 1), None)
+            if spaced is not None:
+                raise InputError(_("{where} is more than one word: {item!r}").format(
+                    where=(_("line {k}") if file is not None or items == ["-"] else _("item {k}")).format(
+                        k=numbers[spaced]), item=labels[spaced][:60]),
+                    _("plot draws word vectors by default: add --sentences to draw each text as a sentence vector, "
+                      "or give one word per item."))
+        given = len(labels)
         # a point drawn twice would lie on itself: each item once, and the repeats said (NSMC has many a "굳")
         labels, repeated = first_of_each(labels, numbers, file is not None or items == ["-"])
         for r in repeated[:5]:
@@ -266,7 +275,7 @@ def register(app: typer.Typer) -> None:
                 .format(numbers=", ".join(map(str, r["at"])))))
         if len(repeated) > 5:
             note(_("note: {n:,} more items are given more than once: each is drawn once").format(n=len(repeated) - 5))
-        check_count(len(labels))  # before the vectors load (or build: minutes the first time)
+        check_count(len(labels), given)  # before the vectors load (or build: minutes the first time)
         if sentences:
             with counting_bar(_("embedding {n:,} sentences").format(n=len(labels)), _("texts"),
                               enabled=file is not None or items == ["-"]) as report:

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from seqlab.i18n import N_, _
+from seqlab.i18n import N_, _, translation
 from seqlab.render.console import titled_table
 
 
@@ -48,10 +48,18 @@ def glossary() -> dict[str, str]:
     return {_(k): v for k, v in _entries().items()}
 
 
+def _holds(key: str, term: str | None) -> bool:
+    """Whether the entry ``key`` (its English term) holds ``term`` in English, in the interface language or in
+    Korean: a Korean-first tool finds 코사인 in its English interface too."""
+    if term is None:
+        return True
+    names = (key, _(key), translation("ko").gettext(key))
+    return any(term.lower() in name.lower() for name in names)
+
+
 def matching(term: str | None = None) -> dict[str, str]:
-    """The entries whose term holds ``term`` in the interface language or in English (all for None)."""
-    return {_(k): v for k, v in _entries().items()
-            if term is None or term.lower() in k.lower() or term.lower() in _(k).lower()}
+    """The entries whose term holds ``term`` in English, Korean or the interface language (all for None)."""
+    return {_(k): v for k, v in _entries().items() if _holds(k, term)}
 
 
 def glossary_records(term: str | None = None) -> dict[str, dict[str, str]]:
@@ -59,8 +67,7 @@ def glossary_records(term: str | None = None) -> dict[str, dict[str, str]]:
 
     The keys are the same in every interface language, so a script can read ``d["offsets"]`` anywhere.
     """
-    return {k: {"term": _(k), "definition": v} for k, v in _entries().items()
-            if term is None or term.lower() in k.lower() or term.lower() in _(k).lower()}
+    return {k: {"term": _(k), "definition": v} for k, v in _entries().items() if _holds(k, term)}
 
 
 def glossary_table(term: str | None = None) -> Table:

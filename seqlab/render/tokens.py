@@ -153,19 +153,26 @@ def render_tokens(record: TokenRecord, console, max_rows: int = 200) -> None:
 
 
 def tokens_markdown(record: TokenRecord) -> str:
+    """The terminal table's columns (segment and word included) and its notes, as Markdown."""
+    segments = record.token_type_ids is not None
+    names = [_("token"), "id", _("kind"), _("offsets"), _("original text"), _("mask")]
+    names += [_("segment")] if segments else []
     lines = [ngettext("**{n:,} token** · model {model}", "**{n:,} tokens** · model {model}", len(record)).format(
         n=len(record), model=md.code(record.model)), "",
-             "| # | " + " | ".join([_("token"), "id", _("kind"), _("offsets"), _("original text"), _("mask")]) + " |",
-             "|---:|---|---:|---|---|---|---:|"]
+             "| # | " + " | ".join([*names, _("word")]) + " |",
+             "|---:|---|---:|---|---|---|---:|" + ("---:|" if segments else "") + "---:|"]
     for i, tok in enumerate(record.tokens):
         s, e = record.offsets[i]
+        w = record.word_ids[i]
         lines.append(f"| {i} | {md.code(tok, in_table=True)} | {record.input_ids[i]} | "
                      f"{kind_label(token_kind(record, i))} | "
                      f"{'' if record.special_tokens_mask[i] else f'{s}:{e}'} | {md.cell(record.text[s:e])} | "
-                     f"{record.attention_mask[i]} |")
-    note = truncation_line(record)
-    if note:
-        lines += ["", note]
+                     f"{record.attention_mask[i]} |" + (f" {record.token_type_ids[i]} |" if segments else "")
+                     + f" {'' if w is None else w} |")
+    notes = [*unk_lines(record), normalizer_lines(record), truncation_line(record)]
+    notes = [md.cell(n) for n in notes if n]
+    if notes:
+        lines += ["", *notes]
     return "\n".join(lines)
 
 

@@ -106,9 +106,11 @@ def prediction_line(r: dict) -> str:
 
 
 def forecast_terminal(summary: dict, console: Console, plot=None) -> None:
+    from seqlab.training.forecast import shown_description
+
     console.print(_("[bold]{description}[/] · {n} values, one-step-ahead forecasts of the last {k} (from {start})")
-                  .format(description=escape(summary["description"]), n=summary["n"], k=summary["test_points"],
-                          start=summary["test_from"]))
+                  .format(description=escape(shown_description(summary["series"])), n=summary["n"],
+                          k=summary["test_points"], start=summary["test_from"]))
     table = titled_table(_("forecast errors on the test part (every model fitted on the training part only)"),
                   title_justify="left")
     for col, justify in ((_("method"), "left"), ("MAE", "right"), ("RMSE", "right"), (_("seconds"), "right")):
@@ -219,6 +221,7 @@ def forecast_png(summary: dict, path):
     import numpy as np
 
     from seqlab.render.plots import korean_matplotlib, save_figure
+    from seqlab.training.forecast import shown_description
 
     curves, results = summary["curves"], summary["metrics"]
     labels, y, test_start = curves["labels"], np.asarray(curves["values"]), curves["test_start"]
@@ -237,7 +240,8 @@ def forecast_png(summary: dict, path):
     ax.axvline(test_start, color="#999", linewidth=0.8)
     step = max(1, len(y) // 10)
     ax.set_xticks(x[::step], [labels[i] for i in x[::step]], rotation=30)
-    ax.set_title(_("one-step-ahead forecasts · {description}").format(description=summary["description"]))
+    ax.set_title(_("one-step-ahead forecasts · {description}").format(
+        description=shown_description(summary["series"])))
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     out = save_figure(fig, path)

@@ -53,6 +53,7 @@ def os_reason(exc: OSError) -> str:
         errno.ENETUNREACH: _("the network is unreachable"),
         errno.EHOSTUNREACH: _("the host is unreachable"),
         errno.ETIMEDOUT: _("no answer in time"),
+        errno.EADDRNOTAVAIL: _("this computer has no such address"),
     }
     if exc.errno is None and isinstance(exc, TimeoutError):  # socket.timeout has no errno
         return _("no answer in time")

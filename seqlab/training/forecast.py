@@ -49,6 +49,19 @@ def forecast_config(**overrides) -> ForecastConfig:
     return replace(ForecastConfig(), **{k: v for k, v in overrides.items() if v is not None})
 
 
+#: what each bundled series is: in English in records (config.json, --json), translated where shown
+DESCRIPTIONS = {"sunspots": N_("yearly sunspot numbers 1700-2008 (statsmodels)"),
+                "co2": N_("monthly Mauna Loa CO2 1958-2001, weekly values averaged (statsmodels)")}
+CSV_DESCRIPTION = N_("{name} (last column)")
+
+
+def shown_description(series: str) -> str:
+    """The series' description in the interface language (a CSV: its file name)."""
+    if series in DESCRIPTIONS:
+        return _(DESCRIPTIONS[series])
+    return _(CSV_DESCRIPTION).format(name=Path(series).name)
+
+
 def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
     """(values, time labels, season length, description)."""
     if name == "sunspots":
@@ -56,13 +69,13 @@ def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
 
         df = sunspots.load_pandas().data
         return df["SUNACTIVITY"].to_numpy(float), [str(int(y)) for y in df["YEAR"]], 11, \
-            "yearly sunspot numbers 1700-2008 (statsmodels)"
+            DESCRIPTIONS["sunspots"]
     if name == "co2":
         from statsmodels.datasets import co2
 
         s = co2.load_pandas().data["co2"].resample("MS").mean().interpolate()
         return s.to_numpy(float), [d.strftime("%Y-%m") for d in s.index], 12, \
-            "monthly Mauna Loa CO2 1958-2001, weekly values averaged (statsmodels)"
+            DESCRIPTIONS["co2"]
     path = Path(name)
     if not path.exists():
         raise InputError(_("unknown series {name!r}").format(name=name),
@@ -101,7 +114,7 @@ def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
                                   len(bad)).format(
             path=path, n=len(bad), shown=shown, more=" …" if len(bad) > 5 else ""),
             _("Fill or remove those rows: a series needs one number per time step."))
-    return np.array(values), labels, CSV_SEASON, f"{path.name} (last column)"
+    return np.array(values), labels, CSV_SEASON, CSV_DESCRIPTION.format(name=path.name)
 
 
 def _windows(x: np.ndarray, w: int, targets: range):

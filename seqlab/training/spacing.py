@@ -30,14 +30,19 @@ def spacing_pairs(texts: list[str], max_chars: int = 60) -> list[tuple[str, str]
     return out
 
 
-def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None = None, max_chars: int = 60) -> dict:
-    """``seqlab data spacing-pairs``: pairs from a file of texts (NSMC's TSV: its ``document`` column)."""
+def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None = None, max_chars: int = 60,
+                        errors: str = "strict") -> dict:
+    """``seqlab data spacing-pairs``: pairs from a file of texts (NSMC's TSV: its ``document`` column).
+
+    ``errors="replace"`` reads invalid UTF-8 as U+FFFD; the summary's ``replaced_lines`` lists the lines that needed it.
+    """
     from seqlab.storage import atomic_write_text
     from seqlab.text.reading import check_text_file, iter_texts
 
     if str(data) != "-":
         data = check_text_file(data, _("a file of texts"))  # missing, a folder, empty or binary: said before reading
-    texts = [t for _k, t in iter_texts(data, text_col=text_col)]  # strict: another encoding is refused, not garbled
+    replaced: list[int] = []
+    texts = [t for _k, t in iter_texts(data, text_col, errors, replaced)]  # strict: another encoding is refused
     pairs = spacing_pairs(texts, max_chars)
     spaced = [" ".join(t.split()) for t in texts]
     skipped = {"empty": sum(not t for t in spaced),
@@ -52,11 +57,13 @@ def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None 
             data=data if str(data) != "-" else _("standard input"), texts=len(texts), max=max_chars, **skipped),
             _("Give texts of two or more words, or raise --max-chars."))
     atomic_write_text(out, "".join(f"{s}\t{t}\n" for s, t in pairs))
-    return {"path": str(out), "pairs": len(pairs), "texts": len(texts), "skipped": skipped, "max_chars": max_chars}
+    return {"path": str(out), "pairs": len(pairs), "texts": len(texts), "skipped": skipped, "max_chars": max_chars,
+            "replaced_lines": replaced}
 
 
 #: why a line of a pairs file is not a spacing example, in the order they are tested
-PAIR_PROBLEMS = {"malformed": N_("not source<TAB>target with both sides non-empty"),
+PAIR_PROBLEMS = {"invalid_utf8": N_("not valid UTF-8"),
+                 "malformed": N_("not source<TAB>target with both sides non-empty"),
                  "too_long": N_("longer than --max-chars {max}"),
                  "not_spacing": N_("target not the source with spaces put in"),
                  "extra_spaces": N_("target with two spaces in a row, or one at an end")}
@@ -84,11 +91,26 @@ def pair_problem(source: str, target: str, max_chars: int) -> str | None:
 
 
 def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], dict[str, int]]:
-    """``source<TAB>target`` lines; returns (pairs, lines skipped per reason of :data:`PAIR_PROBLEMS`)."""
+    """``source<TAB>target`` lines; returns (pairs, lines skipped per reason of :data:`PAIR_PROBLEMS`).
+
+    As in the classifier's data (:mod:`seqlab.training.data`), a few lines that are not valid UTF-8 are skipped and
+    counted; a file in another encoding (more than 1% of its lines) is refused, with how to convert it.
+    """
+    from seqlab.training.data import NOT_UTF8_SHARE
+
     pairs, skipped = [], dict.fromkeys(PAIR_PROBLEMS, 0)
-    for _k, line in iter_lines(path, errors_option=False):  # strict UTF-8, as every data reader (no --errors here)
+    not_utf8: list[int] = []  # the lines read with U+FFFD: skipped, never a pair
+    lines = list(iter_lines(path, errors="replace", replaced=not_utf8))
+    if not_utf8 and len(not_utf8) > max(1, NOT_UTF8_SHARE * len(lines)):
+        raise InputError(_("{path} is not UTF-8: {n:,} of its {total:,} lines are not valid UTF-8{guess}").format(
+            path=path, n=len(not_utf8), total=len(lines), guess=""),
+            _("Convert it first, e.g.: iconv -f cp949 -t utf-8 {path} > {stem}.utf8{suffix}").format(
+                path=path, stem=Path(path).with_suffix(""), suffix=Path(path).suffix))
+    bad = set(not_utf8)
+    for k, line in lines:
         parts = line.split("\t")
-        problem = "malformed" if len(parts) != 2 else pair_problem(parts[0], parts[1], max_chars)
+        problem = ("invalid_utf8" if k in bad else "malformed" if len(parts) != 2
+                   else pair_problem(parts[0], parts[1], max_chars))
         if problem:
             skipped[problem] += 1
             continue

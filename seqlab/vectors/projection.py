@@ -71,11 +71,18 @@ def vocabulary_pca(model: str, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return mean, components
 
 
-def check_count(n: int) -> None:
-    """A 2-D projection needs three points or more (checked before any vectors are loaded or built)."""
+def check_count(n: int, given: int | None = None) -> None:
+    """A 2-D projection needs three points or more (checked before any vectors are loaded or built).
+
+    ``given``: how many items were given, where repeats were drawn once (``n`` distinct of ``given``)."""
     if n < 3:
-        raise InputError(ngettext("a projection needs at least 3 items; {n} was given",
-                                  "a projection needs at least 3 items; {n} were given", n).format(n=n),
+        message = (ngettext("a projection needs at least 3 items; {n} was given",
+                            "a projection needs at least 3 items; {n} were given", n).format(n=n)
+                   if given is None or given == n else
+                   ngettext("a projection needs at least 3 different items; of the {given:,} given, {n} is different",
+                            "a projection needs at least 3 different items; of the {given:,} given, {n} are different",
+                            n).format(n=n, given=given))
+        raise InputError(message,
                          _("Give three or more words (or sentences with --sentences), e.g. seqlab plot 왕 여왕 "
                            "남자 여자 --out words.png, or a file with -f."))
 

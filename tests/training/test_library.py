@@ -271,10 +271,30 @@ def test_pairs_that_are_no_spacing_examples_are_skipped_by_reason(tmp_path):
                     + "가" * 70 + "\t" + "가" * 70 + "\n", encoding="utf-8")
     pairs, skipped = read_pairs(path, 60)
     assert pairs == [("오늘날씨", "오늘 날씨")]
-    assert skipped == {"malformed": 1, "too_long": 1, "not_spacing": 1, "extra_spaces": 2}
+    assert skipped == {"invalid_utf8": 0, "malformed": 1, "too_long": 1, "not_spacing": 1, "extra_spaces": 2}
     assert skipped_text(skipped, 60) == ("not source<TAB>target with both sides non-empty: 1 line, longer than "
                                          "--max-chars 60: 1 line, target not the source with spaces put in: 1 line, "
                                          "target with two spaces in a row, or one at an end: 2 lines")
+
+
+def test_a_pairs_line_that_is_not_utf8_is_skipped_and_counted_as_in_classifier_data(tmp_path):
+    """One bad line stopped `train --task seq2seq` ("line 41 is not valid UTF-8"), with no --errors to get past
+    it, where the README says bad rows of training data are counted and reported, never fatal."""
+    import pytest
+
+    from seqlab.errors import InputError
+    from seqlab.training.spacing import read_pairs, skipped_text
+
+    path = tmp_path / "pairs.tsv"
+    good = "오늘날씨\t오늘 날씨\n".encode() * 150
+    path.write_bytes(good + "좋아요\t좋아 요\n".encode("cp949") + good)
+    pairs, skipped = read_pairs(path, 60)
+    assert len(pairs) == 300 and skipped["invalid_utf8"] == 1
+    assert skipped_text(skipped, 60) == "not valid UTF-8: 1 line"
+    path.write_bytes("좋아요\t좋아 요\n".encode("cp949") * 20)  # a file in another encoding: refused, with iconv
+    with pytest.raises(InputError, match="is not UTF-8: 20 of its 20 lines") as refused:
+        read_pairs(path, 60)
+    assert "iconv" in refused.value.hint
 
 
 def test_a_resume_with_other_settings_says_so(tmp_path):
