@@ -147,10 +147,11 @@ def _say_interrupted(argv: list[str]) -> None:
         print_json({"error": _("interrupted"), "hint": _(hint) if hint else None, "exit_code": 130}, flush=True)
 
 
-def _command_context(argv: list[str]):
+def _command_context(argv: list[str], at_group: bool = False):
     """The click context of the command that argv names (``seqlab wordvec eval``), parsed with click's
-    ``resilient_parsing`` (its errors swallowed); None where argv names no command. It reads the vendored click's
-    ``Context._protected_args``, as click's own group invocation does."""
+    ``resilient_parsing`` (its errors swallowed); None where argv names no command (``at_group``: the last group's,
+    where argv ends at one). It reads the vendored click's ``Context._protected_args``, as click's own group
+    invocation does."""
     from typer._click import exceptions as click_errors
 
     from seqlab.cli.app import build_command
@@ -159,8 +160,8 @@ def _command_context(argv: list[str]):
         ctx = build_command().make_context("seqlab", list(argv), resilient_parsing=True)
         while hasattr(ctx.command, "resolve_command"):
             args = [*ctx._protected_args, *ctx.args]
-            if not args:
-                return None
+            if not args:  # the arguments end at a group (`seqlab models --lang`): its context only if asked for
+                return ctx if at_group else None
             name, sub, rest = ctx.command.resolve_command(ctx, args)
             if sub is None:
                 return None
@@ -197,7 +198,7 @@ def _run(argv: list[str], debug: bool) -> int:
 
     try:
         from seqlab.cli.app import build_command
-        from seqlab.cli.click_i18n import usage_error_message, usage_hint
+        from seqlab.cli.click_i18n import usage_error_message
 
         result = build_command().main(args=argv, prog_name="seqlab", standalone_mode=False)
         if result == 130:  # typer returns Ctrl-C (KeyboardInterrupt) as 130 without a word; no command returns it
@@ -210,11 +211,10 @@ def _run(argv: list[str], debug: bool) -> int:
         from seqlab.cli.click_i18n import help_line_of
 
         # an option given without its value (`--max-length` last) is raised with no context: the command's found
-        ctx = exc.ctx if exc.ctx is not None else _command_context(argv)
+        ctx = exc.ctx if exc.ctx is not None else _command_context(argv, at_group=True)
         if ctx is not None:
             print(ctx.get_usage(), file=sys.stderr)
-        print_error(UsageError(usage_error_message(exc), usage_hint(exc) or (help_line_of(ctx) if ctx else None)),
-                    wants_json(argv))
+        print_error(UsageError(usage_error_message(exc), help_line_of(ctx)), wants_json(argv))
         return 2
     except click_errors.ClickException as exc:
         print_error(SeqlabError(exc.format_message()), wants_json(argv))
@@ -253,7 +253,7 @@ def _run(argv: list[str], debug: bool) -> int:
         from seqlab.text.reading import os_reason
 
         if exc.filename is None:  # not a path: a socket, a pipe, a limit of the system
-            print_error(SeqlabError(_("the system refused: {reason}").format(reason=os_reason(exc)),
+            print_error(SeqlabError(_("could not complete: {reason}").format(reason=os_reason(exc)),
                                     _("Run again with SEQLAB_DEBUG=1 to see where it happened.")), wants_json(argv))
             return 1
         print_error(SeqlabError(_("cannot use {path}: {reason}").format(path=exc.filename, reason=os_reason(exc)),

@@ -20,7 +20,6 @@ from seqlab.cli.options import (
     json_opt,
     lang_opt,
     one_of,
-    say_replaced,
 )
 from seqlab.cli.train_run import FORMATS
 from seqlab.i18n import _, ngettext
@@ -212,14 +211,19 @@ def register(app: typer.Typer) -> None:
         one_of("--errors", errors, ("strict", "replace"))
         check_output("--out", out, inputs=[data])
         summary = write_spacing_pairs(data, out, text_col, max_chars, errors)
-        say_replaced(data, summary["replaced_lines"])
         if json_out:
             print_json(summary)
         else:
             say(ngettext("wrote {pairs:,} pair from {texts:,} texts to {path}",
                          "wrote {pairs:,} pairs from {texts:,} texts to {path}", summary["pairs"]).format(**summary))
         skipped = summary["skipped"]
-        if any(skipped.values()):  # said on stderr with --json too
+        if skipped["not_utf8"]:  # the lines --errors replace read: never a pair (U+FFFD would be learnt as a letter)
+            lines = summary["replaced_lines"]
+            where = ", ".join(map(str, lines[:10])) + (" …" if skipped["not_utf8"] > 10 else "")
+            note(ngettext("skipped: {n:,} line that is not valid UTF-8 (line {where})",
+                          "skipped: {n:,} lines that are not valid UTF-8 (lines {where})",
+                          skipped["not_utf8"]).format(n=skipped["not_utf8"], where=where))
+        if skipped["empty"] or skipped["one_word"] or skipped["too_long"]:  # said on stderr with --json too
             note(_("skipped: {empty:,} empty, {one_word:,} of one word (no space to restore), "
                    "{too_long:,} longer than --max-chars {max}").format(
                 **skipped, max=summary["max_chars"]))

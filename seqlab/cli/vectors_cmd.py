@@ -101,7 +101,7 @@ def register(app: typer.Typer) -> None:
                                batch_size, shard_size or 10_000, engine or "local", workers, device, json_out, errors)
         long, preview = long or "truncate", preview or 6
         from seqlab.render.console import console, print_json
-        from seqlab.render.vectors import embedding_markdown, groups_table, render_embedding
+        from seqlab.render.vectors import embedding_markdown, groups_markdown, groups_table, render_embedding
         from seqlab.vectors.aggregate import aggregate_morphemes, aggregate_words
         from seqlab.vectors.encoder import check_stride_for, load_encoder
 
@@ -125,6 +125,8 @@ def register(app: typer.Typer) -> None:
                 print_json(obj)
             elif markdown:
                 print(embedding_markdown(rec, preview) + "\n")
+                for key, items in groups.items():
+                    print(groups_markdown(key, words if key == "words" else morphemes, items, preview) + "\n")
             else:
                 render_embedding(rec, out_console, preview)
                 for key, items in groups.items():

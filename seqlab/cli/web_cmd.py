@@ -89,10 +89,14 @@ def port_free(host: str, port: int) -> None:
                 raise InputError(_("port {port} is already in use (another seqlab serve?)").format(port=port),
                                  _("Stop the other server, or choose another port: --port {next}").format(
                                      next=port + 1)) from None
-            if exc.errno == errno.EACCES:
+            if isinstance(exc, socket.gaierror) or exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
+                # a name that does not resolve (999.1.1.1), or an address this machine does not have (10.9.9.9)
+                raise UsageError(_("--host {host}: cannot listen there: {reason}").format(
+                    host=host, reason=os_reason(exc)),
+                    _("Use 127.0.0.1 (this computer only), 0.0.0.0 (every network of this computer) or one of this "
+                      "computer's own addresses.")) from None
+            if exc.errno == errno.EACCES and port < 1024:
                 raise InputError(_("port {port} needs administrator rights on this system").format(port=port),
                                  _("Choose a port from 1024 up, e.g. --port 8000.")) from None
-            # an address this machine does not have (999.1.1.1, 10.9.9.9) or a name that does not resolve
-            raise UsageError(_("--host {host}: cannot listen there: {reason}").format(host=host, reason=os_reason(exc)),
-                             _("Use 127.0.0.1 (this computer only), 0.0.0.0 (every network of this computer) or one "
-                               "of this computer's own addresses.")) from None
+            raise InputError(_("cannot listen on {host}:{port}: {reason}").format(
+                host=host, port=port, reason=os_reason(exc)), _("Choose another port, e.g. --port 8000.")) from None

@@ -258,17 +258,18 @@ def register(app: typer.Typer) -> None:
         skipped: list[int] = []  # a file's blank lines, said on stderr and in --json
         numbers: list[int] = []  # each item's line in the file, or its place among the arguments
         labels = gather_texts(items, file, errors, skipped=skipped, numbers=numbers)
+        from_lines = file is not None or items == ["-"]  # numbered by line, not by place among the arguments
         if not sentences:  # a file of reviews without --sentences: said as such, not as a bad analogy word
             spaced = next((k for k, label in enumerate(labels) if len(label.split()) > 1), None)
             if spaced is not None:
-                raise InputError(_("{where} is more than one word: {item!r}").format(
-                    where=(_("line {k}") if file is not None or items == ["-"] else _("item {k}")).format(
-                        k=numbers[spaced]), item=labels[spaced][:60]),
+                where = (_("line {k}") if from_lines else _("item {k}")).format(k=numbers[spaced])
+                raise InputError(_("{where} is more than one word: {item!r}").format(where=where,
+                                                                                    item=labels[spaced][:60]),
                     _("plot draws word vectors by default: add --sentences to draw each text as a sentence vector, "
                       "or give one word per item."))
         given = len(labels)
         # a point drawn twice would lie on itself: each item once, and the repeats said (NSMC has many a "굳")
-        labels, repeated = first_of_each(labels, numbers, file is not None or items == ["-"])
+        labels, repeated = first_of_each(labels, numbers, from_lines)
         for r in repeated[:5]:
             note(_("note: {item!r} is given {n} times ({where}): drawn once").format(
                 item=r["item"], n=len(r["at"]), where=(_("lines {numbers}") if r["lines"] else _("items {numbers}"))
@@ -278,7 +279,7 @@ def register(app: typer.Typer) -> None:
         check_count(len(labels), given)  # before the vectors load (or build: minutes the first time)
         if sentences:
             with counting_bar(_("embedding {n:,} sentences").format(n=len(labels)), _("texts"),
-                              enabled=file is not None or items == ["-"]) as report:
+                              enabled=from_lines) as report:
                 proj = project_items(labels, None, method, model=model, progress=report)
         else:
             if embed_oov is False and vectors is None and not is_built(model):

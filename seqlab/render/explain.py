@@ -158,8 +158,7 @@ def render_markdown(report: ExplainReport) -> str:
     if norm.model_normalized is not None and norm.model_normalized != norm.normalized:
         out += ["", _("The model's own normalizer gives: {text}").format(text=md.code(norm.model_normalized))]
     out += ["", f"## {stage_title(2)}", ""] + [md.text(line) for line in tokens_explanation(report)] + [
-        "", tokens_markdown(rec), ""]
-    out += [f"- {md.text(line)}" for line in unk_lines(rec)]
+        "", tokens_markdown(rec), ""]  # its [UNK] notes and the normalizer's included, as bullets
     out += ["", f"## {stage_title(3)}", ""] + [md.text(line) for line in ids_explanation(report)] + [
         "", f"- `input_ids` = `{rec.input_ids}`", f"- `attention_mask` = `{rec.attention_mask}`"]
     if rec.token_type_ids is not None:

@@ -169,10 +169,11 @@ def tokens_markdown(record: TokenRecord) -> str:
                      f"{'' if record.special_tokens_mask[i] else f'{s}:{e}'} | {md.cell(record.text[s:e])} | "
                      f"{record.attention_mask[i]} |" + (f" {record.token_type_ids[i]} |" if segments else "")
                      + f" {'' if w is None else w} |")
-    notes = [*unk_lines(record), normalizer_lines(record), truncation_line(record)]
-    notes = [md.cell(n) for n in notes if n]
-    if notes:
-        lines += ["", *notes]
+    # the notes the terminal prints under its table, one bullet each (the normalizer's holds a line per character)
+    notes = [*unk_lines(record), *(normalizer_lines(record) or "").splitlines(), truncation_line(record)]
+    bullets = [f"- {md.text(n)}" for n in notes if n]
+    if bullets:
+        lines += ["", *bullets]
     return "\n".join(lines)
 
 

@@ -127,11 +127,17 @@ def render_embedding(record: EmbeddingRecord, console: Console, preview: int = 6
     console.print(vector_table(record, preview, width=console.width))
     if record.pooled is not None:
         console.print(escape(pooled_line(record, preview)))
-    if record.layers is not None:
-        console.print(_("hidden states of every layer: shape {shape} (embeddings output + {n} layers)").format(
-            shape=list(record.layers.shape), n=record.layers.shape[0] - 1))
-        console.print("  " + _("mean token norm per layer: {values}").format(
-            values=" ".join(f"{n:.2f}" for n in record.layer_norms)))
+    for k, line in enumerate(layer_lines(record)):
+        console.print(("  " if k else "") + line)
+
+
+def layer_lines(record: EmbeddingRecord) -> list[str]:
+    """With ``--layers``: the shape of every layer's hidden states, and their mean token norm per layer."""
+    if record.layers is None:
+        return []
+    return [_("hidden states of every layer: shape {shape} (embeddings output + {n} layers)").format(
+                shape=list(record.layers.shape), n=record.layers.shape[0] - 1),
+            _("mean token norm per layer: {values}").format(values=" ".join(f"{n:.2f}" for n in record.layer_norms))]
 
 
 def embedding_markdown(record: EmbeddingRecord, preview: int = 6, remedy: str = LONG_OPTION) -> str:
@@ -149,6 +155,24 @@ def embedding_markdown(record: EmbeddingRecord, preview: int = 6, remedy: str = 
         lines.append(f"| {i} | {code(tok, in_table=True)} | {record.tokens.input_ids[i]} | {norms[i]:.3f} | {vals}, … |")
     if record.pooled is not None:
         lines += ["", pooled_line(record, preview)]
+    layers = layer_lines(record)
+    if layers:
+        lines += ["", *[f"- {line}" for line in layers]]
+    return "\n".join(lines)
+
+
+def groups_markdown(kind: str, method: str, groups, preview: int = 6) -> str:
+    """:func:`groups_table` as Markdown: each word or morpheme, its span, its pieces and its vector's first numbers."""
+    from seqlab.render.markdown import cell
+
+    what = _("words") if kind == "words" else _("morphemes")
+    title = {"first": _("{what}: the first of their pieces"), "last": _("{what}: the last of their pieces")}.get(
+        method, _("{what}: {method} of their pieces")).format(what=what, method=pooling_name(method))
+    head = (_("word") if kind == "words" else _("morpheme"), _("span"), _("pieces"), f"v[0:{preview}]")
+    lines = [f"**{cell(title)}**", "", "| " + " | ".join(head) + " |", "|---|---|---|---|"]
+    for g in groups:
+        lines.append(f"| {cell(g.label)} | {g.start}:{g.end} | {' '.join(map(str, g.token_indices))} | "
+                     + " ".join(f"{v:+.3f}" for v in g.vector[:preview]) + " … |")
     return "\n".join(lines)
 
 

@@ -59,11 +59,20 @@ def _cjk(c: str) -> bool:
                                                "KATAKANA"))
 
 
+def _latin_accent(c: str) -> bool:
+    """A mark of the combining blocks made for Latin, Greek and Cyrillic letters (U+0301, U+0308, …): not a
+    variation selector (豈 + U+FE00), a kana voicing mark (か + U+3099) or a Middle Korean tone mark (U+302E),
+    which belong on the letters before them."""
+    o = ord(c)
+    return (0x300 <= o <= 0x36F or 0x1AB0 <= o <= 0x1AFF or 0x1DC0 <= o <= 0x1DFF or 0x20D0 <= o <= 0x20FF
+            or 0xFE20 <= o <= 0xFE2F)
+
+
 def _standalone(s: str) -> str:
     """Every conjoining jamo that composes no syllable with its neighbours as its compatibility letter, and a
     combining mark with no letter to sit on (first, or after a space) on a dotted circle (◌́), as Unicode's charts
-    draw it: alone it draws nothing. A mark after a Hangul, Han or kana letter is drawn on ◌ too (가◌́): fonts have
-    no glyph for the pair, and a browser drew one box for both, the syllable lost with the accent."""
+    draw it: alone it draws nothing. A Latin accent after a Hangul, Han or kana letter is drawn on ◌ too (가◌́): fonts
+    have no glyph for the pair, and a browser drew one box for both, the syllable lost with the accent."""
     if not any(_jamo_kind(c) or unicodedata.category(c).startswith("M") for c in s):
         return s
     out = []
@@ -71,7 +80,7 @@ def _standalone(s: str) -> str:
         kind = _jamo_kind(c)
         before = s[i - 1] if i else ""
         if not kind and unicodedata.category(c).startswith("M"):
-            out.append("\u25cc" + c if not before or before.isspace() or _cjk(before) else c)
+            out.append("\u25cc" + c if not before or before.isspace() or (_cjk(before) and _latin_accent(c)) else c)
             continue
         after = s[i + 1] if i + 1 < len(s) else ""
         no_final = "\uac00" <= before <= "\ud7a3" and (ord(before) - 0xAC00) % 28 == 0  # 가, not 각

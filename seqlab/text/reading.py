@@ -54,6 +54,9 @@ def os_reason(exc: OSError) -> str:
         errno.EHOSTUNREACH: _("the host is unreachable"),
         errno.ETIMEDOUT: _("no answer in time"),
         errno.EADDRNOTAVAIL: _("this computer has no such address"),
+        errno.ECONNRESET: _("the connection was reset by the other side"),
+        errno.EPIPE: _("the other side closed the connection"),
+        errno.EMFILE: _("too many files are open at once"),
     }
     if exc.errno is None and isinstance(exc, TimeoutError):  # socket.timeout has no errno
         return _("no answer in time")

@@ -34,31 +34,34 @@ def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None 
                         errors: str = "strict") -> dict:
     """``seqlab data spacing-pairs``: pairs from a file of texts (NSMC's TSV: its ``document`` column).
 
-    ``errors="replace"`` reads invalid UTF-8 as U+FFFD; the summary's ``replaced_lines`` lists the lines that needed it.
+    ``errors="replace"`` reads invalid UTF-8 as U+FFFD, and leaves those lines out of the pairs (a U+FFFD would be
+    learnt as a character): ``skipped["not_utf8"]`` counts them, ``replaced_lines`` names the first 100.
     """
     from seqlab.storage import atomic_write_text
     from seqlab.text.reading import check_text_file, iter_texts
 
     if str(data) != "-":
         data = check_text_file(data, _("a file of texts"))  # missing, a folder, empty or binary: said before reading
-    replaced: list[int] = []
-    texts = [t for _k, t in iter_texts(data, text_col, errors, replaced)]  # strict: another encoding is refused
+    replaced: list[int] = []  # with errors="replace": the lines that were not valid UTF-8 (strict refuses them)
+    numbered = list(iter_texts(data, text_col, errors, replaced))
+    bad = set(replaced)
+    texts = [t for k, t in numbered if k not in bad]
     pairs = spacing_pairs(texts, max_chars)
     spaced = [" ".join(t.split()) for t in texts]
-    skipped = {"empty": sum(not t for t in spaced),
+    skipped = {"not_utf8": len(numbered) - len(texts), "empty": sum(not t for t in spaced),
                "one_word": sum(bool(t) and " " not in t for t in spaced),  # nothing to restore
                "too_long": sum(" " in t and len(t) > max_chars for t in spaced)}
-    if not texts:  # stdin with nothing, or a file with NSMC's header and no rows
+    if not numbered:  # stdin with nothing, or a file with NSMC's header and no rows
         raise InputError(_("standard input is empty") if str(data) == "-" else _("{data} holds no texts (only a "
                          "header)").format(data=data), _("Give a file of texts with one text per line."))
     if not pairs:  # an empty pairs file would only fail later, in seqlab train --task seq2seq
         raise InputError(_("no pairs from {data}: of its {texts:,} texts, {empty:,} are empty, {one_word:,} have one "
                            "word (no space to restore) and {too_long:,} are longer than --max-chars {max}").format(
-            data=data if str(data) != "-" else _("standard input"), texts=len(texts), max=max_chars, **skipped),
+            data=data if str(data) != "-" else _("standard input"), texts=len(numbered), max=max_chars, **skipped),
             _("Give texts of two or more words, or raise --max-chars."))
     atomic_write_text(out, "".join(f"{s}\t{t}\n" for s, t in pairs))
-    return {"path": str(out), "pairs": len(pairs), "texts": len(texts), "skipped": skipped, "max_chars": max_chars,
-            "replaced_lines": replaced}
+    return {"path": str(out), "pairs": len(pairs), "texts": len(numbered), "skipped": skipped, "max_chars": max_chars,
+            "replaced_lines": replaced[:100]}
 
 
 #: why a line of a pairs file is not a spacing example, in the order they are tested
@@ -99,22 +102,22 @@ def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], dict[
     from seqlab.training.data import NOT_UTF8_SHARE
 
     pairs, skipped = [], dict.fromkeys(PAIR_PROBLEMS, 0)
-    not_utf8: list[int] = []  # the lines read with U+FFFD: skipped, never a pair
-    lines = list(iter_lines(path, errors="replace", replaced=not_utf8))
-    if not_utf8 and len(not_utf8) > max(1, NOT_UTF8_SHARE * len(lines)):
-        raise InputError(_("{path} is not UTF-8: {n:,} of its {total:,} lines are not valid UTF-8{guess}").format(
-            path=path, n=len(not_utf8), total=len(lines), guess=""),
-            _("Convert it first, e.g.: iconv -f cp949 -t utf-8 {path} > {stem}.utf8{suffix}").format(
-                path=path, stem=Path(path).with_suffix(""), suffix=Path(path).suffix))
-    bad = set(not_utf8)
-    for k, line in lines:
+    not_utf8: list[int] = []  # the lines read with U+FFFD, filled as they are read: skipped, never a pair
+    total = 0
+    for k, line in iter_lines(path, errors="replace", replaced=not_utf8):
+        total += 1
         parts = line.split("\t")
-        problem = ("invalid_utf8" if k in bad else "malformed" if len(parts) != 2
+        problem = ("invalid_utf8" if not_utf8 and not_utf8[-1] == k else "malformed" if len(parts) != 2
                    else pair_problem(parts[0], parts[1], max_chars))
         if problem:
             skipped[problem] += 1
             continue
         pairs.append((parts[0], parts[1]))
+    if not_utf8 and (len(not_utf8) > max(1, NOT_UTF8_SHARE * total) or not pairs):  # another encoding, not a few rows
+        raise InputError(_("{path} is not UTF-8: {n:,} of its {total:,} lines are not valid UTF-8{guess}").format(
+            path=path, n=len(not_utf8), total=total, guess=""),
+            _("Convert it first, e.g.: iconv -f cp949 -t utf-8 {path} > {stem}.utf8{suffix}").format(
+                path=path, stem=Path(path).with_suffix(""), suffix=Path(path).suffix))
     if not pairs:
         raise InputError(_("{path} has no usable source<TAB>target pairs (skipped {skipped})")
                          .format(path=path, skipped=skipped_text(skipped, max_chars)),

@@ -79,9 +79,9 @@ def check_count(n: int, given: int | None = None) -> None:
         message = (ngettext("a projection needs at least 3 items; {n} was given",
                             "a projection needs at least 3 items; {n} were given", n).format(n=n)
                    if given is None or given == n else
-                   ngettext("a projection needs at least 3 different items; of the {given:,} given, {n} is different",
-                            "a projection needs at least 3 different items; of the {given:,} given, {n} are different",
-                            n).format(n=n, given=given))
+                   ngettext("a projection needs at least 3 different items; of the {given:,} given, only {n} is "
+                            "distinct", "a projection needs at least 3 different items; of the {given:,} given, only "
+                            "{n} are distinct", n).format(n=n, given=given))
         raise InputError(message,
                          _("Give three or more words (or sentences with --sentences), e.g. seqlab plot 왕 여왕 "
                            "남자 여자 --out words.png, or a file with -f."))

@@ -182,7 +182,7 @@ def test_a_plot_of_one_word_twice_is_refused(cli, tmp_path):
     """Each item is drawn once and a repeat is said; one word twice is then one point, too few to project."""
     code, _out, err = cli("plot", "왕", "왕", "--out", str(tmp_path / "p.png"), "--lang", "en")
     said = " ".join(err.split())
-    assert code == 1 and "'왕' is given 2 times (items 1, 2): drawn once" in said and "at least 3 different items; of the 2 given, 1 is different" in said
+    assert code == 1 and "'왕' is given 2 times (items 1, 2): drawn once" in said and "at least 3 different items; of the 2 given, only 1 is distinct" in said
     assert not (tmp_path / "p.png").exists()
 
 

@@ -19,6 +19,24 @@ def test_serve_names_a_host_it_cannot_listen_on(cli, host):
     assert code == 2 and "을(를) 쓸 수 없습니다" not in err and f"--host {host}" in err
 
 
+@pytest.mark.parametrize("errno_name, port, code, said", [
+    ("EADDRNOTAVAIL", 8767, 2, "--host 10.9.9.9: cannot listen there: this computer has no such address"),
+    ("EACCES", 80, 1, "port 80 needs administrator rights"),
+    ("EACCES", 8767, 1, "cannot listen on 10.9.9.9:8767: permission denied"),  # not "choose a port from 1024 up"
+])
+def test_serve_says_why_a_bind_failed(cli, monkeypatch, errno_name, port, code, said):
+    """Every bind error but "in use" was blamed on --host (use 127.0.0.1), a reserved port included."""
+    import errno
+    import socket
+
+    def refuse(self, address):
+        raise OSError(getattr(errno, errno_name), "refused")
+
+    monkeypatch.setattr(socket.socket, "bind", refuse)
+    got, _out, err = cli("serve", "--host", "10.9.9.9", "--port", str(port), "--lang", "en")
+    assert got == code and said in " ".join(err.split()), err
+
+
 def test_an_os_error_without_a_path_does_not_print_an_empty_path(cli, monkeypatch):
     """The last-resort handler wrote "cannot use : …" and a hint about paths for any OSError without a file name."""
     def refuse(*_args, **_kwargs):
@@ -27,7 +45,8 @@ def test_an_os_error_without_a_path_does_not_print_an_empty_path(cli, monkeypatc
     monkeypatch.setattr("seqlab.render.glossary.render_glossary", refuse)
     code, _out, err = cli("glossary", "--lang", "en")
     assert code == 1
-    assert "the system refused: Connection reset by peer" in err and "cannot use" not in err and "path" not in err
+    assert "could not complete: the connection was reset by the other side" in err
+    assert "cannot use" not in err and "path" not in err
 
 
 def test_spacing_pairs_has_the_errors_option_its_message_offers(cli, tmp_path):
@@ -38,7 +57,11 @@ def test_spacing_pairs_has_the_errors_option_its_message_offers(cli, tmp_path):
     assert code == 1 and "--errors replace" in err
     code, out, err = cli("data", "spacing-pairs", str(texts), "-o", str(tmp_path / "p.tsv"), "--errors", "replace",
                          "--json")
-    assert code == 0 and json.loads(out)["replaced_lines"] == [2] and "1 line of" in err and "not valid UTF-8" in err
+    summary = json.loads(out)
+    assert code == 0 and summary["replaced_lines"] == [2] and summary["skipped"]["not_utf8"] == 1
+    assert "skipped: 1 line that is not valid UTF-8 (line 2)" in err
+    # the replaced line is no pair: a U+FFFD in the pairs would be learnt as a character
+    assert (tmp_path / "p.tsv").read_text(encoding="utf-8") == "오늘날씨가좋다\t오늘 날씨가 좋다\n내일비가온다\t내일 비가 온다\n"
     assert cli("data", "spacing-pairs", str(texts), "-o", str(tmp_path / "p.tsv"), "--errors", "x")[0] == 2
 
 
@@ -56,7 +79,7 @@ def test_plot_says_sentences_need_the_sentences_option(cli, tmp_path):
 def test_plot_counts_different_items_when_repeats_were_drawn_once(cli, tmp_path):
     """`plot 왕 왕 왕` said "drawn once", then "a projection needs at least 3 items; 1 was given" (3 were)."""
     code, _out, err = cli("plot", "왕", "왕", "왕", "--out", str(tmp_path / "p.png"), "--lang", "en")
-    assert code == 1 and "at least 3 different items; of the 3 given, 1 is different" in err
+    assert code == 1 and "at least 3 different items; of the 3 given, only 1 is distinct" in err
 
 
 def test_the_forecast_series_is_named_in_the_interface_language_and_its_default_said(cli, tmp_path):
@@ -78,11 +101,11 @@ def test_the_forecast_series_is_named_in_the_interface_language_and_its_default_
     assert "(default: sunspots)" in " ".join(out.split())
 
 
-def test_the_models_group_json_reaches_install(cli, tmp_path, monkeypatch):
-    """`seqlab models --json install kiwi` printed plain text; the group's --lang in that place was honoured."""
-    code, out, err = cli("models", "--json", "install", "kiwi")
+def test_the_models_group_json_reaches_install(cli):
+    """`seqlab models --json install kiwi` printed plain text (its --lang in that place was honoured)."""
+    code, out, err = cli("models", "--json", "install", "char")
     assert code == 0, err
-    assert json.loads(out)["name"] == "kiwi"
+    assert json.loads(out)["name"] == "char"
 
 
 @pytest.mark.parametrize("lang, usage, try_help", [
@@ -95,6 +118,14 @@ def test_an_option_without_its_value_is_framed_as_every_usage_error(cli, lang, u
     code, _out, err = cli("--lang", lang, "tokenize", "x", "--max-length")
     lines = err.strip().splitlines()
     assert code == 2 and lines[0].startswith(usage) and lines[-1] == try_help, err
+
+
+@pytest.mark.parametrize("args, command", [(("--lang",), "seqlab"), (("models", "--lang"), "seqlab models")])
+def test_a_group_option_without_its_value_is_framed_too(cli, args, command):
+    """`seqlab --lang` and `seqlab models --lang` printed the bare error: no group to frame it was found."""
+    code, _out, err = cli(*args)
+    lines = err.strip().splitlines()
+    assert code == 2 and lines[0].startswith(f"Usage: {command} ") and lines[-1] == f"Try '{command} --help' for help."
 
 
 def test_the_glossary_finds_a_korean_term_in_the_english_interface(cli):
@@ -113,4 +144,19 @@ def test_tokenize_markdown_has_the_terminal_tables_columns_and_notes(cli):
     assert code == 0 and header.endswith("| segment | word |")
     unknown = next(line for line in out.splitlines() if "`[UNK]`" in line)
     assert unknown.endswith("| 1 | 0 | 1 |")  # mask 1, segment 0, word 1
-    assert "token 7 is \\[UNK\\]" in out
+    assert out.count("token 7 is \\[UNK\\]") == 1 and "\n- token 7 is" in out  # one bullet of its own
+
+
+def test_explain_markdown_says_each_unknown_token_once(cli):
+    """With the notes in the token table's Markdown, `explain --markdown` printed every [UNK] note twice."""
+    code, out, _err = cli("explain", "햏햏 없는말", "-m", "whitespace", "--markdown", "--lang", "en")
+    assert code == 0 and out.count("token 0 is 햏햏") == 1 and out.count("token 1 is 없는말") == 1
+
+
+def test_embed_markdown_has_the_word_table_and_the_layer_lines_the_terminal_prints(cli):
+    """`embed --markdown --words mean --layers` dropped the word table and the per-layer lines."""
+    code, out, _err = cli("embed", "오늘 날씨가 좋다", "-m", "minilm", "--words", "mean", "--layers", "--markdown",
+                          "--lang", "en")
+    assert code == 0
+    assert "**words: mean of their pieces**" in out and "| 날씨가 | 3:6 |" in out
+    assert "- hidden states of every layer: shape [7, 15, 384]" in out and "- mean token norm per layer:" in out

@@ -63,6 +63,9 @@ def test_a_lone_final_consonant_is_shown_as_its_letter():
     assert visible("\u0301") == "\u25cc\u0301" and visible("e\u0301") == "e\u0301"  # a lone accent on ◌
     # an accent on a Hangul or Han letter has no glyph in any font: on ◌ beside it, not one box for both
     assert visible("가\u0301 한\u0308글 字\u0301") == "가\u25cc\u0301 한\u25cc\u0308글 字\u25cc\u0301"
+    # ... but marks that belong on those letters stay on them: variation selectors, kana voicing, tone marks
+    kept = ["豈\ufe00", "葛\U000e0100", "か\u3099", "가\u302e"]
+    assert [visible(s) for s in kept] == kept
     out = io.StringIO()
     render_tokens(load_tokenizer("kiwi").encode("예쁜 꽃이 피었습니다"), Console(file=out, width=100), max_rows=50)
     shown = out.getvalue()

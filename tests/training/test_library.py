@@ -295,6 +295,9 @@ def test_a_pairs_line_that_is_not_utf8_is_skipped_and_counted_as_in_classifier_d
     with pytest.raises(InputError, match="is not UTF-8: 20 of its 20 lines") as refused:
         read_pairs(path, 60)
     assert "iconv" in refused.value.hint
+    path.write_bytes("좋아요\t좋아 요\n".encode("cp949"))  # one line of it: the encoding, not "no usable pairs"
+    with pytest.raises(InputError, match="is not UTF-8: 1 of its 1 lines"):
+        read_pairs(path, 60)
 
 
 def test_a_resume_with_other_settings_says_so(tmp_path):

@@ -364,7 +364,7 @@ def test_a_refused_trace_says_why_below_too(open_page):
     page.fill("#hidden", "0")
     page.click("#trace")
     assert "hidden size" in page.inner_text("#p-trace .error")
-    assert "Not computed: the trace above was refused" in page.inner_text("#p-backward")
+    assert "Not computed: a setting of the trace above is not valid" in page.inner_text("#p-backward")
 
 
 def test_the_word_panel_names_its_own_buttons_when_the_server_is_down(open_page, server):

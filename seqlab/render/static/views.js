@@ -110,11 +110,14 @@
   // after a Hangul, Han or kana letter: no Korean font draws 가 + U+0301 as one glyph, and browsers drew a box
   // for the pair, so the syllable itself was lost; 가◌́ shows both
   const CJK = /[\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+  // the combining blocks made for Latin, Greek and Cyrillic: not a variation selector (豈 + U+FE00), a kana voicing
+  // mark (か + U+3099) or a Middle Korean tone mark (U+302E), which belong on the letter before them
+  const LATIN_ACCENT = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/u;
   function standalone(chars) {
     return chars.map((c, i) => {
       const kind = jamoKind(c);
       const before = chars[i - 1] || "", after = chars[i + 1] || "";
-      if (!kind && /\p{M}/u.test(c)) return !before || /\s/u.test(before) || CJK.test(before) ? "\u25cc" + c : c;
+      if (!kind && /\p{M}/u.test(c)) return !before || /\s/u.test(before) || (CJK.test(before) && LATIN_ACCENT.test(c)) ? "\u25cc" + c : c;
       if (!kind || INVISIBLE.test(c)) return c;
       const b = before ? before.codePointAt(0) : 0;
       const noFinal = b >= 0xac00 && b <= 0xd7a3 && (b - 0xac00) % 28 === 0;  // 가, not 각
@@ -290,10 +293,10 @@
   function tokens(container, rec, opts) {
     opts = opts || {};
     container.replaceChildren();
-    const chars = Array.from(rec.text);
+    const chars = Array.from(rec.text), shown = standalone(chars);  // a lone mark or jamo as the other views show it
     // offsets count UTF-16-free code points in Python; Array.from splits by code point too
     const original = el("p", { class: "sv-original", "aria-label": t("original text") },
-      chars.map((c, i) => el("span", { "data-i": i }, INVISIBLE.test(c) ? el("code", { class: "sv-esc" }, escapeChar(c)) : c)));
+      chars.map((c, i) => el("span", { "data-i": i }, INVISIBLE.test(c) ? el("code", { class: "sv-esc" }, escapeChar(c)) : shown[i])));
     const spans = Array.from(original.children);
     const readout = el("p", { class: "sv-readout", "aria-live": "polite" }, t("Point at or tap a token, or focus one and use the arrow keys, to see its span."));
     const trail = rec.special_tokens_mask ? [...rec.special_tokens_mask].reverse().findIndex((s) => !s) : 0;
@@ -534,23 +537,20 @@
       const i = Math.floor(y / geo.ch), j = Math.floor(x / geo.cw);
       return x >= 0 && y >= 0 && i < R && j < C ? [i, j] : null;
     }
-    let pressed = false;  // a press (mouse, touch, pen) gives the canvas focus: the cell is the one pressed, or none
-    canvas.addEventListener("pointerdown", (ev) => {
-      pressed = true;
-      const cell = cellAt(ev);
-      if (cell) show(...cell);
-    });
+    // the mouse reads the cell under it; a click or a tap reads the cell it hit (a tap beside the cells, on a label or
+    // the legend, reads none: a swipe that scrolls the page over the map reads nothing at all)
     canvas.addEventListener("mousemove", (ev) => {
       const cell = cellAt(ev);
       if (cell && (cell[0] !== cur.i || cell[1] !== cur.j || !cur.shown)) show(...cell);
     });
-    canvas.addEventListener("click", (ev) => {  // a tap beside the cells selects nothing
+    canvas.addEventListener("click", (ev) => {
       const cell = cellAt(ev);
-      if (cell && spec.onSelect) spec.onSelect(cell[0]);
+      if (!cell) return;
+      show(...cell);
+      if (spec.onSelect) spec.onSelect(cell[0]);
     });
-    canvas.addEventListener("focus", () => {  // from the keyboard: show where the arrow keys start
-      if (!cur.shown && !pressed) show(cur.i, cur.j);
-      pressed = false;
+    canvas.addEventListener("focus", () => {  // from the keyboard only: show where the arrow keys start
+      if (!cur.shown && canvas.matches(":focus-visible")) show(cur.i, cur.j);
     });
     canvas.addEventListener("keydown", (ev) => {
       const moves = { ArrowRight: [0, 1], ArrowLeft: [0, -1], ArrowDown: [1, 0], ArrowUp: [-1, 0], PageDown: [10, 0],
@@ -603,8 +603,8 @@
     (rec.dropped || []).forEach((dropped, i) => {  // a sentence past the model's window: the cosine covers its start
       if (!dropped) return;
       const v = { which: i ? "B" : "A", model: rec.model, limit: count(rec.max_length), dropped: count(dropped) };
-      container.append(note(dropped === 1 ? t("Sentence {which} is longer than {model} reads ({limit} tokens): its last token was not read, so the cosine compares its first {limit}.", v)
-        : t("Sentence {which} is longer than {model} reads ({limit} tokens): its last {dropped} tokens were not read, so the cosine compares its first {limit}.", v), "sv-warn"));
+      container.append(note(dropped === 1 ? t("Sentence {which} is longer than {model} reads ({limit} tokens): its last token was not read, so the cosine compares only the part that fits.", v)
+        : t("Sentence {which} is longer than {model} reads ({limit} tokens): its last {dropped} tokens were not read, so the cosine compares only the part that fits.", v), "sv-warn"));
     });
     if (/(^|[-_/])e5([-_.]|$)/i.test(rec.model)) {
       container.append(note(t("e5 models give high cosines even to unrelated sentences (their model card: scores lie mostly between 0.7 and 1.0): compare cosines with each other, not with 0.")));

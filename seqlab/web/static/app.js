@@ -53,41 +53,56 @@ class ApiError extends Error {}
 function serverDown(down) {  // one page-level message while the server does not answer, not one per panel
   $("page-error").textContent = down ? "⚠ " + t("The server did not answer. Is seqlab serve still running?") : "";
 }
-async function api(path, body, waited = 0, tries = 1) {
-  let res;
+// 503 with Retry-After: the server's heavy work is full (seqlab.web.gates). The page waits the turns it is asked to
+// wait, up to S.busyPatience seconds in all, while the answer is still wanted (wanted(): the inputs it was asked for
+// are still the page's); the word-vector routes are not retried here, their panel polls the build's progress instead.
+const NOT_RETRIED = ["/api/analogy", "/api/neighbors"];
+async function api(path, body, wanted = () => true) {
+  const started = performance.now();
+  for (let tries = 1; ; tries++) {
+    const res = await send(path, body);
+    const data = await res.json().catch(() => null);
+    if (res.ok) return data;
+    const asked = Math.max(0, +res.headers.get("Retry-After") || 0);
+    const retryable = res.status === 503 && asked > 0 && !NOT_RETRIED.includes(path);
+    if (!retryable) throw answerError(res, data);
+    const waited = (performance.now() - started) / 1000, left = S.busyPatience - waited;
+    if (left < asked) {  // the server's own words say "try again in 1 s": after the page's patience, it says what it did
+      const err = new ApiError(t("The server stayed busy with other requests for {s} s ({n} tries): press the button again in a moment.",
+        { s: count(Math.round(waited)), n: count(tries) }));
+      err.status = res.status;
+      throw err;
+    }
+    S.busyWaits += 1;  // the busy line says that the server asked us to wait
+    showWorking();
+    try {  // a little jitter, so that a class's pages turned away together do not all come back together
+      await new Promise((r) => setTimeout(r, Math.min(left, asked * (1 + Math.random() * 0.25)) * 1000));
+    } finally {
+      S.busyWaits -= 1;
+      showWorking();
+    }
+    if (!wanted()) throw new ApiError(t("The inputs changed: this answer is no longer wanted."));  // runTask drops it
+  }
+}
+async function send(path, body) {
   try {
-    res = await fetch(`${path}?lang=${LANG}`, body === undefined ? {} : {
+    const res = await fetch(`${path}?lang=${LANG}`, body === undefined ? {} : {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    serverDown(false);
+    return res;
   } catch (e) {
     serverDown(true);
     const err = new ApiError(t("The server did not answer. Is seqlab serve still running?"));
     err.network = true;
     throw err;
   }
-  serverDown(false);
-  const data = await res.json().catch(() => null);
-  if (res.ok) return data;
-  const wait = Math.min(+res.headers.get("Retry-After") || 0, 10);
-  const retries = res.status === 503 && wait && path !== "/api/analogy" && path !== "/api/neighbors";  // those two
-  if (retries && waited + wait <= S.busyPatience) {  // say what they wait for: the word vectors being built
-    S.busyWaits += 1;  // the busy line says the server asked us to wait
-    showWorking();
-    try {  // a little jitter, so that a class's pages that were turned away together do not come back together
-      await new Promise((r) => setTimeout(r, wait * (1 + Math.random() * 0.25) * 1000));
-    } finally { S.busyWaits -= 1; }
-    return api(path, body, waited + wait, tries + 1);
-  }
-  if (retries) {  // the server's own words say "try again in 1 s"; after a minute of that, the page says what happened
-    const err = new ApiError(t("The server stayed busy with other requests for {s} s ({n} tries): press the button again in a moment.",
-      { s: count(waited), n: count(tries) }));
-    err.status = res.status;
-    throw err;
-  }
+}
+function answerError(res, data) {
   const err = new ApiError(data && data.error ? data.error + (data.hint ? " — " + data.hint : "")
     : res.status >= 500 ? t("The server failed (status {status}). Try again; if it fails again, the terminal running seqlab serve says why.", { status: res.status })
       : t("The server answered with status {status}.", { status: res.status }));
   err.status = res.status;
-  throw err;
+  return err;
 }
 
 // ---------- panel state: a view with its record, or nothing with a reason ----------
@@ -195,8 +210,10 @@ function task(viewIds, inputs, request, render) {
 async function runTask(viewIds, inputs, request, render) {
   setBusy(viewIds, true);
   for (const v of viewIds) errorEl(v).textContent = "";
+  // whether the answer is still wanted: a request for inputs that changed stops waiting for a busy server
+  const wanted = () => !inputs || inputs === currentInputs(inputs.kind);
   try {
-    const record = await request();
+    const record = await request(wanted);
     if (inputs && inputs !== currentInputs(inputs.kind)) return;  // the inputs changed meanwhile: the panel says so
     render(record);
   } catch (e) {
@@ -238,6 +255,7 @@ function validText() {
   const text = $("text").value;
   if (!SHOWS.test(text)) {
     $("text-error").textContent = "⚠ " + t("The text is empty: type a sentence first.");
+    if (!S.running && !ACTIVE.length) $("busy").textContent = "";  // a "Done in …" there was about an earlier run
     $("text").focus();
     return null;
   }
@@ -323,22 +341,22 @@ function noVectorsReason(model) {
 // ---------- stages ----------
 async function runNormalize() {
   const inputs = currentInputs("form");
-  await task(["v-normalize"], inputs, () => api("/api/normalize", { text: $("text").value, form: $("form").value }),
+  await task(["v-normalize"], inputs, (wanted) => api("/api/normalize", { text: $("text").value, form: $("form").value }, wanted),
     (r) => show("v-normalize", "normalization", r, inputs));
 }
 async function runTokens() {
   const inputs = currentInputs("text");
   await Promise.all([
-    task(["v-tokens", "v-ids"], inputs, () => api("/api/tokenize", { text: $("text").value, model: $("model").value }), (r) => {
+    task(["v-tokens", "v-ids"], inputs, (wanted) => api("/api/tokenize", { text: $("text").value, model: $("model").value }, wanted), (r) => {
       show("v-tokens", "tokens", r, inputs);
       show("v-ids", "ids", r, inputs);
     }),
-    task(["v-compare"], inputs, () => api("/api/compare", { text: $("text").value }), (r) => show("v-compare", "comparison", r, inputs)),
+    task(["v-compare"], inputs, (wanted) => api("/api/compare", { text: $("text").value }, wanted), (r) => show("v-compare", "comparison", r, inputs)),
   ]);
 }
 async function runEmbed() {
   const inputs = currentInputs("text");
-  await task(["v-vectors"], inputs, () => api("/api/embed", { text: $("text").value, model: $("model").value }),
+  await task(["v-vectors"], inputs, (wanted) => api("/api/embed", { text: $("text").value, model: $("model").value }, wanted),
     (r) => show("v-vectors", "embedding", r, inputs));
 }
 function traceBody() {
@@ -354,12 +372,12 @@ async function runTrace() {
   let body;
   try { body = traceBody(); } catch (e) {  // said once, where the setting is; the dW part says why it is empty
     refuse("v-trace", e);
-    clear("v-backward", t("Not computed: the trace above was refused (see its message)."));
+    clear("v-backward", t("Not computed: a setting of the trace above is not valid (see its message)."));
     return;
   }
   const done = S.running ? null : busyLine(t("trace"));
   const release = hold("trace");
-  await task(["v-trace", "v-backward"], inputs, () => api("/api/trace", body), (r) => {
+  await task(["v-trace", "v-backward"], inputs, (wanted) => api("/api/trace", body, wanted), (r) => {
     show("v-trace", "trace", r, inputs);
     show("v-backward", "backward", r, inputs);
   });
@@ -375,7 +393,7 @@ async function runGradflow() {
   if ($("fbias").value !== "") body.forget_bias = +$("fbias").value;  // "": torch's default init
   const done = S.running ? null : busyLine(t("gradient chart"));
   const release = hold("gradflow");  // independent of the text: only its own settings must still hold
-  await task(["v-gradflow"], inputs, () => api("/api/gradflow", body), (r) => show("v-gradflow", "gradflow", r, inputs));
+  await task(["v-gradflow"], inputs, (wanted) => api("/api/gradflow", body, wanted), (r) => show("v-gradflow", "gradflow", r, inputs));
   release(true);
   if (done) done();
 }
@@ -401,8 +419,8 @@ async function runAttention() {
   const head = $("head").value;
   const release = hold("attn");
   const done = S.running ? null : busyLine(t("attention"));
-  await task(["v-attention"], inputs, () => api("/api/attention", { text: $("text").value, model: $("model").value,
-    layer: +($("layer").value || 0), head: head === "mean" || head === "" ? null : +head }), (r) => {
+  await task(["v-attention"], inputs, (wanted) => api("/api/attention", { text: $("text").value, model: $("model").value,
+    layer: +($("layer").value || 0), head: head === "mean" || head === "" ? null : +head }, wanted), (r) => {
     S.layersOf[r.model] = [r.layers, r.heads];
     fillLayers(r.layers, r.heads);
     keepInputs();
@@ -428,18 +446,18 @@ async function runSimilarity() {
   const inputs = currentInputs("sim");
   const done = S.running ? null : busyLine(t("cosine similarity"));
   const release = hold("sim");
-  await task(["v-sim"], inputs, () => api("/api/similarity", { a: $("text").value, b: $("second").value, model: $("model").value }),
+  await task(["v-sim"], inputs, (wanted) => api("/api/similarity", { a: $("text").value, b: $("second").value, model: $("model").value }, wanted),
     (r) => show("v-sim", "similarity", r, inputs));
   release(hasVectors());
   if (done) done();
 }
 async function runWords(kind) {
   const value = (kind === "analogy" ? $("expr").value : $("nword").value).trim();  // "영화 " is 영화
-  if (!value.trim()) { fail("v-words", new ApiError(t("Type a word first."))); return; }
+  if (!value.trim()) { refuse("v-words", new ApiError(t("Type a word first."))); return; }
   const most = S.maxWords[kind], n = codepoints(value);
   if (n > most) {
     const what = kind === "analogy" ? labels()["expr-label"] : labels()["nword-label"];
-    fail("v-words", new ApiError(t("{what}: at most {max} characters, got {n}. Shorten it.", { what, max: count(most), n: count(n) })));
+    refuse("v-words", new ApiError(t("{what}: at most {max} characters, got {n}. Shorten it.", { what, max: count(most), n: count(n) })));
     return;
   }
   if (S.wordsBusy) return;  // one request at a time: the buttons are disabled meanwhile
@@ -447,8 +465,8 @@ async function runWords(kind) {
   const release = hold("analogy", "neighbors");
   const done = S.running ? null : busyLine(kind === "analogy" ? t("analogy") : t("nearest words"));
   try {
-    await task(["v-words"], null, () => api(kind === "analogy" ? "/api/analogy" : "/api/neighbors",
-      kind === "analogy" ? { expression: value, k: 10 } : { word: value, k: 10 }), (r) => show("v-words", "words", r, null));
+    await task(["v-words"], null, (wanted) => api(kind === "analogy" ? "/api/analogy" : "/api/neighbors",
+      kind === "analogy" ? { expression: value, k: 10 } : { word: value, k: 10 }, wanted), (r) => show("v-words", "words", r, null));
   } finally {
     S.wordsBusy = false;
     release(S.wordsReady);
@@ -457,7 +475,7 @@ async function runWords(kind) {
 }
 async function runPredict() {
   const inputs = currentInputs("text");
-  await task(["v-predict"], inputs, () => api("/api/predict", { text: $("text").value }), (r) => show("v-predict", "prediction", r, inputs));
+  await task(["v-predict"], inputs, (wanted) => api("/api/predict", { text: $("text").value }, wanted), (r) => show("v-predict", "prediction", r, inputs));
 }
 async function runAll() {
   // a double click sends one pipeline; once the inputs have changed, Run sends the new ones at once (the old
