@@ -104,6 +104,9 @@ def register(app: typer.Typer) -> None:
                                                                  "(faster).")),
         no_bucket: bool = typer.Option(False, "--no-bucket", help=_("Pad every batch to the longest text (slower).")),
         device: str = typer.Option("auto", "--device", help=_("auto, cpu or cuda.")),
+        threads: int = typer.Option(None, "--threads", help=_("PyTorch CPU threads (default: 2 for lstm, gru, "
+                                                              "rnn and e5-tune; 1 for seq2seq and forecast). On a "
+                                                              "machine other programs keep busy, 1 trains faster.")),
         resume: bool = typer.Option(False, "--resume", help=_("Continue the run in --out from its last checkpoint, with the "
                                                                   "first run's options (read from --out; one given "
                                                                   "again must keep its value).")),

@@ -22,7 +22,7 @@ from seqlab.storage import atomic_write_json
 from seqlab.text.reading import os_reason
 
 RECORD = "command.json"
-FREE = ("out", "resume", "device", "checkpoint_every", "json_out", "lang")  # may differ in a resume
+FREE = ("out", "resume", "device", "threads", "checkpoint_every", "json_out", "lang")  # may differ in a resume
 PATHS = ("data", "vocab")  # files: kept absolute, since a resume may run from another folder
 MAYBE_PATHS = ("embedding", "tokenizer")  # a name (word2vec, e5-small) or a file/folder: absolute when it exists
 

@@ -65,6 +65,7 @@ class TrainArgs:
     precision: str | None  # e5-head features: fp32 or bf16
     no_bucket: bool
     device: str  # auto, cpu or cuda
+    threads: int | None  # torch CPU threads (None: each trainer's default)
     resume: bool
     checkpoint_every: int | None
     json_out: bool
@@ -91,6 +92,7 @@ def check_ranges(a: TrainArgs) -> None:
     in_range("--epochs", a.epochs, 1, 10_000 if a.task == "forecast" else 100)  # a forecast epoch is one step
     in_range("--season", a.season, 2, 1000)  # statsmodels' seasonal models need a period of two steps or more
     in_range("--batch-size", a.batch_size, 1, 4096)
+    in_range("--threads", a.threads, 1, 1024)
     in_range("--lr", a.lr, 1e-8, 1.0)
     in_range("--hidden", a.hidden, 1, 2048)
     in_range("--layers", a.layers, 1, 8)
@@ -160,6 +162,9 @@ def check_unused(a: TrainArgs, names: list[str]) -> None:
                _("{models} (they are for lstm, gru and rnn)").format(models=", ".join(names)))
     if a.task == "classify" and "e5-tune" in names:  # e5-small reads 512 pieces; fewer than 8 leave no text
         in_range("--max-length", a.max_length, E5_TUNE_LENGTHS[0], E5_TUNE_LENGTHS[1])
+    if a.task == "classify" and not set(names) & {*RECURRENT, "e5-tune"}:  # the others train without torch threads
+        unused({"--threads": a.threads}, _("{models} (it is for lstm, gru, rnn and e5-tune)").format(
+            models=", ".join(names)))
     if a.task == "classify" and "e5-head" not in names:
         unused(e5_head, _("{models} (they are for e5-head)").format(models=", ".join(names)))
     if a.task != "classify":
@@ -255,12 +260,36 @@ def run(a: TrainArgs, taken: list[str] | None) -> None:
         from seqlab.vectors.encoder import pick_device
 
         pick_device("cuda")  # no CUDA GPU here: say so now, not after the data is read (or never, for tfidf)
+    if a.task != "classify" or set(names) & {*RECURRENT, "e5-tune"}:
+        busy_machine_note(a.threads, a.task)
     if a.task == "seq2seq":
         train_seq2seq(a, taken)
     elif a.task == "forecast":
         train_forecast(a)
     else:
         train_classifiers(a, names, taken)
+
+
+BUSY_SHARE = 0.75  # a load average above this share of the cores, before training starts: the machine is busy
+
+
+def busy_machine_note(threads: int | None, task: str) -> None:
+    """Said before training with two or more torch threads on a machine that is busy already: its threads then wait
+    for each other (measured: the default BiLSTM at 0.9 steps/s with two threads beside two busy processes on two
+    cores, 2.7 with one; 6.7 and 4.2 on the idle machine: docs/benchmarks.md)."""
+    import os
+
+    from seqlab.render.console import note
+
+    cores = os.cpu_count() or 1
+    if task in ("forecast", "seq2seq") and threads is None:  # their default is one thread already
+        return
+    if (threads or 2) < 2 or cores < 2 or not hasattr(os, "getloadavg"):
+        return
+    load = os.getloadavg()[0]
+    if load > BUSY_SHARE * cores:
+        note(_("note: this machine is busy already (load {load:.1f} on {cores} cores): torch's threads would wait for "
+               "each other; --threads 1 may train faster (1.7 to 2.9 times, measured)").format(load=load, cores=cores))
 
 
 def train_seq2seq(a: TrainArgs, taken: list[str] | None) -> None:
@@ -275,7 +304,8 @@ def train_seq2seq(a: TrainArgs, taken: list[str] | None) -> None:
     one_of("--model", a.model, ("lstm", "gru"))
     one_of("--attention", a.attention, ("monotonic", "additive"))
     cfg = seq2seq_config(cell=a.model, attention=a.attention, seed=a.seed, device=a.device, epochs=a.epochs,
-                         batch_size=a.batch_size, lr=a.lr, hidden=a.hidden, checkpoint_every=a.checkpoint_every)
+                         batch_size=a.batch_size, lr=a.lr, hidden=a.hidden, checkpoint_every=a.checkpoint_every,
+                         threads=a.threads)
     starting(a, taken)
     with training_bar("seq2seq") as (on_step, on_phase):
         summary = train_seq2seq(a.data, a.out, cfg, resume=a.resume, on_step=on_step, on_phase=on_phase)
@@ -293,7 +323,7 @@ def train_forecast(a: TrainArgs) -> None:
     from seqlab.training.forecast import forecast_config, train_forecast
 
     cfg = forecast_config(seed=a.seed, epochs=a.epochs, hidden=a.hidden, lr=a.lr, baselines=a.baselines,
-                          season=a.season)
+                          season=a.season, threads=a.threads)
     if a.series is None:  # the default, said (stderr, with --json too)
         note(_("note: no --series given: forecasting sunspots (--series co2 or a CSV file for another)"))
     with counting_bar(_("auto-ARIMA: order search by AIC"), _("models")) as report:
@@ -324,7 +354,7 @@ def train_classifiers(a: TrainArgs, names: list[str], taken: list[str] | None) -
                         embed_dim=a.embed_dim, freeze_embedding=a.freeze_embedding, tokenizer=a.tokenizer or "kiwi",
                         vocab=a.vocab, max_length=a.max_length or 128, head=a.head or "logreg",
                         precision=a.precision or "fp32", bucket=not a.no_bucket, device=a.device, resume=a.resume,
-                        checkpoint_every=a.checkpoint_every or 100)
+                        checkpoint_every=a.checkpoint_every or 100, threads=a.threads)
     runs = train_models(parse_models(names), opts, a.out,  # under torchrun, process 0 shows the progress
                         progress=training_bar if launched()[0] == 0 else None)
     for run_ in runs:

@@ -51,6 +51,7 @@ class TrainOptions:
     precision: str = "fp32"  # e5-head: e5 features in fp32 or bf16
     bucket: bool = True  # recurrent models: length bucketing
     device: str = "auto"  # auto, cpu or cuda
+    threads: int | None = None  # torch CPU threads of lstm/gru/rnn and e5-tune (None: the loop's default, 2)
     resume: bool = False  # continue the run in `out` from its last checkpoint
     checkpoint_every: int = 100  # recurrent models: steps between resumable checkpoints
 
@@ -120,6 +121,8 @@ def _e5_tune(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> di
 
     loop = with_loop_options(tune_defaults(TrainConfig(seed=opts.seed, device=opts.device, bucket=opts.bucket,
                                                        checkpoint_every=opts.checkpoint_every)), opts)
+    if opts.threads:
+        loop = replace(loop, threads=opts.threads)
     return train_e5_tune(train, val, out, loop, max_length=opts.max_length, resume=opts.resume, on_step=on_step,
                          on_phase=on_phase)
 
@@ -144,7 +147,8 @@ def recurrent_configs(name: str, opts: TrainOptions):
         model = replace(model, embed_dim=E5_EMBED_DIM)
     if model.embedding_init == "kiwi" and opts.embed_dim is None:
         model = replace(model, embed_dim=KIWI_EMBED_DIM)
-    loop = TrainConfig(seed=opts.seed, device=opts.device, bucket=opts.bucket, checkpoint_every=opts.checkpoint_every)
+    loop = TrainConfig(seed=opts.seed, device=opts.device, bucket=opts.bucket, checkpoint_every=opts.checkpoint_every,
+                       **({"threads": opts.threads} if opts.threads else {}))
     return model, with_loop_options(loop, opts)
 
 

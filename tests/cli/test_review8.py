@@ -160,3 +160,26 @@ def test_embed_markdown_has_the_word_table_and_the_layer_lines_the_terminal_prin
     assert code == 0
     assert "**words: mean of their pieces**" in out and "| 날씨가 | 3:6 |" in out
     assert "- hidden states of every layer: shape [7, 15, 384]" in out and "- mean token norm per layer:" in out
+
+
+def test_train_takes_threads_and_says_when_the_machine_is_busy(cli, tmp_path, nsmc_rows, monkeypatch):
+    """Beside two busy processes on two cores, the default two torch threads trained the BiLSTM at 0.9 steps/s
+    against 2.7 with one thread, and train had no way to ask for one (nor said anything)."""
+    import os
+
+    data = tmp_path / "train.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:200]) + "\n",
+                    encoding="utf-8")
+    args = ["train", "--data", str(data), "--model", "lstm", "--embedding", "random", "--epochs", "1",
+            "--embed-dim", "16", "--hidden", "8", "--max-length", "32", "--adversarial", "0", "--lang", "en"]
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.5, 3.0, 2.0))
+    code, _out, err = cli(*args, "--out", str(tmp_path / "a"))
+    assert code == 0 and "this machine is busy already (load 3.5 on 2 cores)" in " ".join(err.split())
+    code, _out, err = cli(*args, "--out", str(tmp_path / "b"), "--threads", "1")
+    assert code == 0 and "busy" not in err
+    assert json.loads((tmp_path / "b" / "config.json").read_text(encoding="utf-8"))["train"]["threads"] == 1
+    assert cli(*args, "--out", str(tmp_path / "c"), "--threads", "0")[0] == 2  # range-checked up front
+    code, _out, err = cli("train", "--data", str(data), "--model", "tfidf", "--threads", "1", "--out",
+                          str(tmp_path / "d"))
+    assert code == 2 and "--threads" in err  # tfidf trains without torch: refused, not ignored
