@@ -181,3 +181,15 @@ def test_an_accent_on_a_hangul_syllable_does_not_hide_it(open_page):
     assert "가\u25cc\u0301" in shown and "한\u25cc\u0308글" in shown and "e\u0301" in shown
     original = page.inner_text("#v-tokens .sv-original")  # the token stage's text, one span per character
     assert "가\u25cc\u0301" in original and "한\u25cc\u0308글" in original and "e\u0301" in original
+
+
+def test_a_token_chip_names_the_word_it_belongs_to(open_page):
+    """The chips' readout gave the token, id, span and kind, but not the word index that the terminal table, the
+    Markdown table and --json (word_ids) all give."""
+    page = open_page()
+    page.fill("#text", "안녕하세요 반가워요")
+    page.click("#run")
+    idle(page)
+    said = page.eval_on_selector_all("#v-tokens .sv-chips .sv-chip", "cs => cs.map(c => c.dataset.describe)")
+    assert any("반" in d and "word 1" in d for d in said), said
+    assert not any("word" in d for d in said if "special" in d)  # <s> and </s> belong to no word

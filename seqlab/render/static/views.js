@@ -267,6 +267,8 @@
         "data-i": i }, text, id !== null ? el("small", {}, String(id)) : null);
       chip.dataset.describe = [t("token {i}", { i }), visible(tok), id !== null ? `id ${id}` : null,
         rec.offsets && !rec.special_tokens_mask[i] ? `text[${rec.offsets[i][0]}:${rec.offsets[i][1]}]` : null,
+        // the word it belongs to (word_ids, as the terminal's and Markdown's "word" column)
+        rec.word_ids && rec.word_ids[i] !== null && rec.word_ids[i] !== undefined ? t("word {w}", { w: rec.word_ids[i] }) : null,
         kinds[kind], cut ? kinds.cut : null].filter(Boolean).join(" · ");
       return chip;
     });
