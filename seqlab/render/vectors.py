@@ -69,11 +69,8 @@ def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40, 
 
 def groups_table(kind: str, method: str, groups, preview: int = 6) -> Table:
     """Words or morphemes with the pieces they were built from."""
-    what = _("words") if kind == "words" else _("morphemes")
-    title = {"first": _("{what}: the first of their pieces"), "last": _("{what}: the last of their pieces")}.get(
-        method, _("{what}: {method} of their pieces"))
-    table = titled_table(title.format(what=what, method=pooling_name(method)), title_justify="left")
-    for col in (_("word") if kind == "words" else _("morpheme"), _("span"), _("pieces"), f"v[0:{preview}]"):
+    table = titled_table(_groups_title(kind, method), title_justify="left")
+    for col in _groups_columns(kind, preview):
         table.add_column(col)
     for g in groups:
         table.add_row(escape(g.label), f"{g.start}:{g.end}", " ".join(map(str, g.token_indices)),
@@ -161,15 +158,24 @@ def embedding_markdown(record: EmbeddingRecord, preview: int = 6, remedy: str = 
     return "\n".join(lines)
 
 
+def _groups_title(kind: str, method: str) -> str:
+    """"words: mean of their pieces": what a words or morphemes table holds, and how each vector was made."""
+    what = _("words") if kind == "words" else _("morphemes")
+    title = {"first": _("{what}: the first of their pieces"), "last": _("{what}: the last of their pieces")}.get(
+        method, _("{what}: {method} of their pieces"))
+    return title.format(what=what, method=pooling_name(method))
+
+
+def _groups_columns(kind: str, preview: int) -> tuple[str, ...]:
+    return _("word") if kind == "words" else _("morpheme"), _("span"), _("pieces"), f"v[0:{preview}]"
+
+
 def groups_markdown(kind: str, method: str, groups, preview: int = 6) -> str:
     """:func:`groups_table` as Markdown: each word or morpheme, its span, its pieces and its vector's first numbers."""
     from seqlab.render.markdown import cell
 
-    what = _("words") if kind == "words" else _("morphemes")
-    title = {"first": _("{what}: the first of their pieces"), "last": _("{what}: the last of their pieces")}.get(
-        method, _("{what}: {method} of their pieces")).format(what=what, method=pooling_name(method))
-    head = (_("word") if kind == "words" else _("morpheme"), _("span"), _("pieces"), f"v[0:{preview}]")
-    lines = [f"**{cell(title)}**", "", "| " + " | ".join(head) + " |", "|---|---|---|---|"]
+    lines = [f"**{cell(_groups_title(kind, method))}**", "", "| " + " | ".join(_groups_columns(kind, preview)) + " |",
+             "|---|---|---|---|"]
     for g in groups:
         lines.append(f"| {cell(g.label)} | {g.start}:{g.end} | {' '.join(map(str, g.token_indices))} | "
                      + " ".join(f"{v:+.3f}" for v in g.vector[:preview]) + " … |")
