@@ -6,7 +6,9 @@ empty token, and so would a Hangul filler (U+3164, the "blank" of Korean messeng
 A combining mark with nothing to sit on, or after a Hangul letter (가 + U+0301), is drawn on a dotted circle (◌́). A lone conjoining jamo, such as Kiwi's
 ending ᆫ in 예쁘/VA + ᆫ/ETM, is shown as its compatibility letter (ㄴ), as Kiwi's own ``compatible_jamo`` option
 does: alone, a final consonant has no agreed width (rich counts 0 columns, terminals draw 1 or 2), so every table
-column after it slipped. Jamo that compose a syllable stay as they are.
+column after it slipped. Jamo that compose a syllable stay as they are. A skin-tone modifier cut from its emoji (👍🏽 split
+into 👍 and 🏽 by a tokenizer) is escaped for the same reason: rich counts it 0 columns, terminals draw a 2-column
+swatch.
 """
 
 from __future__ import annotations
@@ -68,17 +70,30 @@ def _latin_accent(c: str) -> bool:
             or 0xFE20 <= o <= 0xFE2F)
 
 
+def _skin_tone(c: str) -> bool:
+    """An emoji skin-tone modifier (U+1F3FB-1F3FF, 🏻 to 🏿)."""
+    return "\U0001f3fb" <= c <= "\U0001f3ff"
+
+
+def _emoji(c: str) -> bool:
+    """A pictograph a skin tone can modify (👍, ✋): a symbol from the emoji blocks."""
+    return bool(c) and unicodedata.category(c) == "So" and ord(c) >= 0x2600
+
+
 def _standalone(s: str) -> str:
     """Every conjoining jamo that composes no syllable with its neighbours as its compatibility letter, and a
     combining mark with no letter to sit on (first, or after a space) on a dotted circle (◌́), as Unicode's charts
-    draw it: alone it draws nothing. A Latin accent after a Hangul, Han or kana letter is drawn on ◌ too (가◌́): fonts
+    draw it: alone it draws nothing. A skin tone with no emoji before it is escaped (\\U0001f3fd). A Latin accent after a Hangul, Han or kana letter is drawn on ◌ too (가◌́): fonts
     have no glyph for the pair, and a browser drew one box for both, the syllable lost with the accent."""
-    if not any(_jamo_kind(c) or unicodedata.category(c).startswith("M") for c in s):
+    if not any(_jamo_kind(c) or _skin_tone(c) or unicodedata.category(c).startswith("M") for c in s):
         return s
     out = []
     for i, c in enumerate(s):
         kind = _jamo_kind(c)
         before = s[i - 1] if i else ""
+        if _skin_tone(c):
+            out.append(c if _emoji(before) else c.encode("unicode_escape").decode())
+            continue
         if not kind and unicodedata.category(c).startswith("M"):
             out.append("\u25cc" + c if not before or before.isspace() or (_cjk(before) and _latin_accent(c)) else c)
             continue

@@ -70,3 +70,24 @@ def test_a_lone_final_consonant_is_shown_as_its_letter():
     render_tokens(load_tokenizer("kiwi").encode("예쁜 꽃이 피었습니다"), Console(file=out, width=100), max_rows=50)
     shown = out.getvalue()
     assert "ㄴ/ETM" in shown and not any(0x11A8 <= ord(c) <= 0x11FF for c in shown)
+
+
+def test_a_skin_tone_cut_from_its_emoji_keeps_the_table_aligned():
+    """e5-small splits 👍🏽 into 👍 and 🏽. Alone, rich counts the skin tone 0 columns and terminals draw a
+    2-column swatch, so the table's right border slipped on that row. Escaped, every row has the same width;
+    on its emoji it stays as it is."""
+    import unicodedata
+
+    from seqlab.render.visible import visible
+
+    def drawn(line: str) -> int:  # columns as a terminal draws them (wcwidth's rule): wide 2, marks 0, others 1
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.category(c) in ("Mn", "Me", "Cf")
+                   else 1 for c in line)
+
+    assert visible("👍🏽") == "👍🏽" and visible("✋🏿") == "✋🏿"
+    assert visible("\U0001f3fd") == "\\U0001f3fd" and visible("a\U0001f3fd") == "a\\U0001f3fd"
+    out = io.StringIO()
+    render_tokens(load_tokenizer("e5-small").encode("좋아요 👍🏽"), Console(file=out, width=100), max_rows=50)
+    rows = [line for line in out.getvalue().splitlines() if line.startswith("│")]
+    assert any("\\U0001f3fd" in row for row in rows)
+    assert len({drawn(row) for row in rows}) == 1
