@@ -32,10 +32,17 @@ class AttentionRecord(Displayable):
 
     model: str
     tokens: TokenRecord  # cut to the window the weights were computed on (tokens.dropped says how much)
-    weights: np.ndarray  # (layers, heads, T, T) float32, rows sum to 1
+    weights: np.ndarray  # (computed, heads, T, T) float32, rows sum to 1: the first `computed` layers
+    model_layers: int = 0  # the model's layers (0: as many as computed)
 
     @property
     def layers(self) -> int:
+        """The model's layers (``weights`` may hold only the first ones: :attr:`computed`)."""
+        return max(self.model_layers, self.weights.shape[0])
+
+    @property
+    def computed(self) -> int:
+        """How many layers, from the first, the record holds."""
         return self.weights.shape[0]
 
     @property
@@ -50,28 +57,35 @@ class AttentionRecord(Displayable):
         if head is not None and not 0 <= head < self.heads:
             raise InputError(_("head {head} does not exist: {model} has heads 0 to {last}").format(
                 head=head, model=self.model, last=self.heads - 1), _("Choose a head in that range, or the mean."))
+        if layer >= self.computed:
+            raise ValueError(f"layer {layer} was not computed: this record holds layers 0 to {self.computed - 1}")
         chosen = self.weights[layer].astype(np.float64)  # (heads, T, T)
         return chosen.mean(axis=0) if head is None else chosen[head]
 
     def to_dict(self, layer: int = 0, head: int | None = None, decimals: int = 3) -> dict:
         """JSON-ready: one matrix (a head, or the mean over heads), rounded in float64 to ``decimals``."""
-        return {"model": self.model, "tokens": self.tokens.tokens, "shape": list(self.weights.shape),
+        return {"model": self.model, "tokens": self.tokens.tokens, "shape": [self.layers, *self.weights.shape[1:]],
                 "layers": self.layers, "heads": self.heads, "layer": layer, "head": head,
                 "summary": "head" if head is not None else "mean_over_heads",
                 "weights": np.round(self.matrix(layer, head), decimals).tolist(), "decimals": decimals,
                 "dropped": self.tokens.dropped, "max_length": self.tokens.max_length}
 
 
-def attention(text: str, model: str | None = None, max_tokens: int = MAX_TOKENS) -> AttentionRecord:
+def attention(text: str, model: str | None = None, max_tokens: int = MAX_TOKENS,
+              layers: int | None = None) -> AttentionRecord:
     """The attention weights of every layer and head of ``model`` for ``text``, cut to ``max_tokens`` tokens.
 
     Args:
         text: the text (tokenized by the model's own tokenizer).
         model: a transformer model with vectors (default e5-small).
         max_tokens: longer texts are cut to this many tokens, specials kept (``tokens.dropped`` counts the rest).
+        layers: compute only the first ``layers`` layers (a view of layer 0 needs one of e5-small's 12); None for
+            all. The numbers are the same as the full forward's.
     """
     from seqlab.vectors.encoder import load_encoder
 
+    if layers is not None and layers < 1:
+        raise InputError(_("layers must be at least 1, not {n}").format(n=layers))
     enc = load_encoder(model)
     record = truncate(enc.tokenizer.encode(text), max_tokens)
-    return AttentionRecord(enc.name, record, enc.attentions(record))
+    return AttentionRecord(enc.name, record, enc.attentions(record, layers), enc.num_layers)

@@ -174,10 +174,40 @@ class Encoder:
             finally:
                 self.model.set_attn_implementation("sdpa")
 
-    def attentions(self, record: TokenRecord) -> np.ndarray:
-        """Attention weights of every layer and head for one text: (layers, heads, T, T), rows sum to 1."""
-        output, _unused = self.forward_ids([record.input_ids], attentions=True)
-        return np.stack([a[0].float().cpu().numpy() for a in output.attentions])
+    def attentions(self, record: TokenRecord, layers: int | None = None) -> np.ndarray:
+        """Attention weights of every head for one text: (layers, heads, T, T), rows sum to 1.
+
+        Args:
+            record: the text's tokens (one text: no padding, so no mask).
+            layers: compute only the first ``layers`` layers (the model's own layer modules, run in order: the same
+                numbers as the full forward's), for a view that shows an early layer; None for all of them.
+        """
+        if layers is None or layers >= self.num_layers or not self._layer_by_layer():
+            output, _unused = self.forward_ids([record.input_ids], attentions=True)
+            return np.stack([a[0].float().cpu().numpy() for a in output.attentions])
+        torch = self._torch
+        ids = torch.as_tensor([record.input_ids], dtype=torch.long, device=self.device)  # (1, T)
+        kwargs = {"input_ids": ids}
+        if self.tokenizer.has_token_type_ids:
+            kwargs["token_type_ids"] = torch.zeros_like(ids)
+        weights = []
+        with self._attention_lock:
+            self.model.set_attn_implementation("eager")  # SDPA does not return attention weights
+            try:
+                with torch.inference_mode():
+                    hidden = self.model.embeddings(**kwargs)  # (1, T, H)
+                    for layer in self.model.encoder.layer[:max(layers, 1)]:
+                        attended, probs = layer.attention(hidden, None)  # probs (1, heads, T, T)
+                        weights.append(probs[0].float().cpu().numpy())
+                        hidden = layer.feed_forward_chunk(attended)  # (1, T, H)
+            finally:
+                self.model.set_attn_implementation("sdpa")
+        return np.stack(weights)
+
+    def _layer_by_layer(self) -> bool:
+        """Whether :meth:`attentions` can stop after a layer: BERT-family encoders, whose layer modules it calls."""
+        return (self.config.model_type in ("bert", "roberta", "xlm-roberta") and not self.config.is_decoder
+                and hasattr(self.model, "embeddings") and hasattr(self.model, "encoder"))
 
     def embed_many(self, texts: Sequence[str], prefix: str = "", layers: bool = False, pooling: str | None = None,
                    normalize: bool = False, errors: str = "strict", max_length: int | None = None,

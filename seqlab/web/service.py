@@ -211,7 +211,11 @@ class Service:
         return rounded(record.to_dict(), DECIMALS)
 
     def attention(self, text: str, model: str | None, layer: int, head: int | None) -> dict:
-        """One attention matrix (a head, or the mean over a layer's heads); the record is kept for the next ask."""
+        """One attention matrix (a head, or the mean over a layer's heads); the record is kept for the next ask.
+
+        A text's first ask computes the layers up to the one asked (layer 0, the page's default, is one of e5-small's
+        12 layers of work); a later ask for a deeper layer computes them all, so that further changes cost nothing.
+        """
         from seqlab.pipeline.attention import attention
 
         key = (self.model(model, vectors=True), self.text(text))
@@ -219,8 +223,8 @@ class Service:
             record = self._attention.get(key)
             if record is not None:
                 self._attention.move_to_end(key)
-        if record is None:
-            record = attention(key[1], key[0])
+        if record is None or layer >= record.computed:
+            record = attention(key[1], key[0], layers=None if record is not None else layer + 1)
             with self._lock:
                 self._attention[key] = record
                 while len(self._attention) > ATTENTION_CACHE:

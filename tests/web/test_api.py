@@ -441,3 +441,20 @@ def test_the_page_learns_every_field_limit_from_the_server(client):
     assert client.post("/api/neighbors", json={"word": "왕" * (info["max_word"] + 1)}).status_code == 422
     assert info["max_text"] == 2000
 
+
+
+def test_attention_computes_up_to_the_layer_asked_then_all(client):
+    """The page's default layer 0 costs one layer's work; a deeper ask computes the rest; the numbers are the same."""
+    from seqlab.pipeline.attention import attention
+
+    text = "첫 요청은 첫 층까지만 계산합니다"
+    service = client.app.state.service
+    first = client.post("/api/attention", json={"text": text, "layer": 0, "head": 3}).json()
+    (record,) = [r for (model, t), r in service._attention.items() if t == text]
+    assert record.computed == 1 and first["shape"][0] == 12
+    deep = client.post("/api/attention", json={"text": text, "layer": 9}).json()
+    (record,) = [r for (model, t), r in service._attention.items() if t == text]
+    assert record.computed == 12
+    whole = attention(text, "e5-small")
+    assert first["weights"] == whole.to_dict(0, 3)["weights"] and deep["weights"] == whole.to_dict(9)["weights"]
+    assert client.post("/api/attention", json={"text": text, "layer": 0, "head": 3}).json() == first
