@@ -146,10 +146,17 @@ SPACING_COLUMNS = (("boundary_f1", N_("boundary F1"), "{:.4f}"), ("boundary_accu
                                                                                    "{:.2%}"))
 
 
+def seq2seq_name(summary: dict) -> str:
+    """The model as a reader says it ("seq2seq gru + monotonic attention"); the record keeps its English name."""
+    if "cell" not in summary:  # runs from before the summary had its cell
+        return summary["model"]
+    return _("seq2seq {cell} + {attention} attention").format(cell=summary["cell"], attention=summary["attention"])
+
+
 def seq2seq_terminal(summary: dict, console: Console) -> None:
     console.print(_("{model} · loss: {loss} · {pairs:,} training pairs, {steps:,} steps, {seconds:.0f} s "
                     "({train:.0f} s training)").format(
-        model=summary["model"], loss=summary.get("loss", "full"), pairs=summary["pairs"], steps=summary["steps"],
+        model=seq2seq_name(summary), loss=summary.get("loss", "full"), pairs=summary["pairs"], steps=summary["steps"],
         seconds=summary["seconds"], train=summary.get("train_seconds", summary["seconds"])), highlight=False)
     if summary.get("skipped"):
         from seqlab.training.spacing import skipped_text

@@ -371,3 +371,23 @@ def test_e5_head_features_are_keyed_by_the_e5_they_come_from(monkeypatch):
 
     for folder in set().union(*folders):  # a kept test home does not gather them
         shutil.rmtree(folder)
+
+
+def test_the_seq2seq_model_is_named_in_the_interface_language():
+    """"seq2seq gru+monotonic attention" was printed in English in the Korean interface; the record keeps it."""
+    from rich.console import Console
+
+    from seqlab.i18n import use_language
+    from seqlab.render.training import seq2seq_terminal
+
+    summary = {"model": "seq2seq gru+monotonic attention", "cell": "gru", "attention": "monotonic", "pairs": 10,
+               "steps": 5, "seconds": 1.0, "val_pairs": 2, "skipped": 0, "scores": {}, "examples": []}
+    with use_language("ko"):
+        console = Console(record=True, width=120)
+        seq2seq_terminal(summary, console)
+    first = console.export_text().splitlines()[0]
+    assert first.startswith("seq2seq gru + monotonic 어텐션") and "attention" not in first
+    old = {k: v for k, v in summary.items() if k != "cell"}  # a run from before: its recorded name
+    console = Console(record=True, width=120)
+    seq2seq_terminal(old, console)
+    assert console.export_text().startswith("seq2seq gru+monotonic attention")
