@@ -53,9 +53,10 @@ def embed(texts, model: str | None = None, *, pooling: str | None = None, normal
     >>> seqlab.embed("안녕하세요").shape             # doctest: +SKIP
     [1, 3, 384]
     """
+    from seqlab.tokens.base import as_texts
     from seqlab.vectors.encoder import load_encoder
 
-    records = load_encoder(model).embed_many([texts] if isinstance(texts, str) else list(texts), prefix=prefix,
+    records = load_encoder(model).embed_many(as_texts(texts), prefix=prefix,
                                              layers=layers, pooling=pooling, normalize=normalize)
     return records[0] if isinstance(texts, str) else records
 

@@ -74,3 +74,47 @@ class UsageError(SeqlabError):
 class NoVectors(UsageError, ModelUnavailable):
     """A tokenizer-only model (kiwi, char, whitespace) named where vectors are needed: a usage error (exit code 2)
     in every command, as a model without word vectors is; still a :class:`ModelUnavailable` for library callers."""
+
+
+def check_number(name: str, value, low=None, high=None, whole: bool = False, error: type[SeqlabError] = InputError):
+    """Raise ``error`` naming ``name`` and its range when ``value`` is not a number in [low, high] (None: allowed).
+
+    The one range check of the library and the CLI (which passes ``--epochs`` and :class:`UsageError`), so that an
+    option and the parameter behind it are refused the same way.
+
+    >>> check_number("epochs", 0, 1, 100)
+    Traceback (most recent call last):
+    seqlab.errors.InputError: epochs must be between 1 and 100, got 0
+    """
+    import math
+    import numbers
+
+    from seqlab.i18n import _
+
+    if value is None:
+        return
+    kind = numbers.Integral if whole else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind):
+        message = _("{option} must be a whole number, got {value!r}") if whole else \
+            _("{option} must be a number, got {value!r}")
+        raise error(message.format(option=name, value=value))
+    if not math.isfinite(value):
+        raise error(_("{option} must be a finite number, got {value}").format(option=name, value=value))
+    if (low is not None and value < low) or (high is not None and value > high):
+        low, high, shown = shown_number(low), shown_number(high), shown_number(value)  # 1,000,000, as help writes it
+        if high is None:
+            bounds = _("at least {low}").format(low=low)
+        elif low is None:
+            bounds = _("at most {high}").format(high=high)
+        else:
+            bounds = _("between {low} and {high}").format(low=low, high=high)
+        raise error(_("{option} must be {bounds}, got {value}").format(option=name, bounds=bounds, value=shown))
+
+
+def shown_number(value):
+    """A number as the help writes it: 1,000,000 for a whole number, 1e-8 and 0 (not 1e-08 and 0.0) for others."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:g}".replace("e-0", "e-")
+    return value

@@ -6,14 +6,13 @@ that their help is in the language chosen for this run (see :mod:`seqlab.i18n`).
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
 import typer
 
-from seqlab.errors import UsageError
+from seqlab.errors import UsageError, check_number
 from seqlab.i18n import LANGUAGES, _, language_code, ngettext
 
 
@@ -99,28 +98,7 @@ def prefix_text(name: str, model: str | None) -> str:
 
 def in_range(option: str, value, low=None, high=None) -> None:
     """Exit 2 with a usage error naming the option and its range when ``value`` is outside [low, high]."""
-    if value is None:
-        return
-    if isinstance(value, float) and not math.isfinite(value):
-        raise UsageError(_("{option} must be a finite number, got {value}").format(option=option, value=value))
-    if (low is not None and value < low) or (high is not None and value > high):
-        low, high, shown = _number(low), _number(high), _number(value)  # 1,000,000, as the help writes it
-        if high is None:
-            bounds = _("at least {low}").format(low=low)
-        elif low is None:
-            bounds = _("at most {high}").format(high=high)
-        else:
-            bounds = _("between {low} and {high}").format(low=low, high=high)
-        raise UsageError(_("{option} must be {bounds}, got {value}").format(option=option, bounds=bounds, value=shown))
-
-
-def _number(value):
-    """A number as the help writes it: 1,000,000 for a whole number, 1e-8 and 0 (not 1e-08 and 0.0) for others."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:g}".replace("e-0", "e-")
-    return value
+    check_number(option, value, low, high, error=UsageError)
 
 
 def one_of(option: str, value: str | None, choices) -> None:

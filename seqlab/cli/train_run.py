@@ -79,6 +79,7 @@ class TrainArgs:
 def check_ranges(a: TrainArgs) -> None:
     """Every choice and number in its range (usage errors, exit code 2), the same way as in every command."""
     from seqlab.training.e5_head import HEADS
+    from seqlab.training.runs import RANGES
 
     if a.task == "forecast":  # before --out is looked at: it trains in one go and keeps no checkpoint
         unused({"--resume": a.resume or None}, "--task forecast",
@@ -88,21 +89,11 @@ def check_ranges(a: TrainArgs) -> None:
     one_of("--head", a.head, HEADS)
     one_of("--precision", a.precision, ("fp32", "bf16"))
     one_of("--device", a.device, ("auto", "cpu", "cuda"))
-    in_range("--val-fraction", a.val_fraction, 0.01, 0.5)
-    in_range("--epochs", a.epochs, 1, 10_000 if a.task == "forecast" else 100)  # a forecast epoch is one step
+    for name, (low, high, _whole) in RANGES.items():  # the library's table: one range per number
+        if name == "epochs" and a.task == "forecast":
+            high = 10_000  # a forecast epoch is one step
+        in_range("--" + name.replace("_", "-"), getattr(a, name), low, high)
     in_range("--season", a.season, 2, 1000)  # statsmodels' seasonal models need a period of two steps or more
-    in_range("--batch-size", a.batch_size, 1, 4096)
-    in_range("--threads", a.threads, 1, 1024)
-    in_range("--lr", a.lr, 1e-8, 1.0)
-    in_range("--hidden", a.hidden, 1, 2048)
-    in_range("--layers", a.layers, 1, 8)
-    in_range("--dropout", a.dropout, 0.0, 0.9)
-    in_range("--adversarial", a.adversarial, 0.0, 10.0)
-    in_range("--patience", a.patience, 1)
-    in_range("--embed-dim", a.embed_dim, 2, 2048)
-    in_range("--max-length", a.max_length, 1, 4096)
-    in_range("--checkpoint-every", a.checkpoint_every, 1)
-    in_range("--seed", a.seed, 0, 2**32 - 1)
 
 
 def check_out(a: TrainArgs) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError, UsageError
+from seqlab.errors import InputError, UsageError, check_number
 from seqlab.i18n import N_, _
 from seqlab.pipeline.limits import MAX_HIDDEN, MAX_TRACE_BYTES
 from seqlab.scratch.layers import LAYERS
@@ -179,12 +179,16 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
         record: an already tokenized text (a TokenRecord of this model), to reuse its tokens.
         max_tokens: refuse longer texts (the web app's limit on work per request).
     """
+    cell = cell.lower() if isinstance(cell, str) else cell  # "LSTM", as the lecture writes it
     if cell not in CELLS:
         raise UsageError(_("unknown cell {cell!r}").format(cell=cell),
                          _("Use one of: {choices}.").format(choices=', '.join(CELLS)))
-    if not 1 <= hidden <= MAX_HIDDEN:
-        raise UsageError(_("--hidden must be between 1 and {MAX_HIDDEN}, got {hidden}")
-                         .format(MAX_HIDDEN=MAX_HIDDEN, hidden=hidden))
+    check_number("hidden", hidden, 1, MAX_HIDDEN, whole=True, error=UsageError)  # the CLI says --hidden itself
+    check_number("input_dim", input_dim, 1, whole=True, error=UsageError)
+    if checkpoint is None and seed is None:
+        raise UsageError(_("seed must be a whole number (the seed of torch's default initialization), not None"),
+                         _("e.g. seed=0"))
+    check_number("seed", seed, 0, 2**32 - 1, whole=True, error=UsageError)
     extra, cut = {}, {}
     if checkpoint is not None:
         from seqlab.training.recurrent import recurrent_for_trace

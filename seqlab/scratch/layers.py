@@ -37,6 +37,27 @@ class Recurrent:
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bidirectional: bool = False,
                  bias: bool = True, dtype=np.float64, nonlinearity: str = "tanh", seed: int | None = None,
                  params: dict[str, np.ndarray] | None = None):
+        """A layer with torch's default initialization, or the weights in ``params``.
+
+        Args:
+            input_size: I, the width of each x_t.
+            hidden_size: H, the width of h_t (and c_t).
+            num_layers: stacked layers (layer k > 0 reads layer k-1's outputs).
+            bidirectional: a second direction reads the sequence backwards; outputs are (B, T, 2·H).
+            bias: keep b_ih and b_hh (torch's two biases).
+            dtype: float64 for checks against torch, float32 for speed.
+            nonlinearity: the RNN's ``tanh`` or ``relu`` (LSTM and GRU ignore it).
+            seed: seed of the initialization (None: a fresh one).
+            params: weights keyed by torch's names (``weight_ih_l0``, …), e.g. from :meth:`from_torch`.
+
+        >>> LSTM(3, 4).forward(np.ones((2, 5, 3)))[0].shape   # x (B, T, I) -> out (B, T, H)
+        (2, 5, 4)
+        """
+        for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bidirectional, self.bias, self.dtype = bidirectional, bias, np.dtype(dtype)
         self.nonlinearity = nonlinearity
@@ -106,6 +127,7 @@ class Recurrent:
         """
         x = self.check_input(x)
         B, T, _ = x.shape
+        self._last_shape = (B, T)
         init = self.initial_state(h0, B)
         h_n = np.zeros((self.num_layers * self.directions, B, self.hidden_size), dtype=self.dtype)
         c_n = np.zeros_like(h_n) if self.kind == "lstm" else None
@@ -139,7 +161,17 @@ class Recurrent:
         """The step records of the last forward pass, in reading order (what traces show)."""
         if self._records is None:
             raise RuntimeError("call forward() before steps()")
+        self._check_position(layer, direction)
         return self._records[(layer, direction)]["steps"]
+
+    def _check_position(self, layer: int, direction: int) -> None:
+        if not 0 <= layer < self.num_layers:
+            raise IndexError(f"layer {layer} does not exist: this {self.kind.upper()} has layers 0 to "
+                             f"{self.num_layers - 1}")
+        if not 0 <= direction < self.directions:
+            raise IndexError(f"direction {direction} does not exist: this {self.kind.upper()} has "
+                             + ("directions 0 (forward) and 1 (backward)" if self.directions == 2 else
+                                "one direction, 0 (bidirectional=False)"))
 
     # -- backward -------------------------------------------------------------------------------
     def _final_grads(self, d_state, B: int):
@@ -150,6 +182,15 @@ class Recurrent:
         dh_n, dc_n = (None, None) if d_state is None else d_state
         return (np.zeros(shape, self.dtype) if dh_n is None else np.asarray(dh_n, self.dtype),
                 np.zeros(shape, self.dtype) if dc_n is None else np.asarray(dc_n, self.dtype))
+
+    def check_d_out(self, d_out) -> np.ndarray:
+        """dL/d out must have the shape of the last forward's output, (B, T, D·H)."""
+        d_out = np.asarray(d_out, dtype=self.dtype)
+        B, T = self._last_shape
+        want = (B, T, self.directions * self.hidden_size)
+        if d_out.shape != want:
+            raise ValueError(f"expected d_out of shape {want} (the shape of forward's output), got {d_out.shape}")
+        return d_out
 
     def backward(self, d_out: np.ndarray, d_state=None, keep_steps: bool | str = False):
         """Backpropagation through time.
@@ -168,7 +209,7 @@ class Recurrent:
         if self._records is None:
             raise RuntimeError("call forward() before backward()")
         H, D = self.hidden_size, self.directions
-        d_out = np.asarray(d_out, dtype=self.dtype)
+        d_out = self.check_d_out(d_out)
         B, T = d_out.shape[:2]
         dh_n, dc_n = self._final_grads(d_state, B)
         grads = {name: np.zeros_like(p) for name, p in self.params.items()}
@@ -232,9 +273,10 @@ class LSTM(Recurrent):
 
     kind = "lstm"
 
-    def __init__(self, *args, **kwargs):
-        kwargs.pop("nonlinearity", None)
-        super().__init__(*args, **kwargs)
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bidirectional: bool = False,
+                 bias: bool = True, dtype=np.float64, seed: int | None = None,
+                 params: dict[str, np.ndarray] | None = None, **ignored):  # nonlinearity, from torch's options
+        super().__init__(input_size, hidden_size, num_layers, bidirectional, bias, dtype, seed=seed, params=params)
         self._fast = None
         self._last_fast = False
 
@@ -247,7 +289,9 @@ class LSTM(Recurrent):
         if self._fast is None:
             self._fast = FastLSTM(self)
         self._records, self._last_fast = None, True
-        return self._fast.forward(self.check_input(x), h0)
+        x = self.check_input(x)
+        self._last_shape = x.shape[:2]
+        return self._fast.forward(x, h0)
 
     def steps(self, layer: int = 0, direction: int = 0) -> list:
         if self._last_fast:
@@ -259,7 +303,7 @@ class LSTM(Recurrent):
             return super().backward(d_out, d_state, keep_steps)
         if keep_steps:
             raise RuntimeError("keep_steps needs the step records of a traced forward: call forward(x)")
-        d_x, grads = self._fast.backward(d_out, d_state)
+        d_x, grads = self._fast.backward(self.check_d_out(d_out), d_state)
         self.d_initial = self._fast.d_initial
         return d_x, grads
 
@@ -269,9 +313,10 @@ class GRU(Recurrent):
 
     kind = "gru"
 
-    def __init__(self, *args, **kwargs):
-        kwargs.pop("nonlinearity", None)
-        super().__init__(*args, **kwargs)
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bidirectional: bool = False,
+                 bias: bool = True, dtype=np.float64, seed: int | None = None,
+                 params: dict[str, np.ndarray] | None = None, **ignored):  # nonlinearity, from torch's options
+        super().__init__(input_size, hidden_size, num_layers, bidirectional, bias, dtype, seed=seed, params=params)
 
 
 LAYERS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}

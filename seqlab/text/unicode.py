@@ -206,6 +206,8 @@ def clean_surrogates(text: str, errors: str = "strict") -> str:
         text: any Python string.
         errors: ``"strict"`` raises :class:`InputError`; ``"replace"`` puts U+FFFD in their place.
     """
+    if not isinstance(text, str):
+        raise InputError(_("the text must be a string, not a {name}").format(name=type(text).__name__))
     match = _SURROGATE.search(text)
     if match is None:
         return text

@@ -16,8 +16,12 @@ from seqlab.tokens.record import TokenRecord, unknowns, word_ids_for
 
 
 def as_texts(texts: str | Sequence[str]) -> list[str]:
+    """One string, or a list (any iterable) of strings, as a list; anything else is refused by name."""
     if isinstance(texts, str):
         return [texts]
+    if isinstance(texts, (bytes, bytearray)) or not hasattr(texts, "__iter__"):
+        raise InputError(_("texts must be a string or a list of strings, not a {name}").format(
+            name=type(texts).__name__), _("e.g. \"안녕하세요\" or [\"안녕하세요\", \"반갑습니다\"]"))
     texts = list(texts)
     bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
     if bad:

@@ -89,10 +89,23 @@ def truncation(max_length: int, dropped: list[int]) -> dict:
     return {"max_length": max_length, "texts": sum(1 for d in dropped if d), "tokens_dropped": int(sum(dropped))}
 
 
-def predict_texts(out: str | Path, texts: list[str], progress: Progress | None = None) -> list[dict]:
+def predict_texts(out: str | Path, texts: str | list[str], progress: Progress | None = None) -> list[dict] | dict:
     """One record per text: the label, its probability and every label's (classify), or the output (seq2seq).
 
-    Texts are read in chunks of :data:`PREDICT_CHUNK`, with ``progress(done, total)`` after each."""
+    Texts are read in chunks of :data:`PREDICT_CHUNK`, with ``progress(done, total)`` after each.
+
+    Args:
+        out: a run folder of ``seqlab train`` (classify or seq2seq).
+        texts: one text (one record back) or a list of texts (a list back, in the same order).
+
+    >>> predict_texts("runs/lstm", "최고의 영화")["label"]          # doctest: +SKIP
+    '1'
+    """
+    from seqlab.tokens.base import as_texts
+
+    if isinstance(texts, str):
+        return predict_texts(out, [texts], progress)[0]
+    texts = as_texts(texts)
     out = Path(out)
     config = RunDir(out).config
     if config.get("task") == "seq2seq":

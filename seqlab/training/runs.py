@@ -56,6 +56,23 @@ class TrainOptions:
     checkpoint_every: int = 100  # recurrent models: steps between resumable checkpoints
 
 
+# The range of every number of TrainOptions (low, high, whole): one table for the library and `seqlab train`
+RANGES = {"val_fraction": (0.01, 0.5, False), "seed": (0, 2**32 - 1, True), "epochs": (1, 100, True),
+          "batch_size": (1, 4096, True), "lr": (1e-8, 1.0, False), "hidden": (1, 2048, True), "layers": (1, 8, True),
+          "dropout": (0.0, 0.9, False), "patience": (1, None, True), "adversarial": (0.0, 10.0, False),
+          "embed_dim": (2, 2048, True), "max_length": (1, 4096, True), "threads": (1, 1024, True),
+          "checkpoint_every": (1, None, True)}
+
+
+def check_options(opts: TrainOptions) -> None:
+    """Every number of ``opts`` in its range and of its type (an :class:`InputError` naming the field), as
+    ``seqlab train`` checks its options: ``epochs=0`` would write a finished run of an untrained model."""
+    from seqlab.errors import check_number
+
+    for name, (low, high, whole) in RANGES.items():
+        check_number(name, getattr(opts, name), low, high, whole)
+
+
 @dataclass
 class RunSummary(Displayable):
     """One trained model: where it is, what the trainer reported (also in its ``metrics.json``), its size."""
@@ -261,11 +278,18 @@ def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
             callbacks for that model (e.g. a progress bar); None trains silently.
     """
     names = parse_models(models)
+    from seqlab.training.checkpoint import has_state
     from seqlab.training.data import split_record
     from seqlab.training.rundir import RunDir
 
-    _unused, train, val = load_split(opts)
+    check_options(opts)
     out = Path(out)
+    for name in names:  # a run is never replaced silently: resume=True continues it (or keeps it, when finished)
+        run_dir = out / name if len(names) > 1 else out
+        if not opts.resume and (finished_summary(run_dir) is not None or has_state(run_dir)):
+            raise InputError(_("{out} holds a run already; training again would replace it").format(out=run_dir),
+                             _("Give another folder, or resume=True to continue it (a finished run is kept)."))
+    _unused, train, val = load_split(opts)
     runs = []
     for name in names:
         run_dir = out / name if len(names) > 1 else out

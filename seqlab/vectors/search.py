@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError
+from seqlab.errors import InputError, check_number
 from seqlab.i18n import _
 from seqlab.storage import seqlab_home, sha256_file
 from seqlab.text.reading import check_text_file, has_nsmc_header, nsmc_document, raw_lines
@@ -84,8 +84,7 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
     from seqlab.tokens.record import model_window
     from seqlab.vectors.encoder import load_encoder, window_records
 
-    if k < 1:
-        raise InputError(_("k must be at least 1"))
+    check_number("k", k, 1, whole=True)
     corpus = check_text_file(corpus, _("a corpus file"))  # before the encoder loads
     enc = load_encoder(model)
     where = index_dir(corpus, enc.name)

@@ -41,6 +41,9 @@ def parse_expression(expression: str) -> tuple[list[str], list[str]]:
     seqlab.errors.UsageError: cannot read the analogy '왕 -- + 여자': an operator stands where a word should
     Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".
     """
+    if not isinstance(expression, str):
+        raise UsageError(_("the analogy must be a string such as \"왕 - 남자 + 여자\", not a {name}").format(
+            name=type(expression).__name__))
     pieces = _PIECE.findall(nfc(expression).translate(_SIGNS))
     hint = _('Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".')
     if not pieces:

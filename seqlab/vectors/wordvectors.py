@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, check_number
 from seqlab.i18n import _
 from seqlab.progress import new_phase
 from seqlab.storage import atomic_write_bytes, seqlab_home
@@ -51,10 +51,15 @@ DEFAULT_WORD_VECTORS = "kiwi"  # the best on the development list (docs/benchmar
 
 @dataclass
 class WordVectors:
-    """A vocabulary and one unit vector per word."""
+    """A vocabulary and one unit vector per word (rows that are not unit length are L2-normalized on creation).
 
-    words: list[str]
-    vectors: np.ndarray  # (V, D) float32, rows L2-normalized
+    >>> V = WordVectors(["왕", "여왕"], np.eye(2), "toy")
+    >>> V
+    WordVectors(toy: 2 words × 2 dimensions)
+    """
+
+    words: list[str] = field(repr=False)
+    vectors: np.ndarray = field(repr=False)  # (V, D) float32, rows L2-normalized
     source: str
     embed_missing: Callable[[list[str]], np.ndarray] | None = None  # e.g. a model that can embed any word
     unknown_chars: Callable[[str], list[str]] | None = None  # the characters of a word the model reads as <unk>
@@ -62,11 +67,24 @@ class WordVectors:
     embeds_oov: bool = False  # True: any word is built from its parts by design (FastText), so none is unknown
     morphemes: bool = False  # True: the pieces are Kiwi morphemes (how unknown words are reported)
     candidates: int = 0  # the words its build considered (Kiwi: before unreadable words and fragments are left out)
-    readings: list[str] | None = None  # Kiwi's vectors: each word's morphemes as Kiwi read it ("가/VV 었/EP 다/EF")
-    index: dict[str, int] = field(init=False)
+    readings: list[str] | None = field(default=None, repr=False)  # Kiwi's: each word's morphemes ("가/VV 었/EP 다/EF")
+    index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self):
+        if isinstance(self.words, str):
+            raise InputError(_("words must be a list of words, not one string"))
+        vectors = np.asarray(self.vectors)
+        if vectors.ndim != 2 or vectors.shape[0] != len(self.words):
+            raise InputError(_("vectors must be one row per word: {n} words, vectors of shape {shape}").format(
+                n=len(self.words), shape=tuple(vectors.shape)))
+        norms = np.linalg.norm(vectors, axis=1)
+        if not np.allclose(norms, 1.0, atol=1e-3) or vectors.dtype != np.float32:  # a cosine needs unit rows
+            vectors = l2_normalize(vectors.astype(np.float32))
+        self.vectors = vectors
         self.index = {w: i for i, w in enumerate(self.words)}
+
+    def __repr__(self) -> str:
+        return f"WordVectors({self.source}: {len(self.words):,} words × {self.dim} dimensions)"
 
     def vector(self, word: str, embed_oov: bool | None = True) -> np.ndarray:
         """The word's unit vector; a word outside the vocabulary is built on the fly only with ``embed_oov``.
@@ -111,8 +129,7 @@ class WordVectors:
         A word outside the vocabulary is refused as unknown (:class:`UnknownWord`) unless ``embed_oov``
         (None: the vectors' own policy, :attr:`embeds_oov`).
         """
-        if k < 1:
-            raise InputError(_("k must be at least 1, got {k}").format(k=k))
+        check_number("k", k, 1, whole=True)
         word = check_word(word)
         in_vocabulary = word in self.index
         return NeighborsResult(word, self.source, self._rank(self.vector(word, embed_oov), [word], k), in_vocabulary,
@@ -126,12 +143,14 @@ class WordVectors:
     def analogy(self, positive: Sequence[str], negative: Sequence[str] = (), k: int = 10, method: str | None = None,
                 embed_oov: bool | None = None) -> list[Neighbor]:
         """The ``k`` best words for sum(positive) - sum(negative) by 3CosMul or 3CosAdd, inputs excluded."""
-        if k < 1:
-            raise InputError(_("k must be at least 1, got {k}").format(k=k))
+        check_number("k", k, 1, whole=True)
         method = method or DEFAULT_METHOD
         if method not in METHODS:
             raise InputError(_("unknown analogy method {method!r}").format(method=method),
                              _("Use one of: {choices}.").format(choices=", ".join(METHODS)))
+        if isinstance(positive, str) or isinstance(negative, str):  # "아버지" would be read as 아, 버, 지
+            raise InputError(_("positive and negative must be lists of words, not strings"),
+                             _("e.g. analogy([\"왕\", \"여자\"], [\"남자\"]), or solve(\"왕 - 남자 + 여자\")"))
         positive, negative = [check_word(w) for w in positive], [check_word(w) for w in negative]
         pos = np.stack([self.vector(w, embed_oov) for w in positive])[None]  # (1, P, D)
         neg = np.stack([self.vector(w, embed_oov) for w in negative])[None] if negative else np.zeros(

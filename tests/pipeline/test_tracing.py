@@ -84,3 +84,16 @@ def test_explain_ends_with_the_lstm(cli, korean):
     report = json.loads(out)
     assert code == 0 and len(report["lstm"]["steps"]) == len(report["tokens"]["tokens"])
     assert len(report["lstm"]["final"]["h"]) == 4
+
+
+def test_run_trace_names_its_own_parameters_and_takes_the_lectures_spelling():
+    """From Python, hidden=0 said "--hidden must be …", seed=None and hidden=2.5 failed inside NumPy, and "LSTM"
+    (as the lecture writes it) was refused."""
+    from seqlab.errors import UsageError
+    from seqlab.pipeline.tracing import run_trace
+
+    for kwargs, said in [({"hidden": 0}, "^hidden must be between 1 and"), ({"hidden": 2.5}, "hidden must be a whole"),
+                         ({"seed": None}, "seed must be a whole number"), ({"seed": -1}, "seed must be between")]:
+        with pytest.raises(UsageError, match=said):
+            run_trace("lstm", "안녕", **kwargs)
+    assert run_trace("LSTM", "안녕", hidden=2).cell == "lstm"

@@ -348,3 +348,35 @@ def test_a_member_trained_again_changes_the_kept_predictors_stamp(tmp_path):
     member.write_bytes(b"new")  # the same size: only its time tells
     os.utime(member, ns=(2, 2))
     assert run_stamp(tmp_path) != before
+
+
+def test_train_models_checks_its_options_as_the_cli_does(tmp_path, data):
+    """epochs=0 wrote a finished run of an untrained model (accuracy 0.5), and lr="0.01" failed inside torch."""
+    for bad, said in [({"epochs": 0}, "epochs must be between 1 and 100, got 0"),
+                      ({"lr": "0.01"}, "lr must be a number, got '0.01'"),
+                      ({"hidden": 2.5}, "hidden must be a whole number, got 2.5"),
+                      ({"threads": 0}, "threads must be between 1 and 1,024, got 0")]:
+        with pytest.raises(InputError, match=said):
+            train_models("lstm", TrainOptions(data=data, **{**FAST, **bad}), tmp_path / "bad")
+        assert not (tmp_path / "bad").exists()
+
+
+def test_train_models_never_replaces_a_run_silently(tmp_path, data):
+    """A second call with the same out replaced the finished model with no word (the CLI refuses the folder)."""
+    from seqlab.training.predictors import predict_texts
+
+    opts = TrainOptions(data=data, **FAST)
+    train_models("tfidf", opts, tmp_path / "run")
+    before = (tmp_path / "run" / "metrics.json").read_bytes()
+    with pytest.raises(InputError, match="holds a run already"):
+        train_models("tfidf", opts, tmp_path / "run")
+    assert (tmp_path / "run" / "metrics.json").read_bytes() == before
+    kept = train_models("tfidf", TrainOptions(data=data, **FAST, resume=True), tmp_path / "run")  # kept, not trained
+    assert (tmp_path / "run" / "metrics.json").read_bytes() == before and kept[0].summary
+    # one text in, one record out, for the whole text (it was zipped over the string's characters: text '최')
+    one = predict_texts(tmp_path / "run", "최악이다 정말")
+    assert isinstance(one, dict) and one["text"] == "최악이다 정말"
+    assert [r["text"] for r in predict_texts(tmp_path / "run", ["최악이다", "좋다"])] == ["최악이다", "좋다"]
+    for bad in ([None], None, 5):
+        with pytest.raises(InputError, match="not a"):
+            predict_texts(tmp_path / "run", bad)

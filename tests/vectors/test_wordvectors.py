@@ -7,7 +7,7 @@ from seqlab.errors import InputError, UsageError
 from seqlab.vectors.analogy_eval import evaluate
 from seqlab.vectors.gensim_vectors import from_gensim
 from seqlab.vectors.wordvec_training import train_word_vectors
-from seqlab.vectors.wordvectors import UnknownWord, from_model, parse_expression
+from seqlab.vectors.wordvectors import UnknownWord, WordVectors, from_model, parse_expression
 
 
 def test_parse_expression():
@@ -151,3 +151,26 @@ def test_bad_vector_files(tmp_path):
     junk.write_bytes(b"not a pickle at all")
     with pytest.raises(InputError, match="cannot read word vectors"):
         from_gensim(junk)
+
+
+def test_rows_that_are_not_unit_length_are_normalized_so_scores_are_cosines():
+    V = WordVectors(["a", "b", "c", "d"], np.array([[3, 0], [0, 4], [5, 5], [1, -1]]), "toy")
+    assert V.vectors.dtype == np.float32 and np.allclose(np.linalg.norm(V.vectors, axis=1), 1)
+    scores = [n.score for n in V.neighbors("a", k=3).results]
+    assert max(scores) <= 1 and np.isclose(scores[0], np.sqrt(0.5))  # was 5.0 under a cosine heading
+    assert WordVectors(["a", "b"], [[1.0, 0.0], [0.0, 2.0]], "lists").neighbors("a", k=1).results  # a list of lists
+
+
+def test_sizes_must_match_and_strings_are_not_lists():
+    with pytest.raises(InputError, match="one row per word: 2 words"):
+        WordVectors(["a", "b"], np.eye(3), "toy")
+    with pytest.raises(InputError, match="not one string"):
+        WordVectors("ab", np.eye(2), "toy")
+    V = WordVectors(["왕", "남자", "여자", "여왕"], np.eye(4), "toy")
+    with pytest.raises(InputError, match="lists of words, not strings"):
+        V.analogy("왕", "남자")  # was read as the characters of the string, silently
+
+
+def test_the_repr_is_one_line_not_the_vocabulary():
+    V = WordVectors([f"w{i}" for i in range(5000)], np.eye(5000, 8), "toy")
+    assert repr(V) == "WordVectors(toy: 5,000 words × 8 dimensions)"

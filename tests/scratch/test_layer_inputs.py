@@ -1,0 +1,40 @@
+"""The scratch layers refuse what they cannot run, by name, before any NumPy error: sizes, d_out, step positions."""
+
+import inspect
+
+import numpy as np
+import pytest
+
+from seqlab.scratch import GRU, LSTM, RNN
+
+
+@pytest.mark.parametrize("args", [(3, -1), (0, 4), (3, 2.5), (3, 4, 0), (3, True)])
+def test_sizes_must_be_whole_numbers_of_at_least_one(args):
+    with pytest.raises(ValueError, match="must be a whole number of at least 1"):
+        LSTM(*args)
+
+
+@pytest.mark.parametrize("cls", [RNN, LSTM, GRU])
+def test_backward_checks_d_out_and_steps_check_positions(cls):
+    layer = cls(3, 4)
+    layer.forward(np.ones((1, 5, 3)))
+    with pytest.raises(ValueError, match=r"expected d_out of shape \(1, 5, 4\)"):
+        layer.backward(np.ones((1, 5, 3)))  # was "operands could not be broadcast"
+    with pytest.raises(IndexError, match="layer 5 does not exist"):
+        layer.steps(5)  # was KeyError: (5, 0)
+    with pytest.raises(IndexError, match="direction 1 does not exist"):
+        layer.steps(0, 1)
+    assert len(layer.steps(0, 0)) == 5
+
+
+def test_an_untraced_lstm_backward_checks_d_out_too():
+    layer = LSTM(3, 4)
+    layer.forward(np.ones((2, 5, 3)), trace=False)
+    with pytest.raises(ValueError, match="expected d_out"):
+        layer.backward(np.ones((2, 4, 4)))
+
+
+def test_help_shows_the_constructors_parameters():
+    for cls in (LSTM, GRU):  # was LSTM(*args, **kwargs)
+        assert list(inspect.signature(cls).parameters)[:4] == ["input_size", "hidden_size", "num_layers",
+                                                               "bidirectional"]
