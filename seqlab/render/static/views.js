@@ -142,9 +142,19 @@
     }
     if (plain) node.append(plain);
     if (!node.childNodes.length) node.append("\u00a0");
+    markLanguage(node, String(s));
     return node;
   }
   V.visibleNode = visibleNode;
+  // the reader's Korean is marked as Korean, so that a screen reader in the English interface reads it with a Korean
+  // voice instead of spelling it out or skipping it
+  const HANGUL = /\p{Script=Hangul}/u;
+  function markLanguage(node, s) {
+    if (HANGUL.test(s)) node.lang = "ko";
+    else node.removeAttribute("lang");
+    return node;
+  }
+  V.markLanguage = markLanguage;
   const nf = (d) => new Intl.NumberFormat("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
   function fixed(v, d) { return v === null || v === undefined ? "–" : nf(d).format(v); }
   function signed(v, d = 4) { return v === null || v === undefined ? "–" : (v >= 0 ? "+" : "") + Number(v).toFixed(d); }
@@ -797,7 +807,9 @@
   function matrix(name, m, rowNames) {
     const rows = Array.isArray(m[0]) ? m : m.map((v) => [v]);
     const dims = Array.isArray(m[0]) ? `${rows.length}×${rows[0].length}` : String(m.length);  // a vector: [16], as its shape reads
-    return el("table", { class: "sv-table sv-matrix" }, el("caption", {}, name, ` [${dims}]`),
+    // a line may break between the name and its shape, never inside "b = b_ih + b_hh" or "[8×2]"
+    return el("table", { class: "sv-table sv-matrix" }, el("caption", {}, el("span", { class: "sv-nowrap" }, name), " ",
+      el("span", { class: "sv-nowrap" }, `[${dims}]`)),
       rows.map((r, k) => el("tr", {}, el("th", {}, rowNames ? rowNames[k] : String(k)), r.map((v) => el("td", { class: "sv-num" }, signed(v, 4))))));
   }
   function inputSource(rec) {
@@ -820,7 +832,7 @@
     }
     const gateRows = [];
     for (const g of GATES[rec.cell]) for (let k = 0; k < H; k++) gateRows.push(`${g}${k + 1}`);
-    const label = { W_ih: "W_xh (torch: W_ih)", W_hh: "W_hh", b: "b = b_ih + b_hh", b_ih: "b_ih", b_hh: "b_hh" };
+    const label = { W_ih: "W_xh (torch: weight_ih_l0)", W_hh: "W_hh", b: "b = b_ih + b_hh", b_ih: "b_ih", b_hh: "b_hh" };
     // every matrix the record carries whole is shown (W_hh and b of a small cell beside a 384-wide W_xh); the others
     // are named with their shape
     const shown = Object.entries(rec.weights).filter(([, m]) => !m.shape);

@@ -151,7 +151,7 @@ function fail(viewId, err) {
 function refuse(viewId, err) {
   fail(viewId, err);
   S.failures = (S.failures || 0) + 1;
-  if (!S.running && !ACTIVE.length) $("busy").textContent = "";
+  if (!S.running && !ACTIVE.length) sayBusy("");
 }
 function setBusy(viewIds, on) {
   for (const v of viewIds) {
@@ -165,11 +165,18 @@ function setBusy(viewIds, on) {
 const ACTIVE = [];
 let busyEpoch = 0, ticker = null;
 const secsOf = (job) => ((performance.now() - job.started) / 1000).toFixed(1);
+// what the busy line says is announced (a live region) only when it changes; its ticking seconds are shown
+// beside it, hidden from screen readers, which otherwise heard the line again every quarter second
+function sayBusy(text, clock = "") {
+  if ($("busy-say").textContent !== text) $("busy-say").textContent = text;
+  $("busy-clock").textContent = clock;
+}
 function showWorking() {
   const top = ACTIVE[ACTIVE.length - 1];
   if (!top) return;
-  $("busy").textContent = t("Working: {what} ({s} s)", { what: top.what, s: secsOf(top) })
-    + (S.busyWaits ? " · " + t("the server is busy with other requests: waiting for a free turn") : "");
+  sayBusy(t("Working: {what}", { what: top.what })
+    + (S.busyWaits ? " · " + t("the server is busy with other requests: waiting for a free turn") : ""),
+    " " + t("({s} s)", { s: secsOf(top) }));
 }
 function busyLine(what) {
   const me = { what, started: performance.now(), epoch: busyEpoch }, failures = S.failures || 0;
@@ -183,9 +190,9 @@ function busyLine(what) {
     if (!ACTIVE.length) { clearInterval(ticker); ticker = null; }
     if (me.epoch !== busyEpoch) return;  // the panels say the inputs changed
     if (ACTIVE.length) { showWorking(); return; }  // others still run: the line is theirs
-    $("busy").textContent = (S.failures || 0) === failures ? t("Done in {s} s.", { s: secs() })
+    sayBusy((S.failures || 0) === failures ? t("Done in {s} s.", { s: secs() })
       : $("page-error").textContent ? t("Failed after {s} s: the server did not answer.", { s: secs() })
-        : t("Finished in {s} s with errors: see the panels marked ⚠.", { s: secs() });
+        : t("Finished in {s} s with errors: see the panels marked ⚠.", { s: secs() }));
   };
 }
 // a button held while its request runs: disabled, it loses the keyboard focus, which comes back when it is released
@@ -255,7 +262,7 @@ function validText() {
   const text = $("text").value;
   if (!SHOWS.test(text)) {
     $("text-error").textContent = "⚠ " + t("The text is empty: type a sentence first.");
-    if (!S.running && !ACTIVE.length) $("busy").textContent = "";  // a "Done in …" there was about an earlier run
+    if (!S.running && !ACTIVE.length) sayBusy("");  // a "Done in …" there was about an earlier run
     $("text").focus();
     return null;
   }
@@ -264,6 +271,9 @@ function validText() {
 }
 function intIn(id, lo, hi, what) {
   const raw = $(id).value.trim(), v = /^[+-]?[0-9]+$/.test(raw) ? Number(raw) : NaN;  // 1e1, 0x10, 4.0: not as typed
+  if (raw === "" && $(id).validity && $(id).validity.badInput) {  // "e", "1e" or "-": the browser reports ""
+    throw new ApiError(t("{what} is not a number: type a whole number from {lo} to {hi}.", { what, lo, hi: count(hi) }));
+  }
   if (raw === "") throw new ApiError(t("{what} is empty: type a whole number from {lo} to {hi}.", { what, lo, hi: count(hi) }));
   if (!Number.isInteger(v) || v < lo || v > hi) {
     throw new ApiError(t("{what}: expected a whole number from {lo} to {hi}, got {got}", { what, lo, hi: count(hi), got: raw }));
@@ -298,7 +308,7 @@ function stopBusyLines() {  // "Done in …" or "Working" was about inputs that 
   ACTIVE.length = 0;
   clearInterval(ticker);
   ticker = null;
-  $("busy").textContent = "";
+  sayBusy("");
 }
 function discarded() {  // the text or the model changed: every answer still coming is about the old ones
   S.edits = (S.edits || 0) + 1;
@@ -561,26 +571,39 @@ function refreshExport(panelId) {
   const parts = panelRecords(panelId);
   if (!parts.length) { if (span) span.remove(); return; }
   if (!span) {  // beside the heading, not in it: a screen reader reads the heading alone
+    const what = h2.textContent;  // eight panels have these two links: a screen reader's list of links tells them apart
     span = V.el("div", { class: "export" },
-      V.el("a", { href: "#", onclick: (e) => { e.preventDefault(); exportJson(panelId); } }, "JSON"),
-      V.el("a", { href: "#", onclick: (e) => { e.preventDefault(); exportHtml(panelId); } }, t("HTML snapshot")));
+      V.el("a", { href: "#", "aria-label": t("{panel}: JSON", { panel: what }),
+        onclick: (e) => { e.preventDefault(); exportJson(panelId); } }, "JSON"),
+      V.el("a", { href: "#", "aria-label": t("{panel}: HTML snapshot", { panel: what }),
+        onclick: (e) => { e.preventDefault(); exportHtml(panelId); } }, t("HTML snapshot")));
     h2.after(span);
   }
 }
 const INPUT_NAMES = () => ({ text: t("text"), model: t("model"), form: t("form"), second: t("second sentence"), cell: t("cell"),
   hidden: t("hidden size"), seed: t("seed"), byhand: t("by hand (hidden size 2, inputs reduced to 2 numbers)"),
   ckpt: t("trained weights"), layer: t("layer"), head: t("head"), steps: t("steps"), fbias: t("LSTM forget-gate bias") });
-function panelInputs(panelId) {  // what the panel's results were computed from, as the reader set it
+// what the panel's results were computed from, as data (the JSON export): numbers as numbers, yes/no as true/false,
+// the values sent (lstm), the same in every interface language
+function panelData(panelId) {
   const out = {};
   for (const p of panelRecords(panelId)) if (p.inputs) Object.assign(out, JSON.parse(p.inputs.key));
+  for (const k of ["hidden", "seed", "layer", "head", "steps", "fbias"]) {
+    if (k in out && String(out[k]).trim() !== "" && Number.isFinite(+out[k])) out[k] = +out[k];
+  }
+  if (out.byhand) out.hidden = 2;
+  if ($("ckpt-row").hidden) delete out.ckpt;  // no trained weights were offered: the choice was never there
+  for (const k of ["byhand", "ckpt"]) if (k in out) out[k] = !!out[k];
+  return out;
+}
+function panelInputs(panelId) {  // the same, as the reader set it (the HTML snapshot's list)
+  const out = panelData(panelId);
   for (const k of ["cell", "form"]) {  // as the reader saw it in the list (LSTM), not the value sent (lstm)
     const option = k in out && [...$(k).options].find((o) => o.value === out[k]);
     if (option) out[k] = option.textContent;
   }
-  if (out.byhand) out.hidden = 2;
   if (out.head === "mean") out.head = t("mean over heads");
   if ("fbias" in out && !+out.fbias) out.fbias = t("torch's default (random, near 0)");
-  if ($("ckpt-row").hidden) delete out.ckpt;  // no trained weights were offered: the choice was never there
   for (const k of ["byhand", "ckpt"]) if (k in out) out[k] = out[k] ? t("yes") : t("no");
   return out;
 }
@@ -592,7 +615,7 @@ function download(name, text, type) {
 }
 function exportJson(panelId) {
   const parts = panelRecords(panelId);
-  const out = { inputs: panelInputs(panelId), ...Object.fromEntries(parts.map((p) => [p.view, p.record])) };
+  const out = { inputs: panelData(panelId), ...Object.fromEntries(parts.map((p) => [p.view, p.record])) };
   download(`seqlab-${panelId.slice(2)}.json`, JSON.stringify(out, null, 2), "application/json");
 }
 async function snapshotHtml(panelId) {
@@ -625,7 +648,9 @@ function showStage(k) {
   // the first stage keeps the page's header and text box in view; later ones start at their own heading (each
   // panel is at least a screen tall in this mode, so a short stage too can scroll to its heading: see style.css)
   if (S.stage === 0) window.scrollTo({ top: 0 });
-  else if (list[S.stage]) list[S.stage].scrollIntoView({ block: "start" });
+  else if (list[S.stage]) {  // to the whole pixel at or above its top: its border never a fraction above the screen
+    window.scrollTo({ top: Math.floor(list[S.stage].getBoundingClientRect().top + window.scrollY) });
+  }
   window.dispatchEvent(new Event("resize"));
 }
 function present(on) {
@@ -693,6 +718,11 @@ async function init() {
   $("p-predict").hidden = !info.checkpoint;
   if (!$("layer").options.length) fillLayers(...layersOf($("model").value));  // restoreInputs may have filled them
   languageLinks();
+  for (const id of ["text", "second", "expr", "nword"]) {  // the reader's Korean marked as Korean (lang="ko")
+    const mark = () => V.markLanguage($(id), $(id).value);
+    $(id).addEventListener("input", mark);
+    mark();
+  }
   for (const id of ["layer", "head"]) $(id).addEventListener("change", keepInputs);
   for (const id of KEPT) $(id).addEventListener(["SELECT"].includes($(id).tagName) || $(id).type === "checkbox" ? "change" : "input", keepInputs);
   // a double click is one request: its second click (event.detail 2) is dropped, even when the first one's fast
