@@ -48,7 +48,37 @@ def widget_class():
         layer = traitlets.Int(0).tag(sync=True)
         head = traitlets.Int(-1).tag(sync=True)
 
+        @traitlets.validate("step", "layer", "head")
+        def _in_range(self, proposal):
+            """w.step = 99 on a 5-step trace was kept and read back as 99; each position is checked by its record's
+            size (a part without that position accepts its default only)."""
+            name, value = proposal["trait"].name, proposal["value"]
+            default = proposal["trait"].default_value
+            low, high = positions(self.parts).get(name, (default, default))
+            if not low <= value <= high:
+                raise traitlets.TraitError(f"{name} must be between {low} and {high}, got {value}")
+            return value
+
+        def __repr__(self) -> str:  # where widgets are not drawn (a text export): what it shows, not an address
+            views = ", ".join(part[0] for part in self.parts)
+            where = ", ".join(f"{k} {getattr(self, k)}" for k in positions(self.parts))
+            return f"RecordWidget({views}" + (f"; {where}" if where else "") + ")"
+
     return RecordWidget
+
+
+def positions(parts: list) -> dict[str, tuple[int, int]]:
+    """The range of each synced position the parts have: ``step`` of a trace, ``layer`` and ``head`` (-1: the mean)
+    of attention layers."""
+    out = {}
+    for part in parts:
+        view, record = part[0], part[1]
+        if view == "trace" and record.get("steps"):
+            out["step"] = (0, len(record["steps"]) - 1)
+        if view == "attention_layers":
+            out["layer"] = (0, record["layers"] - 1)
+            out["head"] = (-1, record["heads"] - 1)
+    return out
 
 
 def make_widget(parts: list, notes: list[str], lang: str | None = None):

@@ -336,3 +336,22 @@ def test_a_trace_with_wide_inputs_still_shows_its_small_weights_and_each_part_of
     for row in ("W_xh x_t (i|f|g|o)", "W_hh h_{t-1} (i|f|g|o)", "b = b_ih + b_hh (i|f|g|o)"):
         assert row in said, row
     page.close()
+
+
+def test_a_widget_refuses_a_position_its_record_does_not_have(records):
+    """w.step = 99 on a 5-step trace was kept and read back as 99 (plain traitlets.Int); its text form was
+    "<…RecordWidget object at 0x…>" wherever widgets are not drawn."""
+    import traitlets
+
+    from seqlab.render import view_records as vr
+    from seqlab.render.widget import make_widget
+
+    report = records["lstm"]
+    w = make_widget(*vr.trace_parts(report))
+    last = len(report.steps) - 1
+    w.step = last
+    with pytest.raises(traitlets.TraitError, match=f"step must be between 0 and {last}, got 99"):
+        w.step = 99
+    assert w.step == last and repr(w).startswith("RecordWidget(trace") and f"step {last}" in repr(w)
+    with pytest.raises(traitlets.TraitError, match="layer"):
+        w.layer = 3  # a trace has no layers to choose
