@@ -248,14 +248,10 @@ def _texts_of_lines(source, numbered: list[tuple[int, str]], allow_empty: bool, 
 
 
 def require_text(text: str, what: str | None = None) -> str:
-    """An empty text, or one of only spaces or invisible characters, is an input error wherever a text is the subject."""
-    from seqlab.errors import InputError
-    from seqlab.text.unicode import has_visible
+    """An empty text, or one of only spaces or invisible characters, is an input error (the library's check)."""
+    from seqlab.text.unicode import require_text as check
 
-    if not has_visible(text):
-        raise InputError(_("{what} is empty").format(what=what or _("the text")),
-                         _("Give a text with at least one visible character."))
-    return text
+    return check(text, what)
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -157,6 +157,17 @@ def normalize(text: str, form: str = "NFC") -> NormalizedText:
     return NormalizedText(text, normalized, form, starts.astype(np.int64), ends.astype(np.int64))
 
 
+def require_text(text: str, what: str | None = None) -> str:
+    """``text``, unless it is empty or only spaces or invisible characters: an input error wherever a text is the
+    subject (``what`` names it: "the first sentence")."""
+    if not isinstance(text, str):
+        raise InputError(_("the text must be a string, not a {name}").format(name=type(text).__name__))
+    if not has_visible(text):
+        raise InputError(_("{what} is empty").format(what=what or _("the text")),
+                         _("Give a text with at least one visible character."))
+    return text
+
+
 def has_visible(text: str) -> bool:
     """True when ``text`` has a character that shows: not only spaces, zero-width or other invisible characters.
 

@@ -32,8 +32,9 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
     >>> round(cosine(np.array([1.0, 0.0]), np.array([1.0, 1.0])), 4)
     0.7071
     """
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)  # float32 gave 1.0000001 for a = b
     denom = float(np.linalg.norm(a) * np.linalg.norm(b))
-    return float(a @ b) / denom if denom else 0.0
+    return float(np.clip(a @ b / denom, -1.0, 1.0)) if denom else 0.0
 
 
 def similarity(a: str, b: str, model: str | None = None, pooling: str = "mean", prefix: str | None = None,
@@ -44,11 +45,15 @@ def similarity(a: str, b: str, model: str | None = None, pooling: str = "mean", 
     ``embed``: ``(model, token records) -> embedding records`` (mean-pooled, normalized) to run the forward pass
     elsewhere, e.g. in the web server's shared batches; by default the encoder's packed sentence path.
     """
+    from seqlab.i18n import _
     from seqlab.pretrained.loading import load_tokenizer
     from seqlab.pretrained.registry import resolve
+    from seqlab.text.unicode import require_text
     from seqlab.tokens.record import model_window
     from seqlab.vectors.encoder import default_prefix, load_encoder, window_records
 
+    require_text(a, _("the first sentence"))  # an empty sentence had a cosine (0.83 for "" and "영화")
+    require_text(b, _("the second sentence"))
     name = resolve(model).name
     prefix = default_prefix(name, "query") if prefix is None else prefix
     records = window_records(name, [a, b], prefix)  # what the model reads: cut to its window

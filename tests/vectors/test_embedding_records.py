@@ -69,3 +69,14 @@ def test_similarity_through_another_forward_path_is_the_same_number():
     batched = similarity(a, b, "e5-small",
                          embed=lambda name, recs: load_encoder(name).embed_records(recs, pooling="mean", normalize=True))
     assert batched.prefix == direct.prefix == "query: " and abs(batched.cosine - direct.cosine) < 1e-5
+
+
+def test_a_cosine_is_never_above_one_and_an_empty_sentence_has_none():
+    """similarity("영화", "영화") was 1.0000001192 (float32); similarity("", "영화") was 0.83, with no word."""
+
+    assert similarity("영화", "영화").cosine <= 1.0
+    v = np.random.default_rng(0).standard_normal(384).astype(np.float32)
+    assert cosine(v, v) == 1.0 and cosine(v, -v) == -1.0
+    for a, b, which in [("", "영화", "first"), ("영화", " \u200b ", "second"), (None, "영화", "string")]:
+        with pytest.raises(InputError, match=which):
+            similarity(a, b)
