@@ -141,10 +141,15 @@ def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = 100, hidde
         forget_bias: set the LSTM's total forget-gate bias (None: torch's default init).
         seed: seeds the inputs and every cell's weights.
     """
+    if isinstance(cells, str):  # "lstm" was read as the cells l, s, t, m
+        cells = [c.strip() for c in cells.split(",") if c.strip()]
     bad = [c for c in cells if c not in CELLS]
     if bad or not cells:
         raise InputError(_("unknown cells {cells}").format(cells=", ".join(map(str, bad))) if bad
-                         else _("no cells given"), _("Use --cells rnn,lstm,gru."))
+                         else _("no cells given"), _("Use cells from: {choices}.").format(choices=", ".join(CELLS)))
+    if forget_bias is not None and "lstm" not in cells:  # as the CLI says it: nothing ignored silently
+        raise InputError(_("forget_bias sets the LSTM's forget gate, and the cells {cells} have no LSTM").format(
+            cells=", ".join(cells)), _("Add lstm to the cells, or leave forget_bias out."))
     if steps < 2 or hidden < 1 or (input_size is not None and input_size < 1):  # as the CLI and the API
         raise InputError(_("steps must be at least 2 (a chain of one step or more), hidden and input_size at least "
                            "1; got steps {steps}, hidden {hidden}, input_size {input_size}").format(

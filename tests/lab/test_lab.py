@@ -198,3 +198,15 @@ def test_long_term_adding_default_recipe():
     mse = {(r.cell, r.length): r.score for r in report.runs}
     assert mse[("lstm", 100)] <= 0.01 and mse[("gru", 100)] <= 0.01 and mse[("lstm", 200)] <= 0.01
     assert mse[("rnn", 100)] >= 0.1 and mse[("rnn", 200)] >= 0.1
+
+
+def test_gradflow_reads_a_cell_name_and_ignores_no_option():
+    """gradflow("lstm") said "unknown cells l, s, t, m"; gradflow(["rnn"], forget_bias=3) ignored the bias."""
+    from seqlab.errors import InputError
+    from seqlab.lab.gradflow import gradflow
+
+    assert list(gradflow("lstm", steps=5, hidden=3).cells) == ["lstm"]
+    with pytest.raises(InputError, match="have no LSTM"):
+        gradflow(["rnn"], steps=5, hidden=3, forget_bias=3)
+    with pytest.raises(InputError, match="unknown cells transformer"):
+        gradflow(["transformer"])
