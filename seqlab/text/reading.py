@@ -115,16 +115,49 @@ def check_text_file(path: str | Path, what: str | None = None) -> Path:
     if not head:
         raise InputError(_("{path} is empty").format(path=path),
                          _("Give {what} with one text per line.").format(what=what or _("a file")))
-    _refuse_binary(head, name)
+    refuse_binary(head, name, path)
     return path
 
 
-def _refuse_binary(head: bytes, name: str) -> None:
+def wide_encoding(head: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" when the first bytes of a file are text in that encoding (Windows' and Excel's "Unicode
+    text"), by its byte-order mark or, without one, by half its bytes being NUL around readable text; else None.
+
+    >>> wide_encoding("가나다 abc".encode("utf-16")), wide_encoding("정말 좋다\\n".encode("utf-16-le")), wide_encoding(b"abc")
+    ('UTF-16', 'UTF-16', None)
+    """
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    if head.count(b"\x00") < max(1, len(head) // 16):  # UTF-16 has a NUL beside each space and Latin letter
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = head[: len(head) // 2 * 2].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if text and sum(c.isprintable() or c in "\r\n\t" for c in text) >= 0.95 * len(text):
+            return "UTF-16"
+    return None
+
+
+def refuse_binary(head: bytes, name: str, path: str | Path | None = None) -> None:
+    """Refuse a file whose first bytes are not UTF-8 text: UTF-16/32 text with the command that converts it (``path``:
+    the file to name in it; None for standard input), and anything else as a binary file (NUL bytes, or the signature
+    of an image, archive or program)."""
+    wide = wide_encoding(head)
+    if wide:
+        raise InputError(_("{name} is {encoding} text, not UTF-8").format(name=name, encoding=wide),
+                         _("Convert it first, e.g.: iconv -f {encoding} -t UTF-8 {name} > converted.txt").format(
+                             encoding=wide, name=shlex.quote(str(path)) if path is not None else "FILE"))
     if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
         raise InputError(
             _("{name} looks like a binary file, not text (it contains NUL bytes or a binary signature)").format(name=name),
             _("seqlab reads UTF-8 text with one text per line."),
         )
+
+
 
 
 class RawLine(NamedTuple):
@@ -169,7 +202,7 @@ def iter_lines(source: str | Path, errors: str = "strict",
     stream, name = _open(source)
     try:
         head = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if hasattr(stream, "peek") else b""
-        _refuse_binary(head, name)
+        refuse_binary(head, name, None if str(source) == "-" else source)
         for line in raw_lines(stream):
             try:
                 text = line.body.decode("utf-8")

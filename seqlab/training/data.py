@@ -16,7 +16,7 @@ import numpy as np
 
 from seqlab.errors import InputError
 from seqlab.i18n import _, ngettext
-from seqlab.text.reading import file_error, has_nsmc_header, raw_lines, refuse_stdin
+from seqlab.text.reading import file_error, has_nsmc_header, raw_lines, refuse_binary, refuse_stdin
 
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 NSMC_LABELS = {"0": "negative", "1": "positive"}  # NSMC's columns are id, document, label
@@ -89,8 +89,7 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
                          _("Give a data file (NSMC TSV, CSV, TSV or JSONL)."))
     try:
         with path.open("rb") as f:
-            if b"\x00" in f.read(8192):
-                raise InputError(_("{path} looks like a binary file, not text data").format(path=path))
+            refuse_binary(f.read(8192), str(path), path)  # UTF-16 with its iconv, or a binary file
             f.seek(0)
             lines = list(raw_lines(f))
     except FileNotFoundError:

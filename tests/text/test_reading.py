@@ -55,3 +55,28 @@ def test_line_numbers_and_tsv_column(tmp_path):
     assert [n for n, _ in iter_lines(p)] == [1, 2, 3, 4]
     with pytest.raises(InputError, match="no column"):
         list(iter_texts(p, text_col="text"))
+
+
+def test_utf16_text_is_named_with_the_command_that_converts_it(tmp_path, monkeypatch):
+    """A file saved as Windows' "Unicode text" (UTF-16) was "a binary file", with no hint (train gave none at all);
+    on standard input, its byte-order mark got "iconv -f CP949"."""
+    import io
+    import sys
+
+    from seqlab.text.reading import check_text_file, iter_lines, wide_encoding
+    from seqlab.training.data import load_dataset
+
+    with_bom, without = tmp_path / "a.txt", tmp_path / "b.tsv"
+    with_bom.write_bytes("영화가 좋다\n별로다\n".encode("utf-16"))
+    without.write_bytes("id\tdocument\tlabel\n1\t정말 좋다\t1\n".encode("utf-16-le"))
+    assert wide_encoding(with_bom.read_bytes()) == wide_encoding(without.read_bytes()) == "UTF-16"
+    assert wide_encoding("abc".encode("utf-32")) == "UTF-32" and wide_encoding(b"\x89PNG\r\n\x1a\n\x00\x00") is None
+    for path, read in [(with_bom, check_text_file), (with_bom, lambda p: list(iter_lines(p))),
+                       (without, lambda p: load_dataset(p))]:
+        with pytest.raises(InputError, match="is UTF-16 text, not UTF-8") as err:
+            read(path)
+        assert f"iconv -f UTF-16 -t UTF-8 {path}" in str(err.value)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO("좋다\n".encode("utf-16")))))
+    with pytest.raises(InputError, match="standard input is UTF-16 text") as err:
+        list(iter_lines("-"))
+    assert "iconv -f UTF-16 -t UTF-8 FILE" in str(err.value) and "CP949" not in str(err.value)
