@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = json_opt("document"), plot: Path = plot_opt(), lang: str = lang_opt(),
     ):
         from seqlab.lab.order import order_demo as run
-        from seqlab.render.console import console, print_json
+        from seqlab.render.console import console, print_json, say
         from seqlab.render.lab import order_plot, order_terminal
 
         check_lang(lang)
@@ -71,6 +71,8 @@ def register(app: typer.Typer) -> None:
             print_json(report.to_dict())
         else:
             order_terminal(report, console())
+            if plot is not None:
+                say(_("plot: {path}").format(path=plot))
 
     @app.command(help=_("‖∂L/∂h_k‖ for every step k (loss at the last step) for each cell, by seqlab's own BPTT."))
     def gradflow(

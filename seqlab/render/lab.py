@@ -74,11 +74,13 @@ def gradflow_terminal(report: GradFlowReport, console: Console) -> None:
     for name in report.cells:
         table.add_column(name, justify="right")
     underflow = False
-    for k in _sample_steps(report.steps):
+    shown = _sample_steps(report.steps)
+    for k in shown:
         norms = [flow.grad_norms[k] for flow in report.cells.values()]
         underflow = underflow or 0 in norms
         table.add_row(str(k), *["0" if x == 0 else f"{x:.2e}" for x in norms])
     console.print(table)
+    sampled_note(console, len(shown), report.steps)
     if underflow:
         console.print(_("0: the norm underflowed (it is smaller than float64 can hold, about 1e-308), not a "
                         "measured zero."))
@@ -124,17 +126,27 @@ def order_terminal(report: OrderReport, console: Console) -> None:
     table.add_column("t", justify="right")
     table.add_column("‖dW_hh(t)‖", justify="right")
     norms = ws["contribution_norms"]
-    for t in _sample_steps(len(norms)):
+    shown = _sample_steps(len(norms))
+    for t in shown:
         table.add_row(str(t), f"{norms[t]:.3e}")
     console.print(table)
+    sampled_note(console, len(shown), len(norms))
     console.print(_("‖dW_hh‖ = {norm:.3e}; max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(
         norm=ws["dW_hh_norm"], error=ws["max_abs_difference_sum_vs_dW_hh"]))
+
+
+def sampled_note(console: Console, shown: int, total: int) -> None:
+    """Say that a table of steps shows some of them (nothing cut silently), and where every one is."""
+    if shown < total:
+        console.print(_("{shown} of {total} steps shown (the first, then closer together towards the last); --json "
+                        "gives every step, --plot draws them.").format(shown=shown, total=total), highlight=False)
 
 
 def order_plot(report: OrderReport, out) -> object:
     norms = report.weight_sharing["contribution_norms"]
     return write_lines({"‖dW_hh(t)‖": norms}, out, _("per-step contributions to dW_hh (their sum is dW_hh)"),
-                       _("step t"), _("norm (log scale)"), log_y=True)
+                       _("step t"), _("norm (log scale)"), log_y=True,  # dW_hh(0) = dz_0ᵀ·h_(-1) with h_(-1) = 0
+                       zero=_("0 at t = 0 (h_(t-1) = 0 there: nothing to multiply), drawn at {floor:.0e}"))
 
 
 def _score_text(metric: str, value: float) -> str:

@@ -226,15 +226,16 @@ def _zero_floor(series: dict[str, list[float]]) -> tuple[float, bool]:
 
 
 def lines_png(series: dict[str, list[float]], path: Path, title: str, xlabel: str, ylabel: str,
-              log_y: bool = False, x: list[float] | dict | None = None, subtitle: str = "") -> Path:
-    """Line chart PNG; with ``log_y``, zeros (gradients that underflowed) are drawn on a dotted line one decade
-    below the smallest value, named in the legend."""
+              log_y: bool = False, x: list[float] | dict | None = None, subtitle: str = "",
+              zero: str | None = None) -> Path:
+    """Line chart PNG; with ``log_y``, zeros are drawn on a dotted line one decade below the smallest value, named
+    in the legend by ``zero`` ("0 (…), drawn at {floor}"; default: gradients that underflowed)."""
     plt = korean_matplotlib(symbols=True)
     fig, ax = plt.subplots(figsize=(8, 5))
     floor, zeros = _zero_floor(series) if log_y else (0.0, False)
     if zeros:
         ax.axhline(floor, color="grey", linestyle=":", linewidth=1,
-                   label=_("0 (underflow), drawn at {floor:.0e}").format(floor=floor))
+                   label=(zero or _("0 (underflow), drawn at {floor:.0e}")).format(floor=floor))
     for name, values in series.items():
         xs = _xs(x, name, len(values))
         ax.plot(xs, _floor(values, floor) if log_y else values, label=name, linewidth=1.8)
@@ -258,11 +259,13 @@ def lines_png(series: dict[str, list[float]], path: Path, title: str, xlabel: st
 
 
 def lines_html(series: dict[str, list[float]], path: Path, title: str, xlabel: str, ylabel: str,
-               log_y: bool = False, subtitle: str = "", x: list[float] | dict | None = None) -> Path:
+               log_y: bool = False, subtitle: str = "", x: list[float] | dict | None = None,
+               zero: str | None = None) -> Path:
     """The same chart as one self-contained HTML page (inline SVG; hover a point for its value)."""
     floor, zeros = _zero_floor(series) if log_y else (0.0, False)
     if zeros:
-        subtitle = (subtitle + " · " if subtitle else "") + _("0 (underflow), drawn at {floor:.0e}").format(floor=floor)
+        subtitle = (subtitle + " · " if subtitle else "") + (zero or _("0 (underflow), drawn at {floor:.0e}")).format(
+            floor=floor)
     width, height, left, right, top, bottom = 860, 480, 80, 150, 20, 50
     colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
     ys_all = [v for vs in series.values() for v in (_floor(vs, floor) if log_y else vs)]
@@ -311,8 +314,8 @@ text {{ font-size: 12px; fill: #333; }} svg {{ background: #fff; border: 1px sol
 
 
 def write_lines(series, out: str | Path, title: str, xlabel: str, ylabel: str, log_y: bool = False,
-                subtitle: str = "", x: list[float] | dict | None = None) -> Path:
+                subtitle: str = "", x: list[float] | dict | None = None, zero: str | None = None) -> Path:
     out = check_plot_path(out)
     if out.suffix.lower() == ".png":
-        return lines_png(series, out, title, xlabel, ylabel, log_y, x=x, subtitle=subtitle)
-    return lines_html(series, out, title, xlabel, ylabel, log_y, subtitle=subtitle, x=x)
+        return lines_png(series, out, title, xlabel, ylabel, log_y, x=x, subtitle=subtitle, zero=zero)
+    return lines_html(series, out, title, xlabel, ylabel, log_y, subtitle=subtitle, x=x, zero=zero)
