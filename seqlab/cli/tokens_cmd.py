@@ -21,6 +21,7 @@ from seqlab.cli.options import (
     lang_opt,
     markdown_opt,
     model_opt,
+    no_duplicates,
     norm_opt,
     one_of,
     prefix_opt,
@@ -200,6 +201,8 @@ def register(app: typer.Typer) -> None:
         if kind == "unigram":
             unused({"--min-frequency": min_frequency}, "--type unigram",
                    _("Unigram prunes pieces by likelihood, not by a count: leave --min-frequency out."))
+        no_duplicates("--file", [str(f) if str(f) == "-" else str(Path(f).resolve()) for f in files],
+                      [str(f) for f in files])  # read twice, it would count every text twice
         check_output("--out", out, inputs=files, directory=True, fresh=True)
         given = {"min_frequency": min_frequency} if min_frequency is not None else {}  # else train_tokenizer's own
         result = train_tokenizer(files, out, kind=kind, vocab_size=vocab_size, **given,

@@ -92,6 +92,9 @@ def register(app: typer.Typer) -> None:
                     "--morphemes": morphemes, "--layers": layers or None, "--full": full or None,
                     "--markdown": markdown or None}, _("the corpus job (--out)"),
                    _("They are for texts embedded one by one, without --out."))
+        if out is None and not json_out:  # --full adds every number to the JSON; the tables show a preview
+            unused({"--full": full or None}, _("embed without --json"), _("Add --json (--full puts every number of "
+                                                                          "last_hidden_state in it)."))
         if long != "window":
             unused({"--stride": stride}, "--long " + (long or "truncate"), _("Add --long window."))
         if engine != "ray":

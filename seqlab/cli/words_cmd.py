@@ -20,6 +20,7 @@ from seqlab.cli.options import (
     json_opt,
     k_opt,
     lang_opt,
+    no_duplicates,
     on_interrupt,
     one_of,
     require_text,
@@ -348,6 +349,8 @@ def register(app: typer.Typer) -> None:
         from seqlab.vectors.wordvec_training import TEXT_FORMATS, train_word_vectors
 
         check_lang(lang)
+        no_duplicates("--file", [str(f) if str(f) == "-" else str(Path(f).resolve()) for f in files],
+                      [str(f) for f in files])  # read twice, it would count every text twice
         one_of("--kind", kind, ("word2vec", "fasttext"))
         one_of("--split", split, ("kiwi", "whitespace"))
         if split != "kiwi":

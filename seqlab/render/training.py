@@ -73,6 +73,15 @@ def evaluation_terminal(result, console: Console) -> None:
     m = result.metrics
     console.print(_("accuracy {acc:.2%} · macro-F1 {f1:.4f} · n {n:,}").format(acc=m.accuracy, f1=m.macro_f1, n=m.n),
                   highlight=False)
+    if getattr(result, "trained_on", False):
+        console.print(_("note: {data} is the file this model was trained on (its validation split included): these "
+                        "scores are not held out. Give a test file the model has not seen.").format(data=result.data),
+                      highlight=False, markup=False)
+    meanings = getattr(result, "label_meanings", None) or {}
+
+    def named(label: str) -> str:  # 1 (positive), as predict shows it
+        return f"{label} ({_(meanings[label])})" if label in meanings else label
+
     absent = [name for name, row in zip(m.labels, m.confusion) if not sum(row)]
     if absent and m.n:  # macro-F1 averages every label the model knows: one with no rows counts as F1 0
         console.print(_("note: no row of this data has the label {labels}; macro-F1 averages over all {k} labels, "
@@ -83,9 +92,9 @@ def evaluation_terminal(result, console: Console) -> None:
     table = Table()
     table.add_column(_("true \\ predicted"))
     for name in m.labels:
-        table.add_column(escape(name), justify="right")
+        table.add_column(escape(named(name)), justify="right")
     for name, row in zip(m.labels, m.confusion):
-        table.add_row(escape(name), *[f"{v:,}" for v in row])
+        table.add_row(escape(named(name)), *[f"{v:,}" for v in row])
     console.print(table)
 
 

@@ -137,7 +137,9 @@ def wide_encoding(head: bytes) -> str | None:
             text = head[: len(head) // 2 * 2].decode(codec)
         except UnicodeDecodeError:
             continue
-        if text and sum(c.isprintable() or c in "\r\n\t" for c in text) >= 0.95 * len(text):
+        readable = sum(c.isprintable() or c in "\r\n\t" for c in text) >= 0.95 * len(text)
+        ascii_share = sum(c < "\x80" for c in text) / max(len(text), 1)  # its spaces, digits, line ends: the NULs
+        if text and readable and ascii_share >= 0.1:
             return "UTF-16"
     return None
 

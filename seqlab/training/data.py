@@ -267,6 +267,10 @@ def train_val_split(data: Dataset, val_fraction: float = 0.1, seed: int = 13) ->
 def split_record(train: Dataset, val: Dataset) -> dict:
     """What a saved run records about its data: source, split sizes, the rows skipped, what the labels mean."""
     record = {"source": train.source, "train": len(train), "val": len(val), "bad_rows": train.bad.to_dict()}
+    if Path(train.source).is_file():  # so that evaluate can tell when it is given the training file itself
+        from seqlab.storage import sha256_file
+
+        record["source_sha256"] = sha256_file(train.source)
     if train.label_meanings:
         record["label_meanings"] = train.label_meanings
     return record

@@ -58,9 +58,14 @@ class Evaluation(Displayable):
     metrics: Metrics
     bad_rows: dict  # {"total", "counts", "example_lines"}
     truncated: dict | None = None  # a recurrent model: see truncation()
+    trained_on: bool = False  # the data is the file the model was trained on: the scores are not held out
+    label_meanings: dict | None = None  # what each label stands for, as the run recorded it (NSMC: 1 positive)
 
     def to_dict(self) -> dict:
-        record = {**self.metrics.to_dict(), "bad_rows": self.bad_rows, "run": self.run, "data": self.data}
+        record = {**self.metrics.to_dict(), "bad_rows": self.bad_rows, "run": self.run, "data": self.data,
+                  "trained_on": self.trained_on}
+        if self.label_meanings:
+            record["label_meanings"] = self.label_meanings
         if self.truncated is not None:
             record["truncated"] = self.truncated
         return record
@@ -81,7 +86,20 @@ def evaluate(out: str | Path, data: str | Path, fmt: str | None = None, text_col
     probs = np.concatenate(chunks)
     metrics = classification_metrics(dataset.labels, probs.argmax(1), predictor.labels)
     truncated = None if limit is None else truncation(limit, dropped)
-    return Evaluation(str(out), str(data), metrics, dataset.bad.to_dict(), truncated)
+    recorded = RunDir(out).config.get("data") or {}
+    return Evaluation(str(out), str(data), metrics, dataset.bad.to_dict(), truncated, _trained_on(recorded, data),
+                      recorded.get("label_meanings"))
+
+
+def _trained_on(recorded: dict, data: str | Path) -> bool:
+    """Whether ``data`` is the file a run was trained on: the same bytes (its SHA-256), or, for a run from before that
+    record, the same path."""
+    from seqlab.storage import sha256_file
+
+    if recorded.get("source_sha256"):
+        return sha256_file(data) == recorded["source_sha256"]
+    source = Path(recorded.get("source") or "")
+    return bool(recorded.get("source")) and source.is_file() and source.resolve() == Path(data).resolve()
 
 
 def truncation(max_length: int, dropped: list[int]) -> dict:

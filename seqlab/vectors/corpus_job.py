@@ -141,6 +141,10 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
         if manifest.get("format") != FORMAT:
             raise InputError(_("{manifest} is not a seqlab embeddings manifest").format(manifest=out / MANIFEST))
         if manifest["source"]["sha256"] != identity["sha256"] or manifest["source"]["size"] != identity["size"]:
+            earlier = Path(manifest["source"].get("path", ""))
+            if earlier.name and earlier != Path(identity["path"]):  # another file, not this one changed
+                raise InputError(_("{out} holds the embeddings of another file, {earlier}").format(
+                    out=out, earlier=earlier), _("Give a new --out folder for {name}.").format(name=source.name))
             raise InputError(_("{out} holds embeddings of a different version of {name}")
                              .format(out=out, name=source.name),
                              _("The file changed since that run; use a new --out folder."))

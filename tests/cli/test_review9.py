@@ -10,12 +10,14 @@ def test_a_table_of_some_steps_says_so(cli, tmp_path):
     """gradflow showed k = 0, 24, 49, … 99 of 100 steps, and order-demo t = 0, 9, … 29 of 30, with no word, although
     the help says "every step k"; order-demo --plot wrote its file without saying where."""
     code, out, _err = cli("gradflow", "--steps", "100", "--hidden", "4", "--lang", "en")
-    assert code == 0 and "10 of 100 steps shown" in out and "every step" in " ".join(out.split()), out
+    said = " ".join(out.split())  # as one line, however the console wrapped it
+    assert code == 0 and "10 of 100 steps shown" in said and "--json gives every step" in said, out
     code, out, _err = cli("gradflow", "--steps", "20", "--hidden", "4", "--lang", "en")
     assert code == 0 and "steps shown" not in out  # every step: nothing to say
     plot = tmp_path / "od.png"
     code, out, _err = cli("order-demo", "--hidden", "4", "--plot", str(plot), "--lang", "en")
-    assert code == 0 and "7 of 30 steps shown" in out and f"plot: {plot}" in out and plot.exists()
+    said = " ".join(out.split())
+    assert code == 0 and "7 of 30 steps shown" in said and f"plot: {plot}" in said and plot.exists()
     code, out, _err = cli("gradflow", "--steps", "100", "--hidden", "4", "--json")
     assert len(json.loads(out)["cells"]["rnn"]["grad_norms"]) == 100
 
@@ -28,3 +30,15 @@ def test_the_order_demo_plot_does_not_call_the_first_step_an_underflow(tmp_path)
     order_plot(order_demo(hidden=4), tmp_path / "od.html")
     page = (tmp_path / "od.html").read_text(encoding="utf-8")
     assert "underflow" not in page and "h_(t-1) = 0" in page
+
+
+def test_options_that_would_do_nothing_are_refused(cli, tmp_path):
+    """`embed TEXT --full` without --json ran as if --full were not there (exit 0); `tokenizer train -f a -f a`
+    trained on every text twice, where compare, gradflow and long-term refuse a value given twice."""
+    code, _out, err = cli("embed", "영화 재밌다", "--full", "--lang", "en")
+    assert code == 2 and "--full" in err and "--json" in err, err
+    corpus = tmp_path / "docs.txt"
+    corpus.write_text("영화가 좋다\n정말 별로다\n", encoding="utf-8")
+    for command in (["tokenizer", "train", "-o", str(tmp_path / "tok")], ["wordvec", "train", "-o", str(tmp_path / "v.kv")]):
+        code, _out, err = cli(*command, "-f", str(corpus), "-f", str(tmp_path / "." / "docs.txt"), "--lang", "en")
+        assert code == 2 and "--file lists" in err and "twice" in err, err

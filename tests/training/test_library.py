@@ -380,3 +380,23 @@ def test_train_models_never_replaces_a_run_silently(tmp_path, data):
     for bad in ([None], None, 5):
         with pytest.raises(InputError, match="not a"):
             predict_texts(tmp_path / "run", bad)
+
+
+def test_evaluate_says_when_it_is_given_the_training_file(tmp_path, data):
+    """evaluate on the model's own training file gave 98% with no word; its confusion matrix showed 0 and 1 where
+    predict shows 1 (positive)."""
+    from rich.console import Console
+
+    from seqlab.render.training import evaluation_terminal
+    from seqlab.training.predictors import evaluate
+
+    train_models("tfidf", TrainOptions(data=data, **FAST), tmp_path / "run")
+    own = evaluate(tmp_path / "run", data)
+    assert own.trained_on and own.to_dict()["trained_on"] is True
+    other = tmp_path / "other.tsv"
+    other.write_text("id\tdocument\tlabel\n1\t정말 재밌는 영화\t1\n2\t최악의 영화\t0\n", encoding="utf-8")
+    assert not evaluate(tmp_path / "run", other).trained_on
+    console = Console(record=True, width=200)
+    evaluation_terminal(own, console)
+    shown = console.export_text()
+    assert "is the file this model was trained on" in shown and "1 (positive)" in shown and "0 (negative)" in shown
