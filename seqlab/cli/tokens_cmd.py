@@ -91,8 +91,8 @@ def register(app: typer.Typer) -> None:
         lang: str = lang_opt(),
     ):
         from seqlab.pretrained.loading import load_tokenizer
-        from seqlab.render.console import console, json_document
-        from seqlab.render.tokens import comparison_markdown, comparison_table
+        from seqlab.render.console import console, json_document, say
+        from seqlab.render.tokens import comparison_markdown, comparison_notes, comparison_table
         from seqlab.tokens.comparison import compare as run_compare
 
         check_lang(lang)
@@ -118,6 +118,8 @@ def register(app: typer.Typer) -> None:
             print(comparison_markdown(rows))
         else:
             console().print(comparison_table(rows, console().width))
+            for line in comparison_notes(rows):
+                say(line)
 
     vocab_app = group(_("Integer vocabularies for word, morpheme and character tokenizers."))
     app.add_typer(vocab_app, name="vocab")

@@ -71,7 +71,8 @@ EMBEDDED: dict[str, ModelSpec] = {
                      "(its language model's morpheme vectors)")),
         ModelSpec("char", "char", N_("built in"), N_("one token per character; ids from a vocabulary")),
         ModelSpec("whitespace", "whitespace", N_("built in"),
-                  N_("one token per space-separated word; ids from a vocabulary")),
+                  N_("one token per space-separated word; ids from a vocabulary (by default wordfreq's Korean list, which is "
+                     "split into morphemes: most whole words are [UNK]; seqlab vocab build makes one from a corpus)")),
     )
 }  # source and description are data (English in JSON); renderers show them translated
 

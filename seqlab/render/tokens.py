@@ -101,8 +101,13 @@ def unk_lines(record: TokenRecord) -> list[str]:
         return _(WHOLE_WORD) if whole else _(UNK_WHY.get(record.unit, UNK_WHY["piece"]))
 
     # the token and the characters as every table shows them (a U+202E would turn the rest of the line around)
-    return [why(u).format(index=u.index, token=visible(record.tokens[u.index]), id=record.input_ids[u.index],
-                          chars=visible(u.chars), start=u.start, end=u.end) for u in record.unk]
+    lines = [why(u).format(index=u.index, token=visible(record.tokens[u.index]), id=record.input_ids[u.index],
+                           chars=visible(u.chars), start=u.start, end=u.end) for u in record.unk]
+    if record.extra.get("vocabulary") == "wordfreq":
+        lines.append(_("The default word vocabulary comes from wordfreq's Korean list, which is split into morphemes "
+                       "(영화, 좋, 다, 는): most whole words such as 좋다 or 영화를 are not in it. For a vocabulary of "
+                       "your own words: seqlab vocab build -t whitespace -f corpus.txt, then --vocab."))
+    return lines
 
 
 def normalizer_lines(record: TokenRecord) -> str | None:
@@ -204,6 +209,14 @@ def comparison_caption(rows: list[ComparisonRow]) -> str:
         counts=", ".join(spaced))
 
 
+def comparison_notes(rows: list[ComparisonRow]) -> list[str]:
+    """What a row's numbers owe to its vocabulary, below the table: a [UNK] rate of the default word vocabulary
+    (a word list split into morphemes) is not a tokenizer's."""
+    return [_("{model}: its [UNK] rate is that of the default word vocabulary, wordfreq's Korean list, which is split "
+              "into morphemes (좋다 is not in it); seqlab vocab build -t {model} -f corpus.txt makes one of whole "
+              "words.").format(model=r.model) for r in rows if getattr(r, "vocabulary", "") == "wordfreq"]
+
+
 def comparison_table(rows: list[ComparisonRow], width: int | None = None) -> Table:
     """One row per tokenizer; where that is wider than the terminal (Korean headers are twice as wide), one row per
     measure and a column per tokenizer, so nothing is cut."""
@@ -233,4 +246,4 @@ def comparison_markdown(rows: list[ComparisonRow]) -> str:
     head = "| " + " | ".join(n for n, *_rest in columns) + " |"
     sep = "|" + "|".join("---" if attr == "model" else "---:" for _n, attr, _f in columns) + "|"
     body = ["| " + " | ".join(md.cell(fmt.format(getattr(r, a))) for _n, a, fmt in columns) + " |" for r in rows]
-    return "\n".join([head, sep, *body, "", comparison_caption(rows)])
+    return "\n".join([head, sep, *body, "", comparison_caption(rows), *comparison_notes(rows)])

@@ -127,13 +127,16 @@ class VocabTokenizer(Tokenizer):
             special = [1, *special, 1]
         ids = vocab.encode(tokens)
         word_ids = word_ids_for(original, offsets, special)
+        unk = unknowns(original, tokens, ids, offsets, vocab.unk_id)
+        # the default word vocabulary comes from a word list split into morphemes: an [UNK] there is said to be that
+        from_pieces = unk and self.unit == "word" and str((vocab.meta or {}).get("source", "")).startswith("wordfreq")
         return TokenRecord(
             model=self.name, text=original, normalized=norm.text, tokens=tokens, input_ids=ids,
             attention_mask=[1] * len(ids), special_tokens_mask=special,
             continuation=[c and not s for c, s in zip(self.continuation(tokens, word_ids), special)],
-            offsets=offsets, word_ids=word_ids, unk=unknowns(original, tokens, ids, offsets, vocab.unk_id),
+            offsets=offsets, word_ids=word_ids, unk=unk,
             tags=tags if any(t is not None for t in tags) else None, normalization=self.normalization,
-            unit=self.unit,
+            unit=self.unit, extra={"vocabulary": "wordfreq"} if from_pieces else {},
         )
 
     def encode(self, text: str, errors: str = "strict") -> TokenRecord:

@@ -32,6 +32,7 @@ class ComparisonRow:
     length_p95: float
     length_max: int
     space_tokens: int = 0  # content tokens that are a space alone (▁): char's one per space, e5's before punctuation
+    vocabulary: str = ""  # "wordfreq": the default word vocabulary, made of morphemes, was behind its [UNK]s
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -50,7 +51,7 @@ def compare(texts: Sequence[str], tokenizers: Sequence[Tokenizer], batch_size: i
     chars = sum(len("".join(t.split())) for t in texts)
     rows = []
     for tok in tokenizers:
-        lengths, content, unk, spaces = [], 0, 0, 0
+        lengths, content, unk, spaces, vocabulary = [], 0, 0, 0, ""
         for start in range(0, len(texts), batch_size):
             if progress:
                 progress(len(rows) * len(texts) + start, len(tokenizers) * len(texts))
@@ -59,12 +60,14 @@ def compare(texts: Sequence[str], tokenizers: Sequence[Tokenizer], batch_size: i
                 content += len(rec.tokens) - sum(rec.special_tokens_mask)
                 unk += len(rec.unk)
                 spaces += sum(1 for t, s in zip(rec.tokens, rec.special_tokens_mask) if t == SPACE and not s)
+                vocabulary = vocabulary or rec.extra.get("vocabulary", "")
         arr = np.array(lengths or [0])
         rows.append(ComparisonRow(
             model=tok.name, vocab_size=tok.vocab_size, texts=len(texts), words=words, tokens=content,
             fertility=content / words if words else 0.0, unk=unk, unk_rate=unk / content if content else 0.0,
             chars_per_token=chars / content if content else 0.0, length_p50=float(np.percentile(arr, 50)),
             length_p95=float(np.percentile(arr, 95)), length_max=int(arr.max()), space_tokens=spaces,
+            vocabulary=vocabulary,
         ))
     if progress:
         progress(len(tokenizers) * len(texts), len(tokenizers) * len(texts))

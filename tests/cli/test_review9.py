@@ -42,3 +42,23 @@ def test_options_that_would_do_nothing_are_refused(cli, tmp_path):
     for command in (["tokenizer", "train", "-o", str(tmp_path / "tok")], ["wordvec", "train", "-o", str(tmp_path / "v.kv")]):
         code, _out, err = cli(*command, "-f", str(corpus), "-f", str(tmp_path / "." / "docs.txt"), "--lang", "en")
         assert code == 2 and "--file lists" in err and "twice" in err, err
+
+
+def test_the_default_word_vocabulary_says_where_its_unks_come_from(cli, tmp_path):
+    """compare gave whitespace a 75.88% [UNK] rate and tokenize called 좋다 an OOV word, with no word that the default
+    vocabulary is wordfreq's Korean list, which is split into morphemes (좋다, 있다 and 좋은 are not in it)."""
+    code, out, _err = cli("tokenize", "뷁 좋다", "-m", "whitespace", "--lang", "en")
+    said = " ".join(out.split())
+    assert code == 0 and "wordfreq's Korean list, which is split into morphemes" in said and "vocab build" in said
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("영화가 정말 좋다\n배우 연기 최고\n", encoding="utf-8")
+    code, out, _err = cli("compare", "-f", str(corpus), "--models", "whitespace,kiwi", "--lang", "en")
+    said = " ".join(out.split())
+    assert code == 0 and "whitespace: its [UNK] rate is that of the default word vocabulary" in said
+    assert "kiwi: its [UNK]" not in said
+    code, out, _err = cli("compare", "-f", str(corpus), "--models", "whitespace", "--json")
+    assert json.loads(out)[0]["vocabulary"] == "wordfreq"
+    vocab = tmp_path / "v.json"  # a vocabulary of the user's own words: nothing to say
+    assert cli("vocab", "build", "-t", "whitespace", "-f", str(corpus), "-o", str(vocab), "--min-freq", "1")[0] == 0
+    code, out, _err = cli("tokenize", "영화가 좋다", "-m", "whitespace", "--vocab", str(vocab), "--lang", "en")
+    assert code == 0 and "wordfreq" not in out

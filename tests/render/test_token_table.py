@@ -30,8 +30,9 @@ def test_an_unknown_token_is_explained_for_what_a_token_is():
     from seqlab.render.tokens import unk_lines
 
     record = load_tokenizer("whitespace").encode("뷁뷁뷁 영화")
-    (line,) = unk_lines(record)
+    line, source = unk_lines(record)  # and where the default word vocabulary comes from (a list of morphemes)
     assert record.unit == "word" and "the word '뷁뷁뷁' is not in the vocabulary" in line and "piece" not in line
+    assert "wordfreq's Korean list" in source
     assert load_tokenizer("char").encode("가").unit == "character" and load_tokenizer("kiwi").encode("가").unit == "morpheme"
     assert load_tokenizer("e5-small").encode("가").unit == "piece"
     # WordPiece (minilm) gives up on a whole word: it was "no piece for '바꾸기'", as if one piece were missing
