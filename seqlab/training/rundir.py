@@ -120,8 +120,10 @@ class RunDir:
                              _("Finish it with: seqlab train ... --out DIR --resume"))
         kind = config.get("model")
         if config.get("task") != task or (models is not None and kind not in models):
-            raise InputError(_("{out} holds the model {kind} (task {task}); this needs {wanted}").format(
-                out=self.path, kind=kind, task=config.get("task"), wanted=", ".join(models or (task,))),
+            wanted = list(models or (task,))
+            needs = (_("{out} holds the model {kind} (task {task}); this needs {wanted}") if len(wanted) == 1 else
+                     _("{out} holds the model {kind} (task {task}); this needs one of {wanted}"))
+            raise InputError(needs.format(out=self.path, kind=kind, task=config.get("task"), wanted=", ".join(wanted)),
                 _("Give the --out folder of a run made by: seqlab train --task {task} --model {model}").format(
                     task=task, model=models[0]) if models else
                 _("Give the --out folder of a run made by: seqlab train --task {task}").format(task=task))
