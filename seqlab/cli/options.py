@@ -262,7 +262,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = (), directory: bool = False,
-                 fresh: bool = False) -> Path | None:
+                 fresh: bool = False, notes: bool = True) -> Path | None:
     """Up-front checks of a path a command will write, made before any work, the same way in every command.
 
     - it is not one of the command's inputs (writing would destroy what the user gave);
@@ -298,6 +298,8 @@ def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = 
     if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK) or not _can_create_in(parent):
         raise InputError(_("cannot write {path}: {folder} is not a writable folder").format(path=path, folder=parent),
                          _("Choose a path in a folder you can write to."))
+    if not notes:  # the caller says them once the rest of its input holds up
+        return path
     if not directory and not path.absolute().parent.exists():  # made for the file as it is written: said first
         from seqlab.render.console import note
 
@@ -324,15 +326,16 @@ def _can_create_in(folder: Path) -> bool:
     return True
 
 
-def check_plot(path: Path | None, option: str = "--plot") -> Path | None:
-    """``--plot FILE``: a .png or .html file that can be written; checked before any work (exit 2 otherwise)."""
+def check_plot(path: Path | None, option: str = "--plot", notes: bool = True) -> Path | None:
+    """``--plot FILE``: a .png or .html file that can be written; checked before any work (exit 2 otherwise).
+    ``notes=False``: check only, and say nothing yet about a folder to create or a file to replace."""
     from seqlab.render.plots import PLOT_SUFFIXES
 
     if path is None:
         return None
     if not Path(path).is_dir():  # a folder is named as a folder (check_output), as in every command
         check_suffix(option, path, PLOT_SUFFIXES, "plot.png")
-    return check_output(option, path)
+    return check_output(option, path, notes=notes)
 
 
 def check_suffix(option: str, path: Path | None, suffixes: Iterable[str], example: str) -> Path | None:

@@ -158,7 +158,7 @@ def register(app: typer.Typer) -> None:
                              _("Give a file with one text per line (or a TSV/CSV with --text-col)."))
         cut = vocab.meta["cut"]
         if len(vocab) == len(vocab.specials):  # only <pad> <unk> …: every text would read as [UNK]
-            raise InputError(_("no token of {path} is seen {min_freq} times or more: the vocabulary would hold only "
+            raise InputError(_("no token of {path} is seen {min_freq:,} times or more: the vocabulary would hold only "
                                "its special tokens").format(path=file, min_freq=min_freq),
                              _("Lower --min-freq (its {seen:,} distinct tokens were all cut).").format(
                                  seen=vocab.meta["seen"]))

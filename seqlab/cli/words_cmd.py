@@ -255,7 +255,7 @@ def register(app: typer.Typer) -> None:
                    _("They are for word vectors: drop --sentences to plot words, or drop them to plot sentences."))
         else:
             _check_word_vectors(vectors, model)
-        check_plot(out, "--out")  # a usage error (2), as --plot everywhere
+        check_plot(out, "--out", notes=False)  # a usage error (2) before any work, as --plot everywhere
         skipped: list[int] = []  # a file's blank lines, said on stderr and in --json
         numbers: list[int] = []  # each item's line in the file, or its place among the arguments
         labels = gather_texts(items, file, errors, skipped=skipped, numbers=numbers)
@@ -278,6 +278,7 @@ def register(app: typer.Typer) -> None:
         if len(repeated) > 5:
             note(_("note: {n:,} more items are given more than once: each is drawn once").format(n=len(repeated) - 5))
         check_count(len(labels), given)  # before the vectors load (or build: minutes the first time)
+        check_plot(out, "--out")  # its notes (a folder to make, a file to replace) once the items hold up
         if sentences:
             with counting_bar(_("embedding {n:,} sentences").format(n=len(labels)), _("texts"),
                               enabled=from_lines) as report:

@@ -27,8 +27,8 @@ def stage_title(number: int) -> str:
 def normalization_lines(report: ExplainReport) -> list[str]:
     norm = report.normalization
     if not norm.changes:
-        return [ngettext("already {form}: nothing changed ({n} code point)",
-                          "already {form}: nothing changed ({n} code points)", len(norm.original)).format(
+        return [ngettext("already {form}: nothing changed ({n:,} code point)",
+                          "already {form}: nothing changed ({n:,} code points)", len(norm.original)).format(
             form=norm.form, n=len(norm.original))]
     lines = [ngettext("{k} stretch of the text was rewritten to {form}, {a} code points → {b}:",
                       "{k} stretches of the text were rewritten to {form}, {a} code points → {b}:",
@@ -111,7 +111,7 @@ def _legend() -> str:
 
 def render_terminal(report: ExplainReport, console: Console, max_rows: int = 60) -> None:
     rec = report.tokens
-    console.print(Panel(ngettext("[bold]{text}[/]  ({n} character)", "[bold]{text}[/]  ({n} characters)", len(report.text)).format(text=escape(visible(report.text)),
+    console.print(Panel(ngettext("[bold]{text}[/]  ({n:,} character)", "[bold]{text}[/]  ({n:,} characters)", len(report.text)).format(text=escape(visible(report.text)),
                                                                       n=len(report.text)),
                         title=_("seqlab explain · model {model}").format(model=report.model), title_align="left"))
     console.print(f"[bold]{stage_title(1)} ({report.normalization.form})[/]")
@@ -152,7 +152,7 @@ def render_markdown(report: ExplainReport) -> str:
 
     title = _("seqlab explain · model {model}").format(model=md.code(report.model))
     out = [f"# {title}", "",
-           ngettext("Text: {text} ({n} character)", "Text: {text} ({n} characters)", len(report.text)).format(text=md.code(report.text), n=len(report.text)), "",
+           ngettext("Text: {text} ({n:,} character)", "Text: {text} ({n:,} characters)", len(report.text)).format(text=md.code(report.text), n=len(report.text)), "",
            f"## {stage_title(1)} ({norm.form})", ""]
     out += [f"- {md.text(line)}" for line in normalization_lines(report)]  # prose holding user text: escaped
     if norm.model_normalized is not None and norm.model_normalized != norm.normalized:

@@ -261,11 +261,22 @@ def _shell_word(text: str) -> str:
     return text if re.fullmatch(r"[\w./:@%+=,-]+", text) else shlex.quote(text)
 
 
+def byte_size(n: int) -> str:
+    """A file size as people read it: 40.2 KB, not 0.0 MB.
+
+    >>> byte_size(40_242), byte_size(93_379_650), byte_size(512)
+    ('40.2 KB', '93.4 MB', '512 bytes')
+    """
+    if n < 1000:
+        return f"{n} bytes"
+    return f"{n / 1e3:.1f} KB" if n < 1e6 else f"{n / 1e6:.1f} MB" if n < 1e9 else f"{n / 1e9:.2f} GB"
+
+
 def wordvec_summary(result) -> str:
     text = _("{kind}: {words:,} words × {dim} from {lines:,} lines ({tokens:,} tokens) in {seconds:.1f} s → {path}").format(
         kind=result.kind, words=result.vocab_size, dim=result.dim, lines=result.lines, tokens=result.tokens,
         seconds=result.seconds, path=result.path)
-    size = _("files written: {mb:.1f} MB").format(mb=result.bytes_written / 1e6)
+    size = _("files written: {size}").format(size=byte_size(result.bytes_written))
     if result.buckets and str(result.path).lower().endswith(".model"):  # a word2vec file keeps no n-gram table
         size += " " + _("(character n-gram table: {rows:,} rows, scaled to the corpus)").format(rows=result.buckets)
     try_it = "seqlab neighbors {word} --vectors {path}".format(word=_shell_word(result.example or "영화"),

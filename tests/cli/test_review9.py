@@ -62,3 +62,28 @@ def test_the_default_word_vocabulary_says_where_its_unks_come_from(cli, tmp_path
     assert cli("vocab", "build", "-t", "whitespace", "-f", str(corpus), "-o", str(vocab), "--min-freq", "1")[0] == 0
     code, out, _err = cli("tokenize", "영화가 좋다", "-m", "whitespace", "--vocab", str(vocab), "--lang", "en")
     assert code == 0 and "wordfreq" not in out
+
+
+def test_plot_says_nothing_about_its_folder_before_refusing_its_items(cli, tmp_path):
+    """`plot 왕 여왕 -o nodir/x/p.png` said "the folder nodir/x does not exist; it will be created", then failed for
+    having two items, and created nothing."""
+    code, _out, err = cli("plot", "왕", "여왕", "-o", str(tmp_path / "nodir" / "x" / "p.png"), "--lang", "en")
+    assert code == 1 and "at least 3 items" in err and "will be created" not in err, err
+
+
+def test_numbers_in_korean_and_english_text_have_their_separators(cli, tmp_path):
+    """explain said "(1600 characters)" beside "1,203"; vocab build "100000 times"; wordvec train "0.0 MB"."""
+    code, out, _err = cli("explain", "가나다 " * 400, "--lang", "en")
+    assert code == 0 and "(1,600 characters)" in out and "1,600 code points" in out
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("영화 좋다\n" * 3, encoding="utf-8")
+    code, _out, err = cli("vocab", "build", "-f", str(corpus), "-o", str(tmp_path / "v.json"), "--min-freq", "100000",
+                          "--lang", "en")
+    assert code == 1 and "100,000 times" in err, err
+    from types import SimpleNamespace
+
+    from seqlab.render.vectors import wordvec_summary
+
+    said = wordvec_summary(SimpleNamespace(kind="word2vec", vocab_size=3, dim=8, lines=3, tokens=6, seconds=0.1,
+                                           path=tmp_path / "v.kv", bytes_written=40_242, buckets=0, example="영화"))
+    assert "40.2 KB" in said and "0.0 MB" not in said
