@@ -24,14 +24,15 @@ def shape_lines(record: EmbeddingRecord, max_tokens: int = 16) -> list[str]:
     toks = record.tokens.tokens
     listed = " ".join(toks[:max_tokens]) + (" …" if len(toks) > max_tokens else "")
     specials = sum(record.tokens.special_tokens_mask)
+    w = max(3, len(str(T)), len(str(H)))  # the three "=" one above the other, at 1,203 tokens too
     return [
         _("last_hidden_state.shape = {shape}  =  [batch size, sequence length, hidden size]").format(shape=record.shape),
-        "  1   = " + _("batch size: one sentence was given"),
-        f"  {T:<3} = " + ngettext("sequence length: {pieces} token + {specials} special tokens: {listed}",
+        f"  {1:<{w}} = " + _("batch size: one sentence was given"),
+        f"  {T:<{w}} = " + ngettext("sequence length: {pieces} token + {specials} special tokens: {listed}",
                                   "sequence length: {pieces} tokens + {specials} special tokens: {listed}",
                                   T - specials).format(
             pieces=T - specials, specials=specials, listed=listed),
-        f"  {H:<3} = " + _("hidden size: each token becomes {h} numbers").format(h=H),
+        f"  {H:<{w}} = " + _("hidden size: each token becomes {h} numbers").format(h=H),
     ]
 
 
@@ -43,6 +44,9 @@ def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40, 
               "id": max(map(len, map(str, record.tokens.input_ids)), default=2),
               "token": min(14, max(map(cell_len, record.tokens.tokens), default=5)), "‖v‖": 6}
     widths["token"] = max(widths["token"], cell_len(_("token")))
+    n = len(record.tokens.tokens)
+    if n > max_rows:  # the row that says how many are not shown sits in the token column: it is counted too
+        widths["token"] = max(widths["token"], cell_len(_("{n} more").format(n=n - max_rows)))
     shown = preview
     if width is not None:  # four fixed columns, then "+0.123 " per number and "…"; 3 cells of border and padding each
         room = width - sum(widths.values()) - 3 * 5 - 1
@@ -57,7 +61,6 @@ def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40, 
         table.add_column(col, justify="left" if key == "token" else "right", no_wrap=True, min_width=widths[key])
     table.add_column(f"v[0:{shown}]", no_wrap=True, overflow="ellipsis")
     norms = record.norms
-    n = len(record.tokens.tokens)
     rows = list(range(n)) if n <= max_rows else [*range(max_rows - 1), n - 1]
     for i in rows:
         if i == n - 1 and n > max_rows:

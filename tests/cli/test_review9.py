@@ -87,3 +87,20 @@ def test_numbers_in_korean_and_english_text_have_their_separators(cli, tmp_path)
     said = wordvec_summary(SimpleNamespace(kind="word2vec", vocab_size=3, dim=8, lines=3, tokens=6, seconds=0.1,
                                            path=tmp_path / "v.kv", bytes_written=40_242, buckets=0, example="영화"))
     assert "40.2 KB" in said and "0.0 MB" not in said
+
+
+def test_a_long_embedding_table_keeps_its_right_border_and_the_shape_lines_align(cli, tmp_path):
+    """At 1,203 tokens the "… 1163 more" row widened the token column past the width the preview was fitted to:
+    the v[0:6] column and the right border were cut; "1   =" and "384 =" stood one column left of "1203 =".
+    """
+    from rich.cells import cell_len
+
+    long = tmp_path / "long.txt"
+    long.write_text("가나다 " * 400, encoding="utf-8")
+    code, out, _err = cli("embed", "-f", str(long), "--long", "window", "--stride", "100", "--lang", "en")
+    assert code == 0
+    rows = [line for line in out.splitlines() if line.startswith(("┏", "┃", "│", "└"))]
+    assert rows and all(line.endswith(("┓", "┃", "│", "┘")) for line in rows), rows
+    assert len({cell_len(line) for line in rows}) == 1
+    equals = [line.index("=") for line in out.splitlines() if line.startswith("  ") and " = " in line[:10]]
+    assert len(equals) == 3 and len(set(equals)) == 1, equals
