@@ -174,11 +174,6 @@ def usage_error_message(exc) -> str:
     return message + suggestion
 
 
-def usage_hint(exc) -> str | None:
-    """The line under a click usage error that names the command's ``--help``."""
-    return help_line_of(getattr(exc, "ctx", None))
-
-
 def help_line_of(ctx) -> str | None:
     """"Try 'seqlab tokenize --help' for help." for the command of ctx; None without one."""
     if ctx is None or ctx.command.get_help_option(ctx) is None:

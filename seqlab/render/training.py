@@ -167,6 +167,11 @@ def seq2seq_terminal(summary: dict, console: Console) -> None:
                     "({train:.0f} s training)").format(
         model=seq2seq_name(summary), loss=summary.get("loss", "full"), pairs=summary["pairs"], steps=summary["steps"],
         seconds=summary["seconds"], train=summary.get("train_seconds", summary["seconds"])), highlight=False)
+    batch, epochs = summary.get("batch_size"), summary.get("epochs")
+    if batch and epochs and summary["steps"] > -(-summary["pairs"] // batch) * epochs:  # more than full batches give
+        console.print(_("{steps:,} steps for {pairs:,} pairs: a batch holds pairs of one length, so many batches hold "
+                        "fewer than --batch-size {batch}").format(steps=summary["steps"], pairs=summary["pairs"],
+                                                                   batch=batch), highlight=False)
     if summary.get("skipped"):
         from seqlab.training.spacing import skipped_text
 

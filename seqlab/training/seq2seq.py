@@ -300,7 +300,7 @@ def _train(data: Path, out: Path, cfg: Seq2SeqConfig, resume: bool, on_step, on_
     kiwi = [kiwi_instance().space(s) for s in sources]
     scores = {"seq2seq": spacing_scores(ours, targets), "kiwi_space": spacing_scores(kiwi, targets)}
     summary = {"model": f"seq2seq {cfg.cell}+{cfg.attention} attention", "task": "seq2seq", "cell": cfg.cell,
-               "attention": cfg.attention,
+               "attention": cfg.attention, "batch_size": cfg.batch_size, "epochs": cfg.epochs,
                "loss": cfg.loss, "pairs": len(train), "val_pairs": len(val), "skipped": sum(skipped.values()),
                "skipped_by_reason": skipped, "max_chars": cfg.max_chars, "scores": scores,
                "history": record["history"], "steps": record["step"], "train_seconds": train_seconds,

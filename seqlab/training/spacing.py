@@ -93,6 +93,17 @@ def pair_problem(source: str, target: str, max_chars: int) -> str | None:
     return None
 
 
+def _guess(path: Path, numbers: list[int]) -> str:
+    """", it looks like CP949 (EUC-KR)" when the lines that are not UTF-8 decode as Korean's legacy encoding."""
+    from seqlab.text.reading import raw_lines
+    from seqlab.training.data import _encoding_guess
+
+    wanted = set(numbers)
+    with open(path, "rb") as f:
+        bodies = [line.body for line in raw_lines(f) if line.number in wanted]
+    return _encoding_guess(bodies)
+
+
 def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], dict[str, int]]:
     """``source<TAB>target`` lines; returns (pairs, lines skipped per reason of :data:`PAIR_PROBLEMS`).
 
@@ -115,7 +126,7 @@ def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], dict[
         pairs.append((parts[0], parts[1]))
     if not_utf8 and (len(not_utf8) > max(1, NOT_UTF8_SHARE * total) or not pairs):  # another encoding, not a few rows
         raise InputError(_("{path} is not UTF-8: {n:,} of its {total:,} lines are not valid UTF-8{guess}").format(
-            path=path, n=len(not_utf8), total=total, guess=""),
+            path=path, n=len(not_utf8), total=total, guess=_guess(path, not_utf8[:50])),
             _("Convert it first, e.g.: iconv -f cp949 -t utf-8 {path} > {stem}.utf8{suffix}").format(
                 path=path, stem=Path(path).with_suffix(""), suffix=Path(path).suffix))
     if not pairs:

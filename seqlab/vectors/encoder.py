@@ -196,10 +196,14 @@ class Encoder:
             try:
                 with torch.inference_mode():
                     hidden = self.model.embeddings(**kwargs)  # (1, T, H)
+                    T, H, heads = ids.shape[1], self.hidden_size, self.config.num_attention_heads
                     for layer in self.model.encoder.layer[:max(layers, 1)]:
                         attended, probs = layer.attention(hidden, None)  # probs (1, heads, T, T)
+                        # transformers' layer internals, not its public API: a change there fails here, by name
+                        assert probs is not None and tuple(probs.shape) == (1, heads, T, T), "attention weights"
                         weights.append(probs[0].float().cpu().numpy())
                         hidden = layer.feed_forward_chunk(attended)  # (1, T, H)
+                        assert tuple(hidden.shape) == (1, T, H), "a layer's output"
             finally:
                 self.model.set_attn_implementation("sdpa")
         return np.stack(weights)

@@ -391,3 +391,19 @@ def test_the_seq2seq_model_is_named_in_the_interface_language():
     console = Console(record=True, width=120)
     seq2seq_terminal(old, console)
     assert console.export_text().startswith("seq2seq gru+monotonic attention")
+
+
+def test_the_seq2seq_summary_says_why_it_took_more_steps_than_full_batches():
+    """180 pairs, batch 64, 1 epoch: 43 steps, unexplained (batches group pairs of one length)."""
+    from rich.console import Console
+
+    from seqlab.render.training import seq2seq_terminal
+
+    summary = {"model": "seq2seq lstm", "pairs": 180, "steps": 43, "seconds": 1.0, "val_pairs": 2, "skipped": 0,
+               "scores": {}, "examples": [], "batch_size": 64, "epochs": 1}
+    console = Console(record=True, width=200)
+    seq2seq_terminal(summary, console)
+    assert "43 steps for 180 pairs: a batch holds pairs of one length" in console.export_text()
+    console = Console(record=True, width=200)
+    seq2seq_terminal({**summary, "steps": 3}, console)  # three full batches: nothing to explain
+    assert "a batch holds" not in console.export_text()
