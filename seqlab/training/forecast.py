@@ -90,7 +90,9 @@ def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
         lines.pop()
     rows = list(csv.reader(lines))
     if len(rows) < 3:
-        raise InputError(_("{path} has too few rows for a series").format(path=path))
+        raise InputError(_("{path} has too few rows for a series: {n}").format(path=path, n=len(rows)),
+                         _("Give a CSV with a number per row in its last column (a header row may come first), at "
+                           "least 3 rows; e.g. year,value."))
     try:  # a first row whose last field is a number is data, not a header
         float(rows[0][-1])
         body = rows
