@@ -30,7 +30,16 @@ def __getattr__(name: str):
 def tokenize(text: str, model: str | None = None, **kwargs):
     """Tokenize and encode one text with ``model`` (default e5-small): a :class:`~seqlab.tokens.record.TokenRecord`.
 
-    Keyword arguments go to :func:`load_tokenizer` (``vocab``, ``normalization``, ``prefix``).
+    Args:
+        text: the text, as written (offsets point into it).
+        model: ``e5-small``, ``minilm``, ``kiwi``, ``char``, ``whitespace``, a hub id or a local folder.
+        **kwargs: go to :func:`load_tokenizer` (``vocab``, ``normalization``, ``prefix``).
+
+    Returns:
+        tokens, input_ids, offsets, word_ids and every [UNK] with its reason.
+
+    >>> tokenize("학교에 갔다", model="kiwi").tokens
+    ['학교/NNG', '에/JKB', '가/VV', '었/EP', '다/EF']
     """
     from seqlab.pretrained.loading import load_tokenizer
 
@@ -39,7 +48,16 @@ def tokenize(text: str, model: str | None = None, **kwargs):
 
 def encode_batch(texts, model: str | None = None, padding: str = "longest", max_length: int | None = None,
                  truncation: bool = True, **kwargs):
-    """Encode many texts into one padded :class:`~seqlab.ids.batch.Batch` (``.to_torch()`` for tensors)."""
+    """Encode many texts into one padded :class:`~seqlab.ids.batch.Batch` (``.to_torch()`` for tensors).
+
+    Args:
+        texts: a list of texts.
+        padding: ``longest`` (to the longest text), ``max_length``, or ``none``.
+        max_length: cut each text to this many tokens (with ``truncation``), specials kept.
+
+    Returns:
+        input_ids and attention_mask of shape ``[batch, seq_len]``, and what truncation cut.
+    """
     from seqlab.pretrained.loading import load_tokenizer
 
     return load_tokenizer(model, **kwargs).batch(texts, padding=padding, max_length=max_length,
@@ -49,6 +67,15 @@ def encode_batch(texts, model: str | None = None, padding: str = "longest", max_
 def embed(texts, model: str | None = None, *, pooling: str | None = None, normalize: bool = True,
           prefix: str = "", layers: bool = False):
     """``last_hidden_state`` records (one per text) from ``AutoModel``; ``pooling`` adds a sentence vector.
+
+    Args:
+        texts: one text (one record back) or a list of texts (a list back, in the same order).
+        model: a transformer with vectors (default e5-small).
+        pooling: ``mean``, ``cls`` or ``max`` for a sentence vector (``.pooled``); None for token vectors only.
+        normalize: scale the sentence vector to length 1.
+        prefix: put before each text; "" (the default) embeds the text as given, while :func:`similarity` gives
+            e5 ``"query: "`` on both sides, as its model card advises: the two numbers differ for that reason.
+        layers: keep every layer's hidden states too.
 
     >>> seqlab.embed("안녕하세요").shape             # doctest: +SKIP
     [1, 3, 384]
@@ -62,7 +89,13 @@ def embed(texts, model: str | None = None, *, pooling: str | None = None, normal
 
 
 def similarity(a: str, b: str, model: str | None = None, **kwargs):
-    """Cosine similarity of two sentences (see :func:`seqlab.vectors.similarity.similarity`)."""
+    """Cosine similarity of two sentences (see :func:`seqlab.vectors.similarity.similarity`).
+
+    For e5 both get ``"query: "`` unless ``prefix=`` says otherwise; an empty sentence is refused.
+
+    >>> round(seqlab.similarity("영화가 재밌다", "영화가 재미있다").cosine, 2)   # doctest: +SKIP
+    0.97
+    """
     from seqlab.vectors.similarity import similarity as run
 
     return run(a, b, model, **kwargs)
