@@ -98,7 +98,7 @@ def check_number(name: str, value, low=None, high=None, whole: bool = False, err
         message = _("{option} must be a whole number, got {value!r}") if whole else \
             _("{option} must be a number, got {value!r}")
         raise error(message.format(option=name, value=value))
-    if not math.isfinite(value):
+    if not isinstance(value, numbers.Integral) and not math.isfinite(value):  # isfinite(10**400) overflows
         raise error(_("{option} must be a finite number, got {value}").format(option=name, value=value))
     if (low is not None and value < low) or (high is not None and value > high):
         low, high, shown = shown_number(low), shown_number(high), shown_number(value)  # 1,000,000, as help writes it
@@ -114,6 +114,9 @@ def check_number(name: str, value, low=None, high=None, whole: bool = False, err
 def shown_number(value):
     """A number as the help writes it: 1,000,000 for a whole number, 1e-8 and 0 (not 1e-08 and 0.0) for others."""
     if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) >= 10**15:  # a number pasted by mistake: its size, not 400 digits
+            digits = str(abs(value))
+            return ("-" if value < 0 else "") + f"{digits[0]}.{digits[1:3]}e{len(digits) - 1}"
         return f"{value:,}"
     if isinstance(value, float):
         return f"{value:,.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:g}".replace("e-0", "e-")

@@ -20,7 +20,6 @@ TASKS = ("classify", "seq2seq", "forecast")
 LINEAR = ("tfidf", "nbsvm", "e5-head")  # classifiers with settings of their own: no epochs, layers or tokenizer
 RECURRENT = ("lstm", "gru", "rnn", "best")  # networks built by seqlab (best: its lstm member)
 TUNE_OPTIONS = ("--adversarial", "--patience", "--no-bucket")  # what e5-tune takes besides --epochs, --batch-size, --lr
-E5_TUNE_LENGTHS = (8, 512)  # --max-length of e5-tune: <s>, the "query: " prefix and some text, up to e5's window
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 EMBEDDINGS = ("word2vec", "random", "e5", "kiwi")  # --embedding keywords; anything else is a vectors file
 FIXED_WIDTHS = {"e5": 384, "kiwi": 256}  # embeddings whose width is the source's own
@@ -151,8 +150,11 @@ def check_unused(a: TrainArgs, names: list[str]) -> None:
         # e5-tune (with or without linear models): the loop's options apply, the recurrent network's do not
         unused({k: v for k, v in recurrent.items() if k not in TUNE_OPTIONS} | {"--hidden": a.hidden},
                _("{models} (they are for lstm, gru and rnn)").format(models=", ".join(names)))
-    if a.task == "classify" and "e5-tune" in names:  # e5-small reads 512 pieces; fewer than 8 leave no text
-        in_range("--max-length", a.max_length, E5_TUNE_LENGTHS[0], E5_TUNE_LENGTHS[1])
+    if a.task == "classify" and "e5-tune" in names:  # the library's own narrower range for e5-tune
+        from seqlab.training.runs import MODEL_RANGES
+
+        low, high, _whole = MODEL_RANGES["e5-tune"]["max_length"]
+        in_range("--max-length", a.max_length, low, high)
     if a.task == "classify" and not set(names) & {*RECURRENT, "e5-tune"}:  # the others train without torch threads
         unused({"--threads": a.threads}, _("{models} (it is for lstm, gru, rnn and e5-tune)").format(
             models=", ".join(names)))

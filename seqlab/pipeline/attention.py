@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError
+from seqlab.errors import InputError, check_number
 from seqlab.i18n import _
 from seqlab.tokens.record import TokenRecord, truncate
 
@@ -84,8 +84,7 @@ def attention(text: str, model: str | None = None, max_tokens: int = MAX_TOKENS,
     """
     from seqlab.vectors.encoder import load_encoder
 
-    if layers is not None and layers < 1:
-        raise InputError(_("layers must be at least 1, not {n}").format(n=layers))
+    check_number("layers", layers, 1, whole=True)
     enc = load_encoder(model)
     record = truncate(enc.tokenizer.encode(text), max_tokens)
     return AttentionRecord(enc.name, record, enc.attentions(record, layers), enc.num_layers)

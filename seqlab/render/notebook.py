@@ -102,7 +102,8 @@ def _trace(report):
 
 def _attention(rec):
     parts, notes = vr.attention_parts(rec)
-    plain = (f"AttentionRecord({rec.model}: {rec.layers} layers × {rec.heads} heads × {len(rec.tokens)}×"
+    layers = f"{rec.layers}" if rec.computed == rec.layers else f"{rec.computed} of {rec.layers}"
+    plain = (f"AttentionRecord({rec.model}: {layers} layers × {rec.heads} heads × {len(rec.tokens)}×"
              f"{len(rec.tokens)} weights; tokens {' '.join(rec.tokens.tokens[:24])}"
              + (" …" if len(rec.tokens) > 24 else "") + ")")
     return parts, notes, plain

@@ -174,8 +174,11 @@ def attention_json(record) -> tuple[dict, list[str]]:
         notes.append(_("{T} tokens: each layer's mean over heads only (single heads for shorter texts)").format(T=T))
     if len(record.tokens.tokens) > T:
         notes.append(more(len(record.tokens.tokens) - T, _("tokens")))
+    if record.computed < record.layers:  # attention(..., layers=k): the first k layers only, and said
+        notes.append(_("the first {k} of {model}'s {n} layers (computed up to there)").format(
+            k=record.computed, model=record.model, n=record.layers))
     out = {"model": record.model, "tokens": record.tokens.tokens[:T], "shape": list(record.weights.shape),
-           "layers": record.layers, "heads": record.heads, "decimals": 3, "stack": np.round(stack, 3).tolist(),
+           "layers": record.computed, "heads": record.heads, "decimals": 3, "stack": np.round(stack, 3).tolist(),
            "dropped": record.tokens.dropped, "max_length": record.tokens.max_length}
     return out, notes
 

@@ -35,7 +35,7 @@ class Recurrent:
     kind = ""
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bidirectional: bool = False,
-                 bias: bool = True, dtype=np.float64, nonlinearity: str = "tanh", seed: int | None = None,
+                 bias: bool = True, dtype=np.float64, nonlinearity: str = "tanh", *, seed: int | None = None,
                  params: dict[str, np.ndarray] | None = None):
         """A layer with torch's default initialization, or the weights in ``params``.
 
@@ -274,8 +274,8 @@ class LSTM(Recurrent):
     kind = "lstm"
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bidirectional: bool = False,
-                 bias: bool = True, dtype=np.float64, seed: int | None = None,
-                 params: dict[str, np.ndarray] | None = None, **ignored):  # nonlinearity, from torch's options
+                 bias: bool = True, dtype=np.float64, *, seed: int | None = None,
+                 params: dict[str, np.ndarray] | None = None):
         super().__init__(input_size, hidden_size, num_layers, bidirectional, bias, dtype, seed=seed, params=params)
         self._fast = None
         self._last_fast = False
@@ -314,8 +314,8 @@ class GRU(Recurrent):
     kind = "gru"
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bidirectional: bool = False,
-                 bias: bool = True, dtype=np.float64, seed: int | None = None,
-                 params: dict[str, np.ndarray] | None = None, **ignored):  # nonlinearity, from torch's options
+                 bias: bool = True, dtype=np.float64, *, seed: int | None = None,
+                 params: dict[str, np.ndarray] | None = None):
         super().__init__(input_size, hidden_size, num_layers, bidirectional, bias, dtype, seed=seed, params=params)
 
 

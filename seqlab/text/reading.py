@@ -120,27 +120,32 @@ def check_text_file(path: str | Path, what: str | None = None) -> Path:
 
 
 def wide_encoding(head: bytes) -> str | None:
-    """"UTF-16" or "UTF-32" when the first bytes of a file are text in that encoding (Windows' and Excel's "Unicode
-    text"), by its byte-order mark or, without one, by half its bytes being NUL around readable text; else None.
+    """The encoding when the first bytes of a file are UTF-16 or UTF-32 text (Windows' and Excel's "Unicode text"): by
+    its byte-order mark, or, without one, by NUL bytes beside readable text ("UTF-16LE" or "UTF-16BE", which iconv
+    needs said); else None. A file with a binary signature, or whose text would hold NUL characters, is not text.
 
     >>> wide_encoding("가나다 abc".encode("utf-16")), wide_encoding("정말 좋다\\n".encode("utf-16-le")), wide_encoding(b"abc")
-    ('UTF-16', 'UTF-16', None)
+    ('UTF-16', 'UTF-16LE', None)
     """
+    if head.startswith(_BINARY_MAGIC):
+        return None
     if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         return "UTF-32"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "UTF-16"
     if head.count(b"\x00") < max(1, len(head) // 16):  # UTF-16 has a NUL beside each space and Latin letter
         return None
-    for codec in ("utf-16-le", "utf-16-be"):
+    for codec, name in (("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")):
         try:
             text = head[: len(head) // 2 * 2].decode(codec)
         except UnicodeDecodeError:
             continue
+        if not text or "\x00" in text:  # a NUL character: numbers or code, not text
+            continue
         readable = sum(c.isprintable() or c in "\r\n\t" for c in text) >= 0.95 * len(text)
-        ascii_share = sum(c < "\x80" for c in text) / max(len(text), 1)  # its spaces, digits, line ends: the NULs
-        if text and readable and ascii_share >= 0.1:
-            return "UTF-16"
+        plain = sum(" " <= c <= "~" or c in "\r\n\t" for c in text) / len(text)  # spaces, digits, line ends
+        if readable and plain >= 0.1:
+            return name
     return None
 
 

@@ -72,7 +72,7 @@ def detect_format(path: Path) -> str:
 NOT_UTF8_SHARE = 0.01  # more invalid UTF-8 lines than this share (and more than one): the file's encoding is wrong
 
 
-def _encoding_guess(bodies: list[bytes]) -> str:
+def encoding_guess(bodies: list[bytes]) -> str:
     """", it looks like CP949 (EUC-KR)" when those lines decode as Korean's legacy encoding, else nothing."""
     try:
         for body in bodies[:50]:
@@ -107,7 +107,7 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
     # a file in another encoding, not a few broken rows (a one-line file in another encoding too: nothing is left)
     if undecodable and (len(undecodable) > max(1, NOT_UTF8_SHARE * len(lines)) or not decoded):
         raise InputError(_("{path} is not UTF-8: {n:,} of its {total:,} lines are not valid UTF-8{guess}").format(
-            path=path, n=len(undecodable), total=len(lines), guess=_encoding_guess(undecodable)),
+            path=path, n=len(undecodable), total=len(lines), guess=encoding_guess(undecodable)),
             _("Convert it first, e.g.: iconv -f cp949 -t utf-8 {path} > {stem}.utf8{suffix}").format(
                 path=path, stem=path.with_suffix(""), suffix=path.suffix))
     if fmt == "jsonl":

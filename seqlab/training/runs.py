@@ -64,13 +64,21 @@ RANGES = {"val_fraction": (0.01, 0.5, False), "seed": (0, 2**32 - 1, True), "epo
           "checkpoint_every": (1, None, True)}
 
 
-def check_options(opts: TrainOptions) -> None:
+# narrower ranges of one model: e5-small reads 512 pieces, and fewer than 8 leave no text after <s> and "query: "
+MODEL_RANGES = {"e5-tune": {"max_length": (8, 512, True)}}
+
+
+def check_options(opts: TrainOptions, models: list[str] = ()) -> None:
     """Every number of ``opts`` in its range and of its type (an :class:`InputError` naming the field), as
-    ``seqlab train`` checks its options: ``epochs=0`` would write a finished run of an untrained model."""
+    ``seqlab train`` checks its options: ``epochs=0`` would write a finished run of an untrained model. ``models``:
+    the models to train, whose own narrower ranges (:data:`MODEL_RANGES`) apply too."""
     from seqlab.errors import check_number
 
     for name, (low, high, whole) in RANGES.items():
         check_number(name, getattr(opts, name), low, high, whole)
+    for model in models:
+        for name, (low, high, whole) in MODEL_RANGES.get(model, {}).items():
+            check_number(f"{name} ({model})", getattr(opts, name), low, high, whole)
 
 
 @dataclass
@@ -282,7 +290,7 @@ def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
     from seqlab.training.data import split_record
     from seqlab.training.rundir import RunDir
 
-    check_options(opts)
+    check_options(opts, names)
     out = Path(out)
     for name in names:  # a run is never replaced silently: resume=True continues it (or keeps it, when finished)
         run_dir = out / name if len(names) > 1 else out

@@ -96,12 +96,12 @@ def pair_problem(source: str, target: str, max_chars: int) -> str | None:
 def _guess(path: Path, numbers: list[int]) -> str:
     """", it looks like CP949 (EUC-KR)" when the lines that are not UTF-8 decode as Korean's legacy encoding."""
     from seqlab.text.reading import raw_lines
-    from seqlab.training.data import _encoding_guess
+    from seqlab.training.data import encoding_guess
 
     wanted = set(numbers)
     with open(path, "rb") as f:
         bodies = [line.body for line in raw_lines(f) if line.number in wanted]
-    return _encoding_guess(bodies)
+    return encoding_guess(bodies)
 
 
 def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], dict[str, int]]:

@@ -143,7 +143,8 @@ class Encoder:
         self.num_layers = model.config.num_hidden_layers
         self._packed = None
         self._packed_tried = False
-        self._attention_lock = threading.Lock()
+        self._attention_lock = threading.Lock()  # builds the eager twin once (_eager_model)
+        self._eager = None
         self._torch = torch
 
     def default_prefix(self, role: str) -> str:
@@ -166,13 +167,26 @@ class Encoder:
         if not attentions:
             with torch.inference_mode():
                 return self.model(**kwargs, output_hidden_states=layers), mask
-        with self._attention_lock:  # the switch below is model-wide: one caller at a time
-            self.model.set_attn_implementation("eager")  # SDPA does not return attention weights
-            try:
-                with torch.inference_mode():
-                    return self.model(**kwargs, output_hidden_states=layers, output_attentions=True), mask
-            finally:
-                self.model.set_attn_implementation("sdpa")
+        with torch.inference_mode():  # the eager twin: SDPA does not return attention weights
+            return self._eager_model()(**kwargs, output_hidden_states=layers, output_attentions=True), mask
+
+    def _eager_model(self):
+        """The model again, its attention run eagerly so that it returns its weights, sharing every parameter and
+        buffer with :attr:`model` (no second copy of the weights).
+
+        Switching the one model between SDPA and eager raced with the forward passes other threads run on it (the
+        web server's embed batches): a padding mask built for SDPA reached the eager kernel, which added it instead
+        of masking, and padded texts got wrong vectors with no error.
+        """
+        with self._attention_lock:
+            if self._eager is None:
+                import copy
+
+                shared = {id(t): t for t in [*self.model.parameters(), *self.model.buffers()]}
+                eager = copy.deepcopy(self.model, shared)  # its own modules and config, the same tensors
+                eager.set_attn_implementation("eager")
+                self._eager = eager
+        return self._eager
 
     def attentions(self, record: TokenRecord, layers: int | None = None) -> np.ndarray:
         """Attention weights of every head for one text: (layers, heads, T, T), rows sum to 1.
@@ -190,22 +204,17 @@ class Encoder:
         kwargs = {"input_ids": ids}
         if self.tokenizer.has_token_type_ids:
             kwargs["token_type_ids"] = torch.zeros_like(ids)
-        weights = []
-        with self._attention_lock:
-            self.model.set_attn_implementation("eager")  # SDPA does not return attention weights
-            try:
-                with torch.inference_mode():
-                    hidden = self.model.embeddings(**kwargs)  # (1, T, H)
-                    T, H, heads = ids.shape[1], self.hidden_size, self.config.num_attention_heads
-                    for layer in self.model.encoder.layer[:max(layers, 1)]:
-                        attended, probs = layer.attention(hidden, None)  # probs (1, heads, T, T)
-                        # transformers' layer internals, not its public API: a change there fails here, by name
-                        assert probs is not None and tuple(probs.shape) == (1, heads, T, T), "attention weights"
-                        weights.append(probs[0].float().cpu().numpy())
-                        hidden = layer.feed_forward_chunk(attended)  # (1, T, H)
-                        assert tuple(hidden.shape) == (1, T, H), "a layer's output"
-            finally:
-                self.model.set_attn_implementation("sdpa")
+        weights, model = [], self._eager_model()
+        with torch.inference_mode():
+            hidden = model.embeddings(**kwargs)  # (1, T, H)
+            T, H, heads = ids.shape[1], self.hidden_size, self.config.num_attention_heads
+            for layer in model.encoder.layer[:max(layers, 1)]:
+                attended, probs = layer.attention(hidden, None)  # probs (1, heads, T, T)
+                # transformers' layer internals, not its public API: a change there fails here, by name
+                assert probs is not None and tuple(probs.shape) == (1, heads, T, T), "attention weights"
+                weights.append(probs[0].float().cpu().numpy())
+                hidden = layer.feed_forward_chunk(attended)  # (1, T, H)
+                assert tuple(hidden.shape) == (1, T, H), "a layer's output"
         return np.stack(weights)
 
     def _layer_by_layer(self) -> bool:

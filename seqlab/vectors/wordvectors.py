@@ -77,7 +77,7 @@ class WordVectors:
         if vectors.ndim != 2 or vectors.shape[0] != len(self.words):
             raise InputError(_("vectors must be one row per word: {n} words, vectors of shape {shape}").format(
                 n=len(self.words), shape=tuple(vectors.shape)))
-        norms = np.linalg.norm(vectors, axis=1)
+        norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors))  # (V,): no temporary the size of the matrix
         if not np.allclose(norms, 1.0, atol=1e-3) or vectors.dtype != np.float32:  # a cosine needs unit rows
             vectors = l2_normalize(vectors.astype(np.float32))
         self.vectors = vectors

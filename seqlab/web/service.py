@@ -223,10 +223,12 @@ class Service:
             record = self._attention.get(key)
             if record is not None:
                 self._attention.move_to_end(key)
-        if record is None or layer >= record.computed:
+        if record is None or record.computed <= layer < record.layers:  # a layer the model has and the record lacks
             record = attention(key[1], key[0], layers=None if record is not None else layer + 1)
             with self._lock:
-                self._attention[key] = record
+                kept = self._attention.get(key)  # two first asks at once: the record with more layers stays
+                if kept is None or kept.computed < record.computed:
+                    self._attention[key] = record
                 while len(self._attention) > ATTENTION_CACHE:
                     self._attention.popitem(last=False)
         return record.to_dict(layer, head, decimals=3)

@@ -5,6 +5,8 @@ Each test names the defects it guards against; each failed before its fix.
 
 import json
 
+import pytest
+
 
 def test_a_table_of_some_steps_says_so(cli, tmp_path):
     """gradflow showed k = 0, 24, 49, … 99 of 100 steps, and order-demo t = 0, 9, … 29 of 30, with no word, although
@@ -104,3 +106,13 @@ def test_a_long_embedding_table_keeps_its_right_border_and_the_shape_lines_align
     assert len({cell_len(line) for line in rows}) == 1
     equals = [line.index("=") for line in out.splitlines() if line.startswith("  ") and " = " in line[:10]]
     assert len(equals) == 3 and len(set(equals)) == 1, equals
+
+
+def test_a_huge_whole_number_is_a_range_error_not_an_overflow(cli):
+    """isfinite(10**400) raises OverflowError: -k with 400 digits was "internal error … This is a bug in seqlab"."""
+    from seqlab.errors import InputError, check_number
+
+    code, _out, err = cli("neighbors", "왕", "-k", "1" + "0" * 400, "--lang", "en")
+    assert code == 2 and "-k must be between 1 and 1,000, got 1.00e400" in err and "internal error" not in err, err
+    with pytest.raises(InputError, match="seed must be between 0 and"):
+        check_number("seed", -(10**400), 0, 2**32 - 1, whole=True)

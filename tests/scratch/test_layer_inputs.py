@@ -38,3 +38,14 @@ def test_help_shows_the_constructors_parameters():
     for cls in (LSTM, GRU):  # was LSTM(*args, **kwargs)
         assert list(inspect.signature(cls).parameters)[:4] == ["input_size", "hidden_size", "num_layers",
                                                                "bidirectional"]
+
+
+def test_the_three_layers_take_their_seed_by_name_and_no_unknown_keyword():
+    """LSTM and GRU swallowed any keyword (hiden_size=8 was ignored), and a seventh positional argument was the seed
+    for them but the nonlinearity for RNN."""
+    for cls in (RNN, LSTM, GRU):
+        with pytest.raises(TypeError):
+            cls(3, 4, hiden_size=8)
+        with pytest.raises(TypeError):
+            cls(3, 4, 1, False, True, np.float64, "tanh", 0)  # the seed is keyword-only in all three
+        assert cls(3, 4, seed=0).parameter_count() > 0

@@ -69,13 +69,23 @@ def test_utf16_text_is_named_with_the_command_that_converts_it(tmp_path, monkeyp
     with_bom, without = tmp_path / "a.txt", tmp_path / "b.tsv"
     with_bom.write_bytes("영화가 좋다\n별로다\n".encode("utf-16"))
     without.write_bytes("id\tdocument\tlabel\n1\t정말 좋다\t1\n".encode("utf-16-le"))
-    assert wide_encoding(with_bom.read_bytes()) == wide_encoding(without.read_bytes()) == "UTF-16"
+    assert wide_encoding(with_bom.read_bytes()) == "UTF-16" and wide_encoding(without.read_bytes()) == "UTF-16LE"
+    assert wide_encoding("정말 좋다\n".encode("utf-16-be")) == "UTF-16BE"  # iconv needs the byte order said
     assert wide_encoding("abc".encode("utf-32")) == "UTF-32" and wide_encoding(b"\x89PNG\r\n\x1a\n\x00\x00") is None
-    for path, read in [(with_bom, check_text_file), (with_bom, lambda p: list(iter_lines(p))),
-                       (without, lambda p: load_dataset(p))]:
-        with pytest.raises(InputError, match="is UTF-16 text, not UTF-8") as err:
+    # binary files with many NULs are not text: an array of small numbers, compiled Python
+    import marshal
+
+    import numpy as np
+
+    array = io.BytesIO()
+    np.save(array, np.arange(300, dtype=np.uint16))
+    code = b"\xa7\r\r\n" + b"\x00" * 12 + marshal.dumps(compile("x = [i * 2 for i in range(10)]\n" * 20, "m", "exec"))
+    assert wide_encoding(array.getvalue()) is None and wide_encoding(code) is None
+    for path, read, encoding in [(with_bom, check_text_file, "UTF-16"), (with_bom, lambda p: list(iter_lines(p)), "UTF-16"),
+                                 (without, lambda p: load_dataset(p), "UTF-16LE")]:
+        with pytest.raises(InputError, match=f"is {encoding} text, not UTF-8") as err:
             read(path)
-        assert f"iconv -f UTF-16 -t UTF-8 {path}" in str(err.value)
+        assert f"iconv -f {encoding} -t UTF-8 {path}" in str(err.value)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO("좋다\n".encode("utf-16")))))
     with pytest.raises(InputError, match="standard input is UTF-16 text") as err:
         list(iter_lines("-"))

@@ -359,6 +359,9 @@ def test_train_models_checks_its_options_as_the_cli_does(tmp_path, data):
         with pytest.raises(InputError, match=said):
             train_models("lstm", TrainOptions(data=data, **{**FAST, **bad}), tmp_path / "bad")
         assert not (tmp_path / "bad").exists()
+    # a model's own narrower range: e5-small reads 512 pieces (max_length 1000 failed inside torch)
+    with pytest.raises(InputError, match=r"max_length \(e5-tune\) must be between 8 and 512, got 1,000"):
+        train_models("e5-tune", TrainOptions(data=data, max_length=1000), tmp_path / "bad")
 
 
 def test_train_models_never_replaces_a_run_silently(tmp_path, data):
@@ -400,3 +403,13 @@ def test_evaluate_says_when_it_is_given_the_training_file(tmp_path, data):
     evaluation_terminal(own, console)
     shown = console.export_text()
     assert "is the file this model was trained on" in shown and "1 (positive)" in shown and "0 (negative)" in shown
+
+
+def test_train_models_never_replaces_a_stopped_run_silently(tmp_path, data):
+    """A run stopped after a checkpoint is continued with resume=True, not started over in its folder."""
+    train_models("lstm", TrainOptions(data=data, **FAST, checkpoint_every=5), tmp_path / "run")
+    (tmp_path / "run" / "metrics.json").unlink()  # stopped after its last checkpoint, before the end
+    (tmp_path / "run" / "config.json").write_text('{"partial": true}', encoding="utf-8")
+    with pytest.raises(InputError, match="holds a run already"):
+        train_models("lstm", TrainOptions(data=data, **FAST, checkpoint_every=5), tmp_path / "run")
+    assert train_models("lstm", TrainOptions(data=data, **FAST, checkpoint_every=5, resume=True), tmp_path / "run")
