@@ -52,8 +52,11 @@ def tokens_explanation(report: ExplainReport) -> list[str]:
     # the first word cut into two or more pieces with letters in them (punctuation splits teach less)
     split = next((w for w in report.word_splits if sum(any(c.isalnum() for c in p) for p in w.pieces) > 1), None)
     if split is not None:
-        lines.append(_("{pieces}: one word (어절), {word}, became {k} subwords.").format(
-            pieces=" + ".join(visible(p) for p in split.pieces), word=visible(split.word), k=len(split.pieces)))
+        became = {"morpheme": _("{pieces}: one word (어절), {word}, became {k} morphemes."),
+                  "character": _("{pieces}: one word (어절), {word}, became {k} characters.")}.get(
+            rec.unit, _("{pieces}: one word (어절), {word}, became {k} subwords."))
+        lines.append(became.format(pieces=" + ".join(visible(p) for p in split.pieces), word=visible(split.word),
+                                   k=len(split.pieces)))
     if rec.unk:
         lines.append(ngettext("{k} token is unknown to the model (OOV): it is not in its vocabulary.",
                               "{k} tokens are unknown to the model (OOV): they are not in its vocabulary.",
@@ -104,8 +107,8 @@ def _token_strip(report: ExplainReport) -> str:
     return strip + (" …" if len(rec) > 120 else "")
 
 
-def _legend() -> str:
-    kinds = " · ".join(f"[{style}]{kind_label(kind)}[/]" for kind, style in KIND_STYLE.items())
+def _legend(unit: str = "piece") -> str:
+    kinds = " · ".join(f"[{style}]{kind_label(kind, unit)}[/]" for kind, style in KIND_STYLE.items())
     return kinds + "   " + escape(_("(terms: seqlab glossary)"))
 
 
@@ -123,7 +126,7 @@ def render_terminal(report: ExplainReport, console: Console, max_rows: int = 60)
             text=escape(visible(norm.model_normalized[:200]))))
     console.print()
     console.print(f"[bold]{stage_title(2)}[/] ({len(rec)}): {_token_strip(report)}")
-    console.print(f"   {_legend()}")
+    console.print(f"   {_legend(rec.unit)}")
     for line in tokens_explanation(report):
         console.print(f"   {escape(line)}")
     for line in unk_lines(rec):

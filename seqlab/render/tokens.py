@@ -16,9 +16,13 @@ from seqlab.tokens.record import TokenRecord
 KIND_STYLE = {"special": "magenta", "word start": "green", "subword": "cyan", "unk": "bold red"}
 
 
-def kind_label(kind: str) -> str:
-    return {"special": _("special token"), "word start": _("word start"), "subword": _("subword continuation"),
-            "unk": _("unknown (OOV)")}[kind]
+def kind_label(kind: str, unit: str = "piece") -> str:
+    """What a token is, in words; a continuation is named by what one token is (``unit``): Kiwi's 하/XSA in 안녕하세요
+    is the word's next morpheme, not a subword."""
+    if kind == "subword":
+        return {"morpheme": _("next morpheme of the word"),
+                "character": _("next character of the word")}.get(unit, _("subword continuation"))
+    return {"special": _("special token"), "word start": _("word start"), "unk": _("unknown (OOV)")}[kind]
 
 
 def token_kind(record: TokenRecord, i: int) -> str:
@@ -59,9 +63,10 @@ def token_table(record: TokenRecord, max_rows: int = 200, width: int | None = No
         span = f"{s}:{e}" if not record.special_tokens_mask[i] else ""  # text[s:e], as the offsets
         cells = [str(i), f"[{KIND_STYLE[kind]}]{escape(visible(record.tokens[i]))}[/]", str(record.input_ids[i])]
         if narrow:
-            cells.append(f"{kind_label(kind)} {span}".strip())
+            cells.append(f"{kind_label(kind, record.unit)} {span}".strip())
         else:
-            cells += [kind_label(kind), span, escape(visible(record.text[s:e])), str(record.attention_mask[i])]
+            cells += [kind_label(kind, record.unit), span, escape(visible(record.text[s:e])),
+                      str(record.attention_mask[i])]
             if record.token_type_ids is not None:
                 cells.append(str(record.token_type_ids[i]))
         w = record.word_ids[i]
@@ -170,7 +175,7 @@ def tokens_markdown(record: TokenRecord) -> str:
         s, e = record.offsets[i]
         w = record.word_ids[i]
         lines.append(f"| {i} | {md.code(tok, in_table=True)} | {record.input_ids[i]} | "
-                     f"{kind_label(token_kind(record, i))} | "
+                     f"{kind_label(token_kind(record, i), record.unit)} | "
                      f"{'' if record.special_tokens_mask[i] else f'{s}:{e}'} | {md.cell(record.text[s:e])} | "
                      f"{record.attention_mask[i]} |" + (f" {record.token_type_ids[i]} |" if segments else "")
                      + f" {'' if w is None else w} |")

@@ -116,3 +116,15 @@ def test_a_huge_whole_number_is_a_range_error_not_an_overflow(cli):
     assert code == 2 and "-k must be between 1 and 1,000, got 1.00e400" in err and "internal error" not in err, err
     with pytest.raises(InputError, match="seed must be between 0 and"):
         check_number("seed", -(10**400), 0, 2**32 - 1, whole=True)
+
+
+def test_a_kiwi_morpheme_is_not_called_a_subword(cli):
+    """explain 안녕하세요 -m kiwi said "one word became 3 subwords", and the kind column "subword continuation"
+    for 하/XSA: Kiwi's tokens are morphemes; char's are characters."""
+    code, out, _err = cli("explain", "안녕하세요", "-m", "kiwi", "--lang", "en")
+    assert code == 0 and "became 3 morphemes" in out and "next morpheme of the word" in out
+    assert "subword" not in out
+    code, out, _err = cli("tokenize", "안녕", "-m", "char", "--lang", "en")
+    assert code == 0 and "next character of the word" in out and "subword" not in out
+    code, out, _err = cli("tokenize", "재밌었던영화", "--lang", "en")  # e5-small's pieces are subwords
+    assert code == 0 and "subword continuation" in out

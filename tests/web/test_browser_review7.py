@@ -122,3 +122,18 @@ def test_a_matrix_caption_never_breaks_inside_its_formula(open_page):
     for text, name_lines, shape_lines in lines:
         assert name_lines == 1 and shape_lines == 1, (text, name_lines, shape_lines)
     assert "W_xh (torch: weight_ih_l0)" in page.inner_text("#v-trace")
+
+
+def test_kiwis_tokens_are_morphemes_on_the_page_too(open_page):
+    """The token legend said "subword continuation" for Kiwi's 하/XSA, as for e5-small's pieces."""
+    page = open_page()
+    page.select_option("#model", "kiwi")
+    page.fill("#text", "안녕하세요")
+    page.click("#run")
+    idle(page)
+    legend = page.inner_text("#v-tokens .sv-legend")
+    assert "next morpheme of the word" in legend and "subword" not in legend, legend
+    page.select_option("#model", "e5-small")
+    page.click("#run")
+    idle(page)
+    assert "subword continuation" in page.inner_text("#v-tokens .sv-legend")

@@ -257,7 +257,10 @@
     if (unk.has(i)) return "unk";
     return rec.continuation && rec.continuation[i] ? "subword" : "word";
   }
-  const KIND_TEXT = () => ({ special: t("special token"), word: t("word start"), subword: t("subword continuation"),
+  // a continuation is named by what one token is (rec.unit): Kiwi's 하/XSA is the word's next morpheme, not a subword
+  const KIND_TEXT = (unit) => ({ special: t("special token"), word: t("word start"),
+    subword: unit === "morpheme" ? t("next morpheme of the word") : unit === "character" ? t("next character of the word")
+      : t("subword continuation"),
     unk: t("unknown (OOV)"), cut: t("beyond the model's window") });
   const LONG_ROW = 150;  // more chips than this scroll inside their own box: the page stays a page
   function chipRow(rec, opts) {
@@ -266,7 +269,7 @@
     const n = rec.tokens.length;
     const cutFrom = opts.cut ? n - opts.cutTrail - opts.cut : n;  // the last `cut` content tokens before trailing specials
     const list = el("div", { class: "sv-chips" + (n > LONG_ROW ? " sv-scroll" : ""), role: "group", "aria-label": opts.label });
-    const kinds = KIND_TEXT();
+    const kinds = KIND_TEXT(rec.unit);
     const chips = rec.tokens.map((tok, i) => {
       let kind = tokenKind(rec, i, unk);
       const cut = i >= cutFrom && i < n - opts.cutTrail;
@@ -323,7 +326,7 @@
     }
     roving(main.list, main.chips, (i, chip) => light(i, chip, rec.offsets));
     container.append(original, main.list, readout);
-    const kinds = KIND_TEXT();
+    const kinds = KIND_TEXT(rec.unit);
     container.append(el("p", { class: "sv-legend" }, ...["special", "word", "subword", "unk"].map((k) =>
       el("span", { class: `sv-chip sv-${k} sv-key` }, kinds[k])), cut ? el("span", { class: "sv-chip sv-cut sv-key" }, kinds.cut) : null));
     const content = rec.tokens.length - (rec.special_tokens_mask || []).reduce((a, b) => a + b, 0);
@@ -362,7 +365,7 @@
     if (rec.morphemes && opts.morphemes !== false && rec.model !== "kiwi") {  // kiwi's own tokens are the morphemes
       const morph = { tokens: rec.morphemes.map((m) => m.token), offsets: rec.morphemes.map((m) => [m.start, m.end]),
         special_tokens_mask: rec.morphemes.map(() => 0), continuation: rec.morphemes.map((m) => !!m.continuation),
-        unk: rec.morphemes.flatMap((m, i) => (m.unknown ? [i] : [])) };  // the same [UNK] marks as the kiwi row below
+        unk: rec.morphemes.flatMap((m, i) => (m.unknown ? [i] : [])), unit: "morpheme" };  // the same [UNK] marks as the kiwi row below
       const row = chipRow(morph, { label: t("Kiwi morphemes"), cut: 0, cutTrail: 0 });
       roving(row.list, row.chips, (i, chip) => light(i, chip, morph.offsets));
       container.append(el("h4", {}, t("Kiwi morphemes")), row.list);
