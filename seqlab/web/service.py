@@ -186,7 +186,7 @@ class Service:
             out.append({"model": tok.name, "tokens": rec.tokens, "special_tokens_mask": rec.special_tokens_mask,
                         "continuation": rec.continuation, "offsets": [list(o) for o in rec.offsets],
                         "unk": [u.index for u in rec.unk], "summary": rounded(row.to_dict(), 4),
-                        "uncovered": [{"index": i, "char": c} for i, c in rec.uncovered]})
+                        "uncovered": [{"index": i, "char": c} for i, c in rec.uncovered], "unit": rec.unit})
         return {"text": text, "tokenizers": out}
 
     # -- vectors -------------------------------------------------------------------------------

@@ -137,3 +137,18 @@ def test_kiwis_tokens_are_morphemes_on_the_page_too(open_page):
     page.click("#run")
     idle(page)
     assert "subword continuation" in page.inner_text("#v-tokens .sv-legend")
+
+
+def test_the_tokenizer_comparison_names_each_rows_tokens_and_the_word_vocabularys_source(open_page):
+    """Side by side, Kiwi's chips read "subword continuation", and whitespace's [UNK]s (좋다 is not in its default
+    vocabulary of morphemes) came with no word on where that vocabulary comes from."""
+    page = open_page()
+    page.fill("#text", "영화가 정말 좋다")
+    page.click("#run")
+    idle(page)
+    rows = page.locator("#v-compare .sv-compare-row")
+    said = {rows.nth(i).locator("h4").inner_text().split()[0]: rows.nth(i) for i in range(rows.count())}
+    assert "wordfreq's Korean list" in said["whitespace"].inner_text()
+    assert "wordfreq" not in said["kiwi"].inner_text()
+    kiwi = said["kiwi"].locator(".sv-chip").nth(1).get_attribute("data-describe")
+    assert "next morpheme of the word" in kiwi, kiwi
