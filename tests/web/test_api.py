@@ -440,36 +440,3 @@ def test_the_page_learns_every_field_limit_from_the_server(client):
     assert too_long.status_code == 422
     assert client.post("/api/neighbors", json={"word": "왕" * (info["max_word"] + 1)}).status_code == 422
     assert info["max_text"] == 2000
-
-
-
-def test_attention_computes_up_to_the_layer_asked_then_all(client):
-    """The page's default layer 0 costs one layer's work; a deeper ask computes the rest; the numbers are the same."""
-    from seqlab.pipeline.attention import attention
-
-    text = "첫 요청은 첫 층까지만 계산합니다"
-    service = client.app.state.service
-    first = client.post("/api/attention", json={"text": text, "layer": 0, "head": 3}).json()
-    (record,) = [r for (model, t), r in service._attention.items() if t == text]
-    assert record.computed == 1 and first["shape"][0] == 12
-    deep = client.post("/api/attention", json={"text": text, "layer": 9}).json()
-    (record,) = [r for (model, t), r in service._attention.items() if t == text]
-    assert record.computed == 12
-    whole = attention(text, "e5-small")
-    assert first["weights"] == whole.to_dict(0, 3)["weights"] and deep["weights"] == whole.to_dict(9)["weights"]
-    assert client.post("/api/attention", json={"text": text, "layer": 0, "head": 3}).json() == first
-
-
-def test_a_layer_the_model_lacks_is_refused_without_computing_again(client, monkeypatch):
-    """With the record cached whole, layer 40 (the schema allows up to 63) ran a 12-layer forward pass every time
-    before it was refused."""
-    import seqlab.pipeline.attention as module
-
-    calls = []
-    real = module.attention
-    monkeypatch.setattr(module, "attention", lambda *a, **k: calls.append(k.get("layers")) or real(*a, **k))
-    text = "없는 층을 물어봅니다"
-    assert client.post("/api/attention", json={"text": text, "layer": 11}).status_code == 200
-    for _ in range(2):
-        assert client.post("/api/attention", json={"text": text, "layer": 40}).status_code == 400
-    assert calls == [12]  # the first ask computed its 12 layers; the refusals computed nothing
