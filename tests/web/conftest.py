@@ -109,7 +109,7 @@ def idle(page, timeout: int = 60_000) -> None:
 # words of four or more Latin letters that may appear on the Korean page: identifiers, model and unit names
 ALLOWED = {"seqlab", "json", "html", "lstm", "rnn", "gru", "bptt", "tanh", "kiwi", "char", "whitespace", "minilm",
            "english", "morpheme", "docs", "redoc", "openapi", "small", "mean", "pooling", "query", "passage",
-           "attention", "nanumgothic", "torch", "cosine", "unicode",
+           "attention", "nanumgothic", "torch", "cosine", "unicode", "wordfreq",
            "bias"}  # the trace's row key (step["bias"], in code type beside its Korean name 편향), as x_proj and pre_f
 
 
