@@ -8,6 +8,7 @@ numbers) are kept for the report.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -264,13 +265,20 @@ def train_val_split(data: Dataset, val_fraction: float = 0.1, seed: int = 13) ->
     return data.subset(np.flatnonzero(~val_mask)), data.subset(np.flatnonzero(val_mask))
 
 
+@functools.lru_cache(maxsize=8)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    """The SHA-256 of a data file, once per version of it (every model of a comparison records it)."""
+    from seqlab.storage import sha256_file
+
+    return sha256_file(path)
+
+
 def split_record(train: Dataset, val: Dataset) -> dict:
     """What a saved run records about its data: source, split sizes, the rows skipped, what the labels mean."""
     record = {"source": train.source, "train": len(train), "val": len(val), "bad_rows": train.bad.to_dict()}
     if Path(train.source).is_file():  # so that evaluate can tell when it is given the training file itself
-        from seqlab.storage import sha256_file
-
-        record["source_sha256"] = sha256_file(train.source)
+        stat = Path(train.source).stat()
+        record["source_sha256"] = _file_digest(str(Path(train.source).resolve()), stat.st_size, stat.st_mtime_ns)
     if train.label_meanings:
         record["label_meanings"] = train.label_meanings
     return record
