@@ -165,8 +165,6 @@ def refuse_binary(head: bytes, name: str, path: str | Path | None = None) -> Non
         )
 
 
-
-
 class RawLine(NamedTuple):
     number: int  # 1-based
     body: bytes  # the line without its ending (\\n, \\r\\n) and, on line 1, without a UTF-8 byte-order mark

@@ -106,6 +106,16 @@ def idle(page, timeout: int = 60_000) -> None:
                            "!document.querySelector('[aria-busy=\"true\"]:not(#p-words)')", timeout=timeout)
 
 
+def run_pipeline(page, text: str | None = None, model: str | None = None) -> None:
+    """Choose ``model`` and type ``text`` (each when given), press Run, and wait until the page is idle."""
+    if model is not None:
+        page.select_option("#model", model)
+    if text is not None:
+        page.fill("#text", text)
+    page.click("#run")
+    idle(page)
+
+
 # words of four or more Latin letters that may appear on the Korean page: identifiers, model and unit names
 ALLOWED = {"seqlab", "json", "html", "lstm", "rnn", "gru", "bptt", "tanh", "kiwi", "char", "whitespace", "minilm",
            "english", "morpheme", "docs", "redoc", "openapi", "small", "mean", "pooling", "query", "passage",

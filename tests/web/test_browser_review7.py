@@ -8,7 +8,7 @@ import itertools
 import json
 import re
 
-from tests.web.conftest import idle
+from tests.web.conftest import idle, run_pipeline
 
 LONG = "영화가 정말 재밌었어요 배우들의 연기가 훌륭했고 음악도 좋았습니다 " * 40
 
@@ -127,15 +127,10 @@ def test_a_matrix_caption_never_breaks_inside_its_formula(open_page):
 def test_kiwis_tokens_are_morphemes_on_the_page_too(open_page):
     """The token legend said "subword continuation" for Kiwi's 하/XSA, as for e5-small's pieces."""
     page = open_page()
-    page.select_option("#model", "kiwi")
-    page.fill("#text", "안녕하세요")
-    page.click("#run")
-    idle(page)
+    run_pipeline(page, "안녕하세요", "kiwi")
     legend = page.inner_text("#v-tokens .sv-legend")
     assert "next morpheme of the word" in legend and "subword" not in legend, legend
-    page.select_option("#model", "e5-small")
-    page.click("#run")
-    idle(page)
+    run_pipeline(page, model="e5-small")
     assert "subword continuation" in page.inner_text("#v-tokens .sv-legend")
 
 
@@ -143,9 +138,7 @@ def test_the_tokenizer_comparison_names_each_rows_tokens_and_the_word_vocabulary
     """Side by side, Kiwi's chips read "subword continuation", and whitespace's [UNK]s (좋다 is not in its default
     vocabulary of morphemes) came with no word on where that vocabulary comes from."""
     page = open_page()
-    page.fill("#text", "영화가 정말 좋다")
-    page.click("#run")
-    idle(page)
+    run_pipeline(page, "영화가 정말 좋다")
     rows = page.locator("#v-compare .sv-compare-row")
     said = {rows.nth(i).locator("h4").inner_text().split()[0]: rows.nth(i) for i in range(rows.count())}
     assert "wordfreq's Korean list" in said["whitespace"].inner_text()
