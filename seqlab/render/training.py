@@ -77,6 +77,7 @@ def evaluation_terminal(result, console: Console) -> None:
         console.print(_("note: {data} is the file this model was trained on (its validation split included): these "
                         "scores are not held out. Give a test file the model has not seen.").format(data=result.data),
                       highlight=False, markup=False)
+    report_overlap(getattr(result, "seen_in_training", None), console)
     meanings = getattr(result, "label_meanings", None) or {}
 
     def named(label: str) -> str:  # 1 (positive), as predict shows it
@@ -96,6 +97,32 @@ def evaluation_terminal(result, console: Console) -> None:
     for name, row in zip(m.labels, m.confusion):
         table.add_row(escape(named(name)), *[f"{v:,}" for v in row])
     console.print(table)
+
+
+def report_overlap(overlap, console: Console) -> None:
+    """How many evaluation rows the model saw in training, and the scores without them (or why it is not known)."""
+    if overlap is None:
+        return
+    if not overlap.checked:
+        why = (_("it is no longer at {path}") if overlap.reason == "moved" else
+               _("{path} has changed since")).format(path=overlap.training_file)
+        console.print(_("note: could not check which rows the model saw in training: {why}").format(why=why),
+                      highlight=False, markup=False)
+        return
+    if not overlap.rows:
+        console.print(_("no row of this data has a text of the training file {path}: the scores are held out")
+                      .format(path=overlap.training_file), highlight=False, markup=False)
+        return
+    line = ngettext("note: {rows:,} of {of:,} rows ({share:.1%}) has a text that is also in the training file {path}",
+                    "note: {rows:,} of {of:,} rows ({share:.1%}) have a text that is also in the training file {path}",
+                    overlap.rows).format(rows=overlap.rows, of=overlap.of, share=overlap.rows / overlap.of,
+                                         path=overlap.training_file)
+    if overlap.unseen is not None:
+        u = overlap.unseen
+        line += "; " + ngettext("on the other {n:,} row: accuracy {acc:.2%} · macro-F1 {f1:.4f}",
+                                "on the other {n:,} rows: accuracy {acc:.2%} · macro-F1 {f1:.4f}", u.n).format(
+            n=u.n, acc=u.accuracy, f1=u.macro_f1)
+    console.print(line, highlight=False, markup=False)
 
 
 def prediction_line(r: dict) -> str:

@@ -52,13 +52,14 @@ class Dataset:
     bad: BadRows = field(default_factory=BadRows)
     label_meanings: dict[str,
                          str] | None = None  # what each label stands for, when known (NSMC: 0 negative, 1 positive)
+    read_as: dict = field(default_factory=dict)  # {"fmt", "text_col", "label_col"}: how to read the file again
 
     def __len__(self) -> int:
         return len(self.texts)
 
     def subset(self, index: np.ndarray) -> Dataset:
         return Dataset([self.texts[i] for i in index], self.labels[index], self.label_names, self.source, self.bad,
-                       self.label_meanings)
+                       self.label_meanings, self.read_as)
 
 
 def detect_format(path: Path) -> str:
@@ -222,7 +223,8 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
     index = {name: i for i, name in enumerate(names)}
     labels = np.array([index[label] for label in raw_labels], dtype=np.int64)
     meanings = {k: v for k, v in NSMC_LABELS.items() if k in names} if nsmc else None
-    return Dataset(texts, labels, list(names), str(path), bad, meanings)
+    read_as = {"fmt": "nsmc" if nsmc else fmt, "text_col": text_col, "label_col": label_col}
+    return Dataset(texts, labels, list(names), str(path), bad, meanings, read_as)
 
 
 def _check_classes(path: Path, labels: list[str], lines: list[int]) -> None:
@@ -276,9 +278,12 @@ def _file_digest(path: str, size: int, mtime_ns: int) -> str:
 def split_record(train: Dataset, val: Dataset) -> dict:
     """What a saved run records about its data: source, split sizes, the rows skipped, what the labels mean."""
     record = {"source": train.source, "train": len(train), "val": len(val), "bad_rows": train.bad.to_dict()}
-    if Path(train.source).is_file():  # so that evaluate can tell when it is given the training file itself
+    if Path(train.source).is_file():  # so that evaluate can tell the training file, or rows of it, in a test file
         stat = Path(train.source).stat()
-        record["source_sha256"] = _file_digest(str(Path(train.source).resolve()), stat.st_size, stat.st_mtime_ns)
+        record["source_path"] = str(Path(train.source).resolve())  # "source" is as given, relative to where it ran
+        record["source_sha256"] = _file_digest(record["source_path"], stat.st_size, stat.st_mtime_ns)
+        if train.read_as:
+            record["read_as"] = train.read_as
     if train.label_meanings:
         record["label_meanings"] = train.label_meanings
     return record

@@ -15,6 +15,7 @@ from seqlab.i18n import _
 from seqlab.progress import Progress
 from seqlab.training.data import load_dataset
 from seqlab.training.metrics import Metrics, classification_metrics
+from seqlab.training.overlap import TrainingOverlap, training_overlap
 from seqlab.training.rundir import RunDir
 
 
@@ -60,10 +61,13 @@ class Evaluation(Displayable):
     truncated: dict | None = None  # a recurrent model: see truncation()
     trained_on: bool = False  # the data is the file the model was trained on: the scores are not held out
     label_meanings: dict | None = None  # what each label stands for, as the run recorded it (NSMC: 1 positive)
+    seen_in_training: TrainingOverlap | None = None  # rows whose text is also in the training file (None: unknown)
 
     def to_dict(self) -> dict:
         record = {**self.metrics.to_dict(), "bad_rows": self.bad_rows, "run": self.run, "data": self.data,
                   "trained_on": self.trained_on}
+        if self.seen_in_training is not None:
+            record["seen_in_training"] = self.seen_in_training.to_dict()
         if self.label_meanings:
             record["label_meanings"] = self.label_meanings
         if self.truncated is not None:
@@ -83,12 +87,16 @@ def evaluate(out: str | Path, data: str | Path, fmt: str | None = None, text_col
         if hasattr(predictor, "dropped"):  # from the split predict_proba just made (kept in memory): no second split
             limit, cut = predictor.dropped(texts) or (None, [])
             dropped += cut
-    probs = np.concatenate(chunks)
-    metrics = classification_metrics(dataset.labels, probs.argmax(1), predictor.labels)
+    predicted = np.concatenate(chunks).argmax(1)
+    metrics = classification_metrics(dataset.labels, predicted, predictor.labels)
     truncated = None if limit is None else truncation(limit, dropped)
     recorded = RunDir(out).config.get("data") or {}
-    return Evaluation(str(out), str(data), metrics, dataset.bad.to_dict(), truncated, _trained_on(recorded, data),
-                      recorded.get("label_meanings"))
+    trained_on = _trained_on(recorded, data)
+    # the training file itself needs no count; another file may still share some of its rows
+    overlap = None if trained_on else training_overlap(recorded, dataset.texts, dataset.labels, predicted,
+                                                       predictor.labels)
+    return Evaluation(str(out), str(data), metrics, dataset.bad.to_dict(), truncated, trained_on,
+                      recorded.get("label_meanings"), overlap)
 
 
 def _trained_on(recorded: dict, data: str | Path) -> bool:
