@@ -146,7 +146,7 @@ def test_the_snapshot_shows_what_the_reader_chose(open_page):
     snap.set_content(page.evaluate("window.seqlabPage.snapshotHtml('p-trace')"))
     assert snap.inner_text(".sv-steplabel").startswith("t = 2")
     snap.set_content(page.evaluate("window.seqlabPage.snapshotHtml('p-attention')"))
-    assert snap.inner_text(".sv-rowdetail h4").startswith("row 2") and snap.locator(".sv-rowdetail li").count() > 2
+    assert snap.inner_text(".sv-rowdetail h2").startswith("row 2") and snap.locator(".sv-rowdetail li").count() > 2
     snap.close()
 
 

@@ -63,7 +63,7 @@ def test_attention_rows_are_chosen_by_token_and_ranked(open_page):
     page.click("#attn")
     page.wait_for_selector("#v-attention canvas")
     page.select_option("#v-attention .sv-rowselect", "5")
-    assert page.inner_text("#v-attention .sv-rowdetail h4").startswith("row 5")
+    assert page.inner_text("#v-attention .sv-rowdetail h3").startswith("row 5")
     weights = [float(x) for x in page.locator("#v-attention .sv-ranked .sv-num").all_inner_texts()]
     assert len(weights) == 10 and weights == sorted(weights, reverse=True)
     assert page.locator("#v-attention .sv-rowdetail details li").count() == 128

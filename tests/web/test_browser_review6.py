@@ -131,11 +131,11 @@ def test_a_tap_beside_the_attention_cells_opens_no_row(open_page):
     page.touchscreen.tap(box["x"] + 3, box["y"] + 10)  # the row labels
     page.wait_for_timeout(300)
     assert page.evaluate("window.seqlabPage.state.attentionRow ?? null") is None
-    assert page.locator("#v-attention .sv-rowdetail h4").count() == 0
+    assert page.locator("#v-attention .sv-rowdetail h3").count() == 0
     page.touchscreen.tap(box["x"] + box["width"] * 0.6, box["y"] + 6)  # a cell of the first row
     page.wait_for_timeout(300)
     assert page.evaluate("window.seqlabPage.state.attentionRow") == 0  # the tap that hits a cell opens its row
-    assert page.locator("#v-attention .sv-rowdetail h4").count() == 1
+    assert page.locator("#v-attention .sv-rowdetail h3").count() == 1
 
 
 def test_a_short_presentation_stage_starts_at_its_heading(open_page):

@@ -68,6 +68,18 @@
   };
 
   // ---------- small helpers ----------
+  // The heading tag for a view's own sub-headings: one level below the heading the view sits under (the page's h2
+  // or h3), so that a screen reader's outline has no jump (h2 -> h4); h4 where none is found (a notebook cell).
+  function sub(container) {
+    for (let node = container; node && node.tagName !== "BODY"; node = node.parentElement) {
+      for (let s = node.previousElementSibling; s; s = s.previousElementSibling) {
+        const m = /^H([1-6])$/.exec(s.tagName);
+        if (m) return "h" + Math.min(6, Number(m[1]) + 1);
+      }
+    }
+    return "h4";
+  }
+  V.subheading = sub;
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
@@ -219,12 +231,12 @@
     const same = !rec.changes.length;
     const size = rec.original_codepoints > 200 ? "sv-long" : "sv-big";  // a pasted review reads better in body type
     if (same) {  // one text: printing it twice says nothing
-      container.append(el("h4", {}, t("Original = after {form} ({n} code points)", { form: rec.form, n: count(rec.original_codepoints) })),
+      container.append(el(sub(container), {}, t("Original = after {form} ({n} code points)", { form: rec.form, n: count(rec.original_codepoints) })),
         el("p", { class: size }, visibleNode(rec.original)));
     } else {
       container.append(el("div", { class: "sv-pair" },
-        el("div", {}, el("h4", {}, t("Original ({n} code points)", { n: count(rec.original_codepoints) })), el("p", { class: size }, visibleNode(rec.original))),
-        el("div", {}, el("h4", {}, t("After {form} ({n} code points)", { form: rec.form, n: count(rec.normalized_codepoints) })),
+        el("div", {}, el(sub(container), {}, t("Original ({n} code points)", { n: count(rec.original_codepoints) })), el("p", { class: size }, visibleNode(rec.original))),
+        el("div", {}, el(sub(container), {}, t("After {form} ({n} code points)", { form: rec.form, n: count(rec.normalized_codepoints) })),
           el("p", { class: size }, visibleNode(rec.normalized)))));
     }
     container.append(note(same ? t("Already {form}: nothing changed.", { form: rec.form })
@@ -368,7 +380,7 @@
         unk: rec.morphemes.flatMap((m, i) => (m.unknown ? [i] : [])), unit: "morpheme" };  // the same [UNK] marks as the kiwi row below
       const row = chipRow(morph, { label: t("Kiwi morphemes"), cut: 0, cutTrail: 0 });
       roving(row.list, row.chips, (i, chip) => light(i, chip, morph.offsets));
-      container.append(el("h4", {}, t("Kiwi morphemes")), row.list);
+      container.append(el(sub(container), {}, t("Kiwi morphemes")), row.list);
     }
     return { destroy() { container.replaceChildren(); } };
   }
@@ -404,7 +416,7 @@
       const chips = chipRow(row, { label: row.model, cut: 0, cutTrail: 0 });
       roving(chips.list, chips.chips, (i, chip) => { readout.textContent = row.model + " · " + chip.dataset.describe; });
       table.append(el("div", { class: "sv-compare-row" },
-        el("h4", {}, row.model, " ", el("span", { class: "sv-muted" },
+        el(sub(container), {}, row.model, " ", el("span", { class: "sv-muted" },
           t("tokens without special tokens: {n} · [UNK]: {k} · tokens per word: {f}", { n: count(row.summary.tokens),
             k: count(row.summary.unk), f: fixed(row.summary.fertility, 2) }),
           row.summary.space_tokens ? " · " + t("tokens that are a space alone (▁): {s}", { s: count(row.summary.space_tokens) }) : "")),
@@ -672,7 +684,7 @@
         el("span", { class: "sv-bar" }, el("i", { style: `width:${(v / max) * 100}%` })),
         el("span", { class: "sv-num" }, fixed(v, rec.decimals)));
       const top = Math.min(10, row.length);
-      detail.replaceChildren(el("h4", {}, t("row {i}: where {token} looks", { i, token: visible(rec.tokens[i]) })),
+      detail.replaceChildren(el(sub(container), {}, t("row {i}: where {token} looks", { i, token: visible(rec.tokens[i]) })),
         note(t("The {k} largest weights first:", { k: top })),
         el("ol", { class: "sv-bars sv-ranked" }, ranked.slice(0, top).map(([v, j]) => bar(v, j))));
       if (row.length > top) {
@@ -724,7 +736,7 @@
   // a rectangular weight map with its own row and column names (a Seq2Seq's attention: output step × source)
   function alignment(container, rec, opts) {
     container.replaceChildren();
-    if (rec.caption) container.append(el("h4", {}, rec.caption));
+    if (rec.caption) container.append(el(sub(container), {}, rec.caption));
     const box = el("div");
     container.append(box);
     const hm = heatmap(box, { rows: rec.weights, rowLabels: rec.row_labels, colLabels: rec.col_labels, scale: "sequential",
@@ -749,7 +761,7 @@
   }
   function table(container, rec) {
     container.replaceChildren();
-    if (rec.title) container.append(el("h4", {}, rec.title));
+    if (rec.title) container.append(el(sub(container), {}, rec.title));
     if (rec.pairs) {
       container.append(el("dl", { class: "sv-pairs" }, rec.pairs.flatMap(([k, v, format]) =>
         [el("dt", {}, k), el("dd", { class: "sv-num" }, cellText(v, format))])));
