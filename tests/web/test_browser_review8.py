@@ -40,3 +40,29 @@ def test_view_headings_sit_one_level_below_their_panel(open_page):
     shown = snap.evaluate(OUTLINE, snap.locator("body").element_handle())
     assert shown[0][0] == 1 and not jumps(shown), shown
     snap.close()
+
+
+def test_a_long_attention_map_numbers_its_columns_as_its_rows(open_page):
+    """At 100+ tokens the rotated column names are written for every few columns only, and, unlike the rows, said
+    nothing of which column each one was: "▁영화" could be column 3 or 63."""
+    page = open_page()
+    page.add_init_script("""(() => {
+      window.drawn = [];
+      const fill = CanvasRenderingContext2D.prototype.fillText;
+      CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+        window.drawn.push(String(text)); return fill.call(this, text, ...rest); };
+    })()""")
+    page.reload()
+    run_pipeline(page, "영화가 정말 재밌었어요 배우들의 연기가 훌륭했고 " * 12, model="e5-small")
+    page.evaluate("window.drawn = []")
+    page.click("#attn")
+    page.wait_for_selector("#v-attention canvas")
+    idle(page)
+    canvas = page.locator("#v-attention canvas").first
+    tokens = int(page.evaluate("(c) => c.dataset.rowLabels", canvas.element_handle()))
+    shown = int(page.evaluate("(c) => c.dataset.colLabels", canvas.element_handle()))
+    assert 0 < shown < 100 and tokens < 100, (shown, tokens)  # long: every few columns (and rows) are written
+    drawn = page.evaluate("window.drawn")
+    numbered = [d for d in drawn if d.split(" ")[0].isdigit() and len(d.split(" ", 1)) == 2]
+    # every written row label and every written column label says its number: rows and columns alike
+    assert len(numbered) >= tokens + shown, (len(numbered), tokens, shown, drawn[:20])

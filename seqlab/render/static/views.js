@@ -471,7 +471,8 @@
       // then name every few rows, and the arrow keys and the pointer still read every cell
       const tallest = Math.max(600, 40 * fs);
       const ch = spec.square ? Math.max(cw, 3) : Math.max(1, Math.min(Math.max(fs + 4, Math.min(24, cw)), tallest / Math.max(1, R)));
-      const colLabels = spec.colLabels ? spec.colLabels.map((s) => short(s, 10)) : null;
+      // and so does a long map's columns: only every few are written, so each says which column it is
+      const colLabels = spec.colLabels ? spec.colLabels.map((s, j) => (C > 40 ? `${j} ` : "") + short(s, 10)) : null;
       const widest = colLabels ? Math.max(...colLabels.map((s) => ctx.measureText(s).width), 10) : 0;
       // column names that fit their column are written level (a Seq2Seq's source characters); longer ones turned
       const level = colLabels !== null && widest + 6 <= cw && cw >= fs + 4;
