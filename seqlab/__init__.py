@@ -16,7 +16,8 @@ from seqlab.errors import InputError, ModelUnavailable, SeqlabError
 
 # imported on first use, so that `import seqlab.cli` (and every command's start-up) loads only what it needs
 _LAZY = {"Batch": "seqlab.ids.batch", "Vocabulary": "seqlab.ids.vocab", "DEFAULT_MODEL": "seqlab.pretrained.registry",
-         "load_tokenizer": "seqlab.pretrained.loading", "TokenRecord": "seqlab.tokens.record"}
+         "load_tokenizer": "seqlab.pretrained.loading", "TokenRecord": "seqlab.tokens.record",
+         "run_trace": "seqlab.pipeline.tracing", "explain": "seqlab.pipeline.explain"}  # stage 5, and all stages
 
 
 def __getattr__(name: str):
@@ -77,7 +78,7 @@ def embed(texts, model: str | None = None, *, pooling: str | None = None, normal
             e5 ``"query: "`` on both sides, as its model card advises: the two numbers differ for that reason.
         layers: keep every layer's hidden states too.
 
-    >>> seqlab.embed("안녕하세요").shape             # doctest: +SKIP
+    >>> embed("안녕하세요").shape             # doctest: +SKIP
     [1, 3, 384]
     """
     from seqlab.tokens.base import as_texts
@@ -93,8 +94,8 @@ def similarity(a: str, b: str, model: str | None = None, **kwargs):
 
     For e5 both get ``"query: "`` unless ``prefix=`` says otherwise; an empty sentence is refused.
 
-    >>> round(seqlab.similarity("영화가 재밌다", "영화가 재미있다").cosine, 2)   # doctest: +SKIP
-    0.97
+    >>> round(similarity("영화가 재밌다", "영화가 재미있다").cosine, 2)   # doctest: +SKIP
+    0.99
     """
     from seqlab.vectors.similarity import similarity as run
 
@@ -108,7 +109,7 @@ def model_path(model: str | None = None) -> str:
     for anything else the name itself (a hub id or a directory).
 
     >>> from transformers import AutoTokenizer                          # doctest: +SKIP
-    >>> AutoTokenizer.from_pretrained(seqlab.model_path("e5-small"))   # doctest: +SKIP
+    >>> AutoTokenizer.from_pretrained(model_path("e5-small"))   # doctest: +SKIP
     """
     from seqlab.i18n import _
     from seqlab.pretrained.install import hf_directory
@@ -128,7 +129,28 @@ def read_embeddings(directory, mmap: bool = False):
     return read(directory, mmap)
 
 
+def word_vectors(model: str | None = None, **kwargs):
+    """Word vectors for nearest words and analogies (왕 - 남자 + 여자 ≈ 여왕), built once and cached.
+
+    Args:
+        model: ``kiwi`` (the default: Kiwi's own morpheme vectors) or a transformer (``e5-small``, ``minilm``),
+            whose vectors are read out over wordfreq's most frequent words.
+        **kwargs: go to :func:`seqlab.vectors.wordvectors.from_model` (``progress``, ``korean``, ``english``).
+
+    Returns:
+        a :class:`~seqlab.vectors.wordvectors.WordVectors`: ``.neighbors(word)``, ``.analogy(positive, negative)``,
+        ``.solve("왕 - 남자 + 여자")``.
+
+    >>> word_vectors("e5-small").solve("왕 - 남자 + 여자").results[0].word   # doctest: +SKIP
+    '여왕'
+    """
+    from seqlab.vectors.wordvectors import from_model
+
+    return from_model(model, **kwargs)
+
+
 __all__ = [
     "DEFAULT_MODEL", "Batch", "InputError", "ModelUnavailable", "SeqlabError", "TokenRecord", "Vocabulary",
-    "embed", "encode_batch", "load_tokenizer", "model_path", "read_embeddings", "similarity", "tokenize",
+    "embed", "encode_batch", "explain", "load_tokenizer", "model_path", "read_embeddings", "run_trace", "similarity",
+    "tokenize", "word_vectors",
 ]

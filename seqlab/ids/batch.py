@@ -36,6 +36,22 @@ class Batch(Displayable):
     def shape(self) -> tuple[int, ...]:
         return tuple(np.shape(self.input_ids)) if isinstance(self.input_ids, np.ndarray) else (len(self),)
 
+    def to_dict(self) -> dict:
+        """Plain lists and numbers, for JSON (:meth:`to_json`).
+
+        >>> pad_sequences("char", [[5, 6, 7], [8]], pad_id=0).to_dict()["input_ids"]
+        [[5, 6, 7], [8, 0, 0]]
+        """
+        def plain(value):
+            return value.tolist() if isinstance(value, np.ndarray) else value
+
+        record = {"model": self.model, "shape": list(self.shape), "input_ids": plain(self.input_ids),
+                  "attention_mask": plain(self.attention_mask), "lengths": plain(self.lengths),
+                  "dropped": plain(self.dropped)}
+        if self.token_type_ids is not None:
+            record["token_type_ids"] = plain(self.token_type_ids)
+        return record
+
     def to_torch(self) -> dict:
         """The model inputs as ``torch.long`` tensors (padding required)."""
         import torch

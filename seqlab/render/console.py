@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import math
 import sys
 from collections.abc import Iterable, Sequence
 
 from rich.console import Console
+
+from seqlab.display import json_text
 
 
 def ensure_utf8_stdio() -> None:
@@ -34,23 +34,9 @@ def note(message: str, **options) -> None:
     say(message, stderr=True, **options)
 
 
-def _standard(obj):
-    """``obj`` with NaN and ±inf as null: they are not JSON, and parsers other than Python's reject them."""
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {k: _standard(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_standard(v) for v in obj]
-    return obj
-
-
 def json_line(obj) -> str:
     """One line of standard JSON (Hangul kept readable; a non-finite number is written as null)."""
-    try:
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except ValueError:
-        return json.dumps(_standard(obj), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return json_text(obj)
 
 
 _LINE_OPEN = False  # a JSON line is being written: Ctrl-C's own JSON object must start a line of its own

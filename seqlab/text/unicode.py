@@ -54,6 +54,16 @@ class NormalizedText:
     def changed(self) -> bool:
         return self.starts is not None
 
+    def to_dict(self) -> dict:
+        """For JSON: the texts, the form, and each normalized character's original span (null when unchanged).
+
+        >>> normalize("ﬁ", "NFKC").to_dict()["spans"]
+        [[0, 1], [0, 1]]
+        """
+        spans = None if self.starts is None else [[int(a), int(b)] for a, b in zip(self.starts, self.ends)]
+        return {"original": self.original, "text": self.text, "form": self.form, "changed": self.changed,
+                "spans": spans}
+
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a ``[start, end)`` span of the normalized text to the original text."""
         if self.starts is None:
