@@ -195,6 +195,9 @@ def _run(argv: list[str], debug: bool) -> int:
 
     ON_INTERRUPT.clear()  # a note belongs to this command only (main may run several in one process)
     _say_library_notes()
+    # the terminal shows seqlab's own notes: transformers' run-time advice would come between them (the library
+    # itself quiets only its own model loads, and leaves a notebook's settings alone)
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
     try:
         from seqlab.cli.app import build_command

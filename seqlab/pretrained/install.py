@@ -8,6 +8,7 @@ and fail fast, with a clear message, when a hub model cannot be reached.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 from pathlib import Path
@@ -117,12 +118,35 @@ def ensure_obtainable(spec: ModelSpec, weights: bool = False) -> None:
         raise unavailable(spec.name, reason, weights)
 
 
+@contextlib.contextmanager
+def quiet_transformers():
+    """transformers' load-time warnings and "Loading weights" bars off while seqlab loads a model, and back as they
+    were after: seqlab's own progress says what happens, and a notebook user's later ``from_pretrained`` calls keep
+    their warnings (setting them off for good changed the whole session)."""
+    from transformers.utils import logging as hf_logging
+
+    verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
 def from_pretrained(loader, spec: ModelSpec, **kwargs):
     """Call ``loader.from_pretrained`` for a spec, failing fast and clearly when offline.
 
     The hub client retries for about a minute when there is no network; seqlab
     first looks in the local cache, then checks that the hub answers at all.
     """
+    with quiet_transformers():
+        return _from_pretrained(loader, spec, **kwargs)
+
+
+def _from_pretrained(loader, spec: ModelSpec, **kwargs):
     target = hf_directory(spec)
     if not spec.embedded and not Path(target).is_dir():
         try:

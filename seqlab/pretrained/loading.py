@@ -35,9 +35,7 @@ def _load_hf(name: str, normalization: str):
         check_model_directory(directory)
     ensure_obtainable(spec)  # an unreachable hub id fails before the seconds of importing transformers
     from transformers import AutoTokenizer
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.set_verbosity_error()
     return HFTokenizer.from_transformers(name, from_pretrained(AutoTokenizer, spec), normalization)
 
 

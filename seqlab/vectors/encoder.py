@@ -126,10 +126,7 @@ class Encoder:
         check_encoder(spec)
         import torch
         from transformers import AutoModel
-        from transformers.utils import logging as hf_logging
 
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
         self.name = spec.name
         self.tokenizer = load_tokenizer(spec.name)
         try:

@@ -80,3 +80,21 @@ def test_a_cosine_is_never_above_one_and_an_empty_sentence_has_none():
     for a, b, which in [("", "영화", "first"), ("영화", " \u200b ", "second"), (None, "영화", "string")]:
         with pytest.raises(InputError, match=which):
             similarity(a, b)
+
+
+def test_loading_a_model_leaves_the_notebooks_transformers_logging_as_it_was():
+    """Loading a model set transformers' verbosity to "error" and turned its progress bars off for the rest of the
+    session: a notebook user's own from_pretrained calls lost their warnings."""
+    from transformers.utils import logging as hf_logging
+
+    from seqlab.vectors.encoder import Encoder
+
+    before = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_warning()
+    hf_logging.enable_progress_bar()
+    try:
+        Encoder("e5-small")
+        assert hf_logging.get_verbosity() == hf_logging.WARNING and hf_logging.is_progress_bar_enabled()
+    finally:
+        hf_logging.set_verbosity(before[0])
+        (hf_logging.enable_progress_bar if before[1] else hf_logging.disable_progress_bar)()
