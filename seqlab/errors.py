@@ -14,10 +14,16 @@ class SeqlabError(Exception):
     exit_code = 1
     page_hint: str | None = None  # the hint for the web page, where a command-line option would mean nothing
 
-    def __init__(self, message: str, hint: str | None = None):
+    def __init__(self, message: str, hint: str | None = None, *, option: str | None = None,
+                 cli_hint: str | None = None):
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = hint  # in the library's words: Python arguments (input_dim=, errors="replace")
+        # The library speaks of its arguments; the command line of its options. ``option`` is the argument the
+        # message names (the CLI writes its own option, --input-dim, in its place) and ``cli_hint`` the hint
+        # worded for the command line, when it differs.
+        self.option = option
+        self.cli_hint = cli_hint
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n{self.hint}"
@@ -97,9 +103,9 @@ def check_number(name: str, value, low=None, high=None, whole: bool = False, err
     if isinstance(value, bool) or not isinstance(value, kind):
         message = _("{option} must be a whole number, got {value!r}") if whole else \
             _("{option} must be a number, got {value!r}")
-        raise error(message.format(option=name, value=value))
+        raise error(message.format(option=name, value=value), option=name)
     if not isinstance(value, numbers.Integral) and not math.isfinite(value):  # isfinite(10**400) overflows
-        raise error(_("{option} must be a finite number, got {value}").format(option=name, value=value))
+        raise error(_("{option} must be a finite number, got {value}").format(option=name, value=value), option=name)
     if (low is not None and value < low) or (high is not None and value > high):
         low, high, shown = shown_number(low), shown_number(high), shown_number(value)  # 1,000,000, as help writes it
         if high is None:
@@ -108,7 +114,8 @@ def check_number(name: str, value, low=None, high=None, whole: bool = False, err
             bounds = _("at most {high}").format(high=high)
         else:
             bounds = _("between {low} and {high}").format(low=low, high=high)
-        raise error(_("{option} must be {bounds}, got {value}").format(option=name, bounds=bounds, value=shown))
+        raise error(_("{option} must be {bounds}, got {value}").format(option=name, bounds=bounds, value=shown),
+                    option=name)
 
 
 def shown_number(value):

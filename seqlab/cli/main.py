@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 import sys
 
 from seqlab.errors import SeqlabError, UsageError
@@ -171,6 +172,22 @@ def _command_context(argv: list[str], at_group: bool = False):
     return ctx
 
 
+def _in_command_words(exc: SeqlabError, argv: list[str]) -> SeqlabError:
+    """A library error in the words of the command line: the Python argument its message names (``input_dim``)
+    becomes the command's own option (``--input-dim``), and its hint the one worded for the command line."""
+    if exc.cli_hint:
+        exc.hint = exc.cli_hint
+    if exc.option and not exc.option.startswith("-"):
+        ctx = _command_context(argv)
+        flags = {p.name: max(p.opts, key=len) for p in ctx.command.params if getattr(p, "opts", None)} if ctx else {}
+        flag = flags.get(exc.option)
+        if flag and flag.startswith("-"):
+            # ASCII bounds: in Korean a particle follows the name directly (input_dim 값은, vocab은)
+            exc.message = re.sub(rf"(?<![A-Za-z0-9_-]){re.escape(exc.option)}(?![A-Za-z0-9_])", flag, exc.message,
+                                 count=1)
+    return exc
+
+
 def _framed_usage_error(exc: SeqlabError, argv: list[str]) -> SeqlabError:
     """A usage error as the parser shows its own: the command's ``Usage:`` line first (stderr), and the line that
     names its ``--help`` after the hint, so that every exit-2 error of every command reads the same."""
@@ -232,6 +249,7 @@ def _run(argv: list[str], debug: bool) -> int:
     except SeqlabError as exc:
         if debug:
             raise
+        exc = _in_command_words(exc, argv)
         if exc.exit_code == 2:  # a usage error of seqlab's own checks, framed as the parser frames its own
             exc = _framed_usage_error(exc, argv)
         print_error(exc, wants_json(argv))

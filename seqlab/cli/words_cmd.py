@@ -26,7 +26,7 @@ from seqlab.cli.options import (
     require_text,
     unused,
 )
-from seqlab.errors import InputError, NoVectors, UsageError
+from seqlab.errors import InputError, UsageError
 from seqlab.i18n import N_, _, ngettext
 
 
@@ -62,12 +62,9 @@ def _check_word_vectors(vectors, model) -> None:
         raise UsageError(_("give --vectors or --model, not both"),
                          _("--vectors reads trained vectors; --model names the model whose word vectors to use."))
     if model is not None:
-        from seqlab.pretrained.registry import resolve
+        from seqlab.vectors.wordvectors import word_vector_kind
 
-        spec = resolve(model)
-        if spec.kind not in ("kiwi", "hf"):
-            raise NoVectors(_("{model} has no word vectors").format(model=spec.name),
-                             _("Use --model kiwi (the default), e5-small or minilm."))
+        word_vector_kind(model)
 
 
 def _fewer_than_asked(result) -> None:

@@ -237,10 +237,15 @@ def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(DE
     import torch
 
     if task not in TASKS:
-        raise InputError(_("unknown task {task}").format(task=task), _("Use --task adding or --task first-token."))
+        raise InputError(_("unknown task {task}").format(task=task), _("Use task=\"adding\" or task=\"first-token\"."),
+                         cli_hint=_("Use --task adding or --task first-token."))
+    if isinstance(cells, str):  # "rnn,lstm" would be read letter by letter
+        raise InputError(_("cells must be a list of cell names, got the string {cells!r}").format(cells=cells),
+                         _("Use cells=[\"rnn\", \"lstm\", \"gru\"]."))
     bad = [c for c in cells if c not in CELLS]
     if bad or not cells:
-        raise InputError(_("unknown cells {bad}").format(bad=bad), _("Use --cells rnn,lstm,gru."))
+        raise InputError(_("unknown cells {bad}").format(bad=bad), _("Use cells=[\"rnn\", \"lstm\", \"gru\"]."),
+                         cli_hint=_("Use --cells rnn,lstm,gru."))
     spec = get_task(task)
     recipe = recipe or RECIPES[task]
     if lengths:

@@ -143,8 +143,8 @@ def token_inputs(text: str, model: str | None, input_dim: int | None, contextual
     rec = record if record is not None else enc.tokenizer.encode(text)
     table = enc.model.get_input_embeddings().weight.detach().cpu().numpy()
     if input_dim is not None and not 1 <= input_dim <= table.shape[1]:
-        raise UsageError(_("--input-dim must be between 1 and {width} (the width of {name}'s vectors), got {input_dim:,}")
-                         .format(width=table.shape[1], name=enc.name, input_dim=input_dim))
+        raise UsageError(_("input_dim must be between 1 and {width} (the width of {name}'s vectors), got {input_dim:,}")
+                         .format(width=table.shape[1], name=enc.name, input_dim=input_dim), option="input_dim")
     window = model_window(enc.tokenizer)
     if contextual:  # the encoder reads at most its window: the text is cut to it, as embed does (and said)
         from seqlab.tokens.record import truncate
@@ -212,7 +212,8 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
             _("{gb:.1f} GB for {steps} steps of hidden size {hidden}")
         raise InputError(_("this trace would hold about {what}; the limit is {limit:.0f} GB").format(
             what=what.format(gb=need / 2**30, steps=len(tokens), hidden=layer.hidden_size), limit=MAX_TRACE_BYTES / 2**30),
-            _("Use a shorter text, a smaller --hidden, or leave out --backward."))
+            _("Use a shorter text, a smaller hidden size, or backward=False."),
+            cli_hint=_("Use a shorter text, a smaller --hidden, or leave out --backward."))
     out, _unused = layer.forward(inputs[None])
     steps = [step_numbers(cell, t, tokens[t], s) for t, s in enumerate(layer.steps(0, 0))]
     p = layer.params

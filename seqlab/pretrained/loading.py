@@ -75,15 +75,16 @@ def load_tokenizer(name: str | None = None, *, vocab: str | Path | Vocabulary | 
     spec = resolve(name)
     if spec.kind == "hf" and vocab not in (None, False, True):
         takers = ", ".join(n for n, s in EMBEDDED.items() if s.needs_vocab)
-        raise UsageError(_("--vocab applies to {takers}; {name} has its own vocabulary").format(
-            takers=takers, name=spec.name), _("Leave --vocab out, or use -m with one of: {takers}.").format(
-            takers=takers))
+        raise UsageError(_("vocab applies to {takers}; {name} has its own vocabulary").format(
+            takers=takers, name=spec.name), _("Leave vocab out, or use a model of: {takers}.").format(takers=takers),
+            option="vocab", cli_hint=_("Leave --vocab out, or use -m with one of: {takers}.").format(takers=takers))
     if spec.kind == "hf":
         with _lock:
             tokenizer = _load_hf(spec.name, normalization)
         return tokenizer.with_prefix(prefix) if prefix else tokenizer
     if prefix:
-        raise InputError(_("--prefix applies to transformer models, not to {name}").format(name=spec.name))
+        raise InputError(_("prefix applies to transformer models, not to {name}").format(name=spec.name),
+                         option="prefix")
     if vocab is False:
         table = None
     elif vocab is None or vocab is True:
@@ -95,6 +96,8 @@ def load_tokenizer(name: str | None = None, *, vocab: str | Path | Vocabulary | 
     made_by = table.meta.get("tokenizer") if table is not None else None
     if made_by is not None and made_by != spec.kind:  # every token would read as [UNK], unexplained
         raise UsageError(_("the vocabulary was built with the {made_by} tokenizer, not {name}").format(
-            made_by=made_by, name=spec.name), _("Use -m {made_by}, or build a vocabulary with: seqlab vocab build "
-                                                "--tokenizer {name}").format(made_by=made_by, name=spec.name))
+            made_by=made_by, name=spec.name), _("Use model={made_by!r}, or build a vocabulary with Vocabulary.build over "
+                                                "the {name} tokenizer's tokens").format(made_by=made_by, name=spec.name),
+            cli_hint=_("Use -m {made_by}, or build a vocabulary with: seqlab vocab build --tokenizer {name}").format(
+                made_by=made_by, name=spec.name))
     return VOCAB_TOKENIZERS[spec.kind](table, normalization)

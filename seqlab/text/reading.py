@@ -17,6 +17,7 @@ from typing import BinaryIO, NamedTuple
 
 from seqlab.errors import InputError
 from seqlab.i18n import _
+from seqlab.text.unicode import check_errors_mode
 
 _BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\x7fELF", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff")
 _SNIFF_BYTES = 8192
@@ -201,9 +202,7 @@ def iter_lines(source: str | Path, errors: str = "strict",
         replaced: with ``"replace"``, collects the numbers of the lines that needed it (in the same pass).
         errors_option: whether the command reading it has ``--errors`` (its hint is offered only then).
     """
-    if errors not in ("strict", "replace"):
-        raise InputError(_("unknown errors mode {errors!r}").format(errors=errors),
-                         _("Use --errors strict or --errors replace."))
+    check_errors_mode(errors)
     stream, name = _open(source)
     try:
         head = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if hasattr(stream, "peek") else b""

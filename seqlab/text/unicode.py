@@ -27,9 +27,18 @@ from seqlab.errors import InputError
 from seqlab.i18n import _
 
 FORMS = ("NFC", "NFKC", "NFD", "NFKD", "none")
+ERROR_MODES = ("strict", "replace")  # what to do with text that is not valid UTF-8 (or holds lone surrogates)
 DEFAULT_FORM = "NFC"  # what every stage reads unless told otherwise (load_tokenizer, the page's later stages)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_DECOMPOSING = 0x30000  # no canonical decomposition lies above U+2FA1D
+
+
+def check_errors_mode(errors: str) -> None:
+    """The one check of an ``errors`` argument, for every reader of text (:data:`ERROR_MODES`)."""
+    if errors not in ERROR_MODES:
+        raise InputError(_("unknown errors mode {errors!r}").format(errors=errors),
+                         _("Use errors=\"strict\" or errors=\"replace\"."), option="errors",
+                         cli_hint=_("Use --errors strict or --errors replace."))
 
 
 @dataclass(frozen=True)
@@ -234,9 +243,7 @@ def clean_surrogates(text: str, errors: str = "strict") -> str:
         return text
     if errors == "replace":
         return _SURROGATE.sub("\ufffd", text)
-    if errors != "strict":
-        raise InputError(_("unknown errors mode {errors!r}").format(errors=errors),
-                         _("Use --errors strict or --errors replace."))
+    check_errors_mode(errors)
     cp = ord(match.group())
     where = match.start()
     if 0xDC80 <= cp <= 0xDCFF and sys.getfilesystemencoding() == "utf-8":

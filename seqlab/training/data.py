@@ -15,13 +15,14 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, check_number
 from seqlab.i18n import _, ngettext
 from seqlab.text.reading import file_error, has_nsmc_header, raw_lines, refuse_binary, refuse_stdin
 
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 NSMC_LABELS = {"0": "negative", "1": "positive"}  # NSMC's columns are id, document, label
 MIN_CLASS_ROWS = 5  # a class with fewer rows can be neither learned nor validated
+VAL_FRACTION_RANGE = (0.01, 0.5)  # a validation split of at least 1% and at most half of the rows
 
 
 @dataclass
@@ -251,9 +252,7 @@ def _check_classes(path: Path, labels: list[str], lines: list[int]) -> None:
 
 def train_val_split(data: Dataset, val_fraction: float = 0.1, seed: int = 13) -> tuple[Dataset, Dataset]:
     """A deterministic, stratified validation split: the same seed always carves the same rows."""
-    if not 0 < val_fraction < 1:
-        raise InputError(_("--val-fraction must be between 0 and 1, got {val_fraction}")
-                         .format(val_fraction=val_fraction))
+    check_number("val_fraction", val_fraction, *VAL_FRACTION_RANGE)  # the range seqlab train checks, too
     rng = np.random.default_rng(seed)
     val = []
     for c in range(len(data.label_names)):

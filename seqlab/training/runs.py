@@ -20,6 +20,7 @@ from pathlib import Path
 from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import N_, _
+from seqlab.training.data import VAL_FRACTION_RANGE
 
 
 @dataclass
@@ -57,7 +58,7 @@ class TrainOptions:
 
 
 # The range of every number of TrainOptions (low, high, whole): one table for the library and `seqlab train`
-RANGES = {"val_fraction": (0.01, 0.5, False), "seed": (0, 2**32 - 1, True), "epochs": (1, 100, True),
+RANGES = {"val_fraction": (*VAL_FRACTION_RANGE, False), "seed": (0, 2**32 - 1, True), "epochs": (1, 100, True),
           "batch_size": (1, 4096, True), "lr": (1e-8, 1.0, False), "hidden": (1, 2048, True), "layers": (1, 8, True),
           "dropout": (0.0, 0.9, False), "patience": (1, None, True), "adversarial": (0.0, 10.0, False),
           "embed_dim": (2, 2048, True), "max_length": (1, 4096, True), "threads": (1, 1024, True),

@@ -32,6 +32,7 @@ from seqlab.errors import DamagedFile, InputError, UsageError, json_problem
 from seqlab.i18n import _
 from seqlab.storage import atomic_write_bytes, atomic_write_json, remove_temporaries, sha256_file
 from seqlab.text.reading import has_nsmc_header, os_reason
+from seqlab.text.unicode import check_errors_mode
 from seqlab.vectors.corpus_shards import CorpusJobConfig, count_lines, embed_shard, npy_bytes, read_shards
 
 MANIFEST = "manifest.json"
@@ -120,9 +121,8 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
 
         for _line in iter_lines(source, "strict"):
             pass
-    elif errors != "replace":
-        raise InputError(_("unknown errors mode {errors!r}").format(errors=errors),
-                         _("Use --errors strict or --errors replace."))
+    else:
+        check_errors_mode(errors)
     if engine not in ("local", "ray"):
         raise InputError(_("unknown engine {engine!r}").format(engine=engine), _("Use --engine local or --engine ray."))
     started = time.perf_counter()

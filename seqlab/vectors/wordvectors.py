@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError, check_number
+from seqlab.errors import InputError, NoVectors, check_number
 from seqlab.i18n import _
 from seqlab.progress import new_phase
 from seqlab.storage import atomic_write_bytes, seqlab_home
@@ -195,7 +195,7 @@ def from_model(model: str | None = None, progress: Callable[[int, int], None] | 
     from seqlab.vectors.static_vectors import embed_words
     from seqlab.vectors.word_list import default_word_list
 
-    if _source_kind(model) == "kiwi":
+    if word_vector_kind(model) == "kiwi":
         return from_kiwi(progress, korean)
     enc = load_encoder(model)
     recipe = recipe.for_depth(enc.num_layers)  # MiniLM has 6 layers
@@ -238,15 +238,20 @@ def from_model(model: str | None = None, progress: Callable[[int, int], None] | 
     return WordVectors(words, vectors, source, embed, unknown_chars, pieces)
 
 
-def _source_kind(model: str | None) -> str:
-    """``kiwi`` or ``hf``: which kind of word vectors ``model`` names (None: :data:`DEFAULT_WORD_VECTORS`)."""
+def word_vector_kind(model: str | None) -> str:
+    """``kiwi`` or ``hf``: which kind of word vectors ``model`` names (None: :data:`DEFAULT_WORD_VECTORS`).
+
+    Raises :class:`~seqlab.errors.NoVectors` for a tokenizer-only model (char, whitespace): the one check of the
+    library and of every word-vector command.
+    """
     from seqlab.pretrained.registry import resolve
 
     spec = resolve(model or DEFAULT_WORD_VECTORS)
     if spec.kind in ("kiwi", "hf"):
         return spec.kind
-    raise InputError(_("{model} has no word vectors").format(model=spec.name),
-                     _("Use --model kiwi (the default), e5-small or minilm."))
+    raise NoVectors(_("{model} has no word vectors").format(model=spec.name),
+                    _("Use model=\"kiwi\" (the default), \"e5-small\" or \"minilm\"."),
+                    cli_hint=_("Use --model kiwi (the default), e5-small or minilm."))
 
 
 def kiwi_vectors_path(korean: int | None = None) -> Path:
@@ -380,7 +385,7 @@ def refuse_unknown_pieces(words: Sequence[str], model: str | None = None) -> Non
     from seqlab.pretrained.registry import resolve
 
     words = [check_word(word) for word in words]
-    if _source_kind(model) == "kiwi":
+    if word_vector_kind(model) == "kiwi":
         from seqlab.vectors import kiwi_vectors as kv
 
         for word in words:
@@ -405,7 +410,7 @@ def is_built(model: str | None = None, korean: int | None = None, english: int |
     """Whether the word vectors of ``model`` (None: the default, Kiwi's) are cached (else the first use builds them)."""
     from seqlab.pretrained.registry import resolve
 
-    if _source_kind(model) == "kiwi":
+    if word_vector_kind(model) == "kiwi":
         return kiwi_vectors_path(korean).exists()
     spec = resolve(model)
     try:
