@@ -65,10 +65,13 @@ def tokens_explanation(report: ExplainReport) -> list[str]:
 
 
 def example_token(rec) -> int | None:
-    """The token to show integer encoding with: the first that is neither special nor unknown, if there is one."""
+    """The token to show integer encoding with: the first that is neither special nor unknown and shows some of the
+    text (not the bare "▁" piece of a space), if there is one."""
     unknown = {u.index for u in rec.unk}
     content = [i for i, s in enumerate(rec.special_tokens_mask) if not s]
-    return next((i for i in content if i not in unknown), content[0] if content else None)
+    known = [i for i in content if i not in unknown]
+    shows = [i for i in known if rec.tokens[i].replace("▁", "").replace("##", "").strip()]
+    return (shows or known or content or [None])[0]
 
 
 def ids_explanation(report: ExplainReport) -> list[str]:

@@ -12,10 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from seqlab.text.unicode import has_visible
+from seqlab.vectors.word_input import MAX_WORD  # the library's own limit: the page, /api/models and the server agree
 
 MAX_TEXT = 2000  # characters per text field (documented in the README)
 MAX_EXPRESSION = 200  # characters of an analogy expression
-MAX_WORD = 100  # characters of a word for nearest neighbours
 
 
 class _Body(BaseModel):

@@ -1,9 +1,12 @@
-"""The page in a real browser, eighth round: the outline a screen reader walks.
+"""The page in a real browser, eighth round: the outline a screen reader walks, narrow screens, links that carry a
+lesson, snapshots, glossary terms and exports.
 
 Each test names the defects it guards against; each failed on the page before its fix.
 """
 
 import itertools
+import json
+import unicodedata
 
 from tests.web.conftest import idle, run_pipeline
 
@@ -66,3 +69,137 @@ def test_a_long_attention_map_numbers_its_columns_as_its_rows(open_page):
     numbered = [d for d in drawn if d.split(" ")[0].isdigit() and len(d.split(" ", 1)) == 2]
     # every written row label and every written column label says its number: rows and columns alike
     assert len(numbered) >= tokens + shown, (len(numbered), tokens, shown, drawn[:20])
+
+
+ONE_LINE = """(nodes) => nodes.filter((n) => {
+  const range = document.createRange();
+  range.selectNodeContents(n);
+  return new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size > 1;
+}).map((n) => n.textContent)"""
+
+
+def test_numbers_never_break_inside_on_a_narrow_screen(open_page):
+    """At 320 px (a small phone, or 400 % zoom) every cell of stage 5's weight tables wrapped inside its number
+    ("-0.191" / "8"), and the gradient list read "2.66e-" / "23배입니다". A table now scrolls in its own box."""
+    page = open_page("/?lang=ko", width=320, height=700)
+    page.click("#trace")
+    idle(page)
+    page.click("#gradflow")
+    page.wait_for_selector("#v-gradflow .sv-list li")
+    cells = page.locator("#v-trace td.sv-num")
+    assert cells.count() > 20
+    assert page.evaluate(ONE_LINE, cells.element_handles()) == []
+    numbers = page.locator("#v-gradflow .sv-list .sv-nb")
+    assert numbers.count() >= 6 and page.evaluate(ONE_LINE, numbers.element_handles()) == []
+    assert any("e-" in n for n in numbers.all_inner_texts())
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")  # no page-wide scroll
+
+
+def test_a_link_carries_the_lesson_to_another_tab_or_phone(open_page, browser, server):
+    """Only lang and present were ever in the address; the inputs lived in one tab's sessionStorage, so a link
+    opened in a new tab or on a student's phone showed the sample sentence."""
+    page = open_page("/?lang=ko")
+    page.fill("#text", "나는 학교에 간다")
+    page.fill("#second", "너는 집에 간다")
+    page.select_option("#cell", "gru")
+    page.fill("#expr", "왕 - 남자 + 여자")
+    url = page.evaluate("location.href")  # (Playwright's page.url may lag behind history.replaceState)
+    assert "#" in url and "?lang=ko" in url
+    other = browser.new_context(viewport={"width": 390, "height": 844})  # no storage shared with the first tab
+    try:
+        phone = other.new_page()
+        phone.goto(url)
+        phone.wait_for_selector("body[data-ready='1']", timeout=120_000)
+        assert phone.input_value("#text") == "나는 학교에 간다" and phone.input_value("#second") == "너는 집에 간다"
+        assert phone.input_value("#cell") == "gru" and phone.input_value("#expr") == "왕 - 남자 + 여자"
+        assert phone.input_value("#hidden") == "4"  # what the link did not carry is the page's own
+        assert phone.get_attribute("#lang-en", "href").endswith(url[url.index("#"):])  # the other language keeps it
+    finally:
+        other.close()
+    plain = open_page("/?lang=ko")  # the page's own inputs make no fragment
+    assert "#" not in plain.evaluate("location.href")
+
+
+def test_a_snapshot_keeps_each_parts_heading_and_its_own_inputs(open_page):
+    """The snapshot dropped the sub-headings (the tokenizer comparison, the cosine, the dW table), and stage 6 listed
+    the chart's settings and the trace's as one set, though the chart takes no text."""
+    page = open_page()
+    page.click("#gradflow")
+    page.wait_for_selector("#v-gradflow .sv-list li")
+    idle(page)
+    snap = page.context.new_page()
+    snap.set_content(page.evaluate("window.seqlabPage.snapshotHtml('p-tokens')"))
+    assert page.inner_text("#h-compare") in snap.locator("h2").all_inner_texts()
+    snap.set_content(page.evaluate("window.seqlabPage.snapshotHtml('p-backward')"))
+    lists = snap.locator("dl.sv-pairs").all_inner_texts()
+    assert len(lists) == 2 and "text" not in lists[0] and "steps" in lists[0] and "cell" in lists[1], lists
+    assert snap.locator("h2").all_inner_texts() == [page.inner_text("#h-dw")]
+    snap.close()
+
+
+def test_glossary_terms_show_their_definition_on_focus_and_tap(open_page):
+    """A term was a tab stop whose definition was only in title: keyboard focus and a tap on a phone showed nothing."""
+    page = open_page(width=390, height=844, has_touch=True)
+    page.click("#sim")
+    page.wait_for_selector("#v-sim abbr.sv-term")
+    term = page.locator("#v-sim abbr.sv-term").first
+    shown = "(t) => getComputedStyle(t, '::after').content"
+    assert term.evaluate(shown) in ("none", "normal", "")
+    term.tap()
+    assert term.get_attribute("title") in term.evaluate(shown)
+
+
+def test_one_word_length_and_an_honest_counter(open_page, client):
+    """The page allowed 100 characters in the word field, the server 50; NFD Hangul counted 22 "characters" for
+    9 syllables."""
+    assert client.get("/api/models").json()["max_word"] == 50
+    page = open_page()
+    page.fill("#text", unicodedata.normalize("NFD", "한국어 문장입니다"))
+    said = page.inner_text("#counter")
+    assert said.startswith("22 / 2,000 code points") and "9 letters" in said, said
+    page.fill("#text", "한국어 문장입니다")
+    assert page.inner_text("#counter").startswith("9 / 2,000 characters")
+
+
+def test_the_integer_encoding_example_is_a_token_with_text(open_page):
+    """For "ㅋㅋㅋ ㅠㅠ ㅎㅎ" the example was "▁ → 6", the bare space piece."""
+    page = open_page()
+    run_pipeline(page, "ㅋㅋ ㅋ ㅠㅠ", model="e5-small")
+    said = page.inner_text("#v-ids .sv-note")
+    example = said.split(": ", 1)[1]
+    assert not example.startswith("▁ →") and "→" in example, said
+
+
+def test_every_focus_ring_is_the_pages_and_exports_of_defaults_are_data(open_page):
+    """The "all weights" summary had the browser's thin ring; the export said "fbias": "" for torch's default, a
+    chosen forget bias of 0 was listed as "torch's default", and the words panel exported "inputs": {}."""
+    page = open_page()
+    page.click("#attn")
+    page.wait_for_selector("#v-attention canvas")
+    page.select_option("#v-attention .sv-rowselect", "1")
+    summary = page.locator("#v-attention details summary").first
+    summary.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    assert summary.evaluate("(s) => getComputedStyle(s).outlineWidth") == "3px"
+    page.click("#gradflow")
+    page.wait_for_selector("#v-gradflow .sv-list li")
+    idle(page)
+    with page.expect_download() as download:
+        page.click("#p-backward > .export a:text('JSON')")
+    assert json.loads(download.value.path().read_text(encoding="utf-8"))["inputs"]["fbias"] is None
+    page.select_option("#fbias", "0")
+    page.click("#gradflow")
+    page.wait_for_function("document.querySelector('#v-gradflow .sv-list li')")
+    idle(page)
+    snap = page.context.new_page()
+    snap.set_content(page.evaluate("window.seqlabPage.snapshotHtml('p-backward')"))
+    assert "default" not in snap.locator("dl.sv-pairs").first.inner_text()
+    snap.close()
+    page.wait_for_function("!document.querySelector('#neighbors').disabled", timeout=60_000)
+    page.fill("#nword", "영화")
+    page.click("#neighbors")
+    page.wait_for_selector("#v-words table")
+    with page.expect_download() as download:
+        page.click("#p-words > .export a:text('JSON')")
+    assert json.loads(download.value.path().read_text(encoding="utf-8"))["inputs"] == {"nword": "영화"}

@@ -171,6 +171,11 @@
   function fixed(v, d) { return v === null || v === undefined ? "–" : nf(d).format(v); }
   function signed(v, d = 4) { return v === null || v === undefined ? "–" : (v >= 0 ? "+" : "") + Number(v).toFixed(d); }
   function sci(v, digits = 3) { return v === 0 ? "0" : Number(v).toExponential(digits - 1); }
+  // a sentence whose numbers never break inside ("2.66e-" | "23"): each number in a span that does not wrap
+  function unbroken(sentence) {
+    const parts = String(sentence).split(/(-?\d[\d.,]*(?:e[+-]?\d+)?)/);
+    return parts.map((p, k) => (k % 2 ? el("span", { class: "sv-nb" }, p) : p)).filter((p) => p !== "");
+  }
   function count(n) { return new Intl.NumberFormat("en-US").format(n); }
   V.format = { fixed, signed, sci, count };
   function term(english, shown) {
@@ -245,7 +250,7 @@
     if (!same) {
       container.append(el("table", { class: "sv-table" },
         el("tr", {}, el("th", {}, t("where")), el("th", {}, t("original")), el("th", {}, t("after {form}", { form: rec.form }))),
-        rec.changes.slice(0, 50).map((c) => el("tr", {}, el("td", {}, `text[${c.start}:${c.end}]`),
+        rec.changes.slice(0, 50).map((c) => el("tr", {}, el("td", { class: "sv-nb" }, `text[${c.start}:${c.end}]`),
           el("td", {}, visibleNode(c.original), " ", el("code", { class: "sv-esc" }, c.original_codepoints.join(" "))),
           el("td", {}, visibleNode(c.normalized), " ", el("code", { class: "sv-esc" }, c.normalized_codepoints.join(" ")))))));
     }
@@ -366,7 +371,7 @@
       const list = el("ul", { class: "sv-list" + (rec.unk.length > 20 ? " sv-scroll" : "") }, rec.unk.map((u) => el("li", {},
         t("token {i}", { i: u.index }), " ", visibleNode(rec.tokens[u.index], "code"), ": ",
         unit === "piece" && Array.from(u.chars).length > 1 ? whole : why, " ",
-        visibleNode(u.chars), " ", `(text[${u.start}:${u.end}])`)));
+        visibleNode(u.chars), " ", el("span", { class: "sv-nb" }, `(text[${u.start}:${u.end}])`))));
       container.append(note(t("{k} unknown tokens ([UNK]):", { k: count(rec.unk.length) })), list);
     } else {
       container.append(note({ piece: t("No unknown tokens: the model has a piece for every character."),
@@ -391,7 +396,9 @@
     // the example: the first token that is neither special nor unknown ([UNK] would teach the wrong id)
     const unknown = new Set((rec.unk || []).map((u) => (typeof u === "number" ? u : u.index)));
     const content = rec.tokens.map((_tok, i) => i).filter((i) => !(rec.special_tokens_mask || [])[i]);
-    const known = content.find((i) => !unknown.has(i));
+    // and one that shows some of the text: the bare "▁" piece of a space teaches nothing
+    const shows = (i) => rec.tokens[i].replace(/▁/g, "").replace(/^##/, "").trim() !== "";
+    const known = content.find((i) => !unknown.has(i) && shows(i)) ?? content.find((i) => !unknown.has(i));
     const first = known !== undefined ? known : content.length ? content[0] : -1;
     if (first >= 0 && rec.vocab_size) {
       container.append(note(t("Each token becomes its number in a vocabulary of {size} tokens: {token} → {id}.",
@@ -995,7 +1002,7 @@
     if (rec.cells.lstm && rec.cells.lstm.forget_mean_overall !== undefined) {
       lines.push(t("LSTM mean forget gate f̄ = {f}: along the cell state a gradient keeps about f̄ per step.", { f: fixed(rec.cells.lstm.forget_mean_overall, 3) }));
     }
-    container.append(el("ul", { class: "sv-list" }, lines.map((s) => el("li", {}, s))));
+    container.append(el("ul", { class: "sv-list" }, lines.map((s) => el("li", {}, unbroken(s)))));
     const stop = onResize(wrap, draw);
     return { svg, redraw: draw, destroy() { stop(); container.replaceChildren(); } };
   }

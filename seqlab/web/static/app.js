@@ -280,9 +280,15 @@ function intIn(id, lo, hi, what) {
   }
   return v;
 }
+// the limit counts code points (as the server does); where the letters a reader sees are fewer (NFD Hangul: one
+// code point per jamo; emoji with modifiers), the counter says so rather than seeming to miscount
+const GRAPHEMES = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
 function updateCounter() {
-  const n = codepoints($("text").value);
-  $("counter").textContent = t("{n} / {max} characters", { n: n.toLocaleString("en-US"), max: S.max.toLocaleString("en-US") });
+  const text = $("text").value, n = codepoints(text);
+  const shown = GRAPHEMES ? Array.from(GRAPHEMES.segment(text)).length : n;
+  const v = { n: n.toLocaleString("en-US"), max: S.max.toLocaleString("en-US"), g: shown.toLocaleString("en-US") };
+  $("counter").textContent = shown === n ? t("{n} / {max} characters", v)
+    : t("{n} / {max} code points ({g} letters as shown: the limit counts code points)", v);
 }
 function capText() {
   const chars = Array.from($("text").value);
@@ -476,7 +482,9 @@ async function runWords(kind) {
   const done = S.running ? null : busyLine(kind === "analogy" ? t("analogy") : t("nearest words"));
   try {
     await task(["v-words"], null, (wanted) => api(kind === "analogy" ? "/api/analogy" : "/api/neighbors",
-      kind === "analogy" ? { expression: value, k: 10 } : { word: value, k: 10 }, wanted), (r) => show("v-words", "words", r, null));
+      kind === "analogy" ? { expression: value, k: 10 } : { word: value, k: 10 }, wanted),
+      // what was asked, for the exports (the panel keeps no other inputs: its words are its own)
+      (r) => show("v-words", "words", r, { key: JSON.stringify(kind === "analogy" ? { expr: value } : { nword: value }) }));
   } finally {
     S.wordsBusy = false;
     release(S.wordsReady);
@@ -563,7 +571,16 @@ async function pollWordVectors() {
 
 // ---------- export: the JSON behind a panel, and an HTML snapshot drawn by the same views ----------
 function panelRecords(panelId) {
-  return Object.entries(VIEWS).filter(([v, p]) => p === panelId && S.records[v]).map(([v]) => S.records[v]);
+  return Object.entries(VIEWS).filter(([v, p]) => p === panelId && S.records[v]).map(([v]) => ({ ...S.records[v], id: v }));
+}
+// the sub-heading a view sits under inside its panel (the tokenizer comparison, the cosine, the dW table), or null
+// for the panel's own views (under its h2)
+function subheadingOf(viewId) {
+  for (let node = $(viewId).previousElementSibling; node; node = node.previousElementSibling) {
+    if (node.tagName === "H3") return node.textContent;
+    if (node.tagName === "H2") return null;
+  }
+  return null;
 }
 function refreshExport(panelId) {
   const h2 = $(panelId).querySelector("h2");
@@ -582,28 +599,30 @@ function refreshExport(panelId) {
 }
 const INPUT_NAMES = () => ({ text: t("text"), model: t("model"), form: t("form"), second: t("second sentence"), cell: t("cell"),
   hidden: t("hidden size"), seed: t("seed"), byhand: t("by hand (hidden size 2, inputs reduced to 2 numbers)"),
-  ckpt: t("trained weights"), layer: t("layer"), head: t("head"), steps: t("steps"), fbias: t("LSTM forget-gate bias") });
+  ckpt: t("trained weights"), layer: t("layer"), head: t("head"), steps: t("steps"), fbias: t("LSTM forget-gate bias"),
+  expr: t("analogy"), nword: t("word") });
 // what the panel's results were computed from, as data (the JSON export): numbers as numbers, yes/no as true/false,
 // the values sent (lstm), the same in every interface language
-function panelData(panelId) {
+function panelData(panelId, parts) {
   const out = {};
-  for (const p of panelRecords(panelId)) if (p.inputs) Object.assign(out, JSON.parse(p.inputs.key));
+  for (const p of parts || panelRecords(panelId)) if (p.inputs) Object.assign(out, JSON.parse(p.inputs.key));
   for (const k of ["hidden", "seed", "layer", "head", "steps", "fbias"]) {
     if (k in out && String(out[k]).trim() !== "" && Number.isFinite(+out[k])) out[k] = +out[k];
   }
   if (out.byhand) out.hidden = 2;
+  if (out.fbias === "") out.fbias = null;  // torch's default initialization: no number was sent
   if ($("ckpt-row").hidden) delete out.ckpt;  // no trained weights were offered: the choice was never there
   for (const k of ["byhand", "ckpt"]) if (k in out) out[k] = !!out[k];
   return out;
 }
-function panelInputs(panelId) {  // the same, as the reader set it (the HTML snapshot's list)
-  const out = panelData(panelId);
+function panelInputs(panelId, parts) {  // the same, as the reader set it (the HTML snapshot's list)
+  const out = panelData(panelId, parts);
   for (const k of ["cell", "form"]) {  // as the reader saw it in the list (LSTM), not the value sent (lstm)
     const option = k in out && [...$(k).options].find((o) => o.value === out[k]);
     if (option) out[k] = option.textContent;
   }
   if (out.head === "mean") out.head = t("mean over heads");
-  if ("fbias" in out && !+out.fbias) out.fbias = t("torch's default (random, near 0)");
+  if ("fbias" in out && out.fbias === null) out.fbias = t("torch's default (random, near 0)");  // a chosen 0 stays 0
   for (const k of ["byhand", "ckpt"]) if (k in out) out[k] = out[k] ? t("yes") : t("no");
   return out;
 }
@@ -619,17 +638,26 @@ function exportJson(panelId) {
   download(`seqlab-${panelId.slice(2)}.json`, JSON.stringify(out, null, 2), "application/json");
 }
 async function snapshotHtml(panelId) {
-  const parts = panelRecords(panelId).map((p) => ({ view: p.view, record: p.record, options: { ...p.chosen } }));
+  const records = panelRecords(panelId);
+  const parts = records.map((p) => ({ view: p.view, record: p.record, options: { ...p.chosen } }));
   const [css, js] = await Promise.all(["/static/views.css", "/static/views.js"].map((u) => fetch(u).then((r) => r.text())));
   const json = (v) => JSON.stringify(v).replace(/</g, "\\u003c");
   const title = $(panelId).querySelector("h2").textContent;
   const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
-  const names = INPUT_NAMES(), given = panelInputs(panelId);
-  const inputs = Object.keys(given).length ? `<dl class="sv-pairs">` + Object.entries(given).map(([k, v]) =>
+  const names = INPUT_NAMES();
+  const list = (given) => Object.keys(given).length ? `<dl class="sv-pairs">` + Object.entries(given).map(([k, v]) =>
     `<dt>${esc(names[k] || k)}</dt><dd>${esc(V.visible(v))}</dd>`).join("") + "</dl>" : "";
+  // the panel's own views first, under its inputs; then each sub-part under its own heading, with its own inputs
+  // (stage 6's chart takes no text, the dW table the trace's): one list for both would mix two sets
+  const under = records.map((p) => subheadingOf(p.id));
+  const own = records.filter((_p, i) => under[i] === null);
+  let body = list(panelInputs(panelId, own));
+  records.forEach((p, i) => {
+    if (under[i] !== null) body += `<h2>${esc(under[i])}</h2>` + list(panelInputs(panelId, [p]));
+    body += `<div id="seqlab-part-${i}"></div>`;
+  });
   return `<!doctype html><html lang="${LANG}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>seqlab · ${esc(title)}</title><style>${css}</style></head><body class="seqlab-export"><h1>${esc(title)}</h1>${inputs}` +
-    parts.map((p, i) => `<div id="seqlab-part-${i}"></div>`).join("") +
+    `<title>seqlab · ${esc(title)}</title><style>${css}</style></head><body class="seqlab-export"><h1>${esc(title)}</h1>${body}` +
     `<script>${js.replace(/<\/script/gi, "<\\/script")}</script><script>SeqlabViews.setMessages(${json(INFO)});` +
     `${json(parts)}.forEach(function (p, i) { SeqlabViews.render(document.getElementById("seqlab-part-" + i), p.view, p.record, p.options); });</script></body></html>`;
 }
@@ -665,17 +693,40 @@ function present(on) {
   Object.values(S.handles).forEach((h) => h.heatmap ? h.heatmap.redraw() : h.redraw ? h.redraw() : null);
 }
 
-// ---------- the reader's inputs survive a reload and a change of language (this tab only) ----------
+// ---------- the reader's inputs survive a reload and a change of language, and travel in the address ----------
+// The address's #fragment holds every input that differs from the page's own (the fragment never reaches a server):
+// a teacher's link opens the same sentence, cell and analogy in the projector's tab or on a student's phone.
 const KEPT = ["text", "second", "model", "form", "cell", "hidden", "seed", "byhand", "useckpt", "gsteps", "fbias", "expr", "nword"];
 const STORE = "seqlab-inputs";
+let DEFAULTS = null;  // the inputs as the page starts: a link carries only what differs from them
+function inputValues() {
+  return Object.fromEntries(KEPT.map((id) => [id, $(id).type === "checkbox" ? $(id).checked : $(id).value]));
+}
 function keepInputs() {
-  const values = Object.fromEntries(KEPT.map((id) => [id, $(id).type === "checkbox" ? $(id).checked : $(id).value]));
+  const values = inputValues();
+  const given = new URLSearchParams();
+  for (const id of KEPT) if (DEFAULTS && String(values[id]) !== String(DEFAULTS[id])) given.set(id, String(values[id]));
   Object.assign(values, { layer: $("layer").value, head: $("head").value, layersOf: S.layersOf, stage: S.stage });
   try { sessionStorage.setItem(STORE, JSON.stringify(values)); } catch (e) { /* storage off: nothing is kept */ }
+  const url = new URL(location.href);
+  url.hash = given.toString();
+  history.replaceState(history.state, "", url.hash ? url : url.pathname + url.search);
+  languageLinks();
+}
+function linkedInputs() {  // the inputs a link gave (#text=…&cell=gru), over the page's own; null without any
+  const given = new URLSearchParams(location.hash.slice(1));
+  const values = {};
+  for (const id of KEPT) {
+    if (given.has(id)) values[id] = $(id).type === "checkbox" ? given.get(id) === "true" : given.get(id);
+  }
+  return Object.keys(values).length ? { ...DEFAULTS, ...values } : null;
 }
 function restoreInputs() {
+  DEFAULTS = inputValues();
   let values = null;
   try { values = JSON.parse(sessionStorage.getItem(STORE) || "null"); } catch (e) { values = null; }
+  const linked = linkedInputs();
+  if (linked) values = { ...(values || {}), ...linked };  // a link's inputs first; this tab's layer and stage kept
   if (!values) return false;
   S.layersOf = values.layersOf || {};
   S.stage = values.stage || 0;
@@ -696,7 +747,7 @@ function languageLinks() {  // the other language keeps the page as it is: prese
   for (const code of ["ko", "en"]) {
     const url = new URL(location.href);
     url.searchParams.set("lang", code);
-    $(`lang-${code}`).href = url.pathname + url.search;
+    $(`lang-${code}`).href = url.pathname + url.search + url.hash;
   }
 }
 
@@ -725,6 +776,14 @@ async function init() {
   }
   for (const id of ["layer", "head"]) $(id).addEventListener("change", keepInputs);
   for (const id of KEPT) $(id).addEventListener(["SELECT"].includes($(id).tagName) || $(id).type === "checkbox" ? "change" : "input", keepInputs);
+  // a link with other inputs pasted into this tab changes only the fragment: no new page is loaded, so load it
+  window.addEventListener("hashchange", () => {
+    const linked = linkedInputs();
+    if (linked && KEPT.some((id) => String(linked[id]) !== String(inputValues()[id]))) {
+      try { sessionStorage.removeItem(STORE); } catch (e) { /* storage off */ }
+      location.reload();
+    }
+  });
   // a double click is one request: its second click (event.detail 2) is dropped, even when the first one's fast
   // answer (a trace: 10-30 ms) has already come and enabled the button again
   const single = (fn) => (e) => { if (!(e && e.detail > 1)) fn(); };
