@@ -34,9 +34,7 @@ def _cells(value: str) -> list[str]:
     cells = csv_list(value, "--cells")
     if not cells:
         raise UsageError(_("--cells is empty"), _("Use --cells rnn,lstm,gru."))
-    for c in cells:
-        one_of("--cells", c, CELLS)
-    return cells
+    return [one_of("--cells", c, CELLS) for c in cells]
 
 
 def only_for_lstm(cells: list[str]) -> None:
@@ -60,7 +58,7 @@ def register(app: typer.Typer) -> None:
         from seqlab.render.lab import order_plot, order_terminal
 
         check_lang(lang)
-        one_of("--cell", cell, CELLS)
+        cell = one_of("--cell", cell, CELLS)
         in_range("--hidden", hidden, 1, MAX_HIDDEN)
         in_range("--seed", seed, 0, 2**32 - 1)
         check_plot(plot)
@@ -144,7 +142,7 @@ def register(app: typer.Typer) -> None:
         from seqlab.render.progress import training_bar
 
         check_lang(lang)
-        one_of("--task", task, ("adding", "first-token"))
+        task = one_of("--task", task, ("adding", "first-token"))
         if forget_bias is not None:
             only_for_lstm(_cells(cells))
         raw_lengths = csv_list(lengths or "", "--lengths")

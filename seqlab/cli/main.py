@@ -172,6 +172,42 @@ def _command_context(argv: list[str], at_group: bool = False):
     return ctx
 
 
+def _refuse_repeated(argv: list[str]) -> None:
+    """An option that takes one value, given twice: the parser keeps the last and drops the first without a word.
+    A second input file (``vocab build -f a.txt -f b.txt``: the user meant both to be read) is refused; any other
+    value keeps the common "last one wins" of an override (``$DEFAULTS --epochs 1``), and says so. Options that take
+    several values (``tokenizer train -f``) are not affected."""
+    from seqlab.render.console import note
+
+    ctx = _command_context(argv)
+    if ctx is None:
+        return
+    args = argv[: argv.index("--")] if "--" in argv else list(argv)
+    start = 0
+    for name in ctx.command_path.split()[1:]:  # the command's own options come after its name (--lang: the root's too)
+        start = args.index(name, start) + 1 if name in args[start:] else start
+    for param in ctx.command.params:
+        if getattr(param, "param_type_name", "") != "option" or param.multiple or param.is_flag or param.count:
+            continue
+        names = set(param.opts)
+        given = [i for i, a in enumerate(args[start:]) if a in names or a.split("=", 1)[0] in names]
+        if len(given) < 2:
+            continue
+        option = max(param.opts, key=len)
+        if param.name in INPUT_FILES:
+            raise UsageError(_("{option} was given {n} times; it reads one file, and only the last would be read")
+                             .format(option=option, n=len(given)),
+                             _("Give {option} once (join the files first, e.g. cat a.txt b.txt > both.txt).")
+                             .format(option=option))
+        last = args[start + given[-1]]
+        value = last.split("=", 1)[1] if "=" in last else (args[start + given[-1] + 1:start + given[-1] + 2] or [""])[0]
+        note(_("note: {option} was given {n} times; the last one is used: {value}").format(option=option, n=len(given),
+                                                                                        value=value))
+
+
+INPUT_FILES = ("file", "data", "corpus")  # the parameters that name the one file a command reads
+
+
 def _in_command_words(exc: SeqlabError, argv: list[str]) -> SeqlabError:
     """A library error in the words of the command line: the Python argument its message names (``input_dim``)
     becomes the command's own option (``--input-dim``), and its hint the one worded for the command line."""
@@ -220,6 +256,7 @@ def _run(argv: list[str], debug: bool) -> int:
         from seqlab.cli.app import build_command
         from seqlab.cli.click_i18n import usage_error_message
 
+        _refuse_repeated(argv)
         result = build_command().main(args=argv, prog_name="seqlab", standalone_mode=False)
         if result == 130:  # typer returns Ctrl-C (KeyboardInterrupt) as 130 without a word; no command returns it
             _say_interrupted(argv)

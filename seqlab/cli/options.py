@@ -15,6 +15,10 @@ import typer
 from seqlab.errors import UsageError, check_number
 from seqlab.i18n import LANGUAGES, _, language_code, ngettext
 
+# the largest minimum count of vocab build, tokenizer train and wordvec train: more than any corpus holds, and within
+# what the tokenizers library's trainers take (a 31-digit value overflowed in them: "internal error")
+MAX_MIN_COUNT = 10**9
+
 
 def model_opt():
     return typer.Option(None, "--model", "-m", help=_("e5-small (default), minilm, kiwi, char, whitespace, "
@@ -101,13 +105,16 @@ def in_range(option: str, value, low=None, high=None) -> None:
     check_number(option, value, low, high, error=UsageError)
 
 
-def one_of(option: str, value: str | None, choices) -> None:
-    """Exit 2 unless ``value`` is one of ``choices`` (exactly: ``REPLACE`` is not ``replace``, and is told so)."""
-    if value is not None and value not in choices:
-        meant = [c for c in choices if c.lower() == value.lower()]
-        raise UsageError(_("{option} must be one of {choices}, got {value!r}").format(
-            option=option, choices=", ".join(choices), value=value),
-            _("Write it as {choice} (the names are case-sensitive).").format(choice=meant[0]) if meant else None)
+def one_of(option: str, value: str | None, choices) -> str | None:
+    """``value`` as ``choices`` spell it, in any case (``3CosAdd``, ``LSTM``, ``REPLACE``: as the help and the
+    lecture write them); exit 2 for anything else, naming the choices."""
+    if value is None or value in choices:
+        return value
+    meant = [c for c in choices if c.lower() == value.lower()]
+    if len(meant) == 1:
+        return meant[0]
+    raise UsageError(_("{option} must be one of {choices}, got {value!r}").format(
+        option=option, choices=", ".join(choices), value=value))
 
 
 def exclusive(**flags: bool) -> None:
@@ -122,7 +129,7 @@ def check_normalization(form: str) -> str:
     from seqlab.text.unicode import FORMS
 
     canonical = {f.lower(): f for f in FORMS}.get(form.lower(), form)
-    one_of("--normalization", canonical, FORMS)
+    canonical = one_of("--normalization", canonical, FORMS)
     return canonical
 
 
@@ -185,7 +192,7 @@ def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_
     from seqlab.text.reading import iter_texts
     from seqlab.text.unicode import clean_surrogates
 
-    one_of("--errors", errors, ("strict", "replace"))
+    errors = one_of("--errors", errors, ("strict", "replace"))
     if file is not None and texts:
         raise UsageError(_("give either TEXT arguments or -f FILE, not both"))
     if file is not None or texts == ["-"]:

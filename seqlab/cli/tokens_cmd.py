@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from seqlab.cli.options import (
+    MAX_MIN_COUNT,
     check_lang,
     check_normalization,
     check_output,
@@ -84,7 +85,7 @@ def register(app: typer.Typer) -> None:
     def compare(
         texts: list[str] = typer.Argument(None, help=_("Text(s) to compare on; - reads stdin.")),
         file: Path = file_opt(),
-        models: str = typer.Option("e5-small,minilm,kiwi,char,whitespace", "--models",
+        models: str = typer.Option("e5-small,minilm,kiwi,char,whitespace", "--models", "--model", "-m",
                                    help=_("Comma-separated model names.")),
         limit: int = typer.Option(None, "--limit", help=_("Use only the first N texts (at least 1).")),
         json_out: bool = json_opt("document"), markdown: bool = markdown_opt(), errors: str = errors_opt(),
@@ -132,7 +133,8 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", "-o", help=_("Where to write the vocabulary JSON."), readable=False),
         tokenizer: str = typer.Option("kiwi", "--tokenizer", "-t", help=_("kiwi, char, whitespace, or any model "
                                                                           "name.")),
-        min_freq: int = typer.Option(2, "--min-freq", help=_("Keep tokens seen at least this often (at least 1).")),
+        min_freq: int = typer.Option(2, "--min-freq", "--min-frequency", "--min-count",
+                                     help=_("Keep tokens seen at least this often (at least 1).")),
         max_size: int = typer.Option(None, "--max-size", help=_("Keep at most this many tokens, specials included "
                                                                 "(5 to 1,000,000).")),
         text_col: str = typer.Option(None, "--text-col", help=_("Column holding the text in a TSV/CSV file with a "
@@ -144,8 +146,8 @@ def register(app: typer.Typer) -> None:
         from seqlab.tokens.corpus import vocabulary_from_file
 
         check_lang(lang)
-        one_of("--errors", errors, ("strict", "replace"))
-        in_range("--min-freq", min_freq, 1)
+        errors = one_of("--errors", errors, ("strict", "replace"))
+        in_range("--min-freq", min_freq, 1, MAX_MIN_COUNT)
         in_range("--max-size", max_size, 5, MAX_VOCAB)
         check_output("--out", out, inputs=[file])
         tok = load_tokenizer(tokenizer, vocab=False)  # the tokens only: the vocabulary is what is being built
@@ -186,7 +188,8 @@ def register(app: typer.Typer) -> None:
                                  readable=False),
         kind: str = typer.Option("wordpiece", "--type", help=_("wordpiece, bpe or unigram.")),
         vocab_size: int = typer.Option(32000, "--vocab-size", help=_("Tokens in the vocabulary (100 to 1,000,000).")),
-        min_frequency: int = typer.Option(None, "--min-frequency", help=_("wordpiece, bpe: merge only pairs seen this "
+        min_frequency: int = typer.Option(None, "--min-frequency", "--min-freq", "--min-count",
+                                          help=_("wordpiece, bpe: merge only pairs seen this "
                                                                           "often, at least 1 (default: 2).")),
         pre_split: str = typer.Option(None, "--pre-split", help=_("kiwi: split into morphemes first (as KLUE did).")),
         lowercase: bool = typer.Option(False, "--lowercase", help=_("Lowercase before training and tokenizing.")),
@@ -196,10 +199,10 @@ def register(app: typer.Typer) -> None:
         from seqlab.tokens.training import KINDS, train_tokenizer
 
         check_lang(lang)
-        one_of("--type", kind, KINDS)
-        one_of("--pre-split", pre_split, ("kiwi",))
+        kind = one_of("--type", kind, KINDS)
+        pre_split = one_of("--pre-split", pre_split, ("kiwi",))
         in_range("--vocab-size", vocab_size, 100, MAX_VOCAB)
-        in_range("--min-frequency", min_frequency, 1)
+        in_range("--min-frequency", min_frequency, 1, MAX_MIN_COUNT)
         if kind == "unigram":
             unused({"--min-frequency": min_frequency}, "--type unigram",
                    _("Unigram prunes pieces by likelihood, not by a count: leave --min-frequency out."))

@@ -63,8 +63,8 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
-        one_of(_("CELL"), cell, CELLS)
-        one_of("--errors", errors, ("strict", "replace"))
+        cell = one_of(_("CELL"), cell, CELLS)
+        errors = one_of("--errors", errors, ("strict", "replace"))
         in_range("--hidden", hidden, 1, MAX_HIDDEN)
         in_range("--input-dim", input_dim, 1)
         in_range("--seed", seed, 0, 2**32 - 1)

@@ -33,9 +33,9 @@ def register(app: typer.Typer) -> None:
                         "forecaster, compared with naive, auto-ARIMA and auto-ETS forecasts. Defaults are each model's own (printed in its run's config.json)."))
     def train(
         ctx: typer.Context,
-        data: Path = typer.Option(None, "--data", help=_("Training data: NSMC TSV, CSV, TSV or JSONL (pairs TSV for "
+        data: Path = typer.Option(None, "--data", "-f", help=_("Training data: NSMC TSV, CSV, TSV or JSONL (pairs TSV for "
                                                          "seq2seq)."), readable=False),
-        model: str = typer.Option("lstm", "--model", help=_("Classifier: {names} (comma-separated to compare); "
+        model: str = typer.Option("lstm", "--model", "-m", help=_("Classifier: {names} (comma-separated to compare); "
                                                             "best is the most accurate model seqlab ships: {best}. "
                                                             "seq2seq: lstm or gru.").format(names=", ".join(TRAINERS),
                                                                                             best=_(BEST))),
@@ -141,7 +141,7 @@ def register(app: typer.Typer) -> None:
                         "rows that cannot be used are counted and reported."))
     def evaluate(
         run_dir: Path = typer.Argument(..., help=_("A run directory made by seqlab train."), readable=False),
-        data: Path = typer.Option(..., "--data", help=_("Labelled data in the training format."), readable=False),
+        data: Path = typer.Option(..., "--data", "-f", help=_("Labelled data in the training format."), readable=False),
         fmt: str = typer.Option(None, "--format", help=_("nsmc, tsv, csv or jsonl (default: from the extension).")),
         text_col: str = typer.Option(None, "--text-col", help=_("Column of the text (NSMC: document).")),
         label_col: str = typer.Option(None, "--label-col", help=_("Column of the label (NSMC: label).")),
@@ -152,7 +152,7 @@ def register(app: typer.Typer) -> None:
         from seqlab.training.predictors import evaluate as run
 
         check_lang(lang)
-        one_of("--format", fmt, FORMATS)
+        fmt = one_of("--format", fmt, FORMATS)
         result = run(run_dir, data, fmt, text_col, label_col)
         notes = console(stderr=True)  # notes on stderr, as train says them, with or without --json
         report_skipped_rows(result.bad_rows, notes)
@@ -211,7 +211,7 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         in_range("--max-chars", max_chars, 2, 10_000)
-        one_of("--errors", errors, ("strict", "replace"))
+        errors = one_of("--errors", errors, ("strict", "replace"))
         check_output("--out", out, inputs=[data])
         summary = write_spacing_pairs(data, out, text_col, max_chars, errors)
         if json_out:

@@ -9,7 +9,7 @@ then trains one of the three tasks: classify (one model, or several ending in on
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from seqlab.cli.options import check_output, csv_list, in_range, one_of, unused
@@ -75,24 +75,24 @@ class TrainArgs:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
-def check_ranges(a: TrainArgs) -> None:
-    """Every choice and number in its range (usage errors, exit code 2), the same way as in every command."""
+def check_ranges(a: TrainArgs) -> TrainArgs:
+    """Every choice and number in its range (usage errors, exit code 2), the same way as in every command; the
+    arguments back with each choice as the trainers spell it (``--device CPU`` is ``cpu``)."""
     from seqlab.training.e5_head import HEADS
     from seqlab.training.runs import RANGES
 
+    a = replace(a, task=one_of("--task", a.task, TASKS), fmt=one_of("--format", a.fmt, FORMATS),
+                head=one_of("--head", a.head, HEADS), precision=one_of("--precision", a.precision, ("fp32", "bf16")),
+                device=one_of("--device", a.device, ("auto", "cpu", "cuda")))
     if a.task == "forecast":  # before --out is looked at: it trains in one go and keeps no checkpoint
         unused({"--resume": a.resume or None}, "--task forecast",
                _("A forecast trains in seconds to minutes in one go: start it again with a new --out."))
-    one_of("--task", a.task, TASKS)
-    one_of("--format", a.fmt, FORMATS)
-    one_of("--head", a.head, HEADS)
-    one_of("--precision", a.precision, ("fp32", "bf16"))
-    one_of("--device", a.device, ("auto", "cpu", "cuda"))
     for name, (low, high, _whole) in RANGES.items():  # the library's table: one range per number
         if name == "epochs" and a.task == "forecast":
             high = 10_000  # a forecast epoch is one step
         in_range("--" + name.replace("_", "-"), getattr(a, name), low, high)
     in_range("--season", a.season, 2, 1000)  # statsmodels' seasonal models need a period of two steps or more
+    return a
 
 
 def check_out(a: TrainArgs) -> None:
@@ -128,9 +128,7 @@ def classifier_names(a: TrainArgs, older_run: bool) -> list[str]:
     names = csv_list(a.model, "--model")
     if not names:
         raise UsageError(_("--model is empty"), _("e.g. --model lstm or --model tfidf,lstm,best"))
-    for name in names:
-        one_of("--model", name, TRAINERS)
-    return names
+    return [one_of("--model", name, TRAINERS) for name in names]
 
 
 def check_unused(a: TrainArgs, names: list[str]) -> None:
@@ -241,10 +239,12 @@ def run(a: TrainArgs, taken: list[str] | None) -> None:
     the first run's record, said before it starts; None when the run folder has no record)."""
     from seqlab.training.launch import launched
 
-    check_ranges(a)
+    a = check_ranges(a)
     if launched()[0] == 0:  # under torchrun, process 0 alone checks (and then records) --out: the others would race it
         check_out(a)
     names = classifier_names(a, older_run=a.resume and taken is None) if a.task == "classify" else []
+    if names and a.model is not None:
+        a = replace(a, model=",".join(names))  # as the trainers spell them (--model TFIDF is tfidf)
     check_unused(a, names)  # first: an option the models would not use is refused before it is read
     check_data_parallel(a.task, names)
     if a.task == "classify" and set(names) & set(RECURRENT):
@@ -294,8 +294,8 @@ def train_seq2seq(a: TrainArgs, taken: list[str] | None) -> None:
     if a.data is None:
         raise UsageError(_("--task seq2seq needs --data PAIRS.tsv (source<TAB>target per line)"),
                          _("Make one with: seqlab data spacing-pairs FILE --out pairs.tsv"))
-    one_of("--model", a.model, ("lstm", "gru"))
-    one_of("--attention", a.attention, ("monotonic", "additive"))
+    a = replace(a, model=one_of("--model", a.model, ("lstm", "gru")),
+                attention=one_of("--attention", a.attention, ("monotonic", "additive")))
     cfg = seq2seq_config(cell=a.model, attention=a.attention, seed=a.seed, device=a.device, epochs=a.epochs,
                          batch_size=a.batch_size, lr=a.lr, hidden=a.hidden, checkpoint_every=a.checkpoint_every,
                          threads=a.threads)

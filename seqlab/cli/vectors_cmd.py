@@ -70,13 +70,13 @@ def register(app: typer.Typer) -> None:
     ):
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
-        one_of("--pool", pool, POOLING)
-        one_of("--words", words, ("first", "mean", "last"))
-        one_of("--morphemes", morphemes, ("first", "mean", "last"))
-        one_of("--long", long, ("truncate", "window"))
-        one_of("--engine", engine, ("local", "ray"))
-        one_of("--precision", precision, ("fp32", "bf16"))
-        one_of("--device", device, ("auto", "cpu", "cuda"))
+        pool = one_of("--pool", pool, POOLING)
+        words = one_of("--words", words, ("first", "mean", "last"))
+        morphemes = one_of("--morphemes", morphemes, ("first", "mean", "last"))
+        long = one_of("--long", long, ("truncate", "window"))
+        engine = one_of("--engine", engine, ("local", "ray"))
+        precision = one_of("--precision", precision, ("fp32", "bf16"))
+        device = one_of("--device", device, ("auto", "cpu", "cuda"))
         in_range("--preview", preview, 1, 1024)
         in_range("--stride", stride, 1)
         in_range("--workers", workers, 1, 256)
@@ -148,8 +148,8 @@ def register(app: typer.Typer) -> None:
         from seqlab.vectors.similarity import similarity as run
 
         check_lang(lang)
-        one_of("--pool", pool, POOLING)
-        one_of("--errors", errors, ("strict", "replace"))
+        pool = one_of("--pool", pool, POOLING)
+        errors = one_of("--errors", errors, ("strict", "replace"))
         if "-" in (a, b):  # elsewhere - reads standard input; here it would be compared as a sentence
             raise UsageError(_("similarity takes its two sentences as arguments; - (standard input) is not read here"),
                              _('Give both sentences: seqlab similarity "첫 문장" "둘째 문장".'))
@@ -172,7 +172,8 @@ def register(app: typer.Typer) -> None:
     @app.command(help=_("Top-k semantic search; the corpus index is built once, saved, and reused."))
     def search(
         query: str = typer.Argument(..., help=_("What to look for.")),
-        corpus: Path = typer.Option(..., "--corpus", help=_("Text file, one document per line."), readable=False),
+        corpus: Path = typer.Option(..., "--corpus", "--file", "-f", help=_("Text file, one document per line."),
+                                    readable=False),
         k: int = k_opt(), model: str = encoder_opt(), json_out: bool = json_opt("document"),
         errors: str = errors_opt(), lang: str = lang_opt(),
     ):
@@ -183,7 +184,7 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         in_range("-k", k, 1, MAX_K)
-        one_of("--errors", errors, ("strict", "replace"))
+        errors = one_of("--errors", errors, ("strict", "replace"))
         require_text(query, _("the query"))
         with counting_bar(_("indexing {name}").format(name=corpus.name), _("lines")) as report:
             result = run(query, corpus, model, k, progress=report, errors=errors)

@@ -8,6 +8,7 @@ import typer
 
 from seqlab.cli.options import (
     MAX_K,
+    MAX_MIN_COUNT,
     check_lang,
     check_output,
     check_plot,
@@ -199,7 +200,7 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         expression = one_expression(expression)
         in_range("-k", k, 1, MAX_K)
-        one_of("--method", method, METHODS)
+        method = one_of("--method", method, METHODS)
         _check_word_vectors(vectors, model)
         positive, negative = parse_expression(expression)  # a malformed expression fails before any build
         if len(positive) == 1 and not negative:  # no arithmetic: said, not run as a neighbour search in silence
@@ -246,7 +247,7 @@ def register(app: typer.Typer) -> None:
         from seqlab.vectors.wordvectors import is_built, refuse_unknown_pieces
 
         check_lang(lang)
-        one_of("--method", method, METHODS)
+        method = one_of("--method", method, METHODS)
         if sentences:  # sentence vectors come from the encoder: word-vector options are refused, not dropped
             unused({"--vectors": vectors, "--embed-oov": embed_oov or None}, "--sentences",
                    _("They are for word vectors: drop --sentences to plot words, or drop them to plot sentences."))
@@ -332,7 +333,8 @@ def register(app: typer.Typer) -> None:
         text_col: str = typer.Option(None, "--text-col", help=_("Text column of a TSV/CSV with a header.")),
         dim: int = typer.Option(100, "--dim", help=_("Vector size (2 to 1000).")),
         window: int = typer.Option(5, "--window", help=_("Context words on each side (1 to 50).")),
-        min_count: int = typer.Option(5, "--min-count", help=_("Ignore words seen fewer times (at least 1).")),
+        min_count: int = typer.Option(5, "--min-count", "--min-freq", "--min-frequency",
+                                      help=_("Ignore words seen fewer times (at least 1).")),
         epochs: int = typer.Option(5, "--epochs", help=_("Passes over the corpus (1 to 100).")),
         cbow: bool = typer.Option(False, "--cbow", help=_("CBOW instead of skip-gram.")),
         tags: bool = typer.Option(False, "--tags", help=_("--split kiwi: keep POS tags in tokens (영화/NNG).")),
@@ -349,13 +351,13 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         no_duplicates("--file", [str(f) if str(f) == "-" else str(Path(f).resolve()) for f in files],
                       [str(f) for f in files])  # read twice, it would count every text twice
-        one_of("--kind", kind, ("word2vec", "fasttext"))
-        one_of("--split", split, ("kiwi", "whitespace"))
+        kind = one_of("--kind", kind, ("word2vec", "fasttext"))
+        split = one_of("--split", split, ("kiwi", "whitespace"))
         if split != "kiwi":
             unused({"--tags": tags or None}, "--split " + split, _("POS tags come from Kiwi: use --split kiwi."))
         in_range("--dim", dim, 2, 1000)
         in_range("--window", window, 1, 50)
-        in_range("--min-count", min_count, 1)
+        in_range("--min-count", min_count, 1, MAX_MIN_COUNT)
         in_range("--epochs", epochs, 1, 100)
         in_range("--seed", seed, 0, 2**32 - 1)
         in_range("--workers", workers, 1, 64)
@@ -393,7 +395,7 @@ def register(app: typer.Typer) -> None:
         from seqlab.vectors.analogy_eval import evaluate, read_questions
 
         check_lang(lang)
-        one_of("--method", method, METHODS)
+        method = one_of("--method", method, METHODS)
         _check_word_vectors(vectors, model)
         if questions is None:
             from seqlab.vectors.analogy_eval import KOREAN_ANALOGIES as questions

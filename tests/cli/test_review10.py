@@ -6,6 +6,8 @@ which mean nothing in a notebook. The library now names its arguments, and the C
 place. Each test failed before its fix.
 """
 
+import json
+
 import pytest
 
 from seqlab.errors import InputError, ModelUnavailable, NoVectors, UsageError
@@ -77,3 +79,59 @@ def test_val_fraction_has_one_range_in_the_library_and_in_train():
     data = Dataset(["좋다", "싫다"] * 10, np.array([1, 0] * 10), ["0", "1"], "mem")
     with pytest.raises(InputError, match="val_fraction must be between 0.01 and 0.5, got 0.9"):
         train_val_split(data, 0.9)
+
+
+def test_an_option_given_twice_is_refused_or_said_never_silently_dropped(cli, tmp_path):
+    """`vocab build -f a -f b` built from b alone and `tokenize --max-length 0 --max-length 3` used 3, both exit 0
+    without a word: the parser keeps the last value of an option that takes one."""
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("영화\n", encoding="utf-8")
+    b.write_text("배우\n", encoding="utf-8")
+    code, _out, err = cli("vocab", "build", "-f", str(a), "-f", str(b), "-o", str(tmp_path / "v.json"), "-t", "char",
+                          "--lang", "en")
+    assert code == 2 and "--file was given 2 times" in err and not (tmp_path / "v.json").exists(), err
+    code, _out, err = cli("tokenize", "-f", str(a), "--file", str(b), "--lang", "en")
+    assert code == 2 and "--file was given 2 times" in err, err
+    # any other value: the last one wins, as an override ($DEFAULTS --epochs 1) expects, and it is said
+    code, out, err = cli("tokenize", "안녕하세요", "--max-length", "0", "--max-length=3", "--lang", "en", "--json")
+    assert code == 0 and len(json.loads(out)["tokens"]) == 3, err
+    assert "--max-length was given 2 times; the last one is used: 3" in " ".join(err.split()), err
+    code, out, _err = cli("--lang", "ko", "tokenize", "안녕", "-m", "char", "--lang", "en")  # the root's and its own
+    assert code == 0 and "안" in out
+    _code, _out, err = cli("tokenizer", "train", "-f", str(a), "-f", str(b), "-o", str(tmp_path / "tk"),
+                           "--vocab-size", "100", "--lang", "en")  # an option that takes several files: both read
+    assert "was given" not in err, err
+
+
+def test_choices_are_read_in_any_case_as_the_help_writes_them(cli):
+    """The help and README write 3CosAdd, and the lecture LSTM; `--method 3CosAdd`, `--errors REPLACE` and
+    `trace LSTM` were refused (only --normalization and --lang read any case)."""
+    code, out, err = cli("analogy", "왕 - 남자 + 여자", "--method", "3CosAdd", "-m", "e5-small", "--json")
+    assert code == 0 and json.loads(out)["method"] == "3cosadd", err
+    code, out, err = cli("trace", "LSTM", "안녕", "--hidden", "2", "--json")
+    assert code == 0 and json.loads(out)["cell"] == "lstm", err
+    code, _out, err = cli("tokenize", "안녕", "-m", "char", "--errors", "REPLACE")
+    assert code == 0, err
+    code, _out, err = cli("tokenize", "안녕", "--errors", "ignore", "--lang", "en")
+    assert code == 2 and "--errors must be one of strict, replace" in err
+
+
+def test_one_name_works_for_one_concept_across_commands(cli, tmp_path):
+    """`search … -f`, `train -f … -m tfidf`, `compare -m char` and `wordvec train --min-freq` were "no such
+    option", and `tokenizer train --min-frequency 1e30` an internal error (OverflowError)."""
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("영화가 좋다\n배우가 좋다\n", encoding="utf-8")
+    code, out, err = cli("compare", "안녕하세요", "-m", "char,kiwi", "--json")
+    assert code == 0 and [r["model"] for r in json.loads(out)] == ["char", "kiwi"], err
+    code, _out, err = cli("tokenizer", "train", "-f", str(corpus), "-o", str(tmp_path / "tk"), "--vocab-size", "200",
+                          "--min-frequency", "1" + "0" * 30, "--lang", "en")
+    assert code == 2 and "--min-frequency must be between 1 and 1,000,000,000" in err, err
+    for command in (["vocab", "build", "-f", str(corpus), "-o", str(tmp_path / "v.json"), "-t", "char"],
+                    ["wordvec", "train", "-f", str(corpus), "-o", str(tmp_path / "wv")]):
+        for spelling in ("--min-freq", "--min-frequency", "--min-count"):
+            code, _out, err = cli(*command, spelling, "0", "--lang", "en")
+            assert code == 2 and "must be between 1 and 1,000,000,000, got 0" in err, (command, spelling, err)
+    code, _out, err = cli("search", "영화", "-f", str(tmp_path / "missing.txt"), "--lang", "en")
+    assert code == 1 and "missing.txt" in err and "no such option" not in err, err
+    code, _out, err = cli("evaluate", str(tmp_path / "run"), "-f", str(corpus), "--lang", "en")
+    assert "no such option" not in err, err

@@ -152,7 +152,6 @@ def test_usage_lines_speak_korean(cli):
 
 @pytest.mark.parametrize(("args", "hint"), [
     (("compare", "영화", "--models", "char,,whitespace"), "e.g. char,whitespace."),
-    (("embed", "영화", "--pool", "MEAN"), "Write it as mean"),
 ])
 def test_usage_hints_fit_what_was_typed(cli, args, hint):
     code, _out, err = cli(*args)
