@@ -73,3 +73,29 @@ def test_import_linter_contracts_pass():
     proc = subprocess.run([str(exe), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "0 broken" in proc.stdout
+
+
+def test_one_owner_per_fact_where_a_copy_must_stay_light():
+    """A few names are written out again where importing their owner would load NumPy at the CLI's start-up or in a
+    schema; each copy is tied to its owner here, so that they cannot drift apart (STYLE habit 15)."""
+    import typing
+
+    from seqlab.cli.lab_cmd import CELLS as LAB_CLI_CELLS
+    from seqlab.cli.trace_cmd import CELLS as TRACE_CLI_CELLS
+    from seqlab.lab.gradflow import CELLS as GRADFLOW_CELLS
+    from seqlab.lab.longterm import CELLS as LONGTERM_CELLS
+    from seqlab.pretrained.registry import VOCAB_KINDS
+    from seqlab.scratch.cells import CELLS
+    from seqlab.text.unicode import FORMS
+    from seqlab.tokens.default_vocab import VOCAB_TOKENIZERS
+    from seqlab.training.networks import CELLS as NETWORK_CELLS
+    from seqlab.web.schemas import GradflowBody, NormalizeBody, TraceBody
+
+    names = tuple(CELLS)
+    assert LAB_CLI_CELLS == GRADFLOW_CELLS == LONGTERM_CELLS == names
+    assert TRACE_CLI_CELLS[:3] == names and set(NETWORK_CELLS) == set(names)
+    assert set(typing.get_args(TraceBody.model_fields["cell"].annotation)) == set(names)
+    cells_item = typing.get_args(GradflowBody.model_fields["cells"].annotation)[0]
+    assert set(typing.get_args(cells_item)) == set(names)
+    assert set(VOCAB_TOKENIZERS) == set(VOCAB_KINDS)
+    assert set(typing.get_args(NormalizeBody.model_fields["form"].annotation)) == set(FORMS) - {"none"}

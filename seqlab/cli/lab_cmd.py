@@ -19,9 +19,9 @@ from seqlab.cli.options import (
 )
 from seqlab.errors import UsageError
 from seqlab.i18n import _
+from seqlab.pipeline.limits import MAX_HIDDEN  # the trace's limit: order-demo shows a trace's numbers too
 
-CELLS = ("rnn", "lstm", "gru")
-MAX_HIDDEN = 1024
+CELLS = ("rnn", "lstm", "gru")  # the scratch cells' names (tests/test_architecture.py ties them), without numpy
 MAX_STEPS = 2000
 MAX_GRADFLOW_HIDDEN = 256  # the RNN's per-step factor is a matrix norm (an SVD of H x H) at every step
 

@@ -27,7 +27,7 @@ from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.loss import last_state_loss
 from seqlab.scratch.torch_layout import seeded_module
 
-CELLS = ("rnn", "lstm", "gru")
+CELLS = tuple(LAYERS)  # rnn, lstm, gru: the scratch layers, in the lecture's order
 LOSS = N_("L = ‖h_T‖² (loss at the last step)")  # in the JSON as it is; shown translated
 
 

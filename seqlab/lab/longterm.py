@@ -27,7 +27,7 @@ from seqlab.lab.tasks import TASKS, get_task
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.torch_layout import torch_class
 
-CELLS = ("rnn", "lstm", "gru")
+CELLS = tuple(LAYERS)  # rnn, lstm, gru: the scratch layers, in the lecture's order
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from seqlab.i18n import N_, _
 from seqlab.pipeline.limits import MAX_HIDDEN, MAX_TRACE_BYTES
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.loss import last_state_loss
-from seqlab.scratch.torch_layout import seeded_params
+from seqlab.scratch.torch_layout import GATES, seeded_params
 from seqlab.tokens.record import model_window
 
 CELLS = tuple(LAYERS)
@@ -33,7 +33,7 @@ LOSS = N_("L = ‖h_T‖² (the squared norm of the last hidden state)")  # in t
 
 def trace_bytes(cell: str, steps: int, input_dim: int, hidden: int, backward: bool) -> int:
     """About how much memory a trace holds: per step its vectors (and its share of dW_hh when backward)."""
-    G = {"rnn": 1, "lstm": 4, "gru": 3}[cell] * hidden
+    G = len(GATES[cell]) * hidden  # the gates' rows of W_xh, W_hh
     per_step = 8 * (input_dim + 6 * G + 6 * hidden + (G * hidden + 2 * G + 2 * hidden if backward else 0))
     return 8 * G * (input_dim + hidden) + steps * per_step
 
