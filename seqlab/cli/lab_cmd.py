@@ -11,9 +11,11 @@ from seqlab.cli.options import (
     check_plot,
     csv_list,
     encoder_opt,
+    exclusive,
     in_range,
     json_opt,
     lang_opt,
+    markdown_opt,
     no_duplicates,
     one_of,
 )
@@ -84,13 +86,15 @@ def register(app: typer.Typer) -> None:
                                         help=_("LSTM total forget-gate bias, -20 to 20, or torch (the default: "
                                                "torch's initialization).")),
         seed: int = typer.Option(0, "--seed", help=_("Seed of the inputs and weights.")),
-        json_out: bool = json_opt("document"), plot: Path = plot_opt(), lang: str = lang_opt(),
+        json_out: bool = json_opt("document"), markdown: bool = markdown_opt(), plot: Path = plot_opt(),
+        lang: str = lang_opt(),
     ):
         from seqlab.lab.gradflow import gradflow as run
         from seqlab.render.console import console, print_json, say
-        from seqlab.render.lab import gradflow_plot, gradflow_terminal
+        from seqlab.render.lab import gradflow_markdown, gradflow_plot, gradflow_terminal
 
         check_lang(lang)
+        exclusive(json=json_out, markdown=markdown)
         chosen = _cells(cells)
         in_range("--steps (--length)", steps, 2, MAX_STEPS)
         in_range("--hidden", hidden, 1, MAX_GRADFLOW_HIDDEN)
@@ -110,7 +114,10 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print_json(report.to_dict())
         else:
-            gradflow_terminal(report, console())
+            if markdown:
+                print(gradflow_markdown(report))
+            else:
+                gradflow_terminal(report, console())
             if plot is not None:
                 say(_("plot: {path}").format(path=plot))
 

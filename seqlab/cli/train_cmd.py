@@ -13,12 +13,14 @@ from seqlab.cli.options import (
     check_lang,
     check_output,
     errors_opt,
+    exclusive,
     file_opt,
     gather_texts,
     group,
     in_range,
     json_opt,
     lang_opt,
+    markdown_opt,
     one_of,
 )
 from seqlab.cli.train_run import FORMATS
@@ -145,13 +147,19 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option(None, "--format", help=_("nsmc, tsv, csv or jsonl (default: from the extension).")),
         text_col: str = typer.Option(None, "--text-col", help=_("Column of the text (NSMC: document).")),
         label_col: str = typer.Option(None, "--label-col", help=_("Column of the label (NSMC: label).")),
-        json_out: bool = json_opt("document"), lang: str = lang_opt(),
+        json_out: bool = json_opt("document"), markdown: bool = markdown_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, print_json
-        from seqlab.render.training import evaluation_terminal, report_skipped_rows, report_truncated
+        from seqlab.render.training import (
+            evaluation_markdown,
+            evaluation_terminal,
+            report_skipped_rows,
+            report_truncated,
+        )
         from seqlab.training.predictors import evaluate as run
 
         check_lang(lang)
+        exclusive(json=json_out, markdown=markdown)
         fmt = one_of("--format", fmt, FORMATS)
         result = run(run_dir, data, fmt, text_col, label_col)
         notes = console(stderr=True)  # notes on stderr, as train says them, with or without --json
@@ -159,6 +167,8 @@ def register(app: typer.Typer) -> None:
         report_truncated(result.truncated, notes)
         if json_out:
             print_json(result.to_dict())
+        elif markdown:
+            print(evaluation_markdown(result))
         else:
             evaluation_terminal(result, console())
 

@@ -140,14 +140,16 @@ def register(app: typer.Typer) -> None:
         a: str = typer.Argument(..., help=_("First sentence.")), b: str = typer.Argument(..., help=_("Second "
                                                                                                     "sentence.")),
         model: str = encoder_opt(), pool: str = typer.Option("mean", "--pool", help=_("cls, mean or max.")),
-        json_out: bool = json_opt("one"), errors: str = errors_opt(), lang: str = lang_opt(),
+        json_out: bool = json_opt("one"), markdown: bool = markdown_opt(), errors: str = errors_opt(),
+        lang: str = lang_opt(),
     ):
         from seqlab.render.console import note, print_json, say
-        from seqlab.render.vectors import cut_text_note, similarity_line
+        from seqlab.render.vectors import cut_text_note, similarity_line, similarity_markdown
         from seqlab.text.unicode import clean_surrogates
         from seqlab.vectors.similarity import similarity as run
 
         check_lang(lang)
+        exclusive(json=json_out, markdown=markdown)
         pool = one_of("--pool", pool, POOLING)
         errors = one_of("--errors", errors, ("strict", "replace"))
         if "-" in (a, b):  # elsewhere - reads standard input; here it would be compared as a sentence
@@ -157,6 +159,8 @@ def register(app: typer.Typer) -> None:
                   clean_surrogates(require_text(b, _("the second sentence")), errors), model, pooling=pool)
         if json_out:
             print_json(rec.to_dict())
+        elif markdown:
+            print(similarity_markdown(rec))
         else:
             say(similarity_line(rec), soft_wrap=True)
         for which, dropped in zip((_("the first sentence"), _("the second sentence")), rec.dropped):

@@ -13,6 +13,7 @@ from seqlab.cli.options import (
     check_output,
     check_plot,
     errors_opt,
+    exclusive,
     file_opt,
     first_of_each,
     gather_texts,
@@ -21,6 +22,7 @@ from seqlab.cli.options import (
     json_opt,
     k_opt,
     lang_opt,
+    markdown_opt,
     no_duplicates,
     on_interrupt,
     one_of,
@@ -155,13 +157,15 @@ def register(app: typer.Typer) -> None:
     def neighbors(
         word: str = typer.Argument(..., help=_("A word, e.g. 영화.")),
         k: int = k_opt(), vectors: Path = vectors_opt(), model: str = wordvec_model_opt(),
-        json_out: bool = json_opt("one"), embed_oov: bool = embed_oov_opt(), lang: str = lang_opt(),
+        json_out: bool = json_opt("one"), markdown: bool = markdown_opt(), embed_oov: bool = embed_oov_opt(),
+        lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, print_json
-        from seqlab.render.vectors import neighbors_table
+        from seqlab.render.vectors import neighbors_markdown, neighbors_table
         from seqlab.vectors.word_input import source_label
 
         check_lang(lang)
+        exclusive(json=json_out, markdown=markdown)
         in_range("-k", k, 1, MAX_K)
         _check_word_vectors(vectors, model)
         require_text(word, _("the word"))
@@ -180,7 +184,10 @@ def register(app: typer.Typer) -> None:
                 title += " · " + _("not in the vocabulary: built from its pieces")
             elif result.reading and result.reading.split("/")[0] != result.word:  # 는 read as 늘/VV ᆫ/ETM: said
                 title += " · " + _("read as {morphemes}").format(morphemes=result.reading)
-            console().print(neighbors_table(title, result.results))
+            if markdown:
+                print(neighbors_markdown(title, result.results))
+            else:
+                console().print(neighbors_table(title, result.results))
 
     @app.command(short_help=_("Word analogies by vector arithmetic: 왕 - 남자 + 여자 ≈ 여왕 (3CosAdd or 3CosMul)."),
                  help=_("Word analogies by vector arithmetic (3CosAdd: the words whose vectors are closest to "
@@ -189,15 +196,17 @@ def register(app: typer.Typer) -> None:
     def analogy(
         expression: list[str] = typer.Argument(..., help=_('e.g. "왕 - 남자 + 여자"')),
         k: int = k_opt(), vectors: Path = vectors_opt(), model: str = wordvec_model_opt(), method: str = method_opt(),
-        embed_oov: bool = embed_oov_opt(), json_out: bool = json_opt("one"), lang: str = lang_opt(),
+        embed_oov: bool = embed_oov_opt(), json_out: bool = json_opt("one"), markdown: bool = markdown_opt(),
+        lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, print_json
-        from seqlab.render.vectors import neighbors_table
+        from seqlab.render.vectors import neighbors_markdown, neighbors_table
         from seqlab.vectors.analogy import METHODS
         from seqlab.vectors.word_input import source_label
         from seqlab.vectors.wordvectors import is_built, parse_expression, refuse_unknown_pieces
 
         check_lang(lang)
+        exclusive(json=json_out, markdown=markdown)
         expression = one_expression(expression)
         in_range("-k", k, 1, MAX_K)
         method = one_of("--method", method, METHODS)
@@ -223,7 +232,10 @@ def register(app: typer.Typer) -> None:
                 title += " · " + _("added and subtracted, so they cancel out: {words}").format(
                     words=", ".join(result.cancelled))
             score = _("3CosMul score") if result.method == "3cosmul" else None
-            console().print(neighbors_table(title, result.results, score))
+            if markdown:
+                print(neighbors_markdown(title, result.results, score))
+            else:
+                console().print(neighbors_table(title, result.results, score))
 
     @app.command(help=_("Project word or sentence vectors to 2-D (PCA/UMAP) and draw them as PNG or "
                         "self-contained HTML."))

@@ -10,6 +10,7 @@ from seqlab.i18n import _
 from seqlab.lab.gradflow import GradFlowReport
 from seqlab.lab.longterm import LongTermReport
 from seqlab.lab.order import OrderReport
+from seqlab.render import markdown as md
 from seqlab.render.console import titled_table
 from seqlab.render.plots import write_lines
 
@@ -86,6 +87,30 @@ def gradflow_terminal(report: GradFlowReport, console: Console) -> None:
                         "measured zero."))
     for line in gradflow_verdicts(report):
         console.print(escape(line))
+
+
+def gradflow_markdown(report: GradFlowReport) -> str:
+    """:func:`gradflow_terminal` as Markdown: the same sampled steps, notes and verdicts."""
+    heading = _("[bold]gradient flow[/] · {loss} · T = {T}, H = {H}, input {I}, seed {seed} · seqlab's own BPTT").format(
+        loss=_(report.loss), T=report.steps, H=report.hidden, I=report.input_size, seed=report.seed)
+    heading = md.text(heading.replace("[bold]", "").replace("[/]", ""))
+    shown = _sample_steps(report.steps)
+    lines = [heading, "", md.text(_("‖∂L/∂h_k‖ per step k (loss at the last step)")), "",
+             "| k | " + " | ".join(report.cells) + " |", "|---:|" + "---:|" * len(report.cells)]
+    underflow = False
+    for k in shown:
+        norms = [flow.grad_norms[k] for flow in report.cells.values()]
+        underflow = underflow or 0 in norms
+        lines.append(f"| {k} | " + " | ".join("0" if x == 0 else f"{x:.2e}" for x in norms) + " |")
+    notes = []
+    if len(shown) < report.steps:
+        notes.append(_("{shown} of {total} steps shown (the first, then closer together towards the last); --json "
+                       "gives every step, --plot draws them.").format(shown=len(shown), total=report.steps))
+    if underflow:
+        notes.append(_("0: the norm underflowed (it is smaller than float64 can hold, about 1e-308), not a "
+                       "measured zero."))
+    notes += gradflow_verdicts(report)
+    return "\n".join([*lines, "", *[f"- {md.text(n)}" for n in notes]])
 
 
 def gradflow_plot(report: GradFlowReport, out) -> object:

@@ -8,6 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from seqlab.i18n import N_, _, ngettext
+from seqlab.render import markdown as md
 from seqlab.render.console import table_width, titled_table
 
 # reasons a data row is skipped (seqlab.training.data), for the catalog
@@ -69,50 +70,72 @@ def report_truncated(truncated: dict | None, console: Console, name: str | None 
     console.print("[yellow]" + escape(f"{name}: {line}" if name else line) + "[/]", highlight=False)
 
 
+def evaluation_notes(result) -> list[str]:
+    """What the scores of an evaluation must be read with: training rows among the data, labels without rows."""
+    m = result.metrics
+    notes = []
+    if getattr(result, "trained_on", False):
+        notes.append(_("note: {data} is the file this model was trained on (its validation split included): these "
+                       "scores are not held out. Give a test file the model has not seen.").format(data=result.data))
+    said = overlap_line(getattr(result, "seen_in_training", None))
+    if said:
+        notes.append(said)
+    absent = [name for name, row in zip(m.labels, m.confusion) if not sum(row)]
+    if absent and m.n:  # macro-F1 averages every label the model knows: one with no rows counts as F1 0
+        notes.append(_("note: no row of this data has the label {labels}; macro-F1 averages over all {k} labels, "
+                       "and one without rows counts as F1 0").format(labels=", ".join(absent), k=len(m.labels)))
+    return notes
+
+
+def _label_names(result) -> list[str]:
+    """Each label as predict shows it: 1 (positive)."""
+    meanings = getattr(result, "label_meanings", None) or {}
+    return [f"{label} ({_(meanings[label])})" if label in meanings else label for label in result.metrics.labels]
+
+
 def evaluation_terminal(result, console: Console) -> None:
     m = result.metrics
     console.print(_("accuracy {acc:.2%} · macro-F1 {f1:.4f} · n {n:,}").format(acc=m.accuracy, f1=m.macro_f1, n=m.n),
                   highlight=False)
-    if getattr(result, "trained_on", False):
-        console.print(_("note: {data} is the file this model was trained on (its validation split included): these "
-                        "scores are not held out. Give a test file the model has not seen.").format(data=result.data),
-                      highlight=False, markup=False)
-    report_overlap(getattr(result, "seen_in_training", None), console)
-    meanings = getattr(result, "label_meanings", None) or {}
-
-    def named(label: str) -> str:  # 1 (positive), as predict shows it
-        return f"{label} ({_(meanings[label])})" if label in meanings else label
-
-    absent = [name for name, row in zip(m.labels, m.confusion) if not sum(row)]
-    if absent and m.n:  # macro-F1 averages every label the model knows: one with no rows counts as F1 0
-        console.print(_("note: no row of this data has the label {labels}; macro-F1 averages over all {k} labels, "
-                        "and one without rows counts as F1 0").format(labels=", ".join(absent), k=len(m.labels)),
-                      highlight=False)
+    for line in evaluation_notes(result):
+        console.print(line, highlight=False, markup=False)
     # the title on its own line: as a table title, rich wraps it to the width of this narrow table
     console.print(_("confusion (rows: true, columns: predicted)"), highlight=False)
     table = Table()
     table.add_column(_("true \\ predicted"))
-    for name in m.labels:
-        table.add_column(escape(named(name)), justify="right")
-    for name, row in zip(m.labels, m.confusion):
-        table.add_row(escape(named(name)), *[f"{v:,}" for v in row])
+    names = _label_names(result)
+    for name in names:
+        table.add_column(escape(name), justify="right")
+    for name, row in zip(names, m.confusion):
+        table.add_row(escape(name), *[f"{v:,}" for v in row])
     console.print(table)
 
 
-def report_overlap(overlap, console: Console) -> None:
+def evaluation_markdown(result) -> str:
+    """The same report as :func:`evaluation_terminal`, as Markdown."""
+    m = result.metrics
+    names = _label_names(result)
+    lines = ["**" + md.text(_("accuracy {acc:.2%} · macro-F1 {f1:.4f} · n {n:,}").format(
+        acc=m.accuracy, f1=m.macro_f1, n=m.n)) + "**", ""]
+    lines += [md.text(line) + "\n" for line in evaluation_notes(result)]
+    lines += [md.text(_("confusion (rows: true, columns: predicted)")), "",
+              "| " + " | ".join([md.cell(_("true \\ predicted")), *map(md.cell, names)]) + " |",
+              "|---|" + "---:|" * len(names)]
+    lines += ["| " + " | ".join([md.cell(name), *[f"{v:,}" for v in row]]) + " |" for name, row in zip(names, m.confusion)]
+    return "\n".join(lines)
+
+
+def overlap_line(overlap) -> str | None:
     """How many evaluation rows the model saw in training, and the scores without them (or why it is not known)."""
     if overlap is None:
-        return
+        return None
     if not overlap.checked:
         why = (_("it is no longer at {path}") if overlap.reason == "moved" else
                _("{path} has changed since")).format(path=overlap.training_file)
-        console.print(_("note: could not check which rows the model saw in training: {why}").format(why=why),
-                      highlight=False, markup=False)
-        return
+        return _("note: could not check which rows the model saw in training: {why}").format(why=why)
     if not overlap.rows:
-        console.print(_("no row of this data has a text of the training file {path}: the scores are held out")
-                      .format(path=overlap.training_file), highlight=False, markup=False)
-        return
+        return _("no row of this data has a text of the training file {path}: the scores are held out").format(
+            path=overlap.training_file)
     line = ngettext("note: {rows:,} of {of:,} rows ({share:.1%}) has a text that is also in the training file {path}",
                     "note: {rows:,} of {of:,} rows ({share:.1%}) have a text that is also in the training file {path}",
                     overlap.rows).format(rows=overlap.rows, of=overlap.of, share=overlap.rows / overlap.of,
@@ -122,7 +145,7 @@ def report_overlap(overlap, console: Console) -> None:
         line += "; " + ngettext("on the other {n:,} row: accuracy {acc:.2%} · macro-F1 {f1:.4f}",
                                 "on the other {n:,} rows: accuracy {acc:.2%} · macro-F1 {f1:.4f}", u.n).format(
             n=u.n, acc=u.accuracy, f1=u.macro_f1)
-    console.print(line, highlight=False, markup=False)
+    return line
 
 
 def prediction_line(r: dict) -> str:

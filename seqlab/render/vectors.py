@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from seqlab.i18n import N_, _, current, ngettext
+from seqlab.render import markdown as md
 from seqlab.render.console import elide, titled_table
 from seqlab.render.tokens import visible
 from seqlab.vectors.record import EmbeddingRecord
@@ -196,6 +197,14 @@ def neighbors_table(title: str, rows, score: str | None = None) -> Group:
     return Group(Text(title), table)
 
 
+def neighbors_markdown(title: str, rows, score: str | None = None) -> str:
+    """:func:`neighbors_table` as Markdown: the title, then rank, word and score."""
+    lines = ["**" + md.text(title) + "**", "", f"| # | {md.cell(_('word'))} | {md.cell(score or _('cosine'))} |",
+             "|---:|---|---:|"]
+    lines += [f"| {i} | {md.cell(n.word)} | {n.score:.4f} |" for i, n in enumerate(rows, start=1)]
+    return "\n".join(lines)
+
+
 def search_table(result) -> Table:
     table = titled_table(_("top {k} for {query} · {model}").format(k=len(result.hits), query=escape(repr(result.query)),
                                                                    model=escape(result.model)), title_justify="left")
@@ -211,6 +220,11 @@ def similarity_line(rec) -> str:
     if rec.prefix:
         how += ", " + _("prefix {prefix!r}").format(prefix=rec.prefix)
     return _("cosine = {value:.4f}   ({how})").format(value=rec.cosine, how=how)
+
+
+def similarity_markdown(rec) -> str:
+    """The two sentences as read, and :func:`similarity_line`, as Markdown."""
+    return "\n".join([f"- A: {md.code(rec.a)}", f"- B: {md.code(rec.b)}", "", "**" + md.text(similarity_line(rec)) + "**"])
 
 
 def _percent(value: float | None) -> str:

@@ -135,3 +135,38 @@ def test_one_name_works_for_one_concept_across_commands(cli, tmp_path):
     assert code == 1 and "missing.txt" in err and "no such option" not in err, err
     code, _out, err = cli("evaluate", str(tmp_path / "run"), "-f", str(corpus), "--lang", "en")
     assert "no such option" not in err, err
+
+
+def _table(markdown: str) -> list[list[str]]:
+    """The body rows of the first Markdown table, each cell's text as it renders."""
+    from tests.render.test_markdown import _cells, _parse
+
+    return _cells(_parse(markdown))
+
+
+def test_the_report_commands_print_markdown_with_the_numbers_of_json(cli, tmp_path, nsmc_rows):
+    """Only explain, tokenize, compare, embed and trace had --markdown: neighbors, analogy, similarity, gradflow and
+    evaluate printed a terminal table a note could not take."""
+    code, out, err = cli("neighbors", "영화", "-k", "3", "--markdown")
+    shown = _table(out)
+    code_j, out_j, _err = cli("neighbors", "영화", "-k", "3", "--json")
+    assert code == code_j == 0 and [r[1] for r in shown] == [n["word"] for n in json.loads(out_j)["results"]], err
+    assert [float(r[2]) for r in shown] == [round(n["score"], 4) for n in json.loads(out_j)["results"]]
+    code, out, err = cli("analogy", "왕 - 남자 + 여자", "-m", "e5-small", "-k", "3", "--markdown")
+    assert code == 0 and len(_table(out)) == 3 and "≈ ?" in out, err
+    code, out, err = cli("similarity", "영화가 재밌다", "영화가 좋다", "--markdown")
+    cosine = json.loads(cli("similarity", "영화가 재밌다", "영화가 좋다", "--json")[1])["cosine"]
+    assert code == 0 and "`영화가 재밌다`" in out and f"cosine = {cosine:.4f}" in out, err
+    code, out, err = cli("gradflow", "--steps", "12", "--hidden", "4", "--markdown")
+    rows = _table(out)
+    norms = json.loads(cli("gradflow", "--steps", "12", "--hidden", "4", "--json")[1])["cells"]["rnn"]["grad_norms"]
+    assert code == 0 and len(rows) == 12 and [float(r[1]) for r in rows] == [float(f"{x:.2e}") for x in norms], err
+    data = tmp_path / "d.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:300]) + "\n", encoding="utf-8")
+    assert cli("train", "--data", str(data), "-m", "tfidf", "--out", str(tmp_path / "run"))[0] == 0
+    code, out, err = cli("evaluate", str(tmp_path / "run"), "-f", str(data), "--markdown", "--lang", "en")
+    confusion = json.loads(cli("evaluate", str(tmp_path / "run"), "-f", str(data), "--json")[1])["confusion"]
+    assert code == 0 and [[int(v.replace(",", "")) for v in r[1:]] for r in _table(out)] == confusion, err
+    assert "is the file this model was trained on" in out
+    code, _out, err = cli("neighbors", "영화", "--markdown", "--json", "--lang", "en")
+    assert code == 2 and "choose one output format" in err
