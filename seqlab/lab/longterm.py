@@ -239,9 +239,8 @@ def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(DE
     if task not in TASKS:
         raise InputError(_("unknown task {task}").format(task=task), _("Use task=\"adding\" or task=\"first-token\"."),
                          cli_hint=_("Use --task adding or --task first-token."))
-    if isinstance(cells, str):  # "rnn,lstm" would be read letter by letter
-        raise InputError(_("cells must be a list of cell names, got the string {cells!r}").format(cells=cells),
-                         _("Use cells=[\"rnn\", \"lstm\", \"gru\"]."))
+    if isinstance(cells, str):  # "rnn,lstm" was read letter by letter: a comma-separated string, as gradflow takes
+        cells = [c.strip() for c in cells.split(",") if c.strip()]
     bad = [c for c in cells if c not in CELLS]
     if bad or not cells:
         raise InputError(_("unknown cells {bad}").format(bad=bad), _("Use cells=[\"rnn\", \"lstm\", \"gru\"]."),

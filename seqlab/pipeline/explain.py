@@ -13,7 +13,7 @@ from seqlab.display import Displayable
 from seqlab.pipeline.tracing import run_trace
 from seqlab.pretrained.loading import load_tokenizer
 from seqlab.pretrained.registry import resolve
-from seqlab.text.unicode import clean_surrogates, normalize
+from seqlab.text.unicode import DEFAULT_FORM, clean_surrogates, normalize
 from seqlab.tokens.record import TokenRecord, model_window, truncate
 
 EXPLAIN_LSTM_HIDDEN = 4  # small enough to read every gate of every step
@@ -116,9 +116,20 @@ def normalization_step(text: str, form: str, model_normalized: str | None) -> No
     return NormalizationStep(form, text, norm.text, model_normalized, changes)
 
 
-def explain(text: str, model: str | None = None, *, normalization: str = "NFC", errors: str = "strict",
+def explain(text: str, model: str | None = None, *, normalization: str = DEFAULT_FORM, errors: str = "strict",
             vocab=None) -> ExplainReport:
     """Run ``text`` through the pipeline and return every stage's numbers.
+
+    Args:
+        text: the text, as written.
+        model: any tokenizer (default e5-small); a model with vectors adds the embedding and LSTM stages.
+        normalization: the Unicode form every stage reads (``NFC``, ``NFKC``, ``NFD``, ``NFKD`` or ``none``).
+        errors: ``"strict"`` refuses lone surrogates; ``"replace"`` puts U+FFFD in their place.
+        vocab: a vocabulary for kiwi, char and whitespace (default: their built-in one).
+
+    Returns:
+        an :class:`ExplainReport`: normalization, tokens, ids, and ``stages`` (``embedding``, ``lstm``) where the
+        model has vectors; ``skipped`` says why a stage was left out.
 
     >>> r = explain("안녕하세요", model="char")
     >>> r.tokens.tokens, r.normalization.changes, list(r.stages)

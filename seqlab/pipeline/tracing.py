@@ -40,6 +40,15 @@ def trace_bytes(cell: str, steps: int, input_dim: int, hidden: int, backward: bo
 
 @dataclass
 class TraceReport(Displayable):
+    """Every number of one recurrent layer run over one text: what ``seqlab trace`` prints and the page draws.
+
+    ``steps[t]`` holds step t's numbers under the lecture's names: ``t``, ``token``, ``x`` (x_t), ``h_prev``,
+    ``x_proj`` (W_xh·x_t) and ``h_proj`` (W_hh·h_{t-1}), then per cell: ``bias``, ``pre`` and ``h``
+    (RNN: h_t = tanh(pre)); ``bias``, ``pre_i``/``i``, ``pre_f``/``f``, ``pre_g``/``g``, ``pre_o``/``o``, ``c_prev``,
+    ``c``, ``h`` and ``gate_means`` (LSTM); ``r``, ``z``, ``hn``, ``n`` and ``h`` (GRU). ``backward`` (when
+    asked) holds dL/dh_t, dL/dc_t and each step's share of dW_hh for ``L = ‖h_T‖²``.
+    """
+
     cell: str
     model: str
     text: str
@@ -178,6 +187,13 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
         checkpoint: a directory made by ``seqlab train`` (its embedding and recurrent layer are used).
         record: an already tokenized text (a TokenRecord of this model), to reuse its tokens.
         max_tokens: refuse longer texts (the web app's limit on work per request).
+
+    Returns:
+        a :class:`TraceReport`: the weights in torch's layout, one record of numbers per step, the final states.
+
+    >>> report = run_trace("lstm", "안녕하세요", model="e5-small", hidden=2, input_dim=2)   # doctest: +SKIP
+    >>> sorted(report.steps[0])[:4], report.final["h"].shape                               # doctest: +SKIP
+    (['bias', 'c', 'c_prev', 'f'], (2,))
     """
     cell = cell.lower() if isinstance(cell, str) else cell  # "LSTM", as the lecture writes it
     if cell not in CELLS:
