@@ -9,7 +9,7 @@ sequences (:mod:`seqlab.training.padded_rnn`: torch's packed backward pass is O(
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import torch
@@ -27,7 +27,7 @@ CELLS = ("lstm", "gru", "rnn")
 @dataclass
 class RecurrentConfig:
     cell: str = "lstm"  # lstm, gru or rnn
-    embed_dim: int = 200  # must equal the initializer's width (384 for e5-small)
+    embed_dim: int | None = None  # None: the initializer's own (INIT_WIDTHS, or a vectors file's); else must equal it
     hidden: int = 128  # hidden size per direction
     layers: int = 1  # stacked recurrent layers
     bidirectional: bool = True  # read the review both ways
@@ -40,6 +40,23 @@ class RecurrentConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+# the embedding width each initializer gives when embed_dim is not set: e5-small's input embeddings, Kiwi's morpheme
+# vectors, and seqlab's choices for the vectors it trains (word2vec on the training texts) or draws (random)
+INIT_WIDTHS = {"word2vec": 200, "random": 128, "e5": 384, "kiwi": 256}
+
+
+def with_embed_dim(config: RecurrentConfig) -> RecurrentConfig:
+    """``config`` with ``embed_dim`` set: as given, or the initializer's own width (a vectors file's is read)."""
+    if config.embed_dim is not None:
+        return config
+    width = INIT_WIDTHS.get(config.embedding_init)
+    if width is None:
+        from seqlab.vectors.gensim_vectors import from_gensim
+
+        width = from_gensim(config.embedding_init).dim
+    return replace(config, embed_dim=width)
 
 
 class RecurrentClassifier(nn.Module):
@@ -95,6 +112,12 @@ class RecurrentClassifier(nn.Module):
         return self.classifier(self.dropout(torch.cat(pooled, dim=1)))
 
 
+def _width_mismatch(init: str, dim: int, given: int) -> InputError:
+    return InputError(_("the {init} vectors are {dim}-dimensional, not embed_dim = {given}").format(
+        init=init, dim=dim, given=given), _("Leave embed_dim out: it follows the initializer."), option="embed_dim",
+        cli_hint=_("Leave --embed-dim out, or give --embed-dim {dim}.").format(dim=dim))
+
+
 def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> tuple[np.ndarray, int]:
     """The starting embedding matrix (V, E) and how many rows were initialized from a source.
 
@@ -118,8 +141,7 @@ def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> 
         enc = load_encoder("e5-small", "cpu")
         table = enc.model.get_input_embeddings().weight.detach().cpu().numpy()
         if table.shape[1] != config.embed_dim:
-            raise InputError(_("e5 embeddings are {dim}-dimensional; use --embed-dim {dim}")
-                             .format(dim=table.shape[1]))
+            raise _width_mismatch(init, table.shape[1], config.embed_dim)
         to_ids = enc.tokenizer.convert_tokens_to_ids
         if vocab.meta.get("tokenizer") == "e5-small":  # the tokens are e5's own pieces
             pieces = [[t] for t in tokens[first:]]
@@ -135,8 +157,7 @@ def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> 
 
         morphemes, index = load_morphemes(), vector_index()
         if morphemes.centred.shape[1] != config.embed_dim:
-            raise InputError(_("Kiwi's morpheme vectors are {dim}-dimensional; use --embed-dim {dim}")
-                             .format(dim=morphemes.centred.shape[1]))
+            raise _width_mismatch(init, morphemes.centred.shape[1], config.embed_dim)
         for i, tok in enumerate(tokens[first:], start=first):
             form, _slash, tag = tok.rpartition("/")
             j = index.get((form, tag)) if form else None
@@ -148,8 +169,7 @@ def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> 
 
         wv = from_gensim(init)
         if wv.dim != config.embed_dim:
-            raise InputError(_("{init} has {dim}-dimensional vectors; use --embed-dim {dim}")
-                             .format(init=init, dim=wv.dim))
+            raise _width_mismatch(init, wv.dim, config.embed_dim)
         for i, tok in enumerate(tokens[first:], start=first):
             for key in (tok, tok.rsplit("/", 1)[0]):
                 if key in wv.index:

@@ -16,7 +16,7 @@ from seqlab.training.data import Dataset, split_record
 from seqlab.training.launch import launched
 from seqlab.training.loop import TrainConfig, distributed, predict, train_classifier
 from seqlab.training.metrics import classification_metrics
-from seqlab.training.networks import RecurrentClassifier, RecurrentConfig, initial_embedding
+from seqlab.training.networks import RecurrentClassifier, RecurrentConfig, initial_embedding, with_embed_dim
 from seqlab.training.prepare import encode_texts, full_split, prepare
 from seqlab.training.rundir import RunDir
 from seqlab.training.word2vec_init import Word2VecInit, word2vec_embedding
@@ -37,7 +37,7 @@ def train_recurrent(train: Dataset, val: Dataset, out: Path, model: RecurrentCon
     train_ids, val_ids = prepare(train.texts, val.texts, tokenizer, min_freq=min_freq, max_length=max_length,
                                  vocab=vocab)
     vocab = train_ids.vocab
-    model = replace(model, vocab_size=len(vocab), num_classes=len(train.label_names))
+    model = replace(with_embed_dim(model), vocab_size=len(vocab), num_classes=len(train.label_names))
     tokenize_seconds = time.perf_counter() - started
     if launched()[1] > 1:  # torchrun: one thread per process (recorded as used)
         cfg = replace(cfg, threads=1)

@@ -153,26 +153,16 @@ def _e5_tune(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> di
                          on_phase=on_phase)
 
 
-RANDOM_EMBED_DIM = 128  # the width of a randomly initialized embedding when --embed-dim is not given
-E5_EMBED_DIM = 384  # e5-small's input embeddings
-KIWI_EMBED_DIM = 256  # Kiwi's morpheme vectors
-
-
 def recurrent_configs(name: str, opts: TrainOptions):
     """The model and loop settings of ``name`` (lstm, gru or rnn) with the options given applied."""
     from seqlab.training.loop import TrainConfig
-    from seqlab.training.networks import RecurrentConfig
+    from seqlab.training.networks import RecurrentConfig, with_embed_dim
 
     overrides = {"hidden": opts.hidden, "layers": opts.layers, "dropout": opts.dropout,
                  "bidirectional": opts.bidirectional, "embedding_init": opts.embedding, "embed_dim": opts.embed_dim}
     model = replace(RecurrentConfig(cell=name), **{k: v for k, v in overrides.items() if v is not None},
                     freeze_embedding=opts.freeze_embedding)
-    if model.embedding_init == "random" and opts.embed_dim is None:
-        model = replace(model, embed_dim=RANDOM_EMBED_DIM)
-    if model.embedding_init == "e5" and opts.embed_dim is None:
-        model = replace(model, embed_dim=E5_EMBED_DIM)
-    if model.embedding_init == "kiwi" and opts.embed_dim is None:
-        model = replace(model, embed_dim=KIWI_EMBED_DIM)
+    model = with_embed_dim(model)  # the initializer's own width unless --embed-dim says otherwise
     loop = TrainConfig(seed=opts.seed, device=opts.device, bucket=opts.bucket, checkpoint_every=opts.checkpoint_every,
                        **({"threads": opts.threads} if opts.threads else {}))
     return model, with_loop_options(loop, opts)

@@ -151,7 +151,7 @@ def test_a_recurrent_classifier_can_start_from_kiwis_morpheme_vectors(morphemes)
     """``--embedding kiwi``: each Kiwi morpheme of the vocabulary starts at its (centred, scaled) Kiwi vector."""
     from seqlab.errors import InputError
     from seqlab.ids.vocab import Vocabulary
-    from seqlab.training.networks import RecurrentConfig, initial_embedding
+    from seqlab.training.networks import RecurrentConfig, initial_embedding, with_embed_dim
 
     vocab = Vocabulary.build([["영화/NNG", "좋/VA", "네요/EF", "zz/XX"]] * 2, min_freq=1)
     config = RecurrentConfig(embed_dim=256, embedding_init="kiwi", vocab_size=len(vocab))
@@ -159,8 +159,13 @@ def test_a_recurrent_classifier_can_start_from_kiwis_morpheme_vectors(morphemes)
     assert covered == 3 and not matrix[vocab.pad_id].any()
     row = matrix[vocab.stoi["영화/NNG"]]
     np.testing.assert_allclose(row, morphemes.centred[kv.vector_index()[("영화", "NNG")]] * np.sqrt(256) * 0.1, atol=1e-6)
-    with pytest.raises(InputError, match="--embed-dim 256"):
+    with pytest.raises(InputError, match="256-dimensional, not embed_dim = 200") as caught:
         initial_embedding(RecurrentConfig(embed_dim=200, embedding_init="kiwi", vocab_size=len(vocab)), vocab, 0)
+    assert caught.value.option == "embed_dim" and "--embed-dim 256" in caught.value.cli_hint
+    # left out, the width follows the initializer (it was 200 whatever the initializer, then refused)
+    assert with_embed_dim(RecurrentConfig(embedding_init="kiwi")).embed_dim == 256
+    assert [with_embed_dim(RecurrentConfig(embedding_init=i)).embed_dim for i in ("e5", "random", "word2vec")] == [
+        384, 128, 200]
 
 
 def test_the_build_keeps_what_it_left_out_and_each_words_reading(small):
