@@ -12,8 +12,8 @@ import typer
 from seqlab.i18n import _
 
 
-def version_callback(value: bool) -> None:
-    if value:
+def version_callback(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:  # a trial parse (main's checks before the real one) prints nothing
         from seqlab import __version__
 
         print(f"seqlab {__version__}")

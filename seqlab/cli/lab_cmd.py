@@ -33,10 +33,10 @@ def plot_opt():
 
 
 def _cells(value: str) -> list[str]:
-    cells = csv_list(value, "--cells")
+    cells = csv_list(value, "--cells", CELLS)
     if not cells:
         raise UsageError(_("--cells is empty"), _("Use --cells rnn,lstm,gru."))
-    return [one_of("--cells", c, CELLS) for c in cells]
+    return cells
 
 
 def only_for_lstm(cells: list[str]) -> None:

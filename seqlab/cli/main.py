@@ -172,6 +172,12 @@ def _command_context(argv: list[str], at_group: bool = False):
     return ctx
 
 
+def _long_name(param) -> str:
+    """An option's name as the command writes it in its own messages: its first long spelling (--min-freq, not the
+    alias --min-frequency)."""
+    return next((o for o in param.opts if o.startswith("--")), param.opts[0])
+
+
 def _refuse_repeated(argv: list[str]) -> None:
     """An option that takes one value, given twice: the parser keeps the last and drops the first without a word.
     A second input file (``vocab build -f a.txt -f b.txt``: the user meant both to be read) is refused; any other
@@ -190,17 +196,22 @@ def _refuse_repeated(argv: list[str]) -> None:
         if getattr(param, "param_type_name", "") != "option" or param.multiple or param.is_flag or param.count:
             continue
         names = set(param.opts)
-        given = [i for i, a in enumerate(args[start:]) if a in names or a.split("=", 1)[0] in names]
+        shorts = [n for n in names if len(n) == 2 and n[0] == "-" and n[1] != "-"]
+        given = [i for i, a in enumerate(args[start:]) if a in names or a.split("=", 1)[0] in names
+                 or any(a.startswith(n) and not a.startswith("--") for n in shorts)]  # -fa.txt: the value attached
         if len(given) < 2:
             continue
-        option = max(param.opts, key=len)
+        option = _long_name(param)
         if param.name in INPUT_FILES:
             raise UsageError(_("{option} was given {n} times; it reads one file, and only the last would be read")
                              .format(option=option, n=len(given)),
                              _("Give {option} once (join the files first, e.g. cat a.txt b.txt > both.txt).")
                              .format(option=option))
         last = args[start + given[-1]]
-        value = last.split("=", 1)[1] if "=" in last else (args[start + given[-1] + 1:start + given[-1] + 2] or [""])[0]
+        if last in names:
+            value = (args[start + given[-1] + 1:start + given[-1] + 2] or [""])[0]
+        else:  # --max-length=3, or -k3
+            value = last.split("=", 1)[1] if last.startswith("--") else last[2:]
         note(_("note: {option} was given {n} times; the last one is used: {value}").format(option=option, n=len(given),
                                                                                         value=value))
 
@@ -215,12 +226,13 @@ def _in_command_words(exc: SeqlabError, argv: list[str]) -> SeqlabError:
         exc.hint = exc.cli_hint
     if exc.option and not exc.option.startswith("-"):
         ctx = _command_context(argv)
-        flags = {p.name: max(p.opts, key=len) for p in ctx.command.params if getattr(p, "opts", None)} if ctx else {}
+        flags = {p.name: _long_name(p) for p in ctx.command.params if getattr(p, "opts", None)} if ctx else {}
         flag = flags.get(exc.option)
         if flag and flag.startswith("-"):
-            # ASCII bounds: in Korean a particle follows the name directly (input_dim 값은, vocab은)
-            exc.message = re.sub(rf"(?<![A-Za-z0-9_-]){re.escape(exc.option)}(?![A-Za-z0-9_])", flag, exc.message,
-                                 count=1)
+            # only where the message starts with it ("input_dim must be …", in Korean "input_dim 값은 …"): elsewhere
+            # the same letters may be the user's own value ("unknown errors mode 'errors'")
+            exc.message = re.sub(rf"^(\s*){re.escape(exc.option)}(?![A-Za-z0-9_])", lambda m: m.group(1) + flag,
+                                 exc.message, count=1)
     return exc
 
 

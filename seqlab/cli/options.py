@@ -36,8 +36,22 @@ def file_opt():
                         readable=False)
 
 
+def folded(choices):
+    """A parser callback: a choice given in another case as the choices spell it (``REPLACE`` is ``replace``), for
+    every command that takes the option, including those whose value goes straight to the library; anything else
+    is left as typed, for :func:`one_of` or the library to refuse by name."""
+    def fold(value):
+        if isinstance(value, str) and value not in choices:
+            meant = [c for c in choices if c.lower() == value.lower()]
+            return meant[0] if len(meant) == 1 else value
+        return value
+
+    return fold
+
+
 def errors_opt():
-    return typer.Option("strict", "--errors", help=_("strict: stop at invalid UTF-8/surrogates; replace: use U+FFFD."))
+    return typer.Option("strict", "--errors", callback=folded(("strict", "replace")),
+                        help=_("strict: stop at invalid UTF-8/surrogates; replace: use U+FFFD."))
 
 
 def json_opt(shape: str = "lines"):
@@ -139,14 +153,17 @@ def check_lang(lang: str | None) -> None:
         one_of("--lang", language_code(lang) or lang, LANGUAGES)
 
 
-def csv_list(value: str, option: str | None = None) -> list[str]:
+def csv_list(value: str, option: str | None = None, choices=None) -> list[str]:
     """The comma-separated values of an option; an empty item (``100,,200``) and, with ``option`` named, a value
-    given twice are usage errors."""
+    given twice are usage errors. With ``choices``, each value as they spell it, in any case (:func:`one_of`), before
+    the check for repeats (``tfidf,TFIDF`` is one model twice)."""
     values = [v.strip() for v in value.split(",")] if value.strip() else []
     if any(not v for v in values):
         example = ",".join(v for v in values if v) or "a,b"  # what was meant: the same items, one comma apart
         raise UsageError(_("{option} has an empty item: {value!r}").format(option=option or _("the list"), value=value),
                          _("Separate the values with single commas, e.g. {example}.").format(example=example))
+    if choices is not None:
+        values = [one_of(option, v, choices) for v in values]
     if option is not None:
         no_duplicates(option, values)
     return values

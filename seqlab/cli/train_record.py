@@ -35,6 +35,16 @@ def _stored(name: str, value):
     return str(Path(value).resolve())
 
 
+FOLDED = ("model", "task", "fmt", "head", "precision", "device", "attention")  # choices read in any case (one_of)
+
+
+def _same(name: str, given, recorded) -> bool:
+    """Whether a resume asks for the recorded value: a choice in any case (``--model TFIDF`` is tfidf)."""
+    if name in FOLDED and isinstance(given, str) and isinstance(recorded, str):
+        return given.lower() == recorded.lower()
+    return given == recorded
+
+
 def record_options(out: Path, params: dict) -> Path:
     """Write the options of a fresh run to ``out/command.json`` (atomically)."""
     options = {name: _stored(name, value) for name, value in params.items() if name not in FREE}
@@ -108,7 +118,7 @@ def resumed_options(ctx, out: Path) -> tuple[dict, list[str] | None]:
             param = _param(ctx, name)
             if value is not None and value != (param.default if param is not None else None):
                 taken.append(_as_typed(ctx, name, value))
-        elif _stored(name, params[name]) != value:
+        elif not _same(name, _stored(name, params[name]), value):
             raise UsageError(_("the run in {out} was made with {key} = {before}, and this resume asks for "
                                "{after}").format(out=out, key=_flag(ctx, name), before=_shown(value),
                                                  after=_shown(params[name])),

@@ -125,10 +125,10 @@ def classifier_names(a: TrainArgs, older_run: bool) -> list[str]:
                          _("{out} has no record of the first run's options (a run of an older seqlab): give "
                            "them again, --data included.").format(out=a.out) if older_run else
                          _("e.g. --data ratings_train.txt (NSMC: seqlab data nsmc fetches it)."))
-    names = csv_list(a.model, "--model")
+    names = csv_list(a.model, "--model", TRAINERS)
     if not names:
         raise UsageError(_("--model is empty"), _("e.g. --model lstm or --model tfidf,lstm,best"))
-    return [one_of("--model", name, TRAINERS) for name in names]
+    return names
 
 
 def check_unused(a: TrainArgs, names: list[str]) -> None:

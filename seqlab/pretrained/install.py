@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -118,6 +119,9 @@ def ensure_obtainable(spec: ModelSpec, weights: bool = False) -> None:
         raise unavailable(spec.name, reason, weights)
 
 
+_QUIET = threading.RLock()
+
+
 @contextlib.contextmanager
 def quiet_transformers():
     """transformers' load-time warnings and "Loading weights" bars off while seqlab loads a model, and back as they
@@ -125,15 +129,16 @@ def quiet_transformers():
     their warnings (setting them off for good changed the whole session)."""
     from transformers.utils import logging as hf_logging
 
-    verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        hf_logging.set_verbosity(verbosity)
-        if bars:
-            hf_logging.enable_progress_bar()
+    with _QUIET:  # one load at a time sets and restores them: two threads would restore each other's "error"
+        verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        try:
+            yield
+        finally:
+            hf_logging.set_verbosity(verbosity)
+            if bars:
+                hf_logging.enable_progress_bar()
 
 
 def from_pretrained(loader, spec: ModelSpec, **kwargs):

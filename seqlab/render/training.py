@@ -130,8 +130,8 @@ def overlap_line(overlap) -> str | None:
     if overlap is None:
         return None
     if not overlap.checked:
-        why = (_("it is no longer at {path}") if overlap.reason == "moved" else
-               _("{path} has changed since")).format(path=overlap.training_file)
+        why = {"moved": _("it is no longer at {path}"), "changed": _("{path} has changed since"),
+               "unreadable": _("{path} cannot be read")}[overlap.reason].format(path=overlap.training_file)
         return _("note: could not check which rows the model saw in training: {why}").format(why=why)
     if not overlap.rows:
         return _("no row of this data has a text of the training file {path}: the scores are held out").format(

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from seqlab.errors import InputError
 from seqlab.training.metrics import Metrics, classification_metrics
 
 
@@ -28,7 +29,8 @@ class TrainingOverlap:
     rows: int = 0  # evaluation rows whose text is in the training file
     of: int = 0  # evaluation rows in all
     unseen: Metrics | None = None  # the scores on the other rows, when some rows are shared and some are not
-    reason: str = ""  # why it was not checked: "moved" (no file at the recorded path) or "changed" (other bytes)
+    reason: str = ""  # why it was not checked: "moved" (no file at the recorded path), "changed" (other bytes) or
+    # "unreadable" (it is there but cannot be read: permissions, a damaged file)
 
     def to_dict(self) -> dict:
         record = {"checked": self.checked, "training_file": self.training_file}
@@ -64,10 +66,13 @@ def training_overlap(recorded: dict, texts: list[str], labels: np.ndarray, predi
         return None
     if not Path(path).is_file():
         return TrainingOverlap(False, path, reason="moved")
-    if recorded.get("source_sha256") and sha256_file(path) != recorded["source_sha256"]:
-        return TrainingOverlap(False, path, reason="changed")
     read_as = recorded.get("read_as") or {}
-    training = set(load_dataset(path, read_as.get("fmt"), read_as.get("text_col"), read_as.get("label_col")).texts)
+    try:  # the scores stand without this check: a training file that cannot be read is said, not fatal
+        if recorded.get("source_sha256") and sha256_file(path) != recorded["source_sha256"]:
+            return TrainingOverlap(False, path, reason="changed")
+        training = set(load_dataset(path, read_as.get("fmt"), read_as.get("text_col"), read_as.get("label_col")).texts)
+    except (OSError, InputError):
+        return TrainingOverlap(False, path, reason="unreadable")
     seen = np.fromiter((t in training for t in texts), dtype=bool, count=len(texts))
     unseen = None
     if 0 < seen.sum() < len(texts):

@@ -92,6 +92,11 @@ def test_an_option_given_twice_is_refused_or_said_never_silently_dropped(cli, tm
     assert code == 2 and "--file was given 2 times" in err and not (tmp_path / "v.json").exists(), err
     code, _out, err = cli("tokenize", "-f", str(a), "--file", str(b), "--lang", "en")
     assert code == 2 and "--file was given 2 times" in err, err
+    code, _out, err = cli("tokenize", f"-f{a}", f"-f{b}", "--lang", "en")  # short options with their values attached
+    assert code == 2 and "--file was given 2 times" in err, err
+    code, _out, err = cli("vocab", "build", "-f", str(a), "-o", str(tmp_path / "v.json"), "-t", "char",
+                          "--min-frequency", "0", "--lang", "en")  # an alias: the command's own name in the message
+    assert code == 2 and "--min-freq must be" in err, err
     # any other value: the last one wins, as an override ($DEFAULTS --epochs 1) expects, and it is said
     code, out, err = cli("tokenize", "안녕하세요", "--max-length", "0", "--max-length=3", "--lang", "en", "--json")
     assert code == 0 and len(json.loads(out)["tokens"]) == 3, err
@@ -100,10 +105,10 @@ def test_an_option_given_twice_is_refused_or_said_never_silently_dropped(cli, tm
     assert code == 0 and "안" in out
     _code, _out, err = cli("tokenizer", "train", "-f", str(a), "-f", str(b), "-o", str(tmp_path / "tk"),
                            "--vocab-size", "100", "--lang", "en")  # an option that takes several files: both read
-    assert "was given" not in err, err
+    assert "was given" not in err and (tmp_path / "tk").is_dir(), err
 
 
-def test_choices_are_read_in_any_case_as_the_help_writes_them(cli):
+def test_choices_are_read_in_any_case_as_the_help_writes_them(cli, tmp_path):
     """The help and README write 3CosAdd, and the lecture LSTM; `--method 3CosAdd`, `--errors REPLACE` and
     `trace LSTM` were refused (only --normalization and --lang read any case)."""
     code, out, err = cli("analogy", "왕 - 남자 + 여자", "--method", "3CosAdd", "-m", "e5-small", "--json")
@@ -112,6 +117,13 @@ def test_choices_are_read_in_any_case_as_the_help_writes_them(cli):
     assert code == 0 and json.loads(out)["cell"] == "lstm", err
     code, _out, err = cli("tokenize", "안녕", "-m", "char", "--errors", "REPLACE")
     assert code == 0, err
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("영화\n좋다\n", encoding="utf-8")
+    code, _out, err = cli("tokenizer", "train", "-f", str(corpus), "-o", str(tmp_path / "tk"), "--vocab-size", "100",
+                          "--errors", "REPLACE")  # the value goes straight to the library here: folded all the same
+    assert code == 0, err
+    code, _out, err = cli("gradflow", "--cells", "lstm,LSTM", "--steps", "4", "--lang", "en")  # one cell twice
+    assert code == 2 and "lists lstm twice" in err, err
     code, _out, err = cli("tokenize", "안녕", "--errors", "ignore", "--lang", "en")
     assert code == 2 and "--errors must be one of strict, replace" in err
 
@@ -134,7 +146,7 @@ def test_one_name_works_for_one_concept_across_commands(cli, tmp_path):
     code, _out, err = cli("search", "영화", "-f", str(tmp_path / "missing.txt"), "--lang", "en")
     assert code == 1 and "missing.txt" in err and "no such option" not in err, err
     code, _out, err = cli("evaluate", str(tmp_path / "run"), "-f", str(corpus), "--lang", "en")
-    assert "no such option" not in err, err
+    assert code == 1 and "does not exist" in err and "no such option" not in err, err
 
 
 def _table(markdown: str) -> list[list[str]]:
@@ -170,3 +182,17 @@ def test_the_report_commands_print_markdown_with_the_numbers_of_json(cli, tmp_pa
     assert "is the file this model was trained on" in out
     code, _out, err = cli("neighbors", "영화", "--markdown", "--json", "--lang", "en")
     assert code == 2 and "choose one output format" in err
+
+
+def test_a_resume_and_a_list_read_choices_in_any_case(cli, tmp_path, nsmc_rows):
+    """`train --model TFIDF` recorded tfidf, and its own --resume was refused ("made with tfidf, asks for TFIDF");
+    `--model tfidf,TFIDF` trained one model twice into one folder."""
+    data = tmp_path / "d.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:200]) + "\n", encoding="utf-8")
+    code, _out, err = cli("train", "--data", str(data), "--model", "tfidf,TFIDF", "--out", str(tmp_path / "x"),
+                          "--lang", "en")
+    assert code == 2 and "lists tfidf twice" in err and not (tmp_path / "x").exists(), err
+    assert cli("train", "--data", str(data), "--model", "TFIDF", "--out", str(tmp_path / "run"))[0] == 0
+    code, _out, err = cli("train", "--data", str(data), "--model", "TFIDF", "--out", str(tmp_path / "run"),
+                          "--resume", "--lang", "en")
+    assert code == 0 and "asks for" not in err, err

@@ -435,6 +435,15 @@ def test_evaluate_counts_the_rows_it_saw_in_training(tmp_path, nsmc_rows, monkey
     assert "10 of 50 rows (20.0%) have a text that is also in the training file" in console.export_text()
     held_out = evaluate(tmp_path / "run", tsv("fresh.tsv", fresh))
     assert held_out.seen_in_training.rows == 0 and held_out.seen_in_training.unseen is None
+    def unreadable(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    import seqlab.training.data
+
+    with monkeypatch.context() as patch:  # the scores stand: a training file that cannot be read is said, not fatal
+        patch.setattr(seqlab.training.data, "load_dataset", unreadable)
+        result = evaluate(tmp_path / "run", mixed)
+    assert result.metrics.n == 50 and result.seen_in_training.reason == "unreadable"
     train.write_text(train.read_text(encoding="utf-8") + "999\t새 줄\t1\n", encoding="utf-8")  # changed since
     changed = evaluate(tmp_path / "run", mixed).seen_in_training
     assert not changed.checked and changed.reason == "changed"

@@ -147,6 +147,9 @@ def test_the_snapshot_shows_what_the_reader_chose(open_page):
     assert snap.inner_text(".sv-steplabel").startswith("t = 2")
     snap.set_content(page.evaluate("window.seqlabPage.snapshotHtml('p-attention')"))
     assert snap.inner_text(".sv-rowdetail h2").startswith("row 2") and snap.locator(".sv-rowdetail li").count() > 2
+    # a view's own heading reads as one, not as a page title (24 px under the export's h1)
+    body = snap.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert snap.evaluate("parseFloat(getComputedStyle(document.querySelector('.sv-rowdetail h2')).fontSize)") <= body
     snap.close()
 
 

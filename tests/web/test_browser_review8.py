@@ -103,6 +103,7 @@ def test_a_link_carries_the_lesson_to_another_tab_or_phone(open_page, browser, s
     page.fill("#second", "너는 집에 간다")
     page.select_option("#cell", "gru")
     page.fill("#expr", "왕 - 남자 + 여자")
+    page.wait_for_function("location.hash.includes('expr=')")  # written once typing pauses
     url = page.evaluate("location.href")  # (Playwright's page.url may lag behind history.replaceState)
     assert "#" in url and "?lang=ko" in url
     other = browser.new_context(viewport={"width": 390, "height": 844})  # no storage shared with the first tab

@@ -708,10 +708,15 @@ function keepInputs() {
   for (const id of KEPT) if (DEFAULTS && String(values[id]) !== String(DEFAULTS[id])) given.set(id, String(values[id]));
   Object.assign(values, { layer: $("layer").value, head: $("head").value, layersOf: S.layersOf, stage: S.stage });
   try { sessionStorage.setItem(STORE, JSON.stringify(values)); } catch (e) { /* storage off: nothing is kept */ }
-  const url = new URL(location.href);
-  url.hash = given.toString();
-  history.replaceState(history.state, "", url.hash ? url : url.pathname + url.search);
-  languageLinks();
+  // the address once typing pauses: browsers limit how often a page may rewrite it (Safari: 100 times in 30 s),
+  // and Korean input sends an event per jamo
+  clearTimeout(S.addressTimer);
+  S.addressTimer = setTimeout(() => {
+    const url = new URL(location.href);
+    url.hash = given.toString();
+    try { history.replaceState(history.state, "", url.hash ? url : url.pathname + url.search); } catch (e) { /* over the limit: the next pause writes it */ }
+    languageLinks();
+  }, 250);
 }
 function linkedInputs() {  // the inputs a link gave (#text=…&cell=gru), over the page's own; null without any
   const given = new URLSearchParams(location.hash.slice(1));
