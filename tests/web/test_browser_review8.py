@@ -104,6 +104,10 @@ def test_a_link_carries_the_lesson_to_another_tab_or_phone(open_page, browser, s
     page.select_option("#cell", "gru")
     page.fill("#expr", "왕 - 남자 + 여자")
     page.wait_for_function("location.hash.includes('expr=')")  # written once typing pauses
+    page.keyboard.press("Shift+Tab")  # to the skip link: it moves focus, and the address keeps the lesson
+    page.focus("a.skip")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "stages" and "expr=" in page.evaluate("location.hash")
     url = page.evaluate("location.href")  # (Playwright's page.url may lag behind history.replaceState)
     assert "#" in url and "?lang=ko" in url
     other = browser.new_context(viewport={"width": 390, "height": 844})  # no storage shared with the first tab
@@ -188,7 +192,9 @@ def test_every_focus_ring_is_the_pages_and_exports_of_defaults_are_data(open_pag
     idle(page)
     with page.expect_download() as download:
         page.click("#p-backward > .export a:text('JSON')")
-    assert json.loads(download.value.path().read_text(encoding="utf-8"))["inputs"]["fbias"] is None
+    exported = json.loads(download.value.path().read_text(encoding="utf-8"))
+    assert exported["inputs"]["fbias"] is None and "cell" not in exported["inputs"]  # the chart's own inputs
+    assert exported["backward_inputs"]["cell"] == "lstm"  # the dW table's: the trace's, apart, as in the snapshot
     page.select_option("#fbias", "0")
     page.click("#gradflow")
     page.wait_for_function("document.querySelector('#v-gradflow .sv-list li')")

@@ -633,8 +633,15 @@ function download(name, text, type) {
   document.body.append(a); a.click(); a.remove();
 }
 function exportJson(panelId) {
+  // as the snapshot splits them: the panel's own inputs, then each sub-part's under "<view>_inputs" (stage 6's chart
+  // takes no text, its dW table the trace's)
   const parts = panelRecords(panelId);
-  const out = { inputs: panelData(panelId), ...Object.fromEntries(parts.map((p) => [p.view, p.record])) };
+  const own = parts.filter((p) => subheadingOf(p.id) === null);
+  const out = { inputs: panelData(panelId, own) };
+  for (const p of parts) {
+    out[p.view] = p.record;
+    if (subheadingOf(p.id) !== null) out[`${p.view}_inputs`] = panelData(panelId, [p]);
+  }
   download(`seqlab-${panelId.slice(2)}.json`, JSON.stringify(out, null, 2), "application/json");
 }
 async function snapshotHtml(panelId) {
@@ -781,6 +788,14 @@ async function init() {
   }
   for (const id of ["layer", "head"]) $(id).addEventListener("change", keepInputs);
   for (const id of KEPT) $(id).addEventListener(["SELECT"].includes($(id).tagName) || $(id).type === "checkbox" ? "change" : "input", keepInputs);
+  // the skip link moves focus without navigating: "#stages" in the address would replace the lesson's inputs
+  document.querySelector("a.skip").addEventListener("click", (ev) => {
+    ev.preventDefault();
+    const main = $("stages");
+    if (!main.hasAttribute("tabindex")) main.setAttribute("tabindex", "-1");
+    main.focus();
+    main.scrollIntoView();
+  });
   // a link with other inputs pasted into this tab changes only the fragment: no new page is loaded, so load it
   window.addEventListener("hashchange", () => {
     const linked = linkedInputs();
