@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
                                                                       "embeddings.")),
         checkpoint: Path = typer.Option(None, "--checkpoint", help=_("Weights of a model trained with seqlab "
                                                                      "train."), readable=False),
-        json_out: bool = json_opt(), markdown: bool = markdown_opt(),
+        json_out: bool = json_opt("one"), markdown: bool = markdown_opt(),
         html_out: Path = typer.Option(None, "--html", help=_("Write a self-contained HTML page to this file."),
                                       readable=False),
         limit: int = typer.Option(8, "--limit", help=_("Numbers shown per vector before eliding with … (at least "

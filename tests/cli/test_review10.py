@@ -196,3 +196,12 @@ def test_a_resume_and_a_list_read_choices_in_any_case(cli, tmp_path, nsmc_rows):
     code, _out, err = cli("train", "--data", str(data), "--model", "TFIDF", "--out", str(tmp_path / "run"),
                           "--resume", "--lang", "en")
     assert code == 0 and "asks for" not in err, err
+
+
+def test_the_json_help_says_what_comes_out(cli):
+    """explain and trace take one text, yet their --json help promised "one object per text, one per line"."""
+    for command in (["explain"], ["trace", "lstm"]):
+        said = " ".join(cli(*command, "--help", "--lang", "en")[1].split())
+        assert "one JSON object, on one line" in said and "one object per text" not in said, command
+    code, out, _err = cli("explain", "안녕", "-m", "char", "--json")
+    assert code == 0 and out.count("\n") == 1 and json.loads(out)["tokens"]["tokens"] == ["안", "녕"]
