@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import sys
+from pathlib import Path
 
 from seqlab.errors import SeqlabError, UsageError
 from seqlab.i18n import N_, LanguageError, _, choose, from_locale, use_language
@@ -326,7 +327,14 @@ def _run(argv: list[str], debug: bool) -> int:
             print_error(SeqlabError(_("could not complete: {reason}").format(reason=os_reason(exc)),
                                     _("Run again with SEQLAB_DEBUG=1 to see where it happened.")), wants_json(argv))
             return 1
+        from seqlab.storage import seqlab_home
+
+        home = seqlab_home()
+        inside = Path(str(exc.filename)).is_relative_to(home)  # seqlab's own data folder, not a path the user typed
         print_error(SeqlabError(_("cannot use {path}: {reason}").format(path=exc.filename, reason=os_reason(exc)),
+                                _("It is in seqlab's data folder, {home} (SEQLAB_HOME): set SEQLAB_HOME to a folder "
+                                  "you can write, e.g. export SEQLAB_HOME=~/.cache/seqlab.").format(home=home)
+                                if inside else
                                 _("Check that the path exists or can be created, that its folder can be written, "
                                   "and that a folder is not given where a file is expected (or the other way).")),
                     wants_json(argv))

@@ -83,11 +83,18 @@ def unavailable(name: str, reason: str, weights: bool = False) -> ModelUnavailab
     folder = (_("give the path of a folder made by save_pretrained with the model (config.json and "
                 "model.safetensors) and its tokenizer") if weights else
               _("give the path of a folder with tokenizer.json or vocab.txt (e.g. made by save_pretrained)"))
+    import difflib
+
+    from seqlab.pretrained.registry import EMBEDDED
+
+    hint = _("It needs network access once (it is then cached), or a local copy: {folder} instead of the name."
+             "\n{embedded}").format(folder=folder, embedded=embedded_hint())
+    close = difflib.get_close_matches(name.lower(), list(EMBEDDED), n=1, cutoff=0.75)
+    if close and "/" not in name:  # e5-smal: most likely a typo of an embedded name, not a hub id
+        hint = _("Did you mean {name}?").format(name=close[0]) + "\n" + hint
     return ModelUnavailable(
         _("model {name!r} is not available: it is not in the local Hugging Face cache and {reason}.").format(name=name, reason=reason),
-        _("It needs network access once (it is then cached), or a local copy: {folder} instead of the name."
-          "\n{embedded}").format(folder=folder, embedded=embedded_hint()),
-    )
+        hint)
 
 
 def hf_directory(spec: ModelSpec) -> str:

@@ -78,6 +78,10 @@ def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
             DESCRIPTIONS["co2"]
     path = Path(name)
     if not path.exists():
+        if path.suffix or len(path.parts) > 1:  # nope.csv, data/x: a file that is not there, not a series name
+            raise InputError(_("{path} does not exist").format(path=name),
+                             _("Give the path of a CSV file with a value column, or one of the series {choices}.")
+                             .format(choices=', '.join(SERIES)))
         raise InputError(_("unknown series {name!r}").format(name=name),
                          _("Use {choices} or a CSV file with a value column.").format(choices=', '.join(SERIES)))
     import csv

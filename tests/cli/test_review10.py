@@ -205,3 +205,18 @@ def test_the_json_help_says_what_comes_out(cli):
         assert "one JSON object, on one line" in said and "one object per text" not in said, command
     code, out, _err = cli("explain", "안녕", "-m", "char", "--json")
     assert code == 0 and out.count("\n") == 1 and json.loads(out)["tokens"]["tokens"] == ["안", "녕"]
+
+
+def test_errors_name_the_likely_cause(cli, cli_process, tmp_path):
+    """`-m e5-smal` talked only of huggingface.co; `--series nope.csv` said "unknown series"; an unwritable
+    SEQLAB_HOME was reported as a path under it, with no word of SEQLAB_HOME."""
+    code, _out, err = cli("tokenize", "안녕", "-m", "e5-smal", "--lang", "en")
+    assert code == 1 and "Did you mean e5-small?" in err, err
+    code, _out, err = cli("train", "--task", "forecast", "--series", str(tmp_path / "nope.csv"),
+                          "--out", str(tmp_path / "fc"), "--lang", "en")
+    assert code == 1 and "nope.csv does not exist" in err and "unknown series" not in err, err
+    home = tmp_path / "home-file"
+    home.write_text("not a folder", encoding="utf-8")  # a home that cannot be created or written, even as root
+    done = cli_process("models", "install", "char", "--lang", "en", env={"SEQLAB_HOME": str(home)})
+    err = done.stderr.decode()
+    assert done.returncode == 1 and "SEQLAB_HOME" in err and "Traceback" not in err, err

@@ -36,7 +36,7 @@ def test_a_csv_series_is_read_as_every_file_and_its_season_is_said(tmp_path, cli
     assert "iconv" in err and "--errors" not in err  # train has no --errors: its hint is not offered
     code, _out, err = cli("train", "--task", "forecast", "--series", str(tmp_path / "missing.csv"), "--out",
                           str(tmp_path / "f"), "--epochs", "300")
-    assert code == 1 and "unknown series" in err  # --epochs 300 passed the range: the series was looked at
+    assert code == 1 and "missing.csv does not exist" in err  # --epochs 300 passed the range: the series was looked at
     code, out, err = cli("train", "--task", "forecast", "--series", str(series), "--out", str(tmp_path / "f"),
                          "--no-baselines", "--epochs", "2", "--json")
     assert code == 0, err
