@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from seqlab.text.reading import file_error, has_nsmc_header, raw_lines, refuse_b
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 NSMC_LABELS = {"0": "negative", "1": "positive"}  # NSMC's columns are id, document, label
 MIN_CLASS_ROWS = 5  # a class with fewer rows can be neither learned nor validated
+NOT_UTF8_SHARE = 0.01  # more invalid UTF-8 lines than this share (and more than one): the file's encoding is wrong
 VAL_FRACTION_RANGE = (0.01, 0.5)  # a validation split of at least 1% and at most half of the rows
 
 
@@ -63,6 +65,18 @@ class Dataset:
                        self.label_meanings, self.read_as)
 
 
+def refuse_other_encoding(path: Path, bad: int, total: int, kept: int, guess: Callable[[], str]) -> None:
+    """The one rule of every labelled-data reader: a few lines that are not UTF-8 are skipped and counted, but a file
+    in another encoding (more than :data:`NOT_UTF8_SHARE` of its lines, or nothing left) is refused, with how to
+    convert it. ``guess()``: ", it looks like CP949 (EUC-KR)" or "", asked only when refusing."""
+    if bad and (bad > max(1, NOT_UTF8_SHARE * total) or not kept):
+        path = Path(path)
+        raise InputError(_("{path} is not UTF-8: {n:,} of its {total:,} lines are not valid UTF-8{guess}").format(
+            path=path, n=bad, total=total, guess=guess()),
+            _("Convert it first, e.g.: iconv -f cp949 -t utf-8 {path} > {stem}.utf8{suffix}").format(
+                path=path, stem=path.with_suffix(""), suffix=path.suffix))
+
+
 def detect_format(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
@@ -71,8 +85,6 @@ def detect_format(path: Path) -> str:
         return "csv"
     return "tsv"
 
-
-NOT_UTF8_SHARE = 0.01  # more invalid UTF-8 lines than this share (and more than one): the file's encoding is wrong
 
 
 def encoding_guess(bodies: list[bytes]) -> str:
@@ -107,12 +119,7 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
         except UnicodeDecodeError:
             bad.add("invalid UTF-8", line.number)
             undecodable.append(line.body)
-    # a file in another encoding, not a few broken rows (a one-line file in another encoding too: nothing is left)
-    if undecodable and (len(undecodable) > max(1, NOT_UTF8_SHARE * len(lines)) or not decoded):
-        raise InputError(_("{path} is not UTF-8: {n:,} of its {total:,} lines are not valid UTF-8{guess}").format(
-            path=path, n=len(undecodable), total=len(lines), guess=encoding_guess(undecodable)),
-            _("Convert it first, e.g.: iconv -f cp949 -t utf-8 {path} > {stem}.utf8{suffix}").format(
-                path=path, stem=path.with_suffix(""), suffix=path.suffix))
+    refuse_other_encoding(path, len(undecodable), len(lines), len(decoded), lambda: encoding_guess(undecodable))
     if fmt == "jsonl":
         first_keys, found = None, {text_col: False, label_col: False}
         for number, line in decoded:

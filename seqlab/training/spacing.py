@@ -110,7 +110,7 @@ def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], dict[
     As in the classifier's data (:mod:`seqlab.training.data`), a few lines that are not valid UTF-8 are skipped and
     counted; a file in another encoding (more than 1% of its lines) is refused, with how to convert it.
     """
-    from seqlab.training.data import NOT_UTF8_SHARE
+    from seqlab.training.data import refuse_other_encoding
 
     pairs, skipped = [], dict.fromkeys(PAIR_PROBLEMS, 0)
     not_utf8: list[int] = []  # the lines read with U+FFFD, filled as they are read: skipped, never a pair
@@ -124,11 +124,7 @@ def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], dict[
             skipped[problem] += 1
             continue
         pairs.append((parts[0], parts[1]))
-    if not_utf8 and (len(not_utf8) > max(1, NOT_UTF8_SHARE * total) or not pairs):  # another encoding, not a few rows
-        raise InputError(_("{path} is not UTF-8: {n:,} of its {total:,} lines are not valid UTF-8{guess}").format(
-            path=path, n=len(not_utf8), total=total, guess=_guess(path, not_utf8[:50])),
-            _("Convert it first, e.g.: iconv -f cp949 -t utf-8 {path} > {stem}.utf8{suffix}").format(
-                path=path, stem=Path(path).with_suffix(""), suffix=Path(path).suffix))
+    refuse_other_encoding(path, len(not_utf8), total, len(pairs), lambda: _guess(path, not_utf8[:50]))
     if not pairs:
         raise InputError(_("{path} has no usable source<TAB>target pairs (skipped {skipped})")
                          .format(path=path, skipped=skipped_text(skipped, max_chars)),
