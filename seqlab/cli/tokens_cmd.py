@@ -193,6 +193,8 @@ def register(app: typer.Typer) -> None:
                                                                           "often, at least 1 (default: 2).")),
         pre_split: str = typer.Option(None, "--pre-split", help=_("kiwi: split into morphemes first (as KLUE did).")),
         lowercase: bool = typer.Option(False, "--lowercase", help=_("Lowercase before training and tokenizing.")),
+        text_col: str = typer.Option(None, "--text-col", help=_("Column holding the text in a TSV/CSV file with a "
+                                                                "header.")),
         errors: str = errors_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
         from seqlab.render.console import note, print_json, say
@@ -211,7 +213,7 @@ def register(app: typer.Typer) -> None:
         check_output("--out", out, inputs=files, directory=True, fresh=True)
         given = {"min_frequency": min_frequency} if min_frequency is not None else {}  # else train_tokenizer's own
         result = train_tokenizer(files, out, kind=kind, vocab_size=vocab_size, **given,
-                                 pre_split=pre_split, lowercase=lowercase, errors=errors)
+                                 pre_split=pre_split, lowercase=lowercase, errors=errors, text_col=text_col)
         summary = {"path": str(result.path), "type": result.kind, "vocab_size": result.vocab_size,
                    "requested_vocab_size": vocab_size, "lines": result.lines, "pre_split": result.pre_split,
                    "seconds": round(result.seconds, 2), "reproducible": result.reproducible,

@@ -130,7 +130,7 @@ def _canonical_wordpiece(tok):
 
 def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordpiece", vocab_size: int = 32000,
                     min_frequency: int = 2, pre_split: str | None = None, lowercase: bool = False,
-                    errors: str = "strict") -> TrainedTokenizer:
+                    errors: str = "strict", text_col: str | None = None) -> TrainedTokenizer:
     """Train a tokenizer on text files (one text per line) and save it to ``out``.
 
     Args:
@@ -141,6 +141,8 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
         min_frequency: ignore pairs/pieces seen fewer times (WordPiece, BPE; Unigram has no such setting).
         pre_split: ``"kiwi"`` to split the corpus into morphemes first.
         lowercase: lowercase before tokenizing (only sensible for English).
+        text_col: the column of the text in a TSV/CSV file with a header (NSMC's header is read by its ``document``
+            column without it).
     """
     from tokenizers import processors
 
@@ -155,7 +157,7 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.txt"
-        lines, _unused = write_split_corpus(files, corpus, pre_split, errors=errors)
+        lines, _unused = write_split_corpus(files, corpus, pre_split, text_col=text_col, errors=errors)
         if lines == 0:
             raise InputError(ngettext("{files} holds no text (no lines, or only blank ones)",
                                       "{files} hold no text (no lines, or only blank ones)", len(files)).format(

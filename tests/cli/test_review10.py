@@ -220,3 +220,15 @@ def test_errors_name_the_likely_cause(cli, cli_process, tmp_path):
     done = cli_process("models", "install", "char", "--lang", "en", env={"SEQLAB_HOME": str(home)})
     err = done.stderr.decode()
     assert done.returncode == 1 and "SEQLAB_HOME" in err and "Traceback" not in err, err
+
+
+def test_tokenizer_train_reads_a_tables_text_column(cli, tmp_path):
+    """`tokenizer train` had no --text-col, unlike vocab build and wordvec train: a TSV other than NSMC's could not
+    be used (it is refused as a table, whose error pointed at --text-col "where the command has it")."""
+    table = tmp_path / "t.tsv"
+    table.write_text("title\tbody\n하나\t영화가 정말 재밌어요\n둘\t배우들 연기가 좋았어요\n", encoding="utf-8")
+    code, out, err = cli("tokenizer", "train", "-f", str(table), "--text-col", "body", "-o", str(tmp_path / "tk"),
+                         "--vocab-size", "100", "--json")
+    assert code == 0 and json.loads(out)["lines"] == 2, err
+    vocab = (tmp_path / "tk" / "tokenizer.json").read_text(encoding="utf-8")
+    assert "영" in vocab and "title" not in vocab and "하나" not in vocab  # the body column only
