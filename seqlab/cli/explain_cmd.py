@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
                         "(gates, cell state, hidden state). Stages 4-5 need a transformer model."))
     def explain(
         text: str = typer.Argument(..., help=_("The text to walk through the pipeline (- reads stdin).")),
-        model: str = model_opt(), json_out: bool = json_opt("one"), markdown: bool = markdown_opt(),
+        model: str = model_opt(), json_out: bool = json_opt(), markdown: bool = markdown_opt(),
         normalization: str = norm_opt(), vocab: Path = vocab_opt(), errors: str = errors_opt(),
         lang: str = lang_opt(),
     ):

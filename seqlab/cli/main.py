@@ -193,29 +193,39 @@ def _refuse_repeated(argv: list[str]) -> None:
     start = 0
     for name in ctx.command_path.split()[1:]:  # the command's own options come after its name (--lang: the root's too)
         start = args.index(name, start) + 1 if name in args[start:] else start
-    for param in ctx.command.params:
-        if getattr(param, "param_type_name", "") != "option" or param.multiple or param.is_flag or param.count:
+    # one pass as the parser reads the arguments: an option that takes a value consumes the next argument, so a value
+    # that looks like an option (-f -fx.txt: the file "-fx.txt") is never counted as one
+    options = {o: p for p in ctx.command.params if getattr(p, "param_type_name", "") == "option" for o in p.opts}
+    seen: dict = {}  # param -> the values given, in order
+    k = start
+    while k < len(args):
+        arg, value = args[k], None
+        param = options.get(arg.split("=", 1)[0]) if arg.startswith("--") else options.get(arg[:2])
+        if param is None:
+            k += 1
             continue
-        names = set(param.opts)
-        shorts = [n for n in names if len(n) == 2 and n[0] == "-" and n[1] != "-"]
-        given = [i for i, a in enumerate(args[start:]) if a in names or a.split("=", 1)[0] in names
-                 or any(a.startswith(n) and not a.startswith("--") for n in shorts)]  # -fa.txt: the value attached
-        if len(given) < 2:
+        takes_value = not (param.is_flag or param.count)
+        if arg.startswith("--") and "=" in arg:
+            value = arg.split("=", 1)[1]
+        elif not arg.startswith("--") and len(arg) > 2:  # -fa.txt, -k3: the value attached
+            value = arg[2:]
+        elif takes_value:
+            value = args[k + 1] if k + 1 < len(args) else ""
+            k += 1
+        k += 1
+        if takes_value and not param.multiple:
+            seen.setdefault(param, []).append(value)
+    for param, values in seen.items():
+        if len(values) < 2:
             continue
         option = _long_name(param)
         if param.name in INPUT_FILES:
             raise UsageError(_("{option} was given {n} times; it reads one file, and only the last would be read")
-                             .format(option=option, n=len(given)),
+                             .format(option=option, n=len(values)),
                              _("Give {option} once (join the files first, e.g. cat a.txt b.txt > both.txt).")
                              .format(option=option))
-        last = args[start + given[-1]]
-        if last in names:
-            value = (args[start + given[-1] + 1:start + given[-1] + 2] or [""])[0]
-        else:  # --max-length=3, or -k3
-            value = last.split("=", 1)[1] if last.startswith("--") else last[2:]
-        note(_("note: {option} was given {n} times; the last one is used: {value}").format(option=option, n=len(given),
-                                                                                        value=value))
-
+        note(_("note: {option} was given {n} times; the last one is used: {value}").format(option=option,
+                                                                                        n=len(values), value=values[-1]))
 
 INPUT_FILES = ("file", "data", "corpus")  # the parameters that name the one file a command reads
 
@@ -230,9 +240,9 @@ def _in_command_words(exc: SeqlabError, argv: list[str]) -> SeqlabError:
         flags = {p.name: _long_name(p) for p in ctx.command.params if getattr(p, "opts", None)} if ctx else {}
         flag = flags.get(exc.option)
         if flag and flag.startswith("-"):
-            # only where the message starts with it ("input_dim must be …", in Korean "input_dim 값은 …"): elsewhere
-            # the same letters may be the user's own value ("unknown errors mode 'errors'")
-            exc.message = re.sub(rf"^(\s*){re.escape(exc.option)}(?![A-Za-z0-9_])", lambda m: m.group(1) + flag,
+            # the argument's name as a word of its own (ASCII bounds: in Korean a particle may follow, "input_dim 값은"),
+            # never inside quotes, where the same letters are the user's own value ("unknown errors mode 'errors'")
+            exc.message = re.sub(rf"(?<![A-Za-z0-9_'\"-]){re.escape(exc.option)}(?![A-Za-z0-9_'\"])", flag,
                                  exc.message, count=1)
     return exc
 
@@ -333,7 +343,7 @@ def _run(argv: list[str], debug: bool) -> int:
         inside = Path(str(exc.filename)).is_relative_to(home)  # seqlab's own data folder, not a path the user typed
         print_error(SeqlabError(_("cannot use {path}: {reason}").format(path=exc.filename, reason=os_reason(exc)),
                                 _("It is in seqlab's data folder, {home} (SEQLAB_HOME): set SEQLAB_HOME to a folder "
-                                  "you can write, e.g. export SEQLAB_HOME=~/.cache/seqlab.").format(home=home)
+                                  "you can write, e.g. export SEQLAB_HOME=$HOME/seqlab-data.").format(home=home)
                                 if inside else
                                 _("Check that the path exists or can be created, that its folder can be written, "
                                   "and that a folder is not given where a file is expected (or the other way).")),

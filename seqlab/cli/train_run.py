@@ -168,7 +168,7 @@ def check_unused(a: TrainArgs, names: list[str]) -> None:
     if a.task == "forecast":
         unused({"--batch-size": a.batch_size, "--data": a.data, "--checkpoint-every": a.checkpoint_every},
                "--task forecast")
-        if a.model != "lstm":
+        if a.model.lower() != "lstm":  # in any case, as every choice (--model LSTM)
             raise UsageError(_("--task forecast trains an LSTM forecaster; --model {model} does not apply")
                              .format(model=a.model), _("Leave out --model (or give --model lstm)."))
 

@@ -87,6 +87,8 @@ def resolve(name: str | None) -> ModelSpec:
     name = (name or DEFAULT_MODEL).strip()
     if name in EMBEDDED:
         return EMBEDDED[name]
+    if name.lower() in EMBEDDED and not Path(name).expanduser().exists():  # E5-SMALL, Kiwi: seqlab's own names
+        return EMBEDDED[name.lower()]
     path = Path(name).expanduser()
     if path.is_dir():
         return ModelSpec(str(path), "hf", f"local directory {path}", "a model directory", embedded=False)

@@ -64,10 +64,10 @@ def training_overlap(recorded: dict, texts: list[str], labels: np.ndarray, predi
     path = recorded.get("source_path")
     if not path:
         return None
-    if not Path(path).is_file():
-        return TrainingOverlap(False, path, reason="moved")
     read_as = recorded.get("read_as") or {}
     try:  # the scores stand without this check: a training file that cannot be read is said, not fatal
+        if not Path(path).is_file():
+            return TrainingOverlap(False, path, reason="moved")
         if recorded.get("source_sha256") and sha256_file(path) != recorded["source_sha256"]:
             return TrainingOverlap(False, path, reason="changed")
         training = set(load_dataset(path, read_as.get("fmt"), read_as.get("text_col"), read_as.get("label_col")).texts)

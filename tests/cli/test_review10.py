@@ -96,7 +96,7 @@ def test_an_option_given_twice_is_refused_or_said_never_silently_dropped(cli, tm
     assert code == 2 and "--file was given 2 times" in err, err
     code, _out, err = cli("vocab", "build", "-f", str(a), "-o", str(tmp_path / "v.json"), "-t", "char",
                           "--min-frequency", "0", "--lang", "en")  # an alias: the command's own name in the message
-    assert code == 2 and "--min-freq must be" in err, err
+    assert code == 2 and "--min-freq must be between 1 and 1,000,000,000, got 0" in err, err
     # any other value: the last one wins, as an override ($DEFAULTS --epochs 1) expects, and it is said
     code, out, err = cli("tokenize", "안녕하세요", "--max-length", "0", "--max-length=3", "--lang", "en", "--json")
     assert code == 0 and len(json.loads(out)["tokens"]) == 3, err
@@ -198,13 +198,19 @@ def test_a_resume_and_a_list_read_choices_in_any_case(cli, tmp_path, nsmc_rows):
     assert code == 0 and "asks for" not in err, err
 
 
-def test_the_json_help_says_what_comes_out(cli):
-    """explain and trace take one text, yet their --json help promised "one object per text, one per line"."""
-    for command in (["explain"], ["trace", "lstm"]):
-        said = " ".join(cli(*command, "--help", "--lang", "en")[1].split())
-        assert "one JSON object, on one line" in said and "one object per text" not in said, command
-    code, out, _err = cli("explain", "안녕", "-m", "char", "--json")
-    assert code == 0 and out.count("\n") == 1 and json.loads(out)["tokens"]["tokens"] == ["안", "녕"]
+def test_the_json_help_says_what_comes_out(cli_process):
+    """trace takes one text (standard input read whole), yet its --json help promised "one object per text, one per
+    line"; explain reads one text per line of standard input, and its help says so."""
+    said = " ".join(cli_process("trace", "--help", "--lang", "en").stdout.decode().split())
+    assert "one JSON object, on one line" in said and "one object per text" not in said
+    done = cli_process("trace", "lstm", "-", "--hidden", "2", "--json", input="안녕\n하세요\n".encode())
+    assert done.returncode == 0 and done.stdout.decode().count("\n") == 1
+    said = " ".join(cli_process("explain", "--help", "--lang", "en").stdout.decode().split())
+    assert "one object per text, one per line" in said
+    done = cli_process("explain", "-", "-m", "char", "--json", input="안녕\n하세요\n".encode())
+    lines = done.stdout.decode().splitlines()
+    assert done.returncode == 0 and [json.loads(line)["tokens"]["tokens"] for line in lines] == [["안", "녕"],
+                                                                                              ["하", "세", "요"]]
 
 
 def test_errors_name_the_likely_cause(cli, cli_process, tmp_path):
@@ -212,6 +218,11 @@ def test_errors_name_the_likely_cause(cli, cli_process, tmp_path):
     SEQLAB_HOME was reported as a path under it, with no word of SEQLAB_HOME."""
     code, _out, err = cli("tokenize", "안녕", "-m", "e5-smal", "--lang", "en")
     assert code == 1 and "Did you mean e5-small?" in err, err
+    code, _out, err = cli("tokenize", "안녕", "-m", "t5-small", "--lang", "en")  # a hub model of its own: no guess
+    assert code == 1 and "Did you mean" not in err, err
+    code, out, err = cli("tokenize", "안녕", "-m", "KIWI", "--json")  # seqlab's own names in any case
+    assert code == 0 and json.loads(out)["model"] == "kiwi", err
+
     code, _out, err = cli("train", "--task", "forecast", "--series", str(tmp_path / "nope.csv"),
                           "--out", str(tmp_path / "fc"), "--lang", "en")
     assert code == 1 and "nope.csv does not exist" in err and "unknown series" not in err, err
@@ -232,3 +243,19 @@ def test_tokenizer_train_reads_a_tables_text_column(cli, tmp_path):
     assert code == 0 and json.loads(out)["lines"] == 2, err
     vocab = (tmp_path / "tk" / "tokenizer.json").read_text(encoding="utf-8")
     assert "영" in vocab and "title" not in vocab and "하나" not in vocab  # the body column only
+
+
+def test_the_cli_names_its_option_where_the_library_names_its_argument():
+    """Mid-sentence too ("not embed_dim = 16" was left as it was), but never inside quotes, where the same letters
+    are the user's own value ("unknown errors mode 'errors'" became '--errors')."""
+    from seqlab.cli.main import _in_command_words
+
+    said = _in_command_words(InputError("the e5 vectors are 384-dimensional, not embed_dim = 16", option="embed_dim"),
+                             ["train", "--embedding", "e5", "--embed-dim", "16"])
+    assert said.message == "the e5 vectors are 384-dimensional, not --embed-dim = 16"
+    said = _in_command_words(InputError("unknown errors mode 'errors'", option="errors"),
+                             ["tokenize", "안녕", "--errors", "errors"])
+    assert said.message == "unknown --errors mode 'errors'"  # the word is the option; the quoted value stays
+    said = _in_command_words(InputError("input_dim 값은 1 이상 384 이하여야 합니다", option="input_dim"),
+                             ["trace", "lstm", "안녕", "--input-dim", "999"])
+    assert said.message.startswith("--input-dim 값은")

@@ -121,6 +121,10 @@ def test_a_link_carries_the_lesson_to_another_tab_or_phone(open_page, browser, s
         assert phone.get_attribute("#lang-en", "href").endswith(url[url.index("#"):])  # the other language keeps it
     finally:
         other.close()
+    page.fill("#text", "마지막 문장")  # and a reload right after typing keeps the last edit, address or not
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']", timeout=120_000)
+    assert page.input_value("#text") == "마지막 문장" and page.input_value("#cell") == "gru"
     plain = open_page("/?lang=ko")  # the page's own inputs make no fragment
     assert "#" not in plain.evaluate("location.href")
 

@@ -718,12 +718,16 @@ function keepInputs() {
   // the address once typing pauses: browsers limit how often a page may rewrite it (Safari: 100 times in 30 s),
   // and Korean input sends an event per jamo
   clearTimeout(S.addressTimer);
-  S.addressTimer = setTimeout(() => {
-    const url = new URL(location.href);
-    url.hash = given.toString();
-    try { history.replaceState(history.state, "", url.hash ? url : url.pathname + url.search); } catch (e) { /* over the limit: the next pause writes it */ }
-    languageLinks();
-  }, 250);
+  S.address = given.toString();
+  S.addressTimer = setTimeout(writeAddress, 250);
+}
+function writeAddress() {
+  clearTimeout(S.addressTimer);
+  S.addressTimer = null;
+  const url = new URL(location.href);
+  url.hash = S.address;
+  try { history.replaceState(history.state, "", url.hash ? url : url.pathname + url.search); } catch (e) { /* over the limit: the next pause writes it */ }
+  languageLinks();
 }
 function linkedInputs() {  // the inputs a link gave (#text=…&cell=gru), over the page's own; null without any
   const given = new URLSearchParams(location.hash.slice(1));
@@ -737,8 +741,9 @@ function restoreInputs() {
   DEFAULTS = inputValues();
   let values = null;
   try { values = JSON.parse(sessionStorage.getItem(STORE) || "null"); } catch (e) { values = null; }
-  const linked = linkedInputs();
-  if (linked) values = { ...(values || {}), ...linked };  // a link's inputs first; this tab's layer and stage kept
+  // this tab's own inputs first (a reload, the language switch: the address may lag the last keystrokes by a pause);
+  // a link's inputs in a tab that has none yet (a new tab, a student's phone; a link pasted here clears them)
+  if (!values) values = linkedInputs();
   if (!values) return false;
   S.layersOf = values.layersOf || {};
   S.stage = values.stage || 0;
@@ -788,14 +793,6 @@ async function init() {
   }
   for (const id of ["layer", "head"]) $(id).addEventListener("change", keepInputs);
   for (const id of KEPT) $(id).addEventListener(["SELECT"].includes($(id).tagName) || $(id).type === "checkbox" ? "change" : "input", keepInputs);
-  // the skip link moves focus without navigating: "#stages" in the address would replace the lesson's inputs
-  document.querySelector("a.skip").addEventListener("click", (ev) => {
-    ev.preventDefault();
-    const main = $("stages");
-    if (!main.hasAttribute("tabindex")) main.setAttribute("tabindex", "-1");
-    main.focus();
-    main.scrollIntoView();
-  });
   // a link with other inputs pasted into this tab changes only the fragment: no new page is loaded, so load it
   window.addEventListener("hashchange", () => {
     const linked = linkedInputs();
@@ -870,6 +867,17 @@ async function init() {
   document.body.dataset.ready = "1";
 }
 window.seqlabPage = { snapshotHtml, state: S };
+// the skip link moves focus without navigating: "#stages" in the address would replace the lesson's inputs (wired
+// before init waits for the server, so that it works from the first key)
+document.querySelector("a.skip").addEventListener("click", (ev) => {
+  ev.preventDefault();
+  const main = $("stages");
+  if (!main.hasAttribute("tabindex")) main.setAttribute("tabindex", "-1");
+  main.focus();
+  main.scrollIntoView();
+});
+// the address as typing left it, written at once when the page is left (the pause may not have come)
+window.addEventListener("pagehide", () => { if (S.addressTimer) writeAddress(); });
 init().catch((e) => {
   $("text-error").textContent = "⚠ " + e.message;
   document.body.dataset.ready = "error";
