@@ -127,26 +127,34 @@ def ensure_obtainable(spec: ModelSpec, weights: bool = False) -> None:
         raise unavailable(spec.name, reason, weights)
 
 
-_QUIET = threading.RLock()
+_QUIET = threading.Lock()
+_quiet = {"loads": 0, "saved": None}  # loads in progress, and the settings the first of them found
 
 
 @contextlib.contextmanager
 def quiet_transformers():
     """transformers' load-time warnings and "Loading weights" bars off while seqlab loads a model, and back as they
     were after: seqlab's own progress says what happens, and a notebook user's later ``from_pretrained`` calls keep
-    their warnings (setting them off for good changed the whole session)."""
+    their warnings (setting them off for good changed the whole session). Loads in several threads at once share one
+    quiet stretch: the first saves the settings, the last restores them; none waits for another's load."""
     from transformers.utils import logging as hf_logging
 
-    with _QUIET:  # one load at a time sets and restores them: two threads would restore each other's "error"
-        verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-        try:
-            yield
-        finally:
-            hf_logging.set_verbosity(verbosity)
-            if bars:
-                hf_logging.enable_progress_bar()
+    with _QUIET:
+        if _quiet["loads"] == 0:
+            _quiet["saved"] = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
+        _quiet["loads"] += 1
+    try:
+        yield
+    finally:
+        with _QUIET:
+            _quiet["loads"] -= 1
+            if _quiet["loads"] == 0:
+                verbosity, bars = _quiet["saved"]
+                hf_logging.set_verbosity(verbosity)
+                if bars:
+                    hf_logging.enable_progress_bar()
 
 
 def from_pretrained(loader, spec: ModelSpec, **kwargs):

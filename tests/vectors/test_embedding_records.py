@@ -98,3 +98,36 @@ def test_loading_a_model_leaves_the_notebooks_transformers_logging_as_it_was():
     finally:
         hf_logging.set_verbosity(before[0])
         (hf_logging.enable_progress_bar if before[1] else hf_logging.disable_progress_bar)()
+
+
+def test_loads_in_several_threads_share_one_quiet_stretch_and_none_waits():
+    """A lock held for the whole load made every other model load wait (a hub download included); settings restored
+    by one thread while another still loaded would let its warnings through."""
+    import threading
+
+    from transformers.utils import logging as hf_logging
+
+    from seqlab.pretrained.install import quiet_transformers
+
+    before = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_warning()
+    inside, release, seen = threading.Barrier(2, timeout=10), threading.Event(), []
+
+    def load(hold: bool):
+        with quiet_transformers():
+            inside.wait()  # both inside at once: neither waited for the other's load
+            if hold:
+                release.wait(10)
+            seen.append(hf_logging.get_verbosity())
+
+    try:
+        threads = [threading.Thread(target=load, args=(hold,)) for hold in (False, True)]
+        for thread in threads:
+            thread.start()
+        threads[0].join(10)
+        assert hf_logging.get_verbosity() == hf_logging.ERROR  # the other load is still quiet
+        release.set()
+        threads[1].join(10)
+        assert seen == [hf_logging.ERROR, hf_logging.ERROR] and hf_logging.get_verbosity() == hf_logging.WARNING
+    finally:
+        hf_logging.set_verbosity(before)
