@@ -227,6 +227,7 @@ def _refuse_repeated(argv: list[str]) -> None:
         note(_("note: {option} was given {n} times; the last one is used: {value}").format(option=option,
                                                                                         n=len(values), value=values[-1]))
 
+
 INPUT_FILES = ("file", "data", "corpus")  # the parameters that name the one file a command reads
 
 
