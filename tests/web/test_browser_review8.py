@@ -143,6 +143,7 @@ def test_a_snapshot_keeps_each_parts_heading_and_its_own_inputs(open_page):
     lists = snap.locator("dl.sv-pairs").all_inner_texts()
     assert len(lists) == 2 and "text" not in lists[0] and "steps" in lists[0] and "cell" in lists[1], lists
     assert snap.locator("h2").all_inner_texts() == [page.inner_text("#h-dw")]
+    assert "above" not in page.inner_text("#h-dw")  # the snapshot holds no trace "above" it: the stage is named
     snap.close()
 
 

@@ -27,7 +27,7 @@ function labels() {
     "ckpt-label": t("trained weights"), trace: t("Trace"),
     "h-backward": t("6. Backward: gradients through time (BPTT)"), "gsteps-label": t("steps"),
     "fbias-label": t("LSTM forget-gate bias"), "fbias-default": t("torch's default (random, near 0)"), gradflow: t("Compute"),
-    "h-dw": t("Per-step shares of dW_hh in the trace above (they sum to dW_hh)"),
+    "h-dw": t("Per-step shares of dW_hh in stage 5's trace (they sum to dW_hh)"),  // "above" is not so in a snapshot
     "h-words": t("7. Word vectors: analogies and neighbours"), "expr-label": t("analogy"), analogy: t("Solve"),
     "nword-label": t("word"), neighbors: t("Nearest words"),
     "h-attention": t("8. Inside the encoder: attention"), "layer-label": t("layer"), "head-label": t("head"), attn: t("Show"),
