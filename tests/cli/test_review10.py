@@ -259,3 +259,13 @@ def test_the_cli_names_its_option_where_the_library_names_its_argument():
     said = _in_command_words(InputError("input_dim 값은 1 이상 384 이하여야 합니다", option="input_dim"),
                              ["trace", "lstm", "안녕", "--input-dim", "999"])
     assert said.message.startswith("--input-dim 값은")
+
+
+def test_a_run_folder_hint_speaks_to_a_notebook_too(tmp_path):
+    """The run folder hints named only the CLI ("Give the --out folder of seqlab train"), though predict_texts and
+    evaluate are called from notebooks with folders that train_models wrote."""
+    from seqlab.training.predictors import predict_texts
+
+    with pytest.raises(InputError) as caught:
+        predict_texts(tmp_path / "nothing", "최고의 영화")
+    assert "train_models" in caught.value.hint and "seqlab train --out" in caught.value.hint
