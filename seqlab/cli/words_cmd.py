@@ -399,7 +399,7 @@ def register(app: typer.Typer) -> None:
                                                       "(default: seqlab's Korean set, 328 questions in 8 relations)."),
                                         readable=False),
         vectors: Path = vectors_opt(), model: str = wordvec_model_opt(), method: str = method_opt(),
-        json_out: bool = json_opt("document"), lang: str = lang_opt(),
+        json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, print_json
         from seqlab.render.vectors import analogy_eval_table
@@ -411,7 +411,8 @@ def register(app: typer.Typer) -> None:
         _check_word_vectors(vectors, model)
         if questions is None:
             from seqlab.vectors.analogy_eval import KOREAN_ANALOGIES as questions
-        sections = read_questions(questions)  # a malformed file fails before any vectors are built
+        errors = one_of("--errors", errors, ("strict", "replace"))
+        sections = read_questions(questions, errors)  # a malformed file fails before any vectors are built
         result = evaluate(_word_vectors(vectors, model), questions, method=method, sections=sections)
         if json_out:
             print_json(result.to_dict())

@@ -82,9 +82,14 @@ class AnalogyEvaluation:
                 "wrong_examples": self.examples}
 
 
-def read_questions(path: str | Path) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
+def read_questions(path: str | Path, errors: str = "strict") -> list[tuple[str, list[tuple[str, str, str, str]]]]:
+    """The sections of a questions-words file, each with its (a, b, c, d) questions.
+
+    ``errors``: ``"strict"`` stops at a line that is not UTF-8; ``"replace"`` reads it with U+FFFD, and its words, being
+    in no vocabulary, are then skipped as unknown (and counted).
+    """
     sections: list[tuple[str, list]] = []
-    for number, line in iter_lines(path, errors_option=False):  # wordvec eval has no --errors
+    for number, line in iter_lines(path, errors):
         line = line.strip()
         if not line:
             continue

@@ -269,3 +269,15 @@ def test_a_run_folder_hint_speaks_to_a_notebook_too(tmp_path):
     with pytest.raises(InputError) as caught:
         predict_texts(tmp_path / "nothing", "최고의 영화")
     assert "train_models" in caught.value.hint and "seqlab train --out" in caught.value.hint
+
+
+def test_wordvec_eval_reads_a_damaged_questions_file_with_errors_replace(cli, tmp_path):
+    """wordvec eval stopped at a line that is not UTF-8 (exit 1) and, alone of the commands that read text, had no
+    --errors replace: the rest of the file could not be used."""
+    questions = tmp_path / "q.txt"
+    questions.write_bytes(": gender\n왕 여왕 남자 여자\n".encode() + b"\xff\xfe x y z\n")
+    code, _out, err = cli("wordvec", "eval", str(questions), "--lang", "en")
+    assert code == 1 and "line 3 is not valid UTF-8" in err and "--errors replace" in err, err
+    code, out, err = cli("wordvec", "eval", str(questions), "--errors", "replace", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["total"] == 1 and result["skipped"] == 1, err  # the damaged question: unknown words
