@@ -1,19 +1,10 @@
 """evaluate on a trained run: whether its data was held out (the training file itself, or rows of it)."""
 
-import pytest
 
 from seqlab.training.runs import TrainOptions, train_models
+from tests.training.conftest import FAST
 
-FAST = {"tokenizer": "char", "embedding": "random", "embed_dim": 16, "hidden": 16, "epochs": 1, "batch_size": 32,
-        "seed": 3}
-
-
-@pytest.fixture(scope="module")
-def data(tmp_path_factory, nsmc_rows):
-    path = tmp_path_factory.mktemp("data") / "train.tsv"
-    path.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:600]) + "\n",
-                    encoding="utf-8")
-    return path
+DATA_ROWS = 600  # the first 600 reviews: every training here takes seconds
 
 
 def test_evaluate_says_when_it_is_given_the_training_file(tmp_path, data):

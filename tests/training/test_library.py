@@ -14,17 +14,9 @@ from seqlab.errors import InputError, UsageError
 from seqlab.ids.vocab import Vocabulary
 from seqlab.training.rundir import RunDir
 from seqlab.training.runs import TRAINERS, RunSummary, TrainOptions, parse_models, train_models
+from tests.training.conftest import FAST
 
-FAST = {"tokenizer": "char", "embedding": "random", "embed_dim": 16, "hidden": 16, "epochs": 1, "batch_size": 32,
-        "seed": 3}
-
-
-@pytest.fixture(scope="module")
-def data(tmp_path_factory, nsmc_rows):
-    path = tmp_path_factory.mktemp("data") / "train.tsv"
-    path.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:600]) + "\n",
-                    encoding="utf-8")
-    return path
+DATA_ROWS = 600  # the first 600 reviews: every training here takes seconds
 
 
 def test_train_models_returns_one_summary_per_model(tmp_path, data):
