@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from seqlab.cli.options import (
+    SEED_MAX,
     check_lang,
     check_plot,
     csv_list,
@@ -17,9 +18,10 @@ from seqlab.cli.options import (
     lang_opt,
     markdown_opt,
     no_duplicates,
+    number_range,
     one_of,
 )
-from seqlab.errors import UsageError
+from seqlab.errors import UsageError, shown_number
 from seqlab.i18n import _
 from seqlab.pipeline.limits import MAX_HIDDEN  # the trace's limit: order-demo shows a trace's numbers too
 
@@ -51,8 +53,8 @@ def register(app: typer.Typer) -> None:
                                       "reordered words; an RNN does not."))
     def order_demo(
         model: str = encoder_opt(), cell: str = typer.Option("lstm", "--cell", help=_("rnn, lstm or gru.")),
-        hidden: int = typer.Option(8, "--hidden", help=_("Hidden size (1 to {n}).").format(n=MAX_HIDDEN)),
-        seed: int = typer.Option(0, "--seed", help=_("Seed of the weights.")),
+        hidden: int = typer.Option(8, "--hidden", help=_("Hidden size, 1 to {n}.").format(n=shown_number(MAX_HIDDEN))),
+        seed: int = typer.Option(0, "--seed", help=_("Seed of the weights, {seeds}.").format(seeds=number_range(0, SEED_MAX))),
         json_out: bool = json_opt("document"), plot: Path = plot_opt(), lang: str = lang_opt(),
     ):
         from seqlab.lab.order import order_demo as run
@@ -62,7 +64,7 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         cell = one_of("--cell", cell, CELLS)
         in_range("--hidden", hidden, 1, MAX_HIDDEN)
-        in_range("--seed", seed, 0, 2**32 - 1)
+        in_range("--seed", seed, 0, SEED_MAX)
         check_plot(plot)
         report = run(model, cell, hidden, seed)
         if plot is not None:
@@ -80,12 +82,12 @@ def register(app: typer.Typer) -> None:
         steps: int = typer.Option(100, "--steps", "--length", help=_("Sequence length T: the time steps the gradient "
                                                                       "flows back through, 2 to {n} (not training "
                                                                       "steps: nothing is trained here).").format(
-                                                                          n=MAX_STEPS)),
-        hidden: int = typer.Option(64, "--hidden", help=_("Hidden size (1 to {n}).").format(n=MAX_GRADFLOW_HIDDEN)),
+                                                                          n=shown_number(MAX_STEPS))),
+        hidden: int = typer.Option(64, "--hidden", help=_("Hidden size, 1 to {n}.").format(n=shown_number(MAX_GRADFLOW_HIDDEN))),
         forget_bias: str = typer.Option(None, "--forget-bias", metavar="B|torch",
                                         help=_("LSTM total forget-gate bias, -20 to 20, or torch (the default: "
                                                "torch's initialization).")),
-        seed: int = typer.Option(0, "--seed", help=_("Seed of the inputs and weights.")),
+        seed: int = typer.Option(0, "--seed", help=_("Seed of the inputs and weights, {seeds}.").format(seeds=number_range(0, SEED_MAX))),
         json_out: bool = json_opt("document"), markdown: bool = markdown_opt(), plot: Path = plot_opt(),
         lang: str = lang_opt(),
     ):
@@ -106,7 +108,7 @@ def register(app: typer.Typer) -> None:
                 raise UsageError(_("--forget-bias takes a number or torch, got {value!r}").format(value=forget_bias),
                                  _("e.g. --forget-bias 3")) from None
             in_range("--forget-bias", forget_bias, -20, 20)
-        in_range("--seed", seed, 0, 2**32 - 1)
+        in_range("--seed", seed, 0, SEED_MAX)
         check_plot(plot)
         report = run(chosen, steps, hidden, forget_bias=forget_bias, seed=seed)
         if plot is not None:
@@ -139,7 +141,7 @@ def register(app: typer.Typer) -> None:
                                                                       "'torch' keeps torch's initialization.")),
         steps: int = typer.Option(None, "--steps", help=_("Training budget (Adam steps) for every run, 1 to 100,000 "
                                                           "(default: 3,000 for adding; 1,000 for first-token).")),
-        seed: int = typer.Option(0, "--seed", help=_("Seed of the data and weights.")),
+        seed: int = typer.Option(0, "--seed", help=_("Seed of the data and weights, {seeds}.").format(seeds=number_range(0, SEED_MAX))),
         json_out: bool = json_opt("document"), plot: Path = plot_opt(), lang: str = lang_opt(),
     ):
         from seqlab.lab.longterm import DEFAULT_FORGET_BIAS
@@ -170,7 +172,7 @@ def register(app: typer.Typer) -> None:
                 in_range("--forget-bias", b, -20, 20)
         if steps is not None:
             in_range("--steps", steps, 1, 100_000)
-        in_range("--seed", seed, 0, 2**32 - 1)
+        in_range("--seed", seed, 0, SEED_MAX)
         check_plot(plot)
         report = run(task, lens or None, _cells(cells), list(dict.fromkeys(biases)), steps=steps, seed=seed,
                      progress=training_bar)  # a bar on a terminal, whole lines in a log

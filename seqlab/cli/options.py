@@ -12,12 +12,19 @@ from pathlib import Path
 
 import typer
 
-from seqlab.errors import UsageError, check_number
+from seqlab.errors import UsageError, check_number, shown_number
 from seqlab.i18n import LANGUAGES, _, language_code, ngettext
 
 # the largest minimum count of vocab build, tokenizer train and wordvec train: more than any corpus holds, and within
 # what the tokenizers library's trainers take (a 31-digit value overflowed in them: "internal error")
 MAX_MIN_COUNT = 10**9
+SEED_MAX = 2**32 - 1  # the largest seed numpy's generators and torch take
+
+
+def number_range(low, high) -> str:
+    """A range as every help writes it, with the numbers as the range check's message writes them: "1 to 1,024"
+    (Korean "1~1,024")."""
+    return _("{low} to {high}").format(low=shown_number(low), high=shown_number(high))
 
 
 def model_opt():
@@ -383,7 +390,7 @@ MAX_K = 1000
 
 
 def k_opt():
-    return typer.Option(10, "-k", "--top", help=_("How many results (1 to {n}).").format(n=MAX_K))
+    return typer.Option(10, "-k", "--top", help=_("How many results, 1 to {n}.").format(n=shown_number(MAX_K)))
 
 
 ON_INTERRUPT: list[str] = []  # what a command says if Ctrl-C stops it now (the last one set wins); see cli.main

@@ -30,7 +30,7 @@ from seqlab.cli.options import (
     unused,
     vocab_opt,
 )
-from seqlab.errors import InputError, UsageError
+from seqlab.errors import InputError, UsageError, shown_number
 from seqlab.i18n import _, ngettext
 
 MAX_VOCAB = 1_000_000
@@ -134,9 +134,9 @@ def register(app: typer.Typer) -> None:
         tokenizer: str = typer.Option("kiwi", "--tokenizer", "-t", help=_("kiwi, char, whitespace, or any model "
                                                                           "name.")),
         min_freq: int = typer.Option(2, "--min-freq", "--min-frequency", "--min-count",
-                                     help=_("Keep tokens seen at least this often (at least 1).")),
-        max_size: int = typer.Option(None, "--max-size", help=_("Keep at most this many tokens, specials included "
-                                                                "(5 to 1,000,000).")),
+                                     help=_("Keep tokens seen at least this often, 1 to {n}.").format(n=shown_number(MAX_MIN_COUNT))),
+        max_size: int = typer.Option(None, "--max-size", help=_("Keep at most this many tokens, specials included, "
+                                                                "5 to {n}.").format(n=shown_number(MAX_VOCAB))),
         text_col: str = typer.Option(None, "--text-col", help=_("Column holding the text in a TSV/CSV file with a "
                                                                 "header.")),
         errors: str = errors_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
@@ -187,10 +187,11 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", "-o", help=_("Directory to write (loadable by AutoTokenizer)."),
                                  readable=False),
         kind: str = typer.Option("wordpiece", "--type", help=_("wordpiece, bpe or unigram.")),
-        vocab_size: int = typer.Option(32000, "--vocab-size", help=_("Tokens in the vocabulary (100 to 1,000,000).")),
+        vocab_size: int = typer.Option(32000, "--vocab-size", help=_("Tokens in the vocabulary, 100 to {n}.").format(n=shown_number(MAX_VOCAB))),
         min_frequency: int = typer.Option(None, "--min-frequency", "--min-freq", "--min-count",
                                           help=_("wordpiece, bpe: merge only pairs seen this "
-                                                                          "often, at least 1 (default: 2).")),
+                                                                          "often, 1 to {n} (default: 2).").format(
+                                                    n=shown_number(MAX_MIN_COUNT))),
         pre_split: str = typer.Option(None, "--pre-split", help=_("kiwi: split into morphemes first (as KLUE did).")),
         lowercase: bool = typer.Option(False, "--lowercase", help=_("Lowercase before training and tokenizing.")),
         text_col: str = typer.Option(None, "--text-col", help=_("Column holding the text in a TSV/CSV file with a "

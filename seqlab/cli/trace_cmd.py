@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from seqlab.cli.options import (
+    SEED_MAX,
     check_lang,
     check_output,
     check_suffix,
@@ -17,11 +18,12 @@ from seqlab.cli.options import (
     json_opt,
     lang_opt,
     markdown_opt,
+    number_range,
     one_of,
     require_text,
     unused,
 )
-from seqlab.errors import UsageError
+from seqlab.errors import UsageError, shown_number
 from seqlab.i18n import _
 
 CELLS = ("rnn", "lstm", "gru", "seq2seq")
@@ -38,10 +40,12 @@ def register(app: typer.Typer) -> None:
         text: str = typer.Argument(..., help=_("The sentence whose vectors feed the cell.")),
         model: str = encoder_opt(),
         hidden: int = typer.Option(None, "--hidden", help=_("Hidden size H, 1 to {n} (default: 4).").format(
-            n=MAX_HIDDEN)),
+            n=shown_number(MAX_HIDDEN))),
         input_dim: int = typer.Option(None, "--input-dim", metavar="K", help=_("Reduce inputs to K numbers (PCA) to "
-                                                                               "check by hand.")),
-        seed: int = typer.Option(None, "--seed", help=_("Seed of torch's default initialization (default: 0).")),
+                                                                               "check by hand: at least 1, at most the "
+                                                                               "width of the model's vectors.")),
+        seed: int = typer.Option(None, "--seed", help=_("Seed of torch's default initialization, {seeds} (default: 0).").format(
+            seeds=number_range(0, SEED_MAX))),
         precision: int = typer.Option(4, "--precision", help=_("Digits after the decimal point (0 to 12).")),
         backward: bool = typer.Option(False, "--backward", help=_("Also show BPTT: dL/dh_t, dL/dc_t, dW_hh per "
                                                                   "step.")),
@@ -67,7 +71,7 @@ def register(app: typer.Typer) -> None:
         errors = one_of("--errors", errors, ("strict", "replace"))
         in_range("--hidden", hidden, 1, MAX_HIDDEN)
         in_range("--input-dim", input_dim, 1)
-        in_range("--seed", seed, 0, 2**32 - 1)
+        in_range("--seed", seed, 0, SEED_MAX)
         in_range("--precision", precision, 0, 12)
         in_range("--limit", limit, 1)
         if html_out is not None and not html_out.is_dir():  # a folder is named as a folder (check_output)

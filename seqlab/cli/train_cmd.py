@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from seqlab.cli.options import (
+    SEED_MAX,
     check_lang,
     check_output,
     errors_opt,
@@ -21,6 +22,7 @@ from seqlab.cli.options import (
     json_opt,
     lang_opt,
     markdown_opt,
+    number_range,
     one_of,
 )
 from seqlab.cli.train_run import FORMATS
@@ -54,15 +56,16 @@ def register(app: typer.Typer) -> None:
                                                                   "label).")),
         val_fraction: float = typer.Option(None, "--val-fraction", help=_("Share held out for validation, 0.01 to "
                                                                           "0.5 (default: 0.1).")),
-        seed: int = typer.Option(13, "--seed", help=_("Seed of the split, the initialization and the batches.")),
+        seed: int = typer.Option(13, "--seed", help=_("Seed of the split, the initialization and the batches, {seeds}.").format(
+            seeds=number_range(0, SEED_MAX))),
         epochs: int = typer.Option(None, "--epochs", help=_("Passes over the training set, 1 to 100, forecast 1 to "
                                                             "10,000 (default: the model's own: 4 for lstm/gru/rnn, "
                                                             "2 for e5-tune and seq2seq, 300 for forecast).")),
-        batch_size: int = typer.Option(None, "--batch-size", help=_("Texts per optimizer step, 1 to 4096 (default: "
+        batch_size: int = typer.Option(None, "--batch-size", help=_("Texts per optimizer step, 1 to 4,096 (default: "
                                                                     "128; e5-tune 32; seq2seq 64).")),
         lr: float = typer.Option(None, "--lr", help=_("Peak learning rate of AdamW, 1e-8 to 1 (default: "
                                                       "2e-3; e5-tune 3e-5; seq2seq 3e-3; forecast 5e-3).")),
-        hidden: int = typer.Option(None, "--hidden", help=_("Hidden size per direction, 1 to 2048 (default: 128; "
+        hidden: int = typer.Option(None, "--hidden", help=_("Hidden size per direction, 1 to 2,048 (default: 128; "
                                                             "forecast 32).")),
         layers: int = typer.Option(None, "--layers", help=_("Stacked recurrent layers, 1 to 8 (default: 1).")),
         dropout: float = typer.Option(None, "--dropout", help=_("Dropout probability, 0 to 0.9 (default: 0.3).")),
@@ -78,7 +81,7 @@ def register(app: typer.Typer) -> None:
                                                                   "the training texts' tokens first), random, e5, "
                                                                   "kiwi (Kiwi's morpheme vectors), or a "
                                                                   "word2vec/FastText file.")),
-        embed_dim: int = typer.Option(None, "--embed-dim", help=_("Embedding width, 2 to 2048 (default: 200 for "
+        embed_dim: int = typer.Option(None, "--embed-dim", help=_("Embedding width, 2 to 2,048 (default: 200 for "
                                                                   "word2vec, 384 for e5, 256 for kiwi, 128 for "
                                                                   "random).")),
         freeze_embedding: bool = typer.Option(False, "--freeze-embedding", help=_("Keep the initial embedding "
@@ -88,7 +91,7 @@ def register(app: typer.Typer) -> None:
                                                                   "model name.")),
         vocab: Path = typer.Option(None, "--vocab", help=_("A vocabulary file from seqlab vocab build (default: built "
                                                            "from the training texts)."), readable=False),
-        max_length: int = typer.Option(None, "--max-length", help=_("Tokens kept per text, 1 to 4096 (default: "
+        max_length: int = typer.Option(None, "--max-length", help=_("Tokens kept per text, 1 to 4,096 (default: "
                                                                     "128).")),
         baselines: bool = typer.Option(None, "--baselines/--no-baselines", help=_("forecast: also fit auto-ARIMA "
                                                                                  "and auto-ETS (statsmodels; an AIC "
@@ -106,7 +109,7 @@ def register(app: typer.Typer) -> None:
                                                                  "(faster).")),
         no_bucket: bool = typer.Option(False, "--no-bucket", help=_("Pad every batch to the longest text (slower).")),
         device: str = typer.Option("auto", "--device", help=_("auto, cpu or cuda.")),
-        threads: int = typer.Option(None, "--threads", help=_("PyTorch CPU threads (default: 2 for lstm, gru, "
+        threads: int = typer.Option(None, "--threads", help=_("PyTorch CPU threads, 1 to 1,024 (default: 2 for lstm, gru, "
                                                               "rnn and e5-tune; 1 for seq2seq and forecast). On a "
                                                               "machine other programs keep busy, 1 trains faster.")),
         resume: bool = typer.Option(False, "--resume", help=_("Continue the run in --out from its last checkpoint, with the "

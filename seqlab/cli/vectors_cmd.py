@@ -48,22 +48,22 @@ def register(app: typer.Typer) -> None:
         full: bool = typer.Option(False, "--full", help=_("JSON: include every number of last_hidden_state.")),
         prefix: str = typer.Option(None, "--prefix", help=_("e5 input prefix: query, passage or none (default: none; "
                                                             "for the corpus job, passage).")),
-        preview: int = typer.Option(None, "--preview", help=_("Numbers shown per token vector, 1 to 1024 (default: 6).")),
+        preview: int = typer.Option(None, "--preview", help=_("Numbers shown per token vector, 1 to 1,024 (default: 6).")),
         words: str = typer.Option(None, "--words", help=_("Also aggregate pieces into words: first, mean or last.")),
         morphemes: str = typer.Option(None, "--morphemes", help=_("Also aggregate pieces into Kiwi morphemes: "
                                                                   "first, mean or last.")),
         long: str = typer.Option(None, "--long", help=_("Texts longer than the model's window: truncate "
                                                         "(the default; reported) or window (overlapping windows, "
                                                         "each token's vectors averaged).")),
-        stride: int = typer.Option(None, "--stride", help=_("--long window: tokens between window starts (default: "
-                                                            "half the window).")),
+        stride: int = typer.Option(None, "--stride", help=_("--long window: tokens between window starts, at least "
+                                                            "1, at most the window (default: half the window).")),
         out: Path = typer.Option(None, "--out", "-o", help=_("Corpus job: write float32 .npy shards + manifest.json "
                                                              "into this new folder."), readable=False),
         engine: str = typer.Option(None, "--engine", help=_("Corpus job engine: local (the default) or ray.")),
         workers: int = typer.Option(None, "--workers", help=_("--engine ray: workers, 1 to 256 (default: every CPU).")),
         precision: str = typer.Option(None, "--precision", help=_("Corpus job: fp32 (exact, the default) or bf16 "
                                                               "(fast).")),
-        batch_size: int = typer.Option(64, "--batch-size", help=_("Texts per forward pass (1 to 4096).")),
+        batch_size: int = typer.Option(64, "--batch-size", help=_("Texts per forward pass, 1 to 4,096.")),
         shard_size: int = typer.Option(None, "--shard-size", help=_("Corpus job: lines per shard, 100 to 1,000,000 "
                                                                "(default: 10,000).")),
         device: str = device_opt(), errors: str = errors_opt(), lang: str = lang_opt(),

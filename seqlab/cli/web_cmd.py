@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option("127.0.0.1", "--host", help=_("Bind address; another host must be asked for "
                                                                "explicitly.")),
-        port: int = typer.Option(8000, "--port", help=_("TCP port, 1 to 65535.")),
+        port: int = typer.Option(8000, "--port", help=_("TCP port, 1 to 65,535.")),
         checkpoint: Path = typer.Option(None, "--checkpoint", help=_("A trained classifier (seqlab train) to predict "
                                                                      "with."), readable=False),
         allow_model: list[str] = typer.Option(None, "--allow-model", help=_("Also offer this hub id or directory.")),

@@ -9,6 +9,7 @@ import typer
 from seqlab.cli.options import (
     MAX_K,
     MAX_MIN_COUNT,
+    SEED_MAX,
     check_lang,
     check_output,
     check_plot,
@@ -24,12 +25,13 @@ from seqlab.cli.options import (
     lang_opt,
     markdown_opt,
     no_duplicates,
+    number_range,
     on_interrupt,
     one_of,
     require_text,
     unused,
 )
-from seqlab.errors import InputError, UsageError
+from seqlab.errors import InputError, UsageError, shown_number
 from seqlab.i18n import N_, _, ngettext
 
 
@@ -343,15 +345,15 @@ def register(app: typer.Typer) -> None:
         kind: str = typer.Option("word2vec", "--kind", help=_("word2vec or fasttext.")),
         split: str = typer.Option("kiwi", "--split", help=_("kiwi morphemes or whitespace words.")),
         text_col: str = typer.Option(None, "--text-col", help=_("Text column of a TSV/CSV with a header.")),
-        dim: int = typer.Option(100, "--dim", help=_("Vector size (2 to 1000).")),
-        window: int = typer.Option(5, "--window", help=_("Context words on each side (1 to 50).")),
+        dim: int = typer.Option(100, "--dim", help=_("Vector size, 2 to 1,000.")),
+        window: int = typer.Option(5, "--window", help=_("Context words on each side, 1 to 50.")),
         min_count: int = typer.Option(5, "--min-count", "--min-freq", "--min-frequency",
-                                      help=_("Ignore words seen fewer times (at least 1).")),
-        epochs: int = typer.Option(5, "--epochs", help=_("Passes over the corpus (1 to 100).")),
+                                      help=_("Ignore words seen fewer times, 1 to {n}.").format(n=shown_number(MAX_MIN_COUNT))),
+        epochs: int = typer.Option(5, "--epochs", help=_("Passes over the corpus, 1 to 100.")),
         cbow: bool = typer.Option(False, "--cbow", help=_("CBOW instead of skip-gram.")),
         tags: bool = typer.Option(False, "--tags", help=_("--split kiwi: keep POS tags in tokens (영화/NNG).")),
-        seed: int = typer.Option(1, "--seed", help=_("Seed of the training (the same vectors again with "
-                                                     "--workers 1 only).")),
+        seed: int = typer.Option(1, "--seed", help=_("Seed of the training, {seeds} (the same vectors again "
+                                                     "with --workers 1 only).").format(seeds=number_range(0, SEED_MAX))),
         workers: int = typer.Option(2, "--workers", help=_("gensim's threads, 1 to 64. With more than one, two runs "
                                                            "with the same --seed give slightly different vectors.")),
         json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
@@ -371,7 +373,7 @@ def register(app: typer.Typer) -> None:
         in_range("--window", window, 1, 50)
         in_range("--min-count", min_count, 1, MAX_MIN_COUNT)
         in_range("--epochs", epochs, 1, 100)
-        in_range("--seed", seed, 0, 2**32 - 1)
+        in_range("--seed", seed, 0, SEED_MAX)
         in_range("--workers", workers, 1, 64)
         check_output("--out", out, inputs=files)
         if out.suffix.lower() not in (".model", *TEXT_FORMATS):  # the name decides the format: never guessed

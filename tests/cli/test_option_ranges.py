@@ -1,0 +1,82 @@
+"""Every number a command takes is range-checked up front, and its help states that same range.
+
+The help and the check were written apart: ``--batch-size`` said "1 to 4096" where its error said "between 1 and
+4,096", ``--threads`` and every ``--seed`` gave no range at all, and ``--min-count`` said "at least 1" where it
+stops at 1,000,000,000. This test asks each command with an absurd value, reads the range from the refusal, and
+looks for it in the help, in English and in Korean (where "1 to 4,096" is "1~4,096" and "at least 1" is "1 이상").
+"""
+
+import re
+
+import pytest
+
+from seqlab.errors import shown_number
+
+ABSURD = ("-999999999999", "999999999999")
+
+
+def _commands():
+    from seqlab.cli.app import build_command
+
+    def walk(cmd, path):
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                yield from walk(sub, [*path, name])
+        else:
+            yield path, cmd
+
+    yield from walk(build_command(), [])
+
+
+def _numeric_options():
+    for path, cmd in _commands():
+        for p in cmd.params:
+            if hasattr(p, "is_flag") and not p.is_flag and p.type_descriptor.annotation in (int, float):
+                yield " ".join(path), max(p.opts, key=len)
+
+
+def _help_of(command: str, option: str, lang: str) -> str:
+    from seqlab.i18n import use_language
+
+    with use_language(lang):
+        for path, cmd in _commands():
+            if " ".join(path) == command:
+                param = next(p for p in cmd.params if option in getattr(p, "opts", ()))
+                return " ".join((param.help or "").split())
+    raise AssertionError(command)
+
+
+def _args(command: str, tmp_path) -> list[str]:
+    """The command's arguments and required options, with values that pass the parser (the range check comes
+    first, before any file is read or model loaded)."""
+    data = tmp_path / "in.txt"
+    data.write_text("좋은 영화\t1\n", encoding="utf-8")
+    args = []
+    for path, cmd in _commands():
+        if " ".join(path) != command:
+            continue
+        for p in cmd.params:
+            if not hasattr(p, "is_flag"):
+                args.append(str(data) if p.name in ("data", "questions") else "lstm" if p.name == "cell" else "x")
+            elif p.required:
+                args += [p.opts[0], str(tmp_path / "out") if p.name == "out" else str(data)]
+        return [*path, *args]
+    raise AssertionError(command)
+
+
+@pytest.mark.parametrize(("command", "option"), list(_numeric_options()))
+def test_a_number_is_refused_with_the_range_its_help_states(cli, tmp_path, command, option):
+    args = _args(command, tmp_path)
+    code, _out, err = cli(*args, option, ABSURD[0], "--lang", "en")
+    found = re.search(r"must be (between (\S+) and (\S+)|at least (\S+)), got", err)
+    assert code == 2 and found, f"{command} {option} {ABSURD[0]} was not refused with its range: {err}"
+    low, high = (found.group(2), found.group(3)) if found.group(2) else (found.group(4), None)
+    if high is not None:  # the top is checked too (a value only the top refuses is not run: it may be slow)
+        code, _out, err = cli(*args, option, ABSURD[1], "--lang", "en")
+        assert code == 2 and f"between {low} and {high}" in err, err
+    assert shown_number(float(low.replace(",", ""))) == low  # the refusal writes numbers as the help does
+    english, korean = _help_of(command, option, "en"), _help_of(command, option, "ko")
+    if high is None:
+        assert f"at least {low}" in english and f"{low} 이상" in korean, (english, korean)
+    else:
+        assert f"{low} to {high}" in english and f"{low}~{high}" in korean, (english, korean)
