@@ -206,9 +206,9 @@ rnn.weight_hh_l0.grad""", ""),
     ("code", """from seqlab.pipeline.tracing import run_trace
 
 rnn_trace = run_trace("rnn", text, model=NAME, hidden=2, seed=0, backward=True)
-np.testing.assert_allclose([s["h"] for s in rnn_trace.steps], out[0].detach().numpy(), rtol=1e-9)
-np.testing.assert_allclose(rnn_trace.backward["dW_hh"], rnn.weight_hh_l0.grad.numpy(), rtol=1e-7, atol=1e-12)
-shares = sum(s["dW_hh"] for s in rnn_trace.backward["steps"])  # each step's share of dW_hh
+np.testing.assert_allclose([s.h for s in rnn_trace.steps], out[0].detach().numpy(), rtol=1e-9)
+np.testing.assert_allclose(rnn_trace.backward.dW_hh, rnn.weight_hh_l0.grad.numpy(), rtol=1e-7, atol=1e-12)
+shares = sum(s.dW_hh for s in rnn_trace.backward.steps)  # each step's share of dW_hh
 np.testing.assert_allclose(shares, rnn.weight_hh_l0.grad.numpy(), rtol=1e-7, atol=1e-12)
 rnn_trace""", ""),
     ("md", """## 7. 기울기 소실: $\\lVert \\partial L / \\partial h_k \\rVert$를 단계마다
@@ -271,8 +271,8 @@ f0, c0""", ""),
     ("code", """lstm_trace = run_trace("lstm", text, model=NAME, hidden=3, seed=0)
 first = lstm_trace.steps[0]
 for name, value in (("f", f0), ("i", i0), ("g", g0), ("o", o0), ("c", c0)):
-    np.testing.assert_allclose(first[name], value.numpy(), rtol=1e-9)
-np.testing.assert_allclose(lstm_trace.steps[-1]["c"], c_n[0, 0].numpy(), rtol=1e-9)
+    np.testing.assert_allclose(getattr(first, name), value.numpy(), rtol=1e-9)  # first.f is the forget gate
+np.testing.assert_allclose(lstm_trace.steps[-1].c, c_n[0, 0].numpy(), rtol=1e-9)
 lstm_trace""", ""),
     ("md", """## 9. Seq2Seq: 인코더, 디코더, 어텐션
 
@@ -335,6 +335,7 @@ COMMENTS_KO = {
     "# torch: weight_ih_l0 is the lecture's W_xh": "# torch의 weight_ih_l0이 강의의 W_xh",
     "# the same W_xh, W_hh at every step: weight sharing": "# 모든 단계에 같은 W_xh, W_hh: 가중치 공유",
     "# each step's share of dW_hh": "# 단계마다 dW_hh에 보태는 몫",
+    "# first.f is the forget gate": "# first.f가 망각 게이트",
     "# the same inputs and weights, the forget gate opened: far more of the gradient reaches the first step":
         "# 같은 입력과 가중치, 망각 게이트만 열었더니 훨씬 많은 기울기가 첫 단계까지 닿습니다",
     "# step 0: h_0 = c_0 = 0": "# 0단계: h_0 = c_0 = 0",

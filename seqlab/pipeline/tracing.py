@@ -14,7 +14,7 @@ the weight-sharing check of ``dW_hh``) are computed here, once, from those numbe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -39,14 +39,103 @@ def trace_bytes(cell: str, steps: int, input_dim: int, hidden: int, backward: bo
 
 
 @dataclass
+class TraceStep:
+    """One time step's numbers, under the lecture's names: row 0 (a batch of one) of every array the cell computed
+    with. G is the cell's number of gate blocks (RNN 1, LSTM 4, GRU 3) and H its hidden size."""
+
+    t: int
+    token: str
+    x: np.ndarray  # x_t, the input vector  (I,)
+    x_proj: np.ndarray  # W_xh·x_t, every gate block  (G·H,)
+    h_prev: np.ndarray  # h_{t-1}  (H,)
+    h_proj: np.ndarray  # W_hh·h_{t-1}, every gate block  (G·H,)
+
+    def to_dict(self) -> dict:
+        """The step as the JSON writes it: every field under its own name, in the order above."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class RNNStep(TraceStep):
+    """h_t = tanh(W_xh·x_t + W_hh·h_{t-1} + b)."""
+
+    bias: np.ndarray  # b = b_ih + b_hh  (H,)
+    pre: np.ndarray  # z = W_xh·x_t + W_hh·h_{t-1} + b  (H,)
+    h: np.ndarray  # h_t = tanh(z)  (H,)
+
+
+@dataclass
+class LSTMStep(TraceStep):
+    """f, i, o = σ(z_f), σ(z_i), σ(z_o); g = tanh(z_g); c_t = f⊙c_{t-1} + i⊙g; h_t = o⊙tanh(c_t).
+
+    ``x_proj`` and ``h_proj`` hold the gate blocks in torch's order i|f|g|o; ``pre_*`` are those blocks summed."""
+
+    bias: np.ndarray  # b = b_ih + b_hh, blocks i|f|g|o  (4H,)
+    pre_i: np.ndarray  # z_i = W_xi·x_t + W_hi·h_{t-1} + b_i  (H,)
+    pre_f: np.ndarray  # z_f  (H,)
+    pre_g: np.ndarray  # z_g  (H,)
+    pre_o: np.ndarray  # z_o  (H,)
+    i: np.ndarray  # input gate σ(z_i)  (H,)
+    f: np.ndarray  # forget gate σ(z_f)  (H,)
+    g: np.ndarray  # candidate tanh(z_g)  (H,)
+    o: np.ndarray  # output gate σ(z_o)  (H,)
+    c_prev: np.ndarray  # c_{t-1}  (H,)
+    c: np.ndarray  # c_t = f⊙c_{t-1} + i⊙g  (H,)
+    h: np.ndarray  # h_t = o⊙tanh(c_t)  (H,)
+    gate_means: dict[str, float]  # each gate's mean over its H units, in the lecture's order f, i, o
+
+
+@dataclass
+class GRUStep(TraceStep):
+    """r, z = σ(…); n = tanh(W_xn·x_t + b_xn + r⊙(W_hn·h_{t-1} + b_hn)); h_t = (1-z)⊙n + z⊙h_{t-1}.
+
+    ``x_proj`` and ``h_proj`` hold the gate blocks in torch's order r|z|n."""
+
+    r: np.ndarray  # reset gate  (H,)
+    z: np.ndarray  # update gate  (H,)
+    hn: np.ndarray  # W_hn·h_{t-1} + b_hn, what the reset gate scales  (H,)
+    n: np.ndarray  # candidate  (H,)
+    h: np.ndarray  # h_t  (H,)
+
+
+@dataclass
+class BackwardStep:
+    """One step of backpropagation through time for the trace's loss."""
+
+    t: int
+    token: str
+    dh: np.ndarray  # dL/dh_t  (H,)
+    dh_norm: float  # ‖dL/dh_t‖
+    dW_hh: np.ndarray  # this step's share of dW_hh  (G·H, H)
+    dW_hh_norm: float  # ‖dW_hh(t)‖
+    dc: np.ndarray | None = None  # dL/dc_t (LSTM)  (H,)
+
+    def to_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "dc" or self.dc is not None}
+
+
+@dataclass
+class TraceBackward:
+    """BPTT of ``L = ‖h_T‖²`` through the traced layer, and the check that the steps' shares add up to dW_hh."""
+
+    loss: str  # the loss, in words (LOSS: translated where shown)
+    value: float  # L
+    steps: list[BackwardStep]
+    dW_hh: np.ndarray  # (G·H, H)
+    dW_ih: np.ndarray  # (G·H, I)
+    dW_hh_sum_error: float  # max |Σ_t dW_hh(t) - dW_hh|: weight sharing, checked
+
+    def to_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
 class TraceReport(Displayable):
     """Every number of one recurrent layer run over one text: what ``seqlab trace`` prints and the page draws.
 
-    ``steps[t]`` holds step t's numbers under the lecture's names: ``t``, ``token``, ``x`` (x_t), ``h_prev``,
-    ``x_proj`` (W_xh·x_t) and ``h_proj`` (W_hh·h_{t-1}), then per cell: ``bias``, ``pre`` and ``h``
-    (RNN: h_t = tanh(pre)); ``bias``, ``pre_i``/``i``, ``pre_f``/``f``, ``pre_g``/``g``, ``pre_o``/``o``, ``c_prev``,
-    ``c``, ``h`` and ``gate_means`` (LSTM); ``r``, ``z``, ``hn``, ``n`` and ``h`` (GRU). ``backward`` (when
-    asked) holds dL/dh_t, dL/dc_t and each step's share of dW_hh for ``L = ‖h_T‖²``.
+    ``steps[t]`` holds step t's numbers under the lecture's names (:class:`RNNStep`, :class:`LSTMStep` or
+    :class:`GRUStep`: ``step.x_proj`` is W_xh·x_t, ``step.f`` the forget gate). ``backward`` (when asked) holds
+    dL/dh_t, dL/dc_t and each step's share of dW_hh for ``L = ‖h_T‖²`` (:class:`TraceBackward`).
     """
 
     cell: str
@@ -58,9 +147,9 @@ class TraceReport(Displayable):
     hidden: int
     seed: int | None
     weights: dict[str, np.ndarray]  # W_ih (the lecture's W_xh), W_hh, b (= b_ih + b_hh), in torch's layout
-    steps: list[dict]
-    final: dict[str, np.ndarray]
-    backward: dict | None = None
+    steps: list[TraceStep]
+    final: dict[str, np.ndarray]  # h (h_T) and, for the LSTM, c (c_T)
+    backward: TraceBackward | None = None
     checkpoint: str | None = None
     extra: dict = field(default_factory=dict)
     input_kind: str = "token_embeddings"  # token_embeddings, last_hidden_state or trained_embedding
@@ -94,33 +183,32 @@ class TraceReport(Displayable):
                "input_dim": self.input_dim, "hidden": self.hidden,
                "seed": self.seed, "checkpoint": self.checkpoint,
                "weights": {k: weight(v) for k, v in self.weights.items()},
-               "steps": [{k: conv(v) for k, v in s.items()} for s in self.steps],
+               "steps": [{k: conv(v) for k, v in s.to_dict().items()} for s in self.steps],
                "final": {k: conv(v) for k, v in self.final.items()}}
         if self.backward is not None:
             out["backward"] = {k: ([{kk: (weight(vv) if kk == "dW_hh" else conv(vv)) for kk,
-                                     vv in s.items()} for s in v]
+                                     vv in s.to_dict().items()} for s in v]
                                    if k == "steps"
                                    else weight(v) if isinstance(v, np.ndarray) else conv(v))
-                               for k, v in self.backward.items()}
+                               for k, v in self.backward.to_dict().items()}
         out.update(self.extra)
         return out
 
 
-def step_numbers(cell: str, t: int, token: str, s) -> dict:
-    """One step's numbers (a batch of one: row 0 of every array the cell used), and the LSTM's mean gates."""
+def step_record(cell: str, t: int, token: str, s) -> TraceStep:
+    """One step's record from the scratch cell's own step (a batch of one: row 0 of every array it used)."""
+    common = {"t": t, "token": token, "x": s.x[0], "x_proj": s.x_proj[0], "h_prev": s.h_prev[0],
+              "h_proj": s.h_proj[0]}
     if cell == "rnn":
-        return {"t": t, "token": token, "x": s.x[0], "x_proj": s.x_proj[0], "h_prev": s.h_prev[0],
-                "h_proj": s.h_proj[0], "bias": s.bias, "pre": s.pre[0], "h": s.h[0]}
+        return RNNStep(**common, bias=s.bias, pre=s.pre[0], h=s.h[0])
     if cell == "lstm":
         H = s.h.shape[1]
-        pre = s.pre[0]
-        return {"t": t, "token": token, "x": s.x[0], "x_proj": s.x_proj[0], "h_prev": s.h_prev[0],
-                "h_proj": s.h_proj[0], "bias": s.bias, "pre_i": pre[:H], "pre_f": pre[H:2 * H],
-                "pre_g": pre[2 * H:3 * H], "pre_o": pre[3 * H:], "i": s.i[0], "f": s.f[0], "g": s.g[0],
-                "o": s.o[0], "c_prev": s.c_prev[0], "c": s.c[0], "h": s.h[0],
-                "gate_means": {"f": float(s.f[0].mean()), "i": float(s.i[0].mean()), "o": float(s.o[0].mean())}}
-    return {"t": t, "token": token, "x": s.x[0], "x_proj": s.x_proj[0], "h_prev": s.h_prev[0],
-            "h_proj": s.h_proj[0], "r": s.r[0], "z": s.z[0], "hn": s.hn[0], "n": s.n[0], "h": s.h[0]}
+        pre = s.pre[0]  # the four gate blocks i|f|g|o, torch's order
+        return LSTMStep(**common, bias=s.bias, pre_i=pre[:H], pre_f=pre[H:2 * H], pre_g=pre[2 * H:3 * H],
+                        pre_o=pre[3 * H:], i=s.i[0], f=s.f[0], g=s.g[0], o=s.o[0], c_prev=s.c_prev[0], c=s.c[0],
+                        h=s.h[0], gate_means={"f": float(s.f[0].mean()), "i": float(s.i[0].mean()),
+                                              "o": float(s.o[0].mean())})
+    return GRUStep(**common, r=s.r[0], z=s.z[0], hn=s.hn[0], n=s.n[0], h=s.h[0])
 
 
 def stored_as(model: str) -> str | None:
@@ -192,8 +280,8 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
         a :class:`TraceReport`: the weights in torch's layout, one record of numbers per step, the final states.
 
     >>> report = run_trace("lstm", "안녕하세요", model="e5-small", hidden=2, input_dim=2)   # doctest: +SKIP
-    >>> sorted(report.steps[0])[:4], report.final["h"].shape                               # doctest: +SKIP
-    (['bias', 'c', 'c_prev', 'f'], (2,))
+    >>> report.steps[0].x_proj.shape, report.final["h"].shape                               # doctest: +SKIP
+    ((8,), (2,))
     """
     cell = cell.lower() if isinstance(cell, str) else cell  # "LSTM", as the lecture writes it
     if cell not in CELLS:
@@ -231,16 +319,16 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
             _("Use a shorter text, a smaller hidden size, or backward=False."),
             cli_hint=_("Use a shorter text, a smaller --hidden, or leave out --backward."))
     out, _unused = layer.forward(inputs[None])
-    steps = [step_numbers(cell, t, tokens[t], s) for t, s in enumerate(layer.steps(0, 0))]
+    steps = [step_record(cell, t, tokens[t], s) for t, s in enumerate(layer.steps(0, 0))]
     p = layer.params
     weights = {"W_ih": p["weight_ih_l0"], "W_hh": p["weight_hh_l0"]}
     if layer.bias:
         weights["b"] = p["bias_ih_l0"] + p["bias_hh_l0"]
         if cell == "gru":  # the candidate keeps its two biases apart: n = tanh(W_xn x + b_xn + r⊙(W_hn h + b_hn))
             weights["b_ih"], weights["b_hh"] = p["bias_ih_l0"], p["bias_hh_l0"]
-    final = {"h": steps[-1]["h"]}
+    final = {"h": steps[-1].h}
     if cell == "lstm":
-        final["c"] = steps[-1]["c"]
+        final["c"] = steps[-1].c
     report = TraceReport(cell, model_name, text, tokens, source, inputs.shape[1], layer.hidden_size, seed, weights,
                          steps, final, checkpoint=str(checkpoint) if checkpoint else None, extra=extra,
                          input_kind=kind, input_pca=input_dim if checkpoint is None else None,
@@ -248,15 +336,10 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
     if backward:
         value, d_out = last_state_loss(out)
         _unused, grads = layer.backward(d_out, keep_steps=True)
-        back_steps = []
-        for t, k in enumerate(layer.backward_steps[(0, 0)]):
-            rec = {"t": t, "token": tokens[t], "dh": k["dh"][0], "dh_norm": float(np.linalg.norm(k["dh"][0])),
-                   "dW_hh": k["dW_hh"], "dW_hh_norm": float(np.linalg.norm(k["dW_hh"]))}
-            if cell == "lstm":
-                rec["dc"] = k["dc"][0]
-            back_steps.append(rec)
-        shares = sum(k["dW_hh"] for k in layer.backward_steps[(0, 0)])
-        report.backward = {"loss": LOSS, "value": value, "steps": back_steps,
-                           "dW_hh": grads["weight_hh_l0"], "dW_ih": grads["weight_ih_l0"],
-                           "dW_hh_sum_error": float(np.abs(shares - grads["weight_hh_l0"]).max())}
+        back_steps = [BackwardStep(t, tokens[t], k["dh"][0], float(np.linalg.norm(k["dh"][0])), k["dW_hh"],
+                                   float(np.linalg.norm(k["dW_hh"])), k["dc"][0] if cell == "lstm" else None)
+                      for t, k in enumerate(layer.backward_steps[(0, 0)])]
+        shares = sum(k.dW_hh for k in back_steps)
+        report.backward = TraceBackward(LOSS, value, back_steps, grads["weight_hh_l0"], grads["weight_ih_l0"],
+                                        float(np.abs(shares - grads["weight_hh_l0"]).max()))
     return report

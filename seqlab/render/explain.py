@@ -93,13 +93,13 @@ def ids_explanation(report: ExplainReport) -> list[str]:
 
 def _lstm_explanation(record) -> list[str]:
     last = record.steps[-1]
-    f, i, o = (last["gate_means"][k] for k in ("f", "i", "o"))
+    f, i, o = (last.gate_means[k] for k in ("f", "i", "o"))
     return [
         _("The LSTM reads the {n} vectors one by one; at every step the same weights compute the gates.").format(
             n=len(record.steps)),
         _("At the last step ({token}): forget gate f̄ = {f:.2f}: it keeps about {fp:.0%} of the previous cell "
           "state; input gate ī = {i:.2f}: it writes about {ip:.0%} of the candidate; output gate ō = {o:.2f}: it "
-          "shows about {op:.0%} of tanh(c_t).").format(token=visible(last["token"]), f=f, fp=f, i=i, ip=i, o=o, op=o),
+          "shows about {op:.0%} of tanh(c_t).").format(token=visible(last.token), f=f, fp=f, i=i, ip=i, o=o, op=o),
     ]
 
 
@@ -221,10 +221,10 @@ def _lstm_terminal(number, record, report, console) -> None:
         table.add_column("c_t", no_wrap=True)
         table.add_column("h_t", no_wrap=True)
     for step in record.steps:
-        means = [f"{step['gate_means'][k]:.2f}" for k in ("f", "i", "o")]
-        vectors = ([f"c_t {_numbers(step['c'])}\nh_t {_numbers(step['h'])}"] if narrow
-                   else [_numbers(step["c"]), _numbers(step["h"])])
-        table.add_row(str(step["t"]), escape(visible(step["token"])), *means, *vectors)
+        means = [f"{step.gate_means[k]:.2f}" for k in ("f", "i", "o")]
+        vectors = ([f"c_t {_numbers(step.c)}\nh_t {_numbers(step.h)}"] if narrow
+                   else [_numbers(step.c), _numbers(step.h)])
+        table.add_row(str(step.t), escape(visible(step.token)), *means, *vectors)
     console.print(table)
     console.print("   " + _("final hidden state h_T = [{values}]").format(values=_numbers(record.final["h"], 4)))
     console.print("   " + escape(_("why an LSTM and not a plain RNN: seqlab gradflow --plot grad.png (vanishing "
@@ -237,9 +237,9 @@ def _lstm_markdown(number, record, report) -> str:
     lines = [f"## {stage_title(number)}", "", *(text(line) for line in _lstm_explanation(record)), "",
              "| t | " + _("token") + " | f̄ | ī | ō | c_t | h_t |", "|---:|---|---:|---:|---:|---|---|"]
     for step in record.steps:
-        means = " | ".join(f"{step['gate_means'][k]:.2f}" for k in ("f", "i", "o"))
-        lines.append(f"| {step['t']} | {code(step['token'], in_table=True)} | {means} | {_numbers(step['c'])} | "
-                     f"{_numbers(step['h'])} |")
+        means = " | ".join(f"{step.gate_means[k]:.2f}" for k in ("f", "i", "o"))
+        lines.append(f"| {step.t} | {code(step.token, in_table=True)} | {means} | {_numbers(step.c)} | "
+                     f"{_numbers(step.h)} |")
     lines += ["", _("final hidden state h_T = [{values}]").format(values=_numbers(record.final["h"], 4)), "",
               _("why an LSTM and not a plain RNN: seqlab gradflow --plot grad.png (vanishing gradients), "
                 "seqlab order-demo (word order)")]

@@ -151,8 +151,8 @@ def _matrix_tables(m: np.ndarray, precision: int, width: int | None = None) -> l
     return tables
 
 
-def _gate_means(step: dict) -> str:
-    means = step.get("gate_means")
+def _gate_means(step) -> str:
+    means = getattr(step, "gate_means", None)  # the LSTM's
     return "" if not means else "  ".join(f"{k}̄ {v:.2f}" for k, v in means.items())
 
 
@@ -200,14 +200,14 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
                 name=name, shape=list(np.shape(m))))
     wide = console.width >= 110  # the equation of each row in a column of its own
     for step in report.steps:
-        if step["t"] == MAX_STEP_TABLES - 1 and len(report.steps) > MAX_STEP_TABLES:  # then only the last one
+        if step.t == MAX_STEP_TABLES - 1 and len(report.steps) > MAX_STEP_TABLES:  # then only the last one
             hidden_steps = len(report.steps) - MAX_STEP_TABLES
             console.print(_("… {k:,} steps not shown here (t = {a:,}–{b:,}): --json, --markdown and --html have every "
-                            "step").format(k=hidden_steps, a=step["t"], b=step["t"] + hidden_steps - 1))
-        if MAX_STEP_TABLES - 1 <= step["t"] < len(report.steps) - 1:
+                            "step").format(k=hidden_steps, a=step.t, b=step.t + hidden_steps - 1))
+        if MAX_STEP_TABLES - 1 <= step.t < len(report.steps) - 1:
             continue
-        title = _("t = {t}  token {token}").format(t=step["t"], token=escape(visible(step["token"])))
-        if step.get("gate_means"):
+        title = _("t = {t}  token {token}").format(t=step.t, token=escape(visible(step.token)))
+        if getattr(step, "gate_means", None):
             title += f"  ({_gate_means(step)})"
         table = titled_table(title, title_justify="left")
         table.add_column(_("quantity"), no_wrap=True)
@@ -216,7 +216,7 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
         table.add_column(_("values"))  # long vectors wrap between numbers
         for key, symbol, name, formula in step_rows(report.cell):
             cells = [escape(row_label(symbol, name))] + ([escape(formula)] if wide else [])
-            table.add_row(*cells, fmt_vector(step[key], precision, limit))
+            table.add_row(*cells, fmt_vector(getattr(step, key), precision, limit))
         console.print(table)
     console.print(_("[bold]final hidden state[/] h_T = {values}").format(
         values=fmt_vector(report.final.get("h", []), precision, limit)))
@@ -225,24 +225,24 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
                                                                                     limit)))
     if report.backward:
         b = report.backward
-        console.print("\n" + _("[bold]backward[/]: {loss} = {value}").format(loss=_(b["loss"]),
-                                                                           value=f"{b['value']:.{precision}f}"))
+        console.print("\n" + _("[bold]backward[/]: {loss} = {value}").format(loss=_(b.loss),
+                                                                           value=f"{b.value:.{precision}f}"))
         table = titled_table(_("gradients per step (BPTT)"), title_justify="left")
         for col in ("t", _("token"), "‖dL/dh_t‖", "dL/dh_t") + (("dL/dc_t",) if report.cell == "lstm" else ()) + \
                 ("‖dW_hh(t)‖",):
             table.add_column(col, no_wrap=col in ("t", "‖dL/dh_t‖", "‖dW_hh(t)‖"))
-        for s in b["steps"]:
-            row = [str(s["t"]), escape(visible(s["token"])), f"{s['dh_norm']:.3e}", fmt_vector(s["dh"], precision, 4)]
+        for s in b.steps:
+            row = [str(s.t), escape(visible(s.token)), f"{s.dh_norm:.3e}", fmt_vector(s.dh, precision, 4)]
             if report.cell == "lstm":
-                row.append(fmt_vector(s["dc"], precision, 4))
-            row.append(f"{s['dW_hh_norm']:.3e}")
+                row.append(fmt_vector(s.dc, precision, 4))
+            row.append(f"{s.dW_hh_norm:.3e}")
             table.add_row(*row)
         console.print(table)
         console.print(_("dW_hh = Σ_t dW_hh(t): the same W_hh serves every step (weight sharing); "
-                        "max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(error=b["dW_hh_sum_error"]))
-        if np.size(b["dW_hh"]) <= SMALL:
-            console.print(f"dW_hh {list(np.shape(b['dW_hh']))}")
-            for table in _matrix_tables(b["dW_hh"], precision, console.width):
+                        "max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(error=b.dW_hh_sum_error))
+        if np.size(b.dW_hh) <= SMALL:
+            console.print(f"dW_hh {list(np.shape(b.dW_hh))}")
+            for table in _matrix_tables(b.dW_hh, precision, console.width):
                 console.print(table)
 
 
@@ -260,22 +260,22 @@ def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> 
             out += ["| " + " | ".join(f"{x:+.{precision}f}" for x in r) + " |" for r in matrix]
             out.append("")
     for step in report.steps:
-        out += [f"## t = {step['t']}: {code(step['token'])}", "",
+        out += [f"## t = {step.t}: {code(step.token)}", "",
                 "| " + " | ".join([_("quantity"), _("equation"), _("values")]) + " |", "|---|---|---|"]
-        out += [f"| {row_label(symbol, name)} | {formula} | `{fmt_vector(step[key], precision, limit)}` |"
+        out += [f"| {row_label(symbol, name)} | {formula} | `{fmt_vector(getattr(step, key), precision, limit)}` |"
                 for key, symbol, name, formula in step_rows(report.cell)]
-        if step.get("gate_means"):
+        if getattr(step, "gate_means", None):
             out += ["", _("mean gates: {means}").format(means=_gate_means(step))]
         out.append("")
     out.append(f"**h_T** = `{fmt_vector(report.final.get('h', []), precision, limit)}`")
     if report.backward:
         b = report.backward
-        out += ["", "## " + _("Backward (BPTT): {loss} = {value}").format(loss=_(b["loss"]),
-                                                                          value=f"{b['value']:.{precision}f}"), "",
+        out += ["", "## " + _("Backward (BPTT): {loss} = {value}").format(loss=_(b.loss),
+                                                                          value=f"{b.value:.{precision}f}"), "",
                 "| t | " + _("token") + " | ‖dL/dh_t‖ | ‖dW_hh(t)‖ |", "|---:|---|---:|---:|"]
-        out += [f"| {s['t']} | {code(s['token'], in_table=True)} | {s['dh_norm']:.3e} | {s['dW_hh_norm']:.3e} |" for s in b["steps"]]
+        out += [f"| {s.t} | {code(s.token, in_table=True)} | {s.dh_norm:.3e} | {s.dW_hh_norm:.3e} |" for s in b.steps]
         out += ["", _("dW_hh = Σ_t dW_hh(t): the same W_hh serves every step (weight sharing); "
-                      "max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(error=b["dW_hh_sum_error"])]
+                      "max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(error=b.dW_hh_sum_error)]
     return "\n".join(out) + "\n"
 
 
@@ -304,15 +304,15 @@ def render_html(report: TraceReport, precision: int = 4, limit: int = 8) -> str:
             parts.append(f"<h3>{e(name)} {list(np.shape(m))}</h3><table class='m'>{cells}</table>")
     for step in report.steps:
         body = "".join(f"<tr><th>{e(row_label(symbol, name))}</th><td>{e(formula)}</td>"
-                       f"<td><code>{e(fmt_vector(step[key], precision, limit))}</code></td>"
-                       f"<td>{_bars(step[key], precision)}</td></tr>" for key, symbol, name, formula in step_rows(report.cell))
-        parts.append(f"<h2>t = {step['t']}: {e(step['token'])}</h2><table>{body}</table>")
+                       f"<td><code>{e(fmt_vector(getattr(step, key), precision, limit))}</code></td>"
+                       f"<td>{_bars(getattr(step, key), precision)}</td></tr>" for key, symbol, name, formula in step_rows(report.cell))
+        parts.append(f"<h2>t = {step.t}: {e(step.token)}</h2><table>{body}</table>")
     parts.append(f"<h2>h_T</h2><code>{e(fmt_vector(report.final.get('h', []), precision, limit))}</code>")
     if report.backward:
         b = report.backward
-        body = "".join(f"<tr><td>{s['t']}</td><td>{e(s['token'])}</td><td>{s['dh_norm']:.3e}</td>"
-                       f"<td>{s['dW_hh_norm']:.3e}</td></tr>" for s in b["steps"])
-        title = _("Backward (BPTT): {loss} = {value}").format(loss=_(b["loss"]), value=f"{b['value']:.{precision}f}")
+        body = "".join(f"<tr><td>{s.t}</td><td>{e(s.token)}</td><td>{s.dh_norm:.3e}</td>"
+                       f"<td>{s.dW_hh_norm:.3e}</td></tr>" for s in b.steps)
+        title = _("Backward (BPTT): {loss} = {value}").format(loss=_(b.loss), value=f"{b.value:.{precision}f}")
         parts.append(f"<h2>{e(title)}</h2><table><tr><th>t</th><th>{e(_('token'))}</th><th>‖dL/dh_t‖</th>"
                      f"<th>‖dW_hh(t)‖</th></tr>{body}</table>")
     style = ("body{font-family:'NanumGothic','Noto Sans CJK KR','Apple SD Gothic Neo','Malgun Gothic',sans-serif;"

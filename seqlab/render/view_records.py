@@ -144,10 +144,10 @@ def trace_json(report, limit_steps: int = MAX_STEPS, values: int = MAX_VALUES) -
         out["lengths"] = lengths
     if report.backward is not None:
         back = out["backward"]
-        back.update(rounded({k: report.backward[k] for k in ("value", "dW_hh_sum_error")}, digits=4))
-        back["steps"] = [{"t": s["t"], "token": s["token"], **rounded({k: s[k] for k in ("dh_norm", "dW_hh_norm")},
-                                                                     digits=4)}
-                         for s in report.backward["steps"][:limit_steps]]
+        back.update(rounded({k: getattr(report.backward, k) for k in ("value", "dW_hh_sum_error")}, digits=4))
+        back["steps"] = [{"t": s.t, "token": s.token, **rounded({k: getattr(s, k) for k in ("dh_norm", "dW_hh_norm")},
+                                                                 digits=4)}
+                         for s in report.backward.steps[:limit_steps]]
         for key in ("dW_hh", "dW_ih", "dW_xh", "db"):
             back.pop(key, None)
     out["dropped"] = 0

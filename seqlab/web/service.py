@@ -338,12 +338,12 @@ class Service:
             out["weights"] = {k: np.round(v, decimals).tolist() for k, v in report.weights.items()}
             if report.backward is not None:
                 for key in ("dW_hh", "dW_ih"):
-                    out["backward"][key] = np.round(report.backward[key], decimals).tolist()
+                    out["backward"][key] = np.round(getattr(report.backward, key), decimals).tolist()
         if report.backward is not None:  # norms and the loss span powers of ten: 4 significant digits, not 4 decimals
             back = report.backward
-            out["backward"].update(rounded({k: back[k] for k in ("value", "dW_hh_sum_error")}, digits=4))
-            for shown, kept in zip(out["backward"]["steps"], back["steps"]):
-                shown.update(rounded({k: kept[k] for k in ("dh_norm", "dW_hh_norm")}, digits=4))
+            out["backward"].update(rounded({k: getattr(back, k) for k in ("value", "dW_hh_sum_error")}, digits=4))
+            for shown, kept in zip(out["backward"]["steps"], back.steps):
+                shown.update(rounded({k: getattr(kept, k) for k in ("dh_norm", "dW_hh_norm")}, digits=4))
                 if isinstance(shown["dW_hh"], dict):
                     shown["dW_hh"]["omitted"] = "per-step shares of dW_hh over 64 numbers: seqlab trace --json"
         out["dropped"] = record.dropped if record is not None else 0

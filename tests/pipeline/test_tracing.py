@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from seqlab.pipeline.tracing import run_trace
+from seqlab.pipeline.tracing import GRUStep, LSTMStep, RNNStep, run_trace
 from seqlab.scratch.torch_layout import torch_class
 
 # the documented keys of one step in `seqlab trace --json` (a contract)
@@ -21,33 +21,35 @@ STEP_KEYS = {
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_trace_steps_have_the_documented_keys_and_match_torch(cell, korean):
     report = run_trace(cell, korean, hidden=4, input_dim=3, seed=7)
-    assert [s["token"] for s in report.steps] == report.tokens and len(report.steps) == 11
+    assert [s.token for s in report.steps] == report.tokens and len(report.steps) == 11
     for step in report.steps:
-        assert tuple(k for k in step if k != "gate_means") == STEP_KEYS[cell]
-        assert len(step["h"]) == 4 and len(step["x"]) == 3
+        assert type(step) is {"rnn": RNNStep, "lstm": LSTMStep, "gru": GRUStep}[cell]  # a typed record per cell
+        assert tuple(k for k in step.to_dict() if k != "gate_means") == STEP_KEYS[cell]  # the JSON's keys, in order
+        assert len(step.h) == 4 and len(step.x) == 3
     torch.manual_seed(7)  # the same seeded default initialization, run by torch itself
     module = torch_class(cell)(3, 4, batch_first=True).double()
-    x = torch.tensor(np.stack([s["x"] for s in report.steps]))[None]
+    x = torch.tensor(np.stack([s.x for s in report.steps]))[None]
     out, _ = module(x)
-    np.testing.assert_allclose(np.stack([s["h"] for s in report.steps]), out[0].detach().numpy(), atol=1e-12)
+    np.testing.assert_allclose(np.stack([s.h for s in report.steps]), out[0].detach().numpy(), atol=1e-12)
 
 
 def test_rnn_step_numbers_add_up_by_hand():
     report = run_trace("rnn", "좋다", hidden=2, input_dim=2, seed=0)
     W_ih, W_hh, b = report.weights["W_ih"], report.weights["W_hh"], report.weights["b"]
     for s in report.steps:
-        np.testing.assert_allclose(s["x_proj"], W_ih @ s["x"])
-        np.testing.assert_allclose(s["h_proj"], W_hh @ s["h_prev"])
-        np.testing.assert_allclose(s["pre"], s["x_proj"] + s["h_proj"] + b)
-        np.testing.assert_allclose(s["h"], np.tanh(s["pre"]))
+        np.testing.assert_allclose(s.x_proj, W_ih @ s.x)
+        np.testing.assert_allclose(s.h_proj, W_hh @ s.h_prev)
+        np.testing.assert_allclose(s.pre, s.x_proj + s.h_proj + b)
+        np.testing.assert_allclose(s.h, np.tanh(s.pre))
 
 
 def test_lstm_backward_trace_sums_to_dW_hh(korean):
     report = run_trace("lstm", korean, hidden=3, seed=1, backward=True)
     b = report.backward
-    assert len(b["steps"]) == len(report.steps) and "dc" in b["steps"][0]
-    np.testing.assert_allclose(sum(s["dW_hh"] for s in b["steps"]), b["dW_hh"], atol=1e-12)
-    np.testing.assert_allclose(b["steps"][-1]["dh"], 2 * report.steps[-1]["h"])  # dL/dh_T for L = ‖h_T‖²
+    assert len(b.steps) == len(report.steps) and b.steps[0].dc.shape == (3,) and "dc" in b.steps[0].to_dict()
+    np.testing.assert_allclose(sum(s.dW_hh for s in b.steps), b.dW_hh, atol=1e-12)
+    np.testing.assert_allclose(b.steps[-1].dh, 2 * report.steps[-1].h)  # dL/dh_T for L = ‖h_T‖²
+    assert b.dW_hh_sum_error < 1e-12
 
 
 def test_trace_json_contract(cli, korean):
@@ -59,6 +61,8 @@ def test_trace_json_contract(cli, korean):
     code, out, _ = cli("trace", "rnn", "좋다", "--hidden", "2", "--input-dim", "2", "--json", "--backward")
     obj = json.loads(out)
     assert {"x_proj", "h_proj", "bias", "pre"} <= set(obj["steps"][0]) and "backward" in obj
+    assert list(obj["backward"]["steps"][0]) == ["t", "token", "dh", "dh_norm", "dW_hh", "dW_hh_norm"]  # no dc: an RNN
+    assert list(obj["backward"]) == ["loss", "value", "steps", "dW_hh", "dW_ih", "dW_hh_sum_error"]
 
 
 def test_trace_renderers(tmp_path, cli):

@@ -100,7 +100,7 @@ def expected_numbers(name: str, rec) -> list[str]:
     if name in ("neighbors", "analogy"):
         return [str(n.score) for n in rec.results]
     if name in ("rnn", "lstm", "gru"):
-        return [str(round(float(rec.steps[-1]["h"][0]), 4))]
+        return [str(round(float(rec.steps[-1].h[0]), 4))]
     if name == "seq2seq":
         return [str(round(float(rec.attention[0, 0]), 3))] + [json.dumps(t) for t in rec.output]
     if name == "attention":
