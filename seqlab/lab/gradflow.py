@@ -118,13 +118,13 @@ def flow_of(layer, x: np.ndarray, forget_bias: float | None = None) -> CellFlow:
     layer.backward(d_out, keep_steps="gradients")
     kept = layer.backward_steps[(0, 0)]
     steps = layer.steps(0, 0)
-    flow = CellFlow(layer.kind, [float(np.linalg.norm(k["dh"])) for k in kept], loss=loss)
+    flow = CellFlow(layer.kind, [float(np.linalg.norm(k.dh)) for k in kept], loss=loss)
     if layer.kind == "rnn":
         W = layer.params["weight_hh_l0"]
         flow.spectral_radius = float(np.abs(np.linalg.eigvals(W)).max())
         flow.factor_norms = [float(np.linalg.norm((1.0 - s.h[0] ** 2)[:, None] * W, ord=2)) for s in steps]
     if layer.kind == "lstm":
-        flow.cell_grad_norms = [float(np.linalg.norm(k["dc"])) for k in kept]
+        flow.cell_grad_norms = [float(np.linalg.norm(k.dc)) for k in kept]
         flow.forget_mean = [float(s.f.mean()) for s in steps]
         flow.forget_bias = forget_bias
     return flow

@@ -148,9 +148,9 @@ def grad_norms(net, task, x: np.ndarray, y: np.ndarray) -> dict:
     d_out[:, -1] = task.loss_grad(outputs, y) @ W  # ∂L/∂h_T
     layer.backward(d_out, keep_steps="gradients")
     kept = layer.backward_steps[(0, 0)]
-    result = {"h": [float(np.linalg.norm(k["dh"])) for k in kept], "c": None, "f": None}
+    result = {"h": [float(np.linalg.norm(k.dh)) for k in kept], "c": None, "f": None}
     if layer.kind == "lstm":
-        result["c"] = [float(np.linalg.norm(k["dc"])) for k in kept]
+        result["c"] = [float(np.linalg.norm(k.dc)) for k in kept]
         # over t = 1..T-1, the steps on the chain ∂c_{T-1}/∂c_0 (step 0's gate multiplies the initial state)
         result["f"] = float(np.mean([s.f.mean() for s in layer.steps(0, 0)[1:]]))
     return result

@@ -136,7 +136,7 @@ def order_demo(model: str | None = None, cell: str = "lstm", hidden: int = 8, se
     # weight sharing: dW_hh is the sum of one contribution per step
     _, d_out = last_state_loss(out30)
     _, grads = layer.backward(d_out, keep_steps=True)
-    contributions = [k["dW_hh"] for k in layer.backward_steps[(0, 0)]]
+    contributions = [k.dW_hh for k in layer.backward_steps[(0, 0)]]
     total = sum(contributions)
     sharing = {"loss": LAST_STATE_LOSS, "steps": len(contributions),
                "contribution_norms": [float(np.linalg.norm(c)) for c in contributions],

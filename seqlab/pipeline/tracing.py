@@ -56,7 +56,7 @@ class TraceStep:
 
 
 @dataclass
-class RNNStep(TraceStep):
+class RNNTraceStep(TraceStep):
     """h_t = tanh(W_xh·x_t + W_hh·h_{t-1} + b)."""
 
     bias: np.ndarray  # b = b_ih + b_hh  (H,)
@@ -65,7 +65,7 @@ class RNNStep(TraceStep):
 
 
 @dataclass
-class LSTMStep(TraceStep):
+class LSTMTraceStep(TraceStep):
     """f, i, o = σ(z_f), σ(z_i), σ(z_o); g = tanh(z_g); c_t = f⊙c_{t-1} + i⊙g; h_t = o⊙tanh(c_t).
 
     ``x_proj`` and ``h_proj`` hold the gate blocks in torch's order i|f|g|o; ``pre_*`` are those blocks summed."""
@@ -86,7 +86,7 @@ class LSTMStep(TraceStep):
 
 
 @dataclass
-class GRUStep(TraceStep):
+class GRUTraceStep(TraceStep):
     """r, z = σ(…); n = tanh(W_xn·x_t + b_xn + r⊙(W_hn·h_{t-1} + b_hn)); h_t = (1-z)⊙n + z⊙h_{t-1}.
 
     ``x_proj`` and ``h_proj`` hold the gate blocks in torch's order r|z|n."""
@@ -133,8 +133,8 @@ class TraceBackward:
 class TraceReport(Displayable):
     """Every number of one recurrent layer run over one text: what ``seqlab trace`` prints and the page draws.
 
-    ``steps[t]`` holds step t's numbers under the lecture's names (:class:`RNNStep`, :class:`LSTMStep` or
-    :class:`GRUStep`: ``step.x_proj`` is W_xh·x_t, ``step.f`` the forget gate). ``backward`` (when asked) holds
+    ``steps[t]`` holds step t's numbers under the lecture's names (:class:`RNNTraceStep`, :class:`LSTMTraceStep` or
+    :class:`GRUTraceStep`: ``step.x_proj`` is W_xh·x_t, ``step.f`` the forget gate). ``backward`` (when asked) holds
     dL/dh_t, dL/dc_t and each step's share of dW_hh for ``L = ‖h_T‖²`` (:class:`TraceBackward`).
     """
 
@@ -200,15 +200,15 @@ def step_record(cell: str, t: int, token: str, s) -> TraceStep:
     common = {"t": t, "token": token, "x": s.x[0], "x_proj": s.x_proj[0], "h_prev": s.h_prev[0],
               "h_proj": s.h_proj[0]}
     if cell == "rnn":
-        return RNNStep(**common, bias=s.bias, pre=s.pre[0], h=s.h[0])
+        return RNNTraceStep(**common, bias=s.bias, pre=s.pre[0], h=s.h[0])
     if cell == "lstm":
         H = s.h.shape[1]
         pre = s.pre[0]  # the four gate blocks i|f|g|o, torch's order
-        return LSTMStep(**common, bias=s.bias, pre_i=pre[:H], pre_f=pre[H:2 * H], pre_g=pre[2 * H:3 * H],
+        return LSTMTraceStep(**common, bias=s.bias, pre_i=pre[:H], pre_f=pre[H:2 * H], pre_g=pre[2 * H:3 * H],
                         pre_o=pre[3 * H:], i=s.i[0], f=s.f[0], g=s.g[0], o=s.o[0], c_prev=s.c_prev[0], c=s.c[0],
                         h=s.h[0], gate_means={"f": float(s.f[0].mean()), "i": float(s.i[0].mean()),
                                               "o": float(s.o[0].mean())})
-    return GRUStep(**common, r=s.r[0], z=s.z[0], hn=s.hn[0], n=s.n[0], h=s.h[0])
+    return GRUTraceStep(**common, r=s.r[0], z=s.z[0], hn=s.hn[0], n=s.n[0], h=s.h[0])
 
 
 def stored_as(model: str) -> str | None:
@@ -336,8 +336,8 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
     if backward:
         value, d_out = last_state_loss(out)
         _unused, grads = layer.backward(d_out, keep_steps=True)
-        back_steps = [BackwardStep(t, tokens[t], k["dh"][0], float(np.linalg.norm(k["dh"][0])), k["dW_hh"],
-                                   float(np.linalg.norm(k["dW_hh"])), k["dc"][0] if cell == "lstm" else None)
+        back_steps = [BackwardStep(t, tokens[t], k.dh[0], float(np.linalg.norm(k.dh[0])), k.dW_hh,
+                                   float(np.linalg.norm(k.dW_hh)), k.dc[0] if cell == "lstm" else None)
                       for t, k in enumerate(layer.backward_steps[(0, 0)])]
         shares = sum(k.dW_hh for k in back_steps)
         report.backward = TraceBackward(LOSS, value, back_steps, grads["weight_hh_l0"], grads["weight_ih_l0"],

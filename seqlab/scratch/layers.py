@@ -22,11 +22,21 @@ Both are tested against torch to 1e-9 in float64.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from seqlab.scratch import torch_layout
 from seqlab.scratch.cells import CELLS, StepGrads
+
+
+@dataclass
+class KeptStep:
+    """One step of BPTT as ``backward(..., keep_steps=True)`` keeps it (what the trace and the lab show)."""
+
+    dh: np.ndarray  # (B, H) dL/dh_t: from this step's output and from step t+1
+    dc: np.ndarray | None  # (B, H) LSTM: dL/dc_t
+    dW_hh: np.ndarray | None = None  # (G·H, H) this step's share of dW_hh (None with keep_steps="gradients")
 
 
 class Recurrent:
@@ -71,7 +81,7 @@ class Recurrent:
             assert params[name].shape == shape, f"{name}: got {params[name].shape}, expected {shape}"
         self.params = {name: np.asarray(params[name], dtype=self.dtype) for name in shapes}
         self._records: dict[tuple[int, int], dict] | None = None  # what the last forward kept, per (layer, direction)
-        self.backward_steps: dict[tuple[int, int], list[dict]] = {}
+        self.backward_steps: dict[tuple[int, int], list[KeptStep]] = {}
 
     # -- construction ---------------------------------------------------------------------------
     @classmethod
@@ -237,10 +247,8 @@ class Recurrent:
                     dh_next = g.dh_prev
                     step_grads[t] = g
                     if keep_steps:
-                        kept = {"dh": dh, "dc": g.dc}
-                        if keep_steps != "gradients":
-                            kept["dW_hh"] = g.dz_h.T @ steps[t].h_prev
-                        self.backward_steps.setdefault((k, d), [None] * T)[t] = kept
+                        share = g.dz_h.T @ steps[t].h_prev if keep_steps != "gradients" else None
+                        self.backward_steps.setdefault((k, d), [None] * T)[t] = KeptStep(dh, g.dc, share)
                 dz_x = np.stack([g.dz_x for g in step_grads])  # (T, B, G·H)
                 dz_h = np.stack([g.dz_h for g in step_grads])
                 h_prev = np.stack([s.h_prev for s in steps])  # (T, B, H)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from seqlab.pipeline.tracing import GRUStep, LSTMStep, RNNStep, run_trace
+from seqlab.pipeline.tracing import GRUTraceStep, LSTMTraceStep, RNNTraceStep, run_trace
 from seqlab.scratch.torch_layout import torch_class
 
 # the documented keys of one step in `seqlab trace --json` (a contract)
@@ -23,7 +23,7 @@ def test_trace_steps_have_the_documented_keys_and_match_torch(cell, korean):
     report = run_trace(cell, korean, hidden=4, input_dim=3, seed=7)
     assert [s.token for s in report.steps] == report.tokens and len(report.steps) == 11
     for step in report.steps:
-        assert type(step) is {"rnn": RNNStep, "lstm": LSTMStep, "gru": GRUStep}[cell]  # a typed record per cell
+        assert type(step) is {"rnn": RNNTraceStep, "lstm": LSTMTraceStep, "gru": GRUTraceStep}[cell]  # a typed record per cell
         assert tuple(k for k in step.to_dict() if k != "gate_means") == STEP_KEYS[cell]  # the JSON's keys, in order
         assert len(step.h) == 4 and len(step.x) == 3
     torch.manual_seed(7)  # the same seeded default initialization, run by torch itself

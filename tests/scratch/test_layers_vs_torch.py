@@ -120,7 +120,7 @@ def test_weight_sharing_dW_hh_is_the_sum_of_steps():
     d_out = np.zeros_like(out)
     d_out[:, -1] = 1.0
     _, grads = layer.backward(d_out, keep_steps=True)
-    contributions = [s["dW_hh"] for s in layer.backward_steps[(0, 0)]]
+    contributions = [s.dW_hh for s in layer.backward_steps[(0, 0)]]
     assert len(contributions) == 6
     np.testing.assert_allclose(sum(contributions), grads["weight_hh_l0"], atol=1e-12)
     assert layer.parameter_count() == 4 * 4 * (3 + 4) + 2 * 4 * 4
