@@ -8,8 +8,10 @@ download, so it opens offline.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -20,22 +22,45 @@ from seqlab.storage import atomic_write_bytes, atomic_write_text
 from seqlab.vectors.word_input import source_label
 
 
-def korean_matplotlib(symbols: bool = False):
-    """matplotlib with a Hangul-capable font and a non-interactive backend; with ``symbols`` (charts whose titles
-    carry ², ∂, σ or ‖), Latin text and symbols from DejaVu Sans first."""
+def nanum_fonts() -> list[Path]:
+    """The NanumGothic files koreanize-matplotlib bundles, found without importing it: its import restyles every
+    plot of the session (a notebook's own plots included)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    return sorted((Path(next(iter(spec.submodule_search_locations))) / "fonts").glob("NanumGothic*.ttf"))
+
+
+@functools.cache
+def _register_fonts() -> None:
+    """NanumGothic in matplotlib's font list (adding a font changes no one's style: families are chosen by name)."""
+    from matplotlib import font_manager
+
+    for path in nanum_fonts():
+        font_manager.fontManager.addfont(str(path))
+
+
+@contextmanager
+def korean_figure(symbols: bool = False, **figure_options):
+    """A matplotlib ``Figure`` with a Hangul-capable font, to be drawn and saved inside the ``with`` block.
+
+    The figure is seqlab's own: no pyplot (a notebook's inline backend neither shows nor keeps it), no backend
+    switch, and the font settings hold inside the block only, so the user's own plots keep their style. With
+    ``symbols`` (charts whose titles carry ², ∂, σ or ‖), Latin text and symbols come from DejaVu Sans first:
+    NanumGothic draws them tiny; matplotlib falls back glyph by glyph, so Hangul still comes from NanumGothic.
+    """
     import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import koreanize_matplotlib  # noqa: F401  registers NanumGothic as the default family
-    import matplotlib.pyplot as plt
-
-    plt.rcParams["axes.unicode_minus"] = False
-    # NanumGothic draws ², ∂, σ and ‖ tiny: with symbols, those (and Latin text) come from DejaVu Sans, Hangul
-    # still from NanumGothic (matplotlib falls back glyph by glyph to the next family in the list). Scatter labels
-    # keep NanumGothic alone: their spreading was tuned to its widths.
-    families = [f for f in plt.rcParams["font.family"] if f != "DejaVu Sans"]
-    plt.rcParams["font.family"] = ["DejaVu Sans", *families] if symbols else families
-    return plt
+    _register_fonts()
+    families = ["DejaVu Sans", "NanumGothic"] if symbols else ["NanumGothic"]
+    with matplotlib.rc_context({"font.family": families, "axes.unicode_minus": False}):
+        fig = Figure(**figure_options)
+        FigureCanvasAgg(fig)  # drawn off screen: text sizes for the label spreading, and PNG
+        yield fig
 
 
 def save_figure(fig, path: Path) -> Path:
@@ -97,31 +122,30 @@ def scatter_png(labels: list[str], points: np.ndarray, path: Path, title: str, g
                 numbered: bool = False) -> Path:
     """With ``numbered`` (sentences: labels too long to place beside their points), each point is labelled with
     its number, and a key beside the plot lists the labels."""
-    plt = korean_matplotlib()
+    from matplotlib import colormaps
+
     key_rows = min(max(len(labels), 1), KEY_ROWS + 1)
-    fig = plt.figure(figsize=(13, max(6.5, 0.19 * key_rows + 1.0)) if numbered else (8, 6.5))
-    ax = fig.add_axes((0.06, 0.08, 0.52, 0.82)) if numbered else fig.add_subplot()
-    colors = plt.get_cmap("tab10")
-    keys = list(dict.fromkeys(groups)) if groups else [None]
-    for gi, key in enumerate(keys):
-        sel = [i for i in range(len(labels)) if groups is None or groups[i] == key]
-        ax.scatter(points[sel, 0], points[sel, 1], s=28, color=colors(gi % 10), label=key, alpha=0.85)
-    shown = [str(i + 1) for i in range(len(labels))] if numbered else [short_label(label) for label in labels]
-    texts = [ax.text(x, y, text, fontsize=9) for (x, y), text in zip(points, shown)]
-    spread_labels(ax, texts, points)
-    if numbered:
-        key = [key_line(i + 1, label) for i, label in enumerate(labels[:KEY_ROWS])]
-        if len(labels) > KEY_ROWS:
-            key.append(_("… and {n:,} more (an --out FILE.html plot lists every sentence)").format(
-                n=len(labels) - KEY_ROWS))
-        fig.text(0.62, 0.9, "\n".join(key), fontsize=9, va="top", ha="left", linespacing=1.45)
-    if groups:
-        ax.legend(loc="best", fontsize=8)
-    ax.set_title(title)
-    ax.grid(alpha=0.3)
-    path = save_figure(fig, path)
-    plt.close(fig)
-    return path
+    with korean_figure(figsize=(13, max(6.5, 0.19 * key_rows + 1.0)) if numbered else (8, 6.5)) as fig:
+        ax = fig.add_axes((0.06, 0.08, 0.52, 0.82)) if numbered else fig.add_subplot()
+        colors = colormaps["tab10"]
+        keys = list(dict.fromkeys(groups)) if groups else [None]
+        for gi, key in enumerate(keys):
+            sel = [i for i in range(len(labels)) if groups is None or groups[i] == key]
+            ax.scatter(points[sel, 0], points[sel, 1], s=28, color=colors(gi % 10), label=key, alpha=0.85)
+        shown = [str(i + 1) for i in range(len(labels))] if numbered else [short_label(label) for label in labels]
+        texts = [ax.text(x, y, text, fontsize=9) for (x, y), text in zip(points, shown)]
+        spread_labels(ax, texts, points)
+        if numbered:
+            key = [key_line(i + 1, label) for i, label in enumerate(labels[:KEY_ROWS])]
+            if len(labels) > KEY_ROWS:
+                key.append(_("… and {n:,} more (an --out FILE.html plot lists every sentence)").format(
+                    n=len(labels) - KEY_ROWS))
+            fig.text(0.62, 0.9, "\n".join(key), fontsize=9, va="top", ha="left", linespacing=1.45)
+        if groups:
+            ax.legend(loc="best", fontsize=8)
+        ax.set_title(title)
+        ax.grid(alpha=0.3)
+        return save_figure(fig, path)
 
 
 def svg_label_positions(xy: np.ndarray, labels: list[str], width: int, height: int, font_px: float) -> np.ndarray:
@@ -130,20 +154,15 @@ def svg_label_positions(xy: np.ndarray, labels: list[str], width: int, height: i
     The same :func:`spread_labels` as the PNG, run on an off-screen matplotlib figure of the
     SVG's size in pixels, with the page's font at the same pixel size.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    korean_matplotlib()  # the Hangul font, so the text widths are the page's
-    fig = Figure(figsize=(width / 100, height / 100), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, width)
-    ax.set_ylim(height, 0)  # y grows downwards, as in SVG
-    ax.axis("off")
-    ax.scatter(xy[:, 0], xy[:, 1], s=20)
-    texts = [ax.text(x + 6, y - 5, label, fontsize=font_px * 72 / 100) for (x, y), label in zip(xy, labels)]
-    spread_labels(ax, texts, xy)
-    return np.array([t.get_position() for t in texts], dtype=float).reshape(len(labels), 2)
+    with korean_figure(figsize=(width / 100, height / 100), dpi=100) as fig:  # the page's font, so its widths
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, width)
+        ax.set_ylim(height, 0)  # y grows downwards, as in SVG
+        ax.axis("off")
+        ax.scatter(xy[:, 0], xy[:, 1], s=20)
+        texts = [ax.text(x + 6, y - 5, label, fontsize=font_px * 72 / 100) for (x, y), label in zip(xy, labels)]
+        spread_labels(ax, texts, xy)
+        return np.array([t.get_position() for t in texts], dtype=float).reshape(len(labels), 2)
 
 
 def scatter_html(labels: list[str], points: np.ndarray, path: Path, title: str, subtitle: str = "",
@@ -230,32 +249,31 @@ def lines_png(series: dict[str, list[float]], path: Path, title: str, xlabel: st
               zero: str | None = None) -> Path:
     """Line chart PNG; with ``log_y``, zeros are drawn on a dotted line one decade below the smallest value, named
     in the legend by ``zero`` ("0 (…), drawn at {floor}"; default: gradients that underflowed)."""
-    plt = korean_matplotlib(symbols=True)
-    fig, ax = plt.subplots(figsize=(8, 5))
-    floor, zeros = _zero_floor(series) if log_y else (0.0, False)
-    if zeros:
-        ax.axhline(floor, color="grey", linestyle=":", linewidth=1,
-                   label=(zero or _("0 (underflow), drawn at {floor:.0e}")).format(floor=floor))
-    for name, values in series.items():
-        xs = _xs(x, name, len(values))
-        ax.plot(xs, _floor(values, floor) if log_y else values, label=name, linewidth=1.8)
-    if log_y:
-        from matplotlib.ticker import FuncFormatter, LogFormatter, LogLocator
+    with korean_figure(symbols=True, figsize=(8, 5)) as fig:
+        ax = fig.subplots()
+        floor, zeros = _zero_floor(series) if log_y else (0.0, False)
+        if zeros:
+            ax.axhline(floor, color="grey", linestyle=":", linewidth=1,
+                       label=(zero or _("0 (underflow), drawn at {floor:.0e}")).format(floor=floor))
+        for name, values in series.items():
+            xs = _xs(x, name, len(values))
+            ax.plot(xs, _floor(values, floor) if log_y else values, label=name, linewidth=1.8)
+        if log_y:
+            from matplotlib.ticker import FuncFormatter, LogFormatter, LogLocator
 
-        ax.set_yscale("log")
-        # plain "1e-05" labels: NanumGothic has no math-text minus sign for the default 10^-5 labels; the same for
-        # the minor ticks' labels that matplotlib adds when the data span less than a few decades ("6×10^-1")
-        ax.yaxis.set_major_locator(LogLocator(base=10, numticks=12))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}"))
-        ax.yaxis.set_minor_formatter(LogFormatter(base=10, labelOnlyBase=False))
-    ax.set_title(title + (f"\n{subtitle}" if subtitle else ""), fontsize=11)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.grid(alpha=0.3, which="both")
-    ax.legend()
-    path = save_figure(fig, path)
-    plt.close(fig)
-    return path
+            ax.set_yscale("log")
+            # plain "1e-05" labels: NanumGothic has no math-text minus sign for the default 10^-5 labels; the same for
+            # the minor ticks' labels that matplotlib adds when the data span less than a few decades ("6×10^-1")
+            ax.yaxis.set_major_locator(LogLocator(base=10, numticks=12))
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}"))
+            ax.yaxis.set_minor_formatter(LogFormatter(base=10, labelOnlyBase=False))
+        ax.set_title(title + (f"\n{subtitle}" if subtitle else ""), fontsize=11)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.grid(alpha=0.3, which="both")
+        ax.legend()
+        path = save_figure(fig, path)
+        return path
 
 
 def lines_html(series: dict[str, list[float]], path: Path, title: str, xlabel: str, ylabel: str,

@@ -263,58 +263,54 @@ def training_curves_png(history: list[dict], path, title: str):
     """Loss and accuracy over steps, for train and validation, as one PNG (None without history)."""
     if not history:
         return None
-    from seqlab.render.plots import korean_matplotlib, save_figure
-
-    plt = korean_matplotlib()
-    steps = [h["step"] for h in history]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    ax1.plot(steps, [h["train_loss"] for h in history], marker="o", label=_("training"))
-    ax1.plot(steps, [h["val_loss"] for h in history], marker="o", label=_("validation"))
-    ax1.set_title(_("loss"))
-    ax2.plot(steps, [h["train_accuracy"] for h in history], marker="o", label=_("training"))
-    ax2.plot(steps, [h["val_accuracy"] for h in history], marker="o", label=_("validation"))
-    ax2.set_title(_("accuracy"))
     from matplotlib.ticker import MaxNLocator
 
-    for ax in (ax1, ax2):
-        ax.set_xlabel(_("step"))
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # optimizer steps are whole: no tick at step 2.5
-        ax.grid(alpha=0.3)
-        ax.legend()
-    fig.suptitle(title)
-    out = save_figure(fig, path)
-    plt.close(fig)
-    return out
+    from seqlab.render.plots import korean_figure, save_figure
+
+    steps = [h["step"] for h in history]
+    with korean_figure(figsize=(11, 4)) as fig:
+        ax1, ax2 = fig.subplots(1, 2)
+        ax1.plot(steps, [h["train_loss"] for h in history], marker="o", label=_("training"))
+        ax1.plot(steps, [h["val_loss"] for h in history], marker="o", label=_("validation"))
+        ax1.set_title(_("loss"))
+        ax2.plot(steps, [h["train_accuracy"] for h in history], marker="o", label=_("training"))
+        ax2.plot(steps, [h["val_accuracy"] for h in history], marker="o", label=_("validation"))
+        ax2.set_title(_("accuracy"))
+        for ax in (ax1, ax2):
+            ax.set_xlabel(_("step"))
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # optimizer steps are whole: no tick at step 2.5
+            ax.grid(alpha=0.3)
+            ax.legend()
+        fig.suptitle(title)
+        return save_figure(fig, path)
 
 
 def forecast_png(summary: dict, path):
     """The series, the test part's one-step-ahead forecasts of every method, and their MAE."""
     import numpy as np
 
-    from seqlab.render.plots import korean_matplotlib, save_figure
+    from seqlab.render.plots import korean_figure, save_figure
     from seqlab.training.forecast import shown_description
 
     curves, results = summary["curves"], summary["metrics"]
     labels, y, test_start = curves["labels"], np.asarray(curves["values"]), curves["test_start"]
-    plt = korean_matplotlib()
-    fig, ax = plt.subplots(figsize=(11, 4.5))
-    x = np.arange(len(y))
-    ax.plot(x, y, color="#555", linewidth=1, label=_("actual"))
-    t = x[test_start:]
-    styles = {"lstm": ("LSTM", "#d62728", "-", 1.8), "naive": (_("naive"), "#1f77b4", "--", 1.0),
-              "seasonal_naive": (_("seasonal naive"), "#2ca02c", ":", 1.0),
-              "arima": ("ARIMA", "#9467bd", "-", 1.2), "ets": ("ETS", "#ff7f0e", "-.", 1.2)}
-    for key, values in curves["forecasts"].items():
-        name, color, style, width = styles.get(key, (key, None, "-.", 1.0))
-        ax.plot(t, values, color=color, linestyle=style, linewidth=width,
-                label=f"{name} (MAE {results[key]['mae']:.2f})")
-    ax.axvline(test_start, color="#999", linewidth=0.8)
-    step = max(1, len(y) // 10)
-    ax.set_xticks(x[::step], [labels[i] for i in x[::step]], rotation=30)
-    ax.set_title(_("one-step-ahead forecasts · {description}").format(
-        description=shown_description(summary["series"])))
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
-    out = save_figure(fig, path)
-    plt.close(fig)
-    return out
+    with korean_figure(figsize=(11, 4.5)) as fig:
+        ax = fig.subplots()
+        x = np.arange(len(y))
+        ax.plot(x, y, color="#555", linewidth=1, label=_("actual"))
+        t = x[test_start:]
+        styles = {"lstm": ("LSTM", "#d62728", "-", 1.8), "naive": (_("naive"), "#1f77b4", "--", 1.0),
+                  "seasonal_naive": (_("seasonal naive"), "#2ca02c", ":", 1.0),
+                  "arima": ("ARIMA", "#9467bd", "-", 1.2), "ets": ("ETS", "#ff7f0e", "-.", 1.2)}
+        for key, values in curves["forecasts"].items():
+            name, color, style, width = styles.get(key, (key, None, "-.", 1.0))
+            ax.plot(t, values, color=color, linestyle=style, linewidth=width,
+                    label=f"{name} (MAE {results[key]['mae']:.2f})")
+        ax.axvline(test_start, color="#999", linewidth=0.8)
+        step = max(1, len(y) // 10)
+        ax.set_xticks(x[::step], [labels[i] for i in x[::step]], rotation=30)
+        ax.set_title(_("one-step-ahead forecasts · {description}").format(
+            description=shown_description(summary["series"])))
+        ax.legend(fontsize=8)
+        ax.grid(alpha=0.3)
+        return save_figure(fig, path)

@@ -76,11 +76,12 @@ def nanum_font() -> Path | None:
     if target.exists():
         return target
     try:
-        import koreanize_matplotlib
         from fontTools.ttLib import TTFont
     except ImportError:
         return None
-    source = next((f for f in Path(koreanize_matplotlib.__file__).parent.rglob("NanumGothic.ttf")), None)
+    from seqlab.render.plots import nanum_fonts
+
+    source = next((f for f in nanum_fonts() if f.name == "NanumGothic.ttf"), None)
     if source is None:
         return None
     font = TTFont(str(source))

@@ -2,7 +2,7 @@
 
 import re
 
-from seqlab.render.plots import korean_matplotlib, write_lines
+from seqlab.render.plots import korean_figure, write_lines
 
 
 def test_zeros_on_a_log_axis_are_drawn_one_decade_below_the_smallest_value(tmp_path):
@@ -20,11 +20,45 @@ def test_symbols_and_latin_come_from_dejavu_and_hangul_from_nanum():
     """NanumGothic drew ², ∂ and σ a few pixels tall in every plot title."""
     from matplotlib import font_manager
 
-    plt = korean_matplotlib(symbols=True)  # the line charts: gradient norms, losses
-    families = list(plt.rcParams["font.family"])
+    with korean_figure(symbols=True) as fig:  # the line charts: gradient norms, losses
+        families = list(fig.text(0, 0, "∂L/∂h").get_fontfamily())
     assert families[0] == "DejaVu Sans" and "NanumGothic" in families
-    assert korean_matplotlib().rcParams["font.family"][0] == "NanumGothic"  # scatter labels: as they were tuned
+    with korean_figure() as fig:  # scatter labels: as they were tuned
+        assert fig.text(0, 0, "왕").get_fontfamily()[0] == "NanumGothic"
     assert font_manager.findfont(font_manager.FontProperties(family="NanumGothic"), fallback_to_default=False)
+
+
+LEAVES_ALONE = """
+import sys, matplotlib
+matplotlib.use("svg")  # a notebook's own backend (inline), as far as a test can tell
+import matplotlib.pyplot as plt
+before = (matplotlib.get_backend(), list(matplotlib.rcParams["font.family"]), matplotlib.rcParams["axes.unicode_minus"])
+from pathlib import Path
+from seqlab.render.plots import scatter_png, write_lines
+from seqlab.render.training import training_curves_png
+import numpy as np
+out = Path(sys.argv[1])
+write_lines({"rnn": [1.0, 0.1]}, out / "a.png", "‖∂L/∂h_k‖", "k", "norm", log_y=True)
+scatter_png(["왕", "여왕", "남자"], np.eye(3)[:, :2], out / "b.png", "단어")
+training_curves_png([{"step": 1, "train_loss": 1, "val_loss": 1, "train_accuracy": 0.5, "val_accuracy": 0.5}],
+                    out / "c.png", "lstm")
+after = (matplotlib.get_backend(), list(matplotlib.rcParams["font.family"]), matplotlib.rcParams["axes.unicode_minus"])
+assert after == before, (before, after)
+assert plt.get_fignums() == [], plt.get_fignums()  # no figure left for the inline backend to show
+assert "koreanize_matplotlib" not in sys.modules  # its import restyles the whole session
+assert all((out / n).stat().st_size > 5000 for n in ("a.png", "b.png", "c.png"))
+"""
+
+
+def test_drawing_a_plot_leaves_the_callers_matplotlib_alone(tmp_path):
+    """Showing a long_term report in a notebook switched the backend to Agg and rewrote rcParams for the session:
+    the user's own plots after it drew nothing (``plt.show()`` under Agg) or drew in NanumGothic."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", LEAVES_ALONE, str(tmp_path)], capture_output=True, text=True,
+                         timeout=300, check=False)
+    assert run.returncode == 0, run.stderr
 
 
 def test_training_curves_tick_whole_steps(tmp_path, monkeypatch):

@@ -77,26 +77,25 @@ def test_crowded_labels_are_moved_apart_in_png_and_html():
     from matplotlib.textpath import TextToPath
     from matplotlib.transforms import Bbox
 
-    from seqlab.render.plots import korean_matplotlib, spread_labels, svg_label_positions
+    from seqlab.render.plots import korean_figure, spread_labels, svg_label_positions
 
     labels = ["왕", "여왕", "왕비", "왕자", "공주", "남자", "여자", "아버지", "어머니", "아들", "딸", "형"]
     points = np.random.default_rng(0).normal(size=(len(labels), 2)) * 0.02
     points[:6] += 1.0  # two tight clusters
-    plt = korean_matplotlib()
-    fig, ax = plt.subplots(figsize=(8, 6.5))
-    ax.scatter(points[:, 0], points[:, 1])
-    texts = [ax.text(x, y, label, fontsize=9) for (x, y), label in zip(points, labels)]
-    fig.canvas.draw()
-    before = _overlapping_pairs([t.get_window_extent() for t in texts])
-    spread_labels(ax, texts, points)
-    fig.canvas.draw()
-    after = _overlapping_pairs([t.get_window_extent() for t in texts])
-    plt.close(fig)
+    with korean_figure(figsize=(8, 6.5)) as fig:
+        ax = fig.subplots()
+        ax.scatter(points[:, 0], points[:, 1])
+        texts = [ax.text(x, y, label, fontsize=9) for (x, y), label in zip(points, labels)]
+        fig.canvas.draw()
+        before = _overlapping_pairs([t.get_window_extent() for t in texts])
+        spread_labels(ax, texts, points)
+        fig.canvas.draw()
+        after = _overlapping_pairs([t.get_window_extent() for t in texts])
     assert before > 10 and after == 0
     # the HTML scatter: the same placement in the SVG's pixels; each label measured at the page's 12 px
     xy = 50 + (points - points.min(0)) / np.ptp(points, 0) * [800, 540]
     at = svg_label_positions(xy, labels, 900, 640, 12)
-    font = FontProperties(family=plt.rcParams["font.family"], size=12)  # NanumGothic at 12 units: sizes in px
+    font = FontProperties(family="NanumGothic", size=12)  # the page's font at 12 units: sizes in px
     size = {label: TextToPath().get_text_width_height_descent(label, font, ismath=False) for label in labels}
     boxes = [Bbox([[x + 0.5, y - size[label][1] + 0.5], [x + size[label][0] - 0.5, y + size[label][2] - 0.5]])
              for (x, y), label in zip(at, labels)]  # each glyph box, less half a pixel of anti-aliasing each side
