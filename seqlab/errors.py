@@ -14,16 +14,18 @@ class SeqlabError(Exception):
     exit_code = 1
     page_hint: str | None = None  # the hint for the web page, where a command-line option would mean nothing
 
-    def __init__(self, message: str, hint: str | None = None, *, option: str | None = None,
-                 cli_hint: str | None = None):
+    def __init__(self, message: str, hint: str | None = None, *, option: str | tuple[str, ...] | None = None,
+                 cli_hint: str | None = None, page_hint: str | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint  # in the library's words: Python arguments (input_dim=, errors="replace")
         # The library speaks of its arguments; the command line of its options. ``option`` is the argument the
-        # message names (the CLI writes its own option, --input-dim, in its place) and ``cli_hint`` the hint
-        # worded for the command line, when it differs.
+        # message names, or the arguments, in the order it names them (the CLI writes its own option, --input-dim,
+        # in place of each) and ``cli_hint`` the hint worded for the command line, when it differs.
         self.option = option
         self.cli_hint = cli_hint
+        if page_hint is not None:
+            self.page_hint = page_hint
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n{self.hint}"
@@ -48,8 +50,8 @@ class DamagedFile(InputError):
     """A file seqlab wrote (a run's JSON, its weights, a manifest) that no longer reads: the cause in the user's
     words, the library's own words kept in ``detail`` for a script or a bug report."""
 
-    def __init__(self, message: str, hint: str | None = None, reason: str = ""):
-        super().__init__(message, hint)
+    def __init__(self, message: str, hint: str | None = None, reason: str = "", *, cli_hint: str | None = None):
+        super().__init__(message, hint, cli_hint=cli_hint)
         self.reason = reason
 
     def details(self) -> dict:

@@ -236,15 +236,19 @@ def _in_command_words(exc: SeqlabError, argv: list[str]) -> SeqlabError:
     becomes the command's own option (``--input-dim``), and its hint the one worded for the command line."""
     if exc.cli_hint:
         exc.hint = exc.cli_hint
-    if exc.option and not exc.option.startswith("-"):
+    names = [exc.option] if isinstance(exc.option, str) else list(exc.option or ())
+    names = [name for name in names if not name.startswith("-")]
+    if names:
         ctx = _command_context(argv)
         flags = {p.name: _long_name(p) for p in ctx.command.params if getattr(p, "opts", None)} if ctx else {}
-        flag = flags.get(exc.option)
-        if flag and flag.startswith("-"):
-            # the argument's name as a word of its own (ASCII bounds: in Korean a particle may follow, "input_dim 값은"),
-            # never inside quotes, where the same letters are the user's own value ("unknown errors mode 'errors'")
-            exc.message = re.sub(rf"(?<![A-Za-z0-9_'\"-]){re.escape(exc.option)}(?![A-Za-z0-9_'\"])", flag,
-                                 exc.message, count=1)
+        for name in names:  # several: each one's first mention ("layers and long window": --layers and --long)
+            flag = flags.get(name)
+            if flag and flag.startswith("-"):
+                # the argument's name as a word of its own (ASCII bounds: in Korean a particle may follow, "input_dim
+                # 값은"), never inside quotes, where the same letters are the user's own value ("unknown errors mode
+                # 'errors'")
+                exc.message = re.sub(rf"(?<![A-Za-z0-9_'\"-]){re.escape(name)}(?![A-Za-z0-9_'\"])", flag,
+                                     exc.message, count=1)
     return exc
 
 

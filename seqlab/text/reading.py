@@ -222,9 +222,11 @@ def iter_lines(source: str | Path, errors: str = "strict",
                       "file (column {column} of the line)").format(
                         name=name, number=line.number, byte=line.body[exc.start], offset=line.start + exc.start,
                         column=exc.start + 1),
-                    _("Convert the file to UTF-8 (e.g. iconv -f CP949 -t UTF-8), or give --errors replace (see the "
-                      "command's --help) to read the bad bytes as U+FFFD.") if errors_option else
+                    _("Convert the file to UTF-8 (e.g. iconv -f CP949 -t UTF-8), or give errors=\"replace\" to read "
+                      "the bad bytes as U+FFFD.") if errors_option else
                     _("Convert the file to UTF-8 (e.g. iconv -f CP949 -t UTF-8)."),
+                    cli_hint=_("Convert the file to UTF-8 (e.g. iconv -f CP949 -t UTF-8), or give --errors replace "
+                               "(see the command's --help) to read the bad bytes as U+FFFD.") if errors_option else None,
                 ) from None
             yield line.number, text
     finally:
@@ -285,9 +287,12 @@ def refuse_table(source: str | Path, sample: int = 5) -> None:
             raise InputError(_("{source} looks like a table: its first lines all have {n} comma-separated fields "
                                "(the first: {fields}), and a text per line was expected").format(
                 source=source, n=len(rows[0]), fields=", ".join(repr(f[:20]) for f in rows[0])),
-                (_("Pass --text-col {name} where the command has it (the column with the longest texts), or keep "
-                   "only that column, one text per line.").format(name=shlex.quote(rows[0][k])) if has_header(rows)
-                 else _("Keep only column {k} (the one with the longest texts), one text per line.").format(k=k + 1)))
+                (_("Pass text_col={name} where the function takes it (the column with the longest texts), or keep "
+                   "only that column, one text per line.").format(name=repr(rows[0][k])) if has_header(rows)
+                 else _("Keep only column {k} (the one with the longest texts), one text per line.").format(k=k + 1)),
+                cli_hint=_("Pass --text-col {name} where the command has it (the column with the longest texts), or "
+                           "keep only that column, one text per line.").format(name=shlex.quote(rows[0][k]))
+                if has_header(rows) else None)
     counts = {line.count(b"\t") for line in lines}
     if len(lines) < 2 or len(counts) != 1 or 0 in counts:
         return
@@ -297,9 +302,11 @@ def refuse_table(source: str | Path, sample: int = 5) -> None:
     raise InputError(_("{source} looks like a table: its first lines all have {n} tab-separated fields (the first: "
                        "{fields}), and a text per line was expected").format(
         source=source, n=len(rows[0]), fields=", ".join(repr(f[:20]) for f in rows[0])),
-        _("Pass --text-col {name} where the command has it (the column with the longest texts), or keep only that "
-          "column, {keep}").format(name=shlex.quote(rows[0][k]), keep=keep) if has_header(rows) else
-        _("Keep only column {k} (the one with the longest texts), {keep}").format(k=k + 1, keep=keep))
+        _("Pass text_col={name} where the function takes it (the column with the longest texts), or keep only that "
+          "column, {keep}").format(name=repr(rows[0][k]), keep=keep) if has_header(rows) else
+        _("Keep only column {k} (the one with the longest texts), {keep}").format(k=k + 1, keep=keep),
+        cli_hint=_("Pass --text-col {name} where the command has it (the column with the longest texts), or keep only "
+                   "that column, {keep}").format(name=shlex.quote(rows[0][k]), keep=keep) if has_header(rows) else None)
 
 
 def _number(cell: str) -> bool:
@@ -374,7 +381,8 @@ def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "s
     if text_col not in header:
         raise InputError(_("{source} has no column {text_col!r}; its header is {header}")
                          .format(source=source, text_col=text_col, header=header),
-                         _("Pass --text-col with one of the header's names."))
+                         _("Give text_col one of the header's names."),
+                         cli_hint=_("Pass --text-col with one of the header's names."))
     col = header.index(text_col)
     for number, row in enumerate(rows, start=2):
         if col < len(row):

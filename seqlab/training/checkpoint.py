@@ -84,7 +84,8 @@ def load_state(out: Path, model: torch.nn.Module, optimizer: torch.optim.Optimiz
                            "{now} now").format(out=out, name=differ[0],
                                                saved="—" if saved is None else list(saved.shape),
                                                now="—" if differ[0] not in mine else list(mine[differ[0]].shape)),
-                         _("Resume with the same --data and options as the first run, or start a new --out."))
+                         _("Resume with the same data and settings as the first run, or start a new out folder."),
+                         cli_hint=_("Resume with the same --data and options as the first run, or start a new --out."))
     model.load_state_dict(weights)
     state = {}
     for key, value in tensors.items():

@@ -100,8 +100,8 @@ def encoding_guess(bodies: list[bytes]) -> str:
 def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
     """(line number, text, label string or None) per data row."""
     if path.is_dir():
-        raise InputError(_("--data {path} is a directory").format(path=path),
-                         _("Give a data file (NSMC TSV, CSV, TSV or JSONL)."))
+        raise InputError(_("data {path} is a directory").format(path=path),
+                         _("Give a data file (NSMC TSV, CSV, TSV or JSONL)."), option="data")
     try:
         with path.open("rb") as f:
             refuse_binary(f.read(8192), str(path), path)  # UTF-16 with its iconv, or a binary file
@@ -109,7 +109,8 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
             lines = list(raw_lines(f))
     except FileNotFoundError:
         raise InputError(_("data file not found: {path}").format(path=path),
-                         _("Give --data FILE (NSMC TSV, CSV, TSV or JSONL).")) from None
+                         _("Give the path of a data file (NSMC TSV, CSV, TSV or JSONL)."),
+                         cli_hint=_("Give --data FILE (NSMC TSV, CSV, TSV or JSONL).")) from None
     except OSError as exc:
         raise file_error(path, exc, _("a data file")) from None
     decoded, undecodable = [], []
@@ -140,7 +141,8 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
         missing = [key for key, seen in found.items() if not seen]
         if first_keys is not None and missing:  # the key named, as a missing column is: not "missing label" rows
             raise InputError(_("no object of {path} has the key {key!r}; the first one's keys are {keys}").format(
-                path=path, key=missing[0], keys=first_keys), _("Pass --text-col and --label-col with its keys."))
+                path=path, key=missing[0], keys=first_keys), _("Pass text_col and label_col with its keys."),
+                cli_hint=_("Pass --text-col and --label-col with its keys."))
         return
     while decoded and not decoded[0][1].strip():  # blank lines before the header: the header is the first text
         decoded.pop(0)
@@ -157,7 +159,8 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
     if missing:
         raise InputError(_("{path} has no column {column!r}; its header is {header}")
                          .format(path=path, column=missing[0], header=header),
-                         _("Pass --text-col and --label-col with names from the header."))
+                         _("Pass text_col and label_col with names from the header."),
+                         cli_hint=_("Pass --text-col and --label-col with names from the header."))
     ti, li = header.index(text_col), header.index(label_col)
     for row, number in zip(reader, numbers):
         if any(cell.strip() for cell in row[len(header):]):  # a tab or comma inside a text: which cell is which?
@@ -244,7 +247,7 @@ def _check_classes(path: Path, labels: list[str], lines: list[int]) -> None:
     if len(counts) < 2:
         raise InputError(_("{path} has only one label ({label!r}): a classifier needs at least two")
                          .format(path=path, label=next(iter(counts))),
-                         _("Check --label-col."))
+                         _("Check label_col."), cli_hint=_("Check --label-col."))
     if rare:
         n, label = rare[0]
         where = [line for line, lab in zip(lines, labels) if lab == label][:5]

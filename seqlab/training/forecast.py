@@ -144,14 +144,15 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None,
     y, labels, m, description = load_series(series)
     if cfg.season is not None and cfg.season < 2:  # statsmodels' seasonal models need a period of 2 or more
         raise InputError(_("season must be at least 2 time steps, got {season}").format(season=cfg.season),
-                         _("Give --season 2 or more."))
+                         _("Give season=2 or more."), option="season", cli_hint=_("Give --season 2 or more."))
     season_from = "given" if cfg.season is not None else "series" if series in SERIES else "assumed"
     m = cfg.season or m
     n = len(y)
     test_start = int(n * (1 - cfg.test_fraction))
     if test_start <= cfg.window + m or n - test_start < 2:
         raise InputError(_("the series has {n} values: too short for window {window} and season {season}").format(
-            n=n, window=cfg.window, season=m), _("Give a longer series, or a smaller --season."))
+            n=n, window=cfg.window, season=m), _("Give a longer series, or a smaller season."),
+            cli_hint=_("Give a longer series, or a smaller --season."))
     d = np.diff(y)  # d[j] = y[j+1] - y[j]; the change that produces y_t is d[t-1]
     mean, std = d[: test_start - 1].mean(), d[: test_start - 1].std() or 1.0
     z = (d - mean) / std

@@ -83,7 +83,8 @@ def check_same_settings(out: Path, saved: dict | None, now: dict) -> None:
             if before.get(key) != after.get(key):
                 raise UsageError(_("the run in {out} was made with {key} = {before}, and this resume asks for "
                                    "{after}").format(out=out, key=key, before=before.get(key), after=after.get(key)),
-                                 _("Resume with the options of the first run, or start a new --out."))
+                                 _("Resume with the settings of the first run, or start a new out folder."),
+                                 cli_hint=_("Resume with the options of the first run, or start a new --out."))
 
 
 @dataclass
@@ -246,7 +247,8 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
             best = RunDir(out).read_tensors()
     elif resume:
         raise InputError(_("nothing to resume in {out}").format(out=out),
-                         _("Start without --resume, or give the folder of an earlier run."))
+                         _("Start without resume=True, or give the folder of an earlier run."),
+                         cli_hint=_("Start without --resume, or give the folder of an earlier run."))
     started = time.perf_counter() - state.elapsed
     running_loss, seen, running_correct = state.running
     texts_done, this_run = 0, time.perf_counter()  # throughput since this process started, as steps/s is counted

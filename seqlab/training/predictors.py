@@ -142,8 +142,10 @@ def predict_texts(out: str | Path, texts: str | list[str], progress: Progress | 
     if config.get("task") not in (None, "classify"):  # a forecast: its predictions are in the run's own files
         raise InputError(_("{out} holds a {task} run; predict reads texts with a classify or seq2seq run").format(
             out=out, task=config.get("task")),
-            _("A forecaster's predictions are in {out}/metrics.json and its plot; give predict the --out folder of "
-              "seqlab train --task classify or --task seq2seq.").format(out=out))
+            _("A forecaster's predictions are in {out}/metrics.json and its plot; give predict_texts the folder of a "
+              "classify or seq2seq run.").format(out=out),
+            cli_hint=_("A forecaster's predictions are in {out}/metrics.json and its plot; give predict the --out "
+                       "folder of seqlab train --task classify or --task seq2seq.").format(out=out))
     predictor = _kept_predictor(str(out.resolve()), run_stamp(out))
     meanings = config.get("data", {}).get("label_meanings") or {}
     with _PREDICTING:  # one kept predictor, one caller at a time (web requests come from several threads)

@@ -88,12 +88,16 @@ def check_vocab(vocab: Vocabulary, tokenizer_name: str) -> None:
     embedding row the classifiers keep at zero)."""
     if vocab.pad_id != 0:
         raise InputError(_("the vocabulary has <pad> at id {pad}; a classifier's padding is id 0")
-                         .format(pad=vocab.pad_id), _("Build it with: seqlab vocab build"))
+                         .format(pad=vocab.pad_id), _("Build it with Vocabulary.build, which puts <pad> at id 0."),
+                         cli_hint=_("Build it with: seqlab vocab build"))
     made_by = vocab.meta.get("tokenizer")
     if made_by is not None and made_by != tokenizer_name:
         raise UsageError(_("the vocabulary was built with the {made_by} tokenizer, but training uses {tokenizer_name}")
                          .format(made_by=made_by, tokenizer_name=tokenizer_name),
-                         _("Pass --tokenizer {made_by}, or build a vocabulary with --tokenizer {tokenizer_name}.").format(made_by=made_by, tokenizer_name=tokenizer_name))
+                         _("Pass tokenizer=\"{made_by}\", or build a vocabulary with the {tokenizer_name} tokenizer.")
+                         .format(made_by=made_by, tokenizer_name=tokenizer_name),
+                         cli_hint=_("Pass --tokenizer {made_by}, or build a vocabulary with --tokenizer "
+                                    "{tokenizer_name}.").format(made_by=made_by, tokenizer_name=tokenizer_name))
 
 
 def encode(tokens: list[list[str]], vocab: Vocabulary) -> Encoded:

@@ -134,7 +134,9 @@ def recurrent_for_trace(out: str | Path, text: str, cell: str):
     kind = predictor.config["recurrent"]["cell"]
     if kind != cell:
         raise InputError(_("{out} holds a trained {kind}, not a {cell}").format(out=out, kind=kind, cell=cell),
-                         _("Use: seqlab trace {kind} TEXT --checkpoint {out}").format(kind=kind, out=out))
+                         _("Trace it as a {kind}: cell=\"{kind}\".").format(kind=kind),
+                         cli_hint=_("Use: seqlab trace {kind} TEXT --checkpoint {out}").format(kind=kind, out=out),
+                         page_hint=_("Choose the {kind} cell: the checkpoint holds a trained {kind}.").format(kind=kind))
     encoded = encode_texts([text], predictor.vocab)
     ids = encoded.sequence(0)
     tokens = predictor.vocab.decode(ids)

@@ -78,10 +78,14 @@ class RunDir:
         except (FileNotFoundError, NotADirectoryError):
             if not self.path.exists():
                 raise InputError(_("{path} does not exist").format(path=self.path),
-                                 _("Give the folder of a trained run: seqlab train --out DIR, or the out of train_models in Python.")) from None
+                                 _("Give the folder of a trained run: the out of train_models or train_seq2seq."),
+                                 cli_hint=_("Give the folder of a trained run: seqlab train --out DIR, or the out of "
+                                            "train_models in Python.")) from None
             if not self.path.is_dir():
                 raise InputError(_("{path} is not a directory").format(path=self.path),
-                                 _("Give the folder of a trained run: seqlab train --out DIR, or the out of train_models in Python.")) from None
+                                 _("Give the folder of a trained run: the out of train_models or train_seq2seq."),
+                                 cli_hint=_("Give the folder of a trained run: seqlab train --out DIR, or the out of "
+                                            "train_models in Python.")) from None
             runs = sorted(p for p in self.path.iterdir() if (p / CONFIG).is_file()) if name == CONFIG else []
             if len(runs) == 1:  # a folder that holds one run: name it
                 raise InputError(_("{path} is not a seqlab run directory (no {name})").format(path=self.path, name=name),
@@ -91,12 +95,16 @@ class RunDir:
                     path=self.path, k=len(runs), models=", ".join(p.name for p in runs)),
                     _("Give one of them: {paths}").format(paths=", ".join(str(p) for p in runs))) from None
             raise InputError(_("{path} is not a seqlab run directory (no {name})").format(path=self.path, name=name),
-                             _("Give the folder of a trained run: seqlab train --out DIR, or the out of train_models in Python.")) from None
+                             _("Give the folder of a trained run: the out of train_models or train_seq2seq."),
+                             cli_hint=_("Give the folder of a trained run: seqlab train --out DIR, or the out of "
+                                        "train_models in Python.")) from None
         except OSError as exc:
             raise file_error(path, exc) from None
         except ValueError as exc:  # not JSON, or not UTF-8: the file was changed or cut short
             raise DamagedFile(_("{path} is damaged: {exc}").format(path=path, exc=json_problem(exc)),
-                              _("Train the run again (seqlab train … --out, or train_models in Python), or restore the file."),
+                              _("Train the run again (train_models or train_seq2seq), or restore the file."),
+                              cli_hint=_("Train the run again (seqlab train … --out, or train_models in Python), or "
+                                         "restore the file."),
                               reason=str(exc)) from None
 
     @property
@@ -105,7 +113,9 @@ class RunDir:
         if not isinstance(config, dict):  # valid JSON, but not what seqlab writes
             raise DamagedFile(_("{path} is damaged: {exc}").format(path=self.path / CONFIG,
                                                                   exc=_("it is not a JSON object")),
-                              _("Train the run again (seqlab train … --out, or train_models in Python), or restore the file."))
+                              _("Train the run again (train_models or train_seq2seq), or restore the file."),
+                              cli_hint=_("Train the run again (seqlab train … --out, or train_models in Python), or "
+                                         "restore the file."))
         return config
 
     def finished(self, task: str, models: tuple[str, ...] | None = None) -> dict:
@@ -117,16 +127,22 @@ class RunDir:
         config = self.config
         if config.get("partial"):
             raise InputError(_("{out} holds an unfinished run").format(out=self.path),
-                             _("Finish it with: seqlab train ... --out DIR --resume (in Python: train_models with TrainOptions(resume=True))."))
+                             _("Finish it with train_models and TrainOptions(resume=True) (train_seq2seq: resume=True)."),
+                             cli_hint=_("Finish it with: seqlab train ... --out DIR --resume (in Python: train_models "
+                                        "with TrainOptions(resume=True))."))
         kind = config.get("model")
         if config.get("task") != task or (models is not None and kind not in models):
             wanted = list(models or (task,))
             needs = (_("{out} holds the model {kind} (task {task}); this needs {wanted}") if len(wanted) == 1 else
                      _("{out} holds the model {kind} (task {task}); this needs one of {wanted}"))
+            trainer = "train_seq2seq" if task == "seq2seq" else "train_models"
             raise InputError(needs.format(out=self.path, kind=kind, task=config.get("task"), wanted=", ".join(wanted)),
-                _("Give the folder of a run made by: seqlab train --task {task} --model {model} (or train_models in Python)").format(
-                    task=task, model=models[0]) if models else
-                _("Give the folder of a run made by: seqlab train --task {task} (or train_models in Python)").format(task=task))
+                _("Give the folder of a {model} run made by {trainer}.").format(model=models[0], trainer=trainer)
+                if models else _("Give the folder of a run made by {trainer}.").format(trainer=trainer),
+                cli_hint=_("Give the folder of a run made by: seqlab train --task {task} --model {model} (or "
+                           "train_models in Python)").format(task=task, model=models[0]) if models else
+                _("Give the folder of a run made by: seqlab train --task {task} (or train_models in Python)").format(
+                    task=task))
         return config
 
     def read_tensors(self, name: str = MODEL, framework: str = "pt") -> dict:
@@ -140,10 +156,13 @@ class RunDir:
             return load_file(str(path))
         except FileNotFoundError:
             raise InputError(_("missing {name} in {path}").format(name=name, path=self.path),
-                             _("Train the model first (seqlab train, or train_models in Python).")) from None
+                             _("Train the model first (train_models or train_seq2seq)."),
+                             cli_hint=_("Train the model first (seqlab train, or train_models in Python).")) from None
         except Exception as exc:  # noqa: BLE001  safetensors raises its own error types for damaged files
             raise DamagedFile(_("{path} is damaged or not a safetensors file").format(path=path),
-                              _("Train the run again (seqlab train … --out, or train_models in Python), or restore the file."),
+                              _("Train the run again (train_models or train_seq2seq), or restore the file."),
+                              cli_hint=_("Train the run again (seqlab train … --out, or train_models in Python), or "
+                                         "restore the file."),
                               reason=f"{type(exc).__name__}: {exc}") from None
 
     def read_vocab(self) -> Vocabulary:

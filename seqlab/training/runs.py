@@ -239,8 +239,11 @@ def load_split(opts: TrainOptions):
     from seqlab.training.data import load_dataset, train_val_split
 
     if opts.data is None:
-        raise InputError(_("no training data given"), _("Give --data FILE, e.g. --data ratings_train.txt (NSMC: "
-                                                         "seqlab data nsmc fetches it)."))
+        raise InputError(_("no training data given"),
+                         _("Give TrainOptions a data file, e.g. data=\"ratings_train.txt\" (NSMC: fetch_nsmc() of "
+                           "seqlab.training.nsmc fetches it)."),
+                         cli_hint=_("Give --data FILE, e.g. --data ratings_train.txt (NSMC: seqlab data nsmc fetches "
+                                    "it)."))
     dataset = load_dataset(opts.data, opts.fmt, opts.text_col, opts.label_col)
     train, val = train_val_split(dataset, opts.val_fraction, opts.seed)
     return dataset, train, val

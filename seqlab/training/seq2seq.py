@@ -249,13 +249,15 @@ def _train(data: Path, out: Path, cfg: Seq2SeqConfig, resume: bool, on_step, on_
     if resume:
         if not has_state(out):
             raise InputError(_("nothing to resume in {out}").format(out=out),
-                             _("Start without --resume, or give the folder of an earlier run."))
+                             _("Start without resume=True, or give the folder of an earlier run."),
+                             cli_hint=_("Start without --resume, or give the folder of an earlier run."))
         record = load_state(out, model, opt, check=lambda saved: check_same_settings(out, saved.get("settings"),
                                                                                       settings))
         record.setdefault("settings", settings)  # a checkpoint from before they were kept: from now on they are
     elif has_state(out):
         raise InputError(_("{out} holds an unfinished run").format(out=out),
-                         _("Continue it with --resume, or choose another --out."))
+                         _("Continue it with resume=True, or choose another out folder."),
+                         cli_hint=_("Continue it with --resume, or choose another --out."))
     if on_phase:
         on_phase(N_("training"))
     space = vocab.stoi[" "]
@@ -323,7 +325,8 @@ class Seq2SeqPredictor:
         settings = run.finished("seq2seq").get("seq2seq", {})
         if "attention" not in settings or not (Path(out) / "vocab.json").exists():
             raise InputError(_("{out} was trained by an older seqlab whose Seq2Seq layout this one cannot read")
-                             .format(out=out), _("Train it again with: seqlab train --task seq2seq"))
+                             .format(out=out), _("Train it again with train_seq2seq."),
+                             cli_hint=_("Train it again with: seqlab train --task seq2seq"))
         self.cfg = Seq2SeqConfig(**settings)
         self.vocab = Vocabulary.load(Path(out) / "vocab.json")
         self.model = build_model(self.cfg, len(self.vocab))

@@ -56,9 +56,10 @@ def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None 
                          "header)").format(data=data), _("Give a file of texts with one text per line."))
     if not pairs:  # an empty pairs file would only fail later, in seqlab train --task seq2seq
         raise InputError(_("no pairs from {data}: of its {texts:,} texts, {empty:,} are empty, {one_word:,} have one "
-                           "word (no space to restore) and {too_long:,} are longer than --max-chars {max}").format(
+                           "word (no space to restore) and {too_long:,} are longer than max_chars {max}").format(
             data=data if str(data) != "-" else _("standard input"), texts=len(numbered), max=max_chars, **skipped),
-            _("Give texts of two or more words, or raise --max-chars."))
+            _("Give texts of two or more words, or raise max_chars."), option="max_chars",
+            cli_hint=_("Give texts of two or more words, or raise --max-chars."))
     atomic_write_text(out, "".join(f"{s}\t{t}\n" for s, t in pairs))
     return {"path": str(out), "pairs": len(pairs), "texts": len(numbered), "skipped": skipped, "max_chars": max_chars,
             "replaced_lines": replaced[:100]}
@@ -67,7 +68,7 @@ def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None 
 #: why a line of a pairs file is not a spacing example, in the order they are tested
 PAIR_PROBLEMS = {"invalid_utf8": N_("not valid UTF-8"),
                  "malformed": N_("not source<TAB>target with both sides non-empty"),
-                 "too_long": N_("longer than --max-chars {max}"),
+                 "too_long": N_("longer than {max} characters"),  # max_chars, in Python and on the command line
                  "not_spacing": N_("target not the source with spaces put in"),
                  "extra_spaces": N_("target with two spaces in a row, or one at an end")}
 
@@ -128,12 +129,13 @@ def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], dict[
     if not pairs:
         raise InputError(_("{path} has no usable source<TAB>target pairs (skipped {skipped})")
                          .format(path=path, skipped=skipped_text(skipped, max_chars)),
-                         _("Make pairs with: seqlab data spacing-pairs FILE --out pairs.tsv"))
+                         _("Make pairs with write_spacing_pairs(FILE, \"pairs.tsv\")."),
+                         cli_hint=_("Make pairs with: seqlab data spacing-pairs FILE --out pairs.tsv"))
     return pairs, skipped
 
 
 def skipped_text(skipped: dict[str, int], max_chars: int) -> str:
-    """"longer than --max-chars 60: 3 lines, …": the reasons that skipped lines, with their counts."""
+    """"longer than 60 characters: 3 lines, …": the reasons that skipped lines, with their counts."""
     return ", ".join(ngettext("{reason}: {n:,} line", "{reason}: {n:,} lines", n).format(
         reason=_(PAIR_PROBLEMS[k]).format(max=max_chars), n=n) for k, n in skipped.items() if n)
 

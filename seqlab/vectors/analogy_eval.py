@@ -157,10 +157,12 @@ def evaluate(vectors: WordVectors, questions: str | Path, batch: int = 256,
         result.sections.append(score)
     result.unknown_words, result.lowercased = list(unknown), list(lowered)
     if result.total == 0:
-        hint = _("Unknown words: {words}.").format(words=", ".join(result.unknown_words[:20]))
+        hint = cli_hint = _("Unknown words: {words}.").format(words=", ".join(result.unknown_words[:20]))
         if any(w.isascii() for w in result.unknown_words) and vectors.morphemes:
-            hint += " " + _("Kiwi's word vectors hold Korean words only: for English words use --model e5-small "
-                            "or minilm.")
+            hint += " " + _("Kiwi's word vectors hold Korean words only: for English words use the word vectors of "
+                            "e5-small or minilm (word_vectors(\"e5-small\")).")
+            cli_hint += " " + _("Kiwi's word vectors hold Korean words only: for English words use --model e5-small "
+                                "or minilm.")
         raise InputError(_("no question of {questions} has all four words in the vocabulary of {source}")
-                         .format(questions=questions, source=source_label(vectors.source)), hint)
+                         .format(questions=questions, source=source_label(vectors.source)), hint, cli_hint=cli_hint)
     return result

@@ -65,9 +65,10 @@ def _check_paths(source: Path, out: Path) -> None:
     if out.exists() and not out.is_dir():
         same = source.exists() and out.resolve() == source.resolve()
         what = _("the input file itself") if same else _("an existing file")
-        raise InputError(_("--out {out} is {what}: the corpus job writes a folder of shards there")
+        raise InputError(_("the out folder {out} is {what}: the corpus job writes a folder of shards there")
                          .format(out=out, what=what),
-                         _("Give a new folder, e.g. --out corpus-vectors/ (nothing was written)."))
+                         _("Give a new folder as out, e.g. \"corpus-vectors/\" (nothing was written)."), option="out",
+                         cli_hint=_("Give a new folder, e.g. --out corpus-vectors/ (nothing was written)."))
     _check_source(source)
 
 
@@ -87,8 +88,10 @@ def load_manifest(out: Path) -> dict | None:
     except (OSError, ValueError) as exc:
         raise DamagedFile(_("{manifest} is unreadable: {exc}").format(
             manifest=out / MANIFEST, exc=json_problem(exc) if isinstance(exc, ValueError) else os_reason(exc)),
-            _("If {out} is a folder of this job, move it aside and run again with a new --out folder.").format(out=out),
-            reason=f"{type(exc).__name__}: {exc}") from None
+            _("If {out} is a folder of this job, move it aside and run again with a new folder as out.").format(out=out),
+            reason=f"{type(exc).__name__}: {exc}",
+            cli_hint=_("If {out} is a folder of this job, move it aside and run again with a new --out folder.").format(
+                out=out)) from None
 
 
 ShardEmbedder = Callable[[list[list[str]]], list[np.ndarray]]
@@ -124,7 +127,8 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
     else:
         check_errors_mode(errors)
     if engine not in ("local", "ray"):
-        raise InputError(_("unknown engine {engine!r}").format(engine=engine), _("Use --engine local or --engine ray."))
+        raise InputError(_("unknown engine {engine!r}").format(engine=engine),
+                         _("Use engine=\"local\" or engine=\"ray\"."), cli_hint=_("Use --engine local or --engine ray."))
     started = time.perf_counter()
     identity = _source_identity(source)
     manifest = load_manifest(out)
@@ -134,7 +138,8 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
     if manifest is None:
         if out.exists() and any(out.iterdir()):
             raise UsageError(_("{out} is not empty and holds no seqlab manifest").format(out=out),
-                             _("Give a new or empty folder with --out; seqlab never overwrites other files."))
+                             _("Give a new or empty folder as out; seqlab never overwrites other files."),
+                             cli_hint=_("Give a new or empty folder with --out; seqlab never overwrites other files."))
         manifest = {"format": FORMAT, "version": 1, "complete": False, "source": identity, "config": settings,
                     "rows": 0, "dim": None, "shards": [], "bad_lines": [], "bad_line_count": 0, "empty_lines": 0}
     else:
@@ -144,15 +149,18 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
             earlier = Path(manifest["source"].get("path", ""))
             if earlier.name and earlier != Path(identity["path"]):  # another file, not this one changed
                 raise InputError(_("{out} holds the embeddings of another file, {earlier}").format(
-                    out=out, earlier=earlier), _("Give a new --out folder for {name}.").format(name=source.name))
+                    out=out, earlier=earlier), _("Give a new folder as out for {name}.").format(name=source.name),
+                    cli_hint=_("Give a new --out folder for {name}.").format(name=source.name))
             raise InputError(_("{out} holds embeddings of a different version of {name}")
                              .format(out=out, name=source.name),
-                             _("The file changed since that run; use a new --out folder."))
+                             _("The file changed since that run; use a new folder as out."),
+                             cli_hint=_("The file changed since that run; use a new --out folder."))
         if manifest["config"] != settings:
             changed = sorted(k for k in settings if manifest["config"].get(k) != settings[k])
             raise UsageError(_("{out} was made with other settings ({settings})").format(out=out,
                                                                                       settings=', '.join(changed)),
-                             _("Run again with the same options to resume, or use a new --out folder."))
+                             _("Run again with the same config to resume, or use a new folder as out."),
+                             cli_hint=_("Run again with the same options to resume, or use a new --out folder."))
     done_rows = manifest["rows"]
     total = count_lines(source)
     if progress:
@@ -234,11 +242,12 @@ def read_embeddings(directory: str | Path, mmap: bool = False) -> np.ndarray:
     if manifest is None or manifest.get("format") != FORMAT:
         raise InputError(_("{directory} holds no seqlab embeddings (no {MANIFEST})")
                          .format(directory=directory, MANIFEST=MANIFEST),
-                         _("Create them with: seqlab embed -f corpus.txt --out DIR"))
+                         _("Create them with embed_corpus(\"corpus.txt\", DIR), or on the command line: seqlab embed -f "
+                           "corpus.txt --out DIR"))
     if not manifest["complete"]:
         raise InputError(_("{directory} is incomplete: {rows} rows so far").format(directory=directory,
                                                                                    rows=manifest['rows']),
-                         _("Run the same seqlab embed command again to resume it."))
+                         _("Run the same embed_corpus call (or seqlab embed command) again to resume it."))
     parts = []
     for shard in manifest["shards"]:
         array = np.load(directory / shard["file"], mmap_mode="r" if mmap else None, allow_pickle=False)

@@ -40,7 +40,9 @@ def ray_embedder(config, prefix: str, workers: int | None):
         import ray
         import ray.data
     except ImportError:
-        raise InputError(_("--engine ray needs Ray"), _("Install it with: pip install 'seqlab[ray]'")) from None
+        # the library's engine="ray", the command's --engine ray
+        raise InputError(_("engine {engine!r} needs Ray").format(engine="ray"),
+                         _("Install it with: pip install 'seqlab[ray]'"), option="engine") from None
     from dataclasses import asdict
 
     if not ray.is_initialized():

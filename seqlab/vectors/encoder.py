@@ -57,9 +57,11 @@ def check_stride(tokenizer, name: str, stride: int, limit: int | None = None) ->
     Needs the tokenizer only, so the CLI calls it before the model loads."""
     width = (limit or model_window(tokenizer)) - len(tokenizer.encode_many([""])[0].input_ids)  # content per window
     if stride > width:
-        raise UsageError(_("--stride {stride} is more than a window of {model} holds ({width} tokens besides "
+        raise UsageError(_("stride {stride} is more than a window of {model} holds ({width} tokens besides "
                            "its special tokens)").format(stride=stride, model=name, width=width),
-                         _("Give --stride 1 to {width}; the default is half the window.").format(width=width))
+                         _("Give a stride of 1 to {width}; the default (stride=None) is half the window.").format(
+                             width=width), option="stride",
+                         cli_hint=_("Give --stride 1 to {width}; the default is half the window.").format(width=width))
 
 
 def check_stride_for(model: str | None, stride: int) -> None:
@@ -107,7 +109,9 @@ def pick_device(device: str = "auto") -> str:
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if device == "cuda" and not torch.cuda.is_available():
-        raise InputError(_("--device cuda was asked for, but no CUDA GPU is available"), _("Use --device cpu or auto."))
+        raise InputError(_("device {device!r} was asked for, but no CUDA GPU is available").format(device=device),
+                         _("Use device=\"cpu\" or device=\"auto\"."), option="device",
+                         cli_hint=_("Use --device cpu or auto."))
     if device not in ("cpu", "cuda"):
         raise InputError(_("unknown device {device!r}").format(device=device), _("Use auto, cpu or cuda."))
     return device
@@ -232,8 +236,8 @@ class Encoder:
         from seqlab.tokens.record import truncate
 
         if long not in LONG:
-            raise InputError(_("unknown --long {long!r}").format(long=long),
-                             _("Use one of: {choices}.").format(choices=', '.join(LONG)))
+            raise InputError(_("unknown value of long: {long!r}").format(long=long),
+                             _("Use one of: {choices}.").format(choices=', '.join(LONG)), option="long")
         limit = max_length or model_window(self.tokenizer)
         tok = self.tokenizer.with_prefix(prefix) if prefix else self.tokenizer
         if long == "window" and stride is not None:  # refused before any text is read, short texts too
@@ -243,7 +247,9 @@ class Encoder:
             return self.embed_records([truncate(r, limit) for r in records], layers=layers, pooling=pooling,
                                       normalize=normalize)
         if layers:
-            raise InputError(_("--layers and --long window do not go together"), _("Use one of them."))
+            raise InputError(_("layers and long window do not go together"),
+                             _("Use one of them: layers=True or long=\"window\"."), option=("layers", "long"),
+                             cli_hint=_("Use one of them."))
         return [self._embed_windows(r, limit, stride, pooling, normalize) if len(r.tokens) > limit else
                 self.embed_records([r], pooling=pooling, normalize=normalize)[0] for r in records]
 

@@ -77,7 +77,8 @@ def from_gensim(path: str | Path) -> WordVectors:
     path = Path(path)
     if not path.exists():
         raise InputError(_("vectors file not found: {path}").format(path=path),
-                         _("Train some with: seqlab wordvec train"))
+                         _("Train some with train_word_vectors (seqlab.vectors.wordvec_training)."),
+                         cli_hint=_("Train some with: seqlab wordvec train"))
     what = _("a word-vector file")
     suffix = _format_suffix(path)
     if suffix not in GENSIM_SUFFIXES + WORD2VEC_SUFFIXES and not path.is_dir():

@@ -82,9 +82,9 @@ def check_count(n: int, given: int | None = None) -> None:
                    ngettext("a projection needs at least 3 different items; of the {given:,} given, only {n} is "
                             "distinct", "a projection needs at least 3 different items; of the {given:,} given, only "
                             "{n} are distinct", n).format(n=n, given=given))
-        raise InputError(message,
-                         _("Give three or more words (or sentences with --sentences), e.g. seqlab plot 왕 여왕 "
-                           "남자 여자 --out words.png, or a file with -f."))
+        raise InputError(message, _("Give three or more different words or sentences."),
+                         cli_hint=_("Give three or more words (or sentences with --sentences), e.g. seqlab plot 왕 여왕 "
+                                    "남자 여자 --out words.png, or a file with -f."))
 
 
 def project(labels: list[str], vectors: np.ndarray, method: str = "pca", source: str = "", seed: int = 0) -> Projection:
@@ -99,7 +99,8 @@ def project(labels: list[str], vectors: np.ndarray, method: str = "pca", source:
         import umap
     except ImportError:
         raise InputError(_("UMAP needs the umap-learn package"),
-                         _("pip install 'seqlab[umap]', or use --method pca.")) from None
+                         _("pip install 'seqlab[umap]', or use method=\"pca\"."),
+                         cli_hint=_("pip install 'seqlab[umap]', or use --method pca.")) from None
     reducer = umap.UMAP(n_components=2, random_state=seed, n_neighbors=min(15, len(labels) - 1), metric="cosine")
     return Projection(labels, reducer.fit_transform(vectors), "umap", None, source)
 

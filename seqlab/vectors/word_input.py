@@ -133,19 +133,24 @@ class UnknownWord(InputError):
         shown = _visible(" ".join(pieces) if pieces else word)
         source = source_label(source)
         korean_only = _("This panel uses Kiwi's Korean word vectors: type a Korean word, such as 영화.")
+        cli_hint = None  # the hint in the command line's words, where it differs
         if unk and morphemes:  # Kiwi: parts (form/TAG) its model has no vector for
             message = _("{word!r} is unknown to {source}: Kiwi reads it as {pieces}, and its model has no vector "
                         "for {parts}").format(word=word, source=source, pieces=shown, parts=_visible(", ".join(unk)))
             tags = {u.rsplit("/", 1)[-1] for u in unk}
             if "SL" in tags:
                 hint = _("Kiwi's word vectors hold Korean words only: for English words use e5-small's word vectors "
-                         "(on the command line: --model e5-small).")
+                         "(word_vectors(\"e5-small\")).")
+                cli_hint = _("Kiwi's word vectors hold Korean words only: for English words use e5-small's word "
+                             "vectors (on the command line: --model e5-small).")
                 self.page_hint = korean_only
             elif all(t.startswith(("S", "W_")) for t in tags):
                 hint = _("Kiwi keeps no vectors for numbers, foreign letters or symbols: give a Korean word.")
             else:
                 hint = _("Kiwi's language model keeps no vector for it: try another word, or e5-small's word vectors "
-                         "(on the command line: --model e5-small).")
+                         "(word_vectors(\"e5-small\")).")
+                cli_hint = _("Kiwi's language model keeps no vector for it: try another word, or e5-small's word "
+                             "vectors (on the command line: --model e5-small).")
                 self.page_hint = _("Kiwi's language model keeps no vector for it: try another Korean word.")
         elif unk:
             message = _("{word!r} is unknown to {source}: the model reads it as the pieces {pieces}, where <unk> "
@@ -158,12 +163,14 @@ class UnknownWord(InputError):
             if pieces:
                 message += " " + (_("(Kiwi reads it as {pieces})") if morphemes else
                                   _("(the model reads it as the pieces {pieces})")).format(pieces=shown)
-            hint = (_("Check the spelling or use a dictionary form (좋다, not 좋은); on the command line, --embed-oov "
-                      "builds a vector from its pieces anyway.") if can_embed else
+            hint = (_("Check the spelling or use a dictionary form (좋다, not 좋은); embed_oov=True builds a vector "
+                      "from its pieces anyway.") if can_embed else
                     _("Check the spelling, or use vectors that can build any word (FastText, or an embedded model)."))
             if can_embed:
+                cli_hint = _("Check the spelling or use a dictionary form (좋다, not 좋은); on the command line, "
+                             "--embed-oov builds a vector from its pieces anyway.")
                 self.page_hint = _("Check the spelling, or use a dictionary form (좋다, not 좋은).")
-        super().__init__(message, hint)
+        super().__init__(message, hint, cli_hint=cli_hint)
 
     def details(self) -> dict:
         return {"unknown": self.word, "pieces": self.pieces, "unknown_parts": self.unk}

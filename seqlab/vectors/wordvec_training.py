@@ -146,8 +146,9 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
     if model is not None:
         model.callbacks = ()  # gensim keeps them on the model, and would pickle them into the saved file
     if model is None or len(model.wv) == 0:
-        raise InputError(_("no token reached --min-count {min_count}").format(min_count=min_count),
-                         _("Lower --min-count or give more text."))
+        raise InputError(_("no token reached min_count {min_count}").format(min_count=min_count),
+                         _("Lower min_count or give more text."), option="min_count",
+                         cli_hint=_("Lower --min-count or give more text."))
     # gensim writes several files (arrays beside the pickle): build them aside, then move each into place
     written = 0
     with tempfile.TemporaryDirectory(dir=out.parent) as tmp:

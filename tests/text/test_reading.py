@@ -16,7 +16,8 @@ def test_invalid_utf8_names_line_and_byte_offset(tmp_path):
     with pytest.raises(InputError) as info:
         read_lines(p)
     msg = str(info.value)
-    assert "line 2" in msg and "byte offset 12" in msg and "0xFF" in msg and "--errors replace" in msg
+    assert "line 2" in msg and "byte offset 12" in msg and "0xFF" in msg and 'errors="replace"' in msg
+    assert "--errors replace" in info.value.cli_hint
 
 
 def test_invalid_utf8_replaced_on_request(tmp_path):

@@ -265,7 +265,7 @@ def test_pairs_that_are_no_spacing_examples_are_skipped_by_reason(tmp_path):
     assert pairs == [("오늘날씨", "오늘 날씨")]
     assert skipped == {"invalid_utf8": 0, "malformed": 1, "too_long": 1, "not_spacing": 1, "extra_spaces": 2}
     assert skipped_text(skipped, 60) == ("not source<TAB>target with both sides non-empty: 1 line, longer than "
-                                         "--max-chars 60: 1 line, target not the source with spaces put in: 1 line, "
+                                         "60 characters: 1 line, target not the source with spaces put in: 1 line, "
                                          "target with two spaces in a row, or one at an end: 2 lines")
 
 

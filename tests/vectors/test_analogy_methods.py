@@ -115,7 +115,7 @@ def test_no_answerable_question_says_why_in_the_users_language(tmp_path):
     with use_language("ko"), pytest.raises(InputError) as info:
         evaluate(kiwi_like, path)
     assert "Kiwi 단어 벡터" in str(info.value) and "word vectors" not in str(info.value)
-    assert "--model e5-small" in info.value.hint
+    assert 'word_vectors("e5-small")' in info.value.hint and "--model e5-small" in info.value.cli_hint
 
 
 def test_shipped_question_file():
@@ -144,7 +144,8 @@ def test_a_word_outside_the_vocabulary_is_reported_as_unknown_with_its_pieces(fa
     with pytest.raises(UnknownWord, match="unknown") as info:
         vectors.neighbors("블록버스터", 3)
     assert info.value.word == "블록버스터" and info.value.pieces == ["▁블", "록", "버", "스", "터"]
-    assert "▁블 록 버 스 터" in info.value.message and "--embed-oov" in info.value.hint
+    assert "▁블 록 버 스 터" in info.value.message and "embed_oov=True" in info.value.hint
+    assert "--embed-oov" in info.value.cli_hint
     with pytest.raises(UnknownWord):
         vectors.solve("왕 - 남자 + 블록버스터")
     assert embedded == []  # nothing was built for an unknown word
