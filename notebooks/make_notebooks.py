@@ -42,12 +42,11 @@ from torch import nn
 from transformers.utils import logging as transformers_logging
 
 import seqlab
-from seqlab.i18n import set_language
 
 transformers_logging.disable_progress_bar()  # a saved notebook kept "Loading weights: 0%" under from_pretrained
 torch.set_num_threads(1)
 LANG = "{lang}"  # the interface language of seqlab's records: ko or en
-set_language(LANG)
+seqlab.set_language(LANG)
 NAME = "e5-small"  # seqlab's embedded model; the lecture: NAME = "klue/bert-base" (online, downloaded once)
 MODEL = seqlab.model_path(NAME)  # what from_pretrained loads: a local folder, or the hub id
 PREFIX = "query: " if NAME == "e5-small" else ""  # e5 reads a sentence after "query: "

@@ -28,12 +28,38 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'seqlab' has no attribute {name!r}")
 
 
-def tokenize(text: str, model: str | None = None, **kwargs):
+def __dir__() -> list[str]:
+    """The API, the lazily imported names included (what ``dir(seqlab)`` and tab completion offer)."""
+    return sorted({*__all__, "__version__"})
+
+
+def set_language(lang: str) -> None:
+    """Speak ``lang`` from now on: ``"ko"`` (한국어) or ``"en"``, in any spelling (``"KO"``, ``"ko-KR"``).
+
+    Messages, errors and every record's display (terminal text and the notebook's views) follow it. A session
+    starts in the language of ``SEQLAB_LANG``, else of the locale (``LANG``), as the command line does.
+
+    >>> set_language("KO"); shown = tokenize("안녕", model="char")._repr_mimebundle_()["text/plain"]; set_language("en")
+    >>> shown.splitlines()[0].strip()
+    '토큰 2개 · 모델 char'
+    """
+    from seqlab import i18n
+
+    try:
+        i18n.set_language(lang)
+    except i18n.LanguageError:
+        raise InputError(i18n._("unknown language {value!r}").format(value=lang),
+                         i18n._('Use "ko" (Korean) or "en" (English).')) from None
+
+
+def tokenize(text: str, model: str | None = None, errors: str = "strict", **kwargs):
     """Tokenize and encode one text with ``model`` (default e5-small): a :class:`~seqlab.tokens.record.TokenRecord`.
 
     Args:
         text: the text, as written (offsets point into it).
         model: ``e5-small``, ``minilm``, ``kiwi``, ``char``, ``whitespace``, a hub id or a local folder.
+        errors: ``"strict"`` refuses a lone surrogate (text that is not valid Unicode); ``"replace"`` reads it
+            as U+FFFD.
         **kwargs: go to :func:`load_tokenizer` (``vocab``, ``normalization``, ``prefix``).
 
     Returns:
@@ -44,17 +70,18 @@ def tokenize(text: str, model: str | None = None, **kwargs):
     """
     from seqlab.pretrained.loading import load_tokenizer
 
-    return load_tokenizer(model, **kwargs).encode(text)
+    return load_tokenizer(model, **kwargs).encode(text, errors)
 
 
 def encode_batch(texts, model: str | None = None, padding: str = "longest", max_length: int | None = None,
-                 truncation: bool = True, **kwargs):
+                 truncation: bool = True, errors: str = "strict", **kwargs):
     """Encode many texts into one padded :class:`~seqlab.ids.batch.Batch` (``.to_torch()`` for tensors).
 
     Args:
         texts: a list of texts.
         padding: ``longest`` (to the longest text), ``max_length``, or ``none``.
         max_length: cut each text to this many tokens (with ``truncation``), specials kept.
+        errors: ``"strict"`` or ``"replace"``, as in :func:`tokenize`.
 
     Returns:
         input_ids and attention_mask of shape ``[batch, seq_len]``, and what truncation cut.
@@ -62,11 +89,11 @@ def encode_batch(texts, model: str | None = None, padding: str = "longest", max_
     from seqlab.pretrained.loading import load_tokenizer
 
     return load_tokenizer(model, **kwargs).batch(texts, padding=padding, max_length=max_length,
-                                                 truncation=truncation)
+                                                 truncation=truncation, errors=errors)
 
 
 def embed(texts, model: str | None = None, *, pooling: str | None = None, normalize: bool = True,
-          prefix: str = "", layers: bool = False):
+          prefix: str = "", layers: bool = False, errors: str = "strict"):
     """``last_hidden_state`` records (one per text) from ``AutoModel``; ``pooling`` adds a sentence vector.
 
     Args:
@@ -77,6 +104,7 @@ def embed(texts, model: str | None = None, *, pooling: str | None = None, normal
         prefix: put before each text; "" (the default) embeds the text as given, while :func:`similarity` gives
             e5 ``"query: "`` on both sides, as its model card advises: the two numbers differ for that reason.
         layers: keep every layer's hidden states too.
+        errors: ``"strict"`` or ``"replace"``, as in :func:`tokenize`.
 
     >>> embed("안녕하세요").shape             # doctest: +SKIP
     [1, 3, 384]
@@ -85,7 +113,7 @@ def embed(texts, model: str | None = None, *, pooling: str | None = None, normal
     from seqlab.vectors.encoder import load_encoder
 
     records = load_encoder(model).embed_many(as_texts(texts), prefix=prefix,
-                                             layers=layers, pooling=pooling, normalize=normalize)
+                                             layers=layers, pooling=pooling, normalize=normalize, errors=errors)
     return records[0] if isinstance(texts, str) else records
 
 
@@ -151,6 +179,6 @@ def word_vectors(model: str | None = None, **kwargs):
 
 __all__ = [
     "DEFAULT_MODEL", "Batch", "InputError", "ModelUnavailable", "SeqlabError", "TokenRecord", "Vocabulary",
-    "embed", "encode_batch", "explain", "load_tokenizer", "model_path", "read_embeddings", "run_trace", "similarity",
-    "tokenize", "word_vectors",
+    "embed", "encode_batch", "explain", "load_tokenizer", "model_path", "read_embeddings", "run_trace",
+    "set_language", "similarity", "tokenize", "word_vectors",
 ]

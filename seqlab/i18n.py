@@ -11,6 +11,8 @@ speak their own language. How a language is chosen:
 
 - CLI: ``--lang ko|en``, then ``SEQLAB_LANG``, then the locale (``LANGUAGE``,
   ``LC_ALL``, ``LC_MESSAGES``, ``LANG``): Korean if it is Korean, else English;
+- Python (a notebook): ``seqlab.set_language("ko")``; until then, ``SEQLAB_LANG``, then
+  the locale, as the CLI without ``--lang``;
 - web: ``?lang=``, then the page's toggle (remembered), then ``Accept-Language``.
 
 >>> with use_language("en"):
@@ -35,9 +37,6 @@ DEFAULT = "en"
 DOMAIN = "seqlab"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
-_current: contextvars.ContextVar[str] = contextvars.ContextVar("seqlab_language", default=DEFAULT)
-
-
 class LanguageError(ValueError):
     """A language name that seqlab does not speak."""
 
@@ -59,18 +58,20 @@ def current() -> str:
 
 
 def set_language(lang: str) -> None:
-    """Make ``lang`` the language of this context (the CLI sets it once per process)."""
-    if lang not in LANGUAGES:
+    """Make ``lang`` the language of this context, in any spelling (``ko``, ``KO``, ``ko-KR``)."""
+    code = language_code(lang) if isinstance(lang, str) else None
+    if code is None:
         raise LanguageError(lang, "set_language")
-    _current.set(lang)
+    _current.set(code)
 
 
 @contextlib.contextmanager
 def use_language(lang: str) -> Iterator[None]:
-    """Speak ``lang`` inside the block (a web request, a test)."""
-    if lang not in LANGUAGES:
+    """Speak ``lang`` inside the block (a web request, a test), in any spelling."""
+    code = language_code(lang) if isinstance(lang, str) else None
+    if code is None:
         raise LanguageError(lang, "use_language")
-    token = _current.set(lang)
+    token = _current.set(code)
     try:
         yield
     finally:
@@ -210,6 +211,20 @@ def choose(flag: str | None = None, environ: Mapping[str, str] | None = None) ->
             raise LanguageError(env, "SEQLAB_LANG")
         return language_code(env)
     return from_locale(environ)
+
+
+def initial_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language a Python session starts in: ``SEQLAB_LANG``, then the locale (the CLI's rule without
+    ``--lang``). A ``SEQLAB_LANG`` seqlab does not speak is passed over here, to the locale: an import has no one
+    to tell (the CLI says so)."""
+    try:
+        return choose(None, environ)
+    except LanguageError:
+        return from_locale(environ)
+
+
+STARTING = initial_language()  # read once, at import: the language of every context that has not chosen one
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("seqlab_language", default=STARTING)
 
 
 def from_accept_language(header: str | None) -> str:

@@ -16,6 +16,10 @@ import pytest
 # took 183 s instead of 23 s beside one other two-thread job. Passive waiting (sleeping) avoids that. Set before
 # anything imports torch; subprocesses inherit it; a value already in the environment wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# The tests read English unless they choose Korean (--lang ko, use_language): a Python session now starts in the
+# language of SEQLAB_LANG or the locale, and a developer's Korean shell must not change what the tests see. The
+# tests of that choice give the subprocess its own environment.
+os.environ["SEQLAB_LANG"] = "en"
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_NSMC = Path(__file__).resolve().parents[2] / "shared" / "data" / "nsmc" / "train.tsv"

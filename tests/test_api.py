@@ -17,3 +17,118 @@ def test_every_public_name_resolves_and_stage_five_is_reachable(monkeypatch):
     assert seqlab.word_vectors("e5-small", korean=100) == "vectors" and asked == [("e5-small", {"korean": 100})]
     report = seqlab.run_trace("rnn", "안녕", model="e5-small", input_dim=4, hidden=3, seed=0)
     assert len(report.steps) == len(report.tokens) and report.to_json().startswith("{")
+
+
+# A notebook user's review (each failed before its fix)
+
+def test_dir_offers_the_lazily_imported_names_to_tab_completion():
+    """``seqlab.run<TAB>`` offered nothing: run_trace, explain, Vocabulary … are imported on first use, and the
+    module had no ``__dir__``."""
+    assert {"run_trace", "explain", "Vocabulary", "load_tokenizer", "set_language"} <= set(dir(seqlab))
+    assert "annotations" not in dir(seqlab)
+
+
+def test_set_language_is_public_lenient_and_a_seqlab_error():
+    """The lecture notebook imported seqlab.i18n.set_language, which the README never named; it refused "KO" and
+    "ko-KR" (which the CLI takes) with a bare ValueError."""
+    from seqlab.i18n import current
+
+    try:
+        for spelling in ("KO", "ko-KR", "ko_KR.UTF-8"):
+            seqlab.set_language(spelling)
+            assert current() == "ko"
+            assert seqlab.tokenize("안녕", model="char")._repr_mimebundle_()["text/plain"].startswith("토큰 2개")
+        try:
+            seqlab.set_language("jp")
+            raise AssertionError("jp was taken")
+        except seqlab.InputError as exc:
+            assert "jp" in exc.message and '"ko"' in exc.hint
+    finally:
+        seqlab.set_language("en")
+
+
+def test_a_python_session_starts_in_the_language_of_seqlab_lang_or_the_locale():
+    """With SEQLAB_LANG=ko (or a Korean locale) set for the kernel, the library still spoke English."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import seqlab; from seqlab.i18n import current; print(current())"
+    env = {k: v for k, v in os.environ.items() if k not in ("SEQLAB_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    said = {}
+    for name, extra in {"seqlab_lang": {"SEQLAB_LANG": "ko"}, "locale": {"LANG": "ko_KR.UTF-8"},
+                        "neither": {}, "bad": {"SEQLAB_LANG": "jp", "LANG": "ko_KR.UTF-8"}}.items():
+        run = subprocess.run([sys.executable, "-c", code], env={**env, **extra}, capture_output=True, text=True,
+                             check=True)
+        said[name] = run.stdout.strip()
+    assert said == {"seqlab_lang": "ko", "locale": "ko", "neither": "en", "bad": "ko"}
+
+
+def test_a_records_repr_stays_short_whatever_its_size():
+    """``repr`` of a 600-word trace was 4.3 MB (every array printed): print(t) or a debugger flooded the cell."""
+    import numpy as np
+
+    report = seqlab.run_trace("lstm", "영화 " * 600, model="e5-small", hidden=4)
+    text = repr(report)
+    assert len(text) < 2000 and text.startswith("TraceReport(cell='lstm'")
+    assert f"… {len(report.steps) - 4:,} more]" in text  # the first four steps, then how many more
+    assert "array(shape=(16, 384), dtype=float64)" in text  # W_ih by its shape
+    batch = seqlab.encode_batch(["안녕", "좋은 영화"], model="char")
+    assert repr(batch) == ("Batch(model='char', input_ids=array(shape=(2, 5), dtype=int64), attention_mask=array("
+                           "shape=(2, 5), dtype=int64), lengths=array(shape=(2,), dtype=int64), dropped=array(shape="
+                           "(2,), dtype=int64), token_type_ids=None)")
+    assert np.array_equal(batch.input_ids[0, :2], seqlab.tokenize("안녕", model="char").input_ids)
+
+
+def test_numpy_integers_are_taken_as_python_integers():
+    """``hidden=np.int64(3)`` made a trace whose to_json() failed ("int64 is not JSON serializable"); gradflow
+    passed np.int64 on to torch ("input_size should be of type int")."""
+    import json
+
+    import numpy as np
+
+    from seqlab.lab.gradflow import gradflow
+    from seqlab.lab.longterm import long_term
+
+    trace = seqlab.run_trace("lstm", "안녕", model="e5-small", hidden=np.int64(3))
+    assert json.loads(trace.to_json())["hidden"] == 3
+    assert json.loads(gradflow(["rnn"], steps=np.int64(5), hidden=np.int64(4)).to_json())["steps"] == 5
+    report = long_term("adding", lengths=np.int64(5), cells="GRU", steps=np.int64(2))  # one length; any case
+    assert json.loads(report.to_json())["lengths"] == [5] and report.cells == ["gru"]
+
+
+def test_bad_lab_arguments_are_seqlab_errors_naming_the_argument():
+    """``order_demo(cell="x")`` was a KeyError, ``hidden=0`` a torch ValueError after a NumPy warning,
+    ``gradflow(steps="5")`` a TypeError from ``<``, ``long_term(lengths=10)`` "'int' object is not iterable"."""
+    import pytest
+
+    from seqlab.lab.gradflow import gradflow
+    from seqlab.lab.longterm import long_term
+    from seqlab.lab.order import order_demo
+
+    cases = [(lambda: order_demo(model="e5-small", cell="x"), "unknown cell 'x'"),
+             (lambda: order_demo(model="e5-small", hidden=0), "hidden must be between 1 and 1,024, got 0"),
+             (lambda: gradflow(["rnn"], steps="5"), "steps must be a whole number, got '5'"),
+             (lambda: gradflow(["rnn"], hidden=1000), "hidden must be between 1 and 256, got 1,000"),
+             (lambda: long_term(lengths=1), "lengths must be between 2 and 1,000, got 1"),
+             (lambda: long_term(forget_biases=30), "forget_biases must be between -20 and 20, got 30")]
+    for call, message in cases:
+        with pytest.raises(seqlab.SeqlabError) as caught:
+            call()
+        assert caught.value.message == message
+
+
+def test_the_errors_argument_the_hint_names_is_taken_and_an_unknown_mode_is_refused():
+    """A lone surrogate's hint said to pass errors="replace", which tokenize and encode_batch did not take
+    (TypeError from load_tokenizer); explain(errors="ignore") was taken silently while the text was clean."""
+    import pytest
+
+    bad = "a\udc80b"
+    with pytest.raises(seqlab.InputError) as caught:
+        seqlab.tokenize(bad, model="char")
+    assert 'errors="replace"' in caught.value.hint
+    assert seqlab.tokenize(bad, model="char", errors="replace").tokens == ["a", "\ufffd", "b"]
+    assert seqlab.encode_batch([bad], model="char", errors="replace").input_ids.shape == (1, 3)
+    for call in (lambda: seqlab.explain("a", errors="ignore"), lambda: seqlab.tokenize("a", errors="ignore")):
+        with pytest.raises(seqlab.InputError, match="unknown errors mode 'ignore'"):
+            call()

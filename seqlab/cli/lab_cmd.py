@@ -23,11 +23,16 @@ from seqlab.cli.options import (
 )
 from seqlab.errors import UsageError, shown_number
 from seqlab.i18n import _
-from seqlab.pipeline.limits import MAX_HIDDEN  # the trace's limit: order-demo shows a trace's numbers too
+from seqlab.lab.limits import (
+    FORGET_BIAS_RANGE,
+    GRADFLOW_MAX_HIDDEN,
+    GRADFLOW_MAX_STEPS,
+    LONG_TERM_MAX_LENGTH,
+    LONG_TERM_MAX_STEPS,
+    ORDER_MAX_HIDDEN,
+)
 
 CELLS = ("rnn", "lstm", "gru")  # the scratch cells' names (tests/test_architecture.py ties them), without numpy
-MAX_STEPS = 2000
-MAX_GRADFLOW_HIDDEN = 256  # the RNN's per-step factor is a matrix norm (an SVD of H x H) at every step
 
 
 def plot_opt():
@@ -53,7 +58,7 @@ def register(app: typer.Typer) -> None:
                                       "reordered words; an RNN does not."))
     def order_demo(
         model: str = encoder_opt(), cell: str = typer.Option("lstm", "--cell", help=_("rnn, lstm or gru.")),
-        hidden: int = typer.Option(8, "--hidden", help=_("Hidden size, 1 to {n}.").format(n=shown_number(MAX_HIDDEN))),
+        hidden: int = typer.Option(8, "--hidden", help=_("Hidden size, 1 to {n}.").format(n=shown_number(ORDER_MAX_HIDDEN))),
         seed: int = typer.Option(0, "--seed", help=_("Seed of the weights, {seeds}.").format(seeds=number_range(0, SEED_MAX))),
         json_out: bool = json_opt("document"), plot: Path = plot_opt(), lang: str = lang_opt(),
     ):
@@ -63,7 +68,7 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         cell = one_of("--cell", cell, CELLS)
-        in_range("--hidden", hidden, 1, MAX_HIDDEN)
+        in_range("--hidden", hidden, 1, ORDER_MAX_HIDDEN)
         in_range("--seed", seed, 0, SEED_MAX)
         check_plot(plot)
         report = run(model, cell, hidden, seed)
@@ -82,8 +87,8 @@ def register(app: typer.Typer) -> None:
         steps: int = typer.Option(100, "--steps", "--length", help=_("Sequence length T: the time steps the gradient "
                                                                       "flows back through, 2 to {n} (not training "
                                                                       "steps: nothing is trained here).").format(
-                                                                          n=shown_number(MAX_STEPS))),
-        hidden: int = typer.Option(64, "--hidden", help=_("Hidden size, 1 to {n}.").format(n=shown_number(MAX_GRADFLOW_HIDDEN))),
+                                                                          n=shown_number(GRADFLOW_MAX_STEPS))),
+        hidden: int = typer.Option(64, "--hidden", help=_("Hidden size, 1 to {n}.").format(n=shown_number(GRADFLOW_MAX_HIDDEN))),
         forget_bias: str = typer.Option(None, "--forget-bias", metavar="B|torch",
                                         help=_("LSTM total forget-gate bias, -20 to 20, or torch (the default: "
                                                "torch's initialization).")),
@@ -98,8 +103,8 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
         chosen = _cells(cells)
-        in_range("--steps (--length)", steps, 2, MAX_STEPS)
-        in_range("--hidden", hidden, 1, MAX_GRADFLOW_HIDDEN)
+        in_range("--steps (--length)", steps, 2, GRADFLOW_MAX_STEPS)
+        in_range("--hidden", hidden, 1, GRADFLOW_MAX_HIDDEN)
         if forget_bias is not None:  # a number, or torch as long-term takes it
             only_for_lstm(chosen)
             try:
@@ -107,7 +112,7 @@ def register(app: typer.Typer) -> None:
             except ValueError:
                 raise UsageError(_("--forget-bias takes a number or torch, got {value!r}").format(value=forget_bias),
                                  _("e.g. --forget-bias 3")) from None
-            in_range("--forget-bias", forget_bias, -20, 20)
+            in_range("--forget-bias", forget_bias, *FORGET_BIAS_RANGE)
         in_range("--seed", seed, 0, SEED_MAX)
         check_plot(plot)
         report = run(chosen, steps, hidden, forget_bias=forget_bias, seed=seed)
@@ -164,14 +169,14 @@ def register(app: typer.Typer) -> None:
         if lengths is not None and not lens:
             raise UsageError(_("--lengths is empty"), _("e.g. --lengths 100,200"))
         for n in lens:
-            in_range("--lengths", n, 2, 1000)
+            in_range("--lengths", n, 2, LONG_TERM_MAX_LENGTH)
         if not biases:
             raise UsageError(_("--forget-bias is empty"), _("e.g. --forget-bias 1"))
         for b in biases:
             if b is not None:
-                in_range("--forget-bias", b, -20, 20)
+                in_range("--forget-bias", b, *FORGET_BIAS_RANGE)
         if steps is not None:
-            in_range("--steps", steps, 1, 100_000)
+            in_range("--steps", steps, 1, LONG_TERM_MAX_STEPS)
         in_range("--seed", seed, 0, SEED_MAX)
         check_plot(plot)
         report = run(task, lens or None, _cells(cells), list(dict.fromkeys(biases)), steps=steps, seed=seed,

@@ -13,7 +13,7 @@ from seqlab.i18n import _
 PADDING = ("longest", "max_length", "none")
 
 
-@dataclass
+@dataclass(repr=False)  # Displayable's short repr
 class Batch(Displayable):
     """Encoded texts, ready for a model.
 

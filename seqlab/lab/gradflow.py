@@ -21,8 +21,9 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError
+from seqlab.errors import InputError, check_number
 from seqlab.i18n import N_, _
+from seqlab.lab.limits import FORGET_BIAS_RANGE, GRADFLOW_MAX_HIDDEN, GRADFLOW_MAX_STEPS, SEED_MAX
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.loss import last_state_loss
 from seqlab.scratch.torch_layout import seeded_module
@@ -82,7 +83,7 @@ class CellFlow:
         return out
 
 
-@dataclass
+@dataclass(repr=False)  # Displayable's short repr
 class GradFlowReport(Displayable):
     steps: int
     hidden: int
@@ -153,6 +154,7 @@ def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = 100, hidde
     """
     if isinstance(cells, str):  # "lstm" was read as the cells l, s, t, m
         cells = [c.strip() for c in cells.split(",") if c.strip()]
+    cells = [c.lower() if isinstance(c, str) else c for c in cells]  # "LSTM", as the lecture writes it
     bad = [c for c in cells if c not in CELLS]
     if bad or not cells:
         raise InputError(_("unknown cells {cells}").format(cells=", ".join(map(str, bad))) if bad
@@ -160,11 +162,14 @@ def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = 100, hidde
     if forget_bias is not None and "lstm" not in cells:  # as the CLI says it: nothing ignored silently
         raise InputError(_("forget_bias sets the LSTM's forget gate, and the cells {cells} have no LSTM").format(
             cells=", ".join(cells)), _("Add lstm to the cells, or leave forget_bias out."))
-    if steps < 2 or hidden < 1 or (input_size is not None and input_size < 1):  # as the CLI and the API
-        raise InputError(_("steps must be at least 2 (a chain of one step or more), hidden and input_size at least "
-                           "1; got steps {steps}, hidden {hidden}, input_size {input_size}").format(
-            steps=steps, hidden=hidden, input_size=input_size))
-    input_size = input_size or hidden
+    check_number("steps", steps, 2, GRADFLOW_MAX_STEPS, whole=True)  # a chain of one step or more
+    check_number("hidden", hidden, 1, GRADFLOW_MAX_HIDDEN, whole=True)
+    check_number("input_size", input_size, 1, GRADFLOW_MAX_HIDDEN, whole=True)
+    check_number("forget_bias", forget_bias, *FORGET_BIAS_RANGE)
+    check_number("seed", seed, 0, SEED_MAX, whole=True)
+    steps, hidden, seed = int(steps), int(hidden), int(seed)  # NumPy integers as Python's: torch takes no other
+    forget_bias = None if forget_bias is None else float(forget_bias)
+    input_size = int(input_size or hidden)
     x = np.random.default_rng(seed).normal(size=(1, steps, input_size))
     report = GradFlowReport(steps, hidden, input_size, seed, LOSS)
     # one BLAS thread: these matrices are small, and from about 100 rows on OpenBLAS splits each SVD over its

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError
+from seqlab.errors import InputError, check_number
 from seqlab.i18n import _
+from seqlab.lab.limits import FORGET_BIAS_RANGE, LONG_TERM_MAX_LENGTH, LONG_TERM_MAX_STEPS, SEED_MAX
 from seqlab.lab.tasks import TASKS, get_task
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.torch_layout import torch_class
@@ -85,7 +86,7 @@ class RunResult:
         return out | {self.metric: self.score, f"baseline_{self.metric}": self.baseline}
 
 
-@dataclass
+@dataclass(repr=False)  # Displayable's short repr
 class LongTermReport(Displayable):
     task: str
     description: str  # what the task is, in words (English; shown translated)
@@ -241,19 +242,31 @@ def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(DE
                          cli_hint=_("Use --task adding or --task first-token."))
     if isinstance(cells, str):  # "rnn,lstm" was read letter by letter: a comma-separated string, as gradflow takes
         cells = [c.strip() for c in cells.split(",") if c.strip()]
+    cells = [c.lower() if isinstance(c, str) else c for c in cells]  # "LSTM", as the lecture writes it
     bad = [c for c in cells if c not in CELLS]
     if bad or not cells:
         raise InputError(_("unknown cells {bad}").format(bad=bad), _("Use cells=[\"rnn\", \"lstm\", \"gru\"]."),
                          cli_hint=_("Use --cells rnn,lstm,gru."))
     spec = get_task(task)
     recipe = recipe or RECIPES[task]
+    if lengths is not None and not isinstance(lengths, (list, tuple)):
+        lengths = [lengths]  # lengths=100: one length
+    if forget_biases is None or not isinstance(forget_biases, (list, tuple)):
+        forget_biases = [forget_biases]  # forget_biases=3: one LSTM run
+    for n in lengths or ():
+        check_number("lengths", n, 2, LONG_TERM_MAX_LENGTH, whole=True)
+    for b in forget_biases:
+        check_number("forget_biases", b, *FORGET_BIAS_RANGE)
+    check_number("steps", steps, 1, LONG_TERM_MAX_STEPS, whole=True)
+    check_number("seed", seed, 0, SEED_MAX, whole=True)
     if lengths:
-        recipe = dataclasses.replace(recipe, lengths=tuple(lengths))
+        recipe = dataclasses.replace(recipe, lengths=tuple(int(n) for n in lengths))  # NumPy integers as Python's
     if steps is not None:
-        recipe = dataclasses.replace(recipe, steps=steps)
-    if min(recipe.lengths) < 2 or recipe.steps < 1:
+        recipe = dataclasses.replace(recipe, steps=int(steps))
+    if min(recipe.lengths) < 2 or recipe.steps < 1:  # a recipe given whole (tests)
         raise InputError(_("lengths must be at least 2 and steps positive"))
-    forget_biases = list(forget_biases) or [None]
+    seed = int(seed)
+    forget_biases = [None if b is None else float(b) for b in forget_biases] or [None]
     report = LongTermReport(task, spec.description, list(recipe.lengths), list(cells), forget_biases, recipe.steps,
                             recipe.batch, recipe.lr, recipe.hidden, seed, spec.target, spec.metric)
     threads = torch.get_num_threads()

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlab.display import Displayable
+from seqlab.errors import InputError, check_number
+from seqlab.i18n import _
+from seqlab.lab.limits import ORDER_MAX_HIDDEN, SEED_MAX
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.loss import LAST_STATE_LOSS, last_state_loss
 from seqlab.scratch.torch_layout import seeded_module
@@ -52,7 +55,7 @@ class OrderPair:
                 "rnn_max_difference": self.rnn_max_difference}
 
 
-@dataclass
+@dataclass(repr=False)  # Displayable's short repr
 class OrderReport(Displayable):
     model: str
     cell: str
@@ -100,6 +103,13 @@ def order_demo(model: str | None = None, cell: str = "lstm", hidden: int = 8, se
     """
     from seqlab.vectors.encoder import load_encoder
 
+    cell = cell.lower() if isinstance(cell, str) else cell  # "LSTM", as the lecture writes it
+    if cell not in LAYERS:
+        raise InputError(_("unknown cell {cell!r}").format(cell=cell),
+                         _("Use one of: {choices}.").format(choices=", ".join(LAYERS)), option="cell")
+    check_number("hidden", hidden, 1, ORDER_MAX_HIDDEN, whole=True)
+    check_number("seed", seed, 0, SEED_MAX, whole=True)
+    hidden, seed = int(hidden), int(seed)  # NumPy integers as Python's: torch takes no other
     enc = load_encoder(model)
     table = enc.model.get_input_embeddings().weight.detach().cpu().numpy().astype(np.float64)  # (V, D)
     D = table.shape[1]
@@ -112,7 +122,7 @@ def order_demo(model: str | None = None, cell: str = "lstm", hidden: int = 8, se
         rec = enc.tokenizer.encode(text)
         ids = np.array(rec.input_ids)
         counts = np.bincount(ids, minlength=len(table)).astype(np.float64)
-        out, _ = layer.forward(table[ids][None])
+        out, _unused = layer.forward(table[ids][None])
         return rec.tokens, mlp(counts, table), out[0, -1].copy()
 
     results = []
@@ -124,9 +134,9 @@ def order_demo(model: str | None = None, cell: str = "lstm", hidden: int = 8, se
     # free sequence length: the same weights on 3 tokens and on 30
     short = rng.normal(size=(1, 3, D))
     long = rng.normal(size=(1, 30, D))
-    out3, _ = layer.forward(short)
+    out3, _unused = layer.forward(short)
     n_params = layer.parameter_count()
-    out30, _ = layer.forward(long)
+    out30, _unused = layer.forward(long)
     lengths = {"parameters": n_params, "tokens_3": {"h_T": out3[0, -1].tolist()},
                "tokens_30": {"h_T": out30[0, -1].tolist()},
                "mlp_concat_input_size": {"3 tokens": 3 * D, "30 tokens": 30 * D},
@@ -134,8 +144,8 @@ def order_demo(model: str | None = None, cell: str = "lstm", hidden: int = 8, se
                        "vectors needs a new input layer for every length"}
 
     # weight sharing: dW_hh is the sum of one contribution per step
-    _, d_out = last_state_loss(out30)
-    _, grads = layer.backward(d_out, keep_steps=True)
+    _loss, d_out = last_state_loss(out30)
+    _unused, grads = layer.backward(d_out, keep_steps=True)
     contributions = [k.dW_hh for k in layer.backward_steps[(0, 0)]]
     total = sum(contributions)
     sharing = {"loss": LAST_STATE_LOSS, "steps": len(contributions),

@@ -21,7 +21,7 @@ from seqlab.tokens.record import TokenRecord, truncate
 MAX_TOKENS = 128  # an attention matrix of 128 x 128 per head is the most a page can show
 
 
-@dataclass
+@dataclass(repr=False)  # Displayable's short repr
 class AttentionRecord(Displayable):
     """Every attention matrix of one text.
 

@@ -70,7 +70,7 @@ class WordSplit:
         return {"word": self.word, "pieces": self.pieces}
 
 
-@dataclass
+@dataclass(repr=False)  # Displayable's short repr
 class ExplainReport(Displayable):
     """Everything ``seqlab explain`` shows, stage by stage (``STAGES``; the numbers are 1-based)."""
 

@@ -14,7 +14,7 @@ import numpy as np
 from seqlab.display import Displayable
 
 
-@dataclass
+@dataclass(repr=False)  # Displayable's short repr
 class Seq2SeqTrace(Displayable):
     """Greedy decoding of one source sequence.
 

@@ -129,7 +129,7 @@ class TraceBackward:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-@dataclass
+@dataclass(repr=False)  # Displayable's short repr
 class TraceReport(Displayable):
     """Every number of one recurrent layer run over one text: what ``seqlab trace`` prints and the page draws.
 

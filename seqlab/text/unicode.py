@@ -236,6 +236,7 @@ def clean_surrogates(text: str, errors: str = "strict") -> str:
         text: any Python string.
         errors: ``"strict"`` raises :class:`InputError`; ``"replace"`` puts U+FFFD in their place.
     """
+    check_errors_mode(errors)  # refused even when the text is clean: errors="ignore" would pass until it was not
     if not isinstance(text, str):
         raise InputError(_("the text must be a string, not a {name}").format(name=type(text).__name__))
     match = _SURROGATE.search(text)
@@ -252,5 +253,7 @@ def clean_surrogates(text: str, errors: str = "strict") -> str:
         what = f"a lone surrogate U+{cp:04X} at character {where} is not valid Unicode"
     raise InputError(
         _("text cannot be used: {what}").format(what=what),
-        _("Fix the input encoding (save it as UTF-8), or pass --errors replace to put U+FFFD in its place."),
+        _("Fix the input encoding (save it as UTF-8), or pass errors=\"replace\" to put U+FFFD in its place."),
+        cli_hint=_("Fix the input encoding (save it as UTF-8), or pass --errors replace to put U+FFFD in its place."),
+        page_hint=_("Send the text as valid Unicode (UTF-8)."),  # the web app reads requests strictly
     )

@@ -22,7 +22,7 @@ class UnkToken:
     end: int
 
 
-@dataclass
+@dataclass(repr=False)  # Displayable's short repr
 class TokenRecord(Displayable):
     """A text after tokenization and integer encoding.
 
