@@ -120,6 +120,20 @@ def check_number(name: str, value, low=None, high=None, whole: bool = False, err
                     option=name)
 
 
+def canonical(value, choices):
+    """``value`` as ``choices`` spell it when it differs only in case (``"nfkc"`` is ``"NFKC"``, ``"MEAN"`` is
+    ``"mean"``: the lecture and the help write them both ways); anything else as given, for the caller's check.
+
+    >>> canonical("nfkc", ("NFC", "NFKC", "none")), canonical("MEAN", ("mean", "max")), canonical("x", ("a",))
+    ('NFKC', 'mean', 'x')
+    """
+    if isinstance(value, str):
+        for choice in choices:
+            if isinstance(choice, str) and value.lower() == choice.lower():
+                return choice
+    return value
+
+
 def shown_number(value):
     """A number as the help writes it: 1,000,000 for a whole number, 1e-8 and 0 (not 1e-08 and 0.0) for others."""
     if isinstance(value, int) and not isinstance(value, bool):

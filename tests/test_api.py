@@ -132,3 +132,35 @@ def test_the_errors_argument_the_hint_names_is_taken_and_an_unknown_mode_is_refu
     for call in (lambda: seqlab.explain("a", errors="ignore"), lambda: seqlab.tokenize("a", errors="ignore")):
         with pytest.raises(seqlab.InputError, match="unknown errors mode 'ignore'"):
             call()
+
+
+def test_choices_in_any_case_and_a_window_that_keeps_its_specials():
+    """normalization="nfkc" and pooling="MEAN" were refused (the README says choices are taken in any case);
+    encode_batch(["abc"], max_length=1) gave e5's <s> alone, dropping </s> though "specials kept"; max_length="8"
+    was a TypeError from deep in the slicing."""
+    import pytest
+
+    assert seqlab.tokenize("ｱ", model="char", normalization="nfkc").tokens == ["ア"]
+    assert seqlab.embed("안녕", pooling="MEAN").pooled.shape == (384,)
+    with pytest.raises(seqlab.SeqlabError) as caught:
+        seqlab.encode_batch(["abc"], max_length=1)
+    assert caught.value.message.startswith("max_length 1 cannot hold the 2 special tokens")
+    assert "max_length 2 or more" in caught.value.hint
+    assert seqlab.encode_batch(["abc def"], max_length=2).input_ids.tolist() == [[0, 2]]  # <s> </s>: said, kept
+    with pytest.raises(seqlab.InputError, match="max_length must be a whole number, got '8'"):
+        seqlab.encode_batch(["a"], model="char", max_length="8")
+
+
+def test_word_vectors_refuse_a_repeated_word_and_layers_show_their_shape():
+    """WordVectors(["a", "a"], …) was taken, and "a" then listed itself as its own neighbour; a scratch layer
+    printed as <seqlab.scratch.layers.GRU object at 0x…>."""
+    import numpy as np
+    import pytest
+
+    from seqlab.scratch.layers import GRU, LSTM
+    from seqlab.vectors.wordvectors import WordVectors
+
+    with pytest.raises(seqlab.InputError, match="given more than once: 'a'"):
+        WordVectors(["a", "a", "b"], np.eye(3, dtype=np.float32), "test")
+    assert repr(LSTM(3, 4, num_layers=2, bidirectional=True)) == "LSTM(3, 4, num_layers=2, bidirectional=True, dtype=float64)"
+    assert repr(GRU(2, 2, dtype=np.float32)) == "GRU(2, 2, dtype=float32)"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError
+from seqlab.errors import InputError, check_number
 from seqlab.i18n import _
 
 PADDING = ("longest", "max_length", "none")
@@ -70,8 +70,7 @@ def check_padding(padding: str, max_length: int | None) -> None:
                          _("Use one of: {choices}.").format(choices=', '.join(PADDING)))
     if padding == "max_length" and not max_length:
         raise InputError(_("padding='max_length' needs max_length"))
-    if max_length is not None and max_length < 1:
-        raise InputError(_("max_length must be positive, got {max_length}").format(max_length=max_length))
+    check_number("max_length", max_length, 1, whole=True)  # "8" and 2.5 were a TypeError deep in the slicing
 
 
 def pad_sequences(model: str, sequences: list[list[int]], pad_id: int, padding: str = "longest",

@@ -6,7 +6,7 @@ import functools
 import threading
 from pathlib import Path
 
-from seqlab.errors import InputError, ModelUnavailable, UsageError
+from seqlab.errors import InputError, ModelUnavailable, UsageError, canonical
 from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.pretrained.install import ensure_obtainable, from_pretrained, hf_directory
@@ -69,6 +69,7 @@ def load_tokenizer(name: str | None = None, *, vocab: str | Path | Vocabulary | 
     >>> load_tokenizer("char").encode("한국어").tokens
     ['한', '국', '어']
     """
+    normalization = canonical(normalization, FORMS)
     if normalization not in FORMS:
         raise InputError(_("unknown normalization {normalization!r}").format(normalization=normalization),
                          _("Use one of: {choices}.").format(choices=', '.join(FORMS)))

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from seqlab.i18n import N_, _, translation
+from seqlab.i18n import N_, _, translation, use_language
 from seqlab.render.console import titled_table
 
 
@@ -40,6 +40,36 @@ def _entries() -> dict[str, str]:
         "BPTT": _("backpropagation through time: the gradient flows back from the last step through every earlier "
                   "one"),
         N_("weight sharing"): _("the same W_xh, W_hh and b serve every time step, so each gradient is a sum over steps"),
+        N_("hidden state"): _("h_t, the vector a recurrent layer carries from step to step: what it has read so far, "
+                              "in H numbers"),
+        N_("cell state"): _("c_t, the LSTM's second memory: changed only by ⊙ and + (c_t = f⊙c_{t-1} + i⊙g), so "
+                            "information and gradients can travel far back"),
+        N_("forget gate"): _("f = σ(W_xf·x_t + W_hf·h_{t-1} + b_f): per unit, the share of c_{t-1} kept (1 keeps "
+                             "it, 0 forgets it)"),
+        N_("input gate"): _("i = σ(…): per unit, how much of the candidate g is written into the cell state"),
+        N_("output gate"): _("o = σ(…): per unit, how much of tanh(c_t) is shown as the hidden state h_t"),
+        N_("vanishing gradient"): _("‖∂L/∂h_k‖ shrinking step by step as k moves away from the loss: the early "
+                                    "steps barely learn (seqlab gradflow shows it)"),
+        N_("attention"): _("weights over the source positions, summing to 1, that say where the decoder looks at "
+                           "each output step"),
+        N_("teacher forcing"): _("in training, the decoder is fed the true previous output instead of its own guess"),
+        N_("skip-gram"): _("word2vec's task: predict the words around each word; the vectors that do it well are the "
+                           "word vectors"),
+        N_("padding"): _("filler ids (<pad>) that make the texts of a batch equally long; attention_mask marks them 0"),
+        N_("truncation"): _("cutting a text to the model's window (max_length); seqlab says how many tokens were cut"),
+        N_("subword"): _("a piece of a word (▁ starts a word in e5, ## continues one in BERT): a rare word becomes "
+                         "known pieces instead of [UNK]"),
+        "OOV": _("out of vocabulary: a word or character the vocabulary lacks, read as the unknown token [UNK]"),
+        "MSE": _("mean squared error: the average of (prediction - target)²; the adding problem's baseline of "
+                 "always predicting 1 scores about 0.167"),
+        "MAE": _("mean absolute error: the average of |forecast - actual|, in the series' own units"),
+        "RMSE": _("root mean squared error: like MAE, but a large error weighs more"),
+        N_("seasonal naive"): _("the forecast that repeats the value one season earlier (12 months back for "
+                                "monthly CO2)"),
+        "CER": _("character error rate: the edit distance to the reference (insertions, deletions, substitutions) "
+                 "over its length; lower is better"),
+        N_("boundary F1"): _("spacing: F1 of the spaces placed, from precision (placed spaces that are right) and "
+                             "recall (right spaces that were placed)"),
     }
 
 
@@ -57,9 +87,28 @@ def _holds(key: str, term: str | None) -> bool:
     return any(term.lower() in name.lower() for name in names)
 
 
+def _found(term: str | None) -> dict[str, str]:
+    """English term -> definition of the entries whose term holds ``term``; when no term does, those whose
+    definition mentions it (``glossary gate`` finds the forget gate's entry by its name, ``glossary σ`` by its
+    definition)."""
+    entries = _entries()
+    named = {k: v for k, v in entries.items() if _holds(k, term)}
+    if named or term is None:
+        return named
+    with use_language("en"):  # the English definitions too: a Korean-first tool finds "gate" in Korean as well
+        english = _entries()
+    return {k: v for k, v in entries.items() if term.lower() in v.lower() or term.lower() in english[k].lower()}
+
+
+def found_by_definition(term: str | None) -> bool:
+    """Whether ``term`` names no entry, so that the entries shown are those whose definition mentions it."""
+    return term is not None and not any(_holds(k, term) for k in _entries())
+
+
 def matching(term: str | None = None) -> dict[str, str]:
-    """The entries whose term holds ``term`` in English, Korean or the interface language (all for None)."""
-    return {_(k): v for k, v in _entries().items() if _holds(k, term)}
+    """The entries whose term holds ``term`` in English, Korean or the interface language (all for None); when
+    none does, the entries whose definition mentions it."""
+    return {_(k): v for k, v in _found(term).items()}
 
 
 def glossary_records(term: str | None = None) -> dict[str, dict[str, str]]:
@@ -67,13 +116,15 @@ def glossary_records(term: str | None = None) -> dict[str, dict[str, str]]:
 
     The keys are the same in every interface language, so a script can read ``d["offsets"]`` anywhere.
     """
-    return {k: {"term": _(k), "definition": v} for k, v in _entries().items() if _holds(k, term)}
+    return {k: {"term": _(k), "definition": v} for k, v in _found(term).items()}
 
 
 def glossary_table(term: str | None = None) -> Table:
     """The glossary, or the entries matching ``term``."""
     entries = matching(term)
-    table = titled_table(_("glossary"), title_justify="left", show_lines=False)
+    title = _("glossary: no term is named {term!r}; these definitions mention it").format(term=term) \
+        if found_by_definition(term) else _("glossary")
+    table = titled_table(title, title_justify="left", show_lines=False)
     table.add_column(_("term"), no_wrap=True, style="bold")
     table.add_column(_("meaning"), overflow="fold")  # wrapped whole: never cut to "…" mid-word
     for key, value in entries.items():

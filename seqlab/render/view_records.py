@@ -42,6 +42,8 @@ def tokens_json(record, limit: int = MAX_TOKENS) -> tuple[dict, list[str]]:
                 out[key] = _cut(out[key], limit)
         out["unk"] = [u for u in out["unk"] if u["index"] < limit]
         out["text"] = record.text[: max((e for _s, e in record.offsets[:limit]), default=0)]
+        # the counts of the whole record: the views say "2,103 in all", not the length of what they draw
+        out["shown_of"] = {"tokens": n, "special": int(sum(record.special_tokens_mask or ()))}
         notes.append(more(n - limit, _("tokens")))
     return out, notes
 

@@ -83,6 +83,15 @@ class Recurrent:
         self._records: dict[tuple[int, int], dict] | None = None  # what the last forward kept, per (layer, direction)
         self.backward_steps: dict[tuple[int, int], list[KeptStep]] = {}
 
+    def __repr__(self) -> str:
+        """As torch writes its layers: ``LSTM(384, 4, num_layers=2, bidirectional=True)``."""
+        options = [f"num_layers={self.num_layers}"] if self.num_layers != 1 else []
+        options += ["bidirectional=True"] if self.bidirectional else []
+        options += ["bias=False"] if not self.bias else []
+        options += [f"nonlinearity={self.nonlinearity!r}"] if self.kind == "rnn" and self.nonlinearity != "tanh" else []
+        options += [f"dtype={self.dtype.name}"]
+        return f"{type(self).__name__}({self.input_size}, {self.hidden_size}, {', '.join(options)})"
+
     # -- construction ---------------------------------------------------------------------------
     @classmethod
     def from_torch(cls, module, dtype=np.float64):

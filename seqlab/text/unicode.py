@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, canonical
 from seqlab.i18n import _
 
 FORMS = ("NFC", "NFKC", "NFD", "NFKD", "none")
@@ -140,6 +140,7 @@ def normalize(text: str, form: str = "NFC") -> NormalizedText:
     >>> normalize("안녕하세요").changed
     False
     """
+    form = canonical(form, FORMS)
     if form not in FORMS:
         raise InputError(_("unknown normalization form {form!r}").format(form=form),
                          _("Use one of: {choices}.").format(choices=', '.join(FORMS)))

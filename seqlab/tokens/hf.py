@@ -30,7 +30,7 @@ from seqlab.i18n import _
 from seqlab.ids.batch import Batch, check_padding
 from seqlab.text.unicode import clean_surrogates, has_surrogates, normalize
 from seqlab.tokens.base import Tokenizer, as_texts
-from seqlab.tokens.record import TokenRecord, unknowns, word_ids_for
+from seqlab.tokens.record import TokenRecord, kept_positions, unknowns, word_ids_for
 
 METASPACE = "▁"
 BYTELEVEL_SPACE = "Ġ"
@@ -247,7 +247,7 @@ class HFTokenizer(Tokenizer):
         dropped = np.zeros(len(encodings), dtype=np.int64)
         if limit:
             for i in np.flatnonzero(full > limit):
-                keep = _kept_positions(encodings[i].special_tokens_mask, limit)
+                keep = kept_positions(encodings[i].special_tokens_mask, limit)
                 ids, types = encodings[i].ids, encodings[i].type_ids
                 ids_of[i], types_of[i] = [ids[j] for j in keep], [types[j] for j in keep]
                 dropped[i] = full[i] - len(keep)
@@ -280,12 +280,3 @@ class HFTokenizer(Tokenizer):
 
     def decode(self, ids, skip_special_tokens: bool = True) -> str:
         return self._backend.decode([int(i) for i in np.asarray(ids).ravel()], skip_special_tokens=skip_special_tokens)
-
-
-def _kept_positions(special: list[int], limit: int) -> list[int]:
-    """Positions kept when cutting to ``limit``: leading specials, content from the front, trailing specials."""
-    n = len(special)
-    lead = next((i for i, s in enumerate(special) if not s), n)
-    trail = next((i for i, s in enumerate(reversed(special)) if not s), 0)
-    keep = max(0, limit - lead - trail)
-    return (list(range(lead + keep)) + list(range(n - trail, n)))[:limit]

@@ -125,6 +125,27 @@ def model_window(tokenizer) -> int:
 
 
 
+def kept_positions(special: list[int], limit: int) -> list[int]:
+    """Positions kept when a sequence is cut to ``limit``: the leading specials, content from the front, the
+    trailing specials. A limit that cannot hold the specials is refused: "specials kept" is the contract
+    (``max_length=1`` gave e5's ``<s>`` alone, without its ``</s>``)."""
+    n = len(special)
+    lead = next((i for i, s in enumerate(special) if not s), n)
+    trail = next((i for i, s in enumerate(reversed(special)) if not s), 0)
+    if limit < lead + trail:
+        from seqlab.errors import UsageError
+        from seqlab.i18n import _
+
+        raise UsageError(_("max_length {limit} cannot hold the {k} special tokens the model puts around every text")
+                         .format(limit=limit, k=lead + trail),
+                         _("Give max_length {k} or more ({more} keeps a token of the text).").format(
+                             k=lead + trail, more=lead + trail + 1), option="max_length",
+                         cli_hint=_("Give --max-length {k} or more ({more} keeps a token of the text).").format(
+                             k=lead + trail, more=lead + trail + 1))
+    keep = max(0, limit - lead - trail)
+    return (list(range(lead + keep)) + list(range(n - trail, n)))[:limit]
+
+
 def truncate(record: TokenRecord, max_length: int) -> TokenRecord:
     """Keep at most ``max_length`` tokens: the leading and trailing specials stay, content is cut.
 
@@ -134,12 +155,7 @@ def truncate(record: TokenRecord, max_length: int) -> TokenRecord:
     n = len(record.tokens)
     if n <= max_length:  # nothing cut; the window it was held to is still said (embed's max_length was null)
         return record if record.max_length is not None else replace(record, max_length=max_length)
-    special = record.special_tokens_mask
-    lead = next((i for i, s in enumerate(special) if not s), n)
-    trail = next((i for i, s in enumerate(reversed(special)) if not s), 0)
-    keep = max(0, max_length - lead - trail)
-    index = list(range(lead + keep)) + list(range(n - trail, n))
-    index = index[:max_length] if len(index) > max_length else index
+    index = kept_positions(record.special_tokens_mask, max_length)
     pick = lambda values: None if values is None else [values[i] for i in index]
     kept = set(index)
     return replace(

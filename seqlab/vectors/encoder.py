@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError, NoVectors, UsageError
+from seqlab.errors import InputError, NoVectors, UsageError, canonical
 from seqlab.i18n import _
 from seqlab.pretrained.install import ensure_obtainable, from_pretrained
 from seqlab.pretrained.loading import load_tokenizer
@@ -288,6 +288,7 @@ class Encoder:
     def embed_records(self, records: Sequence[TokenRecord], layers: bool = False, pooling: str | None = None,
                       normalize: bool = False) -> list[EmbeddingRecord]:
         """Run the HF model on records this model's tokenizer made; T of each output = its token count."""
+        pooling = canonical(pooling, METHODS)
         if pooling is not None and pooling not in METHODS:
             raise InputError(_("unknown pooling {pooling!r}").format(pooling=pooling),
                              _("Use one of: {choices}.").format(choices=', '.join(METHODS)))
@@ -336,6 +337,7 @@ class Encoder:
         maximum are truncated to it.
         """
         torch = self._torch
+        pooling, precision = canonical(pooling, METHODS), canonical(precision, PRECISIONS)
         if pooling not in METHODS:
             raise InputError(_("unknown pooling {pooling!r}").format(pooling=pooling),
                              _("Use one of: {choices}.").format(choices=', '.join(METHODS)))

@@ -82,6 +82,12 @@ class WordVectors:
             vectors = l2_normalize(vectors.astype(np.float32))
         self.vectors = vectors
         self.index = {w: i for i, w in enumerate(self.words)}
+        if len(self.index) < len(self.words):  # a repeated word would be its own nearest neighbour
+            seen: set[str] = set()
+            twice = list(dict.fromkeys(w for w in self.words if w in seen or seen.add(w)))
+            raise InputError(_("words must be different; given more than once: {words}").format(
+                words=", ".join(map(repr, twice[:5])) + (_(" … and {n:,} more").format(n=len(twice) - 5)
+                                                         if len(twice) > 5 else "")))
 
     def __repr__(self) -> str:
         return f"WordVectors({self.source}: {len(self.words):,} words × {self.dim} dimensions)"

@@ -375,3 +375,20 @@ def test_a_widget_refuses_a_position_its_record_does_not_have(records):
     assert w.step == last and repr(w).startswith("RecordWidget(trace") and f"step {last}" in repr(w)
     with pytest.raises(traitlets.TraitError, match="layer"):
         w.layer = 3  # a trace has no layers to choose
+
+
+def test_a_long_records_notes_count_the_whole_record_not_the_drawing(notebook_browser):
+    """2,103 tokens drawn as 256 chips: the notes said "Tokens: 256 in all, 255 from the text and 1 special" and
+    "256 ids" (the drawing's counts), with the real size only in "… 1,847 more" at the bottom."""
+    import seqlab
+
+    rec = seqlab.tokenize("정말 재밌는 영화였어요 " * 300)
+    assert len(rec.tokens) > 2000
+    page = notebook_browser.new_page()
+    page.set_content(f"<!doctype html><html><head><meta charset='utf-8'></head><body>"
+                     f"{rec._repr_mimebundle_()['text/html']}</body></html>")
+    said = page.inner_text("body")
+    page.close()
+    n = f"{len(rec.tokens):,}"
+    assert f"Tokens: {n} in all, {len(rec.tokens) - 2:,} from the text and 2 special." in said, said[-600:]
+    assert f"{n} ids; the same text" in said

@@ -346,9 +346,11 @@
     const kinds = KIND_TEXT(rec.unit);
     container.append(el("p", { class: "sv-legend" }, ...["special", "word", "subword", "unk"].map((k) =>
       el("span", { class: `sv-chip sv-${k} sv-key` }, kinds[k])), cut ? el("span", { class: "sv-chip sv-cut sv-key" }, kinds.cut) : null));
-    const content = rec.tokens.length - (rec.special_tokens_mask || []).reduce((a, b) => a + b, 0);
+    // a record cut for drawing carries its whole counts (shown_of): the note tells the record, not the drawing
+    const all = rec.shown_of ? rec.shown_of.tokens : rec.tokens.length;
+    const specials = rec.shown_of ? rec.shown_of.special : (rec.special_tokens_mask || []).reduce((a, b) => a + b, 0);
     container.append(note(t("Tokens: {n} in all, {content} from the text and {specials} special.",
-      { n: count(rec.tokens.length), content: count(content), specials: count(rec.tokens.length - content) })));
+      { n: count(all), content: count(all - specials), specials: count(specials) })));
     if (cut) {
       const v = { total: count(rec.tokens.length), model: rec.model, limit: count(rec.window.max_length), dropped: count(cut) };
       container.append(note(cut === 1 ? t("The text has {total} tokens, but {model} reads at most {limit}: the last one is dropped before the vectors (marked above).", v)
@@ -410,8 +412,9 @@
     const shown = rec.input_ids.slice(0, 600);
     container.append(el("p", { class: "sv-code" }, el("code", {}, "input_ids = [" + shown.join(", ") + (rec.input_ids.length > shown.length ? ", …" : "") + "]")));
     container.append(el("p", { class: "sv-code" }, el("code", {}, "attention_mask = [" + rec.attention_mask.slice(0, 600).join(", ") + (rec.attention_mask.length > 600 ? ", …" : "") + "]")));
-    container.append(note(rec.input_ids.length === 1 ? t("1 id; the same text gives the same id every time.")
-      : t("{n} ids; the same text gives the same ids every time.", { n: count(rec.input_ids.length) })));
+    const ids = rec.shown_of ? rec.shown_of.tokens : rec.input_ids.length;
+    container.append(note(ids === 1 ? t("1 id; the same text gives the same id every time.")
+      : t("{n} ids; the same text gives the same ids every time.", { n: count(ids) })));
     return { destroy() { container.replaceChildren(); } };
   }
 
