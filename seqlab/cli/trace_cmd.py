@@ -46,7 +46,9 @@ def register(app: typer.Typer) -> None:
                                                                                "width of the model's vectors.")),
         seed: int = typer.Option(None, "--seed", help=_("Seed of torch's default initialization, {seeds} (default: 0).").format(
             seeds=number_range(0, SEED_MAX))),
-        precision: int = typer.Option(4, "--precision", help=_("Digits after the decimal point (0 to 12).")),
+        precision: int = typer.Option(4, "--precision", "--digits",
+                                      help=_("Digits after the decimal point, 0 to 12 (--digits says the same; embed's "
+                                             "--precision is the arithmetic, fp32 or bf16).")),
         backward: bool = typer.Option(False, "--backward", help=_("Also show BPTT: dL/dh_t, dL/dc_t, dW_hh per "
                                                                   "step.")),
         contextual: bool = typer.Option(False, "--contextual", help=_("Feed last_hidden_state, not token "
@@ -56,8 +58,9 @@ def register(app: typer.Typer) -> None:
         json_out: bool = json_opt("one"), markdown: bool = markdown_opt(),
         html_out: Path = typer.Option(None, "--html", help=_("Write a self-contained HTML page to this file."),
                                       readable=False),
-        limit: int = typer.Option(8, "--limit", help=_("Numbers shown per vector before eliding with … (at least "
-                                                       "1).")),
+        limit: int = typer.Option(8, "--limit", "--per-vector",
+                                  help=_("Numbers shown per vector before eliding with …, at least 1 (--per-vector "
+                                         "says the same; compare's --limit counts texts).")),
         errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render import trace as render

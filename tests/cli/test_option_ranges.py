@@ -80,3 +80,14 @@ def test_a_number_is_refused_with_the_range_its_help_states(cli, tmp_path, comma
         assert f"at least {low}" in english and f"{low} 이상" in korean, (english, korean)
     else:
         assert f"{low} to {high}" in english and f"{low}~{high}" in korean, (english, korean)
+
+
+def test_trace_names_its_digits_and_its_numbers_per_vector_apart_from_other_commands(cli):
+    """trace's --precision (digits) meant fp32/bf16 in embed and train, and its --limit (numbers per vector) meant
+    texts in compare: trace now also takes --digits and --per-vector, and its help says the difference."""
+    base = ("trace", "rnn", "좋다", "--hidden", "2", "--input-dim", "2", "--markdown", "--lang", "en")
+    assert cli(*base, "--digits", "2", "--per-vector", "1") == cli(*base, "--precision", "2", "--limit", "1")
+    code, out, _err = cli(*base, "--digits", "2")
+    assert code == 0 and re.search(r"`\[-?\d\.\d{2} ", out) and not re.search(r"\d\.\d{3}", out)
+    help_text = " ".join(cli("trace", "--help", "--lang", "en")[1].split())
+    assert "embed's --precision is the arithmetic" in help_text and "compare's --limit counts texts" in help_text
