@@ -136,10 +136,10 @@ def _say_interrupted(argv: list[str]) -> None:
     elif hint and not _saved(command, Path(out)):
         hint = N_("it stopped before its first checkpoint, so nothing was saved: run the same command again to "
                   "start over.")
-    if hint is None:
-        from seqlab.cli.options import ON_INTERRUPT
+    from seqlab.cli.options import ON_INTERRUPT
 
-        hint = ON_INTERRUPT[-1] if ON_INTERRUPT else None  # e.g. a word-vector build: lost, started again next time
+    if ON_INTERRUPT:  # what the command itself said it kept (a forecast's LSTM, a word-vector build lost) wins
+        hint = ON_INTERRUPT[-1]
     note(_("interrupted") + (" · " + _(hint) if hint else ""))
     if wants_json(argv):  # a script reads one JSON object here too, as for every error (exit code 130)
         from seqlab.render.console import json_line_open, print_json

@@ -220,13 +220,15 @@ def register(app: typer.Typer) -> None:
         errors: str = errors_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
         from seqlab.render.console import note, print_json, say
-        from seqlab.training.spacing import write_spacing_pairs
+        from seqlab.training.spacing import make_spacing_pairs, save_spacing_pairs
 
         check_lang(lang)
         in_range("--max-chars", max_chars, 2, 10_000)
         errors = one_of("--errors", errors, ("strict", "replace"))
-        check_output("--out", out, inputs=[data])
-        summary = write_spacing_pairs(data, out, text_col, max_chars, errors)
+        check_output("--out", out, inputs=[data], notes=False)  # a usage error (2) before any work
+        pairs, made = make_spacing_pairs(data, text_col, max_chars, errors)
+        check_output("--out", out, inputs=[data])  # its notes (a file to replace) once the input held up
+        summary = save_spacing_pairs(pairs, out, made)
         if json_out:
             print_json(summary)
         else:

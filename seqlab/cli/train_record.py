@@ -64,6 +64,19 @@ def forget_lone_record(out: Path, created: bool = False) -> bool:
     return False
 
 
+def run_task(out: Path) -> str | None:
+    """The task of the run in ``out`` as its files say it (``config.json``, else ``metrics.json``: forecast,
+    seq2seq, ...), or None where neither says one."""
+    for name in ("config.json", "metrics.json"):
+        try:
+            task = json.loads((Path(out) / name).read_text(encoding="utf-8")).get("task")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(task, str):
+            return task
+    return None
+
+
 def _param(ctx, name: str):
     return next((p for p in ctx.command.params if p.name == name), None)
 
@@ -95,6 +108,11 @@ def resumed_options(ctx, out: Path) -> tuple[dict, list[str] | None]:
     params = dict(ctx.params)
     path = Path(out) / RECORD
     if not path.is_file():
+        if run_task(out) == "forecast" and str(params.get("task")).lower() != "forecast":
+            # a forecast keeps no record and no checkpoint (--task forecast --resume is refused as an unused option)
+            raise UsageError(_("{out} holds a forecast run, and a forecast run is not resumed: it trains in one go, "
+                               "with no checkpoint").format(out=out),
+                             _("Start it again with a new --out: seqlab train --task forecast --out NEW_FOLDER"))
         return params, None
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))["options"]

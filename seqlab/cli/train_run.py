@@ -8,6 +8,7 @@ then trains one of the three tasks: classify (one model, or several ending in on
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -287,9 +288,8 @@ def busy_machine_note(threads: int | None, task: str) -> None:
 
 def train_seq2seq(a: TrainArgs, taken: list[str] | None) -> None:
     from seqlab.render.console import console, print_json
-    from seqlab.render.progress import training_bar
     from seqlab.render.training import seq2seq_terminal
-    from seqlab.training.seq2seq import seq2seq_config, train_seq2seq
+    from seqlab.training.seq2seq import EVALUATING, KIWI_SPACING, seq2seq_config, train_seq2seq
 
     if a.data is None:
         raise UsageError(_("--task seq2seq needs --data PAIRS.tsv (source<TAB>target per line)"),
@@ -300,8 +300,9 @@ def train_seq2seq(a: TrainArgs, taken: list[str] | None) -> None:
                          batch_size=a.batch_size, lr=a.lr, hidden=a.hidden, checkpoint_every=a.checkpoint_every,
                          threads=a.threads)
     starting(a, taken)
-    with training_bar("seq2seq") as (on_step, on_phase):
-        summary = train_seq2seq(a.data, a.out, cfg, resume=a.resume, on_step=on_step, on_phase=on_phase)
+    with phased_bar("seq2seq", {EVALUATING: _("texts"), KIWI_SPACING: _("texts")}) as (on_step, on_phase, report):
+        summary = train_seq2seq(a.data, a.out, cfg, resume=a.resume, on_step=on_step, on_phase=on_phase,
+                                progress=report)
     if a.json_out:
         print_json({k: v for k, v in summary.items() if k != "history"})
     else:
@@ -309,26 +310,65 @@ def train_seq2seq(a: TrainArgs, taken: list[str] | None) -> None:
 
 
 def train_forecast(a: TrainArgs) -> None:
-    """The LSTM forecaster against naive, auto-ARIMA and auto-ETS (no record: a forecast run cannot be resumed)."""
+    """The LSTM forecaster against naive, auto-ARIMA and auto-ETS (no record: a forecast run cannot be resumed).
+
+    Ctrl-C during the ARIMA/ETS search keeps what was done (the library saves it): it is shown, and said, before
+    the command ends as interrupted."""
+    from seqlab.cli.options import on_interrupt
     from seqlab.render.console import console, note, print_json
-    from seqlab.render.progress import counting_bar
-    from seqlab.render.training import forecast_png, forecast_terminal
-    from seqlab.training.forecast import forecast_config, train_forecast
+    from seqlab.render.training import forecast_kept, forecast_png, forecast_terminal
+    from seqlab.training.forecast import SEARCHES, ForecastInterrupted, forecast_config, train_forecast
 
     cfg = forecast_config(seed=a.seed, epochs=a.epochs, hidden=a.hidden, lr=a.lr, baselines=a.baselines,
                           season=a.season, threads=a.threads)
     if a.series is None:  # the default, said (stderr, with --json too)
         note(_("note: no --series given: forecasting sunspots (--series co2 or a CSV file for another)"))
-    with counting_bar(_("auto-ARIMA: order search by AIC"), _("models")) as report:
-        summary = train_forecast(a.series or "sunspots", a.out, cfg, progress=report)
+    stopped = None
+    with phased_bar("forecast", {phase: _("models") for phase in SEARCHES.values()}) as (on_step, on_phase, report):
+        try:
+            summary = train_forecast(a.series or "sunspots", a.out, cfg, progress=report, on_phase=on_phase,
+                                     on_step=on_step)
+        except ForecastInterrupted as exc:  # the LSTM's result, saved: shown below, not thrown away
+            summary, stopped = exc.summary, exc
     if summary["season_from"] == "assumed":  # said on stderr, with --json too
         note(_("note: a season of {m} steps was assumed (monthly values); give --season for another").format(
             m=summary["season"]))
     plot = forecast_png(summary, a.out / "forecast.png")
-    if a.json_out:
+    if a.json_out and stopped is None:  # interrupted: the one JSON object is the interruption's (cli.main)
         print_json({**{k: v for k, v in summary.items() if k != "curves"}, "plot": str(plot)})
-    else:
+    elif not a.json_out:
         forecast_terminal(summary, console(), plot)
+    if stopped is not None:
+        kept, hint = forecast_kept(summary, a.out)
+        note(kept)
+        on_interrupt(hint)  # what cli.main says after "interrupted"
+        raise KeyboardInterrupt from None  # exit code 130, as every interrupted command
+
+
+@contextlib.contextmanager
+def phased_bar(name: str, counted: dict[str, str]):
+    """``(on_step, on_phase, report)`` for a trainer whose last phases count other work than training steps
+    (``counted``: phase -> unit, e.g. the held-out texts of an evaluation, the models of an ARIMA search).
+
+    The training phases show :func:`~seqlab.render.progress.training_bar` (step/total and the loss); at the first
+    counted phase that bar ends and :func:`~seqlab.render.progress.counting_bar` counts the phase's own work
+    (``report(done, total)``), never under the training's counters and loss."""
+    from seqlab.render.progress import counting_bar, training_bar
+
+    with counting_bar(name, _("steps")) as report, contextlib.ExitStack() as training:
+        on_step, on_training_phase = training.enter_context(training_bar(name))
+        ended = [False]
+
+        def on_phase(phase: str) -> None:
+            if phase in counted or ended[0]:
+                if not ended[0]:
+                    training.close()  # the bar of the steps ends here: one live bar at a time
+                    ended[0] = True
+                report.phase(f"{name}: {_(phase)}", counted.get(phase))
+            else:
+                on_training_phase(phase)
+
+        yield on_step, on_phase, report
 
 
 def train_classifiers(a: TrainArgs, names: list[str], taken: list[str] | None) -> None:

@@ -165,6 +165,7 @@ def prediction_line(r: dict) -> str:
 
 
 def forecast_terminal(summary: dict, console: Console, plot=None) -> None:
+    """The forecast errors of every method on the test part, then the verdicts (:func:`forecast_verdicts`)."""
     from seqlab.training.forecast import shown_description
 
     console.print(_("[bold]{description}[/] · {n} values, one-step-ahead forecasts of the last {k} (from {start})")
@@ -184,19 +185,59 @@ def forecast_terminal(summary: dict, console: Console, plot=None) -> None:
         table.add_row(names.get(key, key), f"{m['mae']:.3f}", f"{m['rmse']:.3f}",
                       f"{seconds[key]:.1f}" if key in seconds else "")
     console.print(table)
-    verdicts = [_("the LSTM beats the naive forecast") if summary["beats_naive"]
-                else _("the LSTM does NOT beat the naive forecast")]
-    best = summary.get("best_statsmodels")
-    if best:
-        mae = summary["metrics"]
-        verdicts.append((_("the LSTM beats the best statsmodels forecaster ({name}, MAE {b:.3f} vs {a:.3f})")
-                         if summary["beats_best_statsmodels"] else
-                         _("the LSTM does NOT beat the best statsmodels forecaster ({name}, MAE {b:.3f} vs {a:.3f})"))
-                        .format(name=specs[best]["spec"], b=mae[best]["mae"], a=mae["lstm"]["mae"]))
-    else:
-        verdicts.append(_("ARIMA and ETS were not fitted (--no-baselines)"))
-    console.print(" · ".join(verdicts) + (" · " + _("plot: {path}").format(path=plot) if plot else ""),
+    console.print(" · ".join(forecast_verdicts(summary)) + (" · " + _("plot: {path}").format(path=plot) if plot else ""),
                   highlight=False, markup=False)
+
+
+def _forecast_names(summary: dict) -> dict[str, str]:
+    """Each forecast as a verdict names it: "the seasonal-naive forecast", "auto-ARIMA ARIMA(2,0,1)"."""
+    specs = summary.get("baselines", {})
+    return {"naive": _("the naive forecast"), "seasonal_naive": _("the seasonal-naive forecast"),
+            "arima": "auto-ARIMA " + specs.get("arima", {}).get("spec", ""),
+            "ets": "auto-ETS " + specs.get("ets", {}).get("spec", "")}
+
+
+def forecast_verdicts(summary: dict) -> list[str]:
+    """How the LSTM compares with every other forecast, by MAE (each one that beats it named, best first), and
+    which searches were not fitted and why."""
+    from seqlab.training.forecast import SEARCH_NAMES
+
+    metrics, names = summary["metrics"], _forecast_names(summary)
+    lstm = metrics["lstm"]["mae"]
+    beaten_by = summary.get("beaten_by")  # runs from before it was recorded: from the scores
+    if beaten_by is None:
+        beaten_by = sorted((k for k in metrics if k != "lstm" and metrics[k]["mae"] < lstm), key=lambda k: metrics[k]["mae"])
+    if beaten_by:
+        verdicts = [ngettext("the LSTM (MAE {a:.3f}) does NOT have the lowest MAE: {beaten} beats it",
+                             "the LSTM (MAE {a:.3f}) does NOT have the lowest MAE: {n} forecasts beat it, the best "
+                             "first: {beaten}", len(beaten_by)).format(
+            a=lstm, n=len(beaten_by), beaten=", ".join(_("{name} (MAE {mae:.3f})").format(
+                name=names.get(k, k), mae=metrics[k]["mae"]) for k in beaten_by))]
+    else:
+        verdicts = [_("the LSTM has the lowest MAE ({a:.3f}): it beats {others}").format(
+            a=lstm, others=", ".join(names.get(k, k) for k in metrics if k != "lstm"))]
+    not_fitted = summary.get("not_fitted")
+    if not_fitted is None:  # runs from before it was recorded
+        not_fitted = {} if summary.get("best_statsmodels") else {"arima": "off", "ets": "off"}
+    if set(not_fitted.values()) == {"off"}:
+        verdicts.append(_("ARIMA and ETS were not fitted (--no-baselines)"))
+    elif not_fitted:
+        verdicts.append(_("not fitted, interrupted: {methods}").format(
+            methods=", ".join(SEARCH_NAMES[k] for k in not_fitted)))
+    return verdicts
+
+
+def forecast_kept(summary: dict, out) -> tuple[str, str]:
+    """What an interrupted forecast kept (a note), and how to fit the rest (the interruption's hint)."""
+    from seqlab.training.forecast import SEARCH_NAMES
+
+    kept = [_("the LSTM forecaster"), _("the naive and seasonal-naive forecasts"),
+            *[SEARCH_NAMES[k] for k in SEARCH_NAMES if k in summary["metrics"]]]
+    missing = ", ".join(SEARCH_NAMES[k] for k in summary["not_fitted"])
+    return (_("kept in {out}: {kept} (metrics.json, model.safetensors, forecast.png); not fitted: {missing}").format(
+                out=out, kept=", ".join(kept), missing=missing),
+            _("a forecast run is not resumed: train again with a new --out to fit {missing} too").format(
+                missing=missing))
 
 
 SPACING_COLUMNS = (("boundary_f1", N_("boundary F1"), "{:.4f}"), ("boundary_accuracy", N_("boundary accuracy"), "{:.2%}"),

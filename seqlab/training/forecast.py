@@ -23,6 +23,7 @@ from seqlab.errors import InputError
 from seqlab.i18n import N_, _, ngettext
 from seqlab.training.forecast_baselines import ArimaGrid, auto_arima, auto_ets
 from seqlab.training.rundir import RunDir
+from seqlab.training.seeding import kept_random_state
 
 SERIES = {"sunspots": 11, "co2": 12}
 CSV_SEASON = 12  # a CSV series says nothing of its season: monthly is taken, and said (--season gives another)
@@ -88,15 +89,19 @@ def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
 
     from seqlab.text.reading import check_text_file, iter_lines
 
-    check_text_file(path, _("a CSV series"))  # a folder, an empty or binary file: said, as by every reader
+    needs = _("Give a CSV with a number per row in its last column (a header row may come first), at least 3 rows; "
+              "e.g. year,value.")
+    if path.is_file() and path.stat().st_size == 0:  # said as every command says it, with what a series holds
+        raise InputError(_("{path} is empty").format(path=path), needs)
+    check_text_file(path, _("a CSV series"))  # a folder or a binary file: said, as by every reader
     lines = [line for _k, line in iter_lines(path, errors_option=False)]  # strict UTF-8: said, with how to convert
     while lines and not lines[-1].strip():  # blank lines at the end end the file; one inside is a gap (below)
         lines.pop()
-    rows = list(csv.reader(lines))
+    # a TSV (NSMC's files, a spreadsheet's export) is read by its tabs: as a CSV each line would be one field
+    tabs = path.suffix.lower() in (".tsv", ".tab") or bool(lines) and "\t" in lines[0] and "," not in lines[0]
+    rows = list(csv.reader(lines, delimiter="\t" if tabs else ","))
     if len(rows) < 3:
-        raise InputError(_("{path} has too few rows for a series: {n}").format(path=path, n=len(rows)),
-                         _("Give a CSV with a number per row in its last column (a header row may come first), at "
-                           "least 3 rows; e.g. year,value."))
+        raise InputError(_("{path} has too few rows for a series: {n}").format(path=path, n=len(rows)), needs)
     try:  # a first row whose last field is a number is data, not a header
         float(rows[0][-1])
         body = rows
@@ -114,7 +119,7 @@ def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
         values.append(value)
         labels.append(r[0] if len(r) > 1 else str(len(labels)))
     if bad:
-        shown = ", ".join(_("line {line} ({value!r})").format(line=k, value=v) for k, v in bad[:5])
+        shown = ", ".join(_("line {line} ({value!r})").format(line=k, value=_cut(v)) for k, v in bad[:5])
         raise InputError(ngettext("{path}: {n:,} value of the last column is not a number: {shown}{more}",
                                   "{path}: {n:,} values of the last column are not numbers: {shown}{more}",
                                   len(bad)).format(
@@ -123,21 +128,54 @@ def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
     return np.array(values), labels, CSV_SEASON, CSV_DESCRIPTION.format(name=path.name)
 
 
+def _cut(value: str, limit: int = 20) -> str:
+    """A field as quoted in a message: its first ``limit`` characters, "…" where more were cut."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
 def _windows(x: np.ndarray, w: int, targets: range):
     return np.stack([x[t - w : t] for t in targets])[..., None], np.array([x[t] for t in targets])
 
 
+#: the phases of a forecast, in order (English in records; translated where shown)
+LSTM_PHASE = N_("training the LSTM")
+SEARCHES = {"arima": N_("auto-ARIMA: order search by AIC"), "ets": N_("auto-ETS: form search by AIC")}
+SEARCH_NAMES = {"arima": "auto-ARIMA", "ets": "auto-ETS"}
+
+
+class ForecastInterrupted(KeyboardInterrupt):
+    """Ctrl-C during the ARIMA/ETS search, raised once what was done is saved: the LSTM, the naive forecasts and
+    any search that ended before, ``metrics.json`` naming the rest in ``not_fitted``; ``summary`` is that record."""
+
+    def __init__(self, summary: dict, out: Path):
+        super().__init__(_("interrupted during {phase}: what was done is kept in {out} (metrics.json, "
+                           "model.safetensors); not fitted: {methods}").format(
+            phase=_(SEARCHES[summary["interrupted"]]), out=out,
+            methods=", ".join(SEARCH_NAMES[k] for k in summary["not_fitted"])))
+        self.summary, self.out = summary, Path(out)
+
+
 def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None,
                    progress: Callable[[int, int], None] | None = None, on_phase: Callable[[str], None] | None = None,
-                   arima_grid: ArimaGrid | None = None) -> dict:
+                   arima_grid: ArimaGrid | None = None, on_step: Callable[[dict], None] | None = None) -> dict:
     """Train the LSTM forecaster; score it, the naive forecasts and (``cfg.baselines``) auto-ARIMA/ETS.
 
     Args:
-        progress: ``progress(models fitted, models in the grid)`` during the ARIMA order search.
+        progress: ``progress(models fitted, models to try)`` during the ARIMA and the ETS search.
         on_phase: called with the name of each phase (the LSTM, the ARIMA search, ETS).
         arima_grid: the orders the ARIMA search tries (tests use a tiny one).
+        on_step: ``on_step({"step", "total", "loss"})`` after each epoch of the LSTM (one step on the whole
+            training part).
+
+    Raises:
+        ForecastInterrupted: Ctrl-C (KeyboardInterrupt) during the ARIMA/ETS search, once what was done is saved.
     """
     cfg = cfg or ForecastConfig()
+    with kept_random_state():  # the caller's torch generators are left as they were
+        return _train_forecast(series, Path(out), cfg, progress, on_phase, arima_grid, on_step)
+
+
+def _train_forecast(series: str, out: Path, cfg: ForecastConfig, progress, on_phase, arima_grid, on_step) -> dict:
     import torch
 
     started = time.perf_counter()
@@ -172,7 +210,7 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None,
             return self.out(h[:, -1])[:, 0]
 
     if on_phase:
-        on_phase(N_("training the LSTM"))
+        on_phase(LSTM_PHASE)
     lstm_started = time.perf_counter()
     threads = torch.get_num_threads()
     torch.set_num_threads(cfg.threads)
@@ -181,12 +219,14 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None,
     xt, yt = torch.tensor(X_train, dtype=torch.float32), torch.tensor(Y_train, dtype=torch.float32)
     losses = []
     try:
-        for _i in range(cfg.epochs):
+        for epoch in range(cfg.epochs):
             loss = torch.nn.functional.mse_loss(model(xt), yt)
             opt.zero_grad()
             loss.backward()
             opt.step()
             losses.append(float(loss.detach()))
+            if on_step:
+                on_step({"step": epoch + 1, "total": cfg.epochs, "loss": losses[-1]})
     finally:
         torch.set_num_threads(threads)
     with torch.no_grad():
@@ -204,33 +244,51 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None,
     results = {"lstm": scores(pred), "naive": scores(naive), "seasonal_naive": scores(seasonal)}
     forecasts = {"lstm": pred.tolist(), "naive": naive.tolist(), "seasonal_naive": seasonal.tolist()}
     specs, seconds = {}, {"lstm": lstm_seconds}
+    # what was not fitted, and why: "off" (baselines=False) or "interrupted" (Ctrl-C during the search)
+    not_fitted = {name: "off" for name in SEARCHES} if not cfg.baselines else {}
+    interrupted = None
     if cfg.baselines:
-        if on_phase:
-            on_phase(N_("auto-ARIMA: order search by AIC"))
-        fitted = [auto_arima(y, test_start, m, arima_grid or ArimaGrid(), progress)]
-        if on_phase:
-            on_phase(N_("auto-ETS: form search by AIC"))
-        fitted.append(auto_ets(y, test_start, m))
-        for b in fitted:
+        searches = {"arima": lambda: auto_arima(y, test_start, m, arima_grid or ArimaGrid(), progress),
+                    "ets": lambda: auto_ets(y, test_start, m, progress)}
+        for name, search in searches.items():
+            if interrupted:
+                not_fitted[name] = "interrupted"
+                continue
+            if on_phase:
+                on_phase(SEARCHES[name])
+            try:
+                b = search()
+            except KeyboardInterrupt:  # Ctrl-C in minutes of search: the LSTM's result is kept, not thrown away
+                interrupted = name
+                not_fitted[name] = "interrupted"
+                continue
             results[b.name] = scores(b.forecasts)
             forecasts[b.name] = b.forecasts.tolist()
             specs[b.name] = {"spec": b.spec, "aic": b.aic, "models_tried": b.models_tried, "params": b.params}
             seconds[b.name] = b.seconds
     best = min((k for k in ("arima", "ets") if k in results), key=lambda k: results[k]["mae"], default=None)
+    lstm_mae = results["lstm"]["mae"]
+    beaten_by = sorted((k for k in results if k != "lstm" and results[k]["mae"] < lstm_mae),
+                       key=lambda k: results[k]["mae"])
     run = RunDir(out)
     run.write_model(model)
     run.write_json("config.json", {"task": "forecast", "model": "lstm", "series": series, "description": description,
                                    "forecast": cfg.to_dict(), "scale": {"mean": float(mean), "std": float(std)},
                                    "target": "first difference", "season": m})
-    summary = {"model": "lstm forecaster", "series": series, "description": description, "n": n,
+    summary = {"task": "forecast", "model": "lstm forecaster", "series": series, "description": description, "n": n,
                "test_points": int(n - test_start), "test_from": labels[test_start], "season": m,
                "season_from": season_from,
-               "metrics": results, "baselines": specs, "beats_naive": results["lstm"]["mae"] < results["naive"]["mae"],
+               "metrics": results, "baselines": specs, "not_fitted": not_fitted, "interrupted": interrupted,
+               "beats_naive": lstm_mae < results["naive"]["mae"],
+               "beaten_by": beaten_by,  # every other forecast with a lower MAE than the LSTM's, best first
+               "best_method": min(results, key=lambda k: results[k]["mae"]),
                "best_statsmodels": best,
-               "beats_best_statsmodels": None if best is None else results["lstm"]["mae"] < results[best]["mae"],
+               "beats_best_statsmodels": None if best is None else lstm_mae < results[best]["mae"],
                "seconds": time.perf_counter() - started, "seconds_by_method": seconds, "final_train_mse": losses[-1],
                "parameters": int(sum(p.numel() for p in model.parameters())),
                "curves": {"labels": labels, "values": y.tolist(), "test_start": test_start,
                           "forecasts": forecasts}}
     run.write_json("metrics.json", summary)
+    if interrupted:
+        raise ForecastInterrupted(summary, out)
     return summary

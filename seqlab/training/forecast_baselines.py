@@ -123,8 +123,10 @@ def auto_arima(y: np.ndarray, test_start: int, season: int | None, grid: ArimaGr
                     _named(fit))
 
 
-def auto_ets(y: np.ndarray, test_start: int, season: int | None) -> Baseline:
-    """The AIC-best ETS on ``y[:test_start]``, forecasting ``y[test_start:]`` one step ahead."""
+def auto_ets(y: np.ndarray, test_start: int, season: int | None,
+             progress: Callable[[int, int], None] | None = None) -> Baseline:
+    """The AIC-best ETS on ``y[:test_start]``, forecasting ``y[test_start:]`` one step ahead
+    (``progress(models tried, models to try)`` after each fit)."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     started = time.perf_counter()
@@ -134,17 +136,20 @@ def auto_ets(y: np.ndarray, test_start: int, season: int | None) -> Baseline:
     trends = [(None, False), ("add", False), ("add", True)]
     seasons = [None] + ([("add", season)] + ([("mul", season)] if positive else []) if season else [])
     candidates, tried = [], 0
+    forms = list(itertools.product(errors, trends, seasons))
     with _quiet():
-        for error, (trend, damped), seasonal in itertools.product(errors, trends, seasons):
+        for error, (trend, damped), seasonal in forms:
             spec = {"error": error, "trend": trend, "damped_trend": damped, "seasonal": seasonal[0] if seasonal else None,
                         "seasonal_periods": seasonal[1] if seasonal else None, "initialization_method": "estimated"}
             tried += 1
             try:
                 fit = ETSModel(train, **spec).fit(disp=False, maxiter=2000)
+                if np.isfinite(fit.aic):
+                    candidates.append((float(fit.aic), spec, fit))
             except (ValueError, np.linalg.LinAlgError):
-                continue
-            if np.isfinite(fit.aic):
-                candidates.append((float(fit.aic), spec, fit))
+                pass  # a form statsmodels cannot estimate on this series is not a candidate
+            if progress:
+                progress(tried, len(forms))
         aic, spec, fit = min(candidates, key=lambda c: c[0])
         smoothed = ETSModel(y, **spec).smooth(fit.params)  # the same parameters and initial states, whole series
         forecasts = np.asarray(smoothed.fittedvalues, dtype=float)[test_start:]

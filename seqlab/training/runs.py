@@ -283,6 +283,7 @@ def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
     from seqlab.training.checkpoint import has_state
     from seqlab.training.data import split_record
     from seqlab.training.rundir import RunDir
+    from seqlab.training.seeding import kept_random_state
 
     check_options(opts, names)
     out = Path(out)
@@ -291,19 +292,20 @@ def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
         if not opts.resume and (finished_summary(run_dir) is not None or has_state(run_dir)):
             raise InputError(_("{out} holds a run already; training again would replace it").format(out=run_dir),
                              _("Give another folder, or resume=True to continue it (a finished run is kept)."))
-    _unused, train, val = load_split(opts)
-    runs = []
-    for name in names:
-        run_dir = out / name if len(names) > 1 else out
-        kept = finished_summary(run_dir) if opts.resume else None  # a finished run is kept, not trained again
-        with progress(name) if progress else contextlib.nullcontext((None, None)) as (on_step, on_phase):
-            if kept is not None:  # --resume: a model finished before (the interruption of a comparison) is kept
-                if on_phase:
-                    on_phase(_("finished in the earlier run: kept"))
-                summary = kept
-            else:
-                summary = TRAINERS[name](name, train, val, run_dir, resumable(opts, run_dir) if len(names) > 1
-                                         else opts, on_step, on_phase)
-        if summary:  # under torchrun only rank 0 reports
-            runs.append(RunSummary(name, run_dir, summary, RunDir(run_dir).disk_mb(), split_record(train, val)))
+    with kept_random_state():  # the caller's torch generators are left as they were (the trainers seed their own)
+        _unused, train, val = load_split(opts)
+        runs = []
+        for name in names:
+            run_dir = out / name if len(names) > 1 else out
+            kept = finished_summary(run_dir) if opts.resume else None  # a finished run is kept, not trained again
+            with progress(name) if progress else contextlib.nullcontext((None, None)) as (on_step, on_phase):
+                if kept is not None:  # --resume: a model finished before (the interruption of a comparison) is kept
+                    if on_phase:
+                        on_phase(_("finished in the earlier run: kept"))
+                    summary = kept
+                else:
+                    summary = TRAINERS[name](name, train, val, run_dir, resumable(opts, run_dir) if len(names) > 1
+                                             else opts, on_step, on_phase)
+            if summary:  # under torchrun only rank 0 reports
+                runs.append(RunSummary(name, run_dir, summary, RunDir(run_dir).disk_mb(), split_record(train, val)))
     return runs

@@ -31,6 +31,7 @@ from seqlab.ids.vocab import Vocabulary
 from seqlab.training.checkpoint import has_state, load_state, save_state
 from seqlab.training.loop import RESUME_FREE, check_same_settings
 from seqlab.training.rundir import RunDir
+from seqlab.training.seeding import kept_random_state
 from seqlab.training.seq2seq_models import MODELS
 from seqlab.training.spacing import read_pairs, spacing_scores
 
@@ -38,6 +39,8 @@ from seqlab.training.spacing import read_pairs, spacing_scores
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
 ATTENTIONS = tuple(MODELS)
 LOSSES = ("constrained", "full")
+#: the evaluation's two phases, which count held-out texts (not training steps)
+EVALUATING, KIWI_SPACING = N_("evaluating: the model spaces the held-out texts"), N_("evaluating: Kiwi spaces them")
 
 
 @dataclass
@@ -142,15 +145,20 @@ def seq2seq_loss(out: nn.Linear, features, src, prev, pos, gold, space: int, kin
 
 @torch.no_grad()
 def decode(model, vocab: Vocabulary, texts: list[str], device, constrained: bool = True,
-           keep_attention: bool = False) -> list[tuple[str, list]]:
-    """Greedy decoding, batched by source length; constrained: the next source character or a space."""
+           keep_attention: bool = False, progress=None) -> list[tuple[str, list]]:
+    """Greedy decoding, batched by source length; constrained: the next source character or a space.
+    ``progress(texts decoded, texts)`` before the first batch and after each."""
     model.eval()
     space = vocab.stoi[" "]
     results: list = [None] * len(texts)
     groups: dict[int, list[int]] = {}
     for i, t in enumerate(texts):
         groups.setdefault(len(t), []).append(i)
+    decoded = 0
     for length, idx in groups.items():
+        if progress:
+            progress(decoded, len(texts))
+        decoded += len(idx)
         if length == 0:
             for i in idx:
                 results[i] = ("", [])
@@ -192,6 +200,8 @@ def decode(model, vocab: Vocabulary, texts: list[str], device, constrained: bool
                 break
         for b, i in enumerate(idx):
             results[i] = ("".join(outs[b]), attn[b])
+    if progress:
+        progress(decoded, len(texts))
     return results
 
 
@@ -210,23 +220,30 @@ def build_model(cfg: Seq2SeqConfig, vocab_size: int):
 
 
 def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig | None = None, resume: bool = False,
-                  on_step=None, on_phase=None) -> dict:
+                  on_step=None, on_phase=None, progress=None) -> dict:
     """Train on a pairs file, score on the held-out pairs (against Kiwi's ``space()``), write the run directory.
 
     Resumable like the classifiers: the batches of epoch ``e`` come from ``default_rng([seed, e])``,
     the learning rate is a function of the step, and ``state/`` is saved every ``checkpoint_every``
     steps, so a run killed with kill -9 and resumed ends with the same weights, bit for bit.
+
+    Args:
+        on_step: ``on_step({"step", "total", "epoch", "loss"})`` after each training step.
+        on_phase: called with the name of each phase (training, then the two evaluation phases).
+        progress: ``progress(texts done, texts)`` in each evaluation phase (the held-out texts spaced by the model,
+            then by Kiwi).
     """
     cfg = cfg or Seq2SeqConfig()
     threads = torch.get_num_threads()
     torch.set_num_threads(cfg.threads)
     try:
-        return _train(data, out, cfg, resume, on_step, on_phase)
+        with kept_random_state():  # the caller's torch generators are left as they were
+            return _train(data, out, cfg, resume, on_step, on_phase, progress)
     finally:
         torch.set_num_threads(threads)
 
 
-def _train(data: Path, out: Path, cfg: Seq2SeqConfig, resume: bool, on_step, on_phase) -> dict:
+def _train(data: Path, out: Path, cfg: Seq2SeqConfig, resume: bool, on_step, on_phase, progress) -> dict:
     from seqlab.vectors.encoder import pick_device
 
     started = time.perf_counter()
@@ -293,13 +310,21 @@ def _train(data: Path, out: Path, cfg: Seq2SeqConfig, resume: bool, on_step, on_
                 record["elapsed"] = time.perf_counter() - clock
                 save_state(out, model, opt, record)
     train_seconds = time.perf_counter() - clock
-    if on_phase:
-        on_phase(N_("evaluating against Kiwi"))
     sources, targets = [s for s, _t in val], [t for _s, t in val]
-    ours = [p for p, _a in decode(model, vocab, sources, device)]
+    if on_phase:
+        on_phase(EVALUATING)
+    ours = [p for p, _a in decode(model, vocab, sources, device, progress=progress)]
     from seqlab.tokens.kiwi import kiwi_instance
 
-    kiwi = [kiwi_instance().space(s) for s in sources]
+    if on_phase:
+        on_phase(KIWI_SPACING)
+    kiwi = []
+    for s in sources:
+        if progress:
+            progress(len(kiwi), len(sources))  # before each text: the bar starts at 0, as the model's phase
+        kiwi.append(kiwi_instance().space(s))
+    if progress:
+        progress(len(kiwi), len(sources))
     scores = {"seq2seq": spacing_scores(ours, targets), "kiwi_space": spacing_scores(kiwi, targets)}
     summary = {"model": f"seq2seq {cfg.cell}+{cfg.attention} attention", "task": "seq2seq", "cell": cfg.cell,
                "attention": cfg.attention, "batch_size": cfg.batch_size, "epochs": cfg.epochs,

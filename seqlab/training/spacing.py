@@ -37,7 +37,14 @@ def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None 
     ``errors="replace"`` reads invalid UTF-8 as U+FFFD, and leaves those lines out of the pairs (a U+FFFD would be
     learnt as a character): ``skipped["not_utf8"]`` counts them, ``replaced_lines`` names the first 100.
     """
-    from seqlab.storage import atomic_write_text
+    pairs, summary = make_spacing_pairs(data, text_col, max_chars, errors)
+    return save_spacing_pairs(pairs, out, summary)
+
+
+def make_spacing_pairs(data: str | Path, text_col: str | None = None, max_chars: int = 60,
+                       errors: str = "strict") -> tuple[list[tuple[str, str]], dict]:
+    """The pairs of :func:`write_spacing_pairs` and its summary (no ``path`` yet), nothing written: every input
+    problem is said before a file is touched."""
     from seqlab.text.reading import check_text_file, iter_texts
 
     if str(data) != "-":
@@ -60,9 +67,17 @@ def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None 
             data=data if str(data) != "-" else _("standard input"), texts=len(numbered), max=max_chars, **skipped),
             _("Give texts of two or more words, or raise max_chars."), option="max_chars",
             cli_hint=_("Give texts of two or more words, or raise --max-chars."))
+    return pairs, {"pairs": len(pairs), "texts": len(numbered), "skipped": skipped, "max_chars": max_chars,
+                   "replaced_lines": replaced[:100]}
+
+
+def save_spacing_pairs(pairs: list[tuple[str, str]], out: str | Path, summary: dict) -> dict:
+    """Write ``source<TAB>target`` lines to ``out`` (in one rename); the summary of :func:`make_spacing_pairs` with
+    the path, as :func:`write_spacing_pairs` returns it."""
+    from seqlab.storage import atomic_write_text
+
     atomic_write_text(out, "".join(f"{s}\t{t}\n" for s, t in pairs))
-    return {"path": str(out), "pairs": len(pairs), "texts": len(numbered), "skipped": skipped, "max_chars": max_chars,
-            "replaced_lines": replaced[:100]}
+    return {"path": str(out), **summary}
 
 
 #: why a line of a pairs file is not a spacing example, in the order they are tested
@@ -111,8 +126,12 @@ def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], dict[
     As in the classifier's data (:mod:`seqlab.training.data`), a few lines that are not valid UTF-8 are skipped and
     counted; a file in another encoding (more than 1% of its lines) is refused, with how to convert it.
     """
+    from seqlab.text.reading import check_text_file
     from seqlab.training.data import refuse_other_encoding
 
+    if path.is_file() and path.stat().st_size == 0:  # said as every command says it, with how to make pairs
+        raise InputError(_("{path} is empty").format(path=path), _(_MAKE_PAIRS), cli_hint=_(_MAKE_PAIRS_CLI))
+    check_text_file(path, _("a pairs file"))  # missing, a folder or binary: said before reading
     pairs, skipped = [], dict.fromkeys(PAIR_PROBLEMS, 0)
     not_utf8: list[int] = []  # the lines read with U+FFFD, filled as they are read: skipped, never a pair
     total = 0
@@ -127,11 +146,16 @@ def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], dict[
         pairs.append((parts[0], parts[1]))
     refuse_other_encoding(path, len(not_utf8), total, len(pairs), lambda: _guess(path, not_utf8[:50]))
     if not pairs:
+        reasons = skipped_text(skipped, max_chars)
         raise InputError(_("{path} has no usable source<TAB>target pairs (skipped {skipped})")
-                         .format(path=path, skipped=skipped_text(skipped, max_chars)),
-                         _("Make pairs with write_spacing_pairs(FILE, \"pairs.tsv\")."),
-                         cli_hint=_("Make pairs with: seqlab data spacing-pairs FILE --out pairs.tsv"))
+                         .format(path=path, skipped=reasons) if reasons else
+                         _("{path} holds no lines of source<TAB>target pairs").format(path=path),
+                         _(_MAKE_PAIRS), cli_hint=_(_MAKE_PAIRS_CLI))
     return pairs, skipped
+
+
+_MAKE_PAIRS = N_("Make pairs with write_spacing_pairs(FILE, \"pairs.tsv\").")
+_MAKE_PAIRS_CLI = N_("Make pairs with: seqlab data spacing-pairs FILE --out pairs.tsv")
 
 
 def skipped_text(skipped: dict[str, int], max_chars: int) -> str:
