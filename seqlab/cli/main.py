@@ -228,7 +228,7 @@ def _refuse_repeated(argv: list[str]) -> None:
                                                                                         n=len(values), value=values[-1]))
 
 
-INPUT_FILES = ("file", "data", "corpus")  # the parameters that name the one file a command reads
+INPUT_FILES = ("file", "data", "data_file", "corpus")  # the parameters that name the one file a command reads
 
 
 def _in_command_words(exc: SeqlabError, argv: list[str]) -> SeqlabError:

@@ -26,6 +26,7 @@ from seqlab.cli.options import (
     one_of,
 )
 from seqlab.cli.train_run import FORMATS
+from seqlab.errors import UsageError
 from seqlab.i18n import _, ngettext
 
 
@@ -211,8 +212,10 @@ def register(app: typer.Typer) -> None:
     @data_app.command("spacing-pairs", help=_("Build spacing-restoration pairs (text without spaces -> text) for "
                                               "seqlab train --task seq2seq."))
     def data_spacing_pairs(
-        data: Path = typer.Argument(..., help=_("Texts: NSMC TSV (document column) or one text per line."),
+        data: Path = typer.Argument(None, help=_("Texts: NSMC TSV (document column) or one text per line."),
                                     readable=False),
+        data_file: Path = typer.Option(None, "--data", "-f", help=_("The same file as an option, as train and the "
+                                                                    "other commands take it."), readable=False),
         out: Path = typer.Option(..., "--out", "-o", help=_("Pairs file to write: source<TAB>target per line."),
                                  readable=False),
         text_col: str = typer.Option(None, "--text-col", help=_("Column of a TSV/CSV (NSMC: document).")),
@@ -223,6 +226,11 @@ def register(app: typer.Typer) -> None:
         from seqlab.training.spacing import make_spacing_pairs, save_spacing_pairs
 
         check_lang(lang)
+        if (data is None) == (data_file is None):
+            raise UsageError(_("give the texts once: as DATA or as -f FILE") if data is not None else
+                             _("no texts given"), _("e.g. seqlab data spacing-pairs -f ratings_train.txt --out "
+                                                    "pairs.tsv"))
+        data = data if data is not None else data_file
         in_range("--max-chars", max_chars, 2, 10_000)
         errors = one_of("--errors", errors, ("strict", "replace"))
         check_output("--out", out, inputs=[data], notes=False)  # a usage error (2) before any work
