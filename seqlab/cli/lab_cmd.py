@@ -19,10 +19,11 @@ from seqlab.cli.options import (
     markdown_opt,
     no_duplicates,
     number_range,
+    on_interrupt,
     one_of,
 )
 from seqlab.errors import UsageError, shown_number
-from seqlab.i18n import _
+from seqlab.i18n import N_, _, ngettext
 from seqlab.lab.limits import (
     FORGET_BIAS_RANGE,
     GRADFLOW_MAX_HIDDEN,
@@ -71,7 +72,10 @@ def register(app: typer.Typer) -> None:
         in_range("--hidden", hidden, 1, ORDER_MAX_HIDDEN)
         in_range("--seed", seed, 0, SEED_MAX)
         check_plot(plot)
-        report = run(model, cell, hidden, seed)
+        from seqlab.render.progress import counting_bar
+
+        with counting_bar(_("word order demo"), _("pairs")) as report_progress:
+            report = run(model, cell, hidden, seed, progress=report_progress)
         if plot is not None:
             order_plot(report, plot)
         if json_out:
@@ -149,7 +153,7 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", help=_("Seed of the data and weights, {seeds}.").format(seeds=number_range(0, SEED_MAX))),
         json_out: bool = json_opt("document"), plot: Path = plot_opt(), lang: str = lang_opt(),
     ):
-        from seqlab.lab.longterm import DEFAULT_FORGET_BIAS
+        from seqlab.lab.longterm import DEFAULT_FORGET_BIAS, LongTermInterrupted
         from seqlab.lab.longterm import long_term as run
         from seqlab.render.console import console, print_json, say
         from seqlab.render.lab import longterm_plot, longterm_terminal
@@ -179,8 +183,13 @@ def register(app: typer.Typer) -> None:
             in_range("--steps", steps, 1, LONG_TERM_MAX_STEPS)
         in_range("--seed", seed, 0, SEED_MAX)
         check_plot(plot)
-        report = run(task, lens or None, _cells(cells), list(dict.fromkeys(biases)), steps=steps, seed=seed,
-                     progress=training_bar)  # a bar on a terminal, whole lines in a log
+        on_interrupt(N_("no run had finished, so there is nothing to show: run the command again."))
+        try:
+            report = run(task, lens or None, _cells(cells), list(dict.fromkeys(biases)), steps=steps, seed=seed,
+                         progress=training_bar)  # a bar on a terminal, whole lines in a log
+        except LongTermInterrupted as stop:  # the runs that finished are shown, marked partial; then "interrupted"
+            _partial_long_term(stop.report, json_out, plot)
+            raise
         if plot is not None:
             longterm_plot(report, plot)
         if json_out:
@@ -189,6 +198,27 @@ def register(app: typer.Typer) -> None:
             longterm_terminal(report, console())
             if plot is not None:
                 say(_("plot: {path}").format(path=plot))
+
+
+def _partial_long_term(report, json_out: bool, plot: Path | None) -> None:
+    """An interrupted long-term: the finished runs, as the whole report would show them, marked partial; the note
+    said after "interrupted" names the runs that did not finish."""
+    from seqlab.cli.options import INTERRUPT_DETAIL
+    from seqlab.render.console import console
+    from seqlab.render.lab import longterm_terminal
+
+    if not report.runs:
+        return  # the note set before the work says so
+    if json_out:  # one JSON object, as for every interrupt: the finished runs ride in its "detail"
+        INTERRUPT_DETAIL["partial_report"] = report.to_dict()  # "partial": true, "unfinished": [...]
+    else:
+        longterm_terminal(report, console())
+    on_interrupt(ngettext("{n:,} run finished and is shown above, marked partial; not finished: {runs}{plot}. Run "
+                          "the command again for the whole report.",
+                          "{n:,} runs finished and are shown above, marked partial; not finished: {runs}{plot}. Run "
+                          "the command again for the whole report.", len(report.runs)).format(
+        n=len(report.runs), runs=", ".join(report.unfinished),
+        plot=_(" (no plot was drawn)") if plot is not None else ""))
 
 
 def _list_item(option: str, value: str, kind, expected: str, example: str):

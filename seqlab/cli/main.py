@@ -136,7 +136,7 @@ def _say_interrupted(argv: list[str]) -> None:
     elif hint and not _saved(command, Path(out)):
         hint = N_("it stopped before its first checkpoint, so nothing was saved: run the same command again to "
                   "start over.")
-    from seqlab.cli.options import ON_INTERRUPT
+    from seqlab.cli.options import INTERRUPT_DETAIL, ON_INTERRUPT
 
     if ON_INTERRUPT:  # what the command itself said it kept (a forecast's LSTM, a word-vector build lost) wins
         hint = ON_INTERRUPT[-1]
@@ -146,7 +146,10 @@ def _say_interrupted(argv: list[str]) -> None:
 
         if json_line_open():  # the interrupt cut a JSON line: this object starts a line of its own
             sys.stdout.write("\n")
-        print_json({"error": _("interrupted"), "hint": _(hint) if hint else None, "exit_code": 130}, flush=True)
+        record = {"error": _("interrupted"), "hint": _(hint) if hint else None, "exit_code": 130}
+        if INTERRUPT_DETAIL:  # what the command kept and can show (long-term's finished runs)
+            record["detail"] = dict(INTERRUPT_DETAIL)
+        print_json(record, flush=True)
 
 
 def _command_context(argv: list[str], at_group: bool = False):
@@ -271,10 +274,11 @@ def _run(argv: list[str], debug: bool) -> int:
     from typer._click import exceptions as click_errors
     from typer.exceptions import Abort, Exit
 
-    from seqlab.cli.options import ON_INTERRUPT
+    from seqlab.cli.options import INTERRUPT_DETAIL, ON_INTERRUPT
     from seqlab.render.console import note
 
     ON_INTERRUPT.clear()  # a note belongs to this command only (main may run several in one process)
+    INTERRUPT_DETAIL.clear()
     _say_library_notes()
     # the terminal shows seqlab's own notes: transformers' run-time advice would come between them (the library
     # itself quiets only its own model loads, and leaves a notebook's settings alone)

@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from seqlab.errors import UsageError, check_number, shown_number
-from seqlab.i18n import LANGUAGES, _, language_code, ngettext
+from seqlab.i18n import LANGUAGES, N_, _, language_code, ngettext
 
 # the largest minimum count of vocab build, tokenizer train and wordvec train: more than any corpus holds, and within
 # what the tokenizers library's trainers take (a 31-digit value overflowed in them: "internal error")
@@ -394,8 +394,16 @@ def k_opt():
 
 
 ON_INTERRUPT: list[str] = []  # what a command says if Ctrl-C stops it now (the last one set wins); see cli.main
+# what a command that writes its output whole at the end (vocab build, tokenizer train, wordvec train) says
+NOTHING_WRITTEN = N_("nothing was written: run the command again.")
+
+
+INTERRUPT_DETAIL: dict = {}  # what an interrupted command's one --json object carries besides the note (see cli.main)
 
 
 def on_interrupt(note: str) -> None:
-    """Say ``note`` (what is lost or kept) if Ctrl-C stops the work that starts now."""
-    ON_INTERRUPT.append(note)
+    """Say ``note`` (what is lost or kept) if Ctrl-C stops the work that starts now: a message id (``N_``), translated
+    when it is said, or a message already translated and filled in. Said again (after every part of a long job), it is
+    kept once."""
+    if not ON_INTERRUPT or ON_INTERRUPT[-1] != note:
+        ON_INTERRUPT.append(note)

@@ -8,6 +8,7 @@ import typer
 
 from seqlab.cli.options import (
     MAX_MIN_COUNT,
+    NOTHING_WRITTEN,
     check_lang,
     check_normalization,
     check_output,
@@ -24,6 +25,7 @@ from seqlab.cli.options import (
     model_opt,
     no_duplicates,
     norm_opt,
+    on_interrupt,
     one_of,
     prefix_opt,
     prefix_text,
@@ -153,17 +155,14 @@ def register(app: typer.Typer) -> None:
         tok = load_tokenizer(tokenizer, vocab=False)  # the tokens only: the vocabulary is what is being built
         from seqlab.render.progress import counting_bar
 
+        on_interrupt(NOTHING_WRITTEN)  # the file is written at the end, in one rename
         with counting_bar(_("counting {tokenizer} tokens").format(tokenizer=tok.name), _("texts")) as report:
             vocab = vocabulary_from_file(tok, file, min_freq, max_size, text_col, errors, progress=report)
         if not vocab.meta["texts"]:
             raise InputError(_("{path} has no text to build a vocabulary from").format(path=file),
                              _("Give a file with one text per line (or a TSV/CSV with --text-col)."))
         cut = vocab.meta["cut"]
-        if len(vocab) == len(vocab.specials):  # only <pad> <unk> …: every text would read as [UNK]
-            raise InputError(_("no token of {path} is seen {min_freq:,} times or more: the vocabulary would hold only "
-                               "its special tokens").format(path=file, min_freq=min_freq),
-                             _("Lower --min-freq (its {seen:,} distinct tokens were all cut).").format(
-                                 seen=vocab.meta["seen"]))
+        vocab.require_tokens(file)  # only <pad> <unk> …: every text would read as [UNK]
         vocab.save(out)
         summary = {"path": str(out), "size": len(vocab), "texts": vocab.meta["texts"], "tokenizer": tok.name,
                    "min_freq": min_freq, "max_size": max_size, "seen": vocab.meta["seen"], "cut": cut}
@@ -213,8 +212,12 @@ def register(app: typer.Typer) -> None:
                       [str(f) for f in files])  # read twice, it would count every text twice
         check_output("--out", out, inputs=files, directory=True, fresh=True)
         given = {"min_frequency": min_frequency} if min_frequency is not None else {}  # else train_tokenizer's own
-        result = train_tokenizer(files, out, kind=kind, vocab_size=vocab_size, **given,
-                                 pre_split=pre_split, lowercase=lowercase, errors=errors, text_col=text_col)
+        from seqlab.render.progress import counting_bar
+
+        on_interrupt(NOTHING_WRITTEN)  # the folder is written whole at the end, or not at all
+        with counting_bar(_("training a {kind} tokenizer").format(kind=kind), _("lines")) as report:
+            result = train_tokenizer(files, out, kind=kind, vocab_size=vocab_size, **given, pre_split=pre_split,
+                                     lowercase=lowercase, errors=errors, text_col=text_col, progress=report)
         summary = {"path": str(result.path), "type": result.kind, "vocab_size": result.vocab_size,
                    "requested_vocab_size": vocab_size, "lines": result.lines, "pre_split": result.pre_split,
                    "seconds": round(result.seconds, 2), "reproducible": result.reproducible,

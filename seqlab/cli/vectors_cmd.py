@@ -8,6 +8,7 @@ import typer
 
 from seqlab.cli.options import (
     MAX_K,
+    NOTHING_WRITTEN,
     check_lang,
     check_output,
     encoder_opt,
@@ -20,13 +21,14 @@ from seqlab.cli.options import (
     k_opt,
     lang_opt,
     markdown_opt,
+    on_interrupt,
     one_of,
     prefix_text,
     require_text,
     unused,
 )
 from seqlab.errors import UsageError
-from seqlab.i18n import _, ngettext
+from seqlab.i18n import N_, _, ngettext
 
 POOLING = ("cls", "mean", "max")
 
@@ -176,9 +178,12 @@ def register(app: typer.Typer) -> None:
     @app.command(help=_("Top-k semantic search; the corpus index is built once, saved, and reused."))
     def search(
         query: str = typer.Argument(..., help=_("What to look for.")),
-        corpus: Path = typer.Option(..., "--corpus", "--file", "-f", help=_("Text file, one document per line."),
+        corpus: Path = typer.Option(..., "--corpus", "--file", "-f", help=_("Text file, one document per line (or a "
+                                                                            "TSV/CSV with --text-col)."),
                                     readable=False),
         k: int = k_opt(), model: str = encoder_opt(), json_out: bool = json_opt("document"),
+        text_col: str = typer.Option(None, "--text-col", help=_("Column holding the text in a TSV/CSV file with a "
+                                                                "header (NSMC: document, found without it).")),
         errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, note, print_json
@@ -190,8 +195,20 @@ def register(app: typer.Typer) -> None:
         in_range("-k", k, 1, MAX_K)
         errors = one_of("--errors", errors, ("strict", "replace"))
         require_text(query, _("the query"))
+        on_interrupt(NOTHING_WRITTEN)  # until a part of the index is finished
         with counting_bar(_("indexing {name}").format(name=corpus.name), _("lines")) as report:
-            result = run(query, corpus, model, k, progress=report, errors=errors)
+
+            def indexing(done: int, total: int) -> None:
+                report(done, total)
+                if done:  # a finished part of the index is kept (the corpus job resumes from it)
+                    on_interrupt(N_("the index keeps every part finished so far: run the same search again to go on "
+                                    "from there.") if done < total else
+                                 N_("the index is complete and kept: the same search again starts at once."))
+
+            result = run(query, corpus, model, k, progress=indexing, errors=errors, text_col=text_col)
+        if result.text_col:  # a table: the header and the other columns are no text
+            note(_("note: {name} is read as a table: its {column} column is searched, one text per row; the header "
+                   "(line 1) is not a text").format(name=corpus.name, column=result.text_col))
         if result.bad_lines:
             note(ngettext(
                 "note: {n:,} line of {name} is not valid UTF-8; it was indexed with U+FFFD in place of the bad bytes",
@@ -206,7 +223,11 @@ def register(app: typer.Typer) -> None:
             note(cut_text_note(_("the query"), result.model, result.max_length, result.query_dropped))
         if result.truncated_lines:
             note(truncated_lines_note(result.truncated_lines, corpus.name, result.max_length))
-        if result.empty_lines:
+        if result.empty_lines and result.text_col:
+            note(ngettext("note: {n:,} row of {name} has an empty {column} field and is never an answer",
+                          "note: {n:,} rows of {name} have an empty {column} field and are never an answer",
+                          result.empty_lines).format(n=result.empty_lines, name=corpus.name, column=result.text_col))
+        elif result.empty_lines:
             note(ngettext("note: {n:,} blank line of {name} is never an answer",
                           "note: {n:,} blank lines of {name} are never an answer",
                           result.empty_lines).format(n=result.empty_lines, name=corpus.name))

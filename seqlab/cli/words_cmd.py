@@ -9,6 +9,7 @@ import typer
 from seqlab.cli.options import (
     MAX_K,
     MAX_MIN_COUNT,
+    NOTHING_WRITTEN,
     SEED_MAX,
     check_lang,
     check_output,
@@ -379,6 +380,7 @@ def register(app: typer.Typer) -> None:
         if out.suffix.lower() not in (".model", *TEXT_FORMATS):  # the name decides the format: never guessed
             raise UsageError(_("--out {name}: its extension names no format seqlab writes").format(name=out.name),
                              _("End it in .model (gensim's full model) or .txt, .vec, .bin (word2vec format)."))
+        on_interrupt(NOTHING_WRITTEN)  # gensim's files are written aside and moved into place at the end
         with counting_bar(_("training word vectors"), _("items")) as report:
             result = train_word_vectors(files, out, kind=kind, split=split, dim=dim, window=window,
                                         min_count=min_count, epochs=epochs, sg=not cbow, seed=seed, tags=tags,

@@ -102,6 +102,25 @@ class Vocabulary:
         return cls(list(specials) + [t for t, _ in kept], [0] * len(specials) + [c for _k, c in kept],
                    tuple(specials), dict(meta or {}, min_freq=min_freq, max_size=max_size, seen=seen, cut=cut))
 
+    def require_tokens(self, source: str | Path | None = None) -> Vocabulary:
+        """The vocabulary itself, or an InputError when ``min_freq`` cut every token it saw: with only its special
+        tokens, every text would read as ``<unk>``. ``source``: the corpus to name (default: ``meta["source"]``).
+
+        >>> Vocabulary.build([["영화"], ["최고"]], min_freq=2).require_tokens("reviews.txt")
+        Traceback (most recent call last):
+        seqlab.errors.InputError: no token of reviews.txt is seen 2 times or more: the vocabulary would hold only its special tokens
+        Pass a lower min_freq= (its 2 distinct tokens were all cut).
+        """
+        seen = self.meta.get("seen", 0)
+        if len(self) > len(self.specials) or not seen:  # no token seen at all: the corpus is empty, said by the caller
+            return self
+        source = source or self.meta.get("source") or _("the corpus")
+        raise InputError(_("no token of {path} is seen {min_freq:,} times or more: the vocabulary would hold only "
+                           "its special tokens").format(path=source, min_freq=self.meta.get("min_freq", 1)),
+                         _("Pass a lower min_freq= (its {seen:,} distinct tokens were all cut).").format(seen=seen),
+                         option="min_freq",
+                         cli_hint=_("Lower --min-freq (its {seen:,} distinct tokens were all cut).").format(seen=seen))
+
     def save(self, path: str | Path) -> Path:
         """Write the vocabulary as JSON (atomically)."""
         return atomic_write_json(path, {"format": FORMAT, "version": 1, "specials": list(self.specials),

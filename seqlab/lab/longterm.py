@@ -102,9 +102,33 @@ class LongTermReport(Displayable):
     metric: str
     threads: int = 1
     runs: list[RunResult] = field(default_factory=list)
+    unfinished: list[str] = field(default_factory=list)  # an interrupted report: the runs ("gru T=300") not finished
+
+    @property
+    def partial(self) -> bool:
+        """Whether Ctrl-C stopped the work before every run finished (see :class:`LongTermInterrupted`)."""
+        return bool(self.unfinished)
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "runs"} | {"runs": [r.to_dict() for r in self.runs]}
+        out = {k: v for k, v in self.__dict__.items() if k not in ("runs", "unfinished")}
+        if self.partial:  # said only when it is so: a whole report reads as before
+            out |= {"partial": True, "unfinished": self.unfinished}
+        return out | {"runs": [r.to_dict() for r in self.runs]}
+
+
+class LongTermInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`long_term`, carrying what was done: ``report`` holds the runs that finished, and
+    ``report.unfinished`` names the others (``report.partial`` is True).
+
+    >>> try:  # doctest: +SKIP
+    ...     report = long_term("adding", lengths=[100, 300])
+    ... except LongTermInterrupted as stop:
+    ...     report = stop.report
+    """
+
+    def __init__(self, report: LongTermReport):
+        super().__init__(f"{len(report.runs)} runs finished, {len(report.unfinished)} did not")
+        self.report = report
 
 
 def _model(task, cell: str, hidden: int, forget_bias: float | None):
@@ -219,6 +243,9 @@ def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(DE
               seed: int = 0, progress=None, recipe: Recipe | None = None) -> LongTermReport:
     """Train every cell at every length with the same budget; held-out scores and gradient norms.
 
+    torch's global random state is left as the caller had it (the runs seed a generator of their own). Ctrl-C
+    raises :class:`LongTermInterrupted`, a KeyboardInterrupt that carries the runs already finished.
+
     Args:
         task: ``"adding"`` (the adding problem; MSE) or ``"first-token"`` (accuracy).
         lengths: sequence lengths (default: the task's recipe, 100 and 200 for adding).
@@ -232,7 +259,6 @@ def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(DE
     >>> r = long_term("adding", lengths=[10], cells=["gru"], steps=20)  # doctest: +SKIP
     >>> r.runs[0].to_dict()["mse"] < r.runs[0].to_dict()["baseline_mse"]  # doctest: +SKIP
     """
-    import contextlib
     import dataclasses
 
     import torch
@@ -271,24 +297,42 @@ def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(DE
                             recipe.batch, recipe.lr, recipe.hidden, seed, spec.target, spec.metric)
     threads = torch.get_num_threads()
     torch.set_num_threads(report.threads)
+    planned = [(length, run) for length in recipe.lengths for run in run_names(cells, forget_biases)]
     try:
-        for length in recipe.lengths:
-            held_out = spec.batch(np.random.default_rng(seed + 1000 + length), recipe.eval_size, length)
-            probe = (held_out[0][:64], held_out[1][:64])  # the gradient analysis batch
-            for label, cell, bias in run_names(cells, forget_biases):
-                bar = progress(f"{label} T={length}") if progress else contextlib.nullcontext((None, None))
-                with bar as (on_step, _on_phase):
-                    torch.manual_seed(seed)
-                    before = grad_norms(_model(spec, cell, recipe.hidden, bias), spec, *probe)
-                    net, curve, taken, seconds = train_one(spec, recipe, cell, length, bias, seed, held_out, on_step)
-                after = grad_norms(net, spec, *probe)  # after the bar's last line: its time is the training's
-                score = curve[-1][spec.metric]
-                report.runs.append(RunResult(
-                    cell=cell, label=label, length=length, metric=spec.metric, score=score,
-                    baseline=spec.baseline(held_out[1]), reached=bool(spec.reached(score)), steps=taken,
-                    seconds=seconds, curve=curve, grad_norms_before=before["h"], grad_norms_after=after["h"],
-                    forget_bias=bias, cell_grad_norms_before=before["c"], cell_grad_norms_after=after["c"],
-                    forget_mean_before=before["f"], forget_mean_after=after["f"]))
+        with torch.random.fork_rng(devices=[]):  # manual_seed below reseeds a copy: the caller's state is restored
+            _train_all(report, spec, recipe, planned, seed, progress)
+    except KeyboardInterrupt:
+        done = {(r.length, r.label) for r in report.runs}
+        report.unfinished = [f"{label} T={length}" for length, (label, _cell, _bias) in planned
+                             if (length, label) not in done]
+        raise LongTermInterrupted(report) from None
     finally:
         torch.set_num_threads(threads)
     return report
+
+
+def _train_all(report: LongTermReport, spec, recipe: Recipe, planned: list, seed: int, progress) -> None:
+    """Every planned run, in order, each added to ``report.runs`` as soon as it has finished."""
+    import contextlib
+
+    import torch
+
+    held = {}  # per length: the held-out set, and the gradient analysis batch
+    for length, (label, cell, bias) in planned:
+        if length not in held:
+            held_out = spec.batch(np.random.default_rng(seed + 1000 + length), recipe.eval_size, length)
+            held[length] = held_out, (held_out[0][:64], held_out[1][:64])
+        held_out, probe = held[length]
+        bar = progress(f"{label} T={length}") if progress else contextlib.nullcontext((None, None))
+        with bar as (on_step, _on_phase):
+            torch.manual_seed(seed)
+            before = grad_norms(_model(spec, cell, recipe.hidden, bias), spec, *probe)
+            net, curve, taken, seconds = train_one(spec, recipe, cell, length, bias, seed, held_out, on_step)
+        after = grad_norms(net, spec, *probe)  # after the bar's last line: its time is the training's
+        score = curve[-1][spec.metric]
+        report.runs.append(RunResult(
+            cell=cell, label=label, length=length, metric=spec.metric, score=score,
+            baseline=spec.baseline(held_out[1]), reached=bool(spec.reached(score)), steps=taken,
+            seconds=seconds, curve=curve, grad_norms_before=before["h"], grad_norms_after=after["h"],
+            forget_bias=bias, cell_grad_norms_before=before["c"], cell_grad_norms_after=after["c"],
+            forget_mean_before=before["f"], forget_mean_after=after["f"]))

@@ -22,6 +22,7 @@ from seqlab.display import Displayable
 from seqlab.errors import InputError, check_number
 from seqlab.i18n import _
 from seqlab.lab.limits import ORDER_MAX_HIDDEN, SEED_MAX
+from seqlab.progress import Progress, new_phase
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.loss import LAST_STATE_LOSS, last_state_loss
 from seqlab.scratch.torch_layout import seeded_module
@@ -71,6 +72,13 @@ class OrderReport(Displayable):
                 "weight_sharing": self.weight_sharing}
 
 
+def _uncounted(progress: Progress | None, name: str) -> None:
+    """A phase whose work is not counted (a model's load): its name, and ``progress(0, 0)``."""
+    new_phase(progress, name)
+    if progress:
+        progress(0, 0)
+
+
 @dataclass
 class BagMLP:
     """h = tanh(W1 · (counts @ E) + b1), y = W2 · h + b2: one hidden layer over the bag of embeddings."""
@@ -87,7 +95,7 @@ class BagMLP:
 
 
 def order_demo(model: str | None = None, cell: str = "lstm", hidden: int = 8, seed: int = 0,
-               pairs=PAIRS) -> OrderReport:
+               pairs=PAIRS, progress: Progress | None = None) -> OrderReport:
     """Run the MLP and the recurrent model on each pair of reordered sentences.
 
     Args:
@@ -96,6 +104,8 @@ def order_demo(model: str | None = None, cell: str = "lstm", hidden: int = 8, se
         hidden: the hidden size of both models.
         seed: seeds the MLP's weights and the recurrent layer's (torch's default initialization).
         pairs: the sentences and their reorderings (default: :data:`PAIRS`).
+        progress: named phases (:func:`seqlab.progress.new_phase`): loading the model and reading its embedding
+            matrix (``progress(0, 0)``: not counted), then ``progress(pairs done, pairs)``.
 
     Returns:
         an :class:`OrderReport`: for each pair, both models' outputs. The bag-of-embeddings MLP gives the same bits
@@ -110,7 +120,11 @@ def order_demo(model: str | None = None, cell: str = "lstm", hidden: int = 8, se
     check_number("hidden", hidden, 1, ORDER_MAX_HIDDEN, whole=True)
     check_number("seed", seed, 0, SEED_MAX, whole=True)
     hidden, seed = int(hidden), int(seed)  # NumPy integers as Python's: torch takes no other
+    from seqlab.pretrained.registry import resolve
+
+    _uncounted(progress, _("loading {model}").format(model=resolve(model).name))  # most of the time, on a cold start
     enc = load_encoder(model)
+    _uncounted(progress, _("reading {model}'s input embeddings").format(model=enc.name))
     table = enc.model.get_input_embeddings().weight.detach().cpu().numpy().astype(np.float64)  # (V, D)
     D = table.shape[1]
     rng = np.random.default_rng(seed)
@@ -126,10 +140,15 @@ def order_demo(model: str | None = None, cell: str = "lstm", hidden: int = 8, se
         return rec.tokens, mlp(counts, table), out[0, -1].copy()
 
     results = []
+    new_phase(progress, _("running the MLP and the {cell} on each pair").format(cell=cell.upper()), _("pairs"))
     for a, b in pairs:
+        if progress:
+            progress(len(results), len(pairs))
         ta, ma, ra = run(a)
         tb, mb, rb = run(b)
         results.append(OrderPair(a, b, ta, tb, ma, mb, ra, rb))
+    if progress:
+        progress(len(results), len(pairs))
 
     # free sequence length: the same weights on 3 tokens and on 30
     short = rng.normal(size=(1, 3, D))

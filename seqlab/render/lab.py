@@ -214,6 +214,10 @@ def longterm_terminal(report: LongTermReport, console: Console) -> None:
         steps=report.steps, batch=report.batch, lr=report.lr, H=report.hidden, seed=report.seed, metric=metric,
         target=report.target, fb=", ".join("torch" if b is None else f"{b:g}" for b in report.forget_biases)),
         highlight=False)
+    if report.partial:  # Ctrl-C: the finished runs only, and which did not finish
+        console.print(_("[bold yellow]partial report[/]: interrupted after {n:,} of {total:,} runs; not finished: "
+                        "{runs}").format(n=len(report.runs), total=len(report.runs) + len(report.unfinished),
+                                         runs=escape(", ".join(report.unfinished))), highlight=False)
     names = list(dict.fromkeys(r.label for r in report.runs))
     baselines = {r.length: r.baseline for r in report.runs}
     table = titled_table(_("{metric} after training (steps taken)").format(metric=metric), title_justify="left")
@@ -223,8 +227,10 @@ def longterm_terminal(report: LongTermReport, console: Console) -> None:
     table.add_column(_("always 1") if report.metric == "mse" else _("chance"), justify="right")
     for length in report.lengths:
         row = {r.label: r for r in report.runs if r.length == length}
-        table.add_row(str(length), *[f"{_score_text(r.metric, r.score)} ({r.steps:,})"
-                                     for r in (row[n] for n in names)],
+        if not row:  # a partial report: no run of this length finished
+            continue
+        table.add_row(str(length), *[f"{_score_text(r.metric, r.score)} ({r.steps:,})" if r else "—"
+                                     for r in (row.get(n) for n in names)],
                       _score_text(report.metric, baselines[length]))
     console.print(table)
     table = titled_table(_("‖∂L/∂h_0‖ / ‖∂L/∂h_T‖ before → after training (seqlab BPTT)"), title_justify="left")

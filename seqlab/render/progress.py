@@ -55,6 +55,7 @@ class LineProgress:
 
     every_s = 30.0
     rate_after_s = 0.5
+    same_line_s = 0.1  # an uncounted phase's end line within this of its last line would say the same
 
     def __init__(self, unit: str, stream=None):
         self.unit, self.stream, self.tasks = unit, stream or sys.stderr, []
@@ -63,9 +64,13 @@ class LineProgress:
         return self
 
     def __exit__(self, *exc) -> None:
-        for task in self.tasks:
-            if not task["ended"] and task["completed"]:
+        for task in self.tasks:  # work left unfinished, and a phase without a count: how far, and the time it took
+            if not task["ended"] and (task["completed"] or self._uncounted_since(task)):
                 self._line(task)
+
+    def _uncounted_since(self, task: dict) -> bool:
+        """A phase without a count whose last line is not the one just printed (its end line would repeat it)."""
+        return not task["total"] and time.monotonic() - task["last"] >= self.same_line_s
 
     def add_task(self, description: str, total: float | None = None, completed: float = 0, **fields) -> int:
         self.tasks.append({"description": description, "total": total, "completed": completed, "fields": fields,
@@ -91,8 +96,11 @@ class LineProgress:
 
     def reset(self, task_id: int, total: float | None = None, completed: float = 0, description: str | None = None,
               **fields) -> None:
-        """A new phase of the task (rich's ``Progress.reset``): its own line, tenths, rate and time."""
+        """A new phase of the task (rich's ``Progress.reset``): its own line, tenths, rate and time. A phase without a
+        count ends with a line of its own, which says the time it took."""
         task = self.tasks[task_id]
+        if not task["ended"] and self._uncounted_since(task):
+            self._line(task)
         task.update(total=total, completed=completed, started=time.monotonic(), last=0.0, tenth=-1, ended=False)
         task["from"] = completed
         if description is not None:
@@ -148,7 +156,9 @@ class _CountingReport:
     """``report(done, total)`` and ``report.phase(name)`` (:func:`seqlab.progress.new_phase`) for one bar.
 
     The bar appears at the first report whose work is not yet all done (a finished or cached job shows none). A new
-    phase restarts it under the phase's name: on a terminal the same bar, in a log a new line.
+    phase restarts it under the phase's name: on a terminal the same bar, in a log a new line. A phase reported as
+    ``report(0, 0)`` has no count (a trainer that does not say how far it is): its name and its time are shown, on a
+    terminal beside a bar that moves to and fro, in a log as a line when it starts and one when it ends.
     """
 
     def __init__(self, description: str, unit: str, stack: contextlib.ExitStack):
@@ -160,16 +170,19 @@ class _CountingReport:
         self.pending = (name, unit)
 
     def __call__(self, done: int, total: int) -> None:
+        uncounted = total == 0 and self.pending is not None  # a named phase without a count
         if self.task is None:
-            if done >= total:
+            if done >= total and not uncounted:
                 return
             name, unit = self.pending or (self.description, None)
             self.progress = self.stack.enter_context(_progress(self.unit))
-            self.task = self.progress.add_task(name, total=total, completed=done, unit=unit)
+            self.task = self.progress.add_task(name, total=total or None, completed=done, unit=unit)
         elif self.pending is not None:
             name, unit = self.pending
-            self.progress.reset(self.task, total=total, completed=done, description=name, unit=unit)
-        else:
+            if uncounted and isinstance(self.progress, Progress):  # rich's reset keeps the old total for None
+                next(t for t in self.progress.tasks if t.id == self.task).total = None  # first: no frame of 0/old
+            self.progress.reset(self.task, total=total or None, completed=done, description=name, unit=unit)
+        elif total:
             self.progress.update(self.task, completed=done, total=total)
         self.pending = None
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from seqlab.errors import InputError
 from seqlab.i18n import _, ngettext
+from seqlab.progress import Progress, new_phase
 from seqlab.storage import atomic_directory, atomic_write_json
 from seqlab.tokens.corpus import write_split_corpus
 
@@ -130,7 +131,8 @@ def _canonical_wordpiece(tok):
 
 def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordpiece", vocab_size: int = 32000,
                     min_frequency: int = 2, pre_split: str | None = None, lowercase: bool = False,
-                    errors: str = "strict", text_col: str | None = None) -> TrainedTokenizer:
+                    errors: str = "strict", text_col: str | None = None,
+                    progress: Progress | None = None) -> TrainedTokenizer:
     """Train a tokenizer on text files (one text per line) and save it to ``out``.
 
     Args:
@@ -143,6 +145,9 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
         lowercase: lowercase before tokenizing (only sensible for English).
         text_col: the column of the text in a TSV/CSV file with a header (NSMC's header is read by its ``document``
             column without it).
+        progress: ``progress(done, total)`` over the lines while they are read (and split by Kiwi), then
+            ``progress(0, 0)`` as the trainer starts: tokenizers' trainer does not report how far it is, so that
+            phase has no count (:func:`seqlab.progress.new_phase` names each phase).
     """
     from tokenizers import processors
 
@@ -157,12 +162,18 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.txt"
-        lines, _unused = write_split_corpus(files, corpus, pre_split, text_col=text_col, errors=errors)
+        new_phase(progress, _("splitting into Kiwi morphemes") if pre_split == "kiwi" else _("reading the texts"),
+                  _("lines"))
+        lines, _unused = write_split_corpus(files, corpus, pre_split, text_col=text_col, errors=errors,
+                                            chunk=2_000, progress=progress)  # Kiwi's speed: about a second a chunk
         if lines == 0:
             raise InputError(ngettext("{files} holds no text (no lines, or only blank ones)",
                                       "{files} hold no text (no lines, or only blank ones)", len(files)).format(
                 files=", ".join(_("standard input") if str(f) == "-" else str(f) for f in files)),
                 _("Give a file with one text per line."))
+        new_phase(progress, _("training the {kind} model…").format(kind=kind))
+        if progress:
+            progress(0, 0)  # a phase without a count: the trainer (and the alphabet's count before it) says nothing
         tok, trainer, cls, sep, (alphabet, counts) = _build(kind, vocab_size, min_frequency, lowercase, corpus)
         try:
             tok.train([str(corpus)], trainer)

@@ -4,13 +4,18 @@ The index is the corpus job's output (``seqlab.read_embeddings``) stored under
 ``$SEQLAB_HOME/index/<sha256 of the file>-<model>``, so building it is resumable
 and a second search of the same file starts at once. e5 queries get
 ``"query: "`` and corpus lines ``"passage: "``, as the model card prescribes.
+
+A table (a TSV/CSV file with a header, NSMC's included) is searched by one column: its texts are written once,
+one per line, to ``$SEQLAB_HOME/index/<sha256>-col-<column>/texts.txt`` with the line of the file each came from
+(``rows.json``), and that file is indexed; a hit names its line in the table.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +23,8 @@ import numpy as np
 from seqlab.display import Displayable
 from seqlab.errors import InputError, check_number
 from seqlab.i18n import _
-from seqlab.storage import seqlab_home, sha256_file
-from seqlab.text.reading import check_text_file, has_nsmc_header, nsmc_document, raw_lines
+from seqlab.storage import atomic_write_json, atomic_write_text, seqlab_home, sha256_file
+from seqlab.text.reading import check_text_file, has_nsmc_header, iter_texts, raw_lines
 from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus, load_manifest, read_embeddings
 
 
@@ -48,49 +53,117 @@ class SearchResult(Displayable):
     truncated_lines: int = 0  # corpus lines longer than the model's window: only their first tokens are indexed
     query_dropped: int = 0  # tokens of the query past the window, not read
     max_length: int | None = None  # the model's window
+    text_col: str | None = None  # a table's column searched (NSMC: document); None for a file of one text per line
 
     def to_dict(self) -> dict:
         return {"query": self.query, "model": self.model, "corpus": self.corpus, "index": self.index,
-                "index_built": self.built, "bad_lines": self.bad_lines, "k": self.k, "empty_lines": self.empty_lines,
-                "truncated_lines": self.truncated_lines, "query_dropped": self.query_dropped,
-                "max_length": self.max_length, "hits": [h.to_dict() for h in self.hits]}
+                "index_built": self.built, "text_col": self.text_col, "bad_lines": self.bad_lines, "k": self.k,
+                "empty_lines": self.empty_lines, "truncated_lines": self.truncated_lines,
+                "query_dropped": self.query_dropped, "max_length": self.max_length,
+                "hits": [h.to_dict() for h in self.hits]}
 
 
-def index_dir(corpus: Path, model: str) -> Path:
-    slug = re.sub(r"[^\w.-]+", "_", model)
-    return seqlab_home() / "index" / f"{sha256_file(corpus)[:20]}-{slug}"
+def _slug(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", name)
 
 
-def _lines(corpus: Path, wanted: set[int]) -> dict[int, str]:
-    """The texts of the ``wanted`` lines, as the index read them (an NSMC file: the document field)."""
-    found, nsmc = {}, has_nsmc_header(corpus)
-    with corpus.open("rb") as f:
+def index_dir(corpus: Path, model: str, text_col: str | None = None, digest: str | None = None) -> Path:
+    """Where the index of ``corpus`` (of its column ``text_col``) by ``model`` is kept (``digest``: the file's
+    SHA-256, when known)."""
+    column = f"-col-{_slug(text_col)}" if text_col else ""
+    return seqlab_home() / "index" / f"{(digest or sha256_file(corpus))[:20]}{column}-{_slug(model)}"
+
+
+def shard_size(lines: int) -> int:
+    """Lines per shard of a new index: about a twentieth of the file, 100 to 10,000. The corpus job reports its
+    progress once a shard is done; with its own 10,000-line shards a 5,000-line file said nothing between 0 % and
+    100 % for minutes."""
+    return max(100, min(10_000, -(-lines // 20)))
+
+
+def _config(where: Path, model: str, lines: int) -> CorpusJobConfig:
+    """The settings of the index begun or built in ``where`` (an older one keeps its own shard size), else new ones."""
+    manifest = load_manifest(where)
+    if manifest and isinstance(manifest.get("config"), dict):
+        known = {f.name for f in fields(CorpusJobConfig)}
+        return CorpusJobConfig(**{k: v for k, v in manifest["config"].items() if k in known})
+    return CorpusJobConfig(model=model, shard_size=shard_size(lines))
+
+
+def _column_texts(corpus: Path, text_col: str, errors: str, digest: str) -> tuple[Path, dict]:
+    """The texts of a table's column, one per line, written once beside the indexes (they do not depend on the
+    model), and ``{"lines": the table's line of each, "empty_lines", "bad_lines"}``. Blank texts are left out (never
+    an answer); a tab or a line break inside a CSV field becomes a space, so that one text stays one line."""
+    folder = seqlab_home() / "index" / f"{digest[:20]}-col-{_slug(text_col)}"
+    texts, rows = folder / "texts.txt", folder / "rows.json"
+    if texts.exists() and rows.exists():
+        try:
+            meta = json.loads(rows.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            meta = None  # damaged: written again below
+        if meta and not (errors == "strict" and meta.get("bad_lines")):  # strict: read again, to stop at the line
+            return texts, meta
+    replaced: list[int] = []
+    kept, lines, empty = [], [], 0
+    for number, text in iter_texts(corpus, text_col, errors, replaced):
+        if not text.strip():
+            empty += 1
+            continue
+        kept.append(re.sub(r"[\t\r\n\v\f\x1c-\x1e\x85\u2028\u2029]", " ", text))
+        lines.append(number)
+    if not kept:
+        raise InputError(_("{corpus} has no text in its column {text_col!r} to search").format(corpus=corpus,
+                                                                                              text_col=text_col),
+                         _("Give text_col the column that holds the texts."),
+                         cli_hint=_("Give --text-col the column that holds the texts."))
+    meta = {"source": str(corpus), "text_col": text_col, "lines": lines, "empty_lines": empty,
+            "bad_lines": len(replaced)}
+    atomic_write_text(texts, "".join(t + "\n" for t in kept))
+    atomic_write_json(rows, meta)  # last: a folder without it is written again
+    return texts, meta
+
+
+def _lines(path: Path, wanted: set[int]) -> dict[int, str]:
+    """The texts of the ``wanted`` lines of the file that was indexed, as the index read them."""
+    found = {}
+    with path.open("rb") as f:
         for line in raw_lines(f):
             if line.number in wanted:
-                text = line.body.decode("utf-8", errors="replace")
-                found[line.number] = nsmc_document(line.number, text) if nsmc else text
+                found[line.number] = line.body.decode("utf-8", errors="replace")
                 if len(found) == len(wanted):
                     break
     return found
 
 
 def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10,
-           progress: Callable[[int, int], None] | None = None, errors: str = "replace") -> SearchResult:
+           progress: Callable[[int, int], None] | None = None, errors: str = "replace",
+           text_col: str | None = None) -> SearchResult:
     """The ``k`` corpus lines with the highest cosine to ``query``.
 
     ``errors``: ``strict`` stops at a line that is not valid UTF-8 (as every command reads files by default);
     ``replace`` indexes it with U+FFFD and counts it in ``bad_lines``.
+    ``text_col``: the column of the text in a TSV/CSV file with a header; a file that starts with NSMC's header is
+    read by its ``document`` column without it. The header is never a text.
+    ``progress(lines done, lines)``: while the index is built (after each part of it, about every twentieth).
+
+    >>> search("배우 연기", "nsmc.tsv", k=2).hits[0].line  # doctest: +SKIP
     """
     from seqlab.tokens.record import model_window
+    from seqlab.vectors.corpus_shards import count_lines
     from seqlab.vectors.encoder import load_encoder, window_records
 
     check_number("k", k, 1, whole=True)
     corpus = check_text_file(corpus, _("a corpus file"))  # before the encoder loads
+    if text_col is None and has_nsmc_header(corpus):
+        text_col = "document"  # NSMC: ids and labels are not text, and its header is no text either
+    digest = sha256_file(corpus)
+    indexed, rows = (corpus, None) if text_col is None else _column_texts(corpus, text_col, errors, digest)
     enc = load_encoder(model)
-    where = index_dir(corpus, enc.name)
+    where = index_dir(corpus, enc.name, text_col, digest)
     manifest = load_manifest(where)
     built = not (manifest and manifest.get("complete"))
-    embed_corpus(corpus, where, CorpusJobConfig(model=enc.name), progress=progress if built else None, errors=errors)
+    embed_corpus(indexed, where, _config(where, enc.name, count_lines(indexed)),
+                 progress=progress if built else None, errors=errors)
     matrix = read_embeddings(where, mmap=True)
     q = enc.sentence_vectors([query], prefix=enc.default_prefix("query"))[0]
     query_dropped = window_records(enc.name, [query], enc.default_prefix("query"))[0].dropped
@@ -99,17 +172,18 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
     order = np.argsort(-scores, kind="stable")
     start, chunk = 0, k
     while len(hits) < k and start < len(order):  # blank lines have rows (rows follow lines) but are no answer
-        rows = [int(i) for i in order[start : start + chunk]]
-        texts = _lines(corpus, {i + 1 for i in rows})
-        for i in rows:
+        chosen = [int(i) for i in order[start : start + chunk]]
+        texts = _lines(indexed, {i + 1 for i in chosen})
+        for i in chosen:
             text = texts.get(i + 1, "")
-            if text.strip() and len(hits) < k:
-                hits.append(Hit(len(hits) + 1, float(scores[i]), i + 1, text))
+            if text.strip() and len(hits) < k:  # a table's row i is its text's line; a plain file's, line i + 1
+                hits.append(Hit(len(hits) + 1, float(scores[i]), rows["lines"][i] if rows else i + 1, text))
         start, chunk = start + chunk, chunk * 2
     if not hits:
         raise InputError(_("{corpus} has no text lines to search").format(corpus=corpus),
                          _("Give a file with one text per line."))
     manifest = load_manifest(where) or {}
-    return SearchResult(query, enc.name, str(corpus), str(where), built, hits, manifest.get("bad_line_count", 0), k,
-                        manifest.get("empty_lines", 0), manifest.get("truncated_lines", 0), query_dropped,
-                        model_window(enc.tokenizer))
+    bad, empty = (rows["bad_lines"], rows["empty_lines"]) if rows else (manifest.get("bad_line_count", 0),
+                                                                         manifest.get("empty_lines", 0))
+    return SearchResult(query, enc.name, str(corpus), str(where), built, hits, bad, k, empty,
+                        manifest.get("truncated_lines", 0), query_dropped, model_window(enc.tokenizer), text_col)

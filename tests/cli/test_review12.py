@@ -6,7 +6,7 @@ def test_spacing_pairs_takes_its_file_with_f_as_every_other_command(cli, tmp_pat
     source = tmp_path / "in.tsv"
     source.write_text("id\tdocument\tlabel\n" + "".join("\t".join(row) + "\n" for row in nsmc_rows[:50]),
                       encoding="utf-8")
-    code, out, err = cli("data", "spacing-pairs", "-f", str(source), "--out", str(tmp_path / "a.tsv"), "--lang", "en")
+    code, _out, err = cli("data", "spacing-pairs", "-f", str(source), "--out", str(tmp_path / "a.tsv"), "--lang", "en")
     assert code == 0 and (tmp_path / "a.tsv").read_text(encoding="utf-8"), err
     code, _out, _err = cli("data", "spacing-pairs", str(source), "--out", str(tmp_path / "b.tsv"), "--lang", "en")
     assert code == 0 and (tmp_path / "a.tsv").read_bytes() == (tmp_path / "b.tsv").read_bytes()
