@@ -93,7 +93,8 @@ def encode_batch(texts, model: str | None = None, padding: str = "longest", max_
 
 
 def embed(texts, model: str | None = None, *, pooling: str | None = None, normalize: bool = True,
-          prefix: str = "", layers: bool = False, errors: str = "strict"):
+          prefix: str = "", layers: bool = False, errors: str = "strict", long: str = "truncate",
+          stride: int | None = None):
     """``last_hidden_state`` records (one per text) from ``AutoModel``; ``pooling`` adds a sentence vector.
 
     Args:
@@ -105,6 +106,8 @@ def embed(texts, model: str | None = None, *, pooling: str | None = None, normal
             e5 ``"query: "`` on both sides, as its model card advises: the two numbers differ for that reason.
         layers: keep every layer's hidden states too.
         errors: ``"strict"`` or ``"replace"``, as in :func:`tokenize`.
+        long: a text longer than the model's window: ``"truncate"`` (the record says what was cut) or ``"window"``
+            (overlapping windows, ``stride`` tokens apart, each token's vectors averaged).
 
     >>> embed("안녕하세요").shape             # doctest: +SKIP
     [1, 3, 384]
@@ -113,7 +116,8 @@ def embed(texts, model: str | None = None, *, pooling: str | None = None, normal
     from seqlab.vectors.encoder import load_encoder
 
     records = load_encoder(model).embed_many(as_texts(texts), prefix=prefix,
-                                             layers=layers, pooling=pooling, normalize=normalize, errors=errors)
+                                             layers=layers, pooling=pooling, normalize=normalize, errors=errors,
+                                             long=long, stride=stride)
     return records[0] if isinstance(texts, str) else records
 
 

@@ -164,3 +164,24 @@ def test_word_vectors_refuse_a_repeated_word_and_layers_show_their_shape():
         WordVectors(["a", "a", "b"], np.eye(3, dtype=np.float32), "test")
     assert repr(LSTM(3, 4, num_layers=2, bidirectional=True)) == "LSTM(3, 4, num_layers=2, bidirectional=True, dtype=float64)"
     assert repr(GRU(2, 2, dtype=np.float32)) == "GRU(2, 2, dtype=float32)"
+
+
+def test_every_record_keeps_the_short_repr():
+    """A dataclass writes its own __repr__ unless told not to (repr=False): each record must leave Displayable's."""
+    import importlib
+    import pkgutil
+
+    from seqlab.display import Displayable
+
+    for info in pkgutil.walk_packages(seqlab.__path__, "seqlab."):
+        if not info.name.startswith(("seqlab.cli", "seqlab.web", "seqlab.__main__")):
+            importlib.import_module(info.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    records = list(subclasses(Displayable))
+    assert len(records) >= 15
+    assert [c.__name__ for c in records if c.__repr__ is not Displayable.__repr__] == []

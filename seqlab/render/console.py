@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from rich.console import Console
 
 from seqlab.display import json_text
+
+# Who reads the text being drawn: "cli" (the terminal, where --json and --max-rows mean something) or "python" (a
+# notebook's text/plain and views, where to_dict() and hidden= do). The notebook renderer sets it around a record.
+_AUDIENCE: contextvars.ContextVar[str] = contextvars.ContextVar("seqlab_audience", default="cli")
+
+
+@contextlib.contextmanager
+def for_python() -> Iterator[None]:
+    """Draw for a Python caller inside the block: hints name arguments and methods, not command-line options."""
+    token = _AUDIENCE.set("python")
+    try:
+        yield
+    finally:
+        _AUDIENCE.reset(token)
+
+
+def in_python() -> bool:
+    """Whether the text being drawn is for a Python caller (a notebook), not the terminal."""
+    return _AUDIENCE.get() == "python"
 
 
 def ensure_utf8_stdio() -> None:

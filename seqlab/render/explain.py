@@ -13,7 +13,7 @@ from rich.table import Table
 
 from seqlab.i18n import _, ngettext
 from seqlab.pipeline.explain import ExplainReport
-from seqlab.render.console import elide
+from seqlab.render.console import elide, in_python
 from seqlab.render.tokens import KIND_STYLE, kind_label, token_kind, token_table, tokens_markdown, unk_lines, visible
 
 
@@ -227,7 +227,9 @@ def _lstm_terminal(number, record, report, console) -> None:
         table.add_row(str(step.t), escape(visible(step.token)), *means, *vectors)
     console.print(table)
     console.print("   " + _("final hidden state h_T = [{values}]").format(values=_numbers(record.final["h"], 4)))
-    console.print("   " + escape(_("why an LSTM and not a plain RNN: seqlab gradflow --plot grad.png (vanishing "
+    console.print("   " + escape(_("why an LSTM and not a plain RNN: gradflow() (vanishing gradients) and order_demo() "
+                                   "(word order) of seqlab.lab") if in_python() else
+                                 _("why an LSTM and not a plain RNN: seqlab gradflow --plot grad.png (vanishing "
                                    "gradients), seqlab order-demo (word order)")))
 
 

@@ -11,7 +11,7 @@ from seqlab.lab.gradflow import GradFlowReport
 from seqlab.lab.longterm import LongTermReport
 from seqlab.lab.order import OrderReport
 from seqlab.render import markdown as md
-from seqlab.render.console import titled_table
+from seqlab.render.console import in_python, titled_table
 from seqlab.render.plots import write_lines
 
 
@@ -51,9 +51,12 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
         if flow.forget_mean_overall is not None:
             bias = (_("torch's default initialization") if flow.forget_bias is None
                     else _("forget bias {b:g}").format(b=flow.forget_bias))
-            verdict = (_("the gradient along the cell state vanishes: a forget-gate bias of 1 to 3 (f ≈ 0.73 to 0.95) "
-                         "keeps it alive, e.g. --forget-bias 3") if flow.forget_decay < SURVIVES
-                       else _("the gradient along the cell state survives the whole sequence"))
+            alive = _("the gradient along the cell state vanishes: a forget-gate bias of 1 to 3 (f ≈ 0.73 to 0.95) "
+                      "keeps it alive, e.g. forget_bias=3") if in_python() else \
+                _("the gradient along the cell state vanishes: a forget-gate bias of 1 to 3 (f ≈ 0.73 to 0.95) "
+                  "keeps it alive, e.g. --forget-bias 3")
+            verdict = alive if flow.forget_decay < SURVIVES else \
+                _("the gradient along the cell state survives the whole sequence")
             lines.append(_("lstm ({bias}): mean forget gate f̄ = {f:.3f}; along the cell state ∂c_t/∂c_(t-1) = "
                            "diag(f_t), so over {T} steps the gradient keeps about f̄^{n} = {decay}; "
                            "‖∂L/∂c_0‖ = {c0}: {verdict}.").format(
@@ -104,8 +107,7 @@ def gradflow_markdown(report: GradFlowReport) -> str:
         lines.append(f"| {k} | " + " | ".join("0" if x == 0 else f"{x:.2e}" for x in norms) + " |")
     notes = []
     if len(shown) < report.steps:
-        notes.append(_("{shown} of {total} steps shown (the first, then closer together towards the last); --json "
-                       "gives every step, --plot draws them.").format(shown=len(shown), total=report.steps))
+        notes.append(_steps_shown().format(shown=len(shown), total=report.steps))
     if underflow:
         notes.append(_("0: the norm underflowed (it is smaller than float64 can hold, about 1e-308), not a "
                        "measured zero."))
@@ -163,8 +165,15 @@ def order_terminal(report: OrderReport, console: Console) -> None:
 def sampled_note(console: Console, shown: int, total: int) -> None:
     """Say that a table of steps shows some of them (nothing cut silently), and where every one is."""
     if shown < total:
-        console.print(_("{shown} of {total} steps shown (the first, then closer together towards the last); --json "
-                        "gives every step, --plot draws them.").format(shown=shown, total=total), highlight=False)
+        console.print(_steps_shown().format(shown=shown, total=total), highlight=False)
+
+
+def _steps_shown() -> str:
+    if in_python():
+        return _("{shown} of {total} steps shown (the first, then closer together towards the last); to_dict() "
+                 "gives every step.")
+    return _("{shown} of {total} steps shown (the first, then closer together towards the last); --json gives every "
+             "step, --plot draws them.")
 
 
 def order_plot(report: OrderReport, out) -> object:

@@ -68,9 +68,12 @@ def _batch(batch):
 
 
 def _embedding(rec):
-    from seqlab.render.vectors import shape_lines, vector_table
+    from seqlab.render.vectors import long_text_note, shape_lines, vector_table
 
     def draw(c):
+        note = long_text_note(rec)  # what the window cut, said before the shape it explains
+        if note:
+            c.print(note, highlight=False, markup=False)
         for line in shape_lines(rec):
             c.print(line)
         c.print(vector_table(rec, max_rows=20))
@@ -268,8 +271,12 @@ def _renderer(record):
 
 
 def render(record) -> tuple[list, list[str], str]:
-    """``(parts, notes, plain)`` of a record: what its HTML draws, what was elided, its plain text."""
-    return _renderer(record)(record)
+    """``(parts, notes, plain)`` of a record: what its HTML draws, what was elided, its plain text; hints in the
+    words of a Python caller (``to_dict()``, ``hidden=``), not the command line's (``--json``, ``--hidden``)."""
+    from seqlab.render.console import for_python
+
+    with for_python():
+        return _renderer(record)(record)
 
 
 def to_html(record, lang: str | None = None) -> str:

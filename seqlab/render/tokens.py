@@ -8,7 +8,7 @@ from rich.table import Table
 
 from seqlab.i18n import N_, _, ngettext
 from seqlab.render import markdown as md
-from seqlab.render.console import table_width, titled_table
+from seqlab.render.console import in_python, table_width, titled_table
 from seqlab.render.visible import visible
 from seqlab.tokens.comparison import ComparisonRow
 from seqlab.tokens.record import TokenRecord
@@ -146,7 +146,9 @@ def render_tokens(record: TokenRecord, console, max_rows: int = 200) -> None:
     """``seqlab tokenize`` in the terminal: the table, every [UNK] explained, and what truncation cut."""
     console.print(token_table(record, max_rows=max_rows, width=console.width))
     if len(record) > max_rows:
-        if len(record) <= MAX_TABLE_ROWS:
+        if in_python():
+            hint = _("{shown} of {n} rows shown (the last one included): to_dict() gives every token")
+        elif len(record) <= MAX_TABLE_ROWS:
             hint = _("{shown} of {n} rows shown (the last one included): --max-rows {n} shows every row, and --json "
                      "gives every token")
         else:  # more rows than --max-rows accepts

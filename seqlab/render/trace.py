@@ -17,7 +17,7 @@ from rich.table import Table
 
 from seqlab.i18n import _, current
 from seqlab.pipeline.tracing import TraceReport
-from seqlab.render.console import table_width, titled_table
+from seqlab.render.console import in_python, table_width, titled_table
 from seqlab.render.visible import visible
 
 
@@ -194,16 +194,22 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
             for table in _matrix_tables(m, precision, console.width):
                 console.print(table)
         else:
-            console.print((_("{name}: shape {shape} (too large to print; --json has every number)") if report.checkpoint
-                           else _("{name}: shape {shape} (too large to print; use a small hidden size and input "
-                                  "dimension: --hidden and --input-dim, or hidden= and input_dim= in Python)")).format(
-                name=name, shape=list(np.shape(m))))
+            if in_python():
+                shown = _("{name}: shape {shape} (too large to print; report.weights has every number)") \
+                    if report.checkpoint else _("{name}: shape {shape} (too large to print; use a small hidden size "
+                                                "and input dimension: hidden= and input_dim=)")
+            else:
+                shown = _("{name}: shape {shape} (too large to print; --json has every number)") \
+                    if report.checkpoint else _("{name}: shape {shape} (too large to print; use a small hidden size "
+                                                "and input dimension: --hidden and --input-dim)")
+            console.print(shown.format(name=name, shape=list(np.shape(m))))
     wide = console.width >= 110  # the equation of each row in a column of its own
     for step in report.steps:
         if step.t == MAX_STEP_TABLES - 1 and len(report.steps) > MAX_STEP_TABLES:  # then only the last one
             hidden_steps = len(report.steps) - MAX_STEP_TABLES
-            console.print(_("… {k:,} steps not shown here (t = {a:,}–{b:,}): --json, --markdown and --html have every "
-                            "step").format(k=hidden_steps, a=step.t, b=step.t + hidden_steps - 1))
+            every = _("… {k:,} steps not shown here (t = {a:,}–{b:,}): report.steps has every step") if in_python() \
+                else _("… {k:,} steps not shown here (t = {a:,}–{b:,}): --json, --markdown and --html have every step")
+            console.print(every.format(k=hidden_steps, a=step.t, b=step.t + hidden_steps - 1))
         if MAX_STEP_TABLES - 1 <= step.t < len(report.steps) - 1:
             continue
         title = _("t = {t}  token {token}").format(t=step.t, token=escape(visible(step.token)))

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from seqlab.i18n import N_, _, ngettext
 from seqlab.render import markdown as md
-from seqlab.render.console import table_width, titled_table
+from seqlab.render.console import in_python, table_width, titled_table
 
 # reasons a data row is skipped (seqlab.training.data), for the catalog
 SKIP_REASONS = [N_("missing label"), N_("empty text"), N_("invalid UTF-8"), N_("invalid JSON"), N_("unknown label"),
@@ -220,7 +220,8 @@ def forecast_verdicts(summary: dict) -> list[str]:
     if not_fitted is None:  # runs from before it was recorded
         not_fitted = {} if summary.get("best_statsmodels") else {"arima": "off", "ets": "off"}
     if set(not_fitted.values()) == {"off"}:
-        verdicts.append(_("ARIMA and ETS were not fitted (--no-baselines)"))
+        verdicts.append(_("ARIMA and ETS were not fitted (baselines=False)") if in_python() else
+                        _("ARIMA and ETS were not fitted (--no-baselines)"))
     elif not_fitted:
         verdicts.append(_("not fitted, interrupted: {methods}").format(
             methods=", ".join(SEARCH_NAMES[k] for k in not_fitted)))

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from seqlab.i18n import N_, _, current, ngettext
 from seqlab.render import markdown as md
-from seqlab.render.console import elide, titled_table
+from seqlab.render.console import elide, in_python, titled_table
 from seqlab.render.tokens import visible
 from seqlab.vectors.record import EmbeddingRecord
 from seqlab.vectors.word_input import source_label
@@ -55,8 +55,9 @@ def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40, 
     h = record.hidden.shape[1]
     title = _("token vectors (first {k} of {h} numbers, and the norm ‖v‖)").format(k=shown, h=h)
     if shown < preview:
-        title += " " + _("(only {k} of {preview} fit in {width} columns: --json gives every number)").format(
-            preview=preview, k=shown, width=width)
+        every = _("(only {k} of {preview} fit in {width} columns: record.hidden has every number)") if in_python() \
+            else _("(only {k} of {preview} fit in {width} columns: --json gives every number)")
+        title += " " + every.format(preview=preview, k=shown, width=width)
     table = titled_table(title, title_justify="left")
     for key, col in (("#", "#"), ("token", _("token")), ("id", "id"), ("‖v‖", "‖v‖")):
         table.add_column(col, justify="left" if key == "token" else "right", no_wrap=True, min_width=widths[key])
@@ -84,6 +85,7 @@ def groups_table(kind: str, method: str, groups, preview: int = 6) -> Table:
 
 LONG_OPTION = N_("--long window reads them all")  # embed's option; explain names the command that has it
 LONG_ELSEWHERE = N_("seqlab embed TEXT --long window reads them all")
+LONG_PYTHON = N_('embed(text, long="window") reads them all')  # the remedy in a notebook
 
 
 def long_text_note(record: EmbeddingRecord, remedy: str = LONG_OPTION) -> str | None:
@@ -96,7 +98,7 @@ def long_text_note(record: EmbeddingRecord, remedy: str = LONG_OPTION) -> str | 
                         "{dropped:,} content tokens were dropped ({remedy})",
                         record.tokens.dropped).format(
             total=len(record.tokens) + record.tokens.dropped, limit=record.tokens.max_length,
-            dropped=record.tokens.dropped, remedy=_(remedy))
+            dropped=record.tokens.dropped, remedy=_(LONG_PYTHON if in_python() else remedy))
     long = record.extra.get("long")
     if long:
         return _("read in {windows} overlapping windows of {window} tokens, a new one every {stride} tokens; each "

@@ -50,7 +50,7 @@ def load_predictor(out: str | Path, device: str = "cpu"):
     raise InputError(_("{out} holds an unknown model kind {kind!r}").format(out=out, kind=kind))
 
 
-@dataclass
+@dataclass(repr=False)  # Displayable's short repr
 class Evaluation(Displayable):
     """``seqlab evaluate``: the scores on the usable rows, and the rows that could not be used."""
 

@@ -82,7 +82,7 @@ def check_options(opts: TrainOptions, models: list[str] = ()) -> None:
             check_number(f"{name} ({model})", getattr(opts, name), low, high, whole)
 
 
-@dataclass
+@dataclass(repr=False)  # Displayable's short repr
 class RunSummary(Displayable):
     """One trained model: where it is, what the trainer reported (also in its ``metrics.json``), its size."""
 

@@ -10,7 +10,7 @@ from seqlab.display import Displayable
 from seqlab.tokens.record import TokenRecord
 
 
-@dataclass
+@dataclass(repr=False)  # Displayable's short repr
 class EmbeddingRecord(Displayable):
     """``last_hidden_state`` of one text, with its tokens and optional pooled vector.
 

@@ -39,7 +39,7 @@ class Hit:
         return asdict(self)
 
 
-@dataclass
+@dataclass(repr=False)  # Displayable's short repr
 class SearchResult(Displayable):
     query: str
     model: str

@@ -9,7 +9,7 @@ import numpy as np
 from seqlab.display import Displayable
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # Displayable's short repr
 class SimilarityRecord(Displayable):
     model: str
     a: str

@@ -20,7 +20,7 @@ class Neighbor:
         return {"word": self.word, "score": round(self.score, 6)}
 
 
-@dataclass
+@dataclass(repr=False)  # Displayable's short repr
 class AnalogyResult(Displayable):
     expression: str
     positive: list[str]
@@ -43,7 +43,7 @@ class AnalogyResult(Displayable):
                 "results": [n.to_dict() for n in self.results]}
 
 
-@dataclass
+@dataclass(repr=False)  # Displayable's short repr
 class NeighborsResult(Displayable):
     """``seqlab neighbors``: the nearest words to ``word`` by cosine."""
 

@@ -392,3 +392,31 @@ def test_a_long_records_notes_count_the_whole_record_not_the_drawing(notebook_br
     n = f"{len(rec.tokens):,}"
     assert f"Tokens: {n} in all, {len(rec.tokens) - 2:,} from the text and 2 special." in said, said[-600:]
     assert f"{n} ids; the same text" in said
+
+
+def test_a_notebook_output_names_python_not_command_line_options(records):
+    """A notebook showed "e.g. --forget-bias 3", "--json gives every step, --plot draws them", "--max-rows 2103
+    shows every row" and "--hidden and --input-dim": options of a command line the notebook user never typed."""
+    import seqlab
+
+    flag = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
+    shown = dict(records)
+    shown["long tokens"] = seqlab.tokenize("정말 재밌는 영화였어요 " * 300)
+    shown["wide trace"] = seqlab.run_trace("lstm", "영화 " * 40, hidden=3)
+    for name, rec in shown.items():
+        bundle = rec._repr_mimebundle_()
+        payload = " ".join(json.dumps(p, ensure_ascii=False) for p in payloads(bundle["text/html"]))
+        found = flag.findall(bundle["text/plain"]) + flag.findall(payload)
+        assert not found, (name, found)
+
+
+def test_a_truncated_embedding_says_so_in_its_plain_text_and_names_the_remedy():
+    """The HTML said "the last 1,491 were dropped"; text/plain (VS Code, a terminal) showed [1, 512, 384] alone, and
+    seqlab.embed had no long= to read all of it."""
+    import seqlab
+
+    rec = seqlab.embed("영화 " * 2000)
+    plain = rec._repr_mimebundle_()["text/plain"]
+    assert plain.startswith("truncated: the text has 2,003 tokens, the model reads at most 512; the last 1,491")
+    assert 'embed(text, long="window") reads them all' in plain
+    assert seqlab.embed("영화 " * 600, long="window").shape == [1, 603, 384]
