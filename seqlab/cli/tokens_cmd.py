@@ -133,7 +133,7 @@ def register(app: typer.Typer) -> None:
         file: Path = typer.Option(..., "--file", "-f", help=_("Corpus, one text per line (or a TSV/CSV with "
                                                               "--text-col)."), readable=False),
         out: Path = typer.Option(..., "--out", "-o", help=_("Where to write the vocabulary JSON."), readable=False),
-        tokenizer: str = typer.Option("kiwi", "--tokenizer", "-t", help=_("kiwi, char, whitespace, or any model "
+        tokenizer: str = typer.Option("kiwi", "--tokenizer", "-t", "--model", "-m", help=_("kiwi, char, whitespace, or any model "
                                                                           "name.")),
         min_freq: int = typer.Option(2, "--min-freq", "--min-frequency", "--min-count",
                                      help=_("Keep tokens seen at least this often, 1 to {n}.").format(n=shown_number(MAX_MIN_COUNT))),

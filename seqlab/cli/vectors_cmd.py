@@ -46,7 +46,9 @@ def register(app: typer.Typer) -> None:
         file: Path = file_opt(), model: str = encoder_opt(), json_out: bool = json_opt(), markdown: bool = markdown_opt(),
         pool: str = typer.Option(None, "--pool", help=_("Also give a sentence vector: cls, mean or max pooling.")),
         normalize: bool = typer.Option(True, "--normalize/--no-normalize", help=_("L2-normalize the pooled vector.")),
-        layers: bool = typer.Option(False, "--layers", help=_("Return the hidden states of every layer.")),
+        layers: bool = typer.Option(False, "--layers", "--all-layers",
+                                    help=_("Return the hidden states of every layer (--all-layers says the same; "
+                                           "train's --layers is a count of stacked layers).")),
         full: bool = typer.Option(False, "--full", help=_("JSON: include every number of last_hidden_state.")),
         prefix: str = typer.Option(None, "--prefix", help=_("e5 input prefix: query, passage or none (default: none; "
                                                             "for the corpus job, passage).")),

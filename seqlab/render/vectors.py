@@ -195,7 +195,7 @@ def neighbors_table(title: str, rows, score: str | None = None) -> Group:
     table.add_column(_("word"))
     table.add_column(score or _("cosine"), justify="right")
     for i, n in enumerate(rows, start=1):
-        table.add_row(str(i), escape(n.word), f"{n.score:.4f}")
+        table.add_row(str(i), escape(visible(n.word)), f"{n.score:.4f}")  # Kiwi's ending ᆫ as ㄴ: one column
     return Group(Text(title), table)
 
 
@@ -203,7 +203,7 @@ def neighbors_markdown(title: str, rows, score: str | None = None) -> str:
     """:func:`neighbors_table` as Markdown: the title, then rank, word and score."""
     lines = ["**" + md.text(title) + "**", "", f"| # | {md.cell(_('word'))} | {md.cell(score or _('cosine'))} |",
              "|---:|---|---:|"]
-    lines += [f"| {i} | {md.cell(n.word)} | {n.score:.4f} |" for i, n in enumerate(rows, start=1)]
+    lines += [f"| {i} | {md.cell(visible(n.word))} | {n.score:.4f} |" for i, n in enumerate(rows, start=1)]
     return "\n".join(lines)
 
 

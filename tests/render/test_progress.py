@@ -109,3 +109,12 @@ def test_the_training_line_counts_its_rates_from_the_first_step(capsys, monkeypa
             on_step({"step": step, "total": 4, "loss": 0.5, "texts_per_s": 128.0})
     last = capsys.readouterr().err.splitlines()[-1]
     assert "4/4 (100%)" in last and "1.0 steps/s" in last and "128 texts/s" in last, last
+
+
+def test_a_korean_rate_keeps_the_space_before_a_word_unit():
+    """`plot --sentences` showed "0.25텍스트/초": the number ran into the unit (English: "0.48 steps/s")."""
+    from seqlab.i18n import use_language
+    from seqlab.render.progress import rate_text
+
+    with use_language("ko"):
+        assert rate_text(0.25, "텍스트") == "0.25 텍스트/초"
