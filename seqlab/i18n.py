@@ -54,15 +54,21 @@ def translation(lang: str) -> gettext.NullTranslations:
 
 
 def current() -> str:
-    return _current.get()
+    """The language spoken here: a ``use_language`` block's, else the session's (:func:`set_language`)."""
+    return _current.get() or _session[0]
 
 
 def set_language(lang: str) -> None:
-    """Make ``lang`` the language of this context, in any spelling (``ko``, ``KO``, ``ko-KR``)."""
+    """Make ``lang`` the session's language, in any spelling (``ko``, ``KO``, ``ko-KR``): every thread and every
+    notebook cell speaks it (a kernel may run each cell in a fresh context, where a context variable set in an
+    earlier cell is gone), except inside a ``use_language`` block, which speaks its own (the CLI's run, a web
+    request)."""
     code = language_code(lang) if isinstance(lang, str) else None
     if code is None:
         raise LanguageError(lang, "set_language")
-    _current.set(code)
+    _session[0] = code
+    if _current.get() is not None:  # inside a use_language block: from now on there too
+        _current.set(code)
 
 
 @contextlib.contextmanager
@@ -159,13 +165,15 @@ class _Korean(str):
 
 def _(message: str) -> str:
     """``message`` in the current language."""
-    text = translation(_current.get()).gettext(message)
-    return _Korean(text) if _current.get() == "ko" else text
+    lang = current()
+    text = translation(lang).gettext(message)
+    return _Korean(text) if lang == "ko" else text
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    text = translation(_current.get()).ngettext(singular, plural, n)
-    return _Korean(text) if _current.get() == "ko" else text
+    lang = current()
+    text = translation(lang).ngettext(singular, plural, n)
+    return _Korean(text) if lang == "ko" else text
 
 
 def N_(message: str) -> str:
@@ -223,8 +231,9 @@ def initial_language(environ: Mapping[str, str] | None = None) -> str:
         return from_locale(environ)
 
 
-STARTING = initial_language()  # read once, at import: the language of every context that has not chosen one
-_current: contextvars.ContextVar[str] = contextvars.ContextVar("seqlab_language", default=STARTING)
+STARTING = initial_language()  # read once, at import: the session's language until set_language
+_session = [STARTING]  # the session's language (set_language), spoken wherever no use_language block speaks its own
+_current: contextvars.ContextVar[str | None] = contextvars.ContextVar("seqlab_language", default=None)
 
 
 def from_accept_language(header: str | None) -> str:

@@ -145,7 +145,7 @@ def test_choices_in_any_case_and_a_window_that_keeps_its_specials():
     with pytest.raises(seqlab.SeqlabError) as caught:
         seqlab.encode_batch(["abc"], max_length=1)
     assert caught.value.message.startswith("max_length 1 cannot hold the 2 special tokens")
-    assert "max_length 2 or more" in caught.value.hint
+    assert "max_length=2 or more" in caught.value.hint and "--max-length 2 or more" in caught.value.cli_hint
     assert seqlab.encode_batch(["abc def"], max_length=2).input_ids.tolist() == [[0, 2]]  # <s> </s>: said, kept
     with pytest.raises(seqlab.InputError, match="max_length must be a whole number, got '8'"):
         seqlab.encode_batch(["a"], model="char", max_length="8")
@@ -185,3 +185,33 @@ def test_every_record_keeps_the_short_repr():
     records = list(subclasses(Displayable))
     assert len(records) >= 15
     assert [c.__name__ for c in records if c.__repr__ is not Displayable.__repr__] == []
+
+
+def test_the_language_a_notebook_chose_holds_in_every_thread_and_cell():
+    """set_language set a context variable: a kernel that runs each cell in a fresh context, or a thread, spoke the
+    start-up language again."""
+    import contextvars
+    import threading
+
+    from seqlab.i18n import current
+
+    try:
+        seqlab.set_language("ko")
+        heard = []
+        thread = threading.Thread(target=lambda: heard.append(current()))
+        thread.start()
+        thread.join()
+        assert heard == ["ko"] and contextvars.Context().run(current) == "ko"  # a fresh context: the session's
+    finally:
+        seqlab.set_language("en")
+
+
+def test_long_term_takes_lengths_as_any_sequence():
+    """lengths=np.array([5, 6]) or range(5, 7) was refused as one value ("lengths must be a whole number")."""
+    import numpy as np
+
+    from seqlab.lab.longterm import Recipe, long_term
+
+    recipe = Recipe(lengths=(5,), steps=1, batch=4, lr=0.01, hidden=4, eval_every=1, eval_size=8)
+    for lengths in (np.array([5, 6]), range(5, 7)):
+        assert long_term("adding", lengths=lengths, cells=["rnn"], recipe=recipe).lengths == [5, 6]

@@ -211,8 +211,13 @@ def _partial_long_term(report, json_out: bool, plot: Path | None) -> None:
         return  # the note set before the work says so
     if json_out:  # one JSON object, as for every interrupt: the finished runs ride in its "detail"
         INTERRUPT_DETAIL["partial_report"] = report.to_dict()  # "partial": true, "unfinished": [...]
-    else:
-        longterm_terminal(report, console())
+        on_interrupt(ngettext("{n:,} run finished: it is in detail.partial_report, marked partial; not finished: "
+                              "{runs}. Run the command again for the whole report.",
+                              "{n:,} runs finished: they are in detail.partial_report, marked partial; not finished: "
+                              "{runs}. Run the command again for the whole report.", len(report.runs)).format(
+            n=len(report.runs), runs=", ".join(report.unfinished)))
+        return
+    longterm_terminal(report, console())
     on_interrupt(ngettext("{n:,} run finished and is shown above, marked partial; not finished: {runs}{plot}. Run "
                           "the command again for the whole report.",
                           "{n:,} runs finished and are shown above, marked partial; not finished: {runs}{plot}. Run "

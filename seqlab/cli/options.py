@@ -14,11 +14,11 @@ import typer
 
 from seqlab.errors import UsageError, check_number, shown_number
 from seqlab.i18n import LANGUAGES, N_, _, language_code, ngettext
+from seqlab.lab.limits import SEED_MAX  # noqa: F401  one owner (the lab's limits); the commands import it from here
 
 # the largest minimum count of vocab build, tokenizer train and wordvec train: more than any corpus holds, and within
 # what the tokenizers library's trainers take (a 31-digit value overflowed in them: "internal error")
 MAX_MIN_COUNT = 10**9
-SEED_MAX = 2**32 - 1  # the largest seed numpy's generators and torch take
 
 
 def number_range(low, high) -> str:
@@ -396,6 +396,11 @@ def k_opt():
 ON_INTERRUPT: list[str] = []  # what a command says if Ctrl-C stops it now (the last one set wins); see cli.main
 # what a command that writes its output whole at the end (vocab build, tokenizer train, wordvec train) says
 NOTHING_WRITTEN = N_("nothing was written: run the command again.")
+
+
+def written(path) -> None:
+    """After the output is in place: an interrupt now (while the summary prints) loses nothing, and is said so."""
+    on_interrupt(_("{path} was written before the interrupt.").format(path=path))
 
 
 INTERRUPT_DETAIL: dict = {}  # what an interrupted command's one --json object carries besides the note (see cli.main)

@@ -31,6 +31,7 @@ from seqlab.cli.options import (
     prefix_text,
     unused,
     vocab_opt,
+    written,
 )
 from seqlab.errors import InputError, UsageError, shown_number
 from seqlab.i18n import _, ngettext
@@ -162,8 +163,8 @@ def register(app: typer.Typer) -> None:
             raise InputError(_("{path} has no text to build a vocabulary from").format(path=file),
                              _("Give a file with one text per line (or a TSV/CSV with --text-col)."))
         cut = vocab.meta["cut"]
-        vocab.require_tokens(file)  # only <pad> <unk> …: every text would read as [UNK]
         vocab.save(out)
+        written(out)
         summary = {"path": str(out), "size": len(vocab), "texts": vocab.meta["texts"], "tokenizer": tok.name,
                    "min_freq": min_freq, "max_size": max_size, "seen": vocab.meta["seen"], "cut": cut}
         if json_out:
@@ -218,6 +219,7 @@ def register(app: typer.Typer) -> None:
         with counting_bar(_("training a {kind} tokenizer").format(kind=kind), _("lines")) as report:
             result = train_tokenizer(files, out, kind=kind, vocab_size=vocab_size, **given, pre_split=pre_split,
                                      lowercase=lowercase, errors=errors, text_col=text_col, progress=report)
+        written(result.path)
         summary = {"path": str(result.path), "type": result.kind, "vocab_size": result.vocab_size,
                    "requested_vocab_size": vocab_size, "lines": result.lines, "pre_split": result.pre_split,
                    "seconds": round(result.seconds, 2), "reproducible": result.reproducible,

@@ -314,7 +314,7 @@ def train_forecast(a: TrainArgs) -> None:
 
     Ctrl-C during the ARIMA/ETS search keeps what was done (the library saves it): it is shown, and said, before
     the command ends as interrupted."""
-    from seqlab.cli.options import on_interrupt
+    from seqlab.cli.options import INTERRUPT_DETAIL, on_interrupt
     from seqlab.render.console import console, note, print_json
     from seqlab.render.training import forecast_kept, forecast_png, forecast_terminal
     from seqlab.training.forecast import SEARCHES, ForecastInterrupted, forecast_config, train_forecast
@@ -334,8 +334,11 @@ def train_forecast(a: TrainArgs) -> None:
         note(_("note: a season of {m} steps was assumed (monthly values); give --season for another").format(
             m=summary["season"]))
     plot = forecast_png(summary, a.out / "forecast.png")
-    if a.json_out and stopped is None:  # interrupted: the one JSON object is the interruption's (cli.main)
-        print_json({**{k: v for k, v in summary.items() if k != "curves"}, "plot": str(plot)})
+    shown = {**{k: v for k, v in summary.items() if k != "curves"}, "plot": str(plot)}
+    if a.json_out and stopped is None:
+        print_json(shown)
+    elif a.json_out:  # interrupted: the one JSON object is the interruption's (cli.main), the summary in its detail
+        INTERRUPT_DETAIL["partial_summary"] = shown
     elif not a.json_out:
         forecast_terminal(summary, console(), plot)
     if stopped is not None:

@@ -31,6 +31,7 @@ from seqlab.cli.options import (
     one_of,
     require_text,
     unused,
+    written,
 )
 from seqlab.errors import InputError, UsageError, shown_number
 from seqlab.i18n import N_, _, ngettext
@@ -385,6 +386,7 @@ def register(app: typer.Typer) -> None:
             result = train_word_vectors(files, out, kind=kind, split=split, dim=dim, window=window,
                                         min_count=min_count, epochs=epochs, sg=not cbow, seed=seed, tags=tags,
                                         text_col=text_col, errors=errors, progress=report, workers=workers)
+        written(out)
         if kind == "fasttext" and out.suffix.lower() in TEXT_FORMATS:
             note(_("note: {name} holds one vector per word (word2vec format): FastText's "
                    "character n-grams are not kept, so unseen words have no vector; save as "

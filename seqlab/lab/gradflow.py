@@ -21,7 +21,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError, check_number
+from seqlab.errors import InputError, canonical, check_number
 from seqlab.i18n import N_, _
 from seqlab.lab.limits import FORGET_BIAS_RANGE, GRADFLOW_MAX_HIDDEN, GRADFLOW_MAX_STEPS, SEED_MAX
 from seqlab.scratch.layers import LAYERS
@@ -154,7 +154,7 @@ def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = 100, hidde
     """
     if isinstance(cells, str):  # "lstm" was read as the cells l, s, t, m
         cells = [c.strip() for c in cells.split(",") if c.strip()]
-    cells = [c.lower() if isinstance(c, str) else c for c in cells]  # "LSTM", as the lecture writes it
+    cells = [canonical(c, CELLS) for c in cells]  # "LSTM", as the lecture writes it
     bad = [c for c in cells if c not in CELLS]
     if bad or not cells:
         raise InputError(_("unknown cells {cells}").format(cells=", ".join(map(str, bad))) if bad

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError, check_number
+from seqlab.errors import InputError, canonical, check_number
 from seqlab.i18n import _
 from seqlab.lab.limits import FORGET_BIAS_RANGE, LONG_TERM_MAX_LENGTH, LONG_TERM_MAX_STEPS, SEED_MAX
 from seqlab.lab.tasks import TASKS, get_task
 from seqlab.scratch.layers import LAYERS
-from seqlab.scratch.torch_layout import torch_class
+from seqlab.scratch.torch_layout import kept_random_state, torch_class
 
 CELLS = tuple(LAYERS)  # rnn, lstm, gru: the scratch layers, in the lecture's order
 
@@ -260,6 +260,7 @@ def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(DE
     >>> r.runs[0].to_dict()["mse"] < r.runs[0].to_dict()["baseline_mse"]  # doctest: +SKIP
     """
     import dataclasses
+    import numbers
 
     import torch
 
@@ -268,17 +269,17 @@ def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(DE
                          cli_hint=_("Use --task adding or --task first-token."))
     if isinstance(cells, str):  # "rnn,lstm" was read letter by letter: a comma-separated string, as gradflow takes
         cells = [c.strip() for c in cells.split(",") if c.strip()]
-    cells = [c.lower() if isinstance(c, str) else c for c in cells]  # "LSTM", as the lecture writes it
+    cells = [canonical(c, CELLS) for c in cells]  # "LSTM", as the lecture writes it
     bad = [c for c in cells if c not in CELLS]
     if bad or not cells:
         raise InputError(_("unknown cells {bad}").format(bad=bad), _("Use cells=[\"rnn\", \"lstm\", \"gru\"]."),
                          cli_hint=_("Use --cells rnn,lstm,gru."))
     spec = get_task(task)
     recipe = recipe or RECIPES[task]
-    if lengths is not None and not isinstance(lengths, (list, tuple)):
-        lengths = [lengths]  # lengths=100: one length
-    if forget_biases is None or not isinstance(forget_biases, (list, tuple)):
-        forget_biases = [forget_biases]  # forget_biases=3: one LSTM run
+    one = (numbers.Number, str)  # lengths=100, forget_biases=3: one value; a list, tuple, array or range: many
+    if lengths is not None:
+        lengths = [lengths] if isinstance(lengths, one) else list(lengths)
+    forget_biases = [forget_biases] if forget_biases is None or isinstance(forget_biases, one) else list(forget_biases)
     for n in lengths or ():
         check_number("lengths", n, 2, LONG_TERM_MAX_LENGTH, whole=True)
     for b in forget_biases:
@@ -299,7 +300,7 @@ def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(DE
     torch.set_num_threads(report.threads)
     planned = [(length, run) for length in recipe.lengths for run in run_names(cells, forget_biases)]
     try:
-        with torch.random.fork_rng(devices=[]):  # manual_seed below reseeds a copy: the caller's state is restored
+        with kept_random_state():  # manual_seed below reseeds a copy: the caller's state is restored
             _train_all(report, spec, recipe, planned, seed, progress)
     except KeyboardInterrupt:
         done = {(r.length, r.label) for r in report.runs}

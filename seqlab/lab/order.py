@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError, check_number
+from seqlab.errors import InputError, canonical, check_number
 from seqlab.i18n import _
 from seqlab.lab.limits import ORDER_MAX_HIDDEN, SEED_MAX
 from seqlab.progress import Progress, new_phase
@@ -113,7 +113,7 @@ def order_demo(model: str | None = None, cell: str = "lstm", hidden: int = 8, se
     """
     from seqlab.vectors.encoder import load_encoder
 
-    cell = cell.lower() if isinstance(cell, str) else cell  # "LSTM", as the lecture writes it
+    cell = canonical(cell, LAYERS)  # "LSTM", as the lecture writes it
     if cell not in LAYERS:
         raise InputError(_("unknown cell {cell!r}").format(cell=cell),
                          _("Use one of: {choices}.").format(choices=", ".join(LAYERS)), option="cell")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError, UsageError, check_number
+from seqlab.errors import InputError, UsageError, canonical, check_number
 from seqlab.i18n import N_, _
 from seqlab.pipeline.limits import MAX_HIDDEN, MAX_TRACE_BYTES
 from seqlab.scratch.layers import LAYERS
@@ -283,7 +283,7 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
     >>> report.steps[0].x_proj.shape, report.final["h"].shape                               # doctest: +SKIP
     ((8,), (2,))
     """
-    cell = cell.lower() if isinstance(cell, str) else cell  # "LSTM", as the lecture writes it
+    cell = canonical(cell, CELLS)  # "LSTM", as the lecture writes it
     if cell not in CELLS:
         raise UsageError(_("unknown cell {cell!r}").format(cell=cell),
                          _("Use one of: {choices}.").format(choices=', '.join(CELLS)))

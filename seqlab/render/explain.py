@@ -227,10 +227,7 @@ def _lstm_terminal(number, record, report, console) -> None:
         table.add_row(str(step.t), escape(visible(step.token)), *means, *vectors)
     console.print(table)
     console.print("   " + _("final hidden state h_T = [{values}]").format(values=_numbers(record.final["h"], 4)))
-    console.print("   " + escape(_("why an LSTM and not a plain RNN: gradflow() (vanishing gradients) and order_demo() "
-                                   "(word order) of seqlab.lab") if in_python() else
-                                 _("why an LSTM and not a plain RNN: seqlab gradflow --plot grad.png (vanishing "
-                                   "gradients), seqlab order-demo (word order)")))
+    console.print("   " + escape(_why_lstm()))
 
 
 def _lstm_markdown(number, record, report) -> str:
@@ -243,9 +240,17 @@ def _lstm_markdown(number, record, report) -> str:
         lines.append(f"| {step.t} | {code(step.token, in_table=True)} | {means} | {_numbers(step.c)} | "
                      f"{_numbers(step.h)} |")
     lines += ["", _("final hidden state h_T = [{values}]").format(values=_numbers(record.final["h"], 4)), "",
-              _("why an LSTM and not a plain RNN: seqlab gradflow --plot grad.png (vanishing gradients), "
-                "seqlab order-demo (word order)")]
+              _why_lstm()]
     return "\n".join(lines)
+
+
+def _why_lstm() -> str:
+    """Where the lecture's answer is measured: the lab's commands, or in Python the functions behind them."""
+    if in_python():
+        return _("why an LSTM and not a plain RNN: seqlab.lab.gradflow.gradflow() (vanishing gradients) and "
+                 "seqlab.lab.order.order_demo() (word order)")
+    return _("why an LSTM and not a plain RNN: seqlab gradflow --plot grad.png (vanishing gradients), seqlab "
+             "order-demo (word order)")
 
 
 STAGE_RENDERERS: dict = {"embedding": _embedding_terminal, "lstm": _lstm_terminal}

@@ -20,8 +20,10 @@ torch's own default initialization for a seed, without torch: the same generator
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -104,6 +106,54 @@ def to_torch(cell: str, options: dict, params: dict[str, np.ndarray]):
     return module
 
 
+def forked_devices() -> list[int]:
+    """The CUDA devices whose generators :func:`kept_random_state` forks: those CUDA is already running on (reading
+    a device's state would start CUDA there); under torchrun, this process's own (``LOCAL_RANK``)."""
+    import os
+
+    import torch
+
+    if not torch.cuda.is_available() or not torch.cuda.is_initialized():
+        return []
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        return [int(os.environ.get("LOCAL_RANK", "0"))]
+    return list(range(torch.cuda.device_count()))
+
+
+@contextlib.contextmanager
+def kept_random_state() -> Iterator[None]:
+    """Run the block with torch's generators forked: the seeds the block sets are its own, and the caller's
+    generators are as they were when it ends (returned, failed or interrupted). ``torch.manual_seed`` reseeds one
+    process-wide generator, and every CUDA device's (queued, where CUDA has not started yet): a notebook that
+    trains a model and then draws its own numbers would draw them from seqlab's seed.
+
+    >>> import torch
+    >>> _ = torch.manual_seed(7)
+    >>> with kept_random_state():
+    ...     _ = torch.manual_seed(13)
+    >>> torch.initial_seed()
+    7
+    """
+    import sys
+
+    if "torch" not in sys.modules:  # the caller has no torch generator yet (tf-idf never imports torch): none to fork
+        try:
+            yield
+        finally:
+            if "torch" in sys.modules:  # the block imported and seeded it: a fresh, unseeded one, as an import gives
+                sys.modules["torch"].seed()
+        return
+    import torch
+
+    forked = forked_devices()
+    try:
+        with torch.random.fork_rng(devices=forked):
+            yield
+    finally:
+        if torch.cuda.is_available() and not forked:  # the block's seed reached CUDA (queued or started): unseed it
+            torch.cuda.seed_all()
+
+
 def seeded_module(cell: str, input_size: int, hidden: int, seed: int, **kwargs):
     """``nn.RNN/LSTM/GRU(input_size, hidden, batch_first=True)`` initialized by torch from ``seed``.
 
@@ -113,7 +163,7 @@ def seeded_module(cell: str, input_size: int, hidden: int, seed: int, **kwargs):
     """
     import torch
 
-    with _seed_lock, torch.random.fork_rng(devices=[]):
+    with _seed_lock, kept_random_state():
         torch.manual_seed(seed)
         return torch_class(cell)(input_size, hidden, batch_first=True, **kwargs)
 

@@ -100,5 +100,6 @@ def vocabulary_from_file(tokenizer, file, min_freq: int = 2, max_size: int | Non
         tokens.extend(tokenizer.split_many(texts[start : start + chunk]))
     if progress:
         progress(len(texts), len(texts))
+    # only <pad> <unk> … when min_freq cut every token: every text would read as [UNK] (an empty file is said apart)
     return Vocabulary.build(tokens, min_freq=min_freq, max_size=max_size,
-                            meta={"tokenizer": tokenizer.name, "source": str(file), "texts": len(texts)})
+                            meta={"tokenizer": tokenizer.name, "source": str(file), "texts": len(texts)}).require_tokens()

@@ -138,7 +138,7 @@ def kept_positions(special: list[int], limit: int) -> list[int]:
 
         raise UsageError(_("max_length {limit} cannot hold the {k} special tokens the model puts around every text")
                          .format(limit=limit, k=lead + trail),
-                         _("Give max_length {k} or more ({more} keeps a token of the text).").format(
+                         _("Give max_length={k} or more ({more} keeps a token of the text).").format(
                              k=lead + trail, more=lead + trail + 1), option="max_length",
                          cli_hint=_("Give --max-length {k} or more ({more} keeps a token of the text).").format(
                              k=lead + trail, more=lead + trail + 1))

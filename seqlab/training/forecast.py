@@ -21,9 +21,9 @@ import numpy as np
 
 from seqlab.errors import InputError
 from seqlab.i18n import N_, _, ngettext
+from seqlab.scratch.torch_layout import kept_random_state
 from seqlab.training.forecast_baselines import ArimaGrid, auto_arima, auto_ets
 from seqlab.training.rundir import RunDir
-from seqlab.training.seeding import kept_random_state
 
 SERIES = {"sunspots": 11, "co2": 12}
 CSV_SEASON = 12  # a CSV series says nothing of its season: monthly is taken, and said (--season gives another)

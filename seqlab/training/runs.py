@@ -280,10 +280,10 @@ def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
             callbacks for that model (e.g. a progress bar); None trains silently.
     """
     names = parse_models(models)
+    from seqlab.scratch.torch_layout import kept_random_state
     from seqlab.training.checkpoint import has_state
     from seqlab.training.data import split_record
     from seqlab.training.rundir import RunDir
-    from seqlab.training.seeding import kept_random_state
 
     check_options(opts, names)
     out = Path(out)

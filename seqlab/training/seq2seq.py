@@ -28,10 +28,10 @@ from torch import nn
 from seqlab.errors import InputError
 from seqlab.i18n import N_, _
 from seqlab.ids.vocab import Vocabulary
+from seqlab.scratch.torch_layout import kept_random_state
 from seqlab.training.checkpoint import has_state, load_state, save_state
 from seqlab.training.loop import RESUME_FREE, check_same_settings
 from seqlab.training.rundir import RunDir
-from seqlab.training.seeding import kept_random_state
 from seqlab.training.seq2seq_models import MODELS
 from seqlab.training.spacing import read_pairs, spacing_scores
 

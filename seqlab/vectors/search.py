@@ -101,7 +101,9 @@ def _column_texts(corpus: Path, text_col: str, errors: str, digest: str) -> tupl
             meta = json.loads(rows.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             meta = None  # damaged: written again below
-        if meta and not (errors == "strict" and meta.get("bad_lines")):  # strict: read again, to stop at the line
+        # "a b" and "a_b" share a folder name: a cache of another column is written again; strict: read again,
+        # to stop at the bad line
+        if meta and meta.get("text_col") == text_col and not (errors == "strict" and meta.get("bad_lines")):
             return texts, meta
     replaced: list[int] = []
     kept, lines, empty = [], [], 0

@@ -163,6 +163,7 @@ def test_an_interrupted_long_term_keeps_and_shows_its_finished_runs(cli, monkeyp
     code, out, _err = cli(*args, "--json")
     error_line, = map(json.loads, out.splitlines())  # one JSON object, as for every interrupt
     report_line = error_line["detail"]["partial_report"]  # the finished runs ride in it
+    assert error_line["hint"].startswith("1 run finished: it is in detail.partial_report")  # not "shown above"
     assert code == 130 and report_line["partial"] is True and report_line["unfinished"] == ["gru T=5"]
     assert [r["label"] for r in report_line["runs"]] == ["rnn"] and error_line["error"] == "interrupted"
 

@@ -79,6 +79,8 @@ def test_the_command_shows_and_says_what_an_interrupted_forecast_kept(tmp_path, 
     code, out, err = cli("train", "--task", "forecast", "--series", str(series), "--out", str(tmp_path / "j"),
                          "--epochs", "2", "--json", "--lang", "en")
     assert code == 130 and [json.loads(line)["exit_code"] for line in out.splitlines()] == [130]  # one JSON object
+    kept = json.loads(out)["detail"]["partial_summary"]  # what was kept rides in it, as long-term's finished runs
+    assert kept["not_fitted"] and "lstm" in kept["metrics"], kept
     # the run folder is a forecast's: --resume says so (it named --task classify and "an older seqlab")
     code, _out, err = cli("train", "--out", str(out_dir), "--resume", "--lang", "en")
     said = " ".join(err.split())
@@ -277,7 +279,7 @@ def test_a_torch_first_imported_by_a_trainer_is_left_unseeded(tmp_path):
     """A caller without torch gets no torch seeded 13 behind its back (tf-idf never imports torch at all)."""
     import subprocess
 
-    code = ("import sys\nfrom seqlab.training.seeding import kept_random_state\nassert 'torch' not in sys.modules\n"
+    code = ("import sys\nfrom seqlab.scratch.torch_layout import kept_random_state\nassert 'torch' not in sys.modules\n"
             "with kept_random_state():\n    import torch\n    torch.manual_seed(13)\n"
             "print(torch.initial_seed())\n")
     result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=300)
