@@ -258,3 +258,28 @@ def clean_surrogates(text: str, errors: str = "strict") -> str:
         cli_hint=_("Fix the input encoding (save it as UTF-8), or pass --errors replace to put U+FFFD in its place."),
         page_hint=_("Send the text as valid Unicode (UTF-8)."),  # the web app reads requests strictly
     )
+
+
+def conjoining_spellings(word: str) -> list[str]:
+    """``word`` with its compatibility jamo (ㄴ, as a keyboard types it) as conjoining jamo, the final form first
+    (ᆫ, as Kiwi stores the ending of 예쁜), then the initial or vowel form; [] when it has none.
+
+    >>> [hex(ord(c)) for c in conjoining_spellings("ㄴ")[0]]
+    ['0x11ab']
+    """
+    forms = []
+    for part in ("JONGSEONG", "CHOSEONG", "JUNGSEONG"):
+        changed, spelled = False, []
+        for c in word:
+            name = unicodedata.name(c, "")
+            if name.startswith("HANGUL LETTER "):
+                try:
+                    spelled.append(unicodedata.lookup(f"HANGUL {part} " + name[len("HANGUL LETTER "):]))
+                    changed = True
+                    continue
+                except KeyError:
+                    pass
+            spelled.append(c)
+        if changed and "".join(spelled) not in forms:
+            forms.append("".join(spelled))
+    return forms

@@ -34,6 +34,7 @@ from seqlab.errors import InputError, NoVectors, check_number
 from seqlab.i18n import _
 from seqlab.progress import new_phase
 from seqlab.storage import atomic_write_bytes, seqlab_home
+from seqlab.text.unicode import conjoining_spellings
 from seqlab.vectors.all_but_the_top import AllButTheTop
 from seqlab.vectors.all_but_the_top import fit as fit_all_but_the_top
 from seqlab.vectors.analogy import DEFAULT_METHOD, METHODS, scores
@@ -98,7 +99,7 @@ class WordVectors:
         ``embed_oov=None`` follows the vectors' own policy (:attr:`embeds_oov`). A word the model
         reads with ``<unk>`` pieces is always refused (:class:`UnknownWord`).
         """
-        word = check_word(word)
+        word = self.stored(check_word(word))
         i = self.index.get(word)
         if i is not None:
             return self.vectors[i]
@@ -108,6 +109,13 @@ class WordVectors:
             raise UnknownWord(word, self.source, len(self.words), self.pieces(word) if self.pieces else [], [],
                               can_embed=self.embed_missing is not None, morphemes=self.morphemes)
         return l2_normalize(self.embed_missing([word]))[0]
+
+    def stored(self, word: str) -> str:
+        """``word`` as the vectors spell it: ㄴ as typed finds Kiwi's ending ᆫ (a conjoining final consonant), which
+        no keyboard types; any other word as given."""
+        if word in self.index:
+            return word
+        return next((w for w in conjoining_spellings(word) if w in self.index), word)
 
     def check_known(self, word: str) -> None:
         """Refuse a word the model cannot represent: a character of it is unknown (``<unk>``) to the model."""
@@ -136,7 +144,7 @@ class WordVectors:
         (None: the vectors' own policy, :attr:`embeds_oov`).
         """
         check_number("k", k, 1, whole=True)
-        word = check_word(word)
+        word = self.stored(check_word(word))
         in_vocabulary = word in self.index
         return NeighborsResult(word, self.source, self._rank(self.vector(word, embed_oov), [word], k), in_vocabulary,
                                k, self.reading(word))
@@ -157,7 +165,8 @@ class WordVectors:
         if isinstance(positive, str) or isinstance(negative, str):  # "아버지" would be read as 아, 버, 지
             raise InputError(_("positive and negative must be lists of words, not strings"),
                              _("e.g. analogy([\"왕\", \"여자\"], [\"남자\"]), or solve(\"왕 - 남자 + 여자\")"))
-        positive, negative = [check_word(w) for w in positive], [check_word(w) for w in negative]
+        positive = [self.stored(check_word(w)) for w in positive]
+        negative = [self.stored(check_word(w)) for w in negative]
         pos = np.stack([self.vector(w, embed_oov) for w in positive])[None]  # (1, P, D)
         neg = np.stack([self.vector(w, embed_oov) for w in negative])[None] if negative else np.zeros(
             (1, 0, self.dim), dtype=np.float32)  # (1, N, D)
@@ -169,7 +178,7 @@ class WordVectors:
         pos, neg = parse_expression(expression)
         method = method or DEFAULT_METHOD
         results = self.analogy(pos, neg, k, method, embed_oov)
-        oov = [w for w in dict.fromkeys([*pos, *neg]) if w not in self.index]
+        oov = [w for w in dict.fromkeys([*pos, *neg]) if self.stored(w) not in self.index]
         return AnalogyResult(expression, pos, neg, results, self.source, method, oov, k)
 
     @property

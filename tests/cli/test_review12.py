@@ -47,3 +47,15 @@ def test_vocab_build_takes_m_for_its_model_and_embed_names_its_layers_apart(cli,
     assert json.loads((tmp_path / "v.json").read_text(encoding="utf-8"))  # a vocabulary file
     help_text = " ".join(cli("embed", "--help", "--lang", "en")[1].split())
     assert "--all-layers" in help_text and "train's --layers is a count of stacked layers" in help_text
+
+
+def test_a_typed_letter_finds_kiwis_conjoining_ending(cli):
+    """`neighbors ㄴ` said unknown: Kiwi stores the ending of 예쁜 as ᆫ (U+11AB), which no keyboard types."""
+    import numpy as np
+
+    from seqlab.vectors.wordvectors import WordVectors
+
+    vectors = WordVectors(["\u11ab", "영화", "배우"], np.array([[1, 0], [0.9, 0.1], [0, 1]], dtype=np.float32), "test")
+    result = vectors.neighbors("ㄴ", 2)
+    assert result.word == "\u11ab" and result.in_vocabulary and [n.word for n in result.results] == ["영화", "배우"]
+    assert vectors.solve("ㄴ - 배우 + 영화", 1).oov == []  # found in an analogy too
