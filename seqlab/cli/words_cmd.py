@@ -183,7 +183,11 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print_json(result.to_dict())
         else:
-            title = _("neighbours of {word!r} · {source}").format(word=result.word, source=source_label(result.source))
+            from seqlab.render.visible import visible
+
+            # Kiwi's ending ᆫ as ㄴ, as the table shows it (a lone conjoining jamo has no agreed width or look)
+            title = _("neighbours of {word!r} · {source}").format(word=visible(result.word),
+                                                                  source=source_label(result.source))
             if not result.in_vocabulary:
                 title += " · " + _("not in the vocabulary: built from its pieces")
             elif result.reading and result.reading.split("/")[0] != result.word:  # 는 read as 늘/VV ᆫ/ETM: said

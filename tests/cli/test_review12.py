@@ -59,3 +59,11 @@ def test_a_typed_letter_finds_kiwis_conjoining_ending(cli):
     result = vectors.neighbors("ㄴ", 2)
     assert result.word == "\u11ab" and result.in_vocabulary and [n.word for n in result.results] == ["영화", "배우"]
     assert vectors.solve("ㄴ - 배우 + 영화", 1).oov == []  # found in an analogy too
+
+
+def test_the_neighbours_title_shows_the_ending_as_the_letter_typed(cli, tmp_path):
+    """`neighbors ㄴ` found ᆫ but titled the table with the conjoining jamo, which terminals draw apart or not at all."""
+    path = tmp_path / "v.txt"
+    path.write_text("3 2\n\u11ab 1 0\n영화 0.9 0.1\n배우 0 1\n", encoding="utf-8")
+    code, out, err = cli("neighbors", "ㄴ", "--vectors", str(path), "-k", "2", "--lang", "en")
+    assert code == 0 and "neighbours of 'ㄴ'" in out and "\u11ab" not in out, (out, err)
