@@ -1,6 +1,6 @@
 """Mixed load on the web app: 30 clients cycling tokenize, embed, trace, attention and similarity for 20 s.
 
-    python benchmarks/bench_web.py [--clients 30] [--seconds 20] [--retry] [--no-payloads]
+    python benchmarks/bench_web.py [--clients 30] [--seconds 20] [--retry] [--no-payloads] [--engine onnx|torch]
 
 Starts the app in its own process (uvicorn, as ``seqlab serve`` runs it, with the
 analogy panel's word vectors built from a small vocabulary so that no build competes
@@ -13,6 +13,9 @@ the run (with ``--retry``, a request answered 503 is sent again, as the page doe
 from its first try to its answer is printed too: what a user waits for), and the payload sizes of attention (11, 99 and 128 tokens) and of the largest
 trace (250 tokens, hidden 64, full and backward).
 
+``--engine`` is ``seqlab serve --engine``: what runs e5-small's encoder layers for embed and
+similarity (default onnx, as the server's; the run waits for their export, and says which ran).
+
 Targets (issue 16): p95 < 300 ms for tokenize, trace and embed, < 1 s for attention; attention
 at 128 tokens at most 1 MB per request.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import csv
 import os
 import random
@@ -75,8 +79,8 @@ async def client(http, url, deadline, k, texts, results, answered, retry=False):
             try:
                 r = await http.post(url + route, json=payload)
                 status = r.status_code
-            except Exception:  # counted, never fatal
-                status, r = 0, None
+            except Exception as exc:  # counted by its kind, never fatal
+                status, r = type(exc).__name__, None
             results.append((route, status, time.perf_counter() - t0))
             if status == 503 and r is not None:  # wait as the server asks, like the page does
                 asked = float(r.headers.get("retry-after", "1"))
@@ -108,14 +112,14 @@ async def load(url, clients, seconds, texts, retry=False):
     return results, answered
 
 
-def serve(port: int) -> None:
+def serve(port: int, engine: str) -> None:
     """The server process: the app as ``seqlab serve`` builds it (small word-vector vocabulary)."""
     import uvicorn
 
     from seqlab.web.app import create_app
     from seqlab.web.service import ServeConfig
 
-    app = create_app(ServeConfig(port=port, wordvec_korean=3000, wordvec_english=300))
+    app = create_app(ServeConfig(port=port, wordvec_korean=3000, wordvec_english=300, onnx=engine == "onnx"))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 
@@ -158,21 +162,25 @@ def main() -> None:
     parser.add_argument("--retry", action="store_true",
                         help="send a request answered 503 again after its Retry-After, as the page does, and also "
                              "report the time from its first try to its answer")
+    parser.add_argument("--engine", choices=("onnx", "torch"), default="onnx",
+                        help="what runs e5-small's encoder layers in the server (seqlab serve --engine)")
     parser.add_argument("--no-payloads", action="store_true", help="skip the payload-size measurements")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        return serve(args.port)
-    server = subprocess.Popen([sys.executable, __file__, "--serve", "--port", str(args.port)],
+        return serve(args.port, args.engine)
+    server = subprocess.Popen([sys.executable, __file__, "--serve", "--port", str(args.port), "--engine", args.engine],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
     url = f"http://127.0.0.1:{args.port}"
     texts = reviews()
     try:
         import httpx
 
-        for _ in range(1200):
+        for _ in range(1200):  # the word vectors built and, with --engine onnx, the layers exported
             try:
-                if httpx.get(url + "/api/wordvectors", timeout=2).json()["state"] == "ready":
+                engine = httpx.get(url + "/api/models", timeout=2).json()["engine"]
+                if (httpx.get(url + "/api/wordvectors", timeout=2).json()["state"] == "ready"
+                        and engine["state"] in ("ready", "failed", "off")):
                     break
             except (httpx.HTTPError, ValueError):
                 pass
@@ -188,9 +196,14 @@ def main() -> None:
     ok = [r for r in results if r[1] == 200]
     print(f"{machine()} · load average before the run {load_before[0]:.2f} (1 min), {load_before[1]:.2f} (5 min) · "
           f"{args.clients} clients (httpx, asyncio), {args.seconds:.0f} s, server and clients on the same cores")
+    print(f"e5-small's encoder layers: {engine['engine']} (asked: {args.engine}"
+          f"{'; ' + engine['error'] if engine['error'] else ''})")
     print(f"texts: NSMC reviews, median {int(np.median(tokens))} tokens (p95 {int(np.percentile(tokens, 95))}); "
           f"{len(ok):,} answers 200 ({len(ok) / args.seconds:,.1f}/s), "
           f"{sum(r[1] == 503 for r in results)} answers 503, {sum(r[1] not in (200, 503) for r in results)} errors")
+    errors = collections.Counter(f"{r[0]} {r[1]}" for r in results if r[1] not in (200, 503))
+    if errors:
+        print("errors: " + ", ".join(f"{what} x{n}" for what, n in errors.most_common()))
     for route in ROUTES:
         lat = np.array([r[2] for r in ok if r[0] == route]) * 1000
         busy = sum(r[1] == 503 for r in results if r[0] == route)

@@ -133,6 +133,7 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
         # in worker threads are not safe, and the first visitor should not wait for them
         await run_in_threadpool(service.preload)
         if warm:
+            service.start_onnx()
             service.start_wordvectors()
             threading.Thread(target=service.warm_by_hand, daemon=True).start()
         yield
@@ -164,7 +165,8 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
     async def models():
         """The models this server offers (the registry, plus any allowed at start)."""
         return {"models": service.models(), "default": "e5-small", "sample": SAMPLE, "second": SECOND,
-                "max_text": MAX_TEXT, "max_expression": MAX_EXPRESSION, "max_word": MAX_WORD, "checkpoint": str(config.checkpoint) if config.checkpoint else None}
+                "max_text": MAX_TEXT, "max_expression": MAX_EXPRESSION, "max_word": MAX_WORD, "checkpoint": str(config.checkpoint) if config.checkpoint else None,
+                "engine": dict(service.engine)}
 
     @app.get("/api/messages")
     async def messages(request: Request):

@@ -48,6 +48,7 @@ class ServeConfig:
     wordvec_korean: int | None = None  # vocabulary of the analogy panel (None: the library's, 30,000 words)
     wordvec_english: int | None = None  # (None: 20,000)
     allow_hosts: tuple[str, ...] = ()  # Host header names answered besides loopback and ``host`` (tests: testserver)
+    onnx: bool = True  # the default model's encoder layers in ONNX Runtime (exported in the background at start)
     torch_threads: int | None = 1  # per operation: concurrent requests already share the cores, and on a busy
     #                                machine two threads per op wait on each other (45 ms -> 0.5-1.9 s per forward)
 
@@ -98,6 +99,8 @@ class Service:
     _attention: collections.OrderedDict = field(default_factory=collections.OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     batcher: EncoderBatcher = field(default_factory=EncoderBatcher, repr=False)  # embed and similarity share passes
+    engine: dict = field(default_factory=lambda: {"model": DEFAULT_MODEL, "engine": "torch", "state": "off",
+                                                  "error": None})  # what runs the default model's layers
 
     # -- models --------------------------------------------------------------------------------
     def preload(self) -> None:
@@ -240,6 +243,29 @@ class Service:
 
         with contextlib.suppress(Exception):  # the trace request itself will report any problem
             token_inputs("준비", DEFAULT_MODEL, 2)
+
+    # -- ONNX Runtime for the default model (exported once, in the background) ------------------
+    def start_onnx(self) -> None:
+        """Hand the default model's encoder layers to ONNX Runtime once they are exported (torch answers meanwhile)."""
+        if self.config.onnx and self.engine["state"] == "off":
+            self.engine["state"] = "exporting"
+            threading.Thread(target=self._use_onnx, name="seqlab-onnx", daemon=True).start()
+
+    def _use_onnx(self) -> None:
+        from seqlab.errors import SeqlabError
+        from seqlab.vectors.encoder import load_encoder
+
+        log = logging.getLogger("uvicorn.error")
+        log.info("preparing %s for ONNX Runtime in the background (about 30 s the first time)", DEFAULT_MODEL)
+        encoder = load_encoder(DEFAULT_MODEL)
+        try:
+            encoder.use_onnx()
+        except SeqlabError as exc:
+            self.engine.update(state="failed", error=exc.message)
+            log.warning("%s stays on torch: %s", DEFAULT_MODEL, exc)
+            return
+        self.engine.update(state="ready", engine=encoder.engine)
+        log.info("%s now runs its encoder layers in ONNX Runtime", DEFAULT_MODEL)
 
     # -- word vectors (built once in the background) --------------------------------------------
     def start_wordvectors(self) -> None:

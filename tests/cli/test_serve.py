@@ -79,3 +79,20 @@ def test_the_announcement_comes_when_the_port_accepts_connections():
     thread.join(timeout=10)
     assert answered == [True]
     assert time.monotonic() - started >= 1.0  # after the slow start-up, not before it
+
+
+def test_serve_engine_reaches_the_server_and_a_wrong_one_is_refused_up_front(cli, monkeypatch):
+    import uvicorn
+
+    configs = []
+
+    def run(self, sockets=None):  # instead of serving: the app's configuration
+        configs.append(self.config.app.state.service.config)
+        self.should_exit = True
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    for given, onnx in (("torch", False), ("ONNX", True)):
+        code, _, _ = cli("serve", "--port", str(free_port()), "--engine", given, "--lang", "en")
+        assert code == 0 and configs.pop().onnx is onnx
+    code, out, err = cli("serve", "--port", str(free_port()), "--engine", "gpu", "--lang", "en")
+    assert code == 2 and "--engine must be one of onnx, torch" in out + err and not configs

@@ -1,0 +1,196 @@
+"""The encoder layers in ONNX Runtime (seqlab.vectors.onnx_layers): the same numbers as the HF model, or refused."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from seqlab.errors import ModelUnavailable
+
+
+def tiny_bert(folder, seed: int):
+    """A random 2-layer BERT saved where the export's child process can load it."""
+    import torch
+    from transformers import BertConfig, BertModel
+
+    torch.manual_seed(seed)
+    config = BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=32, max_position_embeddings=40)
+    model = BertModel(config, add_pooling_layer=False).eval()
+    model.save_pretrained(folder)
+    return model
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """A tiny BERT's layers, exported as the server does it: by the child process (about 15 s, mostly imports)."""
+    from seqlab.vectors.onnx_layers import ensure_exported
+
+    source = tmp_path_factory.mktemp("tiny-bert")
+    model = tiny_bert(source, seed=0)
+    return model, ensure_exported(str(source), model), source
+
+
+def test_tiny_bert_layers_equal_the_hf_model_on_a_padded_batch(exported):
+    import torch
+
+    from seqlab.vectors.onnx_layers import OnnxLayers
+
+    model, folder, _source = exported
+    ids = torch.tensor([[2, 7, 9, 11, 3, 0, 0], [2, 5, 6, 7, 8, 9, 3]])
+    mask = (torch.arange(7)[None, :] < torch.tensor([[5], [7]])).long()
+    types = torch.tensor([[0, 0, 0, 1, 1, 0, 0], [0, 0, 0, 0, 1, 1, 1]])  # BERT's segment embeddings stay in torch
+    with torch.inference_mode():
+        want = model(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state.numpy()
+        embedded = model.embeddings(input_ids=ids, token_type_ids=types).numpy()
+    got = OnnxLayers(folder, threads=1).run(embedded, mask.numpy())
+    assert got.shape == want.shape == (2, 7, 16)
+    real = mask.numpy().astype(bool)
+    np.testing.assert_allclose(got[real], want[real], atol=1e-5)
+
+
+def test_the_cache_is_used_and_a_changed_weight_is_not_served_from_it(exported):
+    import torch
+
+    from seqlab.vectors.onnx_layers import cache_folder, ensure_exported, fingerprint, is_exported
+
+    model, folder, source = exported
+    digest = fingerprint(model)
+    assert folder == cache_folder(str(source), digest) and is_exported(folder, digest)
+    assert ensure_exported(str(source), model) == folder  # found: no child process
+    with torch.no_grad():
+        model.encoder.layer[1].output.dense.bias[0] += 1e-3
+    try:
+        assert fingerprint(model) != digest and not is_exported(folder, fingerprint(model))
+    finally:
+        with torch.no_grad():
+            model.encoder.layer[1].output.dense.bias[0] -= 1e-3
+    record = json.loads((folder / "source.json").read_text(encoding="utf-8"))
+    assert record["fingerprint"] == digest
+    (folder / "source.json").write_text(json.dumps({**record, "fingerprint": "0" * 64}), encoding="utf-8")
+    try:
+        assert not is_exported(folder, digest)  # a file from other weights is never loaded
+    finally:
+        (folder / "source.json").write_text(json.dumps(record), encoding="utf-8")
+
+
+def test_a_child_that_loads_other_weights_exports_nothing(exported, tmp_path, capsys):
+    from seqlab.vectors.onnx_layers import _main, fingerprint
+
+    model, _folder, _source = exported
+    other = tmp_path / "other"
+    tiny_bert(other, seed=1)  # the same architecture, other weights, under the name the child loads
+    target = tmp_path / "export"
+    assert _main([str(other), str(target), fingerprint(model)]) == 1  # the child's code, in this process
+    assert "other weights" in capsys.readouterr().err and not target.exists()
+
+
+def test_a_failed_export_is_refused_with_the_childs_last_words(exported, tmp_path, monkeypatch):
+    import subprocess
+
+    from seqlab.vectors import onnx_layers
+
+    model, _folder, _source = exported
+    failed = subprocess.CompletedProcess([], 1, stdout="", stderr="Traceback …\nMemoryError: out of memory\n")
+    monkeypatch.setattr(onnx_layers.subprocess, "run", lambda *args, **kwargs: failed)
+    monkeypatch.setenv("SEQLAB_HOME", str(tmp_path))  # no cached export to find
+    with pytest.raises(ModelUnavailable) as caught:
+        onnx_layers.ensure_exported("tiny", model)
+    assert caught.value.message.endswith("MemoryError: out of memory") and "torch runs" in caught.value.hint
+
+
+def test_a_decoder_model_is_not_offered_to_onnx_runtime():
+    from transformers import GPT2Config, GPT2Model
+
+    from seqlab.vectors.onnx_layers import unsupported_reason
+
+    model = GPT2Model(GPT2Config(n_layer=1, n_head=2, n_embd=8, vocab_size=20, n_positions=16))
+    assert "gpt2" in unsupported_reason(model)
+
+
+@pytest.fixture(scope="module")
+def e5_onnx():
+    """A second e5-small encoder of its own (the shared one stays on torch for the other tests), on ONNX Runtime.
+
+    Its export takes about 35 s, so the e5-small tests are ``slow``; the tiny BERT above runs the same code."""
+    from seqlab.vectors.encoder import Encoder
+
+    encoder = Encoder("e5-small")
+    assert encoder.engine == "torch"
+    encoder.use_onnx()
+    return encoder
+
+
+TEXTS = ["안녕하세요, 반갑습니다", "이 영화 정말 재밌어요 ㅋㅋ 강추합니다", "짧다"]
+
+
+@pytest.mark.slow
+def test_e5_records_equal_torch_and_say_their_engine(e5_onnx):
+    from seqlab.vectors.encoder import OnnxOutput
+
+    assert e5_onnx.engine == "onnxruntime"
+    records = e5_onnx.embed_many(TEXTS, pooling="mean", normalize=True, prefix="query: ")
+    output, mask = e5_onnx.forward_ids([r.tokens.input_ids for r in records], layers=True)  # torch: layers
+    assert not isinstance(output, OnnxOutput)
+    want = output.last_hidden_state.numpy()
+    for i, record in enumerate(records):
+        n = int(mask[i].sum())
+        assert record.hidden.shape == (n, 384)
+        np.testing.assert_allclose(record.hidden, want[i, :n], atol=1e-5)
+        assert record.extra == {"prefix": "query: ", "engine": "onnxruntime"}
+        assert record.to_dict()["engine"] == "onnxruntime"
+
+
+@pytest.mark.slow
+def test_e5_layers_and_attention_stay_on_torch(e5_onnx):
+    (record,) = e5_onnx.embed_many(TEXTS[:1], layers=True)
+    assert record.layers.shape[0] == 13 and "engine" not in record.extra
+    np.testing.assert_allclose(e5_onnx.embed(TEXTS[0]).hidden, record.hidden, atol=1e-5)
+    weights = e5_onnx.attentions(record.tokens, layers=1)
+    np.testing.assert_allclose(weights.sum(-1), 1, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_e5_long_text_windows_run_on_onnx_runtime(e5_onnx):
+    text = " ".join(["오늘 날씨가 정말 좋네요"] * 30)
+    record = e5_onnx.embed(text, long="window", max_length=32, stride=10)
+    assert record.extra["long"]["windows"] > 1 and record.extra["engine"] == "onnxruntime"
+
+
+def test_the_server_switches_its_default_model_once_exported(monkeypatch):
+    from seqlab.vectors import encoder as encoder_module
+    from seqlab.web.service import ServeConfig, Service
+
+    class Switching:
+        engine = "torch"
+
+        def use_onnx(self):
+            self.engine = "onnxruntime"
+
+    monkeypatch.setattr(encoder_module, "load_encoder", lambda name=None, device="auto": Switching())
+    service = Service(ServeConfig())
+    assert service.engine["state"] == "off"
+    service._use_onnx()
+    assert service.engine == {"model": "e5-small", "engine": "onnxruntime", "state": "ready", "error": None}
+
+
+def test_the_server_says_why_it_stays_on_torch(monkeypatch):
+    from seqlab.vectors import encoder as encoder_module
+    from seqlab.web.service import ServeConfig, Service
+
+    class Refusing:
+        engine = "torch"
+
+        def use_onnx(self):
+            raise ModelUnavailable("exporting e5-small to ONNX failed: out of memory", "torch runs the model instead.")
+
+    monkeypatch.setattr(encoder_module, "load_encoder", lambda name=None, device="auto": Refusing())
+    service = Service(ServeConfig())
+    service._use_onnx()
+    assert service.engine["state"] == "failed" and service.engine["engine"] == "torch"
+    assert "out of memory" in service.engine["error"]
+    off = Service(ServeConfig(onnx=False))
+    off.start_onnx()  # seqlab serve --engine torch
+    assert off.engine["state"] == "off"
