@@ -1,7 +1,7 @@
 """Gradient flow through time: ‖∂L/∂h_k‖ for every step k, with the loss at the last step.
 
 All numbers come from seqlab's own BPTT (:mod:`seqlab.scratch.layers`): the loss
-``L = ‖h_T‖²`` is backpropagated once and ``dL/dh_k`` is read at every step
+``L = ‖h_{T-1}‖²`` (the last of the steps k = 0 … T-1) is backpropagated once and ``dL/dh_k`` is read at every step
 (the total gradient, through every later step). The per-step factors explain
 the decay:
 
@@ -29,7 +29,7 @@ from seqlab.scratch.loss import last_state_loss
 from seqlab.scratch.torch_layout import seeded_module
 
 CELLS = tuple(LAYERS)  # rnn, lstm, gru: the scratch layers, in the lecture's order
-LOSS = N_("L = ‖h_T‖² (loss at the last step)")  # in the JSON as it is; shown translated
+LOSS = N_("L = ‖h_(T-1)‖² (loss at the last step, k = T-1)")  # in the JSON as it is; shown translated
 
 
 @dataclass
@@ -113,7 +113,7 @@ def set_forget_bias(layer, bias: float) -> None:
 
 
 def flow_of(layer, x: np.ndarray, forget_bias: float | None = None) -> CellFlow:
-    """Backpropagate ``L = ‖h_T‖²`` through ``layer`` on inputs ``x`` (1, T, I) and collect the norms."""
+    """Backpropagate ``L = ‖h_{T-1}‖²`` through ``layer`` on inputs ``x`` (1, T, I) and collect the norms."""
     out, _unused = layer.forward(x)
     loss, d_out = last_state_loss(out)
     layer.backward(d_out, keep_steps="gradients")

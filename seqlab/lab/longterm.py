@@ -76,7 +76,7 @@ class RunResult:
         return None if self.forget_mean_before is None else float(self.forget_mean_before ** (self.length - 1))
 
     def kept(self, norms: list[float]) -> float:
-        """‖∂L/∂h_0‖ / ‖∂L/∂h_T‖ (h_T: the last state): the share of the error signal that reaches the first step."""
+        """‖∂L/∂h_0‖ / ‖∂L/∂h_{T-1}‖ (h_{T-1}: the last state, steps k = 0 … T-1): the share of the error signal that reaches the first step."""
         return float(norms[0] / norms[-1]) if norms[-1] > 0 else 0.0
 
     def to_dict(self) -> dict:
@@ -170,7 +170,7 @@ def grad_norms(net, task, x: np.ndarray, y: np.ndarray) -> dict:
     b = net.out.bias.detach().double().numpy()
     outputs = out[:, -1] @ W.T + b
     d_out = np.zeros_like(out)
-    d_out[:, -1] = task.loss_grad(outputs, y) @ W  # ∂L/∂h_T
+    d_out[:, -1] = task.loss_grad(outputs, y) @ W  # ∂L/∂h_{T-1}
     layer.backward(d_out, keep_steps="gradients")
     kept = layer.backward_steps[(0, 0)]
     result = {"h": [float(np.linalg.norm(k.dh)) for k in kept], "c": None, "f": None}

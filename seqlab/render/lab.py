@@ -45,7 +45,7 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
         if flow.factor_mean is not None:
             lines.append(_("rnn: spectral radius of W_hh = {rho:.3f}; each step multiplies the gradient by "
                            "‖diag(1-h_t²)·W_hh‖₂ ≈ {m:.3f} on average, so over {T} steps it keeps at most about "
-                           "{m:.3f}^{n} = {decay} of itself (measured: ‖∂L/∂h_0‖/‖∂L/∂h_T‖ = {kept}).").format(
+                           "{m:.3f}^{n} = {decay} of itself (measured: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept}).").format(
                 rho=flow.spectral_radius, m=flow.factor_mean, T=report.steps, n=report.steps - 1,
                 decay=share(flow.factor_decay), kept=share(flow.kept)))
         if flow.forget_mean_overall is not None:
@@ -63,9 +63,9 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
                 bias=bias, f=flow.forget_mean_overall, T=report.steps, n=report.steps - 1,
                 decay=share(flow.forget_decay), c0=share(flow.cell_grad_norms[0], 2), verdict=verdict))
         if name == "gru":  # the copy path explains a gradient that survives, not one that vanished
-            lines.append((_("gru: ‖∂L/∂h_0‖/‖∂L/∂h_T‖ = {kept} (the update gate z lets h_t copy h_(t-1)).")
+            lines.append((_("gru: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept} (the update gate z lets h_t copy h_(t-1)).")
                           if flow.kept >= SURVIVES else
-                          _("gru: ‖∂L/∂h_0‖/‖∂L/∂h_T‖ = {kept}: it vanishes too (an update gate z near 1 would let "
+                          _("gru: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept}: it vanishes too (an update gate z near 1 would let "
                             "h_t copy h_(t-1); here that path did not carry it).")).format(kept=share(flow.kept)))
     return lines
 
@@ -242,7 +242,7 @@ def longterm_terminal(report: LongTermReport, console: Console) -> None:
                                      for r in (row.get(n) for n in names)],
                       _score_text(report.metric, baselines[length]))
     console.print(table)
-    table = titled_table(_("‖∂L/∂h_0‖ / ‖∂L/∂h_T‖ before → after training (seqlab BPTT)"), title_justify="left")
+    table = titled_table(_("‖∂L/∂h_0‖ / ‖∂L/∂h_(T-1)‖ before → after training (seqlab BPTT)"), title_justify="left")
     for col in ("T", _("run"), _("before"), _("after"), _("mean f before → after"), _("seconds")):
         table.add_column(col, justify="right")
     for r in report.runs:

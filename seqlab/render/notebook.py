@@ -124,7 +124,7 @@ def _longterm(report):
     metric = report.metric
     columns = [{"title": "T", "format": "int"}, {"title": _("run"), "format": "text"},
                {"title": metric, "format": "fixed:4"}, {"title": _("baseline"), "format": "fixed:4"},
-               {"title": _("steps"), "format": "int"}, {"title": "‖∂L/∂h_0‖/‖∂L/∂h_T‖ " + _("before"), "format": "sci:2"},
+               {"title": _("steps"), "format": "int"}, {"title": "‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ " + _("before"), "format": "sci:2"},
                {"title": _("after"), "format": "sci:2"}]
     rows = [[r.length, r.label, *rounded([r.score, r.baseline], 4), r.steps,
              *rounded([r.kept(r.grad_norms_before), r.kept(r.grad_norms_after)], digits=3)] for r in report.runs]

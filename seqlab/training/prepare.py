@@ -150,7 +150,16 @@ def prepare(train_texts: list[str], val_texts: list[str], tokenizer: str, min_fr
     full = full_split(train_texts + val_texts, tokenizer)
     train_full, val_full = full[: len(train_texts)], full[len(train_texts):]
     train_tokens, val_tokens = [t[:max_length] for t in train_full], [t[:max_length] for t in val_full]
-    vocab = vocab or build_vocab(train_tokens, tokenizer, min_freq, max_size, max_length)
+    if vocab is None:
+        vocab = build_vocab(train_tokens, tokenizer, min_freq, max_size, max_length)
+        if len(vocab.tokens) <= len(vocab.specials):  # every token would be <unk>: nothing to learn from
+            raise InputError(
+                _("no token occurs {min_freq} times or more in the {n:,} training texts, so the vocabulary would "
+                  "hold only its special tokens and every text would be <unk>").format(min_freq=min_freq,
+                                                                                      n=len(train_texts)),
+                _("Give more training texts, or a vocabulary built with min_freq=1 (Vocabulary.build)."),
+                cli_hint=_("Give more training texts, or a vocabulary built with seqlab vocab build --min-freq 1 "
+                           "(then --vocab FILE)."))
     train, val = encode(train_tokens, vocab), encode(val_tokens, vocab)
     train.cut_texts, train.cut_tokens = cut_counts(train_full, max_length)
     val.cut_texts, val.cut_tokens = cut_counts(val_full, max_length)

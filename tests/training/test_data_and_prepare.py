@@ -105,6 +105,24 @@ def test_prepare_vocab_and_cache(reviews):
     assert np.array_equal(encode_texts(reviews[:5], vocab).flat, train.flat[: train.offsets[5]])
 
 
+def test_a_vocabulary_of_special_tokens_only_is_refused(cli, tmp_path):
+    """Four short reviews with no token twice: min_freq 2 kept nothing, and training went on with every text <unk>."""
+    from seqlab.errors import InputError
+
+    texts = ["배우 연기 최고", "스토리 지루함", "음악 감동", "결말 허무"]
+    with pytest.raises(InputError) as caught:
+        prepare(texts, ["영상미 훌륭"], "whitespace", min_freq=2, cache=False)
+    assert "only its special tokens" in caught.value.message and "min_freq=1" in caught.value.hint
+    data = tmp_path / "tiny.tsv"
+    rows = [f"{i}\t{t} 장면{i} 배역{i}\t{i % 2}\n" for i, t in enumerate(texts + ["영상 훌륭", "대사 어색", "초반 느림",
+                                                                             "반전 충격", "주연 멋짐", "조연 약함",
+                                                                             "각본 탄탄", "편집 산만"])]
+    data.write_text("id\tdocument\tlabel\n" + "".join(rows), encoding="utf-8")  # 12 texts, no token twice
+    code, out, err = cli("train", "-f", str(data), "-m", "lstm", "--tokenizer", "whitespace", "--epochs", "1",
+                         "--val-fraction", "0.25", "--out", str(tmp_path / "run"), "--lang", "en")
+    assert code == 1 and "seqlab vocab build --min-freq 1" in out + err and "Traceback" not in out + err
+
+
 def test_bucket_batches_cover_everything_once():
     lengths = np.random.default_rng(0).integers(1, 50, size=1000)
     batches = bucket_batches(lengths, 32, np.random.default_rng(1))
