@@ -199,7 +199,7 @@ for t in range(x.shape[1]):
     h = torch.tanh(W_xh @ x[0, t] + W_hh @ h + b)  # the same W_xh, W_hh at every step: weight sharing
 assert torch.allclose(h, out[0, -1])
 
-loss = (out[0, -1] ** 2).sum()  # L = ‖h_T‖²
+loss = (out[0, -1] ** 2).sum()  # L = ‖h_(T-1)‖²  (t = 0 … T-1)
 loss.backward()  # BPTT
 rnn.weight_hh_l0.grad""", ""),
     ("code", """from seqlab.pipeline.tracing import run_trace

@@ -28,7 +28,7 @@ from seqlab.scratch.torch_layout import GATES, seeded_params
 from seqlab.tokens.record import model_window
 
 CELLS = tuple(LAYERS)
-LOSS = N_("L = ‖h_T‖² (the squared norm of the last hidden state)")  # in the JSON as it is; shown translated
+LOSS = N_("L = ‖h_(T-1)‖² (the squared norm of the last hidden state, t = T-1)")  # in the JSON as it is; shown translated
 
 
 def trace_bytes(cell: str, steps: int, input_dim: int, hidden: int, backward: bool) -> int:

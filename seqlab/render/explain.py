@@ -226,7 +226,7 @@ def _lstm_terminal(number, record, report, console) -> None:
                    else [_numbers(step.c), _numbers(step.h)])
         table.add_row(str(step.t), escape(visible(step.token)), *means, *vectors)
     console.print(table)
-    console.print("   " + _("final hidden state h_T = [{values}]").format(values=_numbers(record.final["h"], 4)))
+    console.print("   " + _("final hidden state h_(T-1) = [{values}]").format(values=_numbers(record.final["h"], 4)))
     console.print("   " + escape(_why_lstm()))
 
 
@@ -239,7 +239,7 @@ def _lstm_markdown(number, record, report) -> str:
         means = " | ".join(f"{step.gate_means[k]:.2f}" for k in ("f", "i", "o"))
         lines.append(f"| {step.t} | {code(step.token, in_table=True)} | {means} | {_numbers(step.c)} | "
                      f"{_numbers(step.h)} |")
-    lines += ["", _("final hidden state h_T = [{values}]").format(values=_numbers(record.final["h"], 4)), "",
+    lines += ["", _("final hidden state h_(T-1) = [{values}]").format(values=_numbers(record.final["h"], 4)), "",
               _why_lstm()]
     return "\n".join(lines)
 

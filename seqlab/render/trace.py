@@ -224,7 +224,7 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
             cells = [escape(row_label(symbol, name))] + ([escape(formula)] if wide else [])
             table.add_row(*cells, fmt_vector(getattr(step, key), precision, limit))
         console.print(table)
-    console.print(_("[bold]final hidden state[/] h_T = {values}").format(
+    console.print(_("[bold]final hidden state[/] h_(T-1) = {values}").format(
         values=fmt_vector(report.final.get("h", []), precision, limit)))
     if "c" in report.final:
         console.print(_("final cell state c_T = {values}").format(values=fmt_vector(report.final["c"], precision,
@@ -273,7 +273,7 @@ def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> 
         if getattr(step, "gate_means", None):
             out += ["", _("mean gates: {means}").format(means=_gate_means(step))]
         out.append("")
-    out.append(f"**h_T** = `{fmt_vector(report.final.get('h', []), precision, limit)}`")
+    out.append(f"**h_(T-1)** = `{fmt_vector(report.final.get('h', []), precision, limit)}`")
     if report.backward:
         b = report.backward
         out += ["", "## " + _("Backward (BPTT): {loss} = {value}").format(loss=_(b.loss),
@@ -313,7 +313,7 @@ def render_html(report: TraceReport, precision: int = 4, limit: int = 8) -> str:
                        f"<td><code>{e(fmt_vector(getattr(step, key), precision, limit))}</code></td>"
                        f"<td>{_bars(getattr(step, key), precision)}</td></tr>" for key, symbol, name, formula in step_rows(report.cell))
         parts.append(f"<h2>t = {step.t}: {e(step.token)}</h2><table>{body}</table>")
-    parts.append(f"<h2>h_T</h2><code>{e(fmt_vector(report.final.get('h', []), precision, limit))}</code>")
+    parts.append(f"<h2>h_(T-1)</h2><code>{e(fmt_vector(report.final.get('h', []), precision, limit))}</code>")
     if report.backward:
         b = report.backward
         body = "".join(f"<tr><td>{s.t}</td><td>{e(s.token)}</td><td>{s.dh_norm:.3e}</td>"

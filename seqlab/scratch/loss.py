@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-LAST_STATE_LOSS = "L = ‖h_T‖²"
+LAST_STATE_LOSS = "L = ‖h_(T-1)‖²"  # steps t = 0 … T-1
 
 
 def last_state_loss(out: np.ndarray) -> tuple[float, np.ndarray]:

@@ -916,7 +916,7 @@
     container.replaceChildren();
     if (!rec.backward) return { destroy() {} };
     const b = rec.backward;
-    container.append(note(t("L = ‖h_T‖² (the squared norm of the last hidden state)") + ` = ${fixed(b.value, 4)}`));
+    container.append(note(t("L = ‖h_(T-1)‖² (the squared norm of the last hidden state, t = T-1)") + ` = ${fixed(b.value, 4)}`));
     container.append(note(t("Weight sharing: every step adds its share to dW_hh; the shares sum to dW_hh (largest difference {e}).",
       { e: sci(b.dW_hh_sum_error || 0, 2) })));
     container.append(el("div", { class: b.steps.length > 40 ? "sv-scroll" : "" }, el("table", { class: "sv-table" },
