@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import functools
 
-from seqlab.i18n import current
+from seqlab.errors import InputError
+from seqlab.i18n import _, current
 from seqlab.render.fragments import asset, view_messages
 
 ENABLED = True  # set False to get the static HTML only, even where anywidget is installed
@@ -36,6 +37,10 @@ def widget_class():
     import anywidget
     import traitlets
 
+    class PositionError(InputError, traitlets.TraitError):
+        """A step, layer or head the record does not have: a SeqlabError in the user's language, and the TraitError
+        traitlets expects from a validator."""
+
     class RecordWidget(anywidget.AnyWidget):
         """One record drawn by views.js; ``step`` (trace), ``layer`` and ``head`` (-1: the mean) are synced."""
 
@@ -56,7 +61,10 @@ def widget_class():
             default = proposal["trait"].default_value
             low, high = positions(self.parts).get(name, (default, default))
             if not low <= value <= high:
-                raise traitlets.TraitError(f"{name} must be between {low} and {high}, got {value}")
+                raise PositionError(_("{name} must be between {low} and {high}, got {value}").format(
+                    name=name, low=low, high=high, value=value),
+                    _("This record has {name} {low} to {high}.").format(name=name, low=low, high=high)
+                    if low < high else _("This record has no {name} to choose.").format(name=name))
             return value
 
         def __repr__(self) -> str:  # where widgets are not drawn (a text export): what it shows, not an address

@@ -20,6 +20,16 @@ _SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\ufe63": "
                         "\ufe62": "+", "\uff0b": "+"})
 
 
+def expression_of(positive: list[str], negative: list[str]) -> str:
+    """The words of an analogy written as the lecture writes it, the first word, then what is taken away, then what
+    is added (the inverse of :func:`parse_expression`).
+
+    >>> expression_of(["왕", "여자"], ["남자"])
+    '왕 - 남자 + 여자'
+    """
+    return " ".join([positive[0], *(f"- {w}" for w in negative), *(f"+ {w}" for w in positive[1:])])
+
+
 def parse_expression(expression: str) -> tuple[list[str], list[str]]:
     """``"왕 - 남자 + 여자"`` -> (["왕", "여자"], ["남자"]): words joined by single ``+`` and ``-``, a word first.
 

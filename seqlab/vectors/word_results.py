@@ -20,8 +20,23 @@ class Neighbor:
         return {"word": self.word, "score": round(self.score, 6)}
 
 
+class RankedWords:
+    """A result is also the sequence of its ranked words: ``result[0].word``, ``for n in result``, ``len(result)``."""
+
+    results: list[Neighbor]
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __iter__(self):
+        return iter(self.results)
+
+    def __getitem__(self, i):
+        return self.results[i]
+
+
 @dataclass(repr=False)  # Displayable's short repr
-class AnalogyResult(Displayable):
+class AnalogyResult(RankedWords, Displayable):
     expression: str
     positive: list[str]
     negative: list[str]
@@ -44,7 +59,7 @@ class AnalogyResult(Displayable):
 
 
 @dataclass(repr=False)  # Displayable's short repr
-class NeighborsResult(Displayable):
+class NeighborsResult(RankedWords, Displayable):
     """``seqlab neighbors``: the nearest words to ``word`` by cosine."""
 
     word: str

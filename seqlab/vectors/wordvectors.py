@@ -40,7 +40,7 @@ from seqlab.vectors.all_but_the_top import fit as fit_all_but_the_top
 from seqlab.vectors.analogy import DEFAULT_METHOD, METHODS, scores
 from seqlab.vectors.pooling import l2_normalize
 from seqlab.vectors.static_vectors import Recipe
-from seqlab.vectors.word_input import SOURCE_SUFFIX, UnknownWord, check_word, parse_expression
+from seqlab.vectors.word_input import SOURCE_SUFFIX, UnknownWord, check_word, expression_of, parse_expression
 from seqlab.vectors.word_results import AnalogyResult, Neighbor, NeighborsResult
 
 VOCAB_VERSION = 3  # 3: + root + 하다 predicates; 2: Kiwi dictionary/past forms, the word alone at layers 6-12, mean removed (1: "query: " + mean)
@@ -155,8 +155,12 @@ class WordVectors:
         return self.readings[i] if self.readings is not None and i is not None else ""
 
     def analogy(self, positive: Sequence[str], negative: Sequence[str] = (), k: int = 10, method: str | None = None,
-                embed_oov: bool | None = None) -> list[Neighbor]:
-        """The ``k`` best words for sum(positive) - sum(negative) by 3CosMul or 3CosAdd, inputs excluded."""
+                embed_oov: bool | None = None) -> AnalogyResult:
+        """The ``k`` best words for sum(positive) - sum(negative) by 3CosMul or 3CosAdd, inputs excluded.
+
+        The result is a record (drawn in a notebook, ``to_dict()``) and also the list of its words:
+        ``V.analogy(["왕", "여자"], ["남자"])[0].word``.
+        """
         check_number("k", k, 1, whole=True)
         method = method or DEFAULT_METHOD
         if method not in METHODS:
@@ -165,21 +169,26 @@ class WordVectors:
         if isinstance(positive, str) or isinstance(negative, str):  # "아버지" would be read as 아, 버, 지
             raise InputError(_("positive and negative must be lists of words, not strings"),
                              _("e.g. analogy([\"왕\", \"여자\"], [\"남자\"]), or solve(\"왕 - 남자 + 여자\")"))
-        positive = [self.stored(check_word(w)) for w in positive]
-        negative = [self.stored(check_word(w)) for w in negative]
+        given_pos, given_neg = [check_word(w) for w in positive], [check_word(w) for w in negative]
+        if not given_pos:
+            raise InputError(_("an analogy needs at least one word to add (positive)"),
+                             _("e.g. analogy([\"왕\", \"여자\"], [\"남자\"])"), option="positive")
+        positive, negative = [self.stored(w) for w in given_pos], [self.stored(w) for w in given_neg]
         pos = np.stack([self.vector(w, embed_oov) for w in positive])[None]  # (1, P, D)
         neg = np.stack([self.vector(w, embed_oov) for w in negative])[None] if negative else np.zeros(
             (1, 0, self.dim), dtype=np.float32)  # (1, N, D)
-        return self._top(scores(method, self.vectors, pos, neg)[0], [*positive, *negative], k)
+        results = self._top(scores(method, self.vectors, pos, neg)[0], [*positive, *negative], k)
+        oov = [w for w in dict.fromkeys([*given_pos, *given_neg]) if self.stored(w) not in self.index]
+        return AnalogyResult(expression_of(given_pos, given_neg), given_pos, given_neg, results, self.source, method,
+                             oov, k)
 
     def solve(self, expression: str, k: int = 10, method: str | None = None,
               embed_oov: bool | None = None) -> AnalogyResult:
         """``"왕 - 남자 + 여자"`` -> the best words, with the method and the words that were not in the vocabulary."""
         pos, neg = parse_expression(expression)
-        method = method or DEFAULT_METHOD
-        results = self.analogy(pos, neg, k, method, embed_oov)
-        oov = [w for w in dict.fromkeys([*pos, *neg]) if self.stored(w) not in self.index]
-        return AnalogyResult(expression, pos, neg, results, self.source, method, oov, k)
+        result = self.analogy(pos, neg, k, method, embed_oov)
+        result.expression = expression
+        return result
 
     @property
     def dim(self) -> int:

@@ -13,7 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import seqlab
 from seqlab.display import Displayable
+from seqlab.errors import SeqlabError
 from seqlab.render.notebook import RENDERERS, mimebundle, render
 
 URL = re.compile(r"""(?:https?:)?//(?!www\.w3\.org/2000/svg)[\w.-]+\.[a-z]{2,}""", re.IGNORECASE)
@@ -370,11 +372,20 @@ def test_a_widget_refuses_a_position_its_record_does_not_have(records):
     w = make_widget(*vr.trace_parts(report))
     last = len(report.steps) - 1
     w.step = last
-    with pytest.raises(traitlets.TraitError, match=f"step must be between 0 and {last}, got 99"):
+    with pytest.raises(traitlets.TraitError, match=f"step must be between 0 and {last}, got 99") as caught:
         w.step = 99
+    assert isinstance(caught.value, SeqlabError) and caught.value.hint == f"This record has step 0 to {last}."
     assert w.step == last and repr(w).startswith("RecordWidget(trace") and f"step {last}" in repr(w)
-    with pytest.raises(traitlets.TraitError, match="layer"):
+    with pytest.raises(SeqlabError, match="layer") as caught:
         w.layer = 3  # a trace has no layers to choose
+    assert caught.value.hint == "This record has no layer to choose."
+    seqlab.set_language("ko")
+    try:
+        with pytest.raises(SeqlabError) as caught:
+            w.step = 99
+        assert "0" in caught.value.message and "between" not in caught.value.message  # said in the user's language
+    finally:
+        seqlab.set_language("en")
 
 
 def test_a_long_records_notes_count_the_whole_record_not_the_drawing(notebook_browser):

@@ -174,3 +174,24 @@ def test_sizes_must_match_and_strings_are_not_lists():
 def test_the_repr_is_one_line_not_the_vocabulary():
     V = WordVectors([f"w{i}" for i in range(5000)], np.eye(5000, 8), "toy")
     assert repr(V) == "WordVectors(toy: 5,000 words × 8 dimensions)"
+
+
+def test_analogy_returns_a_record_that_is_also_its_list_of_words():
+    """analogy() returned a bare list: no drawing in a notebook, no to_dict(), no method or expression, while
+    neighbors() and solve() returned records. It returns the same record as solve() now, still indexable."""
+    from seqlab.vectors.word_results import AnalogyResult
+
+    rng = np.random.default_rng(0)
+    words = ["왕", "남자", "여자", "여왕", "사과", "배"]
+    V = WordVectors(words, rng.normal(size=(6, 4)), "toy")
+    result = V.analogy(["왕", "여자"], ["남자"], k=3)
+    solved = V.solve("왕 - 남자 + 여자", k=3)
+    assert isinstance(result, AnalogyResult) and result.expression == "왕 - 남자 + 여자"
+    assert result.to_dict() == solved.to_dict() and result.method == solved.method
+    assert len(result) == 3 and result[0] == result.results[0] and [n.word for n in result] == [
+        n.word for n in solved.results]
+    assert "text/html" in result._repr_mimebundle_()  # drawn in a notebook, as neighbors() is
+    neighbors = V.neighbors("왕", k=2)
+    assert len(neighbors) == 2 and neighbors[0].word == neighbors.results[0].word
+    with pytest.raises(InputError, match="at least one word to add"):
+        V.analogy([], ["남자"])  # was NumPy's "need at least one array to stack"
