@@ -9,6 +9,7 @@ leaves either the old state or the new one, never a partial file that loads.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -119,6 +120,20 @@ def _owner_alive(name: str) -> bool:
     except PermissionError:
         return True
     return True
+
+
+@contextlib.contextmanager
+def exclusive(target: str | os.PathLike) -> Iterator[None]:
+    """Hold a lock on ``target`` (a sibling ``.NAME.lock`` file) against other processes that build it, so that two
+    of them do not build the same file at once (the second waits, then finds it built)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.parent / f".{target.name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextlib.contextmanager

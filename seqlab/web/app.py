@@ -166,7 +166,7 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
         """The models this server offers (the registry, plus any allowed at start)."""
         return {"models": service.models(), "default": "e5-small", "sample": SAMPLE, "second": SECOND,
                 "max_text": MAX_TEXT, "max_expression": MAX_EXPRESSION, "max_word": MAX_WORD, "checkpoint": str(config.checkpoint) if config.checkpoint else None,
-                "engine": dict(service.engine)}
+                "engine": service.engine.to_dict()}
 
     @app.get("/api/messages")
     async def messages(request: Request):

@@ -54,6 +54,30 @@ class ServeConfig:
 
 
 @dataclass
+class EngineState:
+    """What runs the default model's encoder layers, as ``/api/models`` says it (``engine``)."""
+
+    model: str
+    engine: str = "torch"  # torch, or onnxruntime once the switch is done
+    state: str = "off"  # off (seqlab serve --engine torch, or not started), exporting, ready, failed
+    error: str | None = None  # why it failed, as the server's log says it (a child process's words included)
+
+    def failed(self, reason: str) -> None:
+        self.state, self.error = "failed", reason
+
+    def to_dict(self) -> dict:
+        """The state, with a sentence in the request's language (rendered here, at the request)."""
+        note = {"off": _("torch runs the encoder layers (seqlab serve --engine torch, or no export asked for)."),
+                "exporting": _("torch runs the encoder layers while they are exported for ONNX Runtime "
+                               "(about 30 s the first time)."),
+                "ready": _("ONNX Runtime runs the encoder layers: the same weights, about twice as fast for one "
+                           "text."),
+                "failed": _("torch runs the encoder layers: ONNX Runtime could not be used (error says why).")}
+        return {"model": self.model, "engine": self.engine, "state": self.state, "error": self.error,
+                "note": note[self.state]}
+
+
+@dataclass
 class WordVectorBuild:
     """Where the background build of the analogy panel's word vectors stands."""
 
@@ -99,8 +123,7 @@ class Service:
     _attention: collections.OrderedDict = field(default_factory=collections.OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     batcher: EncoderBatcher = field(default_factory=EncoderBatcher, repr=False)  # embed and similarity share passes
-    engine: dict = field(default_factory=lambda: {"model": DEFAULT_MODEL, "engine": "torch", "state": "off",
-                                                  "error": None})  # what runs the default model's layers
+    engine: EngineState = field(default_factory=lambda: EngineState(DEFAULT_MODEL))  # runs the default model's layers
 
     # -- models --------------------------------------------------------------------------------
     def preload(self) -> None:
@@ -247,8 +270,8 @@ class Service:
     # -- ONNX Runtime for the default model (exported once, in the background) ------------------
     def start_onnx(self) -> None:
         """Hand the default model's encoder layers to ONNX Runtime once they are exported (torch answers meanwhile)."""
-        if self.config.onnx and self.engine["state"] == "off":
-            self.engine["state"] = "exporting"
+        if self.config.onnx and self.engine.state == "off":
+            self.engine.state = "exporting"
             threading.Thread(target=self._use_onnx, name="seqlab-onnx", daemon=True).start()
 
     def _use_onnx(self) -> None:
@@ -257,15 +280,18 @@ class Service:
 
         log = logging.getLogger("uvicorn.error")
         log.info("preparing %s for ONNX Runtime in the background (about 30 s the first time)", DEFAULT_MODEL)
-        encoder = load_encoder(DEFAULT_MODEL)
         try:
+            encoder = load_encoder(DEFAULT_MODEL)
             encoder.use_onnx()
         except SeqlabError as exc:
-            self.engine.update(state="failed", error=exc.message)
-            log.warning("%s stays on torch: %s", DEFAULT_MODEL, exc)
+            self.engine.failed(exc.message)
+        except Exception as exc:  # noqa: BLE001  whatever it was, the server goes on with torch and says so
+            self.engine.failed(f"{type(exc).__name__}: {exc}")
+        else:
+            self.engine.engine, self.engine.state = encoder.engine, "ready"
+            log.info("%s now runs its encoder layers in ONNX Runtime", DEFAULT_MODEL)
             return
-        self.engine.update(state="ready", engine=encoder.engine)
-        log.info("%s now runs its encoder layers in ONNX Runtime", DEFAULT_MODEL)
+        log.warning("%s stays on torch: %s", DEFAULT_MODEL, self.engine.error)
 
     # -- word vectors (built once in the background) --------------------------------------------
     def start_wordvectors(self) -> None:

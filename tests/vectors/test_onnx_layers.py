@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import numpy as np
 import pytest
@@ -25,12 +26,21 @@ def tiny_bert(folder, seed: int):
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    """A tiny BERT's layers, exported as the server does it: by the child process (about 15 s, mostly imports)."""
-    from seqlab.vectors.onnx_layers import ensure_exported
+    """A tiny BERT's layers, exported as the server does it: by the child process (about 15 s, mostly imports).
+
+    Beside it, before the export: an older export of the same model (other weights), which the export removes, and
+    the export of another model whose name starts the same, which it keeps."""
+    from seqlab.vectors.onnx_layers import cache_folder, ensure_exported
 
     source = tmp_path_factory.mktemp("tiny-bert")
     model = tiny_bert(source, seed=0)
-    return model, ensure_exported(str(source), model), source
+    older = cache_folder(str(source), "f" * 64)
+    another = older.parent / (older.name[:-17] + "-v2-" + "a" * 16)
+    for folder in (older, another):
+        folder.mkdir(parents=True)
+    folder = ensure_exported(str(source), model)
+    assert not older.exists() and another.exists()
+    return model, folder, source
 
 
 def test_tiny_bert_layers_equal_the_hf_model_on_a_padded_batch(exported):
@@ -45,28 +55,59 @@ def test_tiny_bert_layers_equal_the_hf_model_on_a_padded_batch(exported):
     with torch.inference_mode():
         want = model(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state.numpy()
         embedded = model.embeddings(input_ids=ids, token_type_ids=types).numpy()
-    got = OnnxLayers(folder, threads=1).run(embedded, mask.numpy())
+    layers = OnnxLayers(folder, threads=1)
+    got = layers.run(embedded, mask.numpy())
     assert got.shape == want.shape == (2, 7, 16)
     real = mask.numpy().astype(bool)
     np.testing.assert_allclose(got[real], want[real], atol=1e-5)
+    alone = layers.run(embedded[:1, :5], mask.numpy()[:1, :5])  # one text, no padding: the same numbers
+    np.testing.assert_allclose(alone[0], want[0, :5], atol=1e-5)
 
 
-def test_the_cache_is_used_and_a_changed_weight_is_not_served_from_it(exported):
+def test_an_export_that_gives_other_numbers_than_torch_is_not_kept(exported):
     import torch
 
+    from seqlab.vectors.onnx_layers import _layer_stack, check_export
+
+    model, folder, _source = exported
+    check_export(_layer_stack(model), folder)  # the kept export passes its own check
+    weight = model.encoder.layer[0].intermediate.dense.weight
+    kept = weight.detach().clone()
+    change = 0.01 * torch.randn(weight.shape, generator=torch.Generator().manual_seed(1))  # (not a constant: the
+    with torch.no_grad():                                                  # LayerNorm'd input sums to 0 per token)
+        weight.add_(change)
+    try:
+        with pytest.raises(RuntimeError, match="differs from torch"):
+            check_export(_layer_stack(model), folder)
+    finally:
+        with torch.no_grad():
+            weight.copy_(kept)  # bit for bit: the other tests' fingerprint depends on it
+
+
+def test_the_cache_is_used_and_a_changed_weight_is_not_served_from_it(exported, monkeypatch):
+    import torch
+
+    from seqlab.vectors import onnx_layers
     from seqlab.vectors.onnx_layers import cache_folder, ensure_exported, fingerprint, is_exported
 
     model, folder, source = exported
     digest = fingerprint(model)
     assert folder == cache_folder(str(source), digest) and is_exported(folder, digest)
-    assert ensure_exported(str(source), model) == folder  # found: no child process
+
+    def no_child(*args, **kwargs):
+        raise AssertionError("a cached export was exported again")
+
+    monkeypatch.setattr(onnx_layers.subprocess, "run", no_child)
+    assert ensure_exported(str(source), model) == folder
+    bias = model.encoder.layer[1].output.dense.bias
+    kept = bias.detach().clone()
     with torch.no_grad():
-        model.encoder.layer[1].output.dense.bias[0] += 1e-3
+        bias[0] += 1e-3
     try:
         assert fingerprint(model) != digest and not is_exported(folder, fingerprint(model))
     finally:
         with torch.no_grad():
-            model.encoder.layer[1].output.dense.bias[0] -= 1e-3
+            bias.copy_(kept)
     record = json.loads((folder / "source.json").read_text(encoding="utf-8"))
     assert record["fingerprint"] == digest
     (folder / "source.json").write_text(json.dumps({**record, "fingerprint": "0" * 64}), encoding="utf-8")
@@ -76,29 +117,54 @@ def test_the_cache_is_used_and_a_changed_weight_is_not_served_from_it(exported):
         (folder / "source.json").write_text(json.dumps(record), encoding="utf-8")
 
 
-def test_a_child_that_loads_other_weights_exports_nothing(exported, tmp_path, capsys):
-    from seqlab.vectors.onnx_layers import _main, fingerprint
+def test_a_child_that_loads_other_weights_exports_nothing(exported, tmp_path):
+    from seqlab.vectors.onnx_layers import OTHER_WEIGHTS, _main, fingerprint
 
     model, _folder, _source = exported
     other = tmp_path / "other"
     tiny_bert(other, seed=1)  # the same architecture, other weights, under the name the child loads
     target = tmp_path / "export"
-    assert _main([str(other), str(target), fingerprint(model)]) == 1  # the child's code, in this process
-    assert "other weights" in capsys.readouterr().err and not target.exists()
+    assert _main([str(other), str(target), fingerprint(model)]) == OTHER_WEIGHTS  # the child's code, in this process
+    assert not target.exists()
 
 
-def test_a_failed_export_is_refused_with_the_childs_last_words(exported, tmp_path, monkeypatch):
+@pytest.mark.parametrize(("code", "stderr", "said"), [
+    (1, "Traceback …\nMemoryError: out of memory\n", "it ended with exit code 1 (MemoryError: out of memory)"),
+    (-9, "", "it was stopped by signal 9"),
+    (3, "", "the model loads with other weights in a new process than in this one"),
+])
+def test_a_failed_export_is_refused_with_what_the_child_said(exported, tmp_path, monkeypatch, code, stderr, said):
     import subprocess
 
     from seqlab.vectors import onnx_layers
 
     model, _folder, _source = exported
-    failed = subprocess.CompletedProcess([], 1, stdout="", stderr="Traceback …\nMemoryError: out of memory\n")
+    failed = subprocess.CompletedProcess([], code, stdout="", stderr=stderr)
     monkeypatch.setattr(onnx_layers.subprocess, "run", lambda *args, **kwargs: failed)
     monkeypatch.setenv("SEQLAB_HOME", str(tmp_path))  # no cached export to find
     with pytest.raises(ModelUnavailable) as caught:
         onnx_layers.ensure_exported("tiny", model)
-    assert caught.value.message.endswith("MemoryError: out of memory") and "torch runs" in caught.value.hint
+    assert caught.value.message == f"exporting tiny to ONNX failed: {said}" and "torch runs" in caught.value.hint
+
+
+def test_a_damaged_export_is_exported_again_once_then_refused(exported, tmp_path, monkeypatch):
+    import shutil
+
+    from seqlab.vectors import onnx_layers
+
+    model, folder, _source = exported
+    damaged = tmp_path / "damaged"
+    shutil.copytree(folder, damaged)
+    (damaged / "layers.onnx.data").unlink()  # ONNX Runtime's own Fail, not a seqlab error
+    assert not onnx_layers.is_exported(damaged, onnx_layers.fingerprint(model))
+    given = [damaged, folder]
+    monkeypatch.setattr(onnx_layers, "ensure_exported", lambda name, model: given.pop(0))
+    assert onnx_layers.load_layers("tiny", model).folder == folder and not damaged.exists()  # exported again
+    shutil.copytree(folder, damaged)
+    (damaged / "layers.onnx.data").write_bytes(b"")
+    given[:] = [damaged, damaged]
+    with pytest.raises(ModelUnavailable, match="ONNX Runtime cannot load"):
+        onnx_layers.load_layers("tiny", model)
 
 
 def test_a_decoder_model_is_not_offered_to_onnx_runtime():
@@ -171,12 +237,19 @@ def test_the_server_switches_its_default_model_once_exported(monkeypatch):
 
     monkeypatch.setattr(encoder_module, "load_encoder", lambda name=None, device="auto": Switching())
     service = Service(ServeConfig())
-    assert service.engine["state"] == "off"
+    assert service.engine.state == "off"
     service._use_onnx()
-    assert service.engine == {"model": "e5-small", "engine": "onnxruntime", "state": "ready", "error": None}
+    said = service.engine.to_dict()
+    assert {k: said[k] for k in ("model", "engine", "state", "error")} == {
+        "model": "e5-small", "engine": "onnxruntime", "state": "ready", "error": None}
+    assert said["note"].startswith("ONNX Runtime runs the encoder layers")
 
 
-def test_the_server_says_why_it_stays_on_torch(monkeypatch):
+@pytest.mark.parametrize("error", [ModelUnavailable("exporting e5-small to ONNX failed: out of memory", "torch runs"),
+                                   OSError(28, "No space left on device")])
+def test_the_server_says_why_it_stays_on_torch(monkeypatch, error):
+    """Only SeqlabErrors were caught: any other error ended the switching thread with a traceback, and /api/models
+    said "exporting" for ever."""
     from seqlab.vectors import encoder as encoder_module
     from seqlab.web.service import ServeConfig, Service
 
@@ -184,13 +257,17 @@ def test_the_server_says_why_it_stays_on_torch(monkeypatch):
         engine = "torch"
 
         def use_onnx(self):
-            raise ModelUnavailable("exporting e5-small to ONNX failed: out of memory", "torch runs the model instead.")
+            raise error
 
     monkeypatch.setattr(encoder_module, "load_encoder", lambda name=None, device="auto": Refusing())
     service = Service(ServeConfig())
-    service._use_onnx()
-    assert service.engine["state"] == "failed" and service.engine["engine"] == "torch"
-    assert "out of memory" in service.engine["error"]
+    service.start_onnx()
+    for _ in range(100):
+        if service.engine.state != "exporting":
+            break
+        time.sleep(0.05)
+    assert service.engine.state == "failed" and service.engine.engine == "torch"
+    assert ("out of memory" if isinstance(error, ModelUnavailable) else "No space left") in service.engine.error
     off = Service(ServeConfig(onnx=False))
     off.start_onnx()  # seqlab serve --engine torch
-    assert off.engine["state"] == "off"
+    assert off.engine.state == "off"
