@@ -200,6 +200,8 @@ class Encoder:
             with torch.inference_mode():
                 embedded = self.model.embeddings(**{k: v for k, v in kwargs.items() if k != "attention_mask"})
             hidden = onnx.run(embedded.cpu().numpy(), mask.numpy())  # (B, T, H)
+            from seqlab.vectors.onnx_layers import OnnxOutput
+
             return OnnxOutput(torch.from_numpy(hidden)), mask
         if not attentions:
             with torch.inference_mode():
@@ -415,15 +417,6 @@ class Encoder:
 
 
 TORCH = object()  # forward_ids(onnx=TORCH): torch, whatever the encoder's engine
-
-
-class OnnxOutput:
-    """What :meth:`Encoder.forward_ids` returns when ONNX Runtime ran the layers: ``last_hidden_state`` alone."""
-
-    def __init__(self, last_hidden_state):
-        self.last_hidden_state = last_hidden_state
-        self.hidden_states = None
-        self.attentions = None
 
 
 def _pool_packed(hidden, lengths, pooling: str):

@@ -233,6 +233,15 @@ class OnnxLayers:
         return self.session.run(None, feed)[0]
 
 
+class OnnxOutput:
+    """What :meth:`Encoder.forward_ids` returns when ONNX Runtime ran the layers: ``last_hidden_state`` alone."""
+
+    def __init__(self, last_hidden_state):
+        self.last_hidden_state = last_hidden_state
+        self.hidden_states = None
+        self.attentions = None
+
+
 def _main(argv: list[str]) -> int:
     """``python -m seqlab.vectors.onnx_layers NAME FOLDER FINGERPRINT``: the child process of ensure_exported."""
     import warnings

@@ -30,6 +30,19 @@ def expression_of(positive: list[str], negative: list[str]) -> str:
     return " ".join([positive[0], *(f"- {w}" for w in negative), *(f"+ {w}" for w in positive[1:])])
 
 
+def analogy_words(positive, negative) -> tuple[list[str], list[str]]:
+    """The words of ``WordVectors.analogy(positive, negative)``, each checked (:func:`check_word`): two lists of words,
+    at least one to add."""
+    if isinstance(positive, str) or isinstance(negative, str):  # "아버지" would be read as 아, 버, 지
+        raise InputError(_("positive and negative must be lists of words, not strings"),
+                         _("e.g. analogy([\"왕\", \"여자\"], [\"남자\"]), or solve(\"왕 - 남자 + 여자\")"))
+    positive, negative = [check_word(w) for w in positive], [check_word(w) for w in negative]
+    if not positive:
+        raise InputError(_("an analogy needs at least one word to add (positive)"),
+                         _("e.g. analogy([\"왕\", \"여자\"], [\"남자\"])"), option="positive")
+    return positive, negative
+
+
 def parse_expression(expression: str) -> tuple[list[str], list[str]]:
     """``"왕 - 남자 + 여자"`` -> (["왕", "여자"], ["남자"]): words joined by single ``+`` and ``-``, a word first.
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from seqlab.display import Displayable
 from seqlab.vectors.analogy import DEFAULT_METHOD
+from seqlab.vectors.word_input import expression_of
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,11 @@ class AnalogyResult(RankedWords, Displayable):
     method: str = DEFAULT_METHOD  # 3cosmul or 3cosadd: what the scores are
     oov: list[str] = field(default_factory=list)  # input words not in the vocabulary, embedded on the fly
     k: int = 0  # how many were asked for: fewer results come when the vocabulary has fewer other words
+
+    @classmethod
+    def written(cls, positive: list[str], negative: list[str], *args) -> AnalogyResult:
+        """The result of ``analogy(positive, negative)``, its expression written as the lecture writes it."""
+        return cls(expression_of(positive, negative), positive, negative, *args)
 
     @property
     def cancelled(self) -> list[str]:

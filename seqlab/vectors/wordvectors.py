@@ -40,7 +40,7 @@ from seqlab.vectors.all_but_the_top import fit as fit_all_but_the_top
 from seqlab.vectors.analogy import DEFAULT_METHOD, METHODS, scores
 from seqlab.vectors.pooling import l2_normalize
 from seqlab.vectors.static_vectors import Recipe
-from seqlab.vectors.word_input import SOURCE_SUFFIX, UnknownWord, check_word, expression_of, parse_expression
+from seqlab.vectors.word_input import SOURCE_SUFFIX, UnknownWord, analogy_words, check_word, parse_expression
 from seqlab.vectors.word_results import AnalogyResult, Neighbor, NeighborsResult
 
 VOCAB_VERSION = 3  # 3: + root + 하다 predicates; 2: Kiwi dictionary/past forms, the word alone at layers 6-12, mean removed (1: "query: " + mean)
@@ -166,21 +166,14 @@ class WordVectors:
         if method not in METHODS:
             raise InputError(_("unknown analogy method {method!r}").format(method=method),
                              _("Use one of: {choices}.").format(choices=", ".join(METHODS)))
-        if isinstance(positive, str) or isinstance(negative, str):  # "아버지" would be read as 아, 버, 지
-            raise InputError(_("positive and negative must be lists of words, not strings"),
-                             _("e.g. analogy([\"왕\", \"여자\"], [\"남자\"]), or solve(\"왕 - 남자 + 여자\")"))
-        given_pos, given_neg = [check_word(w) for w in positive], [check_word(w) for w in negative]
-        if not given_pos:
-            raise InputError(_("an analogy needs at least one word to add (positive)"),
-                             _("e.g. analogy([\"왕\", \"여자\"], [\"남자\"])"), option="positive")
+        given_pos, given_neg = analogy_words(positive, negative)
         positive, negative = [self.stored(w) for w in given_pos], [self.stored(w) for w in given_neg]
         pos = np.stack([self.vector(w, embed_oov) for w in positive])[None]  # (1, P, D)
         neg = np.stack([self.vector(w, embed_oov) for w in negative])[None] if negative else np.zeros(
             (1, 0, self.dim), dtype=np.float32)  # (1, N, D)
         results = self._top(scores(method, self.vectors, pos, neg)[0], [*positive, *negative], k)
         oov = [w for w in dict.fromkeys([*given_pos, *given_neg]) if self.stored(w) not in self.index]
-        return AnalogyResult(expression_of(given_pos, given_neg), given_pos, given_neg, results, self.source, method,
-                             oov, k)
+        return AnalogyResult.written(given_pos, given_neg, results, self.source, method, oov, k)
 
     def solve(self, expression: str, k: int = 10, method: str | None = None,
               embed_oov: bool | None = None) -> AnalogyResult:

@@ -194,7 +194,7 @@ TEXTS = ["안녕하세요, 반갑습니다", "이 영화 정말 재밌어요 ㅋ
 
 @pytest.mark.slow
 def test_e5_records_equal_torch_and_say_their_engine(e5_onnx):
-    from seqlab.vectors.encoder import OnnxOutput
+    from seqlab.vectors.onnx_layers import OnnxOutput
 
     assert e5_onnx.engine == "onnxruntime"
     records = e5_onnx.embed_many(TEXTS, pooling="mean", normalize=True, prefix="query: ")
