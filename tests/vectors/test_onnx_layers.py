@@ -26,11 +26,12 @@ def tiny_bert(folder, seed: int):
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    """A tiny BERT's layers, exported as the server does it: by the child process (about 15 s, mostly imports).
+    """A tiny BERT's layers, exported by the child process's own code (``_main``), run in this process: a real child
+    would import torch and transformers again (15 s more; the slow e5-small tests below start one).
 
     Beside it, before the export: an older export of the same model (other weights), which the export removes, and
     the export of another model whose name starts the same, which it keeps."""
-    from seqlab.vectors.onnx_layers import cache_folder, ensure_exported
+    from seqlab.vectors.onnx_layers import _main, cache_folder, fingerprint
 
     source = tmp_path_factory.mktemp("tiny-bert")
     model = tiny_bert(source, seed=0)
@@ -38,7 +39,9 @@ def exported(tmp_path_factory):
     another = older.parent / (older.name[:-17] + "-v2-" + "a" * 16)
     for folder in (older, another):
         folder.mkdir(parents=True)
-    folder = ensure_exported(str(source), model)
+    digest = fingerprint(model)
+    folder = cache_folder(str(source), digest)
+    assert _main([str(source), str(folder), digest]) == 0
     assert not older.exists() and another.exists()
     return model, folder, source
 
