@@ -214,6 +214,10 @@ def _refuse_repeated(argv: list[str]) -> None:
             value = arg[2:]
         elif takes_value:
             value = args[k + 1] if k + 1 < len(args) else ""
+            if value.split("=", 1)[0] in options or value == "--help":  # --engine --lang ko: not "extra argument ko"
+                raise UsageError(_("option {name} needs a value").format(name=arg),
+                                 _("It was followed by {option}, another option: give {name} its value first.")
+                                 .format(option=value.split("=", 1)[0], name=arg))
             k += 1
         k += 1
         if takes_value and not param.multiple:

@@ -57,10 +57,17 @@ def register(app: typer.Typer) -> None:
             console(stderr=True).print(_("[yellow]serving on {host}: other machines can reach this server[/]").format(
                 host=escape(host)))
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-        server = uvicorn.Server(uvicorn.Config(create_app(config), host=host, port=port, log_level="warning"))
+        app = create_app(config)
+        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
         say(_("starting seqlab: loading the models first (up to a minute the first time)…"))
         ready = _("seqlab is running at http://{host}:{port}/ (Ctrl+C to stop)").format(host=shown, port=port)
         announce_when_ready(server, lambda: say(ready))  # worded here: the waiting thread has no language
+        if config.onnx:
+            announce_engine(app.state.service.engine, say, {
+                "exporting": _("preparing {model} for ONNX Runtime in the background (about 30 s the first time; "
+                               "torch answers meanwhile)…"),
+                "ready": _("{model} now runs its encoder layers in ONNX Runtime ({seconds:.0f} s)"),
+                "failed": _("{model} stays on torch: {error}")})
         server.run()
 
 
@@ -77,6 +84,28 @@ def announce_when_ready(server, announce) -> None:
             announce()
 
     threading.Thread(target=wait, name="seqlab-announce", daemon=True).start()
+
+
+def announce_engine(engine, announce, words: dict[str, str]) -> None:
+    """Say in the terminal when the default model's switch to ONNX Runtime starts, ends or fails (the server's own log
+    is at warning level). ``words``: the three lines, worded by the command (this thread has no language)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        seen, started = "off", time.monotonic()
+        while seen not in ("ready", "failed"):
+            state = engine.state
+            if state != seen:
+                seen = state
+                if state == "exporting":
+                    started = time.monotonic()
+                if state in words:
+                    announce(words[state].format(model=engine.model, seconds=time.monotonic() - started,
+                                                 error=engine.error))
+            time.sleep(0.2)
+
+    threading.Thread(target=watch, name="seqlab-announce-engine", daemon=True).start()
 
 
 def port_free(host: str, port: int) -> None:

@@ -134,8 +134,9 @@ def export(model, folder: Path, digest: str) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def check_export(stack, folder: Path) -> None:
-    """Raise when ONNX Runtime's outputs for a random padded batch (lengths 7 and 3) differ from torch's."""
+def check_export(stack, folder: Path, layers: OnnxLayers | None = None) -> None:
+    """Raise when ONNX Runtime's outputs for a random padded batch (lengths 7 and 3) differ from torch's, or are not
+    finite (``layers``: a session already open on ``folder``)."""
     import torch
 
     generator = torch.Generator().manual_seed(0)
@@ -143,10 +144,10 @@ def check_export(stack, folder: Path) -> None:
     mask = torch.tensor([[1] * 7, [1] * 3 + [0] * 4])
     with torch.no_grad():
         want = stack(hidden, mask).numpy()
-    got = OnnxLayers(folder, threads=1).run(hidden.numpy(), mask.numpy())
+    got = (layers or OnnxLayers(folder, threads=1)).run(hidden.numpy(), mask.numpy())
     real = mask.numpy().astype(bool)
     gap = float(np.abs(got[real] - want[real]).max())
-    if not gap <= CHECK_ATOL:
+    if not gap <= CHECK_ATOL:  # NaN included
         raise RuntimeError(f"ONNX Runtime differs from torch by {gap:.2e} on a test batch (at most {CHECK_ATOL:g})")
 
 
@@ -177,20 +178,25 @@ def ensure_exported(name: str, model) -> Path:
 
 
 def load_layers(name: str, model) -> OnnxLayers:
-    """``model``'s layers in an ONNX Runtime session: exported first when needed, and exported again once when the
-    cached file does not load (a damaged or half-deleted file). Raises ModelUnavailable with the reason."""
-    folder = ensure_exported(name, model)
-    try:
-        return OnnxLayers(folder)
-    except Exception:  # noqa: BLE001  ONNX Runtime's errors (Fail, NoSuchFile, …) derive from Exception itself
-        with exclusive(folder):
-            shutil.rmtree(folder, ignore_errors=True)
-    folder = ensure_exported(name, model)
-    try:
-        return OnnxLayers(folder)
-    except Exception as exc:  # noqa: BLE001  (the same)
-        raise ModelUnavailable(_("ONNX Runtime cannot load {folder}: {detail}").format(folder=folder, detail=exc),
-                               _("torch runs the model instead.")) from None
+    """``model``'s layers in an ONNX Runtime session, checked against torch on a test batch each time they load (a
+    cached file can be damaged after it was written: its numbers would come back as NaN, or wrong, with no error).
+
+    Exports first when needed, and once more when the cached file does not load or fails the check. Raises
+    ModelUnavailable with the reason."""
+    for attempt in (1, 2):
+        folder = ensure_exported(name, model)
+        try:
+            layers = OnnxLayers(folder)
+            check_export(_layer_stack(model), folder, layers)
+            return layers
+        except Exception as exc:  # noqa: BLE001  ONNX Runtime's errors (Fail, NoSuchFile, …) derive from Exception
+            if attempt == 2:
+                raise ModelUnavailable(_("ONNX Runtime cannot load {folder}: {detail}").format(folder=folder,
+                                                                                            detail=exc),
+                                       _("torch runs the model instead.")) from None
+            with exclusive(folder):
+                shutil.rmtree(folder, ignore_errors=True)
+    raise AssertionError("unreachable")
 
 
 def _failure(done: subprocess.CompletedProcess) -> str:
@@ -242,6 +248,23 @@ class OnnxOutput:
         self.attentions = None
 
 
+def _end_with_parent() -> None:
+    """The export child stops when the process that started it has gone (a server stopped by ``kill``, not by a
+    Ctrl-C that reaches both): an orphan would go on using a core for half a minute. Its half-written folder is a
+    temporary one that the next export removes."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="seqlab-export-parent", daemon=True).start()
+
+
 def _main(argv: list[str]) -> int:
     """``python -m seqlab.vectors.onnx_layers NAME FOLDER FINGERPRINT``: the child process of ensure_exported."""
     import warnings
@@ -264,4 +287,5 @@ def _main(argv: list[str]) -> int:
 if __name__ == "__main__":
     if hasattr(os, "nice"):
         os.nice(10)  # it exports while a server answers requests on the same cores
+    _end_with_parent()
     sys.exit(_main(sys.argv[1:]))

@@ -223,6 +223,7 @@ class Service:
         name = self.model(model, vectors=True)
         (record,) = self.batcher.embed(name, window_records(name, [self.text(text)]), self.config.timeout_s)
         out = rounded(record.to_dict(full=full, preview=preview), 6)
+        out.setdefault("engine", "torch")  # said either way: a page or script comparing answers sees which ran
         out["shape_explained"] = shape_lines(record)
         out["heatmap"] = rounded(record.hidden[:, :HEATMAP_DIMS], DECIMALS)  # (T, 64): the first 64 numbers
         out["heatmap_dims"] = min(HEATMAP_DIMS, record.hidden.shape[1])

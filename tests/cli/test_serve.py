@@ -5,6 +5,7 @@ opened at once was refused. Both halves are checked in-process (a real start loa
 """
 
 import asyncio
+import re
 import socket
 import threading
 import time
@@ -96,3 +97,34 @@ def test_serve_engine_reaches_the_server_and_a_wrong_one_is_refused_up_front(cli
         assert code == 0 and configs.pop().onnx is onnx
     code, out, err = cli("serve", "--port", str(free_port()), "--engine", "gpu", "--lang", "en")
     assert code == 2 and "--engine must be one of onnx, torch" in out + err and not configs
+
+
+def test_an_option_followed_by_another_option_is_said_to_need_a_value(cli):
+    """`serve --engine --lang ko` said "unexpected extra argument: ko": --engine had taken --lang as its value."""
+    code, out, err = cli("serve", "--engine", "--lang", "ko")
+    assert code == 2 and "--engine 옵션에는 값이 필요합니다" in out + err and "ko" not in (out + err).split("\n")[0]
+    code, out, err = cli("tokenize", "--model", "--json", "안녕", "--lang", "en")
+    assert code == 2 and "option --model needs a value" in out + err and "followed by --json" in out + err
+    code, out, err = cli("tokenize", "-m", "char", "--json", "안녕", "--lang", "en")
+    assert code == 0  # a value that is no option is still a value
+
+
+def test_the_terminal_says_when_onnx_runtime_takes_over_or_why_not():
+    from seqlab.cli.web_cmd import announce_engine
+    from seqlab.web.service import EngineState
+
+    words = {"exporting": "exporting {model}", "ready": "{model} ready after {seconds:.0f} s",
+             "failed": "{model} stays on torch: {error}"}
+    for end, error in (("ready", None), ("failed", "out of memory")):
+        engine, said = EngineState("e5-small"), []
+        announce_engine(engine, said.append, words)
+        time.sleep(0.3)
+        engine.state = "exporting"
+        time.sleep(0.5)
+        engine.error, engine.state = error, end
+        deadline = time.time() + 5
+        while len(said) < 2 and time.time() < deadline:
+            time.sleep(0.05)
+        assert said[0] == "exporting e5-small"
+        assert (re.fullmatch(r"e5-small ready after [01] s", said[1]) if end == "ready"
+                else said[1] == "e5-small stays on torch: out of memory"), said

@@ -170,6 +170,29 @@ def test_a_damaged_export_is_exported_again_once_then_refused(exported, tmp_path
         onnx_layers.load_layers("tiny", model)
 
 
+def test_a_cached_file_damaged_at_its_own_size_is_caught_when_it_loads(exported, tmp_path, monkeypatch):
+    """A new user overwrote 4 MB inside layers.onnx.data, keeping its size: the server said "ready" and answered
+    every embedding with null numbers. Each load now checks a test batch against torch, and exports again."""
+    import shutil
+
+    from seqlab.vectors import onnx_layers
+
+    model, folder, _source = exported
+    corrupt = tmp_path / "corrupt"
+    shutil.copytree(folder, corrupt)
+    data = corrupt / "layers.onnx.data"
+    size = data.stat().st_size
+    with open(data, "r+b") as f:
+        f.seek(size // 4)
+        f.write(b"\xff" * (size // 2))  # NaNs in the weights, the size unchanged
+    assert data.stat().st_size == size and onnx_layers.is_exported(corrupt, onnx_layers.fingerprint(model))
+    with pytest.raises(RuntimeError, match="differs from torch"):
+        onnx_layers.check_export(onnx_layers._layer_stack(model), corrupt)
+    given = [corrupt, folder]
+    monkeypatch.setattr(onnx_layers, "ensure_exported", lambda name, model: given.pop(0))
+    assert onnx_layers.load_layers("tiny", model).folder == folder and not corrupt.exists()
+
+
 def test_a_decoder_model_is_not_offered_to_onnx_runtime():
     from transformers import GPT2Config, GPT2Model
 
