@@ -8,8 +8,8 @@ float32 (equal to the HF output) or, with ``precision="bf16"``, in bfloat16
 autocast (about 2.5x faster on CPUs with AVX512-BF16/AMX, cosine >= 0.9999).
 
 :meth:`Encoder.use_onnx` hands the token-level forward's encoder layers to ONNX Runtime
-(:mod:`seqlab.vectors.onnx_layers`: the same weights, outputs equal to about 2e-6, about twice as
-fast for one text on a CPU, 1.2x in batches); the web server turns it on. Embedding records it computed
+(:mod:`seqlab.vectors.onnx_layers`: the same weights, outputs equal to about 3e-6, about twice as
+fast for one text on a CPU, 1.2x to 2x in batches); the web server turns it on. Embedding records it computed
 say ``"engine": "onnxruntime"`` (records built on them, such as a similarity, do not repeat it).
 """
 
