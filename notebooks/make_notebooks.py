@@ -190,7 +190,7 @@ default initialization (seed 0)."""),
     x = embedding_table(tokenizer(text, return_tensors="pt")["input_ids"]).double()  # (1, T, H)
 torch.manual_seed(0)
 rnn = nn.RNN(H, 2, batch_first=True).double()
-out, h_T = rnn(x)  # out: (1, T, 2)
+out, h_n = rnn(x)  # out: (1, T, 2), h_n: (1, 1, 2)
 
 W_xh, W_hh = rnn.weight_ih_l0, rnn.weight_hh_l0  # torch: weight_ih_l0 is the lecture's W_xh
 b = rnn.bias_ih_l0 + rnn.bias_hh_l0

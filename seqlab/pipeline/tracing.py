@@ -116,7 +116,7 @@ class BackwardStep:
 
 @dataclass
 class TraceBackward:
-    """BPTT of ``L = ‖h_T‖²`` through the traced layer, and the check that the steps' shares add up to dW_hh."""
+    """BPTT of ``L = ‖h_{T-1}‖²`` through the traced layer, and the check that the steps' shares add up to dW_hh."""
 
     loss: str  # the loss, in words (LOSS: translated where shown)
     value: float  # L
@@ -135,7 +135,7 @@ class TraceReport(Displayable):
 
     ``steps[t]`` holds step t's numbers under the lecture's names (:class:`RNNTraceStep`, :class:`LSTMTraceStep` or
     :class:`GRUTraceStep`: ``step.x_proj`` is W_xh·x_t, ``step.f`` the forget gate). ``backward`` (when asked) holds
-    dL/dh_t, dL/dc_t and each step's share of dW_hh for ``L = ‖h_T‖²`` (:class:`TraceBackward`).
+    dL/dh_t, dL/dc_t and each step's share of dW_hh for ``L = ‖h_{T-1}‖²`` (:class:`TraceBackward`).
     """
 
     cell: str
@@ -148,7 +148,7 @@ class TraceReport(Displayable):
     seed: int | None
     weights: dict[str, np.ndarray]  # W_ih (the lecture's W_xh), W_hh, b (= b_ih + b_hh), in torch's layout
     steps: list[TraceStep]
-    final: dict[str, np.ndarray]  # h (h_T) and, for the LSTM, c (c_T)
+    final: dict[str, np.ndarray]  # h (h_{T-1}, the last of steps t = 0 … T-1) and, for the LSTM, c (c_{T-1})
     backward: TraceBackward | None = None
     checkpoint: str | None = None
     extra: dict = field(default_factory=dict)
@@ -269,7 +269,7 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
         hidden: hidden size H (small sizes print whole matrices).
         input_dim: reduce inputs to this many dimensions (PCA), e.g. 2 or 3 for hand checks.
         seed: seed of torch's default initialization.
-        backward: also backpropagate ``L = ‖h_T‖²`` and keep dL/dh_t, dL/dc_t and each step's
+        backward: also backpropagate ``L = ‖h_{T-1}‖²`` and keep dL/dh_t, dL/dc_t and each step's
             contribution to dW_hh.
         contextual: feed last_hidden_state instead of the token embeddings.
         checkpoint: a directory made by ``seqlab train`` (its embedding and recurrent layer are used).

@@ -140,7 +140,7 @@ def _order(report):
     from seqlab.render.lab import order_terminal
 
     columns = [{"title": _("pair"), "format": "text"}, {"title": _("MLP output identical"), "format": "text"},
-               {"title": f"max |h_T(a) − h_T(b)| ({report.cell})", "format": "fixed:4"}]
+               {"title": f"max |h_(T-1)(a) − h_(T-1)(b)| ({report.cell})", "format": "fixed:4"}]
     rows = [[f"{p.a} / {p.b}", _("yes") if p.mlp_bit_identical else _("no"), p.rnn_max_difference] for p in report.pairs]
     ws = report.weight_sharing
     table = {"title": _("order: bag-of-embeddings MLP vs {cell}").format(cell=report.cell.upper()),

@@ -227,7 +227,7 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
     console.print(_("[bold]final hidden state[/] h_(T-1) = {values}").format(
         values=fmt_vector(report.final.get("h", []), precision, limit)))
     if "c" in report.final:
-        console.print(_("final cell state c_T = {values}").format(values=fmt_vector(report.final["c"], precision,
+        console.print(_("final cell state c_(T-1) = {values}").format(values=fmt_vector(report.final["c"], precision,
                                                                                     limit)))
     if report.backward:
         b = report.backward

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, check_number
 from seqlab.i18n import _, current
 from seqlab.render.fragments import asset, view_messages
 
@@ -59,12 +59,15 @@ def widget_class():
             size (a part without that position accepts its default only)."""
             name, value = proposal["trait"].name, proposal["value"]
             default = proposal["trait"].default_value
-            low, high = positions(self.parts).get(name, (default, default))
-            if not low <= value <= high:
-                raise PositionError(_("{name} must be between {low} and {high}, got {value}").format(
-                    name=name, low=low, high=high, value=value),
-                    _("This record has {name} {low} to {high}.").format(name=name, low=low, high=high)
-                    if low < high else _("This record has no {name} to choose.").format(name=name))
+            has = positions(self.parts).get(name)
+            low, high = has or (default, default)
+            try:
+                check_number(name, value, low, high, whole=True, error=PositionError)
+            except PositionError as exc:
+                exc.hint = (_("This record has no {name} to choose.") if has is None else
+                            _("This record has only {name} {low}.") if low == high else
+                            _("This record has {name} {low} to {high}.")).format(name=name, low=low, high=high)
+                raise
             return value
 
         def __repr__(self) -> str:  # where widgets are not drawn (a text export): what it shows, not an address

@@ -1,4 +1,4 @@
-"""The loss the lab and the traces backpropagate: ``L = ‖h_T‖²``, the squared norm of the last hidden state.
+"""The loss the lab and the traces backpropagate: ``L = ‖h_{T-1}‖²``, the squared norm of the last hidden state (steps t = 0 … T-1).
 
 It needs no labels, and its gradient enters at the last step only, so what reaches
 step k is exactly what BPTT carries back through the T - k steps in between.
@@ -12,7 +12,7 @@ LAST_STATE_LOSS = "L = ‖h_(T-1)‖²"  # steps t = 0 … T-1
 
 
 def last_state_loss(out: np.ndarray) -> tuple[float, np.ndarray]:
-    """(L, dL/d out) for ``out`` of shape (B, T, H): ``L = Σ_b ‖h_T‖²``, ``dL/dh_T = 2·h_T``, zero elsewhere.
+    """(L, dL/d out) for ``out`` of shape (B, T, H): ``L = Σ_b ‖h_{T-1}‖²``, ``dL/dh_{T-1} = 2·h_{T-1}``, zero elsewhere.
 
     >>> value, d_out = last_state_loss(np.array([[[1.0, 2.0], [3.0, 4.0]]]))
     >>> value, d_out[0].tolist()

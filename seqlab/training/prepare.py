@@ -100,6 +100,26 @@ def check_vocab(vocab: Vocabulary, tokenizer_name: str) -> None:
                                     "{tokenizer_name}.").format(made_by=made_by, tokenizer_name=tokenizer_name))
 
 
+def check_has_words(vocab: Vocabulary, train_tokens: list[list[str]], min_freq: int, given: bool) -> None:
+    """Refuse a vocabulary of special tokens only: every text would be ``<unk>``, and training would learn nothing."""
+    if len(vocab.tokens) > len(vocab.specials):
+        return
+    if given:
+        raise InputError(_("the vocabulary given holds only its special tokens ({specials}): every text would be "
+                           "<unk>").format(specials=", ".join(vocab.specials)),
+                         _("Build it from texts with words (Vocabulary.build)."),
+                         cli_hint=_("Build it from texts with words: seqlab vocab build."))
+    if not any(train_tokens):
+        raise InputError(_("the {n:,} training texts have no tokens at all").format(n=len(train_tokens)),
+                         _("Give texts with words in them."))
+    raise InputError(
+        _("no token occurs {min_freq} times or more in the {n:,} training texts, so the vocabulary would hold only "
+          "its special tokens and every text would be <unk>").format(min_freq=min_freq, n=len(train_tokens)),
+        _("Give more training texts, or a vocabulary built with min_freq=1 (Vocabulary.build)."),
+        cli_hint=_("Give more training texts, or a vocabulary built with seqlab vocab build --min-freq 1 "
+                   "(then --vocab FILE)."))
+
+
 def encode(tokens: list[list[str]], vocab: Vocabulary) -> Encoded:
     """Ids of every text; an empty text becomes one ``<unk>`` (a sequence needs at least one step)."""
     lengths = np.array([max(1, len(seq)) for seq in tokens], dtype=np.int64)
@@ -127,7 +147,7 @@ def digest(texts: list[str]) -> str:
 
 
 def _key(texts_digest: str, tokenizer: str, min_freq: int, max_size, max_length: int, vocab_digest: str) -> str:
-    raw = json.dumps([texts_digest, tokenizer, min_freq, max_size, max_length, vocab_digest, 3])
+    raw = json.dumps([texts_digest, tokenizer, min_freq, max_size, max_length, vocab_digest, 4])  # 4: words checked
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
@@ -150,16 +170,8 @@ def prepare(train_texts: list[str], val_texts: list[str], tokenizer: str, min_fr
     full = full_split(train_texts + val_texts, tokenizer)
     train_full, val_full = full[: len(train_texts)], full[len(train_texts):]
     train_tokens, val_tokens = [t[:max_length] for t in train_full], [t[:max_length] for t in val_full]
-    if vocab is None:
-        vocab = build_vocab(train_tokens, tokenizer, min_freq, max_size, max_length)
-        if len(vocab.tokens) <= len(vocab.specials):  # every token would be <unk>: nothing to learn from
-            raise InputError(
-                _("no token occurs {min_freq} times or more in the {n:,} training texts, so the vocabulary would "
-                  "hold only its special tokens and every text would be <unk>").format(min_freq=min_freq,
-                                                                                      n=len(train_texts)),
-                _("Give more training texts, or a vocabulary built with min_freq=1 (Vocabulary.build)."),
-                cli_hint=_("Give more training texts, or a vocabulary built with seqlab vocab build --min-freq 1 "
-                           "(then --vocab FILE)."))
+    vocab = vocab or build_vocab(train_tokens, tokenizer, min_freq, max_size, max_length)
+    check_has_words(vocab, train_tokens, min_freq, given=vocab_digest != "")
     train, val = encode(train_tokens, vocab), encode(val_tokens, vocab)
     train.cut_texts, train.cut_tokens = cut_counts(train_full, max_length)
     val.cut_texts, val.cut_tokens = cut_counts(val_full, max_length)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import contextvars
 import logging
 import threading
 import time
@@ -60,7 +61,7 @@ class EngineState:
     model: str
     engine: str = "torch"  # torch, or onnxruntime once the switch is done
     state: str = "off"  # off (seqlab serve --engine torch, or not started), exporting, ready, failed
-    error: str | None = None  # why it failed, as the server's log says it (a child process's words included)
+    error: str | None = None  # why it failed, in the language the server was started in (a child's stderr as it is)
 
     def failed(self, reason: str) -> None:
         self.state, self.error = "failed", reason
@@ -273,7 +274,8 @@ class Service:
         """Hand the default model's encoder layers to ONNX Runtime once they are exported (torch answers meanwhile)."""
         if self.config.onnx and self.engine.state == "off":
             self.engine.state = "exporting"
-            threading.Thread(target=self._use_onnx, name="seqlab-onnx", daemon=True).start()
+            context = contextvars.copy_context()  # the language it was started in (serve --lang) words its error
+            threading.Thread(target=context.run, args=(self._use_onnx,), name="seqlab-onnx", daemon=True).start()
 
     def _use_onnx(self) -> None:
         from seqlab.errors import SeqlabError

@@ -113,6 +113,13 @@ def test_a_vocabulary_of_special_tokens_only_is_refused(cli, tmp_path):
     with pytest.raises(InputError) as caught:
         prepare(texts, ["영상미 훌륭"], "whitespace", min_freq=2, cache=False)
     assert "only its special tokens" in caught.value.message and "min_freq=1" in caught.value.hint
+    from seqlab.ids.vocab import Vocabulary
+
+    with pytest.raises(InputError, match="vocabulary given holds only its special tokens"):  # was trained as all <unk>
+        prepare(texts, ["영상미 훌륭"], "whitespace", vocab=Vocabulary.build([["a"], ["b"]], min_freq=3,
+                                                                          meta={"tokenizer": "whitespace"}), cache=False)
+    with pytest.raises(InputError, match="have no tokens at all"):  # not "no token occurs 1 times … min_freq=1"
+        prepare(["   ", ""], ["x"], "whitespace", min_freq=1, cache=False)
     data = tmp_path / "tiny.tsv"
     rows = [f"{i}\t{t} 장면{i} 배역{i}\t{i % 2}\n" for i, t in enumerate(texts + ["영상 훌륭", "대사 어색", "초반 느림",
                                                                              "반전 충격", "주연 멋짐", "조연 약함",

@@ -297,3 +297,24 @@ def test_the_server_says_why_it_stays_on_torch(monkeypatch, error):
     off = Service(ServeConfig(onnx=False))
     off.start_onnx()  # seqlab serve --engine torch
     assert off.engine.state == "off"
+
+
+def test_the_reason_is_worded_in_the_language_the_server_was_started_in(monkeypatch):
+    """serve --lang ko printed "e5-small은(는) … : exporting e5-small to ONNX failed …": the thread had no language."""
+    from seqlab.i18n import _, use_language
+    from seqlab.vectors import encoder as encoder_module
+    from seqlab.web.service import ServeConfig, Service
+
+    class Refusing:
+        def use_onnx(self):
+            raise ModelUnavailable(_("exporting {name} to ONNX failed: {detail}").format(name="e5-small", detail="x"))
+
+    monkeypatch.setattr(encoder_module, "load_encoder", lambda name=None, device="auto": Refusing())
+    service = Service(ServeConfig())
+    with use_language("ko"):
+        service.start_onnx()
+    for _unused in range(100):
+        if service.engine.state != "exporting":
+            break
+        time.sleep(0.05)
+    assert service.engine.state == "failed" and "ONNX로 내보내지 못했습니다" in service.engine.error
