@@ -176,17 +176,12 @@ def _command_context(argv: list[str], at_group: bool = False):
     return ctx
 
 
-def _long_name(param) -> str:
-    """An option's name as the command writes it in its own messages: its first long spelling (--min-freq, not the
-    alias --min-frequency)."""
-    return next((o for o in param.opts if o.startswith("--")), param.opts[0])
-
-
 def _refuse_repeated(argv: list[str]) -> None:
     """An option that takes one value, given twice: the parser keeps the last and drops the first without a word.
     A second input file (``vocab build -f a.txt -f b.txt``: the user meant both to be read) is refused; any other
     value keeps the common "last one wins" of an override (``$DEFAULTS --epochs 1``), and says so. Options that take
     several values (``tokenizer train -f``) are not affected."""
+    from seqlab.cli.options import long_name
     from seqlab.render.console import note
 
     ctx = _command_context(argv)
@@ -225,7 +220,7 @@ def _refuse_repeated(argv: list[str]) -> None:
     for param, values in seen.items():
         if len(values) < 2:
             continue
-        option = _long_name(param)
+        option = long_name(param)
         if param.name in INPUT_FILES:
             raise UsageError(_("{option} was given {n} times; it reads one file, and only the last would be read")
                              .format(option=option, n=len(values)),
@@ -246,8 +241,10 @@ def _in_command_words(exc: SeqlabError, argv: list[str]) -> SeqlabError:
     names = [exc.option] if isinstance(exc.option, str) else list(exc.option or ())
     names = [name for name in names if not name.startswith("-")]
     if names:
+        from seqlab.cli.options import long_name
+
         ctx = _command_context(argv)
-        flags = {p.name: _long_name(p) for p in ctx.command.params if getattr(p, "opts", None)} if ctx else {}
+        flags = {p.name: long_name(p) for p in ctx.command.params if getattr(p, "opts", None)} if ctx else {}
         for name in names:  # several: each one's first mention ("layers and long window": --layers and --long)
             flag = flags.get(name)
             if flag and flag.startswith("-"):

@@ -14,11 +14,14 @@ import typer
 
 from seqlab.errors import UsageError, check_number, shown_number
 from seqlab.i18n import LANGUAGES, N_, _, language_code, ngettext
+from seqlab.ids.vocab import MAX_MIN_COUNT  # noqa: F401  one owner (the vocabulary); the commands import it from here
 from seqlab.lab.limits import SEED_MAX  # noqa: F401  one owner (the lab's limits); the commands import it from here
 
-# the largest minimum count of vocab build, tokenizer train and wordvec train: more than any corpus holds, and within
-# what the tokenizers library's trainers take (a 31-digit value overflowed in them: "internal error")
-MAX_MIN_COUNT = 10**9
+
+def long_name(param) -> str:
+    """An option's name as the commands write it in their messages: its first long spelling (--min-freq, not the
+    alias --min-frequency; --max-length, not -m)."""
+    return next((o for o in param.opts if o.startswith("--")), param.opts[0])
 
 
 def number_range(low, high) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from seqlab.cli.options import (
+    MAX_MIN_COUNT,
     SEED_MAX,
     check_lang,
     check_output,
@@ -24,6 +25,7 @@ from seqlab.cli.options import (
     markdown_opt,
     number_range,
     one_of,
+    shown_number,
 )
 from seqlab.cli.train_run import FORMATS
 from seqlab.errors import UsageError
@@ -92,6 +94,10 @@ def register(app: typer.Typer) -> None:
                                                                   "model name.")),
         vocab: Path = typer.Option(None, "--vocab", help=_("A vocabulary file from seqlab vocab build (default: built "
                                                            "from the training texts)."), readable=False),
+        min_freq: int = typer.Option(None, "--min-freq", "--min-frequency", "--min-count",
+                                     help=_("Tokens seen fewer times in the training texts become <unk>, 1 to "
+                                            "{n} (default: 2; a vocabulary built from the training texts, not "
+                                            "with --vocab).").format(n=shown_number(MAX_MIN_COUNT))),
         max_length: int = typer.Option(None, "--max-length", help=_("Tokens kept per text, 1 to 4,096 (default: "
                                                                     "128).")),
         baselines: bool = typer.Option(None, "--baselines/--no-baselines", help=_("forecast: also fit auto-ARIMA "

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from seqlab.cli.options import long_name
 from seqlab.errors import DamagedFile, UsageError, json_problem
 from seqlab.i18n import _
 from seqlab.storage import atomic_write_json
@@ -83,7 +84,7 @@ def _param(ctx, name: str):
 
 def _flag(ctx, name: str) -> str:
     param = _param(ctx, name)
-    return max(param.opts, key=len) if param is not None and param.opts else name  # --max-length, not -m
+    return long_name(param) if param is not None and param.opts else name
 
 
 def _as_typed(ctx, name: str, value) -> str:

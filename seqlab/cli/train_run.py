@@ -57,6 +57,7 @@ class TrainArgs:
     freeze_embedding: bool
     tokenizer: str | None
     vocab: Path | None
+    min_freq: int | None  # tokens seen fewer times become <unk> (a vocabulary built from the training texts)
     max_length: int | None
     baselines: bool | None  # forecast: also fit auto-ARIMA and auto-ETS
     season: int | None  # forecast: time steps per season
@@ -138,7 +139,8 @@ def check_unused(a: TrainArgs, names: list[str]) -> None:
     recurrent = {"--layers": a.layers, "--dropout": a.dropout, "--bidirectional": a.bidirectional,
                  "--adversarial": a.adversarial, "--patience": a.patience, "--embedding": a.embedding,
                  "--embed-dim": a.embed_dim, "--freeze-embedding": a.freeze_embedding or None,
-                 "--tokenizer": a.tokenizer, "--vocab": a.vocab, "--no-bucket": a.no_bucket or None}
+                 "--tokenizer": a.tokenizer, "--vocab": a.vocab, "--min-freq": a.min_freq,
+                 "--no-bucket": a.no_bucket or None}
     data_options = {"--val-fraction": a.val_fraction, "--format": a.fmt, "--text-col": a.text_col,
                     "--label-col": a.label_col, "--max-length": a.max_length}
     e5_head = {"--head": a.head, "--precision": a.precision}
@@ -247,6 +249,10 @@ def run(a: TrainArgs, taken: list[str] | None) -> None:
     if names and a.model is not None:
         a = replace(a, model=",".join(names))  # as the trainers spell them (--model TFIDF is tfidf)
     check_unused(a, names)  # first: an option the models would not use is refused before it is read
+    if a.vocab is not None:
+        unused({"--min-freq": a.min_freq}, "--vocab", _("The vocabulary given decides which tokens are kept: leave "
+                                                        "--min-freq out, or build it with seqlab vocab build "
+                                                        "--min-freq N."))
     check_data_parallel(a.task, names)
     if a.task == "classify" and set(names) & set(RECURRENT):
         recurrent_inputs_checked(a.embedding, a.embed_dim, a.tokenizer, a.vocab)  # before minutes of tokenizing
@@ -388,7 +394,7 @@ def train_classifiers(a: TrainArgs, names: list[str], taken: list[str] | None) -
                         lr=a.lr, hidden=a.hidden, layers=a.layers, dropout=a.dropout, bidirectional=a.bidirectional,
                         patience=a.patience, embedding=a.embedding, adversarial=a.adversarial,
                         embed_dim=a.embed_dim, freeze_embedding=a.freeze_embedding, tokenizer=a.tokenizer or "kiwi",
-                        vocab=a.vocab, max_length=a.max_length or 128, head=a.head or "logreg",
+                        vocab=a.vocab, min_freq=a.min_freq or 2, max_length=a.max_length or 128, head=a.head or "logreg",
                         precision=a.precision or "fp32", bucket=not a.no_bucket, device=a.device, resume=a.resume,
                         checkpoint_every=a.checkpoint_every or 100, threads=a.threads)
     runs = train_models(parse_models(names), opts, a.out,  # under torchrun, process 0 shows the progress

@@ -266,7 +266,9 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
             ddp.train()
             for group in optimizer.param_groups:
                 group["lr"] = lr_at(state.step, total, cfg.lr, cfg.warmup)
-            local = index[rank::world]  # this process's share of the global batch
+            local, share = index[rank::world], 1.0  # this process's share of the global batch
+            if len(local) == 0:  # a last batch of fewer texts than processes: DDP still waits for this backward,
+                local, share = index[:1], 0.0  # so it runs one text with a weight of 0 (no gradient, nothing counted)
             state.seen_digest = hashlib.sha256(state.seen_digest.encode() + index.astype(np.int64).tobytes()).hexdigest()
             ids, lens = pad_batch(train, local, None if cfg.bucket else pad_to)
             target = torch.from_numpy(y_train[local]).to(device)
@@ -277,18 +279,18 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
             with ddp.no_sync() if world > 1 and embedded is not None else contextlib.nullcontext():
                 logits = ddp(ids, lens, keep=embedded)
                 # sum over local texts / global batch size: DDP's average over processes gives the global mean
-                loss = loss_fn(logits, target) * world / len(index)
+                loss = loss_fn(logits, target) * (share * world / len(index))
                 loss.backward()
             if embedded is not None:  # the same texts again, each moved ε against its gradient: loss + adversarial loss
                 delta = adversarial_delta(embedded[0].grad, lens, cfg.adversarial)
-                (loss_fn(ddp(ids, lens, delta=delta), target) * world / len(index)).backward()
+                (loss_fn(ddp(ids, lens, delta=delta), target) * (share * world / len(index))).backward()
             torch.nn.utils.clip_grad_norm_(params, cfg.clip)
             optimizer.step()
             state.step += 1
-            seen += len(local)
+            seen += int(share) * len(local)
             texts_done += len(index)
             running_loss += float(loss.detach()) * len(index) / world
-            running_correct += int((logits.argmax(1) == target).sum())
+            running_correct += int(share) * int((logits.argmax(1) == target).sum())
             if on_step and rank == 0:
                 now = time.perf_counter()
                 on_step({"step": state.step, "total": total, "epoch": epoch, "loss": running_loss / max(seen, 1),

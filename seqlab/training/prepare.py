@@ -116,8 +116,7 @@ def check_has_words(vocab: Vocabulary, train_tokens: list[list[str]], min_freq: 
         _("no token occurs {min_freq} times or more in the {n:,} training texts, so the vocabulary would hold only "
           "its special tokens and every text would be <unk>").format(min_freq=min_freq, n=len(train_tokens)),
         _("Give more training texts, or a vocabulary built with min_freq=1 (Vocabulary.build)."),
-        cli_hint=_("Give more training texts, or a vocabulary built with seqlab vocab build --min-freq 1 "
-                   "(then --vocab FILE)."))
+        cli_hint=_("Give more training texts, or a lower --min-freq (1 keeps every token seen)."))
 
 
 def encode(tokens: list[list[str]], vocab: Vocabulary) -> Encoded:

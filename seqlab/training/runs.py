@@ -20,6 +20,7 @@ from pathlib import Path
 from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import N_, _
+from seqlab.ids.vocab import MAX_MIN_COUNT
 from seqlab.training.data import VAL_FRACTION_RANGE
 
 
@@ -47,6 +48,7 @@ class TrainOptions:
     freeze_embedding: bool = False  # recurrent models: keep the initial embedding fixed
     tokenizer: str = "kiwi"  # recurrent models: kiwi, e5-small, char, whitespace or a model name
     vocab: str | Path | None = None  # recurrent models: a vocabulary file from `seqlab vocab build`
+    min_freq: int = 2  # recurrent models: tokens seen fewer times in the training texts become <unk> (no vocab given)
     max_length: int = 128  # recurrent models: tokens kept per text
     head: str = "logreg"  # e5-head: logreg or mlp
     precision: str = "fp32"  # e5-head: e5 features in fp32 or bf16
@@ -61,7 +63,8 @@ class TrainOptions:
 RANGES = {"val_fraction": (*VAL_FRACTION_RANGE, False), "seed": (0, 2**32 - 1, True), "epochs": (1, 100, True),
           "batch_size": (1, 4096, True), "lr": (1e-8, 1.0, False), "hidden": (1, 2048, True), "layers": (1, 8, True),
           "dropout": (0.0, 0.9, False), "patience": (1, None, True), "adversarial": (0.0, 10.0, False),
-          "embed_dim": (2, 2048, True), "max_length": (1, 4096, True), "threads": (1, 1024, True),
+          "embed_dim": (2, 2048, True), "max_length": (1, 4096, True), "min_freq": (1, MAX_MIN_COUNT, True),
+          "threads": (1, 1024, True),
           "checkpoint_every": (1, None, True)}
 
 
@@ -210,7 +213,7 @@ def _recurrent(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> 
             settings=", ".join(f"{k} = {v}" for k, v in taken.items())))
     vocab = Vocabulary.load(opts.vocab) if opts.vocab else None
     summary = train_recurrent(train, val, out, model, loop, tokenizer=opts.tokenizer, max_length=opts.max_length,
-                              resume=opts.resume, vocab=vocab, on_step=on_step, on_phase=on_phase)
+                              min_freq=opts.min_freq, resume=opts.resume, vocab=vocab, on_step=on_step, on_phase=on_phase)
     if taken and summary:
         summary["settings_from_checkpoint"] = taken
     return summary

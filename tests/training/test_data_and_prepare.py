@@ -1,4 +1,6 @@
 
+import json
+
 import numpy as np
 import pytest
 
@@ -127,7 +129,37 @@ def test_a_vocabulary_of_special_tokens_only_is_refused(cli, tmp_path):
     data.write_text("id\tdocument\tlabel\n" + "".join(rows), encoding="utf-8")  # 12 texts, no token twice
     code, out, err = cli("train", "-f", str(data), "-m", "lstm", "--tokenizer", "whitespace", "--epochs", "1",
                          "--val-fraction", "0.25", "--out", str(tmp_path / "run"), "--lang", "en")
-    assert code == 1 and "seqlab vocab build --min-freq 1" in out + err and "Traceback" not in out + err
+    assert code == 1 and "a lower --min-freq" in out + err and "Traceback" not in out + err
+    # what the hint says to do works: --min-freq 1 keeps every token of the training split
+    code, out, err = cli("train", "-f", str(data), "-m", "lstm", "--tokenizer", "whitespace", "--epochs", "1",
+                         "--val-fraction", "0.25", "--min-freq", "1", "--embedding", "random", "--hidden", "4",
+                         "--out", str(tmp_path / "run"), "--lang", "en")
+    assert code == 0, err
+    vocab = json.loads((tmp_path / "run" / "vocab.json").read_text(encoding="utf-8"))
+    meta = vocab["meta"]
+    assert meta["min_freq"] == 1 and meta["cut"]["min_freq"] == 0 and len(vocab["tokens"]) == 4 + meta["seen"]
+    assert json.loads((tmp_path / "run" / "command.json").read_text(encoding="utf-8"))["options"]["min_freq"] == 1
+
+
+def test_min_freq_is_checked_like_every_count(cli, tmp_path):
+    """--min-freq: range-checked as vocab build's, refused with --vocab (the file decides) and by models without a
+    vocabulary."""
+    data = tmp_path / "d.tsv"
+    data.write_text("id\tdocument\tlabel\n1\t좋다\t1\n2\t별로\t0\n", encoding="utf-8")
+    for value in ("0", "-1", "1000000001", "x"):
+        code, _out, err = cli("train", "-f", str(data), "--min-freq", value, "--out", str(tmp_path / "r"),
+                              "--lang", "en")
+        assert code == 2 and "--min-freq" in err and "Traceback" not in err, (value, err)
+    vocab = tmp_path / "v.json"
+    from seqlab.ids.vocab import Vocabulary
+
+    Vocabulary.build([["좋다"]], meta={"tokenizer": "kiwi"}).save(vocab)
+    code, _out, err = cli("train", "-f", str(data), "--vocab", str(vocab), "--min-freq", "1",
+                          "--out", str(tmp_path / "r"), "--lang", "en")
+    assert code == 2 and "not used by --vocab: --min-freq" in err
+    code, _out, err = cli("train", "-f", str(data), "-m", "tfidf", "--min-freq", "3", "--out", str(tmp_path / "r"),
+                          "--lang", "en")
+    assert code == 2 and "not used by tfidf" in err and not (tmp_path / "r").exists()
 
 
 def test_bucket_batches_cover_everything_once():

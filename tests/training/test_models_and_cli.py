@@ -192,6 +192,22 @@ def test_ddp_two_processes_see_the_same_samples(tmp_path, data):
     assert proc.stderr.decode().count("tokenizing") == 1  # each process said its stages
 
 
+@pytest.mark.slow  # two processes joining a gloo group (about 12 s)
+def test_ddp_survives_a_last_batch_smaller_than_the_processes(tmp_path, data):
+    """N % batch_size == 1: process 1's share of the last batch was empty, and padding it raised ValueError."""
+    from seqlab.training.data import load_dataset, train_val_split
+
+    train, _val = train_val_split(load_dataset(data), 0.1, 3)
+    batch = len(train) - 1  # one full batch, then a batch of one text
+    single, ddp = tmp_path / "single", tmp_path / "ddp"
+    last = ["--epochs", "1", "--batch-size", str(batch)]  # after FAST's: the last value wins
+    assert subprocess.run(_train_cmd(data, single, last), capture_output=True, check=False).returncode == 0
+    proc = _torchrun(["--data", str(data), "--model", "lstm", "--out", str(ddp), *FAST, *last, "--json"])
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    a, b = (json.loads((d / "metrics.json").read_text()) for d in (single, ddp))
+    assert a["steps"] == b["steps"] == 2 and a["seen_digest"] == b["seen_digest"]
+
+
 def _torchrun(args: list[str]) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "seqlab",
            "train", *args]
