@@ -18,6 +18,12 @@ from seqlab.ids.vocab import MAX_MIN_COUNT  # noqa: F401  one owner (the vocabul
 from seqlab.lab.limits import SEED_MAX  # noqa: F401  one owner (the lab's limits); the commands import it from here
 
 
+def given(**values) -> dict:
+    """The options given (not None), for a library call or config whose own defaults fill in the rest: a default
+    has one owner, the library, and the command never copies it."""
+    return {name: value for name, value in values.items() if value is not None}
+
+
 def long_name(param) -> str:
     """An option's name as the commands write it in their messages: its first long spelling (--min-freq, not the
     alias --min-frequency; --max-length, not -m)."""

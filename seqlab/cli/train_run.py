@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from seqlab.cli.options import check_output, csv_list, in_range, one_of, unused
+from seqlab.cli.options import check_output, csv_list, given, in_range, one_of, unused
 from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
 
@@ -202,7 +202,9 @@ def recurrent_inputs_checked(embedding: str | None, embed_dim: int | None, token
 
         # before the data is read: a file that is no vocabulary is an input error (1), as in tokenize; one built for
         # another tokenizer does not fit the options (2), as in tokenize -m
-        check_vocab(Vocabulary.load(vocab), tokenizer or "kiwi")
+        from seqlab.training.runs import TrainOptions
+
+        check_vocab(Vocabulary.load(vocab), tokenizer or TrainOptions.tokenizer)
 
 
 def starting(a: TrainArgs, taken: list[str] | None) -> None:
@@ -389,14 +391,15 @@ def train_classifiers(a: TrainArgs, names: list[str], taken: list[str] | None) -
     from seqlab.training.runs import TrainOptions, parse_models, train_models
 
     starting(a, taken)
-    opts = TrainOptions(data=a.data, fmt=a.fmt, text_col=a.text_col, label_col=a.label_col,
-                        val_fraction=a.val_fraction or 0.1, seed=a.seed, epochs=a.epochs, batch_size=a.batch_size,
-                        lr=a.lr, hidden=a.hidden, layers=a.layers, dropout=a.dropout, bidirectional=a.bidirectional,
-                        patience=a.patience, embedding=a.embedding, adversarial=a.adversarial,
-                        embed_dim=a.embed_dim, freeze_embedding=a.freeze_embedding, tokenizer=a.tokenizer or "kiwi",
-                        vocab=a.vocab, min_freq=a.min_freq or 2, max_length=a.max_length or 128, head=a.head or "logreg",
-                        precision=a.precision or "fp32", bucket=not a.no_bucket, device=a.device, resume=a.resume,
-                        checkpoint_every=a.checkpoint_every or 100, threads=a.threads)
+    # options not given are the library's own defaults (TrainOptions), never copied here
+    opts = TrainOptions(**given(data=a.data, fmt=a.fmt, text_col=a.text_col, label_col=a.label_col,
+                                val_fraction=a.val_fraction, seed=a.seed, epochs=a.epochs, batch_size=a.batch_size,
+                                lr=a.lr, hidden=a.hidden, layers=a.layers, dropout=a.dropout,
+                                bidirectional=a.bidirectional, patience=a.patience, embedding=a.embedding,
+                                adversarial=a.adversarial, embed_dim=a.embed_dim, freeze_embedding=a.freeze_embedding,
+                                tokenizer=a.tokenizer, vocab=a.vocab, min_freq=a.min_freq, max_length=a.max_length,
+                                head=a.head, precision=a.precision, bucket=not a.no_bucket, device=a.device,
+                                resume=a.resume, checkpoint_every=a.checkpoint_every, threads=a.threads))
     runs = train_models(parse_models(names), opts, a.out,  # under torchrun, process 0 shows the progress
                         progress=training_bar if launched()[0] == 0 else None)
     for run_ in runs:

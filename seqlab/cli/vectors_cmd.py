@@ -16,6 +16,7 @@ from seqlab.cli.options import (
     exclusive,
     file_opt,
     gather_texts,
+    given,
     in_range,
     json_opt,
     k_opt,
@@ -104,8 +105,8 @@ def register(app: typer.Typer) -> None:
         if engine != "ray":
             unused({"--workers": workers}, "--engine " + (engine or "local"), _("Add --engine ray."))
         if out is not None:
-            return _corpus_job(file, texts, out, model, pool or "mean", normalize, prefix, precision or "fp32",
-                               batch_size, shard_size or 10_000, engine or "local", workers, device, json_out, errors)
+            return _corpus_job(file, texts, out, model, pool, normalize, prefix, precision, batch_size, shard_size,
+                               engine, workers, device, json_out, errors)
         long, preview = long or "truncate", preview or 6
         from seqlab.render.console import console, print_json
         from seqlab.render.vectors import embedding_markdown, groups_markdown, groups_table, render_embedding
@@ -253,12 +254,12 @@ def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, 
     # before any work, as every command checks its --out: not the input, not a file, in a folder that can be written
     check_output("--out", out, inputs=[file], directory=True)
     # no --prefix: the model's passage prefix; an explicit one (none included) is used as given
-    config = CorpusJobConfig(model=model or "e5-small", prefix=None if prefix is None else prefix_text(prefix, model),
-                             pooling=pooling, normalize=normalize, precision=precision, batch_size=batch_size,
-                             shard_size=shard_size)
+    config = CorpusJobConfig(**given(model=model, prefix=None if prefix is None else prefix_text(prefix, model),
+                                     pooling=pooling, normalize=normalize, precision=precision, batch_size=batch_size,
+                                     shard_size=shard_size))  # the rest: the job's own defaults
     with counting_bar(_("embedding {name}").format(name=file.name), _("lines")) as report:
-        result = embed_corpus(file, out, config, engine=engine, workers=workers, device=device, progress=report,
-                              errors=errors)
+        result = embed_corpus(file, out, config, **given(engine=engine), workers=workers, device=device,
+                              progress=report, errors=errors)
     if json_out:
         print_json(result.to_dict())
     else:

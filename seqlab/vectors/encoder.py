@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError, ModelUnavailable, NoVectors, UsageError, canonical
+from seqlab.errors import InputError, ModelUnavailable, NoVectors, UsageError, canonical, check_number
 from seqlab.i18n import _
 from seqlab.pretrained.install import ensure_obtainable, from_pretrained
 from seqlab.pretrained.loading import load_tokenizer
@@ -56,14 +56,25 @@ def window_records(model: str | None, texts: Sequence[str], prefix: str = "", er
     return [truncate(r, limit) for r in tokenizer.encode_many(as_texts(texts), errors)]
 
 
-def check_stride(tokenizer, name: str, stride: int, limit: int | None = None) -> None:
-    """A ``--long window`` stride that fits in one window of ``tokenizer`` (``limit`` tokens, default the model's
-    own, less its special tokens), refused with the range otherwise rather than cut to the width in silence.
-    Needs the tokenizer only, so the CLI calls it before the model loads."""
-    width = (limit or model_window(tokenizer)) - len(tokenizer.encode_many([""])[0].input_ids)  # content per window
+def prefix_tokens(tokenizer, prefix: str) -> int:
+    """How many tokens an input prefix ("passage: ") adds to every text: every window of a long text repeats them."""
+    if not prefix:
+        return 0
+    return len(tokenizer.with_prefix(prefix).encode_many(["x"])[0].input_ids) - len(
+        tokenizer.encode_many(["x"])[0].input_ids)
+
+
+def check_stride(tokenizer, name: str, stride: int, limit: int | None = None, prefix: str = "") -> None:
+    """A ``--long window`` stride of at least 1 that fits in one window of ``tokenizer`` (``limit`` tokens, default
+    the model's own, less its special tokens and the input prefix, which every window repeats), refused with the
+    range otherwise rather than cut to the width in silence. Needs the tokenizer only, so the CLI calls it before the
+    model loads."""
+    check_number("stride", stride, 1, None, whole=True, error=UsageError)  # 0 would be no stride, not the default
+    width = (limit or model_window(tokenizer)) - len(tokenizer.encode_many([""])[0].input_ids) \
+        - prefix_tokens(tokenizer, prefix)  # content tokens per window
     if stride > width:
         raise UsageError(_("stride {stride} is more than a window of {model} holds ({width} tokens besides "
-                           "its special tokens)").format(stride=stride, model=name, width=width),
+                           "its special tokens and input prefix)").format(stride=stride, model=name, width=width),
                          _("Give a stride of 1 to {width}; the default (stride=None) is half the window.").format(
                              width=width), option="stride",
                          cli_hint=_("Give --stride 1 to {width}; the default is half the window.").format(width=width))
@@ -279,7 +290,11 @@ class Encoder:
         limit = max_length or model_window(self.tokenizer)
         tok = self.tokenizer.with_prefix(prefix) if prefix else self.tokenizer
         if long == "window" and stride is not None:  # refused before any text is read, short texts too
-            check_stride(self.tokenizer, self.name, stride, limit)
+            check_stride(self.tokenizer, self.name, stride, limit, prefix)
+        elif stride is not None:  # a stride would be ignored: said, not done in silence
+            raise UsageError(_("stride is used only with long=\"window\""), _("Pass long=\"window\", or leave "
+                                                                         "stride out."), option="stride",
+                             cli_hint=_("Add --long window."))
         records = tok.encode_many(as_texts(texts), errors)
         if long == "truncate":
             return self.embed_records([truncate(r, limit) for r in records], layers=layers, pooling=pooling,
@@ -288,15 +303,18 @@ class Encoder:
             raise InputError(_("layers and long window do not go together"),
                              _("Use one of them: layers=True or long=\"window\"."), option=("layers", "long"),
                              cli_hint=_("Use one of them."))
-        return [self._embed_windows(r, limit, stride, pooling, normalize) if len(r.tokens) > limit else
+        repeated = prefix_tokens(self.tokenizer, prefix)
+        return [self._embed_windows(r, limit, stride, pooling, normalize, repeated) if len(r.tokens) > limit else
                 self.embed_records([r], pooling=pooling, normalize=normalize)[0] for r in records]
 
     def _embed_windows(self, record: TokenRecord, limit: int, stride: int | None, pooling: str | None,
-                       normalize: bool) -> EmbeddingRecord:
-        """A long text in overlapping windows; every token's vector is averaged over the windows that saw it."""
+                       normalize: bool, prefix_tokens: int = 0) -> EmbeddingRecord:
+        """A long text in overlapping windows; every token's vector is averaged over the windows that saw it.
+        Every window starts with the special tokens and the ``prefix_tokens`` of the input prefix (e5 reads no
+        text without its "passage: "), and ends with the closing special tokens."""
         special = record.special_tokens_mask
         n = len(record.input_ids)
-        lead = next((i for i, s in enumerate(special) if not s), n)
+        lead = next((i for i, s in enumerate(special) if not s), n) + prefix_tokens
         trail = next((i for i, s in enumerate(reversed(special)) if not s), 0)
         ids = record.input_ids
         content = n - lead - trail

@@ -27,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from seqlab import __version__
 from seqlab.i18n import LANGUAGE_NAMES, _
+from seqlab.pretrained.registry import DEFAULT_MODEL
 from seqlab.render.fragments import STATIC as VIEWS_STATIC
 from seqlab.web import errors
 from seqlab.web.gates import Gate, default_gates
@@ -164,7 +165,7 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
     @app.get("/api/models")
     async def models():
         """The models this server offers (the registry, plus any allowed at start)."""
-        return {"models": service.models(), "default": "e5-small", "sample": SAMPLE, "second": SECOND,
+        return {"models": service.models(), "default": DEFAULT_MODEL, "sample": SAMPLE, "second": SECOND,
                 "max_text": MAX_TEXT, "max_expression": MAX_EXPRESSION, "max_word": MAX_WORD, "checkpoint": str(config.checkpoint) if config.checkpoint else None,
                 "engine": service.engine.to_dict()}
 

@@ -131,3 +131,32 @@ def test_loads_in_several_threads_share_one_quiet_stretch_and_none_waits():
         assert seen == [hf_logging.ERROR, hf_logging.ERROR] and hf_logging.get_verbosity() == hf_logging.WARNING
     finally:
         hf_logging.set_verbosity(before)
+
+
+def test_every_window_of_a_long_text_keeps_the_input_prefix(monkeypatch):
+    """Only the first window held "passage: ": e5 read the others without the prefix it was trained with."""
+    encoder = load_encoder("e5-small")
+    seen = []
+    forward = encoder.forward_ids
+    monkeypatch.setattr(encoder, "forward_ids", lambda ids, **kw: (seen.append(ids[0]), forward(ids, **kw))[1])
+    (record,) = encoder.embed_many(["영화 " * 40], prefix="passage: ", long="window", max_length=32, stride=10)
+    head = record.tokens.input_ids[:3]  # <s> ▁passage :
+    assert record.tokens.tokens[1:3] == ["▁passage", ":"] and len(seen) == record.extra["long"]["windows"] >= 3
+    assert all(ids[:3] == head and len(ids) == 32 for ids in seen)
+    covered = sorted({i for ids in seen for i in range(len(ids))})  # nothing of the text is skipped
+    assert record.hidden.shape[0] == len(record.tokens.input_ids) and covered == list(range(32))
+
+
+def test_a_stride_is_checked_by_the_library_too():
+    """stride=-1 raised IndexError, stride=0 became the default, and a stride with long="truncate" was ignored."""
+    from seqlab.errors import UsageError
+
+    encoder = load_encoder("e5-small")
+    for stride in (0, -1, 2.5):
+        with pytest.raises(UsageError) as caught:
+            encoder.embed_many(["영화"], long="window", stride=stride)
+        assert caught.value.option == "stride", stride
+    with pytest.raises(UsageError, match='stride is used only with long="window"'):
+        encoder.embed_many(["영화"], stride=5)
+    with pytest.raises(UsageError, match=r"holds \(28 tokens besides its special tokens and input prefix\)"):
+        encoder.embed_many(["영화"], prefix="passage: ", long="window", max_length=32, stride=29)  # 32 - 2 - 2
