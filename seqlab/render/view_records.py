@@ -152,8 +152,7 @@ def trace_json(report, limit_steps: int = MAX_STEPS, values: int = MAX_VALUES) -
                          for s in report.backward.steps[:limit_steps]]
         for key in ("dW_hh", "dW_ih", "dW_xh", "db"):
             back.pop(key, None)
-    out["dropped"] = 0
-    return out, notes
+    return out, notes  # dropped and max_length as the report has them: a contextual trace reads the model's window
 
 
 def trace_parts(report) -> tuple[list, list[str]]:

@@ -71,6 +71,19 @@ def features(texts: list[str], precision: str = "fp32", progress=None) -> np.nda
     return np.concatenate(parts) if parts else np.zeros((0, 384), dtype=np.float32)
 
 
+def window_cuts(texts: list[str]) -> tuple[int, list[int]]:
+    """(e5-small's window, the tokens cut from each text after its "query: " prefix): what the features never read."""
+    from seqlab.pretrained.loading import load_tokenizer
+    from seqlab.tokens.record import model_window
+
+    tokenizer = load_tokenizer("e5-small")
+    limit = model_window(tokenizer)
+    if not texts:
+        return limit, []
+    batch = tokenizer.with_prefix("query: ").batch(texts, padding="none", max_length=limit, errors="replace")
+    return limit, [int(d) for d in batch.dropped]
+
+
 def _mlp(dim: int, hidden: int, classes: int):
     import torch
 
@@ -120,8 +133,13 @@ def train_e5_head(train: Dataset, val: Dataset, out: Path, cfg: HeadConfig | Non
             pred = net(torch.from_numpy(Xv)).argmax(1).numpy()
         weights = {k: v.detach().numpy().astype(np.float32) for k, v in net.state_dict().items()}
     metrics = classification_metrics(val.labels, pred, train.label_names)
-    summary = {"model": "e5-head", "val": metrics.to_dict(), "seconds": time.perf_counter() - started,
-               "feature_seconds": feature_seconds, "parameters": int(sum(w.size for w in weights.values()))}
+    limit, cut = window_cuts(train.texts + val.texts)  # said as the recurrent models say what max_length cut
+    cut_train, cut_val = cut[: len(train)], cut[len(train):]
+    truncated = {"max_length": limit, "texts": sum(1 for d in cut if d), "tokens_dropped": sum(cut),
+                 "train_texts": sum(1 for d in cut_train if d), "val_texts": sum(1 for d in cut_val if d)}
+    summary = {"model": "e5-head", "val": metrics.to_dict(), "truncated": truncated,
+               "seconds": time.perf_counter() - started, "feature_seconds": feature_seconds,
+               "parameters": int(sum(w.size for w in weights.values()))}
     run = RunDir(out)
     run.write_tensors(weights)
     run.write_json("metrics.json", summary)
@@ -139,6 +157,10 @@ class E5HeadPredictor:
         self.labels = self.config["labels"]
         self.cfg = HeadConfig(**self.config["head"])
         self.weights = run.read_tensors(framework="np")
+
+    def dropped(self, texts: list[str]) -> tuple[int, list[int]]:
+        """(e5-small's window, tokens cut from each text): evaluate and predict say what the features did not read."""
+        return window_cuts(texts)
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         from seqlab.vectors.encoder import load_encoder

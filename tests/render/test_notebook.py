@@ -431,3 +431,14 @@ def test_a_truncated_embedding_says_so_in_its_plain_text_and_names_the_remedy():
     assert plain.startswith("truncated: the text has 2,003 tokens, the model reads at most 512; the last 1,491")
     assert 'embed(text, long="window") reads them all' in plain
     assert seqlab.embed("영화 " * 600, long="window").shape == [1, 603, 384]
+
+
+def test_a_contextual_trace_of_a_long_text_says_what_the_window_cut():
+    """The notebook's trace view set dropped to 0: a text past e5's 512 tokens showed no cut, the terminal did."""
+    from seqlab.pipeline.tracing import run_trace
+
+    report = run_trace("rnn", "영화 " * 600, "e5-small", hidden=2, input_dim=2, contextual=True)
+    assert report.dropped > 0 and report.max_length == len(report.steps) == 512
+    parts, _notes, _plain = render(report)
+    trace = dict(parts)["trace"]
+    assert trace["dropped"] == report.dropped and trace["max_length"] == 512

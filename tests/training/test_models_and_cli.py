@@ -116,10 +116,16 @@ def test_tfidf_and_comparison_table(tmp_path, data, cli):
 
 def test_e5_head_with_cached_features(tmp_path, nsmc_rows, cli):
     small = tmp_path / "small.tsv"
-    small.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:400]) + "\n", encoding="utf-8")
-    code, out, _ = cli("train", "--data", str(small), "--model", "e5-head", "--out", str(tmp_path / "h"), "--json")
+    long = ("99", "영화 " * 600, "1")  # past e5-small's 512 tokens: the features read its start, and that is said
+    small.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in [*nsmc_rows[:400], long]) + "\n",
+                     encoding="utf-8")
+    code, out, err = cli("train", "--data", str(small), "--model", "e5-head", "--out", str(tmp_path / "h"), "--json")
     obj = json.loads(out)
     assert code == 0 and obj["model"] == "e5-head" and obj["val"]["accuracy"] > 0.6
+    assert obj["truncated"]["texts"] == 1 and obj["truncated"]["max_length"] == 512, obj["truncated"]
+    assert "1 text was longer than max_length = 512 tokens" in err
+    code, out, err = cli("evaluate", str(tmp_path / "h"), "--data", str(small), "--json")
+    assert code == 0 and json.loads(out)["truncated"]["texts"] == 1 and "longer than max_length = 512" in err
     from seqlab.storage import seqlab_home
 
     chunks = {p: p.stat().st_mtime_ns for p in (seqlab_home() / "features").rglob("chunk-*.npy")}
