@@ -74,14 +74,22 @@ def batch_parts(batch) -> tuple[list, list[str]]:
     return [("table", {"title": title, "columns": columns, "rows": rows, "row_headers": True})], notes
 
 
-def embedding_json(record, limit: int = MAX_TOKENS) -> tuple[dict, list[str]]:
-    """An :class:`~seqlab.vectors.record.EmbeddingRecord` as the embedding view takes it (what ``/api/embed`` sends)."""
+def embedding_view(record, preview: int = 8, full: bool = False, rows: int | None = None) -> dict:
+    """An :class:`~seqlab.vectors.record.EmbeddingRecord` as the embedding view draws it (what ``/api/embed`` sends):
+    its numbers to 6 decimals, the shape explained, and a heatmap of the first :data:`HEATMAP_DIMS` numbers of each of
+    its first ``rows`` tokens (all: None)."""
     from seqlab.render.vectors import shape_lines
 
-    out = rounded(record.to_dict(preview=8), 6)
+    out = rounded(record.to_dict(full=full, preview=preview), 6)
     out["shape_explained"] = shape_lines(record)
-    out["heatmap"] = rounded(record.hidden[:limit, :HEATMAP_DIMS], DECIMALS)
+    out["heatmap"] = rounded(record.hidden[:rows, :HEATMAP_DIMS], DECIMALS)
     out["heatmap_dims"] = min(HEATMAP_DIMS, record.hidden.shape[1])
+    return out
+
+
+def embedding_json(record, limit: int = MAX_TOKENS) -> tuple[dict, list[str]]:
+    """The embedding view's record for a notebook: at most ``limit`` tokens drawn, the rest counted."""
+    out = embedding_view(record, rows=limit)
     notes = []
     if len(record.tokens.tokens) > limit:
         for key in ("tokens", "input_ids", "preview", "norms"):

@@ -25,7 +25,7 @@ from seqlab.errors import InputError, ModelUnavailable
 from seqlab.i18n import _
 from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, describe, resolve
 from seqlab.render.rounding import rounded
-from seqlab.render.view_records import DECIMALS, HEATMAP_DIMS  # shown the same on the page and in notebooks
+from seqlab.render.view_records import DECIMALS, embedding_view  # shown the same on the page and in notebooks
 from seqlab.text.unicode import DEFAULT_FORM, clean_surrogates
 from seqlab.web.batching import EncoderBatcher
 from seqlab.web.errors import NotReady
@@ -182,7 +182,7 @@ class Service:
     def tokenize(self, text: str, model: str | None) -> dict:
         """Stage 2-3: the record, Kiwi's morphemes alongside, and what the model's window would cut."""
         from seqlab.pretrained.loading import load_tokenizer
-        from seqlab.tokens.record import truncate
+        from seqlab.tokens.record import model_window, truncate
 
         text = self.text(text)
         name = self.model(model)
@@ -191,7 +191,7 @@ class Service:
         out = record.to_dict()
         out["vocab_size"] = tok.vocab_size
         out["vectors"] = resolve(name).has_vectors
-        window = getattr(tok, "model_max_length", None) if out["vectors"] else None
+        window = model_window(tok) if out["vectors"] else None  # what /api/embed cuts the text to (window_records)
         out["window"] = None if not window else {"max_length": window, "dropped": truncate(record, window).dropped}
         kiwi = load_tokenizer("kiwi").encode(text)
         unknown = {u.index for u in kiwi.unk}  # marked as in the tokenizer comparison's kiwi row
@@ -218,16 +218,12 @@ class Service:
 
     # -- vectors -------------------------------------------------------------------------------
     def embed(self, text: str, model: str | None, preview: int, full: bool) -> dict:
-        from seqlab.render.vectors import shape_lines
         from seqlab.vectors.encoder import window_records
 
         name = self.model(model, vectors=True)
         (record,) = self.batcher.embed(name, window_records(name, [self.text(text)]), self.config.timeout_s)
-        out = rounded(record.to_dict(full=full, preview=preview), 6)
+        out = embedding_view(record, preview, full)  # every token (the window holds at most 512)
         out.setdefault("engine", "torch")  # said either way: a page or script comparing answers sees which ran
-        out["shape_explained"] = shape_lines(record)
-        out["heatmap"] = rounded(record.hidden[:, :HEATMAP_DIMS], DECIMALS)  # (T, 64): the first 64 numbers
-        out["heatmap_dims"] = min(HEATMAP_DIMS, record.hidden.shape[1])
         return out
 
     def similarity(self, a: str, b: str, model: str | None) -> dict:

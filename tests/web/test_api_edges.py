@@ -62,3 +62,25 @@ def test_seed_and_forget_bias_ranges_are_the_clis(client):
     body = {"cells": ["lstm"], "steps": 2, "hidden": 2}
     assert client.post("/api/gradflow", json={**body, "forget_bias": 20}).status_code == 200
     assert client.post("/api/gradflow", json={**body, "forget_bias": 20.5}).status_code == 422
+
+
+def test_the_tokenize_panel_and_embed_cut_at_the_same_window(client, monkeypatch):
+    """A tokenizer without model_max_length: /api/tokenize said nothing is cut, while /api/embed cut at 512
+    (window_records falls back to 512; the panel read the missing attribute as "no window")."""
+    import dataclasses
+
+    from seqlab.pretrained import loading
+
+    real = loading.load_tokenizer
+
+    def without_limit(name, *args, **kwargs):
+        tok = real(name, *args, **kwargs)
+        if name != "minilm":
+            return tok
+        clone = tok.with_prefix("")
+        clone.settings = dataclasses.replace(tok.settings, model_max_length=None)
+        return clone
+
+    monkeypatch.setattr(loading, "load_tokenizer", without_limit)
+    said = client.post("/api/tokenize", json={"text": "a " * 900, "model": "minilm"}).json()
+    assert said["window"] == {"max_length": 512, "dropped": len(said["tokens"]) - 512}
