@@ -148,3 +148,18 @@ def test_korean_particles_follow_the_value_and_lang_takes_any_case(open_page):
     assert page.evaluate(t, "3") == "3과 가까운 단어"
     ko = open_page("/?lang=KO", ready=False)
     assert ko.evaluate("document.documentElement.lang") == "ko"
+
+
+def test_typing_in_the_middle_of_a_full_box_keeps_the_text_and_the_cursor(open_page):
+    """At the limit, a letter typed at position 5 dropped the box's last letter and sent the cursor to the end, so
+    the next letter typed was lost."""
+    page = open_page()
+    page.fill("#text", "가" * 1000 + "나" * 1000)
+    page.evaluate("() => { const t = document.getElementById('text'); t.focus(); t.setSelectionRange(5, 5); }")
+    page.keyboard.type("X")
+    assert page.input_value("#text") == "가" * 1000 + "나" * 1000  # what was typed is cut, not the text's end
+    assert page.evaluate("() => document.getElementById('text').selectionStart") == 5
+    assert "the text after the cursor is kept" in page.inner_text("#cut")
+    page.evaluate("() => { const t = document.getElementById('text'); t.setSelectionRange(0, 3); }")
+    page.keyboard.type("XY")  # a selection replaced: three letters out, two in, under the limit
+    assert page.input_value("#text") == "XY" + "가" * 997 + "나" * 1000 and page.inner_text("#cut") == ""

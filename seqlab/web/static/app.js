@@ -291,11 +291,19 @@ function updateCounter() {
     : t("{n} / {max} code points ({g} letters as shown: the limit counts code points)", v);
 }
 function capText() {
-  const chars = Array.from($("text").value);
+  // past the limit, what was just typed or pasted is cut (as a maxlength field does), never the text after the
+  // cursor: typing in the middle of a full box dropped the box's last letter and sent the cursor to the end
+  const box = $("text"), chars = Array.from(box.value);
   if (chars.length > S.max) {
-    $("text").value = chars.slice(0, S.max).join("");
-    const v = { max: count(S.max), k: count(chars.length - S.max) };
-    $("cut").textContent = chars.length - S.max === 1 ? t("Cut to {max} characters: 1 character at the end was left out.", v)
+    const caret = box.selectionEnd ?? box.value.length;
+    const tail = Array.from(box.value.slice(caret)), head = Array.from(box.value.slice(0, caret));
+    const keep = Math.max(0, S.max - tail.length), kept = head.slice(0, keep).join("");
+    box.value = kept + tail.slice(0, S.max - Math.min(keep, head.length)).join("");
+    box.setSelectionRange(kept.length, kept.length);
+    const k = chars.length - S.max, v = { max: count(S.max), k: count(k) };
+    $("cut").textContent = tail.length && keep ? (k === 1 ? t("At most {max} characters: the last character typed or pasted was left out; the text after the cursor is kept.", v)
+      : t("At most {max} characters: the last {k} characters typed or pasted were left out; the text after the cursor is kept.", v))
+      : k === 1 ? t("Cut to {max} characters: 1 character at the end was left out.", v)
       : t("Cut to {max} characters: {k} characters at the end were left out.", v);
   } else $("cut").textContent = "";  // the message is about the last edit only
   updateCounter();
@@ -806,8 +814,10 @@ async function init() {
   const single = (fn) => (e) => { if (!(e && e.detail > 1)) fn(); };
   $("run").addEventListener("click", single(runAll));
   S.lastText = $("text").value;
-  $("text").addEventListener("input", () => {
-    capText();
+  $("text").addEventListener("compositionend", () => $("text").dispatchEvent(new Event("input")));
+  $("text").addEventListener("input", (ev) => {
+    if (ev.isComposing) updateCounter();  // a Hangul syllable being composed: cut (if need be) once it is done
+    else capText();
     if ($("text").value === S.lastText) return;  // a key pressed at the limit and cut again: nothing changed
     S.lastText = $("text").value;
     $("text-error").textContent = "";  // an old complaint about the text no longer holds
