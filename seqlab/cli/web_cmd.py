@@ -6,9 +6,9 @@ from pathlib import Path
 
 import typer
 
-from seqlab.cli.options import check_lang, folded, in_range, lang_opt, one_of
+from seqlab.cli.options import check_lang, folded, in_range, one_of
 from seqlab.errors import InputError, UsageError
-from seqlab.i18n import _
+from seqlab.i18n import _, language_code
 
 ENGINES = ("onnx", "torch")
 
@@ -16,6 +16,7 @@ ENGINES = ("onnx", "torch")
 def register(app: typer.Typer) -> None:
     @app.command(help=_("Start the web app (FastAPI on uvicorn) and print its URL. Everything works offline."))
     def serve(
+        ctx: typer.Context,
         host: str = typer.Option("127.0.0.1", "--host", help=_("Bind address; another host must be asked for "
                                                                "explicitly.")),
         port: int = typer.Option(8000, "--port", help=_("TCP port, 1 to 65,535.")),
@@ -27,7 +28,11 @@ def register(app: typer.Typer) -> None:
                                    help=_("What runs the default model's encoder layers: onnx (ONNX Runtime, about "
                                           "twice as fast for one text on a CPU; exported in the background the first "
                                           "time, about 30 s, while torch answers) or torch.")),
-        lang: str = lang_opt(),
+        lang: str = typer.Option(None, "--lang", show_default=False, metavar="[ko|en]",
+                                 help=_("Interface language: ko or en, in the terminal and, unless the browser's "
+                                        "page chooses another (?lang=, its language switch), on the page (default: "
+                                        "the terminal's from SEQLAB_LANG, then the locale; the page's from the "
+                                        "browser).")),
     ):
         import uvicorn
         from rich.markup import escape
@@ -52,7 +57,8 @@ def register(app: typer.Typer) -> None:
                 ensure_obtainable(resolve(name))  # (offline, not cached) now, not at the first request
         port_free(host, port)
         config = ServeConfig(host=host, port=port, allow_models=tuple(allow_model or ()), checkpoint=checkpoint,
-                             timeout_s=timeout, onnx=engine == "onnx")
+                             timeout_s=timeout, onnx=engine == "onnx",
+                             lang=language_code(lang or ctx.find_root().params.get("lang")))  # given: the page's too
         if host not in ("127.0.0.1", "localhost", "::1"):
             console(stderr=True).print(_("[yellow]serving on {host}: other machines can reach this server[/]").format(
                 host=escape(host)))

@@ -146,7 +146,8 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
     app.state.service = service
     app.state.gates = gates
     errors.install(app)
-    app.add_middleware(Guard, hosts=bound_hosts(config.host, config.allow_hosts), max_body=config.max_body)
+    app.add_middleware(Guard, hosts=bound_hosts(config.host, config.allow_hosts), max_body=config.max_body,
+                       lang=config.lang)
 
     async def run(gate: Gate | None, fn, *args):
         """``fn(*args)`` in a worker thread, through ``gate``, with the time limit; its result as JSON."""

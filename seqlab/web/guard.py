@@ -8,8 +8,8 @@
   a client that sends its whole body before reading (Python's urllib) would
   otherwise see its connection reset instead of the 413.
 - **HEAD.** Answered like GET (status and headers, no body) on every route that answers GET.
-- **Language.** ``?lang=``, then the page's toggle (the ``seqlab_lang`` cookie),
-  then ``Accept-Language``; error messages follow it. A bad ``?lang=`` is a 422: for the page, the page
+- **Language.** ``?lang=``, then the page's toggle (the ``seqlab_lang`` cookie), then the
+  language ``seqlab serve --lang`` was given, then ``Accept-Language``; error messages follow it. A bad ``?lang=`` is a 422: for the page, the page
   itself in the language it would otherwise have, with a notice; for the API, an error body.
 
 Written as plain ASGI so that the language context variable reaches the route's
@@ -53,9 +53,10 @@ def host_name(header: str) -> str:
     return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
-def choose_language(query: dict[str, list[str]], headers: dict[str, str]) -> tuple[str, str | None]:
+def choose_language(query: dict[str, list[str]], headers: dict[str, str],
+                    default: str | None = None) -> tuple[str, str | None]:
     """(language, bad value of ?lang= or None). A bad ?lang= leaves the language the request would otherwise have:
-    the cookie's, then Accept-Language's."""
+    the cookie's, then the server's ``default`` (``seqlab serve --lang``), then Accept-Language's."""
     asked = query.get("lang", [None])[-1]
     if language_code(asked) is not None:  # ?lang=KO and ?lang=ko-KR too, as the CLI reads --lang
         return language_code(asked), None
@@ -66,21 +67,23 @@ def choose_language(query: dict[str, list[str]], headers: dict[str, str]) -> tup
         cookie = SimpleCookie()
     if COOKIE in cookie and cookie[COOKIE].value in LANGUAGES:
         return cookie[COOKIE].value, asked
+    if default is not None:
+        return default, asked
     return from_accept_language(headers.get("accept-language")), asked
 
 
 class Guard:
     """ASGI middleware: Host allowlist, body limit (with a readable 413), and the language of each request."""
 
-    def __init__(self, app, hosts: frozenset[str], max_body: int):
-        self.app, self.hosts, self.max_body = app, hosts, max_body
+    def __init__(self, app, hosts: frozenset[str], max_body: int, lang: str | None = None):
+        self.app, self.hosts, self.max_body, self.lang = app, hosts, max_body, lang
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-        lang, bad_lang = choose_language(query, headers)
+        lang, bad_lang = choose_language(query, headers, self.lang)
         with use_language(lang):
             host = headers.get("host")
             if host is None and scope.get("http_version", "1.1") == "1.1":  # HTTP/1.1 requires it (RFC 9112 §3.2)

@@ -50,6 +50,8 @@ class ServeConfig:
     wordvec_english: int | None = None  # (None: 20,000)
     allow_hosts: tuple[str, ...] = ()  # Host header names answered besides loopback and ``host`` (tests: testserver)
     onnx: bool = True  # the default model's encoder layers in ONNX Runtime (exported in the background at start)
+    lang: str | None = None  # the page's language when neither ?lang= nor the page's toggle chose one (`serve --lang`);
+    #                          None: the browser's Accept-Language
     torch_threads: int | None = 1  # per operation: concurrent requests already share the cores, and on a busy
     #                                machine two threads per op wait on each other (45 ms -> 0.5-1.9 s per forward)
 

@@ -128,3 +128,34 @@ def test_the_terminal_says_when_onnx_runtime_takes_over_or_why_not():
         assert said[0] == "exporting e5-small"
         assert (re.fullmatch(r"e5-small ready after [01] s", said[1]) if end == "ready"
                 else said[1] == "e5-small stays on torch: out of memory"), said
+
+
+def test_serve_lang_is_the_pages_language_too_unless_the_browser_page_chose_one(cli, monkeypatch):
+    """A teacher started `serve --lang ko`; the projector's English browser got the English page."""
+    import uvicorn
+    from fastapi.testclient import TestClient
+
+    from seqlab.web.guard import choose_language
+
+    configs = []
+
+    def run(self, sockets=None):
+        configs.append(self.config.app)
+        self.should_exit = True
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    for args, lang in ((["serve", "--lang", "ko"], "ko"), (["--lang", "ko", "serve"], "ko"), (["serve"], None)):
+        code, _, err = cli(*args, "--port", str(free_port()), "--engine", "torch")
+        assert code == 0, err
+        app = configs.pop()
+        assert app.state.service.config.lang == lang
+    english = {"accept-language": "en-US,en;q=0.9"}
+    assert choose_language({}, english, "ko") == ("ko", None)
+    assert choose_language({"lang": ["en"]}, english, "ko") == ("en", None)  # the page's own choice still wins
+    assert choose_language({}, {**english, "cookie": "seqlab_lang=en"}, "ko") == ("en", None)
+    assert choose_language({}, english) == ("en", None)
+    from tests.web.conftest import make_app
+
+    with TestClient(make_app(lang="ko")) as client:
+        page = client.get("/", headers=english).text
+        assert '<html lang="ko"' in page

@@ -360,7 +360,10 @@
     if (gone) container.append(gone);
     container.append(...spacedNotes(rec));
     const markers = [];
-    if (rec.tokens.some((tok) => tok.startsWith("▁"))) markers.push(t("▁ marks a token that starts a word (SentencePiece); a lone ▁ is the space before a piece that has no word-start form."));
+    if (rec.tokens.some((tok) => tok.startsWith("▁"))) {  // the char tokenizer's ▁ is the whitespace itself, a token of its own
+      markers.push(rec.unit === "character" ? t("▁ is a run of whitespace (spaces, tabs, line breaks), read as one token of its own.")
+        : t("▁ marks a token that starts a word (SentencePiece); a lone ▁ is the space before a piece that has no word-start form."));
+    }
     if (rec.tokens.some((tok) => tok.startsWith("##"))) markers.push(t("## marks a piece that continues the word before it (WordPiece)."));
     if (rec.offsets) markers.push(t("text[s:e] is where a token comes from in the original text, as a Python slice: from character s up to, not including, e."));
     markers.forEach((m) => container.append(note(m)));

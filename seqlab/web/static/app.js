@@ -258,10 +258,13 @@ const count = V.format.count;
 // at least one character that shows: not only spaces, zero-width or other invisible characters (as the API checks)
 const SHOWS = /[^\s\p{C}\p{Z}\u115F\u1160\u3164\uFFA0\u2800]/u;  // Hangul fillers are letters that draw nothing
 function visibleIn(text) { return SHOWS.test(text); }
+const EMPTY = () => t("The text is empty: type a sentence first.");
+const INVISIBLE = () => t("The text has no character that shows (only spaces or invisible characters): type a sentence first.");
+function emptySaid(text) { return text === "" ? EMPTY() : INVISIBLE(); }  // why a text without a visible letter cannot run
 function validText() {
   const text = $("text").value;
   if (!SHOWS.test(text)) {
-    $("text-error").textContent = "⚠ " + t("The text is empty: type a sentence first.");
+    $("text-error").textContent = "⚠ " + emptySaid(text);
     if (!S.running && !ACTIVE.length) sayBusy("");  // a "Done in …" there was about an earlier run
     $("text").focus();
     return null;
@@ -334,11 +337,11 @@ function settingsChanged(v, reason) {  // one panel's own inputs changed: its re
   clear(v, reason);
 }
 function staleAll() {
-  const empty = !visibleIn($("text").value), emptySaid = t("The text is empty: type a sentence first.");
+  const text = $("text").value, empty = !visibleIn(text), why = emptySaid(text);
   for (const v of TEXT_VIEWS) {  // an empty text: Run would refuse it, so the panels say that, not "press Run"
     const said = stateEl(v).textContent;
-    if (!shown(v) && !(said && (empty || said === emptySaid))) continue;
-    clear(v, empty ? emptySaid : t("The text changed: press {button} to see the result for the new text.", { button: fillButton(v) }));
+    if (!shown(v) && !(said && (empty || said === EMPTY() || said === INVISIBLE()))) continue;
+    clear(v, empty ? why : t("The text changed: press {button} to see the result for the new text.", { button: fillButton(v) }));
   }
   S.attentionRow = null;  // a row of the old text means nothing in the new one
   discarded();
@@ -492,7 +495,7 @@ async function runWords(kind) {
     await task(["v-words"], null, (wanted) => api(kind === "analogy" ? "/api/analogy" : "/api/neighbors",
       kind === "analogy" ? { expression: value, k: 10 } : { word: value, k: 10 }, wanted),
       // what was asked, for the exports (the panel keeps no other inputs: its words are its own)
-      (r) => show("v-words", "words", r, { key: JSON.stringify(kind === "analogy" ? { expr: value } : { nword: value }) }));
+      (r) => { S.wordsShown = kind; show("v-words", "words", r, { key: JSON.stringify(kind === "analogy" ? { expr: value } : { nword: value }) }); });
   } finally {
     S.wordsBusy = false;
     release(S.wordsReady);
@@ -833,6 +836,11 @@ async function init() {
   });
   for (const id of ["cell", "hidden", "seed", "byhand", "useckpt"]) {
     $(id).addEventListener("input", () => { for (const v of ["v-trace", "v-backward"]) if (shown(v)) settingsChanged(v, t("The settings changed: press Trace.")); });
+  }
+  for (const [field, kind] of [["expr", "analogy"], ["nword", "neighbors"]]) {  // the table is about its own box's words
+    $(field).addEventListener("input", () => {
+      if (shown("v-words") && S.wordsShown === kind) settingsChanged("v-words", t("The words changed: press {button} to see the result for them.", { button: labels()[kind] }));
+    });
   }
   $("second").addEventListener("input", () => { if (shown("v-sim")) settingsChanged("v-sim", t("The sentences changed: press the button to compute the cosine again.")); });
   $("trace").addEventListener("click", single(() => { if (validText()) { if (!S.models[$("model").value].vectors) clear("v-trace", noVectorsReason($("model").value)); else runTrace(); } }));
