@@ -259,22 +259,25 @@ def token_inputs(text: str, model: str | None, input_dim: int | None, contextual
     return enc.name, rec.tokens, vectors, what, rec, window
 
 
-def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, input_dim: int | None = None,
-              seed: int = 0, backward: bool = False, contextual: bool = False, checkpoint: str | None = None,
+def run_trace(cell: str, text: str, model: str | None = None, hidden: int | None = None, input_dim: int | None = None,
+              seed: int | None = None, backward: bool = False, contextual: bool = False, checkpoint: str | None = None,
               dtype=np.float64, record=None, max_tokens: int | None = None) -> TraceReport:
     """Run one layer of ``cell`` over the text's vectors and keep every step's numbers.
 
     Args:
         cell: ``rnn``, ``lstm`` or ``gru``.
-        hidden: hidden size H (small sizes print whole matrices).
+        hidden: hidden size H (small sizes print whole matrices; default 4).
         input_dim: reduce inputs to this many dimensions (PCA), e.g. 2 or 3 for hand checks.
-        seed: seed of torch's default initialization.
+        seed: seed of torch's default initialization (default 0).
         backward: also backpropagate ``L = ‖h_{T-1}‖²`` and keep dL/dh_t, dL/dc_t and each step's
             contribution to dW_hh.
         contextual: feed last_hidden_state instead of the token embeddings.
-        checkpoint: a directory made by ``seqlab train`` (its embedding and recurrent layer are used).
+        checkpoint: a directory made by ``seqlab train`` (its embedding and recurrent layer are used; it brings
+            its own model, sizes and weights, so ``model``, ``hidden``, ``input_dim``, ``seed`` and ``contextual``
+            are refused with it).
         record: an already tokenized text (a TokenRecord of this model), to reuse its tokens.
-        max_tokens: refuse longer texts (the web app's limit on work per request).
+        max_tokens: trace at most this many tokens (the web app's limit on work per request); the report's
+            ``dropped`` and ``max_length`` say what was cut.
 
     Returns:
         a :class:`TraceReport`: the weights in torch's layout, one record of numbers per step, the final states.
@@ -289,17 +292,26 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
                          _("Use one of: {choices}.").format(choices=', '.join(CELLS)))
     check_number("hidden", hidden, 1, MAX_HIDDEN, whole=True, error=UsageError)  # the CLI says --hidden itself
     check_number("input_dim", input_dim, 1, whole=True, error=UsageError)
-    if checkpoint is None and seed is None:
-        raise UsageError(_("seed must be a whole number (the seed of torch's default initialization), not None"),
-                         _("e.g. seed=0"))
     check_number("seed", seed, 0, 2**32 - 1, whole=True, error=UsageError)
+    check_number("max_tokens", max_tokens, 1, whole=True, error=UsageError)
     extra, cut = {}, {}
     if checkpoint is not None:
         from seqlab.training.recurrent import recurrent_for_trace
 
-        layer, model_name, tokens, inputs, source, extra = recurrent_for_trace(checkpoint, text, cell)
-        seed, kind = None, "trained_embedding"
+        made_here = {"model": model, "hidden": hidden, "input_dim": input_dim, "seed": seed,
+                     "contextual": contextual or None}
+        given = [name for name, value in made_here.items() if value is not None]
+        if given:  # the checkpoint's own would be used: refused, not ignored in silence
+            raise UsageError(_("not used with a checkpoint: {names}").format(names=", ".join(given)),
+                             _("A trained model brings its own weights, sizes and embedding: leave them out, or "
+                               "leave out checkpoint."), option=tuple(given),
+                             cli_hint=_("A trained model brings its own weights, sizes and embedding: leave them "
+                                        "out, or leave out --checkpoint."))
+        layer, model_name, tokens, inputs, source, extra, cut = recurrent_for_trace(checkpoint, text, cell)
+        kind = "trained_embedding"
     else:
+        hidden = 4 if hidden is None else hidden
+        seed = 0 if seed is None else seed
         model_name, tokens, inputs, source, used, window = token_inputs(text, model, input_dim, contextual, record)
         kind = "last_hidden_state" if contextual else "token_embeddings"
         cut = {"dropped": used.dropped, "max_length": len(used.tokens)} if used.dropped else {}
@@ -307,9 +319,9 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int = 4, i
             cut["window"] = window
         params = seeded_params(cell, inputs.shape[1], hidden, seed)  # torch's own default initialization
         layer = LAYERS[cell](inputs.shape[1], hidden, dtype=dtype, params=params)
-    if max_tokens is not None and len(tokens) > max_tokens:
-        raise InputError(_("{n} tokens: a trace takes at most {max_tokens}").format(n=len(tokens), max_tokens=max_tokens),
-                         _("Use a shorter text."))
+    if max_tokens is not None and len(tokens) > max_tokens:  # cut, and said in the report (dropped, max_length)
+        cut = {**cut, "dropped": cut.get("dropped", 0) + len(tokens) - max_tokens, "max_length": max_tokens}
+        tokens, inputs = tokens[:max_tokens], inputs[:max_tokens]
     need = trace_bytes(cell, len(tokens), inputs.shape[1], layer.hidden_size, backward)
     if need > MAX_TRACE_BYTES:
         what = _("{gb:.1f} GB for {steps} steps of hidden size {hidden} with backward") if backward else \

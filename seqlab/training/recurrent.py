@@ -124,7 +124,8 @@ class RecurrentPredictor:
 def recurrent_for_trace(out: str | Path, text: str, cell: str):
     """The trained recurrent layer (first layer, forward direction) and its real inputs for ``seqlab trace``.
 
-    Returns (scratch layer, model name, tokens, inputs (T, E), description, extra).
+    Returns (scratch layer, model name, tokens, inputs (T, E), description, extra, cut): ``cut`` is
+    ``{"dropped": n, "max_length": m}`` when the model reads only the text's first ``m`` tokens (else empty).
     """
     from seqlab.scratch.layers import LAYERS
     from seqlab.scratch.torch_layout import param_names
@@ -151,4 +152,5 @@ def recurrent_for_trace(out: str | Path, text: str, cell: str):
              else "the trained model's recurrent layer",
              "bidirectional": rnn.bidirectional, "layers": rnn.num_layers}
     description = f"trained embedding of {out} ({predictor.vocab.meta['tokenizer']} tokens)"
-    return layer, f"checkpoint {out.name}", tokens, table[ids], description, extra
+    cut = {"dropped": encoded.cut_tokens, "max_length": predictor.vocab.meta["max_length"]} if encoded.cut_tokens else {}
+    return layer, f"checkpoint {out.name}", tokens, table[ids], description, extra, cut

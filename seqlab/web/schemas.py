@@ -99,11 +99,13 @@ class NeighborsBody(_Body):
 
 class TraceBody(TextBody):
     cell: Literal["rnn", "lstm", "gru"] = "lstm"
-    hidden: int = Field(default=4, ge=1, le=64)
+    hidden: int | None = Field(default=None, ge=1, le=64, description="hidden size (default 4)")
     input_dim: int | None = Field(default=None, ge=1, le=384, description="reduce inputs by PCA (2-3 to check by hand)")
-    seed: int = Field(default=0, ge=0, le=2**32 - 1)  # as the CLI's --seed
+    seed: int | None = Field(default=None, ge=0, le=2**32 - 1, description="seed of the initialization (default 0)")
     backward: bool = False
-    checkpoint: bool = Field(default=False, description="use the trained model the server was started with")
+    checkpoint: bool = Field(default=False, description="use the trained model the server was started with (it brings "
+                                                        "its own model, hidden size and weights: model, hidden, "
+                                                        "input_dim and seed are refused with it)")
     full: bool = Field(default=False, description="large matrices included, 6 decimals (default: 4 decimals, the "
                                                    "page's precision, and matrices over 64 numbers as shapes)")
 

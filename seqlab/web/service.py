@@ -367,7 +367,8 @@ class Service:
 
     # -- sequence models -----------------------------------------------------------------------
     def trace(self, body) -> dict:
-        """The trace of the text's first MAX_TRACE_TOKENS tokens (``dropped`` says how many more it has)."""
+        """The trace of the text's first MAX_TRACE_TOKENS tokens (``dropped`` says how many more it has); with
+        ``checkpoint``, of the server's trained model, which brings its own model, sizes and weights."""
         from seqlab.pipeline.tracing import run_trace
 
         text = self.text(body.text)
@@ -384,7 +385,7 @@ class Service:
             record = truncate(load_tokenizer(self.model(body.model, vectors=True)).encode(text), MAX_TRACE_TOKENS)
         report = run_trace(body.cell, text, body.model, hidden=body.hidden, input_dim=body.input_dim,
                            seed=body.seed, backward=body.backward, checkpoint=checkpoint, record=record,
-                           max_tokens=MAX_TRACE_TOKENS)
+                           max_tokens=MAX_TRACE_TOKENS)  # a checkpoint's text is cut there too, and said
         decimals = 6 if body.full else DECIMALS
         out = report.to_dict(decimals=decimals, full_weights=False)
         if body.full:  # every weight matrix; not the per-step shares of dW_hh (4H x H numbers per step: 25 MB)
@@ -399,8 +400,7 @@ class Service:
                 shown.update(rounded({k: getattr(kept, k) for k in ("dh_norm", "dW_hh_norm")}, digits=4))
                 if isinstance(shown["dW_hh"], dict):
                     shown["dW_hh"]["omitted"] = "per-step shares of dW_hh over 64 numbers: seqlab trace --json"
-        out["dropped"] = record.dropped if record is not None else 0
-        out["max_length"] = MAX_TRACE_TOKENS
+        out["dropped"], out["max_length"] = report.dropped, report.max_length or MAX_TRACE_TOKENS
         out["decimals"] = decimals
         return out
 

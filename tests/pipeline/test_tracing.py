@@ -97,7 +97,11 @@ def test_run_trace_names_its_own_parameters_and_takes_the_lectures_spelling():
     from seqlab.pipeline.tracing import run_trace
 
     for kwargs, said in [({"hidden": 0}, "^hidden must be between 1 and"), ({"hidden": 2.5}, "hidden must be a whole"),
-                         ({"seed": None}, "seed must be a whole number"), ({"seed": -1}, "seed must be between")]:
+                         ({"seed": "0"}, "seed must be a whole number"), ({"seed": -1}, "seed must be between")]:
         with pytest.raises(UsageError, match=said):
             run_trace("lstm", "안녕", **kwargs)
     assert run_trace("LSTM", "안녕", hidden=2).cell == "lstm"
+    # None is "not given" (a checkpoint brings its own): the defaults, hidden 4 and seed 0, as the docstring says
+    default, given = run_trace("lstm", "안녕", seed=None, hidden=None), run_trace("lstm", "안녕", seed=0, hidden=4)
+    assert default.seed == 0 and default.hidden == 4
+    np.testing.assert_array_equal(default.weights["W_hh"], given.weights["W_hh"])

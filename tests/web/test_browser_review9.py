@@ -36,3 +36,51 @@ def test_a_text_of_invisible_characters_is_not_called_empty(open_page):
     page.fill("#text", "")
     page.click("#run")
     assert "The text is empty" in page.inner_text("#text-error")
+
+
+def test_the_trained_models_trace_sends_none_of_the_pages_sizes(browser, tmp_path, nsmc_rows):
+    """With "use the trained model" ticked, the page sent its model, hidden size and seed, which the server ignored in
+    silence; a model without vectors (kiwi) turned the trace off although the trained model has its own embedding."""
+    import json
+    import threading
+    import time
+
+    import uvicorn
+
+    from seqlab.cli import main
+    from tests.web.conftest import free_port, make_app
+
+    data, out = tmp_path / "d.tsv", tmp_path / "run"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:300]) + "\n", encoding="utf-8")
+    assert main(["train", "--data", str(data), "--model", "lstm", "--out", str(out), "--tokenizer", "char",
+                 "--embedding", "random", "--embed-dim", "8", "--hidden", "3", "--epochs", "1", "--json"]) == 0
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(make_app(port=port, checkpoint=out), host="127.0.0.1", port=port,
+                                        log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    while not srv.started:
+        time.sleep(0.1)
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        sent = []
+        page.on("request", lambda r: sent.append(json.loads(r.post_data)) if "/api/trace?" in r.url else None)
+        page.goto(f"http://127.0.0.1:{port}/?lang=en")
+        page.wait_for_selector("body[data-ready='1']", timeout=120_000)
+        page.select_option("#model", "kiwi")
+        page.check("#useckpt")
+        assert page.is_disabled("#hidden") and page.is_disabled("#seed") and page.is_disabled("#byhand")
+        assert page.is_enabled("#trace")
+        sent.clear()
+        page.click("#trace")
+        idle(page)
+        assert sent == [{"text": page.input_value("#text"), "cell": "lstm", "backward": True, "checkpoint": True}]
+        said = page.inner_text("#v-trace")
+        assert "W_hh [12×3]" in said and "trained model's own embedding" in said  # its hidden size 3, not the box's 4
+        page.uncheck("#useckpt")
+        assert page.is_enabled("#seed") and page.is_disabled("#trace")  # kiwi has no vectors of its own
+    finally:
+        ctx.close()
+        srv.should_exit = True
+        thread.join(timeout=10)

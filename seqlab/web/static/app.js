@@ -348,12 +348,16 @@ function staleAll() {
 }
 function hasVectors() { return !!(S.models[$("model").value] || {}).vectors; }
 function vectorControls() {  // a model without vectors has no trace, attention or cosine: their controls rest
-  for (const id of ["layer", "head", "attn", "sim", "trace"]) $(id).disabled = !hasVectors();
+  for (const id of ["layer", "head", "attn", "sim"]) $(id).disabled = !hasVectors();
+  $("trace").disabled = !canTrace();
 }
+// the trained model (--checkpoint) has an embedding of its own: it traces whatever the model box says
+function canTrace() { return hasVectors() || $("useckpt").checked; }
 function modelChanged() {
   const model = $("model").value, vectors = S.models[model].vectors;
   for (const v of MODEL_VIEWS) {
     // the cosine sits in stage 4's panel, which says it already; stage 6's dW part says it as Run would
+    if ($("useckpt").checked && ["v-trace", "v-backward"].includes(v)) continue;  // the trained model's trace
     if (!vectors && VECTOR_VIEWS.includes(v)) clear(v, v === "v-sim" ? "" : noVectorsReason(model));
     else clear(v, t("The model changed to {model}: press {button}.", { model, button: fillButton(v) }));
   }
@@ -387,10 +391,11 @@ async function runEmbed() {
     (r) => show("v-vectors", "embedding", r, inputs));
 }
 function traceBody() {
+  // the trained model brings its own model, sizes and weights: the page's settings for them are not sent
+  if ($("useckpt").checked) return { text: $("text").value, cell: $("cell").value, backward: true, checkpoint: true };
   const byHand = $("byhand").checked;
   const body = { text: $("text").value, model: $("model").value, cell: $("cell").value, backward: true,
-    hidden: byHand ? 2 : intIn("hidden", 1, 64, t("hidden size")), seed: intIn("seed", 0, 4294967295, t("seed")),
-    checkpoint: $("useckpt").checked };
+    hidden: byHand ? 2 : intIn("hidden", 1, 64, t("hidden size")), seed: intIn("seed", 0, 4294967295, t("seed")) };
   if (byHand) body.input_dim = 2;
   return body;
 }
@@ -408,7 +413,7 @@ async function runTrace() {
     show("v-trace", "trace", r, inputs);
     show("v-backward", "backward", r, inputs);
   });
-  release(hasVectors());
+  release(canTrace());
   if (done) done();
 }
 async function runGradflow() {
@@ -520,15 +525,16 @@ async function runAll() {
   const stale = (v, kind) => !S.records[v] || S.records[v].inputs !== currentInputs(kind);
   try {
     const jobs = [runNormalize(), runTokens()];
+    if ($("useckpt").checked && stale("v-trace", "trace")) jobs.push(runTrace());  // the trained model's, any model
     if (vectors) {
       if (stale("v-vectors", "text")) jobs.push(runEmbed());
-      if (stale("v-trace", "trace")) jobs.push(runTrace());
+      if (!$("useckpt").checked && stale("v-trace", "trace")) jobs.push(runTrace());
       if (stale("v-attention", "attention")) {
         clear("v-attention", t("Press Show to compute the attention of this text (it is not sent with every run)."));
       }
       if (stale("v-sim", "sim")) clear("v-sim", t("Press the button to compare the two sentences."));
     } else {
-      for (const v of ["v-vectors", "v-trace", "v-backward", "v-attention"]) clear(v, noVectorsReason(model));
+      for (const v of ["v-vectors", "v-attention", ...($("useckpt").checked ? [] : ["v-trace", "v-backward"])]) clear(v, noVectorsReason(model));
       clear("v-sim", "");  // the panel says it once, above
     }
     if (!S.records["v-gradflow"]) jobs.push(runGradflow());
@@ -794,6 +800,7 @@ async function init() {
   vectorControls();
   capText();
   $("ckpt-row").hidden = !info.checkpoint;
+  if (!info.checkpoint) $("useckpt").checked = false;  // kept from a server that had one: this one has none
   $("p-predict").hidden = !info.checkpoint;
   if (!$("layer").options.length) fillLayers(...layersOf($("model").value));  // restoreInputs may have filled them
   languageLinks();
@@ -843,7 +850,9 @@ async function init() {
     });
   }
   $("second").addEventListener("input", () => { if (shown("v-sim")) settingsChanged("v-sim", t("The sentences changed: press the button to compute the cosine again.")); });
-  $("trace").addEventListener("click", single(() => { if (validText()) { if (!S.models[$("model").value].vectors) clear("v-trace", noVectorsReason($("model").value)); else runTrace(); } }));
+  $("trace").addEventListener("click", single(() => {  // the trained model has vectors of its own, whatever the model box says
+    if (validText()) { if (!canTrace()) clear("v-trace", noVectorsReason($("model").value)); else runTrace(); }
+  }));
   const byHand = () => {  // by hand: hidden size 2, and the field shows it; unticked, the reader's own value is back
     const on = $("byhand").checked;
     if (on && !$("hidden").disabled) { S.ownHidden = $("hidden").value; $("hidden").value = "2"; }
@@ -852,6 +861,14 @@ async function init() {
   };
   $("byhand").addEventListener("change", byHand);
   byHand();
+  const useCheckpoint = () => {  // the trained model's own sizes and weights: the settings it does not use are off
+    const on = $("useckpt").checked;
+    $("seed").disabled = $("byhand").disabled = on;
+    $("hidden").disabled = on || $("byhand").checked;
+    vectorControls();
+  };
+  $("useckpt").addEventListener("change", useCheckpoint);
+  useCheckpoint();
   $("gradflow").addEventListener("click", single(runGradflow));
   $("gsteps").addEventListener("input", () => { if (shown("v-gradflow")) settingsChanged("v-gradflow", t("The settings changed: press Compute.")); });
   $("fbias").addEventListener("change", () => { if (shown("v-gradflow")) settingsChanged("v-gradflow", t("The settings changed: press Compute.")); });
