@@ -59,7 +59,13 @@ def similarity(a: str, b: str, model: str | None = None, pooling: str = "mean", 
     records = window_records(name, [a, b], prefix)  # what the model reads: cut to its window
     window = (model_window(load_tokenizer(name, prefix=prefix)), (records[0].dropped, records[1].dropped),
               (len(records[0].unk), len(records[1].unk)), a != b and records[0].input_ids == records[1].input_ids)
-    if embed is not None:
+    if embed is not None:  # its records are mean-pooled in fp32: another pooling or precision would not be what ran
+        from seqlab.errors import UsageError
+
+        if (pooling, precision) != ("mean", "fp32"):
+            raise UsageError(_("embed= computes mean-pooled fp32 vectors: pooling={pooling!r}, precision={precision!r} "
+                               "cannot be used with it").format(pooling=pooling, precision=precision),
+                             _("Leave pooling and precision out, or leave out embed."), option=("pooling", "precision"))
         ra, rb = embed(name, records)
         return SimilarityRecord(name, a, b, cosine(ra.pooled, rb.pooled), "mean", prefix, *window)
     enc = load_encoder(name)

@@ -69,6 +69,10 @@ def test_similarity_through_another_forward_path_is_the_same_number():
     batched = similarity(a, b, "e5-small",
                          embed=lambda name, recs: load_encoder(name).embed_records(recs, pooling="mean", normalize=True))
     assert batched.prefix == direct.prefix == "query: " and abs(batched.cosine - direct.cosine) < 1e-5
+    from seqlab.errors import UsageError
+
+    with pytest.raises(UsageError, match="embed= computes mean-pooled fp32 vectors"):  # was "mean" with max asked
+        similarity(a, b, "e5-small", pooling="max", embed=lambda name, recs: [])
 
 
 def test_a_cosine_is_never_above_one_and_an_empty_sentence_has_none():

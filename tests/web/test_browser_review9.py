@@ -84,3 +84,17 @@ def test_the_trained_models_trace_sends_none_of_the_pages_sizes(browser, tmp_pat
         ctx.close()
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+def test_one_word_in_the_analogy_box_is_said_to_be_no_analogy(open_page):
+    """The command line says "one word, not an analogy"; the page showed neighbours as if they were an answer."""
+    page = open_page()
+    page.wait_for_function("!document.querySelector('#analogy').disabled", timeout=120_000)
+    page.fill("#expr", "영화")
+    page.click("#analogy")
+    page.wait_for_selector("#v-words table")
+    assert "영화 is one word, not an analogy" in page.inner_text("#v-words")
+    page.fill("#expr", "왕 - 남자 + 여자")
+    page.click("#analogy")
+    page.wait_for_selector("#v-words table")
+    assert "not an analogy" not in page.inner_text("#v-words")
