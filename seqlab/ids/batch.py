@@ -74,8 +74,9 @@ def check_padding(padding: str, max_length: int | None) -> None:
 
 
 def pad_sequences(model: str, sequences: list[list[int]], pad_id: int, padding: str = "longest",
-                  max_length: int | None = None, truncation: bool = True) -> Batch:
-    """Pad (and truncate) id lists into a :class:`Batch`.
+                  max_length: int | None = None, truncation: bool = True, specials: tuple[int, int] = (0, 0)) -> Batch:
+    """Pad (and truncate) id lists into a :class:`Batch`. ``specials``: how many special ids open and close every
+    sequence (``<bos> … <eos>``: (1, 1)); truncation keeps them and cuts the content between.
 
     >>> b = pad_sequences("char", [[5, 6, 7], [8]], pad_id=0, max_length=2)
     >>> b.input_ids.tolist(), b.dropped.tolist()
@@ -84,7 +85,12 @@ def pad_sequences(model: str, sequences: list[list[int]], pad_id: int, padding: 
     check_padding(padding, max_length)
     full = np.array([len(s) for s in sequences], dtype=np.int64)
     if truncation and max_length is not None:
-        sequences = [s[:max_length] for s in sequences]
+        lead, trail = specials
+        if max_length < lead + trail:
+            raise InputError(_("max_length {limit} cannot hold the {k} special tokens the model puts around every "
+                               "text").format(limit=max_length, k=lead + trail), option="max_length")
+        keep = max_length - lead - trail  # content ids kept between the specials
+        sequences = [s if len(s) <= max_length else s[: lead + keep] + s[len(s) - trail:] for s in sequences]
     lengths = np.array([len(s) for s in sequences], dtype=np.int64)
     dropped = full - lengths
     if padding == "none":

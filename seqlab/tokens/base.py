@@ -158,7 +158,8 @@ class VocabTokenizer(Tokenizer):
             if self.add_special_tokens:
                 ids = [vocab.bos_id, *ids, vocab.eos_id]
             sequences.append(ids)
-        return pad_sequences(self.name, sequences, vocab.pad_id, padding, max_length, truncation)
+        ends = (1, 1) if self.add_special_tokens else (0, 0)  # <bos> and <eos> stay when the text is cut
+        return pad_sequences(self.name, sequences, vocab.pad_id, padding, max_length, truncation, ends)
 
     def decode(self, ids, skip_special_tokens: bool = True) -> str:
         vocab = self._require_vocab()

@@ -82,3 +82,17 @@ def test_a_classifier_refuses_a_vocabulary_whose_padding_is_not_id_0():
     with pytest.raises(InputError, match="<pad> at id 1"):
         check_vocab(Vocabulary(["<unk>", "<pad>", "영화"], [0, 0, 3], ("<unk>", "<pad>")), "kiwi")
     check_vocab(Vocabulary.build([["영화"]], meta={"tokenizer": "kiwi"}), "kiwi")
+
+
+def test_a_batch_with_bos_and_eos_keeps_both_when_it_cuts():
+    """VocabTokenizer.batch(add_special_tokens=True) cut <eos> off a long text, unlike truncate() and the HF path."""
+    from seqlab.tokens.simple import WhitespaceTokenizer
+
+    vocab = Vocabulary.build([["a", "b", "c", "d"]])
+    tok = WhitespaceTokenizer(vocab, add_special_tokens=True)
+    batch = tok.batch(["a b c d", "a"], max_length=4)
+    assert vocab.decode(batch.input_ids[0].tolist()) == ["<bos>", "a", "b", "<eos>"]
+    assert batch.dropped.tolist() == [2, 0] and batch.lengths.tolist() == [4, 3]
+    with pytest.raises(InputError, match="cannot hold the 2 special tokens"):
+        tok.batch(["a b"], max_length=1)
+    assert pad_sequences("x", [[5, 6, 7]], 0, max_length=2).input_ids.tolist() == [[5, 6]]  # no specials: as before
