@@ -182,9 +182,10 @@ def require_text(text: str, what: str | None = None) -> str:
     subject (``what`` names it: "the first sentence")."""
     if not isinstance(text, str):
         raise InputError(_("the text must be a string, not a {name}").format(name=type(text).__name__))
-    if not has_visible(text):
-        raise InputError(_("{what} is empty").format(what=what or _("the text")),
-                         _("Give a text with at least one visible character."))
+    if not has_visible(text):  # "empty" only when it is: spaces or zero-width characters are text the reader sees none of
+        message = _("{what} is empty") if text == "" else \
+            _("{what} has no character that shows (only spaces or invisible characters)")
+        raise InputError(message.format(what=what or _("the text")), _("Give a text with at least one visible character."))
     return text
 
 

@@ -103,6 +103,8 @@ def field_problem(error: dict) -> str:
         "too_short": _("{field}: needs at least {min_length} items"),
         "too_long": _("{field}: takes at most {max_length} items"),
         "empty_text": _("{field}: is empty; type at least one visible character"),
+        "invisible_text": _("{field}: has no character that shows (only spaces or invisible characters); type at least "
+                            "one visible character"),
         "duplicate_item": _("{field}: lists {value} twice; give each value once"),
         "model_attributes_type": _("the request body must be a JSON object such as {example}"),
         "dict_type": _("the request body must be a JSON object such as {example}"),

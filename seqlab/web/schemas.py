@@ -23,8 +23,9 @@ class _Body(BaseModel):
 
 
 def _visible(value: str) -> str:
-    if not has_visible(value):  # spaces and zero-width characters alone are empty too
-        raise PydanticCustomError("empty_text", "empty")  # the error handler words it for a person
+    if not has_visible(value):  # spaces and zero-width characters alone are refused too, as nothing to read
+        kind = "empty_text" if value == "" else "invisible_text"
+        raise PydanticCustomError(kind, "empty")  # the error handler words it for a person
     return value
 
 

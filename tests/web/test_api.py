@@ -153,6 +153,8 @@ def test_a_cell_named_twice_is_refused_in_words(client):
     r = client.post("/api/gradflow", json={"cells": ["lstm", "gru", "lstm"]})
     assert r.status_code == 422 and "cells: lists lstm twice" in r.json()["error"]
     r = client.post("/api/tokenize", json={"text": "   "})
+    assert r.status_code == 422 and "text: has no character that shows" in r.json()["error"]
+    r = client.post("/api/tokenize", json={"text": ""})
     assert r.status_code == 422 and "text: is empty" in r.json()["error"]
 
 
@@ -164,7 +166,7 @@ def test_strict_types_say_what_was_expected_and_what_came(client):
     r = client.post("/api/gradflow", json={"steps": 1}).json()
     assert r["error"] == "steps: must be at least 2, got 1"
     r = client.post("/api/tokenize", json={"text": "  "}).json()
-    assert r["error"].startswith("text: is empty")
+    assert r["error"].startswith("text: has no character that shows")
 
 
 def test_field_names_are_the_pages_words_in_the_readers_language(client):

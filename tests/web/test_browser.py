@@ -127,7 +127,7 @@ def test_busy_state_and_one_pipeline_per_double_click(open_page):
     page.evaluate("window.__requests = []; window.__delay = 0")
     page.fill("#text", "   ")
     page.click("#run")
-    assert "empty" in page.inner_text("#text-error") and page.evaluate("window.__requests") == []
+    assert "no character that shows" in page.inner_text("#text-error") and page.evaluate("window.__requests") == []
 
 
 def test_word_vector_warm_up_shows_progress_then_opens_the_panel(server, browser):

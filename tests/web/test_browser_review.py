@@ -174,14 +174,14 @@ def test_text_messages_are_about_the_current_text(open_page):
     assert page.inner_text("#cut") == ""
     page.fill("#text", "   ")
     page.click("#run")
-    assert "empty" in page.inner_text("#text-error")
+    assert "no character that shows" in page.inner_text("#text-error")
     page.type("#text", "a")
     assert page.inner_text("#text-error") == ""  # the complaint went with the empty text
-    # zero-width characters alone are empty too, for the page as for the API
+    # zero-width characters alone are refused too, for the page as for the API
     page.evaluate(DELAY_FETCH)
     page.fill("#text", "\u200b\u200b")
     page.click("#run")
-    assert "empty" in page.inner_text("#text-error")
+    assert "no character that shows" in page.inner_text("#text-error")
     assert [u for u in page.evaluate("window.__requests") if "/api/" in u] == []
 
 
@@ -271,7 +271,7 @@ def test_words_are_trimmed_and_hangul_fillers_are_blank(open_page, client):
     page.evaluate(DELAY_FETCH)
     page.fill("#text", "\u3164")  # the "blank" Korean messengers send
     page.click("#run")
-    assert "empty" in page.inner_text("#text-error")
+    assert "no character that shows" in page.inner_text("#text-error")
     assert [u for u in page.evaluate("window.__requests") if "/api/" in u] == []
     assert client.post("/api/tokenize", json={"text": "\u3164 \u3164"}).status_code == 422
 

@@ -142,7 +142,10 @@ def test_the_second_sentence_is_checked_like_the_text(open_page):
     page.fill("#second", "\u200b")
     page.click("#sim")
     error = page.inner_text("#sim-error")
-    assert "second sentence is empty" in error and "(b)" not in error
+    assert "second sentence has no character that shows" in error and "(b)" not in error
+    page.fill("#second", "")
+    page.click("#sim")
+    assert "second sentence is empty" in page.inner_text("#sim-error")
 
 
 def test_enter_presses_the_button_of_a_one_line_field(open_page):

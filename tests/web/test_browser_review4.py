@@ -70,7 +70,7 @@ def test_failures_say_what_happened_in_their_own_panel(open_page):
     page.unroute("**/api/trace*")
     page.fill("#text", "\u200b")
     page.select_option("#form", "NFD")
-    page.wait_for_function("document.querySelector('#text-error').innerText.includes('empty')")
+    page.wait_for_function("document.querySelector('#text-error').innerText.includes('no character that shows')")
     assert "Fix the value" not in page.inner_text("#p-normalize")
 
 

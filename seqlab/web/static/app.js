@@ -464,7 +464,8 @@ async function runAttention() {
 async function runSimilarity() {
   if (!validText()) return;
   if (!visibleIn($("second").value)) {
-    refuse("v-sim", new ApiError(t("The second sentence is empty: type one to compare with.")));
+    refuse("v-sim", new ApiError($("second").value === "" ? t("The second sentence is empty: type one to compare with.")
+      : t("The second sentence has no character that shows (only spaces or invisible characters): type one to compare with.")));
     $("second").focus();
     return;
   }
