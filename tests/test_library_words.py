@@ -262,3 +262,13 @@ def test_the_cli_names_device(cli, tmp_path):
                           "--device", "cuda", "--lang", "en")
     assert code == 1 and "--device 'cuda' was asked for" in err and "Use --device cpu or auto." in err, err
 
+
+
+def test_a_blank_word_is_not_called_empty():
+    """"\\u200b" was "the word is empty": the reader typed something, just nothing that shows."""
+    from seqlab.vectors.word_input import check_word
+
+    with pytest.raises(InputError, match="the word has no character that shows"):
+        check_word("\u200b")
+    with pytest.raises(InputError, match="the word is empty"):
+        check_word("  ")

@@ -119,7 +119,9 @@ def check_word(word: str) -> str:
 
     stripped = nfc(word).strip()
     if not has_visible(stripped):
-        raise InputError(_("the word is empty"), _("Give a word with at least one visible character."))
+        raise InputError(_("the word is empty") if stripped == "" else
+                         _("the word has no character that shows (only invisible characters)"),
+                         _("Give a word with at least one visible character."))
     if len(stripped) > MAX_WORD:
         raise InputError(_("a word of {n:,} characters is too long (at most {max})").format(n=len(stripped),
                                                                                           max=MAX_WORD),
