@@ -7,6 +7,7 @@ of range. A user never sees a traceback; ``SEQLAB_DEBUG=1`` shows it for bugs.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
@@ -56,10 +57,12 @@ def main(argv: list[str] | None = None) -> int:
             said = choose(None)
         except LanguageError:  # SEQLAB_LANG is the bad value, or bad too
             said = from_locale()
-        with use_language(said):
-            print_error(UsageError(_("unknown language {value!r} ({source})").format(value=exc.value,
-                                                                                    source=exc.source),
-                                   _("Use --lang ko or --lang en.")))
+        with use_language(said):  # framed and, with --json, as JSON, as every other usage error
+            error = UsageError(_("unknown language {value!r} ({source})").format(value=exc.value, source=exc.source),
+                               _("Use --lang ko or --lang en."))
+            with contextlib.suppress(Exception):  # the frame is a courtesy: the error itself is always said
+                error = _framed_usage_error(error, argv)
+            print_error(error, as_json=wants_json(argv))
         return 2
     with use_language(lang):
         return _run(argv, debug)

@@ -47,8 +47,10 @@ def register(app: typer.Typer) -> None:
         file: Path = file_opt(), model: str = model_opt(), json_out: bool = json_opt(), markdown: bool = markdown_opt(),
         vocab: Path = vocab_opt(), normalization: str = norm_opt(), errors: str = errors_opt(),
         prefix: str = prefix_opt(),
-        max_length: int = typer.Option(None, "--max-length", help=_("Truncate to N tokens (at least 1) and report "
-                                                                    "what was dropped.")),
+        max_length: int = typer.Option(None, "--max-length", help=_("Truncate to N tokens and report what was "
+                                                                    "dropped: at least 1, and at least 2 for a model "
+                                                                    "that puts special tokens around a text (e5-small, "
+                                                                    "minilm), which truncation keeps.")),
         max_rows: int = typer.Option(200, "--max-rows", help=_("Rows shown per table in the terminal, 1 to 100,000.")),
         lang: str = lang_opt(),
     ):
@@ -106,7 +108,11 @@ def register(app: typer.Typer) -> None:
         if not names:
             raise UsageError(_("--models is empty"), _("Give names such as --models e5-small,kiwi,char."))
         corpus = gather_texts(texts, file, errors)
-        if limit is not None:
+        if limit is not None and len(corpus) > limit:  # said (stderr, with --json too): the counts cover these only
+            from seqlab.render.console import note
+
+            note(_("note: --limit {limit:,}: comparing the first {limit:,} of {n:,} texts").format(limit=limit,
+                                                                                              n=len(corpus)))
             corpus = corpus[:limit]
         from seqlab.render.progress import counting_bar
 

@@ -245,6 +245,10 @@ def run(a: TrainArgs, taken: list[str] | None) -> None:
     from seqlab.training.launch import launched
 
     a = check_ranges(a)
+    if a.task == "forecast" and a.series is not None:  # a wrong name now, not after seconds of loading statsmodels
+        from seqlab.training.forecast import check_series
+
+        check_series(a.series)
     if launched()[0] == 0:  # under torchrun, process 0 alone checks (and then records) --out: the others would race it
         check_out(a)
     names = classifier_names(a, older_run=a.resume and taken is None) if a.task == "classify" else []

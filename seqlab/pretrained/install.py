@@ -88,7 +88,7 @@ def unavailable(name: str, reason: str, weights: bool = False) -> ModelUnavailab
     from seqlab.pretrained.registry import EMBEDDED
 
     hint = _("It needs network access once (it is then cached), or a local copy: {folder} instead of the name."
-             "\n{embedded}").format(folder=folder, embedded=embedded_hint())
+             "\n{embedded}").format(folder=folder, embedded=embedded_hint(vectors=weights))
     # 0.9: e5-smal and minlm are typos of e5-small and minilm; t5-small is a hub model of its own
     close = difflib.get_close_matches(name.lower(), list(EMBEDDED), n=1, cutoff=0.9)
     if close and "/" not in name:  # e5-smal: most likely a typo of an embedded name, not a hub id

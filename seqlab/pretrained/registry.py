@@ -98,7 +98,7 @@ def resolve(name: str | None) -> ModelSpec:
     if name.startswith((".", "/", "~")):
         raise ModelUnavailable(_("model folder {name} does not exist").format(name=name),
                                _("Give the folder that holds tokenizer.json (or vocab.txt) and config.json, or an "
-                                 "embedded model: {names}.").format(names=", ".join(EMBEDDED)))
+                                 "embedded model.") + "\n" + embedded_hint())
     if not _HUB_ID.match(name):
         raise ModelUnavailable(_("model {name!r} is neither an embedded model, a local directory nor a hub id")
                                .format(name=name),
@@ -115,5 +115,15 @@ def uses_e5_prefixes(name: str | None) -> bool:
     return "e5" in re.split(r"[-_.]", Path(spec.name).name.lower())
 
 
-def embedded_hint() -> str:
-    return _("Embedded models that work offline: {names} (see: seqlab models).").format(names=", ".join(EMBEDDED))
+def embedded_hint(vectors: bool = False) -> str:
+    """The embedded models a command can fall back on offline: with ``vectors``, only those that give vectors (a
+    tokenizer-only model would be refused by the very command that suggested it)."""
+    if vectors:
+        return _("Embedded models with vectors that work offline: {names} (see: seqlab models).").format(
+            names=embedded_names(vectors=True))
+    return _("Embedded models that work offline: {vectors} (with vectors) and {tokenizers} (tokenizers only; see: "
+             "seqlab models).").format(vectors=embedded_names(vectors=True), tokenizers=embedded_names(vectors=False))
+
+
+def embedded_names(vectors: bool) -> str:
+    return ", ".join(name for name, spec in EMBEDDED.items() if spec.has_vectors == vectors)

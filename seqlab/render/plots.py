@@ -207,7 +207,8 @@ def check_plot_path(out: str | Path) -> Path:
     if out.suffix.lower() not in PLOT_SUFFIXES:
         raise InputError(_("cannot write a plot to {name}").format(name=out.name), _("Use a .png or .html file name."))
     if out.is_dir():
-        raise InputError(_("{path} is a directory").format(path=out), _("Give a file name ending in .png or .html."))
+        raise InputError(_("{path} is a folder, not {what}").format(path=out, what=_("a file name")),
+                         _("Give a file name ending in .png or .html."))
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from seqlab.i18n import _
+from seqlab.i18n import _, ngettext
 from seqlab.text.reading import check_text_file, iter_texts
 
 SPLITS = ("kiwi", "whitespace", None)
@@ -100,6 +100,13 @@ def vocabulary_from_file(tokenizer, file, min_freq: int = 2, max_size: int | Non
         tokens.extend(tokenizer.split_many(texts[start : start + chunk]))
     if progress:
         progress(len(texts), len(texts))
+    if texts and not any(tokens):  # blank lines only: a vocabulary of special tokens would be written, and used
+        from seqlab.errors import InputError
+
+        raise InputError(ngettext("{path} holds no token: its {n:,} line is blank (only spaces or invisible "
+                                  "characters)", "{path} holds no token: its {n:,} lines are blank (only spaces or "
+                                  "invisible characters)", len(texts)).format(path=file, n=len(texts)),
+                         _("Give a file with text in it, one text per line."))
     # only <pad> <unk> … when min_freq cut every token: every text would read as [UNK] (an empty file is said apart)
     return Vocabulary.build(tokens, min_freq=min_freq, max_size=max_size,
                             meta={"tokenizer": tokenizer.name, "source": str(file), "texts": len(texts)}).require_tokens()

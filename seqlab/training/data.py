@@ -45,6 +45,15 @@ class BadRows:
     def to_dict(self) -> dict:
         return {"total": self.total, "counts": self.counts, "example_lines": self.examples}
 
+    def said(self) -> str:
+        """One line for a message: "3 rows skipped (empty text: line 3; unknown label: lines 5, 6)", or ""."""
+        if not self.total:
+            return ""
+        reasons = "; ".join(ngettext("{reason}: line {lines}", "{reason}: lines {lines}", len(self.examples[r])).format(
+            reason=_(r), lines=", ".join(map(str, self.examples[r]))) for r in self.counts)
+        return ngettext("{n:,} row skipped ({reasons})", "{n:,} rows skipped ({reasons})", self.total).format(
+            n=self.total, reasons=reasons)
+
 
 @dataclass
 class Dataset:
@@ -100,8 +109,8 @@ def encoding_guess(bodies: list[bytes]) -> str:
 def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
     """(line number, text, label string or None) per data row."""
     if path.is_dir():
-        raise InputError(_("data {path} is a directory").format(path=path),
-                         _("Give a data file (NSMC TSV, CSV, TSV or JSONL)."), option="data")
+        raise InputError(_("{path} is a folder, not {what}").format(path=path, what=_("a data file")),
+                         _("Give a data file (NSMC TSV, CSV, TSV or JSONL)."), option="data")  # as every reader says
     try:
         with path.open("rb") as f:
             refuse_binary(f.read(8192), str(path), path)  # UTF-16 with its iconv, or a binary file
@@ -228,7 +237,12 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
             if {"missing label", "empty text"} & set(bad.counts) else
             _("Check that the file is UTF-8 and in the format its name says ({fmt}).").format(fmt=fmt))
     if label_names is None:
-        _check_classes(path, raw_labels, lines)
+        try:
+            _check_classes(path, raw_labels, lines)
+        except InputError as exc:  # the rows left out may be why a label is missing or rare: said with it
+            if bad.total:
+                exc.message += "; " + bad.said()
+            raise
     names = label_names or sorted(set(raw_labels), key=lambda s: (not s.lstrip("-").isdigit(), int(s) if
                                                                   s.lstrip("-").isdigit() else 0, s))
     index = {name: i for i, name in enumerate(names)}

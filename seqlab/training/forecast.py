@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, UsageError
 from seqlab.i18n import N_, _, ngettext
 from seqlab.scratch.torch_layout import kept_random_state
 from seqlab.training.forecast_baselines import ArimaGrid, auto_arima, auto_ets
@@ -63,6 +63,21 @@ def shown_description(series: str) -> str:
     return _(CSV_DESCRIPTION).format(name=Path(series).name)
 
 
+def check_series(name: str) -> Path:
+    """A series name of :data:`SERIES`, or the path of a file that exists, in milliseconds (before the seconds of
+    statsmodels): an unknown name is a wrong choice (UsageError), a missing file an input error."""
+    path = Path(name)
+    if name in SERIES or path.exists():
+        return path
+    if path.suffix or len(path.parts) > 1:  # nope.csv, data/x: a file that is not there, not a series name
+        raise InputError(_("{path} does not exist").format(path=name),
+                         _("Give the path of a CSV file with a value column, or one of the series {choices}.")
+                         .format(choices=', '.join(SERIES)))
+    raise UsageError(_("unknown series {name!r}").format(name=name),
+                     _("Use {choices} or a CSV file with a value column.").format(choices=', '.join(SERIES)),
+                     option="series")
+
+
 def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
     """(values, time labels, season length, description)."""
     if name == "sunspots":
@@ -77,14 +92,7 @@ def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
         s = co2.load_pandas().data["co2"].resample("MS").mean().interpolate()
         return s.to_numpy(float), [d.strftime("%Y-%m") for d in s.index], 12, \
             DESCRIPTIONS["co2"]
-    path = Path(name)
-    if not path.exists():
-        if path.suffix or len(path.parts) > 1:  # nope.csv, data/x: a file that is not there, not a series name
-            raise InputError(_("{path} does not exist").format(path=name),
-                             _("Give the path of a CSV file with a value column, or one of the series {choices}.")
-                             .format(choices=', '.join(SERIES)))
-        raise InputError(_("unknown series {name!r}").format(name=name),
-                         _("Use {choices} or a CSV file with a value column.").format(choices=', '.join(SERIES)))
+    path = check_series(name)
     import csv
 
     from seqlab.text.reading import check_text_file, iter_lines

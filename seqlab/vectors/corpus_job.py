@@ -148,7 +148,8 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
         if manifest["source"]["sha256"] != identity["sha256"] or manifest["source"]["size"] != identity["size"]:
             earlier = Path(manifest["source"].get("path", ""))
             if earlier.name and earlier != Path(identity["path"]):  # another file, not this one changed
-                raise InputError(_("{out} holds the embeddings of another file, {earlier}").format(
+                # the folder does not fit the arguments (as other settings do, or a folder of other files): usage
+                raise UsageError(_("{out} holds the embeddings of another file, {earlier}").format(
                     out=out, earlier=earlier), _("Give a new folder as out for {name}.").format(name=source.name),
                     cli_hint=_("Give a new --out folder for {name}.").format(name=source.name))
             raise InputError(_("{out} holds embeddings of a different version of {name}")

@@ -46,6 +46,7 @@ def similarity(a: str, b: str, model: str | None = None, pooling: str = "mean", 
     elsewhere, e.g. in the web server's shared batches; by default the encoder's packed sentence path.
     """
     from seqlab.i18n import _
+    from seqlab.pretrained.install import ensure_obtainable
     from seqlab.pretrained.loading import load_tokenizer
     from seqlab.pretrained.registry import resolve
     from seqlab.text.unicode import require_text
@@ -54,7 +55,9 @@ def similarity(a: str, b: str, model: str | None = None, pooling: str = "mean", 
 
     require_text(a, _("the first sentence"))  # an empty sentence had a cosine (0.83 for "" and "영화")
     require_text(b, _("the second sentence"))
-    name = resolve(model).name
+    spec = resolve(model)
+    ensure_obtainable(spec, weights=True)  # an unreachable hub id is said as a model with vectors, not a tokenizer
+    name = spec.name
     prefix = default_prefix(name, "query") if prefix is None else prefix
     records = window_records(name, [a, b], prefix)  # what the model reads: cut to its window
     window = (model_window(load_tokenizer(name, prefix=prefix)), (records[0].dropped, records[1].dropped),

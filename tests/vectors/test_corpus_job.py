@@ -58,7 +58,7 @@ def test_refuses_foreign_folders_other_settings_and_changed_files(corpus, tmp_pa
     # another file into that folder: named as another file, not as "a different version" of this one
     other = tmp_path / "other.txt"
     other.write_bytes(b"a\nb\n")
-    with pytest.raises(InputError, match=r"holds the embeddings of another file, .*changed\.txt") as err:
+    with pytest.raises(UsageError, match=r"holds the embeddings of another file, .*changed\.txt") as err:  # exit 2
         embed_corpus(other, tmp_path / "o2", CONFIG)
     assert "different version" not in str(err.value)
     with pytest.raises(InputError, match="no seqlab embeddings"):
