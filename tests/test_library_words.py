@@ -166,7 +166,7 @@ def test_data_files_name_text_col_and_label_col(tmp_path):
 
     (tmp_path / "dir").mkdir()
     exc = refused(lambda: load_dataset(tmp_path / "dir"))
-    assert library_words(exc).startswith(f"{tmp_path / 'dir'} is a folder, not a data file") and exc.option == "data"
+    assert library_words(exc).startswith(f"data {tmp_path / 'dir'} is a folder, not a data file") and exc.option == "data"
     exc = refused(lambda: load_dataset(tmp_path / "missing.tsv"))
     assert "--data FILE" in exc.cli_hint and library_words(exc)
     table = tmp_path / "d.tsv"

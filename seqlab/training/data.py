@@ -109,8 +109,9 @@ def encoding_guess(bodies: list[bytes]) -> str:
 def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
     """(line number, text, label string or None) per data row."""
     if path.is_dir():
-        raise InputError(_("{path} is a folder, not {what}").format(path=path, what=_("a data file")),
-                         _("Give a data file (NSMC TSV, CSV, TSV or JSONL)."), option="data")  # as every reader says
+        # "is a folder, not …" as every reader says it; the argument named first ("--data …" on the command line)
+        raise InputError(_("data {path} is a folder, not a data file").format(path=path),
+                         _("Give a data file (NSMC TSV, CSV, TSV or JSONL)."), option="data")
     try:
         with path.open("rb") as f:
             refuse_binary(f.read(8192), str(path), path)  # UTF-16 with its iconv, or a binary file

@@ -29,7 +29,7 @@ from seqlab.pretrained.loading import load_tokenizer
 from seqlab.pretrained.registry import resolve
 from seqlab.tokens.base import as_texts
 from seqlab.tokens.record import TokenRecord, model_window
-from seqlab.vectors.pooling import METHODS, l2_normalize, pool
+from seqlab.vectors.pooling import METHODS, l2_normalize, pool, sentence_vector
 from seqlab.vectors.record import EmbeddingRecord
 
 PRECISIONS = ("fp32", "bf16")
@@ -333,9 +333,7 @@ class Encoder:
             total[positions] += hidden
             seen[positions] += 1
         merged = (total / seen[:, None]).astype(np.float32)
-        pooled = pool(merged[None], np.ones((1, n), dtype=np.int64), pooling)[0] if pooling else None
-        if pooled is not None and normalize:
-            pooled = l2_normalize(pooled[None])[0]
+        pooled = sentence_vector(merged, pooling, normalize)
         extra = {"long": {"mode": "window", "windows": len(starts), "window": limit, "stride": stride}}
         if record.extra.get("prefix"):
             extra["prefix"] = record.extra["prefix"]

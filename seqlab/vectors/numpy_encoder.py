@@ -156,13 +156,11 @@ class NumpyEncoder:
 
     def embed_record(self, name: str, record, pooling: str = "mean", normalize: bool = True):
         """The :class:`EmbeddingRecord` of one tokenized text, as :meth:`Encoder.embed_records` makes it."""
-        from seqlab.vectors.pooling import l2_normalize, pool
+        from seqlab.vectors.pooling import sentence_vector
         from seqlab.vectors.record import EmbeddingRecord
 
         hidden = self.last_hidden_state(record.input_ids).astype(np.float32)
-        pooled = pool(hidden[None], np.ones((1, len(hidden)), dtype=np.int64), pooling)[0] if pooling else None
-        if pooled is not None and normalize:
-            pooled = l2_normalize(pooled[None])[0]
+        pooled = sentence_vector(hidden, pooling, normalize)
         prefix = record.extra.get("prefix", "")
         return EmbeddingRecord(name, record, hidden, None, pooled, pooling, normalize and pooled is not None,
                                {"prefix": prefix} if prefix else {})

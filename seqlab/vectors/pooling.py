@@ -40,3 +40,12 @@ def l2_normalize(vectors: np.ndarray, eps: float = 1e-12) -> np.ndarray:
     """Rows scaled to unit length (zero rows stay zero)."""
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
     return vectors / np.maximum(norms, eps)
+
+
+def sentence_vector(hidden: np.ndarray, method: str | None, normalize: bool) -> np.ndarray | None:
+    """One text's token vectors (T, H), all real tokens, pooled to (H,) and L2-normalized when asked; None when no
+    ``method`` is given (the record then keeps the token vectors only)."""
+    if not method:
+        return None
+    vector = pool(hidden[None], np.ones((1, len(hidden)), dtype=np.int64), method)[0]
+    return l2_normalize(vector[None])[0] if normalize else vector

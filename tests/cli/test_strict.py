@@ -199,7 +199,7 @@ def test_predict_refuses_an_empty_text(tmp_path, cli):
 
 def test_user_mistakes_are_not_reported_as_bugs(tmp_path, cli):
     code, _, err = cli("train", "--data", str(tmp_path), "--model", "tfidf", "--out", str(tmp_path / "o"))
-    assert code == 1 and "is a folder, not a data file" in err and "bug" not in err  # as every reader words it
+    assert code == 1 and "is a folder, not a data file" in err and "--data" in err and "bug" not in err  # as every reader words it
     tiny = tmp_path / "tiny.tsv"
     tiny.write_text("id\tdocument\tlabel\n1\t좋아요\t1\n2\t최고\t1\n3\t별로\t0\n4\t싫다\t0\n", encoding="utf-8")
     code, _, err = cli("train", "--data", str(tiny), "--model", "tfidf", "--out", str(tmp_path / "o"))
