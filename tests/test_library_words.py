@@ -270,5 +270,7 @@ def test_a_blank_word_is_not_called_empty():
 
     with pytest.raises(InputError, match="the word has no character that shows"):
         check_word("\u200b")
-    with pytest.raises(InputError, match="the word is empty"):
+    with pytest.raises(InputError, match="the word has no character that shows"):  # as the API says it
         check_word("  ")
+    with pytest.raises(InputError, match="the word is empty"):
+        check_word("")

@@ -14,7 +14,7 @@ import typer
 
 from seqlab.errors import UsageError, check_number, shown_number
 from seqlab.i18n import LANGUAGES, N_, _, language_code, ngettext
-from seqlab.ids.vocab import MAX_MIN_COUNT  # noqa: F401  one owner (the vocabulary); the commands import it from here
+from seqlab.ids.limits import MAX_MIN_COUNT  # noqa: F401  one owner (stage 3's limits); the commands import it from here
 from seqlab.lab.limits import SEED_MAX  # noqa: F401  one owner (the lab's limits); the commands import it from here
 
 

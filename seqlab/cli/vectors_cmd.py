@@ -114,7 +114,7 @@ def register(app: typer.Typer) -> None:
         from seqlab.vectors.encoder import check_stride_for, load_encoder
 
         if stride is not None:  # from the tokenizer alone: said before the texts are read and the model loads
-            check_stride_for(model, stride)
+            check_stride_for(model, stride, prefix_value)
         all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"])
         encoder = load_encoder(model, device)
         records = encoder.embed_many(all_texts, prefix=prefix_value, layers=layers, pooling=pool,

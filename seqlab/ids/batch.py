@@ -9,6 +9,7 @@ import numpy as np
 from seqlab.display import Displayable
 from seqlab.errors import InputError, check_number
 from seqlab.i18n import _
+from seqlab.ids.positions import kept_positions
 
 PADDING = ("longest", "max_length", "none")
 
@@ -86,11 +87,9 @@ def pad_sequences(model: str, sequences: list[list[int]], pad_id: int, padding: 
     full = np.array([len(s) for s in sequences], dtype=np.int64)
     if truncation and max_length is not None:
         lead, trail = specials
-        if max_length < lead + trail:
-            raise InputError(_("max_length {limit} cannot hold the {k} special tokens the model puts around every "
-                               "text").format(limit=max_length, k=lead + trail), option="max_length")
-        keep = max_length - lead - trail  # content ids kept between the specials
-        sequences = [s if len(s) <= max_length else s[: lead + keep] + s[len(s) - trail:] for s in sequences]
+        sequences = [s if len(s) <= max_length else
+                     [s[i] for i in kept_positions([1] * lead + [0] * (len(s) - lead - trail) + [1] * trail,
+                                                   max_length)] for s in sequences]
     lengths = np.array([len(s) for s in sequences], dtype=np.int64)
     dropped = full - lengths
     if padding == "none":

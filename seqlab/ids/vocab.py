@@ -28,9 +28,6 @@ from seqlab.text.reading import file_error
 
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")
 FORMAT = "seqlab-vocab"
-# the largest minimum count of vocab build, train, tokenizer train and wordvec train: more than any corpus holds, and
-# within what the tokenizers library's trainers take (a 31-digit value overflowed in them: "internal error")
-MAX_MIN_COUNT = 10**9
 
 
 @dataclass

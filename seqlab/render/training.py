@@ -46,15 +46,10 @@ def summary_table(runs) -> Table:
 
 def report_skipped_rows(bad: dict, console: Console) -> None:
     """Rows of the data file that were not used, by reason, with example line numbers."""
+    from seqlab.training.data import skipped_rows_line
+
     if bad.get("total"):
-        reasons = ", ".join(ngettext("{reason}: {n:,} row", "{reason}: {n:,} rows", n).format(reason=_(reason), n=n)
-                            for reason, n in bad["counts"].items())
-        examples = "; ".join(ngettext("{reason}: line {lines}", "{reason}: lines {lines}", len(lines)).format(
-            reason=_(reason), lines=", ".join(map(str, lines))) for reason, lines in bad.get("example_lines", {}).items())
-        console.print("[yellow]" + escape(ngettext("skipped {n:,} row that cannot be used ({reasons}); e.g. {examples}",
-                                                   "skipped {n:,} rows that cannot be used ({reasons}); e.g. {examples}",
-                                                   bad["total"]).format(n=bad["total"], reasons=reasons,
-                                                                        examples=examples)) + "[/]", highlight=False)
+        console.print("[yellow]" + escape(skipped_rows_line(bad)) + "[/]", highlight=False)
 
 
 def report_truncated(truncated: dict | None, console: Console, name: str | None = None) -> None:

@@ -28,9 +28,10 @@ import numpy as np
 from seqlab.errors import DamagedFile, json_problem
 from seqlab.i18n import _
 from seqlab.ids.batch import Batch, check_padding
+from seqlab.ids.positions import kept_positions
 from seqlab.text.unicode import clean_surrogates, has_surrogates, normalize
 from seqlab.tokens.base import Tokenizer, as_texts
-from seqlab.tokens.record import TokenRecord, kept_positions, unknowns, word_ids_for
+from seqlab.tokens.record import TokenRecord, unknowns, word_ids_for
 
 METASPACE = "▁"
 BYTELEVEL_SPACE = "Ġ"

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 
 from seqlab.display import Displayable
+from seqlab.ids.positions import kept_positions  # its owner is stage 3 (ids); truncate uses it
 
 _WORD = re.compile(r"\S+")
 
@@ -125,25 +126,6 @@ def model_window(tokenizer) -> int:
 
 
 
-def kept_positions(special: list[int], limit: int) -> list[int]:
-    """Positions kept when a sequence is cut to ``limit``: the leading specials, content from the front, the
-    trailing specials. A limit that cannot hold the specials is refused: "specials kept" is the contract
-    (``max_length=1`` gave e5's ``<s>`` alone, without its ``</s>``)."""
-    n = len(special)
-    lead = next((i for i, s in enumerate(special) if not s), n)
-    trail = next((i for i, s in enumerate(reversed(special)) if not s), 0)
-    if limit < lead + trail:
-        from seqlab.errors import UsageError
-        from seqlab.i18n import _
-
-        raise UsageError(_("max_length {limit} cannot hold the {k} special tokens the model puts around every text")
-                         .format(limit=limit, k=lead + trail),
-                         _("Give max_length={k} or more ({more} keeps a token of the text).").format(
-                             k=lead + trail, more=lead + trail + 1), option="max_length",
-                         cli_hint=_("Give --max-length {k} or more ({more} keeps a token of the text).").format(
-                             k=lead + trail, more=lead + trail + 1))
-    keep = max(0, limit - lead - trail)
-    return (list(range(lead + keep)) + list(range(n - trail, n)))[:limit]
 
 
 def truncate(record: TokenRecord, max_length: int) -> TokenRecord:

@@ -46,13 +46,22 @@ class BadRows:
         return {"total": self.total, "counts": self.counts, "example_lines": self.examples}
 
     def said(self) -> str:
-        """One line for a message: "3 rows skipped (empty text: line 3; unknown label: lines 5, 6)", or ""."""
-        if not self.total:
-            return ""
-        reasons = "; ".join(ngettext("{reason}: line {lines}", "{reason}: lines {lines}", len(self.examples[r])).format(
-            reason=_(r), lines=", ".join(map(str, self.examples[r]))) for r in self.counts)
-        return ngettext("{n:,} row skipped ({reasons})", "{n:,} rows skipped ({reasons})", self.total).format(
-            n=self.total, reasons=reasons)
+        """The rows left out, by reason, with example lines, as train and evaluate say them (or "")."""
+        return skipped_rows_line(self.to_dict())
+
+
+def skipped_rows_line(bad: dict) -> str:
+    """``BadRows.to_dict()`` as one line: "skipped 4 rows that cannot be used (empty text: 1 row, …); e.g. empty text:
+    line 3; …" (only up to five example lines per reason are kept), or "" when none was skipped."""
+    if not bad.get("total"):
+        return ""
+    reasons = ", ".join(ngettext("{reason}: {n:,} row", "{reason}: {n:,} rows", n).format(reason=_(reason), n=n)
+                        for reason, n in bad["counts"].items())
+    examples = "; ".join(ngettext("{reason}: line {lines}", "{reason}: lines {lines}", len(lines)).format(
+        reason=_(reason), lines=", ".join(map(str, lines))) for reason, lines in bad.get("example_lines", {}).items())
+    return ngettext("skipped {n:,} row that cannot be used ({reasons}); e.g. {examples}",
+                    "skipped {n:,} rows that cannot be used ({reasons}); e.g. {examples}",
+                    bad["total"]).format(n=bad["total"], reasons=reasons, examples=examples)
 
 
 @dataclass

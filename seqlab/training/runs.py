@@ -20,7 +20,7 @@ from pathlib import Path
 from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import N_, _
-from seqlab.ids.vocab import MAX_MIN_COUNT
+from seqlab.ids.limits import MAX_MIN_COUNT
 from seqlab.training.data import VAL_FRACTION_RANGE
 
 

@@ -70,22 +70,24 @@ def check_stride(tokenizer, name: str, stride: int, limit: int | None = None, pr
     range otherwise rather than cut to the width in silence. Needs the tokenizer only, so the CLI calls it before the
     model loads."""
     check_number("stride", stride, 1, None, whole=True, error=UsageError)  # 0 would be no stride, not the default
-    width = (limit or model_window(tokenizer)) - len(tokenizer.encode_many([""])[0].input_ids) \
-        - prefix_tokens(tokenizer, prefix)  # content tokens per window
-    if stride > width:
-        raise UsageError(_("stride {stride} is more than a window of {model} holds ({width} tokens besides "
-                           "its special tokens and input prefix)").format(stride=stride, model=name, width=width),
+    repeated = prefix_tokens(tokenizer, prefix)
+    width = (limit or model_window(tokenizer)) - len(tokenizer.encode_many([""])[0].input_ids) - repeated
+    if stride > width:  # content tokens per window
+        message = _("stride {stride} is more than a window of {model} holds ({width} tokens besides its special "
+                    "tokens and input prefix)") if repeated else \
+            _("stride {stride} is more than a window of {model} holds ({width} tokens besides its special tokens)")
+        raise UsageError(message.format(stride=stride, model=name, width=width),
                          _("Give a stride of 1 to {width}; the default (stride=None) is half the window.").format(
                              width=width), option="stride",
                          cli_hint=_("Give --stride 1 to {width}; the default is half the window.").format(width=width))
 
 
-def check_stride_for(model: str | None, stride: int) -> None:
+def check_stride_for(model: str | None, stride: int, prefix: str = "") -> None:
     """:func:`check_stride` for a model named as on the command line, from its tokenizer alone (after
     :func:`check_encoder`, so a model without vectors is said first)."""
     spec = resolve(model)
     check_encoder(spec)
-    check_stride(load_tokenizer(spec.name), spec.name, stride)
+    check_stride(load_tokenizer(spec.name), spec.name, stride, prefix=prefix)
 
 
 def check_encoder(spec) -> None:

@@ -63,9 +63,11 @@ def similarity(a: str, b: str, model: str | None = None, pooling: str = "mean", 
     window = (model_window(load_tokenizer(name, prefix=prefix)), (records[0].dropped, records[1].dropped),
               (len(records[0].unk), len(records[1].unk)), a != b and records[0].input_ids == records[1].input_ids)
     if embed is not None:  # its records are mean-pooled in fp32: another pooling or precision would not be what ran
-        from seqlab.errors import UsageError
+        from seqlab.errors import UsageError, canonical
+        from seqlab.vectors.encoder import PRECISIONS
+        from seqlab.vectors.pooling import METHODS
 
-        if (pooling, precision) != ("mean", "fp32"):
+        if (canonical(pooling, METHODS), canonical(precision, PRECISIONS)) != ("mean", "fp32"):  # MEAN is mean
             raise UsageError(_("embed= computes mean-pooled fp32 vectors: pooling={pooling!r}, precision={precision!r} "
                                "cannot be used with it").format(pooling=pooling, precision=precision),
                              _("Leave pooling and precision out, or leave out embed."), option=("pooling", "precision"))

@@ -118,9 +118,9 @@ def check_word(word: str) -> str:
     from seqlab.text.unicode import has_visible
 
     stripped = nfc(word).strip()
-    if not has_visible(stripped):
-        raise InputError(_("the word is empty") if stripped == "" else
-                         _("the word has no character that shows (only invisible characters)"),
+    if not has_visible(stripped):  # worded as require_text and the API word it: "" alone is empty
+        raise InputError(_("the word is empty") if word == "" else
+                         _("the word has no character that shows (only spaces or invisible characters)"),
                          _("Give a word with at least one visible character."))
     if len(stripped) > MAX_WORD:
         raise InputError(_("a word of {n:,} characters is too long (at most {max})").format(n=len(stripped),

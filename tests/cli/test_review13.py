@@ -39,7 +39,8 @@ def test_a_refused_training_file_says_which_rows_it_skipped(cli, tmp_path):
     bad.write_text("id\tdocument\tlabel\n1\t좋아\t1\n2\t\t0\n3\t싫어\t\n4\t별로\t7\n5\t최고\tpositive\n", encoding="utf-8")
     code, _out, err = cli("train", "--model", "tfidf", "--data", str(bad), "--out", str(tmp_path / "r"), "--lang", "en")
     assert code == 1 and "has only one label ('1')" in err
-    assert "4 rows skipped (empty text: line 3; missing label: line 4; unknown label: lines 5, 6)" in err
+    assert "skipped 4 rows that cannot be used (empty text: 1 row, missing label: 1 row, unknown label: 2 rows); " \
+           "e.g. empty text: line 3; missing label: line 4; unknown label: lines 5, 6" in " ".join(err.split())
 
 
 def test_choices_that_cannot_work_are_refused_up_front(cli, tmp_path):

@@ -93,6 +93,9 @@ def test_a_batch_with_bos_and_eos_keeps_both_when_it_cuts():
     batch = tok.batch(["a b c d", "a"], max_length=4)
     assert vocab.decode(batch.input_ids[0].tolist()) == ["<bos>", "a", "b", "<eos>"]
     assert batch.dropped.tolist() == [2, 0] and batch.lengths.tolist() == [4, 3]
-    with pytest.raises(InputError, match="cannot hold the 2 special tokens"):
+    from seqlab.errors import UsageError
+
+    with pytest.raises(UsageError, match="cannot hold the 2 special tokens") as caught:  # as truncate() and e5 say it
         tok.batch(["a b"], max_length=1)
+    assert "max_length=2 or more" in caught.value.hint
     assert pad_sequences("x", [[5, 6, 7]], 0, max_length=2).input_ids.tolist() == [[5, 6]]  # no specials: as before

@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 import pytest
 
@@ -143,12 +145,15 @@ def test_every_window_of_a_long_text_keeps_the_input_prefix(monkeypatch):
     seen = []
     forward = encoder.forward_ids
     monkeypatch.setattr(encoder, "forward_ids", lambda ids, **kw: (seen.append(ids[0]), forward(ids, **kw))[1])
-    (record,) = encoder.embed_many(["영화 " * 40], prefix="passage: ", long="window", max_length=32, stride=10)
-    head = record.tokens.input_ids[:3]  # <s> ▁passage :
+    text = " ".join(str(n) for n in range(100, 160))  # pieces that seldom repeat: each window is found in the text
+    (record,) = encoder.embed_many([text], prefix="passage: ", long="window", max_length=32, stride=10)
+    head, content = record.tokens.input_ids[:3], record.tokens.input_ids[3:-1]  # <s> ▁passage : | the text's pieces
     assert record.tokens.tokens[1:3] == ["▁passage", ":"] and len(seen) == record.extra["long"]["windows"] >= 3
-    assert all(ids[:3] == head and len(ids) == 32 for ids in seen)
-    covered = sorted({i for ids in seen for i in range(len(ids))})  # nothing of the text is skipped
-    assert record.hidden.shape[0] == len(record.tokens.input_ids) and covered == list(range(32))
+    assert all(ids[:3] == head and ids[-1] == record.tokens.input_ids[-1] and len(ids) == 32 for ids in seen)
+    starts = [next(i for i in range(len(content)) if content[i : i + 28] == ids[3:-1]) for ids in seen]
+    # every window is 28 pieces of the text in order, from its start to its end, with no gap between windows
+    assert starts[0] == 0 and starts[-1] + 28 == len(content) and all(0 < b - a <= 28 for a, b in itertools.pairwise(starts))
+    assert record.hidden.shape[0] == len(record.tokens.input_ids)
 
 
 def test_a_stride_is_checked_by_the_library_too():

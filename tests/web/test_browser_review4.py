@@ -160,6 +160,9 @@ def test_typing_in_the_middle_of_a_full_box_keeps_the_text_and_the_cursor(open_p
     assert page.input_value("#text") == "가" * 1000 + "나" * 1000  # what was typed is cut, not the text's end
     assert page.evaluate("() => document.getElementById('text').selectionStart") == 5
     assert "the text after the cursor is kept" in page.inner_text("#cut")
+    page.evaluate("() => { const t = document.getElementById('text'); t.setSelectionRange(0, 0); }")
+    page.keyboard.type("Z")  # at the very start: what was typed is dropped, and said so, not "at the end"
+    assert page.input_value("#text") == "가" * 1000 + "나" * 1000 and "typed or pasted" in page.inner_text("#cut")
     page.evaluate("() => { const t = document.getElementById('text'); t.setSelectionRange(0, 3); }")
     page.keyboard.type("XY")  # a selection replaced: three letters out, two in, under the limit
     assert page.input_value("#text") == "XY" + "가" * 997 + "나" * 1000 and page.inner_text("#cut") == ""

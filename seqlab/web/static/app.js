@@ -246,6 +246,8 @@ function describe(kind) {
     attention: { layer: $("layer").value, head: $("head").value },
   }[kind];
   if (kind === "gradflow") return JSON.stringify({ steps: $("gsteps").value, fbias: $("fbias").value });  // no text
+  // the trained model's trace: its own model and sizes, whatever the page's boxes say
+  if (kind === "trace" && $("useckpt").checked) return JSON.stringify({ text: $("text").value, cell: $("cell").value, ckpt: true });
   return JSON.stringify({ ...base, ...extra });
 }
 function currentInputs(kind) {
@@ -304,7 +306,7 @@ function capText() {
     box.value = kept + tail.slice(0, S.max - Math.min(keep, head.length)).join("");
     box.setSelectionRange(kept.length, kept.length);
     const k = chars.length - S.max, v = { max: count(S.max), k: count(k) };
-    $("cut").textContent = tail.length && keep ? (k === 1 ? t("At most {max} characters: the last character typed or pasted was left out; the text after the cursor is kept.", v)
+    $("cut").textContent = tail.length && tail.length <= S.max ? (k === 1 ? t("At most {max} characters: the last character typed or pasted was left out; the text after the cursor is kept.", v)
       : t("At most {max} characters: the last {k} characters typed or pasted were left out; the text after the cursor is kept.", v))
       : k === 1 ? t("Cut to {max} characters: 1 character at the end was left out.", v)
       : t("Cut to {max} characters: {k} characters at the end were left out.", v);
@@ -842,8 +844,8 @@ async function init() {
     if (!visibleIn($("text").value)) { if (shown("v-normalize")) clear("v-normalize", ""); validText(); return; }
     runNormalize();
   });
-  for (const id of ["cell", "hidden", "seed", "byhand", "useckpt"]) {
-    $(id).addEventListener("input", () => { for (const v of ["v-trace", "v-backward"]) if (shown(v)) settingsChanged(v, t("The settings changed: press Trace.")); });
+  for (const id of ["cell", "hidden", "seed", "byhand", "useckpt"]) {  // unticked on a model without vectors: says why
+    $(id).addEventListener("input", () => { for (const v of ["v-trace", "v-backward"]) if (shown(v)) settingsChanged(v, canTrace() ? t("The settings changed: press Trace.") : noVectorsReason($("model").value)); });
   }
   for (const [field, kind] of [["expr", "analogy"], ["nword", "neighbors"]]) {  // the table is about its own box's words
     $(field).addEventListener("input", () => {

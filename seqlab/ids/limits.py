@@ -1,0 +1,6 @@
+"""Limits of stage 3's options, shared by the library, the CLI's range checks and their help (no imports, so that
+``seqlab --help`` does not load NumPy)."""
+
+# the largest minimum count of vocab build, train, tokenizer train and wordvec train: more than any corpus holds, and
+# within what the tokenizers library's trainers take (a 31-digit value overflowed in them: "internal error")
+MAX_MIN_COUNT = 10**9
