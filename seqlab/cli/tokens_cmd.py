@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
         from seqlab.pretrained.loading import load_tokenizer
         from seqlab.render.console import console, print_json_lines
         from seqlab.render.progress import counting_bar
-        from seqlab.render.tokens import MAX_TABLE_ROWS, render_tokens, tokens_markdown
+        from seqlab.render.tokens import MAX_TABLE_ROWS, render_tokens, text_heading, tokens_markdown
         from seqlab.tokens.record import truncate
 
         check_lang(lang)
@@ -78,10 +78,12 @@ def register(app: typer.Typer) -> None:
                     records = [truncate(r, max_length) for r in records]
                 if json_out:
                     print_json_lines(r.to_dict() for r in records)
-                for r in records if not json_out else ():
+                for k, r in enumerate(records if not json_out else (), start + 1):
                     if markdown:
                         print(tokens_markdown(r) + "\n")
                     else:
+                        if len(all_texts) > 1:  # which text each table is about: its number and its start
+                            out.print(text_heading(k, r.text, line=file is not None), highlight=False, markup=False)
                         render_tokens(r, out, max_rows)
                 report(min(start + 1000, len(all_texts)), len(all_texts))
 

@@ -142,6 +142,13 @@ def truncation_line(record: TokenRecord) -> str | None:
                     record.dropped).format(n=len(record), dropped=record.dropped)
 
 
+def text_heading(number: int, text: str, line: bool = False, width: int = 60) -> str:
+    """"text 2: 배우 최고" (``line``: "line 2: …", a file's) above one of several texts' tables, shortened, with
+    invisible characters shown escaped."""
+    shown = visible(text if len(text) <= width else text[: width - 1] + "…")
+    return (_("line {k:,}: {text}") if line else _("text {k:,}: {text}")).format(k=number, text=shown)
+
+
 def render_tokens(record: TokenRecord, console, max_rows: int = 200) -> None:
     """``seqlab tokenize`` in the terminal: the table, every [UNK] explained, and what truncation cut."""
     console.print(token_table(record, max_rows=max_rows, width=console.width))

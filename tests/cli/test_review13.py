@@ -62,3 +62,15 @@ def test_compare_says_what_limit_left_out(cli, tmp_path):
     texts.write_text("".join(f"영화 {i} 좋다\n" for i in range(20)), encoding="utf-8")
     code, out, err = cli("compare", "-f", str(texts), "--limit", "10", "--models", "char", "--json", "--lang", "en")
     assert code == 0 and "comparing the first 10 of 20 texts" in err and json.loads(out)[0]["texts"] == 10
+
+
+def test_each_table_of_several_texts_says_which_text_it_is(cli, tmp_path):
+    """`tokenize -f FILE` printed tables titled only "5 tokens · model char": which line was which could not be told."""
+    two = tmp_path / "two.txt"
+    two.write_text("영화 좋다\n\n배우 최고\n", encoding="utf-8")
+    code, out, _err = cli("tokenize", "-f", str(two), "-m", "char", "--lang", "en")
+    assert code == 0 and "line 1: 영화 좋다" in out and "line 3: 배우 최고" in out  # a blank line keeps its number
+    code, out, _err = cli("tokenize", "영화", "배우", "-m", "char", "--lang", "en")
+    assert code == 0 and "text 2: 배우" in out
+    code, out, _err = cli("tokenize", "영화", "-m", "char", "--lang", "en")
+    assert code == 0 and "text 1" not in out  # one text needs no heading
