@@ -274,3 +274,14 @@ def test_a_blank_word_is_not_called_empty():
         check_word("  ")
     with pytest.raises(InputError, match="the word is empty"):
         check_word("")
+
+
+def test_an_unknown_operator_is_named_as_one():
+    """"아버지 * 남자" said "two words follow each other": * is no word, and + and - are the operators."""
+    from seqlab.errors import UsageError
+    from seqlab.vectors.word_input import parse_expression
+
+    with pytest.raises(UsageError, match=r"'\*' is not an operator: an analogy adds with \+ and subtracts with -"):
+        parse_expression("아버지 * 남자")
+    with pytest.raises(UsageError, match="two words follow each other"):
+        parse_expression("왕 남자")

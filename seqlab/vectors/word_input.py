@@ -75,7 +75,10 @@ def parse_expression(expression: str) -> tuple[list[str], list[str]]:
     for i, piece in enumerate(pieces):
         is_op = piece in "+-"
         if is_op == (i % 2 == 0):  # words at even positions, operators at odd ones
-            where = _("an operator stands where a word should") if is_op else _("two words follow each other")
+            symbol = not is_op and all(unicodedata.category(c)[0] in "PS" for c in piece)  # *, /, =, ×
+            where = _("an operator stands where a word should") if is_op else \
+                _("{piece!r} is not an operator: an analogy adds with + and subtracts with -").format(piece=piece) \
+                if symbol else _("two words follow each other")
             raise UsageError(_("cannot read the analogy {expression!r}: {where}").format(expression=expression,
                                                                                          where=where), hint)
         if not is_op:
