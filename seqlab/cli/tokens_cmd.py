@@ -160,8 +160,9 @@ def register(app: typer.Typer) -> None:
         errors = one_of("--errors", errors, ("strict", "replace"))
         in_range("--min-freq", min_freq, 1, MAX_MIN_COUNT)
         in_range("--max-size", max_size, 5, MAX_VOCAB)
-        check_output("--out", out, inputs=[file])
+        check_output("--out", out, inputs=[file], notes=False)  # a usage error before the tokenizer loads (seconds)
         tok = load_tokenizer(tokenizer, vocab=False)  # the tokens only: the vocabulary is what is being built
+        check_output("--out", out, inputs=[file])  # "will be replaced" once the tokenizer is known to exist
         from seqlab.render.progress import counting_bar
 
         on_interrupt(NOTHING_WRITTEN)  # the file is written at the end, in one rename
