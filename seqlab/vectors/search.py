@@ -137,6 +137,14 @@ def _lines(path: Path, wanted: set[int]) -> dict[int, str]:
     return found
 
 
+def _has_text(path) -> bool:
+    """Whether a line of ``path`` has a character that shows (it stops at the first one)."""
+    from seqlab.text.unicode import has_visible
+
+    with open(path, "rb") as f:
+        return any(has_visible(line.decode("utf-8", errors="replace")) for line in f)
+
+
 def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10,
            progress: Callable[[int, int], None] | None = None, errors: str = "replace",
            text_col: str | None = None) -> SearchResult:
@@ -160,6 +168,9 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
         text_col = "document"  # NSMC: ids and labels are not text, and its header is no text either
     digest = sha256_file(corpus)
     indexed, rows = (corpus, None) if text_col is None else _column_texts(corpus, text_col, errors, digest)
+    if not _has_text(indexed):  # said now, not after the model has loaded and indexed every blank line
+        raise InputError(_("{corpus} has no text lines to search").format(corpus=corpus),
+                         _("Give a file with one text per line."))
     enc = load_encoder(model)
     where = index_dir(corpus, enc.name, text_col, digest)
     manifest = load_manifest(where)

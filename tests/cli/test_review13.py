@@ -74,3 +74,14 @@ def test_each_table_of_several_texts_says_which_text_it_is(cli, tmp_path):
     assert code == 0 and "text 2: 배우" in out
     code, out, _err = cli("tokenize", "영화", "-m", "char", "--lang", "en")
     assert code == 0 and "text 1" not in out  # one text needs no heading
+
+
+def test_a_corpus_of_blank_lines_is_refused_before_the_model_loads(cli, tmp_path, monkeypatch):
+    """`search` loaded e5-small and indexed every blank line (12 s) before saying the corpus has no text."""
+    from seqlab.vectors import encoder
+
+    blank = tmp_path / "ws.txt"
+    blank.write_text("   \n\u200b\n", encoding="utf-8")
+    monkeypatch.setattr(encoder, "load_encoder", lambda *a, **k: (_ for _ in ()).throw(AssertionError("loaded")))
+    code, _out, err = cli("search", "배우", "--corpus", str(blank), "--lang", "en")
+    assert code == 1 and "has no text lines to search" in err and "loaded" not in err
