@@ -211,7 +211,12 @@ class Seq2Seq:
 
     def forward(self, src: np.ndarray, tgt_in: np.ndarray, tgt_out: np.ndarray,
                 src_mask: np.ndarray | None = None) -> float:
-        """Teacher-forced loss: mean cross-entropy of ``tgt_out`` given ``src`` and ``tgt_in`` (B, T)."""
+        """Teacher-forced loss: mean cross-entropy of ``tgt_out`` given ``src`` and ``tgt_in`` (B, T).
+
+        ``src_mask`` (B, S), False at padding, keeps attention off the padded source positions. It masks attention
+        only: the encoder still reads every position, so a padded source's final state (the decoder's first) has
+        passed through its padding. Sources of one length (no padding) avoid that, as the PyTorch trainer
+        does (:mod:`seqlab.training.seq2seq_models`: its batches are bucketed by source length)."""
         src, tgt_in, tgt_out = np.asarray(src), np.asarray(tgt_in), np.asarray(tgt_out)
         src_mask = np.ones(src.shape, dtype=bool) if src_mask is None else np.asarray(src_mask, dtype=bool)
         enc_out, state = self.encoder.forward(src)
@@ -251,7 +256,8 @@ class Seq2Seq:
 
     def greedy_decode(self, src: np.ndarray, bos_id: int, eos_id: int, max_len: int = 50,
                       src_mask: np.ndarray | None = None) -> tuple[np.ndarray, list[DecoderStep]]:
-        """Decode by taking the most likely token at each step; returns (ids (B, ≤max_len), steps)."""
+        """Decode by taking the most likely token at each step; returns (ids (B, ≤max_len), steps).
+        ``src_mask`` masks attention only, as in :meth:`forward`."""
         src = np.asarray(src)
         src_mask = np.ones(src.shape, dtype=bool) if src_mask is None else np.asarray(src_mask, dtype=bool)
         enc_out, state = self.encoder.forward(src)
