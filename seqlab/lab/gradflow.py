@@ -26,7 +26,7 @@ from seqlab.i18n import N_, _
 from seqlab.lab.limits import FORGET_BIAS_RANGE, GRADFLOW_MAX_HIDDEN, GRADFLOW_MAX_STEPS, SEED_MAX
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.loss import last_state_loss
-from seqlab.scratch.torch_layout import seeded_module
+from seqlab.scratch.torch_layout import gate_rows, seeded_module
 
 CELLS = tuple(LAYERS)  # rnn, lstm, gru: the scratch layers, in the lecture's order
 LOSS = N_("L = ‖h_(T-1)‖² (loss at the last step, k = T-1)")  # in the JSON as it is; shown translated
@@ -104,12 +104,12 @@ def _chain_mean(per_step: list[float] | None) -> float | None:
 
 def set_forget_bias(layer, bias: float) -> None:
     """Make the LSTM's total forget-gate bias (b_ih + b_hh, rows H..2H) equal to ``bias``."""
-    H = layer.hidden_size
+    rows = gate_rows("lstm", "f", layer.hidden_size)
     for name in layer.params:
         if name.startswith("bias_ih"):
-            layer.params[name][H : 2 * H] = bias
+            layer.params[name][rows] = bias
         elif name.startswith("bias_hh"):
-            layer.params[name][H : 2 * H] = 0.0
+            layer.params[name][rows] = 0.0
 
 
 def flow_of(layer, x: np.ndarray, forget_bias: float | None = None) -> CellFlow:

@@ -26,7 +26,7 @@ from seqlab.i18n import _
 from seqlab.lab.limits import FORGET_BIAS_RANGE, LONG_TERM_MAX_LENGTH, LONG_TERM_MAX_STEPS, SEED_MAX
 from seqlab.lab.tasks import TASKS, get_task
 from seqlab.scratch.layers import LAYERS
-from seqlab.scratch.torch_layout import kept_random_state, torch_class
+from seqlab.scratch.torch_layout import gate_rows, kept_random_state, torch_class
 
 CELLS = tuple(LAYERS)  # rnn, lstm, gru: the scratch layers, in the lecture's order
 
@@ -150,8 +150,8 @@ def _model(task, cell: str, hidden: int, forget_bias: float | None):
     net = Net()
     if cell == "lstm" and forget_bias is not None:
         with torch.no_grad():  # torch packs the gates i|f|g|o; the total forget bias is b_if + b_hf
-            net.rnn.bias_ih_l0[hidden : 2 * hidden] = forget_bias
-            net.rnn.bias_hh_l0[hidden : 2 * hidden] = 0.0
+            net.rnn.bias_ih_l0[gate_rows("lstm", "f", hidden)] = forget_bias
+            net.rnn.bias_hh_l0[gate_rows("lstm", "f", hidden)] = 0.0
     return net
 
 

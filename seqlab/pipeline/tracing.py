@@ -24,7 +24,7 @@ from seqlab.i18n import N_, _
 from seqlab.pipeline.limits import MAX_HIDDEN, MAX_TRACE_BYTES
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.loss import last_state_loss
-from seqlab.scratch.torch_layout import GATES, seeded_params
+from seqlab.scratch.torch_layout import GATES, gate_rows, seeded_params
 from seqlab.tokens.record import model_window
 
 CELLS = tuple(LAYERS)
@@ -203,9 +203,9 @@ def step_record(cell: str, t: int, token: str, s) -> TraceStep:
         return RNNTraceStep(**common, bias=s.bias, pre=s.pre[0], h=s.h[0])
     if cell == "lstm":
         H = s.h.shape[1]
-        pre = s.pre[0]  # the four gate blocks i|f|g|o, torch's order
-        return LSTMTraceStep(**common, bias=s.bias, pre_i=pre[:H], pre_f=pre[H:2 * H], pre_g=pre[2 * H:3 * H],
-                        pre_o=pre[3 * H:], i=s.i[0], f=s.f[0], g=s.g[0], o=s.o[0], c_prev=s.c_prev[0], c=s.c[0],
+        pre = {gate: s.pre[0][gate_rows("lstm", gate, H)] for gate in GATES["lstm"]}  # torch's blocks i|f|g|o
+        return LSTMTraceStep(**common, bias=s.bias, pre_i=pre["i"], pre_f=pre["f"], pre_g=pre["g"],
+                        pre_o=pre["o"], i=s.i[0], f=s.f[0], g=s.g[0], o=s.o[0], c_prev=s.c_prev[0], c=s.c[0],
                         h=s.h[0], gate_means={"f": float(s.f[0].mean()), "i": float(s.i[0].mean()),
                                               "o": float(s.o[0].mean())})
     return GRUTraceStep(**common, r=s.r[0], z=s.z[0], hn=s.hn[0], n=s.n[0], h=s.h[0])

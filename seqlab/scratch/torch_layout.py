@@ -28,6 +28,14 @@ from collections.abc import Iterator
 import numpy as np
 
 GATES = {"rnn": ("h",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
+
+
+def gate_rows(cell: str, gate: str, hidden: int) -> slice:
+    """The rows of one gate in torch's packed weights and biases (LSTM i|f|g|o, GRU r|z|n): ``gate_rows("lstm",
+    "f", H)`` is ``H:2H``, the forget gate's."""
+    k = GATES[cell].index(gate)
+    return slice(k * hidden, (k + 1) * hidden)
+
 _seed_lock = threading.Lock()
 
 
