@@ -22,14 +22,15 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError, ModelUnavailable, NoVectors, UsageError, canonical, check_number
+from seqlab.errors import InputError, ModelUnavailable, NoVectors, UsageError, canonical
 from seqlab.i18n import _
 from seqlab.pretrained.install import ensure_obtainable, from_pretrained
 from seqlab.pretrained.loading import load_tokenizer
 from seqlab.pretrained.registry import resolve
 from seqlab.tokens.base import as_texts
 from seqlab.tokens.record import TokenRecord, model_window
-from seqlab.vectors.pooling import METHODS, l2_normalize, pool, sentence_vector
+from seqlab.vectors.long_texts import check_stride, embed_windows, prefix_tokens
+from seqlab.vectors.pooling import METHODS, l2_normalize, pool
 from seqlab.vectors.record import EmbeddingRecord
 
 PRECISIONS = ("fp32", "bf16")
@@ -54,32 +55,6 @@ def window_records(model: str | None, texts: Sequence[str], prefix: str = "", er
     tokenizer = load_tokenizer(resolve(model).name, prefix=prefix)
     limit = model_window(tokenizer)
     return [truncate(r, limit) for r in tokenizer.encode_many(as_texts(texts), errors)]
-
-
-def prefix_tokens(tokenizer, prefix: str) -> int:
-    """How many tokens an input prefix ("passage: ") adds to every text: every window of a long text repeats them."""
-    if not prefix:
-        return 0
-    return len(tokenizer.with_prefix(prefix).encode_many(["x"])[0].input_ids) - len(
-        tokenizer.encode_many(["x"])[0].input_ids)
-
-
-def check_stride(tokenizer, name: str, stride: int, limit: int | None = None, prefix: str = "") -> None:
-    """A ``--long window`` stride of at least 1 that fits in one window of ``tokenizer`` (``limit`` tokens, default
-    the model's own, less its special tokens and the input prefix, which every window repeats), refused with the
-    range otherwise rather than cut to the width in silence. Needs the tokenizer only, so the CLI calls it before the
-    model loads."""
-    check_number("stride", stride, 1, None, whole=True, error=UsageError)  # 0 would be no stride, not the default
-    repeated = prefix_tokens(tokenizer, prefix)
-    width = (limit or model_window(tokenizer)) - len(tokenizer.encode_many([""])[0].input_ids) - repeated
-    if stride > width:  # content tokens per window
-        message = _("stride {stride} is more than a window of {model} holds ({width} tokens besides its special "
-                    "tokens and input prefix)") if repeated else \
-            _("stride {stride} is more than a window of {model} holds ({width} tokens besides its special tokens)")
-        raise UsageError(message.format(stride=stride, model=name, width=width),
-                         _("Give a stride of 1 to {width}; the default (stride=None) is half the window.").format(
-                             width=width), option="stride",
-                         cli_hint=_("Give --stride 1 to {width}; the default is half the window.").format(width=width))
 
 
 def check_stride_for(model: str | None, stride: int, prefix: str = "") -> None:
@@ -306,43 +281,16 @@ class Encoder:
                              _("Use one of them: layers=True or long=\"window\"."), option=("layers", "long"),
                              cli_hint=_("Use one of them."))
         repeated = prefix_tokens(self.tokenizer, prefix)
-        return [self._embed_windows(r, limit, stride, pooling, normalize, repeated) if len(r.tokens) > limit else
-                self.embed_records([r], pooling=pooling, normalize=normalize)[0] for r in records]
-
-    def _embed_windows(self, record: TokenRecord, limit: int, stride: int | None, pooling: str | None,
-                       normalize: bool, prefix_tokens: int = 0) -> EmbeddingRecord:
-        """A long text in overlapping windows; every token's vector is averaged over the windows that saw it.
-        Every window starts with the special tokens and the ``prefix_tokens`` of the input prefix (e5 reads no
-        text without its "passage: "), and ends with the closing special tokens."""
-        special = record.special_tokens_mask
-        n = len(record.input_ids)
-        lead = next((i for i, s in enumerate(special) if not s), n) + prefix_tokens
-        trail = next((i for i, s in enumerate(reversed(special)) if not s), 0)
-        ids = record.input_ids
-        content = n - lead - trail
-        width = limit - lead - trail  # content tokens per window
-        stride = stride or max(1, width // 2)
-        starts = list(range(0, max(content - width, 0) + 1, stride))
-        if starts[-1] + width < content:  # the last window ends where the text ends
-            starts.append(content - width)
-        total = np.zeros((n, self.hidden_size), dtype=np.float64)
-        seen = np.zeros(n, dtype=np.int64)
         onnx = TORCH if self._onnx is None else self._onnx  # read once: every window, and the label, the same
-        for start in starts:
-            positions = [*range(lead), *range(lead + start, lead + start + width), *range(n - trail, n)]
-            output, _unused = self.forward_ids([[ids[p] for p in positions]], onnx=onnx)
-            hidden = output.last_hidden_state[0].float().cpu().numpy()
-            total[positions] += hidden
-            seen[positions] += 1
-        merged = (total / seen[:, None]).astype(np.float32)
-        pooled = sentence_vector(merged, pooling, normalize)
-        extra = {"long": {"mode": "window", "windows": len(starts), "window": limit, "stride": stride}}
-        if record.extra.get("prefix"):
-            extra["prefix"] = record.extra["prefix"]
-        if onnx is not TORCH:
-            extra["engine"] = "onnxruntime"
-        return EmbeddingRecord(self.name, record, merged, None, pooled, pooling, normalize and pooled is not None,
-                               extra)
+
+        def forward(ids: list[int]) -> np.ndarray:  # one window's last_hidden_state (T, H)
+            output, _unused = self.forward_ids([ids], onnx=onnx)
+            return output.last_hidden_state[0].float().cpu().numpy()
+
+        engine = {} if onnx is TORCH else {"engine": "onnxruntime"}
+        return [embed_windows(self.name, r, forward, self.hidden_size, limit, stride, pooling, normalize, repeated,
+                              engine) if len(r.tokens) > limit else
+                self.embed_records([r], pooling=pooling, normalize=normalize)[0] for r in records]
 
     def embed_records(self, records: Sequence[TokenRecord], layers: bool = False, pooling: str | None = None,
                       normalize: bool = False) -> list[EmbeddingRecord]:
