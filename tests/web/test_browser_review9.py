@@ -3,13 +3,20 @@
 from tests.web.conftest import idle, run_pipeline
 
 
+def solve(page, expression: str) -> str:
+    """Type ``expression`` in the analogy box, press Solve once the word vectors are ready, and return the table's
+    panel text."""
+    page.wait_for_function("!document.querySelector('#analogy').disabled", timeout=120_000)
+    page.fill("#expr", expression)
+    page.click("#analogy")
+    page.wait_for_selector("#v-words table")
+    return page.inner_text("#v-words")
+
+
 def test_an_edited_analogy_drops_the_old_table(open_page):
     """Editing the analogy box kept the table of the old expression, with no word, unlike every other panel."""
     page = open_page()
-    page.wait_for_function("!document.querySelector('#analogy').disabled", timeout=120_000)
-    page.fill("#expr", "아버지 - 남자 + 여자")
-    page.click("#analogy")
-    page.wait_for_selector("#v-words table")
+    solve(page, "아버지 - 남자 + 여자")
     page.fill("#nword", "영화")  # the other box: the analogy's table still answers its own words
     assert page.locator("#v-words table").count() == 1
     page.fill("#expr", "왕 - 남자 + 여자")
@@ -89,12 +96,5 @@ def test_the_trained_models_trace_sends_none_of_the_pages_sizes(browser, tmp_pat
 def test_one_word_in_the_analogy_box_is_said_to_be_no_analogy(open_page):
     """The command line says "one word, not an analogy"; the page showed neighbours as if they were an answer."""
     page = open_page()
-    page.wait_for_function("!document.querySelector('#analogy').disabled", timeout=120_000)
-    page.fill("#expr", "영화")
-    page.click("#analogy")
-    page.wait_for_selector("#v-words table")
-    assert "영화 is one word, not an analogy" in page.inner_text("#v-words")
-    page.fill("#expr", "왕 - 남자 + 여자")
-    page.click("#analogy")
-    page.wait_for_selector("#v-words table")
-    assert "not an analogy" not in page.inner_text("#v-words")
+    assert "영화 is one word, not an analogy" in solve(page, "영화")
+    assert "not an analogy" not in solve(page, "왕 - 남자 + 여자")
