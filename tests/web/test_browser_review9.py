@@ -35,9 +35,7 @@ def test_the_char_tokenizers_space_is_not_called_sentencepiece(open_page):
 
 def test_a_text_of_invisible_characters_is_not_called_empty(open_page):
     page = open_page()
-    page.fill("#text", "\u3164\u200b")
-    page.click("#run")
-    idle(page)
+    run_pipeline(page, "\u3164\u200b")
     said = page.inner_text("#text-error")
     assert "no character that shows" in said and "is empty" not in said
     page.fill("#text", "")
