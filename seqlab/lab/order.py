@@ -56,6 +56,42 @@ class OrderPair:
                 "rnn_max_difference": self.rnn_max_difference}
 
 
+@dataclass
+class LengthFreedom:
+    """The same recurrent weights run on 3 tokens and on 30; an MLP over concatenated vectors could not."""
+
+    parameters: int  # of the recurrent layer, whatever the length
+    h_T_3: np.ndarray  # its last hidden state after 3 tokens
+    h_T_30: np.ndarray  # and after 30
+    mlp_inputs_3: int  # an MLP over 3 concatenated vectors needs this many inputs
+    mlp_inputs_30: int
+
+    def to_dict(self) -> dict:
+        return {"parameters": self.parameters, "tokens_3": {"h_T": self.h_T_3.tolist()},
+                "tokens_30": {"h_T": self.h_T_30.tolist()},
+                "mlp_concat_input_size": {"3 tokens": self.mlp_inputs_3, "30 tokens": self.mlp_inputs_30},
+                "note": _("the recurrent layer has the same parameters for any length; an MLP over concatenated "
+                          "vectors needs a new input layer for every length")}
+
+
+@dataclass
+class WeightSharing:
+    """BPTT's dW_hh is the sum of one contribution per step: one W_hh, shared by every step."""
+
+    loss: str  # the loss the gradients are of
+    contribution_norms: list[float]  # ‖dW_hh(t)‖ for every step t
+    dW_hh_norm: float
+    max_abs_difference: float  # max |Σ_t dW_hh(t) - dW_hh|: rounding only
+
+    @property
+    def steps(self) -> int:
+        return len(self.contribution_norms)
+
+    def to_dict(self) -> dict:
+        return {"loss": self.loss, "steps": self.steps, "contribution_norms": self.contribution_norms,
+                "dW_hh_norm": self.dW_hh_norm, "max_abs_difference_sum_vs_dW_hh": self.max_abs_difference}
+
+
 @dataclass(repr=False)  # Displayable's short repr
 class OrderReport(Displayable):
     model: str
@@ -63,13 +99,13 @@ class OrderReport(Displayable):
     hidden: int
     seed: int
     pairs: list[OrderPair]
-    lengths: dict  # same RNN weights on 3 and 30 tokens
-    weight_sharing: dict  # dW_hh contributions per step
+    lengths: LengthFreedom
+    weight_sharing: WeightSharing
 
     def to_dict(self) -> dict:
         return {"model": self.model, "cell": self.cell, "hidden": self.hidden, "seed": self.seed,
-                "pairs": [p.to_dict() for p in self.pairs], "lengths": self.lengths,
-                "weight_sharing": self.weight_sharing}
+                "pairs": [p.to_dict() for p in self.pairs], "lengths": self.lengths.to_dict(),
+                "weight_sharing": self.weight_sharing.to_dict()}
 
 
 def _uncounted(progress: Progress | None, name: str) -> None:
@@ -156,19 +192,14 @@ def order_demo(model: str | None = None, cell: str = "lstm", hidden: int = 8, se
     out3, _unused = layer.forward(short)
     n_params = layer.parameter_count()
     out30, _unused = layer.forward(long)
-    lengths = {"parameters": n_params, "tokens_3": {"h_T": out3[0, -1].tolist()},
-               "tokens_30": {"h_T": out30[0, -1].tolist()},
-               "mlp_concat_input_size": {"3 tokens": 3 * D, "30 tokens": 30 * D},
-               "note": "the recurrent layer has the same parameters for any length; an MLP over concatenated "
-                       "vectors needs a new input layer for every length"}
+    lengths = LengthFreedom(n_params, out3[0, -1].copy(), out30[0, -1].copy(), 3 * D, 30 * D)
 
     # weight sharing: dW_hh is the sum of one contribution per step
     _loss, d_out = last_state_loss(out30)
     _unused, grads = layer.backward(d_out, keep_steps=True)
     contributions = [k.dW_hh for k in layer.backward_steps[(0, 0)]]
     total = sum(contributions)
-    sharing = {"loss": LAST_STATE_LOSS, "steps": len(contributions),
-               "contribution_norms": [float(np.linalg.norm(c)) for c in contributions],
-               "dW_hh_norm": float(np.linalg.norm(grads["weight_hh_l0"])),
-               "max_abs_difference_sum_vs_dW_hh": float(np.abs(total - grads["weight_hh_l0"]).max())}
+    sharing = WeightSharing(LAST_STATE_LOSS, [float(np.linalg.norm(c)) for c in contributions],
+                            float(np.linalg.norm(grads["weight_hh_l0"])),
+                            float(np.abs(total - grads["weight_hh_l0"]).max()))
     return OrderReport(enc.name, cell, hidden, seed, results, lengths, sharing)

@@ -145,21 +145,20 @@ def order_terminal(report: OrderReport, console: Console) -> None:
     ln = report.lengths
     console.print("\n" + _("the same {cell} weights ({n:,} parameters) run on 3 tokens and on 30 tokens; an MLP over "
                            "concatenated vectors would need {a:,} and {b:,} inputs").format(
-        cell=report.cell, n=ln["parameters"], a=ln["mlp_concat_input_size"]["3 tokens"],
-        b=ln["mlp_concat_input_size"]["30 tokens"]))
+        cell=report.cell, n=ln.parameters, a=ln.mlp_inputs_3, b=ln.mlp_inputs_30))
     ws = report.weight_sharing
     table = titled_table(_("weight sharing: dW_hh = Σ_t dW_hh(t) over {n} steps ({loss})").format(
-        n=ws["steps"], loss=_(ws["loss"])), title_justify="left")
+        n=ws.steps, loss=_(ws.loss)), title_justify="left")
     table.add_column("t", justify="right")
     table.add_column("‖dW_hh(t)‖", justify="right")
-    norms = ws["contribution_norms"]
+    norms = ws.contribution_norms
     shown = _sample_steps(len(norms))
     for t in shown:
         table.add_row(str(t), f"{norms[t]:.3e}")
     console.print(table)
     sampled_note(console, len(shown), len(norms))
     console.print(_("‖dW_hh‖ = {norm:.3e}; max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(
-        norm=ws["dW_hh_norm"], error=ws["max_abs_difference_sum_vs_dW_hh"]))
+        norm=ws.dW_hh_norm, error=ws.max_abs_difference))
 
 
 def sampled_note(console: Console, shown: int, total: int) -> None:
@@ -177,7 +176,7 @@ def _steps_shown() -> str:
 
 
 def order_plot(report: OrderReport, out) -> object:
-    norms = report.weight_sharing["contribution_norms"]
+    norms = report.weight_sharing.contribution_norms
     return write_lines({"‖dW_hh(t)‖": norms}, out, _("per-step contributions to dW_hh (their sum is dW_hh)"),
                        _("step t"), _("norm (log scale)"), log_y=True,  # dW_hh(0) = dz_0ᵀ·h_(-1) with h_(-1) = 0
                        zero=_("0 at t = 0 (h_(t-1) = 0 there: nothing to multiply), drawn at {floor:.0e}"))

@@ -147,7 +147,7 @@ def _order(report):
              "columns": columns, "rows": rows,
              "notes": [_("weight sharing: the RNN's one W_hh gets a share of its gradient from every step, and the "
                          "shares add up to dW_hh: ‖dW_hh‖ = {norm:.3e}; max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(
-                 norm=ws["dW_hh_norm"], error=ws["max_abs_difference_sum_vs_dW_hh"])]}
+                 norm=ws.dW_hh_norm, error=ws.max_abs_difference)]}
     return [("table", table)], [], _terminal(lambda c: order_terminal(report, c))
 
 

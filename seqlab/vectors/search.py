@@ -137,6 +137,11 @@ def _lines(path: Path, wanted: set[int]) -> dict[int, str]:
     return found
 
 
+def _no_text_lines(corpus) -> InputError:
+    return InputError(_("{corpus} has no text lines to search").format(corpus=corpus),
+                      _("Give a file with one text per line."))
+
+
 def _has_text(path) -> bool:
     """Whether a line of ``path`` has a character that shows (it stops at the first one)."""
     from seqlab.text.unicode import has_visible
@@ -169,8 +174,7 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
     digest = sha256_file(corpus)
     indexed, rows = (corpus, None) if text_col is None else _column_texts(corpus, text_col, errors, digest)
     if not _has_text(indexed):  # said now, not after the model has loaded and indexed every blank line
-        raise InputError(_("{corpus} has no text lines to search").format(corpus=corpus),
-                         _("Give a file with one text per line."))
+        raise _no_text_lines(corpus)
     enc = load_encoder(model)
     where = index_dir(corpus, enc.name, text_col, digest)
     manifest = load_manifest(where)
@@ -193,8 +197,7 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
                 hits.append(Hit(len(hits) + 1, float(scores[i]), rows["lines"][i] if rows else i + 1, text))
         start, chunk = start + chunk, chunk * 2
     if not hits:
-        raise InputError(_("{corpus} has no text lines to search").format(corpus=corpus),
-                         _("Give a file with one text per line."))
+        raise _no_text_lines(corpus)
     manifest = load_manifest(where) or {}
     bad, empty = (rows["bad_lines"], rows["empty_lines"]) if rows else (manifest.get("bad_line_count", 0),
                                                                          manifest.get("empty_lines", 0))

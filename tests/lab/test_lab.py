@@ -92,8 +92,11 @@ def test_order_demo_mlp_is_blind_and_rnn_is_not():
         assert sorted(pair.tokens_a) == sorted(pair.tokens_b) and pair.tokens_a != pair.tokens_b
         assert pair.mlp_bit_identical and pair.mlp_a.tobytes() == pair.mlp_b.tobytes()
         assert pair.rnn_max_difference > 1e-4
-    assert report.weight_sharing["max_abs_difference_sum_vs_dW_hh"] < 1e-12
-    assert len(report.lengths["tokens_3"]["h_T"]) == len(report.lengths["tokens_30"]["h_T"]) == 6
+    assert report.weight_sharing.max_abs_difference < 1e-12
+    assert len(report.lengths.h_T_3) == len(report.lengths.h_T_30) == 6
+    shown = report.to_dict()  # the JSON keys stay as they were
+    assert shown["weight_sharing"]["max_abs_difference_sum_vs_dW_hh"] == report.weight_sharing.max_abs_difference
+    assert shown["weight_sharing"]["steps"] == 30 and shown["lengths"]["mlp_concat_input_size"]["30 tokens"] > 0
 
 
 def test_order_demo_cli(tmp_path, cli):
