@@ -66,9 +66,9 @@ assert record.tokens == tokenizer.convert_ids_to_tokens(encoded_input["input_ids
 assert record.special_tokens_mask == tokenizer(text, return_special_tokens_mask=True)["special_tokens_mask"]
 print("같은 토큰, 같은 id" if LANG == "ko" else "same tokens, same ids")""", ""),
     ("md", """`▁`는 단어의 시작, `▁`가 없는 조각은 앞 단어에 이어지는 서브워드입니다. BERT 계열(`klue/bert-base`, MiniLM)은
-반대로 이어지는 조각에 `##`를 붙입니다. 어휘에 없는 문자는 `[UNK]`(여기서는 `<unk>`)가 됩니다(OOV).
+반대로 이어지는 조각에 `##`를 붙입니다. 단어 집합에 없는 문자는 `[UNK]`(여기서는 `<unk>`)가 됩니다(OOV).
 `convert_ids_to_tokens`는 그 자리에 `<unk>`를 돌려주고, seqlab의 표는 무엇이 `<unk>`가 되었는지 보이도록 원래
-글자를 적고, 종류를 '미등록 단어(OOV)'로, id를 `<unk>`의 id로 씁니다.""",
+글자를 적고, 종류를 '모르는 토큰(OOV)'으로, id를 `<unk>`의 id로 씁니다.""",
      """`▁` marks the start of a word; a piece without it continues the previous word. BERT models
 (`klue/bert-base`, MiniLM) mark the continuing pieces with `##` instead. A character outside the vocabulary
 becomes `[UNK]` (here `<unk>`): out of vocabulary (OOV). `convert_ids_to_tokens` gives `<unk>` in its place;

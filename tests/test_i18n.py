@@ -88,6 +88,15 @@ def test_one_korean_term_for_each_lecture_term():
             assert not any(synonym in s for s in strings if s), (m.id, m.string)
 
 
+def test_retired_korean_synonyms_are_gone():
+    """A Korean lecturer's review found six names for an unknown token (미등록 단어, 미지 토큰, 알 수 없는 토큰, ...),
+    and 타임 스텝 beside 시간 스텝, 라벨 beside 레이블, 디렉터리 beside 폴더, 코퍼스 beside 말뭉치, 유추 식 beside 유추식."""
+    retired = ("미등록", "미지 토큰", "알 수 없는 토큰", "타임 스텝", "라벨", "디렉터리", "코퍼스", "유추 식")
+    for m in _catalog("ko"):
+        strings = m.string if isinstance(m.string, (tuple, list)) else (m.string,)
+        assert not any(word in s for s in strings if s for word in retired), (m.id, m.string)
+
+
 def test_catalogs_hold_nothing_the_sources_no_longer_say():
     for lang in ("ko", "en"):
         stale = {_singular(m.id) for m in _catalog(lang) if m.id} - _messages()

@@ -348,7 +348,7 @@ def test_notebook_fragments_draw_with_the_same_views(client, browser):
     page.on("request", lambda r: requests.append(r.url))
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.set_content(standalone_html(list(records.items()), title="seqlab", lang="ko"))
-    assert page.locator(".sv-chip").count() >= 4 and "미등록 단어(OOV)" in page.inner_text("body")
+    assert page.locator(".sv-chip").count() >= 4 and "모르는 토큰(OOV)" in page.inner_text("body")
     assert page.locator("canvas").count() == 1 and page.locator(".sv-ytick").count() >= 2
     assert "망각 게이트" in page.inner_text(".sv-steps")
     assert requests == [] and errors == []
