@@ -146,9 +146,14 @@ def _word_vectors(vectors, model):
 
 
 def one_expression(words: list[str]) -> str:
-    """The analogy as one argument; words given apart (gensim's order: 왕 남자 여자) get the expression to type."""
+    """The analogy as one argument. Unquoted, with its operators (왕 - 남자 + 여자: the shell splits it), it is joined
+    back as typed; words given apart without operators (gensim's order: 왕 남자 여자) get the expression to type."""
     if len(words) == 1:
         return words[0]
+    from seqlab.vectors.word_input import has_operator
+
+    if any(has_operator(w) for w in words):
+        return " ".join(words)
     example = (f"{words[0]} - {words[1]} + {words[2]}" if len(words) == 3 and not any(set(w) & set("+-−") for w in words)
                else "왕 - 남자 + 여자")
     raise UsageError(_("the analogy is one argument in quotes, with + and - between the words; got {n} arguments")

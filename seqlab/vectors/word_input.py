@@ -20,6 +20,15 @@ _SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\ufe63": "
                         "\ufe62": "+", "\uff0b": "+"})
 
 
+def has_operator(text: str) -> bool:
+    """Whether ``text`` holds a + or - (typeset or full-width signs included): part of an analogy expression.
+
+    >>> has_operator("−"), has_operator("남자")
+    (True, False)
+    """
+    return bool(set(text.translate(_SIGNS)) & set("+-"))
+
+
 def expression_of(positive: list[str], negative: list[str]) -> str:
     """The words of an analogy written as the lecture writes it, the first word, then what is taken away, then what
     is added (the inverse of :func:`parse_expression`).

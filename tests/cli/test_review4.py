@@ -269,3 +269,13 @@ def test_words_given_apart_get_the_expression_to_type(cli):
     """`seqlab analogy 왕 남자 여자` (gensim's order) said only "unexpected extra arguments: 남자 여자"."""
     code, _out, err = cli("analogy", "왕", "남자", "여자")
     assert code == 2 and 'seqlab analogy "왕 - 남자 + 여자"' in err and "one argument in quotes" in err
+
+
+def test_an_unquoted_expression_is_read_as_typed(cli):
+    """`seqlab analogy 왕 - 남자 + 여자` (unquoted, as the lecture writes it: the shell splits it in five) was refused
+    with exit 2 (a Korean lecturer's review): it is the same expression, joined back."""
+    quoted = cli("analogy", "아버지 - 남자 + 여자", "-k", "3", "--json")
+    split = cli("analogy", "아버지", "-", "남자", "+", "여자", "-k", "3", "--json")
+    typeset = cli("analogy", "아버지", "−", "남자", "＋", "여자", "-k", "3", "--json")
+    assert quoted[0] == split[0] == typeset[0] == 0
+    assert json.loads(split[1])["results"] == json.loads(quoted[1])["results"] == json.loads(typeset[1])["results"]
