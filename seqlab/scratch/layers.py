@@ -121,13 +121,36 @@ class Recurrent:
 
     # -- forward --------------------------------------------------------------------------------
     def initial_state(self, h0, B: int):
-        """(h_0, c_0) for the LSTM, h_0 otherwise; zeros when not given. Shapes (L*D, B, H)."""
+        """(h_0, c_0) for the LSTM, h_0 otherwise; zeros when not given. Shapes (L*D, B, H), checked as torch does:
+        a (B, H) state would be broadcast, every sequence starting from the first one's state."""
         zeros = np.zeros((self.num_layers * self.directions, B, self.hidden_size), dtype=self.dtype)
+        if h0 is None:
+            return (zeros, zeros.copy()) if self.kind == "lstm" else zeros
+        given = self._state(h0, B, "h0", ("h0", "c0"))
         if self.kind == "lstm":
-            if h0 is None:
-                return zeros, zeros.copy()
-            return np.asarray(h0[0], dtype=self.dtype), np.asarray(h0[1], dtype=self.dtype)
-        return zeros if h0 is None else np.asarray(h0, dtype=self.dtype)
+            return tuple(zeros.copy() if v is None else v for v in given)
+        return given
+
+    def _state(self, value, B: int, name: str, pair: tuple[str, str]):
+        """A state given by the caller (h0, or dL/dh_n for backward), each array checked to be (L*D, B, H); the
+        LSTM's is a pair, (h, c)."""
+        want = (self.num_layers * self.directions, B, self.hidden_size)
+
+        def array(v, what):
+            a = np.asarray(v, dtype=self.dtype)
+            if a.shape != want:
+                raise ValueError(f"expected {what} of shape {want} (num_layers * directions, batch, hidden_size), "
+                                 f"got {a.shape}")
+            return a
+
+        is_pair = isinstance(value, (tuple, list)) and len(value) == 2 and not np.isscalar(value[0])
+        if self.kind == "lstm":
+            if not is_pair:
+                raise TypeError(f"the LSTM's {name} is a pair ({pair[0]}, {pair[1]}), each of shape {want}")
+            return tuple(None if v is None else array(v, what) for v, what in zip(value, pair))
+        if isinstance(value, tuple):
+            raise TypeError(f"a {self.kind.upper()} has one state: {name} is one array of shape {want}, not a pair")
+        return array(value, name)
 
     def check_input(self, x) -> np.ndarray:
         x = np.asarray(x, dtype=self.dtype)
@@ -196,11 +219,12 @@ class Recurrent:
     def _final_grads(self, d_state, B: int):
         """dL/dh_n (and dL/dc_n) as arrays of zeros when not given."""
         shape = (self.num_layers * self.directions, B, self.hidden_size)
+        given = None if d_state is None else self._state(d_state, B, "d_state", ("dh_n", "dc_n"))
         if self.kind != "lstm":
-            return (np.zeros(shape, self.dtype) if d_state is None else np.asarray(d_state, self.dtype)), None
-        dh_n, dc_n = (None, None) if d_state is None else d_state
-        return (np.zeros(shape, self.dtype) if dh_n is None else np.asarray(dh_n, self.dtype),
-                np.zeros(shape, self.dtype) if dc_n is None else np.asarray(dc_n, self.dtype))
+            return (np.zeros(shape, self.dtype) if given is None else given), None
+        dh_n, dc_n = (None, None) if given is None else given
+        return (np.zeros(shape, self.dtype) if dh_n is None else dh_n,
+                np.zeros(shape, self.dtype) if dc_n is None else dc_n)
 
     def check_d_out(self, d_out) -> np.ndarray:
         """dL/d out must have the shape of the last forward's output, (B, T, D·H)."""

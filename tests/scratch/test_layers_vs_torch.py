@@ -140,3 +140,30 @@ def test_cells_read_like_the_equations():
     gru = GRUCell(rng.normal(size=(6, 3)), rng.normal(size=(6, 2)), rng.normal(size=6), rng.normal(size=6))
     hg, sg = gru.forward(x, np.ones((1, 2)))
     np.testing.assert_allclose(hg, (1 - sg.z) * sg.n + sg.z * sg.h_prev)
+
+
+@pytest.mark.parametrize("trace", [True, False], ids=["traced", "untraced"])
+@pytest.mark.parametrize("cls", [RNN, LSTM, GRU])
+def test_a_state_of_the_wrong_shape_is_refused_as_torch_refuses_it(cls, trace):
+    """A (B, H) initial state was broadcast: every sequence started from the first one's state, with no word (a
+    practitioner's review). torch refuses it; so does seqlab, naming the shape it expects."""
+    rng = np.random.default_rng(2)
+    layer, module = cls(3, 4, dtype=np.float64), TORCH[cls](3, 4, batch_first=True)
+    x = rng.standard_normal((2, 5, 3))
+    flat, right = rng.standard_normal((2, 4)), rng.standard_normal((1, 2, 4))
+    states = {"flat": (flat, flat) if cls is LSTM else flat, "other batch": (right[:, :1],) * 2 if cls is LSTM
+              else right[:, :1], "numbers": (0.5, 0.5)}
+    for h0 in states.values():
+        with pytest.raises((RuntimeError, ValueError, TypeError, AttributeError)):  # torch: some error
+            module(torch.tensor(x, dtype=torch.float32), tuple(torch.tensor(np.asarray(s), dtype=torch.float32)
+                                                           for s in h0) if isinstance(h0, tuple) else
+                   torch.tensor(h0, dtype=torch.float32))
+        with pytest.raises((ValueError, TypeError), match=r"\(1, 2, 4\)"):
+            layer.forward(x, h0, trace=trace)
+    h0 = (right, right) if cls is LSTM else right
+    out, _state = layer.forward(x, h0, trace=trace)
+    with pytest.raises(ValueError, match=r"\(1, 2, 4\)"):  # dL/dh_n is checked the same way
+        layer.backward(np.ones_like(out), (flat, flat) if cls is LSTM else flat)
+    if cls is not LSTM:
+        with pytest.raises(TypeError, match="one state"):
+            layer.forward(x, (right, right), trace=trace)
