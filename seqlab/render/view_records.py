@@ -43,7 +43,9 @@ def tokens_json(record, limit: int = MAX_TOKENS) -> tuple[dict, list[str]]:
         out["unk"] = [u for u in out["unk"] if u["index"] < limit]
         out["text"] = record.text[: max((e for _s, e in record.offsets[:limit]), default=0)]
         # the counts of the whole record: the views say "2,103 in all", not the length of what they draw
-        out["shown_of"] = {"tokens": n, "special": int(sum(record.special_tokens_mask or ()))}
+        mask = list(record.special_tokens_mask or ())
+        trailing = next((k for k, special in enumerate(reversed(mask)) if not special), len(mask))
+        out["shown_of"] = {"tokens": n, "special": int(sum(mask)), "trailing_special": trailing}
         notes.append(more(n - limit, _("tokens")))
     return out, notes
 
@@ -94,6 +96,7 @@ def embedding_json(record, limit: int = MAX_TOKENS) -> tuple[dict, list[str]]:
     if len(record.tokens.tokens) > limit:
         for key in ("tokens", "input_ids", "preview", "norms"):
             out[key] = out[key][:limit]
+        out["shown_of"] = {"tokens": len(record.tokens.tokens)}  # the tokens read: the view's notes count these
         notes.append(more(len(record.tokens.tokens) - limit, _("token vectors")))
     if record.pooled is not None:
         out["pooled"] = out["pooled"][:8]

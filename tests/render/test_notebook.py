@@ -442,3 +442,22 @@ def test_a_contextual_trace_of_a_long_text_says_what_the_window_cut():
     parts, _notes, _plain = render(report)
     trace = dict(parts)["trace"]
     assert trace["dropped"] == report.dropped and trace["max_length"] == 512
+
+
+def test_a_cut_texts_notes_count_every_token_read_not_the_chips_drawn(notebook_browser):
+    """"좋다 " × 700 is 703 tokens, and e5-small reads 512. The embedding view drew 256 of them and said "The text has
+    447 tokens" (256 drawn + 191 dropped): a practitioner's review. The tokens view, cut for drawing the same way,
+    marked the last drawn chips as past the window, though all 256 are inside it."""
+    import seqlab
+
+    text = "좋다 " * 700
+    total = len(seqlab.tokenize(text).tokens)
+    page = notebook_browser.new_page()
+    for rec in (seqlab.embed(text), seqlab.explain(text)):
+        page.set_content(f"<!doctype html><html><head><meta charset='utf-8'></head><body>"
+                         f"{rec._repr_mimebundle_()['text/html']}</body></html>")
+        said = page.inner_text("body")
+        assert f"The text has {total:,} tokens, but e5-small reads at most 512" in said, said[-800:]
+        assert "has 447 tokens" not in said
+        assert page.locator(".sv-chip.sv-cut:not(.sv-key)").count() == 0  # the drawn chips are inside the window
+    page.close()

@@ -283,13 +283,13 @@
   function chipRow(rec, opts) {
     // rec: tokens, input_ids?, special_tokens_mask, continuation, offsets, unk (records or indices)
     const unk = new Set((rec.unk || []).map((u) => (typeof u === "number" ? u : u.index)));
-    const n = rec.tokens.length;
-    const cutFrom = opts.cut ? n - opts.cutTrail - opts.cut : n;  // the last `cut` content tokens before trailing specials
+    const n = rec.tokens.length, total = opts.total || n;  // total: the whole record's tokens, when cut for drawing
+    const cutFrom = opts.cut ? total - opts.cutTrail - opts.cut : n;  // the last `cut` content tokens before trailing specials
     const list = el("div", { class: "sv-chips" + (n > LONG_ROW ? " sv-scroll" : ""), role: "group", "aria-label": opts.label });
     const kinds = KIND_TEXT(rec.unit);
     const chips = rec.tokens.map((tok, i) => {
       let kind = tokenKind(rec, i, unk);
-      const cut = i >= cutFrom && i < n - opts.cutTrail;
+      const cut = i >= cutFrom && i < total - opts.cutTrail;
       const id = rec.input_ids ? rec.input_ids[i] : null;
       const text = visibleNode(tok, "bdi");
       text.dir = "ltr";  // ▁, ## and /TAG stay where the token puts them, also around a Hebrew or Arabic word
@@ -331,9 +331,12 @@
       chars.map((c, i) => el("span", { "data-i": i }, INVISIBLE.test(c) ? el("code", { class: "sv-esc" }, escapeChar(c)) : shown[i])));
     const spans = Array.from(original.children);
     const readout = el("p", { class: "sv-readout", "aria-live": "polite" }, t("Point at or tap a token, or focus one and use the arrow keys, to see its span."));
-    const trail = rec.special_tokens_mask ? [...rec.special_tokens_mask].reverse().findIndex((s) => !s) : 0;
+    // a record cut for drawing (shown_of) says how many tokens it has in all and how many specials close it
+    const trail = rec.shown_of ? rec.shown_of.trailing_special
+      : rec.special_tokens_mask ? [...rec.special_tokens_mask].reverse().findIndex((s) => !s) : 0;
     const cut = rec.window ? rec.window.dropped : 0;
-    const main = chipRow(rec, { label: t("tokens"), cut, cutTrail: Math.max(0, trail) });
+    const main = chipRow(rec, { label: t("tokens"), cut, cutTrail: Math.max(0, trail),
+      total: rec.shown_of ? rec.shown_of.tokens : rec.tokens.length });
     function light(i, chip, offsets) {
       const [s, e] = offsets[i] || [0, 0];
       spans.forEach((sp, k) => sp.classList.toggle("sv-hl", k >= s && k < e));
@@ -352,7 +355,7 @@
     container.append(note(t("Tokens: {n} in all, {content} from the text and {specials} special.",
       { n: count(all), content: count(all - specials), specials: count(specials) })));
     if (cut) {
-      const v = { total: count(rec.tokens.length), model: rec.model, limit: count(rec.window.max_length), dropped: count(cut) };
+      const v = { total: count(all), model: rec.model, limit: count(rec.window.max_length), dropped: count(cut) };
       container.append(note(cut === 1 ? t("The text has {total} tokens, but {model} reads at most {limit}: the last one is dropped before the vectors (marked above).", v)
         : t("The text has {total} tokens, but {model} reads at most {limit}: the last {dropped} are dropped before the vectors (marked above).", v), "sv-warn"));
     }
@@ -615,7 +618,9 @@
     const dims = rec.heatmap_dims || rows[0].length;
     container.append(el("pre", { class: "sv-shape" }, (rec.shape_explained || [`last_hidden_state.shape = [${rec.shape.join(", ")}]`]).map(visible).join("\n")));
     if (rec.dropped) {
-      const v = { total: count(rec.tokens.length + rec.dropped), model: rec.model, limit: count(rec.max_length), dropped: count(rec.dropped) };
+      // a record cut for drawing carries the tokens the model read (shown_of): the note counts those, not the chips
+      const read = rec.shown_of ? rec.shown_of.tokens : rec.tokens.length;
+      const v = { total: count(read + rec.dropped), model: rec.model, limit: count(rec.max_length), dropped: count(rec.dropped) };
       container.append(note(rec.dropped === 1 ? t("The text has {total} tokens, but {model} reads at most {limit}: the last one was dropped, and these vectors cover the first {limit}.", v)
         : t("The text has {total} tokens, but {model} reads at most {limit}: the last {dropped} were dropped, and these vectors cover the first {limit}.", v), "sv-warn"));
     }
