@@ -84,11 +84,20 @@ def ids_explanation(report: ExplainReport) -> list[str]:
         if any(u.index == first for u in rec.unk):  # every token is unknown: the example is the [UNK] id
             lines.append(_("{id} is the id of the unknown token ([UNK]): it stands for anything not in the vocabulary.").format(
                 id=rec.input_ids[first]))
-    if rec.dropped:
-        lines.append(_("The text has {total:,} tokens and the model reads at most {limit:,}: the last {dropped:,} "
-                       "were cut, and every later stage works on these {n:,}.").format(
-            total=len(rec) + rec.dropped, limit=rec.max_length, dropped=rec.dropped, n=len(rec)))
+    cut = cut_note(report)
+    if cut:
+        lines.append(cut)
     return lines
+
+
+def cut_note(report: ExplainReport) -> str | None:
+    """What the model's window cut from the text, which every stage after tokenization works without; None: nothing."""
+    rec = report.tokens
+    if not rec.dropped:
+        return None
+    return _("The text has {total:,} tokens and the model reads at most {limit:,}: the last {dropped:,} were cut, and "
+             "every later stage works on these {n:,}.").format(total=len(rec) + rec.dropped, limit=rec.max_length,
+                                                              dropped=rec.dropped, n=len(rec))
 
 
 def _lstm_explanation(record) -> list[str]:

@@ -82,7 +82,12 @@ def _embedding(rec):
 
 
 def _similarity(rec):
-    return (*vr.similarity_parts(rec), f"cos({rec.a!r}, {rec.b!r}) = {rec.cosine:.4f}  [{rec.model}, {rec.pooling}]")
+    from seqlab.render.vectors import cut_text_note
+
+    cut = [cut_text_note(which, rec.model, rec.max_length, n)
+           for which, n in zip((_("the first sentence"), _("the second sentence")), rec.dropped or ()) if n]
+    return (*vr.similarity_parts(rec),
+            "\n".join([f"cos({rec.a!r}, {rec.b!r}) = {rec.cosine:.4f}  [{rec.model}, {rec.pooling}]", *cut]))
 
 
 def _words(rec):
@@ -92,8 +97,14 @@ def _words(rec):
 
 
 def _search(res):
+    from seqlab.render.vectors import cut_text_note, truncated_lines_note
+
     lines = [f"{res.query!r} · {res.model} · {res.corpus}"] + [
         f"  {h.rank:>2}. {h.score:.4f}  {h.line}: {h.text[:100]}" for h in res.hits]
+    if res.query_dropped:
+        lines.append(cut_text_note(_("the query"), res.model, res.max_length, res.query_dropped))
+    if res.truncated_lines:
+        lines.append(truncated_lines_note(res.truncated_lines, Path(res.corpus).name, res.max_length))
     return (*vr.search_parts(res), "\n".join(lines))
 
 
@@ -152,7 +163,7 @@ def _order(report):
 
 
 def _explain(report):
-    from seqlab.render.explain import render_terminal
+    from seqlab.render.explain import cut_note, render_terminal
     from seqlab.render.visible import invisible_characters
 
     norm = report.normalization.to_dict()
@@ -165,7 +176,9 @@ def _explain(report):
         stage, more = vr.embedding_parts(record) if name == "embedding" else vr.trace_parts(record)
         parts += stage
         notes += more
-    return parts, notes, _terminal(lambda c: render_terminal(report, c, max_rows=30))
+    # what was cut goes first: the plain text of a long text is cut to MAX_PLAIN_CHARS, and the note came after it
+    cut = cut_note(report)
+    return parts, notes, "\n".join([*([cut] if cut else []), _terminal(lambda c: render_terminal(report, c, max_rows=30))])
 
 
 def _scalars(summary: dict) -> list:
@@ -215,12 +228,19 @@ def _metrics(m):
 
 
 def _evaluation(ev):
+    from seqlab.render.training import evaluation_notes, evaluation_terminal, report_truncated
+
     bad = (ev.bad_rows or {}).get("total", 0)
     parts = _metrics_parts(ev.metrics, _("evaluation of {run} on {data}").format(run=ev.run, data=ev.data),
                            [[_("rows that could not be used"), bad, "int"]])
-    plain = (f"{ev.run} on {ev.data}: accuracy {ev.metrics.accuracy:.4f} · macro-F1 {ev.metrics.macro_f1:.4f}"
-             f" · n {ev.metrics.n:,} · unusable rows {bad}")
-    return parts, [], plain
+
+    def draw(console):  # as `seqlab evaluate` prints it: the scores, what they must be read with, the confusion
+        console.print(f"{ev.run} · {ev.data} · " + _("rows that could not be used") + f": {bad:,}", highlight=False,
+                      markup=False)
+        report_truncated(ev.truncated, console)
+        evaluation_terminal(ev, console)
+
+    return parts, evaluation_notes(ev), _terminal(draw)
 
 
 def _seq2seq(tr):
