@@ -52,7 +52,7 @@ def set_language(lang: str) -> None:
                          i18n._('Use "ko" (Korean) or "en" (English).')) from None
 
 
-def tokenize(text: str, model: str | None = None, errors: str = "strict", **kwargs):
+def tokenize(text: str, model: str | None = None, errors: str = "strict", max_length: int | None = None, **kwargs):
     """Tokenize and encode one text with ``model`` (default e5-small): a :class:`~seqlab.tokens.record.TokenRecord`.
 
     Args:
@@ -60,6 +60,8 @@ def tokenize(text: str, model: str | None = None, errors: str = "strict", **kwar
         model: ``e5-small``, ``minilm``, ``kiwi``, ``char``, ``whitespace``, a hub id or a local folder.
         errors: ``"strict"`` refuses a lone surrogate (text that is not valid Unicode); ``"replace"`` reads it
             as U+FFFD.
+        max_length: keep at most this many tokens (the specials around the text stay); ``dropped`` counts the rest.
+            None: every token.
         **kwargs: go to :func:`load_tokenizer` (``vocab``, ``normalization``, ``prefix``).
 
     Returns:
@@ -68,9 +70,13 @@ def tokenize(text: str, model: str | None = None, errors: str = "strict", **kwar
     >>> tokenize("학교에 갔다", model="kiwi").tokens
     ['학교/NNG', '에/JKB', '가/VV', '었/EP', '다/EF']
     """
+    from seqlab.errors import check_number
     from seqlab.pretrained.loading import load_tokenizer
+    from seqlab.tokens.record import truncate
 
-    return load_tokenizer(model, **kwargs).encode(text, errors)
+    check_number("max_length", max_length, 1, whole=True)
+    record = load_tokenizer(model, **kwargs).encode(text, errors)
+    return record if max_length is None else truncate(record, max_length)
 
 
 def encode_batch(texts, model: str | None = None, padding: str = "longest", max_length: int | None = None,

@@ -215,3 +215,19 @@ def test_long_term_takes_lengths_as_any_sequence():
     recipe = Recipe(lengths=(5,), steps=1, batch=4, lr=0.01, hidden=4, eval_every=1, eval_size=8)
     for lengths in (np.array([5, 6]), range(5, 7)):
         assert long_term("adding", lengths=lengths, cells=["rnn"], recipe=recipe).lengths == [5, 6]
+
+
+def test_tokenize_cuts_to_max_length_as_the_command_line_does():
+    """seqlab.tokenize(text, max_length=3) raised TypeError (it went to load_tokenizer), though TokenRecord has
+    max_length and dropped, and `seqlab tokenize --max-length` cuts (a practitioner's review)."""
+    import pytest
+
+    from seqlab.errors import SeqlabError
+
+    rec = seqlab.tokenize("안녕하세요 오늘 날씨가 좋네요", max_length=4)
+    whole = seqlab.tokenize("안녕하세요 오늘 날씨가 좋네요")
+    assert rec.tokens == [*whole.tokens[:3], whole.tokens[-1]] and rec.dropped == len(whole) - 4
+    assert rec.max_length == 4 and seqlab.tokenize("안녕", max_length=10).dropped == 0
+    for bad in (0, 2.5):
+        with pytest.raises(SeqlabError, match="max_length"):
+            seqlab.tokenize("안녕", max_length=bad)

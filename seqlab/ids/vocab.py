@@ -30,6 +30,44 @@ SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")
 FORMAT = "seqlab-vocab"
 
 
+def checked_ids(ids, size: int) -> list[int]:
+    """``ids`` (a list, a NumPy array or a CPU tensor of one text's ids) as a list of ints, each from 0 to
+    ``size - 1``; an InputError naming the first that is not.
+
+    >>> checked_ids([4, 1], 5)
+    [4, 1]
+    >>> checked_ids([4, -1], 5)
+    Traceback (most recent call last):
+    seqlab.errors.InputError: id -1 (at position 1) is not in the vocabulary: ids go from 0 to 4
+    Give ids made by this tokenizer or vocabulary.
+    """
+    import numpy as np
+
+    if isinstance(ids, (str, bytes)):
+        raise InputError(_("ids must be a list of whole numbers, not a string: {ids!r}").format(ids=ids[:40]))
+    values = np.asarray(ids, dtype=object)
+    if values.ndim == 2 and values.shape[0] == 1:  # one text's ids as a batch of one ([1, T], as a model takes them)
+        values = values[0]
+    if values.ndim != 1 and values.size:
+        raise InputError(_("ids must be one text's ids (a flat list), got an array of shape {shape}").format(
+            shape=list(values.shape)), _("Decode a batch row by row."))
+    out = []
+    for k, v in enumerate(values.tolist()):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise InputError(_("ids must be whole numbers: {value!r} (at position {k}) is not").format(value=v, k=k))
+        if not 0 <= v < size:
+            raise InputError(_("id {value} (at position {k}) is not in the vocabulary: ids go from 0 to {last:,}")
+                             .format(value=v, k=k, last=size - 1), _("Give ids made by this tokenizer or vocabulary."))
+        out.append(int(v))
+    return out
+
+
+def _require_list(tokens) -> None:
+    if isinstance(tokens, str):  # "영화 좋다" would count 영, 화, ' ', 좋, 다
+        raise InputError(_("Vocabulary.build takes one list of tokens per text, not a string: {text!r}").format(
+            text=tokens[:40]), _("Split each text with a tokenizer first (tokenizer.split_many(texts))."))
+
+
 @dataclass
 class Vocabulary:
     """Token <-> id tables. ``tokens[i]`` is the token with id ``i``.
@@ -60,13 +98,21 @@ class Vocabulary:
     bos_id = property(lambda self: self.stoi.get("<bos>"))
     eos_id = property(lambda self: self.stoi.get("<eos>"))
 
+    def __repr__(self) -> str:  # not every token and count: a vocabulary has thousands
+        shown = ", ".join(repr(t) for t in self.tokens[:8])
+        return f"Vocabulary({len(self):,} tokens: {shown}{', …' if len(self) > 8 else ''})"
+
     def encode(self, tokens: Iterable[str]) -> list[int]:
+        """The id of each token; a token not in the vocabulary is ``<unk>``'s id."""
+        if isinstance(tokens, str):  # "영화/NNG" would be read as 영, 화, /, N, N, G
+            raise InputError(_("encode takes a list of tokens, not a string: {text!r}").format(text=tokens[:40]),
+                             _("Split the text with a tokenizer first: tokenizer.encode(text) gives its ids."))
         unk, get = self.unk_id, self.stoi.get
         return [get(t, unk) for t in tokens]
 
     def decode(self, ids: Iterable[int]) -> list[str]:
-        n = len(self.tokens)
-        return [self.tokens[i] if 0 <= i < n else "<unk>" for i in ids]
+        """The token of each id; an id outside the vocabulary is an error (not ``<unk>``: it comes from elsewhere)."""
+        return [self.tokens[i] for i in checked_ids(ids, len(self.tokens))]
 
     @classmethod
     def build(cls, token_lists: Iterable[Iterable[str]], min_freq: int = 1, max_size: int | None = None,
@@ -89,9 +135,11 @@ class Vocabulary:
         counter: Counter[str] = Counter()
         if weights is None:
             for tokens in token_lists:
+                _require_list(tokens)
                 counter.update(tokens)
         else:
             for tokens, weight in zip(token_lists, weights, strict=True):
+                _require_list(tokens)
                 for t in tokens:
                     counter[t] += weight
         budget = None if max_size is None else max(0, max_size - len(specials))

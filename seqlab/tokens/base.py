@@ -5,8 +5,6 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
-import numpy as np
-
 from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.ids.batch import Batch, pad_sequences
@@ -163,7 +161,6 @@ class VocabTokenizer(Tokenizer):
 
     def decode(self, ids, skip_special_tokens: bool = True) -> str:
         vocab = self._require_vocab()
-        ids = np.asarray(ids).tolist()
         tokens = vocab.decode(ids)
         if skip_special_tokens:
             specials = set(vocab.specials) - {"<unk>"}

@@ -29,6 +29,7 @@ from seqlab.errors import DamagedFile, json_problem
 from seqlab.i18n import _
 from seqlab.ids.batch import Batch, check_padding
 from seqlab.ids.positions import kept_positions
+from seqlab.ids.vocab import checked_ids
 from seqlab.text.unicode import clean_surrogates, has_surrogates, normalize
 from seqlab.tokens.base import Tokenizer, as_texts
 from seqlab.tokens.record import TokenRecord, unknowns, word_ids_for
@@ -280,4 +281,4 @@ class HFTokenizer(Tokenizer):
         return Batch(self.name, ids, mask, lengths, dropped, types)
 
     def decode(self, ids, skip_special_tokens: bool = True) -> str:
-        return self._backend.decode([int(i) for i in np.asarray(ids).ravel()], skip_special_tokens=skip_special_tokens)
+        return self._backend.decode(checked_ids(ids, self.vocab_size), skip_special_tokens=skip_special_tokens)

@@ -1,7 +1,9 @@
 """The one Vocabulary (ids are pure data): building, saving, loading, encoding, and padded batches."""
 
 import json
+import re
 
+import numpy as np
 import pytest
 
 from seqlab.errors import InputError
@@ -13,7 +15,9 @@ def test_specials_come_first_then_tokens_by_frequency():
     vocab = Vocabulary.build([["영화", "가", "좋다"], ["영화", "최고"]], min_freq=1)
     assert vocab.tokens[:4] == ["<pad>", "<unk>", "<bos>", "<eos>"] and vocab.tokens[4] == "영화"
     assert (vocab.pad_id, vocab.unk_id, vocab.bos_id, vocab.eos_id) == (0, 1, 2, 3)
-    assert vocab.encode(["영화", "없는말"]) == [4, 1] and vocab.decode([4, 1, 99]) == ["영화", "<unk>", "<unk>"]
+    assert vocab.encode(["영화", "없는말"]) == [4, 1] and vocab.decode([4, 1]) == ["영화", "<unk>"]
+    with pytest.raises(InputError, match="id 99"):  # an id from elsewhere is said, not read as <unk>
+        vocab.decode([4, 1, 99])
 
 
 def test_weights_count_each_text_that_many_times():
@@ -99,3 +103,40 @@ def test_a_batch_with_bos_and_eos_keeps_both_when_it_cuts():
         tok.batch(["a b"], max_length=1)
     assert "max_length=2 or more" in caught.value.hint
     assert pad_sequences("x", [[5, 6, 7]], 0, max_length=2).input_ids.tolist() == [[5, 6]]  # no specials: as before
+
+
+def test_a_string_where_a_list_of_tokens_belongs_is_refused_and_the_repr_is_short():
+    """A practitioner's review: v.encode("영화/NNG") gave six ids, one per character, and Vocabulary.build(["영화 좋다"])
+    built a vocabulary of characters, both without a word; repr(v) printed every token and count."""
+    v = Vocabulary.build([["영화", "좋다"], ["영화"]] * 10)
+    with pytest.raises(InputError, match="list of tokens, not a string"):
+        v.encode("영화/NNG")
+    with pytest.raises(InputError, match="one list of tokens per text, not a string"):
+        Vocabulary.build(["영화 좋다", "별로"])
+    with pytest.raises(InputError, match="one list of tokens per text"):
+        Vocabulary.build(["영화 좋다"], weights=[3])
+    big = Vocabulary.build([[f"w{i}"] for i in range(3000)])
+    assert repr(big).startswith("Vocabulary(3,004 tokens: '<pad>'") and len(repr(big)) < 200
+
+
+@pytest.mark.parametrize("bad, said", [([-1], "id -1 (at position 0) is not in the vocabulary"),
+                                       ([4, 99], "id 99 (at position 1)"), ("abc", "not a string"),
+                                       ([1.5], "whole numbers"), ([True], "whole numbers"),
+                                       ([[1, 2], [3, 4]], "one text's ids")])
+def test_decode_refuses_ids_that_are_not_ids(bad, said):
+    """decode([-1]) read as <unk> (a Vocabulary) or raised OverflowError (e5-small's tokenizer); decode([10**9])
+    gave '' with no word: ids from elsewhere are said to be so, in every tokenizer."""
+    from seqlab.pretrained.loading import load_tokenizer
+
+    v = Vocabulary.build([["영화", "좋다"]])
+    with pytest.raises(InputError, match=re.escape(said)):
+        v.decode(bad)
+    for model in ("e5-small", "char"):
+        tokenizer = load_tokenizer(model)
+        if said.startswith("id 99"):
+            bad = [4, tokenizer.vocab_size]
+            said = f"id {tokenizer.vocab_size} (at position 1)"
+        with pytest.raises(InputError, match=re.escape(said)):
+            tokenizer.decode(bad)
+        ids = tokenizer.encode("영화 좋다").input_ids
+        assert tokenizer.decode(np.array([ids])) == tokenizer.decode(ids)  # [1, T], as a model takes them
