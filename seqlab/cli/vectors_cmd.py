@@ -29,7 +29,7 @@ from seqlab.cli.options import (
     unused,
 )
 from seqlab.errors import UsageError
-from seqlab.i18n import N_, _, ngettext
+from seqlab.i18n import N_, _
 
 POOLING = ("cls", "mean", "max")
 
@@ -191,7 +191,7 @@ def register(app: typer.Typer) -> None:
     ):
         from seqlab.render.console import console, note, print_json
         from seqlab.render.progress import counting_bar
-        from seqlab.render.vectors import cut_text_note, search_table, truncated_lines_note
+        from seqlab.render.vectors import search_notes, search_table
         from seqlab.vectors.search import search as run
 
         check_lang(lang)
@@ -209,31 +209,8 @@ def register(app: typer.Typer) -> None:
                                  N_("the index is complete and kept: the same search again starts at once."))
 
             result = run(query, corpus, model, k, progress=indexing, errors=errors, text_col=text_col)
-        if result.text_col:  # a table: the header and the other columns are no text
-            note(_("note: {name} is read as a table: its {column} column is searched, one text per row; the header "
-                   "(line 1) is not a text").format(name=corpus.name, column=result.text_col))
-        if result.bad_lines:
-            note(ngettext(
-                "note: {n:,} line of {name} is not valid UTF-8; it was indexed with U+FFFD in place of the bad bytes",
-                "note: {n:,} lines of {name} are not valid UTF-8; they were indexed with U+FFFD in place of the bad "
-                "bytes", result.bad_lines).format(n=result.bad_lines, name=corpus.name))
-        if len(result.hits) < k:  # said on stderr with --json too
-            note(ngettext(
-                "note: {name} has {n:,} text line, fewer than -k {k}; it is shown",
-                "note: {name} has {n:,} text lines, fewer than -k {k}; all are shown", len(result.hits)).format(
-                name=corpus.name, n=len(result.hits), k=k))
-        if result.query_dropped:
-            note(cut_text_note(_("the query"), result.model, result.max_length, result.query_dropped))
-        if result.truncated_lines:
-            note(truncated_lines_note(result.truncated_lines, corpus.name, result.max_length))
-        if result.empty_lines and result.text_col:
-            note(ngettext("note: {n:,} row of {name} has an empty {column} field and is never an answer",
-                          "note: {n:,} rows of {name} have an empty {column} field and are never an answer",
-                          result.empty_lines).format(n=result.empty_lines, name=corpus.name, column=result.text_col))
-        elif result.empty_lines:
-            note(ngettext("note: {n:,} blank line of {name} is never an answer",
-                          "note: {n:,} blank lines of {name} are never an answer",
-                          result.empty_lines).format(n=result.empty_lines, name=corpus.name))
+        for line in search_notes(result, corpus.name):  # said on stderr with --json too
+            note(line)
         if json_out:
             print_json(result.to_dict())
         else:

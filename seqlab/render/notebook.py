@@ -97,14 +97,11 @@ def _words(rec):
 
 
 def _search(res):
-    from seqlab.render.vectors import cut_text_note, truncated_lines_note
+    from seqlab.render.vectors import search_notes
 
     lines = [f"{res.query!r} · {res.model} · {res.corpus}"] + [
         f"  {h.rank:>2}. {h.score:.4f}  {h.line}: {h.text[:100]}" for h in res.hits]
-    if res.query_dropped:
-        lines.append(cut_text_note(_("the query"), res.model, res.max_length, res.query_dropped))
-    if res.truncated_lines:
-        lines.append(truncated_lines_note(res.truncated_lines, Path(res.corpus).name, res.max_length))
+    lines += search_notes(res, Path(res.corpus).name)
     return (*vr.search_parts(res), "\n".join(lines))
 
 

@@ -327,3 +327,39 @@ def corpus_summary(result) -> str:
         text += " " + _("(resumed after {n:,} rows)").format(n=result.resumed_from)
     return text + "\n" + _("bad UTF-8 lines: {bad} · empty lines: {empty} · load with {call}").format(
         bad=result.bad_lines, empty=result.empty_lines, call=f"seqlab.read_embeddings({str(result.out)!r})")
+
+
+def search_notes(result, name: str) -> list[str]:
+    """What a search's hits must be read with: the file read as a table, lines not valid UTF-8, fewer hits than asked,
+    the query or corpus lines past the model's window, blank lines (``name``: the corpus as the user named it)."""
+    from seqlab.render.console import in_python
+
+    notes: list[str] = []
+    if result.text_col:  # a table: the header and the other columns are no text
+        notes.append(_("note: {name} is read as a table: its {column} column is searched, one text per row; the "
+                       "header (line 1) is not a text").format(name=name, column=result.text_col))
+    if result.bad_lines:
+        notes.append(ngettext(
+            "note: {n:,} line of {name} is not valid UTF-8; it was indexed with U+FFFD in place of the bad bytes",
+            "note: {n:,} lines of {name} are not valid UTF-8; they were indexed with U+FFFD in place of the bad "
+            "bytes", result.bad_lines).format(n=result.bad_lines, name=name))
+    n = len(result.hits)
+    if n < result.k:
+        fewer = (ngettext("note: {name} has {n:,} text line, fewer than k={k}; it is shown",
+                          "note: {name} has {n:,} text lines, fewer than k={k}; all are shown", n) if in_python() else
+                 ngettext("note: {name} has {n:,} text line, fewer than -k {k}; it is shown",
+                          "note: {name} has {n:,} text lines, fewer than -k {k}; all are shown", n))
+        notes.append(fewer.format(name=name, n=n, k=result.k))
+    if result.query_dropped:
+        notes.append(cut_text_note(_("the query"), result.model, result.max_length, result.query_dropped))
+    if result.truncated_lines:
+        notes.append(truncated_lines_note(result.truncated_lines, name, result.max_length))
+    if result.empty_lines and result.text_col:
+        notes.append(ngettext("note: {n:,} row of {name} has an empty {column} field and is never an answer",
+                              "note: {n:,} rows of {name} have an empty {column} field and are never an answer",
+                              result.empty_lines).format(n=result.empty_lines, name=name, column=result.text_col))
+    elif result.empty_lines:
+        notes.append(ngettext("note: {n:,} blank line of {name} is never an answer",
+                              "note: {n:,} blank lines of {name} are never an answer",
+                              result.empty_lines).format(n=result.empty_lines, name=name))
+    return notes

@@ -99,7 +99,7 @@ ShardEmbedder = Callable[[list[list[str]]], list[np.ndarray]]
 
 def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | None = None,
                  engine: str = "local", workers: int | None = None, device: str = "auto",
-                 progress: Callable[[int, int], None] | None = None, errors: str = "replace") -> CorpusResult:
+                 progress: Callable[[int, int], None] | None = None, errors: str = "strict") -> CorpusResult:
     """Run (or resume) the corpus job.
 
     Args:
@@ -110,8 +110,9 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
         workers: Ray workers (default: every CPU).
         progress: ``progress(lines done, lines in the file)`` before the first shard (a resumed job
             starts above 0) and after every shard.
-        errors: ``replace`` embeds a line that is not valid UTF-8 with U+FFFD and lists it in the manifest;
-            ``strict`` reads the whole file first and stops at the first such line, before anything is written.
+        errors: ``strict`` (the default, as every reader of seqlab) reads the whole file first and stops at the
+            first line that is not valid UTF-8, before anything is written; ``replace`` embeds such a line with U+FFFD
+            and lists it in the manifest.
     """
     config = config or CorpusJobConfig()
     from seqlab.tokens.record import model_window

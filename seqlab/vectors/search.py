@@ -151,7 +151,7 @@ def _has_text(path) -> bool:
 
 
 def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10,
-           progress: Callable[[int, int], None] | None = None, errors: str = "replace",
+           progress: Callable[[int, int], None] | None = None, errors: str = "strict",
            text_col: str | None = None) -> SearchResult:
     """The ``k`` corpus lines with the highest cosine to ``query``.
 

@@ -29,6 +29,24 @@ def test_search_says_how_many_corpus_lines_were_not_utf8(tmp_path, reviews, cli)
     assert code == 0 and json.loads(out)["bad_lines"] == 1 and "1 line of bad.txt is not valid UTF-8" in err
 
 
+def test_the_library_reads_a_corpus_strictly_by_default_as_every_command(tmp_path, reviews):
+    """search() and embed_corpus() indexed a line that is not UTF-8 without a word (errors="replace" by default),
+    while tokenize, embed and every command stop at it (a practitioner's review)."""
+    from seqlab.render.notebook import render
+    from seqlab.vectors.corpus_job import embed_corpus
+
+    corpus = tmp_path / "bad.txt"
+    corpus.write_bytes(("\n".join(reviews[:20]) + "\n").encode() + b"broken \xff line\n")
+    with pytest.raises(InputError, match="UTF-8"):
+        search("영화", corpus, model="minilm", k=2)
+    with pytest.raises(InputError, match="UTF-8"):
+        embed_corpus(corpus, tmp_path / "out")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())  # stopped before writing
+    result = search("영화", corpus, model="minilm", k=2, errors="replace")
+    plain = render(result)[2]
+    assert result.bad_lines == 1 and "1 line of bad.txt is not valid UTF-8" in plain  # and said where it is shown
+
+
 def test_blank_lines_are_never_hits_and_a_blank_corpus_is_refused(tmp_path, reviews):
     from seqlab.errors import InputError
 
