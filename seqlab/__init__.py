@@ -118,10 +118,12 @@ def embed(texts, model: str | None = None, *, pooling: str | None = None, normal
     >>> embed("안녕하세요").shape             # doctest: +SKIP
     [1, 3, 384]
     """
+    from seqlab.text.unicode import require_texts
     from seqlab.tokens.base import as_texts
     from seqlab.vectors.encoder import load_encoder
 
-    records = load_encoder(model).embed_many(as_texts(texts), prefix=prefix,
+    # a blank text gave the vector of <s></s> alone: refused, as similarity and the command line refuse it
+    records = load_encoder(model).embed_many(require_texts(as_texts(texts)), prefix=prefix,
                                              layers=layers, pooling=pooling, normalize=normalize, errors=errors,
                                              long=long, stride=stride)
     return records[0] if isinstance(texts, str) else records

@@ -231,3 +231,28 @@ def test_tokenize_cuts_to_max_length_as_the_command_line_does():
     for bad in (0, 2.5):
         with pytest.raises(SeqlabError, match="max_length"):
             seqlab.tokenize("안녕", max_length=bad)
+
+
+def test_a_blank_text_is_refused_wherever_a_text_is_the_subject(tmp_path):
+    """similarity("", "가") was refused, but embed("") gave the vector of <s></s>, search("", corpus) gave hits and
+    predict_texts(run, "") said "positive 0.50" (a practitioner's review); the command line refused all of them.
+    bytes and ints were "a bytes" and "a int"."""
+    import pytest
+
+    from seqlab.errors import InputError
+    from seqlab.training.predictors import predict_texts
+    from seqlab.vectors.search import search
+
+    for blank in ("", "  \u200b"):
+        with pytest.raises(InputError, match="the text"):
+            seqlab.embed(blank, model="minilm")
+        with pytest.raises(InputError, match="text #1"):
+            seqlab.embed(["영화", blank], model="minilm")
+        with pytest.raises(InputError, match="the query"):
+            search(blank, tmp_path / "never-read.txt")
+        with pytest.raises(InputError, match="the text"):
+            predict_texts(tmp_path / "never-read", blank)
+    with pytest.raises(InputError, match="the text must be a string, not bytes"):
+        seqlab.tokenize(b"\xec\x98\x81")
+    with pytest.raises(InputError, match="text #1 is int, not a string"):
+        seqlab.embed(["영화", 3], model="minilm")

@@ -181,12 +181,21 @@ def require_text(text: str, what: str | None = None) -> str:
     """``text``, unless it is empty or only spaces or invisible characters: an input error wherever a text is the
     subject (``what`` names it: "the first sentence")."""
     if not isinstance(text, str):
-        raise InputError(_("the text must be a string, not a {name}").format(name=type(text).__name__))
+        raise InputError(_("the text must be a string, not {name}").format(name=type(text).__name__))
     if not has_visible(text):  # "empty" only when it is: spaces or zero-width characters are text the reader sees none of
         message = _("{what} is empty") if text == "" else \
             _("{what} has no character that shows (only spaces or invisible characters)")
         raise InputError(message.format(what=what or _("the text")), _("Give a text with at least one visible character."))
     return text
+
+
+def require_texts(texts: list[str]) -> list[str]:
+    """:func:`require_text` for each of ``texts``, named by its place when there are several ("text #3")."""
+    if len(texts) == 1:
+        require_text(texts[0])
+    for k, text in enumerate(texts if len(texts) > 1 else ()):
+        require_text(text, _("text #{index}").format(index=k))
+    return texts
 
 
 def has_visible(text: str) -> bool:
@@ -240,7 +249,7 @@ def clean_surrogates(text: str, errors: str = "strict") -> str:
     """
     check_errors_mode(errors)  # refused even when the text is clean: errors="ignore" would pass until it was not
     if not isinstance(text, str):
-        raise InputError(_("the text must be a string, not a {name}").format(name=type(text).__name__))
+        raise InputError(_("the text must be a string, not {name}").format(name=type(text).__name__))
     match = _SURROGATE.search(text)
     if match is None:
         return text

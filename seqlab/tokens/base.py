@@ -17,15 +17,27 @@ def as_texts(texts: str | Sequence[str]) -> list[str]:
     """One string, or a list (any iterable) of strings, as a list; anything else is refused by name."""
     if isinstance(texts, str):
         return [texts]
-    if isinstance(texts, (bytes, bytearray)) or not hasattr(texts, "__iter__"):
-        raise InputError(_("texts must be a string or a list of strings, not a {name}").format(
+    if isinstance(texts, (bytes, bytearray)):
+        raise InputError(_("the text must be a string, not {name}").format(name=type(texts).__name__),
+                         _("Decode it first: data.decode(\"utf-8\")."))
+    if not hasattr(texts, "__iter__"):
+        raise InputError(_("texts must be a string or a list of strings, not {name}").format(
             name=type(texts).__name__), _("e.g. \"안녕하세요\" or [\"안녕하세요\", \"반갑습니다\"]"))
     texts = list(texts)
     bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
     if bad:
-        raise InputError(_("text #{index} is a {name}, not a string").format(index=bad[0],
+        raise InputError(_("text #{index} is {name}, not a string").format(index=bad[0],
                                                                              name=type(texts[bad[0]]).__name__))
     return texts
+
+
+def one_text(text) -> list[str]:
+    """``[text]`` for a tokenizer's ``encode``; anything but a string is refused by name ("not bytes", "not list")."""
+    if not isinstance(text, str):
+        hint = _("Decode it first: data.decode(\"utf-8\").") if isinstance(text, (bytes, bytearray)) else \
+            _("encode takes one text; encode_many takes a list of texts.")
+        raise InputError(_("the text must be a string, not {name}").format(name=type(text).__name__), hint)
+    return [text]
 
 
 class Tokenizer(ABC):
@@ -138,7 +150,7 @@ class VocabTokenizer(Tokenizer):
         )
 
     def encode(self, text: str, errors: str = "strict") -> TokenRecord:
-        return self.encode_many([text], errors)[0]
+        return self.encode_many(one_text(text), errors)[0]
 
     def encode_many(self, texts: Sequence[str], errors: str = "strict") -> list[TokenRecord]:
         originals = [clean_surrogates(t, errors) for t in as_texts(texts)]

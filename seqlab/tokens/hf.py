@@ -31,7 +31,7 @@ from seqlab.ids.batch import Batch, check_padding
 from seqlab.ids.positions import kept_positions
 from seqlab.ids.vocab import checked_ids
 from seqlab.text.unicode import clean_surrogates, has_surrogates, normalize
-from seqlab.tokens.base import Tokenizer, as_texts
+from seqlab.tokens.base import Tokenizer, as_texts, one_text
 from seqlab.tokens.record import TokenRecord, unknowns, word_ids_for
 
 METASPACE = "▁"
@@ -219,7 +219,7 @@ class HFTokenizer(Tokenizer):
         )
 
     def encode(self, text: str, errors: str = "strict") -> TokenRecord:
-        return self.encode_many([text], errors)[0]
+        return self.encode_many(one_text(text), errors)[0]
 
     def encode_many(self, texts: Sequence[str], errors: str = "strict") -> list[TokenRecord]:
         originals = [self.prefix + clean_surrogates(t, errors) for t in as_texts(texts)]

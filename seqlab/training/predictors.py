@@ -127,11 +127,12 @@ def predict_texts(out: str | Path, texts: str | list[str], progress: Progress | 
     >>> predict_texts("runs/lstm", "최고의 영화")["label"]          # doctest: +SKIP
     '1'
     """
+    from seqlab.text.unicode import require_texts
     from seqlab.tokens.base import as_texts
 
     if isinstance(texts, str):
         return predict_texts(out, [texts], progress)[0]
-    texts = as_texts(texts)
+    texts = require_texts(as_texts(texts))  # a blank text had a label (positive 0.50): refused, as the CLI does
     out = Path(out)
     config = RunDir(out).config
     if config.get("task") == "seq2seq":

@@ -163,11 +163,13 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
 
     >>> search("배우 연기", "nsmc.tsv", k=2).hits[0].line  # doctest: +SKIP
     """
+    from seqlab.text.unicode import require_text
     from seqlab.tokens.record import model_window
     from seqlab.vectors.corpus_shards import count_lines
     from seqlab.vectors.encoder import load_encoder, window_records
 
     check_number("k", k, 1, whole=True)
+    require_text(query, _("the query"))  # a blank query had hits, as the CLI never did
     corpus = check_text_file(corpus, _("a corpus file"))  # before the encoder loads
     if text_col is None and has_nsmc_header(corpus):
         text_col = "document"  # NSMC: ids and labels are not text, and its header is no text either

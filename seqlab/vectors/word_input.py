@@ -74,7 +74,7 @@ def parse_expression(expression: str) -> tuple[list[str], list[str]]:
     Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".
     """
     if not isinstance(expression, str):
-        raise UsageError(_("the analogy must be a string such as \"왕 - 남자 + 여자\", not a {name}").format(
+        raise UsageError(_("the analogy must be a string such as \"왕 - 남자 + 여자\", not {name}").format(
             name=type(expression).__name__))
     pieces = _PIECE.findall(nfc(expression).translate(_SIGNS))
     hint = _('Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".')
