@@ -83,6 +83,10 @@ def check_options(opts: TrainOptions, models: list[str] = ()) -> None:
     for model in models:
         for name, (low, high, whole) in MODEL_RANGES.get(model, {}).items():
             check_number(f"{name} ({model})", getattr(opts, name), low, high, whole)
+    if opts.device != "auto":  # device="cuda" without a GPU failed after the data, the split and word2vec
+        from seqlab.vectors.encoder import pick_device
+
+        pick_device(opts.device)
 
 
 @dataclass(repr=False)  # Displayable's short repr

@@ -385,3 +385,17 @@ def test_train_models_never_replaces_a_stopped_run_silently(tmp_path, data):
     with pytest.raises(InputError, match="holds a run already"):
         train_models("lstm", TrainOptions(data=data, **FAST, checkpoint_every=5), tmp_path / "run")
     assert train_models("lstm", TrainOptions(data=data, **FAST, checkpoint_every=5, resume=True), tmp_path / "run")
+
+
+def test_a_device_that_is_not_there_is_refused_before_any_work(tmp_path, data):
+    """train_models("lstm", TrainOptions(device="cuda")) on a machine without a GPU failed only after reading the
+    data, splitting it and training word2vec, and left embedding.json in the run folder (a practitioner's review)."""
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU: cuda is a device that is there")
+    with pytest.raises(InputError, match="no CUDA GPU"):
+        train_models("lstm", TrainOptions(data=data, device="cuda"), tmp_path / "run")
+    assert not (tmp_path / "run").exists()  # refused before the run folder, the split or word2vec
+    with pytest.raises(InputError, match="unknown device"):
+        train_models("tfidf", TrainOptions(data=data, device="tpu"), tmp_path / "run")
