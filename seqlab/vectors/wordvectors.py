@@ -93,11 +93,12 @@ class WordVectors:
     def __repr__(self) -> str:
         return f"WordVectors({self.source}: {len(self.words):,} words × {self.dim} dimensions)"
 
-    def vector(self, word: str, embed_oov: bool | None = True) -> np.ndarray:
+    def vector(self, word: str, embed_oov: bool | None = None) -> np.ndarray:
         """The word's unit vector; a word outside the vocabulary is built on the fly only with ``embed_oov``.
 
-        ``embed_oov=None`` follows the vectors' own policy (:attr:`embeds_oov`). A word the model
-        reads with ``<unk>`` pieces is always refused (:class:`UnknownWord`).
+        ``embed_oov=None`` (the default, as for :meth:`neighbors` and :meth:`analogy`) follows the vectors' own
+        policy (:attr:`embeds_oov`). A word the model reads with ``<unk>`` pieces is always refused
+        (:class:`UnknownWord`).
         """
         word = self.stored(check_word(word))
         i = self.index.get(word)

@@ -136,7 +136,10 @@ def test_analogies_neighbours_and_unknown_words(small):
 def test_the_cache_gives_the_same_vectors(small):
     again = from_kiwi(korean=3000)
     assert again.words == small.words and np.array_equal(again.vectors, small.vectors)
-    np.testing.assert_allclose(again.vector("블록버스터영화"), small.vector("블록버스터영화"), atol=1e-6)
+    np.testing.assert_allclose(again.vector("블록버스터영화", embed_oov=True), small.vector("블록버스터영화", embed_oov=True),
+                               atol=1e-6)
+    with pytest.raises(UnknownWord):  # by default as neighbors() and analogy(): unknown, not built silently
+        small.vector("블록버스터영화")
 
 
 @pytest.mark.slow
