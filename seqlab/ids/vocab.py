@@ -176,6 +176,8 @@ class Vocabulary:
 
     @classmethod
     def load(cls, path: str | Path) -> Vocabulary:
+        """A vocabulary written by :meth:`save` (or ``seqlab vocab build``); an InputError that says what is wrong
+        with any other file."""
         path = Path(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))

@@ -25,6 +25,8 @@ SMALL_DATA = 200  # below this many training texts every feature counts (min_df 
 
 @dataclass
 class TfidfConfig:
+    """The ``tfidf`` baseline: character and Kiwi-morpheme n-grams, TF-IDF weighted, into a logistic regression."""
+
     char_ngrams: tuple[int, int] = (1, 5)  # character n-gram range
     char_analyzer: str = "char"  # char: n-grams across spaces (Korean spacing is loose); char_wb: within words
     word_ngrams: tuple[int, int] = (1, 3)  # n-grams of Kiwi morphemes
@@ -127,6 +129,9 @@ def load_vectorizers(run: RunDir, saved: dict):
 
 
 def train_tfidf(train: Dataset, val: Dataset, out: Path, cfg: TfidfConfig | None = None, on_phase=None) -> dict:
+    """Fit the n-gram features and the logistic regression on ``train``, score ``val``, and write the run to ``out``
+    (JSON and safetensors, no pickle). Returns the summary also written to ``metrics.json``; ``on_phase(name)`` is
+    called at each phase (features, logistic regression)."""
     from sklearn.linear_model import LogisticRegression
 
     cfg = small_data_config(cfg or TfidfConfig(), len(train))
@@ -172,4 +177,5 @@ class TfidfPredictor:
         return linear_probabilities(X, self.coef, self.intercept)
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """(len(texts), labels) probabilities, in the order of ``self.labels``."""
         return self.probabilities(self.features(texts))

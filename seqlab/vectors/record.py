@@ -29,6 +29,7 @@ class EmbeddingRecord(Displayable):
 
     @property
     def shape(self) -> list[int]:
+        """``last_hidden_state.shape`` as the model returns it: [batch 1, tokens T, hidden H]."""
         return [1, *self.hidden.shape]
 
     @property

@@ -30,6 +30,8 @@ from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus, load_manife
 
 @dataclass(frozen=True)
 class Hit:
+    """One answer of a search: its rank, its cosine to the query, its line in the corpus and its text."""
+
     rank: int
     score: float  # cosine
     line: int  # 1-based line number in the corpus file
@@ -41,6 +43,9 @@ class Hit:
 
 @dataclass(repr=False)  # Displayable's short repr
 class SearchResult(Displayable):
+    """``seqlab search``: the hits, and what they must be read with (lines not valid UTF-8, blank lines, texts past
+    the model's window; :func:`seqlab.render.vectors.search_notes` words them)."""
+
     query: str
     model: str
     corpus: str

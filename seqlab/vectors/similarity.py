@@ -11,6 +11,8 @@ from seqlab.display import Displayable
 
 @dataclass(frozen=True, repr=False)  # Displayable's short repr
 class SimilarityRecord(Displayable):
+    """``seqlab similarity``: the cosine of two sentence vectors, with what the model could not read of each."""
+
     model: str
     a: str
     b: str

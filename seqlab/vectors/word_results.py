@@ -14,6 +14,8 @@ from seqlab.vectors.word_input import expression_of
 
 @dataclass(frozen=True)
 class Neighbor:
+    """A word and its score: the cosine to the query word, or the analogy's score (3CosAdd/3CosMul)."""
+
     word: str
     score: float
 
@@ -38,6 +40,8 @@ class RankedWords:
 
 @dataclass(repr=False)  # Displayable's short repr
 class AnalogyResult(RankedWords, Displayable):
+    """``seqlab analogy``: the words closest to ``positive - negative`` (the input words left out)."""
+
     expression: str
     positive: list[str]
     negative: list[str]

@@ -186,6 +186,7 @@ class WordVectors:
 
     @property
     def dim(self) -> int:
+        """The number of dimensions of each word vector."""
         return self.vectors.shape[1]
 
 
