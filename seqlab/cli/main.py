@@ -114,9 +114,9 @@ def option_value(argv: list[str], *names: str) -> str | None:
 def _saved(command: str, out) -> bool:
     """Whether the interrupted ``command`` left something in ``out`` to continue from."""
     if command == "train":
-        from seqlab.training.checkpoint import anything_resumable
+        from seqlab.cli.train_record import has_progress
 
-        return anything_resumable(out)
+        return has_progress(out)
     return out.exists()  # a corpus job's folder holds its finished shards
 
 

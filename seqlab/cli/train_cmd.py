@@ -137,15 +137,17 @@ def register(app: typer.Typer) -> None:
         else:
             params, taken = dict(ctx.params), []
         existed = out.exists()
+        was_empty = not existed or (out.is_dir() and not any(out.iterdir()))  # all it will hold is this run's
         try:
             run(TrainArgs(**params), taken)
-        except Exception:
+        except BaseException:  # an error, or Ctrl-C (said "nothing was saved: run the same command again")
             from seqlab.training.launch import launched
 
-            if not resume and launched()[0] == 0:  # refused, or failed before it saved anything: no folder that
-                from seqlab.cli.train_record import forget_lone_record  # only blocks a rerun (process 0's to tidy)
+            if not resume and launched()[0] == 0:  # stopped before it saved anything to continue from: no folder
+                from seqlab.cli.train_record import discard_unsaved, forget_lone_record  # that only blocks a rerun
 
-                forget_lone_record(out, created=not existed)
+                if not (was_empty and discard_unsaved(out, created=not existed)):
+                    forget_lone_record(out, created=not existed)
             raise
 
     @app.command(short_help=_("Accuracy, macro-F1 and the confusion matrix of a trained classifier."),

@@ -65,6 +65,34 @@ def forget_lone_record(out: Path, created: bool = False) -> bool:
     return False
 
 
+def has_progress(out: Path) -> bool:
+    """Whether ``out`` holds something ``--resume`` continues from: a checkpoint (the run's, a member's, one model's
+    of several) or a finished run (one model of several: the others go on)."""
+    from seqlab.training.checkpoint import anything_resumable
+    from seqlab.training.runs import finished_summary
+
+    out = Path(out)
+    return anything_resumable(out) or any(finished_summary(d) is not None for d in (out, *out.glob("*"))
+                                          if d.is_dir())
+
+
+def discard_unsaved(out: Path, created: bool) -> bool:
+    """Remove what a fresh run wrote to ``out`` when it stopped (an error, Ctrl-C) before saving anything to continue
+    from: its ``command.json``, a word2vec file, a finished ensemble member, without which the same command could
+    not run again ("is a folder that is not empty"). Only for a folder that was empty or absent when the command
+    started (everything in it is this run's); ``created``: the folder itself too. Whether it removed anything."""
+    import shutil
+
+    out = Path(out)
+    if not out.is_dir() or has_progress(out):
+        return False
+    for path in out.iterdir():
+        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+    if created:
+        out.rmdir()
+    return True
+
+
 def run_task(out: Path) -> str | None:
     """The task of the run in ``out`` as its files say it (``config.json``, else ``metrics.json``: forecast,
     seq2seq, ...), or None where neither says one."""

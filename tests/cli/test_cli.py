@@ -207,3 +207,44 @@ def test_ctrl_c_says_it_was_interrupted_and_how_to_continue(capsys, tmp_path):
     _say_interrupted(["--lang", "en", "long-term", "--json"])
     said = json.loads(capsys.readouterr().out)
     assert said["error"] == "interrupted" and said["exit_code"] == 130
+
+
+def test_a_train_stopped_before_it_saved_anything_leaves_nothing_that_blocks_the_same_command(cli, tmp_path,
+                                                                                              monkeypatch):
+    """Ctrl-C before the first checkpoint said "nothing was saved: run the same command again", but left command.json,
+    embedding.json (and for best, a finished tfidf member): the same command then failed, "--out is a folder that is
+    not empty", and --resume, "holds no checkpoint" (a CLI review). A comparison that finished one model keeps it."""
+    from seqlab.cli import train_run
+
+    data = tmp_path / "train.tsv"
+    data.write_text("id\tdocument\tlabel\n1\t좋다\t1\n2\t별로\t0\n", encoding="utf-8")
+
+    def stopped_early(a, taken):  # what a run has written when Ctrl-C comes during word2vec
+        (a.out / "members" / "tfidf").mkdir(parents=True)
+        for name in ("command.json", "embedding.json", "members/tfidf/config.json", "members/tfidf/metrics.json"):
+            (a.out / name).write_text("{}", encoding="utf-8")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_run, "run", stopped_early)
+    for out, existed in ((tmp_path / "new", False), (tmp_path / "empty", True)):
+        if existed:
+            out.mkdir()
+        code, _out, err = cli("--lang", "en", "train", "--data", str(data), "--model", "best", "--out", str(out))
+        assert code == 130 and "nothing was saved" in " ".join(err.split())
+        assert out.exists() == existed and (not existed or not any(out.iterdir()))  # the user's empty folder stays
+
+    def one_finished(a, taken):  # -m tfidf,lstm: tfidf finished, lstm stopped before its first checkpoint
+        (a.out / "tfidf").mkdir(parents=True)
+        (a.out / "command.json").write_text("{}", encoding="utf-8")
+        for name in ("config.json", "metrics.json"):
+            (a.out / "tfidf" / name).write_text("{}", encoding="utf-8")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_run, "run", one_finished)
+    out = tmp_path / "several"
+    code, _out, err = cli("--lang", "en", "train", "--data", str(data), "--model", "tfidf,lstm", "--out", str(out))
+    assert code == 130 and "--resume" in err and (out / "tfidf" / "metrics.json").exists()
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("the user's", encoding="utf-8")
+    code, _out, _err = cli("train", "--data", str(data), "--model", "tfidf", "--out", str(tmp_path / "mine"))
+    assert code == 130 and (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "the user's"  # not its own
