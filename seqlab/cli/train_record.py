@@ -5,8 +5,8 @@ A fresh run writes every option's value (defaults included) to ``<out>/command.j
 
 - an option left out takes the first run's value (and the command says which ones it took);
 - an option given again must have the first run's value: a resume with other settings would mix two runs;
-- options that only say where and how the run works or reports (``--device``, ``--checkpoint-every``,
-  ``--json``, ``--lang``) may change.
+- options that only say where and how the run works or reports (``--device``, ``--threads``,
+  ``--checkpoint-every``, ``--json``, ``--lang``) may change; the first three, left out, are the first run's too.
 
 A run folder made before this record existed has none; its resume needs the same options again, as before.
 """
@@ -24,6 +24,7 @@ from seqlab.text.reading import os_reason
 
 RECORD = "command.json"
 FREE = ("out", "resume", "device", "threads", "checkpoint_every", "json_out", "lang")  # may differ in a resume
+SETTINGS = ("device", "threads", "checkpoint_every")  # of those, kept for a resume that leaves them out
 PATHS = ("data", "vocab")  # files: kept absolute, since a resume may run from another folder
 MAYBE_PATHS = ("embedding", "tokenizer")  # a name (word2vec, e5-small) or a file/folder: absolute when it exists
 
@@ -49,7 +50,8 @@ def _same(name: str, given, recorded) -> bool:
 def record_options(out: Path, params: dict) -> Path:
     """Write the options of a fresh run to ``out/command.json`` (atomically)."""
     options = {name: _stored(name, value) for name, value in params.items() if name not in FREE}
-    return atomic_write_json(Path(out) / RECORD, {"command": "train", "options": options})
+    settings = {name: params[name] for name in SETTINGS if params.get(name) is not None}
+    return atomic_write_json(Path(out) / RECORD, {"command": "train", "options": options, "settings": settings})
 
 
 def forget_lone_record(out: Path, created: bool = False) -> bool:
@@ -144,8 +146,9 @@ def resumed_options(ctx, out: Path) -> tuple[dict, list[str] | None]:
                              _("Start it again with a new --out: seqlab train --task forecast --out NEW_FOLDER"))
         return params, None
     try:
-        saved = json.loads(path.read_text(encoding="utf-8"))["options"]
-        if not isinstance(saved, dict):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        saved, settings = record["options"], record.get("settings") or {}
+        if not isinstance(saved, dict) or not isinstance(settings, dict):
             raise TypeError(type(saved).__name__)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         error = (os_reason(exc) if isinstance(exc, OSError) else json_problem(exc) if isinstance(exc, ValueError)
@@ -155,11 +158,13 @@ def resumed_options(ctx, out: Path) -> tuple[dict, list[str] | None]:
                           _("Resume with the same --data and options as the first run, or start a new --out."),
                           reason=f"{type(exc).__name__}: {exc}") from None
     taken = []
-    for name, value in saved.items():
-        if name in FREE or name not in params:
+    for name, value in [*saved.items(), *((k, v) for k, v in settings.items() if k in SETTINGS)]:
+        if (name in FREE and name not in SETTINGS) or name not in params:
             continue
         source = ctx.get_parameter_source(name)  # typer's own copy of click's ParameterSource: compared by name
         given = source is not None and source.name == "COMMANDLINE"
+        if name in SETTINGS and given:  # --threads 4 on a resume: this run's way of working, not the model's
+            continue
         if not given:
             params[name] = Path(value) if name in PATHS and value is not None else value
             param = _param(ctx, name)
