@@ -300,7 +300,7 @@ def busy_machine_note(threads: int | None, task: str) -> None:
 
 def train_seq2seq(a: TrainArgs, taken: list[str] | None) -> None:
     from seqlab.render.console import console, print_json
-    from seqlab.render.training import seq2seq_terminal
+    from seqlab.render.training import seq2seq_skipped_line, seq2seq_terminal
     from seqlab.training.seq2seq import EVALUATING, KIWI_SPACING, seq2seq_config, train_seq2seq
 
     if a.data is None:
@@ -316,6 +316,9 @@ def train_seq2seq(a: TrainArgs, taken: list[str] | None) -> None:
         summary = train_seq2seq(a.data, a.out, cfg, resume=a.resume, on_step=on_step, on_phase=on_phase,
                                 progress=report)
     if a.json_out:
+        skipped = seq2seq_skipped_line(summary)
+        if skipped:  # said on stderr, as without --json (stdout is the JSON document)
+            console(stderr=True).print(skipped, highlight=False, markup=False)
         print_json({k: v for k, v in summary.items() if k != "history"})
     else:
         seq2seq_terminal(summary, console())
@@ -390,7 +393,13 @@ def train_classifiers(a: TrainArgs, names: list[str], taken: list[str] | None) -
     """One classifier, or several ending in one comparison table (``names``: the checked --model list)."""
     from seqlab.render.console import console, print_json
     from seqlab.render.progress import training_bar
-    from seqlab.render.training import report_skipped_rows, report_truncated, summary_table, training_curves_png
+    from seqlab.render.training import (
+        report_skipped_rows,
+        report_stacked,
+        report_truncated,
+        summary_table,
+        training_curves_png,
+    )
     from seqlab.training.launch import launched
     from seqlab.training.runs import TrainOptions, parse_models, train_models
 
@@ -408,12 +417,17 @@ def train_classifiers(a: TrainArgs, names: list[str], taken: list[str] | None) -
                         progress=training_bar if launched()[0] == 0 else None)
     for run_ in runs:
         training_curves_png(run_.history, run_.out / "curves.png", f"{run_.name} · {Path(str(a.data)).name}")
-    for run_ in runs:  # said on stderr with --json too; --model best: its members that read max_length tokens
+    said = console(stderr=True)  # notes on stderr, with --json too: stdout is the table or the JSON lines
+    if runs:
+        report_skipped_rows(runs[0].data.get("bad_rows", {}), said)
+    for run_ in runs:  # --model best: its members that read max_length tokens
         for name, summary in [(run_.name, run_.summary), *run_.summary.get("members", {}).items()]:
-            report_truncated(summary.get("truncated"), console(stderr=True), name)
+            report_truncated(summary.get("truncated"), said, name)
+        report_stacked(run_.summary, said, run_.name)
     if a.json_out:
         for run_ in runs:
             print_json(run_.to_dict())
     elif runs:
-        report_skipped_rows(runs[0].data.get("bad_rows", {}), console(stderr=True))
         console().print(summary_table(runs))
+        said.print(_("saved in {paths} · next: seqlab evaluate {first} --data TEST.tsv").format(
+            paths=", ".join(str(r.out) for r in runs), first=runs[0].out), highlight=False, markup=False)

@@ -52,6 +52,31 @@ def report_skipped_rows(bad: dict, console: Console) -> None:
         console.print("[yellow]" + escape(skipped_rows_line(bad)) + "[/]", highlight=False)
 
 
+def seq2seq_skipped_line(summary: dict) -> str | None:
+    """The lines of a pairs file that a seq2seq run did not use, by reason; None when it used every line."""
+    if not summary.get("skipped"):
+        return None
+    from seqlab.training.spacing import skipped_text
+
+    reasons = summary.get("skipped_by_reason")  # runs before it had one count: malformed or too long
+    return _("skipped {n:,} lines of the pairs file: {reasons}").format(
+        n=summary["skipped"], reasons=skipped_text(reasons, summary.get("max_chars", 60)) if reasons else
+        _("malformed, or longer than {max} characters").format(max=summary.get("max_chars", 60)))
+
+
+def report_stacked(summary: dict, console: Console, name: str = "best") -> None:
+    """An ensemble's validation score is in-sample: its stacker was fitted on the split it is scored on. Said beside
+    the table, with the cross-validated score on that split (the honest estimate) and the plain mean of members."""
+    if "val_cross_validated" not in summary:
+        return
+    console.print("[yellow]" + escape(_(
+        "note: {name}'s stacker was fitted on the validation split it is scored on, so its {acc:.2%} there is "
+        "in-sample; cross-validated on that split it scores {cv:.2%} (the honest estimate), and the plain mean of "
+        "its members {mean:.2%}").format(name=name, acc=summary["val"]["accuracy"], cv=summary["val_cross_validated"],
+                                         mean=summary.get("val_mean_of_members", float("nan")))) + "[/]",
+        highlight=False)
+
+
 def report_truncated(truncated: dict | None, console: Console, name: str | None = None) -> None:
     """Texts a recurrent model read only the first max_length tokens of (train and evaluate say so)."""
     if not truncated or not truncated["texts"]:
@@ -259,14 +284,9 @@ def seq2seq_terminal(summary: dict, console: Console) -> None:
         console.print(_("{steps:,} steps for {pairs:,} pairs: a batch holds pairs of one length, so many batches hold "
                         "fewer than --batch-size {batch}").format(steps=summary["steps"], pairs=summary["pairs"],
                                                                    batch=batch), highlight=False)
-    if summary.get("skipped"):
-        from seqlab.training.spacing import skipped_text
-
-        reasons = summary.get("skipped_by_reason")  # runs before it had one count: malformed or too long
-        console.print(_("skipped {n:,} lines of the pairs file: {reasons}").format(
-            n=summary["skipped"], reasons=skipped_text(reasons, summary.get("max_chars", 60)) if reasons else
-            _("malformed, or longer than {max} characters").format(max=summary.get("max_chars", 60))),
-            highlight=False)
+    skipped = seq2seq_skipped_line(summary)
+    if skipped:
+        console.print(skipped, highlight=False)
     title = _("spacing restoration on {n:,} held-out reviews").format(n=summary["val_pairs"])
     systems = list(summary["scores"].items())
     table = titled_table(title, title_justify="left")

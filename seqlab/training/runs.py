@@ -105,7 +105,7 @@ class RunSummary(Displayable):
 
     def to_dict(self) -> dict:
         return {**{k: v for k, v in self.summary.items() if k != "history"}, "disk_mb": round(self.disk_mb, 2),
-                "data": self.data}
+                "data": self.data, "out": str(self.out)}
 
 
 Trainer = Callable[..., dict]

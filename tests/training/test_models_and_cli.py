@@ -429,3 +429,27 @@ def test_the_seq2seq_summary_says_why_it_took_more_steps_than_full_batches():
     console = Console(record=True, width=200)
     seq2seq_terminal({**summary, "steps": 3}, console)  # three full batches: nothing to explain
     assert "a batch holds" not in console.export_text()
+
+
+def test_train_says_its_notes_on_stderr_with_json_too_and_where_it_saved(tmp_path, data, cli):
+    """Under --json, train said nothing of the rows it skipped (only inside the JSON; evaluate says them, and train
+    without --json); the JSON did not say where the run was saved, and the terminal gave no next step; best's
+    validation score, in-sample for its stacker, was shown without a word (a CLI review)."""
+    from rich.console import Console
+
+    from seqlab.render.training import report_stacked
+
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(data.read_text(encoding="utf-8") + "x\tno label here\n", encoding="utf-8")
+    code, out, err = cli("--lang", "en", "train", "--data", str(bad), "--model", "tfidf", "--out",
+                         str(tmp_path / "j"), "--json")
+    said = " ".join(err.split())
+    assert code == 0 and "skipped 1 row that cannot be used (missing label: 1 row)" in said
+    assert json.loads(out)["out"] == str(tmp_path / "j")
+    code, _out, err = cli("--lang", "en", "train", "--data", str(data), "--model", "tfidf", "--out", str(tmp_path / "t"))
+    assert code == 0 and f"next: seqlab evaluate {tmp_path / 't'} --data TEST.tsv" in " ".join(err.split())
+    console = Console(record=True, width=200)
+    report_stacked({"val": {"accuracy": 0.8267}, "val_cross_validated": 0.81, "val_mean_of_members": 0.8}, console)
+    assert "82.67% there is in-sample; cross-validated on that split it scores 81.00%" in console.export_text()
+    report_stacked({"val": {"accuracy": 0.8}}, console)  # a single model: nothing to say
+    assert console.export_text() == ""  # (export_text above emptied the record)
