@@ -79,7 +79,10 @@ def evaluate(out: str | Path, data: str | Path, fmt: str | None = None, text_col
              label_col: str | None = None) -> Evaluation:
     """Accuracy, macro-F1 and the confusion matrix of a trained classifier on a labelled file."""
     predictor = load_predictor(out)
-    dataset = load_dataset(data, fmt, text_col, label_col, label_names=predictor.labels)
+    recorded = RunDir(out).config.get("data") or {}
+    dataset = _run_columns(recorded, data, fmt, predictor.labels) if text_col is None and label_col is None else None
+    if dataset is None:
+        dataset = load_dataset(data, fmt, text_col, label_col, label_names=predictor.labels)
     chunks, limit, dropped = [], None, []
     for i in range(0, len(dataset), 5000):
         texts = dataset.texts[i : i + 5000]
@@ -90,13 +93,26 @@ def evaluate(out: str | Path, data: str | Path, fmt: str | None = None, text_col
     predicted = np.concatenate(chunks).argmax(1)
     metrics = classification_metrics(dataset.labels, predicted, predictor.labels)
     truncated = None if limit is None else truncation(limit, dropped)
-    recorded = RunDir(out).config.get("data") or {}
     trained_on = _trained_on(recorded, data)
     # the training file itself needs no count; another file may still share some of its rows
     overlap = None if trained_on else training_overlap(recorded, dataset.texts, dataset.labels, predicted,
                                                        predictor.labels)
     return Evaluation(str(out), str(data), metrics, dataset.bad.to_dict(), truncated, trained_on,
                       recorded.get("label_meanings"), overlap)
+
+
+def _run_columns(recorded: dict, data, fmt: str | None, labels: list[str]):
+    """``data`` read by the columns the run was trained with (``--text-col review --label-col sentiment``), when it
+    has them; None when the run used the defaults or the file lacks those columns (read as usual then)."""
+    read = recorded.get("read_as") or {}
+    columns = read.get("text_col"), read.get("label_col")
+    if read.get("fmt") == "nsmc" or None in columns or columns == ("document", "label") or \
+            (fmt is None and read.get("fmt") not in (None, Path(str(data)).suffix.lower().lstrip("."))):
+        return None
+    try:
+        return load_dataset(data, fmt, *columns, label_names=labels)
+    except InputError:  # another layout: the usual reading says what is wrong with it
+        return None
 
 
 def _trained_on(recorded: dict, data: str | Path) -> bool:

@@ -453,3 +453,23 @@ def test_train_says_its_notes_on_stderr_with_json_too_and_where_it_saved(tmp_pat
     assert "82.67% there is in-sample; cross-validated on that split it scores 81.00%" in console.export_text()
     report_stacked({"val": {"accuracy": 0.8}}, console)  # a single model: nothing to say
     assert console.export_text() == ""  # (export_text above emptied the record)
+
+
+def test_evaluate_reads_a_file_by_the_columns_the_run_was_trained_with(tmp_path, data, cli):
+    """train --text-col review --label-col sentiment, then evaluate on a file with the same columns: "has no column
+    'document'" (a CLI review); the help says the data is "in the training format"."""
+    import csv
+
+    rows = [line.split("\t") for line in data.read_text(encoding="utf-8").splitlines()[1:]]
+    table = tmp_path / "reviews.csv"
+    with table.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["sentiment", "review"])
+        writer.writerows([[label, text] for _id, text, label in rows])
+    code, _out, err = cli("train", "--data", str(table), "--text-col", "review", "--label-col", "sentiment",
+                          "--model", "tfidf", "--out", str(tmp_path / "run"))
+    assert code == 0, err
+    code, out, err = cli("evaluate", str(tmp_path / "run"), "--data", str(table), "--json")
+    assert code == 0 and json.loads(out)["n"] == len(rows), err
+    code, _out, err = cli("evaluate", str(tmp_path / "run"), "--data", str(data), "--json")  # NSMC: its own columns
+    assert code == 0, err
