@@ -277,6 +277,26 @@ def lines_png(series: dict[str, list[float]], path: Path, title: str, xlabel: st
         return path
 
 
+def nice_ticks(lo: float, hi: float, decades: bool = False, most: int = 8) -> list[float]:
+    """Tick values covering [lo, hi]: whole numbers (powers of ten on a log axis, ``decades``: lo and hi are
+    exponents), else steps of 1, 2 or 5 × 10^k, at most about ``most`` of them.
+
+    >>> nice_ticks(-2.3, -0.4, decades=True), nice_ticks(0, 97)
+    ([-3, -2, -1, 0], [0, 20, 40, 60, 80, 100])
+    """
+    if decades:
+        first, last = math.floor(lo), math.ceil(hi)
+        step = max(1, math.ceil((last - first) / most))
+        return list(range(first, last + 1, step)) if (last - first) % step == 0 else \
+            list(range(first, last + step, step))
+    span = hi - lo if hi > lo else 1.0
+    raw = span / (most - 2)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.floor(lo / step) * step
+    return [round(first + k * step, 12) for k in range(math.ceil((hi - first) / step - 1e-9) + 1)]
+
+
 def lines_html(series: dict[str, list[float]], path: Path, title: str, xlabel: str, ylabel: str,
                log_y: bool = False, subtitle: str = "", x: list[float] | dict | None = None,
                zero: str | None = None) -> Path:
@@ -291,6 +311,8 @@ def lines_html(series: dict[str, list[float]], path: Path, title: str, xlabel: s
     tf = (lambda v: np.log10(v)) if log_y else (lambda v: v)
     lo, hi = tf(min(ys_all)), tf(max(ys_all))
     hi = hi if hi > lo else lo + 1
+    y_ticks = nice_ticks(lo, hi, decades=log_y)
+    lo, hi = min(lo, y_ticks[0]), max(hi, y_ticks[-1])  # the axis ends on a tick: every gridline is labelled
     n = max(len(v) for v in series.values())
     xs_ref = [v for name, vs in series.items() for v in _xs(x, name, len(vs))] or list(range(n))
     x_lo, x_hi = min(xs_ref), max(max(xs_ref), min(xs_ref) + 1)
@@ -313,12 +335,15 @@ def lines_html(series: dict[str, list[float]], path: Path, title: str, xlabel: s
                          f'{html.escape(name)} · {xs[i]}: {raw:.3e}</title></circle>')
         parts.append(f'<text x="{width - right + 10}" y="{top + 20 + 18 * k}" fill="{color}">{html.escape(name)}</text>')
     ticks = []
-    for j in range(6):
-        v = lo + (hi - lo) * j / 5
-        y = top + (1 - j / 5) * (height - top - bottom)
-        label = f"1e{v:.0f}" if log_y else f"{v:.3g}"
+    for v in y_ticks:  # at exact powers of ten on a log axis ("1e-2 1e-2 1e-1" came from rounding even steps)
+        y = top + (1 - (v - lo) / (hi - lo)) * (height - top - bottom)
+        label = f"1e{round(v)}" if log_y else f"{v:.6g}"
         ticks.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{label}</text>'
                      f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eee"/>')
+    for v in nice_ticks(x_lo, x_hi):
+        if x_lo <= v <= x_hi:
+            X = left + (v - x_lo) / (x_hi - x_lo) * (width - left - right)
+            ticks.append(f'<text x="{X:.1f}" y="{height - bottom + 16}" text-anchor="middle">{v:.6g}</text>')
     doc = f"""<!doctype html>
 <html lang="{current()}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body {{ font-family: "NanumGothic", "Noto Sans CJK KR", sans-serif; margin: 24px; }}

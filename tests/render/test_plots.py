@@ -16,6 +16,18 @@ def test_zeros_on_a_log_axis_are_drawn_one_decade_below_the_smallest_value(tmp_p
     assert write_lines(series, tmp_path / "g.png", "‖∂L/∂h_k‖²", "k", "norm", log_y=True).stat().st_size > 0
 
 
+def test_an_html_charts_ticks_are_distinct_exact_powers_of_ten_and_its_x_axis_is_numbered(tmp_path):
+    """long-term --plot x.html labelled its y axis "1e-3 1e-2 1e-2 1e-1 1e-0 1e0" (even steps of the exponent,
+    rounded) and its x axis not at all (a CLI review); the page's chart had the same fault (issue 16)."""
+    series = {"lstm": [0.2, 0.05, 0.004], "baseline": [0.167, 0.167, 0.167]}
+    page = write_lines(series, tmp_path / "m.html", "MSE", "step", "MSE", log_y=True, x={"lstm": [0, 250, 500],
+                       "baseline": [0, 250, 500]}).read_text()
+    labels = re.findall(r'text-anchor="end">([^<]*)</text>', page)
+    assert labels == ["1e-3", "1e-2", "1e-1", "1e0"], labels
+    numbers = re.findall(r'text-anchor="middle">([\d.]+)</text>', page)
+    assert numbers[0] == "0" and numbers[-1] == "500" and len(set(numbers)) == len(numbers) >= 3, numbers
+
+
 def test_symbols_and_latin_come_from_dejavu_and_hangul_from_nanum():
     """NanumGothic drew ², ∂ and σ a few pixels tall in every plot title."""
     from matplotlib import font_manager
