@@ -177,6 +177,19 @@ def test_train_refuses_options_its_task_or_models_would_ignore(args, says, tmp_p
     assert code == 2 and says in " ".join(err.split()), err
 
 
+def test_every_option_train_would_ignore_is_named_at_once(tmp_path, cli):
+    """`train -m tfidf --epochs 3 --hidden 5 --attention additive --season 4` named --epochs and --hidden; each of the
+    others was refused on a later try, one group at a time (a CLI review). A forecast given --data is told of
+    --series."""
+    code, _, err = cli("train", "--data", "x.tsv", "--model", "tfidf", "--epochs", "3", "--hidden", "5",
+                       "--attention", "additive", "--season", "4", "--out", str(tmp_path / "run"), "--lang", "en")
+    said = " ".join(err.split())
+    assert code == 2 and "--epochs, --hidden: not used by tfidf" in said
+    assert "--season, --attention: not used by --task classify" in said
+    code, _, err = cli("train", "--task", "forecast", "--data", "x.csv", "--out", str(tmp_path / "f"), "--lang", "en")
+    assert code == 2 and "A forecast reads --series" in " ".join(err.split())
+
+
 def test_a_min_count_no_word_reaches_is_an_input_error(tmp_path, cli):
     corpus = tmp_path / "c.txt"
     corpus.write_text("영화 정말 좋다\n배우 연기 최고\n", encoding="utf-8")
