@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError
+from seqlab.errors import DamagedFile, InputError
 from seqlab.i18n import _
 from seqlab.progress import Progress
 from seqlab.training.data import load_dataset
@@ -47,7 +47,9 @@ def load_predictor(out: str | Path, device: str = "cpu"):
         from seqlab.training.e5_tune import E5TunePredictor
 
         return E5TunePredictor(out, device)
-    raise InputError(_("{out} holds an unknown model kind {kind!r}").format(out=out, kind=kind))
+    raise DamagedFile(_("{out} holds an unknown model kind {kind!r}").format(out=out, kind=kind),
+                      _("Its config.json was changed, or made by a newer seqlab: train the run again, or restore the "
+                        "file."), reason=f"model {kind!r}")
 
 
 @dataclass(repr=False)  # Displayable's short repr

@@ -166,7 +166,15 @@ class RunDir:
                               reason=f"{type(exc).__name__}: {exc}") from None
 
     def read_vocab(self) -> Vocabulary:
-        return Vocabulary.load(self.path / VOCAB)
+        """The run's own vocabulary: missing or damaged, the run is (not "build one with seqlab vocab build")."""
+        try:
+            return Vocabulary.load(self.path / VOCAB)
+        except InputError as exc:
+            raise DamagedFile(_("the run in {path} cannot read its vocabulary: {problem}").format(
+                path=self.path, problem=exc.message),
+                _("Train the run again (train_models or train_seq2seq), or restore the file."),
+                cli_hint=_("Train the run again (seqlab train … --out, or train_models in Python), or restore the "
+                           "file."), reason=exc.message) from None
 
     def read_val_probabilities(self) -> np.ndarray:
         return self.read_tensors(VAL_PROBS, framework="np")["probabilities"]

@@ -353,7 +353,7 @@ class Seq2SeqPredictor:
                              .format(out=out), _("Train it again with train_seq2seq."),
                              cli_hint=_("Train it again with: seqlab train --task seq2seq"))
         self.cfg = Seq2SeqConfig(**settings)
-        self.vocab = Vocabulary.load(Path(out) / "vocab.json")
+        self.vocab = run.read_vocab()
         self.model = build_model(self.cfg, len(self.vocab))
         self.model.load_state_dict(run.read_tensors())
         self.device = device

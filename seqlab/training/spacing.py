@@ -62,8 +62,9 @@ def make_spacing_pairs(data: str | Path, text_col: str | None = None, max_chars:
         raise InputError(_("standard input is empty") if str(data) == "-" else _("{data} holds no texts (only a "
                          "header)").format(data=data), _("Give a file of texts with one text per line."))
     if not pairs:  # an empty pairs file would only fail later, in seqlab train --task seq2seq
-        raise InputError(_("no pairs from {data}: of its {texts:,} texts, {empty:,} are empty, {one_word:,} have one "
-                           "word (no space to restore) and {too_long:,} are longer than max_chars {max}").format(
+        raise InputError(_("no pairs from {data}: of its {texts:,} texts, not valid UTF-8: {not_utf8:,}; empty: "
+                           "{empty:,}; one word (no space to restore): {one_word:,}; longer than max_chars {max}: "
+                           "{too_long:,}").format(
             data=data if str(data) != "-" else _("standard input"), texts=len(numbered), max=max_chars, **skipped),
             _("Give texts of two or more words, or raise max_chars."), option="max_chars",
             cli_hint=_("Give texts of two or more words, or raise --max-chars."))

@@ -117,9 +117,13 @@ def test_spacing_pairs_refuse_input_without_pairs(tmp_path, cli):
     empty.write_text("", encoding="utf-8")
     one = tmp_path / "one.txt"
     one.write_text("하나\n둘\n", encoding="utf-8")
-    for source, said in ((empty, "is empty"), (one, "2 have one word")):
-        code, _out, err = cli("data", "spacing-pairs", str(source), "--out", str(tmp_path / "p.tsv"))
-        assert code == 1 and said in " ".join(err.split()) and not (tmp_path / "p.tsv").exists()
+    bad = tmp_path / "bad.txt"  # a line not valid UTF-8, read with --errors replace, was not counted ("1 have")
+    bad.write_bytes("하나\n".encode() + b"broken \xff\n")
+    for source, said in ((empty, "is empty"), (one, "one word (no space to restore): 2"),
+                         (bad, "not valid UTF-8: 1; empty: 0; one word (no space to restore): 1")):
+        code, _out, err = cli("data", "spacing-pairs", str(source), "--out", str(tmp_path / "p.tsv"), "--errors",
+                              "replace")
+        assert code == 1 and said in " ".join(err.split()) and not (tmp_path / "p.tsv").exists(), err
 
 
 def test_search_says_when_fewer_hits_than_asked_come(tmp_path, cli):

@@ -473,3 +473,23 @@ def test_evaluate_reads_a_file_by_the_columns_the_run_was_trained_with(tmp_path,
     assert code == 0 and json.loads(out)["n"] == len(rows), err
     code, _out, err = cli("evaluate", str(tmp_path / "run"), "--data", str(data), "--json")  # NSMC: its own columns
     assert code == 0, err
+
+
+def test_a_damaged_run_says_to_train_it_again_not_to_build_a_vocabulary(tmp_path, data, cli):
+    """A run without its vocab.json was told "Build one with: seqlab vocab build" (the hint for a vocabulary file the
+    user gives), and a config.json naming an unknown model had no hint at all (a CLI review)."""
+    run = tmp_path / "run"
+    code, _out, err = cli("train", "--data", str(data), "--model", "rnn", "--out", str(run), "--embedding", "random",
+                          "--epochs", "1", "--hidden", "8", "--embed-dim", "16", "--max-length", "32",
+                          "--adversarial", "0")
+    assert code == 0, err
+    (run / "vocab.json").unlink()
+    code, _out, err = cli("--lang", "en", "predict", str(run), "영화 좋다")
+    said = " ".join(err.split())
+    assert code == 1 and "cannot read its vocabulary" in said and "Train the run again" in said
+    assert "vocab build" not in said
+    config = json.loads((run / "config.json").read_text(encoding="utf-8"))
+    (run / "config.json").write_text(json.dumps({**config, "model": "transformer-xl"}), encoding="utf-8")
+    code, _out, err = cli("--lang", "en", "predict", str(run), "영화 좋다")
+    said = " ".join(err.split())
+    assert code == 1 and "unknown model kind 'transformer-xl'" in said and "train the run again" in said
