@@ -6,7 +6,7 @@ import numpy as np
 from rich.console import Console
 from rich.markup import escape
 
-from seqlab.i18n import _
+from seqlab.i18n import _, ngettext
 from seqlab.lab.gradflow import GradFlowReport
 from seqlab.lab.longterm import LongTermReport
 from seqlab.lab.order import OrderReport
@@ -217,8 +217,11 @@ def longterm_verdicts(report: LongTermReport) -> list[str]:
 def longterm_terminal(report: LongTermReport, console: Console) -> None:
     metric = _("held-out MSE") if report.metric == "mse" else _("held-out accuracy")
     console.print(_("[bold]long-term memory[/] · {task}").format(task=escape(_(report.description))))
-    console.print(_("same budget for every cell: at most {steps:,} Adam steps × batch {batch}, lr {lr:g}, hidden {H}, "
-                    "seed {seed}; early stop at {metric} {target:g}; LSTM forget bias {fb}").format(
+    console.print(ngettext("same budget for every cell: at most {steps:,} Adam step × batch {batch}, lr {lr:g}, "
+                           "hidden {H}, seed {seed}; early stop at {metric} {target:g}; LSTM forget bias {fb}",
+                           "same budget for every cell: at most {steps:,} Adam steps × batch {batch}, lr {lr:g}, "
+                           "hidden {H}, seed {seed}; early stop at {metric} {target:g}; LSTM forget bias {fb}",
+                           report.steps).format(
         steps=report.steps, batch=report.batch, lr=report.lr, H=report.hidden, seed=report.seed, metric=metric,
         target=report.target, fb=", ".join("torch" if b is None else f"{b:g}" for b in report.forget_biases)),
         highlight=False)

@@ -99,7 +99,7 @@ def train_e5_head(train: Dataset, val: Dataset, out: Path, cfg: HeadConfig | Non
                          _("Use one of: {choices}.").format(choices=", ".join(HEADS)))
     started = time.perf_counter()
     if on_phase:
-        on_phase(N_("e5 features (cached)"))
+        on_phase(N_("e5 features (computed once, then read from the cache)"))
     X = features(train.texts + val.texts, cfg.precision, progress)
     Xt, Xv = X[: len(train)], X[len(train):]
     feature_seconds = time.perf_counter() - started
