@@ -190,9 +190,9 @@ def register(app: typer.Typer) -> None:
         texts: list[str] = typer.Argument(None, help=_("Text(s); - reads stdin.")),
         file: Path = file_opt(), json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
-        from seqlab.render.console import console, print_json
+        from seqlab.render.console import console, note, print_json
         from seqlab.render.progress import counting_bar
-        from seqlab.render.training import prediction_line
+        from seqlab.render.training import prediction_line, seq2seq_input_notes
         from seqlab.text.unicode import has_visible
         from seqlab.training.predictors import predict_texts
 
@@ -205,6 +205,8 @@ def register(app: typer.Typer) -> None:
                           enabled=from_file) as report:  # a file's work, not one text's
             predicted = iter(predict_texts(run_dir, kept, report))
         results = [next(predicted) if has_visible(t) else {"text": t, "skipped": "empty line"} for t in inputs]
+        for line in seq2seq_input_notes(results):  # said on stderr, with --json too
+            note(line)
         if json_out:
             for r in results:
                 print_json(r)

@@ -267,6 +267,24 @@ SPACING_COLUMNS = (("boundary_f1", N_("boundary F1"), "{:.4f}"), ("boundary_accu
                                                                                    "{:.2%}"))
 
 
+def seq2seq_input_notes(results: list[dict]) -> list[str]:
+    """What a seq2seq prediction did to its inputs: the spaces it removed (spacing restoration reads the text without
+    them and writes them back) and the texts longer than any the model learnt from."""
+    notes = []
+    spaced = sum(1 for r in results if "source" in r and r["source"] != r["text"])
+    if spaced:
+        notes.append(ngettext("note: {n:,} text had spaces; the model reads it without them and writes its own",
+                              "note: {n:,} texts had spaces; the model reads them without and writes its own",
+                              spaced).format(n=spaced))
+    long = [r for r in results if r.get("longer_than_trained")]
+    if long:
+        notes.append(ngettext("note: {n:,} text is longer than the {max:,} characters of the pairs the model learnt "
+                              "from; its output may be poor", "note: {n:,} texts are longer than the {max:,} "
+                              "characters of the pairs the model learnt from; their output may be poor",
+                              len(long)).format(n=len(long), max=long[0]["longer_than_trained"]))
+    return notes
+
+
 def seq2seq_name(summary: dict) -> str:
     """The model as a reader says it ("seq2seq gru + monotonic attention"); the record keeps its English name."""
     if "cell" not in summary:  # runs from before the summary had its cell

@@ -359,8 +359,12 @@ class Seq2SeqPredictor:
         self.device = device
 
     def predict(self, texts: list[str], keep_attention: bool = False) -> list[dict]:
+        """One record per text: the text, the ``source`` the model reads (the text without its spaces: spacing
+        restoration puts them back), the ``output``; ``longer_than_trained`` where the source is longer than the
+        ``max_chars`` of the pairs the model learnt from (it was never shown one so long)."""
         sources = [t.replace(" ", "") for t in texts]
         decoded = decode(self.model, self.vocab, sources, self.device, keep_attention=keep_attention)
         return [{"text": t, "source": s, "output": o, "attention_kind": self.cfg.attention,
+                 **({"longer_than_trained": self.cfg.max_chars} if len(s) > self.cfg.max_chars else {}),
                  **({"attention": [a.tolist() for a in att]} if keep_attention else {})}
                 for t, s, (o, att) in zip(texts, sources, decoded)]

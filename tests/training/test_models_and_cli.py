@@ -151,6 +151,11 @@ def test_seq2seq_spacing(tmp_path, data, cli):
     code, out, _ = cli("predict", str(tmp_path / "s2s"), "오늘날씨가좋다", "--json")
     result = json.loads(out)
     assert code == 0 and result["output"].replace(" ", "") == "오늘날씨가좋다"  # constrained decoding keeps the text
+    assert "longer_than_trained" not in result
+    code, out, err = cli("--lang", "en", "predict", str(tmp_path / "s2s"), "오늘 날씨가 " + "좋다" * 40, "--json")
+    result = json.loads(out)  # the run keeps pairs of at most 60 characters (its max_chars)
+    assert code == 0 and result["source"] == "오늘날씨가" + "좋다" * 40 and result["longer_than_trained"] == 60
+    assert "had spaces" in err and "longer than the 60 characters" in " ".join(err.split())
     code, out, _ = cli("trace", "seq2seq", "오늘날씨가좋다", "--checkpoint", str(tmp_path / "s2s"), "--json")
     trace = json.loads(out)
     assert code == 0 and len(trace["attention"]) == len(trace["output"])
@@ -493,3 +498,17 @@ def test_a_damaged_run_says_to_train_it_again_not_to_build_a_vocabulary(tmp_path
     code, _out, err = cli("--lang", "en", "predict", str(run), "영화 좋다")
     said = " ".join(err.split())
     assert code == 1 and "unknown model kind 'transformer-xl'" in said and "train the run again" in said
+
+
+def test_a_seq2seq_prediction_says_what_it_did_to_its_inputs():
+    """predict on a spacing run removed the input's spaces without a word, and a 2,000-character text (the run
+    learnt from pairs of at most 60) got no warning (a CLI review)."""
+    from seqlab.render.training import seq2seq_input_notes
+
+    results = [{"text": "오늘 날씨가 좋네요", "source": "오늘날씨가좋네요", "output": "오늘 날씨가 좋네요"},
+               {"text": "가" * 90, "source": "가" * 90, "output": "가" * 90, "longer_than_trained": 60},
+               {"text": "", "skipped": "empty line"}]
+    said = " ".join(" ".join(seq2seq_input_notes(results)).split())
+    assert "1 text had spaces; the model reads it without them" in said
+    assert "1 text is longer than the 60 characters of the pairs the model learnt from" in said
+    assert seq2seq_input_notes([{"text": "좋다", "label": "1"}]) == []  # a classifier's records: nothing to say
