@@ -6,7 +6,8 @@ A fresh run writes every option's value (defaults included) to ``<out>/command.j
 - an option left out takes the first run's value (and the command says which ones it took);
 - an option given again must have the first run's value: a resume with other settings would mix two runs;
 - options that only say where and how the run works or reports (``--device``, ``--threads``,
-  ``--checkpoint-every``, ``--json``, ``--lang``) may change; the first three, left out, are the first run's too.
+  ``--checkpoint-every``, ``--json``, ``--lang``) may change; ``--threads`` and ``--checkpoint-every``, left out,
+  are the first run's too.
 
 A run folder made before this record existed has none; its resume needs the same options again, as before.
 """
@@ -14,6 +15,7 @@ A run folder made before this record existed has none; its resume needs the same
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 from seqlab.cli.options import long_name
@@ -24,7 +26,8 @@ from seqlab.text.reading import os_reason
 
 RECORD = "command.json"
 FREE = ("out", "resume", "device", "threads", "checkpoint_every", "json_out", "lang")  # may differ in a resume
-SETTINGS = ("device", "threads", "checkpoint_every")  # of those, kept for a resume that leaves them out
+SETTINGS = ("threads", "checkpoint_every")  # of those, kept for a resume that leaves them out (not --device:
+# a run on a GPU machine resumed on another finds its device with the default, auto)
 PATHS = ("data", "vocab")  # files: kept absolute, since a resume may run from another folder
 MAYBE_PATHS = ("embedding", "tokenizer")  # a name (word2vec, e5-small) or a file/folder: absolute when it exists
 
@@ -47,11 +50,17 @@ def _same(name: str, given, recorded) -> bool:
     return given == recorded
 
 
+RUN_ID = uuid.uuid4().hex  # this process's: a cleanup after a failure removes only the run it started
+WRITTEN = ("command.json", "config.json", "metrics.json", "model.safetensors", "vocab.json", "embedding.json",
+           "val_probabilities.safetensors", "curves.png", "forecast.png", "state", "members")  # what runs write
+
+
 def record_options(out: Path, params: dict) -> Path:
     """Write the options of a fresh run to ``out/command.json`` (atomically)."""
     options = {name: _stored(name, value) for name, value in params.items() if name not in FREE}
     settings = {name: params[name] for name in SETTINGS if params.get(name) is not None}
-    return atomic_write_json(Path(out) / RECORD, {"command": "train", "options": options, "settings": settings})
+    return atomic_write_json(Path(out) / RECORD, {"command": "train", "options": options, "settings": settings,
+                                                   "run": RUN_ID})
 
 
 def forget_lone_record(out: Path, created: bool = False) -> bool:
@@ -78,19 +87,30 @@ def has_progress(out: Path) -> bool:
                                           if d.is_dir())
 
 
-def discard_unsaved(out: Path, created: bool) -> bool:
-    """Remove what a fresh run wrote to ``out`` when it stopped (an error, Ctrl-C) before saving anything to continue
-    from: its ``command.json``, a word2vec file, a finished ensemble member, without which the same command could
-    not run again ("is a folder that is not empty"). Only for a folder that was empty or absent when the command
-    started (everything in it is this run's); ``created``: the folder itself too. Whether it removed anything."""
+def discard_unsaved(out: Path, created: bool, models: list[str] = ()) -> bool:
+    """Remove what this process's fresh run wrote to ``out`` when it stopped (an error, Ctrl-C) before saving
+    anything to continue from: its ``command.json``, a word2vec file, a finished ensemble member, without which the
+    same command could not run again ("is a folder that is not empty").
+
+    Only a run whose ``command.json`` this process wrote (not another run started on the same folder), and only the
+    files runs write (:data:`WRITTEN`, a model's folder of ``models``, half-written temporaries): anything else stays.
+    ``created``: the folder too, once empty. Whether it removed anything."""
     import shutil
 
     out = Path(out)
     if not out.is_dir() or has_progress(out):
         return False
+    try:
+        mine = json.loads((out / RECORD).read_text(encoding="utf-8")).get("run") == RUN_ID
+    except (OSError, ValueError, AttributeError):
+        mine = False
+    if not mine:
+        return False
     for path in out.iterdir():
-        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
-    if created:
+        ours = path.name in WRITTEN or path.name in models or (path.name.startswith(".") and ".tmp" in path.name)
+        if ours:
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+    if created and not any(out.iterdir()):
         out.rmdir()
     return True
 

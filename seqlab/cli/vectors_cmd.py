@@ -149,7 +149,7 @@ def register(app: typer.Typer) -> None:
         lang: str = lang_opt(),
     ):
         from seqlab.render.console import note, print_json, say
-        from seqlab.render.vectors import cut_text_note, similarity_line, similarity_markdown
+        from seqlab.render.vectors import similarity_line, similarity_markdown, similarity_notes
         from seqlab.text.unicode import clean_surrogates
         from seqlab.vectors.similarity import similarity as run
 
@@ -168,15 +168,8 @@ def register(app: typer.Typer) -> None:
             print(similarity_markdown(rec))
         else:
             say(similarity_line(rec), soft_wrap=True)
-        for which, dropped in zip((_("the first sentence"), _("the second sentence")), rec.dropped):
-            if dropped:  # said on stderr with --json too
-                note(cut_text_note(which, rec.model, rec.max_length, dropped))
-        if rec.same_tokens:  # 좋다 and 나쁘다 are both [CLS] [UNK] [SEP] for minilm: cosine 1 means nothing here
-            note(_("note: for {model} both sentences are the same tokens, so their vectors are the same; the cosine "
-                   "says nothing about their meaning (see seqlab tokenize TEXT -m {model})").format(model=rec.model))
-        elif any(rec.unknown):
-            note(_("note: {model} read {a:,} and {b:,} unknown tokens ([UNK]) in the two sentences: what they "
-                   "stand for is not in the vectors").format(model=rec.model, a=rec.unknown[0], b=rec.unknown[1]))
+        for line in similarity_notes(rec):  # said on stderr with --json too
+            note(line)
 
     @app.command(help=_("Top-k semantic search; the corpus index is built once, saved, and reused."))
     def search(

@@ -154,8 +154,7 @@ def one_expression(words: list[str]) -> str:
 
     if any(has_operator(w) for w in words):
         return " ".join(words)
-    example = (f"{words[0]} - {words[1]} + {words[2]}" if len(words) == 3 and not any(set(w) & set("+-−") for w in words)
-               else "왕 - 남자 + 여자")
+    example = f"{words[0]} - {words[1]} + {words[2]}" if len(words) == 3 else "왕 - 남자 + 여자"  # no operator here
     raise UsageError(_("the analogy is one argument in quotes, with + and - between the words; got {n} arguments")
                      .format(n=len(words)), _('e.g. seqlab analogy "{example}"').format(example=example))
 

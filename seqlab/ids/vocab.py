@@ -45,6 +45,8 @@ def checked_ids(ids, size: int) -> list[int]:
 
     if isinstance(ids, (str, bytes)):
         raise InputError(_("ids must be a list of whole numbers, not a string: {ids!r}").format(ids=ids[:40]))
+    if not hasattr(ids, "__array__") and not isinstance(ids, (list, tuple)):
+        ids = list(ids)  # a generator or another iterable of ids
     values = np.asarray(ids, dtype=object)
     if values.ndim == 2 and values.shape[0] == 1:  # one text's ids as a batch of one ([1, T], as a model takes them)
         values = values[0]

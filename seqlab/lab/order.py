@@ -20,7 +20,7 @@ import numpy as np
 
 from seqlab.display import Displayable
 from seqlab.errors import InputError, canonical, check_number
-from seqlab.i18n import _
+from seqlab.i18n import N_, _
 from seqlab.lab.limits import ORDER_MAX_HIDDEN, SEED_MAX
 from seqlab.progress import Progress, new_phase
 from seqlab.scratch.layers import LAYERS
@@ -56,6 +56,10 @@ class OrderPair:
                 "rnn_max_difference": self.rnn_max_difference}
 
 
+LENGTH_NOTE = N_("the recurrent layer has the same parameters for any length; an MLP over concatenated vectors "
+                 "needs a new input layer for every length")
+
+
 @dataclass
 class LengthFreedom:
     """The same recurrent weights run on 3 tokens and on 30; an MLP over concatenated vectors could not."""
@@ -70,8 +74,7 @@ class LengthFreedom:
         return {"parameters": self.parameters, "tokens_3": {"h_T": self.h_T_3.tolist()},
                 "tokens_30": {"h_T": self.h_T_30.tolist()},
                 "mlp_concat_input_size": {"3 tokens": self.mlp_inputs_3, "30 tokens": self.mlp_inputs_30},
-                "note": _("the recurrent layer has the same parameters for any length; an MLP over concatenated "
-                          "vectors needs a new input layer for every length")}
+                "note": LENGTH_NOTE}  # data in English, as every record's JSON (translated where shown)
 
 
 @dataclass

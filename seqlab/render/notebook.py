@@ -82,12 +82,10 @@ def _embedding(rec):
 
 
 def _similarity(rec):
-    from seqlab.render.vectors import cut_text_note
+    from seqlab.render.vectors import similarity_notes
 
-    cut = [cut_text_note(which, rec.model, rec.max_length, n)
-           for which, n in zip((_("the first sentence"), _("the second sentence")), rec.dropped or ()) if n]
-    return (*vr.similarity_parts(rec),
-            "\n".join([f"cos({rec.a!r}, {rec.b!r}) = {rec.cosine:.4f}  [{rec.model}, {rec.pooling}]", *cut]))
+    head = f"cos({rec.a!r}, {rec.b!r}) = {rec.cosine:.4f}  [{rec.model}, {rec.pooling}]"
+    return (*vr.similarity_parts(rec), "\n".join([head, *similarity_notes(rec)]))
 
 
 def _words(rec):
@@ -232,8 +230,9 @@ def _evaluation(ev):
                            [[_("rows that could not be used"), bad, "int"]])
 
     def draw(console):  # as `seqlab evaluate` prints it: the scores, what they must be read with, the confusion
-        console.print(f"{ev.run} · {ev.data} · " + _("rows that could not be used") + f": {bad:,}", highlight=False,
-                      markup=False)
+        console.print(_("{run} on {data} · rows that could not be used: {bad:,}").format(run=ev.run, data=ev.data,
+                                                                                         bad=bad),
+                      highlight=False, markup=False)
         report_truncated(ev.truncated, console)
         evaluation_terminal(ev, console)
 

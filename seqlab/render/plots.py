@@ -284,6 +284,8 @@ def nice_ticks(lo: float, hi: float, decades: bool = False, most: int = 8) -> li
     >>> nice_ticks(-2.3, -0.4, decades=True), nice_ticks(0, 97)
     ([-3, -2, -1, 0], [0, 20, 40, 60, 80, 100])
     """
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return [0, 1]
     if decades:
         first, last = math.floor(lo), math.ceil(hi)
         step = max(1, math.ceil((last - first) / most))
@@ -307,7 +309,8 @@ def lines_html(series: dict[str, list[float]], path: Path, title: str, xlabel: s
             floor=floor)
     width, height, left, right, top, bottom = 860, 480, 80, 150, 20, 50
     colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
-    ys_all = [v for vs in series.values() for v in (_floor(vs, floor) if log_y else vs)]
+    ys_all = [v for vs in series.values() for v in (_floor(vs, floor) if log_y else vs)
+              if math.isfinite(v) and (v > 0 or not log_y)] or [1.0]  # a diverged run's inf or nan is not drawn
     tf = (lambda v: np.log10(v)) if log_y else (lambda v: v)
     lo, hi = tf(min(ys_all)), tf(max(ys_all))
     hi = hi if hi > lo else lo + 1
@@ -326,13 +329,14 @@ def lines_html(series: dict[str, list[float]], path: Path, title: str, xlabel: s
     for k, (name, values) in enumerate(series.items()):
         vals = _floor(values, floor) if log_y else values
         xs = _xs(x, name, len(vals))
-        pts = [px(i, v, xs) for i, v in enumerate(vals)]
+        drawn = [i for i, v in enumerate(vals) if math.isfinite(v) and (v > 0 or not log_y)]  # inf/nan: no point
+        pts = {i: px(i, vals[i], xs) for i in drawn}
         color = colors[k % len(colors)]
         parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="'
-                     + " ".join(f"{a:.1f},{b:.1f}" for a, b in pts) + '"/>')
-        for i, ((a, b), raw) in enumerate(zip(pts, values)):
+                     + " ".join(f"{a:.1f},{b:.1f}" for a, b in pts.values()) + '"/>')
+        for i, (a, b) in pts.items():
             parts.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="2.5" fill="{color}"><title>'
-                         f'{html.escape(name)} · {xs[i]}: {raw:.3e}</title></circle>')
+                         f'{html.escape(name)} · {xs[i]}: {values[i]:.3e}</title></circle>')
         parts.append(f'<text x="{width - right + 10}" y="{top + 20 + 18 * k}" fill="{color}">{html.escape(name)}</text>')
     ticks = []
     for v in y_ticks:  # at exact powers of ten on a log axis ("1e-2 1e-2 1e-1" came from rounding even steps)

@@ -69,12 +69,12 @@ def report_stacked(summary: dict, console: Console, name: str = "best") -> None:
     the table, with the cross-validated score on that split (the honest estimate) and the plain mean of members."""
     if "val_cross_validated" not in summary:
         return
-    console.print("[yellow]" + escape(_(
-        "note: {name}'s stacker was fitted on the validation split it is scored on, so its {acc:.2%} there is "
-        "in-sample; cross-validated on that split it scores {cv:.2%} (the honest estimate), and the plain mean of "
-        "its members {mean:.2%}").format(name=name, acc=summary["val"]["accuracy"], cv=summary["val_cross_validated"],
-                                         mean=summary.get("val_mean_of_members", float("nan")))) + "[/]",
-        highlight=False)
+    line = _("note: {name}'s stacker was fitted on the validation split it is scored on, so its {acc:.2%} there is "
+             "in-sample; cross-validated on that split it scores {cv:.2%} (the honest estimate)").format(
+        name=name, acc=summary["val"]["accuracy"], cv=summary["val_cross_validated"])
+    if summary.get("val_mean_of_members") is not None:
+        line += _("; the plain mean of its members scores {mean:.2%}").format(mean=summary["val_mean_of_members"])
+    console.print("[yellow]" + escape(line) + "[/]", highlight=False)
 
 
 def report_truncated(truncated: dict | None, console: Console, name: str | None = None) -> None:

@@ -363,3 +363,22 @@ def search_notes(result, name: str) -> list[str]:
                               "note: {n:,} blank lines of {name} are never an answer",
                               result.empty_lines).format(n=result.empty_lines, name=name))
     return notes
+
+
+def similarity_notes(rec) -> list[str]:
+    """What a cosine must be read with: a sentence past the model's window, sentences of the same tokens, [UNK]s."""
+    from seqlab.render.console import in_python
+
+    notes = [cut_text_note(which, rec.model, rec.max_length, dropped)
+             for which, dropped in zip((_("the first sentence"), _("the second sentence")), rec.dropped) if dropped]
+    if rec.same_tokens:  # 좋다 and 나쁘다 are both [CLS] [UNK] [SEP] for minilm: cosine 1 means nothing here
+        notes.append((_("note: for {model} both sentences are the same tokens, so their vectors are the same; the "
+                        "cosine says nothing about their meaning (see seqlab.tokenize(text, model={model!r}))")
+                      if in_python() else
+                      _("note: for {model} both sentences are the same tokens, so their vectors are the same; the "
+                        "cosine says nothing about their meaning (see seqlab tokenize TEXT -m {model})")).format(
+            model=rec.model))
+    elif any(rec.unknown):
+        notes.append(_("note: {model} read {a:,} and {b:,} unknown tokens ([UNK]) in the two sentences: what they "
+                       "stand for is not in the vectors").format(model=rec.model, a=rec.unknown[0], b=rec.unknown[1]))
+    return notes

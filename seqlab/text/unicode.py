@@ -193,8 +193,9 @@ def require_texts(texts: list[str]) -> list[str]:
     """:func:`require_text` for each of ``texts``, named by its place when there are several ("text #3")."""
     if len(texts) == 1:
         require_text(texts[0])
-    for k, text in enumerate(texts if len(texts) > 1 else ()):
-        require_text(text, _("text #{index}").format(index=k))
+    else:
+        for k, text in enumerate(texts):
+            require_text(text, _("text #{index}").format(index=k))
     return texts
 
 

@@ -95,6 +95,10 @@ def refuse_other_encoding(path: Path, bad: int, total: int, kept: int, guess: Ca
                 path=path, stem=path.with_suffix(""), suffix=path.suffix))
 
 
+class MissingColumn(InputError):
+    """The file has no column (a JSONL file no key) of the name given for the text or the label."""
+
+
 def detect_format(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
@@ -159,7 +163,7 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
             yield number, obj.get(text_col), None if label is None else str(label)
         missing = [key for key, seen in found.items() if not seen]
         if first_keys is not None and missing:  # the key named, as a missing column is: not "missing label" rows
-            raise InputError(_("no object of {path} has the key {key!r}; the first one's keys are {keys}").format(
+            raise MissingColumn(_("no object of {path} has the key {key!r}; the first one's keys are {keys}").format(
                 path=path, key=missing[0], keys=first_keys), _("Pass text_col and label_col with its keys."),
                 cli_hint=_("Pass --text-col and --label-col with its keys."))
         return
@@ -176,7 +180,7 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
                          _("Give a file with a header line, then one labelled text per line."))
     missing = [c for c in (text_col, label_col) if c not in header]
     if missing:
-        raise InputError(_("{path} has no column {column!r}; its header is {header}")
+        raise MissingColumn(_("{path} has no column {column!r}; its header is {header}")
                          .format(path=path, column=missing[0], header=header),
                          _("Pass text_col and label_col with names from the header."),
                          cli_hint=_("Pass --text-col and --label-col with names from the header."))

@@ -106,14 +106,16 @@ def evaluate(out: str | Path, data: str | Path, fmt: str | None = None, text_col
 def _run_columns(recorded: dict, data, fmt: str | None, labels: list[str]):
     """``data`` read by the columns the run was trained with (``--text-col review --label-col sentiment``), when it
     has them; None when the run used the defaults or the file lacks those columns (read as usual then)."""
+    from seqlab.training.data import MissingColumn, detect_format
+
     read = recorded.get("read_as") or {}
     columns = read.get("text_col"), read.get("label_col")
     if read.get("fmt") == "nsmc" or None in columns or columns == ("document", "label") or \
-            (fmt is None and read.get("fmt") not in (None, Path(str(data)).suffix.lower().lstrip("."))):
+            (fmt or detect_format(Path(str(data)))) != read.get("fmt"):
         return None
     try:
         return load_dataset(data, fmt, *columns, label_names=labels)
-    except InputError:  # another layout: the usual reading says what is wrong with it
+    except MissingColumn:  # a file without those columns is read as usual; any other problem is said as is
         return None
 
 

@@ -120,19 +120,20 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
 
     source, out = Path(source), Path(out)
     _check_paths(source, out)
-    if errors == "strict":  # one pass over the bytes (seconds for millions of lines): stop before any shard
-        from seqlab.text.reading import iter_lines
-
-        for _line in iter_lines(source, "strict"):
-            pass
-    else:
-        check_errors_mode(errors)
+    check_errors_mode(errors)
     if engine not in ("local", "ray"):
         raise InputError(_("unknown engine {engine!r}").format(engine=engine),
                          _("Use engine=\"local\" or engine=\"ray\"."), cli_hint=_("Use --engine local or --engine ray."))
     started = time.perf_counter()
     identity = _source_identity(source)
     manifest = load_manifest(out)
+    read_clean = bool(manifest and manifest.get("complete") and not manifest.get("bad_line_count")
+                      and (manifest.get("source") or {}).get("sha256") == identity["sha256"])
+    if errors == "strict" and not read_clean:  # one pass over the bytes (seconds for millions of lines): stop
+        from seqlab.text.reading import iter_lines  # before any shard; a finished index of these bytes, all UTF-8,
+
+        for _line in iter_lines(source, "strict"):  # needs none (search() comes here at every query)
+            pass
     if config.prefix is None:  # one truth in the manifest: the prefix actually used
         config = replace(config, prefix=default_prefix(config.model, "passage"))
     settings = asdict(config)

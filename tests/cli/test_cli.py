@@ -219,9 +219,12 @@ def test_a_train_stopped_before_it_saved_anything_leaves_nothing_that_blocks_the
     data = tmp_path / "train.tsv"
     data.write_text("id\tdocument\tlabel\n1\t좋다\t1\n2\t별로\t0\n", encoding="utf-8")
 
+    from seqlab.cli.train_record import record_options
+
     def stopped_early(a, taken):  # what a run has written when Ctrl-C comes during word2vec
         (a.out / "members" / "tfidf").mkdir(parents=True)
-        for name in ("command.json", "embedding.json", "members/tfidf/config.json", "members/tfidf/metrics.json"):
+        record_options(a.out, a.options())
+        for name in ("embedding.json", "members/tfidf/config.json", "members/tfidf/metrics.json"):
             (a.out / name).write_text("{}", encoding="utf-8")
         raise KeyboardInterrupt
 
@@ -248,3 +251,22 @@ def test_a_train_stopped_before_it_saved_anything_leaves_nothing_that_blocks_the
     (tmp_path / "mine" / "notes.txt").write_text("the user's", encoding="utf-8")
     code, _out, _err = cli("train", "--data", str(data), "--model", "tfidf", "--out", str(tmp_path / "mine"))
     assert code == 130 and (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "the user's"  # not its own
+
+    def dropped_in(a, taken):  # a file put into the run's folder while it ran stays, and so does the folder
+        a.out.mkdir(parents=True, exist_ok=True)
+        (a.out / "my-notes.txt").write_text("mine", encoding="utf-8")
+        stopped_early(a, taken)
+
+    monkeypatch.setattr(train_run, "run", dropped_in)
+    code, _out, _err = cli("train", "--data", str(data), "--model", "best", "--out", str(tmp_path / "d"))
+    assert code == 130 and sorted(p.name for p in (tmp_path / "d").iterdir()) == ["my-notes.txt"]
+
+    def another_run(a, taken):  # a second run on the same folder: its command.json is not this process's
+        a.out.mkdir(parents=True, exist_ok=True)
+        (a.out / "command.json").write_text('{"run": "another process"}', encoding="utf-8")
+        (a.out / "embedding.json").write_text("{}", encoding="utf-8")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_run, "run", another_run)
+    code, _out, _err = cli("train", "--data", str(data), "--model", "lstm", "--out", str(tmp_path / "race"))
+    assert code == 130 and (tmp_path / "race" / "embedding.json").exists()

@@ -131,12 +131,13 @@ def test_decode_refuses_ids_that_are_not_ids(bad, said):
     v = Vocabulary.build([["영화", "좋다"]])
     with pytest.raises(InputError, match=re.escape(said)):
         v.decode(bad)
+    assert v.decode(iter([4, 1])) == v.decode((4, 1)) == ["영화", "<unk>"]  # any iterable of ids, as before
     for model in ("e5-small", "char"):
         tokenizer = load_tokenizer(model)
-        if said.startswith("id 99"):
-            bad = [4, tokenizer.vocab_size]
-            said = f"id {tokenizer.vocab_size} (at position 1)"
-        with pytest.raises(InputError, match=re.escape(said)):
-            tokenizer.decode(bad)
+        past_the_end = [4, tokenizer.vocab_size]  # each tokenizer at its own vocabulary's end
+        wrong, message = (past_the_end, f"id {tokenizer.vocab_size} (at position 1)") if said.startswith("id 99") \
+            else (bad, said)
+        with pytest.raises(InputError, match=re.escape(message)):
+            tokenizer.decode(wrong)
         ids = tokenizer.encode("영화 좋다").input_ids
         assert tokenizer.decode(np.array([ids])) == tokenizer.decode(ids)  # [1, T], as a model takes them

@@ -28,6 +28,20 @@ def test_an_html_charts_ticks_are_distinct_exact_powers_of_ten_and_its_x_axis_is
     assert numbers[0] == "0" and numbers[-1] == "500" and len(set(numbers)) == len(numbers) >= 3, numbers
 
 
+def test_a_diverged_runs_inf_and_nan_leave_a_chart_not_a_traceback(tmp_path):
+    """A held-out MSE of inf or nan (a run that diverged) made the HTML chart's ticks raise OverflowError."""
+    import math
+
+    for log_y in (True, False):
+        page = write_lines({"rnn": [0.2, math.inf, math.nan, 0.1], "lstm": [0.3, 0.01, 0.004, 0.002]},
+                           tmp_path / f"d{log_y}.html", "MSE", "step", "MSE", log_y=log_y).read_text()
+        numbers = re.findall(r'(?:cx|cy|y)="([^"]+)"', page) + " ".join(re.findall(r'points="([^"]*)"', page)) \
+            .replace(",", " ").split()
+        assert numbers and all(math.isfinite(float(v)) for v in numbers), numbers  # every point drawn is a number
+        # the finite values (2 + 4) are drawn, inf never; a log axis draws nan where it draws zeros (_floor)
+        assert page.count("<circle") == (7 if log_y else 6)
+
+
 def test_symbols_and_latin_come_from_dejavu_and_hangul_from_nanum():
     """NanumGothic drew ², ∂ and σ a few pixels tall in every plot title."""
     from matplotlib import font_manager

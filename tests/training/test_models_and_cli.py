@@ -478,6 +478,14 @@ def test_evaluate_reads_a_file_by_the_columns_the_run_was_trained_with(tmp_path,
     assert code == 0 and json.loads(out)["n"] == len(rows), err
     code, _out, err = cli("evaluate", str(tmp_path / "run"), "--data", str(data), "--json")  # NSMC: its own columns
     assert code == 0, err
+    as_text = tmp_path / "reviews.txt"  # a .txt file read as TSV, the run's format: its columns apply too
+    as_text.write_text("sentiment\treview\n" + "".join(f"{label}\t{text}\n" for _id, text, label in rows),
+                       encoding="utf-8")
+    tsv_run = tmp_path / "tsv-run"
+    assert cli("train", "--data", str(as_text), "--text-col", "review", "--label-col", "sentiment", "--model", "tfidf",
+               "--out", str(tsv_run))[0] == 0
+    code, out, err = cli("evaluate", str(tsv_run), "--data", str(as_text), "--json")
+    assert code == 0 and json.loads(out)["n"] == len(rows), err
 
 
 def test_a_damaged_run_says_to_train_it_again_not_to_build_a_vocabulary(tmp_path, data, cli):

@@ -28,7 +28,8 @@ def corpus(tmp_path_factory, reviews):
 
 
 def test_rows_follow_the_file_and_equal_direct_vectors(corpus, tmp_path):
-    result = embed_corpus(corpus, tmp_path / "out", CONFIG)
+    # the corpus has a line that is not UTF-8: read with U+FFFD (the default, strict, stops at it: test_search_and_plots)
+    result = embed_corpus(corpus, tmp_path / "out", CONFIG, errors="replace")
     assert (result.rows, result.shards, result.bad_lines, result.empty_lines) == (200, 4, 1, 1)
     matrix = read_embeddings(tmp_path / "out")
     lines = corpus.read_bytes().decode("utf-8", errors="replace").split("\n")[:200]
@@ -37,7 +38,7 @@ def test_rows_follow_the_file_and_equal_direct_vectors(corpus, tmp_path):
     assert matrix.shape == (200, 384) and matrix.dtype == np.float32
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["complete"] and manifest["bad_lines"] == [21]
-    again = embed_corpus(corpus, tmp_path / "out", CONFIG)  # complete: nothing to do
+    again = embed_corpus(corpus, tmp_path / "out", CONFIG, errors="replace")  # complete: nothing to do
     assert again.resumed_from == 200
 
 
@@ -45,21 +46,21 @@ def test_refuses_foreign_folders_other_settings_and_changed_files(corpus, tmp_pa
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "notes.txt").write_text("mine")
     with pytest.raises(UsageError, match="not empty"):  # exit 2, as an --out of other files is everywhere
-        embed_corpus(corpus, tmp_path / "busy", CONFIG)
-    embed_corpus(corpus, tmp_path / "o", CONFIG)
+        embed_corpus(corpus, tmp_path / "busy", CONFIG, errors="replace")
+    embed_corpus(corpus, tmp_path / "o", CONFIG, errors="replace")
     with pytest.raises(UsageError, match="other settings"):
-        embed_corpus(corpus, tmp_path / "o", CorpusJobConfig(model="minilm", shard_size=60, batch_size=16))
+        embed_corpus(corpus, tmp_path / "o", CorpusJobConfig(model="minilm", shard_size=60, batch_size=16), errors="replace")
     changed = tmp_path / "changed.txt"
     changed.write_bytes(corpus.read_bytes())
-    embed_corpus(changed, tmp_path / "o2", CONFIG)
+    embed_corpus(changed, tmp_path / "o2", CONFIG, errors="replace")
     changed.write_bytes(corpus.read_bytes() + b"one more line\n")
     with pytest.raises(InputError, match="different version"):
-        embed_corpus(changed, tmp_path / "o2", CONFIG)
+        embed_corpus(changed, tmp_path / "o2", CONFIG, errors="replace")
     # another file into that folder: named as another file, not as "a different version" of this one
     other = tmp_path / "other.txt"
     other.write_bytes(b"a\nb\n")
     with pytest.raises(UsageError, match=r"holds the embeddings of another file, .*changed\.txt") as err:  # exit 2
-        embed_corpus(other, tmp_path / "o2", CONFIG)
+        embed_corpus(other, tmp_path / "o2", CONFIG, errors="replace")
     assert "different version" not in str(err.value)
     with pytest.raises(InputError, match="no seqlab embeddings"):
         read_embeddings(tmp_path / "busy")
