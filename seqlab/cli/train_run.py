@@ -221,6 +221,10 @@ def run(a: TrainArgs, taken: list[str] | None) -> None:
         from seqlab.vectors.encoder import pick_device
 
         pick_device("cuda")  # no CUDA GPU here: say so now, not after the data is read (or never, for tfidf)
+    if a.task == "classify" and a.data is not None and str(a.data) != "-":  # said first, not after the busy note
+        from seqlab.training.data import check_data_path
+
+        check_data_path(a.data)
     if a.task != "classify" or set(names) & {*RECURRENT, "e5-tune"}:
         busy_machine_note(a.threads, a.task)
     if a.task == "seq2seq":

@@ -165,6 +165,10 @@ def overlap_line(overlap) -> str | None:
         line += "; " + ngettext("on the other {n:,} row: accuracy {acc:.2%} · macro-F1 {f1:.4f}",
                                 "on the other {n:,} rows: accuracy {acc:.2%} · macro-F1 {f1:.4f}", u.n).format(
             n=u.n, acc=u.accuracy, f1=u.macro_f1)
+        absent = [label for label, row in zip(u.labels, u.confusion) if not sum(row)]
+        if absent and u.n:  # as evaluation_notes says it of the whole data: a label without rows counts as F1 0
+            line += " " + _("(no row among them has the label {labels}: macro-F1 counts it as F1 0)").format(
+                labels=", ".join(absent))
     return line
 
 

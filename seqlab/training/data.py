@@ -119,21 +119,34 @@ def encoding_guess(bodies: list[bytes]) -> str:
     return _(", it looks like CP949 (EUC-KR)")
 
 
-def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
-    """(line number, text, label string or None) per data row."""
+def check_data_path(path: Path) -> None:
+    """A data file that is a folder, or is not there, refused by name (before any other work: ``seqlab train`` checks
+    it before it says anything about the machine or loads a model)."""
+    path = Path(path)
     if path.is_dir():
         # "is a folder, not …" as every reader says it; the argument named first ("--data …" on the command line)
         raise InputError(_("data {path} is a folder, not a data file").format(path=path),
                          _("Give a data file (NSMC TSV, CSV, TSV or JSONL)."), option="data")
+    if not path.exists():
+        raise _not_found(path)
+
+
+def _not_found(path: Path) -> InputError:
+    return InputError(_("data file not found: {path}").format(path=path),
+                      _("Give the path of a data file (NSMC TSV, CSV, TSV or JSONL)."),
+                      cli_hint=_("Give --data FILE (NSMC TSV, CSV, TSV or JSONL)."))
+
+
+def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
+    """(line number, text, label string or None) per data row."""
+    check_data_path(path)
     try:
         with path.open("rb") as f:
             refuse_binary(f.read(8192), str(path), path)  # UTF-16 with its iconv, or a binary file
             f.seek(0)
             lines = list(raw_lines(f))
     except FileNotFoundError:
-        raise InputError(_("data file not found: {path}").format(path=path),
-                         _("Give the path of a data file (NSMC TSV, CSV, TSV or JSONL)."),
-                         cli_hint=_("Give --data FILE (NSMC TSV, CSV, TSV or JSONL).")) from None
+        raise _not_found(path) from None
     except OSError as exc:
         raise file_error(path, exc, _("a data file")) from None
     decoded, undecodable = [], []

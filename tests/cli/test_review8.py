@@ -183,3 +183,6 @@ def test_train_takes_threads_and_says_when_the_machine_is_busy(cli, tmp_path, ns
     code, _out, err = cli("train", "--data", str(data), "--model", "tfidf", "--threads", "1", "--out",
                           str(tmp_path / "d"))
     assert code == 2 and "--threads" in err  # tfidf trains without torch: refused, not ignored
+    missing = [a if a != str(data) else str(tmp_path / "missing.tsv") for a in args]  # said first, not after the note
+    code, _out, err = cli(*missing, "--out", str(tmp_path / "e"))
+    assert code == 1 and "data file not found" in err and "busy" not in err  # (a CLI review)

@@ -88,3 +88,18 @@ def test_a_seq2seq_prediction_says_what_it_did_to_its_inputs():
     assert "1 text had spaces; the model reads it without them" in said
     assert "1 text is longer than the 60 characters of the pairs the model learnt from" in said
     assert seq2seq_input_notes([{"text": "좋다", "label": "1"}]) == []  # a classifier's records: nothing to say
+
+
+def test_the_scores_on_the_rows_not_seen_in_training_explain_a_label_without_rows():
+    """"on the other 1 row: accuracy 100.00% · macro-F1 0.5000" gave no reason for the 0.5: that one row's label is
+    the only one present, and macro-F1 counts the other label as F1 0 (a CLI review); the whole data's line said so."""
+    from seqlab.render.training import overlap_line
+    from seqlab.training.metrics import Metrics
+    from seqlab.training.overlap import TrainingOverlap
+
+    unseen = Metrics(accuracy=1.0, macro_f1=0.5, n=1, confusion=[[0, 0], [0, 1]], labels=["0", "1"])
+    line = overlap_line(TrainingOverlap(True, "train.tsv", rows=3, of=4, unseen=unseen))
+    assert "on the other 1 row: accuracy 100.00% · macro-F1 0.5000" in line
+    assert "(no row among them has the label 0: macro-F1 counts it as F1 0)" in line
+    both = Metrics(accuracy=0.5, macro_f1=0.33, n=2, confusion=[[1, 0], [1, 0]], labels=["0", "1"])
+    assert "no row among them" not in overlap_line(TrainingOverlap(True, "train.tsv", rows=2, of=4, unseen=both))
