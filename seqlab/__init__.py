@@ -115,6 +115,10 @@ def embed(texts, model: str | None = None, *, pooling: str | None = None, normal
         long: a text longer than the model's window: ``"truncate"`` (the record says what was cut) or ``"window"``
             (overlapping windows, ``stride`` tokens apart, each token's vectors averaged).
 
+    Every record keeps its token matrix, to be shown. For sentence vectors of many texts (a corpus),
+    ``load_encoder(model).sentence_vectors(texts)`` computes the same vectors about twice as fast, keeping none;
+    :func:`seqlab.vectors.corpus_job.embed_corpus` does it for a file, in resumable shards.
+
     >>> embed("안녕하세요").shape             # doctest: +SKIP
     [1, 3, 384]
     """
