@@ -107,7 +107,10 @@ def check_number(name: str, value, low=None, high=None, whole: bool = False, err
             _("{option} must be a number, got {value!r}")
         raise error(message.format(option=name, value=value), option=name)
     if not isinstance(value, numbers.Integral) and not math.isfinite(value):  # isfinite(10**400) overflows
-        raise error(_("{option} must be a finite number, got {value}").format(option=name, value=value), option=name)
+        message = _("{option} must be a finite number, got {value}") if math.isnan(value) else \
+            _("{option} must be a finite number, got {value} (a number beyond about ±1.8e308, such as 1e400, reads as "
+              "infinity)")
+        raise error(message.format(option=name, value=value), option=name)
     if (low is not None and value < low) or (high is not None and value > high):
         low, high, shown = shown_number(low), shown_number(high), shown_number(value)  # 1,000,000, as help writes it
         if high is None:

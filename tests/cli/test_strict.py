@@ -154,6 +154,15 @@ def test_out_of_range_is_a_usage_error_naming_the_option(args, cli):
     assert "Traceback" not in err and "bug in seqlab" not in err
 
 
+def test_a_number_beyond_float_range_is_said_to_read_as_infinity(cli):
+    """`--forget-bias 1e400` said "got inf", a value the user never typed (a CLI review)."""
+    code, _out, err = cli("--lang", "en", "long-term", "--forget-bias", "1e400")
+    said = " ".join(err.split())
+    assert code == 2 and "--forget-bias must be a finite number, got inf" in said and "such as 1e400" in said
+    code, _out, err = cli("--lang", "en", "long-term", "--forget-bias", "nan")
+    assert code == 2 and "got nan" in err and "1e400" not in err
+
+
 def test_a_malformed_analogy_is_refused_before_any_work(cli):
     code, _, err = cli("analogy", "왕 -- + 여자")
     assert code == 2 and "operator stands where a word should" in err  # the README's table: exit 2
