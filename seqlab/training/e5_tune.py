@@ -30,13 +30,14 @@ from torch import nn
 from seqlab.errors import InputError
 from seqlab.i18n import N_, _
 from seqlab.ids.vocab import Vocabulary
+from seqlab.pretrained.registry import E5_PREFIXES
 from seqlab.training.data import Dataset, split_record
 from seqlab.training.loop import TrainConfig, distributed, predict, train_classifier
 from seqlab.training.metrics import classification_metrics
 from seqlab.training.prepare import Encoded
 from seqlab.training.rundir import RunDir
 
-PREFIX = "query: "  # e5's prefix for a text used as features (the model card: classification, clustering)
+PREFIX = E5_PREFIXES["query"]  # e5's prefix for a text used as features (the model card: classification, clustering)
 
 
 def tune_defaults(cfg: TrainConfig) -> TrainConfig:

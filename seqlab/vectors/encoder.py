@@ -26,7 +26,7 @@ from seqlab.errors import InputError, ModelUnavailable, NoVectors, UsageError, c
 from seqlab.i18n import _
 from seqlab.pretrained.install import ensure_obtainable, from_pretrained
 from seqlab.pretrained.loading import load_tokenizer
-from seqlab.pretrained.registry import resolve
+from seqlab.pretrained.registry import e5_prefix, resolve
 from seqlab.tokens.base import as_texts
 from seqlab.tokens.record import TokenRecord, model_window
 from seqlab.vectors.long_texts import check_stride, embed_windows, prefix_tokens
@@ -39,13 +39,13 @@ _lock = threading.Lock()
 
 
 def default_prefix(model: str | None, role: str) -> str:
-    """e5 models are trained with ``"query: "`` and ``"passage: "`` before the text; other models with nothing.
+    """e5 models are trained with ``"query: "`` and ``"passage: "`` before the text; other models with nothing
+    (:func:`seqlab.pretrained.registry.e5_prefix`).
 
     >>> default_prefix("e5-small", "passage"), default_prefix("minilm", "query")
     ('passage: ', '')
     """
-    name = resolve(model).name
-    return {"query": "query: ", "passage": "passage: "}[role] if "e5" in name.lower() else ""
+    return e5_prefix(model, role)
 
 
 def window_records(model: str | None, texts: Sequence[str], prefix: str = "", errors: str = "strict") -> list:

@@ -8,7 +8,7 @@ from seqlab.errors import ModelUnavailable
 from seqlab.i18n import use_language
 from seqlab.pretrained.install import hub_unreachable_reason
 from seqlab.pretrained.loading import load_tokenizer
-from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, resolve
+from seqlab.pretrained.registry import DEFAULT_MODEL, E5_PREFIXES, EMBEDDED, e5_prefix, resolve, uses_e5_prefixes
 
 
 def test_embedded_models_and_default():
@@ -81,3 +81,20 @@ def test_nonsense_names_and_files(tmp_path):
     f.write_text("x")
     with pytest.raises(ModelUnavailable, match="is a file"):
         resolve(str(f))
+
+
+@pytest.mark.parametrize("name, e5", [("e5-small", True), ("minilm", False), ("intfloat/multilingual-e5-base", True),
+                                      ("team/le5ter", False), ("intfloat/e5_small.v2", True), ("klue/bert-base", False)])
+def test_one_rule_decides_the_e5_prefixes(name, e5):
+    """The prefix that embed/similarity/search add and the one `--prefix` accepts come from the same rule: a name
+    holding "e5" inside another word (le5ter) is not an e5 model for either."""
+    from seqlab.vectors.encoder import default_prefix
+
+    assert uses_e5_prefixes(name) is e5
+    for role in ("query", "passage"):
+        assert default_prefix(name, role) == e5_prefix(name, role) == (E5_PREFIXES[role] if e5 else "")
+
+
+def test_e5_prefix_refuses_an_unknown_role():
+    with pytest.raises(ValueError, match="query, passage"):
+        e5_prefix("e5-small", "document")
