@@ -16,6 +16,7 @@ from seqlab.errors import UsageError, check_number, shown_number
 from seqlab.i18n import LANGUAGES, N_, _, language_code, ngettext
 from seqlab.ids.limits import MAX_MIN_COUNT  # noqa: F401  one owner (stage 3's limits); the commands import it from here
 from seqlab.lab.limits import SEED_MAX  # noqa: F401  one owner (the lab's limits); the commands import it from here
+from seqlab.limits import ERROR_MODES
 from seqlab.pretrained.registry import E5_PREFIXES, uses_e5_prefixes
 
 
@@ -67,7 +68,7 @@ def folded(choices):
 
 
 def errors_opt():
-    return typer.Option("strict", "--errors", callback=folded(("strict", "replace")),
+    return typer.Option("strict", "--errors", callback=folded(ERROR_MODES),
                         help=_("strict: stop at invalid UTF-8/surrogates; replace: use U+FFFD."))
 
 
@@ -224,7 +225,7 @@ def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_
     from seqlab.text.reading import iter_texts
     from seqlab.text.unicode import clean_surrogates
 
-    errors = one_of("--errors", errors, ("strict", "replace"))
+    errors = one_of("--errors", errors, ERROR_MODES)
     if file is not None and texts:
         raise UsageError(_("give either TEXT arguments or -f FILE, not both"))
     if file is not None or texts == ["-"]:

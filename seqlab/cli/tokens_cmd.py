@@ -25,6 +25,7 @@ from seqlab.cli.options import (
     model_opt,
     no_duplicates,
     norm_opt,
+    number_range,
     on_interrupt,
     one_of,
     prefix_opt,
@@ -35,8 +36,8 @@ from seqlab.cli.options import (
 )
 from seqlab.errors import InputError, UsageError, shown_number
 from seqlab.i18n import _, ngettext
-
-MAX_VOCAB = 1_000_000
+from seqlab.ids.limits import MAX_VOCAB, MIN_TRAINED_VOCAB
+from seqlab.limits import ERROR_MODES
 
 
 def register(app: typer.Typer) -> None:
@@ -157,7 +158,7 @@ def register(app: typer.Typer) -> None:
         from seqlab.tokens.corpus import vocabulary_from_file
 
         check_lang(lang)
-        errors = one_of("--errors", errors, ("strict", "replace"))
+        errors = one_of("--errors", errors, ERROR_MODES)
         in_range("--min-freq", min_freq, 1, MAX_MIN_COUNT)
         in_range("--max-size", max_size, 5, MAX_VOCAB)
         check_output("--out", out, inputs=[file], notes=False)  # a usage error before the tokenizer loads (seconds)
@@ -196,7 +197,8 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", "-o", help=_("Directory to write (loadable by AutoTokenizer)."),
                                  readable=False),
         kind: str = typer.Option("wordpiece", "--type", help=_("wordpiece, bpe or unigram.")),
-        vocab_size: int = typer.Option(32000, "--vocab-size", help=_("Tokens in the vocabulary, 100 to {n}.").format(n=shown_number(MAX_VOCAB))),
+        vocab_size: int = typer.Option(32000, "--vocab-size", help=_("Tokens in the vocabulary, {range}.").format(
+                                           range=number_range(MIN_TRAINED_VOCAB, MAX_VOCAB))),
         min_frequency: int = typer.Option(None, "--min-frequency", "--min-freq", "--min-count",
                                           help=_("wordpiece, bpe: merge only pairs seen this "
                                                                           "often, 1 to {n} (default: 2).").format(
@@ -213,8 +215,9 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         kind = one_of("--type", kind, KINDS)
         pre_split = one_of("--pre-split", pre_split, ("kiwi",))
-        in_range("--vocab-size", vocab_size, 100, MAX_VOCAB)
+        in_range("--vocab-size", vocab_size, MIN_TRAINED_VOCAB, MAX_VOCAB)
         in_range("--min-frequency", min_frequency, 1, MAX_MIN_COUNT)
+        errors = one_of("--errors", errors, ERROR_MODES)
         if kind == "unigram":
             unused({"--min-frequency": min_frequency}, "--type unigram",
                    _("Unigram prunes pieces by likelihood, not by a count: leave --min-frequency out."))

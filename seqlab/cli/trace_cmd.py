@@ -25,6 +25,7 @@ from seqlab.cli.options import (
 )
 from seqlab.errors import UsageError, shown_number
 from seqlab.i18n import _
+from seqlab.limits import ERROR_MODES
 
 CELLS = ("rnn", "lstm", "gru", "seq2seq")
 
@@ -71,7 +72,7 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
         cell = one_of(_("CELL"), cell, CELLS)
-        errors = one_of("--errors", errors, ("strict", "replace"))
+        errors = one_of("--errors", errors, ERROR_MODES)
         in_range("--hidden", hidden, 1, MAX_HIDDEN)
         in_range("--input-dim", input_dim, 1)
         in_range("--seed", seed, 0, SEED_MAX)

@@ -30,6 +30,7 @@ from seqlab.cli.options import (
 from seqlab.cli.train_run import FORMATS
 from seqlab.errors import UsageError
 from seqlab.i18n import _, ngettext
+from seqlab.limits import ERROR_MODES
 
 
 def register(app: typer.Typer) -> None:
@@ -243,7 +244,7 @@ def register(app: typer.Typer) -> None:
                                                     "pairs.tsv"))
         data = data if data is not None else data_file
         in_range("--max-chars", max_chars, 2, 10_000)
-        errors = one_of("--errors", errors, ("strict", "replace"))
+        errors = one_of("--errors", errors, ERROR_MODES)
         check_output("--out", out, inputs=[data], notes=False)  # a usage error (2) before any work
         pairs, made = make_spacing_pairs(data, text_col, max_chars, errors)
         check_output("--out", out, inputs=[data])  # its notes (a file to replace) once the input held up

@@ -30,6 +30,7 @@ from seqlab.cli.options import (
 )
 from seqlab.errors import UsageError
 from seqlab.i18n import N_, _
+from seqlab.limits import ERROR_MODES
 
 POOLING = ("cls", "mean", "max")
 
@@ -82,6 +83,7 @@ def register(app: typer.Typer) -> None:
         engine = one_of("--engine", engine, ("local", "ray"))
         precision = one_of("--precision", precision, ("fp32", "bf16"))
         device = one_of("--device", device, ("auto", "cpu", "cuda"))
+        errors = one_of("--errors", errors, ERROR_MODES)
         in_range("--preview", preview, 1, 1024)
         in_range("--stride", stride, 1)
         in_range("--workers", workers, 1, 256)
@@ -156,7 +158,7 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
         pool = one_of("--pool", pool, POOLING)
-        errors = one_of("--errors", errors, ("strict", "replace"))
+        errors = one_of("--errors", errors, ERROR_MODES)
         if "-" in (a, b):  # elsewhere - reads standard input; here it would be compared as a sentence
             raise UsageError(_("similarity takes its two sentences as arguments; - (standard input) is not read here"),
                              _('Give both sentences: seqlab similarity "첫 문장" "둘째 문장".'))
@@ -189,7 +191,7 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         in_range("-k", k, 1, MAX_K)
-        errors = one_of("--errors", errors, ("strict", "replace"))
+        errors = one_of("--errors", errors, ERROR_MODES)
         require_text(query, _("the query"))
         on_interrupt(NOTHING_WRITTEN)  # until a part of the index is finished
         with counting_bar(_("indexing {name}").format(name=corpus.name), _("lines")) as report:

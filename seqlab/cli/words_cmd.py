@@ -35,6 +35,8 @@ from seqlab.cli.options import (
 )
 from seqlab.errors import InputError, UsageError, shown_number
 from seqlab.i18n import N_, _, ngettext
+from seqlab.limits import ERROR_MODES
+from seqlab.vectors.limits import WORDVEC_DIM, WORDVEC_EPOCHS, WORDVEC_WINDOW, WORDVEC_WORKERS
 
 
 def vectors_opt():
@@ -355,17 +357,18 @@ def register(app: typer.Typer) -> None:
         kind: str = typer.Option("word2vec", "--kind", help=_("word2vec or fasttext.")),
         split: str = typer.Option("kiwi", "--split", help=_("kiwi morphemes or whitespace words.")),
         text_col: str = typer.Option(None, "--text-col", help=_("Text column of a TSV/CSV with a header.")),
-        dim: int = typer.Option(100, "--dim", help=_("Vector size, 2 to 1,000.")),
-        window: int = typer.Option(5, "--window", help=_("Context words on each side, 1 to 50.")),
+        dim: int = typer.Option(100, "--dim", help=_("Vector size, {range}.").format(range=number_range(*WORDVEC_DIM))),
+        window: int = typer.Option(5, "--window", help=_("Context words on each side, {range}.").format(range=number_range(*WORDVEC_WINDOW))),
         min_count: int = typer.Option(5, "--min-count", "--min-freq", "--min-frequency",
                                       help=_("Ignore words seen fewer times, 1 to {n}.").format(n=shown_number(MAX_MIN_COUNT))),
-        epochs: int = typer.Option(5, "--epochs", help=_("Passes over the corpus, 1 to 100.")),
+        epochs: int = typer.Option(5, "--epochs", help=_("Passes over the corpus, {range}.").format(range=number_range(*WORDVEC_EPOCHS))),
         cbow: bool = typer.Option(False, "--cbow", help=_("CBOW instead of skip-gram.")),
         tags: bool = typer.Option(False, "--tags", help=_("--split kiwi: keep POS tags in tokens (영화/NNG).")),
         seed: int = typer.Option(1, "--seed", help=_("Seed of the training, {seeds} (the same vectors again "
                                                      "with --workers 1 only).").format(seeds=number_range(0, SEED_MAX))),
-        workers: int = typer.Option(2, "--workers", help=_("gensim's threads, 1 to 64. With more than one, two runs "
-                                                           "with the same --seed give slightly different vectors.")),
+        workers: int = typer.Option(2, "--workers", help=_("gensim's threads, {range}. With more than one, two runs "
+                                                           "with the same --seed give slightly different vectors.").format(
+                                         range=number_range(*WORDVEC_WORKERS))),
         json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import note, print_json, say
@@ -375,16 +378,17 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         no_duplicates("--file", [str(f) if str(f) == "-" else str(Path(f).resolve()) for f in files],
                       [str(f) for f in files])  # read twice, it would count every text twice
+        errors = one_of("--errors", errors, ERROR_MODES)
         kind = one_of("--kind", kind, ("word2vec", "fasttext"))
         split = one_of("--split", split, ("kiwi", "whitespace"))
         if split != "kiwi":
             unused({"--tags": tags or None}, "--split " + split, _("POS tags come from Kiwi: use --split kiwi."))
-        in_range("--dim", dim, 2, 1000)
-        in_range("--window", window, 1, 50)
+        in_range("--dim", dim, *WORDVEC_DIM)
+        in_range("--window", window, *WORDVEC_WINDOW)
         in_range("--min-count", min_count, 1, MAX_MIN_COUNT)
-        in_range("--epochs", epochs, 1, 100)
+        in_range("--epochs", epochs, *WORDVEC_EPOCHS)
         in_range("--seed", seed, 0, SEED_MAX)
-        in_range("--workers", workers, 1, 64)
+        in_range("--workers", workers, *WORDVEC_WORKERS)
         check_output("--out", out, inputs=files)
         if out.suffix.lower() not in (".model", *TEXT_FORMATS):  # the name decides the format: never guessed
             raise UsageError(_("--out {name}: its extension names no format seqlab writes").format(name=out.name),
@@ -425,7 +429,7 @@ def register(app: typer.Typer) -> None:
         _check_word_vectors(vectors, model)
         if questions is None:
             from seqlab.vectors.analogy_eval import KOREAN_ANALOGIES as questions
-        errors = one_of("--errors", errors, ("strict", "replace"))
+        errors = one_of("--errors", errors, ERROR_MODES)
         sections = read_questions(questions, errors)  # a malformed file fails before any vectors are built
         result = evaluate(_word_vectors(vectors, model), questions, method=method, sections=sections)
         if json_out:

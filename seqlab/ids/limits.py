@@ -4,3 +4,8 @@
 # the largest minimum count of vocab build, train, tokenizer train and wordvec train: more than any corpus holds, and
 # within what the tokenizers library's trainers take (a 31-digit value overflowed in them: "internal error")
 MAX_MIN_COUNT = 10**9
+
+# the largest vocabulary vocab build and tokenizer train make; a trained tokenizer's smallest (below it, its alphabet of
+# Korean syllables alone fills it)
+MAX_VOCAB = 1_000_000
+MIN_TRAINED_VOCAB = 100

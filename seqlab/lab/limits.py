@@ -1,7 +1,7 @@
-"""How much work the lab's commands may do: shared by the lab, the CLI's range checks and their help (no imports,
-so that ``seqlab --help`` does not load NumPy)."""
+"""How much work the lab's commands may do: shared by the lab, the CLI's range checks and their help (no imports
+but :mod:`seqlab.limits`, so that ``seqlab --help`` does not load NumPy)."""
 
-SEED_MAX = 2**32 - 1  # the largest seed numpy's generators and torch take
+from seqlab.limits import SEED_MAX  # noqa: F401  one owner (below every layer); the lab's commands import it from here
 
 ORDER_MAX_HIDDEN = 1024  # order-demo shows a trace's numbers: a trace's limit (seqlab.pipeline.limits.MAX_HIDDEN)
 

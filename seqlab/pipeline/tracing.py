@@ -21,6 +21,7 @@ import numpy as np
 from seqlab.display import Displayable
 from seqlab.errors import InputError, UsageError, canonical, check_number
 from seqlab.i18n import N_, _
+from seqlab.limits import SEED_MAX
 from seqlab.pipeline.limits import MAX_HIDDEN, MAX_TRACE_BYTES
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.loss import last_state_loss
@@ -292,7 +293,7 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int | None
                          _("Use one of: {choices}.").format(choices=', '.join(CELLS)))
     check_number("hidden", hidden, 1, MAX_HIDDEN, whole=True, error=UsageError)  # the CLI says --hidden itself
     check_number("input_dim", input_dim, 1, whole=True, error=UsageError)
-    check_number("seed", seed, 0, 2**32 - 1, whole=True, error=UsageError)
+    check_number("seed", seed, 0, SEED_MAX, whole=True, error=UsageError)
     check_number("max_tokens", max_tokens, 1, whole=True, error=UsageError)
     extra, cut = {}, {}
     if checkpoint is not None:

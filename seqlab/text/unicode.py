@@ -25,9 +25,9 @@ import numpy as np
 
 from seqlab.errors import InputError, canonical
 from seqlab.i18n import _
+from seqlab.limits import ERROR_MODES
 
 FORMS = ("NFC", "NFKC", "NFD", "NFKD", "none")
-ERROR_MODES = ("strict", "replace")  # what to do with text that is not valid UTF-8 (or holds lone surrogates)
 DEFAULT_FORM = "NFC"  # what every stage reads unless told otherwise (load_tokenizer, the page's later stages)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_DECOMPOSING = 0x30000  # no canonical decomposition lies above U+2FA1D

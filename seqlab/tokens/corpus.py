@@ -16,6 +16,21 @@ from seqlab.text.reading import check_text_file, iter_texts
 SPLITS = ("kiwi", "whitespace", None)
 
 
+def check_corpus(files, errors: str) -> None:
+    """What a trainer checks before it reads a line: the errors mode, and no file named twice (it would count every
+    text twice)."""
+    from seqlab.errors import InputError
+    from seqlab.text.unicode import check_errors_mode
+
+    check_errors_mode(errors)
+    seen = set()
+    for path in files:
+        key = str(path) if str(path) == "-" else str(Path(path).resolve())
+        if key in seen:
+            raise InputError(_("files lists {file} twice").format(file=path), _("Give each file once."), option="files")
+        seen.add(key)
+
+
 def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool = False, text_col: str | None = None,
                        errors: str = "strict", chunk: int = 10_000,
                        progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
@@ -26,6 +41,7 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
         progress: called as ``progress(texts read, lines)`` after each chunk, and ``progress(texts, texts)`` at the
             end (not for standard input, whose length is unknown).
     """
+    check_corpus(files, errors)
     for path in files:  # missing, a folder, empty or binary: said by name before any is read, as every reader does
         if str(path) != "-":
             check_text_file(path, _("a corpus file"))

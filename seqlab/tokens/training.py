@@ -15,11 +15,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, check_number
 from seqlab.i18n import _, ngettext
+from seqlab.ids.limits import MAX_MIN_COUNT, MAX_VOCAB, MIN_TRAINED_VOCAB
 from seqlab.progress import Progress, new_phase
 from seqlab.storage import atomic_directory, atomic_write_json
-from seqlab.tokens.corpus import write_split_corpus
+from seqlab.tokens.corpus import check_corpus, write_split_corpus
 
 KINDS = ("wordpiece", "bpe", "unigram")
 
@@ -130,7 +131,7 @@ def _canonical_wordpiece(tok):
 
 
 def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordpiece", vocab_size: int = 32000,
-                    min_frequency: int = 2, pre_split: str | None = None, lowercase: bool = False,
+                    min_frequency: int | None = None, pre_split: str | None = None, lowercase: bool = False,
                     errors: str = "strict", text_col: str | None = None,
                     progress: Progress | None = None) -> TrainedTokenizer:
     """Train a tokenizer on text files (one text per line) and save it to ``out``.
@@ -139,8 +140,9 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
         files: UTF-8 text files.
         out: the directory to create (replaced atomically if it exists).
         kind: ``wordpiece`` (BERT/KLUE style), ``bpe`` or ``unigram`` (SentencePiece style).
-        vocab_size: the target vocabulary size, special tokens included.
-        min_frequency: ignore pairs/pieces seen fewer times (WordPiece, BPE; Unigram has no such setting).
+        vocab_size: the target vocabulary size, special tokens included (100 to 1,000,000).
+        min_frequency: merge only pairs seen this often (WordPiece, BPE; default 2). Unigram prunes pieces by
+            likelihood, not by a count: giving it one is refused, not ignored.
         pre_split: ``"kiwi"`` to split the corpus into morphemes first.
         lowercase: lowercase before tokenizing (only sensible for English).
         text_col: the column of the text in a TSV/CSV file with a header (NSMC's header is read by its ``document``
@@ -157,8 +159,14 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
     if pre_split not in (None, "kiwi"):
         raise InputError(_("unknown pre-split {pre_split!r}").format(pre_split=pre_split),
                          _("Use --pre-split kiwi, or leave it out."))
-    if vocab_size < 10:
-        raise InputError(_("vocab size {vocab_size} is too small").format(vocab_size=vocab_size))
+    check_number("vocab_size", vocab_size, MIN_TRAINED_VOCAB, MAX_VOCAB, whole=True)
+    check_number("min_frequency", min_frequency, 1, MAX_MIN_COUNT, whole=True)
+    if kind == "unigram" and min_frequency is not None:
+        raise InputError(_("min_frequency is not used by a unigram tokenizer"),
+                         _("Unigram prunes pieces by likelihood, not by a count: leave min_frequency out."),
+                         option="min_frequency")
+    min_frequency = 2 if min_frequency is None else min_frequency
+    check_corpus(files, errors)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.txt"

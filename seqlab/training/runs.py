@@ -21,6 +21,7 @@ from seqlab.display import Displayable
 from seqlab.errors import InputError
 from seqlab.i18n import N_, _
 from seqlab.ids.limits import MAX_MIN_COUNT
+from seqlab.limits import SEED_MAX
 from seqlab.training.data import VAL_FRACTION_RANGE
 
 
@@ -60,7 +61,7 @@ class TrainOptions:
 
 
 # The range of every number of TrainOptions (low, high, whole): one table for the library and `seqlab train`
-RANGES = {"val_fraction": (*VAL_FRACTION_RANGE, False), "seed": (0, 2**32 - 1, True), "epochs": (1, 100, True),
+RANGES = {"val_fraction": (*VAL_FRACTION_RANGE, False), "seed": (0, SEED_MAX, True), "epochs": (1, 100, True),
           "batch_size": (1, 4096, True), "lr": (1e-8, 1.0, False), "hidden": (1, 2048, True), "layers": (1, 8, True),
           "dropout": (0.0, 0.9, False), "patience": (1, None, True), "adversarial": (0.0, 10.0, False),
           "embed_dim": (2, 2048, True), "max_length": (1, 4096, True), "min_freq": (1, MAX_MIN_COUNT, True),

@@ -13,10 +13,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, check_number
 from seqlab.i18n import _, ngettext
+from seqlab.ids.limits import MAX_MIN_COUNT
+from seqlab.limits import SEED_MAX
 from seqlab.progress import Progress, new_phase
-from seqlab.tokens.corpus import write_split_corpus
+from seqlab.tokens.corpus import check_corpus, write_split_corpus
+from seqlab.vectors.limits import WORDVEC_DIM, WORDVEC_EPOCHS, WORDVEC_WINDOW, WORDVEC_WORKERS
 
 KINDS = ("word2vec", "fasttext")
 SPLITS = ("kiwi", "whitespace")
@@ -113,8 +116,11 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
     if split not in SPLITS:
         raise InputError(_("unknown split {split!r}").format(split=split),
                          _("Use one of: {choices}.").format(choices=', '.join(SPLITS)))
-    if min(dim, window, min_count, epochs, workers) < 1:
-        raise InputError(_("dim, window, min_count, epochs and workers must all be at least 1"))
+    for name, value, (low, high) in (("dim", dim, WORDVEC_DIM), ("window", window, WORDVEC_WINDOW),
+                                     ("min_count", min_count, (1, MAX_MIN_COUNT)), ("epochs", epochs, WORDVEC_EPOCHS),
+                                     ("workers", workers, WORDVEC_WORKERS), ("seed", seed, (0, SEED_MAX))):
+        check_number(name, value, low, high, whole=True)
+    check_corpus(files, errors)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()

@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from seqlab.lab.limits import FORGET_BIAS_RANGE
+from seqlab.limits import SEED_MAX
 from seqlab.text.unicode import has_visible
 from seqlab.vectors.word_input import MAX_WORD  # the library's own limit: the page, /api/models and the server agree
 
@@ -101,8 +103,9 @@ class NeighborsBody(_Body):
 class TraceBody(TextBody):
     cell: Literal["rnn", "lstm", "gru"] = "lstm"
     hidden: int | None = Field(default=None, ge=1, le=64, description="hidden size (default 4)")
-    input_dim: int | None = Field(default=None, ge=1, le=384, description="reduce inputs by PCA (2-3 to check by hand)")
-    seed: int | None = Field(default=None, ge=0, le=2**32 - 1, description="seed of the initialization (default 0)")
+    input_dim: int | None = Field(default=None, ge=1, description="reduce inputs by PCA (2-3 to check by hand); at most "
+                                                                   "the model's width, which the trace checks")
+    seed: int | None = Field(default=None, ge=0, le=SEED_MAX, description="seed of the initialization (default 0)")
     backward: bool = False
     checkpoint: bool = Field(default=False, description="use the trained model the server was started with (it brings "
                                                         "its own model, hidden size and weights: model, hidden, "
@@ -116,8 +119,8 @@ class GradflowBody(_Body):
                                                        json_schema_extra={"uniqueItems": True})
     steps: int = Field(default=100, ge=2, le=300, description="sequence length: at least 2 steps make a chart")
     hidden: int = Field(default=64, ge=1, le=128)
-    forget_bias: float | None = Field(default=None, ge=-20, le=20)  # as the CLI's --forget-bias
-    seed: int = Field(default=0, ge=0, le=2**32 - 1)  # as the CLI's --seed
+    forget_bias: float | None = Field(default=None, ge=FORGET_BIAS_RANGE[0], le=FORGET_BIAS_RANGE[1])  # as --forget-bias
+    seed: int = Field(default=0, ge=0, le=SEED_MAX)  # as the CLI's --seed
 
     @field_validator("cells")
     @classmethod

@@ -91,3 +91,20 @@ def test_trace_names_its_digits_and_its_numbers_per_vector_apart_from_other_comm
     assert code == 0 and re.search(r"`\[-?\d\.\d{2} ", out) and not re.search(r"\d\.\d{3}", out)
     help_text = " ".join(cli("trace", "--help", "--lang", "en")[1].split())
     assert "embed's --precision is the arithmetic" in help_text and "compare's --limit counts texts" in help_text
+
+
+def _commands_taking(option: str):
+    return [" ".join(path) for path, cmd in _commands() if any(option in getattr(p, "opts", ()) for p in cmd.params)]
+
+
+@pytest.mark.parametrize("command", _commands_taking("--errors"))
+def test_every_errors_option_is_refused_up_front(cli, tmp_path, command):
+    """``--errors ignore`` was refused with exit 1 after a full pass over the corpus by tokenizer train, wordvec train
+    and the corpus job of embed (their library checked it while reading); every command now refuses it first."""
+    args = _args(command, tmp_path)
+    if command == "embed":
+        args += ["--out", str(tmp_path / "vectors")]  # the corpus job, which read its files before it refused
+    if command == "plot":
+        args = [str(tmp_path / "out.png") if a == str(tmp_path / "out") else a for a in args]
+    code, _out, err = cli(*args, "--errors", "ignore", "--lang", "en")
+    assert code == 2 and "--errors must be one of strict, replace, got 'ignore'" in err, err

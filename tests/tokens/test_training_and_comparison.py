@@ -117,3 +117,36 @@ def test_common_words_have_no_unknown_pieces(tmp_path, corpus, kind):
         assert rec.unk == [], (kind, text, rec.tokens)
     if kind == "bpe":
         assert "▁" in tok.get_vocab()
+
+
+def test_the_library_checks_every_option_before_it_reads_a_line(tmp_path, corpus):
+    """The CLI refused these up front while the library read the whole corpus first, counted a file named twice twice,
+    and dropped a unigram's min_frequency silently."""
+    read = []
+
+    def progress(done, total):
+        read.append(done)
+
+    cases = [({"errors": "ignore"}, "unknown errors mode"), ({"files": [corpus, corpus]}, "twice"),
+             ({"kind": "unigram", "min_frequency": 3}, "min_frequency is not used by a unigram"),
+             ({"vocab_size": 99}, "between 100 and 1,000,000"), ({"vocab_size": 10**7}, "between 100 and 1,000,000"),
+             ({"min_frequency": 0}, "min_frequency must be between 1")]
+    for options, message in cases:
+        files = options.pop("files", [corpus])
+        with pytest.raises(InputError, match=message):
+            train_tokenizer(files, tmp_path / "t", progress=progress, **options)
+    assert read == [] and not (tmp_path / "t").exists()
+
+
+def test_word_vectors_check_every_option_before_they_read_a_line(tmp_path, corpus):
+    from seqlab.vectors.wordvec_training import train_word_vectors
+
+    out = tmp_path / "new" / "w.model"
+    cases = [({"errors": "ignore"}, "unknown errors mode"), ({"files": [corpus, corpus]}, "twice"),
+             ({"dim": 1}, "dim must be between 2 and 1,000"), ({"workers": 65}, "workers must be between 1 and 64"),
+             ({"window": 51}, "window"), ({"epochs": 0}, "epochs"), ({"seed": -1}, "seed"), ({"dim": 2.5}, "whole")]
+    for options, message in cases:
+        files = options.pop("files", [corpus])
+        with pytest.raises(InputError, match=message):
+            train_word_vectors(files, out, **options)
+    assert not out.parent.exists()  # its folder was made before the corpus was read
