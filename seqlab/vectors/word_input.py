@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
+
+T = TypeVar("T")
 
 _PIECE = re.compile(r"[+-]|[^\s+-]+")
 # the minus and plus signs of typeset text (the lecture's slides, a word processor, a Korean IME's full width)
@@ -210,4 +214,24 @@ class UnknownWord(InputError):
         super().__init__(message, hint, cli_hint=cli_hint)
 
     def details(self) -> dict:
-        return {"unknown": self.word, "pieces": self.pieces, "unknown_parts": self.unk}
+        return {"unknown": self.word, "pieces": self.pieces, "unknown_parts": self.unk,
+                "also_unknown": getattr(self, "also_unknown", [])}
+
+
+def each_word(words: Sequence[str], check: Callable[[str], T]) -> list[T]:
+    """``check(word)`` for every word; when several are unknown, the first one's :class:`UnknownWord` (its pieces
+    explained) names the others too, so that ``abc + xyz`` is not fixed one word at a time."""
+    results, unknown = [], []
+    for word in words:
+        try:
+            results.append(check(word))
+        except UnknownWord as exc:
+            unknown.append(exc)
+    if unknown:
+        first, others = unknown[0], list(dict.fromkeys(e.word for e in unknown[1:] if e.word != unknown[0].word))
+        if others:
+            first.also_unknown = others
+            first.message += " " + _("(also unknown: {words})").format(
+                words=", ".join(repr(w) for w in others))
+        raise first
+    return results

@@ -40,7 +40,7 @@ from seqlab.vectors.all_but_the_top import fit as fit_all_but_the_top
 from seqlab.vectors.analogy import DEFAULT_METHOD, METHODS, scores
 from seqlab.vectors.pooling import l2_normalize
 from seqlab.vectors.static_vectors import Recipe
-from seqlab.vectors.word_input import SOURCE_SUFFIX, UnknownWord, analogy_words, check_word, parse_expression
+from seqlab.vectors.word_input import SOURCE_SUFFIX, UnknownWord, analogy_words, check_word, each_word, parse_expression
 from seqlab.vectors.word_results import AnalogyResult, Neighbor, NeighborsResult
 
 VOCAB_VERSION = 3  # 3: + root + 하다 predicates; 2: Kiwi dictionary/past forms, the word alone at layers 6-12, mean removed (1: "query: " + mean)
@@ -169,9 +169,9 @@ class WordVectors:
                              _("Use one of: {choices}.").format(choices=", ".join(METHODS)))
         given_pos, given_neg = analogy_words(positive, negative)
         positive, negative = [self.stored(w) for w in given_pos], [self.stored(w) for w in given_neg]
-        pos = np.stack([self.vector(w, embed_oov) for w in positive])[None]  # (1, P, D)
-        neg = np.stack([self.vector(w, embed_oov) for w in negative])[None] if negative else np.zeros(
-            (1, 0, self.dim), dtype=np.float32)  # (1, N, D)
+        vectors = each_word([*positive, *negative], lambda w: self.vector(w, embed_oov))  # every unknown word named
+        pos = np.stack(vectors[: len(positive)])[None]  # (1, P, D)
+        neg = np.stack(vectors[len(positive):])[None] if negative else np.zeros((1, 0, self.dim), dtype=np.float32)  # (1, N, D)
         results = self._top(scores(method, self.vectors, pos, neg)[0], [*positive, *negative], k)
         oov = [w for w in dict.fromkeys([*given_pos, *given_neg]) if self.stored(w) not in self.index]
         return AnalogyResult.written(given_pos, given_neg, results, self.source, method, oov, k)
@@ -407,10 +407,12 @@ def refuse_unknown_pieces(words: Sequence[str], model: str | None = None) -> Non
     if word_vector_kind(model) == "kiwi":
         from seqlab.vectors import kiwi_vectors as kv
 
-        for word in words:
+        def refuse(word: str) -> None:
             unknown = _parts(word)
             if unknown:
                 raise UnknownWord(word, f"Kiwi{SOURCE_SUFFIX}", 0, kv.pieces(word), unknown, morphemes=True)
+
+        each_word(words, refuse)
         return
     spec = resolve(model)
     if spec.kind != "hf":
@@ -419,10 +421,13 @@ def refuse_unknown_pieces(words: Sequence[str], model: str | None = None) -> Non
 
     check_encoder(spec)  # a folder with a tokenizer alone is said for what it is, before its pieces are read
     unknown_chars, pieces = _piece_readers(load_tokenizer(spec.name))
-    for word in words:
+
+    def refuse_word(word: str) -> None:
         unknown = unknown_chars(word)
         if unknown:
             raise UnknownWord(word, f"{spec.name}{SOURCE_SUFFIX}", 0, pieces(word), unknown)
+
+    each_word(words, refuse_word)
 
 
 def is_built(model: str | None = None, korean: int | None = None, english: int | None = None) -> bool:

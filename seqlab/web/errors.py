@@ -88,6 +88,7 @@ def field_problem(error: dict) -> str:
         "int_type": _("{field}: expected a whole number such as 4, got {got}"),
         "int_parsing": _("{field}: expected a whole number such as 4, got {got}"),
         "float_type": _("{field}: expected a number such as 1.5, got {got}"),
+        "finite_number": _("{field}: must be a finite number, got {got}"),
         "bool_type": _("{field}: expected true or false, got {got}"),
         "string_type": _("{field}: expected text in quotes, got {got}"),
         "string_unicode": _("{field}: holds text that is not valid Unicode (a lone surrogate such as \\ud800)"),

@@ -119,7 +119,8 @@ class GradflowBody(_Body):
                                                        json_schema_extra={"uniqueItems": True})
     steps: int = Field(default=100, ge=2, le=300, description="sequence length: at least 2 steps make a chart")
     hidden: int = Field(default=64, ge=1, le=128)
-    forget_bias: float | None = Field(default=None, ge=FORGET_BIAS_RANGE[0], le=FORGET_BIAS_RANGE[1])  # as --forget-bias
+    forget_bias: float | None = Field(default=None, ge=FORGET_BIAS_RANGE[0], le=FORGET_BIAS_RANGE[1],
+                                      allow_inf_nan=False)  # as --forget-bias: NaN is "not finite", not "over 20"
     seed: int = Field(default=0, ge=0, le=SEED_MAX)  # as the CLI's --seed
 
     @field_validator("cells")

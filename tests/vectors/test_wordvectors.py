@@ -80,6 +80,10 @@ def test_words_outside_the_vocabulary(tiny_model_vectors):
     assert "".join(info.value.pieces).replace("▁", "") == "블록버스터영화" and not info.value.unk
     with pytest.raises(UnknownWord):
         wv.solve("왕 - 남자 + 블록버스터영화")
+    # every unknown word of an analogy is named at once, not one per try
+    with pytest.raises(UnknownWord, match="also unknown: '스릴러액션영화'") as info:
+        wv.solve("블록버스터영화 - 남자 + 스릴러액션영화")
+    assert info.value.word == "블록버스터영화" and info.value.details()["also_unknown"] == ["스릴러액션영화"]
     # asked for, a contextual model builds the vector of a word it never listed from those pieces
     result = wv.neighbors("블록버스터영화", 3, embed_oov=True)
     assert len(result.results) == 3 and not result.in_vocabulary

@@ -62,6 +62,10 @@ def test_seed_and_forget_bias_ranges_are_the_clis(client):
     body = {"cells": ["lstm"], "steps": 2, "hidden": 2}
     assert client.post("/api/gradflow", json={**body, "forget_bias": 20}).status_code == 200
     assert client.post("/api/gradflow", json={**body, "forget_bias": 20.5}).status_code == 422
+    # NaN was refused as "must be at most 20.0, got NaN"
+    nan = client.post("/api/gradflow", content='{"cells": ["lstm"], "steps": 2, "hidden": 2, "forget_bias": NaN}',
+                      headers={"content-type": "application/json"})
+    assert nan.status_code == 422 and "must be a finite number, got NaN" in nan.json()["error"], nan.json()
 
 
 def test_the_tokenize_panel_and_embed_cut_at_the_same_window(client, monkeypatch):
@@ -84,3 +88,10 @@ def test_the_tokenize_panel_and_embed_cut_at_the_same_window(client, monkeypatch
     monkeypatch.setattr(loading, "load_tokenizer", without_limit)
     said = client.post("/api/tokenize", json={"text": "a " * 900, "model": "minilm"}).json()
     assert said["window"] == {"max_length": 512, "dropped": len(said["tokens"]) - 512}
+
+
+def test_an_analogy_names_every_unknown_word_at_once(client):
+    """"abcq + xyzq - 남자" named abcq alone: the student fixed it and was then told about xyzq."""
+    r = client.post("/api/analogy", json={"expression": "abcq + xyzq - 남자"})
+    assert r.status_code == 400 and "'abcq' is unknown" in r.json()["error"], r.json()
+    assert "also unknown: 'xyzq'" in r.json()["error"]

@@ -231,6 +231,8 @@
   }
 
   // ---------- stage 1: Unicode normalization ----------
+  // conjoining jamo of Old Hangul (modern ones, U+1100-1112, U+1161-1175, U+11A8-11C2, join in any Korean font)
+  const OLD_JAMO = /[\u1113-\u115E\u1176-\u11A7\u11C3-\u11FF\uA960-\uA97C\uD7B0-\uD7C6\uD7CB-\uD7FB]/;
   function normalization(container, rec) {
     container.replaceChildren();
     const same = !rec.changes.length;
@@ -264,6 +266,9 @@
     if (inv.length) {
       container.append(el("ul", { class: "sv-list" }, inv.slice(0, 50).map((c) => el("li", {},
         el("code", { class: "sv-esc" }, c.escaped), " ", c.codepoint, " ", c.name, " · ", t("character {i}", { i: c.index })))));
+    }
+    if (OLD_JAMO.test(rec.original)) {  // ᄒᆞᆫ: NanumGothic has no ᆞ, and a syllable drawn from two fonts never joins
+      container.append(note(t("The text holds Old Hangul letters (옛한글). The page's font has no glyphs that join them into syllables, so they may show apart or as boxes; the tokens and numbers are computed on the real characters."), "sv-warn"));
     }
     return { destroy() { container.replaceChildren(); } };
   }
@@ -359,6 +364,12 @@
       container.append(note(cut === 1 ? t("The text has {total} tokens, but {model} reads at most {limit}: the last one is dropped before the vectors (marked above).", v)
         : t("The text has {total} tokens, but {model} reads at most {limit}: the last {dropped} are dropped before the vectors (marked above).", v), "sv-warn"));
     }
+    if (rec.model_normalized !== null && rec.model_normalized !== undefined && rec.model_normalized !== rec.normalized) {
+      // e5-small maps ① to 1 and ｈ to h (NFKC), minilm lowercases and drops accents: the pieces are of that text
+      const said = Array.from(rec.model_normalized), shownText = said.length > 300 ? said.slice(0, 300).join("") + "…" : rec.model_normalized;
+      container.append(el("p", { class: "sv-note sv-warn" }, t("{model}'s own normalizer rewrites the text before it splits it; its pieces are of this text (their spans still point into the text above):", { model: rec.model }),
+        " ", visibleNode(shownText, "code")));
+    }
     const gone = uncoveredNote(rec);
     if (gone) container.append(gone);
     container.append(...spacedNotes(rec));
@@ -411,9 +422,11 @@
     if (first >= 0 && rec.vocab_size) {
       container.append(note(t("Each token becomes its number in a vocabulary of {size} tokens: {token} → {id}.",
         { size: count(rec.vocab_size), token: visible(rec.tokens[first]), id: rec.input_ids[first] })));
-      if (unknown.has(first)) {
-        container.append(note(t("{id} is the id of the unknown token ([UNK]): it stands for anything not in the vocabulary.", { id: rec.input_ids[first] })));
-      }
+    }
+    if (unknown.size && rec.vocab_size) {  // not only when the example is one: [1, 375, 1, 415, 1] needs it as much
+      const unkAt = [...unknown][0];
+      container.append(note(t("{id} is the id of the unknown token ([UNK]): it stands for anything not in the vocabulary.", { id: rec.input_ids[unkAt] }) + " "
+        + (unknown.size === 1 ? t("1 token of this text is unknown (stage 2 says which).") : t("{k} tokens of this text are unknown (stage 2 says which).", { k: count(unknown.size) }))));
     }
     const shown = rec.input_ids.slice(0, 600);
     container.append(el("p", { class: "sv-code" }, el("code", {}, "input_ids = [" + shown.join(", ") + (rec.input_ids.length > shown.length ? ", …" : "") + "]")));
@@ -1014,7 +1027,9 @@
     const lines = Object.entries(rec.cells).map(([name, c]) => t("{cell}: ‖∂L/∂h_0‖ = {first}, {kept} of the last step's gradient reaches the first step",
       { cell: name.toUpperCase(), first: sci(c.grad_norms[0]), kept: sci(c.kept) }));
     if (rec.cells.lstm && rec.cells.lstm.forget_mean_overall !== undefined) {
-      lines.push(t("LSTM mean forget gate f̄ = {f}: along the cell state a gradient keeps about f̄ per step.", { f: fixed(rec.cells.lstm.forget_mean_overall, 3) }));
+      const lstm = rec.cells.lstm, n = lstm.grad_norms.length - 1;
+      lines.push(t("LSTM mean forget gate f̄ = {f}: along the cell state ∂c_t/∂c_(t-1) = diag(f_t), so the mean gate alone predicts f̄^{n} = {decay} over the sequence. The measured share above can differ by orders of magnitude: a norm follows the units whose f stays nearest 1, not the mean.",
+        { f: fixed(lstm.forget_mean_overall, 3), n, decay: sci(lstm.forget_decay) }));
     }
     container.append(el("ul", { class: "sv-list" }, lines.map((s) => el("li", {}, unbroken(s)))));
     const stop = onResize(wrap, draw);

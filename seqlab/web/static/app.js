@@ -435,7 +435,8 @@ function layersOf(model) {  // [layers, heads]: from the last attention answer, 
   const m = S.models[model] || {};
   return S.layersOf[model] || (m.layers ? [m.layers, m.heads] : [1, 0]);
 }
-function fillLayers(L, H) {
+function fillLayers(L, H, model) {
+  // model: given when the choice follows a model change, so that a layer or head the new model lacks is said to move
   const layer = $("layer"), head = $("head");
   const keepL = layer.value, keepH = head.value;
   if (layer.options.length !== L) layer.replaceChildren(...[...Array(L).keys()].map((i) => V.el("option", { value: i }, String(i))));
@@ -443,8 +444,16 @@ function fillLayers(L, H) {
     head.replaceChildren(V.el("option", { value: "mean" }, t("mean over heads")),
       ...[...Array(H).keys()].map((i) => V.el("option", { value: i }, String(i))));
   }
-  if (keepL !== "" && +keepL < L) layer.value = keepL;
-  if (keepH !== "" && (keepH === "mean" || +keepH < H)) head.value = keepH;
+  const moved = [];
+  if (keepL !== "") {  // the nearest layer there is (the last, for a shallower model), never silently the first
+    layer.value = String(Math.min(+keepL, L - 1));
+    if (+keepL > L - 1 && L > 0) moved.push(t("{model} has {n} layers (0 to {last}): layer {asked} is not there, so layer {last} is chosen.", { model, n: L, last: L - 1, asked: keepL }));
+  }
+  if (keepH !== "" && H > 0) {
+    head.value = keepH === "mean" ? "mean" : String(Math.min(+keepH, H - 1));
+    if (keepH !== "mean" && +keepH > H - 1) moved.push(t("{model} has {n} heads (0 to {last}): head {asked} is not there, so head {last} is chosen.", { model, n: H, last: H - 1, asked: keepH }));
+  }
+  if (model !== undefined) $("layer-note").textContent = moved.join(" ");
 }
 async function runAttention() {
   if (!validText()) return;
@@ -837,7 +846,7 @@ async function init() {
     staleAll();
   });
   $("model").addEventListener("change", () => {
-    fillLayers(...layersOf($("model").value));  // the layers and heads of this model, once known
+    fillLayers(...layersOf($("model").value), $("model").value);  // the layers and heads of this model, once known
     modelChanged();
   });
   $("form").addEventListener("change", () => {
@@ -876,8 +885,12 @@ async function init() {
   $("gsteps").addEventListener("input", () => { if (shown("v-gradflow")) settingsChanged("v-gradflow", t("The settings changed: press Compute.")); });
   $("fbias").addEventListener("change", () => { if (shown("v-gradflow")) settingsChanged("v-gradflow", t("The settings changed: press Compute.")); });
   $("attn").addEventListener("click", single(runAttention));
-  $("layer").addEventListener("change", () => { if (S.records["v-attention"] || IN.attention) runAttention(); });
-  $("head").addEventListener("change", () => { if (S.records["v-attention"] || IN.attention) runAttention(); });
+  for (const id of ["layer", "head"]) {
+    $(id).addEventListener("change", () => {
+      $("layer-note").textContent = "";  // the student chose again: the note on a moved choice no longer holds
+      if (S.records["v-attention"] || IN.attention) runAttention();
+    });
+  }
   $("sim").addEventListener("click", single(runSimilarity));
   $("analogy").addEventListener("click", single(() => runWords("analogy")));
   $("neighbors").addEventListener("click", single(() => runWords("neighbors")));

@@ -1,0 +1,73 @@
+"""The page tried again by a student in a real browser (desktop, phone, presentation mode): each test failed before
+its fix."""
+
+import math
+import re
+
+from tests.web.conftest import idle, run_pipeline
+
+
+def test_the_models_own_normalizer_is_shown_with_the_tokens(open_page):
+    """e5-small read ① as 1 and ｈｅｌｌｏ as hello while stage 1 said "nothing changed": the page never showed the
+    model_normalized text that the API and the CLI give."""
+    page = open_page()
+    run_pipeline(page, "① ｈｅｌｌｏ ﬁle", model="e5-small")
+    said = page.inner_text("#v-tokens")
+    assert "e5-small's own normalizer rewrites the text" in said and "1 hello file" in said
+    run_pipeline(page, "좋은 영화")
+    assert "own normalizer" not in page.inner_text("#v-tokens")
+
+
+def test_the_unknown_id_is_explained_whatever_the_example_token(open_page):
+    """삵쾡이 gave input_ids [0, 6, 3, 3, 469, …] with 이 → 469 as the example, and no word that 3 is <unk>."""
+    page = open_page()
+    run_pipeline(page, "삵쾡이 좋네요", model="e5-small")
+    said = page.inner_text("#v-ids")
+    assert re.search(r"3 is the id of the unknown token \(\[UNK\]\).*\d+ tokens? of this text (is|are) unknown", said), said
+
+
+def test_a_layer_the_new_model_lacks_moves_to_its_last_and_is_said(open_page):
+    """Layer 11 of e5-small, then minilm (6 layers): the menu jumped to layer 0 without a word."""
+    page = open_page()
+    page.select_option("#layer", "11")
+    page.select_option("#model", "minilm")
+    assert page.input_value("#layer") == "5"
+    assert "layer 11 is not there, so layer 5 is chosen" in page.inner_text("#layer-note")
+    page.select_option("#layer", "2")  # the student's own choice: the note no longer holds
+    assert page.inner_text("#layer-note") == ""
+
+
+def test_presentation_mode_on_a_phone_keeps_the_stage_bar_on_one_line_and_the_weights_in_width(open_page):
+    """In Korean at 390 px the stage buttons wrapped onto two lines each and W_hh's last column was cut off."""
+    page = open_page("/?lang=ko&present=1", width=390, height=844)
+    for _ in range(4):
+        page.click("#stage-next")
+    page.click("#trace")
+    idle(page)
+    page.wait_for_selector("#v-trace .sv-table")
+    lines = page.eval_on_selector_all("#stage-nav > *", """ns => ns.map(n => { const s = getComputedStyle(n);
+        return (n.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom)) / parseFloat(s.lineHeight); })""")
+    assert all(k < 1.5 for k in lines), lines  # the content's height in lines: 1, where "◀ 이전 / 단계" made 2
+    widths = page.eval_on_selector_all("#v-trace .sv-matrices .sv-table", "ts => ts.map(t => [t.scrollWidth, t.clientWidth])")
+    assert widths and all(scroll <= client + 1 for scroll, client in widths), widths
+
+
+def test_old_hangul_letters_are_said_to_show_apart(open_page):
+    """ᄒᆞᆫ글 showed as ㅎ☒ㄴ글 (the page's font has no arae-a), with no word why."""
+    page = open_page()
+    run_pipeline(page, "\u1112\u119e\u11ab글")
+    assert "Old Hangul letters" in page.inner_text("#v-normalize")
+    run_pipeline(page, "한글")
+    assert "Old Hangul" not in page.inner_text("#v-normalize")
+
+
+def test_the_forget_gate_line_shows_the_power_it_predicts(open_page):
+    """"A gradient keeps about f̄ per step" beside a measured share hundreds of times larger read as a contradiction:
+    the line now gives f̄^(T-1) and says why the measured share can differ."""
+    page = open_page()
+    said = page.inner_text("#v-gradflow")
+    found = re.search(r"f̄ = (0\.\d{3}).*predicts f̄\^(\d+) = (\S+) over the sequence", said)
+    assert found and "units whose f stays nearest 1" in said, said
+    f, n, decay = float(found.group(1)), int(found.group(2)), float(found.group(3))
+    # the number shown is that power, up to f's rounding to 3 digits (±0.0005 on each of the n factors)
+    assert abs(math.log(decay) - n * math.log(f)) <= n * 0.0005 / f + 0.01, (f, n, decay)
