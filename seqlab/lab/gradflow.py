@@ -57,6 +57,15 @@ class CellFlow:
         return None if f is None else float(f ** (len(self.grad_norms) - 1))
 
     @property
+    def cell_kept(self) -> float | None:
+        """LSTM: ‖∂L/∂c_0‖ / ‖∂L/∂c_{T-1}‖, what of the cell state's gradient at the last step reaches the first
+        (measured; f̄^(T-1) only estimates it from the mean gate)."""
+        if not self.cell_grad_norms:
+            return None
+        last = self.cell_grad_norms[-1]
+        return float(self.cell_grad_norms[0] / last) if last else 0.0
+
+    @property
     def factor_mean(self) -> float | None:
         """RNN: the mean factor ‖∂h_t/∂h_{t-1}‖₂ = ‖diag(1 - h_t²)·W_hh‖₂ over the steps t = 1..T-1."""
         return _chain_mean(self.factor_norms)
@@ -76,7 +85,7 @@ class CellFlow:
     def to_dict(self) -> dict:
         out = {"grad_norms": self.grad_norms, "loss": self.loss, "kept": self.kept}
         for key in ("cell_grad_norms", "factor_norms", "spectral_radius", "forget_mean", "forget_bias",
-                    "forget_mean_overall", "forget_decay", "factor_mean", "factor_decay"):
+                    "forget_mean_overall", "forget_decay", "cell_kept", "factor_mean", "factor_decay"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value

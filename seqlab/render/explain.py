@@ -210,6 +210,9 @@ def input_description(record) -> str:
     return describe(record)
 
 
+LSTM_ROWS = 40  # the steps the terminal's LSTM table shows, as many as its vector table: a 512-token text printed 1,000 lines
+
+
 def _lstm_terminal(number, record, report, console) -> None:
     console.print(f"[bold]{stage_title(number)}[/] " + escape(_("(from scratch, hidden {h}, seed {seed})").format(
         h=record.hidden, seed=record.seed)))
@@ -229,11 +232,19 @@ def _lstm_terminal(number, record, report, console) -> None:
     else:
         table.add_column("c_t", no_wrap=True)
         table.add_column("h_t", no_wrap=True)
-    for step in record.steps:
+    n = len(record.steps)
+    shown = range(n) if n <= LSTM_ROWS else [*range(LSTM_ROWS - 1), n - 1]  # the first steps, and the last (h_(T-1))
+    for t in shown:
+        if t == n - 1 and n > LSTM_ROWS:
+            table.add_row("…", _("{n} more").format(n=n - LSTM_ROWS), *[""] * (len(table.columns) - 2))
+        step = record.steps[t]
         means = [f"{step.gate_means[k]:.2f}" for k in ("f", "i", "o")]
         vectors = ([f"c_t {_numbers(step.c)}\nh_t {_numbers(step.h)}"] if narrow
                    else [_numbers(step.c), _numbers(step.h)])
         table.add_row(str(step.t), escape(visible(step.token)), *means, *vectors)
+    if n > LSTM_ROWS:
+        table.title = _("{k} of {n} steps shown (every step: seqlab trace lstm TEXT, or --markdown)").format(
+            k=LSTM_ROWS, n=n)
     console.print(table)
     console.print("   " + _("final hidden state h_(T-1) = [{values}]").format(values=_numbers(record.final["h"], 4)))
     console.print("   " + escape(_why_lstm()))

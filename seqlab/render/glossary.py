@@ -50,6 +50,20 @@ def _entries() -> dict[str, str]:
         N_("output gate"): _("o = σ(…): per unit, how much of tanh(c_t) is shown as the hidden state h_t"),
         N_("vanishing gradient"): _("‖∂L/∂h_k‖ shrinking step by step as k moves away from the loss: the early "
                                     "steps barely learn (seqlab gradflow shows it)"),
+        N_("normalization"): _("rewriting text to one Unicode form before tokenizing: NFC composes 한 from ᄒ ᅡ ᆫ, "
+                               "NFKC also maps look-alikes (① to 1, ｈ to h); a model may normalize again itself"),
+        "NFC": _("Unicode's composed form: a syllable or accented letter as one code point (한, é), seqlab's default"),
+        N_("mean pooling"): _("a sentence vector as the average of its token vectors (attention_mask 1 only)"),
+        N_("sentence vector"): _("one vector for a whole text, pooled from its token vectors (mean, or [CLS]): what "
+                                 "similarity and search compare"),
+        "GRU": _("gated recurrent unit: an RNN with a reset gate r and an update gate z and no cell state; "
+                 "h_t = (1-z)⊙n + z⊙h_{t-1}, as torch writes it"),
+        N_("reset gate"): _("GRU: r = σ(W_xr·x_t + W_hr·h_{t-1} + b_r); the candidate reads r⊙(W_hn·h_{t-1} + b_hn), "
+                            "so an r near 0 lets it ignore the past"),
+        N_("update gate"): _("GRU: z = σ(W_xz·x_t + W_hz·h_{t-1} + b_z), the share of h_{t-1} kept as it is (1 copies "
+                             "it, which lets a gradient travel far back)"),
+        "Seq2Seq": _("an encoder reads the source into vectors, a decoder writes the output from them one step at a "
+                     "time (seqlab: spacing restoration)"),
         N_("attention"): _("weights over the source positions, summing to 1, that say where the decoder looks at "
                            "each output step"),
         N_("teacher forcing"): _("in training, the decoder is fed the true previous output instead of its own guess"),

@@ -8,6 +8,7 @@ from rich.markup import escape
 
 from seqlab.i18n import _, ngettext
 from seqlab.lab.gradflow import GradFlowReport
+from seqlab.lab.limits import FORGET_BIAS_RANGE
 from seqlab.lab.longterm import LongTermReport
 from seqlab.lab.order import OrderReport
 from seqlab.render import markdown as md
@@ -38,6 +39,29 @@ def share(x: float, digits: int = 1) -> str:
     return _("0 (underflow)") if x == 0 else f"{x:.{digits}e}"  # NaN shows as nan, not as an underflow
 
 
+def _needed_bias(steps: int) -> float:
+    """The forget bias whose gate σ(b), kept over ``steps`` - 1 steps, leaves SURVIVES of the gradient, rounded up to
+    a half: about 3.5 at 100 steps, 6.5 at 2,000 (the other inputs of the gate move f around it)."""
+    f = SURVIVES ** (1 / max(steps - 1, 1))
+    return min(float(np.ceil(2 * np.log(f / (1 - f))) / 2), FORGET_BIAS_RANGE[1])
+
+
+def _cell_verdict(flow, steps: int) -> str:
+    """Whether the cell state's gradient survived, judged by what was measured (the mean gate's power can be orders of
+    magnitude off: the norm follows the units whose f stays nearest 1), and what to try when it did not."""
+    if flow.cell_kept >= SURVIVES:
+        return _("the gradient along the cell state survives the whole sequence")
+    needed = _needed_bias(steps)
+    if flow.forget_bias is not None and flow.forget_bias >= needed:
+        return _("the gradient along the cell state vanishes even with this bias: the gates' other inputs pull f "
+                 "below σ(bias)")
+    if in_python():
+        return _("the gradient along the cell state vanishes: over {T} steps a forget-gate bias of about {b:g} keeps "
+                 "it alive, e.g. forget_bias={b:g}").format(T=steps, b=needed)
+    return _("the gradient along the cell state vanishes: over {T} steps a forget-gate bias of about {b:g} keeps it "
+             "alive, e.g. --forget-bias {b:g}").format(T=steps, b=needed)
+
+
 def gradflow_verdicts(report: GradFlowReport) -> list[str]:
     """One sentence per cell, from this run's numbers: why its gradient vanished or survived."""
     lines = []
@@ -51,17 +75,12 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
         if flow.forget_mean_overall is not None:
             bias = (_("torch's default initialization") if flow.forget_bias is None
                     else _("forget bias {b:g}").format(b=flow.forget_bias))
-            alive = _("the gradient along the cell state vanishes: a forget-gate bias of 1 to 3 (f ≈ 0.73 to 0.95) "
-                      "keeps it alive, e.g. forget_bias=3") if in_python() else \
-                _("the gradient along the cell state vanishes: a forget-gate bias of 1 to 3 (f ≈ 0.73 to 0.95) "
-                  "keeps it alive, e.g. --forget-bias 3")
-            verdict = alive if flow.forget_decay < SURVIVES else \
-                _("the gradient along the cell state survives the whole sequence")
             lines.append(_("lstm ({bias}): mean forget gate f̄ = {f:.3f}; along the cell state ∂c_t/∂c_(t-1) = "
-                           "diag(f_t), so over {T} steps the gradient keeps about f̄^{n} = {decay}; "
-                           "‖∂L/∂c_0‖ = {c0}: {verdict}.").format(
+                           "diag(f_t), so the mean gate alone predicts f̄^{n} = {decay} over {T} steps; measured: "
+                           "‖∂L/∂c_0‖ = {c0}, {kept} of ‖∂L/∂c_(T-1)‖: {verdict}.").format(
                 bias=bias, f=flow.forget_mean_overall, T=report.steps, n=report.steps - 1,
-                decay=share(flow.forget_decay), c0=share(flow.cell_grad_norms[0], 2), verdict=verdict))
+                decay=share(flow.forget_decay), c0=share(flow.cell_grad_norms[0], 2), kept=share(flow.cell_kept),
+                verdict=_cell_verdict(flow, report.steps)))
         if name == "gru":  # the copy path explains a gradient that survives, not one that vanished
             lines.append((_("gru: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept} (the update gate z lets h_t copy h_(t-1)).")
                           if flow.kept >= SURVIVES else

@@ -108,6 +108,12 @@ def unk_lines(record: TokenRecord) -> list[str]:
     # the token and the characters as every table shows them (a U+202E would turn the rest of the line around)
     lines = [why(u).format(index=u.index, token=visible(record.tokens[u.index]), id=record.input_ids[u.index],
                            chars=visible(u.chars), start=u.start, end=u.end) for u in record.unk]
+    if record.unk:  # e5-small shows 삵 where its id is <unk>'s: the characters shown are not what the model reads
+        lines.append(ngettext("Its id, {id}, is the unknown token's: the model reads it as the one vector it has for "
+                              "anything unknown, whatever its characters.",
+                              "Their id, {id}, is the unknown token's: the model reads each of them as the one vector "
+                              "it has for anything unknown, whatever their characters.", len(record.unk)).format(
+            id=record.input_ids[record.unk[0].index]))
     if record.extra.get("vocabulary") == "wordfreq":
         lines.append(_("The default word vocabulary comes from wordfreq's Korean list, which is split into morphemes "
                        "(영화, 좋, 다, 는): most whole words such as 좋다 or 영화를 are not in it. For a vocabulary of "

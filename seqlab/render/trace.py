@@ -332,8 +332,15 @@ def render_html(report: TraceReport, precision: int = 4, limit: int = 8) -> str:
 
 def seq2seq_text(report: dict, precision: int = 3) -> str:
     """A trained Seq2Seq's decoding: each output character with its attention over the source."""
+    kind = report.get("attention_kind")
+    said = {"monotonic": _("hard monotonic attention: each output step reads the one source character it has reached "
+                           "(weight 1), a fixed alignment that spacing allows, since the output is the source with "
+                           "spaces put back; it is not learned, unlike additive (Bahdanau) attention "
+                           "(seqlab train --task seq2seq --attention additive)."),
+            "additive": _("additive (Bahdanau) attention: the weights are learned, a softmax over the source at "
+                          "every output step.")}.get(kind)
     lines = [_("source: {text}").format(text=report["source"]), _("output: {text}").format(text=report["output"]), "",
-             _("attention (each output step → source):")]
+             *([said] if said else []), _("attention (each output step → source):")]
     src = list(report["source"])
     for ch, weights in zip(report["output"], report["attention"]):
         top = [j for j in sorted(range(len(weights)), key=lambda j: -weights[j])[:3] if weights[j] > 0]

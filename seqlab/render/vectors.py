@@ -56,7 +56,7 @@ def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40, 
     title = _("token vectors (first {k} of {h} numbers, and the norm ‖v‖)").format(k=shown, h=h)
     if shown < preview:
         every = _("(only {k} of {preview} fit in {width} columns: record.hidden has every number)") if in_python() \
-            else _("(only {k} of {preview} fit in {width} columns: --json gives every number)")
+            else _("(only {k} of {preview} fit in {width} columns: seqlab embed TEXT --json --full gives every number)")
         title += " " + every.format(preview=preview, k=shown, width=width)
     table = titled_table(title, title_justify="left")
     for key, col in (("#", "#"), ("token", _("token")), ("id", "id"), ("‖v‖", "‖v‖")):

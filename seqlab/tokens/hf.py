@@ -32,7 +32,7 @@ from seqlab.ids.positions import kept_positions
 from seqlab.ids.vocab import checked_ids
 from seqlab.text.unicode import clean_surrogates, has_surrogates, normalize
 from seqlab.tokens.base import Tokenizer, as_texts, one_text
-from seqlab.tokens.record import TokenRecord, unknowns, word_ids_for
+from seqlab.tokens.record import TokenRecord, unknowns, with_joined_marks, word_ids_for
 
 METASPACE = "▁"
 BYTELEVEL_SPACE = "Ġ"
@@ -205,6 +205,7 @@ class HFTokenizer(Tokenizer):
     def _record(self, original: str, norm, enc) -> TokenRecord:
         special = list(enc.special_tokens_mask)
         offsets = [(0, 0) if sp else norm.to_original(s, e) for (s, e), sp in zip(enc.offsets, special)]
+        offsets = with_joined_marks(original, offsets, special)  # a composing normalizer can cut a span short
         tokens, ids = list(enc.tokens), list(enc.ids)
         word_ids = word_ids_for(original, offsets, special)
         normalizer = self._backend.normalizer

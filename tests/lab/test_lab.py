@@ -54,6 +54,21 @@ def test_reference_behaviour_at_T100_H64():
     assert report.cells["rnn"].spectral_radius < 1
 
 
+def test_the_lstm_verdict_follows_the_measured_gradient_not_the_mean_gate():
+    """With --forget-bias 3 the cell state kept 0.53 of its gradient, yet f̄^99 = 3.4e-3 made the verdict "vanishes:
+    a bias of 1 to 3 keeps it alive, e.g. --forget-bias 3", the bias in use; with bias 1 it advised 1 to 3 again."""
+    from seqlab.render.lab import gradflow_verdicts
+
+    lstm3 = gradflow(["lstm"], steps=100, hidden=64, forget_bias=3.0, seed=0)
+    flow = lstm3.cells["lstm"]
+    assert flow.forget_decay < 1e-2 < flow.cell_kept == flow.cell_grad_norms[0] / flow.cell_grad_norms[-1]
+    assert flow.to_dict()["cell_kept"] == flow.cell_kept
+    said = " ".join(gradflow_verdicts(lstm3))
+    assert "survives the whole sequence" in said and "vanishes" not in said
+    said = " ".join(gradflow_verdicts(gradflow(["lstm"], steps=100, hidden=64, forget_bias=1.0, seed=0)))
+    assert "vanishes" in said and "forget-gate bias of about 3.5" in said and "bias of 1 to 3" not in said
+
+
 def test_forget_bias_sets_the_total():
     layer = LSTM(4, 3, seed=0)
     set_forget_bias(layer, 2.0)

@@ -7,7 +7,10 @@ def test_the_terms_the_less_travelled_commands_print_are_in_the_glossary(cli):
     """`glossary CER`, `MAE`, `forget`, `gate`, "hidden state" all said "no term matches": only the tokenization and
     embedding terms were there, while long-term, train --task forecast and seq2seq print these."""
     for term in ("CER", "MAE", "RMSE", "MSE", "forget gate", "hidden state", "cell state", "boundary F1",
-                 "seasonal naive", "teacher forcing", "attention", "skip-gram", "vanishing gradient"):
+                 "seasonal naive", "teacher forcing", "attention", "skip-gram", "vanishing gradient",
+                 # explain and trace print these too (a teacher's review found them missing)
+                 "normalization", "NFC", "mean pooling", "sentence vector", "GRU", "reset gate", "update gate",
+                 "Seq2Seq"):
         code, out, err = cli("glossary", term, "--json", "--lang", "en")
         assert code == 0 and term in json.loads(out), (term, err)
 
@@ -19,3 +22,4 @@ def test_a_word_that_names_no_term_finds_the_definitions_that_mention_it(cli):
     assert "no term is named 'σ'; these definitions mention it" in out
     code, _out, err = cli("glossary", "zzz", "--lang", "en")
     assert code == 1 and "no term matches 'zzz'" in err
+

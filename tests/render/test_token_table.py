@@ -30,14 +30,26 @@ def test_an_unknown_token_is_explained_for_what_a_token_is():
     from seqlab.render.tokens import unk_lines
 
     record = load_tokenizer("whitespace").encode("뷁뷁뷁 영화")
-    line, source = unk_lines(record)  # and where the default word vocabulary comes from (a list of morphemes)
+    line, same, source = unk_lines(record)  # and where the default word vocabulary comes from (a list of morphemes)
     assert record.unit == "word" and "the word '뷁뷁뷁' is not in the vocabulary" in line and "piece" not in line
     assert "wordfreq's Korean list" in source
     assert load_tokenizer("char").encode("가").unit == "character" and load_tokenizer("kiwi").encode("가").unit == "morpheme"
     assert load_tokenizer("e5-small").encode("가").unit == "piece"
     # WordPiece (minilm) gives up on a whole word: it was "no piece for '바꾸기'", as if one piece were missing
-    (line,) = unk_lines(load_tokenizer("minilm").encode("언어 바꾸기"))
+    line, same = unk_lines(load_tokenizer("minilm").encode("언어 바꾸기"))
     assert "no sequence of the model's pieces spells '바꾸기', so the whole word is one unknown token" in line
+    assert "Its id, 100, is the unknown token's" in same
+
+
+def test_unknown_tokens_shown_by_their_characters_are_said_to_share_one_id():
+    """e5-small shows 삵 and 쾡 (its pieces keep their characters) where both ids are <unk>'s: nothing said that the
+    model reads them as one and the same vector."""
+    from seqlab.render.tokens import unk_lines
+
+    record = load_tokenizer("e5-small").encode("삵쾡이 좋네요")
+    assert record.tokens[2:4] == ["삵", "쾡"] and record.input_ids[2] == record.input_ids[3] == 3
+    *_each, same = unk_lines(record)
+    assert "Their id, 3, is the unknown token's: the model reads each of them as the one vector" in same
 
 
 def test_the_integer_encoding_example_is_a_known_token():

@@ -125,3 +125,14 @@ def test_one_megabyte_line_is_linear_and_truncation_reported(minilm):
 def test_public_api_shortcuts():
     assert seqlab.tokenize("hello", model="minilm").tokens == ["[CLS]", "hello", "[SEP]"]
     assert seqlab.encode_batch(["a b", "a"], model="minilm").input_ids.shape == (2, 4)
+
+
+def test_a_composed_syllable_keeps_its_jamo_in_the_tokens_span():
+    """A text in jamo (NFD) read with --normalization none: e5-small's NFKC composes ᄒ ᅡ ᆫ ᄀ ᅳ ᆯ into 한글, and
+    tokenizers gave ▁한글 the span 0:4, so ᅳ and ᆯ were said to be removed ("no token holds them")."""
+    jamo = "\u1112\u1161\u11ab\u1100\u1173\u11af"
+    record = load_tokenizer("e5-small", normalization="none").encode(jamo + " 좋아")
+    assert record.tokens[1] == "▁한글" and record.offsets[1] == (0, 6) and record.uncovered == []
+    # a combining accent joins the token before it, as é (one code point) does: minilm strips it inside café's span
+    minilm = load_tokenizer("minilm", normalization="none").encode("cafe\u0301 abc\u202edef")
+    assert minilm.offsets[1] == (0, 5) and minilm.uncovered == [(9, "\u202e")]  # a removed control is still said

@@ -160,6 +160,9 @@ def test_seq2seq_spacing(tmp_path, data, cli):
     trace = json.loads(out)
     assert code == 0 and len(trace["attention"]) == len(trace["output"])
     assert all(abs(sum(a) - 1) < 1e-4 for a in trace["attention"])
+    # the terminal says the attention is hard and monotonic (its 1.0000 rows read as learned attention)
+    code, out, _ = cli("--lang", "en", "trace", "seq2seq", "오늘날씨가좋다", "--checkpoint", str(tmp_path / "s2s"))
+    assert code == 0 and "hard monotonic attention" in " ".join(out.split()) and trace["attention_kind"] == "monotonic"
     # a run of another kind is named, not a KeyError ("internal error")
     code, _out, err = cli("trace", "lstm", "오늘", "--checkpoint", str(tmp_path / "s2s"))
     assert code == 1 and "seq2seq" in err and "bug" not in err
