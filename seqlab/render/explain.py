@@ -26,6 +26,10 @@ def stage_title(number: int) -> str:
 
 def normalization_lines(report: ExplainReport) -> list[str]:
     norm = report.normalization
+    if norm.form == "none":  # "already none: nothing changed" read as if none were a form the text was in
+        return [ngettext("not normalized (--normalization none): the text is read as given ({n:,} code point)",
+                         "not normalized (--normalization none): the text is read as given ({n:,} code points)",
+                         len(norm.original)).format(n=len(norm.original))]
     if not norm.changes:
         return [ngettext("already {form}: nothing changed ({n:,} code point)",
                           "already {form}: nothing changed ({n:,} code points)", len(norm.original)).format(
