@@ -112,11 +112,10 @@ def register(app: typer.Typer) -> None:
         if forget_bias is not None:  # a number, or torch as long-term takes it
             only_for_lstm(chosen)
             try:
-                forget_bias = None if forget_bias.strip() == "torch" else float(forget_bias)
+                forget_bias = forget_bias_value(forget_bias)
             except ValueError:
                 raise UsageError(_("--forget-bias takes a number or torch, got {value!r}").format(value=forget_bias),
                                  _("e.g. --forget-bias 3")) from None
-            in_range("--forget-bias", forget_bias, *FORGET_BIAS_RANGE)
         in_range("--seed", seed, 0, SEED_MAX)
         check_plot(plot)
         report = run(chosen, steps, hidden, forget_bias=forget_bias, seed=seed)
@@ -166,8 +165,7 @@ def register(app: typer.Typer) -> None:
         raw_lengths = csv_list(lengths or "", "--lengths")
         raw_biases = csv_list(f"{DEFAULT_FORGET_BIAS:g}" if forget_bias is None else forget_bias, "--forget-bias")
         lens = [_list_item("--lengths", v, int, _("whole numbers"), "100,200") for v in raw_lengths]
-        biases = [None if v == "torch" else _list_item("--forget-bias", v, float, _("numbers or torch"), "1,torch")
-                  for v in raw_biases]
+        biases = [_list_item("--forget-bias", v, forget_bias_value, _("numbers or torch"), "1,torch") for v in raw_biases]
         no_duplicates("--lengths", lens, raw_lengths)
         no_duplicates("--forget-bias", biases, raw_biases)
         if lengths is not None and not lens:
@@ -176,9 +174,6 @@ def register(app: typer.Typer) -> None:
             in_range("--lengths", n, 2, LONG_TERM_MAX_LENGTH)
         if not biases:
             raise UsageError(_("--forget-bias is empty"), _("e.g. --forget-bias 1"))
-        for b in biases:
-            if b is not None:
-                in_range("--forget-bias", b, *FORGET_BIAS_RANGE)
         if steps is not None:
             in_range("--steps", steps, 1, LONG_TERM_MAX_STEPS)
         in_range("--seed", seed, 0, SEED_MAX)
@@ -224,6 +219,16 @@ def _partial_long_term(report, json_out: bool, plot: Path | None) -> None:
                           "the command again for the whole report.", len(report.runs)).format(
         n=len(report.runs), runs=", ".join(report.unfinished),
         plot=_(" (no plot was drawn)") if plot is not None else ""))
+
+
+def forget_bias_value(value: str) -> float | None:
+    """One ``--forget-bias`` value, as gradflow and long-term both read it: a number within FORGET_BIAS_RANGE, or
+    torch (in any case, as every choice) for torch's own initialization (None). ValueError for anything else."""
+    if value.strip().lower() == "torch":
+        return None
+    bias = float(value)
+    in_range("--forget-bias", bias, *FORGET_BIAS_RANGE)
+    return bias
 
 
 def _list_item(option: str, value: str, kind, expected: str, example: str):

@@ -21,7 +21,6 @@ from seqlab.i18n import _
 TASKS = ("classify", "seq2seq", "forecast")
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 EMBEDDINGS = ("word2vec", "random", "e5", "kiwi")  # --embedding keywords; anything else is a vectors file
-FIXED_WIDTHS = {"e5": 384, "kiwi": 256}  # embeddings whose width is the source's own
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,9 @@ def recurrent_inputs_checked(embedding: str | None, embed_dim: int | None, token
         raise UsageError(_("--embedding {value!r} is neither {keywords} nor a vectors file").format(
             value=embedding, keywords=", ".join(EMBEDDINGS)),
             _("Use one of them, or the path of a word2vec/FastText file (seqlab wordvec train makes one)."))
-    width = FIXED_WIDTHS.get(embedding or "")
+    from seqlab.training.networks import FIXED_WIDTH, INIT_WIDTHS
+
+    width = INIT_WIDTHS[embedding] if embedding in FIXED_WIDTH else None  # the library's own table
     if width and embed_dim is not None and embed_dim != width:
         raise UsageError(_("--embedding {init} gives {dim}-dimensional vectors, but --embed-dim is {given}").format(
             init=embedding, dim=width, given=embed_dim), _("Leave --embed-dim out, or use --embed-dim {dim}.").format(

@@ -84,6 +84,10 @@ def check_options(opts: TrainOptions, models: list[str] = ()) -> None:
     for model in models:
         for name, (low, high, whole) in MODEL_RANGES.get(model, {}).items():
             check_number(f"{name} ({model})", getattr(opts, name), low, high, whole)
+    if opts.embedding is not None and opts.embed_dim is not None:
+        from seqlab.training.networks import check_embed_dim
+
+        check_embed_dim(opts.embedding, opts.embed_dim)
     if opts.device != "auto":  # device="cuda" without a GPU failed after the data, the split and word2vec
         from seqlab.vectors.encoder import pick_device
 

@@ -6,6 +6,7 @@ stops at 1,000,000,000. This test asks each command with an absurd value, reads 
 looks for it in the help, in English and in Korean (where "1 to 4,096" is "1~4,096" and "at least 1" is "1 이상").
 """
 
+import json
 import re
 
 import pytest
@@ -108,3 +109,13 @@ def test_every_errors_option_is_refused_up_front(cli, tmp_path, command):
         args = [str(tmp_path / "out.png") if a == str(tmp_path / "out") else a for a in args]
     code, _out, err = cli(*args, "--errors", "ignore", "--lang", "en")
     assert code == 2 and "--errors must be one of strict, replace, got 'ignore'" in err, err
+
+
+def test_forget_bias_takes_torch_in_any_case_in_both_commands(cli):
+    """The README promises choices in any case: gradflow and long-term each parsed --forget-bias their own way, and
+    neither took TORCH."""
+    code, out, err = cli("gradflow", "--cells", "lstm", "--forget-bias", "TORCH", "--steps", "5", "--json")
+    assert code == 0 and "forget_bias" not in json.loads(out)["cells"]["lstm"], err
+    code, _out, err = cli("long-term", "--cells", "lstm", "--forget-bias", "Torch,1", "--steps", "1", "--lengths", "5",
+                          "--lang", "en")
+    assert code == 0, err

@@ -3,6 +3,8 @@ saved, the run's own columns, a damaged run, what a seq2seq prediction did to it
 
 import json
 
+import pytest
+
 
 def test_train_says_its_notes_on_stderr_with_json_too_and_where_it_saved(tmp_path, data, cli):
     """Under --json, train said nothing of the rows it skipped (only inside the JSON; evaluate says them, and train
@@ -103,3 +105,15 @@ def test_the_scores_on_the_rows_not_seen_in_training_explain_a_label_without_row
     assert "(no row among them has the label 0: macro-F1 counts it as F1 0)" in line
     both = Metrics(accuracy=0.5, macro_f1=0.33, n=2, confusion=[[1, 0], [1, 0]], labels=["0", "1"])
     assert "no row among them" not in overlap_line(TrainingOverlap(True, "train.tsv", rows=2, of=4, unseen=both))
+
+
+def test_the_library_refuses_an_embed_dim_a_fixed_width_embedding_cannot_give_before_the_data(tmp_path):
+    """train_models(embedding="e5", embed_dim=100) read and split the data first: only the CLI checked it up front."""
+    from seqlab.errors import InputError
+    from seqlab.training.runs import TrainOptions, train_models
+
+    missing = tmp_path / "never-read.tsv"  # the refusal must come before the data is looked at
+    opts = TrainOptions(data=missing, embedding="e5", embed_dim=100)
+    with pytest.raises(InputError, match="the e5 vectors are 384-dimensional, not embed_dim = 100"):
+        train_models(["lstm"], opts, tmp_path / "run")
+    assert not (tmp_path / "run").exists()
