@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,9 +25,11 @@ class Projection:
     explained: list[float] | None  # PCA: share of variance on each axis
     source: str
     oov: list[str] = field(default_factory=list)  # words outside the vocabulary, built from their pieces
+    repeated: list[str] = field(default_factory=list)  # labels given more than once: each is drawn once
 
     def to_dict(self) -> dict:
         return {"method": self.method, "source": self.source, "explained_variance": self.explained, "oov": self.oov,
+                "repeated": self.repeated,
                 "points": [{"label": lab, "x": float(x), "y": float(y)} for lab,
                            (x, y) in zip(self.labels, self.points)]}
 
@@ -111,7 +114,16 @@ def project_items(labels: list[str], word_vectors=None, method: str = "pca", mod
     total)`` over the sentences) projected to 2-D.
 
     A word outside the vocabulary is refused as unknown, as in ``neighbors``, unless ``embed_oov`` (None: the
-    vectors' own policy; FastText builds it); the words built from their pieces are in ``oov``."""
+    vectors' own policy; FastText builds it); the words built from their pieces are in ``oov``. A label given twice
+    would be drawn on itself: each is drawn once, and the repeated ones are in ``repeated``."""
+    counts = Counter(labels)
+    labels, repeated = list(counts), [label for label, n in counts.items() if n > 1]
+    projection = _project_unique(labels, word_vectors, method, model, progress, embed_oov)
+    projection.repeated = repeated
+    return projection
+
+
+def _project_unique(labels, word_vectors, method, model, progress, embed_oov) -> Projection:
     if word_vectors is None:
         from seqlab.vectors.encoder import load_encoder
         from seqlab.vectors.word_input import SENTENCE_SUFFIX

@@ -199,3 +199,12 @@ def test_analogy_returns_a_record_that_is_also_its_list_of_words():
     assert len(neighbors) == 2 and neighbors[0].word == neighbors.results[0].word
     with pytest.raises(InputError, match="at least one word to add"):
         V.analogy([], ["남자"])  # was NumPy's "need at least one array to stack"
+
+
+def test_a_label_given_twice_is_drawn_once_and_said(tiny_model_vectors):
+    """project_items drew 왕 twice on the same point (only the CLI took the repeats out)."""
+    from seqlab.vectors.projection import project_items
+
+    proj = project_items(["왕", "여왕", "왕", "남자"], tiny_model_vectors)
+    assert proj.labels == ["왕", "여왕", "남자"] and proj.points.shape == (3, 2)
+    assert proj.repeated == ["왕"] and proj.to_dict()["repeated"] == ["왕"]
