@@ -50,6 +50,9 @@ RECIPES = {
 }
 
 
+VANISHED = 1e-6  # an error signal that reaches the first step with less than this share of itself has vanished
+
+
 @dataclass
 class RunResult:
     cell: str  # rnn, lstm or gru
@@ -79,11 +82,32 @@ class RunResult:
         """‖∂L/∂h_0‖ / ‖∂L/∂h_{T-1}‖ (h_{T-1}: the last state, steps k = 0 … T-1): the share of the error signal that reaches the first step."""
         return float(norms[0] / norms[-1]) if norms[-1] > 0 else 0.0
 
+    @property
+    def outcome(self) -> str:
+        """What the training did, judged against the trivial answer's score (the baseline): ``reached`` (the target),
+        ``learned part`` (MSE under half the baseline's; accuracy past halfway from chance to 1), ``a little better``
+        (MSE under 90 % of it; accuracy a tenth of the way), else ``not better``."""
+        mse = self.metric == "mse"
+        if self.reached:
+            return "reached"
+        if (self.score < self.baseline / 2) if mse else (self.score > (1 + self.baseline) / 2):
+            return "learned part"
+        if (self.score < 0.9 * self.baseline) if mse else (self.score > self.baseline + (1 - self.baseline) / 10):
+            return "a little better"
+        return "not better"
+
+    @property
+    def vanished_before(self) -> bool:
+        """Whether the error signal reaching step 0 had vanished at the start (less than VANISHED of it)."""
+        return self.kept(self.grad_norms_before) < VANISHED
+
     def to_dict(self) -> dict:
         out = {k: v for k, v in self.__dict__.items() if k not in ("metric", "score", "baseline")}
         if self.forget_decay_before is not None:
             out["forget_decay_before"] = self.forget_decay_before
-        return out | {self.metric: self.score, f"baseline_{self.metric}": self.baseline}
+        return out | {self.metric: self.score, f"baseline_{self.metric}": self.baseline, "outcome": self.outcome,
+                      "kept_before": self.kept(self.grad_norms_before), "kept_after": self.kept(self.grad_norms_after),
+                      "vanished_before": self.vanished_before}
 
 
 @dataclass(repr=False)  # Displayable's short repr

@@ -27,9 +27,8 @@ def _sample_steps(n: int) -> list[int]:
     return sorted({n - 1 - d for d in back if d < n} | {0})
 
 
-VANISHED = 1e-6  # an error signal that reaches the first step with less than this share of itself has vanished
 # The LSTM's cell-state path "survives the whole sequence" only when it keeps at least this share. It was judged by
-# VANISHED, and a run whose f̄^(T-1) was 1.6e-6 (its curve as low as the RNN's) was said to survive.
+# VANISHED (seqlab.lab.longterm), and a run whose f̄^(T-1) was 1.6e-6 (its curve as low as the RNN's) was said to survive.
 SURVIVES = 1e-2
 
 
@@ -209,17 +208,14 @@ def longterm_verdicts(report: LongTermReport) -> list[str]:
     """One sentence per run, from this run's numbers: did it learn, and did its gradient reach step 0."""
     lines = []
     for r in report.runs:
-        if r.reached:
-            outcome = _("reached the target in {steps:,} steps").format(steps=r.steps)
-        elif (r.score < r.baseline / 2) if r.metric == "mse" else (r.score > (1 + r.baseline) / 2):
-            outcome = _("learned part of it, but not the target, in {steps:,} steps").format(steps=r.steps)
-        elif (r.score < 0.9 * r.baseline) if r.metric == "mse" else (r.score > r.baseline + (1 - r.baseline) / 10):
-            outcome = _("only a little better than the trivial answer after {steps:,} steps").format(steps=r.steps)
-        else:
-            outcome = _("not clearly better than the trivial answer after {steps:,} steps").format(steps=r.steps)
+        outcome = {"reached": _("reached the target in {steps:,} steps"),  # the record's outcome, in words
+                   "learned part": _("learned part of it, but not the target, in {steps:,} steps"),
+                   "a little better": _("only a little better than the trivial answer after {steps:,} steps"),
+                   "not better": _("not clearly better than the trivial answer after {steps:,} steps")}[
+            r.outcome].format(steps=r.steps)
         before, after = r.kept(r.grad_norms_before), r.kept(r.grad_norms_after)
         signal = (_("the error signal reaching step 0 had vanished at the start ({before} of it)")
-                  if before < VANISHED else _("the error signal reached step 0 from the start ({before} of it)"))
+                  if r.vanished_before else _("the error signal reached step 0 from the start ({before} of it)"))
         line = _("{run} T={T}: {outcome}; {signal}, after training {after}.").format(
             run=r.label, T=r.length, outcome=outcome, signal=signal.format(before=share(before)), after=share(after))
         if r.forget_mean_before is not None:

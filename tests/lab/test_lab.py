@@ -172,6 +172,11 @@ def test_long_term_adding_tiny():
     assert len(lstm.grad_norms_before) == len(lstm.cell_grad_norms_after) == 6
     assert lstm.curve[0]["step"] == 0 and lstm.steps == lstm.curve[-1]["step"]
     assert all(r.steps < 400 for r in report.runs if r.reached)  # reaching the target stops the run
+    # the verdict the terminal prints is the record's, in --json too (it was decided in the renderer alone)
+    for r in report.runs:
+        d = r.to_dict()
+        assert d["outcome"] == r.outcome and (r.outcome == "reached") == r.reached
+        assert d["kept_before"] == r.kept(r.grad_norms_before) and d["vanished_before"] == (d["kept_before"] < 1e-6)
 
 
 def test_long_term_cli_json_contract(cli, tmp_path):
