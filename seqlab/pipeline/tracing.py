@@ -234,7 +234,7 @@ def token_inputs(text: str, model: str | None, input_dim: int | None, contextual
 
         name = resolve(model).name
         rec = record if record is not None else load_tokenizer(name).encode(text)
-        vectors = light.word_rows(rec.input_ids).astype(np.float64)
+        vectors = light.word_rows(rec.input_ids).astype(np.float64) + 0.0  # -0.0 read as 0.0 (see below)
         window = model_window(load_tokenizer(name))
         return name, rec.tokens, vectors, f"token embeddings of {name} (rows of its input embedding matrix)", rec, window
     enc = load_encoder(model)
@@ -257,7 +257,9 @@ def token_inputs(text: str, model: str | None, input_dim: int | None, contextual
         mean, components = vocabulary_pca(enc.name, table)
         vectors = (vectors - mean) @ components[:input_dim].T
         what += f", reduced to {input_dim} dims by PCA over the vocabulary's embedding matrix: x = (e - mean)·V_k"
-    return enc.name, rec.tokens, vectors, what, rec, window
+    # + 0.0 turns -0.0 into 0.0, the same number: e5-small's 4-bit rows hold exact zeros with a sign, which printed
+    # as "-0.0000" in a row of zeros
+    return enc.name, rec.tokens, vectors + 0.0, what, rec, window
 
 
 def run_trace(cell: str, text: str, model: str | None = None, hidden: int | None = None, input_dim: int | None = None,
