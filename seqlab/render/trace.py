@@ -252,7 +252,17 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
                 console.print(table)
 
 
+def _markdown_matrix(name: str, m, precision: int) -> list[str]:
+    matrix = np.atleast_2d(m)
+    return [f"**{name}** {list(np.shape(m))}", "", "| " + " | ".join([""] * matrix.shape[1]) + " |",
+            "|" + "---:|" * matrix.shape[1], *("| " + " | ".join(f"{x:+.{precision}f}" for x in r) + " |" for r in matrix),
+            ""]
+
+
 def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> str:
+    """The terminal's trace as a Markdown document: the same rows, and in the backward pass the same vectors and,
+    when small, dW_hh itself (a cell's text is escaped: "gate blocks i|f|g|o" split its row at every |)."""
+    from seqlab.render.markdown import cell as md_cell
     from seqlab.render.markdown import code
 
     head = header_lines(report)
@@ -260,28 +270,28 @@ def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> 
         [f"- {line}" for line in head[1:]] + [""]
     for name, m in weight_blocks(report):
         if np.size(m) <= SMALL:
-            matrix = np.atleast_2d(m)
-            out += [f"**{name}** {list(np.shape(m))}", "", "| " + " | ".join([""] * matrix.shape[1]) + " |",
-                    "|" + "---:|" * matrix.shape[1]]
-            out += ["| " + " | ".join(f"{x:+.{precision}f}" for x in r) + " |" for r in matrix]
-            out.append("")
+            out += _markdown_matrix(name, m, precision)
     for step in report.steps:
         out += [f"## t = {step.t}: {code(step.token)}", "",
                 "| " + " | ".join([_("quantity"), _("equation"), _("values")]) + " |", "|---|---|---|"]
-        out += [f"| {row_label(symbol, name)} | {formula} | `{fmt_vector(getattr(step, key), precision, limit)}` |"
-                for key, symbol, name, formula in step_rows(report.cell)]
+        out += [f"| {md_cell(row_label(symbol, name))} | {md_cell(formula)} | "
+                f"`{fmt_vector(getattr(step, key), precision, limit)}` |" for key, symbol, name, formula in step_rows(report.cell)]
         if getattr(step, "gate_means", None):
             out += ["", _("mean gates: {means}").format(means=_gate_means(step))]
         out.append("")
     out.append(f"**h_(T-1)** = `{fmt_vector(report.final.get('h', []), precision, limit)}`")
     if report.backward:
-        b = report.backward
+        b, lstm = report.backward, report.cell == "lstm"
         out += ["", "## " + _("Backward (BPTT): {loss} = {value}").format(loss=_(b.loss),
                                                                           value=f"{b.value:.{precision}f}"), "",
-                "| t | " + _("token") + " | ‖dL/dh_t‖ | ‖dW_hh(t)‖ |", "|---:|---|---:|---:|"]
-        out += [f"| {s.t} | {code(s.token, in_table=True)} | {s.dh_norm:.3e} | {s.dW_hh_norm:.3e} |" for s in b.steps]
-        out += ["", _("dW_hh = Σ_t dW_hh(t): the same W_hh serves every step (weight sharing); "
-                      "max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(error=b.dW_hh_sum_error)]
+                "| t | " + _("token") + " | ‖dL/dh_t‖ | dL/dh_t | " + ("dL/dc_t | " if lstm else "") + "‖dW_hh(t)‖ |",
+                "|---:|---|---:|---|" + ("---|" if lstm else "") + "---:|"]
+        out += [f"| {s.t} | {code(s.token, in_table=True)} | {s.dh_norm:.3e} | `{fmt_vector(s.dh, precision, 4)}` | "
+                + (f"`{fmt_vector(s.dc, precision, 4)}` | " if lstm else "") + f"{s.dW_hh_norm:.3e} |" for s in b.steps]
+        out += ["", md_cell(_("dW_hh = Σ_t dW_hh(t): the same W_hh serves every step (weight sharing); "
+                              "max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(error=b.dW_hh_sum_error)), ""]
+        if np.size(b.dW_hh) <= SMALL:
+            out += _markdown_matrix("dW_hh", b.dW_hh, precision)
     return "\n".join(out) + "\n"
 
 

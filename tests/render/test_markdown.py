@@ -64,3 +64,29 @@ def test_explain_markdown_prose_keeps_odd_tokens_literal():
     out = render_markdown(explain("*별* _강조_ [링크](x)", "char"))
     rendered = MarkdownIt("commonmark").enable("table").render(out)
     assert "<em>" not in rendered and "<a " not in rendered
+
+
+def _tables(tokens) -> list[list[list[str]]]:
+    """Every table's body rows, each as its cells' inline text."""
+    tables, start = [], 0
+    while any(t.type == "tbody_open" for t in tokens[start:]):
+        begin = next(i for i in range(start, len(tokens)) if tokens[i].type == "tbody_open")
+        tables.append(_cells(tokens[begin:]))
+        start = next(i for i in range(begin, len(tokens)) if tokens[i].type == "tbody_close") + 1
+    return tables
+
+
+def test_trace_markdown_keeps_its_columns_and_the_backward_numbers_the_terminal_shows():
+    """"gate blocks i|f|g|o" split its row at every pipe (5 cells where the header has 3), and the backward pass lost
+    dL/dh_t, dL/dc_t and dW_hh, which the terminal shows."""
+    from seqlab.pipeline.tracing import run_trace
+    from seqlab.render.trace import render_markdown
+
+    report = run_trace("lstm", "좋다", model="e5-small", hidden=2, input_dim=2, backward=True)
+    tables = _tables(_parse(render_markdown(report)))
+    steps = [t for t in tables if t and t[0][0].startswith("x")]
+    assert len(steps) == len(report.steps) and all(len(row) == 3 for t in steps for row in t)
+    assert any(row[1] == "gate blocks i|f|g|o" for row in steps[0])
+    backward = next(t for t in tables if len(t[0]) == 6)  # t, token, ‖dL/dh_t‖, dL/dh_t, dL/dc_t, ‖dW_hh(t)‖
+    assert len(backward) == len(report.steps) and backward[-1][3].startswith("[")
+    assert any(len(t) == report.backward.dW_hh.shape[0] and len(t[0]) == 2 for t in tables)  # dW_hh (8 × 2)
