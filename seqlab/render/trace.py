@@ -204,6 +204,11 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
                                                 "and input dimension: --hidden and --input-dim)")
             console.print(shown.format(name=name, shape=list(np.shape(m))))
     wide = console.width >= 110  # the equation of each row in a column of its own
+    if not wide:  # a narrow terminal: the equations once, above the steps (the column was dropped in silence)
+        console.print(_("each row's equation (beside the rows from 110 columns on):"))
+        for key, symbol, _name, formula in step_rows(report.cell):
+            if formula:
+                console.print(f"  {escape(symbol)}{': ' if key in ('x_proj', 'h_proj', 'hn') else ' = '}{escape(formula)}")
     for step in report.steps:
         if step.t == MAX_STEP_TABLES - 1 and len(report.steps) > MAX_STEP_TABLES:  # then only the last one
             hidden_steps = len(report.steps) - MAX_STEP_TABLES

@@ -1,4 +1,4 @@
-"""What `seqlab explain` prints in the terminal: its tables stay readable on long texts."""
+"""What `seqlab explain` and `seqlab trace` print in the terminal: readable on long texts and narrow terminals."""
 
 
 def test_explain_shows_the_first_lstm_steps_of_a_long_text_and_says_how_many(cli):
@@ -14,3 +14,12 @@ def test_no_normalization_is_not_called_a_form_the_text_was_already_in(cli):
     said = " ".join(out.split())
     assert code == 0 and "not normalized (--normalization none): the text is read as given" in said
     assert "already none" not in said
+
+
+def test_a_narrow_trace_prints_each_rows_equation_once(cli, monkeypatch):
+    """At 80 columns the equation column was dropped without a word: the GRU's n = tanh(… r⊙(W_hn·h + b_hn)) and the
+    gate-block order are what a lecture teaches."""
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _err = cli("trace", "gru", "좋다", "--hidden", "2", "--input-dim", "2", "--lang", "en")
+    assert code == 0 and "each row's equation" in out
+    assert "W_xh·x_t: gate blocks r|z|n" in out and "n = tanh(W_xn·x_t + b_xn + r⊙(W_hn·h_{t-1} + b_hn))" in out
