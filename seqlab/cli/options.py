@@ -121,7 +121,9 @@ PREFIXES = {"none": "", **E5_PREFIXES}
 
 
 def prefix_text(name: str, model: str | None) -> str:
-    """The text an e5 ``--prefix`` name stands for; a model that is not an e5 model takes none."""
+    """The text an e5 ``--prefix`` name stands for (in any case, as every choice); a model that is not an e5 model
+    takes none."""
+    name = one_of("--prefix", name, tuple(PREFIXES)) if name.lower() in PREFIXES else name
     if name not in PREFIXES:
         raise UsageError(_("unknown prefix {name!r}").format(name=name), _("Use --prefix query, passage or none."))
     if PREFIXES[name] and model is not None and not uses_e5_prefixes(model):

@@ -52,7 +52,8 @@ def register(app: typer.Typer) -> None:
                                                                     "dropped: at least 1, and at least 2 for a model "
                                                                     "that puts special tokens around a text (e5-small, "
                                                                     "minilm), which truncation keeps.")),
-        max_rows: int = typer.Option(200, "--max-rows", help=_("Rows shown per table in the terminal, 1 to 100,000.")),
+        max_rows: int = typer.Option(None, "--max-rows", help=_("Rows shown per table in the terminal, 1 to 100,000 "
+                                                                "(default: 200).")),
         lang: str = lang_opt(),
     ):
         from seqlab.pretrained.loading import load_tokenizer
@@ -66,6 +67,10 @@ def register(app: typer.Typer) -> None:
         in_range("--max-length", max_length, 1)
         normalization = check_normalization(normalization)
         in_range("--max-rows", max_rows, 1, MAX_TABLE_ROWS)
+        if json_out or markdown:  # they hold every token: a row limit would be ignored in silence
+            unused({"--max-rows": max_rows}, "--json" if json_out else "--markdown",
+                   _("--max-rows limits the terminal's tables; JSON and Markdown hold every token."))
+        max_rows = max_rows or 200
         all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"])
         tokenizer = load_tokenizer(model, vocab=vocab, normalization=normalization, prefix=prefix_text(prefix, model))
         out = console()

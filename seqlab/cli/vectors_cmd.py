@@ -47,7 +47,8 @@ def register(app: typer.Typer) -> None:
         texts: list[str] = typer.Argument(None, help=_("Text(s) to embed; - reads stdin.")),
         file: Path = file_opt(), model: str = encoder_opt(), json_out: bool = json_opt(), markdown: bool = markdown_opt(),
         pool: str = typer.Option(None, "--pool", help=_("Also give a sentence vector: cls, mean or max pooling.")),
-        normalize: bool = typer.Option(True, "--normalize/--no-normalize", help=_("L2-normalize the pooled vector.")),
+        normalize: bool = typer.Option(None, "--normalize/--no-normalize", help=_("L2-normalize the pooled vector "
+                                                                                  "(default: yes).")),
         layers: bool = typer.Option(False, "--layers", "--all-layers",
                                     help=_("Return the hidden states of every layer (--all-layers says the same; "
                                            "train's --layers is a count of stacked layers).")),
@@ -69,7 +70,8 @@ def register(app: typer.Typer) -> None:
         workers: int = typer.Option(None, "--workers", help=_("--engine ray: workers, 1 to 256 (default: every CPU).")),
         precision: str = typer.Option(None, "--precision", help=_("Corpus job: fp32 (exact, the default) or bf16 "
                                                               "(fast).")),
-        batch_size: int = typer.Option(64, "--batch-size", help=_("Texts per forward pass, 1 to 4,096.")),
+        batch_size: int = typer.Option(None, "--batch-size", help=_("Texts per forward pass, 1 to 4,096 (default: 64 "
+                                                                    "with --out, else 32).")),
         shard_size: int = typer.Option(None, "--shard-size", help=_("Corpus job: lines per shard, 100 to 1,000,000 "
                                                                "(default: 10,000).")),
         device: str = device_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
@@ -104,43 +106,35 @@ def register(app: typer.Typer) -> None:
                                                                           "last_hidden_state in it)."))
         if long != "window":
             unused({"--stride": stride}, "--long " + (long or "truncate"), _("Add --long window."))
+        if out is None and pool is None:  # the corpus job always pools (mean by default)
+            unused({"--normalize" if normalize else "--no-normalize": normalize}, _("embed without --pool"),
+                   _("--normalize scales the pooled sentence vector: add --pool mean (or cls, max)."))
+        normalize = True if normalize is None else normalize
         if engine != "ray":
             unused({"--workers": workers}, "--engine " + (engine or "local"), _("Add --engine ray."))
         if out is not None:
-            return _corpus_job(file, texts, out, model, pool, normalize, prefix, precision, batch_size, shard_size,
+            return _corpus_job(file, texts, out, model, pool, normalize, prefix, precision, batch_size or 64, shard_size,
                                engine, workers, device, json_out, errors)
-        long, preview = long or "truncate", preview or 6
-        from seqlab.render.console import console, print_json
-        from seqlab.render.vectors import embedding_markdown, groups_markdown, groups_table, render_embedding
-        from seqlab.vectors.aggregate import aggregate_morphemes, aggregate_words
+        long, preview, batch_size = long or "truncate", preview or 6, batch_size or 32
+        from seqlab.render.console import console
         from seqlab.vectors.encoder import check_stride_for, load_encoder
 
         if stride is not None:  # from the tokenizer alone: said before the texts are read and the model loads
             check_stride_for(model, stride, prefix_value)
         all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"])
         encoder = load_encoder(model, device)
-        records = encoder.embed_many(all_texts, prefix=prefix_value, layers=layers, pooling=pool,
-                                     normalize=normalize, errors=errors, long=long, stride=stride)
         out_console = console()
-        for rec in records:
-            groups = {}
-            if words:
-                groups["words"] = aggregate_words(rec, words)
-            if morphemes:
-                groups["morphemes"] = aggregate_morphemes(rec, morphemes)
-            if json_out:
-                obj = rec.to_dict(full=full, preview=preview)
-                for key, items in groups.items():
-                    obj[key] = [g.to_dict(preview) for g in items]
-                print_json(obj)
-            elif markdown:
-                print(embedding_markdown(rec, preview) + "\n")
-                for key, items in groups.items():
-                    print(groups_markdown(key, words if key == "words" else morphemes, items, preview) + "\n")
-            else:
-                render_embedding(rec, out_console, preview)
-                for key, items in groups.items():
-                    out_console.print(groups_table(key, words if key == "words" else morphemes, items, preview))
+        from seqlab.render.progress import counting_bar
+
+        # --batch-size texts at a time, each printed as soon as it is done: a long file shows its progress, keeps
+        # memory flat, and an interrupted run keeps every line already printed (it held them all until the end)
+        with counting_bar(_("embedding"), _("texts"), enabled=len(all_texts) > batch_size) as report:
+            for start in range(0, len(all_texts), batch_size):
+                records = encoder.embed_many(all_texts[start : start + batch_size], prefix=prefix_value,
+                                             layers=layers, pooling=pool, normalize=normalize, errors=errors,
+                                             long=long, stride=stride, batch_size=batch_size)
+                _print_embeddings(records, json_out, markdown, full, preview, words, morphemes, out_console)
+                report(min(start + batch_size, len(all_texts)), len(all_texts))
 
     @app.command(help=_("Cosine similarity of two sentence vectors (e5: both with the \"query: \" prefix)."))
     def similarity(
@@ -239,3 +233,29 @@ def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, 
     if result.truncated_lines:  # said on stderr with --json too
         note(truncated_lines_note(result.truncated_lines, file.name, result.max_length))
 
+
+def _print_embeddings(records, json_out, markdown, full, preview, words, morphemes, out_console) -> None:
+    """embed's output for each record: a JSON line, Markdown, or tables (with the word or morpheme groups)."""
+    from seqlab.render.console import print_json
+    from seqlab.render.vectors import embedding_markdown, groups_markdown, groups_table, render_embedding
+    from seqlab.vectors.aggregate import aggregate_morphemes, aggregate_words
+
+    for rec in records:
+        groups = {}
+        if words:
+            groups["words"] = aggregate_words(rec, words)
+        if morphemes:
+            groups["morphemes"] = aggregate_morphemes(rec, morphemes)
+        if json_out:
+            obj = rec.to_dict(full=full, preview=preview)
+            for key, items in groups.items():
+                obj[key] = [g.to_dict(preview) for g in items]
+            print_json(obj)
+        elif markdown:
+            print(embedding_markdown(rec, preview) + "\n")
+            for key, items in groups.items():
+                print(groups_markdown(key, words if key == "words" else morphemes, items, preview) + "\n")
+        else:
+            render_embedding(rec, out_console, preview)
+            for key, items in groups.items():
+                out_console.print(groups_table(key, words if key == "words" else morphemes, items, preview))

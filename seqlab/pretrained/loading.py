@@ -14,6 +14,7 @@ from seqlab.pretrained.registry import EMBEDDED, resolve
 from seqlab.text.unicode import DEFAULT_FORM, FORMS
 from seqlab.tokens.base import Tokenizer
 from seqlab.tokens.default_vocab import VOCAB_TOKENIZERS, default_vocab
+from seqlab.tokens.prefixes import prefix_text
 
 _lock = threading.Lock()
 
@@ -64,7 +65,8 @@ def load_tokenizer(name: str | None = None, *, vocab: str | Path | Vocabulary | 
         vocab: for ``kiwi``/``char``/``whitespace``: a vocabulary file or object;
             None uses the cached default vocabulary, False loads no vocabulary (tokens only).
         normalization: Unicode form applied first (``NFC``, ``NFKC``, ``none``...).
-        prefix: text put before every input (e5: ``"query: "`` or ``"passage: "``).
+        prefix: text put before every input (e5: ``"query: "`` or ``"passage: "``, or their role names ``query`` and
+            ``passage``).
 
     >>> load_tokenizer("char").encode("한국어").tokens
     ['한', '국', '어']
@@ -74,6 +76,7 @@ def load_tokenizer(name: str | None = None, *, vocab: str | Path | Vocabulary | 
         raise InputError(_("unknown normalization {normalization!r}").format(normalization=normalization),
                          _("Use one of: {choices}.").format(choices=', '.join(FORMS)))
     spec = resolve(name)
+    prefix = prefix_text(prefix)  # "query" is e5's "query: ", "none" none, as on the command line
     if spec.kind == "hf" and vocab not in (None, False, True):
         takers = ", ".join(n for n, s in EMBEDDED.items() if s.needs_vocab)
         raise UsageError(_("vocab applies to {takers}; {name} has its own vocabulary").format(

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from seqlab.errors import ModelUnavailable
 from seqlab.i18n import N_, _
+from seqlab.tokens.prefixes import E5_PREFIXES, prefix_text  # noqa: F401  their owner; importers use either
 
 DEFAULT_MODEL = "e5-small"
 VOCAB_KINDS = ("kiwi", "char", "whitespace")  # tokenizers that take their ids from a seqlab Vocabulary
@@ -104,9 +105,6 @@ def resolve(name: str | None) -> ModelSpec:
                                .format(name=name),
                                embedded_hint())
     return ModelSpec(name, "hf", f"Hugging Face hub ({name})", "a hub model", embedded=False)
-
-
-E5_PREFIXES = {"query": "query: ", "passage": "passage: "}  # what e5 models were trained with before each text
 
 
 def uses_e5_prefixes(name: str | None) -> bool:

@@ -32,6 +32,7 @@ from seqlab.ids.positions import kept_positions
 from seqlab.ids.vocab import checked_ids
 from seqlab.text.unicode import clean_surrogates, has_surrogates, normalize
 from seqlab.tokens.base import Tokenizer, as_texts, one_text
+from seqlab.tokens.prefixes import prefix_text
 from seqlab.tokens.record import TokenRecord, unknowns, with_joined_marks, word_ids_for
 
 METASPACE = "▁"
@@ -95,12 +96,14 @@ class HFTokenizer(Tokenizer):
         backend: the ``tokenizers.Tokenizer`` (``AutoTokenizer(...).backend_tokenizer``).
         settings: special tokens, maximum length and input names.
         normalization: Unicode form applied before the model's own normalizer.
-        prefix: text put before every input (e5's ``"query: "`` / ``"passage: "``).
+        prefix: text put before every input (e5's ``"query: "`` / ``"passage: "``; the role names ``query`` and
+            ``passage`` stand for them, :func:`~seqlab.tokens.prefixes.prefix_text`).
     """
 
     def __init__(self, name: str, backend, settings: TokenizerSettings, normalization: str = "NFC",
                  prefix: str = ""):
-        self.name, self.settings, self.normalization, self.prefix = name, settings, normalization, prefix
+        self.name, self.settings, self.normalization = name, settings, normalization
+        self.prefix = prefix_text(prefix)  # "query" is e5's "query: ", as on the command line
         self._backend = backend
         self._plain()
         self.unk_token = settings.unk_token
@@ -169,7 +172,7 @@ class HFTokenizer(Tokenizer):
         """The same tokenizer with another input prefix (shares the loaded model)."""
         clone = object.__new__(HFTokenizer)
         clone.__dict__.update(self.__dict__)
-        clone.prefix = prefix
+        clone.prefix = prefix_text(prefix)
         return clone
 
     @property

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError, ModelUnavailable, NoVectors, UsageError, canonical
+from seqlab.errors import InputError, ModelUnavailable, NoVectors, UsageError, canonical, check_number
 from seqlab.i18n import _
 from seqlab.pretrained.install import ensure_obtainable, from_pretrained
 from seqlab.pretrained.loading import load_tokenizer
@@ -251,8 +251,8 @@ class Encoder:
 
     def embed_many(self, texts: Sequence[str], prefix: str = "", layers: bool = False, pooling: str | None = None,
                    normalize: bool = False, errors: str = "strict", max_length: int | None = None,
-                   long: str = "truncate", stride: int | None = None) -> list[EmbeddingRecord]:
-        """``last_hidden_state`` for each text, with its tokens (one padded batch per 32 texts).
+                   long: str = "truncate", stride: int | None = None, batch_size: int = 32) -> list[EmbeddingRecord]:
+        """``last_hidden_state`` for each text, with its tokens (one padded batch per ``batch_size`` texts).
 
         A text longer than the model's window (``max_length``, default the model's own, 512 for
         e5) is cut to it (``long="truncate"``: the record says how many tokens were dropped), or
@@ -275,7 +275,7 @@ class Encoder:
         records = tok.encode_many(as_texts(texts), errors)
         if long == "truncate":
             return self.embed_records([truncate(r, limit) for r in records], layers=layers, pooling=pooling,
-                                      normalize=normalize)
+                                      normalize=normalize, batch_size=batch_size)
         if layers:
             raise InputError(_("layers and long window do not go together"),
                              _("Use one of them: layers=True or long=\"window\"."), option=("layers", "long"),
@@ -293,8 +293,10 @@ class Encoder:
                 self.embed_records([r], pooling=pooling, normalize=normalize)[0] for r in records]
 
     def embed_records(self, records: Sequence[TokenRecord], layers: bool = False, pooling: str | None = None,
-                      normalize: bool = False) -> list[EmbeddingRecord]:
-        """Run the HF model on records this model's tokenizer made; T of each output = its token count."""
+                      normalize: bool = False, batch_size: int = 32) -> list[EmbeddingRecord]:
+        """Run the HF model on records this model's tokenizer made, ``batch_size`` at a time; T of each output = its
+        token count (padding changes no number: tested)."""
+        check_number("batch_size", batch_size, 1, whole=True)
         pooling = canonical(pooling, METHODS)
         if pooling is not None and pooling not in METHODS:
             raise InputError(_("unknown pooling {pooling!r}").format(pooling=pooling),
@@ -302,8 +304,8 @@ class Encoder:
         out: list[EmbeddingRecord] = []
         onnx = TORCH if layers or self._onnx is None else self._onnx  # read once: the label says what ran
         engine = {} if onnx is TORCH else {"engine": "onnxruntime"}
-        for start in range(0, len(records), 32):
-            chunk = records[start : start + 32]
+        for start in range(0, len(records), batch_size):
+            chunk = records[start : start + batch_size]
             output, mask = self.forward_ids([r.input_ids for r in chunk], layers=layers, onnx=onnx)
             hidden = output.last_hidden_state.float().cpu().numpy()  # (B, T, H)
             pooled = pool(hidden, mask.numpy(), pooling) if pooling else None

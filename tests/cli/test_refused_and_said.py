@@ -50,9 +50,13 @@ def test_forget_bias_without_an_lstm_is_refused(cli):
     (("tokenize", "안녕", "--vocab", "vocab.json"), "--vocab"),  # a transformer has its own vocabulary
     (("tokenize", "안녕", "-m", "minilm", "--prefix", "query"), "--prefix"),  # e5's prefix, not MiniLM's
     (("wordvec", "train", "-f", "README.md", "-o", "never.model", "--split", "whitespace", "--tags"), "--tags"),
+    # ran and ignored them (a practitioner's review): the pooled vector's scaling without --pool, and a terminal
+    # table's row limit with an output that holds every token
+    (("embed", "안녕", "--no-normalize"), "not used by embed without --pool: --no-normalize"),
+    (("tokenize", "안녕", "--max-rows", "3", "--markdown"), "not used by --markdown: --max-rows"),
 ])
 def test_options_a_mode_would_ignore_are_refused(cli, args, said):
-    code, out, err = cli(*args)
+    code, out, err = cli(*args, "--lang", "en")
     assert code == 2 and not out and said in err
 
 
@@ -306,3 +310,4 @@ def test_every_output_file_is_checked_the_same_way(tmp_path, cli):
     code, _out, err = cli("gradflow", "--steps", "5", "--hidden", "2", "--plot", str(tmp_path / "new" / "g.png"))
     assert code == 0 and "does not exist; it will be created" in " ".join(err.split())
     assert (tmp_path / "new" / "g.png").is_file()
+

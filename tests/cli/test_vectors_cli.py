@@ -33,6 +33,21 @@ def test_explain_has_the_embedding_step(cli, korean):
     assert "embedding" not in json.loads(out)
 
 
+def test_embed_of_a_file_prints_each_batch_as_it_is_done(cli, tmp_path, reviews):
+    """embed -f held every record until the end: no progress, memory growing with the file, and a Ctrl-C lost it
+    all; --batch-size was checked and then not used. Batches change no number."""
+    data = tmp_path / "r.txt"
+    data.write_text("\n".join(reviews[:20]) + "\n", encoding="utf-8")
+    code, out, err = cli("embed", "-f", str(data), "--json", "--pool", "mean", "--batch-size", "6", "--lang", "en")
+    assert code == 0 and "embedding · 6/20" in err and "embedding · 20/20" in err, err
+    code, whole, _err = cli("embed", "-f", str(data), "--json", "--pool", "mean", "--batch-size", "64")
+    batched, alone = [json.loads(x) for x in out.splitlines()], [json.loads(x) for x in whole.splitlines()]
+    assert len(batched) == len(alone) == 20
+    for a, b in zip(batched, alone):
+        assert a["tokens"] == b["tokens"]
+        np.testing.assert_allclose(a["pooled"], b["pooled"], atol=2e-4)
+
+
 def test_similarity_and_search(tmp_path, reviews, cli):
     code, out, _ = cli("similarity", "영화가 재밌다", "영화가 재미있었다", "--json")
     obj = json.loads(out)

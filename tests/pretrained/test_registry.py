@@ -1,4 +1,5 @@
 import errno
+import json
 import socket
 import time
 
@@ -98,3 +99,15 @@ def test_one_rule_decides_the_e5_prefixes(name, e5):
 def test_e5_prefix_refuses_an_unknown_role():
     with pytest.raises(ValueError, match="query, passage"):
         e5_prefix("e5-small", "document")
+
+
+def test_the_librarys_prefix_takes_the_role_names_the_cli_takes(cli):
+    """seqlab.tokenize("영화", prefix="query") read "query영화": the library took the CLI's role name as the text
+    itself, and embedded the wrong string in silence; --prefix QUERY was the one choice refused in another case."""
+    import seqlab
+
+    for role, text in (("query", "query: "), ("Passage", "passage: "), ("none", "")):
+        assert seqlab.tokenize("영화", prefix=role).tokens == seqlab.tokenize("영화", prefix=text).tokens
+    assert seqlab.tokenize("영화", prefix="질문: ").tokens != seqlab.tokenize("영화").tokens  # any other text as given
+    code, out, err = cli("tokenize", "영화", "--prefix", "QUERY", "--json")
+    assert code == 0 and json.loads(out)["text"] == "query: 영화", err
