@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import DamagedFile, InputError, UsageError, json_problem
-from seqlab.i18n import _
+from seqlab.i18n import _, ngettext
 from seqlab.storage import atomic_write_bytes, atomic_write_json, remove_temporaries, sha256_file
 from seqlab.text.reading import has_nsmc_header, os_reason
 from seqlab.text.unicode import check_errors_mode
@@ -78,6 +78,19 @@ def _check_source(source: Path) -> None:
     check_text_file(source, _("a corpus file"))
     if not has_nsmc_header(source):  # NSMC is read by its document column; another table would embed ids and labels
         refuse_table(source)
+        if not _has_text(source):  # blank lines only: as many vectors of an empty passage, which read as data
+            raise InputError(ngettext("{files} holds no text (no lines, or only blank ones)",
+                                      "{files} hold no text (no lines, or only blank ones)", 1).format(files=source),
+                             _("Give a file with one text per line."))
+
+
+def _has_text(source: Path) -> bool:
+    """Whether any byte of the file is not whitespace (it stops at the first such byte: at once for a real corpus)."""
+    with open(source, "rb") as f:
+        while block := f.read(1 << 20):
+            if block.strip():
+                return True
+    return False
 
 
 def load_manifest(out: Path) -> dict | None:

@@ -137,3 +137,16 @@ def test_release_free_memory_runs_here():
 
     release_free_memory()  # glibc: malloc_trim; elsewhere a no-op, never an error
     release_free_memory()
+
+
+def test_a_corpus_of_blank_lines_is_refused_before_anything_is_written(tmp_path):
+    """Three blank lines gave three unit vectors of an empty passage, which read back as data (tokenize, search and
+    wordvec train refuse such a file)."""
+    from seqlab.errors import InputError
+    from seqlab.vectors.corpus_job import embed_corpus
+
+    blanks = tmp_path / "blanks.txt"
+    blanks.write_text("\n\n  \n", encoding="utf-8")
+    with pytest.raises(InputError, match="holds no text"):
+        embed_corpus(blanks, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
