@@ -191,7 +191,13 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
     manifest["max_length"] = model_window(encoder.tokenizer)
 
     def embed_local(group: list[list[str]]) -> list[np.ndarray]:
-        return [embed_shard(encoder, texts, config, prefix) for texts in group]
+        done = [manifest["rows"]]  # the lines of the shards already written, then this shard's batches
+
+        def step(n: int) -> None:
+            done[0] += n
+            progress(done[0], total)
+
+        return [embed_shard(encoder, texts, config, prefix, step if progress else None) for texts in group]
 
     if engine == "ray":
         from seqlab.vectors.corpus_ray import ray_embedder

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,8 +98,10 @@ def release_free_memory() -> None:
         _trim(0)
 
 
-def embed_shard(encoder, texts: list[str], config: CorpusJobConfig, prefix: str) -> np.ndarray:
-    """One shard's sentence vectors, computed ``_CHUNK`` texts at a time (both engines use this).
+def embed_shard(encoder, texts: list[str], config: CorpusJobConfig, prefix: str,
+                progress: Callable[[int], None] | None = None) -> np.ndarray:
+    """One shard's sentence vectors, computed ``_CHUNK`` texts at a time (both engines use this); ``progress(n)``
+    after each batch of ``n`` texts (a shard of 10,000 lines moved a log's progress only at its end).
 
     Between chunks the freed heap is handed back to the OS, so the resident
     memory stays flat however long the job runs.
@@ -108,7 +110,8 @@ def embed_shard(encoder, texts: list[str], config: CorpusJobConfig, prefix: str)
     for start in range(0, len(texts), _CHUNK):
         parts.append(encoder.sentence_vectors(texts[start:start + _CHUNK], pooling=config.pooling,
                                               normalize=config.normalize, prefix=prefix,
-                                              batch_size=config.batch_size, precision=config.precision))
+                                              batch_size=config.batch_size, precision=config.precision,
+                                              progress=progress))
         release_free_memory()
     return np.concatenate(parts) if parts else np.zeros((0, encoder.hidden_size), dtype=np.float32)
 

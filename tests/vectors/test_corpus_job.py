@@ -150,3 +150,12 @@ def test_a_corpus_of_blank_lines_is_refused_before_anything_is_written(tmp_path)
     with pytest.raises(InputError, match="holds no text"):
         embed_corpus(blanks, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_progress_moves_within_a_shard(corpus, tmp_path):
+    """A shard of 10,000 lines reported its progress only when it was written: a log showed 0 % then 100 %."""
+    seen = []
+    config = CorpusJobConfig(model="minilm", shard_size=100, batch_size=16)
+    embed_corpus(corpus, tmp_path / "out", config, errors="replace", progress=lambda done, total: seen.append(done))
+    inside = [d for d in seen if 0 < d < 100]  # before the first shard was written
+    assert len(inside) >= 5 and seen == sorted(seen) and seen[-1] == 200
