@@ -30,6 +30,7 @@ from seqlab.cli.options import (
     one_of,
     prefix_opt,
     prefix_text,
+    say_replaced,
     unused,
     vocab_opt,
     written,
@@ -237,11 +238,14 @@ def register(app: typer.Typer) -> None:
             result = train_tokenizer(files, out, kind=kind, vocab_size=vocab_size, **given, pre_split=pre_split,
                                      lowercase=lowercase, errors=errors, text_col=text_col, progress=report)
         written(result.path)
+        for name, lines in result.replaced_lines.items():  # --errors replace is said, as by every other reader
+            say_replaced(name, lines)
         summary = {"path": str(result.path), "type": result.kind, "vocab_size": result.vocab_size,
                    "requested_vocab_size": vocab_size, "lines": result.lines, "pre_split": result.pre_split,
                    "seconds": round(result.seconds, 2), "reproducible": result.reproducible,
                    "alphabet": {"characters": result.characters, "left_out": result.characters_left_out,
-                                "left_out_share": round(result.left_out_share, 6)}}
+                                "left_out_share": round(result.left_out_share, 6)},
+                   "replaced_lines": result.replaced_lines}
         if result.characters_left_out:
             note(_("note: the alphabet keeps the {kept:,} most frequent of the corpus's {n:,} "
                    "characters; the other {out:,} ({share:.2%} of all characters) become the "

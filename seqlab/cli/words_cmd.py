@@ -30,6 +30,7 @@ from seqlab.cli.options import (
     on_interrupt,
     one_of,
     require_text,
+    say_replaced,
     unused,
     written,
 )
@@ -399,6 +400,8 @@ def register(app: typer.Typer) -> None:
                                         min_count=min_count, epochs=epochs, sg=not cbow, seed=seed, tags=tags,
                                         text_col=text_col, errors=errors, progress=report, workers=workers)
         written(out)
+        for name, lines in result.replaced_lines.items():  # --errors replace is said, as by every other reader
+            say_replaced(name, lines)
         if kind == "fasttext" and out.suffix.lower() in TEXT_FORMATS:
             note(_("note: {name} holds one vector per word (word2vec format): FastText's "
                    "character n-grams are not kept, so unseen words have no vector; save as "

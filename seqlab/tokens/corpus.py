@@ -33,11 +33,13 @@ def check_corpus(files, errors: str) -> None:
 
 def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool = False, text_col: str | None = None,
                        errors: str = "strict", chunk: int = 10_000,
-                       progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
+                       progress: Callable[[int, int], None] | None = None,
+                       replaced: dict[str, list[int]] | None = None) -> tuple[int, int]:
     """Write ``out`` and return (non-empty texts, tokens written).
 
     Args:
         split: ``kiwi`` (morpheme forms, ``form/TAG`` with ``tags``), ``whitespace``, or None (texts as they are).
+        replaced: filled with each file's lines that ``errors="replace"`` changed (not valid UTF-8), by file name.
         progress: called as ``progress(texts read, lines)`` after each chunk, and ``progress(texts, texts)`` at the
             end (not for standard input, whose length is unknown).
     """
@@ -70,7 +72,8 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
             buffer.clear()
 
         for path in files:
-            for _number, text in iter_texts(path, text_col=text_col, errors=errors):
+            changed = replaced.setdefault(str(path), []) if replaced is not None else None
+            for _number, text in iter_texts(path, text_col=text_col, errors=errors, replaced=changed):
                 read += 1
                 if text.strip():
                     buffer.append(text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from seqlab.errors import InputError, check_number
@@ -36,6 +36,7 @@ class TrainedTokenizer:
     characters: int = 0  # distinct characters of the corpus (after normalization, spaces aside)
     characters_left_out: int = 0  # the rarest of them, outside the alphabet: they become the unknown token
     left_out_share: float = 0.0  # their share of all character occurrences of the corpus
+    replaced_lines: dict = field(default_factory=dict)  # errors="replace": each file's lines that were not UTF-8
 
     @property
     def reproducible(self) -> bool:
@@ -172,8 +173,10 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
         corpus = Path(tmp) / "corpus.txt"
         new_phase(progress, _("splitting into Kiwi morphemes") if pre_split == "kiwi" else _("reading the texts"),
                   _("lines"))
+        replaced: dict[str, list[int]] = {}
         lines, _unused = write_split_corpus(files, corpus, pre_split, text_col=text_col, errors=errors,
-                                            chunk=2_000, progress=progress)  # Kiwi's speed: about a second a chunk
+                                            chunk=2_000, progress=progress,  # Kiwi's speed: about a second a chunk
+                                            replaced=replaced)
         if lines == 0:
             raise InputError(ngettext("{files} holds no text (no lines, or only blank ones)",
                                       "{files} hold no text (no lines, or only blank ones)", len(files)).format(
@@ -214,4 +217,5 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
     total = sum(counts.values())
     return TrainedTokenizer(Path(out), kind, tok.get_vocab_size(), lines, pre_split, time.perf_counter() - start,
                             characters=len(counts), characters_left_out=len(left_out),
-                            left_out_share=sum(counts[c] for c in left_out) / total if total else 0.0)
+                            left_out_share=sum(counts[c] for c in left_out) / total if total else 0.0,
+                            replaced_lines={name: lines for name, lines in replaced.items() if lines})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from seqlab.errors import InputError, check_number
@@ -39,12 +39,14 @@ class TrainedVectors:
     example: str = ""  # a word of the vocabulary to try first (영화, 영화/NNG with --tags, else a frequent word)
     seed: int | None = None
     workers: int | None = None  # gensim's threads: with one, the same seed gives the same vectors
+    replaced_lines: dict = field(default_factory=dict)  # errors="replace": each file's lines that were not UTF-8
 
     def to_dict(self) -> dict:
         return {"path": str(self.path), "kind": self.kind, "vocab_size": self.vocab_size, "dim": self.dim,
                 "lines": self.lines, "tokens": self.tokens, "seconds": round(self.seconds, 2),
                 "buckets": self.buckets, "bytes_written": self.bytes_written, "example": self.example,
-                "seed": self.seed, "workers": self.workers, "reproducible": self.workers == 1}
+                "seed": self.seed, "workers": self.workers, "reproducible": self.workers == 1,
+                "replaced_lines": self.replaced_lines}
 
 
 class _EpochReport:
@@ -128,7 +130,9 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
         corpus = Path(tmp) / "corpus.txt"
         new_phase(progress, _("splitting into Kiwi morphemes") if split == "kiwi" else _("splitting into words"),
                   _("lines"))
-        lines, tokens = write_split_corpus(files, corpus, split, tags, text_col, errors, progress=progress)
+        replaced: dict[str, list[int]] = {}
+        lines, tokens = write_split_corpus(files, corpus, split, tags, text_col, errors, progress=progress,
+                                           replaced=replaced)
         if lines == 0:
             raise InputError(ngettext("{files} holds no text (no lines, or only blank ones)",
                                       "{files} hold no text (no lines, or only blank ones)", len(files)).format(
@@ -167,7 +171,8 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
             written += produced.stat().st_size
             produced.replace(out.parent / produced.name)
     return TrainedVectors(out, kind, len(model.wv), dim, lines, tokens, time.perf_counter() - start, buckets, written,
-                          example_word(model.wv.index_to_key), seed, workers)
+                          example_word(model.wv.index_to_key), seed, workers,
+                          {name: lines for name, lines in replaced.items() if lines})
 
 
 def example_word(vocabulary: list[str]) -> str:

@@ -311,3 +311,17 @@ def test_every_output_file_is_checked_the_same_way(tmp_path, cli):
     assert code == 0 and "does not exist; it will be created" in " ".join(err.split())
     assert (tmp_path / "new" / "g.png").is_file()
 
+
+
+def test_trainers_say_which_lines_errors_replace_changed(cli, tmp_path, reviews):
+    """wordvec train --errors replace read a CP949 file with U+FFFD and said nothing (its example word was '�'),
+    where tokenize, search and the corpus job name the lines."""
+    data = tmp_path / "cp949.txt"
+    data.write_bytes("\n".join(reviews[:40]).encode("cp949", errors="ignore") + b"\n")
+    code, out, err = cli("wordvec", "train", "-f", str(data), "-o", str(tmp_path / "v.txt"), "--errors", "replace",
+                         "--split", "whitespace", "--min-count", "1", "--json", "--lang", "en")
+    assert code == 0 and "are not valid UTF-8: read with U+FFFD" in " ".join(err.split()), err
+    assert json.loads(out)["replaced_lines"][str(data)][:2] == [1, 2]
+    code, out, err = cli("tokenizer", "train", "-f", str(data), "--out", str(tmp_path / "tok"), "--errors", "replace",
+                         "--vocab-size", "300", "--json", "--lang", "en")
+    assert code == 0 and "not valid UTF-8" in " ".join(err.split()) and json.loads(out)["replaced_lines"][str(data)][0] == 1
