@@ -157,7 +157,10 @@ def evaluate(vectors: WordVectors, questions: str | Path, batch: int = 256,
         result.sections.append(score)
     result.unknown_words, result.lowercased = list(unknown), list(lowered)
     if result.total == 0:
-        hint = cli_hint = _("Unknown words: {words}.").format(words=", ".join(result.unknown_words[:20]))
+        unknown = result.unknown_words
+        hint = cli_hint = (_("Unknown words: {words}.").format(words=", ".join(unknown)) if len(unknown) <= 20 else
+                           _("Unknown words: {words} and {n:,} more ({total:,} in all).").format(
+                               words=", ".join(unknown[:20]), n=len(unknown) - 20, total=len(unknown)))
         if any(w.isascii() for w in result.unknown_words) and vectors.morphemes:
             hint += " " + _("Kiwi's word vectors hold Korean words only: for English words use the word vectors of "
                             "e5-small or minilm (word_vectors(\"e5-small\")).")
