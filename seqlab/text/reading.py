@@ -373,7 +373,9 @@ def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "s
 
     lines = iter_lines(source, errors, replaced)
     is_csv = str(source).lower().endswith(".csv")
-    rows = csv.reader((t for _k, t in lines), delimiter="," if is_csv else "\t",
+    # each line with its line break back: a quoted CSV field that spans lines keeps its break ("여러 줄⏎리뷰" read as
+    # "여러 줄리뷰" when the lines were joined bare), and reader.line_num counts the file's lines
+    rows = csv.reader((t + "\n" for _k, t in lines), delimiter="," if is_csv else "\t",
                       quoting=csv.QUOTE_MINIMAL if is_csv else csv.QUOTE_NONE)
     header = next(rows, None)
     if header is None:
@@ -384,6 +386,8 @@ def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "s
                          _("Give text_col one of the header's names."),
                          cli_hint=_("Pass --text-col with one of the header's names."))
     col = header.index(text_col)
-    for number, row in enumerate(rows, start=2):
+    number = rows.line_num + 1  # the file line a row starts on (a row with a line break in a field spans two)
+    for row in rows:
         if col < len(row):
             yield number, row[col]
+        number = rows.line_num + 1

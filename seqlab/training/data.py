@@ -184,10 +184,10 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
         decoded.pop(0)
     delimiter = "," if fmt == "csv" else "\t"
     quoting = csv.QUOTE_MINIMAL if fmt == "csv" else csv.QUOTE_NONE
-    reader = csv.reader((line for _k, line in decoded), delimiter=delimiter, quoting=quoting)
-    numbers = iter(n for n, _ in decoded)
+    # each line with its break back: a quoted CSV field across lines keeps it (the lines were joined bare), and
+    # reader.line_num counts the lines read, so that a row is numbered by the file line it starts on
+    reader = csv.reader((line + "\n" for _k, line in decoded), delimiter=delimiter, quoting=quoting)
     header = next(reader, None)
-    next(numbers, None)
     if header is None:
         raise InputError(_("{name} has no text (no lines, or only blank ones)").format(name=path),
                          _("Give a file with a header line, then one labelled text per line."))
@@ -198,7 +198,9 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
                          _("Pass text_col and label_col with names from the header."),
                          cli_hint=_("Pass --text-col and --label-col with names from the header."))
     ti, li = header.index(text_col), header.index(label_col)
-    for row, number in zip(reader, numbers):
+    start = reader.line_num  # index in decoded of the next row's first line
+    for row in reader:
+        number, start = decoded[start][0], reader.line_num
         if any(cell.strip() for cell in row[len(header):]):  # a tab or comma inside a text: which cell is which?
             bad.add("more columns than the header", number)
             continue

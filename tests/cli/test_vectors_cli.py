@@ -332,6 +332,6 @@ def test_wordvec_eval_says_how_many_unknown_words_it_did_not_list(cli, tmp_path)
     """"Unknown words: 여왕, 아버지, …, 로마." listed 20 of 85 without saying the list was cut."""
     vectors = tmp_path / "tiny.txt"
     vectors.write_text("3 2\n영화 0.1 0.2\n배우 0.3 0.1\n감독 -0.2 0.4\n", encoding="utf-8")
-    code, out, err = cli("wordvec", "eval", "--vectors", str(vectors), "--json", "--lang", "en")
+    code, out, _err = cli("wordvec", "eval", "--vectors", str(vectors), "--json", "--lang", "en")
     hint = json.loads(out)["hint"]
     assert code == 1 and re.search(r"Unknown words: (\S+, ){19}\S+ and [\d,]+ more \([\d,]+ in all\)", hint), hint

@@ -91,3 +91,14 @@ def test_utf16_text_is_named_with_the_command_that_converts_it(tmp_path, monkeyp
     with pytest.raises(InputError, match="standard input is UTF-16 text") as err:
         list(iter_lines("-"))
     assert "iconv -f UTF-16 -t UTF-8 FILE" in str(err.value) and "CP949" not in str(err.value)
+
+
+def test_a_csv_field_across_lines_keeps_its_line_break_and_rows_are_numbered_by_file_line(tmp_path):
+    """"여러 줄⏎리뷰 영화" was read as "여러 줄리뷰 영화" (two words glued), and the row after it was called line 4
+    where the file has it on line 5 (row numbers shown as line numbers)."""
+    p = tmp_path / "c.csv"
+    p.write_text('id,text,label\n1,"좋은 영화, 정말 최고",1\n2,"여러 줄\n리뷰 영화",0\n3,그냥 그래,0\n', encoding="utf-8")
+    assert list(iter_texts(p, text_col="text")) == [(2, "좋은 영화, 정말 최고"), (3, "여러 줄\n리뷰 영화"), (5, "그냥 그래")]
+    tsv = tmp_path / "t.tsv"
+    tsv.write_text("id\ttext\n1\ta\n\n2\tb\n", encoding="utf-8")  # a blank line keeps the numbering
+    assert list(iter_texts(tsv, text_col="text")) == [(2, "a"), (4, "b")]

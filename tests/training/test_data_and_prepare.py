@@ -175,3 +175,15 @@ def test_metrics():
     m = classification_metrics(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]), ["neg", "pos"])
     assert m.accuracy == 0.75 and m.confusion == [[1, 1], [0, 2]]
     assert m.macro_f1 == pytest.approx((2 / 3 + 0.8) / 2)
+
+
+def test_a_csv_text_across_lines_keeps_its_break_and_later_rows_their_file_lines(tmp_path):
+    """A quoted review with a line break in it was read with the two lines glued ("여러 줄리뷰"), and every row after
+    it was named by a line one too low."""
+    rows = ['"여러 줄\n리뷰 영화",0'] + [f"리뷰 {k},{k % 2}" for k in range(10)] + [",1"]
+    path = tmp_path / "d.csv"
+    path.write_text("text,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    data = load_dataset(path, text_col="text", label_col="label")
+    assert data.texts[0] == "여러 줄\n리뷰 영화" and len(data.texts) == 11
+    bad = data.bad.to_dict()  # the row with an empty text is named by its line in the file: 14, not 13
+    assert "14" in json.dumps(bad) and "13" not in json.dumps(bad), bad
