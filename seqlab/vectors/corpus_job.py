@@ -72,6 +72,11 @@ def _check_paths(source: Path, out: Path) -> None:
     _check_source(source)
 
 
+def _shown(value) -> str:
+    """A setting's value as a person reads it: text in quotes ('passage: '), numbers and booleans as they are."""
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def _check_source(source: Path) -> None:
     from seqlab.text.reading import check_text_file, refuse_table
 
@@ -173,9 +178,12 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
                              cli_hint=_("The file changed since that run; use a new --out folder."))
         if manifest["config"] != settings:
             changed = sorted(k for k in settings if manifest["config"].get(k) != settings[k])
-            raise UsageError(_("{out} was made with other settings ({settings})").format(out=out,
-                                                                                      settings=', '.join(changed)),
+            # each one with both values ("shard_size" alone told neither what the folder holds nor what to give)
+            changes = "; ".join(_("{name}: {saved} there, {given} now").format(
+                name=k, saved=_shown(manifest["config"].get(k)), given=_shown(settings[k])) for k in changed)
+            raise UsageError(_("{out} was made with other settings: {changes}").format(out=out, changes=changes),
                              _("Run again with the same config to resume, or use a new folder as out."),
+                             option=tuple(changed),  # the command line says its own option names (--shard-size)
                              cli_hint=_("Run again with the same options to resume, or use a new --out folder."))
     done_rows = manifest["rows"]
     total = count_lines(source)

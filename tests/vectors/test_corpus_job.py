@@ -159,3 +159,16 @@ def test_progress_moves_within_a_shard(corpus, tmp_path):
     embed_corpus(corpus, tmp_path / "out", config, errors="replace", progress=lambda done, total: seen.append(done))
     inside = [d for d in seen if 0 < d < 100]  # before the first shard was written
     assert len(inside) >= 5 and seen == sorted(seen) and seen[-1] == 200
+
+
+def test_other_settings_are_named_with_both_values(corpus, tmp_path, cli):
+    """"full1 was made with other settings (shard_size)" said neither the folder's value nor the option to give."""
+    from seqlab.errors import UsageError
+
+    embed_corpus(corpus, tmp_path / "out", CONFIG, errors="replace")
+    with pytest.raises(UsageError, match=r"shard_size: 50 there, 100 now"):
+        embed_corpus(corpus, tmp_path / "out", CorpusJobConfig(model="minilm", shard_size=100, batch_size=16),
+                     errors="replace")
+    code, _out, err = cli("embed", "-f", str(corpus), "--out", str(tmp_path / "out"), "-m", "minilm", "--errors",
+                          "replace", "--batch-size", "16", "--shard-size", "200", "--lang", "en")
+    assert code == 2 and "--shard-size: 50 there, 200 now" in err, err
