@@ -215,8 +215,9 @@ def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, 
 
     if file is None or texts:
         raise UsageError(_("the corpus job needs -f FILE (one text per line) together with --out DIR"))
-    if str(file) == "-":
-        raise UsageError(_("the corpus job needs a real file (it resumes by seeking in it), not stdin"))
+    from seqlab.text.reading import refuse_stdin
+
+    refuse_stdin(file, _("a corpus file"))  # it resumes by seeking in it: said as search and train say it
     # before any work, as every command checks its --out: not the input, not a file, in a folder that can be written
     check_output("--out", out, inputs=[file], directory=True)
     # no --prefix: the model's passage prefix; an explicit one (none included) is used as given

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
 from seqlab.text.unicode import check_errors_mode
 
@@ -95,9 +95,10 @@ def file_error(path: str | Path, exc: OSError, what: str | None = None) -> Input
 
 def refuse_stdin(path: str | Path, what: str | None = None) -> None:
     """``-`` where a file is read more than once (indexed, resumed, looked up, split): said the same way by every
-    command, rather than "file not found: -"."""
+    command, rather than "file not found: -", as a usage error (exit 2: the argument, not the text, is what cannot
+    be used; search said 1 where embed's corpus job said 2)."""
     if str(path) == "-":
-        raise InputError(_("{what} cannot be standard input (-): it is read more than once").format(
+        raise UsageError(_("{what} cannot be standard input (-): it is read more than once").format(
             what=what or _("this file")), _("Save it to a file first (e.g. cat > corpus.txt), then give that file."))
 
 

@@ -215,7 +215,9 @@ def test_search_does_not_offer_stdin_it_cannot_read(cli):
     code, _out, err = cli("search", "영화", "--corpus", "nosuch-corpus.txt")
     assert code == 1 and "file not found" in err and "stdin" not in err
     code, _out, err = cli("search", "영화", "--corpus", "-")
-    assert code == 1 and "cannot be standard input" in err
+    assert code == 2 and "cannot be standard input" in err  # a usage error, as embed's corpus job says it (was 1)
+    code, _out, err = cli("embed", "-f", "-", "--out", "never-made", "--lang", "en")
+    assert code == 2 and "a corpus file cannot be standard input (-)" in err
 
 
 def test_errors_replace_says_which_lines_it_replaced(tmp_path, cli):

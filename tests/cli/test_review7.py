@@ -125,7 +125,7 @@ def test_data_files_say_what_is_wrong_with_their_rows(cli, tmp_path, nsmc_rows):
     code, out, _err = cli("train", "--data", str(header), "--model", "tfidf", "--out", str(tmp_path / "r1"), "--json")
     assert code == 1 and json.loads(out)["error"].endswith("has no rows under its header") and json.loads(out)["hint"]
     code, _out, err = cli("train", "--data", "-", "--model", "tfidf", "--out", str(tmp_path / "r2"))
-    assert code == 1 and "a data file cannot be standard input (-)" in err
+    assert code == 2 and "a data file cannot be standard input (-)" in err  # the argument: a usage error
     data = tmp_path / "train.tsv"
     data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:400]) + "\n", encoding="utf-8")
     assert cli("train", "--data", str(data), "--model", "tfidf", "--out", str(tmp_path / "run"))[0] == 0
