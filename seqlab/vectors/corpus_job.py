@@ -83,19 +83,18 @@ def _check_source(source: Path) -> None:
     check_text_file(source, _("a corpus file"))
     if not has_nsmc_header(source):  # NSMC is read by its document column; another table would embed ids and labels
         refuse_table(source)
-        if not _has_text(source):  # blank lines only: as many vectors of an empty passage, which read as data
+        if not has_text(source):  # blank lines only: as many vectors of an empty passage, which read as data
             raise InputError(ngettext("{files} holds no text (no lines, or only blank ones)",
                                       "{files} hold no text (no lines, or only blank ones)", 1).format(files=source),
                              _("Give a file with one text per line."))
 
 
-def _has_text(source: Path) -> bool:
-    """Whether any byte of the file is not whitespace (it stops at the first such byte: at once for a real corpus)."""
-    with open(source, "rb") as f:
-        while block := f.read(1 << 20):
-            if block.strip():
-                return True
-    return False
+def has_text(path) -> bool:
+    """Whether a line of ``path`` has a character that shows (it stops at the first one: at once for a real corpus)."""
+    from seqlab.text.unicode import has_visible
+
+    with open(path, "rb") as f:
+        return any(has_visible(line.decode("utf-8", errors="replace")) for line in f)
 
 
 def load_manifest(out: Path) -> dict | None:

@@ -25,7 +25,7 @@ from seqlab.errors import InputError, check_number
 from seqlab.i18n import _
 from seqlab.storage import atomic_write_json, atomic_write_text, seqlab_home, sha256_file
 from seqlab.text.reading import check_text_file, has_nsmc_header, iter_texts, raw_lines
-from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus, load_manifest, read_embeddings
+from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus, has_text, load_manifest, read_embeddings
 
 
 @dataclass(frozen=True)
@@ -147,14 +147,6 @@ def _no_text_lines(corpus) -> InputError:
                       _("Give a file with one text per line."))
 
 
-def _has_text(path) -> bool:
-    """Whether a line of ``path`` has a character that shows (it stops at the first one)."""
-    from seqlab.text.unicode import has_visible
-
-    with open(path, "rb") as f:
-        return any(has_visible(line.decode("utf-8", errors="replace")) for line in f)
-
-
 def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10,
            progress: Callable[[int, int], None] | None = None, errors: str = "strict",
            text_col: str | None = None) -> SearchResult:
@@ -180,7 +172,7 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
         text_col = "document"  # NSMC: ids and labels are not text, and its header is no text either
     digest = sha256_file(corpus)
     indexed, rows = (corpus, None) if text_col is None else _column_texts(corpus, text_col, errors, digest)
-    if not _has_text(indexed):  # said now, not after the model has loaded and indexed every blank line
+    if not has_text(indexed):  # said now, not after the model has loaded and indexed every blank line
         raise _no_text_lines(corpus)
     enc = load_encoder(model)
     where = index_dir(corpus, enc.name, text_col, digest)
