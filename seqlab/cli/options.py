@@ -215,9 +215,17 @@ def first_of_each(texts: list[str], numbers: list[int], from_lines: bool) -> tup
     return list(places), repeated
 
 
+def text_col_opt():
+    """``--text-col``: the column of ``-f FILE`` read as texts when the file is a TSV/CSV table with a header."""
+    return typer.Option(None, "--text-col", help=_("Column holding the text in a TSV/CSV file with a header (NSMC: "
+                                                   "document, found without it)."))
+
+
 def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_empty: bool = False,
-                 skipped: list[int] | None = None, numbers: list[int] | None = None) -> list[str]:
-    """The texts a command works on: arguments, ``-f FILE``, or ``-`` for stdin.
+                 skipped: list[int] | None = None, numbers: list[int] | None = None,
+                 text_col: str | None = None) -> list[str]:
+    """The texts a command works on: arguments, ``-f FILE`` (its ``text_col`` column, for a table), or ``-`` for
+    stdin.
 
     Empty or whitespace-only texts given as arguments are refused (a text is the subject);
     ``allow_empty`` keeps them (commands whose output says so per line). The numbers of the blank lines a
@@ -230,10 +238,13 @@ def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_
     errors = one_of("--errors", errors, ERROR_MODES)
     if file is not None and texts:
         raise UsageError(_("give either TEXT arguments or -f FILE, not both"))
+    if text_col is not None and file is None and texts != ["-"]:
+        raise UsageError(_("--text-col names a column of -f FILE, and no file is given"),
+                         _("Add -f FILE (a TSV or CSV with a header), or leave --text-col out."))
     if file is not None or texts == ["-"]:
         source = file if file is not None else "-"  # an NSMC file is read by its document column (iter_texts)
         replaced: list[int] = []  # the lines --errors replace changed, found while reading them
-        numbered = list(iter_texts(source, None, errors, replaced))  # (line in the file, text)
+        numbered = list(iter_texts(source, text_col, errors, replaced))  # (line in the file, text)
         say_replaced(source, replaced)
         return _texts_of_lines(source, numbered, allow_empty, skipped, numbers)
     if not texts:

@@ -31,6 +31,7 @@ from seqlab.cli.options import (
     prefix_opt,
     prefix_text,
     say_replaced,
+    text_col_opt,
     unused,
     vocab_opt,
     written,
@@ -48,7 +49,7 @@ def register(app: typer.Typer) -> None:
         texts: list[str] = typer.Argument(None, help=_("Text(s) to tokenize; - reads stdin.")),
         file: Path = file_opt(), model: str = model_opt(), json_out: bool = json_opt(), markdown: bool = markdown_opt(),
         vocab: Path = vocab_opt(), normalization: str = norm_opt(), errors: str = errors_opt(),
-        prefix: str = prefix_opt(),
+        prefix: str = prefix_opt(), text_col: str = text_col_opt(),
         max_length: int = typer.Option(None, "--max-length", help=_("Truncate to N tokens and report what was "
                                                                     "dropped: at least 1, and at least 2 for a model "
                                                                     "that puts special tokens around a text (e5-small, "
@@ -72,7 +73,7 @@ def register(app: typer.Typer) -> None:
             unused({"--max-rows": max_rows}, "--json" if json_out else "--markdown",
                    _("--max-rows limits the terminal's tables; JSON and Markdown hold every token."))
         max_rows = max_rows or 200
-        all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"])
+        all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"], text_col=text_col)
         tokenizer = load_tokenizer(model, vocab=vocab, normalization=normalization, prefix=prefix_text(prefix, model))
         out = console()
         # JSON and Markdown usually go to a file: a bar on stderr shows how far they are (terminal tables show it)
@@ -98,7 +99,7 @@ def register(app: typer.Typer) -> None:
                         "sequence length. --json prints one JSON array."))
     def compare(
         texts: list[str] = typer.Argument(None, help=_("Text(s) to compare on; - reads stdin.")),
-        file: Path = file_opt(),
+        file: Path = file_opt(), text_col: str = text_col_opt(),
         models: str = typer.Option("e5-small,minilm,kiwi,char,whitespace", "--models", "--model", "-m",
                                    help=_("Comma-separated model names.")),
         limit: int = typer.Option(None, "--limit", help=_("Use only the first N texts (at least 1).")),
@@ -116,7 +117,7 @@ def register(app: typer.Typer) -> None:
         names = csv_list(models, "--models")
         if not names:
             raise UsageError(_("--models is empty"), _("Give names such as --models e5-small,kiwi,char."))
-        corpus = gather_texts(texts, file, errors)
+        corpus = gather_texts(texts, file, errors, text_col=text_col)
         if limit is not None and len(corpus) > limit:  # said (stderr, with --json too): the counts cover these only
             from seqlab.render.console import note
 

@@ -26,6 +26,7 @@ from seqlab.cli.options import (
     number_range,
     one_of,
     shown_number,
+    text_col_opt,
 )
 from seqlab.cli.train_run import FORMATS
 from seqlab.errors import UsageError
@@ -190,7 +191,8 @@ def register(app: typer.Typer) -> None:
     def predict(
         run_dir: Path = typer.Argument(..., help=_("A run directory made by seqlab train."), readable=False),
         texts: list[str] = typer.Argument(None, help=_("Text(s); - reads stdin.")),
-        file: Path = file_opt(), json_out: bool = json_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
+        file: Path = file_opt(), json_out: bool = json_opt(), errors: str = errors_opt(), text_col: str = text_col_opt(),
+        lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, note, print_json
         from seqlab.render.progress import counting_bar
@@ -201,7 +203,7 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         from_file = file is not None or texts == ["-"]
         # a file's blank lines keep their place (output line k answers input line k), marked as skipped
-        inputs = gather_texts(texts, file, errors, allow_empty=from_file)
+        inputs = gather_texts(texts, file, errors, allow_empty=from_file, text_col=text_col)
         kept = [t for t in inputs if has_visible(t)]
         with counting_bar(ngettext("predicting {n:,} text", "predicting {n:,} texts", len(kept)).format(n=len(kept)), _("texts"),
                           enabled=from_file) as report:  # a file's work, not one text's

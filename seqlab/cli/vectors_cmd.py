@@ -26,6 +26,7 @@ from seqlab.cli.options import (
     one_of,
     prefix_text,
     require_text,
+    text_col_opt,
     unused,
 )
 from seqlab.errors import UsageError
@@ -74,7 +75,7 @@ def register(app: typer.Typer) -> None:
                                                                     "with --out, else 32).")),
         shard_size: int = typer.Option(None, "--shard-size", help=_("Corpus job: lines per shard, 100 to 1,000,000 "
                                                                "(default: 10,000).")),
-        device: str = device_opt(), errors: str = errors_opt(), lang: str = lang_opt(),
+        device: str = device_opt(), errors: str = errors_opt(), text_col: str = text_col_opt(), lang: str = lang_opt(),
     ):
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
@@ -114,14 +115,14 @@ def register(app: typer.Typer) -> None:
             unused({"--workers": workers}, "--engine " + (engine or "local"), _("Add --engine ray."))
         if out is not None:
             return _corpus_job(file, texts, out, model, pool, normalize, prefix, precision, batch_size or 64, shard_size,
-                               engine, workers, device, json_out, errors)
+                               engine, workers, device, json_out, errors, text_col)
         long, preview, batch_size = long or "truncate", preview or 6, batch_size or 32
         from seqlab.render.console import console
         from seqlab.vectors.encoder import check_stride_for, load_encoder
 
         if stride is not None:  # from the tokenizer alone: said before the texts are read and the model loads
             check_stride_for(model, stride, prefix_value)
-        all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"])
+        all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"], text_col=text_col)
         encoder = load_encoder(model, device)
         out_console = console()
         from seqlab.render.progress import counting_bar
@@ -207,7 +208,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, batch_size, shard_size, engine,
-                workers, device, json_out, errors):
+                workers, device, json_out, errors, text_col=None):
     from seqlab.render.console import note, print_json, say
     from seqlab.render.progress import counting_bar
     from seqlab.render.vectors import corpus_summary, truncated_lines_note
@@ -226,13 +227,17 @@ def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, 
                                      shard_size=shard_size))  # the rest: the job's own defaults
     with counting_bar(_("embedding {name}").format(name=file.name), _("lines")) as report:
         result = embed_corpus(file, out, config, **given(engine=engine), workers=workers, device=device,
-                              progress=report, errors=errors)
+                              progress=report, errors=errors, text_col=text_col)
     if json_out:
         print_json(result.to_dict())
     else:
         say(corpus_summary(result))
     if result.truncated_lines:  # said on stderr with --json too
         note(truncated_lines_note(result.truncated_lines, file.name, result.max_length))
+    if text_col is not None:  # rows are not lines: said, with where each row's line is kept
+        note(_("note: the rows are the {n:,} non-blank texts of column {col!r} ({empty:,} blank left out); "
+               "manifest.json's table.lines gives each row's line in {name}").format(
+            n=result.rows, col=text_col, empty=result.empty_lines, name=file.name))
 
 
 def _print_embeddings(records, json_out, markdown, full, preview, words, morphemes, out_console) -> None:

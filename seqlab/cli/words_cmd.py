@@ -31,6 +31,7 @@ from seqlab.cli.options import (
     one_of,
     require_text,
     say_replaced,
+    text_col_opt,
     unused,
     written,
 )
@@ -265,7 +266,8 @@ def register(app: typer.Typer) -> None:
                                                                 "vectors. --sentences: the sentence encoder (default "
                                                                 "e5-small).")),
         embed_oov: bool = embed_oov_opt(),
-        json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
+        json_out: bool = json_opt("document"), errors: str = errors_opt(), text_col: str = text_col_opt(),
+        lang: str = lang_opt(),
     ):
         from seqlab.render.console import note, print_json, say
         from seqlab.render.plots import KEY_CHARS, KEY_ROWS, LABEL_CHARS, SPREAD_MAX, labels_spread, write_scatter
@@ -283,7 +285,7 @@ def register(app: typer.Typer) -> None:
         check_plot(out, "--out", notes=False)  # a usage error (2) before any work, as --plot everywhere
         skipped: list[int] = []  # a file's blank lines, said on stderr and in --json
         numbers: list[int] = []  # each item's line in the file, or its place among the arguments
-        labels = gather_texts(items, file, errors, skipped=skipped, numbers=numbers)
+        labels = gather_texts(items, file, errors, skipped=skipped, numbers=numbers, text_col=text_col)
         from_lines = file is not None or items == ["-"]  # numbered by line, not by place among the arguments
         if not sentences:  # a file of reviews without --sentences: said as such, not as a bad analogy word
             spaced = next((k for k, label in enumerate(labels) if len(label.split()) > 1), None)

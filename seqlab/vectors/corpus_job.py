@@ -21,6 +21,7 @@ the manifest (``bad_lines``); empty lines are embedded as empty texts and counte
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
@@ -30,8 +31,15 @@ import numpy as np
 
 from seqlab.errors import DamagedFile, InputError, UsageError, json_problem
 from seqlab.i18n import _, ngettext
-from seqlab.storage import atomic_write_bytes, atomic_write_json, remove_temporaries, sha256_file
-from seqlab.text.reading import has_nsmc_header, os_reason
+from seqlab.storage import (
+    atomic_write_bytes,
+    atomic_write_json,
+    atomic_write_text,
+    remove_temporaries,
+    seqlab_home,
+    sha256_file,
+)
+from seqlab.text.reading import has_nsmc_header, iter_texts, os_reason
 from seqlab.text.unicode import check_errors_mode
 from seqlab.vectors.corpus_shards import CorpusJobConfig, count_lines, embed_shard, npy_bytes, read_shards
 
@@ -51,6 +59,7 @@ class CorpusResult:
     seconds: float
     truncated_lines: int = 0  # lines longer than the model's window: only their first tokens were read
     max_length: int | None = None  # that window
+    text_col: str | None = None  # a table's column: its non-blank texts are the rows (manifest "table" has their lines)
 
     def to_dict(self) -> dict:
         return {**asdict(self), "out": str(self.out)}
@@ -62,6 +71,11 @@ def _source_identity(path: Path) -> dict:
 
 def _check_paths(source: Path, out: Path) -> None:
     """The input must be a text file, and ``out`` a folder that is neither the input nor an existing file."""
+    _check_out(source, out)
+    _check_source(source)
+
+
+def _check_out(source: Path, out: Path) -> None:
     if out.exists() and not out.is_dir():
         same = source.exists() and out.resolve() == source.resolve()
         what = _("the input file itself") if same else _("an existing file")
@@ -69,7 +83,6 @@ def _check_paths(source: Path, out: Path) -> None:
                          .format(out=out, what=what),
                          _("Give a new folder as out, e.g. \"corpus-vectors/\" (nothing was written)."), option="out",
                          cli_hint=_("Give a new folder, e.g. --out corpus-vectors/ (nothing was written)."))
-    _check_source(source)
 
 
 def _shown(value) -> str:
@@ -97,6 +110,46 @@ def has_text(path) -> bool:
         return any(has_visible(line.decode("utf-8", errors="replace")) for line in f)
 
 
+def slug(name: str) -> str:
+    """A name made safe for a folder name (a column "리뷰 본문" -> "리뷰_본문")."""
+    return re.sub(r"[^\w.-]+", "_", name)
+
+
+def column_texts(corpus: Path, text_col: str, errors: str, digest: str) -> tuple[Path, dict]:
+    """The texts of a table's column, one per line, written once beside the indexes (they do not depend on the
+    model), and ``{"lines": the table's line of each, "empty_lines", "bad_lines"}``. Blank texts are left out (never
+    an answer); a tab or a line break inside a CSV field becomes a space, so that one text stays one line."""
+    folder = seqlab_home() / "index" / f"{digest[:20]}-col-{slug(text_col)}"
+    texts, rows = folder / "texts.txt", folder / "rows.json"
+    if texts.exists() and rows.exists():
+        try:
+            meta = json.loads(rows.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            meta = None  # damaged: written again below
+        # "a b" and "a_b" share a folder name: a cache of another column is written again; strict: read again,
+        # to stop at the bad line
+        if meta and meta.get("text_col") == text_col and not (errors == "strict" and meta.get("bad_lines")):
+            return texts, meta
+    replaced: list[int] = []
+    kept, lines, empty = [], [], 0
+    for number, text in iter_texts(corpus, text_col, errors, replaced):
+        if not text.strip():
+            empty += 1
+            continue
+        kept.append(re.sub(r"[\t\r\n\v\f\x1c-\x1e\x85\u2028\u2029]", " ", text))
+        lines.append(number)
+    if not kept:
+        raise InputError(_("{corpus} has no text in its column {text_col!r} to search").format(corpus=corpus,
+                                                                                              text_col=text_col),
+                         _("Give text_col the column that holds the texts."),
+                         cli_hint=_("Give --text-col the column that holds the texts."))
+    meta = {"source": str(corpus), "text_col": text_col, "lines": lines, "empty_lines": empty,
+            "bad_lines": len(replaced)}
+    atomic_write_text(texts, "".join(t + "\n" for t in kept))
+    atomic_write_json(rows, meta)  # last: a folder without it is written again
+    return texts, meta
+
+
 def load_manifest(out: Path) -> dict | None:
     try:
         return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
@@ -116,11 +169,12 @@ ShardEmbedder = Callable[[list[list[str]]], list[np.ndarray]]
 
 def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | None = None,
                  engine: str = "local", workers: int | None = None, device: str = "auto",
-                 progress: Callable[[int, int], None] | None = None, errors: str = "strict") -> CorpusResult:
+                 progress: Callable[[int, int], None] | None = None, errors: str = "strict",
+                 text_col: str | None = None) -> CorpusResult:
     """Run (or resume) the corpus job.
 
     Args:
-        source: a UTF-8 text file, one text per line.
+        source: a UTF-8 text file, one text per line (or a TSV/CSV table with ``text_col``).
         out: the output directory (created; must be empty or hold this very job).
         config: what to compute; a resumed run must use the same settings.
         engine: ``local`` or ``ray`` (Ray Data, one task per shard).
@@ -130,8 +184,12 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
         errors: ``strict`` (the default, as every reader of seqlab) reads the whole file first and stops at the
             first line that is not valid UTF-8, before anything is written; ``replace`` embeds such a line with U+FFFD
             and lists it in the manifest.
+        text_col: the column of a TSV/CSV file with a header to embed. Its non-blank texts are the rows (row ``i``
+            is then not line ``i + 1``): the manifest's ``table`` says the file, the column and each row's line.
     """
     config = config or CorpusJobConfig()
+    if text_col is not None:
+        return _embed_column(Path(source), Path(out), config, text_col, engine, workers, device, progress, errors)
     from seqlab.tokens.record import model_window
     from seqlab.vectors.encoder import default_prefix, load_encoder, window_records
 
@@ -250,6 +308,24 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
     manifest["complete"] = True
     atomic_write_json(out / MANIFEST, manifest)
     return _result(out, manifest, done_rows, started)
+
+
+def _embed_column(source: Path, out: Path, config: CorpusJobConfig, text_col: str, engine: str, workers, device,
+                  progress, errors: str) -> CorpusResult:
+    """The corpus job over one column of a table: its texts are written once, one per line (as search indexes a
+    column), the job runs over them, and the manifest's ``table`` maps each row back to its line in ``source``."""
+    from seqlab.text.reading import check_text_file
+
+    _check_out(source, out)
+    check_text_file(source, _("a corpus file"))
+    check_errors_mode(errors)
+    texts, rows = column_texts(source, text_col, errors, sha256_file(source))
+    result = embed_corpus(texts, out, config, engine, workers, device, progress, errors)
+    manifest = load_manifest(out)
+    manifest["table"] = {"source": _source_identity(source), "text_col": text_col, "lines": rows["lines"],
+                         "empty_lines": rows["empty_lines"], "bad_lines": rows["bad_lines"]}
+    atomic_write_json(out / MANIFEST, manifest)
+    return replace(result, bad_lines=rows["bad_lines"], empty_lines=rows["empty_lines"], text_col=text_col)
 
 
 def _result(out: Path, manifest: dict, resumed_from: int, started: float) -> CorpusResult:

@@ -12,8 +12,6 @@ one per line, to ``$SEQLAB_HOME/index/<sha256>-col-<column>/texts.txt`` with the
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -23,9 +21,17 @@ import numpy as np
 from seqlab.display import Displayable
 from seqlab.errors import InputError, check_number
 from seqlab.i18n import _
-from seqlab.storage import atomic_write_json, atomic_write_text, seqlab_home, sha256_file
-from seqlab.text.reading import check_text_file, has_nsmc_header, iter_texts, raw_lines
-from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus, has_text, load_manifest, read_embeddings
+from seqlab.storage import seqlab_home, sha256_file
+from seqlab.text.reading import check_text_file, has_nsmc_header, raw_lines
+from seqlab.vectors.corpus_job import (
+    CorpusJobConfig,
+    column_texts,
+    embed_corpus,
+    has_text,
+    load_manifest,
+    read_embeddings,
+    slug,
+)
 
 
 @dataclass(frozen=True)
@@ -68,15 +74,11 @@ class SearchResult(Displayable):
                 "hits": [h.to_dict() for h in self.hits]}
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^\w.-]+", "_", name)
-
-
 def index_dir(corpus: Path, model: str, text_col: str | None = None, digest: str | None = None) -> Path:
     """Where the index of ``corpus`` (of its column ``text_col``) by ``model`` is kept (``digest``: the file's
     SHA-256, when known)."""
-    column = f"-col-{_slug(text_col)}" if text_col else ""
-    return seqlab_home() / "index" / f"{(digest or sha256_file(corpus))[:20]}{column}-{_slug(model)}"
+    column = f"-col-{slug(text_col)}" if text_col else ""
+    return seqlab_home() / "index" / f"{(digest or sha256_file(corpus))[:20]}{column}-{slug(model)}"
 
 
 def shard_size(lines: int) -> int:
@@ -93,41 +95,6 @@ def _config(where: Path, model: str, lines: int) -> CorpusJobConfig:
         known = {f.name for f in fields(CorpusJobConfig)}
         return CorpusJobConfig(**{k: v for k, v in manifest["config"].items() if k in known})
     return CorpusJobConfig(model=model, shard_size=shard_size(lines))
-
-
-def _column_texts(corpus: Path, text_col: str, errors: str, digest: str) -> tuple[Path, dict]:
-    """The texts of a table's column, one per line, written once beside the indexes (they do not depend on the
-    model), and ``{"lines": the table's line of each, "empty_lines", "bad_lines"}``. Blank texts are left out (never
-    an answer); a tab or a line break inside a CSV field becomes a space, so that one text stays one line."""
-    folder = seqlab_home() / "index" / f"{digest[:20]}-col-{_slug(text_col)}"
-    texts, rows = folder / "texts.txt", folder / "rows.json"
-    if texts.exists() and rows.exists():
-        try:
-            meta = json.loads(rows.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            meta = None  # damaged: written again below
-        # "a b" and "a_b" share a folder name: a cache of another column is written again; strict: read again,
-        # to stop at the bad line
-        if meta and meta.get("text_col") == text_col and not (errors == "strict" and meta.get("bad_lines")):
-            return texts, meta
-    replaced: list[int] = []
-    kept, lines, empty = [], [], 0
-    for number, text in iter_texts(corpus, text_col, errors, replaced):
-        if not text.strip():
-            empty += 1
-            continue
-        kept.append(re.sub(r"[\t\r\n\v\f\x1c-\x1e\x85\u2028\u2029]", " ", text))
-        lines.append(number)
-    if not kept:
-        raise InputError(_("{corpus} has no text in its column {text_col!r} to search").format(corpus=corpus,
-                                                                                              text_col=text_col),
-                         _("Give text_col the column that holds the texts."),
-                         cli_hint=_("Give --text-col the column that holds the texts."))
-    meta = {"source": str(corpus), "text_col": text_col, "lines": lines, "empty_lines": empty,
-            "bad_lines": len(replaced)}
-    atomic_write_text(texts, "".join(t + "\n" for t in kept))
-    atomic_write_json(rows, meta)  # last: a folder without it is written again
-    return texts, meta
 
 
 def _lines(path: Path, wanted: set[int]) -> dict[int, str]:
@@ -171,7 +138,7 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
     if text_col is None and has_nsmc_header(corpus):
         text_col = "document"  # NSMC: ids and labels are not text, and its header is no text either
     digest = sha256_file(corpus)
-    indexed, rows = (corpus, None) if text_col is None else _column_texts(corpus, text_col, errors, digest)
+    indexed, rows = (corpus, None) if text_col is None else column_texts(corpus, text_col, errors, digest)
     if not has_text(indexed):  # said now, not after the model has loaded and indexed every blank line
         raise _no_text_lines(corpus)
     enc = load_encoder(model)

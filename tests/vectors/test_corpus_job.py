@@ -172,3 +172,23 @@ def test_other_settings_are_named_with_both_values(corpus, tmp_path, cli):
     code, _out, err = cli("embed", "-f", str(corpus), "--out", str(tmp_path / "out"), "-m", "minilm", "--errors",
                           "replace", "--batch-size", "16", "--shard-size", "200", "--lang", "en")
     assert code == 2 and "--shard-size: 50 there, 200 now" in err, err
+
+
+def test_a_tables_column_is_embedded_with_each_rows_line(tmp_path, cli):
+    """Only search and wordvec train took --text-col: the corpus job, tokenize, compare, embed, plot and predict
+    refused any table but NSMC's."""
+    table = tmp_path / "c.csv"
+    table.write_text('id,text,label\n1,"좋은 영화, 정말 최고",1\n2,"여러 줄\n리뷰 영화",0\n3,그냥 그래,0\n4,,1\n',
+                     encoding="utf-8")
+    result = embed_corpus(table, tmp_path / "out", CONFIG, text_col="text")
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert result.rows == 3 and result.empty_lines == 1 and result.text_col == "text"
+    assert manifest["table"]["lines"] == [2, 3, 5] and manifest["table"]["source"]["path"] == str(table.resolve())
+    direct = load_encoder("minilm").sentence_vectors(["좋은 영화, 정말 최고", "여러 줄 리뷰 영화", "그냥 그래"],
+                                                     batch_size=16)  # minilm: no passage prefix
+    np.testing.assert_allclose(read_embeddings(tmp_path / "out"), direct, atol=1e-6)
+    code, out, err = cli("tokenize", "-f", str(table), "--text-col", "text", "-m", "char", "--json")
+    assert code == 0 and [json.loads(x)["text"] for x in out.splitlines()] == [
+        "좋은 영화, 정말 최고", "여러 줄\n리뷰 영화", "그냥 그래", ""], err
+    code, _out, err = cli("tokenize", "좋다", "--text-col", "text", "--lang", "en")
+    assert code == 2 and "--text-col names a column of -f FILE" in err
