@@ -335,7 +335,8 @@ def _result(out: Path, manifest: dict, resumed_from: int, started: float) -> Cor
 
 
 def read_embeddings(directory: str | Path, mmap: bool = False) -> np.ndarray:
-    """The corpus job's output as one (N, H) float32 array, row ``i`` = line ``i + 1``.
+    """The corpus job's output as one (N, H) float32 array, row ``i`` = line ``i + 1`` (a table's column: row ``i`` =
+    the manifest's ``table["lines"][i]``).
 
     Args:
         directory: the ``--out`` folder of ``seqlab embed -f FILE --out DIR``.
