@@ -40,10 +40,11 @@ def _jamo_kind(c: str) -> str:
 
 @lru_cache(maxsize=512)
 def _letter(c: str) -> str:
-    """ᆫ (HANGUL JONGSEONG NIEUN) -> ㄴ (HANGUL LETTER NIEUN), for the jamo of modern Korean (U+1100-1112,
-    U+1161-1175, U+11A8-11C2: the ones the page's table maps too); any other jamo stays as it is."""
+    """ᆫ (HANGUL JONGSEONG NIEUN) -> ㄴ (HANGUL LETTER NIEUN), by name, for every conjoining jamo that has a
+    compatibility letter: modern Korean's, and Old Hangul's such as ᆞ (ARAEA) -> ㆍ, which a terminal counts as
+    zero cells wide alone (a table's border moved); a jamo without one stays as it is."""
     o = ord(c)
-    if not (0x1100 <= o <= 0x1112 or 0x1161 <= o <= 0x1175 or 0x11A8 <= o <= 0x11C2):
+    if not (0x1100 <= o <= 0x11FF or 0xA960 <= o <= 0xA97F or 0xD7B0 <= o <= 0xD7FF):
         return c
     name = unicodedata.name(c, "")
     for part in ("CHOSEONG ", "JUNGSEONG ", "JONGSEONG "):

@@ -7,7 +7,7 @@ import io
 from rich.console import Console
 
 from seqlab.pretrained.loading import load_tokenizer
-from seqlab.render.tokens import MAX_TABLE_ROWS, render_tokens
+from seqlab.render.tokens import MAX_TABLE_ROWS, render_tokens, token_table
 
 
 def _shown(text: str, max_rows: int) -> str:
@@ -104,3 +104,18 @@ def test_a_skin_tone_cut_from_its_emoji_keeps_the_table_aligned():
     rows = [line for line in out.getvalue().splitlines() if line.startswith("│")]
     assert any("\\U0001f3fd" in row for row in rows)
     assert len({drawn(row) for row in rows}) == 1
+
+
+def test_a_lone_old_hangul_jamo_is_shown_as_its_letter_and_keeps_the_table_straight():
+    """The char tokenizer's ᆞ (U+119E, Old Hangul's arae-a) stayed a conjoining vowel that a terminal counts as zero
+    cells: its row's border moved left (ᄒ and ᆫ became ㅎ and ㄴ)."""
+    from rich.cells import cell_len
+
+    from seqlab.render.visible import visible
+
+    assert [visible(c) for c in "\u1112\u119e\u11ab"] == ["ㅎ", "ㆍ", "ㄴ"]
+    assert visible("\u1112\u119e\u11ab") == "\u1112\u119e\u11ab"  # a syllable that composes stays whole
+    console = Console(width=100, record=True, color_system=None)
+    console.print(token_table(load_tokenizer("char").encode("\u1112\u119e\u11ab 영화"), width=100))
+    rows = [line for line in console.export_text().splitlines() if line.startswith("│")]
+    assert len({cell_len(line) for line in rows}) == 1, rows

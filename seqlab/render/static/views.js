@@ -118,6 +118,9 @@
     T: "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ",
   };
   const FIRST = { L: 0x1100, V: 0x1161, T: 0x11a8 };
+  // Old Hangul's common jamo that have a compatibility letter (ᆞ -> ㆍ, ᅀ -> ㅿ, ᅌ -> ㆁ, ᅙ -> ㆆ), as the CLI maps them
+  const OLD_LETTERS = { "\u119e": "\u318d", "\u1140": "\u317f", "\u114c": "\u3181",
+    "\u1159": "\u3186", "\u11eb": "\u317f", "\u11f0": "\u3181", "\u11f9": "\u3186" };
   // ... and a combining mark with no letter to sit on (first, or after a space) on a dotted circle (◌́), as is one
   // after a Hangul, Han or kana letter: no Korean font draws 가 + U+0301 as one glyph, and browsers drew a box
   // for the pair, so the syllable itself was lost; 가◌́ shows both
@@ -135,7 +138,7 @@
       const noFinal = b >= 0xac00 && b <= 0xd7a3 && (b - 0xac00) % 28 === 0;  // 가, not 각
       const composes = (kind === "L" && jamoKind(after) === "V") || (kind === "V" && jamoKind(before) === "L")
         || (kind === "T" && (jamoKind(before) === "V" || noFinal));
-      return composes ? c : LETTERS[kind][c.codePointAt(0) - FIRST[kind]] || c;
+      return composes ? c : LETTERS[kind][c.codePointAt(0) - FIRST[kind]] || OLD_LETTERS[c] || c;
     });
   }
   function visible(s) {
