@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         lang: str = lang_opt(),
     ):
         from seqlab.pretrained.loading import load_tokenizer
-        from seqlab.render.console import console, print_json_lines
+        from seqlab.render.console import console, note, print_json_lines
         from seqlab.render.progress import counting_bar
         from seqlab.render.tokens import MAX_TABLE_ROWS, render_tokens, text_heading, tokens_markdown
         from seqlab.tokens.record import truncate
@@ -80,10 +80,18 @@ def register(app: typer.Typer) -> None:
         with counting_bar(ngettext("tokenizing {n:,} text", "tokenizing {n:,} texts", len(all_texts)).format(n=len(all_texts)), _("texts"),
                           enabled=(json_out or markdown) and (file is not None or texts == ["-"])) as report:
             report(0, len(all_texts))
+            from seqlab.pretrained.registry import resolve
+            from seqlab.tokens.record import model_window
+
+            # a model with vectors reads at most its window: tokenize cuts nothing unless asked, but says so
+            window = model_window(tokenizer) if max_length is None and resolve(tokenizer.name).has_vectors else None
+            longer: list[tuple[int, int]] = []  # (text number, tokens) of the texts past the window
             for start in range(0, len(all_texts), 1000):
                 records = tokenizer.encode_many(all_texts[start : start + 1000], errors)
                 if max_length is not None:
                     records = [truncate(r, max_length) for r in records]
+                if window:
+                    longer += [(start + k, len(r)) for k, r in enumerate(records, 1) if len(r) > window]
                 if json_out:
                     print_json_lines(r.to_dict() for r in records)
                 for k, r in enumerate(records if not json_out else (), start + 1):
@@ -94,6 +102,14 @@ def register(app: typer.Typer) -> None:
                             out.print(text_heading(k, r.text, line=file is not None), highlight=False, markup=False)
                         render_tokens(r, out, max_rows)
                 report(min(start + 1000, len(all_texts)), len(all_texts))
+        if longer:
+            k, n = longer[0]
+            note(ngettext("note: {count:,} text is longer than the {window:,} tokens {model} reads (text {k}: {n:,} "
+                          "tokens): embed, similarity and search cut it there; --max-length {window} shows the cut",
+                          "note: {count:,} texts are longer than the {window:,} tokens {model} reads (text {k}: {n:,} "
+                          "tokens, the first): embed, similarity and search cut them there; --max-length {window} "
+                          "shows the cut", len(longer)).format(count=len(longer), window=window, model=tokenizer.name,
+                                                              k=k, n=n))
 
     @app.command(help=_("Compare tokenizers by tokens per word (fertility), [UNK] rate, vocabulary size and "
                         "sequence length. --json prints one JSON array."))

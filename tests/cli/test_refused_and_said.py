@@ -327,3 +327,13 @@ def test_trainers_say_which_lines_errors_replace_changed(cli, tmp_path, reviews)
     code, out, err = cli("tokenizer", "train", "-f", str(data), "--out", str(tmp_path / "tok"), "--errors", "replace",
                          "--vocab-size", "300", "--json", "--lang", "en")
     assert code == 0 and "not valid UTF-8" in " ".join(err.split()) and json.loads(out)["replaced_lines"][str(data)][0] == 1
+
+
+def test_tokenize_says_a_text_longer_than_the_models_window(cli):
+    """A 985-token text gave "dropped": 0 and no word that e5-small reads only 512 tokens (embed, similarity and
+    search say it)."""
+    text = " ".join(["좋은 영화 정말 최고다"] * 150)
+    code, out, err = cli("tokenize", text, "--json", "--lang", "en")
+    assert code == 0 and "1 text is longer than the 512 tokens e5-small reads" in " ".join(err.split()), err
+    assert json.loads(out)["tokens"][-1] == "</s>"  # nothing is cut unless asked
+    assert "longer than" not in cli("tokenize", "좋은 영화", "--json", "--lang", "en")[2]
