@@ -149,7 +149,11 @@ def _progress(unit: str, extra: list | None = None) -> Progress | LineProgress:
         return LineProgress(unit)
     columns = [TextColumn("{task.description}", markup=False), BarColumn(), _Count(), TaskProgressColumn(),
                _Rate(unit), *(extra or []), TimeRemainingColumn()]
-    return _Progress(*columns, console=Console(stderr=True), transient=False)
+    # rich moves prints to stdout above a live bar: right for a terminal, wrong when stdout is a file or a pipe, whose
+    # lines (embed -f … --json > out.jsonl, printed batch by batch) went to the terminal instead
+    to_terminal = sys.stdout.isatty()
+    return _Progress(*columns, console=Console(stderr=True), transient=False, redirect_stdout=to_terminal,
+                     redirect_stderr=to_terminal)
 
 
 class _CountingReport:
