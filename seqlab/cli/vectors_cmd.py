@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
     def embed(
         texts: list[str] = typer.Argument(None, help=_("Text(s) to embed; - reads stdin.")),
         file: Path = file_opt(), model: str = encoder_opt(), json_out: bool = json_opt(), markdown: bool = markdown_opt(),
-        pool: str = typer.Option(None, "--pool", help=_("Also give a sentence vector: cls, mean or max pooling.")),
+        pooling: str = typer.Option(None, "--pool", help=_("Also give a sentence vector: cls, mean or max pooling.")),
         normalize: bool = typer.Option(None, "--normalize/--no-normalize", help=_("L2-normalize the pooled vector "
                                                                                   "(default: yes).")),
         layers: bool = typer.Option(False, "--layers", "--all-layers",
@@ -79,7 +79,7 @@ def register(app: typer.Typer) -> None:
     ):
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
-        pool = one_of("--pool", pool, POOLING)
+        pooling = one_of("--pool", pooling, POOLING)
         words = one_of("--words", words, ("first", "mean", "last"))
         morphemes = one_of("--morphemes", morphemes, ("first", "mean", "last"))
         long = one_of("--long", long, ("truncate", "window"))
@@ -107,14 +107,14 @@ def register(app: typer.Typer) -> None:
                                                                           "last_hidden_state in it)."))
         if long != "window":
             unused({"--stride": stride}, "--long " + (long or "truncate"), _("Add --long window."))
-        if out is None and pool is None:  # the corpus job always pools (mean by default)
+        if out is None and pooling is None:  # the corpus job always pools (mean by default)
             unused({"--normalize" if normalize else "--no-normalize": normalize}, _("embed without --pool"),
                    _("--normalize scales the pooled sentence vector: add --pool mean (or cls, max)."))
         normalize = True if normalize is None else normalize
         if engine != "ray":
             unused({"--workers": workers}, "--engine " + (engine or "local"), _("Add --engine ray."))
         if out is not None:
-            return _corpus_job(file, texts, out, model, pool, normalize, prefix, precision, batch_size or 64, shard_size,
+            return _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, batch_size or 64, shard_size,
                                engine, workers, device, json_out, errors, text_col)
         long, preview, batch_size = long or "truncate", preview or 6, batch_size or 32
         from seqlab.render.console import console
@@ -132,7 +132,7 @@ def register(app: typer.Typer) -> None:
         with counting_bar(_("embedding"), _("texts"), enabled=len(all_texts) > batch_size) as report:
             for start in range(0, len(all_texts), batch_size):
                 records = encoder.embed_many(all_texts[start : start + batch_size], prefix=prefix_value,
-                                             layers=layers, pooling=pool, normalize=normalize, errors=errors,
+                                             layers=layers, pooling=pooling, normalize=normalize, errors=errors,
                                              long=long, stride=stride, batch_size=batch_size)
                 _print_embeddings(records, json_out, markdown, full, preview, words, morphemes, out_console)
                 report(min(start + batch_size, len(all_texts)), len(all_texts))

@@ -238,7 +238,10 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
             # each one with both values ("shard_size" alone told neither what the folder holds nor what to give)
             changes = "; ".join(_("{name}: {saved} there, {given} now").format(
                 name=k, saved=_shown(manifest["config"].get(k)), given=_shown(settings[k])) for k in changed)
-            raise UsageError(_("{out} was made with other settings: {changes}").format(out=out, changes=changes),
+            # the changes before the folder: the command line renames the first mention of each setting, which in
+            # a path ("runs/model/out") is no setting at all
+            raise UsageError(_("other settings than the run in the folder: {changes} (folder: {out})").format(
+                changes=changes, out=out),
                              _("Run again with the same config to resume, or use a new folder as out."),
                              option=tuple(changed),  # the command line says its own option names (--shard-size)
                              cli_hint=_("Run again with the same options to resume, or use a new --out folder."))

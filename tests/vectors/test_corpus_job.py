@@ -172,6 +172,14 @@ def test_other_settings_are_named_with_both_values(corpus, tmp_path, cli):
     code, _out, err = cli("embed", "-f", str(corpus), "--out", str(tmp_path / "out"), "-m", "minilm", "--errors",
                           "replace", "--batch-size", "16", "--shard-size", "200", "--lang", "en")
     assert code == 2 and "--shard-size: 50 there, 200 now" in err, err
+    # a path holding a setting's name is left as it is, and the pooling is named by its option, --pool
+    folder = tmp_path / "model" / "pooling"
+    embed_corpus(corpus, folder, CorpusJobConfig(model="minilm", shard_size=100, batch_size=16), errors="replace")
+    code, _out, err = cli("embed", "-f", str(corpus), "--out", str(folder), "-m", "e5-small", "--pool", "cls",
+                          "--errors", "replace", "--batch-size", "16", "--shard-size", "100", "--lang", "en")
+    said = " ".join(err.split())
+    assert code == 2 and "--model: 'minilm' there, 'e5-small' now" in said and "--pool: 'mean' there, 'cls'" in said
+    assert f"(folder: {folder})" in said, said
 
 
 def test_a_tables_column_is_embedded_with_each_rows_line(tmp_path, cli):
