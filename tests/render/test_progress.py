@@ -123,9 +123,9 @@ def test_a_korean_rate_keeps_the_space_before_a_word_unit():
 def test_a_live_bar_leaves_stdout_alone_when_stdout_is_a_file(monkeypatch, capsys):
     """With stderr a terminal and stdout redirected (embed -f … --json > out.jsonl), rich moved every line printed
     under the bar to the terminal: out.jsonl kept the first batch only."""
-    from seqlab.render import progress
-
     from rich.console import Console
+
+    from seqlab.render import progress
 
     monkeypatch.setattr(progress, "interactive", lambda: True)  # stderr a terminal; pytest's stdout is no tty
     monkeypatch.setattr(progress, "Console", lambda **kw: Console(force_terminal=True, **kw))
