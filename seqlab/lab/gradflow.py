@@ -32,6 +32,18 @@ CELLS = tuple(LAYERS)  # rnn, lstm, gru: the scratch layers, in the lecture's or
 LOSS = N_("L = ‖h_(T-1)‖² (loss at the last step, k = T-1)")  # in the JSON as it is; shown translated
 
 
+# The LSTM's cell-state path "survives the whole sequence" only when it keeps at least this share. It was judged by
+# VANISHED (seqlab.lab.longterm), and a run whose f̄^(T-1) was 1.6e-6 (its curve as low as the RNN's) was said to survive.
+SURVIVES = 1e-2
+
+
+def needed_forget_bias(steps: int) -> float:
+    """The forget bias whose gate σ(b), kept over ``steps`` - 1 steps, leaves SURVIVES of the gradient, rounded up to
+    a half: about 3.5 at 100 steps, 6.5 at 2,000 (the other inputs of the gate move f around it)."""
+    f = SURVIVES ** (1 / max(steps - 1, 1))
+    return min(float(np.ceil(2 * np.log(f / (1 - f))) / 2), FORGET_BIAS_RANGE[1])
+
+
 @dataclass
 class CellFlow:
     cell: str
@@ -66,6 +78,19 @@ class CellFlow:
         return float(self.cell_grad_norms[0] / last) if last else 0.0
 
     @property
+    def cell_survives(self) -> bool | None:
+        """LSTM: whether the cell state's gradient reached the first step with at least SURVIVES of itself, judged
+        by the measured :attr:`cell_kept` (f̄^(T-1) can be orders of magnitude off: a norm follows the units whose f
+        stays nearest 1)."""
+        return None if self.cell_kept is None else self.cell_kept >= SURVIVES
+
+    @property
+    def suggested_forget_bias(self) -> float | None:
+        """LSTM whose cell-state gradient vanished: the forget bias that would keep about SURVIVES of it over this
+        sequence (:func:`needed_forget_bias`); None where it survived, or for another cell."""
+        return None if self.cell_survives in (None, True) else needed_forget_bias(len(self.grad_norms))
+
+    @property
     def factor_mean(self) -> float | None:
         """RNN: the mean factor ‖∂h_t/∂h_{t-1}‖₂ = ‖diag(1 - h_t²)·W_hh‖₂ over the steps t = 1..T-1."""
         return _chain_mean(self.factor_norms)
@@ -85,7 +110,8 @@ class CellFlow:
     def to_dict(self) -> dict:
         out = {"grad_norms": self.grad_norms, "loss": self.loss, "kept": self.kept}
         for key in ("cell_grad_norms", "factor_norms", "spectral_radius", "forget_mean", "forget_bias",
-                    "forget_mean_overall", "forget_decay", "cell_kept", "factor_mean", "factor_decay"):
+                    "forget_mean_overall", "forget_decay", "cell_kept", "cell_survives", "suggested_forget_bias",
+                    "factor_mean", "factor_decay"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value

@@ -7,8 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from seqlab.i18n import _, ngettext
-from seqlab.lab.gradflow import GradFlowReport
-from seqlab.lab.limits import FORGET_BIAS_RANGE
+from seqlab.lab.gradflow import SURVIVES, GradFlowReport
 from seqlab.lab.longterm import LongTermReport
 from seqlab.lab.order import OrderReport
 from seqlab.render import markdown as md
@@ -27,30 +26,18 @@ def _sample_steps(n: int) -> list[int]:
     return sorted({n - 1 - d for d in back if d < n} | {0})
 
 
-# The LSTM's cell-state path "survives the whole sequence" only when it keeps at least this share. It was judged by
-# VANISHED (seqlab.lab.longterm), and a run whose f̄^(T-1) was 1.6e-6 (its curve as low as the RNN's) was said to survive.
-SURVIVES = 1e-2
-
-
 def share(x: float, digits: int = 1) -> str:
     """A share or norm of the error signal: 1.2e-05, or 0 said as an underflow (0.0e+00 read as a measured zero:
     float64 has nothing below about 1e-308, so a product of 2,000 factors under 1 comes out as 0)."""
     return _("0 (underflow)") if x == 0 else f"{x:.{digits}e}"  # NaN shows as nan, not as an underflow
 
 
-def _needed_bias(steps: int) -> float:
-    """The forget bias whose gate σ(b), kept over ``steps`` - 1 steps, leaves SURVIVES of the gradient, rounded up to
-    a half: about 3.5 at 100 steps, 6.5 at 2,000 (the other inputs of the gate move f around it)."""
-    f = SURVIVES ** (1 / max(steps - 1, 1))
-    return min(float(np.ceil(2 * np.log(f / (1 - f))) / 2), FORGET_BIAS_RANGE[1])
-
-
 def _cell_verdict(flow, steps: int) -> str:
     """Whether the cell state's gradient survived, judged by what was measured (the mean gate's power can be orders of
     magnitude off: the norm follows the units whose f stays nearest 1), and what to try when it did not."""
-    if flow.cell_kept >= SURVIVES:
+    if flow.cell_survives:
         return _("the gradient along the cell state survives the whole sequence")
-    needed = _needed_bias(steps)
+    needed = flow.suggested_forget_bias
     if flow.forget_bias is not None and flow.forget_bias >= needed:
         return _("the gradient along the cell state vanishes even with this bias: the gates' other inputs pull f "
                  "below σ(bias)")

@@ -65,8 +65,11 @@ def test_the_lstm_verdict_follows_the_measured_gradient_not_the_mean_gate():
     assert flow.to_dict()["cell_kept"] == flow.cell_kept
     said = " ".join(gradflow_verdicts(lstm3))
     assert "survives the whole sequence" in said and "vanishes" not in said
-    said = " ".join(gradflow_verdicts(gradflow(["lstm"], steps=100, hidden=64, forget_bias=1.0, seed=0)))
+    assert flow.to_dict()["cell_survives"] is True and "suggested_forget_bias" not in flow.to_dict()
+    lstm1 = gradflow(["lstm"], steps=100, hidden=64, forget_bias=1.0, seed=0)
+    said = " ".join(gradflow_verdicts(lstm1))
     assert "vanishes" in said and "forget-gate bias of about 3.5" in said and "bias of 1 to 3" not in said
+    assert lstm1.cells["lstm"].to_dict()["suggested_forget_bias"] == 3.5  # the verdict is the record's, in --json
 
 
 def test_forget_bias_sets_the_total():
