@@ -141,7 +141,7 @@ def recurrent_inputs_checked(embedding: str | None, embed_dim: int | None, token
         raise UsageError(_("--embedding {value!r} is neither {keywords} nor a vectors file").format(
             value=embedding, keywords=", ".join(EMBEDDINGS)),
             _("Use one of them, or the path of a word2vec/FastText file (seqlab wordvec train makes one)."))
-    from seqlab.training.networks import FIXED_WIDTH, INIT_WIDTHS
+    from seqlab.training.init_widths import FIXED_WIDTH, INIT_WIDTHS  # no torch: the options are checked first
 
     width = INIT_WIDTHS[embedding] if embedding in FIXED_WIDTH else None  # the library's own table
     if width and embed_dim is not None and embed_dim != width:

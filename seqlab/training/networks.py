@@ -19,6 +19,7 @@ from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.scratch.torch_layout import torch_class
+from seqlab.training.init_widths import INIT_WIDTHS, width_mismatch
 from seqlab.training.padded_rnn import last_states, run_padded
 
 CELLS = ("lstm", "gru", "rnn")
@@ -40,19 +41,6 @@ class RecurrentConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-# the embedding width each initializer gives when embed_dim is not set: e5-small's input embeddings, Kiwi's morpheme
-# vectors, and seqlab's choices for the vectors it trains (word2vec on the training texts) or draws (random)
-INIT_WIDTHS = {"word2vec": 200, "random": 128, "e5": 384, "kiwi": 256}
-FIXED_WIDTH = ("e5", "kiwi")  # initializers whose width is their source's own: embed_dim cannot change it
-
-
-def check_embed_dim(init: str | None, embed_dim: int | None) -> None:
-    """Refuse an ``embed_dim`` that a fixed-width initializer cannot give, before any data is read (it was found
-    only once the data was prepared). A vectors file's width is checked when it is read."""
-    if init in FIXED_WIDTH and embed_dim is not None and embed_dim != INIT_WIDTHS[init]:
-        raise _width_mismatch(init, INIT_WIDTHS[init], embed_dim)
 
 
 def with_embed_dim(config: RecurrentConfig) -> RecurrentConfig:
@@ -120,12 +108,6 @@ class RecurrentClassifier(nn.Module):
         return self.classifier(self.dropout(torch.cat(pooled, dim=1)))
 
 
-def _width_mismatch(init: str, dim: int, given: int) -> InputError:
-    return InputError(_("the {init} vectors are {dim}-dimensional, not embed_dim = {given}").format(
-        init=init, dim=dim, given=given), _("Leave embed_dim out: it follows the initializer."), option="embed_dim",
-        cli_hint=_("Leave --embed-dim out, or give --embed-dim {dim}.").format(dim=dim))
-
-
 def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> tuple[np.ndarray, int]:
     """The starting embedding matrix (V, E) and how many rows were initialized from a source.
 
@@ -149,7 +131,7 @@ def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> 
         enc = load_encoder("e5-small", "cpu")
         table = enc.model.get_input_embeddings().weight.detach().cpu().numpy()
         if table.shape[1] != config.embed_dim:
-            raise _width_mismatch(init, table.shape[1], config.embed_dim)
+            raise width_mismatch(init, table.shape[1], config.embed_dim)
         to_ids = enc.tokenizer.convert_tokens_to_ids
         if vocab.meta.get("tokenizer") == "e5-small":  # the tokens are e5's own pieces
             pieces = [[t] for t in tokens[first:]]
@@ -165,7 +147,7 @@ def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> 
 
         morphemes, index = load_morphemes(), vector_index()
         if morphemes.centred.shape[1] != config.embed_dim:
-            raise _width_mismatch(init, morphemes.centred.shape[1], config.embed_dim)
+            raise width_mismatch(init, morphemes.centred.shape[1], config.embed_dim)
         for i, tok in enumerate(tokens[first:], start=first):
             form, _slash, tag = tok.rpartition("/")
             j = index.get((form, tag)) if form else None
@@ -177,7 +159,7 @@ def initial_embedding(config: RecurrentConfig, vocab: Vocabulary, seed: int) -> 
 
         wv = from_gensim(init)
         if wv.dim != config.embed_dim:
-            raise _width_mismatch(init, wv.dim, config.embed_dim)
+            raise width_mismatch(init, wv.dim, config.embed_dim)
         for i, tok in enumerate(tokens[first:], start=first):
             for key in (tok, tok.rsplit("/", 1)[0]):
                 if key in wv.index:

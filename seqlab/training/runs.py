@@ -85,7 +85,7 @@ def check_options(opts: TrainOptions, models: list[str] = ()) -> None:
         for name, (low, high, whole) in MODEL_RANGES.get(model, {}).items():
             check_number(f"{name} ({model})", getattr(opts, name), low, high, whole)
     if opts.embedding is not None and opts.embed_dim is not None:
-        from seqlab.training.networks import check_embed_dim
+        from seqlab.training.init_widths import check_embed_dim
 
         check_embed_dim(opts.embedding, opts.embed_dim)
     if opts.device != "auto":  # device="cuda" without a GPU failed after the data, the split and word2vec
