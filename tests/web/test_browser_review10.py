@@ -71,3 +71,11 @@ def test_the_forget_gate_line_shows_the_power_it_predicts(open_page):
     f, n, decay = float(found.group(1)), int(found.group(2)), float(found.group(3))
     # the number shown is that power, up to f's rounding to 3 digits (±0.0005 on each of the n factors)
     assert abs(math.log(decay) - n * math.log(f)) <= n * 0.0005 / f + 0.01, (f, n, decay)
+
+
+def test_a_model_whose_layers_are_unknown_claims_no_move(open_page):
+    """Layer 11, then kiwi (a tokenizer: no layers known): the page said "kiwi has 1 layers … so layer 0 is chosen"."""
+    page = open_page()
+    page.select_option("#layer", "11")
+    page.select_option("#model", "kiwi")
+    assert page.inner_text("#layer-note") == ""

@@ -453,7 +453,7 @@ function fillLayers(L, H, model) {
     head.value = keepH === "mean" ? "mean" : String(Math.min(+keepH, H - 1));
     if (keepH !== "mean" && +keepH > H - 1) moved.push(t("{model} has {n} heads (0 to {last}): head {asked} is not there, so head {last} is chosen.", { model, n: H, last: H - 1, asked: keepH }));
   }
-  if (model !== undefined) $("layer-note").textContent = moved.join(" ");
+  $("layer-note").textContent = model !== undefined ? moved.join(" ") : "";  // a model whose layers are unknown: no claim
 }
 async function runAttention() {
   if (!validText()) return;
@@ -846,7 +846,8 @@ async function init() {
     staleAll();
   });
   $("model").addEventListener("change", () => {
-    fillLayers(...layersOf($("model").value), $("model").value);  // the layers and heads of this model, once known
+    const m = $("model").value, known = S.layersOf[m] || (S.models[m] || {}).layers;  // [1, 0] stands for unknown
+    fillLayers(...layersOf(m), known ? m : undefined);  // the layers and heads of this model, once known
     modelChanged();
   });
   $("form").addEventListener("change", () => {
