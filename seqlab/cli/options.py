@@ -15,7 +15,7 @@ import typer
 from seqlab.errors import UsageError, check_number, shown_number
 from seqlab.i18n import LANGUAGES, N_, _, language_code, ngettext
 from seqlab.ids.limits import MAX_MIN_COUNT  # noqa: F401  one owner (stage 3's limits); the commands import it from here
-from seqlab.lab.limits import SEED_MAX  # noqa: F401  one owner (the lab's limits); the commands import it from here
+from seqlab.lab.limits import SEED_MAX  # noqa: F401  (its owner: seqlab.limits); the commands import it from here
 from seqlab.limits import ERROR_MODES
 from seqlab.pretrained.registry import E5_PREFIXES, uses_e5_prefixes
 

@@ -114,7 +114,7 @@ def register(app: typer.Typer) -> None:
         if engine != "ray":
             unused({"--workers": workers}, "--engine " + (engine or "local"), _("Add --engine ray."))
         if out is not None:
-            return _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, batch_size or 64, shard_size,
+            return _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, batch_size, shard_size,
                                engine, workers, device, json_out, errors, text_col)
         long, preview, batch_size = long or "truncate", preview or 6, batch_size or 32
         from seqlab.render.console import console

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from seqlab.errors import ModelUnavailable
 from seqlab.i18n import N_, _
-from seqlab.tokens.prefixes import E5_PREFIXES, prefix_text  # noqa: F401  their owner; importers use either
+from seqlab.tokens.prefixes import E5_PREFIXES  # its owner (no imports: seqlab --help names it)
 
 DEFAULT_MODEL = "e5-small"
 VOCAB_KINDS = ("kiwi", "char", "whitespace")  # tokenizers that take their ids from a seqlab Vocabulary

@@ -247,8 +247,8 @@ def _lstm_terminal(number, record, report, console) -> None:
                    else [_numbers(step.c), _numbers(step.h)])
         table.add_row(str(step.t), escape(visible(step.token)), *means, *vectors)
     if n > LSTM_ROWS:
-        table.title = _("{k} of {n} steps shown (every step: seqlab trace lstm TEXT, or --markdown)").format(
-            k=LSTM_ROWS, n=n)
+        table.title = (_("{k} of {n} steps shown (the record holds every step)") if in_python() else
+                       _("{k} of {n} steps shown (every step: --markdown or --json)")).format(k=LSTM_ROWS, n=n)
     console.print(table)
     console.print("   " + _("final hidden state h_(T-1) = [{values}]").format(values=_numbers(record.final["h"], 4)))
     console.print("   " + escape(_why_lstm()))

@@ -103,7 +103,8 @@ def refuse_stdin(path: str | Path, what: str | None = None) -> None:
 
 
 def check_text_file(path: str | Path, what: str | None = None) -> Path:
-    """``path`` as a readable, non-empty text file, or an InputError that says what it is instead.
+    """``path`` as a readable, non-empty text file, or an InputError that says what it is instead (``-``, which it
+    cannot read twice: a UsageError, :func:`refuse_stdin`).
 
     The one check every command's input file goes through: missing, a folder, empty, binary.
     """

@@ -64,8 +64,8 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
                                for result in kiwi_instance().tokenize(read_as)]
             elif split == "whitespace":
                 split_texts = [text.split() for text in buffer]
-            else:
-                split_texts = [[text] for text in buffer]
+            else:  # a table's text may hold a line break (a CSV field): one text stays one line of the corpus
+                split_texts = [[" ".join(text.splitlines())] for text in buffer]
             for words in split_texts:
                 tokens += len(words) if split else len(words[0].split())
                 f.write(" ".join(words) + "\n")

@@ -168,15 +168,16 @@ def with_joined_marks(text: str, offsets: list[tuple[int, int]], special: list[i
     [(0, 0), (0, 6), (0, 0)]
     """
     covered = {k for (s, e), sp in zip(offsets, special) if not sp for k in range(s, e)}
-    out = list(offsets)
-    for i, ((s, e), sp) in enumerate(zip(offsets, special)):
+    stretched: dict[int, int] = {}  # a token's end -> its new end, the same for every token that ends there
+    for (s, e), sp in zip(offsets, special):
+        if sp or e <= s or e in stretched:
+            continue
         end = e
-        while not sp and e > s and end < len(text) and end not in covered and _joins(text[end]):
+        while end < len(text) and end not in covered and _joins(text[end]):
             end += 1
-        if end != e:
-            covered.update(range(e, end))
-            out[i] = (s, end)
-    return out
+        stretched[e] = end
+        covered.update(range(e, end))
+    return [(s, stretched.get(e, e)) if not sp and e > s else (s, e) for (s, e), sp in zip(offsets, special)]
 
 
 def word_ids_for(text: str, offsets: list[tuple[int, int]], special: list[int]) -> list[int | None]:

@@ -41,6 +41,7 @@ from seqlab.storage import (
 )
 from seqlab.text.reading import has_nsmc_header, iter_texts, os_reason
 from seqlab.text.unicode import check_errors_mode
+from seqlab.tokens.prefixes import prefix_text
 from seqlab.vectors.corpus_shards import CorpusJobConfig, count_lines, embed_shard, npy_bytes, read_shards
 
 MANIFEST = "manifest.json"
@@ -209,8 +210,9 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
 
         for _line in iter_lines(source, "strict"):  # needs none (search() comes here at every query)
             pass
-    if config.prefix is None:  # one truth in the manifest: the prefix actually used
-        config = replace(config, prefix=default_prefix(config.model, "passage"))
+    # one truth in the manifest: the prefix actually used ("query" is e5's "query: ", as everywhere)
+    config = replace(config, prefix=default_prefix(config.model, "passage") if config.prefix is None
+                     else prefix_text(config.prefix))
     settings = asdict(config)
     if manifest is None:
         if out.exists() and any(out.iterdir()):

@@ -314,7 +314,6 @@ def test_every_output_file_is_checked_the_same_way(tmp_path, cli):
     assert (tmp_path / "new" / "g.png").is_file()
 
 
-
 def test_trainers_say_which_lines_errors_replace_changed(cli, tmp_path, reviews):
     """wordvec train --errors replace read a CP949 file with U+FFFD and said nothing (its example word was '�'),
     where tokenize, search and the corpus job name the lines."""

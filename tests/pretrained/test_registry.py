@@ -96,6 +96,15 @@ def test_one_rule_decides_the_e5_prefixes(name, e5):
         assert default_prefix(name, role) == e5_prefix(name, role) == (E5_PREFIXES[role] if e5 else "")
 
 
+def test_the_cli_accepts_the_prefix_for_the_models_the_library_gives_it_to(cli):
+    """--prefix and the library's default prefix follow the same rule: le5ter is no e5 model for either."""
+    code, _out, err = cli("tokenize", "영화", "-m", "team/le5ter", "--prefix", "query", "--lang", "en")
+    assert code == 2 and "was not trained with it" in err, err
+    code, _out, err = cli("tokenize", "영화", "-m", "intfloat/multilingual-e5-base", "--prefix", "query",
+                          "--lang", "en")
+    assert "was not trained with it" not in err  # accepted; loading the hub model offline fails afterwards
+
+
 def test_e5_prefix_refuses_an_unknown_role():
     with pytest.raises(ValueError, match="query, passage"):
         e5_prefix("e5-small", "document")

@@ -6,7 +6,7 @@ def test_explain_shows_the_first_lstm_steps_of_a_long_text_and_says_how_many(cli
     text = " ".join(["좋은 영화"] * 60)
     code, out, err = cli("explain", text, "--lang", "en")
     said = " ".join(out.split())
-    assert code == 0 and "40 of 122 steps shown" in said and "82 more" in said, err
+    assert code == 0 and "40 of 122 steps shown (every step: --markdown or --json)" in said and "82 more" in said, err
 
 
 def test_no_normalization_is_not_called_a_form_the_text_was_already_in(cli):

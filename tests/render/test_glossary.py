@@ -22,4 +22,3 @@ def test_a_word_that_names_no_term_finds_the_definitions_that_mention_it(cli):
     assert "no term is named 'σ'; these definitions mention it" in out
     code, _out, err = cli("glossary", "zzz", "--lang", "en")
     assert code == 1 and "no term matches 'zzz'" in err
-
