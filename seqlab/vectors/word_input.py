@@ -171,6 +171,7 @@ class UnknownWord(InputError):
     def __init__(self, word: str, source: str, size: int, pieces: list[str], unk: list[str], can_embed: bool = False,
                  morphemes: bool = False):
         self.word, self.pieces, self.unk = word, pieces, unk  # unk: the characters the model reads as <unk>
+        self.also_unknown: list[str] = []  # the other unknown words of the same input (each_word)
         shown = _visible(" ".join(pieces) if pieces else word)
         source = source_label(source)
         korean_only = _("This panel uses Kiwi's Korean word vectors: type a Korean word, such as 영화.")
@@ -215,7 +216,7 @@ class UnknownWord(InputError):
 
     def details(self) -> dict:
         return {"unknown": self.word, "pieces": self.pieces, "unknown_parts": self.unk,
-                "also_unknown": getattr(self, "also_unknown", [])}
+                "also_unknown": self.also_unknown}
 
 
 def each_word(words: Sequence[str], check: Callable[[str], T]) -> list[T]:
