@@ -407,27 +407,23 @@ def refuse_unknown_pieces(words: Sequence[str], model: str | None = None) -> Non
     if word_vector_kind(model) == "kiwi":
         from seqlab.vectors import kiwi_vectors as kv
 
-        def refuse(word: str) -> None:
-            unknown = _parts(word)
-            if unknown:
-                raise UnknownWord(word, f"Kiwi{SOURCE_SUFFIX}", 0, kv.pieces(word), unknown, morphemes=True)
+        unknown_of, pieces_of, source, morphemes = _parts, kv.pieces, f"Kiwi{SOURCE_SUFFIX}", True
+    else:
+        spec = resolve(model)
+        if spec.kind != "hf":
+            return
+        from seqlab.vectors.encoder import check_encoder
 
-        each_word(words, refuse)
-        return
-    spec = resolve(model)
-    if spec.kind != "hf":
-        return
-    from seqlab.vectors.encoder import check_encoder
+        check_encoder(spec)  # a folder with a tokenizer alone is said for what it is, before its pieces are read
+        unknown_of, pieces_of = _piece_readers(load_tokenizer(spec.name))
+        source, morphemes = f"{spec.name}{SOURCE_SUFFIX}", False
 
-    check_encoder(spec)  # a folder with a tokenizer alone is said for what it is, before its pieces are read
-    unknown_chars, pieces = _piece_readers(load_tokenizer(spec.name))
-
-    def refuse_word(word: str) -> None:
-        unknown = unknown_chars(word)
+    def refuse(word: str) -> None:
+        unknown = unknown_of(word)
         if unknown:
-            raise UnknownWord(word, f"{spec.name}{SOURCE_SUFFIX}", 0, pieces(word), unknown)
+            raise UnknownWord(word, source, 0, pieces_of(word), unknown, morphemes=morphemes)
 
-    each_word(words, refuse_word)
+    each_word(words, refuse)  # every unknown word named at once
 
 
 def is_built(model: str | None = None, korean: int | None = None, english: int | None = None) -> bool:
