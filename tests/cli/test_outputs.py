@@ -126,6 +126,8 @@ def test_a_file_output_that_exists_is_said_to_be_replaced(tmp_path, cli):
         code, _out, err = cli(*args, str(path), "--lang", "en")
         assert code == 0 and "exists; it will be replaced" in " ".join(err.split()), (args, err)
         assert path.read_bytes() != b"old"
+        # and kept aside: `wordvec train -f s.txt -o x.txt` replaced a corpus x.txt for good (a practitioner's review)
+        assert path.with_name(out + ".bak").read_bytes() == b"old" and f"kept as {out}.bak" in " ".join(err.split())
 
 
 def test_notes_print_paths_and_words_as_written(tmp_path, cli):
