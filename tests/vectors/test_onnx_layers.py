@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 import numpy as np
@@ -292,6 +293,9 @@ def test_the_server_says_why_it_stays_on_torch(monkeypatch, error):
         if service.engine.state != "exporting":
             break
         time.sleep(0.05)
+    for thread in threading.enumerate():  # its last log line too: written after the test, it hit a closed stream
+        if thread.name == "seqlab-onnx":
+            thread.join(10)
     assert service.engine.state == "failed" and service.engine.engine == "torch"
     assert ("out of memory" if isinstance(error, ModelUnavailable) else "No space left") in service.engine.error
     off = Service(ServeConfig(onnx=False))
