@@ -93,6 +93,24 @@ def atomic_write_json(path: str | os.PathLike, obj: Any) -> Path:
     return atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
+def keep_aside(path: Path) -> Path:
+    """``path.bak``: the file as it is now, before an output replaces it (a hard link, which the atomic writers' final
+    rename leaves holding the old content; a copy where links are not possible). ``wordvec train -f s.txt -o x.txt``
+    replaced a corpus x.txt for good."""
+    backup = path.with_name(path.name + ".bak")
+    partial = path.with_name(f".{path.name}.bak.seqlab-tmp")
+    try:
+        partial.unlink(missing_ok=True)
+        try:
+            os.link(path, partial)
+        except OSError:
+            shutil.copy2(path, partial)
+        os.replace(partial, backup)
+    finally:
+        partial.unlink(missing_ok=True)
+    return backup
+
+
 def remove_temporaries(directory: str | os.PathLike) -> int:
     """Delete the ``.NAME.*.tmp`` files that :func:`atomic_write_bytes` left in ``directory`` when a process
     was killed mid-write; returns how many. Call it only where one writer owns the folder (a resumed job)."""

@@ -359,31 +359,12 @@ def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = 
         note(_("note: the folder {folder} does not exist; it will be created").format(folder=path.parent))
     if not directory and path.is_file():  # a file is replaced (in one rename, when the work is done): said first,
         from seqlab.render.console import note  # and kept aside, so that a mistyped -o loses nothing
+        from seqlab.storage import keep_aside
 
-        backup = _keep_aside(path)
+        backup = keep_aside(path)
         note(_("note: {option} {path} exists; it will be replaced when the work is done (the old one is kept as "
                "{backup})").format(option=option, path=path, backup=backup.name))
     return path
-
-
-def _keep_aside(path: Path) -> Path:
-    """``path.bak``: the file as it is now (a hard link, which the writer's final rename leaves holding the old
-    content; a copy where links are not possible). ``wordvec train -f s.txt -o x.txt`` replaced a corpus x.txt for
-    good."""
-    import shutil
-
-    backup = path.with_name(path.name + ".bak")
-    partial = path.with_name(f".{path.name}.bak.seqlab-tmp")
-    try:
-        partial.unlink(missing_ok=True)
-        try:
-            os.link(path, partial)
-        except OSError:
-            shutil.copy2(path, partial)
-        os.replace(partial, backup)
-    finally:
-        partial.unlink(missing_ok=True)
-    return backup
 
 
 def _can_create_in(folder: Path) -> bool:
