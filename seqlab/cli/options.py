@@ -120,9 +120,10 @@ def prefix_opt():
 PREFIXES = {"none": "", **E5_PREFIXES}
 
 
-def prefix_text(name: str, model: str | None) -> str:
-    """The text an e5 ``--prefix`` name stands for (in any case, as every choice); a model that is not an e5 model
-    takes none."""
+def checked_prefix(name: str, model: str | None) -> str:
+    """The text an e5 ``--prefix`` name stands for (in any case, as every choice), checked against the model: a
+    model that is not an e5 model takes none (a usage error). The library's own mapping, without the check, is
+    :func:`seqlab.tokens.prefixes.prefix_text`."""
     name = one_of("--prefix", name, tuple(PREFIXES)) if name.lower() in PREFIXES else name
     if name not in PREFIXES:
         raise UsageError(_("unknown prefix {name!r}").format(name=name), _("Use --prefix query, passage or none."))

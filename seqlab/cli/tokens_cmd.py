@@ -12,6 +12,7 @@ from seqlab.cli.options import (
     check_lang,
     check_normalization,
     check_output,
+    checked_prefix,
     csv_list,
     errors_opt,
     exclusive,
@@ -29,7 +30,6 @@ from seqlab.cli.options import (
     on_interrupt,
     one_of,
     prefix_opt,
-    prefix_text,
     say_replaced,
     text_col_opt,
     unused,
@@ -74,7 +74,7 @@ def register(app: typer.Typer) -> None:
                    _("--max-rows limits the terminal's tables; JSON and Markdown hold every token."))
         max_rows = max_rows or 200
         all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"], text_col=text_col)
-        tokenizer = load_tokenizer(model, vocab=vocab, normalization=normalization, prefix=prefix_text(prefix, model))
+        tokenizer = load_tokenizer(model, vocab=vocab, normalization=normalization, prefix=checked_prefix(prefix, model))
         out = console()
         # JSON and Markdown usually go to a file: a bar on stderr shows how far they are (terminal tables show it)
         with counting_bar(ngettext("tokenizing {n:,} text", "tokenizing {n:,} texts", len(all_texts)).format(n=len(all_texts)), _("texts"),

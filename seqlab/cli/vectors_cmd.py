@@ -11,6 +11,7 @@ from seqlab.cli.options import (
     NOTHING_WRITTEN,
     check_lang,
     check_output,
+    checked_prefix,
     encoder_opt,
     errors_opt,
     exclusive,
@@ -24,7 +25,6 @@ from seqlab.cli.options import (
     markdown_opt,
     on_interrupt,
     one_of,
-    prefix_text,
     require_text,
     text_col_opt,
     unused,
@@ -92,7 +92,7 @@ def register(app: typer.Typer) -> None:
         in_range("--workers", workers, 1, 256)
         in_range("--batch-size", batch_size, 1, 4096)
         in_range("--shard-size", shard_size, 100, 1_000_000)
-        prefix_value = prefix_text(prefix or "none", model)
+        prefix_value = checked_prefix(prefix or "none", model)
         # options the chosen mode would not use are refused, not ignored
         if out is None:
             unused({"--engine": engine, "--workers": workers, "--precision": precision, "--shard-size": shard_size},
@@ -222,7 +222,7 @@ def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, 
     # before any work, as every command checks its --out: not the input, not a file, in a folder that can be written
     check_output("--out", out, inputs=[file], directory=True)
     # no --prefix: the model's passage prefix; an explicit one (none included) is used as given
-    config = CorpusJobConfig(**given(model=model, prefix=None if prefix is None else prefix_text(prefix, model),
+    config = CorpusJobConfig(**given(model=model, prefix=None if prefix is None else checked_prefix(prefix, model),
                                      pooling=pooling, normalize=normalize, precision=precision, batch_size=batch_size,
                                      shard_size=shard_size))  # the rest: the job's own defaults
     with counting_bar(_("embedding {name}").format(name=file.name), _("lines")) as report:
