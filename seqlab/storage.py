@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -93,22 +94,47 @@ def atomic_write_json(path: str | os.PathLike, obj: Any) -> Path:
     return atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
-def keep_aside(path: Path) -> Path:
-    """``path.bak``: the file as it is now, before an output replaces it (a hard link, which the atomic writers' final
-    rename leaves holding the old content; a copy where links are not possible). ``wordvec train -f s.txt -o x.txt``
-    replaced a corpus x.txt for good."""
-    backup = path.with_name(path.name + ".bak")
-    partial = path.with_name(f".{path.name}.bak.seqlab-tmp")
-    try:
-        partial.unlink(missing_ok=True)
+@dataclass
+class Backup:
+    """The file an output will replace, held aside until the command ends: :meth:`settle` keeps it as
+    ``NAME.bak`` once the output has replaced it, and drops it when the work stopped first (the file is then still
+    where it was, and an older ``NAME.bak`` is left alone). ``wordvec train -f s.txt -o x.txt`` replaced a corpus
+    x.txt for good; and a failed run must not replace the user's last backup with a second copy of the same file."""
+
+    path: Path  # the output file, as it is now
+    backup: Path  # NAME.bak: where the old file is kept once the output replaced it
+    held: Path  # .NAME.bak.seqlab-tmp: a hard link to the old file (a copy where links are not possible)
+    identity: tuple[int, int, int]  # (device, inode, mtime in ns) of the file now: changed once it is replaced
+
+    def replaced(self) -> bool:
         try:
-            os.link(path, partial)
-        except OSError:
-            shutil.copy2(path, partial)
-        os.replace(partial, backup)
-    finally:
-        partial.unlink(missing_ok=True)
-    return backup
+            now = self.path.stat()
+        except FileNotFoundError:
+            return False  # nothing stands in its place: the old file is lost only if the command removed it
+        return (now.st_dev, now.st_ino, now.st_mtime_ns) != self.identity
+
+    def settle(self) -> Path | None:
+        """``NAME.bak`` if the output replaced the file, else None (the held copy is removed)."""
+        try:
+            if self.replaced():
+                os.replace(self.held, self.backup)
+                return self.backup
+            return None
+        finally:
+            self.held.unlink(missing_ok=True)
+
+
+def hold_aside(path: Path) -> Backup:
+    """Hold the file at ``path`` aside before an output replaces it (the atomic writers' final rename leaves the
+    hard link holding the old content); :meth:`Backup.settle` decides, when the command ends, whether it is kept."""
+    stat = path.stat()
+    held = path.with_name(f".{path.name}.bak.seqlab-tmp")
+    held.unlink(missing_ok=True)
+    try:
+        os.link(path, held)
+    except OSError:
+        shutil.copy2(path, held)
+    return Backup(path, path.with_name(path.name + ".bak"), held, (stat.st_dev, stat.st_ino, stat.st_mtime_ns))
 
 
 def remove_temporaries(directory: str | os.PathLike) -> int:

@@ -275,6 +275,19 @@ def _framed_usage_error(exc: SeqlabError, argv: list[str]) -> SeqlabError:
 
 
 def _run(argv: list[str], debug: bool) -> int:
+    from seqlab.cli.options import BACKUPS
+
+    BACKUPS.clear()
+    try:
+        return _run_command(argv, debug)
+    finally:  # an output file that exists is kept as NAME.bak only once the output replaced it
+        for backup in BACKUPS:
+            with contextlib.suppress(OSError):
+                backup.settle()
+        BACKUPS.clear()
+
+
+def _run_command(argv: list[str], debug: bool) -> int:
     from typer._click import exceptions as click_errors
     from typer.exceptions import Abort, Exit
 

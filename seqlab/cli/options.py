@@ -360,11 +360,12 @@ def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = 
         note(_("note: the folder {folder} does not exist; it will be created").format(folder=path.parent))
     if not directory and path.is_file():  # a file is replaced (in one rename, when the work is done): said first,
         from seqlab.render.console import note  # and kept aside, so that a mistyped -o loses nothing
-        from seqlab.storage import keep_aside
+        from seqlab.storage import hold_aside
 
-        backup = keep_aside(path)
+        backup = hold_aside(path)
+        BACKUPS.append(backup)  # settled when the command ends (cli.main): kept only if the output replaced the file
         note(_("note: {option} {path} exists; it will be replaced when the work is done (the old one is kept as "
-               "{backup})").format(option=option, path=path, backup=backup.name))
+               "{backup})").format(option=option, path=path, backup=backup.backup.name))
     return path
 
 
@@ -418,6 +419,7 @@ def k_opt():
     return typer.Option(10, "-k", "--top", help=_("How many results, 1 to {n}.").format(n=shown_number(MAX_K)))
 
 
+BACKUPS: list = []  # the storage.Backup of each output file that exists, settled when the command ends (cli.main)
 ON_INTERRUPT: list[str] = []  # what a command says if Ctrl-C stops it now (the last one set wins); see cli.main
 # what a command that writes its output whole at the end (vocab build, tokenizer train, wordvec train) says
 NOTHING_WRITTEN = N_("nothing was written: run the command again.")

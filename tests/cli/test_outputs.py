@@ -130,6 +130,25 @@ def test_a_file_output_that_exists_is_said_to_be_replaced(tmp_path, cli):
         assert path.with_name(out + ".bak").read_bytes() == b"old" and f"kept as {out}.bak" in " ".join(err.split())
 
 
+def test_a_failed_run_leaves_the_output_and_its_last_backup_alone(tmp_path, cli):
+    """The old file was linked to NAME.bak before the work: a run that then failed replaced the user's last backup
+    with a second copy of the file it never replaced."""
+    corpus, blank = tmp_path / "c.txt", tmp_path / "blank.txt"
+    corpus.write_text("영화 정말 좋다\n", encoding="utf-8")
+    blank.write_text("\n\n", encoding="utf-8")
+    out, backup = tmp_path / "v.json", tmp_path / "v.json.bak"
+    out.write_text("old", encoding="utf-8")
+    backup.write_text("older", encoding="utf-8")
+    code, _out, err = cli("vocab", "build", "-f", str(blank), "--tokenizer", "whitespace", "-o", str(out))
+    assert code == 1, err
+    assert out.read_text(encoding="utf-8") == "old" and backup.read_text(encoding="utf-8") == "older"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blank.txt", "c.txt", "v.json", "v.json.bak"]  # no temp
+    code, _out, err = cli("vocab", "build", "-f", str(corpus), "--tokenizer", "whitespace", "--min-freq", "1",
+                          "-o", str(out))
+    assert code == 0, err
+    assert backup.read_text(encoding="utf-8") == "old" and out.read_text(encoding="utf-8") != "old"
+
+
 def test_notes_print_paths_and_words_as_written(tmp_path, cli):
     """Notes went through rich's markup: a file in runs/[old]/ was named runs//… (the "[old]" taken for a style)."""
     folder = tmp_path / "[old]"
