@@ -40,6 +40,7 @@ from seqlab.errors import InputError, UsageError, shown_number
 from seqlab.i18n import _, ngettext
 from seqlab.ids.limits import MAX_VOCAB, MIN_TRAINED_VOCAB
 from seqlab.limits import ERROR_MODES
+from seqlab.text.reading import replaced_summary
 
 
 def register(app: typer.Typer) -> None:
@@ -262,7 +263,7 @@ def register(app: typer.Typer) -> None:
                    "seconds": round(result.seconds, 2), "reproducible": result.reproducible,
                    "alphabet": {"characters": result.characters, "left_out": result.characters_left_out,
                                 "left_out_share": round(result.left_out_share, 6)},
-                   "replaced_lines": result.replaced_lines}
+                   **replaced_summary(result.replaced_lines)}
         if result.characters_left_out:
             note(_("note: the alphabet keeps the {kept:,} most frequent of the corpus's {n:,} "
                    "characters; the other {out:,} ({share:.2%} of all characters) become the "

@@ -393,3 +393,12 @@ def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "s
         if col < len(row):
             yield number, row[col]
         number = rows.line_num + 1
+
+
+def replaced_summary(replaced: dict[str, list[int]]) -> dict:
+    """The JSON fields that say which lines ``errors="replace"`` changed, per file: the first
+    :data:`~seqlab.limits.LINES_LISTED` line numbers and the count (a whole CP949 file would list every line)."""
+    from seqlab.limits import LINES_LISTED
+
+    return {"replaced_lines": {name: lines[:LINES_LISTED] for name, lines in replaced.items()},
+            "replaced_line_counts": {name: len(lines) for name, lines in replaced.items()}}

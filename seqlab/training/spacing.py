@@ -12,6 +12,7 @@ from pathlib import Path
 
 from seqlab.errors import InputError
 from seqlab.i18n import N_, _, ngettext
+from seqlab.limits import LINES_LISTED
 from seqlab.text.reading import iter_lines
 
 
@@ -35,7 +36,7 @@ def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None 
     """``seqlab data spacing-pairs``: pairs from a file of texts (NSMC's TSV: its ``document`` column).
 
     ``errors="replace"`` reads invalid UTF-8 as U+FFFD, and leaves those lines out of the pairs (a U+FFFD would be
-    learnt as a character): ``skipped["not_utf8"]`` counts them, ``replaced_lines`` names the first 100.
+    learnt as a character): ``skipped["not_utf8"]`` counts them, ``replaced_lines`` names the first :data:`~seqlab.limits.LINES_LISTED`.
     """
     pairs, summary = make_spacing_pairs(data, text_col, max_chars, errors)
     return save_spacing_pairs(pairs, out, summary)
@@ -69,7 +70,7 @@ def make_spacing_pairs(data: str | Path, text_col: str | None = None, max_chars:
             _("Give texts of two or more words, or raise max_chars."), option="max_chars",
             cli_hint=_("Give texts of two or more words, or raise --max-chars."))
     return pairs, {"pairs": len(pairs), "texts": len(numbered), "skipped": skipped, "max_chars": max_chars,
-                   "replaced_lines": replaced[:100]}
+                   "replaced_lines": replaced[:LINES_LISTED]}
 
 
 def save_spacing_pairs(pairs: list[tuple[str, str]], out: str | Path, summary: dict) -> dict:

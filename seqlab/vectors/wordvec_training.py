@@ -18,6 +18,7 @@ from seqlab.i18n import _, ngettext
 from seqlab.ids.limits import MAX_MIN_COUNT
 from seqlab.limits import SEED_MAX
 from seqlab.progress import Progress, new_phase
+from seqlab.text.reading import replaced_summary
 from seqlab.tokens.corpus import check_corpus, write_split_corpus
 from seqlab.vectors.limits import WORDVEC_DIM, WORDVEC_EPOCHS, WORDVEC_WINDOW, WORDVEC_WORKERS
 
@@ -46,7 +47,7 @@ class TrainedVectors:
                 "lines": self.lines, "tokens": self.tokens, "seconds": round(self.seconds, 2),
                 "buckets": self.buckets, "bytes_written": self.bytes_written, "example": self.example,
                 "seed": self.seed, "workers": self.workers, "reproducible": self.workers == 1,
-                "replaced_lines": self.replaced_lines}
+                **replaced_summary(self.replaced_lines)}
 
 
 class _EpochReport:

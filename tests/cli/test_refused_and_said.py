@@ -318,14 +318,21 @@ def test_trainers_say_which_lines_errors_replace_changed(cli, tmp_path, reviews)
     """wordvec train --errors replace read a CP949 file with U+FFFD and said nothing (its example word was '�'),
     where tokenize, search and the corpus job name the lines."""
     data = tmp_path / "cp949.txt"
-    data.write_bytes("\n".join(reviews[:40]).encode("cp949", errors="ignore") + b"\n")
+    texts = (reviews * 10)[:150]
+    data.write_bytes("\n".join(f"{k} 한글 {text}" for k, text in enumerate(texts)).encode("cp949", errors="ignore")
+                     + b"\n")
     code, out, err = cli("wordvec", "train", "-f", str(data), "-o", str(tmp_path / "v.txt"), "--errors", "replace",
                          "--split", "whitespace", "--min-count", "1", "--json", "--lang", "en")
     assert code == 0 and "are not valid UTF-8: read with U+FFFD" in " ".join(err.split()), err
-    assert json.loads(out)["replaced_lines"][str(data)][:2] == [1, 2]
+    # the JSON lists the first 100 line numbers and counts them all (it listed every line of the file)
+    summary = json.loads(out)
+    assert summary["replaced_lines"][str(data)] == list(range(1, 101))
+    assert summary["replaced_line_counts"][str(data)] == 150
     code, out, err = cli("tokenizer", "train", "-f", str(data), "--out", str(tmp_path / "tok"), "--errors", "replace",
                          "--vocab-size", "300", "--json", "--lang", "en")
-    assert code == 0 and "not valid UTF-8" in " ".join(err.split()) and json.loads(out)["replaced_lines"][str(data)][0] == 1
+    summary = json.loads(out)
+    assert code == 0 and "not valid UTF-8" in " ".join(err.split()) and summary["replaced_lines"][str(data)][0] == 1
+    assert len(summary["replaced_lines"][str(data)]) == 100 and summary["replaced_line_counts"][str(data)] == 150
 
 
 def test_tokenize_says_a_text_longer_than_the_models_window(cli):
