@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from seqlab.tokens.base import Tokenizer
+from seqlab.tokens.record import TokenRecord
 from seqlab.tokens.simple import SPACE  # ▁: a token of its own in e5 before punctuation, and char's spaces
 
 
@@ -47,28 +48,59 @@ def compare(texts: Sequence[str], tokenizers: Sequence[Tokenizer], batch_size: i
     [4, 2]
     """
     texts = list(texts)
-    words = sum(len(t.split()) for t in texts)
-    chars = sum(len("".join(t.split())) for t in texts)
     rows = []
     for tok in tokenizers:
-        lengths, content, unk, spaces, vocabulary = [], 0, 0, 0, ""
+        tally = _Tally()
         for start in range(0, len(texts), batch_size):
             if progress:
                 progress(len(rows) * len(texts) + start, len(tokenizers) * len(texts))
             for rec in tok.encode_many(texts[start : start + batch_size], errors="replace"):
-                lengths.append(len(rec.tokens))
-                content += len(rec.tokens) - sum(rec.special_tokens_mask)
-                unk += len(rec.unk)
-                spaces += sum(1 for t, s in zip(rec.tokens, rec.special_tokens_mask) if t == SPACE and not s)
-                vocabulary = vocabulary or rec.extra.get("vocabulary", "")
-        arr = np.array(lengths or [0])
-        rows.append(ComparisonRow(
-            model=tok.name, vocab_size=tok.vocab_size, texts=len(texts), words=words, tokens=content,
-            fertility=content / words if words else 0.0, unk=unk, unk_rate=unk / content if content else 0.0,
-            chars_per_token=chars / content if content else 0.0, length_p50=float(np.percentile(arr, 50)),
-            length_p95=float(np.percentile(arr, 95)), length_max=int(arr.max()), space_tokens=spaces,
-            vocabulary=vocabulary,
-        ))
+                tally.add(rec)
+        rows.append(tally.row(tok, texts))
     if progress:
         progress(len(tokenizers) * len(texts), len(tokenizers) * len(texts))
     return rows
+
+
+def compare_text(text: str, tokenizers: Sequence[Tokenizer]) -> list[tuple[TokenRecord, ComparisonRow]]:
+    """One text through every tokenizer: each one's record (its tokens, for showing) and its row, from one encoding.
+
+    >>> from seqlab import load_tokenizer
+    >>> [(rec.tokens, row.tokens) for rec, row in compare_text("좋은 날", [load_tokenizer("whitespace")])]
+    [(['좋은', '날'], 2)]
+    """
+    out = []
+    for tok in tokenizers:
+        tally = _Tally()
+        rec = tok.encode(text, errors="replace")
+        tally.add(rec)
+        out.append((rec, tally.row(tok, [text])))
+    return out
+
+
+class _Tally:
+    """What a row counts, record by record."""
+
+    def __init__(self) -> None:
+        self.lengths: list[int] = []
+        self.content = self.unk = self.spaces = 0
+        self.vocabulary = ""
+
+    def add(self, rec: TokenRecord) -> None:
+        self.lengths.append(len(rec.tokens))
+        self.content += len(rec.tokens) - sum(rec.special_tokens_mask)
+        self.unk += len(rec.unk)
+        self.spaces += sum(1 for t, s in zip(rec.tokens, rec.special_tokens_mask) if t == SPACE and not s)
+        self.vocabulary = self.vocabulary or rec.extra.get("vocabulary", "")
+
+    def row(self, tok: Tokenizer, texts: list[str]) -> ComparisonRow:
+        words = sum(len(t.split()) for t in texts)
+        chars = sum(len("".join(t.split())) for t in texts)
+        content, arr = self.content, np.array(self.lengths or [0])
+        return ComparisonRow(
+            model=tok.name, vocab_size=tok.vocab_size, texts=len(texts), words=words, tokens=content,
+            fertility=content / words if words else 0.0, unk=self.unk, unk_rate=self.unk / content if content else 0.0,
+            chars_per_token=chars / content if content else 0.0, length_p50=float(np.percentile(arr, 50)),
+            length_p95=float(np.percentile(arr, 95)), length_max=int(arr.max()), space_tokens=self.spaces,
+            vocabulary=self.vocabulary,
+        )

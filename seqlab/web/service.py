@@ -204,15 +204,12 @@ class Service:
     def compare(self, text: str) -> dict:
         """The same text through every embedded tokenizer: tokens, counts and [UNK]s side by side."""
         from seqlab.pretrained.loading import load_tokenizer
-        from seqlab.tokens.comparison import compare
+        from seqlab.tokens.comparison import compare_text
 
         text = self.text(text)
-        tokenizers = [load_tokenizer(name) for name in EMBEDDED]
-        rows = compare([text], tokenizers)
         out = []
-        for tok, row in zip(tokenizers, rows):
-            rec = tok.encode(text)
-            out.append({"model": tok.name, "tokens": rec.tokens, "special_tokens_mask": rec.special_tokens_mask,
+        for rec, row in compare_text(text, [load_tokenizer(name) for name in EMBEDDED]):
+            out.append({"model": row.model, "tokens": rec.tokens, "special_tokens_mask": rec.special_tokens_mask,
                         "continuation": rec.continuation, "offsets": [list(o) for o in rec.offsets],
                         "unk": [u.index for u in rec.unk], "summary": rounded(row.to_dict(), 4),
                         "uncovered": [{"index": i, "char": c} for i, c in rec.uncovered], "unit": rec.unit})

@@ -4,7 +4,7 @@ import pytest
 
 from seqlab.errors import InputError
 from seqlab.pretrained.loading import load_tokenizer
-from seqlab.tokens.comparison import compare
+from seqlab.tokens.comparison import compare, compare_text
 from seqlab.tokens.training import train_tokenizer
 
 
@@ -82,6 +82,16 @@ def _train_in_a_new_process(corpus, out, kind):
                            "--type", kind, "--vocab-size", "600", "--json"], capture_output=True, check=False)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout), proc.stderr.decode()
+
+
+def test_one_text_compared_gives_each_record_and_the_same_rows_as_compare():
+    """The page's comparison encoded each text twice (once for the row, once for its tokens); one encoding now
+    gives both, and its rows are compare's."""
+    text = "삵이 ①번 영화를 봤다 ㅋㅋ"
+    tokenizers = [load_tokenizer(name) for name in ("e5-small", "kiwi", "char", "whitespace")]
+    pairs = compare_text(text, tokenizers)
+    assert [row for _rec, row in pairs] == compare([text], tokenizers)
+    assert [rec.tokens for rec, _row in pairs] == [tok.encode(text).tokens for tok in tokenizers]
 
 
 def test_training_is_reproducible_or_says_it_is_not(tmp_path, reviews):
