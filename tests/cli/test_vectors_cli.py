@@ -309,7 +309,9 @@ def test_a_folder_named_like_an_embedded_model_does_not_hide_it(tmp_path, monkey
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "e5-small").mkdir()
-    check_encoder(resolve("e5-small"))  # the embedded model, not the folder
+    spec = resolve("e5-small")
+    assert spec.embedded and spec.has_vectors  # the embedded model, not the folder
+    check_encoder(spec)  # raises NoVectors for a tokenizer-only model
 
 
 def test_a_damaged_tokenizer_config_is_said_in_words(cli, tmp_path):

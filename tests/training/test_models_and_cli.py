@@ -184,10 +184,9 @@ def test_data_nsmc_offline_says_where_to_put_files(monkeypatch, tmp_path):
     from seqlab.errors import InputError
     from seqlab.training.nsmc import fetch_nsmc
 
-    t0 = time.perf_counter()
-    with pytest.raises(InputError) as info:
+    with pytest.raises(InputError) as info:  # a closed port: refused at once (the timeout bounds a silent host)
         fetch_nsmc(timeout=2, base="http://127.0.0.1:9/")
-    assert time.perf_counter() - t0 < 10 and "ratings_train.txt" in str(info.value.hint)
+    assert "ratings_train.txt" in str(info.value.hint) and "127.0.0.1:9" in str(info.value)
 
 
 @pytest.mark.slow  # two processes joining a gloo group (about 12 s): the optional multi-process path
