@@ -107,8 +107,14 @@ class CellFlow:
         last = self.grad_norms[-1]
         return float(self.grad_norms[0] / last) if last else 0.0
 
+    @property
+    def survives(self) -> bool:
+        """Whether the hidden state's gradient reached the first step with at least SURVIVES of itself (the GRU's
+        verdict: its update gate's copy path carried it, or it did not)."""
+        return self.kept >= SURVIVES
+
     def to_dict(self) -> dict:
-        out = {"grad_norms": self.grad_norms, "loss": self.loss, "kept": self.kept}
+        out = {"grad_norms": self.grad_norms, "loss": self.loss, "kept": self.kept, "survives": self.survives}
         for key in ("cell_grad_norms", "factor_norms", "spectral_radius", "forget_mean", "forget_bias",
                     "forget_mean_overall", "forget_decay", "cell_kept", "cell_survives", "suggested_forget_bias",
                     "factor_mean", "factor_decay"):

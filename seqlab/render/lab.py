@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from seqlab.i18n import _, ngettext
-from seqlab.lab.gradflow import SURVIVES, GradFlowReport
+from seqlab.lab.gradflow import GradFlowReport
 from seqlab.lab.longterm import LongTermReport
 from seqlab.lab.order import OrderReport
 from seqlab.render import markdown as md
@@ -69,7 +69,7 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
                 verdict=_cell_verdict(flow, report.steps)))
         if name == "gru":  # the copy path explains a gradient that survives, not one that vanished
             lines.append((_("gru: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept} (the update gate z lets h_t copy h_(t-1)).")
-                          if flow.kept >= SURVIVES else
+                          if flow.survives else
                           _("gru: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept}: it vanishes too (an update gate z near 1 would let "
                             "h_t copy h_(t-1); here that path did not carry it).")).format(kept=share(flow.kept)))
     return lines

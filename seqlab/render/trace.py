@@ -285,6 +285,8 @@ def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> 
             out += ["", _("mean gates: {means}").format(means=_gate_means(step))]
         out.append("")
     out.append(f"**h_(T-1)** = `{fmt_vector(report.final.get('h', []), precision, limit)}`")
+    if "c" in report.final:  # as the terminal says it
+        out += ["", f"**c_(T-1)** = `{fmt_vector(report.final['c'], precision, limit)}`"]
     if report.backward:
         b, lstm = report.backward, report.cell == "lstm"
         out += ["", "## " + _("Backward (BPTT): {loss} = {value}").format(loss=_(b.loss),
@@ -329,6 +331,8 @@ def render_html(report: TraceReport, precision: int = 4, limit: int = 8) -> str:
                        f"<td>{_bars(getattr(step, key), precision)}</td></tr>" for key, symbol, name, formula in step_rows(report.cell))
         parts.append(f"<h2>t = {step.t}: {e(step.token)}</h2><table>{body}</table>")
     parts.append(f"<h2>h_(T-1)</h2><code>{e(fmt_vector(report.final.get('h', []), precision, limit))}</code>")
+    if "c" in report.final:
+        parts.append(f"<h2>c_(T-1)</h2><code>{e(fmt_vector(report.final['c'], precision, limit))}</code>")
     if report.backward:
         b = report.backward
         body = "".join(f"<tr><td>{s.t}</td><td>{e(s.token)}</td><td>{s.dh_norm:.3e}</td>"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from seqlab.lab.gradflow import gradflow, set_forget_bias
+from seqlab.lab.gradflow import SURVIVES, gradflow, set_forget_bias
 from seqlab.lab.longterm import Recipe, _model, grad_norms, long_term
 from seqlab.lab.order import order_demo
 from seqlab.lab.tasks import AddingProblem, get_task
@@ -70,6 +70,18 @@ def test_the_lstm_verdict_follows_the_measured_gradient_not_the_mean_gate():
     said = " ".join(gradflow_verdicts(lstm1))
     assert "vanishes" in said and "forget-gate bias of about 3.5" in said and "bias of 1 to 3" not in said
     assert lstm1.cells["lstm"].to_dict()["suggested_forget_bias"] == 3.5  # the verdict is the record's, in --json
+
+
+def test_every_cells_verdict_is_a_record_field():
+    """The GRU's verdict (its gradient survived or vanished) was decided in the renderer, so --json lacked it."""
+    from seqlab.render.lab import gradflow_verdicts
+
+    report = gradflow(["rnn", "gru"], steps=60, hidden=16, seed=0)
+    for name, flow in report.cells.items():
+        assert flow.to_dict()["survives"] is (flow.kept >= SURVIVES) is flow.survives, name
+    said = " ".join(gradflow_verdicts(report))
+    gru = report.cells["gru"]
+    assert ("it vanishes too" in said) is (not gru.survives)
 
 
 def test_forget_bias_sets_the_total():

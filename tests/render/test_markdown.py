@@ -90,3 +90,16 @@ def test_trace_markdown_keeps_its_columns_and_the_backward_numbers_the_terminal_
     backward = next(t for t in tables if len(t[0]) == 6)  # t, token, ‖dL/dh_t‖, dL/dh_t, dL/dc_t, ‖dW_hh(t)‖
     assert len(backward) == len(report.steps) and backward[-1][3].startswith("[")
     assert any(len(t) == report.backward.dW_hh.shape[0] and len(t[0]) == 2 for t in tables)  # dW_hh (8 × 2)
+
+
+def test_trace_markdown_and_html_end_with_the_final_cell_state_as_the_terminal_does():
+    """The terminal prints c_(T-1) after h_(T-1); the Markdown and HTML files left it out."""
+    from seqlab.pipeline.tracing import run_trace
+    from seqlab.render.trace import fmt_vector, render_html, render_markdown
+
+    report = run_trace("lstm", "좋다", model="e5-small", hidden=2, input_dim=2)
+    c = fmt_vector(report.final["c"], 4, 8)
+    assert f"**c_(T-1)** = `{c}`" in render_markdown(report) and f"<h2>c_(T-1)</h2><code>{c}</code>" in \
+        render_html(report)
+    gru = run_trace("gru", "좋다", model="e5-small", hidden=2, input_dim=2)
+    assert "c_(T-1)" not in render_markdown(gru)
