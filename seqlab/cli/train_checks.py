@@ -9,9 +9,9 @@ from __future__ import annotations
 from seqlab.cli.options import in_range, unused
 from seqlab.errors import UsageError
 from seqlab.i18n import _
+from seqlab.training.kinds import CELLS, LINEAR
 
-LINEAR = ("tfidf", "nbsvm", "e5-head")  # classifiers with settings of their own: no epochs, layers or tokenizer
-RECURRENT = ("lstm", "gru", "rnn", "best")  # networks built by seqlab (best: its lstm member)
+RECURRENT = (*CELLS, "best")  # networks built by seqlab (best: its lstm member)
 TUNE_OPTIONS = ("--adversarial", "--patience", "--no-bucket")  # what e5-tune takes besides --epochs, --batch-size, --lr
 
 

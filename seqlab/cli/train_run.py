@@ -184,7 +184,8 @@ def starting(a: TrainArgs, taken: list[str] | None) -> None:
 
 def check_data_parallel(task: str, names: list[str]) -> None:
     """Under torchrun, only the models of seqlab's own loop (DDP): any other would be trained once per process."""
-    from seqlab.training.launch import DATA_PARALLEL, launched
+    from seqlab.training.kinds import DATA_PARALLEL
+    from seqlab.training.launch import launched
 
     if launched()[1] == 1:
         return

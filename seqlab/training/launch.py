@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 
-DATA_PARALLEL = ("lstm", "gru", "rnn", "e5-tune")  # the classifiers trained by seqlab's loop, which runs under DDP
-
 
 def launched() -> tuple[int, int]:
     """(rank, world size) that torchrun gave this process; (0, 1) outside torchrun."""

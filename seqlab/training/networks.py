@@ -20,9 +20,8 @@ from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.scratch.torch_layout import torch_class
 from seqlab.training.init_widths import INIT_WIDTHS, width_mismatch
+from seqlab.training.kinds import CELLS
 from seqlab.training.padded_rnn import last_states, run_padded
-
-CELLS = ("lstm", "gru", "rnn")
 
 
 @dataclass

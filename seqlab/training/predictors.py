@@ -14,6 +14,7 @@ from seqlab.errors import DamagedFile, InputError
 from seqlab.i18n import _
 from seqlab.progress import Progress
 from seqlab.training.data import load_dataset
+from seqlab.training.kinds import CELLS
 from seqlab.training.metrics import Metrics, classification_metrics
 from seqlab.training.overlap import TrainingOverlap, training_overlap
 from seqlab.training.rundir import RunDir
@@ -27,7 +28,7 @@ def load_predictor(out: str | Path, device: str = "cpu"):
         from seqlab.training.tfidf import TfidfPredictor
 
         return TfidfPredictor(out)
-    if kind in ("lstm", "gru", "rnn"):
+    if kind in CELLS:
         from seqlab.training.recurrent import RecurrentPredictor
 
         return RecurrentPredictor(out, device)

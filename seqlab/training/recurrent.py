@@ -13,6 +13,7 @@ from seqlab.errors import InputError
 from seqlab.i18n import N_, _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.training.data import Dataset, split_record
+from seqlab.training.kinds import CELLS
 from seqlab.training.launch import launched
 from seqlab.training.loop import TrainConfig, distributed, predict, train_classifier
 from seqlab.training.metrics import classification_metrics
@@ -103,7 +104,7 @@ class RecurrentPredictor:
 
     def __init__(self, out: Path, device: str = "cpu"):
         run = RunDir(out)
-        self.config = run.finished("classify", ("lstm", "gru", "rnn"))
+        self.config = run.finished("classify", CELLS)
         self.vocab = run.read_vocab()
         rc = RecurrentConfig(**self.config["recurrent"])
         self.model = RecurrentClassifier(replace(rc, embedding_init="random"))

@@ -27,6 +27,7 @@ from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, describe, resolv
 from seqlab.render.rounding import rounded
 from seqlab.render.view_records import DECIMALS, embedding_view  # shown the same on the page and in notebooks
 from seqlab.text.unicode import DEFAULT_FORM, clean_surrogates
+from seqlab.training.kinds import CELLS
 from seqlab.web.batching import EncoderBatcher
 from seqlab.web.errors import NotReady
 
@@ -418,7 +419,7 @@ class Service:
         (result,) = predict_texts(self.config.checkpoint, [self.text(text)])
         cell = None
         kind = RunDir(self.config.checkpoint).config.get("model")
-        if kind in ("lstm", "gru", "rnn"):
+        if kind in CELLS:
             from seqlab.pipeline.tracing import run_trace
 
             cell = run_trace(kind, result["text"], checkpoint=self.config.checkpoint).to_dict(DECIMALS,
