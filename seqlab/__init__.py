@@ -157,12 +157,12 @@ def model_path(model: str | None = None) -> str:
     """
     from seqlab.i18n import _
     from seqlab.pretrained.install import hf_directory
-    from seqlab.pretrained.registry import resolve
+    from seqlab.pretrained.registry import embedded_names, resolve
 
     spec = resolve(model)
     if spec.kind != "hf":
         raise InputError(_("{name} is not a Hugging Face model: it has no folder for from_pretrained").format(
-            name=spec.name), _("Use e5-small, minilm, a hub id or a model directory."))
+            name=spec.name), _("Use {names}, a hub id or a model directory.").format(names=embedded_names(True)))
     return hf_directory(spec)
 
 

@@ -26,7 +26,7 @@ from seqlab.errors import InputError, ModelUnavailable, NoVectors, UsageError, c
 from seqlab.i18n import _
 from seqlab.pretrained.install import ensure_obtainable, from_pretrained
 from seqlab.pretrained.loading import load_tokenizer
-from seqlab.pretrained.registry import e5_prefix, resolve
+from seqlab.pretrained.registry import e5_prefix, embedded_names, resolve
 from seqlab.tokens.base import as_texts
 from seqlab.tokens.record import TokenRecord, model_window
 from seqlab.vectors.long_texts import check_stride, embed_windows, prefix_tokens
@@ -69,7 +69,7 @@ def check_encoder(spec) -> None:
     """A model that can give vectors here, said in milliseconds, before the seconds of importing torch and
     transformers: a tokenizer-only model (NoVectors) or a hub id neither cached nor reachable is refused."""
     if not spec.has_vectors:
-        hint = _("Use a transformer model: e5-small, minilm, a hub id or a directory.")
+        hint = _("Use a transformer model: {names}, a hub id or a directory.").format(names=embedded_names(True))
         if spec.kind == "kiwi":  # its word vectors exist, for another use
             hint += " " + _("(Kiwi's word vectors serve neighbors, analogy and plot.)")
         raise NoVectors(_("{name} is a tokenizer only; it has no sentence or token vectors").format(name=spec.name),
@@ -79,8 +79,8 @@ def check_encoder(spec) -> None:
         raise NoVectors(_("{name} holds a tokenizer only: no model weights (config.json with a model_type, and "
                           "model.safetensors or pytorch_model.bin)").format(name=folder),
                         _("Use the folder with tokenize, compare and vocab (-m {name}); for vectors give a "
-                          "transformer model: e5-small, minilm, a hub id or a folder saved by save_pretrained.")
-                        .format(name=folder))
+                          "transformer model: {names}, a hub id or a folder saved by save_pretrained.")
+                        .format(name=folder, names=embedded_names(True)))
     ensure_obtainable(spec, weights=True)
 
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from seqlab.errors import InputError
 from seqlab.i18n import _
+from seqlab.pretrained.registry import embedded_names
 from seqlab.vectors.pooling import l2_normalize
 
 
@@ -75,7 +76,7 @@ def embed_words(encoder, words: Sequence[str], recipe: Recipe, batch_size: int =
     packed = encoder._packed_encoder()
     if packed is None:
         raise InputError(_("{name}: word vectors are read from BERT-family encoders only").format(name=encoder.name),
-                         _("Use e5-small or minilm."))
+                         _("Use {names}.").format(names=embedded_names(True)))
     layers = list(recipe.layers)
     autocast = torch.autocast(encoder.device, dtype=torch.bfloat16, enabled=precision == "bf16")
     with torch.inference_mode(), autocast:

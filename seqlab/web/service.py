@@ -23,7 +23,7 @@ import numpy as np
 
 from seqlab.errors import InputError, ModelUnavailable
 from seqlab.i18n import _
-from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, describe, resolve
+from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, describe, embedded_names, resolve
 from seqlab.render.rounding import rounded
 from seqlab.render.view_records import DECIMALS, embedding_view  # shown the same on the page and in notebooks
 from seqlab.text.unicode import DEFAULT_FORM, clean_surrogates
@@ -159,7 +159,7 @@ class Service:
                                    _("Use one of: {choices}.").format(choices=', '.join(self.allowed())))
         if vectors and not resolve(name).has_vectors:
             raise InputError(_("{name} is a tokenizer only; it has no vectors").format(name=name),
-                             _("Choose a transformer model: e5-small or minilm."))
+                             _("Choose a transformer model: {names}.").format(names=embedded_names(True)))
         return name
 
     def text(self, text: str) -> str:
