@@ -182,6 +182,7 @@ class TraceReport(Displayable):
                "input_source": self.input_source, "input_kind": self.input_kind, "input_pca": self.input_pca,
                "quantized": self.quantized, "dropped": self.dropped, "max_length": self.max_length, "window": self.window,
                "input_dim": self.input_dim, "hidden": self.hidden,
+               "gate_order": list(GATES[self.cell]),  # the row blocks of W_xh, W_hh and b, in torch's order
                "seed": self.seed, "checkpoint": self.checkpoint,
                "weights": {k: weight(v) for k, v in self.weights.items()},
                "steps": [{k: conv(v) for k, v in s.to_dict().items()} for s in self.steps],

@@ -19,11 +19,12 @@ from seqlab.i18n import _, current
 from seqlab.pipeline.tracing import TraceReport
 from seqlab.render.console import in_python, table_width, titled_table
 from seqlab.render.visible import visible
+from seqlab.scratch.torch_layout import GATES as TORCH_ORDER
 
 
 # the rows of one step, in the lecture's order: (key in the step record, symbol, name, the equation it comes from)
 def step_rows(cell: str) -> list[tuple[str, str, str, str]]:
-    blocks = _("gate blocks {order}").format(order="i|f|g|o" if cell == "lstm" else "r|z|n")
+    blocks = _("gate blocks {order}").format(order="|".join(TORCH_ORDER[cell]))
     common = [("x", "x_t", _("input"), ""), ("x_proj", "W_xh·x_t", "", blocks if cell != "rnn" else ""),
               ("h_prev", "h_{t-1}", _("previous hidden state"), ""),
               ("h_proj", "W_hh·h_{t-1}", "", blocks if cell != "rnn" else "")]
@@ -83,8 +84,7 @@ MAX_STEP_TABLES = 50  # the terminal shows this many steps' tables (the last one
 TITLES = {"rnn": "h_t = tanh(W_xh·x_t + W_hh·h_{t-1} + b)",
           "lstm": "f, i, o = σ(…), g = tanh(…), c_t = f⊙c_{t-1} + i⊙g, h_t = o⊙tanh(c_t)",
           "gru": "h_t = (1-z)⊙n + z⊙h_{t-1}"}
-# torch stacks the gates' rows in this order; the lecture reads them in ``LECTURE_ORDER``
-TORCH_ORDER = {"rnn": ("h",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
+# torch stacks the gates' rows in ``TORCH_ORDER`` (its converter's GATES); the lecture reads them in ``LECTURE_ORDER``
 LECTURE_ORDER = {"rnn": ("h",), "lstm": ("f", "i", "o", "g"), "gru": ("r", "z", "n")}
 WEIGHT_NAMES = {"W_ih": ("W_xh", "weight_ih_l0"), "W_hh": ("W_hh", "weight_hh_l0"),
                 "b": ("b", "bias_ih_l0 + bias_hh_l0"),

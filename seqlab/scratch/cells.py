@@ -39,6 +39,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from seqlab.scratch.torch_layout import GATES
+
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """σ(x) = 1 / (1 + e^{-x}), written as ½·(1 + tanh(x/2)): the same function, without overflow."""
@@ -59,7 +61,7 @@ class StepGrads:
 class Cell:
     """What every cell shares: the weights (torch layout) and ``W_xh·x_t`` for a whole sequence."""
 
-    gates: tuple[str, ...] = ("h",)  # row blocks of W_xh and W_hh, in torch's order
+    gates: tuple[str, ...] = GATES["rnn"]  # row blocks of W_xh and W_hh, in torch's order
 
     def __init__(self, W_xh: np.ndarray, W_hh: np.ndarray, b_ih: np.ndarray | None = None,
                  b_hh: np.ndarray | None = None):
@@ -140,7 +142,7 @@ class LSTMStep:
 class LSTMCell(Cell):
     """``c_t = f⊙c_{t-1} + i⊙g``, ``h_t = o⊙tanh(c_t)``, with the forget, input and output gates and the candidate."""
 
-    gates = ("i", "f", "g", "o")
+    gates = GATES["lstm"]
 
     def forward(self, x, state, x_proj=None) -> tuple[tuple[np.ndarray, np.ndarray], LSTMStep]:
         h_prev, c_prev = state
@@ -191,7 +193,7 @@ class GRUStep:
 class GRUCell(Cell):
     """torch's GRU: reset gate r, update gate z, candidate n, ``h_t = (1-z)⊙n + z⊙h_{t-1}``."""
 
-    gates = ("r", "z", "n")
+    gates = GATES["gru"]
 
     def forward(self, x, h_prev, x_proj=None) -> tuple[np.ndarray, GRUStep]:
         x_proj = x @ self.W_xh.T if x_proj is None else x_proj

@@ -56,6 +56,8 @@ def test_trace_json_contract(cli, korean):
     code, out, _ = cli("trace", "lstm", korean, "--hidden", "4", "--json")
     obj = json.loads(out)
     assert code == 0 and obj["cell"] == "lstm" and len(obj["tokens"]) == len(obj["steps"])
+    assert obj["gate_order"] == ["i", "f", "g", "o"]  # W's row blocks: the page reads them here, not from a copy
+    assert len(obj["weights"]["W_hh"]) == len(obj["gate_order"]) * obj["hidden"]
     for key in ("t", "token", "x", "f", "i", "g", "o", "c_prev", "c", "h", "pre_f"):
         assert key in obj["steps"][0]
     code, out, _ = cli("trace", "rnn", "좋다", "--hidden", "2", "--input-dim", "2", "--json", "--backward")

@@ -161,7 +161,9 @@ def test_gate_notes_fit_the_cell(open_page):
                               ("lstm", "forget gate", "reset")):
         page.select_option("#cell", cell)
         page.click("#trace")
-        page.wait_for_selector("#v-trace .sv-steps")
+        # the new cell's trace, not the last one's, which stays until the answer comes (a race on a loaded box)
+        page.wait_for_function("says => [...document.querySelectorAll('#v-trace .sv-note')]"
+                               ".some(n => n.innerText.includes(says))", arg=says)
         notes = " ".join(page.eval_on_selector_all("#v-trace .sv-note", "ns => ns.map(n => n.innerText)"))
         assert says in notes and never not in notes, (cell, notes)
 

@@ -847,7 +847,6 @@
     pre_f: t("forget gate, before σ"), pre_i: t("input gate, before σ"), pre_o: t("output gate, before σ"), pre_g: t("candidate, before tanh"),
     f: t("forget gate"), i: t("input gate"), o: t("output gate"), g: t("candidate"), c: t("cell state"), h: t("hidden state"),
     r: t("reset gate"), z: t("update gate"), hn: t("what the reset gate scales"), n: t("candidate") });
-  const GATES = { rnn: ["h"], lstm: ["i", "f", "g", "o"], gru: ["r", "z", "n"] };
   const GATE_NOTE = {  // what the rows of the weight matrices are, per cell
     lstm: () => t("Rows are grouped by gate in torch's order (i, f, g, o): input gate, forget gate, candidate g (the lecture's c̃), output gate."),
     gru: () => t("Rows are grouped by gate in torch's order (r, z, n): reset gate, update gate, candidate n."),
@@ -885,7 +884,7 @@
         : t("A trace reads at most {limit} tokens: the last {dropped} are left out.", v), "sv-warn"));
     }
     const gateRows = [];
-    for (const g of GATES[rec.cell]) for (let k = 0; k < H; k++) gateRows.push(`${g}${k + 1}`);
+    for (const g of rec.gate_order) for (let k = 0; k < H; k++) gateRows.push(`${g}${k + 1}`);
     const label = { W_ih: "W_xh (torch: weight_ih_l0)", W_hh: "W_hh", b: "b = b_ih + b_hh", b_ih: "b_ih", b_hh: "b_hh" };
     // every matrix the record carries whole is shown (W_hh and b of a small cell beside a 384-wide W_xh); the others
     // are named with their shape
