@@ -205,6 +205,9 @@ def test_heatmaps_attention_and_keyboard(open_page):
     lines = page.eval_on_selector_all("#v-gradflow line[data-power]", "ns => ns.map(n => +n.dataset.power)")
     assert lines == list(range(min(lines), max(lines) + 1))  # one gridline per power of ten
     assert page.locator("#v-gradflow .sv-xtick").count() >= 3
+    # it sits under the reader's trace, and is not that text's: said, with its own settings (a student read it so)
+    said = page.inner_text("#v-gradflow .sv-source")
+    assert "Not the text above: 100 random input vectors" in said and "hidden size 64" in said, said
 
 
 def test_the_page_shows_characters_as_the_terminal_does(open_page):

@@ -79,3 +79,23 @@ def test_a_model_whose_layers_are_unknown_claims_no_move(open_page):
     page.select_option("#layer", "11")
     page.select_option("#model", "kiwi")
     assert page.inner_text("#layer-note") == ""
+
+
+def test_the_tokenizer_comparisons_inputs_are_its_own_and_a_word_tokenizer_has_no_continuation_key(open_page):
+    """The stage-2 export listed "model e5-small" as the comparison's input, which runs every tokenizer whatever the
+    model; the whitespace tokenizer's legend offered a "subword continuation" colour it never uses; the no-vectors
+    note named its own copy of the models with vectors."""
+    import json
+
+    page = open_page()
+    run_pipeline(page, "좋은 영화 봤다", model="whitespace")
+    legend = page.inner_text("#v-tokens .sv-legend")
+    assert "word start" in legend and "continuation" not in legend and "next" not in legend, legend
+    assert "choose a transformer model (e5-small, minilm)" in page.inner_text("#p-vectors .state").replace("\n", " ")
+    idle(page)
+    with page.expect_download() as download:
+        page.click("#p-tokens > .export a:text('JSON')")
+    exported = json.loads(download.value.path().read_text(encoding="utf-8"))
+    assert exported["comparison_inputs"] == {"text": "좋은 영화 봤다"}, exported["comparison_inputs"]
+    run_pipeline(page, "좋은 영화 봤다", model="e5-small")
+    assert "subword continuation" in page.inner_text("#v-tokens .sv-legend")

@@ -355,7 +355,9 @@
     roving(main.list, main.chips, (i, chip) => light(i, chip, rec.offsets));
     container.append(original, main.list, readout);
     const kinds = KIND_TEXT(rec.unit);
-    container.append(el("p", { class: "sv-legend" }, ...["special", "word", "subword", "unk"].map((k) =>
+    // a word tokenizer (whitespace) has no continuation: no key for one
+    const keyed = rec.unit === "word" ? ["special", "word", "unk"] : ["special", "word", "subword", "unk"];
+    container.append(el("p", { class: "sv-legend" }, ...keyed.map((k) =>
       el("span", { class: `sv-chip sv-${k} sv-key` }, kinds[k])), cut ? el("span", { class: "sv-chip sv-cut sv-key" }, kinds.cut) : null));
     // a record cut for drawing carries its whole counts (shown_of): the note tells the record, not the drawing
     const all = rec.shown_of ? rec.shown_of.tokens : rec.tokens.length;
@@ -1026,6 +1028,9 @@
     }
     draw();
     container.append(note(t("y: ‖∂L/∂h_k‖ on a log scale; gridlines at exact powers of ten.")));
+    // the chart sits under the reader's own trace: say that it is not that sentence's (a student read it so)
+    container.append(note(t("Not the text above: {T} random input vectors x_t (width {I}, seed {seed}) through newly initialised cells with hidden size {H}; the loss is at the last step.",
+      { T: count(rec.steps), I: count(rec.input_size), seed: rec.seed, H: count(rec.hidden) }), "sv-source"));
     const lines = Object.entries(rec.cells).map(([name, c]) => t("{cell}: ‖∂L/∂h_0‖ = {first}, {kept} of the last step's gradient reaches the first step",
       { cell: name.toUpperCase(), first: sci(c.grad_norms[0]), kept: sci(c.kept) }));
     if (rec.cells.lstm && rec.cells.lstm.forget_mean_overall !== undefined) {

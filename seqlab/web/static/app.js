@@ -246,6 +246,7 @@ function describe(kind) {
     attention: { layer: $("layer").value, head: $("head").value },
   }[kind];
   if (kind === "gradflow") return JSON.stringify({ steps: $("gsteps").value, fbias: $("fbias").value });  // no text
+  if (kind === "compare") return JSON.stringify({ text: $("text").value });  // every tokenizer, whatever the model
   // the trained model's trace: its own model and sizes, whatever the page's boxes say
   if (kind === "trace" && $("useckpt").checked) return JSON.stringify({ text: $("text").value, cell: $("cell").value, ckpt: true });
   return JSON.stringify({ ...base, ...extra });
@@ -368,7 +369,8 @@ function modelChanged() {
   discarded();
 }
 function noVectorsReason(model) {
-  return t("{model} has no vectors: choose a transformer model (e5-small or minilm) to see this stage.", { model });
+  const names = Object.keys(S.models).filter((name) => S.models[name].vectors).join(", ");  // the server's list
+  return t("{model} has no vectors: choose a transformer model ({names}) to see this stage.", { model, names });
 }
 
 // ---------- stages ----------
@@ -378,13 +380,13 @@ async function runNormalize() {
     (r) => show("v-normalize", "normalization", r, inputs));
 }
 async function runTokens() {
-  const inputs = currentInputs("text");
+  const inputs = currentInputs("text"), compared = currentInputs("compare");
   await Promise.all([
     task(["v-tokens", "v-ids"], inputs, (wanted) => api("/api/tokenize", { text: $("text").value, model: $("model").value }, wanted), (r) => {
       show("v-tokens", "tokens", r, inputs);
       show("v-ids", "ids", r, inputs);
     }),
-    task(["v-compare"], inputs, (wanted) => api("/api/compare", { text: $("text").value }, wanted), (r) => show("v-compare", "comparison", r, inputs)),
+    task(["v-compare"], compared, (wanted) => api("/api/compare", { text: $("text").value }, wanted), (r) => show("v-compare", "comparison", r, compared)),
   ]);
 }
 async function runEmbed() {
