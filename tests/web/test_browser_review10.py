@@ -99,3 +99,17 @@ def test_the_tokenizer_comparisons_inputs_are_its_own_and_a_word_tokenizer_has_n
     assert exported["comparison_inputs"] == {"text": "좋은 영화 봤다"}, exported["comparison_inputs"]
     run_pipeline(page, "좋은 영화 봤다", model="e5-small")
     assert "subword continuation" in page.inner_text("#v-tokens .sv-legend")
+
+
+def test_a_panel_that_cannot_be_drawn_says_so_in_the_readers_words(open_page):
+    """A view that threw while drawing (a page older than its server) showed "⚠ rec.gate_order is not iterable", in
+    English, in the Korean interface."""
+    page = open_page("/?lang=ko")
+    page.evaluate("""() => { const draw = window.SeqlabViews.render;
+      window.SeqlabViews.render = (box, view, rec, opts) => {
+        if (view === 'gradflow') throw new TypeError('rec.x is not iterable');
+        return draw(box, view, rec, opts); }; }""")
+    page.click("#gradflow")
+    page.wait_for_function("document.querySelector('#p-backward .error').innerText.length > 0")
+    said = page.inner_text("#p-backward .error")
+    assert "그리지 못했습니다" in said and "rec.x is not iterable" in said, said

@@ -144,7 +144,11 @@ function clear(viewId, reason) {
 function shown(viewId) { return S.records[viewId] || S.busy[viewId] || errorEl(viewId).textContent; }
 function fail(viewId, err) {
   clear(viewId, "");
-  errorEl(viewId).textContent = "⚠ " + err.message;  // replaces the previous error; role=alert announces it
+  // an ApiError is written for the reader (the server's or the page's own words); anything else is the page failing
+  // to draw an answer (a bug, or a page older than its server): said as such, the detail kept for the console
+  if (!(err instanceof ApiError)) console.error(err);
+  errorEl(viewId).textContent = "⚠ " + (err instanceof ApiError ? err.message  // replaces the previous error; role=alert announces it
+    : t("This panel could not be drawn ({error}). Reload the page; if it happens again, restart seqlab serve.", { error: err.message }));
 }
 // a request the page itself refused (a setting out of range): counted as a failure, so that a Run running says it
 // finished with errors; without a Run, the busy line's last "Done in …" was about an earlier request and goes
