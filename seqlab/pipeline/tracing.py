@@ -61,8 +61,8 @@ class RNNTraceStep(TraceStep):
     """h_t = tanh(W_xh·x_t + W_hh·h_{t-1} + b)."""
 
     bias: np.ndarray  # b = b_ih + b_hh  (H,)
-    pre: np.ndarray  # z = W_xh·x_t + W_hh·h_{t-1} + b  (H,)
-    h: np.ndarray  # h_t = tanh(z)  (H,)
+    pre: np.ndarray  # a_t = W_xh·x_t + W_hh·h_{t-1} + b  (H,)
+    h: np.ndarray  # h_t = tanh(a_t)  (H,)
 
 
 @dataclass

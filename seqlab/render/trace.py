@@ -29,8 +29,8 @@ def step_rows(cell: str) -> list[tuple[str, str, str, str]]:
               ("h_prev", "h_{t-1}", _("previous hidden state"), ""),
               ("h_proj", "W_hh·h_{t-1}", "", blocks if cell != "rnn" else "")]
     if cell == "rnn":
-        return common + [("bias", "b", _("bias"), "b_ih + b_hh"), ("pre", "z", "", "W_xh·x_t + W_hh·h_{t-1} + b"),
-                         ("h", "h_t", _("hidden state"), "tanh(z)")]
+        return common + [("bias", "b", _("bias"), "b_ih + b_hh"), ("pre", "a_t", "", "W_xh·x_t + W_hh·h_{t-1} + b"),
+                         ("h", "h_t", _("hidden state"), "tanh(a_t)")]  # a, not z: the GRU's z is its update gate
     if cell == "lstm":
         return common + [
             ("bias", "b", _("bias"), "b_ih + b_hh"),

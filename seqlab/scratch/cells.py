@@ -92,8 +92,8 @@ class RNNStep:
     h_prev: np.ndarray  # (B, H)  h_{t-1}
     h_proj: np.ndarray  # (B, H)  W_hh·h_{t-1}
     bias: np.ndarray  # (H,)    b = b_ih + b_hh
-    pre: np.ndarray  # (B, H)  z = W_xh·x_t + W_hh·h_{t-1} + b
-    h: np.ndarray  # (B, H)  h_t = tanh(z)
+    pre: np.ndarray  # (B, H)  a_t = W_xh·x_t + W_hh·h_{t-1} + b  (a, not z: the GRU's z is its update gate)
+    h: np.ndarray  # (B, H)  h_t = tanh(a_t)
 
 
 class RNNCell(Cell):
@@ -107,17 +107,17 @@ class RNNCell(Cell):
     def forward(self, x, h_prev, x_proj=None) -> tuple[np.ndarray, RNNStep]:
         x_proj = x @ self.W_xh.T if x_proj is None else x_proj  # W_xh·x_t
         h_proj = h_prev @ self.W_hh.T  # W_hh·h_{t-1}
-        z = x_proj + h_proj + self.b
-        h = np.tanh(z) if self.nonlinearity == "tanh" else np.maximum(z, 0.0)
-        return h, RNNStep(x, x_proj, h_prev, h_proj, self.b, z, h)
+        a = x_proj + h_proj + self.b
+        h = np.tanh(a) if self.nonlinearity == "tanh" else np.maximum(a, 0.0)
+        return h, RNNStep(x, x_proj, h_prev, h_proj, self.b, a, h)
 
     def backward(self, s: RNNStep, dh) -> StepGrads:
         if self.nonlinearity == "tanh":
-            dz = dh * (1.0 - s.h**2)  # h = tanh(z):  dh/dz = 1 - h²
+            da = dh * (1.0 - s.h**2)  # h = tanh(a):  dh/da = 1 - h²
         else:
-            dz = dh * (s.pre > 0)  # h = max(z, 0)
-        dh_prev = dz @ self.W_hh  # z = ... + W_hh·h_{t-1}
-        return StepGrads(dz, dz, dh_prev)
+            da = dh * (s.pre > 0)  # h = max(a, 0)
+        dh_prev = da @ self.W_hh  # a = ... + W_hh·h_{t-1}
+        return StepGrads(da, da, dh_prev)
 
 
 # --------------------------------------------------------------------------------------------- LSTM

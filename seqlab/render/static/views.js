@@ -831,7 +831,7 @@
   // ---------- the trace: ◀ ▶, play, a slider; every row with its formula ----------
   const ROWS = {
     rnn: [["x", "x_t"], ["h_prev", "h_{t-1}"], ["x_proj", "W_xh x_t"], ["h_proj", "W_hh h_{t-1}"], ["bias", "b = b_ih + b_hh"],
-      ["pre", "z = W_xh x_t + W_hh h_{t-1} + b"], ["h", "h_t = tanh(z)"]],
+      ["pre", "a_t = W_xh x_t + W_hh h_{t-1} + b"], ["h", "h_t = tanh(a_t)"]],  // a, not z: the GRU's z is its update gate
     lstm: [["x", "x_t"], ["h_prev", "h_{t-1}"], ["c_prev", "c_{t-1}"],
       ["x_proj", "W_xh x_t (i|f|g|o)"], ["h_proj", "W_hh h_{t-1} (i|f|g|o)"], ["bias", "b = b_ih + b_hh (i|f|g|o)"],
       ["pre_f", "W_xf x_t + W_hf h_{t-1} + b_f"], ["f", "f = σ(W_xf x_t + W_hf h_{t-1} + b_f)"],
