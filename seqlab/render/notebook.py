@@ -39,7 +39,11 @@ def _terminal(draw) -> str:
     buffer = io.StringIO()
     draw(Console(file=buffer, width=PLAIN_WIDTH, color_system=None, force_terminal=False, force_jupyter=False,
                  highlight=False))  # never rich's own Jupyter output: the text goes into text/plain
-    text = buffer.getvalue().rstrip()
+    return _plain(buffer.getvalue().rstrip())
+
+
+def _plain(text: str) -> str:
+    """A record's text/plain, cut by lines to :data:`MAX_PLAIN_CHARS` (no cell receives megabytes)."""
     if len(text) <= MAX_PLAIN_CHARS:
         return text
     kept = text[:MAX_PLAIN_CHARS].rsplit("\n", 1)[0]
@@ -64,7 +68,7 @@ def _tokens(rec):
 
 def _batch(batch):
     parts, notes = vr.batch_parts(batch)
-    return parts, notes, "\n".join([f"Batch({batch.model}, shape={list(batch.shape)})", *notes])
+    return parts, notes, _plain("\n".join([f"Batch({batch.model}, shape={list(batch.shape)})", *notes]))
 
 
 def _embedding(rec):
@@ -74,8 +78,8 @@ def _embedding(rec):
         note = long_text_note(rec)  # what the window cut, said before the shape it explains
         if note:
             c.print(note, highlight=False, markup=False)
-        for line in shape_lines(rec):
-            c.print(line)
+        for line in shape_lines(rec):  # as written: "[batch size, …]" is not rich markup, nor is a text's "[/"
+            c.print(line, markup=False, highlight=False)
         c.print(vector_table(rec, max_rows=20))
 
     return (*vr.embedding_parts(rec), _terminal(draw))
@@ -84,14 +88,14 @@ def _embedding(rec):
 def _similarity(rec):
     from seqlab.render.vectors import similarity_notes
 
-    head = f"cos({rec.a!r}, {rec.b!r}) = {rec.cosine:.4f}  [{rec.model}, {rec.pooling}]"
-    return (*vr.similarity_parts(rec), "\n".join([head, *similarity_notes(rec)]))
+    head = f"cos({vr.short_text(rec.a)!r}, {vr.short_text(rec.b)!r}) = {rec.cosine:.4f}  [{rec.model}, {rec.pooling}]"
+    return (*vr.similarity_parts(rec), _plain("\n".join([head, *similarity_notes(rec)])))
 
 
 def _words(rec):
     head = rec.expression if hasattr(rec, "expression") else rec.word
     lines = [f"{head} ({source_label(rec.source)})"] + [f"  {i + 1:>2}. {n.word}  {n.score:.4f}" for i, n in enumerate(rec.results)]
-    return (*vr.words_parts(rec), "\n".join(lines))
+    return (*vr.words_parts(rec), _plain("\n".join(lines)))
 
 
 def _search(res):
@@ -100,7 +104,7 @@ def _search(res):
     lines = [f"{res.query!r} · {res.model} · {res.corpus}"] + [
         f"  {h.rank:>2}. {h.score:.4f}  {h.line}: {h.text[:100]}" for h in res.hits]
     lines += search_notes(res, Path(res.corpus).name)
-    return (*vr.search_parts(res), "\n".join(lines))
+    return (*vr.search_parts(res), _plain("\n".join(lines)))
 
 
 def _trace(report):

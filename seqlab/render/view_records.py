@@ -20,6 +20,7 @@ MAX_VALUES = 16  # numbers per trace vector carried (the view prints 8 and draws
 MAX_ATTENTION_TOKENS = 48  # tokens of an attention stack (every layer and head in the cell)
 MAX_ATTENTION_NUMBERS = 200_000  # above this, a stack carries only each layer's mean over heads
 MAX_ROWS = 200  # rows of a plain table
+MAX_TEXT = 2000  # characters of an input text carried into a cell (a 200,000-character text made 291 KB of HTML)
 
 
 def more(n: int, what: str) -> str:
@@ -114,14 +115,26 @@ def embedding_parts(record) -> tuple[list, list[str]]:
     return [("embedding", out)], notes
 
 
+def short_text(text: str) -> str:
+    """An input text as a cell carries it: the first :data:`MAX_TEXT` characters, and how many more there were."""
+    if len(text) <= MAX_TEXT:
+        return text
+    return text[:MAX_TEXT] + " " + more(len(text) - MAX_TEXT, _("characters"))
+
+
 def similarity_parts(record) -> tuple[list, list[str]]:
-    return [("similarity", rounded(record.to_dict(), DECIMALS))], []
+    out = rounded(record.to_dict(), DECIMALS)
+    out["a"], out["b"] = short_text(record.a), short_text(record.b)
+    return [("similarity", out)], []
 
 
 def words_parts(record) -> tuple[list, list[str]]:
-    """Neighbours (``word``) or an analogy (``expression``): the page's word table."""
+    """Neighbours (``word``) or an analogy (``expression``): the page's word table (its first MAX_ROWS results)."""
     out = rounded(record.to_dict(), DECIMALS)
     notes = []
+    if len(out.get("results", [])) > MAX_ROWS:
+        notes.append(more(len(out["results"]) - MAX_ROWS, _("results")))
+        out["results"] = out["results"][:MAX_ROWS]
     if out.get("oov"):
         notes.append(_("not in the vocabulary, embedded on the fly: {words}").format(words=", ".join(out["oov"])))
     if out.get("in_vocabulary") is False:

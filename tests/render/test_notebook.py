@@ -6,6 +6,7 @@ load nothing from elsewhere; the browser test draws them all on one page, as two
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -442,3 +443,31 @@ def test_a_contextual_trace_of_a_long_text_says_what_the_window_cut():
     parts, _notes, _plain = render(report)
     trace = dict(parts)["trace"]
     assert trace["dropped"] == report.dropped and trace["max_length"] == 512
+
+
+def test_a_texts_brackets_are_not_rich_markup_in_the_plain_text():
+    """embed("x[/]") ended in a MarkupError in a notebook, and the English shape line lost its "[batch size,
+    sequence length, hidden size]": the shape lines went through rich's markup."""
+    import seqlab
+    from seqlab.i18n import use_language
+
+    with use_language("en"):
+        plain = seqlab.embed("x[/] [b]굵게[/b]")._repr_mimebundle_()["text/plain"]
+    first = plain.splitlines()[0]
+    assert first.startswith("last_hidden_state.shape = [1, ") and "[batch size, sequence length, hidden size]" in first
+    assert "<s> ▁x [/ ] ▁[ b ] 굵 게 [/ b ] </s>" in plain  # the tokens as they are
+
+
+def test_similarity_and_word_outputs_are_cut_like_every_other_record(records):
+    """similarity("가" * 200_000, "a") gave 200 KB of text/plain and 291 KB of HTML, and an analogy with k=5000 97 KB:
+    these outputs skipped the cut every other record has."""
+    import seqlab
+    from seqlab.render.notebook import MAX_PLAIN_CHARS
+
+    bundle = seqlab.similarity("가" * 200_000, "a")._repr_mimebundle_()
+    assert len(bundle["text/plain"]) <= MAX_PLAIN_CHARS + 200 and "more characters" in bundle["text/plain"]
+    assert len(bundle["text/html"].encode()) < 150_000
+    words = records["analogy"]
+    many = dataclasses.replace(words, results=list(words.results) * 5000)
+    bundle = many._repr_mimebundle_()
+    assert len(bundle["text/plain"]) <= MAX_PLAIN_CHARS + 200 and len(bundle["text/html"].encode()) < 150_000
