@@ -30,6 +30,14 @@ from seqlab.scratch import torch_layout
 from seqlab.scratch.cells import CELLS, StepGrads
 
 
+def is_float_dtype(dtype) -> bool:
+    """float64 (checks against torch) or float32 (speed): the dtypes the cells compute in."""
+    try:
+        return np.dtype(dtype) in (np.float64, np.float32)
+    except TypeError:
+        return False
+
+
 @dataclass
 class KeptStep:
     """One step of BPTT as ``backward(..., keep_steps=True)`` keeps it (what the trace and the lab show)."""
@@ -68,6 +76,8 @@ class Recurrent:
                 raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+        if not is_float_dtype(dtype):  # an int dtype made every x_t and h_t 0, in silence
+            raise ValueError(f"dtype must be float64 or float32, got {dtype!r}")
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bidirectional, self.bias, self.dtype = bidirectional, bias, np.dtype(dtype)
         self.nonlinearity = nonlinearity
@@ -77,8 +87,13 @@ class Recurrent:
             rng = np.random.default_rng(seed)
             bound = 1.0 / math.sqrt(hidden_size)
             params = {name: rng.uniform(-bound, bound, size=shape) for name, shape in shapes.items()}
-        for name, shape in shapes.items():
-            assert params[name].shape == shape, f"{name}: got {params[name].shape}, expected {shape}"
+        missing = [name for name in shapes if name not in params]
+        if missing:  # a ValueError that names them, not a KeyError from the first one
+            raise ValueError(f"params lacks {', '.join(missing)} (a {self.kind} of these sizes has "
+                             f"{', '.join(shapes)}, in torch's names)")
+        for name, shape in shapes.items():  # raised, not asserted: python -O would let a wrong shape through
+            if np.shape(params[name]) != shape:
+                raise ValueError(f"params[{name!r}] has shape {np.shape(params[name])}, expected {shape}")
         self.params = {name: np.asarray(params[name], dtype=self.dtype) for name in shapes}
         self._records: dict[tuple[int, int], dict] | None = None  # what the last forward kept, per (layer, direction)
         self.backward_steps: dict[tuple[int, int], list[KeptStep]] = {}

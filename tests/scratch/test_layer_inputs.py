@@ -49,3 +49,25 @@ def test_the_three_layers_take_their_seed_by_name_and_no_unknown_keyword():
         with pytest.raises(TypeError):
             cls(3, 4, 1, False, True, np.float64, "tanh", 0)  # the seed is keyword-only in all three
         assert cls(3, 4, seed=0).parameter_count() > 0
+
+
+def test_a_layers_dtype_and_params_are_checked_with_a_value_error():
+    """An int dtype made every x_t and h_t 0 without a word; params={} ended in a KeyError, and a wrong shape in an
+    AssertionError (which python -O skips)."""
+    with pytest.raises(ValueError, match="dtype must be float64 or float32"):
+        LSTM(3, 4, dtype=int)
+    with pytest.raises(ValueError, match="params lacks weight_ih_l0, weight_hh_l0"):
+        LSTM(3, 4, params={})
+    good = LSTM(3, 4, seed=0).params
+    with pytest.raises(ValueError, match=r"params\['weight_hh_l0'\] has shape \(16, 3\), expected \(16, 4\)"):
+        LSTM(3, 4, params={**good, "weight_hh_l0": np.zeros((16, 3))})
+
+
+def test_run_trace_refuses_a_dtype_the_cells_do_not_compute_in():
+    from seqlab.errors import UsageError
+    from seqlab.pipeline.tracing import run_trace
+
+    with pytest.raises(UsageError, match="dtype must be float64 or float32"):
+        run_trace("lstm", "안녕하세요", model="char", dtype=int)
+    assert run_trace("lstm", "안녕", model="e5-small", hidden=2, input_dim=2, dtype="float32").steps[-1].h.dtype == \
+        np.float32
