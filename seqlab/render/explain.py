@@ -158,11 +158,18 @@ def render_terminal(report: ExplainReport, console: Console, max_rows: int = 60)
     console.print(f"   special_tokens_mask = {elide(rec.special_tokens_mask, 24)}   " + _("(1 = special token)"))
     console.print()
     if report.skipped:
-        console.print("[yellow]" + escape(_("Stages 4 and 5 need vectors: {model} is a tokenizer only and has none. "
-                                            "Use a transformer model, e.g. --model e5-small.").format(
-            model=report.model)) + "[/]")
+        console.print("[yellow]" + escape(skipped_note(report)) + "[/]")
     for number, (name, record) in enumerate(report.stages.items(), start=4):
         STAGE_RENDERERS[name](number, record, report, console)
+
+
+def skipped_note(report: ExplainReport) -> str:
+    """Why stages 4 and 5 are missing, with the remedy in the caller's words (a notebook's ``model=``)."""
+    if in_python():
+        return _("Stages 4 and 5 need vectors: {model} is a tokenizer only and has none. Use a transformer model, "
+                 "e.g. explain(text, model=\"e5-small\").").format(model=report.model)
+    return _("Stages 4 and 5 need vectors: {model} is a tokenizer only and has none. "
+             "Use a transformer model, e.g. --model e5-small.").format(model=report.model)
 
 
 def render_markdown(report: ExplainReport) -> str:
@@ -183,8 +190,7 @@ def render_markdown(report: ExplainReport) -> str:
     if rec.token_type_ids is not None:
         out.append(f"- `token_type_ids` = `{rec.token_type_ids}`")
     if report.skipped:
-        out += ["", _("Stages 4 and 5 need vectors: {model} is a tokenizer only and has none. "
-                      "Use a transformer model, e.g. --model e5-small.").format(model=report.model)]
+        out += ["", skipped_note(report)]
     for number, (name, record) in enumerate(report.stages.items(), start=4):
         out += ["", STAGE_MARKDOWN[name](number, record, report)]
     return "\n".join(out) + "\n"

@@ -162,7 +162,7 @@ def _order(report):
 
 
 def _explain(report):
-    from seqlab.render.explain import cut_note, render_terminal
+    from seqlab.render.explain import cut_note, render_terminal, skipped_note
     from seqlab.render.visible import invisible_characters
 
     norm = report.normalization.to_dict()
@@ -171,6 +171,8 @@ def _explain(report):
     tokens, more = vr.token_parts(report.tokens, report.vocab_size)
     parts += tokens
     notes += more
+    if report.skipped:  # said in the HTML too, not only in the plain text
+        notes.append(skipped_note(report))
     for name, record in report.stages.items():
         stage, more = vr.embedding_parts(record) if name == "embedding" else vr.trace_parts(record)
         parts += stage

@@ -415,6 +415,7 @@ def test_a_notebook_output_names_python_not_command_line_options(records):
     shown = dict(records)
     shown["long tokens"] = seqlab.tokenize("정말 재밌는 영화였어요 " * 300)
     shown["wide trace"] = seqlab.run_trace("lstm", "영화 " * 40, hidden=3)
+    shown["explain without vectors"] = seqlab.explain("학교에 갔다", model="kiwi")  # said "e.g. --model e5-small"
     for name, rec in shown.items():
         bundle = rec._repr_mimebundle_()
         payload = " ".join(json.dumps(p, ensure_ascii=False) for p in payloads(bundle["text/html"]))
@@ -471,3 +472,13 @@ def test_similarity_and_word_outputs_are_cut_like_every_other_record(records):
     many = dataclasses.replace(words, results=list(words.results) * 5000)
     bundle = many._repr_mimebundle_()
     assert len(bundle["text/plain"]) <= MAX_PLAIN_CHARS + 200 and len(bundle["text/html"].encode()) < 150_000
+
+
+def test_explain_without_vectors_says_why_in_the_html_too():
+    """explain(text, model="kiwi") ended its HTML after stage 3 without a word; only the plain text said why."""
+    import seqlab
+
+    html = seqlab.explain("학교에 갔다", model="kiwi")._repr_mimebundle_()["text/html"]
+    drawn = re.findall(r'<p class="sv-note">(.*?)</p>', html)  # the notes under the views, not the fallback text
+    assert any("Stages 4 and 5 need vectors: kiwi is a tokenizer only" in n and
+               "e.g. explain(text, model=&quot;e5-small&quot;)" in n for n in drawn), drawn
