@@ -256,3 +256,12 @@ def test_a_blank_text_is_refused_wherever_a_text_is_the_subject(tmp_path):
         seqlab.tokenize(b"\xec\x98\x81")
     with pytest.raises(InputError, match="text #1 is int, not a string"):
         seqlab.embed(["영화", 3], model="minilm")
+
+
+def test_an_embeddings_to_json_is_what_embed_json_prints(cli):
+    """The README says to_json() is what --json prints; the library's preview had 8 numbers per token, the CLI's 6."""
+    import json
+
+    code, out, err = cli("embed", "안녕하세요", "--json")
+    assert code == 0, err
+    assert json.loads(seqlab.embed("안녕하세요").to_json()) == json.loads(out)

@@ -32,6 +32,7 @@ from seqlab.cli.options import (
 from seqlab.errors import UsageError
 from seqlab.i18n import N_, _
 from seqlab.limits import ERROR_MODES
+from seqlab.vectors.limits import PREVIEW
 
 POOLING = ("cls", "mean", "max")
 
@@ -56,7 +57,7 @@ def register(app: typer.Typer) -> None:
         full: bool = typer.Option(False, "--full", help=_("JSON: include every number of last_hidden_state.")),
         prefix: str = typer.Option(None, "--prefix", help=_("e5 input prefix: query, passage or none (default: none; "
                                                             "for the corpus job, passage).")),
-        preview: int = typer.Option(None, "--preview", help=_("Numbers shown per token vector, 1 to 1,024 (default: 6).")),
+        preview: int = typer.Option(None, "--preview", help=_("Numbers shown per token vector, 1 to 1,024 (default: {n}).").format(n=PREVIEW)),
         words: str = typer.Option(None, "--words", help=_("Also aggregate pieces into words: first, mean or last.")),
         morphemes: str = typer.Option(None, "--morphemes", help=_("Also aggregate pieces into Kiwi morphemes: "
                                                                   "first, mean or last.")),
@@ -116,7 +117,7 @@ def register(app: typer.Typer) -> None:
         if out is not None:
             return _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, batch_size, shard_size,
                                engine, workers, device, json_out, errors, text_col)
-        long, preview, batch_size = long or "truncate", preview or 6, batch_size or 32
+        long, preview, batch_size = long or "truncate", preview or PREVIEW, batch_size or 32
         from seqlab.render.console import console
         from seqlab.vectors.encoder import check_stride_for, load_encoder
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from seqlab.errors import InputError
 from seqlab.i18n import _
+from seqlab.vectors.limits import PREVIEW
 from seqlab.vectors.record import EmbeddingRecord
 
 METHODS = ("first", "mean", "last")
@@ -31,7 +32,7 @@ class Group:
     token_indices: list[int]  # which pieces of the record made it
     vector: np.ndarray  # (H,)
 
-    def to_dict(self, preview: int = 8) -> dict:
+    def to_dict(self, preview: int = PREVIEW) -> dict:
         return {"label": self.label, "start": self.start, "end": self.end, "tokens": self.token_indices,
                 "norm": float(np.linalg.norm(self.vector)), "preview": [float(v) for v in self.vector[:preview]]}
 

@@ -1,6 +1,8 @@
 """Limits of word-vector training (``seqlab wordvec train``, :func:`seqlab.vectors.wordvec_training.train_word_vectors`),
 shared by the library, the CLI's range checks and their help (no imports, so that ``seqlab --help`` does not load
-NumPy). Each is (lowest, highest)."""
+NumPy). Each is (lowest, highest). Also the vectors' display defaults that the CLI's help names."""
+
+PREVIEW = 6  # numbers per token vector that a preview shows (seqlab embed --json, a record's to_json(), the tables)
 
 WORDVEC_DIM = (2, 1000)  # one number per word says nothing; beyond 1000 the vectors outgrow any corpus' evidence
 WORDVEC_WINDOW = (1, 50)  # words on each side of the centre word

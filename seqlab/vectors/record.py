@@ -8,6 +8,7 @@ import numpy as np
 
 from seqlab.display import Displayable
 from seqlab.tokens.record import TokenRecord
+from seqlab.vectors.limits import PREVIEW
 
 
 @dataclass(repr=False)  # Displayable's short repr
@@ -42,7 +43,7 @@ class EmbeddingRecord(Displayable):
         """Mean token norm of each layer's output, (L + 1,), when every layer was kept."""
         return None if self.layers is None else np.linalg.norm(self.layers, axis=2).mean(axis=1)
 
-    def to_dict(self, full: bool = False, preview: int = 8) -> dict:
+    def to_dict(self, full: bool = False, preview: int = PREVIEW) -> dict:
         """JSON-ready: ``shape``, tokens, per-token previews and norms; ``full`` adds every number."""
         out = {
             "model": self.model, "text": self.tokens.text, "tokens": self.tokens.tokens,
