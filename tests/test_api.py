@@ -265,3 +265,14 @@ def test_an_embeddings_to_json_is_what_embed_json_prints(cli):
     code, out, err = cli("embed", "안녕하세요", "--json")
     assert code == 0, err
     assert json.loads(seqlab.embed("안녕하세요").to_json()) == json.loads(out)
+
+
+def test_explain_and_run_trace_refuse_an_empty_text_as_embed_does():
+    """explain("") and run_trace("lstm", "") computed <s></s> alone, where embed, similarity and the CLI refuse it."""
+    import pytest
+
+    from seqlab.errors import InputError
+
+    for call in (lambda: seqlab.explain(""), lambda: seqlab.run_trace("lstm", " \u200b"), lambda: seqlab.embed("")):
+        with pytest.raises(InputError, match="is empty|no character that shows"):
+            call()

@@ -13,7 +13,7 @@ from seqlab.display import Displayable
 from seqlab.pipeline.tracing import run_trace
 from seqlab.pretrained.loading import load_tokenizer
 from seqlab.pretrained.registry import resolve
-from seqlab.text.unicode import DEFAULT_FORM, clean_surrogates, normalize
+from seqlab.text.unicode import DEFAULT_FORM, clean_surrogates, normalize, require_text
 from seqlab.tokens.record import TokenRecord, model_window, truncate
 
 EXPLAIN_LSTM_HIDDEN = 4  # small enough to read every gate of every step
@@ -135,7 +135,7 @@ def explain(text: str, model: str | None = None, *, normalization: str = DEFAULT
     >>> r.tokens.tokens, r.normalization.changes, list(r.stages)
     (['안', '녕', '하', '세', '요'], [], [])
     """
-    text = clean_surrogates(text, errors)
+    text = clean_surrogates(require_text(text), errors)  # "" ran every stage on <s></s> alone, as the CLI never does
     tokenizer = load_tokenizer(model, normalization=normalization, vocab=vocab)
     record = tokenizer.encode(text)
     step = normalization_step(text, normalization, record.model_normalized)

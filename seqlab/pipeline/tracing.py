@@ -26,6 +26,7 @@ from seqlab.pipeline.limits import MAX_HIDDEN, MAX_TRACE_BYTES
 from seqlab.scratch.layers import LAYERS, is_float_dtype
 from seqlab.scratch.loss import last_state_loss
 from seqlab.scratch.torch_layout import GATES, gate_rows, seeded_params
+from seqlab.text.unicode import require_text
 from seqlab.tokens.record import model_window
 
 CELLS = tuple(LAYERS)
@@ -298,6 +299,7 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int | None
     check_number("input_dim", input_dim, 1, whole=True, error=UsageError)
     check_number("seed", seed, 0, SEED_MAX, whole=True, error=UsageError)
     check_number("max_tokens", max_tokens, 1, whole=True, error=UsageError)
+    require_text(text)  # "" traced <s></s> alone, as the CLI and the page never do
     if not is_float_dtype(dtype):
         raise UsageError(_("dtype must be float64 or float32, not {dtype!r}").format(dtype=dtype),
                          _("float64 gives the numbers torch gives in float64; float32 is faster."), option="dtype")
