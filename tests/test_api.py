@@ -276,3 +276,23 @@ def test_explain_and_run_trace_refuse_an_empty_text_as_embed_does():
     for call in (lambda: seqlab.explain(""), lambda: seqlab.run_trace("lstm", " \u200b"), lambda: seqlab.embed("")):
         with pytest.raises(InputError, match="is empty|no character that shows"):
             call()
+
+
+def test_wrong_types_are_seqlab_errors_that_say_what_to_give():
+    """model=3 was an AttributeError, neighbors(["영화"]) a TypeError from unicodedata, vocab=123 a pathlib TypeError,
+    and tokenize(["a", "b"]) hinted at encode and encode_many, which the caller never called."""
+    import pytest
+
+    from seqlab.errors import InputError, SeqlabError
+
+    with pytest.raises(InputError, match="the model must be a name or a folder, not int"):
+        seqlab.tokenize("a", model=3)
+    with pytest.raises(InputError, match="vocab must be a file, a Vocabulary, False or None, not int"):
+        seqlab.load_tokenizer("kiwi", vocab=123)
+    from seqlab.vectors.word_input import check_word
+
+    with pytest.raises(InputError, match="the word must be a string, not list"):
+        check_word(["영화"])
+    with pytest.raises(SeqlabError) as info:
+        seqlab.tokenize(["a", "b"])
+    assert "seqlab.encode_batch" in info.value.hint

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from pathlib import Path
 
@@ -76,6 +77,9 @@ def load_tokenizer(name: str | None = None, *, vocab: str | Path | Vocabulary | 
         raise InputError(_("unknown normalization {normalization!r}").format(normalization=normalization),
                          _("Use one of: {choices}.").format(choices=', '.join(FORMS)))
     spec = resolve(name)
+    if not (vocab is None or isinstance(vocab, (bool, str, os.PathLike, Vocabulary))):  # vocab=123: a pathlib error
+        raise InputError(_("vocab must be a file, a Vocabulary, False or None, not {kind}").format(
+            kind=type(vocab).__name__), _("Give the path of a vocabulary saved by seqlab vocab build."), option="vocab")
     prefix = prefix_text(prefix)  # "query" is e5's "query: ", "none" none, as on the command line
     if spec.kind == "hf" and vocab not in (None, False, True):
         takers = ", ".join(n for n, s in EMBEDDED.items() if s.needs_vocab)

@@ -16,11 +16,12 @@ this machine, and how they get there, is :mod:`seqlab.pretrained.install`.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from seqlab.errors import ModelUnavailable
+from seqlab.errors import InputError, ModelUnavailable
 from seqlab.i18n import N_, _
 from seqlab.tokens.prefixes import E5_PREFIXES  # its owner (no imports: seqlab --help names it)
 
@@ -85,7 +86,10 @@ def describe() -> list[dict]:
 
 def resolve(name: str | None) -> ModelSpec:
     """Turn a user's model name into a spec: a registry name, a local directory, or a hub id."""
-    name = (name or DEFAULT_MODEL).strip()
+    if name is not None and not isinstance(name, (str, os.PathLike)):  # model=3 was an AttributeError from .strip
+        raise InputError(_("the model must be a name or a folder, not {kind}").format(kind=type(name).__name__),
+                         embedded_hint())
+    name = os.fspath(name or DEFAULT_MODEL).strip()
     if name in EMBEDDED:
         return EMBEDDED[name]
     if name.lower() in EMBEDDED and not Path(name).expanduser().exists():  # E5-SMALL, Kiwi: seqlab's own names

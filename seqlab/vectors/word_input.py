@@ -133,6 +133,9 @@ def check_word(word: str) -> str:
     """The word stripped (and NFC), or an error for one that is empty (or invisible), holds spaces or is longer than :data:`MAX_WORD`."""
     from seqlab.text.unicode import has_visible
 
+    if not isinstance(word, str):  # ["영화"] was a TypeError from unicodedata
+        raise InputError(_("the word must be a string, not {kind}").format(kind=type(word).__name__),
+                         _("Give one word, e.g. \"영화\"; for several, ask for each."))
     stripped = nfc(word).strip()
     if not has_visible(stripped):  # worded as require_text and the API word it: "" alone is empty
         raise InputError(_("the word is empty") if word == "" else
