@@ -296,3 +296,18 @@ def test_wrong_types_are_seqlab_errors_that_say_what_to_give():
     with pytest.raises(SeqlabError) as info:
         seqlab.tokenize(["a", "b"])
     assert "seqlab.encode_batch" in info.value.hint
+
+
+def test_choices_take_any_case_in_the_library_as_on_the_command_line():
+    """pooling="MEAN" was taken but errors="REPLACE" and method="3CosMul" were refused; similarity recorded "CLS" and
+    explain "nfkc", where the CLI's JSON says "cls" and "NFKC"."""
+    assert seqlab.tokenize("좋\udcff다", model="char", errors="REPLACE").tokens == ["좋", "\ufffd", "다"]
+    assert seqlab.similarity("좋은 영화", "멋진 영화", pooling="CLS").pooling == "cls"
+    assert seqlab.explain("①", model="char", normalization="nfkc").normalization.form == "NFKC"
+    import numpy as np
+
+    from seqlab.vectors.wordvectors import WordVectors
+
+    words = ["왕", "여왕", "남자", "여자", "사과"]
+    vectors = WordVectors(words, np.random.default_rng(0).normal(size=(5, 8)), "test")
+    assert vectors.analogy(["왕", "여자"], ["남자"], method="3CosMul").method == "3cosmul"

@@ -113,7 +113,7 @@ def normalization_step(text: str, form: str, model_normalized: str | None) -> No
             if text[start:end] != piece:
                 changes.append(NormalizationChange(start, end, text[start:end], piece))
             i = j
-    return NormalizationStep(form, text, norm.text, model_normalized, changes)
+    return NormalizationStep(norm.form, text, norm.text, model_normalized, changes)  # as FORMS spell it: nfkc → NFKC
 
 
 def explain(text: str, model: str | None = None, *, normalization: str = DEFAULT_FORM, errors: str = "strict",

@@ -204,7 +204,7 @@ def iter_lines(source: str | Path, errors: str = "strict",
         replaced: with ``"replace"``, collects the numbers of the lines that needed it (in the same pass).
         errors_option: whether the command reading it has ``--errors`` (its hint is offered only then).
     """
-    check_errors_mode(errors)
+    errors = check_errors_mode(errors)
     stream, name = _open(source)
     try:
         head = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if hasattr(stream, "peek") else b""

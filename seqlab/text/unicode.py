@@ -33,12 +33,15 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_DECOMPOSING = 0x30000  # no canonical decomposition lies above U+2FA1D
 
 
-def check_errors_mode(errors: str) -> None:
-    """The one check of an ``errors`` argument, for every reader of text (:data:`ERROR_MODES`)."""
+def check_errors_mode(errors: str) -> str:
+    """The one check of an ``errors`` argument, for every reader of text (:data:`ERROR_MODES`): the mode as
+    ERROR_MODES spells it (``"REPLACE"`` is ``"replace"``, as on the command line)."""
+    errors = canonical(errors, ERROR_MODES)
     if errors not in ERROR_MODES:
         raise InputError(_("unknown errors mode {errors!r}").format(errors=errors),
                          _("Use errors=\"strict\" or errors=\"replace\"."), option="errors",
                          cli_hint=_("Use --errors strict or --errors replace."))
+    return errors
 
 
 @dataclass(frozen=True)
@@ -248,7 +251,7 @@ def clean_surrogates(text: str, errors: str = "strict") -> str:
         text: any Python string.
         errors: ``"strict"`` raises :class:`InputError`; ``"replace"`` puts U+FFFD in their place.
     """
-    check_errors_mode(errors)  # refused even when the text is clean: errors="ignore" would pass until it was not
+    errors = check_errors_mode(errors)  # refused even when the text is clean: errors="ignore" would pass until it was not
     if not isinstance(text, str):
         raise InputError(_("the text must be a string, not {name}").format(name=type(text).__name__))
     match = _SURROGATE.search(text)
@@ -256,7 +259,6 @@ def clean_surrogates(text: str, errors: str = "strict") -> str:
         return text
     if errors == "replace":
         return _SURROGATE.sub("\ufffd", text)
-    check_errors_mode(errors)
     cp = ord(match.group())
     where = match.start()
     if 0xDC80 <= cp <= 0xDCFF and sys.getfilesystemencoding() == "utf-8":

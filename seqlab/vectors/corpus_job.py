@@ -196,7 +196,7 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
 
     source, out = Path(source), Path(out)
     _check_paths(source, out)
-    check_errors_mode(errors)
+    errors = check_errors_mode(errors)
     if engine not in ("local", "ray"):
         raise InputError(_("unknown engine {engine!r}").format(engine=engine),
                          _("Use engine=\"local\" or engine=\"ray\"."), cli_hint=_("Use --engine local or --engine ray."))
@@ -323,7 +323,7 @@ def _embed_column(source: Path, out: Path, config: CorpusJobConfig, text_col: st
 
     _check_out(source, out)
     check_text_file(source, _("a corpus file"))
-    check_errors_mode(errors)
+    errors = check_errors_mode(errors)
     texts, rows = column_texts(source, text_col, errors, sha256_file(source))
     result = embed_corpus(texts, out, config, engine, workers, device, progress, errors)
     manifest = load_manifest(out)

@@ -75,6 +75,10 @@ def similarity(a: str, b: str, model: str | None = None, pooling: str = "mean", 
                              _("Leave pooling and precision out, or leave out embed."), option=("pooling", "precision"))
         ra, rb = embed(name, records)
         return SimilarityRecord(name, a, b, cosine(ra.pooled, rb.pooled), "mean", prefix, *window)
+    from seqlab.errors import canonical
+    from seqlab.vectors.pooling import METHODS
+
     enc = load_encoder(name)
+    pooling = canonical(pooling, METHODS)  # recorded as the CLI's JSON writes it: CLS is cls
     va, vb = enc.sentence_vectors([a, b], pooling=pooling, normalize=True, prefix=prefix, precision=precision)
     return SimilarityRecord(enc.name, a, b, cosine(va, vb), pooling, prefix, *window)

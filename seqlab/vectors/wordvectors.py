@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError, NoVectors, check_number
+from seqlab.errors import InputError, NoVectors, canonical, check_number
 from seqlab.i18n import _
 from seqlab.progress import new_phase
 from seqlab.storage import atomic_write_bytes, seqlab_home
@@ -163,7 +163,7 @@ class WordVectors:
         ``V.analogy(["왕", "여자"], ["남자"])[0].word``.
         """
         check_number("k", k, 1, whole=True)
-        method = method or DEFAULT_METHOD
+        method = canonical(method or DEFAULT_METHOD, METHODS)  # 3CosMul, as papers write it, is 3cosmul
         if method not in METHODS:
             raise InputError(_("unknown analogy method {method!r}").format(method=method),
                              _("Use one of: {choices}.").format(choices=", ".join(METHODS)))
