@@ -62,7 +62,7 @@ def batch_parts(batch) -> tuple[list, list[str]]:
     mask = [list(map(int, row)) for row in batch.attention_mask]
     width = max((len(r) for r in ids), default=0)
     shown = min(width, 32)
-    columns = [{"title": "#", "format": "int"}] + [{"title": str(j), "format": "int"} for j in range(shown)]
+    columns = [{"title": "#", "format": "int"}] + [{"title": str(j), "format": "id"} for j in range(shown)]
     rows = [[i] + [{"v": row[j], "muted": not m[j]} if j < len(row) else None for j in range(shown)]
             for i, (row, m) in enumerate(zip(ids[:MAX_ROWS], mask[:MAX_ROWS]))]
     notes = [_("input_ids.shape = {shape}: {b} texts × {l} positions; grey ids are padding (attention_mask 0).").format(

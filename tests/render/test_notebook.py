@@ -240,6 +240,10 @@ def test_all_records_draw_in_one_page_without_errors(records, notebook_browser):
     sel.select_option("3")
     assert "head 3" in page.inner_text("section[data-name='attention']")
     assert page.locator("section[data-name='longterm'] img.sv-image").count() == 1
+    # a token id is written as input_ids writes it: 107687, not 107,687 (a reviewer read the batch table)
+    ids = [str(i) for i in records["batch"].input_ids[0] if i >= 1000]
+    batch = page.inner_text("section[data-name='batch']")
+    assert ids and all(i in batch for i in ids) and not re.search(r"\d,\d{3}", batch), batch
     # the source characters fit their columns: written level, not turned on their side (and clipped)
     assert page.locator("section[data-name='seq2seq'] canvas").get_attribute("data-col-labels-level") == "1"
     page.close()

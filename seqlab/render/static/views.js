@@ -787,12 +787,14 @@
   }
 
   // a plain table of numbers, formatted here like every other view: columns [{title, format}], format
-  // text | int | fixed:d | signed:d | sci:d | percent:d; a cell may be {v, muted} (padding, …)
+  // text | int | id | fixed:d | signed:d | sci:d | percent:d (id: a token id, written as input_ids writes it, without
+  // separators); a cell may be {v, muted} (padding, …)
   function cellText(v, format) {
     if (v === null || v === undefined) return "–";
     const [kind, d] = String(format || "text").split(":");
     if (typeof v !== "number") return visible(v);
     if (kind === "int") return count(v);
+    if (kind === "id") return String(v);
     if (kind === "fixed") return fixed(v, +d);
     if (kind === "signed") return signed(v, +d);
     if (kind === "sci") return sci(v, +d);
