@@ -27,7 +27,7 @@ from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.loss import LAST_STATE_LOSS, last_state_loss
 from seqlab.scratch.torch_layout import seeded_module
 
-PAIRS = [("i go to school", "school go to i"), ("나는 학교에 간다", "학교에 나는 간다")]
+PAIRS = [("나는 학교에 간다", "학교에 나는 간다"), ("I go to school", "school go to I")]  # Korean first
 
 
 @dataclass
