@@ -242,13 +242,25 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
         for col in ("t", _("token"), "‖dL/dh_t‖", "dL/dh_t") + (("dL/dc_t",) if report.cell == "lstm" else ()) + \
                 ("‖dW_hh(t)‖",):
             table.add_column(col, no_wrap=col in ("t", "‖dL/dh_t‖", "‖dW_hh(t)‖"))
-        for s in b.steps:
+        # as the forward steps: a long text's rows are its first and last MAX_STEP_TABLES // 2 (3,200 rows took
+        # seconds to draw, in a terminal or a notebook), and the rest is said
+        half = MAX_STEP_TABLES // 2
+        shown = b.steps if len(b.steps) <= MAX_STEP_TABLES else [*b.steps[:half], None, *b.steps[-half:]]
+        for s in shown:
+            if s is None:  # the gap, said under the table
+                table.add_row(*["…"] * len(table.columns))
+                continue
             row = [str(s.t), escape(visible(s.token)), f"{s.dh_norm:.3e}", fmt_vector(s.dh, precision, 4)]
             if report.cell == "lstm":
                 row.append(fmt_vector(s.dc, precision, 4))
             row.append(f"{s.dW_hh_norm:.3e}")
             table.add_row(*row)
         console.print(table)
+        if None in shown:
+            k = len(b.steps) - 2 * half
+            every = _("… {k:,} rows not shown (t = {a:,}–{b:,}): report.backward.steps has every step") if in_python() \
+                else _("… {k:,} rows not shown (t = {a:,}–{b:,}): --json and --markdown have every step")
+            console.print(every.format(k=k, a=half, b=half + k - 1))
         console.print(_("dW_hh = Σ_t dW_hh(t): the same W_hh serves every step (weight sharing); "
                         "max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(error=b.dW_hh_sum_error))
         if np.size(b.dW_hh) <= SMALL:

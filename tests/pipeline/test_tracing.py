@@ -114,3 +114,20 @@ def test_an_exact_zero_of_an_input_is_shown_without_a_sign():
     x = np.stack([s.x for s in run_trace("lstm", "좋다", model="e5-small", hidden=2).steps])
     assert not np.any((x == 0) & np.signbit(x))
     assert np.count_nonzero(x == 0) > 10  # the zeros are there, only their sign is gone
+
+
+def test_a_long_backward_table_shows_its_first_and_last_rows_and_says_the_rest(cli):
+    """A 3,200-token trace drew every backward row (12-16 s in a notebook) while its forward steps were cut at 50."""
+    from seqlab.render.trace import MAX_STEP_TABLES
+
+    code, out, err = cli("trace", "rnn", "좋은 영화 " * 40, "--hidden", "2", "--input-dim", "2", "--backward",
+                         "--lang", "en")
+    assert code == 0, err
+    from seqlab import tokenize
+
+    steps = len(tokenize("좋은 영화 " * 40).tokens)  # e5-small's tokens, specials included
+    half = MAX_STEP_TABLES // 2
+    said = f"… {steps - 2 * half} rows not shown (t = {half}–{steps - half - 1}): --json and --markdown have every step"
+    assert said in " ".join(out.split()), out[-3000:]  # the terminal wraps the line
+    backward = out.split("gradients per step (BPTT)")[1]
+    assert f"│ {half - 1} " in backward and f"│ {steps - half} " in backward and f"│ {half} " not in backward
