@@ -110,9 +110,9 @@ def _lstm_explanation(record) -> list[str]:
     return [
         _("The LSTM reads the {n} vectors one by one; at every step the same weights compute the gates.").format(
             n=len(record.steps)),
-        _("At the last step ({token}): forget gate f̄ = {f:.2f}: it keeps about {fp:.0%} of the previous cell "
-          "state; input gate ī = {i:.2f}: it writes about {ip:.0%} of the candidate; output gate ō = {o:.2f}: it "
-          "shows about {op:.0%} of tanh(c_t).").format(token=visible(last.token), f=f, fp=f, i=i, ip=i, o=o, op=o),
+        _("At the last step ({token}), on average over the units: forget gate f̄ = {f:.2f}: it keeps about {fp:.0%} "
+          "of the previous cell state; input gate ī = {i:.2f}: it writes about {ip:.0%} of the candidate; output "
+          "gate ō = {o:.2f}: it shows about {op:.0%} of tanh(c_t).").format(token=visible(last.token), f=f, fp=f, i=i, ip=i, o=o, op=o),
     ]
 
 

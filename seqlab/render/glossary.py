@@ -25,10 +25,12 @@ def _entries() -> dict[str, str]:
         N_("[UNK] rate"): _("the share of tokens the model does not know (OOV) and reads as one unknown token"),
         "last_hidden_state": _("the transformer's output: one vector of hidden-size numbers per token, shape "
                                "[batch, sequence length, hidden size]"),
-        N_("cosine"): _("cosine similarity: a·b / (‖a‖‖b‖), from -1 (opposite) through 0 (unrelated) to 1 (same "
-                    "direction)"),
+        N_("cosine"): _("cosine similarity: a·b / (‖a‖‖b‖), from -1 (opposite) through 0 (orthogonal) to 1 (same "
+                    "direction); a model's sentence vectors share a common direction, so unrelated texts often score "
+                    "0.7-0.8 with e5: compare scores, do not read one alone"),
         "3CosAdd": _("the analogy rule a : b = c : ?, answered by the word closest to b - a + c (inputs left out)"),
-        "3CosMul": _("an analogy rule that multiplies cosines instead of adding them, so that one large similarity "
+        "3CosMul": _("argmax_d cos′(d,b)·cos′(d,c) / (cos′(d,a) + 0.001) with cos′ = (cos+1)/2 (Levy & Goldberg "
+                     "2014): it multiplies cosines instead of adding them, so that one large similarity "
                      "does not drown the others"),
         "PCA": _("principal component analysis: the directions in which the vectors vary most, used to draw them in "
                  "2-D"),

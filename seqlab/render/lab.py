@@ -53,16 +53,17 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
     lines = []
     for name, flow in report.cells.items():
         if flow.factor_mean is not None:
-            lines.append(_("rnn: spectral radius of W_hh = {rho:.3f}; each step multiplies the gradient by "
-                           "‖diag(1-h_t²)·W_hh‖₂ ≈ {m:.3f} on average, so over {T} steps it keeps at most about "
-                           "{m:.3f}^{n} = {decay} of itself (measured: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept}).").format(
+            lines.append(_("rnn: spectral radius of W_hh = {rho:.3f}; each step multiplies the gradient by at most "
+                           "‖diag(1-h_t²)·W_hh‖₂ ({m:.3f} on average, an upper bound), so over {T} steps at most about "
+                           "{m:.3f}^{n} = {decay} of it survives; measured: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept}, about "
+                           "×{rate:.2f} per step.").format(
                 rho=flow.spectral_radius, m=flow.factor_mean, T=report.steps, n=report.steps - 1,
-                decay=share(flow.factor_decay), kept=share(flow.kept)))
+                decay=share(flow.factor_decay), kept=share(flow.kept), rate=flow.kept ** (1 / (report.steps - 1))))
         if flow.forget_mean_overall is not None:
             bias = (_("torch's default initialization") if flow.forget_bias is None
                     else _("forget bias {b:g}").format(b=flow.forget_bias))
-            lines.append(_("lstm ({bias}): mean forget gate f̄ = {f:.3f}; along the cell state ∂c_t/∂c_(t-1) = "
-                           "diag(f_t), so the mean gate alone predicts f̄^{n} = {decay} over {T} steps; measured: "
+            lines.append(_("lstm ({bias}): mean forget gate f̄ = {f:.3f}; along the cell state's direct path "
+                           "∂c_t/∂c_(t-1) = diag(f_t) (with h_(t-1) held fixed), so the mean gate alone predicts f̄^{n} = {decay} over {T} steps; measured: "
                            "‖∂L/∂c_0‖ = {c0}, {kept} of ‖∂L/∂c_(T-1)‖: {verdict}.").format(
                 bias=bias, f=flow.forget_mean_overall, T=report.steps, n=report.steps - 1,
                 decay=share(flow.forget_decay), c0=share(flow.cell_grad_norms[0], 2), kept=share(flow.cell_kept),
@@ -148,8 +149,8 @@ def order_terminal(report: OrderReport, console: Console) -> None:
         console.print("  " + _("MLP: {verdict} · {cell}: max |h_(T-1)(a) - h_(T-1)(b)| = {d:.4f}").format(
             verdict=verdict, cell=report.cell, d=p.rnn_max_difference))
     ln = report.lengths
-    console.print("\n" + _("the same {cell} weights ({n:,} parameters) run on 3 tokens and on 30 tokens; an MLP over "
-                           "concatenated vectors would need {a:,} and {b:,} inputs").format(
+    console.print("\n" + _("the same {cell} weights ({n:,} parameters) run on 3 and on 30 random input vectors; an "
+                           "MLP over concatenated vectors would need {a:,} and {b:,} inputs").format(
         cell=report.cell, n=ln.parameters, a=ln.mlp_inputs_3, b=ln.mlp_inputs_30))
     ws = report.weight_sharing
     table = titled_table(_("weight sharing: dW_hh = Σ_t dW_hh(t) over {n} steps ({loss})").format(

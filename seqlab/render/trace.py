@@ -73,9 +73,9 @@ def input_description(report: TraceReport) -> str:
         text += "; " + _("the input embedding matrix has no window, so all {n:,} tokens are read (the encoder reads at "
                          "most {window:,}: explain, and embed by default, cut the text there)").format(
             n=len(report.tokens), window=report.window)
-    if report.quantized == "Q4_0":
-        text += "; " + _("its weights were stored in 4 bits (blocks of 32 numbers sharing one scale), so many numbers of "
-                         "x_t are multiples of one step")
+    if report.quantized == "Q4_0" and not report.input_pca:  # after PCA, x_t = (e - mean)·V_k: no steps left
+        text += "; " + _("its weights were stored in 4 bits (blocks of 32 numbers sharing one scale), so every number "
+                         "of x_t is a whole multiple of its block's step")
     return text
 
 

@@ -874,7 +874,7 @@
     let s = rec.input_kind === "last_hidden_state" ? t("x_t is last_hidden_state of {model} (the encoder's output).", { model: rec.model })
       : t("x_t comes from the rows of {model}'s input embedding matrix (one row per token id), not from last_hidden_state.", { model: rec.model });
     if (rec.input_pca) s += " " + t("Reduced to {k} numbers by PCA over the whole vocabulary's embedding matrix: x = (e − mean)·V_k.", { k: rec.input_pca });
-    if (rec.quantized === "Q4_0" && !rec.input_pca) s += " " + t("This model's weights were stored in 4 bits (blocks of 32 numbers sharing one scale), so many numbers of x_t are multiples of one step, and some are exactly 0.");
+    if (rec.quantized === "Q4_0" && !rec.input_pca) s += " " + t("This model's weights were stored in 4 bits (blocks of 32 numbers sharing one scale), so every number of x_t is a whole multiple of its block's step, and some are exactly 0.");
     return s;
   }
   function trace(container, rec, opts) {
@@ -1037,7 +1037,7 @@
       { cell: name.toUpperCase(), first: sci(c.grad_norms[0]), kept: sci(c.kept) }));
     if (rec.cells.lstm && rec.cells.lstm.forget_mean_overall !== undefined) {
       const lstm = rec.cells.lstm, n = lstm.grad_norms.length - 1;
-      lines.push(t("LSTM mean forget gate f̄ = {f}: along the cell state ∂c_t/∂c_(t-1) = diag(f_t), so the mean gate alone predicts f̄^{n} = {decay} over the sequence. The measured share above can differ by orders of magnitude: a norm follows the units whose f stays nearest 1, not the mean.",
+      lines.push(t("LSTM mean forget gate f̄ = {f}: along the cell state's direct path ∂c_t/∂c_(t-1) = diag(f_t) (with h_(t-1) held fixed), so the mean gate alone predicts f̄^{n} = {decay} over the sequence. The measured share above can differ by orders of magnitude: a norm follows the units whose f stays nearest 1, not the mean.",
         { f: fixed(lstm.forget_mean_overall, 3), n, decay: sci(lstm.forget_decay) }));
     }
     container.append(el("ul", { class: "sv-list" }, lines.map((s) => el("li", {}, unbroken(s)))));
