@@ -2,7 +2,8 @@
 
 Every cell trains on the same data stream (PyTorch, Adam, gradient clipping 1.0)
 with the same steps, batch and learning rate; a run stops early once its
-held-out score reaches the task's target (:mod:`seqlab.lab.tasks`). The LSTM's
+score on a validation set reaches the task's target (:mod:`seqlab.lab.tasks`), and
+is then scored on a test set that the stop never read. The LSTM's
 forget-gate bias starts at 1 by default (Jozefowicz et al. 2015; Keras
 ``unit_forget_bias``). Before and after training, ‖∂L/∂h_k‖ for every step k
 (and ‖∂L/∂c_k‖ for the LSTM) are computed by seqlab's own BPTT on the same
@@ -41,7 +42,7 @@ class Recipe:
     lr: float  # Adam learning rate (constant)
     hidden: int  # hidden size H of every cell
     eval_every: int  # steps between held-out evaluations (and early-stop checks)
-    eval_size: int = 1000  # held-out sequences per length
+    eval_size: int = 1000  # sequences per length in the validation set, and again in the test set
 
 
 RECIPES = {
@@ -59,12 +60,12 @@ class RunResult:
     label: str  # the run's name in tables: the cell, plus its forget bias when several LSTMs run
     length: int
     metric: str  # "mse" or "accuracy"
-    score: float  # held-out, after training
-    baseline: float  # the same metric for the trivial answer (always 1; or chance)
+    score: float  # after training, on a test set that nothing else sees (the early stop reads the validation set)
+    baseline: float  # the same metric for the trivial answer (always 1; or chance), on the test set
     reached: bool  # the task's target was met (the run may have stopped early)
     steps: int  # training steps actually taken
     seconds: float  # training alone (no start-up, no gradient analysis)
-    curve: list[dict]  # {"step", "loss", <metric>} on the held-out set, from step 0 (before training)
+    curve: list[dict]  # {"step", "loss", <metric>} on the validation set (it decides the early stop), from step 0
     grad_norms_before: list[float]  # ‖∂L/∂h_k‖, k = 0..T-1, at initialisation
     grad_norms_after: list[float]  # the same on the trained weights
     forget_bias: float | None = None  # LSTM: total forget-gate bias at start (None: torch's initialisation)
@@ -72,6 +73,7 @@ class RunResult:
     cell_grad_norms_after: list[float] | None = None
     forget_mean_before: float | None = None  # LSTM: f̄, the mean forget gate on the held-out batch, t = 1..T-1
     forget_mean_after: float | None = None
+    validation_score: float | None = None  # the metric on the validation set at the last step (the stop's reading)
 
     @property
     def forget_decay_before(self) -> float | None:
@@ -102,10 +104,11 @@ class RunResult:
         return self.kept(self.grad_norms_before) < VANISHED
 
     def to_dict(self) -> dict:
-        out = {k: v for k, v in self.__dict__.items() if k not in ("metric", "score", "baseline")}
+        out = {k: v for k, v in self.__dict__.items() if k not in ("metric", "score", "baseline", "validation_score")}
         if self.forget_decay_before is not None:
             out["forget_decay_before"] = self.forget_decay_before
-        return out | {self.metric: self.score, f"baseline_{self.metric}": self.baseline, "outcome": self.outcome,
+        return out | {self.metric: self.score, f"baseline_{self.metric}": self.baseline,
+                      f"validation_{self.metric}": self.validation_score, "outcome": self.outcome,
                       "kept_before": self.kept(self.grad_norms_before), "kept_after": self.kept(self.grad_norms_after),
                       "vanished_before": self.vanished_before}
 
@@ -122,7 +125,7 @@ class LongTermReport(Displayable):
     lr: float
     hidden: int
     seed: int
-    target: float  # early stop once the held-out metric reaches it
+    target: float  # early stop once the validation set's metric reaches it
     metric: str
     threads: int = 1
     runs: list[RunResult] = field(default_factory=list)
@@ -342,22 +345,25 @@ def _train_all(report: LongTermReport, spec, recipe: Recipe, planned: list, seed
 
     import torch
 
-    held = {}  # per length: the held-out set, and the gradient analysis batch
+    held = {}  # per length: the validation set (the early stop reads it), the test set, the gradient analysis batch
     for length, (label, cell, bias) in planned:
         if length not in held:
             held_out = spec.batch(np.random.default_rng(seed + 1000 + length), recipe.eval_size, length)
-            held[length] = held_out, (held_out[0][:64], held_out[1][:64])
-        held_out, probe = held[length]
+            test = spec.batch(np.random.default_rng(seed + 2000 + length), recipe.eval_size, length)
+            held[length] = held_out, test, (held_out[0][:64], held_out[1][:64])
+        held_out, test, probe = held[length]
         bar = progress(f"{label} T={length}") if progress else contextlib.nullcontext((None, None))
         with bar as (on_step, _on_phase):
             torch.manual_seed(seed)
             before = grad_norms(_model(spec, cell, recipe.hidden, bias), spec, *probe)
             net, curve, taken, seconds = train_one(spec, recipe, cell, length, bias, seed, held_out, on_step)
         after = grad_norms(net, spec, *probe)  # after the bar's last line: its time is the training's
-        score = curve[-1][spec.metric]
+        with torch.no_grad():  # the reported score: sequences the early stop never read
+            score = float(spec.score(net(torch.from_numpy(test[0])).numpy().astype(np.float64), test[1]))
         report.runs.append(RunResult(
             cell=cell, label=label, length=length, metric=spec.metric, score=score,
-            baseline=spec.baseline(held_out[1]), reached=bool(spec.reached(score)), steps=taken,
+            baseline=spec.baseline(test[1]), reached=bool(spec.reached(score)), steps=taken,
             seconds=seconds, curve=curve, grad_norms_before=before["h"], grad_norms_after=after["h"],
             forget_bias=bias, cell_grad_norms_before=before["c"], cell_grad_norms_after=after["c"],
-            forget_mean_before=before["f"], forget_mean_after=after["f"]))
+            forget_mean_before=before["f"], forget_mean_after=after["f"],
+            validation_score=curve[-1][spec.metric]))

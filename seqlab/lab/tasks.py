@@ -33,7 +33,7 @@ class AddingProblem:
     input_size: int = 2  # (value, marker) per step
     outputs: int = 1  # one real number
     metric: str = "mse"  # held-out mean squared error; lower is better
-    target: float = 0.01  # a run stops early once its held-out MSE is at most this
+    target: float = 0.01  # a run stops early once its validation MSE is at most this
     description: str = N_("the adding problem: sum the two marked values among T (value, marker) pairs")
 
     def batch(self, rng: np.random.Generator, n: int, length: int) -> tuple[np.ndarray, np.ndarray]:

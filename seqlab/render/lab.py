@@ -218,7 +218,9 @@ def longterm_verdicts(report: LongTermReport) -> list[str]:
 
 
 def longterm_terminal(report: LongTermReport, console: Console) -> None:
-    metric = _("held-out MSE") if report.metric == "mse" else _("held-out accuracy")
+    # the early stop reads a validation set; the table's scores come from a test set that the stop never read
+    metric = _("validation MSE") if report.metric == "mse" else _("validation accuracy")
+    tested = _("test MSE") if report.metric == "mse" else _("test accuracy")
     console.print(_("[bold]long-term memory[/] · {task}").format(task=escape(_(report.description))))
     console.print(ngettext("same budget for every cell: at most {steps:,} Adam step × batch {batch}, lr {lr:g}, "
                            "hidden {H}, seed {seed}; early stop at {metric} {target:g}; LSTM forget bias {fb}",
@@ -234,7 +236,7 @@ def longterm_terminal(report: LongTermReport, console: Console) -> None:
                                          runs=escape(", ".join(report.unfinished))), highlight=False)
     names = list(dict.fromkeys(r.label for r in report.runs))
     baselines = {r.length: r.baseline for r in report.runs}
-    table = titled_table(_("{metric} after training (steps taken)").format(metric=metric), title_justify="left")
+    table = titled_table(_("{metric} after training (steps taken)").format(metric=tested), title_justify="left")
     table.add_column("T", justify="right")
     for n in names:
         table.add_column(n, justify="right")
@@ -272,6 +274,6 @@ def longterm_plot(report: LongTermReport, out) -> object:
     for length, base in bases.items():
         name = trivial if length is None else f"{trivial} T={length}"
         series[name], xs[name] = [base, base], [0, max(r.curve[-1]["step"] for r in report.runs)]
-    metric = _("held-out MSE") if report.metric == "mse" else _("held-out accuracy")
+    metric = _("validation MSE") if report.metric == "mse" else _("validation accuracy")
     return write_lines(series, out, _("{metric} while training").format(metric=metric), _("training step"), metric,
                        log_y=report.metric == "mse", x=xs, subtitle=_(report.description))

@@ -187,6 +187,15 @@ def test_long_term_adding_tiny():
     assert len(lstm.grad_norms_before) == len(lstm.cell_grad_norms_after) == 6
     assert lstm.curve[0]["step"] == 0 and lstm.steps == lstm.curve[-1]["step"]
     assert all(r.steps < 400 for r in report.runs if r.reached)  # reaching the target stops the run
+    # the reported score is the test set's, which the early stop never read (it read the validation set)
+    for r in report.runs:
+        assert r.validation_score == r.curve[-1]["mse"] and r.to_dict()["validation_mse"] == r.validation_score
+        assert r.score != r.validation_score and r.to_dict()["mse"] == r.score
+    from seqlab.lab.tasks import get_task
+
+    task = get_task("adding")
+    test = task.batch(np.random.default_rng(0 + 2000 + 6), 200, 6)  # seed 0, length 6: the test set
+    assert by["rnn"].baseline == task.baseline(test[1])
     # the verdict the terminal prints is the record's, in --json too (it was decided in the renderer alone)
     for r in report.runs:
         d = r.to_dict()
