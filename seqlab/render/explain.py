@@ -201,13 +201,30 @@ def _embedding_terminal(number, record, report, console) -> None:
 
     console.print(f"[bold]{stage_title(number)}[/]")
     render_embedding(record, console, remedy=LONG_ELSEWHERE)
+    if _prefix_note(report):
+        console.print(escape(_prefix_note(report)))
     console.print()
 
 
 def _embedding_markdown(number, record, report) -> str:
     from seqlab.render.vectors import LONG_ELSEWHERE, embedding_markdown
 
-    return f"## {stage_title(number)}\n\n" + embedding_markdown(record, remedy=LONG_ELSEWHERE)
+    note = _prefix_note(report)
+    return f"## {stage_title(number)}\n\n" + embedding_markdown(record, remedy=LONG_ELSEWHERE) + \
+        (f"\n{note}\n" if note else "")
+
+
+def _prefix_note(report) -> str:
+    """e5 reads a sentence after "query: " or "passage: "; explain shows the text as written, tokens and vector alike,
+    so its sentence vector is not the one similarity and search compute (a teacher compared them)."""
+    from seqlab.pretrained.registry import uses_e5_prefixes
+    from seqlab.tokens.prefixes import E5_PREFIXES
+
+    if not uses_e5_prefixes(report.model):
+        return ""
+    return _("The sentence vector here is of the text as written, without the \"{prefix}\" that e5 expects and that "
+             "similarity and search put first, so it differs a little from theirs.").format(
+        prefix=E5_PREFIXES["query"])
 
 
 def _numbers(values, digits: int = 2) -> str:
@@ -263,7 +280,13 @@ def _lstm_terminal(number, record, report, console) -> None:
 def _lstm_markdown(number, record, report) -> str:
     from seqlab.render.markdown import code, text
 
-    lines = [f"## {stage_title(number)}", "", *(text(line) for line in _lstm_explanation(record)), "",
+    # as the terminal: what the LSTM reads (not the stage-4 vectors above), its size and seed, its equations
+    lines = [f"## {stage_title(number)} " + text(_("(from scratch, hidden {h}, seed {seed})").format(
+                 h=record.hidden, seed=record.seed)), "",
+             "- " + text(_("inputs: {source}").format(source=input_description(record))),
+             "- `c_t = f⊙c_{t-1} + i⊙g`, `h_t = o⊙tanh(c_t)`; " + text(
+                 _("f̄ ī ō = mean gate values (every number: seqlab trace lstm TEXT)")), "",
+             *(text(line) for line in _lstm_explanation(record)), "",
              "| t | " + _("token") + " | f̄ | ī | ō | c_t | h_t |", "|---:|---|---:|---:|---:|---|---|"]
     for step in record.steps:
         means = " | ".join(f"{step.gate_means[k]:.2f}" for k in ("f", "i", "o"))

@@ -23,3 +23,17 @@ def test_a_narrow_trace_prints_each_rows_equation_once(cli, monkeypatch):
     code, out, _err = cli("trace", "gru", "좋다", "--hidden", "2", "--input-dim", "2", "--lang", "en")
     assert code == 0 and "each row's equation" in out
     assert "W_xh·x_t: gate blocks r|z|n" in out and "n = tanh(W_xn·x_t + b_xn + r⊙(W_hn·h_{t-1} + b_hn))" in out
+
+
+def test_explain_says_what_the_lstm_reads_and_which_sentence_vector_it_shows(cli):
+    """The Markdown's stage 5 went from the last_hidden_state table to "The LSTM reads the vectors", so a reader took
+    them for stage 4's; and e5's sentence vector, without "query: ", differed from similarity's without a word."""
+    code, out, err = cli("explain", "안녕하세요", "--markdown", "--lang", "en")
+    assert code == 0, err
+    stage5 = out.split("## 5.")[1]
+    assert "(from scratch, hidden 4, seed 0)" in stage5.splitlines()[0]
+    assert "inputs: token embeddings of e5-small (rows of its input embedding matrix, not last\\_hidden\\_state)" in \
+        stage5 and "c_t = f⊙c_{t-1} + i⊙g" in stage5
+    assert 'without the "query: " that e5 expects' in out.split("## 4.")[1].split("## 5.")[0]
+    code, out, err = cli("explain", "hello", "-m", "minilm", "--lang", "en")
+    assert code == 0 and "query: " not in out, err
