@@ -74,7 +74,9 @@ def register(app: typer.Typer) -> None:
             unused({"--max-rows": max_rows}, "--json" if json_out else "--markdown",
                    _("--max-rows limits the terminal's tables; JSON and Markdown hold every token."))
         max_rows = max_rows or 200
-        all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"], text_col=text_col)
+        numbers: list[int] = []  # each text's line in the file (NSMC's header and a CSV's line breaks counted)
+        all_texts = gather_texts(texts, file, errors, allow_empty=file is not None or texts == ["-"], text_col=text_col,
+                                 numbers=numbers)
         tokenizer = load_tokenizer(model, vocab=vocab, normalization=normalization, prefix=checked_prefix(prefix, model))
         out = console()
         # JSON and Markdown usually go to a file: a bar on stderr shows how far they are (terminal tables show it)
@@ -100,7 +102,8 @@ def register(app: typer.Typer) -> None:
                         print(tokens_markdown(r) + "\n")
                     else:
                         if len(all_texts) > 1:  # which text each table is about: its number and its start
-                            out.print(text_heading(k, r.text, line=file is not None), highlight=False, markup=False)
+                            out.print(text_heading(numbers[k - 1] if file is not None else k, r.text,
+                                                   line=file is not None), highlight=False, markup=False)
                         render_tokens(r, out, max_rows)
                 report(min(start + 1000, len(all_texts)), len(all_texts))
         if longer:

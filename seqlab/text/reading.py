@@ -266,10 +266,9 @@ def has_nsmc_header(source: str | Path) -> bool:
 
 
 def refuse_table(source: str | Path, sample: int = 5) -> None:
-    """A file whose first lines all have the same two or more tab-separated fields is a table, not one text per
-    line: read whole, its ids, labels and header would become text. Refused, with how to read its text column.
-
-    Standard input is not looked at (it cannot be read twice); NSMC's header is read by its document column before.
+    """A file whose first lines all have the same two or more tab-separated fields (comma-separated in a ``.csv``) is
+    a table, not one text per line: read whole, its ids, labels and header would become text. Refused, with how to
+    read its text column. (Standard input is looked at by :func:`iter_texts`, which holds its first lines.)
     """
     if str(source) == "-":
         return
@@ -278,17 +277,26 @@ def refuse_table(source: str | Path, sample: int = 5) -> None:
             head = [f.readline() for _k in range(sample)]
     except OSError:
         return  # iter_lines says what is wrong with the file
+    check_table(source, head)
+
+
+def check_table(source: str | Path, head: list[bytes]) -> None:
+    """:func:`refuse_table` on the first lines of ``source`` (bytes, as read)."""
     lines = [h.lstrip(b"\xef\xbb\xbf").rstrip(b"\r\n") for h in head if h.strip()]
+    name = _("standard input") if str(source) == "-" else source
     if str(source).lower().endswith(".csv"):  # commas are common in text: only a file named .csv is read as CSV
         import csv
+        import io
 
-        rows = list(csv.reader(line.decode("utf-8", errors="replace") for line in lines))
+        # parsed together: a quoted field may span lines (a review with a line break); the last row may be cut
+        rows = list(csv.reader(io.StringIO(b"\n".join(lines).decode("utf-8", errors="replace"))))
+        rows = rows[:-1] if len(rows) > 2 else rows
         widths = {len(row) for row in rows}
         if len(rows) >= 2 and len(widths) == 1 and min(widths) > 1:
             k = text_column(rows)
             raise InputError(_("{source} looks like a table: its first lines all have {n} comma-separated fields "
                                "(the first: {fields}), and a text per line was expected").format(
-                source=source, n=len(rows[0]), fields=", ".join(repr(f[:20]) for f in rows[0])),
+                source=name, n=len(rows[0]), fields=", ".join(repr(f[:20]) for f in rows[0])),
                 (_("Pass text_col={name} where the function takes it (the column with the longest texts), or keep "
                    "only that column, one text per line.").format(name=repr(rows[0][k])) if has_header(rows)
                  else _("Keep only column {k} (the one with the longest texts), one text per line.").format(k=k + 1)),
@@ -303,7 +311,7 @@ def refuse_table(source: str | Path, sample: int = 5) -> None:
     keep = _("e.g. cut -f{k} {source} > texts.txt").format(k=k + 1, source=shlex.quote(str(source)))
     raise InputError(_("{source} looks like a table: its first lines all have {n} tab-separated fields (the first: "
                        "{fields}), and a text per line was expected").format(
-        source=source, n=len(rows[0]), fields=", ".join(repr(f[:20]) for f in rows[0])),
+        source=name, n=len(rows[0]), fields=", ".join(repr(f[:20]) for f in rows[0])),
         _("Pass text_col={name} where the function takes it (the column with the longest texts), or keep only that "
           "column, {keep}").format(name=repr(rows[0][k]), keep=keep) if has_header(rows) else
         _("Keep only column {k} (the one with the longest texts), {keep}").format(k=k + 1, keep=keep),
@@ -367,6 +375,9 @@ def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "s
         text_col = "document"
         logging.getLogger("seqlab").info(_("note: {source} has NSMC's header (id, document, label): reading its "
                                            "document column").format(source=source))
+    if text_col is None and str(source) == "-":  # standard input, read once: its first lines are held and looked at
+        yield from _stdin_texts(errors, replaced)
+        return
     if text_col is None:
         refuse_table(source)
         yield from iter_lines(source, errors, replaced)
@@ -402,3 +413,22 @@ def replaced_summary(replaced: dict[str, list[int]]) -> dict:
 
     return {"replaced_lines": {name: lines[:LINES_LISTED] for name, lines in replaced.items()},
             "replaced_line_counts": {name: len(lines) for name, lines in replaced.items()}}
+
+
+def _stdin_texts(errors: str, replaced: list[int] | None) -> Iterator[tuple[int, str]]:
+    """Standard input's texts, one per line, as a file's are: NSMC piped in (``cat train.tsv |``) is read by its
+    document column, and another table is refused, from its first lines (it cannot be read twice)."""
+    import itertools
+
+    lines = iter_lines("-", errors, replaced)
+    head = list(itertools.islice(lines, 5))
+    if head and head[0][1].lstrip("\ufeff").encode("utf-8") == NSMC_HEADER:
+        import logging
+
+        logging.getLogger("seqlab").info(_("note: {source} has NSMC's header (id, document, label): reading its "
+                                           "document column").format(source=_("standard input")))
+        for number, line in itertools.chain(head[1:], lines):
+            yield number, nsmc_document(number, line)
+        return
+    check_table("-", [line.encode("utf-8") for _k, line in head])
+    yield from itertools.chain(head, lines)

@@ -64,18 +64,39 @@ RESUME_FREE = ("device", "threads", "checkpoint_every")  # settings a resumed ru
 BEFORE_RECORDED = {"adversarial": 0.0}  # what a checkpoint made before a setting existed was trained with
 
 
-def run_settings(model, cfg: TrainConfig) -> dict:
-    """What defines a run's result: the loop's settings and the network's (a resume must keep them)."""
+def run_settings(model, cfg: TrainConfig, data: dict | None = None) -> dict:
+    """What defines a run's result: the loop's settings, the network's and its data (a resume must keep them)."""
     config = getattr(model, "config", None)
     return {"train": {k: v for k, v in cfg.to_dict().items() if k not in RESUME_FREE},
-            "model": config.to_dict() if hasattr(config, "to_dict") else None}
+            "model": config.to_dict() if hasattr(config, "to_dict") else None,
+            **({"data": data} if data is not None else {})}
+
+
+def data_fingerprint(train: Encoded, y_train: np.ndarray, val: Encoded, y_val: np.ndarray) -> dict:
+    """What the model learns from, as numbers: the texts' token ids and labels of both splits, hashed. A resume on a
+    changed file (rows removed) went on, or failed on the vocabulary's size, which the user never set."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for part in (train.flat, train.offsets, y_train, val.flat, val.offsets, y_val):
+        digest.update(np.ascontiguousarray(part).tobytes())
+    return {"train": len(train), "val": len(val), "sha256": digest.hexdigest()}
 
 
 def check_same_settings(out: Path, saved: dict | None, now: dict) -> None:
     """A resume with other settings (--lr, --dropout, --epochs, …) would mix two runs: name the first difference."""
     if saved is None:  # a checkpoint from before settings were recorded
         return
-    for part in sorted(set(saved) | set(now)):  # train and model (the classifiers), seq2seq
+    if "data" in saved and "data" in now and saved["data"] != now["data"]:  # said first: it explains the rest
+        then, here = saved["data"], now["data"]
+        raise UsageError(_("the data of this resume is not what the run in {out} was trained on: {train:,} training "
+                           "and {val:,} validation texts then, {train_now:,} and {val_now:,} now, and their token ids "
+                           "or labels differ").format(out=out, train=then["train"], val=then["val"],
+                                                      train_now=here["train"], val_now=here["val"]),
+                         _("Resume with the same data file as the first run, unchanged, or start a new out folder."),
+                         cli_hint=_("Resume with the same --data file as the first run, unchanged, or start a new "
+                                    "--out."))
+    for part in sorted((set(saved) | set(now)) - {"data"}):  # train and model (the classifiers), seq2seq
         before, after = saved.get(part) or {}, now.get(part) or {}
         if part == "train" and before:
             before = {**BEFORE_RECORDED, **before}
@@ -236,7 +257,7 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
     eval_points = {round(steps_per_epoch * k / cfg.evals_per_epoch) for k in range(1, cfg.evals_per_epoch + 1)}
     state = TrainState()
     best = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
-    settings = run_settings(model, cfg)
+    settings = run_settings(model, cfg, data_fingerprint(train, y_train, val, y_val))
     if resume and has_state(out):
         record = load_state(out, model, optimizer,
                             check=lambda saved: check_same_settings(out, saved.get("settings"), settings))

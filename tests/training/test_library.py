@@ -77,6 +77,21 @@ def test_a_resume_keeps_the_checkpoints_settings_where_no_option_is_given(tmp_pa
         train_models("lstm", TrainOptions(data=data, **{**first, "epochs": 3}, resume=True), tmp_path / "run")
 
 
+def test_a_resume_on_changed_data_is_refused_by_the_data_not_by_a_setting(tmp_path, data):
+    """Rows removed from the data file: the resume failed with "made with vocab_size = 2658, and this resume asks
+    for 2629", a setting the user never gave; a file changed otherwise resumed without a word."""
+    first = {**FAST, "epochs": 2}
+    train_models("lstm", TrainOptions(data=data, **first, checkpoint_every=5), tmp_path / "run")
+    (tmp_path / "run" / "metrics.json").unlink()  # stopped after its last checkpoint, before the end
+    (tmp_path / "run" / "config.json").write_text('{"partial": true}', encoding="utf-8")
+    lines = data.read_text(encoding="utf-8").splitlines()
+    fewer = tmp_path / "fewer.tsv"
+    fewer.write_text("\n".join(lines[:1] + lines[50:]) + "\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="the data of this resume is not what the run in .* was trained on") as info:
+        train_models("lstm", TrainOptions(data=fewer, **first, checkpoint_every=5, resume=True), tmp_path / "run")
+    assert "vocab_size" not in str(info.value)
+
+
 def test_a_resumed_run_records_the_same_history(tmp_path, data):
     """After a resume the running train loss and accuracy restarted at 0, so the first record after it covered
     only the steps of the new process: the checkpoint now carries them."""
