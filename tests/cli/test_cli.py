@@ -270,3 +270,12 @@ def test_a_train_stopped_before_it_saved_anything_leaves_nothing_that_blocks_the
     monkeypatch.setattr(train_run, "run", another_run)
     code, _out, _err = cli("train", "--data", str(data), "--model", "lstm", "--out", str(tmp_path / "race"))
     assert code == 130 and (tmp_path / "race" / "embedding.json").exists()
+
+
+def test_tokenize_names_each_text_by_its_line_in_the_file(cli, tmp_path):
+    """tokenize -f on NSMC labelled the file's line 2 "line 1", where search, evaluate and the notes say line 2."""
+    data = tmp_path / "n.tsv"
+    data.write_text("id\tdocument\tlabel\n9\t좋은 영화\t1\n10\t별로\t0\n", encoding="utf-8")
+    code, out, err = cli("tokenize", "-f", str(data), "-m", "char", "--lang", "en")
+    assert code == 0, err
+    assert "line 2: 좋은 영화" in out and "line 3: 별로" in out and "line 1:" not in out

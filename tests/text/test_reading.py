@@ -102,3 +102,33 @@ def test_a_csv_field_across_lines_keeps_its_line_break_and_rows_are_numbered_by_
     tsv = tmp_path / "t.tsv"
     tsv.write_text("id\ttext\n1\ta\n\n2\tb\n", encoding="utf-8")  # a blank line keeps the numbering
     assert list(iter_texts(tsv, text_col="text")) == [(2, "a"), (4, "b")]
+
+
+def test_a_csv_table_is_refused_even_when_a_quoted_field_spans_lines(tmp_path):
+    """A .csv with a header and a two-line quoted review at its fifth line was read as plain lines (the header and
+    ",0,5231252" became texts): the first five lines ended inside that row, which looked one field wide."""
+    table = tmp_path / "r.csv"
+    # the fifth line opens a quoted field that the sixth closes: the first five lines end inside a row
+    table.write_text('review,sentiment,id\n"좋은 영화",1,5\n"별로",0,6\n"최고",1,7\n"여러 줄\n리뷰",0,8\n',
+                     encoding="utf-8")
+    with pytest.raises(InputError, match="looks like a table: its first lines all have 3 comma-separated fields") as info:
+        list(iter_texts(table))
+    assert "text_col='review'" in info.value.hint
+
+
+def test_standard_input_is_read_as_a_file_is(monkeypatch):
+    """NSMC piped in was read whole (ids and labels in every text, the header a text), and a table piped in was not
+    refused: standard input was never looked at."""
+    import io
+    import sys
+
+    nsmc = "id\tdocument\tlabel\n9\t좋은 영화\t1\n10\t별로\t0\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(nsmc.encode("utf-8")), encoding="utf-8"))
+    assert list(iter_texts("-")) == [(2, "좋은 영화"), (3, "별로")]
+    table = "a\tb\tc\n1\t2\t3\n4\t5\t6\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(table.encode("utf-8")), encoding="utf-8"))
+    with pytest.raises(InputError, match="standard input looks like a table"):
+        list(iter_texts("-"))
+    plain = "가\n\n나\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(plain.encode("utf-8")), encoding="utf-8"))
+    assert list(iter_texts("-")) == [(1, "가"), (2, ""), (3, "나")]
