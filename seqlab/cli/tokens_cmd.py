@@ -194,8 +194,11 @@ def register(app: typer.Typer) -> None:
         from seqlab.render.progress import counting_bar
 
         on_interrupt(NOTHING_WRITTEN)  # the file is written at the end, in one rename
+        replaced: list[int] = []  # --errors replace: the lines it changed, said as every reader says them
         with counting_bar(_("counting {tokenizer} tokens").format(tokenizer=tok.name), _("texts")) as report:
-            vocab = vocabulary_from_file(tok, file, min_freq, max_size, text_col, errors, progress=report)
+            vocab = vocabulary_from_file(tok, file, min_freq, max_size, text_col, errors, progress=report,
+                                         replaced=replaced)
+        say_replaced(file, replaced)
         if not vocab.meta["texts"]:
             raise InputError(_("{path} has no text to build a vocabulary from").format(path=file),
                              _("Give a file with one text per line (or a TSV/CSV with --text-col)."))
@@ -203,7 +206,8 @@ def register(app: typer.Typer) -> None:
         vocab.save(out)
         written(out)
         summary = {"path": str(out), "size": len(vocab), "texts": vocab.meta["texts"], "tokenizer": tok.name,
-                   "min_freq": min_freq, "max_size": max_size, "seen": vocab.meta["seen"], "cut": cut}
+                   "min_freq": min_freq, "max_size": max_size, "seen": vocab.meta["seen"], "cut": cut,
+                   **replaced_summary({str(file): replaced} if replaced else {})}
         if json_out:
             print_json(summary)
         else:

@@ -369,6 +369,9 @@ def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "s
     A file that starts with NSMC's header (``id<TAB>document<TAB>label``) is read by its
     ``document`` column even without ``text_col`` (ids and labels are not text), and a note says so.
     """
+    if str(source).lower().endswith((".jsonl", ".ndjson")):  # one JSON object per line, as train reads it
+        yield from _jsonl_texts(source, text_col, errors, replaced)
+        return
     if text_col is None and has_nsmc_header(source):
         import logging
 
@@ -432,3 +435,41 @@ def _stdin_texts(errors: str, replaced: list[int] | None) -> Iterator[tuple[int,
         return
     check_table("-", [line.encode("utf-8") for _k, line in head])
     yield from itertools.chain(head, lines)
+
+
+def _jsonl_texts(source: str | Path, text_col: str | None, errors: str,
+                 replaced: list[int] | None) -> Iterator[tuple[int, str]]:
+    """The ``text_col`` key of each object of a JSON-lines file (``train`` reads the same files); a line without that
+    key is skipped, as a table's row without the column is, and a file where no object has it is refused."""
+    import json
+
+    keys, found = None, False
+    for number, line in iter_lines(source, errors, replaced):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(_("line {line} of {source} is not a JSON object: {reason}").format(
+                line=number, source=source, reason=exc.msg), _("Give one JSON object per line.")) from None
+        if not isinstance(obj, dict):
+            raise InputError(_("line {line} of {source} is not a JSON object").format(line=number, source=source),
+                             _("Give one JSON object per line."))
+        if keys is None:
+            keys = list(obj)
+            if text_col is None or not isinstance(obj.get(text_col, ""), str):
+                raise InputError(_("{source} holds JSON objects; its first one's keys are {keys}").format(
+                    source=source, keys=keys), _("Give text_col with the key of the texts."),
+                    cli_hint=_("Pass --text-col with the key of the texts."))
+        if isinstance(obj.get(text_col), str):
+            found = True
+            yield number, obj[text_col]
+        elif text_col in obj:
+            raise InputError(_("line {line} of {source}: {key!r} is not a text").format(line=number, source=source,
+                                                                                      key=text_col),
+                             _("Give text_col with the key of the texts."),
+                             cli_hint=_("Pass --text-col with the key of the texts."))
+    if keys is not None and not found:  # as a table without the column: named, with the keys there are
+        raise InputError(_("no object of {source} has the key {key!r}; the first one's keys are {keys}").format(
+            source=source, key=text_col, keys=keys), _("Give text_col with the key of the texts."),
+            cli_hint=_("Pass --text-col with the key of the texts."))

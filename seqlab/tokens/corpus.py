@@ -103,15 +103,17 @@ def _count_lines(path) -> int:
 
 def vocabulary_from_file(tokenizer, file, min_freq: int = 2, max_size: int | None = None,
                          text_col: str | None = None, errors: str = "strict",
-                         progress: Callable[[int, int], None] | None = None, chunk: int = 5000):
+                         progress: Callable[[int, int], None] | None = None, chunk: int = 5000,
+                         replaced: list[int] | None = None):
     """Count ``tokenizer``'s tokens over a corpus file and keep the frequent ones (``seqlab vocab build``).
 
     The vocabulary's ``meta`` records the tokenizer, the source and the number of texts;
-    ``progress(texts split, texts)`` follows the tokenizing.
+    ``progress(texts split, texts)`` follows the tokenizing; ``replaced`` collects the lines that ``errors="replace"``
+    changed (not valid UTF-8), as every other reader says them.
     """
     from seqlab.ids.vocab import Vocabulary
 
-    texts = [t for _, t in iter_texts(file, text_col=text_col, errors=errors)]
+    texts = [t for _, t in iter_texts(file, text_col=text_col, errors=errors, replaced=replaced)]
     tokens: list[list[str]] = []
     for start in range(0, len(texts), chunk):
         if progress:

@@ -343,3 +343,15 @@ def test_tokenize_says_a_text_longer_than_the_models_window(cli):
     assert code == 0 and "1 text is longer than the 512 tokens e5-small reads" in " ".join(err.split()), err
     assert json.loads(out)["tokens"][-1] == "</s>"  # nothing is cut unless asked
     assert "longer than" not in cli("tokenize", "좋은 영화", "--json", "--lang", "en")[2]
+
+
+def test_vocab_build_says_which_lines_errors_replace_changed(cli, tmp_path):
+    """vocab build --errors replace read a bad line as U+FFFD without a note and no replaced_lines in --json, where
+    every other reader names the lines."""
+    data = tmp_path / "mixed.txt"
+    data.write_bytes("좋은 영화\n별로\n최고\n".encode() + b"\xff\xfe bad\n")
+    code, out, err = cli("vocab", "build", "-f", str(data), "-t", "char", "--min-freq", "1", "-o",
+                         str(tmp_path / "v.json"), "--errors", "replace", "--json", "--lang", "en")
+    assert code == 0 and "line of" in err and "not valid UTF-8" in " ".join(err.split()) and "(line 4)" in err, err
+    summary = json.loads(out)
+    assert summary["replaced_lines"] == {str(data): [4]} and summary["replaced_line_counts"] == {str(data): 1}

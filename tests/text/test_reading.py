@@ -132,3 +132,18 @@ def test_standard_input_is_read_as_a_file_is(monkeypatch):
     plain = "가\n\n나\n"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(plain.encode("utf-8")), encoding="utf-8"))
     assert list(iter_texts("-")) == [(1, "가"), (2, ""), (3, "나")]
+
+
+def test_json_lines_are_read_by_their_text_key_as_train_reads_them(tmp_path):
+    """predict, vocab build, tokenize … read a .jsonl file as lines: "has no column 'text'; its header is
+    ['{"text": …']", where train and evaluate read its keys."""
+    data = tmp_path / "r.jsonl"
+    data.write_text('{"text": "좋은 영화", "label": 1}\n\n{"label": 0}\n{"text": "별로", "label": 0}\n', encoding="utf-8")
+    assert list(iter_texts(data, "text")) == [(1, "좋은 영화"), (4, "별로")]
+    with pytest.raises(InputError, match=r"holds JSON objects; its first one's keys are \['text', 'label'\]"):
+        list(iter_texts(data))
+    with pytest.raises(InputError, match="no object of .* has the key 'review'"):
+        list(iter_texts(data, "review"))
+    (tmp_path / "bad.jsonl").write_text('{"text": "a"}\n{oops\n', encoding="utf-8")
+    with pytest.raises(InputError, match="line 2 of .*bad.jsonl is not a JSON object"):
+        list(iter_texts(tmp_path / "bad.jsonl", "text"))
