@@ -299,8 +299,25 @@ def _check_classes(path: Path, labels: list[str], lines: list[int]) -> None:
                                   "label {label!r} occurs in only {n} rows of {path} (lines {lines}); a class needs at "
                                   "least {MIN_CLASS_ROWS} rows to be learned and validated", n).format(label=label, n=n, path=path,
                                                                                        lines=', '.join(map(str, where)), MIN_CLASS_ROWS=MIN_CLASS_ROWS),
-                         _("Fix or remove those rows; the labels found are: {labels}.").format(
-                             labels=", ".join(f"{k!r} ({v:,})" for k, v in sorted(counts.items()))))
+                         _label_hint(counts, len(labels), "label_col"), cli_hint=_label_hint(counts, len(labels),
+                                                                                               "--label-col"))
+
+
+SHOWN_LABELS = 20  # labels a refusal lists (an id column taken for the labels gave 7.6 KB of them)
+
+
+def _label_hint(counts: dict[str, int], rows: int, option: str) -> str:
+    """The labels found, the most frequent first, cut to SHOWN_LABELS; a column of all-distinct values is named as
+    what it likely is."""
+    shown = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:SHOWN_LABELS]
+    listed = ", ".join(f"{k!r} ({v:,})" for k, v in shown)
+    if len(counts) > SHOWN_LABELS:
+        listed += " " + _("and {n:,} more").format(n=len(counts) - SHOWN_LABELS)
+    if len(counts) == rows:  # every value once: an id, or the texts, not a label
+        return _("The label column has {n:,} distinct values for {rows:,} rows, so it looks like an id or a text "
+                 "column: check {option}. The labels found are: {labels}.").format(n=len(counts), rows=rows,
+                                                                                  option=option, labels=listed)
+    return _("Fix or remove those rows; the labels found are: {labels}.").format(labels=listed)
 
 
 def train_val_split(data: Dataset, val_fraction: float = 0.1, seed: int = 13) -> tuple[Dataset, Dataset]:
