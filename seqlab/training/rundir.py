@@ -128,8 +128,8 @@ class RunDir:
         if config.get("partial"):
             raise InputError(_("{out} holds an unfinished run").format(out=self.path),
                              _("Finish it with train_models and TrainOptions(resume=True) (train_seq2seq: resume=True)."),
-                             cli_hint=_("Finish it with: seqlab train ... --out DIR --resume (in Python: train_models "
-                                        "with TrainOptions(resume=True))."))
+                             cli_hint=_("Finish it with: seqlab train ... --out {out} --resume (with the options of its "
+                                        "first run).").format(out=self.path))
         kind = config.get("model")
         if config.get("task") != task or (models is not None and kind not in models):
             wanted = list(models or (task,))
