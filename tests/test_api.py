@@ -311,3 +311,17 @@ def test_choices_take_any_case_in_the_library_as_on_the_command_line():
     words = ["왕", "여왕", "남자", "여자", "사과"]
     vectors = WordVectors(words, np.random.default_rng(0).normal(size=(5, 8)), "test")
     assert vectors.analogy(["왕", "여자"], ["남자"], method="3CosMul").method == "3cosmul"
+
+
+def test_embed_oov_on_vectors_that_cannot_build_a_word_is_refused_not_ignored():
+    """neighbors --vectors w2v.txt --embed-oov answered "unknown" as if the flag had not been given."""
+    import numpy as np
+    import pytest
+
+    from seqlab.errors import UsageError
+    from seqlab.vectors.wordvectors import WordVectors
+
+    vectors = WordVectors(["왕", "여왕", "남자"], np.random.default_rng(0).normal(size=(3, 4)), "w2v.txt")
+    with pytest.raises(UsageError, match="cannot build a word it lacks: embed_oov has nothing to do"):
+        vectors.neighbors("왕", k=1, embed_oov=True)
+    assert vectors.neighbors("왕", k=1).results  # without it, as before

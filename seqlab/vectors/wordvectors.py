@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError, NoVectors, canonical, check_number
+from seqlab.errors import InputError, NoVectors, UsageError, canonical, check_number
 from seqlab.i18n import _
 from seqlab.progress import new_phase
 from seqlab.storage import atomic_write_bytes, seqlab_home
@@ -100,6 +100,12 @@ class WordVectors:
         policy (:attr:`embeds_oov`). A word the model reads with ``<unk>`` pieces is always refused
         (:class:`UnknownWord`).
         """
+        if embed_oov and self.embed_missing is None:  # asked for, and impossible: refused, not ignored in silence
+            raise UsageError(_("{source} cannot build a word it lacks: embed_oov has nothing to do").format(
+                source=self.source), _("Leave embed_oov out. FastText vectors saved as .model, and the word vectors "
+                                       "of a transformer (e5-small, minilm), can build one."), option="embed_oov",
+                cli_hint=_("Leave --embed-oov out. FastText vectors saved as .model, and the word vectors of a "
+                           "transformer (-m e5-small, minilm), can build one."))
         word = self.stored(check_word(word))
         i = self.index.get(word)
         if i is not None:

@@ -101,8 +101,10 @@ def test_analogy_and_neighbors_with_trained_vectors(tmp_path, reviews, cli):
     assert code == 0 and json.loads(out)["total"] == 1
     code, _, err = cli("neighbors", "없는단어zz", "--vectors", str(model))
     assert code == 1 and "unknown" in err and "not in the vocabulary" in err
-    code, _, err = cli("analogy", "영화 - 없는단어zz + 최고", "--vectors", str(model), "--embed-oov")
+    code, _, err = cli("analogy", "영화 - 없는단어zz + 최고", "--vectors", str(model))
     assert code == 1 and "없는단어zz" in err and "unknown" in err  # Word2Vec cannot build a word it never saw
+    code, _, err = cli("analogy", "영화 - 없는단어zz + 최고", "--vectors", str(model), "--embed-oov", "--lang", "en")
+    assert code == 2 and "cannot build a word it lacks: --embed-oov has nothing to do" in " ".join(err.split())
     code, out, _ = cli("analogy", "영화 - 별로 + 최고", "--vectors", str(model), "--method", "3cosmul", "--json")
     assert code == 0 and json.loads(out)["method"] == "3cosmul"
     code, out, _ = cli("wordvec", "eval", str(questions), "--vectors", str(model), "--method", "3cosmul", "--json")

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, UsageError
 from seqlab.vectors.all_but_the_top import fit
 from seqlab.vectors.analogy import scores
 from seqlab.vectors.analogy_eval import KOREAN_ANALOGIES, evaluate, read_questions
@@ -169,7 +169,9 @@ def test_a_word_with_unk_pieces_is_refused_even_when_asked_to_embed(fake):
 def test_trained_vectors_policy(fake):
     plain = WordVectors(fake.words, fake.vectors, "w2v")
     with pytest.raises(UnknownWord, match="not in the vocabulary"):
-        plain.neighbors("없는단어", 3, embed_oov=True)  # nothing can build it
+        plain.neighbors("없는단어", 3)  # nothing can build it
+    with pytest.raises(UsageError, match="cannot build a word it lacks"):  # and asking it to is refused, not ignored
+        plain.neighbors("없는단어", 3, embed_oov=True)
     built = WordVectors(fake.words, fake.vectors, "fasttext", lambda ws: np.ones((len(ws), fake.dim)),
                         embeds_oov=True)
     assert not built.neighbors("없는단어", 3).in_vocabulary  # FastText builds any word from n-grams by design
