@@ -103,6 +103,11 @@ class RunResult:
         """Whether the error signal reaching step 0 had vanished at the start (less than VANISHED of it)."""
         return self.kept(self.grad_norms_before) < VANISHED
 
+    @property
+    def vanished_after(self) -> bool:
+        """Whether the error signal reaching step 0 had vanished after training (less than VANISHED of it)."""
+        return self.kept(self.grad_norms_after) < VANISHED
+
     def to_dict(self) -> dict:
         out = {k: v for k, v in self.__dict__.items() if k not in ("metric", "score", "baseline", "validation_score")}
         if self.forget_decay_before is not None:
@@ -110,7 +115,7 @@ class RunResult:
         return out | {self.metric: self.score, f"baseline_{self.metric}": self.baseline,
                       f"validation_{self.metric}": self.validation_score, "outcome": self.outcome,
                       "kept_before": self.kept(self.grad_norms_before), "kept_after": self.kept(self.grad_norms_after),
-                      "vanished_before": self.vanished_before}
+                      "vanished_before": self.vanished_before, "vanished_after": self.vanished_after}
 
 
 @dataclass(repr=False)  # Displayable's short repr

@@ -204,8 +204,10 @@ def longterm_verdicts(report: LongTermReport) -> list[str]:
         before, after = r.kept(r.grad_norms_before), r.kept(r.grad_norms_after)
         signal = (_("the error signal reaching step 0 had vanished at the start ({before} of it)")
                   if r.vanished_before else _("the error signal reached step 0 from the start ({before} of it)"))
-        line = _("{run} T={T}: {outcome}; {signal}, after training {after}.").format(
-            run=r.label, T=r.length, outcome=outcome, signal=signal.format(before=share(before)), after=share(after))
+        later = (_("after training {after}: vanished") if r.vanished_after else _("after training {after}")).format(
+            after=share(after))  # said either way, as at the start: 3.0e-09 read as a signal that got through
+        line = _("{run} T={T}: {outcome}; {signal}, {later}.").format(
+            run=r.label, T=r.length, outcome=outcome, signal=signal.format(before=share(before)), later=later)
         if r.forget_mean_before is not None:
             bias = (_("torch's default initialization") if r.forget_bias is None
                     else _("forget bias {b:g}").format(b=r.forget_bias))

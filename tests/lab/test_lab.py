@@ -201,6 +201,16 @@ def test_long_term_adding_tiny():
         d = r.to_dict()
         assert d["outcome"] == r.outcome and (r.outcome == "reached") == r.reached
         assert d["kept_before"] == r.kept(r.grad_norms_before) and d["vanished_before"] == (d["kept_before"] < 1e-6)
+        assert d["vanished_after"] == (d["kept_after"] < 1e-6)
+    # a signal that vanished after training is said so, as one that vanished at the start is (3.0e-09 was not)
+    import dataclasses
+
+    from seqlab.render.lab import longterm_verdicts
+
+    gone = dataclasses.replace(by["rnn"], grad_norms_after=[3e-9 * by["rnn"].grad_norms_after[-1],
+                                                            *by["rnn"].grad_norms_after[1:]])
+    said = longterm_verdicts(dataclasses.replace(report, runs=[gone]))[0]
+    assert "after training 3.0e-09: vanished" in said, said
 
 
 def test_long_term_cli_json_contract(cli, tmp_path):
