@@ -55,7 +55,7 @@ def test_gradflow_explains_from_the_run(cli):
     code, out, _ = cli("gradflow", "--cells", "lstm", "--forget-bias", "3", "--steps", "30", "--hidden", "16")
     assert code == 0 and "survives" in out and "f ≈ σ(0)" not in out
     code, out, _ = cli("gradflow", "--cells", "lstm", "--steps", "60", "--hidden", "16")
-    assert code == 0 and "vanishes" in out and "--forget-bias 3" in out
+    assert code == 0 and "vanishes" in out and "--forget-bias 3" in " ".join(out.split())  # wrapped at any word
     # torch's default forget gate (f ≈ 0.5) over 20 steps keeps about 2e-6: that vanished too (it said "survives")
     code, out, _ = cli("gradflow", "--cells", "lstm", "--steps", "20", "--hidden", "8")
     assert code == 0 and "vanishes" in out and "survives" not in out, out

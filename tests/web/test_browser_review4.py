@@ -98,13 +98,13 @@ def test_the_trace_notes_fit_what_it_shows(open_page):
     a bias vector read [16×1] at hidden size 4 but [256] at 64."""
     page = open_page()
     source = page.inner_text("#v-trace .sv-source")
-    assert "multiples of one step" in source  # the raw 4-bit rows: true of them
+    assert "whole multiple of its block's step" in source  # the raw 4-bit rows: true of them
     assert "b = b_ih + b_hh [16]" in page.inner_text("#v-trace")
     page.check("#byhand")
     page.click("#trace")
     idle(page, timeout=120_000)
     source = page.inner_text("#v-trace .sv-source")
-    assert "PCA" in source and "multiples of one step" not in source
+    assert "PCA" in source and "step, and some" not in source and "4 bits" not in source
 
 
 def test_symbols_come_from_a_font_that_draws_them(open_page):
