@@ -129,12 +129,15 @@ def hold_aside(path: Path) -> Backup:
     hard link holding the old content); :meth:`Backup.settle` decides, when the command ends, whether it is kept."""
     stat = path.stat()
     held = path.with_name(f".{path.name}.bak.seqlab-tmp")
+    backup = path.with_name(path.name + ".bak")
+    if held.exists() and not os.path.samefile(held, path):  # a run killed after its output replaced the file: the
+        os.replace(held, backup)  # old content is only here, and becomes NAME.bak as that run would have made it
     held.unlink(missing_ok=True)
     try:
         os.link(path, held)
     except OSError:
         shutil.copy2(path, held)
-    return Backup(path, path.with_name(path.name + ".bak"), held, (stat.st_dev, stat.st_ino, stat.st_mtime_ns))
+    return Backup(path, backup, held, (stat.st_dev, stat.st_ino, stat.st_mtime_ns))
 
 
 def remove_temporaries(directory: str | os.PathLike) -> int:

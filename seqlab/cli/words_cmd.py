@@ -393,10 +393,10 @@ def register(app: typer.Typer) -> None:
         in_range("--epochs", epochs, *WORDVEC_EPOCHS)
         in_range("--seed", seed, 0, SEED_MAX)
         in_range("--workers", workers, *WORDVEC_WORKERS)
-        check_output("--out", out, inputs=files)
         if out.suffix.lower() not in (".model", *TEXT_FORMATS):  # the name decides the format: never guessed
             raise UsageError(_("--out {name}: its extension names no format seqlab writes").format(name=out.name),
                              _("End it in .model (gensim's full model) or .txt, .vec, .bin (word2vec format)."))
+        check_output("--out", out, inputs=files)  # its "kept as NAME.bak" note once the name itself holds up
         on_interrupt(NOTHING_WRITTEN)  # gensim's files are written aside and moved into place at the end
         with counting_bar(_("training word vectors"), _("items")) as report:
             result = train_word_vectors(files, out, kind=kind, split=split, dim=dim, window=window,

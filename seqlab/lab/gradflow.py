@@ -108,6 +108,13 @@ class CellFlow:
         return float(self.grad_norms[0] / last) if last else 0.0
 
     @property
+    def measured_rate(self) -> float | None:
+        """The mean factor per step that the measured :attr:`kept` implies, kept^(1/(T-1)) (the factor_mean bounds
+        it from above); None when the norm underflowed to 0 (no rate can be read from it)."""
+        kept = self.kept
+        return float(kept ** (1 / (len(self.grad_norms) - 1))) if kept > 0 else None
+
+    @property
     def survives(self) -> bool:
         """Whether the hidden state's gradient reached the first step with at least SURVIVES of itself (the GRU's
         verdict: its update gate's copy path carried it, or it did not)."""
@@ -117,7 +124,7 @@ class CellFlow:
         out = {"grad_norms": self.grad_norms, "loss": self.loss, "kept": self.kept, "survives": self.survives}
         for key in ("cell_grad_norms", "factor_norms", "spectral_radius", "forget_mean", "forget_bias",
                     "forget_mean_overall", "forget_decay", "cell_kept", "cell_survives", "suggested_forget_bias",
-                    "factor_mean", "factor_decay"):
+                    "factor_mean", "factor_decay", "measured_rate"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value

@@ -55,10 +55,11 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
         if flow.factor_mean is not None:
             lines.append(_("rnn: spectral radius of W_hh = {rho:.3f}; each step multiplies the gradient by at most "
                            "‖diag(1-h_t²)·W_hh‖₂ ({m:.3f} on average, an upper bound), so over {T} steps at most about "
-                           "{m:.3f}^{n} = {decay} of it survives; measured: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept}, about "
-                           "×{rate:.2f} per step.").format(
+                           "{m:.3f}^{n} = {decay} of it survives; measured: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept}{rate}.").format(
                 rho=flow.spectral_radius, m=flow.factor_mean, T=report.steps, n=report.steps - 1,
-                decay=share(flow.factor_decay), kept=share(flow.kept), rate=flow.kept ** (1 / (report.steps - 1))))
+                decay=share(flow.factor_decay), kept=share(flow.kept),
+                rate="" if flow.measured_rate is None else _(", about ×{rate:.2f} per step").format(
+                    rate=flow.measured_rate)))  # none from a norm that underflowed
         if flow.forget_mean_overall is not None:
             bias = (_("torch's default initialization") if flow.forget_bias is None
                     else _("forget bias {b:g}").format(b=flow.forget_bias))

@@ -18,6 +18,7 @@ or damaged file into a message that says what to do.
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -128,8 +129,8 @@ class RunDir:
         if config.get("partial"):
             raise InputError(_("{out} holds an unfinished run").format(out=self.path),
                              _("Finish it with train_models and TrainOptions(resume=True) (train_seq2seq: resume=True)."),
-                             cli_hint=_("Finish it with: seqlab train ... --out {out} --resume (with the options of its "
-                                        "first run).").format(out=self.path))
+                             cli_hint=_("Finish it with: seqlab train --out {out} --resume (the first run's options "
+                                        "are read from its command.json).").format(out=shlex.quote(str(self.path))))
         kind = config.get("model")
         if config.get("task") != task or (models is not None and kind not in models):
             wanted = list(models or (task,))

@@ -32,6 +32,7 @@ import numpy as np
 
 from seqlab.errors import InputError, NoVectors, UsageError, canonical, check_number
 from seqlab.i18n import _
+from seqlab.pretrained.registry import embedded_names
 from seqlab.progress import new_phase
 from seqlab.storage import atomic_write_bytes, seqlab_home
 from seqlab.text.unicode import conjoining_spellings
@@ -103,9 +104,10 @@ class WordVectors:
         if embed_oov and self.embed_missing is None:  # asked for, and impossible: refused, not ignored in silence
             raise UsageError(_("{source} cannot build a word it lacks: embed_oov has nothing to do").format(
                 source=self.source), _("Leave embed_oov out. FastText vectors saved as .model, and the word vectors "
-                                       "of a transformer (e5-small, minilm), can build one."), option="embed_oov",
-                cli_hint=_("Leave --embed-oov out. FastText vectors saved as .model, and the word vectors of a "
-                           "transformer (-m e5-small, minilm), can build one."))
+                                       "of a transformer ({names}), can build one.").format(names=embedded_names(True)),
+                option="embed_oov", cli_hint=_("Leave --embed-oov out. FastText vectors saved as .model, and a "
+                                                "transformer's word vectors (-m NAME: {names}), can build one.").format(
+                    names=embedded_names(True)))
         word = self.stored(check_word(word))
         i = self.index.get(word)
         if i is not None:

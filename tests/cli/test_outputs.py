@@ -157,3 +157,19 @@ def test_notes_print_paths_and_words_as_written(tmp_path, cli):
     texts.write_text("가\n\n나\n", encoding="utf-8")
     code, _out, err = cli("tokenize", "-f", str(texts), "-m", "char")
     assert code == 0 and "[old]" in err
+
+
+def test_a_run_killed_after_replacing_its_output_leaves_the_old_file_as_the_backup(tmp_path):
+    """The old file was held under a hidden name until the command ended; a run killed between its output's rename
+    and that end left it there, and the next run deleted it."""
+    from seqlab.storage import hold_aside
+
+    out = tmp_path / "v.json"
+    out.write_text("old", encoding="utf-8")
+    hold_aside(out)  # the killed run: held, then its output replaced the file, and it never settled
+    out.with_name(".v.json.new").write_text("new", encoding="utf-8")
+    out.with_name(".v.json.new").replace(out)
+    backup = hold_aside(out)  # the next run
+    assert (tmp_path / "v.json.bak").read_text(encoding="utf-8") == "old"
+    assert backup.settle() is None and out.read_text(encoding="utf-8") == "new"  # this run replaced nothing
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.json", "v.json.bak"]

@@ -267,3 +267,18 @@ def test_gradflow_reads_a_cell_name_and_ignores_no_option():
         gradflow(["rnn"], steps=5, hidden=3, forget_bias=3)
     with pytest.raises(InputError, match="unknown cells transformer"):
         gradflow(["transformer"])
+
+
+def test_the_rnn_line_gives_the_measured_rate_and_none_from_an_underflow():
+    """The RNN's line stated the per-step bound as the rate (0.94 where the gradient fell ×0.45 a step); the rate
+    added for it was computed in the renderer, and read "about ×0.00 per step" from a norm that underflowed to 0."""
+    from seqlab.lab.gradflow import CellFlow, GradFlowReport
+    from seqlab.render.lab import gradflow_verdicts
+
+    flow = CellFlow("rnn", [1e-4, 1e-2, 1.0], factor_norms=[0.5, 0.5, 0.5], spectral_radius=0.4)
+    assert flow.measured_rate == pytest.approx(1e-2) and flow.to_dict()["measured_rate"] == flow.measured_rate
+    said = " ".join(gradflow_verdicts(GradFlowReport(3, 2, 2, 0, "L", {"rnn": flow})))
+    assert "at most ‖diag(1-h_t²)·W_hh‖₂" in said and "about ×0.01 per step" in said
+    gone = CellFlow("rnn", [0.0, 1e-2, 1.0], factor_norms=[0.5, 0.5, 0.5], spectral_radius=0.4)
+    assert gone.measured_rate is None and "measured_rate" not in gone.to_dict()
+    assert "per step" not in " ".join(gradflow_verdicts(GradFlowReport(3, 2, 2, 0, "L", {"rnn": gone})))
