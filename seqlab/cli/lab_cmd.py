@@ -131,10 +131,11 @@ def register(app: typer.Typer) -> None:
             if plot is not None:
                 say(_("plot: {path}").format(path=plot))
 
-    @app.command("long-term", short_help=_("Train RNN, LSTM and GRU on a long-term memory task; held-out scores and "
+    @app.command("long-term", short_help=_("Train RNN, LSTM and GRU on a long-term memory task; test-set scores and "
                                            "gradient norms."),
                  help=_("Train RNN, LSTM and GRU on a long-term memory task at several lengths, the same "
-                                     "budget for each; show held-out scores and gradient norms before and after."))
+                                     "budget for each (an early stop on a validation set); show scores on a test set "
+                                     "that the stop never reads, and gradient norms before and after."))
     def long_term(
         task: str = typer.Option("adding", "--task", metavar="adding|first-token", help=_("adding (the adding problem, MSE) or first-token (the "
                                                             "label is the first symbol, accuracy).")),

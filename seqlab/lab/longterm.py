@@ -41,7 +41,7 @@ class Recipe:
     batch: int  # sequences per step, drawn fresh every step
     lr: float  # Adam learning rate (constant)
     hidden: int  # hidden size H of every cell
-    eval_every: int  # steps between held-out evaluations (and early-stop checks)
+    eval_every: int  # steps between evaluations on the validation set (and early-stop checks)
     eval_size: int = 1000  # sequences per length in the validation set, and again in the test set
 
 
@@ -62,7 +62,7 @@ class RunResult:
     metric: str  # "mse" or "accuracy"
     score: float  # after training, on a test set that nothing else sees (the early stop reads the validation set)
     baseline: float  # the same metric for the trivial answer (always 1; or chance), on the test set
-    reached: bool  # the task's target was met (the run may have stopped early)
+    reached: bool  # the validation set's metric met the task's target: why the run stopped early
     steps: int  # training steps actually taken
     seconds: float  # training alone (no start-up, no gradient analysis)
     curve: list[dict]  # {"step", "loss", <metric>} on the validation set (it decides the early stop), from step 0
@@ -71,7 +71,7 @@ class RunResult:
     forget_bias: float | None = None  # LSTM: total forget-gate bias at start (None: torch's initialisation)
     cell_grad_norms_before: list[float] | None = None  # LSTM: ‖∂L/∂c_k‖
     cell_grad_norms_after: list[float] | None = None
-    forget_mean_before: float | None = None  # LSTM: f̄, the mean forget gate on the held-out batch, t = 1..T-1
+    forget_mean_before: float | None = None  # LSTM: f̄, the mean forget gate on the probe batch (of the validation set), t = 1..T-1
     forget_mean_after: float | None = None
     validation_score: float | None = None  # the metric on the validation set at the last step (the stop's reading)
 
@@ -227,6 +227,16 @@ def run_names(cells, forget_biases) -> list[tuple[str, str, float | None]]:
     return runs
 
 
+def evaluate_on(task, net, batch: tuple[np.ndarray, np.ndarray]) -> tuple[float, float]:
+    """(loss, metric) of ``net`` on a batch of (inputs, targets): the validation set's and the test set's, alike."""
+    import torch
+
+    with torch.no_grad():
+        outputs = net(torch.from_numpy(batch[0]))
+        return float(task.loss(outputs, torch.from_numpy(batch[1]))), float(
+            task.score(outputs.numpy().astype(np.float64), batch[1]))
+
+
 def train_one(task, recipe: Recipe, cell: str, length: int, forget_bias: float | None, seed: int,
               held_out: tuple[np.ndarray, np.ndarray], on_step: Callable[[dict], None] | None = None):
     """Train one cell at one length; returns (network, curve, steps taken, seconds)."""
@@ -236,13 +246,10 @@ def train_one(task, recipe: Recipe, cell: str, length: int, forget_bias: float |
     net = _model(task, cell, recipe.hidden, forget_bias)
     optim = torch.optim.Adam(net.parameters(), lr=recipe.lr)
     rng = np.random.default_rng(seed + length)  # the same training stream for every cell
-    hx, hy = (torch.from_numpy(a) for a in held_out)
 
     def evaluate(step: int) -> dict:
-        with torch.no_grad():
-            outputs = net(hx)
-            return {"step": step, "loss": float(task.loss(outputs, hy)),
-                    task.metric: task.score(outputs.numpy().astype(np.float64), held_out[1])}
+        loss, score = evaluate_on(task, net, held_out)
+        return {"step": step, "loss": loss, task.metric: score}
 
     curve, step = [evaluate(0)], 0
     if on_step:  # step 0: the bar's time and rate start with the training, as ``seconds`` does
@@ -273,7 +280,7 @@ DEFAULT_FORGET_BIAS = 1.0  # the common default (Jozefowicz et al. 2015; Keras u
 def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(DEFAULT_FORGET_BIAS,),
               steps: int | None = None,
               seed: int = 0, progress=None, recipe: Recipe | None = None) -> LongTermReport:
-    """Train every cell at every length with the same budget; held-out scores and gradient norms.
+    """Train every cell at every length with the same budget; test-set scores and gradient norms.
 
     torch's global random state is left as the caller had it (the runs seed a generator of their own). Ctrl-C
     raises :class:`LongTermInterrupted`, a KeyboardInterrupt that carries the runs already finished.
@@ -363,11 +370,10 @@ def _train_all(report: LongTermReport, spec, recipe: Recipe, planned: list, seed
             before = grad_norms(_model(spec, cell, recipe.hidden, bias), spec, *probe)
             net, curve, taken, seconds = train_one(spec, recipe, cell, length, bias, seed, held_out, on_step)
         after = grad_norms(net, spec, *probe)  # after the bar's last line: its time is the training's
-        with torch.no_grad():  # the reported score: sequences the early stop never read
-            score = float(spec.score(net(torch.from_numpy(test[0])).numpy().astype(np.float64), test[1]))
+        _loss, score = evaluate_on(spec, net, test)  # the reported score: sequences the early stop never read
         report.runs.append(RunResult(
             cell=cell, label=label, length=length, metric=spec.metric, score=score,
-            baseline=spec.baseline(test[1]), reached=bool(spec.reached(score)), steps=taken,
+            baseline=spec.baseline(test[1]), reached=bool(spec.reached(curve[-1][spec.metric])), steps=taken,
             seconds=seconds, curve=curve, grad_norms_before=before["h"], grad_norms_after=after["h"],
             forget_bias=bias, cell_grad_norms_before=before["c"], cell_grad_norms_after=after["c"],
             forget_mean_before=before["f"], forget_mean_after=after["f"],

@@ -1,6 +1,6 @@
 """Long-term dependency tasks: sequences whose answer lies far back in time.
 
-Two tasks share one interface (batches, loss, held-out score, the gradient of the
+Two tasks share one interface (batches, loss, score on a validation or test set, the gradient of the
 loss at the last step), so that one runner trains every cell on either:
 
 - **adding** (Hochreiter & Schmidhuber 1997, in the variant of later RNN papers):
@@ -32,7 +32,7 @@ class AddingProblem:
     name: str = "adding"
     input_size: int = 2  # (value, marker) per step
     outputs: int = 1  # one real number
-    metric: str = "mse"  # held-out mean squared error; lower is better
+    metric: str = "mse"  # mean squared error on a validation or test set; lower is better
     target: float = 0.01  # a run stops early once its validation MSE is at most this
     description: str = N_("the adding problem: sum the two marked values among T (value, marker) pairs")
 
@@ -73,7 +73,7 @@ class FirstToken:
     name: str = "first-token"
     symbols: int = 4
     embedding: int = 16  # each symbol is looked up in an embedding table of this width
-    metric: str = "accuracy"  # held-out accuracy; higher is better
+    metric: str = "accuracy"  # accuracy on a validation or test set; higher is better
     target: float = 0.99
     description: str = N_("the label is the first of T random symbols (chance 25%)")
 

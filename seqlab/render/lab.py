@@ -197,7 +197,7 @@ def longterm_verdicts(report: LongTermReport) -> list[str]:
     """One sentence per run, from this run's numbers: did it learn, and did its gradient reach step 0."""
     lines = []
     for r in report.runs:
-        outcome = {"reached": _("reached the target in {steps:,} steps"),  # the record's outcome, in words
+        outcome = {"reached": _("reached the target on the validation set in {steps:,} steps"),  # the outcome, in words
                    "learned part": _("learned part of it, but not the target, in {steps:,} steps"),
                    "a little better": _("only a little better than the trivial answer after {steps:,} steps"),
                    "not better": _("not clearly better than the trivial answer after {steps:,} steps")}[

@@ -191,6 +191,9 @@ def test_long_term_adding_tiny():
     for r in report.runs:
         assert r.validation_score == r.curve[-1]["mse"] and r.to_dict()["validation_mse"] == r.validation_score
         assert r.score != r.validation_score and r.to_dict()["mse"] == r.score
+        # "reached" is why the run stopped: the validation set's score (a test score of 0.0105 read as "not reached"
+        # for a run that stopped at the target)
+        assert r.reached == (r.validation_score <= 0.01) and (r.reached or r.steps == 400)
     from seqlab.lab.tasks import get_task
 
     task = get_task("adding")
