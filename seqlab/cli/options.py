@@ -217,9 +217,10 @@ def first_of_each(texts: list[str], numbers: list[int], from_lines: bool) -> tup
 
 
 def text_col_opt():
-    """``--text-col``: the column of ``-f FILE`` read as texts when the file is a TSV/CSV table with a header."""
-    return typer.Option(None, "--text-col", help=_("Column holding the text in a TSV/CSV file with a header (NSMC: "
-                                                   "document, found without it)."))
+    """``--text-col``: the column of ``-f FILE`` read as texts when the file is a TSV/CSV table with a header, or the
+    key of a JSON-lines file's objects."""
+    return typer.Option(None, "--text-col", help=_("Column holding the text in a TSV/CSV file with a header, or its "
+                                                   "key in a .jsonl file (NSMC: document, found without it)."))
 
 
 def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_empty: bool = False,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from seqlab.errors import InputError, UsageError
-from seqlab.i18n import _
+from seqlab.i18n import _, ngettext
 from seqlab.text.unicode import check_errors_mode
 
 _BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\x7fELF", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff")
@@ -242,6 +242,7 @@ def read_lines(source: str | Path, errors: str = "strict") -> list[str]:
 
 
 NSMC_HEADER = b"id\tdocument\tlabel"
+JSONL_SUFFIXES = (".jsonl",)  # JSON lines, one object per line: read by key (text_col), here and in train's data
 
 
 def nsmc_document(number: int, line: str) -> str:
@@ -277,6 +278,8 @@ def refuse_table(source: str | Path, sample: int = 5) -> None:
             head = [f.readline() for _k in range(sample)]
     except OSError:
         return  # iter_lines says what is wrong with the file
+    if str(source).lower().endswith(JSONL_SUFFIXES):  # read whole, each line's JSON would be the text
+        next(_jsonl_texts(source, None, "replace", None), None)  # refused, naming the first object's keys
     check_table(source, head)
 
 
@@ -369,7 +372,7 @@ def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "s
     A file that starts with NSMC's header (``id<TAB>document<TAB>label``) is read by its
     ``document`` column even without ``text_col`` (ids and labels are not text), and a note says so.
     """
-    if str(source).lower().endswith((".jsonl", ".ndjson")):  # one JSON object per line, as train reads it
+    if str(source).lower().endswith(JSONL_SUFFIXES):  # one JSON object per line, as train reads it
         yield from _jsonl_texts(source, text_col, errors, replaced)
         return
     if text_col is None and has_nsmc_header(source):
@@ -385,9 +388,13 @@ def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "s
         refuse_table(source)
         yield from iter_lines(source, errors, replaced)
         return
+    yield from _column_texts(source, iter_lines(source, errors, replaced), text_col)
+
+
+def _column_texts(source: str | Path, lines: Iterator[tuple[int, str]], text_col: str) -> Iterator[tuple[int, str]]:
+    """One column of a table's lines (from its header line on): a ``.csv`` as CSV, anything else tab-separated."""
     import csv
 
-    lines = iter_lines(source, errors, replaced)
     is_csv = str(source).lower().endswith(".csv")
     # each line with its line break back: a quoted CSV field that spans lines keeps its break ("여러 줄⏎리뷰" read as
     # "여러 줄리뷰" when the lines were joined bare), and reader.line_num counts the file's lines
@@ -430,8 +437,7 @@ def _stdin_texts(errors: str, replaced: list[int] | None) -> Iterator[tuple[int,
 
         logging.getLogger("seqlab").info(_("note: {source} has NSMC's header (id, document, label): reading its "
                                            "document column").format(source=_("standard input")))
-        for number, line in itertools.chain(head[1:], lines):
-            yield number, nsmc_document(number, line)
+        yield from _column_texts("-", itertools.chain(head, lines), "document")  # as a file's: blank rows skipped
         return
     check_table("-", [line.encode("utf-8") for _k, line in head])
     yield from itertools.chain(head, lines)
@@ -439,37 +445,43 @@ def _stdin_texts(errors: str, replaced: list[int] | None) -> Iterator[tuple[int,
 
 def _jsonl_texts(source: str | Path, text_col: str | None, errors: str,
                  replaced: list[int] | None) -> Iterator[tuple[int, str]]:
-    """The ``text_col`` key of each object of a JSON-lines file (``train`` reads the same files); a line without that
-    key is skipped, as a table's row without the column is, and a file where no object has it is refused."""
+    """The ``text_col`` key of each object of a JSON-lines file, as ``train`` reads it: a line that is not an object
+    with a text under that key is skipped, and said (train counts it as a bad row); a file where no object has the
+    key is refused, naming the keys there are."""
     import json
 
-    keys, found = None, False
+    keys, found, skipped = None, False, []
     for number, line in iter_lines(source, errors, replaced):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(_("line {line} of {source} is not a JSON object: {reason}").format(
-                line=number, source=source, reason=exc.msg), _("Give one JSON object per line.")) from None
+        except json.JSONDecodeError:
+            obj = None
         if not isinstance(obj, dict):
-            raise InputError(_("line {line} of {source} is not a JSON object").format(line=number, source=source),
-                             _("Give one JSON object per line."))
+            skipped.append(number)
+            continue
         if keys is None:
             keys = list(obj)
-            if text_col is None or not isinstance(obj.get(text_col, ""), str):
+            if text_col is None:
                 raise InputError(_("{source} holds JSON objects; its first one's keys are {keys}").format(
                     source=source, keys=keys), _("Give text_col with the key of the texts."),
                     cli_hint=_("Pass --text-col with the key of the texts."))
         if isinstance(obj.get(text_col), str):
             found = True
             yield number, obj[text_col]
-        elif text_col in obj:
-            raise InputError(_("line {line} of {source}: {key!r} is not a text").format(line=number, source=source,
-                                                                                      key=text_col),
-                             _("Give text_col with the key of the texts."),
-                             cli_hint=_("Pass --text-col with the key of the texts."))
+        else:  # no such key, or null, a number, a list: no text to read
+            skipped.append(number)
     if keys is not None and not found:  # as a table without the column: named, with the keys there are
-        raise InputError(_("no object of {source} has the key {key!r}; the first one's keys are {keys}").format(
-            source=source, key=text_col, keys=keys), _("Give text_col with the key of the texts."),
-            cli_hint=_("Pass --text-col with the key of the texts."))
+        raise InputError(_("no object of {source} has a text under the key {key!r}; the first one's keys are "
+                           "{keys}").format(source=source, key=text_col, keys=keys),
+                         _("Give text_col with the key of the texts."),
+                         cli_hint=_("Pass --text-col with the key of the texts."))
+    if skipped:
+        import logging
+
+        logging.getLogger("seqlab").info(ngettext(
+            "note: {n:,} line of {source} is not a JSON object with a text under {key!r}: skipped (line {lines})",
+            "note: {n:,} lines of {source} are not JSON objects with a text under {key!r}: skipped (lines {lines})",
+            len(skipped)).format(n=len(skipped), source=source, key=text_col,
+                                 lines=", ".join(map(str, skipped[:10])) + (" …" if len(skipped) > 10 else "")))

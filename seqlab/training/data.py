@@ -18,7 +18,7 @@ import numpy as np
 
 from seqlab.errors import InputError, check_number
 from seqlab.i18n import _, ngettext
-from seqlab.text.reading import file_error, has_nsmc_header, raw_lines, refuse_binary, refuse_stdin
+from seqlab.text.reading import JSONL_SUFFIXES, file_error, has_nsmc_header, raw_lines, refuse_binary, refuse_stdin
 
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 NSMC_LABELS = {"0": "negative", "1": "positive"}  # NSMC's columns are id, document, label
@@ -101,7 +101,7 @@ class MissingColumn(InputError):
 
 def detect_format(path: Path) -> str:
     suffix = path.suffix.lower()
-    if suffix == ".jsonl":
+    if suffix in JSONL_SUFFIXES:
         return "jsonl"
     if suffix == ".csv":
         return "csv"

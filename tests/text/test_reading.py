@@ -125,6 +125,9 @@ def test_standard_input_is_read_as_a_file_is(monkeypatch):
     nsmc = "id\tdocument\tlabel\n9\t좋은 영화\t1\n10\t별로\t0\n"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(nsmc.encode("utf-8")), encoding="utf-8"))
     assert list(iter_texts("-")) == [(2, "좋은 영화"), (3, "별로")]
+    nsmc_blank = "id\tdocument\tlabel\n9\t좋은 영화\t1\n\n10\t별로\t0\n"  # a blank row skipped, as from a file
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(nsmc_blank.encode("utf-8")), encoding="utf-8"))
+    assert list(iter_texts("-")) == [(2, "좋은 영화"), (4, "별로")]
     table = "a\tb\tc\n1\t2\t3\n4\t5\t6\n"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(table.encode("utf-8")), encoding="utf-8"))
     with pytest.raises(InputError, match="standard input looks like a table"):
@@ -142,8 +145,13 @@ def test_json_lines_are_read_by_their_text_key_as_train_reads_them(tmp_path):
     assert list(iter_texts(data, "text")) == [(1, "좋은 영화"), (4, "별로")]
     with pytest.raises(InputError, match=r"holds JSON objects; its first one's keys are \['text', 'label'\]"):
         list(iter_texts(data))
-    with pytest.raises(InputError, match="no object of .* has the key 'review'"):
+    with pytest.raises(InputError, match="no object of .* has a text under the key 'review'"):
         list(iter_texts(data, "review"))
-    (tmp_path / "bad.jsonl").write_text('{"text": "a"}\n{oops\n', encoding="utf-8")
-    with pytest.raises(InputError, match="line 2 of .*bad.jsonl is not a JSON object"):
-        list(iter_texts(tmp_path / "bad.jsonl", "text"))
+    # as train reads them: a line that is no object with a text there is skipped and said (a file cut mid-record
+    # was refused whole; a first object with "text": null was told to give the key it gave)
+    (tmp_path / "bad.jsonl").write_text('{"text": null}\n{"text": "a"}\n{oops\n', encoding="utf-8")
+    assert list(iter_texts(tmp_path / "bad.jsonl", "text")) == [(2, "a")]
+    from seqlab.text.reading import refuse_table
+
+    with pytest.raises(InputError, match="holds JSON objects"):  # read whole (no text_col), each line's JSON a text
+        refuse_table(data)
