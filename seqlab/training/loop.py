@@ -93,9 +93,10 @@ def check_same_settings(out: Path, saved: dict | None, now: dict) -> None:
                            "and {val:,} validation texts then, {train_now:,} and {val_now:,} now, and their token ids "
                            "or labels differ").format(out=out, train=then["train"], val=then["val"],
                                                       train_now=here["train"], val_now=here["val"]),
-                         _("Resume with the same data file as the first run, unchanged, or start a new out folder."),
-                         cli_hint=_("Resume with the same --data file as the first run, unchanged, or start a new "
-                                    "--out."))
+                         _("The data file, its vocabulary or the tokenizer changed since the first run: resume "
+                           "with those of the first run, or start a new out folder."),
+                         cli_hint=_("The data file, its vocabulary or the tokenizer changed since the first run: "
+                                    "resume with those of the first run, or start a new --out."))
     for part in sorted((set(saved) | set(now)) - {"data"}):  # train and model (the classifiers), seq2seq
         before, after = saved.get(part) or {}, now.get(part) or {}
         if part == "train" and before:
