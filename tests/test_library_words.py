@@ -135,7 +135,7 @@ def test_a_file_that_is_not_utf8_names_errors(tmp_path):
 
 
 def test_a_table_names_text_col(tmp_path):
-    from seqlab.text.reading import iter_texts
+    from seqlab.text.tables import iter_texts
 
     table = tmp_path / "t.tsv"
     table.write_text("id\treview\tlabel\n1\t정말 재미있는 영화였어요\t1\n2\t별로였어요 다시는 안 봐요\t0\n", encoding="utf-8")

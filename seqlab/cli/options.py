@@ -234,7 +234,7 @@ def gather_texts(texts: list[str] | None, file: Path | None, errors: str, allow_
     file's reading skipped are added to ``skipped`` (for a ``--json`` document that says so), and each text's own
     number to ``numbers``: its line in the file (after NSMC's header, say), or its place among the arguments.
     """
-    from seqlab.text.reading import iter_texts
+    from seqlab.text.tables import iter_texts
     from seqlab.text.unicode import clean_surrogates
 
     errors = one_of("--errors", errors, ERROR_MODES)

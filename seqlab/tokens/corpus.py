@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from seqlab.i18n import _, ngettext
-from seqlab.text.reading import check_text_file, iter_texts
+from seqlab.text.reading import check_text_file
+from seqlab.text.tables import iter_texts
 
 SPLITS = ("kiwi", "whitespace", None)
 

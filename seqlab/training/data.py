@@ -18,7 +18,8 @@ import numpy as np
 
 from seqlab.errors import InputError, check_number
 from seqlab.i18n import _, ngettext
-from seqlab.text.reading import JSONL_SUFFIXES, file_error, has_nsmc_header, raw_lines, refuse_binary, refuse_stdin
+from seqlab.text.reading import file_error, raw_lines, refuse_binary, refuse_stdin
+from seqlab.text.tables import JSONL_SUFFIXES, has_nsmc_header
 
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 NSMC_LABELS = {"0": "negative", "1": "positive"}  # NSMC's columns are id, document, label

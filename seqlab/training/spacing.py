@@ -46,7 +46,8 @@ def make_spacing_pairs(data: str | Path, text_col: str | None = None, max_chars:
                        errors: str = "strict") -> tuple[list[tuple[str, str]], dict]:
     """The pairs of :func:`write_spacing_pairs` and its summary (no ``path`` yet), nothing written: every input
     problem is said before a file is touched."""
-    from seqlab.text.reading import check_text_file, iter_texts
+    from seqlab.text.reading import check_text_file
+    from seqlab.text.tables import iter_texts
 
     if str(data) != "-":
         data = check_text_file(data, _("a file of texts"))  # missing, a folder, empty or binary: said before reading

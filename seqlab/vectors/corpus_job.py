@@ -39,7 +39,8 @@ from seqlab.storage import (
     seqlab_home,
     sha256_file,
 )
-from seqlab.text.reading import has_nsmc_header, iter_texts, os_reason
+from seqlab.text.reading import os_reason
+from seqlab.text.tables import has_nsmc_header, iter_texts
 from seqlab.text.unicode import check_errors_mode
 from seqlab.tokens.prefixes import prefix_text
 from seqlab.vectors.corpus_shards import CorpusJobConfig, count_lines, embed_shard, npy_bytes, read_shards
@@ -92,7 +93,8 @@ def _shown(value) -> str:
 
 
 def _check_source(source: Path) -> None:
-    from seqlab.text.reading import check_text_file, refuse_table
+    from seqlab.text.reading import check_text_file
+    from seqlab.text.tables import refuse_table
 
     check_text_file(source, _("a corpus file"))
     if not has_nsmc_header(source):  # NSMC is read by its document column; another table would embed ids and labels

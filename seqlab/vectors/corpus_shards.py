@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.text.reading import has_nsmc_header, nsmc_document, raw_lines
+from seqlab.text.reading import raw_lines
+from seqlab.text.tables import has_nsmc_header, nsmc_document
 
 _CHUNK = 1_000  # texts embedded between two returns of freed memory to the OS
 

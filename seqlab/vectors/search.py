@@ -22,7 +22,8 @@ from seqlab.display import Displayable
 from seqlab.errors import InputError, check_number
 from seqlab.i18n import _
 from seqlab.storage import seqlab_home, sha256_file
-from seqlab.text.reading import check_text_file, has_nsmc_header, raw_lines
+from seqlab.text.reading import check_text_file, raw_lines
+from seqlab.text.tables import has_nsmc_header
 from seqlab.vectors.corpus_job import (
     CorpusJobConfig,
     column_texts,

@@ -1,7 +1,8 @@
 import pytest
 
 from seqlab.errors import InputError
-from seqlab.text.reading import iter_lines, iter_texts, read_lines
+from seqlab.text.reading import iter_lines, read_lines
+from seqlab.text.tables import iter_texts
 
 
 def test_reads_lines_strips_endings_and_bom(tmp_path):
@@ -151,7 +152,7 @@ def test_json_lines_are_read_by_their_text_key_as_train_reads_them(tmp_path):
     # was refused whole; a first object with "text": null was told to give the key it gave)
     (tmp_path / "bad.jsonl").write_text('{"text": null}\n{"text": "a"}\n{oops\n', encoding="utf-8")
     assert list(iter_texts(tmp_path / "bad.jsonl", "text")) == [(2, "a")]
-    from seqlab.text.reading import refuse_table
+    from seqlab.text.tables import refuse_table
 
     with pytest.raises(InputError, match="holds JSON objects"):  # read whole (no text_col), each line's JSON a text
         refuse_table(data)
