@@ -2,7 +2,8 @@
 
 ``parse_expression`` reads ``"왕 - 남자 + 여자"``; ``check_word`` refuses an empty word, a
 phrase or a paste; :class:`UnknownWord` says why a word has no vector (outside the vocabulary,
-or read with parts the model has never seen), with its pieces shown escaped.
+or read with parts the model has never seen), with its pieces shown escaped; ``piece_readers`` and
+``unknown_parts`` read a word as a model's pieces, and name the ones it has no vector for.
 """
 
 from __future__ import annotations
@@ -239,3 +240,24 @@ def each_word(words: Sequence[str], check: Callable[[str], T]) -> list[T]:
                 words=", ".join(repr(w) for w in others))
         raise first
     return results
+
+
+def unknown_parts(word: str) -> list[str]:
+    """The parts of ``word`` Kiwi's model has no vector for, as ``form/TAG``."""
+    from seqlab.vectors import kiwi_vectors as kv
+
+    return [f"{form}/{tag}" for form, tag in kv.unknown_parts(word)]
+
+
+def piece_readers(tokenizer) -> tuple[Callable[[str], list[str]], Callable[[str], list[str]]]:
+    """``unknown_chars(word)`` (the characters read as <unk>) and ``pieces(word)`` (the word's tokens)."""
+    def unknown_chars(word: str) -> list[str]:
+        return [u.chars for u in tokenizer.encode(word).unk]
+
+    def pieces(word: str) -> list[str]:
+        record = tokenizer.encode(word)
+        unknown = {u.index for u in record.unk}
+        return ["<unk>" if i in unknown else t
+                for i, (t, special) in enumerate(zip(record.tokens, record.special_tokens_mask)) if not special]
+
+    return unknown_chars, pieces

@@ -41,7 +41,16 @@ from seqlab.vectors.all_but_the_top import fit as fit_all_but_the_top
 from seqlab.vectors.analogy import DEFAULT_METHOD, METHODS, scores
 from seqlab.vectors.pooling import l2_normalize
 from seqlab.vectors.static_vectors import Recipe
-from seqlab.vectors.word_input import SOURCE_SUFFIX, UnknownWord, analogy_words, check_word, each_word, parse_expression
+from seqlab.vectors.word_input import (
+    SOURCE_SUFFIX,
+    UnknownWord,
+    analogy_words,
+    check_word,
+    each_word,
+    parse_expression,
+    piece_readers,
+    unknown_parts,
+)
 from seqlab.vectors.word_results import AnalogyResult, Neighbor, NeighborsResult
 
 VOCAB_VERSION = 3  # 3: + root + 하다 predicates; 2: Kiwi dictionary/past forms, the word alone at layers 6-12, mean removed (1: "query: " + mean)
@@ -235,7 +244,7 @@ def from_model(model: str | None = None, progress: Callable[[int, int], None] | 
         vectors = embed_words(enc, words, recipe)
         return post[0].apply(vectors) if post else vectors
 
-    unknown_chars, pieces = _piece_readers(enc.tokenizer)
+    unknown_chars, pieces = piece_readers(enc.tokenizer)
     if path.exists():
         with np.load(path, allow_pickle=False) as data:
             if "mean" in data:
@@ -323,12 +332,12 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
         readings = kv.read_words(words)
         missing = [w for w, r in zip(words, readings) if r is None]
         if missing:
-            raise UnknownWord(missing[0], source, 0, kv.pieces(missing[0]), _parts(missing[0]), morphemes=True)
+            raise UnknownWord(missing[0], source, 0, kv.pieces(missing[0]), unknown_parts(missing[0]), morphemes=True)
         morpheme_view, context_view = views(readings)
         return kv.join(post[0].apply(morpheme_view), post[1].apply(context_view))
 
     def finish(words: list[str], vectors: np.ndarray, candidates: int, read: list[str] | None) -> WordVectors:
-        return WordVectors(words, vectors, source, embed, _parts, kv.pieces, morphemes=True, candidates=candidates,
+        return WordVectors(words, vectors, source, embed, unknown_parts, kv.pieces, morphemes=True, candidates=candidates,
                            readings=read)
 
     if path.exists():
@@ -381,27 +390,6 @@ def stale_kiwi_caches(korean: int | None = None) -> list[Path]:
     return sorted(p for p in current.parent.glob(f"kiwi-cong-*-wordfreq{size}-v*.npz") if p != current)
 
 
-def _parts(word: str) -> list[str]:
-    """The parts of ``word`` Kiwi's model has no vector for, as ``form/TAG``."""
-    from seqlab.vectors import kiwi_vectors as kv
-
-    return [f"{form}/{tag}" for form, tag in kv.unknown_parts(word)]
-
-
-def _piece_readers(tokenizer) -> tuple[Callable[[str], list[str]], Callable[[str], list[str]]]:
-    """``unknown_chars(word)`` (the characters read as <unk>) and ``pieces(word)`` (the word's tokens)."""
-    def unknown_chars(word: str) -> list[str]:
-        return [u.chars for u in tokenizer.encode(word).unk]
-
-    def pieces(word: str) -> list[str]:
-        record = tokenizer.encode(word)
-        unknown = {u.index for u in record.unk}
-        return ["<unk>" if i in unknown else t
-                for i, (t, special) in enumerate(zip(record.tokens, record.special_tokens_mask)) if not special]
-
-    return unknown_chars, pieces
-
-
 def refuse_unknown_pieces(words: Sequence[str], model: str | None = None) -> None:
     """Refuse a word the model reads with ``<unk>`` pieces before any word vector is built (the tokenizer alone).
 
@@ -415,7 +403,7 @@ def refuse_unknown_pieces(words: Sequence[str], model: str | None = None) -> Non
     if word_vector_kind(model) == "kiwi":
         from seqlab.vectors import kiwi_vectors as kv
 
-        unknown_of, pieces_of, source, morphemes = _parts, kv.pieces, f"Kiwi{SOURCE_SUFFIX}", True
+        unknown_of, pieces_of, source, morphemes = unknown_parts, kv.pieces, f"Kiwi{SOURCE_SUFFIX}", True
     else:
         spec = resolve(model)
         if spec.kind != "hf":
@@ -423,7 +411,7 @@ def refuse_unknown_pieces(words: Sequence[str], model: str | None = None) -> Non
         from seqlab.vectors.encoder import check_encoder
 
         check_encoder(spec)  # a folder with a tokenizer alone is said for what it is, before its pieces are read
-        unknown_of, pieces_of = _piece_readers(load_tokenizer(spec.name))
+        unknown_of, pieces_of = piece_readers(load_tokenizer(spec.name))
         source, morphemes = f"{spec.name}{SOURCE_SUFFIX}", False
 
     def refuse(word: str) -> None:
