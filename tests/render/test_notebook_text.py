@@ -1,0 +1,67 @@
+"""What a record shows in a notebook as text, and how big it gets: long inputs cut and said, plain text that is the
+terminal's (never rich markup), and the notes that say what is missing."""
+
+import re
+
+from seqlab.render.notebook import render
+from tests.render.test_notebook import payloads
+
+
+def test_long_inputs_are_elided_and_stay_small():
+    import seqlab
+
+    text = "가나다라마바사 " * 2000  # 14,000 characters
+    rec = seqlab.tokenize(text, model="char")
+    html = rec._repr_mimebundle_()["text/html"]
+    assert len(html.encode()) < 400_000
+    assert "… 13,744 more" in html or re.search(r"… [\d,]+ more", html)
+    (tokens, _ids), = [payloads(html)]
+    assert len(tokens[1]["tokens"]) == 256
+    plain = rec._repr_mimebundle_()["text/plain"]
+    assert len(plain) < 8000
+
+
+def test_a_truncated_embedding_says_so_in_its_plain_text_and_names_the_remedy():
+    """The HTML said "the last 1,491 were dropped"; text/plain (VS Code, a terminal) showed [1, 512, 384] alone, and
+    seqlab.embed had no long= to read all of it."""
+    import seqlab
+
+    rec = seqlab.embed("영화 " * 2000)
+    plain = rec._repr_mimebundle_()["text/plain"]
+    assert plain.startswith("truncated: the text has 2,003 tokens, the model reads at most 512; the last 1,491")
+    assert 'embed(text, long="window") reads them all' in plain
+    assert seqlab.embed("영화 " * 600, long="window").shape == [1, 603, 384]
+
+
+def test_a_contextual_trace_of_a_long_text_says_what_the_window_cut():
+    """The notebook's trace view set dropped to 0: a text past e5's 512 tokens showed no cut, the terminal did."""
+    from seqlab.pipeline.tracing import run_trace
+
+    report = run_trace("rnn", "영화 " * 600, "e5-small", hidden=2, input_dim=2, contextual=True)
+    assert report.dropped > 0 and report.max_length == len(report.steps) == 512
+    parts, _notes, _plain = render(report)
+    trace = dict(parts)["trace"]
+    assert trace["dropped"] == report.dropped and trace["max_length"] == 512
+
+
+def test_a_texts_brackets_are_not_rich_markup_in_the_plain_text():
+    """embed("x[/]") ended in a MarkupError in a notebook, and the English shape line lost its "[batch size,
+    sequence length, hidden size]": the shape lines went through rich's markup."""
+    import seqlab
+    from seqlab.i18n import use_language
+
+    with use_language("en"):
+        plain = seqlab.embed("x[/] [b]굵게[/b]")._repr_mimebundle_()["text/plain"]
+    first = plain.splitlines()[0]
+    assert first.startswith("last_hidden_state.shape = [1, ") and "[batch size, sequence length, hidden size]" in first
+    assert "<s> ▁x [/ ] ▁[ b ] 굵 게 [/ b ] </s>" in plain  # the tokens as they are
+
+
+def test_explain_without_vectors_says_why_in_the_html_too():
+    """explain(text, model="kiwi") ended its HTML after stage 3 without a word; only the plain text said why."""
+    import seqlab
+
+    html = seqlab.explain("학교에 갔다", model="kiwi")._repr_mimebundle_()["text/html"]
+    drawn = re.findall(r'<p class="sv-note">(.*?)</p>', html)  # the notes under the views, not the fallback text
+    assert any("Stages 4 and 5 need vectors: kiwi is a tokenizer only" in n and
+               "e.g. explain(text, model=&quot;e5-small&quot;)" in n for n in drawn), drawn
