@@ -74,6 +74,7 @@ class RunResult:
     forget_mean_before: float | None = None  # LSTM: f̄, the mean forget gate on the probe batch (of the validation set), t = 1..T-1
     forget_mean_after: float | None = None
     validation_score: float | None = None  # the metric on the validation set at the last step (the stop's reading)
+    validation_baseline: float | None = None  # the trivial answer's score on the validation set (the curves' set)
 
     @property
     def forget_decay_before(self) -> float | None:
@@ -109,11 +110,13 @@ class RunResult:
         return self.kept(self.grad_norms_after) < VANISHED
 
     def to_dict(self) -> dict:
-        out = {k: v for k, v in self.__dict__.items() if k not in ("metric", "score", "baseline", "validation_score")}
+        out = {k: v for k, v in self.__dict__.items()
+               if k not in ("metric", "score", "baseline", "validation_score", "validation_baseline")}
         if self.forget_decay_before is not None:
             out["forget_decay_before"] = self.forget_decay_before
         return out | {self.metric: self.score, f"baseline_{self.metric}": self.baseline,
-                      f"validation_{self.metric}": self.validation_score, "outcome": self.outcome,
+                      f"validation_{self.metric}": self.validation_score,
+                      f"validation_baseline_{self.metric}": self.validation_baseline, "outcome": self.outcome,
                       "kept_before": self.kept(self.grad_norms_before), "kept_after": self.kept(self.grad_norms_after),
                       "vanished_before": self.vanished_before, "vanished_after": self.vanished_after}
 
@@ -377,4 +380,4 @@ def _train_all(report: LongTermReport, spec, recipe: Recipe, planned: list, seed
             seconds=seconds, curve=curve, grad_norms_before=before["h"], grad_norms_after=after["h"],
             forget_bias=bias, cell_grad_norms_before=before["c"], cell_grad_norms_after=after["c"],
             forget_mean_before=before["f"], forget_mean_after=after["f"],
-            validation_score=curve[-1][spec.metric]))
+            validation_score=curve[-1][spec.metric], validation_baseline=spec.baseline(held_out[1])))

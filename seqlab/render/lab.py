@@ -271,7 +271,8 @@ def longterm_plot(report: LongTermReport, out) -> object:
         name = f"{r.label} T={r.length}"
         series[name], xs[name] = [c[r.metric] for c in r.curve], [c["step"] for c in r.curve]
     trivial = _("always 1") if report.metric == "mse" else _("chance")
-    bases = {r.length: r.baseline for r in report.runs}
+    # the curves are the validation set's: so is the trivial answer's line under them (the table's is the test set's)
+    bases = {r.length: r.baseline if r.validation_baseline is None else r.validation_baseline for r in report.runs}
     if max(bases.values()) - min(bases.values()) <= 0.05 * max(bases.values()):  # one line says it for every T
         bases = {None: float(np.mean(list(bases.values())))}
     for length, base in bases.items():

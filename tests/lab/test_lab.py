@@ -199,6 +199,9 @@ def test_long_term_adding_tiny():
     task = get_task("adding")
     test = task.batch(np.random.default_rng(0 + 2000 + 6), 200, 6)  # seed 0, length 6: the test set
     assert by["rnn"].baseline == task.baseline(test[1])
+    validation = task.batch(np.random.default_rng(0 + 1000 + 6), 200, 6)  # the curves' set, and its trivial answer
+    assert by["rnn"].validation_baseline == task.baseline(validation[1]) != by["rnn"].baseline
+    assert by["rnn"].to_dict()["validation_baseline_mse"] == by["rnn"].validation_baseline
     # the verdict the terminal prints is the record's, in --json too (it was decided in the renderer alone)
     for r in report.runs:
         d = r.to_dict()
