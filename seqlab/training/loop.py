@@ -75,12 +75,24 @@ def run_settings(model, cfg: TrainConfig, data: dict | None = None) -> dict:
 def data_fingerprint(train: Encoded, y_train: np.ndarray, val: Encoded, y_val: np.ndarray) -> dict:
     """What the model learns from, as numbers: the texts' token ids and labels of both splits, hashed. A resume on a
     changed file (rows removed) went on, or failed on the vocabulary's size, which the user never set."""
+    return fingerprint(len(train), len(val), (np.ascontiguousarray(part).tobytes() for part in
+                                              (train.flat, train.offsets, y_train, val.flat, val.offsets, y_val)))
+
+
+def pairs_fingerprint(train: list[tuple[str, str]], val: list[tuple[str, str]]) -> dict:
+    """:func:`data_fingerprint` of a Seq2Seq run: its source and target texts, both splits."""
+    return fingerprint(len(train), len(val), (f"{s}\t{t}\n".encode() for s, t in [*train, *val]))
+
+
+def fingerprint(train: int, val: int, parts) -> dict:
+    """The sizes of both splits and a SHA-256 over their bytes (``parts``): what a resume compares."""
     import hashlib
 
     digest = hashlib.sha256()
-    for part in (train.flat, train.offsets, y_train, val.flat, val.offsets, y_val):
-        digest.update(np.ascontiguousarray(part).tobytes())
-    return {"train": len(train), "val": len(val), "sha256": digest.hexdigest()}
+    for part in parts:
+        digest.update(part)
+    digest.update(f"{train}/{val}".encode())  # where train ends and val begins
+    return {"train": train, "val": val, "sha256": digest.hexdigest()}
 
 
 def check_same_settings(out: Path, saved: dict | None, now: dict) -> None:

@@ -30,7 +30,7 @@ from seqlab.i18n import N_, _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.scratch.torch_layout import kept_random_state
 from seqlab.training.checkpoint import has_state, load_state, save_state
-from seqlab.training.loop import RESUME_FREE, check_same_settings
+from seqlab.training.loop import RESUME_FREE, check_same_settings, pairs_fingerprint
 from seqlab.training.rundir import RunDir
 from seqlab.training.seq2seq_models import MODELS
 from seqlab.training.spacing import read_pairs, spacing_scores
@@ -261,7 +261,8 @@ def _train(data: Path, out: Path, cfg: Seq2SeqConfig, resume: bool, on_step, on_
     steps_per_epoch = len(bucketed_batches(examples, cfg.batch_size, np.random.default_rng(0)))
     total = steps_per_epoch * cfg.epochs
     # what defines the result (where and how it runs may change on a resume): a resume must keep it
-    settings = {"seq2seq": {k: v for k, v in cfg.to_dict().items() if k not in RESUME_FREE}}
+    settings = {"seq2seq": {k: v for k, v in cfg.to_dict().items() if k not in RESUME_FREE},
+                "data": pairs_fingerprint(train, val)}  # a changed pairs file is refused on a resume, as a classifier's
     record = {"step": 0, "history": [], "epoch_loss": 0.0, "seen": 0, "elapsed": 0.0, "settings": settings}
     if resume:
         if not has_state(out):

@@ -213,6 +213,13 @@ def test_a_seq2seq_resume_with_other_settings_is_refused_and_warmup_0_trains(tmp
     with pytest.raises(UsageError, match="lr = 0.003, and this resume asks for 0.01"):
         train_seq2seq(pairs, tmp_path / "run", Seq2SeqConfig(**{**cfg.to_dict(), "lr": 0.01}), resume=True)
     train_seq2seq(pairs, tmp_path / "run", Seq2SeqConfig(**{**cfg.to_dict(), "threads": 2}), resume=True)  # free
+    # a changed pairs file is refused, as a classifier's data is (it resumed in silence)
+    (tmp_path / "run" / "config.json").unlink(missing_ok=True)
+    lines = pairs.read_text(encoding="utf-8").splitlines()
+    other = tmp_path / "other.tsv"
+    other.write_text("\n".join(lines[:1] + lines[20:]) + "\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="the data of this resume is not what the run in .* was trained on"):
+        train_seq2seq(other, tmp_path / "run", cfg, resume=True)
 
 
 def test_seq2seq_progress_reports_no_accuracy(tmp_path, pairs):
