@@ -150,11 +150,8 @@ def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "s
         yield from _jsonl_texts(source, text_col, errors, replaced)
         return
     if text_col is None and has_nsmc_header(source):
-        import logging
-
         text_col = "document"
-        logging.getLogger("seqlab").info(_("note: {source} has NSMC's header (id, document, label): reading its "
-                                           "document column").format(source=source))
+        _say_nsmc(source)
     if text_col is None and str(source) == "-":  # standard input, read once: its first lines are held and looked at
         yield from _stdin_texts(errors, replaced)
         return
@@ -163,6 +160,14 @@ def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "s
         yield from iter_lines(source, errors, replaced)
         return
     yield from _column_texts(source, iter_lines(source, errors, replaced), text_col)
+
+
+def _say_nsmc(source) -> None:
+    """The note that NSMC's document column is read (ids and labels are not text), for a file or standard input."""
+    import logging
+
+    logging.getLogger("seqlab").info(_("note: {source} has NSMC's header (id, document, label): reading its "
+                                       "document column").format(source=source))
 
 
 def _column_texts(source: str | Path, lines: Iterator[tuple[int, str]], text_col: str) -> Iterator[tuple[int, str]]:
@@ -198,10 +203,7 @@ def _stdin_texts(errors: str, replaced: list[int] | None) -> Iterator[tuple[int,
     lines = iter_lines("-", errors, replaced)
     head = list(itertools.islice(lines, 5))
     if head and head[0][1].lstrip("\ufeff").encode("utf-8") == NSMC_HEADER:
-        import logging
-
-        logging.getLogger("seqlab").info(_("note: {source} has NSMC's header (id, document, label): reading its "
-                                           "document column").format(source=_("standard input")))
+        _say_nsmc(_("standard input"))
         yield from _column_texts("-", itertools.chain(head, lines), "document")  # as a file's: blank rows skipped
         return
     check_table("-", [line.encode("utf-8") for _k, line in head])
@@ -237,6 +239,9 @@ def _jsonl_texts(source: str | Path, text_col: str | None, errors: str,
             yield number, obj[text_col]
         else:  # no such key, or null, a number, a list: no text to read
             skipped.append(number)
+    if keys is None and skipped:  # not one object: not JSON lines at all (a text file named .jsonl, say)
+        raise InputError(_("no line of {source} is a JSON object").format(source=source),
+                         _("Give one JSON object per line."))
     if keys is not None and not found:  # as a table without the column: named, with the keys there are
         raise InputError(_("no object of {source} has a text under the key {key!r}; the first one's keys are "
                            "{keys}").format(source=source, key=text_col, keys=keys),

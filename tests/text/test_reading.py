@@ -156,3 +156,15 @@ def test_json_lines_are_read_by_their_text_key_as_train_reads_them(tmp_path):
 
     with pytest.raises(InputError, match="holds JSON objects"):  # read whole (no text_col), each line's JSON a text
         refuse_table(data)
+
+
+def test_a_jsonl_file_without_one_object_is_said_to_be_so(tmp_path):
+    """A text file named .jsonl gave no text and a note about skipped lines, then "holds no text" further on."""
+    data = tmp_path / "plain.jsonl"
+    data.write_text("좋은 영화\n별로\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no line of .*plain.jsonl is a JSON object"):
+        list(iter_texts(data, "text"))
+    from seqlab.text.tables import refuse_table
+
+    with pytest.raises(InputError, match="no line of .*plain.jsonl is a JSON object"):
+        refuse_table(data)
