@@ -220,10 +220,16 @@ def longterm_verdicts(report: LongTermReport) -> list[str]:
     return lines
 
 
+def _metric_name(report: LongTermReport, split: str) -> str:
+    """The report's metric on one split, in words: "validation MSE", "test accuracy"."""
+    names = {("validation", "mse"): _("validation MSE"), ("validation", "accuracy"): _("validation accuracy"),
+             ("test", "mse"): _("test MSE"), ("test", "accuracy"): _("test accuracy")}
+    return names[split, report.metric]
+
+
 def longterm_terminal(report: LongTermReport, console: Console) -> None:
     # the early stop reads a validation set; the table's scores come from a test set that the stop never read
-    metric = _("validation MSE") if report.metric == "mse" else _("validation accuracy")
-    tested = _("test MSE") if report.metric == "mse" else _("test accuracy")
+    metric, tested = _metric_name(report, "validation"), _metric_name(report, "test")
     console.print(_("[bold]long-term memory[/] · {task}").format(task=escape(_(report.description))))
     console.print(ngettext("same budget for every cell: at most {steps:,} Adam step × batch {batch}, lr {lr:g}, "
                            "hidden {H}, seed {seed}; early stop at {metric} {target:g}; LSTM forget bias {fb}",
@@ -278,6 +284,6 @@ def longterm_plot(report: LongTermReport, out) -> object:
     for length, base in bases.items():
         name = trivial if length is None else f"{trivial} T={length}"
         series[name], xs[name] = [base, base], [0, max(r.curve[-1]["step"] for r in report.runs)]
-    metric = _("validation MSE") if report.metric == "mse" else _("validation accuracy")
+    metric = _metric_name(report, "validation")
     return write_lines(series, out, _("{metric} while training").format(metric=metric), _("training step"), metric,
                        log_y=report.metric == "mse", x=xs, subtitle=_(report.description))
