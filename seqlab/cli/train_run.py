@@ -141,13 +141,9 @@ def recurrent_inputs_checked(embedding: str | None, embed_dim: int | None, token
         raise UsageError(_("--embedding {value!r} is neither {keywords} nor a vectors file").format(
             value=embedding, keywords=", ".join(EMBEDDINGS)),
             _("Use one of them, or the path of a word2vec/FastText file (seqlab wordvec train makes one)."))
-    from seqlab.training.init_widths import FIXED_WIDTH, INIT_WIDTHS  # no torch: the options are checked first
+    from seqlab.training.init_widths import check_embed_dim  # no torch: the options are checked first
 
-    width = INIT_WIDTHS[embedding] if embedding in FIXED_WIDTH else None  # the library's own table
-    if width and embed_dim is not None and embed_dim != width:
-        raise UsageError(_("--embedding {init} gives {dim}-dimensional vectors, but --embed-dim is {given}").format(
-            init=embedding, dim=width, given=embed_dim), _("Leave --embed-dim out, or use --embed-dim {dim}.").format(
-            dim=width))
+    check_embed_dim(embedding, embed_dim)  # e5's, Kiwi's or a word2vec file's own width (its first line)
     if tokenizer is not None:
         from seqlab.pretrained.loading import load_tokenizer
 

@@ -5,7 +5,7 @@ No torch here: ``seqlab train`` checks its options with it before anything loads
 
 from __future__ import annotations
 
-from seqlab.errors import InputError
+from seqlab.errors import UsageError
 from seqlab.i18n import _
 
 # the embedding width each initializer gives when embed_dim is not set: e5-small's input embeddings, Kiwi's morpheme
@@ -15,13 +15,25 @@ FIXED_WIDTH = ("e5", "kiwi")  # initializers whose width is their source's own: 
 
 
 def check_embed_dim(init: str | None, embed_dim: int | None) -> None:
-    """Refuse an ``embed_dim`` that a fixed-width initializer cannot give, before any data is read (it was found
-    only once the data was prepared). A vectors file's width is checked when it is read."""
-    if init in FIXED_WIDTH and embed_dim is not None and embed_dim != INIT_WIDTHS[init]:
-        raise width_mismatch(init, INIT_WIDTHS[init], embed_dim)
+    """Refuse an ``embed_dim`` that the initializer cannot give, before any data is read (it was found only once the
+    data was prepared): e5's and Kiwi's own widths, and the width a word2vec file's first line declares. A gensim
+    file's width is checked when it is read."""
+    if init is None or embed_dim is None:
+        return
+    if init in FIXED_WIDTH:
+        width = INIT_WIDTHS[init]
+    elif init in INIT_WIDTHS:
+        return
+    else:
+        from seqlab.vectors.gensim_vectors import declared_width
+
+        width = declared_width(init)
+    if width is not None and embed_dim != width:
+        raise width_mismatch(init, width, embed_dim)
 
 
-def width_mismatch(init: str, dim: int, given: int) -> InputError:
-    return InputError(_("the {init} vectors are {dim}-dimensional, not embed_dim = {given}").format(
+def width_mismatch(init: str, dim: int, given: int) -> UsageError:
+    """Two arguments that cannot both hold: a usage error (exit 2 on the command line)."""
+    return UsageError(_("the {init} vectors are {dim}-dimensional, not embed_dim = {given}").format(
         init=init, dim=dim, given=given), _("Leave embed_dim out: it follows the initializer."), option="embed_dim",
         cli_hint=_("Leave --embed-dim out, or give --embed-dim {dim}.").format(dim=dim))

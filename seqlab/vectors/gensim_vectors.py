@@ -66,6 +66,23 @@ def _check_rows(path: Path, kv, text: bool) -> None:
                      _("Fix or remove those rows (and lower the word count on the first line to match)."))
 
 
+def declared_width(path: str | Path) -> int | None:
+    """The dimensions a word2vec file's first line declares ("<words> <dimensions>"), read without loading the file,
+    so that a width that cannot fit is refused before minutes of work; None for gensim's own files (a pickle, read
+    whole) or a first line that is not two numbers (:func:`from_gensim` says what is wrong with it)."""
+    import gzip
+
+    path = Path(path)
+    if _format_suffix(path) not in WORD2VEC_SUFFIXES:
+        return None
+    try:
+        with (gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb")) as f:
+            header = f.readline(200).split()
+    except (OSError, EOFError):
+        return None
+    return int(header[1]) if len(header) == 2 and all(w.isdigit() for w in header) else None
+
+
 def from_gensim(path: str | Path) -> WordVectors:
     """Vectors saved by gensim: a ``.model``/``.kv`` file (gensim's own format) or word2vec text/binary.
 

@@ -109,11 +109,36 @@ def test_the_scores_on_the_rows_not_seen_in_training_explain_a_label_without_row
 
 def test_the_library_refuses_an_embed_dim_a_fixed_width_embedding_cannot_give_before_the_data(tmp_path):
     """train_models(embedding="e5", embed_dim=100) read and split the data first: only the CLI checked it up front."""
-    from seqlab.errors import InputError
+    from seqlab.errors import UsageError
     from seqlab.training.runs import TrainOptions, train_models
 
     missing = tmp_path / "never-read.tsv"  # the refusal must come before the data is looked at
     opts = TrainOptions(data=missing, embedding="e5", embed_dim=100)
-    with pytest.raises(InputError, match="the e5 vectors are 384-dimensional, not embed_dim = 100"):
+    with pytest.raises(UsageError, match="the e5 vectors are 384-dimensional, not embed_dim = 100"):
         train_models(["lstm"], opts, tmp_path / "run")
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("name", ["v.txt", "v.vec.gz"])
+def test_an_embed_dim_a_word2vec_file_cannot_give_is_a_usage_error_before_the_data(tmp_path, cli, name):
+    """--embedding FILE --embed-dim N (N not the file's width) was refused only after the data was read and
+    tokenized, as an input error (exit 1): the width is on the file's first line, so it is now a usage error (2) up
+    front, from the library's one check, as e5's and Kiwi's widths are."""
+    import gzip
+
+    from seqlab.errors import UsageError
+    from seqlab.training.init_widths import check_embed_dim
+
+    vectors = tmp_path / name
+    text = "2 3\n영화 0.1 0.2 0.3\n재미 0.3 0.1 0.2\n".encode()
+    vectors.write_bytes(gzip.compress(text) if name.endswith(".gz") else text)
+    missing = tmp_path / "never-read.tsv"
+    missing.write_text("id\tdocument\tlabel\n", encoding="utf-8")  # no rows: reading it would fail, not refuse
+    code, _out, err = cli("--lang", "en", "train", "--data", str(missing), "--model", "lstm", "--embedding",
+                         str(vectors), "--embed-dim", "8", "--out", str(tmp_path / "run"))
+    assert code == 2, err
+    assert f"the {vectors} vectors are 3-dimensional, not --embed-dim = 8" in err and "--embed-dim 3" in err
+    assert not (tmp_path / "run").exists()
+    check_embed_dim(str(vectors), 3)  # the file's own width passes
+    with pytest.raises(UsageError):
+        check_embed_dim(str(vectors), 4)

@@ -152,7 +152,7 @@ def test_the_default_vectors_reach_the_target_on_the_shipped_set(morphemes):
 
 def test_a_recurrent_classifier_can_start_from_kiwis_morpheme_vectors(morphemes):
     """``--embedding kiwi``: each Kiwi morpheme of the vocabulary starts at its (centred, scaled) Kiwi vector."""
-    from seqlab.errors import InputError
+    from seqlab.errors import UsageError
     from seqlab.ids.vocab import Vocabulary
     from seqlab.training.networks import RecurrentConfig, initial_embedding, with_embed_dim
 
@@ -162,7 +162,7 @@ def test_a_recurrent_classifier_can_start_from_kiwis_morpheme_vectors(morphemes)
     assert covered == 3 and not matrix[vocab.pad_id].any()
     row = matrix[vocab.stoi["영화/NNG"]]
     np.testing.assert_allclose(row, morphemes.centred[kv.vector_index()[("영화", "NNG")]] * np.sqrt(256) * 0.1, atol=1e-6)
-    with pytest.raises(InputError, match="256-dimensional, not embed_dim = 200") as caught:
+    with pytest.raises(UsageError, match="256-dimensional, not embed_dim = 200") as caught:
         initial_embedding(RecurrentConfig(embed_dim=200, embedding_init="kiwi", vocab_size=len(vocab)), vocab, 0)
     assert caught.value.option == "embed_dim" and "--embed-dim 256" in caught.value.cli_hint
     # left out, the width follows the initializer (it was 200 whatever the initializer, then refused)
