@@ -19,16 +19,6 @@ NSMC_HEADER = b"id\tdocument\tlabel"
 JSONL_SUFFIXES = (".jsonl",)  # JSON lines, one object per line: read by key (text_col), here and in train's data
 
 
-def nsmc_document(number: int, line: str) -> str:
-    r"""The text of line ``number`` of an NSMC file: its ``document`` field ("" for the header, line 1).
-
-    >>> nsmc_document(1, "id\tdocument\tlabel"), nsmc_document(2, "9\t좋은 영화\t1")
-    ('', '좋은 영화')
-    """
-    fields = line.split("\t")
-    return "" if number == 1 or len(fields) < 2 else fields[1]
-
-
 def has_nsmc_header(source: str | Path) -> bool:
     """Whether a file's first line is NSMC's header (standard input is not looked at: it cannot be read twice)."""
     if str(source) == "-":

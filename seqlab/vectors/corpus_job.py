@@ -191,6 +191,15 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
             is then not line ``i + 1``): the manifest's ``table`` says the file, the column and each row's line.
     """
     config = config or CorpusJobConfig()
+    if text_col is None and Path(source).is_file() and has_nsmc_header(source):
+        import logging
+
+        # NSMC: ids and labels are not text, and its header is none either: read as with text_col="document" (its
+        # header was an empty row 1 here, and not with text_col, as search reads it)
+        logging.getLogger("seqlab").info(_("note: {source} has NSMC's header (id, document, label): embedding its "
+                                           "document column, as with --text-col document").format(
+            source=Path(source).name))
+        text_col = "document"
     if text_col is not None:
         return _embed_column(Path(source), Path(out), config, text_col, engine, workers, device, progress, errors)
     from seqlab.tokens.record import model_window
@@ -278,12 +287,6 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
     else:
         embed_group, group_size = embed_local, 1
 
-    if has_nsmc_header(source):
-        import logging
-
-        logging.getLogger("seqlab").info(_("note: {source} has NSMC's header (id, document, label): embedding its "
-                                           "document column; row 1 (the header) is an empty text").format(
-            source=source.name))
     last = manifest["shards"][-1] if manifest["shards"] else None
     stream = read_shards(source, last["byte_end"] if last else 0, (last["first_line"] + last["rows"]) if last else 1,
                      len(manifest["shards"]), config.shard_size)

@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.text.reading import raw_lines
-from seqlab.text.tables import has_nsmc_header, nsmc_document
 
 _CHUNK = 1_000  # texts embedded between two returns of freed memory to the OS
 
@@ -55,9 +54,7 @@ def count_lines(path: Path) -> int:
 
 
 def read_shards(path: Path, start_byte: int, first_line: int, first_index: int, size: int) -> Iterator[Shard]:
-    """Shards of ``size`` lines from ``start_byte``. A file with NSMC's header gives each line's ``document``
-    field, and its header line an empty text, so that row k is still line k (ids and labels are not text)."""
-    nsmc = has_nsmc_header(path)
+    """Shards of ``size`` lines from ``start_byte`` (a table is read by its column before: the corpus job)."""
     with path.open("rb") as f:
         f.seek(start_byte)
         shard = Shard(first_index, first_line, start_byte, start_byte)
@@ -67,8 +64,6 @@ def read_shards(path: Path, start_byte: int, first_line: int, first_index: int, 
             except UnicodeDecodeError:
                 text = line.body.decode("utf-8", errors="replace")
                 shard.bad.append(line.number)
-            if nsmc:
-                text = nsmc_document(line.number, text)
             shard.empty += not text.strip()
             shard.texts.append(text)
             shard.byte_end = line.end

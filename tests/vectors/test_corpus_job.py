@@ -200,3 +200,20 @@ def test_a_tables_column_is_embedded_with_each_rows_line(tmp_path, cli):
         "좋은 영화, 정말 최고", "여러 줄\n리뷰 영화", "그냥 그래", ""], err
     code, _out, err = cli("tokenize", "좋다", "--text-col", "text", "--lang", "en")
     assert code == 2 and "--text-col names a column of -f FILE" in err
+
+
+def test_an_nsmc_file_is_embedded_as_its_document_column_like_text_col_document(tmp_path, caplog):
+    """The corpus job read an NSMC file line by line, its header an empty row 1 (21 rows for 20 reviews), while
+    --text-col document gave the 20 reviews with their lines in the manifest, and search read it as the latter: the
+    same file now gives the same rows either way, and the note says how it was read."""
+    nsmc = tmp_path / "n.tsv"
+    nsmc.write_text("id\tdocument\tlabel\n1\t좋은 영화\t1\n2\t\t0\n3\t그냥 그래\t0\n", encoding="utf-8")
+    with caplog.at_level("INFO", logger="seqlab"):
+        auto = embed_corpus(nsmc, tmp_path / "auto", CONFIG)
+    named = embed_corpus(nsmc, tmp_path / "named", CONFIG, text_col="document")
+    assert (auto.rows, auto.empty_lines, auto.text_col) == (named.rows, named.empty_lines, named.text_col) == (
+        2, 1, "document")
+    assert "as with --text-col document" in caplog.text
+    np.testing.assert_array_equal(read_embeddings(tmp_path / "auto"), read_embeddings(tmp_path / "named"))
+    manifest = json.loads((tmp_path / "auto" / "manifest.json").read_text())
+    assert manifest["table"]["lines"] == [2, 4] and manifest["table"]["text_col"] == "document"
