@@ -137,6 +137,23 @@ def canonical(value, choices):
     return value
 
 
+def check_choice(name: str, value, choices, error: type[SeqlabError] = InputError):
+    """``value`` as ``choices`` spell it (any case, :func:`canonical`), or ``error`` naming ``name`` and the choices.
+
+    The one check of a choice in the library and the CLI (which passes ``--cell`` and :class:`UsageError`).
+
+    >>> check_choice("loss", "FULL", ("constrained", "full"))
+    'full'
+    """
+    from seqlab.i18n import _
+
+    meant = canonical(value, choices)
+    if meant not in choices:
+        raise error(_("{option} must be one of {choices}, got {value!r}").format(
+            option=name, choices=", ".join(choices), value=value), option=name)
+    return meant
+
+
 def shown_number(value):
     """A number as the help writes it: 1,000,000 for a whole number, 1e-8 and 0 (not 1e-08 and 0.0) for others."""
     if isinstance(value, int) and not isinstance(value, bool):

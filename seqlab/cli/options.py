@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from seqlab.errors import UsageError, check_number, shown_number
+from seqlab.errors import UsageError, check_choice, check_number, shown_number
 from seqlab.i18n import LANGUAGES, N_, _, language_code, ngettext
 from seqlab.ids.limits import MAX_MIN_COUNT  # noqa: F401  one owner (stage 3's limits); the commands import it from here
 from seqlab.lab.limits import SEED_MAX  # noqa: F401  (its owner: seqlab.limits); the commands import it from here
@@ -141,13 +141,7 @@ def in_range(option: str, value, low=None, high=None) -> None:
 def one_of(option: str, value: str | None, choices) -> str | None:
     """``value`` as ``choices`` spell it, in any case (``3CosAdd``, ``LSTM``, ``REPLACE``: as the help and the
     lecture write them); exit 2 for anything else, naming the choices."""
-    if value is None or value in choices:
-        return value
-    meant = [c for c in choices if c.lower() == value.lower()]
-    if len(meant) == 1:
-        return meant[0]
-    raise UsageError(_("{option} must be one of {choices}, got {value!r}").format(
-        option=option, choices=", ".join(choices), value=value))
+    return None if value is None else check_choice(option, value, choices, UsageError)
 
 
 def exclusive(**flags: bool) -> None:

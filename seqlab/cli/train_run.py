@@ -86,11 +86,13 @@ def check_ranges(a: TrainArgs) -> TrainArgs:
     if a.task == "forecast":  # before --out is looked at: it trains in one go and keeps no checkpoint
         unused({"--resume": a.resume or None}, "--task forecast",
                _("A forecast trains in seconds to minutes in one go: start it again with a new --out."))
-    for name, (low, high, _whole) in RANGES.items():  # the library's table: one range per number
+    from seqlab.training.forecast import RANGES as FORECAST_RANGES
+
+    for name, (low, high, _whole) in RANGES.items():  # the library's tables: one range per number
         if name == "epochs" and a.task == "forecast":
-            high = 10_000  # a forecast epoch is one step
+            low, high, _whole = FORECAST_RANGES["epochs"]  # a forecast epoch is one step
         in_range("--" + name.replace("_", "-"), getattr(a, name), low, high)
-    in_range("--season", a.season, 2, 1000)  # statsmodels' seasonal models need a period of two steps or more
+    in_range("--season", a.season, *FORECAST_RANGES["season"][:2])  # statsmodels' seasonal models: a period of 2+
     return a
 
 
@@ -258,13 +260,12 @@ def busy_machine_note(threads: int | None, task: str) -> None:
 def train_seq2seq(a: TrainArgs, taken: list[str] | None) -> None:
     from seqlab.render.console import console, print_json
     from seqlab.render.training import seq2seq_skipped_line, seq2seq_terminal
-    from seqlab.training.seq2seq import EVALUATING, KIWI_SPACING, seq2seq_config, train_seq2seq
+    from seqlab.training.seq2seq import ATTENTIONS, CELLS, EVALUATING, KIWI_SPACING, seq2seq_config, train_seq2seq
 
     if a.data is None:
         raise UsageError(_("--task seq2seq needs --data PAIRS.tsv (source<TAB>target per line)"),
                          _("Make one with: seqlab data spacing-pairs FILE --out pairs.tsv"))
-    a = replace(a, model=one_of("--model", a.model, ("lstm", "gru")),
-                attention=one_of("--attention", a.attention, ("monotonic", "additive")))
+    a = replace(a, model=one_of("--model", a.model, CELLS), attention=one_of("--attention", a.attention, ATTENTIONS))
     cfg = seq2seq_config(cell=a.model, attention=a.attention, seed=a.seed, device=a.device, epochs=a.epochs,
                          batch_size=a.batch_size, lr=a.lr, hidden=a.hidden, checkpoint_every=a.checkpoint_every,
                          threads=a.threads)

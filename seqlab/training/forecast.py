@@ -19,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError, UsageError
+from seqlab.errors import InputError, UsageError, check_number
 from seqlab.i18n import N_, _, ngettext
+from seqlab.limits import SEED_MAX
 from seqlab.scratch.torch_layout import kept_random_state
 from seqlab.training.forecast_baselines import ArimaGrid, auto_arima, auto_ets
 from seqlab.training.rundir import RunDir
@@ -32,9 +33,9 @@ CSV_SEASON = 12  # a CSV series says nothing of its season: monthly is taken, an
 @dataclass
 class ForecastConfig:
     window: int = 24  # past values the model reads
-    hidden: int = 32
-    epochs: int = 300
-    lr: float = 5e-3
+    hidden: int = 32  # the LSTM's hidden size
+    epochs: int = 300  # full-batch steps: one epoch is one step on the whole training part
+    lr: float = 5e-3  # Adam's learning rate
     test_fraction: float = 0.2  # the last part, forecast one step ahead
     seed: int = 13
     baselines: bool = True  # also fit auto-ARIMA and auto-ETS (an AIC search: minutes on 2 cores)
@@ -43,6 +44,22 @@ class ForecastConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+# each number's range and whether it is whole (as train's RANGES): epochs=0 wrote a "finished" untrained model. A
+# season below 2 has a message of its own (statsmodels' seasonal models need a period of two steps or more).
+RANGES = {"window": (1, 10_000, True), "hidden": (1, 2048, True), "epochs": (1, 10_000, True),
+          "lr": (1e-8, 1.0, False), "test_fraction": (0.01, 0.9, False), "seed": (0, SEED_MAX, True),
+          "season": (2, 1000, True), "threads": (1, 1024, True)}
+
+
+def check_config(cfg: ForecastConfig) -> None:
+    """Every number of ``cfg`` in its range (an :class:`InputError` naming it)."""
+    if cfg.season is not None and cfg.season < 2:  # statsmodels' seasonal models need a period of 2 or more
+        raise InputError(_("season must be at least 2 time steps, got {season}").format(season=cfg.season),
+                         _("Give season=2 or more."), option="season", cli_hint=_("Give --season 2 or more."))
+    for name, (low, high, whole) in RANGES.items():
+        check_number(name, getattr(cfg, name), low, high, whole)
 
 
 def forecast_config(**overrides) -> ForecastConfig:
@@ -179,6 +196,7 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None,
         ForecastInterrupted: Ctrl-C (KeyboardInterrupt) during the ARIMA/ETS search, once what was done is saved.
     """
     cfg = cfg or ForecastConfig()
+    check_config(cfg)
     with kept_random_state():  # the caller's torch generators are left as they were
         return _train_forecast(series, Path(out), cfg, progress, on_phase, arima_grid, on_step)
 
@@ -188,9 +206,6 @@ def _train_forecast(series: str, out: Path, cfg: ForecastConfig, progress, on_ph
 
     started = time.perf_counter()
     y, labels, m, description = load_series(series)
-    if cfg.season is not None and cfg.season < 2:  # statsmodels' seasonal models need a period of 2 or more
-        raise InputError(_("season must be at least 2 time steps, got {season}").format(season=cfg.season),
-                         _("Give season=2 or more."), option="season", cli_hint=_("Give --season 2 or more."))
     season_from = "given" if cfg.season is not None else "series" if series in SERIES else "assumed"
     m = cfg.season or m
     n = len(y)

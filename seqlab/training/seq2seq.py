@@ -25,9 +25,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, check_choice, check_number
 from seqlab.i18n import N_, _
 from seqlab.ids.vocab import Vocabulary
+from seqlab.limits import SEED_MAX
 from seqlab.scratch.torch_layout import kept_random_state
 from seqlab.training.checkpoint import has_state, load_state, save_state
 from seqlab.training.loop import RESUME_FREE, check_same_settings, pairs_fingerprint
@@ -37,8 +38,14 @@ from seqlab.training.spacing import read_pairs, spacing_scores
 
 # the shared Vocabulary puts <pad>, <unk>, <bos>, <eos> first: ids 0, 1, 2, 3
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
+CELLS = ("lstm", "gru")  # the encoder's and the decoder's cell
 ATTENTIONS = tuple(MODELS)
 LOSSES = ("constrained", "full")
+# each number's range and whether it is whole, as train's RANGES: epochs=0 would write a finished untrained model
+RANGES = {"embed": (2, 2048, True), "hidden": (1, 2048, True), "epochs": (1, 100, True), "batch_size": (1, 4096, True),
+          "lr": (1e-8, 1.0, False), "warmup": (0, None, True), "max_chars": (2, 10_000, True),
+          "max_pairs": (1, None, True), "val_pairs": (1, None, True), "checkpoint_every": (1, None, True),
+          "seed": (0, SEED_MAX, True), "threads": (1, 1024, True)}
 #: the evaluation's two phases, which count held-out texts (not training steps)
 EVALUATING, KIWI_SPACING = N_("evaluating: the model spaces the held-out texts"), N_("evaluating: Kiwi spaces them")
 
@@ -69,6 +76,16 @@ class Seq2SeqConfig:
 def seq2seq_config(**overrides) -> Seq2SeqConfig:
     """The default settings with every override that is not None applied."""
     return replace(Seq2SeqConfig(), **{k: v for k, v in overrides.items() if v is not None})
+
+
+def check_config(cfg: Seq2SeqConfig) -> Seq2SeqConfig:
+    """Every setting of ``cfg`` checked (an :class:`InputError` naming it), its choices as they are spelled: a loss
+    "ful" trained the constrained loss and wrote "ful" in the summary."""
+    for name, (low, high, whole) in RANGES.items():
+        check_number(name, getattr(cfg, name), low, high, whole)
+    return replace(cfg, cell=check_choice("cell", cfg.cell, CELLS),
+                   attention=check_choice("attention", cfg.attention, ATTENTIONS),
+                   loss=check_choice("loss", cfg.loss, LOSSES))
 
 
 def char_vocab(texts: list[str]) -> Vocabulary:
@@ -233,7 +250,7 @@ def train_seq2seq(data: Path, out: Path, cfg: Seq2SeqConfig | None = None, resum
         progress: ``progress(texts done, texts)`` in each evaluation phase (the held-out texts spaced by the model,
             then by Kiwi).
     """
-    cfg = cfg or Seq2SeqConfig()
+    cfg = check_config(cfg or Seq2SeqConfig())
     threads = torch.get_num_threads()
     torch.set_num_threads(cfg.threads)
     try:
