@@ -96,7 +96,7 @@ def _word_vectors(vectors, model):
         ENGLISH_WORDS,
         KOREAN_WORDS,
         RECIPE,
-        ensure,
+        from_model,
         is_built,
         kiwi_vectors_path,
         model_vectors_path,
@@ -107,7 +107,7 @@ def _word_vectors(vectors, model):
 
         return from_gensim(vectors)
     if is_built(model):
-        return ensure(model)
+        return from_model(model)
     from seqlab.pretrained.registry import resolve
 
     spec = resolve(model or DEFAULT_WORD_VECTORS)
@@ -122,7 +122,7 @@ def _word_vectors(vectors, model):
             "adjectives in their dictionary and past forms, and nouns + 하다 such as 사랑하다) is composed from its "
             "morphemes. Cached in {path}.").format(ko=KOREAN_WORDS, path=kiwi_vectors_path()))
         with counting_bar(_("building Kiwi's word vectors"), _("items")) as report:
-            built = ensure(model, report)
+            built = from_model(model, report)
         note(_(
             "Kiwi's word vectors: {n:,} words of {candidates:,} candidates; {left:,} were left out (a part Kiwi's "
             "model keeps no vector for, a bare particle or ending, or a fragment of a phrase).").format(
@@ -146,7 +146,7 @@ def _word_vectors(vectors, model):
         model=spec.name, ko=KOREAN_WORDS, en=ENGLISH_WORDS, recipe=recipe.describe(),
         path=model_vectors_path(spec.name, recipe=recipe)))
     with counting_bar(_("building word vectors"), _("items")) as report:
-        return ensure(model, report)
+        return from_model(model, report)
 
 
 def one_expression(words: list[str]) -> str:

@@ -439,8 +439,3 @@ def is_built(model: str | None = None, korean: int | None = None, english: int |
     except Exception:  # noqa: BLE001  a model not on this machine yet: the build will say what is missing
         return False
     return model_vectors_path(spec.name, korean, english, recipe).exists()
-
-
-def ensure(model: str | None = None, progress: Callable[[int, int], None] | None = None) -> WordVectors:
-    """The embedded model's word vectors, built first when they are not cached yet (``progress(done, total)``)."""
-    return from_model(model, progress)

@@ -300,18 +300,17 @@ class Service:
                 self._wordvec_thread.start()
 
     def _build_wordvectors(self) -> None:
-        from seqlab.vectors.wordvectors import DEFAULT_WORD_VECTORS, ensure, from_model
+        from seqlab.errors import SeqlabError
+        from seqlab.vectors.wordvectors import DEFAULT_WORD_VECTORS, from_model
 
         progress = self.build  # counts and steps (seqlab.progress.new_phase)
         log = logging.getLogger("uvicorn.error")  # the server's own log, on its terminal
         log.info("building the analogy panel's word vectors in the background (about a minute the first time)")
         self.build.state, self.build.started = "building", time.monotonic()
         try:
-            if self.config.wordvec_korean is None and self.config.wordvec_english is None:
-                vectors = ensure(DEFAULT_WORD_VECTORS, progress=progress)
-            else:  # a smaller vocabulary (tests, small machines)
-                vectors = from_model(DEFAULT_WORD_VECTORS, progress=progress, korean=self.config.wordvec_korean,
-                                     english=self.config.wordvec_english)
+            # wordvec_korean/english: a smaller vocabulary (tests, small machines); None: the default one
+            vectors = from_model(DEFAULT_WORD_VECTORS, progress=progress, korean=self.config.wordvec_korean,
+                                 english=self.config.wordvec_english)
             from seqlab.vectors.word_input import SOURCE_SUFFIX
 
             self._wordvectors = vectors
@@ -320,9 +319,12 @@ class Service:
             self.build.state = "ready"
             log.info("word vectors ready: %s words (%.0f s)", f"{len(vectors.words):,}",
                      time.monotonic() - self.build.started)
-        except Exception as exc:  # noqa: BLE001  reported to the caller of every word-vector route
+        except SeqlabError as exc:  # a cause the user can act on (a model not installed, a full disk), in words
+            self.build.error, self.build.state = exc.message, "failed"
+            log.error("the word vectors could not be built: %s", exc)
+        except Exception as exc:
             self.build.error, self.build.state = f"{type(exc).__name__}: {exc}", "failed"
-            log.error("the word vectors could not be built: %s", self.build.error)
+            log.exception("the word vectors could not be built")  # a bug: its traceback, on the server's terminal
         self.build.finished = time.monotonic()
 
     def wordvector_status(self) -> dict:
