@@ -21,14 +21,14 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError, canonical, check_number
+from seqlab.errors import InputError, check_number
 from seqlab.i18n import N_, _
+from seqlab.lab.cells import CELLS, cell_names
 from seqlab.lab.limits import FORGET_BIAS_RANGE, GRADFLOW_MAX_HIDDEN, GRADFLOW_MAX_STEPS, SEED_MAX
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.loss import last_state_loss
 from seqlab.scratch.torch_layout import gate_rows, seeded_module
 
-CELLS = tuple(LAYERS)  # rnn, lstm, gru: the scratch layers, in the lecture's order
 LOSS = N_("L = ‖h_(T-1)‖² (loss at the last step, k = T-1)")  # in the JSON as it is; shown translated
 
 
@@ -200,13 +200,7 @@ def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = 100, hidde
     >>> report.cells["rnn"].grad_norms[0] < report.cells["rnn"].grad_norms[-1]
     True
     """
-    if isinstance(cells, str):  # "lstm" was read as the cells l, s, t, m
-        cells = [c.strip() for c in cells.split(",") if c.strip()]
-    cells = [canonical(c, CELLS) for c in cells]  # "LSTM", as the lecture writes it
-    bad = [c for c in cells if c not in CELLS]
-    if bad or not cells:
-        raise InputError(_("unknown cells {cells}").format(cells=", ".join(map(str, bad))) if bad
-                         else _("no cells given"), _("Use cells from: {choices}.").format(choices=", ".join(CELLS)))
+    cells = cell_names(cells)  # "lstm" was read as the cells l, s, t, m
     if forget_bias is not None and "lstm" not in cells:  # as the CLI says it: nothing ignored silently
         raise InputError(_("forget_bias sets the LSTM's forget gate, and the cells {cells} have no LSTM").format(
             cells=", ".join(cells)), _("Add lstm to the cells, or leave forget_bias out."))

@@ -22,14 +22,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError, canonical, check_number
+from seqlab.errors import InputError, check_number
 from seqlab.i18n import _
+from seqlab.lab.cells import CELLS, cell_names
 from seqlab.lab.limits import FORGET_BIAS_RANGE, LONG_TERM_MAX_LENGTH, LONG_TERM_MAX_STEPS, SEED_MAX
 from seqlab.lab.tasks import TASKS, get_task
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.torch_layout import gate_rows, kept_random_state, torch_class
-
-CELLS = tuple(LAYERS)  # rnn, lstm, gru: the scratch layers, in the lecture's order
 
 
 @dataclass(frozen=True)
@@ -309,13 +308,7 @@ def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(DE
     if task not in TASKS:
         raise InputError(_("unknown task {task}").format(task=task), _("Use task=\"adding\" or task=\"first-token\"."),
                          cli_hint=_("Use --task adding or --task first-token."))
-    if isinstance(cells, str):  # "rnn,lstm" was read letter by letter: a comma-separated string, as gradflow takes
-        cells = [c.strip() for c in cells.split(",") if c.strip()]
-    cells = [canonical(c, CELLS) for c in cells]  # "LSTM", as the lecture writes it
-    bad = [c for c in cells if c not in CELLS]
-    if bad or not cells:
-        raise InputError(_("unknown cells {bad}").format(bad=bad), _("Use cells=[\"rnn\", \"lstm\", \"gru\"]."),
-                         cli_hint=_("Use --cells rnn,lstm,gru."))
+    cells = cell_names(cells)  # "rnn,lstm" was read letter by letter: a comma-separated string, as gradflow takes
     spec = get_task(task)
     recipe = recipe or RECIPES[task]
     one = (numbers.Number, str)  # lengths=100, forget_biases=3: one value; a list, tuple, array or range: many

@@ -376,3 +376,4 @@ class GRU(Recurrent):
 
 
 LAYERS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
+

@@ -43,7 +43,7 @@ def test_cells_given_as_one_string_are_read_as_gradflow_reads_them():
 
     with pytest.raises(InputError) as caught:
         long_term(cells="rnn,lsmt")
-    assert caught.value.message == "unknown cells ['lsmt']" and 'cells=["rnn", "lstm", "gru"]' in caught.value.hint
+    assert caught.value.message == "unknown cells lsmt" and 'cells=["rnn", "lstm", "gru"]' in caught.value.hint
 
 
 def test_a_model_without_word_vectors_is_one_error_in_the_library_and_the_cli(cli):
