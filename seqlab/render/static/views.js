@@ -700,7 +700,7 @@
     container.replaceChildren();
     const what = rec.head === null ? t("layer {l}, mean over its {h} heads", { l: rec.layer, h: rec.heads })
       : t("layer {l}, head {h}", { l: rec.layer, h: rec.head });
-    container.append(el("p", { class: "sv-note" }, what, " · ", t("row: the token that looks; column: the token it looks at; each row sums to 1.")));
+    container.append(el("p", { class: "sv-note" }, what, " · ", t("row: the token that looks; column: the token it looks at; each row sums to 1 before its weights are rounded to {decimals} decimals for display.", { decimals: rec.decimals ?? 3 })));
     if (rec.dropped) {
       const v = { limit: count(rec.max_length), dropped: count(rec.dropped) };
       container.append(note(rec.dropped === 1 ? t("The attention view takes at most {limit} tokens: the last one is left out.", v)
@@ -881,7 +881,7 @@
     opts = opts || {};
     container.replaceChildren();
     const T = rec.steps.length, H = rec.hidden, names = ROW_NAMES();
-    container.append(el("p", { class: "sv-source" }, el("strong", {}, "x_t: "), inputSource(rec)));
+    container.append(el("p", { class: "sv-source" }, inputSource(rec)));  // its sentence starts with x_t
     if (rec.dropped) {
       const v = { limit: count(rec.max_length), dropped: count(rec.dropped) };
       container.append(note(rec.dropped === 1 ? t("A trace reads at most {limit} tokens: the last one is left out.", v)
@@ -911,6 +911,17 @@
     const gates = el("p", { class: "sv-note" });
     container.append(el("div", { class: "sv-stepper" }, prev, play, next, slider), label2, gates, table);
     let timer = null;
+    // a row's numbers: all of them up to 32 (an LSTM of hidden 8), those of the stacked gates grouped by gate
+    // ("i: … | f: … | g: … | o: …", as the weights' rows are); a longer row, its first 16 and its length
+    function stepValues(k, v, n) {
+      const nums = (xs) => xs.map((x) => signed(x, 4)).join(" ");
+      if (n > 32 || v.length < n) return nums(v.slice(0, 16)) + ` … (${n})`;
+      const G = rec.gate_order || [];
+      if (G.length > 1 && ["x_proj", "h_proj", "bias"].includes(k) && n === G.length * H) {
+        return G.map((g, j) => `${g}: ${nums(v.slice(j * H, (j + 1) * H))}`).join(" | ");
+      }
+      return nums(v);
+    }
     function render() {
       const tt = +slider.value, step = rec.steps[tt];
       label2.textContent = t("t = {t} (steps 0–{last}) · token {token}", { t: tt, last: T - 1, token: visible(step.token) });
@@ -920,7 +931,7 @@
           const v = step[k], n = (rec.lengths && rec.lengths[k]) || v.length;  // a notebook carries the first 16
           return el("tr", { "data-key": k }, el("th", {}, el("code", {}, k), el("small", {}, names[k] || "")),
             el("td", { class: "sv-formula" }, formula),
-            el("td", { class: "sv-values" }, v.slice(0, 8).map((x) => signed(x, 4)).join(" ") + (n > 8 ? ` … (${n})` : "")),
+            el("td", { class: "sv-values" }, stepValues(k, v, n)),
             el("td", {}, bars(v)));
         }));
       gates.textContent = step.gate_means ? t("mean gates at this step: forget f̄ = {f}, input ī = {i}, output ō = {o}",

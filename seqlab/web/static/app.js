@@ -244,13 +244,14 @@ const IN = {};  // kind -> the frozen inputs last described; identity says "stil
 function describe(kind) {
   const base = { text: $("text").value, model: $("model").value };
   const extra = {
-    text: {}, form: { form: $("form").value },
+    text: {},
     sim: { second: $("second").value },
     trace: { cell: $("cell").value, hidden: $("hidden").value, seed: $("seed").value, byhand: $("byhand").checked, ckpt: $("useckpt").checked },
     attention: { layer: $("layer").value, head: $("head").value },
   }[kind];
   if (kind === "gradflow") return JSON.stringify({ steps: $("gsteps").value, fbias: $("fbias").value });  // no text
   if (kind === "compare") return JSON.stringify({ text: $("text").value });  // every tokenizer, whatever the model
+  if (kind === "form") return JSON.stringify({ text: $("text").value, form: $("form").value });  // no model in it
   // the trained model's trace: its own model and sizes, whatever the page's boxes say
   if (kind === "trace" && $("useckpt").checked) return JSON.stringify({ text: $("text").value, cell: $("cell").value, ckpt: true });
   return JSON.stringify({ ...base, ...extra });
@@ -407,12 +408,13 @@ function traceBody() {
   if (byHand) body.input_dim = 2;
   return body;
 }
+const BAD_TRACE_SETTING = () => t("Not computed: a setting of the trace above is not valid (see its message).");
 async function runTrace() {
   const inputs = currentInputs("trace");
   let body;
   try { body = traceBody(); } catch (e) {  // said once, where the setting is; the dW part says why it is empty
     refuse("v-trace", e);
-    clear("v-backward", t("Not computed: a setting of the trace above is not valid (see its message)."));
+    clear("v-backward", BAD_TRACE_SETTING());
     return;
   }
   const done = S.running ? null : busyLine(t("trace"));
@@ -633,7 +635,7 @@ function refreshExport(panelId) {
   }
 }
 const INPUT_NAMES = () => ({ text: t("text"), model: t("model"), form: t("form"), second: t("second sentence"), cell: t("cell"),
-  hidden: t("hidden size"), seed: t("seed"), byhand: t("by hand (hidden size 2, inputs reduced to 2 numbers)"),
+  hidden: t("hidden size"), seed: t("seed"), byhand: t("by hand"),
   ckpt: t("trained weights"), layer: t("layer"), head: t("head"), steps: t("steps"), fbias: t("LSTM forget-gate bias"),
   expr: t("analogy"), nword: t("word") });
 // what the panel's results were computed from, as data (the JSON export): numbers as numbers, yes/no as true/false,
@@ -861,7 +863,7 @@ async function init() {
     runNormalize();
   });
   for (const id of ["cell", "hidden", "seed", "byhand", "useckpt"]) {  // unticked on a model without vectors: says why
-    $(id).addEventListener("input", () => { for (const v of ["v-trace", "v-backward"]) if (shown(v)) settingsChanged(v, canTrace() ? t("The settings changed: press Trace.") : noVectorsReason($("model").value)); });
+    $(id).addEventListener("input", () => { for (const v of ["v-trace", "v-backward"]) if (shown(v) || stateEl(v).textContent === BAD_TRACE_SETTING()) settingsChanged(v, canTrace() ? t("The settings changed: press Trace.") : noVectorsReason($("model").value)); });
   }
   for (const [field, kind] of [["expr", "analogy"], ["nword", "neighbors"]]) {  // the table is about its own box's words
     $(field).addEventListener("input", () => {

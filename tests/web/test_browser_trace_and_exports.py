@@ -1,0 +1,53 @@
+"""The page's trace, its gradient part and its exports, as a Korean student used them: each test failed before its fix."""
+
+import json
+
+from tests.web.conftest import idle, run_pipeline
+
+
+def test_the_lstm_trace_shows_every_number_of_its_stacked_gates_grouped_by_gate(open_page):
+    """At the default hidden size 4, W_xh x_t holds 16 numbers (i|f|g|o); the table showed the first 8 and "… (16)",
+    so pre_g and pre_o could not be rebuilt by hand from the page; the note began "x_t: x_t comes from"."""
+    page = open_page()
+    run_pipeline(page, "영화가 좋다")
+    page.click("#trace")
+    page.wait_for_selector("#v-trace .sv-steps tr[data-key='x_proj']")
+    row = page.inner_text("#v-trace .sv-steps tr[data-key='x_proj'] td.sv-values")
+    parts = row.split(" | ")
+    assert [p.split(":")[0] for p in parts] == ["i", "f", "g", "o"] and "…" not in row, row
+    assert all(len(p.split(":")[1].split()) == 4 for p in parts), row
+    shown = [float(x) for p in parts for x in p.split(":")[1].split()]
+    sent = page.evaluate("window.seqlabPage.state.records['v-trace'].record.steps[0].x_proj")
+    assert shown == [round(x, 4) for x in sent]  # the numbers the server computed, all 16
+    assert not page.inner_text("#v-trace .sv-source").startswith("x_t: x_t")
+
+
+def test_fixing_a_bad_trace_setting_says_press_trace_in_the_gradient_part_too(open_page):
+    """After a refused hidden size, typing a valid one left stage 6's "a setting of the trace above is not valid (see
+    its message)" while the message it pointed to was gone."""
+    page = open_page()
+    run_pipeline(page, "영화가 좋다")
+    page.fill("#hidden", "0")
+    page.click("#trace")
+    assert "not valid" in page.inner_text("#dw-state")
+    page.fill("#hidden", "4")
+    assert "The settings changed: press Trace" in page.inner_text("#dw-state")
+    assert "The settings changed: press Trace" in page.inner_text("#p-trace .state")
+
+
+def test_the_normalization_export_lists_no_model_and_the_by_hand_label_is_short(open_page):
+    """Stage 1's export listed the model, which normalization does not use; the snapshot's list of inputs was pushed
+    to the right half of the page by the checkbox's long label."""
+    page = open_page()
+    run_pipeline(page, "Ｅ５ 모델")
+    idle(page)
+    with page.expect_download() as download:
+        page.click("#p-normalize > .export a:text('JSON')")
+    exported = json.loads(download.value.path().read_text(encoding="utf-8"))
+    assert exported["inputs"] == {"text": "Ｅ５ 모델", "form": "NFC"}, exported["inputs"]
+    page.check("#byhand")
+    page.click("#trace")
+    idle(page)
+    snap = page.context.new_page()
+    snap.set_content(page.evaluate("window.seqlabPage.snapshotHtml('p-trace')"))
+    assert "by hand" in snap.inner_text("body") and "inputs reduced to 2 numbers" not in snap.inner_text("body")
