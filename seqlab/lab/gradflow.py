@@ -47,7 +47,7 @@ def needed_forget_bias(steps: int) -> float:
 @dataclass
 class CellFlow:
     cell: str
-    grad_norms: list[float]  # ‖∂L/∂h_k‖, k = 0..N-1
+    grad_norms: list[float]  # ‖∂L/∂h_k‖, k = 0..T-1
     cell_grad_norms: list[float] | None = None  # LSTM: ‖∂L/∂c_k‖
     factor_norms: list[float] | None = None  # RNN: ‖diag(1 - h_t²)·W_hh‖₂ per step
     spectral_radius: float | None = None  # RNN: max |eigenvalue| of W_hh
@@ -193,7 +193,7 @@ def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = 100, hidde
         seed: seeds the inputs and every cell's weights.
 
     Returns:
-        a :class:`GradFlowReport`: per cell ``grad_norms[k]`` = ‖∂L/∂h_k‖ for k = 0 … N-1 (the loss at the last
+        a :class:`GradFlowReport`: per cell ``grad_norms[k]`` = ‖∂L/∂h_k‖ for k = 0 … T-1 (the loss at the last
         step), computed by seqlab's own BPTT, and for the LSTM the norms along the cell state and its forget gates.
 
     >>> report = gradflow(["rnn", "lstm"], steps=20, hidden=8)
