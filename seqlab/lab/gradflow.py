@@ -186,7 +186,7 @@ def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = 100, hidde
 
     Args:
         cells: which of ``rnn``, ``lstm``, ``gru``.
-        steps: sequence length N.
+        steps: sequence length T.
         hidden: hidden size H of every cell.
         input_size: the width of the random inputs x_t (default: H).
         forget_bias: set the LSTM's total forget-gate bias (None: torch's default init).
