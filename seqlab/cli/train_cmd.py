@@ -198,26 +198,35 @@ def register(app: typer.Typer) -> None:
         from seqlab.render.progress import counting_bar
         from seqlab.render.training import prediction_line, seq2seq_input_notes
         from seqlab.text.unicode import has_visible
-        from seqlab.training.predictors import predict_texts
+        from seqlab.training import predictors
 
         check_lang(lang)
         from_file = file is not None or texts == ["-"]
         # a file's blank lines keep their place (output line k answers input line k), marked as skipped
         inputs = gather_texts(texts, file, errors, allow_empty=from_file, text_col=text_col)
-        kept = [t for t in inputs if has_visible(t)]
-        with counting_bar(ngettext("predicting {n:,} text", "predicting {n:,} texts", len(kept)).format(n=len(kept)), _("texts"),
+        total = sum(map(has_visible, inputs))
+        out = console()  # one console for every line (creating one per line costs a third more per text)
+        results = []
+        with counting_bar(ngettext("predicting {n:,} text", "predicting {n:,} texts", total).format(n=total), _("texts"),
                           enabled=from_file) as report:  # a file's work, not one text's
-            predicted = iter(predict_texts(run_dir, kept, report))
-        results = [next(predicted) if has_visible(t) else {"text": t, "skipped": "empty line"} for t in inputs]
+            done = 0
+            # block by block, each written once answered: the first answers of a 150,000-line file come in seconds
+            for start in range(0, len(inputs), predictors.PREDICT_BLOCK):
+                block = inputs[start:start + predictors.PREDICT_BLOCK]
+                kept = [t for t in block if has_visible(t)]
+                offset = done
+                predicted = iter(predictors.predict_texts(
+                    run_dir, kept, lambda d, _n, offset=offset: report(offset + d, total)) if kept else [])
+                done += len(kept)
+                answered = [next(predicted) if has_visible(t) else {"text": t, "skipped": "empty line"} for t in block]
+                for r in answered:  # one line per text, also in a pipe; the texts as written (no markup)
+                    if json_out:
+                        print_json(r)
+                    else:
+                        out.print(prediction_line(r), markup=False, highlight=False, soft_wrap=True)
+                results += answered
         for line in seq2seq_input_notes(results):  # said on stderr, with --json too
             note(line)
-        if json_out:
-            for r in results:
-                print_json(r)
-            return
-        out = console()  # one console for every line (creating one per line costs a third more per text)
-        for r in results:  # one line per text, also in a pipe; the texts as written (no markup)
-            out.print(prediction_line(r), markup=False, highlight=False, soft_wrap=True)
 
     data_app = group(_("Datasets: fetch NSMC (seqlab data nsmc) and make spacing-restoration pairs for seq2seq "
                        "(seqlab data spacing-pairs)."))

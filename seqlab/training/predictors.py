@@ -216,6 +216,7 @@ def _kept_predictor(out: str, stamp: tuple):
 
 
 PREDICT_CHUNK = 2000  # texts per call: a bar moves on a 150,000-line file, and batching stays efficient
+PREDICT_BLOCK = 5 * PREDICT_CHUNK  # texts ``seqlab predict -f`` answers before it writes them (it streams its output)
 
 
 def _chunks(texts: list[str], progress: Progress | None):
