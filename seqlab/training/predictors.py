@@ -106,13 +106,14 @@ def evaluate(out: str | Path, data: str | Path, fmt: str | None = None, text_col
 
 def _run_columns(recorded: dict, data, fmt: str | None, labels: list[str]):
     """``data`` read by the columns the run was trained with (``--text-col review --label-col sentiment``), when it
-    has them; None when the run used the defaults or the file lacks those columns (read as usual then)."""
-    from seqlab.training.data import MissingColumn, detect_format
+    has them, whatever its format (a run trained on a CSV evaluates a JSONL or TSV file with the same columns: the
+    other format was read by ``document``, a column the user never named); None when the run used the defaults or
+    the file lacks those columns (read as usual then)."""
+    from seqlab.training.data import MissingColumn
 
     read = recorded.get("read_as") or {}
     columns = read.get("text_col"), read.get("label_col")
-    if read.get("fmt") == "nsmc" or None in columns or columns == ("document", "label") or \
-            (fmt or detect_format(Path(str(data)))) != read.get("fmt"):
+    if read.get("fmt") == "nsmc" or None in columns or columns == ("document", "label"):
         return None
     try:
         return load_dataset(data, fmt, *columns, label_names=labels)

@@ -56,6 +56,13 @@ def test_evaluate_reads_a_file_by_the_columns_the_run_was_trained_with(tmp_path,
                "--out", str(tsv_run))[0] == 0
     code, out, err = cli("evaluate", str(tsv_run), "--data", str(as_text), "--json")
     assert code == 0 and json.loads(out)["n"] == len(rows), err
+    # another format with the same columns (a notebook review): "no object of x.jsonl has the key 'document'"
+    as_jsonl = tmp_path / "reviews.jsonl"
+    as_jsonl.write_text("".join(json.dumps({"review": text, "sentiment": label}, ensure_ascii=False) + "\n"
+                                for _id, text, label in rows), encoding="utf-8")
+    for run, other in [(tmp_path / "run", as_jsonl), (tmp_path / "run", as_text), (tsv_run, table)]:
+        code, out, err = cli("evaluate", str(run), "--data", str(other), "--json")
+        assert code == 0 and json.loads(out)["n"] == len(rows), (run, other, err)
 
 
 def test_a_damaged_run_says_to_train_it_again_not_to_build_a_vocabulary(tmp_path, data, cli):
