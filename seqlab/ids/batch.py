@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError, check_number
-from seqlab.i18n import _
+from seqlab.errors import InputError, canonical, check_number
+from seqlab.i18n import _, ngettext
 from seqlab.ids.positions import kept_positions
 
 PADDING = ("longest", "max_length", "none")
@@ -65,13 +65,30 @@ class Batch(Displayable):
         return out
 
 
-def check_padding(padding: str, max_length: int | None) -> None:
+def check_padding(padding: str, max_length: int | None) -> str:
+    """``padding`` as :data:`PADDING` spells it (any case, as every choice), checked with ``max_length``."""
+    padding = canonical(padding, PADDING)
     if padding not in PADDING:
         raise InputError(_("unknown padding {padding!r}").format(padding=padding),
                          _("Use one of: {choices}.").format(choices=', '.join(PADDING)))
     if padding == "max_length" and not max_length:
         raise InputError(_("padding='max_length' needs max_length"))
     check_number("max_length", max_length, 1, whole=True)  # "8" and 2.5 were a TypeError deep in the slicing
+    return padding
+
+
+def check_fits(padding: str, max_length: int | None, lengths: np.ndarray) -> None:
+    """``padding="max_length"`` without truncation: a sequence longer than ``max_length`` would make the batch wider
+    than asked (it was padded to the longest, with nothing said), so it is refused."""
+    longest = int(lengths.max(initial=0))
+    if padding == "max_length" and max_length is not None and longest > max_length:
+        n = int((lengths > max_length).sum())
+        raise InputError(ngettext("padding='max_length' pads to max_length = {m}, but {n} text is longer ({longest} "
+                                  "tokens) and truncation=False keeps it whole",
+                                  "padding='max_length' pads to max_length = {m}, but {n} texts are longer (the "
+                                  "longest {longest} tokens) and truncation=False keeps them whole", n).format(
+            m=max_length, n=n, longest=longest),
+            _("Cut them (truncation=True), or pad to the longest text (padding=\"longest\")."))
 
 
 def pad_sequences(model: str, sequences: list[list[int]], pad_id: int, padding: str = "longest",
@@ -83,7 +100,7 @@ def pad_sequences(model: str, sequences: list[list[int]], pad_id: int, padding: 
     >>> b.input_ids.tolist(), b.dropped.tolist()
     ([[5, 6], [8, 0]], [1, 0])
     """
-    check_padding(padding, max_length)
+    padding = check_padding(padding, max_length)
     full = np.array([len(s) for s in sequences], dtype=np.int64)
     if truncation and max_length is not None:
         lead, trail = specials
@@ -91,6 +108,7 @@ def pad_sequences(model: str, sequences: list[list[int]], pad_id: int, padding: 
                      [s[i] for i in kept_positions([1] * lead + [0] * (len(s) - lead - trail) + [1] * trail,
                                                    max_length)] for s in sequences]
     lengths = np.array([len(s) for s in sequences], dtype=np.int64)
+    check_fits(padding, max_length, lengths)
     dropped = full - lengths
     if padding == "none":
         return Batch(model, sequences, [[1] * len(s) for s in sequences], lengths, dropped)

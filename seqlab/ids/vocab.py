@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, check_number
 from seqlab.i18n import _
 from seqlab.storage import atomic_write_json
 from seqlab.text.reading import file_error
@@ -129,8 +129,11 @@ class Vocabulary:
             specials: tokens placed first, in this order (``<pad>`` must be among them).
             weights: an optional count per text (e.g. a word's corpus frequency).
         """
-        if min_freq < 1:
-            raise InputError(_("min_freq must be at least 1, got {min_freq}").format(min_freq=min_freq))
+        if min_freq is None:  # check_number lets None through (an unset option); here it has no meaning
+            raise InputError(_("{option} must be a whole number, got {value!r}").format(option="min_freq", value=None),
+                             option="min_freq")
+        check_number("min_freq", min_freq, 1, whole=True)  # "2" and None ended in a TypeError; 1.5 was taken
+        check_number("max_size", max_size, whole=True)
         if max_size is not None and max_size < len(specials) + 1:  # the specials alone would already be over it
             raise InputError(_("max_size must be at least {least} (the {n} special tokens and one more), got "
                                "{max_size}").format(least=len(specials) + 1, n=len(specials), max_size=max_size))

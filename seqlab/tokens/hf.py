@@ -27,7 +27,7 @@ import numpy as np
 
 from seqlab.errors import DamagedFile, json_problem
 from seqlab.i18n import _
-from seqlab.ids.batch import Batch, check_padding
+from seqlab.ids.batch import Batch, check_fits, check_padding
 from seqlab.ids.positions import kept_positions
 from seqlab.ids.vocab import checked_ids
 from seqlab.text.unicode import clean_surrogates, has_surrogates, normalize
@@ -241,7 +241,7 @@ class HFTokenizer(Tokenizer):
 
     def batch(self, texts: Sequence[str], padding: str = "longest", max_length: int | None = None,
               truncation: bool = True, errors: str = "strict") -> Batch:
-        check_padding(padding, max_length)
+        padding = check_padding(padding, max_length)
         texts = as_texts(texts)
         if truncation and max_length is None:
             max_length = self.model_max_length
@@ -258,6 +258,7 @@ class HFTokenizer(Tokenizer):
                 ids_of[i], types_of[i] = [ids[j] for j in keep], [types[j] for j in keep]
                 dropped[i] = full[i] - len(keep)
         lengths = full - dropped
+        check_fits(padding, max_length, lengths)
 
         def id_lists():
             return (e.ids if ids_of[i] is None else ids_of[i] for i, e in enumerate(encodings))

@@ -79,6 +79,9 @@ def check_options(opts: TrainOptions, models: list[str] = ()) -> None:
     the models to train, whose own narrower ranges (:data:`MODEL_RANGES`) apply too."""
     from seqlab.errors import check_number
 
+    if not isinstance(opts, TrainOptions):  # train_models("tfidf", "train.tsv", …): an AttributeError before
+        raise InputError(_("opts must be a TrainOptions, not {name}").format(name=type(opts).__name__),
+                         _("e.g. TrainOptions(data=\"ratings_train.txt\")"), option="opts")
     for name, (low, high, whole) in RANGES.items():
         check_number(name, getattr(opts, name), low, high, whole)
     for model in models:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import DamagedFile, InputError, UsageError, json_problem
+from seqlab.errors import DamagedFile, InputError, UsageError, check_number, json_problem
 from seqlab.i18n import _, ngettext
 from seqlab.storage import (
     atomic_write_bytes,
@@ -191,6 +191,8 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
             is then not line ``i + 1``): the manifest's ``table`` says the file, the column and each row's line.
     """
     config = config or CorpusJobConfig()
+    check_number("batch_size", config.batch_size, 1, 4096, whole=True)  # 0 ended in range()'s ValueError
+    check_number("shard_size", config.shard_size, 1, 1_000_000, whole=True)  # 0 was written in the manifest
     if text_col is None and Path(source).is_file() and has_nsmc_header(source):
         import logging
 

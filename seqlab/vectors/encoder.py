@@ -348,6 +348,7 @@ class Encoder:
         maximum are truncated to it.
         """
         torch = self._torch
+        check_number("batch_size", batch_size, 1, whole=True)
         pooling, precision = canonical(pooling, METHODS), canonical(precision, PRECISIONS)
         if pooling not in METHODS:
             raise InputError(_("unknown pooling {pooling!r}").format(pooling=pooling),

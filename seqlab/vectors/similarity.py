@@ -52,6 +52,7 @@ def similarity(a: str, b: str, model: str | None = None, pooling: str = "mean", 
     from seqlab.pretrained.loading import load_tokenizer
     from seqlab.pretrained.registry import resolve
     from seqlab.text.unicode import require_text
+    from seqlab.tokens.prefixes import prefix_text
     from seqlab.tokens.record import model_window
     from seqlab.vectors.encoder import default_prefix, load_encoder, window_records
 
@@ -60,7 +61,8 @@ def similarity(a: str, b: str, model: str | None = None, pooling: str = "mean", 
     spec = resolve(model)
     ensure_obtainable(spec, weights=True)  # an unreachable hub id is said as a model with vectors, not a tokenizer
     name = spec.name
-    prefix = default_prefix(name, "query") if prefix is None else prefix
+    # the text put before each sentence, as the record says it ("query" and "none" are e5's "query: " and "")
+    prefix = default_prefix(name, "query") if prefix is None else prefix_text(prefix)
     records = window_records(name, [a, b], prefix)  # what the model reads: cut to its window
     window = (model_window(load_tokenizer(name, prefix=prefix)), (records[0].dropped, records[1].dropped),
               (len(records[0].unk), len(records[1].unk)), a != b and records[0].input_ids == records[1].input_ids)

@@ -54,6 +54,10 @@ def analogy_words(positive, negative) -> tuple[list[str], list[str]]:
     if not positive:
         raise InputError(_("an analogy needs at least one word to add (positive)"),
                          _("e.g. analogy([\"왕\", \"여자\"], [\"남자\"])"), option="positive")
+    if sorted(positive) == sorted(negative):  # ["영화"], ["영화"]: the zero vector, and every cosine 0 (as solve says)
+        written = " + ".join(positive) + "".join(f" - {w}" for w in negative)
+        raise UsageError(_("the analogy {expression!r} cancels out: every word is added and subtracted as often")
+                         .format(expression=written), _("e.g. analogy([\"왕\", \"여자\"], [\"남자\"])"))
     return positive, negative
 
 

@@ -1,0 +1,70 @@
+"""Arguments of the Python API checked as the CLI checks its options (a notebook user's review): each refusal is a
+seqlab error naming the argument, where a raw TypeError, ValueError or AttributeError came, or a wrong setting was
+taken in silence."""
+
+import numpy as np
+import pytest
+
+from seqlab.errors import InputError, UsageError
+
+
+def test_an_analogy_whose_words_cancel_out_is_refused_as_solve_refuses_it():
+    """analogy(["영화"], ["영화"]) answered words at cosine 0.0 (the zero vector); solve("영화 - 영화") refused it."""
+    from seqlab.vectors.wordvectors import WordVectors
+
+    wv = WordVectors(["영화", "배우", "감독"], np.eye(3), "toy")
+    with pytest.raises(UsageError, match="cancels out"):
+        wv.analogy(["영화"], ["영화"])
+    with pytest.raises(UsageError, match="cancels out"):
+        wv.solve("영화 - 영화")
+    assert wv.analogy(["영화", "배우"], ["배우"]).results  # not cancelled: 영화 is left
+
+
+def test_corpus_and_vocabulary_numbers_are_checked(tmp_path):
+    from seqlab.ids.vocab import Vocabulary
+    from seqlab.vectors.corpus_job import CorpusJobConfig, embed_corpus
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("영화\n", encoding="utf-8")
+    with pytest.raises(InputError, match="batch_size must be between 1 and 4,096, got 0"):
+        embed_corpus(corpus, tmp_path / "a", CorpusJobConfig(batch_size=0))  # range()'s ValueError before
+    with pytest.raises(InputError, match="shard_size must be between 1 and 1,000,000, got 0"):
+        embed_corpus(corpus, tmp_path / "b", CorpusJobConfig(shard_size=0))  # written in the manifest before
+    lists = [["영화", "좋다"], ["영화"]]
+    for kwargs, said in [({"min_freq": "2"}, "min_freq must be a whole number"),
+                         ({"min_freq": 1.5}, "min_freq must be a whole number"),
+                         ({"min_freq": None}, "min_freq must be a whole number"),
+                         ({"max_size": 5.5}, "max_size must be a whole number")]:
+        with pytest.raises(InputError, match=said):
+            Vocabulary.build(lists, **kwargs)
+
+
+def test_train_models_says_what_opts_must_be():
+    from seqlab.training.runs import train_models
+
+    with pytest.raises(InputError, match="opts must be a TrainOptions, not str"):
+        train_models("tfidf", "train.tsv", "runs/x")  # 'str' object has no attribute 'val_fraction' before
+
+
+def test_padding_takes_any_case_and_max_length_padding_never_widens_in_silence():
+    import seqlab
+
+    assert seqlab.encode_batch(["영화", "좋은 영화"], model="char", padding="LONGEST").input_ids.shape == (2, 5)
+    batch = seqlab.encode_batch(["영화가 정말 재밌어요", "별로"], model="char", padding="max_length", max_length=20,
+                                truncation=False)
+    assert batch.input_ids.shape == (2, 20)
+    for model in ("char", "e5-small"):  # seqlab's own tokenizers and the Hugging Face ones
+        with pytest.raises(InputError, match="pads to max_length = 3, but 1 text is longer") as caught:
+            seqlab.encode_batch(["영화가 정말 재밌어요", "별"], model=model, padding="max_length", max_length=3,
+                                truncation=False)  # padded to the longest (8) before, with nothing said
+        assert "truncation=True" in caught.value.hint
+
+
+def test_a_similarity_record_says_the_prefix_it_applied():
+    """prefix="query" computed with "query: " and recorded "query"; prefix="none" recorded "none"."""
+    import seqlab
+
+    default, named, none = (seqlab.similarity("영화", "영화관", model="e5-small", **kw)
+                            for kw in ({}, {"prefix": "query"}, {"prefix": "none"}))
+    assert default.prefix == named.prefix == "query: " and named.cosine == default.cosine
+    assert none.prefix == "" and none.cosine != default.cosine
