@@ -220,12 +220,13 @@ def comparison_caption(rows: list[ComparisonRow]) -> str:
     >>> from types import SimpleNamespace as Row
     >>> print(comparison_caption([Row(model="char", space_tokens=3), Row(model="kiwi", space_tokens=0)]))
     len: sequence length with special tokens; tokens, tokens/word and chars/token count the text's own tokens
-    tokens that are a space alone (▁) are counted too: char 3
+    tokens that are a space alone (▁) are counted in tokens and tokens/word, not in chars/token (characters other than spaces): char 3
     """
     spaced = [f"{r.model} {r.space_tokens:,}" for r in rows if r.space_tokens]
     if not spaced:
         return _(LENGTH_CAPTION)
-    return _(LENGTH_CAPTION) + "\n" + _("tokens that are a space alone (▁) are counted too: {counts}").format(
+    return _(LENGTH_CAPTION) + "\n" + _("tokens that are a space alone (▁) are counted in tokens and tokens/word, "
+                                         "not in chars/token (characters other than spaces): {counts}").format(
         counts=", ".join(spaced))
 
 

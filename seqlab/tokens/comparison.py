@@ -100,7 +100,10 @@ class _Tally:
         return ComparisonRow(
             model=tok.name, vocab_size=tok.vocab_size, texts=len(texts), words=words, tokens=content,
             fertility=content / words if words else 0.0, unk=self.unk, unk_rate=self.unk / content if content else 0.0,
-            chars_per_token=chars / content if content else 0.0, length_p50=float(np.percentile(arr, 50)),
+            # characters other than spaces per token that is not a space alone: char's is 1.00 (its ▁ tokens, one per
+            # space, were counted against characters that leave the spaces out: 0.75)
+            chars_per_token=chars / (content - self.spaces) if content > self.spaces else 0.0,
+            length_p50=float(np.percentile(arr, 50)),
             length_p95=float(np.percentile(arr, 95)), length_max=int(arr.max()), space_tokens=self.spaces,
             vocabulary=self.vocabulary,
         )

@@ -70,7 +70,9 @@ def test_compare_says_how_many_tokens_are_a_space_alone():
     by = {r.model: r for r in rows}
     assert by["char"].space_tokens == 3 and by["char"].tokens == 12  # 9 characters and 3 spaces
     assert by["e5-small"].space_tokens == 1 and by["whitespace"].space_tokens == 0  # e5's ▁ before the comma
-    assert "a space alone (▁) are counted too: char 3, e5-small 1" in comparison_markdown(rows)
+    assert "not in chars/token (characters other than spaces): char 3, e5-small 1" in comparison_markdown(rows)
+    # one character per token for char (it gave 0.75: its ▁ tokens counted against characters without spaces)
+    assert by["char"].chars_per_token == 1.0 and by["whitespace"].chars_per_token == 9 / 5
     assert "▁" not in comparison_caption([by["whitespace"]])
 
 
