@@ -10,7 +10,9 @@ the decay:
 - LSTM, along the cell state: ``∂c_t/∂c_{t-1} = diag(f_t)``; the mean forget
   gate per step is reported. The "derivative 1 through the cell state"
   argument holds only when f ≈ 1: at default initialization f ≈ σ(0) = 0.5, and
-  the LSTM's gradient vanishes too; a forget-gate bias of 1 to 3 keeps it alive.
+  the LSTM's gradient vanishes too. A forget-gate bias b_f raises f toward 1: on
+  gradflow's defaults (T = 100, hidden 64, seed 0), ‖∂L/∂c_0‖ / ‖∂L/∂c_99‖ measured
+  1e-22 at torch's init, 6e-10 at bias 1, 2e-3 at bias 2, and 0.5 at bias 3.
 """
 
 from __future__ import annotations

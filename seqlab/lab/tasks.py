@@ -7,8 +7,9 @@ loss at the last step), so that one runner trains every cell on either:
   each step carries a pair (value, marker); values are uniform in [0, 1]; one
   marker falls in the first half of the sequence and one in the second. The target
   is the sum of the two marked values. Predicting 1 always (the mean of the sum)
-  scores MSE = Var(U₁ + U₂) = 1/6 ≈ 0.167; a model only beats that by carrying the
-  first value across at least T/2 steps.
+  scores MSE = Var(U₁ + U₂) = 1/6 ≈ 0.167. Remembering only the recent second value
+  (answering U₂ + 0.5) already halves it, MSE = Var(U₁) = 1/12 ≈ 0.083; below that, a
+  model must carry the first value across at least T/2 steps.
 - **first-token**: T random symbols from {0, 1, 2, 3}; the label is the first one
   (chance 25%). Harder than it looks: nothing in the sequence says the first symbol
   matters, so the gradient has to reach step 0 before the model can learn it.

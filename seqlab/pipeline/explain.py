@@ -65,9 +65,10 @@ class WordSplit:
 
     word: str
     pieces: list[str]
+    subword: bool = False  # a piece continues the one before it (## / no leading ▁): not only a split at punctuation
 
     def to_dict(self) -> dict:
-        return {"word": self.word, "pieces": self.pieces}
+        return {"word": self.word, "pieces": self.pieces, "subword": self.subword}
 
 
 @dataclass(repr=False)  # Displayable's short repr
@@ -171,5 +172,6 @@ def word_splits(record: TokenRecord) -> list[WordSplit]:
         if len(indices) > 1:
             start = min(record.offsets[i][0] for i in indices)
             end = max(record.offsets[i][1] for i in indices)
-            out.append(WordSplit(record.text[start:end].strip(), [record.tokens[i] for i in indices]))
+            out.append(WordSplit(record.text[start:end].strip(), [record.tokens[i] for i in indices],
+                                 any(record.continuation[i] for i in indices[1:])))
     return out

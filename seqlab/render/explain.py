@@ -53,8 +53,11 @@ def tokens_explanation(report: ExplainReport) -> list[str]:
         pieces=ngettext("{k:,} piece of the text", "{k:,} pieces of the text", report.content_tokens).format(
             k=report.content_tokens),
         specials=ngettext("{s} special token", "{s} special tokens", specials).format(s=specials))]
-    # the first word cut into two or more pieces with letters in them (punctuation splits teach less)
-    split = next((w for w in report.word_splits if sum(any(c.isalnum() for c in p) for p in w.pieces) > 1), None)
+    # the first word cut into two or more pieces with letters in them (punctuation splits teach less); for subword
+    # tokenizers, one a piece of which continues a word: can + ' + t is BERT's split at punctuation, not subwords
+    subwords = rec.unit not in ("morpheme", "character")
+    split = next((w for w in report.word_splits if sum(any(c.isalnum() for c in p) for p in w.pieces) > 1
+                  and (w.subword or not subwords)), None)
     if split is not None:
         became = {"morpheme": _("{pieces}: one word (어절), {word}, became {k} morphemes."),
                   "character": _("{pieces}: one word (어절), {word}, became {k} characters.")}.get(
@@ -130,7 +133,7 @@ def _legend(unit: str = "piece") -> str:
 
 def render_terminal(report: ExplainReport, console: Console, max_rows: int = 60) -> None:
     rec = report.tokens
-    console.print(Panel(ngettext("[bold]{text}[/]  ({n:,} character)", "[bold]{text}[/]  ({n:,} characters)", len(report.text)).format(text=escape(visible(report.text)),
+    console.print(Panel(ngettext("[bold]{text}[/]  ({n:,} code point)", "[bold]{text}[/]  ({n:,} code points)", len(report.text)).format(text=escape(visible(report.text)),
                                                                       n=len(report.text)),
                         title=_("seqlab explain · model {model}").format(model=report.model), title_align="left"))
     console.print(f"[bold]{stage_title(1)} ({report.normalization.form})[/]")
@@ -165,11 +168,13 @@ def render_terminal(report: ExplainReport, console: Console, max_rows: int = 60)
 
 def skipped_note(report: ExplainReport) -> str:
     """Why stages 4 and 5 are missing, with the remedy in the caller's words (a notebook's ``model=``)."""
+    said = _("Stages 4 and 5 need a transformer's vectors, one per token in its context (last_hidden_state): {model} "
+             "has none.").format(model=report.model)
+    if report.model == "kiwi":  # it has word vectors: they are not what these stages show
+        said += " " + _("(Kiwi's morpheme vectors, one per word whatever its context, answer neighbors and analogy.)")
     if in_python():
-        return _("Stages 4 and 5 need vectors: {model} is a tokenizer only and has none. Use a transformer model, "
-                 "e.g. explain(text, model=\"e5-small\").").format(model=report.model)
-    return _("Stages 4 and 5 need vectors: {model} is a tokenizer only and has none. "
-             "Use a transformer model, e.g. --model e5-small.").format(model=report.model)
+        return said + " " + _("Use a transformer model, e.g. explain(text, model=\"e5-small\").")
+    return said + " " + _("Use a transformer model, e.g. --model e5-small.")
 
 
 def render_markdown(report: ExplainReport) -> str:
@@ -178,7 +183,7 @@ def render_markdown(report: ExplainReport) -> str:
 
     title = _("seqlab explain · model {model}").format(model=md.code(report.model))
     out = [f"# {title}", "",
-           ngettext("Text: {text} ({n:,} character)", "Text: {text} ({n:,} characters)", len(report.text)).format(text=md.code(report.text), n=len(report.text)), "",
+           ngettext("Text: {text} ({n:,} code point)", "Text: {text} ({n:,} code points)", len(report.text)).format(text=md.code(report.text), n=len(report.text)), "",
            f"## {stage_title(1)} ({norm.form})", ""]
     out += [f"- {md.text(line)}" for line in normalization_lines(report)]  # prose holding user text: escaped
     if norm.model_normalized is not None and norm.model_normalized != norm.normalized:

@@ -155,9 +155,9 @@ def _order(report):
     ws = report.weight_sharing
     table = {"title": _("order: bag-of-embeddings MLP vs {cell}").format(cell=report.cell.upper()),
              "columns": columns, "rows": rows,
-             "notes": [_("weight sharing: the RNN's one W_hh gets a share of its gradient from every step, and the "
+             "notes": [_("weight sharing: the {cell}'s one W_hh gets a share of its gradient from every step, and the "
                          "shares add up to dW_hh: ‖dW_hh‖ = {norm:.3e}; max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(
-                 norm=ws.dW_hh_norm, error=ws.max_abs_difference)]}
+                 cell=report.cell.upper(), norm=ws.dW_hh_norm, error=ws.max_abs_difference)]}
     return [("table", table)], [], _terminal(lambda c: order_terminal(report, c))
 
 

@@ -63,7 +63,10 @@ def input_description(report: TraceReport) -> str:
     else:
         text = _("token embeddings of {model} (rows of its input embedding matrix, not last_hidden_state)").format(
             model=report.model)
-    if report.input_pca:
+    if report.input_pca and report.input_kind == "last_hidden_state":
+        text += ", " + _("reduced to {k} numbers by PCA over this text's own vectors: x = (h - mean)·V_k").format(
+            k=report.input_pca)
+    elif report.input_pca:
         text += ", " + _("reduced to {k} numbers by PCA over the vocabulary's embedding matrix: x = (e - mean)·V_k")\
             .format(k=report.input_pca)
     if report.dropped:

@@ -76,7 +76,7 @@ def test_plot_says_nothing_about_its_folder_before_refusing_its_items(cli, tmp_p
 def test_numbers_in_korean_and_english_text_have_their_separators(cli, tmp_path):
     """explain said "(1600 characters)" beside "1,203"; vocab build "100000 times"; wordvec train "0.0 MB"."""
     code, out, _err = cli("explain", "가나다 " * 400, "--lang", "en")
-    assert code == 0 and "(1,600 characters)" in out and "1,600 code points" in out
+    assert code == 0 and "(1,600 code points)" in out and "1,600 code points" in out
     corpus = tmp_path / "c.txt"
     corpus.write_text("영화 좋다\n" * 3, encoding="utf-8")
     code, _out, err = cli("vocab", "build", "-f", str(corpus), "-o", str(tmp_path / "v.json"), "--min-freq", "100000",

@@ -131,3 +131,25 @@ def test_a_long_backward_table_shows_its_first_and_last_rows_and_says_the_rest(c
     assert said in " ".join(out.split()), out[-3000:]  # the terminal wraps the line
     backward = out.split("gradients per step (BPTT)")[1]
     assert f"│ {half - 1} " in backward and f"│ {steps - half} " in backward and f"│ {half} " not in backward
+
+
+def test_contextual_inputs_are_reduced_by_the_texts_own_pca():
+    """--contextual --input-dim 2 projected last_hidden_state on the input embedding matrix's principal directions
+    (0.6 % of its variance in a teacher's check) and said "x = (e - mean)·V_k"; it now uses the text's own vectors."""
+    import numpy as np
+
+    import seqlab
+    from seqlab.errors import UsageError
+    from seqlab.pipeline.tracing import run_trace
+
+    text = "나는 학교에 간다. 오늘 날씨가 정말 좋네요"
+    report = run_trace("lstm", text, contextual=True, input_dim=2)
+    hidden = np.asarray(seqlab.embed(text).hidden, dtype=np.float64)
+    centred = hidden - hidden.mean(axis=0)
+    _u, _s, vt = np.linalg.svd(centred, full_matrices=False)
+    expected = centred @ vt[:2].T
+    got = np.array([step.x for step in report.steps])
+    np.testing.assert_allclose(np.abs(got), np.abs(expected), atol=1e-4)  # each direction's sign is a convention
+    assert "this text's own vectors" in report.input_source and "(e - mean)" not in report.input_source
+    with pytest.raises(UsageError, match="input_dim 3 is more than the text's 3 token vectors span"):
+        run_trace("lstm", "좋다", contextual=True, input_dim=3)

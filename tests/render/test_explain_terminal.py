@@ -37,3 +37,16 @@ def test_explain_says_what_the_lstm_reads_and_which_sentence_vector_it_shows(cli
     assert 'without the "query: " that e5 expects' in out.split("## 4.")[1].split("## 5.")[0]
     code, out, err = cli("explain", "hello", "-m", "minilm", "--lang", "en")
     assert code == 0 and "query: " not in out, err
+
+
+def test_a_split_at_punctuation_is_not_called_subwords():
+    """explain -m minilm "I can't go" said "can + ' + t: one word (어절), can't, became 3 subwords": BERT's
+    pre-tokenizer split it at the apostrophe, and no piece continues a word (no ##)."""
+    import seqlab
+    from seqlab.render.explain import tokens_explanation
+
+    report = seqlab.explain("I can't go", model="minilm")
+    assert not any("subwords" in line for line in tokens_explanation(report))
+    assert report.word_splits[0].to_dict() == {"word": "can't", "pieces": ["can", "'", "t"], "subword": False}
+    korean = seqlab.explain("나는 학교에 간다", model="e5-small")
+    assert "▁학교 + 에: one word (어절), 학교에, became 2 subwords." in tokens_explanation(korean)

@@ -63,5 +63,5 @@ def test_explain_without_vectors_says_why_in_the_html_too():
 
     html = seqlab.explain("학교에 갔다", model="kiwi")._repr_mimebundle_()["text/html"]
     drawn = re.findall(r'<p class="sv-note">(.*?)</p>', html)  # the notes under the views, not the fallback text
-    assert any("Stages 4 and 5 need vectors: kiwi is a tokenizer only" in n and
+    assert any("(last_hidden_state): kiwi has none" in n and "Kiwi&#x27;s morpheme vectors" in n and
                "e.g. explain(text, model=&quot;e5-small&quot;)" in n for n in drawn), drawn
