@@ -349,7 +349,8 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
                         RunDir(out).write_json("config.json", {"partial": True})
                     else:
                         state.bad_evals += 1
-                        state.stopped = state.bad_evals >= cfg.patience
+                        # at the last step nothing is left to stop: a run that ends there did not stop early
+                        state.stopped = state.bad_evals >= cfg.patience and state.step < total
                     state.elapsed = time.perf_counter() - started
                     state.running = [0.0, 0, 0]  # the record above closed them
                     save_state(out, model, optimizer, {"state": asdict(state), "settings": settings})  # consistent with the best weights

@@ -421,3 +421,14 @@ def test_a_device_that_is_not_there_is_refused_before_any_work(tmp_path, data):
     assert not (tmp_path / "run").exists()  # refused before the run folder, the split or word2vec
     with pytest.raises(InputError, match="unknown device"):
         train_models("tfidf", TrainOptions(data=data, device="tpu"), tmp_path / "run")
+
+
+def test_a_run_that_reaches_its_last_step_did_not_stop_early(data, tmp_path):
+    """--json said "stopped_early": true for a run whose last evaluation, at its last step, did not improve (a CLI
+    review: steps 30 of 30): patience ran out there, but there was nothing left to stop."""
+    from seqlab.training.runs import TrainOptions, train_models
+
+    # a learning rate too small to change the accuracy: the second (last) evaluation never improves on the first
+    (run,) = train_models(["lstm"], TrainOptions(data=data, **{**FAST, "lr": 1e-8, "patience": 1}), tmp_path / "r")
+    summary = run.to_dict()
+    assert len(run.history) == 2 and summary["stopped_early"] is False, summary
