@@ -332,6 +332,14 @@ def _embed_column(source: Path, out: Path, config: CorpusJobConfig, text_col: st
     check_text_file(source, _("a corpus file"))
     errors = check_errors_mode(errors)
     texts, rows = column_texts(source, text_col, errors, sha256_file(source))
+    earlier = load_manifest(out)
+    if earlier and (earlier.get("source") or {}).get("sha256") not in (None, sha256_file(texts)):
+        # said with the user's files: the job below reads the column's texts from seqlab's cache, whose path the
+        # message named ("…/index/af82…-col-document/texts.txt")
+        other = Path(((earlier.get("table") or {}).get("source") or earlier["source"]).get("path", ""))
+        raise UsageError(_("{out} holds the embeddings of another file, {earlier}").format(out=out, earlier=other),
+                         _("Give a new folder as out for {name}.").format(name=source.name),
+                         cli_hint=_("Give a new --out folder for {name}.").format(name=source.name))
     result = embed_corpus(texts, out, config, engine, workers, device, progress, errors)
     manifest = load_manifest(out)
     manifest["table"] = {"source": _source_identity(source), "text_col": text_col, "lines": rows["lines"],

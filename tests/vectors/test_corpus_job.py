@@ -217,3 +217,16 @@ def test_an_nsmc_file_is_embedded_as_its_document_column_like_text_col_document(
     np.testing.assert_array_equal(read_embeddings(tmp_path / "auto"), read_embeddings(tmp_path / "named"))
     manifest = json.loads((tmp_path / "auto" / "manifest.json").read_text())
     assert manifest["table"]["lines"] == [2, 4] and manifest["table"]["text_col"] == "document"
+
+
+def test_a_folder_of_another_table_is_named_by_that_table_not_by_seqlabs_cache(tmp_path):
+    """embed -f d50.tsv --out emb1, emb1 made from d300.tsv: "holds the embeddings of another file,
+    …/index/af82…-col-document/texts.txt. Give a new --out folder for texts.txt" (a CLI review)."""
+    first, second = tmp_path / "d300.tsv", tmp_path / "d50.tsv"
+    first.write_text("id\tdocument\tlabel\n1\t좋은 영화\t1\n", encoding="utf-8")
+    second.write_text("id\tdocument\tlabel\n1\t그냥 그래\t0\n", encoding="utf-8")
+    embed_corpus(first, tmp_path / "emb1", CONFIG)
+    with pytest.raises(UsageError) as caught:
+        embed_corpus(second, tmp_path / "emb1", CONFIG)
+    assert f"holds the embeddings of another file, {first.resolve()}" in caught.value.message
+    assert "d50.tsv" in caught.value.hint and "texts.txt" not in str(caught.value)
