@@ -15,6 +15,7 @@ from seqlab.i18n import N_, _, current, ngettext
 from seqlab.render import markdown as md
 from seqlab.render.console import elide, in_python, titled_table
 from seqlab.render.tokens import visible
+from seqlab.text.tables import JSONL_SUFFIXES
 from seqlab.vectors.record import EmbeddingRecord
 from seqlab.vectors.word_input import source_label
 
@@ -335,7 +336,10 @@ def search_notes(result, name: str) -> list[str]:
     from seqlab.render.console import in_python
 
     notes: list[str] = []
-    if result.text_col:  # a table: the header and the other columns are no text
+    if result.text_col and str(result.corpus).lower().endswith(JSONL_SUFFIXES):  # no header: line 1 is a text
+        notes.append(_("note: {name} is read as JSON lines: the {column} key of each object is searched").format(
+            name=name, column=result.text_col))
+    elif result.text_col:  # a table: the header and the other columns are no text
         notes.append(_("note: {name} is read as a table: its {column} column is searched, one text per row; the "
                        "header (line 1) is not a text").format(name=name, column=result.text_col))
     if result.bad_lines:

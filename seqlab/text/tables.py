@@ -128,16 +128,17 @@ def text_column(rows: list[list[str]]) -> int:
 
 
 def iter_texts(source: str | Path, text_col: str | None = None, errors: str = "strict",
-               replaced: list[int] | None = None) -> Iterator[tuple[int, str]]:
+               replaced: list[int] | None = None, skipped: list[int] | None = None) -> Iterator[tuple[int, str]]:
     """Texts of a plain file (one per line), or of one column of a TSV/CSV file with a header.
 
     ``.csv`` files are parsed as CSV (quoted fields allowed); anything else with
     ``text_col`` is read as tab-separated. Rows without that column are skipped.
     A file that starts with NSMC's header (``id<TAB>document<TAB>label``) is read by its
     ``document`` column even without ``text_col`` (ids and labels are not text), and a note says so.
+    ``skipped`` (a list) gets the lines of a JSON-lines file that hold no text under ``text_col``.
     """
     if str(source).lower().endswith(JSONL_SUFFIXES):  # one JSON object per line, as train reads it
-        yield from _jsonl_texts(source, text_col, errors, replaced)
+        yield from _jsonl_texts(source, text_col, errors, replaced, skipped)
         return
     if text_col is None and has_nsmc_header(source):
         text_col = "document"
@@ -201,7 +202,7 @@ def _stdin_texts(errors: str, replaced: list[int] | None) -> Iterator[tuple[int,
 
 
 def _jsonl_texts(source: str | Path, text_col: str | None, errors: str,
-                 replaced: list[int] | None) -> Iterator[tuple[int, str]]:
+                 replaced: list[int] | None, skipped_out: list[int] | None = None) -> Iterator[tuple[int, str]]:
     """The ``text_col`` key of each object of a JSON-lines file, as ``train`` reads it: a line that is not an object
     with a text under that key is skipped, and said (train counts it as a bad row); a file where no object has the
     key is refused, naming the keys there are."""
@@ -237,11 +238,18 @@ def _jsonl_texts(source: str | Path, text_col: str | None, errors: str,
                            "{keys}").format(source=source, key=text_col, keys=keys),
                          _("Give text_col with the key of the texts."),
                          cli_hint=_("Pass --text-col with the key of the texts."))
+    if skipped_out is not None:
+        skipped_out.extend(skipped)
     if skipped:
-        import logging
+        say_skipped_objects(source, text_col, len(skipped), skipped)
 
-        logging.getLogger("seqlab").info(ngettext(
-            "note: {n:,} line of {source} is not a JSON object with a text under {key!r}: skipped (line {lines})",
-            "note: {n:,} lines of {source} are not JSON objects with a text under {key!r}: skipped (lines {lines})",
-            len(skipped)).format(n=len(skipped), source=source, key=text_col,
-                                 lines=", ".join(map(str, skipped[:10])) + (" …" if len(skipped) > 10 else "")))
+
+def say_skipped_objects(source, key: str, n: int, lines: list[int]) -> None:
+    """The note that ``n`` lines of a JSON-lines file hold no text under ``key`` (the first ten of ``lines`` named),
+    said each time the file is read, from the file or from a cache of its texts."""
+    import logging
+
+    logging.getLogger("seqlab").info(ngettext(
+        "note: {n:,} line of {source} is not a JSON object with a text under {key!r}: skipped (line {lines})",
+        "note: {n:,} lines of {source} are not JSON objects with a text under {key!r}: skipped (lines {lines})",
+        n).format(n=n, source=source, key=key, lines=", ".join(map(str, lines[:10])) + (" …" if n > 10 else "")))

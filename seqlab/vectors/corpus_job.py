@@ -40,7 +40,7 @@ from seqlab.storage import (
     sha256_file,
 )
 from seqlab.text.reading import os_reason
-from seqlab.text.tables import has_nsmc_header, iter_texts
+from seqlab.text.tables import has_nsmc_header, iter_texts, say_skipped_objects
 from seqlab.text.unicode import check_errors_mode
 from seqlab.tokens.prefixes import prefix_text
 from seqlab.vectors.corpus_shards import CorpusJobConfig, count_lines, embed_shard, npy_bytes, read_shards
@@ -62,6 +62,7 @@ class CorpusResult:
     truncated_lines: int = 0  # lines longer than the model's window: only their first tokens were read
     max_length: int | None = None  # that window
     text_col: str | None = None  # a table's column: its non-blank texts are the rows (manifest "table" has their lines)
+    skipped_lines: int = 0  # JSON lines with no text under text_col: no row (their numbers are in the manifest)
 
     def to_dict(self) -> dict:
         return {**asdict(self), "out": str(self.out)}
@@ -131,11 +132,15 @@ def column_texts(corpus: Path, text_col: str, errors: str, digest: str) -> tuple
             meta = None  # damaged: written again below
         # "a b" and "a_b" share a folder name: a cache of another column is written again; strict: read again,
         # to stop at the bad line
-        if meta and meta.get("text_col") == text_col and not (errors == "strict" and meta.get("bad_lines")):
+        if meta and meta.get("text_col") == text_col and not (errors == "strict" and meta.get("bad_lines")) \
+                and "skipped_lines" in meta:  # a cache from before skipped lines were kept: written again
+            if meta["skipped_lines"]:  # said at every read, as reading the file says it (it was said once)
+                say_skipped_objects(corpus, text_col, meta["skipped_lines"], meta["skipped_line_numbers"])
             return texts, meta
     replaced: list[int] = []
+    skipped: list[int] = []  # JSON lines without a text under the key
     kept, lines, empty = [], [], 0
-    for number, text in iter_texts(corpus, text_col, errors, replaced):
+    for number, text in iter_texts(corpus, text_col, errors, replaced, skipped):
         if not text.strip():
             empty += 1
             continue
@@ -147,7 +152,7 @@ def column_texts(corpus: Path, text_col: str, errors: str, digest: str) -> tuple
                          _("Give text_col the column that holds the texts."),
                          cli_hint=_("Give --text-col the column that holds the texts."))
     meta = {"source": str(corpus), "text_col": text_col, "lines": lines, "empty_lines": empty,
-            "bad_lines": len(replaced)}
+            "bad_lines": len(replaced), "skipped_lines": len(skipped), "skipped_line_numbers": skipped[:100]}
     atomic_write_text(texts, "".join(t + "\n" for t in kept))
     atomic_write_json(rows, meta)  # last: a folder without it is written again
     return texts, meta
@@ -343,9 +348,11 @@ def _embed_column(source: Path, out: Path, config: CorpusJobConfig, text_col: st
     result = embed_corpus(texts, out, config, engine, workers, device, progress, errors)
     manifest = load_manifest(out)
     manifest["table"] = {"source": _source_identity(source), "text_col": text_col, "lines": rows["lines"],
-                         "empty_lines": rows["empty_lines"], "bad_lines": rows["bad_lines"]}
+                         "empty_lines": rows["empty_lines"], "bad_lines": rows["bad_lines"],
+                         "skipped_lines": rows["skipped_lines"], "skipped_line_numbers": rows["skipped_line_numbers"]}
     atomic_write_json(out / MANIFEST, manifest)
-    return replace(result, bad_lines=rows["bad_lines"], empty_lines=rows["empty_lines"], text_col=text_col)
+    return replace(result, bad_lines=rows["bad_lines"], empty_lines=rows["empty_lines"], text_col=text_col,
+                   skipped_lines=rows["skipped_lines"])
 
 
 def _result(out: Path, manifest: dict, resumed_from: int, started: float) -> CorpusResult:

@@ -66,11 +66,13 @@ class SearchResult(Displayable):
     query_dropped: int = 0  # tokens of the query past the window, not read
     max_length: int | None = None  # the model's window
     text_col: str | None = None  # a table's column searched (NSMC: document); None for a file of one text per line
+    skipped_lines: int = 0  # JSON lines with no text under text_col: never indexed
 
     def to_dict(self) -> dict:
         return {"query": self.query, "model": self.model, "corpus": self.corpus, "index": self.index,
                 "index_built": self.built, "text_col": self.text_col, "bad_lines": self.bad_lines, "k": self.k,
-                "empty_lines": self.empty_lines, "truncated_lines": self.truncated_lines,
+                "empty_lines": self.empty_lines, "skipped_lines": self.skipped_lines,
+                "truncated_lines": self.truncated_lines,
                 "query_dropped": self.query_dropped, "max_length": self.max_length,
                 "hits": [h.to_dict() for h in self.hits]}
 
@@ -169,4 +171,5 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
     bad, empty = (rows["bad_lines"], rows["empty_lines"]) if rows else (manifest.get("bad_line_count", 0),
                                                                          manifest.get("empty_lines", 0))
     return SearchResult(query, enc.name, str(corpus), str(where), built, hits, bad, k, empty,
-                        manifest.get("truncated_lines", 0), query_dropped, model_window(enc.tokenizer), text_col)
+                        manifest.get("truncated_lines", 0), query_dropped, model_window(enc.tokenizer), text_col,
+                        rows["skipped_lines"] if rows else 0)

@@ -230,3 +230,27 @@ def test_a_folder_of_another_table_is_named_by_that_table_not_by_seqlabs_cache(t
         embed_corpus(second, tmp_path / "emb1", CONFIG)
     assert f"holds the embeddings of another file, {first.resolve()}" in caught.value.message
     assert "d50.tsv" in caught.value.hint and "texts.txt" not in str(caught.value)
+
+
+def test_json_lines_without_a_text_are_counted_and_said_at_every_read(tmp_path, caplog):
+    """Lines of a .jsonl without a text under the key were skipped with a note only the first time (the column's
+    texts are cached); the manifest and search --json said bad_lines 0; search called line 1 a header (a CLI and a
+    notebook review)."""
+    from seqlab.render.vectors import search_notes
+    from seqlab.vectors.search import search
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"text":"배우 연기가 좋다"}\n{"txt":"영화 최고"}\n[1,2]\n{"text":5}\n{"text":"별로인 영화"}\n',
+                      encoding="utf-8")
+    for folder in ("first", "second"):  # the second reads the cached texts
+        caplog.clear()
+        with caplog.at_level("INFO", logger="seqlab"):
+            result = embed_corpus(corpus, tmp_path / folder, CONFIG, text_col="text")
+        assert result.rows == 2 and result.skipped_lines == 3, folder
+        assert "3 lines of" in caplog.text and "skipped (lines 2, 3, 4)" in caplog.text, folder
+    table = json.loads((tmp_path / "second" / "manifest.json").read_text())["table"]
+    assert table["skipped_lines"] == 3 and table["skipped_line_numbers"] == [2, 3, 4] and table["lines"] == [1, 5]
+    found = search("배우 연기", corpus, model="minilm", k=5, text_col="text")
+    assert found.to_dict()["skipped_lines"] == 3 and [h.line for h in found.hits] == [1, 5]
+    notes = " ".join(search_notes(found, corpus.name))
+    assert "read as JSON lines" in notes and "header" not in notes
