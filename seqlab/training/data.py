@@ -222,13 +222,15 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
     """
     refuse_stdin(path, _("a data file"))
     path = Path(path)
+    guessed = fmt is None  # from the extension: NSMC's rules may apply to a file with its header
     fmt = fmt or detect_format(path)
     if fmt not in FORMATS:
         raise InputError(_("unknown data format {fmt!r}").format(fmt=fmt),
                          _("Use one of: {choices}.").format(choices=', '.join(FORMATS)))
     # NSMC's rules (labels 0 and 1, meaning negative and positive) only for NSMC: named, or its own header line read
-    # by its own columns; another table whose columns are called document and label keeps its own classes
-    nsmc = fmt == "nsmc" or (fmt == "tsv" and text_col in (None, "document") and label_col in (None, "label")
+    # by its own columns with nothing else asked; a table whose columns are called document and label, read with
+    # fmt="tsv" or those columns named, keeps its own classes (a 3-class file with that header could not be trained)
+    nsmc = fmt == "nsmc" or (guessed and fmt == "tsv" and text_col is None and label_col is None
                              and has_nsmc_header(path))
     if fmt == "nsmc":
         fmt = "tsv"
@@ -253,10 +255,13 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
                          _("Add one labelled text per line under the header line.") if fmt != "jsonl"
                          else _("Add one JSON object per line."))
     if not texts:
+        guessed_nsmc = nsmc and guessed and label_names is None and "unknown label" in bad.counts
         raise InputError(ngettext("{path} has no usable rows ({total:,} bad row: {counts})",
                                   "{path} has no usable rows ({total:,} bad rows: {counts})", bad.total).format(
             path=path, total=bad.total, counts=", ".join(ngettext("{reason}: {n:,} row", "{reason}: {n:,} rows", n).format(
                 reason=_(reason), n=n) for reason, n in bad.counts.items())),
+            _("The file has NSMC's header, so it was read by NSMC's labels (0, 1); to keep its own labels, give "
+              "fmt=\"tsv\".") if guessed_nsmc else
             _("The labels must be one of {labels}.").format(labels=", ".join(allowed))
             if allowed and "unknown label" in bad.counts else
             _("A text holds a tab (TSV) or an unquoted comma (CSV): in a TSV file replace the tab, in a CSV file put the "
@@ -265,7 +270,9 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
             _("Each line needs a text and a label, in the columns {text} and {label}.").format(text=text_col,
                                                                                               label=label_col)
             if {"missing label", "empty text"} & set(bad.counts) else
-            _("Check that the file is UTF-8 and in the format its name says ({fmt}).").format(fmt=fmt))
+            _("Check that the file is UTF-8 and in the format its name says ({fmt}).").format(fmt=fmt),
+            cli_hint=_("The file has NSMC's header, so it was read by NSMC's labels (0, 1); to keep its own labels, "
+                       "give --format tsv.") if guessed_nsmc else None)
     if label_names is None:
         try:
             _check_classes(path, raw_labels, lines)

@@ -199,3 +199,18 @@ def test_an_id_column_taken_for_labels_is_named_and_its_labels_cut(tmp_path, cli
     said = " ".join(err.split())
     assert code == 1 and "60 distinct values for 60 rows, so it looks like an id or a text column: check --label-col" \
         in said and "and 40 more" in said and len(err) < 1500, err
+
+
+def test_a_file_with_nsmcs_header_and_other_labels_trains_with_format_tsv(tmp_path, cli):
+    """A 3-class TSV with the header id, document, label could not be trained: --format tsv, --text-col document and
+    --label-col label changed nothing, and the hint ("The labels must be one of 0, 1") gave no way out."""
+    rows = [("1", "좋은 영화", "pos"), ("2", "별로다", "neg"), ("3", "그냥 그래", "neu")] * 6
+    path = tmp_path / "three.tsv"
+    path.write_text("id\tdocument\tlabel\n" + "".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+    assert load_dataset(path, "tsv").label_names == ["neg", "neu", "pos"]
+    assert load_dataset(path, None, "document", "label").label_names == ["neg", "neu", "pos"]
+    code, _out, err = cli("--lang", "en", "train", "-f", str(path), "-m", "tfidf", "-o", str(tmp_path / "a"))
+    assert code == 1 and "to keep its own labels, give --format tsv" in " ".join(err.split()), err
+    code, _out, err = cli("--lang", "en", "train", "-f", str(path), "-m", "tfidf", "-o", str(tmp_path / "b"),
+                          "--format", "tsv")
+    assert code == 0, err
