@@ -371,10 +371,13 @@ def train_classifiers(a: TrainArgs, names: list[str], taken: list[str] | None) -
                                 tokenizer=a.tokenizer, vocab=a.vocab, min_freq=a.min_freq, max_length=a.max_length,
                                 head=a.head, precision=a.precision, bucket=not a.no_bucket, device=a.device,
                                 resume=a.resume, checkpoint_every=a.checkpoint_every, threads=a.threads))
-    runs = train_models(parse_models(names), opts, a.out,  # under torchrun, process 0 shows the progress
-                        progress=training_bar if launched()[0] == 0 else None)
-    for run_ in runs:
+    def done(run_) -> None:  # each model as it finishes: a comparison interrupted later has said those before
         training_curves_png(run_.history, run_.out / "curves.png", f"{run_.name} · {Path(str(a.data)).name}")
+        if a.json_out:
+            print_json(run_.to_dict())
+
+    runs = train_models(parse_models(names), opts, a.out,  # under torchrun, process 0 shows the progress
+                        progress=training_bar if launched()[0] == 0 else None, on_done=done)
     said = console(stderr=True)  # notes on stderr, with --json too: stdout is the table or the JSON lines
     if runs:
         report_skipped_rows(runs[0].data.get("bad_rows", {}), said)
@@ -382,10 +385,7 @@ def train_classifiers(a: TrainArgs, names: list[str], taken: list[str] | None) -
         for name, summary in [(run_.name, run_.summary), *run_.summary.get("members", {}).items()]:
             report_truncated(summary.get("truncated"), said, name)
         report_stacked(run_.summary, said, run_.name)
-    if a.json_out:
-        for run_ in runs:
-            print_json(run_.to_dict())
-    elif runs:
+    if not a.json_out and runs:
         console().print(summary_table(runs))
         said.print(_("saved in {paths} · next: seqlab evaluate {first} --data TEST.tsv").format(
             paths=", ".join(str(r.out) for r in runs), first=runs[0].out), highlight=False, markup=False)

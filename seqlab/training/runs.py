@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError
+from seqlab.errors import InputError, UsageError
 from seqlab.i18n import N_, _
 from seqlab.ids.limits import MAX_MIN_COUNT
 from seqlab.limits import SEED_MAX
@@ -283,8 +283,28 @@ def finished_summary(run_dir: Path) -> dict | None:
     return None if config.get("partial") else metrics
 
 
+def check_kept_data(run_dir: Path, record: dict) -> None:
+    """A finished run kept by a resume must have been trained on the data of this resume: its scores and the split
+    reported beside them were of two files (the kept model's, and the changed file's counts)."""
+    from seqlab.training.rundir import RunDir
+
+    then = RunDir(run_dir).config.get("data") or {}
+    keys = [k for k in ("train", "val", "source_sha256") if k in then and k in record]
+    if any(then[k] != record[k] for k in keys):
+        message = _("{out} holds a finished run trained on other data: {train:,} training and {val:,} validation "
+                    "texts then, {train_now:,} and {val_now:,} now, and the data file changed") \
+            if then.get("source_sha256") != record.get("source_sha256") else \
+            _("{out} holds a finished run trained on other data: {train:,} training and {val:,} validation texts "
+              "then, {train_now:,} and {val_now:,} now")
+        raise UsageError(message.format(out=run_dir, train=then.get("train", 0), val=then.get("val", 0),
+                                        train_now=record["train"], val_now=record["val"]),
+                         _("Resume with the data of the first run, or start a new out folder."),
+                         cli_hint=_("Resume with the data of the first run, or start a new --out."))
+
+
 def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
-                 progress: Callable[[str], contextlib.AbstractContextManager] | None = None) -> list[RunSummary]:
+                 progress: Callable[[str], contextlib.AbstractContextManager] | None = None,
+                 on_done: Callable[[RunSummary], None] | None = None) -> list[RunSummary]:
     """Train each model on the same split and return one :class:`RunSummary` per model.
 
     Args:
@@ -293,6 +313,8 @@ def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
         out: the run directory; with several models, ``out/<name>`` each.
         progress: ``progress(name)`` is a context manager that yields ``(on_step, on_phase)``
             callbacks for that model (e.g. a progress bar); None trains silently.
+        on_done: called with each model's :class:`RunSummary` as soon as it is trained (or kept), so that a
+            comparison interrupted later has said the models it finished.
     """
     names = parse_models(models)
     from seqlab.scratch.torch_layout import kept_random_state
@@ -313,6 +335,8 @@ def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
         for name in names:
             run_dir = out / name if len(names) > 1 else out
             kept = finished_summary(run_dir) if opts.resume else None  # a finished run is kept, not trained again
+            if kept is not None:
+                check_kept_data(run_dir, split_record(train, val))
             with progress(name) if progress else contextlib.nullcontext((None, None)) as (on_step, on_phase):
                 if kept is not None:  # --resume: a model finished before (the interruption of a comparison) is kept
                     if on_phase:
@@ -323,4 +347,6 @@ def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
                                              else opts, on_step, on_phase)
             if summary:  # under torchrun only rank 0 reports
                 runs.append(RunSummary(name, run_dir, summary, RunDir(run_dir).disk_mb(), split_record(train, val)))
+                if on_done:
+                    on_done(runs[-1])
     return runs
