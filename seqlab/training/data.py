@@ -260,9 +260,9 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
                                   "{path} has no usable rows ({total:,} bad rows: {counts})", bad.total).format(
             path=path, total=bad.total, counts=", ".join(ngettext("{reason}: {n:,} row", "{reason}: {n:,} rows", n).format(
                 reason=_(reason), n=n) for reason, n in bad.counts.items())),
-            _("The file has NSMC's header, so it was read by NSMC's labels (0, 1); to keep its own labels, give "
-              "fmt=\"tsv\".") if guessed_nsmc else
-            _("The labels must be one of {labels}.").format(labels=", ".join(allowed))
+            _("The labels must be one of {labels}.").format(labels=", ".join(allowed)) + (" " + _(
+                "The file has NSMC's header, so it was read by NSMC's labels (0, 1); to keep its own labels, give "
+                "fmt=\"tsv\".") if guessed_nsmc else "")
             if allowed and "unknown label" in bad.counts else
             _("A text holds a tab (TSV) or an unquoted comma (CSV): in a TSV file replace the tab, in a CSV file put the "
               "text in double quotes.")
@@ -271,8 +271,9 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
                                                                                               label=label_col)
             if {"missing label", "empty text"} & set(bad.counts) else
             _("Check that the file is UTF-8 and in the format its name says ({fmt}).").format(fmt=fmt),
-            cli_hint=_("The file has NSMC's header, so it was read by NSMC's labels (0, 1); to keep its own labels, "
-                       "give --format tsv.") if guessed_nsmc else None)
+            cli_hint=_("The labels must be one of {labels}.").format(labels=", ".join(allowed)) + " " + _(
+                "The file has NSMC's header, so it was read by NSMC's labels (0, 1); to keep its own labels, give "
+                "--format tsv.") if guessed_nsmc else None)
     if label_names is None:
         try:
             _check_classes(path, raw_labels, lines)

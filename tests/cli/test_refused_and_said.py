@@ -170,7 +170,7 @@ def test_recurrent_inputs_are_checked_before_any_work(tmp_path, cli, nsmc_rows):
     assert cli("vocab", "build", "-f", str(data), "--out", str(vocab), "-t", "char")[0] == 0
     base = ["train", "--data", str(data), "--model", "tfidf,lstm"]
     for extra, says in ((["--embedding", "xyz"], "neither word2vec, random, e5, kiwi nor a vectors file"),
-                        (["--embedding", "e5", "--embed-dim", "100"], "384-dimensional vectors, but --embed-dim is 100"),
+                        (["--embedding", "e5", "--embed-dim", "100"], "the e5 vectors are 384-dimensional, not --embed-dim = 100"),
                         (["--tokenizer", "nosuch"], "nosuch"),
                         (["--vocab", str(vocab)], "built with the char tokenizer, but training uses kiwi")):
         out = tmp_path / ("run" + str(len(extra)) + extra[1][:3])

@@ -109,7 +109,7 @@ def test_a_plot_of_too_few_items_is_refused_before_any_vectors_load(cli, monkeyp
     def never(*args, **kwargs):
         raise AssertionError("the word vectors were loaded")
 
-    monkeypatch.setattr(wordvectors, "ensure", never)  # what plot's word vectors come through
+    monkeypatch.setattr(wordvectors, "from_model", never)  # what plot's word vectors come through
     code, _out, err = cli("plot", "영화", "--out", "x.png", "--lang", "en")
     assert code == 1 and "at least 3 items; 1 was given" in err and "seqlab plot 왕 여왕 남자 여자" in err, err
 

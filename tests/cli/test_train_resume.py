@@ -109,7 +109,7 @@ def test_a_run_that_saved_nothing_does_not_block_the_next(tmp_path, cli, nsmc_ro
                     encoding="utf-8")
     recorded = []
 
-    def fails(names, opts, out, progress=None):
+    def fails(names, opts, out, progress=None, on_done=None):
         recorded.append((out / "command.json").exists())
         raise OSError("disk full")
 

@@ -296,7 +296,7 @@ def test_the_minilm_build_names_its_own_layers_and_cache(cli, monkeypatch, tmp_p
     def stop(model, progress=None):
         raise KeyboardInterrupt  # the note is said before the build: nothing is built here
 
-    monkeypatch.setattr(wordvectors, "ensure", stop)
+    monkeypatch.setattr(wordvectors, "from_model", stop)
     code, _out, err = cli("neighbors", "영화", "-m", "minilm", "--lang", "en")
     said, joined = " ".join(err.split()), "".join(err.split())  # a long path is wrapped at the terminal's width
     path = model_vectors_path("minilm", recipe=RECIPE.for_depth(6))
