@@ -3,6 +3,11 @@
 text -> tokens -> ids -> vectors -> sequence models, each stage returning
 plain records that the CLI, the web app and your own code render or use.
 
+Every mistake seqlab can name raises a :class:`SeqlabError`, with a message and a hint: an :class:`InputError` for
+input that cannot be used (a text, a file, a value out of range), a :class:`UsageError` for arguments that do not fit
+together or are malformed (exit code 2 on the command line), a :class:`ModelUnavailable` for a model that cannot load.
+Catch ``SeqlabError`` for all of them. What seqlab did beside a result is said on stderr (:mod:`seqlab.notes`).
+
 >>> import seqlab
 >>> seqlab.tokenize("안녕하세요", model="char").tokens
 ['안', '녕', '하', '세', '요']
@@ -12,7 +17,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from seqlab.errors import InputError, ModelUnavailable, SeqlabError
+from seqlab.errors import InputError, ModelUnavailable, SeqlabError, UsageError
+from seqlab.notes import say_notes_on_stderr
+
+say_notes_on_stderr()  # what the library did beside its results (a first-use build, skipped lines) is heard
 
 # imported on first use, so that `import seqlab.cli` (and every command's start-up) loads only what it needs
 _LAZY = {"Batch": "seqlab.ids.batch", "Vocabulary": "seqlab.ids.vocab", "DEFAULT_MODEL": "seqlab.pretrained.registry",
@@ -194,7 +202,8 @@ def word_vectors(model: str | None = None, **kwargs):
 
 
 __all__ = [
-    "DEFAULT_MODEL", "Batch", "InputError", "ModelUnavailable", "SeqlabError", "TokenRecord", "Vocabulary",
+    "DEFAULT_MODEL", "Batch", "InputError", "ModelUnavailable", "SeqlabError", "TokenRecord", "UsageError",
+    "Vocabulary",
     "embed", "encode_batch", "explain", "load_tokenizer", "model_path", "read_embeddings", "run_trace",
     "set_language", "similarity", "tokenize", "word_vectors",
 ]

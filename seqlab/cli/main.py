@@ -78,7 +78,11 @@ class _StderrNotes(logging.Handler):
 
 
 def _say_library_notes() -> None:
+    from seqlab.notes import StderrNotes
+
     logger = logging.getLogger("seqlab")
+    for handler in [h for h in logger.handlers if type(h) is StderrNotes]:  # the library's plain lines: ours instead
+        logger.removeHandler(handler)
     if not any(isinstance(h, _StderrNotes) for h in logger.handlers):
         logger.addHandler(_StderrNotes())
         logger.setLevel(logging.INFO)

@@ -1,0 +1,33 @@
+"""The library's notes: what it did, skipped, assumed or built beside its results (a first-use build, lines of a file
+skipped, NSMC's header read by its column), sent to ``logging.getLogger("seqlab")`` at INFO.
+
+Python's logging shows nothing below WARNING unless configured, so a notebook or a script heard none of them: seqlab
+says them on stderr, unless the caller has configured logging (a handler on the root or the ``seqlab`` logger), whose
+choice then stands. ``logging.getLogger("seqlab").setLevel(logging.WARNING)`` silences them. The command line says
+them its own way (``seqlab.cli.main``), in place of this handler.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+
+class StderrNotes(logging.Handler):
+    """Each note as one plain line on stderr (no logger name or level: it is a sentence for the reader)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            print(record.getMessage(), file=sys.stderr)
+        except Exception:  # noqa: BLE001  logging's own contract: a failing handler reports, never raises
+            self.handleError(record)
+
+
+def say_notes_on_stderr() -> None:
+    """Install :class:`StderrNotes` on the ``seqlab`` logger (at INFO), unless logging is configured already."""
+    logger = logging.getLogger("seqlab")
+    if logger.handlers or logging.getLogger().handlers:
+        return
+    logger.addHandler(StderrNotes())
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)

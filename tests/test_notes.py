@@ -1,0 +1,30 @@
+"""The library's notes reach a notebook or a script: said on stderr unless the caller configured logging."""
+
+import subprocess
+import sys
+
+SCRIPT = """
+import logging, sys
+{setup}
+import seqlab
+from seqlab.text.tables import iter_texts
+print([t for _n, t in iter_texts(sys.argv[1])])
+"""
+
+
+def run(tmp_path, setup: str = "") -> subprocess.CompletedProcess:
+    nsmc = tmp_path / "n.tsv"
+    nsmc.write_text("id\tdocument\tlabel\n1\t좋은 영화\t1\n", encoding="utf-8")
+    return subprocess.run([sys.executable, "-c", SCRIPT.format(setup=setup), str(nsmc)], capture_output=True,
+                          text=True, encoding="utf-8", timeout=120, check=True)
+
+
+def test_a_note_is_heard_in_python_and_logging_configured_by_the_caller_decides(tmp_path):
+    """seqlab's notes went to logging.info, which Python shows only when configured: a notebook user heard none of
+    them (a first-use build of 466 MB, skipped lines, a header read by its column)."""
+    said = run(tmp_path)
+    assert "['좋은 영화']" in said.stdout and "has NSMC's header" in said.stderr and "INFO" not in said.stderr
+    quiet = run(tmp_path, "logging.basicConfig(level=logging.WARNING)")  # the caller's choice stands
+    assert "NSMC" not in quiet.stderr
+    silenced = run(tmp_path, "logging.getLogger('seqlab').addHandler(logging.NullHandler())")
+    assert "NSMC" not in silenced.stderr
