@@ -31,6 +31,8 @@ def _load_hf(name: str, normalization: str):
 
     spec = resolve(name)
     directory = Path(hf_directory(spec)) if spec.embedded or Path(spec.name).is_dir() else None
+    if directory is not None and not spec.embedded:
+        refuse_run_folder(directory)
     if directory is not None and (directory / "tokenizer.json").exists():
         return HFTokenizer.from_directory(name, directory, normalization)
     if directory is not None:
@@ -39,6 +41,34 @@ def _load_hf(name: str, normalization: str):
     from transformers import AutoTokenizer
 
     return HFTokenizer.from_transformers(name, from_pretrained(AutoTokenizer, spec), normalization)
+
+
+def refuse_run_folder(directory: Path) -> None:
+    """A folder made by ``seqlab train`` is no model: its ``vocab.json`` (seqlab's own vocabulary) was read as a Hugging
+    Face tokenizer file, and the load failed mid-sentence ("Couldn't instantiate the backend tokenizer from one of:")."""
+    import json
+
+    records = []
+    for name in ("config.json", "command.json"):
+        try:
+            records.append(json.loads((directory / name).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            records.append({})
+    config, command = (r if isinstance(r, dict) else {} for r in records)
+    if "task" not in config and command.get("command") != "train":
+        return
+    given = directory
+    if "task" not in config:  # a comparison's folder: one run per model inside
+        runs = sorted(p for p in directory.iterdir() if (p / "config.json").exists())
+        directory = runs[0] if runs else directory
+    vocab = directory / "vocab.json"
+    raise UsageError(_("{directory} is a run folder of seqlab train, not a model").format(directory=given),
+                     _("Predict with it: predict_texts(\"{directory}\", texts).").format(directory=directory) + (
+                         " " + _("Its vocabulary is {vocab}: load_tokenizer(tokenizer, vocab=\"{vocab}\").").format(
+                             vocab=vocab) if vocab.exists() else ""),
+                     cli_hint=_("Predict with it: seqlab predict {directory} TEXT.").format(directory=directory) + (
+                         " " + _("Its vocabulary is {vocab}: give it with --vocab.").format(vocab=vocab)
+                         if vocab.exists() else ""))
 
 
 TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "sentencepiece.bpe.model", "spiece.model", "vocab.json",

@@ -25,7 +25,7 @@ import numpy as np
 from seqlab.errors import InputError, ModelUnavailable, NoVectors, UsageError, canonical, check_number
 from seqlab.i18n import _
 from seqlab.pretrained.install import ensure_obtainable, from_pretrained
-from seqlab.pretrained.loading import load_tokenizer
+from seqlab.pretrained.loading import load_tokenizer, refuse_run_folder
 from seqlab.pretrained.registry import e5_prefix, embedded_names, resolve
 from seqlab.tokens.base import as_texts
 from seqlab.tokens.record import TokenRecord, model_window
@@ -75,6 +75,8 @@ def check_encoder(spec) -> None:
         raise NoVectors(_("{name} is a tokenizer only; it has no sentence or token vectors").format(name=spec.name),
                         hint)
     folder = Path(spec.name)
+    if not spec.embedded and folder.is_dir():
+        refuse_run_folder(folder)  # a run of seqlab train is no model either: said as such
     if not spec.embedded and folder.is_dir() and not has_model_weights(folder):  # e.g. `seqlab tokenizer train`'s
         raise NoVectors(_("{name} holds a tokenizer only: no model weights (config.json with a model_type, and "
                           "model.safetensors or pytorch_model.bin)").format(name=folder),
