@@ -12,7 +12,7 @@ from pathlib import Path
 
 from seqlab.i18n import _, ngettext
 from seqlab.text.reading import check_text_file
-from seqlab.text.tables import iter_texts
+from seqlab.text.tables import JSONL_SUFFIXES, has_nsmc_header, iter_texts
 
 SPLITS = ("kiwi", "whitespace", None)
 
@@ -48,7 +48,10 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
     for path in files:  # missing, a folder, empty or binary: said by name before any is read, as every reader does
         if str(path) != "-":
             check_text_file(path, _("a corpus file"))
-    total = None if any(str(p) == "-" for p in files) else sum(_count_lines(p) for p in files)
+    # the texts of each file: its lines, less a table's header (NSMC's, or a column's), so that the total is right
+    # from the start (1,999 of an NSMC file of 2,000 lines, not 2,000 that became 1,999 at the end)
+    total = None if any(str(p) == "-" for p in files) else sum(
+        _count_lines(p) - _has_header(p, text_col) for p in files)
     if progress and total:
         progress(0, total)
     lines = tokens = read = 0
@@ -87,6 +90,13 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
     if progress and total:
         progress(read, read)  # the texts read: the line count included a header line and a last empty line
     return lines, tokens
+
+
+def _has_header(path, text_col: str | None) -> int:
+    """1 when ``path`` is read as a table with a header line (NSMC's, or a TSV/CSV by ``text_col``), else 0."""
+    if str(path).lower().endswith(JSONL_SUFFIXES):  # one object per line, no header
+        return 0
+    return int(text_col is not None or has_nsmc_header(path))
 
 
 def _count_lines(path) -> int:

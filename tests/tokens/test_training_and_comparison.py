@@ -162,3 +162,14 @@ def test_word_vectors_check_every_option_before_they_read_a_line(tmp_path, corpu
         with pytest.raises(InputError, match=message):
             train_word_vectors(files, out, **options)
     assert not out.parent.exists()  # its folder was made before the corpus was read
+
+
+def test_the_split_corpus_progress_counts_texts_not_a_tables_header(tmp_path):
+    """wordvec train -f nsmc.tsv: "0/2,000" became "1,999/1,999" at the end: the header line was counted."""
+    from seqlab.tokens.corpus import write_split_corpus
+
+    nsmc = tmp_path / "n.tsv"
+    nsmc.write_text("id\tdocument\tlabel\n" + "".join(f"{i}\t영화 {i}\t1\n" for i in range(5)), encoding="utf-8")
+    calls = []
+    write_split_corpus([nsmc], tmp_path / "out.txt", split="whitespace", progress=lambda d, t: calls.append((d, t)))
+    assert calls[0] == (0, 5) and calls[-1] == (5, 5), calls
