@@ -349,7 +349,7 @@ def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = 
                          _("Choose a path in a folder you can write to."))
     if not notes:  # the caller says them once the rest of its input holds up
         return path
-    if not directory and not path.absolute().parent.exists():  # made for the file as it is written: said first
+    if not path.absolute().parent.exists():  # made for the file (or the folder) as it is written: said first
         from seqlab.render.console import note
 
         note(_("note: the folder {folder} does not exist; it will be created").format(folder=path.parent))

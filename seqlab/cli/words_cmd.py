@@ -163,6 +163,23 @@ def one_expression(words: list[str]) -> str:
                      .format(n=len(words)), _('e.g. seqlab analogy "{example}"').format(example=example))
 
 
+def keep_companions(out: Path) -> None:
+    """The files gensim writes beside a ``.model`` (``NAME.kv``, ``NAME.wv.vectors.npy``, …) are kept as ``.bak``
+    too, as the model file is: ``NAME.kv`` was replaced without one."""
+    import glob
+
+    from seqlab.cli.options import BACKUPS
+    from seqlab.render.console import note
+    from seqlab.storage import hold_aside
+
+    for companion in sorted(out.parent.glob(glob.escape(out.name) + ".*")):
+        if companion.is_file() and not companion.name.endswith((".bak", ".seqlab-tmp")):
+            backup = hold_aside(companion)
+            BACKUPS.append(backup)  # settled when the command ends, as the --out file's
+            note(_("note: {option} {path} exists; it will be replaced when the work is done (the old one is kept as "
+                   "{backup})").format(option="--out", path=companion, backup=backup.backup.name))
+
+
 def register(app: typer.Typer) -> None:
     @app.command(help=_("Nearest words by cosine, in Kiwi's word vectors (the default), a transformer's (--model) or "
                         "--vectors."))
@@ -397,6 +414,7 @@ def register(app: typer.Typer) -> None:
             raise UsageError(_("--out {name}: its extension names no format seqlab writes").format(name=out.name),
                              _("End it in .model (gensim's full model) or .txt, .vec, .bin (word2vec format)."))
         check_output("--out", out, inputs=files)  # its "kept as NAME.bak" note once the name itself holds up
+        keep_companions(out)
         on_interrupt(NOTHING_WRITTEN)  # gensim's files are written aside and moved into place at the end
         with counting_bar(_("training word vectors"), _("items")) as report:
             result = train_word_vectors(files, out, kind=kind, split=split, dim=dim, window=window,

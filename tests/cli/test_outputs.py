@@ -173,3 +173,22 @@ def test_a_run_killed_after_replacing_its_output_leaves_the_old_file_as_the_back
     assert (tmp_path / "v.json.bak").read_text(encoding="utf-8") == "old"
     assert backup.settle() is None and out.read_text(encoding="utf-8") == "new"  # this run replaced nothing
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v.json", "v.json.bak"]
+
+
+def test_wordvec_trains_over_an_output_keeping_every_file_it_replaces_and_new_folders_are_said(tmp_path, cli):
+    """wordvec train -o X.model kept X.model.bak but replaced X.model.kv with none; embed --out into a missing
+    folder made it without a word, where vocab build and wordvec train say so (a CLI review)."""
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("영화 좋다\n영화 별로\n배우 좋다\n", encoding="utf-8")
+    out = tmp_path / "wv" / "x.model"
+    args = ("--lang", "en", "wordvec", "train", "-f", str(corpus), "-o", str(out), "--min-count", "1", "--dim", "8",
+            "--epochs", "1")
+    assert cli(*args)[0] == 0
+    old_kv = (tmp_path / "wv" / "x.model.kv").read_bytes()
+    code, _out, err = cli(*args)
+    assert code == 0 and "x.model.kv.bak" in " ".join(err.split()), err
+    assert (tmp_path / "wv" / "x.model.kv.bak").read_bytes() == old_kv and (tmp_path / "wv" / "x.model.bak").exists()
+    code, _out, err = cli("--lang", "en", "embed", "-f", str(corpus), "-m", "minilm", "--out",
+                          str(tmp_path / "new" / "sub" / "emb"))
+    assert code == 0 and f"the folder {tmp_path / 'new' / 'sub'} does not exist; it will be created" in " ".join(
+        err.split()), err
