@@ -17,6 +17,11 @@ class StderrNotes(logging.Handler):
     """Each note as one plain line on stderr (no logger name or level: it is a sentence for the reader)."""
 
     def emit(self, record: logging.LogRecord) -> None:
+        if logging.getLogger().handlers:  # the caller configured logging after importing seqlab: theirs decides
+            logger = logging.getLogger("seqlab")
+            logger.removeHandler(self)
+            logger.setLevel(logging.NOTSET)  # the root's level again (basicConfig(level=WARNING): no notes)
+            return
         try:
             print(record.getMessage(), file=sys.stderr)
         except Exception:  # noqa: BLE001  logging's own contract: a failing handler reports, never raises

@@ -28,3 +28,11 @@ def test_a_note_is_heard_in_python_and_logging_configured_by_the_caller_decides(
     assert "NSMC" not in quiet.stderr
     silenced = run(tmp_path, "logging.getLogger('seqlab').addHandler(logging.NullHandler())")
     assert "NSMC" not in silenced.stderr
+
+
+def test_logging_configured_after_the_import_is_not_doubled(tmp_path):
+    """basicConfig after `import seqlab` printed each note twice (seqlab's line and the root's INFO:seqlab: one)."""
+    script = ("import logging, seqlab; logging.basicConfig(level=logging.WARNING); "
+              "logging.getLogger('seqlab').info('note: one'); logging.getLogger('seqlab').info('note: two')")
+    said = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert said.stderr.count("note: one") <= 1 and "note: two" not in said.stderr, said.stderr

@@ -44,7 +44,9 @@ def register(app: typer.Typer) -> None:
             n=shown_number(MAX_HIDDEN))),
         input_dim: int = typer.Option(None, "--input-dim", metavar="K", help=_("Reduce inputs to K numbers (PCA) to "
                                                                                "check by hand: at least 1, at most the "
-                                                                               "width of the model's vectors.")),
+                                                                               "width of the model's vectors (with "
+                                                                               "--contextual: fewer than the text's "
+                                                                               "tokens).")),
         seed: int = typer.Option(None, "--seed", help=_("Seed of torch's default initialization, {seeds} (default: 0).").format(
             seeds=number_range(0, SEED_MAX))),
         precision: int = typer.Option(4, "--precision", "--digits",

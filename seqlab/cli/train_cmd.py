@@ -203,6 +203,7 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         from_file = file is not None or texts == ["-"]
         # a file's blank lines keep their place (output line k answers input line k), marked as skipped
+        predictors.predictable_run(run_dir)  # a folder that predicts nothing is said even when every line is blank
         inputs = gather_texts(texts, file, errors, allow_empty=from_file, text_col=text_col)
         total = sum(map(has_visible, inputs))
         out = console()  # one console for every line (creating one per line costs a third more per text)

@@ -235,10 +235,10 @@ def _corpus_job(file, texts, out, model, pooling, normalize, prefix, precision, 
         say(corpus_summary(result))
     if result.truncated_lines:  # said on stderr with --json too
         note(truncated_lines_note(result.truncated_lines, file.name, result.max_length))
-    if text_col is not None:  # rows are not lines: said, with where each row's line is kept
+    if result.text_col is not None:  # rows are not lines (NSMC's document column too): said, with each row's line
         note(_("note: the rows are the {n:,} non-blank texts of column {col!r} ({empty:,} blank left out); "
                "manifest.json's table.lines gives each row's line in {name}").format(
-            n=result.rows, col=text_col, empty=result.empty_lines, name=file.name))
+            n=result.rows, col=result.text_col, empty=result.empty_lines, name=file.name))
 
 
 def _print_embeddings(records, json_out, markdown, full, preview, words, morphemes, out_console) -> None:

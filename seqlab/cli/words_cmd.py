@@ -166,18 +166,16 @@ def one_expression(words: list[str]) -> str:
 def keep_companions(out: Path) -> None:
     """The files gensim writes beside a ``.model`` (``NAME.kv``, ``NAME.wv.vectors.npy``, …) are kept as ``.bak``
     too, as the model file is: ``NAME.kv`` was replaced without one."""
-    import glob
-
     from seqlab.cli.options import BACKUPS
     from seqlab.render.console import note
     from seqlab.storage import hold_aside
+    from seqlab.vectors.wordvec_training import companion_files
 
-    for companion in sorted(out.parent.glob(glob.escape(out.name) + ".*")):
-        if companion.is_file() and not companion.name.endswith((".bak", ".seqlab-tmp")):
-            backup = hold_aside(companion)
-            BACKUPS.append(backup)  # settled when the command ends, as the --out file's
-            note(_("note: {option} {path} exists; it will be replaced when the work is done (the old one is kept as "
-                   "{backup})").format(option="--out", path=companion, backup=backup.backup.name))
+    for companion in companion_files(out):
+        backup = hold_aside(companion)
+        BACKUPS.append(backup)  # settled when the command ends, as the --out file's
+        note(_("note: {option} {path} exists; it will be replaced when the work is done (the old one is kept as "
+               "{backup})").format(option="--out", path=companion, backup=backup.backup.name))
 
 
 def register(app: typer.Typer) -> None:

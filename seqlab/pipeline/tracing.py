@@ -3,8 +3,8 @@
 This ties the stages together: the text is tokenized, its ids become vectors (the
 rows of the model's input embedding matrix, or ``last_hidden_state``), and a
 scratch layer (:mod:`seqlab.scratch`) steps over them. The vectors can be reduced
-to ``input_dim`` numbers by PCA over the whole vocabulary's embedding matrix, so
-that a learner can check one step by hand. Weights are torch's default
+to ``input_dim`` numbers by PCA (over the whole vocabulary's embedding matrix, or
+over the text's own contextual vectors), so that a learner can check one step by hand. Weights are torch's default
 initialization for a seed, or those of a trained checkpoint.
 
 Each step's numbers are the step record the cell computed with; nothing is
@@ -264,7 +264,9 @@ def token_inputs(text: str, model: str | None, input_dim: int | None, contextual
                 "input_dim {input_dim} is more than the text's {n} token vectors span around their mean ({most})",
                 len(vectors)).format(input_dim=input_dim, n=len(vectors), most=len(vectors) - 1),
                 _("With contextual vectors, PCA is over the text's own vectors: give a smaller input_dim, or a longer "
-                  "text."), option="input_dim")
+                  "text."), option="input_dim",
+                cli_hint=_("With --contextual, PCA is over the text's own vectors: give a smaller --input-dim, or a "
+                           "longer text."))
         mean, components, _variances = principal_axes(vectors, input_dim)
         vectors = (vectors - mean) @ components.T
         what += f", reduced to {input_dim} dims by PCA over this text's own vectors: x = (h - mean)·V_k"

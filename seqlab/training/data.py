@@ -274,6 +274,15 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
             cli_hint=_("The labels must be one of {labels}.").format(labels=", ".join(allowed)) + " " + _(
                 "The file has NSMC's header, so it was read by NSMC's labels (0, 1); to keep its own labels, give "
                 "--format tsv.") if guessed_nsmc else None)
+    if nsmc and guessed and label_names is None and texts and "unknown label" in bad.counts:
+        import logging  # NSMC's header with labels beyond 0 and 1: a 3-class file trained as 2 classes, unsaid
+
+        logging.getLogger("seqlab").info(ngettext(
+            "note: {n:,} row of {path} has a label other than NSMC's 0 and 1 and was skipped: the file has NSMC's "
+            "header; to keep its own labels, give fmt=\"tsv\" (--format tsv)",
+            "note: {n:,} rows of {path} have labels other than NSMC's 0 and 1 and were skipped: the file has NSMC's "
+            "header; to keep its own labels, give fmt=\"tsv\" (--format tsv)", bad.counts["unknown label"]).format(
+            n=bad.counts["unknown label"], path=path.name))
     if label_names is None:
         try:
             _check_classes(path, raw_labels, lines)

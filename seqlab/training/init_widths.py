@@ -5,7 +5,7 @@ No torch here: ``seqlab train`` checks its options with it before anything loads
 
 from __future__ import annotations
 
-from seqlab.errors import UsageError
+from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
 
 # the embedding width each initializer gives when embed_dim is not set: e5-small's input embeddings, Kiwi's morpheme
@@ -32,8 +32,12 @@ def check_embed_dim(init: str | None, embed_dim: int | None) -> None:
         raise width_mismatch(init, width, embed_dim)
 
 
-def width_mismatch(init: str, dim: int, given: int) -> UsageError:
-    """Two arguments that cannot both hold: a usage error (exit 2 on the command line)."""
-    return UsageError(_("the {init} vectors are {dim}-dimensional, not embed_dim = {given}").format(
+class WidthMismatch(UsageError, InputError):
+    """Two arguments that cannot both hold: a usage error (exit 2 on the command line), still an InputError for
+    the library callers that caught it as one."""
+
+
+def width_mismatch(init: str, dim: int, given: int) -> WidthMismatch:
+    return WidthMismatch(_("the {init} vectors are {dim}-dimensional, not embed_dim = {given}").format(
         init=init, dim=dim, given=given), _("Leave embed_dim out: it follows the initializer."), option="embed_dim",
         cli_hint=_("Leave --embed-dim out, or give --embed-dim {dim}.").format(dim=dim))

@@ -137,6 +137,20 @@ def truncation(max_length: int, dropped: list[int]) -> dict:
     return {"max_length": max_length, "texts": sum(1 for d in dropped if d), "tokens_dropped": int(sum(dropped))}
 
 
+def predictable_run(out: Path) -> dict:
+    """The config of a run that predicts texts (classify or seq2seq), or the error that says why ``out`` is none (no
+    run there, or a forecast): checked before any text is read (``predict -f`` of blank lines only checked nothing)."""
+    config = RunDir(out).config
+    if config.get("task") not in (None, "classify", "seq2seq"):  # a forecast: its predictions are in its own files
+        raise InputError(_("{out} holds a {task} run; predict reads texts with a classify or seq2seq run").format(
+            out=out, task=config.get("task")),
+            _("A forecaster's predictions are in {out}/metrics.json and its plot; give predict_texts the folder of a "
+              "classify or seq2seq run.").format(out=out),
+            cli_hint=_("A forecaster's predictions are in {out}/metrics.json and its plot; give predict the --out "
+                       "folder of seqlab train --task classify or --task seq2seq.").format(out=out))
+    return config
+
+
 def predict_texts(out: str | Path, texts: str | list[str], progress: Progress | None = None) -> list[dict] | dict:
     """One record per text: the label, its probability and every label's (classify), or the output (seq2seq).
 
@@ -156,19 +170,12 @@ def predict_texts(out: str | Path, texts: str | list[str], progress: Progress | 
         return predict_texts(out, [texts], progress)[0]
     texts = require_texts(as_texts(texts))  # a blank text had a label (positive 0.50): refused, as the CLI does
     out = Path(out)
-    config = RunDir(out).config
+    config = predictable_run(out)
     if config.get("task") == "seq2seq":
         from seqlab.training.seq2seq import Seq2SeqPredictor
 
         predictor = Seq2SeqPredictor(out)
         return [r for part in _chunks(texts, progress) for r in predictor.predict(part)]
-    if config.get("task") not in (None, "classify"):  # a forecast: its predictions are in the run's own files
-        raise InputError(_("{out} holds a {task} run; predict reads texts with a classify or seq2seq run").format(
-            out=out, task=config.get("task")),
-            _("A forecaster's predictions are in {out}/metrics.json and its plot; give predict_texts the folder of a "
-              "classify or seq2seq run.").format(out=out),
-            cli_hint=_("A forecaster's predictions are in {out}/metrics.json and its plot; give predict the --out "
-                       "folder of seqlab train --task classify or --task seq2seq.").format(out=out))
     predictor = _kept_predictor(str(out.resolve()), run_stamp(out))
     meanings = config.get("data", {}).get("label_meanings") or {}
     with _PREDICTING:  # one kept predictor, one caller at a time (web requests come from several threads)

@@ -294,8 +294,8 @@ def check_kept_data(run_dir: Path, record: dict) -> None:
         message = _("{out} holds a finished run trained on other data: {train:,} training and {val:,} validation "
                     "texts then, {train_now:,} and {val_now:,} now, and the data file changed") \
             if then.get("source_sha256") != record.get("source_sha256") else \
-            _("{out} holds a finished run trained on other data: {train:,} training and {val:,} validation texts "
-              "then, {train_now:,} and {val_now:,} now")
+            _("{out} holds a finished run trained on another split of this file: {train:,} training and {val:,} "
+              "validation texts then, {train_now:,} and {val_now:,} now (another val_fraction or seed)")
         raise UsageError(message.format(out=run_dir, train=then.get("train", 0), val=then.get("val", 0),
                                         train_now=record["train"], val_now=record["val"]),
                          _("Resume with the data of the first run, or start a new out folder."),
@@ -331,12 +331,15 @@ def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
                              _("Give another folder, or resume=True to continue it (a finished run is kept)."))
     with kept_random_state():  # the caller's torch generators are left as they were (the trainers seed their own)
         _unused, train, val = load_split(opts)
+        if opts.resume:  # every kept run checked before any model trains on the data of this resume
+            for name in names:
+                run_dir = out / name if len(names) > 1 else out
+                if finished_summary(run_dir) is not None:
+                    check_kept_data(run_dir, split_record(train, val))
         runs = []
         for name in names:
             run_dir = out / name if len(names) > 1 else out
             kept = finished_summary(run_dir) if opts.resume else None  # a finished run is kept, not trained again
-            if kept is not None:
-                check_kept_data(run_dir, split_record(train, val))
             with progress(name) if progress else contextlib.nullcontext((None, None)) as (on_step, on_phase):
                 if kept is not None:  # --resume: a model finished before (the interruption of a comparison) is kept
                     if on_phase:

@@ -341,7 +341,19 @@ def _embed_column(source: Path, out: Path, config: CorpusJobConfig, text_col: st
     if earlier and (earlier.get("source") or {}).get("sha256") not in (None, sha256_file(texts)):
         # said with the user's files: the job below reads the column's texts from seqlab's cache, whose path the
         # message named ("…/index/af82…-col-document/texts.txt")
-        other = Path(((earlier.get("table") or {}).get("source") or earlier["source"]).get("path", ""))
+        table = earlier.get("table") or {}
+        other = Path((table.get("source") or earlier["source"]).get("path", ""))
+        if table.get("text_col") not in (None, text_col):  # the same table, another column: a setting, named
+            raise UsageError(_("other settings than the run in the folder: {changes} (folder: {out})").format(
+                changes=_("{name}: {saved} there, {given} now").format(name="text_col", saved=repr(table["text_col"]),
+                                                                      given=repr(text_col)), out=out),
+                _("Run again with the same config to resume, or use a new folder as out."), option=("text_col",),
+                cli_hint=_("Run again with the same options to resume, or use a new --out folder."))
+        if other.name and other.resolve() == source.resolve():  # this very file, changed since
+            raise InputError(_("{out} holds embeddings of a different version of {name}").format(out=out,
+                                                                                                 name=source.name),
+                             _("The file changed since that run; use a new folder as out."),
+                             cli_hint=_("The file changed since that run; use a new --out folder."))
         raise UsageError(_("{out} holds the embeddings of another file, {earlier}").format(out=out, earlier=other),
                          _("Give a new folder as out for {name}.").format(name=source.name),
                          cli_hint=_("Give a new --out folder for {name}.").format(name=source.name))

@@ -55,7 +55,7 @@ def analogy_words(positive, negative) -> tuple[list[str], list[str]]:
         raise InputError(_("an analogy needs at least one word to add (positive)"),
                          _("e.g. analogy([\"왕\", \"여자\"], [\"남자\"])"), option="positive")
     if sorted(positive) == sorted(negative):  # ["영화"], ["영화"]: the zero vector, and every cosine 0 (as solve says)
-        written = " + ".join(positive) + "".join(f" - {w}" for w in negative)
+        written = expression_of(positive, negative)
         raise UsageError(_("the analogy {expression!r} cancels out: every word is added and subtracted as often")
                          .format(expression=written), _("e.g. analogy([\"왕\", \"여자\"], [\"남자\"])"))
     return positive, negative

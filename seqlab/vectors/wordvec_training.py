@@ -8,6 +8,7 @@ streams it for every epoch (memory stays flat for any corpus size).
 
 from __future__ import annotations
 
+import glob
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -174,6 +175,16 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
     return TrainedVectors(out, kind, len(model.wv), dim, lines, tokens, time.perf_counter() - start, buckets, written,
                           example_word(model.wv.index_to_key), seed, workers,
                           {name: lines for name, lines in replaced.items() if lines})
+
+
+def companion_files(out: Path) -> list[Path]:
+    """The files gensim writes beside a ``.model`` that exist now: ``NAME.kv`` (the vectors alone, written here) and
+    the ``.npy`` arrays gensim puts beside large models and vectors; a word2vec file has none."""
+    out = Path(out)
+    if out.suffix.lower() in TEXT_FORMATS:
+        return []
+    return sorted(p for p in out.parent.glob(f"{glob.escape(out.name)}.*")
+                  if p.is_file() and (p.name == out.name + ".kv" or p.name.endswith(".npy")))
 
 
 def example_word(vocabulary: list[str]) -> str:

@@ -439,3 +439,8 @@ def is_built(model: str | None = None, korean: int | None = None, english: int |
     except Exception:  # noqa: BLE001  a model not on this machine yet: the build will say what is missing
         return False
     return model_vectors_path(spec.name, korean, english, recipe).exists()
+
+
+def ensure(model: str | None = None, progress: Callable[[int, int], None] | None = None) -> WordVectors:
+    """:func:`from_model` under its earlier name (built first when not cached), kept for the callers that use it."""
+    return from_model(model, progress)

@@ -124,6 +124,7 @@ class Service:
     build: WordVectorBuild = field(default_factory=WordVectorBuild)
     _wordvectors: object = None
     _wordvec_thread: threading.Thread | None = field(default=None, repr=False)
+    build_hint: str | None = None  # the failed build's own remedy, when it was a SeqlabError
     _attention: collections.OrderedDict = field(default_factory=collections.OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     batcher: EncoderBatcher = field(default_factory=EncoderBatcher, repr=False)  # embed and similarity share passes
@@ -321,6 +322,7 @@ class Service:
                      time.monotonic() - self.build.started)
         except SeqlabError as exc:  # a cause the user can act on (a model not installed, a full disk), in words
             self.build.error, self.build.state = exc.message, "failed"
+            self.build_hint = exc.page_hint or exc.hint  # its own remedy, said instead of "restart the server"
             log.error("the word vectors could not be built: %s", exc)
         except Exception as exc:
             self.build.error, self.build.state = f"{type(exc).__name__}: {exc}", "failed"
@@ -337,7 +339,8 @@ class Service:
         status = self.build.to_dict()
         if status["state"] == "failed":
             raise NotReady(_("the word vectors could not be built: {error}").format(error=status["error"]),
-                           _("Restart the server; if it fails again, run: seqlab neighbors 영화"), 60, status)
+                           self.build_hint or _("Restart the server; if it fails again, run: seqlab neighbors 영화"),
+                           60, status)
         if status["phase"] and status["total"] and status["eta_s"] is not None and status["eta_s"] >= 1:
             message = _("the word vectors are being built: step {step}, {phase}: {done:,} of {total:,}, about "
                         "{eta:.0f} s left in this step").format(step=status["step"], phase=status["phase"],

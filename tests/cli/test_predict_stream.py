@@ -28,3 +28,11 @@ def test_predict_writes_each_block_before_it_predicts_the_next(tmp_path, cli, ns
     streamed = [json.loads(x) for x in out.splitlines()]
     assert code == 0 and streamed == whole and len(streamed) == 25 and streamed[7] == {"text": "", "skipped": "empty line"}
     assert events == ["predict", *["print"] * 10] * 2 + ["predict", *["print"] * 5], events
+
+
+def test_predict_checks_its_run_folder_when_every_line_is_blank(tmp_path, cli):
+    """With blank lines only, no text reached predict_texts, so a missing folder was never said (a diff review)."""
+    blank = tmp_path / "blank.txt"
+    blank.write_text("\n\n", encoding="utf-8")
+    code, _out, err = cli("--lang", "en", "predict", str(tmp_path / "nosuchrun"), "-f", str(blank))
+    assert code == 1 and "nosuchrun does not exist" in err, err

@@ -214,3 +214,15 @@ def test_a_file_with_nsmcs_header_and_other_labels_trains_with_format_tsv(tmp_pa
     code, _out, err = cli("--lang", "en", "train", "-f", str(path), "-m", "tfidf", "-o", str(tmp_path / "b"),
                           "--format", "tsv")
     assert code == 0, err
+
+
+def test_a_file_with_nsmcs_header_and_a_third_label_says_how_to_keep_it(tmp_path, caplog):
+    """Labels 0, 1 and 2 under NSMC's header trained a 2-class model, the 2s skipped as bad rows with no word of
+    --format tsv (a review of the fix above, which covered only a file whose every row was refused)."""
+    rows = [("1", "좋은 영화", "1"), ("2", "별로다", "0"), ("3", "그냥 그래", "2")] * 6
+    path = tmp_path / "three.tsv"
+    path.write_text("id\tdocument\tlabel\n" + "".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+    with caplog.at_level("INFO", logger="seqlab"):
+        read = load_dataset(path)
+    assert read.label_names == ["0", "1"] and "to keep its own labels, give fmt=\"tsv\"" in caplog.text
+    assert load_dataset(path, "tsv").label_names == ["0", "1", "2"]

@@ -254,3 +254,16 @@ def test_json_lines_without_a_text_are_counted_and_said_at_every_read(tmp_path, 
     assert found.to_dict()["skipped_lines"] == 3 and [h.line for h in found.hits] == [1, 5]
     notes = " ".join(search_notes(found, corpus.name))
     assert "read as JSON lines" in notes and "header" not in notes
+
+
+def test_the_same_table_changed_or_read_by_another_column_is_not_called_another_file(tmp_path):
+    """The check above named the user's own table "another file" when it was edited, or read by another column."""
+    table = tmp_path / "t.csv"
+    table.write_text("a,b\n좋은 영화,별로\n", encoding="utf-8")
+    embed_corpus(table, tmp_path / "out", CONFIG, text_col="a")
+    with pytest.raises(UsageError, match="text_col: 'a' there, 'b' now"):
+        embed_corpus(table, tmp_path / "out", CONFIG, text_col="b")
+    table.write_text("a,b\n그냥 그래,별로\n", encoding="utf-8")
+    with pytest.raises(InputError, match="holds embeddings of a different version of t.csv") as caught:
+        embed_corpus(table, tmp_path / "out", CONFIG, text_col="a")
+    assert not isinstance(caught.value, UsageError)

@@ -21,6 +21,7 @@ def test_a_build_that_fails_for_a_user_reason_says_it_without_a_python_class_nam
     with pytest.raises(NotReady) as caught:
         service.wordvectors()
     assert "InputError" not in caught.value.message and "no space left" in caught.value.message
+    assert caught.value.hint == "Free some disk space."  # its own remedy, not "restart the server"
 
     def bug(*_args, **_kwargs):
         raise KeyError("x")
