@@ -170,13 +170,21 @@ def trace_json(report, limit_steps: int = MAX_STEPS, values: int = MAX_VALUES) -
         out["lengths"] = lengths
     if report.backward is not None:
         back = out["backward"]
-        back.update(rounded({k: getattr(report.backward, k) for k in ("value", "dW_hh_sum_error")}, digits=4))
-        back["steps"] = [{"t": s.t, "token": s.token, **rounded({k: getattr(s, k) for k in ("dh_norm", "dW_hh_norm")},
-                                                                 digits=4)}
-                         for s in report.backward.steps[:limit_steps]]
-        for key in ("dW_hh", "dW_ih", "dW_xh", "db"):
+        back["steps"] = [{"t": s["t"], "token": s["token"]} for s in back["steps"][:limit_steps]]
+        backward_norms(back, report.backward)
+        for key in ("dW_hh", "dW_ih"):
             back.pop(key, None)
     return out, notes  # dropped and max_length as the report has them: a contextual trace reads the model's window
+
+
+def backward_norms(shown: dict, backward) -> dict:
+    """The loss and the norms of a trace's backward pass (``shown``: its ``to_dict()``, changed in place) to 4
+    significant digits, as the page and the notebook show them: they span powers of ten, which 4 decimals lose
+    (‖∂L/∂h_0‖ = 3e-9 read 0.0). One rule for the web app's /api/trace and the notebook's view."""
+    shown.update(rounded({k: getattr(backward, k) for k in ("value", "dW_hh_sum_error")}, digits=4))
+    for step, kept in zip(shown["steps"], backward.steps):
+        step.update(rounded({k: getattr(kept, k) for k in ("dh_norm", "dW_hh_norm")}, digits=4))
+    return shown
 
 
 def trace_parts(report) -> tuple[list, list[str]]:

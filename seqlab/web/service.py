@@ -25,7 +25,7 @@ from seqlab.errors import InputError, ModelUnavailable
 from seqlab.i18n import _
 from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, describe, embedded_names, resolve
 from seqlab.render.rounding import rounded
-from seqlab.render.view_records import DECIMALS, embedding_view  # shown the same on the page and in notebooks
+from seqlab.render.view_records import DECIMALS, backward_norms, embedding_view  # the page and notebooks alike
 from seqlab.text.unicode import DEFAULT_FORM, clean_surrogates
 from seqlab.training.kinds import CELLS
 from seqlab.web.batching import EncoderBatcher
@@ -397,10 +397,8 @@ class Service:
                 for key in ("dW_hh", "dW_ih"):
                     out["backward"][key] = np.round(getattr(report.backward, key), decimals).tolist()
         if report.backward is not None:  # norms and the loss span powers of ten: 4 significant digits, not 4 decimals
-            back = report.backward
-            out["backward"].update(rounded({k: getattr(back, k) for k in ("value", "dW_hh_sum_error")}, digits=4))
-            for shown, kept in zip(out["backward"]["steps"], back.steps):
-                shown.update(rounded({k: getattr(kept, k) for k in ("dh_norm", "dW_hh_norm")}, digits=4))
+            backward_norms(out["backward"], report.backward)
+            for shown in out["backward"]["steps"]:
                 if isinstance(shown["dW_hh"], dict):
                     shown["dW_hh"]["omitted"] = "per-step shares of dW_hh over 64 numbers: seqlab trace --json"
         out["dropped"], out["max_length"] = report.dropped, report.max_length or MAX_TRACE_TOKENS
