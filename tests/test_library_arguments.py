@@ -68,3 +68,16 @@ def test_a_similarity_record_says_the_prefix_it_applied():
                             for kw in ({}, {"prefix": "query"}, {"prefix": "none"}))
     assert default.prefix == named.prefix == "query: " and named.cosine == default.cosine
     assert none.prefix == "" and none.cosine != default.cosine
+
+
+def test_a_vocabulary_that_does_not_name_its_tokenizer_is_said_unchecked(caplog):
+    """A Vocabulary.build of Kiwi's tokens given to the char tokenizer read every token as <unk>, in silence: the
+    check of the tokenizer reads meta["tokenizer"], which Vocabulary.build does not set unless asked."""
+    import seqlab
+    from seqlab.ids.vocab import Vocabulary
+
+    with caplog.at_level("INFO", logger="seqlab"):
+        ids = seqlab.tokenize("영화", model="char", vocab=Vocabulary.build([["영화", "좋다"]])).input_ids
+    assert ids == [1, 1] and "does not say which tokenizer built it" in caplog.text
+    with pytest.raises(UsageError, match="built with the kiwi tokenizer"):
+        seqlab.tokenize("영화", model="char", vocab=Vocabulary.build([["영화"]], meta={"tokenizer": "kiwi"}))

@@ -132,6 +132,13 @@ def load_tokenizer(name: str | None = None, *, vocab: str | Path | Vocabulary | 
     else:
         table = Vocabulary.load(vocab)
     made_by = table.meta.get("tokenizer") if table is not None else None
+    if made_by is None and table is not None and vocab not in (None, True):  # the check below cannot be made: said
+        import logging
+
+        logging.getLogger("seqlab").info(_(
+            "note: the vocabulary given does not say which tokenizer built it, so it is not checked against {name}: "
+            "built for another, every token reads as <unk> (Vocabulary.build(..., meta={{\"tokenizer\": \"{name}\"}}) "
+            "records it)").format(name=spec.name))
     if made_by is not None and made_by != spec.kind:  # every token would read as [UNK], unexplained
         raise UsageError(_("the vocabulary was built with the {made_by} tokenizer, not {name}").format(
             made_by=made_by, name=spec.name), _("Use model={made_by!r}, or build a vocabulary with Vocabulary.build over "

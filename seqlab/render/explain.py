@@ -194,6 +194,7 @@ def render_markdown(report: ExplainReport) -> str:
         "", f"- `input_ids` = `{rec.input_ids}`", f"- `attention_mask` = `{rec.attention_mask}`"]
     if rec.token_type_ids is not None:
         out.append(f"- `token_type_ids` = `{rec.token_type_ids}`")
+    out.append(f"- `special_tokens_mask` = `{rec.special_tokens_mask}` " + _("(1 = special token)"))  # as the terminal
     if report.skipped:
         out += ["", skipped_note(report)]
     for number, (name, record) in enumerate(report.stages.items(), start=4):

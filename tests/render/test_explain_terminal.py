@@ -50,3 +50,12 @@ def test_a_split_at_punctuation_is_not_called_subwords():
     assert report.word_splits[0].to_dict() == {"word": "can't", "pieces": ["can", "'", "t"], "subword": False}
     korean = seqlab.explain("나는 학교에 간다", model="e5-small")
     assert "▁학교 + 에: one word (어절), 학교에, became 2 subwords." in tokens_explanation(korean)
+
+
+def test_explains_markdown_has_the_special_tokens_mask_the_terminal_shows():
+    import seqlab
+    from seqlab.render.explain import render_markdown
+
+    report = seqlab.explain("좋은 날", model="char")
+    assert f"- `special_tokens_mask` = `{report.tokens.special_tokens_mask}` (1 = special token)" in render_markdown(
+        report)
