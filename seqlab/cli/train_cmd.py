@@ -203,6 +203,7 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         from_file = file is not None or texts == ["-"]
         # a file's blank lines keep their place (output line k answers input line k), marked as skipped
+        errors = one_of("--errors", errors, ERROR_MODES)  # the options first (2), then the folder (1), as every command
         predictors.predictable_run(run_dir)  # a folder that predicts nothing is said even when every line is blank
         inputs = gather_texts(texts, file, errors, allow_empty=from_file, text_col=text_col)
         total = sum(map(has_visible, inputs))
