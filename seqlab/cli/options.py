@@ -354,14 +354,19 @@ def check_output(option: str, path: Path | None, inputs: Iterable[Path | str] = 
 
         note(_("note: the folder {folder} does not exist; it will be created").format(folder=path.parent))
     if not directory and path.is_file():  # a file is replaced (in one rename, when the work is done): said first,
-        from seqlab.render.console import note  # and kept aside, so that a mistyped -o loses nothing
-        from seqlab.storage import hold_aside
-
-        backup = hold_aside(path)
-        BACKUPS.append(backup)  # settled when the command ends (cli.main): kept only if the output replaced the file
-        note(_("note: {option} {path} exists; it will be replaced when the work is done (the old one is kept as "
-               "{backup})").format(option=option, path=path, backup=backup.backup.name))
+        keep_aside(option, path)  # and kept aside, so that a mistyped -o loses nothing
     return path
+
+
+def keep_aside(option: str, path: Path) -> None:
+    """An output file that the work will replace, held aside and said: kept as ``NAME.bak`` once it is replaced."""
+    from seqlab.render.console import note
+    from seqlab.storage import hold_aside
+
+    backup = hold_aside(path)
+    BACKUPS.append(backup)  # settled when the command ends (cli.main): kept only if the output replaced the file
+    note(_("note: {option} {path} exists; it will be replaced when the work is done (the old one is kept as "
+           "{backup})").format(option=option, path=path, backup=backup.backup.name))
 
 
 def _can_create_in(folder: Path) -> bool:

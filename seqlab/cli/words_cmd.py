@@ -23,6 +23,7 @@ from seqlab.cli.options import (
     in_range,
     json_opt,
     k_opt,
+    keep_aside,
     lang_opt,
     markdown_opt,
     no_duplicates,
@@ -161,21 +162,6 @@ def one_expression(words: list[str]) -> str:
     example = f"{words[0]} - {words[1]} + {words[2]}" if len(words) == 3 else "왕 - 남자 + 여자"  # no operator here
     raise UsageError(_("the analogy is one argument in quotes, with + and - between the words; got {n} arguments")
                      .format(n=len(words)), _('e.g. seqlab analogy "{example}"').format(example=example))
-
-
-def keep_companions(out: Path) -> None:
-    """The files gensim writes beside a ``.model`` (``NAME.kv``, ``NAME.wv.vectors.npy``, …) are kept as ``.bak``
-    too, as the model file is: ``NAME.kv`` was replaced without one."""
-    from seqlab.cli.options import BACKUPS
-    from seqlab.render.console import note
-    from seqlab.storage import hold_aside
-    from seqlab.vectors.wordvec_training import companion_files
-
-    for companion in companion_files(out):
-        backup = hold_aside(companion)
-        BACKUPS.append(backup)  # settled when the command ends, as the --out file's
-        note(_("note: {option} {path} exists; it will be replaced when the work is done (the old one is kept as "
-               "{backup})").format(option="--out", path=companion, backup=backup.backup.name))
 
 
 def register(app: typer.Typer) -> None:
@@ -392,7 +378,7 @@ def register(app: typer.Typer) -> None:
     ):
         from seqlab.render.console import note, print_json, say
         from seqlab.render.progress import counting_bar
-        from seqlab.vectors.wordvec_training import TEXT_FORMATS, train_word_vectors
+        from seqlab.vectors.wordvec_training import TEXT_FORMATS, companion_files, train_word_vectors
 
         check_lang(lang)
         no_duplicates("--file", [str(f) if str(f) == "-" else str(Path(f).resolve()) for f in files],
@@ -412,7 +398,8 @@ def register(app: typer.Typer) -> None:
             raise UsageError(_("--out {name}: its extension names no format seqlab writes").format(name=out.name),
                              _("End it in .model (gensim's full model) or .txt, .vec, .bin (word2vec format)."))
         check_output("--out", out, inputs=files)  # its "kept as NAME.bak" note once the name itself holds up
-        keep_companions(out)
+        for companion in companion_files(out):  # gensim's NAME.kv and arrays beside a .model: kept as .bak too
+            keep_aside("--out", companion)
         on_interrupt(NOTHING_WRITTEN)  # gensim's files are written aside and moved into place at the end
         with counting_bar(_("training word vectors"), _("items")) as report:
             result = train_word_vectors(files, out, kind=kind, split=split, dim=dim, window=window,

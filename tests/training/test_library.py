@@ -421,31 +421,3 @@ def test_a_device_that_is_not_there_is_refused_before_any_work(tmp_path, data):
     assert not (tmp_path / "run").exists()  # refused before the run folder, the split or word2vec
     with pytest.raises(InputError, match="unknown device"):
         train_models("tfidf", TrainOptions(data=data, device="tpu"), tmp_path / "run")
-
-
-def test_a_run_that_reaches_its_last_step_did_not_stop_early(data, tmp_path):
-    """--json said "stopped_early": true for a run whose last evaluation, at its last step, did not improve (a CLI
-    review: steps 30 of 30): patience ran out there, but there was nothing left to stop."""
-    from seqlab.training.runs import TrainOptions, train_models
-
-    # a learning rate too small to change the accuracy: the second (last) evaluation never improves on the first
-    (run,) = train_models(["lstm"], TrainOptions(data=data, **{**FAST, "lr": 1e-8, "patience": 1}), tmp_path / "r")
-    summary = run.to_dict()
-    assert len(run.history) == 2 and summary["stopped_early"] is False, summary
-
-
-def test_a_kept_run_of_other_data_is_refused_and_each_model_is_said_when_done(data, tmp_path):
-    """--resume kept a finished run trained on the old file and reported the new file's split beside its scores;
-    train --json printed nothing until every model had finished, so an interruption lost the finished ones."""
-    from seqlab.training.runs import TrainOptions, train_models
-
-    done = []
-    opts = TrainOptions(data=data, **FAST)
-    runs = train_models(["tfidf", "nbsvm"], opts, tmp_path / "r", on_done=lambda r: done.append((r.name, r.out)))
-    assert done == [(r.name, r.out) for r in runs] and [n for n, _o in done] == ["tfidf", "nbsvm"]
-    grown = tmp_path / "grown.tsv"
-    grown.write_text(data.read_text(encoding="utf-8") + "9999999\t새로 더한 리뷰입니다\t1\n", encoding="utf-8")
-    with pytest.raises(UsageError, match="holds a finished run trained on other data"):
-        train_models(["tfidf", "nbsvm"], TrainOptions(data=grown, resume=True, **FAST), tmp_path / "r")
-    again = train_models(["tfidf", "nbsvm"], TrainOptions(data=data, resume=True, **FAST), tmp_path / "r")
-    assert [r.summary for r in again] == [r.summary for r in runs]  # the same data: both kept
