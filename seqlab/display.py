@@ -79,6 +79,12 @@ class _ShortRepr(reprlib.Repr):
 
     repr_Tensor = repr_ndarray
 
+    def repr_instance(self, x, level):  # a record inside a record: named with its first field, never cut mid-text
+        if isinstance(x, Displayable) and dataclasses.is_dataclass(x) and dataclasses.fields(x):
+            first = dataclasses.fields(x)[0]
+            return f"{type(x).__name__}({first.name}={self.repr1(getattr(x, first.name), level - 1)}, …)"
+        return super().repr_instance(x, level)
+
     def repr_list(self, x, level):  # the first few, then how many more (reprlib writes "..." alone)
         if len(x) <= self.maxlist:
             return super().repr_list(x, level)

@@ -325,3 +325,15 @@ def test_embed_oov_on_vectors_that_cannot_build_a_word_is_refused_not_ignored():
     with pytest.raises(UsageError, match="cannot build a word it lacks: embed_oov has nothing to do"):
         vectors.neighbors("왕", k=1, embed_oov=True)
     assert vectors.neighbors("왕", k=1).results  # without it, as before
+
+
+def test_a_record_inside_a_record_is_named_not_cut_mid_text():
+    """repr(embed("안녕하세요")) read "tokens=TokenRecord(model='e5-small', text='안녕...max_length=512, …": reprlib
+    cut the inner repr in its middle, so the text seemed to run into another field."""
+    import numpy as np
+
+    from seqlab.vectors.record import EmbeddingRecord
+
+    tokens = seqlab.tokenize("안녕하세요, 반갑습니다. 오늘 날씨가 정말 좋네요", model="char")
+    shown = repr(EmbeddingRecord("char", tokens, np.zeros((len(tokens.tokens), 4), dtype=np.float32)))
+    assert "tokens=TokenRecord(model='char', …)" in shown and "..." not in shown, shown
