@@ -202,13 +202,13 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         from_file = file is not None or texts == ["-"]
-        # a file's blank lines keep their place (output line k answers input line k), marked as skipped
         errors = one_of("--errors", errors, ERROR_MODES)  # the options first (2), then the folder (1), as every command
         predictors.predictable_run(run_dir)  # a folder that predicts nothing is said even when every line is blank
+        # a file's blank lines keep their place (output line k answers input line k), marked as skipped
         inputs = gather_texts(texts, file, errors, allow_empty=from_file, text_col=text_col)
         total = sum(map(has_visible, inputs))
         out = console()  # one console for every line (creating one per line costs a third more per text)
-        results = []
+        noted = []  # only the answers the notes below count (a seq2seq's spaced or long inputs), not every answer
         with counting_bar(ngettext("predicting {n:,} text", "predicting {n:,} texts", total).format(n=total), _("texts"),
                           enabled=from_file) as report:  # a file's work, not one text's
             done = 0
@@ -226,8 +226,8 @@ def register(app: typer.Typer) -> None:
                         print_json(r)
                     else:
                         out.print(prediction_line(r), markup=False, highlight=False, soft_wrap=True)
-                results += answered
-        for line in seq2seq_input_notes(results):  # said on stderr, with --json too
+                noted += [r for r in answered if r.get("source", r["text"]) != r["text"] or r.get("longer_than_trained")]
+        for line in seq2seq_input_notes(noted):  # said on stderr, with --json too
             note(line)
 
     data_app = group(_("Datasets: fetch NSMC (seqlab data nsmc) and make spacing-restoration pairs for seq2seq "
