@@ -14,7 +14,17 @@ from rich.table import Table
 from seqlab.i18n import _, ngettext
 from seqlab.pipeline.explain import ExplainReport
 from seqlab.render.console import elide, in_python
-from seqlab.render.tokens import KIND_STYLE, kind_label, token_kind, token_table, tokens_markdown, unk_lines, visible
+from seqlab.render.tokens import (
+    KIND_STYLE,
+    kind_label,
+    kinds_of,
+    lookalike_lines,
+    token_kind,
+    token_table,
+    tokens_markdown,
+    unk_lines,
+    visible,
+)
 
 
 def stage_title(number: int) -> str:
@@ -127,7 +137,7 @@ def _token_strip(report: ExplainReport) -> str:
 
 
 def _legend(unit: str = "piece") -> str:
-    kinds = " · ".join(f"[{style}]{kind_label(kind, unit)}[/]" for kind, style in KIND_STYLE.items())
+    kinds = " · ".join(f"[{KIND_STYLE[kind]}]{kind_label(kind, unit)}[/]" for kind in kinds_of(unit))
     return kinds + "   " + escape(_("(terms: seqlab glossary)"))
 
 
@@ -150,6 +160,8 @@ def render_terminal(report: ExplainReport, console: Console, max_rows: int = 60)
         console.print(f"   {escape(line)}")
     for line in unk_lines(rec):
         console.print(f"   [red]{escape(line)}[/]")
+    for line in lookalike_lines(rec):
+        console.print(f"   [yellow]{escape(line)}[/]")
     console.print(token_table(rec, max_rows=max_rows, width=console.width))
     console.print(f"[bold]{stage_title(3)}[/]")
     for line in ids_explanation(report):

@@ -12,8 +12,9 @@ from seqlab.render.console import in_python, table_width, titled_table
 from seqlab.render.visible import visible
 from seqlab.tokens.comparison import ComparisonRow
 from seqlab.tokens.record import TokenRecord
+from seqlab.tokens.simple import SPACE
 
-KIND_STYLE = {"special": "magenta", "word start": "green", "subword": "cyan", "unk": "bold red"}
+KIND_STYLE = {"special": "magenta", "word start": "green", "subword": "cyan", "unk": "bold red", "space": "dim"}
 
 
 def kind_label(kind: str, unit: str = "piece") -> str:
@@ -22,7 +23,13 @@ def kind_label(kind: str, unit: str = "piece") -> str:
     if kind == "subword":
         return {"morpheme": _("next morpheme of the word"),
                 "character": _("next character of the word")}.get(unit, _("subword continuation"))
-    return {"special": _("special token"), "word start": _("word start"), "unk": _("unknown (OOV)")}[kind]
+    return {"special": _("special token"), "word start": _("word start"), "unk": _("unknown (OOV)"),
+            "space": _("whitespace between words")}[kind]
+
+
+def kinds_of(unit: str) -> list[str]:
+    """The kinds a tokenizer of ``unit`` gives, for a legend: only the char tokenizer has a whitespace token."""
+    return [k for k in KIND_STYLE if k != "space" or unit == "character"]
 
 
 def token_kind(record: TokenRecord, i: int) -> str:
@@ -30,6 +37,8 @@ def token_kind(record: TokenRecord, i: int) -> str:
         return "special"
     if any(u.index == i for u in record.unk):
         return "unk"
+    if record.unit == "character" and record.tokens[i] == SPACE:  # the whitespace itself, no word's start
+        return "space"
     return "subword" if record.continuation[i] else "word start"
 
 
@@ -121,6 +130,32 @@ def unk_lines(record: TokenRecord) -> list[str]:
     return lines
 
 
+def lookalike_lines(record: TokenRecord) -> list[str]:
+    """One line for each drawing that stands for different tokens: a lone jamo is drawn as its keyboard letter
+    (:func:`visible`), so minilm's ##ᄀ (an initial consonant, id 29991) and ##ᆨ (a final one, id 30020) both show
+    as ##ㄱ. The line gives each one's code points, id and first tokens."""
+    drawn: dict[str, dict[str, list[int]]] = {}
+    for i, tok in enumerate(record.tokens):
+        drawn.setdefault(visible(tok), {}).setdefault(tok, []).append(i)
+    lines = []
+    for shown, tokens in drawn.items():
+        if len(tokens) < 2:
+            continue
+        parts = []
+        for tok, where in tokens.items():
+            changed = [c for c in tok if c not in shown] or list(tok)  # the characters the drawing replaced
+            points = " ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(changed))
+            positions = ", ".join(str(i) for i in where[:3]) + (", …" if len(where) > 3 else "")
+            # two messages, not ngettext: the page asks for the same words by their msgids (views.js lookalikes)
+            said = (_("{codepoints} (id {id}; token {positions})") if len(where) == 1
+                    else _("{codepoints} (id {id}; tokens {positions})"))
+            parts.append(said.format(codepoints=points, id=record.input_ids[where[0]], positions=positions))
+        lines.append(_("{shown} is drawn for {k} different tokens: {tokens}. A lone jamo is drawn as its keyboard "
+                       "letter: an initial (U+1100…) or final (U+11A8…) consonant alone has no agreed width.").format(
+            shown=shown, k=len(tokens), tokens="; ".join(parts)))
+    return lines
+
+
 def normalizer_lines(record: TokenRecord) -> str | None:
     """What the model's normalizer did that no token shows, one line each: the characters it removed (no token
     covers them), and those it turned into the space a ▁ stands for; or None."""
@@ -169,6 +204,8 @@ def render_tokens(record: TokenRecord, console, max_rows: int = 200) -> None:
         console.print(hint.format(shown=max_rows, n=len(record)), highlight=False)
     for line in unk_lines(record):
         console.print(f"[red]{escape(line)}[/]", highlight=False)
+    for line in lookalike_lines(record):
+        console.print(f"[yellow]{escape(line)}[/]", highlight=False)
     gone = normalizer_lines(record)
     if gone:
         console.print(f"[yellow]{escape(gone)}[/]", highlight=False)
@@ -195,7 +232,7 @@ def tokens_markdown(record: TokenRecord) -> str:
                      f"{record.attention_mask[i]} |" + (f" {record.token_type_ids[i]} |" if segments else "")
                      + f" {'' if w is None else w} |")
     # the notes the terminal prints under its table, one bullet each (the normalizer's holds a line per character)
-    notes = [*unk_lines(record), *(normalizer_lines(record) or "").splitlines(), truncation_line(record)]
+    notes = [*unk_lines(record), *lookalike_lines(record), *(normalizer_lines(record) or "").splitlines(), truncation_line(record)]
     bullets = [f"- {md.text(n)}" for n in notes if n]
     if bullets:
         lines += ["", *bullets]

@@ -119,3 +119,40 @@ def test_a_lone_old_hangul_jamo_is_shown_as_its_letter_and_keeps_the_table_strai
     console.print(token_table(load_tokenizer("char").encode("\u1112\u119e\u11ab 영화"), width=100))
     rows = [line for line in console.export_text().splitlines() if line.startswith("│")]
     assert len({cell_len(line) for line in rows}) == 1, rows
+
+
+def test_tokens_drawn_alike_are_told_apart():
+    """minilm's ##ᄀ (an initial consonant, id 29991) and ##ᆨ (a final one, id 30020) were both shown as ##ㄱ with no
+    word that they are different tokens."""
+    from seqlab.render.tokens import lookalike_lines, tokens_markdown
+
+    record = load_tokenizer("minilm").encode("한국 각")
+    firsts = [i for i, tok in enumerate(record.tokens) if tok == "##\u1100"]
+    finals = [i for i, tok in enumerate(record.tokens) if tok == "##\u11a8"]
+    assert firsts and finals, record.tokens
+    (line,) = lookalike_lines(record)
+    assert line.startswith("##ㄱ is drawn for 2 different tokens:"), line
+    assert f"U+1100 (id {record.input_ids[firsts[0]]}; token {firsts[0]})" in line
+    assert f"U+11A8 (id {record.input_ids[finals[0]]}; tokens {', '.join(map(str, finals))})" in line
+    out = io.StringIO()
+    render_tokens(record, Console(file=out, width=200))
+    assert "##ㄱ is drawn for 2 different tokens" in out.getvalue()
+    assert "is drawn for 2 different tokens" in tokens_markdown(record)
+    # a lone jamo that stands for one token only (Kiwi's ᆫ/ETM drawn ㄴ/ETM) needs no such line
+    assert lookalike_lines(load_tokenizer("kiwi").encode("예쁜 꽃")) == []
+    assert lookalike_lines(load_tokenizer("minilm").encode("좋은 영화")) == []
+
+
+def test_the_char_tokenizers_space_token_is_whitespace_not_a_word_start():
+    """The char tokenizer's ▁ (the whitespace itself) was labelled "word start" in the table and the legend."""
+    from seqlab.render.tokens import kind_label, kinds_of, token_kind
+
+    record = load_tokenizer("char").encode("가 나")
+    assert record.tokens == ["가", "▁", "나"]
+    assert [token_kind(record, i) for i in range(3)] == ["word start", "space", "word start"]
+    assert "│ whitespace between words │ 1:2 │" in _shown("가 나", 50)
+    assert "space" in kinds_of("character") and "space" not in kinds_of("piece")
+    assert kind_label("space") == "whitespace between words"
+    # e5-small's lone ▁ is a piece of the word it introduces, as SentencePiece has it: not this kind
+    e5 = load_tokenizer("e5-small").encode("가 나")
+    assert "space" not in [token_kind(e5, i) for i in range(len(e5))]

@@ -113,3 +113,25 @@ def test_a_panel_that_cannot_be_drawn_says_so_in_the_readers_words(open_page):
     page.wait_for_function("document.querySelector('#p-backward .error').innerText.length > 0")
     said = page.inner_text("#p-backward .error")
     assert "그리지 못했습니다" in said and "rec.x is not iterable" in said, said
+
+
+def test_tokens_drawn_alike_are_told_apart_on_the_page(open_page):
+    """minilm's ##ᄀ and ##ᆨ were two chips both reading ##ㄱ, with different ids and no word why."""
+    page = open_page()
+    run_pipeline(page, "한국 각", model="minilm")
+    said = page.inner_text("#v-tokens")
+    assert re.search(r"##ㄱ is drawn for 2 different tokens: U\+1100 \(id \d+; token \d+\); U\+11A8 \(id \d+; tokens \d+, \d+\)",
+                     said), said
+    run_pipeline(page, "좋은 영화")
+    assert "different tokens" not in page.inner_text("#v-tokens")
+
+
+def test_the_char_tokenizers_space_chip_is_whitespace(open_page):
+    """The char tokenizer's ▁ chip read "word start", as if the space began a word."""
+    page = open_page()
+    run_pipeline(page, "가 나", model="char")
+    chip = page.locator("#v-tokens .sv-chips .sv-chip").nth(1)
+    assert "sv-space" in chip.get_attribute("class") and "whitespace between words" in chip.get_attribute("data-describe")
+    assert "whitespace between words" in page.inner_text("#v-tokens .sv-legend")
+    run_pipeline(page, "가 나", model="e5-small")
+    assert "whitespace between words" not in page.inner_text("#v-tokens .sv-legend")

@@ -280,13 +280,14 @@
   function tokenKind(rec, i, unk) {
     if (rec.special_tokens_mask && rec.special_tokens_mask[i]) return "special";
     if (unk.has(i)) return "unk";
+    if (rec.unit === "character" && rec.tokens[i] === "▁") return "space";  // the whitespace itself, no word's start
     return rec.continuation && rec.continuation[i] ? "subword" : "word";
   }
   // a continuation is named by what one token is (rec.unit): Kiwi's 하/XSA is the word's next morpheme, not a subword
   const KIND_TEXT = (unit) => ({ special: t("special token"), word: t("word start"),
     subword: unit === "morpheme" ? t("next morpheme of the word") : unit === "character" ? t("next character of the word")
       : t("subword continuation"),
-    unk: t("unknown (OOV)"), cut: t("beyond the model's window") });
+    unk: t("unknown (OOV)"), space: t("whitespace between words"), cut: t("beyond the model's window") });
   const LONG_ROW = 150;  // more chips than this scroll inside their own box: the page stays a page
   function chipRow(rec, opts) {
     // rec: tokens, input_ids?, special_tokens_mask, continuation, offsets, unk (records or indices)
@@ -330,6 +331,31 @@
       : t("{model} removed {k} characters before tokenizing, so no token holds them:", { model: rec.model, k: count(gone.length) }), " ", ...gone.slice(0, 10).flatMap((g) => [visibleNode(g.char, "code"), " "]),
       gone.length > 10 ? "…" : "");
   }
+  // one line for each drawing that stands for different tokens (minilm's ##ᄀ and ##ᆨ both drawn ##ㄱ), as the CLI's
+  // lookalike_lines says it: each one's code points, id and first tokens
+  function lookalikes(rec) {
+    const drawn = new Map();
+    rec.tokens.forEach((tok, i) => {
+      const shown = visible(tok);
+      if (!drawn.has(shown)) drawn.set(shown, new Map());
+      const same = drawn.get(shown);
+      if (!same.has(tok)) same.set(tok, []);
+      same.get(tok).push(i);
+    });
+    const lines = [];
+    drawn.forEach((same, shown) => {
+      if (same.size < 2) return;
+      const parts = Array.from(same, ([tok, where]) => {
+        const chars = Array.from(tok), changed = chars.filter((c) => !shown.includes(c));
+        const points = [...new Set(changed.length ? changed : chars)].map((c) => "U+" + c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")).join(" ");
+        const v = { codepoints: points, id: rec.input_ids ? rec.input_ids[where[0]] : "?", positions: where.slice(0, 3).join(", ") + (where.length > 3 ? ", …" : "") };
+        return where.length === 1 ? t("{codepoints} (id {id}; token {positions})", v) : t("{codepoints} (id {id}; tokens {positions})", v);
+      });
+      lines.push(t("{shown} is drawn for {k} different tokens: {tokens}. A lone jamo is drawn as its keyboard letter: an initial (U+1100…) or final (U+11A8…) consonant alone has no agreed width.",
+        { shown, k: same.size, tokens: parts.join("; ") }));
+    });
+    return lines;
+  }
   function tokens(container, rec, opts) {
     opts = opts || {};
     container.replaceChildren();
@@ -356,7 +382,8 @@
     container.append(original, main.list, readout);
     const kinds = KIND_TEXT(rec.unit);
     // a word tokenizer (whitespace) has no continuation: no key for one
-    const keyed = rec.unit === "word" ? ["special", "word", "unk"] : ["special", "word", "subword", "unk"];
+    const keyed = rec.unit === "word" ? ["special", "word", "unk"]
+      : ["special", "word", "subword", "unk", ...(rec.unit === "character" ? ["space"] : [])];
     container.append(el("p", { class: "sv-legend" }, ...keyed.map((k) =>
       el("span", { class: `sv-chip sv-${k} sv-key` }, kinds[k])), cut ? el("span", { class: "sv-chip sv-cut sv-key" }, kinds.cut) : null));
     // a record cut for drawing carries its whole counts (shown_of): the note tells the record, not the drawing
@@ -403,6 +430,7 @@
         word: t("No unknown tokens: every word is in the vocabulary."),
         morpheme: t("No unknown tokens: every morpheme is in the vocabulary.") }[unit] || t("No unknown tokens: the model has a piece for every character.")));
     }
+    container.append(...lookalikes(rec).map((line) => note(line, "sv-warn")));
     if (rec.morphemes && opts.morphemes !== false && rec.model !== "kiwi") {  // kiwi's own tokens are the morphemes
       const morph = { tokens: rec.morphemes.map((m) => m.token), offsets: rec.morphemes.map((m) => [m.start, m.end]),
         special_tokens_mask: rec.morphemes.map(() => 0), continuation: rec.morphemes.map((m) => !!m.continuation),
