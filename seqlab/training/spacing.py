@@ -200,6 +200,10 @@ def edit_distance(a: str, b: str) -> int:
 def spacing_scores(predictions: list[str], targets: list[str]) -> dict:
     """Word-boundary accuracy, precision, recall and F1; character accuracy three ways; exact match.
 
+    - The boundary scores compare, after each character, "a space follows" in output and target.
+      An output whose characters (spaces left out) differ from the target's has no such
+      decisions to compare: it scores 0 on every one of its target's boundaries.
+
     - ``char_accuracy``: the i-th character of output and target compared position by position.
       After the first missing or extra space every later character is shifted, so one spacing
       error can make the rest of the line "wrong": it understates any system that keeps the text.
@@ -222,7 +226,7 @@ def spacing_scores(predictions: list[str], targets: list[str]) -> dict:
         tb = boundaries(t)
         pb = boundaries(p) if same else [0] * len(tb)
         b_n += len(tb)
-        b_ok += sum(a == b for a, b in zip(pb, tb))
+        b_ok += sum(a == b for a, b in zip(pb, tb)) if same else 0  # other characters: no decision is right
         tp += sum(a == b == 1 for a, b in zip(pb, tb))
         fp += sum(a == 1 and b == 0 for a, b in zip(pb, tb))
         fn += sum(a == 0 and b == 1 for a, b in zip(pb, tb))

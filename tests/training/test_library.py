@@ -276,6 +276,18 @@ def test_spacing_scores_aligned_and_cer():
     assert spacing_scores([gold], [gold])["aligned_char_accuracy"] == 1.0
 
 
+def test_an_output_of_other_characters_scores_no_boundary():
+    """Boundary accuracy credited an output whose characters differ from the target (an unconstrained decoder)
+    with every position where the target has no space: 0.6 for a line that shares no letter with it."""
+    from seqlab.training.spacing import spacing_scores
+
+    s = spacing_scores(["완전히 다른 글자다"], ["영화 보고 왔다"])
+    assert s["boundary_accuracy"] == 0.0 and s["aligned_char_accuracy"] == 0.0 and s["boundary_f1"] == 0.0
+    # a line that keeps the characters is scored on its decisions: 4 of its 5 boundaries right
+    s = spacing_scores(["영화 보고왔다", "완전히 다른"], ["영화 보고 왔다", "영화보고"])
+    assert s["boundary_accuracy"] == 4 / (5 + 3)  # the second line's 3 boundaries all count as wrong
+
+
 def test_pairs_that_are_no_spacing_examples_are_skipped_by_reason(tmp_path):
     """'고마워' -> '감사합니다 요' was trained on (positions past the source, clamped), and '좋아  요' too."""
     from seqlab.training.spacing import read_pairs, skipped_text
