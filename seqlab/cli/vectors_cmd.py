@@ -32,7 +32,7 @@ from seqlab.cli.options import (
 from seqlab.errors import UsageError
 from seqlab.i18n import N_, _
 from seqlab.limits import ERROR_MODES
-from seqlab.vectors.limits import PREVIEW
+from seqlab.vectors.limits import PREVIEW, PREVIEW_RANGE
 
 POOLING = ("cls", "mean", "max")
 
@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
         full: bool = typer.Option(False, "--full", help=_("JSON: include every number of last_hidden_state.")),
         prefix: str = typer.Option(None, "--prefix", help=_("e5 input prefix: query, passage or none (default: none; "
                                                             "for the corpus job, passage).")),
-        preview: int = typer.Option(None, "--preview", help=_("Numbers shown per token vector, 1 to 1,024 (default: {n}).").format(n=PREVIEW)),
+        preview: int = typer.Option(None, "--preview", help=_("Numbers shown per token vector, {lo} to {hi:,} (default: {n}).").format(n=PREVIEW, lo=PREVIEW_RANGE[0], hi=PREVIEW_RANGE[1])),
         words: str = typer.Option(None, "--words", help=_("Also aggregate pieces into words: first, mean or last.")),
         morphemes: str = typer.Option(None, "--morphemes", help=_("Also aggregate pieces into Kiwi morphemes: "
                                                                   "first, mean or last.")),
@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
         precision = one_of("--precision", precision, ("fp32", "bf16"))
         device = one_of("--device", device, ("auto", "cpu", "cuda"))
         errors = one_of("--errors", errors, ERROR_MODES)
-        in_range("--preview", preview, 1, 1024)
+        in_range("--preview", preview, *PREVIEW_RANGE)
         in_range("--stride", stride, 1)
         in_range("--workers", workers, 1, 256)
         in_range("--batch-size", batch_size, 1, 4096)

@@ -3,6 +3,7 @@ shared by the library, the CLI's range checks and their help (no imports, so tha
 NumPy). Each is (lowest, highest). Also the vectors' display defaults that the CLI's help names."""
 
 PREVIEW = 6  # numbers per token vector that a preview shows (seqlab embed --json, a record's to_json(), the tables)
+PREVIEW_RANGE = (1, 1024)  # the numbers per token vector a preview may ask for (embed --preview, /api/embed's preview)
 
 WORDVEC_DIM = (2, 1000)  # one number per word says nothing; beyond 1000 the vectors outgrow any corpus' evidence
 WORDVEC_WINDOW = (1, 50)  # words on each side of the centre word

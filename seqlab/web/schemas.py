@@ -14,6 +14,7 @@ from pydantic_core import PydanticCustomError
 from seqlab.lab.limits import FORGET_BIAS_RANGE
 from seqlab.limits import SEED_MAX
 from seqlab.text.unicode import has_visible
+from seqlab.vectors.limits import PREVIEW_RANGE  # as embed --preview: a 768-wide model previews more than 384
 from seqlab.vectors.word_input import MAX_WORD  # the library's own limit: the page, /api/models and the server agree
 
 MAX_TEXT = 2000  # characters per text field (documented in the README)
@@ -65,7 +66,7 @@ class CompareBody(_Body):
 
 
 class EmbedBody(TextBody):
-    preview: int = Field(default=8, ge=1, le=384, description="numbers shown per token vector")
+    preview: int = Field(default=8, ge=PREVIEW_RANGE[0], le=PREVIEW_RANGE[1], description="numbers shown per token vector")
     full: bool = Field(default=False, description="include every number of last_hidden_state (6 decimals)")
 
 

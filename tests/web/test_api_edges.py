@@ -95,3 +95,16 @@ def test_an_analogy_names_every_unknown_word_at_once(client):
     r = client.post("/api/analogy", json={"expression": "abcq + xyzq - 남자"})
     assert r.status_code == 400 and "'abcq' is unknown" in r.json()["error"], r.json()
     assert "also unknown: 'xyzq'" in r.json()["error"]
+
+
+def test_embeds_preview_takes_the_clis_range(client):
+    """/api/embed's preview stopped at 384 (e5-small's width) while embed --preview takes 1 to 1,024: a server with
+    a 768-wide model allowed could not preview what the CLI does."""
+    from seqlab.vectors.limits import PREVIEW_RANGE
+
+    lo, hi = PREVIEW_RANGE
+    assert (lo, hi) == (1, 1024)
+    r = client.post("/api/embed", json={"text": "좋은 영화", "preview": hi})
+    assert r.status_code == 200, r.text
+    for bad in (lo - 1, hi + 1):
+        assert client.post("/api/embed", json={"text": "좋은 영화", "preview": bad}).status_code == 422
