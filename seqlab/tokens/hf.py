@@ -210,6 +210,8 @@ class HFTokenizer(Tokenizer):
         offsets = [(0, 0) if sp else norm.to_original(s, e) for (s, e), sp in zip(enc.offsets, special)]
         offsets = with_joined_marks(original, offsets, special)  # a composing normalizer can cut a span short
         tokens, ids = list(enc.tokens), list(enc.ids)
+        if self.space_marker == METASPACE:
+            offsets = _prefix_space_spans(original, tokens, offsets, special)
         word_ids = word_ids_for(original, offsets, special)
         normalizer = self._backend.normalizer
         return TokenRecord(
@@ -287,3 +289,17 @@ class HFTokenizer(Tokenizer):
 
     def decode(self, ids, skip_special_tokens: bool = True) -> str:
         return self._backend.decode(checked_ids(ids, self.vocab_size), skip_special_tokens=skip_special_tokens)
+
+
+def _prefix_space_spans(original: str, tokens: list[str], offsets: list[tuple[int, int]],
+                        special: list[int]) -> list[tuple[int, int]]:
+    """A lone ▁ that stands for no space of the text (SentencePiece puts one before the first word: 좋네요 is ▁ 좋
+    네요) gets an empty span where its word starts: the tokenizer gave it the span of the next character, so ▁ and
+    좋 both claimed text[0:1]. A ▁ over a real space keeps it.
+
+    >>> _prefix_space_spans("좋네요", ["<s>", "▁", "좋", "네요", "</s>"], [(0, 0), (0, 1), (0, 1), (1, 3), (0, 0)],
+    ...                     [1, 0, 0, 0, 1])
+    [(0, 0), (0, 0), (0, 1), (1, 3), (0, 0)]
+    """
+    return [(s, s) if tok == METASPACE and not sp and e > s and not original[s:e].isspace() else (s, e)
+            for tok, (s, e), sp in zip(tokens, offsets, special)]

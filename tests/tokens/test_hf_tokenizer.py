@@ -136,3 +136,19 @@ def test_a_composed_syllable_keeps_its_jamo_in_the_tokens_span():
     # a combining accent joins the token before it, as é (one code point) does: minilm strips it inside café's span
     minilm = load_tokenizer("minilm", normalization="none").encode("cafe\u0301 abc\u202edef")
     assert minilm.offsets[1] == (0, 5) and minilm.uncovered == [(9, "\u202e")]  # a removed control is still said
+
+
+def test_the_space_sentencepiece_puts_before_the_first_word_covers_no_character():
+    """e5-small's 좋네요 is ▁ 좋 네요, and the tokenizer gave the ▁ the span of 좋 (0:1): two tokens claimed the same
+    syllable, and pointing at ▁ lit up 좋. A ▁ over a real space keeps its span."""
+    e5 = load_tokenizer("e5-small")
+    record = e5.encode("좋네요")
+    assert record.tokens[1:4] == ["▁", "좋", "네요"]
+    assert record.offsets[1:4] == [(0, 0), (0, 1), (1, 3)]
+    covered = [i for s, e in record.offsets for i in range(s, e)]
+    assert sorted(covered) == sorted(set(covered)), record.offsets  # no character belongs to two tokens
+    spaced = e5.encode("정말 좋네요")
+    k = spaced.tokens.index("▁")
+    assert spaced.offsets[k] == (2, 3) and spaced.text[2:3] == " "
+    leading = e5.encode(" 좋네요")  # a real space before the first word: the ▁ stands for it
+    assert leading.offsets[leading.tokens.index("▁")] == (0, 1)

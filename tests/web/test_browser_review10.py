@@ -135,3 +135,16 @@ def test_the_char_tokenizers_space_chip_is_whitespace(open_page):
     assert "whitespace between words" in page.inner_text("#v-tokens .sv-legend")
     run_pipeline(page, "가 나", model="e5-small")
     assert "whitespace between words" not in page.inner_text("#v-tokens .sv-legend")
+
+
+def test_the_first_words_lone_space_piece_lights_up_no_character(open_page):
+    """Pointing at e5-small's ▁ in 좋네요 lit up 좋, which the next chip also claimed (text[0:1] twice)."""
+    page = open_page()
+    run_pipeline(page, "좋네요", model="e5-small")
+    chip = page.locator("#v-tokens .sv-chips").first.locator(".sv-chip").nth(1)
+    assert "text[0:0]" in chip.get_attribute("data-describe")
+    chip.hover()
+    assert page.locator("#v-tokens .sv-original span.sv-hl").count() == 0
+    assert "it covers no character of the text" in page.inner_text("#v-tokens")
+    run_pipeline(page, "정말 좋네요")
+    assert "it covers no character" not in page.inner_text("#v-tokens")

@@ -409,6 +409,11 @@
     if (rec.tokens.some((tok) => tok.startsWith("▁"))) {  // the char tokenizer's ▁ is the whitespace itself, a token of its own
       markers.push(rec.unit === "character" ? t("▁ is a run of whitespace (spaces, tabs, line breaks), read as one token of its own.")
         : t("▁ marks a token that starts a word (SentencePiece); a lone ▁ is the space before a piece that has no word-start form."));
+      // 좋네요 is ▁ 좋 네요: that ▁ stands for no space of the text, and its span is empty
+      if (rec.unit !== "character" && rec.offsets && rec.tokens.some((tok, i) => tok === "▁" && rec.offsets[i][0] === rec.offsets[i][1]
+        && !(rec.special_tokens_mask && rec.special_tokens_mask[i]))) {
+        markers.push(t("A lone ▁ before the text's first word is the space SentencePiece puts there: it covers no character of the text (an empty span)."));
+      }
     }
     if (rec.tokens.some((tok) => tok.startsWith("##"))) markers.push(t("## marks a piece that continues the word before it (WordPiece)."));
     if (rec.offsets) markers.push(t("text[s:e] is where a token comes from in the original text, as a Python slice: from character s up to, not including, e."));
