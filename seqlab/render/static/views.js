@@ -978,6 +978,16 @@
     prev.addEventListener("click", () => { stop(); go(+slider.value - 1); });
     next.addEventListener("click", () => { stop(); go(+slider.value + 1); });
     slider.addEventListener("input", () => { stop(); render(); });
+    // arrows on ◀, play or ▶ step the trace as they do on the slider (the page's presentation mode leaves them to it)
+    for (const button of [prev, play, next]) {
+      button.addEventListener("keydown", (ev) => {
+        const by = { ArrowRight: 1, ArrowLeft: -1 }[ev.key];
+        if (!by) return;
+        ev.preventDefault();
+        stop();
+        go(+slider.value + by);
+      });
+    }
     play.addEventListener("click", () => {
       if (timer) return stop();
       if (+slider.value >= T - 1) go(0);
@@ -1084,7 +1094,8 @@
     if (rec.cells.lstm && rec.cells.lstm.forget_mean_overall !== undefined) {
       const lstm = rec.cells.lstm, n = lstm.grad_norms.length - 1;
       lines.push(t("LSTM mean forget gate f̄ = {f}: along the cell state's direct path ∂c_t/∂c_(t-1) = diag(f_t) (with h_(t-1) held fixed), so the mean gate alone predicts f̄^{n} = {decay} over the sequence. The measured share above can differ by orders of magnitude: a norm follows the units whose f stays nearest 1, not the mean.",
-        { f: fixed(lstm.forget_mean_overall, 3), n, decay: sci(lstm.forget_decay) }));
+        // in f̄'s own notation while it reads at 3 decimals (f̄^1 = 0.976, not 9.76e-1)
+        { f: fixed(lstm.forget_mean_overall, 3), n, decay: lstm.forget_decay >= 0.001 ? fixed(lstm.forget_decay, 3) : sci(lstm.forget_decay) }));
     }
     container.append(el("ul", { class: "sv-list" }, lines.map((s) => el("li", {}, unbroken(s)))));
     const stop = onResize(wrap, draw);

@@ -168,7 +168,10 @@ function setBusy(viewIds, on) {
 // goes back to them; the last to end says "Done" (or what failed). Changed inputs end every line (busyEpoch).
 const ACTIVE = [];
 let busyEpoch = 0, ticker = null;
-const secsOf = (job) => ((performance.now() - job.started) / 1000).toFixed(1);
+const secsOf = (job) => {  // an answer under 50 ms is "<0.1 s", not "0.0 s"
+  const s = (performance.now() - job.started) / 1000;
+  return s < 0.05 ? "<0.1" : s.toFixed(1);
+};
 // what the busy line says is announced (a live region) only when it changes; its ticking seconds are shown
 // beside it, hidden from screen readers, which otherwise heard the line again every quarter second
 function sayBusy(text, clock = "") {
@@ -294,12 +297,19 @@ function intIn(id, lo, hi, what) {
 // the limit counts code points (as the server does); where the letters a reader sees are fewer (NFD Hangul: one
 // code point per jamo; emoji with modifiers), the counter says so rather than seeming to miscount
 const GRAPHEMES = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+// a character that draws nothing: zero-width and direction-changing ones, a BOM, a control other than a line break or
+// tab, a Hangul filler (stage 1 lists each of them)
+const HIDDEN = /[\p{Cf}\u115F\u1160\u3164\uFFA0\u2800]|(?![\t\n\r\f\v])\p{Cc}/u;
 function updateCounter() {
-  const text = $("text").value, n = codepoints(text);
-  const shown = GRAPHEMES ? Array.from(GRAPHEMES.segment(text)).length : n;
-  const v = { n: n.toLocaleString("en-US"), max: S.max.toLocaleString("en-US"), g: shown.toLocaleString("en-US") };
+  const text = $("text").value, chars = Array.from(text), n = chars.length;
+  const pieces = GRAPHEMES ? Array.from(GRAPHEMES.segment(text), (g) => g.segment) : chars;
+  const hidden = chars.filter((c) => HIDDEN.test(c)).length;  // each one, also a joiner inside an emoji
+  const shown = pieces.filter((g) => !Array.from(g).every((c) => HIDDEN.test(c))).length;
+  const v = { n: n.toLocaleString("en-US"), max: S.max.toLocaleString("en-US"), g: shown.toLocaleString("en-US"),
+    h: hidden.toLocaleString("en-US") };
   $("counter").textContent = shown === n ? t("{n} / {max} characters", v)
-    : t("{n} / {max} code points ({g} letters as shown: the limit counts code points)", v);
+    : hidden ? t("{n} / {max} code points ({g} letters as shown and {h} invisible characters: the limit counts code points)", v)
+      : t("{n} / {max} code points ({g} letters as shown: the limit counts code points)", v);
 }
 function capText() {
   // past the limit, what was just typed or pasted is cut (as a maxlength field does), never the text after the
@@ -907,7 +917,7 @@ async function init() {
   $("stage-prev").addEventListener("click", () => showStage(S.stage - 1));
   $("stage-next").addEventListener("click", () => showStage(S.stage + 1));
   document.addEventListener("keydown", (ev) => {
-    if (!document.body.classList.contains("present") || ev.target.closest("input, textarea, select, canvas, .sv-chips")) return;
+    if (!document.body.classList.contains("present") || ev.target.closest("input, textarea, select, canvas, .sv-chips, .sv-stepper")) return;
     if (ev.key === "PageDown" || ev.key === "ArrowRight") { ev.preventDefault(); showStage(S.stage + 1); }
     if (ev.key === "PageUp" || ev.key === "ArrowLeft") { ev.preventDefault(); showStage(S.stage - 1); }
   });

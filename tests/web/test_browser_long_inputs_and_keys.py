@@ -1,0 +1,61 @@
+"""The page with long or hidden input, and the keyboard in presentation mode (a student's review in Chromium): each
+test failed before its fix."""
+
+from tests.web.conftest import idle, run_pipeline
+
+
+def test_a_long_word_in_an_english_error_does_not_push_the_phone_page_sideways(open_page):
+    """Only the Korean page broke long words: 50 x's in the neighbours box made the English page 469 px wide at 390."""
+    page = open_page("/?lang=en", width=390, height=844)
+    page.wait_for_function("!document.querySelector('#neighbors').disabled", timeout=60_000)
+    page.fill("#nword", "x" * 50)
+    page.click("#neighbors")
+    page.wait_for_function("document.querySelector('#p-words .error').innerText.length > 0", timeout=60_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_counter_leaves_invisible_characters_out_of_the_letters_shown(open_page):
+    """안\\u200b녕\\u200d하세요\\ufeff was "8 code points (7 letters as shown)" for 5 letters a reader sees, and bidi
+    controls were counted as letters without a word."""
+    page = open_page()
+    page.fill("#text", "안\u200b녕\u200d하세요\ufeff")
+    said = page.inner_text("#counter")
+    assert "8 / 2,000 code points (5 letters as shown and 3 invisible characters" in said, said
+    page.fill("#text", "안녕\u202e하세요 abc\u202c 끝")
+    said = page.inner_text("#counter")
+    assert "13 / 2,000 code points (11 letters as shown and 2 invisible characters" in said, said
+    page.fill("#text", "좋은 영화")
+    assert page.inner_text("#counter").startswith("5 / 2,000 characters")
+
+
+def test_arrows_on_the_trace_buttons_step_the_trace_not_the_slides(open_page):
+    """In presentation mode, ArrowRight with the focus on ◀, play or ▶ jumped to the next stage mid-play."""
+    page = open_page("/?lang=en&present=1")
+    while "trace" not in page.get_attribute("main > .panel.current", "id"):
+        page.click("#stage-next")
+    stage = page.get_attribute("main > .panel.current", "id")
+    page.click("#trace")
+    idle(page)
+    page.focus("#v-trace .sv-play")
+    before = page.input_value("#v-trace .sv-slider")
+    page.keyboard.press("ArrowRight")
+    assert page.get_attribute("main > .panel.current", "id") == stage
+    assert int(page.input_value("#v-trace .sv-slider")) == int(before) + 1
+    page.keyboard.press("ArrowLeft")
+    assert int(page.input_value("#v-trace .sv-slider")) == int(before)
+    page.focus("#stage-next")  # elsewhere the arrows still turn the slides
+    page.keyboard.press("ArrowRight")
+    assert page.get_attribute("main > .panel.current", "id") != stage
+
+
+def test_a_pasted_page_of_text_scrolls_in_its_own_box(open_page):
+    """A 2,000-character text was printed whole by stage 1, stage 2 and the id lists: a phone page 23,600 px tall."""
+    page = open_page(width=390, height=844)
+    text = ("정말 재밌게 본 영화입니다 배우들의 연기가 좋았어요 " * 80)[:2000]
+    run_pipeline(page, text, model="e5-small")
+    for box in ("#v-normalize .sv-long", "#v-tokens .sv-original", "#v-ids .sv-code"):
+        high, scroll = page.eval_on_selector(box, "e => [e.clientHeight, e.scrollHeight]")
+        assert high < 400 < scroll, (box, high, scroll)  # about 14 lines shown, the rest a scroll away
+    run_pipeline(page, "좋은 영화")
+    high, scroll = page.eval_on_selector("#v-tokens .sv-original", "e => [e.clientHeight, e.scrollHeight]")
+    assert high == scroll  # a short text is shown whole
