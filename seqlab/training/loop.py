@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import math
 import os
 import time
@@ -31,7 +32,7 @@ import numpy as np
 import torch
 
 from seqlab.errors import InputError, UsageError
-from seqlab.i18n import _
+from seqlab.i18n import _, ngettext
 from seqlab.training.checkpoint import has_state, load_state, save_state
 from seqlab.training.launch import launched
 from seqlab.training.prepare import Encoded, bucket_batches, pad_batch
@@ -247,6 +248,26 @@ def predict(model, encoded: Encoded, device: str, batch_size: int = 512) -> np.n
     return probs
 
 
+def evaluation_steps(steps_per_epoch: int, evals_per_epoch: int) -> set[int]:
+    """The steps of an epoch (1 to ``steps_per_epoch``) after which the validation split is scored, evenly spread.
+
+    An epoch of fewer steps than evaluations asked for is scored after each of its steps, and that is said: step 0
+    never comes, so 2 evaluations of a 1-step epoch had been 1 in silence, and patience counted epochs.
+
+    >>> sorted(evaluation_steps(10, 2)), sorted(evaluation_steps(1, 2))
+    ([5, 10], [1])
+    """
+    points = {max(1, round(steps_per_epoch * k / evals_per_epoch)) for k in range(1, evals_per_epoch + 1)}
+    if len(points) < evals_per_epoch:
+        logging.getLogger("seqlab").info(ngettext(
+            "{asked} evaluations per epoch asked for, but an epoch has {n} step: the validation split is scored "
+            "after it, once per epoch (patience counts these)",
+            "{asked} evaluations per epoch asked for, but an epoch has {n} steps: the validation split is scored "
+            "after each, {n} times per epoch (patience counts these)", len(points)).format(
+            asked=evals_per_epoch, n=len(points)))
+    return points
+
+
 def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y_val: np.ndarray,
                      cfg: TrainConfig, out: Path, resume: bool = False,
                      on_step: Callable[[dict], None] | None = None,
@@ -267,7 +288,7 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
     lengths = train.lengths
     steps_per_epoch = math.ceil(len(train) / cfg.batch_size)
     total = steps_per_epoch * cfg.epochs
-    eval_points = {round(steps_per_epoch * k / cfg.evals_per_epoch) for k in range(1, cfg.evals_per_epoch + 1)}
+    eval_points = evaluation_steps(steps_per_epoch, cfg.evals_per_epoch)
     state = TrainState()
     best = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
     settings = run_settings(model, cfg, data_fingerprint(train, y_train, val, y_val))

@@ -33,3 +33,21 @@ def test_a_kept_run_of_other_data_is_refused_and_each_model_is_said_when_done(da
         train_models(["tfidf", "nbsvm"], TrainOptions(data=grown, resume=True, **FAST), tmp_path / "r")
     again = train_models(["tfidf", "nbsvm"], TrainOptions(data=data, resume=True, **FAST), tmp_path / "r")
     assert [r.summary for r in again] == [r.summary for r in runs]  # the same data: both kept
+
+
+def test_an_epoch_of_one_step_is_scored_once_and_that_is_said(caplog):
+    """Two evaluations per epoch of a 1-step epoch (at most batch_size rows) were {0, 1}: step 0 never comes, so one
+    evaluation ran per epoch, patience counted epochs, and nothing said so."""
+    import logging
+
+    from seqlab.training.loop import evaluation_steps
+
+    assert evaluation_steps(10, 2) == {5, 10} and evaluation_steps(3, 2) == {2, 3}
+    with caplog.at_level(logging.INFO, logger="seqlab"):
+        assert evaluation_steps(1, 2) == {1}
+        assert evaluation_steps(3, 5) == {1, 2, 3}
+    said = [r.getMessage() for r in caplog.records]
+    assert said == [("2 evaluations per epoch asked for, but an epoch has 1 step: the validation split is scored after "
+                    "it, once per epoch (patience counts these)"),
+                    ("5 evaluations per epoch asked for, but an epoch has 3 steps: the validation split is scored after "
+                    "each, 3 times per epoch (patience counts these)")], said

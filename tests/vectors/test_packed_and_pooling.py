@@ -59,3 +59,21 @@ def test_segment_mean_and_pool_agree():
     np.testing.assert_allclose(segment_mean(packed, torch.tensor([3, 2])).numpy(), pool(hidden, mask, "mean"))
     assert np.allclose(np.linalg.norm(l2_normalize(hidden[0]), axis=1), 1.0)
     assert pool(hidden, mask, "max")[1].tolist() == hidden[1, :2].max(axis=0).tolist()
+
+
+def test_pooling_a_row_with_no_token_is_refused_and_cls_takes_the_first_real_token():
+    """pool() promised "padding positions never count", but max over a row of no token gave -inf, mean gave zeros,
+    and cls took position 0 even when it was left padding."""
+    import numpy as np
+    import pytest
+
+    from seqlab.errors import InputError
+    from seqlab.vectors.pooling import pool
+
+    hidden = np.arange(12.0).reshape(2, 3, 2)
+    left_padded = np.array([[0, 1, 1], [1, 1, 0]])
+    assert pool(hidden, left_padded, "cls").tolist() == [[2.0, 3.0], [6.0, 7.0]]
+    assert pool(hidden, left_padded, "max").tolist() == [[4.0, 5.0], [8.0, 9.0]]
+    for method in ("cls", "mean", "max"):
+        with pytest.raises(InputError, match="row 1 of the mask has no token"):
+            pool(hidden, np.array([[1, 0, 0], [0, 0, 0]]), method)
