@@ -74,6 +74,12 @@ def tokens_explanation(report: ExplainReport) -> list[str]:
             rec.unit, _("{pieces}: one word (어절), {word}, became {k} subwords."))
         lines.append(became.format(pieces=" + ".join(visible(p) for p in split.pieces), word=visible(split.word),
                                    k=len(split.pieces)))
+    if len(report.word_splits) > 1:  # the example is one of them: say how many, and where they all are
+        words = len({w for w in rec.word_ids if w is not None})
+        lines.append(_("{k} of the {n} words became more than one token: {words} (--json lists each one's "
+                       "tokens).").format(k=len(report.word_splits), n=words, words=", ".join(
+                           visible(w.word) for w in report.word_splits[:10]) + (", …" if len(report.word_splits) > 10
+                                                                                 else "")))
     if rec.unk:
         lines.append(ngettext("{k} token is unknown to the model (OOV): it is not in its vocabulary.",
                               "{k} tokens are unknown to the model (OOV): they are not in its vocabulary.",

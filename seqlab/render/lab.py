@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from seqlab.i18n import _, ngettext
-from seqlab.lab.gradflow import GradFlowReport
+from seqlab.lab.gradflow import SURVIVES, GradFlowReport
 from seqlab.lab.longterm import LongTermReport
 from seqlab.lab.order import OrderReport
 from seqlab.render import markdown as md
@@ -36,7 +36,8 @@ def _cell_verdict(flow, steps: int) -> str:
     """Whether the cell state's gradient survived, judged by what was measured (the mean gate's power can be orders of
     magnitude off: the norm follows the units whose f stays nearest 1), and what to try when it did not."""
     if flow.cell_survives:
-        return _("the gradient along the cell state survives the whole sequence")
+        return _("the gradient along the cell state survives the whole sequence (at least {share:.0%} of it "
+                 "reaches the first step)").format(share=SURVIVES)
     needed = flow.suggested_forget_bias
     if flow.forget_bias is not None and flow.forget_bias >= needed:
         return _("the gradient along the cell state vanishes even with this bias: the gates' other inputs pull f "
@@ -70,10 +71,12 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
                 decay=share(flow.forget_decay), c0=share(flow.cell_grad_norms[0], 2), kept=share(flow.cell_kept),
                 verdict=_cell_verdict(flow, report.steps)))
         if name == "gru":  # the copy path explains a gradient that survives, not one that vanished
-            lines.append((_("gru: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept} (the update gate z lets h_t copy h_(t-1)).")
+            lines.append((_("gru: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept}: at least {share:.0%} of it reaches the first "
+                            "step (an update gate z near 1 lets h_t copy h_(t-1), the path that can carry it).")
                           if flow.survives else
                           _("gru: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept}: it vanishes too (an update gate z near 1 would let "
-                            "h_t copy h_(t-1); here that path did not carry it).")).format(kept=share(flow.kept)))
+                            "h_t copy h_(t-1); here that path did not carry it).")).format(kept=share(flow.kept),
+                                                                                          share=SURVIVES))
     return lines
 
 

@@ -374,8 +374,12 @@ def seq2seq_text(report: dict, precision: int = 3) -> str:
             "additive": _("additive (Bahdanau) attention: the weights are learned, a softmax over the source at "
                           "every output step.")}.get(kind)
     lines = [_("source: {text}").format(text=report["source"]), _("output: {text}").format(text=report["output"]), "",
-             *([said] if said else []), _("attention (each output step → source):")]
+             *([said] if said else [])]
     src = list(report["source"])
+    # the three largest weights of each step; the rest of the row (it sums to 1) is in --json
+    lines.append(_("attention (each output step → source), the 3 largest of the {n} weights of each step, which "
+                   "sum to 1 (every weight: --json):").format(n=len(src)) if len(src) > 3
+                 else _("attention (each output step → source):"))
     for ch, weights in zip(report["output"], report["attention"]):
         top = [j for j in sorted(range(len(weights)), key=lambda j: -weights[j])[:3] if weights[j] > 0]
         lines.append(f"  {ch!r:>5}: " + "  ".join(f"{src[j]}({weights[j]:.{precision}f})" for j in top))

@@ -59,3 +59,14 @@ def test_explains_markdown_has_the_special_tokens_mask_the_terminal_shows():
     report = seqlab.explain("좋은 날", model="char")
     assert f"- `special_tokens_mask` = `{report.tokens.special_tokens_mask}` (1 = special token)" in render_markdown(
         report)
+
+
+def test_every_word_split_is_counted_beside_the_example():
+    """explain said only "▁학교 + 에: one word, 학교에, became 2 subwords" while 갔다 had become ▁ + 갔다 too: a student
+    took 갔다 to be one token."""
+    import seqlab
+    from seqlab.render.explain import tokens_explanation
+
+    said = tokens_explanation(seqlab.explain("학교에 갔다 영화", model="e5-small"))
+    assert "2 of the 3 words became more than one token: 학교에, 갔다 (--json lists each one's tokens)." in said, said
+    assert not any("words became" in line for line in tokens_explanation(seqlab.explain("학교에 영화", model="e5-small")))

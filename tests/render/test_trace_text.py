@@ -1,0 +1,15 @@
+"""The terminal's text of a trace: what it leaves out is said."""
+
+from seqlab.render.trace import seq2seq_text
+
+
+def test_the_seq2seq_attention_says_it_shows_the_three_largest_weights():
+    """'학': 갔(0.2165) 학(0.2085) 에(0.2083) summed to 0.633 under a header that never said "top 3 of 5", beside a
+    glossary that says attention weights sum to 1."""
+    weights = [0.2085, 0.1865, 0.2083, 0.2165, 0.1802]
+    report = {"source": "학교에갔다", "output": "학", "attention": [weights], "attention_kind": "additive"}
+    text = seq2seq_text(report, precision=4)
+    assert "the 3 largest of the 5 weights of each step, which sum to 1 (every weight: --json)" in text
+    assert "'학': 갔(0.2165)  학(0.2085)  에(0.2083)" in text
+    short = seq2seq_text({"source": "가나", "output": "가", "attention": [[0.6, 0.4]], "attention_kind": "additive"})
+    assert "largest" not in short and "가(0.600)  나(0.400)" in short
