@@ -67,9 +67,13 @@ def folded(choices):
     return fold
 
 
-def errors_opt():
+def errors_opt(skips: bool = False):
+    """``--errors``; ``skips``: the command leaves the lines it read with U+FFFD out (training pairs, word vectors),
+    and its help says so."""
     return typer.Option("strict", "--errors", callback=folded(ERROR_MODES),
-                        help=_("strict: stop at invalid UTF-8/surrogates; replace: use U+FFFD."))
+                        help=_("strict: stop at invalid UTF-8/surrogates; replace: read them as U+FFFD and skip those "
+                               "lines (a few; a file in another encoding is refused).") if skips else
+                        _("strict: stop at invalid UTF-8/surrogates; replace: use U+FFFD."))
 
 
 def json_opt(shape: str = "lines"):

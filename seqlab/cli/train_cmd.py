@@ -245,7 +245,7 @@ def register(app: typer.Typer) -> None:
                                  readable=False),
         text_col: str = typer.Option(None, "--text-col", help=_("Column of a TSV/CSV (NSMC: document).")),
         max_chars: int = typer.Option(60, "--max-chars", help=_("Longest review kept, 2 to 10,000 characters.")),
-        errors: str = errors_opt(), json_out: bool = json_opt("document"), lang: str = lang_opt(),
+        errors: str = errors_opt(skips=True), json_out: bool = json_opt("document"), lang: str = lang_opt(),
     ):
         from seqlab.render.console import note, print_json, say
         from seqlab.training.spacing import make_spacing_pairs, save_spacing_pairs

@@ -11,7 +11,7 @@ import errno
 import shlex
 import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
@@ -248,3 +248,37 @@ def replaced_summary(replaced: dict[str, list[int]]) -> dict:
 
     return {"replaced_lines": {name: lines[:LINES_LISTED] for name, lines in replaced.items()},
             "replaced_line_counts": {name: len(lines) for name, lines in replaced.items()}}
+
+
+NOT_UTF8_SHARE = 0.01  # more invalid UTF-8 lines than this share (and more than one): the file's encoding is wrong
+
+
+def refuse_other_encoding(path: Path, bad: int, total: int, kept: int, guess: Callable[[], str]) -> None:
+    """The one rule of every reader that takes ``errors="replace"`` for training data (labelled texts, spacing pairs,
+    a word-vector corpus): a few lines that are not UTF-8 are skipped or read with U+FFFD and counted, but a file in
+    another encoding (more than :data:`NOT_UTF8_SHARE` of its lines, or nothing left) is refused, with how to convert
+    it. ``guess()``: ", it looks like CP949 (EUC-KR)" or "", asked only when refusing."""
+    if bad and (bad > max(1, NOT_UTF8_SHARE * total) or not kept):
+        path = Path(path)
+        raise InputError(_("{path} is not UTF-8: {n:,} of its {total:,} lines are not valid UTF-8{guess}").format(
+            path=path, n=bad, total=total, guess=guess()),
+            _("Convert it first, e.g.: iconv -f cp949 -t utf-8 {path} > {stem}.utf8{suffix}").format(
+                path=path, stem=path.with_suffix(""), suffix=path.suffix))
+
+
+def encoding_guess(bodies: list[bytes]) -> str:
+    """", it looks like CP949 (EUC-KR)" when those lines decode as Korean's legacy encoding, else nothing."""
+    try:
+        for body in bodies[:50]:
+            body.decode("cp949")
+    except UnicodeDecodeError:
+        return ""
+    return _(", it looks like CP949 (EUC-KR)")
+
+
+def guess_of_lines(path: str | Path, numbers: list[int]) -> str:
+    """:func:`encoding_guess` of a file's lines numbered ``numbers`` (as :func:`iter_lines` numbers them)."""
+    wanted = set(numbers[:50])
+    with open(path, "rb") as f:
+        bodies = [line.body for line in raw_lines(f) if line.number in wanted]
+    return encoding_guess(bodies)

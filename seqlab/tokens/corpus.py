@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from seqlab.i18n import _, ngettext
-from seqlab.text.reading import check_text_file
+from seqlab.text.reading import check_text_file, guess_of_lines, refuse_other_encoding
 from seqlab.text.tables import JSONL_SUFFIXES, has_nsmc_header, iter_texts
 
 SPLITS = ("kiwi", "whitespace", None)
@@ -40,7 +40,8 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
 
     Args:
         split: ``kiwi`` (morpheme forms, ``form/TAG`` with ``tags``), ``whitespace``, or None (texts as they are).
-        replaced: filled with each file's lines that ``errors="replace"`` changed (not valid UTF-8), by file name.
+        replaced: filled with each file's lines that ``errors="replace"`` changed (not valid UTF-8), by file name. A
+            file with more such lines than a few (:func:`~seqlab.text.reading.refuse_other_encoding`) is refused.
         progress: called as ``progress(texts read, lines)`` after each chunk, and ``progress(texts, texts)`` at the
             end (not for standard input, whose length is unknown).
     """
@@ -76,7 +77,8 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
             buffer.clear()
 
         for path in files:
-            changed = replaced.setdefault(str(path), []) if replaced is not None else None
+            changed: list[int] = []
+            before = read
             for _number, text in iter_texts(path, text_col=text_col, errors=errors, replaced=changed):
                 read += 1
                 if text.strip():
@@ -86,6 +88,11 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
                     flush()
                     if progress and total:
                         progress(min(read, total), total)
+            if changed and str(path) != "-":  # a few lines read with U+FFFD; a file in CP949 is refused, as training data
+                refuse_other_encoding(Path(path), len(changed), read - before, read - before,
+                                      lambda p=path, c=changed: guess_of_lines(p, c))
+            if replaced is not None:
+                replaced[str(path)] = changed
         flush()
     if progress and total:
         progress(read, read)  # the texts read: the line count included a header line and a last empty line

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import functools
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,13 +17,19 @@ import numpy as np
 
 from seqlab.errors import InputError, check_number
 from seqlab.i18n import _, ngettext
-from seqlab.text.reading import file_error, raw_lines, refuse_binary, refuse_stdin
+from seqlab.text.reading import (
+    encoding_guess,
+    file_error,
+    raw_lines,
+    refuse_binary,
+    refuse_other_encoding,
+    refuse_stdin,
+)
 from seqlab.text.tables import JSONL_SUFFIXES, has_nsmc_header
 
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
 NSMC_LABELS = {"0": "negative", "1": "positive"}  # NSMC's columns are id, document, label
 MIN_CLASS_ROWS = 5  # a class with fewer rows can be neither learned nor validated
-NOT_UTF8_SHARE = 0.01  # more invalid UTF-8 lines than this share (and more than one): the file's encoding is wrong
 VAL_FRACTION_RANGE = (0.01, 0.5)  # a validation split of at least 1% and at most half of the rows
 
 
@@ -84,18 +89,6 @@ class Dataset:
                        self.label_meanings, self.read_as)
 
 
-def refuse_other_encoding(path: Path, bad: int, total: int, kept: int, guess: Callable[[], str]) -> None:
-    """The one rule of every labelled-data reader: a few lines that are not UTF-8 are skipped and counted, but a file
-    in another encoding (more than :data:`NOT_UTF8_SHARE` of its lines, or nothing left) is refused, with how to
-    convert it. ``guess()``: ", it looks like CP949 (EUC-KR)" or "", asked only when refusing."""
-    if bad and (bad > max(1, NOT_UTF8_SHARE * total) or not kept):
-        path = Path(path)
-        raise InputError(_("{path} is not UTF-8: {n:,} of its {total:,} lines are not valid UTF-8{guess}").format(
-            path=path, n=bad, total=total, guess=guess()),
-            _("Convert it first, e.g.: iconv -f cp949 -t utf-8 {path} > {stem}.utf8{suffix}").format(
-                path=path, stem=path.with_suffix(""), suffix=path.suffix))
-
-
 class MissingColumn(InputError):
     """The file has no column (a JSONL file no key) of the name given for the text or the label."""
 
@@ -108,16 +101,6 @@ def detect_format(path: Path) -> str:
         return "csv"
     return "tsv"
 
-
-
-def encoding_guess(bodies: list[bytes]) -> str:
-    """", it looks like CP949 (EUC-KR)" when those lines decode as Korean's legacy encoding, else nothing."""
-    try:
-        for body in bodies[:50]:
-            body.decode("cp949")
-    except UnicodeDecodeError:
-        return ""
-    return _(", it looks like CP949 (EUC-KR)")
 
 
 def check_data_path(path: Path) -> None:

@@ -36,7 +36,9 @@ def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None 
     """``seqlab data spacing-pairs``: pairs from a file of texts (NSMC's TSV: its ``document`` column).
 
     ``errors="replace"`` reads invalid UTF-8 as U+FFFD, and leaves those lines out of the pairs (a U+FFFD would be
-    learnt as a character): ``skipped["not_utf8"]`` counts them, ``replaced_lines`` names the first :data:`~seqlab.limits.LINES_LISTED`.
+    learnt as a character): ``skipped["not_utf8"]`` counts them, ``replaced_lines`` names the first
+    :data:`~seqlab.limits.LINES_LISTED`. A file in another encoding (more than 1 % of its lines) is refused, with how
+    to convert it, as the classifiers' data is.
     """
     pairs, summary = make_spacing_pairs(data, text_col, max_chars, errors)
     return save_spacing_pairs(pairs, out, summary)
@@ -55,6 +57,11 @@ def make_spacing_pairs(data: str | Path, text_col: str | None = None, max_chars:
     numbered = list(iter_texts(data, text_col, errors, replaced))
     bad = set(replaced)
     texts = [t for k, t in numbered if k not in bad]
+    if replaced and str(data) != "-":  # a few such lines are skipped; a file in CP949 is refused, with how to convert
+        from seqlab.text.reading import guess_of_lines, refuse_other_encoding
+
+        refuse_other_encoding(Path(data), len(replaced), len(numbered), len(texts),
+                              lambda: guess_of_lines(data, replaced))
     pairs = spacing_pairs(texts, max_chars)
     spaced = [" ".join(t.split()) for t in texts]
     skipped = {"not_utf8": len(numbered) - len(texts), "empty": sum(not t for t in spaced),
@@ -112,25 +119,13 @@ def pair_problem(source: str, target: str, max_chars: int) -> str | None:
     return None
 
 
-def _guess(path: Path, numbers: list[int]) -> str:
-    """", it looks like CP949 (EUC-KR)" when the lines that are not UTF-8 decode as Korean's legacy encoding."""
-    from seqlab.text.reading import raw_lines
-    from seqlab.training.data import encoding_guess
-
-    wanted = set(numbers)
-    with open(path, "rb") as f:
-        bodies = [line.body for line in raw_lines(f) if line.number in wanted]
-    return encoding_guess(bodies)
-
-
 def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], dict[str, int]]:
     """``source<TAB>target`` lines; returns (pairs, lines skipped per reason of :data:`PAIR_PROBLEMS`).
 
     As in the classifier's data (:mod:`seqlab.training.data`), a few lines that are not valid UTF-8 are skipped and
     counted; a file in another encoding (more than 1% of its lines) is refused, with how to convert it.
     """
-    from seqlab.text.reading import check_text_file
-    from seqlab.training.data import refuse_other_encoding
+    from seqlab.text.reading import check_text_file, guess_of_lines, refuse_other_encoding
 
     if path.is_file() and path.stat().st_size == 0:  # said as every command says it, with how to make pairs
         raise InputError(_("{path} is empty").format(path=path), _(_MAKE_PAIRS), cli_hint=_(_MAKE_PAIRS_CLI))
@@ -147,7 +142,7 @@ def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], dict[
             skipped[problem] += 1
             continue
         pairs.append((parts[0], parts[1]))
-    refuse_other_encoding(path, len(not_utf8), total, len(pairs), lambda: _guess(path, not_utf8[:50]))
+    refuse_other_encoding(path, len(not_utf8), total, len(pairs), lambda: guess_of_lines(path, not_utf8))
     if not pairs:
         reasons = skipped_text(skipped, max_chars)
         raise InputError(_("{path} has no usable source<TAB>target pairs (skipped {skipped})")
