@@ -25,7 +25,7 @@ import numpy as np
 from seqlab.errors import InputError, ModelUnavailable, NoVectors, UsageError, canonical, check_number
 from seqlab.i18n import _
 from seqlab.pretrained.install import ensure_obtainable, from_pretrained
-from seqlab.pretrained.loading import load_tokenizer, refuse_run_folder
+from seqlab.pretrained.loading import check_model_directory, load_tokenizer, refuse_run_folder
 from seqlab.pretrained.registry import e5_prefix, embedded_names, resolve
 from seqlab.tokens.base import as_texts
 from seqlab.tokens.record import TokenRecord, model_window
@@ -77,6 +77,8 @@ def check_encoder(spec) -> None:
     folder = Path(spec.name)
     if not spec.embedded and folder.is_dir():
         refuse_run_folder(folder)  # a run of seqlab train is no model either: said as such
+    if not spec.embedded and folder.is_dir():
+        check_model_directory(folder)  # an empty folder, or one of other files, is no model at all
     if not spec.embedded and folder.is_dir() and not has_model_weights(folder):  # e.g. `seqlab tokenizer train`'s
         raise NoVectors(_("{name} holds a tokenizer only: no model weights (config.json with a model_type, and "
                           "model.safetensors or pytorch_model.bin)").format(name=folder),

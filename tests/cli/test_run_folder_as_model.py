@@ -16,3 +16,15 @@ def test_a_run_folder_given_as_a_model_says_what_it_is(tmp_path, cli, nsmc_rows,
         said = " ".join(err.split())
         assert code == 2 and f"{folder} is a run folder of seqlab train, not a model" in said, said
         assert f"seqlab predict {tmp_path / 'runs' / member} TEXT" in said and "instantiate" not in said
+
+
+@pytest.mark.parametrize("args", [("tokenize", "영화"), ("embed", "영화"), ("similarity", "영화", "배우"),
+                                  ("order-demo",)])
+def test_an_empty_folder_given_as_a_model_is_said_to_hold_nothing(tmp_path, cli, args):
+    """order-demo -m EMPTY said "EMPTY holds a tokenizer only" and to use it with tokenize: the folder held nothing."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _out, err = cli(*args, "-m", str(empty))
+    said = " ".join(err.split())
+    assert code == 1 and f"{empty} is not a model directory: it has no tokenizer file" in said, said
+    assert "It holds: nothing" in said and "tokenizer only" not in said
