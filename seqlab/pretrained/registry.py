@@ -53,10 +53,17 @@ class ModelSpec:
         """Whether the model turns ids into vectors (a transformer), or only tokenizes."""
         return self.kind == "hf"
 
+    @property
+    def has_word_vectors(self) -> bool:
+        """Whether ``neighbors``, ``analogy`` and ``plot`` take it (``-m``): a transformer's word vectors, or Kiwi's
+        morpheme vectors (the default), though Kiwi gives no token or sentence vectors (:attr:`has_vectors`)."""
+        return self.kind in ("hf", "kiwi")
+
     def describe(self) -> dict:
         return {"name": self.name, "kind": self.kind, "default": self.name == DEFAULT_MODEL, "source": self.source,
                 "description": self.description, "needs_vocab": self.needs_vocab, "vectors": self.has_vectors,
-                "layers": self.layers, "heads": self.heads, "quantized": self.quantized}
+                "word_vectors": self.has_word_vectors, "layers": self.layers, "heads": self.heads,
+                "quantized": self.quantized}
 
 
 EMBEDDED: dict[str, ModelSpec] = {

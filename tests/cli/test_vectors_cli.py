@@ -339,3 +339,18 @@ def test_wordvec_eval_says_how_many_unknown_words_it_did_not_list(cli, tmp_path)
     code, out, _err = cli("wordvec", "eval", "--vectors", str(vectors), "--json", "--lang", "en")
     hint = json.loads(out)["hint"]
     assert code == 1 and re.search(r"Unknown words: (\S+, ){19}\S+ and [\d,]+ more \([\d,]+ in all\)", hint), hint
+
+
+def test_models_json_says_which_models_have_word_vectors(cli):
+    """models --json gave kiwi "vectors": false only, while Kiwi's morpheme vectors are the default word vectors of
+    neighbors, analogy and plot: a script could not tell which -m those commands take."""
+    import json
+
+    code, out, _err = cli("models", "--json")
+    said = {m["name"]: (m["vectors"], m["word_vectors"]) for m in json.loads(out)}
+    assert said == {"e5-small": (True, True), "minilm": (True, True), "kiwi": (False, True),
+                    "char": (False, False), "whitespace": (False, False)}, said
+    for name in ("kiwi", "char", "whitespace"):  # a transformer's word vectors take minutes to build the first time
+        words = said[name][1]
+        code, _out, err = cli("neighbors", "영화", "-m", name, "-k", "2")
+        assert (code == 0) == words, (name, code, err)
