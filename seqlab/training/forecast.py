@@ -12,6 +12,7 @@ in training, and "no change" (the naive forecast) is where an untrained model st
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
@@ -114,8 +115,8 @@ def load_series(name: str) -> tuple[np.ndarray, list[str], int, str]:
 
     from seqlab.text.reading import check_text_file, iter_lines
 
-    needs = _("Give a CSV with a number per row in its last column (a header row may come first), at least 3 rows; "
-              "e.g. year,value.")
+    # how many values training needs depends on the window and the season: said by _train_forecast, with the number
+    needs = _("Give a CSV with a number per row in its last column (a header row may come first), e.g. year,value.")
     if path.is_file() and path.stat().st_size == 0:  # said as every command says it, with what a series holds
         raise InputError(_("{path} is empty").format(path=path), needs)
     check_text_file(path, _("a CSV series"))  # a folder or a binary file: said, as by every reader
@@ -201,6 +202,13 @@ def train_forecast(series: str, out: Path, cfg: ForecastConfig | None = None,
         return _train_forecast(series, Path(out), cfg, progress, on_phase, arima_grid, on_step)
 
 
+def _long_enough(n: int, window: int, season: int, test_fraction: float) -> bool:
+    """Whether ``n`` values leave training windows before the test part (more than window + season values) and at
+    least 2 values to test on."""
+    test_start = int(n * (1 - test_fraction))
+    return test_start > window + season and n - test_start >= 2
+
+
 def _train_forecast(series: str, out: Path, cfg: ForecastConfig, progress, on_phase, arima_grid, on_step) -> dict:
     import torch
 
@@ -210,10 +218,14 @@ def _train_forecast(series: str, out: Path, cfg: ForecastConfig, progress, on_ph
     m = cfg.season or m
     n = len(y)
     test_start = int(n * (1 - cfg.test_fraction))
-    if test_start <= cfg.window + m or n - test_start < 2:
-        raise InputError(_("the series has {n} values: too short for window {window} and season {season}").format(
-            n=n, window=cfg.window, season=m), _("Give a longer series, or a smaller season."),
-            cli_hint=_("Give a longer series, or a smaller --season."))
+    if not _long_enough(n, cfg.window, m, cfg.test_fraction):
+        need = next(k for k in itertools.count(n + 1) if _long_enough(k, cfg.window, m, cfg.test_fraction))
+        least = min(k for k in range(1, need + 1) if _long_enough(k, cfg.window, 2, cfg.test_fraction))
+        raise InputError(_("the series has {n} values: it needs at least {need} for a window of {window} past values "
+                           "and a season of {season} (the last {share:.0%} is held out for testing)").format(
+            n=n, need=need, window=cfg.window, season=m, share=cfg.test_fraction),
+            _("Give a series of at least {need} values (with a season of 2: {least}).").format(need=need, least=least)
+            if least < need else _("Give a series of at least {need} values.").format(need=need))
     d = np.diff(y)  # d[j] = y[j+1] - y[j]; the change that produces y_t is d[t-1]
     mean, std = d[: test_start - 1].mean(), d[: test_start - 1].std() or 1.0
     z = (d - mean) / std
