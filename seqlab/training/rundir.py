@@ -87,6 +87,8 @@ class RunDir:
                                  _("Give the folder of a trained run: the out of train_models or train_seq2seq."),
                                  cli_hint=_("Give the folder of a trained run: seqlab train --out DIR, or the out of "
                                             "train_models in Python.")) from None
+            if name == CONFIG and (self.path / "state" / "state.json").is_file():  # interrupted: its checkpoint only
+                raise self.unfinished() from None
             runs = sorted(p for p in self.path.iterdir() if (p / CONFIG).is_file()) if name == CONFIG else []
             if len(runs) == 1:  # a folder that holds one run: name it
                 raise InputError(_("{path} is not a seqlab run directory (no {name})").format(path=self.path, name=name),
@@ -119,6 +121,14 @@ class RunDir:
                                          "restore the file."))
         return config
 
+    def unfinished(self) -> InputError:
+        """The error for a run that is not done: interrupted before its first model was written (a checkpoint in
+        ``state/`` and no config yet), or written as partial."""
+        return InputError(_("{out} holds an unfinished run").format(out=self.path),
+                          _("Finish it with train_models and TrainOptions(resume=True) (train_seq2seq: resume=True)."),
+                          cli_hint=_("Finish it with: seqlab train --out {out} --resume (the first run's options "
+                                     "are read from its command.json).").format(out=shlex.quote(str(self.path))))
+
     def finished(self, task: str, models: tuple[str, ...] | None = None) -> dict:
         """The config of a finished run of ``task`` (and of one of ``models``); an InputError saying what it is else.
 
@@ -127,10 +137,7 @@ class RunDir:
         """
         config = self.config
         if config.get("partial"):
-            raise InputError(_("{out} holds an unfinished run").format(out=self.path),
-                             _("Finish it with train_models and TrainOptions(resume=True) (train_seq2seq: resume=True)."),
-                             cli_hint=_("Finish it with: seqlab train --out {out} --resume (the first run's options "
-                                        "are read from its command.json).").format(out=shlex.quote(str(self.path))))
+            raise self.unfinished()
         kind = config.get("model")
         if config.get("task") != task or (models is not None and kind not in models):
             wanted = list(models or (task,))

@@ -51,3 +51,16 @@ def test_an_epoch_of_one_step_is_scored_once_and_that_is_said(caplog):
                     "it, once per epoch (patience counts these)"),
                     ("5 evaluations per epoch asked for, but an epoch has 3 steps: the validation split is scored after "
                     "each, 3 times per epoch (patience counts these)")], said
+
+
+def test_a_run_interrupted_before_its_first_model_is_said_to_be_unfinished(cli, tmp_path):
+    """predict on a seq2seq run stopped by Ctrl-C said "not a seqlab run directory (no config.json)": the folder holds
+    the checkpoint that train --resume finishes."""
+    run = tmp_path / "int"
+    (run / "state").mkdir(parents=True)
+    (run / "state" / "state.json").write_text("{}", encoding="utf-8")
+    (run / "command.json").write_text("{}", encoding="utf-8")
+    for args in (("predict", str(run), "영화가재밌다"), ("evaluate", str(run), "--data", str(tmp_path / "x.tsv"))):
+        code, _out, err = cli(*args)
+        said = " ".join(err.split())
+        assert code == 1 and f"{run} holds an unfinished run" in said and "--resume" in said, said
