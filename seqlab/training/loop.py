@@ -248,6 +248,14 @@ def predict(model, encoded: Encoded, device: str, batch_size: int = 512) -> np.n
     return probs
 
 
+def say_resumed(step: int, total: int) -> None:
+    """A resume says where it goes on from, or that training had finished (only what follows it runs again)."""
+    logging.getLogger("seqlab").info(
+        _("resuming at step {step:,} of {total:,}").format(step=step, total=total) if step < total else
+        _("training had finished (step {total:,} of {total:,}): nothing is trained again, only what follows "
+          "it runs").format(total=total))
+
+
 def evaluation_steps(steps_per_epoch: int, evals_per_epoch: int) -> set[int]:
     """The steps of an epoch (1 to ``steps_per_epoch``) after which the validation split is scored, evenly spread.
 
@@ -297,6 +305,8 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
                             check=lambda saved: check_same_settings(out, saved.get("settings"), settings))
         state = TrainState(**record["state"])
         state.earlier = state.elapsed
+        if rank == 0:
+            say_resumed(state.step, total)
         best = {k: v.clone() for k, v in model.state_dict().items()}
         if (out / "model.safetensors").exists():
             best = RunDir(out).read_tensors()

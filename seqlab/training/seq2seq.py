@@ -31,7 +31,7 @@ from seqlab.ids.vocab import Vocabulary
 from seqlab.limits import SEED_MAX
 from seqlab.scratch.torch_layout import kept_random_state
 from seqlab.training.checkpoint import has_state, load_state, save_state
-from seqlab.training.loop import RESUME_FREE, check_same_settings, pairs_fingerprint
+from seqlab.training.loop import RESUME_FREE, check_same_settings, pairs_fingerprint, say_resumed
 from seqlab.training.rundir import RunDir
 from seqlab.training.seq2seq_models import MODELS
 from seqlab.training.spacing import read_pairs, spacing_scores
@@ -289,6 +289,7 @@ def _train(data: Path, out: Path, cfg: Seq2SeqConfig, resume: bool, on_step, on_
         record = load_state(out, model, opt, check=lambda saved: check_same_settings(out, saved.get("settings"),
                                                                                       settings))
         record.setdefault("settings", settings)  # a checkpoint from before they were kept: from now on they are
+        say_resumed(record["step"], total)
     elif has_state(out):
         raise InputError(_("{out} holds an unfinished run").format(out=out),
                          _("Continue it with resume=True, or choose another out folder."),

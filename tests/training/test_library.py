@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import logging
 import signal
 import subprocess
 import sys
@@ -195,13 +196,15 @@ def test_seq2seq_resume_after_kill_9_is_bit_exact(tmp_path, pairs):
     assert 0 < step < json.loads((full / "metrics.json").read_text())["steps"]
     resumed = subprocess.run(_seq2seq_cmd(pairs, part, ["--resume"]), capture_output=True, check=False)
     assert resumed.returncode == 0, resumed.stderr.decode()[-2000:]
+    total = json.loads((full / "metrics.json").read_text())["steps"]
+    assert f"resuming at step {step:,} of {total:,}" in resumed.stderr.decode()  # where it went on from, said
     a, b = (RunDir(d).read_tensors(framework="np") for d in (full, part))
     assert a.keys() == b.keys() and all(a[k].tobytes() == b[k].tobytes() for k in a)  # bit for bit
     ma, mb = (json.loads((d / "metrics.json").read_text()) for d in (full, part))
     assert ma["scores"] == mb["scores"] and ma["history"] == mb["history"]
 
 
-def test_a_seq2seq_resume_with_other_settings_is_refused_and_warmup_0_trains(tmp_path, pairs):
+def test_a_seq2seq_resume_with_other_settings_is_refused_and_warmup_0_trains(tmp_path, pairs, caplog):
     """The library's Seq2Seq resume took another --lr or loss in silence (the classifiers' refuse it), and
     warmup=0 raised ZeroDivisionError."""
     from seqlab.training.seq2seq import Seq2SeqConfig, train_seq2seq
@@ -212,7 +215,10 @@ def test_a_seq2seq_resume_with_other_settings_is_refused_and_warmup_0_trains(tmp
     (tmp_path / "run" / "config.json").unlink(missing_ok=True)
     with pytest.raises(UsageError, match="lr = 0.003, and this resume asks for 0.01"):
         train_seq2seq(pairs, tmp_path / "run", Seq2SeqConfig(**{**cfg.to_dict(), "lr": 0.01}), resume=True)
-    train_seq2seq(pairs, tmp_path / "run", Seq2SeqConfig(**{**cfg.to_dict(), "threads": 2}), resume=True)  # free
+    with caplog.at_level(logging.INFO, logger="seqlab"):
+        train_seq2seq(pairs, tmp_path / "run", Seq2SeqConfig(**{**cfg.to_dict(), "threads": 2}), resume=True)  # free
+    # a resume of a run whose training had finished said nothing, and printed the same table again
+    assert any(r.getMessage().startswith("training had finished") for r in caplog.records)
     # a changed pairs file is refused, as a classifier's data is (it resumed in silence)
     (tmp_path / "run" / "config.json").unlink(missing_ok=True)
     lines = pairs.read_text(encoding="utf-8").splitlines()

@@ -82,6 +82,7 @@ def test_resume_after_kill_9_is_bit_exact(tmp_path, data):
     assert 0 < state["step"] < 3 * 57
     resumed = subprocess.run(_train_cmd(data, part, [*every, "--resume"]), capture_output=True, check=False)
     assert resumed.returncode == 0, resumed.stderr.decode()
+    assert f"resuming at step {state['step']} of {3 * 57}" in resumed.stderr.decode()  # said, not silent
     from safetensors.numpy import load_file
 
     resumed_w, full_w = load_file(str(part / "model.safetensors")), load_file(str(full / "model.safetensors"))
