@@ -96,8 +96,9 @@ def check_ranges(a: TrainArgs) -> TrainArgs:
     return a
 
 
-def check_out(a: TrainArgs) -> None:
-    """--out: a checkpoint to continue (--resume), or a folder that no finished run or other file occupies."""
+def check_out(a: TrainArgs, notes: bool = True) -> None:
+    """--out: a checkpoint to continue (--resume), or a folder that no finished run or other file occupies.
+    ``notes=False``: its errors only, up front; its notes (a folder to create) once every check has passed."""
     from seqlab.cli.train_record import forget_lone_record
     from seqlab.render.console import note
 
@@ -114,7 +115,8 @@ def check_out(a: TrainArgs) -> None:
         note(_("note: {out} held only the options of a run that saved nothing; this run "
                "starts afresh").format(out=a.out))
     # a finished run (or anything else) in --out is never replaced silently; --resume continues it
-    check_output("--out", a.out, inputs=[a.data] if a.data is not None else [], directory=True, fresh=not a.resume)
+    check_output("--out", a.out, inputs=[a.data] if a.data is not None else [], directory=True, fresh=not a.resume,
+                 notes=notes)
 
 
 def classifier_names(a: TrainArgs, older_run: bool) -> list[str]:
@@ -126,6 +128,14 @@ def classifier_names(a: TrainArgs, older_run: bool) -> list[str]:
                          _("{out} has no record of the first run's options (a run of an older seqlab): give "
                            "them again, --data included.").format(out=a.out) if older_run else
                          _("e.g. --data ratings_train.txt (NSMC: seqlab data nsmc fetches it)."))
+    other_tasks = [m.strip() for m in a.model.split(",") if m.strip().lower() in ("seq2seq", "forecast")]
+    if other_tasks:  # a task, not a classifier: said as one
+        task = other_tasks[0].lower()
+        raise UsageError(_("{name} is a task, not a classifier: give --task {task}").format(name=other_tasks[0],
+                                                                                            task=task),
+                         _("e.g. seqlab train --task seq2seq --data pairs.tsv --out runs/spacing (--model lstm or "
+                           "gru picks its cell)") if task == "seq2seq" else
+                         _("e.g. seqlab train --task forecast --series co2 --out runs/co2"))
     names = csv_list(a.model, "--model", TRAINERS)
     if not names:
         raise UsageError(_("--model is empty"), _("e.g. --model lstm or --model tfidf,lstm,best"))
@@ -170,6 +180,7 @@ def starting(a: TrainArgs, taken: list[str] | None) -> None:
 
     if launched()[0] != 0:  # under torchrun, process 0 says it and writes the record
         return
+    check_out(a)  # its notes now (a folder to create): before, they came ahead of a usage error about --model
     if taken:
         note(_("resuming with the first run's options: {options}").format(options=" ".join(taken)),
              soft_wrap=True)  # not folded: a path stays whole for copying
@@ -205,7 +216,7 @@ def run(a: TrainArgs, taken: list[str] | None) -> None:
 
         check_series(a.series)
     if launched()[0] == 0:  # under torchrun, process 0 alone checks (and then records) --out: the others would race it
-        check_out(a)
+        check_out(a, notes=False)
     names = classifier_names(a, older_run=a.resume and taken is None) if a.task == "classify" else []
     if names and a.model is not None:
         a = replace(a, model=",".join(names))  # as the trainers spell them (--model TFIDF is tfidf)

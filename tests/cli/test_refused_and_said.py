@@ -315,23 +315,28 @@ def test_every_output_file_is_checked_the_same_way(tmp_path, cli):
 
 
 def test_trainers_say_which_lines_errors_replace_changed(cli, tmp_path, reviews):
-    """wordvec train --errors replace read a CP949 file with U+FFFD and said nothing (its example word was '�'),
-    where tokenize, search and the corpus job name the lines."""
-    data = tmp_path / "cp949.txt"
-    texts = (reviews * 10)[:150]
-    data.write_bytes("\n".join(f"{k} 한글 {text}" for k, text in enumerate(texts)).encode("cp949", errors="ignore")
-                     + b"\n")
+    """wordvec train --errors replace read lines that are not UTF-8 with U+FFFD and said nothing (its example word was
+    '�'), where tokenize, search and the corpus job name the lines. (A file in another encoding altogether, more than
+    1 % of its lines, is refused: tests/cli/test_other_encodings.py.)"""
+    data = tmp_path / "mixed.txt"
+    texts = (reviews * 200)[:15_000]
+    with data.open("wb") as f:  # 150 CP949 lines among 15,000 in UTF-8: one after every 100, 1 % of the file
+        for k, text in enumerate(texts):
+            f.write(f"{k} 한글 {text}\n".encode())
+            if k % 100 == 99:
+                f.write(f"{k} 한글 {text}\n".encode("cp949", errors="ignore"))
+    bad = [101 * j for j in range(1, 151)]  # their line numbers
     code, out, err = cli("wordvec", "train", "-f", str(data), "-o", str(tmp_path / "v.txt"), "--errors", "replace",
                          "--split", "whitespace", "--min-count", "1", "--json", "--lang", "en")
     assert code == 0 and "are not valid UTF-8: read with U+FFFD" in " ".join(err.split()), err
     # the JSON lists the first 100 line numbers and counts them all (it listed every line of the file)
     summary = json.loads(out)
-    assert summary["replaced_lines"][str(data)] == list(range(1, 101))
+    assert summary["replaced_lines"][str(data)] == bad[:100]
     assert summary["replaced_line_counts"][str(data)] == 150
     code, out, err = cli("tokenizer", "train", "-f", str(data), "--out", str(tmp_path / "tok"), "--errors", "replace",
                          "--vocab-size", "300", "--json", "--lang", "en")
     summary = json.loads(out)
-    assert code == 0 and "not valid UTF-8" in " ".join(err.split()) and summary["replaced_lines"][str(data)][0] == 1
+    assert code == 0 and "not valid UTF-8" in " ".join(err.split()) and summary["replaced_lines"][str(data)][0] == 101
     assert len(summary["replaced_lines"][str(data)]) == 100 and summary["replaced_line_counts"][str(data)] == 150
 
 
@@ -355,3 +360,15 @@ def test_vocab_build_says_which_lines_errors_replace_changed(cli, tmp_path):
     assert code == 0 and "line of" in err and "not valid UTF-8" in " ".join(err.split()) and "(line 4)" in err, err
     summary = json.loads(out)
     assert summary["replaced_lines"] == {str(data): [4]} and summary["replaced_line_counts"] == {str(data): 1}
+
+
+@pytest.mark.parametrize("model, task", [("seq2seq", "seq2seq"), ("tfidf,Forecast", "forecast")])
+def test_a_task_given_as_a_model_points_to_task_and_no_folder_note_comes_first(cli, tmp_path, model, task):
+    """train --model seq2seq listed the classifiers only, after "note: the folder … does not exist; it will be
+    created" for a run that never started."""
+    data = tmp_path / "pairs.tsv"
+    data.write_text("영화가좋다\t영화가 좋다\n", encoding="utf-8")
+    code, _out, err = cli("train", "--model", model, "--data", str(data), "--out", str(tmp_path / "new" / "run"))
+    said = " ".join(err.split())
+    assert code == 2 and f"is a task, not a classifier: give --task {task}" in said, said
+    assert "will be created" not in said and not (tmp_path / "new").exists()
