@@ -286,8 +286,11 @@ def _texts_of_lines(source, numbered: list[tuple[int, str]], allow_empty: bool, 
                          _("Give one text per line."))
     if blank:
         where = ", ".join(map(str, blank[:10])) + (" …" if len(blank) > 10 else "")
-        message = (ngettext("note: {n:,} blank line of {name} kept as an empty text (line {where})",
-                            "note: {n:,} blank lines of {name} kept as empty texts (lines {where})", len(blank))
+        # "kept as an empty text" beside predict's "nothing to predict" for it read as a contradiction: its place is kept
+        message = (ngettext("note: {n:,} blank line of {name} keeps its place in the output, as an empty text "
+                            "(line {where})",
+                            "note: {n:,} blank lines of {name} keep their places in the output, as empty texts "
+                            "(lines {where})", len(blank))
                    if allow_empty else
                    ngettext("note: {n:,} blank line of {name} skipped (line {where})",
                             "note: {n:,} blank lines of {name} skipped (lines {where})", len(blank)))

@@ -68,6 +68,8 @@ def test_blank_lines_are_said(tmp_path, cli):
     code, out, err = cli(*["tokenize", "-f", str(texts), "-m", "char", "--json"])
     assert code == 0 and len(out.strip().split("\n")) == 3  # output line k answers input line k
     assert "1 blank line of" in err and "(line 2)" in err
+    # predict's answer for it is "nothing to predict": the note said "kept", which read as a contradiction
+    assert "keeps its place in the output, as an empty text" in " ".join(err.split())
 
 
 def test_train_never_replaces_a_folder_and_refuses_unknown_models_up_front(tmp_path, cli):
