@@ -86,6 +86,22 @@ def _entries() -> dict[str, str]:
                  "over its length; lower is better"),
         N_("boundary F1"): _("spacing: F1 of the spaces placed, from precision (placed spaces that are right) and "
                              "recall (right spaces that were placed)"),
+        N_("boundary accuracy"): _("spacing: the share of positions after a character where \"a space follows or "
+                                   "not\" is decided as in the reference; an output whose characters differ from the "
+                                   "reference's scores 0 on its line"),
+        N_("aligned char accuracy"): _("spacing: output and reference aligned on their characters (spaces left out); "
+                                       "a character is right when it is the same and the space after it is decided "
+                                       "as in the reference"),
+        N_("positional char accuracy"): _("spacing: the i-th character of the output against the i-th of the "
+                                          "reference; one missing or extra space shifts every later character, so "
+                                          "it understates an output that keeps the text"),
+        N_("exact match"): _("the share of outputs identical to their reference, every space included"),
+        N_("monotonic attention"): _("Seq2Seq spacing: each output step reads the one source character it has "
+                                     "reached (weight 1), moving left to right; not learned, unlike additive "
+                                     "(Bahdanau) attention"),
+        N_("adding problem"): _("a long-memory task (Hochreiter & Schmidhuber 1997): pairs (value, marker) over T "
+                                "steps, two of them marked; the target is the sum of the two marked values, so the "
+                                "model must remember them across the sequence"),
     }
 
 

@@ -22,3 +22,15 @@ def test_a_word_that_names_no_term_finds_the_definitions_that_mention_it(cli):
     assert "no term is named 'σ'; these definitions mention it" in out
     code, _out, err = cli("glossary", "zzz", "--lang", "en")
     assert code == 1 and "no term matches 'zzz'" in err
+
+
+def test_every_column_of_the_seq2seq_table_and_the_adding_problem_are_in_the_glossary():
+    """glossary aligned / positional / "exact match" / monotonic said "no term matches" for the columns and the
+    attention name that train --task seq2seq prints; "adding" found only "padding"."""
+    from seqlab.render.glossary import glossary_records
+    from seqlab.render.training import SPACING_COLUMNS
+
+    terms = glossary_records()
+    for _key, term, _fmt in SPACING_COLUMNS:
+        assert term in terms, term
+    assert "monotonic attention" in terms and "adding problem" in glossary_records("adding")
