@@ -30,7 +30,6 @@ from seqlab.cli.options import (
     number_range,
     on_interrupt,
     one_of,
-    require_text,
     say_replaced,
     text_col_opt,
     unused,
@@ -175,13 +174,13 @@ def register(app: typer.Typer) -> None:
     ):
         from seqlab.render.console import console, print_json
         from seqlab.render.vectors import neighbors_markdown, neighbors_table
-        from seqlab.vectors.word_input import source_label
+        from seqlab.vectors.word_input import check_word, source_label
 
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
         in_range("-k", k, 1, MAX_K)
         _check_word_vectors(vectors, model)
-        require_text(word, _("the word"))
+        check_word(word)  # "the word is empty: give a word", as the library and the page say it (not "a text")
         if vectors is None:
             from seqlab.vectors.wordvectors import is_built, refuse_unknown_pieces
 

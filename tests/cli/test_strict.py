@@ -213,6 +213,8 @@ def test_empty_text_is_an_input_error(args, cli):
     code, _, err = cli(*args)
     blank = any(a.strip() == "" and a != "" for a in args)  # spaces: "has no character that shows", not "empty"
     assert code == 1 and ("no character that shows" if blank else "empty") in err, err
+    if args[0] == "neighbors":  # its argument is a word: it said "Give a text …"
+        assert "Give a word with at least one visible character" in err and "a text" not in err, err
 
 
 def test_predict_refuses_an_empty_text(tmp_path, cli):
