@@ -254,6 +254,10 @@ def register(app: typer.Typer) -> None:
                    _("Unigram prunes pieces by likelihood, not by a count: leave --min-frequency out."))
         no_duplicates("--file", [str(f) if str(f) == "-" else str(Path(f).resolve()) for f in files],
                       [str(f) for f in files])  # read twice, it would count every text twice
+        check_output("--out", out, inputs=files, directory=True, fresh=True, notes=False)
+        from seqlab.tokens.corpus import check_corpus
+
+        check_corpus(files, errors)  # a missing, empty or binary file: said before a note about --out
         check_output("--out", out, inputs=files, directory=True, fresh=True)
         given = {"min_frequency": min_frequency} if min_frequency is not None else {}  # else train_tokenizer's own
         from seqlab.render.progress import counting_bar

@@ -377,6 +377,7 @@ def register(app: typer.Typer) -> None:
     ):
         from seqlab.render.console import note, print_json, say
         from seqlab.render.progress import counting_bar
+        from seqlab.tokens.corpus import check_corpus
         from seqlab.vectors.wordvec_training import TEXT_FORMATS, companion_files, train_word_vectors
 
         check_lang(lang)
@@ -396,6 +397,8 @@ def register(app: typer.Typer) -> None:
         if out.suffix.lower() not in (".model", *TEXT_FORMATS):  # the name decides the format: never guessed
             raise UsageError(_("--out {name}: its extension names no format seqlab writes").format(name=out.name),
                              _("End it in .model (gensim's full model) or .txt, .vec, .bin (word2vec format)."))
+        check_output("--out", out, inputs=files, notes=False)
+        check_corpus(files, errors)  # a missing, empty or binary file: said before a note about --out
         check_output("--out", out, inputs=files)  # its "kept as NAME.bak" note once the name itself holds up
         for companion in companion_files(out):  # gensim's NAME.kv and arrays beside a .model: kept as .bak too
             keep_aside("--out", companion)

@@ -18,8 +18,8 @@ SPLITS = ("kiwi", "whitespace", None)
 
 
 def check_corpus(files, errors: str) -> None:
-    """What a trainer checks before it reads a line: the errors mode, and no file named twice (it would count every
-    text twice)."""
+    """What a trainer checks before it reads a line: the errors mode, no file named twice (it would count every
+    text twice), and each file there and readable as text."""
     from seqlab.errors import InputError
     from seqlab.text.unicode import check_errors_mode
 
@@ -30,6 +30,9 @@ def check_corpus(files, errors: str) -> None:
         if key in seen:
             raise InputError(_("files lists {file} twice").format(file=path), _("Give each file once."), option="files")
         seen.add(key)
+    for path in files:  # missing, a folder, empty or binary: said by name before any is read, as every reader does
+        if str(path) != "-":
+            check_text_file(path, _("a corpus file"))
 
 
 def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool = False, text_col: str | None = None,
@@ -46,9 +49,6 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
             end (not for standard input, whose length is unknown).
     """
     check_corpus(files, errors)
-    for path in files:  # missing, a folder, empty or binary: said by name before any is read, as every reader does
-        if str(path) != "-":
-            check_text_file(path, _("a corpus file"))
     # the texts of each file: its lines, less a table's header (NSMC's, or a column's), so that the total is right
     # from the start (1,999 of an NSMC file of 2,000 lines, not 2,000 that became 1,999 at the end)
     total = None if any(str(p) == "-" for p in files) else sum(

@@ -35,3 +35,14 @@ def test_a_few_bad_lines_are_still_read_and_said(cli, tmp_path):
     code, _out, err = cli("wordvec", "train", "-f", str(path), "-o", str(tmp_path / "w.model"), "--min-count", "1",
                           "--errors", "replace")
     assert code == 0 and "line 31" in err, err
+
+
+@pytest.mark.parametrize("command", [("wordvec", "train"), ("tokenizer", "train")])
+def test_a_bad_corpus_is_said_before_any_note_about_the_output(cli, tmp_path, command):
+    """wordvec train said "--out … exists; it will be replaced" (and tokenizer train "the folder … will be created")
+    before refusing a binary corpus: a note about work that never began."""
+    binary = tmp_path / "data.bin"
+    binary.write_bytes(b"\x00\x01\x02binary")
+    out = tmp_path / "new" / ("w.model" if command[0] == "wordvec" else "tok")
+    code, _out, err = cli(*command, "-f", str(binary), "-o", str(out))
+    assert code == 1 and "looks like a binary file" in err and "note" not in err, err
