@@ -59,8 +59,10 @@ def seq2seq_skipped_line(summary: dict) -> str | None:
     from seqlab.training.spacing import skipped_text
 
     reasons = summary.get("skipped_by_reason")  # runs before it had one count: malformed or too long
-    return _("skipped {n:,} lines of the pairs file: {reasons}").format(
-        n=summary["skipped"], reasons=skipped_text(reasons, summary.get("max_chars", 60)) if reasons else
+    return ngettext("skipped {n:,} line of the pairs file: {reasons}", "skipped {n:,} lines of the pairs file: "
+                    "{reasons}", summary["skipped"]).format(
+        n=summary["skipped"], reasons=skipped_text(reasons, summary.get("max_chars", 60), summary.get("skipped_lines"))
+        if reasons else
         _("malformed, or longer than {max} characters").format(max=summary.get("max_chars", 60)))
 
 

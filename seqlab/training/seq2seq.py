@@ -265,7 +265,8 @@ def _train(data: Path, out: Path, cfg: Seq2SeqConfig, resume: bool, on_step, on_
 
     started = time.perf_counter()
     device = pick_device(cfg.device)
-    pairs, skipped = read_pairs(Path(data), cfg.max_chars)
+    skipped_lines: dict[str, list[int]] = {}
+    pairs, skipped = read_pairs(Path(data), cfg.max_chars, skipped_lines)
     train, val = _split(pairs, cfg)
     if not train:
         raise InputError(_("{data} has too few pairs ({n}) to train on").format(data=data, n=len(pairs)),
@@ -348,7 +349,8 @@ def _train(data: Path, out: Path, cfg: Seq2SeqConfig, resume: bool, on_step, on_
     summary = {"model": f"seq2seq {cfg.cell}+{cfg.attention} attention", "task": "seq2seq", "cell": cfg.cell,
                "attention": cfg.attention, "batch_size": cfg.batch_size, "epochs": cfg.epochs,
                "loss": cfg.loss, "pairs": len(train), "val_pairs": len(val), "skipped": sum(skipped.values()),
-               "skipped_by_reason": skipped, "max_chars": cfg.max_chars, "scores": scores,
+               "skipped_by_reason": skipped, "skipped_lines": skipped_lines, "max_chars": cfg.max_chars,
+               "scores": scores,
                "history": record["history"], "steps": record["step"], "train_seconds": train_seconds,
                "seconds": time.perf_counter() - started,
                "parameters": int(sum(p.numel() for p in model.parameters())),

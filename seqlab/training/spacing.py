@@ -3,7 +3,8 @@
 The source is a review with its spaces removed, the target the review as written.
 A system's output is scored on word boundaries: for every character but the last
 (spaces left out), whether a space follows it. An output whose characters differ
-from the target's is scored as if it put no boundary anywhere.
+from the target's has no such decisions to compare: it scores 0 on every boundary of
+its line (it places no right space, and no decision of it is right).
 """
 
 from __future__ import annotations
@@ -119,8 +120,11 @@ def pair_problem(source: str, target: str, max_chars: int) -> str | None:
     return None
 
 
-def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], dict[str, int]]:
-    """``source<TAB>target`` lines; returns (pairs, lines skipped per reason of :data:`PAIR_PROBLEMS`).
+def read_pairs(path: Path, max_chars: int, lines: dict[str, list[int]] | None = None,
+               ) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """``source<TAB>target`` lines; returns (pairs, lines skipped per reason of :data:`PAIR_PROBLEMS`). ``lines``,
+    when given, is filled with the line numbers skipped, by reason (the first :data:`~seqlab.limits.LINES_LISTED`
+    of each).
 
     As in the classifier's data (:mod:`seqlab.training.data`), a few lines that are not valid UTF-8 are skipped and
     counted; a file in another encoding (more than 1% of its lines) is refused, with how to convert it.
@@ -140,6 +144,8 @@ def read_pairs(path: Path, max_chars: int) -> tuple[list[tuple[str, str]], dict[
                    else pair_problem(parts[0], parts[1], max_chars))
         if problem:
             skipped[problem] += 1
+            if lines is not None and skipped[problem] <= LINES_LISTED:
+                lines.setdefault(problem, []).append(k)
             continue
         pairs.append((parts[0], parts[1]))
     refuse_other_encoding(path, len(not_utf8), total, len(pairs), lambda: guess_of_lines(path, not_utf8))
@@ -156,10 +162,16 @@ _MAKE_PAIRS = N_("Make pairs with write_spacing_pairs(FILE, \"pairs.tsv\").")
 _MAKE_PAIRS_CLI = N_("Make pairs with: seqlab data spacing-pairs FILE --out pairs.tsv")
 
 
-def skipped_text(skipped: dict[str, int], max_chars: int) -> str:
-    """"longer than 60 characters: 3 lines, …": the reasons that skipped lines, with their counts."""
+def skipped_text(skipped: dict[str, int], max_chars: int, lines: dict[str, list[int]] | None = None) -> str:
+    """"longer than 60 characters: 3 lines (lines 4, 9, 12), …": the reasons that skipped lines, with their counts and,
+    given ``lines``, the first ten line numbers of each."""
+    def where(k: str, n: int) -> str:
+        numbers = (lines or {}).get(k) or []
+        shown = ", ".join(map(str, numbers[:10])) + (" …" if n > 10 else "")
+        return " (" + ngettext("line {where}", "lines {where}", n).format(where=shown) + ")" if numbers else ""
+
     return ", ".join(ngettext("{reason}: {n:,} line", "{reason}: {n:,} lines", n).format(
-        reason=_(PAIR_PROBLEMS[k]).format(max=max_chars), n=n) for k, n in skipped.items() if n)
+        reason=_(PAIR_PROBLEMS[k]).format(max=max_chars), n=n) + where(k, n) for k, n in skipped.items() if n)
 
 
 def boundaries(text: str) -> list[int]:

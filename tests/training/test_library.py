@@ -307,6 +307,12 @@ def test_pairs_that_are_no_spacing_examples_are_skipped_by_reason(tmp_path):
     assert skipped_text(skipped, 60) == ("not source<TAB>target with both sides non-empty: 1 line, longer than "
                                          "60 characters: 1 line, target not the source with spaces put in: 1 line, "
                                          "target with two spaces in a row, or one at an end: 2 lines")
+    # which lines, by reason: train --task seq2seq gave counts only, where spacing-pairs names its lines
+    lines: dict = {}
+    read_pairs(path, 60, lines)
+    assert lines == {"not_spacing": [2], "extra_spaces": [3, 4], "malformed": [5], "too_long": [6]}
+    assert skipped_text(skipped, 60, lines).endswith("target with two spaces in a row, or one at an end: 2 lines "
+                                                     "(lines 3, 4)")
 
 
 def test_a_pairs_line_that_is_not_utf8_is_skipped_and_counted_as_in_classifier_data(tmp_path):
