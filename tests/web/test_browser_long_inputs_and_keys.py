@@ -59,3 +59,12 @@ def test_a_pasted_page_of_text_scrolls_in_its_own_box(open_page):
     run_pipeline(page, "좋은 영화")
     high, scroll = page.eval_on_selector("#v-tokens .sv-original", "e => [e.clientHeight, e.scrollHeight]")
     assert high == scroll  # a short text is shown whole
+
+
+def test_a_links_value_a_box_cannot_hold_is_said(open_page):
+    """#gsteps=abc left the steps box empty (a number box drops "abc"), and the gradient chart then said "the steps
+    box is empty", about a box the student never touched."""
+    page = open_page("/?lang=en#gsteps=abc&cell=nope&hidden=3")
+    said = page.inner_text("#page-notice")
+    assert "The link's cell=nope, gsteps=abc could not be used here: those boxes keep their defaults." in said, said
+    assert page.input_value("#gsteps") != "" and page.input_value("#hidden") == "3"

@@ -794,12 +794,22 @@ function restoreInputs() {
   if (!values) return false;
   S.layersOf = values.layersOf || {};
   S.stage = values.stage || 0;
+  const refused = [];  // a link's value a box cannot hold (#gsteps=abc: a number box drops it and read as "empty")
   for (const id of KEPT) {
     if (values[id] === undefined) continue;
     const node = $(id);
     if (node.type === "checkbox") node.checked = !!values[id];
-    else if (node.tagName === "SELECT") { if ([...node.options].some((o) => o.value === values[id])) node.value = values[id]; }
-    else node.value = values[id];
+    else if (node.tagName === "SELECT") {
+      if ([...node.options].some((o) => o.value === values[id])) node.value = values[id];
+      else refused.push(`${id}=${values[id]}`);
+    } else {
+      node.value = values[id];
+      if (String(values[id]) !== "" && node.value === "") { refused.push(`${id}=${values[id]}`); node.value = DEFAULTS[id]; }
+    }
+  }
+  if (refused.length) {
+    const said = t("The link's {values} could not be used here: those boxes keep their defaults.", { values: refused.join(", ") });
+    $("page-notice").textContent = [$("page-notice").textContent.trim(), said].filter(Boolean).join(" ");
   }
   fillLayers(...layersOf($("model").value));  // the attention choice, once its model's layers are known
   for (const id of ["layer", "head"]) {
