@@ -291,13 +291,16 @@ class Service:
             self.engine.engine, self.engine.state = encoder.engine, "ready"
             log.info("%s now runs its encoder layers in ONNX Runtime", DEFAULT_MODEL)
             return
-        log.warning("%s stays on torch: %s", DEFAULT_MODEL, self.engine.error)
+        # serve says it in the user's language (cli/web_cmd.announce_engine): the log keeps it at info, not twice
+        log.info("%s stays on torch: %s", DEFAULT_MODEL, self.engine.error)
 
     # -- word vectors (built once in the background) --------------------------------------------
     def start_wordvectors(self) -> None:
         with self._lock:
             if self._wordvec_thread is None:
-                self._wordvec_thread = threading.Thread(target=self._build_wordvectors, daemon=True)
+                context = contextvars.copy_context()  # the language it was started in (serve --lang) words its error
+                self._wordvec_thread = threading.Thread(target=context.run, args=(self._build_wordvectors,),
+                                                        daemon=True)
                 self._wordvec_thread.start()
 
     def _build_wordvectors(self) -> None:
@@ -323,7 +326,7 @@ class Service:
         except SeqlabError as exc:  # a cause the user can act on (a model not installed, a full disk), in words
             self.build.error, self.build.state = exc.message, "failed"
             self.build_hint = exc.page_hint or exc.hint  # its own remedy, said instead of "restart the server"
-            log.error("the word vectors could not be built: %s", exc)
+            log.error(_("the word vectors could not be built: {error}").format(error=exc))
         except Exception as exc:
             self.build.error, self.build.state = f"{type(exc).__name__}: {exc}", "failed"
             log.exception("the word vectors could not be built")  # a bug: its traceback, on the server's terminal
