@@ -12,7 +12,8 @@ SPACE = "▁"  # a whitespace run, shown the SentencePiece way
 
 
 class CharTokenizer(VocabTokenizer):
-    """One token per character; each whitespace run becomes one ``▁`` token.
+    """One token per character as Unicode counts them (a code point: 👍🏽 is two); each whitespace run becomes one ``▁``
+    token.
 
     >>> CharTokenizer(None).spans("좋은 날")
     [('좋', 0, 1, None), ('은', 1, 2, None), ('▁', 2, 3, None), ('날', 3, 4, None)]

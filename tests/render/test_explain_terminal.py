@@ -68,5 +68,5 @@ def test_every_word_split_is_counted_beside_the_example():
     from seqlab.render.explain import tokens_explanation
 
     said = tokens_explanation(seqlab.explain("학교에 갔다 영화", model="e5-small"))
-    assert "2 of the 3 words became more than one token: 학교에, 갔다 (--json lists each one's tokens)." in said, said
+    assert "2 of the 3 words became more than one token: '학교에', '갔다' (--json lists each one's tokens)." in said, said
     assert not any("words became" in line for line in tokens_explanation(seqlab.explain("학교에 영화", model="e5-small")))
