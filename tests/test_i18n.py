@@ -30,7 +30,7 @@ ALLOWED = {
     "auto", "logreg", "classify", "forecast", "random", "longest", "seq2seq", "tfidf", "file", "text", "pairs",
     "attention", "ctrl", "iconv", "wordpiece", "unigram", "sentencepiece", "pooling", "wrap", "lecture", "local",
     "normalize", "bidirectional", "unidirectional", "bucket", "cpu", "adding", "nbsvm", "best", "levy", "goldberg",
-    "monotonic", "additive", "baselines", "onnx", "runtime", "onnxruntime",
+    "monotonic", "additive", "baselines", "onnx", "runtime", "onnxruntime", "bahdanau",  # names: Levy, Bahdanau
 }
 
 
