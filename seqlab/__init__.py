@@ -79,10 +79,11 @@ def tokenize(text: str, model: str | None = None, errors: str = "strict", max_le
     ['학교/NNG', '에/JKB', '가/VV', '었/EP', '다/EF']
     """
     from seqlab.errors import check_number
+    from seqlab.ids.limits import MAX_LENGTH
     from seqlab.pretrained.loading import load_tokenizer
     from seqlab.tokens.record import truncate
 
-    check_number("max_length", max_length, 1, whole=True)
+    check_number("max_length", max_length, 1, MAX_LENGTH, whole=True)
     record = load_tokenizer(model, **kwargs).encode(text, errors)
     return record if max_length is None else truncate(record, max_length)
 

@@ -81,3 +81,19 @@ def test_a_vocabulary_that_does_not_name_its_tokenizer_is_said_unchecked(caplog)
     assert ids == [1, 1] and "does not say which tokenizer built it" in caplog.text
     with pytest.raises(UsageError, match="built with the kiwi tokenizer"):
         seqlab.tokenize("영화", model="char", vocab=Vocabulary.build([["영화"]], meta={"tokenizer": "kiwi"}))
+
+
+def test_max_length_has_an_upper_bound():
+    """encode_batch(max_length=10**11, padding="max_length") asked numpy for 745 GiB (a bare MemoryError), and
+    tokenize --max-length 10**11 was echoed back as a window."""
+    import pytest
+
+    import seqlab
+    from seqlab.errors import SeqlabError
+    from seqlab.ids.limits import MAX_LENGTH
+
+    for call in (lambda: seqlab.encode_batch(["아주"], model="char", max_length=10**11, padding="max_length"),
+                 lambda: seqlab.tokenize("아주", model="char", max_length=MAX_LENGTH + 1)):
+        with pytest.raises(SeqlabError, match="max_length must be between 1 and 1,000,000"):
+            call()
+    assert seqlab.encode_batch(["아주"], model="char", max_length=8, padding="max_length").input_ids.shape == (1, 8)

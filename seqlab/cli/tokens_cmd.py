@@ -38,7 +38,7 @@ from seqlab.cli.options import (
 )
 from seqlab.errors import InputError, UsageError, shown_number
 from seqlab.i18n import _, ngettext
-from seqlab.ids.limits import MAX_VOCAB, MIN_TRAINED_VOCAB
+from seqlab.ids.limits import MAX_LENGTH, MAX_VOCAB, MIN_TRAINED_VOCAB
 from seqlab.limits import ERROR_MODES
 from seqlab.text.reading import replaced_summary
 
@@ -52,9 +52,10 @@ def register(app: typer.Typer) -> None:
         vocab: Path = vocab_opt(), normalization: str = norm_opt(), errors: str = errors_opt(),
         prefix: str = prefix_opt(), text_col: str = text_col_opt(),
         max_length: int = typer.Option(None, "--max-length", help=_("Truncate to N tokens and report what was "
-                                                                    "dropped: at least 1, and at least 2 for a model "
+                                                                    "dropped: 1 to {most:,}, and at least 2 for a model "
                                                                     "that puts special tokens around a text (e5-small, "
-                                                                    "minilm), which truncation keeps.")),
+                                                                    "minilm), which truncation keeps.").format(
+                                                                        most=MAX_LENGTH)),
         max_rows: int = typer.Option(None, "--max-rows", help=_("Rows shown per table in the terminal, 1 to 100,000 "
                                                                 "(default: 200).")),
         lang: str = lang_opt(),
@@ -67,7 +68,7 @@ def register(app: typer.Typer) -> None:
 
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
-        in_range("--max-length", max_length, 1)
+        in_range("--max-length", max_length, 1, MAX_LENGTH)
         normalization = check_normalization(normalization)
         in_range("--max-rows", max_rows, 1, MAX_TABLE_ROWS)
         if json_out or markdown:  # they hold every token: a row limit would be ignored in silence

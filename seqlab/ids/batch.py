@@ -9,6 +9,7 @@ import numpy as np
 from seqlab.display import Displayable
 from seqlab.errors import InputError, canonical, check_number
 from seqlab.i18n import _, ngettext
+from seqlab.ids.limits import MAX_LENGTH
 from seqlab.ids.positions import kept_positions
 
 PADDING = ("longest", "max_length", "none")
@@ -73,7 +74,8 @@ def check_padding(padding: str, max_length: int | None) -> str:
                          _("Use one of: {choices}.").format(choices=', '.join(PADDING)))
     if padding == "max_length" and not max_length:
         raise InputError(_("padding='max_length' needs max_length"))
-    check_number("max_length", max_length, 1, whole=True)  # "8" and 2.5 were a TypeError deep in the slicing
+    check_number("max_length", max_length, 1, MAX_LENGTH, whole=True)  # "8" and 2.5 were a TypeError deep in the
+    # slicing, and 10**11 a MemoryError of 745 GiB
     return padding
 
 

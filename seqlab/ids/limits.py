@@ -9,3 +9,7 @@ MAX_MIN_COUNT = 10**9
 # Korean syllables alone fills it)
 MAX_VOCAB = 1_000_000
 MIN_TRAINED_VOCAB = 100
+
+# the longest sequence max_length may ask for (tokenize, encode_batch, tokenize --max-length): far beyond any model's
+# window (512 for e5-small), and a padded batch of it stays megabytes (10**11 asked for 745 GiB: a MemoryError)
+MAX_LENGTH = 1_000_000
