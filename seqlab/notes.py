@@ -17,15 +17,31 @@ class StderrNotes(logging.Handler):
     """Each note as one plain line on stderr (no logger name or level: it is a sentence for the reader)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        if logging.getLogger().handlers:  # the caller configured logging after importing seqlab: theirs decides
-            logger = logging.getLogger("seqlab")
-            logger.removeHandler(self)
-            logger.setLevel(logging.NOTSET)  # the root's level again (basicConfig(level=WARNING): no notes)
-            return
         try:
             print(record.getMessage(), file=sys.stderr)
         except Exception:  # noqa: BLE001  logging's own contract: a failing handler reports, never raises
             self.handleError(record)
+
+
+class CallerConfigured(logging.Filter):
+    """On the ``seqlab`` logger beside :class:`StderrNotes`: once the caller configures logging after importing
+    seqlab (a root handler appears), the handler and this filter step aside and the caller's levels decide, from
+    the note that found it out on. That note had gone on to the root's handlers past a WARNING level."""
+
+    def __init__(self, handler: logging.Handler):
+        super().__init__()
+        self.handler = handler
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        root = logging.getLogger()
+        if not root.handlers:
+            return True
+        logger = logging.getLogger("seqlab")
+        logger.removeHandler(self.handler)
+        logger.removeFilter(self)
+        if logger.level == logging.INFO:  # the level say_notes_on_stderr set: the root's again
+            logger.setLevel(logging.NOTSET)
+        return root.isEnabledFor(record.levelno)
 
 
 def say_notes_on_stderr() -> None:
@@ -33,6 +49,8 @@ def say_notes_on_stderr() -> None:
     logger = logging.getLogger("seqlab")
     if logger.handlers or logging.getLogger().handlers:
         return
-    logger.addHandler(StderrNotes())
+    handler = StderrNotes()
+    logger.addHandler(handler)
+    logger.addFilter(CallerConfigured(handler))
     if logger.level == logging.NOTSET:
         logger.setLevel(logging.INFO)

@@ -78,11 +78,13 @@ class _StderrNotes(logging.Handler):
 
 
 def _say_library_notes() -> None:
-    from seqlab.notes import StderrNotes
+    from seqlab.notes import CallerConfigured, StderrNotes
 
     logger = logging.getLogger("seqlab")
     for handler in [h for h in logger.handlers if type(h) is StderrNotes]:  # the library's plain lines: ours instead
         logger.removeHandler(handler)
+    for step_aside in [f for f in logger.filters if isinstance(f, CallerConfigured)]:  # its watch for a caller's
+        logger.removeFilter(step_aside)  # logging: the command line's notes stay, whatever uvicorn configures
     if not any(isinstance(h, _StderrNotes) for h in logger.handlers):
         logger.addHandler(_StderrNotes())
         logger.setLevel(logging.INFO)
