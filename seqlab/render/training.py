@@ -81,14 +81,11 @@ def report_stacked(summary: dict, console: Console, name: str = "best") -> None:
 
 def report_truncated(truncated: dict | None, console: Console, name: str | None = None) -> None:
     """Texts a recurrent model read only the first max_length tokens of (train and evaluate say so)."""
-    if not truncated or not truncated["texts"]:
+    from seqlab.training.predictors import truncation_text
+
+    line = truncation_text(truncated)
+    if line is None:
         return
-    line = ngettext("{texts:,} text was longer than max_length = {max_length} tokens: the model read its first "
-                    "{max_length} ({dropped:,} tokens not read)",
-                    "{texts:,} texts were longer than max_length = {max_length} tokens: the model read their first "
-                    "{max_length} ({dropped:,} tokens not read)", truncated["texts"]).format(texts=truncated["texts"],
-                                                                  max_length=truncated["max_length"],
-                                                                  dropped=truncated["tokens_dropped"])
     console.print("[yellow]" + escape(f"{name}: {line}" if name else line) + "[/]", highlight=False)
 
 

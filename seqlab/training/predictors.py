@@ -11,7 +11,7 @@ import numpy as np
 
 from seqlab.display import Displayable
 from seqlab.errors import DamagedFile, InputError
-from seqlab.i18n import _
+from seqlab.i18n import _, ngettext
 from seqlab.progress import Progress
 from seqlab.training.data import load_dataset
 from seqlab.training.kinds import CELLS
@@ -135,6 +135,17 @@ def _trained_on(recorded: dict, data: str | Path) -> bool:
 def truncation(max_length: int, dropped: list[int]) -> dict:
     """What a model reading at most ``max_length`` tokens did not read: the texts cut, and their tokens left out."""
     return {"max_length": max_length, "texts": sum(1 for d in dropped if d), "tokens_dropped": int(sum(dropped))}
+
+
+def truncation_text(truncated: dict | None) -> str | None:
+    """:func:`truncation`'s record in words (train, evaluate, the notebook), or None when no text was cut."""
+    if not truncated or not truncated["texts"]:
+        return None
+    return ngettext("{texts:,} text was longer than max_length = {max_length} tokens: the model read its first "
+                    "{max_length} ({dropped:,} tokens not read)",
+                    "{texts:,} texts were longer than max_length = {max_length} tokens: the model read their first "
+                    "{max_length} ({dropped:,} tokens not read)", truncated["texts"]).format(
+        texts=truncated["texts"], max_length=truncated["max_length"], dropped=truncated["tokens_dropped"])
 
 
 def predictable_run(out: Path) -> dict:

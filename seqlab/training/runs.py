@@ -119,6 +119,17 @@ class RunSummary(Displayable):
 Trainer = Callable[..., dict]
 
 
+def _say_truncated(name: str, summary: dict) -> None:
+    """The texts a model (or a member of ``best``) read only the first max_length tokens of, as library notes."""
+    from seqlab.notes import say_note
+    from seqlab.training.predictors import truncation_text
+
+    for who, record in [(name, summary), *summary.get("members", {}).items()]:
+        line = truncation_text(record.get("truncated"))
+        if line:
+            say_note(f"{who}: {line}")
+
+
 def _tfidf(name, train, val, out, opts: TrainOptions, on_step, on_phase) -> dict:
     from seqlab.training.tfidf import train_tfidf
 
@@ -349,6 +360,8 @@ def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
                     summary = TRAINERS[name](name, train, val, run_dir, resumable(opts, run_dir) if len(names) > 1
                                              else opts, on_step, on_phase)
             if summary:  # under torchrun only rank 0 reports
+                if progress is None:  # a script or notebook: what the command line prints under its table, as notes
+                    _say_truncated(name, summary)
                 runs.append(RunSummary(name, run_dir, summary, RunDir(run_dir).disk_mb(), split_record(train, val)))
                 if on_done:
                     on_done(runs[-1])

@@ -64,3 +64,18 @@ def test_a_run_interrupted_before_its_first_model_is_said_to_be_unfinished(cli, 
         code, _out, err = cli(*args)
         said = " ".join(err.split())
         assert code == 1 and f"{run} holds an unfinished run" in said and "--resume" in said, said
+
+
+def test_train_models_in_python_says_the_texts_it_cut(data, tmp_path, caplog):
+    """In a notebook train_models said nothing of the texts longer than max_length, which the command line prints
+    under its table ("lstm: 7 texts were longer than max_length = 128 tokens …")."""
+    import logging
+
+    from seqlab.training.runs import TrainOptions, train_models
+
+    with caplog.at_level(logging.INFO, logger="seqlab"):
+        (run,) = train_models(["lstm"], TrainOptions(data=data, **{**FAST, "max_length": 4}), tmp_path / "r")
+    cut = run.summary["truncated"]
+    assert cut["texts"] > 0
+    said = [r.getMessage() for r in caplog.records if "longer than max_length" in r.getMessage()]
+    assert said and said[0].startswith(f"lstm: {cut['texts']:,} texts were longer than max_length = 4 tokens"), said
