@@ -76,8 +76,10 @@ def tokens_explanation(report: ExplainReport) -> list[str]:
                                    k=len(split.pieces)))
     if len(report.word_splits) > 1:  # the example is one of them: say how many, and where they all are
         words = len({w for w in rec.word_ids if w is not None})
-        lines.append(_("{k} of the {n} words became more than one token: {words} (--json lists each one's "
-                       "tokens).").format(k=len(report.word_splits), n=words, words=", ".join(  # quoted: 안녕하세요,
+        lines.append((_("{k} of the {n} words became more than one token: {words} (the report's word_splits lists "
+                        "each one's tokens).") if in_python() else
+                      _("{k} of the {n} words became more than one token: {words} (--json lists each one's "
+                        "tokens).")).format(k=len(report.word_splits), n=words, words=", ".join(  # quoted: 안녕하세요,
                            f"'{visible(w.word)}'" for w in report.word_splits[:10]) + (
                            ", …" if len(report.word_splits) > 10 else "")))
     if rec.unk:

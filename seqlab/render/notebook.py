@@ -86,9 +86,10 @@ def _embedding(rec):
 
 
 def _similarity(rec):
-    from seqlab.render.vectors import similarity_notes
+    from seqlab.render.vectors import similarity_line, similarity_notes
 
-    head = f"cos({vr.short_text(rec.a)!r}, {vr.short_text(rec.b)!r}) = {rec.cosine:.4f}  [{rec.model}, {rec.pooling}]"
+    # the command line's line, the prefix included: without it the number looked unlike embed's for the same texts
+    head = f"A: {vr.short_text(rec.a)!r}  B: {vr.short_text(rec.b)!r}\n{similarity_line(rec)}"
     return (*vr.similarity_parts(rec), _plain("\n".join([head, *similarity_notes(rec)])))
 
 

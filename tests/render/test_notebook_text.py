@@ -65,3 +65,12 @@ def test_explain_without_vectors_says_why_in_the_html_too():
     drawn = re.findall(r'<p class="sv-note">(.*?)</p>', html)  # the notes under the views, not the fallback text
     assert any("(last_hidden_state): kiwi has none" in n and "Kiwi&#x27;s morpheme vectors" in n and
                "e.g. explain(text, model=&quot;e5-small&quot;)" in n for n in drawn), drawn
+
+
+def test_the_similarity_text_says_the_prefix_it_read_the_sentences_with():
+    """The notebook said "cos('a', 'b') = 0.9328 [e5-small, mean]" where the command line says "prefix 'query: '":
+    the number looked inconsistent with embed's vectors of the same texts."""
+    import seqlab
+
+    plain = seqlab.similarity("좋은 영화", "멋진 영화")._repr_mimebundle_()["text/plain"]
+    assert "(e5-small, mean pooling, prefix 'query: ')" in plain and "A: '좋은 영화'" in plain, plain
