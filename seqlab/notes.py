@@ -30,27 +30,34 @@ class StderrNotes(logging.Handler):
 
 class CallerConfigured(logging.Filter):
     """On the ``seqlab`` logger beside :class:`StderrNotes`: once the caller configures logging after importing
-    seqlab (a root handler appears), the handler and this filter step aside and the caller's levels decide, from
-    the note that found it out on. That note had gone on to the root's handlers past a WARNING level."""
+    seqlab (a handler on the root, or one of their own on the ``seqlab`` logger), the handler steps aside and the
+    caller's levels decide, from the note that found it out on (that note had gone on to the root's handlers past a
+    WARNING level). Then it lets every record through: it is never removed while logging loops over the filters."""
 
     def __init__(self, handler: logging.Handler):
         super().__init__()
         self.handler = handler
+        self.aside = False
 
     def filter(self, record: logging.LogRecord) -> bool:
-        root = logging.getLogger()
-        if not root.handlers:
-            return True
         logger = logging.getLogger("seqlab")
+        if self.aside:
+            return True
+        theirs = [h for h in logger.handlers if h is not self.handler]
+        if not logging.getLogger().handlers and not theirs:
+            return True
+        self.aside = True
         logger.removeHandler(self.handler)
-        logger.removeFilter(self)
-        if logger.level == logging.INFO:  # the level say_notes_on_stderr set: the root's again
+        if logger.level == OURS:  # the level say_notes_on_stderr set, not one the caller chose: theirs again
             logger.setLevel(logging.NOTSET)
-        return root.isEnabledFor(record.levelno)
+        return record.levelno >= logger.getEffectiveLevel()
+
+
+OURS = logging.INFO - 1  # the level say_notes_on_stderr sets: INFO passes, and a caller's own setLevel(INFO) is told apart
 
 
 def say_notes_on_stderr() -> None:
-    """Install :class:`StderrNotes` on the ``seqlab`` logger (at INFO), unless logging is configured already."""
+    """Install :class:`StderrNotes` on the ``seqlab`` logger (INFO and above), unless logging is configured already."""
     logger = logging.getLogger("seqlab")
     if logger.handlers or logging.getLogger().handlers:
         return
@@ -58,4 +65,4 @@ def say_notes_on_stderr() -> None:
     logger.addHandler(handler)
     logger.addFilter(CallerConfigured(handler))
     if logger.level == logging.NOTSET:
-        logger.setLevel(logging.INFO)
+        logger.setLevel(OURS)

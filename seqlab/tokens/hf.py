@@ -293,13 +293,19 @@ class HFTokenizer(Tokenizer):
 
 def _prefix_space_spans(original: str, tokens: list[str], offsets: list[tuple[int, int]],
                         special: list[int]) -> list[tuple[int, int]]:
-    """A lone ▁ that stands for no space of the text (SentencePiece puts one before the first word: 좋네요 is ▁ 좋
-    네요) gets an empty span where its word starts: the tokenizer gave it the span of the next character, so ▁ and
-    좋 both claimed text[0:1]. A ▁ over a real space keeps it.
+    """A lone ▁ that stands for no character of the text (SentencePiece puts one before the first word: 좋네요 is ▁ 좋
+    네요) gets an empty span where its word starts: the tokenizer gave it the span of the next token's first
+    character, so ▁ and 좋 both claimed text[0:1]. A ▁ over a space, or over a character the normalizer read as one
+    (U+200B, U+FFFD: ``spaced``), keeps its span.
 
     >>> _prefix_space_spans("좋네요", ["<s>", "▁", "좋", "네요", "</s>"], [(0, 0), (0, 1), (0, 1), (1, 3), (0, 0)],
     ...                     [1, 0, 0, 0, 1])
     [(0, 0), (0, 0), (0, 1), (1, 3), (0, 0)]
     """
-    return [(s, s) if tok == METASPACE and not sp and e > s and not original[s:e].isspace() else (s, e)
-            for tok, (s, e), sp in zip(tokens, offsets, special)]
+    out = list(offsets)
+    for i in range(len(tokens) - 1):
+        s, e = offsets[i]
+        claimed = not special[i + 1] and offsets[i + 1][0] == s  # the next token starts where this ▁ does
+        if tokens[i] == METASPACE and not special[i] and e > s and claimed:
+            out[i] = (s, s)
+    return out

@@ -152,3 +152,6 @@ def test_the_space_sentencepiece_puts_before_the_first_word_covers_no_character(
     assert spaced.offsets[k] == (2, 3) and spaced.text[2:3] == " "
     leading = e5.encode(" 좋네요")  # a real space before the first word: the ▁ stands for it
     assert leading.offsets[leading.tokens.index("▁")] == (0, 1)
+    for text, at in (("영화\ufffd", 2), ("\u200b좋네요", 0)):  # a character e5 reads as a space: the ▁ stands for it
+        read = e5.encode(text)
+        assert read.offsets[read.tokens.index("▁")] == (at, at + 1) and read.spaced and not read.uncovered, text

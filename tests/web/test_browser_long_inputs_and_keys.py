@@ -68,3 +68,24 @@ def test_a_links_value_a_box_cannot_hold_is_said(open_page):
     said = page.inner_text("#page-notice")
     assert "The link's cell=nope, gsteps=abc could not be used here: those boxes keep their defaults." in said, said
     assert page.input_value("#gsteps") != "" and page.input_value("#hidden") == "3"
+
+
+def test_page_keys_still_turn_slides_from_the_trace_buttons_and_a_chip_scrolls_its_span_into_view(open_page):
+    """After the trace's own arrows, a presenter's clicker (PageDown) on ▶ only scrolled the page; and a chip of a
+    long text lit a span scrolled out of its box."""
+    page = open_page("/?lang=en&present=1")
+    while "trace" not in page.get_attribute("main > .panel.current", "id"):
+        page.click("#stage-next")
+    stage = page.get_attribute("main > .panel.current", "id")
+    page.click("#trace")
+    idle(page)
+    page.focus("#v-trace .sv-play")
+    page.keyboard.press("PageDown")
+    assert page.get_attribute("main > .panel.current", "id") != stage
+    page = open_page(width=390, height=844)
+    run_pipeline(page, ("정말 재밌게 본 영화입니다 배우들의 연기가 좋았어요 " * 80)[:2000], model="char")
+    chips = page.locator("#v-tokens .sv-chips").first.locator(".sv-chip")
+    chips.nth(chips.count() - 2).hover()
+    top, height = page.eval_on_selector("#v-tokens .sv-original", "e => [e.scrollTop, e.clientHeight]")
+    lit = page.eval_on_selector("#v-tokens .sv-original span.sv-hl", "e => e.offsetTop")
+    assert top <= lit <= top + height, (top, height, lit)

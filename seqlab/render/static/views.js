@@ -374,6 +374,9 @@
     function light(i, chip, offsets) {
       const [s, e] = offsets[i] || [0, 0];
       spans.forEach((sp, k) => sp.classList.toggle("sv-hl", k >= s && k < e));
+      if (spans[s] && e > s && original.scrollHeight > original.clientHeight) {  // a long text scrolls in its box
+        original.scrollTop = spans[s].offsetTop - original.clientHeight / 3;
+      }
       container.querySelectorAll(".sv-chip.sv-on").forEach((c) => c.classList.remove("sv-on"));
       chip.classList.add("sv-on");
       readout.textContent = chip.dataset.describe;
@@ -412,7 +415,7 @@
       // 좋네요 is ▁ 좋 네요: that ▁ stands for no space of the text, and its span is empty
       if (rec.unit !== "character" && rec.offsets && rec.tokens.some((tok, i) => tok === "▁" && rec.offsets[i][0] === rec.offsets[i][1]
         && !(rec.special_tokens_mask && rec.special_tokens_mask[i]))) {
-        markers.push(t("A lone ▁ before the text's first word is the space SentencePiece puts there: it covers no character of the text (an empty span)."));
+        markers.push(t("A lone ▁ with an empty span is the space SentencePiece puts before a word the text gives none (its first word): it covers no character of the text."));
       }
     }
     if (rec.tokens.some((tok) => tok.startsWith("##"))) markers.push(t("## marks a piece that continues the word before it (WordPiece)."));
@@ -982,7 +985,7 @@
     for (const button of [prev, play, next]) {
       button.addEventListener("keydown", (ev) => {
         const by = { ArrowRight: 1, ArrowLeft: -1 }[ev.key];
-        if (!by) return;
+        if (!by || ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;  // Alt+← is the browser's Back
         ev.preventDefault();
         stop();
         go(+slider.value + by);

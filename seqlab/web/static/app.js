@@ -298,7 +298,7 @@ function intIn(id, lo, hi, what) {
 // code point per jamo; emoji with modifiers), the counter says so rather than seeming to miscount
 const GRAPHEMES = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
 // a character that draws nothing: zero-width and direction-changing ones, a BOM, a control other than a line break or
-// tab, a Hangul filler (stage 1 lists each of them)
+// tab, a Hangul filler (stage 1 escapes these and more: private-use and unassigned code points, odd spaces)
 const HIDDEN = /[\p{Cf}\u115F\u1160\u3164\uFFA0\u2800]|(?![\t\n\r\f\v])\p{Cc}/u;
 function updateCounter() {
   const text = $("text").value, chars = Array.from(text), n = chars.length;
@@ -307,8 +307,9 @@ function updateCounter() {
   const shown = pieces.filter((g) => !Array.from(g).every((c) => HIDDEN.test(c))).length;
   const v = { n: n.toLocaleString("en-US"), max: S.max.toLocaleString("en-US"), g: shown.toLocaleString("en-US"),
     h: hidden.toLocaleString("en-US") };
+  const invisible = hidden === 1 ? t("1 invisible character") : t("{h} invisible characters", v);
   $("counter").textContent = shown === n ? t("{n} / {max} characters", v)
-    : hidden ? t("{n} / {max} code points ({g} letters as shown and {h} invisible characters: the limit counts code points)", v)
+    : hidden ? t("{n} / {max} code points ({g} letters as shown and {invisible}: the limit counts code points)", { ...v, invisible })
       : t("{n} / {max} code points ({g} letters as shown: the limit counts code points)", v);
 }
 function capText() {
@@ -790,6 +791,7 @@ function restoreInputs() {
   try { values = JSON.parse(sessionStorage.getItem(STORE) || "null"); } catch (e) { values = null; }
   // this tab's own inputs first (a reload, the language switch: the address may lag the last keystrokes by a pause);
   // a link's inputs in a tab that has none yet (a new tab, a student's phone; a link pasted here clears them)
+  const fromLink = !values;
   if (!values) values = linkedInputs();
   if (!values) return false;
   S.layersOf = values.layersOf || {};
@@ -807,8 +809,9 @@ function restoreInputs() {
       if (String(values[id]) !== "" && node.value === "") { refused.push(`${id}=${values[id]}`); node.value = DEFAULTS[id]; }
     }
   }
-  if (refused.length) {
-    const said = t("The link's {values} could not be used here: those boxes keep their defaults.", { values: refused.join(", ") });
+  if (refused.length) {  // a link's values, or this tab's own from before (a model the restarted server lacks)
+    const said = fromLink ? t("The link's {values} could not be used here: those boxes keep their defaults.", { values: refused.join(", ") })
+      : t("This tab's earlier {values} could not be used here: those boxes keep their defaults.", { values: refused.join(", ") });
     $("page-notice").textContent = [$("page-notice").textContent.trim(), said].filter(Boolean).join(" ");
   }
   fillLayers(...layersOf($("model").value));  // the attention choice, once its model's layers are known
@@ -927,7 +930,9 @@ async function init() {
   $("stage-prev").addEventListener("click", () => showStage(S.stage - 1));
   $("stage-next").addEventListener("click", () => showStage(S.stage + 1));
   document.addEventListener("keydown", (ev) => {
-    if (!document.body.classList.contains("present") || ev.target.closest("input, textarea, select, canvas, .sv-chips, .sv-stepper")) return;
+    if (!document.body.classList.contains("present") || ev.target.closest("input, textarea, select, canvas, .sv-chips")) return;
+    // the trace's ◀ play ▶ step the trace with the arrows; PageDown/PageUp (a presenter's clicker) still turn slides
+    if (ev.target.closest(".sv-stepper") && (ev.key === "ArrowRight" || ev.key === "ArrowLeft")) return;
     if (ev.key === "PageDown" || ev.key === "ArrowRight") { ev.preventDefault(); showStage(S.stage + 1); }
     if (ev.key === "PageUp" || ev.key === "ArrowLeft") { ev.preventDefault(); showStage(S.stage - 1); }
   });
