@@ -68,8 +68,8 @@ def folded(choices):
 
 
 def errors_opt(skips: bool = False):
-    """``--errors``; ``skips``: the command leaves the lines it read with U+FFFD out (training pairs, word vectors),
-    and its help says so."""
+    """``--errors``; ``skips``: the command leaves the lines it read with U+FFFD out (spacing pairs), and its help
+    says so."""
     return typer.Option("strict", "--errors", callback=folded(ERROR_MODES),
                         help=_("strict: stop at invalid UTF-8/surrogates; replace: read them as U+FFFD and skip those "
                                "lines (a few; a file in another encoding is refused).") if skips else

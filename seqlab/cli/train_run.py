@@ -305,6 +305,7 @@ def train_forecast(a: TrainArgs) -> None:
 
     cfg = forecast_config(seed=a.seed, epochs=a.epochs, hidden=a.hidden, lr=a.lr, baselines=a.baselines,
                           season=a.season, threads=a.threads)
+    check_out(a)  # its notes (a folder to create), as starting() says them for the other tasks
     if a.series is None:  # the default, said (stderr, with --json too)
         note(_("note: no --series given: forecasting sunspots (--series co2 or a CSV file for another)"))
     stopped = None

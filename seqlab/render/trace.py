@@ -378,8 +378,8 @@ def seq2seq_text(report: dict, precision: int = 3) -> str:
     src = list(report["source"])
     # the three largest weights of each step; the rest of the row (it sums to 1) is in --json
     lines.append(_("attention (each output step → source), the 3 largest of the {n} weights of each step, which "
-                   "sum to 1 (every weight: --json):").format(n=len(src)) if len(src) > 3
-                 else _("attention (each output step → source):"))
+                   "sum to 1 (every weight: --json):").format(n=len(src)) if len(src) > 3 and kind != "monotonic"
+                 else _("attention (each output step → source):"))  # monotonic: one weight of 1 per step
     for ch, weights in zip(report["output"], report["attention"]):
         top = [j for j in sorted(range(len(weights)), key=lambda j: -weights[j])[:3] if weights[j] > 0]
         lines.append(f"  {ch!r:>5}: " + "  ".join(f"{src[j]}({weights[j]:.{precision}f})" for j in top))

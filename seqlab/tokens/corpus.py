@@ -35,6 +35,9 @@ def check_corpus(files, errors: str) -> None:
             check_text_file(path, _("a corpus file"))
 
 
+EARLY = 1_000  # the lines after which a file's share of invalid UTF-8 is first judged (and once more at its end)
+
+
 def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool = False, text_col: str | None = None,
                        errors: str = "strict", chunk: int = 10_000,
                        progress: Callable[[int, int], None] | None = None,
@@ -81,6 +84,9 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
             before = read
             for _number, text in iter_texts(path, text_col=text_col, errors=errors, replaced=changed):
                 read += 1
+                if read - before == EARLY and changed and str(path) != "-":  # a CP949 file: said now, not after
+                    refuse_other_encoding(Path(path), len(changed), EARLY, EARLY,  # minutes of Kiwi over all of it
+                                          lambda p=path, c=changed: guess_of_lines(p, c))
                 if text.strip():
                     buffer.append(text)
                     lines += 1

@@ -224,8 +224,10 @@ def _train_forecast(series: str, out: Path, cfg: ForecastConfig, progress, on_ph
         raise InputError(_("the series has {n} values: it needs at least {need} for a window of {window} past values "
                            "and a season of {season} (the last {share:.0%} is held out for testing)").format(
             n=n, need=need, window=cfg.window, season=m, share=cfg.test_fraction),
-            _("Give a series of at least {need} values (with a season of 2: {least}).").format(need=need, least=least)
-            if least < need else _("Give a series of at least {need} values.").format(need=need))
+            _("Give a series of at least {need} values (with season=2: {least}).").format(need=need, least=least)
+            if least < need else _("Give a series of at least {need} values.").format(need=need),
+            cli_hint=_("Give a series of at least {need} values (with --season 2: {least}).").format(
+                need=need, least=least) if least < need else None)
     d = np.diff(y)  # d[j] = y[j+1] - y[j]; the change that produces y_t is d[t-1]
     mean, std = d[: test_start - 1].mean(), d[: test_start - 1].std() or 1.0
     z = (d - mean) / std

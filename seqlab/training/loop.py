@@ -248,15 +248,20 @@ def predict(model, encoded: Encoded, device: str, batch_size: int = 512) -> np.n
     return probs
 
 
-def say_resumed(step: int, total: int) -> None:
-    """A resume says where it goes on from, or that training had finished (only what follows it runs again)."""
-    logging.getLogger("seqlab").info(
-        _("resuming at step {step:,} of {total:,}").format(step=step, total=total) if step < total else
-        _("training had finished (step {total:,} of {total:,}): nothing is trained again, only what follows "
-          "it runs").format(total=total))
+def say_resumed(step: int, total: int, stopped: bool = False) -> None:
+    """A resume says where it goes on from, or that training had ended (finished, or stopped early: only what
+    follows it runs again)."""
+    if stopped and step < total:
+        said = _("training had stopped early at step {step:,} of {total:,} (patience): nothing is trained again, "
+                 "only what follows it runs").format(step=step, total=total)
+    else:
+        said = (_("resuming at step {step:,} of {total:,}").format(step=step, total=total) if step < total else
+                _("training had finished (step {total:,} of {total:,}): nothing is trained again, only what follows "
+                  "it runs").format(total=total))
+    logging.getLogger("seqlab").info(said)
 
 
-def evaluation_steps(steps_per_epoch: int, evals_per_epoch: int) -> set[int]:
+def evaluation_steps(steps_per_epoch: int, evals_per_epoch: int, say: bool = True) -> set[int]:
     """The steps of an epoch (1 to ``steps_per_epoch``) after which the validation split is scored, evenly spread.
 
     An epoch of fewer steps than evaluations asked for is scored after each of its steps, and that is said: step 0
@@ -266,7 +271,7 @@ def evaluation_steps(steps_per_epoch: int, evals_per_epoch: int) -> set[int]:
     ([5, 10], [1])
     """
     points = {max(1, round(steps_per_epoch * k / evals_per_epoch)) for k in range(1, evals_per_epoch + 1)}
-    if len(points) < evals_per_epoch:
+    if len(points) < evals_per_epoch and say:  # say: False under torchrun but on process 0
         logging.getLogger("seqlab").info(ngettext(
             "{asked} evaluations per epoch asked for, but an epoch has {n} step: the validation split is scored "
             "after it, once per epoch (patience counts these)",
@@ -296,7 +301,7 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
     lengths = train.lengths
     steps_per_epoch = math.ceil(len(train) / cfg.batch_size)
     total = steps_per_epoch * cfg.epochs
-    eval_points = evaluation_steps(steps_per_epoch, cfg.evals_per_epoch)
+    eval_points = evaluation_steps(steps_per_epoch, cfg.evals_per_epoch, say=rank == 0)
     state = TrainState()
     best = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
     settings = run_settings(model, cfg, data_fingerprint(train, y_train, val, y_val))
@@ -306,7 +311,7 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
         state = TrainState(**record["state"])
         state.earlier = state.elapsed
         if rank == 0:
-            say_resumed(state.step, total)
+            say_resumed(state.step, total, state.stopped)
         best = {k: v.clone() for k, v in model.state_dict().items()}
         if (out / "model.safetensors").exists():
             best = RunDir(out).read_tensors()

@@ -100,7 +100,7 @@ def test_a_short_series_is_told_how_many_values_it_needs(tmp_path, cli):
     said = " ".join(err.split())
     assert code == 1 and "the series has 30 values: it needs at least 47 for a window of 24 past values and a " \
         "season of 12 (the last 20% is held out for testing)" in said, said
-    assert "Give a series of at least 47 values (with a season of 2: 34)." in said
+    assert "Give a series of at least 47 values (with --season 2: 34)." in said
     code, _out, err = cli("train", "--task", "forecast", "--series", str(short), "--out", str(tmp_path / "f"),
                           "--no-baselines", "--season", "2")
     assert code == 1 and "it needs at least 34" in " ".join(err.split())

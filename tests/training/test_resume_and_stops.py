@@ -79,3 +79,18 @@ def test_train_models_in_python_says_the_texts_it_cut(data, tmp_path, caplog):
     assert cut["texts"] > 0
     said = [r.getMessage() for r in caplog.records if "longer than max_length" in r.getMessage()]
     assert said and said[0].startswith(f"lstm: {cut['texts']:,} texts were longer than max_length = 4 tokens"), said
+
+
+def test_a_resume_of_a_run_that_stopped_early_says_so(caplog):
+    """A checkpoint saved after an early stop was said to resume "at step 40 of 120", and then trained nothing."""
+    import logging
+
+    from seqlab.training.loop import say_resumed
+
+    with caplog.at_level(logging.INFO, logger="seqlab"):
+        say_resumed(40, 120, stopped=True)
+        say_resumed(40, 120)
+        say_resumed(120, 120)
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == [
+        "training had stopped early at step 40 of 120 (patience)", "resuming at step 40 of 120",
+        "training had finished (step 120 of 120)"]
