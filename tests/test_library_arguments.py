@@ -97,3 +97,20 @@ def test_max_length_has_an_upper_bound():
         with pytest.raises(SeqlabError, match="max_length must be between 1 and 1,000,000"):
             call()
     assert seqlab.encode_batch(["아주"], model="char", max_length=8, padding="max_length").input_ids.shape == (1, 8)
+
+
+def test_argument_errors_say_what_to_do():
+    """encode_batch(["a", None]), padding="max_length" without max_length and similarity(None, …) raised with no
+    hint, where the package promises a message and a hint."""
+    import pytest
+
+    import seqlab
+    from seqlab.errors import SeqlabError
+
+    for call, hint in ((lambda: seqlab.encode_batch(["a", None], model="char"), "Give a list of strings"),
+                       (lambda: seqlab.encode_batch(["a"], model="char", padding="max_length"), "Give max_length=N"),
+                       (lambda: seqlab.similarity(None, "a"), "Give one text, a str"),
+                       (lambda: seqlab.similarity(["a"], "a"), "Give one text, a str")):
+        with pytest.raises(SeqlabError) as caught:
+            call()
+        assert caught.value.hint and caught.value.hint.startswith(hint), caught.value.hint

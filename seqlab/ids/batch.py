@@ -73,7 +73,8 @@ def check_padding(padding: str, max_length: int | None) -> str:
         raise InputError(_("unknown padding {padding!r}").format(padding=padding),
                          _("Use one of: {choices}.").format(choices=', '.join(PADDING)))
     if padding == "max_length" and not max_length:
-        raise InputError(_("padding='max_length' needs max_length"))
+        raise InputError(_("padding='max_length' needs max_length"),
+                         _("Give max_length=N, or pad to the longest text with padding=\"longest\"."))
     check_number("max_length", max_length, 1, MAX_LENGTH, whole=True)  # "8" and 2.5 were a TypeError deep in the
     # slicing, and 10**11 a MemoryError of 745 GiB
     return padding

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlab.errors import InputError, canonical
-from seqlab.i18n import _
+from seqlab.i18n import N_, _
 from seqlab.limits import ERROR_MODES
 
 FORMS = ("NFC", "NFKC", "NFD", "NFKD", "none")
@@ -180,11 +180,14 @@ def normalize(text: str, form: str = "NFC") -> NormalizedText:
     return NormalizedText(text, normalized, form, starts.astype(np.int64), ends.astype(np.int64))
 
 
+ONE_TEXT = N_("Give one text, a str such as \"안녕하세요\" (bytes: decode them first, data.decode(\"utf-8\")).")
+
+
 def require_text(text: str, what: str | None = None) -> str:
     """``text``, unless it is empty or only spaces or invisible characters: an input error wherever a text is the
     subject (``what`` names it: "the first sentence")."""
     if not isinstance(text, str):
-        raise InputError(_("the text must be a string, not {name}").format(name=type(text).__name__))
+        raise InputError(_("the text must be a string, not {name}").format(name=type(text).__name__), _(ONE_TEXT))
     if not has_visible(text):  # "empty" only when it is: spaces or zero-width characters are text the reader sees none of
         message = _("{what} is empty") if text == "" else \
             _("{what} has no character that shows (only spaces or invisible characters)")
@@ -253,7 +256,7 @@ def clean_surrogates(text: str, errors: str = "strict") -> str:
     """
     errors = check_errors_mode(errors)  # refused even when the text is clean: errors="ignore" would pass until it was not
     if not isinstance(text, str):
-        raise InputError(_("the text must be a string, not {name}").format(name=type(text).__name__))
+        raise InputError(_("the text must be a string, not {name}").format(name=type(text).__name__), _(ONE_TEXT))
     match = _SURROGATE.search(text)
     if match is None:
         return text

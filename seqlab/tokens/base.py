@@ -27,7 +27,8 @@ def as_texts(texts: str | Sequence[str]) -> list[str]:
     bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
     if bad:
         raise InputError(_("text #{index} is {name}, not a string").format(index=bad[0],
-                                                                             name=type(texts[bad[0]]).__name__))
+                                                                             name=type(texts[bad[0]]).__name__),
+                         _("Give a list of strings: leave missing texts out, or write them as \"\"."))
     return texts
 
 
