@@ -28,8 +28,8 @@ def test_the_counter_leaves_invisible_characters_out_of_the_letters_shown(open_p
     assert page.inner_text("#counter").startswith("5 / 2,000 characters")
 
 
-def test_arrows_on_the_trace_buttons_step_the_trace_not_the_slides(open_page):
-    """In presentation mode, ArrowRight with the focus on ◀, play or ▶ jumped to the next stage mid-play."""
+def _traced_in_presentation_mode(open_page):
+    """A page in presentation mode at the trace's stage, traced, with the focus on its play button; and the stage."""
     page = open_page("/?lang=en&present=1")
     while "trace" not in page.get_attribute("main > .panel.current", "id"):
         page.click("#stage-next")
@@ -37,6 +37,12 @@ def test_arrows_on_the_trace_buttons_step_the_trace_not_the_slides(open_page):
     page.click("#trace")
     idle(page)
     page.focus("#v-trace .sv-play")
+    return page, stage
+
+
+def test_arrows_on_the_trace_buttons_step_the_trace_not_the_slides(open_page):
+    """In presentation mode, ArrowRight with the focus on ◀, play or ▶ jumped to the next stage mid-play."""
+    page, stage = _traced_in_presentation_mode(open_page)
     before = page.input_value("#v-trace .sv-slider")
     page.keyboard.press("ArrowRight")
     assert page.get_attribute("main > .panel.current", "id") == stage
@@ -73,13 +79,7 @@ def test_a_links_value_a_box_cannot_hold_is_said(open_page):
 def test_page_keys_still_turn_slides_from_the_trace_buttons_and_a_chip_scrolls_its_span_into_view(open_page):
     """After the trace's own arrows, a presenter's clicker (PageDown) on ▶ only scrolled the page; and a chip of a
     long text lit a span scrolled out of its box."""
-    page = open_page("/?lang=en&present=1")
-    while "trace" not in page.get_attribute("main > .panel.current", "id"):
-        page.click("#stage-next")
-    stage = page.get_attribute("main > .panel.current", "id")
-    page.click("#trace")
-    idle(page)
-    page.focus("#v-trace .sv-play")
+    page, stage = _traced_in_presentation_mode(open_page)
     page.keyboard.press("PageDown")
     assert page.get_attribute("main > .panel.current", "id") != stage
     page = open_page(width=390, height=844)
