@@ -30,6 +30,26 @@ from seqlab.text.unicode import require_text
 from seqlab.tokens.record import model_window
 
 CELLS = tuple(LAYERS)
+
+# Each step record's fields with the lecture's equation that defines them, in the order a trace shows them:
+# (field, symbol, right-hand side or ""). The terminal, Markdown, HTML and the page (``to_dict()["equations"]``) all
+# draw their rows from this one table.
+EQUATIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "rnn": (("x", "x_t", ""), ("h_prev", "h_{t-1}", ""), ("x_proj", "W_xh·x_t", ""), ("h_proj", "W_hh·h_{t-1}", ""),
+            ("bias", "b", "b_ih + b_hh"), ("pre", "a_t", "W_xh·x_t + W_hh·h_{t-1} + b"),  # a, not z: GRU's z is a gate
+            ("h", "h_t", "tanh(a_t)")),
+    "lstm": (("x", "x_t", ""), ("h_prev", "h_{t-1}", ""), ("c_prev", "c_{t-1}", ""), ("x_proj", "W_xh·x_t", ""),
+             ("h_proj", "W_hh·h_{t-1}", ""), ("bias", "b", "b_ih + b_hh"),
+             ("pre_f", "z_f", "W_xf·x_t + W_hf·h_{t-1} + b_f"), ("f", "f", "σ(W_xf·x_t + W_hf·h_{t-1} + b_f)"),
+             ("pre_i", "z_i", "W_xi·x_t + W_hi·h_{t-1} + b_i"), ("i", "i", "σ(W_xi·x_t + W_hi·h_{t-1} + b_i)"),
+             ("pre_o", "z_o", "W_xo·x_t + W_ho·h_{t-1} + b_o"), ("o", "o", "σ(W_xo·x_t + W_ho·h_{t-1} + b_o)"),
+             ("pre_g", "z_g", "W_xg·x_t + W_hg·h_{t-1} + b_g"), ("g", "g", "tanh(W_xg·x_t + W_hg·h_{t-1} + b_g)"),
+             ("c", "c_t", "f⊙c_{t-1} + i⊙g"), ("h", "h_t", "o⊙tanh(c_t)")),
+    "gru": (("x", "x_t", ""), ("h_prev", "h_{t-1}", ""), ("x_proj", "W_xh·x_t", ""), ("h_proj", "W_hh·h_{t-1}", ""),
+            ("r", "r", "σ(W_xr·x_t + W_hr·h_{t-1} + b_r)"), ("z", "z", "σ(W_xz·x_t + W_hz·h_{t-1} + b_z)"),
+            ("hn", "W_hn·h_{t-1} + b_hn", ""), ("n", "n", "tanh(W_xn·x_t + b_xn + r⊙(W_hn·h_{t-1} + b_hn))"),
+            ("h", "h_t", "(1 − z)⊙n + z⊙h_{t-1}")),
+}
 LOSS = N_("L = ‖h_(T-1)‖² (the squared norm of the last hidden state, t = T-1)")  # in the JSON as it is; shown translated
 
 
@@ -184,6 +204,7 @@ class TraceReport(Displayable):
                "quantized": self.quantized, "dropped": self.dropped, "max_length": self.max_length, "window": self.window,
                "input_dim": self.input_dim, "hidden": self.hidden,
                "gate_order": list(GATES[self.cell]),  # the row blocks of W_xh, W_hh and b, in torch's order
+               "equations": [list(row) for row in EQUATIONS[self.cell]],  # each step field's symbol and equation
                "seed": self.seed, "checkpoint": self.checkpoint,
                "weights": {k: weight(v) for k, v in self.weights.items()},
                "steps": [{k: conv(v) for k, v in s.to_dict().items()} for s in self.steps],

@@ -15,39 +15,26 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from seqlab.i18n import _, current
-from seqlab.pipeline.tracing import TraceReport
+from seqlab.i18n import N_, _, current
+from seqlab.pipeline.tracing import EQUATIONS, TraceReport
 from seqlab.render.console import in_python, table_width, titled_table
 from seqlab.render.visible import visible
 from seqlab.scratch.torch_layout import GATES as TORCH_ORDER
 
+# the name of each row of a step (the record's field), shown beside its symbol
+ROW_NAMES = {"x": N_("input"), "h_prev": N_("previous hidden state"), "c_prev": N_("previous cell state"),
+             "bias": N_("bias"), "f": N_("forget gate"), "i": N_("input gate"), "o": N_("output gate"),
+             "g": N_("candidate"), "c": N_("cell state"), "h": N_("hidden state"), "r": N_("reset gate"),
+             "z": N_("update gate"), "n": N_("candidate"), "hn": N_("what the reset gate scales")}
 
-# the rows of one step, in the lecture's order: (key in the step record, symbol, name, the equation it comes from)
+
 def step_rows(cell: str) -> list[tuple[str, str, str, str]]:
+    """(field, symbol, name, equation) of each row of a step's table, from the record's own :data:`EQUATIONS`;
+    the stacked rows of a gated cell name their gate blocks in torch's order."""
     blocks = _("gate blocks {order}").format(order="|".join(TORCH_ORDER[cell]))
-    common = [("x", "x_t", _("input"), ""), ("x_proj", "W_xh·x_t", "", blocks if cell != "rnn" else ""),
-              ("h_prev", "h_{t-1}", _("previous hidden state"), ""),
-              ("h_proj", "W_hh·h_{t-1}", "", blocks if cell != "rnn" else "")]
-    if cell == "rnn":
-        return common + [("bias", "b", _("bias"), "b_ih + b_hh"), ("pre", "a_t", "", "W_xh·x_t + W_hh·h_{t-1} + b"),
-                         ("h", "h_t", _("hidden state"), "tanh(a_t)")]  # a, not z: the GRU's z is its update gate
-    if cell == "lstm":
-        return common + [
-            ("bias", "b", _("bias"), "b_ih + b_hh"),
-            ("pre_f", "z_f", "", "W_xf·x_t + W_hf·h_{t-1} + b_f"), ("pre_i", "z_i", "",
-                                                                    "W_xi·x_t + W_hi·h_{t-1} + b_i"),
-            ("pre_o", "z_o", "", "W_xo·x_t + W_ho·h_{t-1} + b_o"), ("pre_g", "z_g", "",
-                                                                    "W_xg·x_t + W_hg·h_{t-1} + b_g"),
-            ("f", "f", _("forget gate"), "σ(z_f)"), ("i", "i", _("input gate"), "σ(z_i)"),
-            ("o", "o", _("output gate"), "σ(z_o)"), ("g", "g", _("candidate"), "tanh(z_g)"),
-            ("c_prev", "c_{t-1}", _("previous cell state"), ""), ("c", "c_t", _("cell state"), "f⊙c_{t-1} + i⊙g"),
-            ("h", "h_t", _("hidden state"), "o⊙tanh(c_t)")]
-    return common + [
-        ("r", "r", _("reset gate"), "σ(W_xr·x_t + W_hr·h_{t-1} + b_r)"),
-        ("z", "z", _("update gate"), "σ(W_xz·x_t + W_hz·h_{t-1} + b_z)"),
-        ("hn", "W_hn·h+b_hn", "", _("what the reset gate scales")),
-        ("n", "n", _("candidate"), "tanh(W_xn·x_t + b_xn + r⊙(W_hn·h_{t-1} + b_hn))"),
-        ("h", "h_t", _("hidden state"), "(1-z)⊙n + z⊙h_{t-1}")]
+    return [(key, symbol, _(ROW_NAMES[key]) if key in ROW_NAMES else "",
+             rhs or (blocks if cell != "rnn" and key in ("x_proj", "h_proj") else ""))
+            for key, symbol, rhs in EQUATIONS[cell]]
 
 
 def row_label(symbol: str, name: str) -> str:

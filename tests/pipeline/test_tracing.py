@@ -1,12 +1,14 @@
 """Traces: the numbers shown are the numbers the layer computed, and the CLI contract."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-from seqlab.pipeline.tracing import GRUTraceStep, LSTMTraceStep, RNNTraceStep, run_trace
+import seqlab
+from seqlab.pipeline.tracing import EQUATIONS, GRUTraceStep, LSTMTraceStep, RNNTraceStep, run_trace
 from seqlab.scratch.torch_layout import torch_class
 
 # the documented keys of one step in `seqlab trace --json` (a contract)
@@ -31,6 +33,20 @@ def test_trace_steps_have_the_documented_keys_and_match_torch(cell, korean):
     x = torch.tensor(np.stack([s.x for s in report.steps]))[None]
     out, _ = module(x)
     np.testing.assert_allclose(np.stack([s.h for s in report.steps]), out[0].detach().numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_every_step_field_has_one_equation_that_every_view_reads(cell):
+    """The rows' equations were written twice (the terminal's table and the page's script) and had drifted apart
+    (f = σ(z_f) in one, the page's own order in the other): one table in the record's module, sent with the record."""
+    from seqlab.render.trace import step_rows
+
+    assert sorted(key for key, _symbol, _rhs in EQUATIONS[cell]) == sorted(k for k in STEP_KEYS[cell] if k not in ("t", "token"))
+    report = run_trace(cell, "좋다", hidden=2, input_dim=2, seed=0)
+    assert report.to_dict()["equations"] == [list(row) for row in EQUATIONS[cell]]
+    assert [(key, symbol) for key, symbol, _n, _f in step_rows(cell)] == [(k, s) for k, s, _r in EQUATIONS[cell]]
+    views = (Path(seqlab.__file__).parent / "render" / "static" / "views.js").read_text(encoding="utf-8")
+    assert "σ(W_xf" not in views and "rec.equations" in views  # the page writes no equation of its own
 
 
 def test_rnn_step_numbers_add_up_by_hand():

@@ -41,7 +41,7 @@ def test_type_korean_see_tokens_step_through_the_trace(open_page):
     page.wait_for_function("document.querySelector('#v-trace .sv-steplabel').innerText.startsWith('t = 3')")
     page.click("#v-trace .sv-play")  # pause
     formulas = page.inner_text("#v-trace .sv-steps")
-    assert "f = σ(W_xf x_t + W_hf h_{t-1} + b_f)" in formulas and "c_t = f⊙c_{t-1} + i⊙g" in formulas
+    assert "f = σ(W_xf·x_t + W_hf·h_{t-1} + b_f)" in formulas and "c_t = f⊙c_{t-1} + i⊙g" in formulas
     assert "h_t = o⊙tanh(c_t)" in formulas
     # where x_t comes from (input_source)
     assert "input embedding matrix" in page.inner_text("#v-trace .sv-source")

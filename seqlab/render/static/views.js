@@ -867,21 +867,12 @@
   }
 
   // ---------- the trace: ◀ ▶, play, a slider; every row with its formula ----------
-  const ROWS = {
-    rnn: [["x", "x_t"], ["h_prev", "h_{t-1}"], ["x_proj", "W_xh x_t"], ["h_proj", "W_hh h_{t-1}"], ["bias", "b = b_ih + b_hh"],
-      ["pre", "a_t = W_xh x_t + W_hh h_{t-1} + b"], ["h", "h_t = tanh(a_t)"]],  // a, not z: the GRU's z is its update gate
-    lstm: [["x", "x_t"], ["h_prev", "h_{t-1}"], ["c_prev", "c_{t-1}"],
-      ["x_proj", "W_xh x_t (i|f|g|o)"], ["h_proj", "W_hh h_{t-1} (i|f|g|o)"], ["bias", "b = b_ih + b_hh (i|f|g|o)"],
-      ["pre_f", "W_xf x_t + W_hf h_{t-1} + b_f"], ["f", "f = σ(W_xf x_t + W_hf h_{t-1} + b_f)"],
-      ["pre_i", "W_xi x_t + W_hi h_{t-1} + b_i"], ["i", "i = σ(W_xi x_t + W_hi h_{t-1} + b_i)"],
-      ["pre_o", "W_xo x_t + W_ho h_{t-1} + b_o"], ["o", "o = σ(W_xo x_t + W_ho h_{t-1} + b_o)"],
-      ["pre_g", "W_xg x_t + W_hg h_{t-1} + b_g"], ["g", "g = tanh(W_xg x_t + W_hg h_{t-1} + b_g)"],
-      ["c", "c_t = f⊙c_{t-1} + i⊙g"], ["h", "h_t = o⊙tanh(c_t)"]],
-    gru: [["x", "x_t"], ["h_prev", "h_{t-1}"], ["x_proj", "W_xh x_t (r|z|n)"], ["h_proj", "W_hh h_{t-1} (r|z|n)"],
-      ["r", "r = σ(W_xr x_t + W_hr h_{t-1} + b_r)"], ["z", "z = σ(W_xz x_t + W_hz h_{t-1} + b_z)"],
-      ["hn", "W_hn h_{t-1} + b_hn"], ["n", "n = tanh(W_xn x_t + b_xn + r⊙(W_hn h_{t-1} + b_hn))"],
-      ["h", "h_t = (1 − z)⊙n + z⊙h_{t-1}"]],
-  };
+  // each row's field, symbol and equation come with the record ("equations": the library's one table of them);
+  // the stacked rows of a gated cell name their gate blocks, in torch's order
+  function rowFormula(rec, key, symbol, rhs) {
+    const blocks = rec.cell !== "rnn" && ["x_proj", "h_proj", "bias"].includes(key) ? ` (${rec.gate_order.join("|")})` : "";
+    return (rhs ? `${symbol} = ${rhs}` : symbol) + blocks;
+  }
   const ROW_NAMES = () => ({ x: t("input vector"), h_prev: t("previous hidden state"), c_prev: t("previous cell state"),
     x_proj: t("input part"), h_proj: t("recurrent part"), bias: t("bias"), pre: t("before tanh"),
     pre_f: t("forget gate, before σ"), pre_i: t("input gate, before σ"), pre_o: t("output gate, before σ"), pre_g: t("candidate, before tanh"),
@@ -965,7 +956,8 @@
       label2.textContent = t("t = {t} (steps 0–{last}) · token {token}", { t: tt, last: T - 1, token: visible(step.token) });
       keepFocus(prev, tt === 0, slider); keepFocus(next, tt === T - 1, slider);
       table.replaceChildren(el("tr", {}, el("th", {}, t("quantity")), el("th", {}, t("formula")), el("th", {}, t("values")), el("th", {}, "")),
-        ...ROWS[rec.cell].filter(([k]) => step[k] !== undefined).map(([k, formula]) => {
+        ...rec.equations.filter(([k]) => step[k] !== undefined).map(([k, symbol, rhs]) => {
+          const formula = rowFormula(rec, k, symbol, rhs);
           const v = step[k], n = (rec.lengths && rec.lengths[k]) || v.length;  // a notebook carries the first 16
           return el("tr", { "data-key": k }, el("th", {}, el("code", {}, k), el("small", {}, names[k] || "")),
             el("td", { class: "sv-formula" }, formula),
