@@ -36,7 +36,7 @@ from seqlab.cli.options import (
     vocab_opt,
     written,
 )
-from seqlab.errors import InputError, UsageError, shown_number
+from seqlab.errors import UsageError, shown_number
 from seqlab.i18n import _, ngettext
 from seqlab.ids.limits import MAX_LENGTH, MAX_VOCAB, MIN_TRAINED_VOCAB
 from seqlab.limits import ERROR_MODES
@@ -128,6 +128,7 @@ def register(app: typer.Typer) -> None:
         lang: str = lang_opt(),
     ):
         from seqlab.pretrained.loading import load_tokenizer
+        from seqlab.pretrained.registry import resolve
         from seqlab.render.console import console, json_document, say
         from seqlab.render.tokens import comparison_markdown, comparison_notes, comparison_table
         from seqlab.tokens.comparison import compare as run_compare
@@ -136,6 +137,7 @@ def register(app: typer.Typer) -> None:
         exclusive(json=json_out, markdown=markdown)
         in_range("--limit", limit, 1)
         names = csv_list(models, "--models")
+        no_duplicates("--models", [resolve(name).name for name in names], shown=names)  # char,CHAR: one tokenizer
         if not names:
             raise UsageError(_("--models is empty"), _("Give names such as --models e5-small,kiwi,char."))
         corpus = gather_texts(texts, file, errors, text_col=text_col)
@@ -152,7 +154,7 @@ def register(app: typer.Typer) -> None:
         with counting_bar(ngettext("tokenizing {n:,} text with {tokenizers}", "tokenizing {n:,} texts with {tokenizers}",
                                    len(corpus)).format(n=len(corpus), tokenizers=tokenizers),
                           _("texts"), enabled=file is not None or len(corpus) >= 1000) as report:
-            rows = run_compare(corpus, [load_tokenizer(n) for n in names], progress=report)
+            rows = run_compare(corpus, [load_tokenizer(n) for n in names], progress=report, errors=errors)
         if json_out:
             print(json_document([r.to_dict() for r in rows]))
         elif markdown:
@@ -200,9 +202,6 @@ def register(app: typer.Typer) -> None:
             vocab = vocabulary_from_file(tok, file, min_freq, max_size, text_col, errors, progress=report,
                                          replaced=replaced)
         say_replaced(file, replaced)
-        if not vocab.meta["texts"]:
-            raise InputError(_("{path} has no text to build a vocabulary from").format(path=file),
-                             _("Give a file with one text per line (or a TSV/CSV with --text-col)."))
         cut = vocab.meta["cut"]
         vocab.save(out)
         written(out)

@@ -51,12 +51,7 @@ class AttentionRecord(Displayable):
 
     def matrix(self, layer: int, head: int | None = None) -> np.ndarray:
         """(T, T) weights of one head, or the mean over the layer's heads when ``head`` is None (float64)."""
-        if not 0 <= layer < self.layers:
-            raise InputError(_("layer {layer} does not exist: {model} has layers 0 to {last}").format(
-                layer=layer, model=self.model, last=self.layers - 1), _("Choose a layer in that range."))
-        if head is not None and not 0 <= head < self.heads:
-            raise InputError(_("head {head} does not exist: {model} has heads 0 to {last}").format(
-                head=head, model=self.model, last=self.heads - 1), _("Choose a head in that range, or the mean."))
+        check_layer_head(self.model, self.layers, self.heads, layer, head)
         if layer >= self.computed:
             raise ValueError(f"layer {layer} was not computed: this record holds layers 0 to {self.computed - 1}")
         chosen = self.weights[layer].astype(np.float64)  # (heads, T, T)
@@ -69,6 +64,16 @@ class AttentionRecord(Displayable):
                 "summary": "head" if head is not None else "mean_over_heads",
                 "weights": np.round(self.matrix(layer, head), decimals).tolist(), "decimals": decimals,
                 "dropped": self.tokens.dropped, "max_length": self.tokens.max_length}
+
+
+def check_layer_head(model: str, layers: int, heads: int, layer: int, head: int | None) -> None:
+    """Refuse a layer or head ``model`` does not have (before any forward pass is spent on it)."""
+    if not 0 <= layer < layers:
+        raise InputError(_("layer {layer} does not exist: {model} has layers 0 to {last}").format(
+            layer=layer, model=model, last=layers - 1), _("Choose a layer in that range."))
+    if head is not None and not 0 <= head < heads:
+        raise InputError(_("head {head} does not exist: {model} has heads 0 to {last}").format(
+            head=head, model=model, last=heads - 1), _("Choose a head in that range, or the mean."))
 
 
 def attention(text: str, model: str | None = None, max_tokens: int = MAX_TOKENS,

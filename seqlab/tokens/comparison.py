@@ -40,8 +40,9 @@ class ComparisonRow:
 
 
 def compare(texts: Sequence[str], tokenizers: Sequence[Tokenizer], batch_size: int = 2048,
-            progress: Callable[[int, int], None] | None = None) -> list[ComparisonRow]:
-    """One :class:`ComparisonRow` per tokenizer, over the same texts (``progress(texts done, of all tokenizers)``).
+            progress: Callable[[int, int], None] | None = None, errors: str = "strict") -> list[ComparisonRow]:
+    """One :class:`ComparisonRow` per tokenizer, over the same texts (``progress(texts done, of all tokenizers)``;
+    ``errors``: ``"strict"`` refuses a lone surrogate, ``"replace"`` reads it as U+FFFD, as in ``encode``).
 
     >>> from seqlab import load_tokenizer
     >>> [r.tokens for r in compare(["좋은 날"], [load_tokenizer("char"), load_tokenizer("whitespace")])]
@@ -54,7 +55,7 @@ def compare(texts: Sequence[str], tokenizers: Sequence[Tokenizer], batch_size: i
         for start in range(0, len(texts), batch_size):
             if progress:
                 progress(len(rows) * len(texts) + start, len(tokenizers) * len(texts))
-            for rec in tok.encode_many(texts[start : start + batch_size], errors="replace"):
+            for rec in tok.encode_many(texts[start : start + batch_size], errors=errors):
                 tally.add(rec)
         rows.append(tally.row(tok, texts))
     if progress:
@@ -62,8 +63,10 @@ def compare(texts: Sequence[str], tokenizers: Sequence[Tokenizer], batch_size: i
     return rows
 
 
-def compare_text(text: str, tokenizers: Sequence[Tokenizer]) -> list[tuple[TokenRecord, ComparisonRow]]:
-    """One text through every tokenizer: each one's record (its tokens, for showing) and its row, from one encoding.
+def compare_text(text: str, tokenizers: Sequence[Tokenizer],
+                 errors: str = "strict") -> list[tuple[TokenRecord, ComparisonRow]]:
+    """One text through every tokenizer: each one's record (its tokens, for showing) and its row, from one encoding
+    (``errors`` as in :func:`compare`).
 
     >>> from seqlab import load_tokenizer
     >>> [(rec.tokens, row.tokens) for rec, row in compare_text("좋은 날", [load_tokenizer("whitespace")])]
@@ -72,7 +75,7 @@ def compare_text(text: str, tokenizers: Sequence[Tokenizer]) -> list[tuple[Token
     out = []
     for tok in tokenizers:
         tally = _Tally()
-        rec = tok.encode(text, errors="replace")
+        rec = tok.encode(text, errors=errors)
         tally.add(rec)
         out.append((rec, tally.row(tok, [text])))
     return out

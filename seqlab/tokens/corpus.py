@@ -135,9 +135,14 @@ def vocabulary_from_file(tokenizer, file, min_freq: int = 2, max_size: int | Non
     ``progress(texts split, texts)`` follows the tokenizing; ``replaced`` collects the lines that ``errors="replace"``
     changed (not valid UTF-8), as every other reader says them.
     """
+    from seqlab.errors import InputError
     from seqlab.ids.vocab import Vocabulary
 
     texts = [t for _, t in iter_texts(file, text_col=text_col, errors=errors, replaced=replaced)]
+    if not texts:  # a vocabulary of the special tokens alone would be written, and every text read as [UNK]
+        raise InputError(_("{path} has no text to build a vocabulary from").format(path=file),
+                         _("Give a file with one text per line (or a TSV/CSV with text_col)."),
+                         cli_hint=_("Give a file with one text per line (or a TSV/CSV with --text-col)."))
     tokens: list[list[str]] = []
     for start in range(0, len(texts), chunk):
         if progress:
@@ -145,9 +150,7 @@ def vocabulary_from_file(tokenizer, file, min_freq: int = 2, max_size: int | Non
         tokens.extend(tokenizer.split_many(texts[start : start + chunk]))
     if progress:
         progress(len(texts), len(texts))
-    if texts and not any(tokens):  # blank lines only: a vocabulary of special tokens would be written, and used
-        from seqlab.errors import InputError
-
+    if not any(tokens):  # blank lines only: a vocabulary of special tokens would be written, and used
         raise InputError(ngettext("{path} holds no token: its {n:,} line is blank (only spaces or invisible "
                                   "characters)", "{path} holds no token: its {n:,} lines are blank (only spaces or "
                                   "invisible characters)", len(texts)).format(path=file, n=len(texts)),

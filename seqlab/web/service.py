@@ -241,9 +241,12 @@ class Service:
         A text's first ask computes the layers up to the one asked (layer 0, the page's default, is one of e5-small's
         12 layers of work); a later ask for a deeper layer computes them all, so that further changes cost nothing.
         """
-        from seqlab.pipeline.attention import attention
+        from seqlab.pipeline.attention import attention, check_layer_head
+        from seqlab.vectors.encoder import load_encoder
 
         key = (self.model(model, vectors=True), self.text(text))
+        enc = load_encoder(key[0])  # loaded once; a layer or head it lacks is refused before any forward pass
+        check_layer_head(enc.name, enc.num_layers, enc.config.num_attention_heads, layer, head)
         with self._lock:
             record = self._attention.get(key)
             if record is not None:

@@ -78,6 +78,20 @@ def test_compare_json(reviews, tmp_path, cli):
     assert {"fertility", "unk_rate", "vocab_size", "length_p50", "length_p95", "length_max"} <= set(rows[0])
 
 
+def test_compare_refuses_one_tokenizer_named_twice_in_two_spellings(cli):
+    """char,CHAR compared the char tokenizer with itself (two identical rows): names are checked as they resolve."""
+    code, _out, err = cli("compare", "좋다", "--models", "char,CHAR")
+    assert code == 2 and "--models lists CHAR twice" in err
+
+
+def test_compare_honours_errors_strict_for_a_lone_surrogate(cli):
+    """The comparison read a lone surrogate as U+FFFD whatever --errors said (its default is strict)."""
+    code, _out, err = cli("compare", "a\udcedb", "--models", "char")
+    assert code == 1 and "--errors replace" in err
+    code, out, _err = cli("compare", "a\udcedb", "--models", "char", "--errors", "replace", "--json")
+    assert code == 0 and json.loads(out)[0]["model"] == "char"
+
+
 def test_vocab_build_and_use(tmp_path, nsmc_rows, cli):
     data = tmp_path / "d.tsv"
     data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:300]) + "\n",

@@ -141,3 +141,15 @@ def test_decode_refuses_ids_that_are_not_ids(bad, said):
             tokenizer.decode(wrong)
         ids = tokenizer.encode("영화 좋다").input_ids
         assert tokenizer.decode(np.array([ids])) == tokenizer.decode(ids)  # [1, T], as a model takes them
+
+
+def test_a_vocabulary_from_an_empty_file_is_refused_by_the_library(tmp_path):
+    """vocabulary_from_file gave the 4 special tokens for an empty file (only the CLI refused it, after counting)."""
+    from seqlab.tokens.corpus import vocabulary_from_file
+    from seqlab.tokens.simple import CharTokenizer
+
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="has no text to build a vocabulary from") as caught:
+        vocabulary_from_file(CharTokenizer(None), empty)
+    assert "text_col" in caught.value.hint

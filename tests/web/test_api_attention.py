@@ -31,3 +31,16 @@ def test_a_layer_the_model_lacks_is_refused_without_computing_again(client, monk
     for _ in range(2):
         assert client.post("/api/attention", json={"text": text, "layer": 40}).status_code == 400
     assert calls == [12]  # the first ask computed its 12 layers; the refusals computed nothing
+
+
+def test_a_first_ask_for_a_layer_or_head_the_model_lacks_computes_nothing(client, monkeypatch):
+    """A new text's first ask for layer 20 ran the whole 12-layer forward pass (and kept it) before it was refused."""
+    import seqlab.pipeline.attention as module
+
+    calls = []
+    monkeypatch.setattr(module, "attention", lambda *a, **k: calls.append(k.get("layers")))
+    answer = client.post("/api/attention", json={"text": "처음 묻는 없는 층", "layer": 20})
+    assert answer.status_code == 400 and "layers 0 to 11" in answer.json()["error"]
+    answer = client.post("/api/attention", json={"text": "처음 묻는 없는 머리", "layer": 0, "head": 12})
+    assert answer.status_code == 400 and "heads 0 to 11" in answer.json()["error"]
+    assert calls == []
