@@ -181,7 +181,7 @@ def register(app: typer.Typer) -> None:
         check_plot(plot)
         on_interrupt(N_("no run had finished, so there is nothing to show: run the command again."))
         try:
-            report = run(task, lens or None, _cells(cells), list(dict.fromkeys(biases)), steps=steps, seed=seed,
+            report = run(task, lens or None, _cells(cells), biases, steps=steps, seed=seed,
                          progress=training_bar)  # a bar on a terminal, whole lines in a log
         except LongTermInterrupted as stop:  # the runs that finished are shown, marked partial; then "interrupted"
             _partial_long_term(stop.report, json_out, plot)

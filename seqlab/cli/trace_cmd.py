@@ -105,9 +105,8 @@ def register(app: typer.Typer) -> None:
             return
         from seqlab.pipeline.tracing import run_trace
 
-        given = {k: v for k, v in {"hidden": hidden, "seed": seed}.items() if v is not None}  # else run_trace's own
-        report = run_trace(cell, text, model, input_dim=input_dim, backward=backward, **given,
-                           contextual=contextual, checkpoint=checkpoint)
+        report = run_trace(cell, text, model, hidden=hidden, input_dim=input_dim, seed=seed, backward=backward,
+                           contextual=contextual, checkpoint=checkpoint)  # None: run_trace's own default
         if html_out is not None:
             atomic_write_text(html_out, render.render_html(report, precision, limit))
         if json_out:

@@ -444,7 +444,3 @@ def is_built(model: str | None = None, korean: int | None = None, english: int |
         return False
     return model_vectors_path(spec.name, korean, english, recipe).exists()
 
-
-def ensure(model: str | None = None, progress: Callable[[int, int], None] | None = None) -> WordVectors:
-    """:func:`from_model` under its earlier name (built first when not cached), kept for the callers that use it."""
-    return from_model(model, progress)

@@ -414,7 +414,7 @@ class Service:
     def gradflow(self, body) -> dict:
         from seqlab.lab.gradflow import gradflow
 
-        report = gradflow(list(dict.fromkeys(body.cells)), body.steps, body.hidden, forget_bias=body.forget_bias,
+        report = gradflow(body.cells, body.steps, body.hidden, forget_bias=body.forget_bias,
                           seed=body.seed)
         return rounded(report.to_dict(), digits=4)  # norms span many powers of ten: 4 significant digits
 

@@ -339,18 +339,18 @@ def test_no_page_requests_anything_from_elsewhere(server, browser):
 
 def test_notebook_fragments_draw_with_the_same_views(client, browser):
     """What a notebook's _repr_html_ will show: views.js inline, the API's records, no server, no network."""
-    from seqlab.web.views import VIEWS, standalone_html, view_html
+    from seqlab.render.fragments import VIEWS, fragment, standalone
 
     records = {"tokens": client.post("/api/tokenize", json={"text": "안녕하세요 ☃"}).json(),
                "attention": client.post("/api/attention", json={"text": "안녕하세요", "head": 0}).json(),
                "trace": client.post("/api/trace", json={"text": "안녕하세요", "hidden": 2, "backward": True}).json(),
                "gradflow": client.post("/api/gradflow", json={"steps": 20, "hidden": 8}).json()}
-    assert set(records) <= set(VIEWS) and "<script>" in view_html("tokens", records["tokens"], lang="ko")
+    assert set(records) <= set(VIEWS) and "<script>" in fragment([("tokens", records["tokens"])], lang="ko")
     page = browser.new_page()
     requests, errors = [], []
     page.on("request", lambda r: requests.append(r.url))
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.set_content(standalone_html(list(records.items()), title="seqlab", lang="ko"))
+    page.set_content(standalone(list(records.items()), title="seqlab", lang="ko"))
     assert page.locator(".sv-chip").count() >= 4 and "모르는 토큰(OOV)" in page.inner_text("body")
     assert page.locator("canvas").count() == 1 and page.locator(".sv-ytick").count() >= 2
     assert "망각 게이트" in page.inner_text(".sv-steps")
