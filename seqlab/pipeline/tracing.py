@@ -145,7 +145,7 @@ class TraceBackward:
     steps: list[BackwardStep]
     dW_hh: np.ndarray  # (G·H, H)
     dW_ih: np.ndarray  # (G·H, I)
-    dW_hh_sum_error: float  # max |Σ_t dW_hh(t) - dW_hh|: weight sharing, checked
+    dW_hh_sum_error: float  # max |Σ_t dW_hh(t) - dW_hh|: the shares add up (each one is tested against torch)
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -68,6 +68,42 @@ def test_lstm_backward_trace_sums_to_dW_hh(korean):
     assert b.dW_hh_sum_error < 1e-12
 
 
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_each_steps_share_of_dW_hh_is_torchs_gradient_of_that_steps_copy_of_W_hh(cell, korean):
+    """The shares' sum equals dW_hh by construction (one sum, two ways); each share itself is checked here: torch's own
+    cell unrolled with one copy of W_hh per step, so that autograd gives every step's share apart."""
+    report = run_trace(cell, korean, hidden=3, input_dim=4, seed=2, backward=True)
+    w = report.weights
+    torch_cell = {"rnn": torch.nn.RNNCell, "lstm": torch.nn.LSTMCell, "gru": torch.nn.GRUCell}[cell]
+    bias_ih, bias_hh = (w["b_ih"], w["b_hh"]) if cell == "gru" else (w["b"], np.zeros_like(w["b"]))
+    copies = []
+    for _ in report.steps:
+        step = torch_cell(4, 3).double()
+        with torch.no_grad():
+            for name, value in (("weight_ih", w["W_ih"]), ("weight_hh", w["W_hh"]), ("bias_ih", bias_ih),
+                                ("bias_hh", bias_hh)):
+                getattr(step, name).copy_(torch.tensor(value))
+        copies.append(step)
+    h = torch.zeros(1, 3, dtype=torch.float64)
+    c = torch.zeros(1, 3, dtype=torch.float64)
+    hs = []
+    for step, record in zip(copies, report.steps):
+        x = torch.tensor(record.x)[None]
+        if cell == "lstm":
+            h, c = step(x, (h, c))
+        else:
+            h = step(x, h)
+        h.retain_grad()
+        hs.append(h)
+    loss = (h ** 2).sum()  # L = ‖h_(T-1)‖²
+    loss.backward()
+    assert abs(report.backward.value - loss.item()) < 1e-12
+    for t, (step, back) in enumerate(zip(copies, report.backward.steps)):
+        np.testing.assert_allclose(back.dW_hh, step.weight_hh.grad.numpy(), atol=1e-12, err_msg=f"t = {t}")
+        np.testing.assert_allclose(back.dh, hs[t].grad[0].numpy(), atol=1e-12, err_msg=f"t = {t}")
+    np.testing.assert_allclose(report.backward.dW_ih, sum(s.weight_ih.grad for s in copies).numpy(), atol=1e-12)
+
+
 def test_trace_json_contract(cli, korean):
     code, out, _ = cli("trace", "lstm", korean, "--hidden", "4", "--json")
     obj = json.loads(out)
