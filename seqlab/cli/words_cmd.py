@@ -78,13 +78,13 @@ def _check_word_vectors(vectors, model) -> None:
         word_vector_kind(model)
 
 
-def _fewer_than_asked(result) -> None:
-    """Say on stderr when the vocabulary holds fewer other words than -k asked for (a small trained model)."""
+def _say_notes(result) -> None:
+    """Say on stderr what the table is read with beside it: an analogy of one word, fewer results than -k asked for."""
     from seqlab.render.console import note
+    from seqlab.render.vectors import word_notes
 
-    if len(result.results) < result.k:
-        note(_("only {n:,} results: the vocabulary has no more other words (-k {k:,} asked "
-               "for more)").format(n=len(result.results), k=result.k))
+    for line in word_notes(result):
+        note(_("note: {what}").format(what=line))
 
 
 def _word_vectors(vectors, model):
@@ -187,19 +187,16 @@ def register(app: typer.Typer) -> None:
             if not is_built(model):  # once built, the vectors say it themselves, without loading Kiwi for every word
                 refuse_unknown_pieces([word.strip()], model)  # before the first build, which takes minutes
         result = _word_vectors(vectors, model).neighbors(word.strip(), k, embed_oov=embed_oov or None)
-        _fewer_than_asked(result)
+        _say_notes(result)
         if json_out:
             print_json(result.to_dict())
         else:
+            from seqlab.render.vectors import word_caveats
             from seqlab.render.visible import visible
 
             # Kiwi's ending ᆫ as ㄴ, as the table shows it (a lone conjoining jamo has no agreed width or look)
-            title = _("neighbours of {word!r} · {source}").format(word=visible(result.word),
-                                                                  source=source_label(result.source))
-            if not result.in_vocabulary:
-                title += " · " + _("not in the vocabulary: built from its pieces")
-            elif result.reading and result.reading.split("/")[0] != result.word:  # 는 read as 늘/VV ᆫ/ETM: said
-                title += " · " + _("read as {morphemes}").format(morphemes=result.reading)
+            title = " · ".join([_("neighbours of {word!r} · {source}").format(
+                word=visible(result.word), source=source_label(result.source)), *word_caveats(result)])
             if markdown:
                 print(neighbors_markdown(title, result.results))
             else:
@@ -229,25 +226,17 @@ def register(app: typer.Typer) -> None:
         method = one_of("--method", method, METHODS)
         _check_word_vectors(vectors, model)
         positive, negative = parse_expression(expression)  # a malformed expression fails before any build
-        if len(positive) == 1 and not negative:  # no arithmetic: said, not run as a neighbour search in silence
-            from seqlab.render.console import note
-
-            note(_("note: {expression!r} is one word, not an analogy: these are its nearest words (an analogy joins "
-                   "words with + and -, e.g. \"왕 - 남자 + 여자\"; seqlab neighbors does this)").format(
-                expression=expression))
         if vectors is None and not is_built(model):
             refuse_unknown_pieces([*positive, *negative], model)  # before the first build, which takes minutes
         result = _word_vectors(vectors, model).solve(expression, k, method, embed_oov=embed_oov or None)
-        _fewer_than_asked(result)
+        _say_notes(result)  # one word is no analogy: its neighbours, said, not shown as an answer in silence
         if json_out:
             print_json(result.to_dict())
         else:
-            title = f"{expression}  ≈ ? · {source_label(result.source)} · {result.method}"
-            if result.oov:
-                title += " · " + _("built from pieces: {words}").format(words=", ".join(result.oov))
-            if result.cancelled:  # 왕 - 남자 + 남자 is 왕's neighbours: said, not left to be noticed
-                title += " · " + _("added and subtracted, so they cancel out: {words}").format(
-                    words=", ".join(result.cancelled))
+            from seqlab.render.vectors import word_caveats
+
+            title = " · ".join([f"{expression}  ≈ ? · {source_label(result.source)} · {result.method}",
+                                *word_caveats(result)])
             score = _("3CosMul score") if result.method == "3cosmul" else None
             if markdown:
                 print(neighbors_markdown(title, result.results, score))

@@ -189,6 +189,34 @@ def groups_markdown(kind: str, method: str, groups, preview: int = 6) -> str:
     return "\n".join(lines)
 
 
+def word_caveats(result) -> list[str]:
+    """What a table of neighbours or of an analogy's answers is read with, wherever it is shown (the command's title,
+    the page, a notebook): words built from their pieces, words that cancel out, the reading Kiwi gave the word."""
+    if hasattr(result, "expression"):  # an AnalogyResult
+        out = [_("built from pieces: {words}").format(words=", ".join(result.oov))] if result.oov else []
+        if result.cancelled:  # 왕 - 남자 + 남자 is 왕's neighbours: said, not left to be noticed
+            out.append(_("added and subtracted, so they cancel out: {words}").format(words=", ".join(result.cancelled)))
+        return out
+    if not result.in_vocabulary:
+        return [_("not in the vocabulary: built from its pieces")]
+    if result.reading and result.reading.split("/")[0] != result.word:  # 는 read as 늘/VV ᆫ/ETM
+        return [_("read as {morphemes}").format(morphemes=result.reading)]
+    return []
+
+
+def word_notes(result) -> list[str]:
+    """The sentences said beside such a table: an "analogy" of one word (its neighbours, not an answer), and fewer
+    results than were asked for (a small vocabulary)."""
+    out = []
+    if hasattr(result, "expression") and len(result.positive) == 1 and not result.negative:
+        out.append(_("{expression} is one word, not an analogy: these are its nearest words (an analogy joins words "
+                     "with + and -, e.g. 왕 - 남자 + 여자).").format(expression=result.expression))
+    if len(result.results) < result.k:
+        out.append(_("only {n:,} results: the vocabulary has no more other words ({k:,} were asked for)").format(
+            n=len(result.results), k=result.k))
+    return out
+
+
 def neighbors_table(title: str, rows, score: str | None = None) -> Group:
     """The title on a line of its own (it is longer than the narrow table), then rank, word and score."""
     table = Table()

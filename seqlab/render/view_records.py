@@ -11,6 +11,7 @@ import numpy as np
 
 from seqlab.i18n import _
 from seqlab.render.rounding import rounded
+from seqlab.render.vectors import word_caveats, word_notes
 
 DECIMALS = 4  # a vector's numbers, as on the page; attention weights get 3
 HEATMAP_DIMS = 64  # the embedding heatmap: the first 64 numbers of every token
@@ -135,11 +136,7 @@ def words_parts(record) -> tuple[list, list[str]]:
     if len(out.get("results", [])) > MAX_ROWS:
         notes.append(more(len(out["results"]) - MAX_ROWS, _("results")))
         out["results"] = out["results"][:MAX_ROWS]
-    if out.get("oov"):
-        notes.append(_("not in the vocabulary, embedded on the fly: {words}").format(words=", ".join(out["oov"])))
-    if out.get("in_vocabulary") is False:
-        notes.append(_("{word} is not in the vocabulary: it was embedded on the fly").format(word=out["word"]))
-    return [("words", out)], notes
+    return [("words", out)], notes + word_caveats(record) + word_notes(record)  # as the command says them
 
 
 def search_parts(result) -> tuple[list, list[str]]:

@@ -118,6 +118,14 @@ class WordVectorBuild:
                 "source": self.source, "step": self.steps or None, "phase": _(name) if name else None}
 
 
+def word_answer(result) -> dict:
+    """A neighbours or analogy result as the API sends it, with ``notes``: what the command says beside its table
+    (words built from pieces or cancelling out, Kiwi's reading, one word, fewer results), in the request's language."""
+    from seqlab.render.vectors import word_caveats, word_notes
+
+    return {**rounded(result.to_dict(), DECIMALS), "notes": word_caveats(result) + word_notes(result)}
+
+
 @dataclass
 class Service:
     config: ServeConfig
@@ -365,14 +373,14 @@ class Service:
 
         positive, negative = parse_expression(self.text(expression))
         refuse_unknown_pieces([*positive, *negative], DEFAULT_WORD_VECTORS)  # 400 at once, even while the vectors build
-        return rounded(self.wordvectors().solve(self.text(expression), k).to_dict(), DECIMALS)
+        return word_answer(self.wordvectors().solve(self.text(expression), k))
 
     def neighbors(self, word: str, k: int) -> dict:
         """The nearest words; a word outside the vocabulary is refused as unknown (400), with its pieces."""
         from seqlab.vectors.wordvectors import DEFAULT_WORD_VECTORS, refuse_unknown_pieces
 
         refuse_unknown_pieces([self.text(word).strip()], DEFAULT_WORD_VECTORS)
-        return rounded(self.wordvectors().neighbors(self.text(word), k).to_dict(), DECIMALS)
+        return word_answer(self.wordvectors().neighbors(self.text(word), k))
 
     # -- sequence models -----------------------------------------------------------------------
     def trace(self, body) -> dict:

@@ -724,9 +724,8 @@
     container.append(el("table", { class: "sv-table" }, el("caption", {}, title),
       el("tr", {}, el("th", {}, "#"), el("th", {}, t("word")), el("th", {}, term("cosine"))),
       rec.results.map((r, i) => el("tr", {}, el("td", {}, String(i + 1)), el("td", {}, visibleNode(r.word)), el("td", { class: "sv-num" }, fixed(r.score, 4))))));
-    if (rec.expression !== undefined && (rec.positive || []).length === 1 && !(rec.negative || []).length) {  // said, as the CLI says it
-      container.append(note(t("{expression} is one word, not an analogy: these are its nearest words (an analogy joins words with + and -, e.g. 왕 - 남자 + 여자).", { expression: rec.expression })));
-    }
+    // what the command says beside its table (one word is no analogy, words that cancel out, …): the server's words
+    (rec.notes || []).forEach((line) => container.append(note(line)));
     return { destroy() { container.replaceChildren(); } };
   }
 
