@@ -11,8 +11,9 @@ from rich.console import Console
 
 from seqlab.display import json_text
 
-# Who reads the text being drawn: "cli" (the terminal, where --json and --max-rows mean something) or "python" (a
-# notebook's text/plain and views, where to_dict() and hidden= do). The notebook renderer sets it around a record.
+# Who reads the text being drawn: "cli" (the terminal, where --json and --max-rows mean something), "python" (a
+# notebook's text/plain and views, where to_dict() and hidden= do) or "page" (the web page, where its boxes do). The
+# notebook renderer and the web service set it around what they draw.
 _AUDIENCE: contextvars.ContextVar[str] = contextvars.ContextVar("seqlab_audience", default="cli")
 
 
@@ -29,6 +30,21 @@ def for_python() -> Iterator[None]:
 def in_python() -> bool:
     """Whether the text being drawn is for a Python caller (a notebook), not the terminal."""
     return _AUDIENCE.get() == "python"
+
+
+@contextlib.contextmanager
+def for_page() -> Iterator[None]:
+    """Draw for the web page inside the block: hints name the page's boxes and buttons, not options."""
+    token = _AUDIENCE.set("page")
+    try:
+        yield
+    finally:
+        _AUDIENCE.reset(token)
+
+
+def in_page() -> bool:
+    """Whether the text being drawn is for the web page."""
+    return _AUDIENCE.get() == "page"
 
 
 def ensure_utf8_stdio() -> None:

@@ -11,7 +11,7 @@ from seqlab.lab.gradflow import SURVIVES, GradFlowReport
 from seqlab.lab.longterm import LongTermReport
 from seqlab.lab.order import OrderReport
 from seqlab.render import markdown as md
-from seqlab.render.console import in_python, titled_table
+from seqlab.render.console import in_page, in_python, titled_table
 from seqlab.render.plots import write_lines
 
 
@@ -45,6 +45,9 @@ def _cell_verdict(flow, steps: int) -> str:
     if in_python():
         return _("the gradient along the cell state vanishes: over {T} steps a forget-gate bias of about {b:g} keeps "
                  "it alive, e.g. forget_bias={b:g}").format(T=steps, b=needed)
+    if in_page():
+        return _("the gradient along the cell state vanishes: over {T} steps a forget-gate bias of about {b:g} keeps "
+                 "it alive (choose {b:g} as the LSTM forget-gate bias and press Compute)").format(T=steps, b=needed)
     return _("the gradient along the cell state vanishes: over {T} steps a forget-gate bias of about {b:g} keeps it "
              "alive, e.g. --forget-bias {b:g}").format(T=steps, b=needed)
 
@@ -65,7 +68,9 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
             bias = (_("torch's default initialization") if flow.forget_bias is None
                     else _("forget bias {b:g}").format(b=flow.forget_bias))
             lines.append(_("lstm ({bias}): mean forget gate f̄ = {f:.3f}; along the cell state's direct path "
-                           "∂c_t/∂c_(t-1) = diag(f_t) (with h_(t-1) held fixed), so the mean gate alone predicts f̄^{n} = {decay} over {T} steps; measured: "
+                           "∂c_t/∂c_(t-1) = diag(f_t) (with h_(t-1) held fixed), so the mean gate alone predicts "
+                           "f̄^{n} = {decay} over {T} steps (a norm follows the units whose f stays nearest 1, not the "
+                           "mean, so the measured share can differ by orders of magnitude); measured: "
                            "‖∂L/∂c_0‖ = {c0}, {kept} of ‖∂L/∂c_(T-1)‖: {verdict}.").format(
                 bias=bias, f=flow.forget_mean_overall, T=report.steps, n=report.steps - 1,
                 decay=share(flow.forget_decay), c0=share(flow.cell_grad_norms[0], 2), kept=share(flow.cell_kept),
@@ -78,6 +83,14 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
                             "h_t copy h_(t-1); here that path did not carry it).")).format(kept=share(flow.kept),
                                                                                           share=SURVIVES))
     return lines
+
+
+def gradflow_notes(report: GradFlowReport) -> list[str]:
+    """What a gradient-flow chart is read with (a notebook's notes, the page's list): a norm that underflowed, then
+    the verdicts."""
+    underflow = any(0 in flow.grad_norms for flow in report.cells.values())
+    return ([_("0: the norm underflowed (it is smaller than float64 can hold, about 1e-308), not a measured zero.")]
+            if underflow else []) + gradflow_verdicts(report)
 
 
 def gradflow_terminal(report: GradFlowReport, console: Console) -> None:

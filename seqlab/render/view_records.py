@@ -219,6 +219,6 @@ def attention_parts(record) -> tuple[list, list[str]]:
 
 
 def gradflow_parts(report) -> tuple[list, list[str]]:
-    from seqlab.render.lab import gradflow_verdicts
+    from seqlab.render.lab import gradflow_notes
 
-    return [("gradflow", rounded(report.to_dict(), digits=4))], gradflow_verdicts(report)
+    return [("gradflow", rounded(report.to_dict(), digits=4))], gradflow_notes(report)

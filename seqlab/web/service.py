@@ -421,10 +421,14 @@ class Service:
 
     def gradflow(self, body) -> dict:
         from seqlab.lab.gradflow import gradflow
+        from seqlab.render.console import for_page
+        from seqlab.render.lab import gradflow_notes
 
         report = gradflow(body.cells, body.steps, body.hidden, forget_bias=body.forget_bias,
                           seed=body.seed)
-        return rounded(report.to_dict(), digits=4)  # norms span many powers of ten: 4 significant digits
+        with for_page():  # the command's verdicts, their hint worded for the page's boxes
+            verdicts = gradflow_notes(report)
+        return {**rounded(report.to_dict(), digits=4), "verdicts": verdicts}  # norms span powers of ten: 4 digits
 
     def predict(self, text: str) -> dict:
         if self.config.checkpoint is None:

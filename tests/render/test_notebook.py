@@ -346,7 +346,7 @@ def test_a_trace_with_wide_inputs_still_shows_its_small_weights_and_each_part_of
     assert any(c.startswith("W_hh [12×3]") for c in captions) and not any(c.startswith("W_xh") for c in captions)
     said = page.inner_text(".seqlab-view")
     assert "W_xh (torch: weight_ih_l0) [12×384]" in said  # torch names it weight_ih_l0 (it has no W_ih)
-    for row in ("W_xh x_t (i|f|g|o)", "W_hh h_{t-1} (i|f|g|o)", "b = b_ih + b_hh (i|f|g|o)"):
+    for row in ("W_xh·x_t (i|f|g|o)", "W_hh·h_{t-1} (i|f|g|o)", "b = b_ih + b_hh (i|f|g|o)"):
         assert row in said, row
     page.close()
 

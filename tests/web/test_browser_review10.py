@@ -66,7 +66,7 @@ def test_the_forget_gate_line_shows_the_power_it_predicts(open_page):
     the line now gives f̄^(T-1) and says why the measured share can differ."""
     page = open_page()
     said = page.inner_text("#v-gradflow")
-    found = re.search(r"f̄ = (0\.\d{3}).*predicts f̄\^(\d+) = (\S+) over the sequence", said)
+    found = re.search(r"f̄ = (0\.\d{3}).*predicts f̄\^(\d+) = (\S+) over \d+ steps", said)
     assert found and "units whose f stays nearest 1" in said, said
     f, n, decay = float(found.group(1)), int(found.group(2)), float(found.group(3))
     # the number shown is that power, up to f's rounding to 3 digits (±0.0005 on each of the n factors)

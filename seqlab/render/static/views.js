@@ -1068,7 +1068,8 @@
       svg.append(svgEl("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, stroke: "#555" }));
       svg.append(svgEl("line", { x1: L, x2: L, y1: T, y2: H - B, stroke: "#555" }));
       Object.entries(rec.cells).forEach(([name, c]) => {
-        const pts = c.grad_norms.map((v, k) => `${X(k).toFixed(1)},${Y(Math.log10(Math.max(v, floor))).toFixed(1)}`).join(" ");
+        // a norm that underflowed to 0 is drawn on the bottom of the axis, not far below it (said in the verdicts)
+        const pts = c.grad_norms.map((v, k) => `${X(k).toFixed(1)},${Y(v > 0 ? Math.log10(Math.max(v, floor)) : lo).toFixed(1)}`).join(" ");
         svg.append(svgEl("polyline", { fill: "none", stroke: CELL_COLOURS[name], "stroke-width": 2.5, points: pts, "data-cell": name }));
       });
       const title = svgEl("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", fill: "#111" },
@@ -1083,15 +1084,8 @@
     // the chart sits under the reader's own trace: say that it is not that sentence's (a student read it so)
     container.append(note(t("Not the text above: {T} random input vectors x_t (width {I}, seed {seed}) through newly initialised cells with hidden size {H}; the loss is at the last step.",
       { T: count(rec.steps), I: count(rec.input_size), seed: rec.seed, H: count(rec.hidden) }), "sv-source"));
-    const lines = Object.entries(rec.cells).map(([name, c]) => t("{cell}: ‖∂L/∂h_0‖ = {first}, {kept} of the last step's gradient reaches the first step",
-      { cell: name.toUpperCase(), first: sci(c.grad_norms[0]), kept: sci(c.kept) }));
-    if (rec.cells.lstm && rec.cells.lstm.forget_mean_overall !== undefined) {
-      const lstm = rec.cells.lstm, n = lstm.grad_norms.length - 1;
-      lines.push(t("LSTM mean forget gate f̄ = {f}: along the cell state's direct path ∂c_t/∂c_(t-1) = diag(f_t) (with h_(t-1) held fixed), so the mean gate alone predicts f̄^{n} = {decay} over the sequence. The measured share above can differ by orders of magnitude: a norm follows the units whose f stays nearest 1, not the mean.",
-        // in f̄'s own notation while it reads at 3 decimals (f̄^1 = 0.976, not 9.76e-1)
-        { f: fixed(lstm.forget_mean_overall, 3), n, decay: lstm.forget_decay >= 0.001 ? fixed(lstm.forget_decay, 3) : sci(lstm.forget_decay) }));
-    }
-    container.append(el("ul", { class: "sv-list" }, lines.map((s) => el("li", {}, unbroken(s)))));
+    // the command's own verdicts, worded by the server (a notebook shows them as its notes instead)
+    if ((rec.verdicts || []).length) container.append(el("ul", { class: "sv-list" }, rec.verdicts.map((s) => el("li", {}, unbroken(s)))));
     const stop = onResize(wrap, draw);
     return { svg, redraw: draw, destroy() { stop(); container.replaceChildren(); } };
   }
