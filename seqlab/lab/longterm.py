@@ -25,6 +25,7 @@ from seqlab.display import Displayable
 from seqlab.errors import InputError, check_number
 from seqlab.i18n import _
 from seqlab.lab.cells import CELLS, cell_names
+from seqlab.lab.gradflow import SURVIVES
 from seqlab.lab.limits import FORGET_BIAS_RANGE, LONG_TERM_MAX_LENGTH, LONG_TERM_MAX_STEPS, SEED_MAX
 from seqlab.lab.tasks import TASKS, get_task
 from seqlab.scratch.layers import LAYERS
@@ -48,9 +49,6 @@ RECIPES = {
     "adding": Recipe(lengths=(100, 200), steps=3000, batch=32, lr=0.02, hidden=32, eval_every=100),
     "first-token": Recipe(lengths=(10, 50, 100), steps=1000, batch=64, lr=0.01, hidden=32, eval_every=50),
 }
-
-
-VANISHED = 1e-6  # an error signal that reaches the first step with less than this share of itself has vanished
 
 
 @dataclass
@@ -100,13 +98,14 @@ class RunResult:
 
     @property
     def vanished_before(self) -> bool:
-        """Whether the error signal reaching step 0 had vanished at the start (less than VANISHED of it)."""
-        return self.kept(self.grad_norms_before) < VANISHED
+        """Whether the error signal reaching step 0 had vanished at the start (less than SURVIVES of it, the rule
+        ``seqlab gradflow`` judges by)."""
+        return self.kept(self.grad_norms_before) < SURVIVES
 
     @property
     def vanished_after(self) -> bool:
-        """Whether the error signal reaching step 0 had vanished after training (less than VANISHED of it)."""
-        return self.kept(self.grad_norms_after) < VANISHED
+        """Whether the error signal reaching step 0 had vanished after training (less than SURVIVES of it)."""
+        return self.kept(self.grad_norms_after) < SURVIVES
 
     def to_dict(self) -> dict:
         out = {k: v for k, v in self.__dict__.items()

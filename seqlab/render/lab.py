@@ -59,7 +59,11 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
         if flow.factor_mean is not None:
             lines.append(_("rnn: spectral radius of W_hh = {rho:.3f}; each step multiplies the gradient by at most "
                            "‖diag(1-h_t²)·W_hh‖₂ ({m:.3f} on average, an upper bound), so over {T} steps at most about "
-                           "{m:.3f}^{n} = {decay} of it survives; measured: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept}{rate}.").format(
+                           "{m:.3f}^{n} = {decay} of it survives; measured: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept}{rate}: "
+                           "{verdict}.").format(
+                verdict=_("it survives (at least {share:.0%} of it reaches the first step)").format(share=SURVIVES)
+                if flow.survives else _("it vanishes (less than {share:.0%} of it reaches the first step)").format(
+                    share=SURVIVES),
                 rho=flow.spectral_radius, m=flow.factor_mean, T=report.steps, n=report.steps - 1,
                 decay=share(flow.factor_decay), kept=share(flow.kept),
                 rate="" if flow.measured_rate is None else _(", about ×{rate:.2f} per step").format(
@@ -79,8 +83,9 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
             lines.append((_("gru: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept}: at least {share:.0%} of it reaches the first "
                             "step (an update gate z near 1 lets h_t copy h_(t-1), the path that can carry it).")
                           if flow.survives else
-                          _("gru: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept}: it vanishes too (an update gate z near 1 would let "
-                            "h_t copy h_(t-1); here that path did not carry it).")).format(kept=share(flow.kept),
+                          _("gru: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept}: it vanishes (less than {share:.0%} of it reaches the "
+                            "first step: an update gate z near 1 would let h_t copy h_(t-1); here that path did not "
+                            "carry it).")).format(kept=share(flow.kept),
                                                                                           share=SURVIVES))
     return lines
 
@@ -215,16 +220,20 @@ def longterm_verdicts(report: LongTermReport) -> list[str]:
     for r in report.runs:
         outcome = {"reached": _("reached the target on the validation set in {steps:,} steps"),  # the outcome, in words
                    "learned part": _("learned part of it, but not the target, in {steps:,} steps"),
-                   "a little better": _("only a little better than the trivial answer after {steps:,} steps"),
+                   "a little better": _("better than the trivial answer, but less than halfway from it to a perfect "
+                                        "score, after {steps:,} steps"),
                    "not better": _("not clearly better than the trivial answer after {steps:,} steps")}[
             r.outcome].format(steps=r.steps)
         before, after = r.kept(r.grad_norms_before), r.kept(r.grad_norms_after)
-        signal = (_("the error signal reaching step 0 had vanished at the start ({before} of it)")
-                  if r.vanished_before else _("the error signal reached step 0 from the start ({before} of it)"))
+        # a ratio, not "of it": after training the first step's gradient can be the larger (1.1e+01)
+        signal = (_("the error signal reaching step 0 had vanished at the start (‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {before}, "
+                    "under {share:.0%})") if r.vanished_before else
+                  _("the error signal reached step 0 from the start (‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {before})"))
         later = (_("after training {after}: vanished") if r.vanished_after else _("after training {after}")).format(
             after=share(after))  # said either way, as at the start: 3.0e-09 read as a signal that got through
         line = _("{run} T={T}: {outcome}; {signal}, {later}.").format(
-            run=r.label, T=r.length, outcome=outcome, signal=signal.format(before=share(before)), later=later)
+            run=r.label, T=r.length, outcome=outcome, signal=signal.format(before=share(before), share=SURVIVES),
+            later=later)
         if r.forget_mean_before is not None:
             bias = (_("torch's default initialization") if r.forget_bias is None
                     else _("forget bias {b:g}").format(b=r.forget_bias))
