@@ -296,6 +296,28 @@ def test_wrong_types_are_seqlab_errors_that_say_what_to_give():
     with pytest.raises(SeqlabError) as info:
         seqlab.tokenize(["a", "b"])
     assert "seqlab.encode_batch" in info.value.hint
+    assert "seqlab.load_tokenizer(…).encode_many" in info.value.hint  # seqlab.encode_many does not exist
+
+
+def test_a_records_to_dict_is_what_its_json_holds_and_its_arguments_are_checked():
+    """SimilarityRecord.to_dict() gave tuples where to_json() gives lists; AttentionRecord.to_dict(1.0) ended in
+    numpy's IndexError, and head=-1 (the widget's mean) was refused without saying how to ask for the mean."""
+    import json
+
+    import pytest
+
+    from seqlab.errors import InputError
+
+    record = seqlab.similarity("좋은 영화", "멋진 영화", model="minilm")
+    assert record.to_dict() == json.loads(record.to_json())
+    from seqlab.pipeline.attention import attention
+
+    weights = attention("좋은 영화", "minilm")
+    with pytest.raises(InputError, match="layer must be a whole number, got 1.0"):
+        weights.to_dict(1.0)
+    with pytest.raises(InputError, match="head -1 does not exist") as info:
+        weights.to_dict(0, -1)
+    assert "head=None" in info.value.hint
 
 
 def test_choices_take_any_case_in_the_library_as_on_the_command_line():

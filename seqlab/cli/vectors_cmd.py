@@ -48,7 +48,8 @@ def register(app: typer.Typer) -> None:
     def embed(
         texts: list[str] = typer.Argument(None, help=_("Text(s) to embed; - reads stdin.")),
         file: Path = file_opt(), model: str = encoder_opt(), json_out: bool = json_opt(), markdown: bool = markdown_opt(),
-        pooling: str = typer.Option(None, "--pool", help=_("Also give a sentence vector: cls, mean or max pooling.")),
+        pooling: str = typer.Option(None, "--pool", "--pooling",
+                                    help=_("Also give a sentence vector: cls, mean or max pooling.")),
         normalize: bool = typer.Option(None, "--normalize/--no-normalize", help=_("L2-normalize the pooled vector "
                                                                                   "(default: yes).")),
         layers: bool = typer.Option(False, "--layers", "--all-layers",
@@ -142,7 +143,7 @@ def register(app: typer.Typer) -> None:
     def similarity(
         a: str = typer.Argument(..., help=_("First sentence.")), b: str = typer.Argument(..., help=_("Second "
                                                                                                     "sentence.")),
-        model: str = encoder_opt(), pool: str = typer.Option("mean", "--pool", help=_("cls, mean or max.")),
+        model: str = encoder_opt(), pool: str = typer.Option("mean", "--pool", "--pooling", help=_("cls, mean or max.")),
         json_out: bool = json_opt("one"), markdown: bool = markdown_opt(), errors: str = errors_opt(),
         lang: str = lang_opt(),
     ):

@@ -68,12 +68,16 @@ class AttentionRecord(Displayable):
 
 def check_layer_head(model: str, layers: int, heads: int, layer: int, head: int | None) -> None:
     """Refuse a layer or head ``model`` does not have (before any forward pass is spent on it)."""
+    check_number("layer", layer, whole=True)  # 1.0 reached numpy's own IndexError; the range is said below
+    check_number("head", head, whole=True)
     if not 0 <= layer < layers:
         raise InputError(_("layer {layer} does not exist: {model} has layers 0 to {last}").format(
             layer=layer, model=model, last=layers - 1), _("Choose a layer in that range."))
     if head is not None and not 0 <= head < heads:
         raise InputError(_("head {head} does not exist: {model} has heads 0 to {last}").format(
-            head=head, model=model, last=heads - 1), _("Choose a head in that range, or the mean."))
+            head=head, model=model, last=heads - 1), _("Choose a head in that range, or head=None for the mean over "
+                                                       "heads."),
+            page_hint=_("Choose a head in that range, or the mean."))
 
 
 def attention(text: str, model: str | None = None, max_tokens: int = MAX_TOKENS,

@@ -36,8 +36,8 @@ def one_text(text) -> list[str]:
     """``[text]`` for a tokenizer's ``encode``; anything but a string is refused by name ("not bytes", "not list")."""
     if not isinstance(text, str):
         hint = _("Decode it first: data.decode(\"utf-8\").") if isinstance(text, (bytes, bytearray)) else \
-            _("Give one text (a str). For a list of texts: encode_many, or seqlab.encode_batch and seqlab.embed, which "
-              "take a list.")
+            _("Give one text (a str). For a list of texts: the tokenizer's encode_many (seqlab.load_tokenizer(…)"
+              ".encode_many), or seqlab.encode_batch and seqlab.embed, which take a list.")
         raise InputError(_("the text must be a string, not {name}").format(name=type(text).__name__), hint)
     return [text]
 

@@ -159,7 +159,8 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
                          _("Use one of: {choices}.").format(choices=', '.join(KINDS)))
     if pre_split not in (None, "kiwi"):
         raise InputError(_("unknown pre-split {pre_split!r}").format(pre_split=pre_split),
-                         _("Use --pre-split kiwi, or leave it out."))
+                         _("Use pre_split=\"kiwi\", or leave it out."), option="pre_split",
+                         cli_hint=_("Use --pre-split kiwi, or leave it out."))
     check_number("vocab_size", vocab_size, MIN_TRAINED_VOCAB, MAX_VOCAB, whole=True)
     check_number("min_frequency", min_frequency, 1, MAX_MIN_COUNT, whole=True)
     if kind == "unigram" and min_frequency is not None:
@@ -190,12 +191,12 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
             tok.train([str(corpus)], trainer)
         except Exception as exc:  # the Rust trainer raises plain Exceptions
             if "not large enough" in str(exc):
-                raise InputError(_("--vocab-size {vocab_size} is too small: a {kind} vocabulary must hold every "
-                                   "character of the corpus").format(vocab_size=vocab_size,
-                                                                     kind=kind), _("Use a larger --vocab-size (Korean "
-                                                                                   "text has thousands of distinct "
-                                                                                   "syllables), or wordpiece/bpe, "
-                                                                                   "which drop rare characters.")) from None
+                raise InputError(_("vocab_size {vocab_size} is too small: a {kind} vocabulary must hold every "
+                                   "character of the corpus").format(vocab_size=vocab_size, kind=kind),
+                                 _("Use a larger vocab_size (Korean text has thousands of distinct syllables), or "
+                                   "wordpiece/bpe, which drop rare characters."), option="vocab_size",
+                                 cli_hint=_("Use a larger --vocab-size (Korean text has thousands of distinct "
+                                            "syllables), or wordpiece/bpe, which drop rare characters.")) from None
             raise
     if kind == "wordpiece":
         tok = _canonical_wordpiece(tok)

@@ -204,7 +204,7 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
         # NSMC: ids and labels are not text, and its header is none either: read as with text_col="document" (its
         # header was an empty row 1 here, and not with text_col, as search reads it)
         logging.getLogger("seqlab").info(_("note: {source} has NSMC's header (id, document, label): embedding its "
-                                           "document column, as with --text-col document").format(
+                                           "document column").format(
             source=Path(source).name))
         text_col = "document"
     if text_col is not None:

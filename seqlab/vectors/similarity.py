@@ -25,7 +25,8 @@ class SimilarityRecord(Displayable):
     same_tokens: bool = False  # different texts, the same token ids: the model cannot tell them apart (cosine 1)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """JSON-ready, as ``to_json()`` writes it (the pairs as lists)."""
+        return {**asdict(self), "dropped": list(self.dropped), "unknown": list(self.unknown)}
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:

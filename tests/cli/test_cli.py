@@ -92,6 +92,14 @@ def test_compare_honours_errors_strict_for_a_lone_surrogate(cli):
     assert code == 0 and json.loads(out)[0]["model"] == "char"
 
 
+def test_pooling_is_spelled_as_in_python_and_json_too(cli):
+    """embed(pooling=…) and the JSON's "pooling" were --pool only on the command line ("no such option: --pooling")."""
+    code, out, _err = cli("embed", "좋은 영화", "--pooling", "max", "--json")
+    assert code == 0 and json.loads(out)["pooling"] == "max"
+    code, out, _err = cli("similarity", "좋은 영화", "멋진 영화", "--pooling", "cls", "--json")
+    assert code == 0 and json.loads(out)["pooling"] == "cls"
+
+
 def test_vocab_build_and_use(tmp_path, nsmc_rows, cli):
     data = tmp_path / "d.tsv"
     data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:300]) + "\n",

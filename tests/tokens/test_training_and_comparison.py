@@ -40,8 +40,13 @@ def test_kiwi_pre_split_changes_pieces_to_follow_morphemes(tmp_path, corpus):
 
 
 def test_training_rejects_bad_options(tmp_path, corpus):
-    with pytest.raises(InputError, match="too small"):
+    # in the library's words (they named --vocab-size and --pre-split, options a Python caller does not have)
+    with pytest.raises(InputError, match="vocab_size 100 is too small") as caught:
         train_tokenizer([corpus], tmp_path / "u", kind="unigram", vocab_size=100)
+    assert "larger vocab_size" in caught.value.hint and caught.value.option == "vocab_size"
+    with pytest.raises(InputError, match="unknown pre-split 'mecab'") as caught:
+        train_tokenizer([corpus], tmp_path / "m", pre_split="mecab")
+    assert caught.value.hint == 'Use pre_split="kiwi", or leave it out.' and "--" in caught.value.cli_hint
     with pytest.raises(InputError):
         train_tokenizer([corpus], tmp_path / "x", kind="sentencepiece")
     empty = tmp_path / "empty.txt"
