@@ -207,7 +207,7 @@ def test_heatmaps_attention_and_keyboard(open_page):
     assert page.locator("#v-gradflow .sv-xtick").count() >= 3
     # it sits under the reader's trace, and is not that text's: said, with its own settings (a student read it so)
     said = page.inner_text("#v-gradflow .sv-source")
-    assert "Not the text above: 100 random input vectors" in said and "hidden size 64" in said, said
+    assert "Not your text: 100 random input vectors" in said and "hidden size 64" in said, said
 
 
 def test_the_page_shows_characters_as_the_terminal_does(open_page):

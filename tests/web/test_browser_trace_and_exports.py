@@ -51,3 +51,21 @@ def test_the_normalization_export_lists_no_model_and_the_by_hand_label_is_short(
     snap = page.context.new_page()
     snap.set_content(page.evaluate("window.seqlabPage.snapshotHtml('p-trace')"))
     assert "by hand" in snap.inner_text("body") and "inputs reduced to 2 numbers" not in snap.inner_text("body")
+
+
+def test_the_kiwi_row_has_its_own_readout_and_a_zero_share_of_dW_hh_is_explained(open_page):
+    """The Kiwi morphemes' readout sat under the model's chips and began "token 2", which there is another token;
+    stage 6's ‖dW_hh(0)‖ = 0 beside a gradient that is not 0 looked like a bug; the chart's note said "not the text
+    above" in a snapshot that has no text above it."""
+    page = open_page()
+    run_pipeline(page, "안녕하세요, 반가워요")
+    kiwi_row = page.locator("#v-tokens .sv-chips").nth(1)
+    kiwi_row.locator(".sv-chip").nth(2).focus()
+    readouts = page.locator("#v-tokens .sv-readout")
+    assert readouts.count() == 2 and readouts.nth(1).inner_text().startswith("Kiwi morphemes · token 2")
+    page.click("#trace")
+    page.wait_for_selector("#v-backward table")
+    assert "‖dW_hh(0)‖ = 0: step 0's share" in page.inner_text("#v-backward")
+    page.click("#gradflow")
+    page.wait_for_selector("#v-gradflow .sv-list li")
+    assert "Not your text:" in page.inner_text("#v-gradflow") and "above" not in page.inner_text("#v-gradflow .sv-source")

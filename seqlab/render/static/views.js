@@ -371,7 +371,7 @@
     const cut = rec.window ? rec.window.dropped : 0;
     const main = chipRow(rec, { label: t("tokens"), cut, cutTrail: Math.max(0, trail),
       total: rec.shown_of ? rec.shown_of.tokens : rec.tokens.length });
-    function light(i, chip, offsets) {
+    function light(i, chip, offsets, said = readout) {  // said: the readout under the chip's own row
       const [s, e] = offsets[i] || [0, 0];
       spans.forEach((sp, k) => sp.classList.toggle("sv-hl", k >= s && k < e));
       if (spans[s] && e > s && original.scrollHeight > original.clientHeight) {  // a long text scrolls in its box
@@ -379,7 +379,7 @@
       }
       container.querySelectorAll(".sv-chip.sv-on").forEach((c) => c.classList.remove("sv-on"));
       chip.classList.add("sv-on");
-      readout.textContent = chip.dataset.describe;
+      said.textContent = chip.dataset.describe;
     }
     roving(main.list, main.chips, (i, chip) => light(i, chip, rec.offsets));
     container.append(original, main.list, readout);
@@ -444,8 +444,11 @@
         special_tokens_mask: rec.morphemes.map(() => 0), continuation: rec.morphemes.map((m) => !!m.continuation),
         unk: rec.morphemes.flatMap((m, i) => (m.unknown ? [i] : [])), unit: "morpheme" };  // the same [UNK] marks as the kiwi row below
       const row = chipRow(morph, { label: t("Kiwi morphemes"), cut: 0, cutTrail: 0 });
-      roving(row.list, row.chips, (i, chip) => light(i, chip, morph.offsets));
-      container.append(el(sub(container), {}, t("Kiwi morphemes")), row.list);
+      // its own readout, under its row, naming it: "token 2" there was read as the model's token 2 in the row above
+      const said = el("p", { class: "sv-readout", "aria-live": "polite" });
+      roving(row.list, row.chips, (i, chip) => light(i, chip, morph.offsets, said));
+      row.chips.forEach((chip) => { chip.dataset.describe = t("Kiwi morphemes") + " · " + chip.dataset.describe; });
+      container.append(el(sub(container), {}, t("Kiwi morphemes")), row.list, said);
     }
     return { destroy() { container.replaceChildren(); } };
   }
@@ -999,10 +1002,15 @@
     container.append(note(t("L = ‖h_(T-1)‖² (the squared norm of the last hidden state, t = T-1)") + ` = ${fixed(b.value, 4)}`));
     container.append(note(t("Weight sharing: every step adds its share to dW_hh; the shares sum to dW_hh (largest difference {e}).",
       { e: sci(b.dW_hh_sum_error || 0, 2) })));
-    container.append(el("div", { class: b.steps.length > 40 ? "sv-scroll" : "" }, el("table", { class: "sv-table" },
+    container.append(el("div", { class: b.steps.length > 40 ? "sv-scroll" : "" }, el("table", { class: "sv-table",
+      "aria-label": t("gradients per step (BPTT)") },
       el("tr", {}, el("th", {}, "t"), el("th", {}, t("token")), el("th", {}, "‖∂L/∂h_t‖"), el("th", {}, "‖dW_hh(t)‖")),
       b.steps.map((s) => el("tr", {}, el("td", {}, String(s.t)), el("td", {}, visibleNode(s.token)),
         el("td", { class: "sv-num" }, sci(s.dh_norm)), el("td", { class: "sv-num" }, sci(s.dW_hh_norm)))))));
+    // a share of exactly 0 beside a gradient that is not: the step's own h_(t-1) is 0 (a student read it as a bug)
+    if (b.steps.length && b.steps[0].dW_hh_norm === 0) {
+      container.append(note(t("‖dW_hh(0)‖ = 0: step 0's share is ∂L/∂z_0 · h_(-1)ᵀ, and the state before the first step, h_(-1), is 0.")));
+    }
     return { destroy() { container.replaceChildren(); } };
   }
 
@@ -1082,7 +1090,7 @@
     draw();
     container.append(note(t("y: ‖∂L/∂h_k‖ on a log scale; gridlines at exact powers of ten.")));
     // the chart sits under the reader's own trace: say that it is not that sentence's (a student read it so)
-    container.append(note(t("Not the text above: {T} random input vectors x_t (width {I}, seed {seed}) through newly initialised cells with hidden size {H}; the loss is at the last step.",
+    container.append(note(t("Not your text: {T} random input vectors x_t (width {I}, seed {seed}) through newly initialised cells with hidden size {H}; the loss is at the last step.",
       { T: count(rec.steps), I: count(rec.input_size), seed: rec.seed, H: count(rec.hidden) }), "sv-source"));
     // the command's own verdicts, worded by the server (a notebook shows them as its notes instead)
     if ((rec.verdicts || []).length) container.append(el("ul", { class: "sv-list" }, rec.verdicts.map((s) => el("li", {}, unbroken(s)))));
