@@ -124,15 +124,26 @@ class Backup:
             self.held.unlink(missing_ok=True)
 
 
+def free_backup_name(path: Path) -> Path:
+    """``NAME.bak``, or ``NAME.bak.1``, ``NAME.bak.2``, … when it is taken: an earlier backup (or the user's own file
+    of that name) is never overwritten (a second run replaced the first run's NAME.bak, the user's file, unsaid)."""
+    backup = path.with_name(path.name + ".bak")
+    n = 0
+    while backup.exists() or backup.is_symlink():
+        n += 1
+        backup = path.with_name(f"{path.name}.bak.{n}")
+    return backup
+
+
 def hold_aside(path: Path) -> Backup:
     """Hold the file at ``path`` aside before an output replaces it (the atomic writers' final rename leaves the
     hard link holding the old content); :meth:`Backup.settle` decides, when the command ends, whether it is kept."""
     stat = path.stat()
     held = path.with_name(f".{path.name}.bak.seqlab-tmp")
-    backup = path.with_name(path.name + ".bak")
     if held.exists() and not os.path.samefile(held, path):  # a run killed after its output replaced the file: the
-        os.replace(held, backup)  # old content is only here, and becomes NAME.bak as that run would have made it
+        os.replace(held, free_backup_name(path))  # old content is only here, and is kept as that run would have
     held.unlink(missing_ok=True)
+    backup = free_backup_name(path)
     try:
         os.link(path, held)
     except OSError:

@@ -148,7 +148,21 @@ def test_a_failed_run_leaves_the_output_and_its_last_backup_alone(tmp_path, cli)
     code, _out, err = cli("vocab", "build", "-f", str(corpus), "--tokenizer", "whitespace", "--min-freq", "1",
                           "-o", str(out))
     assert code == 0, err
-    assert backup.read_text(encoding="utf-8") == "old" and out.read_text(encoding="utf-8") != "old"
+    assert out.read_text(encoding="utf-8") != "old" and "kept as v.json.bak.1" in " ".join(err.split())
+    assert backup.read_text(encoding="utf-8") == "older"  # the user's earlier backup is never overwritten
+    assert (tmp_path / "v.json.bak.1").read_text(encoding="utf-8") == "old"
+
+
+def test_a_second_run_keeps_the_first_runs_backup(tmp_path, cli):
+    """Each run said "the old one is kept as NAME.bak" and the second one replaced the first's NAME.bak: the file the
+    first run had kept was gone (plot, order-demo, gradflow, long-term, trace --html, vocab, wordvec, spacing-pairs)."""
+    out = tmp_path / "g.png"
+    out.write_bytes(b"PRECIOUS")
+    for _ in range(2):
+        code, _out, err = cli("gradflow", "--steps", "5", "--hidden", "2", "--plot", str(out), "--lang", "en")
+        assert code == 0, err
+    assert (tmp_path / "g.png.bak").read_bytes() == b"PRECIOUS" and "kept as g.png.bak.1" in " ".join(err.split())
+    assert (tmp_path / "g.png.bak.1").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_notes_print_paths_and_words_as_written(tmp_path, cli):
