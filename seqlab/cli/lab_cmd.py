@@ -25,9 +25,12 @@ from seqlab.cli.options import (
 from seqlab.errors import UsageError, shown_number
 from seqlab.i18n import N_, _, ngettext
 from seqlab.lab.limits import (
+    DEFAULT_FORGET_BIAS,
     FORGET_BIAS_RANGE,
     GRADFLOW_MAX_HIDDEN,
     GRADFLOW_MAX_STEPS,
+    LONG_TERM_DEFAULT_LENGTHS,
+    LONG_TERM_DEFAULT_STEPS,
     LONG_TERM_MAX_LENGTH,
     LONG_TERM_MAX_STEPS,
     ORDER_MAX_HIDDEN,
@@ -38,6 +41,11 @@ CELLS = ("rnn", "lstm", "gru")  # the scratch cells' names (tests/test_architect
 
 def plot_opt():
     return typer.Option(None, "--plot", help=_("Also draw it: FILE.png or FILE.html"), readable=False)
+
+
+def _listed(values) -> str:
+    """Default lengths as the help lists them: 100, 200 (a comma then a space: "100,200" reads as one number)."""
+    return ", ".join(shown_number(v) for v in values)
 
 
 def _cells(value: str) -> list[str]:
@@ -139,21 +147,26 @@ def register(app: typer.Typer) -> None:
     def long_term(
         task: str = typer.Option("adding", "--task", metavar="adding|first-token", help=_("adding (the adding problem, MSE) or first-token (the "
                                                             "label is the first symbol, accuracy).")),
-        lengths: str = typer.Option(None, "--lengths", metavar="T,…", help=_("Sequence lengths, comma-separated, 2 to 1000 each "
-                                                              "(default: 100,200 for adding; 10,50,100 for "
-                                                              "first-token).")),
+        lengths: str = typer.Option(None, "--lengths", metavar="T,…", help=_(
+            "Sequence lengths, comma-separated, {range} each (default: {adding} for adding; {first} for first-token).")
+            .format(range=number_range(2, LONG_TERM_MAX_LENGTH), adding=_listed(LONG_TERM_DEFAULT_LENGTHS["adding"]),
+                    first=_listed(LONG_TERM_DEFAULT_LENGTHS["first-token"]))),
         cells: str = typer.Option("rnn,lstm,gru", "--cells", help=_("Comma-separated: rnn, lstm, gru.")),
         forget_bias: str = typer.Option(None, "--forget-bias", metavar="B,…|torch",
-                                        help=_("The LSTM's total forget-gate bias at start, "
-                                                                      "-20 to 20 (default: 1); several values, "
-                                                                      "comma-separated, give one LSTM run each; "
-                                                                      "'torch' keeps torch's initialization.")),
-        steps: int = typer.Option(None, "--steps", help=_("Training budget (Adam steps) for every run, 1 to 100,000 "
-                                                          "(default: 3,000 for adding; 1,000 for first-token).")),
+                                        help=_("The LSTM's total forget-gate bias at start, {range} (default: "
+                                               "{default}); several values, comma-separated, give one LSTM run each; "
+                                               "'torch' keeps torch's initialization.").format(
+                                            range=number_range(*FORGET_BIAS_RANGE),
+                                            default=shown_number(DEFAULT_FORGET_BIAS))),
+        steps: int = typer.Option(None, "--steps", help=_(
+            "Training budget (Adam steps) for every run, {range} (default: {adding} for adding; {first} for "
+            "first-token).").format(range=number_range(1, LONG_TERM_MAX_STEPS),
+                                     adding=shown_number(LONG_TERM_DEFAULT_STEPS["adding"]),
+                                     first=shown_number(LONG_TERM_DEFAULT_STEPS["first-token"]))),
         seed: int = typer.Option(0, "--seed", help=_("Seed of the data and weights, {seeds}.").format(seeds=number_range(0, SEED_MAX))),
         json_out: bool = json_opt("document"), plot: Path = plot_opt(), lang: str = lang_opt(),
     ):
-        from seqlab.lab.longterm import DEFAULT_FORGET_BIAS, LongTermInterrupted
+        from seqlab.lab.longterm import LongTermInterrupted
         from seqlab.lab.longterm import long_term as run
         from seqlab.render.console import console, print_json, say
         from seqlab.render.lab import longterm_plot, longterm_terminal

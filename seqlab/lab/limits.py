@@ -11,3 +11,10 @@ GRADFLOW_MAX_HIDDEN = 256  # the RNN's per-step factor is a matrix norm (an SVD 
 LONG_TERM_MAX_LENGTH = 1000
 LONG_TERM_MAX_STEPS = 100_000
 FORGET_BIAS_RANGE = (-20.0, 20.0)  # σ(±20) is 1 or 0 to float64's last digit: a wider bias changes nothing
+
+# The long-term lab's defaults, said in its --help (so they live here, without NumPy): each task's lengths and training
+# budget (its recipe, seqlab.lab.longterm.RECIPES, takes them from here), and the LSTM's forget-gate bias, the common
+# default (Jozefowicz et al. 2015; Keras unit_forget_bias).
+LONG_TERM_DEFAULT_LENGTHS = {"adding": (100, 200), "first-token": (10, 50, 100)}
+LONG_TERM_DEFAULT_STEPS = {"adding": 3000, "first-token": 1000}
+DEFAULT_FORGET_BIAS = 1.0

@@ -26,7 +26,15 @@ from seqlab.errors import InputError, check_number
 from seqlab.i18n import _
 from seqlab.lab.cells import CELLS, cell_names
 from seqlab.lab.gradflow import SURVIVES
-from seqlab.lab.limits import FORGET_BIAS_RANGE, LONG_TERM_MAX_LENGTH, LONG_TERM_MAX_STEPS, SEED_MAX
+from seqlab.lab.limits import (
+    DEFAULT_FORGET_BIAS,
+    FORGET_BIAS_RANGE,
+    LONG_TERM_DEFAULT_LENGTHS,
+    LONG_TERM_DEFAULT_STEPS,
+    LONG_TERM_MAX_LENGTH,
+    LONG_TERM_MAX_STEPS,
+    SEED_MAX,
+)
 from seqlab.lab.tasks import TASKS, get_task
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.torch_layout import gate_rows, kept_random_state, torch_class
@@ -46,8 +54,10 @@ class Recipe:
 
 
 RECIPES = {
-    "adding": Recipe(lengths=(100, 200), steps=3000, batch=32, lr=0.02, hidden=32, eval_every=100),
-    "first-token": Recipe(lengths=(10, 50, 100), steps=1000, batch=64, lr=0.01, hidden=32, eval_every=50),
+    "adding": Recipe(lengths=LONG_TERM_DEFAULT_LENGTHS["adding"], steps=LONG_TERM_DEFAULT_STEPS["adding"], batch=32,
+                     lr=0.02, hidden=32, eval_every=100),
+    "first-token": Recipe(lengths=LONG_TERM_DEFAULT_LENGTHS["first-token"], steps=LONG_TERM_DEFAULT_STEPS["first-token"],
+                          batch=64, lr=0.01, hidden=32, eval_every=50),
 }
 
 
@@ -275,7 +285,6 @@ def train_one(task, recipe: Recipe, cell: str, length: int, forget_bias: float |
     return net, curve, step, time.perf_counter() - start
 
 
-DEFAULT_FORGET_BIAS = 1.0  # the common default (Jozefowicz et al. 2015; Keras unit_forget_bias)
 
 
 def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(DEFAULT_FORGET_BIAS,),

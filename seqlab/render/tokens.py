@@ -60,7 +60,7 @@ def token_table(record: TokenRecord, max_rows: int = 200, width: int | None = No
                                                            (_("original text"), "left"), (_("mask"), "right")]
     if record.token_type_ids is not None and not narrow:
         columns.append((_("segment"), "right"))  # token_type_ids: BERT's sentence A (0) or B (1)
-    columns.append((_("word"), "right"))
+    columns.append((_("word #"), "right"))  # word_ids: the index of the word (어절) each token belongs to
     wrapping = (_("token"), _("kind · span"), _("original text"))  # a long token (a URL) folds; numbers never do
     for name, justify in columns:
         table.add_column(name, justify=justify, no_wrap=name not in wrapping, overflow="fold",
@@ -221,7 +221,7 @@ def tokens_markdown(record: TokenRecord) -> str:
     names += [_("segment")] if segments else []
     lines = [ngettext("**{n:,} token** · model {model}", "**{n:,} tokens** · model {model}", len(record)).format(
         n=len(record), model=md.code(record.model)), "",
-             "| # | " + " | ".join([*names, _("word")]) + " |",
+             "| # | " + " | ".join([*names, _("word #")]) + " |",
              "|---:|---|---:|---|---|---|---:|" + ("---:|" if segments else "") + "---:|"]
     for i, tok in enumerate(record.tokens):
         s, e = record.offsets[i]

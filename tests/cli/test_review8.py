@@ -141,7 +141,7 @@ def test_tokenize_markdown_has_the_terminal_tables_columns_and_notes(cli):
     [UNK] explanation."""
     code, out, _err = cli("tokenize", "안녕 뷁", "-m", "minilm", "--markdown", "--lang", "en")
     header = next(line for line in out.splitlines() if line.startswith("| # |"))
-    assert code == 0 and header.endswith("| segment | word |")
+    assert code == 0 and header.endswith("| segment | word # |")
     unknown = next(line for line in out.splitlines() if "`[UNK]`" in line)
     assert unknown.endswith("| 1 | 0 | 1 |")  # mask 1, segment 0, word 1
     assert out.count("token 7 is \\[UNK\\]") == 1 and "\n- token 7 is" in out  # one bullet of its own
