@@ -126,7 +126,21 @@ def _saved(command: str, out) -> bool:
     return out.exists()  # a corpus job's folder holds its finished shards
 
 
-def _say_interrupted(argv: list[str]) -> None:
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, ``timeout``, a job scheduler), raised where the command is: handled as Ctrl-C is (what the
+    command made is cleaned up, or kept for --resume, and said), then exit 143 (128 + 15), the shell's code for it.
+    It left a half-made training folder behind that neither a rerun nor --resume accepted."""
+
+
+TERMINATED: list[bool] = []  # set when SIGTERM came: typer may hand back its 130 without the exception
+
+
+def _on_sigterm(signum, frame) -> None:
+    TERMINATED.append(True)
+    raise Terminated()
+
+
+def _say_interrupted(argv: list[str], code: int = 130) -> None:
     from pathlib import Path
 
     from seqlab.render.console import note
@@ -155,7 +169,7 @@ def _say_interrupted(argv: list[str]) -> None:
 
         if json_line_open():  # the interrupt cut a JSON line: this object starts a line of its own
             sys.stdout.write("\n")
-        record = {"error": _("interrupted"), "hint": _(hint) if hint else None, "exit_code": 130}
+        record = {"error": _("interrupted"), "hint": _(hint) if hint else None, "exit_code": code}
         if INTERRUPT_DETAIL:  # what the command kept and can show (long-term's finished runs)
             record["detail"] = dict(INTERRUPT_DETAIL)
         print_json(record, flush=True)
@@ -281,12 +295,20 @@ def _framed_usage_error(exc: SeqlabError, argv: list[str]) -> SeqlabError:
 
 
 def _run(argv: list[str], debug: bool) -> int:
+    import signal
+    import threading
+
     from seqlab.cli.options import BACKUPS
 
     BACKUPS.clear()
+    TERMINATED.clear()
+    main_thread = threading.current_thread() is threading.main_thread()  # only there can a handler be set
+    before = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
         return _run_command(argv, debug)
     finally:  # an output file that exists is kept as NAME.bak only once the output replaced it
+        if main_thread:
+            signal.signal(signal.SIGTERM, before)
         for backup in BACKUPS:
             with contextlib.suppress(OSError):
                 backup.settle()
@@ -314,7 +336,8 @@ def _run_command(argv: list[str], debug: bool) -> int:
         _refuse_repeated(argv)
         result = build_command().main(args=argv, prog_name="seqlab", standalone_mode=False)
         if result == 130:  # typer returns Ctrl-C (KeyboardInterrupt) as 130 without a word; no command returns it
-            _say_interrupted(argv)
+            result = 143 if TERMINATED else 130
+            _say_interrupted(argv, result)
         return result if isinstance(result, int) else 0
     except click_errors.NoArgsIsHelpError as exc:  # `seqlab` or a group alone: its help, as usage
         print(exc.ctx.get_help(), file=sys.stderr)
@@ -332,8 +355,10 @@ def _run_command(argv: list[str], debug: bool) -> int:
         print_error(SeqlabError(exc.format_message()), wants_json(argv))
         return exc.exit_code
     except Exit as exc:
-        if isinstance(exc.__cause__, KeyboardInterrupt):  # typer turns Ctrl-C into Exit(130): say so
-            _say_interrupted(argv)
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # typer turns Ctrl-C (and SIGTERM) into Exit(130): say so
+            code = 143 if isinstance(exc.__cause__, Terminated) else exc.exit_code
+            _say_interrupted(argv, code)
+            return code
         return exc.exit_code
     except Abort:
         note(_("Aborted!"))
@@ -346,9 +371,10 @@ def _run_command(argv: list[str], debug: bool) -> int:
             exc = _framed_usage_error(exc, argv)
         print_error(exc, wants_json(argv))
         return exc.exit_code
-    except KeyboardInterrupt:
-        _say_interrupted(argv)
-        return 130
+    except KeyboardInterrupt as exc:
+        code = 143 if isinstance(exc, Terminated) else 130
+        _say_interrupted(argv, code)
+        return code
     except BrokenPipeError:  # e.g. `seqlab tokenize -f big.txt --json | head`
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -231,6 +231,33 @@ def test_ctrl_c_says_it_was_interrupted_and_how_to_continue(capsys, tmp_path):
     assert said["error"] == "interrupted" and said["exit_code"] == 130
 
 
+def test_sigterm_is_handled_as_ctrl_c_is_and_exits_143(tmp_path, nsmc_rows):
+    """SIGTERM (kill, timeout, a scheduler) killed `train` mid-way: its half-made --out folder (command.json alone)
+    was refused by a rerun ("not empty") and by --resume ("no checkpoint"), and nothing was said."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    data = tmp_path / "d.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:2000]) + "\n", encoding="utf-8")
+    out = tmp_path / "run"
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "seqlab"), "train", "-f", str(data), "-o", str(out),
+                             "--model", "lstm", "--epochs", "50", "--threads", "1", "--lang", "en", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    for line in proc.stderr:  # the run has started: its folder exists (command.json), no checkpoint yet
+        if "tokenizing" in line:
+            break
+    proc.send_signal(signal.SIGTERM)
+    stdout, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143 and "interrupted" in err, err
+    said = json.loads(stdout.strip().splitlines()[-1])
+    assert said["exit_code"] == 143 and said["error"] == "interrupted"
+    assert not out.exists() or (out / "state").exists()  # cleaned up, or kept with a checkpoint to --resume from
+
+
 def test_a_train_stopped_before_it_saved_anything_leaves_nothing_that_blocks_the_same_command(cli, tmp_path,
                                                                                               monkeypatch):
     """Ctrl-C before the first checkpoint said "nothing was saved: run the same command again", but left command.json,
