@@ -49,9 +49,9 @@ def register(app: typer.Typer) -> None:
                                                                                "tokens).")),
         seed: int = typer.Option(None, "--seed", help=_("Seed of torch's default initialization, {seeds} (default: 0).").format(
             seeds=number_range(0, SEED_MAX))),
-        precision: int = typer.Option(4, "--precision", "--digits",
-                                      help=_("Digits after the decimal point, 0 to 12 (--digits says the same; embed's "
-                                             "--precision is the arithmetic, fp32 or bf16).")),
+        precision: int = typer.Option(None, "--precision", "--digits",
+                                      help=_("Digits after the decimal point, 0 to 12 (default: 4; --digits says the "
+                                             "same; embed's --precision is the arithmetic, fp32 or bf16).")),
         backward: bool = typer.Option(False, "--backward", help=_("Also show BPTT: dL/dh_t, dL/dc_t, dW_hh per "
                                                                   "step.")),
         contextual: bool = typer.Option(False, "--contextual", help=_("Feed last_hidden_state, not token "
@@ -61,9 +61,9 @@ def register(app: typer.Typer) -> None:
         json_out: bool = json_opt("one"), markdown: bool = markdown_opt(),
         html_out: Path = typer.Option(None, "--html", help=_("Write a self-contained HTML page to this file."),
                                       readable=False),
-        limit: int = typer.Option(8, "--limit", "--per-vector",
-                                  help=_("Numbers shown per vector before eliding with …, at least 1 (--per-vector "
-                                         "says the same; compare's --limit counts texts).")),
+        limit: int = typer.Option(None, "--limit", "--per-vector",
+                                  help=_("Numbers shown per vector before eliding with …, at least 1 (default: 8; "
+                                         "--per-vector says the same; compare's --limit counts texts).")),
         errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render import trace as render
@@ -80,6 +80,12 @@ def register(app: typer.Typer) -> None:
         in_range("--seed", seed, 0, SEED_MAX)
         in_range("--precision (--digits)", precision, 0, 12)
         in_range("--limit (--per-vector)", limit, 1)
+        if json_out and html_out is None:  # they shape what is printed; the JSON holds every number in full
+            unused({"--precision (--digits)": precision, "--limit (--per-vector)": limit}, "--json",
+                   _("The JSON holds every number in full: leave them out (they shape the terminal, --markdown and "
+                     "--html)."))
+        precision = 4 if precision is None else precision
+        limit = 8 if limit is None else limit
         if html_out is not None and not html_out.is_dir():  # a folder is named as a folder (check_output)
             check_suffix("--html", html_out, (".html", ".htm"), "trace.html")
         check_output("--html", html_out)

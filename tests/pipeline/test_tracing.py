@@ -135,6 +135,10 @@ def test_trace_bad_options(cli):
     assert cli("trace", "transformer", "x")[0] == 2
     assert cli("trace", "lstm", "x", "--input-dim", "999")[0] == 2
     assert cli("trace", "lstm", "x", "--precision", "50")[0] == 2
+    # --digits and --per-vector shape what is printed: with --json they changed nothing, unsaid (tokenize --max-rows
+    # and embed --full are refused where they do nothing)
+    code, _out, err = cli("trace", "lstm", "x", "--digits", "1", "--per-vector", "2", "--json", "--lang", "en")
+    assert code == 2 and "not used by --json: --precision (--digits), --limit (--per-vector)" in err
 
 
 def test_explain_ends_with_the_lstm(cli, korean):
