@@ -102,16 +102,18 @@ def refuse_stdin(path: str | Path, what: str | None = None) -> None:
             what=what or _("this file")), _("Save it to a file first (e.g. cat > corpus.txt), then give that file."))
 
 
-def check_text_file(path: str | Path, what: str | None = None) -> Path:
+def check_text_file(path: str | Path, what: str | None = None, stdin_ok: bool = False) -> Path:
     """``path`` as a readable, non-empty text file, or an InputError that says what it is instead (``-``, which it
     cannot read twice: a UsageError, :func:`refuse_stdin`).
 
-    The one check every command's input file goes through: missing, a folder, empty, binary.
+    The one check every command's input file goes through: missing, a folder, empty, binary. ``stdin_ok``: the
+    caller reads ``-`` itself (and checks only files here), so a missing file's hint offers it.
     """
     refuse_stdin(path, what)
     path = Path(path)
-    if not path.exists():  # no "use - for stdin" here: see above
-        raise InputError(_("file not found: {path}").format(path=path), _("Check the path."))
+    if not path.exists():  # "use - for stdin" only where the caller reads it: see above
+        raise InputError(_("file not found: {path}").format(path=path),
+                         _("Check the path, or use - to read from stdin.") if stdin_ok else _("Check the path."))
     stream, name = _open(path, what)
     with stream:
         head = stream.read(_SNIFF_BYTES)

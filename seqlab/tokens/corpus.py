@@ -32,7 +32,7 @@ def check_corpus(files, errors: str) -> None:
         seen.add(key)
     for path in files:  # missing, a folder, empty or binary: said by name before any is read, as every reader does
         if str(path) != "-":
-            check_text_file(path, _("a corpus file"))
+            check_text_file(path, _("a corpus file"), stdin_ok=True)  # "-" is read as standard input here
 
 
 EARLY = 1_000  # the lines after which a file's share of invalid UTF-8 is first judged (and once more at its end)

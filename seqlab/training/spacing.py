@@ -53,7 +53,7 @@ def make_spacing_pairs(data: str | Path, text_col: str | None = None, max_chars:
     from seqlab.text.tables import iter_texts
 
     if str(data) != "-":
-        data = check_text_file(data, _("a file of texts"))  # missing, a folder, empty or binary: said before reading
+        data = check_text_file(data, _("a file of texts"), stdin_ok=True)  # missing, a folder, empty, binary: first
     replaced: list[int] = []  # with errors="replace": the lines that were not valid UTF-8 (strict refuses them)
     numbered = list(iter_texts(data, text_col, errors, replaced))
     bad = set(replaced)

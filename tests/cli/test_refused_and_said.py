@@ -210,6 +210,17 @@ def test_a_table_is_not_read_as_one_text_per_line(tmp_path, cli):
     assert cli("tokenize", "-f", str(text), "-m", "char", "--json")[0] == 0
 
 
+def test_commands_that_read_stdin_offer_it_for_a_missing_file(cli, tmp_path):
+    """tokenizer train, wordvec train and data spacing-pairs read - but said only "Check the path." for a missing
+    file, where tokenize, embed and vocab build say "or use - to read from stdin"."""
+    missing = str(tmp_path / "nosuch.txt")
+    for args in (["tokenizer", "train", "-f", missing, "-o", str(tmp_path / "t")],
+                 ["wordvec", "train", "-f", missing, "-o", str(tmp_path / "w.model")],
+                 ["data", "spacing-pairs", missing, "-o", str(tmp_path / "p.tsv")]):
+        code, _out, err = cli(*args, "--lang", "en")
+        assert code == 1 and "file not found" in err and "use - to read from stdin" in err, (args, err)
+
+
 def test_search_does_not_offer_stdin_it_cannot_read(cli):
     """`search --corpus nosuch.txt` said "use - to read from stdin", and `--corpus -` then failed with "cannot use -"."""
     code, _out, err = cli("search", "영화", "--corpus", "nosuch-corpus.txt")
