@@ -114,8 +114,6 @@ def _word_vectors(vectors, model):
     on_interrupt(N_("the word-vector build did not finish; its unfinished step is not kept, and the next use of "
                     "these vectors starts that step again."))
     if spec.kind == "kiwi":
-        from seqlab.vectors.wordvectors import stale_kiwi_caches
-
         note(_(
             "Building Kiwi's word vectors once (under a minute): its morpheme and context vectors are recovered from "
             "its own cosines, then each of the {ko:,} most frequent Korean entries of wordfreq (with verbs and "
@@ -127,12 +125,7 @@ def _word_vectors(vectors, model):
             "Kiwi's word vectors: {n:,} words of {candidates:,} candidates; {left:,} were left out (a part Kiwi's "
             "model keeps no vector for, a bare particle or ending, or a fragment of a phrase).").format(
             n=len(built.words), candidates=built.candidates, left=built.candidates - len(built.words)))
-        for stale in stale_kiwi_caches():
-            size = stale.stat().st_size
-            stale.unlink(missing_ok=True)
-            note(_("removed {path} ({mb:.0f} MB): the cache of an older recipe").format(
-                path=stale, mb=size / 1e6))
-        return built
+        return built  # caches of older recipes were removed by the build, and said
     from seqlab.vectors.encoder import load_encoder
 
     # the model first (a folder without weights is refused here, before any promise); the recipe's layers follow

@@ -2,25 +2,22 @@
 
 Three sources behind one interface:
 
-- **Kiwi** (the default, ``kiwi``): the morpheme and context vectors of Kiwi's language
-  model, recovered from its cosines and composed into words (:mod:`seqlab.vectors.kiwi_vectors`),
-  over the Korean words of the same vocabulary; built once (about a minute) and cached;
-- **from a transformer** (``e5-small``, ``minilm``): each word of a real vocabulary (wordfreq's
-  Korean and English words, Korean verbs and adjectives in their dictionary and
-  past forms: :mod:`seqlab.vectors.word_list`) is run through the transformer
-  alone, and its vector read out of chosen layers (:mod:`seqlab.vectors.static_vectors`:
-  the mean of its tokens at layers 6-12), then post-processed
-  (:mod:`seqlab.vectors.all_but_the_top`: the common mean removed); built once and cached;
+- **Kiwi** (the default, ``kiwi``): the morpheme and context vectors of Kiwi's language model, recovered from its
+  cosines and composed into words (:mod:`seqlab.vectors.kiwi_vectors`); built once (about a minute) and cached;
+- **from a transformer** (``e5-small``, ``minilm``): each word of a real vocabulary (wordfreq's Korean and English
+  words, Korean verbs and adjectives in their dictionary and past forms: :mod:`seqlab.vectors.word_list`) run through
+  the transformer alone, its vector read out of chosen layers (:mod:`seqlab.vectors.static_vectors`), then
+  post-processed (:mod:`seqlab.vectors.all_but_the_top`); built once and cached;
 - **trained**: Word2Vec/FastText vectors saved by gensim (``--vectors PATH``).
 
-Analogies rank every word by 3CosMul or 3CosAdd (:mod:`seqlab.vectors.analogy`)
-and leave the input words out. A word outside the vocabulary is refused as
-unknown, naming the pieces the model reads it as; with ``embed_oov=True`` a word
+Analogies rank every word by 3CosMul or 3CosAdd (:mod:`seqlab.vectors.analogy`) and leave the input words out. A word
+outside the vocabulary is refused as unknown, naming the pieces the model reads it as; with ``embed_oov=True`` a word
 made of known pieces is embedded on the fly instead, and the result says so.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import re
@@ -382,16 +379,23 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
              morpheme_check_error=np.array(morphemes_ready.check_error),
              context_check_error=np.array(contexts().check_error))
     atomic_write_bytes(path, buffer.getvalue())
+    remove_stale_kiwi_caches(korean)
     if progress:
         progress(2, 2)
     return finish(words, vectors, len(candidates), read)
 
 
-def stale_kiwi_caches(korean: int | None = None) -> list[Path]:
-    """Kiwi word-vector caches of older recipes or models beside today's (left by an upgrade of seqlab or Kiwi)."""
+def remove_stale_kiwi_caches(korean: int | None = None) -> list[Path]:
+    """Remove and say Kiwi's caches of older recipes (an upgrade's leftovers, 100s of MB), after every build."""
     current = kiwi_vectors_path(korean)
     size = current.name.split("-wordfreq")[1].split("-v")[0]  # "" or "-ko3000": the same vocabulary size only
-    return sorted(p for p in current.parent.glob(f"kiwi-cong-*-wordfreq{size}-v*.npz") if p != current)
+    stale = sorted(p for p in current.parent.glob(f"kiwi-cong-*-wordfreq{size}-v*.npz") if p != current)
+    for path in stale:
+        with contextlib.suppress(OSError):  # another process removed it first: nothing left to say
+            mb = path.stat().st_size / 1e6
+            path.unlink()
+            say_note(_("removed {path} ({mb:.0f} MB): the cache of an older recipe").format(path=path, mb=mb))
+    return stale
 
 
 def refuse_unknown_pieces(words: Sequence[str], model: str | None = None) -> None:

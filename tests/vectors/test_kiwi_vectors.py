@@ -178,8 +178,9 @@ def test_the_build_keeps_what_it_left_out_and_each_words_reading(small):
     assert small.neighbors("갔다", 2).to_dict()["reading"] == "가/VV 었/EP 다/EF"
 
 
-def test_caches_of_older_recipes_are_found_for_removal(small):
-    from seqlab.vectors.wordvectors import kiwi_vectors_path, stale_kiwi_caches
+def test_caches_of_older_recipes_are_removed_by_the_library_and_said(small, caplog):
+    """Only the CLI removed them: a server's or a notebook's builds left hundreds of MB behind each time."""
+    from seqlab.vectors.wordvectors import kiwi_vectors_path, remove_stale_kiwi_caches
 
     current = kiwi_vectors_path(3000)
     old = current.parent / "kiwi-cong-0.23.0-wordfreq-ko3000-v4-0123abcd.npz"
@@ -187,8 +188,10 @@ def test_caches_of_older_recipes_are_found_for_removal(small):
     old.write_bytes(b"x")
     other_size.write_bytes(b"x")
     try:
-        stale = stale_kiwi_caches(3000)
+        with caplog.at_level("INFO", logger="seqlab"):
+            stale = remove_stale_kiwi_caches(3000)
         assert old in stale and other_size not in stale and current not in stale and current.exists()
+        assert not old.exists() and other_size.exists() and f"removed {old}" in caplog.text
     finally:
-        old.unlink()
+        old.unlink(missing_ok=True)
         other_size.unlink()
