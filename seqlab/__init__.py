@@ -95,7 +95,11 @@ def encode_batch(texts, model: str | None = None, padding: str = "longest", max_
     Args:
         texts: a list of texts.
         padding: ``longest`` (to the longest text), ``max_length``, or ``none``.
-        max_length: cut each text to this many tokens (with ``truncation``), specials kept.
+        max_length: with ``truncation`` (the default), cut each text to this many tokens, specials kept; None cuts
+            at the model's window (512 for e5-small; a tokenizer without a model cuts nothing), unlike
+            :func:`tokenize`, whose None keeps every token. With ``padding="max_length"``, the width padded to.
+        truncation: False keeps every token (``max_length`` then only sets the padded width, as in Hugging Face),
+            and a row longer than the model's window is said.
         errors: ``"strict"`` or ``"replace"``, as in :func:`tokenize`.
 
     Returns:

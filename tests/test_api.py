@@ -359,3 +359,16 @@ def test_a_record_inside_a_record_is_named_not_cut_mid_text():
     tokens = seqlab.tokenize("안녕하세요, 반갑습니다. 오늘 날씨가 정말 좋네요", model="char")
     shown = repr(EmbeddingRecord("char", tokens, np.zeros((len(tokens.tokens), 4), dtype=np.float32)))
     assert "tokens=TokenRecord(model='char', …)" in shown and "..." not in shown, shown
+
+
+def test_encode_batch_says_a_row_kept_longer_than_the_models_window(caplog):
+    """truncation=False gave a (1, 603) batch for e5's 512-token window without a word; the docstring now says that
+    max_length=None cuts at the window here (tokenize keeps every token)."""
+    with caplog.at_level("INFO", logger="seqlab"):
+        kept = seqlab.encode_batch(["영화 " * 600], truncation=False)
+    assert kept.input_ids.shape[1] > 512 and "longer than e5-small reads (512 tokens; truncation=False" in caplog.text
+    caplog.clear()
+    with caplog.at_level("INFO", logger="seqlab"):
+        cut = seqlab.encode_batch(["영화 " * 600])
+    assert cut.input_ids.shape == (1, 512) and "longer than" not in caplog.text
+    assert "None cuts" in seqlab.encode_batch.__doc__

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.errors import DamagedFile, json_problem
-from seqlab.i18n import _
+from seqlab.i18n import _, ngettext
 from seqlab.ids.batch import Batch, check_fits, check_padding
 from seqlab.ids.positions import kept_positions
 from seqlab.ids.vocab import checked_ids
@@ -261,6 +261,13 @@ class HFTokenizer(Tokenizer):
                 dropped[i] = full[i] - len(keep)
         lengths = full - dropped
         check_fits(padding, max_length, lengths)
+        if not truncation and self.model_max_length and full.max(initial=0) > self.model_max_length:
+            from seqlab.notes import say_note  # kept whole, as asked: but the model will not read such a row
+
+            say_note(ngettext("note: {n:,} text is longer than {model} reads ({limit:,} tokens; truncation=False "
+                              "kept it whole)", "note: {n:,} texts are longer than {model} reads ({limit:,} tokens; "
+                              "truncation=False kept them whole)", int((full > self.model_max_length).sum())).format(
+                n=int((full > self.model_max_length).sum()), model=self.name, limit=self.model_max_length))
 
         def id_lists():
             return (e.ids if ids_of[i] is None else ids_of[i] for i, e in enumerate(encodings))
