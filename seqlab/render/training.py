@@ -18,15 +18,14 @@ LABEL_MEANINGS = [N_("negative"), N_("positive")]
 
 
 def _size(parameters) -> str:
-    if not parameters:
-        return ""
-    return f"{parameters / 1e6:.2f} M" if parameters >= 100_000 else f"{parameters:,}"
+    """A parameter count in one unit for every row (0.74 M beside 28,627 read as a smaller model in Korean)."""
+    return f"{parameters:,}" if parameters else ""
 
 
 def summary_table(runs) -> Table:
-    """One row per trained model: validation accuracy, macro-F1, n, time, parameters, size on disk."""
+    """One row per trained model: validation accuracy, macro-F1, texts scored (n), time, parameters, size on disk."""
     table = titled_table(_("validation results"), title_justify="left")
-    for col, justify in ((_("model"), "left"), (_("accuracy"), "right"), ("macro-F1", "right"), ("n", "right"),
+    for col, justify in ((_("model"), "left"), (_("accuracy"), "right"), ("macro-F1", "right"), (_("texts"), "right"),
                          (_("train time"), "right"), (_("parameters"), "right"), (_("on disk"), "right")):
         table.add_column(col, justify=justify, no_wrap=True)
     for run in runs:
@@ -292,13 +291,23 @@ def seq2seq_name(summary: dict) -> str:
     """The model as a reader says it ("seq2seq gru + monotonic attention"); the record keeps its English name."""
     if "cell" not in summary:  # runs from before the summary had its cell
         return summary["model"]
-    return _("seq2seq {cell} + {attention} attention").format(cell=summary["cell"], attention=summary["attention"])
+    kinds = {"monotonic": _("monotonic"), "additive": _("additive (Bahdanau)")}  # the glossary's names
+    return _("seq2seq {cell} + {attention} attention").format(cell=summary["cell"],
+                                                               attention=kinds.get(summary["attention"],
+                                                                                   summary["attention"]))
+
+
+def seq2seq_loss_name(loss: str) -> str:
+    """The training loss as a reader says it: what the softmax is over."""
+    return {"constrained": _("constrained (a space or the next source character)"),
+            "full": _("full (the whole vocabulary)")}.get(loss, loss)
 
 
 def seq2seq_terminal(summary: dict, console: Console) -> None:
     console.print(_("{model} · loss: {loss} · {pairs:,} training pairs, {steps:,} steps, {seconds:.0f} s "
                     "({train:.0f} s training)").format(
-        model=seq2seq_name(summary), loss=summary.get("loss", "full"), pairs=summary["pairs"], steps=summary["steps"],
+        model=seq2seq_name(summary), loss=seq2seq_loss_name(summary.get("loss", "full")), pairs=summary["pairs"],
+        steps=summary["steps"],
         seconds=summary["seconds"], train=summary.get("train_seconds", summary["seconds"])), highlight=False)
     batch, epochs = summary.get("batch_size"), summary.get("epochs")
     if batch and epochs and summary["steps"] > -(-summary["pairs"] // batch) * epochs:  # more than full batches give
