@@ -173,6 +173,14 @@ def _column_texts(source: str | Path, lines: Iterator[tuple[int, str]], text_col
     header = next(rows, None)
     if header is None:
         return
+    if text_col not in header and len(header) == 1:  # one field: a text per line, its first text no header
+        sep, first = _("comma") if is_csv else _("tab"), header[0] if len(header[0]) <= 60 else header[0][:59] + "…"
+        raise InputError(_("{source} is not a table: its first line has no {sep}, so it has no header with a column "
+                           "{text_col!r} (it reads: {first})").format(source=source, sep=sep, text_col=text_col,
+                                                                     first=first),
+                         _("Leave text_col out to read one text per line, or give a TSV/CSV file with a header."),
+                         cli_hint=_("Leave --text-col out to read one text per line, or give a TSV/CSV file with a "
+                                    "header."))
     if text_col not in header:
         raise InputError(_("{source} has no column {text_col!r}; its header is {header}")
                          .format(source=source, text_col=text_col, header=header),

@@ -176,6 +176,11 @@ def _rows(path: Path, fmt: str, text_col: str, label_col: str, bad: BadRows):
         raise InputError(_("{name} has no text (no lines, or only blank ones)").format(name=path),
                          _("Give a file with a header line, then one labelled text per line."))
     missing = [c for c in (text_col, label_col) if c not in header]
+    if missing and len(header) == 1:  # a text per line: its first text is no header, and there are no labels
+        raise MissingColumn(_("{path} is not a table: its first line has no {sep}, so it has no header with the "
+                              "columns {text!r} and {label!r}").format(
+            path=path, sep=_("comma") if fmt == "csv" else _("tab"), text=text_col, label=label_col),
+            _("Training reads labelled texts: a TSV (or CSV) with a header line, e.g. NSMC's id, document, label."))
     if missing:
         raise MissingColumn(_("{path} has no column {column!r}; its header is {header}")
                          .format(path=path, column=missing[0], header=header),

@@ -168,3 +168,17 @@ def test_a_jsonl_file_without_one_object_is_said_to_be_so(tmp_path):
 
     with pytest.raises(InputError, match="no line of .*plain.jsonl is a JSON object"):
         refuse_table(data)
+
+
+def test_a_column_asked_of_a_file_of_plain_lines_says_it_is_not_a_table(tmp_path, cli):
+    """--text-col on one text per line said "has no column 'document'; its header is ['사람의 호기심을 …']": the
+    first review taken for a header. train said the same of a file without labels."""
+    plain = tmp_path / "reviews.txt"
+    plain.write_text("사람의 호기심을 유발 시키는데 성공한 영화\n좋다\n", encoding="utf-8")
+    code, _out, err = cli("vocab", "build", "-f", str(plain), "-o", str(tmp_path / "v.json"), "--text-col", "document",
+                          "--lang", "en")
+    said = " ".join(err.split())
+    assert code == 1 and "is not a table: its first line has no tab" in said and "Leave --text-col out" in said
+    code, _out, err = cli("train", "-f", str(plain), "-o", str(tmp_path / "run"), "--lang", "en")
+    said = " ".join(err.split())
+    assert code == 1 and "is not a table" in said and "columns 'document' and 'label'" in said
