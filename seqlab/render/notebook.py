@@ -108,6 +108,17 @@ def _search(res):
     return (*vr.search_parts(res), _plain("\n".join(lines)))
 
 
+def _corpus(res):
+    """An embedded corpus (:func:`~seqlab.vectors.corpus_job.embed_corpus`): what was written, as the command says."""
+    from seqlab.render.vectors import corpus_summary, truncated_lines_note
+
+    notes = [truncated_lines_note(res.truncated_lines, Path(res.out).name, res.max_length)] if res.truncated_lines else []
+    pairs = [[_("rows"), res.rows, "int"], [_("shards"), res.shards, "int"], [_("bad UTF-8 lines"), res.bad_lines, "int"],
+             [_("empty lines"), res.empty_lines, "int"], [_("seconds"), round(res.seconds, 1), "fixed:1"]]
+    part = ("table", {"title": str(res.out), "pairs": pairs})
+    return [part], notes, _plain("\n".join([corpus_summary(res), *notes]))
+
+
 def _trace(report):
     from seqlab.render.trace import render_terminal
 
@@ -282,7 +293,7 @@ RENDERERS = {  # record class name -> (parts, notes, plain)
     "NeighborsResult": _words, "AnalogyResult": _words, "SearchResult": _search, "TraceReport": _trace,
     "AttentionRecord": _attention, "GradFlowReport": _gradflow, "LongTermReport": _longterm, "OrderReport": _order,
     "ExplainReport": _explain, "RunSummary": _run, "Metrics": _metrics, "Evaluation": _evaluation,
-    "Seq2SeqTrace": _seq2seq,
+    "Seq2SeqTrace": _seq2seq, "CorpusResult": _corpus,
 }
 
 

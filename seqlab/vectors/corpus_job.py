@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from seqlab.display import Displayable
 from seqlab.errors import DamagedFile, InputError, UsageError, check_number, json_problem
 from seqlab.i18n import _, ngettext
 from seqlab.storage import (
@@ -50,8 +51,10 @@ FORMAT = "seqlab-embeddings"
 _BAD_LINES_KEPT = 100
 
 
-@dataclass
-class CorpusResult:
+@dataclass(repr=False)  # Displayable's short repr
+class CorpusResult(Displayable):
+    """What :func:`embed_corpus` wrote: rows and shards under ``out`` (``seqlab.read_embeddings(out)`` loads them)."""
+
     out: Path
     rows: int
     shards: int

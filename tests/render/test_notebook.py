@@ -52,6 +52,7 @@ def records(tmp_path_factory):
     from seqlab.training.metrics import Metrics
     from seqlab.training.predictors import Evaluation
     from seqlab.training.runs import RunSummary
+    from seqlab.vectors.corpus_job import CorpusResult
     from seqlab.vectors.search import Hit, SearchResult
     from seqlab.vectors.word_results import AnalogyResult, Neighbor, NeighborsResult
 
@@ -85,6 +86,8 @@ def records(tmp_path_factory):
                                                         "history": [{"epoch": 1, "val_accuracy": 0.8125}]}, 0.5),
         "evaluation": Evaluation("runs/tfidf", "test.tsv", metrics, {"total": 3}),
         "metrics": metrics,
+        # embed_corpus's result showed as a raw dataclass repr (seconds=46.41071694100174, a PosixPath)
+        "corpus": CorpusResult(Path("vec300"), 300, 1, 0, 2, 0, 46.41071694100174),
     }
 
 
@@ -118,6 +121,8 @@ def expected_numbers(name: str, rec) -> list[str]:
         return [str(i) for i in rec.tokens.input_ids]
     if name == "run":
         return ["0.8125", "0.8047", "1.25", "[\"0\", 7, 1]"]
+    if name == "corpus":
+        return ["300", "46.4"]
     return ["0.8125", "0.8047", "[\"0\", 7, 1]", "[\"1\", 2, 6]"]
 
 
