@@ -205,7 +205,10 @@ def _run(run):
     from seqlab.training.metrics import Metrics
 
     summary = run.to_dict()
-    pairs = _scalars({"name": run.name, "out": str(run.out), **summary})
+    # the run's bookkeeping (seen_digest: a SHA-256 of the training rows, for evaluate's held-out check) is in
+    # to_dict(), not in the display, where it came before the scores
+    pairs = _scalars({"name": run.name, "out": str(run.out),
+                      **{k: v for k, v in summary.items() if not k.endswith("_digest")}})
     title = _("training run {name}").format(name=run.name)
     val = summary.get("val")
     if isinstance(val, dict) and "confusion" in val:  # the validation split's scores and confusion matrix
@@ -220,8 +223,8 @@ def _run(run):
                                 "columns": [{"title": k, "format": "int" if k in ("step", "epoch") else "fixed:4"}
                                             for k in keys]}))
     lines = [f"{k}: {v}" for k, v, _f in pairs]
-    if isinstance(val, dict) and "accuracy" in val:
-        lines.append(f"val: accuracy {val['accuracy']:.4f} · macro-F1 {val.get('macro_f1', float('nan')):.4f}")
+    if isinstance(val, dict) and "accuracy" in val:  # the scores first: what a reader looks for
+        lines.insert(0, f"val: accuracy {val['accuracy']:.4f} · macro-F1 {val.get('macro_f1', float('nan')):.4f}")
     return parts, [], "\n".join(lines)
 
 

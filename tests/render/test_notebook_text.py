@@ -74,3 +74,18 @@ def test_the_similarity_text_says_the_prefix_it_read_the_sentences_with():
 
     plain = seqlab.similarity("좋은 영화", "멋진 영화")._repr_mimebundle_()["text/plain"]
     assert "(e5-small, mean pooling, prefix 'query: ')" in plain and "A: '좋은 영화'" in plain, plain
+
+
+def test_a_training_runs_text_starts_with_its_scores_and_leaves_its_bookkeeping_out():
+    """A run's text/plain listed seen_digest (a 64-digit SHA-256) and other bookkeeping before the validation
+    accuracy, its last line."""
+    from pathlib import Path
+
+    from seqlab.render.notebook import render
+    from seqlab.training.runs import RunSummary
+
+    val = {"accuracy": 0.8125, "macro_f1": 0.8047, "n": 16, "confusion": [[7, 1], [2, 6]], "labels": ["0", "1"]}
+    run = RunSummary("tfidf", Path("runs/tfidf"), {"model": "tfidf", "val": val, "seen_digest": "75c7627c" * 8}, 0.5)
+    _parts, _notes, plain = render(run)
+    assert plain.splitlines()[0] == "val: accuracy 0.8125 · macro-F1 0.8047" and "seen_digest" not in plain
+    assert run.to_dict()["seen_digest"] == "75c7627c" * 8  # still in the record
