@@ -218,11 +218,10 @@ class Service:
 
         text = self.text(text)
         out = []
+        keys = ("tokens", "special_tokens_mask", "continuation", "offsets", "unk", "uncovered", "unit")
         for rec, row in compare_text(text, [load_tokenizer(name) for name in EMBEDDED]):
-            out.append({"model": row.model, "tokens": rec.tokens, "special_tokens_mask": rec.special_tokens_mask,
-                        "continuation": rec.continuation, "offsets": [list(o) for o in rec.offsets],
-                        "unk": [u.index for u in rec.unk], "summary": rounded(row.to_dict(), 4),
-                        "uncovered": [{"index": i, "char": c} for i, c in rec.uncovered], "unit": rec.unit})
+            record = rec.to_dict()  # each field as /api/tokenize sends it (its "unk" were bare indices here)
+            out.append({"model": row.model, **{k: record[k] for k in keys}, "summary": rounded(row.to_dict(), 4)})
         return {"text": text, "tokenizers": out}
 
     # -- vectors -------------------------------------------------------------------------------

@@ -54,6 +54,9 @@ def test_tokenizers_side_by_side(client):
     rows = {row["model"]: row for row in r["tokenizers"]}
     assert list(rows) == ["e5-small", "minilm", "kiwi", "char", "whitespace"]
     assert rows["minilm"]["summary"]["unk"] >= 1 and rows["minilm"]["unk"]  # the snowman is [UNK] to MiniLM
+    # each token field as /api/tokenize sends it (its "unk" were bare indices here, objects there)
+    minilm = client.post("/api/tokenize", json={"text": r["text"], "model": "minilm"}).json()
+    assert rows["minilm"]["unk"] == minilm["unk"] and rows["minilm"]["offsets"] == minilm["offsets"]
     assert rows["char"]["summary"]["tokens"] == len("안녕하세요☃영화") + 2  # characters plus the two spaces (▁)
     assert rows["char"]["summary"]["space_tokens"] == 2 and rows["kiwi"]["summary"]["space_tokens"] == 0  # said
     assert all(row["summary"]["tokens"] == len(row["tokens"]) - sum(row["special_tokens_mask"]) for row in rows.values())
