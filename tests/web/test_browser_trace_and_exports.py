@@ -69,3 +69,17 @@ def test_the_kiwi_row_has_its_own_readout_and_a_zero_share_of_dW_hh_is_explained
     page.click("#gradflow")
     page.wait_for_selector("#v-gradflow .sv-list li")
     assert "Not your text:" in page.inner_text("#v-gradflow") and "above" not in page.inner_text("#v-gradflow .sv-source")
+
+
+def test_korean_column_names_of_the_attention_map_are_written_upright(open_page):
+    """The attention map's column names were turned 90°: Hangul on its side, ▁ a bar beside the word, so a student
+    could not tell ▁학교 from ▁먹 without pointing at a cell."""
+    page = open_page()
+    run_pipeline(page, "나는 학교에 간다. 밥을 먹었다")
+    page.click("#attn")
+    page.wait_for_selector("#v-attention canvas")
+    canvas = page.locator("#v-attention canvas").first
+    assert canvas.get_attribute("data-col-labels-upright") == "1" and int(canvas.get_attribute("data-col-labels")) > 0
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: still upright, or level where names fit
+    page.wait_for_timeout(300)
+    assert "1" in (canvas.get_attribute("data-col-labels-upright"), canvas.get_attribute("data-col-labels-level"))

@@ -549,10 +549,14 @@
       const widest = colLabels ? Math.max(...colLabels.map((s) => ctx.measureText(s).width), 10) : 0;
       // column names that fit their column are written level (a Seq2Seq's source characters); longer ones turned
       const level = colLabels !== null && widest + 6 <= cw && cw >= fs + 4;
-      const colH = colLabels && !level ? Math.min(90, widest) + 8 : fs + 8;
+      // Hangul turned on its side is hard to read (a student could not tell ▁학교 from ▁먹): where a column is a
+      // character wide, such names are written upright, one character under another, as vertical Korean is
+      const upright = colLabels !== null && !level && cw >= fs + 2 && colLabels.some((s) => HANGUL.test(s));
+      const stacked = upright ? Math.min(12, Math.max(...colLabels.map((s) => Array.from(s).length))) * fs * 1.1 : 0;
+      const colH = colLabels && !level ? (upright ? stacked : Math.min(90, widest)) + 8 : fs + 8;
       const top = 4, plotH = ch * R, legend = fs * 3 + 34;
       return { fs, W, rl, plotW, cw, ch, top, plotH, colH, legend, H: top + plotH + colH + fs + 10 + legend, rowLabels,
-        colLabels, level };
+        colLabels, level, upright };
     }
     function draw() {
       geo = layout();
@@ -580,9 +584,16 @@
       canvas.dataset.colLabels = g.colLabels ? Math.ceil(C / cstep) : 0;
       canvas.dataset.labelGap = Math.min(rstep * g.ch, g.colLabels ? cstep * g.cw : Infinity).toFixed(1);
       canvas.dataset.colLabelsLevel = g.level ? "1" : "0";
+      canvas.dataset.colLabelsUpright = g.upright ? "1" : "0";
       if (g.level) {
         ctx.textAlign = "center"; ctx.textBaseline = "top";
         for (let j = 0; j < C; j++) ctx.fillText(g.colLabels[j], x0 + (j + 0.5) * g.cw, y0 + g.plotH + 4);
+      } else if (g.upright) {
+        ctx.textAlign = "center"; ctx.textBaseline = "top";
+        for (let j = 0; j < C; j += cstep) {
+          Array.from(g.colLabels[j]).slice(0, 12).forEach((c, k) =>
+            ctx.fillText(c, x0 + (j + 0.5) * g.cw, y0 + g.plotH + 4 + k * g.fs * 1.1));
+        }
       } else if (g.colLabels) {
         ctx.save(); ctx.textAlign = "right";
         for (let j = 0; j < C; j += cstep) {
