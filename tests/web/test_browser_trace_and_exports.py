@@ -83,3 +83,18 @@ def test_korean_column_names_of_the_attention_map_are_written_upright(open_page)
     page.set_viewport_size({"width": 390, "height": 844})  # a phone: still upright, or level where names fit
     page.wait_for_timeout(300)
     assert "1" in (canvas.get_attribute("data-col-labels-upright"), canvas.get_attribute("data-col-labels-level"))
+
+
+def test_screen_readers_hear_each_chips_kind_the_maps_size_and_which_curve_is_which(open_page):
+    """A lone ▁ chip was announced as its id alone ("6"); the heatmap's label gave no size, so an arrow-key reader did
+    not know where the grid ends; the gradient chart's label did not say which curve was which."""
+    page = open_page()
+    run_pipeline(page, "안녕하세요, 오늘 날씨가 정말 좋네요")
+    lone = page.locator("#v-tokens .sv-chip[data-i='7']").first  # e5-small's ▁ before 좋
+    assert lone.get_attribute("aria-label").startswith("▁ · id 6 · word start")
+    label = page.locator("#v-vectors canvas").first.get_attribute("aria-label")
+    assert " rows × " in label and " columns" in label
+    page.click("#gradflow")
+    page.wait_for_selector("#v-gradflow svg")
+    chart = page.locator("#v-gradflow svg").first.get_attribute("aria-label")
+    assert "RNN, LSTM, GRU" in chart and "list below the chart" in chart

@@ -309,6 +309,11 @@
         // the word it belongs to (word_ids, as the terminal's and Markdown's "word" column)
         rec.word_ids && rec.word_ids[i] !== null && rec.word_ids[i] !== undefined ? t("word {w}", { w: rec.word_ids[i] }) : null,
         kinds[kind], cut ? kinds.cut : null].filter(Boolean).join(" · ");
+      // what a screen reader says of the chip, the token first: its kind and span too (a lone ▁ chip was read as
+      // its id alone)
+      chip.setAttribute("aria-label", [visible(tok), id !== null ? `id ${id}` : null, kinds[kind], cut ? kinds.cut : null,
+        rec.offsets && !rec.special_tokens_mask[i] ? `text[${rec.offsets[i][0]}:${rec.offsets[i][1]}]` : null,
+        t("token {i}", { i })].filter(Boolean).join(" · "));
       return chip;
     });
     list.append(...chips);
@@ -447,7 +452,10 @@
       // its own readout, under its row, naming it: "token 2" there was read as the model's token 2 in the row above
       const said = el("p", { class: "sv-readout", "aria-live": "polite" });
       roving(row.list, row.chips, (i, chip) => light(i, chip, morph.offsets, said));
-      row.chips.forEach((chip) => { chip.dataset.describe = t("Kiwi morphemes") + " · " + chip.dataset.describe; });
+      row.chips.forEach((chip) => {
+        chip.dataset.describe = t("Kiwi morphemes") + " · " + chip.dataset.describe;
+        chip.setAttribute("aria-label", chip.getAttribute("aria-label") + " · " + t("Kiwi morphemes"));
+      });
       container.append(el(sub(container), {}, t("Kiwi morphemes")), row.list, said);
     }
     return { destroy() { container.replaceChildren(); } };
@@ -524,7 +532,9 @@
     const d = spec.decimals === undefined ? 2 : spec.decimals;
     const scaleText = t("colour scale from {lo} to {hi}", { lo: fixed(lo, d), hi: fixed(hi, d) });
     const canvas = el("canvas", { tabindex: "0", role: "application", "aria-roledescription": t("heatmap"),
-      "aria-label": [spec.label, scaleText, spec.onSelect ? t("arrow keys move between cells, Enter selects a row")
+      // its size too: an arrow-key reader otherwise does not know where the grid ends
+      "aria-label": [spec.label, t("{rows} rows × {cols} columns", { rows: count(R), cols: count(C) }), scaleText,
+        spec.onSelect ? t("arrow keys move between cells, Enter selects a row")
         : t("arrow keys move between cells")].join(" · "),
       "data-scale": `${lo} ${hi}` });
     const readout = el("p", { class: "sv-readout", "aria-live": "polite" }, t("Point at or tap a cell, or focus the map and use the arrow keys."));
@@ -1042,7 +1052,9 @@
     };
     const legend = el("p", { class: "sv-legend" }, Object.keys(rec.cells).map((name) =>
       el("span", { class: "sv-swatch" }, el("i", { style: `background:${CELL_COLOURS[name]}` }), name.toUpperCase())));
-    const svg = svgEl("svg", { role: "img", "aria-label": t("gradient norms per step, log scale"), class: "sv-chart" });
+    // which curve is which, and that the numbers are in the list under it (the label named only the chart)
+    const svg = svgEl("svg", { role: "img", class: "sv-chart", "aria-label": t("gradient norms per step, log scale") + " · "
+      + t("one curve for each of {cells}; the list below the chart gives their numbers", { cells: Object.keys(rec.cells).map((c) => c.toUpperCase()).join(", ") }) });
     const wrap = el("div", { class: "sv-chartwrap" }, svg);
     container.append(legend, wrap);
     const floor = 1e-300;
