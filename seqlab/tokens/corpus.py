@@ -139,8 +139,9 @@ def vocabulary_from_file(tokenizer, file, min_freq: int = 2, max_size: int | Non
     from seqlab.ids.vocab import Vocabulary
 
     texts = [t for _, t in iter_texts(file, text_col=text_col, errors=errors, replaced=replaced)]
+    shown = _("standard input") if str(file) == "-" else file  # named as every reader names it
     if not texts:  # a vocabulary of the special tokens alone would be written, and every text read as [UNK]
-        raise InputError(_("{path} has no text to build a vocabulary from").format(path=file),
+        raise InputError(_("{path} has no text to build a vocabulary from").format(path=shown),
                          _("Give a file with one text per line (or a TSV/CSV with text_col)."),
                          cli_hint=_("Give a file with one text per line (or a TSV/CSV with --text-col)."))
     tokens: list[list[str]] = []
@@ -153,7 +154,7 @@ def vocabulary_from_file(tokenizer, file, min_freq: int = 2, max_size: int | Non
     if not any(tokens):  # blank lines only: a vocabulary of special tokens would be written, and used
         raise InputError(ngettext("{path} holds no token: its {n:,} line is blank (only spaces or invisible "
                                   "characters)", "{path} holds no token: its {n:,} lines are blank (only spaces or "
-                                  "invisible characters)", len(texts)).format(path=file, n=len(texts)),
+                                  "invisible characters)", len(texts)).format(path=shown, n=len(texts)),
                          _("Give a file with text in it, one text per line."))
     # only <pad> <unk> … when min_freq cut every token: every text would read as [UNK] (an empty file is said apart)
     return Vocabulary.build(tokens, min_freq=min_freq, max_size=max_size,

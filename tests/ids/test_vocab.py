@@ -153,3 +153,17 @@ def test_a_vocabulary_from_an_empty_file_is_refused_by_the_library(tmp_path):
     with pytest.raises(InputError, match="has no text to build a vocabulary from") as caught:
         vocabulary_from_file(CharTokenizer(None), empty)
     assert "text_col" in caught.value.hint
+
+
+def test_an_empty_standard_input_is_named_as_every_reader_names_it(cli):
+    """vocab build -f - said "- has no text to build a vocabulary from"; every other command says standard input."""
+    import io
+    import sys
+
+    real = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO(b""), encoding="utf-8")
+    try:
+        code, _out, err = cli("vocab", "build", "-f", "-", "-o", "never.json", "--lang", "en")
+    finally:
+        sys.stdin = real
+    assert code == 1 and "standard input has no text to build a vocabulary from" in err
