@@ -146,6 +146,10 @@ def recurrent_inputs_checked(embedding: str | None, embed_dim: int | None, token
                              vocab: Path | None) -> None:
     """--embedding, --embed-dim, --tokenizer and --vocab of lstm/gru/rnn, checked before any work (usage errors)."""
     if embedding is not None and embedding not in EMBEDDINGS and not Path(embedding).is_file():
+        if Path(embedding).is_dir():  # a folder, said as neighbors --vectors says it (1), not as an unknown keyword
+            from seqlab.text.reading import file_error
+
+            raise file_error(embedding, IsADirectoryError(21, "Is a directory"), _("a word-vector file"))
         if "/" in embedding or "." in embedding:  # a path: not found, as every command says of a missing file (1)
             raise InputError(_("vectors file not found: {path}").format(path=embedding),
                              _("Check the path; seqlab wordvec train makes a word2vec/FastText file, or use one of "

@@ -309,6 +309,10 @@ def test_a_missing_vectors_file_is_not_found_like_every_missing_file(tmp_path, c
     code, _out, err = cli("train", "--data", str(data), "--model", "lstm", "--embedding", "word2vek",
                           "--out", str(tmp_path / "run"))
     assert code == 2 and "word2vec, random, e5, kiwi" in err
+    # a folder is said as neighbors --vectors says it (it was "neither word2vec, … nor a vectors file", exit 2)
+    code, _out, err = cli("train", "--data", str(data), "--model", "lstm", "--embedding", str(tmp_path),
+                          "--out", str(tmp_path / "run"), "--lang", "en")
+    assert code == 1 and "is a folder, not a word-vector file" in err
 
 
 def test_every_output_file_is_checked_the_same_way(tmp_path, cli):
