@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import hashlib
 import json
 import os
@@ -102,8 +103,8 @@ class Backup:
     x.txt for good; and a failed run must not replace the user's last backup with a second copy of the same file."""
 
     path: Path  # the output file, as it is now
-    backup: Path  # NAME.bak: where the old file is kept once the output replaced it
-    held: Path  # .NAME.bak.seqlab-tmp: a hard link to the old file (a copy where links are not possible)
+    backup: Path  # NAME.bak (or NAME.bak.1, …: the first free name): where the old file is to be kept
+    held: Path  # .NAME.bak.tmp-PID: a hard link to the old file (a copy where links are not possible)
     identity: tuple[int, int, int]  # (device, inode, mtime in ns) of the file now: changed once it is replaced
 
     def replaced(self) -> bool:
@@ -114,12 +115,10 @@ class Backup:
         return (now.st_dev, now.st_ino, now.st_mtime_ns) != self.identity
 
     def settle(self) -> Path | None:
-        """``NAME.bak`` if the output replaced the file, else None (the held copy is removed)."""
+        """Where the old file was kept, if the output replaced it (``backup``, or the next free name when another
+        run took that one meanwhile), else None; the held copy is removed either way."""
         try:
-            if self.replaced():
-                os.replace(self.held, self.backup)
-                return self.backup
-            return None
+            return claim_backup(self.held, self.path) if self.replaced() else None
         finally:
             self.held.unlink(missing_ok=True)
 
@@ -135,20 +134,43 @@ def free_backup_name(path: Path) -> Path:
     return backup
 
 
+def claim_backup(held: Path, path: Path) -> Path:
+    """Keep ``held`` (the old content of ``path``) under the first free ``NAME.bak[.n]``, claimed atomically: a hard
+    link fails on a name that another run took since it was found free, and the next one is tried."""
+    while True:
+        backup = free_backup_name(path)
+        try:
+            os.link(held, backup)
+        except FileExistsError:
+            continue  # taken since it was found free: the next one
+        except OSError:  # no hard links here (some file systems): a rename to the name free now
+            os.replace(held, backup)
+            return backup
+        held.unlink(missing_ok=True)
+        return backup
+
+
 def hold_aside(path: Path) -> Backup:
     """Hold the file at ``path`` aside before an output replaces it (the atomic writers' final rename leaves the
-    hard link holding the old content); :meth:`Backup.settle` decides, when the command ends, whether it is kept."""
+    hard link holding the old content); :meth:`Backup.settle` decides, when the command ends, whether it is kept.
+
+    Each process holds its own copy (``.NAME.bak.tmp-PID``): two runs on one output each keep the file they replaced.
+    A copy left by a run killed after its output replaced the file holds the only old content: it is kept now."""
     stat = path.stat()
-    held = path.with_name(f".{path.name}.bak.seqlab-tmp")
-    if held.exists() and not os.path.samefile(held, path):  # a run killed after its output replaced the file: the
-        os.replace(held, free_backup_name(path))  # old content is only here, and is kept as that run would have
+    left = [*path.parent.glob(f".{glob.escape(path.name)}.bak.tmp-*"), path.with_name(f".{path.name}.bak.seqlab-tmp")]
+    for other in left:  # (the second name: a copy held by an earlier version of seqlab)
+        if other.exists() and not _owner_alive(other.name):
+            if os.path.samefile(other, path):
+                other.unlink(missing_ok=True)  # the file was not replaced: nothing to keep
+            else:
+                claim_backup(other, path)
+    held = path.with_name(f".{path.name}.bak.tmp-{os.getpid()}")
     held.unlink(missing_ok=True)
-    backup = free_backup_name(path)
     try:
         os.link(path, held)
     except OSError:
         shutil.copy2(path, held)
-    return Backup(path, backup, held, (stat.st_dev, stat.st_ino, stat.st_mtime_ns))
+    return Backup(path, free_backup_name(path), held, (stat.st_dev, stat.st_ino, stat.st_mtime_ns))
 
 
 def remove_temporaries(directory: str | os.PathLike) -> int:

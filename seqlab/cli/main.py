@@ -311,7 +311,12 @@ def _run(argv: list[str], debug: bool) -> int:
             signal.signal(signal.SIGTERM, before)
         for backup in BACKUPS:
             with contextlib.suppress(OSError):
-                backup.settle()
+                kept = backup.settle()
+                if kept is not None and kept != backup.backup:  # another run took the name said at the start
+                    from seqlab.render.console import note
+
+                    note(_("note: {taken} was taken meanwhile: the old {name} is kept as {kept}").format(
+                        taken=backup.backup.name, name=backup.path.name, kept=kept.name))
         BACKUPS.clear()
 
 

@@ -191,6 +191,31 @@ def test_a_run_killed_after_replacing_its_output_leaves_the_old_file_as_the_back
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v.json", "v.json.bak"]
 
 
+def test_two_runs_on_one_output_each_keep_the_file_they_replaced(tmp_path, monkeypatch):
+    """Both runs held the old file under one hidden name and moved it to the name picked at their start: the second
+    took the first's copy for a killed run's, and the user's original ended up overwritten by the first run's output.
+    A name taken after the start (a NAME.bak made meanwhile) was overwritten too."""
+    import os
+
+    from seqlab.storage import hold_aside
+
+    out = tmp_path / "out.txt"
+    out.write_text("original", encoding="utf-8")
+    first = hold_aside(out)
+    out.with_name(".new-a").write_text("output of A", encoding="utf-8")
+    out.with_name(".new-a").replace(out)
+    monkeypatch.setattr(os, "getpid", lambda: 999_999_999)  # the second run: another process, still running
+    monkeypatch.setattr("seqlab.storage._owner_alive", lambda name: True)
+    second = hold_aside(out)
+    out.with_name(".new-b").write_text("output of B", encoding="utf-8")
+    out.with_name(".new-b").replace(out)
+    (tmp_path / "out.txt.bak").write_text("the user's own", encoding="utf-8")  # made while they ran
+    kept = {first.settle().read_text(encoding="utf-8"), second.settle().read_text(encoding="utf-8")}
+    assert kept == {"original", "output of A"}
+    assert (tmp_path / "out.txt.bak").read_text(encoding="utf-8") == "the user's own"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt", "out.txt.bak", "out.txt.bak.1", "out.txt.bak.2"]
+
+
 def test_wordvec_trains_over_an_output_keeping_every_file_it_replaces_and_new_folders_are_said(tmp_path, cli):
     """wordvec train -o X.model kept X.model.bak but replaced X.model.kv with none; embed --out into a missing
     folder made it without a word, where vocab build and wordvec train say so (a CLI review)."""

@@ -416,7 +416,7 @@ def test_the_seq2seq_model_is_named_in_the_interface_language():
         console = Console(record=True, width=120)
         seq2seq_terminal(summary, console)
     first = console.export_text().splitlines()[0]
-    assert first.startswith("seq2seq gru + monotonic 어텐션") and "attention" not in first
+    assert first.startswith("seq2seq gru + 단조 어텐션") and "attention" not in first  # the glossary's 단조
     old = {k: v for k, v in summary.items() if k != "cell"}  # a run from before: its recorded name
     console = Console(record=True, width=120)
     seq2seq_terminal(old, console)
