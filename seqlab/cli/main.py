@@ -135,9 +135,45 @@ class Terminated(KeyboardInterrupt):
 TERMINATED: list[bool] = []  # set when SIGTERM came: typer may hand back its 130 without the exception
 
 
+def _importing(frame) -> bool:
+    """Whether ``frame`` runs inside an import (a module's top level being executed by importlib)."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+PENDING: list[int] = []  # a signal that came during an import, raised once the import is done
+
+
 def _on_sigterm(signum, frame) -> None:
-    TERMINATED.append(True)
-    raise Terminated()
+    """Raise :class:`Terminated` (SIGTERM) or KeyboardInterrupt (Ctrl-C) where the command is, unless it is importing
+    a module: an exception in the middle of an extension's import (torch's, gensim's) left it half made, and the
+    process crashed ("SystemError: bad call flags", then a segmentation fault). Then it is tried again shortly."""
+    import signal
+
+    if signum == signal.SIGALRM:  # the retry of a signal that came during an import
+        signum = PENDING.pop() if PENDING else signal.SIGTERM
+    if signum == signal.SIGTERM:
+        TERMINATED.append(True)
+    if _importing(frame):
+        PENDING.append(signum)
+        signal.signal(signal.SIGALRM, _on_sigterm)
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
+        return
+    raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
+def _command_word(argv: list[str]) -> str:
+    """The command: the first word that is neither an option nor --lang's value ("" for none)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--lang":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return ""
 
 
 def _say_interrupted(argv: list[str], code: int = 130) -> None:
@@ -145,13 +181,7 @@ def _say_interrupted(argv: list[str], code: int = 130) -> None:
 
     from seqlab.render.console import note
 
-    words, command = iter(argv), ""
-    for word in words:  # the command: the first word that is neither an option nor --lang's value
-        if word == "--lang":
-            next(words, None)
-        elif not word.startswith("-"):
-            command = word
-            break
+    command = _command_word(argv)
     hint = RESUMABLE.get(command)
     out = option_value(argv, "--out", "-o")
     if hint and out is None:  # embed without --out is no corpus job: nothing to continue
@@ -302,13 +332,22 @@ def _run(argv: list[str], debug: bool) -> int:
 
     BACKUPS.clear()
     TERMINATED.clear()
-    main_thread = threading.current_thread() is threading.main_thread()  # only there can a handler be set
-    before = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
+    PENDING.clear()
+    # only the main thread can set a handler; serve leaves SIGTERM and Ctrl-C to uvicorn, whose graceful stop
+    # (docker stop, systemctl stop) is no interruption; Ctrl-C is handled only where Python's own handler is set
+    # (a run started in the background without job control ignores it)
+    main_thread = threading.current_thread() is threading.main_thread() and _command_word(argv) != "serve"
+    handled = [signal.SIGTERM, signal.SIGALRM] if main_thread else []
+    if main_thread and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        handled.append(signal.SIGINT)
+    before = {signum: signal.signal(signum, _on_sigterm) for signum in handled}
     try:
         return _run_command(argv, debug)
     finally:  # an output file that exists is kept as NAME.bak only once the output replaced it
         if main_thread:
-            signal.signal(signal.SIGTERM, before)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
         for backup in BACKUPS:
             with contextlib.suppress(OSError):
                 kept = backup.settle()

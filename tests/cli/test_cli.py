@@ -247,15 +247,67 @@ def test_sigterm_is_handled_as_ctrl_c_is_and_exits_143(tmp_path, nsmc_rows):
                              "--model", "lstm", "--epochs", "50", "--threads", "1", "--lang", "en", "--json"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    for line in proc.stderr:  # the run has started: its folder exists (command.json), no checkpoint yet
-        if "tokenizing" in line:
-            break
+    import time
+
+    deadline = time.monotonic() + 120  # the run has started: its folder exists (command.json), no checkpoint yet
+    while not (out / "command.json").exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
     proc.send_signal(signal.SIGTERM)
     stdout, err = proc.communicate(timeout=120)
     assert proc.returncode == 143 and "interrupted" in err, err
     said = json.loads(stdout.strip().splitlines()[-1])
     assert said["exit_code"] == 143 and said["error"] == "interrupted"
     assert not out.exists() or (out / "state").exists()  # cleaned up, or kept with a checkpoint to --resume from
+
+
+def test_a_signal_during_an_import_waits_for_the_import_to_end(tmp_path, monkeypatch):
+    """SIGTERM right after a train had started ended in "internal error: SystemError: S() method: bad call flags" and
+    a segmentation fault: the exception was raised inside an extension's import. It is raised once the import ends."""
+    import importlib
+    import signal
+    import sys
+
+    cli_main = importlib.import_module("seqlab.cli.main")
+    (tmp_path / "slow_module.py").write_text(
+        "import signal, sys\n"
+        "from seqlab.cli.main import _on_sigterm\n"
+        "_on_sigterm(signal.SIGTERM, sys._getframe())  # as if the signal came here: no exception now\n"
+        "DONE = True\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    try:
+        module = importlib.import_module("slow_module")
+        assert module.DONE and cli_main.PENDING == [signal.SIGTERM]  # the import finished; the signal waits
+        assert signal.getitimer(signal.ITIMER_REAL)[0] > 0  # and is tried again shortly
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+        cli_main.PENDING.clear()
+        cli_main.TERMINATED.clear()
+        sys.modules.pop("slow_module", None)
+    try:
+        cli_main._on_sigterm(signal.SIGTERM, sys._getframe())  # outside an import: raised where the command is
+    except cli_main.Terminated:
+        pass
+    else:
+        raise AssertionError("SIGTERM outside an import was not raised")
+    finally:
+        cli_main.TERMINATED.clear()
+
+
+def test_serve_leaves_sigterm_to_its_server(monkeypatch):
+    """With seqlab's SIGTERM handler, `docker stop` on `seqlab serve` (uvicorn stops gracefully, then re-raises the
+    signal) was reported as "interrupted"; every other command handles it as Ctrl-C."""
+    import importlib
+    import signal
+
+    cli_main = importlib.import_module("seqlab.cli.main")  # the package's `main` is the function
+    seen = {}
+    monkeypatch.setattr(cli_main, "_run_command", lambda argv, debug: seen.setdefault(
+        cli_main._command_word(argv), signal.getsignal(signal.SIGTERM)) and 0)
+    cli_main.main(["--lang", "en", "serve", "--port", "8000"])
+    cli_main.main(["tokenize", "x"])
+    assert seen["serve"] is not cli_main._on_sigterm and seen["tokenize"] is cli_main._on_sigterm
 
 
 def test_a_train_stopped_before_it_saved_anything_leaves_nothing_that_blocks_the_same_command(cli, tmp_path,
