@@ -366,7 +366,11 @@ def test_encode_batch_says_a_row_kept_longer_than_the_models_window(caplog):
     max_length=None cuts at the window here (tokenize keeps every token)."""
     with caplog.at_level("INFO", logger="seqlab"):
         kept = seqlab.encode_batch(["영화 " * 600], truncation=False)
-    assert kept.input_ids.shape[1] > 512 and "longer than e5-small reads (512 tokens; truncation=False" in caplog.text
+    assert kept.input_ids.shape[1] > 512 and "kept longer than e5-small reads (512 tokens)" in caplog.text
+    caplog.clear()
+    with caplog.at_level("INFO", logger="seqlab"):  # a max_length past the window keeps more too: said as well
+        wide = seqlab.encode_batch(["영화 " * 600], model="minilm", max_length=1000)
+    assert wide.input_ids.shape[1] > 512 and "kept longer than minilm reads (512 tokens)" in caplog.text
     caplog.clear()
     with caplog.at_level("INFO", logger="seqlab"):
         cut = seqlab.encode_batch(["영화 " * 600])

@@ -327,6 +327,11 @@ def long_term(task: str = "adding", lengths=None, cells=CELLS, forget_biases=(DE
         check_number("lengths", n, 2, LONG_TERM_MAX_LENGTH, whole=True)
     for b in forget_biases:
         check_number("forget_biases", b, *FORGET_BIAS_RANGE)
+    for name, values in (("cells", cells), ("lengths", lengths or ()), ("forget_biases", forget_biases)):
+        repeated = [v for i, v in enumerate(values) if v in values[:i]]  # 1 and 1.0 too: one run, twice, unsaid
+        if repeated:
+            raise InputError(_("{option} lists {value} twice").format(option=name, value=repeated[0]),
+                             _("Give each value once."), option=name)
     check_number("steps", steps, 1, LONG_TERM_MAX_STEPS, whole=True)
     check_number("seed", seed, 0, SEED_MAX, whole=True)
     if lengths:

@@ -47,7 +47,7 @@ EQUATIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
              ("c", "c_t", "f⊙c_{t-1} + i⊙g"), ("h", "h_t", "o⊙tanh(c_t)")),
     "gru": (("x", "x_t", ""), ("h_prev", "h_{t-1}", ""), ("x_proj", "W_xh·x_t", ""), ("h_proj", "W_hh·h_{t-1}", ""),
             ("r", "r", "σ(W_xr·x_t + W_hr·h_{t-1} + b_r)"), ("z", "z", "σ(W_xz·x_t + W_hz·h_{t-1} + b_z)"),
-            ("hn", "W_hn·h_{t-1} + b_hn", ""), ("n", "n", "tanh(W_xn·x_t + b_xn + r⊙(W_hn·h_{t-1} + b_hn))"),
+            ("hn", "hn", "W_hn·h_{t-1} + b_hn"), ("n", "n", "tanh(W_xn·x_t + b_xn + r⊙(W_hn·h_{t-1} + b_hn))"),
             ("h", "h_t", "(1 − z)⊙n + z⊙h_{t-1}")),
 }
 LOSS = N_("L = ‖h_(T-1)‖² (the squared norm of the last hidden state, t = T-1)")  # in the JSON as it is; shown translated

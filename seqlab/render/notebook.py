@@ -234,7 +234,7 @@ def _metrics_parts(metrics, title: str, extra: list | None = None):
                                                                        for k in labels]
     rows = [[str(k), *row] for k, row in zip(labels, metrics.confusion)]
     pairs = [*(extra or []), [_("accuracy"), round(metrics.accuracy, 4), "fixed:4"],
-             [_("macro-F1"), round(metrics.macro_f1, 4), "fixed:4"], ["n", metrics.n, "int"]]
+             [_("macro-F1"), round(metrics.macro_f1, 4), "fixed:4"], [_("texts"), metrics.n, "int"]]
     return [("table", {"title": title, "pairs": pairs, "columns": columns, "rows": rows, "row_headers": True})]
 
 

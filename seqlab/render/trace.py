@@ -32,9 +32,27 @@ def step_rows(cell: str) -> list[tuple[str, str, str, str]]:
     """(field, symbol, name, equation) of each row of a step's table, from the record's own :data:`EQUATIONS`;
     the stacked rows of a gated cell name their gate blocks in torch's order."""
     blocks = _("gate blocks {order}").format(order="|".join(TORCH_ORDER[cell]))
-    return [(key, symbol, _(ROW_NAMES[key]) if key in ROW_NAMES else "",
-             rhs or (blocks if cell != "rnn" and key in ("x_proj", "h_proj") else ""))
+
+    def equation(key: str, rhs: str) -> str:  # the stacked rows name their blocks, as the page's rows do
+        if cell == "rnn" or key not in STACKED:
+            return rhs
+        return f"{rhs} ({blocks})" if rhs else blocks
+
+    return [(key, symbol, _(ROW_NAMES[key]) if key in ROW_NAMES else "", equation(key, rhs))
             for key, symbol, rhs in EQUATIONS[cell]]
+
+
+STACKED = ("x_proj", "h_proj", "bias")  # a gated cell's rows that hold every gate's block, in torch's order
+
+
+def backward_notes(report: TraceReport) -> list[str]:
+    """What a backward table is read with, in every view (terminal, Markdown, HTML, the page, a notebook): why step
+    0's share of dW_hh is 0 beside a gradient that is not (a student read it as a bug)."""
+    b = report.backward
+    if b is None or not b.steps or np.any(b.steps[0].dW_hh):
+        return []
+    return [_("‖dW_hh(0)‖ = 0: each step's share of dW_hh is its gradient times the hidden state it read, h_(t-1), "
+              "and step 0 read h_(-1) = 0.")]
 
 
 def row_label(symbol: str, name: str) -> str:
@@ -71,9 +89,14 @@ def input_description(report: TraceReport) -> str:
 
 MAX_STEP_TABLES = 50  # the terminal shows this many steps' tables (the last one included); the files have all
 
-TITLES = {"rnn": "h_t = tanh(W_xh·x_t + W_hh·h_{t-1} + b)",
-          "lstm": "f, i, o = σ(…), g = tanh(…), c_t = f⊙c_{t-1} + i⊙g, h_t = o⊙tanh(c_t)",
-          "gru": "h_t = (1-z)⊙n + z⊙h_{t-1}"}
+STATE_ROWS = {"rnn": ("pre", "h"), "lstm": ("c", "h"), "gru": ("n", "h")}  # the rows that make the new state
+
+
+def state_equations(cell: str) -> str:
+    """The heading's equations: the rows of :data:`EQUATIONS` that make the new state (a_t and h_t of an RNN)."""
+    return ", ".join(f"{symbol} = {rhs}" for key, symbol, rhs in EQUATIONS[cell] if key in STATE_ROWS[cell])
+
+
 # torch stacks the gates' rows in ``TORCH_ORDER`` (its converter's GATES); the lecture reads them in ``LECTURE_ORDER``
 LECTURE_ORDER = {"rnn": ("h",), "lstm": ("f", "i", "o", "g"), "gru": ("r", "z", "n")}
 WEIGHT_NAMES = {"W_ih": ("W_xh", "weight_ih_l0"), "W_hh": ("W_hh", "weight_hh_l0"),
@@ -153,7 +176,7 @@ def header_lines(report: TraceReport) -> list[str]:
         _("seqlab trace {cell} · trained run {run} · hidden {h} · input {i}").format(
             cell=report.cell, run=Path(report.checkpoint).name, h=report.hidden, i=report.input_dim),
         _("inputs: {source}").format(source=input_description(report)),
-        _("equations: {equations}").format(equations=TITLES[report.cell])]
+        _("equations: {equations}").format(equations=state_equations(report.cell))]
     if report.checkpoint:
         lines.append(_("weights: trained checkpoint {run}").format(run=report.checkpoint))
         untraced = _untraced_parts(report.extra)
@@ -253,6 +276,8 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
             console.print(every.format(k=k, a=half, b=half + k - 1))
         console.print(_("dW_hh = Σ_t dW_hh(t): the same W_hh serves every step (weight sharing); "
                         "max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(error=b.dW_hh_sum_error))
+        for line in backward_notes(report):
+            console.print(escape(line))
         if np.size(b.dW_hh) <= SMALL:
             console.print(f"dW_hh {list(np.shape(b.dW_hh))}")
             for table in _matrix_tables(b.dW_hh, precision, console.width):
@@ -299,6 +324,7 @@ def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> 
                 + (f"`{fmt_vector(s.dc, precision, 4)}` | " if lstm else "") + f"{s.dW_hh_norm:.3e} |" for s in b.steps]
         out += ["", md_cell(_("dW_hh = Σ_t dW_hh(t): the same W_hh serves every step (weight sharing); "
                               "max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(error=b.dW_hh_sum_error)), ""]
+        out += [md_cell(line) + "\n" for line in backward_notes(report)]
         if np.size(b.dW_hh) <= SMALL:
             out += _markdown_matrix("dW_hh", b.dW_hh, precision)
     return "\n".join(out) + "\n"
@@ -342,6 +368,7 @@ def render_html(report: TraceReport, precision: int = 4, limit: int = 8) -> str:
         title = _("Backward (BPTT): {loss} = {value}").format(loss=_(b.loss), value=f"{b.value:.{precision}f}")
         parts.append(f"<h2>{e(title)}</h2><table><tr><th>t</th><th>{e(_('token'))}</th><th>‖dL/dh_t‖</th>"
                      f"<th>‖dW_hh(t)‖</th></tr>{body}</table>")
+        parts += [f"<p>{e(line)}</p>" for line in backward_notes(report)]
     style = ("body{font-family:'NanumGothic','Noto Sans CJK KR','Apple SD Gothic Neo','Malgun Gothic',sans-serif;"
              "margin:24px} table{border-collapse:collapse;margin:6px 0} td,th{border:1px solid #ddd;padding:3px 6px;"
              "text-align:left;font-size:13px} .bar{display:inline-block;width:52px;height:10px;margin-right:2px;"

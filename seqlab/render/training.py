@@ -111,10 +111,15 @@ def _label_names(result) -> list[str]:
     return [f"{label} ({_(meanings[label])})" if label in meanings else label for label in result.metrics.labels]
 
 
+def scores_line(m) -> str:
+    """Accuracy, macro-F1 and how many texts they were measured on (it said "n 300", an English letter in Korean)."""
+    return ngettext("accuracy {acc:.2%} · macro-F1 {f1:.4f} · {n:,} text", "accuracy {acc:.2%} · macro-F1 {f1:.4f} · "
+                    "{n:,} texts", m.n).format(acc=m.accuracy, f1=m.macro_f1, n=m.n)
+
+
 def evaluation_terminal(result, console: Console) -> None:
     m = result.metrics
-    console.print(_("accuracy {acc:.2%} · macro-F1 {f1:.4f} · n {n:,}").format(acc=m.accuracy, f1=m.macro_f1, n=m.n),
-                  highlight=False)
+    console.print(scores_line(m), highlight=False)
     for line in evaluation_notes(result):
         console.print(line, highlight=False, markup=False)
     # the title on its own line: as a table title, rich wraps it to the width of this narrow table
@@ -133,8 +138,7 @@ def evaluation_markdown(result) -> str:
     """The same report as :func:`evaluation_terminal`, as Markdown."""
     m = result.metrics
     names = _label_names(result)
-    lines = ["**" + md.text(_("accuracy {acc:.2%} · macro-F1 {f1:.4f} · n {n:,}").format(
-        acc=m.accuracy, f1=m.macro_f1, n=m.n)) + "**", ""]
+    lines = ["**" + md.text(scores_line(m)) + "**", ""]
     lines += [md.text(line) + "\n" for line in evaluation_notes(result)]
     lines += [md.text(_("confusion (rows: true, columns: predicted)")), "",
               "| " + " | ".join([md.cell(_("true \\ predicted")), *map(md.cell, names)]) + " |",

@@ -151,6 +151,8 @@ def search_parts(result) -> tuple[list, list[str]]:
 
 def trace_json(report, limit_steps: int = MAX_STEPS, values: int = MAX_VALUES) -> tuple[dict, list[str]]:
     """A :class:`~seqlab.pipeline.tracing.TraceReport` as the trace view takes it: steps and vectors cut."""
+    from seqlab.render.trace import backward_notes
+
     out = report.to_dict(decimals=DECIMALS, full_weights=False)
     notes = []
     steps = out["steps"]
@@ -169,6 +171,7 @@ def trace_json(report, limit_steps: int = MAX_STEPS, values: int = MAX_VALUES) -
         back = out["backward"]
         back["steps"] = [{"t": s["t"], "token": s["token"]} for s in back["steps"][:limit_steps]]
         backward_norms(back, report.backward)
+        back["notes"] = backward_notes(report)  # as the command says them
         for key in ("dW_hh", "dW_ih"):
             back.pop(key, None)
     return out, notes  # dropped and max_length as the report has them: a contextual trace reads the model's window

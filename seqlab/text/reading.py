@@ -112,8 +112,8 @@ def check_text_file(path: str | Path, what: str | None = None, stdin_ok: bool = 
     refuse_stdin(path, what)
     path = Path(path)
     if not path.exists():  # "use - for stdin" only where the caller reads it: see above
-        raise InputError(_("file not found: {path}").format(path=path),
-                         _("Check the path, or use - to read from stdin.") if stdin_ok else _("Check the path."))
+        raise InputError(_("file not found: {path}").format(path=path), _("Check the path."),  # the library's
+                         cli_hint=_("Check the path, or use - to read from stdin.") if stdin_ok else None)
     stream, name = _open(path, what)
     with stream:
         head = stream.read(_SNIFF_BYTES)

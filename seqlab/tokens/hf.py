@@ -261,13 +261,15 @@ class HFTokenizer(Tokenizer):
                 dropped[i] = full[i] - len(keep)
         lengths = full - dropped
         check_fits(padding, max_length, lengths)
-        if not truncation and self.model_max_length and full.max(initial=0) > self.model_max_length:
-            from seqlab.notes import say_note  # kept whole, as asked: but the model will not read such a row
+        window = self.model_max_length
+        if window and lengths.max(initial=0) > window:  # kept as asked (truncation=False, a larger max_length): said
+            from seqlab.notes import say_note
 
-            say_note(ngettext("note: {n:,} text is longer than {model} reads ({limit:,} tokens; truncation=False "
-                              "kept it whole)", "note: {n:,} texts are longer than {model} reads ({limit:,} tokens; "
-                              "truncation=False kept them whole)", int((full > self.model_max_length).sum())).format(
-                n=int((full > self.model_max_length).sum()), model=self.name, limit=self.model_max_length))
+            n = int((lengths > window).sum())
+            say_note(ngettext("note: {n:,} text is kept longer than {model} reads ({limit:,} tokens), as max_length or "
+                              "truncation=False allowed", "note: {n:,} texts are kept longer than {model} reads "
+                              "({limit:,} tokens), as max_length or truncation=False allowed", n).format(
+                n=n, model=self.name, limit=window))
 
         def id_lists():
             return (e.ids if ids_of[i] is None else ids_of[i] for i, e in enumerate(encodings))

@@ -410,7 +410,10 @@ class Service:
                 for key in ("dW_hh", "dW_ih"):
                     out["backward"][key] = np.round(getattr(report.backward, key), decimals).tolist()
         if report.backward is not None:  # norms and the loss span powers of ten: 4 significant digits, not 4 decimals
+            from seqlab.render.trace import backward_notes
+
             backward_norms(out["backward"], report.backward)
+            out["backward"]["notes"] = backward_notes(report)  # as the command says them, in the request's language
             for shown in out["backward"]["steps"]:
                 if isinstance(shown["dW_hh"], dict):
                     shown["dW_hh"]["omitted"] = "per-step shares of dW_hh over 64 numbers: seqlab trace --json"

@@ -288,3 +288,15 @@ def test_the_rnn_line_gives_the_measured_rate_and_none_from_an_underflow():
     gone = CellFlow("rnn", [0.0, 1e-2, 1.0], factor_norms=[0.5, 0.5, 0.5], spectral_radius=0.4)
     assert gone.measured_rate is None and "measured_rate" not in gone.to_dict()
     assert "per step" not in " ".join(gradflow_verdicts(GradFlowReport(3, 2, 2, 0, "L", {"rnn": gone})))
+
+
+def test_the_library_refuses_a_value_listed_twice_as_the_command_does():
+    """long_term(…, forget_biases=[1.0, 1.0]) ran the same LSTM twice under one label (the table kept one); only the
+    command line refused repeats."""
+    from seqlab.errors import InputError
+
+    for args, said in (([[5, 5], ["lstm"], [1.0]], "lengths lists 5 twice"),
+                       ([[5], ["lstm", "LSTM"], [1.0]], "cells lists lstm twice"),
+                       ([[5], ["lstm"], [1.0, 1]], "forget_biases lists 1 twice")):
+        with pytest.raises(InputError, match=said):
+            long_term("adding", *args, steps=1)

@@ -141,6 +141,16 @@ def test_trace_bad_options(cli):
     assert code == 2 and "not used by --json: --precision (--digits), --limit (--per-vector)" in err
 
 
+def test_a_zero_share_of_dW_hh_at_step_0_is_explained_in_every_view(cli):
+    """‖dW_hh(0)‖ = 0 beside a gradient that is not 0 was explained on the page only (and there with a symbol the
+    trace does not use); the terminal and Markdown printed 0.000e+00 without a word."""
+    for extra in ((), ("--markdown",)):
+        code, out, _err = cli("trace", "rnn", "좋다", "--hidden", "2", "--input-dim", "2", "--backward", *extra,
+                              "--lang", "en")
+        said = " ".join(out.split()).replace("\\_", "_")  # Markdown escapes the underscores
+        assert code == 0 and "‖dW_hh(0)‖ = 0: each step's share of dW_hh" in said, extra
+
+
 def test_explain_ends_with_the_lstm(cli, korean):
     code, out, _ = cli("explain", korean, "--json")
     report = json.loads(out)

@@ -65,7 +65,7 @@ def test_the_kiwi_row_has_its_own_readout_and_a_zero_share_of_dW_hh_is_explained
     assert readouts.count() == 2 and readouts.nth(1).inner_text().startswith("Kiwi morphemes · token 2")
     page.click("#trace")
     page.wait_for_selector("#v-backward table")
-    assert "‖dW_hh(0)‖ = 0: step 0's share" in page.inner_text("#v-backward")
+    assert "‖dW_hh(0)‖ = 0: each step's share" in page.inner_text("#v-backward")
     page.click("#gradflow")
     page.wait_for_selector("#v-gradflow .sv-list li")
     assert "Not your text:" in page.inner_text("#v-gradflow") and "above" not in page.inner_text("#v-gradflow .sv-source")

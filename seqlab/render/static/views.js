@@ -306,8 +306,8 @@
         "data-i": i }, text, id !== null ? el("small", {}, String(id)) : null);
       chip.dataset.describe = [t("token {i}", { i }), visible(tok), id !== null ? `id ${id}` : null,
         rec.offsets && !rec.special_tokens_mask[i] ? `text[${rec.offsets[i][0]}:${rec.offsets[i][1]}]` : null,
-        // the word it belongs to (word_ids, as the terminal's and Markdown's "word" column)
-        rec.word_ids && rec.word_ids[i] !== null && rec.word_ids[i] !== undefined ? t("word {w}", { w: rec.word_ids[i] }) : null,
+        // the word it belongs to (word_ids, as the terminal's and Markdown's "word #" column)
+        rec.word_ids && rec.word_ids[i] !== null && rec.word_ids[i] !== undefined ? t("word #{w}", { w: rec.word_ids[i] }) : null,
         kinds[kind], cut ? kinds.cut : null].filter(Boolean).join(" · ");
       // what a screen reader says of the chip, the token first: its kind and span too (a lone ▁ chip was read as
       // its id alone)
@@ -1028,10 +1028,8 @@
       el("tr", {}, el("th", {}, "t"), el("th", {}, t("token")), el("th", {}, "‖∂L/∂h_t‖"), el("th", {}, "‖dW_hh(t)‖")),
       b.steps.map((s) => el("tr", {}, el("td", {}, String(s.t)), el("td", {}, visibleNode(s.token)),
         el("td", { class: "sv-num" }, sci(s.dh_norm)), el("td", { class: "sv-num" }, sci(s.dW_hh_norm)))))));
-    // a share of exactly 0 beside a gradient that is not: the step's own h_(t-1) is 0 (a student read it as a bug)
-    if (b.steps.length && b.steps[0].dW_hh_norm === 0) {
-      container.append(note(t("‖dW_hh(0)‖ = 0: step 0's share is ∂L/∂z_0 · h_(-1)ᵀ, and the state before the first step, h_(-1), is 0.")));
-    }
+    // what the command says under its table (a share of exactly 0 at t = 0: h_(-1) is 0), worded by the library
+    (b.notes || []).forEach((line) => container.append(note(line)));
     return { destroy() { container.replaceChildren(); } };
   }
 
