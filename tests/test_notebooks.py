@@ -118,4 +118,4 @@ def test_notebook_executes_on_a_fresh_kernel(lang, tmp_path):
     if importlib.util.find_spec("anywidget"):  # the notebook extra: a stepping widget, the static HTML beside it
         assert "application/vnd.jupyter.widget-view+json" in trace
     lstm = by_source['lstm_trace = run_trace("lstm", text, model=NAME, hidden=3, seed=0)']
-    assert ("식: " if lang == "ko" else "equations: ") + "f, i, o = σ(…)" in lstm["text/plain"]
+    assert ("식: " if lang == "ko" else "equations: ") + "c_t = f⊙c_{t-1} + i⊙g, h_t = o⊙tanh(c_t)" in lstm["text/plain"]

@@ -126,45 +126,6 @@ def _saved(command: str, out) -> bool:
     return out.exists()  # a corpus job's folder holds its finished shards
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (``kill``, ``timeout``, a job scheduler), raised where the command is: handled as Ctrl-C is (what the
-    command made is cleaned up, or kept for --resume, and said), then exit 143 (128 + 15), the shell's code for it.
-    It left a half-made training folder behind that neither a rerun nor --resume accepted."""
-
-
-TERMINATED: list[bool] = []  # set when SIGTERM came: typer may hand back its 130 without the exception
-
-
-def _importing(frame) -> bool:
-    """Whether ``frame`` runs inside an import (a module's top level being executed by importlib)."""
-    while frame is not None:
-        if frame.f_code.co_filename.startswith("<frozen importlib"):
-            return True
-        frame = frame.f_back
-    return False
-
-
-PENDING: list[int] = []  # a signal that came during an import, raised once the import is done
-
-
-def _on_sigterm(signum, frame) -> None:
-    """Raise :class:`Terminated` (SIGTERM) or KeyboardInterrupt (Ctrl-C) where the command is, unless it is importing
-    a module: an exception in the middle of an extension's import (torch's, gensim's) left it half made, and the
-    process crashed ("SystemError: bad call flags", then a segmentation fault). Then it is tried again shortly."""
-    import signal
-
-    if signum == signal.SIGALRM:  # the retry of a signal that came during an import
-        signum = PENDING.pop() if PENDING else signal.SIGTERM
-    if signum == signal.SIGTERM:
-        TERMINATED.append(True)
-    if _importing(frame):
-        PENDING.append(signum)
-        signal.signal(signal.SIGALRM, _on_sigterm)
-        signal.setitimer(signal.ITIMER_REAL, 0.1)
-        return
-    raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
-
-
 def _command_word(argv: list[str]) -> str:
     """The command: the first word that is neither an option nor --lang's value ("" for none)."""
     words = iter(argv)
@@ -325,29 +286,14 @@ def _framed_usage_error(exc: SeqlabError, argv: list[str]) -> SeqlabError:
 
 
 def _run(argv: list[str], debug: bool) -> int:
-    import signal
-    import threading
-
     from seqlab.cli.options import BACKUPS
+    from seqlab.cli.signals import stops_handled
 
     BACKUPS.clear()
-    TERMINATED.clear()
-    PENDING.clear()
-    # only the main thread can set a handler; serve leaves SIGTERM and Ctrl-C to uvicorn, whose graceful stop
-    # (docker stop, systemctl stop) is no interruption; Ctrl-C is handled only where Python's own handler is set
-    # (a run started in the background without job control ignores it)
-    main_thread = threading.current_thread() is threading.main_thread() and _command_word(argv) != "serve"
-    handled = [signal.SIGTERM, signal.SIGALRM] if main_thread else []
-    if main_thread and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        handled.append(signal.SIGINT)
-    before = {signum: signal.signal(signum, _on_sigterm) for signum in handled}
     try:
-        return _run_command(argv, debug)
+        with stops_handled(_command_word(argv) != "serve"):  # serve leaves them to uvicorn's graceful stop
+            return _run_command(argv, debug)
     finally:  # an output file that exists is kept as NAME.bak only once the output replaced it
-        if main_thread:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        for signum, handler in before.items():
-            signal.signal(signum, handler)
         for backup in BACKUPS:
             with contextlib.suppress(OSError):
                 kept = backup.settle()
@@ -364,6 +310,7 @@ def _run_command(argv: list[str], debug: bool) -> int:
     from typer.exceptions import Abort, Exit
 
     from seqlab.cli.options import INTERRUPT_DETAIL, ON_INTERRUPT
+    from seqlab.cli.signals import exit_code
     from seqlab.render.console import note
 
     ON_INTERRUPT.clear()  # a note belongs to this command only (main may run several in one process)
@@ -380,7 +327,7 @@ def _run_command(argv: list[str], debug: bool) -> int:
         _refuse_repeated(argv)
         result = build_command().main(args=argv, prog_name="seqlab", standalone_mode=False)
         if result == 130:  # typer returns Ctrl-C (KeyboardInterrupt) as 130 without a word; no command returns it
-            result = 143 if TERMINATED else 130
+            result = exit_code()
             _say_interrupted(argv, result)
         return result if isinstance(result, int) else 0
     except click_errors.NoArgsIsHelpError as exc:  # `seqlab` or a group alone: its help, as usage
@@ -400,7 +347,7 @@ def _run_command(argv: list[str], debug: bool) -> int:
         return exc.exit_code
     except Exit as exc:
         if isinstance(exc.__cause__, KeyboardInterrupt):  # typer turns Ctrl-C (and SIGTERM) into Exit(130): say so
-            code = 143 if isinstance(exc.__cause__, Terminated) else exc.exit_code
+            code = exit_code(exc.__cause__)
             _say_interrupted(argv, code)
             return code
         return exc.exit_code
@@ -416,7 +363,7 @@ def _run_command(argv: list[str], debug: bool) -> int:
         print_error(exc, wants_json(argv))
         return exc.exit_code
     except KeyboardInterrupt as exc:
-        code = 143 if isinstance(exc, Terminated) else 130
+        code = exit_code(exc)
         _say_interrupted(argv, code)
         return code
     except BrokenPipeError:  # e.g. `seqlab tokenize -f big.txt --json | head`

@@ -18,28 +18,29 @@ _AUDIENCE: contextvars.ContextVar[str] = contextvars.ContextVar("seqlab_audience
 
 
 @contextlib.contextmanager
-def for_python() -> Iterator[None]:
-    """Draw for a Python caller inside the block: hints name arguments and methods, not command-line options."""
-    token = _AUDIENCE.set("python")
+def for_audience(audience: str) -> Iterator[None]:
+    """Draw for ``audience`` (``"python"`` or ``"page"``) inside the block: its hints name arguments and methods, or
+    the page's boxes and buttons, not command-line options."""
+    token = _AUDIENCE.set(audience)
     try:
         yield
     finally:
         _AUDIENCE.reset(token)
+
+
+def for_python():
+    """Draw for a Python caller (a notebook) inside the block."""
+    return for_audience("python")
+
+
+def for_page():
+    """Draw for the web page inside the block."""
+    return for_audience("page")
 
 
 def in_python() -> bool:
     """Whether the text being drawn is for a Python caller (a notebook), not the terminal."""
     return _AUDIENCE.get() == "python"
-
-
-@contextlib.contextmanager
-def for_page() -> Iterator[None]:
-    """Draw for the web page inside the block: hints name the page's boxes and buttons, not options."""
-    token = _AUDIENCE.set("page")
-    try:
-        yield
-    finally:
-        _AUDIENCE.reset(token)
 
 
 def in_page() -> bool:

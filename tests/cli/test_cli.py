@@ -267,32 +267,29 @@ def test_a_signal_during_an_import_waits_for_the_import_to_end(tmp_path, monkeyp
     import signal
     import sys
 
-    cli_main = importlib.import_module("seqlab.cli.main")
+    from seqlab.cli import signals
+
     (tmp_path / "slow_module.py").write_text(
         "import signal, sys\n"
-        "from seqlab.cli.main import _on_sigterm\n"
-        "_on_sigterm(signal.SIGTERM, sys._getframe())  # as if the signal came here: no exception now\n"
+        "from seqlab.cli.signals import on_signal\n"
+        "on_signal(signal.SIGTERM, sys._getframe())  # as if the signal came here: no exception now\n"
         "DONE = True\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     before = signal.signal(signal.SIGALRM, signal.SIG_IGN)
     try:
         module = importlib.import_module("slow_module")
-        assert module.DONE and cli_main.PENDING == [signal.SIGTERM]  # the import finished; the signal waits
+        assert module.DONE and signals.PENDING == [signal.SIGTERM]  # the import finished; the signal waits
         assert signal.getitimer(signal.ITIMER_REAL)[0] > 0  # and is tried again shortly
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, before)
-        cli_main.PENDING.clear()
-        cli_main.TERMINATED.clear()
+        signals.PENDING.clear()
+        signals.TERMINATED.clear()
         sys.modules.pop("slow_module", None)
-    try:
-        cli_main._on_sigterm(signal.SIGTERM, sys._getframe())  # outside an import: raised where the command is
-    except cli_main.Terminated:
-        pass
-    else:
-        raise AssertionError("SIGTERM outside an import was not raised")
-    finally:
-        cli_main.TERMINATED.clear()
+    with pytest.raises(signals.Terminated):  # outside an import: raised where the command is
+        signals.on_signal(signal.SIGTERM, sys._getframe())
+    assert signals.exit_code() == 143 and signals.exit_code(KeyboardInterrupt()) == 130
+    signals.TERMINATED.clear()
 
 
 def test_serve_leaves_sigterm_to_its_server(monkeypatch):
@@ -301,13 +298,15 @@ def test_serve_leaves_sigterm_to_its_server(monkeypatch):
     import importlib
     import signal
 
+    from seqlab.cli.signals import on_signal
+
     cli_main = importlib.import_module("seqlab.cli.main")  # the package's `main` is the function
     seen = {}
     monkeypatch.setattr(cli_main, "_run_command", lambda argv, debug: seen.setdefault(
         cli_main._command_word(argv), signal.getsignal(signal.SIGTERM)) and 0)
     cli_main.main(["--lang", "en", "serve", "--port", "8000"])
     cli_main.main(["tokenize", "x"])
-    assert seen["serve"] is not cli_main._on_sigterm and seen["tokenize"] is cli_main._on_sigterm
+    assert seen["serve"] is not on_signal and seen["tokenize"] is on_signal
 
 
 def test_a_train_stopped_before_it_saved_anything_leaves_nothing_that_blocks_the_same_command(cli, tmp_path,

@@ -119,7 +119,7 @@ def test_evaluate_says_how_many_rows_it_skipped(tmp_path, cli, nsmc_rows):
     bad = tmp_path / "bad.tsv"
     bad.write_text("id\tdocument\tlabel\n1\t좋아요\t1\n2\t\t1\n3\t별로\t\n4\t최고\tx\n5\t싫어\t0\n", encoding="utf-8")
     code, out, err = cli("evaluate", str(tmp_path / "run"), "--data", str(bad))
-    assert code == 0 and "n 2" in out and "skipped 3 rows" in err  # a note, on stderr as train says it
+    assert code == 0 and "2 texts" in out and "skipped 3 rows" in err  # a note, on stderr as train says it
     obj = json.loads(cli("evaluate", str(tmp_path / "run"), "--data", str(bad), "--json")[1])
     assert obj["n"] == 2 and obj["bad_rows"]["total"] == 3
 

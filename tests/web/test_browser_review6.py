@@ -191,5 +191,5 @@ def test_a_token_chip_names_the_word_it_belongs_to(open_page):
     page.click("#run")
     idle(page)
     said = page.eval_on_selector_all("#v-tokens .sv-chips .sv-chip", "cs => cs.map(c => c.dataset.describe)")
-    assert any("반" in d and "word 1" in d for d in said), said
+    assert any("반" in d and "word #1" in d for d in said), said
     assert not any("word" in d for d in said if "special" in d)  # <s> and </s> belong to no word
