@@ -34,8 +34,10 @@ def _importing(frame) -> bool:
 
 def on_signal(signum, frame) -> None:
     """Raise :class:`Terminated` (SIGTERM) or KeyboardInterrupt (Ctrl-C) here, or shortly after an import ends."""
-    if signum == signal.SIGALRM:  # the retry of a signal that came during an import
-        signum = PENDING.pop() if PENDING else signal.SIGTERM
+    if signum == signal.SIGALRM:  # the retry of a signal that came during an import (none waiting: not ours)
+        if not PENDING:
+            return
+        signum = PENDING.pop()
     if signum == signal.SIGTERM:
         TERMINATED.append(True)
     if _importing(frame):
