@@ -126,8 +126,23 @@ def _type_name(name: str) -> str:
             "bool": _("true or false"), "boolean": _("true or false")}.get(name, name)
 
 
-def usage_error_message(exc) -> str:
-    """The message of a click usage error, in the interface language."""
+def _given_value(argv, param) -> str | None:
+    """What the command line gave param (an option's value), for a message that quotes it; None if not found."""
+    names = [name for name in getattr(param, "opts", ()) if name.startswith("-")]
+    given = None
+    for i, arg in enumerate(argv or ()):
+        if arg == "--":
+            break
+        for name in names:
+            if arg == name and i + 1 < len(argv):
+                given = argv[i + 1]
+            elif arg.startswith(name + "="):
+                given = arg[len(name) + 1:]
+    return given
+
+
+def usage_error_message(exc, argv=None) -> str:
+    """The message of a click usage error, in the interface language (argv: the command line, to quote a value)."""
     from typer._click import exceptions
 
     hint = exc.param_hint if getattr(exc, "param_hint", None) else None
@@ -157,8 +172,10 @@ def usage_error_message(exc) -> str:
         message, suggestion = m.group("message").rstrip(".") + ".", " " + _("(did you mean {options}?)").format(
             options=names)
     m = _PYDANTIC.match(message)
-    if m:
-        message = _("expected {kind}").format(kind=_type_name(m.group("type")))
+    if m:  # pydantic's message does not quote the value: the command line has it
+        given = _given_value(argv, param)
+        message = (_("expected {kind}").format(kind=_type_name(m.group("type"))) if given is None else
+                   _("expected {kind}, got {value!r}").format(kind=_type_name(m.group("type")), value=given))
     for pattern, template in ((_VALUE, None), (_EXISTS, _("{value} does not exist")),
                               (_REQUIRES, _("option {name} needs a value")), (_EXTRA, _("unexpected extra argument(s): "
                                                                                         "{args}"))):

@@ -340,7 +340,7 @@ def _run_command(argv: list[str], debug: bool) -> int:
         ctx = exc.ctx if exc.ctx is not None else _command_context(argv, at_group=True)
         if ctx is not None:
             print(ctx.get_usage(), file=sys.stderr)
-        print_error(UsageError(usage_error_message(exc), help_line_of(ctx)), wants_json(argv))
+        print_error(UsageError(usage_error_message(exc, argv), help_line_of(ctx)), wants_json(argv))
         return 2
     except click_errors.ClickException as exc:
         print_error(SeqlabError(exc.format_message()), wants_json(argv))

@@ -120,3 +120,22 @@ def test_forget_bias_takes_torch_in_any_case_in_both_commands(cli):
     code, _out, err = cli("long-term", "--cells", "lstm", "--forget-bias", "Torch,1", "--steps", "1", "--lengths", "5",
                           "--lang", "en")
     assert code == 0, err
+
+
+def _whole_number_options():
+    """One whole-number option of each command that has one (the parser, not the command, makes the message)."""
+    for path, cmd in _commands():
+        names = [max(p.opts, key=len) for p in cmd.params
+                 if hasattr(p, "is_flag") and not p.is_flag and p.type_descriptor.annotation is int]
+        if names:
+            yield " ".join(path), names[0]
+
+
+@pytest.mark.parametrize(("command", "option"), list(_whole_number_options()))
+def test_a_value_that_is_not_a_whole_number_is_quoted_back(cli, tmp_path, command, option):
+    """"invalid value for '--hidden': expected a whole number" did not say what was given (the parser's message
+    has no value): the refusal quotes it, in both spellings of the option."""
+    args = _args(command, tmp_path)
+    for given in ([option, "2.5"], [f"{option}=2.5"]):
+        code, _out, err = cli(*args, *given, "--lang", "en")
+        assert code == 2 and "expected a whole number, got '2.5'" in err, err
