@@ -174,19 +174,29 @@ def overlap_line(overlap) -> str | None:
     return line
 
 
+def prediction_label(r: dict) -> str:
+    """A classifier's label with what it stands for, when the run knows it: "1 (positive)"."""
+    return f"{r['label']} ({_(r['meaning'])})" if r.get("meaning") else str(r["label"])
+
+
+def prediction_notes(r: dict) -> list[str]:
+    """What a classifier's answer did not read: tokens past its window, or (tfidf) no n-gram it knows, so that the
+    answer is its bias alone. The command writes them beside the line, the page under the label."""
+    notes = []
+    if r.get("dropped"):
+        notes.append(ngettext("(read its first {max_length} tokens; {dropped:,} more was not read)",
+                              "(read its first {max_length} tokens; {dropped:,} more were not read)",
+                              r["dropped"]).format(**r))
+    if r.get("features_seen") == 0:
+        notes.append(_("(the model found none of its n-grams in this text: this is its bias, not a reading)"))
+    return notes
+
+
 def prediction_line(r: dict) -> str:
     if r.get("skipped"):
         return "—  " + _("(an empty line: nothing to predict)")
     if "label" in r:
-        label = f"{r['label']} ({_(r['meaning'])})" if r.get("meaning") else r["label"]
-        line = f"{label}  {r['probability']:.3f}  {r['text']}"
-        if r.get("dropped"):
-            line += "  " + ngettext("(read its first {max_length} tokens; {dropped:,} more was not read)",
-                                    "(read its first {max_length} tokens; {dropped:,} more were not read)",
-                                    r["dropped"]).format(**r)
-        if r.get("features_seen") == 0:
-            line += "  " + _("(the model found none of its n-grams in this text: this is its bias, not a reading)")
-        return line
+        return "  ".join([prediction_label(r), f"{r['probability']:.3f}", r["text"], *prediction_notes(r)])
     return f"{r['output']}   ← {r['text']}"
 
 

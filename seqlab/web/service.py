@@ -447,4 +447,8 @@ class Service:
 
             cell = run_trace(kind, result["text"], checkpoint=self.config.checkpoint).to_dict(DECIMALS,
                                                                                              full_weights=False)
-        return {**rounded(result, DECIMALS), "trace": cell}
+        from seqlab.render.training import prediction_label, prediction_notes
+
+        # what the command says beside its line, in the request's language: the label's meaning, and what was not read
+        return {**rounded(result, DECIMALS), "shown_label": prediction_label(result), "notes": prediction_notes(result),
+                "trace": cell}

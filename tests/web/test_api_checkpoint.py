@@ -7,7 +7,7 @@ from seqlab.web.app import create_app
 from seqlab.web.service import ServeConfig
 
 
-def test_predict_with_a_checkpoint(tmp_path, nsmc_rows):
+def test_predict_with_a_checkpoint(tmp_path, nsmc_rows, browser):
     from seqlab.cli import main
 
     data = tmp_path / "d.tsv"
@@ -25,9 +25,46 @@ def test_predict_with_a_checkpoint(tmp_path, nsmc_rows):
         # a text past what the model reads (its max_length, 128 tokens) is cut and said, as without a checkpoint
         long = c.post("/api/trace", json={"text": "좋" * 300, "checkpoint": True}).json()
         assert len(long["steps"]) == long["max_length"] == 128 and long["dropped"] == 300 - 128
+        # and the prediction says it too, as the command does beside its line (the page showed only the label)
+        cut = c.post("/api/predict?lang=en", json={"text": "좋" * 300}).json()
+        assert cut["notes"] == [f"(read its first 128 tokens; {300 - 128} more were not read)"], cut
+        assert "more were not read" in _shown_on_the_page(browser, cut)
     from seqlab.errors import UsageError
     from seqlab.pipeline.tracing import run_trace
 
     with pytest.raises(UsageError, match="not used with a checkpoint: model, input_dim") as caught:
         run_trace("lstm", "좋다", model="e5-small", input_dim=2, checkpoint=out)
     assert caught.value.option == ("model", "input_dim")
+
+
+
+def _shown_on_the_page(browser, record: dict) -> str:
+    """The text views.js's prediction view draws for an /api/predict answer (the page's own code)."""
+    from seqlab.render.fragments import asset
+
+    page = browser.new_page()
+    page.set_content("<!doctype html><meta charset='utf-8'><div id='a'></div>")
+    page.add_script_tag(content=asset("views.js"))
+    shown = page.evaluate("""(rec) => { const box = document.getElementById("a");
+        SeqlabViews.render(box, "prediction", Object.assign({}, rec, {trace: null})); return box.textContent; }""",
+                          record)
+    page.close()
+    return shown
+
+
+def test_the_prediction_panel_says_a_bias_is_not_a_reading(tmp_path, nsmc_rows, browser):
+    """tfidf on "😀😀" finds none of its n-grams, so its answer is its bias: the command said so beside its line,
+    the page showed only "label 1 (87.3%)" (and not what the label stands for)."""
+    from seqlab.cli import main
+
+    data = tmp_path / "d.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:400]) + "\n",
+                    encoding="utf-8")
+    assert main(["train", "--data", str(data), "--model", "tfidf", "--out", str(tmp_path / "run"), "--json"]) == 0
+    with TestClient(create_app(ServeConfig(checkpoint=tmp_path / "run", allow_hosts=("testserver",)),
+                               warm=False)) as c:
+        bias = c.post("/api/predict?lang=en", json={"text": "😀😀"}).json()
+    assert bias["notes"] == ["(the model found none of its n-grams in this text: this is its bias, not a reading)"]
+    assert bias["shown_label"] in ("0 (negative)", "1 (positive)"), bias  # NSMC's meaning of its labels
+    shown = _shown_on_the_page(browser, bias)
+    assert "this is its bias, not a reading" in shown and bias["shown_label"] in shown, shown

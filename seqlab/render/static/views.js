@@ -1121,8 +1121,10 @@
 
   function prediction(container, rec) {
     container.replaceChildren();
-    container.append(el("p", { class: "sv-big" }, t("label {label} ({p}%)", { label: rec.label, p: fixed(rec.probability * 100, 1) })));
+    container.append(el("p", { class: "sv-big" }, t("label {label} ({p}%)", { label: rec.shown_label || rec.label, p: fixed(rec.probability * 100, 1) })));
     container.append(note(Object.entries(rec.probabilities).map(([k, v]) => `${k}: ${fixed(v * 100, 1)}%`).join(" · ")));
+    // what the model did not read (past its window, or no n-gram it knows), as the command says it
+    for (const s of rec.notes || []) container.append(note(s));
     if (rec.trace) {
       const box = el("div");
       container.append(box);
