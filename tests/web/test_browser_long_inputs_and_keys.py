@@ -15,15 +15,19 @@ def test_a_long_word_in_an_english_error_does_not_push_the_phone_page_sideways(o
 
 
 def test_the_counter_leaves_invisible_characters_out_of_the_letters_shown(open_page):
-    """안\\u200b녕\\u200d하세요\\ufeff was "8 code points (7 letters as shown)" for 5 letters a reader sees, and bidi
-    controls were counted as letters without a word."""
+    """안\\u200b녕\\u200d하세요\\ufeff was "8 code points (7 letters as shown)" for 5 letters a reader sees, bidi
+    controls were counted as letters without a word, and spaces as letters that show."""
     page = open_page()
     page.fill("#text", "안\u200b녕\u200d하세요\ufeff")
     said = page.inner_text("#counter")
-    assert "8 / 2,000 code points (5 letters as shown and 3 invisible characters" in said, said
+    assert "8 / 2,000 code points (5 letters as shown, not counting spaces, and 3 invisible characters" in said, said
     page.fill("#text", "안녕\u202e하세요 abc\u202c 끝")
     said = page.inner_text("#counter")
-    assert "13 / 2,000 code points (11 letters as shown and 2 invisible characters" in said, said
+    assert "13 / 2,000 code points (9 letters as shown, not counting spaces, and 2 invisible characters" in said, said
+    # a space is no letter that shows: the counter said "1 letter as shown" where the error said there was none
+    page.fill("#text", "\u200b\u200b ")
+    said = page.inner_text("#counter")
+    assert "3 / 2,000 code points (0 letters as shown, not counting spaces, and 2 invisible characters" in said, said
     page.fill("#text", "좋은 영화")
     assert page.inner_text("#counter").startswith("5 / 2,000 characters")
 

@@ -24,6 +24,22 @@ def test_an_edited_analogy_drops_the_old_table(open_page):
     assert "The words changed: press Solve" in page.inner_text("#p-words .state")
 
 
+def test_words_edited_while_their_answer_is_on_its_way_are_not_answered_with_the_old_ones(open_page):
+    """The first neighbours asked for, with the box edited before the answer came, drew "neighbours of 영화" under
+    the box's 음악, without a word (the panel's words were only tied to its box once a first answer was shown)."""
+    page = open_page()
+    page.wait_for_function("!document.querySelector('#neighbors').disabled", timeout=120_000)
+    page.evaluate("""() => { const f = window.fetch; window.fetch = async (u, o) => { const r = await f(u, o);
+        if (String(u).includes("/api/neighbors")) await new Promise((s) => setTimeout(s, 1500)); return r; }; }""")
+    page.fill("#nword", "영화")
+    page.click("#neighbors")
+    page.wait_for_timeout(200)
+    page.fill("#nword", "음악")
+    page.wait_for_function("!document.querySelector('#neighbors').disabled", timeout=60_000)  # the answer came
+    assert page.locator("#v-words table").count() == 0, page.inner_text("#v-words")
+    assert "The words changed: press" in page.inner_text("#p-words .state")
+
+
 def test_the_char_tokenizers_space_is_not_called_sentencepiece(open_page):
     page = open_page()
     run_pipeline(page, "영화 좋다", model="char")

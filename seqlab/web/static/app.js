@@ -253,6 +253,8 @@ function describe(kind) {
     attention: { layer: $("layer").value, head: $("head").value },
   }[kind];
   if (kind === "gradflow") return JSON.stringify({ steps: $("gsteps").value, fbias: $("fbias").value });  // no text
+  if (kind === "analogy") return JSON.stringify({ expr: $("expr").value.trim() });  // the words panel: its own box only
+  if (kind === "neighbors") return JSON.stringify({ nword: $("nword").value.trim() });
   if (kind === "compare") return JSON.stringify({ text: $("text").value });  // every tokenizer, whatever the model
   if (kind === "form") return JSON.stringify({ text: $("text").value, form: $("form").value });  // no model in it
   // the trained model's trace: its own model and sizes, whatever the page's boxes say
@@ -304,13 +306,14 @@ function updateCounter() {
   const text = $("text").value, chars = Array.from(text), n = chars.length;
   const pieces = GRAPHEMES ? Array.from(GRAPHEMES.segment(text), (g) => g.segment) : chars;
   const hidden = chars.filter((c) => HIDDEN.test(c)).length;  // each one, also a joiner inside an emoji
-  const shown = pieces.filter((g) => !Array.from(g).every((c) => HIDDEN.test(c))).length;
-  const v = { n: n.toLocaleString("en-US"), max: S.max.toLocaleString("en-US"), g: shown.toLocaleString("en-US"),
+  // letters a reader sees, spaces aside: "only a space and two zero-width spaces" has none, as the error then says
+  const letters = pieces.filter((g) => !/^\s+$/u.test(g) && !Array.from(g).every((c) => HIDDEN.test(c))).length;
+  const v = { n: n.toLocaleString("en-US"), max: S.max.toLocaleString("en-US"), g: letters.toLocaleString("en-US"),
     h: hidden.toLocaleString("en-US") };
   const invisible = hidden === 1 ? t("1 invisible character") : t("{h} invisible characters", v);
-  $("counter").textContent = shown === n ? t("{n} / {max} characters", v)
-    : hidden ? t("{n} / {max} code points ({g} letters as shown and {invisible}: the limit counts code points)", { ...v, invisible })
-      : t("{n} / {max} code points ({g} letters as shown: the limit counts code points)", v);
+  $("counter").textContent = pieces.length === n && !hidden ? t("{n} / {max} characters", v)
+    : hidden ? t("{n} / {max} code points ({g} letters as shown, not counting spaces, and {invisible}: the limit counts code points)", { ...v, invisible })
+      : t("{n} / {max} code points ({g} letters as shown, not counting spaces: the limit counts code points)", v);
 }
 function capText() {
   // past the limit, what was just typed or pasted is cut (as a maxlength field does), never the text after the
@@ -527,11 +530,15 @@ async function runWords(kind) {
   S.wordsBusy = true;
   const release = hold("analogy", "neighbors");
   const done = S.running ? null : busyLine(kind === "analogy" ? t("analogy") : t("nearest words"));
+  // the panel is about this box's words from now on: an edit while the answer is on its way says so, and the
+  // answer for the old words is dropped (it was drawn under the new ones)
+  S.wordsShown = kind;
+  const inputs = currentInputs(kind);
   try {
-    await task(["v-words"], null, (wanted) => api(kind === "analogy" ? "/api/analogy" : "/api/neighbors",
+    await task(["v-words"], inputs, (wanted) => api(kind === "analogy" ? "/api/analogy" : "/api/neighbors",
       kind === "analogy" ? { expression: value, k: 10 } : { word: value, k: 10 }, wanted),
       // what was asked, for the exports (the panel keeps no other inputs: its words are its own)
-      (r) => { S.wordsShown = kind; show("v-words", "words", r, { key: JSON.stringify(kind === "analogy" ? { expr: value } : { nword: value }) }); });
+      (r) => show("v-words", "words", r, inputs));
   } finally {
     S.wordsBusy = false;
     release(S.wordsReady);
