@@ -114,3 +114,28 @@ def test_argument_errors_say_what_to_do():
         with pytest.raises(SeqlabError) as caught:
             call()
         assert caught.value.hint and caught.value.hint.startswith(hint), caught.value.hint
+
+
+def test_train_options_no_model_reads_are_refused_as_seqlab_train_refuses_them(tmp_path):
+    """TrainOptions(hidden=8, head="svm", precision="fp16", bidirectional="yes") trained tfidf without a word, where
+    seqlab train refuses each; the library names the fields, before any data is read."""
+    from seqlab.training.runs import TrainOptions, check_options, train_models
+
+    missing = tmp_path / "no-such.tsv"
+    with pytest.raises(InputError, match=r"not used by tfidf \(their settings are their own\): embed_dim, hidden"
+                       ) as caught:
+        train_models("tfidf", TrainOptions(data=missing, hidden=8, embed_dim=16), tmp_path / "run")
+    assert caught.value.option == ("embed_dim", "hidden")
+    with pytest.raises(InputError, match=r"threads: not used by tfidf, nbsvm \(it is for .*; head: not used by"):
+        check_options(TrainOptions(threads=2, head="mlp"), ["tfidf", "nbsvm"])
+    with pytest.raises(InputError, match=r"not used by lstm \(they are for e5-head\): head"):
+        check_options(TrainOptions(head="mlp"), ["lstm"])
+    with pytest.raises(InputError, match="head must be one of logreg, mlp, got 'svm'"):
+        check_options(TrainOptions(head="svm"), ["e5-head"])
+    with pytest.raises(InputError, match="precision must be one of fp32, bf16, got 'fp16'"):
+        check_options(TrainOptions(precision="fp16"), ["e5-head"])
+    with pytest.raises(InputError, match="bidirectional must be True or False, got 'yes'"):
+        check_options(TrainOptions(bidirectional="yes"), ["lstm"])
+    given = TrainOptions(head="MLP")
+    assert check_options(given, ["e5-head"]).head == "mlp" and given.head == "MLP"  # a copy, as seqlab spells it
+    assert check_options(TrainOptions(hidden=8, epochs=1), ["lstm", "tfidf"]).hidden == 8  # lstm reads them

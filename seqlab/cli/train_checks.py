@@ -9,24 +9,29 @@ from __future__ import annotations
 from seqlab.cli.options import in_range, unused
 from seqlab.errors import UsageError
 from seqlab.i18n import _
-from seqlab.training.kinds import CELLS, LINEAR
+from seqlab.training.option_use import E5_HEAD, RECURRENT_MODELS, unused_groups
+from seqlab.training.option_use import RECURRENT as RECURRENT_FIELDS
 
-RECURRENT = (*CELLS, "best")  # networks built by seqlab (best: its lstm member)
-TUNE_OPTIONS = ("--adversarial", "--patience", "--no-bucket")  # what e5-tune takes besides --epochs, --batch-size, --lr
+RECURRENT = RECURRENT_MODELS  # networks built by seqlab (best: its lstm member)
+
+
+def _flag(a, field: str) -> tuple[str, object]:
+    """The option of a TrainOptions field and its value in ``a`` (None: not given)."""
+    if field == "bucket":
+        return "--no-bucket", a.no_bucket or None
+    if field == "freeze_embedding":
+        return "--freeze-embedding", a.freeze_embedding or None
+    return "--" + field.replace("_", "-"), getattr(a, field)
 
 
 def check_unused(a, names: list[str]) -> None:
     """Options that the chosen task or models would not use are refused, not ignored (``a``: the command's
-    :class:`~seqlab.cli.train_run.TrainArgs`, ``names``: its models)."""
-    network = {"--epochs": a.epochs, "--batch-size": a.batch_size, "--lr": a.lr, "--hidden": a.hidden}
-    recurrent = {"--layers": a.layers, "--dropout": a.dropout, "--bidirectional": a.bidirectional,
-                 "--adversarial": a.adversarial, "--patience": a.patience, "--embedding": a.embedding,
-                 "--embed-dim": a.embed_dim, "--freeze-embedding": a.freeze_embedding or None,
-                 "--tokenizer": a.tokenizer, "--vocab": a.vocab, "--min-freq": a.min_freq,
-                 "--no-bucket": a.no_bucket or None}
+    :class:`~seqlab.cli.train_run.TrainArgs`, ``names``: its models). Which model reads which option is the
+    library's table (:func:`seqlab.training.option_use.unused_groups`); the task's options are the command's."""
+    recurrent = dict(_flag(a, f) for f in RECURRENT_FIELDS)
     data_options = {"--val-fraction": a.val_fraction, "--format": a.fmt, "--text-col": a.text_col,
                     "--label-col": a.label_col, "--max-length": a.max_length}
-    e5_head = {"--head": a.head, "--precision": a.precision}
+    e5_head = dict(_flag(a, f) for f in E5_HEAD)
     refused: list[tuple[list[str], str]] = []  # every group at once: not one refusal per run of the command
 
     def refuse(options: dict, what: str) -> None:
@@ -38,23 +43,14 @@ def check_unused(a, names: list[str]) -> None:
         elif given:
             refused.append((given, what))
 
-    if a.task == "classify" and all(n in LINEAR for n in names):
-        refuse(recurrent | network | {"--max-length": a.max_length, "--checkpoint-every": a.checkpoint_every},
-               _("{models} (their settings are their own)").format(models=", ".join(names)))
-    if a.task == "classify" and not set(names) & set(RECURRENT) and not all(n in LINEAR for n in names):
-        # e5-tune (with or without linear models): the loop's options apply, the recurrent network's do not
-        refuse({k: v for k, v in recurrent.items() if k not in TUNE_OPTIONS} | {"--hidden": a.hidden},
-               _("{models} (they are for lstm, gru and rnn)").format(models=", ".join(names)))
+    if a.task == "classify":
+        for group, who in unused_groups(names):
+            refuse(dict(_flag(a, f) for f in group), who)
     if a.task == "classify" and "e5-tune" in names:  # the library's own narrower range for e5-tune
         from seqlab.training.runs import MODEL_RANGES
 
         low, high, _whole = MODEL_RANGES["e5-tune"]["max_length"]
         in_range("--max-length", a.max_length, low, high)
-    if a.task == "classify" and not set(names) & {*RECURRENT, "e5-tune"}:  # the others train without torch threads
-        refuse({"--threads": a.threads}, _("{models} (it is for lstm, gru, rnn and e5-tune)").format(
-            models=", ".join(names)))
-    if a.task == "classify" and "e5-head" not in names:
-        refuse(e5_head, _("{models} (they are for e5-head)").format(models=", ".join(names)))
     if a.task != "classify":
         refuse(recurrent | data_options | e5_head, "--task " + a.task)
     if a.task != "forecast":

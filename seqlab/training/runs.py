@@ -23,6 +23,7 @@ from seqlab.i18n import N_, _
 from seqlab.ids.limits import MAX_MIN_COUNT
 from seqlab.limits import SEED_MAX
 from seqlab.training.data import VAL_FRACTION_RANGE
+from seqlab.training.option_use import unused_fields
 
 
 @dataclass
@@ -73,10 +74,11 @@ RANGES = {"val_fraction": (*VAL_FRACTION_RANGE, False), "seed": (0, SEED_MAX, Tr
 MODEL_RANGES = {"e5-tune": {"max_length": (8, 512, True)}}
 
 
-def check_options(opts: TrainOptions, models: list[str] = ()) -> None:
-    """Every number of ``opts`` in its range and of its type (an :class:`InputError` naming the field), as
-    ``seqlab train`` checks its options: ``epochs=0`` would write a finished run of an untrained model. ``models``:
-    the models to train, whose own narrower ranges (:data:`MODEL_RANGES`) apply too."""
+def check_options(opts: TrainOptions, models: list[str] = ()) -> TrainOptions:
+    """``opts`` checked as ``seqlab train`` checks its options (an :class:`InputError` naming the field), returned
+    with its choices as seqlab spells them: every number in its range and of its type (``epochs=0`` would write a
+    finished run of an untrained model), every choice and flag, and, given ``models`` (the models to train), their
+    own narrower ranges (:data:`MODEL_RANGES`) and no field that none of them reads (``hidden=8`` for tfidf)."""
     from seqlab.errors import check_number
 
     if not isinstance(opts, TrainOptions):  # train_models("tfidf", "train.tsv", …): an AttributeError before
@@ -95,6 +97,33 @@ def check_options(opts: TrainOptions, models: list[str] = ()) -> None:
         from seqlab.vectors.encoder import pick_device
 
         pick_device(opts.device)
+    opts = replace(opts, **_checked_kinds(opts))  # a copy: the caller's options are left as given
+    unread = unused_fields(opts, models) if models else []
+    if unread:  # hidden=8 for tfidf trained in silence, where seqlab train refuses --hidden
+        message = (_("not used by {what}: {options}").format(options=", ".join(unread[0][0]), what=unread[0][1])
+                   if len(unread) == 1 else
+                   _("options the task and models chosen do not use: {groups}").format(groups="; ".join(
+                       _("{options}: not used by {what}").format(options=", ".join(given), what=who)
+                       for given, who in unread)))
+        raise InputError(message, _("Leave them out of TrainOptions, or choose models that use them."),
+                         option=tuple(name for given, _who in unread for name in given))
+    return opts
+
+
+def _checked_kinds(opts: TrainOptions) -> dict:
+    """The choices of ``opts`` as seqlab spells them (head="MLP" is "mlp"), its flags checked: head="svm" and
+    precision="fp16" trained as logreg and fp32, and bidirectional="no" was read as True."""
+    from seqlab.errors import check_choice
+    from seqlab.training.e5_head import HEADS
+    from seqlab.vectors.encoder import PRECISIONS
+
+    for name in ("bidirectional", "freeze_embedding", "bucket", "resume"):
+        value = getattr(opts, name)
+        if not isinstance(value, bool) and not (name == "bidirectional" and value is None):
+            raise InputError(_("{name} must be True or False, got {value!r}").format(name=name, value=value),
+                             option=name)
+    return {"head": check_choice("head", opts.head, HEADS), "precision": check_choice("precision", opts.precision,
+                                                                                        PRECISIONS)}
 
 
 @dataclass(repr=False)  # Displayable's short repr
@@ -333,7 +362,7 @@ def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
     from seqlab.training.data import split_record
     from seqlab.training.rundir import RunDir
 
-    check_options(opts, names)
+    opts = check_options(opts, names)
     out = Path(out)
     for name in names:  # a run is never replaced silently: resume=True continues it (or keeps it, when finished)
         run_dir = out / name if len(names) > 1 else out
