@@ -91,9 +91,11 @@ def use_language(lang: str) -> Iterator[None]:
 # minilm 미니엘엠 -> 으로), from one table (_NAME_CODA; views.js has its twin, tested equal). After other Latin words (a user's 'movie') or symbols, whose reading is not certain,
 # both forms stay, as Korean software writes them.
 _PARTICLES = {"은(는)": ("은", "는"), "이(가)": ("이", "가"), "을(를)": ("을", "를"), "과(와)": ("과", "와"),
-              "와(과)": ("과", "와"), "(으)로": ("으로", "로")}
-# a value may end inside its quotes with ": " (e5's prefix "query: "), read as the word before it
-_PARTICLE = re.compile(r"([^\s])((?::\s*)?['\"’”)\]»]*)(" + "|".join(re.escape(p) for p in _PARTICLES) + ")")
+              "와(과)": ("과", "와"), "(으)로": ("으로", "로"), "(이)라는": ("이라는", "라는")}
+# a value may end inside its quotes with ": " (e5's prefix "query: "), read as the word before it, or with a
+# full stop or other closing punctuation ('간다.'는), which is not read aloud
+_PARTICLE = re.compile(r"([^\s.,!?…])((?::\s*)?[.,!?…'\"’”)\]»]*)(" + "|".join(re.escape(p) for p in _PARTICLES)
+                       + ")")
 _DIGIT_CODA = "ㅇㄹ ㅁ  ㄱㄹㄹ "  # the last sound of 영 일 이 삼 사 오 육 칠 팔 구 (a space: no 받침)
 # the last sound of the names seqlab shows, as Korean readers say them ("ㅂ": a consonant other than ㄹ)
 # and of the acronyms it shows, as they are said (LSTM 엘에스티엠, JSON 제이슨, UMAP 유맵); a capitalised word it does not
@@ -103,7 +105,8 @@ _NAME_CODA = {"e5-small": "ㄹ", "minilm": "ㅂ", "kiwi": "", "char": "", "white
               "e5-tune": "ㅂ", "e5-head": "", "word2vec": "ㅂ", "fasttext": "", "mean": "ㅂ", "max": "", "cls": "",
               "nfc": "", "nfd": "", "nfkc": "", "nfkd": "", "url": "ㄹ", "unk": "", "json": "ㅂ", "html": "ㄹ",
               "csv": "", "tsv": "", "gpu": "", "cpu": "", "api": "", "pca": "", "umap": "ㅂ", "mlp": "", "mse": "",
-              "bptt": "", "utf-8": "", "id": "", "ids": "", "ko": "", "en": "", "query": "", "passage": ""}
+              "bptt": "", "utf-8": "", "id": "", "ids": "", "ko": "", "en": "", "query": "", "passage": "",
+              "torch": ""}
 
 
 def _coda(text: str) -> str | None:
@@ -116,8 +119,14 @@ def _coda(text: str) -> str | None:
     ['ㄹ', 'ㅂ', '', '', 'ㅂ', 'ㅂ', '', 'ㅇ', '', 'ㅂ']
     >>> [_coda(t) for t in ("NFC", "URL", "e5-small", "minilm", "movie", "W_hh", "[UNK", "GET", "Word2Vec")]
     ['', 'ㄹ', 'ㄹ', 'ㅂ', None, None, '', None, 'ㅂ']
+    >>> [_coda(t) for t in ("ㅋㅋㅋ", "##ㄴ", "ㄹ", "ㅏ", "torch")]
+    ['ㅂ', 'ㅂ', 'ㄹ', '', '']
     """
     last = text[-1]
+    if "ㄱ" <= last <= "ㅎ":  # a lone consonant letter, read by its name (기역 니은 … 리을 … 히읗): all end in one
+        return "ㄹ" if last == "ㄹ" else "ㅂ"
+    if "ㅏ" <= last <= "ㅣ":  # a lone vowel letter (아 애 … 이): no 받침
+        return ""
     if "가" <= last <= "힣":
         index = (ord(last) - 0xAC00) % 28
         return "" if index == 0 else ("ㄹ" if index == 8 else "ㅂ")  # only "none", "ㄹ" and "another" matter
@@ -144,6 +153,8 @@ def with_particles(text: str) -> str:
     '20으로, 1,000,000,000,000는, 100000000이'
     >>> with_particles('앞에 "query: "을(를) 붙여')
     '앞에 "query: "를 붙여'
+    >>> with_particles("어절 '간다.'은(는); 'ㅋㅋㅋ'은(는); ##ㄴ(으)로; '토큰화'(이)라는; 'LSTM'(이)라는; 3.5은(는)")
+    "어절 '간다.'는; 'ㅋㅋㅋ'은; ##ㄴ으로; '토큰화'라는; 'LSTM'이라는; 3.5는"
     """
     def pick(m: re.Match) -> str:
         coda = _coda(m.string[: m.end(1)])  # the whole text before the particle: a number is read whole

@@ -131,7 +131,8 @@ def register(app: typer.Typer) -> None:
 
         # --batch-size texts at a time, each printed as soon as it is done: a long file shows its progress, keeps
         # memory flat, and an interrupted run keeps every line already printed (it held them all until the end)
-        with counting_bar(_("embedding"), _("texts"), enabled=len(all_texts) > batch_size) as report:
+        with counting_bar(_("embedding {n:,} texts").format(n=len(all_texts)), _("texts"),
+                          enabled=len(all_texts) > batch_size) as report:
             for start in range(0, len(all_texts), batch_size):
                 records = encoder.embed_many(all_texts[start : start + batch_size], prefix=prefix_value,
                                              layers=layers, pooling=pooling, normalize=normalize, errors=errors,

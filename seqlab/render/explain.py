@@ -76,12 +76,19 @@ def tokens_explanation(report: ExplainReport) -> list[str]:
                                    k=len(split.pieces)))
     if len(report.word_splits) > 1:  # the example is one of them: say how many, and where they all are
         words = len({w for w in rec.word_ids if w is not None})
-        lines.append((_("{k} of the {n} words became more than one token: {words} (the report's word_splits lists "
-                        "each one's tokens).") if in_python() else
-                      _("{k} of the {n} words became more than one token: {words} (--json lists each one's "
-                        "tokens).")).format(k=len(report.word_splits), n=words, words=", ".join(  # quoted: 안녕하세요,
-                           f"'{visible(w.word)}'" for w in report.word_splits[:10]) + (
-                           ", …" if len(report.word_splits) > 10 else "")))
+        every = len(report.word_splits) == words  # "all 3", not "3 of the 3"
+        if in_python():
+            said = (_("All {n} words became more than one token: {words} (the report's word_splits lists each one's "
+                      "tokens).") if every else
+                    _("{k} of the {n} words became more than one token: {words} (the report's word_splits lists "
+                      "each one's tokens)."))
+        else:
+            said = (_("All {n} words became more than one token: {words} (--json lists each one's tokens).") if every
+                    else _("{k} of the {n} words became more than one token: {words} (--json lists each one's "
+                           "tokens)."))
+        quoted = [f"'{visible(w.word)}'" for w in report.word_splits[:10]]  # quoted: 안녕하세요, 반가워요
+        lines.append(said.format(k=len(report.word_splits), n=words,
+                                 words=", ".join(quoted) + (", …" if len(report.word_splits) > 10 else "")))
     if rec.unk:
         lines.append(ngettext("{k} token is unknown to the model (OOV): it is not in its vocabulary.",
                               "{k} tokens are unknown to the model (OOV): they are not in its vocabulary.",

@@ -13,6 +13,11 @@ from seqlab.render.console import titled_table
 def _entries() -> dict[str, str]:
     """English term -> definition in the interface language."""
     return {
+        N_("tokenization"): _("splitting text into tokens, the units a model reads: words, morphemes (Kiwi), subwords "
+                              "(WordPiece, SentencePiece) or characters"),
+        N_("vocabulary"): _("the tokens a tokenizer knows, each with its number (id); a token outside it is OOV"),
+        N_("integer encoding"): _("turning each token into its number in the vocabulary (input_ids), so that a model "
+                                  "can look up its vector"),
         "input_ids": _("the number of each token in the model's vocabulary: what the model actually reads"),
         N_("offsets"): _("[start, end) of each token as character positions in the original text, shown "
                              "as text[start:end] (Python's slice: from start up to, not including, end; 안녕하세요, "
@@ -25,6 +30,8 @@ def _entries() -> dict[str, str]:
         N_("[UNK] rate"): _("the share of tokens the model does not know (OOV) and reads as one unknown token"),
         "last_hidden_state": _("the transformer's output: one vector of hidden-size numbers per token, shape "
                                "[batch, sequence length, hidden size]"),
+        N_("embedding"): _("a vector of numbers for each token id (a row of the embedding matrix), or for a whole "
+                           "text; texts of similar meaning get vectors that point the same way"),
         N_("cosine"): _("cosine similarity: a·b / (‖a‖‖b‖), from -1 (opposite) through 0 (orthogonal) to 1 (same "
                     "direction); a model's sentence vectors share a common direction, so unrelated texts often score "
                     "0.7-0.8 with e5: compare scores, do not read one alone"),
@@ -37,13 +44,21 @@ def _entries() -> dict[str, str]:
         "UMAP": _("a nonlinear projection to 2-D that keeps near neighbours near"),
         N_("spectral radius"): _("the largest absolute eigenvalue of W_hh: below 1, repeated multiplication shrinks a "
                              "vector (gradients vanish); above 1, it can grow (they explode)"),
+        N_("label"): _("the answer a classifier learns to give for a text (NSMC: 0 negative, 1 positive)"),
         "macro-F1": _("the mean over classes of F1, the harmonic mean of precision and recall: each class counts "
                       "the same"),
+        "RNN": _("recurrent neural network: h_t = tanh(W_xh·x_t + W_hh·h_{t-1} + b), the same weights at every "
+                 "time step"),
+        N_("time step"): _("one position t of a sequence: a recurrent layer reads x_t and h_{t-1} and writes h_t"),
+        N_("backpropagation"): _("the gradient of the loss for every weight, by the chain rule, from the output back "
+                                 "towards the input"),
         "BPTT": _("backpropagation through time: the gradient flows back from the last step through every earlier "
                   "one"),
         N_("weight sharing"): _("the same W_xh, W_hh and b serve every time step, so each gradient is a sum over steps"),
         N_("hidden state"): _("h_t, the vector a recurrent layer carries from step to step: what it has read so far, "
                               "in H numbers"),
+        "LSTM": _("long short-term memory: an RNN with a cell state c_t and forget, input and output gates, so "
+                  "that information and gradients can travel over many steps"),
         N_("cell state"): _("c_t, the LSTM's second memory: changed only by ⊙ and + (c_t = f⊙c_{t-1} + i⊙g), so "
                             "information and gradients can travel far back"),
         N_("forget gate"): _("f = σ(W_xf·x_t + W_hf·h_{t-1} + b_f): per unit, the share of c_{t-1} kept (1 keeps "

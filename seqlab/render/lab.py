@@ -164,16 +164,16 @@ def order_terminal(report: OrderReport, console: Console) -> None:
         table.add_column(escape(p.b))
         table.add_row(_("tokens"), escape(" ".join(p.tokens_a)), escape(" ".join(p.tokens_b)))
         table.add_row(_("MLP output"), " ".join(f"{v:+.6f}" for v in p.mlp_a), " ".join(f"{v:+.6f}" for v in p.mlp_b))
-        table.add_row(f"{report.cell} h_(T-1)", " ".join(f"{v:+.3f}" for v in p.rnn_a),
+        table.add_row(f"{report.cell.upper()} h_(T-1)", " ".join(f"{v:+.3f}" for v in p.rnn_a),
                       " ".join(f"{v:+.3f}" for v in p.rnn_b))
         console.print(table)
         verdict = (_("bit-identical (the bag cannot see order)") if p.mlp_bit_identical else _("DIFFERENT"))
         console.print("  " + _("MLP: {verdict} · {cell}: max |h_(T-1)(a) - h_(T-1)(b)| = {d:.4f}").format(
-            verdict=verdict, cell=report.cell, d=p.rnn_max_difference))
+            verdict=verdict, cell=report.cell.upper(), d=p.rnn_max_difference))
     ln = report.lengths
     console.print("\n" + _("the same {cell} weights ({n:,} parameters) run on 3 and on 30 random input vectors; an "
                            "MLP over concatenated vectors would need {a:,} and {b:,} inputs").format(
-        cell=report.cell, n=ln.parameters, a=ln.mlp_inputs_3, b=ln.mlp_inputs_30))
+        cell=report.cell.upper(), n=ln.parameters, a=ln.mlp_inputs_3, b=ln.mlp_inputs_30))
     ws = report.weight_sharing
     table = titled_table(_("weight sharing: dW_hh = Σ_t dW_hh(t) over {n} steps ({loss})").format(
         n=ws.steps, loss=_(ws.loss)), title_justify="left")

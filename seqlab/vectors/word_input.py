@@ -197,11 +197,10 @@ class UnknownWord(InputError):
             elif all(t.startswith(("S", "W_")) for t in tags):
                 hint = _("Kiwi keeps no vectors for numbers, foreign letters or symbols: give a Korean word.")
             else:
-                hint = _("Kiwi's language model keeps no vector for it: try another word, or e5-small's word vectors "
-                         "(word_vectors(\"e5-small\")).")
-                cli_hint = _("Kiwi's language model keeps no vector for it: try another word, or e5-small's word "
-                             "vectors (on the command line: --model e5-small).")
-                self.page_hint = _("Kiwi's language model keeps no vector for it: try another Korean word.")
+                # the message said already that the model has no vector for it: the hint says only what to do
+                hint = _("Try another word, or e5-small's word vectors (word_vectors(\"e5-small\")).")
+                cli_hint = _("Try another word, or e5-small's word vectors (on the command line: --model e5-small).")
+                self.page_hint = _("Try another Korean word.")
         elif unk:
             message = _("{word!r} is unknown to {source}: the model reads it as the pieces {pieces}, where <unk> "
                         "stands for {chars}, characters it has never seen").format(

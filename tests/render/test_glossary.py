@@ -34,3 +34,17 @@ def test_every_column_of_the_seq2seq_table_and_the_adding_problem_are_in_the_glo
     for _key, term, _fmt in SPACING_COLUMNS:
         assert term in terms, term
     assert "monotonic attention" in terms and "adding problem" in glossary_records("adding")
+
+
+def test_the_lectures_core_terms_have_entries_of_their_own_in_korean():
+    """A Korean lecturer's students look up 임베딩, 정수 인코딩 and 레이블 first: they said "no term matches", and
+    RNN, LSTM, 토큰화, 단어 집합, 역전파 and 시간 스텝 had no entry, while GRU had one."""
+    from seqlab.i18n import use_language
+    from seqlab.render.glossary import glossary_records
+
+    with use_language("ko"):
+        for korean, english in (("임베딩", "embedding"), ("정수 인코딩", "integer encoding"), ("레이블", "label"),
+                                ("토큰화", "tokenization"), ("단어 집합", "vocabulary"), ("역전파", "backpropagation"),
+                                ("시간 스텝", "time step"), ("RNN", "RNN"), ("LSTM", "LSTM")):
+            found = glossary_records(korean)
+            assert english in found and found[english]["term"] == korean, (korean, list(found))

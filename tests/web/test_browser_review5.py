@@ -118,7 +118,9 @@ def test_particles_after_names_and_acronyms_match_the_cli(open_page):
 
     page = open_page("/?lang=ko")
     cases = ["minilm(으)로", "NFC(으)로", "e5-small은(는)", "LSTM이(가)", "URL(으)로", "kiwi은(는)", "'movie'은(는)",
-             "[UNK]을(를)", "klue/bert-base은(는)", "3은(는)", "길(으)로", '앞에 "query: "을(를)', "'passage: '(으)로"]
+             "[UNK]을(를)", "klue/bert-base은(는)", "3은(는)", "길(으)로", '앞에 "query: "을(를)', "'passage: '(으)로",
+             "'간다.'은(는)", "'ㅋㅋㅋ'은(는)", "##ㄴ(으)로", "'ㅏ'이(가)", "'토큰화'(이)라는", "'RNN'(이)라는", "torch을(를)",
+             "3.5은(는)", "1,000(으)로"]
     assert page.evaluate("cs => cs.map(SeqlabViews.withParticles)", cases) == [with_particles(c) for c in cases]
     assert with_particles("minilm(으)로 NFC(으)로 e5-small은(는)") == "minilm으로 NFC로 e5-small은"
     assert with_particles("'movie'은(는)") == "'movie'은(는)"  # a user's word: its reading is not guessed

@@ -23,8 +23,9 @@
   // syllable, a number read aloud, an acronym, a name seqlab shows); after other Latin words both forms stay. The
   // same rule as seqlab.i18n.with_particles.
   const PARTICLES = { "은(는)": ["은", "는"], "이(가)": ["이", "가"], "을(를)": ["을", "를"], "과(와)": ["과", "와"],
-                      "와(과)": ["과", "와"], "(으)로": ["으로", "로"] };
-  const PARTICLE_RE = new RegExp("(\\S)((?::\\s*)?['\"’”)\\]»]*)(" +  // ": " inside quotes: e5's "query: "
+                      "와(과)": ["과", "와"], "(으)로": ["으로", "로"], "(이)라는": ["이라는", "라는"] };
+  // ": " inside quotes (e5's "query: "), or a full stop or other closing punctuation, is not read aloud
+  const PARTICLE_RE = new RegExp("([^\\s.,!?…])((?::\\s*)?[.,!?…'\"’”)\\]»]*)(" +
     Object.keys(PARTICLES).map(p => p.replace(/[()]/g, "\\$&")).join("|") + ")", "g");
   const DIGIT_CODA = ["ㅇ", "ㄹ", "", "ㅁ", "", "", "ㄱ", "ㄹ", "ㄹ", ""];  // 영 일 이 삼 사 오 육 칠 팔 구
   // the names and acronyms seqlab shows, as they are said: seqlab.i18n._NAME_CODA's twin (a test keeps them equal)
@@ -33,10 +34,12 @@
     "e5-head": "", word2vec: "ㅂ", fasttext: "", mean: "ㅂ", max: "", cls: "",
     nfc: "", nfd: "", nfkc: "", nfkd: "", url: "ㄹ", unk: "", json: "ㅂ", html: "ㄹ",
     csv: "", tsv: "", gpu: "", cpu: "", api: "", pca: "", umap: "ㅂ", mlp: "", mse: "",
-    bptt: "", "utf-8": "", id: "", ids: "", ko: "", en: "", query: "", passage: "" };
+    bptt: "", "utf-8": "", id: "", ids: "", ko: "", en: "", query: "", passage: "", torch: "" };
   V.NAME_CODA = NAME_CODA;
   function coda(before, last) {
     const code = last.charCodeAt(0);
+    if (code >= 0x3131 && code <= 0x314e) return last === "ㄹ" ? "ㄹ" : "ㅂ";  // a lone consonant, read by its name
+    if (code >= 0x314f && code <= 0x3163) return "";  // a lone vowel letter: no 받침
     if (code >= 0xac00 && code <= 0xd7a3) {
       const i = (code - 0xac00) % 28;
       return i === 0 ? "" : (i === 8 ? "ㄹ" : "ㅂ");
