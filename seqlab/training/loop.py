@@ -261,6 +261,17 @@ def say_resumed(step: int, total: int, stopped: bool = False) -> None:
     logging.getLogger("seqlab").info(said)
 
 
+def say_stopped(state: TrainState, total: int, patience: int) -> None:
+    """A run that stopped early says so as it ends, and whose weights its scores are: the progress bar froze at
+    "6/12 (50%)" and the table gave step 4's scores without a word (only a resume said it)."""
+    logging.getLogger("seqlab").info(ngettext(
+        "stopped early at step {step:,} of {total:,}: the validation accuracy did not improve in the last "
+        "{patience} evaluation (patience); the weights and scores are those of step {best:,}, the best",
+        "stopped early at step {step:,} of {total:,}: the validation accuracy did not improve in the last "
+        "{patience} evaluations (patience); the weights and scores are those of step {best:,}, the best",
+        patience).format(step=state.step, total=total, patience=patience, best=state.best_step))
+
+
 def evaluation_steps(steps_per_epoch: int, evals_per_epoch: int, say: bool = True) -> set[int]:
     """The steps of an epoch (1 to ``steps_per_epoch``) after which the validation split is scored, evenly spread.
 
@@ -320,6 +331,7 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
                          _("Start without resume=True, or give the folder of an earlier run."),
                          cli_hint=_("Start without --resume, or give the folder of an earlier run."))
     started = time.perf_counter() - state.elapsed
+    resumed_at = state.step  # 0 for a new run
     running_loss, seen, running_correct = state.running
     texts_done, this_run = 0, time.perf_counter()  # throughput since this process started, as steps/s is counted
     loss_fn = torch.nn.CrossEntropyLoss(reduction="sum")
@@ -404,4 +416,6 @@ def train_classifier(model, train: Encoded, y_train: np.ndarray, val: Encoded, y
             if state.stopped:
                 break
     state.elapsed = time.perf_counter() - started
+    if state.stopped and rank == 0 and state.step > resumed_at:  # a resume of a stopped run said it already
+        say_stopped(state, total, cfg.patience)
     return state, best

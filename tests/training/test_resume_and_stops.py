@@ -18,6 +18,24 @@ def test_a_run_that_reaches_its_last_step_did_not_stop_early(data, tmp_path):
     assert len(run.history) == 2 and summary["stopped_early"] is False, summary
 
 
+def test_a_run_that_stops_early_says_so_and_whose_scores_it_reports(data, tmp_path, caplog):
+    """The progress bar froze at "6/12 (50%)" and the table gave the best step's scores without a word: only a
+    resume said the run had stopped early (a CLI review)."""
+    import logging
+
+    from seqlab.training.runs import TrainOptions, train_models
+
+    with caplog.at_level(logging.INFO, logger="seqlab"):
+        (run,) = train_models(["lstm"], TrainOptions(data=data, **{**FAST, "lr": 1e-8, "patience": 1, "epochs": 2}),
+                              tmp_path / "r")
+    summary = run.to_dict()
+    assert summary["stopped_early"] is True, summary
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("stopped early")]
+    assert len(said) == 1 and said[0].startswith(f"stopped early at step {summary['steps']} of "), said
+    assert said[0].endswith("did not improve in the last 1 evaluation (patience); the weights and scores are those of "
+                            f"step {summary['best_step']}, the best"), said
+
+
 def test_a_kept_run_of_other_data_is_refused_and_each_model_is_said_when_done(data, tmp_path):
     """--resume kept a finished run trained on the old file and reported the new file's split beside its scores;
     train --json printed nothing until every model had finished, so an interruption lost the finished ones."""
