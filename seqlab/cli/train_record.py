@@ -149,6 +149,21 @@ def _shown(value) -> str:
     return _("the default") if value is None else str(value)
 
 
+def _refuse_one_model_of_a_comparison(out: Path) -> None:
+    """``--out runs/cmp/tfidf --resume``: one model's folder of a comparison keeps no record of its own (the
+    comparison's is in ``runs/cmp``), which was said as "a run of an older seqlab"."""
+    try:
+        record = json.loads((out.parent / RECORD).read_text(encoding="utf-8"))
+        models = [m.strip().lower() for m in str(record["options"].get("model") or "").split(",")]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return
+    if len(models) > 1 and out.name.lower() in models:
+        raise UsageError(_("{out} is one model ({name}) of the comparison run in {parent}: its options are "
+                           "recorded there").format(out=out, name=out.name, parent=out.parent),
+                         _("Resume the comparison: seqlab train --out {parent} --resume (its finished models are "
+                           "kept, the others continue).").format(parent=out.parent))
+
+
 def resumed_options(ctx, out: Path) -> tuple[dict, list[str] | None]:
     """The options of a resume (``ctx``: the command's click context): what was given now, the rest from the
     first run's record.
@@ -159,6 +174,7 @@ def resumed_options(ctx, out: Path) -> tuple[dict, list[str] | None]:
     params = dict(ctx.params)
     path = Path(out) / RECORD
     if not path.is_file():
+        _refuse_one_model_of_a_comparison(Path(out))
         if run_task(out) == "forecast" and str(params.get("task")).lower() != "forecast":
             # a forecast keeps no record and no checkpoint (--task forecast --resume is refused as an unused option)
             raise UsageError(_("{out} holds a forecast run, and a forecast run is not resumed: it trains in one go, "

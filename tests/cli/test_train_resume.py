@@ -89,6 +89,16 @@ def test_a_run_folder_without_a_record_says_so(stopped_run, cli):
     assert code == 2 and "has no record of the first run's options" in " ".join(err.split())
 
 
+def test_one_model_of_a_comparison_points_to_the_comparison(stopped_run, cli):
+    """--out cmp/lstm --resume said "no record of the first run's options (a run of an older seqlab)": the
+    comparison's record, one folder up, holds them."""
+    run, _first = stopped_run
+    code, _out, err = cli("train", "--out", str(run / "lstm"), "--resume", "--lang", "en")
+    said = " ".join(err.split())
+    assert code == 2 and f"{run / 'lstm'} is one model (lstm) of the comparison run in {run}" in said, said
+    assert f"seqlab train --out {run} --resume" in said and "older seqlab" not in said
+
+
 def test_an_unreadable_record_is_named(stopped_run, cli):
     run, _first = stopped_run
     (run / "command.json").write_text("{not json", encoding="utf-8")
