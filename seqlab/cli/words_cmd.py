@@ -376,7 +376,8 @@ def register(app: typer.Typer) -> None:
         in_range("--epochs", epochs, *WORDVEC_EPOCHS)
         in_range("--seed", seed, 0, SEED_MAX)
         in_range("--workers", workers, *WORDVEC_WORKERS)
-        if out.suffix.lower() not in (".model", *TEXT_FORMATS):  # the name decides the format: never guessed
+        if out.suffix.lower() not in (".model", *TEXT_FORMATS) and not out.is_dir():  # the name decides the format
+            # (never guessed); a folder is named as a folder by check_output, as in every command
             raise UsageError(_("--out {name}: its extension names no format seqlab writes").format(name=out.name),
                              _("End it in .model (gensim's full model) or .txt, .vec, .bin (word2vec format)."))
         check_output("--out", out, inputs=files, notes=False)

@@ -166,6 +166,11 @@ def evaluate(vectors: WordVectors, questions: str | Path, batch: int = 256,
                             "e5-small or minilm (word_vectors(\"e5-small\")).")
             cli_hint += " " + _("Kiwi's word vectors hold Korean words only: for English words use --model e5-small "
                                 "or minilm.")
+        else:  # what to do next: vectors that hold these words, or questions that use the vectors' own words
+            hint += " " + _("Train the vectors on a larger text or with a lower min_count, or give questions whose "
+                            "words they hold.")
+            cli_hint += " " + _("Train the vectors on a larger corpus or with a lower --min-count, or give a "
+                                "questions file of your own (seqlab wordvec eval FILE) with words they hold.")
         raise InputError(_("no question of {questions} has all four words in the vocabulary of {source}")
                          .format(questions=questions, source=source_label(vectors.source)), hint, cli_hint=cli_hint)
     return result

@@ -327,6 +327,12 @@ def test_every_output_file_is_checked_the_same_way(tmp_path, cli):
     code, _out, err = cli("gradflow", "--steps", "5", "--hidden", "2", "--plot", str(tmp_path / "new" / "g.png"))
     assert code == 0 and "does not exist; it will be created" in " ".join(err.split())
     assert (tmp_path / "new" / "g.png").is_file()
+    # wordvec train said a folder's "extension names no format seqlab writes"
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("영화 좋다\n영화 별로\n", encoding="utf-8")
+    (tmp_path / "adir").mkdir()
+    code, _out, err = cli("wordvec", "train", "-f", str(corpus), "-o", str(tmp_path / "adir"), "--split", "whitespace")
+    assert code == 2 and "is a folder, and this command writes a file" in err and "extension" not in err, err
 
 
 def test_trainers_say_which_lines_errors_replace_changed(cli, tmp_path, reviews):

@@ -118,6 +118,17 @@ def test_no_answerable_question_says_why_in_the_users_language(tmp_path):
     assert 'word_vectors("e5-small")' in info.value.hint and "--model e5-small" in info.value.cli_hint
 
 
+def test_no_answerable_question_says_what_to_do_next(tmp_path):
+    """The hint listed the unknown words and stopped there (a CLI review): it says what would answer them."""
+    path = tmp_path / "q.txt"
+    path.write_text("왕 여왕 남자 여자\n", encoding="utf-8")
+    small = WordVectors(["영화", "좋다"], np.eye(2, dtype=np.float32), "w2v")
+    with pytest.raises(InputError) as info:
+        evaluate(small, path)
+    assert "lower min_count" in info.value.hint and "lower --min-count" in info.value.cli_hint
+    assert "seqlab wordvec eval FILE" in info.value.cli_hint
+
+
 def test_shipped_question_file():
     sections = read_questions(KOREAN_ANALOGIES)
     assert len(sections) >= 6 and sum(len(q) for _, q in sections) >= 150
