@@ -33,7 +33,7 @@ class TrainedTokenizer:
     lines: int
     pre_split: str | None
     seconds: float
-    characters: int = 0  # distinct characters of the corpus (after normalization, spaces aside)
+    characters: int = 0  # distinct characters of the corpus (after normalization, spaces aside): for every kind
     characters_left_out: int = 0  # the rarest of them, outside the alphabet: they become the unknown token
     left_out_share: float = 0.0  # their share of all character occurrences of the corpus
     replaced_lines: dict = field(default_factory=dict)  # errors="replace": each file's lines that were not UTF-8
@@ -53,9 +53,10 @@ def _specials(kind: str) -> dict[str, str]:
             "mask_token": "<mask>", "cls_token": "<s>", "sep_token": "</s>"}
 
 
-def _alphabet(tok, corpus: Path, size: int | None) -> tuple[list[str], dict[str, int]]:
+def _alphabet(tok, corpus: Path, size: int | None) -> tuple[list[str], dict[str, int], int]:
     """(the ``size`` most frequent characters of what the trainer sees, ties broken by code point; every
-    character's count). ``size`` None keeps them all.
+    character's count; how many distinct characters the text itself has, spaces aside: the same for every
+    kind, where what the trainer sees holds Metaspace's ▁ too). ``size`` None keeps them all.
 
     Counted on the corpus after ``tok``'s normalizer and pre-tokenizer (so ``▁``, which Metaspace adds, is
     counted too). tokenizers' own ``limit_alphabet`` breaks ties in hash order (another alphabet in every
@@ -64,13 +65,15 @@ def _alphabet(tok, corpus: Path, size: int | None) -> tuple[list[str], dict[str,
     import collections
 
     counts: collections.Counter = collections.Counter()
+    in_text: set[str] = set()  # the text's own characters: without the ▁ that Metaspace puts for a space
     with open(corpus, encoding="utf-8") as f:
         for line in f:
             text = tok.normalizer.normalize_str(line) if tok.normalizer else line
+            in_text.update(text)
             for piece, _span in tok.pre_tokenizer.pre_tokenize_str(text):
                 counts.update(piece)
     chars = sorted((c for c in counts if not c.isspace()), key=lambda c: (-counts[c], c))
-    return chars[:size], {c: counts[c] for c in chars}
+    return chars[:size], {c: counts[c] for c in chars}, sum(1 for c in in_text if not c.isspace())
 
 
 def _build(kind: str, vocab_size: int, min_frequency: int, lowercase: bool, corpus: Path):
@@ -90,7 +93,7 @@ def _build(kind: str, vocab_size: int, min_frequency: int, lowercase: bool, corp
     tok.normalizer = normalizers.Sequence(norm)
     # Korean has thousands of syllables: keep the most frequent characters, the rest become unknown
     # (Unigram keeps every character: its vocabulary must hold them all)
-    alphabet, counts = _alphabet(tok, corpus, max(100, vocab_size // 4) if kind != "unigram" else None)
+    alphabet, counts, in_text = _alphabet(tok, corpus, max(100, vocab_size // 4) if kind != "unigram" else None)
     kept = alphabet if kind != "unigram" else []
     if kind == "wordpiece":
         trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, min_frequency=min_frequency,
@@ -106,7 +109,7 @@ def _build(kind: str, vocab_size: int, min_frequency: int, lowercase: bool, corp
             trainer = trainers.UnigramTrainer(vocab_size=vocab_size, special_tokens=ordered, unk_token="<unk>",
                                               show_progress=False)
         cls, sep = "<s>", "</s>"
-    return tok, trainer, cls, sep, (alphabet, counts)
+    return tok, trainer, cls, sep, (alphabet, counts, in_text)
 
 
 def _canonical_wordpiece(tok):
@@ -186,7 +189,8 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
         new_phase(progress, _("training the {kind} model…").format(kind=kind))
         if progress:
             progress(0, 0)  # a phase without a count: the trainer (and the alphabet's count before it) says nothing
-        tok, trainer, cls, sep, (alphabet, counts) = _build(kind, vocab_size, min_frequency, lowercase, corpus)
+        tok, trainer, cls, sep, (alphabet, counts, in_text) = _build(kind, vocab_size, min_frequency, lowercase,
+                                                                     corpus)
         try:
             tok.train([str(corpus)], trainer)
         except Exception as exc:  # the Rust trainer raises plain Exceptions
@@ -217,6 +221,6 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
     left_out = set(counts) - set(alphabet)
     total = sum(counts.values())
     return TrainedTokenizer(Path(out), kind, tok.get_vocab_size(), lines, pre_split, time.perf_counter() - start,
-                            characters=len(counts), characters_left_out=len(left_out),
+                            characters=in_text, characters_left_out=len(left_out),
                             left_out_share=sum(counts[c] for c in left_out) / total if total else 0.0,
                             replaced_lines={name: lines for name, lines in replaced.items() if lines})

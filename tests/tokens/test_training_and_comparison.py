@@ -23,6 +23,11 @@ def test_trained_tokenizer_loads_with_autotokenizer(tmp_path, corpus, kind):
     size = 3000 if kind == "unigram" else 800  # unigram keeps every character
     result = train_tokenizer([corpus], out, kind=kind, vocab_size=size)
     assert result.lines == 2000 and 300 < result.vocab_size <= size
+    # the corpus's own distinct characters, spaces aside, for every kind (bpe and unigram counted Metaspace's ▁ too)
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", corpus.read_text(encoding="utf-8"))
+    assert result.characters == len({c for c in text if not c.isspace()})
     auto = AutoTokenizer.from_pretrained(out)
     text = "영화가 정말 재밌어요"
     ours = load_tokenizer(str(out)).encode(text)
