@@ -222,15 +222,19 @@ def longterm_verdicts(report: LongTermReport) -> list[str]:
                    "learned part": _("learned part of it, but not the target, in {steps:,} steps"),
                    "a little better": _("better than the trivial answer, but less than halfway from it to a perfect "
                                         "score, after {steps:,} steps"),
-                   "not better": _("not clearly better than the trivial answer after {steps:,} steps")}[
-            r.outcome].format(steps=r.steps)
+                   "not better": _("not clearly better than the trivial answer after {steps:,} steps"),
+                   "worse": _("worse than the trivial answer after {steps:,} steps ({score} against its {baseline})")}[
+            r.outcome].format(steps=r.steps, score=_score_text(r.metric, r.score),
+                              baseline=_score_text(r.metric, r.baseline))
         before, after = r.kept(r.grad_norms_before), r.kept(r.grad_norms_after)
         # a ratio, not "of it": after training the first step's gradient can be the larger (1.1e+01)
         signal = (_("the error signal reaching step 0 had vanished at the start (‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {before}, "
                     "under {share:.0%})") if r.vanished_before else
                   _("the error signal reached step 0 from the start (‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {before})"))
-        later = (_("after training {after}: vanished") if r.vanished_after else _("after training {after}")).format(
-            after=share(after))  # said either way, as at the start: 3.0e-09 read as a signal that got through
+        # a verdict either way, as at the start: 3.0e-09 read as a signal that got through, and a GRU's 4.5e-02
+        # after training, past the 1 % rule, was left without one
+        later = (_("after training {after}: vanished") if r.vanished_after else
+                 _("after training {after}: it reaches step 0")).format(after=share(after))
         line = _("{run} T={T}: {outcome}; {signal}, {later}.").format(
             run=r.label, T=r.length, outcome=outcome, signal=signal.format(before=share(before), share=SURVIVES),
             later=later)

@@ -54,6 +54,9 @@ class Recipe:
         prefix = _("{prefix!r} + word").format(prefix=self.prefix) if self.prefix else _("the word alone")
         post = ("" if self.abtt < 0 else _(", mean removed") if self.abtt == 0 else
                 _(", mean and top {k} directions removed").format(k=self.abtt))
+        if len(self.layers) > 1:  # as embed_words computes it: a student rebuilding a vector needs every step
+            return _("{prefix}, mean of {what} at each of {where}, each mean at unit length, averaged and put at "
+                     "unit length{post}").format(prefix=prefix, what=what, where=where, post=post)
         return _("{prefix}, mean of {what} at {where}{post}").format(prefix=prefix, what=what, where=where, post=post)
 
 

@@ -217,6 +217,16 @@ def test_long_term_adding_tiny():
                                                             *by["rnn"].grad_norms_after[1:]])
     said = longterm_verdicts(dataclasses.replace(report, runs=[gone]))[0]
     assert "after training 3.0e-09: vanished" in said, said
+    # and one that survives says so too (a GRU's 4.5e-02 was left without a verdict); a score past the trivial
+    # answer's, the wrong way, is "worse", not "not clearly better" (a teacher's review: 0.1862 against 0.1635)
+    kept = dataclasses.replace(by["rnn"], grad_norms_after=[0.045 * by["rnn"].grad_norms_after[-1],
+                                                            *by["rnn"].grad_norms_after[1:]])
+    assert "after training 4.5e-02: it reaches step 0" in longterm_verdicts(dataclasses.replace(report, runs=[kept]))[0]
+    worse = dataclasses.replace(by["rnn"], score=by["rnn"].baseline + 0.02, reached=False)
+    said = longterm_verdicts(dataclasses.replace(report, runs=[worse]))[0]
+    assert worse.outcome == "worse" and worse.to_dict()["outcome"] == "worse"
+    assert f"worse than the trivial answer after {worse.steps:,} steps ({worse.score:.4f} against its " \
+           f"{worse.baseline:.4f})" in said, said
 
 
 def test_long_term_cli_json_contract(cli, tmp_path):

@@ -58,7 +58,10 @@ def test_word_vectors_equal_the_recipe_on_hf_hidden_states(encoder, recipe):
 
 
 def test_recipe_says_what_it_does():
-    assert RECIPE.describe() == "the word alone, mean of all tokens at layers 6-12, mean removed"
+    """A teacher who rebuilt a vector from "mean of all tokens at layers 3-6, mean removed" got cosine 0.75 with
+    seqlab's: each layer's mean is put at unit length before the layers are averaged (as embed_words does)."""
+    assert RECIPE.describe() == ("the word alone, mean of all tokens at each of layers 6-12, each mean at unit length, "
+                                 "averaged and put at unit length, mean removed")
     assert Recipe(prefix="query: ", layers=(8,), abtt=3).describe() == (
         "'query: ' + word, mean of its pieces at layer 8, mean and top 3 directions removed")
 
