@@ -94,12 +94,14 @@ def encode_batch(texts, model: str | None = None, padding: str = "longest", max_
 
     Args:
         texts: a list of texts.
-        padding: ``longest`` (to the longest text), ``max_length``, or ``none``.
+        padding: ``longest`` (to the longest text), ``max_length``, or ``none`` (Hugging Face's True, False and
+            ``"do_not_pad"`` mean the same).
         max_length: with ``truncation`` (the default), cut each text to this many tokens, specials kept; None cuts
             at the model's window (512 for e5-small; a tokenizer without a model cuts nothing), unlike
             :func:`tokenize`, whose None keeps every token. With ``padding="max_length"``, the width padded to.
         truncation: False keeps every token (``max_length`` then only sets the padded width, as in Hugging Face),
-            and a row longer than the model's window is said.
+            and a row longer than the model's window is said (Hugging Face's ``"longest_first"`` and
+            ``"do_not_truncate"`` are taken too; anything else is refused).
         errors: ``"strict"`` or ``"replace"``, as in :func:`tokenize`.
 
     Returns:

@@ -60,6 +60,21 @@ def test_padding_takes_any_case_and_max_length_padding_never_widens_in_silence()
         assert "truncation=True" in caught.value.hint
 
 
+@pytest.mark.parametrize("model", ["char", "e5-small"])
+def test_padding_and_truncation_take_hugging_faces_spellings_and_refuse_others(model):
+    """truncation="do_not_truncate" was a true value, so it cut; padding=True was refused as "unknown padding"."""
+    import seqlab
+
+    text = "영화가 정말 재밌어요 최고의 영화입니다"
+    whole = seqlab.encode_batch([text], model=model, truncation=False).input_ids.shape
+    assert seqlab.encode_batch([text], model=model, max_length=5, truncation="do_not_truncate").input_ids.shape == whole
+    assert seqlab.encode_batch([text], model=model, max_length=5, truncation="longest_first").input_ids.shape == (1, 5)
+    assert seqlab.encode_batch(["영화", text], model=model, padding=True).input_ids.shape == (2, whole[1])
+    assert isinstance(seqlab.encode_batch(["영화", text], model=model, padding=False).input_ids, list)
+    with pytest.raises(InputError, match="truncation must be True or False, got 'yes'"):
+        seqlab.encode_batch([text], model=model, truncation="yes")
+
+
 def test_a_similarity_record_says_the_prefix_it_applied():
     """prefix="query" computed with "query: " and recorded "query"; prefix="none" recorded "none"."""
     import seqlab

@@ -66,8 +66,27 @@ class Batch(Displayable):
         return out
 
 
+# Hugging Face's spellings of the same choices (padding=True pads to the longest; "do_not_truncate" keeps all)
+HF_PADDING = {True: "longest", False: "none", "do_not_pad": "none"}
+HF_TRUNCATION = {"longest_first": True, "only_first": True, "do_not_truncate": False}
+
+
+def check_truncation(truncation) -> bool:
+    """``truncation`` as a bool: True or False, or Hugging Face's ``"longest_first"`` / ``"do_not_truncate"``.
+    Anything else is refused: ``truncation="do_not_truncate"`` was a true value, so it cut."""
+    if isinstance(truncation, bool):
+        return truncation
+    if isinstance(truncation, str) and truncation.lower() in HF_TRUNCATION:
+        return HF_TRUNCATION[truncation.lower()]
+    raise InputError(_("truncation must be True or False, got {value!r}").format(value=truncation),
+                     _("Hugging Face's \"longest_first\" and \"do_not_truncate\" are taken too."), option="truncation")
+
+
 def check_padding(padding: str, max_length: int | None) -> str:
-    """``padding`` as :data:`PADDING` spells it (any case, as every choice), checked with ``max_length``."""
+    """``padding`` as :data:`PADDING` spells it (any case, as every choice; Hugging Face's True, False and
+    ``"do_not_pad"`` too), checked with ``max_length``."""
+    if isinstance(padding, bool) or (isinstance(padding, str) and padding.lower() == "do_not_pad"):
+        padding = HF_PADDING[padding if isinstance(padding, bool) else "do_not_pad"]
     padding = canonical(padding, PADDING)
     if padding not in PADDING:
         raise InputError(_("unknown padding {padding!r}").format(padding=padding),
@@ -103,7 +122,7 @@ def pad_sequences(model: str, sequences: list[list[int]], pad_id: int, padding: 
     >>> b.input_ids.tolist(), b.dropped.tolist()
     ([[5, 6], [8, 0]], [1, 0])
     """
-    padding = check_padding(padding, max_length)
+    padding, truncation = check_padding(padding, max_length), check_truncation(truncation)
     full = np.array([len(s) for s in sequences], dtype=np.int64)
     if truncation and max_length is not None:
         lead, trail = specials

@@ -27,7 +27,7 @@ import numpy as np
 
 from seqlab.errors import DamagedFile, json_problem
 from seqlab.i18n import _, ngettext
-from seqlab.ids.batch import Batch, check_fits, check_padding
+from seqlab.ids.batch import Batch, check_fits, check_padding, check_truncation
 from seqlab.ids.positions import kept_positions
 from seqlab.ids.vocab import checked_ids
 from seqlab.text.unicode import clean_surrogates, has_surrogates, normalize
@@ -243,7 +243,7 @@ class HFTokenizer(Tokenizer):
 
     def batch(self, texts: Sequence[str], padding: str = "longest", max_length: int | None = None,
               truncation: bool = True, errors: str = "strict") -> Batch:
-        padding = check_padding(padding, max_length)
+        padding, truncation = check_padding(padding, max_length), check_truncation(truncation)
         texts = as_texts(texts)
         if truncation and max_length is None:
             max_length = self.model_max_length
