@@ -80,7 +80,7 @@ class _ShortRepr(reprlib.Repr):
     repr_Tensor = repr_ndarray
 
     def repr_instance(self, x, level):  # a record inside a record: named with its first field, never cut mid-text
-        if isinstance(x, Displayable) and dataclasses.is_dataclass(x) and dataclasses.fields(x):
+        if isinstance(x, ShortRepr) and dataclasses.is_dataclass(x) and dataclasses.fields(x):
             first = dataclasses.fields(x)[0]
             return f"{type(x).__name__}({first.name}={self.repr1(getattr(x, first.name), level - 1)}, …)"
         return super().repr_instance(x, level)
@@ -94,12 +94,9 @@ class _ShortRepr(reprlib.Repr):
 _short = _ShortRepr()
 
 
-class Displayable:
-    """Mixin for records: the rich display a notebook asks for, drawn by :data:`RENDERER`.
-
-    Records are dataclasses declared with ``repr=False``, so that :meth:`__repr__` here stays short: a trace of
-    600 steps was a 4 MB repr, which ``print(record)`` or a debugger pours into a cell.
-    """
+class ShortRepr:
+    """Mixin for a dataclass declared with ``repr=False``: a repr of a few lines, arrays by their shape (a trace
+    step's x_t, 384 numbers, was 5,765 characters)."""
 
     __slots__ = ()
 
@@ -109,6 +106,16 @@ class Displayable:
         fields = [f for f in dataclasses.fields(self) if f.repr] if dataclasses.is_dataclass(self) else []
         return f"{type(self).__name__}(" + ", ".join(f"{f.name}={_short.repr(getattr(self, f.name))}"
                                                      for f in fields) + ")"
+
+
+class Displayable(ShortRepr):
+    """Mixin for records: the rich display a notebook asks for, drawn by :data:`RENDERER`.
+
+    Records are dataclasses declared with ``repr=False``, so that the repr stays short (:class:`ShortRepr`): a
+    trace of 600 steps was a 4 MB repr, which ``print(record)`` or a debugger pours into a cell.
+    """
+
+    __slots__ = ()
 
     def to_json(self, indent: int | None = None) -> str:
         """The record as standard JSON: what ``--json`` prints for it (``to_dict()``, Hangul kept readable).

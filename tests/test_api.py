@@ -73,6 +73,14 @@ def test_a_records_repr_stays_short_whatever_its_size():
     assert len(text) < 2000 and text.startswith("TraceReport(cell='lstm'")
     assert f"… {len(report.steps) - 4:,} more]" in text  # the first four steps, then how many more
     assert "array(shape=(16, 384), dtype=float64)" in text  # W_ih by its shape
+    # and each step's (x_t alone, 384 numbers, was 5,765 characters), as the scratch layers' steps
+    assert "x=array(shape=(384,), dtype=float64)" in repr(report.steps[0]) and len(repr(report.steps[0])) < 1000
+    from seqlab.scratch import GRU
+
+    gru = GRU(3, 4, seed=0)
+    gru.forward(np.ones((1, 2, 3)))
+    step = repr(gru.steps(0, 0)[1])
+    assert step.startswith("GRUStep(x=array(shape=(1, 3), dtype=float64)") and len(step) < 1000, step
     batch = seqlab.encode_batch(["안녕", "좋은 영화"], model="char")
     assert repr(batch) == ("Batch(model='char', input_ids=array(shape=(2, 5), dtype=int64), attention_mask=array("
                            "shape=(2, 5), dtype=int64), lengths=array(shape=(2,), dtype=int64), dropped=array(shape="
@@ -171,7 +179,7 @@ def test_every_record_keeps_the_short_repr():
     import importlib
     import pkgutil
 
-    from seqlab.display import Displayable
+    from seqlab.display import Displayable, ShortRepr
 
     for info in pkgutil.walk_packages(seqlab.__path__, "seqlab."):
         if not info.name.startswith(("seqlab.cli", "seqlab.web", "seqlab.__main__")):
@@ -182,9 +190,9 @@ def test_every_record_keeps_the_short_repr():
             yield sub
             yield from subclasses(sub)
 
-    records = list(subclasses(Displayable))
-    assert len(records) >= 15
-    assert [c.__name__ for c in records if c.__repr__ is not Displayable.__repr__] == []
+    records = list(subclasses(ShortRepr))  # records, and the trace's steps
+    assert len(list(subclasses(Displayable))) >= 15 and {"LSTMTraceStep", "BackwardStep"} <= {c.__name__ for c in records}
+    assert [c.__name__ for c in records if c.__repr__ is not ShortRepr.__repr__] == []
 
 
 def test_the_language_a_notebook_chose_holds_in_every_thread_and_cell():

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from seqlab.display import Displayable
+from seqlab.display import Displayable, ShortRepr
 from seqlab.errors import InputError, UsageError, canonical, check_number
 from seqlab.i18n import N_, _, ngettext
 from seqlab.limits import SEED_MAX
@@ -60,8 +60,8 @@ def trace_bytes(cell: str, steps: int, input_dim: int, hidden: int, backward: bo
     return 8 * G * (input_dim + hidden) + steps * per_step
 
 
-@dataclass
-class TraceStep:
+@dataclass(repr=False)  # ShortRepr's: arrays by their shape
+class TraceStep(ShortRepr):
     """One time step's numbers, under the lecture's names: row 0 (a batch of one) of every array the cell computed
     with. G is the cell's number of gate blocks (RNN 1, LSTM 4, GRU 3) and H its hidden size."""
 
@@ -77,7 +77,7 @@ class TraceStep:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-@dataclass
+@dataclass(repr=False)
 class RNNTraceStep(TraceStep):
     """h_t = tanh(W_xh·x_t + W_hh·h_{t-1} + b)."""
 
@@ -86,7 +86,7 @@ class RNNTraceStep(TraceStep):
     h: np.ndarray  # h_t = tanh(a_t)  (H,)
 
 
-@dataclass
+@dataclass(repr=False)
 class LSTMTraceStep(TraceStep):
     """f, i, o = σ(z_f), σ(z_i), σ(z_o); g = tanh(z_g); c_t = f⊙c_{t-1} + i⊙g; h_t = o⊙tanh(c_t).
 
@@ -107,7 +107,7 @@ class LSTMTraceStep(TraceStep):
     gate_means: dict[str, float]  # each gate's mean over its H units, in the lecture's order f, i, o
 
 
-@dataclass
+@dataclass(repr=False)
 class GRUTraceStep(TraceStep):
     """r, z = σ(…); n = tanh(W_xn·x_t + b_xn + r⊙(W_hn·h_{t-1} + b_hn)); h_t = (1-z)⊙n + z⊙h_{t-1}.
 
@@ -120,8 +120,8 @@ class GRUTraceStep(TraceStep):
     h: np.ndarray  # h_t  (H,)
 
 
-@dataclass
-class BackwardStep:
+@dataclass(repr=False)  # ShortRepr's: arrays by their shape
+class BackwardStep(ShortRepr):
     """One step of backpropagation through time for the trace's loss."""
 
     t: int

@@ -42,13 +42,27 @@ import numpy as np
 from seqlab.scratch.torch_layout import GATES
 
 
+class ShapedRepr:
+    """A repr of a step record with its arrays by their shape: ``RNNStep(x=array(shape=(1, 384)), …)`` (x_t alone
+    was thousands of characters). seqlab.display has the records' own; scratch stands alone, with NumPy only."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        def short(v):
+            return f"array(shape={v.shape}, dtype={v.dtype})" if isinstance(v, np.ndarray) else repr(v)
+
+        return f"{type(self).__name__}(" + ", ".join(f"{name}={short(value)}" for name, value in vars(self).items()) \
+            + ")"
+
+
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """σ(x) = 1 / (1 + e^{-x}), written as ½·(1 + tanh(x/2)): the same function, without overflow."""
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
-@dataclass
-class StepGrads:
+@dataclass(repr=False)
+class StepGrads(ShapedRepr):
     """What the backward of one step hands on."""
 
     dz_x: np.ndarray  # (B, G·H) dL/dz, the gradient of the pre-activations, for W_xh and b_ih
@@ -85,8 +99,8 @@ class Cell:
 
 
 # ---------------------------------------------------------------------------------------------- RNN
-@dataclass
-class RNNStep:
+@dataclass(repr=False)
+class RNNStep(ShapedRepr):
     x: np.ndarray  # (B, I)  x_t
     x_proj: np.ndarray  # (B, H)  W_xh·x_t
     h_prev: np.ndarray  # (B, H)  h_{t-1}
@@ -121,8 +135,8 @@ class RNNCell(Cell):
 
 
 # --------------------------------------------------------------------------------------------- LSTM
-@dataclass
-class LSTMStep:
+@dataclass(repr=False)
+class LSTMStep(ShapedRepr):
     x: np.ndarray  # (B, I)   x_t
     x_proj: np.ndarray  # (B, 4H)  W_xh·x_t, blocks i|f|g|o (torch's order)
     h_prev: np.ndarray  # (B, H)   h_{t-1}
@@ -177,8 +191,8 @@ class LSTMCell(Cell):
 
 
 # ---------------------------------------------------------------------------------------------- GRU
-@dataclass
-class GRUStep:
+@dataclass(repr=False)
+class GRUStep(ShapedRepr):
     x: np.ndarray  # (B, I)   x_t
     x_proj: np.ndarray  # (B, 3H)  W_xh·x_t, blocks r|z|n
     h_prev: np.ndarray  # (B, H)   h_{t-1}

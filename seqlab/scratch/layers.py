@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlab.scratch import torch_layout
-from seqlab.scratch.cells import CELLS, StepGrads
+from seqlab.scratch.cells import CELLS, ShapedRepr, StepGrads
 
 
 def is_float_dtype(dtype) -> bool:
@@ -38,8 +38,8 @@ def is_float_dtype(dtype) -> bool:
         return False
 
 
-@dataclass
-class KeptStep:
+@dataclass(repr=False)
+class KeptStep(ShapedRepr):
     """One step of BPTT as ``backward(..., keep_steps=True)`` keeps it (what the trace and the lab show)."""
 
     dh: np.ndarray  # (B, H) dL/dh_t: from this step's output and from step t+1

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from seqlab.scratch.cells import GRUCell, LSTMCell
+from seqlab.scratch.cells import GRUCell, LSTMCell, ShapedRepr
 from seqlab.scratch.layers import GRU, LSTM
 
 
@@ -33,8 +33,8 @@ def _uniform(rng, shape, bound):
     return rng.uniform(-bound, bound, size=shape)
 
 
-@dataclass
-class DecoderStep:
+@dataclass(repr=False)
+class DecoderStep(ShapedRepr):
     """Numbers of one decoder step (what a trace shows)."""
 
     t: int
