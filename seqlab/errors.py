@@ -154,6 +154,20 @@ def check_choice(name: str, value, choices, error: type[SeqlabError] = InputErro
     return meant
 
 
+def check_flag(name: str, value, none: bool = False) -> bool | None:
+    """``value`` if it is True or False (or None, where ``none`` allows it), else an :class:`InputError` naming
+    ``name``: bidirectional="no" and normalize="no" were true values, layers="yes" a TypeError deep in transformers.
+
+    >>> check_flag("layers", False)
+    False
+    """
+    from seqlab.i18n import _
+
+    if isinstance(value, bool) or (none and value is None):
+        return value
+    raise InputError(_("{name} must be True or False, got {value!r}").format(name=name, value=value), option=name)
+
+
 def shown_number(value):
     """A number as the help writes it: 1,000,000 for a whole number, 1e-8 and 0 (not 1e-08 and 0.0) for others."""
     if isinstance(value, int) and not isinstance(value, bool):

@@ -154,3 +154,26 @@ def test_train_options_no_model_reads_are_refused_as_seqlab_train_refuses_them(t
     given = TrainOptions(head="MLP")
     assert check_options(given, ["e5-head"]).head == "mlp" and given.head == "MLP"  # a copy, as seqlab spells it
     assert check_options(TrainOptions(hidden=8, epochs=1), ["lstm", "tfidf"]).hidden == 8  # lstm reads them
+
+
+def test_convert_tokens_to_ids_takes_one_token_as_hugging_face_does():
+    """A string was split into its characters: convert_tokens_to_ids("▁안녕하세요") gave six ids."""
+    from transformers import AutoTokenizer
+
+    import seqlab
+    from seqlab.pretrained.e5_convert import ensure_converted
+
+    ours = seqlab.load_tokenizer("e5-small")
+    theirs = AutoTokenizer.from_pretrained(ensure_converted())
+    for token in ("▁안녕하세요", "▁zzzqqq"):
+        assert ours.convert_tokens_to_ids(token) == theirs.convert_tokens_to_ids(token)
+    assert ours.convert_tokens_to_ids(["▁안녕하세요", "▁"]) == theirs.convert_tokens_to_ids(["▁안녕하세요", "▁"])
+
+
+def test_flags_are_true_or_false():
+    """layers="yes" failed twelve frames deep in transformers; normalize="no" normalized."""
+    import seqlab
+
+    for kwargs, name in (({"layers": "yes"}, "layers"), ({"pooling": "mean", "normalize": "no"}, "normalize")):
+        with pytest.raises(InputError, match=f"{name} must be True or False, got '"):
+            seqlab.embed("영화", model="minilm", **kwargs)

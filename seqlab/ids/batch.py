@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError, canonical, check_number
+from seqlab.errors import InputError, canonical, check_flag, check_number
 from seqlab.i18n import _, ngettext
 from seqlab.ids.limits import MAX_LENGTH
 from seqlab.ids.positions import kept_positions
@@ -74,12 +74,9 @@ HF_TRUNCATION = {"longest_first": True, "only_first": True, "do_not_truncate": F
 def check_truncation(truncation) -> bool:
     """``truncation`` as a bool: True or False, or Hugging Face's ``"longest_first"`` / ``"do_not_truncate"``.
     Anything else is refused: ``truncation="do_not_truncate"`` was a true value, so it cut."""
-    if isinstance(truncation, bool):
-        return truncation
     if isinstance(truncation, str) and truncation.lower() in HF_TRUNCATION:
         return HF_TRUNCATION[truncation.lower()]
-    raise InputError(_("truncation must be True or False, got {value!r}").format(value=truncation),
-                     _("Hugging Face's \"longest_first\" and \"do_not_truncate\" are taken too."), option="truncation")
+    return check_flag("truncation", truncation)
 
 
 def check_padding(padding: str, max_length: int | None) -> str:

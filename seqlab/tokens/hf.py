@@ -141,10 +141,14 @@ class HFTokenizer(Tokenizer):
         """Wrap what ``AutoTokenizer.from_pretrained`` returned."""
         return cls(name, hf.backend_tokenizer, TokenizerSettings.from_transformers(hf), normalization)
 
-    def convert_tokens_to_ids(self, tokens: Sequence[str]) -> list[int]:
-        """Each token's id (``unk_id`` for a token not in the vocabulary), as ``AutoTokenizer`` does."""
-        return [self._backend.token_to_id(t) if self._backend.token_to_id(t) is not None else self.unk_id
-                for t in tokens]
+    def convert_tokens_to_ids(self, tokens: str | Sequence[str]) -> int | list[int]:
+        """Each token's id (``unk_id`` for a token not in the vocabulary), as ``AutoTokenizer`` does: one token
+        (a string) gives one id, a list gives a list (a string was read as its characters)."""
+        def one(token: str) -> int:
+            found = self._backend.token_to_id(token)
+            return found if found is not None else self.unk_id
+
+        return one(tokens) if isinstance(tokens, str) else [one(t) for t in tokens]
 
     def get_vocab(self) -> dict[str, int]:
         return self._backend.get_vocab(with_added_tokens=True)

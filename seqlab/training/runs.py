@@ -113,15 +113,12 @@ def check_options(opts: TrainOptions, models: list[str] = ()) -> TrainOptions:
 def _checked_kinds(opts: TrainOptions) -> dict:
     """The choices of ``opts`` as seqlab spells them (head="MLP" is "mlp"), its flags checked: head="svm" and
     precision="fp16" trained as logreg and fp32, and bidirectional="no" was read as True."""
-    from seqlab.errors import check_choice
+    from seqlab.errors import check_choice, check_flag
     from seqlab.training.e5_head import HEADS
     from seqlab.vectors.encoder import PRECISIONS
 
     for name in ("bidirectional", "freeze_embedding", "bucket", "resume"):
-        value = getattr(opts, name)
-        if not isinstance(value, bool) and not (name == "bidirectional" and value is None):
-            raise InputError(_("{name} must be True or False, got {value!r}").format(name=name, value=value),
-                             option=name)
+        check_flag(name, getattr(opts, name), none=name == "bidirectional")  # None: the model's own default
     return {"head": check_choice("head", opts.head, HEADS), "precision": check_choice("precision", opts.precision,
                                                                                         PRECISIONS)}
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError, ModelUnavailable, NoVectors, UsageError, canonical, check_number
+from seqlab.errors import InputError, ModelUnavailable, NoVectors, UsageError, canonical, check_flag, check_number
 from seqlab.i18n import _
 from seqlab.pretrained.install import ensure_obtainable, from_pretrained
 from seqlab.pretrained.loading import check_model_directory, load_tokenizer, refuse_run_folder
@@ -265,6 +265,7 @@ class Encoder:
         """
         from seqlab.tokens.record import truncate
 
+        check_flag("layers", layers), check_flag("normalize", normalize)  # layers="yes" failed deep in transformers
         if long not in LONG:
             raise InputError(_("unknown value of long: {long!r}").format(long=long),
                              _("Use one of: {choices}.").format(choices=', '.join(LONG)), option="long")
@@ -353,6 +354,7 @@ class Encoder:
         """
         torch = self._torch
         check_number("batch_size", batch_size, 1, whole=True)
+        check_flag("normalize", normalize)
         pooling, precision = canonical(pooling, METHODS), canonical(precision, PRECISIONS)
         if pooling not in METHODS:
             raise InputError(_("unknown pooling {pooling!r}").format(pooling=pooling),
