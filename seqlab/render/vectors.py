@@ -211,6 +211,9 @@ def word_notes(result) -> list[str]:
     if hasattr(result, "expression") and len(result.positive) == 1 and not result.negative:
         out.append(_("{expression} is one word, not an analogy: these are its nearest words (an analogy joins words "
                      "with + and -, e.g. 왕 - 남자 + 여자).").format(expression=result.expression))
+    elif hasattr(result, "expression") and list(result.net.values()) == [1]:  # 왕 + 왕 - 왕, 왕 - 남자 + 남자
+        out.append(_("{expression} comes to {word} alone: these are its nearest words, not an analogy's answer.")
+                   .format(expression=result.expression, word=next(iter(result.net))))
     if len(result.results) < result.k:
         out.append(_("only {n:,} results: the vocabulary has no more other words ({k:,} were asked for)").format(
             n=len(result.results), k=result.k))

@@ -57,9 +57,17 @@ class AnalogyResult(RankedWords, Displayable):
         return cls(expression_of(positive, negative), positive, negative, *args)
 
     @property
+    def net(self) -> dict[str, int]:
+        """Each word's coefficient in the sum, zeros left out: 왕 + 왕 - 왕 is {"왕": 1}, 왕 - 남자 + 남자 {"왕": 1}."""
+        counts = {w: self.positive.count(w) - self.negative.count(w) for w in dict.fromkeys(self.positive + self.negative)}
+        return {w: c for w, c in counts.items() if c}
+
+    @property
     def cancelled(self) -> list[str]:
-        """Words both added and subtracted (왕 - 남자 + 남자): under 3CosAdd they cancel out."""
-        return [w for w in dict.fromkeys(self.negative) if w in self.positive]
+        """Words added and subtracted as often (왕 - 남자 + 남자): under 3CosAdd they cancel out (왕 + 왕 - 왕 does
+        not: 왕 is left, once)."""
+        net = self.net
+        return [w for w in dict.fromkeys(self.negative) if w in self.positive and w not in net]
 
     def to_dict(self) -> dict:
         return {"expression": self.expression, "positive": self.positive, "negative": self.negative,
