@@ -194,6 +194,19 @@ def _untraced_parts(extra: dict) -> list[str]:
     return parts
 
 
+def too_large(report: TraceReport, name: str, m: np.ndarray) -> str:
+    """What every view says of a weight matrix too large to print (Markdown and HTML left it out unsaid)."""
+    if in_python():
+        shown = _("{name}: shape {shape} (too large to print; report.weights has every number)") \
+            if report.checkpoint else _("{name}: shape {shape} (too large to print; use a small hidden size "
+                                        "and input dimension: hidden= and input_dim=)")
+    else:
+        shown = _("{name}: shape {shape} (too large to print; --json has every number)") \
+            if report.checkpoint else _("{name}: shape {shape} (too large to print; use a small hidden size "
+                                        "and input dimension: --hidden and --input-dim)")
+    return shown.format(name=name, shape=list(np.shape(m)))
+
+
 def render_terminal(report: TraceReport, console: Console, precision: int = 4, limit: int = 8) -> None:
     head = header_lines(report)
     console.print(f"[bold]{escape(head[0])}[/]")
@@ -207,15 +220,7 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
             for table in _matrix_tables(m, precision, console.width):
                 console.print(table)
         else:
-            if in_python():
-                shown = _("{name}: shape {shape} (too large to print; report.weights has every number)") \
-                    if report.checkpoint else _("{name}: shape {shape} (too large to print; use a small hidden size "
-                                                "and input dimension: hidden= and input_dim=)")
-            else:
-                shown = _("{name}: shape {shape} (too large to print; --json has every number)") \
-                    if report.checkpoint else _("{name}: shape {shape} (too large to print; use a small hidden size "
-                                                "and input dimension: --hidden and --input-dim)")
-            console.print(shown.format(name=name, shape=list(np.shape(m))))
+            console.print(too_large(report, name, m))
     wide = console.width >= 110  # the equation of each row in a column of its own
     if not wide:  # a narrow terminal: the equations once, above the steps (the column was dropped in silence)
         console.print(_("each row's equation (beside the rows from 110 columns on):"))
@@ -303,6 +308,8 @@ def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> 
     for name, m in weight_blocks(report):
         if np.size(m) <= SMALL:
             out += _markdown_matrix(name, m, precision)
+        else:
+            out += [too_large(report, name, m), ""]
     for step in report.steps:
         out += [f"## t = {step.t}: {code(step.token)}", "",
                 "| " + " | ".join([_("quantity"), _("equation"), _("values")]) + " |", "|---|---|---|"]
@@ -353,6 +360,8 @@ def render_html(report: TraceReport, precision: int = 4, limit: int = 8) -> str:
             cells = "".join("<tr>" + "".join(f"<td>{x:+.{precision}f}</td>" for x in r) + "</tr>"
                             for r in np.atleast_2d(m))
             parts.append(f"<h3>{e(name)} {list(np.shape(m))}</h3><table class='m'>{cells}</table>")
+        else:
+            parts.append(f"<p>{e(too_large(report, name, m))}</p>")
     for step in report.steps:
         body = "".join(f"<tr><th>{e(row_label(symbol, name))}</th><td>{e(formula)}</td>"
                        f"<td><code>{e(fmt_vector(getattr(step, key), precision, limit))}</code></td>"

@@ -103,3 +103,17 @@ def test_trace_markdown_and_html_end_with_the_final_cell_state_as_the_terminal_d
         render_html(report)
     gru = run_trace("gru", "좋다", model="e5-small", hidden=2, input_dim=2)
     assert "c_(T-1)" not in render_markdown(gru)
+
+
+def test_trace_markdown_and_html_say_a_weight_matrix_too_large_to_print_as_the_terminal_does():
+    """The terminal says W_xh [4, 384] is too large to print and how to see it; Markdown and HTML left it out
+    without a word (a CLI review)."""
+    from seqlab.pipeline.tracing import run_trace
+    from seqlab.render.console import for_audience
+    from seqlab.render.trace import render_html, render_markdown
+
+    report = run_trace("rnn", "좋다", model="e5-small", hidden=4)
+    with for_audience("cli"):
+        said = "W_xh (torch: weight_ih_l0): shape [4, 384] (too large to print; use a small hidden size and input " \
+               "dimension: --hidden and --input-dim)"
+        assert said in render_markdown(report) and said in render_html(report)
