@@ -29,6 +29,12 @@ class SimilarityRecord(Displayable):
         return {**asdict(self), "dropped": list(self.dropped), "unknown": list(self.unknown)}
 
 
+def _nfc(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text)
+
+
 def cosine(a: np.ndarray, b: np.ndarray) -> float:
     """cos(a, b) = a·b / (‖a‖‖b‖).
 
@@ -66,7 +72,9 @@ def similarity(a: str, b: str, model: str | None = None, pooling: str = "mean", 
     prefix = default_prefix(name, "query") if prefix is None else prefix_text(prefix)
     records = window_records(name, [a, b], prefix)  # what the model reads: cut to its window
     window = (model_window(load_tokenizer(name, prefix=prefix)), (records[0].dropped, records[1].dropped),
-              (len(records[0].unk), len(records[1].unk)), a != b and records[0].input_ids == records[1].input_ids)
+              (len(records[0].unk), len(records[1].unk)),
+              # texts that differ (not only in their Unicode form: NFC and NFD 한국어 are one text) read as one
+              _nfc(a) != _nfc(b) and records[0].input_ids == records[1].input_ids)
     if embed is not None:  # its records are mean-pooled in fp32: another pooling or precision would not be what ran
         from seqlab.errors import UsageError, canonical
         from seqlab.vectors.encoder import PRECISIONS

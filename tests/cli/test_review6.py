@@ -138,6 +138,11 @@ def test_a_cosine_of_two_unreadable_sentences_says_so(cli):
     assert "both sentences are the same tokens" in " ".join(err.split())
     code, out, err = cli("similarity", "좋은 영화", "나쁜 영화", "--json")
     assert code == 0 and not json.loads(out)["same_tokens"] and "same tokens" not in err
+    # one text in two Unicode forms (NFC, NFD) is one text: its cosine 1 is the answer, not a warning
+    import unicodedata
+
+    code, out, err = cli("similarity", "한국어", unicodedata.normalize("NFD", "한국어"), "--json")
+    assert code == 0 and not json.loads(out)["same_tokens"] and "same tokens" not in err
 
 
 def test_a_long_trace_shows_fifty_steps_in_the_terminal_and_says_where_the_rest_is(cli):
