@@ -179,8 +179,9 @@ def normalizer_lines(record: TokenRecord) -> str | None:
 def truncation_line(record: TokenRecord) -> str | None:
     if not record.dropped:
         return None
-    return ngettext("truncated to {n} tokens: {dropped} token dropped", "truncated to {n} tokens: {dropped} tokens dropped",
-                    record.dropped).format(n=len(record), dropped=record.dropped)
+    kept = ngettext("truncated to {n} token", "truncated to {n} tokens", len(record)).format(n=len(record))
+    return kept + ": " + ngettext("{dropped} token dropped", "{dropped} tokens dropped", record.dropped).format(
+        dropped=record.dropped)  # each count its own plural: "1 tokens" was said
 
 
 def text_heading(number: int, text: str, line: bool = False, width: int = 60) -> str:
