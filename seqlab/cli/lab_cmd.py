@@ -246,10 +246,16 @@ def forget_bias_value(value: str) -> float | None:
 
 
 def _list_item(option: str, value: str, kind, expected: str, example: str):
-    """One item of a comma-separated option, converted; a bad one is named (usage error)."""
+    """One item of a comma-separated option, converted; a bad one is named (usage error). A whole number written
+    as a decimal (5.0) is taken, as the parser takes it in every single-number option (--steps 2.0)."""
     try:
+        if kind is int and not value.strip().lstrip("+-").isdigit():
+            number = float(value)
+            if not number.is_integer():
+                raise ValueError(value)
+            return int(number)
         return kind(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise UsageError(_("{option} takes {expected}, comma-separated; {value!r} is not one").format(
             option=option, expected=expected, value=value), _("e.g. {option} {example}").format(
             option=option, example=example)) from None

@@ -139,3 +139,11 @@ def test_a_value_that_is_not_a_whole_number_is_quoted_back(cli, tmp_path, comman
     for given in ([option, "2.5"], [f"{option}=2.5"]):
         code, _out, err = cli(*args, *given, "--lang", "en")
         assert code == 2 and "expected a whole number, got '2.5'" in err, err
+
+
+def test_a_whole_number_written_as_a_decimal_is_taken_alike_in_lists(cli):
+    """--steps 2.0 was taken (the parser's rule) while --lengths 5.0 was refused: one rule for every whole number."""
+    code, out, err = cli("long-term", "--cells", "rnn", "--lengths", "5.0", "--steps", "1.0", "--json")
+    assert code == 0 and json.loads(out)["lengths"] == [5], err
+    code, _out, err = cli("long-term", "--cells", "rnn", "--lengths", "5.5", "--steps", "1", "--lang", "en")
+    assert code == 2 and "'5.5' is not one" in err
