@@ -84,6 +84,7 @@ def register(app: typer.Typer) -> None:
             unused({"--precision (--digits)": precision, "--limit (--per-vector)": limit}, "--json",
                    _("The JSON holds every number in full: leave them out (they shape the terminal, --markdown and "
                      "--html)."))
+        per_vector = limit  # as given: trace seq2seq prints no vectors, and refuses it
         precision = 4 if precision is None else precision
         limit = 8 if limit is None else limit
         if html_out is not None and not html_out.is_dir():  # a folder is named as a folder (check_output)
@@ -97,7 +98,8 @@ def register(app: typer.Typer) -> None:
             unused(made_here, "--checkpoint", _("A trained model brings its own weights, sizes and embedding: leave "
                                                 "them out, or leave out --checkpoint."))
         if cell == "seq2seq":
-            unused({"--backward": backward or None, "--markdown": markdown or None, "--html": html_out},
+            unused({"--backward": backward or None, "--markdown": markdown or None, "--html": html_out,
+                    "--limit (--per-vector)": per_vector},
                    "trace seq2seq", _("A seq2seq trace prints its attention as text or --json."))
             from seqlab.training.predictors import seq2seq_attention
 

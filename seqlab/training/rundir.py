@@ -144,13 +144,17 @@ class RunDir:
             needs = (_("{out} holds the model {kind} (task {task}); this needs {wanted}") if len(wanted) == 1 else
                      _("{out} holds the model {kind} (task {task}); this needs one of {wanted}"))
             trainer = "train_seq2seq" if task == "seq2seq" else "train_models"
+            cli_hint = (_("Give the folder of a run made by: seqlab train --task {task} --model {model} (or "
+                          "train_models in Python)").format(task=task, model=models[0]) if models else
+                        _("Give the folder of a run made by: seqlab train --task {task} (or train_models in "
+                          "Python)").format(task=task))
+            if config.get("task") == "seq2seq":  # what reads the run that was given
+                cli_hint += "\n" + _("This seq2seq run is read by: seqlab trace seq2seq TEXT --checkpoint {out} and "
+                                     "seqlab predict {out} TEXT").format(out=shlex.quote(str(self.path)))
             raise InputError(needs.format(out=self.path, kind=kind, task=config.get("task"), wanted=", ".join(wanted)),
                 _("Give the folder of a {model} run made by {trainer}.").format(model=models[0], trainer=trainer)
                 if models else _("Give the folder of a run made by {trainer}.").format(trainer=trainer),
-                cli_hint=_("Give the folder of a run made by: seqlab train --task {task} --model {model} (or "
-                           "train_models in Python)").format(task=task, model=models[0]) if models else
-                _("Give the folder of a run made by: seqlab train --task {task} (or train_models in Python)").format(
-                    task=task))
+                cli_hint=cli_hint)
         return config
 
     def read_tensors(self, name: str = MODEL, framework: str = "pt") -> dict:

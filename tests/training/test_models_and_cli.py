@@ -165,8 +165,12 @@ def test_seq2seq_spacing(tmp_path, data, cli):
     code, out, _ = cli("--lang", "en", "trace", "seq2seq", "오늘날씨가좋다", "--checkpoint", str(tmp_path / "s2s"))
     assert code == 0 and "hard monotonic attention" in " ".join(out.split()) and trace["attention_kind"] == "monotonic"
     # a run of another kind is named, not a KeyError ("internal error")
-    code, _out, err = cli("trace", "lstm", "오늘", "--checkpoint", str(tmp_path / "s2s"))
+    code, _out, err = cli("trace", "lstm", "오늘", "--checkpoint", str(tmp_path / "s2s"), "--lang", "en")
     assert code == 1 and "seq2seq" in err and "bug" not in err
+    assert f"seqlab trace seq2seq TEXT --checkpoint {tmp_path / 's2s'}" in " ".join(err.split()), err  # what reads it
+    # and trace seq2seq prints no vectors: --per-vector is refused as its other unused options are (it was ignored)
+    code, _out, err = cli("trace", "seq2seq", "오늘", "--checkpoint", str(tmp_path / "s2s"), "--per-vector", "1")
+    assert code == 2 and "--per-vector" in err
 
 
 def test_a_run_of_another_kind_is_named_not_a_crash(lstm_run, tmp_path, cli):
