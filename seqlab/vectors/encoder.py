@@ -84,7 +84,9 @@ def check_encoder(spec) -> None:
                           "model.safetensors or pytorch_model.bin)").format(name=folder),
                         _("Use the folder with tokenize, compare and vocab (-m {name}); for vectors give a "
                           "transformer model: {names}, a hub id or a folder saved by save_pretrained.")
-                        .format(name=folder, names=embedded_names(True)))
+                        .format(name=folder, names=embedded_names(True)),
+                        page_hint=_("It tokenizes only: for vectors choose a transformer model ({names}).").format(
+                            names=embedded_names(True)))
     ensure_obtainable(spec, weights=True)
 
 

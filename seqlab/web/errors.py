@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from seqlab.errors import ModelUnavailable, SeqlabError
+from seqlab.errors import ModelUnavailable, NoVectors, SeqlabError
 from seqlab.i18n import N_, _
 
 
@@ -133,9 +133,13 @@ def install(app) -> None:
         return body(422, "; ".join(problems[:5]), _("Fix the value and send the request again."),
                     [{"loc": [str(p) for p in e.get("loc", ())], "message": m} for e, m in zip(errors, problems)])
 
+    @app.exception_handler(NoVectors)  # a model without vectors named where they are needed: the request's fault
+    async def no_vectors(_request: Request, exc: NoVectors):
+        return body(400, exc.message, exc.page_hint or exc.hint)
+
     @app.exception_handler(ModelUnavailable)
     async def unavailable(_request: Request, exc: ModelUnavailable):
-        return body(404, exc.message, exc.hint)
+        return body(404, exc.message, exc.page_hint or exc.hint)
 
     @app.exception_handler(SeqlabError)
     async def bad_input(_request: Request, exc: SeqlabError):

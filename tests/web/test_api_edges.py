@@ -108,3 +108,26 @@ def test_embeds_preview_takes_the_clis_range(client):
     assert r.status_code == 200, r.text
     for bad in (lo - 1, hi + 1):
         assert client.post("/api/embed", json={"text": "좋은 영화", "preview": bad}).status_code == 422
+
+
+def test_a_tokenizer_only_folder_asked_for_vectors_is_the_requests_fault(tmp_path):
+    """A tokenizer-only --allow-model folder answered /api/embed with 404 "not available offline" where the API
+    documents 400 for a model without vectors, and its hint named a command-line option (-m FOLDER)."""
+    import shutil
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    import seqlab
+    from seqlab.web.app import create_app
+    from seqlab.web.service import ServeConfig
+
+    source, folder = Path(seqlab.model_path("minilm")), tmp_path / "tokenizer-only"
+    folder.mkdir()
+    for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"):
+        shutil.copy(source / name, folder / name)
+    config = ServeConfig(allow_models=(str(folder),), allow_hosts=("testserver",))
+    with TestClient(create_app(config, warm=False)) as client:
+        answer = client.post("/api/embed?lang=en", json={"text": "안녕", "model": str(folder)})
+    assert answer.status_code == 400 and "holds a tokenizer only" in answer.json()["error"], answer.json()
+    assert "-m " not in answer.json()["hint"] and "choose a transformer model" in answer.json()["hint"]
