@@ -177,3 +177,17 @@ def test_flags_are_true_or_false():
     for kwargs, name in (({"layers": "yes"}, "layers"), ({"pooling": "mean", "normalize": "no"}, "normalize")):
         with pytest.raises(InputError, match=f"{name} must be True or False, got '"):
             seqlab.embed("영화", model="minilm", **kwargs)
+
+
+def test_a_batchs_bad_text_is_named_and_a_missing_vocabulary_gets_the_librarys_hint(tmp_path):
+    """encode_batch(["ok", "a\\ud800"]) did not say which text could not be used; Vocabulary.load of a missing file
+    told a Python user to run seqlab vocab build."""
+    import seqlab
+    from seqlab.ids.vocab import Vocabulary
+
+    for model in ("e5-small", "char"):
+        with pytest.raises(InputError, match=r"^text #1: text cannot be used: a lone surrogate U\+D800"):
+            seqlab.encode_batch(["ok", "a\ud800"], model=model)
+    with pytest.raises(InputError) as caught:
+        Vocabulary.load(tmp_path / "none.json")
+    assert "Vocabulary.build(" in caught.value.hint and "seqlab vocab build" in caught.value.cli_hint

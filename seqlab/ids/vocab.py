@@ -22,10 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from seqlab.errors import InputError, check_number
-from seqlab.i18n import _
+from seqlab.i18n import N_, _
 from seqlab.storage import atomic_write_json
 from seqlab.text.reading import file_error
 
+# the library's way to make one (the command line's is seqlab vocab build)
+BUILD_ONE = N_("Build one with Vocabulary.build(tokenizer.split_many(texts)).save(path).")
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")
 FORMAT = "seqlab-vocab"
 
@@ -187,17 +189,17 @@ class Vocabulary:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise InputError(_("vocabulary file not found: {path}").format(path=path),
-                             _("Build one with: seqlab vocab build")) from None
+            raise InputError(_("vocabulary file not found: {path}").format(path=path), _(BUILD_ONE),
+                             cli_hint=_("Build one with: seqlab vocab build")) from None
         except OSError as exc:
             raise file_error(path, exc, _("a vocabulary file")) from None
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise InputError(_("{path} is not a seqlab vocabulary: it is not JSON").format(path=path),
-                             _("Give a file made by seqlab vocab build.")) from None
+            raise InputError(_("{path} is not a seqlab vocabulary: it is not JSON").format(path=path), _(BUILD_ONE),
+                             cli_hint=_("Give a file made by seqlab vocab build.")) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise InputError(_('{path} is not a seqlab vocabulary (no "format": "{FORMAT}")')
-                             .format(path=path, FORMAT=FORMAT),
-                             _("Build one with: seqlab vocab build"))
+                             .format(path=path, FORMAT=FORMAT), _(BUILD_ONE),
+                             cli_hint=_("Build one with: seqlab vocab build"))
         tokens, counts = data.get("tokens"), data.get("counts")
         specials, meta = data.get("specials", list(SPECIALS)), data.get("meta", {})
         problem = (_('"tokens" is not a list of strings') if not isinstance(tokens, list) or not all(

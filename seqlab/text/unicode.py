@@ -276,6 +276,21 @@ def clean_surrogates(text: str, errors: str = "strict") -> str:
     )
 
 
+def clean_surrogates_each(texts: list[str], errors: str = "strict") -> list[str]:
+    """:func:`clean_surrogates` of each text of a batch; a refusal names the text (#k of the list), as a text
+    that is no string is named: "text cannot be used: a lone surrogate at character 1" did not say which."""
+    out = []
+    for k, text in enumerate(texts):
+        try:
+            out.append(clean_surrogates(text, errors))
+        except InputError as exc:
+            if len(texts) > 1:
+                exc.message = _("text #{index}: {problem}").format(index=k, problem=exc.message)
+                exc.args = (exc.message, *exc.args[1:])
+            raise
+    return out
+
+
 def conjoining_spellings(word: str) -> list[str]:
     """``word`` with its compatibility jamo (ㄴ, as a keyboard types it) as conjoining jamo, the final form first
     (ᆫ, as Kiwi stores the ending of 예쁜), then the initial or vowel form; [] when it has none.

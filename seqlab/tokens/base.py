@@ -9,7 +9,7 @@ from seqlab.errors import InputError
 from seqlab.i18n import _
 from seqlab.ids.batch import Batch, pad_sequences
 from seqlab.ids.vocab import Vocabulary
-from seqlab.text.unicode import clean_surrogates, normalize
+from seqlab.text.unicode import clean_surrogates, clean_surrogates_each, normalize
 from seqlab.tokens.record import TokenRecord, unknowns, word_ids_for
 
 
@@ -155,7 +155,7 @@ class VocabTokenizer(Tokenizer):
         return self.encode_many(one_text(text), errors)[0]
 
     def encode_many(self, texts: Sequence[str], errors: str = "strict") -> list[TokenRecord]:
-        originals = [clean_surrogates(t, errors) for t in as_texts(texts)]
+        originals = clean_surrogates_each(as_texts(texts), errors)
         norms = [normalize(t, self.normalization) for t in originals]
         all_spans = self.spans_many([n.text for n in norms])
         return [self._record(o, s, n) for o, s, n in zip(originals, all_spans, norms)]
@@ -163,7 +163,7 @@ class VocabTokenizer(Tokenizer):
     def batch(self, texts: Sequence[str], padding: str = "longest", max_length: int | None = None,
               truncation: bool = True, errors: str = "strict") -> Batch:
         vocab = self._require_vocab()
-        prepared = [normalize(clean_surrogates(t, errors), self.normalization).text for t in as_texts(texts)]
+        prepared = [normalize(t, self.normalization).text for t in clean_surrogates_each(as_texts(texts), errors)]
         sequences = []
         for spans in self.spans_many(prepared):
             ids = vocab.encode(s[0] for s in spans)

@@ -30,7 +30,7 @@ from seqlab.i18n import _, ngettext
 from seqlab.ids.batch import Batch, check_fits, check_padding, check_truncation
 from seqlab.ids.positions import kept_positions
 from seqlab.ids.vocab import checked_ids
-from seqlab.text.unicode import clean_surrogates, has_surrogates, normalize
+from seqlab.text.unicode import clean_surrogates_each, has_surrogates, normalize
 from seqlab.tokens.base import Tokenizer, as_texts, one_text
 from seqlab.tokens.prefixes import prefix_text
 from seqlab.tokens.record import TokenRecord, unknowns, with_joined_marks, word_ids_for
@@ -191,7 +191,7 @@ class HFTokenizer(Tokenizer):
         # one C-speed check over the whole batch; per-text work only when something needs it
         joined = "\x00".join(texts)
         if has_surrogates(joined):
-            texts = [clean_surrogates(t, errors) for t in texts]
+            texts = clean_surrogates_each(texts, errors)
         if self.normalization != "none" and not unicodedata.is_normalized(self.normalization, joined):
             texts = [normalize(t, self.normalization).text for t in texts]
         if self.prefix:
@@ -232,7 +232,7 @@ class HFTokenizer(Tokenizer):
         return self.encode_many(one_text(text), errors)[0]
 
     def encode_many(self, texts: Sequence[str], errors: str = "strict") -> list[TokenRecord]:
-        originals = [self.prefix + clean_surrogates(t, errors) for t in as_texts(texts)]
+        originals = [self.prefix + t for t in clean_surrogates_each(as_texts(texts), errors)]
         norms = [normalize(t, self.normalization) for t in originals]
         backend = self._plain()
         if len(norms) == 1:

@@ -5,6 +5,7 @@ import pytest
 # TrainOptions of a model that trains in seconds (char tokens, a small random embedding, one epoch)
 FAST = {"tokenizer": "char", "embedding": "random", "embed_dim": 16, "hidden": 16, "epochs": 1, "batch_size": 32,
         "seed": 3}
+LINEAR = {"seed": 3}  # tfidf and nbsvm: their settings are their own (train_models refuses FAST's for them)
 
 
 @pytest.fixture(scope="module")

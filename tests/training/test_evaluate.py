@@ -2,7 +2,7 @@
 
 
 from seqlab.training.runs import TrainOptions, train_models
-from tests.training.conftest import FAST
+from tests.training.conftest import LINEAR
 
 DATA_ROWS = 600  # the first 600 reviews: every training here takes seconds
 
@@ -15,7 +15,7 @@ def test_evaluate_says_when_it_is_given_the_training_file(tmp_path, data):
     from seqlab.render.training import evaluation_terminal
     from seqlab.training.predictors import evaluate
 
-    train_models("tfidf", TrainOptions(data=data, **FAST), tmp_path / "run")
+    train_models("tfidf", TrainOptions(data=data, **LINEAR), tmp_path / "run")
     own = evaluate(tmp_path / "run", data)
     assert own.trained_on and own.to_dict()["trained_on"] is True
     other = tmp_path / "other.tsv"
@@ -43,7 +43,7 @@ def test_evaluate_counts_the_rows_it_saw_in_training(tmp_path, nsmc_rows, monkey
 
     train = tsv("train.tsv", nsmc_rows[:600])
     monkeypatch.chdir(tmp_path)
-    train_models("tfidf", TrainOptions(data="train.tsv", **FAST), tmp_path / "run")  # a relative path, as typed
+    train_models("tfidf", TrainOptions(data="train.tsv", **LINEAR), tmp_path / "run")  # a relative path, as typed
     fresh = [r for r in nsmc_rows[600:] if r[1] not in {t[1] for t in nsmc_rows[:600]}][:40]
     mixed = tsv("mixed.tsv", nsmc_rows[590:600] + fresh)
     monkeypatch.chdir("/")

@@ -15,7 +15,7 @@ from seqlab.errors import InputError, UsageError
 from seqlab.ids.vocab import Vocabulary
 from seqlab.training.rundir import RunDir
 from seqlab.training.runs import TRAINERS, RunSummary, TrainOptions, parse_models, train_models
-from tests.training.conftest import FAST
+from tests.training.conftest import FAST, LINEAR
 
 DATA_ROWS = 600  # the first 600 reviews: every training here takes seconds
 
@@ -406,13 +406,13 @@ def test_train_models_never_replaces_a_run_silently(tmp_path, data):
     """A second call with the same out replaced the finished model with no word (the CLI refuses the folder)."""
     from seqlab.training.predictors import predict_texts
 
-    opts = TrainOptions(data=data, **FAST)
+    opts = TrainOptions(data=data, **LINEAR)
     train_models("tfidf", opts, tmp_path / "run")
     before = (tmp_path / "run" / "metrics.json").read_bytes()
     with pytest.raises(InputError, match="holds a run already"):
         train_models("tfidf", opts, tmp_path / "run")
     assert (tmp_path / "run" / "metrics.json").read_bytes() == before
-    kept = train_models("tfidf", TrainOptions(data=data, **FAST, resume=True), tmp_path / "run")  # kept, not trained
+    kept = train_models("tfidf", TrainOptions(data=data, **LINEAR, resume=True), tmp_path / "run")  # kept, not trained
     assert (tmp_path / "run" / "metrics.json").read_bytes() == before and kept[0].summary
     # one text in, one record out, for the whole text (it was zipped over the string's characters: text '최')
     one = predict_texts(tmp_path / "run", "최악이다 정말")

@@ -4,7 +4,7 @@ as soon as it is done."""
 import pytest
 
 from seqlab.errors import UsageError
-from tests.training.conftest import FAST
+from tests.training.conftest import FAST, LINEAR
 
 
 def test_a_run_that_reaches_its_last_step_did_not_stop_early(data, tmp_path):
@@ -42,14 +42,14 @@ def test_a_kept_run_of_other_data_is_refused_and_each_model_is_said_when_done(da
     from seqlab.training.runs import TrainOptions, train_models
 
     done = []
-    opts = TrainOptions(data=data, **FAST)
+    opts = TrainOptions(data=data, **LINEAR)
     runs = train_models(["tfidf", "nbsvm"], opts, tmp_path / "r", on_done=lambda r: done.append((r.name, r.out)))
     assert done == [(r.name, r.out) for r in runs] and [n for n, _o in done] == ["tfidf", "nbsvm"]
     grown = tmp_path / "grown.tsv"
     grown.write_text(data.read_text(encoding="utf-8") + "9999999\t새로 더한 리뷰입니다\t1\n", encoding="utf-8")
     with pytest.raises(UsageError, match="holds a finished run trained on other data"):
-        train_models(["tfidf", "nbsvm"], TrainOptions(data=grown, resume=True, **FAST), tmp_path / "r")
-    again = train_models(["tfidf", "nbsvm"], TrainOptions(data=data, resume=True, **FAST), tmp_path / "r")
+        train_models(["tfidf", "nbsvm"], TrainOptions(data=grown, resume=True, **LINEAR), tmp_path / "r")
+    again = train_models(["tfidf", "nbsvm"], TrainOptions(data=data, resume=True, **LINEAR), tmp_path / "r")
     assert [r.summary for r in again] == [r.summary for r in runs]  # the same data: both kept
 
 
