@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
                         "W_xh·x_t, W_hh·h_{t-1}, each gate, c_t, h_t (and with --backward, BPTT)."))
     def trace(
         cell: str = typer.Argument(..., help=_("rnn, lstm or gru (seq2seq: a trained checkpoint).")),
-        text: str = typer.Argument(..., help=_("The sentence whose vectors feed the cell.")),
+        text: str = typer.Argument(..., help=_("The sentence whose vectors feed the cell (- reads stdin).")),
         model: str = encoder_opt(),
         hidden: int = typer.Option(None, "--hidden", help=_("Hidden size H, 1 to {n} (default: 4).").format(
             n=shown_number(MAX_HIDDEN))),

@@ -24,7 +24,8 @@ def shape_lines(record: EmbeddingRecord, max_tokens: int = 16) -> list[str]:
     """The course's explanation of ``[batch size, sequence length, hidden size]`` for THIS input."""
     _batch, T, H = record.shape
     toks = record.tokens.tokens
-    listed = " ".join(toks[:max_tokens]) + (" …" if len(toks) > max_tokens else "")
+    # drawn as the token tables draw them (minilm's lone jamo ᄋ as ㅇ; an invisible character escaped)
+    listed = " ".join(visible(t) for t in toks[:max_tokens]) + (" …" if len(toks) > max_tokens else "")
     specials = sum(record.tokens.special_tokens_mask)
     w = max(3, len(str(T)), len(str(H)))  # the three "=" one above the other, at 1,203 tokens too
     return [

@@ -16,6 +16,15 @@ def test_shape_is_batch_seq_hidden_and_matches_tokenize(korean):
     assert rec.hidden.dtype == np.float32
 
 
+def test_the_shape_line_draws_tokens_as_the_token_tables_do():
+    """minilm's 오늘 is ㅇ ##ㅗ ##ㄴ ##ㅡ ##ㄹ in the tables, but the shape line printed its raw conjoining jamo
+    (ᄋ ##ᅩ …), which combine or show as boxes in many terminals."""
+    from seqlab.render.vectors import shape_lines
+
+    said = shape_lines(load_encoder("minilm").embed("오늘"))[2]
+    assert "[CLS] ㅇ ##ㅗ ##ㄴ ##ㅡ ##ㄹ [SEP]" in said and "ᄋ" not in said, said
+
+
 def test_layers_end_with_last_hidden_state():
     rec = load_encoder("minilm").embed("hello world", layers=True)
     assert rec.layers.shape == (7, 4, 384)  # embeddings + 6 layers
