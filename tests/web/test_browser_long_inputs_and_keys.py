@@ -93,3 +93,18 @@ def test_page_keys_still_turn_slides_from_the_trace_buttons_and_a_chip_scrolls_i
     top, height = page.eval_on_selector("#v-tokens .sv-original", "e => [e.scrollTop, e.clientHeight]")
     lit = page.eval_on_selector("#v-tokens .sv-original span.sv-hl", "e => e.offsetTop")
     assert top <= lit <= top + height, (top, height, lit)
+
+
+def test_korean_in_the_english_page_is_marked_korean_in_every_view(open_page):
+    """The original-text line of the tokenization view put each Hangul character under lang="en": a screen reader in
+    the English page read the student's sentence with an English voice (the chips were marked, the line was not)."""
+    page = open_page("/?lang=en")
+    run_pipeline(page, "안녕하세요 여러분")
+    wrong = page.evaluate("""() => {
+        const out = [], walk = document.createTreeWalker(document.querySelector("#v-tokens"), NodeFilter.SHOW_TEXT);
+        while (walk.nextNode()) {
+          const n = walk.currentNode;
+          if (/\\p{Script=Hangul}/u.test(n.textContent) && n.parentElement.closest("[lang]").lang !== "ko") out.push(n.textContent);
+        }
+        return out; }""")
+    assert wrong == [], wrong[:10]

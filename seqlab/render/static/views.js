@@ -371,6 +371,7 @@
     // offsets count UTF-16-free code points in Python; Array.from splits by code point too
     const original = el("p", { class: "sv-original", "aria-label": t("original text") },
       chars.map((c, i) => el("span", { "data-i": i }, INVISIBLE.test(c) ? el("code", { class: "sv-esc" }, escapeChar(c)) : shown[i])));
+    markLanguage(original, rec.text);  // Korean read with a Korean voice in the English page too, as the chips are
     const spans = Array.from(original.children);
     const readout = el("p", { class: "sv-readout", "aria-live": "polite" }, t("Point at or tap a token, or focus one and use the arrow keys, to see its span."));
     // a record cut for drawing (shown_of) says how many tokens it has in all and how many specials close it
