@@ -9,6 +9,7 @@ import typer
 from seqlab.cli.options import check_lang, folded, in_range, one_of
 from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _, language_code
+from seqlab.vectors.limits import EXPORT_SECONDS
 
 ENGINES = ("onnx", "torch")
 
@@ -27,7 +28,8 @@ def register(app: typer.Typer) -> None:
         engine: str = typer.Option("onnx", "--engine", callback=folded(ENGINES), metavar="[onnx|torch]",
                                    help=_("What runs the default model's encoder layers: onnx (ONNX Runtime, about "
                                           "twice as fast for one text on a CPU; exported in the background the first "
-                                          "time, about 30 s, while torch answers) or torch.")),
+                                          "time, about {seconds} s, while torch answers) or torch.").format(
+                                       seconds=EXPORT_SECONDS)),
         lang: str = typer.Option(None, "--lang", show_default=False, metavar="[ko|en]",
                                  help=_("Interface language: ko or en, in the terminal and, unless the browser's "
                                         "page chooses another (?lang=, its language switch), on the page (default: "
@@ -70,8 +72,8 @@ def register(app: typer.Typer) -> None:
         announce_when_ready(server, lambda: say(ready))  # worded here: the waiting thread has no language
         if config.onnx:
             announce_engine(app.state.service.engine, say, {
-                "exporting": _("preparing {model} for ONNX Runtime in the background (about 30 s the first time; "
-                               "torch answers meanwhile)…"),
+                "exporting": _("preparing {model} for ONNX Runtime in the background (about {about} s the "
+                               "first time; torch answers meanwhile)…"),
                 "ready": _("{model} now runs its encoder layers in ONNX Runtime ({seconds:.0f} s)"),
                 "failed": _("{model} stays on torch: {error}")})
         server.run()
@@ -108,7 +110,7 @@ def announce_engine(engine, announce, words: dict[str, str]) -> None:
                     started = time.monotonic()
                 if state in words:
                     announce(words[state].format(model=engine.model, seconds=time.monotonic() - started,
-                                                 error=engine.error))
+                                                 error=engine.error, about=EXPORT_SECONDS))
             time.sleep(0.2)
 
     threading.Thread(target=watch, name="seqlab-announce-engine", daemon=True).start()

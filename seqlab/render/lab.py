@@ -6,7 +6,7 @@ import numpy as np
 from rich.console import Console
 from rich.markup import escape
 
-from seqlab.i18n import _, ngettext
+from seqlab.i18n import N_, _, ngettext
 from seqlab.lab.gradflow import SURVIVES, GradFlowReport
 from seqlab.lab.longterm import LongTermReport
 from seqlab.lab.order import OrderReport
@@ -90,12 +90,15 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
     return lines
 
 
+# what a 0 in a table or chart of norms is: worded once, for the terminal, Markdown, a notebook and the page
+UNDERFLOW = N_("0: the norm underflowed (it is smaller than float64 can hold, about 1e-308), not a measured zero.")
+
+
 def gradflow_notes(report: GradFlowReport) -> list[str]:
     """What a gradient-flow chart is read with (a notebook's notes, the page's list): a norm that underflowed, then
     the verdicts."""
     underflow = any(0 in flow.grad_norms for flow in report.cells.values())
-    return ([_("0: the norm underflowed (it is smaller than float64 can hold, about 1e-308), not a measured zero.")]
-            if underflow else []) + gradflow_verdicts(report)
+    return ([_(UNDERFLOW)] if underflow else []) + gradflow_verdicts(report)
 
 
 def gradflow_terminal(report: GradFlowReport, console: Console) -> None:
@@ -114,8 +117,7 @@ def gradflow_terminal(report: GradFlowReport, console: Console) -> None:
     console.print(table)
     sampled_note(console, len(shown), report.steps)
     if underflow:
-        console.print(_("0: the norm underflowed (it is smaller than float64 can hold, about 1e-308), not a "
-                        "measured zero."))
+        console.print(_(UNDERFLOW))
     for line in gradflow_verdicts(report):
         console.print(escape(line))
 
@@ -137,8 +139,7 @@ def gradflow_markdown(report: GradFlowReport) -> str:
     if len(shown) < report.steps:
         notes.append(_steps_shown().format(shown=len(shown), total=report.steps))
     if underflow:
-        notes.append(_("0: the norm underflowed (it is smaller than float64 can hold, about 1e-308), not a "
-                       "measured zero."))
+        notes.append(_(UNDERFLOW))
     notes += gradflow_verdicts(report)
     return "\n".join([*lines, "", *[f"- {md.text(n)}" for n in notes]])
 

@@ -16,6 +16,7 @@ from seqlab.render import markdown as md
 from seqlab.render.console import elide, in_python, titled_table
 from seqlab.render.tokens import visible
 from seqlab.text.tables import JSONL_SUFFIXES
+from seqlab.vectors.limits import PREVIEW
 from seqlab.vectors.record import EmbeddingRecord
 from seqlab.vectors.word_input import source_label
 
@@ -39,7 +40,7 @@ def shape_lines(record: EmbeddingRecord, max_tokens: int = 16) -> list[str]:
     ]
 
 
-def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40, width: int | None = None) -> Table:
+def vector_table(record: EmbeddingRecord, preview: int = PREVIEW, max_rows: int = 40, width: int | None = None) -> Table:
     """The token vectors: #, token, id, ‖v‖ and the first ``preview`` numbers; at ``width`` columns as many numbers
     as fit, and the title says how many that is (a number is never cut in half, nor a column dropped)."""
     # the first columns keep their width on a narrow terminal; the number preview gives way
@@ -74,7 +75,7 @@ def vector_table(record: EmbeddingRecord, preview: int = 6, max_rows: int = 40, 
     return table
 
 
-def groups_table(kind: str, method: str, groups, preview: int = 6) -> Table:
+def groups_table(kind: str, method: str, groups, preview: int = PREVIEW) -> Table:
     """Words or morphemes with the pieces they were built from."""
     table = titled_table(_groups_title(kind, method), title_justify="left")
     for col in _groups_columns(kind, preview):
@@ -116,14 +117,14 @@ def pooling_name(method: str) -> str:
     return _(POOLING_NAMES[method]) if method in POOLING_NAMES else method
 
 
-def pooled_line(record: EmbeddingRecord, preview: int = 6) -> str:
+def pooled_line(record: EmbeddingRecord, preview: int = PREVIEW) -> str:
     how = _("{pooling} pooling, L2-normalized") if record.normalized else _("{pooling} pooling")
     return _("sentence vector ({how}, {n} numbers): {values}").format(
         how=how.format(pooling=pooling_name(record.pooling)), n=len(record.pooled),
         values=elide(record.pooled.tolist(), preview + 1, "{:+.4f}"))
 
 
-def render_embedding(record: EmbeddingRecord, console: Console, preview: int = 6, remedy: str = LONG_OPTION) -> None:
+def render_embedding(record: EmbeddingRecord, console: Console, preview: int = PREVIEW, remedy: str = LONG_OPTION) -> None:
     note = long_text_note(record, remedy)
     if note:
         console.print(f"[yellow]{escape(note)}[/]")
@@ -145,7 +146,7 @@ def layer_lines(record: EmbeddingRecord) -> list[str]:
             _("mean token norm per layer: {values}").format(values=" ".join(f"{n:.2f}" for n in record.layer_norms))]
 
 
-def embedding_markdown(record: EmbeddingRecord, preview: int = 6, remedy: str = LONG_OPTION) -> str:
+def embedding_markdown(record: EmbeddingRecord, preview: int = PREVIEW, remedy: str = LONG_OPTION) -> str:
     from seqlab.render.markdown import code
 
     lines = []
@@ -178,7 +179,7 @@ def _groups_columns(kind: str, preview: int) -> tuple[str, ...]:
     return _("word") if kind == "words" else _("morpheme"), _("span"), _("pieces"), f"v[0:{preview}]"
 
 
-def groups_markdown(kind: str, method: str, groups, preview: int = 6) -> str:
+def groups_markdown(kind: str, method: str, groups, preview: int = PREVIEW) -> str:
     """:func:`groups_table` as Markdown: each word or morpheme, its span, its pieces and its vector's first numbers."""
     from seqlab.render.markdown import cell
 

@@ -12,6 +12,7 @@ import numpy as np
 from seqlab.i18n import _
 from seqlab.render.rounding import rounded
 from seqlab.render.vectors import word_caveats, word_notes
+from seqlab.vectors.limits import PAGE_PREVIEW
 
 DECIMALS = 4  # a vector's numbers, as on the page; attention weights get 3
 HEATMAP_DIMS = 64  # the embedding heatmap: the first 64 numbers of every token
@@ -78,7 +79,7 @@ def batch_parts(batch) -> tuple[list, list[str]]:
     return [("table", {"title": title, "columns": columns, "rows": rows, "row_headers": True})], notes
 
 
-def embedding_view(record, preview: int = 8, full: bool = False, rows: int | None = None) -> dict:
+def embedding_view(record, preview: int = PAGE_PREVIEW, full: bool = False, rows: int | None = None) -> dict:
     """An :class:`~seqlab.vectors.record.EmbeddingRecord` as the embedding view draws it (what ``/api/embed`` sends):
     its numbers to 6 decimals, the shape explained, and a heatmap of the first :data:`HEATMAP_DIMS` numbers of each of
     its first ``rows`` tokens (all: None)."""
@@ -101,12 +102,12 @@ def embedding_json(record, limit: int = MAX_TOKENS) -> tuple[dict, list[str]]:
         out["shown_of"] = {"tokens": len(record.tokens.tokens)}  # the tokens read: the view's notes count these
         notes.append(more(len(record.tokens.tokens) - limit, _("token vectors")))
     if record.pooled is not None:
-        out["pooled"] = out["pooled"][:8]
+        out["pooled"] = out["pooled"][:PAGE_PREVIEW]
         from seqlab.render.vectors import pooling_name
 
         notes.append(_("sentence vector ({pooling} pooling{norm}): {values} … ({n} numbers)").format(
             pooling=pooling_name(record.pooling), norm=", " + _("L2-normalized") if record.normalized else "",
-            values=" ".join(f"{v:+.4f}" for v in record.pooled[:8]), n=len(record.pooled)))
+            values=" ".join(f"{v:+.4f}" for v in record.pooled[:PAGE_PREVIEW]), n=len(record.pooled)))
     out.pop("layers", None)
     return out, notes
 

@@ -14,7 +14,10 @@ from pydantic_core import PydanticCustomError
 from seqlab.lab.limits import FORGET_BIAS_RANGE
 from seqlab.limits import SEED_MAX
 from seqlab.text.unicode import has_visible
-from seqlab.vectors.limits import PREVIEW_RANGE  # as embed --preview: a 768-wide model previews more than 384
+from seqlab.vectors.limits import (  # as embed --preview: a 768-wide model previews more than 384
+    PAGE_PREVIEW,
+    PREVIEW_RANGE,
+)
 from seqlab.vectors.word_input import MAX_WORD  # the library's own limit: the page, /api/models and the server agree
 
 MAX_TEXT = 2000  # characters per text field (documented in the README)
@@ -66,7 +69,7 @@ class CompareBody(_Body):
 
 
 class EmbedBody(TextBody):
-    preview: int = Field(default=8, ge=PREVIEW_RANGE[0], le=PREVIEW_RANGE[1], description="numbers shown per token vector")
+    preview: int = Field(default=PAGE_PREVIEW, ge=PREVIEW_RANGE[0], le=PREVIEW_RANGE[1], description="numbers shown per token vector")
     full: bool = Field(default=False, description="include every number of last_hidden_state (6 decimals)")
 
 

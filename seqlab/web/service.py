@@ -28,6 +28,7 @@ from seqlab.render.rounding import rounded
 from seqlab.render.view_records import DECIMALS, backward_norms, embedding_view  # the page and notebooks alike
 from seqlab.text.unicode import DEFAULT_FORM, clean_surrogates
 from seqlab.training.kinds import CELLS
+from seqlab.vectors.limits import EXPORT_SECONDS
 from seqlab.web.batching import EncoderBatcher
 from seqlab.web.errors import NotReady
 
@@ -73,7 +74,7 @@ class EngineState:
         """The state, with a sentence in the request's language (rendered here, at the request)."""
         note = {"off": _("torch runs the encoder layers (seqlab serve --engine torch, or no export asked for)."),
                 "exporting": _("torch runs the encoder layers while they are exported for ONNX Runtime "
-                               "(about 30 s the first time)."),
+                               "(about {seconds} s the first time).").format(seconds=EXPORT_SECONDS),
                 "ready": _("ONNX Runtime runs the encoder layers: the same weights, about twice as fast for one "
                            "text."),
                 "failed": _("torch runs the encoder layers: ONNX Runtime could not be used (error says why).")}
@@ -289,7 +290,8 @@ class Service:
         from seqlab.vectors.encoder import load_encoder
 
         log = logging.getLogger("uvicorn.error")
-        log.info("preparing %s for ONNX Runtime in the background (about 30 s the first time)", DEFAULT_MODEL)
+        log.info("preparing %s for ONNX Runtime in the background (about %d s the first time)", DEFAULT_MODEL,
+                 EXPORT_SECONDS)
         try:
             encoder = load_encoder(DEFAULT_MODEL)
             encoder.use_onnx()
