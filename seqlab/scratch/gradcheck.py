@@ -32,6 +32,12 @@ def gradcheck(loss: Callable[[], float], params: dict[str, np.ndarray], grads: d
     >>> gradcheck(lambda: float((w["w"] ** 2).sum()), w, {"w": 2 * w["w"]})[0].ok
     True
     """
+    if not params:  # all([]) is True: a check of nothing must not read as a passed one
+        raise ValueError("gradcheck: params is empty; pass the arrays the loss reads, e.g. layer.params")
+    missing = [name for name in params if name not in grads]
+    if missing:
+        raise ValueError(f"gradcheck: grads lacks {', '.join(missing)}; run the backward pass first and pass its "
+                         "gradients under the same names as params")
     rng = np.random.default_rng(seed)
     results = []
     for name, value in params.items():
@@ -39,6 +45,8 @@ def gradcheck(loss: Callable[[], float], params: dict[str, np.ndarray], grads: d
             raise ValueError(f"gradcheck: {name} is not a C-contiguous array; pass the array the loss reads")
         flat = value.reshape(-1)
         analytic = np.asarray(grads[name]).reshape(-1)
+        if analytic.size != flat.size:
+            raise ValueError(f"gradcheck: grads[{name!r}] has {analytic.size} numbers, params[{name!r}] {flat.size}")
         idx = np.arange(flat.size) if samples is None or flat.size <= samples else rng.choice(flat.size, samples,
                                                                                                replace=False)
         numeric = np.empty(len(idx))

@@ -74,12 +74,15 @@ class Recurrent:
         for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
+        for name, value in (("bidirectional", bidirectional), ("bias", bias)):  # "no" was a true value
+            if not isinstance(value, (bool, np.bool_)):
+                raise TypeError(f"{name} must be True or False, got {value!r}")
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         if not is_float_dtype(dtype):  # an int dtype made every x_t and h_t 0, in silence
             raise ValueError(f"dtype must be float64 or float32, got {dtype!r}")
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
-        self.bidirectional, self.bias, self.dtype = bidirectional, bias, np.dtype(dtype)
+        self.bidirectional, self.bias, self.dtype = bool(bidirectional), bool(bias), np.dtype(dtype)
         self.nonlinearity = nonlinearity
         self.directions = 2 if bidirectional else 1
         shapes = torch_layout.expected_shapes(self.kind, input_size, hidden_size, num_layers, self.directions, bias)

@@ -201,6 +201,9 @@ class Seq2Seq:
                  dtype=np.float64):
         if cell not in ("gru", "lstm"):
             raise ValueError("cell must be 'gru' or 'lstm'")
+        for name, value in (("src_vocab", src_vocab), ("tgt_vocab", tgt_vocab), ("embed", embed), ("hidden", hidden)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:  # named as given here
+                raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
         rng = np.random.default_rng(seed)
         dtype = np.dtype(dtype)
         self.cell_kind, self.attention, self.pad_id, self.hidden = cell, attention, pad_id, hidden
@@ -208,6 +211,30 @@ class Seq2Seq:
         self.decoder = Decoder(tgt_vocab, embed, hidden, cell, attention, attention_size or hidden, rng, dtype)
         self.params = {**{f"encoder.{k}": v for k, v in self.encoder.params.items()},
                        **{f"decoder.{k}": v for k, v in self.decoder.params.items()}}
+
+    @property
+    def src_vocab(self) -> int:
+        return self.encoder.params["embedding.weight"].shape[0]
+
+    @property
+    def tgt_vocab(self) -> int:
+        return self.decoder.params["embedding.weight"].shape[0]
+
+    def __repr__(self) -> str:
+        return (f"Seq2Seq({self.src_vocab}, {self.tgt_vocab}, embed={self.encoder.params['embedding.weight'].shape[1]}, "
+                f"hidden={self.hidden}, cell={self.cell_kind!r}, attention={self.attention})")
+
+    def _ids(self, name: str, ids, vocab: int) -> np.ndarray:
+        """``ids`` as a (B, T) integer array of ids below ``vocab``: 99 of a vocabulary of 8 was an IndexError deep
+        in the embedding, and -1 read the last row in silence."""
+        ids = np.asarray(ids)
+        if ids.ndim != 2 or not np.issubdtype(ids.dtype, np.integer):
+            raise ValueError(f"{name} must be a (batch, length) array of integer ids, got shape {ids.shape} of "
+                             f"{ids.dtype}")
+        if ids.size and (ids.min() < 0 or ids.max() >= vocab):
+            bad = int(ids.min()) if ids.min() < 0 else int(ids.max())
+            raise ValueError(f"{name} holds the id {bad}, outside 0 to {vocab - 1} (its vocabulary has {vocab} ids)")
+        return ids
 
     def forward(self, src: np.ndarray, tgt_in: np.ndarray, tgt_out: np.ndarray,
                 src_mask: np.ndarray | None = None) -> float:
@@ -217,7 +244,12 @@ class Seq2Seq:
         only: the encoder still reads every position, so a padded source's final state (the decoder's first) has
         passed through its padding. Sources of one length (no padding) avoid that, as the PyTorch trainer
         does (:mod:`seqlab.training.seq2seq_models`: its batches are bucketed by source length)."""
-        src, tgt_in, tgt_out = np.asarray(src), np.asarray(tgt_in), np.asarray(tgt_out)
+        src = self._ids("src", src, self.src_vocab)
+        tgt_in, tgt_out = self._ids("tgt_in", tgt_in, self.tgt_vocab), self._ids("tgt_out", tgt_out,
+                                                                                    self.tgt_vocab)
+        if tgt_in.shape != tgt_out.shape or tgt_in.shape[0] != src.shape[0]:
+            raise ValueError(f"tgt_in {tgt_in.shape} and tgt_out {tgt_out.shape} must have one shape, with as many "
+                             f"rows as src {src.shape}")
         src_mask = np.ones(src.shape, dtype=bool) if src_mask is None else np.asarray(src_mask, dtype=bool)
         enc_out, state = self.encoder.forward(src)
         keys = self.decoder.keys(enc_out)
@@ -236,7 +268,9 @@ class Seq2Seq:
 
     def backward(self) -> dict[str, np.ndarray]:
         """Gradients of the last forward's loss with respect to every parameter."""
-        c = self._cache
+        c = getattr(self, "_cache", None)
+        if c is None:
+            raise RuntimeError("backward() needs a forward() first: it differentiates the last forward's loss")
         enc_out, H = c["enc_out"], self.hidden
         B = enc_out.shape[0]
         rows = np.arange(B)
@@ -258,7 +292,12 @@ class Seq2Seq:
                       src_mask: np.ndarray | None = None) -> tuple[np.ndarray, list[DecoderStep]]:
         """Decode by taking the most likely token at each step; returns (ids (B, ≤max_len), steps).
         ``src_mask`` masks attention only, as in :meth:`forward`."""
-        src = np.asarray(src)
+        src = self._ids("src", src, self.src_vocab)
+        if isinstance(max_len, bool) or not isinstance(max_len, (int, np.integer)) or max_len < 1:
+            raise ValueError(f"max_len must be a whole number of at least 1, got {max_len!r}")
+        for name, value in (("bos_id", bos_id), ("eos_id", eos_id)):
+            if not 0 <= value < self.tgt_vocab:
+                raise ValueError(f"{name} {value} is outside 0 to {self.tgt_vocab - 1}")
         src_mask = np.ones(src.shape, dtype=bool) if src_mask is None else np.asarray(src_mask, dtype=bool)
         enc_out, state = self.encoder.forward(src)
         keys = self.decoder.keys(enc_out)

@@ -1,0 +1,43 @@
+"""The scratch Seq2Seq and gradcheck refuse what they cannot compute, in words (a library user's review): ids out of
+range were an IndexError deep in the embedding, -1 read the last row in silence, backward() before forward() an
+AttributeError, and gradcheck of nothing passed."""
+
+import numpy as np
+import pytest
+
+from seqlab.scratch import GRU, LSTM, RNN, Seq2Seq, gradcheck
+
+
+def test_seq2seq_checks_its_ids_sizes_and_order():
+    m = Seq2Seq(8, 8, 4, 5, seed=0)
+    assert repr(m) == "Seq2Seq(8, 8, embed=4, hidden=5, cell='gru', attention=True)"
+    with pytest.raises(RuntimeError, match=r"backward\(\) needs a forward\(\) first"):
+        Seq2Seq(8, 8, 4, 5).backward()
+    for bad in (99, -1):
+        with pytest.raises(ValueError, match=f"src holds the id {bad}, outside 0 to 7"):
+            m.forward(np.array([[3, bad]]), np.array([[1, 3]]), np.array([[3, 2]]))
+    with pytest.raises(ValueError, match="tgt_in .* and tgt_out .* must have one shape"):
+        m.forward(np.array([[3, 4]]), np.array([[1, 3, 4]]), np.array([[3, 2]]))
+    with pytest.raises(ValueError, match="max_len must be a whole number of at least 1, got 0"):
+        m.greedy_decode(np.array([[3, 4]]), 1, 2, max_len=0)
+    for args, name in (((8, 8, -1, 5), "embed"), ((8, 8, 4, 0), "hidden")):
+        with pytest.raises(ValueError, match=f"^{name} must be a whole number"):
+            Seq2Seq(*args)
+    assert np.isfinite(m.forward(np.array([[3, 4]]), np.array([[1, 3]]), np.array([[3, 2]])))
+
+
+def test_gradcheck_refuses_nothing_to_check_and_missing_gradients():
+    layer = RNN(3, 4, seed=0)
+    x = np.ones((1, 2, 3))
+    with pytest.raises(ValueError, match="params is empty"):
+        gradcheck(lambda: 0.0, {}, {})
+    with pytest.raises(ValueError, match="grads lacks weight_ih_l0"):
+        gradcheck(lambda: float(layer.forward(x)[0].sum()), layer.params, {})
+
+
+@pytest.mark.parametrize("Layer", [RNN, LSTM, GRU])
+def test_a_layers_flags_are_true_or_false(Layer):
+    with pytest.raises(TypeError, match="bidirectional must be True or False, got 'no'"):
+        Layer(3, 4, bidirectional="no")
+    with pytest.raises(TypeError, match="bias must be True or False, got 'False'"):
+        Layer(3, 4, bias="False")
