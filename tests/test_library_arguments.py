@@ -191,3 +191,20 @@ def test_a_batchs_bad_text_is_named_and_a_missing_vocabulary_gets_the_librarys_h
     with pytest.raises(InputError) as caught:
         Vocabulary.load(tmp_path / "none.json")
     assert "Vocabulary.build(" in caught.value.hint and "seqlab vocab build" in caught.value.cli_hint
+
+
+def test_e5s_role_prefixes_are_refused_for_other_models_and_devices_are_checked_first(tmp_path):
+    """tokenize(model="minilm", prefix="query") put "query: " before the text without a word (the command refuses
+    --prefix query there); load_predictor(device="gpu") was torch's own error; RecurrentClassifier with an unset
+    vocabulary size was torch's "argument 'size'" error."""
+    import seqlab
+    from seqlab.training.networks import RecurrentClassifier, RecurrentConfig
+    from seqlab.training.predictors import load_predictor
+
+    with pytest.raises(UsageError, match="prefix='query' is e5's input prefix; minilm was not trained with it"):
+        seqlab.tokenize("영화", model="minilm", prefix="query")
+    assert seqlab.tokenize("영화", model="minilm", prefix="query: ").text.startswith("query: ")  # as written: taken
+    with pytest.raises(InputError, match="unknown device 'gpu'"):
+        load_predictor(tmp_path, device="gpu")
+    with pytest.raises(InputError, match="vocab_size must be at least 2, got 0"):
+        RecurrentClassifier(RecurrentConfig(embedding_init="random"))

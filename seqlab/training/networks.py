@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, check_number
 from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.scratch.torch_layout import torch_class
@@ -62,6 +62,8 @@ class RecurrentClassifier(nn.Module):
         if config.pooling not in ("last", "max", "mean", "max+mean"):
             raise InputError(_("unknown pooling {pooling!r}").format(pooling=config.pooling),
                              _("Use last, max, mean or max+mean."))
+        config = with_embed_dim(config)  # embed_dim=None: the initializer's own width, as the trainer sets it
+        check_number("vocab_size", config.vocab_size, 2, whole=True)  # 0 (unset) was torch's error about a size
         self.config = config
         self.embedding = nn.Embedding(config.vocab_size, config.embed_dim, padding_idx=0)
         self.embedding.weight.requires_grad_(not config.freeze_embedding)

@@ -21,8 +21,12 @@ from seqlab.training.rundir import RunDir
 
 
 def load_predictor(out: str | Path, device: str = "cpu"):
-    """The predictor of a classification run (tfidf, nbsvm, lstm/gru/rnn, e5-head, e5-tune or best)."""
+    """The predictor of a classification run (tfidf, nbsvm, lstm/gru/rnn, e5-head, e5-tune or best), on
+    ``device`` (cpu, cuda or auto)."""
+    from seqlab.vectors.encoder import pick_device
+
     out = Path(out)
+    device = pick_device(device)  # device="gpu" was torch's own error, after the run was read
     kind = RunDir(out).finished("classify").get("model")
     if kind == "tfidf":
         from seqlab.training.tfidf import TfidfPredictor
