@@ -208,3 +208,16 @@ def test_e5s_role_prefixes_are_refused_for_other_models_and_devices_are_checked_
         load_predictor(tmp_path, device="gpu")
     with pytest.raises(InputError, match="vocab_size must be at least 2, got 0"):
         RecurrentClassifier(RecurrentConfig(embedding_init="random"))
+
+
+def test_a_shared_tokenizers_prefix_is_read_only_and_tokenizers_have_a_repr():
+    """t = load_tokenizer("e5-small"); t.prefix = "query: " changed every later tokenize() and embed() (the
+    tokenizer is shared); a tokenizer's repr was <seqlab.tokens.hf.HFTokenizer object at 0x…>."""
+    import seqlab
+
+    shared = seqlab.load_tokenizer("e5-small")
+    with pytest.raises(AttributeError, match=r"read-only .*with_prefix\('query: '\)"):
+        shared.prefix = "query: "
+    assert seqlab.tokenize("영화").text == "영화" and shared.with_prefix("query").prefix == "query: "
+    assert repr(shared) == "HFTokenizer('e5-small', vocabulary 250,002, normalization NFC)"
+    assert repr(seqlab.load_tokenizer("char", vocab=False)) == "CharTokenizer('char', no vocabulary, normalization NFC)"

@@ -105,6 +105,10 @@ class VocabTokenizer(Tokenizer):
     def vocab_size(self) -> int:
         return len(self.vocab) if self.vocab is not None else 0
 
+    def __repr__(self) -> str:
+        size = f"vocabulary {self.vocab_size:,}" if self.vocab is not None else "no vocabulary"
+        return f"{type(self).__name__}({self.name!r}, {size}, normalization {self.normalization})"
+
     def _require_vocab(self) -> Vocabulary:
         if self.vocab is None:
             raise InputError(_("the {name} tokenizer was loaded without a vocabulary, so it has no ids")

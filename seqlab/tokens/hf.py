@@ -103,7 +103,7 @@ class HFTokenizer(Tokenizer):
     def __init__(self, name: str, backend, settings: TokenizerSettings, normalization: str = "NFC",
                  prefix: str = ""):
         self.name, self.settings, self.normalization = name, settings, normalization
-        self.prefix = prefix_text(prefix)  # "query" is e5's "query: ", as on the command line
+        self._prefix = prefix_text(prefix)  # "query" is e5's "query: ", as on the command line
         self._backend = backend
         self._plain()
         self.unk_token = settings.unk_token
@@ -176,8 +176,23 @@ class HFTokenizer(Tokenizer):
         """The same tokenizer with another input prefix (shares the loaded model)."""
         clone = object.__new__(HFTokenizer)
         clone.__dict__.update(self.__dict__)
-        clone.prefix = prefix_text(prefix)
+        clone._prefix = prefix_text(prefix)
         return clone
+
+    @property
+    def prefix(self) -> str:
+        """The text put before every input (read-only: :meth:`with_prefix` gives a tokenizer with another one)."""
+        return self._prefix
+
+    @prefix.setter
+    def prefix(self, value) -> None:
+        # load_tokenizer hands out one shared tokenizer: t.prefix = "query: " changed every later tokenize and embed
+        raise AttributeError("a tokenizer's prefix is read-only (load_tokenizer's tokenizers are shared): use "
+                             f"tokenizer.with_prefix({value!r}) for one with that prefix")
+
+    def __repr__(self) -> str:
+        return (f"HFTokenizer({self.name!r}, vocabulary {self.vocab_size:,}, normalization {self.normalization}"
+                + (f", prefix {self.prefix!r}" if self.prefix else "") + ")")
 
     @property
     def vocab_size(self) -> int:
