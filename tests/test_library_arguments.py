@@ -221,3 +221,14 @@ def test_a_shared_tokenizers_prefix_is_read_only_and_tokenizers_have_a_repr():
     assert seqlab.tokenize("영화").text == "영화" and shared.with_prefix("query").prefix == "query: "
     assert repr(shared) == "HFTokenizer('e5-small', vocabulary 250,002, normalization NFC)"
     assert repr(seqlab.load_tokenizer("char", vocab=False)) == "CharTokenizer('char', no vocabulary, normalization NFC)"
+
+
+def test_read_embeddings_of_a_file_says_it_reads_a_folder(tmp_path):
+    """read_embeddings("small.tsv") said "small.tsv/manifest.json is unreadable … move it aside", written for a
+    damaged job's folder."""
+    import seqlab
+
+    corpus = tmp_path / "small.tsv"
+    corpus.write_text("좋은 영화\n", encoding="utf-8")
+    with pytest.raises(InputError, match="is a file: read_embeddings reads the folder an embedding job wrote"):
+        seqlab.read_embeddings(corpus)

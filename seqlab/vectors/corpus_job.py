@@ -386,6 +386,11 @@ def read_embeddings(directory: str | Path, mmap: bool = False) -> np.ndarray:
             this returns the concatenation, so prefer iterating shards yourself then).
     """
     directory = Path(directory)
+    if directory.is_file():  # the corpus itself, or a vectors file: said as such, not as a damaged job's folder
+        raise InputError(_("{directory} is a file: read_embeddings reads the folder an embedding job wrote")
+                         .format(directory=directory),
+                         _("Give the folder of embed_corpus(\"corpus.txt\", DIR), or on the command line: seqlab "
+                           "embed -f corpus.txt --out DIR"))
     manifest = load_manifest(directory)
     if manifest is None or manifest.get("format") != FORMAT:
         raise InputError(_("{directory} holds no seqlab embeddings (no {MANIFEST})")
