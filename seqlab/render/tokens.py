@@ -123,6 +123,14 @@ def unk_lines(record: TokenRecord) -> list[str]:
                               "Their id, {id}, is the unknown token's: the model reads each of them as the one vector "
                               "it has for anything unknown, whatever their characters.", len(record.unk)).format(
             id=record.input_ids[record.unk[0].index]))
+    if record.unk and any("\u1100" <= c <= "\u11ff" for u in record.unk for c in u.chars):
+        # NFD 한국어 looks like 한국어 and is not in a vocabulary of composed syllables: the reason, not only the fact
+        lines.append(_("The unknown text is Hangul in decomposed form (NFD: one code point per jamo), and the "
+                        "vocabulary holds composed syllables: normalize it to NFC (normalization=\"NFC\", the "
+                        "default).") if in_python() else
+                      _("The unknown text is Hangul in decomposed form (NFD: one code point per jamo), and the "
+                        "vocabulary holds composed syllables: leave out --normalization none (NFC, the default, "
+                        "composes them)."))
     if record.extra.get("vocabulary") == "wordfreq":
         lines.append(_("The default word vocabulary comes from wordfreq's Korean list, which is split into morphemes "
                        "(영화, 좋, 다, 는): most whole words such as 좋다 or 영화를 are not in it. For a vocabulary of "

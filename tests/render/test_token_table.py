@@ -52,6 +52,19 @@ def test_unknown_tokens_shown_by_their_characters_are_said_to_share_one_id():
     assert "Their id, 3, is the unknown token's: the model reads each of them as the one vector" in same
 
 
+def test_unknown_decomposed_hangul_is_said_to_be_decomposed():
+    """NFD 한국어 with normalization none was "the word '한국어' is not in the vocabulary": it looks like a known word,
+    and nothing said that it was decomposed jamo (a CLI review)."""
+    import unicodedata
+
+    from seqlab.render.tokens import unk_lines
+
+    for model in ("whitespace", "kiwi"):
+        record = load_tokenizer(model, normalization="none").encode(unicodedata.normalize("NFD", "한국어"))
+        assert any("Hangul in decomposed form (NFD" in line for line in unk_lines(record)), (model, unk_lines(record))
+    assert not any("decomposed" in line for line in unk_lines(load_tokenizer("whitespace").encode("뷁뷁뷁")))
+
+
 def test_the_integer_encoding_example_is_a_known_token():
     """Stage 3 showed "안녕하세요, → 1" without saying that 1 is the [UNK] id."""
     from seqlab.render.explain import example_token
