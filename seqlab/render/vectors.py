@@ -72,6 +72,11 @@ def vector_table(record: EmbeddingRecord, preview: int = PREVIEW, max_rows: int 
             table.add_row("…", _("{n} more").format(n=n - max_rows), "", "", "")
         table.add_row(str(i), escape(visible(record.tokens.tokens[i])), str(record.tokens.input_ids[i]),
                       f"{norms[i]:.3f}", " ".join(f"{v:+.3f}" for v in record.hidden[i][:shown]) + " …")
+    if n > max_rows:  # where the rows left out are, as tokenize says it (they were cut without a word)
+        table.caption = (_("rows {a:,}–{b:,} are not shown: record.hidden has every token's vector") if in_python()
+                         else _("rows {a:,}–{b:,} are not shown: seqlab embed TEXT --json --full gives every token's "
+                                "vector")).format(a=max_rows - 1, b=n - 2)
+        table.caption_justify = "left"
     return table
 
 

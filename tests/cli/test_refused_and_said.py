@@ -160,6 +160,13 @@ def test_token_vector_tables_fit_and_say_how_many_numbers_they_show(cli, monkeyp
     assert re.search(r"^│\s+0 │", out, re.MULTILINE)  # the # column is there
 
 
+def test_a_token_vector_table_says_which_rows_it_leaves_out(cli):
+    """Rows 39 to 510 of a long text were one "… 472 more" row, with no way to see them named (tokenize says it)."""
+    code, out, _ = cli("embed", "나는 학교에 간다 " * 30, "--preview", "1", "--lang", "en")
+    said = " ".join(out.split())
+    assert code == 0 and "113 more" in said and "rows 39–151 are not shown: seqlab embed TEXT --json --full" in said
+
+
 def test_recurrent_inputs_are_checked_before_any_work(tmp_path, cli, nsmc_rows):
     """--embedding xyz, --embedding e5 --embed-dim 100, --tokenizer nosuch and a --vocab of another tokenizer
     failed with exit 1 only after tokenizing (and, in a comparison, after the earlier models trained)."""
