@@ -78,7 +78,9 @@ EMBEDDED: dict[str, ModelSpec] = {
         ModelSpec("kiwi", "kiwi", N_("PyPI kiwipiepy + kiwipiepy-model"),
                   N_("Korean morphemes with POS tags; ids from a vocabulary; the default word vectors "
                      "(its language model's morpheme vectors)")),
-        ModelSpec("char", "char", N_("built in"), N_("one token per code point (👍🏽 is two: the hand and its skin tone); ids from a vocabulary")),
+        ModelSpec("char", "char", N_("built in"),
+                  N_("one token per code point (👍🏽 is two: the hand and its skin tone), a run of spaces one ▁, "
+                     "spaces at the ends none; ids from a vocabulary")),
         ModelSpec("whitespace", "whitespace", N_("built in"),
                   N_("one token per space-separated word; ids from a vocabulary (by default wordfreq's Korean list, which is "
                      "split into morphemes: most whole words are [UNK]; seqlab vocab build makes one from a corpus)")),

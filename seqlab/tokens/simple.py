@@ -12,8 +12,9 @@ SPACE = "▁"  # a whitespace run, shown the SentencePiece way
 
 
 class CharTokenizer(VocabTokenizer):
-    """One token per character as Unicode counts them (a code point: 👍🏽 is two); each whitespace run becomes one ``▁``
-    token.
+    """One token per character as Unicode counts them (a code point: 👍🏽 is two); each whitespace run between
+    characters becomes one ``▁`` token (its span covers the whole run), and spaces at the start or end of the text
+    become none, as a word tokenizer's ``str.split`` drops them.
 
     >>> CharTokenizer(None).spans("좋은 날")
     [('좋', 0, 1, None), ('은', 1, 2, None), ('▁', 2, 3, None), ('날', 3, 4, None)]
