@@ -108,3 +108,20 @@ def test_korean_in_the_english_page_is_marked_korean_in_every_view(open_page):
         }
         return out; }""")
     assert wrong == [], wrong[:10]
+
+
+def test_the_glossarys_terms_are_defined_where_the_views_say_them(open_page):
+    """Of the glossary's 50 terms the page linked only "cosine": input_ids, last_hidden_state, OOV, BPTT … had no
+    definition where the panels said them (a student's review). A view links each term the first time it says it."""
+    page = open_page("/?lang=en")
+    run_pipeline(page, "안녕하세요 여러분")
+    linked = page.evaluate("""() => [...document.querySelectorAll("main .sv-term")].map((a) => [a.textContent,
+        a.getAttribute("title") || "", a.closest(".seqlab-view") ? a.closest(".seqlab-view").id : ""])""")
+    words = {text for text, _title, _view in linked}
+    assert {"last_hidden_state"} <= words and len(words) >= 4, linked
+    assert all(title for _text, title, _view in linked)  # each with its definition
+    per_view = [(view, text) for text, _title, view in linked]
+    assert len(per_view) == len(set(per_view)), per_view  # once per view, not at every mention
+    korean = open_page("/?lang=ko")
+    run_pipeline(korean, "안녕하세요 여러분")
+    assert korean.locator("main .sv-term").count() >= 4

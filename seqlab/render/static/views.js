@@ -189,6 +189,40 @@
     return g ? el("abbr", { title: g.definition, tabindex: "0", class: "sv-term" }, shown || g.term) : (shown || english);
   }
   V.term = term;
+  // The glossary's terms in a sentence: the first time a view says one (input_ids, last_hidden_state, OOV, 임베딩 …)
+  // it is an <abbr> with its definition on hover, focus and tap; later times stay plain text. TERMS_SEEN is reset for
+  // each view drawn (V.render).
+  let TERMS_SEEN = new Set(), TERMS_RE = null, TERMS_FOR = null;
+  function termPattern() {
+    if (TERMS_FOR === GLOSSARY) return TERMS_RE;
+    const names = new Map();  // the words a sentence may use -> the glossary's English key
+    for (const [english, g] of Object.entries(GLOSSARY)) for (const w of [english, g.term]) if (w && w.length > 2) names.set(w, english);
+    const escaped = [...names.keys()].sort((a, b) => b.length - a.length).map((w) => {
+      const body = w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      // a Latin term is a whole word (not "label" inside "labels"); a Korean one takes its particle (임베딩은)
+      return /^[\p{Script=Latin}\d_\[]/u.test(w) ? `(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])` : body;
+    });
+    TERMS_RE = escaped.length ? { re: new RegExp(escaped.join("|"), "gu"), names } : null;
+    TERMS_FOR = GLOSSARY;
+    return TERMS_RE;
+  }
+  function withTerms(text) {
+    const found = termPattern();
+    if (!found || typeof text !== "string") return [text];
+    const out = [];
+    let last = 0;
+    for (const m of text.matchAll(found.re)) {
+      const english = found.names.get(m[0]);
+      if (!english || TERMS_SEEN.has(english)) continue;
+      TERMS_SEEN.add(english);
+      if (m.index > last) out.push(text.slice(last, m.index));
+      out.push(term(english, m[0]));
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) out.push(text.slice(last));
+    return out;
+  }
+  V.withTerms = withTerms;
   // Disable a button without losing the keyboard user's place: focus moves to `fallback` (a disabled
   // button drops focus to <body>, and the next Tab starts from the top of the page).
   function keepFocus(button, disabled, fallback) {
@@ -197,7 +231,7 @@
     if (disabled && had && fallback) fallback.focus();
   }
 
-  function note(text, cls) { return el("p", { class: "sv-note" + (cls ? " " + cls : "") }, text); }
+  function note(text, cls) { return el("p", { class: "sv-note" + (cls ? " " + cls : "") }, ...withTerms(text)); }
   function fontPx(container, scale) {
     const base = parseFloat(getComputedStyle(container).fontSize) || 16;
     return Math.max(12, Math.round(base * (scale || 0.8)));
@@ -1143,6 +1177,7 @@
     const fn = V.views[view];
     if (!fn) throw new Error("unknown view " + view);
     container.classList.add("seqlab-view");
+    TERMS_SEEN = new Set();  // each view links a glossary term the first time it says it
     return fn(container, record, options || {});
   };
   V.keepFocus = keepFocus;
