@@ -125,3 +125,17 @@ def test_the_glossarys_terms_are_defined_where_the_views_say_them(open_page):
     korean = open_page("/?lang=ko")
     run_pipeline(korean, "안녕하세요 여러분")
     assert korean.locator("main .sv-term").count() >= 4
+
+
+def test_a_phones_map_that_labels_some_rows_numbers_them_and_says_so(open_page):
+    """At 390 px a 38-token attention map labelled every other row with nothing to say which row an unlabelled one
+    was, and nothing said labels were thinned (LP and 해요 had none)."""
+    page = open_page(width=390, height=844)
+    run_pipeline(page, "배우들의 연기가 정말 훌륭했고 음악도 좋았어요 LP 감성이 살아 있는 영화였어요 다시 보고 싶네요")
+    page.click("#attn")
+    page.wait_for_selector("#v-attention canvas")
+    canvas = page.locator("#v-attention canvas").first
+    rows = page.evaluate("() => window.seqlabPage.state.records['v-attention'].record.tokens.length")
+    labelled = int(canvas.get_attribute("data-row-labels"))
+    assert labelled < rows and canvas.get_attribute("data-row-numbers") == "1", (labelled, rows)  # thinned, numbered
+    assert "rows one is labelled, by its number" in page.inner_text("#v-attention")

@@ -577,21 +577,32 @@
       "data-scale": `${lo} ${hi}` });
     const readout = el("p", { class: "sv-readout", "aria-live": "polite" }, t("Point at or tap a cell, or focus the map and use the arrow keys."));
     const wrap = el("div", { class: "sv-heat" }, canvas);
-    container.append(wrap, readout);
+    const thinned = el("p", { class: "sv-note" });  // said when only some rows carry a label (draw)
+    container.append(wrap, thinned, readout);
     const cur = { i: spec.selected !== undefined && spec.selected !== null ? spec.selected : 0, j: 0, shown: false };
     let geo = null;
     function layout() {
       const fs = fontPx(container, 0.8), W = Math.max(240, wrap.clientWidth);
       const ctx = canvas.getContext("2d");
       ctx.font = `${fs}px ${fontFamily(container)}`;
-      // a long map labels every few rows: each label says which row it is
-      const rowLabels = spec.rowLabels.map((s, i) => (R > 40 ? `${i} ` : "") + short(s, 12));
-      const rl = Math.min(W * 0.3, Math.max(...rowLabels.map((s) => ctx.measureText(s).width), 20) + 8);
-      const cw = Math.min((W - rl - 10) / Math.max(1, C), spec.square ? 3 * fs : Infinity), plotW = cw * C;
       // a long text (hundreds of tokens) draws its rows thinner, so the map stays about a screen tall; labels
       // then name every few rows, and the arrow keys and the pointer still read every cell
       const tallest = Math.max(600, 40 * fs);
-      const ch = spec.square ? Math.max(cw, 3) : Math.max(1, Math.min(Math.max(fs + 4, Math.min(24, cw)), tallest / Math.max(1, R)));
+      const sized = (labels) => {
+        const rl = Math.min(W * 0.3, Math.max(...labels.map((s) => ctx.measureText(s).width), 20) + 8);
+        const cw = Math.min((W - rl - 10) / Math.max(1, C), spec.square ? 3 * fs : Infinity);
+        const ch = spec.square ? Math.max(cw, 3) : Math.max(1, Math.min(Math.max(fs + 4, Math.min(24, cw)), tallest / Math.max(1, R)));
+        return { rl, cw, ch };
+      };
+      // a map that labels only every few rows (a long one, or a phone's square map) numbers each label, so that
+      // it says which row it is (38 rows on a phone left every other row unnamed)
+      let rowLabels = spec.rowLabels.map((s, i) => (R > 40 ? `${i} ` : "") + short(s, 12));
+      let { rl, cw, ch } = sized(rowLabels);
+      if (R <= 40 && Math.ceil((fs + 4) / ch) > 1) {
+        rowLabels = spec.rowLabels.map((s, i) => `${i} ${short(s, 12)}`);
+        ({ rl, cw, ch } = sized(rowLabels));
+      }
+      const plotW = cw * C;
       // and so does a long map's columns: only every few are written, so each says which column it is
       const colLabels = spec.colLabels ? spec.colLabels.map((s, j) => (C > 40 ? `${j} ` : "") + short(s, 10)) : null;
       const widest = colLabels ? Math.max(...colLabels.map((s) => ctx.measureText(s).width), 10) : 0;
@@ -625,10 +636,12 @@
       const gap = g.fs + 4;  // label to label, centre to centre: a line of text and some air, across and down
       const rstep = Math.ceil(gap / g.ch);
       for (let i = 0; i < R; i += rstep) ctx.fillText(g.rowLabels[i], x0 - 4, y0 + (i + 0.5) * g.ch);
+      thinned.textContent = rstep > 1 ? t("Every {k} rows one is labelled, by its number: point at, tap or use the arrow keys to read the others.", { k: rstep }) : "";
       const cstep = g.level ? 1 : Math.ceil(gap / g.cw);  // level names fit their column: every one is written
       // what was drawn, for tests and tools: label size in CSS px, how many row and column labels
       canvas.dataset.labelPx = g.fs;
       canvas.dataset.rowLabels = Math.ceil(R / rstep);
+      canvas.dataset.rowNumbers = g.rowLabels.length && g.rowLabels[0].startsWith("0 ") ? "1" : "0";
       canvas.dataset.colLabels = g.colLabels ? Math.ceil(C / cstep) : 0;
       canvas.dataset.labelGap = Math.min(rstep * g.ch, g.colLabels ? cstep * g.cw : Infinity).toFixed(1);
       canvas.dataset.colLabelsLevel = g.level ? "1" : "0";
