@@ -191,9 +191,9 @@ def predict_texts(out: str | Path, texts: str | list[str], progress: Progress | 
 
         predictor = Seq2SeqPredictor(out)
         return [r for part in _chunks(texts, progress) for r in predictor.predict(part)]
-    predictor = _kept_predictor(str(out.resolve()), run_stamp(out))
+    predictor = kept_predictor(out)
     meanings = config.get("data", {}).get("label_meanings") or {}
-    with _PREDICTING:  # one kept predictor, one caller at a time (web requests come from several threads)
+    with PREDICTING:  # one kept predictor, one caller at a time (web requests come from several threads)
         return _predict_all(predictor, texts, progress, meanings)
 
 
@@ -221,7 +221,7 @@ def _predict_all(predictor, texts: list[str], progress, meanings: dict) -> list[
     return results
 
 
-_PREDICTING = threading.Lock()
+PREDICTING = threading.Lock()  # one caller at a time of a kept predictor (web requests come from several threads)
 
 
 def run_stamp(out: Path) -> tuple:
@@ -229,6 +229,13 @@ def run_stamp(out: Path) -> tuple:
     read again, not served from memory."""
     return tuple(sorted((str(p.relative_to(out)), p.stat().st_mtime_ns, p.stat().st_size) for p in out.rglob("*")
                         if p.is_file()))
+
+
+def kept_predictor(out: str | Path):
+    """The predictor of a finished classification run, loaded once while its files are unchanged (use it under
+    :data:`PREDICTING`): /api/predict and a trace of the trained model read the same one."""
+    out = Path(out)
+    return _kept_predictor(str(out.resolve()), run_stamp(out))
 
 
 @functools.lru_cache(maxsize=2)

@@ -130,9 +130,12 @@ def recurrent_for_trace(out: str | Path, text: str, cell: str):
     """
     from seqlab.scratch.layers import LAYERS
     from seqlab.scratch.torch_layout import param_names
+    from seqlab.training.predictors import PREDICTING, kept_predictor
 
     out = Path(out)
-    predictor = RecurrentPredictor(out)
+    predictor = kept_predictor(out)  # the one /api/predict keeps: a trace of each request read the run from disk
+    if not isinstance(predictor, RecurrentPredictor):
+        predictor = RecurrentPredictor(out)  # a run this function then refuses in words (its config says what it is)
     kind = predictor.config["recurrent"]["cell"]
     if kind != cell:
         raise InputError(_("{out} holds a trained {kind}, not a {cell}").format(out=out, kind=kind, cell=cell),
@@ -146,7 +149,8 @@ def recurrent_for_trace(out: str | Path, text: str, cell: str):
     rnn = predictor.model.rnn
     params = {name: getattr(rnn, name).detach().double().numpy() for name in param_names(0, 0, rnn.bias)}
     layer = LAYERS[kind](rnn.input_size, rnn.hidden_size, bias=rnn.bias, params=params)
-    probs = predictor.predict_proba([text])[0]
+    with PREDICTING:
+        probs = predictor.predict_proba([text])[0]
     extra = {"prediction": {"label": predictor.labels[int(probs.argmax())],
                             "probabilities": {n: float(p) for n, p in zip(predictor.labels, probs)}},
              "note": "layer 1, forward direction of the trained model" if rnn.bidirectional or rnn.num_layers > 1

@@ -7,7 +7,7 @@ from seqlab.web.app import create_app
 from seqlab.web.service import ServeConfig
 
 
-def test_predict_with_a_checkpoint(tmp_path, nsmc_rows, browser):
+def test_predict_with_a_checkpoint(tmp_path, nsmc_rows, browser, monkeypatch):
     from seqlab.cli import main
 
     data = tmp_path / "d.tsv"
@@ -15,9 +15,16 @@ def test_predict_with_a_checkpoint(tmp_path, nsmc_rows, browser):
     out = tmp_path / "run"
     assert main(["train", "--data", str(data), "--model", "lstm", "--out", str(out), "--tokenizer", "char",
                  "--embedding", "random", "--embed-dim", "8", "--hidden", "8", "--epochs", "1", "--json"]) == 0
+    from seqlab.training import recurrent
+
+    loads = []
+    monkeypatch.setattr(recurrent.RecurrentPredictor, "__init__", lambda self, *a, _real=recurrent.RecurrentPredictor
+                        .__init__, **k: (loads.append(1), _real(self, *a, **k))[1])
     with TestClient(create_app(ServeConfig(checkpoint=out, allow_hosts=("testserver",)), warm=False)) as c:
         r = c.post("/api/predict", json={"text": "정말 재밌어요"}).json()
         assert r["label"] in ("0", "1") and r["trace"]["cell"] == "lstm"
+        c.post("/api/predict", json={"text": "별로예요"})
+        assert len(loads) == 1, loads  # the run is read once: its trace read it again at every request
         assert c.post("/api/trace", json={"text": "좋다", "checkpoint": True}).json()["checkpoint"] == str(out)
         # the trained model's own sizes and weights: a hidden size or seed sent with it was ignored in silence
         said = c.post("/api/trace", json={"text": "좋다", "checkpoint": True, "hidden": 4, "seed": 3})
