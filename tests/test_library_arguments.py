@@ -201,8 +201,11 @@ def test_e5s_role_prefixes_are_refused_for_other_models_and_devices_are_checked_
     from seqlab.training.networks import RecurrentClassifier, RecurrentConfig
     from seqlab.training.predictors import load_predictor
 
-    with pytest.raises(UsageError, match="prefix='query' is e5's input prefix; minilm was not trained with it"):
-        seqlab.tokenize("영화", model="minilm", prefix="query")
+    for call in (lambda: seqlab.tokenize("영화", model="minilm", prefix="query"),
+                 lambda: seqlab.embed("영화", model="minilm", prefix="query"),  # these turned it into text first
+                 lambda: seqlab.similarity("영화", "드라마", model="minilm", prefix="query")):
+        with pytest.raises(UsageError, match="prefix='query' is e5's input prefix; minilm was not trained with it"):
+            call()
     assert seqlab.tokenize("영화", model="minilm", prefix="query: ").text.startswith("query: ")  # as written: taken
     with pytest.raises(InputError, match="unknown device 'gpu'"):
         load_predictor(tmp_path, device="gpu")

@@ -27,7 +27,8 @@ from seqlab.storage import atomic_write_json
 from seqlab.text.reading import file_error
 
 # the library's way to make one (the command line's is seqlab vocab build)
-BUILD_ONE = N_("Build one with Vocabulary.build(tokenizer.split_many(texts)).save(path).")
+BUILD_ONE = N_("Build one with Vocabulary.build(tokenizer.split_many(texts), meta={\"tokenizer\": tokenizer.name})"
+               ".save(path).")
 SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")
 FORMAT = "seqlab-vocab"
 

@@ -96,8 +96,8 @@ class RunResult:
     def outcome(self) -> str:
         """What the training did, judged against the trivial answer's score (the baseline): ``reached`` (the target),
         ``learned part`` (MSE under half the baseline's; accuracy past halfway from chance to 1), ``a little better``
-        (MSE under 90 % of it; accuracy a tenth of the way), ``worse`` (a score past the baseline's, the wrong
-        way), else ``not better``."""
+        (MSE under 90 % of it; accuracy a tenth of the way), ``worse`` (MSE over 110 % of it; accuracy under 90 % of
+        it), else ``not better``."""
         mse = self.metric == "mse"
         if self.reached:
             return "reached"
@@ -105,7 +105,8 @@ class RunResult:
             return "learned part"
         if (self.score < 0.9 * self.baseline) if mse else (self.score > self.baseline + (1 - self.baseline) / 10):
             return "a little better"
-        if (self.score > self.baseline) if mse else (self.score < self.baseline):
+        # past the trivial answer the wrong way by the same margin "a little better" asks for: a tie is no verdict
+        if (self.score > 1.1 * self.baseline) if mse else (self.score < 0.9 * self.baseline):
             return "worse"
         return "not better"
 

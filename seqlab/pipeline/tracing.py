@@ -352,7 +352,11 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int | None
                                "leave out checkpoint."), option=tuple(given),
                              cli_hint=_("A trained model brings its own weights, sizes and embedding: leave them "
                                         "out, or leave out --checkpoint."))
-        layer, model_name, tokens, inputs, source, extra, cut = recurrent_for_trace(checkpoint, text, cell)
+        from seqlab.training.predictors import PREDICTING, kept_predictor
+
+        # the run as /api/predict keeps it: read once, not at every trace of a request
+        layer, model_name, tokens, inputs, source, extra, cut = recurrent_for_trace(
+            checkpoint, text, cell, predictor=kept_predictor(checkpoint), lock=PREDICTING)
         kind = "trained_embedding"
     else:
         hidden = 4 if hidden is None else hidden

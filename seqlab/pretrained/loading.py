@@ -11,11 +11,11 @@ from seqlab.errors import InputError, ModelUnavailable, UsageError, canonical
 from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
 from seqlab.pretrained.install import ensure_obtainable, from_pretrained, hf_directory
-from seqlab.pretrained.registry import EMBEDDED, resolve, uses_e5_prefixes
+from seqlab.pretrained.registry import EMBEDDED, check_role_prefix, resolve
 from seqlab.text.unicode import DEFAULT_FORM, FORMS
 from seqlab.tokens.base import Tokenizer
 from seqlab.tokens.default_vocab import VOCAB_TOKENIZERS, default_vocab
-from seqlab.tokens.prefixes import E5_PREFIXES, prefix_text
+from seqlab.tokens.prefixes import prefix_text
 
 _lock = threading.Lock()
 
@@ -110,13 +110,9 @@ def load_tokenizer(name: str | None = None, *, vocab: str | Path | Vocabulary | 
     if not (vocab is None or isinstance(vocab, (bool, str, os.PathLike, Vocabulary))):  # vocab=123: a pathlib error
         raise InputError(_("vocab must be a file, a Vocabulary, False or None, not {kind}").format(
             kind=type(vocab).__name__), _("Give the path of a vocabulary saved by seqlab vocab build."), option="vocab")
-    role = prefix.strip().lower() if isinstance(prefix, str) else ""
+    if spec.kind == "hf":
+        check_role_prefix(prefix, spec.name)  # as seqlab --prefix refuses it
     prefix = prefix_text(prefix)  # "query" is e5's "query: ", "none" none, as on the command line
-    if role in E5_PREFIXES and spec.kind == "hf" and not uses_e5_prefixes(spec.name):  # as seqlab --prefix refuses it
-        raise UsageError(_("prefix={role!r} is e5's input prefix; {name} was not trained with it").format(
-            role=role, name=spec.name), _("Leave prefix out, use an e5 model (e5-small), or give the text itself "
-                                          "(prefix={text!r}) to put it before each input anyway.").format(text=prefix),
-            option="prefix")
     if spec.kind == "hf" and vocab not in (None, False, True):
         takers = ", ".join(n for n, s in EMBEDDED.items() if s.needs_vocab)
         raise UsageError(_("vocab applies to {takers}; {name} has its own vocabulary").format(

@@ -129,6 +129,20 @@ def uses_e5_prefixes(name: str | None) -> bool:
     return "e5" in re.split(r"[-_.]", Path(spec.name).name.lower())
 
 
+def check_role_prefix(prefix, name: str | None) -> None:
+    """Refuse e5's role names (``query``, ``passage``) as the prefix of a model not trained with them: minilm read
+    "query: " before every text without a word. Text of one's own (``"query: "``) is taken as written."""
+    role = prefix.strip().lower() if isinstance(prefix, str) else ""
+    if role in E5_PREFIXES and not uses_e5_prefixes(name):
+        from seqlab.errors import UsageError
+        from seqlab.i18n import _
+
+        raise UsageError(_("prefix={role!r} is e5's input prefix; {name} was not trained with it").format(
+            role=role, name=resolve(name).name), _("Leave prefix out, use an e5 model (e5-small), or give the text "
+                                                    "itself (prefix={text!r}) to put it before each input anyway.")
+            .format(text=E5_PREFIXES[role]), option="prefix")
+
+
 def e5_prefix(name: str | None, role: str) -> str:
     """The prefix ``name`` expects before a text in ``role`` ("query" or "passage"): e5's for an e5 model (the one
     rule, :func:`uses_e5_prefixes`), else none.

@@ -109,6 +109,15 @@ WHOLE_WORD = N_("token {index} is {token} (id {id}): no sequence of the model's 
                 "word is one unknown token (text[{start}:{end}])")
 
 
+def _decomposed_hangul(chars: str, form: str) -> bool:
+    """Whether ``chars``, as the tokenizer read them (``form``: its normalization), are Hangul jamo that NFC would
+    compose into syllables (Old Hangul, which NFC leaves alone, is not)."""
+    import unicodedata
+
+    read = chars if form == "none" else unicodedata.normalize(form, chars)
+    return any("\u1100" <= c <= "\u11ff" for c in read) and unicodedata.normalize("NFC", read) != read
+
+
 def unk_lines(record: TokenRecord) -> list[str]:
     def why(u) -> str:
         whole = record.unit == "piece" and len(u.chars) > 1
@@ -123,14 +132,14 @@ def unk_lines(record: TokenRecord) -> list[str]:
                               "Their id, {id}, is the unknown token's: the model reads each of them as the one vector "
                               "it has for anything unknown, whatever their characters.", len(record.unk)).format(
             id=record.input_ids[record.unk[0].index]))
-    if record.unk and any("\u1100" <= c <= "\u11ff" for u in record.unk for c in u.chars):
+    if any(_decomposed_hangul(u.chars, record.normalization) for u in record.unk):
         # NFD 한국어 looks like 한국어 and is not in a vocabulary of composed syllables: the reason, not only the fact
-        lines.append(_("The unknown text is Hangul in decomposed form (NFD: one code point per jamo), and the "
-                        "vocabulary holds composed syllables: normalize it to NFC (normalization=\"NFC\", the "
-                        "default).") if in_python() else
-                      _("The unknown text is Hangul in decomposed form (NFD: one code point per jamo), and the "
-                        "vocabulary holds composed syllables: leave out --normalization none (NFC, the default, "
-                        "composes them)."))
+        lines.append((_("The unknown text is Hangul in decomposed form (one code point per jamo), and the vocabulary "
+                        "holds composed syllables: normalize it with NFC, the default (normalization=\"NFC\"), not "
+                        "{form}.") if in_python() else
+                      _("The unknown text is Hangul in decomposed form (one code point per jamo), and the vocabulary "
+                        "holds composed syllables: normalize it with NFC, the default (--normalization NFC), not "
+                        "{form}.")).format(form=record.normalization))
     if record.extra.get("vocabulary") == "wordfreq":
         lines.append(_("The default word vocabulary comes from wordfreq's Korean list, which is split into morphemes "
                        "(영화, 좋, 다, 는): most whole words such as 좋다 or 영화를 are not in it. For a vocabulary of "

@@ -35,6 +35,7 @@ tested equal to this one.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,8 +53,8 @@ class ShapedRepr:
         def short(v):
             return f"array(shape={v.shape}, dtype={v.dtype})" if isinstance(v, np.ndarray) else repr(v)
 
-        return f"{type(self).__name__}(" + ", ".join(f"{name}={short(value)}" for name, value in vars(self).items()) \
-            + ")"
+        shown = [f.name for f in dataclasses.fields(self) if f.repr]  # a field(repr=False), a step's cache, stays out
+        return f"{type(self).__name__}(" + ", ".join(f"{name}={short(getattr(self, name))}" for name in shown) + ")"
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:

@@ -185,6 +185,22 @@ class Decoder:
         return d_q @ p["attention.W_q"]
 
 
+def _check_id(name: str, value, vocab: int) -> None:
+    """A special id (bos, eos, pad): a whole number below the target vocabulary's size."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < vocab:
+        raise ValueError(f"{name} must be a whole number from 0 to {vocab - 1} (the target vocabulary), got {value!r}")
+
+
+def _mask_of(src: np.ndarray, src_mask) -> np.ndarray:
+    """``src_mask`` as booleans of ``src``'s shape (all True when None)."""
+    if src_mask is None:
+        return np.ones(src.shape, dtype=bool)
+    mask = np.asarray(src_mask, dtype=bool)
+    if mask.shape != src.shape:
+        raise ValueError(f"src_mask must have src's shape {src.shape}, got {mask.shape}")
+    return mask
+
+
 class Seq2Seq:
     """An :class:`Encoder` and a :class:`Decoder` (GRU or LSTM), optional Bahdanau attention; NumPy, float64.
 
@@ -204,6 +220,9 @@ class Seq2Seq:
         for name, value in (("src_vocab", src_vocab), ("tgt_vocab", tgt_vocab), ("embed", embed), ("hidden", hidden)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:  # named as given here
                 raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
+        if not isinstance(attention, (bool, np.bool_)):  # "no" was a true value
+            raise TypeError(f"attention must be True or False, got {attention!r}")
+        _check_id("pad_id", pad_id, tgt_vocab)
         rng = np.random.default_rng(seed)
         dtype = np.dtype(dtype)
         self.cell_kind, self.attention, self.pad_id, self.hidden = cell, attention, pad_id, hidden
@@ -250,7 +269,7 @@ class Seq2Seq:
         if tgt_in.shape != tgt_out.shape or tgt_in.shape[0] != src.shape[0]:
             raise ValueError(f"tgt_in {tgt_in.shape} and tgt_out {tgt_out.shape} must have one shape, with as many "
                              f"rows as src {src.shape}")
-        src_mask = np.ones(src.shape, dtype=bool) if src_mask is None else np.asarray(src_mask, dtype=bool)
+        src_mask = _mask_of(src, src_mask)
         enc_out, state = self.encoder.forward(src)
         keys = self.decoder.keys(enc_out)
         cell = self.decoder.cell()
@@ -295,10 +314,9 @@ class Seq2Seq:
         src = self._ids("src", src, self.src_vocab)
         if isinstance(max_len, bool) or not isinstance(max_len, (int, np.integer)) or max_len < 1:
             raise ValueError(f"max_len must be a whole number of at least 1, got {max_len!r}")
-        for name, value in (("bos_id", bos_id), ("eos_id", eos_id)):
-            if not 0 <= value < self.tgt_vocab:
-                raise ValueError(f"{name} {value} is outside 0 to {self.tgt_vocab - 1}")
-        src_mask = np.ones(src.shape, dtype=bool) if src_mask is None else np.asarray(src_mask, dtype=bool)
+        _check_id("bos_id", bos_id, self.tgt_vocab)
+        _check_id("eos_id", eos_id, self.tgt_vocab)
+        src_mask = _mask_of(src, src_mask)
         enc_out, state = self.encoder.forward(src)
         keys = self.decoder.keys(enc_out)
         cell = self.decoder.cell()

@@ -122,20 +122,22 @@ class RecurrentPredictor:
         return limit, [max(0, len(t) - limit) for t in full_split(texts, self.vocab.meta["tokenizer"])]
 
 
-def recurrent_for_trace(out: str | Path, text: str, cell: str):
+def recurrent_for_trace(out: str | Path, text: str, cell: str, predictor=None, lock=None):
     """The trained recurrent layer (first layer, forward direction) and its real inputs for ``seqlab trace``.
+
+    ``predictor``: the run's, when the caller keeps one (the web app's, read once), used under ``lock``; else it is
+    read from ``out``.
 
     Returns (scratch layer, model name, tokens, inputs (T, E), description, extra, cut): ``cut`` is
     ``{"dropped": n, "max_length": m}`` when the model reads only the text's first ``m`` tokens (else empty).
     """
+    import contextlib
+
     from seqlab.scratch.layers import LAYERS
     from seqlab.scratch.torch_layout import param_names
-    from seqlab.training.predictors import PREDICTING, kept_predictor
-
     out = Path(out)
-    predictor = kept_predictor(out)  # the one /api/predict keeps: a trace of each request read the run from disk
     if not isinstance(predictor, RecurrentPredictor):
-        predictor = RecurrentPredictor(out)  # a run this function then refuses in words (its config says what it is)
+        predictor, lock = RecurrentPredictor(out), None  # read here (a run of another kind is refused in words)
     kind = predictor.config["recurrent"]["cell"]
     if kind != cell:
         raise InputError(_("{out} holds a trained {kind}, not a {cell}").format(out=out, kind=kind, cell=cell),
@@ -149,7 +151,7 @@ def recurrent_for_trace(out: str | Path, text: str, cell: str):
     rnn = predictor.model.rnn
     params = {name: getattr(rnn, name).detach().double().numpy() for name in param_names(0, 0, rnn.bias)}
     layer = LAYERS[kind](rnn.input_size, rnn.hidden_size, bias=rnn.bias, params=params)
-    with PREDICTING:
+    with lock or contextlib.nullcontext():
         probs = predictor.predict_proba([text])[0]
     extra = {"prediction": {"label": predictor.labels[int(probs.argmax())],
                             "probabilities": {n: float(p) for n, p in zip(predictor.labels, probs)}},

@@ -26,7 +26,7 @@ from seqlab.errors import InputError, ModelUnavailable, NoVectors, UsageError, c
 from seqlab.i18n import _
 from seqlab.pretrained.install import ensure_obtainable, from_pretrained
 from seqlab.pretrained.loading import check_model_directory, load_tokenizer, refuse_run_folder
-from seqlab.pretrained.registry import e5_prefix, embedded_names, resolve
+from seqlab.pretrained.registry import check_role_prefix, e5_prefix, embedded_names, resolve
 from seqlab.tokens.base import as_texts
 from seqlab.tokens.record import TokenRecord, model_window
 from seqlab.vectors.long_texts import check_stride, embed_windows, prefix_tokens
@@ -267,7 +267,9 @@ class Encoder:
         """
         from seqlab.tokens.record import truncate
 
-        check_flag("layers", layers), check_flag("normalize", normalize)  # layers="yes" failed deep in transformers
+        check_flag("layers", layers)  # layers="yes" failed deep in transformers
+        check_flag("normalize", normalize)
+        check_role_prefix(prefix, self.name)  # minilm with prefix="query" read "query: " in silence
         if long not in LONG:
             raise InputError(_("unknown value of long: {long!r}").format(long=long),
                              _("Use one of: {choices}.").format(choices=', '.join(LONG)), option="long")
@@ -357,6 +359,7 @@ class Encoder:
         torch = self._torch
         check_number("batch_size", batch_size, 1, whole=True)
         check_flag("normalize", normalize)
+        check_role_prefix(prefix, self.name)
         pooling, precision = canonical(pooling, METHODS), canonical(precision, PRECISIONS)
         if pooling not in METHODS:
             raise InputError(_("unknown pooling {pooling!r}").format(pooling=pooling),

@@ -57,7 +57,7 @@ def similarity(a: str, b: str, model: str | None = None, pooling: str = "mean", 
     from seqlab.i18n import _
     from seqlab.pretrained.install import ensure_obtainable
     from seqlab.pretrained.loading import load_tokenizer
-    from seqlab.pretrained.registry import resolve
+    from seqlab.pretrained.registry import check_role_prefix, resolve
     from seqlab.text.unicode import require_text
     from seqlab.tokens.prefixes import prefix_text
     from seqlab.tokens.record import model_window
@@ -69,6 +69,8 @@ def similarity(a: str, b: str, model: str | None = None, pooling: str = "mean", 
     ensure_obtainable(spec, weights=True)  # an unreachable hub id is said as a model with vectors, not a tokenizer
     name = spec.name
     # the text put before each sentence, as the record says it ("query" and "none" are e5's "query: " and "")
+    if prefix is not None:
+        check_role_prefix(prefix, name)  # minilm with prefix="query" read "query: " in silence
     prefix = default_prefix(name, "query") if prefix is None else prefix_text(prefix)
     records = window_records(name, [a, b], prefix)  # what the model reads: cut to its window
     window = (model_window(load_tokenizer(name, prefix=prefix)), (records[0].dropped, records[1].dropped),

@@ -61,8 +61,14 @@ def test_unknown_decomposed_hangul_is_said_to_be_decomposed():
 
     for model in ("whitespace", "kiwi"):
         record = load_tokenizer(model, normalization="none").encode(unicodedata.normalize("NFD", "한국어"))
-        assert any("Hangul in decomposed form (NFD" in line for line in unk_lines(record)), (model, unk_lines(record))
-    assert not any("decomposed" in line for line in unk_lines(load_tokenizer("whitespace").encode("뷁뷁뷁")))
+        assert any("Hangul in decomposed form" in line and line.endswith("not none.") for line in unk_lines(record)), \
+            (model, unk_lines(record))
+    # composed text that the normalization decomposed is said too, naming the form that did it
+    nfd = unk_lines(load_tokenizer("whitespace", normalization="NFD").encode("한국어"))
+    assert any("decomposed" in line and line.endswith("not NFD.") for line in nfd), nfd
+    for plain in ("뷁뷁뷁", "ᄒᆞᆫ글"):  # a word it lacks; Old Hangul, which NFC cannot compose
+        assert not any("decomposed" in line for line in unk_lines(load_tokenizer("whitespace", normalization="none")
+                                                                  .encode(plain)))
 
 
 def test_the_integer_encoding_example_is_a_known_token():

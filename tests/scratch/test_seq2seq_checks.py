@@ -24,6 +24,16 @@ def test_seq2seq_checks_its_ids_sizes_and_order():
         with pytest.raises(ValueError, match=f"^{name} must be a whole number"):
             Seq2Seq(*args)
     assert np.isfinite(m.forward(np.array([[3, 4]]), np.array([[1, 3]]), np.array([[3, 2]])))
+    with pytest.raises(TypeError, match="attention must be True or False, got 'no'"):
+        Seq2Seq(8, 8, 4, 5, attention="no")
+    for bad in (1.5, None, 8):
+        with pytest.raises(ValueError, match="bos_id must be a whole number from 0 to 7"):
+            m.greedy_decode(np.array([[3, 4]]), bad, 2)
+    with pytest.raises(ValueError, match=r"src_mask must have src's shape \(1, 2\)"):
+        m.greedy_decode(np.array([[3, 4]]), 1, 2, src_mask=np.ones((1, 3)))
+    # a step's repr leaves out what its dataclass leaves out (its cache of every intermediate array)
+    _ids, steps = Seq2Seq(8, 6, 4, 64, cell="lstm").greedy_decode(np.array([[3, 4]]), 1, 2, max_len=2)
+    assert "cache" not in repr(steps[0]) and len(repr(steps[0])) < 1000, repr(steps[0])[:300]
 
 
 def test_gradcheck_refuses_nothing_to_check_and_missing_gradients():
