@@ -165,7 +165,10 @@ def check_flag(name: str, value, none: bool = False) -> bool | None:
 
     if isinstance(value, bool) or (none and value is None):
         return value
-    raise InputError(_("{name} must be True or False, got {value!r}").format(name=name, value=value), option=name)
+    if type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):  # np.True_, as the scratch
+        return bool(value)  # layers take it (errors imports no NumPy)
+    raise InputError(_("{name} must be True or False, got {value!r}").format(name=name, value=value),
+                     _("Pass {name}=True or {name}=False.").format(name=name), option=name)
 
 
 def shown_number(value):

@@ -94,10 +94,10 @@ def test_one_owner_per_fact_where_a_copy_must_stay_light():
     names = tuple(CELLS)
     assert LAB_CLI_CELLS == GRADFLOW_CELLS == LONGTERM_CELLS == names
     assert TRACE_CLI_CELLS[:3] == names and set(NETWORK_CELLS) == set(names)
-    from seqlab.cli.train_checks import RECURRENT
     from seqlab.training.kinds import CELLS as TRAINED_CELLS
+    from seqlab.training.option_use import RECURRENT_MODELS
 
-    assert NETWORK_CELLS is TRAINED_CELLS and RECURRENT[:3] == TRAINED_CELLS  # the trainers', predictors', CLI's
+    assert NETWORK_CELLS is TRAINED_CELLS and RECURRENT_MODELS[:3] == TRAINED_CELLS  # the trainers', predictors', CLI's
     assert set(typing.get_args(TraceBody.model_fields["cell"].annotation)) == set(names)
     cells_item = typing.get_args(GradflowBody.model_fields["cells"].annotation)[0]
     assert set(typing.get_args(cells_item)) == set(names)

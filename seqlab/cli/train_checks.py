@@ -6,13 +6,10 @@
 
 from __future__ import annotations
 
-from seqlab.cli.options import in_range, unused
+from seqlab.cli.options import in_range
 from seqlab.errors import UsageError
 from seqlab.i18n import _
-from seqlab.training.option_use import E5_HEAD, RECURRENT_MODELS, unused_groups
-from seqlab.training.option_use import RECURRENT as RECURRENT_FIELDS
-
-RECURRENT = RECURRENT_MODELS  # networks built by seqlab (best: its lstm member)
+from seqlab.training.option_use import E5_HEAD, RECURRENT_FIELDS, unused_groups, unused_message
 
 
 def _flag(a, field: str) -> tuple[str, object]:
@@ -65,11 +62,8 @@ def check_unused(a, names: list[str]) -> None:
         hint = (_("A forecast reads --series: a CSV file, or a series that statsmodels ships (see seqlab train "
                   "--help).") if any("--data" in flags for flags, what in refused if what == "--task forecast")
                 else None)
-        if len(refused) == 1:
-            unused(dict.fromkeys(refused[0][0], True), refused[0][1], hint)
-        raise UsageError(_("options the task and models chosen do not use: {groups}").format(groups="; ".join(
-            _("{options}: not used by {what}").format(options=", ".join(flags), what=what) for flags, what in refused)),
-            hint or _("Leave them out, or choose a task and models that use them (see seqlab train --help)."))
+        raise UsageError(unused_message(refused), hint or _("Leave them out, or choose a task and models that use "
+                                                            "them (see seqlab train --help)."))
     if a.task == "forecast" and a.model.lower() != "lstm":  # in any case, as every choice (--model LSTM)
         raise UsageError(_("--task forecast trains an LSTM forecaster; --model {model} does not apply")
                          .format(model=a.model), _("Leave out --model (or give --model lstm)."))

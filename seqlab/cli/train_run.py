@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from seqlab.cli.options import check_output, csv_list, given, in_range, one_of, unused
-from seqlab.cli.train_checks import RECURRENT, check_unused
+from seqlab.cli.train_checks import check_unused
 from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
+from seqlab.training.option_use import RECURRENT_MODELS
 
 TASKS = ("classify", "seq2seq", "forecast")
 FORMATS = ("nsmc", "tsv", "csv", "jsonl")
@@ -230,7 +231,7 @@ def run(a: TrainArgs, taken: list[str] | None) -> None:
                                                         "--min-freq out, or build it with seqlab vocab build "
                                                         "--min-freq N."))
     check_data_parallel(a.task, names)
-    if a.task == "classify" and set(names) & set(RECURRENT):
+    if a.task == "classify" and set(names) & set(RECURRENT_MODELS):
         recurrent_inputs_checked(a.embedding, a.embed_dim, a.tokenizer, a.vocab)  # before minutes of tokenizing
     if a.device == "cuda":
         from seqlab.vectors.encoder import pick_device
@@ -240,7 +241,7 @@ def run(a: TrainArgs, taken: list[str] | None) -> None:
         from seqlab.training.data import check_data_path
 
         check_data_path(a.data)
-    if a.task != "classify" or set(names) & {*RECURRENT, "e5-tune"}:
+    if a.task != "classify" or set(names) & {*RECURRENT_MODELS, "e5-tune"}:
         busy_machine_note(a.threads, a.task)
     if a.task == "seq2seq":
         train_seq2seq(a, taken)

@@ -76,6 +76,10 @@ def check_truncation(truncation) -> bool:
     Anything else is refused: ``truncation="do_not_truncate"`` was a true value, so it cut."""
     if isinstance(truncation, str) and truncation.lower() in HF_TRUNCATION:
         return HF_TRUNCATION[truncation.lower()]
+    if isinstance(truncation, str):  # another of Hugging Face's (only_second: a pair's second text) is not done here
+        raise InputError(_("truncation must be True or False, got {value!r}").format(value=truncation),
+                         _("Hugging Face's spellings taken here: {names} (one text per row, no pairs).").format(
+                             names=", ".join(repr(n) for n in HF_TRUNCATION)), option="truncation")
     return check_flag("truncation", truncation)
 
 

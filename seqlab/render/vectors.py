@@ -218,7 +218,8 @@ def word_notes(result) -> list[str]:
     if hasattr(result, "expression") and len(result.positive) == 1 and not result.negative:
         out.append(_("{expression} is one word, not an analogy: these are its nearest words (an analogy joins words "
                      "with + and -, e.g. 왕 - 남자 + 여자).").format(expression=result.expression))
-    elif hasattr(result, "expression") and list(result.net.values()) == [1]:  # 왕 + 왕 - 왕, 왕 - 남자 + 남자
+    elif hasattr(result, "expression") and len(result.net) == 1 and next(iter(result.net.values())) > 0:
+        # 왕 + 왕 - 왕, 왕 - 남자 + 남자, 왕 + 왕: one word's direction, whatever its coefficient
         out.append(_("{expression} comes to {word} alone: these are its nearest words, not an analogy's answer.")
                    .format(expression=result.expression, word=next(iter(result.net))))
     if len(result.results) < result.k:

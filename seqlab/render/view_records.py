@@ -226,3 +226,12 @@ def gradflow_parts(report) -> tuple[list, list[str]]:
     from seqlab.render.lab import gradflow_notes
 
     return [("gradflow", rounded(report.to_dict(), digits=4))], gradflow_notes(report)
+
+
+def prediction_view(result: dict, trace: dict | None = None) -> dict:
+    """A classifier's answer as the page's prediction view draws it: what the command says beside its line, in the
+    request's language (the label's meaning, and what the model did not read), with the trace of a recurrent model."""
+    from seqlab.render.training import prediction_label, prediction_notes
+
+    return {**rounded(result, DECIMALS), "shown_label": prediction_label(result), "notes": prediction_notes(result),
+            "trace": trace}

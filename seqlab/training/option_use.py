@@ -15,7 +15,7 @@ from seqlab.training.kinds import CELLS, LINEAR
 
 RECURRENT_MODELS = (*CELLS, "best")  # networks built by seqlab (best: its lstm member)
 NETWORK = ("epochs", "batch_size", "lr", "hidden")  # every network's training loop (hidden: not e5-tune's)
-RECURRENT = ("layers", "dropout", "bidirectional", "adversarial", "patience", "embedding", "embed_dim",
+RECURRENT_FIELDS = ("layers", "dropout", "bidirectional", "adversarial", "patience", "embedding", "embed_dim",
              "freeze_embedding", "tokenizer", "vocab", "min_freq", "bucket")  # seqlab's recurrent networks
 TUNE_USES = ("adversarial", "patience", "bucket")  # what e5-tune reads besides epochs, batch_size and lr
 E5_HEAD = ("head", "precision")
@@ -28,10 +28,10 @@ def unused_groups(names) -> list[tuple[tuple[str, ...], str]]:
     models = ", ".join(names)
     groups: list[tuple[tuple[str, ...], str]] = []
     if all(n in LINEAR for n in names):
-        groups.append(((*RECURRENT, *NETWORK, "max_length", "checkpoint_every"),
+        groups.append(((*RECURRENT_FIELDS, *NETWORK, "max_length", "checkpoint_every"),
                        _("{models} (their settings are their own)").format(models=models)))
     elif not set(names) & set(RECURRENT_MODELS):  # e5-tune (with or without linear models): the loop's options
-        groups.append(((*(f for f in RECURRENT if f not in TUNE_USES), "hidden"),
+        groups.append(((*(f for f in RECURRENT_FIELDS if f not in TUNE_USES), "hidden"),
                        _("{models} (they are for lstm, gru and rnn)").format(models=models)))
     if not set(names) & {*RECURRENT_MODELS, "e5-tune"}:  # the others train without torch threads
         groups.append((("threads",), _("{models} (it is for lstm, gru, rnn and e5-tune)").format(models=models)))
@@ -52,3 +52,12 @@ def unused_fields(opts, names) -> list[tuple[list[str], str]]:
         if given:
             found.append((given, who))
     return found
+
+
+def unused_message(found: list[tuple[list[str], str]]) -> str:
+    """The refusal of options nothing reads, worded once for the library (fields) and ``seqlab train`` (options):
+    one group is "not used by tfidf (…): hidden, lr", several are listed each with whom they are not for."""
+    if len(found) == 1:
+        return _("not used by {what}: {options}").format(options=", ".join(found[0][0]), what=found[0][1])
+    return _("options the task and models chosen do not use: {groups}").format(groups="; ".join(
+        _("{options}: not used by {what}").format(options=", ".join(names), what=who) for names, who in found))

@@ -22,7 +22,8 @@ from seqlab.training.rundir import RunDir
 
 def load_predictor(out: str | Path, device: str = "cpu"):
     """The predictor of a classification run (tfidf, nbsvm, lstm/gru/rnn, e5-head, e5-tune or best), on
-    ``device`` (cpu, cuda or auto)."""
+    ``device`` (cpu, cuda or auto), checked first for every kind: device="cuda" on a machine without a GPU is
+    refused even for tfidf, which would not have used it."""
     from seqlab.vectors.encoder import pick_device
 
     out = Path(out)

@@ -23,7 +23,7 @@ from seqlab.i18n import N_, _
 from seqlab.ids.limits import MAX_MIN_COUNT
 from seqlab.limits import SEED_MAX
 from seqlab.training.data import VAL_FRACTION_RANGE
-from seqlab.training.option_use import unused_fields
+from seqlab.training.option_use import unused_fields, unused_message
 
 
 @dataclass
@@ -100,12 +100,7 @@ def check_options(opts: TrainOptions, models: list[str] = ()) -> TrainOptions:
     opts = replace(opts, **_checked_kinds(opts))  # a copy: the caller's options are left as given
     unread = unused_fields(opts, models) if models else []
     if unread:  # hidden=8 for tfidf trained in silence, where seqlab train refuses --hidden
-        message = (_("not used by {what}: {options}").format(options=", ".join(unread[0][0]), what=unread[0][1])
-                   if len(unread) == 1 else
-                   _("options the task and models chosen do not use: {groups}").format(groups="; ".join(
-                       _("{options}: not used by {what}").format(options=", ".join(given), what=who)
-                       for given, who in unread)))
-        raise InputError(message, _("Leave them out of TrainOptions, or choose models that use them."),
+        raise InputError(unused_message(unread), _("Leave them out of TrainOptions, or choose models that use them."),
                          option=tuple(name for given, _who in unread for name in given))
     return opts
 

@@ -1,6 +1,7 @@
 """Limits of word-vector training (``seqlab wordvec train``, :func:`seqlab.vectors.wordvec_training.train_word_vectors`),
 shared by the library, the CLI's range checks and their help (no imports, so that ``seqlab --help`` does not load
-NumPy). Each is (lowest, highest). Also the vectors' display defaults that the CLI's help names."""
+NumPy). Each range is (lowest, highest). Also the vectors' display defaults that the CLI's help names, and the
+time the first ONNX export of the default model takes, which the server's messages state."""
 
 PREVIEW = 6  # numbers per token vector that a preview shows (seqlab embed --json, a record's to_json(), the tables)
 PAGE_PREVIEW = 8  # the page's and a notebook's views: a wider box than a terminal column shows two more

@@ -34,6 +34,28 @@ def has_operator(text: str) -> bool:
     return bool(set(text.translate(_SIGNS)) & set("+-"))
 
 
+def net_coefficients(positive: list[str], negative: list[str]) -> dict[str, int]:
+    """Each word's coefficient in the sum positive - negative, zeros left out: the one rule of what cancels out.
+
+    >>> net_coefficients(["왕", "왕"], ["왕"]), net_coefficients(["왕", "남자"], ["남자"]), net_coefficients(["a"], ["a"])
+    ({'왕': 1}, {'왕': 1}, {})
+    """
+    counts = {w: positive.count(w) - negative.count(w) for w in dict.fromkeys(positive + negative)}
+    return {w: c for w, c in counts.items() if c}
+
+
+def _check_adds_something(positive: list[str], negative: list[str], written: str, hint: str) -> None:
+    """An analogy whose words cancel out (the zero vector: every cosine 0) or leave only words subtracted (the
+    words farthest from them, not an answer) is refused."""
+    net = net_coefficients(positive, negative)
+    if not net:
+        raise UsageError(_("the analogy {expression!r} cancels out: every word is added and subtracted as often")
+                         .format(expression=written), hint)
+    if all(c < 0 for c in net.values()):
+        raise UsageError(_("the analogy {expression!r} adds nothing once its words cancel out: it is only minus "
+                           "{words}").format(expression=written, words=", ".join(net)), hint)
+
+
 def expression_of(positive: list[str], negative: list[str]) -> str:
     """The words of an analogy written as the lecture writes it, the first word, then what is taken away, then what
     is added (the inverse of :func:`parse_expression`).
@@ -54,10 +76,9 @@ def analogy_words(positive, negative) -> tuple[list[str], list[str]]:
     if not positive:
         raise InputError(_("an analogy needs at least one word to add (positive)"),
                          _("e.g. analogy([\"왕\", \"여자\"], [\"남자\"])"), option="positive")
-    if sorted(positive) == sorted(negative):  # ["영화"], ["영화"]: the zero vector, and every cosine 0 (as solve says)
-        written = expression_of(positive, negative)
-        raise UsageError(_("the analogy {expression!r} cancels out: every word is added and subtracted as often")
-                         .format(expression=written), _("e.g. analogy([\"왕\", \"여자\"], [\"남자\"])"))
+    # ["영화"], ["영화"]: the zero vector, and every cosine 0 (as solve says)
+    _check_adds_something(positive, negative, expression_of(positive, negative),
+                          _("e.g. analogy([\"왕\", \"여자\"], [\"남자\"])"))
     return positive, negative
 
 
@@ -107,9 +128,7 @@ def parse_expression(expression: str) -> tuple[list[str], list[str]]:
     if not pos:
         raise UsageError(_("cannot read the analogy {expression!r}: nothing is added").format(expression=expression),
                          hint)
-    if sorted(pos) == sorted(neg):  # 아버지 - 아버지: the sum is the zero vector, every cosine would be 0
-        raise UsageError(_("the analogy {expression!r} cancels out: every word is added and subtracted as often")
-                         .format(expression=expression), hint)
+    _check_adds_something(pos, neg, expression, hint)  # 아버지 - 아버지: the zero vector, every cosine would be 0
     return pos, neg
 
 

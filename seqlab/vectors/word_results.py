@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from seqlab.display import Displayable
 from seqlab.vectors.analogy import DEFAULT_METHOD
-from seqlab.vectors.word_input import expression_of
+from seqlab.vectors.word_input import expression_of, net_coefficients
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,7 @@ class AnalogyResult(RankedWords, Displayable):
     @property
     def net(self) -> dict[str, int]:
         """Each word's coefficient in the sum, zeros left out: 왕 + 왕 - 왕 is {"왕": 1}, 왕 - 남자 + 남자 {"왕": 1}."""
-        counts = {w: self.positive.count(w) - self.negative.count(w) for w in dict.fromkeys(self.positive + self.negative)}
-        return {w: c for w, c in counts.items() if c}
+        return net_coefficients(self.positive, self.negative)
 
     @property
     def cancelled(self) -> list[str]:

@@ -438,19 +438,12 @@ class Service:
         if self.config.checkpoint is None:
             raise InputError(_("no trained classifier is loaded"),
                              _("Start the server with: seqlab serve --checkpoint DIR"))
+        from seqlab.pipeline.tracing import run_trace
+        from seqlab.render.view_records import prediction_view
         from seqlab.training.predictors import predict_texts
         from seqlab.training.rundir import RunDir
 
         (result,) = predict_texts(self.config.checkpoint, [self.text(text)])
-        cell = None
-        kind = RunDir(self.config.checkpoint).config.get("model")
-        if kind in CELLS:
-            from seqlab.pipeline.tracing import run_trace
-
-            cell = run_trace(kind, result["text"], checkpoint=self.config.checkpoint).to_dict(DECIMALS,
-                                                                                             full_weights=False)
-        from seqlab.render.training import prediction_label, prediction_notes
-
-        # what the command says beside its line, in the request's language: the label's meaning, and what was not read
-        return {**rounded(result, DECIMALS), "shown_label": prediction_label(result), "notes": prediction_notes(result),
-                "trace": cell}
+        kind = RunDir(self.config.checkpoint).config.get("model")  # a recurrent model's trace goes with it
+        cell = run_trace(kind, result["text"], checkpoint=self.config.checkpoint) if kind in CELLS else None
+        return prediction_view(result, cell.to_dict(DECIMALS, full_weights=False) if cell else None)

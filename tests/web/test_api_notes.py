@@ -17,6 +17,11 @@ def test_an_analogy_whose_words_cancel_out_says_so(client):
     twice = client.post("/api/analogy", json={"expression": "영화 + 영화 - 영화"}).json()
     assert twice["cancelled"] == [] and twice["notes"] == [
         "영화 + 영화 - 영화 comes to 영화 alone: these are its nearest words, not an analogy's answer."]
+    doubled = client.post("/api/analogy", json={"expression": "영화 + 영화"}).json()
+    assert doubled["notes"] == ["영화 + 영화 comes to 영화 alone: these are its nearest words, not an analogy's answer."]
+    # what is left once words cancel out is only subtracted: refused (the words farthest from it are no answer)
+    minus = client.post("/api/analogy", json={"expression": "영화 - 영화 - 배우"})
+    assert minus.status_code == 400 and "it is only minus 배우" in minus.json()["error"]
 
 
 def test_an_analogy_of_one_word_says_it_gives_neighbours_and_a_plain_one_says_nothing(client):
