@@ -40,7 +40,7 @@ def test_embed_of_a_file_prints_each_batch_as_it_is_done(cli, tmp_path, reviews)
     data = tmp_path / "r.txt"
     data.write_text("\n".join(reviews[:20]) + "\n", encoding="utf-8")
     code, out, err = cli("embed", "-f", str(data), "--json", "--pool", "mean", "--batch-size", "6", "--lang", "en")
-    assert code == 0 and "embedding · 6/20" in err and "embedding · 20/20" in err, err
+    assert code == 0 and "embedding 20 texts · 6/20" in err and "embedding 20 texts · 20/20" in err, err
     code, whole, _err = cli("embed", "-f", str(data), "--json", "--pool", "mean", "--batch-size", "64")
     batched, alone = [json.loads(x) for x in out.splitlines()], [json.loads(x) for x in whole.splitlines()]
     assert len(batched) == len(alone) == 20
