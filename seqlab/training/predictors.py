@@ -27,7 +27,8 @@ def load_predictor(out: str | Path, device: str = "cpu"):
     from seqlab.vectors.encoder import pick_device
 
     out = Path(out)
-    device = pick_device(device)  # device="gpu" was torch's own error, after the run was read
+    if device != "cpu":  # device="gpu" was torch's own error, after the run was read (cpu needs no torch: tfidf)
+        device = pick_device(device)
     kind = RunDir(out).finished("classify").get("model")
     if kind == "tfidf":
         from seqlab.training.tfidf import TfidfPredictor
