@@ -235,3 +235,16 @@ def test_read_embeddings_of_a_file_says_it_reads_a_folder(tmp_path):
     corpus.write_text("좋은 영화\n", encoding="utf-8")
     with pytest.raises(InputError, match="is a file: read_embeddings reads the folder an embedding job wrote"):
         seqlab.read_embeddings(corpus)
+
+
+def test_a_batch_reads_its_model_inputs_by_name_and_compares_by_value():
+    """batch["input_ids"] was "'Batch' object is not subscriptable" and batch == batch2 raised "the truth value of
+    an array … is ambiguous", where Hugging Face's BatchEncoding does both."""
+    import seqlab
+
+    batch = seqlab.encode_batch(["영화", "좋은 영화"], model="char")
+    assert batch == seqlab.encode_batch(["영화", "좋은 영화"], model="char") != seqlab.encode_batch(["영화"], model="char")
+    assert batch.keys() == ["input_ids", "attention_mask"] and list(dict(batch)) == batch.keys()
+    assert batch["input_ids"] is batch.input_ids
+    with pytest.raises(KeyError, match="model inputs input_ids, attention_mask"):
+        batch["lengths"]

@@ -15,13 +15,14 @@ from seqlab.ids.positions import kept_positions
 PADDING = ("longest", "max_length", "none")
 
 
-@dataclass(repr=False)  # Displayable's short repr
+@dataclass(repr=False, eq=False)  # Displayable's short repr; equality by value (__eq__), as arrays cannot compare
 class Batch(Displayable):
     """Encoded texts, ready for a model.
 
     ``input_ids`` is ``(B, L)`` when padded (numpy, or torch after
     :meth:`to_torch`), else a list of lists. ``dropped[i]`` counts the tokens
-    truncation removed from text ``i``.
+    truncation removed from text ``i``. As Hugging Face's ``BatchEncoding``, the model inputs are read by name:
+    ``batch["input_ids"]``, ``batch.keys()``.
     """
 
     model: str
@@ -33,6 +34,25 @@ class Batch(Displayable):
 
     def __len__(self) -> int:
         return len(self.lengths)
+
+    def keys(self) -> list[str]:
+        """The model inputs' names: input_ids, attention_mask (and token_type_ids for BERT models)."""
+        return ["input_ids", "attention_mask"] + (["token_type_ids"] if self.token_type_ids is not None else [])
+
+    def __iter__(self):  # as a mapping: dict(batch) is the model inputs
+        return iter(self.keys())
+
+    def __getitem__(self, name: str):
+        if name not in self.keys():  # batch[0] or batch["lengths"]: the model inputs only, by name
+            raise KeyError(f"{name!r}: a Batch holds the model inputs {', '.join(self.keys())} (lengths and dropped "
+                           "are attributes)")
+        return getattr(self, name)
+
+    def __eq__(self, other) -> bool:
+        """The same model and the same numbers (b == encode_batch(...) raised "truth value … is ambiguous")."""
+        return isinstance(other, Batch) and self.to_dict() == other.to_dict()
+
+    __hash__ = None  # mutable arrays: not a dict key
 
     @property
     def shape(self) -> tuple[int, ...]:
