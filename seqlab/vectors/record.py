@@ -44,7 +44,9 @@ class EmbeddingRecord(Displayable):
         return None if self.layers is None else np.linalg.norm(self.layers, axis=2).mean(axis=1)
 
     def to_dict(self, full: bool = False, preview: int = PREVIEW) -> dict:
-        """JSON-ready: ``shape``, tokens, per-token previews and norms; ``full`` adds every number."""
+        """JSON-ready: ``shape``, tokens, per-token previews and norms (rounded to 6 digits: they are for reading);
+        ``pooled``, the sentence vector, whole and unrounded (it is the result a script uses); ``full`` adds every
+        number of last_hidden_state."""
         out = {
             "model": self.model, "text": self.tokens.text, "tokens": self.tokens.tokens,
             "input_ids": self.tokens.input_ids, "shape": self.shape,
