@@ -64,7 +64,7 @@ def test_forecast_statsmodels_baselines_on_a_tiny_grid(tmp_path):
     from seqlab.training.forecast import forecast_config, train_forecast
     from seqlab.training.forecast_baselines import ArimaGrid
 
-    summary = train_forecast("co2", tmp_path / "f", forecast_config(epochs=5), arima_grid=ArimaGrid(max_seasonal_pq=0,
+    summary = train_forecast("co2", tmp_path / "f", forecast_config(epochs=1), arima_grid=ArimaGrid(max_seasonal_pq=0,
                                                                                                  max_seasonal=1))
     specs, metrics = summary["baselines"], summary["metrics"]
     assert specs["arima"]["spec"].endswith("[12]") or specs["arima"]["spec"].endswith("[12] + drift")
