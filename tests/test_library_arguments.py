@@ -248,3 +248,5 @@ def test_a_batch_reads_its_model_inputs_by_name_and_compares_by_value():
     assert batch["input_ids"] is batch.input_ids
     with pytest.raises(KeyError, match="model inputs input_ids, attention_mask"):
         batch["lengths"]
+    with pytest.raises(TypeError, match="a Batch is not iterated"):  # len(batch) counts texts, not names
+        list(batch)

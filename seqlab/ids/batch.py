@@ -39,8 +39,9 @@ class Batch(Displayable):
         """The model inputs' names: input_ids, attention_mask (and token_type_ids for BERT models)."""
         return ["input_ids", "attention_mask"] + (["token_type_ids"] if self.token_type_ids is not None else [])
 
-    def __iter__(self):  # as a mapping: dict(batch) is the model inputs
-        return iter(self.keys())
+    def __iter__(self):
+        # len(batch) counts texts, so iterating it as a mapping of names would say two things at once: neither
+        raise TypeError("a Batch is not iterated: batch.input_ids[i] is text i's ids, dict(batch) its model inputs")
 
     def __getitem__(self, name: str):
         if name not in self.keys():  # batch[0] or batch["lengths"]: the model inputs only, by name

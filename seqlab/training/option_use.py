@@ -16,7 +16,7 @@ from seqlab.training.kinds import CELLS, LINEAR
 RECURRENT_MODELS = (*CELLS, "best")  # networks built by seqlab (best: its lstm member)
 NETWORK = ("epochs", "batch_size", "lr", "hidden")  # every network's training loop (hidden: not e5-tune's)
 RECURRENT_FIELDS = ("layers", "dropout", "bidirectional", "adversarial", "patience", "embedding", "embed_dim",
-             "freeze_embedding", "tokenizer", "vocab", "min_freq", "bucket")  # seqlab's recurrent networks
+                    "freeze_embedding", "tokenizer", "vocab", "min_freq", "bucket")  # seqlab's recurrent networks
 TUNE_USES = ("adversarial", "patience", "bucket")  # what e5-tune reads besides epochs, batch_size and lr
 E5_HEAD = ("head", "precision")
 

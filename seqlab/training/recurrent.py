@@ -135,6 +135,7 @@ def recurrent_for_trace(out: str | Path, text: str, cell: str, predictor=None, l
 
     from seqlab.scratch.layers import LAYERS
     from seqlab.scratch.torch_layout import param_names
+
     out = Path(out)
     if not isinstance(predictor, RecurrentPredictor):
         predictor, lock = RecurrentPredictor(out), None  # read here (a run of another kind is refused in words)
