@@ -61,6 +61,10 @@ RECIPES = {
 }
 
 
+OUTCOMES = ("reached", "learned part", "a little better", "not better", "worse")  # RunResult.outcome, best first
+MARGIN = 0.1  # the share of the way to a perfect score that counts as "a little better", and the other way as "worse"
+
+
 @dataclass
 class RunResult:
     cell: str  # rnn, lstm or gru
@@ -93,22 +97,25 @@ class RunResult:
         return float(norms[0] / norms[-1]) if norms[-1] > 0 else 0.0
 
     @property
+    def gain(self) -> float:
+        """The share of the way from the trivial answer's score (the baseline) to a perfect one (MSE 0, accuracy 1)
+        that training went: 1 is perfect, 0 no better than the trivial answer, below 0 worse than it."""
+        perfect = 0.0 if self.metric == "mse" else 1.0
+        span = perfect - self.baseline
+        return float((self.score - self.baseline) / span) if span else 0.0
+
+    @property
     def outcome(self) -> str:
-        """What the training did, judged against the trivial answer's score (the baseline): ``reached`` (the target),
-        ``learned part`` (MSE under half the baseline's; accuracy past halfway from chance to 1), ``a little better``
-        (MSE under 90 % of it; accuracy a tenth of the way), ``worse`` (MSE over 110 % of it; accuracy under 90 % of
-        it), else ``not better``."""
-        mse = self.metric == "mse"
+        """What the training did (one of :data:`OUTCOMES`), judged by :attr:`gain`: ``reached`` (the target),
+        ``learned part`` (past halfway to a perfect score), ``a little better`` (past :data:`MARGIN` of the way),
+        ``worse`` (as far the other way), else ``not better`` (a tie is no verdict)."""
         if self.reached:
             return "reached"
-        if (self.score < self.baseline / 2) if mse else (self.score > (1 + self.baseline) / 2):
+        if self.gain > 0.5:
             return "learned part"
-        if (self.score < 0.9 * self.baseline) if mse else (self.score > self.baseline + (1 - self.baseline) / 10):
+        if self.gain > MARGIN:
             return "a little better"
-        # past the trivial answer the wrong way by the same margin "a little better" asks for: a tie is no verdict
-        if (self.score > 1.1 * self.baseline) if mse else (self.score < 0.9 * self.baseline):
-            return "worse"
-        return "not better"
+        return "worse" if self.gain < -MARGIN else "not better"
 
     @property
     def vanished_before(self) -> bool:
@@ -130,7 +137,7 @@ class RunResult:
                       f"validation_{self.metric}": self.validation_score,
                       f"validation_baseline_{self.metric}": self.validation_baseline, "outcome": self.outcome,
                       "kept_before": self.kept(self.grad_norms_before), "kept_after": self.kept(self.grad_norms_after),
-                      "vanished_before": self.vanished_before, "vanished_after": self.vanished_after}
+                      "gain": self.gain, "vanished_before": self.vanished_before, "vanished_after": self.vanished_after}
 
 
 @dataclass(repr=False)  # Displayable's short repr

@@ -312,3 +312,32 @@ def test_the_library_refuses_a_value_listed_twice_as_the_command_does():
                        ([[5], ["lstm"], [1.0, 1]], "forget_biases lists 1 twice")):
         with pytest.raises(InputError, match=said):
             long_term("adding", *args, steps=1)
+
+
+def test_better_and_worse_need_the_same_share_of_the_way_for_either_metric():
+    """Accuracy called 0.22 "worse" against chance 0.25 (a fortieth of the way down) while 0.32 was only "not
+    clearly better" (it took a tenth of the way up): the two margins now measure the same share, as MSE's did."""
+    from seqlab.lab.longterm import MARGIN, OUTCOMES, RunResult
+    from seqlab.render.lab import longterm_verdicts
+
+    def run(metric, score, baseline):
+        return RunResult(cell="rnn", label="rnn", length=10, metric=metric, score=score, baseline=baseline,
+                         reached=False, steps=5, seconds=0.1, curve=[], grad_norms_before=[1.0, 1.0],
+                         grad_norms_after=[1.0, 1.0])
+
+    assert run("accuracy", 0.22, 0.25).outcome == "not better"
+    assert run("accuracy", 0.17, 0.25).outcome == "worse"  # 0.25 - 0.1 · 0.75 = 0.175
+    assert run("accuracy", 0.33, 0.25).outcome == "a little better"
+    assert run("accuracy", 0.7, 0.25).outcome == "learned part"
+    assert run("mse", 0.183, 0.167).outcome == "not better" and run("mse", 0.19, 0.167).outcome == "worse"
+    assert run("mse", 0.14, 0.167).outcome == "a little better" and run("mse", 0.05, 0.167).outcome == "learned part"
+    assert run("accuracy", 0.25 + MARGIN * 0.75 / 2, 0.25).to_dict()["gain"] == pytest.approx(MARGIN / 2)
+    said = {run("accuracy", score, 0.25).outcome for score in (0.1, 0.25, 0.33, 0.7)} | {"reached"}
+    assert said == set(OUTCOMES)
+    from seqlab.lab.longterm import LongTermReport  # every outcome has its sentence
+
+    for score in (0.1, 0.25, 0.33, 0.7):
+        report = LongTermReport(task="first-token", description="", lengths=[10], cells=["rnn"], forget_biases=[],
+                                steps=5, batch=2, lr=0.01, hidden=4, seed=0, target=0.99, metric="accuracy",
+                                runs=[run("accuracy", score, 0.25)])
+        assert longterm_verdicts(report)[0].startswith("rnn T=10: ")
