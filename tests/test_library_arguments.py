@@ -207,8 +207,12 @@ def test_e5s_role_prefixes_are_refused_for_other_models_and_devices_are_checked_
         with pytest.raises(UsageError, match="prefix='query' is e5's input prefix; minilm was not trained with it"):
             call()
     assert seqlab.tokenize("영화", model="minilm", prefix="query: ").text.startswith("query: ")  # as written: taken
-    with pytest.raises(InputError, match="unknown device 'gpu'"):
+    with pytest.raises(InputError, match="device must be one of auto, cpu, cuda, got 'gpu'") as refused:
         load_predictor(tmp_path, device="gpu")
+    assert refused.value.option == "device"  # the library's one check of a choice, named as every other is
+    from seqlab.vectors.encoder import pick_device
+
+    assert pick_device("CPU") == "cpu"  # any case, as --device CPU and head="MLP" were
     with pytest.raises(InputError, match="vocab_size must be at least 2, got 0"):
         RecurrentClassifier(RecurrentConfig(embedding_init="random"))
 

@@ -80,10 +80,11 @@ def check_ranges(a: TrainArgs) -> TrainArgs:
     arguments back with each choice as the trainers spell it (``--device CPU`` is ``cpu``)."""
     from seqlab.training.e5_head import HEADS
     from seqlab.training.runs import RANGES
+    from seqlab.vectors.encoder import DEVICES, PRECISIONS
 
     a = replace(a, task=one_of("--task", a.task, TASKS), fmt=one_of("--format", a.fmt, FORMATS),
-                head=one_of("--head", a.head, HEADS), precision=one_of("--precision", a.precision, ("fp32", "bf16")),
-                device=one_of("--device", a.device, ("auto", "cpu", "cuda")))
+                head=one_of("--head", a.head, HEADS), precision=one_of("--precision", a.precision, PRECISIONS),
+                device=one_of("--device", a.device, DEVICES))
     if a.task == "forecast":  # before --out is looked at: it trains in one go and keeps no checkpoint
         unused({"--resume": a.resume or None}, "--task forecast",
                _("A forecast trains in seconds to minutes in one go: start it again with a new --out."))

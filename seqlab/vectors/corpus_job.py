@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import DamagedFile, InputError, UsageError, check_number, json_problem
+from seqlab.errors import DamagedFile, InputError, UsageError, check_choice, check_number, json_problem
 from seqlab.i18n import _, ngettext
 from seqlab.storage import (
     atomic_write_bytes,
@@ -48,6 +48,7 @@ from seqlab.vectors.corpus_shards import CorpusJobConfig, count_lines, embed_sha
 
 MANIFEST = "manifest.json"
 FORMAT = "seqlab-embeddings"
+ENGINES = ("local", "ray")  # one process, or a Ray cluster's workers
 _BAD_LINES_KEPT = 100
 
 
@@ -218,9 +219,7 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
     source, out = Path(source), Path(out)
     _check_paths(source, out)
     errors = check_errors_mode(errors)
-    if engine not in ("local", "ray"):
-        raise InputError(_("unknown engine {engine!r}").format(engine=engine),
-                         _("Use engine=\"local\" or engine=\"ray\"."), cli_hint=_("Use --engine local or --engine ray."))
+    engine = check_choice("engine", engine, ENGINES)
     started = time.perf_counter()
     identity = _source_identity(source)
     manifest = load_manifest(out)

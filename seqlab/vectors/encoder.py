@@ -22,7 +22,16 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError, ModelUnavailable, NoVectors, UsageError, canonical, check_flag, check_number
+from seqlab.errors import (
+    InputError,
+    ModelUnavailable,
+    NoVectors,
+    UsageError,
+    canonical,
+    check_choice,
+    check_flag,
+    check_number,
+)
 from seqlab.i18n import _
 from seqlab.pretrained.install import ensure_obtainable, from_pretrained
 from seqlab.pretrained.loading import check_model_directory, load_tokenizer, refuse_run_folder
@@ -34,6 +43,7 @@ from seqlab.vectors.pooling import METHODS, l2_normalize, pool
 from seqlab.vectors.record import EmbeddingRecord
 
 PRECISIONS = ("fp32", "bf16")
+DEVICES = ("auto", "cpu", "cuda")  # auto: cuda where a CUDA GPU is seen, else cpu
 LONG = ("truncate", "window")  # what embed does with a text longer than the model's window
 _lock = threading.Lock()
 
@@ -103,16 +113,16 @@ def has_model_weights(folder: Path) -> bool:
 
 
 def pick_device(device: str = "auto") -> str:
+    """``device`` (one of :data:`DEVICES`, any case) as torch names it, refused where it cannot run."""
     import torch
 
+    device = check_choice("device", device, DEVICES)
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if device == "cuda" and not torch.cuda.is_available():
         raise InputError(_("device {device!r} was asked for, but no CUDA GPU is available").format(device=device),
                          _("Use device=\"cpu\" or device=\"auto\"."), option="device",
                          cli_hint=_("Use --device cpu or auto."))
-    if device not in ("cpu", "cuda"):
-        raise InputError(_("unknown device {device!r}").format(device=device), _("Use auto, cpu or cuda."))
     return device
 
 

@@ -443,5 +443,5 @@ def test_a_device_that_is_not_there_is_refused_before_any_work(tmp_path, data):
     with pytest.raises(InputError, match="no CUDA GPU"):
         train_models("lstm", TrainOptions(data=data, device="cuda"), tmp_path / "run")
     assert not (tmp_path / "run").exists()  # refused before the run folder, the split or word2vec
-    with pytest.raises(InputError, match="unknown device"):
+    with pytest.raises(InputError, match="device must be one of auto, cpu, cuda, got 'tpu'"):
         train_models("tfidf", TrainOptions(data=data, device="tpu"), tmp_path / "run")
