@@ -75,15 +75,20 @@ def check_stride_for(model: str | None, stride: int, prefix: str = "") -> None:
     check_stride(load_tokenizer(spec.name), spec.name, stride, prefix=prefix)
 
 
-def check_encoder(spec) -> None:
-    """A model that can give vectors here, said in milliseconds, before the seconds of importing torch and
-    transformers: a tokenizer-only model (NoVectors) or a hub id neither cached nor reachable is refused."""
+def refuse_tokenizer_only(spec) -> None:
+    """NoVectors for a model of the registry that tokenizes only (kiwi, char, whitespace)."""
     if not spec.has_vectors:
         hint = _("Use a transformer model: {names}, a hub id or a directory.").format(names=embedded_names(True))
         if spec.kind == "kiwi":  # its word vectors exist, for another use
             hint += " " + _("(Kiwi's word vectors serve neighbors, analogy and plot.)")
         raise NoVectors(_("{name} is a tokenizer only; it has no sentence or token vectors").format(name=spec.name),
-                        hint)
+                        hint, page_hint=_("Choose a transformer model: {names}.").format(names=embedded_names(True)))
+
+
+def check_encoder(spec) -> None:
+    """A model that can give vectors here, said in milliseconds, before the seconds of importing torch and
+    transformers: a tokenizer-only model (NoVectors) or a hub id neither cached nor reachable is refused."""
+    refuse_tokenizer_only(spec)
     folder = Path(spec.name)
     if not spec.embedded and folder.is_dir():
         refuse_run_folder(folder)  # a run of seqlab train is no model either: said as such

@@ -23,11 +23,12 @@ import numpy as np
 
 from seqlab.errors import InputError, ModelUnavailable
 from seqlab.i18n import _
-from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, describe, embedded_names, resolve
+from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, describe, resolve
 from seqlab.render.rounding import rounded
 from seqlab.render.view_records import DECIMALS, backward_norms, embedding_view  # the page and notebooks alike
 from seqlab.text.unicode import DEFAULT_FORM, clean_surrogates
 from seqlab.training.kinds import CELLS
+from seqlab.vectors.encoder import refuse_tokenizer_only
 from seqlab.vectors.limits import EXPORT_SECONDS
 from seqlab.web.batching import EncoderBatcher
 from seqlab.web.errors import NotReady
@@ -167,9 +168,8 @@ class Service:
         if name not in self.allowed():
             raise ModelUnavailable(_("model {name!r} is not offered by this server").format(name=name),
                                    _("Use one of: {choices}.").format(choices=', '.join(self.allowed())))
-        if vectors and not resolve(name).has_vectors:
-            raise InputError(_("{name} is a tokenizer only; it has no vectors").format(name=name),
-                             _("Choose a transformer model: {names}.").format(names=embedded_names(True)))
+        if vectors:
+            refuse_tokenizer_only(resolve(name))  # the library's words, with the page's hint
         return name
 
     def text(self, text: str) -> str:

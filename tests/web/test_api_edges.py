@@ -131,3 +131,20 @@ def test_a_tokenizer_only_folder_asked_for_vectors_is_the_requests_fault(tmp_pat
         answer = client.post("/api/embed?lang=en", json={"text": "안녕", "model": str(folder)})
     assert answer.status_code == 400 and "holds a tokenizer only" in answer.json()["error"], answer.json()
     assert "-m " not in answer.json()["hint"] and "choose a transformer model" in answer.json()["hint"]
+
+
+def test_a_tokenizer_of_the_registry_is_refused_in_the_librarys_words_with_the_pages_hint(client):
+    """The server wrote its own sentence for kiwi's missing vectors ("it has no vectors"), beside the library's."""
+    from seqlab.errors import NoVectors
+    from seqlab.pretrained.registry import resolve
+    from seqlab.vectors.encoder import check_encoder
+
+    try:
+        check_encoder(resolve("kiwi"))
+    except NoVectors as refused:
+        library = refused
+    for route, body in (("/api/embed", {"text": "안녕"}), ("/api/similarity", {"a": "안녕", "b": "반가워"}),
+                        ("/api/attention", {"text": "안녕"})):
+        answer = client.post(route + "?lang=en", json={**body, "model": "kiwi"})
+        assert answer.status_code == 400 and answer.json()["error"] == library.message, (route, answer.json())
+        assert answer.json()["hint"] == library.page_hint and "choose a transformer model" in library.page_hint.lower()
