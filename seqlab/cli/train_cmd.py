@@ -147,8 +147,9 @@ def register(app: typer.Typer) -> None:
 
             if not resume and launched()[0] == 0:  # stopped before it saved anything to continue from: no folder
                 from seqlab.cli.train_record import discard_unsaved, forget_lone_record  # that only blocks a rerun
+                from seqlab.training.runs import model_names
 
-                models = [m.strip() for m in str(params.get("model") or "").split(",")]
+                models = model_names(str(params.get("model") or ""))  # as the run folders are named
                 if not (was_empty and discard_unsaved(out, created=not existed, models=models)):
                     forget_lone_record(out, created=not existed)
             raise

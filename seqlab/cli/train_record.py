@@ -152,9 +152,11 @@ def _shown(value) -> str:
 def _refuse_one_model_of_a_comparison(out: Path) -> None:
     """``--out runs/cmp/tfidf --resume``: one model's folder of a comparison keeps no record of its own (the
     comparison's is in ``runs/cmp``), which was said as "a run of an older seqlab"."""
+    from seqlab.training.runs import model_names
+
     try:
         record = json.loads((out.parent / RECORD).read_text(encoding="utf-8"))
-        models = [m.strip().lower() for m in str(record["options"].get("model") or "").split(",")]
+        models = model_names(str(record["options"].get("model") or ""))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return
     if len(models) > 1 and out.name.lower() in models:

@@ -130,7 +130,7 @@ def classifier_names(a: TrainArgs, older_run: bool) -> list[str]:
                          _("{out} has no record of the first run's options (a run of an older seqlab): give "
                            "them again, --data included.").format(out=a.out) if older_run else
                          _("e.g. --data ratings_train.txt (NSMC: seqlab data nsmc fetches it)."))
-    other_tasks = [m.strip() for m in a.model.split(",") if m.strip().lower() in ("seq2seq", "forecast")]
+    other_tasks = [m.strip() for m in a.model.split(",") if m.strip().lower() in TASKS and m.strip().lower() != "classify"]
     if other_tasks:  # a task, not a classifier: said as one
         task = other_tasks[0].lower()
         raise UsageError(_("{name} is a task, not a classifier: give --task {task}").format(name=other_tasks[0],

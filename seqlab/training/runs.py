@@ -270,14 +270,27 @@ TRAINERS: dict[str, Trainer] = {"tfidf": _tfidf, "nbsvm": _nbsvm, "lstm": _recur
 BEST = N_("tfidf + lstm, stacked on the validation split")  # translated where shown
 
 
+def model_names(models: str | list[str]) -> list[str]:
+    """The names in ``"tfidf, LSTM"`` (or a list of them): stripped, lower case, empty items dropped; not checked."""
+    names = models.split(",") if isinstance(models, str) else list(models)
+    return [m.strip().lower() for m in names if isinstance(m, str) and m.strip()]
+
+
 def parse_models(models: str | list[str]) -> list[str]:
-    """``"tfidf,lstm"`` -> ["tfidf", "lstm"], each checked against :data:`TRAINERS`."""
-    names = [m.strip() for m in models.split(",")] if isinstance(models, str) else list(models)
-    names = [m for m in names if m]
+    """``"tfidf,LSTM"`` -> ["tfidf", "lstm"], each checked against :data:`TRAINERS`."""
+    if not isinstance(models, str) and not (isinstance(models, (list, tuple)) and all(isinstance(m, str)
+                                                                                         for m in models)):
+        raise InputError(_("models must be a model name or a list of names, got {value!r}").format(value=models),
+                         _("Use: {choices}.").format(choices=', '.join(TRAINERS)), option="models")
+    names = model_names(models)
     bad = [m for m in names if m not in TRAINERS]
     if bad or not names:
         raise InputError(_("unknown model {name!r}").format(name=bad[0]) if bad else _("no model given"),
                          _("Use: {choices}.").format(choices=', '.join(TRAINERS)))
+    twice = sorted({m for m in names if names.count(m) > 1})
+    if twice:  # one run folder each: the second would train into the first's
+        raise InputError(_("model {name!r} is given twice").format(name=twice[0]), _("Give each model once."),
+                         option="models")
     return names
 
 

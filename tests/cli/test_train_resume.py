@@ -150,3 +150,34 @@ def test_a_finished_single_model_run_is_kept_on_resume(tmp_path, cli, nsmc_rows)
     assert code == 1 and "올바른 JSON이 아닙니다(1번째 줄, 2번째 열)" in error["error"]
     assert "Expecting" not in error["error"] and "Expecting property name" in error["detail"]["reason"]
 
+
+
+def test_a_comparison_named_in_capitals_that_saved_nothing_is_taken_back_too(tmp_path, cli, nsmc_rows, monkeypatch):
+    """--model TFIDF,LSTM: the clean-up matched the names as given against the lower-case subfolders, so the run's
+    folders stayed and blocked the rerun ("not empty")."""
+    from seqlab.training import runs
+
+    data = tmp_path / "train.tsv"
+    data.write_text("id\tdocument\tlabel\n" + "\n".join("\t".join(r) for r in nsmc_rows[:100]) + "\n",
+                    encoding="utf-8")
+
+    def fails(names, opts, out, progress=None, on_done=None):
+        for name in runs.parse_models(names):
+            (out / name).mkdir(parents=True)  # each model's folder, made before it saved anything
+        raise OSError("disk full")
+
+    with monkeypatch.context() as m:
+        m.setattr(runs, "train_models", fails)
+        code, _out, _err = cli("train", "--data", str(data), "--model", "TFIDF,LSTM", "--out", str(tmp_path / "o"))
+    assert code == 1 and not (tmp_path / "o").exists(), list((tmp_path / "o").iterdir())
+
+
+def test_the_library_reads_model_names_in_any_case_once_each():
+    from seqlab.errors import InputError
+    from seqlab.training.runs import parse_models
+
+    assert parse_models("TFIDF, lstm") == ["tfidf", "lstm"] and parse_models(["GRU"]) == ["gru"]
+    for bad, said in ((None, "models must be a model name or a list of names, got None"),
+                      (5, "got 5"), ("tfidf,TFIDF", "model 'tfidf' is given twice"), ("", "no model given")):
+        with pytest.raises(InputError, match=said):
+            parse_models(bad)
