@@ -225,6 +225,9 @@ class Recurrent:
         return self._records[(layer, direction)]["steps"]
 
     def _check_position(self, layer: int, direction: int) -> None:
+        for name, value in (("layer", layer), ("direction", direction)):  # 0.0 read as 0, where k=2.0 is refused
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                raise TypeError(f"{name} must be a whole number, got {value!r}")
         if not 0 <= layer < self.num_layers:
             raise IndexError(f"layer {layer} does not exist: this {self.kind.upper()} has layers 0 to "
                              f"{self.num_layers - 1}")

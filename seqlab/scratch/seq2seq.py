@@ -198,6 +198,9 @@ def _mask_of(src: np.ndarray, src_mask) -> np.ndarray:
     mask = np.asarray(src_mask, dtype=bool)
     if mask.shape != src.shape:
         raise ValueError(f"src_mask must have src's shape {src.shape}, got {mask.shape}")
+    empty = np.flatnonzero(~mask.any(axis=1))
+    if empty.size:  # attention's softmax over no position at all: NaN in the loss and in every gradient
+        raise ValueError(f"src_mask row {int(empty[0])} masks every position: keep at least one (True) per row")
     return mask
 
 
@@ -250,7 +253,9 @@ class Seq2Seq:
         if ids.ndim != 2 or not np.issubdtype(ids.dtype, np.integer):
             raise ValueError(f"{name} must be a (batch, length) array of integer ids, got shape {ids.shape} of "
                              f"{ids.dtype}")
-        if ids.size and (ids.min() < 0 or ids.max() >= vocab):
+        if 0 in ids.shape:  # the encoder's "input of shape (1, 0, 6)" named the embedded array, not this one
+            raise ValueError(f"{name} must hold at least one sequence of at least one id, got shape {ids.shape}")
+        if ids.min() < 0 or ids.max() >= vocab:
             bad = int(ids.min()) if ids.min() < 0 else int(ids.max())
             raise ValueError(f"{name} holds the id {bad}, outside 0 to {vocab - 1} (its vocabulary has {vocab} ids)")
         return ids
@@ -270,6 +275,9 @@ class Seq2Seq:
             raise ValueError(f"tgt_in {tgt_in.shape} and tgt_out {tgt_out.shape} must have one shape, with as many "
                              f"rows as src {src.shape}")
         src_mask = _mask_of(src, src_mask)
+        mask = tgt_out != self.pad_id  # the target tokens scored
+        if not mask.any():  # the loss was a silent 0 and every gradient 0: nothing was there to learn
+            raise ValueError(f"tgt_out holds only pad_id ({self.pad_id}): no target token is left to score")
         enc_out, state = self.encoder.forward(src)
         keys = self.decoder.keys(enc_out)
         cell = self.decoder.cell()
@@ -277,8 +285,7 @@ class Seq2Seq:
         for t in range(tgt_in.shape[1]):
             state, step = self.decoder.step(t, tgt_in[:, t], state, enc_out, keys, src_mask, cell)
             steps.append(step)
-        mask = tgt_out != self.pad_id
-        n = max(int(mask.sum()), 1)
+        n = int(mask.sum())
         rows = np.arange(src.shape[0])
         loss = -sum(s.cache["log_probs"][rows, tgt_out[:, t]][mask[:, t]].sum() for t, s in enumerate(steps)) / n
         self._cache = {"tgt_out": tgt_out, "mask": mask, "n": n, "enc_out": enc_out, "steps": steps, "cell": cell}

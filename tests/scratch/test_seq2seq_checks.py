@@ -51,3 +51,31 @@ def test_a_layers_flags_are_true_or_false(Layer):
         Layer(3, 4, bidirectional="no")
     with pytest.raises(TypeError, match="bias must be True or False, got 'False'"):
         Layer(3, 4, bias="False")
+
+
+def test_seq2seq_refuses_what_leaves_nothing_to_attend_to_or_to_score():
+    """A fully masked source row gave NaN in the loss and every gradient (a NumPy warning only); targets of pad ids
+    only, or of no step, a silent loss of 0; an empty src was named by its embedded shape (1, 0, 6)."""
+    m = Seq2Seq(10, 12, 6, 8, seed=0)
+    src, tgt = np.ones((2, 3), int), np.ones((2, 2), int)
+    with pytest.raises(ValueError, match="src_mask row 1 masks every position: keep at least one"):
+        m.forward(src, tgt, 3 * tgt, src_mask=np.array([[True] * 3, [False] * 3]))
+    with pytest.raises(ValueError, match="src_mask row 0 masks every position"):
+        m.greedy_decode(np.ones((1, 3), int), 1, 2, src_mask=np.zeros((1, 3), bool))
+    with pytest.raises(ValueError, match=r"tgt_out holds only pad_id \(0\): no target token is left to score"):
+        m.forward(np.ones((1, 3), int), np.zeros((1, 2), int), np.zeros((1, 2), int))
+    with pytest.raises(ValueError, match=r"tgt_in must hold at least one sequence of at least one id, got shape \(1, 0\)"):
+        m.forward(np.ones((1, 3), int), np.ones((1, 0), int), np.ones((1, 0), int))
+    with pytest.raises(ValueError, match=r"src must hold at least one sequence of at least one id, got shape \(1, 0\)"):
+        m.forward(np.zeros((1, 0), int), np.ones((1, 2), int), np.ones((1, 2), int))
+    loss = m.forward(src, tgt, 3 * tgt, src_mask=np.array([[True] * 3, [True, False, False]]))
+    assert np.isfinite(loss) and all(np.isfinite(g).all() for g in m.backward().values())
+
+
+def test_a_layers_step_records_are_asked_for_by_whole_numbers():
+    layer = LSTM(3, 4)
+    layer.forward(np.zeros((1, 2, 3)))
+    assert len(layer.steps(0, 0)) == 2
+    for bad in ((0.0, 0), (0, 0.0), (True, 0)):
+        with pytest.raises(TypeError, match="must be a whole number"):
+            layer.steps(*bad)
