@@ -171,6 +171,25 @@ def check_flag(name: str, value, none: bool = False) -> bool | None:
                      _("Pass {name}=True or {name}=False.").format(name=name), option=name)
 
 
+def check_path(name: str, value):
+    """``value`` as a :class:`~pathlib.Path` if it is a path (a str or an ``os.PathLike``), else an
+    :class:`InputError` naming ``name``: None and 5 were pathlib's "expected str, bytes or os.PathLike object"
+    with no word of which argument.
+
+    >>> check_path("data", "train.tsv").name
+    'train.tsv'
+    """
+    import os
+    from pathlib import Path
+
+    from seqlab.i18n import _
+
+    if isinstance(value, (str, os.PathLike)) and not isinstance(value, bytes) and str(value).strip():
+        return Path(value)
+    raise InputError(_("{name} must be the path of a file or folder, got {value!r}").format(name=name, value=value),
+                     _("Pass a str or a pathlib.Path."), option=name)
+
+
 def shown_number(value):
     """A number as the help writes it: 1,000,000 for a whole number, 1e-8 and 0 (not 1e-08 and 0.0) for others."""
     if isinstance(value, int) and not isinstance(value, bool):

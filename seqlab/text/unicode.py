@@ -186,6 +186,9 @@ ONE_TEXT = N_("Give one text, a str such as \"안녕하세요\" (bytes: decode t
 def require_text(text: str, what: str | None = None) -> str:
     """``text``, unless it is empty or only spaces or invisible characters: an input error wherever a text is the
     subject (``what`` names it: "the first sentence")."""
+    if not isinstance(text, str) and what is not None:  # which of two: similarity(None, "x") named neither
+        raise InputError(_("{what} must be a string, not {name}").format(what=what, name=type(text).__name__),
+                         _(ONE_TEXT))
     if not isinstance(text, str):
         raise InputError(_("the text must be a string, not {name}").format(name=type(text).__name__), _(ONE_TEXT))
     if not has_visible(text):  # "empty" only when it is: spaces or zero-width characters are text the reader sees none of

@@ -29,7 +29,7 @@ def as_texts(texts: str | Sequence[str]) -> list[str]:
         raise InputError(_("text #{index} is {name}, not a string").format(index=bad[0],
                                                                              name=type(texts[bad[0]]).__name__),
                          _("Give a list of strings: leave missing texts out, or write them as \"\"."))
-    return texts
+    return [str(t) for t in texts]  # plain str: NumPy's str_ went on into the records and their JSON
 
 
 def one_text(text) -> list[str]:

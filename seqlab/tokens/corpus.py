@@ -17,13 +17,25 @@ from seqlab.text.tables import JSONL_SUFFIXES, has_nsmc_header, iter_texts
 SPLITS = ("kiwi", "whitespace", None)
 
 
-def check_corpus(files, errors: str) -> None:
-    """What a trainer checks before it reads a line: the errors mode, no file named twice (it would count every
-    text twice), and each file there and readable as text."""
-    from seqlab.errors import InputError
+def check_corpus(files, errors: str) -> list[Path]:
+    """What a trainer checks before it reads a line: the errors mode, paths (one path is a list of one: "corpus.txt"
+    was read as the files "c", "o", …), no file named twice (it would count every text twice), and each file there
+    and readable as text. Returns the files as a list of paths."""
+    import os
+
+    from seqlab.errors import InputError, check_path
     from seqlab.text.unicode import check_errors_mode
 
     check_errors_mode(errors)
+    if isinstance(files, (str, os.PathLike)):
+        files = [files]
+    if not isinstance(files, (list, tuple)):
+        raise InputError(_("files must be a list of file paths, got {value!r}").format(value=files),
+                         _("Pass a list, e.g. files=[\"corpus.txt\"]."), option="files")
+    files = [check_path("files", path) for path in files]
+    if not files:
+        raise InputError(_("files is empty: no corpus file given"), _("Pass a list, e.g. files=[\"corpus.txt\"]."),
+                         option="files")
     seen = set()
     for path in files:
         key = str(path) if str(path) == "-" else str(Path(path).resolve())
@@ -33,6 +45,7 @@ def check_corpus(files, errors: str) -> None:
     for path in files:  # missing, a folder, empty or binary: said by name before any is read, as every reader does
         if str(path) != "-":
             check_text_file(path, _("a corpus file"), stdin_ok=True)  # "-" is read as standard input here
+    return files
 
 
 EARLY = 1_000  # the lines after which a file's share of invalid UTF-8 is first judged (and once more at its end)
@@ -51,7 +64,7 @@ def write_split_corpus(files, out: Path, split: str | None = "kiwi", tags: bool 
         progress: called as ``progress(texts read, lines)`` after each chunk, and ``progress(texts, texts)`` at the
             end (not for standard input, whose length is unknown).
     """
-    check_corpus(files, errors)
+    files = check_corpus(files, errors)
     # the texts of each file: its lines, less a table's header (NSMC's, or a column's), so that the total is right
     # from the start (1,999 of an NSMC file of 2,000 lines, not 2,000 that became 1,999 at the end)
     total = None if any(str(p) == "-" for p in files) else sum(

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seqlab.errors import InputError, check_number
+from seqlab.errors import InputError, check_number, check_path
 from seqlab.i18n import _, ngettext
 from seqlab.ids.limits import MAX_MIN_COUNT, MAX_VOCAB, MIN_TRAINED_VOCAB
 from seqlab.progress import Progress, new_phase
@@ -171,7 +171,7 @@ def train_tokenizer(files: list[str | Path], out: str | Path, kind: str = "wordp
                          _("Unigram prunes pieces by likelihood, not by a count: leave min_frequency out."),
                          option="min_frequency")
     min_frequency = 2 if min_frequency is None else min_frequency
-    check_corpus(files, errors)
+    files, out = check_corpus(files, errors), check_path("out", out)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.txt"

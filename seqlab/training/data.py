@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError, check_number
+from seqlab.errors import InputError, check_number, check_path
 from seqlab.i18n import _, ngettext
 from seqlab.text.reading import (
     encoding_guess,
@@ -208,8 +208,8 @@ def load_dataset(path: str | Path, fmt: str | None = None, text_col: str | None 
         text_col, label_col: column (or JSON key) names; NSMC's ``document``/``label`` by default.
         label_names: fix the class order (a trained model's), so that ids match; unknown labels are bad rows.
     """
+    path = check_path("path", path)
     refuse_stdin(path, _("a data file"))
-    path = Path(path)
     guessed = fmt is None  # from the extension: NSMC's rules may apply to a file with its header
     fmt = fmt or detect_format(path)
     if fmt not in FORMATS:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import DamagedFile, InputError
+from seqlab.errors import DamagedFile, InputError, check_path
 from seqlab.i18n import _, ngettext
 from seqlab.progress import Progress
 from seqlab.training.data import load_dataset
@@ -26,7 +26,7 @@ def load_predictor(out: str | Path, device: str = "cpu"):
     refused even for tfidf, which would not have used it."""
     from seqlab.vectors.encoder import pick_device
 
-    out = Path(out)
+    out = check_path("out", out)
     if device != "cpu":  # device="gpu" was torch's own error, after the run was read (cpu needs no torch: tfidf)
         device = pick_device(device)
     kind = RunDir(out).finished("classify").get("model")
@@ -87,6 +87,7 @@ class Evaluation(Displayable):
 def evaluate(out: str | Path, data: str | Path, fmt: str | None = None, text_col: str | None = None,
              label_col: str | None = None) -> Evaluation:
     """Accuracy, macro-F1 and the confusion matrix of a trained classifier on a labelled file."""
+    out, data = check_path("out", out), check_path("data", data)
     predictor = load_predictor(out)
     recorded = RunDir(out).config.get("data") or {}
     dataset = _run_columns(recorded, data, fmt, predictor.labels) if text_col is None and label_col is None else None
@@ -186,7 +187,7 @@ def predict_texts(out: str | Path, texts: str | list[str], progress: Progress | 
     if isinstance(texts, str):
         return predict_texts(out, [texts], progress)[0]
     texts = require_texts(as_texts(texts))  # a blank text had a label (positive 0.50): refused, as the CLI does
-    out = Path(out)
+    out = check_path("out", out)
     config = predictable_run(out)
     if config.get("task") == "seq2seq":
         from seqlab.training.seq2seq import Seq2SeqPredictor
@@ -236,7 +237,7 @@ def run_stamp(out: Path) -> tuple:
 def kept_predictor(out: str | Path):
     """The predictor of a finished classification run, loaded once while its files are unchanged (use it under
     :data:`PREDICTING`): /api/predict and a trace of the trained model read the same one."""
-    out = Path(out)
+    out = check_path("out", out)
     return _kept_predictor(str(out.resolve()), run_stamp(out))
 
 
@@ -266,5 +267,5 @@ def seq2seq_attention(out: str | Path, text: str) -> dict:
     """A trained Seq2Seq's decoding of ``text`` with the attention weights of every output step."""
     from seqlab.training.seq2seq import Seq2SeqPredictor
 
-    (result,) = Seq2SeqPredictor(Path(out)).predict([text], keep_attention=True)
+    (result,) = Seq2SeqPredictor(check_path("out", out)).predict([text], keep_attention=True)
     return result

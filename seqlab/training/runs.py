@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError, UsageError
+from seqlab.errors import InputError, UsageError, check_path
 from seqlab.i18n import N_, _
 from seqlab.ids.limits import MAX_MIN_COUNT
 from seqlab.limits import SEED_MAX
@@ -304,7 +304,7 @@ def load_split(opts: TrainOptions):
                            "seqlab.training.nsmc fetches it)."),
                          cli_hint=_("Give --data FILE, e.g. --data ratings_train.txt (NSMC: seqlab data nsmc fetches "
                                     "it)."))
-    dataset = load_dataset(opts.data, opts.fmt, opts.text_col, opts.label_col)
+    dataset = load_dataset(check_path("data", opts.data), opts.fmt, opts.text_col, opts.label_col)
     train, val = train_val_split(dataset, opts.val_fraction, opts.seed)
     return dataset, train, val
 
@@ -368,7 +368,7 @@ def train_models(models: str | list[str], opts: TrainOptions, out: str | Path,
     from seqlab.training.rundir import RunDir
 
     opts = check_options(opts, names)
-    out = Path(out)
+    out = check_path("out", out)
     for name in names:  # a run is never replaced silently: resume=True continues it (or keeps it, when finished)
         run_dir = out / name if len(names) > 1 else out
         if not opts.resume and (finished_summary(run_dir) is not None or has_state(run_dir)):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, check_path
 from seqlab.i18n import N_, _, ngettext
 from seqlab.limits import LINES_LISTED
 from seqlab.text.reading import iter_lines
@@ -41,6 +41,7 @@ def write_spacing_pairs(data: str | Path, out: str | Path, text_col: str | None 
     :data:`~seqlab.limits.LINES_LISTED`. A file in another encoding (more than 1 % of its lines) is refused, with how
     to convert it, as the classifiers' data is.
     """
+    out = check_path("out", out)  # before the texts are read
     pairs, summary = make_spacing_pairs(data, text_col, max_chars, errors)
     return save_spacing_pairs(pairs, out, summary)
 
@@ -52,6 +53,7 @@ def make_spacing_pairs(data: str | Path, text_col: str | None = None, max_chars:
     from seqlab.text.reading import check_text_file
     from seqlab.text.tables import iter_texts
 
+    data = check_path("data", data)
     if str(data) != "-":
         data = check_text_file(data, _("a file of texts"), stdin_ok=True)  # missing, a folder, empty, binary: first
     replaced: list[int] = []  # with errors="replace": the lines that were not valid UTF-8 (strict refuses them)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import InputError
+from seqlab.errors import InputError, check_path
 from seqlab.i18n import _
 from seqlab.text.reading import iter_lines
 from seqlab.vectors.analogy import METHODS, scores
@@ -88,6 +88,7 @@ def read_questions(path: str | Path, errors: str = "strict") -> list[tuple[str, 
     ``errors``: ``"strict"`` stops at a line that is not UTF-8; ``"replace"`` reads it with U+FFFD, and its words, being
     in no vocabulary, are then skipped as unknown (and counted).
     """
+    path = check_path("path", path)
     sections: list[tuple[str, list]] = []
     for number, line in iter_lines(path, errors):
         line = line.strip()

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import DamagedFile, InputError, UsageError, check_choice, check_number, json_problem
+from seqlab.errors import DamagedFile, InputError, UsageError, check_choice, check_number, check_path, json_problem
 from seqlab.i18n import _, ngettext
 from seqlab.storage import (
     atomic_write_bytes,
@@ -199,24 +199,24 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
         text_col: the column of a TSV/CSV file with a header to embed. Its non-blank texts are the rows (row ``i``
             is then not line ``i + 1``): the manifest's ``table`` says the file, the column and each row's line.
     """
+    source, out = check_path("source", source), check_path("out", out)
     config = config or CorpusJobConfig()
     check_number("batch_size", config.batch_size, 1, 4096, whole=True)  # 0 ended in range()'s ValueError
     check_number("shard_size", config.shard_size, 1, 1_000_000, whole=True)  # 0 was written in the manifest
-    if text_col is None and Path(source).is_file() and has_nsmc_header(source):
+    if text_col is None and source.is_file() and has_nsmc_header(source):
         import logging
 
         # NSMC: ids and labels are not text, and its header is none either: read as with text_col="document" (its
         # header was an empty row 1 here, and not with text_col, as search reads it)
         logging.getLogger("seqlab").info(_("note: {source} has NSMC's header (id, document, label): embedding its "
                                            "document column").format(
-            source=Path(source).name))
+            source=source.name))
         text_col = "document"
     if text_col is not None:
-        return _embed_column(Path(source), Path(out), config, text_col, engine, workers, device, progress, errors)
+        return _embed_column(source, out, config, text_col, engine, workers, device, progress, errors)
     from seqlab.tokens.record import model_window
     from seqlab.vectors.encoder import default_prefix, load_encoder, window_records
 
-    source, out = Path(source), Path(out)
     _check_paths(source, out)
     errors = check_errors_mode(errors)
     engine = check_choice("engine", engine, ENGINES)
@@ -384,7 +384,7 @@ def read_embeddings(directory: str | Path, mmap: bool = False) -> np.ndarray:
         mmap: memory-map the shards instead of reading them (for corpora larger than memory,
             this returns the concatenation, so prefer iterating shards yourself then).
     """
-    directory = Path(directory)
+    directory = check_path("directory", directory)
     if directory.is_file():  # the corpus itself, or a vectors file: said as such, not as a damaged job's folder
         raise InputError(_("{directory} is a file: read_embeddings reads the folder an embedding job wrote")
                          .format(directory=directory),

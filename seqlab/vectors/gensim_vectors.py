@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.errors import DamagedFile, InputError
+from seqlab.errors import DamagedFile, InputError, check_path
 from seqlab.i18n import _, ngettext
 from seqlab.text.reading import file_error, refuse_stdin
 from seqlab.vectors.pooling import l2_normalize
@@ -90,8 +90,8 @@ def from_gensim(path: str | Path) -> WordVectors:
     """
     from gensim.models import KeyedVectors
 
+    path = check_path("path", path)
     refuse_stdin(path, _("a word-vector file"))
-    path = Path(path)
     if not path.exists():
         raise InputError(_("vectors file not found: {path}").format(path=path),
                          _("Train some with train_word_vectors (seqlab.vectors.wordvec_training)."),

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError, check_number
+from seqlab.errors import InputError, check_number, check_path
 from seqlab.i18n import _
 from seqlab.storage import seqlab_home, sha256_file
 from seqlab.text.reading import check_text_file, raw_lines
@@ -137,7 +137,7 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
 
     check_number("k", k, 1, whole=True)
     require_text(query, _("the query"))  # a blank query had hits, as the CLI never did
-    corpus = check_text_file(corpus, _("a corpus file"))  # before the encoder loads
+    corpus = check_text_file(check_path("corpus", corpus), _("a corpus file"))  # before the encoder loads
     if text_col is None and has_nsmc_header(corpus):
         text_col = "document"  # NSMC: ids and labels are not text, and its header is no text either
     digest = sha256_file(corpus)

@@ -104,8 +104,8 @@ def parse_expression(expression: str) -> tuple[list[str], list[str]]:
     Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".
     """
     if not isinstance(expression, str):
-        raise UsageError(_("the analogy must be a string such as \"왕 - 남자 + 여자\", not {name}").format(
-            name=type(expression).__name__))
+        raise InputError(_("the analogy must be a string such as \"왕 - 남자 + 여자\", not {name}").format(
+            name=type(expression).__name__))  # a wrong type is an InputError everywhere (tokenize(None) too)
     pieces = _PIECE.findall(nfc(expression).translate(_SIGNS))
     hint = _('Write it as words joined by + and -, e.g. "왕 - 남자 + 여자".')
     if not pieces:

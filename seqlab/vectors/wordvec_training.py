@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seqlab.errors import InputError, check_number
+from seqlab.errors import InputError, check_number, check_path
 from seqlab.i18n import _, ngettext
 from seqlab.ids.limits import MAX_MIN_COUNT
 from seqlab.limits import SEED_MAX
@@ -124,8 +124,8 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
                                      ("min_count", min_count, (1, MAX_MIN_COUNT)), ("epochs", epochs, WORDVEC_EPOCHS),
                                      ("workers", workers, WORDVEC_WORKERS), ("seed", seed, (0, SEED_MAX))):
         check_number(name, value, low, high, whole=True)
-    check_corpus(files, errors)
-    out = Path(out)
+    files = check_corpus(files, errors)
+    out = check_path("out", out)
     out.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
