@@ -297,7 +297,10 @@ def _texts_of_lines(source, numbered: list[tuple[int, str]], allow_empty: bool, 
         note(message.format(n=len(blank), name=name, where=where))
         if skipped is not None and not allow_empty:
             skipped.extend(blank)
-    kept = numbered if allow_empty else [(k, text) for k, text in numbered if has_visible(text)]
+    # a blank line is the empty text the note says, whatever its spaces or tabs ("\t" had tokens and a vector where
+    # an empty line had none, and predict skipped both)
+    kept = [(k, text if has_visible(text) else "") for k, text in numbered] if allow_empty else \
+        [(k, text) for k, text in numbered if has_visible(text)]
     if numbers is not None:
         numbers.extend(k for k, _text in kept)
     return [text for _k, text in kept]

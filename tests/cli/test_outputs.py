@@ -233,3 +233,16 @@ def test_wordvec_trains_over_an_output_keeping_every_file_it_replaces_and_new_fo
                           str(tmp_path / "new" / "sub" / "emb"))
     assert code == 0 and f"the folder {tmp_path / 'new' / 'sub'} does not exist; it will be created" in " ".join(
         err.split()), err
+
+
+def test_a_line_of_spaces_or_tabs_is_the_same_empty_text_as_an_empty_line(tmp_path, cli):
+    """The note said "as empty texts" of lines 2, 3 and 5, but "   " and "\\t" got tokens (<s> ▁ </s>) and a vector
+    of three rows where the empty line had two."""
+    texts = tmp_path / "blanks.txt"
+    texts.write_text("영화 좋다\n\n   \n별로\n\t\n", encoding="utf-8")
+    for command in (["tokenize", "-m", "char"], ["tokenize"], ["embed"]):
+        code, out, err = cli(*command, "-f", str(texts), "--json")
+        rows = [json.loads(line) for line in out.strip().split("\n")]
+        assert code == 0 and len(rows) == 5 and "(lines 2, 3, 5)" in " ".join(err.split()), (command, err)
+        assert rows[1] == rows[2] == rows[4] and rows[1] != rows[0], command
+        assert rows[2]["text"] == "", command
