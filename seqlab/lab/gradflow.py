@@ -32,6 +32,10 @@ from seqlab.scratch.loss import last_state_loss
 from seqlab.scratch.torch_layout import gate_rows, seeded_module
 
 LOSS = N_("L = ‖h_(T-1)‖² (loss at the last step, k = T-1)")  # in the JSON as it is; shown translated
+# how the run's numbers are made, in the JSON, so that a reader can make them again (they were only in this file)
+INPUTS = "x ~ N(0, 1): numpy.random.default_rng(seed).normal(size=(1, steps, input_size))"
+WEIGHTS = ("torch's default initialization: torch.manual_seed(seed), then torch.nn.RNN/LSTM/GRU(input_size, hidden, "
+           "batch_first=True), each cell seeded afresh")
 
 
 # A gradient "survives the whole sequence" only when at least this share of it reaches the first step; below it, it
@@ -145,7 +149,7 @@ class GradFlowReport(Displayable):
 
     def to_dict(self) -> dict:
         return {"steps": self.steps, "hidden": self.hidden, "input_size": self.input_size, "seed": self.seed,
-                "loss": self.loss, "cells": {name: flow.to_dict() for name, flow in self.cells.items()}}
+                "inputs": INPUTS, "weights": WEIGHTS, "loss": self.loss, "cells": {name: flow.to_dict() for name, flow in self.cells.items()}}
 
 
 def _chain_mean(per_step: list[float] | None) -> float | None:

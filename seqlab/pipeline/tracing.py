@@ -3,7 +3,7 @@
 This ties the stages together: the text is tokenized, its ids become vectors (the
 rows of the model's input embedding matrix, or ``last_hidden_state``), and a
 scratch layer (:mod:`seqlab.scratch`) steps over them. The vectors can be reduced
-to ``input_dim`` numbers by PCA (over the whole vocabulary's embedding matrix, or
+to ``input_dim`` numbers by PCA (over the whole input embedding matrix, or
 over the text's own contextual vectors), so that a learner can check one step by hand. Weights are torch's default
 initialization for a seed, or those of a trained checkpoint.
 
@@ -294,7 +294,7 @@ def token_inputs(text: str, model: str | None, input_dim: int | None, contextual
     elif input_dim is not None:
         mean, components = vocabulary_pca(enc.name, table)
         vectors = (vectors - mean) @ components[:input_dim].T
-        what += f", reduced to {input_dim} dims by PCA over the vocabulary's embedding matrix: x = (e - mean)·V_k"
+        what += f", reduced to {input_dim} dims by PCA over the whole input embedding matrix: x = (e - mean)·V_k"
     # + 0.0 turns -0.0 into 0.0, the same number: e5-small's 4-bit rows hold exact zeros with a sign, which printed
     # as "-0.0000" in a row of zeros
     return enc.name, rec.tokens, vectors + 0.0, what, rec, window

@@ -71,19 +71,22 @@ def input_description(report: TraceReport) -> str:
     if report.input_pca and report.input_kind == "last_hidden_state":
         text += ", " + _("reduced to {k} numbers by PCA over this text's own vectors: x = (h - mean)·V_k").format(
             k=report.input_pca)
-    elif report.input_pca:
-        text += ", " + _("reduced to {k} numbers by PCA over the vocabulary's embedding matrix: x = (e - mean)·V_k")\
+    elif report.input_pca:  # every row of the matrix, those no token id reaches included (e5-small: 35 of them)
+        text += ", " + _("reduced to {k} numbers by PCA over the whole input embedding matrix: x = (e - mean)·V_k")\
             .format(k=report.input_pca)
+    more = []
     if report.dropped:
-        text += "; " + _("the model reads at most {limit:,} tokens, so the text's last {dropped:,} were cut before it "
-                         "(the trace has {limit:,} steps)").format(limit=report.max_length, dropped=report.dropped)
+        more.append(_("the model reads at most {limit:,} tokens, so the text's last {dropped:,} were cut before it "
+                      "(the trace has {limit:,} steps)").format(limit=report.max_length, dropped=report.dropped))
     if report.window:
-        text += "; " + _("the input embedding matrix has no window, so all {n:,} tokens are read (the encoder reads at "
-                         "most {window:,}: explain, and embed by default, cut the text there)").format(
-            n=len(report.tokens), window=report.window)
+        more.append(_("the input embedding matrix has no window, so all {n:,} tokens are read (the encoder reads at "
+                      "most {window:,}: explain, and embed by default, cut the text there)").format(
+            n=len(report.tokens), window=report.window))
     if report.quantized == "Q4_0" and not report.input_pca:  # after PCA, x_t = (e - mean)·V_k: no steps left
-        text += "; " + _("its weights were stored in 4 bits (blocks of 32 numbers sharing one scale), so every number "
-                         "of x_t is a whole multiple of its block's step")
+        more.append(_("its weights were stored in 4 bits (blocks of 32 numbers sharing one scale), so every number "
+                      "of x_t is a whole multiple of its block's step"))
+    for clause in more:  # "; " in English; a language without it ends a sentence there (Korean: ". ")
+        text = _("{clause}; {more}").format(clause=text, more=clause)
     return text
 
 

@@ -109,6 +109,9 @@ def test_gradflow_json_contract_and_plots(tmp_path, cli):
     obj = json.loads(out)
     assert code == 0 and obj["steps"] == 20 and set(obj["cells"]) == {"rnn", "lstm", "gru"}
     assert all(len(c["grad_norms"]) == 20 for c in obj["cells"].values())
+    # how its inputs and weights are made, as torch_grad_norms above makes them again (a teacher read the source)
+    assert "numpy.random.default_rng(seed).normal(size=(1, steps, input_size))" in obj["inputs"]
+    assert "torch.manual_seed(seed)" in obj["weights"] and "batch_first=True" in obj["weights"]
     assert (tmp_path / "g.png").read_bytes()[:4] == b"\x89PNG"
     code, out, _ = cli("gradflow", "--cells", "lstm", "--steps", "10", "--forget-bias", "3",
                        "--plot", str(tmp_path / "g.html"))

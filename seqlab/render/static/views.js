@@ -976,7 +976,7 @@
       : t("x_t comes from the rows of {model}'s input embedding matrix (one row per token id), not from last_hidden_state.", { model: rec.model });
     if (rec.input_pca) s += " " + (rec.input_kind === "last_hidden_state"
       ? t("Reduced to {k} numbers by PCA over this text's own vectors: x = (h − mean)·V_k.", { k: rec.input_pca })
-      : t("Reduced to {k} numbers by PCA over the whole vocabulary's embedding matrix: x = (e − mean)·V_k.", { k: rec.input_pca }));
+      : t("Reduced to {k} numbers by PCA over the whole input embedding matrix: x = (e − mean)·V_k.", { k: rec.input_pca }));
     if (rec.quantized === "Q4_0" && !rec.input_pca) s += " " + t("This model's weights were stored in 4 bits (blocks of 32 numbers sharing one scale), so every number of x_t is a whole multiple of its block's step, and some are exactly 0.");
     return s;
   }
