@@ -63,6 +63,11 @@ def tokens_explanation(report: ExplainReport) -> list[str]:
         pieces=ngettext("{k:,} piece of the text", "{k:,} pieces of the text", report.content_tokens).format(
             k=report.content_tokens),
         specials=ngettext("{s} special token", "{s} special tokens", specials).format(s=specials))]
+    if rec.dropped:  # "512 tokens" and "170 of the 284 words" read as the text's, which had 722 and 400
+        words = len(report.text.split())
+        lines.insert(0, _("The text has {total:,} tokens and {words:,} words; the model reads the first {n:,} tokens, "
+                          "so the counts here are of that part (stage 3 says what was cut).").format(
+            total=len(rec) + rec.dropped, words=words, n=len(rec)))
     # the first word cut into two or more pieces with letters in them (punctuation splits teach less); for subword
     # tokenizers, one a piece of which continues a word: can + ' + t is BERT's split at punctuation, not subwords
     subwords = rec.unit not in ("morpheme", "character")

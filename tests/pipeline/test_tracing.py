@@ -219,3 +219,19 @@ def test_contextual_inputs_are_reduced_by_the_texts_own_pca():
     assert "this text's own vectors" in report.input_source and "(e - mean)" not in report.input_source
     with pytest.raises(UsageError, match="input_dim 3 is more than the text's 3 token vectors span"):
         run_trace("lstm", "좋다", contextual=True, input_dim=3)
+
+
+def test_explain_of_a_text_past_the_window_says_its_token_counts_are_of_the_part_read():
+    """Stage 2 said "512 tokens" and "170 of the 284 words" for a text of 722 tokens and 400 words; only stage 3
+    said that the last 210 were cut."""
+    from seqlab.pipeline.explain import explain
+    from seqlab.render.explain import tokens_explanation
+
+    text = " ".join(["오늘은 날씨가 정말 좋아서 친구들과 함께 공원에 가서 산책을 했습니다"] * 40)
+    report = explain(text)
+    total = len(report.tokens) + report.tokens.dropped
+    assert report.tokens.dropped > 0 and len(report.tokens) == 512
+    first = tokens_explanation(report)[0]
+    assert first == (f"The text has {total:,} tokens and 400 words; the model reads the first 512 tokens, so the "
+                     "counts here are of that part (stage 3 says what was cut)."), first
+    assert not tokens_explanation(explain("오늘 날씨가 좋다"))[0].startswith("The text has")
