@@ -79,6 +79,13 @@ def gradflow_verdicts(report: GradFlowReport) -> list[str]:
                 bias=bias, f=flow.forget_mean_overall, T=report.steps, n=report.steps - 1,
                 decay=share(flow.forget_decay), c0=share(flow.cell_grad_norms[0], 2), kept=share(flow.cell_kept),
                 verdict=_cell_verdict(flow, report.steps)))
+            if flow.cell_survives != flow.survives:  # the table and the JSON's "survives" are of h: both are said
+                lines.append((_("lstm: along h (the table's ‖∂L/∂h_k‖, the JSON's survives) ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ "
+                                "= {kept}: less than {share:.0%} of it reaches the first step, though the cell "
+                                "state's does.") if flow.cell_survives else
+                              _("lstm: along h (the table's ‖∂L/∂h_k‖, the JSON's survives) ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ "
+                                "= {kept}: at least {share:.0%} of it reaches the first step, though the cell "
+                                "state's vanishes.")).format(kept=share(flow.kept), share=SURVIVES))
         if name == "gru":  # the copy path explains a gradient that survives, not one that vanished
             lines.append((_("gru: ‖∂L/∂h_0‖/‖∂L/∂h_(T-1)‖ = {kept}: at least {share:.0%} of it reaches the first "
                             "step (an update gate z near 1 lets h_t copy h_(t-1), the path that can carry it).")

@@ -344,3 +344,18 @@ def test_better_and_worse_need_the_same_share_of_the_way_for_either_metric():
                                 steps=5, batch=2, lr=0.01, hidden=4, seed=0, target=0.99, metric="accuracy",
                                 runs=[run("accuracy", score, 0.25)])
         assert longterm_verdicts(report)[0].startswith("rnn T=10: ")
+
+
+def test_an_lstm_whose_cell_and_h_gradients_disagree_says_both():
+    """--forget-bias 1.5 over 30 steps: the sentence said "survives" (the cell state's) above a table of ‖∂L/∂h_k‖
+    whose share was 0.19 %, and the JSON's survives was false."""
+    from seqlab.render.lab import gradflow_verdicts
+
+    report = gradflow(["lstm"], steps=30, hidden=16, forget_bias=1.5, seed=0)
+    flow = report.cells["lstm"]
+    said = gradflow_verdicts(report)
+    assert flow.cell_survives and not flow.survives  # this run: the two paths disagree
+    assert len(said) == 2 and said[1].startswith("lstm: along h (the table's ‖∂L/∂h_k‖, the JSON's survives)")
+    assert ("less than 1% of it reaches the first step" in said[1]) == (not flow.survives), said[1]
+    assert gradflow_verdicts(gradflow(["lstm"], steps=30, hidden=16, forget_bias=8.0, seed=0))[-1].startswith(
+        "lstm (forget bias 8)")  # both survive: one sentence
