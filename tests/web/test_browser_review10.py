@@ -148,3 +148,13 @@ def test_the_first_words_lone_space_piece_lights_up_no_character(open_page):
     assert "it covers no character of the text" in page.inner_text("#v-tokens")
     run_pipeline(page, "정말 좋네요")
     assert "it covers no character" not in page.inner_text("#v-tokens")
+
+
+def test_presentation_mode_grows_the_checkboxes_and_leaves_the_footer_out(open_page):
+    """Projected, the "by hand" checkbox stayed 13 px beside 24 px labels, and the footer sat under stage 1."""
+    page = open_page("/?lang=ko&present=1", width=1280, height=800)
+    assert not page.is_visible("footer")
+    for _ in range(4):
+        page.click("#stage-next")
+    box = page.locator("#byhand").bounding_box()
+    assert page.is_visible("#byhand") and box["height"] >= 20, box
