@@ -204,11 +204,15 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         from_file = file is not None or texts == ["-"]
         errors = one_of("--errors", errors, ERROR_MODES)  # the options first (2), then the folder (1), as every command
-        predictors.predictable_run(run_dir)  # a folder that predicts nothing is said even when every line is blank
+        task = predictors.predictable_run(run_dir).get("task")  # a folder that predicts nothing is said even when
+        # every line is blank
         # a file's blank lines keep their place (output line k answers input line k), marked as skipped
         inputs = gather_texts(texts, file, errors, allow_empty=from_file, text_col=text_col)
         total = sum(map(has_visible, inputs))
         out = console()  # one console for every line (creating one per line costs a third more per text)
+        if not json_out and task != "seq2seq":
+            # what the two numbers of each line are, on stderr: the lines themselves stay one answer each
+            note(_("columns: label (what it stands for), the probability the model gives that label, the text"))
         noted = []  # only the answers the notes below count (a seq2seq's spaced or long inputs), not every answer
         with counting_bar(ngettext("predicting {n:,} text", "predicting {n:,} texts", total).format(n=total), _("texts"),
                           enabled=from_file) as report:  # a file's work, not one text's

@@ -131,6 +131,10 @@ def test_predict_names_the_labels(tmp_path, cli, nsmc_rows):
     assert cli("train", "--data", str(data), "--model", "tfidf", "--out", str(tmp_path / "run"))[0] == 0
     code, out, _ = cli("predict", str(tmp_path / "run"), "최고의 영화", "--lang", "ko")
     assert code == 0 and ("긍정" in out or "부정" in out)
+    # what the line's numbers are, said once on stderr (a lecturer: "0.865" was a number without a name)
+    code, out, err = cli("predict", str(tmp_path / "run"), "최고의 영화", "--lang", "en")
+    assert "columns: label (what it stands for), the probability the model gives that label, the text" in " ".join(err.split())
+    assert len(out.strip().splitlines()) == 1  # the answers stay one line each
     obj = json.loads(cli("predict", str(tmp_path / "run"), "최고의 영화", "--json")[1])
     assert obj["label"] in ("0", "1") and obj["meaning"] in ("negative", "positive")
 
