@@ -228,10 +228,10 @@ def longterm_verdicts(report: LongTermReport) -> list[str]:
     for r in report.runs:
         outcome = {"reached": _("reached the target on the validation set in {steps:,} steps"),  # the outcome, in words
                    "learned part": _("learned part of it, but not the target, in {steps:,} steps"),
-                   "a little better": _("better than the trivial answer, but less than halfway from it to a perfect "
+                   "a little better": _("better than the baseline, but less than halfway from it to a perfect "
                                         "score, after {steps:,} steps"),
-                   "not better": _("not clearly better than the trivial answer after {steps:,} steps"),
-                   "worse": _("worse than the trivial answer after {steps:,} steps ({score} against its {baseline})")}[
+                   "not better": _("not clearly better than the baseline after {steps:,} steps"),
+                   "worse": _("worse than the baseline after {steps:,} steps ({score} against its {baseline})")}[
             r.outcome].format(steps=r.steps, score=_score_text(r.metric, r.score),
                               baseline=_score_text(r.metric, r.baseline))
         before, after = r.kept(r.grad_norms_before), r.kept(r.grad_norms_after)

@@ -230,7 +230,7 @@ def test_long_term_adding_tiny():
     worse = dataclasses.replace(by["rnn"], score=by["rnn"].baseline * 1.2, reached=False)
     said = longterm_verdicts(dataclasses.replace(report, runs=[worse]))[0]
     assert worse.outcome == "worse" and worse.to_dict()["outcome"] == "worse"
-    assert f"worse than the trivial answer after {worse.steps:,} steps ({worse.score:.4f} against its " \
+    assert f"worse than the baseline after {worse.steps:,} steps ({worse.score:.4f} against its " \
            f"{worse.baseline:.4f})" in said, said
 
 
