@@ -137,7 +137,8 @@ def canonical(value, choices):
     return value
 
 
-def check_choice(name: str, value, choices, error: type[SeqlabError] = InputError):
+def check_choice(name: str, value, choices, error: type[SeqlabError] = InputError, hint: str | None = None,
+                 cli_hint: str | None = None):
     """``value`` as ``choices`` spell it (any case, :func:`canonical`), or ``error`` naming ``name`` and the choices.
 
     The one check of a choice in the library and the CLI (which passes ``--cell`` and :class:`UsageError`).
@@ -150,7 +151,7 @@ def check_choice(name: str, value, choices, error: type[SeqlabError] = InputErro
     meant = canonical(value, choices)
     if meant not in choices:
         raise error(_("{option} must be one of {choices}, got {value!r}").format(
-            option=name, choices=", ".join(choices), value=value), option=name)
+            option=name, choices=", ".join(choices), value=value), hint, option=name, cli_hint=cli_hint)
     return meant
 
 

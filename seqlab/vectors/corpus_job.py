@@ -219,7 +219,8 @@ def embed_corpus(source: str | Path, out: str | Path, config: CorpusJobConfig | 
 
     _check_paths(source, out)
     errors = check_errors_mode(errors)
-    engine = check_choice("engine", engine, ENGINES)
+    engine = check_choice("engine", engine, ENGINES, hint=_("Use engine=\"local\" or engine=\"ray\"."),
+                          cli_hint=_("Use --engine local or --engine ray."))
     started = time.perf_counter()
     identity = _source_identity(source)
     manifest = load_manifest(out)
