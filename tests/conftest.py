@@ -72,9 +72,18 @@ def pytest_xdist_make_scheduler(config, log):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def seqlab_home(tmp_path_factory) -> Path:
-    """One cache for the whole session (the e5 conversion and default vocabularies are built once)."""
-    home = Path(os.environ.get("SEQLAB_TEST_HOME") or tmp_path_factory.mktemp("seqlab_home"))
+def seqlab_home(tmp_path_factory, worker_id) -> Path:
+    """One cache for the whole session, shared by the xdist workers (the e5 conversion, the default vocabularies and
+    Kiwi's word vectors are built once: seqlab builds each cache under a lock, so a second worker waits for the first
+    and reads its file, as a second seqlab process does)."""
+    given = os.environ.get("SEQLAB_TEST_HOME")
+    if given:
+        home = Path(given)
+    elif worker_id != "master":  # the workers' temporary folders share this parent
+        home = tmp_path_factory.getbasetemp().parent / "seqlab_home"
+        home.mkdir(exist_ok=True)
+    else:
+        home = tmp_path_factory.mktemp("seqlab_home")
     os.environ["SEQLAB_HOME"] = str(home)
     os.environ["HF_HUB_OFFLINE"] = "1"  # tests never touch the network
     return home

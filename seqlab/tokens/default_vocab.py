@@ -14,7 +14,7 @@ import string
 from pathlib import Path
 
 from seqlab.ids.vocab import Vocabulary
-from seqlab.storage import seqlab_home
+from seqlab.storage import exclusive, seqlab_home
 from seqlab.tokens.kiwi import KiwiTokenizer
 from seqlab.tokens.simple import SPACE, CharTokenizer, WhitespaceTokenizer
 
@@ -34,9 +34,16 @@ def default_vocab(kind: str) -> Vocabulary:
     key = (kind, str(path))
     if key in _loaded:
         return _loaded[key]
-    if path.exists():
-        _loaded[key] = Vocabulary.load(path)
-        return _loaded[key]
+    if not path.exists():
+        with exclusive(path):  # another process building it (a server, a second worker): wait, then read its file
+            if not path.exists():
+                _build(kind).save(path)
+    _loaded[key] = Vocabulary.load(path)
+    return _loaded[key]
+
+
+def _build(kind: str) -> Vocabulary:
+    """The default vocabulary of ``kind`` from wordfreq's Korean and English lists (a few seconds)."""
     import wordfreq
 
     entries = list(wordfreq.get_frequency_dict("ko").items())
@@ -63,10 +70,7 @@ def default_vocab(kind: str) -> Vocabulary:
         token_lists.append([SPACE])
         weights.append(sum(weights))
     source = "wordfreq ko + en top 20k" + (" + Kiwi's particles and endings" if kind == "kiwi" else "")
-    vocab = Vocabulary.build(token_lists, weights=weights, max_size=50_000, meta={"tokenizer": kind, "source": source})
-    vocab.save(path)
-    _loaded[key] = vocab
-    return vocab
+    return Vocabulary.build(token_lists, weights=weights, max_size=50_000, meta={"tokenizer": kind, "source": source})
 
 
 def kiwi_grammar_morphemes() -> list[str]:

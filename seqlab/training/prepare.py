@@ -23,7 +23,7 @@ import numpy as np
 from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
 from seqlab.ids.vocab import Vocabulary
-from seqlab.storage import atomic_directory, seqlab_home
+from seqlab.storage import atomic_directory, exclusive, seqlab_home
 
 
 @dataclass
@@ -175,13 +175,15 @@ def prepare(train_texts: list[str], val_texts: list[str], tokenizer: str, min_fr
     train.cut_texts, train.cut_tokens = cut_counts(train_full, max_length)
     val.cut_texts, val.cut_tokens = cut_counts(val_full, max_length)
     if cache:
-        with atomic_directory(where) as tmp:
-            buffer = io.BytesIO()
-            np.savez(buffer, train_flat=train.flat, train_offsets=train.offsets, val_flat=val.flat,
-                     val_offsets=val.offsets, train_cut=np.array([train.cut_texts, train.cut_tokens]),
-                     val_cut=np.array([val.cut_texts, val.cut_tokens]))
-            (tmp / "arrays.npz").write_bytes(buffer.getvalue())
-            vocab.save(tmp / "vocab.json")
+        with exclusive(where):  # another process that prepared the same split first keeps its folder (a reader's)
+            if not (where / "vocab.json").exists():
+                with atomic_directory(where) as tmp:
+                    buffer = io.BytesIO()
+                    np.savez(buffer, train_flat=train.flat, train_offsets=train.offsets, val_flat=val.flat,
+                             val_offsets=val.offsets, train_cut=np.array([train.cut_texts, train.cut_tokens]),
+                             val_cut=np.array([val.cut_texts, val.cut_tokens]))
+                    (tmp / "arrays.npz").write_bytes(buffer.getvalue())
+                    vocab.save(tmp / "vocab.json")
     return train, val
 
 

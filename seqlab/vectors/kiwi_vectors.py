@@ -53,7 +53,7 @@ import numpy as np
 
 from seqlab.errors import InputError
 from seqlab.i18n import _
-from seqlab.storage import atomic_write_bytes, seqlab_home
+from seqlab.storage import atomic_write_bytes, exclusive, seqlab_home
 
 GRAMMAR_WEIGHT = 2.5  # endings (E*), particles (J*) and suffixes (XS*) weigh this much; other morphemes 1
 ABTT_DIRECTIONS = 1  # all-but-the-top over each view of the word vectors: the mean and one top direction removed
@@ -412,16 +412,17 @@ def morphemes_path():
 def load_morphemes(progress: Callable[[int, int], None] | None = None) -> Morphemes:
     """The recovered morpheme vectors, cached in ``$SEQLAB_HOME/wordvectors`` after the first recovery."""
     path = morphemes_path()
-    if path.exists():
-        with np.load(path, allow_pickle=False) as data:
-            return Morphemes(data["vectors"], data["forms"].tolist(), data["tags"].tolist(),
-                             float(data["check_error"]))
-    morphemes = recover(progress=progress)
-    buffer = io.BytesIO()
-    np.savez(buffer, vectors=morphemes.vectors, forms=np.array(morphemes.forms), tags=np.array(morphemes.tags),
-             check_error=np.array(morphemes.check_error))
-    atomic_write_bytes(path, buffer.getvalue())
-    return morphemes
+    if not path.exists():
+        with exclusive(path):  # another process recovering them (a server, a second worker): wait, then read them
+            if not path.exists():
+                morphemes = recover(progress=progress)
+                buffer = io.BytesIO()
+                np.savez(buffer, vectors=morphemes.vectors, forms=np.array(morphemes.forms),
+                         tags=np.array(morphemes.tags), check_error=np.array(morphemes.check_error))
+                atomic_write_bytes(path, buffer.getvalue())
+                return morphemes
+    with np.load(path, allow_pickle=False) as data:
+        return Morphemes(data["vectors"], data["forms"].tolist(), data["tags"].tolist(), float(data["check_error"]))
 
 
 def pieces(word: str) -> list[str]:

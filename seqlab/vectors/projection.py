@@ -12,7 +12,7 @@ import numpy as np
 from seqlab.errors import InputError
 from seqlab.i18n import _, ngettext
 from seqlab.progress import Progress
-from seqlab.storage import atomic_write_bytes, seqlab_home
+from seqlab.storage import atomic_write_bytes, exclusive, seqlab_home
 
 METHODS = ("pca", "umap")
 
@@ -64,14 +64,16 @@ def vocabulary_pca(model: str, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarr
     """Mean and principal directions of a model's input embedding matrix (its whole vocabulary); cached per model."""
     slug = re.sub(r"[^\w.-]+", "_", model)
     path = seqlab_home() / "projections" / f"{slug}-embedding-pca.npz"
-    if path.exists():
-        with np.load(path) as data:
-            return data["mean"], data["components"]
-    mean, components, _unused = principal_axes(matrix)
-    buffer = io.BytesIO()
-    np.savez(buffer, mean=mean, components=components)
-    atomic_write_bytes(path, buffer.getvalue())
-    return mean, components
+    if not path.exists():
+        with exclusive(path):  # another process computing it: wait, then read its file
+            if not path.exists():
+                mean, components, _unused = principal_axes(matrix)
+                buffer = io.BytesIO()
+                np.savez(buffer, mean=mean, components=components)
+                atomic_write_bytes(path, buffer.getvalue())
+                return mean, components
+    with np.load(path) as data:
+        return data["mean"], data["components"]
 
 
 def check_count(n: int, given: int | None = None) -> None:

@@ -21,7 +21,7 @@ import numpy as np
 from seqlab.display import Displayable
 from seqlab.errors import InputError, check_number, check_path
 from seqlab.i18n import _
-from seqlab.storage import seqlab_home, sha256_file
+from seqlab.storage import exclusive, seqlab_home, sha256_file
 from seqlab.text.reading import check_text_file, raw_lines
 from seqlab.text.tables import has_nsmc_header
 from seqlab.vectors.corpus_job import (
@@ -146,10 +146,11 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
         raise _no_text_lines(corpus)
     enc = load_encoder(model)
     where = index_dir(corpus, enc.name, text_col, digest)
-    manifest = load_manifest(where)
-    built = not (manifest and manifest.get("complete"))
-    embed_corpus(indexed, where, _config(where, enc.name, count_lines(indexed)),
-                 progress=progress if built else None, errors=errors)
+    with exclusive(where):  # another process indexing the same corpus: wait, then read its index
+        manifest = load_manifest(where)
+        built = not (manifest and manifest.get("complete"))
+        embed_corpus(indexed, where, _config(where, enc.name, count_lines(indexed)),
+                     progress=progress if built else None, errors=errors)
     matrix = read_embeddings(where, mmap=True)
     q = enc.sentence_vectors([query], prefix=enc.default_prefix("query"))[0]
     query_dropped = window_records(enc.name, [query], enc.default_prefix("query"))[0].dropped

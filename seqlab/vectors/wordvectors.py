@@ -32,7 +32,7 @@ from seqlab.i18n import _
 from seqlab.notes import say_note
 from seqlab.pretrained.registry import embedded_names
 from seqlab.progress import new_phase
-from seqlab.storage import atomic_write_bytes, seqlab_home
+from seqlab.storage import atomic_write_bytes, exclusive, seqlab_home
 from seqlab.text.unicode import conjoining_spellings
 from seqlab.vectors.all_but_the_top import AllButTheTop
 from seqlab.vectors.all_but_the_top import fit as fit_all_but_the_top
@@ -246,33 +246,41 @@ def from_model(model: str | None = None, progress: Callable[[int, int], None] | 
         return post[0].apply(vectors) if post else vectors
 
     unknown_chars, pieces = piece_readers(enc.tokenizer)
-    if path.exists():
+
+    def read_cache() -> WordVectors:
         with np.load(path, allow_pickle=False) as data:
             if "mean" in data:
                 post.append(AllButTheTop(data["mean"], data["directions"]))
             return WordVectors(data["words"].tolist(), data["vectors"], source, embed, unknown_chars, pieces)
-    new_phase(progress, _("reading the word list with Kiwi"))
-    words = default_word_list(korean, english, progress).words
-    new_phase(progress, _("embedding words"))
-    done = [0]
 
-    def step(n: int) -> None:
-        done[0] += n
+    def build() -> WordVectors:
+        new_phase(progress, _("reading the word list with Kiwi"))
+        words = default_word_list(korean, english, progress).words
+        new_phase(progress, _("embedding words"))
+        done = [0]
+
+        def step(n: int) -> None:
+            done[0] += n
+            if progress:
+                progress(done[0], len(words))
+
         if progress:
-            progress(done[0], len(words))
+            progress(0, len(words))
+        vectors = embed_words(enc, words, recipe, progress=step)
+        arrays = {"words": np.array(words)}
+        if recipe.abtt >= 0:
+            post.append(fit_all_but_the_top(vectors, recipe.abtt))
+            vectors = post[0].apply(vectors)
+            arrays.update(mean=post[0].mean, directions=post[0].directions)
+        buffer = io.BytesIO()
+        np.savez(buffer, vectors=vectors.astype(np.float32), recipe=np.array(repr(recipe)), **arrays)
+        atomic_write_bytes(path, buffer.getvalue())
+        return WordVectors(words, vectors, source, embed, unknown_chars, pieces)
 
-    if progress:
-        progress(0, len(words))
-    vectors = embed_words(enc, words, recipe, progress=step)
-    arrays = {"words": np.array(words)}
-    if recipe.abtt >= 0:
-        post.append(fit_all_but_the_top(vectors, recipe.abtt))
-        vectors = post[0].apply(vectors)
-        arrays.update(mean=post[0].mean, directions=post[0].directions)
-    buffer = io.BytesIO()
-    np.savez(buffer, vectors=vectors.astype(np.float32), recipe=np.array(repr(recipe)), **arrays)
-    atomic_write_bytes(path, buffer.getvalue())
-    return WordVectors(words, vectors, source, embed, unknown_chars, pieces)
+    if path.exists():
+        return read_cache()
+    with exclusive(path):  # another process building them (a server, a second worker): wait, then read its file
+        return read_cache() if path.exists() else build()
 
 
 def word_vector_kind(model: str | None) -> str:
@@ -341,48 +349,55 @@ def from_kiwi(progress: Callable[[int, int], None] | None = None, korean: int | 
         return WordVectors(words, vectors, source, embed, unknown_parts, kv.pieces, morphemes=True, candidates=candidates,
                            readings=read)
 
-    if path.exists():
+    def read_cache() -> WordVectors:
         with np.load(path, allow_pickle=False) as data:
             post.append(AllButTheTop(data["mean"], data["directions"]))
             post.append(AllButTheTop(data["context_mean"], data["context_directions"]))
             return finish(data["words"].tolist(), data["vectors"], int(data["candidates"]), data["readings"].tolist())
-    new_phase(progress, _("recovering Kiwi's morpheme vectors"))
-    morphemes_ready = morphemes(progress)
-    new_phase(progress, _("reading the word list with Kiwi"))
-    candidates = default_word_list(korean, 0, progress).words
-    new_phase(progress, _("reading each word's morphemes"))
-    words, readings = [], []
-    for start in range(0, len(candidates), 2000):
-        chunk = candidates[start : start + 2000]
-        for word, reading in zip(chunk, kv.read_words(chunk)):
-            if reading is not None and kv.is_word(reading):  # no part without a vector, not a bare ending
-                words.append(word)
-                readings.append(reading)
+
+    def build() -> WordVectors:
+        new_phase(progress, _("recovering Kiwi's morpheme vectors"))
+        morphemes_ready = morphemes(progress)
+        new_phase(progress, _("reading the word list with Kiwi"))
+        candidates = default_word_list(korean, 0, progress).words
+        new_phase(progress, _("reading each word's morphemes"))
+        words, readings = [], []
+        for start in range(0, len(candidates), 2000):
+            chunk = candidates[start : start + 2000]
+            for word, reading in zip(chunk, kv.read_words(chunk)):
+                if reading is not None and kv.is_word(reading):  # no part without a vector, not a bare ending
+                    words.append(word)
+                    readings.append(reading)
+            if progress:
+                progress(start + len(chunk), len(candidates))
+        new_phase(progress, _("recovering Kiwi's context vectors"))
+        contexts().centred(sorted({i for reading in readings for i, _form, _tag in reading}), progress)
+        new_phase(progress, _("composing the words and writing the cache"), _("steps"))
         if progress:
-            progress(start + len(chunk), len(candidates))
-    new_phase(progress, _("recovering Kiwi's context vectors"))
-    contexts().centred(sorted({i for reading in readings for i, _form, _tag in reading}), progress)
-    new_phase(progress, _("composing the words and writing the cache"), _("steps"))
-    if progress:
-        progress(0, 2)
-    morpheme_view, context_view = views(readings)
-    read = [" ".join(f"{form}/{tag}" for _i, form, tag in reading) for reading in readings]
-    post.append(fit_all_but_the_top(morpheme_view, kv.ABTT_DIRECTIONS))
-    post.append(fit_all_but_the_top(context_view, kv.ABTT_DIRECTIONS))
-    vectors = kv.join(post[0].apply(morpheme_view), post[1].apply(context_view))
-    if progress:
-        progress(1, 2)
-    buffer = io.BytesIO()
-    np.savez(buffer, words=np.array(words), vectors=vectors, mean=post[0].mean, directions=post[0].directions,
-             context_mean=post[1].mean, context_directions=post[1].directions, candidates=np.array(len(candidates)),
-             readings=np.array(read),
-             morpheme_check_error=np.array(morphemes_ready.check_error),
-             context_check_error=np.array(contexts().check_error))
-    atomic_write_bytes(path, buffer.getvalue())
-    remove_stale_kiwi_caches(korean)
-    if progress:
-        progress(2, 2)
-    return finish(words, vectors, len(candidates), read)
+            progress(0, 2)
+        morpheme_view, context_view = views(readings)
+        read = [" ".join(f"{form}/{tag}" for _i, form, tag in reading) for reading in readings]
+        post.append(fit_all_but_the_top(morpheme_view, kv.ABTT_DIRECTIONS))
+        post.append(fit_all_but_the_top(context_view, kv.ABTT_DIRECTIONS))
+        vectors = kv.join(post[0].apply(morpheme_view), post[1].apply(context_view))
+        if progress:
+            progress(1, 2)
+        buffer = io.BytesIO()
+        np.savez(buffer, words=np.array(words), vectors=vectors, mean=post[0].mean, directions=post[0].directions,
+                 context_mean=post[1].mean, context_directions=post[1].directions, candidates=np.array(len(candidates)),
+                 readings=np.array(read),
+                 morpheme_check_error=np.array(morphemes_ready.check_error),
+                 context_check_error=np.array(contexts().check_error))
+        atomic_write_bytes(path, buffer.getvalue())
+        remove_stale_kiwi_caches(korean)
+        if progress:
+            progress(2, 2)
+        return finish(words, vectors, len(candidates), read)
+
+    if path.exists():
+        return read_cache()
+    with exclusive(path):  # another process building them (a server, a second worker): wait, then read its file
+        return read_cache() if path.exists() else build()
 
 
 def remove_stale_kiwi_caches(korean: int | None = None) -> list[Path]:
