@@ -80,7 +80,7 @@ class _ShortRepr(reprlib.Repr):
     repr_Tensor = repr_ndarray
 
     def repr_instance(self, x, level):  # a record inside a record: named with its first field, never cut mid-text
-        if isinstance(x, ShortRepr) and dataclasses.is_dataclass(x) and dataclasses.fields(x):
+        if dataclasses.is_dataclass(x) and not isinstance(x, type) and dataclasses.fields(x):  # any dataclass
             first = dataclasses.fields(x)[0]
             return f"{type(x).__name__}({first.name}={self.repr1(getattr(x, first.name), level - 1)}, …)"
         return super().repr_instance(x, level)

@@ -39,7 +39,7 @@ def _terminal(draw) -> str:
     buffer = io.StringIO()
     draw(Console(file=buffer, width=PLAIN_WIDTH, color_system=None, force_terminal=False, force_jupyter=False,
                  highlight=False))  # never rich's own Jupyter output: the text goes into text/plain
-    return _plain(buffer.getvalue().rstrip())
+    return _plain("\n".join(line.rstrip() for line in buffer.getvalue().rstrip().splitlines()))
 
 
 def _plain(text: str) -> str:

@@ -124,7 +124,7 @@ class RunSummary(Displayable):
 
     name: str
     out: Path
-    summary: dict = field(repr=False)
+    summary: dict  # in the repr, cut short: the model, its validation scores, seconds, … ("summary=" was hidden)
     disk_mb: float = 0.0
     data: dict = field(default_factory=dict)  # source, split sizes and the rows skipped (see split_record)
 

@@ -89,3 +89,32 @@ def test_a_training_runs_text_starts_with_its_scores_and_leaves_its_bookkeeping_
     _parts, _notes, plain = render(run)
     assert plain.splitlines()[0] == "val: accuracy 0.8125 · macro-F1 0.8047" and "seen_digest" not in plain
     assert run.to_dict()["seen_digest"] == "75c7627c" * 8  # still in the record
+
+
+def test_plain_text_has_no_trailing_spaces_and_reprs_name_what_matters():
+    """text/plain's first line was padded with spaces to about 90 columns; a summary's repr hid its validation
+    scores (summary=… was left out), and a dataclass inside a record was cut in the middle of a value."""
+    import dataclasses
+
+    import seqlab
+    from seqlab.display import ShortRepr
+    from seqlab.training.runs import RunSummary
+
+    plain = seqlab.tokenize("이 영화 정말 최고다", model="char")._repr_mimebundle_()["text/plain"]
+    assert all(line == line.rstrip() for line in plain.splitlines()), [line for line in plain.splitlines()
+                                                                        if line != line.rstrip()]
+    summary = RunSummary("tfidf", "runs/t", {"model": "tfidf", "val": {"accuracy": 0.84, "macro_f1": 0.83}}, 0.41)
+    assert "'accuracy': 0.84" in repr(summary), repr(summary)
+
+    @dataclasses.dataclass
+    class Inner:
+        checked: bool
+        texts: list
+
+    @dataclasses.dataclass(repr=False)
+    class Outer(ShortRepr):
+        name: str
+        inner: Inner
+
+    said = repr(Outer("x", Inner(True, ["가" * 50] * 20)))
+    assert said == "Outer(name='x', inner=Inner(checked=True, …))", said
