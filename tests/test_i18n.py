@@ -355,3 +355,17 @@ def test_analogy_sections_are_named_in_korean_with_their_keys():
         assert all(section_name(k) != k and section_name(k).endswith(f"({k})") for k in SECTION_NAMES)
     with use_language("en"):
         assert section_name("gender") == "gender"
+
+
+def test_joined_clauses_end_korean_sentences_rather_than_use_semicolons():
+    """The trace's inputs line and the refusal of options of several groups joined clauses with "; " in Korean too,
+    whose rule is no semicolon."""
+    from seqlab.training.option_use import unused_message
+
+    found = [(["hidden"], "tfidf"), (["lr"], "nbsvm")]
+    with use_language("ko"):
+        said = unused_message(found)
+    with use_language("en"):
+        english = unused_message(found)
+    assert ";" not in said and "hidden" in said and "lr" in said, said
+    assert "hidden: not used by tfidf; lr: not used by nbsvm" in english, english

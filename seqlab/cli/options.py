@@ -414,12 +414,17 @@ def check_suffix(option: str, path: Path | None, suffixes: Iterable[str], exampl
     return path
 
 
+UNUSED_HINT = N_("Leave them out, or choose a task and models that use them (see seqlab train --help).")
+
+
 def unused(options: dict, what: str, hint: str | None = None) -> None:
-    """A usage error naming every option given (not None) that ``what`` does not use."""
+    """A usage error naming every option given (not None) that ``what`` does not use (worded as the library's
+    refusal of unread fields: :func:`~seqlab.training.option_use.unused_message`)."""
+    from seqlab.training.option_use import unused_message
+
     given = [flag for flag, value in options.items() if value is not None]
     if given:
-        raise UsageError(_("not used by {what}: {options}").format(options=", ".join(given), what=what),
-                         hint or _("Leave them out, or choose a task and models that use them (see seqlab train --help)."))
+        raise UsageError(unused_message([(given, what)]), hint or _(UNUSED_HINT))
 
 
 MAX_K = 1000

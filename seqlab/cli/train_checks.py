@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from seqlab.cli.options import in_range
+from seqlab.cli.options import UNUSED_HINT, in_range
 from seqlab.errors import UsageError
 from seqlab.i18n import _
 from seqlab.training.option_use import E5_HEAD, RECURRENT_FIELDS, unused_groups, unused_message
@@ -43,11 +43,12 @@ def check_unused(a, names: list[str]) -> None:
     if a.task == "classify":
         for group, who in unused_groups(names):
             refuse(dict(_flag(a, f) for f in group), who)
-    if a.task == "classify" and "e5-tune" in names:  # the library's own narrower range for e5-tune
+    if a.task == "classify":  # each model's own narrower ranges, from the library's table (e5-tune's max-length)
         from seqlab.training.runs import MODEL_RANGES
 
-        low, high, _whole = MODEL_RANGES["e5-tune"]["max_length"]
-        in_range("--max-length", a.max_length, low, high)
+        for name in names:
+            for field_name, (low, high, _whole) in MODEL_RANGES.get(name, {}).items():
+                in_range("--" + field_name.replace("_", "-"), getattr(a, field_name), low, high)
     if a.task != "classify":
         refuse(recurrent | data_options | e5_head, "--task " + a.task)
     if a.task != "forecast":
@@ -62,8 +63,7 @@ def check_unused(a, names: list[str]) -> None:
         hint = (_("A forecast reads --series: a CSV file, or a series that statsmodels ships (see seqlab train "
                   "--help).") if any("--data" in flags for flags, what in refused if what == "--task forecast")
                 else None)
-        raise UsageError(unused_message(refused), hint or _("Leave them out, or choose a task and models that use "
-                                                            "them (see seqlab train --help)."))
+        raise UsageError(unused_message(refused), hint or _(UNUSED_HINT))
     if a.task == "forecast" and a.model.lower() != "lstm":  # in any case, as every choice (--model LSTM)
         raise UsageError(_("--task forecast trains an LSTM forecaster; --model {model} does not apply")
                          .format(model=a.model), _("Leave out --model (or give --model lstm)."))

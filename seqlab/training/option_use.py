@@ -59,5 +59,8 @@ def unused_message(found: list[tuple[list[str], str]]) -> str:
     one group is "not used by tfidf (…): hidden, lr", several are listed each with whom they are not for."""
     if len(found) == 1:
         return _("not used by {what}: {options}").format(options=", ".join(found[0][0]), what=found[0][1])
-    return _("options the task and models chosen do not use: {groups}").format(groups="; ".join(
-        _("{options}: not used by {what}").format(options=", ".join(names), what=who) for names, who in found))
+    groups = [_("{options}: not used by {what}").format(options=", ".join(names), what=who) for names, who in found]
+    joined = groups[0]
+    for group in groups[1:]:  # "; " in English, the sentence's end in Korean (its rule: no semicolons)
+        joined = _("{clause}; {more}").format(clause=joined, more=group)
+    return _("options the task and models chosen do not use: {groups}").format(groups=joined)
