@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlab.display import Displayable
-from seqlab.errors import InputError, canonical, check_flag, check_number
+from seqlab.errors import InputError, check_choice, check_flag, check_number
 from seqlab.i18n import _, ngettext
 from seqlab.ids.limits import MAX_LENGTH
 from seqlab.ids.positions import kept_positions
@@ -107,12 +107,10 @@ def check_truncation(truncation) -> bool:
 def check_padding(padding: str, max_length: int | None) -> str:
     """``padding`` as :data:`PADDING` spells it (any case, as every choice; Hugging Face's True, False and
     ``"do_not_pad"`` too), checked with ``max_length``."""
-    if isinstance(padding, bool) or (isinstance(padding, str) and padding.lower() == "do_not_pad"):
-        padding = HF_PADDING[padding if isinstance(padding, bool) else "do_not_pad"]
-    padding = canonical(padding, PADDING)
-    if padding not in PADDING:
-        raise InputError(_("unknown padding {padding!r}").format(padding=padding),
-                         _("Use one of: {choices}.").format(choices=', '.join(PADDING)))
+    hf_spelling = padding.lower() if isinstance(padding, str) else padding
+    if isinstance(padding, bool) or hf_spelling == "do_not_pad":  # Hugging Face's True, False, "do_not_pad"
+        padding = HF_PADDING[hf_spelling]
+    padding = check_choice("padding", padding, PADDING)
     if padding == "max_length" and not max_length:
         raise InputError(_("padding='max_length' needs max_length"),
                          _("Give max_length=N, or pad to the longest text with padding=\"longest\"."))
