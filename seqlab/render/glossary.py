@@ -65,6 +65,9 @@ def _entries() -> dict[str, str]:
                              "it, 0 forgets it)"),
         N_("input gate"): _("i = σ(…): per unit, how much of the candidate g is written into the cell state"),
         N_("output gate"): _("o = σ(…): per unit, how much of tanh(c_t) is shown as the hidden state h_t"),
+        N_("candidate"): _("LSTM: g = tanh(W_xg·x_t + W_hg·h_{t-1} + b_g) (the lecture's c̃_t), the new values the "
+                           "input gate writes into the cell state; GRU: n = tanh(W_xn·x_t + b_xn + r⊙(W_hn·h_{t-1} + b_hn)), "
+                           "the new state the update gate mixes with h_{t-1}"),
         N_("vanishing gradient"): _("‖∂L/∂h_k‖ shrinking step by step as k moves away from the loss: the early "
                                     "steps barely learn (seqlab gradflow shows it)"),
         N_("normalization"): _("rewriting text to one Unicode form before tokenizing: NFC composes 한 from ᄒ ᅡ ᆫ, "

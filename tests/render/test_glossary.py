@@ -10,7 +10,8 @@ def test_the_terms_the_less_travelled_commands_print_are_in_the_glossary(cli):
                  "seasonal naive", "teacher forcing", "attention", "skip-gram", "vanishing gradient",
                  # explain and trace print these too (a teacher's review found them missing)
                  "normalization", "NFC", "mean pooling", "sentence vector", "GRU", "reset gate", "update gate",
-                 "Seq2Seq"):
+                 "Seq2Seq",
+                 "candidate"):  # the g of c_t = f⊙c_{t-1} + i⊙g, which the input gate's entry named (a student)
         code, out, err = cli("glossary", term, "--json", "--lang", "en")
         assert code == 0 and term in json.loads(out), (term, err)
 
