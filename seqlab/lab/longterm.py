@@ -23,7 +23,7 @@ import numpy as np
 
 from seqlab.display import Displayable
 from seqlab.errors import InputError, check_number
-from seqlab.i18n import _
+from seqlab.i18n import N_, _
 from seqlab.lab.cells import CELLS, cell_names
 from seqlab.lab.gradflow import SURVIVES
 from seqlab.lab.limits import (
@@ -385,9 +385,13 @@ def _train_all(report: LongTermReport, spec, recipe: Recipe, planned: list, seed
             held[length] = held_out, test, (held_out[0][:64], held_out[1][:64])
         held_out, test, probe = held[length]
         bar = progress(f"{label} T={length}") if progress else contextlib.nullcontext((None, None))
-        with bar as (on_step, _on_phase):
+        with bar as (on_step, on_phase):
+            if on_phase:  # each line of the bar says what it is doing ("rnn T=10 · 0.0 s" said nothing)
+                on_phase(N_("gradient norms at the start"))
             torch.manual_seed(seed)
             before = grad_norms(_model(spec, cell, recipe.hidden, bias), spec, *probe)
+            if on_phase:
+                on_phase(N_("training"))
             net, curve, taken, seconds = train_one(spec, recipe, cell, length, bias, seed, held_out, on_step)
         after = grad_norms(net, spec, *probe)  # after the bar's last line: its time is the training's
         _loss, score = evaluate_on(spec, net, test)  # the reported score: sequences the early stop never read

@@ -259,6 +259,8 @@ def test_long_term_cli_terminal_explains_from_the_run(cli):
     assert code == 0, err
     assert "lstm+fb3" in out and "lstm+torch" in out
     assert "f̄ = 0.95" in " ".join(out.split())  # σ(3) = 0.953, from this run's gates, not a canned sentence
+    # each progress line says what it is doing ("rnn T=10 · 0.0 s" said nothing; a lecturer's review)
+    assert "lstm+fb3 T=8: gradient norms at the start" in err and "lstm+fb3 T=8: training" in err, err
 
 
 def test_first_token_task_still_runs():
