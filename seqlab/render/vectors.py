@@ -19,6 +19,7 @@ from seqlab.text.tables import JSONL_SUFFIXES
 from seqlab.vectors.limits import PREVIEW
 from seqlab.vectors.record import EmbeddingRecord
 from seqlab.vectors.word_input import source_label
+from seqlab.vectors.word_results import AnalogyResult
 
 
 def shape_lines(record: EmbeddingRecord, max_tokens: int = 16) -> list[str]:
@@ -199,7 +200,7 @@ def groups_markdown(kind: str, method: str, groups, preview: int = PREVIEW) -> s
 def word_caveats(result) -> list[str]:
     """What a table of neighbours or of an analogy's answers is read with, wherever it is shown (the command's title,
     the page, a notebook): words built from their pieces, words that cancel out, the reading Kiwi gave the word."""
-    if hasattr(result, "expression"):  # an AnalogyResult
+    if isinstance(result, AnalogyResult):
         out = [_("built from pieces: {words}").format(words=", ".join(result.oov))] if result.oov else []
         if result.cancelled:  # 왕 - 남자 + 남자 is 왕's neighbours: said, not left to be noticed
             out.append(_("added and subtracted, so they cancel out: {words}").format(words=", ".join(result.cancelled)))
@@ -215,13 +216,12 @@ def word_notes(result) -> list[str]:
     """The sentences said beside such a table: an "analogy" of one word (its neighbours, not an answer), and fewer
     results than were asked for (a small vocabulary)."""
     out = []
-    if hasattr(result, "expression") and len(result.positive) == 1 and not result.negative:
-        out.append(_("{expression} is one word, not an analogy: these are its nearest words (an analogy joins words "
-                     "with + and -, e.g. 왕 - 남자 + 여자).").format(expression=result.expression))
-    elif hasattr(result, "expression") and len(result.net) == 1 and next(iter(result.net.values())) > 0:
-        # 왕 + 왕 - 왕, 왕 - 남자 + 남자, 왕 + 왕: one word's direction, whatever its coefficient
-        out.append(_("{expression} comes to {word} alone: these are its nearest words, not an analogy's answer.")
-                   .format(expression=result.expression, word=next(iter(result.net))))
+    if isinstance(result, AnalogyResult) and result.one_word is not None:  # the record decides, the words say it
+        written_alone = len(result.positive) == 1 and not result.negative  # "왕", not 왕 + 왕 - 왕
+        out.append((_("{expression} is one word, not an analogy: these are its nearest words (an analogy joins words "
+                      "with + and -, e.g. 왕 - 남자 + 여자).") if written_alone else
+                    _("{expression} comes to {word} alone: these are its nearest words, not an analogy's answer."))
+                   .format(expression=result.expression, word=result.one_word))
     if len(result.results) < result.k:
         out.append(_("only {n:,} results: the vocabulary has no more other words ({k:,} were asked for)").format(
             n=len(result.results), k=result.k))

@@ -62,6 +62,13 @@ class AnalogyResult(RankedWords, Displayable):
         return net_coefficients(self.positive, self.negative)
 
     @property
+    def one_word(self) -> str | None:
+        """The word the expression comes to when one word alone is left with a positive coefficient (왕, 왕 + 왕 - 왕,
+        왕 - 남자 + 남자): the results are its nearest words, not an analogy's answer. None for an analogy."""
+        net = self.net
+        return next(iter(net)) if len(net) == 1 and next(iter(net.values())) > 0 else None
+
+    @property
     def cancelled(self) -> list[str]:
         """Words added and subtracted as often (왕 - 남자 + 남자): under 3CosAdd they cancel out (왕 + 왕 - 왕 does
         not: 왕 is left, once)."""

@@ -208,3 +208,13 @@ def test_a_label_given_twice_is_drawn_once_and_said(tiny_model_vectors):
     proj = project_items(["왕", "여왕", "왕", "남자"], tiny_model_vectors)
     assert proj.labels == ["왕", "여왕", "남자"] and proj.points.shape == (3, 2)
     assert proj.repeated == ["왕"] and proj.to_dict()["repeated"] == ["왕"]
+
+
+def test_an_analogy_result_says_which_one_word_it_comes_to():
+    """The renderer told records apart by hasattr(result, "expression") and worked out "one word" itself; the record
+    says it (None for an analogy)."""
+    from seqlab.vectors.wordvectors import WordVectors
+
+    wv = WordVectors(["왕", "남자", "여자", "영화"], np.eye(4), "toy")
+    assert wv.analogy(["왕"], []).one_word == "왕" and wv.analogy(["왕", "남자"], ["남자"]).one_word == "왕"
+    assert wv.analogy(["왕", "왕"], ["왕"]).one_word == "왕" and wv.analogy(["왕", "여자"], ["남자"]).one_word is None
