@@ -48,7 +48,7 @@ def check_unused(a, names: list[str]) -> None:
 
         for name in names:
             for field_name, (low, high, _whole) in MODEL_RANGES.get(name, {}).items():
-                in_range("--" + field_name.replace("_", "-"), getattr(a, field_name), low, high)
+                in_range(*_flag(a, field_name), low, high)
     if a.task != "classify":
         refuse(recurrent | data_options | e5_head, "--task " + a.task)
     if a.task != "forecast":

@@ -211,7 +211,7 @@ def register(app: typer.Typer) -> None:
         total = sum(map(has_visible, inputs))
         out = console()  # one console for every line (creating one per line costs a third more per text)
         if not json_out and task != "seq2seq":
-            # what the two numbers of each line are, on stderr: the lines themselves stay one answer each
+            # what each line's columns are, on stderr: the lines themselves stay one answer each
             note(_("columns: label (what it stands for), the probability the model gives that label, the text"))
         noted = []  # only the answers the notes below count (a seq2seq's spaced or long inputs), not every answer
         with counting_bar(ngettext("predicting {n:,} text", "predicting {n:,} texts", total).format(n=total), _("texts"),

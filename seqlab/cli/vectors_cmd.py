@@ -82,14 +82,16 @@ def register(app: typer.Typer) -> None:
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)
         pooling = one_of("--pool", pooling, POOLING)
-        from seqlab.vectors import aggregate, corpus_job, encoder
+        from seqlab.vectors.aggregate import METHODS as WORD_POOLING
+        from seqlab.vectors.corpus_job import ENGINES
+        from seqlab.vectors.encoder import DEVICES, LONG, PRECISIONS
 
-        words = one_of("--words", words, aggregate.METHODS)
-        morphemes = one_of("--morphemes", morphemes, aggregate.METHODS)
-        long = one_of("--long", long, encoder.LONG)
-        engine = one_of("--engine", engine, corpus_job.ENGINES)
-        precision = one_of("--precision", precision, encoder.PRECISIONS)
-        device = one_of("--device", device, encoder.DEVICES)
+        words = one_of("--words", words, WORD_POOLING)
+        morphemes = one_of("--morphemes", morphemes, WORD_POOLING)
+        long = one_of("--long", long, LONG)
+        engine = one_of("--engine", engine, ENGINES)
+        precision = one_of("--precision", precision, PRECISIONS)
+        device = one_of("--device", device, DEVICES)
         errors = one_of("--errors", errors, ERROR_MODES)
         in_range("--preview", preview, *PREVIEW_RANGE)
         in_range("--stride", stride, 1)

@@ -290,7 +290,7 @@ def comparison_notes(rows: list[ComparisonRow]) -> list[str]:
     (a word list split into morphemes) is not a tokenizer's."""
     return [_("{model}: its [UNK] rate is that of the default word vocabulary, wordfreq's Korean list, which is split "
               "into morphemes (좋다 is not in it); seqlab vocab build -t {model} -f corpus.txt makes one of whole "
-              "words.").format(model=r.model) for r in rows if getattr(r, "vocabulary", "") == "wordfreq"]
+              "words.").format(model=r.model) for r in rows if r.unk_from_word_list]
 
 
 def comparison_table(rows: list[ComparisonRow], width: int | None = None) -> Table:

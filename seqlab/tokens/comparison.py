@@ -33,7 +33,10 @@ class ComparisonRow:
     length_p95: float
     length_max: int
     space_tokens: int = 0  # content tokens that are a space alone (▁): char's one per space, e5's before punctuation
-    vocabulary: str = ""  # "wordfreq": the default word vocabulary, made of morphemes, was behind its [UNK]s
+    # where the vocabulary comes from, for every row: "wordfreq" (the default of kiwi, char and whitespace), "given"
+    # (a vocabulary file or object) or "model" (a transformer tokenizer's own); whitespace alone said "wordfreq"
+    vocabulary: str = ""
+    unk_from_word_list: bool = False  # its [UNK]s come from the default word vocabulary, made of morphemes
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -87,14 +90,14 @@ class _Tally:
     def __init__(self) -> None:
         self.lengths: list[int] = []
         self.content = self.unk = self.spaces = 0
-        self.vocabulary = ""
+        self.from_word_list = False
 
     def add(self, rec: TokenRecord) -> None:
         self.lengths.append(len(rec.tokens))
         self.content += len(rec.tokens) - sum(rec.special_tokens_mask)
         self.unk += len(rec.unk)
         self.spaces += sum(1 for t, s in zip(rec.tokens, rec.special_tokens_mask) if t == SPACE and not s)
-        self.vocabulary = self.vocabulary or rec.extra.get("vocabulary", "")
+        self.from_word_list = self.from_word_list or rec.extra.get("vocabulary") == "wordfreq"
 
     def row(self, tok: Tokenizer, texts: list[str]) -> ComparisonRow:
         words = sum(len(t.split()) for t in texts)
@@ -108,5 +111,13 @@ class _Tally:
             chars_per_token=chars / (content - self.spaces) if content > self.spaces else 0.0,
             length_p50=float(np.percentile(arr, 50)),
             length_p95=float(np.percentile(arr, 95)), length_max=int(arr.max()), space_tokens=self.spaces,
-            vocabulary=self.vocabulary,
+            vocabulary=vocabulary_source(tok), unk_from_word_list=self.from_word_list,
         )
+
+
+def vocabulary_source(tok: Tokenizer) -> str:
+    """``wordfreq``, ``given`` or ``model``: where a tokenizer's vocabulary comes from (:attr:`ComparisonRow.vocabulary`)."""
+    vocab = getattr(tok, "vocab", None)
+    if vocab is None:
+        return "model"
+    return "wordfreq" if str((vocab.meta or {}).get("source", "")).startswith("wordfreq") else "given"

@@ -34,8 +34,8 @@ def check_corpus(files, errors: str) -> list[Path]:
                          _("Pass a list, e.g. files=[\"corpus.txt\"]."), option="files")
     files = [check_path("files", path) for path in files]
     if not files:
-        raise InputError(_("files is empty: no corpus file given"), _("Pass a list, e.g. files=[\"corpus.txt\"]."),
-                         option="files")
+        raise InputError(_("files is empty: no corpus file given"),
+                         _("Give at least one file, e.g. files=[\"corpus.txt\"]."), option="files")
     seen = set()
     for path in files:
         key = str(path) if str(path) == "-" else str(Path(path).resolve())

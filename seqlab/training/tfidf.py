@@ -132,8 +132,7 @@ def train_tfidf(train: Dataset, val: Dataset, out: Path, cfg: TfidfConfig | None
     """Fit the n-gram features and the logistic regression on ``train``, score ``val``, and write the run to ``out``
     (JSON and safetensors, no pickle). Returns the summary also written to ``metrics.json``; ``on_phase(name)`` is
     called at each phase (features, logistic regression). Its ``seconds`` count the whole of it, as every trainer's
-    do (the library's import and the Kiwi morphemes too: they were left out, so tfidf looked faster in a
-    comparison)."""
+    do (scikit-learn's import too: it was left out, so tfidf looked faster in a comparison)."""
     started = time.perf_counter()
     from sklearn.linear_model import LogisticRegression
 

@@ -27,7 +27,6 @@ from seqlab.errors import (
     ModelUnavailable,
     NoVectors,
     UsageError,
-    canonical,
     check_choice,
     check_flag,
     check_number,
@@ -321,10 +320,7 @@ class Encoder:
         """Run the HF model on records this model's tokenizer made, ``batch_size`` at a time; T of each output = its
         token count (padding changes no number: tested)."""
         check_number("batch_size", batch_size, 1, whole=True)
-        pooling = canonical(pooling, METHODS)
-        if pooling is not None and pooling not in METHODS:
-            raise InputError(_("unknown pooling {pooling!r}").format(pooling=pooling),
-                             _("Use one of: {choices}.").format(choices=', '.join(METHODS)))
+        pooling = None if pooling is None else check_choice("pooling", pooling, METHODS)
         out: list[EmbeddingRecord] = []
         onnx = TORCH if layers or self._onnx is None else self._onnx  # read once: the label says what ran
         engine = {} if onnx is TORCH else {"engine": "onnxruntime"}
@@ -375,13 +371,7 @@ class Encoder:
         check_number("batch_size", batch_size, 1, whole=True)
         check_flag("normalize", normalize)
         check_role_prefix(prefix, self.name)
-        pooling, precision = canonical(pooling, METHODS), canonical(precision, PRECISIONS)
-        if pooling not in METHODS:
-            raise InputError(_("unknown pooling {pooling!r}").format(pooling=pooling),
-                             _("Use one of: {choices}.").format(choices=', '.join(METHODS)))
-        if precision not in PRECISIONS:
-            raise InputError(_("unknown precision {precision!r}").format(precision=precision),
-                             _("Use one of: {choices}.").format(choices=', '.join(PRECISIONS)))
+        pooling, precision = check_choice("pooling", pooling, METHODS), check_choice("precision", precision, PRECISIONS)
         texts = as_texts(texts)
         out = np.zeros((len(texts), self.hidden_size), dtype=np.float32)
         if not texts:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from seqlab.errors import InputError, canonical
+from seqlab.errors import InputError, check_choice
 from seqlab.i18n import _
 
 METHODS = ("cls", "mean", "max")
@@ -20,10 +20,7 @@ def pool(hidden: np.ndarray, mask: np.ndarray, method: str = "mean") -> np.ndarr
     >>> pool(h, m, "mean").tolist(), pool(h, m, "max").tolist(), pool(h, m, "cls").tolist()
     ([[2.0, 3.0]], [[3.0, 4.0]], [[1.0, 2.0]])
     """
-    method = canonical(method, METHODS)
-    if method not in METHODS:
-        raise InputError(_("unknown pooling {method!r}").format(method=method),
-                         _("Use one of: {choices}.").format(choices=', '.join(METHODS)))
+    method = check_choice("method", method, METHODS)
     if hidden.ndim != 3 or mask.shape != hidden.shape[:2]:
         raise InputError(_("pooling needs hidden (B, T, H) and mask (B, T), got {shape} and {shape2}")
                          .format(shape=hidden.shape, shape2=mask.shape))

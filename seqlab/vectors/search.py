@@ -146,11 +146,13 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
         raise _no_text_lines(corpus)
     enc = load_encoder(model)
     where = index_dir(corpus, enc.name, text_col, digest)
-    with exclusive(where):  # another process indexing the same corpus: wait, then read its index
-        manifest = load_manifest(where)
-        built = not (manifest and manifest.get("complete"))
-        embed_corpus(indexed, where, _config(where, enc.name, count_lines(indexed)),
-                     progress=progress if built else None, errors=errors)
+    manifest = load_manifest(where)
+    if not (manifest and manifest.get("complete")):  # a finished index is read without a lock (a read-only home)
+        with exclusive(where):  # another process indexing the same corpus: wait, then read its index
+            manifest = load_manifest(where)
+            built = not (manifest and manifest.get("complete"))
+            embed_corpus(indexed, where, _config(where, enc.name, count_lines(indexed)),
+                         progress=progress if built else None, errors=errors)
     matrix = read_embeddings(where, mmap=True)
     q = enc.sentence_vectors([query], prefix=enc.default_prefix("query"))[0]
     query_dropped = window_records(enc.name, [query], enc.default_prefix("query"))[0].dropped

@@ -358,6 +358,6 @@ def test_an_lstm_whose_cell_and_h_gradients_disagree_says_both():
     said = gradflow_verdicts(report)
     assert flow.cell_survives and not flow.survives  # this run: the two paths disagree
     assert len(said) == 2 and said[1].startswith("lstm: along h (the table's ‖∂L/∂h_k‖, the JSON's survives)")
-    assert ("less than 1% of it reaches the first step" in said[1]) == (not flow.survives), said[1]
+    assert "less than 1% of it reaches the first step, though the cell state's does." in said[1], said[1]
     assert gradflow_verdicts(gradflow(["lstm"], steps=30, hidden=16, forget_bias=8.0, seed=0))[-1].startswith(
         "lstm (forget bias 8)")  # both survive: one sentence

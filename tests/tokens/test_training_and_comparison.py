@@ -183,3 +183,16 @@ def test_the_split_corpus_progress_counts_texts_not_a_tables_header(tmp_path):
     calls = []
     write_split_corpus([nsmc], tmp_path / "out.txt", split="whitespace", progress=lambda d, t: calls.append((d, t)))
     assert calls[0] == (0, 5) and calls[-1] == (5, 5), calls
+
+
+def test_every_row_says_where_its_vocabulary_comes_from():
+    """compare --json gave "vocabulary": "wordfreq" for whitespace and "" for kiwi and char, which use wordfreq's
+    default vocabularies too: the key meant "its [UNK]s come from the word list", now a key of its own."""
+    from seqlab import load_tokenizer
+    from seqlab.tokens.comparison import compare
+
+    rows = {r.model: r for r in compare(["영화가 좋다 쀍"], [load_tokenizer(m) for m in ("kiwi", "char", "whitespace",
+                                                                                    "e5-small")])}
+    assert {m: r.vocabulary for m, r in rows.items()} == {"kiwi": "wordfreq", "char": "wordfreq",
+                                                           "whitespace": "wordfreq", "e5-small": "model"}
+    assert [m for m, r in rows.items() if r.unk_from_word_list] == ["whitespace"]

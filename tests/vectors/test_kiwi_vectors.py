@@ -178,20 +178,19 @@ def test_the_build_keeps_what_it_left_out_and_each_words_reading(small):
     assert small.neighbors("갔다", 2).to_dict()["reading"] == "가/VV 었/EP 다/EF"
 
 
-def test_caches_of_older_recipes_are_removed_by_the_library_and_said(small, caplog):
-    """Only the CLI removed them: a server's or a notebook's builds left hundreds of MB behind each time."""
+def test_caches_of_older_recipes_are_removed_by_the_library_and_said(tmp_path, monkeypatch, caplog):
+    """Only the CLI removed them: a server's or a notebook's builds left hundreds of MB behind each time. (A home of
+    its own: another test worker's build, in the shared home, removes stale files of its size too.)"""
     from seqlab.vectors.wordvectors import kiwi_vectors_path, remove_stale_kiwi_caches
 
+    monkeypatch.setenv("SEQLAB_HOME", str(tmp_path))
     current = kiwi_vectors_path(3000)
+    current.parent.mkdir(parents=True)
     old = current.parent / "kiwi-cong-0.23.0-wordfreq-ko3000-v4-0123abcd.npz"
     other_size = current.parent / "kiwi-cong-0.23.0-wordfreq-v4-0123abcd.npz"
-    old.write_bytes(b"x")
-    other_size.write_bytes(b"x")
-    try:
-        with caplog.at_level("INFO", logger="seqlab"):
-            stale = remove_stale_kiwi_caches(3000)
-        assert old in stale and other_size not in stale and current not in stale and current.exists()
-        assert not old.exists() and other_size.exists() and f"removed {old}" in caplog.text
-    finally:
-        old.unlink(missing_ok=True)
-        other_size.unlink()
+    for path in (current, old, other_size):
+        path.write_bytes(b"x")
+    with caplog.at_level("INFO", logger="seqlab"):
+        stale = remove_stale_kiwi_caches(3000)
+    assert old in stale and other_size not in stale and current not in stale and current.exists()
+    assert not old.exists() and other_size.exists() and f"removed {old}" in caplog.text

@@ -135,14 +135,15 @@ def test_a_tokenizer_only_folder_asked_for_vectors_is_the_requests_fault(tmp_pat
 
 def test_a_tokenizer_of_the_registry_is_refused_in_the_librarys_words_with_the_pages_hint(client):
     """The server wrote its own sentence for kiwi's missing vectors ("it has no vectors"), beside the library's."""
+    import pytest
+
     from seqlab.errors import NoVectors
     from seqlab.pretrained.registry import resolve
     from seqlab.vectors.encoder import check_encoder
 
-    try:
+    with pytest.raises(NoVectors) as refused:
         check_encoder(resolve("kiwi"))
-    except NoVectors as refused:
-        library = refused
+    library = refused.value
     for route, body in (("/api/embed", {"text": "안녕"}), ("/api/similarity", {"a": "안녕", "b": "반가워"}),
                         ("/api/attention", {"text": "안녕"})):
         answer = client.post(route + "?lang=en", json={**body, "model": "kiwi"})

@@ -540,7 +540,7 @@
             k: count(row.summary.unk), f: fixed(row.summary.fertility, 2) }),
           row.summary.space_tokens ? " · " + t("tokens that are a space alone (▁): {s}", { s: count(row.summary.space_tokens) }) : "")),
         chips.list, uncoveredNote(row),
-        row.summary.vocabulary === "wordfreq" ? note(t("{model}: its [UNK] rate is that of the default word vocabulary, wordfreq's Korean list, which is split into morphemes (좋다 is not in it).", { model: row.model })) : null));
+        row.summary.unk_from_word_list ? note(t("{model}: its [UNK] rate is that of the default word vocabulary, wordfreq's Korean list, which is split into morphemes (좋다 is not in it).", { model: row.model })) : null));
     });
     const readout = el("p", { class: "sv-readout", "aria-live": "polite" });
     container.append(table, readout);
