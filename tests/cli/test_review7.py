@@ -60,8 +60,8 @@ def test_long_term_progress_times_the_training_as_its_table_does(cli):
     code, out, err = cli("long-term", "--task", "adding", "--lengths", "20", "--cells", "rnn", "--steps", "200",
                          "--json")
     assert code == 0, err
-    lines = [line for line in err.splitlines() if line.startswith("rnn T=20 · ") and "/200" in line]
-    assert lines[0].startswith("rnn T=20 · 0/200 (0%)"), lines
+    lines = [line for line in err.splitlines() if line.startswith("rnn T=20: training · ") and "/200" in line]
+    assert lines[0].startswith("rnn T=20: training · 0/200 (0%)"), lines
     assert json.loads(out)["runs"][0]["seconds"] > 0
 
 

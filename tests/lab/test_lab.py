@@ -250,7 +250,7 @@ def test_long_term_cli_json_contract(cli, tmp_path):
     lines = err.splitlines()
     for cell in ("rnn", "lstm", "gru"):
         for length in (8, 9):
-            assert any(line.startswith(f"{cell} T={length} · ") and "/" in line for line in lines), (cell, err)
+            assert any(line.startswith(f"{cell} T={length}: training · ") and "/" in line for line in lines), (cell, err)
     assert "glyph" not in err  # the log axis's labels have no math-text minus sign NanumGothic lacks
 
 
