@@ -9,7 +9,6 @@ import typer
 from seqlab.cli.options import (
     SEED_MAX,
     check_lang,
-    check_plot,
     csv_list,
     encoder_opt,
     exclusive,
@@ -19,9 +18,9 @@ from seqlab.cli.options import (
     markdown_opt,
     no_duplicates,
     number_range,
-    on_interrupt,
     one_of,
 )
+from seqlab.cli.outputs import check_plot, on_interrupt
 from seqlab.errors import UsageError, shown_number
 from seqlab.i18n import N_, _, ngettext
 from seqlab.lab.limits import (
@@ -212,7 +211,7 @@ def register(app: typer.Typer) -> None:
 def _partial_long_term(report, json_out: bool, plot: Path | None) -> None:
     """An interrupted long-term: the finished runs, as the whole report would show them, marked partial; the note
     said after "interrupted" names the runs that did not finish."""
-    from seqlab.cli.options import INTERRUPT_DETAIL
+    from seqlab.cli.outputs import INTERRUPT_DETAIL
     from seqlab.render.console import console
     from seqlab.render.lab import longterm_terminal
 

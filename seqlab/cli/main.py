@@ -150,7 +150,7 @@ def _say_interrupted(argv: list[str], code: int = 130) -> None:
     elif hint and not _saved(command, Path(out)):
         hint = N_("it stopped before its first checkpoint, so nothing was saved: run the same command again to "
                   "start over.")
-    from seqlab.cli.options import INTERRUPT_DETAIL, ON_INTERRUPT
+    from seqlab.cli.outputs import INTERRUPT_DETAIL, ON_INTERRUPT
 
     if ON_INTERRUPT:  # what the command itself said it kept (a forecast's LSTM, a word-vector build lost) wins
         hint = ON_INTERRUPT[-1]
@@ -286,7 +286,7 @@ def _framed_usage_error(exc: SeqlabError, argv: list[str]) -> SeqlabError:
 
 
 def _run(argv: list[str], debug: bool) -> int:
-    from seqlab.cli.options import BACKUPS
+    from seqlab.cli.outputs import BACKUPS
     from seqlab.cli.signals import stops_handled
 
     BACKUPS.clear()
@@ -309,7 +309,7 @@ def _run_command(argv: list[str], debug: bool) -> int:
     from typer._click import exceptions as click_errors
     from typer.exceptions import Abort, Exit
 
-    from seqlab.cli.options import INTERRUPT_DETAIL, ON_INTERRUPT
+    from seqlab.cli.outputs import INTERRUPT_DETAIL, ON_INTERRUPT
     from seqlab.cli.signals import exit_code
     from seqlab.render.console import note
 

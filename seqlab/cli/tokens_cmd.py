@@ -8,10 +8,8 @@ import typer
 
 from seqlab.cli.options import (
     MAX_MIN_COUNT,
-    NOTHING_WRITTEN,
     check_lang,
     check_normalization,
-    check_output,
     checked_prefix,
     csv_list,
     errors_opt,
@@ -27,15 +25,14 @@ from seqlab.cli.options import (
     no_duplicates,
     norm_opt,
     number_range,
-    on_interrupt,
     one_of,
     prefix_opt,
     say_replaced,
     text_col_opt,
     unused,
     vocab_opt,
-    written,
 )
+from seqlab.cli.outputs import NOTHING_WRITTEN, check_output, on_interrupt, written
 from seqlab.errors import UsageError, shown_number
 from seqlab.i18n import _, ngettext
 from seqlab.ids.limits import MAX_LENGTH, MAX_VOCAB, MIN_TRAINED_VOCAB

@@ -9,8 +9,6 @@ import typer
 from seqlab.cli.options import (
     SEED_MAX,
     check_lang,
-    check_output,
-    check_suffix,
     encoder_opt,
     errors_opt,
     exclusive,
@@ -23,6 +21,7 @@ from seqlab.cli.options import (
     require_text,
     unused,
 )
+from seqlab.cli.outputs import check_output, check_suffix
 from seqlab.errors import UsageError, shown_number
 from seqlab.i18n import _
 from seqlab.limits import ERROR_MODES

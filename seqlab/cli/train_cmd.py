@@ -13,7 +13,6 @@ from seqlab.cli.options import (
     MAX_MIN_COUNT,
     SEED_MAX,
     check_lang,
-    check_output,
     errors_opt,
     exclusive,
     file_opt,
@@ -28,6 +27,7 @@ from seqlab.cli.options import (
     shown_number,
     text_col_opt,
 )
+from seqlab.cli.outputs import check_output
 from seqlab.cli.train_run import FORMATS
 from seqlab.errors import UsageError
 from seqlab.i18n import _, ngettext

@@ -13,7 +13,8 @@ import dataclasses
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from seqlab.cli.options import check_output, csv_list, given, in_range, one_of, unused
+from seqlab.cli.options import csv_list, given, in_range, one_of, unused
+from seqlab.cli.outputs import check_output
 from seqlab.cli.train_checks import check_unused
 from seqlab.errors import InputError, UsageError
 from seqlab.i18n import _
@@ -304,7 +305,7 @@ def train_forecast(a: TrainArgs) -> None:
 
     Ctrl-C during the ARIMA/ETS search keeps what was done (the library saves it): it is shown, and said, before
     the command ends as interrupted."""
-    from seqlab.cli.options import INTERRUPT_DETAIL, on_interrupt
+    from seqlab.cli.outputs import INTERRUPT_DETAIL, on_interrupt
     from seqlab.render.console import console, note, print_json
     from seqlab.render.training import forecast_kept, forecast_png, forecast_terminal
     from seqlab.training.forecast import SEARCHES, ForecastInterrupted, forecast_config, train_forecast

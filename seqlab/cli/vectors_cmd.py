@@ -8,9 +8,7 @@ import typer
 
 from seqlab.cli.options import (
     MAX_K,
-    NOTHING_WRITTEN,
     check_lang,
-    check_output,
     checked_prefix,
     encoder_opt,
     errors_opt,
@@ -23,12 +21,12 @@ from seqlab.cli.options import (
     k_opt,
     lang_opt,
     markdown_opt,
-    on_interrupt,
     one_of,
     require_text,
     text_col_opt,
     unused,
 )
+from seqlab.cli.outputs import NOTHING_WRITTEN, check_output, on_interrupt
 from seqlab.errors import UsageError
 from seqlab.i18n import N_, _
 from seqlab.limits import ERROR_MODES

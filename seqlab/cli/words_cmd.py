@@ -9,11 +9,8 @@ import typer
 from seqlab.cli.options import (
     MAX_K,
     MAX_MIN_COUNT,
-    NOTHING_WRITTEN,
     SEED_MAX,
     check_lang,
-    check_output,
-    check_plot,
     errors_opt,
     exclusive,
     file_opt,
@@ -23,18 +20,16 @@ from seqlab.cli.options import (
     in_range,
     json_opt,
     k_opt,
-    keep_aside,
     lang_opt,
     markdown_opt,
     no_duplicates,
     number_range,
-    on_interrupt,
     one_of,
     say_replaced,
     text_col_opt,
     unused,
-    written,
 )
+from seqlab.cli.outputs import NOTHING_WRITTEN, check_output, check_plot, keep_aside, on_interrupt, written
 from seqlab.errors import InputError, UsageError, shown_number
 from seqlab.i18n import N_, _, ngettext
 from seqlab.limits import ERROR_MODES

@@ -62,7 +62,7 @@ def test_an_interrupt_during_the_baselines_keeps_what_was_done(tmp_path, series,
 
 
 def test_the_command_shows_and_says_what_an_interrupted_forecast_kept(tmp_path, series, monkeypatch, cli):
-    from seqlab.cli.options import ON_INTERRUPT
+    from seqlab.cli.outputs import ON_INTERRUPT
     from seqlab.training import forecast
 
     monkeypatch.setattr(forecast, "auto_arima", _interrupt)
