@@ -42,6 +42,13 @@ def step_rows(cell: str) -> list[tuple[str, str, str, str]]:
             for key, symbol, rhs in EQUATIONS[cell]]
 
 
+def gate_blocks(cell: str) -> str:
+    """" (rows: gate blocks i|f|g|o)" after a gated cell's stacked matrix (its dW_hh as its W_hh), "" for an RNN."""
+    if cell == "rnn":
+        return ""
+    return " (" + _("rows: gate blocks {order}").format(order="|".join(TORCH_ORDER[cell])) + ")"
+
+
 STACKED = ("x_proj", "h_proj", "bias")  # a gated cell's rows that hold every gate's block, in torch's order
 
 
@@ -287,14 +294,14 @@ def render_terminal(report: TraceReport, console: Console, precision: int = 4, l
         for line in backward_notes(report):
             console.print(escape(line))
         if np.size(b.dW_hh) <= SMALL:
-            console.print(f"dW_hh {list(np.shape(b.dW_hh))}")
+            console.print(escape(f"dW_hh {list(np.shape(b.dW_hh))}{gate_blocks(report.cell)}"))
             for table in _matrix_tables(b.dW_hh, precision, console.width):
                 console.print(table)
 
 
-def _markdown_matrix(name: str, m, precision: int) -> list[str]:
+def _markdown_matrix(name: str, m, precision: int, rows: str = "") -> list[str]:
     matrix = np.atleast_2d(m)
-    return [f"**{name}** {list(np.shape(m))}", "", "| " + " | ".join([""] * matrix.shape[1]) + " |",
+    return [f"**{name}** {list(np.shape(m))}{rows}", "", "| " + " | ".join([""] * matrix.shape[1]) + " |",
             "|" + "---:|" * matrix.shape[1], *("| " + " | ".join(f"{x:+.{precision}f}" for x in r) + " |" for r in matrix),
             ""]
 
@@ -336,7 +343,7 @@ def render_markdown(report: TraceReport, precision: int = 4, limit: int = 8) -> 
                               "max |Σ_t dW_hh(t) - dW_hh| = {error:.1e}").format(error=b.dW_hh_sum_error)), ""]
         out += [md_cell(line) + "\n" for line in backward_notes(report)]
         if np.size(b.dW_hh) <= SMALL:
-            out += _markdown_matrix("dW_hh", b.dW_hh, precision)
+            out += _markdown_matrix("dW_hh", b.dW_hh, precision, gate_blocks(report.cell))
     return "\n".join(out) + "\n"
 
 

@@ -235,3 +235,14 @@ def test_explain_of_a_text_past_the_window_says_its_token_counts_are_of_the_part
     assert first == (f"The text has {total:,} tokens and 400 words; the model reads the first 512 tokens, so the "
                      "counts here are of that part (stage 3 says what was cut)."), first
     assert not tokens_explanation(explain("오늘 날씨가 좋다"))[0].startswith("The text has")
+
+
+def test_a_gated_cells_dW_hh_names_its_row_blocks_as_its_W_hh_does(cli):
+    """The backward's dW_hh [8, 2] did not say its rows are the gates' blocks (i|f|g|o), as the forward's rows do."""
+    for fmt in ((), ("--markdown",)):
+        code, out, err = cli("trace", "lstm", "오늘 날씨", "--input-dim", "3", "--hidden", "2", "--backward", *fmt,
+                             "--lang", "en")
+        assert code == 0 and "[8, 2] (rows: gate blocks i|f|g|o)" in out, err
+        code, out, err = cli("trace", "rnn", "오늘 날씨", "--input-dim", "3", "--hidden", "2", "--backward", *fmt,
+                             "--lang", "en")
+        assert code == 0 and "[2, 2]" in out and "gate blocks" not in out.split("dW_hh = Σ_t")[-1], err
