@@ -222,8 +222,9 @@ def register(app: typer.Typer) -> None:
             print_json(result.to_dict())
         else:
             from seqlab.render.vectors import word_caveats
+            from seqlab.vectors.analogy import METHOD_NAMES
 
-            title = " · ".join([f"{expression}  ≈ ? · {source_label(result.source)} · {result.method}",
+            title = " · ".join([f"{expression}  ≈ ? · {source_label(result.source)} · {METHOD_NAMES[result.method]}",
                                 *word_caveats(result)])
             score = _("3CosMul score") if result.method == "3cosmul" else None
             if markdown:

@@ -16,6 +16,7 @@ from seqlab.render import markdown as md
 from seqlab.render.console import elide, in_python, titled_table
 from seqlab.render.tokens import visible
 from seqlab.text.tables import JSONL_SUFFIXES
+from seqlab.vectors.analogy import METHOD_NAMES
 from seqlab.vectors.limits import PREVIEW
 from seqlab.vectors.record import EmbeddingRecord
 from seqlab.vectors.word_input import source_label
@@ -289,7 +290,8 @@ def section_name(name: str) -> str:
 def analogy_eval_table(result) -> Table:
     """Analogy accuracy per section: top-1 (the answer ranked first) and top-5."""
     table = titled_table(_("analogy accuracy · {source} · {method}").format(source=source_label(result.source),
-                                                                          method=result.method), title_justify="left")
+                                                                          method=METHOD_NAMES[result.method]),
+                         title_justify="left")
     for col, justify in ((_("section"), "left"), (_("asked"), "right"), (_("skipped (OOV)"), "right"),
                          ("top-1", "right"), ("top-5", "right")):
         table.add_column(col, justify=justify)

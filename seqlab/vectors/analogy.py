@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 METHODS = ("3cosmul", "3cosadd")
+METHOD_NAMES = {"3cosmul": "3CosMul", "3cosadd": "3CosAdd"}  # as the literature, the glossary and the help write them
 DEFAULT_METHOD = "3cosadd"  # chosen on a development list of analogies (docs/benchmarks.md)
 EPSILON = 1e-3  # Levy & Goldberg (2014); gensim's most_similar_cosmul uses 1e-6
 

@@ -218,3 +218,9 @@ def test_an_analogy_result_says_which_one_word_it_comes_to():
     wv = WordVectors(["왕", "남자", "여자", "영화"], np.eye(4), "toy")
     assert wv.analogy(["왕"], []).one_word == "왕" and wv.analogy(["왕", "남자"], ["남자"]).one_word == "왕"
     assert wv.analogy(["왕", "왕"], ["왕"]).one_word == "왕" and wv.analogy(["왕", "여자"], ["남자"]).one_word is None
+
+
+def test_the_analogy_title_writes_the_method_as_the_glossary_does(cli):
+    """The title said 3cosadd while the glossary and the help say 3CosAdd (a Korean lecturer's review)."""
+    code, out, err = cli("analogy", "아버지 - 남자 + 여자", "-k", "2", "--lang", "en")
+    assert code == 0 and "· 3CosAdd" in out and "3cosadd" not in out, err
