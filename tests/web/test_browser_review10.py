@@ -158,3 +158,18 @@ def test_presentation_mode_grows_the_checkboxes_and_leaves_the_footer_out(open_p
         page.click("#stage-next")
     box = page.locator("#byhand").bounding_box()
     assert page.is_visible("#byhand") and box["height"] >= 20, box
+
+
+def test_presentation_mode_shows_the_trace_stepper_before_the_weight_tables(open_page):
+    """Projected, stage 5 showed the x_t note and the W_hh and bias tables first: the ◀ play ▶ stepper and the step
+    table (the point of the stage) were below the fold."""
+    page = open_page("/?lang=ko&present=1", width=1280, height=800)
+    for _ in range(4):
+        page.click("#stage-next")
+    page.check("#byhand")  # small settings: every weight table is printed
+    page.click("#trace")
+    page.wait_for_selector("#v-trace .sv-matrices")
+    page.evaluate("document.querySelector('#p-trace').scrollIntoView()")
+    stepper = page.locator("#v-trace .sv-stepper").bounding_box()
+    tables = page.locator("#v-trace .sv-matrices").bounding_box()
+    assert stepper["y"] < tables["y"] and stepper["y"] + stepper["height"] < 800, (stepper, tables)
