@@ -12,6 +12,7 @@ one per line, to ``$SEQLAB_HOME/index/<sha256>-col-<column>/texts.txt`` with the
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -147,12 +148,15 @@ def search(query: str, corpus: str | Path, model: str | None = None, k: int = 10
     enc = load_encoder(model)
     where = index_dir(corpus, enc.name, text_col, digest)
     manifest = load_manifest(where)
-    if not (manifest and manifest.get("complete")):  # a finished index is read without a lock (a read-only home)
-        with exclusive(where):  # another process indexing the same corpus: wait, then read its index
+    built = not (manifest and manifest.get("complete"))
+    # a finished index is checked (the corpus read as errors says) and read without a lock (a read-only home); one
+    # to build waits for another process indexing the same corpus, then finds its index
+    with exclusive(where) if built else contextlib.nullcontext():
+        if built:
             manifest = load_manifest(where)
             built = not (manifest and manifest.get("complete"))
-            embed_corpus(indexed, where, _config(where, enc.name, count_lines(indexed)),
-                         progress=progress if built else None, errors=errors)
+        embed_corpus(indexed, where, _config(where, enc.name, count_lines(indexed)),
+                     progress=progress if built else None, errors=errors)
     matrix = read_embeddings(where, mmap=True)
     q = enc.sentence_vectors([query], prefix=enc.default_prefix("query"))[0]
     query_dropped = window_records(enc.name, [query], enc.default_prefix("query"))[0].dropped
