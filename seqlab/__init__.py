@@ -197,7 +197,7 @@ def word_vectors(model: str | None = None, **kwargs):
         **kwargs: go to :func:`seqlab.vectors.wordvectors.from_model` (``progress``, ``korean``, ``english``).
 
     Returns:
-        a :class:`~seqlab.vectors.wordvectors.WordVectors`: ``.neighbors(word)``, ``.analogy(positive, negative)``,
+        a :class:`~seqlab.vectors.word_set.WordVectors`: ``.neighbors(word)``, ``.analogy(positive, negative)``,
         ``.solve("왕 - 남자 + 여자")``.
 
     >>> word_vectors("e5-small").solve("왕 - 남자 + 여자").results[0].word   # doctest: +SKIP

@@ -49,10 +49,10 @@ def test_a_first_build_is_said_in_python(monkeypatch, caplog):
     silence; the README promises a first-use build is reported."""
     import logging
 
-    from seqlab.vectors import wordvectors
+    from seqlab.vectors import kiwi_word_vectors, wordvectors
 
     monkeypatch.setattr(wordvectors, "is_built", lambda *a, **k: False)
-    monkeypatch.setattr(wordvectors, "from_kiwi", lambda progress, korean: "built")
+    monkeypatch.setattr(kiwi_word_vectors, "from_kiwi", lambda progress, korean: "built")
     with caplog.at_level(logging.INFO, logger="seqlab"):
         assert wordvectors.from_model() == "built"
         assert wordvectors.from_model(progress=lambda done, total: None) == "built"  # a bar says it: no note

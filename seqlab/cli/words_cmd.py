@@ -86,6 +86,7 @@ def _word_vectors(vectors, model):
     """Trained vectors, or the default/named model's (built once, with a progress bar that has a total and an ETA)."""
     from seqlab.render.console import note
     from seqlab.render.progress import counting_bar
+    from seqlab.vectors.kiwi_word_vectors import kiwi_vectors_path
     from seqlab.vectors.wordvectors import (
         DEFAULT_WORD_VECTORS,
         ENGLISH_WORDS,
@@ -93,7 +94,6 @@ def _word_vectors(vectors, model):
         RECIPE,
         from_model,
         is_built,
-        kiwi_vectors_path,
         model_vectors_path,
     )
 
@@ -204,8 +204,8 @@ def register(app: typer.Typer) -> None:
         from seqlab.render.console import console, print_json
         from seqlab.render.vectors import neighbors_markdown, neighbors_table
         from seqlab.vectors.analogy import METHODS
-        from seqlab.vectors.word_input import source_label
-        from seqlab.vectors.wordvectors import is_built, parse_expression, refuse_unknown_pieces
+        from seqlab.vectors.word_input import parse_expression, source_label
+        from seqlab.vectors.wordvectors import is_built, refuse_unknown_pieces
 
         check_lang(lang)
         exclusive(json=json_out, markdown=markdown)

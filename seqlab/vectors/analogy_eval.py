@@ -21,9 +21,9 @@ import numpy as np
 from seqlab.errors import InputError, check_path
 from seqlab.i18n import _
 from seqlab.text.reading import iter_lines
-from seqlab.vectors.analogy import METHODS, scores
+from seqlab.vectors.analogy import DEFAULT_METHOD, METHODS, scores
 from seqlab.vectors.word_input import nfc, source_label
-from seqlab.vectors.wordvectors import DEFAULT_METHOD, WordVectors
+from seqlab.vectors.word_set import WordVectors
 
 KOREAN_ANALOGIES = Path(__file__).resolve().parents[1] / "data" / "korean_analogies.txt"  # seqlab/data/README.md
 

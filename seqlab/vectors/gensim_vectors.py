@@ -1,7 +1,7 @@
 """Word vectors trained elsewhere: a file saved by gensim (``seqlab wordvec train``) or in word2vec's format.
 
 They answer ``neighbors``, ``analogy``, ``plot`` and ``wordvec eval`` through ``--vectors``, and start a
-classifier's embedding (``train --embedding FILE``), as :class:`~seqlab.vectors.wordvectors.WordVectors`.
+classifier's embedding (``train --embedding FILE``), as :class:`~seqlab.vectors.word_set.WordVectors`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from seqlab.errors import DamagedFile, InputError, check_path
 from seqlab.i18n import _, ngettext
 from seqlab.text.reading import file_error, refuse_stdin
 from seqlab.vectors.pooling import l2_normalize
+from seqlab.vectors.word_set import WordVectors
 from seqlab.vectors.wordvec_training import TEXT_FORMATS as WORD2VEC_SUFFIXES
-from seqlab.vectors.wordvectors import WordVectors
 
 GENSIM_SUFFIXES = (".model", ".kv")  # gensim's own format (a pickle, with .npy arrays beside it when large)
 

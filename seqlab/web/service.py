@@ -370,7 +370,8 @@ class Service:
         raise NotReady(message, _("The page enables this panel when they are ready."), wait, status)
 
     def analogy(self, expression: str, k: int) -> dict:
-        from seqlab.vectors.wordvectors import DEFAULT_WORD_VECTORS, parse_expression, refuse_unknown_pieces
+        from seqlab.vectors.word_input import parse_expression
+        from seqlab.vectors.wordvectors import DEFAULT_WORD_VECTORS, refuse_unknown_pieces
 
         positive, negative = parse_expression(self.text(expression))
         refuse_unknown_pieces([*positive, *negative], DEFAULT_WORD_VECTORS)  # 400 at once, even while the vectors build

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from seqlab.vectors import kiwi_vectors as kv
-from seqlab.vectors.wordvectors import UnknownWord, from_kiwi
+from seqlab.vectors.kiwi_word_vectors import from_kiwi
+from seqlab.vectors.word_input import UnknownWord
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +182,7 @@ def test_the_build_keeps_what_it_left_out_and_each_words_reading(small):
 def test_caches_of_older_recipes_are_removed_by_the_library_and_said(tmp_path, monkeypatch, caplog):
     """Only the CLI removed them: a server's or a notebook's builds left hundreds of MB behind each time. (A home of
     its own: another test worker's build, in the shared home, removes stale files of its size too.)"""
-    from seqlab.vectors.wordvectors import kiwi_vectors_path, remove_stale_kiwi_caches
+    from seqlab.vectors.kiwi_word_vectors import kiwi_vectors_path, remove_stale_kiwi_caches
 
     monkeypatch.setenv("SEQLAB_HOME", str(tmp_path))
     current = kiwi_vectors_path(3000)

@@ -6,8 +6,9 @@ import pytest
 from seqlab.errors import InputError, UsageError
 from seqlab.vectors.analogy_eval import evaluate
 from seqlab.vectors.gensim_vectors import from_gensim
+from seqlab.vectors.word_input import UnknownWord, parse_expression
 from seqlab.vectors.wordvec_training import train_word_vectors
-from seqlab.vectors.wordvectors import UnknownWord, WordVectors, from_model, parse_expression
+from seqlab.vectors.wordvectors import WordVectors, from_model
 
 
 def test_parse_expression():
