@@ -26,10 +26,11 @@ from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 
 from seqlab import __version__
-from seqlab.i18n import LANGUAGE_NAMES, _
+from seqlab.i18n import LANGUAGE_NAMES, _, current
 from seqlab.pretrained.registry import DEFAULT_MODEL
 from seqlab.render.fragments import STATIC as VIEWS_STATIC
 from seqlab.web import errors
+from seqlab.web.answers import SharedAnswers
 from seqlab.web.gates import Gate, default_gates
 from seqlab.web.guard import Guard, bound_hosts
 from seqlab.web.messages import messages_json, page_messages
@@ -127,6 +128,7 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
     config = config or ServeConfig()
     service = Service(config)
     gates = default_gates()
+    shared = SharedAnswers()
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
@@ -145,23 +147,46 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
                                      "gradients. The page is at /.")
     app.state.service = service
     app.state.gates = gates
+    app.state.shared = shared
     errors.install(app)
     app.add_middleware(Guard, hosts=bound_hosts(config.host, config.allow_hosts), max_body=config.max_body,
                        lang=config.lang)
 
-    async def run(gate: Gate | None, fn, *args):
-        """``fn(*args)`` in a worker thread, through ``gate``, with the time limit; its result as JSON."""
-        started = await gate.enter() if gate is not None else None
-        task = asyncio.ensure_future(run_in_threadpool(lambda: json_bytes(fn(*args))))
-        if gate is not None:
-            task.add_done_callback(lambda _task: gate.leave(started))  # the slot is held until the work ends
+    async def answer(work: asyncio.Future):
+        """The JSON bytes ``work`` gives, within the time limit (408 past it; the work goes on and is kept)."""
         try:
-            data = await asyncio.wait_for(asyncio.shield(task), timeout=config.timeout_s)
+            data = await asyncio.wait_for(asyncio.shield(work), timeout=config.timeout_s)
         except TimeoutError:
-            task.add_done_callback(lambda t: t.cancelled() or t.exception())  # no "never retrieved" warning
             return errors.body(408, _("the request took longer than {seconds:g} s").format(seconds=config.timeout_s),
                                _("Use a shorter text or smaller sizes."))
         return json_response(data)
+
+    async def run(gate: Gate | None, fn, *args, same: tuple | None = None):
+        """``fn(*args)`` in a worker thread, through ``gate``, with the time limit; its result as JSON.
+
+        ``same``: what makes two requests identical (the route and its body); such requests share one computation
+        and its kept answer (web.answers), in the request's language and with the encoder's current engine.
+        """
+        key = None if same is None else (*same, current(), service.engine.engine)
+        if key is not None:
+            if (kept := shared.kept(key)) is not None:
+                return json_response(kept)
+            if (running := shared.running(key)) is not None:
+                return await answer(running)
+            shared.begin(key)
+        try:
+            started = await gate.enter() if gate is not None else None
+        except BaseException as exc:
+            if key is not None:
+                shared.fail(key, exc)
+            raise
+        task = asyncio.ensure_future(run_in_threadpool(lambda: json_bytes(fn(*args))))
+        if gate is not None:
+            task.add_done_callback(lambda _task: gate.leave(started))  # the slot is held until the work ends
+        if key is not None:
+            task.add_done_callback(lambda done: shared.end(key, done))
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())  # no "never retrieved" past a 408
+        return await answer(task)
 
     @app.get("/api/models")
     async def models():
@@ -183,52 +208,59 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
     @app.post("/api/normalize", responses=ERRORS)
     async def normalize(body: NormalizeBody):
         """Unicode normalization (NFC, NFD, …): what changed, and every invisible or direction-changing character."""
-        return await run(None, service.normalize, body.text, body.form)
+        return await run(None, service.normalize, body.text, body.form, same=("normalize", body.model_dump_json()))
 
     @app.post("/api/tokenize", responses=ERRORS)
     async def tokenize(body: TokenizeBody):
         """Tokens, ids, offsets into the original text, [UNK]s, the model's window, and Kiwi morphemes alongside."""
-        return await run(None, service.tokenize, body.text, body.model)
+        return await run(None, service.tokenize, body.text, body.model, same=("tokenize", body.model_dump_json()))
 
     @app.post("/api/compare", responses=ERRORS)
     async def compare(body: CompareBody):
         """The text through every embedded tokenizer (e5-small, minilm, kiwi, char, whitespace), side by side."""
-        return await run(None, service.compare, body.text)
+        return await run(None, service.compare, body.text, same=("compare", body.model_dump_json()))
 
     @app.post("/api/embed", responses=ERRORS)
     async def embed(body: EmbedBody):
         """last_hidden_state [1, T, H] with its shape explained, token previews and a heatmap."""
-        return await run(gates["encoder"], service.embed, body.text, body.model, body.preview, body.full)
+        return await run(gates["encoder"], service.embed, body.text, body.model, body.preview, body.full,
+                         same=("embed", body.model_dump_json()))
 
     @app.post("/api/similarity", responses=ERRORS)
     async def similarity(body: SimilarityBody):
         """Cosine similarity of two sentence vectors."""
-        return await run(gates["encoder"], service.similarity, body.a, body.b, body.model)
+        return await run(gates["encoder"], service.similarity, body.a, body.b, body.model,
+                         same=("similarity", body.model_dump_json()))
 
     @app.post("/api/analogy", responses=ERRORS)
     async def analogy(body: AnalogyBody):
         """Word analogy by vector arithmetic over the embedded model's word vectors (503 while they are built)."""
-        return await run(gates["words"], service.analogy, body.expression, body.k)
+        return await run(gates["words"], service.analogy, body.expression, body.k,
+                         same=("analogy", body.model_dump_json()))
 
     @app.post("/api/neighbors", responses=ERRORS)
     async def neighbors(body: NeighborsBody):
         """Nearest words by cosine (503 while the word vectors are built)."""
-        return await run(gates["words"], service.neighbors, body.word, body.k)
+        return await run(gates["words"], service.neighbors, body.word, body.k,
+                         same=("neighbors", body.model_dump_json()))
 
     @app.post("/api/trace", responses=ERRORS)
     async def trace(body: TraceBody):
         """Every number of every step of an RNN/LSTM/GRU over the text's vectors (its first 256 tokens)."""
-        return await run(gates["trace"], service.trace, body)
+        return await run(gates["trace"], service.trace, body,
+                         same=("trace", body.model_dump_json()))
 
     @app.post("/api/gradflow", responses=ERRORS)
     async def gradflow(body: GradflowBody):
         """‖∂L/∂h_k‖ per step for each cell (seqlab's BPTT)."""
-        return await run(gates["gradflow"], service.gradflow, body)
+        return await run(gates["gradflow"], service.gradflow, body,
+                         same=("gradflow", body.model_dump_json()))
 
     @app.post("/api/attention", responses=ERRORS)
     async def attention(body: AttentionBody):
         """Attention weights of one layer: one head, or the mean over its heads (head null); at most 128 tokens."""
-        return await run(gates["attention"], service.attention, body.text, body.model, body.layer, body.head)
+        return await run(gates["attention"], service.attention, body.text, body.model, body.layer, body.head,
+                         same=("attention", body.model_dump_json()))
 
     @app.post("/api/predict", responses=ERRORS)
     async def predict(body: PredictBody):

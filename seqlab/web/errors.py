@@ -35,17 +35,30 @@ class Saturated(Exception):
         self.kind, self.retry_after = kind, retry_after
 
 
-def body(status: int, message: str, hint: str | None = None, detail=None, headers: dict | None = None) -> JSONResponse:
+def body(status: int, message: str, hint: str | None = None, detail=None, headers: dict | None = None,
+         retry_after_s: float | None = None) -> JSONResponse:
     content = {"error": message}
     if hint:
         content["hint"] = hint
     if detail is not None:
         content["detail"] = detail
+    if retry_after_s is not None:
+        content["retry_after_s"] = retry_after_s
     return JSONResponse(content, status_code=status, headers=headers)
 
 
 def retry_after(seconds: float) -> str:
+    """The Retry-After header: whole seconds (HTTP's), 1 to 120."""
     return str(max(1, min(120, math.ceil(seconds))))
+
+
+RETRY_AFTER_MIN_S = 0.25  # the finest wait a busy gate asks for (its estimate is often a few tens of ms)
+
+
+def retry_after_s(seconds: float) -> float:
+    """The same wait, finer than whole seconds, for the body's ``retry_after_s``: a gate that frees a slot every
+    0.1 s should not have the page wait a whole second (the page and scripts read it before the header)."""
+    return round(max(RETRY_AFTER_MIN_S, min(120.0, seconds)), 2)
 
 
 def _shown(value) -> str:
@@ -155,7 +168,8 @@ def install(app) -> None:
         kinds = {"encoder": _("encoder"), "attention": _("attention"), "trace": _("trace"),
                  "gradflow": _("gradient flow"), "words": _("word vector"), "predict": _("prediction")}
         return body(503, _("the server is busy with other {kind} requests").format(kind=kinds.get(exc.kind, exc.kind)),
-                    _("Try again in {seconds} s.").format(seconds=wait), headers={"Retry-After": wait})
+                    _("Try again in {seconds} s.").format(seconds=wait), headers={"Retry-After": wait},
+                    retry_after_s=retry_after_s(exc.retry_after))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):

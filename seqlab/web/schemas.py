@@ -166,6 +166,8 @@ class ErrorBody(BaseModel):
     hint: str | None = Field(default=None, description="what to do")
     detail: list[FieldProblem] | dict | None = Field(default=None, description="422: one entry per field; 503: the "
                                                                                  "build's progress, where there is one")
+    retry_after_s: float | None = Field(default=None, description="503 from a busy route: the seconds to wait, finer "
+                                                                  "than Retry-After's whole seconds (at least 0.25)")
 
 
 def _error(text: str, **extra) -> dict:

@@ -31,6 +31,14 @@ def make_app(**config):
     return app
 
 
+def unshared(app):
+    """Every request computes its own answer: no kept answers, no joining one in flight (web.answers). For tests of
+    what concurrent computations do (locks, batching), which identical requests would otherwise skip."""
+    app.state.shared.kept = lambda key: None
+    app.state.shared.running = lambda key: None
+    return app
+
+
 @pytest.fixture(scope="session")
 def client():
     from fastapi.testclient import TestClient

@@ -63,7 +63,9 @@ async function api(path, body, wanted = () => true) {
     const res = await send(path, body);
     const data = await res.json().catch(() => null);
     if (res.ok) return data;
-    const asked = Math.max(0, +res.headers.get("Retry-After") || 0);
+    // the body's retry_after_s is the server's estimate (a busy gate frees a slot in tenths of a second); the
+    // header's whole seconds, where the body has none
+    const asked = Math.max(0, (data && +data.retry_after_s) || +res.headers.get("Retry-After") || 0);
     const retryable = res.status === 503 && asked > 0 && !NOT_RETRIED.includes(path);
     if (!retryable) throw answerError(res, data);
     const waited = (performance.now() - started) / 1000, left = S.busyPatience - waited;
