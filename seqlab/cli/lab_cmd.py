@@ -26,6 +26,8 @@ from seqlab.i18n import N_, _, ngettext
 from seqlab.lab.limits import (
     DEFAULT_FORGET_BIAS,
     FORGET_BIAS_RANGE,
+    GRADFLOW_DEFAULT_HIDDEN,
+    GRADFLOW_DEFAULT_STEPS,
     GRADFLOW_MAX_HIDDEN,
     GRADFLOW_MAX_STEPS,
     LONG_TERM_DEFAULT_LENGTHS,
@@ -95,11 +97,12 @@ def register(app: typer.Typer) -> None:
     @app.command(help=_("‖∂L/∂h_k‖ for every step k (loss at the last step) for each cell, by seqlab's own BPTT."))
     def gradflow(
         cells: str = typer.Option("rnn,lstm,gru", "--cells", help=_("Comma-separated: rnn, lstm, gru.")),
-        steps: int = typer.Option(100, "--steps", "--length", help=_("Sequence length T: the time steps the gradient "
+        steps: int = typer.Option(GRADFLOW_DEFAULT_STEPS, "--steps", "--length", help=_("Sequence length T: the time steps the gradient "
                                                                       "flows back through, 2 to {n} (not training "
                                                                       "steps: nothing is trained here).").format(
                                                                           n=shown_number(GRADFLOW_MAX_STEPS))),
-        hidden: int = typer.Option(64, "--hidden", help=_("Hidden size, 1 to {n}.").format(n=shown_number(GRADFLOW_MAX_HIDDEN))),
+        hidden: int = typer.Option(GRADFLOW_DEFAULT_HIDDEN, "--hidden",
+                                   help=_("Hidden size, 1 to {n}.").format(n=shown_number(GRADFLOW_MAX_HIDDEN))),
         forget_bias: str = typer.Option(None, "--forget-bias", metavar="B|torch",
                                         help=_("LSTM total forget-gate bias, -20 to 20, or torch (the default: "
                                                "torch's initialization).")),

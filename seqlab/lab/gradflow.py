@@ -26,7 +26,14 @@ from seqlab.display import Displayable
 from seqlab.errors import InputError, check_number
 from seqlab.i18n import N_, _
 from seqlab.lab.cells import CELLS, cell_names
-from seqlab.lab.limits import FORGET_BIAS_RANGE, GRADFLOW_MAX_HIDDEN, GRADFLOW_MAX_STEPS, SEED_MAX
+from seqlab.lab.limits import (
+    FORGET_BIAS_RANGE,
+    GRADFLOW_DEFAULT_HIDDEN,
+    GRADFLOW_DEFAULT_STEPS,
+    GRADFLOW_MAX_HIDDEN,
+    GRADFLOW_MAX_STEPS,
+    SEED_MAX,
+)
 from seqlab.scratch.layers import LAYERS
 from seqlab.scratch.loss import last_state_loss
 from seqlab.scratch.torch_layout import gate_rows, seeded_module
@@ -186,7 +193,8 @@ def flow_of(layer, x: np.ndarray, forget_bias: float | None = None) -> CellFlow:
     return flow
 
 
-def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = 100, hidden: int = 64,
+def gradflow(cells: tuple[str, ...] | list[str] = CELLS, steps: int = GRADFLOW_DEFAULT_STEPS,
+             hidden: int = GRADFLOW_DEFAULT_HIDDEN,
              input_size: int | None = None,
              forget_bias: float | None = None, seed: int = 0) -> GradFlowReport:
     """Gradient norms per step for each cell on the same random inputs (torch's default init, seeded).

@@ -5,6 +5,8 @@ from seqlab.limits import SEED_MAX  # noqa: F401  one owner (below every layer);
 
 ORDER_MAX_HIDDEN = 1024  # order-demo shows a trace's numbers: a trace's limit (seqlab.pipeline.limits.MAX_HIDDEN)
 
+GRADFLOW_DEFAULT_STEPS = 100  # the command's, the API's and the page's default (index.html's gsteps box; tested)
+GRADFLOW_DEFAULT_HIDDEN = 64
 GRADFLOW_MAX_STEPS = 2000
 GRADFLOW_MAX_HIDDEN = 256  # the RNN's per-step factor is a matrix norm (an SVD of H x H) at every step
 

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from seqlab.lab.limits import FORGET_BIAS_RANGE
+from seqlab.lab.limits import FORGET_BIAS_RANGE, GRADFLOW_DEFAULT_HIDDEN, GRADFLOW_DEFAULT_STEPS
 from seqlab.limits import SEED_MAX
 from seqlab.text.unicode import has_visible
 from seqlab.vectors.limits import (  # as embed --preview: a 768-wide model previews more than 384
@@ -121,8 +121,9 @@ class TraceBody(TextBody):
 class GradflowBody(_Body):
     cells: list[Literal["rnn", "lstm", "gru"]] = Field(default=["rnn", "lstm", "gru"], min_length=1, max_length=3,
                                                        json_schema_extra={"uniqueItems": True})
-    steps: int = Field(default=100, ge=2, le=300, description="sequence length: at least 2 steps make a chart")
-    hidden: int = Field(default=64, ge=1, le=128)
+    steps: int = Field(default=GRADFLOW_DEFAULT_STEPS, ge=2, le=300,
+                       description="sequence length: at least 2 steps make a chart")
+    hidden: int = Field(default=GRADFLOW_DEFAULT_HIDDEN, ge=1, le=128)
     forget_bias: float | None = Field(default=None, ge=FORGET_BIAS_RANGE[0], le=FORGET_BIAS_RANGE[1],
                                       allow_inf_nan=False)  # as --forget-bias: NaN is "not finite", not "over 20"
     seed: int = Field(default=0, ge=0, le=SEED_MAX)  # as the CLI's --seed

@@ -149,3 +149,25 @@ def test_a_tokenizer_of_the_registry_is_refused_in_the_librarys_words_with_the_p
         answer = client.post(route + "?lang=en", json={**body, "model": "kiwi"})
         assert answer.status_code == 400 and answer.json()["error"] == library.message, (route, answer.json())
         assert answer.json()["hint"] == library.page_hint and "choose a transformer model" in library.page_hint.lower()
+
+
+def test_gradflow_defaults_have_one_owner(client):
+    """The command, the API, the page's box and the library said 100 steps and hidden 64 in four places each."""
+    import inspect
+    import re
+
+    from seqlab.cli.app import build_command
+    from seqlab.lab.gradflow import gradflow
+    from seqlab.lab.limits import GRADFLOW_DEFAULT_HIDDEN, GRADFLOW_DEFAULT_STEPS
+    from seqlab.web.app import STATIC
+
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["GradflowBody"]["properties"]
+    assert (schema["steps"]["default"], schema["hidden"]["default"]) == (GRADFLOW_DEFAULT_STEPS, GRADFLOW_DEFAULT_HIDDEN)
+    params = inspect.signature(gradflow).parameters
+    assert (params["steps"].default, params["hidden"].default) == (GRADFLOW_DEFAULT_STEPS, GRADFLOW_DEFAULT_HIDDEN)
+    command = build_command().commands["gradflow"]
+    options = {p.name: p.default for p in command.params}
+    assert (options["steps"], options["hidden"]) == (GRADFLOW_DEFAULT_STEPS, GRADFLOW_DEFAULT_HIDDEN)
+    page = (STATIC / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'id="gsteps"[^>]*value="(\d+)"', page).group(1) == str(GRADFLOW_DEFAULT_STEPS)
+    assert "hidden: 64" not in (STATIC / "app.js").read_text(encoding="utf-8")  # the page sends no hidden size

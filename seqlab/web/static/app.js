@@ -446,7 +446,7 @@ async function runGradflow() {
   const inputs = currentInputs("gradflow");
   let body;
   try {
-    body = { steps: intIn("gsteps", 2, 300, t("steps")), hidden: 64 };
+    body = { steps: intIn("gsteps", 2, 300, t("steps")) };  // the hidden size: the server's default (lab/limits.py)
   } catch (e) { refuse("v-gradflow", e); return; }
   if ($("fbias").value !== "") body.forget_bias = +$("fbias").value;  // "": torch's default init
   const done = S.running ? null : busyLine(t("gradient chart"));
