@@ -62,18 +62,22 @@ def reviews() -> list[str]:
 class Draws:
     """The texts sent: each route walks its own shuffled copy of the reviews, so that no route is sent a text twice
     (the server would answer it from the answer it kept: seqlab.web.answers) until it has had them all; ``wrapped``
-    names the routes that went round (the report says so)."""
+    names the routes that went round (the report says so). A stream drawn with ``fresh=True`` (a class's Runs, which
+    send their text to five routes) also skips every text any stream has given."""
 
     def __init__(self, texts: list[str]):
-        self.texts, self.wrapped = texts, set()
+        self.texts, self.wrapped, self.given = texts, set(), set()
         self._next: dict[str, tuple[list[str], int]] = {}
 
-    def __call__(self, route: str) -> str:
+    def __call__(self, route: str, fresh: bool = False) -> str:
         order, i = self._next.get(route) or (random.Random(route).sample(self.texts, len(self.texts)), 0)
+        while fresh and i < len(order) and order[i] in self.given:
+            i += 1
         if i == len(order):
             self.wrapped.add(route)
             i = 0
         self._next[route] = (order, i + 1)
+        self.given.add(order[i])
         return order[i]
 
 
@@ -167,14 +171,15 @@ async def ask(http, url, route, payload, rng, requests) -> tuple[int | str, floa
 
 async def student(http, url, deadline, k, draw, think, requests, runs, shows):
     """One student at the page: presses Run (the page sends normalize, tokenize, compare, embed and trace at once,
-    and gradflow on the first Run; the first Run is of the sentence the page opens with), reads the answer, then one time in three presses Show attention (layer 0, mean
-    over heads) and one time in three compares with a second sentence, then thinks for a random time (exponential,
-    mean ``think`` s) before the next text. The class presses Run within the first second together."""
+    and gradflow on the first Run; the first Run is of the sentence the page opens with), reads the answer, then one
+    time in three presses Show attention (layer 0, mean over heads) and one time in three compares with a second
+    sentence, then thinks for a random time (exponential, mean ``think`` s) before the next text. The class presses
+    its first Run within the same second."""
     rng = random.Random(1000 + k)
     await asyncio.sleep(rng.random())
     first = True
     while time.perf_counter() < deadline:
-        text = SAMPLE if first else draw("run")
+        text = SAMPLE if first else draw("run", fresh=True)
         calls = [("/api/normalize", {"text": text, "form": "NFC"}), ("/api/tokenize", {"text": text}),
                  ("/api/compare", {"text": text}), ("/api/embed", {"text": text}),
                  ("/api/trace", {"text": text, "cell": "lstm", "hidden": 4, "seed": 0, "backward": True})]
@@ -190,7 +195,7 @@ async def student(http, url, deadline, k, draw, think, requests, runs, shows):
                                                       {"text": text, "layer": 0, "head": None}, rng, requests)))
         elif button < 2 / 3:
             shows.append(("/api/similarity", *await ask(http, url, "/api/similarity",
-                                                       {"a": text, "b": draw("second")}, rng, requests)))
+                                                       {"a": text, "b": draw("second", fresh=True)}, rng, requests)))
         await asyncio.sleep(rng.expovariate(1 / think))
 
 
@@ -329,13 +334,14 @@ def main() -> None:
             time.sleep(0.5)
         draw = Draws(texts)  # the warm-up's texts are not sent again
         asyncio.run(load(url, 5, 5, draw))  # warm-up: first calls of every route (results not kept)
-        tokens = [len(httpx.post(url + "/api/tokenize", json={"text": t}).json()["tokens"]) for t in texts[:200]]
         load_before = os.getloadavg()
         if args.classroom is not None:
             requests, runs, shows = asyncio.run(classroom(url, args.clients, args.seconds, draw, args.classroom))
         else:
             results, answered = asyncio.run(load(url, args.clients, args.seconds, draw, args.retry))
         sizes = [] if args.no_payloads or args.classroom is not None else payloads(url)
+        # after the run: sent before it, these texts would have had kept answers on the tokenize route
+        tokens = [len(httpx.post(url + "/api/tokenize", json={"text": t}).json()["tokens"]) for t in texts[:200]]
     finally:
         server.terminate()
         server.wait()
@@ -347,7 +353,8 @@ def main() -> None:
               f"{'; ' + engine['error'] if engine['error'] else ''}); texts: NSMC reviews, median "
               f"{int(np.median(tokens))} tokens (p95 {int(np.percentile(tokens, 95))})")
         say_wrapped(draw)
-        return report_classroom(requests, runs, shows)
+        report_classroom(requests, runs, shows)
+        return
     ok = [r for r in results if r[1] == 200]
     print(f"{machine()} · load average before the run {load_before[0]:.2f} (1 min), {load_before[1]:.2f} (5 min) · "
           f"{args.clients} clients (httpx, asyncio), {args.seconds:.0f} s, server and clients on the same cores")

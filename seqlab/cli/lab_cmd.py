@@ -97,10 +97,11 @@ def register(app: typer.Typer) -> None:
     @app.command(help=_("‖∂L/∂h_k‖ for every step k (loss at the last step) for each cell, by seqlab's own BPTT."))
     def gradflow(
         cells: str = typer.Option("rnn,lstm,gru", "--cells", help=_("Comma-separated: rnn, lstm, gru.")),
-        steps: int = typer.Option(GRADFLOW_DEFAULT_STEPS, "--steps", "--length", help=_("Sequence length T: the time steps the gradient "
-                                                                      "flows back through, 2 to {n} (not training "
-                                                                      "steps: nothing is trained here).").format(
-                                                                          n=shown_number(GRADFLOW_MAX_STEPS))),
+        steps: int = typer.Option(GRADFLOW_DEFAULT_STEPS, "--steps", "--length",
+                                  help=_("Sequence length T: the time steps the gradient "
+                                         "flows back through, 2 to {n} (not training "
+                                         "steps: nothing is trained here).").format(
+                                      n=shown_number(GRADFLOW_MAX_STEPS))),
         hidden: int = typer.Option(GRADFLOW_DEFAULT_HIDDEN, "--hidden",
                                    help=_("Hidden size, 1 to {n}.").format(n=shown_number(GRADFLOW_MAX_HIDDEN))),
         forget_bias: str = typer.Option(None, "--forget-bias", metavar="B|torch",

@@ -1,15 +1,20 @@
 """One computation for identical requests: a class that asks for the same thing at once shares one answer.
 
-Every POST route but predict is deterministic: the same body, in the same
-language, with the same engine running the encoder, gives the same bytes (the
-seeds are in the body). Predict is left out: it reads the checkpoint directory,
-which a training run may write again while the server runs. :class:`SharedAnswers` keeps the latest successful answers (at most
-``max_bytes`` in all) and the computations in flight. An identical request is
+The POST routes are deterministic: the same body, in the same language, with the
+same engine running the encoder, gives the same bytes (the seeds are in the
+body). Two kinds of request are left out, since they read the checkpoint
+directory, which a training run may write again while the server runs: predict,
+and a trace of the trained model (``checkpoint: true``).
+
+:class:`SharedAnswers` keeps the latest successful answers (at most ``max_bytes``
+in all, keys counted) and the computations in flight. An identical request is
 answered from the one kept, or waits for the one running, and takes no slot of
-its route's gate, if it has one (:mod:`seqlab.web.gates`): thirty students pressing Run on the
-lecture's sentence cost one forward pass, not thirty, and none of them is told
-to come back later. An error is handed to the requests waiting for it and then
-forgotten, so the next request tries again.
+its route's gate, if it has one (:mod:`seqlab.web.gates`): thirty students
+pressing Run on the lecture's sentence cost one forward pass, not thirty, and
+none of them is told to come back later. An error is handed to the requests
+waiting for it and then forgotten, so the next request tries again. If the first
+request goes away before its work starts (its client left while it waited for a
+slot), those waiting for it are told :class:`Abandoned` and ask again themselves.
 """
 
 from __future__ import annotations
@@ -17,7 +22,14 @@ from __future__ import annotations
 import asyncio
 import collections
 
-MAX_BYTES = 64 * 1024 * 1024  # answers kept in all (the largest answer is 8 MB: web.serialize)
+from seqlab.web.serialize import MAX_RESPONSE_BYTES
+
+MAX_BYTES = 8 * MAX_RESPONSE_BYTES  # answers and their keys kept in all: 64 MB, eight of the largest answers
+ENTRY_BYTES = 200  # what an entry costs besides its answer and its body (the key's tuple, the dict's slot)
+
+
+class Abandoned(Exception):
+    """The request computing an answer went away before its work started: ask again."""
 
 
 class SharedAnswers:
@@ -52,17 +64,18 @@ class SharedAnswers:
         return future
 
     def fail(self, key: tuple, exc: BaseException) -> None:
-        """The computation did not start (the gate was full): those waiting for it get the same answer."""
+        """The computation did not start: its gate was full (those waiting get the same 503), or its request was
+        cancelled while it waited for a slot (they get :class:`Abandoned`)."""
         future = self._running.pop(key, None)
         if future is not None and not future.done():
-            future.set_exception(exc)
+            future.set_exception(Abandoned() if isinstance(exc, asyncio.CancelledError) else exc)
 
     def end(self, key: tuple, task: asyncio.Future) -> None:
         """The computation of ``key`` ended: keep its bytes if it succeeded, and hand its outcome to the waiting."""
         future = self._running.pop(key, None)
         if task.cancelled():
             if future is not None and not future.done():
-                future.cancel()
+                future.set_exception(Abandoned())
             return
         exc = task.exception()
         if exc is None:
@@ -74,11 +87,17 @@ class SharedAnswers:
                 future.set_exception(exc)
 
     def _keep(self, key: tuple, data: bytes) -> None:
-        if len(data) > self.max_bytes:
+        if size(key, data) > self.max_bytes:
             return
         old = self._kept.pop(key, None)
-        self.kept_bytes += len(data) - (len(old) if old is not None else 0)
+        self.kept_bytes += size(key, data) - (size(key, old) if old is not None else 0)
         self._kept[key] = data
         while self.kept_bytes > self.max_bytes:
-            _key, dropped = self._kept.popitem(last=False)
-            self.kept_bytes -= len(dropped)
+            dropped_key, dropped = self._kept.popitem(last=False)
+            self.kept_bytes -= size(dropped_key, dropped)
+
+
+def size(key: tuple, data: bytes) -> int:
+    """The bytes an entry holds: its answer, the strings of its key (a body can be as long as its answer), and a
+    fixed cost."""
+    return len(data) + sum(len(part) for part in key if isinstance(part, str)) + ENTRY_BYTES

@@ -30,7 +30,7 @@ from seqlab.i18n import LANGUAGE_NAMES, _, current
 from seqlab.pretrained.registry import DEFAULT_MODEL
 from seqlab.render.fragments import STATIC as VIEWS_STATIC
 from seqlab.web import errors
-from seqlab.web.answers import SharedAnswers
+from seqlab.web.answers import Abandoned, SharedAnswers
 from seqlab.web.gates import Gate, default_gates
 from seqlab.web.guard import Guard, bound_hosts
 from seqlab.web.messages import messages_json, page_messages
@@ -165,14 +165,18 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
         """``fn(*args)`` in a worker thread, through ``gate``, with the time limit; its result as JSON.
 
         ``same``: what makes two requests identical (the route and its body); such requests share one computation
-        and its kept answer (web.answers), in the request's language and with the encoder's current engine.
+        and its kept answer (web.answers), in the request's language and with the encoder's current engine. The
+        time limit counts from a request's slot; one that joined an identical request counts from when it joined.
         """
         key = None if same is None else (*same, current(), service.engine.engine)
         if key is not None:
             if (kept := shared.kept(key)) is not None:
                 return json_response(kept)
             if (running := shared.running(key)) is not None:
-                return await answer(running)
+                try:
+                    return await answer(running)
+                except Abandoned:  # the request it joined went away before its work started: ask again
+                    return await run(gate, fn, *args, same=same)
             shared.begin(key)
         try:
             started = await gate.enter() if gate is not None else None
@@ -208,7 +212,8 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
     @app.post("/api/normalize", responses=ERRORS)
     async def normalize(body: NormalizeBody):
         """Unicode normalization (NFC, NFD, …): what changed, and every invisible or direction-changing character."""
-        return await run(None, service.normalize, body.text, body.form, same=("normalize", body.model_dump_json()))
+        return await run(None, service.normalize, body.text, body.form,
+                         same=("normalize", body.model_dump_json()))
 
     @app.post("/api/tokenize", responses=ERRORS)
     async def tokenize(body: TokenizeBody):
@@ -247,8 +252,9 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
     @app.post("/api/trace", responses=ERRORS)
     async def trace(body: TraceBody):
         """Every number of every step of an RNN/LSTM/GRU over the text's vectors (its first 256 tokens)."""
+        # the trained model's trace is not shared: its checkpoint may be trained again while the server runs
         return await run(gates["trace"], service.trace, body,
-                         same=("trace", body.model_dump_json()))
+                         same=None if body.checkpoint else ("trace", body.model_dump_json()))
 
     @app.post("/api/gradflow", responses=ERRORS)
     async def gradflow(body: GradflowBody):

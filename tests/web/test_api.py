@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from seqlab.web.app import create_app
+from seqlab.web.errors import RETRY_AFTER_MIN_S
 from seqlab.web.service import ServeConfig
 from tests.web.conftest import make_app, unshared
 
@@ -307,7 +308,7 @@ def test_heavy_work_is_bounded_and_cheap_routes_are_not_starved(korean, monkeypa
     busy = next(r for r in results if r.status_code == 503)
     assert int(busy.headers["Retry-After"]) >= 1 and "busy" in busy.json()["error"]
     # the finer wait the page reads first: the gate's estimate, not rounded up to a whole second
-    assert 0.25 <= busy.json()["retry_after_s"] <= int(busy.headers["Retry-After"])
+    assert RETRY_AFTER_MIN_S <= busy.json()["retry_after_s"] <= int(busy.headers["Retry-After"])
 
 
 def test_concurrent_requests_are_safe_and_deterministic(korean):

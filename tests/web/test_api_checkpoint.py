@@ -26,6 +26,9 @@ def test_predict_with_a_checkpoint(tmp_path, nsmc_rows, browser, monkeypatch):
         c.post("/api/predict", json={"text": "별로예요"})
         assert len(loads) == 1, loads  # the run is read once: its trace read it again at every request
         assert c.post("/api/trace", json={"text": "좋다", "checkpoint": True}).json()["checkpoint"] == str(out)
+        # a run trained again in the same folder is read again: the trained model's trace is never a kept answer
+        c.post("/api/trace", json={"text": "좋다", "checkpoint": True})
+        assert c.app.state.shared.hits == 0 and not c.app.state.shared._kept
         # the trained model's own sizes and weights: a hidden size or seed sent with it was ignored in silence
         said = c.post("/api/trace", json={"text": "좋다", "checkpoint": True, "hidden": 4, "seed": 3})
         assert said.status_code == 400 and "hidden, seed" in said.json()["error"], said.json()

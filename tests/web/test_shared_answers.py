@@ -6,7 +6,7 @@ import threading
 
 from fastapi.testclient import TestClient
 
-from seqlab.web.answers import SharedAnswers
+from seqlab.web.answers import ENTRY_BYTES, SharedAnswers
 from tests.web.conftest import make_app
 
 
@@ -89,35 +89,77 @@ def test_a_failure_is_not_kept_and_the_next_ask_computes_again(monkeypatch):
     assert failed.status_code == 500 and again.status_code == 200 and len(calls) == 2
 
 
-def test_a_full_gate_turns_away_those_waiting_for_the_same_answer_too():
-    """The first ask could not start (its gate was full): those who joined it get its 503, not an endless wait."""
+def test_those_waiting_for_a_request_that_went_away_ask_again(monkeypatch):
+    """The first ask was cancelled while it waited for a slot: the one that joined it was cancelled with it (no
+    answer at all); it now computes the answer itself."""
+    import asyncio
 
+    app = make_app()
+    gate, shared = app.state.gates["gradflow"], app.state.shared
+    real_enter, entered = gate.enter, []
+
+    async def enter():
+        entered.append(1)
+        if len(entered) == 1:  # the first ask waits until the second has joined it, then goes away
+            while not shared.joined:
+                await asyncio.sleep(0.01)
+            raise asyncio.CancelledError
+        return await real_enter()
+
+    monkeypatch.setattr(gate, "enter", enter)
+    body = {"steps": 20, "hidden": 8, "seed": 11}
+    with TestClient(app, raise_server_exceptions=False) as c, concurrent.futures.ThreadPoolExecutor(2) as pool:
+        first = pool.submit(c.post, "/api/gradflow", json=body)
+        for _ in range(3000):
+            if entered:
+                break
+            threading.Event().wait(0.01)
+        second = pool.submit(c.post, "/api/gradflow", json=body).result(timeout=120)
+        concurrent.futures.wait([first], timeout=120)
+    assert second.status_code == 200 and "cells" in second.json()
+    assert len(entered) == 2  # the joined request took a slot of its own
+
+
+def test_waiting_requests_are_told_what_the_first_one_got():
+    """A full gate's 503 reaches those that joined; a cancelled start or a cancelled task is Abandoned, not a
+    cancellation of the requests that waited."""
+    import asyncio
+
+    from seqlab.web.answers import Abandoned
     from seqlab.web.errors import Saturated
 
-    async def scenario():
+    async def outcome(end):
         shared = SharedAnswers()
         shared.begin(("k",))
         joined = shared.running(("k",))
-        shared.fail(("k",), Saturated("gradflow", 1.0))
+        end(shared)
         try:
             await joined
-        except Saturated:
-            return shared.running(("k",)), shared.kept(("k",))
+        except (Saturated, Abandoned) as exc:
+            return type(exc).__name__, shared.running(("k",)), shared.kept(("k",))
         raise AssertionError("the waiting request was not told")
 
-    assert in_own_loop(scenario()) == (None, None)
+    async def scenarios():
+        cancelled_task = asyncio.get_running_loop().create_future()
+        cancelled_task.cancel()
+        return [await outcome(lambda s: s.fail(("k",), Saturated("gradflow", 1.0))),
+                await outcome(lambda s: s.fail(("k",), asyncio.CancelledError())),
+                await outcome(lambda s: s.end(("k",), cancelled_task))]
+
+    assert in_own_loop(scenarios()) == [("Saturated", None, None), ("Abandoned", None, None),
+                                        ("Abandoned", None, None)]
 
 
 def test_kept_answers_are_bounded_oldest_first():
     import asyncio
 
     async def scenario():
-        shared = SharedAnswers(max_bytes=10)
-        for key, data in (("a", b"1234"), ("b", b"5678"), ("c", b"9012"), ("huge", b"x" * 11)):
+        shared = SharedAnswers(max_bytes=2 * (4 + 1 + ENTRY_BYTES))  # two entries: answer, key ("a") and cost
+        for key, data in (("a", b"1234"), ("b", b"5678"), ("c", b"9012"), ("huge", b"x" * 500)):
             shared.begin((key,))
             task = asyncio.get_running_loop().create_future()
             task.set_result(data)
             shared.end((key,), task)
         return [shared.kept((k,)) for k in ("a", "b", "c", "huge")], shared.kept_bytes
 
-    assert in_own_loop(scenario()) == ([None, b"5678", b"9012", None], 8)
+    assert in_own_loop(scenario()) == ([None, b"5678", b"9012", None], 2 * (4 + 1 + ENTRY_BYTES))
