@@ -104,39 +104,30 @@ PATIENCE = 60.0  # seconds the page waits for turns the server asks for before i
 
 
 async def client(http, url, deadline, k, draw, results, answered, retry=False):
-    """One client cycling the routes. A 503 is waited out as the server asks (Retry-After). With ``retry`` the same
-    request is then sent again, as the page does: after Retry-After plus up to 25 % jitter, for up to 60 s from its
-    first try, also past the end of the run, so that no long wait is left out. ``answered`` gets the time from the
-    first try to the answer, or to giving up (status 0)."""
+    """One client cycling the routes. A 503 is waited out as the server asks, then the client goes on to the next
+    route. With ``retry`` each request is sent as the page sends it (:func:`ask`: again after each 503, for up to 60 s
+    from its first try, also past the end of the run, so that no long wait is left out), and ``answered`` gets the
+    time from the first try to the answer, or to giving up."""
     rng = random.Random(k)
     i = k
     while time.perf_counter() < deadline:
         route = ROUTES[i % len(ROUTES)]
         payload = body(route, rng, draw)
-        first = time.perf_counter()
-        while True:
-            t0 = time.perf_counter()
-            try:
-                r = await http.post(url + route, json=payload)
-                status = r.status_code
-            except Exception as exc:  # counted by its kind, never fatal
-                status, r = type(exc).__name__, None
-            results.append((route, status, time.perf_counter() - t0))
-            if status == 503 and r is not None:  # wait as the server asks, like the page does
-                asked = waited_for(r)
-                if not retry:
-                    await asyncio.sleep(min(asked, 5.0))
-                    break
-                left = PATIENCE - (time.perf_counter() - first)
-                if left < asked:  # the page gives up here and says so
-                    answered.append((route + " (gave up)", time.perf_counter() - first))
-                    break
-                await asyncio.sleep(min(left, asked * (1 + rng.random() * 0.25)))
-                continue
-            if status == 200:
-                answered.append((route, time.perf_counter() - first))
-            break
         i += 1
+        if retry:
+            status, waited = await ask(http, url, route, payload, rng, results)
+            if status in (200, "gave up"):
+                answered.append((route if status == 200 else route + " (gave up)", waited))
+            continue
+        t0 = time.perf_counter()
+        try:
+            r = await http.post(url + route, json=payload)
+            status = r.status_code
+        except Exception as exc:  # counted by its kind, never fatal
+            status, r = type(exc).__name__, None
+        results.append((route, status, time.perf_counter() - t0))
+        if status == 503 and r is not None:  # wait as the server asks, like the page does
+            await asyncio.sleep(min(waited_for(r), 5.0))
 
 
 async def ask(http, url, route, payload, rng, requests) -> tuple[int | str, float]:
