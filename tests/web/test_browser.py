@@ -184,8 +184,9 @@ def test_heatmaps_attention_and_keyboard(open_page):
     page.wait_for_selector("#v-attention canvas")
     assert "mean over its 12 heads" in page.inner_text("#v-attention")
     att = page.locator("#v-attention canvas")
-    # an answer the server kept comes at once, before the panel has its width: the map is drawn again when it has
-    # (views.js's ResizeObserver), and its labels are counted then
+    # an answer the server kept comes at once: the map can be drawn before the page's font has loaded or the panel
+    # has its width (6 labels of 11, once, in CI), and views.js draws it again when either changes (onFonts,
+    # onResize); its labels are counted then
     page.wait_for_function("document.querySelector('#v-attention canvas').dataset.colLabels === '11'", timeout=10_000)
     assert int(att.get_attribute("data-col-labels")) == 11 and int(att.get_attribute("data-row-labels")) == 11
     page.select_option("#layer", "3")
