@@ -119,15 +119,20 @@ async def client(http, url, deadline, k, draw, results, answered, retry=False):
             if status in (200, "gave up"):
                 answered.append((route if status == 200 else route + " (gave up)", waited))
             continue
-        t0 = time.perf_counter()
-        try:
-            r = await http.post(url + route, json=payload)
-            status = r.status_code
-        except Exception as exc:  # counted by its kind, never fatal
-            status, r = type(exc).__name__, None
-        results.append((route, status, time.perf_counter() - t0))
+        status, r, seconds, _exc = await post(http, url, route, payload)
+        results.append((route, status, seconds))
         if status == 503 and r is not None:  # wait as the server asks, like the page does
             await asyncio.sleep(min(waited_for(r), 5.0))
+
+
+async def post(http, url, route, payload):
+    """(status, response, seconds, exception): an exception is counted by its kind as the status, never fatal."""
+    t0 = time.perf_counter()
+    try:
+        r = await http.post(url + route, json=payload)
+    except Exception as exc:  # any failure is a result to count
+        return type(exc).__name__, None, time.perf_counter() - t0, exc
+    return r.status_code, r, time.perf_counter() - t0, None
 
 
 async def ask(http, url, route, payload, rng, requests) -> tuple[int | str, float]:
@@ -138,19 +143,14 @@ async def ask(http, url, route, payload, rng, requests) -> tuple[int | str, floa
 
     first, resent = time.perf_counter(), False
     while True:
-        t0 = time.perf_counter()
-        try:
-            r = await http.post(url + route, json=payload)
-            status = r.status_code
-        except Exception as exc:  # counted by its kind, never fatal
-            status, r = type(exc).__name__, None
-            # a kept-alive connection the server closed while the student read (uvicorn: after 5 s idle): a browser
-            # sends the request again on a new one, once; the report counts these
-            if isinstance(exc, httpx.ReadError | httpx.RemoteProtocolError) and not resent:
-                requests.append((route, status + " (sent again)", time.perf_counter() - t0))
-                resent = True
-                continue
-        requests.append((route, status, time.perf_counter() - t0))
+        status, r, seconds, exc = await post(http, url, route, payload)
+        # a kept-alive connection the server closed while the student read (uvicorn: after 5 s idle): a browser
+        # sends the request again on a new one, once; the report counts these
+        if isinstance(exc, httpx.ReadError | httpx.RemoteProtocolError) and not resent:
+            requests.append((route, status + " (sent again)", seconds))
+            resent = True
+            continue
+        requests.append((route, status, seconds))
         if status != 503 or r is None:
             return status, time.perf_counter() - first
         asked = waited_for(r)
