@@ -1,9 +1,11 @@
 """Records drawn by the page's own views, as HTML that needs no server: notebook output and standalone files.
 
 The web page, its "HTML snapshot" export and these fragments all draw with the same script,
-``static/views.js`` (``SeqlabViews.render(container, view, record, options)``), styled by
-``static/views.css``. A fragment carries both inline, so it needs no server, no CDN and no
-require.js; each gets its own container id, so any number of them work in one notebook.
+``views.js`` (``SeqlabViews.render(container, view, record, options)``), styled by
+``static/views.css``. That script is the files of ``static/views/`` (one per stage, see
+:data:`VIEW_PARTS`), joined in order by :func:`asset`. A fragment carries script and style
+inline, so it needs no server, no CDN and no require.js; each gets its own container id, so
+any number of them work in one notebook.
 
 >>> html = fragment([("similarity", {"a": "A", "b": "B", "cosine": 0.5, "model": "m", "pooling": "mean"})])
 >>> html.startswith('<div class="seqlab-fragment"') and "http" not in html.replace("http://www.w3.org/2000/svg", "")
@@ -22,15 +24,24 @@ from pathlib import Path
 from seqlab.i18n import _, current, translation, use_language
 
 STATIC = Path(__file__).parent / "static"
+# views.js, in load order: the core (messages, text and DOM helpers, render) first, then each stage's views
+VIEW_PARTS = ("core", "text", "heatmap", "vectors", "trace", "results")
 VIEWS = ("normalization", "tokens", "ids", "comparison", "embedding", "similarity", "words", "attention",
          "attention_layers", "trace", "backward", "gradflow", "prediction", "table", "alignment", "image")
 MAX_FRAGMENT_BYTES = 2 * 1024 * 1024  # a notebook cell never gets more than this; records are elided before
 _CALL = re.compile(r'\bt\(\s*"((?:[^"\\\n]|\\.)*)"')
 
 
+def view_scripts() -> tuple[Path, ...]:
+    """The files that make ``views.js``, in load order."""
+    return tuple(STATIC / "views" / f"{part}.js" for part in VIEW_PARTS)
+
+
 @functools.cache
 def asset(name: str) -> str:
-    """A file of ``static/`` (``views.js``, ``views.css``, ``widget.js``) as text."""
+    """A file of ``static/`` (``views.css``, ``widget.js``) as text, or ``views.js``: the views' files joined."""
+    if name == "views.js":
+        return "\n".join(path.read_text(encoding="utf-8") for path in view_scripts())
     return (STATIC / name).read_text(encoding="utf-8")
 
 
@@ -61,7 +72,7 @@ def script_messages(lang: str, paths: tuple[Path, ...]) -> dict:
 @functools.cache
 def view_messages(lang: str) -> dict:
     """The words of ``views.js`` in ``lang``, from the gettext catalog."""
-    return script_messages(lang, (STATIC / "views.js",))
+    return script_messages(lang, view_scripts())
 
 
 def safe_json(value) -> str:

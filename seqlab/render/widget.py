@@ -1,8 +1,8 @@
 """Traces and attention as notebook widgets: anywidget (``pip install seqlab[notebook]``), else nothing.
 
-The widget's front-end module is ``static/views.js`` followed by ``static/widget.js``, both shipped
-in the package: the widget draws with the same functions as the page and the static HTML, and
-keeps the trace's ``step`` and the attention's ``layer`` and ``head`` in sync with Python::
+The widget's front-end module is ``views.js`` (the files of ``static/views/`` joined) followed by
+``static/widget.js``, both shipped in the package: the widget draws with the same functions as the page
+and the static HTML, and keeps the trace's ``step`` and the attention's ``layer`` and ``head`` in sync with Python::
 
     w = seqlab.render.notebook.widget(report)   # a TraceReport
     w.step = 3                                      # the notebook shows step 3

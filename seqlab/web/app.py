@@ -28,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from seqlab import __version__
 from seqlab.i18n import LANGUAGE_NAMES, _, current
 from seqlab.pretrained.registry import DEFAULT_MODEL
-from seqlab.render.fragments import STATIC as VIEWS_STATIC
+from seqlab.render.fragments import asset
 from seqlab.web import errors
 from seqlab.web.answers import Abandoned, SharedAnswers
 from seqlab.web.gates import Gate, default_gates
@@ -120,7 +120,8 @@ def render_page(lang: str, notice: str = "") -> str:
 
 
 async def views_asset(name: str, media: str):
-    return FileResponse(VIEWS_STATIC / name, media_type=f"{media}; charset=utf-8")
+    """``views.js`` (the views' files joined, see :func:`seqlab.render.fragments.asset`) or ``views.css``."""
+    return Response(asset(name).encode("utf-8"), media_type=f"{media}; charset=utf-8")
 
 
 def create_app(config: ServeConfig | None = None, warm: bool = True):

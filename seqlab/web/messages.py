@@ -4,7 +4,8 @@ The page's scripts write every human text as ``t("…")`` (Babel extracts them w
 the keyword ``t``, see ``babel.cfg``). This module finds those same literals in the
 scripts and hands the page a ``{msgid: translation}`` map, so the browser needs
 no dictionary of its own. The glossary rides along for the hovers. The views
-(``views.js``) live with the renderers, which notebooks use too; ``app.js`` is the page's own.
+(``views.js``: the files of ``seqlab/render/static/views``) live with the renderers, which
+notebooks use too; ``app.js`` is the page's own.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ import functools
 import json
 from pathlib import Path
 
-from seqlab.render.fragments import STATIC as VIEWS_STATIC
-from seqlab.render.fragments import script_messages, script_msgids
+from seqlab.render.fragments import script_messages, script_msgids, view_scripts
 
 STATIC = Path(__file__).parent / "static"
-SCRIPTS = (VIEWS_STATIC / "views.js", STATIC / "app.js")  # absolute: STATIC / name is the script itself
+SCRIPTS = (*view_scripts(), STATIC / "app.js")  # absolute paths
 
 
 @functools.cache

@@ -1,13 +1,11 @@
 """Traces: the numbers shown are the numbers the layer computed, and the CLI contract."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-import seqlab
 from seqlab.pipeline.tracing import EQUATIONS, GRUTraceStep, LSTMTraceStep, RNNTraceStep, run_trace
 from seqlab.scratch.torch_layout import torch_class
 
@@ -45,7 +43,9 @@ def test_every_step_field_has_one_equation_that_every_view_reads(cell):
     report = run_trace(cell, "좋다", hidden=2, input_dim=2, seed=0)
     assert report.to_dict()["equations"] == [list(row) for row in EQUATIONS[cell]]
     assert [(key, symbol) for key, symbol, _n, _f in step_rows(cell)] == [(k, s) for k, s, _r in EQUATIONS[cell]]
-    views = (Path(seqlab.__file__).parent / "render" / "static" / "views.js").read_text(encoding="utf-8")
+    from seqlab.render.fragments import asset
+
+    views = asset("views.js")
     assert "σ(W_xf" not in views and "rec.equations" in views  # the page writes no equation of its own
 
 
