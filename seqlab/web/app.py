@@ -33,7 +33,7 @@ from seqlab.web import errors
 from seqlab.web.answers import Abandoned, SharedAnswers
 from seqlab.web.gates import Gate, default_gates
 from seqlab.web.guard import Guard, bound_hosts
-from seqlab.web.messages import messages_json, page_messages
+from seqlab.web.messages import messages_json, page_messages, page_script
 from seqlab.web.schemas import (
     ERRORS,
     MAX_EXPRESSION,
@@ -310,6 +310,10 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
     @app.get("/favicon.ico", include_in_schema=False)
     async def favicon():
         return Response(status_code=204)
+
+    @app.api_route("/static/app.js", methods=["GET", "HEAD"], include_in_schema=False)
+    async def app_js():
+        return Response(page_script().encode("utf-8"), media_type="text/javascript; charset=utf-8")
 
     # the views live with the renderers (notebooks draw with them too); the page loads them from here
     for name, media in (("views.js", "text/javascript"), ("views.css", "text/css")):

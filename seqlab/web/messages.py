@@ -5,7 +5,8 @@ the keyword ``t``, see ``babel.cfg``). This module finds those same literals in 
 scripts and hands the page a ``{msgid: translation}`` map, so the browser needs
 no dictionary of its own. The glossary rides along for the hovers. The views
 (``views.js``: the files of ``seqlab/render/static/views``) live with the renderers, which
-notebooks use too; ``app.js`` is the page's own.
+notebooks use too; ``app.js`` is the page's own: the files of ``static/app``, joined in the
+order of :data:`APP_PARTS` (:func:`page_script`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,22 @@ from pathlib import Path
 from seqlab.render.fragments import script_messages, script_msgids, view_scripts
 
 STATIC = Path(__file__).parent / "static"
-SCRIPTS = (*view_scripts(), STATIC / "app.js")  # absolute paths
+# app.js, in load order: the page's state, words and requests first; the wiring (init) last
+APP_PARTS = ("core", "panels", "inputs", "stages", "export", "page")
+
+
+def app_scripts() -> tuple[Path, ...]:
+    """The files that make ``app.js``, in load order."""
+    return tuple(STATIC / "app" / f"{part}.js" for part in APP_PARTS)
+
+
+@functools.cache
+def page_script() -> str:
+    """``app.js``: the page's files joined, one script with one scope (``"use strict"`` at its top covers all)."""
+    return "\n".join(path.read_text(encoding="utf-8") for path in app_scripts())
+
+
+SCRIPTS = (*view_scripts(), *app_scripts())  # every script of the page, for its words
 
 
 @functools.cache

@@ -170,4 +170,18 @@ def test_gradflow_defaults_have_one_owner(client):
     assert (options["steps"], options["hidden"]) == (GRADFLOW_DEFAULT_STEPS, GRADFLOW_DEFAULT_HIDDEN)
     page = (STATIC / "index.html").read_text(encoding="utf-8")
     assert re.search(r'id="gsteps"[^>]*value="(\d+)"', page).group(1) == str(GRADFLOW_DEFAULT_STEPS)
-    assert "hidden: 64" not in (STATIC / "app.js").read_text(encoding="utf-8")  # the page sends no hidden size
+    from seqlab.web.messages import page_script
+
+    assert "hidden: 64" not in page_script()  # the page sends no hidden size
+
+
+def test_every_script_file_is_in_the_script_it_joins():
+    """views.js and app.js are their folders' files joined by a list: a file left off the list would never load."""
+    from seqlab.render.fragments import STATIC as VIEWS_STATIC
+    from seqlab.render.fragments import VIEW_PARTS, asset
+    from seqlab.web.messages import APP_PARTS, STATIC, page_script
+
+    assert sorted(p.stem for p in (VIEWS_STATIC / "views").glob("*.js")) == sorted(VIEW_PARTS)
+    assert sorted(p.stem for p in (STATIC / "app").glob("*.js")) == sorted(APP_PARTS)
+    assert page_script().lstrip().startswith("// seqlab page") and '"use strict";' in page_script()[:1000]
+    assert asset("views.js").count("(function (root) {") == len(VIEW_PARTS)
