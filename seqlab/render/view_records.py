@@ -150,11 +150,22 @@ def search_parts(result) -> tuple[list, list[str]]:
     return [("table", {"title": title, "columns": columns, "rows": rows[:MAX_ROWS]})], []
 
 
-def trace_json(report, limit_steps: int = MAX_STEPS, values: int = MAX_VALUES) -> tuple[dict, list[str]]:
-    """A :class:`~seqlab.pipeline.tracing.TraceReport` as the trace view takes it: steps and vectors cut."""
+def trace_view(report, decimals: int = DECIMALS) -> dict:
+    """A :class:`~seqlab.pipeline.tracing.TraceReport` as the trace and backward views draw it, for the web app's
+    /api/trace and notebooks alike: matrices of more than 64 numbers as their shape, and the backward pass's loss and
+    norms to 4 significant digits (:func:`backward_norms`) with its notes as the command says them."""
     from seqlab.render.trace import backward_notes
 
-    out = report.to_dict(decimals=DECIMALS, full_weights=False)
+    out = report.to_dict(decimals=decimals, full_weights=False)
+    if report.backward is not None:
+        backward_norms(out["backward"], report.backward)
+        out["backward"]["notes"] = backward_notes(report)  # in the reader's language
+    return out
+
+
+def trace_json(report, limit_steps: int = MAX_STEPS, values: int = MAX_VALUES) -> tuple[dict, list[str]]:
+    """:func:`trace_view` for a notebook cell: steps and vectors cut, the backward pass without its matrices."""
+    out = trace_view(report)
     notes = []
     steps = out["steps"]
     if len(steps) > limit_steps:
@@ -170,9 +181,7 @@ def trace_json(report, limit_steps: int = MAX_STEPS, values: int = MAX_VALUES) -
         out["lengths"] = lengths
     if report.backward is not None:
         back = out["backward"]
-        back["steps"] = [{"t": s["t"], "token": s["token"]} for s in back["steps"][:limit_steps]]
-        backward_norms(back, report.backward)
-        back["notes"] = backward_notes(report)  # as the command says them
+        back["steps"] = [{k: s[k] for k in ("t", "token", "dh_norm", "dW_hh_norm")} for s in back["steps"][:limit_steps]]
         for key in ("dW_hh", "dW_ih"):
             back.pop(key, None)
     return out, notes  # dropped and max_length as the report has them: a contextual trace reads the model's window

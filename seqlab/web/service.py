@@ -25,7 +25,7 @@ from seqlab.errors import InputError, ModelUnavailable
 from seqlab.i18n import _
 from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, describe, resolve
 from seqlab.render.rounding import rounded
-from seqlab.render.view_records import DECIMALS, backward_norms, embedding_view  # the page and notebooks alike
+from seqlab.render.view_records import DECIMALS, embedding_view, trace_view  # the page and notebooks alike
 from seqlab.text.unicode import DEFAULT_FORM, clean_surrogates
 from seqlab.training.kinds import CELLS
 from seqlab.vectors.encoder import refuse_tokenizer_only
@@ -406,17 +406,13 @@ class Service:
                            seed=body.seed, backward=body.backward, checkpoint=checkpoint, record=record,
                            max_tokens=MAX_TRACE_TOKENS)  # a checkpoint's text is cut there too, and said
         decimals = 6 if body.full else DECIMALS
-        out = report.to_dict(decimals=decimals, full_weights=False)
+        out = trace_view(report, decimals)  # as notebooks draw it: the backward's norms to 4 significant digits
         if body.full:  # every weight matrix; not the per-step shares of dW_hh (4H x H numbers per step: 25 MB)
             out["weights"] = {k: np.round(v, decimals).tolist() for k, v in report.weights.items()}
             if report.backward is not None:
                 for key in ("dW_hh", "dW_ih"):
                     out["backward"][key] = np.round(getattr(report.backward, key), decimals).tolist()
-        if report.backward is not None:  # norms and the loss span powers of ten: 4 significant digits, not 4 decimals
-            from seqlab.render.trace import backward_notes
-
-            backward_norms(out["backward"], report.backward)
-            out["backward"]["notes"] = backward_notes(report)  # as the command says them, in the request's language
+        if report.backward is not None:
             for shown in out["backward"]["steps"]:
                 if isinstance(shown["dW_hh"], dict):
                     shown["dW_hh"]["omitted"] = "per-step shares of dW_hh over 64 numbers: seqlab trace --json"
