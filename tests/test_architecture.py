@@ -103,3 +103,18 @@ def test_one_owner_per_fact_where_a_copy_must_stay_light():
     assert set(typing.get_args(cells_item)) == set(names)
     assert set(VOCAB_TOKENIZERS) == set(VOCAB_KINDS)
     assert set(typing.get_args(NormalizeBody.model_fields["form"].annotation)) == set(FORMS) - {"none"}
+
+
+def test_every_data_file_of_the_package_is_shipped():
+    """A wheel carries only what package-data names, and an editable install (CI, make test) never notices: the
+    page's scripts in static/app/ were left out once, so that an installed seqlab served no page."""
+    import glob
+    import tomllib
+
+    package = ROOT / "seqlab"
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["seqlab"]
+    shipped = {Path(p) for pattern in patterns for p in glob.glob(pattern, root_dir=package)}
+    data = {p.relative_to(package) for p in package.rglob("*")
+            if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts}
+    assert data and not data - shipped, sorted(map(str, data - shipped))
