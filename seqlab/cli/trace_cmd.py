@@ -30,7 +30,7 @@ CELLS = ("rnn", "lstm", "gru", "seq2seq")
 
 
 def register(app: typer.Typer) -> None:
-    from seqlab.pipeline.limits import MAX_HIDDEN
+    from seqlab.pipeline.limits import MAX_HIDDEN, TRACE_DEFAULT_HIDDEN, TRACE_DEFAULT_SEED
 
     @app.command(short_help=_("Run an RNN/LSTM/GRU over a sentence's vectors and show every number of every step."),
                  help=_("Run an RNN/LSTM/GRU over a sentence's vectors and show every number of every step: "
@@ -39,15 +39,15 @@ def register(app: typer.Typer) -> None:
         cell: str = typer.Argument(..., help=_("rnn, lstm or gru (seq2seq: a trained checkpoint).")),
         text: str = typer.Argument(..., help=_("The sentence whose vectors feed the cell (- reads stdin).")),
         model: str = encoder_opt(),
-        hidden: int = typer.Option(None, "--hidden", help=_("Hidden size H, 1 to {n} (default: 4).").format(
-            n=shown_number(MAX_HIDDEN))),
+        hidden: int = typer.Option(None, "--hidden", help=_("Hidden size H, 1 to {n} (default: {default}).").format(
+            n=shown_number(MAX_HIDDEN), default=TRACE_DEFAULT_HIDDEN)),
         input_dim: int = typer.Option(None, "--input-dim", metavar="K", help=_("Reduce inputs to K numbers (PCA) to "
                                                                                "check by hand: at least 1, at most the "
                                                                                "width of the model's vectors (with "
                                                                                "--contextual: fewer than the text's "
                                                                                "tokens).")),
-        seed: int = typer.Option(None, "--seed", help=_("Seed of torch's default initialization, {seeds} (default: 0).").format(
-            seeds=number_range(0, SEED_MAX))),
+        seed: int = typer.Option(None, "--seed", help=_("Seed of torch's default initialization, {seeds} (default: {default}).").format(
+            seeds=number_range(0, SEED_MAX), default=TRACE_DEFAULT_SEED)),
         precision: int = typer.Option(None, "--precision", "--digits",
                                       help=_("Digits after the decimal point, 0 to 12 (default: 4; --digits says the "
                                              "same; embed's --precision is the arithmetic, fp32 or bf16).")),

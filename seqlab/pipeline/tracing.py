@@ -22,7 +22,7 @@ from seqlab.display import Displayable, ShortRepr
 from seqlab.errors import InputError, UsageError, canonical, check_number
 from seqlab.i18n import N_, _, ngettext
 from seqlab.limits import SEED_MAX
-from seqlab.pipeline.limits import MAX_HIDDEN, MAX_TRACE_BYTES
+from seqlab.pipeline.limits import MAX_HIDDEN, MAX_TRACE_BYTES, TRACE_DEFAULT_HIDDEN, TRACE_DEFAULT_SEED
 from seqlab.scratch.layers import LAYERS, is_float_dtype
 from seqlab.scratch.loss import last_state_loss
 from seqlab.scratch.torch_layout import GATES, gate_rows, seeded_params
@@ -309,7 +309,7 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int | None
         cell: ``rnn``, ``lstm`` or ``gru``.
         text: the sentence whose token vectors are the inputs x_t.
         model: the transformer whose vectors they are (default e5-small).
-        hidden: hidden size H (small sizes print whole matrices; default 4).
+        hidden: hidden size H (small sizes print whole matrices; default :data:`TRACE_DEFAULT_HIDDEN`).
         input_dim: reduce inputs to this many dimensions (PCA), e.g. 2 or 3 for hand checks.
         seed: seed of torch's default initialization (default, and None: 0, so that a lecture's numbers repeat;
             the scratch layers' ``seed=None`` is a fresh seed instead).
@@ -362,8 +362,8 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int | None
             checkpoint, text, cell, predictor=kept_predictor(checkpoint), lock=PREDICTING)
         kind = "trained_embedding"
     else:
-        hidden = 4 if hidden is None else hidden
-        seed = 0 if seed is None else seed
+        hidden = TRACE_DEFAULT_HIDDEN if hidden is None else hidden
+        seed = TRACE_DEFAULT_SEED if seed is None else seed
         model_name, tokens, inputs, source, used, window = token_inputs(text, model, input_dim, contextual, record)
         kind = "last_hidden_state" if contextual else "token_embeddings"
         cut = {"dropped": used.dropped, "max_length": len(used.tokens)} if used.dropped else {}

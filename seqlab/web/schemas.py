@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from seqlab.lab.limits import FORGET_BIAS_RANGE, GRADFLOW_DEFAULT_HIDDEN, GRADFLOW_DEFAULT_STEPS
 from seqlab.limits import SEED_MAX
+from seqlab.pipeline.limits import TRACE_DEFAULT_HIDDEN, TRACE_DEFAULT_SEED
 from seqlab.text.unicode import has_visible
 from seqlab.vectors.limits import (  # as embed --preview: a 768-wide model previews more than 384
     PAGE_PREVIEW,
@@ -106,10 +107,11 @@ class NeighborsBody(_Body):
 
 class TraceBody(TextBody):
     cell: Literal["rnn", "lstm", "gru"] = "lstm"
-    hidden: int | None = Field(default=None, ge=1, le=64, description="hidden size (default 4)")
+    hidden: int | None = Field(default=None, ge=1, le=64, description=f"hidden size (default {TRACE_DEFAULT_HIDDEN})")
     input_dim: int | None = Field(default=None, ge=1, description="reduce inputs by PCA (2-3 to check by hand); at most "
                                                                    "the model's width, which the trace checks")
-    seed: int | None = Field(default=None, ge=0, le=SEED_MAX, description="seed of the initialization (default 0)")
+    seed: int | None = Field(default=None, ge=0, le=SEED_MAX, description="seed of the initialization "
+                                                                                 f"(default {TRACE_DEFAULT_SEED})")
     backward: bool = False
     checkpoint: bool = Field(default=False, description="use the trained model the server was started with (it brings "
                                                         "its own model, hidden size and weights: model, hidden, "

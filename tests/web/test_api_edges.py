@@ -175,6 +175,29 @@ def test_gradflow_defaults_have_one_owner(client):
     assert "hidden: 64" not in page_script()  # the page sends no hidden size
 
 
+
+def test_trace_defaults_have_one_owner(client):
+    """The trace's hidden size 4 and seed 0 were written in the library, the command's help, the API's schema and the
+    page's boxes: now the library's constants, which each of them says."""
+    import re
+
+    from seqlab.cli.app import build_command
+    from seqlab.pipeline.limits import TRACE_DEFAULT_HIDDEN, TRACE_DEFAULT_SEED
+    from seqlab.pipeline.tracing import run_trace
+    from seqlab.web.app import STATIC
+
+    report = run_trace("rnn", "좋다", input_dim=2)
+    assert report.weights["W_hh"].shape == (TRACE_DEFAULT_HIDDEN, TRACE_DEFAULT_HIDDEN)
+    assert report.seed == TRACE_DEFAULT_SEED
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["TraceBody"]["properties"]
+    assert f"default {TRACE_DEFAULT_HIDDEN}" in schema["hidden"]["description"]
+    assert f"default {TRACE_DEFAULT_SEED}" in schema["seed"]["description"]
+    helps = {p.name: p.help for p in build_command().commands["trace"].params}
+    assert f"default: {TRACE_DEFAULT_HIDDEN}" in helps["hidden"] and f"default: {TRACE_DEFAULT_SEED}" in helps["seed"]
+    page = (STATIC / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'id="hidden"[^>]*value="(\d+)"', page).group(1) == str(TRACE_DEFAULT_HIDDEN)
+    assert re.search(r'id="seed"[^>]*value="(\d+)"', page).group(1) == str(TRACE_DEFAULT_SEED)
+
 def test_every_script_file_is_in_the_script_it_joins():
     """views.js and app.js are their folders' files joined by a list: a file left off the list would never load."""
     from seqlab.render.fragments import STATIC as VIEWS_STATIC
