@@ -24,8 +24,8 @@ from pathlib import Path
 from seqlab.i18n import _, current, translation, use_language
 
 STATIC = Path(__file__).parent / "static"
-# views.js, in load order: the core (messages, text and DOM helpers, render) first, then each stage's views
-VIEW_PARTS = ("core", "text", "heatmap", "vectors", "trace", "results")
+# views.js, in load order: the core (messages, text and DOM helpers, render) first; heatmap before vectors
+VIEW_PARTS = ("core", "text", "heatmap", "vectors", "trace", "reports")
 VIEWS = ("normalization", "tokens", "ids", "comparison", "embedding", "similarity", "words", "attention",
          "attention_layers", "trace", "backward", "gradflow", "prediction", "table", "alignment", "image")
 MAX_FRAGMENT_BYTES = 2 * 1024 * 1024  # a notebook cell never gets more than this; records are elided before

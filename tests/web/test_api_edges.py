@@ -208,3 +208,21 @@ def test_every_script_file_is_in_the_script_it_joins():
     assert sorted(p.stem for p in (STATIC / "app").glob("*.js")) == sorted(APP_PARTS)
     assert page_script().lstrip().startswith("// seqlab page") and '"use strict";' in page_script()[:1000]
     assert asset("views.js").count("(function (root) {") == len(VIEW_PARTS)
+
+
+def test_each_view_part_takes_only_what_the_core_or_an_earlier_part_gave():
+    """A part destructures V.lib when it loads: a helper put there by a later part would be undefined (a reordered
+    VIEW_PARTS, found by a review only because nothing drew a prediction with a trace)."""
+    import re
+
+    from seqlab.render.fragments import view_scripts
+
+    given: set[str] = set()
+    for path in view_scripts():
+        script = path.read_text(encoding="utf-8")
+        for names in re.findall(r"const \{ ([\w, ]+) \} = V\.lib;", script):
+            taken = {n.strip() for n in names.split(",")}
+            assert taken <= given, (path.name, sorted(taken - given))
+        core = re.search(r"V\.lib = \{([\w,\s]+)\};", script)
+        given |= {n.strip() for n in core.group(1).split(",")} if core else set()
+        given |= set(re.findall(r"V\.lib\.(\w+) = ", script))

@@ -10,8 +10,9 @@
 //
 // This file is the core: the catalog's words, Korean particles, visible text, numbers, the glossary's terms and the
 // small DOM helpers, shared with the views through SeqlabViews.lib. The views are in the other files of this folder,
-// one per stage (text, heatmap, vectors, trace, results), loaded after this one as one script: "views.js" is their
+// one per concern (text, heatmap, vectors, trace, reports), loaded after this one as one script: "views.js" is their
 // concatenation in the order of seqlab.render.fragments.VIEW_PARTS (served at /static/views.js, inlined in exports).
+// A part may take from SeqlabViews.lib only what this file or an earlier part put there (tested).
 (function (root) {
   "use strict";
   const V = {};

@@ -4,7 +4,7 @@
 (function (root) {
   "use strict";
   const V = root.SeqlabViews;
-  const { count, el, fixed, fontFamily, fontPx, HANGUL, note, onFonts, onResize, short, signed, t, visible } = V.lib;
+  const { count, el, fixed, fontFamily, fontPx, HANGUL, onFonts, onResize, short, signed, t } = V.lib;
 
   // ---------- heatmap on a canvas: axis labels, colour scale with values, mouse and keyboard ----------
   function colour(scale, x) {
@@ -196,5 +196,5 @@
     return { canvas, readout, redraw: draw, destroy() { stop(); unfont(); container.replaceChildren(); } };
   }
 
-  V.heatmap = V.lib.heatmap = heatmap;
+  V.lib.heatmap = heatmap;  // for the views of vectors.js, which comes after this file
 })(typeof window !== "undefined" ? window : globalThis);

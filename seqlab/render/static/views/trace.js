@@ -150,6 +150,5 @@
     return { destroy() { container.replaceChildren(); } };
   }
 
-  V.lib.trace = trace;
   Object.assign(V.views, { trace, backward });
 })(typeof window !== "undefined" ? window : globalThis);

@@ -7,6 +7,7 @@
 "use strict";
 const V = window.SeqlabViews;
 const t = V.t;
+const count = V.format.count;
 const $ = (id) => document.getElementById(id);
 const INFO = JSON.parse($("seqlab-messages").textContent);
 V.setMessages(INFO);

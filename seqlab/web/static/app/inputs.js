@@ -26,7 +26,6 @@ function currentInputs(kind) {
   return IN[kind];
 }
 function codepoints(s) { return Array.from(s).length; }
-const count = V.format.count;
 // at least one character that shows: not only spaces, zero-width or other invisible characters (as the API checks)
 const SHOWS = /[^\s\p{C}\p{Z}\u115F\u1160\u3164\uFFA0\u2800]/u;  // Hangul fillers are letters that draw nothing
 function visibleIn(text) { return SHOWS.test(text); }
@@ -100,13 +99,6 @@ function fillButton(v) {
   const l = labels();
   return { "v-attention": l.attn, "v-sim": l.sim, "v-gradflow": l.gradflow,
     "v-words": t("{a} or {b}", { a: l.analogy, b: l.neighbors }) }[v] || l.run;  // ko: ‘a’ 또는 ‘b’ inside ‘…’
-}
-function stopBusyLines() {  // "Done in …" or "Working" was about inputs that changed
-  busyEpoch += 1;
-  ACTIVE.length = 0;
-  clearInterval(ticker);
-  ticker = null;
-  sayBusy("");
 }
 function discarded() {  // the text or the model changed: every answer still coming is about the old ones
   S.edits = (S.edits || 0) + 1;

@@ -137,3 +137,10 @@ async function runTask(viewIds, inputs, request, render) {
     setBusy(viewIds, false);
   }
 }
+function stopBusyLines() {  // "Done in …" or "Working" was about inputs that changed
+  busyEpoch += 1;
+  ACTIVE.length = 0;
+  clearInterval(ticker);
+  ticker = null;
+  sayBusy("");
+}

@@ -1,10 +1,11 @@
-// seqlab views: the gradient-flow chart, a prediction, and the plain table and picture that reports carry.
+// seqlab views: what the lab and the trained models report: the gradient-flow chart, a prediction (with its
+// trace), and the plain tables and pictures of other reports.
 // A part of SeqlabViews (core.js first; the order is seqlab.render.fragments.VIEW_PARTS): it takes the shared
 // helpers from SeqlabViews.lib and adds its views to SeqlabViews.views.
 (function (root) {
   "use strict";
   const V = root.SeqlabViews;
-  const { count, el, fixed, fontPx, note, onResize, sci, signed, sub, t, trace, unbroken, visible } = V.lib;
+  const { count, el, fixed, fontPx, note, onResize, sci, signed, sub, t, unbroken, visible } = V.lib;
 
   // a plain table of numbers, formatted here like every other view: columns [{title, format}], format
   // text | int | id | fixed:d | signed:d | sci:d | percent:d (id: a token id, written as input_ids writes it, without
@@ -145,7 +146,7 @@
     if (rec.trace) {
       const box = el("div");
       container.append(box);
-      trace(box, rec.trace, {});
+      V.views.trace(box, rec.trace, {});  // trace.js's view, looked up when drawn
     }
     return { destroy() { container.replaceChildren(); } };
   }
