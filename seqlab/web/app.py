@@ -119,9 +119,19 @@ def render_page(lang: str, notice: str = "") -> str:
             .replace("__NOTICE__", html.escape(notice)))  # last: the user's text is never read as a placeholder
 
 
-async def views_asset(name: str, media: str):
+def script_response(request: Request, text: str, media: str) -> Response:
+    """A script or style built in memory, with an ETag as static files have: a reload that has it gets 304."""
+    import hashlib
+
+    etag = '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers={"ETag": etag})
+    return Response(text.encode("utf-8"), media_type=f"{media}; charset=utf-8", headers={"ETag": etag})
+
+
+async def views_asset(name: str, media: str, request: Request):
     """``views.js`` (the views' files joined, see :func:`seqlab.render.fragments.asset`) or ``views.css``."""
-    return Response(asset(name).encode("utf-8"), media_type=f"{media}; charset=utf-8")
+    return script_response(request, asset(name), media)
 
 
 def create_app(config: ServeConfig | None = None, warm: bool = True):
@@ -312,8 +322,8 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
         return Response(status_code=204)
 
     @app.api_route("/static/app.js", methods=["GET", "HEAD"], include_in_schema=False)
-    async def app_js():
-        return Response(page_script().encode("utf-8"), media_type="text/javascript; charset=utf-8")
+    async def app_js(request: Request):
+        return script_response(request, page_script(), "text/javascript")
 
     # the views live with the renderers (notebooks draw with them too); the page loads them from here
     for name, media in (("views.js", "text/javascript"), ("views.css", "text/css")):

@@ -226,3 +226,13 @@ def test_each_view_part_takes_only_what_the_core_or_an_earlier_part_gave():
         core = re.search(r"V\.lib = \{([\w,\s]+)\};", script)
         given |= {n.strip() for n in core.group(1).split(",")} if core else set()
         given |= set(re.findall(r"V\.lib\.(\w+) = ", script))
+
+
+def test_joined_scripts_answer_304_to_a_reload_that_has_them(client):
+    """views.js and app.js are built in memory: they carry an ETag, as the static files do, so a reload is cheap."""
+    for path in ("/static/views.js", "/static/app.js", "/static/views.css"):
+        first = client.get(path)
+        assert first.status_code == 200 and first.headers["etag"], path
+        again = client.get(path, headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304 and again.content == b"", path
+        assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200, path
