@@ -20,7 +20,7 @@ from seqlab.vectors.analogy import METHOD_NAMES
 from seqlab.vectors.limits import PREVIEW
 from seqlab.vectors.record import EmbeddingRecord
 from seqlab.vectors.word_input import source_label
-from seqlab.vectors.word_results import AnalogyResult
+from seqlab.vectors.word_results import SHARED_DIRECTION, UNTRAINED, AnalogyResult, NeighborsResult
 
 
 def shape_lines(record: EmbeddingRecord, max_tokens: int = 16) -> list[str]:
@@ -226,6 +226,14 @@ def word_notes(result) -> list[str]:
     if len(result.results) < result.k:
         out.append(_("only {n:,} results: the vocabulary has no more other words ({k:,} were asked for)").format(
             n=len(result.results), k=result.k))
+    typical = result.typical_cosine
+    if typical is not None and typical >= UNTRAINED:  # measured on the vectors, not guessed from a corpus size
+        out.append(_("these vectors barely tell words apart: two random words of theirs have cosine {c:.3f} on "
+                     "average, so these results say little. Vectors trained on too little text look like this: "
+                     "train them on more (word2vec wants millions of words).").format(c=typical))
+    elif typical is not None and typical >= SHARED_DIRECTION and isinstance(result, NeighborsResult):
+        out.append(_("two random words of these vectors have cosine {c:.2f} on average: read these cosines against "
+                     "that, not against 0.").format(c=typical))
     return out
 
 
@@ -342,7 +350,13 @@ def wordvec_summary(result) -> str:
         size += " " + _("(character n-gram table: {rows:,} rows, scaled to the corpus)").format(rows=result.buckets)
     try_it = "seqlab neighbors {word} --vectors {path}".format(word=_shell_word(result.example or "영화"),
                                                                 path=_shell_word(str(result.path)))
-    return text + "\n" + size + "\n" + _("try: {command}").format(command=try_it)
+    out = text + "\n" + size + "\n" + _("try: {command}").format(command=try_it)
+    if result.typical_cosine is not None and result.typical_cosine >= UNTRAINED:
+        out += "\n" + _("note: these vectors barely tell words apart (two random words of theirs: cosine {c:.3f} on "
+                        "average), so their neighbours will say little: {tokens:,} tokens are too little text. Train "
+                        "on more (word2vec wants millions of words).").format(c=result.typical_cosine,
+                                                                                tokens=result.tokens)
+    return out
 
 
 def cut_text_note(which: str, model: str, limit: int, n: int) -> str:

@@ -1,5 +1,7 @@
 """Word vectors: the embedded model's, and gensim's, with analogies checked against gensim itself."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -225,3 +227,39 @@ def test_the_analogy_title_writes_the_method_as_the_glossary_does(cli):
     """The title said 3cosadd while the glossary and the help say 3CosAdd (a Korean lecturer's review)."""
     code, out, err = cli("analogy", "아버지 - 남자 + 여자", "-k", "2", "--lang", "en")
     assert code == 0 and "· 3CosAdd" in out and "3cosadd" not in out, err
+
+
+def test_vectors_that_barely_tell_words_apart_are_said_so(trained):
+    """word2vec on 300 reviews gave neighbours all at cosine 0.998, said like any others. The vectors' typical cosine
+    (two random words) is measured, carried in the record, and said where it makes the table misleading."""
+    from seqlab.render.vectors import word_notes, wordvec_summary
+    from seqlab.vectors.word_set import WordVectors, typical_cosine
+    from seqlab.vectors.wordvec_training import TrainedVectors
+
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(60)]
+    noise = rng.normal(size=(60, 16))
+    centred, shared, collapsed = (WordVectors(words, noise + rng.normal(size=16) * scale, "toy")
+                                  for scale in (0.0, 2.0, 50.0))
+    for wv in (centred, shared, collapsed):  # the mean of v_i·v_j over every pair i != j (all 60 rows drawn)
+        gram = wv.vectors.astype(np.float64) @ wv.vectors.T.astype(np.float64)
+        assert wv.typical_cosine == pytest.approx((gram.sum() - np.trace(gram)) / (60 * 59), abs=1e-6)
+    assert abs(centred.typical_cosine) < 0.1 and 0.5 <= shared.typical_cosine < 0.9 and collapsed.typical_cosine > 0.99
+
+    def said(result):
+        return " ".join(word_notes(result))
+
+    assert "barely" not in said(centred.neighbors("w0", 3)) and "against" not in said(centred.neighbors("w0", 3))
+    assert "read these cosines against" in said(shared.neighbors("w0", 3))
+    assert "against" not in said(shared.analogy(["w0", "w1"], ["w2"], 3))  # 3CosMul's scores are not cosines
+    for result in (collapsed.neighbors("w0", 3), collapsed.analogy(["w0", "w1"], ["w2"], 3)):
+        assert "barely tell words apart" in said(result)
+        assert result.to_dict()["typical_cosine"] == round(collapsed.typical_cosine, 4)
+    # training measures the same on what it saved, and says it under the summary only when the vectors collapsed
+    assert trained.typical_cosine == pytest.approx(from_gensim(trained.path).typical_cosine, abs=1e-4)
+    assert trained.to_dict()["typical_cosine"] == round(trained.typical_cosine, 4)
+    assert typical_cosine(collapsed.vectors) == collapsed.typical_cosine
+    for value, warned in ((0.997, True), (0.3, False)):
+        summary = wordvec_summary(TrainedVectors(Path("v.model"), "word2vec", 189, 100, 300, 5581, 1.0,
+                                                 typical_cosine=value))
+        assert ("barely tell words apart" in summary) is warned and ("5,581 tokens are too little" in summary) is warned
