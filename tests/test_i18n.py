@@ -348,7 +348,7 @@ def test_the_command_list_cuts_few_descriptions(cli, monkeypatch):
 def test_analogy_sections_are_named_in_korean_with_their_keys():
     """`wordvec eval --lang ko` listed the relation types as gender, capital, … and default, in English."""
     from seqlab.i18n import use_language
-    from seqlab.render.vectors import SECTION_NAMES, section_name
+    from seqlab.render.words import SECTION_NAMES, section_name
 
     with use_language("ko"):
         assert section_name("gender") == "가족과 성별 (gender)" and section_name("my-own") == "my-own"

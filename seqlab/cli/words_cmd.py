@@ -74,9 +74,9 @@ def _check_word_vectors(vectors, model) -> None:
 
 
 def _say_notes(result) -> None:
-    """Say on stderr what the table is read with beside it: an analogy of one word, fewer results than -k asked for."""
+    """Say on stderr what the table is read with beside it (:func:`seqlab.render.words.word_notes`)."""
     from seqlab.render.console import note
-    from seqlab.render.vectors import word_notes
+    from seqlab.render.words import word_notes
 
     for line in word_notes(result):
         note(_("note: {what}").format(what=line))
@@ -161,7 +161,7 @@ def register(app: typer.Typer) -> None:
         lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, print_json
-        from seqlab.render.vectors import neighbors_markdown, neighbors_table
+        from seqlab.render.words import neighbors_markdown, neighbors_table
         from seqlab.vectors.word_input import check_word, source_label
 
         check_lang(lang)
@@ -179,8 +179,8 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print_json(result.to_dict())
         else:
-            from seqlab.render.vectors import word_caveats
             from seqlab.render.visible import visible
+            from seqlab.render.words import word_caveats
 
             # Kiwi's ending ᆫ as ㄴ, as the table shows it (a lone conjoining jamo has no agreed width or look)
             title = " · ".join([_("neighbours of {word!r} · {source}").format(
@@ -202,7 +202,7 @@ def register(app: typer.Typer) -> None:
         lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, print_json
-        from seqlab.render.vectors import neighbors_markdown, neighbors_table
+        from seqlab.render.words import neighbors_markdown, neighbors_table
         from seqlab.vectors.analogy import METHODS
         from seqlab.vectors.word_input import parse_expression, source_label
         from seqlab.vectors.wordvectors import is_built, refuse_unknown_pieces
@@ -221,7 +221,7 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print_json(result.to_dict())
         else:
-            from seqlab.render.vectors import word_caveats
+            from seqlab.render.words import word_caveats
             from seqlab.vectors.analogy import METHOD_NAMES
 
             title = " · ".join([f"{expression}  ≈ ? · {source_label(result.source)} · {METHOD_NAMES[result.method]}",
@@ -393,11 +393,13 @@ def register(app: typer.Typer) -> None:
             note(_("note: {name} holds one vector per word (word2vec format): FastText's "
                    "character n-grams are not kept, so unseen words have no vector; save as "
                    ".model to keep them").format(name=out.name))
+        from seqlab.render.words import wordvec_notes, wordvec_summary
+
+        for line in wordvec_notes(result):  # on stderr in both modes, before the summary's "try: …"
+            note(_("note: {what}").format(what=line))
         if json_out:
             print_json(result.to_dict())
         else:
-            from seqlab.render.vectors import wordvec_summary
-
             say(wordvec_summary(result))
 
     @wv_app.command("eval", help=_("Analogy accuracy (top-1 and top-5) per section on a questions file in "
@@ -410,7 +412,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = json_opt("document"), errors: str = errors_opt(), lang: str = lang_opt(),
     ):
         from seqlab.render.console import console, print_json
-        from seqlab.render.vectors import analogy_eval_table
+        from seqlab.render.words import analogy_eval_table
         from seqlab.vectors.analogy import METHODS
         from seqlab.vectors.analogy_eval import evaluate, read_questions
 

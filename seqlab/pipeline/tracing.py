@@ -311,7 +311,7 @@ def run_trace(cell: str, text: str, model: str | None = None, hidden: int | None
         model: the transformer whose vectors they are (default e5-small).
         hidden: hidden size H (small sizes print whole matrices; default :data:`TRACE_DEFAULT_HIDDEN`).
         input_dim: reduce inputs to this many dimensions (PCA), e.g. 2 or 3 for hand checks.
-        seed: seed of torch's default initialization (default, and None: 0, so that a lecture's numbers repeat;
+        seed: seed of torch's default initialization (None: :data:`TRACE_DEFAULT_SEED`, so that a lecture's numbers repeat;
             the scratch layers' ``seed=None`` is a fresh seed instead).
         backward: also backpropagate ``L = ‖h_{T-1}‖²`` and keep dL/dh_t, dL/dc_t and each step's
             contribution to dW_hh.

@@ -94,9 +94,11 @@ def _similarity(rec):
 
 
 def _words(rec):
+    from seqlab.render.words import word_notes
+
     head = rec.expression if hasattr(rec, "expression") else rec.word
     lines = [f"{head} ({source_label(rec.source)})"] + [f"  {i + 1:>2}. {n.word}  {n.score:.4f}" for i, n in enumerate(rec.results)]
-    return (*vr.words_parts(rec), _plain("\n".join(lines)))
+    return (*vr.words_parts(rec), _plain("\n".join([*lines, *word_notes(rec)])))  # the notes the page says
 
 
 def _search(res):

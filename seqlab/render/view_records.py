@@ -1,8 +1,9 @@
 """Library records as the JSON that ``views.js`` draws, elided so that a notebook cell stays small.
 
-Each function takes a record and returns ``(parts, notes)``: the ``(view, json[, options])`` parts
-of :func:`seqlab.render.fragments.fragment` and the sentences that say what was left out
-("… 1,234 more tokens"). Numbers are rounded as the web page rounds them.
+The ``*_parts`` functions take a record and return ``(parts, notes)``: the ``(view, json[, options])``
+parts of :func:`seqlab.render.fragments.fragment` and the sentences that say what was left out
+("… 1,234 more tokens"); the ``*_view`` and ``*_json`` ones return the JSON a view draws, shared with the
+web app. Numbers are rounded as the web page rounds them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import numpy as np
 
 from seqlab.i18n import _
 from seqlab.render.rounding import rounded
-from seqlab.render.vectors import word_caveats, word_notes
+from seqlab.render.words import word_caveats, word_notes
 from seqlab.vectors.limits import PAGE_PREVIEW
 
 DECIMALS = 4  # a vector's numbers, as on the page; attention weights get 3

@@ -23,15 +23,17 @@ class Neighbor:
         return {"word": self.word, "score": round(self.score, 6)}
 
 
-# A vocabulary's typical cosine (WordVectors.typical_cosine) at or above these: the vectors share one direction, so a
-# neighbour's cosine reads against it, not against 0 (word2vec on 30,000 NSMC reviews: 0.65); or they hardly tell words
-# apart at all (3,000 reviews: 0.96, 300: 0.997; Kiwi's and the transformers' vectors: 0.00).
+# A word's mean cosine with the other words (NeighborsResult.typical_cosine), or two frequent words' (a training's), at
+# or above these: the vectors share one direction, so a cosine reads against it, not against 0 (word2vec on 3,000 NSMC
+# reviews: 영화 0.85 with an average word); or they have collapsed and hardly tell words apart (300 reviews: 0.997).
+# Kiwi's and the transformers' word vectors: about 0.
 SHARED_DIRECTION = 0.5
-UNTRAINED = 0.9
+COLLAPSED = 0.9
 
 
-def typical(cosine: float | None) -> float | None:
-    return None if cosine is None else round(cosine, 4)
+def rounded_mean(value: float | None) -> float | None:
+    """A mean cosine as JSON carries it: 4 decimals, or null where none was measured."""
+    return None if value is None else round(value, 4)
 
 
 class RankedWords:
@@ -61,7 +63,6 @@ class AnalogyResult(RankedWords, Displayable):
     method: str = DEFAULT_METHOD  # 3cosmul or 3cosadd: what the scores are
     oov: list[str] = field(default_factory=list)  # input words not in the vocabulary, embedded on the fly
     k: int = 0  # how many were asked for: fewer results come when the vocabulary has fewer other words
-    typical_cosine: float | None = None  # the vectors' mean cosine of two words (WordVectors.typical_cosine)
 
     @classmethod
     def written(cls, positive: list[str], negative: list[str], *args) -> AnalogyResult:
@@ -90,7 +91,7 @@ class AnalogyResult(RankedWords, Displayable):
     def to_dict(self) -> dict:
         return {"expression": self.expression, "positive": self.positive, "negative": self.negative,
                 "source": self.source, "method": self.method, "oov": self.oov, "k": self.k,
-                "cancelled": self.cancelled, "typical_cosine": typical(self.typical_cosine),
+                "cancelled": self.cancelled,
                 "results": [n.to_dict() for n in self.results]}
 
 
@@ -104,9 +105,9 @@ class NeighborsResult(RankedWords, Displayable):
     in_vocabulary: bool = True  # False: the word was embedded on the fly (embed_oov)
     k: int = 0  # how many were asked for: fewer results come when the vocabulary has fewer other words
     reading: str = ""  # Kiwi's vectors: the morphemes the word was read as ("늘/VV ᆫ/ETM" for 는)
-    typical_cosine: float | None = None  # the vectors' mean cosine of two words (WordVectors.typical_cosine)
+    typical_cosine: float | None = None  # the word's mean cosine with the others: its neighbours' read against it
 
     def to_dict(self) -> dict:
         return {"word": self.word, "source": self.source, "in_vocabulary": self.in_vocabulary, "k": self.k,
-                "reading": self.reading, "typical_cosine": typical(self.typical_cosine),
+                "reading": self.reading, "typical_cosine": rounded_mean(self.typical_cosine),
                 "results": [n.to_dict() for n in self.results]}

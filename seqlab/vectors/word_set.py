@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,23 +27,37 @@ from seqlab.vectors.word_results import AnalogyResult, Neighbor, NeighborsResult
 KOREAN_WORDS, ENGLISH_WORDS = 30_000, 20_000  # the default word list's sizes (wordfreq's most frequent)
 
 
-def typical_cosine(unit_rows: np.ndarray) -> float:
-    """The mean cosine of two different words (1,000 rows drawn with seed 0; all of fewer), ``unit_rows`` (V, D).
+MIN_WORDS_FOR_MEAN = 10  # fewer words: no mean cosine is said (one or two pairs would decide it)
 
-    About 0 for centred vectors (Kiwi's, the transformers' post-processed ones); 0.6 or more for word2vec trained on
-    little text, whose vectors share one direction; near 1 when they have hardly learned to tell words apart.
 
-    >>> round(typical_cosine(l2_normalize(np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]))), 4)
-    0.4714
+def mean_cosine(rows: np.ndarray) -> float | None:
+    """The mean cosine of two different rows of ``rows`` (V, D), at most 1,000 of them (drawn with seed 0).
+
+    Rows that are zero or not finite are left out; fewer than :data:`MIN_WORDS_FOR_MEAN` rows give None. About 0 for
+    centred vectors; near 1 when vectors have collapsed onto one direction and hardly tell words apart.
+
+    >>> round(mean_cosine(np.vstack([np.eye(10), np.ones((2, 10))])), 4)
+    0.0458
     """
-    n = len(unit_rows)
-    if n < 2:
-        return 0.0
-    take = np.random.default_rng(0).choice(n, size=min(n, 1000), replace=False)
-    sample = np.asarray(unit_rows[take], dtype=np.float64)  # (m, D)
-    total = sample.sum(axis=0)
-    m = len(take)
-    return float((total @ total - m) / (m * (m - 1)))  # the sum over pairs i != j of v_i·v_j, without the m x m
+    rows = np.asarray(rows)
+    if len(rows) > 1000:
+        rows = rows[np.sort(np.random.default_rng(0).choice(len(rows), size=1000, replace=False))]
+    sample = rows.astype(np.float64)  # (m, D), at most 1,000 rows: the only copy made
+    norms = np.linalg.norm(sample, axis=1)
+    keep = np.isfinite(norms) & (norms > 0)
+    if keep.sum() < MIN_WORDS_FOR_MEAN:
+        return None
+    sample = sample[keep] / norms[keep, None]
+    m, total = len(sample), sample.sum(axis=0)
+    return float((total @ total - m) / (m * (m - 1)))  # the sum over pairs i != j of v_i·v_j: |sum|² less the m ones
+
+
+def mean_other(scores_row: np.ndarray, skip: int | None) -> float | None:
+    """The mean of a word's cosines with every other word (``skip``: its own index, or None when it is not in the
+    vocabulary); None under :data:`MIN_WORDS_FOR_MEAN` words."""
+    others = np.delete(scores_row, skip) if skip is not None else scores_row
+    others = others[np.isfinite(others)]
+    return float(others.mean(dtype=np.float64)) if len(others) >= MIN_WORDS_FOR_MEAN else None
 
 
 @dataclass
@@ -151,13 +164,11 @@ class WordVectors:
         check_number("k", k, 1, whole=True)
         word = self.stored(check_word(word))
         in_vocabulary = word in self.index
-        return NeighborsResult(word, self.source, self._rank(self.vector(word, embed_oov), [word], k), in_vocabulary,
-                               k, self.reading(word), self.typical_cosine)
+        query = self.vector(word, embed_oov)
+        cosines = self.vectors @ (query / max(float(np.linalg.norm(query)), 1e-12))  # (V,)
+        return NeighborsResult(word, self.source, self._top(cosines, [word], k), in_vocabulary, k, self.reading(word),
+                               mean_other(cosines, self.index.get(word)))
 
-    @functools.cached_property
-    def typical_cosine(self) -> float:
-        """:func:`typical_cosine` of this vocabulary: what a neighbour's cosine is read against."""
-        return typical_cosine(self.vectors)
 
     def reading(self, word: str) -> str:
         """How Kiwi read a word of the vocabulary (its morphemes), or "" (another source, or not kept)."""
@@ -183,9 +194,7 @@ class WordVectors:
         neg = np.stack(vectors[len(positive):])[None] if negative else np.zeros((1, 0, self.dim), dtype=np.float32)  # (1, N, D)
         results = self._top(scores(method, self.vectors, pos, neg)[0], [*positive, *negative], k)
         oov = [w for w in dict.fromkeys([*given_pos, *given_neg]) if self.stored(w) not in self.index]
-        result = AnalogyResult.written(given_pos, given_neg, results, self.source, method, oov, k)
-        result.typical_cosine = self.typical_cosine
-        return result
+        return AnalogyResult.written(given_pos, given_neg, results, self.source, method, oov, k)
 
     def solve(self, expression: str, k: int = 10, method: str | None = None,
               embed_oov: bool | None = None) -> AnalogyResult:

@@ -22,6 +22,7 @@ from seqlab.progress import Progress, new_phase
 from seqlab.text.reading import replaced_summary
 from seqlab.tokens.corpus import check_corpus, write_split_corpus
 from seqlab.vectors.limits import WORDVEC_DIM, WORDVEC_EPOCHS, WORDVEC_WINDOW, WORDVEC_WORKERS
+from seqlab.vectors.word_results import rounded_mean
 
 KINDS = ("word2vec", "fasttext")
 SPLITS = ("kiwi", "whitespace")
@@ -42,14 +43,14 @@ class TrainedVectors:
     seed: int | None = None
     workers: int | None = None  # gensim's threads: with one, the same seed gives the same vectors
     replaced_lines: dict = field(default_factory=dict)  # errors="replace": each file's lines that were not UTF-8
-    typical_cosine: float | None = None  # two words' mean cosine (word_set.typical_cosine): near 1, too little text
+    typical_cosine: float | None = None  # mean cosine of two of the most frequent tenth of the words (1: collapsed)
 
     def to_dict(self) -> dict:
         return {"path": str(self.path), "kind": self.kind, "vocab_size": self.vocab_size, "dim": self.dim,
                 "lines": self.lines, "tokens": self.tokens, "seconds": round(self.seconds, 2),
                 "buckets": self.buckets, "bytes_written": self.bytes_written, "example": self.example,
                 "seed": self.seed, "workers": self.workers, "reproducible": self.workers == 1,
-                "typical_cosine": None if self.typical_cosine is None else round(self.typical_cosine, 4),
+                "typical_cosine": rounded_mean(self.typical_cosine),
                 **replaced_summary(self.replaced_lines)}
 
 
@@ -174,15 +175,12 @@ def train_word_vectors(files: list[str | Path], out: str | Path, kind: str = "wo
         for produced in Path(tmp).iterdir():
             written += produced.stat().st_size
             produced.replace(out.parent / produced.name)
-    import numpy as np
-
-    from seqlab.vectors.pooling import l2_normalize
-    from seqlab.vectors.word_set import typical_cosine
+    from seqlab.vectors.word_set import mean_cosine
 
     return TrainedVectors(out, kind, len(model.wv), dim, lines, tokens, time.perf_counter() - start, buckets, written,
                           example_word(model.wv.index_to_key), seed, workers,
                           {name: lines for name, lines in replaced.items() if lines},
-                          typical_cosine(l2_normalize(model.wv.vectors.astype(np.float32))))
+                          mean_cosine(model.wv.vectors[: max(10, len(model.wv) // 10)]))  # gensim's words by frequency
 
 
 def companion_files(out: Path) -> list[Path]:

@@ -124,7 +124,8 @@ def script_response(request: Request, text: str, media: str) -> Response:
     import hashlib
 
     etag = '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
-    if etag in request.headers.get("if-none-match", ""):
+    asked = request.headers.get("if-none-match", "")
+    if asked.strip() == "*" or etag in asked:
         return Response(status_code=304, headers={"ETag": etag})
     return Response(text.encode("utf-8"), media_type=f"{media}; charset=utf-8", headers={"ETag": etag})
 

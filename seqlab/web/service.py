@@ -123,7 +123,7 @@ class WordVectorBuild:
 def word_answer(result) -> dict:
     """A neighbours or analogy result as the API sends it, with ``notes``: what the command says beside its table
     (words built from pieces or cancelling out, Kiwi's reading, one word, fewer results), in the request's language."""
-    from seqlab.render.vectors import word_caveats, word_notes
+    from seqlab.render.words import word_caveats, word_notes
 
     return {**rounded(result.to_dict(), DECIMALS), "notes": word_caveats(result) + word_notes(result)}
 

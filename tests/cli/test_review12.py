@@ -26,7 +26,7 @@ def test_a_lone_final_consonant_keeps_the_neighbours_table_aligned():
     from rich.cells import cell_len
     from rich.console import Console
 
-    from seqlab.render.vectors import neighbors_table
+    from seqlab.render.words import neighbors_table
     from seqlab.vectors.word_results import Neighbor
 
     buffer = io.StringIO()

@@ -84,7 +84,7 @@ def test_numbers_in_korean_and_english_text_have_their_separators(cli, tmp_path)
     assert code == 1 and "100,000 times" in err, err
     from types import SimpleNamespace
 
-    from seqlab.render.vectors import wordvec_summary
+    from seqlab.render.words import wordvec_summary
 
     said = wordvec_summary(SimpleNamespace(kind="word2vec", vocab_size=3, dim=8, lines=3, tokens=6, seconds=0.1,
                                            path=tmp_path / "v.kv", bytes_written=40_242, buckets=0, example="영화",

@@ -189,7 +189,7 @@ def test_trained_vectors_policy(fake):
 
 
 def test_the_try_it_line_of_trained_vectors_names_a_word_they_have(tmp_path):
-    from seqlab.render.vectors import wordvec_summary
+    from seqlab.render.words import wordvec_summary
     from seqlab.vectors.wordvec_training import TrainedVectors
 
     tagged = TrainedVectors(tmp_path / "w v.model", "word2vec", 3, 8, 2, 10, 0.5, example="영화/NNG")
