@@ -237,3 +237,23 @@ def test_joined_scripts_answer_304_to_a_reload_that_has_them(client):
         assert again.status_code == 304 and again.content == b"", path
         assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200, path
         assert client.get(path, headers={"If-None-Match": "*"}).status_code == 304, path
+
+
+def test_the_pages_number_boxes_hold_the_apis_bounds(client):
+    """The page checked hidden 1-64, seed 0-4294967295 and steps 2-300 with numbers of its own, beside the boxes' min
+    and max and the API's schema: now it reads each box's min and max, which are tested against the schema."""
+    import re
+
+    from seqlab.web.app import STATIC
+    from seqlab.web.messages import page_script
+
+    page = (STATIC / "index.html").read_text(encoding="utf-8")
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    for box, (schema, field) in {"hidden": ("TraceBody", "hidden"), "seed": ("TraceBody", "seed"),
+                                 "gsteps": ("GradflowBody", "steps")}.items():
+        tag = re.search(rf'<input id="{box}"[^>]*>', page).group(0)
+        bounds = {k: int(re.search(rf'{k}="(\d+)"', tag).group(1)) for k in ("min", "max")}
+        spec = schemas[schema]["properties"][field]
+        spec = next((s for s in spec.get("anyOf", [spec]) if s.get("type") == "integer"), spec)
+        assert (bounds["min"], bounds["max"]) == (spec["minimum"], spec["maximum"]), box
+        assert re.search(rf'intIn\("{box}", t\(', page_script()), box  # the script passes no bounds of its own

@@ -43,7 +43,9 @@ function validText() {
   $("text-error").textContent = "";
   return text;
 }
-function intIn(id, lo, hi, what) {
+// a whole number from the box `id`, within the box's own min and max (index.html's, tested against the API's bounds)
+function intIn(id, what) {
+  const lo = Number($(id).min), hi = Number($(id).max);
   const raw = $(id).value.trim(), v = /^[+-]?[0-9]+$/.test(raw) ? Number(raw) : NaN;  // 1e1, 0x10, 4.0: not as typed
   if (raw === "" && $(id).validity && $(id).validity.badInput) {  // "e", "1e" or "-": the browser reports ""
     throw new ApiError(t("{what} is not a number: type a whole number from {lo} to {hi}.", { what, lo, hi: count(hi) }));

@@ -27,7 +27,7 @@ function traceBody() {
   if ($("useckpt").checked) return { text: $("text").value, cell: $("cell").value, backward: true, checkpoint: true };
   const byHand = $("byhand").checked;
   const body = { text: $("text").value, model: $("model").value, cell: $("cell").value, backward: true,
-    hidden: byHand ? 2 : intIn("hidden", 1, 64, t("hidden size")), seed: intIn("seed", 0, 4294967295, t("seed")) };
+    hidden: byHand ? 2 : intIn("hidden", t("hidden size")), seed: intIn("seed", t("seed")) };
   if (byHand) body.input_dim = 2;
   return body;
 }
@@ -53,7 +53,7 @@ async function runGradflow() {
   const inputs = currentInputs("gradflow");
   let body;
   try {
-    body = { steps: intIn("gsteps", 2, 300, t("steps")) };  // the hidden size: the server's default (lab/limits.py)
+    body = { steps: intIn("gsteps", t("steps")) };  // the hidden size: the server's default (lab/limits.py)
   } catch (e) { refuse("v-gradflow", e); return; }
   if ($("fbias").value !== "") body.forget_bias = +$("fbias").value;  // "": torch's default init
   const done = S.running ? null : busyLine(t("gradient chart"));
