@@ -46,8 +46,9 @@ def register(app: typer.Typer) -> None:
                                                                                "width of the model's vectors (with "
                                                                                "--contextual: fewer than the text's "
                                                                                "tokens).")),
-        seed: int = typer.Option(None, "--seed", help=_("Seed of torch's default initialization, {seeds} (default: {default}).").format(
-            seeds=number_range(0, SEED_MAX), default=TRACE_DEFAULT_SEED)),
+        seed: int = typer.Option(None, "--seed", help=_("Seed of torch's default initialization, {seeds} (default: "
+                                                        "{default}).").format(seeds=number_range(0, SEED_MAX),
+                                                                              default=TRACE_DEFAULT_SEED)),
         precision: int = typer.Option(None, "--precision", "--digits",
                                       help=_("Digits after the decimal point, 0 to 12 (default: 4; --digits says the "
                                              "same; embed's --precision is the arithmetic, fp32 or bf16).")),

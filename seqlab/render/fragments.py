@@ -2,7 +2,7 @@
 
 The web page, its "HTML snapshot" export and these fragments all draw with the same script,
 ``views.js`` (``SeqlabViews.render(container, view, record, options)``), styled by
-``static/views.css``. That script is the files of ``static/views/`` (one per stage, see
+``static/views.css``. That script is the files of ``static/views/`` (one per concern, see
 :data:`VIEW_PARTS`), joined in order by :func:`asset`. A fragment carries script and style
 inline, so it needs no server, no CDN and no require.js; each gets its own container id, so
 any number of them work in one notebook.

@@ -152,8 +152,9 @@ class WordVectors:
         top = top[np.argsort(-scores_row[top], kind="stable")]
         return [Neighbor(self.words[i], float(scores_row[i])) for i in top if np.isfinite(scores_row[i])]
 
-    def _rank(self, query: np.ndarray, exclude: Sequence[str], k: int) -> list[Neighbor]:
-        return self._top(self.vectors @ (query / max(float(np.linalg.norm(query)), 1e-12)), exclude, k)
+    def _cosines(self, query: np.ndarray) -> np.ndarray:
+        """(V,) the cosine of ``query`` with every word (the rows are unit length)."""
+        return self.vectors @ (query / max(float(np.linalg.norm(query)), 1e-12))
 
     def neighbors(self, word: str, k: int = 10, embed_oov: bool | None = None) -> NeighborsResult:
         """The ``k`` words with the highest cosine to ``word`` (itself excluded).
@@ -164,11 +165,9 @@ class WordVectors:
         check_number("k", k, 1, whole=True)
         word = self.stored(check_word(word))
         in_vocabulary = word in self.index
-        query = self.vector(word, embed_oov)
-        cosines = self.vectors @ (query / max(float(np.linalg.norm(query)), 1e-12))  # (V,)
+        cosines = self._cosines(self.vector(word, embed_oov))  # its neighbours, and the mean they read against
         return NeighborsResult(word, self.source, self._top(cosines, [word], k), in_vocabulary, k, self.reading(word),
                                mean_other(cosines, self.index.get(word)))
-
 
     def reading(self, word: str) -> str:
         """How Kiwi read a word of the vocabulary (its morphemes), or "" (another source, or not kept)."""
