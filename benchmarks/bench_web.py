@@ -244,11 +244,11 @@ def serve(port: int, engine: str) -> None:
     """The server process: the app as ``seqlab serve`` builds it (small word-vector vocabulary)."""
     import uvicorn
 
-    from seqlab.web.app import create_app
+    from seqlab.web.app import KEEP_ALIVE_S, create_app
     from seqlab.web.service import ServeConfig
 
     app = create_app(ServeConfig(port=port, wordvec_korean=3000, wordvec_english=300, onnx=engine == "onnx"))
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_S)
 
 
 def text_of(http, url: str, tokens: int) -> tuple[str, int]:

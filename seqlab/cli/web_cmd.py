@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
         from rich.markup import escape
 
         from seqlab.render.console import console, say
-        from seqlab.web.app import create_app
+        from seqlab.web.app import KEEP_ALIVE_S, create_app
         from seqlab.web.service import ServeConfig
 
         check_lang(lang)
@@ -66,7 +66,8 @@ def register(app: typer.Typer) -> None:
                 host=escape(host)))
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         app = create_app(config)
-        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
+                                               timeout_keep_alive=KEEP_ALIVE_S))
         say(_("starting seqlab: loading the models first (up to a minute the first time)…"))
         ready = _("seqlab is running at http://{host}:{port}/ (Ctrl+C to stop)").format(host=shown, port=port)
         announce_when_ready(server, lambda: say(ready))  # worded here: the waiting thread has no language

@@ -55,6 +55,11 @@ from seqlab.web.serialize import json_bytes, json_response
 from seqlab.web.service import SAMPLE, SECOND, ServeConfig, Service
 
 STATIC = Path(__file__).parent / "static"
+# How long the server keeps an idle connection open (uvicorn's default: 5 s). A client that sends on a kept-alive
+# connection just as the server closes it gets no answer (ReadError); at 5 s that met clients resting about 5 s between
+# requests (a page's student, a client honouring Retry-After): 5 ReadErrors in three closed-loop runs, none in three
+# at 75 s (docs/benchmarks.md). 75 s is nginx's default; httpx drops idle connections after 5 s itself.
+KEEP_ALIVE_S = 75
 
 
 def dejavu_font() -> Path:

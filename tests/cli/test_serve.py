@@ -159,3 +159,21 @@ def test_serve_lang_is_the_pages_language_too_unless_the_browser_page_chose_one(
     with TestClient(make_app(lang="ko")) as client:
         page = client.get("/", headers=english).text
         assert '<html lang="ko"' in page
+
+
+def test_serve_keeps_idle_connections_longer_than_clients_rest(cli, monkeypatch):
+    """uvicorn's default closes a connection idle for 5 s, just when a student's page or a client honouring
+    Retry-After sends on it again: the request then gets no answer (ReadError in the bench's closed loop)."""
+    import uvicorn
+
+    from seqlab.web.app import KEEP_ALIVE_S
+
+    kept = []
+
+    def run(self, sockets=None):
+        kept.append(self.config.timeout_keep_alive)
+        self.should_exit = True
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    code, _, _ = cli("serve", "--port", str(free_port()), "--lang", "en")
+    assert code == 0 and kept == [KEEP_ALIVE_S] and KEEP_ALIVE_S > 5
