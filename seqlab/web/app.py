@@ -178,12 +178,13 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
                                _("Use a shorter text or smaller sizes."))
         return json_response(data)
 
-    async def run(gate: Gate | None, fn, *args, same: tuple | None = None):
+    async def run(gate: Gate | None, fn, *args, same: tuple | None = None, cost: float = 1.0):
         """``fn(*args)`` in a worker thread, through ``gate``, with the time limit; its result as JSON.
 
         ``same``: what makes two requests identical (the route and its body); such requests share one computation
         and its kept answer (web.answers), in the request's language and with the encoder's current engine. The
         time limit counts from a request's slot; one that joined an identical request counts from when it joined.
+        ``cost``: the request's work, for the order in which waiting requests get a slot (:meth:`Gate.enter`).
         """
         key = None if same is None else (*same, current(), service.engine.engine)
         if key is not None:
@@ -193,10 +194,10 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
                 try:
                     return await answer(running)
                 except Abandoned:  # the request it joined went away before its work started: ask again
-                    return await run(gate, fn, *args, same=same)
+                    return await run(gate, fn, *args, same=same, cost=cost)
             shared.begin(key)
         try:
-            started = await gate.enter() if gate is not None else None
+            started = await gate.enter(cost) if gate is not None else None
         except BaseException as exc:
             if key is not None:
                 shared.fail(key, exc)
@@ -246,13 +247,13 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
     async def embed(body: EmbedBody):
         """last_hidden_state [1, T, H] with its shape explained, token previews and a heatmap."""
         return await run(gates["encoder"], service.embed, body.text, body.model, body.preview, body.full,
-                         same=("embed", body.model_dump_json()))
+                         same=("embed", body.model_dump_json()), cost=1)
 
     @app.post("/api/similarity", responses=ERRORS)
     async def similarity(body: SimilarityBody):
         """Cosine similarity of two sentence vectors."""
         return await run(gates["encoder"], service.similarity, body.a, body.b, body.model,
-                         same=("similarity", body.model_dump_json()))
+                         same=("similarity", body.model_dump_json()), cost=2)
 
     @app.post("/api/analogy", responses=ERRORS)
     async def analogy(body: AnalogyBody):

@@ -3,7 +3,8 @@
 Each kind of heavy work (the encoder, attention, traces, gradient flow, word
 vectors, prediction) has a :class:`Gate`: at most ``slots`` requests of that kind
 run at once and ``queue`` more may wait; any further request is answered at once
-with 503 and ``Retry-After`` (the gate's estimate of when a slot frees up).
+with 503 and ``Retry-After`` (the gate's estimate of when a slot frees up). A freed
+slot goes to the cheapest request waiting (:meth:`Gate.enter`).
 Tokenizing, normalizing and the page itself pass no gate.
 
 A request that runs past its time limit gets 408, but keeps its slot until its
@@ -20,6 +21,14 @@ from dataclasses import dataclass, field
 from seqlab.web.errors import Saturated
 
 
+@dataclass(eq=False)
+class _Waiter:
+    cost: float  # its work, for the order of the queue
+    arrival: int  # its place in the order of arrival
+    since: float  # perf_counter() when it began to wait
+    slot: asyncio.Future  # done when leave() hands it a slot
+
+
 @dataclass
 class Gate:
     kind: str  # what the 503 message calls this work ("attention")
@@ -28,39 +37,67 @@ class Gate:
     mean_s: float = 0.2  # moving average of one request's time, for Retry-After
     running: int = 0
     waiting: int = 0
-    _semaphore: asyncio.Semaphore | None = field(default=None, repr=False)
-
-    def _sem(self) -> asyncio.Semaphore:
-        if self._semaphore is None:
-            self._semaphore = asyncio.Semaphore(self.slots)
-        return self._semaphore
+    _waiters: list[_Waiter] = field(default_factory=list, repr=False)
+    _arrivals: int = 0
 
     def wait_estimate(self) -> float:
         return self.mean_s * (self.running + self.waiting + 1) / self.slots
 
-    async def enter(self) -> float:
-        """Take a slot (waiting in the queue if need be); raises :class:`Saturated` when the queue is full."""
+    async def enter(self, cost: float = 1.0) -> float:
+        """Take a slot (waiting in the queue if need be); raises :class:`Saturated` when the queue is full.
+
+        ``cost``: the request's work, in a unit the requests of this gate share (the encoder's: the texts of its
+        forward pass, 1 for an embedding, 2 for a comparison). A freed slot goes to the cheapest waiting request,
+        the earliest among equals (shortest job first: the cheap request does not wait behind the dear one), or
+        to the longest waiting one once it has waited more than twice a request's mean time, so that a dear
+        request is not passed over for long.
+        """
         if self.running + self.waiting >= self.slots + self.queue:
             raise Saturated(self.kind, self.wait_estimate())
+        if self.running < self.slots and not self._waiters:
+            self.running += 1
+            return time.perf_counter()
+        self._arrivals += 1
+        waiter = _Waiter(cost, self._arrivals, time.perf_counter(), asyncio.get_running_loop().create_future())
+        self._waiters.append(waiter)
         self.waiting += 1
+        self._hand_over()  # a slot may be free (slots raised while requests wait)
         try:
-            await self._sem().acquire()
+            await waiter.slot  # leave() has counted it as running when it hands the slot over
+        except BaseException:  # cancelled (the client went away): its slot, if it was handed one, goes on
+            if waiter.slot.done() and not waiter.slot.cancelled():
+                self.running -= 1
+                self._hand_over()
+            elif waiter in self._waiters:
+                self._waiters.remove(waiter)
+            raise
         finally:
             self.waiting -= 1
-        self.running += 1
         return time.perf_counter()
 
     def leave(self, started: float) -> None:
         self.running -= 1
-        self._sem().release()
         self.mean_s = 0.8 * self.mean_s + 0.2 * (time.perf_counter() - started)
+        self._hand_over()
+
+    def _hand_over(self) -> None:
+        """Free slots to waiting requests: the earliest, if it has waited past twice the mean time, else the cheapest."""
+        while self.running < self.slots and self._waiters:
+            earliest = min(self._waiters, key=lambda w: w.arrival)
+            overdue = time.perf_counter() - earliest.since > 2 * self.mean_s
+            chosen = earliest if overdue else min(self._waiters, key=lambda w: (w.cost, w.arrival))
+            self._waiters.remove(chosen)
+            if not chosen.slot.done():  # done: cancelled while it waited
+                self.running += 1
+                chosen.slot.set_result(None)
 
 
 def default_gates() -> dict[str, Gate]:
     """One gate per kind of heavy work; two slots where the work is short, one where it holds a lock or many cores."""
     return {
         # embed, similarity: the requests in share forward passes (web.batching); a short queue keeps their time near
-        # 0.3 s under 30 clients on two cores, and the rest get 503 + Retry-After (docs/benchmarks.md, Web)
+        # 0.3 s under 30 clients on two cores, and the rest get 503 + Retry-After (docs/benchmarks.md, Web); a waiting
+        # embed (one text) goes before a waiting comparison (two)
         "encoder": Gate("encoder", slots=2, queue=2),
         "attention": Gate("attention", slots=1, queue=8),  # the model switches to eager attention under a lock
         "trace": Gate("trace", slots=2, queue=24),

@@ -445,3 +445,21 @@ def test_the_page_learns_every_field_limit_from_the_server(client):
     assert too_long.status_code == 422
     assert client.post("/api/neighbors", json={"word": "왕" * (info["max_word"] + 1)}).status_code == 422
     assert info["max_text"] == 2000
+
+
+def test_a_waiting_embedding_goes_before_a_waiting_comparison(monkeypatch):
+    """The encoder's queue is ordered by texts per forward pass (web.gates): an embed costs 1, a comparison 2."""
+    app = unshared(make_app())
+    gate = app.state.gates["encoder"]
+    costs = []
+    enter = gate.enter
+
+    async def noted(cost=1.0):
+        costs.append(cost)
+        return await enter(cost)
+
+    monkeypatch.setattr(gate, "enter", noted)
+    client = TestClient(app)
+    assert client.post("/api/embed", json={"text": "영화"}).status_code == 200
+    assert client.post("/api/similarity", json={"a": "영화", "b": "드라마"}).status_code == 200
+    assert costs == [1, 2]

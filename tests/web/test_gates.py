@@ -1,0 +1,123 @@
+"""The gates' queue (web.gates): who gets a freed slot, and what a request that goes away leaves behind."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from seqlab.web.errors import Saturated
+from seqlab.web.gates import Gate
+
+
+def in_own_loop(coroutine):
+    return asyncio.run(coroutine)
+
+
+async def queued(gate: Gate, order: list, name: str, cost: float):
+    """Wait for a slot of ``gate``, note ``name`` on getting it, and hold it until the test frees it."""
+    started = await gate.enter(cost)
+    order.append(name)
+    return started
+
+
+async def settle():
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+def test_a_freed_slot_goes_to_the_cheapest_waiting_request_and_the_earliest_among_equals():
+    async def scenario():
+        gate = Gate("encoder", slots=1, queue=4, mean_s=60.0)  # no one is overdue in this test
+        held = await gate.enter(1)
+        order: list[str] = []
+        tasks = []
+        for name, cost in (("pair-1", 2), ("one-1", 1), ("pair-2", 2), ("one-2", 1)):
+            tasks.append(asyncio.ensure_future(queued(gate, order, name, cost)))
+            await settle()
+        assert (gate.running, gate.waiting, order) == (1, 4, [])
+        for _ in tasks:
+            gate.leave(held)  # one slot freed: the next request gets it
+            gate.mean_s = 60.0  # leave() averages in the time held; keep every request short of overdue
+            await settle()
+        return order, gate.running, gate.waiting
+
+    order, running, waiting = in_own_loop(scenario())
+    assert order == ["one-1", "one-2", "pair-1", "pair-2"]
+    assert (running, waiting) == (1, 0)
+
+
+def test_a_request_that_waited_past_twice_the_mean_time_goes_first_whatever_its_cost():
+    async def scenario():
+        gate = Gate("encoder", slots=1, queue=4, mean_s=60.0)
+        held = await gate.enter(1)
+        order: list[str] = []
+        dear = asyncio.ensure_future(queued(gate, order, "pair", 2))
+        await asyncio.sleep(0.05)
+        cheap = asyncio.ensure_future(queued(gate, order, "one", 1))
+        await settle()
+        gate.mean_s = 0.001  # after leave() averages in the 0.05 s held: about 0.011 s, and the pair has waited
+        gate.leave(held)     # 0.05 s, more than twice that
+        await settle()
+        first = list(order)
+        for task in (dear, cheap):
+            task.cancel()
+        return first
+
+    assert in_own_loop(scenario()) == ["pair"]
+
+
+def test_a_request_that_goes_away_while_waiting_leaves_no_trace_in_the_counts():
+    async def scenario():
+        gate = Gate("encoder", slots=1, queue=2, mean_s=60.0)
+        held = await gate.enter(1)
+        order: list[str] = []
+        gone = asyncio.ensure_future(queued(gate, order, "gone", 1))
+        stays = asyncio.ensure_future(queued(gate, order, "stays", 2))
+        await settle()
+        gone.cancel()
+        await settle()
+        counts = (gate.running, gate.waiting)
+        gate.leave(held)
+        await settle()
+        return counts, order, (gate.running, gate.waiting), stays.done()
+
+    counts, order, after, served = in_own_loop(scenario())
+    assert counts == (1, 1)
+    assert order == ["stays"] and after == (1, 0) and served
+
+
+def test_a_slot_handed_to_a_request_as_it_goes_away_passes_to_the_next():
+    async def scenario():
+        gate = Gate("encoder", slots=1, queue=2, mean_s=60.0)
+        held = await gate.enter(1)
+        order: list[str] = []
+        gone = asyncio.ensure_future(queued(gate, order, "gone", 1))
+        nxt = asyncio.ensure_future(queued(gate, order, "next", 2))
+        await settle()
+        gate.leave(held)  # hands the slot to "gone" (the cheaper) ...
+        gone.cancel()  # ... which is cancelled before it runs again
+        await settle()
+        return order, (gate.running, gate.waiting), nxt.done(), gone.cancelled()
+
+    order, counts, served, cancelled = in_own_loop(scenario())
+    assert cancelled and order == ["next"] and served
+    assert counts == (1, 0)
+
+
+def test_a_full_queue_answers_saturated_and_raised_slots_serve_the_waiting_at_once():
+    async def scenario():
+        gate = Gate("encoder", slots=1, queue=1, mean_s=60.0)
+        await gate.enter(1)
+        order: list[str] = []
+        waiting = asyncio.ensure_future(queued(gate, order, "waits", 1))
+        await settle()
+        with pytest.raises(Saturated):
+            await gate.enter(1)
+        gate.slots = 3
+        late = asyncio.ensure_future(queued(gate, order, "late", 1))  # its arrival hands out the free slots
+        await settle()
+        return order, (gate.running, gate.waiting), waiting.done() and late.done()
+
+    order, counts, served = in_own_loop(scenario())
+    assert sorted(order) == ["late", "waits"] and counts == (3, 0) and served
