@@ -36,9 +36,13 @@ class Gate:
     queue: int  # requests that may wait for a slot
     mean_s: float = 0.2  # moving average of one request's time, for Retry-After
     running: int = 0
-    waiting: int = 0
-    _waiters: list[_Waiter] = field(default_factory=list, repr=False)
+    _waiters: list[_Waiter] = field(default_factory=list, repr=False)  # in order of arrival
     _arrivals: int = 0
+
+    @property
+    def waiting(self) -> int:
+        """Requests in the queue (one handed a slot counts as running from that moment)."""
+        return len(self._waiters)
 
     def wait_estimate(self) -> float:
         return self.mean_s * (self.running + self.waiting + 1) / self.slots
@@ -60,7 +64,6 @@ class Gate:
         self._arrivals += 1
         waiter = _Waiter(cost, self._arrivals, time.perf_counter(), asyncio.get_running_loop().create_future())
         self._waiters.append(waiter)
-        self.waiting += 1
         self._hand_over()  # a slot may be free (slots raised while requests wait)
         try:
             await waiter.slot  # leave() has counted it as running when it hands the slot over
@@ -71,8 +74,6 @@ class Gate:
             elif waiter in self._waiters:
                 self._waiters.remove(waiter)
             raise
-        finally:
-            self.waiting -= 1
         return time.perf_counter()
 
     def leave(self, started: float) -> None:
@@ -83,7 +84,7 @@ class Gate:
     def _hand_over(self) -> None:
         """Free slots to waiting requests: the earliest, if it has waited past twice the mean time, else the cheapest."""
         while self.running < self.slots and self._waiters:
-            earliest = min(self._waiters, key=lambda w: w.arrival)
+            earliest = self._waiters[0]
             overdue = time.perf_counter() - earliest.since > 2 * self.mean_s
             chosen = earliest if overdue else min(self._waiters, key=lambda w: (w.cost, w.arrival))
             self._waiters.remove(chosen)

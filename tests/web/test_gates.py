@@ -121,3 +121,24 @@ def test_a_full_queue_answers_saturated_and_raised_slots_serve_the_waiting_at_on
 
     order, counts, served = in_own_loop(scenario())
     assert sorted(order) == ["late", "waits"] and counts == (3, 0) and served
+
+
+def test_a_request_handed_a_slot_leaves_the_queue_at_once():
+    """Counted in the queue until it ran again, it made the gate look full to a request arriving meanwhile."""
+    async def scenario():
+        gate = Gate("encoder", slots=1, queue=1, mean_s=60.0)
+        held = await gate.enter(1)
+        order: list[str] = []
+        waiting = asyncio.ensure_future(queued(gate, order, "waits", 1))
+        await settle()
+        full = (gate.running, gate.waiting)
+        gate.leave(held)
+        handed = (gate.running, gate.waiting)  # before the waiting request has run again
+        arriving = asyncio.ensure_future(queued(gate, order, "arrives", 1))
+        await settle()
+        arriving.cancel()
+        await settle()
+        return full, handed, waiting.done(), order
+
+    full, handed, served, order = in_own_loop(scenario())
+    assert full == (1, 1) and handed == (1, 0) and served and order == ["waits"]

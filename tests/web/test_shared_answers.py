@@ -98,13 +98,13 @@ def test_those_waiting_for_a_request_that_went_away_ask_again(monkeypatch):
     gate, shared = app.state.gates["gradflow"], app.state.shared
     real_enter, entered = gate.enter, []
 
-    async def enter():
+    async def enter(cost=1.0):
         entered.append(1)
         if len(entered) == 1:  # the first ask waits until the second has joined it, then goes away
             while not shared.joined:
                 await asyncio.sleep(0.01)
             raise asyncio.CancelledError
-        return await real_enter()
+        return await real_enter(cost)
 
     monkeypatch.setattr(gate, "enter", enter)
     body = {"steps": 20, "hidden": 8, "seed": 11}
