@@ -36,8 +36,8 @@ def word_caveats(result) -> list[str]:
 
 
 def word_notes(result) -> list[str]:
-    """The sentences said beside such a table: an "analogy" of one word (its neighbours, not an answer), fewer
-    results than were asked for (a small vocabulary), and neighbours' cosines to read against the word's cosine with an
+    """The sentences said beside such a table: an "analogy" of one word (its neighbours, not an answer), top answers
+    built on a word of the question (Kiwi's 왕전 for 왕 - 남자 + 여자), fewer results than were asked for (a small vocabulary), and neighbours' cosines to read against the word's cosine with an
     average word (vectors that share a direction, or have collapsed onto one)."""
     out = []
     if isinstance(result, AnalogyResult) and result.one_word is not None:  # the record decides, the words say it
@@ -46,6 +46,12 @@ def word_notes(result) -> list[str]:
                       "with + and -, e.g. 왕 - 남자 + 여자).") if written_alone else
                     _("{expression} comes to {word} alone: these are its nearest words, not an analogy's answer."))
                    .format(expression=result.expression, word=result.one_word))
+    if isinstance(result, AnalogyResult) and result.compounds:  # 왕 - 남자 + 여자 -> 왕전, read 왕/NNG 전/NNG
+        out.append(_("{words}: built on a word of the question (Kiwi reads {readings}). A word's vector is made from "
+                     "its morphemes' vectors, so such a word stays near the question's word and ranks high whether or "
+                     "not it answers the analogy.").format(
+            words=", ".join(result.compounds),
+            readings=", ".join(f"{word} = {reading.replace(' ', ' + ')}" for word, reading in result.compounds.items())))
     if len(result.results) < result.k:
         out.append(_("only {n:,} results: the vocabulary has no more other words ({k:,} were asked for)").format(
             n=len(result.results), k=result.k))

@@ -63,6 +63,7 @@ class AnalogyResult(RankedWords, Displayable):
     method: str = DEFAULT_METHOD  # 3cosmul or 3cosadd: what the scores are
     oov: list[str] = field(default_factory=list)  # input words not in the vocabulary, embedded on the fly
     k: int = 0  # how many were asked for: fewer results come when the vocabulary has fewer other words
+    compounds: dict[str, str] = field(default_factory=dict)  # top answers built on a question word: word -> reading
 
     @classmethod
     def written(cls, positive: list[str], negative: list[str], *args) -> AnalogyResult:
@@ -91,7 +92,7 @@ class AnalogyResult(RankedWords, Displayable):
     def to_dict(self) -> dict:
         return {"expression": self.expression, "positive": self.positive, "negative": self.negative,
                 "source": self.source, "method": self.method, "oov": self.oov, "k": self.k,
-                "cancelled": self.cancelled,
+                "cancelled": self.cancelled, "compounds": self.compounds,
                 "results": [n.to_dict() for n in self.results]}
 
 

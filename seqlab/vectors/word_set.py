@@ -60,6 +60,20 @@ def mean_other(scores_row: np.ndarray, skip: int | None) -> float | None:
     return float(others.mean(dtype=np.float64)) if len(others) >= MIN_WORDS_FOR_MEAN else None
 
 
+COMPOUND_RANKS = 3  # answers this high that are built on a question word are said (AnalogyResult.compounds)
+
+
+def built_on(reading: str, words: Sequence[str]) -> bool:
+    """Whether Kiwi's ``reading`` of a word ("왕/NNG 전/NNG") has more than one morpheme, one of them a word of
+    ``words``: the word's vector is composed from its morphemes', so it stays near that word.
+
+    >>> built_on("왕/NNG 전/NNG", ["왕", "여자"]), built_on("여왕/NNG", ["왕"]), built_on("", ["왕"])
+    (True, False, False)
+    """
+    forms = [part.rsplit("/", 1)[0] for part in reading.split()]
+    return len(forms) > 1 and any(form in words for form in forms)
+
+
 @dataclass
 class WordVectors:
     """A vocabulary and one unit vector per word (rows that are not unit length are L2-normalized on creation).
@@ -193,7 +207,9 @@ class WordVectors:
         neg = np.stack(vectors[len(positive):])[None] if negative else np.zeros((1, 0, self.dim), dtype=np.float32)  # (1, N, D)
         results = self._top(scores(method, self.vectors, pos, neg)[0], [*positive, *negative], k)
         oov = [w for w in dict.fromkeys([*given_pos, *given_neg]) if self.stored(w) not in self.index]
-        return AnalogyResult.written(given_pos, given_neg, results, self.source, method, oov, k)
+        compounds = {n.word: self.reading(n.word) for n in results[:COMPOUND_RANKS]
+                     if built_on(self.reading(n.word), positive)}
+        return AnalogyResult.written(given_pos, given_neg, results, self.source, method, oov, k, compounds)
 
     def solve(self, expression: str, k: int = 10, method: str | None = None,
               embed_oov: bool | None = None) -> AnalogyResult:

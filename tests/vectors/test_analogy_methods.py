@@ -194,3 +194,22 @@ def test_the_try_it_line_of_trained_vectors_names_a_word_they_have(tmp_path):
 
     tagged = TrainedVectors(tmp_path / "w v.model", "word2vec", 3, 8, 2, 10, 0.5, example="영화/NNG")
     assert wordvec_summary(tagged).endswith(f"seqlab neighbors 영화/NNG --vectors '{tmp_path / 'w v.model'}'")
+
+
+def test_top_answers_built_on_a_question_word_are_named_with_kiwis_reading():
+    """Kiwi's 왕 - 남자 + 여자 ranked 왕전 (read 왕/NNG 전/NNG, its vector near 왕's) first and 여왕 19th, unsaid."""
+    from seqlab.render.words import word_notes
+
+    words = ["왕", "남자", "여자", "왕전", "여왕", "왕들", "사람"]
+    readings = ["왕/NNG", "남자/NNG", "여자/NNG", "왕/NNG 전/NNG", "여왕/NNG", "왕/NNG 들/XSN", "사람/NNG"]
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(len(words), 8))
+    base[3] = base[0] + base[2] - base[1] + 0.01 * rng.normal(size=8)  # 왕전: the sum itself, ranked first
+    base[5] = -base[0]  # 왕들 ranked last: built on 왕 but not among the top answers
+    vectors = WordVectors(words, l2_normalize(base.astype(np.float32)), "fake", readings=readings)
+    result = vectors.solve("왕 - 남자 + 여자", 4)
+    assert result[0].word == "왕전" and result[-1].word == "왕들"
+    assert result.compounds == {"왕전": "왕/NNG 전/NNG"} and result.to_dict()["compounds"] == result.compounds
+    assert any("왕전 = 왕/NNG + 전/NNG" in note for note in word_notes(result))
+    plain = WordVectors(words, vectors.vectors, "fake")  # no readings (gensim, a transformer): nothing to say
+    assert plain.solve("왕 - 남자 + 여자", 4).compounds == {}
