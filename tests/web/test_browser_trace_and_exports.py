@@ -98,3 +98,18 @@ def test_screen_readers_hear_each_chips_kind_the_maps_size_and_which_curve_is_wh
     page.wait_for_selector("#v-gradflow svg")
     chart = page.locator("#v-gradflow svg").first.get_attribute("aria-label")
     assert "RNN, LSTM, GRU" in chart and "list below the chart" in chart
+
+
+def test_the_word_panels_snapshot_says_whose_word_vectors_answered(open_page):
+    """Stage 7's HTML snapshot had the analogy's table without the page's line on its vectors (Kiwi's, not the model
+    chosen above): a reader could take e5-small's for them."""
+    page = open_page()
+    page.wait_for_function("!document.querySelector('#analogy').disabled", timeout=60_000)
+    page.click("#analogy")
+    page.wait_for_selector("#v-words table")
+    said = page.inner_text("#words-source")
+    assert said.startswith("Vectors: ") and "does not apply here" in said
+    snap = page.context.new_page()
+    snap.set_content(page.evaluate("window.seqlabPage.snapshotHtml('p-words')"))
+    assert said in snap.inner_text("body") and snap.locator("table").count() == 1
+    snap.close()
