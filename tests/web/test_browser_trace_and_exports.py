@@ -113,3 +113,17 @@ def test_the_word_panels_snapshot_says_whose_word_vectors_answered(open_page):
     snap.set_content(page.evaluate("window.seqlabPage.snapshotHtml('p-words')"))
     assert said in snap.inner_text("body") and snap.locator("table").count() == 1
     snap.close()
+
+
+def test_a_page_opened_on_an_empty_text_says_why_in_each_panel_and_draws_the_gradient_chart(open_page):
+    """Opened (or reloaded) with an empty box, only the top error was said: stages 1-6 showed bare headings, and stage
+    6's chart, which takes no text, was never drawn."""
+    page = open_page("/?lang=en#text=%20%20")
+    idle(page)
+    why = "The text has no character that shows (only spaces or invisible characters): type a sentence first."
+    said = page.evaluate("""() => ["p-normalize", "p-tokens", "p-vectors", "p-trace"].map(
+        (id) => document.querySelector('#' + id + ' .state').textContent)""")
+    assert said == [why] * 4, said
+    assert page.inner_text("#compare-state") == why and page.inner_text("#dw-state") == why
+    page.wait_for_selector("#v-gradflow svg")
+    assert page.evaluate("!!window.seqlabPage.state.records['v-gradflow']")

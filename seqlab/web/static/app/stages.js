@@ -162,7 +162,12 @@ async function runAll() {
   // a double click sends one pipeline; once the inputs have changed, Run sends the new ones at once (the old
   // answers are dropped as they come)
   if (S.running && S.running.edits === (S.edits || 0)) return;
-  if (!validText()) return;
+  if (!validText()) {  // a page opened on an empty text: each text panel says why, and stage 6's chart (no text) is drawn
+    const why = emptySaid($("text").value);
+    for (const v of TEXT_VIEWS) if (!S.busy[v]) clear(v, why);
+    if (!S.records["v-gradflow"] && !S.busy["v-gradflow"]) await runGradflow();
+    return;
+  }
   const me = { edits: S.edits || 0 };
   S.running = me;
   const release = hold("run");
