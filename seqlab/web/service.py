@@ -25,7 +25,7 @@ from seqlab.errors import InputError, ModelUnavailable
 from seqlab.i18n import _
 from seqlab.pretrained.registry import DEFAULT_MODEL, EMBEDDED, describe, resolve
 from seqlab.render.rounding import rounded
-from seqlab.render.view_records import DECIMALS, embedding_view, trace_view  # the page and notebooks alike
+from seqlab.render.view_records import DECIMALS, embedding_view, tokens_json, trace_view  # the page and notebooks alike
 from seqlab.text.unicode import DEFAULT_FORM, clean_surrogates
 from seqlab.training.kinds import CELLS
 from seqlab.vectors.encoder import refuse_tokenizer_only
@@ -213,16 +213,21 @@ class Service:
         return out
 
     def compare(self, text: str) -> dict:
-        """The same text through every embedded tokenizer: tokens, counts and [UNK]s side by side."""
+        """The same text through every embedded tokenizer: tokens, counts and [UNK]s side by side.
+
+        Each row's tokens are cut to the first ``MAX_TOKENS`` drawn as chips (``shown_of`` then holds the whole count;
+        ``summary`` counts the whole text): five rows of 2,000 emoji chips kept the page from answering for a second.
+        """
         from seqlab.pretrained.loading import load_tokenizer
         from seqlab.tokens.comparison import compare_text
 
         text = self.text(text)
         out = []
-        keys = ("tokens", "special_tokens_mask", "continuation", "offsets", "unk", "uncovered", "unit")
+        keys = ("tokens", "special_tokens_mask", "continuation", "offsets", "unk", "uncovered", "unit", "shown_of")
         for rec, row in compare_text(text, [load_tokenizer(name) for name in EMBEDDED]):
-            record = rec.to_dict()  # each field as /api/tokenize sends it (its "unk" were bare indices here)
-            out.append({"model": row.model, **{k: record[k] for k in keys}, "summary": rounded(row.to_dict(), 4)})
+            record, _notes = tokens_json(rec)  # each field as /api/tokenize sends it, cut for drawing
+            out.append({"model": row.model, **{k: record[k] for k in keys if k in record},
+                        "summary": rounded(row.to_dict(), 4)})
         return {"text": text, "tokenizers": out}
 
     # -- vectors -------------------------------------------------------------------------------

@@ -463,3 +463,11 @@ def test_a_waiting_embedding_goes_before_a_waiting_comparison(monkeypatch):
     assert client.post("/api/embed", json={"text": "영화"}).status_code == 200
     assert client.post("/api/similarity", json={"a": "영화", "b": "드라마"}).status_code == 200
     assert costs == [1, 2]
+
+
+def test_the_comparison_sends_the_tokens_it_draws_and_counts_the_whole_text(client):
+    rows = client.post("/api/compare", json={"text": "😀" * 2000}).json()["tokenizers"]
+    e5 = next(r for r in rows if r["model"] == "e5-small")
+    assert len(e5["tokens"]) == len(e5["offsets"]) == len(e5["continuation"]) == 256
+    assert e5["shown_of"]["tokens"] == 2002 and e5["summary"]["tokens"] == 2000
+    assert all("shown_of" not in r for r in client.post("/api/compare", json={"text": "안녕 영화"}).json()["tokenizers"])

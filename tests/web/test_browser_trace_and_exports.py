@@ -127,3 +127,15 @@ def test_a_page_opened_on_an_empty_text_says_why_in_each_panel_and_draws_the_gra
     assert page.inner_text("#compare-state") == why and page.inner_text("#dw-state") == why
     page.wait_for_selector("#v-gradflow svg")
     assert page.evaluate("!!window.seqlabPage.state.records['v-gradflow']")
+
+
+def test_the_tokenizer_comparison_draws_the_first_tokens_of_a_long_text_and_says_so(open_page):
+    """2,000 emoji made five comparison rows of 2,000 chips: the page did not answer for about a second."""
+    page = open_page()
+    run_pipeline(page, "😀" * 2000)
+    rows = page.evaluate("""() => [...document.querySelectorAll('#v-compare .sv-chips')].map(
+        (row) => row.querySelectorAll('.sv-chip').length)""")
+    assert max(rows) == 256 and len(rows) == 5, rows
+    said = page.inner_text("#v-compare")
+    assert "Drawn: the first 256 of 2,002 tokens (the counts above are of the whole text)." in said
+    assert "tokens without special tokens: 2,000" in said  # the whole text's count, not the drawing's
