@@ -66,6 +66,12 @@ def test_a_pasted_page_of_text_scrolls_in_its_own_box(open_page):
     for box in ("#v-normalize .sv-long", "#v-tokens .sv-original", "#v-ids .sv-code"):
         high, scroll = page.eval_on_selector(box, "e => [e.clientHeight, e.scrollHeight]")
         assert high < 400 < scroll, (box, high, scroll)  # about 14 lines shown, the rest a scroll away
+    # the chips scrolled out of view are not laid out until scrolled to (2,000 emoji: one 0.7 s layout before)
+    page.locator("#v-tokens .sv-chips.sv-scroll").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(200)  # content-visibility is settled at the next frame
+    shown = page.eval_on_selector("#v-tokens .sv-chips.sv-scroll",
+                                  "row => Array.from(row.children, (c) => c.firstChild.checkVisibility({ contentVisibilityAuto: true }))")
+    assert shown[0] and not shown[-1] and len(shown) > 150, (shown[:3], shown[-3:], len(shown))
     run_pipeline(page, "좋은 영화")
     high, scroll = page.eval_on_selector("#v-tokens .sv-original", "e => [e.clientHeight, e.scrollHeight]")
     assert high == scroll  # a short text is shown whole
