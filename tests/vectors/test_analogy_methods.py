@@ -213,3 +213,22 @@ def test_top_answers_built_on_a_question_word_are_named_with_kiwis_reading():
     assert any("왕전 = 왕/NNG + 전/NNG" in note for note in word_notes(result))
     plain = WordVectors(words, vectors.vectors, "fake")  # no readings (gensim, a transformer): nothing to say
     assert plain.solve("왕 - 남자 + 여자", 4).compounds == {}
+    # one word's neighbours are nearly all built on it, and the one-word note says what they are: no second note
+    for one in ("왕", "왕 - 남자 + 남자"):
+        alone = vectors.solve(one, 4)
+        assert any(n.word in ("왕전", "왕들") for n in alone.results[:3]) and alone.compounds == {}, one
+        assert not any("built on a word of the question" in note for note in word_notes(alone))
+
+
+def test_an_answer_built_on_a_word_that_cancels_out_is_not_named():
+    from seqlab.render.words import word_notes
+
+    words = ["왕", "남자", "여자", "남자들", "여왕"]
+    readings = ["왕/NNG", "남자/NNG", "여자/NNG", "남자/NNG 들/XSN", "여왕/NNG"]
+    rng = np.random.default_rng(1)
+    base = rng.normal(size=(len(words), 8))
+    base[3] = base[0] + base[2] + 0.01 * rng.normal(size=8)  # 남자들 ranked first for 왕 + 여자 (남자 cancels out)
+    vectors = WordVectors(words, l2_normalize(base.astype(np.float32)), "fake", readings=readings)
+    result = vectors.solve("왕 - 남자 + 여자 + 남자", 2, method="3cosadd")
+    assert result[0].word == "남자들" and result.compounds == {}
+    assert not any("built on a word of the question" in note for note in word_notes(result))
