@@ -37,8 +37,9 @@ def word_caveats(result) -> list[str]:
 
 def word_notes(result) -> list[str]:
     """The sentences said beside such a table: an "analogy" of one word (its neighbours, not an answer), top answers
-    built on a word of the question (Kiwi's 왕전 for 왕 - 남자 + 여자), fewer results than were asked for (a small vocabulary), and neighbours' cosines to read against the word's cosine with an
-    average word (vectors that share a direction, or have collapsed onto one)."""
+    built on a word the question adds (Kiwi's 왕전 for 왕 - 남자 + 여자), fewer results than were asked for (a small
+    vocabulary), and neighbours' cosines to read against the word's cosine with an average word (vectors that share
+    a direction, or have collapsed onto one)."""
     out = []
     if isinstance(result, AnalogyResult) and result.one_word is not None:  # the record decides, the words say it
         written_alone = len(result.positive) == 1 and not result.negative  # "왕", not 왕 + 왕 - 왕

@@ -31,7 +31,7 @@ from seqlab.pretrained.registry import DEFAULT_MODEL
 from seqlab.render.fragments import asset
 from seqlab.web import errors
 from seqlab.web.answers import Abandoned, SharedAnswers
-from seqlab.web.gates import Gate, default_gates
+from seqlab.web.gates import ENCODER_COSTS, Gate, default_gates
 from seqlab.web.guard import Guard, bound_hosts
 from seqlab.web.messages import messages_json, page_messages, page_script
 from seqlab.web.schemas import (
@@ -247,13 +247,13 @@ def create_app(config: ServeConfig | None = None, warm: bool = True):
     async def embed(body: EmbedBody):
         """last_hidden_state [1, T, H] with its shape explained, token previews and a heatmap."""
         return await run(gates["encoder"], service.embed, body.text, body.model, body.preview, body.full,
-                         same=("embed", body.model_dump_json()), cost=1)
+                         same=("embed", body.model_dump_json()), cost=ENCODER_COSTS["embed"])
 
     @app.post("/api/similarity", responses=ERRORS)
     async def similarity(body: SimilarityBody):
         """Cosine similarity of two sentence vectors."""
         return await run(gates["encoder"], service.similarity, body.a, body.b, body.model,
-                         same=("similarity", body.model_dump_json()), cost=2)
+                         same=("similarity", body.model_dump_json()), cost=ENCODER_COSTS["similarity"])
 
     @app.post("/api/analogy", responses=ERRORS)
     async def analogy(body: AnalogyBody):

@@ -21,16 +21,23 @@ from dataclasses import dataclass, field
 from seqlab.web.errors import Saturated
 
 
-@dataclass(eq=False)
+@dataclass(eq=False)  # compared by identity: `in` and remove() must find this waiter, not an equal one
 class _Waiter:
     cost: float  # its work, for the order of the queue
     arrival: int  # its place in the order of arrival
     since: float  # perf_counter() when it began to wait
-    slot: asyncio.Future  # done when leave() hands it a slot
+    slot: asyncio.Future  # done when _hand_over() gives it a slot
+
+
+#: an encoder request's cost (Gate.enter): the texts of its forward pass
+ENCODER_COSTS = {"embed": 1, "similarity": 2}
 
 
 @dataclass
 class Gate:
+    """One kind of heavy work's slots and queue. Its waiters' futures belong to the event loop that awaits them: a
+    gate serves one loop (the server's), as an asyncio.Semaphore does."""
+
     kind: str  # what the 503 message calls this work ("attention")
     slots: int  # requests of this kind that run at once
     queue: int  # requests that may wait for a slot
@@ -50,8 +57,8 @@ class Gate:
     async def enter(self, cost: float = 1.0) -> float:
         """Take a slot (waiting in the queue if need be); raises :class:`Saturated` when the queue is full.
 
-        ``cost``: the request's work, in a unit the requests of this gate share (the encoder's: the texts of its
-        forward pass, 1 for an embedding, 2 for a comparison). A freed slot goes to the cheapest waiting request,
+        ``cost``: the request's work, in a unit the requests of this gate share (the encoder's:
+        :data:`ENCODER_COSTS`). A freed slot goes to the cheapest waiting request,
         the earliest among equals (shortest job first: the cheap request does not wait behind the dear one), or
         to the longest waiting one once it has waited more than twice a request's mean time, so that a dear
         request is not passed over for long.
@@ -66,7 +73,7 @@ class Gate:
         self._waiters.append(waiter)
         self._hand_over()  # a slot may be free (slots raised while requests wait)
         try:
-            await waiter.slot  # leave() has counted it as running when it hands the slot over
+            await waiter.slot  # _hand_over() counted it as running when it gave it the slot
         except BaseException:  # cancelled (the client went away): its slot, if it was handed one, goes on
             if waiter.slot.done() and not waiter.slot.cancelled():
                 self.running -= 1
@@ -97,8 +104,8 @@ def default_gates() -> dict[str, Gate]:
     """One gate per kind of heavy work; two slots where the work is short, one where it holds a lock or many cores."""
     return {
         # embed, similarity: the requests in share forward passes (web.batching); a short queue keeps their time near
-        # 0.3 s under 30 clients on two cores, and the rest get 503 + Retry-After (docs/benchmarks.md, Web); a waiting
-        # embed (one text) goes before a waiting comparison (two)
+        # 0.3 s under 30 clients on two cores, and the rest get 503 + Retry-After (docs/benchmarks.md, Web); the
+        # cheaper waiting request goes first (ENCODER_COSTS)
         "encoder": Gate("encoder", slots=2, queue=2),
         "attention": Gate("attention", slots=1, queue=8),  # the model switches to eager attention under a lock
         "trace": Gate("trace", slots=2, queue=24),

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from seqlab.web.app import create_app
 from seqlab.web.errors import RETRY_AFTER_MIN_S
+from seqlab.web.gates import ENCODER_COSTS
 from seqlab.web.service import ServeConfig
 from tests.web.conftest import make_app, unshared
 
@@ -447,8 +448,9 @@ def test_the_page_learns_every_field_limit_from_the_server(client):
     assert info["max_text"] == 2000
 
 
-def test_a_waiting_embedding_goes_before_a_waiting_comparison(monkeypatch):
-    """The encoder's queue is ordered by texts per forward pass (web.gates): an embed costs 1, a comparison 2."""
+def test_embed_and_similarity_enter_the_encoder_gate_at_costs_1_and_2(monkeypatch):
+    """The encoder's queue is ordered by texts per forward pass: an embed costs 1, a comparison 2. That the cheaper
+    waiting request goes first is tested on the gate itself (tests/web/test_gates.py)."""
     app = unshared(make_app())
     gate = app.state.gates["encoder"]
     costs = []
@@ -462,7 +464,7 @@ def test_a_waiting_embedding_goes_before_a_waiting_comparison(monkeypatch):
     client = TestClient(app)
     assert client.post("/api/embed", json={"text": "영화"}).status_code == 200
     assert client.post("/api/similarity", json={"a": "영화", "b": "드라마"}).status_code == 200
-    assert costs == [1, 2]
+    assert costs == [1, 2] == [ENCODER_COSTS["embed"], ENCODER_COSTS["similarity"]]
 
 
 def test_the_comparison_sends_the_tokens_it_draws_and_counts_the_whole_text(client):

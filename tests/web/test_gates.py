@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import pytest
 
@@ -11,7 +12,10 @@ from seqlab.web.gates import Gate
 
 
 def in_own_loop(coroutine):
-    return asyncio.run(coroutine)
+    """The coroutine run to its end in a new event loop on a thread of its own: Playwright's sync API leaves its loop
+    running on the main thread of a worker that ran the browser tests first, and asyncio.run refuses to start there."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def queued(gate: Gate, order: list, name: str, cost: float):

@@ -275,8 +275,10 @@
           t("tokens without special tokens: {n} · [UNK]: {k} · tokens per word: {f}", { n: count(row.summary.tokens),
             k: count(row.summary.unk), f: fixed(row.summary.fertility, 2) }),
           row.summary.space_tokens ? " · " + t("tokens that are a space alone (▁): {s}", { s: count(row.summary.space_tokens) }) : "")),
-        chips.list, row.shown_of ? note(t("Drawn: the first {k} of {n} tokens (the counts above are of the whole text).",
-          { k: count(row.tokens.length), n: count(row.shown_of.tokens) })) : null, uncoveredNote(row),
+        // both counts leave the special tokens out, as the line above does (2,002 of e5's tokens are 2,000 and <s> </s>)
+        chips.list, row.shown_of ? note(t("Drawn: the first {k} of the {n} tokens counted above.",
+          { k: count(row.tokens.length - (row.special_tokens_mask || []).reduce((a, b) => a + b, 0)),
+            n: count(row.summary.tokens) })) : null, uncoveredNote(row),
         row.summary.unk_from_word_list ? note(t("{model}: its [UNK] rate is that of the default word vocabulary, wordfreq's Korean list, which is split into morphemes (좋다 is not in it).", { model: row.model })) : null));
     });
     const readout = el("p", { class: "sv-readout", "aria-live": "polite" });

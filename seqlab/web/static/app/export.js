@@ -90,9 +90,11 @@ async function snapshotHtml(panelId) {
   // (stage 6's chart takes no text, the dW table the trace's): one list for both would mix two sets
   const under = records.map((p) => subheadingOf(p.id));
   const own = records.filter((_p, i) => under[i] === null);
-  // what the panel says of where its results come from (stage 7: whose word vectors), kept with them
-  const said = [...$(panelId).querySelectorAll("[data-snapshot]")].filter((n) => !n.hidden && n.textContent.trim());
-  let body = said.map((n) => `<p class="sv-note">${esc(n.textContent.trim())}</p>`).join("") + list(panelInputs(panelId, own));
+  // what the panel says of where its results come from (stage 7: whose word vectors), kept with them; in the words
+  // of data-snapshot where it has some (the page's line points at the model chosen above, which a snapshot lacks)
+  const said = [...$(panelId).querySelectorAll("[data-snapshot]")].filter((n) => !n.hidden && n.textContent.trim())
+    .map((n) => n.dataset.snapshot || n.textContent.trim());
+  let body = said.map((s) => `<p class="sv-note">${esc(s)}</p>`).join("") + list(panelInputs(panelId, own));
   records.forEach((p, i) => {
     if (under[i] !== null) body += `<h2>${esc(under[i])}</h2>` + list(panelInputs(panelId, [p]));
     body += `<div id="seqlab-part-${i}"></div>`;

@@ -162,7 +162,7 @@ async function runAll() {
   // a double click sends one pipeline; once the inputs have changed, Run sends the new ones at once (the old
   // answers are dropped as they come)
   if (S.running && S.running.edits === (S.edits || 0)) return;
-  if (!validText()) {  // a page opened on an empty text: each text panel says why, and stage 6's chart (no text) is drawn
+  if (!validText()) {  // Run on an empty text (also at page load): each text panel says why; stage 6's chart (no text) is drawn
     const why = emptySaid($("text").value);
     for (const v of TEXT_VIEWS) if (!S.busy[v]) clear(v, why);
     if (!S.records["v-gradflow"] && !S.busy["v-gradflow"]) await runGradflow();
@@ -211,9 +211,9 @@ async function pollWordVectors() {
   $("p-words").setAttribute("aria-busy", ready ? "false" : "true");
   if (ready) {  // say whose vectors answer: the model chosen above does not apply to this panel
     $("warmup").hidden = true;
-    const source = t("{name} word vectors", { name: status.source || "" });
-    $("words-source").textContent = t("Vectors: {source}, {n} words (the model chosen above does not apply here).",
-      { source, n: count(status.words || status.total || 0) });
+    const v = { source: t("{name} word vectors", { name: status.source || "" }), n: count(status.words || status.total || 0) };
+    $("words-source").textContent = t("Vectors: {source}, {n} words (the model chosen above does not apply here).", v);
+    $("words-source").dataset.snapshot = t("Vectors: {source}, {n} words.", v);  // a snapshot has no model above
     return;
   }
   if (status.state === "failed") {  // nothing is coming: the panel is no longer busy, and says why
