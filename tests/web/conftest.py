@@ -6,6 +6,8 @@ The word vectors of the analogy panel are built once with a small vocabulary (3,
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import re
 import socket
 import threading
@@ -14,6 +16,13 @@ import time
 import pytest
 
 SMALL = {"wordvec_korean": 3000, "wordvec_english": 300}
+
+
+def in_own_loop(coroutine):
+    """The coroutine run to its end by ``asyncio.run`` on a thread of its own: Playwright's sync API leaves its loop
+    running on the main thread of a worker that ran the browser tests first, and asyncio.run refuses to start there."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def free_port() -> int:

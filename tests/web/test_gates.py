@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 
 import pytest
 
 from seqlab.web.errors import Saturated
 from seqlab.web.gates import Gate
-
-
-def in_own_loop(coroutine):
-    """The coroutine run to its end in a new event loop on a thread of its own: Playwright's sync API leaves its loop
-    running on the main thread of a worker that ran the browser tests first, and asyncio.run refuses to start there."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+from tests.web.conftest import in_own_loop
 
 
 async def queued(gate: Gate, order: list, name: str, cost: float):

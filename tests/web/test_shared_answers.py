@@ -7,15 +7,7 @@ import threading
 from fastapi.testclient import TestClient
 
 from seqlab.web.answers import ENTRY_BYTES, SharedAnswers
-from tests.web.conftest import make_app
-
-
-def in_own_loop(coroutine):
-    """``asyncio.run`` in a thread of its own: a browser test in the same worker may hold this thread's loop."""
-    import asyncio
-
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+from tests.web.conftest import in_own_loop, make_app
 
 
 def held_gradflow(monkeypatch):
