@@ -240,14 +240,16 @@ async def load(url, clients, seconds, draw, retry=False):
     return results, answered
 
 
-def serve(port: int, engine: str) -> None:
-    """The server process: the app as ``seqlab serve`` builds it (small word-vector vocabulary)."""
+def serve(port: int, engine: str, gate_order: str = "cost") -> None:
+    """The server process: the app as ``seqlab serve`` builds it (small word-vector vocabulary); ``gate_order``: who
+    gets a freed encoder slot (web.gates.Gate.order; ``seqlab serve`` serves the cheapest first)."""
     import uvicorn
 
     from seqlab.web.app import KEEP_ALIVE_S, create_app
     from seqlab.web.service import ServeConfig
 
     app = create_app(ServeConfig(port=port, wordvec_korean=3000, wordvec_english=300, onnx=engine == "onnx"))
+    app.state.gates["encoder"].order = gate_order
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_S)
 
 
@@ -303,11 +305,15 @@ def main() -> None:
                         help="instead of closed-loop clients, --clients students at the page: each presses Run "
                              "(the page's requests, retried after 503 as the page does), reads, and thinks for "
                              "THINK_S seconds on average before the next text")
+    parser.add_argument("--gate-order", choices=("cost", "arrival"), default="cost",
+                        help="who gets a freed encoder slot: the cheapest waiting request (cost, as seqlab serve) "
+                             "or the earliest (arrival, first come first served), to compare the two")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        return serve(args.port, args.engine)
-    server = subprocess.Popen([sys.executable, __file__, "--serve", "--port", str(args.port), "--engine", args.engine],
+        return serve(args.port, args.engine, args.gate_order)
+    server = subprocess.Popen([sys.executable, __file__, "--serve", "--port", str(args.port), "--engine", args.engine,
+                               "--gate-order", args.gate_order],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
     url = f"http://127.0.0.1:{args.port}"
     texts = reviews()
@@ -350,7 +356,7 @@ def main() -> None:
     print(f"{machine()} · load average before the run {load_before[0]:.2f} (1 min), {load_before[1]:.2f} (5 min) · "
           f"{args.clients} clients (httpx, asyncio), {args.seconds:.0f} s, server and clients on the same cores")
     print(f"e5-small's encoder layers: {engine['engine']} (asked: {args.engine}"
-          f"{'; ' + engine['error'] if engine['error'] else ''})")
+          f"{'; ' + engine['error'] if engine['error'] else ''}); encoder queue order: {args.gate_order}")
     print(f"texts: NSMC reviews, median {int(np.median(tokens))} tokens (p95 {int(np.percentile(tokens, 95))}); "
           f"{len(ok):,} answers 200 ({len(ok) / args.seconds:,.1f}/s), "
           f"{sum(r[1] == 503 for r in results)} answers 503, {sum(r[1] not in (200, 503) for r in results)} errors")

@@ -29,6 +29,7 @@ class _Waiter:
     slot: asyncio.Future  # done when _hand_over() gives it a slot
 
 
+ORDERS = ("cost", "arrival")  # who gets a freed slot: the cheapest waiting request, or the earliest
 #: an encoder request's cost (Gate.enter): the texts of its forward pass
 ENCODER_COSTS = {"embed": 1, "similarity": 2}
 
@@ -42,9 +43,14 @@ class Gate:
     slots: int  # requests of this kind that run at once
     queue: int  # requests that may wait for a slot
     mean_s: float = 0.2  # moving average of one request's time, for Retry-After
+    order: str = "cost"  # who gets a freed slot: "cost" (cheapest first, Gate.enter) or "arrival" (first come)
     running: int = 0
     _waiters: list[_Waiter] = field(default_factory=list, repr=False)  # in order of arrival
     _arrivals: int = 0
+
+    def __post_init__(self):
+        if self.order not in ORDERS:
+            raise ValueError(f"a gate's order is one of {', '.join(ORDERS)}, got {self.order!r}")
 
     @property
     def waiting(self) -> int:
@@ -89,11 +95,13 @@ class Gate:
         self._hand_over()
 
     def _hand_over(self) -> None:
-        """Free slots to waiting requests: the earliest, if it has waited past twice the mean time, else the cheapest."""
+        """Free slots to waiting requests: the earliest, if it has waited past twice the mean time, else the cheapest
+        (or the earliest, where the gate's order is "arrival")."""
         while self.running < self.slots and self._waiters:
             earliest = self._waiters[0]
             overdue = time.perf_counter() - earliest.since > 2 * self.mean_s
-            chosen = earliest if overdue else min(self._waiters, key=lambda w: (w.cost, w.arrival))
+            cheapest = self.order == "cost" and not overdue
+            chosen = min(self._waiters, key=lambda w: (w.cost, w.arrival)) if cheapest else earliest
             self._waiters.remove(chosen)
             if not chosen.slot.done():  # done: cancelled while it waited
                 self.running += 1

@@ -24,8 +24,10 @@ async def settle():
 
 
 def test_a_freed_slot_goes_to_the_cheapest_waiting_request_and_the_earliest_among_equals():
-    async def scenario():
-        gate = Gate("encoder", slots=1, queue=4, mean_s=60.0)  # no one is overdue in this test
+    """And to the earliest alone where the gate's order is "arrival" (benchmarks/bench_web.py --gate-order)."""
+
+    async def scenario(order_by):
+        gate = Gate("encoder", slots=1, queue=4, mean_s=60.0, order=order_by)  # no one is overdue in this test
         held = await gate.enter(1)
         order: list[str] = []
         tasks = []
@@ -39,9 +41,10 @@ def test_a_freed_slot_goes_to_the_cheapest_waiting_request_and_the_earliest_amon
             await settle()
         return order, gate.running, gate.waiting
 
-    order, running, waiting = in_own_loop(scenario())
+    order, running, waiting = in_own_loop(scenario("cost"))
     assert order == ["one-1", "one-2", "pair-1", "pair-2"]
     assert (running, waiting) == (1, 0)
+    assert in_own_loop(scenario("arrival"))[0] == ["pair-1", "one-1", "pair-2", "one-2"]
 
 
 def test_a_request_that_waited_past_twice_the_mean_time_goes_first_whatever_its_cost():
