@@ -1,7 +1,13 @@
 """The page with long or hidden input, and the keyboard in presentation mode (a student's review in Chromium): each
 test failed before its fix."""
 
+import random
+
 from tests.web.conftest import idle, run_pipeline
+
+# a box's and an element's rectangles: whether the element is wholly inside the box
+INSIDE = """([box, item]) => { const r = box.getBoundingClientRect(), c = item.getBoundingClientRect();
+    return c.top >= r.top - 1 && c.bottom <= r.bottom + 1; }"""
 
 
 def test_a_long_word_in_an_english_error_does_not_push_the_phone_page_sideways(open_page):
@@ -145,3 +151,54 @@ def test_a_phones_map_that_labels_some_rows_numbers_them_and_says_so(open_page):
     labelled = int(canvas.get_attribute("data-row-labels"))
     assert labelled < rows and canvas.get_attribute("data-row-numbers") == "1", (labelled, rows)  # thinned, numbered
     assert "rows one is labelled, by its number" in page.inner_text("#v-attention")
+
+
+def test_a_token_of_2000_characters_is_drawn_by_its_first_20_and_said_with_its_length(open_page):
+    """2,000 syllables without a space are one whitespace token (and a few Kiwi ones): each was one chip about
+    1,900 px tall on a phone, outside any scroll box."""
+    page = open_page("/?lang=en", width=390, height=844)
+    rng = random.Random(0)
+    run_pipeline(page, "".join(chr(rng.randint(0xAC00, 0xD7A3)) for _ in range(2000)))
+    tallest = page.evaluate("Math.max(...[...document.querySelectorAll('.sv-chip')].map((c) => c.offsetHeight))")
+    assert tallest < 100, tallest
+    row = page.locator("#v-compare .sv-compare-row", has_text="whitespace")
+    chip = row.locator(".sv-chip").first
+    assert chip.locator("bdi").inner_text() == page.input_value("#text")[:20] + "…"
+    assert "A token longer than 40 characters is drawn by its first 20 in its chip" in row.inner_text()
+    chip.focus()
+    said = page.inner_text("#v-compare .sv-readout")
+    assert "(2,000 characters in all)" in said and page.input_value("#text")[:200] in said, said[:300]
+
+
+def test_the_keyboard_keeps_the_readout_on_the_focused_chip_while_a_long_row_scrolls(open_page):
+    """End in a long row scrolled other chips under the still mouse pointer: the readout, the outline and the text's
+    highlight went to the chip under the pointer (token 777), not the focused one (token 867)."""
+    page = open_page("/?lang=en")
+    run_pipeline(page, ("안녕하세요 오늘 날씨가 정말 좋네요 우리는 자연어 처리를 배웁니다 " * 100)[:2000])
+    chips = page.locator("#v-tokens .sv-chips").first.locator(".sv-chip")
+    chips.nth(20).click()  # the pointer stays over the row
+    page.keyboard.press("End")
+    page.wait_for_timeout(500)
+    last = chips.count() - 1
+    assert page.evaluate("document.activeElement.dataset.i") == str(last)
+    assert page.inner_text("#v-tokens .sv-readout").startswith(f"token {last} · </s>")
+    assert page.locator("#v-tokens .sv-chip.sv-on").count() == 1
+
+
+def test_end_at_once_shows_the_last_chip_inside_its_box_on_a_phone(open_page):
+    """The chips of a long row are laid out when scrolled to: End pressed at once left </s> 127 px below its box (the
+    chips brought into view grew after the jump), and the box's bottom showed no chip at all."""
+    page = open_page("/?lang=en", width=390, height=844)
+    run_pipeline(page, "😀" * 2000)
+    box = page.locator("#v-tokens .sv-chips.sv-scroll").first
+    box.locator(".sv-chip").first.focus()
+    page.keyboard.press("End")
+    page.wait_for_timeout(300)
+    last = box.locator(".sv-chip").last
+    assert page.evaluate("document.activeElement.textContent.startsWith('</s>')")
+    assert page.evaluate(INSIDE, [box.element_handle(), last.element_handle()])
+    box.evaluate("(b) => { b.scrollTop = 0; }")
+    page.wait_for_timeout(100)
+    box.evaluate("(b) => { b.scrollTop = b.scrollHeight; }")
+    page.wait_for_timeout(300)
+    assert page.evaluate(INSIDE, [box.element_handle(), last.element_handle()])

@@ -260,11 +260,20 @@
   }
 
   // ---------- roving focus for a row of chips (one tab stop, arrows move) ----------
+  // where the pointer last moved: a chip that scrolls under a still pointer is entered with the same coordinates
+  const pointer = { x: NaN, y: NaN };
+  if (root.document) root.document.addEventListener("mousemove", (ev) => { pointer.x = ev.clientX; pointer.y = ev.clientY; }, { passive: true });
   function roving(list, items, onFocus) {
+    let keyed = false;  // the keyboard moved the focus last: the focused item is the one said, until the mouse moves
     items.forEach((item, i) => {
       item.tabIndex = i === 0 ? 0 : -1;
       item.addEventListener("focus", () => { items.forEach((o) => (o.tabIndex = -1)); item.tabIndex = 0; onFocus(i, item); });
-      item.addEventListener("mouseenter", () => onFocus(i, item));
+      item.addEventListener("mouseenter", (ev) => {
+        // End scrolls a long row: the chips passing under a still pointer would take the readout from the focused one
+        if (keyed && ev.clientX === pointer.x && ev.clientY === pointer.y) return;
+        keyed = false;
+        onFocus(i, item);
+      });
     });
     list.addEventListener("keydown", (ev) => {
       const i = items.indexOf(document.activeElement);
@@ -272,7 +281,14 @@
       const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: -items.length, End: items.length }[ev.key];
       if (step === undefined) return;
       ev.preventDefault();
-      items[Math.max(0, Math.min(items.length - 1, i + step))].focus();
+      keyed = true;
+      const next = items[Math.max(0, Math.min(items.length - 1, i + step))];
+      next.focus();
+      // a long row lays out only the chips in view (content-visibility): those the jump brought into view take their
+      // own size at the next frame, which can push the focused one out of its box; scroll to it again then
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        if (document.activeElement === next) next.scrollIntoView({ block: "nearest", inline: "nearest" });
+      }));
     });
   }
 

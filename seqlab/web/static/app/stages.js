@@ -163,9 +163,11 @@ async function runAll() {
   // answers are dropped as they come)
   if (S.running && S.running.edits === (S.edits || 0)) return;
   if (!validText()) {  // Run on an empty text (also at page load): each text panel says why; stage 6's chart (no text) is drawn
-    const why = emptySaid($("text").value);
+    const why = emptySaid($("text").value), failures = S.failures || 0;
     for (const v of TEXT_VIEWS) if (!S.busy[v]) clear(v, why);
     if (!S.records["v-gradflow"] && !S.busy["v-gradflow"]) await runGradflow();
+    // the busy line said "Done in 0.2 s." for stage 6's chart alone: it says why nothing else ran
+    if ((S.failures || 0) === failures && !ACTIVE.length) sayBusy(why);
     return;
   }
   const me = { edits: S.edits || 0 };
