@@ -34,6 +34,7 @@ import argparse
 import asyncio
 import collections
 import csv
+import dataclasses
 import os
 import random
 import subprocess
@@ -249,7 +250,8 @@ def serve(port: int, engine: str, gate_order: str = "cost") -> None:
     from seqlab.web.service import ServeConfig
 
     app = create_app(ServeConfig(port=port, wordvec_korean=3000, wordvec_english=300, onnx=engine == "onnx"))
-    app.state.gates["encoder"].order = gate_order
+    gates = app.state.gates  # the routes look their gate up in this dict at each request
+    gates["encoder"] = dataclasses.replace(gates["encoder"], order=gate_order)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_S)
 
 

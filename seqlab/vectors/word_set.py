@@ -208,13 +208,14 @@ class WordVectors:
         neg = np.stack(vectors[len(positive):])[None] if negative else np.zeros((1, 0, self.dim), dtype=np.float32)  # (1, N, D)
         results = self._top(scores(method, self.vectors, pos, neg)[0], [*positive, *negative], k)
         oov = [w for w in dict.fromkeys([*given_pos, *given_neg]) if self.stored(w) not in self.index]
+        result = AnalogyResult.written(given_pos, given_neg, results, self.source, method, oov, k)
         # an answer built on a word the sum adds (not on one that cancels out); none for one word's neighbours (왕,
         # 왕 - 남자 + 남자), which are nearly all built on that word, as the one-word note says
-        net = net_coefficients(positive, negative)
-        added = [w for w, c in net.items() if c > 0]
-        compounds = {n.word: self.reading(n.word) for n in results[:COMPOUND_RANKS]
-                     if len(net) > 1 and built_on(self.reading(n.word), added)}
-        return AnalogyResult.written(given_pos, given_neg, results, self.source, method, oov, k, compounds)
+        if result.one_word is None:
+            added = [w for w, c in net_coefficients(positive, negative).items() if c > 0]
+            result.compounds = {n.word: self.reading(n.word) for n in results[:COMPOUND_RANKS]
+                                if built_on(self.reading(n.word), added)}
+        return result
 
     def solve(self, expression: str, k: int = 10, method: str | None = None,
               embed_oov: bool | None = None) -> AnalogyResult:

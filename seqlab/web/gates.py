@@ -4,7 +4,8 @@ Each kind of heavy work (the encoder, attention, traces, gradient flow, word
 vectors, prediction) has a :class:`Gate`: at most ``slots`` requests of that kind
 run at once and ``queue`` more may wait; any further request is answered at once
 with 503 and ``Retry-After`` (the gate's estimate of when a slot frees up). A freed
-slot goes to the cheapest request waiting (:meth:`Gate.enter`).
+slot goes to the cheapest request waiting (:meth:`Gate.enter`), or to the earliest
+where the gate's ``order`` is "arrival" (first come, first served).
 Tokenizing, normalizing and the page itself pass no gate.
 
 A request that runs past its time limit gets 408, but keeps its slot until its
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from typing import Literal
 
 from seqlab.web.errors import Saturated
 
@@ -43,7 +45,7 @@ class Gate:
     slots: int  # requests of this kind that run at once
     queue: int  # requests that may wait for a slot
     mean_s: float = 0.2  # moving average of one request's time, for Retry-After
-    order: str = "cost"  # who gets a freed slot: "cost" (cheapest first, Gate.enter) or "arrival" (first come)
+    order: Literal["cost", "arrival"] = "cost"  # who gets a freed slot: the cheapest (Gate.enter) or the earliest
     running: int = 0
     _waiters: list[_Waiter] = field(default_factory=list, repr=False)  # in order of arrival
     _arrivals: int = 0

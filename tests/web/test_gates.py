@@ -142,3 +142,8 @@ def test_a_request_handed_a_slot_leaves_the_queue_at_once():
 
     full, handed, served, order = in_own_loop(scenario())
     assert full == (1, 1) and handed == (1, 0) and served and order == ["waits"]
+
+
+def test_a_gate_of_an_unknown_order_is_refused():
+    with pytest.raises(ValueError, match="a gate's order is one of cost, arrival, got 'fifo'"):
+        Gate("encoder", slots=1, queue=1, order="fifo")
