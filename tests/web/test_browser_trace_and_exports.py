@@ -129,9 +129,10 @@ def test_a_page_opened_on_an_empty_text_says_why_in_each_panel_and_draws_the_gra
     assert page.inner_text("#compare-state") == why and page.inner_text("#dw-state") == why
     page.wait_for_selector("#v-gradflow svg")
     assert page.evaluate("!!window.seqlabPage.state.records['v-gradflow']")
-    # the busy line said "Done in 0.2 s." beside Run, for the chart alone
+    # the busy line said "Done in 0.2 s." beside Run, for the chart alone; the reason is the text box's own alert
     page.wait_for_function("document.querySelector('#busy-say').textContent.length > 0")
-    assert page.inner_text("#busy-say") == why
+    assert page.inner_text("#busy-say") == "Not run: see the note under the text box."
+    assert page.inner_text("#text-error").strip()
 
 
 def test_the_tokenizer_comparison_draws_the_first_tokens_of_a_long_text_and_says_so(open_page):

@@ -269,8 +269,12 @@
       item.tabIndex = i === 0 ? 0 : -1;
       item.addEventListener("focus", () => { items.forEach((o) => (o.tabIndex = -1)); item.tabIndex = 0; onFocus(i, item); });
       item.addEventListener("mouseenter", (ev) => {
-        // End scrolls a long row: the chips passing under a still pointer would take the readout from the focused one
-        if (keyed && ev.clientX === pointer.x && ev.clientY === pointer.y) return;
+        // End scrolls a long row: the chips passing under a still pointer (or one never moved since the page opened)
+        // would take the readout from the focused one
+        const still = Number.isNaN(pointer.x) || (ev.clientX === pointer.x && ev.clientY === pointer.y);
+        if (keyed && still) return;
+        // the mouse takes over from the keyboard: the focused chip lets go, or two chips would wear the outline
+        if (keyed && items.includes(document.activeElement) && document.activeElement !== item) document.activeElement.blur();
         keyed = false;
         onFocus(i, item);
       });

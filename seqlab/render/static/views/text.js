@@ -64,28 +64,42 @@
   const LONG_ROW = 150;  // more chips than this scroll inside their own box: the page stays a page
   // a token longer than LONG_TOKEN characters is drawn by its first TOKEN_HEAD in its chip, and said by its first
   // LONG_SAID and its length (2,000 syllables without a space are one whitespace token: a chip 1,900 px tall on a phone)
+  // Lengths are of the token as drawn: one per character as a reader sees it (a grapheme: 👨‍👩‍👧, 🇰🇷 or e + ◌́ is one,
+  // and a cut never splits one), and an invisible character counts the letters of its escape (\u200b is 6).
   const LONG_TOKEN = 40, TOKEN_HEAD = 20, LONG_SAID = 200;
-  function head(s, n) {  // the first n code points of s, and "…" if it has more
-    const chars = Array.from(String(s));
-    return chars.length > n ? chars.slice(0, n).join("") + "…" : String(s);
+  const SEGMENTER = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+  function graphemes(s) { return SEGMENTER ? Array.from(SEGMENTER.segment(s), (g) => g.segment) : Array.from(s); }
+  function drawnWidth(g) {
+    return Array.from(g).reduce((w, c) => w + (INVISIBLE.test(c) ? escapeChar(c).length : 0), 0) || 1;
+  }
+  function drawnLength(s) { return graphemes(String(s)).reduce((w, g) => w + drawnWidth(g), 0); }
+  function head(s, n) {  // s up to n drawn (its first grapheme at least), and "…" if it has more
+    let w = 0, out = "";
+    for (const g of graphemes(String(s))) {
+      w += drawnWidth(g);
+      if (w > n && out) return out + "…";
+      out += g;
+    }
+    return out;
   }
   function tokenSaid(tok) {  // a token as the readout and a screen reader say it
     const n = Array.from(tok).length;
-    return n > LONG_SAID ? visible(head(tok, LONG_SAID)) + " " + t("({n} characters in all)", { n: count(n) }) : visible(tok);
+    return drawnLength(tok) > LONG_SAID ? visible(head(tok, LONG_SAID)) + " " + t("({n} characters in all)", { n: count(n) }) : visible(tok);
   }
   // A chip of a long row is laid out only when in view (content-visibility: auto, views.css); until then it holds this
-  // estimate of its size in em, so that the row's scroll height is about right before the chips are seen: a wide
-  // character (Hangul, CJK, emoji) is 1em, another 0.6em, a digit of the id under it 0.46em, and the padding 0.85em
-  // (fitted to 21,700 chips drawn in Chromium: 0.12em off on average). A chip with an id is 2.96em tall, one without 2.17em.
+  // estimate of its content's size in em (inside its padding and border, which the browser adds), so that the row's
+  // scroll height is about right before the chips are seen: a wide character (Hangul, CJK, emoji) is 1em, another
+  // 0.6em, a digit of the id under it 0.46em (fitted to 21,700 chips drawn in Chromium: 0.12em off on average). Its
+  // content is 2.57em tall with an id, 1.78em without.
   const WIDE = /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u;
   function chipSize(text, id) {
     let w = 0;
     for (const c of Array.from(text)) w += WIDE.test(c) || c.codePointAt(0) >= 0x1F000 ? 1 : 0.6;
     const idW = id === null ? 0 : String(id).length * 0.46;
-    return `auto ${Math.max(1.6, Math.max(w, idW) + 0.85).toFixed(2)}em auto ${id === null ? 2.17 : 2.96}em`;
+    return `auto ${Math.max(0.7, w, idW).toFixed(2)}em auto ${id === null ? 1.78 : 2.57}em`;
   }
   function longNote(row) {  // said under a row that drew a token cut
-    return row.long ? note(t("A token longer than {k} characters is drawn by its first {m} in its chip: point at it or focus it to read more (the JSON export has it whole).",
+    return row.long ? note(t("A token longer than {k} characters is drawn by its first {m} in its chip: point at it, tap it or focus it to read more (the JSON export has it whole).",
       { k: LONG_TOKEN, m: TOKEN_HEAD })) : null;
   }
   function chipRow(rec, opts) {
@@ -100,7 +114,7 @@
       let kind = tokenKind(rec, i, unk);
       const cut = i >= cutFrom && i < total - opts.cutTrail;
       const id = rec.input_ids ? rec.input_ids[i] : null;
-      const long = Array.from(tok).length > LONG_TOKEN;
+      const long = drawnLength(tok) > LONG_TOKEN;
       if (long) longCount += 1;
       const drawn = long ? head(tok, TOKEN_HEAD) : tok;
       const text = visibleNode(drawn, "bdi");

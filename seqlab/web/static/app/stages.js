@@ -166,8 +166,8 @@ async function runAll() {
     const why = emptySaid($("text").value), failures = S.failures || 0;
     for (const v of TEXT_VIEWS) if (!S.busy[v]) clear(v, why);
     if (!S.records["v-gradflow"] && !S.busy["v-gradflow"]) await runGradflow();
-    // the busy line said "Done in 0.2 s." for stage 6's chart alone: it says why nothing else ran
-    if ((S.failures || 0) === failures && !ACTIVE.length) sayBusy(why);
+    // the busy line said "Done in 0.2 s." for stage 6's chart alone; the reason itself is the text box's alert
+    if ((S.failures || 0) === failures && !ACTIVE.length) sayBusy(t("Not run: see the note under the text box."));
     return;
   }
   const me = { edits: S.edits || 0 };
