@@ -213,11 +213,9 @@ class Service:
         return out
 
     def compare(self, text: str) -> dict:
-        """The same text through every embedded tokenizer: tokens, counts and [UNK]s side by side.
-
-        Each row's tokens are cut to the first ``view_records.MAX_TOKENS`` (256) drawn as chips (``shown_of`` then holds the whole count;
-        ``summary`` counts the whole text): five rows of 2,000 emoji chips kept the page from answering for a second.
-        """
+        """The same text through every embedded tokenizer: tokens, counts and [UNK]s side by side. Each row is cut to the
+        first ``view_records.MAX_TOKENS`` (256) tokens drawn as chips (``shown_of`` holds the whole count, ``summary``
+        counts the whole text): five rows of 2,000 emoji chips kept the page from answering for a second."""
         from seqlab.pretrained.loading import load_tokenizer
         from seqlab.tokens.comparison import compare_text
 

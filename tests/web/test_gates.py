@@ -67,14 +67,20 @@ def test_a_request_that_waited_past_twice_the_mean_time_goes_first_whatever_its_
     assert in_own_loop(scenario()) == ["pair"]
 
 
+async def one_held_two_waiting(second: str):
+    """A gate of one slot, held, with "gone" (cost 1) and ``second`` (cost 2) waiting for it, in that order."""
+    gate = Gate("encoder", slots=1, queue=2, mean_s=60.0)
+    held = await gate.enter(1)
+    order: list[str] = []
+    gone = asyncio.ensure_future(queued(gate, order, "gone", 1))
+    other = asyncio.ensure_future(queued(gate, order, second, 2))
+    await settle()
+    return gate, held, order, gone, other
+
+
 def test_a_request_that_goes_away_while_waiting_leaves_no_trace_in_the_counts():
     async def scenario():
-        gate = Gate("encoder", slots=1, queue=2, mean_s=60.0)
-        held = await gate.enter(1)
-        order: list[str] = []
-        gone = asyncio.ensure_future(queued(gate, order, "gone", 1))
-        stays = asyncio.ensure_future(queued(gate, order, "stays", 2))
-        await settle()
+        gate, held, order, gone, stays = await one_held_two_waiting("stays")
         gone.cancel()
         await settle()
         counts = (gate.running, gate.waiting)
@@ -89,12 +95,7 @@ def test_a_request_that_goes_away_while_waiting_leaves_no_trace_in_the_counts():
 
 def test_a_slot_handed_to_a_request_as_it_goes_away_passes_to_the_next():
     async def scenario():
-        gate = Gate("encoder", slots=1, queue=2, mean_s=60.0)
-        held = await gate.enter(1)
-        order: list[str] = []
-        gone = asyncio.ensure_future(queued(gate, order, "gone", 1))
-        nxt = asyncio.ensure_future(queued(gate, order, "next", 2))
-        await settle()
+        gate, held, order, gone, nxt = await one_held_two_waiting("next")
         gate.leave(held)  # hands the slot to "gone" (the cheaper) ...
         gone.cancel()  # ... which is cancelled before it runs again
         await settle()
